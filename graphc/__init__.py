@@ -1,0 +1,28 @@
+"""graphc: a define-then-run graph compiler in the TensorFlow-1 style, on numpy.
+
+    import graphc as gc
+    x = gc.placeholder(gc.float32, shape=(None, 3))
+    y = gc.reduce_sum(x * 2.0, axis=1)
+    with gc.Session() as sess:
+        print(sess.run(y, feed_dict={x: [[1, 2, 3]]}))
+"""
+from . import dtypes, errors
+from .dtypes import DType, as_dtype, float16, float32, float64, int32, int64
+from .dtypes import bool_ as bool  # noqa: A001  (TF1 name: gc.bool)
+from .graph import (Graph, Operation, Tensor, control_dependencies, get_default_graph,
+                    name_scope, reset_default_graph)
+from .shapes import TensorShape
+from .ops.core import *  # noqa: F401,F403
+from .ops.elementwise import *  # noqa: F401,F403
+from .ops.array import *  # noqa: F401,F403
+from .ops.reduce import *  # noqa: F401,F403
+from .ops.linalg import *  # noqa: F401,F403
+from .ops.random import *  # noqa: F401,F403
+from .ops.state import *  # noqa: F401,F403
+from .ops.core import tuple_ as tuple  # noqa: A001  (TF1 name: gc.tuple)
+from .ops.registry import constant_value
+from .session import InteractiveSession, Session, get_default_session
+from .autodiff.reverse import RegisterGradient, custom_gradient, gradients
+from . import nn  # noqa: E402
+
+__version__ = "0.1.0"

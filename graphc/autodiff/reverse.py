@@ -1,0 +1,213 @@
+"""Reverse mode: `gradients` appends the backward sweep to the graph.
+
+Reverse-mode AD is dynamic programming on the DAG. Node ids are a topological order
+(the graph is append-only and a node's inputs exist before it), so walking the nodes
+between xs and ys in decreasing id visits every consumer of a tensor before the tensor's
+producer: when a node is reached, the cotangents of its outputs are complete. Each
+node's vjp is emitted once; fan-out is summed once (add_n) and broadcasting undone once
+(sum_to) here, never in the rules.
+"""
+from .. import dtypes, errors
+from ..graph import Tensor
+from ..ops import array, core, elementwise
+from ..ops.registry import OpDef, apply, register
+
+_GRADIENT_REGISTRY = {}
+
+
+class RegisterGradient:
+    """Decorator: `@gc.RegisterGradient("MySquare") def f(op, grad): return [...]`.
+
+    Used for ops of type T built inside `graph.gradient_override_map({T: "MySquare"})`.
+    """
+
+    def __init__(self, op_type):
+        if not isinstance(op_type, str):
+            raise TypeError("RegisterGradient takes the gradient's name (a str)")
+        self.op_type = op_type
+
+    def __call__(self, fn):
+        if self.op_type in _GRADIENT_REGISTRY:
+            raise KeyError(f"a gradient named '{self.op_type}' is already registered")
+        _GRADIENT_REGISTRY[self.op_type] = fn
+        return fn
+
+
+def _override_vjp(fn):
+    def vjp(node, gs):
+        out = fn(node, *gs)
+        return list(out) if isinstance(out, (list, tuple)) else [out]
+    return vjp
+
+
+def _vjp_of(node):
+    """The vjp rule for node: an override (gradient_override_map), or its OpDef's."""
+    override = node.graph._node_grad_override.get(node)
+    if override is not None:
+        fn = _GRADIENT_REGISTRY.get(override)
+        if fn is None:
+            raise errors.GradientError(
+                f"no gradient registered as '{override}' (gradient_override_map of "
+                f"{errors.describe_node(node)}); define it with @gc.RegisterGradient")
+        return _override_vjp(fn)
+    if not node.op.differentiable:
+        return None
+    if node.op.vjp is None:
+        raise errors.GradientError(f"op {node.type} has no vjp rule ({errors.describe_node(node)})")
+    return node.op.vjp
+
+
+def _as_list(x):
+    return list(x) if isinstance(x, (list, tuple)) else [x]
+
+
+def _sum(terms, name=None):
+    if len(terms) == 1:
+        return terms[0]
+    return elementwise.add_n(terms)
+
+
+def _same_static_shape(a, b):
+    if a.dims is None or b.dims is None or len(a.dims) != len(b.dims):
+        return False
+    return all(x is not None and x == y for x, y in zip(a.dims, b.dims))
+
+
+def unbroadcast(g, x):
+    """g summed down to x's shape (undoes numpy broadcasting)."""
+    if _same_static_shape(g.shape, x.shape):
+        return g
+    if x.shape.is_fully_defined():
+        return elementwise.sum_to(g, list(x.shape.dims))
+    return elementwise.sum_to(g, array.shape(x, out_type=dtypes.int64))
+
+
+def between(ys, xs, stop=()):
+    """Nodes on a path from xs to ys (ancestors of ys that depend on an x), by id."""
+    stop = set(stop)
+    ancestors, stack = set(), [y.node for y in ys]
+    while stack:
+        n = stack.pop()
+        if n in ancestors:
+            continue
+        ancestors.add(n)
+        stack.extend(t.node for t in n.inputs if t not in stop)
+    reached_t = set(xs)
+    order = []
+    for n in sorted(ancestors, key=lambda n: n.id):
+        if any(t in reached_t for t in n.inputs if t not in stop):
+            order.append(n)
+            reached_t.update(n.outputs)
+    return order, reached_t
+
+
+def gradients(ys, xs, grad_ys=None, name="gradients", stop_gradients=None,
+              unconnected_gradients="none", colocate_gradients_with_ops=False,
+              gate_gradients=False, aggregation_method=None):
+    """Symbolic d(sum of ys)/d(x) for each x in xs, appended to the graph (TF1).
+
+        loss = gc.reduce_sum(gc.square(x @ W))
+        dW, = gc.gradients(loss, [W])
+
+    Returns one tensor per x, or None where x does not reach ys (zeros with
+    unconnected_gradients="zero"). Integer and bool paths carry no gradient.
+    """
+    ys, xs = _as_list(ys), _as_list(xs)
+    if unconnected_gradients not in ("none", "zero"):
+        raise ValueError("unconnected_gradients must be 'none' or 'zero'")
+    for t in ys + xs:
+        if not isinstance(t, Tensor):
+            raise TypeError(f"gradients: expected tensors, got {type(t).__name__} {t!r}")
+    graph = ys[0].graph
+    grad_ys = _as_list(grad_ys) if grad_ys is not None else [None] * len(ys)
+    if len(grad_ys) != len(ys):
+        raise ValueError(f"gradients: {len(ys)} ys but {len(grad_ys)} grad_ys")
+    stop = set(_as_list(stop_gradients)) if stop_gradients is not None else set()
+    order, reached = between(ys, xs, stop)
+    grads = {}
+    with graph.name_scope(name):
+        with graph._building("gradient"):
+            for y, gy in zip(ys, grad_ys):
+                if not y.dtype.is_floating or y not in reached:
+                    continue
+                if gy is None:
+                    gy = array.ones_like(y)
+                else:
+                    gy = core.convert_to_tensor(gy, dtype=y.dtype)
+                grads.setdefault(y, []).append(gy)
+        for node in reversed(order):
+            gs = [_sum(grads[t]) if t in grads else None for t in node.outputs]
+            if all(g is None for g in gs):
+                continue
+            vjp = _vjp_of(node)
+            if vjp is None:
+                continue
+            with graph.name_scope(node.name + "_grad"), graph._building("gradient", node):
+                try:
+                    in_grads = vjp(node, gs)
+                except errors.GraphcError as e:
+                    raise errors.GradientError(
+                        f"building the gradient of {errors.describe_node(node)} "
+                        f"failed:\n{e}") from e
+                if len(in_grads) != len(node.inputs):
+                    raise errors.GradientError(
+                        f"the vjp of {node.type} returned {len(in_grads)} gradients for "
+                        f"{len(node.inputs)} inputs ({errors.describe_node(node)})")
+                for x, g in zip(node.inputs, in_grads):
+                    if g is None or x not in reached or x in stop or not x.dtype.is_floating:
+                        continue
+                    g = unbroadcast(core.convert_to_tensor(g, dtype=x.dtype), x)
+                    grads.setdefault(x, []).append(g)
+        result = []
+        with graph._building("gradient"):
+            for x in xs:
+                if x in grads:
+                    result.append(_sum(grads[x]))
+                elif unconnected_gradients == "zero":
+                    result.append(array.zeros_like(x))
+                else:
+                    result.append(None)
+    return result
+
+
+# ---- custom gradients -------------------------------------------------------------------
+def _infer_custom(ctx, y, *xs, grad_fn):
+    return y.shape, y.dtype
+
+
+def _custom_vjp(node, gs):
+    xs = node.inputs[1:]
+    out = node.attrs["grad_fn"](gs[0])
+    out = _as_list(out)
+    if len(out) != len(xs):
+        raise errors.GradientError(
+            f"custom gradient function returned {len(out)} gradients for {len(xs)} inputs")
+    return [None] + out
+
+
+CUSTOM_GRADIENT = register(OpDef(
+    "CustomGradient", _infer_custom, lambda y, *xs, grad_fn: y, vjp=_custom_vjp,
+    jvp=lambda node, ts: ts[0], api="custom_gradient",
+    signature="@custom_gradient def f(*xs): return y, grad_fn",
+    shape_rule="same as y", dtypes="any",
+    doc="y with the gradient given by grad_fn(dy) instead of y's own."))
+
+
+def custom_gradient(f):
+    """Decorator (TF semantics): f(*xs) returns (y, grad_fn); grad_fn(dy) gives one
+    gradient per x. Gradients of the result use grad_fn instead of y's own subgraph.
+
+        @gc.custom_gradient
+        def clip_grad(x):
+            return gc.identity(x), lambda dy: gc.clip_by_value(dy, -1., 1.)
+    """
+    def wrapped(*xs):
+        xs = [core.convert_to_tensor(x) for x in xs]
+        y, grad_fn = f(*xs)
+        return apply(CUSTOM_GRADIENT, [y] + xs, name="CustomGradient",
+                     grad_fn=grad_fn).outputs[0]
+    wrapped.__name__ = getattr(f, "__name__", "custom_gradient")
+    wrapped.__doc__ = f.__doc__
+    return wrapped
+
+

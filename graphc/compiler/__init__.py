@@ -1,0 +1,1 @@
+"""The compiler: graph -> Program -> optimized Program -> Executable."""

@@ -1,0 +1,96 @@
+"""dtype objects. graphc never promotes between dtypes; `cast` converts explicitly."""
+import builtins
+
+import numpy as np
+
+
+class DType:
+    """A tensor element type, wrapping a numpy dtype (TF1: tf.DType)."""
+    __slots__ = ("name", "np")
+
+    def __init__(self, name, np_dtype):
+        self.name = name
+        self.np = np.dtype(np_dtype)
+
+    @property
+    def as_numpy_dtype(self):
+        return self.np.type
+
+    @property
+    def is_floating(self):
+        return self.np.kind == "f"
+
+    @property
+    def is_integer(self):
+        return self.np.kind in "iu"
+
+    @property
+    def is_bool(self):
+        return self.np.kind == "b"
+
+    @property
+    def is_numeric(self):
+        return self.np.kind in "iuf"
+
+    @property
+    def base_dtype(self):
+        return self
+
+    @property
+    def size(self):
+        return self.np.itemsize
+
+    def __repr__(self):
+        return f"gc.{self.name}"
+
+    def __str__(self):
+        return self.name
+
+    def __reduce__(self):
+        return (as_dtype, (self.name,))
+
+
+float16 = DType("float16", np.float16)
+float32 = DType("float32", np.float32)
+float64 = DType("float64", np.float64)
+int32 = DType("int32", np.int32)
+int64 = DType("int64", np.int64)
+bool_ = DType("bool", np.bool_)
+ALL = (float16, float32, float64, int32, int64, bool_)
+_BY_NP = {d.np: d for d in ALL}
+_BY_NAME = {d.name: d for d in ALL}
+_BY_NAME.update(half=float16, float=float32, double=float64)
+
+
+def as_dtype(x):
+    """DType from a DType, name, numpy dtype/type or Python type (float -> float32)."""
+    if isinstance(x, DType):
+        return x
+    if x is builtins.float:
+        return float32
+    if x is builtins.int:
+        return int32
+    if x is builtins.bool:
+        return bool_
+    if isinstance(x, str) and x in _BY_NAME:
+        return _BY_NAME[x]
+    try:
+        d = np.dtype(x)
+    except TypeError:
+        raise TypeError(f"cannot interpret {x!r} as a graphc dtype") from None
+    if d in _BY_NP:
+        return _BY_NP[d]
+    raise TypeError(f"graphc has no dtype for numpy {d}; supported: "
+                    + ", ".join(t.name for t in ALL))
+
+
+def from_value(arr):
+    """The graphc dtype of a numpy array, mapping other widths to the nearest supported."""
+    d = arr.dtype
+    if d in _BY_NP:
+        return _BY_NP[d]
+    if d.kind == "f":
+        return float64
+    if d.kind in "iu":
+        return int64
+    raise TypeError(f"graphc cannot hold values of numpy dtype {d}")

@@ -1,0 +1,339 @@
+"""Node (one op application), Tensor (one output, the user's handle) and Graph."""
+import contextlib
+import difflib
+
+import networkx as nx
+
+from . import errors
+from .shapes import DimBindings, TensorShape, as_shape
+
+
+class Node:
+    """One application of an OpDef to input tensors (TF1: tf.Operation)."""
+    __slots__ = ("graph", "op", "inputs", "attrs", "outputs", "name", "site",
+                 "control_inputs", "id", "role", "origin")
+
+    def __init__(self, graph, op, inputs, attrs, name, site, control_inputs, role, origin):
+        self.graph = graph
+        self.op = op
+        self.inputs = inputs
+        self.attrs = attrs
+        self.name = name
+        self.site = site
+        self.control_inputs = control_inputs
+        self.role = role        # "forward", "gradient" or "jvp": DOT draws them apart
+        self.origin = origin    # for gradient/jvp nodes: the forward node differentiated
+        self.outputs = ()
+        self.id = len(graph.nodes)
+
+    @property
+    def type(self):
+        return self.op.name
+
+    def get_attr(self, key):
+        return self.attrs[key]
+
+    def run(self, feed_dict=None, session=None):
+        """Run this node in `session` (default: the default session), TF1 style."""
+        from .session import _session_or_default
+        _session_or_default(session).run(self, feed_dict)
+
+    def __repr__(self):
+        return f"<gc.Operation '{self.name}' type={self.type}>"
+
+
+Operation = Node
+
+
+class Tensor:
+    """A symbolic value: output `index` of `node`, with a static shape and dtype."""
+    __slots__ = ("node", "index", "shape", "dtype")
+    __array_ufunc__ = None      # numpy defers to our reflected operators
+    __array_priority__ = 100
+
+    def __init__(self, node, index, shape, dtype):
+        self.node = node
+        self.index = index
+        self.shape = shape
+        self.dtype = dtype
+
+    @property
+    def op(self):
+        return self.node
+
+    @property
+    def graph(self):
+        return self.node.graph
+
+    @property
+    def name(self):
+        return f"{self.node.name}:{self.index}"
+
+    @property
+    def ndim(self):
+        return self.shape.rank
+
+    def get_shape(self):
+        return self.shape
+
+    def set_shape(self, shape):
+        """Refine the static shape (TF1); it must be compatible with what is known."""
+        shape = as_shape(shape)
+        if self.shape.dims is None:
+            self.shape = shape
+            return
+        if shape.dims is None:
+            return
+        old = self.shape.dims
+        if len(old) != len(shape.dims) or any(
+                isinstance(a, int) and isinstance(b, int) and a != b
+                for a, b in zip(old, shape.dims)):
+            raise errors.ShapeError(f"set_shape: {shape} is incompatible with the known "
+                                    f"shape\n  {errors.describe_tensor(self, self.name)}")
+        self.shape = TensorShape(tuple(a if b is None else b for a, b in zip(old, shape.dims)))
+
+    def eval(self, feed_dict=None, session=None):
+        """The value of this tensor in `session` (default: the default session)."""
+        from .session import _session_or_default
+        return _session_or_default(session).run(self, feed_dict)
+
+    def __bool__(self):
+        raise TypeError(
+            f"Using the symbolic tensor '{self.name}' as a Python bool is not allowed: it "
+            "has no value until a Session runs the graph. Use gc.where/gc.logical_* for "
+            "graph logic, or evaluate it with sess.run first.")
+
+    def __iter__(self):
+        raise TypeError(
+            f"Iterating over the symbolic tensor '{self.name}' is not allowed: its length "
+            "is only known when the graph runs. Use gc.unstack(t) or index it (t[i]).")
+
+    def __array__(self, dtype=None, copy=None):
+        raise TypeError(
+            f"Cannot convert the symbolic tensor '{self.name}' to a numpy array: it has "
+            "no value until a Session runs it. Use sess.run(t) or t.eval().")
+
+    def __len__(self):
+        d = self.shape[0] if self.shape.rank else None
+        if not isinstance(d, int):
+            raise TypeError(f"len() of tensor '{self.name}' with shape {self.shape}: "
+                            "the first dimension is not statically known")
+        return d
+
+    def __repr__(self):
+        return f"<gc.Tensor '{self.name}' shape={self.shape} dtype={self.dtype.name}>"
+
+
+def _as_node(x):
+    if isinstance(x, Node):
+        return x
+    if isinstance(x, Tensor):
+        return x.node
+    raise TypeError(f"expected a graphc Operation or Tensor, got {type(x).__name__}")
+
+
+class Graph:
+    """An append-only graph of Nodes (TF1: tf.Graph)."""
+
+    def __init__(self):
+        self.nodes = []
+        self.dims = DimBindings()       # named dim -> (size, site)
+        self.collections = {}
+        self.seed = None
+        self.finalized = False
+        self._by_name = {}
+        self._name_counts = {}
+        self._scope = ""
+        self._control = []
+        self._role = "forward"
+        self._origin = None
+        self._grad_override = {}        # op type -> registered gradient name (in scope)
+        self._node_grad_override = {}   # node -> registered gradient name
+
+    # ---- building -------------------------------------------------------------
+    def _add_node(self, op, inputs, attrs, out_types, name, site):
+        if self.finalized:
+            raise errors.GraphError(
+                f"the graph is finalized and cannot be modified (adding a {op.name} at "
+                f"{errors.format_site(site)})")
+        control = tuple(n for group in self._control for n in group)
+        node = Node(self, op, inputs, attrs, self.unique_name(name), site, control,
+                    self._role, self._origin)
+        node.outputs = tuple(Tensor(node, i, s, d) for i, (s, d) in enumerate(out_types))
+        self.nodes.append(node)
+        self._by_name[node.name] = node
+        if self._grad_override and node.type in self._grad_override:
+            self._node_grad_override[node] = self._grad_override[node.type]
+        return node
+
+    def unique_name(self, name, mark_as_used=True):
+        """`scope/name`, or `scope/name_N` if that is taken (TF1 rules). A name ending
+        in '/' is an absolute name, used as it is (TF1 does this for name scopes)."""
+        if name.endswith("/"):
+            return name[:-1]
+        full = self._scope + name if self._scope else name
+        if full not in self._name_counts and full not in self._by_name:
+            if mark_as_used:
+                self._name_counts[full] = 1
+            return full
+        i = self._name_counts.get(full, 1)
+        while f"{full}_{i}" in self._by_name or f"{full}_{i}" in self._name_counts:
+            i += 1
+        if mark_as_used:
+            self._name_counts[full] = i + 1
+            self._name_counts[f"{full}_{i}"] = 1
+        return f"{full}_{i}"
+
+    @contextlib.contextmanager
+    def name_scope(self, name):
+        """Prefix names of nodes built inside with `name/` (made unique, TF1 style)."""
+        old = self._scope
+        if name is None or name == "":
+            new = ""
+        elif name.endswith("/"):
+            new = name
+        else:
+            new = self.unique_name(name) + "/"
+        self._scope = new
+        try:
+            yield new
+        finally:
+            self._scope = old
+
+    def get_name_scope(self):
+        return self._scope.rstrip("/")
+
+    @contextlib.contextmanager
+    def control_dependencies(self, control_inputs):
+        """Nodes built inside run only after `control_inputs` (None clears them)."""
+        if control_inputs is None:
+            saved, self._control = self._control, []
+            try:
+                yield
+            finally:
+                self._control = saved
+            return
+        self._control.append(tuple(_as_node(c) for c in control_inputs))
+        try:
+            yield
+        finally:
+            self._control.pop()
+
+    @contextlib.contextmanager
+    def _building(self, role, origin=None):
+        """Mark nodes built inside as part of a gradient or jvp subgraph."""
+        saved = self._role, self._origin
+        self._role, self._origin = role, origin
+        try:
+            yield
+        finally:
+            self._role, self._origin = saved
+
+    @contextlib.contextmanager
+    def gradient_override_map(self, op_type_map):
+        """Inside, ops of type K use the gradient registered under op_type_map[K]."""
+        saved = dict(self._grad_override)
+        self._grad_override.update(op_type_map)
+        try:
+            yield
+        finally:
+            self._grad_override = saved
+
+    @contextlib.contextmanager
+    def as_default(self):
+        _default_stack.append(self)
+        try:
+            yield self
+        finally:
+            _default_stack.pop()
+
+    def finalize(self):
+        """Make the graph read-only: adding a node afterwards raises GraphError."""
+        self.finalized = True
+
+    # ---- lookup ---------------------------------------------------------------
+    def get_operations(self):
+        return list(self.nodes)
+
+    def get_operation_by_name(self, name):
+        node = self._by_name.get(name)
+        if node is None:
+            raise errors.NotFoundError(self._missing(f"no operation named '{name}'", name))
+        return node
+
+    def get_tensor_by_name(self, name):
+        op_name, sep, index = name.rpartition(":")
+        if not sep or not index.isdigit():
+            raise errors.GraphError(f"'{name}' is not a tensor name: tensor names look like "
+                                    f"'{name}:0' (operation name, colon, output index)")
+        node = self._by_name.get(op_name)
+        if node is None:
+            raise errors.NotFoundError(self._missing(f"no tensor named '{name}'", op_name))
+        if int(index) >= len(node.outputs):
+            raise errors.NotFoundError(f"'{name}': operation '{op_name}' has only "
+                                       f"{len(node.outputs)} output(s)")
+        return node.outputs[int(index)]
+
+    def as_graph_element(self, obj):
+        if isinstance(obj, (Tensor, Node)):
+            if obj.graph is not self:
+                raise errors.GraphError(f"{obj!r} is not an element of this graph")
+            return obj
+        if isinstance(obj, str):
+            return self.get_tensor_by_name(obj) if ":" in obj else \
+                self.get_operation_by_name(obj)
+        raise TypeError(f"cannot interpret {type(obj).__name__} {obj!r} as a graph element")
+
+    def _missing(self, msg, name):
+        near = difflib.get_close_matches(name, self._by_name, n=3)
+        return msg + (f"; did you mean {', '.join(repr(n) for n in near)}?" if near else "")
+
+    def add_to_collection(self, key, value):
+        self.collections.setdefault(key, []).append(value)
+
+    def get_collection(self, key):
+        return list(self.collections.get(key, ()))
+
+    def to_networkx(self, nodes=None):
+        """A networkx.DiGraph: one node per op (keyed by name), edges carry shape/dtype."""
+        g = nx.DiGraph()
+        nodes = self.nodes if nodes is None else nodes
+        for n in nodes:
+            g.add_node(n.name, type=n.type, role=n.role)
+        for n in nodes:
+            for t in n.inputs:
+                g.add_edge(t.node.name, n.name, tensor=t.name, shape=str(t.shape),
+                           dtype=t.dtype.name)
+            for c in n.control_inputs:
+                g.add_edge(c.name, n.name, control=True)
+        return g
+
+
+_global_default = [Graph()]
+_default_stack = []
+
+
+def get_default_graph():
+    return _default_stack[-1] if _default_stack else _global_default[0]
+
+
+def reset_default_graph():
+    """Replace the global default graph with a new, empty one."""
+    if _default_stack:
+        raise errors.GraphError("reset_default_graph() called inside a "
+                                "`with graph.as_default()` block")
+    _global_default[0] = Graph()
+
+
+def name_scope(name, default_name=None, values=None):
+    """Module-level TF1 name_scope on the default graph (or the graph of `values`)."""
+    graph = get_default_graph()
+    for v in values or ():
+        if isinstance(v, (Tensor, Node)):
+            graph = v.graph
+            break
+    return graph.name_scope(name if name is not None else default_name)
+
+
+def control_dependencies(control_inputs):
+    return get_default_graph().control_dependencies(control_inputs)

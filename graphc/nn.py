@@ -1,0 +1,4 @@
+"""TF1's tf.nn namespace: thin re-exports."""
+from .ops.elementwise import (elu, leaky_relu, relu, relu6, selu, sigmoid, softplus,  # noqa: F401
+                              softsign, tanh)
+from .ops.nn import *  # noqa: F401,F403

@@ -1,0 +1,219 @@
+"""Sources and plumbing: constant, placeholder, identity, stop_gradient, no_op, group,
+and the conversion of Python values to tensors."""
+import numpy as np
+
+from .. import dtypes, errors
+from ..graph import Node, Tensor, get_default_graph
+from ..shapes import InferError, TensorShape, as_shape
+from .registry import OpDef, apply, apply1, register
+
+__all__ = ["constant", "placeholder", "placeholder_with_default", "identity",
+           "stop_gradient", "no_op", "group", "convert_to_tensor", "tuple_"]
+
+
+class ConstValue:
+    """A numpy array as a hashable attribute (read-only; equal when bitwise equal)."""
+    __slots__ = ("array", "_hash")
+
+    def __init__(self, array):
+        array = np.array(array, copy=True)
+        array.setflags(write=False)
+        self.array = array
+        self._hash = None
+
+    def __hash__(self):
+        if self._hash is None:
+            self._hash = hash((self.array.shape, self.array.dtype.str, self.array.tobytes()))
+        return self._hash
+
+    def __eq__(self, other):
+        return (isinstance(other, ConstValue) and self.array.shape == other.array.shape
+                and self.array.dtype == other.array.dtype
+                and self.array.tobytes() == other.array.tobytes())
+
+    def __repr__(self):
+        return np.array2string(self.array, threshold=6, edgeitems=2)
+
+
+def _no_kernel(*_, **__):
+    raise RuntimeError("this op has no kernel: its value must be fed")
+
+
+CONST = register(OpDef(
+    "Const", lambda ctx, *, value, dtype: (value.array.shape, dtype),
+    lambda *, value, dtype: value.array,
+    static=lambda node: node.attrs["value"].array,
+    api="constant", signature="constant(value, dtype=None, shape=None, name='Const')",
+    shape_rule="shape of value (or `shape`)", dtypes="any",
+    doc="A constant tensor."))
+
+PLACEHOLDER = register(OpDef(
+    "Placeholder", lambda ctx, *, shape, dtype: (shape, dtype), _no_kernel,
+    api="placeholder", signature="placeholder(dtype, shape=None, name=None)",
+    shape_rule="`shape` (None dims unknown, str dims named)", dtypes="any",
+    doc="A value fed at run time."))
+
+
+def _infer_with_default(ctx, x, *, shape, dtype):
+    if shape.dims is not None and x.shape.dims is not None:
+        if len(shape.dims) != len(x.shape.dims) or not all(
+                ctx.compatible(a, b) for a, b in zip(shape.dims, x.shape.dims)):
+            raise InferError(f"the default {{0}} has shape {x.shape}, not compatible "
+                             f"with the placeholder shape {shape}")
+    return shape, x.dtype
+
+
+PLACEHOLDER_WITH_DEFAULT = register(OpDef(
+    "PlaceholderWithDefault", _infer_with_default, lambda x, *, shape, dtype: x,
+    vjp=lambda node, gs: [gs[0]], jvp=lambda node, ts: ts[0],
+    api="placeholder_with_default",
+    signature="placeholder_with_default(input, shape, name=None)",
+    shape_rule="`shape`", dtypes="any", doc="`input` unless fed."))
+
+IDENTITY = register(OpDef(
+    "Identity", lambda ctx, x: (x.shape, x.dtype), lambda x: x,
+    vjp=lambda node, gs: [gs[0]], jvp=lambda node, ts: ts[0],
+    api="identity", signature="identity(input, name=None)", shape_rule="same as input",
+    dtypes="any", doc="Returns the input."))
+
+STOP_GRADIENT = register(OpDef(
+    "StopGradient", lambda ctx, x: (x.shape, x.dtype), lambda x: x,
+    differentiable=False, api="stop_gradient", signature="stop_gradient(input, name=None)",
+    shape_rule="same as input", dtypes="any",
+    doc="Returns the input; gradients do not flow through it."))
+
+NO_OP = register(OpDef(
+    "NoOp", lambda ctx: [], lambda: (), stateful=True, differentiable=False,
+    api="no_op", signature="no_op(name=None)", shape_rule="no outputs", dtypes="-",
+    doc="Does nothing; useful with control dependencies."))
+
+
+def _py_dtype(value):
+    """TF1 default dtypes for Python values: float -> float32, int -> int32."""
+    if isinstance(value, (np.ndarray, np.generic)):
+        return dtypes.from_value(np.asarray(value))
+    arr = np.asarray(value)
+    if arr.dtype.kind == "f":
+        return dtypes.float32
+    if arr.dtype.kind in "iu":
+        info = np.iinfo(np.int32)
+        if arr.size and (arr.min() < info.min or arr.max() > info.max):
+            return dtypes.int64
+        return dtypes.int32
+    if arr.dtype.kind == "b":
+        return dtypes.bool_
+    raise TypeError(f"cannot make a graphc constant from {type(value).__name__} "
+                    f"(numpy dtype {arr.dtype})")
+
+
+def to_array(value, dtype, what):
+    """np array of `value` in `dtype`, refusing lossy or cross-kind conversions."""
+    arr = np.asarray(value)
+    if arr.dtype == dtype.np:
+        return arr
+    src = arr.dtype
+    if src.kind not in "biuf":
+        raise errors.DTypeError(f"{what}: cannot convert {src} values to {dtype.name}")
+    if (src.kind == "b") != dtype.is_bool:
+        raise errors.DTypeError(f"{what}: cannot convert {src} values to {dtype.name}")
+    out = arr.astype(dtype.np)
+    if src.kind == "f" and dtype.is_integer:
+        if not np.array_equal(out, arr):
+            raise errors.DTypeError(f"{what}: {src} values such as "
+                                    f"{arr.flat[np.argmax(out != arr)]!r} cannot be "
+                                    f"converted to {dtype.name} without loss")
+    elif src.kind in "iu" and dtype.is_integer and not np.array_equal(out, arr):
+        raise errors.DTypeError(f"{what}: values overflow {dtype.name}")
+    return out
+
+
+def constant(value, dtype=None, shape=None, name="Const"):
+    """A constant tensor. `gc.constant([[1., 2.]])` is float32 of shape (1, 2).
+
+    A scalar `value` with `shape` fills that shape; otherwise `value` is reshaped to it.
+    """
+    dtype = dtypes.as_dtype(dtype) if dtype is not None else _py_dtype(value)
+    arr = to_array(value, dtype, f"constant '{name}'")
+    if shape is not None:
+        shape = tuple(as_shape(shape).dims)
+        if arr.size == 1:
+            arr = np.full(shape, arr.reshape(()), dtype=dtype.np)
+        elif arr.size == int(np.prod(shape)):
+            arr = arr.reshape(shape)
+        else:
+            raise errors.ShapeError(
+                f"constant: a value of {arr.size} elements (shape {arr.shape}) cannot have "
+                f"shape {shape}\n  in constant called at {errors.format_site(errors.user_site())}")
+    return apply1(CONST, (), name=name, value=ConstValue(arr), dtype=dtype)
+
+
+def placeholder(dtype, shape=None, name=None):
+    """A tensor whose value is fed to Session.run. Dims: int, None (any), or a name."""
+    dims = None if shape is None else tuple(
+        None if isinstance(d, int) and d == -1 else d for d in as_shape_like(shape))
+    return apply1(PLACEHOLDER, (), name=name or "Placeholder",
+                  shape=TensorShape(dims), dtype=dtypes.as_dtype(dtype))
+
+
+def as_shape_like(shape):
+    if isinstance(shape, TensorShape):
+        return shape.dims
+    if isinstance(shape, (int, str)):
+        return (shape,)
+    return tuple(shape)
+
+
+def placeholder_with_default(input, shape, name=None):
+    """`input`, unless a value is fed for the result."""
+    x = convert_to_tensor(input)
+    return apply1(PLACEHOLDER_WITH_DEFAULT, (x,), name=name or "PlaceholderWithDefault",
+                  shape=as_shape(shape), dtype=x.dtype)
+
+
+def identity(input, name=None):
+    return apply1(IDENTITY, (convert_to_tensor(input),), name=name)
+
+
+def stop_gradient(input, name=None):
+    """Returns `input`; gradients treat it as a constant."""
+    return apply1(STOP_GRADIENT, (convert_to_tensor(input),), name=name)
+
+
+def no_op(name=None):
+    return apply(NO_OP, (), name=name)
+
+
+def group(*inputs, name=None):
+    """A NoOp that runs after all `inputs` (ops or tensors)."""
+    flat = []
+    for x in inputs:
+        flat.extend(x if isinstance(x, (list, tuple)) else [x])
+    graph = flat[0].graph if flat else get_default_graph()
+    with graph.control_dependencies(flat):
+        return apply(NO_OP, (), name=name or "group_deps")
+
+
+def tuple_(tensors, name=None, control_inputs=None):
+    """TF1 tf.tuple: each tensor, available only after all of them are computed."""
+    deps = list(tensors) + list(control_inputs or ())
+    g = group(*deps)
+    with tensors[0].graph.control_dependencies([g]):
+        return [identity(t) for t in tensors]
+
+
+def convert_to_tensor(value, dtype=None, name=None, dtype_hint=None):
+    """A Tensor from a Tensor (checked against `dtype`) or a Python/numpy value."""
+    if isinstance(value, Tensor):
+        if dtype is not None and dtypes.as_dtype(dtype) is not value.dtype:
+            raise errors.DTypeError(
+                f"convert_to_tensor: expected {dtypes.as_dtype(dtype).name} but got\n  "
+                + errors.describe_tensor(value, value.name))
+        return value
+    if isinstance(value, Node):
+        raise TypeError(f"{value!r} is an operation, not a tensor: use its outputs")
+    if dtype is None and dtype_hint is not None:
+        try:
+            return constant(value, dtype=dtype_hint, name=name or "Const")
+        except errors.DTypeError:
+            pass
+    return constant(value, dtype=dtype, name=name or "Const")

@@ -1,0 +1,526 @@
+"""Elementwise ops. Each differentiable one states its partial derivatives once;
+vjp (g * d) and jvp (t * d) both follow from them."""
+import math
+
+import numpy as np
+
+from .. import dtypes, errors
+from ..graph import Tensor
+from ..shapes import InferError
+from .core import convert_to_tensor
+from .registry import OpDef, apply1, register
+
+__all__ = ["add", "subtract", "multiply", "divide", "truediv", "floordiv", "floor_div",
+           "mod", "floormod", "pow", "maximum", "minimum", "squared_difference",
+           "negative", "abs", "sign", "square", "sqrt", "rsqrt", "exp", "log", "log1p",
+           "expm1", "sin", "cos", "tan", "tanh", "sigmoid", "erf", "floor", "ceil", "round",
+           "reciprocal", "equal", "not_equal", "less", "less_equal", "greater",
+           "greater_equal", "logical_and", "logical_or", "logical_not", "logical_xor",
+           "where", "clip_by_value", "cast", "add_n", "scalar_mul", "relu", "relu6", "elu",
+           "selu", "leaky_relu", "softplus", "softsign", "is_nan", "is_finite", "is_inf",
+           "to_float", "to_int32", "to_int64", "to_double", "div", "sum_to", "broadcast_to"]
+
+
+def _times(g, d):
+    """g * d, where d may be the Python number 1 or -1."""
+    if d is None or g is None:
+        return None
+    if isinstance(d, (int, float)):
+        return g if d == 1 else -g if d == -1 else g * d
+    return g * d
+
+
+def _sum(terms):
+    terms = [t for t in terms if t is not None]
+    if not terms:
+        return None
+    out = terms[0]
+    for t in terms[1:]:
+        out = out + t
+    return out
+
+
+def _unary_rules(deriv):
+    """vjp and jvp of a unary elementwise op from dy/dx = deriv(x, y, attrs)."""
+    def vjp(node, gs):
+        x, y = node.inputs[0], node.outputs[0]
+        return [_times(gs[0], deriv(x, y, node.attrs))]
+
+    def jvp(node, ts):
+        x, y = node.inputs[0], node.outputs[0]
+        return _times(ts[0], deriv(x, y, node.attrs))
+    return vjp, jvp
+
+
+def _binary_rules(partials):
+    """vjp and jvp of a binary elementwise op from (dz/dx, dz/dy) = partials(x, y, z)."""
+    def vjp(node, gs):
+        x, y = node.inputs
+        px, py = partials(x, y, node.outputs[0])
+        return [_times(gs[0], px), _times(gs[0], py)]
+
+    def jvp(node, ts):
+        x, y = node.inputs
+        px, py = partials(x, y, node.outputs[0])
+        return _sum([_times(ts[0], px), _times(ts[1], py)])
+    return vjp, jvp
+
+
+def _infer_unary(kind, out_dtype=None):
+    def infer(ctx, x, **attrs):
+        ctx.require(0, kind)
+        return x.shape, out_dtype or x.dtype
+    return infer
+
+
+def _infer_binary(kind, out_dtype=None):
+    def infer(ctx, x, y):
+        ctx.same_dtype()
+        ctx.require(0, kind)
+        return ctx.broadcast(), out_dtype or x.dtype
+    return infer
+
+
+def _typed(fn):
+    """A kernel that keeps its input's dtype (numpy may widen, e.g. for Python floats)."""
+    def kernel(x, **attrs):
+        return np.asarray(fn(x, **attrs), dtype=x.dtype)
+    return kernel
+
+
+def _unary(name, api, kernel, deriv=None, kind="numeric", doc="", out=None):
+    vjp, jvp = _unary_rules(deriv) if deriv else (None, None)
+    op = register(OpDef(name, _infer_unary(kind, out), kernel, api=api, vjp=vjp, jvp=jvp,
+                        elementwise=True, differentiable=deriv is not None,
+                        signature=f"{api}(x, name=None)", shape_rule="same as x",
+                        dtypes=kind, doc=doc,
+                        kernel_out=kernel if isinstance(kernel, np.ufunc) else None))
+
+    def fn(x, name=None):
+        return apply1(op, (convert_to_tensor(x),), name=name)
+    fn.__name__ = fn.__qualname__ = api
+    fn.__doc__ = doc
+    return op, fn
+
+
+def _binary(name, api, kernel, partials=None, kind="numeric", doc="", out=None,
+            commutative=False):
+    vjp, jvp = _binary_rules(partials) if partials else (None, None)
+    op = register(OpDef(name, _infer_binary(kind, out), kernel, api=api, vjp=vjp, jvp=jvp,
+                        elementwise=True, commutative=commutative,
+                        differentiable=partials is not None,
+                        signature=f"{api}(x, y, name=None)",
+                        shape_rule="numpy broadcast of x and y", dtypes=kind + " (x, y same)",
+                        doc=doc,
+                        kernel_out=kernel if isinstance(kernel, np.ufunc) else None))
+
+    def fn(x, y, name=None):
+        x, y = operands(x, y, api)
+        return apply1(op, (x, y), name=name)
+    fn.__name__ = fn.__qualname__ = api
+    fn.__doc__ = doc
+    return op, fn
+
+
+def operands(x, y, api="op"):
+    """Two tensors from x and y; a Python/numpy value takes the dtype of the tensor."""
+    if isinstance(x, Tensor) and isinstance(y, Tensor):
+        return x, y
+    if isinstance(x, Tensor) or isinstance(y, Tensor):
+        t = x if isinstance(x, Tensor) else y
+        try:
+            if t is x:
+                return x, convert_to_tensor(y, dtype=t.dtype)
+            return convert_to_tensor(x, dtype=t.dtype), y
+        except errors.DTypeError as e:
+            raise errors.DTypeError(
+                f"{api}: the value {y if t is x else x!r} cannot take the dtype "
+                f"{t.dtype.name} of\n  {errors.describe_tensor(t, t.node.name)}\n  ({e})\n"
+                f"  in {api} called at {errors.format_site(errors.user_site())}") from None
+    x = convert_to_tensor(x)
+    return x, convert_to_tensor(y, dtype=x.dtype)
+
+
+def _mask(b, like):
+    return cast(b, like.dtype)
+
+
+# ---- binary arithmetic ----------------------------------------------------------------
+ADD, add = _binary("Add", "add", np.add, lambda x, y, z: (1, 1),
+                   doc="x + y with numpy broadcasting.", commutative=True)
+SUB, subtract = _binary("Sub", "subtract", np.subtract, lambda x, y, z: (1, -1),
+                        doc="x - y.")
+MUL, multiply = _binary("Mul", "multiply", np.multiply, lambda x, y, z: (y, x),
+                        doc="x * y.", commutative=True)
+DIV, _realdiv = _binary("RealDiv", "divide", np.true_divide,
+                        lambda x, y, z: (reciprocal(y), -z / y), kind="float",
+                        doc="x / y for floating dtypes.")
+FLOORDIV, floordiv = _binary("FloorDiv", "floordiv", np.floor_divide,
+                             doc="floor(x / y); no gradient.")
+MOD, mod = _binary("FloorMod", "mod", np.mod,
+                   lambda x, y, z: (1, -floordiv(x, y)),
+                   doc="x - floor(x / y) * y (sign of y, like numpy and TF1 FloorMod).")
+
+
+def _pow_partials(x, y, z):
+    # d/dx x^y = y x^(y-1); d/dy x^y = x^y log x (taken as 0 where x <= 0, as TF1 does)
+    safe_log = where(greater(x, 0), log(where(greater(x, 0), x, ones_like_(x))),
+                     zeros_like_(x))
+    return y * pow(x, y - 1), z * safe_log
+
+
+def zeros_like_(x):
+    from .array import zeros_like
+    return zeros_like(x)
+
+
+def ones_like_(x):
+    from .array import ones_like
+    return ones_like(x)
+
+
+POW, pow = _binary("Pow", "pow", np.power, _pow_partials, doc="x ** y.")
+MAXIMUM, maximum = _binary(
+    "Maximum", "maximum", np.maximum,
+    lambda x, y, z: (_mask(greater_equal(x, y), x), _mask(less(x, y), x)),
+    doc="Elementwise max; at ties the gradient goes to x.", commutative=True)
+MINIMUM, minimum = _binary(
+    "Minimum", "minimum", np.minimum,
+    lambda x, y, z: (_mask(less_equal(x, y), x), _mask(greater(x, y), x)),
+    doc="Elementwise min; at ties the gradient goes to x.", commutative=True)
+SQDIFF, squared_difference = _binary(
+    "SquaredDifference", "squared_difference", lambda x, y: np.square(x - y),
+    lambda x, y, z: (2 * (x - y), 2 * (y - x)), doc="(x - y)^2.", commutative=True)
+
+# ---- comparisons and logic ---------------------------------------------------------------
+EQUAL, equal = _binary("Equal", "equal", np.equal, kind="any", out=dtypes.bool_,
+                       commutative=True, doc="x == y (bool).")
+NOT_EQUAL, not_equal = _binary("NotEqual", "not_equal", np.not_equal, kind="any",
+                               out=dtypes.bool_, commutative=True, doc="x != y (bool).")
+LESS, less = _binary("Less", "less", np.less, out=dtypes.bool_, doc="x < y (bool).")
+LESS_EQUAL, less_equal = _binary("LessEqual", "less_equal", np.less_equal,
+                                 out=dtypes.bool_, doc="x <= y (bool).")
+GREATER, greater = _binary("Greater", "greater", np.greater, out=dtypes.bool_,
+                           doc="x > y (bool).")
+GREATER_EQUAL, greater_equal = _binary("GreaterEqual", "greater_equal", np.greater_equal,
+                                       out=dtypes.bool_, doc="x >= y (bool).")
+LOGICAL_AND, logical_and = _binary("LogicalAnd", "logical_and", np.logical_and,
+                                   kind="bool", commutative=True, doc="x and y.")
+LOGICAL_OR, logical_or = _binary("LogicalOr", "logical_or", np.logical_or, kind="bool",
+                                 commutative=True, doc="x or y.")
+LOGICAL_XOR, logical_xor = _binary("LogicalXor", "logical_xor", np.logical_xor,
+                                   kind="bool", commutative=True, doc="x xor y.")
+LOGICAL_NOT, logical_not = _unary("LogicalNot", "logical_not", np.logical_not, kind="bool",
+                                  doc="not x.")
+IS_NAN, is_nan = _unary("IsNan", "is_nan", np.isnan, kind="float", out=dtypes.bool_,
+                        doc="x is NaN.")
+IS_INF, is_inf = _unary("IsInf", "is_inf", np.isinf, kind="float", out=dtypes.bool_,
+                        doc="x is +-inf.")
+IS_FINITE, is_finite = _unary("IsFinite", "is_finite", np.isfinite, kind="float",
+                              out=dtypes.bool_, doc="x is finite.")
+
+# ---- unary math -------------------------------------------------------------------------
+NEG, negative = _unary("Neg", "negative", np.negative, lambda x, y, a: -1, doc="-x.")
+ABS, abs = _unary("Abs", "abs", np.abs, lambda x, y, a: sign(x), doc="|x|.")
+SIGN, sign = _unary("Sign", "sign", np.sign, doc="-1, 0 or 1; no gradient (TF1: zeros).")
+SQUARE, square = _unary("Square", "square", np.square, lambda x, y, a: 2 * x, doc="x^2.")
+SQRT, sqrt = _unary("Sqrt", "sqrt", np.sqrt, lambda x, y, a: 0.5 / y, kind="float",
+                    doc="sqrt(x); d = 0.5 / sqrt(x).")
+RSQRT, rsqrt = _unary("Rsqrt", "rsqrt", lambda x: 1 / np.sqrt(x),
+                      lambda x, y, a: -0.5 * y * y * y, kind="float", doc="1/sqrt(x).")
+EXP, exp = _unary("Exp", "exp", np.exp, lambda x, y, a: y, kind="float",
+                  doc="e^x; d = e^x (the output is reused).")
+LOG, log = _unary("Log", "log", np.log, lambda x, y, a: reciprocal(x), kind="float",
+                  doc="ln x; d = 1/x.")
+LOG1P, log1p = _unary("Log1p", "log1p", np.log1p, lambda x, y, a: reciprocal(1 + x),
+                      kind="float", doc="ln(1 + x), accurate near 0.")
+EXPM1, expm1 = _unary("Expm1", "expm1", np.expm1, lambda x, y, a: y + 1, kind="float",
+                      doc="e^x - 1, accurate near 0.")
+SIN, sin = _unary("Sin", "sin", np.sin, lambda x, y, a: cos(x), kind="float", doc="sin x.")
+COS, cos = _unary("Cos", "cos", np.cos, lambda x, y, a: -sin(x), kind="float",
+                  doc="cos x.")
+TAN, tan = _unary("Tan", "tan", np.tan, lambda x, y, a: 1 + y * y, kind="float",
+                  doc="tan x; d = 1 + tan^2 x.")
+TANH, tanh = _unary("Tanh", "tanh", np.tanh, lambda x, y, a: 1 - y * y, kind="float",
+                    doc="tanh x; d = 1 - tanh^2 x.")
+
+
+def _sigmoid_kernel(x):
+    # 1/(1+e^-x) without overflow: e^(-softplus(-x))
+    return np.exp(-np.logaddexp(0, -x)).astype(x.dtype, copy=False)
+
+
+SIGMOID, sigmoid = _unary("Sigmoid", "sigmoid", _sigmoid_kernel,
+                          lambda x, y, a: y * (1 - y), kind="float",
+                          doc="1 / (1 + e^-x); d = s (1 - s).")
+
+
+def _erf_kernel(x):
+    try:
+        from scipy.special import erf as _erf
+        return _erf(x).astype(x.dtype, copy=False)
+    except ImportError:
+        return np.frompyfunc(math.erf, 1, 1)(x).astype(x.dtype)
+
+
+ERF, erf = _unary("Erf", "erf", _erf_kernel,
+                  lambda x, y, a: (2 / math.sqrt(math.pi)) * exp(-x * x), kind="float",
+                  doc="The error function; d = 2/sqrt(pi) e^(-x^2).")
+FLOOR, floor = _unary("Floor", "floor", np.floor, kind="float", doc="floor x; no gradient.")
+CEIL, ceil = _unary("Ceil", "ceil", np.ceil, kind="float", doc="ceil x; no gradient.")
+ROUND, round = _unary("Round", "round", np.round, doc="Round half to even; no gradient.")
+RECIPROCAL, reciprocal = _unary("Reciprocal", "reciprocal", np.reciprocal,
+                                lambda x, y, a: -y * y, kind="float", doc="1/x.")
+SOFTPLUS, softplus = _unary("Softplus", "nn.softplus", _typed(lambda x: np.logaddexp(0, x)),
+                            lambda x, y, a: sigmoid(x), kind="float",
+                            doc="log(1 + e^x), stable for large |x|; d = sigmoid(x).")
+SOFTSIGN, softsign = _unary("Softsign", "nn.softsign", lambda x: x / (1 + np.abs(x)),
+                            lambda x, y, a: reciprocal(square(1 + abs(x))), kind="float",
+                            doc="x / (1 + |x|).")
+RELU, relu = _unary("Relu", "nn.relu", _typed(lambda x: np.maximum(x, 0)),
+                    lambda x, y, a: _mask(greater(y, 0), y), doc="max(x, 0).")
+RELU6, relu6 = _unary("Relu6", "nn.relu6", _typed(lambda x: np.clip(x, 0, 6)),
+                      lambda x, y, a: _mask(logical_and(greater(x, 0), less(x, 6)), x),
+                      doc="min(max(x, 0), 6).")
+ELU, elu = _unary("Elu", "nn.elu", _typed(lambda x: np.where(x > 0, x, np.expm1(x))),
+                  lambda x, y, a: where(greater(x, 0), ones_like_(x), y + 1), kind="float",
+                  doc="x if x > 0 else e^x - 1.")
+_SELU_A, _SELU_S = 1.6732632423543772848170429916717, 1.0507009873554804934193349852946
+SELU, selu = _unary(
+    "Selu", "nn.selu",
+    _typed(lambda x: _SELU_S * np.where(x > 0, x, _SELU_A * np.expm1(x))),
+    lambda x, y, a: where(greater(x, 0), _SELU_S * ones_like_(x), y + _SELU_S * _SELU_A),
+    kind="float", doc="scale * elu(x) with SELU's alpha and scale.")
+
+
+def _infer_leaky(ctx, x, *, alpha):
+    ctx.require(0, "float")
+    return x.shape, x.dtype
+
+
+_leaky_vjp, _leaky_jvp = _unary_rules(
+    lambda x, y, a: where(greater(x, 0), ones_like_(x), a["alpha"] * ones_like_(x)))
+LEAKY_RELU = register(OpDef(
+    "LeakyRelu", _infer_leaky, _typed(lambda x, alpha: np.where(x > 0, x, alpha * x)),
+    vjp=_leaky_vjp, jvp=_leaky_jvp, api="nn.leaky_relu", elementwise=True,
+    signature="nn.leaky_relu(features, alpha=0.2)", shape_rule="same as x",
+    dtypes="float", doc="x if x > 0 else alpha x."))
+
+
+def leaky_relu(features, alpha=0.2, name=None):
+    return apply1(LEAKY_RELU, (convert_to_tensor(features),), name=name, alpha=float(alpha))
+
+
+def divide(x, y, name=None):
+    """x / y. Integer inputs are converted to float64 first, as TF1's truediv does."""
+    x, y = operands(x, y, "divide")
+    if x.dtype.is_integer and y.dtype is x.dtype:
+        x, y = cast(x, dtypes.float64), cast(y, dtypes.float64)
+    return _realdiv(x, y, name=name)
+
+
+truediv = div = divide
+floor_div = floordiv
+floormod = mod
+
+
+def scalar_mul(scalar, x, name=None):
+    return multiply(scalar, x, name=name)
+
+
+# ---- where, cast, add_n ---------------------------------------------------------------
+def _infer_select(ctx, c, a, b):
+    if not c.dtype.is_bool:
+        raise InferError(f"the condition {{0}} must be bool, not {c.dtype.name}", "dtype")
+    ctx.same_dtype(1, 2)
+    return ctx.broadcast(), a.dtype
+
+
+def _select_vjp(node, gs):
+    c, a, b = node.inputs
+    g = gs[0]
+    zero = zeros_like_(g)
+    return [None, where(c, g, zero), where(c, zero, g)]
+
+
+def _select_jvp(node, ts):
+    c, a, b = node.inputs
+    _, ta, tb = ts
+    if ta is None and tb is None:
+        return None
+    ta = ta if ta is not None else zeros_like_(a)
+    tb = tb if tb is not None else zeros_like_(b)
+    return where(c, ta, tb)
+
+
+SELECT = register(OpDef(
+    "Select", _infer_select, np.where, vjp=_select_vjp, jvp=_select_jvp, elementwise=True,
+    api="where", signature="where(condition, x, y, name=None)",
+    shape_rule="numpy broadcast of condition, x, y", dtypes="condition bool; x, y same",
+    doc="x where condition else y (TF2/numpy broadcasting)."))
+
+
+def where(condition, x=None, y=None, name=None):
+    """Elementwise x where condition, else y. (The 1-argument form is not supported.)"""
+    if x is None or y is None:
+        raise NotImplementedError("where(condition) with one argument (indices of true "
+                                  "elements) has a data-dependent shape: not supported")
+    x, y = operands(x, y, "where")
+    return apply1(SELECT, (convert_to_tensor(condition), x, y), name=name)
+
+
+def _infer_cast(ctx, x, *, dtype):
+    return x.shape, dtype
+
+
+def _cast_vjp(node, gs):
+    x = node.inputs[0]
+    if not x.dtype.is_floating or gs[0] is None:
+        return [None]
+    return [cast(gs[0], x.dtype)]
+
+
+def _cast_jvp(node, ts):
+    if ts[0] is None or not node.attrs["dtype"].is_floating:
+        return None
+    return cast(ts[0], node.attrs["dtype"])
+
+
+CAST = register(OpDef(
+    "Cast", _infer_cast, lambda x, *, dtype: x.astype(dtype.np), vjp=_cast_vjp,
+    jvp=_cast_jvp, elementwise=True, api="cast", signature="cast(x, dtype, name=None)",
+    shape_rule="same as x", dtypes="any -> dtype",
+    doc="Converts to dtype (float -> int truncates toward zero, like TF1)."))
+
+
+def cast(x, dtype, name=None):
+    x = convert_to_tensor(x)
+    dtype = dtypes.as_dtype(dtype)
+    return apply1(CAST, (x,), name=name, dtype=dtype)
+
+
+def to_float(x, name=None):
+    return cast(x, dtypes.float32, name)
+
+
+def to_double(x, name=None):
+    return cast(x, dtypes.float64, name)
+
+
+def to_int32(x, name=None):
+    return cast(x, dtypes.int32, name)
+
+
+def to_int64(x, name=None):
+    return cast(x, dtypes.int64, name)
+
+
+def _infer_add_n(ctx, *xs):
+    if not xs:
+        raise InferError("add_n needs at least one input")
+    ctx.same_dtype()
+    shape = xs[0].shape
+    for i, x in enumerate(xs[1:], 1):
+        if shape.dims is None or x.shape.dims is None:
+            shape = shape if shape.dims is not None else x.shape
+            continue
+        if len(shape.dims) != len(x.shape.dims):
+            raise InferError(f"add_n inputs must have equal shapes: {{0}} has {xs[0].shape} "
+                             f"but {{{i}}} has {x.shape}")
+        shape = tuple(ctx.merge_dims(a, b, f"add_n inputs must have equal shapes: {{{{0}}}} "
+                                     f"has {xs[0].shape} but {{{{{i}}}}} has {x.shape}")
+                      for a, b in zip(shape.dims, x.shape.dims))
+    return shape, xs[0].dtype
+
+
+def _add_n_kernel(*xs):
+    out = xs[0].copy() if len(xs) > 1 else xs[0]
+    for x in xs[1:]:
+        np.add(out, x, out=out)
+    return out
+
+
+ADD_N = register(OpDef(
+    "AddN", _infer_add_n, _add_n_kernel,
+    vjp=lambda node, gs: [gs[0]] * len(node.inputs),
+    jvp=lambda node, ts: _sum(ts), elementwise=True, commutative=True, api="add_n",
+    signature="add_n(inputs, name=None)", shape_rule="all inputs the same shape",
+    dtypes="numeric (all same)", doc="Sum of a list of same-shaped tensors."))
+
+
+def add_n(inputs, name=None):
+    inputs = [convert_to_tensor(x) for x in inputs]
+    return apply1(ADD_N, inputs, name=name)
+
+
+def clip_by_value(t, clip_value_min, clip_value_max, name=None):
+    """min(max(t, clip_value_min), clip_value_max)."""
+    t = convert_to_tensor(t)
+    return minimum(maximum(t, clip_value_min), clip_value_max, name=name)
+
+
+# ---- broadcasting helpers that gradients need ---------------------------------------------
+def _infer_sum_to(ctx, g, shape):
+    if not shape.dtype.is_integer:
+        raise InferError("the target shape {1} must be an integer tensor", "dtype")
+    return ctx.shape_value(shape), g.dtype
+
+
+def sum_to_kernel(g, shape):
+    shape = tuple(int(d) for d in shape)
+    if g.shape == shape:
+        return g
+    lead = g.ndim - len(shape)
+    axes = tuple(range(lead)) + tuple(i + lead for i, d in enumerate(shape)
+                                       if d == 1 and g.shape[i + lead] != 1)
+    return np.sum(g, axis=axes, keepdims=False).reshape(shape) if axes else g.reshape(shape)
+
+
+def _shape_of(t):
+    from .array import shape
+    return shape(t, out_type=dtypes.int64)
+
+
+SUM_TO = register(OpDef(
+    "SumTo", _infer_sum_to, sum_to_kernel,
+    vjp=lambda node, gs: [broadcast_to(gs[0], _shape_of(node.inputs[0])), None],
+    jvp=lambda node, ts: None if ts[0] is None else sum_to(ts[0], node.inputs[1]),
+    api="sum_to", signature="sum_to(g, shape)",
+    shape_rule="`shape` (a 1-D int tensor)", dtypes="numeric; shape int",
+    doc="Sums g over the axes that broadcasting to g.shape expanded from `shape`."))
+
+
+def sum_to(g, shape, name=None):
+    return apply1(SUM_TO, (g, convert_to_tensor(shape, dtype_hint=dtypes.int64)), name=name)
+
+
+def _infer_broadcast_to(ctx, x, shape):
+    if not shape.dtype.is_integer:
+        raise InferError("the target shape {1} must be an integer tensor", "dtype")
+    target = ctx.shape_value(shape).dims
+    if x.shape.dims is not None and target is not None:
+        if len(x.shape.dims) > len(target):
+            raise InferError(f"cannot broadcast {{0}} of shape {x.shape} to {target}: "
+                             "more dims than the target")
+        for k, d in enumerate(x.shape.dims):
+            t = target[k + len(target) - len(x.shape.dims)]
+            r, rt = ctx.resolve(d), ctx.resolve(t)
+            if r is not None and rt is not None and r != 1 and r != rt:
+                raise InferError(f"cannot broadcast {{0}} of shape {x.shape} to {target}")
+    return target, x.dtype
+
+
+BROADCAST_TO = register(OpDef(
+    "BroadcastTo", _infer_broadcast_to,
+    lambda x, shape: np.broadcast_to(x, tuple(int(d) for d in shape)),
+    vjp=lambda node, gs: [sum_to(gs[0], _shape_of(node.inputs[0])), None],
+    jvp=lambda node, ts: None if ts[0] is None else broadcast_to(ts[0], node.inputs[1]),
+    api="broadcast_to", signature="broadcast_to(input, shape, name=None)",
+    shape_rule="`shape`", dtypes="any; shape int",
+    doc="input broadcast (numpy rules) to `shape`."))
+
+
+def broadcast_to(input, shape, name=None):
+    x = convert_to_tensor(input)
+    return apply1(BROADCAST_TO, (x, convert_to_tensor(shape, dtype_hint=dtypes.int64)),
+                  name=name)

@@ -1,0 +1,315 @@
+"""OpDef: everything about one op in one record, and `apply`, the one way to build a node.
+
+An OpDef holds the op's shape/dtype rule (`infer`), its numpy `kernel`, its `vjp` and
+`jvp` rules (written with graphc ops) and the facts that passes read (`elementwise`,
+`commutative`, `stateful`, `random`). Attributes are keyword-only and hashable.
+"""
+import numpy as np
+
+from .. import dtypes, errors
+from ..graph import Tensor, get_default_graph
+from ..shapes import InferError, TensorShape, as_shape, dim_str
+
+REGISTRY = {}
+
+
+class OpDef:
+    """The record of one op.
+
+    infer(ctx, *inputs, **attrs) -> (shape, dtype) or a list of them (multi-output);
+        raises shapes.InferError naming operands as {0}, {1}...
+    kernel(*arrays, **attrs) -> array or tuple of arrays. With `uses_state`, the kernel
+        is called kernel(rt, *arrays, **attrs), rt giving the session state and node.
+    vjp(node, gs) -> one cotangent (or None) per input; gs holds one cotangent per
+        output (None where that output gets none). Broadcast inputs get the cotangent of
+        the broadcast shape: the sweep sums it back.
+    jvp(node, tangents) -> the tangent of each output (a tensor, or a list when the op
+        has several outputs); tangents holds None for symbolic zeros.
+    """
+    __slots__ = ("name", "api", "infer", "kernel", "vjp", "jvp", "elementwise",
+                 "commutative", "stateful", "random", "differentiable", "uses_state",
+                 "signature", "doc", "shape_rule", "dtypes", "kernel_out", "static", "partial")
+
+    def __init__(self, name, infer, kernel, *, api=None, vjp=None, jvp=None,
+                 elementwise=False, commutative=False, stateful=False, random=False,
+                 differentiable=True, uses_state=False, signature="", doc="",
+                 shape_rule="", dtypes="", kernel_out=None, static=None, partial=None):
+        self.name = name
+        self.api = api or name
+        self.infer = infer
+        self.kernel = kernel
+        self.vjp = vjp
+        self.jvp = jvp
+        self.elementwise = elementwise
+        self.commutative = commutative
+        self.stateful = stateful
+        self.random = random
+        self.differentiable = differentiable
+        self.uses_state = uses_state
+        self.signature = signature
+        self.doc = doc
+        self.shape_rule = shape_rule
+        self.dtypes = dtypes
+        self.kernel_out = kernel_out   # kernel(*arrays, out=buf, **attrs), for in-place
+        self.static = static           # static(node) -> value known from shapes alone, or None
+        self.partial = partial         # partial(node) -> TensorShape: what is known of the
+                                       # value of a 1-D shape tensor (e.g. Shape of (?, 3))
+
+    @property
+    def pure(self):
+        return not (self.stateful or self.random)
+
+    def __repr__(self):
+        return f"<OpDef {self.name}>"
+
+
+def register(opdef):
+    if opdef.name in REGISTRY:
+        raise ValueError(f"op {opdef.name} is registered twice")
+    REGISTRY[opdef.name] = opdef
+    return opdef
+
+
+class InferContext:
+    """What an infer rule may consult: the graph's named dims, operand constants."""
+    __slots__ = ("graph", "inputs", "new_bindings")
+
+    def __init__(self, graph, inputs):
+        self.graph = graph
+        self.inputs = inputs
+        self.new_bindings = {}
+
+    def resolve(self, d):
+        """The int a dim is known to be, else None."""
+        if isinstance(d, int):
+            return d
+        if isinstance(d, str):
+            if d in self.new_bindings:
+                return self.new_bindings[d]
+            return self.graph.dims.resolve(d)
+        return None
+
+    def dim_str(self, d):
+        if isinstance(d, str):
+            bound = self.graph.dims.sizes.get(d)
+            if bound is not None:
+                return f"'{d}' (bound to {bound[0]} at {errors.format_site(bound[1])})"
+            if d in self.new_bindings:
+                return f"'{d}' (= {self.new_bindings[d]})"
+            return f"'{d}'"
+        return dim_str(d)
+
+    def compatible(self, a, b):
+        if a is None or b is None or a == b:
+            return True
+        ra, rb = self.resolve(a), self.resolve(b)
+        return ra is None or rb is None or ra == rb
+
+    def merge(self, a, b):
+        """The more precise of two compatible dims; binds named dims to sizes."""
+        if a is None or a == b:
+            return b
+        if b is None:
+            return a
+        ra, rb = self.resolve(a), self.resolve(b)
+        if isinstance(a, str) and ra is None and rb is not None:
+            self.new_bindings[a] = rb
+        if isinstance(b, str) and rb is None and ra is not None:
+            self.new_bindings[b] = ra
+        if isinstance(a, int):
+            return a
+        return b if isinstance(b, int) else a
+
+    def merge_dims(self, a, b, what):
+        """merge(a, b), raising InferError(`what` formatted with the two dims) if they clash."""
+        if not self.compatible(a, b):
+            raise InferError(what.format(a=self.dim_str(a), b=self.dim_str(b)))
+        return self.merge(a, b)
+
+    def broadcast(self, *idx):
+        """numpy broadcasting of the shapes of inputs idx (default: all inputs)."""
+        idx = idx or range(len(self.inputs))
+        result, owner = (), None
+        for i in idx:
+            s = self.inputs[i].shape
+            if s.dims is None:
+                return TensorShape(None)
+            if owner is None:
+                result, owner = s.dims, i
+                continue
+            a, b = list(result), list(s.dims)
+            n = max(len(a), len(b))
+            a = [1] * (n - len(a)) + a
+            b = [1] * (n - len(b)) + b
+            out = []
+            for k, (x, y) in enumerate(zip(a, b)):
+                if x == 1:
+                    out.append(y)
+                elif y == 1:
+                    out.append(x)
+                elif self.compatible(x, y):
+                    out.append(self.merge(x, y))
+                else:
+                    raise InferError(
+                        f"shapes cannot be broadcast: {{{owner}}} has {self.dim_str(x)} but "
+                        f"{{{i}}} has {self.dim_str(y)} at dim {k - n} (counting from the "
+                        f"right; numpy broadcasting needs equal sizes or 1)")
+            result = tuple(out)
+        return TensorShape(result)
+
+    def axis(self, axis, rank, i=0, extra=0):
+        """Normalize an axis for operand i of `rank` (rank+extra positions are valid)."""
+        n = rank + extra
+        if not isinstance(axis, (int, np.integer)) or isinstance(axis, bool):
+            raise InferError(f"axis must be an int, got {axis!r}")
+        if not -n <= axis < n:
+            raise InferError(f"axis {axis} is out of range for {{{i}}} of rank {rank} "
+                             f"(valid: {-n}..{n - 1})")
+        return int(axis) % n
+
+    def same_dtype(self, *idx):
+        """The common dtype of inputs idx (default all); different dtypes are an error."""
+        idx = idx or range(len(self.inputs))
+        first = None
+        for i in idx:
+            d = self.inputs[i].dtype
+            if first is None:
+                first = i
+            elif d is not self.inputs[first].dtype:
+                raise InferError(
+                    f"dtypes differ: {{{first}}} is {self.inputs[first].dtype.name} but {{{i}}} "
+                    f"is {d.name}; graphc never converts silently: use gc.cast", "dtype")
+        return self.inputs[first].dtype
+
+    def require(self, i, kind):
+        """Check input i's dtype is of `kind`: float, int, numeric, bool, or any."""
+        d = self.inputs[i].dtype
+        ok = {"float": d.is_floating, "int": d.is_integer, "numeric": d.is_numeric,
+              "bool": d.is_bool, "any": True, "int_or_float": d.is_numeric}[kind]
+        if not ok:
+            raise InferError(f"{{{i}}} has dtype {d.name}, but this op needs a {kind} "
+                             "dtype", "dtype")
+        return d
+
+    def constant_value(self, t):
+        """The value of t if it is known at build time (a constant), else None."""
+        return constant_value(t)
+
+    def shape_value(self, t):
+        """What is known at build time of a 1-D int tensor used as a shape."""
+        return shape_value(t)
+
+
+def shape_value(t):
+    """A TensorShape of what is statically known about the value of shape tensor t:
+    exact for constants, (?, 3) for shape(x) with x of shape (?, 3) (TF1:
+    constant_value_as_shape)."""
+    v = constant_value(t)
+    if v is not None:
+        return TensorShape(tuple(int(d) for d in np.reshape(v, -1)))
+    if t.node.op.partial is not None:
+        s = t.node.op.partial(t.node)
+        if s is not None:
+            return s
+    n = t.shape[0] if t.shape.rank == 1 else None
+    return TensorShape((None,) * n if isinstance(n, int) else None)
+
+
+_STATIC_NODES = 64          # how far back constant_value looks
+_STATIC_ELEMENTS = 1 << 16  # the largest value it computes
+
+
+def constant_value(t):
+    """The value of `t` if it follows from constants and static shapes alone, else None.
+
+    Like TF1's tensor_util.constant_value: lets reshape/fill/tile with computed shapes
+    get exact static shapes. Looks at most _STATIC_NODES nodes back, iteratively.
+    """
+    values = {}
+    order, stack, seen = [], [t.node], set()
+    while stack:
+        node = stack.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        if len(seen) > _STATIC_NODES:
+            return None
+        if node.op.static is not None:
+            v = node.op.static(node)
+            if v is None:
+                return None
+            values[node] = v if isinstance(v, tuple) else (v,)
+            continue
+        if not node.op.pure or node.op.uses_state or not node.outputs:
+            return None
+        order.append(node)
+        stack.extend(i.node for i in node.inputs)
+    for node in sorted(order, key=lambda n: n.id):
+        args = [values[i.node][i.index] for i in node.inputs]
+        try:
+            out = node.op.kernel(*args, **node.attrs)
+        except Exception:
+            return None
+        out = out if isinstance(out, tuple) else (out,)
+        if any(np.size(o) > _STATIC_ELEMENTS for o in out):
+            return None
+        values[node] = out
+    return values[t.node][t.index]
+
+
+def _graph_of(inputs):
+    graph = None
+    for t in inputs:
+        if graph is None:
+            graph = t.node.graph
+        elif t.node.graph is not graph:
+            raise errors.GraphError(
+                f"tensors from different graphs: {errors.describe_tensor(t, t.name)} is not "
+                f"in the graph of {inputs[0].name}")
+    return graph if graph is not None else get_default_graph()
+
+
+def _build_error(op, inputs, e, site):
+    labels = []
+    for t in inputs:
+        labels.append(t.node.name if len(t.node.outputs) == 1 else t.name)
+    try:
+        msg = e.msg.format(*labels)
+    except (IndexError, KeyError):
+        msg = e.msg
+    lines = [f"{op.api}: {msg}"]
+    seen = set()
+    for t, label in zip(inputs, labels):
+        if label not in seen:
+            seen.add(label)
+            lines.append("  " + errors.describe_tensor(t, label))
+    lines.append(f"  in {op.api} called at {errors.format_site(site)}")
+    cls = errors.DTypeError if e.kind == "dtype" else errors.ShapeError
+    return cls("\n".join(lines))
+
+
+def apply(op, inputs=(), name=None, **attrs):
+    """Build one node of `op` on `inputs` in their graph; check shapes/dtypes now."""
+    inputs = tuple(inputs)
+    for t in inputs:
+        if not isinstance(t, Tensor):
+            raise TypeError(f"{op.api}: expected Tensor inputs, got {type(t).__name__}")
+    graph = _graph_of(inputs)
+    site = errors.user_site()
+    ctx = InferContext(graph, inputs)
+    try:
+        out = op.infer(ctx, *inputs, **attrs)
+    except InferError as e:
+        raise _build_error(op, inputs, e, site) from None
+    if not isinstance(out, list):
+        out = [out]
+    out = [(as_shape(s), dtypes.as_dtype(d)) for s, d in out]
+    node = graph._add_node(op, inputs, attrs, out, name or op.name, site)
+    for dim, size in ctx.new_bindings.items():
+        graph.dims.sizes.setdefault(dim, (size, site))
+    return node
+
+
+def apply1(op, inputs=(), name=None, **attrs):
+    """apply() for single-output ops: returns the output tensor."""
+    return apply(op, inputs, name, **attrs).outputs[0]

@@ -1,0 +1,179 @@
+"""Variables: state that lives in a Session and survives between runs."""
+import numpy as np
+
+from .. import errors
+from ..graph import Tensor, get_default_graph
+from ..shapes import InferError
+from .core import convert_to_tensor, group
+from .registry import OpDef, apply, register
+
+__all__ = ["Variable", "global_variables_initializer", "variables_initializer",
+           "global_variables", "trainable_variables", "initialize_all_variables",
+           "local_variables_initializer", "assign", "assign_add", "assign_sub"]
+
+
+def _read_var(rt, *, shape, dtype):
+    return _stored(rt.session, rt.node)
+
+
+def _stored(session, node):
+    value = session._variables.get(node)
+    if value is None:
+        shape, dtype = node.outputs[0].shape, node.outputs[0].dtype
+        raise errors.UninitializedVariableError(
+            f"variable '{node.name}' (shape {shape}, {dtype.name}, created at "
+            f"{errors.format_site(node.site)}) is read before it is initialized: run "
+            f"gc.global_variables_initializer() or '{node.name}'s initializer first")
+    return value
+
+
+VARIABLE = register(OpDef(
+    "VariableV2", lambda ctx, *, shape, dtype: (shape, dtype), _read_var,
+    stateful=True, uses_state=True, api="Variable",
+    signature="Variable(initial_value, name=None, trainable=True, dtype=None)",
+    shape_rule="shape of initial_value", dtypes="any",
+    doc="A value kept in the Session between runs."))
+
+
+def _infer_assign(ctx, value, *, var, mode):
+    want = var.outputs[0]
+    if value.dtype is not want.dtype:
+        raise InferError(f"cannot assign {{0}} of dtype {value.dtype.name} to variable "
+                         f"'{var.name}' of dtype {want.dtype.name}", "dtype")
+    a, b = value.shape.dims, want.shape.dims
+    if a is not None and b is not None:
+        if len(a) != len(b) or not all(ctx.compatible(x, y) for x, y in zip(a, b)):
+            raise InferError(f"cannot assign {{0}} of shape {value.shape} to variable "
+                             f"'{var.name}' of shape {want.shape}")
+    return want.shape, want.dtype
+
+
+def _assign_kernel(rt, value, *, var, mode):
+    store = rt.session._variables
+    if mode == "set":
+        new = np.array(value, dtype=var.outputs[0].dtype.np, copy=True)
+        shape = var.outputs[0].shape
+        if shape.dims is not None and any(
+                isinstance(d, int) and d != n for d, n in zip(shape.dims, new.shape)) \
+                or shape.dims is not None and len(shape.dims) != new.ndim:
+            raise errors.FeedError(f"value of shape {new.shape} does not fit variable "
+                                   f"'{var.name}' of shape {shape}")
+    else:
+        old = _stored(rt.session, var)
+        new = old + value if mode == "add" else old - value
+    new.setflags(write=False)
+    store[var] = new
+    return new
+
+
+ASSIGN = register(OpDef(
+    "Assign", _infer_assign, _assign_kernel, stateful=True, uses_state=True,
+    differentiable=False, api="assign",
+    signature="assign(ref, value) / var.assign(value) / assign_add / assign_sub",
+    shape_rule="shape of the variable", dtypes="dtype of the variable",
+    doc="Sets (mode='set'), adds to or subtracts from a variable; returns the new value."))
+
+
+class Variable(Tensor):
+    """A tensor whose value lives in the Session (TF1: tf.Variable).
+
+    `W = gc.Variable(gc.zeros((3, 2)), name="W")`; run `gc.global_variables_initializer()`
+    before reading it. The Variable is the output tensor of its VariableV2 node.
+    """
+    __slots__ = ("initializer", "initial_value", "trainable")
+
+    def __init__(self, initial_value=None, trainable=True, name=None, dtype=None,
+                 collections=None, validate_shape=True):
+        if initial_value is None:
+            raise ValueError("Variable needs an initial_value")
+        graph = get_default_graph()
+        with graph.name_scope(name or "Variable") as scope:
+            if callable(initial_value):
+                initial_value = initial_value()
+            init = convert_to_tensor(initial_value, dtype=dtype, name="initial_value")
+        shape = init.shape if validate_shape else init.shape.__class__(None)
+        node = apply(VARIABLE, (), name=scope.rstrip("/") + "/", shape=shape,
+                     dtype=init.dtype)
+        Tensor.__init__(self, node, 0, node.outputs[0].shape, init.dtype)
+        node.outputs = (self,)
+        self.initial_value = init
+        self.trainable = trainable
+        with graph.name_scope(scope):
+            self.initializer = apply(ASSIGN, (init,), name="Assign", var=node, mode="set")
+        for key in collections or ["variables"]:
+            graph.add_to_collection(key, self)
+        if trainable:
+            graph.add_to_collection("trainable_variables", self)
+
+    def _assign(self, value, mode, name):
+        value = convert_to_tensor(value, dtype=self.dtype)
+        return apply(ASSIGN, (value,), name=name, var=self.node, mode=mode).outputs[0]
+
+    def assign(self, value, use_locking=None, name=None, read_value=True):
+        """An op that sets the variable to `value` and gives the new value."""
+        return self._assign(value, "set", name or "Assign")
+
+    def assign_add(self, delta, use_locking=None, name=None, read_value=True):
+        return self._assign(delta, "add", name or "AssignAdd")
+
+    def assign_sub(self, delta, use_locking=None, name=None, read_value=True):
+        return self._assign(delta, "sub", name or "AssignSub")
+
+    def read_value(self):
+        from .core import identity
+        return identity(self, name="read")
+
+    def value(self):
+        return self
+
+    def initialized_value(self):
+        with self.graph.control_dependencies([self.initializer]):
+            return self.read_value()
+
+    def load(self, value, session=None):
+        """Set the value directly in `session` (default session), without an op."""
+        from ..session import _session_or_default
+        sess = _session_or_default(session)
+        arr = np.array(value, dtype=self.dtype.np, copy=True)
+        arr.setflags(write=False)
+        sess._variables[self.node] = arr
+
+    def __repr__(self):
+        return (f"<gc.Variable '{self.node.name}:0' shape={self.shape} "
+                f"dtype={self.dtype.name}>")
+
+
+def assign(ref, value, name=None):
+    return ref.assign(value, name=name)
+
+
+def assign_add(ref, value, name=None):
+    return ref.assign_add(value, name=name)
+
+
+def assign_sub(ref, value, name=None):
+    return ref.assign_sub(value, name=name)
+
+
+def global_variables():
+    return get_default_graph().get_collection("variables")
+
+
+def trainable_variables():
+    return get_default_graph().get_collection("trainable_variables")
+
+
+def variables_initializer(var_list, name="init"):
+    """One op that runs the initializers of `var_list`."""
+    return group(*[v.initializer for v in var_list], name=name)
+
+
+def global_variables_initializer():
+    return variables_initializer(global_variables())
+
+
+initialize_all_variables = global_variables_initializer
+
+
+def local_variables_initializer():
+    return variables_initializer(get_default_graph().get_collection("local_variables"))

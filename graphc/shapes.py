@@ -1,0 +1,130 @@
+"""Static shapes. A dim is an int, None (unknown) or a str (a named dim: the same name
+means the same size everywhere in a graph). A shape of unknown rank has dims None."""
+import operator
+
+
+
+class InferError(Exception):
+    """Raised by an OpDef's infer rule. `msg` may name operands as {0}, {1}, ...; the
+    builder formats them and raises a ShapeError or DTypeError at the user's line."""
+
+    def __init__(self, msg, kind="shape"):
+        super().__init__(msg)
+        self.msg = msg
+        self.kind = kind
+
+
+def dim_str(d):
+    return "?" if d is None else str(d)
+
+
+def _norm_dim(d):
+    if d is None or isinstance(d, str) or type(d) is int and d >= 0:
+        return d
+    try:
+        i = operator.index(d)
+    except TypeError:
+        i = -1
+    if isinstance(d, bool) or i < 0:
+        raise ValueError(f"bad dimension {d!r}: use a non-negative int, None or a name")
+    return i
+
+
+class TensorShape:
+    """A partially known shape (TF1: tf.TensorShape)."""
+    __slots__ = ("dims",)
+
+    def __init__(self, dims):
+        if dims is not None:
+            if isinstance(dims, TensorShape):
+                dims = dims.dims
+            elif isinstance(dims, (int, str)):
+                dims = (dims,)
+            else:
+                dims = tuple(_norm_dim(d) for d in dims)
+        self.dims = dims
+
+    @property
+    def rank(self):
+        return None if self.dims is None else len(self.dims)
+
+    ndims = rank
+
+    def as_list(self):
+        if self.dims is None:
+            raise ValueError("as_list() is not defined on an unknown TensorShape")
+        return list(self.dims)
+
+    def is_fully_defined(self):
+        return self.dims is not None and all(isinstance(d, int) for d in self.dims)
+
+    def num_elements(self):
+        if not self.is_fully_defined():
+            return None
+        n = 1
+        for d in self.dims:
+            n *= d
+        return n
+
+    def __len__(self):
+        if self.dims is None:
+            raise ValueError("len() of a TensorShape of unknown rank")
+        return len(self.dims)
+
+    def __iter__(self):
+        if self.dims is None:
+            raise ValueError("cannot iterate a TensorShape of unknown rank")
+        return iter(self.dims)
+
+    def __getitem__(self, i):
+        if self.dims is None:
+            return TensorShape(None) if isinstance(i, slice) else None
+        if isinstance(i, slice):
+            return TensorShape(self.dims[i])
+        return self.dims[i]
+
+    def __eq__(self, other):
+        if isinstance(other, TensorShape):
+            return self.dims == other.dims
+        if isinstance(other, (list, tuple)):
+            return self.dims is not None and list(self.dims) == list(other)
+        return NotImplemented
+
+    def __hash__(self):
+        return hash(self.dims)
+
+    def __repr__(self):
+        if self.dims is None:
+            return "<unknown>"
+        inner = ", ".join(dim_str(d) for d in self.dims)
+        return f"({inner},)" if len(self.dims) == 1 else f"({inner})"
+
+    def get_shape(self):
+        return self
+
+
+UNKNOWN = TensorShape(None)
+
+
+def as_shape(s):
+    return s if isinstance(s, TensorShape) else TensorShape(s)
+
+
+def is_known(d):
+    return isinstance(d, int)
+
+
+class DimBindings:
+    """The sizes that named dims of one graph have been bound to, with where."""
+    __slots__ = ("sizes",)
+
+    def __init__(self):
+        self.sizes = {}  # name -> (size, site)
+
+    def resolve(self, d):
+        """The int a dim is known to be, else None."""
+        if isinstance(d, int):
+            return d
+        if isinstance(d, str) and d in self.sizes:
+            return self.sizes[d][0]
+        return None
