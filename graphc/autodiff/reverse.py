@@ -115,6 +115,8 @@ def gradients(ys, xs, grad_ys=None, name="gradients", stop_gradients=None,
     ys, xs = _as_list(ys), _as_list(xs)
     if unconnected_gradients not in ("none", "zero"):
         raise ValueError("unconnected_gradients must be 'none' or 'zero'")
+    if not ys:
+        raise ValueError("gradients: ys is empty")
     for t in ys + xs:
         if not isinstance(t, Tensor):
             raise TypeError(f"gradients: expected tensors, got {type(t).__name__} {t!r}")

@@ -6,7 +6,7 @@ import numpy as np
 
 from .. import dtypes, errors
 from ..graph import Tensor
-from ..shapes import InferError
+from ..shapes import InferError, TensorShape
 from .core import convert_to_tensor
 from .registry import OpDef, apply1, register
 
@@ -427,9 +427,9 @@ def _infer_add_n(ctx, *xs):
         if len(shape.dims) != len(x.shape.dims):
             raise InferError(f"add_n inputs must have equal shapes: {{0}} has {xs[0].shape} "
                              f"but {{{i}}} has {x.shape}")
-        shape = tuple(ctx.merge_dims(a, b, f"add_n inputs must have equal shapes: {{{{0}}}} "
-                                     f"has {xs[0].shape} but {{{{{i}}}}} has {x.shape}")
-                      for a, b in zip(shape.dims, x.shape.dims))
+        shape = TensorShape(tuple(ctx.merge_dims(
+            a, b, f"add_n inputs must have equal shapes: {{{{0}}}} has {xs[0].shape} but "
+                  f"{{{{{i}}}}} has {x.shape}") for a, b in zip(shape.dims, x.shape.dims)))
     return shape, xs[0].dtype
 
 

@@ -1,0 +1,1 @@
+"""TF1 tf.train: optimizers (being written)."""

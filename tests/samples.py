@@ -1,0 +1,88 @@
+"""Op samples: how to build each registered op on random inputs, and its numpy reference.
+
+Every OpDef in graphc.ops.registry.REGISTRY must have at least one Sample here (or in a
+samples_*.py module listed in MODULES) or an entry in EXEMPT saying why not; the
+registry-wide tests in test_registry.py enumerate the registry, so a new op without a
+sample fails the suite.
+"""
+import importlib
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+@dataclass
+class Sample:
+    op: str                  # the OpDef name this sample exercises
+    build: object            # build(*input_tensors) -> tensor or list of tensors
+    inputs: object           # inputs(rng) -> list of numpy arrays (random shapes/values)
+    ref: object = None       # ref(*arrays) -> expected value(s); None: no value check
+    grad: bool = True        # check the vjp (and jvp) against finite differences
+    wrt: tuple = None        # input positions to differentiate (default: float inputs)
+    grad_kw: dict = field(default_factory=dict)   # extra check_vjp arguments (eps...)
+    rtol: float = 1e-6
+    atol: float = 1e-9
+    id: str = ""
+    tags: tuple = field(default_factory=tuple)
+
+    def __str__(self):
+        return f"{self.op}[{self.id}]" if self.id else self.op
+
+
+def shape(rng, rank=None, lo=1, hi=5):
+    """A random shape with distinct-ish dims (a square matrix hides a swapped axis)."""
+    rank = int(rng.integers(0, 4)) if rank is None else rank
+    return tuple(int(d) for d in rng.integers(lo, hi + 1, size=rank))
+
+
+def broadcastable(rng, s):
+    """A random shape that broadcasts against s (some dims 1, maybe fewer dims)."""
+    drop = int(rng.integers(0, len(s) + 1))
+    out = list(s[drop:])
+    for k in range(len(out)):
+        if rng.random() < 0.3:
+            out[k] = 1
+    return tuple(out)
+
+
+def normal(rng, s, dtype=np.float64):
+    return rng.standard_normal(s).astype(dtype)
+
+
+def positive(rng, s, lo=0.5, hi=2.0):
+    return rng.uniform(lo, hi, size=s)
+
+
+def away_from(rng, s, points=(0.0,), gap=0.1, scale=2.0):
+    """Normal values kept `gap` away from kinks (for relu, abs, max...)."""
+    x = rng.standard_normal(s) * scale
+    for p in points:
+        near = np.abs(x - p) < gap
+        x = np.where(near, p + np.sign(x - p + 1e-12) * gap * 2, x)
+    return x
+
+
+# Ops with no sample, and why. Keep this short: everything computable gets a sample.
+EXEMPT = {
+    "Placeholder": "a feed, tested by the Session tests",
+    "VariableV2": "state, tested by the variable tests",
+    "Assign": "state, tested by the variable tests",
+    "NoOp": "no outputs",
+    "CustomGradient": "tested by test_gradients (custom_gradient)",
+}
+
+MODULES = ["samples_elementwise", "samples_array", "samples_reduce", "samples_linalg",
+           "samples_nn", "samples_random"]
+
+
+def all_samples():
+    out = []
+    for m in MODULES:
+        try:
+            mod = importlib.import_module(m)
+        except ModuleNotFoundError as e:
+            if e.name != m:
+                raise
+            continue
+        out.extend(mod.SAMPLES)
+    return out
