@@ -268,7 +268,8 @@ class Graph:
                                     f"'{name}:0' (operation name, colon, output index)")
         node = self._by_name.get(op_name)
         if node is None:
-            raise errors.NotFoundError(self._missing(f"no tensor named '{name}'", op_name))
+            raise errors.NotFoundError(
+                self._missing(f"no tensor named '{name}'", op_name, suffix=f":{index}"))
         if int(index) >= len(node.outputs):
             raise errors.NotFoundError(f"'{name}': operation '{op_name}' has only "
                                        f"{len(node.outputs)} output(s)")
@@ -284,9 +285,10 @@ class Graph:
                 self.get_operation_by_name(obj)
         raise TypeError(f"cannot interpret {type(obj).__name__} {obj!r} as a graph element")
 
-    def _missing(self, msg, name):
+    def _missing(self, msg, name, suffix=""):
         near = difflib.get_close_matches(name, self._by_name, n=3)
-        return msg + (f"; did you mean {', '.join(repr(n) for n in near)}?" if near else "")
+        return msg + (f"; did you mean {', '.join(repr(n + suffix) for n in near)}?"
+                      if near else "")
 
     def add_to_collection(self, key, value):
         self.collections.setdefault(key, []).append(value)

@@ -6,7 +6,7 @@ import numpy as np
 
 from . import errors
 from .compiler.executable import Executable
-from .compiler.program import lower
+from .compiler.pipeline import as_options, compile_program
 from .graph import Node, Tensor, get_default_graph
 from .ops.core import to_array
 
@@ -109,6 +109,103 @@ def _check_feed(t, value, sizes):
     return arr
 
 
+def _named_dims(t):
+    return t.shape.dims is not None and any(isinstance(d, str) for d in t.shape.dims)
+
+
+def _feed_checker(t, session):
+    """A function: fed value -> array of t's dtype and static shape (FeedError if not).
+    An ndarray that already fits passes straight through."""
+    npdt = t.dtype.np
+    dims = t.shape.dims
+    if dims is None:
+        def fits(v):
+            return True
+    elif all(isinstance(d, int) for d in dims):
+        shape = tuple(dims)
+
+        def fits(v):
+            return v.shape == shape
+    else:
+        def fits(v):
+            s = v.shape
+            return len(s) == len(dims) and all(
+                d is None or d == n for d, n in zip(dims, s))
+
+    def check(v):
+        if type(v) is np.ndarray and v.dtype == npdt and fits(v):
+            return v
+        return session._check_feeds(_One(t), [v])[0]
+    check.fits = fits
+    check.dtype = npdt
+    return check
+
+
+class _One:
+    __slots__ = ("feeds",)
+
+    def __init__(self, t):
+        self.feeds = [t]
+
+
+def _fresh(t):
+    """The fetched value is surely a new writable array (no copy needed on return)."""
+    node = t.node
+    return (node.op.kernel_out is not None and len(node.outputs) == 1
+            and t.shape.rank is not None and t.shape.rank >= 1)
+
+
+def _results(exe, outs):
+    result = []
+    copy_out = exe.copy_out
+    for i in exe.out_index:
+        if i is None:
+            result.append(None)
+            continue
+        v = outs[i]
+        if copy_out[i] and isinstance(v, np.ndarray) and not v.flags.writeable:
+            v = v.copy()               # never hand out a variable's own buffer
+        result.append(v)
+    return result
+
+
+def _make_call(session, exe, fetch, feed_list):
+    """The make_callable function, specialized for the common shapes of the call."""
+    n = len(feed_list)
+    run = exe.run
+    checkers = exe.checkers
+    names = ", ".join(t.name for t in feed_list)
+    single = (len(fetch.items) == 1 and isinstance(fetch.template, int)
+              and exe.out_index == [0])
+
+    def wrong(args):
+        return errors.FeedError(f"callable takes {n} feed(s) ({names}), got {len(args)}")
+
+    if single and n == 1 and exe.simple_feeds and not exe.copy_out[0]:
+        chk = checkers[0]
+        fits, npdt = chk.fits, chk.dtype
+        ndarray = np.ndarray
+
+        def call1(*args):
+            if len(args) != 1:
+                raise wrong(args)
+            a = args[0]
+            if type(a) is not ndarray or a.dtype != npdt or not fits(a):
+                a = chk(a)
+            return run(a)[0]
+        return call1
+
+    def call(*args):
+        if len(args) != n:
+            raise wrong(args)
+        if exe.simple_feeds:
+            vals = [chk(a) for chk, a in zip(checkers, args)]
+        else:
+            vals = session._check_feeds(exe, args)
+        return fetch.rebuild(_results(exe, run(*vals)))
+    return call
+
+
 class Session:
     """Runs graphs (TF1: tf.Session). Holds variable values and random generators.
 
@@ -119,10 +216,12 @@ class Session:
 
     def __init__(self, target="", graph=None, config=None, optimize=True):
         self.graph = graph or get_default_graph()
-        self.optimize = optimize
+        self.options = as_options(optimize)
+        self.optimize = self.options.optimize
         self._variables = {}
         self._rngs = {}
         self._plans = {}
+        self._fast = {}                 # (fetches, feed keys) -> (_Fetch, Executable)
         self._closed = False
 
     # ---- running ----------------------------------------------------------------
@@ -130,14 +229,37 @@ class Session:
         """Values of `fetches` (any nesting of tensors/ops/names), feeding `feed_dict`."""
         if self._closed:
             raise errors.GraphcError("attempted to use a closed Session")
-        fetch = _Fetch(self.graph, fetches)
-        feeds = self._feed_keys(feed_dict)
-        key = (tuple(fetch.items), tuple(feeds))
-        plan = self._plans.get(key)
-        if plan is None:
-            plan = self._plans[key] = self._compile(fetch.items, list(feeds))
-        values = self._run_plan(plan, feeds.items(), list(feeds.values()))
-        return fetch.rebuild(values)
+        if type(fetches) is list:
+            fkey = tuple(fetches)
+        elif type(fetches) is tuple and not hasattr(fetches, "_fields"):
+            fkey = (tuple, fetches)
+        else:
+            fkey = fetches
+        key = (fkey, tuple(feed_dict) if feed_dict else ())
+        try:
+            hit = self._fast.get(key)
+        except TypeError:                   # an unhashable fetch structure (dict...)
+            hit, key = None, None
+        if hit is None:
+            fetch = _Fetch(self.graph, fetches)
+            feeds = self._feed_keys(feed_dict)
+            pkey = (tuple(fetch.items), tuple(feeds))
+            plan = self._plans.get(pkey)
+            if plan is None:
+                plan = self._plans[pkey] = self._compile(fetch.items, list(feeds))
+            hit = (fetch, plan, tuple(feeds))
+            if key is not None and len(feeds) == len(feed_dict or ()):
+                self._fast[key] = hit
+        fetch, plan, feeds = hit
+        if feeds:
+            values = list(feed_dict.values()) if len(feeds) == len(feed_dict) else \
+                list(self._feed_keys(feed_dict).values())
+            args = [chk(v) for chk, v in zip(plan.checkers, values)] \
+                if plan.simple_feeds else self._check_feeds(plan, values)
+        else:
+            args = ()
+        outs = plan.run(*args)
+        return fetch.rebuild(_results(plan, outs))
 
     def _feed_keys(self, feed_dict):
         feeds = {}
@@ -157,42 +279,58 @@ class Session:
             feeds[t] = v
         return feeds
 
-    def _compile(self, items, feeds):
-        tensors = [f for f in items if isinstance(f, Tensor)]
+    def _compile(self, items, feeds, options=None):
+        """The Executable for fetch items (tensors and ops) given `feeds`, with what the
+        fast paths need precomputed: feed checkers and where each fetch comes from."""
+        options = self.options if options is None else options
+        tensors = list(dict.fromkeys(f for f in items if isinstance(f, Tensor)))
         targets = [f for f in items if isinstance(f, Node)]
-        exe = Executable(lower(tensors, targets, feeds), self)
+        program, plan, log, lowered = compile_program(tensors, targets, feeds, options)
+        exe = Executable(program, plan, self, log, options, lowered)
         pos = {t: i for i, t in enumerate(tensors)}
         exe.out_index = [pos.get(f) for f in items]
+        exe.feeds = list(feeds)
+        exe.checkers = [_feed_checker(t, self) for t in feeds]
+        exe.simple_feeds = not any(_named_dims(t) for t in feeds)
+        exe.copy_out = [not _fresh(t) for t in program.fetches]
         return exe
 
-    def _run_plan(self, exe, feed_items, _values):
-        sizes = {}
-        checked = [_check_feed(t, v, sizes) for t, v in feed_items]
-        outs = exe.run(checked)
-        result = []
-        for i in exe.out_index:
-            if i is None:
-                result.append(None)
-                continue
-            v = outs[i]
-            if isinstance(v, np.ndarray) and not v.flags.writeable:
-                v = v.copy()               # never hand out a variable's own buffer
-            result.append(v)
-        return result
+    def _check_feeds(self, exe, values):
+        sizes = {d: (n, f"the graph (bound at {errors.format_site(site)})")
+                 for d, (n, site) in self.graph.dims.sizes.items()}
+        return [_check_feed(t, v, sizes) for t, v in zip(exe.feeds, values)]
 
-    def make_callable(self, fetches, feed_list=None):
+    def _run_plan(self, exe, feed_items, _values):
+        """Check the feeds and run `exe`: the fetch values, in exe's item order."""
+        values = [v for _, v in feed_items]
+        args = [chk(v) for chk, v in zip(exe.checkers, values)] \
+            if exe.simple_feeds else self._check_feeds(exe, values)
+        return _results(exe, exe.run(*args))
+
+    def compile(self, fetches, feed_list=None, optimize=None, unsafe_math=None, **options):
+        """The Executable computing `fetches` from the feeds of `feed_list` (positional):
+        `exe(*feeds)` runs it, `exe.report()` tells what the compiler did."""
+        opts = dict((k, getattr(self.options, k)) for k in self.options.__slots__)
+        if optimize is not None:
+            opts["optimize"] = optimize
+        if unsafe_math is not None:
+            opts["unsafe_math"] = unsafe_math
+        opts.update(options)
+        exe, call = self._callable(fetches, feed_list, as_options(opts))
+        exe.call = call
+        return exe
+
+    def make_callable(self, fetches, feed_list=None, accept_options=False):
         """A function taking the feeds of `feed_list` positionally (TF1's fast path)."""
+        return self._callable(fetches, feed_list, self.options)[1]
+
+    def _callable(self, fetches, feed_list, options):
+        if self._closed:
+            raise errors.GraphcError("attempted to use a closed Session")
         fetch = _Fetch(self.graph, fetches)
         feed_list = list(self._feed_keys({k: None for k in feed_list or ()}))
-        exe = self._compile(fetch.items, feed_list)
-
-        def call(*args):
-            if len(args) != len(feed_list):
-                raise errors.FeedError(f"callable takes {len(feed_list)} feed(s) "
-                                       f"({', '.join(t.name for t in feed_list)}), "
-                                       f"got {len(args)}")
-            return fetch.rebuild(self._run_plan(exe, zip(feed_list, args), args))
-        return call
+        exe = self._compile(fetch.items, feed_list, options)
+        return exe, _make_call(self, exe, fetch, feed_list)
 
     # ---- lifetime and defaults -----------------------------------------------------
     def close(self):

@@ -40,7 +40,7 @@ class TensorShape:
                 dims = dims.dims
             elif isinstance(dims, (int, str)):
                 dims = (dims,)
-            else:
+            elif not (type(dims) is tuple and all(type(d) is int for d in dims)):
                 dims = tuple(_norm_dim(d) for d in dims)
         self.dims = dims
 

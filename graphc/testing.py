@@ -5,6 +5,8 @@
 
 Each builds the function on float64 placeholders in a fresh Graph, runs it, and compares
 against central finite differences along random directions (JAX's check_vjp idea).
+check_jvp does the same for forward mode, and check_transpose checks that the jvp and
+the vjp are transposes of each other: <w, J v> == <J^T w, v>.
 """
 import numpy as np
 
@@ -111,3 +113,89 @@ def numeric_jacobian(f, x, eps=1e-6):
         d[k] = eps
         jac[(Ellipsis,) + k] = (np.asarray(f(x + d)) - np.asarray(f(x - d))) / (2 * eps)
     return jac
+
+
+def _tangent_setup(fn, inputs, wrt, dynamic, rng):
+    """The graph of fn, its float inputs to differentiate and random tangents for them."""
+    inputs = [np.asarray(a) for a in inputs]
+    g, phs, outs = _build(fn, inputs, dynamic)
+    idx = _floats(inputs, wrt)
+    vs = [rng.standard_normal(inputs[i].shape).astype(inputs[i].dtype) for i in idx]
+    return inputs, g, phs, outs, idx, vs
+
+
+def check_jvp(fn, inputs, wrt=None, eps=1e-6, rtol=1e-5, atol=1e-7, seed=0, dynamic=False):
+    """jvp() of fn agrees with central differences along a random direction v:
+    J v ~ (f(x + e v) - f(x - e v)) / 2e, output by output, elementwise.
+
+        check_jvp(lambda x, y: gc.tanh(x) * y, [np.random.randn(3, 4), np.random.randn(4)])
+
+    `wrt` lists the input positions to move (default: all float inputs). Returns the
+    list of (jvp, finite difference) pairs of the float outputs.
+    """
+    from .autodiff.forward import jvp
+    rng = np.random.default_rng(seed)
+    inputs, g, phs, outs, idx, vs = _tangent_setup(fn, inputs, wrt, dynamic, rng)
+    diff = [o for o in outs if o.dtype.is_floating]
+    with g.as_default(), Session(graph=g) as sess:
+        v_t = [placeholder(phs[i].dtype, inputs[i].shape, name=f"v{i}") for i in idx]
+        tangents = jvp(diff, [phs[i] for i in idx], v_t) if diff else []
+        feed = dict(zip(phs, inputs))
+        feed.update(zip(v_t, vs))
+        got = sess.run(tangents, feed) if tangents else []
+
+        def f(e):
+            xs = list(inputs)
+            for i, v in zip(idx, vs):
+                xs[i] = inputs[i] + e * v
+            return sess.run(diff, feed_dict=dict(zip(phs, xs))) if diff else []
+        plus, minus = f(eps), f(-eps)
+    pairs = []
+    for t, j, p, m in zip(diff, got, plus, minus):
+        want = (np.asarray(p, np.float64) - np.asarray(m, np.float64)) / (2 * eps)
+        assert np.shape(j) == np.shape(p), \
+            f"jvp of {t.name} has shape {np.shape(j)}, the output {np.shape(p)}"
+        np.testing.assert_allclose(np.asarray(j, np.float64), want, rtol=rtol, atol=atol,
+                                   err_msg=f"jvp check failed for {t.name}: J v differs "
+                                           "from finite differences")
+        pairs.append((j, want))
+    return pairs
+
+
+def check_transpose(fn, inputs, wrt=None, rtol=1e-10, atol=1e-12, seed=0, dynamic=False):
+    """The jvp and the vjp of fn are transposes of each other (JAX's check_vjp):
+    <w, jvp(f, x, v)> == <vjp(f, x, w), v> for random v and w.
+
+        check_transpose(lambda x, W: gc.tanh(x @ W), [np.random.randn(2, 3),
+                                                      np.random.randn(3, 4)])
+
+    Both sides come from one Session.run. Returns (lhs, rhs).
+    """
+    from .autodiff.forward import jvp
+    from .autodiff.reverse import gradients
+    rng = np.random.default_rng(seed)
+    inputs, g, phs, outs, idx, vs = _tangent_setup(fn, inputs, wrt, dynamic, rng)
+    diff = [o for o in outs if o.dtype.is_floating]
+    if not diff or not idx:
+        return 0.0, 0.0
+    with g.as_default(), Session(graph=g) as sess:
+        base = sess.run(diff, feed_dict=dict(zip(phs, inputs)))
+        ws = [rng.standard_normal(np.shape(b)).astype(np.asarray(b).dtype) for b in base]
+        v_t = [placeholder(phs[i].dtype, inputs[i].shape, name=f"v{i}") for i in idx]
+        w_t = [placeholder(o.dtype, np.shape(b), name=f"w{k}")
+               for k, (o, b) in enumerate(zip(diff, base))]
+        tangents = jvp(diff, [phs[i] for i in idx], v_t)
+        grads = gradients(diff, [phs[i] for i in idx], grad_ys=w_t,
+                          unconnected_gradients="zero")
+        feed = dict(zip(phs, inputs))
+        feed.update(zip(v_t, vs))
+        feed.update(zip(w_t, ws))
+        jv, jtw = sess.run([tangents, grads], feed)
+    lhs = sum(float(np.sum(np.asarray(w, np.float64) * np.asarray(t, np.float64)))
+              for w, t in zip(ws, jv))
+    rhs = sum(float(np.sum(np.asarray(gr, np.float64) * np.asarray(v, np.float64)))
+              for gr, v in zip(jtw, vs))
+    scale = max(1.0, abs(lhs), abs(rhs))
+    assert abs(lhs - rhs) <= atol + rtol * scale, \
+        f"transpose check failed: <w, J v> = {lhs!r} but <J^T w, v> = {rhs!r}"
+    return lhs, rhs

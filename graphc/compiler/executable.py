@@ -1,13 +1,18 @@
 """Executable: a flat plan of kernel calls over value slots, built once, run many times.
 
 Running it does no graph work: no name lookups, no shape inference, only kernel calls.
-Each intermediate slot is cleared right after its last use.
+Plans up to CODEGEN_MAX steps become one generated Python function (each value a
+local variable, each step one line: the cheapest dispatch CPython offers); longer ones
+run in a loop over a list of steps. Each slot is cleared right after its last use.
 """
 import functools
 
 import numpy as np
 
 from .. import errors
+from .program import PNode, src_of
+
+CODEGEN_MAX = 4000
 
 
 class Runtime:
@@ -29,62 +34,108 @@ class Runtime:
         return gen
 
 
+def _kernel(step, session):
+    node = step.node
+    op = node.op
+    if step.into is not None:
+        fn = op.kernel_out
+    else:
+        fn = op.kernel
+    if op.uses_state:
+        fn = functools.partial(fn, Runtime(session, src_of(node)))
+    if node.attrs:
+        fn = functools.partial(fn, **node.attrs)
+    return fn
+
+
 class Executable:
-    """A compiled Program bound to a session's state.
+    """A compiled Program bound to a session's state. Call `run(feed_values)` with the
+    feed values in program.feeds order; it returns the fetch values in order."""
 
-    steps: (kernel, input slots, output slot or tuple of slots, slots to free after).
-    """
-
-    def __init__(self, program, session):
+    def __init__(self, program, plan, session, log=(), options=None, lowered=None):
         self.program = program
-        slot = {}
-        for t in program.feeds:
-            slot[t] = len(slot)
-        self.feed_slots = [slot[t] for t in program.feeds]
-        steps, nodes = [], []
-        for node in program.nodes:
-            ins = [slot[t] for t in node.inputs]
-            outs = []
-            for t in node.outputs:
-                if t not in slot:
-                    slot[t] = len(slot)
-                outs.append(slot[t])
-            kernel = node.op.kernel
-            if node.op.uses_state:
-                kernel = functools.partial(kernel, Runtime(session, node))
-            if node.attrs:
-                kernel = functools.partial(kernel, **node.attrs)
-            out = outs[0] if len(outs) == 1 else tuple(outs)
-            steps.append([kernel, ins, out, ()])
-            nodes.append(node)
-        self.fetch_slots = [slot[t] for t in program.fetches]
-        keep = set(self.feed_slots) | set(self.fetch_slots)
-        last = {}
-        for i, (_, ins, _, _) in enumerate(steps):
-            for s in ins:
-                last[s] = i
-        frees = [[] for _ in steps]
-        for s, i in last.items():
-            if s not in keep:
-                frees[i].append(s)
-        for i, step in enumerate(steps):
-            step[3] = tuple(frees[i])
-        self.steps = [tuple(s) for s in steps]
-        self.nodes = nodes
-        self.n_slots = len(slot)
+        self.plan = plan
+        self.session = session
+        self.log = list(log)
+        self.options = options
+        self.lowered = lowered
+        self.nodes = [st.node for st in plan.steps]
+        self.feed_slots = plan.feed_slots
+        self.fetch_slots = plan.fetch_slots
+        self.n_slots = plan.n_slots
+        self.out_index = None
+        self._kernels = [_kernel(st, session) for st in plan.steps]
+        if len(plan.steps) <= CODEGEN_MAX:
+            self.run = self._generate()
+        else:
+            self._steps = [(k, st.ins, st.outs, st.into, st.frees)
+                           for k, st in zip(self._kernels, plan.steps)]
+            self.run = self._interpret
 
-    def run(self, feed_values):
-        """Run the plan on feed values (ordered as program.feeds); fetch values out."""
+    # ---- the two ways to run -----------------------------------------------------------
+    def _generate(self):
+        plan = self.plan
+        ns = {"_GraphcError": errors.GraphcError, "_fail": self._fail_generated}
+        for s, value in plan.consts:
+            ns[f"v{s}"] = value
+        lines = [f"def run({', '.join(f'v{s}' for s in plan.feed_slots)}):"]
+        lines.append("    try:")
+        self._first_line = len(lines) + 1
+        for i, (k, st) in enumerate(zip(self._kernels, plan.steps)):
+            ns[f"k{i}"] = k
+            args = ", ".join(f"v{s}" for s in st.ins)
+            if st.into is not None:
+                call = f"k{i}({args}{', ' if args else ''}out=v{st.into})"
+                line = call if st.outs == st.into else f"v{st.outs} = {call}"
+            elif isinstance(st.outs, int):
+                line = f"v{st.outs} = k{i}({args})"
+            elif st.outs:
+                line = f"{', '.join(f'v{s}' for s in st.outs)}, = k{i}({args})"
+            else:
+                line = f"k{i}({args})"
+            if st.frees:
+                line += "; " + "; ".join(f"v{s} = None" for s in st.frees)
+            lines.append("        " + line)
+        lines.append("        pass")
+        lines.append("    except _GraphcError:")
+        lines.append("        raise")
+        lines.append("    except Exception as _e:")
+        lines.append("        _fail(_e, locals())")
+        outs = ", ".join(f"v{s}" for s in plan.fetch_slots)
+        lines.append(f"    return ({outs}{',' if len(plan.fetch_slots) == 1 else ''})")
+        src = "\n".join(lines)
+        code = compile(src, "<graphc plan>", "exec")
+        exec(code, ns)
+        self.source = src
+        return ns["run"]
+
+    def _fail_generated(self, e, local_vars):
+        tb = e.__traceback__
+        line = tb.tb_lineno if tb is not None else self._first_line
+        i = max(0, min(line - self._first_line, len(self.plan.steps) - 1))
+        st = self.plan.steps[i]
+        ns = self.run.__globals__
+
+        def value(s):
+            return local_vars.get(f"v{s}", ns.get(f"v{s}"))
+        raise errors.ExecutionError(self._explain(i, [value(s) for s in st.ins], e)) from e
+
+    def _interpret(self, *feed_values):
         vals = [None] * self.n_slots
+        for s, v in self.plan.consts:
+            vals[s] = v
         for s, v in zip(self.feed_slots, feed_values):
             vals[s] = v
         i = 0
         try:
-            for i, (kernel, ins, out, frees) in enumerate(self.steps):
-                r = kernel(*[vals[s] for s in ins])
+            for i, (kernel, ins, out, into, frees) in enumerate(self._steps):
+                if into is not None:
+                    r = kernel(*[vals[s] for s in ins], out=vals[into])
+                else:
+                    r = kernel(*[vals[s] for s in ins])
                 if type(out) is int:
                     vals[out] = r
-                else:
+                elif out:
                     for s, v in zip(out, r):
                         vals[s] = v
                 for s in frees:
@@ -92,18 +143,80 @@ class Executable:
         except errors.GraphcError:
             raise
         except Exception as e:
-            raise errors.ExecutionError(self._explain(i, vals, e)) from e
+            st = self.plan.steps[i]
+            raise errors.ExecutionError(
+                self._explain(i, [vals[s] for s in st.ins], e)) from e
         return [vals[s] for s in self.fetch_slots]
 
-    def _explain(self, i, vals, e):
-        node = self.nodes[i]
-        ins = self.steps[i][1]
+    def _explain(self, i, values, e):
+        node = self.plan.steps[i].node
         lines = [f"{node.type} '{node.name}' failed at run time: {type(e).__name__}: {e}",
                  f"  created at {errors.format_site(node.site)}"]
+        src = src_of(node)
+        if type(node) is PNode and src.op is not node.op:
+            lines.append(f"  (the compiler rewrote {errors.describe_node(src)} into a "
+                         f"{node.type}; Session(optimize=False) runs it as built)")
         if node.origin is not None:
             lines.append(f"  ({node.role} of {errors.describe_node(node.origin)})")
-        for t, s in zip(node.inputs, ins):
-            v = vals[s]
+        for t, v in zip(node.inputs, values):
             got = f"{np.shape(v)} {np.asarray(v).dtype}" if v is not None else "freed"
             lines.append(f"  input {errors.describe_tensor(t, t.name)}; at run time {got}")
         return "\n".join(lines)
+
+    # ---- what the compiler did ---------------------------------------------------------
+    @property
+    def peak_bytes(self):
+        return self.plan.peak_bytes
+
+    def report(self, file=None, quiet=False):
+        """Per pass: node count before/after and what changed; then the planned peak
+        bytes. Printed (to `file`, default stdout) unless quiet; also returned."""
+        text = format_report(self)
+        if not quiet:
+            print(text, file=file)
+        return text
+
+    def __call__(self, *feeds):
+        """Run with the feeds of feed_list, positionally (as make_callable's function)."""
+        call = getattr(self, "call", None)
+        if call is None:
+            raise errors.GraphcError("this Executable was not made by gc.compile or "
+                                     "Session.compile; use exe.run(*feed_arrays)")
+        return call(*feeds)
+
+    def __repr__(self):
+        return (f"<gc.Executable: {len(self.plan.steps)} steps, {len(self.feed_slots)} "
+                f"feeds, {len(self.fetch_slots)} fetches, planned peak "
+                f"{_fmt_bytes(self.plan.peak_bytes)}>")
+
+
+def _fmt_bytes(n):
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if n < 1024 or unit == "GiB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024
+
+
+def format_report(exe):
+    opts = exe.options
+    head = (f"graphc compile report: {len(exe.fetch_slots)} fetch(es), "
+            f"{len(exe.feed_slots)} feed(s), optimize={getattr(opts, 'optimize', True)}"
+            f", unsafe_math={getattr(opts, 'unsafe_math', False)}")
+    lines = [head, f"  {'pass':<10} {'nodes':>15}  changes"]
+    if exe.lowered is not None:
+        lines.append(f"  {'lower':<10} {exe.lowered:>15}  the records the fetches need")
+    for ch in exe.log:
+        if ch.name == "memory":
+            continue
+        counts = f"{ch.before} -> {ch.after}"
+        lines.append(f"  {ch.name:<10} {counts:>15}  {ch.summary()}")
+        for what, ex in ch.examples.items():
+            if what in ch.counts and ex:
+                lines.append(f"  {'':<10} {'':>15}    {what}: e.g. "
+                             + ", ".join(repr(e) for e in ex))
+    mem = next((c for c in exe.log if c.name == "memory"), None)
+    if mem is not None:
+        lines.append(f"  {'memory':<10} {len(exe.plan.steps):>9} steps  {mem.summary()}")
+    lines.append(f"  planned peak bytes: {exe.plan.peak_bytes} "
+                 f"({_fmt_bytes(exe.plan.peak_bytes)}; intermediates of static size)")
+    return "\n".join(lines)

@@ -1,23 +1,169 @@
-"""Program: the immutable, topologically ordered IR of one compile."""
+"""Program: the immutable, topologically ordered IR of one compile.
+
+A Program's records are graph Nodes (what the user built) or PNodes (what a pass made).
+A PNode has exactly the fields of a Node, so OpDef.infer, OpDef.static and
+registry.constant_value work on both; it is never added to the user's graph, and it
+remembers the graph Node it stands for (`src`), whose name and creation site errors show.
+Values are Tensors: outputs of graph Nodes or of PNodes.
+"""
+import itertools
+
 from .. import errors
+from ..graph import Node, Tensor
+
+_ids = itertools.count(1 << 48)     # PNode ids: above every graph id, in creation order
+
+
+class PNode(Node):
+    """A compiler-made record: like a Node, plus `src` (the graph Node it stands for)
+    and `seq` (its place among stateful effects: the creation order of the graph)."""
+    __slots__ = ("src", "seq")
+
+
+def src_of(node):
+    return node.src if type(node) is PNode else node
+
+
+def seq_of(node):
+    return node.seq if type(node) is PNode else node.id
+
+
+def make_node(op, inputs, attrs, types, src, control=(), seq=None):
+    """A new PNode of `op` on `inputs` (Tensors) with output `types` [(shape, dtype)]."""
+    n = PNode.__new__(PNode)
+    n.graph = src.graph
+    n.op = op
+    n.inputs = tuple(inputs)
+    n.attrs = attrs
+    n.name = src.name
+    n.site = src.site
+    n.control_inputs = tuple(control)
+    n.role = src.role
+    n.origin = src.origin
+    n.id = next(_ids)
+    n.src = src_of(src)
+    n.seq = seq_of(src) if seq is None else seq
+    n.outputs = tuple(Tensor(n, i, s, d) for i, (s, d) in enumerate(types))
+    return n
+
+
+def copy_node(node, inputs, control):
+    """`node` with other inputs/control inputs (same op, attrs, types, origin)."""
+    return make_node(node.op, inputs, node.attrs, [(t.shape, t.dtype) for t in node.outputs],
+                     node, control)
+
+
+def is_state_read(node):
+    """A record that reads session state and computes nothing (a variable read): its
+    value depends on when it runs, so each consumer reads at its own turn. An OpDef may
+    say so with a `reads_state` field; otherwise: stateful, uses state, not random, no
+    The OpDef says so with `ref=True` (TF1 ref semantics)."""
+    return node.op.ref
 
 
 class Program:
-    """The nodes one run needs, in a valid execution order.
+    """The records one run needs, in a valid execution order.
 
-    nodes: tuple of Nodes (topological); feeds: tuple of fed Tensors; fetches: tuple of
-    Tensors whose values are returned; targets: Nodes run for their effects.
+    nodes: records in execution order; feeds: the fed Tensors (graph tensors, in the
+    order the feed values come); fetches: Tensors whose values are returned (graph or
+    program tensors); targets: records run for their effects; graph: the user's Graph.
     """
-    __slots__ = ("nodes", "feeds", "fetches", "targets")
+    __slots__ = ("nodes", "feeds", "fetches", "targets", "graph")
 
-    def __init__(self, nodes, feeds, fetches, targets):
+    def __init__(self, nodes, feeds, fetches, targets, graph=None):
         self.nodes = tuple(nodes)
         self.feeds = tuple(feeds)
         self.fetches = tuple(fetches)
         self.targets = tuple(targets)
+        self.graph = graph
 
     def __len__(self):
         return len(self.nodes)
+
+    def replace(self, nodes=None, fetches=None, targets=None):
+        return Program(self.nodes if nodes is None else nodes, self.feeds,
+                       self.fetches if fetches is None else fetches,
+                       self.targets if targets is None else targets, self.graph)
+
+    def consumers(self):
+        """{Tensor: number of uses by records and fetches}."""
+        uses = {}
+        for n in self.nodes:
+            for t in n.inputs:
+                uses[t] = uses.get(t, 0) + 1
+        for t in self.fetches:
+            uses[t] = uses.get(t, 0) + 1
+        return uses
+
+
+class Rewriter:
+    """Builds a new node list from an old one, rewiring inputs as values are replaced."""
+
+    def __init__(self):
+        self.nodes = []
+        self.subst = {}         # old Tensor -> new Tensor
+        self.nsubst = {}        # old record -> new record (None: dropped)
+
+    def value(self, t):
+        return self.subst.get(t, t)
+
+    def inputs_of(self, node):
+        s = self.subst
+        return tuple([s.get(t, t) for t in node.inputs])
+
+    def control_of(self, node):
+        if not node.control_inputs:
+            return ()
+        ns = self.nsubst
+        out = []
+        for c in node.control_inputs:
+            c = ns.get(c, c)
+            if c is not None:
+                out.append(c)
+        return tuple(out)
+
+    def rewired(self, node):
+        """`node` with its inputs rewired (the node itself if nothing changed)."""
+        s = self.subst
+        changed = False
+        for t in node.inputs:
+            if t in s:
+                changed = True
+                break
+        if not changed and node.control_inputs:
+            ns = self.nsubst
+            changed = any(c in ns for c in node.control_inputs)
+        if not changed:
+            return node
+        return copy_node(node, self.inputs_of(node), self.control_of(node))
+
+    def keep(self, node):
+        """Append `node` (rewired); returns the record appended."""
+        new = self.rewired(node)
+        if new is not node:
+            self.replace(node, new)
+        self.nodes.append(new)
+        return new
+
+    def replace(self, old, new):
+        """Uses of `old`'s outputs become uses of `new`'s (a record or Tensors)."""
+        if isinstance(new, Node):
+            self.nsubst[old] = new
+            for a, b in zip(old.outputs, new.outputs):
+                self.subst[a] = b
+        else:
+            self.nsubst[old] = None
+            for a, b in zip(old.outputs, new):
+                self.subst[a] = b
+
+    def drop(self, old):
+        self.nsubst[old] = None
+
+    def program(self, prog):
+        fetches = tuple(self.value(t) for t in prog.fetches)
+        targets = tuple(t for t in (self.nsubst.get(n, n) for n in prog.targets)
+                        if t is not None)
+        return prog.replace(self.nodes, fetches, targets)
 
 
 def lower(fetches, targets=(), feeds=()):
@@ -48,10 +194,61 @@ def lower(fetches, targets=(), feeds=()):
                 via[c] = node
                 stack.append(c)
     nodes = sorted(via, key=lambda n: n.id)    # ids are a topological order
+    graph = None
     for n in nodes:
+        graph = n.graph
         if n.type == "Placeholder":
             raise errors.FeedError(_missing_feed(n, via))
-    return Program(nodes, feeds, fetches, targets)
+    if graph is None:
+        graph = next((t.graph for t in feeds), None)
+    prog = Program(nodes, feeds, fetches, targets, graph)
+    return _split_state_reads(prog)
+
+
+def _split_state_reads(prog):
+    """Give each consumer of a variable its own read, placed (in effect order) just
+    before the consumer: a read sees the assignments made before its consumer was built
+    (and those its control dependencies force), as TF1's ref variables do; a fetched
+    variable is read after every effect of the run. Only needed when the program has
+    effects other than reads; CSE merges reads again where no effect lies between them."""
+    if not any(n.op.stateful and (n.inputs or n.outputs) and not is_state_read(n)
+               for n in prog.nodes):
+        return prog
+    rw = Rewriter()
+    fed = set(prog.feeds)
+    targets = set(prog.targets)
+    for node in prog.nodes:
+        if is_state_read(node):
+            if node in targets:
+                rw.nodes.append(node)
+            else:
+                rw.drop(node)           # read per consumer (below) and per fetch (after)
+            continue
+        reads = {}
+        for t in node.inputs:
+            if t not in reads and t not in fed and is_state_read(t.node):
+                src = t.node
+                r = make_node(src.op, (), src.attrs, [(o.shape, o.dtype) for o in src.outputs],
+                              src, (), seq=node.id - 0.5)
+                rw.nodes.append(r)
+                reads[t] = r.outputs[t.index]
+        if not reads:
+            rw.keep(node)
+            continue
+        ins = tuple(reads[t] if t in reads else rw.value(t) for t in node.inputs)
+        new = copy_node(node, ins, rw.control_of(node))
+        rw.replace(node, new)
+        rw.nodes.append(new)
+    fetches = []
+    for t in prog.fetches:
+        if t not in fed and is_state_read(t.node):
+            src = t.node
+            r = make_node(src.op, (), src.attrs, [(o.shape, o.dtype) for o in src.outputs],
+                          src, (), seq=float("inf"))
+            rw.nodes.append(r)
+            t = r.outputs[t.index]
+        fetches.append(rw.value(t))
+    return prog.replace(rw.nodes, fetches, [rw.nsubst.get(n, n) for n in prog.targets])
 
 
 def _missing_feed(node, via):
@@ -62,3 +259,34 @@ def _missing_feed(node, via):
     return (f"placeholder '{node.name}' must be fed: fetch {what} depends on it\n"
             f"  {errors.describe_tensor(node.outputs[0], node.name)}\n"
             f"  feed it: feed_dict={{{node.name}: value}}")
+
+
+def make_const(array, dtype, src):
+    """A Const record holding `array` (converted to `dtype`), standing for `src`."""
+    import numpy as np
+    from ..ops.core import CONST, ConstValue
+    arr = np.asarray(array)
+    if arr.dtype != dtype.np:
+        arr = arr.astype(dtype.np)
+    from ..shapes import TensorShape
+    return make_node(CONST, (), {"value": ConstValue(arr), "dtype": dtype},
+                     [(TensorShape(arr.shape), dtype)], src)
+
+
+def emit(op, inputs, src, **attrs):
+    """A new record of `op` on `inputs`, its types from op.infer (as the builder does)."""
+    from ..dtypes import as_dtype
+    from ..ops.registry import InferContext
+    from ..shapes import as_shape
+    out = op.infer(InferContext(src.graph, tuple(inputs)), *inputs, **attrs)
+    out = out if isinstance(out, list) else [out]
+    return make_node(op, inputs, attrs, [(as_shape(s), as_dtype(d)) for s, d in out], src)
+
+
+def const_array(t):
+    """The value of `t` if its producer is a Const record, else None."""
+    from ..ops.core import CONST
+    node = t.node
+    if node.op is CONST:
+        return node.attrs["value"].array
+    return None

@@ -1,13 +1,23 @@
-"""Shape-changing and array-building ops."""
+"""Shape-changing and array-building ops: shape, fill, reshape, transpose, expand_dims,
+squeeze, tile, reverse, one_hot, range. The ops that take parts of tensors and put them
+together (indexing, slice/pad, concat/split, stack/unstack, gather) live in indexing.py.
+
+This module defines gc.range: Python's own is spelled builtins.range here.
+"""
+import builtins
+import math
+
 import numpy as np
 
 from .. import dtypes
 from ..graph import Tensor
 from ..shapes import InferError, TensorShape, as_shape
 from .core import constant, convert_to_tensor
-from .registry import OpDef, apply1, register
+from .registry import OpDef, apply1, constant_value, register
 
-__all__ = ["shape", "size", "rank", "zeros", "ones", "zeros_like", "ones_like", "fill"]
+__all__ = ["shape", "size", "rank", "zeros", "ones", "zeros_like", "ones_like", "fill",
+           "reshape", "transpose", "expand_dims", "squeeze", "tile", "reverse", "reverse_v2",
+           "one_hot", "range"]
 
 
 def _static_shape(node):
@@ -107,7 +117,9 @@ def _shape_tensor(s):
     if isinstance(s, TensorShape):
         s = s.as_list()
     if isinstance(s, (list, tuple)) and any(isinstance(d, Tensor) for d in s):
-        return stack([convert_to_tensor(d, dtype=dtypes.int32) for d in s])
+        dtype = dtypes.int64 if any(isinstance(d, Tensor) and d.dtype is dtypes.int64
+                                    for d in s) else dtypes.int32
+        return stack([convert_to_tensor(d, dtype=dtype) for d in s])
     return constant(np.array(s, dtype=np.int32).reshape(-1), dtype=dtypes.int32)
 
 
@@ -142,9 +154,407 @@ def ones_like(tensor, dtype=None, name=None):
     return _like(tensor, 1, dtype, name or "ones_like")
 
 
-def stack(values, axis=0, name="stack"):
-    raise NotImplementedError("stack: to be written with the array-op set")
+# ---- helpers shared by the array, indexing and reduction ops ---------------------------
+def shape_of(x):
+    """x's shape as a list of ints when static, else the tensor shape(x). vjps use it so
+    that a graph with static shapes keeps them in its gradient."""
+    return list(x.shape.dims) if x.shape.is_fully_defined() else shape(x)
 
 
-def strided_slice_(x, key):
-    raise NotImplementedError("indexing: to be written with the array-op set")
+def static_value(value, what):
+    """value itself, or the build-time value of a tensor (TF1 allows tensors for axis,
+    perm, depth...; graphc needs them known when the graph is built)."""
+    if isinstance(value, Tensor):
+        v = constant_value(value)
+        if v is None:
+            raise TypeError(f"{what} must be known when the graph is built, but "
+                            f"'{value.name}' is only computed at run time")
+        return v
+    return value
+
+
+def as_int(v):
+    """int(v) for Python and numpy ints; anything else is left for infer to reject."""
+    if isinstance(v, np.ndarray) and v.ndim == 0:
+        v = v.item()
+    return int(v) if isinstance(v, (int, np.integer)) and not isinstance(v, bool) else v
+
+
+def int_tuple(value, what):
+    """None, or a tuple of ints from an int, a list/tuple or a constant tensor."""
+    value = static_value(value, what)
+    if value is None:
+        return None
+    if isinstance(value, np.ndarray):
+        value = value.tolist()
+    if isinstance(value, (list, tuple)):
+        return tuple(as_int(v) for v in value)
+    return (as_int(value),)
+
+
+def _reduce_sum(x, axis):
+    from .reduce import reduce_sum
+    return reduce_sum(x, axis=axis)
+
+
+# ---- reshape ------------------------------------------------------------------------------
+def _reshape_target(ctx, x, shape):
+    """What is known of the target shape, one entry per dim: an int (-1: inferred), a
+    named dim, None (computed at run time), or ("x", i) for shape(x)[i] of x itself."""
+    v = ctx.constant_value(shape)
+    if v is not None:
+        return [int(d) for d in v]
+    if shape.node.op is PACK and shape.shape.rank == 1:      # [shape(x)[0], -1] and such
+        from .indexing import dim_of, scalar_dim
+        target = []
+        for e in shape.node.inputs:
+            c, src = constant_value(e), dim_of(e)
+            target.append(int(c) if c is not None else ("x", src[1]) if src is not None
+                          and src[0] is x and ("x", src[1]) not in target else scalar_dim(e))
+        return target
+    dims = ctx.shape_value(shape).dims
+    return None if dims is None else list(dims)
+
+
+def _infer_reshape(ctx, x, shape):
+    if not shape.dtype.is_integer:
+        raise InferError(f"the shape {{1}} must be an integer tensor, not {shape.dtype.name}",
+                         "dtype")
+    if shape.shape.rank not in (None, 1):
+        raise InferError(f"the shape {{1}} must be 1-D, not of shape {shape.shape}")
+    target = _reshape_target(ctx, x, shape)
+    if target is None:
+        return None, x.dtype
+    shown = "[" + ", ".join("?" if d is None else f"shape({{0}})[{d[1]}]"
+                            if isinstance(d, tuple) else str(d) for d in target) + "]"
+    ints = [d for d in target if isinstance(d, int)]
+    if any(d < -1 for d in ints) or ints.count(-1) > 1:
+        raise InferError(f"bad target shape {shown}: sizes must be >= 0, and at most one "
+                         "may be -1 (inferred)")
+    if x.shape.dims is None:
+        return tuple(None if isinstance(d, tuple) or d == -1 else d for d in target), x.dtype
+    # shape(x)[i] in the target stands for x's dim i: both sides drop it
+    same = {d[1] % len(x.shape.dims) for d in target if isinstance(d, tuple)}
+    out = [x.shape.dims[d[1]] if isinstance(d, tuple) else d for d in target]
+    rest = [k for k, d in enumerate(target) if not isinstance(d, tuple)]
+    in_dims = [ctx.resolve(d) for k, d in enumerate(x.shape.dims) if k not in same]
+    unknown_in = [d for k, d in enumerate(x.shape.dims) if k not in same and
+                  ctx.resolve(d) is None]
+    open_ = [k for k in rest if out[k] == -1 or ctx.resolve(out[k]) is None]
+    n_in = math.prod(r for r in in_dims if r is not None)
+    n_out = math.prod(ctx.resolve(out[k]) for k in rest if k not in open_)
+    count = f"{n_in} elements" if not unknown_in else f"a multiple of {n_in} elements"
+    what = f"cannot reshape {{0}} of shape {x.shape} ({count}) to shape {shown}"
+    if not unknown_in and not open_ and n_in != n_out:
+        raise InferError(f"{what} ({n_out} elements)")
+    if not unknown_in and len(open_) == 1:
+        k = open_[0]
+        if n_out == 0 and n_in == 0 and out[k] != -1:
+            pass                                   # a run-time size times 0: unknown
+        elif n_out == 0 or n_in % n_out:
+            raise InferError(f"{what}: {n_in} is not a multiple of {n_out}, the product "
+                             "of the other dims")
+        elif out[k] in (-1, None):
+            out[k] = n_in // n_out
+    elif len(unknown_in) == 1 and len(open_) == 1 and n_in == n_out > 0 and \
+            out[open_[0]] in (-1, None):
+        out[open_[0]] = unknown_in[0]              # (?, 4) -> (-1, 4): the same ?
+    elif unknown_in and not open_ and n_in > 0 and n_out % n_in:
+        raise InferError(f"{what}: {n_out} elements is not a multiple of the {n_in} "
+                         "known ones")
+    return tuple(None if d == -1 else d for d in out), x.dtype
+
+
+RESHAPE = register(OpDef(
+    "Reshape", _infer_reshape,
+    lambda x, shape: np.reshape(x, tuple(int(d) for d in shape)),
+    vjp=lambda node, gs: [reshape(gs[0], shape_of(node.inputs[0])), None],
+    jvp=lambda node, ts: None if ts[0] is None else reshape(ts[0], node.inputs[1]),
+    api="reshape", signature="reshape(tensor, shape, name=None)",
+    shape_rule="`shape` (one -1 is inferred); same number of elements", dtypes="any",
+    doc="The same elements in a new shape (row-major order)."))
+
+
+def reshape(tensor, shape, name=None):
+    """tensor's elements in a new shape; one dim may be -1 (inferred from the size).
+
+        gc.reshape(x, [-1, 784])        # x of shape (?, 28, 28) -> (?, 784)
+    """
+    return apply1(RESHAPE, (convert_to_tensor(tensor), _shape_tensor(shape)), name=name)
+
+
+# ---- transpose, expand_dims, squeeze ------------------------------------------------------
+def _infer_transpose(ctx, x, *, perm):
+    dims = x.shape.dims
+    if perm is None:
+        return (None if dims is None else tuple(reversed(dims))), x.dtype
+    if not all(isinstance(p, int) for p in perm) or \
+            sorted(perm) != list(builtins.range(len(perm))):
+        raise InferError(f"perm {list(perm)} is not a permutation of 0..{len(perm) - 1}")
+    if dims is not None and len(perm) != len(dims):
+        raise InferError(f"perm {list(perm)} has {len(perm)} entries but {{0}} has rank "
+                         f"{len(dims)}")
+    return (None if dims is None else tuple(dims[p] for p in perm)), x.dtype
+
+
+def _inverse(perm):
+    return None if perm is None else tuple(int(i) for i in np.argsort(perm))
+
+
+TRANSPOSE = register(OpDef(
+    "Transpose", _infer_transpose, lambda x, *, perm: np.transpose(x, perm),
+    vjp=lambda node, gs: [transpose(gs[0], _inverse(node.attrs["perm"]))],
+    jvp=lambda node, ts: None if ts[0] is None else transpose(ts[0], node.attrs["perm"]),
+    api="transpose", signature="transpose(a, perm=None, name='transpose')",
+    shape_rule="dims permuted: out[i] = a[perm[i]] (default: reversed)", dtypes="any",
+    doc="Permutes the dims; the vjp transposes by the inverse permutation."))
+
+
+def transpose(a, perm=None, name="transpose", conjugate=False):
+    """a with its dims permuted: `gc.transpose(x, [0, 2, 1])`; default reverses them."""
+    return apply1(TRANSPOSE, (convert_to_tensor(a),), name=name,
+                  perm=int_tuple(perm, "transpose: perm"))
+
+
+def _infer_expand_dims(ctx, x, *, axis):
+    if x.shape.dims is None:
+        return None, x.dtype
+    dims = list(x.shape.dims)
+    dims.insert(ctx.axis(axis, len(dims), extra=1), 1)
+    return tuple(dims), x.dtype
+
+
+EXPAND_DIMS = register(OpDef(
+    "ExpandDims", _infer_expand_dims, lambda x, *, axis: np.expand_dims(x, axis),
+    vjp=lambda node, gs: [reshape(gs[0], shape_of(node.inputs[0]))],
+    jvp=lambda node, ts: None if ts[0] is None else expand_dims(ts[0], node.attrs["axis"]),
+    api="expand_dims", signature="expand_dims(input, axis, name=None)",
+    shape_rule="a dim of size 1 inserted at axis (-rank-1 <= axis <= rank)", dtypes="any",
+    doc="Inserts a dim of size 1."))
+
+
+def expand_dims(input, axis=None, name=None, dim=None):
+    """input with a new dim of size 1 at axis: (3, 4) -> (3, 1, 4) for axis=1."""
+    axis = dim if axis is None else axis
+    if axis is None:
+        raise TypeError("expand_dims: axis is required")
+    return apply1(EXPAND_DIMS, (convert_to_tensor(input),), name=name,
+                  axis=as_int(static_value(axis, "expand_dims: axis")))
+
+
+def _infer_squeeze(ctx, x, *, axis):
+    dims = x.shape.dims
+    if dims is None:
+        return None, x.dtype
+    if axis is None:
+        if any(ctx.resolve(d) is None for d in dims):
+            return None, x.dtype                   # which dims are 1 is known at run time
+        return tuple(d for d in dims if ctx.resolve(d) != 1), x.dtype
+    drop = set()
+    for a in axis:
+        k = ctx.axis(a, len(dims))
+        n = ctx.resolve(dims[k])
+        if n is not None and n != 1:
+            raise InferError(f"cannot squeeze dim {k} of {{0}}: its size is "
+                             f"{ctx.dim_str(dims[k])}, not 1")
+        drop.add(k)
+    return tuple(d for k, d in enumerate(dims) if k not in drop), x.dtype
+
+
+SQUEEZE = register(OpDef(
+    "Squeeze", _infer_squeeze, lambda x, *, axis: np.squeeze(x, axis),
+    vjp=lambda node, gs: [reshape(gs[0], shape_of(node.inputs[0]))],
+    jvp=lambda node, ts: None if ts[0] is None else squeeze(ts[0], node.attrs["axis"]),
+    api="squeeze", signature="squeeze(input, axis=None, name=None)",
+    shape_rule="dims of size 1 removed (those in axis, or all)", dtypes="any",
+    doc="Removes dims of size 1."))
+
+
+def squeeze(input, axis=None, name=None, squeeze_dims=None):
+    """input without its dims of size 1 (only those in `axis` if given)."""
+    axis = squeeze_dims if axis is None else axis
+    return apply1(SQUEEZE, (convert_to_tensor(input),), name=name,
+                  axis=int_tuple(axis, "squeeze: axis"))
+
+
+# ---- tile, reverse ------------------------------------------------------------------------
+def _infer_tile(ctx, x, multiples):
+    if not multiples.dtype.is_integer:
+        raise InferError("multiples {1} must be an integer tensor", "dtype")
+    v = ctx.constant_value(multiples)
+    if v is not None:
+        if v.ndim != 1 or (v < 0).any():
+            raise InferError(f"multiples must be a 1-D list of ints >= 0, got {v.tolist()}")
+        mult = [int(m) for m in v]
+    else:
+        mult = ctx.shape_value(multiples).dims
+    dims = x.shape.dims
+    if dims is None or mult is None:
+        n = len(mult) if mult is not None else None if dims is None else len(dims)
+        return (None if n is None else (None,) * n), x.dtype
+    if len(mult) != len(dims):
+        raise InferError(f"multiples has {len(mult)} entries but {{0}} has rank {len(dims)}")
+    out = []
+    for d, m in zip(dims, mult):
+        n, m = ctx.resolve(d), ctx.resolve(m)
+        out.append(d if m == 1 else n * m if n is not None and m is not None else
+                   m if n == 1 else None)
+    return tuple(out), x.dtype
+
+
+def _tile_kernel(x, multiples):
+    if len(multiples) != x.ndim:
+        raise ValueError(f"tile: {len(multiples)} multiples for an array of rank {x.ndim}")
+    return np.tile(x, tuple(int(m) for m in multiples))
+
+
+def _tile_vjp(node, gs):
+    """g summed over the copies: g reshaped to (m0, d0, m1, d1, ...), summed over the m's."""
+    x, multiples = node.inputs
+    r = x.shape.rank if x.shape.rank is not None else multiples.shape[0]
+    if not isinstance(r, int):
+        raise NotImplementedError("the gradient of tile needs a known rank")
+    m = constant_value(multiples)
+    if m is not None and x.shape.is_fully_defined():
+        split_shape = [n for pair in zip(m.tolist(), x.shape.dims) for n in pair]
+    else:
+        pairs = stack([multiples, shape(x, out_type=multiples.dtype)])
+        split_shape = reshape(transpose(pairs), [-1])
+    g = reshape(gs[0], split_shape)
+    return [_reduce_sum(g, list(builtins.range(0, 2 * r, 2))), None]
+
+
+TILE = register(OpDef(
+    "Tile", _infer_tile, _tile_kernel, vjp=_tile_vjp,
+    jvp=lambda node, ts: None if ts[0] is None else tile(ts[0], node.inputs[1]),
+    api="tile", signature="tile(input, multiples, name=None)",
+    shape_rule="out[i] = input[i] * multiples[i]", dtypes="any; multiples int",
+    doc="Repeats input multiples[i] times along each dim i."))
+
+
+def tile(input, multiples, name=None):
+    """input repeated along each dim: (2, 3) tiled by [2, 1] gives (4, 3)."""
+    return apply1(TILE, (convert_to_tensor(input), _shape_tensor(multiples)), name=name)
+
+
+def _infer_reverse(ctx, x, *, axis):
+    if x.shape.dims is not None:
+        seen = set()
+        for a in axis:
+            k = ctx.axis(a, x.shape.rank)
+            if k in seen:
+                raise InferError(f"axis {a} is repeated in {list(axis)}")
+            seen.add(k)
+    return x.shape, x.dtype
+
+
+REVERSE = register(OpDef(
+    "ReverseV2", _infer_reverse, lambda x, *, axis: np.flip(x, axis),
+    vjp=lambda node, gs: [reverse(gs[0], node.attrs["axis"])],
+    jvp=lambda node, ts: None if ts[0] is None else reverse(ts[0], node.attrs["axis"]),
+    api="reverse", signature="reverse(tensor, axis, name=None)", shape_rule="same as tensor",
+    dtypes="any", doc="Reverses the order of elements along the given axes."))
+
+
+def reverse(tensor, axis, name=None):
+    """tensor with the order of elements along each of `axis` reversed."""
+    return apply1(REVERSE, (convert_to_tensor(tensor),), name=name,
+                  axis=int_tuple(axis, "reverse: axis"))
+
+
+reverse_v2 = reverse
+
+
+# ---- one_hot, range -----------------------------------------------------------------------
+def _infer_one_hot(ctx, indices, on, off, *, depth, axis):
+    if not indices.dtype.is_integer:
+        raise InferError(f"indices {{0}} must be integers, not {indices.dtype.name}", "dtype")
+    ctx.same_dtype(1, 2)
+    for i, t in ((1, on), (2, off)):
+        if t.shape.rank not in (0, None):
+            raise InferError(f"{{{i}}} must be a scalar, not of shape {t.shape}")
+    if not isinstance(depth, int) or depth < 0:
+        raise InferError(f"depth must be an int >= 0, got {depth!r}")
+    if indices.shape.dims is None:
+        return None, on.dtype
+    dims = list(indices.shape.dims)
+    dims.insert(ctx.axis(axis, len(dims), extra=1), depth)
+    return tuple(dims), on.dtype
+
+
+def _one_hot_kernel(indices, on, off, *, depth, axis):
+    hot = indices[..., None] == np.arange(depth)        # out-of-range indices: all off
+    return np.where(np.moveaxis(hot, -1, axis), on, off).astype(on.dtype)
+
+
+ONE_HOT = register(OpDef(
+    "OneHot", _infer_one_hot, _one_hot_kernel, differentiable=False, api="one_hot",
+    signature="one_hot(indices, depth, on_value=1, off_value=0, axis=-1, dtype=float32)",
+    shape_rule="indices' shape with depth inserted at axis", dtypes="indices int -> dtype",
+    doc="on_value where the index equals the position along axis, else off_value."))
+
+
+def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None, name=None):
+    """One-hot encoding: `gc.one_hot([0, 2], 3)` is [[1., 0., 0.], [0., 0., 1.]]."""
+    from .core import _py_dtype
+    if dtype is None:
+        given = next((v for v in (on_value, off_value) if v is not None), None)
+        dtype = dtypes.float32 if given is None else \
+            given.dtype if isinstance(given, Tensor) else _py_dtype(given)
+    dtype = dtypes.as_dtype(dtype)
+    on = np.ones((), dtype.np) if on_value is None else on_value
+    off = np.zeros((), dtype.np) if off_value is None else off_value
+    return apply1(ONE_HOT, (convert_to_tensor(indices), convert_to_tensor(on, dtype=dtype),
+                            convert_to_tensor(off, dtype=dtype)), name=name,
+                  depth=as_int(static_value(depth, "one_hot: depth")),
+                  axis=-1 if axis is None else as_int(axis))
+
+
+def _infer_range(ctx, start, limit, delta):
+    ctx.same_dtype()
+    ctx.require(0, "numeric")
+    for i, t in enumerate((start, limit, delta)):
+        if t.shape.rank not in (0, None):
+            raise InferError(f"{{{i}}} must be a scalar, not of shape {t.shape}")
+    vals = [ctx.constant_value(t) for t in (start, limit, delta)]
+    if any(v is None for v in vals):
+        return (None,), start.dtype
+    s, lim, d = (v.item() for v in vals)
+    if d == 0:
+        raise InferError("delta {2} must not be 0")
+    n = len(builtins.range(s, lim, d)) if start.dtype.is_integer else \
+        max(0, math.ceil((lim - s) / d))         # numpy's length rule for float ranges
+    return (n,), start.dtype
+
+
+RANGE = register(OpDef(
+    "Range", _infer_range,
+    lambda start, limit, delta: np.arange(start, limit, delta, dtype=start.dtype),
+    differentiable=False, api="range",
+    signature="range(start, limit=None, delta=1, dtype=None, name='range')",
+    shape_rule="(ceil((limit - start) / delta),)", dtypes="numeric",
+    doc="start, start + delta, ... up to (not including) limit."))
+
+
+def range(start, limit=None, delta=1, dtype=None, name="range"):  # noqa: A001 (TF1 name)
+    """[start, start + delta, ...) below limit, like Python's range: `gc.range(5)` is
+    [0, 1, 2, 3, 4] (int32); `gc.range(0., 1., .25)` is float32."""
+    from .core import _py_dtype
+    from .elementwise import cast
+    if limit is None:
+        start, limit = 0, start
+    args = (start, limit, delta)
+    if dtype is None:
+        order = [dtypes.int32, dtypes.int64, dtypes.float32, dtypes.float64]
+        found = [a.dtype if isinstance(a, Tensor) else _py_dtype(a) for a in args]
+        dtype = max(found, key=lambda d: order.index(d) if d in order else -1)
+    dtype = dtypes.as_dtype(dtype)
+    args = [cast(a, dtype) if isinstance(a, Tensor) and a.dtype is not dtype
+            else convert_to_tensor(a, dtype=dtype) for a in args]
+    return apply1(RANGE, args, name=name)
+
+
+from .indexing import *  # noqa: E402,F401,F403  (indexing uses the ops above)
+from .indexing import PACK, __all__ as _indexing_all, strided_slice_  # noqa: E402,F401
+
+__all__ += _indexing_all

@@ -15,8 +15,9 @@ class ConstValue:
     """A numpy array as a hashable attribute (read-only; equal when bitwise equal)."""
     __slots__ = ("array", "_hash")
 
-    def __init__(self, array):
-        array = np.array(array, copy=True)
+    def __init__(self, array, fresh=False):
+        if not fresh:                     # never freeze or share the caller's array
+            array = np.array(array, copy=True)
         array.setflags(write=False)
         self.array = array
         self._hash = None
@@ -42,7 +43,7 @@ def _no_kernel(*_, **__):
 CONST = register(OpDef(
     "Const", lambda ctx, *, value, dtype: (value.array.shape, dtype),
     lambda *, value, dtype: value.array,
-    static=lambda node: node.attrs["value"].array,
+    static=lambda node: node.attrs["value"].array, differentiable=False,
     api="constant", signature="constant(value, dtype=None, shape=None, name='Const')",
     shape_rule="shape of value (or `shape`)", dtypes="any",
     doc="A constant tensor."))
@@ -133,7 +134,15 @@ def constant(value, dtype=None, shape=None, name="Const"):
     A scalar `value` with `shape` fills that shape; otherwise `value` is reshaped to it.
     """
     dtype = dtypes.as_dtype(dtype) if dtype is not None else _py_dtype(value)
-    arr = to_array(value, dtype, f"constant '{name}'")
+    if type(value) is float and dtype.is_floating or type(value) is int and dtype.is_integer:
+        arr = np.array(value, dtype.np)         # fast path: a Python scalar that fits
+        if dtype.is_integer and arr != value:
+            raise errors.DTypeError(f"constant '{name}': {value} overflows {dtype.name}")
+        if shape is None:
+            return apply1(CONST, (), name=name, value=ConstValue(arr, fresh=True),
+                          dtype=dtype)
+    else:
+        arr = to_array(value, dtype, f"constant '{name}'")
     if shape is not None:
         shape = tuple(as_shape(shape).dims)
         if arr.size == 1:

@@ -434,9 +434,11 @@ def _infer_add_n(ctx, *xs):
 
 
 def _add_n_kernel(*xs):
-    out = xs[0].copy() if len(xs) > 1 else xs[0]
-    for x in xs[1:]:
-        np.add(out, x, out=out)
+    if len(xs) == 1:
+        return xs[0]
+    out = np.add(xs[0], xs[1])
+    for x in xs[2:]:
+        out += x
     return out
 
 

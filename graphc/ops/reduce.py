@@ -1,2 +1,264 @@
-"""(being written)"""
-__all__ = []
+"""Reductions: reduce_sum/mean/max/min/prod/all/any, argmax/argmin, and the composites
+reduce_logsumexp and count_nonzero.
+
+`axis` is None (all dims), an int or a list of ints (negative count from the end); it is
+stored as a tuple attribute. The differentiable reductions state dy/dx once, as a
+tensor of x's shape (d); then vjp = broadcast(g) * d and jvp = reduce_sum(t * d).
+"""
+import numpy as np
+
+from .. import dtypes
+from ..shapes import InferError
+from .array import (expand_dims, int_tuple, ones_like, rank, reshape, shape, shape_of,
+                    static_value, as_int, zeros_like)
+from .array import range as range_
+from .core import constant, convert_to_tensor, stop_gradient
+from .elementwise import (broadcast_to, cast, divide, equal, exp, is_finite, log,
+                          logical_and, mod, not_equal, where)
+from .registry import OpDef, apply1, register
+
+__all__ = ["reduce_sum", "reduce_mean", "reduce_max", "reduce_min", "reduce_prod",
+           "reduce_all", "reduce_any", "reduce_logsumexp", "argmax", "argmin",
+           "count_nonzero"]
+
+
+def _reduced_axes(ctx, x, axis):
+    """The set of normalized axes of x that `axis` reduces, or None if x's rank is unknown."""
+    r = x.shape.rank
+    if r is None:
+        return None
+    if axis is None:
+        return set(range(r))
+    axes = set()
+    for a in axis:
+        k = ctx.axis(a, r)
+        if k in axes:
+            raise InferError(f"axis {a} is repeated in {list(axis)}")
+        axes.add(k)
+    return axes
+
+
+def _infer_reduce(kind, out_dtype=None):
+    def infer(ctx, x, *, axis, keepdims):
+        ctx.require(0, kind)
+        axes = _reduced_axes(ctx, x, axis)
+        dtype = out_dtype or x.dtype
+        if axes is None:                        # rank unknown
+            return (() if axis is None and not keepdims else None), dtype
+        if keepdims:
+            return tuple(1 if k in axes else d for k, d in enumerate(x.shape.dims)), dtype
+        return tuple(d for k, d in enumerate(x.shape.dims) if k not in axes), dtype
+    return infer
+
+
+def _lowest(dtype):
+    return -np.inf if dtype.kind == "f" else np.iinfo(dtype).min
+
+
+def _highest(dtype):
+    return np.inf if dtype.kind == "f" else np.iinfo(dtype).max
+
+
+def _int_mean(x, axis, keepdims):
+    """TF1 integer mean: the sum divided by the count, rounded toward zero."""
+    s = np.sum(x, axis=axis, keepdims=keepdims, dtype=np.int64)
+    n = max(np.size(x) // max(np.size(s), 1), 1)
+    return np.sign(s) * (np.abs(s) // n)
+
+
+_KERNELS = {
+    "Sum": lambda x, a, k: np.sum(x, axis=a, keepdims=k, dtype=x.dtype),
+    "Mean": lambda x, a, k: _int_mean(x, a, k) if x.dtype.kind in "iu" else
+    np.mean(x, axis=a, keepdims=k, dtype=x.dtype),
+    "Max": lambda x, a, k: np.max(x, axis=a, keepdims=k, initial=_lowest(x.dtype)),
+    "Min": lambda x, a, k: np.min(x, axis=a, keepdims=k, initial=_highest(x.dtype)),
+    "Prod": lambda x, a, k: np.prod(x, axis=a, keepdims=k, dtype=x.dtype),
+    "All": lambda x, a, k: np.all(x, axis=a, keepdims=k),
+    "Any": lambda x, a, k: np.any(x, axis=a, keepdims=k),
+}
+
+
+def _kernel(name):
+    fn = _KERNELS[name]
+
+    def kernel(x, *, axis, keepdims):
+        return np.asarray(fn(x, axis, keepdims), dtype=x.dtype)
+    return kernel
+
+
+# ---- derivatives --------------------------------------------------------------------------
+def _keepdims_form(y, x, axis, keepdims):
+    """y (a reduction of x) with the reduced dims put back as 1s, so it broadcasts to x."""
+    if keepdims or axis is None:
+        return y                      # a scalar (or all-ones shape) broadcasts as it is
+    r = x.shape.rank
+    if r is not None:
+        for a in sorted(a % r for a in axis):
+            y = expand_dims(y, a)
+        return y
+    # rank known only at run time: reshape to shape(x) with the reduced dims set to 1
+    s, n = shape(x), rank(x)
+    axes = mod(constant(list(axis), dtype=dtypes.int32), n)
+    reduced = reduce_any(equal(expand_dims(range_(n), 1), axes), axis=1)
+    return reshape(y, where(reduced, ones_like(s), s))
+
+
+def _broadcast_back(g, x, attrs):
+    return broadcast_to(_keepdims_form(g, x, **attrs), shape_of(x))
+
+
+def _times(t, d):
+    return t if isinstance(d, (int, float)) and d == 1 else t * d
+
+
+def _rules(partial):
+    """vjp and jvp of a reduction from d = dy/dx (x's shape, or 1): g*d and sum(t*d)."""
+    def vjp(node, gs):
+        x, y = node.inputs[0], node.outputs[0]
+        return [_times(_broadcast_back(gs[0], x, node.attrs), partial(x, y, node.attrs))]
+
+    def jvp(node, ts):
+        if ts[0] is None:
+            return None
+        x, y = node.inputs[0], node.outputs[0]
+        return reduce_sum(_times(ts[0], partial(x, y, node.attrs)), **node.attrs)
+    return vjp, jvp
+
+
+def _mean_partial(x, y, attrs):
+    """d mean / d x_i = 1/n, n = size(x) / size(y) (the number of reduced elements)."""
+    nx, ny = x.shape.num_elements(), y.shape.num_elements()
+    if nx is not None and ny is not None:
+        return ny / nx if nx else 0.0
+    return divide(cast(_size(y), x.dtype), cast(_size(x), x.dtype))
+
+
+def _size(t):
+    from .array import size
+    return size(t, out_type=dtypes.int64)
+
+
+def _extreme_partial(x, y, attrs):
+    """d max / d x_i = 1/count where x_i attains the max (ties share it, as TF1), else 0."""
+    mask = cast(equal(x, _keepdims_form(y, x, **attrs)), x.dtype)
+    return mask / reduce_sum(mask, axis=attrs["axis"], keepdims=True)
+
+
+def _prod_partial(x, y, attrs):
+    """d prod / d x_i = the product of the others, without dividing by zero: with p the
+    product of the nonzero x and z the number of zeros, it is p / x_i if z = 0; p at the
+    zero if z = 1; else 0. (Second derivatives at zeros are not exact.)"""
+    axis = attrs["axis"]
+    zero = equal(x, 0)
+    safe = where(zero, ones_like(x), x)
+    p = reduce_prod(safe, axis=axis, keepdims=True)
+    z = reduce_sum(cast(zero, x.dtype), axis=axis, keepdims=True)
+    return where(equal(z, 0), p / safe,
+                 where(logical_and(zero, equal(z, 1)), p, zeros_like(x)))
+
+
+def _reduction(name, api, kind, partial=None, doc="", out_dtype=None):
+    vjp, jvp = _rules(partial) if partial else (None, None)
+    op = register(OpDef(
+        name, _infer_reduce(kind, out_dtype), _kernel(name), vjp=vjp, jvp=jvp,
+        differentiable=partial is not None, api=api,
+        signature=f"{api}(input_tensor, axis=None, keepdims=False, name=None)",
+        shape_rule="x without the reduced axes (kept as 1 with keepdims)", dtypes=kind,
+        doc=doc))
+
+    def fn(input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None,
+           keep_dims=None):
+        axis, keepdims = _reduction_args(api, axis, keepdims, reduction_indices, keep_dims)
+        return apply1(op, (convert_to_tensor(input_tensor),), name=name, axis=axis,
+                      keepdims=keepdims)
+    fn.__name__ = fn.__qualname__ = api
+    fn.__doc__ = f"{doc}\n\n    gc.{api}(x, axis=1) reduces (3, 4) to (3,); " \
+                 "axis=None reduces every dim."
+    return op, fn
+
+
+def _reduction_args(api, axis, keepdims, reduction_indices, keep_dims):
+    """(axis tuple or None, keepdims bool), accepting TF1's old argument names."""
+    if reduction_indices is not None:
+        if axis is not None:
+            raise ValueError(f"{api}: pass axis or reduction_indices, not both")
+        axis = reduction_indices
+    if keep_dims is not None:
+        if keepdims is not None:
+            raise ValueError(f"{api}: pass keepdims or keep_dims, not both")
+        keepdims = keep_dims
+    return int_tuple(axis, f"{api}: axis"), bool(keepdims)
+
+
+SUM, reduce_sum = _reduction("Sum", "reduce_sum", "numeric", lambda x, y, a: 1,
+                             "Sum over the given axes (integer sums keep their dtype).")
+MEAN, reduce_mean = _reduction("Mean", "reduce_mean", "numeric", _mean_partial,
+                               "Mean over the given axes (integers: rounded toward 0).")
+MAX, reduce_max = _reduction("Max", "reduce_max", "numeric", _extreme_partial,
+                             "Maximum over the given axes; ties share the gradient.")
+MIN, reduce_min = _reduction("Min", "reduce_min", "numeric", _extreme_partial,
+                             "Minimum over the given axes; ties share the gradient.")
+PROD, reduce_prod = _reduction("Prod", "reduce_prod", "numeric", _prod_partial,
+                               "Product over the given axes.")
+ALL, reduce_all = _reduction("All", "reduce_all", "bool", doc="Logical and over the axes.")
+ANY, reduce_any = _reduction("Any", "reduce_any", "bool", doc="Logical or over the axes.")
+
+
+def reduce_logsumexp(input_tensor, axis=None, keepdims=None, name=None,
+                     reduction_indices=None, keep_dims=None):
+    """log(sum(exp(x))) over the axes, computed as m + log(sum(exp(x - m))) with m the
+    (gradient-stopped) max, so large x do not overflow."""
+    axis, keepdims = _reduction_args("reduce_logsumexp", axis, keepdims, reduction_indices,
+                                     keep_dims)
+    x = convert_to_tensor(input_tensor)
+
+    def finite_max(keep):              # all -inf: m = 0 avoids -inf - -inf = nan
+        m = stop_gradient(reduce_max(x, axis=axis, keepdims=keep))
+        return where(is_finite(m), m, zeros_like(m))
+    s = reduce_sum(exp(x - finite_max(True)), axis=axis, keepdims=keepdims)
+    return log(s) + finite_max(keepdims)
+
+
+def count_nonzero(input_tensor, axis=None, keepdims=None, dtype=dtypes.int64, name=None,
+                  reduction_indices=None, keep_dims=None):
+    """The number of nonzero (true) elements over the axes, as `dtype` (int64)."""
+    x = convert_to_tensor(input_tensor)
+    nonzero = not_equal(x, np.zeros((), x.dtype.np))
+    return reduce_sum(cast(nonzero, dtype), axis=axis, keepdims=keepdims, name=name,
+                      reduction_indices=reduction_indices, keep_dims=keep_dims)
+
+
+# ---- argmax, argmin -------------------------------------------------------------------------
+def _infer_arg(ctx, x, *, axis, output_type):
+    ctx.require(0, "numeric")
+    if not output_type.is_integer:
+        raise InferError(f"output_type must be int32 or int64, not {output_type.name}",
+                         "dtype")
+    if x.shape.dims is None:
+        return None, output_type
+    k = ctx.axis(axis, x.shape.rank)
+    return tuple(d for i, d in enumerate(x.shape.dims) if i != k), output_type
+
+
+def _arg_op(name, api, fn, doc):
+    op = register(OpDef(
+        name, _infer_arg,
+        lambda x, *, axis, output_type: np.asarray(fn(x, axis=axis), output_type.np),
+        differentiable=False, api=api,
+        signature=f"{api}(input, axis=None, name=None, output_type=int64)",
+        shape_rule="input without axis", dtypes="numeric -> int64/int32", doc=doc))
+
+    def public(input, axis=None, name=None, dimension=None, output_type=dtypes.int64):
+        axis = dimension if axis is None else axis
+        return apply1(op, (convert_to_tensor(input),), name=name,
+                      axis=0 if axis is None else as_int(static_value(axis, f"{api}: axis")),
+                      output_type=dtypes.as_dtype(output_type))
+    public.__name__ = public.__qualname__ = api
+    public.__doc__ = f"{doc} `gc.{api}(logits, 1)` gives one index per row."
+    return op, public
+
+
+ARGMAX, argmax = _arg_op("ArgMax", "argmax", np.argmax,
+                         "The index of the largest value along axis (the first at ties).")
+ARGMIN, argmin = _arg_op("ArgMin", "argmin", np.argmin,
+                         "The index of the smallest value along axis (the first at ties).")

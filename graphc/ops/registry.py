@@ -25,15 +25,20 @@ class OpDef:
         the broadcast shape: the sweep sums it back.
     jvp(node, tangents) -> the tangent of each output (a tensor, or a list when the op
         has several outputs); tangents holds None for symbolic zeros.
+    batch(node, args, batched) -> the outputs of the op applied to args, where args[i]
+        has an extra leading batch dim if batched[i] (a vmap rule; see
+        autodiff/batching.py). Returning node's own output says "not batched".
     """
     __slots__ = ("name", "api", "infer", "kernel", "vjp", "jvp", "elementwise",
                  "commutative", "stateful", "random", "differentiable", "uses_state",
-                 "signature", "doc", "shape_rule", "dtypes", "kernel_out", "static", "partial")
+                 "signature", "doc", "shape_rule", "dtypes", "kernel_out", "static", "partial", "ref",
+                 "batch")
 
     def __init__(self, name, infer, kernel, *, api=None, vjp=None, jvp=None,
                  elementwise=False, commutative=False, stateful=False, random=False,
                  differentiable=True, uses_state=False, signature="", doc="",
-                 shape_rule="", dtypes="", kernel_out=None, static=None, partial=None):
+                 shape_rule="", dtypes="", kernel_out=None, static=None, partial=None, ref=False,
+                 batch=None):
         self.name = name
         self.api = api or name
         self.infer = infer
@@ -52,8 +57,12 @@ class OpDef:
         self.dtypes = dtypes
         self.kernel_out = kernel_out   # kernel(*arrays, out=buf, **attrs), for in-place
         self.static = static           # static(node) -> value known from shapes alone, or None
+        self.ref = ref                 # output read when each consumer runs (TF1 ref
+                                       # semantics: a variable read sees earlier assigns)
         self.partial = partial         # partial(node) -> TensorShape: what is known of the
                                        # value of a 1-D shape tensor (e.g. Shape of (?, 3))
+        self.batch = batch             # batch(node, args, batched) -> outputs: the vmap
+                                       # rule (autodiff/batching.py); None: the generic one
 
     @property
     def pure(self):
@@ -263,9 +272,12 @@ def _graph_of(inputs):
         if graph is None:
             graph = t.node.graph
         elif t.node.graph is not graph:
+            first = inputs[0]
             raise errors.GraphError(
-                f"tensors from different graphs: {errors.describe_tensor(t, t.name)} is not "
-                f"in the graph of {inputs[0].name}")
+                f"tensors from different graphs cannot be combined:\n"
+                f"  {errors.describe_tensor(first, first.name)}\n"
+                f"  {errors.describe_tensor(t, t.name)}\n"
+                f"  build both in one graph (with graph.as_default())")
     return graph if graph is not None else get_default_graph()
 
 

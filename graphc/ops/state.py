@@ -29,7 +29,7 @@ def _stored(session, node):
 
 VARIABLE = register(OpDef(
     "VariableV2", lambda ctx, *, shape, dtype: (shape, dtype), _read_var,
-    stateful=True, uses_state=True, api="Variable",
+    stateful=True, uses_state=True, ref=True, api="Variable",
     signature="Variable(initial_value, name=None, trainable=True, dtype=None)",
     shape_rule="shape of initial_value", dtypes="any",
     doc="A value kept in the Session between runs."))

@@ -1,0 +1,456 @@
+"""graphc benchmarks W1-W7 (issue 4), each a median over interleaved rounds after warm-up,
+reported as a ratio to hand-written numpy measured in the same run, with PASS/MISS.
+
+    python benchmarks/run.py            # all workloads
+    python benchmarks/run.py --quick    # fewer rounds, W4 without the 1M chain
+    python benchmarks/run.py W2 W7      # some workloads
+
+Peers (PyTorch eager, JAX jit, TensorFlow tf.compat.v1, PyTensor) run when importable.
+"""
+import gc as pygc
+import importlib
+import os
+import resource
+import subprocess
+import sys
+import time
+
+import numpy as np
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import graphc as gc  # noqa: E402
+
+QUICK = "--quick" in sys.argv
+ROUNDS = 3 if QUICK else 7
+RESULTS = []            # (workload, what, value, target, ok)
+
+
+def have(mod):
+    try:
+        importlib.import_module(mod)
+        return True
+    except Exception:
+        return False
+
+
+def peers_note():
+    missing = [m for m in ("torch", "jax", "tensorflow", "pytensor") if not have(m)]
+    return f"peers not installed, skipped: {', '.join(missing)}" if missing else ""
+
+
+def per_call(fn, number):
+    t = time.perf_counter()
+    for _ in range(number):
+        fn()
+    return (time.perf_counter() - t) / number
+
+
+def interleaved(fns, number, rounds=ROUNDS, warmup=2):
+    """{name: median seconds per call}: each round times every contender once, in turn."""
+    for f in fns.values():
+        for _ in range(warmup):
+            f()
+    times = {k: [] for k in fns}
+    for _ in range(rounds):
+        for k, f in fns.items():
+            times[k].append(per_call(f, number))
+    return {k: float(np.median(v)) for k, v in times.items()}
+
+
+def verdict(workload, what, value, target, lower_is_better=True):
+    ok = value <= target if lower_is_better else value >= target
+    RESULTS.append((workload, what, value, target, ok))
+    print(f"  {what:<52} {value:10.3f}  target {'<=' if lower_is_better else '>='} "
+          f"{target:<8} {'PASS' if ok else 'MISS'}")
+
+
+def show(times, unit=1e3, label="ms", base="numpy", scale=1.0):
+    for k, v in times.items():
+        print(f"  {k:<24} {v * unit / scale:10.3f} {label}   ratio to {base}: "
+              f"{v / times[base]:.3f}")
+
+
+# ---- W1: MLP training step ---------------------------------------------------------------
+def w1():
+    print("W1 mlp-train: 784-512-512-10, ReLU, softmax cross-entropy, f32, batch 128, SGD")
+    rng = np.random.default_rng(0)
+    sizes = [784, 512, 512, 10]
+    W0 = [(rng.standard_normal((a, b)) * np.sqrt(2 / a)).astype(np.float32)
+          for a, b in zip(sizes, sizes[1:])]
+    b0 = [np.zeros(b, np.float32) for b in sizes[1:]]
+    xb = rng.standard_normal((128, 784)).astype(np.float32)
+    yb = np.eye(10, dtype=np.float32)[rng.integers(0, 10, 128)]
+    lr = np.float32(0.01)
+
+    graph = gc.Graph()
+    with graph.as_default():
+        x = gc.placeholder(gc.float32, (None, 784), name="x")
+        y = gc.placeholder(gc.float32, (None, 10), name="y")
+        h = x
+        Ws = [gc.Variable(w) for w in W0]
+        bs = [gc.Variable(b) for b in b0]
+        for i, (W, b) in enumerate(zip(Ws, bs)):
+            h = gc.matmul(h, W) + b
+            if i < 2:
+                h = gc.nn.relu(h)
+        loss = gc.reduce_mean(gc.nn.softmax_cross_entropy_with_logits(labels=y, logits=h))
+        train = gc.train.GradientDescentOptimizer(0.01).minimize(loss)
+        sess = gc.Session(graph=graph)
+        sess.run(gc.global_variables_initializer())
+    step = sess.make_callable(train, [x, y])
+
+    P = [w.copy() for w in W0] + [b.copy() for b in b0]
+
+    def numpy_step():
+        W1, W2, W3, b1, b2, b3 = P
+        z1 = xb @ W1 + b1
+        a1 = np.maximum(z1, 0)
+        z2 = a1 @ W2 + b2
+        a2 = np.maximum(z2, 0)
+        z3 = a2 @ W3 + b3
+        e = np.exp(z3 - z3.max(axis=1, keepdims=True))
+        p = e / e.sum(axis=1, keepdims=True)
+        g3 = (p - yb) / np.float32(128)
+        gW3, gb3 = a2.T @ g3, g3.sum(0)
+        g2 = (g3 @ W3.T) * (z2 > 0)
+        gW2, gb2 = a1.T @ g2, g2.sum(0)
+        g1 = (g2 @ W2.T) * (z1 > 0)
+        gW1, gb1 = xb.T @ g1, g1.sum(0)
+        for p_, g in zip(P, (gW1, gW2, gW3, gb1, gb2, gb3)):
+            p_ -= lr * g
+
+    fns = {"numpy": numpy_step, "graphc": lambda: step(xb, yb)}
+    if have("torch"):
+        import torch
+        tp = [torch.tensor(w, requires_grad=True) for w in W0] + \
+             [torch.tensor(b, requires_grad=True) for b in b0]
+        tx, ty = torch.tensor(xb), torch.tensor(yb)
+
+        def torch_step():
+            h = torch.relu(tx @ tp[0] + tp[3])
+            h = torch.relu(h @ tp[1] + tp[4])
+            out = h @ tp[2] + tp[5]
+            loss = torch.nn.functional.cross_entropy(out, ty)
+            grads = torch.autograd.grad(loss, tp)
+            with torch.no_grad():
+                for p_, g in zip(tp, grads):
+                    p_ -= 0.01 * g
+        fns["torch eager"] = torch_step
+    if have("jax"):
+        import jax
+        import jax.numpy as jnp
+
+        def jloss(params, x, y):
+            h = jax.nn.relu(x @ params[0] + params[3])
+            h = jax.nn.relu(h @ params[1] + params[4])
+            out = h @ params[2] + params[5]
+            return -jnp.mean(jnp.sum(y * jax.nn.log_softmax(out), axis=1))
+
+        @jax.jit
+        def jstep(params, x, y):
+            g = jax.grad(jloss)(params, x, y)
+            return [p_ - 0.01 * gi for p_, gi in zip(params, g)]
+        jp = [jnp.asarray(a) for a in W0 + b0]
+        jx, jy = jnp.asarray(xb), jnp.asarray(yb)
+        state = {"p": jp}
+
+        def jax_step():
+            state["p"] = jstep(state["p"], jx, jy)
+            state["p"][0].block_until_ready()
+        fns["jax jit"] = jax_step
+    t = interleaved(fns, number=20 if QUICK else 50)
+    show(t)
+    verdict("W1", "graphc / numpy step time", t["graphc"] / t["numpy"], 1.02)
+
+
+# ---- W2: dispatch ---------------------------------------------------------------------------
+def w2():
+    print("W2a dispatch: 100 x (y = tanh(y*1.01 + 0.1)) on 16 f32 elements (300 ops)")
+    graph = gc.Graph()
+    with graph.as_default():
+        x = gc.placeholder(gc.float32, (16,), name="x")
+        y = x
+        for _ in range(100):
+            y = gc.tanh(y * 1.01 + 0.1)
+        sess = gc.Session(graph=graph)
+    f = sess.make_callable(y, [x])
+    xv = np.linspace(-1, 1, 16).astype(np.float32)
+
+    def numpy_chain():
+        v = xv
+        for _ in range(100):
+            v = np.tanh(v * np.float32(1.01) + np.float32(0.1))
+        return v
+    fns = {"numpy": numpy_chain, "graphc": lambda: f(xv)}
+    if have("torch"):
+        import torch
+        tx = torch.tensor(xv)
+
+        def torch_chain():
+            v = tx
+            for _ in range(100):
+                v = torch.tanh(v * 1.01 + 0.1)
+            return v
+        fns["torch eager"] = torch_chain
+    if have("jax"):
+        import jax
+        import jax.numpy as jnp
+
+        @jax.jit
+        def jchain(v):
+            for _ in range(100):
+                v = jnp.tanh(v * 1.01 + 0.1)
+            return v
+        jx = jnp.asarray(xv)
+        fns["jax jit"] = lambda: jchain(jx).block_until_ready()
+    t = interleaved(fns, number=200 if QUICK else 1000)
+    show(t, unit=1e6 / 300, label="us/op")
+    verdict("W2a", "graphc / numpy per op", t["graphc"] / t["numpy"], 1.3)
+
+    print("W2b dispatch: x + 1 on 4 f32 elements, per call")
+    graph = gc.Graph()
+    with graph.as_default():
+        x = gc.placeholder(gc.float32, (4,), name="x")
+        y = x + 1.0
+        sess = gc.Session(graph=graph)
+    call = sess.make_callable(y, [x])
+    xv = np.ones(4, np.float32)
+    one = np.float32(1)
+    fns = {"numpy": lambda: xv + one,
+           "graphc Session.run": lambda: sess.run(y, {x: xv}),
+           "graphc make_callable": lambda: call(xv)}
+    if have("jax"):
+        import jax
+        jf = jax.jit(lambda v: v + 1.0)
+        import jax.numpy as jnp
+        jx = jnp.asarray(xv)
+        fns["jax jit"] = lambda: jf(jx).block_until_ready()
+    t = interleaved(fns, number=2000 if QUICK else 20000)
+    show(t, unit=1e6, label="us")
+    verdict("W2b", "Session.run us per call", t["graphc Session.run"] * 1e6, 10)
+    verdict("W2b", "make_callable us per call", t["graphc make_callable"] * 1e6, 3)
+
+
+# ---- W3: gradient cost ----------------------------------------------------------------------
+def w3():
+    print("W3 gradient cost: sum(tanh(W3 @ tanh(W2 @ tanh(W1 @ x)))), W 512x512, x 512x256")
+    rng = np.random.default_rng(0)
+    Wv = [(rng.standard_normal((512, 512)) / 23).astype(np.float32) for _ in range(3)]
+    xv = rng.standard_normal((512, 256)).astype(np.float32)
+    graph = gc.Graph()
+    with graph.as_default():
+        Ws = [gc.placeholder(gc.float32, (512, 512), name=f"W{i}") for i in range(3)]
+        x = gc.placeholder(gc.float32, (512, 256), name="x")
+        h = x
+        for W in Ws:
+            h = gc.tanh(gc.matmul(W, h))
+        y = gc.reduce_sum(h)
+        grads = gc.gradients(y, Ws)
+        sess = gc.Session(graph=graph)
+    feeds = Ws + [x]
+    value = sess.make_callable(y, feeds)
+    both = sess.make_callable([y] + grads, feeds)
+    args = Wv + [xv]
+
+    def np_value():
+        h = xv
+        for W in Wv:
+            h = np.tanh(W @ h)
+        return h.sum()
+
+    def np_both():
+        hs = [xv]
+        for W in Wv:
+            hs.append(np.tanh(W @ hs[-1]))
+        g = np.ones_like(hs[-1])
+        out = []
+        for i in (2, 1, 0):
+            g = g * (1 - hs[i + 1] * hs[i + 1])
+            out.append(g @ hs[i].T)
+            g = Wv[i].T @ g
+        return hs[-1].sum(), out[::-1]
+    t = interleaved({"numpy value": np_value, "numpy value+grad": np_both,
+                     "graphc value": lambda: value(*args),
+                     "graphc value+grad": lambda: both(*args)},
+                    number=5 if QUICK else 20)
+    for k, v in t.items():
+        print(f"  {k:<24} {v * 1e3:10.3f} ms")
+    verdict("W3", "graphc time(value+grad)/time(value)",
+            t["graphc value+grad"] / t["graphc value"], 2.5)
+    verdict("W3", "graphc value+grad / numpy value+grad",
+            t["graphc value+grad"] / t["numpy value+grad"], 1.0)
+
+
+# ---- W4: build + compile scaling --------------------------------------------------------------
+def w4():
+    sizes = [1_000, 10_000, 100_000] + ([] if QUICK else [1_000_000])
+    print(f"W4 build+compile scaling: chains of {', '.join(map(str, sizes))} nodes")
+    per = {}
+    for n in sizes:
+        pygc.collect()
+        graph = gc.Graph()
+        t0 = time.perf_counter()
+        with graph.as_default():
+            x = gc.placeholder(gc.float32, (4,), name="x")
+            c = gc.constant(np.float32(1.0))
+            y = x
+            for _ in range(n):
+                y = gc.add(y, c)
+        t1 = time.perf_counter()
+        sess = gc.Session(graph=graph)
+        out = sess.run(y, {x: np.zeros(4, np.float32)})
+        t2 = time.perf_counter()
+        assert out[0] == n
+        per[n] = ((t1 - t0) / n * 1e6, (t2 - t1) / n * 1e6)
+        print(f"  {n:>9} nodes: build {t1 - t0:8.3f} s ({per[n][0]:6.2f} us/node), "
+              f"compile+first run {t2 - t1:8.3f} s ({per[n][1]:6.2f} us/node)")
+        del graph, sess, y, x
+    n = 100_000
+    verdict("W4", "build us/node at 100k", per[n][0], 15)
+    verdict("W4", "compile + first run us/node at 100k", per[n][1], 30)
+    growth = max(per[m][1] for m in sizes[1:]) / per[sizes[1]][1]
+    verdict("W4", "compile us/node growth (max over sizes / at 10k)", growth, 2.0)
+
+
+# ---- W6: memory ----------------------------------------------------------------------------------
+W6_LAYERS, W6_WIDTH, W6_BATCH = 16, 1024, 256
+
+
+def _w6_setup():
+    rng = np.random.default_rng(0)
+    Wv = [(rng.standard_normal((W6_WIDTH, W6_WIDTH)) / 32).astype(np.float32)
+          for _ in range(W6_LAYERS)]
+    xv = rng.standard_normal((W6_BATCH, W6_WIDTH)).astype(np.float32)
+    return Wv, xv
+
+
+def _w6_numpy(Wv, xv):
+    def step():
+        zs, acts = [], [xv]
+        for W in Wv:
+            z = acts[-1] @ W
+            zs.append(z)
+            acts.append(np.maximum(z, 0))
+        g = acts[-1] / np.float32(acts[-1].size)
+        grads = [None] * len(Wv)
+        for i in reversed(range(len(Wv))):
+            g = g * (zs[i] > 0)
+            grads[i] = acts[i].T @ g
+            if i:
+                g = g @ Wv[i].T
+        return grads
+    return step
+
+
+def _w6_graphc(Wv, xv):
+    graph = gc.Graph()
+    with graph.as_default():
+        x = gc.placeholder(gc.float32, (W6_BATCH, W6_WIDTH), name="x")
+        Ws = [gc.placeholder(gc.float32, (W6_WIDTH, W6_WIDTH), name=f"W{i}")
+              for i in range(W6_LAYERS)]
+        h = x
+        for W in Ws:
+            h = gc.nn.relu(gc.matmul(h, W))
+        loss = 0.5 * gc.reduce_mean(gc.square(h))
+        grads = gc.gradients(loss, Ws)
+        sess = gc.Session(graph=graph)
+    f = sess.make_callable(grads, Ws + [x])
+    return lambda: f(*Wv, xv)
+
+
+def _rss_bytes():
+    with open("/proc/self/statm") as fh:
+        return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def w6_child(which):
+    Wv, xv = _w6_setup()
+    step = (_w6_numpy if which == "numpy" else _w6_graphc)(Wv, xv)
+    (xv @ Wv[0]).T @ xv                 # BLAS allocates its thread buffers on first use
+    pygc.collect()
+    base = _rss_bytes()
+    step()
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    print(max(0, peak - base))
+
+
+def w6():
+    print(f"W6 memory: {W6_LAYERS}-layer MLP, width {W6_WIDTH}, batch {W6_BATCH}, "
+          "forward+backward (weight gradients fetched)")
+    rss = {}
+    for which in ("numpy", "graphc"):
+        vals = []
+        for _ in range(1 if QUICK else 3):
+            out = subprocess.run([sys.executable, __file__, "--w6-child", which],
+                                 capture_output=True, text=True, check=True)
+            vals.append(int(out.stdout.split()[-1]))
+        rss[which] = float(np.median(vals))
+        print(f"  {which:<8} peak RSS increase {rss[which] / 2**20:8.1f} MiB")
+    Wv, xv = _w6_setup()
+    t = interleaved({"numpy": _w6_numpy(Wv, xv), "graphc": _w6_graphc(Wv, xv)},
+                    number=2 if QUICK else 5)
+    show(t)
+    verdict("W6", "graphc / numpy peak RSS increase", rss["graphc"] / rss["numpy"], 0.85)
+    verdict("W6", "graphc / numpy step time", t["graphc"] / t["numpy"], 1.0)
+
+
+# ---- W7: large elementwise ----------------------------------------------------------------------
+def w7():
+    print("W7 large elementwise: 10 elementwise ops on 4M f32 elements")
+    graph = gc.Graph()
+    with graph.as_default():
+        x = gc.placeholder(gc.float32, (4 * 2**20,), name="x")
+        y = gc.sqrt(gc.abs(gc.square(gc.tanh(x * 1.01 + 0.1) * 0.5 + 0.5) - 0.1)) * 2.0
+        sess = gc.Session(graph=graph)
+    f = sess.make_callable(y, [x])
+    xv = np.random.default_rng(0).standard_normal(4 * 2**20).astype(np.float32)
+    c = [np.float32(v) for v in (1.01, 0.1, 0.5, 0.5, 0.1, 2.0)]
+
+    def naive():
+        return np.sqrt(np.abs(np.square(np.tanh(xv * c[0] + c[1]) * c[2] + c[3]) - c[4])) * c[5]
+    fns = {"numpy": naive, "graphc": lambda: f(xv)}
+    if have("torch"):
+        import torch
+        tx = torch.tensor(xv)
+        fns["torch eager"] = lambda: torch.sqrt(torch.abs(torch.square(
+            torch.tanh(tx * 1.01 + 0.1) * 0.5 + 0.5) - 0.1)) * 2.0
+    t = interleaved(fns, number=3 if QUICK else 10)
+    show(t)
+    np.testing.assert_allclose(f(xv), naive(), rtol=1e-5)
+    verdict("W7", "graphc / naive numpy time", t["graphc"] / t["numpy"], 0.8)
+
+
+def w5():
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "bench_jacobian.py")
+    if not os.path.exists(path):
+        print("W5: benchmarks/bench_jacobian.py not found, skipped")
+        return
+    print("W5 Jacobians (benchmarks/bench_jacobian.py)")
+    subprocess.run([sys.executable, path] + (["--quick"] if QUICK else []), check=False)
+
+
+WORKLOADS = {"W1": w1, "W2": w2, "W3": w3, "W4": w4, "W5": w5, "W6": w6, "W7": w7}
+
+
+def main(argv):
+    if "--w6-child" in argv:
+        w6_child(argv[argv.index("--w6-child") + 1])
+        return
+    chosen = [a for a in argv if a in WORKLOADS] or list(WORKLOADS)
+    import platform
+    print(f"graphc {gc.__version__} | numpy {np.__version__} | Python "
+          f"{platform.python_version()} | {platform.processor() or platform.machine()} | "
+          f"{os.cpu_count()} CPUs | rounds {ROUNDS}{' (quick)' if QUICK else ''}")
+    note = peers_note()
+    if note:
+        print(note)
+    for w in chosen:
+        WORKLOADS[w]()
+        print()
+    print("summary:")
+    for w, what, v, target, ok in RESULTS:
+        print(f"  {w:<4} {what:<52} {v:10.3f}  {'PASS' if ok else 'MISS'}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,255 @@
+"""memory planning: value slots, frees after last use, buffer reuse and in-place writes.
+
+Each value gets a slot; a slot is cleared right after the last use of its value. A
+record whose OpDef has `kernel_out` (an elementwise numpy ufunc: it returns a new array,
+and can write into `out=`) may instead write into
+  - a dead input's buffer (in place), when that input has the output's shape and dtype
+    at run time, or
+  - a buffer of the same shape and dtype that died a few steps before (reuse).
+Only buffers the plan owns are overwritten: arrays made by such kernels. Feeds, fetched
+values, constants and variable values never are. A record without `kernel_out` might
+return a view of an input (reshape, identity, broadcast_to...), so its output is taken
+to alias its inputs' buffers: those stay unwritten while it lives.
+"""
+import collections
+
+from .. import program as P
+from . import Changes
+from .schedule import nbytes
+
+INPLACE_MIN_ELEMENTS = 1024     # below this, out= costs more than a fresh allocation
+REUSE_WINDOW = 8                # a dead buffer waits at most this many steps for reuse
+NEVER = float("inf")
+
+
+class Step:
+    """One kernel call: outs are slots (one int, or a tuple for several outputs);
+    `into` is the slot whose buffer the kernel writes with out= (or None); `frees`
+    the slots cleared after it."""
+    __slots__ = ("node", "ins", "outs", "into", "frees", "const")
+
+    def __init__(self, node, ins, outs, into=None):
+        self.node = node
+        self.ins = ins
+        self.outs = outs
+        self.into = into
+        self.frees = ()
+        self.const = None
+
+
+class Plan:
+    """The memory plan of one Program: steps in order, slots of feeds and fetches,
+    constants preloaded into slots, and the planned peak of intermediate bytes."""
+    __slots__ = ("steps", "feed_slots", "fetch_slots", "consts", "n_slots", "peak_bytes",
+                 "inplace", "reused")
+
+
+def _owned_output(node):
+    """The record's output is a new array the plan may later overwrite."""
+    if node.op.kernel_out is None or len(node.outputs) != 1:
+        return False
+    r = node.outputs[0].shape.rank
+    return r is not None and r >= 1
+
+
+def _big_enough(t):
+    n = t.shape.num_elements()
+    return n is None or n >= INPLACE_MIN_ELEMENTS
+
+
+def _same_runtime_shape(node, k):
+    """Input k of an elementwise record surely has the output's shape and dtype."""
+    x, out = node.inputs[k], node.outputs[0]
+    if x.dtype is not out.dtype or x.shape.dims is None or out.shape.dims is None:
+        return False
+    if len(node.inputs) == 1:
+        return True
+    if len(x.shape.dims) != len(out.shape.dims):
+        return False
+    rank = len(out.shape.dims)
+    for pos, (d, o) in enumerate(zip(x.shape.dims, out.shape.dims)):
+        if isinstance(d, int):
+            if d != o:
+                return False
+            continue
+        if d != o:
+            return False
+        for j, y in enumerate(node.inputs):         # an unknown dim: may another input
+            if j == k:                              # broadcast it to something bigger?
+                continue
+            if y.shape.dims is None:
+                return False
+            off = pos - (rank - len(y.shape.dims))
+            if off < 0:
+                continue
+            e = y.shape.dims[off]
+            if not (e == 1 or (isinstance(d, str) and e == d)):
+                return False
+    return True
+
+
+def plan_memory(program, options=None, inplace=True):
+    """The Plan of `program` (its records already in execution order)."""
+    ch = Changes("memory", len(program.nodes))
+    nodes = program.nodes
+    fetched = set(program.fetches)
+    last = {}
+    for i, n in enumerate(nodes):
+        for t in n.inputs:
+            last[t] = i
+    for t in fetched:
+        last[t] = NEVER
+
+    slot = {}
+    n_slots = 0
+    for t in program.feeds:
+        if t not in slot:
+            slot[t] = n_slots
+            n_slots += 1
+    feed_slots = [slot[t] for t in program.feeds]
+    fedset = set(program.feeds)
+    scratch = []
+
+    buf = {}            # owned Tensor -> buffer id (its slot)
+    roots = {}          # Tensor -> tuple of buffer ids it may alias
+    buf_last = {}       # buffer id -> last step any alias of it is used
+    buf_key = {}        # buffer id -> (shape dims, dtype) when fully known
+    pool = {}           # (dims, dtype) -> [(died at, buffer id)]
+    made = {}           # Tensor -> step that made it
+    died_at = {}        # buffer id -> step it died
+    consts = []
+    steps = []
+    n_inplace = n_reused = 0
+
+    for i, node in enumerate(nodes):
+        ins = tuple(slot[t] for t in node.inputs)
+        if node.op.static is not None and not node.inputs and node.outputs and \
+                P.const_array(node.outputs[0]) is not None:
+            t = node.outputs[0]
+            slot[t] = n_slots
+            n_slots += 1
+            consts.append((slot[t], P.const_array(t)))
+            steps.append(None)
+            continue
+        into = None
+        out_buf = None
+        if inplace and _owned_output(node) and _big_enough(node.outputs[0]):
+            out = node.outputs[0]
+            for k, x in enumerate(node.inputs):
+                b = buf.get(x)
+                if (b is not None and roots[x] == (b,) and buf_last[b] == i
+                        and last.get(x) == i and _same_runtime_shape(node, k)):
+                    into = out_buf = b
+                    n_inplace += 1
+                    break
+            if into is None and out.shape.is_fully_defined():
+                key = (out.shape.dims, out.dtype)
+                cands = pool.get(key)
+                while cands and cands[0][0] < i - REUSE_WINDOW:
+                    cands.popleft()
+                if cands:
+                    _, b = cands.pop()
+                    died_at.pop(b, None)
+                    into = out_buf = b
+                    n_reused += 1
+        outs = []
+        for t in node.outputs:
+            if t in fedset:                 # fed, yet its record runs for another output
+                scratch.append((n_slots, i))
+                outs.append(n_slots)
+                n_slots += 1
+                continue
+            if out_buf is not None:
+                s = out_buf
+            else:
+                s = n_slots
+                n_slots += 1
+            slot[t] = s
+            made[t] = i
+            outs.append(s)
+            if _owned_output(node):
+                b = s
+                buf[t] = b
+                roots[t] = (b,)
+                buf_last[b] = last.get(t, i)
+                if inplace and t.shape.is_fully_defined() and _big_enough(t):
+                    buf_key[b] = (t.shape.dims, t.dtype)
+            else:
+                r = set()
+                for x in node.inputs:
+                    r.update(roots.get(x, ()))
+                roots[t] = tuple(r)
+                for b in r:
+                    if last.get(t, i) > buf_last[b]:
+                        buf_last[b] = last.get(t, i)
+        step = Step(node, ins, outs[0] if len(outs) == 1 else tuple(outs), into)
+        steps.append(step)
+        # buffers whose every alias is now dead wait in the pool for a few steps
+        for x in set(node.inputs):
+            for b in roots.get(x, ()):
+                if buf_last.get(b) == i and b not in died_at:
+                    died_at[b] = i
+                    key = buf_key.get(b)
+                    if key is not None:
+                        q = pool.get(key)
+                        if q is None:
+                            q = pool[key] = collections.deque()
+                        q.append((i, b))
+
+    # frees: each slot is cleared after the last use of the last value it holds
+    holder_last = {}
+    for t, s in slot.items():
+        lt = last.get(t, made.get(t, -1))
+        if lt > holder_last.get(s, -1):
+            holder_last[s] = lt
+    keep = set(feed_slots) | {slot[t] for t in fetched}
+    frees = {}
+    for s, i in scratch:
+        frees.setdefault(i, []).append(s)
+    for s, i in holder_last.items():
+        if s not in keep and i != NEVER:
+            frees.setdefault(i, []).append(s)
+    const_slots = {s for s, _ in consts}
+    real = []
+    for i, st in enumerate(steps):
+        if st is None:
+            continue
+        st.frees = tuple(s for s in frees.get(i, ()) if s not in const_slots)
+        real.append(st)
+
+    plan = Plan()
+    plan.steps = real
+    plan.feed_slots = feed_slots
+    plan.fetch_slots = [slot[t] for t in program.fetches]
+    plan.consts = consts
+    plan.n_slots = n_slots
+    plan.inplace = n_inplace
+    plan.reused = n_reused
+    plan.peak_bytes = _peak(program, real, slot, keep)
+    if n_inplace:
+        ch.add("in-place writes", n=n_inplace)
+    if n_reused:
+        ch.add("buffers reused", n=n_reused)
+    ch.extra["peak bytes"] = plan.peak_bytes
+    return plan, ch
+
+
+def _peak(program, steps, slot, keep):
+    """Peak bytes of live slots made by the plan's kernels (in-place writes and reuses
+    allocate nothing)."""
+    live = peak = 0
+    size = {}
+    for st in steps:
+        if st.into is None:
+            for t in st.node.outputs:
+                if P.is_state_read(st.node):
+                    continue
+                s = slot[t]
+                b = nbytes(t)
+                live += b - size.get(s, 0)
+                size[s] = b
+        if live > peak:
+            peak = live
+        for s in st.frees:
+            live -= size.pop(s, 0)
+    return peak

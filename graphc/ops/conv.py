@@ -1,0 +1,376 @@
+"""2-D convolution (TF1 tf.nn.conv2d) and its gradient ops, plus the window geometry
+that pooling (pool.py) shares.
+
+Padding follows TF exactly, per spatial dim, with k_eff = (k - 1) * dilation + 1:
+    VALID: out = ceil((in - k_eff + 1) / stride), no padding;
+    SAME:  out = ceil(in / stride), pad_total = max((out - 1) * stride + k_eff - in, 0),
+           pad_before = pad_total // 2 (the odd extra row/column goes after).
+Kernels work in NHWC. The windows come from sliding_window_view (an im2col that copies
+only when contracted); gradients scatter window columns back with one strided add per
+kernel tap (col2im), never a Python loop over pixels. Each gradient op is linear in its
+cotangent input, so its vjp is built from the adjoint ops: conv2d, conv2d_backprop_input
+and conv2d_backprop_filter are each other's adjoints.
+"""
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+from .. import dtypes
+from ..graph import Tensor
+from ..shapes import InferError
+from .core import constant
+from .elementwise import operands
+from .registry import OpDef, apply1, register
+
+__all__ = ["conv2d", "conv2d_backprop_input", "conv2d_backprop_filter"]
+
+# ---- geometry ------------------------------------------------------------------------------
+def _spatial(n, k, stride, dilation, padding):
+    """(out, pad_before, pad_after) of one spatial dim (TF's rule, see the module doc)."""
+    k_eff = (k - 1) * dilation + 1
+    if padding == "VALID":
+        return -(-(n - k_eff + 1) // stride), 0, 0
+    out = -(-n // stride)
+    total = max((out - 1) * stride + k_eff - n, 0)
+    return out, total // 2, total - total // 2
+
+
+def _axes(data_format):
+    """Positions of (H, W, C) in a 4-D tensor of this layout."""
+    return (1, 2, 3) if data_format == "NHWC" else (2, 3, 1)
+
+
+def to_nhwc(x, data_format):
+    return x if data_format == "NHWC" else np.moveaxis(x, 1, -1)
+
+
+def from_nhwc(x, data_format):
+    return x if data_format == "NHWC" else np.moveaxis(x, -1, 1)
+
+
+def sizes_nhwc(sizes, data_format):
+    n, a, b, c = (int(d) for d in sizes)
+    return (n, a, b, c) if data_format == "NHWC" else (n, b, c, a)
+
+
+class _Geometry:
+    """Output size and padding of a 2-D window op on an NHWC input of spatial size hw."""
+    __slots__ = ("hw", "k", "strides", "dilations", "out", "pads")
+
+    def __init__(self, hw, k, strides, dilations, padding):
+        self.hw, self.k, self.strides, self.dilations = hw, k, strides, dilations
+        dims = [_spatial(n, kk, s, d, padding) for n, kk, s, d in zip(hw, k, strides, dilations)]
+        self.out = tuple(d[0] for d in dims)
+        self.pads = ((0, 0), (dims[0][1], dims[0][2]), (dims[1][1], dims[1][2]), (0, 0))
+
+    def windows(self, x, fill=0):
+        """The (N, OH, OW, C, kh, kw) view of padded x whose element [n, i, j, c, a, b]
+        is xp[n, i*sh + a*dh, j*sw + b*dw, c]."""
+        xp = np.pad(x, self.pads, constant_values=fill)
+        (kh, kw), (sh, sw), (dh, dw) = self.k, self.strides, self.dilations
+        v = sliding_window_view(xp, ((kh - 1) * dh + 1, (kw - 1) * dw + 1), axis=(1, 2))
+        return v[:, ::sh, ::sw, :, ::dh, ::dw][:, :self.out[0], :self.out[1]]
+
+    def col2im(self, cols):
+        """The adjoint of windows(): sums cols (N, OH, OW, C, kh, kw) into the input."""
+        (kh, kw), (sh, sw), (dh, dw) = self.k, self.strides, self.dilations
+        (oh, ow), (pt, _), (pl, _) = self.out, self.pads[1], self.pads[2]
+        n, c = cols.shape[0], cols.shape[3]
+        xp = np.zeros((n, self.hw[0] + sum(self.pads[1]), self.hw[1] + sum(self.pads[2]), c),
+                      cols.dtype)
+        for a in range(kh):             # one strided add per kernel tap
+            for b in range(kw):
+                xp[:, a * dh:a * dh + (oh - 1) * sh + 1:sh,
+                   b * dw:b * dw + (ow - 1) * sw + 1:sw] += cols[..., a, b]
+        return xp[:, pt:pt + self.hw[0], pl:pl + self.hw[1]]
+
+
+def geometry(x_nhwc_shape, k, attrs):
+    return _Geometry(x_nhwc_shape[1:3], k, attrs["strides"], attrs.get("dilations", (1, 1)),
+                     attrs["padding"])
+
+
+# ---- static shapes -------------------------------------------------------------------------
+def rank4_dims(ctx, t, i, what):
+    if t.shape.rank not in (None, 4):
+        raise InferError(f"{{{i}}} ({what}) must have rank 4, not shape {t.shape}")
+    return t.shape.dims if t.shape.rank == 4 else (None,) * 4
+
+
+def out_dims(ctx, dims, k, attrs, i):
+    """The output (N, OH, OW) dims of a window op on input dims `dims` (in NHWC order)."""
+    out = []
+    for axis, (n, kk, s, d) in enumerate(zip(dims[1:3], k, attrs["strides"],
+                                             attrs.get("dilations", (1, 1)))):
+        n, kk = ctx.resolve(n), ctx.resolve(kk)
+        if n is None or kk is None:
+            out.append(None)
+            continue
+        o = _spatial(n, kk, s, d, attrs["padding"])[0]
+        if o <= 0:
+            what = ("height", "width")[axis]
+            raise InferError(f"the window's effective {what} {(kk - 1) * d + 1} is larger "
+                             f"than the {what} {n} of {{{i}}} with VALID padding")
+        out.append(o)
+    return [dims[0]] + out
+
+
+def nhwc_dims(dims, data_format):
+    h, w, c = _axes(data_format)
+    return (dims[0], dims[h], dims[w], dims[c])
+
+
+def to_layout(dims, data_format):
+    """NHWC-ordered dims back to `data_format` order."""
+    n, h, w, c = dims
+    return (n, h, w, c) if data_format == "NHWC" else (n, c, h, w)
+
+
+def _infer_conv(ctx, x, f, **attrs):
+    ctx.same_dtype()
+    ctx.require(0, "float")
+    xd = nhwc_dims(rank4_dims(ctx, x, 0, "the input"), attrs["data_format"])
+    fd = rank4_dims(ctx, f, 1, "the filter, [height, width, in_channels, out_channels]")
+    ctx.merge_dims(xd[3], fd[2], "{{0}} has {a} input channels but {{1}} expects {b}")
+    return to_layout(out_dims(ctx, xd, fd[:2], attrs, 0) + [fd[3]], attrs["data_format"]), x.dtype
+
+
+def sizes_value(ctx, sizes, i):
+    if not sizes.dtype.is_integer:
+        raise InferError(f"the sizes {{{i}}} must be an int tensor", "dtype")
+    dims = ctx.shape_value(sizes).dims
+    if dims is not None and len(dims) != 4:
+        raise InferError(f"the sizes {{{i}}} must have 4 elements, not {len(dims)}")
+    return dims or (None,) * 4
+
+
+def _check_backprop(ctx, xd, fd, gd, attrs, ix, ig):
+    """The cotangent g must have the shape conv2d(x, f) has."""
+    ctx.merge_dims(xd[3], fd[2], f"{{{{{ix}}}}} has {{a}} input channels but the filter "
+                                 "expects {b}")
+    want = out_dims(ctx, xd, fd[:2], attrs, ix) + [fd[3]]
+    for k, (a, b) in enumerate(zip(gd, want)):
+        ctx.merge_dims(a, b, f"the gradient {{{{{ig}}}}} has {{a}} at dim {k} (NHWC) but "
+                             "conv2d's output has {b}")
+
+
+def _infer_backprop_input(ctx, sizes, f, g, **attrs):
+    ctx.same_dtype(1, 2)
+    ctx.require(1, "float")
+    fmt = attrs["data_format"]
+    xd = nhwc_dims(sizes_value(ctx, sizes, 0), fmt)
+    fd = rank4_dims(ctx, f, 1, "the filter")
+    _check_backprop(ctx, xd, fd, nhwc_dims(rank4_dims(ctx, g, 2, "the gradient"), fmt), attrs, 0, 2)
+    return to_layout(xd, fmt), f.dtype
+
+
+def _infer_backprop_filter(ctx, x, sizes, g, **attrs):
+    ctx.same_dtype(0, 2)
+    ctx.require(0, "float")
+    fmt = attrs["data_format"]
+    xd = nhwc_dims(rank4_dims(ctx, x, 0, "the input"), fmt)
+    fd = sizes_value(ctx, sizes, 1)
+    _check_backprop(ctx, xd, fd, nhwc_dims(rank4_dims(ctx, g, 2, "the gradient"), fmt), attrs, 0, 2)
+    return fd, x.dtype
+
+
+# ---- convolution kernels -------------------------------------------------------------------
+def _conv_kernel(x, f, **attrs):
+    fmt = attrs["data_format"]
+    x = to_nhwc(x, fmt)
+    win = geometry(x.shape, f.shape[:2], attrs).windows(x)
+    out = np.tensordot(win, f, axes=([3, 4, 5], [2, 0, 1]))        # (N, OH, OW, O)
+    return from_nhwc(out.astype(x.dtype, copy=False), fmt)
+
+
+def _backprop_input_kernel(sizes, f, g, **attrs):
+    """dx = col2im(g . f^T): each output pixel sends g f[a, b]^T back to its taps."""
+    fmt = attrs["data_format"]
+    g = to_nhwc(g, fmt)
+    geo = geometry(sizes_nhwc(sizes, fmt), f.shape[:2], attrs)
+    cols = np.einsum("nhwo,abco->nhwcab", g, f)
+    return from_nhwc(geo.col2im(cols).astype(f.dtype, copy=False), fmt)
+
+
+def _backprop_filter_kernel(x, sizes, g, **attrs):
+    """df[a, b, c, o] = sum over n, i, j of window(x)[n, i, j, c, a, b] g[n, i, j, o]."""
+    fmt = attrs["data_format"]
+    x, g = to_nhwc(x, fmt), to_nhwc(g, fmt)
+    kh, kw = (int(d) for d in sizes[:2])
+    win = geometry(x.shape, (kh, kw), attrs).windows(x)
+    df = np.tensordot(win, g, axes=([0, 1, 2], [0, 1, 2]))          # (C, kh, kw, O)
+    return df.transpose(1, 2, 0, 3).astype(x.dtype, copy=False)
+
+
+def shape_of(t):
+    """t's shape as a tensor: a constant when static."""
+    if t.shape.is_fully_defined():
+        return constant(np.array(t.shape.dims, np.int32), dtype=dtypes.int32)
+    from .array import shape
+    return shape(t)
+
+
+def _conv_vjp(node, gs):
+    """y = conv(x, f): gx = backprop_input(g, f), gf = backprop_filter(x, g)."""
+    x, f = node.inputs
+    kw = dict(node.attrs)
+    return [_bpi(shape_of(x), f, gs[0], **kw), _bpf(x, shape_of(f), gs[0], **kw)]
+
+
+def _conv_jvp(node, ts):
+    """Bilinear: d conv(x, f) = conv(dx, f) + conv(x, df)."""
+    x, f = node.inputs
+    kw = dict(node.attrs)
+    terms = []
+    if ts[0] is not None:
+        terms.append(_conv(ts[0], f, **kw))
+    if ts[1] is not None:
+        terms.append(_conv(x, ts[1], **kw))
+    return None if not terms else terms[0] if len(terms) == 1 else terms[0] + terms[1]
+
+
+def _bpi_vjp(node, gs):
+    """dx = bpi(f, g) is bilinear; its adjoints: h -> conv(h, f) and bpf(h, g)."""
+    sizes, f, g = node.inputs
+    h, kw = gs[0], dict(node.attrs)
+    return [None, _bpf(h, shape_of(f), g, **kw), _conv(h, f, **kw)]
+
+
+def _bpi_jvp(node, ts):
+    sizes, f, g = node.inputs
+    kw = dict(node.attrs)
+    terms = []
+    if ts[1] is not None:
+        terms.append(_bpi(sizes, ts[1], g, **kw))
+    if ts[2] is not None:
+        terms.append(_bpi(sizes, f, ts[2], **kw))
+    return None if not terms else terms[0] if len(terms) == 1 else terms[0] + terms[1]
+
+
+def _bpf_vjp(node, gs):
+    """df = bpf(x, g) is bilinear; its adjoints: H -> bpi(H, g) for x and conv(x, H) for g."""
+    x, sizes, g = node.inputs
+    h, kw = gs[0], dict(node.attrs)
+    return [_bpi(shape_of(x), h, g, **kw), None, _conv(x, h, **kw)]
+
+
+def _bpf_jvp(node, ts):
+    x, sizes, g = node.inputs
+    kw = dict(node.attrs)
+    terms = []
+    if ts[0] is not None:
+        terms.append(_bpf(ts[0], sizes, g, **kw))
+    if ts[2] is not None:
+        terms.append(_bpf(x, sizes, ts[2], **kw))
+    return None if not terms else terms[0] if len(terms) == 1 else terms[0] + terms[1]
+
+
+_CONV_SIG = "strides, padding, data_format='NHWC', dilations=None, name=None"
+CONV2D = register(OpDef(
+    "Conv2D", _infer_conv, _conv_kernel, vjp=_conv_vjp, jvp=_conv_jvp, api="nn.conv2d",
+    signature=f"nn.conv2d(input, filter, {_CONV_SIG})",
+    shape_rule="(N, H, W, C) * (kh, kw, C, O) -> (N, OH, OW, O); TF SAME/VALID",
+    dtypes="float (input, filter same)", doc="2-D cross-correlation (TF1 conv2d)."))
+CONV2D_BACKPROP_INPUT = register(OpDef(
+    "Conv2DBackpropInput", _infer_backprop_input, _backprop_input_kernel, vjp=_bpi_vjp,
+    jvp=_bpi_jvp, api="nn.conv2d_backprop_input",
+    signature=f"nn.conv2d_backprop_input(input_sizes, filter, out_backprop, {_CONV_SIG})",
+    shape_rule="input_sizes", dtypes="float; input_sizes int",
+    doc="The gradient of conv2d with respect to its input (a transposed convolution)."))
+CONV2D_BACKPROP_FILTER = register(OpDef(
+    "Conv2DBackpropFilter", _infer_backprop_filter, _backprop_filter_kernel, vjp=_bpf_vjp,
+    jvp=_bpf_jvp, api="nn.conv2d_backprop_filter",
+    signature=f"nn.conv2d_backprop_filter(input, filter_sizes, out_backprop, {_CONV_SIG})",
+    shape_rule="filter_sizes", dtypes="float; filter_sizes int",
+    doc="The gradient of conv2d with respect to its filter."))
+
+
+def _conv(x, f, **kw):
+    return apply1(CONV2D, (x, f), **kw)
+
+
+def _bpi(sizes, f, g, **kw):
+    return apply1(CONV2D_BACKPROP_INPUT, (sizes, f, g), **kw)
+
+
+def _bpf(x, sizes, g, **kw):
+    return apply1(CONV2D_BACKPROP_FILTER, (x, sizes, g), **kw)
+
+
+# ---- public functions ----------------------------------------------------------------------
+def _format(data_format):
+    if data_format not in ("NHWC", "NCHW"):
+        raise ValueError(f"data_format must be 'NHWC' or 'NCHW', not {data_format!r}")
+    return data_format
+
+
+def _padding(padding):
+    if not isinstance(padding, str) or padding.upper() not in ("SAME", "VALID"):
+        raise ValueError(f"padding must be 'SAME' or 'VALID', not {padding!r} (explicit "
+                         "paddings are not supported: use gc.pad and 'VALID')")
+    return padding.upper()
+
+
+def hw_pair(v, what, data_format, default=1):
+    """(h, w) from an int, a pair, or TF1's 4-list whose batch and channel entries are 1."""
+    if v is None:
+        return (default, default)
+    if isinstance(v, (int, np.integer)):
+        v = (int(v),) * 2
+    v = tuple(int(d) for d in v)
+    if len(v) == 1:
+        v = v * 2
+    elif len(v) == 4:
+        h, w, c = _axes(data_format)
+        if v[0] != 1 or v[c] != 1:
+            raise ValueError(f"{what} {list(v)}: the batch and channel entries must be 1")
+        v = (v[h], v[w])
+    if len(v) != 2 or min(v) < 1:
+        raise ValueError(f"{what} must be positive: an int, [h, w] or a 4-list, got {list(v)}")
+    return v
+
+
+def window_attrs(strides, padding, data_format, **more):
+    data_format = _format(data_format)
+    return dict(strides=hw_pair(strides, "strides", data_format), padding=_padding(padding),
+                data_format=data_format, **more)
+
+
+def sizes_tensor(s):
+    if isinstance(s, Tensor):
+        return s
+    return constant(np.array(s, np.int32).reshape(-1), dtype=dtypes.int32)
+
+
+def conv2d(input, filter=None, strides=None, padding=None, use_cudnn_on_gpu=True,
+           data_format="NHWC", dilations=None, name=None, filters=None):
+    """2-D cross-correlation, TF1 semantics.
+
+        y = gc.nn.conv2d(images, W, strides=[1, 2, 2, 1], padding="SAME")
+    images (N, H, W, C) and W (kh, kw, C, O) give (N, ceil(H/2), ceil(W/2), O)."""
+    filter = filters if filter is None else filter
+    if strides is None or padding is None:
+        raise TypeError("conv2d needs strides and padding")
+    x, f = operands(input, filter, "conv2d")
+    attrs = window_attrs(strides, padding, data_format)
+    attrs["dilations"] = hw_pair(dilations, "dilations", attrs["data_format"])
+    return apply1(CONV2D, (x, f), name=name, **attrs)
+
+
+def conv2d_backprop_input(input_sizes, filter, out_backprop, strides, padding,
+                          use_cudnn_on_gpu=True, data_format="NHWC", dilations=None,
+                          name=None):
+    """The gradient of conv2d with respect to an input of shape input_sizes."""
+    f, g = operands(filter, out_backprop, "conv2d_backprop_input")
+    attrs = window_attrs(strides, padding, data_format)
+    attrs["dilations"] = hw_pair(dilations, "dilations", attrs["data_format"])
+    return apply1(CONV2D_BACKPROP_INPUT, (sizes_tensor(input_sizes), f, g), name=name, **attrs)
+
+
+def conv2d_backprop_filter(input, filter_sizes, out_backprop, strides, padding,
+                           use_cudnn_on_gpu=True, data_format="NHWC", dilations=None,
+                           name=None):
+    """The gradient of conv2d with respect to a filter of shape filter_sizes."""
+    x, g = operands(input, out_backprop, "conv2d_backprop_filter")
+    attrs = window_attrs(strides, padding, data_format)
+    attrs["dilations"] = hw_pair(dilations, "dilations", attrs["data_format"])
+    return apply1(CONV2D_BACKPROP_FILTER, (x, sizes_tensor(filter_sizes), g), name=name, **attrs)

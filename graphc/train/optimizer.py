@@ -1,0 +1,250 @@
+"""Optimizer: the TF1 tf.train.Optimizer protocol on graphc Variables.
+
+minimize = compute_gradients (gc.gradients of the loss) + apply_gradients (one update
+subgraph per variable, grouped). An update builds the new value of each slot from reads
+of the slot (inputs of the slot's assign, so they run first), assigns it, and uses the
+*output* of that assign wherever the formula needs the new value; the variable's own
+update (assign_sub) comes last. Every gradient node is built before any update, and the
+Executable runs nodes in build order, so a step's gradients see the old variables.
+"""
+import numpy as np
+
+from .. import errors
+from ..autodiff.reverse import gradients
+from ..graph import Tensor, get_default_graph
+from ..ops import array, core, elementwise
+from ..ops.state import Variable, trainable_variables
+
+__all__ = ["Optimizer"]
+
+
+class Optimizer:
+    """Base class of the optimizers (TF1: tf.train.Optimizer).
+
+        opt = gc.train.GradientDescentOptimizer(0.1)
+        train_op = opt.minimize(loss, global_step=gc.train.get_or_create_global_step())
+
+    A subclass states its slots in `_create_slots(var_list)`, the update of one variable
+    in `_apply_dense(grad, var)` and, optionally, what runs after all updates in
+    `_finish(update_ops, name)`.
+    """
+
+    GATE_NONE, GATE_OP, GATE_GRAPH = 0, 1, 2
+
+    def __init__(self, use_locking, name):
+        if not name:
+            raise ValueError("an optimizer needs a name (it prefixes its slot variables)")
+        self._use_locking = use_locking
+        self._name = name
+        self._slots = {}        # slot name -> {var: slot Variable}
+        self._non_slots = {}    # (graph, name) -> Variable (e.g. Adam's beta1_power)
+        self._hypers = {}       # (name, dtype) -> tensor, rebuilt by each apply_gradients
+
+    def get_name(self):
+        return self._name
+
+    # ---- the three public steps -------------------------------------------------------
+    def minimize(self, loss, global_step=None, var_list=None, gate_gradients=GATE_OP,
+                 aggregation_method=None, colocate_gradients_with_ops=False, name=None,
+                 grad_loss=None):
+        """The op that takes one step downhill on `loss` (and adds 1 to `global_step`).
+
+            train_op = gc.train.AdamOptimizer(1e-3).minimize(loss)
+            sess.run(train_op, feed_dict={x: batch})
+        """
+        grads_and_vars = self.compute_gradients(
+            loss, var_list=var_list, gate_gradients=gate_gradients,
+            aggregation_method=aggregation_method,
+            colocate_gradients_with_ops=colocate_gradients_with_ops, grad_loss=grad_loss)
+        if all(g is None for g, _ in grads_and_vars):
+            names = ", ".join(v.node.name for _, v in grads_and_vars)
+            raise ValueError(
+                f"No gradients provided for any variable: none of [{names}] reaches the "
+                f"loss {errors.describe_tensor(loss, loss.name)} through differentiable ops")
+        return self.apply_gradients(grads_and_vars, global_step=global_step, name=name)
+
+    def compute_gradients(self, loss, var_list=None, gate_gradients=GATE_OP,
+                          aggregation_method=None, colocate_gradients_with_ops=False,
+                          grad_loss=None):
+        """[(gradient, variable)] for `var_list` (default: the trainable variables).
+
+        The gradient is None for a variable that does not reach `loss`.
+        """
+        if callable(loss) and not isinstance(loss, Tensor):
+            loss = loss()
+        if not isinstance(loss, Tensor):
+            raise TypeError(f"compute_gradients: loss must be a graphc Tensor, got "
+                            f"{type(loss).__name__} {loss!r}")
+        if not loss.dtype.is_floating:
+            raise errors.DTypeError(f"compute_gradients: the loss must be floating point\n  "
+                                    f"{errors.describe_tensor(loss, loss.name)}")
+        if var_list is None:
+            var_list = trainable_variables()
+        else:
+            var_list = list(var_list)
+        if not var_list:
+            raise ValueError("No variables to optimize: the graph has no trainable "
+                             "variables and var_list is empty")
+        for v in var_list:
+            _check_variable(v, "compute_gradients")
+            if not v.dtype.is_floating:
+                raise errors.DTypeError(
+                    f"compute_gradients: variable '{v.node.name}' has dtype {v.dtype.name}; "
+                    f"only floating-point variables can be optimized")
+        grads = gradients(loss, var_list, grad_ys=grad_loss)
+        if gate_gradients == Optimizer.GATE_GRAPH:
+            # TF1: no gradient is used before all of them are computed
+            present = [g for g in grads if g is not None]
+            if present:
+                gated = iter(core.tuple_(present))
+                grads = [None if g is None else next(gated) for g in grads]
+        return list(zip(grads, var_list))
+
+    def apply_gradients(self, grads_and_vars, global_step=None, name=None):
+        """The op that applies each (gradient, variable) pair; pairs whose gradient is
+        None are skipped. With `global_step`, the op is the increment of global_step,
+        which runs after every update (TF1)."""
+        pairs = self._check_pairs(grads_and_vars)
+        var_list = [v for g, v in pairs if g is not None]
+        if not var_list:
+            raise ValueError("No gradients provided for any variable: "
+                             + ", ".join(v.node.name for _, v in pairs))
+        if global_step is not None:
+            _check_variable(global_step, "apply_gradients (global_step)")
+        graph = var_list[0].graph
+        with graph.as_default():
+            self._create_slots(var_list)
+            with graph.name_scope(name or self._name) as scope:
+                self._hypers = {}
+                update_ops = []
+                for g, v in pairs:
+                    if g is None:
+                        continue
+                    with graph.name_scope("update_" + v.node.name):
+                        update_ops.append(self._apply_dense(g, v))
+                if global_step is None:
+                    train_op = self._finish(update_ops, scope)
+                else:
+                    with graph.control_dependencies([self._finish(update_ops, "update")]):
+                        train_op = global_step.assign_add(1, name=scope).node
+        graph.add_to_collection("train_op", train_op)
+        return train_op
+
+    # ---- slots ---------------------------------------------------------------------------
+    def get_slot(self, var, name):
+        """The slot variable `name` of `var` (e.g. "momentum"), or None."""
+        return self._slots.get(name, {}).get(var)
+
+    def get_slot_names(self):
+        """The names of the slots this optimizer makes, e.g. ["m", "v"] for Adam."""
+        return sorted(self._slots)
+
+    def variables(self):
+        """The slot and non-slot variables this optimizer made in the default graph."""
+        graph = get_default_graph()
+        found = [s for slots in self._slots.values() for s in slots.values()
+                 if s.graph is graph]
+        found += [v for (g, _), v in self._non_slots.items() if g is graph]
+        return sorted(found, key=lambda v: v.node.name)
+
+    def _zeros_slot(self, var, slot_name, op_name):
+        return self._make_slot(var, slot_name, op_name, 0)
+
+    def _make_slot(self, var, slot_name, op_name, fill):
+        """A Variable like `var` filled with `fill`, named '<var>/<op_name>' (TF1)."""
+        slots = self._slots.setdefault(slot_name, {})
+        if var not in slots:
+            graph = var.graph
+            with graph.name_scope(""), graph.control_dependencies(None):
+                if var.shape.is_fully_defined():
+                    init = np.full(var.shape.dims, fill, dtype=var.dtype.np)
+                else:
+                    init = array.fill(array.shape(var.initial_value),
+                                      core.constant(fill, dtype=var.dtype))
+                slots[var] = Variable(init, trainable=False,
+                                      name=f"{var.node.name}/{op_name}")
+        return slots[var]
+
+    def _non_slot(self, name, initial_value, like):
+        """The one variable `name` this optimizer keeps per graph, made like `like`."""
+        graph = like.graph
+        key = (graph, name)
+        if key not in self._non_slots:
+            if not isinstance(initial_value, Tensor):
+                initial_value = np.asarray(initial_value, dtype=like.dtype.np)
+            with graph.name_scope(""), graph.control_dependencies(None):
+                self._non_slots[key] = Variable(initial_value, trainable=False, name=name)
+        return self._non_slots[key]
+
+    def _get_non_slot(self, name, graph):
+        return self._non_slots.get((graph, name))
+
+    # ---- helpers for subclasses ----------------------------------------------------------
+    def _hyper(self, name, value, dtype):
+        """Hyperparameter `value` as a tensor of `dtype`: Python numbers become constants
+        of that dtype, tensors are cast to it (TF1 casts the hyperparameters to the
+        variable's dtype)."""
+        key = (name, dtype)
+        if key not in self._hypers:
+            if callable(value) and not isinstance(value, Tensor):
+                value = value()
+            if isinstance(value, Tensor):
+                t = value if value.dtype is dtype else elementwise.cast(value, dtype, name=name)
+            else:
+                t = core.constant(value, dtype=dtype, name=name)
+            self._hypers[key] = t
+        return self._hypers[key]
+
+    # ---- what subclasses define -----------------------------------------------------------
+    def _create_slots(self, var_list):
+        pass
+
+    def _apply_dense(self, grad, var):
+        raise NotImplementedError(f"{type(self).__name__} does not define _apply_dense")
+
+    def _finish(self, update_ops, name):
+        return core.group(*update_ops, name=name)
+
+    # ---- checks ------------------------------------------------------------------------------
+    def _check_pairs(self, grads_and_vars):
+        pairs, seen = [], set()
+        for pair in tuple(grads_and_vars):
+            try:
+                g, v = pair
+            except (TypeError, ValueError):
+                raise TypeError(f"apply_gradients takes (gradient, variable) pairs; got "
+                                f"{pair!r}") from None
+            _check_variable(v, "apply_gradients")
+            if v in seen:
+                raise ValueError(f"apply_gradients: variable '{v.node.name}' appears twice "
+                                 "in grads_and_vars; sum its gradients first")
+            seen.add(v)
+            if g is not None:
+                g = core.convert_to_tensor(g, dtype=v.dtype)
+                _check_grad_shape(g, v)
+            pairs.append((g, v))
+        if not pairs:
+            raise ValueError("apply_gradients: grads_and_vars is empty")
+        return pairs
+
+
+def _check_variable(v, where):
+    if not isinstance(v, Variable):
+        raise TypeError(f"{where}: expected a gc.Variable, got {type(v).__name__} {v!r}")
+
+
+def _check_grad_shape(g, v):
+    a, b = g.shape.dims, v.shape.dims
+    if a is None or b is None:
+        return
+    if len(a) != len(b) or any(isinstance(x, int) and isinstance(y, int) and x != y
+                               for x, y in zip(a, b)):
+        raise errors.ShapeError(
+            f"apply_gradients: the gradient {errors.describe_tensor(g, g.name)} does not "
+            f"fit variable '{v.node.name}' of shape {v.shape} (created at "
+            f"{errors.format_site(v.node.site)})")
+
+
+def cast_to(t, dtype):
+    """t in `dtype` (a Cast only where needed)."""
+    return t if t.dtype is dtype else elementwise.cast(t, dtype)

@@ -1,0 +1,249 @@
+"""The compiler's passes, one targeted test each: the pass or rule fired, the result is
+right, and the verifier accepts the Program after every pass (verify=True)."""
+import collections
+
+import numpy as np
+import pytest
+
+import graphc as gc
+from graphc.compiler.program import lower
+from graphc.compiler.verify import VerifyError, verify
+
+
+def compiled(fetches, feeds=(), **kw):
+    kw.setdefault("verify", True)
+    return gc.compile(fetches, list(feeds), **kw)
+
+
+def fired(exe, name=None):
+    """{change: count} over all passes (or the pass `name`)."""
+    c = collections.Counter()
+    for ch in exe.log:
+        if name is None or ch.name == name:
+            c.update(ch.counts)
+    return c
+
+
+def both(fetches, feeds):
+    """(optimized, unoptimized) results of fetches given {placeholder: value}."""
+    out = []
+    for opt in (True, False):
+        with gc.Session(optimize=opt) as s:
+            out.append(s.run(fetches, feeds))
+    return out
+
+
+def f32(*shape, seed=0):
+    return np.random.default_rng(seed).standard_normal(shape).astype(np.float32)
+
+
+# ---- prune, fold ------------------------------------------------------------------------------
+def test_prune_keeps_only_what_fetches_need():
+    x = gc.placeholder(gc.float32, (3,), name="x")
+    y = gc.tanh(x)
+    gc.exp(x) * 2.0                       # not fetched: never lowered
+    exe = compiled(y, [x])
+    assert [n.type for n in exe.program.nodes] == ["Tanh"]
+
+
+def test_fold_constants_and_shapes():
+    x = gc.placeholder(gc.float32, (2, 3), name="x")
+    c = gc.constant(2.0) * gc.constant(3.0) + 1.0      # folds to 7
+    n = gc.cast(gc.size(x), gc.float32)                # static: 6
+    y = x * c + n
+    exe = compiled(y, [x])
+    ch = fired(exe, "fold")
+    assert ch["constants folded"] >= 2 and ch["shape computations folded"] == 1
+    assert sorted(n.type for n in exe.program.nodes if n.inputs) == ["Add", "Mul"]
+    np.testing.assert_allclose(exe(np.ones((2, 3), np.float32)), np.full((2, 3), 13.0))
+
+
+def test_fold_respects_the_size_cap():
+    big = gc.fill(gc.constant([1000, 600]), 1.0) * 2.0      # 2.4 MB: over the 1 MiB cap
+    exe = compiled(gc.reduce_sum(big))
+    assert fired(exe, "fold")["not folded (over the size cap)"] >= 1
+    assert exe() == pytest.approx(1.2e6)
+
+
+def test_random_ops_are_never_folded_or_merged():
+    r1 = gc.random_normal((4,)) * 2.0
+    r2 = gc.random_normal((4,)) * 2.0
+    with gc.Session() as s:
+        a, b = s.run([r1, r2])
+        c, _ = s.run([r1, r2])
+    assert not np.allclose(a, b) and not np.allclose(a, c)
+
+
+# ---- algebraic simplification --------------------------------------------------------------
+@pytest.mark.parametrize("rule, build", [
+    ("x*1 -> x", lambda x: x * 1.0),
+    ("x*1 -> x", lambda x: 1.0 * x),
+    ("x+0 -> x", lambda x: x + 0.0),
+    ("x-0 -> x", lambda x: x - 0.0),
+    ("x/1 -> x", lambda x: x / 1.0),
+    ("--x -> x", lambda x: -(-x)),
+    ("transpose(transpose(x)) -> x", lambda x: gc.transpose(gc.transpose(x))),
+    ("reshape(reshape(x)) -> reshape(x)", lambda x: gc.reshape(gc.reshape(x, [6]), [3, 2])),
+    ("identity(x) -> x", lambda x: gc.identity(gc.stop_gradient(x))),
+    ("cast(x, dtype(x)) -> x", lambda x: gc.cast(x, gc.float32)),
+    ("add_n(add_n(a, b), c) -> add_n(a, b, c)", lambda x: gc.add_n([gc.add_n([x, x]), x])),
+    ("(x*c1)*c2 -> x*(c1*c2)", lambda x: (x * 2.0) * 3.0),
+    ("matmul(transpose(a), b) -> matmul(a, b, transpose_a)",
+     lambda x: gc.matmul(gc.transpose(x), x)),
+])
+def test_simplify_rule_fires_and_keeps_the_value(rule, build):
+    """Each named rule fires on its pattern and the value is unchanged."""
+    x = gc.placeholder(gc.float32, (2, 3), name="x")
+    y = gc.tanh(build(x))
+    exe = compiled(y, [x])
+    assert fired(exe)[rule] >= 1, exe.report(quiet=True)
+    xv = f32(2, 3)
+    opt, raw = both(y, {x: xv})
+    np.testing.assert_allclose(opt, raw, rtol=1e-6)
+
+
+def test_rules_respect_broadcasting():
+    x = gc.placeholder(gc.float32, (3,), name="x")
+    y = x * np.ones((2, 3), np.float32)        # x*1 would change the shape: no rewrite
+    z = x + np.zeros((2, 1), np.float32)
+    exe = compiled([y, z], [x])
+    assert not fired(exe, "simplify")
+    a, b = exe(np.arange(3, dtype=np.float32))
+    assert a.shape == (2, 3) and b.shape == (2, 3)
+
+
+def test_unsafe_rules_only_on_request():
+    x = gc.placeholder(gc.float32, (3,), name="x")
+    y = [x * 0.0, x - x]
+    safe = compiled(y, [x])
+    unsafe = compiled(y, [x], unsafe_math=True)
+    assert not fired(safe, "simplify")
+    f = fired(unsafe, "simplify")
+    assert f["x*0 -> 0"] == 1 and f["x-x -> 0"] == 1
+    inf = np.array([np.inf, 1, 2], np.float32)
+    assert np.isnan(safe(inf)[0][0]) and unsafe(inf)[0][0] == 0
+
+
+# ---- numerical stability ---------------------------------------------------------------------
+def _stable(build, value, want, rule, dtype=gc.float64):
+    x = gc.placeholder(dtype, np.shape(value), name="x")
+    y = build(x)
+    opt, raw = both(y, {x: value})
+    assert not np.all(np.isfinite(raw))
+    np.testing.assert_allclose(opt, want, rtol=1e-6)
+    assert fired(compiled(y, [x]))[rule] == 1
+
+
+def test_log_softmax_rewrite():
+    _stable(lambda x: gc.log(gc.nn.softmax(x)), [1000.0, 0.0], [0.0, -1000.0],
+            "log(softmax(x)) -> log_softmax(x)")
+
+
+def test_log1p_rewrite():
+    _stable(lambda x: x / gc.log(1.0 + x), [1e-20], [1.0], "log(1+x) -> log1p(x)")
+
+
+def test_expm1_rewrite():
+    _stable(lambda x: x / (gc.exp(x) - 1.0), [1e-20], [1.0], "exp(x)-1 -> expm1(x)")
+
+
+def test_log_sigmoid_rewrite():
+    _stable(lambda x: gc.log(gc.sigmoid(x)), [-1000.0, 0.0], [-1000.0, -np.log(2)],
+            "log(sigmoid(x)) -> -softplus(-x)")
+
+
+def test_softmax_cross_entropy_fuses():
+    labels = np.array([[1.0, 0.0]])
+    _stable(lambda x: -gc.reduce_sum(labels * gc.log(gc.nn.softmax(x)), axis=-1),
+            [[-1000.0, 0.0]], [1000.0],
+            "-sum(labels*log_softmax(x)) -> softmax_cross_entropy(labels, x)")
+
+
+# ---- CSE --------------------------------------------------------------------------------------
+def test_cse_merges_equal_and_commuted_expressions():
+    a = gc.placeholder(gc.float32, (3,), name="a")
+    b = gc.placeholder(gc.float32, (3,), name="b")
+    y = gc.tanh(a * b) + gc.tanh(b * a)
+    exe = compiled(y, [a, b])
+    assert fired(exe, "cse")["merged"] == 2
+    assert len(exe.program.nodes) == 3
+
+
+def test_gradient_graphs_shrink_under_cse():
+    x = gc.placeholder(gc.float64, (4,), name="x")
+    y = gc.reduce_sum(gc.sin(x) * gc.sin(x) + gc.sigmoid(x) * gc.sigmoid(x))
+    g, = gc.gradients(y, [x])
+    exe = compiled(g, [x])
+    cse = next(c for c in exe.log if c.name == "cse")
+    assert cse.after < cse.before and cse.counts["merged"] >= 3
+    xv = np.linspace(-1, 1, 4)
+    want = 2 * np.sin(xv) * np.cos(xv) + 2 * (s := 1 / (1 + np.exp(-xv))) * s * (1 - s)
+    np.testing.assert_allclose(exe(xv), want, rtol=1e-12)
+
+
+# ---- scheduling and memory ----------------------------------------------------------------------
+def test_schedule_lowers_the_planned_peak():
+    x = gc.placeholder(gc.float32, (256, 256), name="x")
+    bigs = [gc.tanh(x * float(k)) for k in range(1, 6)]
+    sums = [gc.reduce_sum(b) for b in bigs]
+    y = gc.add_n(sums)
+    exe = compiled(y, [x], inplace=False)
+    sch = next(c for c in exe.log if c.name == "schedule")
+    assert sch.extra["peak after"] < sch.extra["peak before"]
+    xv = f32(256, 256)
+    opt, raw = both(y, {x: xv})
+    np.testing.assert_allclose(opt, raw, rtol=1e-5)
+
+
+def test_memory_plan_writes_in_place_on_a_chain():
+    x = gc.placeholder(gc.float32, (4096,), name="x")
+    y = x
+    for _ in range(6):
+        y = gc.tanh(y * 1.5 + 0.5)
+    exe = compiled(y, [x])
+    assert exe.plan.inplace >= 10
+    xv = f32(4096)
+    keep = xv.copy()
+    out = exe(xv)
+    np.testing.assert_array_equal(xv, keep)            # the feed is never overwritten
+    opt, raw = both(y, {x: xv})
+    np.testing.assert_allclose(out, raw, rtol=1e-6)
+
+
+def test_report_lists_passes_and_peak(capsys):
+    x = gc.placeholder(gc.float32, (3,), name="x")
+    exe = compiled(gc.tanh(x * 1.0), [x])
+    text = exe.report()
+    assert "x*1 -> x x1" in text and "planned peak bytes" in text
+    for name in ("prune", "fold", "simplify", "stability", "cse", "schedule", "memory"):
+        assert name in text
+    assert "x*1 -> x" in capsys.readouterr().out
+
+
+def test_optimize_false_runs_the_graph_as_built():
+    x = gc.placeholder(gc.float32, (3,), name="x")
+    y = x * 1.0
+    exe = compiled(y, [x], optimize=False)
+    assert [n.type for n in exe.program.nodes] == ["Const", "Mul"]
+    assert not fired(exe)
+
+
+def test_compiling_adds_nothing_to_the_users_graph():
+    x = gc.placeholder(gc.float32, (3,), name="x")
+    y = gc.log(1.0 + (x * 2.0) * 3.0) - gc.log(gc.sigmoid(x))
+    fetches = [y] + gc.gradients(y, [x])
+    g = gc.get_default_graph()
+    n = len(g.nodes)
+    exe = compiled(fetches, [x], unsafe_math=True)
+    assert sum(fired(exe).values()) >= 3
+    assert len(g.nodes) == n
+
+
+def test_verifier_catches_a_broken_program():
+    x = gc.placeholder(gc.float32, (3,), name="x")
+    y = gc.tanh(x) + 1.0
+    prog = lower([y], (), [x])
+    verify(prog)
+    bad = prog.replace(nodes=tuple(reversed(prog.nodes)))
+    with pytest.raises(VerifyError, match="before it is defined"):
+        verify(bad, "a test")

@@ -1,0 +1,147 @@
+"""The docs cannot drift: docs/ops.md is generated, the error messages in docs/errors.md
+are real (each example is run and must raise exactly what is shown), the code in
+docs/getting-started.md runs, and README.md starts with the two commands.
+
+After changing an op or an error message, refresh the docs with
+    python -m graphc ops > docs/ops.md
+    python tests/test_docs.py          # rewrites the outputs in docs/errors.md
+"""
+import os
+import re
+import runpy
+
+import pytest
+
+import graphc as gc
+from graphc.io import opdoc
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+DOCS = os.path.join(ROOT, "docs")
+ERROR_CLASSES = ["GraphcError", "ShapeError", "DTypeError", "FeedError",
+                 "UninitializedVariableError", "ExecutionError", "GradientError",
+                 "GraphError", "NotFoundError"]
+# An example in docs/errors.md: a ```python block (run as model.py) followed at once by a
+# ```text block holding exactly the error it raises; examples sit under "## ErrorName".
+EXAMPLE = re.compile(r"```python\n(.*?)```\n\s*```text\n(.*?)```", re.S)
+
+
+def error_examples(text):
+    """{error class name: [(code, shown), ...]} from the text of docs/errors.md."""
+    heads = list(re.finditer(r"^## (\w+)$", text, re.M))
+    out = {}
+    for h, nxt in zip(heads, heads[1:] + [None]):
+        section = text[h.end():nxt.start() if nxt else len(text)]
+        out[h.group(1)] = [m.groups() for m in EXAMPLE.finditer(section)]
+    return out
+
+
+def read(*parts):
+    with open(os.path.join(ROOT, *parts), encoding="utf-8") as f:
+        return f.read()
+
+
+def run_example(code, workdir):
+    """The error `code` raises when run as workdir/model.py from workdir, as
+    'module.Class: message' (the end of the traceback Python would print), with no
+    trailing spaces (editors strip them from docs)."""
+    path = os.path.join(workdir, "model.py")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(code)
+    old = os.getcwd()
+    os.chdir(workdir)
+    gc.reset_default_graph()
+    try:
+        runpy.run_path(path, run_name="__main__")
+    except Exception as e:          # noqa: BLE001  (the example's error is the point)
+        text = f"{type(e).__module__}.{type(e).__qualname__}: {e}"
+        return "".join(line.rstrip() + "\n" for line in text.splitlines())
+    finally:
+        os.chdir(old)
+        gc.reset_default_graph()
+    return "(no error raised)\n"
+
+
+def test_ops_md_is_generated_from_the_registry():
+    assert read("docs", "ops.md") == opdoc.render(), (
+        "docs/ops.md is out of date: run `python -m graphc ops > docs/ops.md`")
+
+
+def test_every_error_class_is_documented_and_exists():
+    public = [n for n, v in vars(gc.errors).items()
+              if isinstance(v, type) and issubclass(v, gc.errors.GraphcError)]
+    assert sorted(public) == sorted(ERROR_CLASSES)
+    examples = error_examples(read("docs", "errors.md"))
+    assert sorted(examples) == sorted(ERROR_CLASSES)
+    assert all(examples.values())
+
+
+@pytest.mark.parametrize("name", ERROR_CLASSES)
+def test_error_examples_print_what_the_doc_shows(name, tmp_path):
+    for code, shown in error_examples(read("docs", "errors.md"))[name]:
+        got = run_example(code, str(tmp_path))
+        assert got.startswith(f"graphc.errors.{name}: ")
+        shown = "".join(line.rstrip() + "\n" for line in shown.splitlines())
+        assert got == shown, ("docs/errors.md shows another message than graphc raises: "
+                              "run `python tests/test_docs.py` to refresh it")
+
+
+def test_getting_started_code_runs(tmp_path, monkeypatch, capsys):
+    """Every ```python block in docs/getting-started.md runs, in order, in one namespace;
+    a block whose first line is `# raises SomeError` must raise gc.errors.SomeError."""
+    monkeypatch.chdir(tmp_path)
+    namespace = {"__name__": "__main__"}
+    blocks = re.findall(r"```python\n(.*?)```", read("docs", "getting-started.md"), re.S)
+    assert len(blocks) >= 5
+    for i, block in enumerate(blocks):
+        code = compile(block, f"getting-started.md[{i}]", "exec")
+        expect = re.match(r"# raises (\w+)", block)
+        if expect:
+            with pytest.raises(getattr(gc.errors, expect.group(1))):
+                exec(code, namespace)
+        else:
+            exec(code, namespace)
+
+
+def test_readme_starts_with_the_two_commands():
+    text = read("README.md")
+    block = re.search(r"```(?:\w+)?\n(.*?)```", text, re.S).group(1)
+    assert block.strip().splitlines()[:2] == [
+        "pip install -e '.[test]' && python -m graphc demo",
+        "pip install -e '.[test]' && pytest"]
+    assert text.index("```") < 600                   # near the top
+    for link in re.findall(r"\]\((docs/[\w./-]+)\)", text):
+        assert os.path.exists(os.path.join(ROOT, link)), link
+
+
+def test_readme_example_runs(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    code = re.search(r"```python\n(.*?)```", read("README.md"), re.S).group(1)
+    exec(compile(code, "README.md", "exec"), {"__name__": "__main__"})
+    assert "digraph graphc {" in capsys.readouterr().out
+
+
+def test_doc_links_resolve():
+    for name in os.listdir(DOCS):
+        if not name.endswith(".md"):
+            continue
+        for link in re.findall(r"\]\(([\w./-]+\.md)(?:#[\w-]+)?\)", read("docs", name)):
+            assert os.path.exists(os.path.normpath(os.path.join(DOCS, link))), (name, link)
+
+
+def refresh_errors_md():
+    """Rewrite each ```text block of docs/errors.md with what its example raises now."""
+    import tempfile
+    path = os.path.join(DOCS, "errors.md")
+    text = read("docs", "errors.md")
+    with tempfile.TemporaryDirectory() as tmp:
+        def fresh(m):
+            got = run_example(m.group(1), tmp)
+            return m.group(0)[:m.start(2) - m.start(0)] + got + "```"
+        new = EXAMPLE.sub(fresh, text)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(new)
+    print("docs/errors.md:", "unchanged" if new == text else "refreshed")
+
+
+if __name__ == "__main__":
+    refresh_errors_md()

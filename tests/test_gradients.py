@@ -1,0 +1,210 @@
+"""Reverse mode: gradients() as a generated subgraph (issue 3)."""
+import numpy as np
+import pytest
+
+import graphc as gc
+from graphc.testing import check_vjp
+
+
+def _run(fetches, feed=None):
+    with gc.Session() as s:
+        s.run(gc.global_variables_initializer())
+        return s.run(fetches, feed)
+
+
+def test_simple_gradient_values():
+    x = gc.placeholder(gc.float64, (3,), name="x")
+    y = gc.sin(x) * x
+    dx, = gc.gradients(y, [x])
+    xv = np.array([0.1, 0.5, -2.0])
+    np.testing.assert_allclose(_run(dx, {x: xv}), np.cos(xv) * xv + np.sin(xv))
+
+
+def test_fan_out_is_summed_and_ys_list_summed():
+    x = gc.placeholder(gc.float64, (), name="x")
+    y = x * x + x          # x used three times
+    z = 3.0 * x
+    g1, = gc.gradients(y, x)
+    g2, = gc.gradients([y, z], [x])
+    assert _run([g1, g2], {x: 2.0}) == [5.0, 8.0]
+
+
+def test_broadcasting_is_undone():
+    a = gc.placeholder(gc.float64, (2, 3), name="a")
+    b = gc.placeholder(gc.float64, (3,), name="b")
+    c = gc.placeholder(gc.float64, (2, 1), name="c")
+    y = a * b + c
+    da, db, dc = gc.gradients(y, [a, b, c])
+    assert db.shape == [3] and dc.shape == [2, 1]
+    av = np.arange(6.0).reshape(2, 3)
+    out = _run([da, db, dc], {a: av, b: np.ones(3), c: np.ones((2, 1))})
+    np.testing.assert_allclose(out[1], av.sum(0))
+    np.testing.assert_allclose(out[2], [[3.0], [3.0]])
+
+
+def test_unknown_dims_unbroadcast_at_run_time():
+    check_vjp(lambda a, b: a * b, [np.random.randn(4, 3), np.random.randn(1, 3)],
+              dynamic=True)
+
+
+def test_unconnected_and_integer_paths():
+    x = gc.placeholder(gc.float64, (2,), name="x")
+    u = gc.placeholder(gc.float64, (2,), name="u")
+    i = gc.placeholder(gc.int32, (2,), name="i")
+    y = x * 2.0 + gc.cast(i, gc.float64)
+    gx, gu, gi = gc.gradients(y, [x, u, i])
+    assert gu is None and gi is None
+    gu0, = gc.gradients(y, [u], unconnected_gradients="zero")
+    np.testing.assert_allclose(_run(gu0, {x: [1, 2], i: [1, 2], u: [0, 0]}), [0, 0])
+    # rounding carries no gradient (declared non-differentiable)
+    r, = gc.gradients(gc.round(x) * x, [x])
+    np.testing.assert_allclose(_run(r, {x: [1.2, 2.7]}), [1.0, 3.0])
+
+
+def test_stop_gradient_and_stop_gradients_argument():
+    x = gc.placeholder(gc.float64, (), name="x")
+    y = gc.stop_gradient(x * x) + x
+    g, = gc.gradients(y, [x])
+    assert _run(g, {x: 3.0}) == 1.0
+    h = x * x
+    z = h * x
+    g2, = gc.gradients(z, [x], stop_gradients=[h])
+    assert _run(g2, {x: 3.0}) == 9.0   # h treated as a constant
+
+
+def test_grad_ys_weights_the_sum():
+    x = gc.placeholder(gc.float64, (2,), name="x")
+    g, = gc.gradients(x * x, [x], grad_ys=[np.array([1.0, 10.0])])
+    np.testing.assert_allclose(_run(g, {x: [1.0, 2.0]}), [2.0, 40.0])
+
+
+def test_gradient_nodes_are_scoped_flagged_and_sited():
+    x = gc.placeholder(gc.float64, (2,), name="x")
+    y = gc.exp(x)
+    g, = gc.gradients(y, [x])
+    grad_nodes = [n for n in gc.get_default_graph().nodes if n.role == "gradient"]
+    assert grad_nodes and all(n.name.startswith("gradients/") for n in grad_nodes)
+    assert any(n.origin is y.op for n in grad_nodes)
+    assert all(n.site[0].endswith("test_gradients.py") for n in grad_nodes)
+    g2, = gc.gradients(y, [x])
+    assert g2.op.name.startswith("gradients_1/")
+
+
+def test_second_derivatives_match_finite_differences():
+    fns = {
+        "sin*x": (lambda x: gc.sin(x) * x, lambda x: 2 * np.cos(x) - x * np.sin(x)),
+        "exp(tanh)": (lambda x: gc.exp(gc.tanh(x)),
+                      lambda x: None),
+        "x^3/(1+x^2)": (lambda x: x * x * x / (1.0 + x * x), lambda x: None),
+        "sigmoid(x)*log1p(x^2)": (lambda x: gc.sigmoid(x) * gc.log1p(x * x), lambda x: None),
+    }
+    xv = np.array([-1.3, 0.2, 0.7, 2.1])
+    for name, (f, exact) in fns.items():
+        gc.reset_default_graph()
+        x = gc.placeholder(gc.float64, (4,), name="x")
+        y = f(x)
+        g, = gc.gradients(y, [x])
+        h, = gc.gradients(g, [x])       # elementwise f: diagonal Hessian
+        eps = 1e-5
+        gp = _run(g, {x: xv + eps})
+        gm = _run(g, {x: xv - eps})
+        np.testing.assert_allclose(_run(h, {x: xv}), (gp - gm) / (2 * eps), rtol=1e-6,
+                                   atol=1e-8, err_msg=name)
+        if exact(xv) is not None:
+            np.testing.assert_allclose(_run(h, {x: xv}), exact(xv), rtol=1e-10)
+
+
+def test_hessian_of_quadratic_form_is_A_plus_AT():
+    rng = np.random.default_rng(0)
+    n = 4
+    A = rng.standard_normal((n, n))
+    x = gc.placeholder(gc.float64, (n, 1), name="x")
+    Ac = gc.constant(A)
+    y = gc.matmul(x, gc.matmul(Ac, x), transpose_a=True)     # x^T A x, shape (1, 1)
+    g, = gc.gradients(y, [x])
+    cols = [gc.gradients(g, [x], grad_ys=[np.eye(n)[:, [j]]])[0] for j in range(n)]
+    H = np.hstack(_run(cols, {x: rng.standard_normal((n, 1))}))
+    np.testing.assert_allclose(H, A + A.T, rtol=1e-12, atol=1e-12)
+
+
+def _added_nodes(build, n):
+    gc.reset_default_graph()
+    x = gc.placeholder(gc.float64, (), name="x")
+    y = build(x, n)
+    before = len(gc.get_default_graph().nodes)
+    gc.gradients(y, [x])
+    return len(gc.get_default_graph().nodes) - before
+
+
+def _chain(x, n):
+    for _ in range(n):
+        x = gc.tanh(x)
+    return x
+
+
+def _ladder(x, n):
+    for _ in range(n):           # every node feeds two later nodes (a diamond per step)
+        x = gc.sin(x) * gc.cos(x)
+    return x
+
+
+@pytest.mark.parametrize("build", [_chain, _ladder])
+def test_gradient_graph_size_is_linear(build):
+    ratios = []
+    for n in (10, 100, 1000, 10000):
+        added = _added_nodes(build, n)
+        ratios.append(added / n)
+    assert max(ratios) <= 10, ratios
+    assert ratios[-1] <= ratios[0] * 1.5 + 1, ratios     # no growth with n
+
+
+def test_ladder_gradient_value():
+    x = gc.placeholder(gc.float64, (), name="x")
+    y = _ladder(x, 30)
+    g, = gc.gradients(y, [x])
+
+    def f(v):
+        for _ in range(30):
+            v = np.sin(v) * np.cos(v)
+        return v
+    eps = 1e-6
+    np.testing.assert_allclose(_run(g, {x: 0.9}), (f(0.9 + eps) - f(0.9 - eps)) / (2 * eps),
+                               rtol=1e-6)
+
+
+def test_custom_gradient():
+    @gc.custom_gradient
+    def clip_grad(x):
+        return gc.identity(x), lambda dy: gc.clip_by_value(dy, -1.0, 1.0)
+    x = gc.placeholder(gc.float64, (3,), name="x")
+    y = clip_grad(x) * 5.0
+    g, = gc.gradients(y, [x])
+    np.testing.assert_allclose(_run(g, {x: [1.0, 2.0, 3.0]}), [1.0, 1.0, 1.0])
+
+
+def test_register_gradient_and_override_map():
+    @gc.RegisterGradient("DoubleSquareGrad")
+    def _grad(op, grad):
+        return [grad * 4.0 * op.inputs[0]]
+    x = gc.placeholder(gc.float64, (), name="x")
+    g = gc.get_default_graph()
+    with g.gradient_override_map({"Square": "DoubleSquareGrad"}):
+        y = gc.square(x)
+    z = gc.square(x)
+    gy, = gc.gradients(y, [x])
+    gz, = gc.gradients(z, [x])
+    assert _run([gy, gz], {x: 3.0}) == [12.0, 6.0]
+    with g.gradient_override_map({"Exp": "NoSuchGrad"}):
+        e = gc.exp(x)
+    with pytest.raises(gc.errors.GradientError, match="NoSuchGrad"):
+        gc.gradients(e, [x])
+
+
+def test_gradient_of_gradient_graph_is_ordinary():
+    x = gc.placeholder(gc.float64, (2,), name="x")
+    y = gc.tanh(x) * gc.exp(x)
+    g, = gc.gradients(y, [x])
+    assert isinstance(g, gc.Tensor) and g.shape == [2]
+    h, = gc.gradients(g, [x])
+    k, = gc.gradients(h, [x])
+    assert _run(k, {x: [0.1, 0.2]}).shape == (2,)

@@ -1,0 +1,171 @@
+"""Session.run: fetch structures, feeds and their checks, defaults, plan caching."""
+import collections
+
+import numpy as np
+import pytest
+
+import graphc as gc
+from graphc.errors import FeedError
+
+
+def _model():
+    x = gc.placeholder(gc.float32, (None, 3), name="x")
+    w = gc.constant(np.arange(6, dtype=np.float32).reshape(3, 2), name="w")
+    return x, x @ w
+
+
+def test_fetch_structures_round_trip():
+    x, y = _model()
+    P = collections.namedtuple("P", "a b")
+    xv = np.ones((2, 3), np.float32)
+    with gc.Session() as s:
+        out = s.run({"y": y, "pair": (y, [x]), "nt": P(a=y, b=x)}, {x: xv})
+    want = xv @ np.arange(6, dtype=np.float32).reshape(3, 2)
+    np.testing.assert_allclose(out["y"], want)
+    assert isinstance(out["pair"], tuple) and isinstance(out["pair"][1], list)
+    assert isinstance(out["nt"], P)
+    np.testing.assert_allclose(out["nt"].b, xv)
+
+
+def test_fetch_op_gives_none_and_names_work():
+    x, y = _model()
+    noop = gc.no_op(name="nothing")
+    with gc.Session() as s:
+        assert s.run(noop) is None
+        a, b = s.run([y.name, "x:0"], feed_dict={"x:0": np.zeros((1, 3))})
+    assert a.shape == (1, 2) and b.dtype == np.float32
+
+
+def test_feed_lists_and_scalars():
+    x = gc.placeholder(gc.float64, (2,), name="x")
+    s_ = gc.placeholder(gc.int32, (), name="s")
+    with gc.Session() as s:
+        np.testing.assert_allclose(s.run(x * 2.0, {x: [1, 2]}), [2, 4])
+        assert s.run(s_ + 1, {s_: 4}) == 5
+
+
+def test_feed_any_tensor_overrides_its_value():
+    x = gc.placeholder(gc.float32, (2,), name="x")
+    mid = gc.exp(x, name="mid")
+    out = mid * 2.0
+    with gc.Session() as s:
+        np.testing.assert_allclose(s.run(out, {mid: [1.0, 2.0]}), [2.0, 4.0])
+
+
+def test_missing_feed_names_the_placeholder_and_fetch():
+    x, y = _model()
+    with gc.Session() as s, pytest.raises(FeedError) as e:
+        s.run(y)
+    msg = str(e.value)
+    assert "placeholder 'x' must be fed" in msg and "MatMul:0" in msg
+    assert "test_session.py" in msg
+
+
+def test_wrong_shape_feed():
+    x, y = _model()
+    with gc.Session() as s, pytest.raises(FeedError) as e:
+        s.run(y, {x: np.zeros((2, 4))})
+    assert "dim 1 must be 3" in str(e.value) and "test_session.py" in str(e.value)
+    with gc.Session() as s, pytest.raises(FeedError, match="rank 1 but needs rank 2"):
+        s.run(y, {x: np.zeros(3)})
+
+
+def test_unsafe_dtype_feed_is_refused():
+    i = gc.placeholder(gc.int32, (2,), name="i")
+    with gc.Session() as s:
+        with pytest.raises(FeedError, match="without loss"):
+            s.run(i + 1, {i: [1.5, 2.0]})
+        with pytest.raises(FeedError, match="overflow"):
+            s.run(i + 1, {i: np.array([2**40, 1])})
+        with pytest.raises(FeedError):
+            s.run(i + 1, {i: np.array([True, False])})
+        # exact conversions are fine
+        np.testing.assert_array_equal(s.run(i + 1, {i: np.array([1.0, 2.0])}), [2, 3])
+
+
+def test_named_dims_must_agree_across_feeds():
+    a = gc.placeholder(gc.float32, ("batch", 2), name="a")
+    b = gc.placeholder(gc.float32, ("batch", 3), name="b")
+    out = gc.concat([a, b], axis=1)
+    with gc.Session() as s:
+        s.run(out, {a: np.zeros((4, 2)), b: np.zeros((4, 3))})
+        with pytest.raises(FeedError, match="named dim 'batch'"):
+            s.run(out, {a: np.zeros((4, 2)), b: np.zeros((5, 3))})
+
+
+def test_feed_key_errors():
+    x, y = _model()
+    other = gc.Graph()
+    with other.as_default():
+        z = gc.placeholder(gc.float32, (1,), name="z")
+    with gc.Session() as s:
+        with pytest.raises(FeedError, match="not in the graph"):
+            s.run(y, {"nope:0": 1})
+        with pytest.raises(FeedError, match="another graph"):
+            s.run(y, {x: np.zeros((1, 3)), z: [1.0]})
+        with pytest.raises(FeedError, match="another graph"):
+            s.run(z)
+
+
+def test_defaults_eval_and_interactive():
+    x, y = _model()
+    with gc.Session() as s:
+        assert gc.get_default_session() is s
+        v = y.eval({x: np.ones((1, 3))})
+        assert v.shape == (1, 2)
+    assert gc.get_default_session() is None
+    sess = gc.InteractiveSession()
+    try:
+        assert gc.get_default_session() is sess
+        gc.no_op().run()
+    finally:
+        sess.close()
+    assert gc.get_default_session() is None
+    s2 = gc.Session()
+    with s2.as_default():
+        assert gc.constant(3.0).eval() == 3.0
+
+
+def test_plan_is_cached_and_only_ancestors_run():
+    x = gc.placeholder(gc.float32, (2,), name="x")
+    calls = []
+
+    @gc.custom_gradient
+    def noisy(t):
+        return gc.identity(t), lambda g: g
+    y = x * 2.0
+    unrelated = gc.placeholder(gc.float32, (2,), name="unrelated") + 1.0  # never fed
+    with gc.Session() as s:
+        s.run(y, {x: [1.0, 2.0]})
+        s.run(y, {x: [3.0, 4.0]})
+        assert len(s._plans) == 1
+        s.run([y, noisy(x)], {x: [3.0, 4.0]})
+        assert len(s._plans) == 2
+    assert unrelated is not None and not calls
+
+
+def test_convert_to_tensor():
+    t = gc.convert_to_tensor([1.0, 2.0])
+    assert t.dtype is gc.float32 and t.shape == [2]
+    assert gc.convert_to_tensor(t) is t
+    with pytest.raises(gc.errors.DTypeError):
+        gc.convert_to_tensor(t, dtype=gc.int32)
+    assert gc.convert_to_tensor(np.arange(3)).dtype is gc.int64
+
+
+def test_kernel_failure_names_node_and_site():
+    a = gc.placeholder(gc.float32, (None,), name="a")
+    b = gc.placeholder(gc.float32, (None,), name="b")
+    c = gc.add(a, b, name="sum_ab")
+    with gc.Session() as s, pytest.raises(gc.errors.ExecutionError) as e:
+        s.run(c, {a: np.zeros(3), b: np.zeros(4)})
+    msg = str(e.value)
+    assert "Add 'sum_ab'" in msg and "test_session.py" in msg
+    assert isinstance(e.value.__cause__, ValueError)
+
+
+def test_closed_session_refuses():
+    s = gc.Session()
+    s.close()
+    with pytest.raises(gc.errors.GraphcError, match="closed"):
+        s.run(gc.constant(1.0))
