@@ -156,7 +156,7 @@ class Graph:
             raise errors.GraphError(
                 f"the graph is finalized and cannot be modified (adding a {op.name} at "
                 f"{errors.format_site(site)})")
-        control = tuple(n for group in self._control for n in group)
+        control = tuple(n for group in self._control for n in group) if self._control else ()
         node = Node(self, op, inputs, attrs, self.unique_name(name), site, control,
                     self._role, self._origin)
         node.outputs = tuple(Tensor(node, i, s, d) for i, (s, d) in enumerate(out_types))

@@ -268,3 +268,12 @@ def test_vmap_repeats_outputs_that_do_not_depend_on_the_seeds():
     a, b = run([out, rep], {x: np.arange(3.)})
     np.testing.assert_allclose(a, 2 * np.eye(3) + np.arange(3.))
     np.testing.assert_allclose(b, np.tile(np.arange(3.), (3, 1)))
+
+
+def test_jacobian_of_an_integer_output_is_zero():
+    x = gc.placeholder(gc.float64, (3,))
+    y = gc.cast(x, gc.int32)
+    for mode in ("forward", "reverse"):
+        J = gc.jacobian(y, x, mode=mode)
+        assert J.shape.as_list() == [3, 3]
+        np.testing.assert_array_equal(run(J, {x: np.ones(3)}), np.zeros((3, 3)))

@@ -20,7 +20,7 @@ import numpy as np
 
 from .. import dtypes, errors
 from ..graph import Tensor
-from ..ops import array, core, elementwise, linalg
+from ..ops import array, core, elementwise
 from ..ops.registry import apply, constant_value
 
 __all__ = ["vmap"]

@@ -137,12 +137,11 @@ def jacobian(y, x, mode="auto", name="jacobian"):
 
 def _forward_jacobian(y, x):
     xshape, n = _static_size(x, "jacobian", "x (forward mode)")
+    if not (y.dtype.is_floating and x.dtype.is_floating):
+        return _zeros(y, xshape)
     v = array.zeros_like(x, name="v")          # stands for the tangent; vmap replaces it
     t, = jvp([y], [x], [v])
-    cols, = vmap([t], {v: _basis(xshape, n, x.dtype)}) if x.dtype.is_floating else \
-        (None,)
-    if cols is None:
-        return _zeros(y, xshape)
+    cols, = vmap([t], {v: _basis(xshape, n, x.dtype)})
     # cols: (n,) + y.shape; J[..., k] = cols[k]
     r = y.shape.rank
     moved = array.transpose(cols, list(range(1, r + 1)) + [0])
@@ -168,5 +167,9 @@ def _reverse_jacobian(y, x):
 
 
 def _zeros(y, xshape):
-    return array.zeros(list(y.shape.dims) + list(xshape), dtype=y.dtype)
+    """The Jacobian of a y that carries no derivative (an integer y or x)."""
+    if y.shape.is_fully_defined():
+        return array.zeros(list(y.shape.dims) + list(xshape), dtype=y.dtype)
+    return array.zeros(array.concat([array.shape(y), core.constant(list(xshape))], 0),
+                       dtype=y.dtype)
 

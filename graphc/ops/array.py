@@ -123,17 +123,23 @@ def _shape_tensor(s):
     return constant(np.array(s, dtype=np.int32).reshape(-1), dtype=dtypes.int32)
 
 
+def _computed(shape):
+    """Whether a shape is (or holds) a tensor: its value is known only at run time."""
+    return isinstance(shape, Tensor) or isinstance(shape, (list, tuple)) and any(
+        isinstance(d, Tensor) for d in shape)
+
+
 def zeros(shape, dtype=dtypes.float32, name=None):
     """A tensor of zeros. With a static shape it is a constant."""
     dtype = dtypes.as_dtype(dtype)
-    if isinstance(shape, Tensor):
+    if _computed(shape):
         return fill(shape, constant(0, dtype=dtype), name=name)
     return constant(0, dtype=dtype, shape=tuple(as_shape(shape).dims), name=name or "zeros")
 
 
 def ones(shape, dtype=dtypes.float32, name=None):
     dtype = dtypes.as_dtype(dtype)
-    if isinstance(shape, Tensor):
+    if _computed(shape):
         return fill(shape, constant(1, dtype=dtype), name=name)
     return constant(1, dtype=dtype, shape=tuple(as_shape(shape).dims), name=name or "ones")
 

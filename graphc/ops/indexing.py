@@ -13,7 +13,7 @@ import numpy as np
 from .. import errors
 from ..graph import Tensor
 from ..shapes import InferError, TensorShape
-from .array import (SHAPE, _reduce_sum, _shape_tensor, as_int, shape, shape_of,
+from .array import (SHAPE, _computed, _reduce_sum, _shape_tensor, as_int, shape, shape_of,
                     static_value, transpose, zeros_like)
 from .core import convert_to_tensor
 from .registry import OpDef, apply, apply1, constant_value, register, shape_value
@@ -216,7 +216,7 @@ STRIDED_SLICE = register(OpDef(
     vjp=_strided_slice_vjp,
     jvp=lambda node, ts: None if ts[0] is None else apply1(
         STRIDED_SLICE, (ts[0],) + tuple(node.inputs[1:]), spec=node.attrs["spec"]),
-    partial=_strided_slice_partial, api="x[key]",
+    partial=_strided_slice_partial, api="Tensor.__getitem__",
     signature="x[i, a:b:s, ..., None, t]  (Tensor.__getitem__)",
     shape_rule="numpy basic indexing", dtypes="any; tensor indices scalar int",
     doc="numpy basic indexing: ints, slices with steps, ..., None, scalar int tensors."))
@@ -448,9 +448,10 @@ def pad(tensor, paddings, mode="CONSTANT", name=None, constant_values=0):
 
 
 def _paddings(p):
+    """An int tensor of shape (rank, 2) from paddings given as a tensor or nested list."""
     if isinstance(p, Tensor):
         return p
-    if any(isinstance(q, Tensor) for q in p):
+    if any(_computed(q) for q in p):
         return stack([_shape_tensor(q) for q in p])
     return convert_to_tensor(np.asarray(p, dtype=np.int32).reshape(-1, 2))
 

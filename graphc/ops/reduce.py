@@ -9,11 +9,11 @@ import numpy as np
 
 from .. import dtypes
 from ..shapes import InferError
-from .array import (expand_dims, int_tuple, ones_like, rank, reshape, shape, shape_of,
-                    static_value, as_int, zeros_like)
+from .array import (as_int, expand_dims, int_tuple, ones_like, rank, reshape, shape,
+                    shape_of, size, static_value, zeros_like)
 from .array import range as range_
 from .core import constant, convert_to_tensor, stop_gradient
-from .elementwise import (broadcast_to, cast, divide, equal, exp, is_finite, log,
+from .elementwise import (add, broadcast_to, cast, divide, equal, exp, is_finite, log,
                           logical_and, mod, not_equal, where)
 from .registry import OpDef, apply1, register
 
@@ -134,7 +134,6 @@ def _mean_partial(x, y, attrs):
 
 
 def _size(t):
-    from .array import size
     return size(t, out_type=dtypes.int64)
 
 
@@ -216,7 +215,7 @@ def reduce_logsumexp(input_tensor, axis=None, keepdims=None, name=None,
         m = stop_gradient(reduce_max(x, axis=axis, keepdims=keep))
         return where(is_finite(m), m, zeros_like(m))
     s = reduce_sum(exp(x - finite_max(True)), axis=axis, keepdims=keepdims)
-    return log(s) + finite_max(keepdims)
+    return add(log(s), finite_max(keepdims), name=name or "reduce_logsumexp")
 
 
 def count_nonzero(input_tensor, axis=None, keepdims=None, dtype=dtypes.int64, name=None,
