@@ -208,3 +208,16 @@ def test_gradient_of_gradient_graph_is_ordinary():
     h, = gc.gradients(g, [x])
     k, = gc.gradients(h, [x])
     assert _run(k, {x: [0.1, 0.2]}).shape == (2,)
+
+
+def test_failing_gradient_node_names_the_forward_op():
+    @gc.custom_gradient
+    def bad(x):
+        return gc.identity(x), lambda dy: gc.reshape(dy, [-1, 3])
+    x = gc.placeholder(gc.float64, (None,), name="x")
+    y = bad(x)
+    g, = gc.gradients(y, [x])
+    with gc.Session() as s, pytest.raises(gc.errors.ExecutionError) as e:
+        s.run(g, {x: np.ones(4)})
+    msg = str(e.value)
+    assert "gradient of CustomGradient" in msg and "test_gradients.py" in msg
