@@ -159,7 +159,10 @@ class Graph:
         control = tuple(n for group in self._control for n in group) if self._control else ()
         node = Node(self, op, inputs, attrs, self.unique_name(name), site, control,
                     self._role, self._origin)
-        node.outputs = tuple(Tensor(node, i, s, d) for i, (s, d) in enumerate(out_types))
+        if len(out_types) == 1:
+            node.outputs = (Tensor(node, 0, *out_types[0]),)
+        else:
+            node.outputs = tuple([Tensor(node, i, s, d) for i, (s, d) in enumerate(out_types)])
         self.nodes.append(node)
         self._by_name[node.name] = node
         if self._grad_override and node.type in self._grad_override:

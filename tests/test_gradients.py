@@ -221,3 +221,14 @@ def test_failing_gradient_node_names_the_forward_op():
         s.run(g, {x: np.ones(4)})
     msg = str(e.value)
     assert "gradient of CustomGradient" in msg and "test_gradients.py" in msg
+
+
+def test_no_unbroadcast_where_the_shape_cannot_have_been_stretched():
+    x = gc.placeholder(gc.float64, (None, 4), name="x")
+    b = gc.placeholder(gc.float64, (4,), name="b")
+    y = gc.tanh(gc.nn.relu(x) + b)
+    gx, gb = gc.gradients(y, [x, b])
+    sum_tos = [n for n in gc.get_default_graph().nodes if n.type == "SumTo"]
+    assert len(sum_tos) == 1 and gb.op in sum_tos     # only b was broadcast
+    out = _run([gx, gb], {x: np.ones((3, 4)), b: np.zeros(4)})
+    assert out[0].shape == (3, 4) and out[1].shape == (4,)

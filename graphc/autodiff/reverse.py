@@ -10,7 +10,7 @@ node's vjp is emitted once; fan-out is summed once (add_n) and broadcasting undo
 from .. import dtypes, errors
 from ..graph import Tensor
 from ..ops import array, core, elementwise
-from ..ops.registry import OpDef, apply, register
+from ..ops.registry import OpDef, apply, register, same_shape_as_output
 
 _GRADIENT_REGISTRY = {}
 
@@ -73,9 +73,10 @@ def _same_static_shape(a, b):
     return all(x is not None and x == y for x, y in zip(a.dims, b.dims))
 
 
-def unbroadcast(g, x):
-    """g summed down to x's shape (undoes numpy broadcasting)."""
-    if _same_static_shape(g.shape, x.shape):
+def unbroadcast(g, x, node=None, k=None):
+    """g summed down to x's shape (undoes numpy broadcasting); x is input k of node."""
+    if _same_static_shape(g.shape, x.shape) or node is not None and \
+            same_shape_as_output(node, k):
         return g
     if x.shape.is_fully_defined():
         return elementwise.sum_to(g, list(x.shape.dims))
@@ -155,10 +156,10 @@ def gradients(ys, xs, grad_ys=None, name="gradients", stop_gradients=None,
                     raise errors.GradientError(
                         f"the vjp of {node.type} returned {len(in_grads)} gradients for "
                         f"{len(node.inputs)} inputs ({errors.describe_node(node)})")
-                for x, g in zip(node.inputs, in_grads):
+                for k, (x, g) in enumerate(zip(node.inputs, in_grads)):
                     if g is None or x not in reached or x in stop or not x.dtype.is_floating:
                         continue
-                    g = unbroadcast(core.convert_to_tensor(g, dtype=x.dtype), x)
+                    g = unbroadcast(core.convert_to_tensor(g, dtype=x.dtype), x, node, k)
                     grads.setdefault(x, []).append(g)
         result = []
         with graph._building("gradient"):

@@ -88,13 +88,14 @@ def _typed(fn):
     return kernel
 
 
-def _unary(name, api, kernel, deriv=None, kind="numeric", doc="", out=None):
+def _unary(name, api, kernel, deriv=None, kind="numeric", doc="", out=None, kernel_out=None):
     vjp, jvp = _unary_rules(deriv) if deriv else (None, None)
     op = register(OpDef(name, _infer_unary(kind, out), kernel, api=api, vjp=vjp, jvp=jvp,
                         elementwise=True, differentiable=deriv is not None,
                         signature=f"{api}(x, name=None)", shape_rule="same as x",
                         dtypes=kind, doc=doc,
-                        kernel_out=kernel if isinstance(kernel, np.ufunc) else None))
+                        kernel_out=kernel_out or (kernel if isinstance(kernel, np.ufunc)
+                                                  else None)))
 
     def fn(x, name=None):
         return apply1(op, (convert_to_tensor(x),), name=name)
@@ -250,9 +251,16 @@ def _sigmoid_kernel(x):
     return np.exp(-np.logaddexp(0, -x)).astype(x.dtype, copy=False)
 
 
+def _sigmoid_out(x, out):
+    np.negative(x, out=out)
+    np.logaddexp(0, out, out=out)
+    np.negative(out, out=out)
+    return np.exp(out, out=out)
+
+
 SIGMOID, sigmoid = _unary("Sigmoid", "sigmoid", _sigmoid_kernel,
                           lambda x, y, a: y * (1 - y), kind="float",
-                          doc="1 / (1 + e^-x); d = s (1 - s).")
+                          doc="1 / (1 + e^-x); d = s (1 - s).", kernel_out=_sigmoid_out)
 
 
 def _erf_kernel(x):
@@ -273,12 +281,14 @@ RECIPROCAL, reciprocal = _unary("Reciprocal", "reciprocal", np.reciprocal,
                                 lambda x, y, a: -y * y, kind="float", doc="1/x.")
 SOFTPLUS, softplus = _unary("Softplus", "nn.softplus", _typed(lambda x: np.logaddexp(0, x)),
                             lambda x, y, a: sigmoid(x), kind="float",
-                            doc="log(1 + e^x), stable for large |x|; d = sigmoid(x).")
+                            doc="log(1 + e^x), stable for large |x|; d = sigmoid(x).",
+                            kernel_out=lambda x, out: np.logaddexp(0, x, out=out))
 SOFTSIGN, softsign = _unary("Softsign", "nn.softsign", lambda x: x / (1 + np.abs(x)),
                             lambda x, y, a: reciprocal(square(1 + abs(x))), kind="float",
                             doc="x / (1 + |x|).")
 RELU, relu = _unary("Relu", "nn.relu", _typed(lambda x: np.maximum(x, 0)),
-                    lambda x, y, a: _mask(greater(y, 0), y), doc="max(x, 0).")
+                    lambda x, y, a: _mask(greater(y, 0), y), doc="max(x, 0).",
+                    kernel_out=lambda x, out: np.maximum(x, 0, out=out))
 RELU6, relu6 = _unary("Relu6", "nn.relu6", _typed(lambda x: np.clip(x, 0, 6)),
                       lambda x, y, a: _mask(logical_and(greater(x, 0), less(x, 6)), x),
                       doc="min(max(x, 0), 6).")

@@ -83,8 +83,17 @@ def _matmul_jvp(node, ts):
     return terms[0] if len(terms) == 1 else terms[0] + terms[1]
 
 
+def _matmul_out(a, b, *, transpose_a, transpose_b, out):
+    if transpose_a:
+        a = np.swapaxes(a, -1, -2)
+    if transpose_b:
+        b = np.swapaxes(b, -1, -2)
+    return np.matmul(a, b, out=out)
+
+
 MATMUL = register(OpDef(
     "MatMul", _infer_matmul, _matmul_kernel, vjp=_matmul_vjp, jvp=_matmul_jvp,
+    kernel_out=_matmul_out,
     api="matmul", signature="matmul(a, b, transpose_a=False, transpose_b=False, name=None)",
     shape_rule="(..., m, k) @ (..., k, n) -> (..., m, n); batch dims broadcast",
     dtypes="numeric (a, b same)", doc="Matrix product, batched over leading dims."))

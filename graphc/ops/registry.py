@@ -55,7 +55,10 @@ class OpDef:
         self.doc = doc
         self.shape_rule = shape_rule
         self.dtypes = dtypes
-        self.kernel_out = kernel_out   # kernel(*arrays, out=buf, **attrs), for in-place
+        # kernel_out(*arrays, out=buf, **attrs) writes into buf (in place / reuse). An op
+        # with kernel_out promises that both kernels return a new array they own, never
+        # a view of an input: the memory planner may overwrite it later.
+        self.kernel_out = kernel_out
         self.static = static           # static(node) -> value known from shapes alone, or None
         self.ref = ref                 # output read when each consumer runs (TF1 ref
                                        # semantics: a variable read sees earlier assigns)
@@ -77,6 +80,9 @@ def register(opdef):
         raise ValueError(f"op {opdef.name} is registered twice")
     REGISTRY[opdef.name] = opdef
     return opdef
+
+
+_KINDS = {"float": "f", "int": "iu", "numeric": "iuf", "int_or_float": "iuf", "bool": "b"}
 
 
 class InferContext:
@@ -193,9 +199,7 @@ class InferContext:
     def require(self, i, kind):
         """Check input i's dtype is of `kind`: float, int, numeric, bool, or any."""
         d = self.inputs[i].dtype
-        ok = {"float": d.is_floating, "int": d.is_integer, "numeric": d.is_numeric,
-              "bool": d.is_bool, "any": True, "int_or_float": d.is_numeric}[kind]
-        if not ok:
+        if kind != "any" and d.np.kind not in _KINDS[kind]:
             raise InferError(f"{{{i}}} has dtype {d.name}, but this op needs a {kind} "
                              "dtype", "dtype")
         return d
@@ -266,6 +270,32 @@ def constant_value(t):
     return values[t.node][t.index]
 
 
+def same_shape_as_output(node, k):
+    """Input k of an elementwise node surely has the output's run-time shape: it has the
+    output's rank, and wherever its dim is unknown no other input can stretch it (the
+    others have 1 there, nothing, or the same named dim)."""
+    if not node.op.elementwise:
+        return False
+    dims, out = node.inputs[k].shape.dims, node.outputs[0].shape.dims
+    if dims is None or out is None or len(dims) != len(out):
+        return False
+    for pos, d in enumerate(dims):
+        if isinstance(d, int):
+            if d != out[pos]:
+                return False
+            continue
+        for j, y in enumerate(node.inputs):
+            if j == k:
+                continue
+            yd = y.shape.dims
+            if yd is None:
+                return False
+            off = pos - (len(dims) - len(yd))
+            if off >= 0 and not (yd[off] == 1 or isinstance(d, str) and yd[off] == d):
+                return False
+    return True
+
+
 def _graph_of(inputs):
     graph = None
     for t in inputs:
@@ -313,9 +343,10 @@ def apply(op, inputs=(), name=None, **attrs):
         out = op.infer(ctx, *inputs, **attrs)
     except InferError as e:
         raise _build_error(op, inputs, e, site) from None
-    if not isinstance(out, list):
-        out = [out]
-    out = [(as_shape(s), dtypes.as_dtype(d)) for s, d in out]
+    if isinstance(out, list):
+        out = [(as_shape(s), dtypes.as_dtype(d)) for s, d in out]
+    else:
+        out = [(as_shape(out[0]), dtypes.as_dtype(out[1]))]
     node = graph._add_node(op, inputs, attrs, out, name or op.name, site)
     for dim, size in ctx.new_bindings.items():
         graph.dims.sizes.setdefault(dim, (size, site))

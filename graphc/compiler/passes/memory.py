@@ -13,6 +13,7 @@ to alias its inputs' buffers: those stay unwritten while it lives.
 """
 import collections
 
+from ...ops.registry import same_shape_as_output
 from .. import program as P
 from . import Changes
 from .schedule import nbytes
@@ -59,33 +60,7 @@ def _big_enough(t):
 
 def _same_runtime_shape(node, k):
     """Input k of an elementwise record surely has the output's shape and dtype."""
-    x, out = node.inputs[k], node.outputs[0]
-    if x.dtype is not out.dtype or x.shape.dims is None or out.shape.dims is None:
-        return False
-    if len(node.inputs) == 1:
-        return True
-    if len(x.shape.dims) != len(out.shape.dims):
-        return False
-    rank = len(out.shape.dims)
-    for pos, (d, o) in enumerate(zip(x.shape.dims, out.shape.dims)):
-        if isinstance(d, int):
-            if d != o:
-                return False
-            continue
-        if d != o:
-            return False
-        for j, y in enumerate(node.inputs):         # an unknown dim: may another input
-            if j == k:                              # broadcast it to something bigger?
-                continue
-            if y.shape.dims is None:
-                return False
-            off = pos - (rank - len(y.shape.dims))
-            if off < 0:
-                continue
-            e = y.shape.dims[off]
-            if not (e == 1 or (isinstance(d, str) and e == d)):
-                return False
-    return True
+    return node.inputs[k].dtype is node.outputs[0].dtype and same_shape_as_output(node, k)
 
 
 def plan_memory(program, options=None, inplace=True):
