@@ -21,12 +21,12 @@ from .ops.random import *  # noqa: F401,F403
 from .ops.state import *  # noqa: F401,F403
 from .ops.core import tuple_ as tuple  # noqa: A001  (TF1 name: gc.tuple)
 from .ops.registry import constant_value
-from .session import InteractiveSession, Session, get_default_session
+from .session import InteractiveSession, Session, compile, get_default_session  # noqa: A004
 from .autodiff.reverse import RegisterGradient, custom_gradient, gradients
 from .autodiff.forward import *  # noqa: F401,F403
 from .autodiff.mixed import *  # noqa: F401,F403
 from .io.dot import *  # noqa: F401,F403
-from .compiler.api import *  # noqa: F401,F403
+from .compiler.pipeline import Options as CompilerOptions
 from . import nn, testing, train  # noqa: E402
 
 __version__ = "0.1.0"

@@ -32,7 +32,7 @@ def _norm_dim(d):
 
 class TensorShape:
     """A partially known shape (TF1: tf.TensorShape)."""
-    __slots__ = ("dims",)
+    __slots__ = ("dims", "_n")    # immutable; _n caches num_elements() (-1: not yet)
 
     def __init__(self, dims):
         if dims is not None:
@@ -43,6 +43,7 @@ class TensorShape:
             elif not (type(dims) is tuple and all(type(d) is int for d in dims)):
                 dims = tuple(_norm_dim(d) for d in dims)
         self.dims = dims
+        self._n = -1
 
     @property
     def rank(self):
@@ -56,15 +57,18 @@ class TensorShape:
         return list(self.dims)
 
     def is_fully_defined(self):
-        return self.dims is not None and all(isinstance(d, int) for d in self.dims)
+        return self.num_elements() is not None
 
     def num_elements(self):
-        if not self.is_fully_defined():
-            return None
-        n = 1
-        for d in self.dims:
-            n *= d
-        return n
+        """The element count, or None if any dim is not a known int."""
+        if self._n == -1:
+            n = None
+            if self.dims is not None and all(type(d) is int for d in self.dims):
+                n = 1
+                for d in self.dims:
+                    n *= d
+            self._n = n
+        return self._n
 
     def __len__(self):
         if self.dims is None:

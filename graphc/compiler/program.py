@@ -8,8 +8,14 @@ Values are Tensors: outputs of graph Nodes or of PNodes.
 """
 import itertools
 
+import numpy as np
+
 from .. import errors
+from ..dtypes import as_dtype
 from ..graph import Node, Tensor
+from ..ops.core import CONST, ConstValue
+from ..ops.registry import InferContext
+from ..shapes import TensorShape, as_shape
 
 _ids = itertools.count(1 << 48)     # PNode ids: above every graph id, in creation order
 
@@ -263,21 +269,15 @@ def _missing_feed(node, via):
 
 def make_const(array, dtype, src):
     """A Const record holding `array` (converted to `dtype`), standing for `src`."""
-    import numpy as np
-    from ..ops.core import CONST, ConstValue
     arr = np.asarray(array)
     if arr.dtype != dtype.np:
         arr = arr.astype(dtype.np)
-    from ..shapes import TensorShape
     return make_node(CONST, (), {"value": ConstValue(arr), "dtype": dtype},
                      [(TensorShape(arr.shape), dtype)], src)
 
 
 def emit(op, inputs, src, **attrs):
     """A new record of `op` on `inputs`, its types from op.infer (as the builder does)."""
-    from ..dtypes import as_dtype
-    from ..ops.registry import InferContext
-    from ..shapes import as_shape
     out = op.infer(InferContext(src.graph, tuple(inputs)), *inputs, **attrs)
     out = out if isinstance(out, list) else [out]
     return make_node(op, inputs, attrs, [(as_shape(s), as_dtype(d)) for s, d in out], src)
@@ -285,7 +285,6 @@ def emit(op, inputs, src, **attrs):
 
 def const_array(t):
     """The value of `t` if its producer is a Const record, else None."""
-    from ..ops.core import CONST
     node = t.node
     if node.op is CONST:
         return node.attrs["value"].array
