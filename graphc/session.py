@@ -219,6 +219,7 @@ class Session:
         self.options = as_options(optimize)
         self.optimize = self.options.optimize
         self._variables = {}
+        self._spares = {}       # variable -> its previous value, reused by the next update
         self._rngs = {}
         self._plans = {}
         self._fast = {}                 # (fetches, feed keys) -> (_Fetch, Executable)
@@ -336,6 +337,7 @@ class Session:
     def close(self):
         self._closed = True
         self._variables.clear()
+        self._spares.clear()
 
     def as_default(self):
         return _DefaultSession(self)

@@ -210,10 +210,19 @@ def test_gradient_of_gradient_graph_is_ordinary():
     assert _run(k, {x: [0.1, 0.2]}).shape == (2,)
 
 
-def test_failing_gradient_node_names_the_forward_op():
+def test_custom_gradient_of_the_wrong_shape_fails_at_build():
     @gc.custom_gradient
     def bad(x):
         return gc.identity(x), lambda dy: gc.reshape(dy, [-1, 3])
+    x = gc.placeholder(gc.float64, (None,), name="x")
+    with pytest.raises(gc.errors.GradientError, match="CustomGradient"):
+        gc.gradients(bad(x), [x])
+
+
+def test_failing_gradient_node_names_the_forward_op():
+    @gc.custom_gradient
+    def bad(x):                   # a shape only known to be wrong at run time
+        return gc.identity(x), lambda dy: gc.reshape(dy, gc.shape(dy) + 1)
     x = gc.placeholder(gc.float64, (None,), name="x")
     y = bad(x)
     g, = gc.gradients(y, [x])

@@ -69,3 +69,13 @@ def test_vjp_matches_finite_differences(sample, seed):
     inputs = [np.asarray(a, np.float64) if np.asarray(a).dtype.kind == "f" else a
               for a in inputs]
     check_vjp(sample.build, inputs, wrt=sample.wrt, seed=seed % 1000, **sample.grad_kw)
+
+
+@pytest.mark.parametrize("sample", GRAD_SAMPLES, ids=[str(s) for s in GRAD_SAMPLES])
+def test_vjp_with_unknown_static_shapes(sample):
+    """The same check on placeholders of unknown dims: gradients must get the input's
+    shape right when only the run time knows it (un-broadcasting at run time)."""
+    inputs = sample.inputs(np.random.default_rng(7))
+    inputs = [np.asarray(a, np.float64) if np.asarray(a).dtype.kind == "f" else a
+              for a in inputs]
+    check_vjp(sample.build, inputs, wrt=sample.wrt, seed=7, dynamic=True, **sample.grad_kw)

@@ -67,3 +67,23 @@ def test_initial_value_from_callable_and_scoped_names():
     with gc.Session() as s:
         s.run(gc.global_variables_initializer())
         np.testing.assert_allclose(s.run(v), [1, 1])
+
+
+def test_updates_recycle_buffers_without_changing_earlier_results():
+    v = gc.Variable(np.zeros(3), name="v")
+    upd = v.assign_add(np.ones(3))
+    view = gc.reshape(v, [3, 1])
+    with gc.Session() as s:
+        s.run(v.initializer)
+        results = []
+        for _ in range(4):
+            results.append(s.run([v, view, upd]))
+        kept = s.run(v)
+        for _ in range(3):
+            s.run(upd)
+    for k, (val, vw, new) in enumerate(results):
+        assert np.all(new == k + 1) and vw.shape == (3, 1)
+    assert np.all(kept == 4)
+    for r in results:                     # nothing fetched earlier changed afterwards
+        assert r[0].flags.writeable
+    assert [float(r[2][0]) for r in results] == [1.0, 2.0, 3.0, 4.0]

@@ -75,12 +75,27 @@ def _same_static_shape(a, b):
 
 def unbroadcast(g, x, node=None, k=None):
     """g summed down to x's shape (undoes numpy broadcasting); x is input k of node."""
+    if node is not None and not node.op.broadcasts:
+        _check_exact(g, x, node)
+        return g
     if _same_static_shape(g.shape, x.shape) or node is not None and \
             same_shape_as_output(node, k):
         return g
     if x.shape.is_fully_defined():
         return elementwise.sum_to(g, list(x.shape.dims))
     return elementwise.sum_to(g, array.shape(x, out_type=dtypes.int64))
+
+
+def _check_exact(g, x, node):
+    """A non-broadcasting op's vjp must give x's own shape (what is known of it)."""
+    a, b = g.shape.dims, x.shape.dims
+    if a is None or b is None:
+        return
+    if len(a) != len(b) or any(isinstance(p, int) and isinstance(q, int) and p != q
+                               for p, q in zip(a, b)):
+        raise errors.GradientError(
+            f"the vjp of {errors.describe_node(node)} gave a cotangent of shape {g.shape} "
+            f"for input {x.name} of shape {x.shape}")
 
 
 def between(ys, xs, stop=()):

@@ -61,13 +61,26 @@ def _matmul_vjp(node, gs):
     g = gs[0]
     ta, tb = node.attrs["transpose_a"], node.attrs["transpose_b"]
     if not ta and not tb:
-        return [matmul(g, b, transpose_b=True), matmul(a, g, transpose_a=True)]
-    if not ta and tb:
-        return [matmul(g, b), matmul(g, a, transpose_a=True)]
-    if ta and not tb:
-        return [matmul(b, g, transpose_b=True), matmul(a, g)]
-    return [matmul(b, g, transpose_a=True, transpose_b=True),
-            matmul(g, a, transpose_a=True, transpose_b=True)]
+        ga, gb = matmul(g, b, transpose_b=True), matmul(a, g, transpose_a=True)
+    elif not ta and tb:
+        ga, gb = matmul(g, b), matmul(g, a, transpose_a=True)
+    elif ta and not tb:
+        ga, gb = matmul(b, g, transpose_b=True), matmul(a, g)
+    else:
+        ga, gb = (matmul(b, g, transpose_a=True, transpose_b=True),
+                  matmul(g, a, transpose_a=True, transpose_b=True))
+    if a.shape.rank == 2 and b.shape.rank == 2:       # no batch dims: nothing broadcast
+        return [ga, gb]
+    return [_sum_batch(ga, a), _sum_batch(gb, b)]
+
+
+def _sum_batch(g, x):
+    """g summed over the batch dims that broadcasting added to x."""
+    from .array import shape
+    from .elementwise import sum_to
+    if x.shape.is_fully_defined():
+        return g if g.shape == x.shape else sum_to(g, list(x.shape.dims))
+    return sum_to(g, shape(x, out_type="int64"))
 
 
 def _matmul_jvp(node, ts):
@@ -93,7 +106,7 @@ def _matmul_out(a, b, *, transpose_a, transpose_b, out):
 
 MATMUL = register(OpDef(
     "MatMul", _infer_matmul, _matmul_kernel, vjp=_matmul_vjp, jvp=_matmul_jvp,
-    kernel_out=_matmul_out,
+    kernel_out=_matmul_out, broadcasts=False,
     api="matmul", signature="matmul(a, b, transpose_a=False, transpose_b=False, name=None)",
     shape_rule="(..., m, k) @ (..., k, n) -> (..., m, n); batch dims broadcast",
     dtypes="numeric (a, b same)", doc="Matrix product, batched over leading dims."))
@@ -290,7 +303,7 @@ def _einsum_jvp(node, ts):
 
 
 EINSUM = register(OpDef(
-    "Einsum", _infer_einsum, _einsum_kernel, vjp=_einsum_vjp, jvp=_einsum_jvp,
+    "Einsum", _infer_einsum, _einsum_kernel, vjp=_einsum_vjp, jvp=_einsum_jvp, broadcasts=True,
     api="einsum", signature="einsum(equation, *inputs, name=None)",
     shape_rule="from the equation; '...' dims broadcast",
     dtypes="numeric (all same)",

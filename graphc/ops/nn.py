@@ -357,6 +357,7 @@ def _bias_add_jvp(node, ts):
 
 BIAS_ADD = register(OpDef(
     "BiasAdd", _infer_bias_add, _bias_add_kernel, vjp=_bias_add_vjp, jvp=_bias_add_jvp,
+    broadcasts=True,  # the bias is broadcast: its cotangent is summed back by the sweep
     api="nn.bias_add", signature="nn.bias_add(value, bias, data_format=None, name=None)",
     shape_rule="value (..., C) + bias (C,) -> value's shape (C is dim 1 for NCHW)",
     dtypes="numeric (value, bias same)",

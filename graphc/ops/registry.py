@@ -21,8 +21,9 @@ class OpDef:
     kernel(*arrays, **attrs) -> array or tuple of arrays. With `uses_state`, the kernel
         is called kernel(rt, *arrays, **attrs), rt giving the session state and node.
     vjp(node, gs) -> one cotangent (or None) per input; gs holds one cotangent per
-        output (None where that output gets none). Broadcast inputs get the cotangent of
-        the broadcast shape: the sweep sums it back.
+        output (None where that output gets none). For ops that `broadcasts` (default:
+        the elementwise ones) a cotangent may have the broadcast shape: the sweep sums
+        it back. Other ops return cotangents of their inputs' exact shapes.
     jvp(node, tangents) -> the tangent of each output (a tensor, or a list when the op
         has several outputs); tangents holds None for symbolic zeros.
     batch(node, args, batched) -> the outputs of the op applied to args, where args[i]
@@ -31,13 +32,15 @@ class OpDef:
     """
     __slots__ = ("name", "api", "infer", "kernel", "vjp", "jvp", "elementwise",
                  "commutative", "stateful", "random", "differentiable", "uses_state",
-                 "signature", "doc", "shape_rule", "dtypes", "kernel_out", "static", "partial", "ref",
+                 "signature", "doc", "shape_rule", "dtypes", "kernel_out", "static",
+                 "partial", "ref", "broadcasts",
                  "batch")
 
     def __init__(self, name, infer, kernel, *, api=None, vjp=None, jvp=None,
                  elementwise=False, commutative=False, stateful=False, random=False,
                  differentiable=True, uses_state=False, signature="", doc="",
                  shape_rule="", dtypes="", kernel_out=None, static=None, partial=None, ref=False,
+                 broadcasts=None,
                  batch=None):
         self.name = name
         self.api = api or name
@@ -60,6 +63,9 @@ class OpDef:
         # a view of an input: the memory planner may overwrite it later.
         self.kernel_out = kernel_out
         self.static = static           # static(node) -> value known from shapes alone, or None
+        # inputs broadcast against each other, so the sweep sums cotangents back to the
+        # inputs' shapes (default: elementwise ops); other ops' vjps return exact shapes
+        self.broadcasts = elementwise if broadcasts is None else broadcasts
         self.ref = ref                 # output read when each consumer runs (TF1 ref
                                        # semantics: a variable read sees earlier assigns)
         self.partial = partial         # partial(node) -> TensorShape: what is known of the

@@ -1,4 +1,6 @@
 """Variables: state that lives in a Session and survives between runs."""
+import sys
+
 import numpy as np
 
 from .. import errors
@@ -60,10 +62,28 @@ def _assign_kernel(rt, value, *, var, mode):
                                    f"'{var.name}' of shape {shape}")
     else:
         old = _stored(rt.session, var)
-        new = old + value if mode == "add" else old - value
+        ufunc = np.add if mode == "add" else np.subtract
+        spare = _recycled(rt.session, var, old)
+        if spare is None:
+            new = np.asarray(ufunc(old, value))    # 0-d: an array, not a numpy scalar
+        else:
+            spare.setflags(write=True)
+            new = ufunc(old, value, out=spare)
+        rt.session._spares[var] = old
     new.setflags(write=False)
     store[var] = new
     return new
+
+
+def _recycled(session, var, old):
+    """The variable's previous value, to be overwritten by the update, if nothing else
+    holds it any more: no fetched result, live value or view (a view keeps a reference
+    to its base, so the reference count tells). Saves an allocation per update."""
+    spare = session._spares.pop(var, None)
+    if spare is None or spare.ndim == 0 or spare.shape != old.shape or spare.dtype != old.dtype:
+        return None
+    # references: `spare` here and getrefcount's argument
+    return spare if sys.getrefcount(spare) == 2 and spare.flags.owndata else None
 
 
 ASSIGN = register(OpDef(
