@@ -133,3 +133,7 @@ SAMPLES = [
     Sample("BroadcastTo", lambda x: gc.broadcast_to(x, [2, 3, 4]),
            lambda r: [normal(r, (3, 1))], lambda x: np.broadcast_to(x, (2, 3, 4))),
 ]
+
+SAMPLES.append(Sample("ReluGrad", lambda g, y: gc.relu_grad(g, y),
+                      lambda r: [normal(r, (3, 4)), away_from(r, (3, 4))],
+                      lambda g, y: g * (y > 0)))

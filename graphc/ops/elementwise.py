@@ -18,7 +18,8 @@ __all__ = ["add", "subtract", "multiply", "divide", "truediv", "floordiv", "floo
            "greater_equal", "logical_and", "logical_or", "logical_not", "logical_xor",
            "where", "clip_by_value", "cast", "add_n", "scalar_mul", "relu", "relu6", "elu",
            "selu", "leaky_relu", "softplus", "softsign", "is_nan", "is_finite", "is_inf",
-           "to_float", "to_int32", "to_int64", "to_double", "div", "sum_to", "broadcast_to"]
+           "to_float", "to_int32", "to_int64", "to_double", "div", "sum_to", "broadcast_to",
+           "relu_grad"]
 
 
 def _times(g, d):
@@ -289,6 +290,22 @@ SOFTSIGN, softsign = _unary("Softsign", "nn.softsign", lambda x: x / (1 + np.abs
 RELU, relu = _unary("Relu", "nn.relu", _typed(lambda x: np.maximum(x, 0)),
                     lambda x, y, a: _mask(greater(y, 0), y), doc="max(x, 0).",
                     kernel_out=lambda x, out: np.maximum(x, 0, out=out))
+# relu's rules go through ReluGrad (TF1 does the same): one pass, no float mask made
+RELU.vjp = lambda node, gs: [relu_grad(gs[0], node.outputs[0])]
+RELU.jvp = lambda node, ts: None if ts[0] is None else relu_grad(ts[0], node.outputs[0])
+RELU_GRAD, _relu_grad = _binary(
+    "ReluGrad", "relu_grad", lambda g, y: np.multiply(g, y > 0),
+    lambda g, y, z: (_mask(greater(y, 0), y), None), kind="float",
+    doc="g where y > 0 else 0: relu's vjp (y = relu(x)); d/dy is 0 almost everywhere.")
+RELU_GRAD.kernel_out = lambda g, y, out: np.multiply(g, y > 0, out=out)
+# linear in g with the same mask: vjp/jvp are ReluGrad again; nothing flows to y
+RELU_GRAD.vjp = lambda node, gs: [relu_grad(gs[0], node.inputs[1]), None]
+RELU_GRAD.jvp = lambda node, ts: None if ts[0] is None else relu_grad(ts[0], node.inputs[1])
+
+
+def relu_grad(g, y, name=None):
+    """g * (y > 0), the cotangent of x for y = relu(x)."""
+    return _relu_grad(g, y, name=name)
 RELU6, relu6 = _unary("Relu6", "nn.relu6", _typed(lambda x: np.clip(x, 0, 6)),
                       lambda x, y, a: _mask(logical_and(greater(x, 0), less(x, 6)), x),
                       doc="min(max(x, 0), 6).")
