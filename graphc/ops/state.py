@@ -63,6 +63,13 @@ def _assign_kernel(rt, value, *, var, mode):
     else:
         old = _stored(rt.session, var)
         ufunc = np.add if mode == "add" else np.subtract
+        # references to old: the store, this local and getrefcount's argument. Nothing
+        # else (no live value, view or earlier result) can see it: update it in place.
+        if sys.getrefcount(old) == 3 and old.ndim and old.flags.owndata:
+            old.setflags(write=True)
+            ufunc(old, value, out=old)
+            old.setflags(write=False)
+            return old
         spare = _recycled(rt.session, var, old)
         if spare is None:
             new = np.asarray(ufunc(old, value))    # 0-d: an array, not a numpy scalar
