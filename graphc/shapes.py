@@ -114,6 +114,14 @@ def as_shape(s):
     return s if isinstance(s, TensorShape) else TensorShape(s)
 
 
+def surely_differ(a, b):
+    """Two TensorShapes that cannot be equal: other ranks, or a known dim that differs."""
+    if a.dims is None or b.dims is None:
+        return False
+    return len(a.dims) != len(b.dims) or any(
+        isinstance(p, int) and isinstance(q, int) and p != q for p, q in zip(a.dims, b.dims))
+
+
 def is_known(d):
     return isinstance(d, int)
 

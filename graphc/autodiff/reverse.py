@@ -9,6 +9,7 @@ node's vjp is emitted once; fan-out is summed once (add_n) and broadcasting undo
 """
 from .. import dtypes, errors
 from ..graph import Tensor
+from ..shapes import surely_differ
 from ..ops import array, core, elementwise
 from ..ops.registry import OpDef, apply, register, same_shape_as_output
 
@@ -88,11 +89,7 @@ def unbroadcast(g, x, node=None, k=None):
 
 def _check_exact(g, x, node):
     """A non-broadcasting op's vjp must give x's own shape (what is known of it)."""
-    a, b = g.shape.dims, x.shape.dims
-    if a is None or b is None:
-        return
-    if len(a) != len(b) or any(isinstance(p, int) and isinstance(q, int) and p != q
-                               for p, q in zip(a, b)):
+    if surely_differ(g.shape, x.shape):
         raise errors.GradientError(
             f"the vjp of {errors.describe_node(node)} gave a cotangent of shape {g.shape} "
             f"for input {x.name} of shape {x.shape}")

@@ -31,7 +31,8 @@ def _times(g, d):
     return g * d
 
 
-def _sum(terms):
+def sum_terms(terms):
+    """The sum of the tensors in terms that are not None (None if all are)."""
     terms = [t for t in terms if t is not None]
     if not terms:
         return None
@@ -63,7 +64,7 @@ def _binary_rules(partials):
     def jvp(node, ts):
         x, y = node.inputs
         px, py = partials(x, y, node.outputs[0])
-        return _sum([_times(ts[0], px), _times(ts[1], py)])
+        return sum_terms([_times(ts[0], px), _times(ts[1], py)])
     return vjp, jvp
 
 
@@ -472,7 +473,7 @@ def _add_n_kernel(*xs):
 ADD_N = register(OpDef(
     "AddN", _infer_add_n, _add_n_kernel,
     vjp=lambda node, gs: [gs[0]] * len(node.inputs),
-    jvp=lambda node, ts: _sum(ts), elementwise=True, commutative=True, api="add_n",
+    jvp=lambda node, ts: sum_terms(ts), elementwise=True, commutative=True, api="add_n",
     signature="add_n(inputs, name=None)", shape_rule="all inputs the same shape",
     dtypes="numeric (all same)", doc="Sum of a list of same-shaped tensors."))
 

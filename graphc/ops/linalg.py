@@ -4,7 +4,7 @@ import numpy as np
 from ..graph import Tensor
 from ..shapes import InferError
 from .core import convert_to_tensor
-from .elementwise import operands
+from .elementwise import operands, sum_terms
 from .registry import OpDef, apply1, register
 
 __all__ = ["matmul", "tensordot", "einsum"]
@@ -292,14 +292,8 @@ def _einsum_vjp(node, gs):
 def _einsum_jvp(node, ts):
     """Linear in each operand: dy = sum_i einsum(..., t_i, ...)."""
     xs, eq = node.inputs, node.attrs["equation"]
-    terms = [einsum(eq, *(xs[:i] + (t,) + xs[i + 1:])) for i, t in enumerate(ts)
-             if t is not None]
-    if not terms:
-        return None
-    out = terms[0]
-    for t in terms[1:]:
-        out = out + t
-    return out
+    return sum_terms([einsum(eq, *(xs[:i] + (t,) + xs[i + 1:])) for i, t in enumerate(ts)
+                 if t is not None])
 
 
 EINSUM = register(OpDef(

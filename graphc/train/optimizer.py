@@ -14,6 +14,7 @@ from ..autodiff.reverse import gradients
 from ..graph import Tensor, get_default_graph
 from ..ops import array, core, elementwise
 from ..ops.state import Variable, trainable_variables
+from ..shapes import surely_differ
 
 __all__ = ["Optimizer"]
 
@@ -234,11 +235,7 @@ def _check_variable(v, where):
 
 
 def _check_grad_shape(g, v):
-    a, b = g.shape.dims, v.shape.dims
-    if a is None or b is None:
-        return
-    if len(a) != len(b) or any(isinstance(x, int) and isinstance(y, int) and x != y
-                               for x, y in zip(a, b)):
+    if surely_differ(g.shape, v.shape):
         raise errors.ShapeError(
             f"apply_gradients: the gradient {errors.describe_tensor(g, g.name)} does not "
             f"fit variable '{v.node.name}' of shape {v.shape} (created at "
