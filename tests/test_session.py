@@ -169,3 +169,14 @@ def test_closed_session_refuses():
     s.close()
     with pytest.raises(gc.errors.GraphcError, match="closed"):
         s.run(gc.constant(1.0))
+
+
+def test_shape_only_known_at_run_time_is_not_broadcast_silently():
+    logits = gc.placeholder(gc.float64, (None, 3), name="logits")
+    labels = gc.placeholder(gc.float64, (None, 3), name="labels")
+    loss = gc.nn.softmax_cross_entropy_with_logits(labels=labels, logits=logits)
+    total = gc.add_n([logits, labels])
+    with gc.Session() as s:
+        for fetch in (loss, total):
+            with pytest.raises(gc.errors.ExecutionError, match="same shape|equal shapes"):
+                s.run(fetch, {logits: np.zeros((4, 3)), labels: np.zeros((1, 3))})

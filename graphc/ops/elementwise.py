@@ -464,6 +464,9 @@ def _infer_add_n(ctx, *xs):
 def _add_n_kernel(*xs):
     if len(xs) == 1:
         return xs[0]
+    if any(x.shape != xs[0].shape for x in xs):     # add_n never broadcasts
+        raise ValueError(f"add_n inputs must have equal shapes, got "
+                         f"{[np.shape(x) for x in xs]}")
     out = np.add(xs[0], xs[1])
     for x in xs[2:]:
         out += x

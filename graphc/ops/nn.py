@@ -126,6 +126,9 @@ def _infer_xent(ctx, labels, logits, *, axis):
 
 
 def _xent_kernel(labels, logits, *, axis):
+    if labels.shape != logits.shape:        # never broadcast silently (TF1 refuses too)
+        raise ValueError(f"labels of shape {labels.shape} and logits of shape "
+                         f"{logits.shape} must have the same shape")
     return -np.sum(labels * _log_softmax_kernel(logits, axis=axis), axis=axis)
 
 
