@@ -121,7 +121,7 @@ def to_array(value, dtype, what):
     if src.kind == "f" and dtype.is_integer:
         if not np.array_equal(out, arr):
             raise errors.DTypeError(f"{what}: {src} values such as "
-                                    f"{arr.flat[np.argmax(out != arr)]!r} cannot be "
+                                    f"{arr.flat[np.argmax(out != arr)].item()!r} cannot be "
                                     f"converted to {dtype.name} without loss")
     elif src.kind in "iu" and dtype.is_integer and not np.array_equal(out, arr):
         raise errors.DTypeError(f"{what}: values overflow {dtype.name}")
