@@ -189,16 +189,24 @@ def test_gradient_graphs_shrink_under_cse():
 
 # ---- scheduling and memory ----------------------------------------------------------------------
 def test_schedule_lowers_the_planned_peak():
-    x = gc.placeholder(gc.float32, (256, 256), name="x")
+    x = gc.placeholder(gc.float32, (1024, 1024), name="x")     # 4 MiB values: worth it
     bigs = [gc.tanh(x * float(k)) for k in range(1, 6)]
     sums = [gc.reduce_sum(b) for b in bigs]
     y = gc.add_n(sums)
     exe = compiled(y, [x], inplace=False)
     sch = next(c for c in exe.log if c.name == "schedule")
     assert sch.extra["peak after"] < sch.extra["peak before"]
-    xv = f32(256, 256)
+    xv = f32(1024, 1024)
     opt, raw = both(y, {x: xv})
     np.testing.assert_allclose(opt, raw, rtol=1e-5)
+
+
+def test_schedule_skips_programs_of_small_values():
+    x = gc.placeholder(gc.float32, (16, 16), name="x")
+    y = gc.add_n([gc.reduce_sum(gc.tanh(x * float(k))) for k in range(1, 6)])
+    exe = compiled(y, [x], inplace=False)
+    sch = next(c for c in exe.log if c.name == "schedule")
+    assert "skipped" in sch.extra and "peak after" not in sch.extra
 
 
 def test_memory_plan_writes_in_place_on_a_chain():

@@ -4,6 +4,8 @@ An OpDef holds the op's shape/dtype rule (`infer`), its numpy `kernel`, its `vjp
 `jvp` rules (written with graphc ops) and the facts that passes read (`elementwise`,
 `commutative`, `stateful`, `random`). Attributes are keyword-only and hashable.
 """
+import types
+
 import numpy as np
 
 from .. import dtypes, errors
@@ -91,6 +93,10 @@ def register(opdef):
 _KINDS = {"float": "f", "int": "iu", "numeric": "iuf", "int_or_float": "iuf", "bool": "b"}
 
 
+_NO_BINDINGS = types.MappingProxyType({})
+_NO_ATTRS = types.MappingProxyType({})   # shared by nodes without attributes
+
+
 class InferContext:
     """What an infer rule may consult: the graph's named dims, operand constants."""
     __slots__ = ("graph", "inputs", "new_bindings")
@@ -98,7 +104,7 @@ class InferContext:
     def __init__(self, graph, inputs):
         self.graph = graph
         self.inputs = inputs
-        self.new_bindings = {}
+        self.new_bindings = _NO_BINDINGS     # made on the first binding (rare)
 
     def resolve(self, d):
         """The int a dim is known to be, else None."""
@@ -126,6 +132,11 @@ class InferContext:
         ra, rb = self.resolve(a), self.resolve(b)
         return ra is None or rb is None or ra == rb
 
+    def _bind(self, name, size):
+        if self.new_bindings is _NO_BINDINGS:
+            self.new_bindings = {}
+        self.new_bindings[name] = size
+
     def merge(self, a, b):
         """The more precise of two compatible dims; binds named dims to sizes."""
         if a is None or a == b:
@@ -134,9 +145,9 @@ class InferContext:
             return a
         ra, rb = self.resolve(a), self.resolve(b)
         if isinstance(a, str) and ra is None and rb is not None:
-            self.new_bindings[a] = rb
+            self._bind(a, rb)
         if isinstance(b, str) and rb is None and ra is not None:
-            self.new_bindings[b] = ra
+            self._bind(b, ra)
         if isinstance(a, int):
             return a
         return b if isinstance(b, int) else a
@@ -353,7 +364,7 @@ def apply(op, inputs=(), name=None, **attrs):
         out = [(as_shape(s), dtypes.as_dtype(d)) for s, d in out]
     else:
         out = [(as_shape(out[0]), dtypes.as_dtype(out[1]))]
-    node = graph._add_node(op, inputs, attrs, out, name or op.name, site)
+    node = graph._add_node(op, inputs, attrs or _NO_ATTRS, out, name or op.name, site)
     for dim, size in ctx.new_bindings.items():
         graph.dims.sizes.setdefault(dim, (size, site))
     return node

@@ -73,9 +73,25 @@ def peak_bytes(nodes, feeds, fetches):
     return peak
 
 
+SMALL_BYTES = 16 << 20   # all values together under this: reordering saves too little
+
+
 def schedule(program, options=None):
     ch = Changes("schedule", len(program.nodes))
     nodes = program.nodes
+    total = 0
+    for n in nodes:
+        for t in n.outputs:
+            b = t.shape.num_elements()
+            if b is None:
+                total = None
+                break
+            total += b * t.dtype.size
+        if total is None or total >= SMALL_BYTES:
+            break
+    if total is not None and total < SMALL_BYTES:
+        ch.extra["skipped"] = f"all values together are under {SMALL_BYTES} bytes"
+        return program, ch
     order = _greedy(nodes, program.fetches)
     if order is not None and any(a is not b for a, b in zip(order, nodes)):
         before = peak_bytes(nodes, program.feeds, program.fetches)
