@@ -1,7 +1,5 @@
 """Session: checks feeds, caches one Executable per (fetches, feeds), returns fetches
 in the structure they were asked in."""
-import collections
-
 import numpy as np
 
 from . import errors

@@ -11,7 +11,7 @@ the vjp are transposes of each other: <w, J v> == <J^T w, v>.
 import numpy as np
 
 from . import dtypes
-from .graph import Graph, Tensor
+from .graph import Graph
 from .ops.core import placeholder
 from .session import Session
 

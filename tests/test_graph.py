@@ -119,7 +119,7 @@ def test_numpy_on_the_left_defers_to_tensor():
 
 def test_to_networkx():
     x = gc.placeholder(gc.float32, (2,), name="x")
-    y = gc.exp(x, name="y")
+    gc.exp(x, name="y")
     g = gc.get_default_graph().to_networkx()
     assert set(g.nodes) == {"x", "y"}
     assert g.edges["x", "y"]["shape"] == "(2,)"

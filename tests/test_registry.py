@@ -5,7 +5,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import graphc as gc
 from graphc.ops.registry import REGISTRY
 from graphc.testing import check_infer, check_vjp
 from samples import EXEMPT, all_samples
