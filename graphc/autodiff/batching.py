@@ -22,12 +22,9 @@ from .. import dtypes, errors
 from ..graph import Tensor
 from ..ops import array, core, elementwise
 from ..ops.registry import apply, constant_value
+from .reverse import as_list
 
 __all__ = ["vmap"]
-
-
-def _as_list(x):
-    return list(x) if isinstance(x, (list, tuple)) else [x]
 
 
 # ---- helpers for rules ---------------------------------------------------------------------
@@ -143,7 +140,7 @@ def vmap(outputs, seeds, name="vmap"):
     `seeds` maps tensors to batched tensors of shape (n,) + their shape. Each output comes
     back with shape (n,) + its shape; one that does not depend on a seed is repeated.
     """
-    outputs = _as_list(outputs)
+    outputs = as_list(outputs)
     seeds = dict(seeds)
     if not seeds:
         raise ValueError("vmap: no seeds")
@@ -245,13 +242,6 @@ def _batch_transpose(node, args, batched):
     return _rebuild(node, args, perm=(0,) + tuple(int(p) + 1 for p in perm))
 
 
-def _batch_expand_dims(node, args, batched):
-    rank = node.outputs[0].shape.rank
-    if rank is None:
-        return batch_by_slices(node, args, batched)
-    return _rebuild(node, args, axis=_norm_axis(node.attrs["axis"], rank) + 1)
-
-
 def _batch_squeeze(node, args, batched):
     axis, x = node.attrs["axis"], node.inputs[0]
     if x.shape.rank is None:
@@ -272,13 +262,6 @@ def _axis_rule(rank_of="input"):
         return _rebuild(node, all_batched(args, batched),
                         axis=_norm_axis(node.attrs["axis"], rank) + 1)
     return rule
-
-
-def _batch_unstack(node, args, batched):
-    rank = node.inputs[0].shape.rank
-    if rank is None:
-        return batch_by_slices(node, args, batched)
-    return _rebuild(node, args, axis=_norm_axis(node.attrs["axis"], rank) + 1)
 
 
 def _batch_split(node, args, batched):
@@ -435,11 +418,11 @@ _RULES = {
     "Identity": _batch_identity,
     "Reshape": _batch_reshape,
     "Transpose": _batch_transpose,
-    "ExpandDims": _batch_expand_dims,
+    "ExpandDims": _axis_rule("output"),
     "Squeeze": _batch_squeeze,
     "ConcatV2": _axis_rule("input"),
     "Pack": _axis_rule("output"),
-    "Unpack": _batch_unstack,
+    "Unpack": _axis_rule("input"),
     "Split": _batch_split,
     "Tile": _batch_tile,
     "ReverseV2": _batch_reverse,

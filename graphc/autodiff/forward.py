@@ -10,12 +10,9 @@ happens here, once, never in the rules.
 from .. import dtypes, errors
 from ..graph import Tensor
 from ..ops import array, core, elementwise
+from .reverse import as_list
 
 __all__ = ["jvp"]
-
-
-def _as_list(x):
-    return list(x) if isinstance(x, (list, tuple)) else [x]
 
 
 def _same_static_shape(a, b):
@@ -57,7 +54,7 @@ def _call_rule(node, ts):
     except (errors.GraphcError, NotImplementedError) as e:
         raise errors.GradientError(
             f"building the jvp of {errors.describe_node(node)} failed:\n{e}") from e
-    out = _as_list(out) if len(node.outputs) != 1 or isinstance(out, (list, tuple)) \
+    out = as_list(out) if len(node.outputs) != 1 or isinstance(out, (list, tuple)) \
         else [out]
     if len(out) != len(node.outputs):
         raise errors.GradientError(
@@ -81,7 +78,7 @@ def jvp(ys, xs, tangents, name="jvp", stop_gradients=None):
     """
     from .reverse import between
 
-    ys, xs, tangents = _as_list(ys), _as_list(xs), _as_list(tangents)
+    ys, xs, tangents = as_list(ys), as_list(xs), as_list(tangents)
     if not ys:
         raise ValueError("jvp: ys is empty")
     if len(tangents) != len(xs):
@@ -90,7 +87,7 @@ def jvp(ys, xs, tangents, name="jvp", stop_gradients=None):
         if not isinstance(t, Tensor):
             raise TypeError(f"jvp: expected tensors, got {type(t).__name__} {t!r}")
     graph = ys[0].graph
-    stop = set(_as_list(stop_gradients)) if stop_gradients is not None else set()
+    stop = set(as_list(stop_gradients)) if stop_gradients is not None else set()
     order, _ = between(ys, xs, stop)
     with graph.name_scope(name):
         seeds = {}

@@ -14,13 +14,9 @@ from ..graph import Tensor
 from ..ops import array, core
 from .batching import vmap
 from .forward import jvp
-from .reverse import gradients
+from .reverse import as_list, gradients
 
 __all__ = ["hessian_vector_product", "hessians", "jacobian"]
-
-
-def _as_list(x):
-    return list(x) if isinstance(x, (list, tuple)) else [x]
 
 
 def _check_tensors(api, ts):
@@ -39,7 +35,7 @@ def hessian_vector_product(ys, xs, vs, name="hessian_vector_product"):
     Forward over reverse: the jvp of the gradient graph along vs. It adds O(size of the
     gradient graph) nodes. Returns one tensor per x (zeros where ys do not depend on x).
     """
-    ys, xs, vs = _as_list(ys), _as_list(xs), _as_list(vs)
+    ys, xs, vs = as_list(ys), as_list(xs), as_list(vs)
     _check_tensors("hessian_vector_product", ys + xs)
     if len(vs) != len(xs):
         raise ValueError(f"hessian_vector_product: {len(xs)} xs but {len(vs)} vs")
@@ -82,7 +78,7 @@ def hessians(ys, xs, name="hessians", colocate_gradients_with_ops=False,
     Built as the Hessian-vector product batched over the identity basis of x (vmap), so
     the whole Hessian comes from one Session.run. Each x needs a static shape.
     """
-    ys, xs = _as_list(ys), _as_list(xs)
+    ys, xs = as_list(ys), as_list(xs)
     _check_tensors("hessians", ys + xs)
     graph = ys[0].graph
     out = []

@@ -58,7 +58,8 @@ def _vjp_of(node):
     return node.op.vjp
 
 
-def _as_list(x):
+def as_list(x):
+    """x as a list: a list or tuple is copied, anything else is wrapped."""
     return list(x) if isinstance(x, (list, tuple)) else [x]
 
 
@@ -125,7 +126,7 @@ def gradients(ys, xs, grad_ys=None, name="gradients", stop_gradients=None,
     Returns one tensor per x, or None where x does not reach ys (zeros with
     unconnected_gradients="zero"). Integer and bool paths carry no gradient.
     """
-    ys, xs = _as_list(ys), _as_list(xs)
+    ys, xs = as_list(ys), as_list(xs)
     if unconnected_gradients not in ("none", "zero"):
         raise ValueError("unconnected_gradients must be 'none' or 'zero'")
     if not ys:
@@ -134,10 +135,10 @@ def gradients(ys, xs, grad_ys=None, name="gradients", stop_gradients=None,
         if not isinstance(t, Tensor):
             raise TypeError(f"gradients: expected tensors, got {type(t).__name__} {t!r}")
     graph = ys[0].graph
-    grad_ys = _as_list(grad_ys) if grad_ys is not None else [None] * len(ys)
+    grad_ys = as_list(grad_ys) if grad_ys is not None else [None] * len(ys)
     if len(grad_ys) != len(ys):
         raise ValueError(f"gradients: {len(ys)} ys but {len(grad_ys)} grad_ys")
-    stop = set(_as_list(stop_gradients)) if stop_gradients is not None else set()
+    stop = set(as_list(stop_gradients)) if stop_gradients is not None else set()
     order, reached = between(ys, xs, stop)
     grads = {}
     with graph.name_scope(name):
@@ -193,7 +194,7 @@ def _infer_custom(ctx, y, *xs, grad_fn):
 def _custom_vjp(node, gs):
     xs = node.inputs[1:]
     out = node.attrs["grad_fn"](gs[0])
-    out = _as_list(out)
+    out = as_list(out)
     if len(out) != len(xs):
         raise errors.GradientError(
             f"custom gradient function returned {len(out)} gradients for {len(xs)} inputs")

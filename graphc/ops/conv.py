@@ -341,6 +341,12 @@ def sizes_tensor(s):
     return constant(np.array(s, np.int32).reshape(-1), dtype=dtypes.int32)
 
 
+def _conv_attrs(strides, padding, data_format, dilations):
+    attrs = window_attrs(strides, padding, data_format)
+    attrs["dilations"] = hw_pair(dilations, "dilations", attrs["data_format"])
+    return attrs
+
+
 def conv2d(input, filter=None, strides=None, padding=None, use_cudnn_on_gpu=True,
            data_format="NHWC", dilations=None, name=None, filters=None):
     """2-D cross-correlation, TF1 semantics.
@@ -351,8 +357,7 @@ def conv2d(input, filter=None, strides=None, padding=None, use_cudnn_on_gpu=True
     if strides is None or padding is None:
         raise TypeError("conv2d needs strides and padding")
     x, f = operands(input, filter, "conv2d")
-    attrs = window_attrs(strides, padding, data_format)
-    attrs["dilations"] = hw_pair(dilations, "dilations", attrs["data_format"])
+    attrs = _conv_attrs(strides, padding, data_format, dilations)
     return apply1(CONV2D, (x, f), name=name, **attrs)
 
 
@@ -361,8 +366,7 @@ def conv2d_backprop_input(input_sizes, filter, out_backprop, strides, padding,
                           name=None):
     """The gradient of conv2d with respect to an input of shape input_sizes."""
     f, g = operands(filter, out_backprop, "conv2d_backprop_input")
-    attrs = window_attrs(strides, padding, data_format)
-    attrs["dilations"] = hw_pair(dilations, "dilations", attrs["data_format"])
+    attrs = _conv_attrs(strides, padding, data_format, dilations)
     return apply1(CONV2D_BACKPROP_INPUT, (sizes_tensor(input_sizes), f, g), name=name, **attrs)
 
 
@@ -371,6 +375,5 @@ def conv2d_backprop_filter(input, filter_sizes, out_backprop, strides, padding,
                            name=None):
     """The gradient of conv2d with respect to a filter of shape filter_sizes."""
     x, g = operands(input, out_backprop, "conv2d_backprop_filter")
-    attrs = window_attrs(strides, padding, data_format)
-    attrs["dilations"] = hw_pair(dilations, "dilations", attrs["data_format"])
+    attrs = _conv_attrs(strides, padding, data_format, dilations)
     return apply1(CONV2D_BACKPROP_FILTER, (x, sizes_tensor(filter_sizes), g), name=name, **attrs)

@@ -22,7 +22,7 @@ __all__ = ["add", "subtract", "multiply", "divide", "truediv", "floordiv", "floo
            "relu_grad"]
 
 
-def _times(g, d):
+def times(g, d):
     """g * d, where d may be the Python number 1 or -1."""
     if d is None or g is None:
         return None
@@ -46,11 +46,11 @@ def _unary_rules(deriv):
     """vjp and jvp of a unary elementwise op from dy/dx = deriv(x, y, attrs)."""
     def vjp(node, gs):
         x, y = node.inputs[0], node.outputs[0]
-        return [_times(gs[0], deriv(x, y, node.attrs))]
+        return [times(gs[0], deriv(x, y, node.attrs))]
 
     def jvp(node, ts):
         x, y = node.inputs[0], node.outputs[0]
-        return _times(ts[0], deriv(x, y, node.attrs))
+        return times(ts[0], deriv(x, y, node.attrs))
     return vjp, jvp
 
 
@@ -59,12 +59,12 @@ def _binary_rules(partials):
     def vjp(node, gs):
         x, y = node.inputs
         px, py = partials(x, y, node.outputs[0])
-        return [_times(gs[0], px), _times(gs[0], py)]
+        return [times(gs[0], px), times(gs[0], py)]
 
     def jvp(node, ts):
         x, y = node.inputs
         px, py = partials(x, y, node.outputs[0])
-        return sum_terms([_times(ts[0], px), _times(ts[1], py)])
+        return sum_terms([times(ts[0], px), times(ts[1], py)])
     return vjp, jvp
 
 

@@ -483,16 +483,20 @@ def _concat_vjp(node, gs):
     return split(gs[0], sizes, axis=axis, num=len(sizes))
 
 
-def _concat_jvp(node, ts):
-    if all(t is None for t in ts):
-        return None
-    return concat([zeros_like(x) if t is None else t for x, t in zip(node.inputs, ts)],
-                  node.attrs["axis"])
+def _join_jvp(join):
+    """The jvp of a join (concat, stack): the same join of the tangents, zeros filling in
+    for the inputs without one. (`join` is a lambda: concat/stack are defined below.)"""
+    def jvp(node, ts):
+        if all(t is None for t in ts):
+            return None
+        return join([zeros_like(x) if t is None else t for x, t in zip(node.inputs, ts)],
+                    node.attrs["axis"])
+    return jvp
 
 
 CONCAT = register(OpDef(
     "ConcatV2", _infer_concat, lambda *xs, axis: np.concatenate(xs, axis=axis),
-    vjp=_concat_vjp, jvp=_concat_jvp, api="concat",
+    vjp=_concat_vjp, jvp=_join_jvp(lambda xs, axis: concat(xs, axis)), api="concat",
     signature="concat(values, axis, name='concat')",
     shape_rule="dims equal except axis, which adds up", dtypes="any (all the same)",
     doc="Joins tensors along an existing axis."))
@@ -522,17 +526,10 @@ def _pack_partial(node):
     return TensorShape(tuple(scalar_dim(t) for t in node.inputs))
 
 
-def _pack_jvp(node, ts):
-    if all(t is None for t in ts):
-        return None
-    return stack([zeros_like(x) if t is None else t for x, t in zip(node.inputs, ts)],
-                 node.attrs["axis"])
-
-
 PACK = register(OpDef(
     "Pack", _infer_pack, lambda *xs, axis: np.stack(xs, axis=axis),
     vjp=lambda node, gs: unstack(gs[0], len(node.inputs), node.attrs["axis"]),
-    jvp=_pack_jvp, partial=_pack_partial, api="stack",
+    jvp=_join_jvp(lambda xs, axis: stack(xs, axis)), partial=_pack_partial, api="stack",
     signature="stack(values, axis=0, name='stack')",
     shape_rule="values' common shape with len(values) inserted at axis",
     dtypes="any (all the same)", doc="Stacks equal-shaped tensors along a new axis."))

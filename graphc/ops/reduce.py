@@ -14,7 +14,7 @@ from .array import (as_int, expand_dims, int_tuple, ones_like, rank, reshape, sh
 from .array import range as range_
 from .core import constant, convert_to_tensor, stop_gradient
 from .elementwise import (add, broadcast_to, cast, divide, equal, exp, is_finite, log,
-                          logical_and, mod, not_equal, where)
+                          logical_and, mod, not_equal, times, where)
 from .registry import OpDef, apply1, register
 
 __all__ = ["reduce_sum", "reduce_mean", "reduce_max", "reduce_min", "reduce_prod",
@@ -107,21 +107,17 @@ def _broadcast_back(g, x, attrs):
     return broadcast_to(_keepdims_form(g, x, **attrs), shape_of(x))
 
 
-def _times(t, d):
-    return t if isinstance(d, (int, float)) and d == 1 else t * d
-
-
 def _rules(partial):
     """vjp and jvp of a reduction from d = dy/dx (x's shape, or 1): g*d and sum(t*d)."""
     def vjp(node, gs):
         x, y = node.inputs[0], node.outputs[0]
-        return [_times(_broadcast_back(gs[0], x, node.attrs), partial(x, y, node.attrs))]
+        return [times(_broadcast_back(gs[0], x, node.attrs), partial(x, y, node.attrs))]
 
     def jvp(node, ts):
         if ts[0] is None:
             return None
         x, y = node.inputs[0], node.outputs[0]
-        return reduce_sum(_times(ts[0], partial(x, y, node.attrs)), **node.attrs)
+        return reduce_sum(times(ts[0], partial(x, y, node.attrs)), **node.attrs)
     return vjp, jvp
 
 
