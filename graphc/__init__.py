@@ -21,7 +21,8 @@ from .ops.random import *  # noqa: F401,F403
 from .ops.state import *  # noqa: F401,F403
 from .ops.core import tuple_ as tuple  # noqa: A001  (TF1 name: gc.tuple)
 from .ops.registry import constant_value
-from .session import InteractiveSession, Session, compile, get_default_session  # noqa: A004
+from .session import (ConfigProto, InteractiveSession, Session, compile,  # noqa: A004
+                      get_default_session)
 from .autodiff.reverse import RegisterGradient, custom_gradient, gradients
 from .autodiff.forward import *  # noqa: F401,F403
 from .autodiff.mixed import *  # noqa: F401,F403

@@ -204,6 +204,25 @@ def _make_call(session, exe, fetch, feed_list):
     return call
 
 
+class ConfigProto:
+    """TF1's session configuration. `intra_op_parallelism_threads` (> 0) sets how many
+    threads run a fused elementwise group; the other fields are accepted for TF1 code
+    and have no effect (graphc runs on one CPU device; ops run one after another).
+
+        sess = gc.Session(config=gc.ConfigProto(intra_op_parallelism_threads=1))
+    """
+    __slots__ = ("intra_op_parallelism_threads", "inter_op_parallelism_threads",
+                 "allow_soft_placement", "log_device_placement", "device_count")
+
+    def __init__(self, intra_op_parallelism_threads=0, inter_op_parallelism_threads=0,
+                 allow_soft_placement=False, log_device_placement=False, device_count=None):
+        self.intra_op_parallelism_threads = intra_op_parallelism_threads
+        self.inter_op_parallelism_threads = inter_op_parallelism_threads
+        self.allow_soft_placement = allow_soft_placement
+        self.log_device_placement = log_device_placement
+        self.device_count = device_count
+
+
 class Session:
     """Runs graphs (TF1: tf.Session). Holds variable values and random generators.
 
@@ -215,6 +234,10 @@ class Session:
     def __init__(self, target="", graph=None, config=None, optimize=True):
         self.graph = graph or get_default_graph()
         self.options = as_options(optimize)
+        threads = getattr(config, "intra_op_parallelism_threads", 0)
+        if threads:
+            opts = {k: getattr(self.options, k) for k in self.options.__slots__}
+            self.options = as_options(dict(opts, threads=threads))
         self.optimize = self.options.optimize
         self._variables = {}
         self._spares = {}       # variable -> its previous value, reused by the next update

@@ -72,13 +72,16 @@ def test_optimized_equals_unoptimized(ops, seed):
     feeds = dict(zip(xs, values))
     exe = gc.compile(fetches, xs, verify=True)          # lints after every pass
     opt = exe(*values)
+    # fusing every elementwise group, 2-element chunks on two threads
+    fused = gc.compile(fetches, xs, verify=True, fuse_chunk_bytes=16, threads=2)(*values)
     with gc.Session(optimize=False) as s:
         raw = s.run(fetches, feeds)
     with gc.Session() as s:
         via_run = s.run(fetches, feeds)
-    for a, b, c in zip(opt, raw, via_run):
+    for a, b, c, d in zip(opt, raw, via_run, fused):
         np.testing.assert_allclose(a, b, rtol=1e-9, atol=1e-12)
         np.testing.assert_allclose(c, b, rtol=1e-9, atol=1e-12)
+        np.testing.assert_allclose(d, b, rtol=1e-9, atol=1e-12)
 
 
 @settings(max_examples=15, deadline=None)

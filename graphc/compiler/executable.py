@@ -149,19 +149,7 @@ class Executable:
         return [vals[s] for s in self.fetch_slots]
 
     def _explain(self, i, values, e):
-        node = self.plan.steps[i].node
-        lines = [f"{node.type} '{node.name}' failed at run time: {type(e).__name__}: {e}",
-                 f"  created at {errors.format_site(node.site)}"]
-        src = src_of(node)
-        if type(node) is PNode and src.op is not node.op:
-            lines.append(f"  (the compiler rewrote {errors.describe_node(src)} into a "
-                         f"{node.type}; Session(optimize=False) runs it as built)")
-        if node.origin is not None:
-            lines.append(f"  ({node.role} of {errors.describe_node(node.origin)})")
-        for t, v in zip(node.inputs, values):
-            got = f"{np.shape(v)} {np.asarray(v).dtype}" if v is not None else "freed"
-            lines.append(f"  input {errors.describe_tensor(t, t.name)}; at run time {got}")
-        return "\n".join(lines)
+        return explain(self.plan.steps[i].node, values, e)
 
     # ---- what the compiler did ---------------------------------------------------------
     @property
@@ -188,6 +176,22 @@ class Executable:
         return (f"<gc.Executable: {len(self.plan.steps)} steps, {len(self.feed_slots)} "
                 f"feeds, {len(self.fetch_slots)} fetches, planned peak "
                 f"{_fmt_bytes(self.plan.peak_bytes)}>")
+
+
+def explain(node, values, e):
+    """The message of an ExecutionError: `node` failed with `e` on input `values`."""
+    lines = [f"{node.type} '{node.name}' failed at run time: {type(e).__name__}: {e}",
+             f"  created at {errors.format_site(node.site)}"]
+    src = src_of(node)
+    if type(node) is PNode and src.op is not node.op:
+        lines.append(f"  (the compiler rewrote {errors.describe_node(src)} into a "
+                     f"{node.type}; Session(optimize=False) runs it as built)")
+    if node.origin is not None:
+        lines.append(f"  ({node.role} of {errors.describe_node(node.origin)})")
+    for t, v in zip(node.inputs, values):
+        got = f"{np.shape(v)} {np.asarray(v).dtype}" if v is not None else "freed"
+        lines.append(f"  input {errors.describe_tensor(t, t.name)}; at run time {got}")
+    return "\n".join(lines)
 
 
 def _fmt_bytes(n):

@@ -1,10 +1,11 @@
 """The ordered passes: lower, then prune -> fold -> simplify -> stability -> CSE ->
-prune -> schedule, then the memory plan. Each pass is verified (when asked) and
+prune -> fuse -> schedule, then the memory plan. Each pass is verified (when asked) and
 reported."""
 import time
 
 from .passes.cse import cse
 from .passes.fold import FOLD_MAX_BYTES, fold
+from .passes.fuse import FUSE_CHUNK_BYTES, fuse
 from .passes.memory import plan_memory
 from .passes.prune import prune
 from .passes.schedule import schedule
@@ -13,7 +14,8 @@ from .program import lower
 from .verify import verify
 
 PASSES = (("prune", prune), ("fold", fold), ("simplify", simplify),
-          ("stability", stabilize), ("cse", cse), ("dce", prune), ("schedule", schedule))
+          ("stability", stabilize), ("cse", cse), ("dce", prune), ("fuse", fuse),
+          ("schedule", schedule))
 
 
 class Options:
@@ -24,23 +26,31 @@ class Options:
     verify: lint the Program after every pass (tests turn it on).
     fold_max_bytes: the largest constant folding may make.
     inplace: let elementwise kernels write into dead buffers.
+    fuse_chunk_bytes: the chunk size of fused elementwise groups (only arrays of at
+        least two chunks are fused).
+    threads: how many threads run the chunks of a fused group (TF1's
+        intra_op_parallelism_threads; default: the CPUs this process may use).
     passes: names of the passes to run (default: all, in order).
     """
     __slots__ = ("optimize", "unsafe_math", "verify", "fold_max_bytes", "inplace",
-                 "passes")
+                 "fuse_chunk_bytes", "threads", "passes")
 
     def __init__(self, optimize=True, unsafe_math=False, verify=False,
-                 fold_max_bytes=FOLD_MAX_BYTES, inplace=True, passes=None):
+                 fold_max_bytes=FOLD_MAX_BYTES, inplace=True,
+                 fuse_chunk_bytes=FUSE_CHUNK_BYTES, threads=None, passes=None):
         self.optimize = optimize
         self.unsafe_math = unsafe_math
         self.verify = verify
         self.fold_max_bytes = fold_max_bytes
         self.inplace = inplace
+        self.fuse_chunk_bytes = fuse_chunk_bytes
+        self.threads = threads
         self.passes = passes
 
     def key(self):
         return (self.optimize, self.unsafe_math, self.verify, self.fold_max_bytes,
-                self.inplace, self.passes)
+                self.inplace, self.fuse_chunk_bytes, self.threads,
+                self.passes)
 
 
 def as_options(options=None, **kw):

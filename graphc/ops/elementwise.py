@@ -414,8 +414,14 @@ def _cast_jvp(node, ts):
     return cast(ts[0], node.attrs["dtype"])
 
 
+def _cast_out(x, out, *, dtype):
+    np.copyto(out, x, casting="unsafe")         # the conversion astype does
+    return out
+
+
 CAST = register(OpDef(
     "Cast", _infer_cast, lambda x, *, dtype: x.astype(dtype.np), vjp=_cast_vjp,
+    kernel_out=_cast_out,
     jvp=_cast_jvp, elementwise=True, api="cast", signature="cast(x, dtype, name=None)",
     shape_rule="same as x", dtypes="any -> dtype",
     doc="Converts to dtype (float -> int truncates toward zero, like TF1)."))

@@ -1,0 +1,272 @@
+"""fuse: loop fusion with tiling for chains of elementwise records over large arrays.
+
+Unfused, each elementwise op streams its whole input and output through memory; on
+arrays larger than the cache a chain of ten ops is bound by memory traffic, not
+arithmetic. A fused group runs its records chunk by chunk instead: each chunk of the
+inputs goes through every record while it is in cache (each record writing into a
+chunk-sized scratch buffer, in place where its input dies), and only the last record
+writes to memory, straight into the output.
+
+A group is a root record and the records feeding it whose outputs nobody else uses (no
+other record, no fetch). Members are pure elementwise records with `kernel_out`, one
+output, no control inputs, the root's static shape, and inputs that have the root's
+static shape or one element. Groups of one are left alone, and so are groups whose
+static size is known to be under two chunks (chunk = options.fuse_chunk_bytes / the
+widest itemsize): the plan's generated code dispatches small kernels faster.
+
+At run time the Fused kernel checks what static shapes cannot promise (every input has
+the output's shape or one element; full-size inputs are C-contiguous) and runs the
+chunks, in parallel spans on `threads` threads; an array under a chunk is one chunk.
+Otherwise it runs the members one after another on whole arrays, as unfused.
+"""
+import functools
+import os
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+
+from ... import errors
+from ...ops.registry import InferContext, OpDef
+from ..executable import explain
+from .. import program as P
+from . import Changes
+
+FUSE_CHUNK_BYTES = 1 << 20      # 1 MiB per chunk buffer: a few stay in a 2 MiB L2 cache
+_POOL = []                      # the worker threads of fused kernels, made on first use
+_POOL_LOCK = threading.Lock()
+
+
+def _pool(workers):
+    """A thread pool with at least `workers` threads (shared, like BLAS's own threads:
+    numpy releases the GIL inside its loops, so chunks run in parallel)."""
+    with _POOL_LOCK:
+        if not _POOL or _POOL[0][0] < workers:
+            if _POOL:
+                _POOL[0][1].shutdown(wait=False)
+                _POOL.clear()
+            _POOL.append((workers, ThreadPoolExecutor(workers, "graphc-fused")))
+        return _POOL[0][1]
+
+
+class Body:
+    """The members of one group as a straight-line program over a value list that starts
+    with the group's inputs: step j computes value len(inputs) + j from `args` (indices
+    into that list) and writes into scratch buffer `dst` (-1: the output chunk)."""
+    __slots__ = ("members", "n_inputs", "steps", "whole", "scratch", "chunk", "dtype",
+                 "threads")
+
+    def __init__(self, members, inputs, chunk, threads=1):
+        index = {t: k for k, t in enumerate(inputs)}
+        for j, m in enumerate(members):
+            index[m.outputs[0]] = len(inputs) + j
+        last = {}
+        for j, m in enumerate(members):
+            for t in m.inputs:
+                last[index[t]] = j
+        self.members = tuple(members)
+        self.n_inputs = len(inputs)
+        self.dtype = members[-1].outputs[0].dtype.np
+        self.chunk = chunk
+        self.threads = max(1, threads)
+        self.scratch = []               # dtype of each scratch buffer
+        holder = {}                     # value index -> scratch buffer it lives in
+        free = []                       # scratch buffers whose value died
+        steps, whole = [], []
+        for j, m in enumerate(members):
+            args = tuple(index[t] for t in m.inputs)
+            dt = m.outputs[0].dtype.np
+            dst = -1
+            if j < len(members) - 1:
+                dst = next((holder[a] for a in args if a in holder and last[a] == j
+                            and self.scratch[holder[a]] == dt), None)
+                if dst is None:
+                    dst = next((b for b in free if self.scratch[b] == dt), None)
+                    if dst is None:
+                        dst = len(self.scratch)
+                        self.scratch.append(dt)
+                    else:
+                        free.remove(dst)
+                holder[len(inputs) + j] = dst
+            for a in set(args):
+                b = holder.get(a)
+                if last[a] == j and b is not None and b != dst:
+                    free.append(b)
+            attrs = dict(m.attrs) if m.attrs else {}
+            steps.append((functools.partial(m.op.kernel_out, **attrs), args, dst))
+            whole.append((functools.partial(m.op.kernel, **attrs), args))
+        self.steps = tuple(steps)
+        self.whole = tuple(whole)
+
+    def run(self, inputs, out=None):
+        try:
+            shape = np.broadcast_shapes(*[np.shape(a) for a in inputs])
+        except ValueError:
+            return self.run_whole(inputs, out)      # it names the record that fails
+        n = int(np.prod(shape))
+        flat = []
+        tiled = n > 0 and (out is None or out.flags.c_contiguous)
+        for a in inputs:
+            a = np.asarray(a)
+            if a.shape == shape and a.flags.c_contiguous:
+                flat.append(a.reshape(-1))
+            elif a.size == 1:
+                flat.append(a.reshape(()))
+            else:
+                tiled = False
+                break
+        if not tiled:
+            return self.run_whole(inputs, out)
+        if out is None:
+            out = np.empty(shape, self.dtype)
+        o = out.reshape(-1)
+        c = min(self.chunk, n)
+        chunks = -(-n // c)
+        parts = min(self.threads, chunks)
+        if parts == 1:
+            self.run_span(flat, o, 0, n, c)
+            return out
+        # contiguous spans of whole chunks, one per thread; this thread runs the first
+        cuts = [chunks * i // parts * c for i in range(parts)] + [n]
+        pool = _pool(parts - 1)
+        rest = [pool.submit(self.run_span, flat, o, lo, hi, c)
+                for lo, hi in zip(cuts[1:-1], cuts[2:])]
+        try:
+            self.run_span(flat, o, cuts[0], cuts[1], c)
+        finally:
+            for f in rest:
+                f.result()
+        return out
+
+    def run_span(self, flat, o, lo, hi, c):
+        """Elements [lo, hi) of the output, in chunks of c."""
+        bufs = [np.empty(c, dt) for dt in self.scratch]
+        steps = self.steps
+        for s in range(lo, hi, c):
+            e = min(s + c, hi)
+            vals = [a[s:e] if a.ndim else a for a in flat]
+            sc = bufs if e - s == c else [b[:e - s] for b in bufs]
+            for j, (fn, args, dst) in enumerate(steps):
+                try:
+                    vals.append(fn(*[vals[a] for a in args],
+                                   out=o[s:e] if dst < 0 else sc[dst]))
+                except Exception as exc:
+                    self.fail(j, [vals[a] for a in args], exc, " (on a chunk)")
+
+    def run_whole(self, inputs, out=None):
+        vals = list(inputs)
+        last = len(self.whole) - 1
+        for j, (fn, args) in enumerate(self.whole):
+            try:
+                if j == last and out is not None:
+                    return self.steps[j][0](*[vals[a] for a in args], out=out)
+                vals.append(fn(*[vals[a] for a in args]))
+            except Exception as exc:
+                self.fail(j, [vals[a] for a in args], exc)
+        return vals[-1]
+
+    def fail(self, j, values, exc, where=""):
+        """Re-raise `exc` of member j as the ExecutionError naming that member."""
+        msg = explain(self.members[j], values, exc)
+        raise errors.ExecutionError(f"{msg}\n  (in a group of {len(self.members)} "
+                                    f"elementwise records the compiler fused{where})") from exc
+
+    def __repr__(self):
+        return f"<{len(self.members)} records: {', '.join(m.type for m in self.members)}>"
+
+
+def _infer(ctx, *inputs, body):
+    """The root's type; each member's infer re-run on its own inputs' types."""
+    for m in body.members:
+        out = m.op.infer(InferContext(m.graph, m.inputs), *m.inputs, **m.attrs)
+    return out
+
+
+FUSED = OpDef("Fused", _infer, lambda *xs, body: body.run(xs), elementwise=True,
+              kernel_out=lambda *xs, out, body: body.run(xs, out),
+              differentiable=False, doc="elementwise records run chunk by chunk")
+
+
+def default_threads():
+    """The CPUs this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+def _fusible(node):
+    op = node.op
+    return (op.elementwise and op.kernel_out is not None and op.pure and not op.uses_state
+            and not op.ref and len(node.outputs) == 1 and not node.control_inputs)
+
+
+def _conforms(t, dims):
+    return t.shape.dims == dims or t.shape.num_elements() == 1
+
+
+def fuse(program, options=None):
+    chunk_bytes = getattr(options, "fuse_chunk_bytes", FUSE_CHUNK_BYTES)
+    threads = getattr(options, "threads", None) or default_threads()
+    ch = Changes("fuse", len(program.nodes))
+    uses = program.consumers()
+    fetched = set(program.fetches)
+    pos = {n: i for i, n in enumerate(program.nodes)}
+    taken = set()
+    groups = {}                                 # root -> members in program order
+    for root in reversed(program.nodes):
+        if root in taken or not _fusible(root):
+            continue
+        dims = root.outputs[0].shape.dims
+        if dims is None or not all(_conforms(t, dims) for t in root.inputs):
+            continue
+        chunk = max(1, chunk_bytes // root.outputs[0].dtype.np.itemsize)
+        if root.outputs[0].shape.is_fully_defined() and \
+                root.outputs[0].shape.num_elements() < 2 * chunk:
+            continue
+        members = {root}
+        inside = {}                             # Tensor -> uses by members
+        work = [root]
+        while work:
+            m = work.pop()
+            for t in m.inputs:
+                inside[t] = inside.get(t, 0) + 1
+                p = t.node
+                if (p in members or p in taken or p not in pos or t in fetched
+                        or inside[t] != uses.get(t) or not _fusible(p)
+                        or t.shape.dims != dims
+                        or not all(_conforms(x, dims) for x in p.inputs)):
+                    continue
+                members.add(p)
+                work.append(p)
+        if len(members) > 1:
+            taken.update(members)
+            groups[root] = sorted(members, key=pos.get)
+    if not groups:
+        return program, ch
+    rw = P.Rewriter()
+    for node in program.nodes:
+        if node in taken and node not in groups:
+            continue
+        members = groups.get(node)
+        if members is None:
+            rw.keep(node)
+            continue
+        made = {m.outputs[0] for m in members}
+        inputs = []
+        for m in members:
+            for t in m.inputs:
+                if t not in made and t not in inputs:
+                    inputs.append(t)
+        chunk = max(1, chunk_bytes // max(m.outputs[0].dtype.np.itemsize for m in members))
+        body = Body(members, inputs, chunk, threads)
+        out = node.outputs[0]
+        new = P.make_node(FUSED, [rw.value(t) for t in inputs], {"body": body},
+                          [(out.shape, out.dtype)], node)
+        rw.replace(node, new)
+        rw.nodes.append(new)
+        ch.add("fused groups", repr(body))
+        ch.add("records fused", n=len(members))
+    program = rw.program(program)
+    ch.after = len(program.nodes)
+    return program, ch
