@@ -165,6 +165,41 @@ def test_softmax_cross_entropy_fuses():
             "-sum(labels*log_softmax(x)) -> softmax_cross_entropy(labels, x)")
 
 
+CANCEL = "(a/s)*s -> a for s = softmax(x) or sigmoid(x)"
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # the unoptimized run overflows
+@pytest.mark.parametrize("case", ["log_softmax", "log_sigmoid", "cross_entropy"])
+@pytest.mark.parametrize("mode", ["grad", "jvp"])
+def test_gradients_are_stabilized_too(case, mode):
+    """The rewritten value is stable; its gradient (and jvp) come from the rules of the
+    ops as built: log's 1/s meets softmax's or sigmoid's s, which underflowed to 0."""
+    gc.reset_default_graph()
+    xv = np.array([[1000.0, 0.0, -1000.0], [1.0, 2.0, 3.0]])
+    labels = np.array([[0.0, 1.0, 0.0], [1.0, 0.0, 0.0]])
+    tv = np.random.default_rng(0).standard_normal(xv.shape)
+    x = gc.placeholder(gc.float64, xv.shape, name="x")
+    e = np.exp(xv - xv.max(1, keepdims=True))
+    soft = e / e.sum(1, keepdims=True)
+    sig = np.array([[1.0, 0.5, 0.0], 1 / (1 + np.exp(-xv[1]))])
+    f, grad, jvp = {        # f(x), the gradient of sum(f(x)), the jvp along tv
+        "log_softmax": (lambda x: gc.log(gc.nn.softmax(x)), 1 - 3 * soft,
+                        tv - (soft * tv).sum(1, keepdims=True)),
+        "log_sigmoid": (lambda x: gc.log(gc.sigmoid(x)), 1 - sig, (1 - sig) * tv),
+        "cross_entropy": (lambda x: -gc.reduce_sum(labels * gc.log(gc.nn.softmax(x)), -1),
+                          soft - labels, ((soft - labels) * tv).sum(1)),
+    }[case]
+    y = f(x)
+    if mode == "grad":
+        out, want = gc.gradients(gc.reduce_sum(y), [x])[0], grad
+    else:
+        out, want = gc.jvp(y, [x], [gc.constant(tv)])[0], jvp
+    opt, raw = both(out, {x: xv})
+    assert not np.all(np.isfinite(raw))         # as built: inf * 0
+    np.testing.assert_allclose(opt, want, rtol=1e-9, atol=1e-12)
+    assert fired(compiled(out, [x]))[CANCEL] >= 1
+
+
 # ---- CSE --------------------------------------------------------------------------------------
 def test_cse_merges_equal_and_commuted_expressions():
     a = gc.placeholder(gc.float32, (3,), name="a")

@@ -257,6 +257,56 @@ def _log_sigmoid(node, ctx):
         return ctx.emit("Neg", (ctx.emit("Softplus", (neg,), node),), node)
 
 
+ONE = "1"                       # what _over/_times find when t is 1/s or s itself
+
+
+def _over(t, s):
+    """t is a/s (as a * reciprocal(s), a / s, or 1/s): a (ONE for 1/s), else None."""
+    if _is(t, "Reciprocal") and t.node.inputs[0] is s:
+        return ONE
+    if _is(t, "RealDiv") and t.node.inputs[1] is s:
+        return t.node.inputs[0]
+    if _is(t, "Mul"):
+        for a, r in _operand_pairs(t.node):
+            if _is(r, "Reciprocal") and r.node.inputs[0] is s:
+                return a
+    return None
+
+
+def _times(t, s):
+    """t is a*s (or s itself): a (ONE for s), else None."""
+    if t is s:
+        return ONE
+    if _is(t, "Mul"):
+        for a, b in _operand_pairs(t.node):
+            if b is s:
+                return a
+    return None
+
+
+@rule(STABILITY, "(a/s)*s -> a for s = softmax(x) or sigmoid(x)", "Mul", "RealDiv")
+def _cancel_positive(node, ctx):
+    """s > 0 in exact arithmetic, so the cancellation is exact; in floating point s may
+    underflow to 0 and a/s*s give inf*0 = NaN. Log's derivative 1/s meeting softmax's or
+    sigmoid's factor s in the gradient (or jvp) of log(softmax(x)) / log(sigmoid(x))
+    is where this happens."""
+    if _is(node.outputs[0], "RealDiv"):             # (a*s)/s
+        pairs = [(node.inputs[0], node.inputs[1], _times)]
+    else:                                           # (a/s)*s and (a*s)*(1/s)
+        pairs = [(t, s, _over) for t, s in _operand_pairs(node)]
+        pairs += [(t, r.node.inputs[0], _times) for t, r in _operand_pairs(node)
+                  if _is(r, "Reciprocal")]
+    for t, s, strip in pairs:
+        if not (_is(s, "Softmax") or _is(s, "Sigmoid")):
+            continue
+        a = strip(t, s)
+        if a is ONE:
+            return ctx.filled(node, 1)
+        if a is not None and _same_type(a, _out(node)):
+            return a
+    return None
+
+
 @rule(STABILITY, "-sum(labels*log_softmax(x)) -> softmax_cross_entropy(labels, x)", "Neg")
 def _fused_cross_entropy(node, ctx):
     """The fused op computes the loss from logits stably (and its gradient without

@@ -263,6 +263,10 @@ def _sigmoid_out(x, out):
 SIGMOID, sigmoid = _unary("Sigmoid", "sigmoid", _sigmoid_kernel,
                           lambda x, y, a: y * (1 - y), kind="float",
                           doc="1 / (1 + e^-x); d = s (1 - s).", kernel_out=_sigmoid_out)
+# g s (1 - s), grouped so that "(g/s)*s -> g" cancels log's 1/s in log(sigmoid(x))
+SIGMOID.vjp = lambda node, gs: [(gs[0] * node.outputs[0]) * (1 - node.outputs[0])]
+SIGMOID.jvp = lambda node, ts: None if ts[0] is None else \
+    ((1 - node.outputs[0]) * ts[0]) * node.outputs[0]
 
 
 def _erf_kernel(x):

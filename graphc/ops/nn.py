@@ -52,9 +52,11 @@ def _log_softmax_kernel(x, *, axis):
 
 
 def _softmax_vjp(node, gs):
-    """y = softmax(x): gx = y * (g - sum(g * y))."""
+    """y = softmax(x): gx = u - y * sum(u), u = g * y. (Written so that the compiler's
+    "(g/y)*y -> g" rule makes the gradient of log(softmax(x)) exact: g - y * sum(g).)"""
     y, axis = node.outputs[0], node.attrs["axis"]
-    return [y * (gs[0] - _sum(gs[0] * y, axis))]
+    u = gs[0] * y
+    return [u - y * _sum(u, axis)]
 
 
 def _softmax_jvp(node, ts):

@@ -38,11 +38,16 @@ class RuleContext:
         return node.outputs[0]
 
     def zeros(self, node):
+        return self.filled(node, 0)
+
+    def filled(self, node, value):
+        """A constant like node's output, every element `value` (None: size unknown or
+        over 1 MiB)."""
         t = node.outputs[0]
         n = t.shape.num_elements()
         if n is None or n * t.dtype.size > (1 << 20):
             return None
-        return self.const(np.zeros(t.shape.dims, t.dtype.np), t, node)
+        return self.const(np.full(t.shape.dims, value, t.dtype.np), t, node)
 
 
 def _index(rules, unsafe):
