@@ -189,3 +189,21 @@ def test_a_failing_member_is_named():
         exe(data(5), data(7))
     msg = str(e.value)
     assert "Mul 'scaled'" in msg and "test_fuse.py" in msg and "fused" in msg
+
+
+def test_a_forked_child_runs_fused_groups():
+    """The worker threads do not survive fork: the child must make its own."""
+    import multiprocessing as mp
+    if "fork" not in mp.get_all_start_methods():
+        pytest.skip("no fork on this platform")
+    x = gc.placeholder(gc.float32, (1000,), name="x")
+    exe = gc.compile(chain(x), [x], fuse_chunk_bytes=SMALL, threads=2)
+    xv = data(1000)
+    want = exe(xv)                      # the parent's pool exists now
+    ctx = mp.get_context("fork")
+    q = ctx.Queue()
+    child = ctx.Process(target=lambda: q.put(exe(xv)), daemon=True)   # nothing pickled
+    child.start()
+    got = q.get(timeout=60)
+    child.join(timeout=60)
+    np.testing.assert_array_equal(got, want)

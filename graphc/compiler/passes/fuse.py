@@ -33,20 +33,23 @@ from .. import program as P
 from . import Changes
 
 FUSE_CHUNK_BYTES = 1 << 20      # 1 MiB per chunk buffer: a few stay in a 2 MiB L2 cache
-_POOL = []                      # the worker threads of fused kernels, made on first use
+_POOL = {}                      # the worker threads of fused kernels, made on first use
 _POOL_LOCK = threading.Lock()
 
 
 def _pool(workers):
-    """A thread pool with at least `workers` threads (shared, like BLAS's own threads:
-    numpy releases the GIL inside its loops, so chunks run in parallel)."""
+    """A thread pool with at least `workers` threads, shared by all fused kernels (as
+    BLAS shares its threads; numpy releases the GIL inside its loops, so chunks run in
+    parallel). A forked child gets a pool of its own: the parent's threads are not in it."""
     with _POOL_LOCK:
-        if not _POOL or _POOL[0][0] < workers:
-            if _POOL:
-                _POOL[0][1].shutdown(wait=False)
-                _POOL.clear()
-            _POOL.append((workers, ThreadPoolExecutor(workers, "graphc-fused")))
-        return _POOL[0][1]
+        pid = os.getpid()
+        if _POOL.get("pid") != pid or _POOL["workers"] < workers:
+            old = _POOL.get("pool") if _POOL.get("pid") == pid else None
+            if old is not None:
+                old.shutdown(wait=False)
+            _POOL.update(pid=pid, workers=workers,
+                         pool=ThreadPoolExecutor(workers, "graphc-fused"))
+        return _POOL["pool"]
 
 
 class Body:
