@@ -208,25 +208,36 @@ def _conforms(t, dims):
     return t.shape.dims == dims or t.shape.num_elements() == 1
 
 
+def _root(node, chunk_bytes):
+    """node may end a group: its size not known to be under two chunks, fusible, and
+    its inputs conform."""
+    if len(node.outputs) != 1:
+        return False
+    out = node.outputs[0]
+    n = out.shape.num_elements()
+    if n is not None and n < 2 * max(1, chunk_bytes // out.dtype.np.itemsize):
+        return False
+    dims = out.shape.dims
+    return (dims is not None and _fusible(node)
+            and all(_conforms(t, dims) for t in node.inputs))
+
+
 def fuse(program, options=None):
     chunk_bytes = getattr(options, "fuse_chunk_bytes", FUSE_CHUNK_BYTES)
     threads = getattr(options, "threads", None) or default_threads()
     ch = Changes("fuse", len(program.nodes))
+    roots = [n for n in reversed(program.nodes) if _root(n, chunk_bytes)]
+    if not roots:
+        return program, ch
     uses = program.consumers()
     fetched = set(program.fetches)
     pos = {n: i for i, n in enumerate(program.nodes)}
     taken = set()
     groups = {}                                 # root -> members in program order
-    for root in reversed(program.nodes):
-        if root in taken or not _fusible(root):
+    for root in roots:
+        if root in taken:
             continue
         dims = root.outputs[0].shape.dims
-        if dims is None or not all(_conforms(t, dims) for t in root.inputs):
-            continue
-        chunk = max(1, chunk_bytes // root.outputs[0].dtype.np.itemsize)
-        if root.outputs[0].shape.is_fully_defined() and \
-                root.outputs[0].shape.num_elements() < 2 * chunk:
-            continue
         members = {root}
         inside = {}                             # Tensor -> uses by members
         work = [root]
