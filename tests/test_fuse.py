@@ -207,3 +207,13 @@ def test_a_forked_child_runs_fused_groups():
     got = q.get(timeout=60)
     child.join(timeout=60)
     np.testing.assert_array_equal(got, want)
+
+
+def test_worker_threads_keep_the_callers_errstate():
+    x = gc.placeholder(gc.float32, (64,), name="x")
+    exe = gc.compile(gc.log(x * 2.0) + 1.0, [x], fuse_chunk_bytes=SMALL, threads=4)
+    xv = np.abs(data(64)) + 1
+    xv[-1] = -1.0                       # log gives NaN ("invalid") in the last span only
+    with np.errstate(invalid="raise"), pytest.raises(gc.errors.ExecutionError) as e:
+        exe(xv)
+    assert "FloatingPointError" in str(e.value) and "Log" in str(e.value)

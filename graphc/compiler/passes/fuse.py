@@ -19,6 +19,7 @@ the output's shape or one element; full-size inputs are C-contiguous) and runs t
 chunks, in parallel spans on `threads` threads; an array under a chunk is one chunk.
 Otherwise it runs the members one after another on whole arrays, as unfused.
 """
+import contextvars
 import functools
 import os
 import threading
@@ -132,7 +133,8 @@ class Body:
         # contiguous spans of whole chunks, one per thread; this thread runs the first
         cuts = [chunks * i // parts * c for i in range(parts)] + [n]
         pool = _pool(parts - 1)
-        rest = [pool.submit(self.run_span, flat, o, lo, hi, c)
+        # each worker runs in a copy of this thread's context: numpy's errstate with it
+        rest = [pool.submit(contextvars.copy_context().run, self.run_span, flat, o, lo, hi, c)
                 for lo, hi in zip(cuts[1:-1], cuts[2:])]
         try:
             self.run_span(flat, o, cuts[0], cuts[1], c)
