@@ -1,14 +1,33 @@
-"""graphc benchmarks W1-W7 (issue 4), each a median over interleaved rounds after warm-up,
-reported as a ratio to hand-written numpy measured in the same run, with PASS/MISS.
+"""graphc benchmarks W1-W7 (issue 4). Every time is a median over interleaved rounds after
+warm-up, reported as a ratio to hand-written numpy measured in the same run; graphc's figures
+get PASS/MISS against the issue's targets and are repeated in a summary at the end.
 
     python benchmarks/run.py            # all workloads
-    python benchmarks/run.py --quick    # fewer rounds, W4 without the 1M chain
+    python benchmarks/run.py --quick    # fewer rounds; W4 without the 1M chain and peers' W4
+                                        # at 10k nodes only; W6 one child per side, not three
     python benchmarks/run.py W2 W7      # some workloads
 
-Peers (PyTorch eager, JAX jit, TensorFlow tf.compat.v1, PyTensor) run when importable.
+Peers, from benchmarks/peers.py (`pip install -e '.[bench]'`): PyTorch eager, JAX jit,
+TensorFlow through tf.compat.v1 graph mode ("tf1 graph") and PyTensor (pytensor.function in
+its default mode) are measured in the same run when they import; one line lists the missing
+ones, which are skipped. Each peer's result is checked once against numpy before it is timed.
+Peers are printed as ratios to numpy (W4: to graphc) and never get PASS/MISS.
+  W1, W2a, W2b, W3,     after graphc's figures and verdicts, in a pass of their own,
+  W6 (step time), W7    interleaved with numpy measured again (a peer's thread pool, still
+                        spinning after its turn, would slow whoever runs next). W2a adds
+                        PyTensor's other linkers (NUMBA, C VM) where they differ from its
+                        default; W2b times TF through both sess.run and sess.make_callable;
+                        W3 prints each peer's time(value+grad)/time(value).
+  W4                    graphc's chains in a child process; then TF1 (tf.add in a tf.Graph,
+                        then the first sess.run) and JAX (jit trace, then lower + compile + the
+                        first call), each in a child of its own, at 10k nodes (and 100k
+                        without --quick); each chain's value is checked.
+  W5                    benchmarks/bench_jacobian.py, with its own peers (jax, torch).
+  W6                    peak RSS increase of one step, each side (numpy, graphc, each peer) in a
+                        fresh child process (a peer's step there is the one that the step-time
+                        pass checks); then the step times.
 """
 import gc as pygc
-import importlib
 import os
 import resource
 import json
@@ -18,25 +37,20 @@ import time
 
 import numpy as np
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path[:0] = [os.path.join(HERE, ".."), HERE]
 import graphc as gc  # noqa: E402
+import peers  # noqa: E402  (benchmarks/peers.py)
 
 QUICK = "--quick" in sys.argv
 ROUNDS = 3 if QUICK else 7
 RESULTS = []            # (workload, what, value, target, ok)
 
 
-def have(mod):
-    try:
-        importlib.import_module(mod)
-        return True
-    except Exception:
-        return False
-
-
 def peers_note():
-    missing = [m for m in ("torch", "jax", "tensorflow", "pytensor") if not have(m)]
-    return f"peers not installed, skipped: {', '.join(missing)}" if missing else ""
+    missing = peers.missing()
+    return (f"peers not installed, skipped: {', '.join(missing)} "
+            "(pip install -e '.[bench]')") if missing else ""
 
 
 def per_call(fn, number):
@@ -46,14 +60,18 @@ def per_call(fn, number):
     return (time.perf_counter() - t) / number
 
 
-def interleaved(fns, number, rounds=ROUNDS, warmup=2):
-    """{name: median seconds per call}: each round times every contender once, in turn."""
+def interleaved(fns, number, rounds=ROUNDS, warmup=2, settle=0.0):
+    """{name: median seconds per call}: each round times every contender once, in turn;
+    with settle, each turn starts with settle seconds of sleep and one untimed call."""
     for f in fns.values():
         for _ in range(warmup):
             f()
     times = {k: [] for k in fns}
     for _ in range(rounds):
         for k, f in fns.items():
+            if settle:
+                time.sleep(settle)
+                f()
             times[k].append(per_call(f, number))
     return {k: float(np.median(v)) for k, v in times.items()}
 
@@ -69,6 +87,19 @@ def show(times, unit=1e3, label="ms", base="numpy", scale=1.0):
     for k, v in times.items():
         print(f"  {k:<24} {v * unit / scale:10.3f} {label}   ratio to {base}: "
               f"{v / times[base]:.3f}")
+
+
+def peer_pass(make, base, number, show=show, **show_kw):
+    """Peers: built and checked (make() -> {name: step}) only after graphc's figures are
+    taken, then timed interleaved with base (numpy) again, in a pass of their own, each turn
+    after a 0.25 s pause and an untimed call. A peer's thread pools (PyTensor's Numba code
+    calls a BLAS of its own) keep spinning for up to ~0.2 s after its turn, and on a few
+    cores that slows whoever runs next several times over; graphc's verdicts must not depend
+    on which peers are installed."""
+    fns = make()
+    if fns:
+        print("  peers, interleaved with numpy in a pass of their own:")
+        show(interleaved({**base, **fns}, number, settle=0.25), **show_kw)
 
 
 # ---- W1: MLP training step ---------------------------------------------------------------
@@ -120,48 +151,14 @@ def w1():
         for p_, g in zip(P, (gW1, gW2, gW3, gb1, gb2, gb3)):
             p_ -= lr * g
 
-    fns = {"numpy": numpy_step, "graphc": lambda: step(xb, yb)}
-    if have("torch"):
-        import torch
-        tp = [torch.tensor(w, requires_grad=True) for w in W0] + \
-             [torch.tensor(b, requires_grad=True) for b in b0]
-        tx, ty = torch.tensor(xb), torch.tensor(yb)
-
-        def torch_step():
-            h = torch.relu(tx @ tp[0] + tp[3])
-            h = torch.relu(h @ tp[1] + tp[4])
-            out = h @ tp[2] + tp[5]
-            loss = torch.nn.functional.cross_entropy(out, ty)
-            grads = torch.autograd.grad(loss, tp)
-            with torch.no_grad():
-                for p_, g in zip(tp, grads):
-                    p_ -= 0.01 * g
-        fns["torch eager"] = torch_step
-    if have("jax"):
-        import jax
-        import jax.numpy as jnp
-
-        def jloss(params, x, y):
-            h = jax.nn.relu(x @ params[0] + params[3])
-            h = jax.nn.relu(h @ params[1] + params[4])
-            out = h @ params[2] + params[5]
-            return -jnp.mean(jnp.sum(y * jax.nn.log_softmax(out), axis=1))
-
-        @jax.jit
-        def jstep(params, x, y):
-            g = jax.grad(jloss)(params, x, y)
-            return [p_ - 0.01 * gi for p_, gi in zip(params, g)]
-        jp = [jnp.asarray(a) for a in W0 + b0]
-        jx, jy = jnp.asarray(xb), jnp.asarray(yb)
-        state = {"p": jp}
-
-        def jax_step():
-            state["p"] = jstep(state["p"], jx, jy)
-            state["p"][0].block_until_ready()
-        fns["jax jit"] = jax_step
-    t = interleaved(fns, number=20 if QUICK else 50)
+    t = interleaved({"numpy": numpy_step, "graphc": lambda: step(xb, yb)},
+                    number=20 if QUICK else 50)
     show(t)
     verdict("W1", "graphc / numpy step time", t["graphc"] / t["numpy"], 1.02)
+    P[:] = [w.copy() for w in W0] + [b.copy() for b in b0]
+    numpy_step()                        # one step from W0, b0, for the peers to check against
+    peer_pass(lambda: peers.w1(W0 + b0, xb, yb, [p_.copy() for p_ in P]),
+              {"numpy": numpy_step}, number=20 if QUICK else 50)
 
 
 # ---- W2: dispatch ---------------------------------------------------------------------------
@@ -182,31 +179,12 @@ def w2():
         for _ in range(100):
             v = np.tanh(v * np.float32(1.01) + np.float32(0.1))
         return v
-    fns = {"numpy": numpy_chain, "graphc": lambda: f(xv)}
-    if have("torch"):
-        import torch
-        tx = torch.tensor(xv)
-
-        def torch_chain():
-            v = tx
-            for _ in range(100):
-                v = torch.tanh(v * 1.01 + 0.1)
-            return v
-        fns["torch eager"] = torch_chain
-    if have("jax"):
-        import jax
-        import jax.numpy as jnp
-
-        @jax.jit
-        def jchain(v):
-            for _ in range(100):
-                v = jnp.tanh(v * 1.01 + 0.1)
-            return v
-        jx = jnp.asarray(xv)
-        fns["jax jit"] = lambda: jchain(jx).block_until_ready()
-    t = interleaved(fns, number=200 if QUICK else 1000)
+    t = interleaved({"numpy": numpy_chain, "graphc": lambda: f(xv)},
+                    number=200 if QUICK else 1000)
     show(t, unit=1e6 / 300, label="us/op")
     verdict("W2a", "graphc / numpy per op", t["graphc"] / t["numpy"], 1.3)
+    peer_pass(lambda: peers.w2a(xv, numpy_chain()), {"numpy": numpy_chain},
+              number=200 if QUICK else 1000, unit=1e6 / 300, label="us/op")
 
     print("W2b dispatch: x + 1 on 4 f32 elements, per call")
     graph = gc.Graph()
@@ -220,16 +198,12 @@ def w2():
     fns = {"numpy": lambda: xv + one,
            "graphc Session.run": lambda: sess.run(y, {x: xv}),
            "graphc make_callable": lambda: call(xv)}
-    if have("jax"):
-        import jax
-        jf = jax.jit(lambda v: v + 1.0)
-        import jax.numpy as jnp
-        jx = jnp.asarray(xv)
-        fns["jax jit"] = lambda: jf(jx).block_until_ready()
     t = interleaved(fns, number=2000 if QUICK else 20000)
     show(t, unit=1e6, label="us")
     verdict("W2b", "Session.run us per call", t["graphc Session.run"] * 1e6, 10)
     verdict("W2b", "make_callable us per call", t["graphc make_callable"] * 1e6, 3)
+    peer_pass(lambda: peers.w2b(xv, xv + one), {"numpy": fns["numpy"]},
+              number=2000 if QUICK else 20000, unit=1e6, label="us")
 
 
 # ---- W3: gradient cost ----------------------------------------------------------------------
@@ -270,16 +244,29 @@ def w3():
             out.append(g @ hs[i].T)
             g = Wv[i].T @ g
         return hs[-1].sum(), out[::-1]
-    t = interleaved({"numpy value": np_value, "numpy value+grad": np_both,
-                     "graphc value": lambda: value(*args),
-                     "graphc value+grad": lambda: both(*args)},
-                    number=5 if QUICK else 20)
-    for k, v in t.items():
-        print(f"  {k:<24} {v * 1e3:10.3f} ms")
+    base = {"numpy value": np_value, "numpy value+grad": np_both}
+    t = interleaved({**base, "graphc value": lambda: value(*args),
+                     "graphc value+grad": lambda: both(*args)}, number=5 if QUICK else 20)
+    show_w3(t)
     verdict("W3", "graphc time(value+grad)/time(value)",
             t["graphc value+grad"] / t["graphc value"], 2.5)
     verdict("W3", "graphc value+grad / numpy value+grad",
             t["graphc value+grad"] / t["numpy value+grad"], 1.0)
+    peer_pass(lambda: peers.w3(Wv, xv, np_value(), np_both()), base,
+              number=5 if QUICK else 20, show=show_w3)
+
+
+def show_w3(t):
+    """Times as ratios to numpy's of the same kind; time(value+grad)/time(value) but graphc's,
+    which gets a verdict."""
+    for k, v in t.items():
+        base = "numpy value+grad" if k.endswith("+grad") else "numpy value"
+        print(f"  {k:<30} {v * 1e3:10.3f} ms   ratio to {base}: {v / t[base]:.3f}")
+    for k in t:
+        name = k[:-len(" value")]
+        if k.endswith(" value") and name != "graphc" and name + " value+grad" in t:
+            print(f"  {name + ' time(value+grad)/time(value)':<52} "
+                  f"{t[name + ' value+grad'] / t[k]:10.3f}")
 
 
 # ---- W4: build + compile scaling --------------------------------------------------------------
@@ -299,6 +286,27 @@ def w4():
     verdict("W4", "compile + first run us/node at 100k", per[n][1], 30)
     growth = max(per[m][1] for m in sizes[1:]) / per[sizes[1]][1]
     verdict("W4", "compile us/node growth (max over sizes / at 10k)", growth, 2.0)
+    w4_peers(per)
+
+
+def w4_peers(graphc_per):
+    """Each peer in its own child process (benchmarks/peers.py --w4), after graphc's."""
+    sizes = [10_000] + ([] if QUICK else [100_000])
+    for name in peers.W4_PEERS:
+        if not peers.have(peers.MODULES[name]):
+            continue
+        try:
+            out = subprocess.run([sys.executable, peers.__file__, "--w4", name]
+                                 + [str(n) for n in sizes], capture_output=True, text=True,
+                                 check=True, timeout=900).stdout
+        except (subprocess.SubprocessError, OSError) as e:
+            print(f"  {name}: W4 child failed ({type(e).__name__})")
+            continue
+        for n, (build, run) in json.loads(out.splitlines()[-1]).items():
+            g = graphc_per[int(n)]
+            print(f"  {name:<10} {int(n):>7} nodes: build {build:7.2f} us/node "
+                  f"({build / g[0]:5.2f}x graphc), compile+first run {run:7.2f} us/node "
+                  f"({run / g[1]:5.2f}x graphc)")
 
 
 def w4_child():
@@ -379,7 +387,11 @@ def _rss_bytes():
 
 def w6_child(which):
     Wv, xv = _w6_setup()
-    step = (_w6_numpy if which == "numpy" else _w6_graphc)(Wv, xv)
+    if which in ("numpy", "graphc"):
+        step = (_w6_numpy if which == "numpy" else _w6_graphc)(Wv, xv)
+    else:                               # a peer: built (and compiled) before the baseline
+        peers.have(peers.MODULES[which])
+        step = peers.w6_step(which, Wv, xv)
     (xv @ Wv[0]).T @ xv                 # BLAS allocates its thread buffers on first use
     pygc.collect()
     try:                                # reset the peak (VmHWM) to the current RSS
@@ -405,20 +417,30 @@ def w6():
     print(f"W6 memory: {W6_LAYERS}-layer MLP, width {W6_WIDTH}, batch {W6_BATCH}, "
           "forward+backward (weight gradients fetched)")
     rss = {}
-    for which in ("numpy", "graphc"):
+    others = [p for p, mod in peers.MODULES.items() if peers.have(mod)]
+    for which in ["numpy", "graphc"] + others:
         vals = []
         for _ in range(1 if QUICK else 3):
             out = subprocess.run([sys.executable, __file__, "--w6-child", which],
-                                 capture_output=True, text=True, check=True)
+                                 capture_output=True, text=True, check=which not in others)
+            if out.returncode:          # a peer that fails here is reported and left out
+                break
             vals.append(int(out.stdout.split()[-1]))
+        if not vals:
+            print(f"  {which}: W6 child failed: {out.stderr.strip().splitlines()[-1:]}")
+            continue
         rss[which] = float(np.median(vals))
-        print(f"  {which:<8} peak RSS increase {rss[which] / 2**20:8.1f} MiB")
+        print(f"  {which:<12} peak RSS increase {rss[which] / 2**20:8.1f} MiB   "
+              f"ratio to numpy: {rss[which] / rss['numpy']:.3f}")
     Wv, xv = _w6_setup()
-    t = interleaved({"numpy": _w6_numpy(Wv, xv), "graphc": _w6_graphc(Wv, xv)},
+    numpy_step = _w6_numpy(Wv, xv)
+    t = interleaved({"numpy": numpy_step, "graphc": _w6_graphc(Wv, xv)},
                     number=2 if QUICK else 5)
     show(t)
     verdict("W6", "graphc / numpy peak RSS increase", rss["graphc"] / rss["numpy"], 0.85)
     verdict("W6", "graphc / numpy step time", t["graphc"] / t["numpy"], 1.0)
+    peer_pass(lambda: peers.w6(Wv, xv, numpy_step()), {"numpy": numpy_step},
+              number=2 if QUICK else 5)
 
 
 # ---- W7: large elementwise ----------------------------------------------------------------------
@@ -435,20 +457,15 @@ def w7():
 
     def naive():
         return np.sqrt(np.abs(np.square(np.tanh(xv * c[0] + c[1]) * c[2] + c[3]) - c[4])) * c[5]
-    fns = {"numpy": naive, "graphc": lambda: f(xv)}
-    if have("torch"):
-        import torch
-        tx = torch.tensor(xv)
-        fns["torch eager"] = lambda: torch.sqrt(torch.abs(torch.square(
-            torch.tanh(tx * 1.01 + 0.1) * 0.5 + 0.5) - 0.1)) * 2.0
-    t = interleaved(fns, number=3 if QUICK else 10)
+    t = interleaved({"numpy": naive, "graphc": lambda: f(xv)}, number=3 if QUICK else 10)
     show(t)
     np.testing.assert_allclose(f(xv), naive(), rtol=1e-5)
     verdict("W7", "graphc / naive numpy time", t["graphc"] / t["numpy"], 0.8)
+    peer_pass(lambda: peers.w7(xv, naive()), {"numpy": naive}, number=3 if QUICK else 10)
 
 
 def w5():
-    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "bench_jacobian.py")
+    path = os.path.join(HERE, "bench_jacobian.py")
     if not os.path.exists(path):
         print("W5: benchmarks/bench_jacobian.py not found, skipped")
         return
@@ -471,6 +488,7 @@ def main(argv):
     print(f"graphc {gc.__version__} | numpy {np.__version__} | Python "
           f"{platform.python_version()} | {platform.processor() or platform.machine()} | "
           f"{os.cpu_count()} CPUs | rounds {ROUNDS}{' (quick)' if QUICK else ''}")
+    print(f"peers: {peers.versions() or 'none'}")
     note = peers_note()
     if note:
         print(note)
