@@ -90,6 +90,12 @@ def test_random_ops_are_never_folded_or_merged():
     ("(x*c1)*c2 -> x*(c1*c2)", lambda x: (x * 2.0) * 3.0),
     ("matmul(transpose(a), b) -> matmul(a, b, transpose_a)",
      lambda x: gc.matmul(gc.transpose(x), x)),
+    ("matmul(a, b)*c -> scaled_matmul(a, b, c)",     # scales the (2, 1) product
+     lambda x: gc.matmul(x, gc.ones((3, 1))) * 0.5),
+    ("matmul(a, b)*c -> scaled_matmul(a, b, c)",     # scales a = x, (2, 3)
+     lambda x: 0.5 * gc.matmul(x, gc.ones((4, 3)), transpose_b=True)),
+    ("matmul(a, b)*c -> scaled_matmul(a, b, c)",     # scales b = x, (2, 3)
+     lambda x: gc.matmul(gc.ones((2, 4)), x, transpose_a=True) * -2.0),
 ])
 def test_simplify_rule_fires_and_keeps_the_value(rule, build):
     """Each named rule fires on its pattern and the value is unchanged."""

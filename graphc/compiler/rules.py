@@ -6,6 +6,7 @@ shape or dtype: an identity that could (x*1 with a broadcasting 1) checks the ty
 """
 import numpy as np
 
+from ..ops.linalg import SCALED_MATMUL
 from ..ops.registry import REGISTRY
 from . import program as P
 
@@ -209,6 +210,18 @@ def _mul_consts(node, ctx):
             if a1 is not None and P.const_array(x) is None:
                 c = ctx.const(np.multiply(a1, a2, dtype=_out(node).dtype.np), _out(node), node)
                 return ctx.emit("Mul", (x, c), node)
+
+
+@rule(SIMPLIFY, "matmul(a, b)*c -> scaled_matmul(a, b, c)", "Mul")
+def _scaled_matmul(node, ctx):
+    """c a scalar: its kernel multiplies the smallest of a, b and a@b by c (an SGD
+    update lr * (x^T g) scales g, not the weight-sized product)."""
+    for m, c in _operand_pairs(node):
+        if (_is(m, "MatMul") and _single(ctx, m) and c.shape.rank == 0
+                and all(x.shape.rank == 2 for x in m.node.inputs)
+                and _same_type(m, _out(node))):
+            return ctx.emit(SCALED_MATMUL, (*m.node.inputs, c), node, **m.node.attrs)
+    return None
 
 
 @rule(SIMPLIFY, "x*0 -> 0", "Mul", unsafe=True)

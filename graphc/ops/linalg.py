@@ -112,6 +112,28 @@ MATMUL = register(OpDef(
     dtypes="numeric (a, b same)", doc="Matrix product, batched over leading dims."))
 
 
+def _scaled_matmul_out(a, b, c, *, transpose_a, transpose_b, out=None):
+    """c * (a @ b) for a scalar c, multiplying the smallest of a, b and the product."""
+    m = a.shape[-1 if transpose_a else -2]
+    n = b.shape[-2 if transpose_b else -1]
+    if m * n <= min(a.size, b.size):
+        r = _matmul_out(a, b, transpose_a=transpose_a, transpose_b=transpose_b, out=out)
+        return np.multiply(r, c, out=r)
+    if a.size <= b.size:
+        a = a * c
+    else:
+        b = b * c
+    return _matmul_out(a, b, transpose_a=transpose_a, transpose_b=transpose_b, out=out)
+
+
+# made by the compiler ("matmul(a, b) * c" with c a scalar), never by users: not registered
+SCALED_MATMUL = OpDef(
+    "ScaledMatMul", lambda ctx, a, b, c, **kw: _infer_matmul(ctx, a, b, **kw),
+    _scaled_matmul_out, kernel_out=_scaled_matmul_out, broadcasts=False,
+    differentiable=False, doc="c * (a @ b) of 2-D a and b and a scalar c; the kernel "
+    "scales whichever of a, b and the product is smallest.")
+
+
 def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_b=False,
            name=None):
     """a @ b. `gc.matmul(x, W)` with x (batch, 784) and W (784, 10) gives (batch, 10)."""

@@ -57,8 +57,7 @@ class Body:
     """The members of one group as a straight-line program over a value list that starts
     with the group's inputs: step j computes value len(inputs) + j from `args` (indices
     into that list) and writes into scratch buffer `dst` (-1: the output chunk)."""
-    __slots__ = ("members", "n_inputs", "steps", "whole", "scratch", "chunk", "dtype",
-                 "threads")
+    __slots__ = ("members", "steps", "whole", "scratch", "chunk", "dtype", "threads")
 
     def __init__(self, members, inputs, chunk, threads=1):
         index = {t: k for k, t in enumerate(inputs)}
@@ -69,7 +68,6 @@ class Body:
             for t in m.inputs:
                 last[index[t]] = j
         self.members = tuple(members)
-        self.n_inputs = len(inputs)
         self.dtype = members[-1].outputs[0].dtype.np
         self.chunk = chunk
         self.threads = max(1, threads)
@@ -232,7 +230,7 @@ def fuse(program, options=None):
     if not roots:
         return program, ch
     uses = program.consumers()
-    fetched = set(program.fetches)
+    outside = set(program.fetches) | set(program.feeds)     # values members cannot make
     pos = {n: i for i, n in enumerate(program.nodes)}
     taken = set()
     groups = {}                                 # root -> members in program order
@@ -248,7 +246,7 @@ def fuse(program, options=None):
             for t in m.inputs:
                 inside[t] = inside.get(t, 0) + 1
                 p = t.node
-                if (p in members or p in taken or p not in pos or t in fetched
+                if (p in members or p in taken or p not in pos or t in outside
                         or inside[t] != uses.get(t) or not _fusible(p)
                         or t.shape.dims != dims
                         or not all(_conforms(x, dims) for x in p.inputs)):
@@ -269,11 +267,7 @@ def fuse(program, options=None):
             rw.keep(node)
             continue
         made = {m.outputs[0] for m in members}
-        inputs = []
-        for m in members:
-            for t in m.inputs:
-                if t not in made and t not in inputs:
-                    inputs.append(t)
+        inputs = list(dict.fromkeys(t for m in members for t in m.inputs if t not in made))
         chunk = max(1, chunk_bytes // max(m.outputs[0].dtype.np.itemsize for m in members))
         body = Body(members, inputs, chunk, threads)
         out = node.outputs[0]

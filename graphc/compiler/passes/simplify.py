@@ -27,8 +27,9 @@ class RuleContext:
     def uses(self, t):
         return self._uses.get(self._alias.get(t, t), 1)
 
-    def emit(self, op_name, inputs, src, **attrs):
-        node = P.emit(REGISTRY[op_name], tuple(inputs), src, **attrs)
+    def emit(self, op, inputs, src, **attrs):
+        """A new record of `op` (an OpDef or a registered op's name) on `inputs`."""
+        node = P.emit(REGISTRY[op] if isinstance(op, str) else op, tuple(inputs), src, **attrs)
         self.rw.nodes.append(node)
         return node.outputs[0]
 
