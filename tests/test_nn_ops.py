@@ -335,3 +335,17 @@ def test_random_shapes_and_shuffle():
     assert sorted(s) == list(v) and s.dtype == v.dtype
     with pytest.raises(ValueError, match="needs maxval"):
         gc.random_uniform([2], dtype=gc.int32)
+
+
+@pytest.mark.parametrize("shape", [(), (3,), (2, 2)])
+def test_erf_without_scipy(monkeypatch, shape):
+    """scipy is optional (the `fast` extra): without it erf uses math.erf per element."""
+    import math
+    import sys
+    monkeypatch.setitem(sys.modules, "scipy.special", None)     # import -> ImportError
+    x = gc.placeholder(gc.float32, shape, name="x")
+    xv = np.linspace(-2, 2, int(np.prod(shape))).astype(np.float32).reshape(shape)
+    with gc.Session() as s:
+        out = s.run(gc.erf(x), {x: xv})
+    assert out.dtype == np.float32 and out.shape == shape
+    np.testing.assert_allclose(out, np.vectorize(math.erf)(xv), rtol=1e-6)

@@ -274,7 +274,7 @@ def _erf_kernel(x):
         from scipy.special import erf as _erf
         return _erf(x).astype(x.dtype, copy=False)
     except ImportError:
-        return np.frompyfunc(math.erf, 1, 1)(x).astype(x.dtype)
+        return np.asarray(np.frompyfunc(math.erf, 1, 1)(x)).astype(x.dtype)  # 0-d: float
 
 
 ERF, erf = _unary("Erf", "erf", _erf_kernel,
