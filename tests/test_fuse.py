@@ -31,7 +31,7 @@ def chain(x):
 
 
 @pytest.mark.parametrize("threads", [1, 2, 3])
-@pytest.mark.parametrize("n", [32, 33, 100, 1000])
+@pytest.mark.parametrize("n", [5, 32, 33, 100, 1000])     # 5: under a chunk, no out=
 def test_chain_fuses_into_one_record_and_keeps_its_value(threads, n):
     x = gc.placeholder(gc.float32, (n,), name="x")
     y = chain(x)

@@ -17,7 +17,8 @@ widest itemsize): the plan's generated code dispatches small kernels faster.
 At run time the Fused kernel checks what static shapes cannot promise (every input has
 the output's shape or one element; full-size inputs are C-contiguous) and runs the
 chunks, in parallel spans on `threads` threads; an array under a chunk is one chunk.
-Otherwise it runs the members one after another on whole arrays, as unfused.
+Otherwise, and for arrays too small for out= to pay (memory.INPLACE_MIN_ELEMENTS), it
+runs the members one after another on whole arrays, as unfused.
 """
 import contextvars
 import functools
@@ -32,6 +33,7 @@ from ...ops.registry import InferContext, OpDef
 from ..executable import explain
 from .. import program as P
 from . import Changes
+from .memory import INPLACE_MIN_ELEMENTS
 
 FUSE_CHUNK_BYTES = 1 << 20      # 1 MiB per chunk buffer: a few stay in a 2 MiB L2 cache
 _POOL = {}                      # the worker threads of fused kernels, made on first use
@@ -57,7 +59,8 @@ class Body:
     """The members of one group as a straight-line program over a value list that starts
     with the group's inputs: step j computes value len(inputs) + j from `args` (indices
     into that list) and writes into scratch buffer `dst` (-1: the output chunk)."""
-    __slots__ = ("members", "steps", "whole", "scratch", "chunk", "dtype", "threads")
+    __slots__ = ("members", "steps", "whole", "fast", "scratch", "chunk", "small", "dtype",
+                 "threads")
 
     def __init__(self, members, inputs, chunk, threads=1):
         index = {t: k for k, t in enumerate(inputs)}
@@ -70,6 +73,7 @@ class Body:
         self.members = tuple(members)
         self.dtype = members[-1].outputs[0].dtype.np
         self.chunk = chunk
+        self.small = min(chunk, INPLACE_MIN_ELEMENTS)     # below: whole arrays, no out=
         self.threads = max(1, threads)
         self.scratch = []               # dtype of each scratch buffer
         holder = {}                     # value index -> scratch buffer it lives in
@@ -99,8 +103,29 @@ class Body:
             whole.append((functools.partial(m.op.kernel, **attrs), args))
         self.steps = tuple(steps)
         self.whole = tuple(whole)
+        self.fast = self._generate(len(inputs))
+
+    def _generate(self, n_inputs):
+        """run_whole as one generated function, one line per member: for small arrays
+        (the chunk loop's set-up would cost more than the kernels) and for inputs that
+        need broadcasting."""
+        ns = {}
+        ins = [f"v{k}" for k in range(n_inputs)]
+        lines = [f"def whole({', '.join(ins)}, out=None):"]
+        last = len(self.whole) - 1
+        for j, (fn, args) in enumerate(self.whole):
+            ns[f"k{j}"] = fn
+            call = ", ".join(f"v{a}" for a in args)
+            if j < last:
+                lines.append(f"    v{n_inputs + j} = k{j}({call})")
+        ns["o"] = self.steps[last][0]
+        lines.append(f"    return k{last}({call}) if out is None else o({call}, out=out)")
+        exec(compile("\n".join(lines), "<graphc fused group>", "exec"), ns)
+        return ns["whole"]
 
     def run(self, inputs, out=None):
+        if max(a.size for a in inputs) < self.small:
+            return self.run_small(inputs, out)      # allocating beats out= down here
         try:
             shape = np.broadcast_shapes(*[np.shape(a) for a in inputs])
         except ValueError:
@@ -118,7 +143,7 @@ class Body:
                 tiled = False
                 break
         if not tiled:
-            return self.run_whole(inputs, out)
+            return self.run_small(inputs, out)
         if out is None:
             out = np.empty(shape, self.dtype)
         o = out.reshape(-1)
@@ -155,6 +180,13 @@ class Body:
                                    out=o[s:e] if dst < 0 else sc[dst]))
                 except Exception as exc:
                     self.fail(j, [vals[a] for a in args], exc, " (on a chunk)")
+
+    def run_small(self, inputs, out=None):
+        try:
+            return self.fast(*inputs, out=out)
+        except Exception:
+            return self.run_whole(inputs, out)      # again, member by member: it names
+                                                    # the record that fails
 
     def run_whole(self, inputs, out=None):
         vals = list(inputs)
