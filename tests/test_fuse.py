@@ -31,7 +31,7 @@ def chain(x):
 
 
 @pytest.mark.parametrize("threads", [1, 2, 3])
-@pytest.mark.parametrize("n", [5, 32, 33, 100, 1000])     # 5: under a chunk, no out=
+@pytest.mark.parametrize("n", [32, 33, 100, 1000])
 def test_chain_fuses_into_one_record_and_keeps_its_value(threads, n):
     x = gc.placeholder(gc.float32, (n,), name="x")
     y = chain(x)
@@ -217,3 +217,16 @@ def test_worker_threads_keep_the_callers_errstate():
     with np.errstate(invalid="raise"), pytest.raises(gc.errors.ExecutionError) as e:
         exe(xv)
     assert "FloatingPointError" in str(e.value) and "Log" in str(e.value)
+
+
+@pytest.mark.parametrize("n", [1, 10, 1023, 1024, 5000])
+def test_unknown_sizes_fuse_and_run_at_any_size(n):
+    """A size known only at run time: fused at compile time; at run time small arrays
+    go through the generated whole-array function, larger ones through one chunk."""
+    x = gc.placeholder(gc.float32, (None,), name="x")
+    y = chain(x)
+    exe = gc.compile(y, [x], verify=True)               # the default 1 MiB chunk
+    (body,) = groups(exe)
+    assert body.small == 1024
+    xv = data(n)
+    np.testing.assert_allclose(exe(xv), unfused(y, {x: xv}), rtol=1e-6)
