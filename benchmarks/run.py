@@ -13,8 +13,9 @@ its default mode) are measured in the same run when they import; one line lists 
 ones, which are skipped. Each peer's result is checked once against numpy before it is timed.
 Peers are printed as ratios to numpy (W4: to graphc) and never get PASS/MISS.
   W1, W2a, W2b, W3,     after graphc's figures and verdicts, in a pass of their own,
-  W6 (step time), W7    interleaved with numpy measured again (a peer's thread pool, still
-                        spinning after its turn, would slow whoever runs next). W2a adds
+  W6 (step time), W7    interleaved with numpy and graphc measured again, so graphc and the
+                        peers are compared under the same conditions (a peer's thread pool,
+                        still spinning after its turn, would slow whoever runs next). W2a adds
                         PyTensor's other linkers (NUMBA, C VM) where they differ from its
                         default; W2b times TF through both sess.run and sess.make_callable;
                         W3 prints each peer's time(value+grad)/time(value).
@@ -91,14 +92,15 @@ def show(times, unit=1e3, label="ms", base="numpy", scale=1.0):
 
 def peer_pass(make, base, number, show=show, **show_kw):
     """Peers: built and checked (make() -> {name: step}) only after graphc's figures are
-    taken, then timed interleaved with base (numpy) again, in a pass of their own, each turn
+    taken, then timed interleaved with base (numpy and graphc again, so that graphc and the
+    peers are compared under the same conditions) in a pass of their own, each turn
     after a 0.25 s pause and an untimed call. A peer's thread pools (PyTensor's Numba code
     calls a BLAS of its own) keep spinning for up to ~0.2 s after its turn, and on a few
     cores that slows whoever runs next several times over; graphc's verdicts must not depend
     on which peers are installed."""
     fns = make()
     if fns:
-        print("  peers, interleaved with numpy in a pass of their own:")
+        print("  peers, interleaved with numpy and graphc in a pass of their own:")
         show(interleaved({**base, **fns}, number, settle=0.25), **show_kw)
 
 
@@ -158,7 +160,7 @@ def w1():
     P[:] = [w.copy() for w in W0] + [b.copy() for b in b0]
     numpy_step()                        # one step from W0, b0, for the peers to check against
     peer_pass(lambda: peers.w1(W0 + b0, xb, yb, [p_.copy() for p_ in P]),
-              {"numpy": numpy_step}, number=20 if QUICK else 50)
+              {"numpy": numpy_step, "graphc": lambda: step(xb, yb)}, number=20 if QUICK else 50)
 
 
 # ---- W2: dispatch ---------------------------------------------------------------------------
@@ -183,7 +185,8 @@ def w2():
                     number=200 if QUICK else 1000)
     show(t, unit=1e6 / 300, label="us/op")
     verdict("W2a", "graphc / numpy per op", t["graphc"] / t["numpy"], 1.3)
-    peer_pass(lambda: peers.w2a(xv, numpy_chain()), {"numpy": numpy_chain},
+    peer_pass(lambda: peers.w2a(xv, numpy_chain()),
+              {"numpy": numpy_chain, "graphc": lambda: f(xv)},
               number=200 if QUICK else 1000, unit=1e6 / 300, label="us/op")
 
     print("W2b dispatch: x + 1 on 4 f32 elements, per call")
@@ -202,7 +205,7 @@ def w2():
     show(t, unit=1e6, label="us")
     verdict("W2b", "Session.run us per call", t["graphc Session.run"] * 1e6, 10)
     verdict("W2b", "make_callable us per call", t["graphc make_callable"] * 1e6, 3)
-    peer_pass(lambda: peers.w2b(xv, xv + one), {"numpy": fns["numpy"]},
+    peer_pass(lambda: peers.w2b(xv, xv + one), fns,
               number=2000 if QUICK else 20000, unit=1e6, label="us")
 
 
@@ -252,19 +255,21 @@ def w3():
             t["graphc value+grad"] / t["graphc value"], 2.5)
     verdict("W3", "graphc value+grad / numpy value+grad",
             t["graphc value+grad"] / t["numpy value+grad"], 1.0)
-    peer_pass(lambda: peers.w3(Wv, xv, np_value(), np_both()), base,
+    peer_pass(lambda: peers.w3(Wv, xv, np_value(), np_both()),
+              {**base, "graphc value": lambda: value(*args),
+               "graphc value+grad": lambda: both(*args)},
               number=5 if QUICK else 20, show=show_w3)
 
 
 def show_w3(t):
-    """Times as ratios to numpy's of the same kind; time(value+grad)/time(value) but graphc's,
-    which gets a verdict."""
+    """Times as ratios to numpy's of the same kind, and each contender's
+    time(value+grad)/time(value)."""
     for k, v in t.items():
         base = "numpy value+grad" if k.endswith("+grad") else "numpy value"
         print(f"  {k:<30} {v * 1e3:10.3f} ms   ratio to {base}: {v / t[base]:.3f}")
     for k in t:
         name = k[:-len(" value")]
-        if k.endswith(" value") and name != "graphc" and name + " value+grad" in t:
+        if k.endswith(" value") and name + " value+grad" in t:
             print(f"  {name + ' time(value+grad)/time(value)':<52} "
                   f"{t[name + ' value+grad'] / t[k]:10.3f}")
 
@@ -439,7 +444,8 @@ def w6():
     show(t)
     verdict("W6", "graphc / numpy peak RSS increase", rss["graphc"] / rss["numpy"], 0.85)
     verdict("W6", "graphc / numpy step time", t["graphc"] / t["numpy"], 1.0)
-    peer_pass(lambda: peers.w6(Wv, xv, numpy_step()), {"numpy": numpy_step},
+    peer_pass(lambda: peers.w6(Wv, xv, numpy_step()),
+              {"numpy": numpy_step, "graphc": _w6_graphc(Wv, xv)},
               number=2 if QUICK else 5)
 
 
@@ -461,7 +467,8 @@ def w7():
     show(t)
     np.testing.assert_allclose(f(xv), naive(), rtol=1e-5)
     verdict("W7", "graphc / naive numpy time", t["graphc"] / t["numpy"], 0.8)
-    peer_pass(lambda: peers.w7(xv, naive()), {"numpy": naive}, number=3 if QUICK else 10)
+    peer_pass(lambda: peers.w7(xv, naive()), {"numpy": naive, "graphc": lambda: f(xv)},
+              number=3 if QUICK else 10)
 
 
 def w5():
