@@ -152,7 +152,9 @@ def test_fuse_can_be_left_out():
 
 
 _UNARY = [gc.tanh, gc.sigmoid, gc.nn.relu, lambda t: t * t, lambda t: -t, gc.abs,
-          lambda t: t * 0.5 + 0.25, gc.nn.softplus, lambda t: gc.maximum(t, 0.1)]
+          lambda t: t * 0.5 + 0.25, gc.nn.softplus, lambda t: gc.maximum(t, 0.1),
+          lambda t: gc.cast(gc.greater(t, 0.1), gc.float64) * t,       # a bool scratch
+          lambda t: gc.cast(gc.cast(t, gc.float32) * 2.0, gc.float64)]  # a float32 one
 _BINARY = [gc.add, gc.subtract, gc.multiply, gc.maximum, gc.minimum]
 
 
@@ -169,7 +171,7 @@ def test_random_elementwise_dags(ops, n, threads, chunk_bytes, seed):
     pool = list(xs)
     for binary, a, b in ops:
         u, v = pool[a % len(pool)], pool[b % len(pool)]
-        pool.append(_BINARY[a % 5](u, v) if binary else _UNARY[b % 9](u))
+        pool.append(_BINARY[a % 5](u, v) if binary else _UNARY[b % len(_UNARY)](u))
     fetches = [pool[-1], pool[len(pool) // 2]]
     fetches += [g for g in gc.gradients(gc.reduce_sum(pool[-1]), xs) if g is not None]
     rng = np.random.default_rng(seed)
