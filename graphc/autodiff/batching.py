@@ -13,14 +13,14 @@ args[i] has the leading batch dim if batched[i]; returning the node's own output
 "this output is not batched". Without one, an elementwise op broadcasts (each batched
 operand gets unit dims up to the output's rank, then the op runs as it is), and any
 other op falls back to `unstack` over the batch dim, the op on each slice, and `stack`:
-correct for every op, but n copies of the node. The table _RULES at the bottom gives
-the rules of the ops whose OpDefs have no `batch=` of their own.
+correct for every op, but n copies of the node. The rules written here are put into
+their ops' OpDefs at the bottom of this module (as TF1's gradient registry did).
 """
 import numpy as np
 
 from .. import dtypes, errors
 from ..graph import Tensor
-from ..ops import array, core, elementwise
+from ..ops import array, conv, core, elementwise, indexing, linalg, nn, pool, reduce
 from ..ops.registry import apply, constant_value
 from .reverse import as_list
 
@@ -122,8 +122,6 @@ def _rule_of(node):
     op = node.op
     if op.batch is not None:
         return op.batch
-    if op.name in _RULES:
-        return _RULES[op.name]
     if op.elementwise:
         return batch_broadcasting
     return batch_by_slices
@@ -405,44 +403,27 @@ def _batch_into_leading_dim(node, args, batched):
     return [array.reshape(y, [n, -1] + list(rest))]
 
 
-# Rules by op name, for ops whose OpDef has no batch= of its own (an op's own rule wins).
-_RULES = {
-    "MatMul": batch_broadcasting,
-    "AddN": batch_all_inputs,
-    "SumTo": _batch_sum_to,
-    "BroadcastTo": _batch_broadcast_to,
-    "Shape": batch_unbatched,
-    "Size": batch_unbatched,
-    "Rank": batch_unbatched,
-    "Fill": _batch_fill,
-    "Identity": _batch_identity,
-    "Reshape": _batch_reshape,
-    "Transpose": _batch_transpose,
-    "ExpandDims": _axis_rule("output"),
-    "Squeeze": _batch_squeeze,
-    "ConcatV2": _axis_rule("input"),
-    "Pack": _axis_rule("output"),
-    "Unpack": _axis_rule("input"),
-    "Split": _batch_split,
-    "Tile": _batch_tile,
-    "ReverseV2": _batch_reverse,
-    "Sum": _batch_reduce,
-    "Mean": _batch_reduce,
-    "Max": _batch_reduce,
-    "Min": _batch_reduce,
-    "Prod": _batch_reduce,
-    "Slice": _batch_slice,
-    "StridedSlice": _batch_strided_slice,
-    "StridedSliceGrad": _batch_strided_slice_grad,
-    "Pad": _batch_pad,
-    "GatherV2": _batch_gather,
-    "Einsum": _batch_einsum,
-    "Tensordot": _batch_tensordot,
-    "BiasAdd": _batch_bias_add,
-    "Softmax": _axis_rule("input"),
-    "LogSoftmax": _axis_rule("input"),
-    "SoftmaxCrossEntropyWithLogits": _axis_rule("input"),
-    "Conv2D": _batch_into_leading_dim,
-    "MaxPool": _batch_into_leading_dim,
-    "AvgPool": _batch_into_leading_dim,
-}
+# The rules above go into their ops' records (OpDef.batch), where vmap reads them: it never
+# looks at an op's name. An op whose OpDef already has a rule keeps it.
+for _op, _rule in [
+        (linalg.MATMUL, batch_broadcasting), (elementwise.ADD_N, batch_all_inputs),
+        (elementwise.SUM_TO, _batch_sum_to), (elementwise.BROADCAST_TO, _batch_broadcast_to),
+        (array.SHAPE, batch_unbatched), (array.SIZE, batch_unbatched),
+        (array.RANK, batch_unbatched), (array.FILL, _batch_fill),
+        (core.IDENTITY, _batch_identity), (array.RESHAPE, _batch_reshape),
+        (array.TRANSPOSE, _batch_transpose), (array.EXPAND_DIMS, _axis_rule("output")),
+        (array.SQUEEZE, _batch_squeeze), (indexing.CONCAT, _axis_rule("input")),
+        (indexing.PACK, _axis_rule("output")), (indexing.UNPACK, _axis_rule("input")),
+        (indexing.SPLIT, _batch_split), (array.TILE, _batch_tile),
+        (array.REVERSE, _batch_reverse),
+        (reduce.SUM, _batch_reduce), (reduce.MEAN, _batch_reduce), (reduce.MAX, _batch_reduce),
+        (reduce.MIN, _batch_reduce), (reduce.PROD, _batch_reduce),
+        (indexing.SLICE, _batch_slice), (indexing.STRIDED_SLICE, _batch_strided_slice),
+        (indexing.STRIDED_SLICE_GRAD, _batch_strided_slice_grad), (indexing.PAD, _batch_pad),
+        (indexing.GATHER, _batch_gather), (linalg.EINSUM, _batch_einsum),
+        (linalg.TENSORDOT, _batch_tensordot), (nn.BIAS_ADD, _batch_bias_add),
+        (nn.SOFTMAX, _axis_rule("input")), (nn.LOG_SOFTMAX, _axis_rule("input")),
+        (nn.SOFTMAX_XENT, _axis_rule("input")), (conv.CONV2D, _batch_into_leading_dim),
+        (pool.MAX_POOL, _batch_into_leading_dim), (pool.AVG_POOL, _batch_into_leading_dim)]:
+    if _op.batch is None:
+        _op.batch = _rule
