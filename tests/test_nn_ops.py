@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import graphc as gc
-from graphc.testing import check_vjp
+from graphc.testing import check_jvp, check_vjp
 from samples_nn import (avg_pool_grad_ref, conv_filter_ref, conv_input_ref, conv_ref,
                         max_pool_grad_ref, pool_ref, tf_padding)
 
@@ -128,6 +128,21 @@ def test_second_derivatives_of_softmax_losses():
         labels=labels, logits=x), 0)
     check_vjp(sparse, [x])
     check_vjp(_grad_of(lambda x: gc.nn.moments(x, [0])[1], 0), [x])
+
+
+def test_cross_entropy_backprop_output():
+    """The op's second output (the gradient w.r.t. logits, which the gradient sweep uses)
+    has the right value and its own vjp and jvp: second derivatives in both modes."""
+    r = np.random.default_rng(7)
+    z, x = r.uniform(0.1, 1, (3, 4)), r.standard_normal((3, 4))
+    loss = gc.nn.softmax_cross_entropy_with_logits_v2(labels=z, logits=x)
+    e = np.exp(x - x.max(1, keepdims=True))
+    want = e / e.sum(1, keepdims=True) * z.sum(1, keepdims=True) - z
+    np.testing.assert_allclose(run(loss.node.outputs[1]), want, rtol=1e-12)
+    grad = _grad_of(lambda z, x: gc.nn.softmax_cross_entropy_with_logits_v2(labels=z,
+                                                                            logits=x), 0, 1)
+    check_vjp(grad, [z, x])
+    check_jvp(grad, [z, x])
 
 
 def test_second_derivatives_of_einsum_and_tensordot():

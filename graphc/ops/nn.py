@@ -106,6 +106,9 @@ def log_softmax(logits, axis=None, name=None, dim=None):
 
 
 # ---- cross-entropies -----------------------------------------------------------------------
+# Two outputs, as TF1's op has: the loss, and its gradient with respect to the logits
+# ("backprop", softmax(x) * sum(z) - z), made in the same kernel from the same softmax, so
+# the gradient sweep reuses it instead of computing softmax again.
 def _infer_xent(ctx, labels, logits, *, axis):
     ctx.same_dtype()
     ctx.require(1, "float")
@@ -120,46 +123,59 @@ def _infer_xent(ctx, labels, logits, *, axis):
     else:
         dims = (s if s.rank is not None else t).dims
     if dims is None:
-        return None, logits.dtype
+        return [(None, logits.dtype), (None, logits.dtype)]
     if not dims:
         raise InferError("logits {1} is a scalar: the classes need an axis")
     a = ctx.axis(axis, len(dims), 1)
-    return dims[:a] + dims[a + 1:], logits.dtype
+    return [(dims[:a] + dims[a + 1:], logits.dtype), (dims, logits.dtype)]
 
 
 def _xent_kernel(labels, logits, *, axis):
     if labels.shape != logits.shape:        # never broadcast silently (TF1 refuses too)
         raise ValueError(f"labels of shape {labels.shape} and logits of shape "
                          f"{logits.shape} must have the same shape")
-    return -np.sum(labels * _log_softmax_kernel(logits, axis=axis), axis=axis)
-
-
-def _xent_parts(node):
-    """loss = -sum(z * log_softmax(x)); d/dz = -log_softmax(x), d/dx = softmax(x) sum(z) - z."""
-    z, x = node.inputs
-    axis = node.attrs["axis"]
-    return -log_softmax(x, axis), softmax(x, axis) * _sum(z, axis) - z
+    ls = _log_softmax_kernel(logits, axis=axis)
+    loss = -np.sum(labels * ls, axis=axis)
+    return loss, np.exp(ls) * np.sum(labels, axis=axis, keepdims=True) - labels
 
 
 def _xent_vjp(node, gs):
+    """loss = -sum(z * log_softmax(x)): gz = -g log_softmax(x), gx = g * backprop.
+    backprop = s * sum(z) - z, s = softmax(x) (its own cotangent h, for second
+    derivatives): gx = u - s * sum(u) with u = h * sum(z) * s; gz = sum(h * s) - h."""
+    z, x = node.inputs
     axis = node.attrs["axis"]
-    g = A.expand_dims(gs[0], axis)
-    dz, dx = _xent_parts(node)
-    return [g * dz, g * dx]
+    gz = gx = None
+    if gs[0] is not None:
+        g = A.expand_dims(gs[0], axis)
+        gz, gx = g * -log_softmax(x, axis), g * node.outputs[1]
+    if gs[1] is not None:
+        h, s = gs[1], softmax(x, axis)
+        u = h * _sum(z, axis) * s
+        gx = E.sum_terms([gx, u - s * _sum(u, axis)])
+        gz = E.sum_terms([gz, _sum(h * s, axis) - h])
+    return [gz, gx]
 
 
 def _xent_jvp(node, ts):
-    axis = node.attrs["axis"]
-    dz, dx = _xent_parts(node)
-    terms = [R.reduce_sum(t * d, axis=axis) for t, d in zip(ts, (dz, dx)) if t is not None]
-    return None if not terms else terms[0] if len(terms) == 1 else terms[0] + terms[1]
+    """d loss = sum(tz * -log_softmax(x) + tx * backprop);
+    d backprop = s * (tx - sum(tx * s)) * sum(z) + s * sum(tz) - tz."""
+    (tz, tx), (z, x) = ts, node.inputs
+    axis, bp = node.attrs["axis"], node.outputs[1]
+    s = softmax(x, axis)
+    loss = [R.reduce_sum(tz * -log_softmax(x, axis), axis=axis) if tz is not None else None,
+            R.reduce_sum(tx * bp, axis=axis) if tx is not None else None]
+    back = [s * (tx - _sum(tx * s, axis)) * _sum(z, axis) if tx is not None else None,
+            s * _sum(tz, axis) - tz if tz is not None else None]
+    return [E.sum_terms(loss), E.sum_terms(back)]
 
 
 SOFTMAX_XENT = register(OpDef(
     "SoftmaxCrossEntropyWithLogits", _infer_xent, _xent_kernel, vjp=_xent_vjp,
     jvp=_xent_jvp, api="nn.softmax_cross_entropy_with_logits_v2",
     signature="nn.softmax_cross_entropy_with_logits_v2(labels, logits, axis=-1)",
-    shape_rule="labels and logits the same shape; the class axis is removed",
+    shape_rule="labels and logits the same shape; the class axis is removed (a second "
+               "output, the gradient w.r.t. logits, has their shape)",
     dtypes="float (labels, logits same)",
     doc="-sum(labels * log_softmax(logits)) along axis, stable for large logits."))
 
