@@ -236,8 +236,7 @@ class Session:
         self.options = as_options(optimize)
         threads = getattr(config, "intra_op_parallelism_threads", 0)
         if threads:
-            opts = {k: getattr(self.options, k) for k in self.options.__slots__}
-            self.options = as_options(dict(opts, threads=threads))
+            self.options = self.options.replace(threads=threads)
         self.optimize = self.options.optimize
         self._variables = {}
         self._spares = {}       # variable -> its previous value, reused by the next update
@@ -332,13 +331,11 @@ class Session:
     def compile(self, fetches, feed_list=None, optimize=None, unsafe_math=None, **options):
         """The Executable computing `fetches` from the feeds of `feed_list` (positional):
         `exe(*feeds)` runs it, `exe.report()` tells what the compiler did."""
-        opts = dict((k, getattr(self.options, k)) for k in self.options.__slots__)
         if optimize is not None:
-            opts["optimize"] = optimize
+            options["optimize"] = optimize
         if unsafe_math is not None:
-            opts["unsafe_math"] = unsafe_math
-        opts.update(options)
-        exe, call = self._callable(fetches, feed_list, as_options(opts))
+            options["unsafe_math"] = unsafe_math
+        exe, call = self._callable(fetches, feed_list, self.options.replace(**options))
         exe.call = call
         return exe
 

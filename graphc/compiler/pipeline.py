@@ -47,6 +47,12 @@ class Options:
         self.threads = threads
         self.passes = passes
 
+    def replace(self, **changes):
+        """A copy with some options changed."""
+        opts = {k: getattr(self, k) for k in self.__slots__}
+        opts.update(changes)
+        return Options(**opts)
+
     def key(self):
         return (self.optimize, self.unsafe_math, self.verify, self.fold_max_bytes,
                 self.inplace, self.fuse_chunk_bytes, self.threads,
