@@ -97,7 +97,7 @@ def plan_memory(program, options=None, inplace=True):
     n_inplace = n_reused = 0
 
     for i, node in enumerate(nodes):
-        ins = tuple(slot[t] for t in node.inputs)
+        ins = tuple([slot[t] for t in node.inputs])
         if node.op.static is not None and not node.inputs and node.outputs and \
                 P.const_array(node.outputs[0]) is not None:
             t = node.outputs[0]
@@ -108,7 +108,8 @@ def plan_memory(program, options=None, inplace=True):
             continue
         into = None
         out_buf = None
-        if inplace and _owned_output(node) and _big_enough(node.outputs[0]):
+        owned = inplace and _owned_output(node) and _big_enough(node.outputs[0])
+        if owned:
             out = node.outputs[0]
             for k, x in enumerate(node.inputs):
                 b = buf.get(x)
@@ -142,17 +143,21 @@ def plan_memory(program, options=None, inplace=True):
             slot[t] = s
             made[t] = i
             outs.append(s)
-            if _owned_output(node):
+            if not inplace:
+                continue                    # nothing is ever overwritten: nothing to track
+            if owned:                       # (big enough to be written into or reused)
                 b = s
                 buf[t] = b
                 roots[t] = (b,)
                 buf_last[b] = last.get(t, i)
-                if inplace and t.shape.is_fully_defined() and _big_enough(t):
+                if t.shape.is_fully_defined():
                     buf_key[b] = (t.shape.dims, t.dtype)
-            else:
+            elif not _owned_output(node):    # a view, perhaps: it keeps its inputs' buffers
                 r = set()
                 for x in node.inputs:
                     r.update(roots.get(x, ()))
+                if not r:
+                    continue
                 roots[t] = tuple(r)
                 for b in r:
                     if last.get(t, i) > buf_last[b]:
@@ -174,7 +179,9 @@ def plan_memory(program, options=None, inplace=True):
     # frees: each slot is cleared after the last use of the last value it holds
     holder_last = {}
     for t, s in slot.items():
-        lt = last.get(t, made.get(t, -1))
+        lt = last.get(t)
+        if lt is None:
+            lt = made.get(t, -1)
         if lt > holder_last.get(s, -1):
             holder_last[s] = lt
     keep = set(feed_slots) | {slot[t] for t in fetched}
@@ -189,7 +196,8 @@ def plan_memory(program, options=None, inplace=True):
     for i, st in enumerate(steps):
         if st is None:
             continue
-        st.frees = tuple(s for s in frees.get(i, ()) if s not in const_slots)
+        fr = frees.get(i)
+        st.frees = tuple([s for s in fr if s not in const_slots]) if fr else ()
         real.append(st)
 
     plan = Plan()
@@ -215,10 +223,8 @@ def _peak(program, steps, slot, keep):
     live = peak = 0
     size = {}
     for st in steps:
-        if st.into is None:
+        if st.into is None and not P.is_state_read(st.node):
             for t in st.node.outputs:
-                if P.is_state_read(st.node):
-                    continue
                 s = slot[t]
                 b = nbytes(t)
                 live += b - size.get(s, 0)
