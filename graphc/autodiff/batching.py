@@ -20,7 +20,8 @@ import numpy as np
 
 from .. import dtypes, errors
 from ..graph import Tensor
-from ..ops import array, conv, core, elementwise, indexing, linalg, nn, pool, reduce
+from ..ops import (array, conv, core, elementwise, indexing, join, linalg, nn, pool,
+                   reduce)
 from ..ops.registry import apply, constant_value
 from .reverse import as_list
 
@@ -412,9 +413,9 @@ for _op, _rule in [
         (array.RANK, batch_unbatched), (array.FILL, _batch_fill),
         (core.IDENTITY, _batch_identity), (array.RESHAPE, _batch_reshape),
         (array.TRANSPOSE, _batch_transpose), (array.EXPAND_DIMS, _axis_rule("output")),
-        (array.SQUEEZE, _batch_squeeze), (indexing.CONCAT, _axis_rule("input")),
-        (indexing.PACK, _axis_rule("output")), (indexing.UNPACK, _axis_rule("input")),
-        (indexing.SPLIT, _batch_split), (array.TILE, _batch_tile),
+        (array.SQUEEZE, _batch_squeeze), (join.CONCAT, _axis_rule("input")),
+        (join.PACK, _axis_rule("output")), (join.UNPACK, _axis_rule("input")),
+        (join.SPLIT, _batch_split), (array.TILE, _batch_tile),
         (array.REVERSE, _batch_reverse),
         (reduce.SUM, _batch_reduce), (reduce.MEAN, _batch_reduce), (reduce.MAX, _batch_reduce),
         (reduce.MIN, _batch_reduce), (reduce.PROD, _batch_reduce),

@@ -1,6 +1,7 @@
 """Shape-changing and array-building ops: shape, fill, reshape, transpose, expand_dims,
 squeeze, tile, reverse, one_hot, range. The ops that take parts of tensors and put them
-together (indexing, slice/pad, concat/split, stack/unstack, gather) live in indexing.py.
+together live in indexing.py (x[key], slice/pad, gather) and join.py (concat/split,
+stack/unstack).
 
 This module defines gc.range: Python's own is spelled builtins.range here.
 """
@@ -560,7 +561,9 @@ def range(start, limit=None, delta=1, dtype=None, name="range"):  # noqa: A001 (
     return apply1(RANGE, args, name=name)
 
 
-from .indexing import *  # noqa: E402,F401,F403  (indexing uses the ops above)
-from .indexing import PACK, __all__ as _indexing_all, strided_slice_  # noqa: E402,F401
+from .join import *  # noqa: E402,F401,F403  (join and indexing use the ops above)
+from .join import PACK, __all__ as _join_all  # noqa: E402,F401
+from .indexing import *  # noqa: E402,F401,F403
+from .indexing import __all__ as _indexing_all, strided_slice_  # noqa: E402,F401
 
-__all__ += _indexing_all
+__all__ += _join_all + _indexing_all
