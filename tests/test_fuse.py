@@ -164,14 +164,17 @@ _BINARY = [gc.add, gc.subtract, gc.multiply, gc.maximum, gc.minimum]
        st.integers(1, 200), st.integers(1, 3), st.sampled_from([8, 20, 64]),
        st.integers(0, 2**31 - 1))
 def test_random_elementwise_dags(ops, n, threads, chunk_bytes, seed):
-    """Random elementwise DAGs (fan-out, fetched middles) and their gradients: fused
-    equals unfused for any size, chunk and thread count."""
+    """Random elementwise DAGs (fan-out, fetched middles, control dependencies) and their
+    gradients: fused equals unfused for any size, chunk and thread count."""
     gc.reset_default_graph()
     xs = [gc.placeholder(gc.float64, (n,), name=f"x{i}") for i in range(2)]
     pool = list(xs)
     for binary, a, b in ops:
         u, v = pool[a % len(pool)], pool[b % len(pool)]
-        pool.append(_BINARY[a % 5](u, v) if binary else _UNARY[b % len(_UNARY)](u))
+        k = (a + b) % len(pool)                     # on a computed value, not a feed
+        deps = [pool[k].op] if (a + b) % 5 == 0 and k >= len(xs) else []
+        with gc.control_dependencies(deps):         # now and then, an ordering constraint
+            pool.append(_BINARY[a % 5](u, v) if binary else _UNARY[b % len(_UNARY)](u))
     fetches = [pool[-1], pool[len(pool) // 2]]
     fetches += [g for g in gc.gradients(gc.reduce_sum(pool[-1]), xs) if g is not None]
     rng = np.random.default_rng(seed)
@@ -232,3 +235,17 @@ def test_unknown_sizes_fuse_and_run_at_any_size(n):
     assert body.small == 1024
     xv = data(n)
     np.testing.assert_allclose(exe(xv), unfused(y, {x: xv}), rtol=1e-6)
+
+
+def test_records_others_wait_for_stay_records():
+    """A control dependency on a would-be member keeps that record out of the group."""
+    x = gc.placeholder(gc.float32, (64,), name="x")
+    m = x * 2.0
+    y = gc.tanh(m) + 1.0
+    with gc.control_dependencies([m.op]):
+        w = x * 3.0
+    exe = gc.compile([y, w], [x], verify=True, fuse_chunk_bytes=SMALL)
+    assert [len(g.members) for g in groups(exe)] == [2]        # tanh, + 1
+    xv = data(64)
+    for got, want in zip(exe(xv), unfused([y, w], {x: xv})):
+        np.testing.assert_allclose(got, want, rtol=1e-6)

@@ -263,6 +263,9 @@ def fuse(program, options=None):
         return program, ch
     uses = program.consumers()
     outside = set(program.fetches) | set(program.feeds)     # values members cannot make
+    ordered = set(program.targets)          # records others wait for: they stay records
+    for n in program.nodes:
+        ordered.update(n.control_inputs)
     pos = {n: i for i, n in enumerate(program.nodes)}
     taken = set()
     groups = {}                                 # root -> members in program order
@@ -278,7 +281,7 @@ def fuse(program, options=None):
             for t in m.inputs:
                 inside[t] = inside.get(t, 0) + 1
                 p = t.node
-                if (p in members or p in taken or p not in pos or t in outside
+                if (p in members or p in taken or p not in pos or t in outside or p in ordered
                         or inside[t] != uses.get(t) or not _fusible(p)
                         or t.shape.dims != dims
                         or not all(_conforms(x, dims) for x in p.inputs)):
