@@ -171,8 +171,7 @@ def test_random_elementwise_dags(ops, n, threads, chunk_bytes, seed):
     pool = list(xs)
     for binary, a, b in ops:
         u, v = pool[a % len(pool)], pool[b % len(pool)]
-        k = (a + b) % len(pool)                     # on a computed value, not a feed
-        deps = [pool[k].op] if (a + b) % 5 == 0 and k >= len(xs) else []
+        deps = [pool[(a + b) % len(pool)].op] if (a + b) % 5 == 0 else []
         with gc.control_dependencies(deps):         # now and then, an ordering constraint
             pool.append(_BINARY[a % 5](u, v) if binary else _UNARY[b % len(_UNARY)](u))
     fetches = [pool[-1], pool[len(pool) // 2]]

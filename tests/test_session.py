@@ -177,3 +177,13 @@ def test_shape_only_known_at_run_time_is_not_broadcast_silently():
         for fetch in (loss, total):
             with pytest.raises(gc.errors.ExecutionError, match="same shape|equal shapes"):
                 s.run(fetch, {logits: np.zeros((4, 3)), labels: np.zeros((1, 3))})
+
+
+def test_control_dependency_on_a_fed_placeholder_is_met_by_the_feed():
+    x = gc.placeholder(gc.float32, (2,), name="x")
+    with gc.control_dependencies([x.op]):
+        y = x * 2.0
+    with gc.Session() as s:
+        np.testing.assert_array_equal(s.run(y, {x: np.ones(2, np.float32)}), [2, 2])
+        with pytest.raises(gc.errors.FeedError, match="placeholder 'x' must be fed"):
+            s.run(y)

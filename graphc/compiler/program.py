@@ -196,7 +196,7 @@ def lower(fetches, targets=(), feeds=()):
                 via[t.node] = node
                 stack.append(t.node)
         for c in node.control_inputs:
-            if c not in via:
+            if c not in via and not _all_fed(c, fed):
                 via[c] = node
                 stack.append(c)
     nodes = sorted(via, key=lambda n: n.id)    # ids are a topological order
@@ -208,7 +208,24 @@ def lower(fetches, targets=(), feeds=()):
     if graph is None:
         graph = next((t.graph for t in feeds), None)
     prog = Program(nodes, feeds, fetches, targets, graph)
-    return _split_state_reads(prog)
+    return _split_state_reads(_drop_fed_controls(prog, fed))
+
+
+def _all_fed(node, fed):
+    """Every output of `node` is fed: it has run, as far as its dependents can tell."""
+    return bool(node.outputs) and all(t in fed for t in node.outputs)
+
+
+def _drop_fed_controls(prog, fed):
+    """Control dependencies on fed records (a placeholder that is fed) are met by the feed."""
+    if not any(_all_fed(c, fed) for n in prog.nodes for c in n.control_inputs):
+        return prog
+    rw = Rewriter()
+    for n in {c for n in prog.nodes for c in n.control_inputs if _all_fed(c, fed)}:
+        rw.drop(n)
+    for node in prog.nodes:
+        rw.keep(node)
+    return rw.program(prog)
 
 
 def _split_state_reads(prog):
