@@ -161,6 +161,12 @@ class InferContext:
     def broadcast(self, *idx):
         """numpy broadcasting of the shapes of inputs idx (default: all inputs)."""
         idx = idx or range(len(self.inputs))
+        shapes = [self.inputs[i].shape.dims for i in idx]
+        if None in shapes:
+            return TensorShape(None)
+        ranked = [d for d in shapes if d]               # scalars broadcast as they are
+        if not ranked or all(d == ranked[0] for d in ranked[1:]):
+            return TensorShape(ranked[0] if ranked else ())     # the common case, fast
         result, owner = (), None
         for i in idx:
             s = self.inputs[i].shape
