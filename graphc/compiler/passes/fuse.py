@@ -10,9 +10,11 @@ writes to memory, straight into the output.
 A group is a root record and the records feeding it whose outputs nobody else uses (no
 other record, no fetch). Members are pure elementwise records with `kernel_out`, one
 output, no control inputs, the root's static shape, and inputs that have the root's
-static shape or one element. Groups of one are left alone, and so are groups whose
-static size is known to be under two chunks (chunk = options.fuse_chunk_bytes / the
-widest itemsize): the plan's generated code dispatches small kernels faster.
+static shape or one element. Groups whose static size is known to be under two chunks
+(chunk = options.fuse_chunk_bytes / the widest itemsize) are left alone: the plan's
+generated code dispatches small kernels faster. A group of one is made only when its
+static size is known (and so at least two chunks): it gains nothing from cache, but its
+chunks run on all threads (numpy's own loops use one).
 
 At run time the Fused kernel checks what static shapes cannot promise (every input has
 the output's shape or one element; full-size inputs are C-contiguous) and runs the
@@ -288,7 +290,7 @@ def fuse(program, options=None):
                     continue
                 members.add(p)
                 work.append(p)
-        if len(members) > 1:
+        if len(members) > 1 or root.outputs[0].shape.num_elements() is not None:
             taken.update(members)
             groups[root] = sorted(members, key=pos.get)
     if not groups:
