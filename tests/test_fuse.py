@@ -262,3 +262,26 @@ def test_records_others_wait_for_stay_records():
     xv = data(64)
     for got, want in zip(exe(xv), unfused([y, w], {x: xv})):
         np.testing.assert_allclose(got, want, rtol=1e-6)
+
+
+def test_concurrent_runs_share_the_workers():
+    """Several Python threads running fused plans at once: the shared pool serves them
+    all (its workers never wait on each other), and every result is right."""
+    import threading
+    x = gc.placeholder(gc.float32, (4000,), name="x")
+    y = chain(x)
+    exe = gc.compile(y, [x], fuse_chunk_bytes=SMALL, threads=3)
+    inputs = [data(4000, seed=k) for k in range(4)]
+    wants = [unfused(y, {x: v}) for v in inputs]
+    bad = []
+
+    def work(k):
+        for _ in range(20):
+            if not np.allclose(exe(inputs[k]), wants[k], rtol=1e-6):
+                bad.append(k)
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert not any(t.is_alive() for t in threads) and not bad
