@@ -10,7 +10,8 @@ writes to memory, straight into the output.
 A group is a root record and the records feeding it whose outputs nobody else uses (no
 other record, no fetch). Members are pure elementwise records with `kernel_out`, one
 output, no control inputs, the root's static shape, and inputs that have the root's
-static shape or one element. Groups whose static size is known to be under two chunks
+static shape, one element, or the root's last dims (a bias: each chunk is then whole
+rows of the output, and the bias broadcasts over them). Groups whose static size is known to be under two chunks
 (chunk = options.fuse_chunk_bytes / the widest itemsize) are left alone: the plan's
 generated code dispatches small kernels faster. A group of one is made only when its
 static size is known (and so at least two chunks): it gains nothing from cache, but its
@@ -19,11 +20,12 @@ chunks run on all threads (numpy's own loops use one).
 At run time the Fused kernel checks what static shapes cannot promise (every input has
 the output's shape or one element; full-size inputs are C-contiguous) and runs the
 chunks, in parallel spans on `threads` threads; an array under a chunk is one chunk.
-Otherwise, and for arrays too small for out= to pay (memory.INPLACE_MIN_ELEMENTS), it
-runs the members one after another on whole arrays, as unfused.
+Otherwise, and for arrays under SMALL_ELEMENTS (or a chunk), it runs the members one
+after another on whole arrays, as unfused.
 """
 import contextvars
 import functools
+import math
 import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -35,9 +37,9 @@ from ...ops.registry import InferContext, OpDef
 from ..executable import explain
 from .. import program as P
 from . import Changes
-from .memory import INPLACE_MIN_ELEMENTS
 
 FUSE_CHUNK_BYTES = 1 << 20      # 1 MiB per chunk buffer: a few stay in a 2 MiB L2 cache
+SMALL_ELEMENTS = 1 << 17        # below: the chunk loop's set-up costs more than it saves
 _POOL = {}                      # the worker threads of fused kernels, made on first use
 _POOL_LOCK = threading.Lock()
 
@@ -75,7 +77,7 @@ class Body:
         self.members = tuple(members)
         self.dtype = members[-1].outputs[0].dtype.np
         self.chunk = chunk
-        self.small = min(chunk, INPLACE_MIN_ELEMENTS)     # below: whole arrays, no out=
+        self.small = min(chunk, SMALL_ELEMENTS)     # below: whole arrays, one call each
         self.threads = max(1, threads)
         self.scratch = []               # dtype of each scratch buffer
         holder = {}                     # value index -> scratch buffer it lives in
@@ -127,59 +129,72 @@ class Body:
 
     def run(self, inputs, out=None):
         if max(a.size for a in inputs) < self.small:
-            return self.run_small(inputs, out)      # allocating beats out= down here
-        try:
-            shape = np.broadcast_shapes(*[np.shape(a) for a in inputs])
-        except ValueError:
-            return self.run_whole(inputs, out)      # it names the record that fails
-        n = int(np.prod(shape))
-        flat = []
-        tiled = n > 0 and (out is None or out.flags.c_contiguous)
-        for a in inputs:
-            a = np.asarray(a)
-            if a.shape == shape and a.flags.c_contiguous:
-                flat.append(a.reshape(-1))
-            elif a.size == 1:
-                flat.append(a.reshape(()))
-            else:
-                tiled = False
-                break
-        if not tiled:
             return self.run_small(inputs, out)
+        shape = max((a.shape for a in inputs), key=math.prod)
+        n = math.prod(shape)
+        # each input is cut into chunks (the output's shape), or the same for every
+        # chunk: one element, or a row of the output's last dims (a bias) repeated along
+        # the rows; anything else (broadcasting along other dims) runs whole arrays
+        width = 1
+        for a in inputs:
+            if a.shape != shape and a.size != 1:
+                if not (0 < a.ndim < len(shape) and a.shape == shape[-a.ndim:]
+                        and width in (1, a.size)):
+                    return self.run_small(inputs, out)
+                width = a.size
+        flat = []
+        for a in inputs:
+            if not a.flags.c_contiguous:
+                return self.run_small(inputs, out)
+            if a.shape == shape:
+                flat.append((a.reshape(-1, width) if width > 1 else a.reshape(-1), True))
+            else:
+                flat.append((a.reshape(()) if a.size == 1 else a.reshape(width), False))
+        # the output chunk can hold the chain's first scratch buffer unless it may share
+        # memory with an input (an in-place write the memory plan chose)
         if out is None:
-            out = np.empty(shape, self.dtype)
-        o = out.reshape(-1)
-        c = min(self.chunk, n)
-        chunks = -(-n // c)
+            out, share = np.empty(shape, self.dtype), True
+        else:
+            if not out.flags.c_contiguous:
+                return self.run_small(inputs, out)
+            share = not any(np.may_share_memory(out, a) for a in inputs)
+        o = out.reshape(-1, width) if width > 1 else out.reshape(-1)
+        rows = len(o)
+        c = max(1, min(self.chunk, n) // width)
+        chunks = -(-rows // c)
         parts = min(self.threads, chunks)
+        share = share and bool(self.scratch) and self.scratch[0] == self.dtype
         if parts == 1:
-            self.run_span(flat, o, 0, n, c)
+            self.run_span(flat, o, 0, rows, c, share)
             return out
         # contiguous spans of whole chunks, one per thread; this thread runs the first
-        cuts = [chunks * i // parts * c for i in range(parts)] + [n]
+        cuts = [chunks * i // parts * c for i in range(parts)] + [rows]
         pool = _pool(parts - 1)
         # each worker runs in a copy of this thread's context: numpy's errstate with it
-        rest = [pool.submit(contextvars.copy_context().run, self.run_span, flat, o, lo, hi, c)
-                for lo, hi in zip(cuts[1:-1], cuts[2:])]
+        rest = [pool.submit(contextvars.copy_context().run, self.run_span, flat, o, lo, hi,
+                            c, share) for lo, hi in zip(cuts[1:-1], cuts[2:])]
         try:
-            self.run_span(flat, o, cuts[0], cuts[1], c)
+            self.run_span(flat, o, cuts[0], cuts[1], c, share)
         finally:
             for f in rest:
                 f.result()
         return out
 
-    def run_span(self, flat, o, lo, hi, c):
-        """Elements [lo, hi) of the output, in chunks of c."""
-        bufs = [np.empty(c, dt) for dt in self.scratch]
+    def run_span(self, flat, o, lo, hi, c, share):
+        """Rows [lo, hi) of the output (elements, when o is 1-D), in chunks of c rows;
+        with `share`, scratch buffer 0 is the output chunk itself."""
+        bufs = [np.empty((c,) + o.shape[1:], dt) for dt in self.scratch[share:]]
         steps = self.steps
         for s in range(lo, hi, c):
             e = min(s + c, hi)
-            vals = [a[s:e] if a.ndim else a for a in flat]
+            vals = [a[s:e] if cut else a for a, cut in flat]
+            oc = o[s:e]
             sc = bufs if e - s == c else [b[:e - s] for b in bufs]
+            if share:
+                sc = [oc] + sc
             for j, (fn, args, dst) in enumerate(steps):
                 try:
-                    vals.append(fn(*[vals[a] for a in args],
-                                   out=o[s:e] if dst < 0 else sc[dst]))
+                    vals.append(fn(*[vals[a] for a in args], out=oc if dst < 0 else sc[dst]))
                 except Exception as exc:
                     self.fail(j, [vals[a] for a in args], exc, " (on a chunk)")
 
@@ -239,7 +254,13 @@ def _fusible(node):
 
 
 def _conforms(t, dims):
-    return t.shape.dims == dims or t.shape.num_elements() == 1
+    """t has the root's shape, one element, or the root's last dims (a bias, repeated
+    along the rows), all known."""
+    d = t.shape.dims
+    if d == dims or t.shape.num_elements() == 1:
+        return True
+    return (d is not None and 0 < len(d) < len(dims) and t.shape.is_fully_defined()
+            and tuple(dims[-len(d):]) == tuple(d))
 
 
 def _root(node, chunk_bytes):
