@@ -51,8 +51,9 @@ class _Fetch:
             except (KeyError, ValueError) as e:
                 raise errors.FeedError(f"cannot fetch '{f}': {e}") from None
         if f.graph is not self.graph:
+            site = f.node.site if isinstance(f, Tensor) else f.site
             raise errors.FeedError(
-                f"fetch {f.name!r} (created at {errors.format_site(f.node.site if isinstance(f, Tensor) else f.site)}) "
+                f"fetch {f.name!r} (created at {errors.format_site(site)}) "
                 "belongs to another graph than this Session's")
         if f not in self._index:
             self._index[f] = len(self.items)

@@ -218,11 +218,12 @@ def _all_fed(node, fed):
 
 def _drop_fed_controls(prog, fed):
     """Control dependencies on fed records (a placeholder that is fed) are met by the feed."""
-    if not any(_all_fed(c, fed) for n in prog.nodes for c in n.control_inputs):
+    met = {c for n in prog.nodes for c in n.control_inputs if _all_fed(c, fed)}
+    if not met:
         return prog
     rw = Rewriter()
-    for n in {c for n in prog.nodes for c in n.control_inputs if _all_fed(c, fed)}:
-        rw.drop(n)
+    for c in met:
+        rw.drop(c)
     for node in prog.nodes:
         rw.keep(node)
     return rw.program(prog)

@@ -11,14 +11,14 @@ A group is a root record and the records feeding it whose outputs nobody else us
 other record, no fetch). Members are pure elementwise records with `kernel_out`, one
 output, no control inputs, the root's static shape, and inputs that have the root's
 static shape, one element, or the root's last dims (a bias: each chunk is then whole
-rows of the output, and the bias broadcasts over them). Groups whose static size is known to be under two chunks
-(chunk = options.fuse_chunk_bytes / the widest itemsize) are left alone: the plan's
-generated code dispatches small kernels faster. A group of one is made only when its
-static size is known (and so at least two chunks): it gains nothing from cache, but its
-chunks run on all threads (numpy's own loops use one).
+rows of the output, and the bias broadcasts over them). Groups whose static size is
+known to be under two chunks (chunk = options.fuse_chunk_bytes / the widest itemsize)
+are left alone: the plan's generated code dispatches small kernels faster. A group of
+one is made only when its static size is known (and so at least two chunks): it gains
+nothing from cache, but its chunks run on all threads (numpy's own loops use one).
 
 At run time the Fused kernel checks what static shapes cannot promise (every input has
-the output's shape or one element; full-size inputs are C-contiguous) and runs the
+the output's shape, one element, or its last dims; all are C-contiguous) and runs the
 chunks, in parallel spans on `threads` threads; an array under a chunk is one chunk.
 Otherwise, and for arrays under SMALL_ELEMENTS (or a chunk), it runs the members one
 after another on whole arrays, as unfused.
