@@ -4,7 +4,7 @@ import numpy as np
 
 from . import errors
 from .compiler.executable import Executable
-from .compiler.pipeline import as_options, compile_program
+from .compiler.pipeline import as_options, compile_program, no_cyclic_gc
 from .graph import Node, Tensor, get_default_graph
 from .ops.core import to_array
 
@@ -307,8 +307,9 @@ class Session:
         options = self.options if options is None else options
         tensors = list(dict.fromkeys(f for f in items if isinstance(f, Tensor)))
         targets = [f for f in items if isinstance(f, Node)]
-        program, plan, log, lowered = compile_program(tensors, targets, feeds, options)
-        exe = Executable(program, plan, self, log, options, lowered)
+        with no_cyclic_gc():
+            program, plan, log, lowered = compile_program(tensors, targets, feeds, options)
+            exe = Executable(program, plan, self, log, options, lowered)
         pos = {t: i for i, t in enumerate(tensors)}
         exe.out_index = [pos.get(f) for f in items]
         exe.feeds = list(feeds)

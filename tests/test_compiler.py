@@ -302,3 +302,39 @@ def test_verifier_catches_a_broken_program():
     bad = prog.replace(nodes=tuple(reversed(prog.nodes)))
     with pytest.raises(VerifyError, match="before it is defined"):
         verify(bad, "a test")
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_compiling_leaves_the_cyclic_collector_as_it_was(enabled):
+    import gc as pygc
+    x = gc.placeholder(gc.float32, (3,), name="x")
+    was = pygc.isenabled()
+    (pygc.enable if enabled else pygc.disable)()
+    try:
+        seen = []
+        real = gc.compiler.pipeline.lower
+
+        def spy(*a):                        # the collector is paused while it compiles
+            seen.append(pygc.isenabled())
+            return real(*a)
+        gc.compiler.pipeline.lower = spy
+        try:
+            exe = compiled(gc.tanh(x) * 2.0, [x])
+        finally:
+            gc.compiler.pipeline.lower = real
+        assert seen == [False] and pygc.isenabled() is enabled
+        np.testing.assert_allclose(exe(np.ones(3, np.float32)), 2 * np.tanh(1.0), rtol=1e-6)
+    finally:
+        (pygc.enable if was else pygc.disable)()
+
+
+def test_a_pass_that_changes_nothing_returns_the_same_program():
+    x = gc.placeholder(gc.float32, (3,), name="x")
+    y = gc.tanh(x) + 2.0
+    prog = lower([y], (), [x])
+    for name, fn in gc.compiler.pipeline.PASSES:
+        if name not in ("fuse", "schedule"):
+            out, ch = fn(prog, gc.compiler.pipeline.Options())
+            assert out is prog and not ch, name
+    exe = compiled(y * 1.0, [x])            # a rule fired: the second prune ran
+    assert fired(exe, "simplify")["x*1 -> x"] == 1

@@ -166,6 +166,9 @@ class Rewriter:
         self.nsubst[old] = None
 
     def program(self, prog):
+        """The new Program (`prog` itself when nothing was replaced, dropped or added)."""
+        if not self.subst and not self.nsubst and len(self.nodes) == len(prog.nodes):
+            return prog
         fetches = tuple(self.value(t) for t in prog.fetches)
         targets = tuple(t for t in (self.nsubst.get(n, n) for n in prog.targets)
                         if t is not None)

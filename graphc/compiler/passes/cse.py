@@ -5,14 +5,25 @@ from .. import program as P
 from . import Changes
 
 
+def _order(t):
+    return t.node.id, t.index
+
+
 def _key(node, inputs):
-    try:
-        attrs = tuple(sorted(node.attrs.items())) if node.attrs else ()
-        hash(attrs)
-    except TypeError:
-        return None
-    if node.op.commutative:
-        inputs = tuple(sorted(inputs, key=lambda t: (t.node.id, t.index)))
+    attrs = ()
+    if node.attrs:
+        try:
+            attrs = tuple(sorted(node.attrs.items()))
+            hash(attrs)
+        except TypeError:
+            return None
+    if node.op.commutative and len(inputs) > 1:
+        if len(inputs) == 2:
+            a, b = inputs
+            if _order(b) < _order(a):
+                inputs = (b, a)
+        else:
+            inputs = tuple(sorted(inputs, key=_order))
     return (node.op, inputs, attrs, node.control_inputs)
 
 
@@ -25,7 +36,7 @@ def cse(program, options=None):
         new = rw.rewired(node)
         op = node.op
         key = None
-        if P.is_state_read(node):
+        if op.ref:                          # a variable read (P.is_state_read)
             key = ("read", P.src_of(node), node.attrs.get("dtype"), epoch)
         elif op.stateful:
             epoch += 1

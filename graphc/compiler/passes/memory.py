@@ -108,7 +108,8 @@ def plan_memory(program, options=None, inplace=True):
             continue
         into = None
         out_buf = None
-        owned = inplace and _owned_output(node) and _big_enough(node.outputs[0])
+        owns = _owned_output(node)
+        owned = inplace and owns and _big_enough(node.outputs[0])
         if owned:
             out = node.outputs[0]
             for k, x in enumerate(node.inputs):
@@ -152,10 +153,12 @@ def plan_memory(program, options=None, inplace=True):
                 buf_last[b] = last.get(t, i)
                 if t.shape.is_fully_defined():
                     buf_key[b] = (t.shape.dims, t.dtype)
-            elif not _owned_output(node):    # a view, perhaps: it keeps its inputs' buffers
+            elif not owns:                  # a view, perhaps: it keeps its inputs' buffers
                 r = set()
                 for x in node.inputs:
-                    r.update(roots.get(x, ()))
+                    rx = roots.get(x)
+                    if rx:
+                        r.update(rx)
                 if not r:
                     continue
                 roots[t] = tuple(r)
@@ -164,9 +167,14 @@ def plan_memory(program, options=None, inplace=True):
                         buf_last[b] = last.get(t, i)
         step = Step(node, ins, outs[0] if len(outs) == 1 else tuple(outs), into)
         steps.append(step)
+        if not inplace:
+            continue
         # buffers whose every alias is now dead wait in the pool for a few steps
-        for x in set(node.inputs):
-            for b in roots.get(x, ()):
+        for x in node.inputs:
+            rx = roots.get(x)
+            if not rx:
+                continue
+            for b in rx:
                 if buf_last.get(b) == i and b not in died_at:
                     died_at[b] = i
                     key = buf_key.get(b)

@@ -66,8 +66,10 @@ def _index(rules, unsafe):
 def rewrite(program, rules, name, options=None):
     """Apply `rules` to every record until none fires (capped); dead records pruned."""
     table = _index(rules, getattr(options, "unsafe_math", False))
-    R._FILLED.clear()
     ch = Changes(name, len(program.nodes))
+    if not any(n.op in table for n in program.nodes):
+        return program, ch                  # no rule looks at any of these ops
+    R._FILLED.clear()
     for _ in range(MAX_SWEEPS):
         program, fired = _sweep(program, table, ch)
         if not fired:
