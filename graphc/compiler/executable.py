@@ -6,6 +6,7 @@ local variable, each step one line: the cheapest dispatch CPython offers); longe
 run in a loop over a list of steps. Each slot is cleared right after its last use.
 """
 import functools
+import sys
 
 import numpy as np
 
@@ -34,10 +35,12 @@ class Runtime:
         return gen
 
 
-def _kernel(step, session):
+def _kernel(step, session, out=False):
+    """The step's kernel with its attrs bound (`kernel_out` when it writes into a
+    buffer: step.into, or `out`)."""
     node = step.node
     op = node.op
-    if step.into is not None:
+    if step.into is not None or out:
         fn = op.kernel_out
     else:
         fn = op.kernel
@@ -46,6 +49,25 @@ def _kernel(step, session):
     if node.attrs:
         fn = functools.partial(fn, **node.attrs)
     return fn
+
+
+def _taker(spares, free=None):
+    """take(slot): the array the last run returned for `slot`, if nothing but the
+    executable holds it any more (no result, view or copy of the caller's), else None.
+    `free` is the reference count that means so, measured once (below) on this very
+    code, so that an interpreter counting references differently cannot fool it."""
+    pop, refs = spares.pop, sys.getrefcount
+
+    def take(slot):
+        r = pop(slot, None)
+        if free is None:
+            return refs(r)
+        # r here and getrefcount's argument, nothing else: no result, no view's base
+        return r if r is not None and refs(r) == free and r.flags.writeable else None
+    return take
+
+
+_FREE = _taker({0: np.empty(1)})(0)
 
 
 class Executable:
@@ -65,17 +87,22 @@ class Executable:
         self.n_slots = plan.n_slots
         self.out_index = None
         self._kernels = [_kernel(st, session) for st in plan.steps]
+        self._spares = {}               # slot -> the array the last run returned there
+        self._take = _taker(self._spares, _FREE)
         if len(plan.steps) <= CODEGEN_MAX:
             self.run = self._generate()
         else:
-            self._steps = [(k, st.ins, st.outs, st.into, st.frees)
+            self._steps = [(k, st.ins, st.outs, st.into, st.frees,
+                            _kernel(st, session, True) if st.recycle else None)
                            for k, st in zip(self._kernels, plan.steps)]
             self.run = self._interpret
 
     # ---- the two ways to run -----------------------------------------------------------
     def _generate(self):
         plan = self.plan
-        ns = {"_GraphcError": errors.GraphcError, "_fail": self._fail_generated}
+        ns = {"_GraphcError": errors.GraphcError, "_fail": self._fail_generated,
+              "_take": self._take, "_spares": self._spares}
+        recycled = []
         for s, value in plan.consts:
             ns[f"v{s}"] = value
         lines = [f"def run({', '.join(f'v{s}' for s in plan.feed_slots)}):"]
@@ -87,6 +114,11 @@ class Executable:
             if st.into is not None:
                 call = f"k{i}({args}{', ' if args else ''}out=v{st.into})"
                 line = call if st.outs == st.into else f"v{st.outs} = {call}"
+            elif st.recycle:
+                ns[f"o{i}"] = _kernel(st, self.session, True)
+                line = (f"_r = _take({st.outs}); v{st.outs} = k{i}({args}) if _r is None "
+                        f"else o{i}({args}{', ' if args else ''}out=_r)")
+                recycled.append(st.outs)
             elif isinstance(st.outs, int):
                 line = f"v{st.outs} = k{i}({args})"
             elif st.outs:
@@ -97,6 +129,7 @@ class Executable:
                 line += "; " + "; ".join(f"v{s} = None" for s in st.frees)
             lines.append("        " + line)
         lines.append("        pass")
+        lines += [f"        _spares[{s}] = v{s}" for s in recycled]
         lines.append("    except _GraphcError:")
         lines.append("        raise")
         lines.append("    except Exception as _e:")
@@ -128,9 +161,11 @@ class Executable:
             vals[s] = v
         i = 0
         try:
-            for i, (kernel, ins, out, into, frees) in enumerate(self._steps):
+            for i, (kernel, ins, out, into, frees, recycle) in enumerate(self._steps):
                 if into is not None:
                     r = kernel(*[vals[s] for s in ins], out=vals[into])
+                elif recycle is not None and (spare := self._take(out)) is not None:
+                    r = recycle(*[vals[s] for s in ins], out=spare)
                 else:
                     r = kernel(*[vals[s] for s in ins])
                 if type(out) is int:
@@ -146,6 +181,9 @@ class Executable:
             st = self.plan.steps[i]
             raise errors.ExecutionError(
                 self._explain(i, [vals[s] for s in st.ins], e)) from e
+        for _, _, out, _, _, recycle in self._steps:
+            if recycle is not None:
+                self._spares[out] = vals[out]
         return [vals[s] for s in self.fetch_slots]
 
     def _explain(self, i, values, e):

@@ -7,7 +7,12 @@ and can write into `out=`) may instead write into
     at run time, or
   - a buffer of the same shape and dtype that died a few steps before (reuse).
 Only buffers the plan owns are overwritten: arrays made by such kernels. Feeds, fetched
-values, constants and variable values never are. A record without `kernel_out` might
+values, constants and variable values never are, within a run. Across runs, a buffer of
+static size (at least RECYCLE_MIN_BYTES) made by such a kernel that ends up fetched is
+`recycle`d: the next run makes it in the array the previous run returned, when the
+caller has let go of that array (no reference, view or earlier result holds it; the executable
+checks the reference count). A fresh allocation that big costs a page fault per 4 KiB
+on first touch; a 16-layer MLP's 64 MiB of weight gradients cost ~16k faults a step. A record without `kernel_out` might
 return a view of an input (reshape, identity, broadcast_to...), so its output is taken
 to alias its inputs' buffers: those stay unwritten while it lives.
 """
@@ -19,6 +24,7 @@ from . import Changes
 from .schedule import nbytes
 
 INPLACE_MIN_ELEMENTS = 1024     # below this, out= costs more than a fresh allocation
+RECYCLE_MIN_BYTES = 1 << 17     # below this, malloc reuses freed memory without faults
 REUSE_WINDOW = 8                # a dead buffer waits at most this many steps for reuse
 NEVER = float("inf")
 
@@ -26,8 +32,9 @@ NEVER = float("inf")
 class Step:
     """One kernel call: outs are slots (one int, or a tuple for several outputs);
     `into` is the slot whose buffer the kernel writes with out= (or None); `frees`
-    the slots cleared after it."""
-    __slots__ = ("node", "ins", "outs", "into", "frees", "const")
+    the slots cleared after it; `recycle`: its (fetched) output may be written into
+    the array the previous run returned."""
+    __slots__ = ("node", "ins", "outs", "into", "frees", "const", "recycle")
 
     def __init__(self, node, ins, outs, into=None):
         self.node = node
@@ -36,6 +43,7 @@ class Step:
         self.into = into
         self.frees = ()
         self.const = None
+        self.recycle = False
 
 
 class Plan:
@@ -167,6 +175,9 @@ def plan_memory(program, options=None, inplace=True):
                         buf_last[b] = last.get(t, i)
         step = Step(node, ins, outs[0] if len(outs) == 1 else tuple(outs), into)
         steps.append(step)
+        if owns and inplace and into is None and type(step.outs) is int \
+                and nbytes(node.outputs[0]) >= RECYCLE_MIN_BYTES:
+            step.recycle = True             # if its buffer ends up fetched (below)
         if not inplace:
             continue
         # buffers whose every alias is now dead wait in the pool for a few steps
@@ -200,10 +211,13 @@ def plan_memory(program, options=None, inplace=True):
         if s not in keep and i != NEVER:
             frees.setdefault(i, []).append(s)
     const_slots = {s for s, _ in consts}
+    fetch_slots = {slot[t] for t in fetched}
     real = []
     for i, st in enumerate(steps):
         if st is None:
             continue
+        if st.recycle:                      # the buffer it makes holds a fetched value
+            st.recycle = st.outs in fetch_slots
         fr = frees.get(i)
         st.frees = tuple([s for s in fr if s not in const_slots]) if fr else ()
         real.append(st)
