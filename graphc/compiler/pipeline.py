@@ -94,6 +94,7 @@ def compile_program(fetches, targets, feeds, options):
     """(Program, Plan, [Changes], records lowered) for one (fetches, targets, feeds)."""
     t0 = time.perf_counter()
     program = lower(fetches, targets, feeds)
+    lower_seconds = time.perf_counter() - t0
     lowered = len(program.nodes)
     log = []
     if options.verify:
@@ -115,7 +116,9 @@ def compile_program(fetches, targets, feeds, options):
             log.append(ch)
             if options.verify:
                 verify(program, name)
+    t = time.perf_counter()
     plan, ch = plan_memory(program, options, inplace=options.optimize and options.inplace)
-    ch.extra["seconds"] = time.perf_counter() - t0
+    ch.extra["seconds"] = time.perf_counter() - t
+    ch.extra["lower seconds"] = lower_seconds
     log.append(ch)
     return program, plan, log, lowered

@@ -19,6 +19,7 @@ to alias its inputs' buffers: those stay unwritten while it lives.
 import collections
 
 from ...ops.registry import same_shape_as_output
+from ...ops.core import CONST
 from .. import program as P
 from . import Changes
 from .schedule import nbytes
@@ -98,29 +99,30 @@ def plan_memory(program, options=None, inplace=True):
     buf_last = {}       # buffer id -> last step any alias of it is used
     buf_key = {}        # buffer id -> (shape dims, dtype) when fully known
     pool = {}           # (dims, dtype) -> [(died at, buffer id)]
-    made = {}           # Tensor -> step that made it
+    unused = []         # (slot, step) of values made and never used
     died_at = {}        # buffer id -> step it died
     consts = []
     steps = []
     n_inplace = n_reused = 0
 
     for i, node in enumerate(nodes):
-        ins = tuple([slot[t] for t in node.inputs])
-        if node.op.static is not None and not node.inputs and node.outputs and \
-                P.const_array(node.outputs[0]) is not None:
-            t = node.outputs[0]
+        op = node.op
+        inputs = node.inputs
+        outputs = node.outputs
+        if op is CONST:
+            t = outputs[0]
             slot[t] = n_slots
+            consts.append((n_slots, P.const_array(t)))
             n_slots += 1
-            consts.append((slot[t], P.const_array(t)))
             steps.append(None)
             continue
-        into = None
-        out_buf = None
-        owns = _owned_output(node)
-        owned = inplace and owns and _big_enough(node.outputs[0])
+        ins = tuple([slot[t] for t in inputs])
+        into = out_buf = None
+        owns = op.kernel_out is not None and len(outputs) == 1 and bool(outputs[0].shape.dims)
+        owned = inplace and owns and _big_enough(outputs[0])
         if owned:
-            out = node.outputs[0]
-            for k, x in enumerate(node.inputs):
+            out = outputs[0]
+            for k, x in enumerate(inputs):
                 b = buf.get(x)
                 if (b is not None and roots[x] == (b,) and buf_last[b] == i
                         and last.get(x) == i and _same_runtime_shape(node, k)):
@@ -138,7 +140,7 @@ def plan_memory(program, options=None, inplace=True):
                     into = out_buf = b
                     n_reused += 1
         outs = []
-        for t in node.outputs:
+        for t in outputs:
             if t in fedset:                 # fed, yet its record runs for another output
                 scratch.append((n_slots, i))
                 outs.append(n_slots)
@@ -150,38 +152,35 @@ def plan_memory(program, options=None, inplace=True):
                 s = n_slots
                 n_slots += 1
             slot[t] = s
-            made[t] = i
             outs.append(s)
+            if t not in last:
+                unused.append((s, i))
             if not inplace:
                 continue                    # nothing is ever overwritten: nothing to track
             if owned:                       # (big enough to be written into or reused)
-                b = s
-                buf[t] = b
-                roots[t] = (b,)
-                buf_last[b] = last.get(t, i)
+                buf[t] = s
+                roots[t] = (s,)
+                buf_last[s] = last.get(t, i)
                 if t.shape.is_fully_defined():
-                    buf_key[b] = (t.shape.dims, t.dtype)
+                    buf_key[s] = (t.shape.dims, t.dtype)
             elif not owns:                  # a view, perhaps: it keeps its inputs' buffers
                 r = set()
-                for x in node.inputs:
+                for x in inputs:
                     rx = roots.get(x)
                     if rx:
                         r.update(rx)
                 if not r:
                     continue
                 roots[t] = tuple(r)
+                lt = last.get(t, i)
                 for b in r:
-                    if last.get(t, i) > buf_last[b]:
-                        buf_last[b] = last.get(t, i)
-        step = Step(node, ins, outs[0] if len(outs) == 1 else tuple(outs), into)
-        steps.append(step)
-        if owns and inplace and into is None and type(step.outs) is int \
-                and nbytes(node.outputs[0]) >= RECYCLE_MIN_BYTES:
-            step.recycle = True             # if its buffer ends up fetched (below)
+                    if lt > buf_last[b]:
+                        buf_last[b] = lt
+        steps.append(Step(node, ins, outs[0] if len(outs) == 1 else tuple(outs), into))
         if not inplace:
             continue
         # buffers whose every alias is now dead wait in the pool for a few steps
-        for x in node.inputs:
+        for x in inputs:
             rx = roots.get(x)
             if not rx:
                 continue
@@ -198,11 +197,12 @@ def plan_memory(program, options=None, inplace=True):
     # frees: each slot is cleared after the last use of the last value it holds
     holder_last = {}
     for t, s in slot.items():
-        lt = last.get(t)
-        if lt is None:
-            lt = made.get(t, -1)
+        lt = last.get(t, -1)
         if lt > holder_last.get(s, -1):
             holder_last[s] = lt
+    for s, i in unused:                     # made, never used: cleared right away
+        if i > holder_last.get(s, -1):
+            holder_last[s] = i
     keep = set(feed_slots) | {slot[t] for t in fetched}
     frees = {}
     for s, i in scratch:
@@ -211,13 +211,12 @@ def plan_memory(program, options=None, inplace=True):
         if s not in keep and i != NEVER:
             frees.setdefault(i, []).append(s)
     const_slots = {s for s, _ in consts}
-    fetch_slots = {slot[t] for t in fetched}
+    if inplace:
+        _mark_recycled(steps, {slot[t] for t in fetched if t not in fedset})
     real = []
     for i, st in enumerate(steps):
         if st is None:
             continue
-        if st.recycle:                      # the buffer it makes holds a fetched value
-            st.recycle = st.outs in fetch_slots
         fr = frees.get(i)
         st.frees = tuple([s for s in fr if s not in const_slots]) if fr else ()
         real.append(st)
@@ -239,18 +238,28 @@ def plan_memory(program, options=None, inplace=True):
     return plan, ch
 
 
+def _mark_recycled(steps, fetch_slots):
+    """Steps that make (not into= another) a buffer of static size that ends up fetched."""
+    for st in steps:
+        if (st is not None and st.into is None and st.outs in fetch_slots
+                and _owned_output(st.node) and nbytes(st.node.outputs[0]) >= RECYCLE_MIN_BYTES):
+            st.recycle = True
+
+
 def _peak(program, steps, slot, keep):
     """Peak bytes of live slots made by the plan's kernels (in-place writes and reuses
     allocate nothing)."""
     live = peak = 0
     size = {}
     for st in steps:
-        if st.into is None and not P.is_state_read(st.node):
+        if st.into is None and not st.node.op.ref:     # (not P.is_state_read)
             for t in st.node.outputs:
-                s = slot[t]
-                b = nbytes(t)
-                live += b - size.get(s, 0)
-                size[s] = b
+                n = t.shape.num_elements()
+                if n:
+                    s = slot[t]
+                    b = n * t.dtype.size
+                    live += b - size.get(s, 0)
+                    size[s] = b
         if live > peak:
             peak = live
         for s in st.frees:
