@@ -160,6 +160,13 @@ class InferContext:
 
     def broadcast(self, *idx):
         """numpy broadcasting of the shapes of inputs idx (default: all inputs)."""
+        if not idx and len(self.inputs) == 2:   # the common case, without allocating:
+            a, b = self.inputs[0].shape, self.inputs[1].shape   # shapes are immutable
+            if a.dims is not None and b.dims is not None:
+                if a.dims == b.dims or not b.dims:
+                    return a
+                if not a.dims:
+                    return b
         idx = idx or range(len(self.inputs))
         shapes = [self.inputs[i].shape.dims for i in idx]
         if None in shapes:
@@ -207,6 +214,8 @@ class InferContext:
 
     def same_dtype(self, *idx):
         """The common dtype of inputs idx (default all); different dtypes are an error."""
+        if not idx and len(self.inputs) == 2 and self.inputs[0].dtype is self.inputs[1].dtype:
+            return self.inputs[0].dtype
         idx = idx or range(len(self.inputs))
         first = None
         for i in idx:
