@@ -131,6 +131,8 @@ class Rewriter:
     def rewired(self, node):
         """`node` with its inputs rewired (the node itself if nothing changed)."""
         s = self.subst
+        if not s and not self.nsubst:
+            return node
         changed = False
         for t in node.inputs:
             if t in s:

@@ -6,6 +6,7 @@ shape or dtype: an identity that could (x*1 with a broadcasting 1) checks the ty
 """
 import numpy as np
 
+from ..ops.core import CONST
 from ..ops.linalg import SCALED_MATMUL
 from ..ops.registry import REGISTRY
 from . import program as P
@@ -41,18 +42,19 @@ def _is(t, op_name):
     return op is not None and t.node.op is op
 
 
-_FILLED = {}            # (id(array), value) -> (array, answer); cleared per rewrite
+_FILLED = {}            # Const Tensor -> its one value (all elements equal) or _MIXED;
+_MIXED = object()       # cleared per rewrite
 
 
 def _filled(t, value):
     """t is a constant whose every element equals `value`."""
-    a = P.const_array(t)
-    if a is None:
+    if t.node.op is not CONST:
         return False
-    hit = _FILLED.get((id(a), value))
-    if hit is None:
-        hit = _FILLED[(id(a), value)] = (a, a.size > 0 and bool(np.all(a == value)))
-    return hit[1]
+    u = _FILLED.get(t)
+    if u is None:
+        a = t.node.attrs["value"].array
+        u = _FILLED[t] = a.flat[0] if a.size and np.all(a == a.flat[0]) else _MIXED
+    return u is not _MIXED and bool(u == value)
 
 
 def _same_type(a, b):

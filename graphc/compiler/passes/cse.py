@@ -20,7 +20,8 @@ def _key(node, inputs):
     if node.op.commutative and len(inputs) > 1:
         if len(inputs) == 2:
             a, b = inputs
-            if _order(b) < _order(a):
+            ia, ib = a.node.id, b.node.id
+            if ib < ia or ib == ia and b.index < a.index:
                 inputs = (b, a)
         else:
             inputs = tuple(sorted(inputs, key=_order))

@@ -68,7 +68,7 @@ def fold(program, options=None):
             rw.keep(node)
             continue
         new = rw.rewired(node)
-        if not (_foldable(op) and node.outputs):
+        if not (op.pure and not op.uses_state and node.outputs):     # (_foldable)
             _keep(rw, node, new)
             continue
         if new is not node:
@@ -79,7 +79,7 @@ def fold(program, options=None):
             if v is not None:
                 values = v if isinstance(v, tuple) else (v,)
                 what = "shape computations folded"
-        if values is None and new.inputs and all(t in consts for t in new.inputs):
+        if values is None and new.inputs and consts.issuperset(new.inputs):
             sizes = [_nbytes(t) for t in new.outputs]
             if all(s is not None and s <= max_bytes for s in sizes):
                 values = _evaluate(new)

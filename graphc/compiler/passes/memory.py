@@ -35,7 +35,7 @@ class Step:
     `into` is the slot whose buffer the kernel writes with out= (or None); `frees`
     the slots cleared after it; `recycle`: its (fetched) output may be written into
     the array the previous run returned."""
-    __slots__ = ("node", "ins", "outs", "into", "frees", "const", "recycle")
+    __slots__ = ("node", "ins", "outs", "into", "frees", "recycle")
 
     def __init__(self, node, ins, outs, into=None):
         self.node = node
@@ -43,7 +43,6 @@ class Step:
         self.outs = outs
         self.into = into
         self.frees = ()
-        self.const = None
         self.recycle = False
 
 
@@ -60,11 +59,6 @@ def _owned_output(node):
         return False
     r = node.outputs[0].shape.rank
     return r is not None and r >= 1
-
-
-def _big_enough(t):
-    n = t.shape.num_elements()
-    return n is None or n >= INPLACE_MIN_ELEMENTS
 
 
 def _same_runtime_shape(node, k):
@@ -92,14 +86,13 @@ def plan_memory(program, options=None, inplace=True):
             n_slots += 1
     feed_slots = [slot[t] for t in program.feeds]
     fedset = set(program.feeds)
-    scratch = []
 
     buf = {}            # owned Tensor -> buffer id (its slot)
     roots = {}          # Tensor -> tuple of buffer ids it may alias
     buf_last = {}       # buffer id -> last step any alias of it is used
     buf_key = {}        # buffer id -> (shape dims, dtype) when fully known
     pool = {}           # (dims, dtype) -> [(died at, buffer id)]
-    unused = []         # (slot, step) of values made and never used
+    holder_last = {}    # slot -> last use of the last value it holds (made: if unused)
     died_at = {}        # buffer id -> step it died
     consts = []
     steps = []
@@ -116,10 +109,13 @@ def plan_memory(program, options=None, inplace=True):
             n_slots += 1
             steps.append(None)
             continue
-        ins = tuple([slot[t] for t in inputs])
+        ins = tuple(map(slot.__getitem__, inputs))
         into = out_buf = None
         owns = op.kernel_out is not None and len(outputs) == 1 and bool(outputs[0].shape.dims)
-        owned = inplace and owns and _big_enough(outputs[0])
+        owned = False
+        if inplace and owns:
+            n = outputs[0].shape.num_elements()
+            owned = n is None or n >= INPLACE_MIN_ELEMENTS     # big enough to write into
         if owned:
             out = outputs[0]
             for k, x in enumerate(inputs):
@@ -142,7 +138,7 @@ def plan_memory(program, options=None, inplace=True):
         outs = []
         for t in outputs:
             if t in fedset:                 # fed, yet its record runs for another output
-                scratch.append((n_slots, i))
+                holder_last[n_slots] = i
                 outs.append(n_slots)
                 n_slots += 1
                 continue
@@ -153,8 +149,8 @@ def plan_memory(program, options=None, inplace=True):
                 n_slots += 1
             slot[t] = s
             outs.append(s)
-            if t not in last:
-                unused.append((s, i))
+            # a later value in this slot (an in-place write) is used later still
+            holder_last[s] = last.get(t, i)
             if not inplace:
                 continue                    # nothing is ever overwritten: nothing to track
             if owned:                       # (big enough to be written into or reused)
@@ -195,22 +191,16 @@ def plan_memory(program, options=None, inplace=True):
                         q.append((i, b))
 
     # frees: each slot is cleared after the last use of the last value it holds
-    holder_last = {}
-    for t, s in slot.items():
-        lt = last.get(t, -1)
-        if lt > holder_last.get(s, -1):
-            holder_last[s] = lt
-    for s, i in unused:                     # made, never used: cleared right away
-        if i > holder_last.get(s, -1):
-            holder_last[s] = i
     keep = set(feed_slots) | {slot[t] for t in fetched}
     frees = {}
-    for s, i in scratch:
-        frees.setdefault(i, []).append(s)
     for s, i in holder_last.items():
-        if s not in keep and i != NEVER:
-            frees.setdefault(i, []).append(s)
-    const_slots = {s for s, _ in consts}
+        if s in keep or i == NEVER:
+            continue
+        f = frees.get(i)
+        if f is None:
+            frees[i] = [s]
+        else:
+            f.append(s)
     if inplace:
         _mark_recycled(steps, {slot[t] for t in fetched if t not in fedset})
     real = []
@@ -218,7 +208,8 @@ def plan_memory(program, options=None, inplace=True):
         if st is None:
             continue
         fr = frees.get(i)
-        st.frees = tuple([s for s in fr if s not in const_slots]) if fr else ()
+        if fr:
+            st.frees = tuple(fr)            # (constants, feeds and fetches never)
         real.append(st)
 
     plan = Plan()
