@@ -7,13 +7,14 @@ remembers the graph Node it stands for (`src`), whose name and creation site err
 Values are Tensors: outputs of graph Nodes or of PNodes.
 """
 import itertools
+import operator
 
 import numpy as np
 
 from .. import errors
 from ..dtypes import as_dtype
 from ..graph import Node, Tensor
-from ..ops.core import CONST, ConstValue
+from ..ops.core import CONST, PLACEHOLDER, ConstValue
 from ..ops.registry import InferContext
 from ..shapes import TensorShape, as_shape
 
@@ -204,16 +205,16 @@ def lower(fetches, targets=(), feeds=()):
             if c not in via and not _all_fed(c, fed):
                 via[c] = node
                 stack.append(c)
-    nodes = sorted(via, key=lambda n: n.id)    # ids are a topological order
-    graph = None
+    nodes = sorted(via, key=_node_id)         # ids are a topological order
     for n in nodes:
-        graph = n.graph
-        if n.type == "Placeholder":
+        if n.op is PLACEHOLDER:
             raise errors.FeedError(_missing_feed(n, via))
-    if graph is None:
-        graph = next((t.graph for t in feeds), None)
+    graph = nodes[-1].graph if nodes else next((t.graph for t in feeds), None)
     prog = Program(nodes, feeds, fetches, targets, graph)
     return _split_state_reads(_drop_fed_controls(prog, fed))
+
+
+_node_id = operator.attrgetter("id")
 
 
 def _all_fed(node, fed):

@@ -53,8 +53,8 @@ def _filled(t, value):
     u = _FILLED.get(t)
     if u is None:
         a = t.node.attrs["value"].array
-        u = _FILLED[t] = a.flat[0] if a.size and np.all(a == a.flat[0]) else _MIXED
-    return u is not _MIXED and bool(u == value)
+        u = _FILLED[t] = a.flat[0].item() if a.size and np.all(a == a.flat[0]) else _MIXED
+    return u is not _MIXED and u == value
 
 
 def _same_type(a, b):

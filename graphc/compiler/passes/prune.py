@@ -8,10 +8,13 @@ def prune(program, options=None):
     ch = Changes("prune", len(program.nodes))
     live = set(program.targets)
     live.update(t.node for t in program.fetches)
+    add = live.add
     for node in reversed(program.nodes):
         if node in live:
-            live.update(t.node for t in node.inputs)
-            live.update(node.control_inputs)
+            for t in node.inputs:
+                add(t.node)
+            if node.control_inputs:
+                live.update(node.control_inputs)
     kept = [n for n in program.nodes if n in live]
     removed = len(program.nodes) - len(kept)
     if removed:
