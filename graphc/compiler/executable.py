@@ -160,14 +160,15 @@ class Executable:
         for s, v in zip(self.feed_slots, feed_values):
             vals[s] = v
         i = 0
+        get = vals.__getitem__
         try:
             for i, (kernel, ins, out, into, frees, recycle) in enumerate(self._steps):
                 if into is not None:
-                    r = kernel(*[vals[s] for s in ins], out=vals[into])
+                    r = kernel(*map(get, ins), out=vals[into])
                 elif recycle is not None and (spare := self._take(out)) is not None:
-                    r = recycle(*[vals[s] for s in ins], out=spare)
+                    r = recycle(*map(get, ins), out=spare)
                 else:
-                    r = kernel(*[vals[s] for s in ins])
+                    r = kernel(*map(get, ins))
                 if type(out) is int:
                     vals[out] = r
                 elif out:
