@@ -1,12 +1,13 @@
 """Elementwise ops. Each differentiable one states its partial derivatives once;
-vjp (g * d) and jvp (t * d) both follow from them."""
+vjp (g * d) and jvp (t * d) both follow from them. The nn activations live in
+activations.py, where/add_n/sum_to/broadcast_to in broadcast.py; both are re-exported
+here, so `elementwise.relu` and `from .elementwise import where` keep working."""
 import math
 
 import numpy as np
 
 from .. import dtypes, errors
 from ..graph import Tensor
-from ..shapes import InferError, TensorShape
 from .core import convert_to_tensor
 from .registry import OpDef, apply1, register
 
@@ -285,64 +286,6 @@ CEIL, ceil = _unary("Ceil", "ceil", np.ceil, kind="float", doc="ceil x; no gradi
 ROUND, round = _unary("Round", "round", np.round, doc="Round half to even; no gradient.")
 RECIPROCAL, reciprocal = _unary("Reciprocal", "reciprocal", np.reciprocal,
                                 lambda x, y, a: -y * y, kind="float", doc="1/x.")
-SOFTPLUS, softplus = _unary("Softplus", "nn.softplus", _typed(lambda x: np.logaddexp(0, x)),
-                            lambda x, y, a: sigmoid(x), kind="float",
-                            doc="log(1 + e^x), stable for large |x|; d = sigmoid(x).",
-                            kernel_out=lambda x, out: np.logaddexp(0, x, out=out))
-SOFTSIGN, softsign = _unary("Softsign", "nn.softsign", lambda x: x / (1 + np.abs(x)),
-                            lambda x, y, a: reciprocal(square(1 + abs(x))), kind="float",
-                            doc="x / (1 + |x|).")
-RELU, relu = _unary("Relu", "nn.relu", _typed(lambda x: np.maximum(x, 0)),
-                    lambda x, y, a: _mask(greater(y, 0), y), doc="max(x, 0).",
-                    kernel_out=lambda x, out: np.maximum(x, 0, out=out))
-# relu's rules go through ReluGrad (TF1 does the same): one pass, no float mask made
-RELU.vjp = lambda node, gs: [relu_grad(gs[0], node.outputs[0])]
-RELU.jvp = lambda node, ts: None if ts[0] is None else relu_grad(ts[0], node.outputs[0])
-RELU_GRAD, _relu_grad = _binary(
-    "ReluGrad", "relu_grad", lambda g, y: np.multiply(g, y > 0),
-    lambda g, y, z: (_mask(greater(y, 0), y), None), kind="float",
-    doc="g where y > 0 else 0: relu's vjp (y = relu(x)); d/dy is 0 almost everywhere.")
-RELU_GRAD.kernel_out = lambda g, y, out: np.multiply(g, y > 0, out=out)
-# linear in g with the same mask: vjp/jvp are ReluGrad again; nothing flows to y
-RELU_GRAD.vjp = lambda node, gs: [relu_grad(gs[0], node.inputs[1]), None]
-RELU_GRAD.jvp = lambda node, ts: None if ts[0] is None else relu_grad(ts[0], node.inputs[1])
-
-
-def relu_grad(g, y, name=None):
-    """g * (y > 0), the cotangent of x for y = relu(x)."""
-    return _relu_grad(g, y, name=name)
-RELU6, relu6 = _unary("Relu6", "nn.relu6", _typed(lambda x: np.clip(x, 0, 6)),
-                      lambda x, y, a: _mask(logical_and(greater(x, 0), less(x, 6)), x),
-                      doc="min(max(x, 0), 6).")
-ELU, elu = _unary("Elu", "nn.elu", _typed(lambda x: np.where(x > 0, x, np.expm1(x))),
-                  lambda x, y, a: where(greater(x, 0), ones_like_(x), y + 1), kind="float",
-                  doc="x if x > 0 else e^x - 1.")
-_SELU_A, _SELU_S = 1.6732632423543772848170429916717, 1.0507009873554804934193349852946
-SELU, selu = _unary(
-    "Selu", "nn.selu",
-    _typed(lambda x: _SELU_S * np.where(x > 0, x, _SELU_A * np.expm1(x))),
-    lambda x, y, a: where(greater(x, 0), _SELU_S * ones_like_(x), y + _SELU_S * _SELU_A),
-    kind="float", doc="scale * elu(x) with SELU's alpha and scale.")
-
-
-def _infer_leaky(ctx, x, *, alpha):
-    ctx.require(0, "float")
-    return x.shape, x.dtype
-
-
-_leaky_vjp, _leaky_jvp = _unary_rules(
-    lambda x, y, a: where(greater(x, 0), ones_like_(x), a["alpha"] * ones_like_(x)))
-LEAKY_RELU = register(OpDef(
-    "LeakyRelu", _infer_leaky, _typed(lambda x, alpha: np.where(x > 0, x, alpha * x)),
-    vjp=_leaky_vjp, jvp=_leaky_jvp, api="nn.leaky_relu", elementwise=True,
-    signature="nn.leaky_relu(features, alpha=0.2)", shape_rule="same as x",
-    dtypes="float", doc="x if x > 0 else alpha x."))
-
-
-def leaky_relu(features, alpha=0.2, name=None):
-    return apply1(LEAKY_RELU, (convert_to_tensor(features),), name=name, alpha=float(alpha))
-
-
 def divide(x, y, name=None):
     """x / y. Integer inputs are converted to float64 first, as TF1's truediv does."""
     x, y = operands(x, y, "divide")
@@ -360,47 +303,7 @@ def scalar_mul(scalar, x, name=None):
     return multiply(scalar, x, name=name)
 
 
-# ---- where, cast, add_n ---------------------------------------------------------------
-def _infer_select(ctx, c, a, b):
-    if not c.dtype.is_bool:
-        raise InferError(f"the condition {{0}} must be bool, not {c.dtype.name}", "dtype")
-    ctx.same_dtype(1, 2)
-    return ctx.broadcast(), a.dtype
-
-
-def _select_vjp(node, gs):
-    c, a, b = node.inputs
-    g = gs[0]
-    zero = zeros_like_(g)
-    return [None, where(c, g, zero), where(c, zero, g)]
-
-
-def _select_jvp(node, ts):
-    c, a, b = node.inputs
-    _, ta, tb = ts
-    if ta is None and tb is None:
-        return None
-    ta = ta if ta is not None else zeros_like_(a)
-    tb = tb if tb is not None else zeros_like_(b)
-    return where(c, ta, tb)
-
-
-SELECT = register(OpDef(
-    "Select", _infer_select, np.where, vjp=_select_vjp, jvp=_select_jvp, elementwise=True,
-    api="where", signature="where(condition, x, y, name=None)",
-    shape_rule="numpy broadcast of condition, x, y", dtypes="condition bool; x, y same",
-    doc="x where condition else y (TF2/numpy broadcasting)."))
-
-
-def where(condition, x=None, y=None, name=None):
-    """Elementwise x where condition, else y. (The 1-argument form is not supported.)"""
-    if x is None or y is None:
-        raise NotImplementedError("where(condition) with one argument (indices of true "
-                                  "elements) has a data-dependent shape: not supported")
-    x, y = operands(x, y, "where")
-    return apply1(SELECT, (convert_to_tensor(condition), x, y), name=name)
-
-
+# ---- cast -------------------------------------------------------------------------------
 def _infer_cast(ctx, x, *, dtype):
     return x.shape, dtype
 
@@ -453,117 +356,9 @@ def to_int64(x, name=None):
     return cast(x, dtypes.int64, name)
 
 
-def _infer_add_n(ctx, *xs):
-    if not xs:
-        raise InferError("add_n needs at least one input")
-    ctx.same_dtype()
-    shape = xs[0].shape
-    for i, x in enumerate(xs[1:], 1):
-        if shape.dims is None or x.shape.dims is None:
-            shape = shape if shape.dims is not None else x.shape
-            continue
-        if len(shape.dims) != len(x.shape.dims):
-            raise InferError(f"add_n inputs must have equal shapes: {{0}} has {xs[0].shape} "
-                             f"but {{{i}}} has {x.shape}")
-        shape = TensorShape(tuple(ctx.merge_dims(
-            a, b, f"add_n inputs must have equal shapes: {{{{0}}}} has {xs[0].shape} but "
-                  f"{{{{{i}}}}} has {x.shape}") for a, b in zip(shape.dims, x.shape.dims)))
-    return shape, xs[0].dtype
-
-
-def _add_n_kernel(*xs):
-    if len(xs) == 1:
-        return xs[0]
-    if any(x.shape != xs[0].shape for x in xs):     # add_n never broadcasts
-        raise ValueError(f"add_n inputs must have equal shapes, got "
-                         f"{[np.shape(x) for x in xs]}")
-    out = np.add(xs[0], xs[1])
-    for x in xs[2:]:
-        out += x
-    return out
-
-
-ADD_N = register(OpDef(
-    "AddN", _infer_add_n, _add_n_kernel,
-    vjp=lambda node, gs: [gs[0]] * len(node.inputs),
-    jvp=lambda node, ts: sum_terms(ts), elementwise=True, commutative=True, api="add_n",
-    signature="add_n(inputs, name=None)", shape_rule="all inputs the same shape",
-    dtypes="numeric (all same)", doc="Sum of a list of same-shaped tensors."))
-
-
-def add_n(inputs, name=None):
-    inputs = [convert_to_tensor(x) for x in inputs]
-    return apply1(ADD_N, inputs, name=name)
-
-
-def clip_by_value(t, clip_value_min, clip_value_max, name=None):
-    """min(max(t, clip_value_min), clip_value_max)."""
-    t = convert_to_tensor(t)
-    return minimum(maximum(t, clip_value_min), clip_value_max, name=name)
-
-
-# ---- broadcasting helpers that gradients need ---------------------------------------------
-def _infer_sum_to(ctx, g, shape):
-    if not shape.dtype.is_integer:
-        raise InferError("the target shape {1} must be an integer tensor", "dtype")
-    return ctx.shape_value(shape), g.dtype
-
-
-def sum_to_kernel(g, shape):
-    shape = tuple(int(d) for d in shape)
-    if g.shape == shape:
-        return g
-    lead = g.ndim - len(shape)
-    axes = tuple(range(lead)) + tuple(i + lead for i, d in enumerate(shape)
-                                       if d == 1 and g.shape[i + lead] != 1)
-    return np.sum(g, axis=axes, keepdims=False).reshape(shape) if axes else g.reshape(shape)
-
-
-def _shape_of(t):
-    from .array import shape
-    return shape(t, out_type=dtypes.int64)
-
-
-SUM_TO = register(OpDef(
-    "SumTo", _infer_sum_to, sum_to_kernel,
-    vjp=lambda node, gs: [broadcast_to(gs[0], _shape_of(node.inputs[0])), None],
-    jvp=lambda node, ts: None if ts[0] is None else sum_to(ts[0], node.inputs[1]),
-    api="sum_to", signature="sum_to(g, shape)",
-    shape_rule="`shape` (a 1-D int tensor)", dtypes="numeric; shape int",
-    doc="Sums g over the axes that broadcasting to g.shape expanded from `shape`."))
-
-
-def sum_to(g, shape, name=None):
-    return apply1(SUM_TO, (g, convert_to_tensor(shape, dtype_hint=dtypes.int64)), name=name)
-
-
-def _infer_broadcast_to(ctx, x, shape):
-    if not shape.dtype.is_integer:
-        raise InferError("the target shape {1} must be an integer tensor", "dtype")
-    target = ctx.shape_value(shape).dims
-    if x.shape.dims is not None and target is not None:
-        if len(x.shape.dims) > len(target):
-            raise InferError(f"cannot broadcast {{0}} of shape {x.shape} to {target}: "
-                             "more dims than the target")
-        for k, d in enumerate(x.shape.dims):
-            t = target[k + len(target) - len(x.shape.dims)]
-            r, rt = ctx.resolve(d), ctx.resolve(t)
-            if r is not None and rt is not None and r != 1 and r != rt:
-                raise InferError(f"cannot broadcast {{0}} of shape {x.shape} to {target}")
-    return target, x.dtype
-
-
-BROADCAST_TO = register(OpDef(
-    "BroadcastTo", _infer_broadcast_to,
-    lambda x, shape: np.broadcast_to(x, tuple(int(d) for d in shape)),
-    vjp=lambda node, gs: [sum_to(gs[0], _shape_of(node.inputs[0])), None],
-    jvp=lambda node, ts: None if ts[0] is None else broadcast_to(ts[0], node.inputs[1]),
-    api="broadcast_to", signature="broadcast_to(input, shape, name=None)",
-    shape_rule="`shape`", dtypes="any; shape int",
-    doc="input broadcast (numpy rules) to `shape`."))
-
-
-def broadcast_to(input, shape, name=None):
-    x = convert_to_tensor(input)
-    return apply1(BROADCAST_TO, (x, convert_to_tensor(shape, dtype_hint=dtypes.int64)),
-                  name=name)
+# the rest of the elementwise family, in modules of their own (they use the ops above)
+from .broadcast import *  # noqa: E402,F401,F403
+from .broadcast import ADD_N, BROADCAST_TO, SELECT, SUM_TO, sum_to_kernel  # noqa: E402,F401
+from .activations import *  # noqa: E402,F401,F403
+from .activations import (ELU, LEAKY_RELU, RELU, RELU6, RELU_GRAD, SELU, SOFTPLUS,  # noqa: E402,F401
+                          SOFTSIGN)

@@ -1,0 +1,169 @@
+"""Elementwise ops whose operands combine by more than numpy's two-operand rule: where
+(three operands), add_n (any number, never broadcast), clip_by_value, and the two
+broadcasting helpers gradients need (sum_to, broadcast_to)."""
+import numpy as np
+
+from .. import dtypes
+from ..shapes import InferError, TensorShape
+from .core import convert_to_tensor
+from .elementwise import maximum, minimum, operands, sum_terms, zeros_like_
+from .registry import OpDef, apply1, register
+
+__all__ = ["where", "add_n", "clip_by_value", "sum_to", "broadcast_to"]
+
+
+# ---- where, add_n, clip_by_value ----------------------------------------------------------
+def _infer_select(ctx, c, a, b):
+    if not c.dtype.is_bool:
+        raise InferError(f"the condition {{0}} must be bool, not {c.dtype.name}", "dtype")
+    ctx.same_dtype(1, 2)
+    return ctx.broadcast(), a.dtype
+
+
+def _select_vjp(node, gs):
+    c, a, b = node.inputs
+    g = gs[0]
+    zero = zeros_like_(g)
+    return [None, where(c, g, zero), where(c, zero, g)]
+
+
+def _select_jvp(node, ts):
+    c, a, b = node.inputs
+    _, ta, tb = ts
+    if ta is None and tb is None:
+        return None
+    ta = ta if ta is not None else zeros_like_(a)
+    tb = tb if tb is not None else zeros_like_(b)
+    return where(c, ta, tb)
+
+
+SELECT = register(OpDef(
+    "Select", _infer_select, np.where, vjp=_select_vjp, jvp=_select_jvp, elementwise=True,
+    api="where", signature="where(condition, x, y, name=None)",
+    shape_rule="numpy broadcast of condition, x, y", dtypes="condition bool; x, y same",
+    doc="x where condition else y (TF2/numpy broadcasting)."))
+
+
+def where(condition, x=None, y=None, name=None):
+    """Elementwise x where condition, else y. (The 1-argument form is not supported.)"""
+    if x is None or y is None:
+        raise NotImplementedError("where(condition) with one argument (indices of true "
+                                  "elements) has a data-dependent shape: not supported")
+    x, y = operands(x, y, "where")
+    return apply1(SELECT, (convert_to_tensor(condition), x, y), name=name)
+
+
+def _infer_add_n(ctx, *xs):
+    if not xs:
+        raise InferError("add_n needs at least one input")
+    ctx.same_dtype()
+    shape = xs[0].shape
+    for i, x in enumerate(xs[1:], 1):
+        if shape.dims is None or x.shape.dims is None:
+            shape = shape if shape.dims is not None else x.shape
+            continue
+        if len(shape.dims) != len(x.shape.dims):
+            raise InferError(f"add_n inputs must have equal shapes: {{0}} has {xs[0].shape} "
+                             f"but {{{i}}} has {x.shape}")
+        shape = TensorShape(tuple(ctx.merge_dims(
+            a, b, f"add_n inputs must have equal shapes: {{{{0}}}} has {xs[0].shape} but "
+                  f"{{{{{i}}}}} has {x.shape}") for a, b in zip(shape.dims, x.shape.dims)))
+    return shape, xs[0].dtype
+
+
+def _add_n_kernel(*xs):
+    if len(xs) == 1:
+        return xs[0]
+    if any(x.shape != xs[0].shape for x in xs):     # add_n never broadcasts
+        raise ValueError(f"add_n inputs must have equal shapes, got "
+                         f"{[np.shape(x) for x in xs]}")
+    out = np.add(xs[0], xs[1])
+    for x in xs[2:]:
+        out += x
+    return out
+
+
+ADD_N = register(OpDef(
+    "AddN", _infer_add_n, _add_n_kernel,
+    vjp=lambda node, gs: [gs[0]] * len(node.inputs),
+    jvp=lambda node, ts: sum_terms(ts), elementwise=True, commutative=True, api="add_n",
+    signature="add_n(inputs, name=None)", shape_rule="all inputs the same shape",
+    dtypes="numeric (all same)", doc="Sum of a list of same-shaped tensors."))
+
+
+def add_n(inputs, name=None):
+    inputs = [convert_to_tensor(x) for x in inputs]
+    return apply1(ADD_N, inputs, name=name)
+
+
+def clip_by_value(t, clip_value_min, clip_value_max, name=None):
+    """min(max(t, clip_value_min), clip_value_max)."""
+    t = convert_to_tensor(t)
+    return minimum(maximum(t, clip_value_min), clip_value_max, name=name)
+
+
+# ---- broadcasting helpers that gradients need ---------------------------------------------
+def _infer_sum_to(ctx, g, shape):
+    if not shape.dtype.is_integer:
+        raise InferError("the target shape {1} must be an integer tensor", "dtype")
+    return ctx.shape_value(shape), g.dtype
+
+
+def sum_to_kernel(g, shape):
+    shape = tuple(int(d) for d in shape)
+    if g.shape == shape:
+        return g
+    lead = g.ndim - len(shape)
+    axes = tuple(range(lead)) + tuple(i + lead for i, d in enumerate(shape)
+                                       if d == 1 and g.shape[i + lead] != 1)
+    return np.sum(g, axis=axes, keepdims=False).reshape(shape) if axes else g.reshape(shape)
+
+
+def _shape_of(t):
+    from .array import shape
+    return shape(t, out_type=dtypes.int64)
+
+
+SUM_TO = register(OpDef(
+    "SumTo", _infer_sum_to, sum_to_kernel,
+    vjp=lambda node, gs: [broadcast_to(gs[0], _shape_of(node.inputs[0])), None],
+    jvp=lambda node, ts: None if ts[0] is None else sum_to(ts[0], node.inputs[1]),
+    api="sum_to", signature="sum_to(g, shape)",
+    shape_rule="`shape` (a 1-D int tensor)", dtypes="numeric; shape int",
+    doc="Sums g over the axes that broadcasting to g.shape expanded from `shape`."))
+
+
+def sum_to(g, shape, name=None):
+    return apply1(SUM_TO, (g, convert_to_tensor(shape, dtype_hint=dtypes.int64)), name=name)
+
+
+def _infer_broadcast_to(ctx, x, shape):
+    if not shape.dtype.is_integer:
+        raise InferError("the target shape {1} must be an integer tensor", "dtype")
+    target = ctx.shape_value(shape).dims
+    if x.shape.dims is not None and target is not None:
+        if len(x.shape.dims) > len(target):
+            raise InferError(f"cannot broadcast {{0}} of shape {x.shape} to {target}: "
+                             "more dims than the target")
+        for k, d in enumerate(x.shape.dims):
+            t = target[k + len(target) - len(x.shape.dims)]
+            r, rt = ctx.resolve(d), ctx.resolve(t)
+            if r is not None and rt is not None and r != 1 and r != rt:
+                raise InferError(f"cannot broadcast {{0}} of shape {x.shape} to {target}")
+    return target, x.dtype
+
+
+BROADCAST_TO = register(OpDef(
+    "BroadcastTo", _infer_broadcast_to,
+    lambda x, shape: np.broadcast_to(x, tuple(int(d) for d in shape)),
+    vjp=lambda node, gs: [sum_to(gs[0], _shape_of(node.inputs[0])), None],
+    jvp=lambda node, ts: None if ts[0] is None else broadcast_to(ts[0], node.inputs[1]),
+    api="broadcast_to", signature="broadcast_to(input, shape, name=None)",
+    shape_rule="`shape`", dtypes="any; shape int",
+    doc="input broadcast (numpy rules) to `shape`."))
+
+
+def broadcast_to(input, shape, name=None):
+    x = convert_to_tensor(input)
+    return apply1(BROADCAST_TO, (x, convert_to_tensor(shape, dtype_hint=dtypes.int64)),
+                  name=name)
