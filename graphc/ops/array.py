@@ -1,9 +1,8 @@
-"""Shape-changing and array-building ops: shape, fill, reshape, transpose, expand_dims,
-squeeze, tile, reverse, one_hot, range. The ops that take parts of tensors and put them
-together live in indexing.py (x[key], slice/pad, gather) and join.py (concat/split,
-stack/unstack).
-
-This module defines gc.range: Python's own is spelled builtins.range here.
+"""Shape ops and shape-changing ops: shape, size, rank, reshape, transpose, expand_dims,
+squeeze, tile, reverse. The ops that make tensors from a shape or values (fill, zeros,
+ones, *_like, one_hot, range) live in creation.py; those that take parts of tensors and
+put them together in indexing.py (x[key], slice/pad, gather) and join.py (concat/split,
+stack/unstack). All are re-exported here.
 """
 import builtins
 import math
@@ -12,13 +11,12 @@ import numpy as np
 
 from .. import dtypes
 from ..graph import Tensor
-from ..shapes import InferError, TensorShape, as_shape
+from ..shapes import InferError, TensorShape
 from .core import constant, convert_to_tensor
 from .registry import OpDef, apply1, constant_value, register
 
-__all__ = ["shape", "size", "rank", "zeros", "ones", "zeros_like", "ones_like", "fill",
-           "reshape", "transpose", "expand_dims", "squeeze", "tile", "reverse", "reverse_v2",
-           "one_hot", "range"]
+__all__ = ["shape", "size", "rank", "reshape", "transpose", "expand_dims", "squeeze", "tile",
+           "reverse", "reverse_v2"]
 
 
 def _static_shape(node):
@@ -82,35 +80,6 @@ def rank(input, name=None):
     return apply1(RANK, (convert_to_tensor(input),), name=name)
 
 
-def _infer_fill(ctx, dims, value):
-    if not dims.dtype.is_integer:
-        raise InferError("dims {0} must be an integer tensor", "dtype")
-    if value.shape.rank not in (0, None):
-        raise InferError(f"value {{1}} must be a scalar, not shape {value.shape}")
-    v = ctx.constant_value(dims)
-    if v is not None and (v.ndim != 1 or (v < 0).any()):
-        raise InferError(f"dims {{0}} must be a 1-D list of sizes >= 0, got {v.tolist()}")
-    return ctx.shape_value(dims), value.dtype
-
-
-FILL = register(OpDef(
-    "Fill", _infer_fill, lambda dims, value: np.full(tuple(int(d) for d in dims), value),
-    vjp=lambda node, gs: [None, _reduce_all(gs[0])],
-    jvp=lambda node, ts: None if ts[1] is None else fill(node.inputs[0], ts[1]),
-    api="fill", signature="fill(dims, value, name=None)", shape_rule="dims (a 1-D int tensor)",
-    dtypes="any", doc="A tensor of shape dims filled with value."))
-
-
-def _reduce_all(g):
-    from .reduce import reduce_sum
-    return reduce_sum(g)
-
-
-def fill(dims, value, name=None):
-    dims_t = _shape_tensor(dims)
-    return apply1(FILL, (dims_t, convert_to_tensor(value)), name=name)
-
-
 def _shape_tensor(s):
     """A 1-D int tensor from a shape given as a tensor, list, tuple or TensorShape."""
     if isinstance(s, Tensor):
@@ -128,37 +97,6 @@ def _computed(shape):
     """Whether a shape is (or holds) a tensor: its value is known only at run time."""
     return isinstance(shape, Tensor) or isinstance(shape, (list, tuple)) and any(
         isinstance(d, Tensor) for d in shape)
-
-
-def zeros(shape, dtype=dtypes.float32, name=None):
-    """A tensor of zeros. With a static shape it is a constant."""
-    dtype = dtypes.as_dtype(dtype)
-    if _computed(shape):
-        return fill(shape, constant(0, dtype=dtype), name=name)
-    return constant(0, dtype=dtype, shape=tuple(as_shape(shape).dims), name=name or "zeros")
-
-
-def ones(shape, dtype=dtypes.float32, name=None):
-    dtype = dtypes.as_dtype(dtype)
-    if _computed(shape):
-        return fill(shape, constant(1, dtype=dtype), name=name)
-    return constant(1, dtype=dtype, shape=tuple(as_shape(shape).dims), name=name or "ones")
-
-
-def _like(x, value, dtype, name):
-    x = convert_to_tensor(x)
-    dtype = dtypes.as_dtype(dtype) if dtype is not None else x.dtype
-    if x.shape.is_fully_defined():
-        return constant(value, dtype=dtype, shape=x.shape.dims, name=name)
-    return fill(shape(x), constant(value, dtype=dtype), name=name)
-
-
-def zeros_like(tensor, dtype=None, name=None):
-    return _like(tensor, 0, dtype, name or "zeros_like")
-
-
-def ones_like(tensor, dtype=None, name=None):
-    return _like(tensor, 1, dtype, name or "ones_like")
 
 
 # ---- helpers shared by the array, indexing and reduction ops ---------------------------
@@ -472,98 +410,11 @@ def reverse(tensor, axis, name=None):
 reverse_v2 = reverse
 
 
-# ---- one_hot, range -----------------------------------------------------------------------
-def _infer_one_hot(ctx, indices, on, off, *, depth, axis):
-    if not indices.dtype.is_integer:
-        raise InferError(f"indices {{0}} must be integers, not {indices.dtype.name}", "dtype")
-    ctx.same_dtype(1, 2)
-    for i, t in ((1, on), (2, off)):
-        if t.shape.rank not in (0, None):
-            raise InferError(f"{{{i}}} must be a scalar, not of shape {t.shape}")
-    if not isinstance(depth, int) or depth < 0:
-        raise InferError(f"depth must be an int >= 0, got {depth!r}")
-    if indices.shape.dims is None:
-        return None, on.dtype
-    dims = list(indices.shape.dims)
-    dims.insert(ctx.axis(axis, len(dims), extra=1), depth)
-    return tuple(dims), on.dtype
-
-
-def _one_hot_kernel(indices, on, off, *, depth, axis):
-    hot = indices[..., None] == np.arange(depth)        # out-of-range indices: all off
-    return np.where(np.moveaxis(hot, -1, axis), on, off).astype(on.dtype)
-
-
-ONE_HOT = register(OpDef(
-    "OneHot", _infer_one_hot, _one_hot_kernel, differentiable=False, api="one_hot",
-    signature="one_hot(indices, depth, on_value=1, off_value=0, axis=-1, dtype=float32)",
-    shape_rule="indices' shape with depth inserted at axis", dtypes="indices int -> dtype",
-    doc="on_value where the index equals the position along axis, else off_value."))
-
-
-def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None, name=None):
-    """One-hot encoding: `gc.one_hot([0, 2], 3)` is [[1., 0., 0.], [0., 0., 1.]]."""
-    from .core import _py_dtype
-    if dtype is None:
-        given = next((v for v in (on_value, off_value) if v is not None), None)
-        dtype = dtypes.float32 if given is None else \
-            given.dtype if isinstance(given, Tensor) else _py_dtype(given)
-    dtype = dtypes.as_dtype(dtype)
-    on = np.ones((), dtype.np) if on_value is None else on_value
-    off = np.zeros((), dtype.np) if off_value is None else off_value
-    return apply1(ONE_HOT, (convert_to_tensor(indices), convert_to_tensor(on, dtype=dtype),
-                            convert_to_tensor(off, dtype=dtype)), name=name,
-                  depth=as_int(static_value(depth, "one_hot: depth")),
-                  axis=-1 if axis is None else as_int(axis))
-
-
-def _infer_range(ctx, start, limit, delta):
-    ctx.same_dtype()
-    ctx.require(0, "numeric")
-    for i, t in enumerate((start, limit, delta)):
-        if t.shape.rank not in (0, None):
-            raise InferError(f"{{{i}}} must be a scalar, not of shape {t.shape}")
-    vals = [ctx.constant_value(t) for t in (start, limit, delta)]
-    if any(v is None for v in vals):
-        return (None,), start.dtype
-    s, lim, d = (v.item() for v in vals)
-    if d == 0:
-        raise InferError("delta {2} must not be 0")
-    n = len(builtins.range(s, lim, d)) if start.dtype.is_integer else \
-        max(0, math.ceil((lim - s) / d))         # numpy's length rule for float ranges
-    return (n,), start.dtype
-
-
-RANGE = register(OpDef(
-    "Range", _infer_range,
-    lambda start, limit, delta: np.arange(start, limit, delta, dtype=start.dtype),
-    differentiable=False, api="range",
-    signature="range(start, limit=None, delta=1, dtype=None, name='range')",
-    shape_rule="(ceil((limit - start) / delta),)", dtypes="numeric",
-    doc="start, start + delta, ... up to (not including) limit."))
-
-
-def range(start, limit=None, delta=1, dtype=None, name="range"):  # noqa: A001 (TF1 name)
-    """[start, start + delta, ...) below limit, like Python's range: `gc.range(5)` is
-    [0, 1, 2, 3, 4] (int32); `gc.range(0., 1., .25)` is float32."""
-    from .core import _py_dtype
-    from .elementwise import cast
-    if limit is None:
-        start, limit = 0, start
-    args = (start, limit, delta)
-    if dtype is None:
-        order = [dtypes.int32, dtypes.int64, dtypes.float32, dtypes.float64]
-        found = [a.dtype if isinstance(a, Tensor) else _py_dtype(a) for a in args]
-        dtype = max(found, key=lambda d: order.index(d) if d in order else -1)
-    dtype = dtypes.as_dtype(dtype)
-    args = [cast(a, dtype) if isinstance(a, Tensor) and a.dtype is not dtype
-            else convert_to_tensor(a, dtype=dtype) for a in args]
-    return apply1(RANGE, args, name=name)
-
-
-from .join import *  # noqa: E402,F401,F403  (join and indexing use the ops above)
+from .creation import *  # noqa: E402,F401,F403  (creation, join and indexing use the ops above)
+from .creation import FILL, ONE_HOT, RANGE, __all__ as _creation_all  # noqa: E402,F401
+from .join import *  # noqa: E402,F401,F403
 from .join import PACK, __all__ as _join_all  # noqa: E402,F401
 from .indexing import *  # noqa: E402,F401,F403
 from .indexing import __all__ as _indexing_all, strided_slice_  # noqa: E402,F401
 
-__all__ += _join_all + _indexing_all
+__all__ += _creation_all + _join_all + _indexing_all
