@@ -1,6 +1,7 @@
 """Ops that take parts of tensors, in pairs that are each other's transpose: x[key]
 (StridedSlice) and StridedSliceGrad, slice and pad (MirrorPadGrad for the mirror modes),
-gather and unsorted_segment_sum. (concat/split and stack/unstack are in join.py.)
+gather and unsorted_segment_sum (in gather.py, re-exported here). (concat/split and
+stack/unstack are in join.py.)
 Each op's vjp is the other op of its pair, whose vjp is the first again, so derivatives
 of any order work.
 
@@ -13,13 +14,12 @@ import numpy as np
 from .. import errors
 from ..graph import Tensor
 from ..shapes import InferError, TensorShape
-from .array import (SHAPE, _computed, _reduce_sum, _shape_tensor, as_int, shape, shape_of,
-                    static_value, transpose, zeros_like)
+from .array import SHAPE, _computed, _reduce_sum, _shape_tensor, shape, shape_of, zeros_like
 from .core import convert_to_tensor
 from .join import stack
 from .registry import OpDef, apply1, constant_value, register, shape_value
 
-__all__ = ["slice", "pad", "gather", "unsorted_segment_sum"]
+__all__ = ["slice", "pad", "gather", "unsorted_segment_sum"]     # (the last two: gather.py)
 
 
 def _int_index(ctx, i, t, what):
@@ -418,96 +418,5 @@ def _paddings(p):
     return convert_to_tensor(np.asarray(p, dtype=np.int32).reshape(-1, 2))
 
 
-# ---- gather and unsorted_segment_sum ------------------------------------------------------
-def _infer_gather(ctx, params, indices, *, axis):
-    _int_index(ctx, 1, indices, "indices")
-    dims, idims = params.shape.dims, indices.shape.dims
-    if dims is None:
-        return None, params.dtype
-    a = ctx.axis(axis, len(dims))
-    n, v = ctx.resolve(dims[a]), ctx.constant_value(indices)
-    if n is not None and v is not None and v.size and (v.max() >= n or v.min() < -n):
-        raise InferError(f"indices {{1}} reach {v.max() if v.max() >= n else v.min()}, "
-                         f"out of range for dim {a} of {{0}}, of size {n}")
-    if idims is None:
-        return None, params.dtype
-    return tuple(dims[:a]) + tuple(idims) + tuple(dims[a + 1:]), params.dtype
-
-
-def _gather_vjp(node, gs):
-    """Scatter-add g back into params' shape (unsorted_segment_sum over the indices).
-    For axis a > 0, g (P[:a], I, P[a+1:]) is first brought to (I, P[:a], P[a+1:])."""
-    params, indices = node.inputs
-    r, ni, g = params.shape.rank, indices.shape.rank, gs[0]
-    axis = node.attrs["axis"]
-    if axis != 0 and (r is None or ni is None):
-        raise NotImplementedError("the gradient of gather along axis != 0 needs known ranks")
-    a = axis % r if axis else 0
-    d = params.shape.dims[a] if r is not None else None
-    n = d if isinstance(d, int) else shape(params)[a]
-    if a == 0:
-        return [unsorted_segment_sum(g, indices, n), None]
-    lead = list(builtins.range(a, a + ni)) + list(builtins.range(a)) + \
-        list(builtins.range(a + ni, r - 1 + ni))
-    s = unsorted_segment_sum(transpose(g, lead), indices, n)    # (n, P[:a], P[a+1:])
-    back = list(builtins.range(1, a + 1)) + [0] + list(builtins.range(a + 1, r))
-    return [transpose(s, back), None]
-
-
-GATHER = register(OpDef(
-    "GatherV2", _infer_gather,
-    lambda params, indices, *, axis: np.take(params, indices, axis=axis),
-    vjp=_gather_vjp,
-    jvp=lambda node, ts: None if ts[0] is None else gather(
-        ts[0], node.inputs[1], axis=node.attrs["axis"]),
-    api="gather", signature="gather(params, indices, validate_indices=None, name=None, "
-                            "axis=0)",
-    shape_rule="params[:axis] + indices + params[axis+1:]", dtypes="any; indices int",
-    doc="Picks slices of params along axis (negative indices count from the end)."))
-
-
-def gather(params, indices, validate_indices=None, name=None, axis=0):
-    """Slices of params at indices along axis: `gc.gather(embeddings, ids)` gives one
-    row of embeddings per id."""
-    return apply1(GATHER, (convert_to_tensor(params), convert_to_tensor(indices)),
-                  name=name, axis=as_int(static_value(axis, "gather: axis")))
-
-
-def _infer_segment_sum(ctx, data, ids, num):
-    ctx.require(0, "numeric")
-    _int_index(ctx, 1, ids, "segment_ids")
-    _int_index(ctx, 2, num, "num_segments")
-    if num.shape.rank not in (0, None):
-        raise InferError(f"num_segments {{2}} must be a scalar, not of shape {num.shape}")
-    dims, idims = data.shape.dims, ids.shape.dims
-    if dims is None or idims is None:
-        return None, data.dtype
-    if len(idims) > len(dims) or not all(ctx.compatible(a, b) for a, b in zip(dims, idims)):
-        raise InferError(f"the shape {ids.shape} of segment_ids {{1}} must be a prefix of "
-                         f"the shape {data.shape} of data {{0}}")
-    return (scalar_dim(num),) + tuple(dims[len(idims):]), data.dtype
-
-
-def _segment_sum_kernel(data, ids, num):
-    out = np.zeros((int(num),) + data.shape[ids.ndim:], data.dtype)
-    np.add.at(out, ids, data)               # repeated ids add up
-    return out
-
-
-SEGMENT_SUM = register(OpDef(
-    "UnsortedSegmentSum", _infer_segment_sum, _segment_sum_kernel,
-    vjp=lambda node, gs: [gather(gs[0], node.inputs[1]), None, None],
-    jvp=lambda node, ts: None if ts[0] is None else unsorted_segment_sum(
-        ts[0], *node.inputs[1:]),
-    api="unsorted_segment_sum",
-    signature="unsorted_segment_sum(data, segment_ids, num_segments, name=None)",
-    shape_rule="(num_segments,) + data[rank(segment_ids):]",
-    dtypes="numeric; segment_ids int",
-    doc="out[i] = sum of the data[j...] with segment_ids[j...] == i (gather's transpose)."))
-
-
-def unsorted_segment_sum(data, segment_ids, num_segments, name=None):
-    """out[i] = sum of data[j] over the j with segment_ids[j] == i. Ids must be below
-    num_segments; negative ids count from the end, as gather's indices do."""
-    return apply1(SEGMENT_SUM, (convert_to_tensor(data), convert_to_tensor(segment_ids),
-                                convert_to_tensor(num_segments)), name=name)
+from .gather import *  # noqa: E402,F401,F403  (gather and its transpose use the helpers above)
+from .gather import GATHER, SEGMENT_SUM  # noqa: E402,F401
