@@ -83,3 +83,30 @@ def test_session_run_results_are_recycled_too():
     del second
     third = s.run(ys[0], {x: a, W: 3 * a})
     assert third.ctypes.data == ptr and third[0, 0] == 768
+
+
+def test_recycling_is_safe_when_threads_share_an_executable():
+    """Threads running one executable at once: a result one of them holds is never the
+    buffer another run writes into."""
+    import threading
+    x, W, ys = _recycling_graph()
+    f = gc.Session().make_callable(ys[0], [x, W])
+    eye = np.eye(256, dtype=np.float32)
+    errors = []
+
+    def worker(k):
+        held = []
+        for i in range(40):
+            a = np.full((256, 256), k * 100 + i, np.float32)
+            out = f(a, eye)
+            if i % 2:
+                held.append((k * 100 + i, out))     # kept: must keep its value
+        for v, out in held:
+            if not (out == v).all():
+                errors.append((k, v))
+    threads = [threading.Thread(target=worker, args=(k,)) for k in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
