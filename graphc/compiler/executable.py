@@ -95,6 +95,7 @@ class Executable:
             self._steps = [(k, st.ins, st.outs, st.into, st.frees,
                             _kernel(st, session, True) if st.recycle else None)
                            for k, st in zip(self._kernels, plan.steps)]
+            self._recycled = [st.outs for st in plan.steps if st.recycle]
             self.run = self._interpret
 
     # ---- the two ways to run -----------------------------------------------------------
@@ -182,9 +183,8 @@ class Executable:
             st = self.plan.steps[i]
             raise errors.ExecutionError(
                 self._explain(i, [vals[s] for s in st.ins], e)) from e
-        for _, _, out, _, _, recycle in self._steps:
-            if recycle is not None:
-                self._spares[out] = vals[out]
+        for s in self._recycled:
+            self._spares[s] = vals[s]
         return [vals[s] for s in self.fetch_slots]
 
     def _explain(self, i, values, e):

@@ -14,10 +14,6 @@ from . import Changes
 FOLD_MAX_BYTES = 1 << 20
 
 
-def _foldable(op):
-    return op.pure and not op.uses_state
-
-
 def _refine(node):
     """`node` with output shapes made exact by re-running infer (inputs may now be
     constants); the node itself when infer knows nothing more."""
@@ -68,7 +64,7 @@ def fold(program, options=None):
             rw.keep(node)
             continue
         new = rw.rewired(node)
-        if not (op.pure and not op.uses_state and node.outputs):     # (_foldable)
+        if not (op.pure and not op.uses_state and node.outputs):     # not foldable
             _keep(rw, node, new)
             continue
         if new is not node:

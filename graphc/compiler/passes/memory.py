@@ -7,14 +7,16 @@ and can write into `out=`) may instead write into
     at run time, or
   - a buffer of the same shape and dtype that died a few steps before (reuse).
 Only buffers the plan owns are overwritten: arrays made by such kernels. Feeds, fetched
-values, constants and variable values never are, within a run. Across runs, a buffer of
-static size (at least RECYCLE_MIN_BYTES) made by such a kernel that ends up fetched is
-`recycle`d: the next run makes it in the array the previous run returned, when the
-caller has let go of that array (no reference, view or earlier result holds it; the executable
-checks the reference count). A fresh allocation that big costs a page fault per 4 KiB
-on first touch; a 16-layer MLP's 64 MiB of weight gradients cost ~16k faults a step. A record without `kernel_out` might
-return a view of an input (reshape, identity, broadcast_to...), so its output is taken
-to alias its inputs' buffers: those stay unwritten while it lives.
+values, constants and variable values never are, within a run. A record without
+`kernel_out` might return a view of an input (reshape, identity, broadcast_to...), so its
+output is taken to alias its inputs' buffers: those stay unwritten while it lives.
+
+Across runs, a buffer of static size (at least RECYCLE_MIN_BYTES) made by such a kernel
+that ends up fetched is `recycle`d: the next run makes it in the array the previous run
+returned, when the caller has let go of that array (no reference, view or earlier result
+holds it; the executable checks the reference count). A fresh allocation that big costs
+a page fault per 4 KiB on first touch: a 16-layer MLP's 64 MiB of weight gradients cost
+~16k faults a step.
 """
 import collections
 
