@@ -360,5 +360,5 @@ def to_int64(x, name=None):
 from .broadcast import *  # noqa: E402,F401,F403
 from .broadcast import ADD_N, BROADCAST_TO, SELECT, SUM_TO, sum_to_kernel  # noqa: E402,F401
 from .activations import *  # noqa: E402,F401,F403
-from .activations import (ELU, LEAKY_RELU, RELU, RELU6, RELU_GRAD, SELU, SOFTPLUS,  # noqa: E402,F401
-                          SOFTSIGN)
+from .activations import (  # noqa: E402,F401
+    ELU, LEAKY_RELU, RELU, RELU6, RELU_GRAD, SELU, SOFTPLUS, SOFTSIGN)
