@@ -9,7 +9,9 @@ from hypothesis import strategies as st
 import graphc as gc
 
 SHAPES = [(3, 4), (4,), (3, 1), ()]
-W = np.random.default_rng(1).standard_normal((4, 4)) * 0.5
+# big enough for in-place writes and buffer reuse (>= 1024 elements) and for recycled
+# fetches (>= 128 KiB): the memory plan's paths that the small shapes never take
+BIG_SHAPES = [(128, 160), (160,), (128, 1), ()]
 
 
 def _unary(x, k):
@@ -24,16 +26,17 @@ def _binary(x, y, k):
             lambda a, b: a * b + a * b][k](x, y)
 
 
-def _shaped(x, k):
-    """An op that needs a (3, 4) input and gives one of SHAPES back."""
-    if x.shape.as_list() != [3, 4]:
+def _shaped(x, k, m, n):
+    """An op that needs an (m, n) input and gives one of the shapes back."""
+    if x.shape.as_list() != [m, n]:
         return x
-    return [lambda t: gc.matmul(t, gc.constant(W)),
-            lambda t: gc.matmul(gc.transpose(gc.transpose(t)), gc.constant(W)),
+    w = gc.constant(np.random.default_rng(1).standard_normal((n, n)) * (2 / n) ** 0.5)
+    return [lambda t: gc.matmul(t, w),
+            lambda t: gc.matmul(gc.transpose(gc.transpose(t)), w),
             lambda t: gc.reduce_sum(t, axis=1, keepdims=True),
             lambda t: gc.reduce_mean(t, axis=0),
-            lambda t: gc.reshape(gc.reshape(t, [4, 3]), [3, 4]),
-            lambda t: gc.transpose(gc.matmul(gc.constant(W), t, transpose_b=True)),
+            lambda t: gc.reshape(gc.reshape(t, [n, m]), [m, n]),
+            lambda t: gc.transpose(gc.matmul(w, t, transpose_b=True)),
             lambda t: gc.add_n([t, gc.add_n([t, t])])][k](x)
 
 
@@ -45,6 +48,7 @@ def programs(draw):
 
 
 def _build(ops, xs):
+    m, n = xs[0].shape.as_list()
     pool = list(xs)
     for kind, a, b, k in ops:
         x, y = pool[a % len(pool)], pool[b % len(pool)]
@@ -53,7 +57,7 @@ def _build(ops, xs):
         elif kind == 1:
             pool.append(_binary(x, y, k % 5))
         else:
-            pool.append(_shaped(x, k % 7))
+            pool.append(_shaped(x, k % 7, m, n))
     out = [t for t in pool[len(xs):]]
     loss = gc.add_n([gc.reduce_sum(t) for t in out[-3:]])
     return loss
@@ -62,15 +66,26 @@ def _build(ops, xs):
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(programs(), st.integers(0, 2**31 - 1))
 def test_optimized_equals_unoptimized(ops, seed):
+    _differential(ops, seed, SHAPES)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(programs(), st.integers(0, 2**31 - 1))
+def test_optimized_equals_unoptimized_on_big_arrays(ops, seed):
+    _differential(ops, seed, BIG_SHAPES)
+
+
+def _differential(ops, seed, shapes):
     gc.reset_default_graph()
     rng = np.random.default_rng(seed)
-    xs = [gc.placeholder(gc.float64, s, name=f"x{i}") for i, s in enumerate(SHAPES)]
+    xs = [gc.placeholder(gc.float64, s, name=f"x{i}") for i, s in enumerate(shapes)]
     loss = _build(ops, xs)
     grads = [g for g in gc.gradients(loss, xs) if g is not None]
     fetches = [loss] + grads
-    values = [rng.standard_normal(s) for s in SHAPES]
+    values = [rng.standard_normal(s) for s in shapes]
     feeds = dict(zip(xs, values))
     exe = gc.compile(fetches, xs, verify=True)          # lints after every pass
+    exe(*[rng.standard_normal(s) for s in shapes])      # its results let go: recycled
     opt = exe(*values)
     # fusing every elementwise group, 2-element chunks on two threads
     fused = gc.compile(fetches, xs, verify=True, fuse_chunk_bytes=16, threads=2)(*values)
