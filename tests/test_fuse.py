@@ -103,18 +103,49 @@ def test_a_bias_is_taken_in_and_chunks_are_whole_rows(threads):
     np.testing.assert_allclose(exe(xv, bv), unfused(y, {x: xv, b: bv}), rtol=1e-6)
 
 
-def test_other_broadcasts_stay_out():
-    """A column (10, 1) or a (1, 40) row broadcasts along other dims than the leading
-    ones: those records are not taken in (each side of them can be a group)."""
+def test_columns_and_rows_are_taken_in(monkeypatch):
+    """A column (10, 1) repeats along each row, a (1, 40) row is a bias: one group of
+    five, run chunk by chunk (whole rows each) on two threads."""
     x = gc.placeholder(gc.float32, (10, 40), name="x")
     col = gc.placeholder(gc.float32, (10, 1), name="col")
     row = gc.placeholder(gc.float32, (1, 40), name="row")
     y = gc.tanh(gc.tanh(x * 2.0) + col) * row
-    exe = gc.compile(y, [x, col, row], verify=True, fuse_chunk_bytes=SMALL)
-    # x*2 and tanh are one group, the second tanh one of its own; + col and * row stay
-    assert sorted(len(g.members) for g in groups(exe)) == [1, 2]
-    assert sum(n.type in ("Add", "Mul") for n in exe.program.nodes) == 2
+    exe = gc.compile(y, [x, col, row], verify=True, fuse_chunk_bytes=SMALL, threads=2)
+    assert [len(g.members) for g in groups(exe)] == [5]
     vals = {x: data(10, 40), col: data(10, 1, seed=1), row: data(1, 40, seed=2)}
+    spans = []
+    cls = type(groups(exe)[0])
+    real = cls.run_span
+    monkeypatch.setattr(cls, "run_span", lambda self, *a: spans.append(a[2:4]) or real(self, *a))
+    np.testing.assert_allclose(exe(*vals.values()), unfused(y, vals), rtol=1e-6)
+    assert len(spans) == 2 and spans[0][0] == 0 and spans[-1][1] == 10
+
+
+def test_a_layer_norm_is_one_group():
+    """(x - mean) * rsqrt(var + eps) * gamma + beta: the statistics are columns, gamma
+    and beta biases; everything after the reductions is one fused group."""
+    x = gc.placeholder(gc.float32, (None, 64), name="x")
+    gamma = gc.constant(data(64, seed=1))
+    beta = gc.constant(data(64, seed=2))
+    mean, var = gc.nn.moments(x, axes=[1], keep_dims=True)
+    y = (x - mean) * gc.rsqrt(var + 1e-5) * gamma + beta
+    exe = gc.compile(y, [x], verify=True, fuse_chunk_bytes=SMALL, threads=2)
+    assert max(len(g.members) for g in groups(exe)) == 4
+    xv = data(300, 64)
+    np.testing.assert_allclose(exe(xv), unfused(y, {x: xv}), rtol=1e-5, atol=1e-6)
+
+
+def test_other_broadcasts_stay_out():
+    """A (4, 1, 40) input broadcasts along a middle dim: that record is not taken in
+    (each side of it can be a group); a (1, 1, 40) row is a bias and is."""
+    x = gc.placeholder(gc.float32, (4, 10, 40), name="x")
+    mid = gc.placeholder(gc.float32, (4, 1, 40), name="mid")
+    row = gc.placeholder(gc.float32, (1, 1, 40), name="row")
+    y = gc.tanh(gc.tanh(x * 2.0) + mid) * row
+    exe = gc.compile(y, [x, mid, row], verify=True, fuse_chunk_bytes=SMALL)
+    assert sorted(len(g.members) for g in groups(exe)) == [2, 2]
+    assert sum(n.type == "Add" for n in exe.program.nodes) == 1
+    vals = {x: data(4, 10, 40), mid: data(4, 1, 40, seed=1), row: data(1, 1, 40, seed=2)}
     np.testing.assert_allclose(exe(*vals.values()), unfused(y, vals), rtol=1e-6)
 
 
@@ -192,11 +223,12 @@ _BINARY = [gc.add, gc.subtract, gc.multiply, gc.maximum, gc.minimum]
        st.integers(0, 2**31 - 1))
 def test_random_elementwise_dags(ops, rows, cols, threads, chunk_bytes, seed):
     """Random elementwise DAGs (fan-out, fetched middles, control dependencies, a bias
-    row broadcast along the rows) and their gradients: fused equals unfused for any
+    row broadcast along the rows, a column along each row) and their gradients: fused equals unfused for any
     shape, chunk and thread count."""
     gc.reset_default_graph()
     xs = [gc.placeholder(gc.float64, (rows, cols), name=f"x{i}") for i in range(2)]
     xs.append(gc.placeholder(gc.float64, (cols,), name="bias"))
+    xs.append(gc.placeholder(gc.float64, (rows, 1), name="column"))
     pool = list(xs)
     for binary, a, b in ops:
         u, v = pool[a % len(pool)], pool[b % len(pool)]

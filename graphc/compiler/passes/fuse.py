@@ -10,15 +10,18 @@ writes to memory, straight into the output.
 A group is a root record and the records feeding it whose outputs nobody else uses (no
 other record, no fetch). Members are pure elementwise records with `kernel_out`, one
 output, no control inputs, the root's static shape, and inputs that have the root's
-static shape, one element, or the root's last dims (a bias: each chunk is then whole
-rows of the output, and the bias broadcasts over them). Groups whose static size is
+static shape, one element, the root's last dims (a bias, perhaps with leading 1s: each
+chunk is then whole rows of the output, and the bias broadcasts over them) or its
+leading dims and 1 (a column,
+as the mean and scale of a layer norm: each chunk is whole rows, with their values). Groups whose static size is
 known to be under two chunks (chunk = options.fuse_chunk_bytes / the widest itemsize)
 are left alone: the plan's generated code dispatches small kernels faster. A group of
 one is made only when its static size is known (and so at least two chunks): it gains
 nothing from cache, but its chunks run on all threads (numpy's own loops use one).
 
 At run time the Fused kernel checks what static shapes cannot promise (every input has
-the output's shape, one element, or its last dims; all are C-contiguous) and runs the
+the output's shape, one element, its last dims or its leading dims and 1; all are
+C-contiguous) and runs the
 chunks, in parallel spans on `threads` threads; an array under a chunk is one chunk.
 Otherwise, and for arrays under SMALL_ELEMENTS (or a chunk), it runs the members one
 after another on whole arrays, as unfused.
@@ -132,24 +135,37 @@ class Body:
             return self.run_small(inputs, out)
         shape = max((a.shape for a in inputs), key=math.prod)
         n = math.prod(shape)
-        # each input is cut into chunks (the output's shape), or the same for every
+        # each input is cut into chunks of whole rows (the output's shape, or a column:
+        # the output's leading dims and 1, one value per row), or is the same for every
         # chunk: one element, or a row of the output's last dims (a bias) repeated along
         # the rows; anything else (broadcasting along other dims) runs whole arrays
-        width = 1
+        width, column = 1, False
         for a in inputs:
-            if a.shape != shape and a.size != 1:
-                if not (0 < a.ndim < len(shape) and a.shape == shape[-a.ndim:]
-                        and width in (1, a.size)):
-                    return self.run_small(inputs, out)
+            if a.shape == shape or a.size == 1:
+                continue
+            core = _core(a.shape)
+            if 0 < len(core) < len(shape) and core == shape[-len(core):] and width in (1, a.size):
                 width = a.size
+            elif a.ndim == len(shape) >= 2 and a.shape[-1] == 1 and a.shape[:-1] == shape[:-1]:
+                column = True
+            else:
+                return self.run_small(inputs, out)
+        if column:                      # rows are the last dim: a bias may span only it
+            if width not in (1, shape[-1]):
+                return self.run_small(inputs, out)
+            width = shape[-1]
         flat = []
         for a in inputs:
             if not a.flags.c_contiguous:
                 return self.run_small(inputs, out)
             if a.shape == shape:
                 flat.append((a.reshape(-1, width) if width > 1 else a.reshape(-1), True))
+            elif a.size == 1:
+                flat.append((a.reshape(()), False))
+            elif len(_core(a.shape)) == len(shape):     # a column: one value per row
+                flat.append((a.reshape(-1, 1), True))
             else:
-                flat.append((a.reshape(()) if a.size == 1 else a.reshape(width), False))
+                flat.append((a.reshape(width), False))
         # the output chunk can hold the chain's first scratch buffer unless it may share
         # memory with an input (an in-place write the memory plan chose)
         if out is None:
@@ -254,13 +270,26 @@ def _fusible(node):
 
 
 def _conforms(t, dims):
-    """t has the root's shape, one element, or the root's last dims (a bias, repeated
-    along the rows), all known."""
+    """t has the root's shape, one element, the root's last dims (a bias, repeated along
+    the rows, all known), or its leading dims and 1 (a column, repeated along each row).
+    (The kernel checks again at run time, where unknown dims are known.)"""
     d = t.shape.dims
     if d == dims or t.shape.num_elements() == 1:
         return True
-    return (d is not None and 0 < len(d) < len(dims) and t.shape.is_fully_defined()
-            and tuple(dims[-len(d):]) == tuple(d))
+    if d is None or len(d) > len(dims):
+        return False
+    core = _core(d)
+    if 0 < len(core) < len(dims):
+        return t.shape.is_fully_defined() and tuple(dims[-len(core):]) == tuple(core)
+    return len(d) == len(dims) >= 2 and d[-1] == 1 != dims[-1] and d[:-1] == dims[:-1]
+
+
+def _core(dims):
+    """dims without their leading 1s (a (1, 40) row is a bias of 40)."""
+    k = 0
+    while k < len(dims) and dims[k] == 1:
+        k += 1
+    return dims[k:]
 
 
 def _root(node, chunk_bytes):
