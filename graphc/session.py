@@ -1,5 +1,7 @@
 """Session: checks feeds, caches one Executable per (fetches, feeds), returns fetches
 in the structure they were asked in."""
+import weakref
+
 import numpy as np
 
 from . import errors
@@ -244,6 +246,7 @@ class Session:
         self._rngs = {}
         self._plans = {}
         self._fast = {}                 # (fetches, feed keys) -> (_Fetch, Executable)
+        self._executables = weakref.WeakSet()   # all it compiled (their recycled buffers)
         self._closed = False
 
     # ---- running ----------------------------------------------------------------
@@ -310,6 +313,7 @@ class Session:
         with no_cyclic_gc():
             program, plan, log, lowered = compile_program(tensors, targets, feeds, options)
             exe = Executable(program, plan, self, log, options, lowered)
+        self._executables.add(exe)
         pos = {t: i for i, t in enumerate(tensors)}
         exe.out_index = [pos.get(f) for f in items]
         exe.feeds = list(feeds)
@@ -355,9 +359,15 @@ class Session:
 
     # ---- lifetime and defaults -----------------------------------------------------
     def close(self):
+        """Release what the session holds: variable values, compiled plans and the
+        results its executables kept for recycling."""
         self._closed = True
         self._variables.clear()
         self._spares.clear()
+        for exe in list(self._executables):
+            exe._spares.clear()
+        self._plans.clear()
+        self._fast.clear()
 
     def as_default(self):
         return _DefaultSession(self)

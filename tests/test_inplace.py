@@ -110,3 +110,14 @@ def test_recycling_is_safe_when_threads_share_an_executable():
     for t in threads:
         t.join()
     assert not errors
+
+
+def test_closing_the_session_releases_recycled_results():
+    x, W, ys = _recycling_graph()
+    s = gc.Session()
+    f = s.make_callable(ys[0], [x, W])
+    a = np.ones((256, 256), np.float32)
+    ref = weakref.ref(f(a, a))                 # dropped at once: the executable keeps it
+    assert ref() is not None
+    s.close()
+    assert ref() is None
