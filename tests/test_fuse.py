@@ -223,8 +223,8 @@ _BINARY = [gc.add, gc.subtract, gc.multiply, gc.maximum, gc.minimum]
        st.integers(0, 2**31 - 1))
 def test_random_elementwise_dags(ops, rows, cols, threads, chunk_bytes, seed):
     """Random elementwise DAGs (fan-out, fetched middles, control dependencies, a bias
-    row broadcast along the rows, a column along each row) and their gradients: fused equals unfused for any
-    shape, chunk and thread count."""
+    row broadcast along the rows, a column along each row) and their gradients: fused
+    equals unfused for any shape, chunk and thread count."""
     gc.reset_default_graph()
     xs = [gc.placeholder(gc.float64, (rows, cols), name=f"x{i}") for i in range(2)]
     xs.append(gc.placeholder(gc.float64, (cols,), name="bias"))

@@ -12,9 +12,8 @@ other record, no fetch). Members are pure elementwise records with `kernel_out`,
 output, no control inputs, the root's static shape, and inputs that have the root's
 static shape, one element, the root's last dims (a bias, perhaps with leading 1s: each
 chunk is then whole rows of the output, and the bias broadcasts over them) or its
-leading dims and 1 (a column,
-as the mean and scale of a layer norm: each chunk is whole rows, with their values). Groups whose static size is
-known to be under two chunks (chunk = options.fuse_chunk_bytes / the widest itemsize)
+leading dims and 1 (a column, as the mean and scale of a layer norm: each chunk is
+whole rows, with their values). Groups whose static size is known to be under two chunks (chunk = options.fuse_chunk_bytes / the widest itemsize)
 are left alone: the plan's generated code dispatches small kernels faster. A group of
 one is made only when its static size is known (and so at least two chunks): it gains
 nothing from cache, but its chunks run on all threads (numpy's own loops use one).
