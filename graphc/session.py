@@ -173,15 +173,25 @@ def _results(exe, outs):
 def _make_call(session, exe, fetch, feed_list):
     """The make_callable function, specialized for the common shapes of the call."""
     n = len(feed_list)
-    run = exe.run
     checkers = exe.checkers
     names = ", ".join(t.name for t in feed_list)
-    single = (len(fetch.items) == 1 and isinstance(fetch.template, int)
-              and exe.out_index == [0])
 
     def wrong(args):
         return errors.FeedError(f"callable takes {n} feed(s) ({names}), got {len(args)}")
 
+    if type(exe) is _Specializing:         # a plan per feed-shape signature
+        def call_specialized(*args):
+            if len(args) != n:
+                raise wrong(args)
+            vals = [chk(a) for chk, a in zip(checkers, args)] if exe.simple_feeds \
+                else session._check_feeds(exe, args)
+            plan = exe.plan(vals)
+            return fetch.rebuild(_results(plan, plan.run(*vals)))
+        return call_specialized
+
+    run = exe.run
+    single = (len(fetch.items) == 1 and isinstance(fetch.template, int)
+              and exe.out_index == [0])
     if single and n == 1 and exe.simple_feeds and not exe.copy_out[0]:
         chk = checkers[0]
         fits, npdt = chk.fits, chk.dtype
@@ -205,6 +215,40 @@ def _make_call(session, exe, fetch, feed_list):
             vals = session._check_feeds(exe, args)
         return fetch.rebuild(_results(exe, run(*vals)))
     return call
+
+
+MAX_SPECIALIZED = 8     # plans for feed-shape signatures, per (fetches, feeds)
+
+
+class _Specializing:
+    """Runs (fetches, feeds) with feeds of unknown dims: a plan compiled for each feed-
+    shape signature the runs bring (compiler/passes/specialize.py), up to
+    MAX_SPECIALIZED of them; after that, one general plan for any shapes."""
+
+    def __init__(self, session, items, feeds, options):
+        self.session = session
+        self.items = items
+        self.feeds = list(feeds)
+        self.options = options
+        self.checkers = [_feed_checker(t, session) for t in feeds]
+        self.simple_feeds = not any(_named_dims(t) for t in feeds)
+        self.plans = {}                 # feed shapes -> Executable
+        self.general = None
+
+    def plan(self, args):
+        """The Executable for feeds `args` (arrays, already checked)."""
+        key = tuple([a.shape for a in args])
+        exe = self.plans.get(key)
+        if exe is None:
+            if len(self.plans) < MAX_SPECIALIZED:
+                exe = self.plans[key] = self.session._compile(self.items, self.feeds,
+                                                              self.options, key)
+            else:
+                if self.general is None:
+                    self.general = self.session._compile(self.items, self.feeds,
+                                                         self.options)
+                exe = self.general
+        return exe
 
 
 class ConfigProto:
@@ -271,7 +315,8 @@ class Session:
             pkey = (tuple(fetch.items), tuple(feeds))
             plan = self._plans.get(pkey)
             if plan is None:
-                plan = self._plans[pkey] = self._compile(fetch.items, list(feeds))
+                plan = self._plans[pkey] = self._plan_for(fetch.items, list(feeds),
+                                                          self.options)
             hit = (fetch, plan, tuple(feeds))
             if key is not None and len(feeds) == len(feed_dict or ()):
                 self._fast[key] = hit
@@ -283,6 +328,8 @@ class Session:
                 if plan.simple_feeds else self._check_feeds(plan, values)
         else:
             args = ()
+        if type(plan) is _Specializing:
+            plan = plan.plan(args)
         outs = plan.run(*args)
         return fetch.rebuild(_results(plan, outs))
 
@@ -304,23 +351,35 @@ class Session:
             feeds[t] = v
         return feeds
 
-    def _compile(self, items, feeds, options=None):
-        """The Executable for fetch items (tensors and ops) given `feeds`, with what the
-        fast paths need precomputed: feed checkers and where each fetch comes from."""
+    def _compile(self, items, feeds, options=None, shapes=None):
+        """The Executable for fetch items (tensors and ops) given `feeds` (of `shapes`,
+        when given), with what the fast paths need precomputed: feed checkers and where
+        each fetch comes from."""
         options = self.options if options is None else options
         tensors = list(dict.fromkeys(f for f in items if isinstance(f, Tensor)))
         targets = [f for f in items if isinstance(f, Node)]
         with no_cyclic_gc():
-            program, plan, log, lowered = compile_program(tensors, targets, feeds, options)
+            program, plan, log, lowered = compile_program(tensors, targets, feeds, options,
+                                                          shapes)
             exe = Executable(program, plan, self, log, options, lowered)
         self._executables.add(exe)
         pos = {t: i for i, t in enumerate(tensors)}
+        exe.items = items
         exe.out_index = [pos.get(f) for f in items]
         exe.feeds = list(feeds)
         exe.checkers = [_feed_checker(t, self) for t in feeds]
         exe.simple_feeds = not any(_named_dims(t) for t in feeds)
         exe.copy_out = [not _fresh(t) for t in program.fetches]
         return exe
+
+    def _plan_for(self, items, feeds, options):
+        """What runs `items` from `feeds`: an Executable, or, when some feed has unknown
+        dims (and options.specialize), a _Specializing that compiles one per feed-shape
+        signature as runs bring them."""
+        if options.optimize and options.specialize and \
+                not all(t.shape.is_fully_defined() for t in feeds):
+            return _Specializing(self, items, feeds, options)
+        return self._compile(items, feeds, options)
 
     def _check_feeds(self, exe, values):
         sizes = {d: (n, f"the graph (bound at {errors.format_site(site)})")
@@ -341,6 +400,7 @@ class Session:
             options["optimize"] = optimize
         if unsafe_math is not None:
             options["unsafe_math"] = unsafe_math
+        options["specialize"] = False       # the plan exe.report() shows is what runs
         exe, call = self._callable(fetches, feed_list, self.options.replace(**options))
         exe.call = call
         return exe
@@ -354,7 +414,7 @@ class Session:
             raise errors.GraphcError("attempted to use a closed Session")
         fetch = _Fetch(self.graph, fetches)
         feed_list = list(self._feed_keys({k: None for k in feed_list or ()}))
-        exe = self._compile(fetch.items, feed_list, options)
+        exe = self._plan_for(fetch.items, feed_list, options)
         return exe, _make_call(self, exe, fetch, feed_list)
 
     # ---- lifetime and defaults -----------------------------------------------------

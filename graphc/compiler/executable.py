@@ -229,8 +229,18 @@ def explain(node, values, e):
         lines.append(f"  ({node.role} of {errors.describe_node(node.origin)})")
     for t, v in zip(node.inputs, values):
         got = f"{np.shape(v)} {np.asarray(v).dtype}" if v is not None else "freed"
+        t = _as_built(t)
         lines.append(f"  input {errors.describe_tensor(t, t.name)}; at run time {got}")
     return "\n".join(lines)
+
+
+def _as_built(t):
+    """The user's tensor that a compiler copy of its record stands for (same op: a copy
+    with other inputs, or with shapes made exact for this run's feeds), else t."""
+    node = t.node
+    if type(node) is PNode and node.src.op is node.op and t.index < len(node.src.outputs):
+        return node.src.outputs[t.index]
+    return t
 
 
 def _fmt_bytes(n):

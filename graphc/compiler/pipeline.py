@@ -1,6 +1,6 @@
-"""The ordered passes: lower, then prune -> fold -> simplify -> stability -> CSE ->
-prune -> fuse -> schedule, then the memory plan. Each pass is verified (when asked) and
-reported."""
+"""The ordered passes: lower (and specialize, for feeds of known run-time shapes), then
+prune -> fold -> simplify -> stability -> CSE -> prune -> fuse -> schedule, then the
+memory plan. Each pass is verified (when asked) and reported."""
 import contextlib
 import gc
 import time
@@ -13,6 +13,7 @@ from .passes.memory import plan_memory
 from .passes.prune import prune
 from .passes.schedule import schedule
 from .passes.simplify import simplify, stabilize
+from .passes.specialize import specialize
 from .program import lower
 from .verify import verify
 
@@ -34,13 +35,18 @@ class Options:
     threads: how many threads run the chunks of a fused group (TF1's
         intra_op_parallelism_threads; default: the CPUs this process may use).
     passes: names of the passes to run (default: all, in order).
+    specialize: when feeds have unknown dims, Session.run and make_callable compile a
+        plan for the feed shapes each run has (up to MAX_SPECIALIZED of them; after
+        that, one general plan; passes/specialize.py). gc.compile and Session.compile
+        do not: the plan their report shows is the one that runs.
     """
     __slots__ = ("optimize", "unsafe_math", "verify", "fold_max_bytes", "inplace",
-                 "fuse_chunk_bytes", "threads", "passes")
+                 "fuse_chunk_bytes", "threads", "passes", "specialize")
 
     def __init__(self, optimize=True, unsafe_math=False, verify=False,
                  fold_max_bytes=FOLD_MAX_BYTES, inplace=True,
-                 fuse_chunk_bytes=FUSE_CHUNK_BYTES, threads=None, passes=None):
+                 fuse_chunk_bytes=FUSE_CHUNK_BYTES, threads=None, passes=None,
+                 specialize=True):
         self.optimize = optimize
         self.unsafe_math = unsafe_math
         self.verify = verify
@@ -49,6 +55,7 @@ class Options:
         self.fuse_chunk_bytes = fuse_chunk_bytes
         self.threads = threads
         self.passes = passes
+        self.specialize = specialize
 
     def replace(self, **changes):
         """A copy with some options changed."""
@@ -59,7 +66,7 @@ class Options:
     def key(self):
         return (self.optimize, self.unsafe_math, self.verify, self.fold_max_bytes,
                 self.inplace, self.fuse_chunk_bytes, self.threads,
-                self.passes)
+                self.passes, self.specialize)
 
 
 def as_options(options=None, **kw):
@@ -90,8 +97,9 @@ def no_cyclic_gc():
             gc.enable()
 
 
-def compile_program(fetches, targets, feeds, options):
-    """(Program, Plan, [Changes], records lowered) for one (fetches, targets, feeds)."""
+def compile_program(fetches, targets, feeds, options, shapes=None):
+    """(Program, Plan, [Changes], records lowered) for one (fetches, targets, feeds);
+    with `shapes` (one per feed), for feeds of those run-time shapes."""
     t0 = time.perf_counter()
     program = lower(fetches, targets, feeds)
     lower_seconds = time.perf_counter() - t0
@@ -99,6 +107,11 @@ def compile_program(fetches, targets, feeds, options):
     log = []
     if options.verify:
         verify(program, "lower")
+    if shapes is not None:
+        program, ch = specialize(program, shapes)
+        log.append(ch)
+        if options.verify:
+            verify(program, "specialize")
     if options.optimize:
         pruned = None                       # the Program the last prune returned
         for name, fn in PASSES:
