@@ -177,11 +177,13 @@ def _make_call(session, exe, fetch, feed_list):
     names = ", ".join(t.name for t in feed_list)
 
     def wrong(args):
+        if session._closed:
+            return errors.GraphcError("attempted to use a closed Session")
         return errors.FeedError(f"callable takes {n} feed(s) ({names}), got {len(args)}")
 
     if type(exe) is _Specializing:         # a plan per feed-shape signature
         def call_specialized(*args):
-            if len(args) != n:
+            if len(args) != n or session._closed:
                 raise wrong(args)
             vals = [chk(a) for chk, a in zip(checkers, args)] if exe.simple_feeds \
                 else session._check_feeds(exe, args)
@@ -198,7 +200,7 @@ def _make_call(session, exe, fetch, feed_list):
         ndarray = np.ndarray
 
         def call1(*args):
-            if len(args) != 1:
+            if len(args) != 1 or session._closed:
                 raise wrong(args)
             a = args[0]
             if type(a) is not ndarray or a.dtype != npdt or not fits(a):
@@ -207,7 +209,7 @@ def _make_call(session, exe, fetch, feed_list):
         return call1
 
     def call(*args):
-        if len(args) != n:
+        if len(args) != n or session._closed:
             raise wrong(args)
         if exe.simple_feeds:
             vals = [chk(a) for chk, a in zip(checkers, args)]

@@ -187,3 +187,17 @@ def test_control_dependency_on_a_fed_placeholder_is_met_by_the_feed():
         np.testing.assert_array_equal(s.run(y, {x: np.ones(2, np.float32)}), [2, 2])
         with pytest.raises(gc.errors.FeedError, match="placeholder 'x' must be fed"):
             s.run(y)
+
+
+def test_a_callable_of_a_closed_session_refuses_to_run():
+    x = gc.placeholder(gc.float32, (3,), name="x")
+    y = gc.placeholder(gc.float32, (None,), name="y")
+    s = gc.Session()
+    fs = [s.make_callable(x * 2.0, [x]), s.make_callable([x * 2.0, x + 1.0], [x]),
+          s.make_callable(y * 2.0, [y])]
+    for f in fs:
+        f(np.ones(3, np.float32))
+    s.close()
+    for f in fs:
+        with pytest.raises(gc.errors.GraphcError, match="closed Session"):
+            f(np.ones(3, np.float32))
