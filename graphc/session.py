@@ -366,7 +366,6 @@ class Session:
             exe = Executable(program, plan, self, log, options, lowered)
         self._executables.add(exe)
         pos = {t: i for i, t in enumerate(tensors)}
-        exe.items = items
         exe.out_index = [pos.get(f) for f in items]
         exe.feeds = list(feeds)
         exe.checkers = [_feed_checker(t, self) for t in feeds]
