@@ -84,3 +84,30 @@ def test_a_run_time_error_shows_the_shapes_the_user_built():
     with gc.Session() as s, pytest.raises(gc.errors.ExecutionError) as e:
         s.run(a + b, {a: np.ones(3, np.float32), b: np.ones(4, np.float32)})
     assert "shape (?,) float32" in str(e.value) and "at run time (3,)" in str(e.value)
+
+
+def test_training_with_varying_batches_matches_the_plan_as_built(monkeypatch):
+    """SGD on a (None, 64) placeholder, batches of several sizes (past the cap), the
+    fed input also fetched: the variables end where optimize=False leaves them."""
+    monkeypatch.setattr(S, "MAX_SPECIALIZED", 2)
+    rng = np.random.default_rng(3)
+    W0 = rng.standard_normal((64, 8)).astype(np.float32) * 0.1
+    batches = [(rng.standard_normal((n, 64)).astype(np.float32),
+                rng.standard_normal((n, 8)).astype(np.float32))
+               for n in (16, 32, 16, 7, 50, 32)]
+    finals = []
+    for opt in (True, False):
+        gc.reset_default_graph()
+        x = gc.placeholder(gc.float32, (None, 64), name="x")
+        y = gc.placeholder(gc.float32, ("batch", 8), name="y")     # a named dim too
+        W = gc.Variable(W0)
+        loss = gc.reduce_mean(gc.square(gc.matmul(x, W) - y))
+        train = gc.train.GradientDescentOptimizer(0.1).minimize(loss)
+        with gc.Session(optimize=opt) as s:
+            s.run(gc.global_variables_initializer())
+            step = s.make_callable([loss, x, train], [x, y])
+            for xv, yv in batches:
+                _, fed, _ = step(xv, yv)
+                np.testing.assert_array_equal(fed, xv)
+            finals.append(s.run(W))
+    np.testing.assert_allclose(finals[0], finals[1], rtol=1e-5, atol=1e-6)
