@@ -6,8 +6,9 @@ in-place write where two operands' unknown dims might broadcast, no folding of
 Shape/Size, no fused group of known size. Given the shapes the feeds have in this run,
 each fed tensor with unknown dims is replaced by one of its run-time shape and every
 record downstream is re-inferred, as the builder would have done; the passes that follow
-then see exact shapes. The Session keeps one such Program per feed-shape signature
-(a few at most) beside the general one, and checks every feed before choosing.
+then see exact shapes. The Session compiles one such Program per feed-shape signature
+(up to session.MAX_SPECIALIZED; after that one general plan serves any shapes) and
+checks every feed before choosing.
 """
 from ...ops.core import PLACEHOLDER
 from ...shapes import TensorShape
