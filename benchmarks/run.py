@@ -44,7 +44,7 @@ import graphc as gc  # noqa: E402
 import peers  # noqa: E402  (benchmarks/peers.py)
 
 QUICK = "--quick" in sys.argv
-ROUNDS = 3 if QUICK else 7
+ROUNDS = 3 if QUICK else 11
 RESULTS = []            # (workload, what, value, target, ok)
 
 
