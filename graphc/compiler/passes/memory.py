@@ -113,7 +113,7 @@ def plan_memory(program, options=None, inplace=True):
             continue
         ins = tuple(map(slot.__getitem__, inputs))
         into = out_buf = None
-        owns = op.kernel_out is not None and len(outputs) == 1 and bool(outputs[0].shape.dims)
+        owns = _owned_output(node)
         owned = False
         if inplace and owns:
             n = outputs[0].shape.num_elements()
@@ -222,7 +222,7 @@ def plan_memory(program, options=None, inplace=True):
     plan.n_slots = n_slots
     plan.inplace = n_inplace
     plan.reused = n_reused
-    plan.peak_bytes = _peak(program, real, slot, keep)
+    plan.peak_bytes = _peak(real, slot)
     if n_inplace:
         ch.add("in-place writes", n=n_inplace)
     if n_reused:
@@ -239,7 +239,7 @@ def _mark_recycled(steps, fetch_slots):
             st.recycle = True
 
 
-def _peak(program, steps, slot, keep):
+def _peak(steps, slot):
     """Peak bytes of live slots made by the plan's kernels (in-place writes and reuses
     allocate nothing)."""
     live = peak = 0
