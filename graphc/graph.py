@@ -134,6 +134,7 @@ def _as_node(x):
 
 class Graph:
     """An append-only graph of Nodes (TF1: tf.Graph)."""
+    outer = None        # the enclosing graph of a cond branch (ops/control.FuncGraph)
 
     def __init__(self):
         self.nodes = []

@@ -291,6 +291,7 @@ class Session:
         self._spares = {}       # variable -> its previous value, reused by the next update
         self._rngs = {}
         self._plans = {}
+        self._branches = {}             # cond branches compiled here (ops/control.py)
         self._fast = {}                 # (fetches, feed keys) -> (_Fetch, Executable)
         self._executables = weakref.WeakSet()   # all it compiled (their recycled buffers)
         self._closed = False
@@ -428,6 +429,7 @@ class Session:
         for exe in list(self._executables):
             exe._spares.clear()
         self._plans.clear()
+        self._branches.clear()
         self._fast.clear()
 
     def as_default(self):

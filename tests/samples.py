@@ -72,7 +72,7 @@ EXEMPT = {
 }
 
 MODULES = ["samples_elementwise", "samples_array", "samples_reduce", "samples_linalg",
-           "samples_nn", "samples_random"]
+           "samples_nn", "samples_random", "samples_control"]
 
 
 def all_samples():

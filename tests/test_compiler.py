@@ -283,6 +283,33 @@ def test_optimize_false_runs_the_graph_as_built():
     assert not fired(exe)
 
 
+IDIOMS = {        # built under control_dependencies([v += 1]); each must bump v
+    "identity(const)": lambda x: gc.identity(gc.constant(3.0)),
+    "const": lambda x: gc.constant(3.0),
+    "x*1": lambda x: x * 1.0,
+    "const*2": lambda x: gc.constant(2.0) * 2.0,
+    "log(1+x)": lambda x: gc.log(1.0 + x),
+    "identity(x)": lambda x: gc.identity(x),
+}
+
+
+@pytest.mark.parametrize("idiom", list(IDIOMS))
+@pytest.mark.parametrize("via", ["itself", "consumer", "shape"])
+def test_passes_keep_control_dependencies(idiom, via):
+    # TF1's `with control_dependencies([update]): y = identity(...)`: folding, rewriting
+    # or folding a consumer must not drop the update
+    v = gc.Variable(0.0)
+    x = gc.placeholder(gc.float32, ())
+    with gc.control_dependencies([v.assign_add(1.0)]):
+        y = IDIOMS[idiom](x)
+    y = {"itself": y, "consumer": y * 2.0, "shape": gc.size(y)}[via]
+    with gc.Session() as s:
+        s.run(gc.global_variables_initializer())
+        s.run(y, {x: 0.5})
+        s.run(y, {x: 0.5})
+        assert s.run(v) == 2.0
+
+
 def test_compiling_adds_nothing_to_the_users_graph():
     x = gc.placeholder(gc.float32, (3,), name="x")
     y = gc.log(1.0 + (x * 2.0) * 3.0) - gc.log(gc.sigmoid(x))

@@ -149,7 +149,7 @@ def _reshape_same(node, ctx):
 
 @rule(SIMPLIFY, "identity(x) -> x", "Identity", "StopGradient", "PlaceholderWithDefault")
 def _identity(node, ctx):
-    if not node.control_inputs and node.inputs[0].dtype is _out(node).dtype:
+    if node.inputs[0].dtype is _out(node).dtype:
         return node.inputs[0]
 
 

@@ -368,6 +368,9 @@ def apply(op, inputs=(), name=None, **attrs):
     for t in inputs:
         if not isinstance(t, Tensor):
             raise TypeError(f"{op.api}: expected Tensor inputs, got {type(t).__name__}")
+    default = get_default_graph()
+    if default.outer is not None:           # building a cond branch: capture outer values
+        inputs = default.capture_all(inputs)
     graph = _graph_of(inputs)
     site = errors.user_site()
     ctx = InferContext(graph, inputs)

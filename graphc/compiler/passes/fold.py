@@ -60,17 +60,18 @@ def fold(program, options=None):
     for node in program.nodes:
         op = node.op
         if op is CONST:
-            consts.update(node.outputs)
+            if not node.control_inputs:     # else its value must wait for its controls
+                consts.update(node.outputs)
             rw.keep(node)
             continue
         new = rw.rewired(node)
-        if not (op.pure and not op.uses_state and node.outputs):     # not foldable
+        if not (op.pure and not op.uses_state and node.outputs) or node.control_inputs:
             _keep(rw, node, new)
             continue
         if new is not node:
             new = _refine(new)
         values = None
-        if op.static is not None:
+        if op.static is not None and not any(t.node.control_inputs for t in new.inputs):
             v = op.static(new)
             if v is not None:
                 values = v if isinstance(v, tuple) else (v,)

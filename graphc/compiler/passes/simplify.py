@@ -92,7 +92,7 @@ def _sweep(program, table, ch):
             for a, b in zip(node.outputs, cur.outputs):
                 alias[b] = a
         rw.nodes.append(cur)
-        if len(cur.outputs) != 1:
+        if len(cur.outputs) != 1 or _pinned(cur, table):
             if cur is not node:
                 rw.replace(node, cur)
             continue
@@ -119,6 +119,13 @@ def _sweep(program, table, ch):
         elif cur is not node:
             rw.replace(node, cur)
     return rw.program(program), fired
+
+
+def _pinned(node, table):
+    """No rule may rewrite `node`: it, or an input record a rule could look through,
+    waits for control inputs that the rewritten value would no longer wait for."""
+    return node.op in table and (node.control_inputs or any(
+        t.node.control_inputs for t in node.inputs))
 
 
 def simplify(program, options=None):

@@ -1,0 +1,343 @@
+"""Control flow: `cond`, as a functional If op whose branches are graphs of their own.
+
+    y = gc.cond(x > 0.0, lambda: gc.sqrt(x), lambda: gc.zeros_like(x))
+
+Each branch function is traced into a FuncGraph. A tensor of an enclosing graph used
+inside a branch is *captured*: the branch gets a placeholder for it and the If node an
+input, so the outer compiler sees one opaque node and each branch is compiled (by the
+same compiler, once per session) on its first run. Only the taken branch runs.
+
+Gradients and jvps are If nodes too (TF2 and JAX do the same): the differentiated branch
+graph recomputes the forward branch from the If's inputs and then runs its vjp (or jvp).
+Recomputing would draw random numbers again, so the values of random ops in a branch
+(dropout masks) are extra, hidden outputs of the forward If, fed to the derivative's
+branch in place of a second draw.
+"""
+import numpy as np
+
+from .. import errors
+from ..graph import Graph, Node, Tensor, get_default_graph
+from ..shapes import InferError, TensorShape
+from .core import constant, convert_to_tensor, identity, placeholder
+from .registry import OpDef, apply, register
+
+__all__ = ["cond"]
+
+
+class FuncGraph(Graph):
+    """The graph of one branch. Built inside it, an op on a tensor of an enclosing graph
+    captures that tensor as a placeholder of this graph (`captures`: outer -> inner)."""
+
+    def __init__(self, outer, scope):
+        super().__init__()
+        self.outer = outer
+        self.seed = outer.seed
+        self.captures = {}
+        self.outer_control = []     # control inputs from enclosing graphs: go on the If
+        self._scope = scope
+
+    def capture(self, t):
+        """The tensor of this graph standing for `t` (a tensor of an enclosing graph)."""
+        if t.graph is self:
+            return t
+        if self.outer is not t.graph:
+            if not isinstance(self.outer, FuncGraph):
+                raise errors.GraphError(
+                    f"cond: {errors.describe_tensor(t, t.name)} belongs to another graph "
+                    "than the one cond is built in")
+            t = self.outer.capture(t)      # nested conds: one level at a time
+        inner = self.captures.get(t)
+        if inner is None:
+            with self.as_default(), self.name_scope("capture"):
+                inner = placeholder(t.dtype, t.shape, name=t.node.name.replace("/", "_"))
+            self.captures[t] = inner
+        return inner
+
+    def capture_all(self, inputs):
+        return tuple([t if t.graph is self else self.capture(t) for t in inputs])
+
+    def _add_node(self, op, inputs, attrs, out_types, name, site):
+        if op.ref:
+            raise errors.GraphError(
+                f"cond: a variable cannot be created inside a branch (at "
+                f"{errors.format_site(site)}): create it outside the cond and use it inside")
+        saved = self._control
+        if saved:
+            mine = []
+            for group in saved:
+                for n in group:
+                    (mine if n.graph is self else self.outer_control).append(n)
+            self._control = [tuple(mine)] if mine else []
+        try:
+            return super()._add_node(op, inputs, attrs, out_types, name, site)
+        finally:
+            self._control = saved
+
+
+# ---- tracing a branch ------------------------------------------------------------------------
+def _flatten(value, leaves):
+    """The structure of a branch's result (lists, tuples, namedtuples, dicts), its leaves
+    appended to `leaves`. Recursion here follows the user's nesting, not the graph."""
+    if isinstance(value, (list, tuple)):
+        return (type(value), [_flatten(v, leaves) for v in value])
+    if isinstance(value, dict):
+        return (dict, {k: _flatten(v, leaves) for k, v in value.items()})
+    leaves.append(value)
+    return None
+
+
+def _unflatten(structure, leaves):
+    if structure is None:
+        return next(leaves)
+    kind, parts = structure
+    if kind is dict:
+        return {k: _unflatten(s, leaves) for k, s in parts.items()}
+    items = [_unflatten(s, leaves) for s in parts]
+    return kind(*items) if hasattr(kind, "_fields") else kind(items)
+
+
+def _shown(structure):
+    if structure is None:
+        return "tensor"
+    kind, parts = structure
+    if kind is dict:
+        return "{" + ", ".join(f"{k!r}: {_shown(s)}" for k, s in parts.items()) + "}"
+    return f"{kind.__name__}({', '.join(_shown(s) for s in parts)})"
+
+
+def _trace(graph, fn, scope, taken):
+    """Run branch function `fn` into a new FuncGraph: (graph, structure, outputs)."""
+    fg = FuncGraph(graph, scope)
+    with fg.as_default():
+        value = fn()
+        if value is None:
+            raise ValueError(f"cond: the {'true' if taken else 'false'} branch returned "
+                             "None; a branch must return tensors (or ops)")
+        leaves = []
+        structure = _flatten(value, leaves)
+        outs = []
+        for v in leaves:
+            if isinstance(v, Node):         # an op: the output says it has run (TF1)
+                with fg.control_dependencies([v]):
+                    v = identity(constant(taken))
+            elif isinstance(v, Tensor):
+                v = fg.capture(v)
+            else:
+                v = convert_to_tensor(v)
+            outs.append(v)
+    return fg, structure, outs
+
+
+def _needed(outs, fed):
+    """The records of a branch that computing `outs` runs when `fed` tensors are fed."""
+    seen, stack = set(), [t.node for t in outs if t not in fed]
+    while stack:
+        n = stack.pop()
+        if n in seen:
+            continue
+        seen.add(n)
+        stack.extend(t.node for t in n.inputs if t not in fed)
+        stack.extend(n.control_inputs)
+    return seen
+
+
+def _draws(node):
+    """The record draws random numbers when it runs (a random op, or an If around one)."""
+    return node.op.random or node.op is IF and len(node.outputs) > node.attrs["n_user"]
+
+
+# ---- the If op -------------------------------------------------------------------------------
+def _common_shape(a, b):
+    """The most specific shape both a and b have (a dim where they differ is unknown)."""
+    if a.dims is None or b.dims is None or len(a.dims) != len(b.dims):
+        return TensorShape(None)
+    return TensorShape(tuple(x if x == y else None for x, y in zip(a.dims, b.dims)))
+
+
+def _infer_if(ctx, pred, *args, branches, ins, outs, n_user, n_saved):
+    if not pred.dtype.is_bool:
+        raise InferError(f"the predicate {{0}} must be bool, not {pred.dtype.name}", "dtype")
+    if pred.shape.rank not in (0, None):
+        raise InferError(f"the predicate {{0}} must be a scalar, not of shape {pred.shape}")
+    types = []
+    for a, b in zip(*outs):
+        a, b = (b, b) if a is None else (a, a) if b is None else (a, b)
+        types.append((_common_shape(a.shape, b.shape), a.dtype))
+    return types if len(types) != 1 else types[0]
+
+
+def _if_kernel(rt, pred, *args, branches, ins, outs, n_user, n_saved):
+    k = 0 if pred else 1
+    session = rt.session
+    key = (branches[k], ins[k], outs[k])
+    run = session._branches.get(key)
+    if run is None:
+        run = session._branches[key] = _branch_runner(session, rt.node, *key)
+    return run(args)
+
+
+def _branch_runner(session, node, fg, ins, outs):
+    """run(args): the If's outputs from branch `fg`, fed `args` where `ins` says; an
+    output this branch does not make (the other branch's random draws) is a dummy."""
+    from ..session import _results
+    pick = [i for i, t in enumerate(ins) if t is not None]
+    exe = session._compile([t for t in outs if t is not None], [ins[i] for i in pick])
+    where = [i for i, t in enumerate(outs) if t is not None]
+    dummies = [None if t is not None else _dummy(out)
+               for t, out in zip(outs, node.outputs)]
+    single = len(outs) == 1
+
+    def run(args):
+        values = _results(exe, exe.run(*[args[i] for i in pick]))
+        if single:
+            return values[0]
+        result = list(dummies)
+        for i, v in zip(where, values):
+            result[i] = v
+        return tuple(result)
+    return run
+
+
+def _dummy(t):
+    """Zeros standing for a value that is never read (read-only, allocating nothing)."""
+    dims = t.shape.dims
+    shape = tuple(d if isinstance(d, int) else 0 for d in dims) if dims is not None else (0,)
+    return np.broadcast_to(np.zeros((), t.dtype.np), shape)
+
+
+def _vjp_if(node, gs):
+    """The cotangents of the If's inputs: an If whose branches run their vjp."""
+    n_user = node.attrs["n_user"]
+    args = node.inputs[1:len(node.inputs) - node.attrs["n_saved"]]
+    wrt = [i for i, x in enumerate(args) if x.dtype.is_floating]
+    which = [i for i in range(n_user) if gs[i] is not None]
+    if not wrt or not which:
+        return [None] * len(node.inputs)
+    from ..autodiff.reverse import gradients
+
+    def build(ins, outs):
+        cots = [placeholder(outs[i].dtype, outs[i].shape, name="cotangent") for i in which]
+        return cots, gradients([outs[i] for i in which], [ins[i] for i in wrt],
+                               grad_ys=cots, unconnected_gradients="zero")
+    grad = _derived(node, [gs[i] for i in which], build, "cond_grad")
+    result = [None] * len(node.inputs)
+    for j, i in enumerate(wrt):
+        result[1 + i] = grad.outputs[j]
+    return result
+
+
+def _jvp_if(node, ts):
+    """The tangents of the If's outputs: an If whose branches run their jvp."""
+    n_user = node.attrs["n_user"]
+    args = node.inputs[1:len(node.inputs) - node.attrs["n_saved"]]
+    along = [i for i, x in enumerate(args) if ts[1 + i] is not None and x.dtype.is_floating]
+    which = [i for i in range(n_user) if node.outputs[i].dtype.is_floating]
+    if not along or not which:
+        return [None] * len(node.outputs)
+    from ..autodiff.forward import jvp
+
+    def build(ins, outs):
+        tans = [placeholder(ins[i].dtype, ins[i].shape, name="tangent") for i in along]
+        return tans, jvp([outs[i] for i in which], [ins[i] for i in along], tans)
+    tangent = _derived(node, [ts[1 + i] for i in along], build, "cond_jvp")
+    result = [None] * len(node.outputs)
+    for j, i in enumerate(which):
+        result[i] = tangent.outputs[j]
+    return result
+
+
+def _derived(node, extra, build, name):
+    """An If over node's branches computing what `build(ins, outs) -> (new placeholders,
+    results)` adds to each branch, fed node's inputs, `extra` (for the new placeholders)
+    and node's random draws (hidden outputs), so that no branch draws twice."""
+    a = node.attrs
+    n_args = len(node.inputs) - 1 - a["n_saved"]
+    args, hidden = node.inputs[1:], node.outputs[a["n_user"]:]
+    specs = []
+    for fg, ins, outs in zip(a["branches"], a["ins"], a["outs"]):
+        with fg.as_default():
+            new, results = build(ins, outs)
+        specs.append((fg, ins[:n_args] + tuple(new) + ins[n_args:] + outs[a["n_user"]:],
+                      results))
+    new_args = args[:n_args] + tuple(extra) + args[n_args:] + hidden
+    return _make_if(node.inputs[0], new_args, specs, a["n_saved"] + len(hidden), name,
+                    recompute=node)
+
+
+def _make_if(pred, args, specs, n_saved, name, recompute=None):
+    """Build an If node. specs: per branch (FuncGraph, its tensor fed from each of args
+    (None: not used by that branch), its outputs). Random draws the outputs need become
+    hidden outputs. `recompute`: the If being differentiated, whose branch effects must
+    not run a second time."""
+    saved, stateful = [], False
+    for fg, ins, outs in specs:
+        nodes = sorted(_needed(outs, {t for t in ins if t is not None}), key=lambda n: n.id)
+        saved.append([t for n in nodes if _draws(n) for t in n.outputs])
+        effects = [n for n in nodes if n.op.stateful or n.op.random]
+        if recompute is not None and effects:
+            raise errors.GradientError(
+                f"differentiating {errors.describe_node(recompute)} recomputes its branch, "
+                f"where {errors.describe_node(effects[0])} would run a second time: move "
+                "it out of the cond, or stop the gradient through it")
+        stateful = stateful or bool(effects)
+    (fg0, ins0, outs0), (fg1, ins1, outs1) = specs
+    outs0 = tuple(outs0) + tuple(saved[0]) + (None,) * len(saved[1])
+    outs1 = tuple(outs1) + (None,) * len(saved[0]) + tuple(saved[1])
+    control = list(dict.fromkeys(fg0.outer_control + fg1.outer_control))
+    graph = get_default_graph()
+    with graph.control_dependencies(control):
+        return apply(IF if stateful else STATELESS_IF, (pred,) + tuple(args), name=name,
+                     branches=(fg0, fg1), ins=(tuple(ins0), tuple(ins1)),
+                     outs=(outs0, outs1), n_user=len(specs[0][2]), n_saved=n_saved)
+
+
+_DOC = dict(
+    api="cond", signature="cond(pred, true_fn, false_fn, strict=False, name=None)",
+    shape_rule="each output: the shapes of both branches' outputs, unknown where they differ",
+    dtypes="bool predicate; both branches' outputs of the same dtypes")
+IF = register(OpDef(
+    "If", _infer_if, _if_kernel, vjp=_vjp_if, jvp=_jvp_if, stateful=True, uses_state=True,
+    doc="Runs one of two branch graphs (with effects or random draws).", **_DOC))
+STATELESS_IF = register(OpDef(
+    "StatelessIf", _infer_if, _if_kernel, vjp=_vjp_if, jvp=_jvp_if, uses_state=True,
+    doc="Runs one of two pure branch graphs.", **_DOC))
+
+
+def cond(pred, true_fn=None, false_fn=None, strict=False, name=None):
+    """`true_fn()` if `pred` else `false_fn()`; only the branch taken runs (TF1 tf.cond).
+
+        y = gc.cond(x > 0.0, lambda: gc.sqrt(x), lambda: gc.zeros_like(x))
+
+    Both functions return the same structure (a tensor, or lists, tuples and dicts of
+    them; an op there gives a bool tensor that says it ran) with the same dtypes; an
+    output's shape is what both branches agree on. With strict=False a one-element list
+    or tuple is unpacked, as in TF1. Ops created in a branch but not returned do not run
+    (use control dependencies). Gradients, jvps and vmap go through.
+    """
+    if not callable(true_fn) or not callable(false_fn):
+        raise TypeError("cond: true_fn and false_fn must be callables (e.g. lambda: x * 2.0)")
+    graph = get_default_graph()
+    pred = convert_to_tensor(pred)
+    with graph.name_scope(name or "cond") as scope:
+        (fg0, s0, outs0), (fg1, s1, outs1) = [
+            _trace(graph, fn, scope + sub, taken)
+            for fn, sub, taken in ((true_fn, "true/", True), (false_fn, "false/", False))]
+        if s0 != s1:
+            raise ValueError(f"cond: true_fn and false_fn must return the same structure; "
+                             f"true_fn returned {_shown(s0)}, false_fn {_shown(s1)}")
+        if not outs0:
+            raise ValueError("cond: the branches return no tensors")
+        for i, (a, b) in enumerate(zip(outs0, outs1)):
+            if a.dtype is not b.dtype:
+                raise errors.DTypeError(
+                    f"cond: output {i} is {a.dtype.name} in true_fn but {b.dtype.name} in "
+                    f"false_fn\n  {errors.describe_tensor(a, a.name)}\n  "
+                    f"{errors.describe_tensor(b, b.name)}")
+        captured = list(dict.fromkeys(list(fg0.captures) + list(fg1.captures)))
+        ins = [tuple(fg.capture(t) for t in captured) for fg in (fg0, fg1)]
+        node = _make_if(pred, captured, [(fg0, ins[0], outs0), (fg1, ins[1], outs1)], 0,
+                        "If")
+    result = _unflatten(s0, iter(node.outputs[:len(outs0)]))
+    if not strict and isinstance(result, (list, tuple)) and len(result) == 1:
+        return result[0]
+    return result

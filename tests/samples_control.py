@@ -1,0 +1,36 @@
+"""Samples for graphc.ops.control (see samples.py): cond on random predicates."""
+import numpy as np
+
+import graphc as gc
+from samples import Sample, normal, shape
+
+
+def _pxw(r):
+    s = shape(r)
+    return [np.array(r.random() < 0.5), normal(r, s), normal(r, s)]
+
+
+def _two_outputs(p, x, w):
+    return gc.cond(p, lambda: (gc.tanh(x) * w, gc.reduce_sum(x * x)),
+                   lambda: (x - w, gc.reduce_sum(w)))
+
+
+def _random_inside(p, x):
+    # the branch draws (If, not StatelessIf); the draw is a hidden output of the If,
+    # fed to the gradient's branch; 0 * draw keeps the value checkable
+    return gc.cond(p, lambda: x * 2.0 + 0.0 * gc.random_uniform(gc.shape(x), dtype=gc.float64),
+                   lambda: x + 1.0)
+
+
+SAMPLES = [
+    Sample("StatelessIf", lambda p, x, w: gc.cond(p, lambda: gc.tanh(x) * w,
+                                                  lambda: x * x - w),
+           _pxw, lambda p, x, w: np.tanh(x) * w if p else x * x - w),
+    Sample("StatelessIf", _two_outputs, _pxw,
+           lambda p, x, w: (np.tanh(x) * w, np.sum(x * x)) if p else (x - w, np.sum(w)),
+           id="tuple"),
+    Sample("StatelessIf", lambda p, x: gc.cond(p, lambda: x, lambda: gc.exp(x)),
+           lambda r: _pxw(r)[:2], lambda p, x: x if p else np.exp(x), id="passthrough"),
+    Sample("If", _random_inside, lambda r: _pxw(r)[:2],
+           lambda p, x: x * 2.0 if p else x + 1.0),
+]
