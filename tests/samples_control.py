@@ -34,3 +34,26 @@ SAMPLES = [
     Sample("If", _random_inside, lambda r: _pxw(r)[:2],
            lambda p, x: x * 2.0 if p else x + 1.0),
 ]
+
+
+def _loop(x, w):
+    return gc.while_loop(lambda i, y: i < 3, lambda i, y: (i + 1, gc.tanh(y) * w), [0, x])[1]
+
+
+def _loop_ref(x, w):
+    for _ in range(3):
+        x = np.tanh(x) * w
+    return x
+
+
+def _xw(r):
+    s = shape(r)
+    return [normal(r, s), normal(r, s)]
+
+
+SAMPLES += [
+    Sample("StatelessWhile", _loop, _xw, _loop_ref),
+    Sample("StatelessWhile", lambda x, w: gc.while_loop(
+        lambda y: gc.reduce_sum(y * y) < 1e6, lambda y: y * w, [x],
+        maximum_iterations=2), _xw, lambda x, w: x * w * w, id="maximum_iterations"),
+]

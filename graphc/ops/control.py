@@ -168,33 +168,34 @@ def _infer_if(ctx, pred, *args, branches, ins, outs, n_user, n_saved):
 
 def _if_kernel(rt, pred, *args, branches, ins, outs, n_user, n_saved):
     k = 0 if pred else 1
-    session = rt.session
-    key = (branches[k], ins[k], outs[k])
+    values = compiled(rt.session, branches[k], ins[k], outs[k])(args)
+    if len(values) == 1:
+        return values[0]
+    # an output this branch does not make (the other branch's draws) is never read
+    return tuple([_dummy(t) if v is None else v for v, t in zip(values, rt.node.outputs)])
+
+
+def compiled(session, fg, ins, outs):
+    """run(args) -> the values of `outs` (None where an entry is None), computed in graph
+    `fg` from args fed where `ins` has a tensor; compiled once per session."""
+    key = (fg, ins, outs)
     run = session._branches.get(key)
     if run is None:
-        run = session._branches[key] = _branch_runner(session, rt.node, *key)
-    return run(args)
+        from ..session import _results
+        pick = [i for i, t in enumerate(ins) if t is not None]
+        exe = session._compile([t for t in outs if t is not None], [ins[i] for i in pick])
+        where = [i for i, t in enumerate(outs) if t is not None]
+        dense = len(where) == len(outs)
 
-
-def _branch_runner(session, node, fg, ins, outs):
-    """run(args): the If's outputs from branch `fg`, fed `args` where `ins` says; an
-    output this branch does not make (the other branch's random draws) is a dummy."""
-    from ..session import _results
-    pick = [i for i, t in enumerate(ins) if t is not None]
-    exe = session._compile([t for t in outs if t is not None], [ins[i] for i in pick])
-    where = [i for i, t in enumerate(outs) if t is not None]
-    dummies = [None if t is not None else _dummy(out)
-               for t, out in zip(outs, node.outputs)]
-    single = len(outs) == 1
-
-    def run(args):
-        values = _results(exe, exe.run(*[args[i] for i in pick]))
-        if single:
-            return values[0]
-        result = list(dummies)
-        for i, v in zip(where, values):
-            result[i] = v
-        return tuple(result)
+        def run(args):
+            values = _results(exe, exe.run(*[args[i] for i in pick]))
+            if dense:
+                return values
+            result = [None] * len(outs)
+            for i, v in zip(where, values):
+                result[i] = v
+            return result
+        session._branches[key] = run
     return run
 
 
