@@ -29,6 +29,7 @@ from .autodiff.reverse import RegisterGradient, custom_gradient, gradients
 from .autodiff.forward import *  # noqa: F401,F403
 from .autodiff.mixed import *  # noqa: F401,F403
 from .io.dot import *  # noqa: F401,F403
+from .io.serialize import import_graph_def
 from .compiler.pipeline import Options as CompilerOptions
 from . import nn, testing, train  # noqa: E402
 

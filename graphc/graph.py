@@ -300,6 +300,15 @@ class Graph:
     def get_collection(self, key):
         return list(self.collections.get(key, ()))
 
+    def as_graph_def(self, from_version=None, add_shapes=False):
+        """This graph as a JSON-able dict (TF1: GraphDef); see graphc/io/serialize.py.
+
+            gd = graph.as_graph_def()
+            gc.import_graph_def(gd, name="copy")
+        """
+        from .io.serialize import graph_to_dict
+        return graph_to_dict(self)
+
     def to_networkx(self, nodes=None):
         """A networkx.DiGraph: one node per op (keyed by name), edges carry shape/dtype."""
         g = nx.DiGraph()
