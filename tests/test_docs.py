@@ -85,15 +85,19 @@ def test_error_examples_print_what_the_doc_shows(name, tmp_path):
                               "run `python tests/test_docs.py` to refresh it")
 
 
-def test_getting_started_code_runs(tmp_path, monkeypatch, capsys):
-    """Every ```python block in docs/getting-started.md runs, in order, in one namespace;
-    a block whose first line is `# raises SomeError` must raise gc.errors.SomeError."""
+@pytest.mark.parametrize("doc, blocks", [("getting-started.md", 5), ("control-flow.md", 2),
+                                         ("checkpoints.md", 1)])
+def test_doc_code_runs(doc, blocks, tmp_path, monkeypatch, capsys):
+    """Every ```python block of the doc runs, in order, in one namespace (in a fresh
+    default graph); a block whose first line is `# raises SomeError` must raise
+    gc.errors.SomeError."""
     monkeypatch.chdir(tmp_path)
+    gc.reset_default_graph()
     namespace = {"__name__": "__main__"}
-    blocks = re.findall(r"```python\n(.*?)```", read("docs", "getting-started.md"), re.S)
-    assert len(blocks) >= 5
-    for i, block in enumerate(blocks):
-        code = compile(block, f"getting-started.md[{i}]", "exec")
+    found = re.findall(r"```python\n(.*?)```", read("docs", doc), re.S)
+    assert len(found) >= blocks
+    for i, block in enumerate(found):
+        code = compile(block, f"{doc}[{i}]", "exec")
         expect = re.match(r"# raises (\w+)", block)
         if expect:
             with pytest.raises(getattr(gc.errors, expect.group(1))):
