@@ -10,6 +10,7 @@ from .optimizers import (AdagradOptimizer, AdamOptimizer, GradientDescentOptimiz
 from .saver import (CheckpointState, Saver, checkpoint_exists, get_checkpoint_state,
                     latest_checkpoint, list_variables, load_variable,
                     update_checkpoint_state)
+from ..io.serialize import export_meta_graph, import_meta_graph, write_graph
 from .step import (create_global_step, exponential_decay, get_global_step,
                    get_or_create_global_step, global_step)
 
@@ -18,4 +19,5 @@ __all__ = ["Optimizer", "GradientDescentOptimizer", "MomentumOptimizer",
            "create_global_step", "get_or_create_global_step", "global_step",
            "exponential_decay", "Saver", "CheckpointState", "latest_checkpoint",
            "get_checkpoint_state", "update_checkpoint_state", "checkpoint_exists",
-           "list_variables", "load_variable"]
+           "list_variables", "load_variable", "write_graph", "export_meta_graph",
+           "import_meta_graph"]
