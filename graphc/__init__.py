@@ -21,6 +21,7 @@ from .ops.random import *  # noqa: F401,F403
 from .ops.state import *  # noqa: F401,F403
 from .ops.control import *  # noqa: F401,F403
 from .ops.loop import *  # noqa: F401,F403
+from .ops.functional import *  # noqa: F401,F403
 from .ops.core import tuple_ as tuple  # noqa: A001  (TF1 name: gc.tuple)
 from .ops.registry import constant_value
 from .session import (ConfigProto, InteractiveSession, Session, compile,  # noqa: A004

@@ -71,6 +71,7 @@ EXEMPT = {
     "CustomGradient": "tested by test_gradients (custom_gradient)",
     "WhileGrad": "made by gradients of a while_loop, checked there (StatelessWhile samples)",
     "While": "a loop with effects or draws, whose gradient is refused: test_loop.py",
+    "Loop": "map_fn/scan with effects or draws, whose gradient is refused: test_functional.py",
 }
 
 MODULES = ["samples_elementwise", "samples_array", "samples_reduce", "samples_linalg",

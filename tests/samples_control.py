@@ -57,3 +57,35 @@ SAMPLES += [
         lambda y: gc.reduce_sum(y * y) < 1e6, lambda y: y * w, [x],
         maximum_iterations=2), _xw, lambda x, w: x * w * w, id="maximum_iterations"),
 ]
+
+
+def _xs_w(r):
+    s = shape(r, rank=int(r.integers(1, 3)))
+    return [normal(r, s), normal(r, s[1:])]
+
+
+def _scan_ref(x, w):
+    a, out = x[0], [x[0]]
+    for row in x[1:]:
+        a = np.tanh(a * w) + row
+        out.append(a)
+    return np.stack(out)
+
+
+SAMPLES += [
+    Sample("StatelessLoop", lambda x, w: gc.map_fn(lambda r: gc.tanh(r * w), x), _xs_w,
+           lambda x, w: np.tanh(x * w), id="map_fn"),
+    Sample("StatelessLoop", lambda x, w: gc.scan(lambda a, r: gc.tanh(a * w) + r, x), _xs_w,
+           _scan_ref, id="scan"),
+    Sample("StatelessLoop", lambda x, w: gc.foldr(
+        lambda a, r: a * 0.5 + gc.reduce_sum(r * w), x,
+        initializer=gc.constant(1.0, gc.float64)), _xs_w,
+        lambda x, w: _foldr_ref(x, w), id="foldr"),
+]
+
+
+def _foldr_ref(x, w):
+    a = 1.0
+    for row in x[::-1]:
+        a = a * 0.5 + np.sum(row * w)
+    return np.float64(a)

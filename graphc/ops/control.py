@@ -105,11 +105,14 @@ def _shown(structure):
     return f"{kind.__name__}({', '.join(_shown(s) for s in parts)})"
 
 
-def _trace(graph, fn, scope, taken):
-    """Run branch function `fn` into a new FuncGraph: (graph, structure, outputs)."""
+def _trace(graph, fn, scope, taken, strict=True):
+    """Run branch function `fn` into a new FuncGraph: (graph, structure, outputs); a
+    one-element list or tuple is unpacked unless `strict` (TF1)."""
     fg = FuncGraph(graph, scope)
     with fg.as_default():
         value = fn()
+        if not strict and isinstance(value, (list, tuple)) and len(value) == 1:
+            value = value[0]
         if value is None:
             raise ValueError(f"cond: the {'true' if taken else 'false'} branch returned "
                              "None; a branch must return tensors (or ops)")
@@ -312,7 +315,7 @@ def cond(pred, true_fn=None, false_fn=None, strict=False, name=None):
     Both functions return the same structure (a tensor, or lists, tuples and dicts of
     them; an op there gives a bool tensor that says it ran) with the same dtypes; an
     output's shape is what both branches agree on. With strict=False a one-element list
-    or tuple is unpacked, as in TF1. Ops created in a branch but not returned do not run
+    or tuple a branch returns is unpacked, as in TF1. Ops created in a branch but not returned do not run
     (use control dependencies). Gradients, jvps and vmap go through.
     """
     if not callable(true_fn) or not callable(false_fn):
@@ -321,7 +324,7 @@ def cond(pred, true_fn=None, false_fn=None, strict=False, name=None):
     pred = convert_to_tensor(pred)
     with graph.name_scope(name or "cond") as scope:
         (fg0, s0, outs0), (fg1, s1, outs1) = [
-            _trace(graph, fn, scope + sub, taken)
+            _trace(graph, fn, scope + sub, taken, strict)
             for fn, sub, taken in ((true_fn, "true/", True), (false_fn, "false/", False))]
         if s0 != s1:
             raise ValueError(f"cond: true_fn and false_fn must return the same structure; "
@@ -338,7 +341,4 @@ def cond(pred, true_fn=None, false_fn=None, strict=False, name=None):
         ins = [tuple(fg.capture(t) for t in captured) for fg in (fg0, fg1)]
         node = _make_if(pred, captured, [(fg0, ins[0], outs0), (fg1, ins[1], outs1)], 0,
                         "If")
-    result = _unflatten(s0, iter(node.outputs[:len(outs0)]))
-    if not strict and isinstance(result, (list, tuple)) and len(result) == 1:
-        return result[0]
-    return result
+    return _unflatten(s0, iter(node.outputs[:len(outs0)]))

@@ -1,0 +1,166 @@
+"""map_fn, scan, foldl, foldr (one Loop node each) and case: values vs numpy, structures,
+empty inputs, errors, effects, and derivatives up to second order."""
+import numpy as np
+import pytest
+
+import graphc as gc
+from graphc import errors
+from graphc.testing import check_vjp
+
+
+@pytest.fixture(autouse=True)
+def fresh_graph():
+    gc.reset_default_graph()
+
+
+def run(fetches, feeds=None):
+    with gc.Session() as s:
+        s.run(gc.global_variables_initializer())
+        return s.run(fetches, feeds)
+
+
+X = np.random.default_rng(0).standard_normal((5, 3))
+
+
+def test_map_fn_over_structures():
+    x = gc.constant(X)
+    y = gc.constant(X[:, 0] * 2.0)
+    out = gc.map_fn(lambda e: {"dot": gc.reduce_sum(e[0] * e[1]), "row": e[0] - e[1]},
+                    (x, y))
+    assert out["dot"].shape.dims == (5,) and out["row"].shape.dims == (5, 3)
+    got = run(out)
+    np.testing.assert_allclose(got["dot"], (X * X[:, :1] * 2.0).sum(1))
+    np.testing.assert_allclose(got["row"], X - X[:, :1] * 2.0)
+    with pytest.raises(errors.DTypeError, match="dtype says"):
+        gc.map_fn(lambda r: r, x, dtype=gc.float32)
+
+
+def test_scan_foldl_foldr_match_numpy():
+    x = gc.placeholder(gc.float64, (None, 3))
+    a0 = gc.constant(np.ones(3))
+    fetch = [gc.scan(lambda a, r: a * r, x, initializer=a0),
+             gc.scan(lambda a, r: a + r, x),                       # first row starts
+             gc.scan(lambda a, r: a + r, x, reverse=True),
+             gc.foldl(lambda a, r: a * 2.0 + r, x),
+             gc.foldr(lambda a, r: a * 2.0 + r, x)]
+    got = run(fetch, {x: X})
+    np.testing.assert_allclose(got[0], np.cumprod(X, 0))
+    np.testing.assert_allclose(got[1], np.cumsum(X, 0))
+    np.testing.assert_allclose(got[2], np.cumsum(X[::-1], 0)[::-1])
+    fl, fr = X[0], X[-1]
+    for r in X[1:]:
+        fl = fl * 2.0 + r
+    for r in X[-2::-1]:
+        fr = fr * 2.0 + r
+    np.testing.assert_allclose(got[3], fl)
+    np.testing.assert_allclose(got[4], fr)
+
+
+def test_scan_with_a_structured_accumulator():
+    x = gc.constant(X)
+    total, count = gc.scan(lambda acc, r: (acc[0] + gc.reduce_sum(r), acc[1] + 1),
+                           x, initializer=(gc.constant(0.0, gc.float64), gc.constant(0)))
+    t, c = run([total, count])
+    np.testing.assert_allclose(t, np.cumsum(X.sum(1)))
+    np.testing.assert_array_equal(c, np.arange(1, 6))
+
+
+def test_no_elements():
+    x = gc.placeholder(gc.float64, (None, 3))
+    m = gc.map_fn(lambda r: r * 2.0, x)
+    f = gc.foldl(lambda a, r: a + r, x, initializer=gc.constant(np.ones(3)))
+    mv, fv = run([m, f], {x: np.zeros((0, 3))})
+    assert mv.shape == (0, 3)
+    np.testing.assert_allclose(fv, np.ones(3))
+
+
+def test_errors():
+    x = gc.constant(X)
+    with pytest.raises(errors.ShapeError, match="scalar"):
+        gc.map_fn(lambda r: r, gc.constant(1.0))
+    with pytest.raises(errors.ShapeError, match="different lengths, 5 and 4"):
+        gc.map_fn(lambda e: e[0] + e[1], (x, gc.constant(X[:4])))
+    with pytest.raises(ValueError, match="accumulator's structure, dtypes and shapes"):
+        gc.scan(lambda a, r: gc.reduce_sum(a), x)
+    with pytest.raises(NotImplementedError, match="exclusive"):
+        gc.case([(gc.constant(True), lambda: x)], exclusive=True)
+    v = gc.placeholder(gc.float64, (None, 3))
+    w = gc.placeholder(gc.float64, (None, 3))
+    with pytest.raises(errors.GraphcError, match="different lengths"):
+        run(gc.map_fn(lambda e: e[0] + e[1], (v, w)), {v: X, w: X[:2]})
+
+
+def test_effects_run_per_element_and_refuse_gradients():
+    count = gc.Variable(0)
+    x = gc.constant(X)
+    y = gc.map_fn(lambda r: r + gc.cast(count.assign_add(1), gc.float64) * 0.0, x)
+    noise = gc.map_fn(lambda r: r + gc.random_normal((3,), dtype=gc.float64), x)
+    assert y.op.type == "Loop"
+    with gc.Session() as s:
+        s.run(gc.global_variables_initializer())
+        s.run(y)
+        assert s.run(count) == 5
+        d = s.run(noise) - X
+        assert len({round(float(v), 12) for v in d.ravel()}) == 15     # a draw per element
+    with pytest.raises(errors.GradientError, match="second time"):
+        gc.gradients(gc.reduce_sum(noise), [x])
+
+
+@pytest.mark.parametrize("reverse", [False, True])
+def test_gradients_jvps_and_second_order(reverse):
+    rng = np.random.default_rng(1)
+    xv, wv = rng.standard_normal((4, 3)), rng.standard_normal(3)
+
+    def f(x, w):
+        return gc.scan(lambda a, r: gc.tanh(a * w) + r * r, x, reverse=reverse)
+    check_vjp(f, [xv, wv])
+    # second order: the Hessian of sum(scan) against finite differences of the gradient
+    x = gc.placeholder(gc.float64, (4, 3))
+    w = gc.constant(wv)
+    s = gc.reduce_sum(f(x, w))
+    g, = gc.gradients(s, [x])
+    h = gc.hessians(s, x)[0]
+    with gc.Session() as sess:
+        hv = sess.run(h, {x: xv}).reshape(12, 12)
+        eps = 1e-6
+        fd = np.stack([(sess.run(g, {x: xv + eps * e.reshape(4, 3)}) -
+                        sess.run(g, {x: xv - eps * e.reshape(4, 3)})).ravel() / (2 * eps)
+                       for e in np.eye(12)])
+    np.testing.assert_allclose(hv, fd, rtol=1e-5, atol=1e-7)
+
+
+def test_map_fn_gradient_reaches_captured_weights_and_trains():
+    rng = np.random.default_rng(2)
+    W = gc.Variable(rng.standard_normal((3, 2)))
+    x = gc.constant(X)
+    y = gc.map_fn(lambda r: gc.reduce_sum(gc.tanh(gc.matmul(r[None], W))), x)
+    loss = gc.reduce_sum(gc.square(y - 1.0))
+    gW, = gc.gradients(loss, [W])
+    step = gc.train.GradientDescentOptimizer(0.1).minimize(loss)
+    with gc.Session() as s:
+        s.run(gc.global_variables_initializer())
+        Wv = s.run(W)
+        got = s.run(gW)
+        first = s.run(loss)
+        for _ in range(20):
+            s.run(step)
+        assert s.run(loss) < first
+    t = np.tanh(X @ Wv)
+    want = X.T @ (2 * (t.sum(1, keepdims=True) - 1.0) * (1 - t * t))
+    np.testing.assert_allclose(got, want, rtol=1e-10)
+
+
+def test_case_runs_only_the_chosen_function():
+    v = gc.Variable(0)
+    x = gc.placeholder(gc.float64, ())
+
+    def bump(k):
+        return lambda: gc.cast(v.assign_add(k), gc.float64) * 0.0 + x * k
+    y = gc.case([(x < 0.0, bump(1)), (x > 10.0, bump(10))], default=bump(100))
+    with gc.Session() as s:
+        s.run(gc.global_variables_initializer())
+        assert s.run(y, {x: -1.0}) == -1.0 and s.run(v) == 1
+        assert s.run(y, {x: 20.0}) == 200.0 and s.run(v) == 11
+        assert s.run(y, {x: 5.0}) == 500.0 and s.run(v) == 111
+    z = gc.case({x < 0.0: lambda: -x}, default=lambda: [x])
+    assert isinstance(z, gc.Tensor)
