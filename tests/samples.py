@@ -69,9 +69,7 @@ EXEMPT = {
     "Assign": "state, tested by the variable tests",
     "NoOp": "no outputs",
     "CustomGradient": "tested by test_gradients (custom_gradient)",
-    "WhileGrad": "made by gradients of a while_loop, checked there (StatelessWhile samples)",
-    "While": "a loop with effects or draws, whose gradient is refused: test_loop.py",
-    "Loop": "map_fn/scan with effects or draws, whose gradient is refused: test_functional.py",
+    "Loop": "a loop with effects or draws, whose gradient is refused: test_functional.py, test_loop.py",
 }
 
 MODULES = ["samples_elementwise", "samples_array", "samples_reduce", "samples_linalg",

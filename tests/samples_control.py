@@ -52,10 +52,10 @@ def _xw(r):
 
 
 SAMPLES += [
-    Sample("StatelessWhile", _loop, _xw, _loop_ref),
-    Sample("StatelessWhile", lambda x, w: gc.while_loop(
+    Sample("StatelessLoop", _loop, _xw, _loop_ref, id="while_loop"),
+    Sample("StatelessLoop", lambda x, w: gc.while_loop(
         lambda y: gc.reduce_sum(y * y) < 1e6, lambda y: y * w, [x],
-        maximum_iterations=2), _xw, lambda x, w: x * w * w, id="maximum_iterations"),
+        maximum_iterations=2), _xw, lambda x, w: x * w * w, id="while_loop-maximum_iterations"),
 ]
 
 

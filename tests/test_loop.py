@@ -25,7 +25,7 @@ def test_counts_and_stops():
     n = gc.placeholder(gc.int32, ())
     x = gc.placeholder(gc.float64, (2,))
     i, y = gc.while_loop(lambda i, y: i < n, lambda i, y: (i + 1, y * 2.0), [0, x])
-    assert y.op.type == "StatelessWhile" and y.shape.dims == (2,)
+    assert y.op.type == "StatelessLoop" and y.shape.dims == (2,)
     for k in (0, 1, 5):
         iv, yv = run([i, y], {n: k, x: [1.0, -3.0]})
         assert iv == k
@@ -80,7 +80,7 @@ def test_errors_name_the_loop_variable():
 def test_effects_run_once_per_iteration():
     count = gc.Variable(0)
     i = gc.while_loop(lambda i: i < 5, lambda i: i + count.assign_add(1) * 0 + 1, [0])
-    assert i.op.type == "While"
+    assert i.op.type == "Loop"
     with gc.Session() as s:
         s.run(gc.global_variables_initializer())
         assert s.run(i) == 5
@@ -92,7 +92,7 @@ def test_draws_in_the_body_are_new_each_iteration():
                       lambda k, y: (k + 1, gc.concat([y, gc.random_uniform((1,), seed=1)], 0)),
                       [0, gc.zeros((0,))], shape_invariants=[gc.TensorShape([]),
                                                              gc.TensorShape([None])])[1]
-    assert y.op.type == "While"
+    assert y.op.type == "Loop"
     v = run(y)
     assert v.shape == (3,) and len(set(v.tolist())) == 3
     with pytest.raises(errors.GradientError, match="second time"):
@@ -145,21 +145,30 @@ def test_an_rnn_trains_with_gradients_through_the_loop():
     assert losses[-1] < 0.5 * losses[0]
 
 
-def test_gradient_refuses_effects_and_second_order():
+def test_gradient_refuses_effects():
     v = gc.Variable(1.0, dtype=gc.float64)
     x = gc.placeholder(gc.float64, ())
     y = gc.while_loop(lambda k, y: k < 2, lambda k, y: (k + 1, y * v.assign_add(1.0)), [0, x])[1]
     with pytest.raises(errors.GradientError, match="would run .or draw. a second time"):
         gc.gradients(y, [x])
-    z = gc.while_loop(lambda k, y: k < 2, lambda k, y: (k + 1, y * y), [0, x])[1]
+
+
+def test_second_derivatives_through_a_loop_in_every_order():
+    x = gc.placeholder(gc.float64, ())
+    n = gc.placeholder(gc.int32, ())
+    z = gc.while_loop(lambda k, y: k < n, lambda k, y: (k + 1, y * y), [0, x])[1]  # x^(2^n)
     g, = gc.gradients(z, [x])
-    with pytest.raises(errors.GradientError, match="second derivatives through the gradient"):
-        gc.gradients(g, [x])
-    # forward over the loop does give second derivatives: jvp of the gradient is refused,
-    # but the gradient of a jvp goes through (a While over values and tangents)
     t, = gc.jvp([z], [x], [gc.constant(1.0, gc.float64)])
-    h, = gc.gradients(t, [x])
-    assert run(h, {x: 1.5}) == pytest.approx(12 * 1.5 ** 2)       # d2/dx2 x^4
+    rr, = gc.gradients(g, [x])                          # reverse over reverse
+    rf, = gc.gradients(t, [x])                          # reverse over forward
+    fr, = gc.jvp([g], [x], [gc.constant(1.0, gc.float64)])     # forward over reverse
+    h = gc.hessians(z, x)[0]
+    with gc.Session() as s:
+        for k in (0, 1, 2, 3):
+            p = 2 ** k
+            want = p * (p - 1) * 1.5 ** (p - 2)
+            got = s.run([rr, rf, fr, h], {x: 1.5, n: k})
+            np.testing.assert_allclose(got, [want] * 4, rtol=1e-12)
 
 
 def test_loops_and_conds_nest():

@@ -12,6 +12,8 @@ body's vjp in the other direction (fed the carries each call received, from one
 recomputation of the forward loop), and its jvp a Loop with tangents beside the values,
 so second derivatives and Hessians of scans work like any other op's.
 """
+import itertools
+
 import numpy as np
 
 from .. import errors
@@ -25,12 +27,19 @@ __all__ = ["map_fn", "scan", "foldl", "foldr", "case"]
 
 
 # ---- the Loop op -----------------------------------------------------------------------------
-def _parts(seq, n_carry, n_sliced):
-    return seq[:n_carry], seq[n_carry:n_carry + n_sliced], seq[n_carry + n_sliced:]
+def _parts(seq, n_carry, n_sliced, has_max=False):
+    """(carry, sliced, rest) of a Loop's inputs or its body's (without maximum_iterations)."""
+    end = len(seq) - has_max
+    return seq[:n_carry], seq[n_carry:n_carry + n_sliced], seq[n_carry + n_sliced:end]
 
 
-def _infer_loop(ctx, *args, body, n_carry, n_sliced, n_ys, reverse):
+def _infer_loop(ctx, *args, body, cond, n_carry, n_sliced, n_ys, reverse, has_max):
     fg, ins, outs = body
+    if has_max:
+        m = args[-1]
+        if not m.dtype.is_integer or m.shape.rank not in (0, None):
+            raise InferError(f"maximum_iterations {{{len(args) - 1}}} must be an integer "
+                             f"scalar, not {m.dtype.name} of shape {m.shape}")
     n = None
     for t in args[n_carry:n_carry + n_sliced]:
         if t.shape.rank == 0:
@@ -49,15 +58,23 @@ def _infer_loop(ctx, *args, body, n_carry, n_sliced, n_ys, reverse):
     return types if len(types) != 1 else types[0]
 
 
-def _loop_kernel(rt, *args, body, n_carry, n_sliced, n_ys, reverse):
+def _loop_kernel(rt, *args, body, cond, n_carry, n_sliced, n_ys, reverse, has_max):
     run = compiled(rt.session, *body)
-    carry, sliced, rest = _parts(list(args), n_carry, n_sliced)
-    n = len(sliced[0])
-    if any(len(s) != n for s in sliced):
-        raise ValueError(f"the elements looped over have different lengths: "
-                         f"{[len(s) for s in sliced]}")
+    carry, sliced, rest = _parts(list(args), n_carry, n_sliced, has_max)
+    test = limit = None
+    if cond is None:                # for: every element
+        n = len(sliced[0])
+        if any(len(s) != n for s in sliced):
+            raise ValueError(f"the elements looped over have different lengths: "
+                             f"{[len(s) for s in sliced]}")
+        order = range(n - 1, -1, -1) if reverse else range(n)
+    else:                           # while: as long as cond holds
+        test, order = compiled(rt.session, *cond), itertools.count()
+        limit = int(args[-1]) if has_max else None
     ys, zs = [[] for _ in range(n_ys)], None
-    for i in (range(n - 1, -1, -1) if reverse else range(n)):
+    for i in order:
+        if test is not None and (i == limit or not test(carry + rest)[0]):
+            break
         out = run(carry + [s[i] for s in sliced] + rest)
         carry = out[:n_carry]
         for acc, y in zip(ys, out[n_carry:n_carry + n_ys]):
@@ -93,14 +110,25 @@ def _floating(ts):
     return [i for i, t in enumerate(ts) if t.dtype.is_floating]
 
 
+def effects(*specs):
+    """The records of function graphs (fg, ins, outs) with effects or random draws that
+    computing their outs runs."""
+    found = set()
+    for fg, ins, outs in specs:
+        if fg is not None:
+            fed = {t for t in ins if t is not None}
+            found.update(n for n in _needed([t for t in outs if t is not None], fed)
+                         if n.op.stateful or n.op.random)
+    return sorted(found, key=lambda n: n.id)
+
+
 def _check_recompute(node):
-    fg, ins, outs = node.attrs["body"]
-    effects = sorted((n for n in _needed(outs, set(ins)) if n.op.stateful or n.op.random),
-                     key=lambda n: n.id)
-    if effects:
+    found = effects(node.attrs["body"], node.attrs["cond"] or (None, (), ()))
+    if found:
         raise errors.GradientError(
             f"differentiating {errors.describe_node(node)} runs its function again, where "
-            f"{errors.describe_node(effects[0])} would run (or draw) a second time")
+            f"{errors.describe_node(found[0])} would run (or draw) a second time: move it "
+            "out of the loop, or stop the gradient through it")
 
 
 def _vjp_loop(node, gs):
@@ -108,7 +136,7 @@ def _vjp_loop(node, gs):
     a = node.attrs
     nc, ns, ny = a["n_carry"], a["n_sliced"], a["n_ys"]
     fg, ins, outs = a["body"]
-    c_in, s_in, r_in = _parts(node.inputs, nc, ns)
+    c_in, s_in, r_in = _parts(node.inputs, nc, ns, a["has_max"])
     c_out, ys, zs = _parts(node.outputs, nc, ny)
     fc, fs, fr = _floating(c_in), _floating(s_in), _floating(r_in)
     fy, fz = _floating(ys), _floating(zs)
@@ -131,8 +159,9 @@ def _vjp_loop(node, gs):
         return g if g is not None else zeros_like(t)
     if nc:      # the carry each call received: one more forward loop, stacking them
         traj = apply(node.op, tuple(node.inputs), name="trajectory",
-                     body=(fg, ins, tuple(oc) + tuple(bc)), n_carry=nc, n_sliced=ns,
-                     n_ys=nc, reverse=a["reverse"]).outputs[nc:2 * nc]
+                     body=(fg, ins, tuple(oc) + tuple(bc)), cond=a["cond"], n_carry=nc,
+                     n_sliced=ns, n_ys=nc, reverse=a["reverse"],
+                     has_max=a["has_max"]).outputs[nc:2 * nc]
     else:
         traj = []
     inputs = ([seed(c_out[i], gs[i]) for i in fc] + list(traj) + list(s_in) +
@@ -140,8 +169,9 @@ def _vjp_loop(node, gs):
               [seed(zs[i], gs[nc + ny + i]) for i in fz])
     body = (fg, tuple(g_c) + tuple(bc) + tuple(bs) + tuple(g_y) + tuple(br) + tuple(g_z),
             tuple(grads))
-    back = apply(node.op, tuple(inputs), name="loop_grad", body=body, n_carry=len(fc),
-                 n_sliced=nc + ns + len(fy), n_ys=len(fs), reverse=not a["reverse"])
+    back = apply(STATELESS_LOOP, tuple(inputs), name="loop_grad", body=body, cond=None,
+                 n_carry=len(fc), n_sliced=nc + ns + len(fy), n_ys=len(fs),
+                 reverse=not a["reverse"], has_max=False)
     result = [None] * len(node.inputs)
     for k, i in enumerate(fc + [nc + j for j in fs] + [nc + ns + j for j in fr]):
         result[i] = back.outputs[k]
@@ -153,8 +183,8 @@ def _jvp_loop(node, ts):
     a = node.attrs
     nc, ns, ny = a["n_carry"], a["n_sliced"], a["n_ys"]
     fg, ins, outs = a["body"]
-    c_in, s_in, r_in = _parts(node.inputs, nc, ns)
-    t_c, t_s, t_r = _parts(ts, nc, ns)
+    c_in, s_in, r_in = _parts(node.inputs, nc, ns, a["has_max"])
+    t_c, t_s, t_r = _parts(ts, nc, ns, a["has_max"])
     fc = _floating(c_in)
     ws = [j for j in _floating(s_in) if t_s[j] is not None]
     wr = [j for j in _floating(r_in) if t_r[j] is not None]
@@ -176,9 +206,17 @@ def _jvp_loop(node, ts):
             tuple(oc) + tuple(touts[:k1]) + tuple(oy) + tuple(touts[k1:k2]) + tuple(oz) +
             tuple(touts[k2:]))
     inputs = (list(c_in) + [t_c[i] if t_c[i] is not None else zeros_like(c_in[i]) for i in fc]
-              + list(s_in) + [t_s[j] for j in ws] + list(r_in) + [t_r[j] for j in wr])
-    new = apply(node.op, tuple(inputs), name="loop_jvp", body=body, n_carry=nc + len(fc),
-                n_sliced=ns + len(ws), n_ys=ny + len(fy), reverse=a["reverse"])
+              + list(s_in) + [t_s[j] for j in ws] + list(r_in) + [t_r[j] for j in wr]
+              + list(node.inputs[len(node.inputs) - a["has_max"]:]))
+    cond = a["cond"]
+    if cond is not None:            # the condition reads no tangent
+        cfg, c_ins, c_outs = cond
+        cc, cs, cr = _parts(c_ins, nc, ns)
+        cond = (cfg, cc + (None,) * len(fc) + cs + (None,) * len(ws) + cr +
+                (None,) * len(wr), c_outs)
+    new = apply(node.op, tuple(inputs), name="loop_jvp", body=body, cond=cond,
+                n_carry=nc + len(fc), n_sliced=ns + len(ws), n_ys=ny + len(fy),
+                reverse=a["reverse"], has_max=a["has_max"])
     nc2, ny2 = nc + len(fc), ny + len(fy)
     result = [None] * len(node.outputs)
     for k, i in enumerate(fc):
@@ -243,23 +281,29 @@ def _build(what, fn, carry, carry_s, sliced, sliced_s, reverse, name, n_ys_of=No
                     for v in leaves]
         new_carry, ys, zs = n_ys_of(out_s, outs)
         for i, (t, o) in enumerate(zip(carry, new_carry)):
-            if o.dtype is not t.dtype or not _fits(o.shape, t.shape):
+            if o.dtype is not t.dtype or not fits(o.shape, t.shape):
                 raise ValueError(f"{what}: fn must return the accumulator's structure, dtypes "
                                  f"and shapes; part {i} is {o.dtype.name} {o.shape} for "
                                  f"{t.dtype.name} {t.shape}\n  {errors.describe_tensor(o, o.name)}")
         captured = list(fg.captures)
         ins = tuple(c_ph) + tuple(s_ph) + tuple(fg.capture(t) for t in captured)
         body_outs = tuple(new_carry) + tuple(ys) + tuple(zs)
-        effects = any(n.op.stateful or n.op.random for n in _needed(body_outs, set(ins)))
-        with graph.control_dependencies(list(dict.fromkeys(fg.outer_control))):
-            node = apply(LOOP if effects else STATELESS_LOOP,
-                         tuple(carry) + tuple(sliced) + tuple(captured), name="Loop",
-                         body=(fg, ins, body_outs), n_carry=len(carry),
-                         n_sliced=len(sliced), n_ys=len(ys), reverse=reverse)
+        node = make_loop(tuple(carry) + tuple(sliced) + tuple(captured),
+                         (fg, ins, body_outs), None, len(carry), len(sliced), len(ys), reverse,
+                         False)
     return out_s, node.outputs
 
 
-def _fits(shape, want):
+def make_loop(inputs, body, cond, n_carry, n_sliced, n_ys, reverse, has_max):
+    """A Loop node (StatelessLoop when its graphs have no effects or draws)."""
+    op = LOOP if effects(body, cond or (None, (), ())) else STATELESS_LOOP
+    control = [n for spec in (body, cond) if spec is not None for n in spec[0].outer_control]
+    with get_default_graph().control_dependencies(list(dict.fromkeys(control))):
+        return apply(op, tuple(inputs), name="Loop", body=body, cond=cond, n_carry=n_carry,
+                     n_sliced=n_sliced, n_ys=n_ys, reverse=reverse, has_max=has_max)
+
+
+def fits(shape, want):
     if want.dims is None:
         return True
     return shape.dims is not None and len(shape.dims) == len(want.dims) and all(
