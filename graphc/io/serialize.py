@@ -271,12 +271,7 @@ def _decode(enc, ref):
 
 # import_graph_def and import_meta_graph live in graphdef_import.py, which imports this
 # module (the format); importing it here at load time would make a cycle.
-_IMPORTERS = ("import_graph_def", "import_meta_graph")
 
 
-def __getattr__(name):
-    """serialize.import_graph_def / import_meta_graph, from graphdef_import on first use."""
-    if name in _IMPORTERS:
-        from . import graphdef_import
-        return getattr(graphdef_import, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+# the way back, in a module of its own (it imports this one's codec: imported last here)
+from .graphdef_import import import_graph_def, import_meta_graph  # noqa: E402
