@@ -233,3 +233,26 @@ def test_deep_chain_exports_without_recursion():
         assert text.count(' [label="Identity') == 100_000
         assert len(EDGE_STMT.findall(text)) == 100_000
         assert text.rstrip().endswith("}")
+
+
+def test_branches_and_loop_bodies_are_clusters_beside_their_node():
+    x = gc.placeholder(gc.float32, (3,), name="x")
+    w = gc.constant(2.0, name="w")
+
+    def body(k, y):
+        return k + 1, gc.cond(y[0] > 0.0, lambda: y * w, lambda: -y)
+    k, y = gc.while_loop(lambda k, y: k < 3, body, [0, x], name="loop")
+    text = gc.to_dot(y)
+    assert "compound=true" in text
+    labels = re.findall(r'label="([^"]*) \(run by ([^)]*)\)"', text)
+    assert ("loop/cond", "loop/Loop") in labels and ("loop/body", "loop/Loop") in labels
+    # the cond inside the body: its branches are clusters too, run by the body's If
+    assert {lab for lab, owner in labels if owner.startswith("loop/body/")} >= {
+        "loop/body/cond/true", "loop/body/cond/false"}
+    # the captured constant w reaches the true branch through the body (two levels)
+    assert len(re.findall(r'label="captured"', text)) >= 3
+    # every id used in an edge is declared, once
+    declared = re.findall(r"^\s*((?:g\d+_)?n\d+) \[", text, re.M)
+    assert len(declared) == len(set(declared))
+    used = set(re.findall(r"((?:g\d+_)?n\d+) ->", text) + re.findall(r"-> ((?:g\d+_)?n\d+)", text))
+    assert used <= set(declared)

@@ -124,6 +124,19 @@ def _scope_of(name):
     return name.rpartition("/")[0]
 
 
+def _inner_graphs(node):
+    """The graphs of its own a node runs (cond's branches, a loop's body and condition),
+    found in its attrs (nested tuples), in order."""
+    found, stack = [], list(node.attrs.values())[::-1]
+    while stack:
+        v = stack.pop()
+        if isinstance(v, tuple):
+            stack.extend(reversed(v))
+        elif isinstance(v, Graph) and v.outer is not None and v not in found:
+            found.append(v)
+    return found
+
+
 def to_dot(graph_or_fetches=None, show_shapes=True, *, legend=True, rankdir="TB"):
     """Graphviz DOT text of a graph (default: the default graph), or of the ops that
     tensors/ops (or a list of them) depend on.
@@ -139,6 +152,10 @@ def to_dot(graph_or_fetches=None, show_shapes=True, *, legend=True, rankdir="TB"
     """
     graph, nodes = _select(graph_or_fetches)
     sites = {}                                     # node.site -> "file.py:12"
+    prefix = {graph: "n"}                          # graph -> prefix of its nodes' DOT ids
+
+    def nid(node):
+        return f"{prefix[node.graph]}{node.id}"
 
     def site(node):
         text = sites.get(node.site)
@@ -154,7 +171,7 @@ def to_dot(graph_or_fetches=None, show_shapes=True, *, legend=True, rankdir="TB"
         kinds.add(kind)
         tip = f"{node.type} '{node.name}' created at {site(node)}"
         members.setdefault(_scope_of(node.name), []).append(
-            f"n{node.id} [label=\"{_node_label(node)}\", shape={shape}, "
+            f"{nid(node)} [label=\"{_node_label(node)}\", shape={shape}, "
             f"fillcolor=\"{fill}\", tooltip={_q(tip)}];")
 
     # The scope tree: every prefix of every scope is a cluster.
@@ -172,7 +189,7 @@ def to_dot(graph_or_fetches=None, show_shapes=True, *, legend=True, rankdir="TB"
             child, scope = scope, _scope_of(scope)
 
     lines = ["digraph graphc {",
-             f"  rankdir={rankdir};",
+             f"  rankdir={rankdir}; compound=true;",
              '  graph [fontname="Helvetica", fontsize=11];',
              '  node [style=filled, fontname="Helvetica", fontsize=10];',
              '  edge [fontname="Helvetica", fontsize=9];']
@@ -191,24 +208,66 @@ def to_dot(graph_or_fetches=None, show_shapes=True, *, legend=True, rankdir="TB"
         stack.append((scope, -depth))
         stack.extend((child, depth + 1) for child in reversed(children[scope]))
 
-    # Edges: data, control (dashed), variable writes (dotted).
+    lines.extend(_edges(nodes, nid, show_shapes))
+    lines.extend(_inner_clusters(nodes, prefix, nid, show_shapes, kinds))
+
+    if legend and nodes:
+        lines.append(_legend(kinds, any(n.control_inputs for n in nodes)))
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def _edges(nodes, nid, show_shapes, pad="  "):
+    """Data edges (shapes on them), control edges dashed, variable writes dotted."""
+    lines = []
     for node in nodes:
         color = _ROLE_EDGE.get(node.role)
         for t in node.inputs:
             attrs = [f"label={_edge_label(t)}"] if show_shapes else []
             if color:
                 attrs.append(f'color="{color}"')
-            lines.append(f"  n{t.node.id} -> n{node.id}"
+            lines.append(f"{pad}{nid(t.node)} -> {nid(node)}"
                          + (f" [{', '.join(attrs)}];" if attrs else ";"))
         for c in node.control_inputs:
-            lines.append(f"  n{c.id} -> n{node.id} [style=dashed, color=\"#666666\"];")
+            if c.graph is node.graph:
+                lines.append(f"{pad}{nid(c)} -> {nid(node)} [style=dashed, color=\"#666666\"];")
         for key, target in _ref_attrs(node):
-            lines.append(f"  n{node.id} -> n{target.id} [style=dotted, label={_q(key)}];")
+            if target.graph is node.graph:
+                lines.append(f"{pad}{nid(node)} -> {nid(target)} [style=dotted, label={_q(key)}];")
+    return lines
 
-    if legend and nodes:
-        lines.append(_legend(kinds, any(n.control_inputs for n in nodes)))
-    lines.append("}")
-    return "\n".join(lines) + "\n"
+
+def _inner_clusters(nodes, prefix, nid, show_shapes, kinds):
+    """Each graph a node runs (a branch, a loop body), as a cluster beside the node: its
+    nodes and edges, a blue dashed edge from each tensor it captures to the placeholder
+    standing for it, and a dotted edge from the cluster to the node that runs it."""
+    lines, queue = [], [(node, fg) for node in nodes for fg in _inner_graphs(node)]
+    while queue:                                   # nested graphs join the queue
+        owner, fg = queue.pop(0)
+        if fg in prefix:                           # drawn already (a derivative reuses it)
+            lines.append(f"  {prefix[fg]}{fg.nodes[-1].id} -> {nid(owner)} [style=dotted, "
+                         f'ltail="cluster_{prefix[fg]}", color="#999999"];')
+            continue
+        prefix[fg] = f"g{len(prefix)}_n"
+        name = fg.get_name_scope() or "function"
+        lines.append(f'  subgraph "cluster_{prefix[fg]}" {{')
+        lines.append(f"    label={_q(name + ' (run by ' + owner.name + ')')}; style=dashed; "
+                     'color="#6c8ebf";')
+        for node in fg.nodes:
+            shape, fill, kind = _node_style(node)
+            kinds.add(kind)
+            lines.append(f'    {nid(node)} [label="{_node_label(node)}", shape={shape}, '
+                         f'fillcolor="{fill}"];')
+            queue.extend((node, g) for g in _inner_graphs(node))
+        lines.append("  }")
+        lines.extend(_edges(fg.nodes, nid, show_shapes))
+        for outer, inner in fg.captures.items():
+            if outer.graph in prefix:
+                lines.append(f"  {nid(outer.node)} -> {nid(inner.node)} [style=dashed, "
+                             f'color="#6c8ebf", label="captured"];')
+        lines.append(f"  {nid(fg.nodes[-1])} -> {nid(owner)} [style=dotted, "
+                     f'ltail="cluster_{prefix[fg]}", color="#999999"];')
+    return lines
 
 
 def _legend(kinds, has_control):
