@@ -21,6 +21,10 @@ from .ops.random import *  # noqa: F401,F403
 from .ops.state import *  # noqa: F401,F403
 from .ops.control import *  # noqa: F401,F403
 from .ops.loop import *  # noqa: F401,F403
+from .ops.clip import *  # noqa: F401,F403
+from .ops.debug import Print, add_check_numerics_ops, check_numerics
+from .ops.debug import print_v2 as print  # noqa: A001  (TF1 name: gc.print)
+from .ops.asserts import *  # noqa: F401,F403
 from .ops.functional import *  # noqa: F401,F403
 from .ops.core import tuple_ as tuple  # noqa: A001  (TF1 name: gc.tuple)
 from .ops.registry import constant_value
@@ -33,5 +37,6 @@ from .io.dot import *  # noqa: F401,F403
 from .io.serialize import import_graph_def
 from .compiler.pipeline import Options as CompilerOptions
 from . import nn, testing, train  # noqa: E402
+from . import debugging  # noqa: E402
 
 __version__ = "0.1.0"

@@ -73,7 +73,7 @@ EXEMPT = {
 }
 
 MODULES = ["samples_elementwise", "samples_array", "samples_reduce", "samples_linalg",
-           "samples_nn", "samples_random", "samples_control"]
+           "samples_nn", "samples_random", "samples_control", "samples_nn_extra"]
 
 
 def all_samples():

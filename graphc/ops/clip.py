@@ -1,0 +1,88 @@
+"""Norm clipping (TF1 clip_ops): clip_by_norm, global_norm, clip_by_global_norm.
+
+All three are composites of existing ops, written as TF1 writes them, so their values,
+NaN behaviour and gradients are TF1's.
+"""
+import collections.abc
+
+from .. import errors
+from ..graph import Tensor, name_scope
+from . import elementwise as E
+from . import reduce as R
+from .broadcast import where
+from .core import constant, convert_to_tensor
+from .join import stack
+from .nn import l2_loss
+
+__all__ = ["clip_by_norm", "global_norm", "clip_by_global_norm"]
+
+
+def clip_by_norm(t, clip_norm, axes=None, name=None):
+    """t * clip_norm / max(l2norm(t), clip_norm): t unchanged if its L2 norm (over
+    `axes`, default all) is at most clip_norm, else scaled down to norm clip_norm.
+
+        g = gc.clip_by_norm(g, 5.0)
+        rows = gc.clip_by_norm(embeddings, 1.0, axes=[1])     # each row separately
+    A zero t gives zero (and a finite gradient: the sqrt only sees positive sums)."""
+    with name_scope(name, "clip_by_norm", [t]):
+        t = convert_to_tensor(t)
+        l2sum = R.reduce_sum(t * t, axis=axes, keepdims=True)
+        pred = E.greater(l2sum, 0)
+        # two wheres keep sqrt's gradient at 0 out of the graph (TF1's trick)
+        l2sum_safe = where(pred, l2sum, E.ones_like_(l2sum))
+        l2norm = where(pred, E.sqrt(l2sum_safe), l2sum)
+        intermediate = t * clip_norm
+        if intermediate.shape != t.shape and intermediate.shape.dims is not None \
+                and t.shape.dims is not None:
+            raise errors.ShapeError(
+                f"clip_by_norm: clip_norm would broadcast t of shape {t.shape} to "
+                f"{intermediate.shape}; it must be a scalar (or broadcast to t)\n"
+                f"  {errors.describe_tensor(t, t.name)}\n"
+                f"  in clip_by_norm called at {errors.format_site(errors.user_site())}")
+        return E.divide(intermediate, E.maximum(l2norm, clip_norm), name="clipped")
+
+
+def _sequence(t_list, api):
+    if not isinstance(t_list, collections.abc.Sequence) or isinstance(t_list, str):
+        raise TypeError(f"{api}: t_list should be a sequence (a list or tuple of tensors "
+                        f"or None), not {type(t_list).__name__}")
+    return [None if t is None else convert_to_tensor(t) for t in t_list]
+
+
+def global_norm(t_list, name=None):
+    """sqrt(sum of every element squared) over the tensors of t_list (None ignored).
+
+        norm = gc.global_norm([g for g, v in grads_and_vars])"""
+    values = _sequence(t_list, "global_norm")
+    present = [v for v in values if v is not None]
+    if not present:
+        raise ValueError("global_norm: t_list holds no tensors (only None)")
+    with name_scope(name, "global_norm", present):
+        half_squared = R.reduce_sum(stack([l2_loss(v) for v in present]))
+        return E.sqrt(half_squared * constant(2.0, dtype=half_squared.dtype),
+                      name="global_norm")
+
+
+def clip_by_global_norm(t_list, clip_norm, use_norm=None, name=None):
+    """(list_clipped, global_norm): each t * clip_norm / max(global_norm, clip_norm).
+
+        grads, norm = gc.clip_by_global_norm(grads, 5.0)
+        train = opt.apply_gradients(zip(grads, variables))
+    None entries stay None. use_norm, if given, stands for global_norm(t_list). If the
+    norm is inf or NaN, every clipped value is NaN (as in TF1)."""
+    values = _sequence(t_list, "clip_by_global_norm")
+    if use_norm is None:
+        use_norm = global_norm(values, name)
+    use_norm = convert_to_tensor(use_norm)
+    with name_scope(name, "clip_by_global_norm", [use_norm]):
+        one = constant(1.0, dtype=use_norm.dtype)
+        clip = clip_norm if isinstance(clip_norm, Tensor) else \
+            convert_to_tensor(clip_norm, dtype=use_norm.dtype)
+        scale_for_finite = clip * E.minimum(1.0 / use_norm, one / clip)
+        # + (n - n): nothing for a finite norm, NaN for inf or NaN
+        scale = scale_for_finite + (use_norm - use_norm)
+        clipped = [None if v is None else
+                   E.multiply(v, scale if scale.dtype is v.dtype else E.cast(scale, v.dtype),
+                              name=f"clipped_{i}")
+                   for i, v in enumerate(values)]
+    return clipped, use_norm

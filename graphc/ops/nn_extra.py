@@ -1,0 +1,234 @@
+"""More of TF1's tf.nn, all composites of existing ops (so their gradients, jvps and
+vmaps are exact without rules of their own): l2_normalize, embedding_lookup,
+batch_normalization, fused_batch_norm, weighted_cross_entropy_with_logits,
+zero_fraction, swish/silu.
+"""
+import numpy as np
+
+from .. import dtypes, errors
+from ..graph import Tensor, name_scope
+from . import array as A
+from . import elementwise as E
+from . import reduce as R
+from .broadcast import where
+from .clip import clip_by_norm
+from .core import constant, convert_to_tensor, stop_gradient
+from .elementwise import operands
+from .gather import gather
+from .nn import _check_same_shape, moments
+
+__all__ = ["l2_normalize", "embedding_lookup", "batch_normalization", "fused_batch_norm",
+           "weighted_cross_entropy_with_logits", "zero_fraction", "swish", "silu"]
+
+
+def l2_normalize(x, axis=None, epsilon=1e-12, name=None, dim=None):
+    """x / sqrt(max(sum(x^2, axis), epsilon)) (TF1: x * rsqrt(max(sum(x^2), epsilon))).
+
+        u = gc.nn.l2_normalize(v, axis=1)      # each row of v scaled to unit length
+    axis None normalizes over every axis; `dim` is TF1's old name for axis."""
+    axis = dim if axis is None else axis
+    x = convert_to_tensor(x)
+    square_sum = R.reduce_sum(E.square(x), axis=axis, keepdims=True)
+    return E.multiply(x, E.rsqrt(E.maximum(square_sum, epsilon)), name=name)
+
+
+def swish(features, beta=1.0, name=None):
+    """features * sigmoid(beta * features): `h = gc.nn.swish(x @ W)` (also gc.nn.silu)."""
+    x = convert_to_tensor(features)
+    z = x if isinstance(beta, (int, float)) and beta == 1 else x * beta
+    return E.multiply(x, E.sigmoid(z), name=name)
+
+
+silu = swish
+
+
+def zero_fraction(value, name=None):
+    """The fraction of zeros in value, a float32 scalar (NaN if value is empty).
+
+        sparsity = gc.nn.zero_fraction(gc.nn.relu(h))"""
+    value = convert_to_tensor(value)
+    size = A.size(value, out_type=dtypes.int64)
+    zeros = size - R.count_nonzero(value, dtype=dtypes.int64)
+    return E.divide(E.cast(zeros, dtypes.float32), E.cast(size, dtypes.float32), name=name)
+
+
+def weighted_cross_entropy_with_logits(labels=None, logits=None, pos_weight=None, name=None,
+                                       targets=None):
+    """sigmoid_cross_entropy_with_logits with the positive term weighted by pos_weight:
+    (1 - z) x + (1 + (q - 1) z) (log(1 + exp(-|x|)) + max(-x, 0)), stable for any x.
+
+        loss = gc.nn.weighted_cross_entropy_with_logits(labels=z, logits=x, pos_weight=3.0)"""
+    labels = targets if labels is None else labels
+    if labels is None or logits is None or pos_weight is None:
+        raise ValueError("weighted_cross_entropy_with_logits: give labels, logits and "
+                         "pos_weight")
+    x, z = operands(logits, labels, "weighted_cross_entropy_with_logits")
+    _check_same_shape("weighted_cross_entropy_with_logits", z, x)
+    log_weight = 1 + (pos_weight - 1) * z
+    softplus_neg = E.log1p(E.exp(-E.abs(x))) + E.relu(-x)
+    return E.add((1 - z) * x, log_weight * softplus_neg, name=name)
+
+
+# ---- batch normalization -----------------------------------------------------------------
+def batch_normalization(x, mean, variance, offset, scale, variance_epsilon, name=None):
+    """(x - mean) * scale / sqrt(variance + epsilon) + offset, as TF1 computes it:
+    inv = rsqrt(variance + epsilon) * scale; x * inv + (offset - mean * inv).
+
+        mean, var = gc.nn.moments(h, axes=[0])
+        h = gc.nn.batch_normalization(h, mean, var, beta, gamma, 1e-3)
+    offset and scale may be None (0 and 1)."""
+    x = convert_to_tensor(x)
+    mean, variance = convert_to_tensor(mean), convert_to_tensor(variance)
+    inv = E.rsqrt(variance + variance_epsilon)
+    if scale is not None:
+        inv = inv * scale
+    shift = offset - mean * inv if offset is not None else -mean * inv
+    return E.add(x * _as(inv, x.dtype), _as(shift, x.dtype), name=name)
+
+
+def _as(t, dtype):
+    return t if t.dtype is dtype else E.cast(t, dtype)
+
+
+def _check_channels(api, t, what, channels):
+    dims = t.shape.dims
+    c = channels if isinstance(channels, int) else None
+    if dims is not None and (len(dims) != 1 or c is not None and isinstance(dims[0], int)
+                             and dims[0] != c):
+        raise errors.ShapeError(
+            f"{api}: {what} must be 1-D with one value per channel ({channels}), not of "
+            f"shape {t.shape}\n  {errors.describe_tensor(t, t.name)}\n"
+            f"  in {api} called at {errors.format_site(errors.user_site())}")
+
+
+def fused_batch_norm(x, scale, offset, mean=None, variance=None, epsilon=0.001,
+                     data_format="NHWC", is_training=True, name=None):
+    """Batch normalization of a 4-D x over N, H, W (TF1's fused op, as a composite).
+
+        y, batch_mean, batch_var = gc.nn.fused_batch_norm(x, gamma, beta)
+    Training (mean and variance None): y uses the batch's mean and biased variance; the
+    returned variance is the unbiased one (n / (n - 1)), as TF's kernel returns. Inference
+    (is_training=False): y uses the given mean and variance, which are returned. As in
+    TF, no gradient flows back through the returned mean and variance, nor into given
+    ones; epsilon is at least 1.001e-5. A float16 x is computed in scale's dtype."""
+    api = "nn.fused_batch_norm"
+    x = convert_to_tensor(x)
+    # non-tensor parameters take x's dtype (float32 for a float16 x, as TF's kernel wants)
+    like = dtypes.float32 if x.dtype is dtypes.float16 else x.dtype
+    scale = scale if isinstance(scale, Tensor) else convert_to_tensor(scale, dtype=like)
+    offset = convert_to_tensor(offset, dtype=scale.dtype)
+    if is_training and (mean is not None or variance is not None):
+        raise ValueError("Both 'mean' and 'variance' must be None if is_training is True.")
+    if not is_training and (mean is None or variance is None):
+        raise ValueError("Both 'mean' and 'variance' must be a 1D tensor when is_training "
+                         "is False.")
+    if data_format not in ("NHWC", "NCHW"):
+        raise ValueError(f"{api}: data_format must be NHWC or NCHW, not {data_format!r}")
+    if x.shape.rank != 4:
+        raise errors.ShapeError(
+            f"{api}: x must be 4-dimensional (a known rank), not of shape {x.shape}\n"
+            f"  {errors.describe_tensor(x, x.name)}\n"
+            f"  in {api} called at {errors.format_site(errors.user_site())}")
+    c = 3 if data_format == "NHWC" else 1
+    channels = x.shape.dims[c]
+    for t, what in ((scale, "scale"), (offset, "offset")):
+        _check_channels(api, t, what, channels)
+    epsilon = max(float(epsilon), 1.001e-5)
+    with name_scope(name, "FusedBatchNorm", [x]):
+        xc = _as(x, scale.dtype)
+        if is_training:
+            mean, var = moments(xc, [k for k in range(4) if k != c])
+        else:
+            mean = stop_gradient(convert_to_tensor(mean, dtype=scale.dtype))
+            var = stop_gradient(convert_to_tensor(variance, dtype=scale.dtype))
+            _check_channels(api, mean, "mean", channels)
+            _check_channels(api, var, "variance", channels)
+        y = batch_normalization(xc, _per_channel(mean, c), _per_channel(var, c),
+                                _per_channel(offset, c), _per_channel(scale, c), epsilon)
+        y = _as(y, x.dtype)
+        if not is_training:
+            return y, mean, var
+        n = _per_channel_count(xc, c)
+        unbiased = var * (n / E.maximum(n - 1, 1)) if isinstance(n, Tensor) \
+            else var * (n / max(n - 1, 1))
+        return y, stop_gradient(mean), stop_gradient(unbiased)
+
+
+def _per_channel(t, c):
+    """A (C,) vector shaped to broadcast along x's channel axis c (C, 1, 1 for NCHW)."""
+    return t if c == 3 else A.reshape(t, [-1, 1, 1])
+
+
+def _per_channel_count(x, c):
+    """The number of values averaged per channel: a Python int when static."""
+    dims = x.shape.dims
+    if all(isinstance(d, int) for d in dims):
+        return int(np.prod([d for k, d in enumerate(dims) if k != c]))
+    return E.cast(A.size(x), x.dtype) / E.cast(A.shape(x)[c], x.dtype)
+
+
+# ---- embedding_lookup ----------------------------------------------------------------------
+def embedding_lookup(params, ids, partition_strategy="mod", name=None, validate_indices=True,
+                     max_norm=None):
+    """The rows of params at ids: `emb = gc.nn.embedding_lookup(table, word_ids)`.
+
+    params is one tensor, or a list of shards of one table (TF1's partitioned
+    embeddings): with partition_strategy "mod" id i lives in shard i % n at row i // n;
+    with "div" the shards hold consecutive ranges of ids (the first total % n shards one
+    row more). max_norm clips each looked-up embedding to that L2 norm. The gradient
+    with respect to params is dense (a scatter-add of the output gradient)."""
+    if params is None:
+        raise ValueError("embedding_lookup: params must be given")
+    shards = list(params) if isinstance(params, (list, tuple)) else [params]
+    if not shards:
+        raise ValueError("embedding_lookup: params is an empty list; need at least one")
+    shards = [convert_to_tensor(p) for p in shards]
+    ids = convert_to_tensor(ids)
+    if len(shards) == 1:
+        result = gather(shards[0], ids, name=name)
+    else:
+        if partition_strategy not in ("mod", "div"):
+            raise ValueError(f"embedding_lookup: unrecognized partition strategy "
+                             f"{partition_strategy!r} (use 'mod' or 'div')")
+        with name_scope(name, "embedding_lookup", shards):
+            result = gather(A.concat(shards, 0), _table_rows(shards, ids, partition_strategy))
+    return _clip(result, ids, max_norm)
+
+
+def _table_rows(shards, ids, strategy):
+    """The row of the concatenated shards that TF1 reads for each id: shard p (by the
+    strategy) at its row new_id. An id whose row is not in its shard (negative, or past
+    the shard's end) maps past the table's end, so the lookup fails as TF's does."""
+    sizes = [p.shape.dims[0] if p.shape.rank else None for p in shards]
+    if all(isinstance(s, int) for s in sizes):
+        offsets = constant(np.cumsum([0] + sizes[:-1]), dtype=ids.dtype)
+        size_of = constant(np.array(sizes), dtype=ids.dtype)
+        total = constant(sum(sizes), dtype=ids.dtype)
+    else:
+        dyn = [E.cast(A.shape(p)[0], ids.dtype) for p in shards]
+        running = [constant(0, dtype=ids.dtype)]
+        for s in dyn[:-1]:
+            running.append(running[-1] + s)
+        offsets, size_of = A.stack(running), A.stack(dyn)
+        total = running[-1] + dyn[-1]
+    n = len(shards)
+    if strategy == "mod":
+        p, new = E.floormod(ids, n), E.floordiv(ids, n)
+    else:
+        per, extras = E.floordiv(total, n), E.floormod(total, n)
+        p = E.maximum(E.floordiv(ids, per + 1), E.floordiv(ids - extras, per))
+        new = where(E.less(p, extras), E.floormod(ids, per + 1),
+                    E.floormod(ids - extras, per))
+        p = E.minimum(p, n - 1)         # an id past the table picks the last shard
+    bad = E.logical_or(E.less(ids, 0), E.greater_equal(new, gather(size_of, p)))
+    return where(bad, total, gather(offsets, p) + new)
+
+
+def _clip(result, ids, max_norm):
+    """Each embedding of result (its axes after ids' axes) clipped to L2 norm max_norm."""
+    if max_norm is None:
+        return result
+    r, k = result.shape.rank, ids.shape.rank
+    if r is None or k is None:
+        raise ValueError("embedding_lookup: max_norm needs ids and params of known rank")
+    return clip_by_norm(result, max_norm, axes=list(range(k, r)))
