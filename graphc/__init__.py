@@ -22,7 +22,7 @@ from .ops.state import *  # noqa: F401,F403
 from .ops.control import *  # noqa: F401,F403
 from .ops.loop import *  # noqa: F401,F403
 from .ops.clip import *  # noqa: F401,F403
-from .ops.debug import Print, add_check_numerics_ops, check_numerics
+from .ops.debug import Print, add_check_numerics_ops, check_numerics, verify_tensor_all_finite
 from .ops.debug import print_v2 as print  # noqa: A001  (TF1 name: gc.print)
 from .ops.asserts import *  # noqa: F401,F403
 from .ops.functional import *  # noqa: F401,F403

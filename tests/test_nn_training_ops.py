@@ -298,6 +298,15 @@ def test_check_numerics_checks_the_gradient_as_tf1_does():
             s.run(g, {x: [0.0, 4.0]})
 
 
+def test_verify_tensor_all_finite_runs_the_check_first():
+    x = gc.placeholder(gc.float64, (2,))
+    y = gc.verify_tensor_all_finite(x, "x is bad") * 2.0
+    with gc.Session() as s:
+        np.testing.assert_array_equal(s.run(y, {x: [1.0, 2.0]}), [2.0, 4.0])
+        with pytest.raises(gc.errors.ExecutionError, match="x is bad : Tensor had NaN"):
+            s.run(y, {x: [1.0, np.nan]})
+
+
 def test_add_check_numerics_ops_checks_every_float_output():
     x = gc.placeholder(gc.float32, (2,), name="x")
     gc.log(x, name="log")

@@ -135,7 +135,7 @@ def assert_near(x, y, rtol=None, atol=None, data=None, summarize=None, message=N
     with name_scope(name, "assert_near", [x, y]):
         x = convert_to_tensor(x, name="x")
         if not x.dtype.is_floating:
-            raise errors.DTypeError(f"assert_near: x must be a float tensor\n  "
+            raise errors.DTypeError("assert_near: x must be a float tensor\n  "
                                     + errors.describe_tensor(x, x.name))
         y = convert_to_tensor(y, dtype=x.dtype, name="y")
         eps = float(np.finfo(x.dtype.np).eps)

@@ -12,11 +12,11 @@ import sys
 import numpy as np
 
 from ..graph import Tensor, get_default_graph
-from ..shapes import InferError
-from .core import convert_to_tensor, group
+from .core import convert_to_tensor, group, identity
 from .registry import OpDef, apply, apply1, register
 
-__all__ = ["check_numerics", "add_check_numerics_ops", "Print", "print_v2"]
+__all__ = ["check_numerics", "verify_tensor_all_finite", "add_check_numerics_ops", "Print",
+           "print_v2"]
 
 
 # ---- TF's value summaries -----------------------------------------------------------------
@@ -163,6 +163,18 @@ def check_numerics(tensor, message, name=None):
     Its gradient is checked the same way (TF1: "... detected in gradient. message")."""
     return apply1(CHECK_NUMERICS, (convert_to_tensor(tensor),), name=name,
                   message=str(message))
+
+
+def verify_tensor_all_finite(t=None, msg=None, name=None, x=None, message=None):
+    """t, available only after check_numerics(t, msg) has passed (TF1; x and message are
+    TF1's later names for t and msg).
+
+        logits = gc.verify_tensor_all_finite(logits, "logits")"""
+    t = x if t is None else t
+    msg = message if msg is None else msg
+    t = convert_to_tensor(t)
+    with t.graph.control_dependencies([check_numerics(t, msg)]):
+        return identity(t, name=name or "verify_tensor_all_finite")
 
 
 def add_check_numerics_ops():
