@@ -19,6 +19,14 @@ from .ops.reduce import *  # noqa: F401,F403
 from .ops.linalg import *  # noqa: F401,F403
 from .ops.random import *  # noqa: F401,F403
 from .ops.state import *  # noqa: F401,F403
+from .ops.scope import *  # noqa: F401,F403
+from .ops.varstore import *  # noqa: F401,F403
+from .ops.graphkeys import *  # noqa: F401,F403
+from .initializers import (constant_initializer, glorot_normal_initializer,  # noqa: F401
+                           glorot_uniform_initializer, ones_initializer,
+                           random_normal_initializer, random_uniform_initializer,
+                           truncated_normal_initializer, variance_scaling_initializer,
+                           zeros_initializer)
 from .ops.control import *  # noqa: F401,F403
 from .ops.loop import *  # noqa: F401,F403
 from .ops.clip import *  # noqa: F401,F403
@@ -37,6 +45,7 @@ from .io.dot import *  # noqa: F401,F403
 from .io.serialize import import_graph_def
 from .compiler.pipeline import Options as CompilerOptions
 from . import nn, testing, train  # noqa: E402
+from . import initializers, layers, losses  # noqa: E402
 from . import debugging  # noqa: E402
 
 __version__ = "0.1.0"

@@ -150,6 +150,7 @@ class Graph:
         self._origin = None
         self._grad_override = {}        # op type -> registered gradient name (in scope)
         self._node_grad_override = {}   # node -> registered gradient name
+        self.var_store = None           # gc.get_variable's store and scopes (ops/scope.py)
 
     # ---- building -------------------------------------------------------------
     def _add_node(self, op, inputs, attrs, out_types, name, site):

@@ -1,0 +1,281 @@
+"""tf.layers (TF1): dense, dropout, flatten, conv2d, max_pooling2d, average_pooling2d.
+
+    h = gc.layers.dense(x, 128, activation=gc.nn.relu)       # variables dense/kernel, dense/bias
+    h = gc.layers.dropout(h, rate=0.5, training=is_training)  # a bool tensor: gc.cond
+    logits = gc.layers.dense(h, 10, name="logits")
+
+Each call is one TF1 layer object used once: it opens a variable scope, `name` if given
+(with reuse=True a call shares the variables of an earlier call of that name), else a
+unique "dense", "dense_1", ...; its ops go in that scope's name scope. Variables come from
+gc.get_variable, so regularizers fill "regularization_losses" and a variable_scope's
+default initializer and reuse apply.
+"""
+import contextlib
+
+import numpy as np
+
+from . import errors
+from .graph import Tensor, name_scope
+from .initializers import zeros_initializer
+from .ops.array import expand_dims, reshape, shape as shape_of, transpose
+from .ops.conv import conv2d as _conv2d
+from .ops.control import cond
+from .ops.core import convert_to_tensor, identity
+from .ops.elementwise import cast
+from .ops.graphkeys import GraphKeys, add_to_collection
+from .ops.linalg import matmul, tensordot
+from .ops.nn import bias_add, dropout as _dropout
+from .ops.pool import avg_pool, max_pool
+from .ops.scope import variable_scope
+from .ops.varstore import get_variable
+
+__all__ = ["dense", "dropout", "flatten", "conv2d", "max_pooling2d", "average_pooling2d"]
+
+
+@contextlib.contextmanager
+def _layer_scope(name, base_name, reuse=None, scope_is_name=True):
+    """The scopes of one call of a TF1 layer: the variable scope its constructor captures
+    (`name` for dense and conv2d, else a unique default name), entered again with `reuse`,
+    and that scope's first name scope for the ops."""
+    if name is not None and scope_is_name:
+        with variable_scope(name) as captured:
+            pass
+    elif reuse:
+        with variable_scope(name or base_name) as captured:
+            pass
+    else:
+        with variable_scope(None, default_name=name or base_name) as captured:
+            pass
+    with variable_scope(captured, reuse=reuse, auxiliary_name_scope=False) as scope:
+        with name_scope(scope.original_name_scope):
+            yield scope
+
+
+def _float_input(inputs, layer):
+    x = convert_to_tensor(inputs)
+    if not x.dtype.is_floating:
+        raise errors.DTypeError(f"Unable to build `{layer}` layer with non-floating point "
+                                f"dtype {x.dtype.name}\n  " + errors.describe_tensor(x, "inputs"))
+    return x
+
+
+def _known(x, axis, layer, what):
+    """The size of x's dim `axis` (a bound named dim counts); an error if unknown."""
+    d = x.graph.dims.resolve(x.shape.dims[axis])
+    if d is None:
+        raise errors.ShapeError(f"The {what} dimension of the inputs to `{layer}` should be "
+                                f"defined. Found `None`.\n  " + errors.describe_tensor(x, "inputs"))
+    return d
+
+
+def _rank(x, layer, want=None, at_least=None):
+    r = x.shape.rank
+    if r is None or want is not None and r != want or at_least is not None and r < at_least:
+        need = f"ndim={want}" if want is not None else f"min_ndim={at_least}"
+        raise errors.ShapeError(f"Input 0 of layer {layer} is incompatible with the layer: "
+                                f"expected {need}, found ndim={r}\n  "
+                                + errors.describe_tensor(x, "inputs"))
+    return r
+
+
+def _positive_int(v, what, layer):
+    if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, np.integer)) or v < 1:
+        raise ValueError(f"{layer}: {what} must be a positive int, got {v!r}")
+    return int(v)
+
+
+def _pair(v, what, layer):
+    """(a, b) from an int or a pair of ints (Keras normalize_tuple)."""
+    if isinstance(v, (int, np.integer)) and not isinstance(v, bool):
+        v = (v, v)
+    try:
+        v = tuple(_positive_int(d, what, layer) for d in v)
+    except TypeError:
+        v = ()
+    if len(v) != 2:
+        raise ValueError(f"{layer}: the `{what}` argument must be an int or a tuple of 2 "
+                         f"positive integers. Received: {v!r}")
+    return v
+
+
+def _format(data_format, layer):
+    fmts = {"channels_last": "NHWC", "channels_first": "NCHW"}
+    if data_format not in fmts:
+        raise ValueError(f"{layer}: data_format must be 'channels_last' or 'channels_first', "
+                         f"not {data_format!r}")
+    return fmts[data_format]
+
+
+def _padding(padding, layer):
+    if not isinstance(padding, str) or padding.lower() not in ("valid", "same"):
+        raise ValueError(f"{layer}: padding must be 'valid' or 'same', not {padding!r}")
+    return padding.upper()
+
+
+def _no_constraints(layer, **constraints):
+    for key, c in constraints.items():
+        if c is not None:
+            raise ValueError(f"{layer}: {key} is not supported by graphc (optimizers do not "
+                             f"apply constraints); got {c!r}")
+
+
+def _finish(outputs, bias, activation, activity_regularizer, data_format="NHWC"):
+    """bias_add, the activation and the activity regularizer's loss (mean over the batch)."""
+    if bias is not None:
+        outputs = bias_add(outputs, bias, data_format=data_format)
+    if activation is not None:
+        outputs = activation(outputs)
+    if activity_regularizer is not None:
+        with name_scope("ActivityRegularizer"):
+            loss = activity_regularizer(outputs)
+            if loss is not None:
+                batch = cast(shape_of(outputs)[0], loss.dtype)
+                add_to_collection(GraphKeys.REGULARIZATION_LOSSES, loss / batch)
+    return outputs
+
+
+def dense(inputs, units, activation=None, use_bias=True, kernel_initializer=None,
+          bias_initializer=zeros_initializer(), kernel_regularizer=None, bias_regularizer=None,
+          activity_regularizer=None, kernel_constraint=None, bias_constraint=None,
+          trainable=True, name=None, reuse=None):
+    """activation(inputs @ kernel + bias), a fully connected layer (TF1 tf.layers.dense).
+
+        h = gc.layers.dense(x, 64, activation=gc.nn.relu, name="fc1")
+        h2 = gc.layers.dense(x2, 64, activation=gc.nn.relu, name="fc1", reuse=True)
+
+    kernel (last dim of inputs, units) and bias (units,) live in the layer's variable
+    scope ('fc1/kernel'). Inputs of rank > 2 are multiplied along their last axis.
+    kernel_initializer None: the scope's default, else glorot_uniform.
+    """
+    _no_constraints("dense", kernel_constraint=kernel_constraint,
+                    bias_constraint=bias_constraint)
+    x = _float_input(inputs, "Dense")
+    units = _positive_int(units, "units", "dense")
+    rank = _rank(x, "dense", at_least=2)
+    last = _known(x, -1, "Dense", "last")
+    with _layer_scope(name, "dense", reuse):
+        kernel = get_variable("kernel", [last, units], x.dtype, kernel_initializer,
+                              kernel_regularizer, trainable=trainable)
+        bias = None
+        if use_bias:
+            bias = get_variable("bias", [units], x.dtype, bias_initializer, bias_regularizer,
+                                trainable=trainable)
+        if rank == 2:
+            outputs = matmul(x, kernel)
+        else:
+            outputs = tensordot(x, kernel, [[rank - 1], [0]])
+        return _finish(outputs, bias, activation, activity_regularizer)
+
+
+def dropout(inputs, rate=0.5, noise_shape=None, seed=None, training=False, name=None):
+    """inputs with a fraction `rate` of values zeroed and the rest scaled by 1/(1-rate)
+    when `training`, else inputs unchanged (TF1 tf.layers.dropout).
+
+        is_training = gc.placeholder_with_default(False, [])
+        h = gc.layers.dropout(h, rate=0.3, training=is_training)
+
+    `training` is a Python bool or a bool scalar tensor (then the choice is a gc.cond).
+    `noise_shape`: the mask's shape; a None entry takes that dim of inputs.
+    """
+    x = _float_input(inputs, "Dropout")
+    with _layer_scope(name, "dropout", scope_is_name=False):
+        if noise_shape is not None and not isinstance(noise_shape, Tensor):
+            dims = x.shape.dims
+            noise_shape = [(dims[i] if isinstance(dims[i], int) else shape_of(x)[i])
+                           if d is None else d for i, d in enumerate(noise_shape)]
+        static = training
+        if isinstance(training, Tensor):    # a constant decides now (TF1 smart_cond)
+            node = training.node
+            static = None if node.op.static is None else bool(node.op.static(node))
+        elif not isinstance(training, (bool, np.bool_)):
+            raise TypeError(f"dropout: training must be a Python bool or a bool tensor, "
+                            f"not {training!r}")
+
+        def dropped():
+            return _dropout(x, noise_shape=noise_shape, seed=seed, rate=rate)
+        if static is None:
+            return cond(training, dropped, lambda: identity(x))
+        return dropped() if static else identity(x)
+
+
+def flatten(inputs, name=None, data_format="channels_last"):
+    """inputs reshaped to (batch, everything else); rank 1 becomes (batch, 1).
+
+        gc.layers.flatten(images)          # (?, 28, 28, 1) -> (?, 784)
+
+    data_format "channels_first" moves the channel axis last first (Keras does this too,
+    so that the order matches a channels_last model's).
+    """
+    x = convert_to_tensor(inputs)
+    fmt = _format(data_format, "flatten")
+    rank = _rank(x, "flatten", at_least=1)
+    with _layer_scope(name, "flatten", scope_is_name=False):
+        if rank == 1:
+            return expand_dims(x, 1)
+        if fmt == "NCHW" and rank > 2:
+            x = transpose(x, [0] + list(range(2, rank)) + [1])
+        dims = [x.graph.dims.resolve(d) for d in x.shape.dims]
+        if all(d is not None for d in dims[1:]):
+            return reshape(x, [-1, int(np.prod(dims[1:]))])
+        if dims[0] is not None:
+            return reshape(x, [dims[0], -1])
+        return reshape(x, [shape_of(x)[0], -1])
+
+
+def conv2d(inputs, filters, kernel_size, strides=(1, 1), padding="valid",
+           data_format="channels_last", dilation_rate=(1, 1), activation=None, use_bias=True,
+           kernel_initializer=None, bias_initializer=zeros_initializer(),
+           kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
+           kernel_constraint=None, bias_constraint=None, trainable=True, name=None,
+           reuse=None):
+    """A 2-D convolution layer (TF1 tf.layers.conv2d): kernel (kh, kw, in, filters).
+
+        h = gc.layers.conv2d(images, 32, 3, padding="same", activation=gc.nn.relu)
+    """
+    _no_constraints("conv2d", kernel_constraint=kernel_constraint,
+                    bias_constraint=bias_constraint)
+    x = _float_input(inputs, "Conv2D")
+    filters = _positive_int(filters, "filters", "conv2d")
+    k = _pair(kernel_size, "kernel_size", "conv2d")
+    s = _pair(strides, "strides", "conv2d")
+    d = _pair(dilation_rate, "dilation_rate", "conv2d")
+    pad, fmt = _padding(padding, "conv2d"), _format(data_format, "conv2d")
+    _rank(x, "conv2d", want=4)
+    channels = _known(x, -1 if fmt == "NHWC" else 1, "Conv2D", "channel")
+    with _layer_scope(name, "conv2d", reuse):
+        kernel = get_variable("kernel", list(k) + [channels, filters], x.dtype,
+                              kernel_initializer, kernel_regularizer, trainable=trainable)
+        bias = None
+        if use_bias:
+            bias = get_variable("bias", [filters], x.dtype, bias_initializer,
+                                bias_regularizer, trainable=trainable)
+        outputs = _conv2d(x, kernel, strides=s, padding=pad, data_format=fmt, dilations=d)
+        return _finish(outputs, bias, activation, activity_regularizer, fmt)
+
+
+def _pooling(pool, layer, inputs, pool_size, strides, padding, data_format, name):
+    x = convert_to_tensor(inputs)
+    size = _pair(pool_size, "pool_size", layer)
+    s = _pair(strides, "strides", layer)
+    pad, fmt = _padding(padding, layer), _format(data_format, layer)
+    _rank(x, layer, want=4)
+    with _layer_scope(name, layer, scope_is_name=False):
+        return pool(x, size, s, pad, data_format=fmt)
+
+
+def max_pooling2d(inputs, pool_size, strides, padding="valid", data_format="channels_last",
+                  name=None):
+    """The maximum over pool_size windows (TF1 tf.layers.max_pooling2d).
+
+        h = gc.layers.max_pooling2d(h, pool_size=2, strides=2)   # (?, 28, 28, C) -> (?, 14, 14, C)
+    """
+    return _pooling(max_pool, "max_pooling2d", inputs, pool_size, strides, padding,
+                    data_format, name)
+
+
+def average_pooling2d(inputs, pool_size, strides, padding="valid",
+                      data_format="channels_last", name=None):
+    """The mean over pool_size windows (TF1 tf.layers.average_pooling2d); with 'same',
+    of the real inputs only."""
+    return _pooling(avg_pool, "average_pooling2d", inputs, pool_size, strides, padding,
+                    data_format, name)

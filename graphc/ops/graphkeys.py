@@ -1,0 +1,64 @@
+"""Graph collections by name (TF1): GraphKeys and the module-level collection functions.
+
+    gc.add_to_collection(gc.GraphKeys.UPDATE_OPS, update)
+    reg = gc.get_collection(gc.GraphKeys.REGULARIZATION_LOSSES, scope="encoder")
+"""
+import re
+
+from ..graph import get_default_graph
+
+__all__ = ["GraphKeys", "get_collection", "get_collection_ref", "add_to_collection",
+           "add_to_collections", "local_variables"]
+
+
+class GraphKeys:
+    """The standard collection names (TF1 tf.GraphKeys). graphc fills GLOBAL_VARIABLES,
+    TRAINABLE_VARIABLES, LOCAL_VARIABLES, REGULARIZATION_LOSSES, LOSSES, GLOBAL_STEP and
+    TRAIN_OP itself; the others are there for user code, as in TF1."""
+    GLOBAL_VARIABLES = "variables"
+    VARIABLES = GLOBAL_VARIABLES            # TF1's deprecated alias
+    LOCAL_VARIABLES = "local_variables"
+    MODEL_VARIABLES = "model_variables"
+    TRAINABLE_VARIABLES = "trainable_variables"
+    MOVING_AVERAGE_VARIABLES = "moving_average_variables"
+    REGULARIZATION_LOSSES = "regularization_losses"
+    LOSSES = "losses"
+    UPDATE_OPS = "update_ops"
+    GLOBAL_STEP = "global_step"
+    TRAIN_OP = "train_op"
+
+
+def get_collection(key, scope=None):
+    """A copy of collection `key` of the default graph; with `scope`, only the values
+    whose name matches that regular expression at its start (TF1: re.match).
+
+        gc.get_collection(gc.GraphKeys.TRAINABLE_VARIABLES, scope="layer1/")
+    """
+    items = get_default_graph().get_collection(key)
+    if scope is None:
+        return items
+    pattern = re.compile(scope)
+    return [x for x in items
+            if isinstance(getattr(x, "name", None), str) and pattern.match(x.name)]
+
+
+def get_collection_ref(key):
+    """The list behind collection `key` itself (created empty if missing): changing it
+    changes the collection."""
+    return get_default_graph().collections.setdefault(key, [])
+
+
+def add_to_collection(name, value):
+    """Appends `value` to collection `name` of the default graph."""
+    get_default_graph().add_to_collection(name, value)
+
+
+def add_to_collections(names, value):
+    """Appends `value` to each collection in `names` (a name or a list of names)."""
+    for name in [names] if isinstance(names, str) else dict.fromkeys(names):
+        add_to_collection(name, value)
+
+
+def local_variables(scope=None):
+    """The variables of the "local_variables" collection (e.g. from get_local_variable)."""
+    return get_collection(GraphKeys.LOCAL_VARIABLES, scope)
