@@ -17,6 +17,14 @@ from .ops.elementwise import *  # noqa: F401,F403
 from .ops.array import *  # noqa: F401,F403
 from .ops.reduce import *  # noqa: F401,F403
 from .ops.linalg import *  # noqa: F401,F403
+from .ops.trig import *  # noqa: F401,F403
+from .ops.gamma import *  # noqa: F401,F403
+from .ops.scan import *  # noqa: F401,F403
+from .ops.scatter import *  # noqa: F401,F403
+from .ops.mask import *  # noqa: F401,F403
+from .ops.sorting import *  # noqa: F401,F403
+from .ops.matrix import *  # noqa: F401,F403
+from .ops.norm import *  # noqa: F401,F403
 from .ops.random import *  # noqa: F401,F403
 from .ops.state import *  # noqa: F401,F403
 from .ops.scope import *  # noqa: F401,F403
@@ -45,6 +53,7 @@ from .io.dot import *  # noqa: F401,F403
 from .io.serialize import import_graph_def
 from .compiler.pipeline import Options as CompilerOptions
 from . import nn, testing, train  # noqa: E402
+from . import linalg  # noqa: E402
 from . import initializers, layers, losses  # noqa: E402
 from . import debugging  # noqa: E402
 

@@ -2,4 +2,5 @@
 from .ops.elementwise import (elu, leaky_relu, relu, relu6, selu, sigmoid, softplus,  # noqa: F401
                               softsign, tanh)
 from .ops.nn import *  # noqa: F401,F403
+from .ops.sorting import top_k  # noqa: F401
 from .ops.nn_extra import *  # noqa: F401,F403

@@ -73,7 +73,8 @@ EXEMPT = {
 }
 
 MODULES = ["samples_elementwise", "samples_array", "samples_reduce", "samples_linalg",
-           "samples_nn", "samples_random", "samples_control", "samples_nn_extra"]
+           "samples_nn", "samples_random", "samples_control", "samples_nn_extra",
+           "samples_math"]
 
 
 def all_samples():

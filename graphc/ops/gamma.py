@@ -1,0 +1,130 @@
+"""The log-gamma function and its derivatives: lgamma, digamma, polygamma (TF1 names).
+
+No scipy: lgamma is Python's math.lgamma (the C library's) element by element; digamma
+and polygamma shift x upward with the recurrence psi^(n)(x) = psi^(n)(x + 1) -
+(-1)^n n! / x^(n+1) and finish with the asymptotic (Euler-Maclaurin) series (digamma
+reflects x < 1/2 to 1 - x first). tests/test_math_ops.py checks all three against
+scipy, where it is installed, to 1e-11 relative. Each is the next one's derivative:
+lgamma' = digamma, digamma' = polygamma(1, .), polygamma(n, .)' = polygamma(n + 1, .).
+"""
+import math
+
+import numpy as np
+
+from ..graph import Tensor
+from .core import convert_to_tensor
+from .elementwise import _binary, _typed, _unary, operands
+
+__all__ = ["lgamma", "digamma", "polygamma"]
+
+# B_2k for k = 1..8: the Bernoulli numbers of the asymptotic series
+_BERNOULLI = (1 / 6, -1 / 30, 1 / 42, -1 / 30, 5 / 66, -691 / 2730, 7 / 6, -3617 / 510)
+
+
+def _lgamma_one(v):
+    try:
+        return math.lgamma(v)
+    except ValueError:              # a pole (0, -1, -2...): log|Gamma| is +inf there
+        return math.inf
+
+
+_lgamma_ufunc = np.frompyfunc(_lgamma_one, 1, 1)
+
+
+def _lgamma_kernel(x):
+    return np.asarray(_lgamma_ufunc(np.asarray(x, np.float64)), np.float64).astype(x.dtype)
+
+
+def _digamma_f64(x):
+    """psi(x) in float64; reflection psi(x) = psi(1 - x) - pi cot(pi x) below 1/2."""
+    low = x < 0.5
+    a = np.where(low, 1.0 - x, x)
+    out = np.zeros_like(a)
+    ok = np.isfinite(a)
+    a = np.where(ok, a, 20.0)
+    while True:                      # psi(a) = psi(a + 1) - 1/a, until a >= 10
+        small = a < 10.0
+        if not small.any():
+            break
+        out -= np.where(small, 1.0 / np.where(small, a, 1.0), 0.0)
+        a = a + small
+    inv2 = 1.0 / (a * a)
+    series, p = 0.0, inv2
+    for k, b in enumerate(_BERNOULLI[:7], 1):
+        series = series + b / (2 * k) * p
+        p = p * inv2
+    out += np.log(a) - 0.5 / a - series
+    frac = x - np.round(x)           # tan(pi x) has period 1 in x: reduce first (accuracy)
+    out = np.where(low, out - np.pi / np.tan(np.pi * frac), out)
+    out = np.where(low & (frac == 0), np.nan, out)      # poles at 0, -1, -2...
+    return np.where(ok, out, np.where(x == np.inf, np.inf, np.nan))
+
+
+def _polygamma_f64(n, x):
+    """psi^(n)(x) for one integer n >= 1: (-1)^(n+1) n! zeta(n + 1, x), with the Hurwitz
+    zeta as sum_{j<m} (x + j)^-(n+1) plus its Euler-Maclaurin tail at a = x + m."""
+    ok = np.isfinite(x)
+    a = np.where(ok, x, 1e300)
+    start = 12.0 + n                 # far enough that the tail's series converges fast
+    total = np.zeros_like(a)
+    while True:
+        small = a < start
+        if not small.any():
+            break
+        total += np.where(small, np.where(small, a, 1.0) ** -(n + 1.0), 0.0)
+        a = a + small
+    tail = a ** -float(n) / n + 0.5 * a ** -(n + 1.0)
+    coef = 1.0                       # (n + 1)(n + 2)...(n + 2k - 1) / (2k)!
+    for k, b in enumerate(_BERNOULLI, 1):
+        coef *= (n + 2 * k - 2) * (n + 2 * k - 1) / ((2 * k - 1) * (2 * k)) if k > 1 \
+            else (n + 1) / 2
+        tail = tail + b * coef * a ** -(n + 2.0 * k)
+    out = (-1.0) ** (n + 1) * math.factorial(n) * (total + tail)
+    return np.where(ok, out, np.where(x == np.inf, 0.0, np.nan))
+
+
+def _digamma_kernel(x):
+    with np.errstate(all="ignore"):         # poles and infinities give inf/NaN quietly
+        return _digamma_f64(np.asarray(x, np.float64)).astype(x.dtype)
+
+
+def _polygamma_kernel(a, x):
+    a64, x64 = np.broadcast_arrays(np.asarray(a, np.float64), np.asarray(x, np.float64))
+    out = np.full(a64.shape, np.nan)
+    with np.errstate(all="ignore"):
+        _fill_polygamma(out, a64, x64)
+    return out.astype(x.dtype)
+
+
+def _fill_polygamma(out, a64, x64):
+    """out = psi^(a)(x) where a is an integer in 0..170 (others stay NaN: TF1 gives NaN
+    for non-integers, and float64's 170! is the largest factorial)."""
+    for n in np.unique(a64[np.isfinite(a64)]):
+        if 0 <= n <= 170 and n == int(n):
+            pick = a64 == n
+            out[pick] = _digamma_f64(x64[pick]) if n == 0 else \
+                _polygamma_f64(int(n), x64[pick])
+
+
+LGAMMA, lgamma = _unary("Lgamma", "lgamma", _typed(_lgamma_kernel),
+                        lambda x, y, a: digamma(x), kind="float",
+                        doc="log|Gamma(x)| (+inf at the poles 0, -1, -2...); d = digamma(x).")
+DIGAMMA, digamma = _unary("Digamma", "digamma", _typed(_digamma_kernel),
+                          lambda x, y, a: polygamma(1.0, x), kind="float",
+                          doc="psi(x) = d/dx lgamma(x) (NaN at 0, -1, -2...); "
+                              "d = polygamma(1, x).")
+POLYGAMMA, _polygamma = _binary(
+    "Polygamma", "polygamma", _polygamma_kernel,
+    lambda a, x, z: (None, polygamma(a + 1.0, x)), kind="float",
+    doc="psi^(a)(x), the a-th derivative of digamma, for integers a in 0..170 (NaN for "
+        "other a); no gradient for a (TF1 neither).")
+POLYGAMMA.signature = "polygamma(a, x, name=None)"
+
+
+def polygamma(a, x, name=None):
+    """The a-th derivative of digamma at x; a holds non-negative integers (as floats of
+    x's dtype; other values give NaN). `gc.polygamma(1.0, 1.0)` is pi^2 / 6."""
+    if not isinstance(a, Tensor):        # x decides the dtype, even as a numpy array
+        x = convert_to_tensor(x)
+    a, x = operands(a, x, "polygamma")
+    return _polygamma(a, x, name=name)

@@ -1,0 +1,265 @@
+"""Matrix ops over the last two dims (any leading dims are a batch): matrix_inverse,
+matrix_determinant, the diagonal ops (matrix_diag, matrix_diag_part, matrix_set_diag:
+each one's vjp is another of the three), and the composites matrix_transpose, trace
+and eye. (gc.linalg re-exports them under tf.linalg's names.)
+
+Only the main diagonal (k=0) is supported by the diagonal ops.
+"""
+import numpy as np
+
+from .. import dtypes
+from ..graph import Tensor, name_scope
+from ..shapes import InferError
+from .array import _shape_tensor, expand_dims, shape, tile, transpose, zeros_like
+from .core import convert_to_tensor
+from .creation import range as range_
+from .elementwise import broadcast_to, cast, equal
+from .join import concat
+from .linalg import matmul
+from .reduce import reduce_sum
+from .registry import OpDef, apply, apply1, register
+
+__all__ = ["matrix_inverse", "matrix_determinant", "matrix_transpose", "matrix_diag",
+           "matrix_diag_part", "matrix_set_diag", "trace", "eye"]
+
+
+def _square(ctx, x):
+    """(batch dims, n) of a batch of square float matrices {0}, or None if rank unknown."""
+    ctx.require(0, "float")
+    dims = x.shape.dims
+    if dims is None:
+        return None
+    if len(dims) < 2:
+        raise InferError(f"{{0}} must be a matrix or a batch of them (rank >= 2), not of "
+                         f"rank {len(dims)}")
+    return dims[:-2], ctx.merge_dims(dims[-2], dims[-1],
+                                     "{{0}} must hold square matrices, not {a} x {b}")
+
+
+def _same_op(node, args, batched):
+    """vmap of a one-input op on the last dims: the batch dim is one more leading dim."""
+    return list(apply(node.op, args, **node.attrs).outputs)
+
+
+def _linalg_dtype(x):
+    return np.float32 if x.dtype == np.float16 else x.dtype     # numpy has no half linalg
+
+
+# ---- inverse, determinant -----------------------------------------------------------------
+def _infer_inverse(ctx, x):
+    _square(ctx, x)
+    return x.shape, x.dtype
+
+
+def _inverse_vjp(node, gs):
+    """-Y^T g Y^T, Y = inverse(A) (the output, reused)."""
+    y = node.outputs[0]
+    return [-matmul(y, matmul(gs[0], y, transpose_b=True), transpose_a=True)]
+
+
+MATRIX_INVERSE = register(OpDef(
+    "MatrixInverse", _infer_inverse,
+    lambda x: np.linalg.inv(x.astype(_linalg_dtype(x))).astype(x.dtype),
+    vjp=_inverse_vjp,
+    jvp=lambda node, ts: None if ts[0] is None else
+    -matmul(node.outputs[0], matmul(ts[0], node.outputs[0])),
+    batch=_same_op, api="matrix_inverse",
+    signature="matrix_inverse(input, adjoint=False, name=None)",
+    shape_rule="same as input (..., n, n)", dtypes="float",
+    doc="The inverse of each square matrix (an error if one is singular); d = -Y dA Y."))
+
+
+def _infer_det(ctx, x):
+    sq = _square(ctx, x)
+    return (None if sq is None else sq[0]), x.dtype
+
+
+def _det_vjp(node, gs):
+    """g det(A) A^-T (TF1's rule; A must be invertible)."""
+    a, y = node.inputs[0], node.outputs[0]
+    scale = expand_dims(expand_dims(gs[0] * y, -1), -1)
+    return [scale * matrix_transpose(matrix_inverse(a))]
+
+
+def _det_jvp(node, ts):
+    """det(A) trace(A^-1 dA)."""
+    if ts[0] is None:
+        return None
+    a, y = node.inputs[0], node.outputs[0]
+    return y * reduce_sum(matrix_transpose(matrix_inverse(a)) * ts[0], axis=[-2, -1])
+
+
+MATRIX_DETERMINANT = register(OpDef(
+    "MatrixDeterminant", _infer_det,
+    lambda x: np.asarray(np.linalg.det(x.astype(_linalg_dtype(x))), x.dtype),
+    vjp=_det_vjp, jvp=_det_jvp, batch=_same_op, api="matrix_determinant",
+    signature="matrix_determinant(input, name=None)", shape_rule="(..., n, n) -> (...)",
+    dtypes="float", doc="The determinant of each square matrix; d = det(A) A^-T."))
+
+
+def matrix_inverse(input, adjoint=False, name=None):  # noqa: A002 (TF1 names)
+    """The inverse of each square matrix in the last two dims (adjoint=True: of its
+    transpose). `gc.matrix_inverse(a) @ a` is the identity, up to rounding."""
+    x = convert_to_tensor(input)
+    if adjoint:
+        x = matrix_transpose(x)
+    return apply1(MATRIX_INVERSE, (x,), name=name)
+
+
+def matrix_determinant(input, name=None):  # noqa: A002 (TF1 names)
+    """The determinant of each square matrix in the last two dims: shape (..., n, n)
+    gives (...). `gc.matrix_determinant([[2., 0.], [0., 3.]])` is 6."""
+    return apply1(MATRIX_DETERMINANT, (convert_to_tensor(input),), name=name)
+
+
+# ---- the main diagonal: diag, diag_part, set_diag -------------------------------------------
+def _diag_len(ctx, m, n):
+    """min(m, n) as far as it is known."""
+    rm, rn = ctx.resolve(m), ctx.resolve(n)
+    if rm is not None and rn is not None:
+        return min(rm, rn)
+    return m if m == n else None
+
+
+def _matrix_dims(ctx, x, what):
+    dims = x.shape.dims
+    if dims is not None and len(dims) < 2:
+        raise InferError(f"{what} must have rank >= 2, not {len(dims)}")
+    return dims
+
+
+def _infer_diag(ctx, d):
+    dims = d.shape.dims
+    if dims is not None and not dims:
+        raise InferError("diagonal {0} must have at least one dim")
+    return (None if dims is None else tuple(dims) + (dims[-1],)), d.dtype
+
+
+def _diag_kernel(d):
+    out = np.zeros(d.shape + d.shape[-1:], d.dtype)
+    i = np.arange(d.shape[-1])
+    out[..., i, i] = d
+    return out
+
+
+def _infer_diag_part(ctx, x):
+    dims = _matrix_dims(ctx, x, "{0}")
+    return (None if dims is None else
+            tuple(dims[:-2]) + (_diag_len(ctx, dims[-2], dims[-1]),)), x.dtype
+
+
+def _infer_set_diag(ctx, x, d):
+    ctx.same_dtype()
+    dims, ddims = _matrix_dims(ctx, x, "input {0}"), d.shape.dims
+    if dims is None or ddims is None:
+        return x.shape, x.dtype
+    want = tuple(dims[:-2]) + (_diag_len(ctx, dims[-2], dims[-1]),)
+    if len(ddims) != len(want) or not all(ctx.compatible(a, b) for a, b in zip(ddims, want)):
+        raise InferError(f"diagonal {{1}} must have shape input.shape[:-2] + "
+                         f"(min(rows, cols),) = {want}, not {d.shape}")
+    merged = [ctx.merge(a, b) for a, b in zip(ddims, want)]
+    return tuple(merged[:-1]) + tuple(dims[-2:]), x.dtype
+
+
+def _set_diag_kernel(x, d):
+    out = x.copy()
+    i = np.arange(min(x.shape[-2:]))
+    out[..., i, i] = d
+    return out
+
+
+def _set_diag_jvp(node, ts):
+    if ts[0] is None and ts[1] is None:
+        return None
+    x, d = node.inputs
+    return matrix_set_diag(zeros_like(x) if ts[0] is None else ts[0],
+                           zeros_like(d) if ts[1] is None else ts[1])
+
+
+MATRIX_DIAG = register(OpDef(
+    "MatrixDiag", _infer_diag, _diag_kernel,
+    vjp=lambda node, gs: [matrix_diag_part(gs[0])],
+    jvp=lambda node, ts: None if ts[0] is None else matrix_diag(ts[0]),
+    batch=_same_op, api="matrix_diag", signature="matrix_diag(diagonal, name='diag')",
+    shape_rule="(..., n) -> (..., n, n)", dtypes="any",
+    doc="Square matrices with diagonal on the main diagonal, zeros elsewhere."))
+MATRIX_DIAG_PART = register(OpDef(
+    "MatrixDiagPart", _infer_diag_part,
+    lambda x: np.ascontiguousarray(np.diagonal(x, 0, -2, -1)),
+    vjp=lambda node, gs: [matrix_set_diag(zeros_like(node.inputs[0]), gs[0])],
+    jvp=lambda node, ts: None if ts[0] is None else matrix_diag_part(ts[0]),
+    batch=_same_op, api="matrix_diag_part",
+    signature="matrix_diag_part(input, name='diag_part')",
+    shape_rule="(..., m, n) -> (..., min(m, n))", dtypes="any",
+    doc="The main diagonal of each matrix."))
+MATRIX_SET_DIAG = register(OpDef(
+    "MatrixSetDiag", _infer_set_diag, _set_diag_kernel,
+    vjp=lambda node, gs: [matrix_set_diag(gs[0], zeros_like(node.inputs[1])),
+                          matrix_diag_part(gs[0])],
+    jvp=_set_diag_jvp, api="matrix_set_diag",
+    signature="matrix_set_diag(input, diagonal, name='set_diag')",
+    shape_rule="same as input; diagonal (..., min(m, n))", dtypes="any (input, diagonal same)",
+    doc="input with its main diagonal replaced by diagonal."))
+
+
+def _main_diagonal_only(api, k, padding_value=0, num_rows=-1, num_cols=-1):
+    if k != 0 or padding_value != 0 or num_rows != -1 or num_cols != -1:
+        raise NotImplementedError(f"{api}: only the main diagonal (k=0) with the default "
+                                  "num_rows, num_cols and padding_value is supported")
+
+
+def matrix_diag(diagonal, name="diag", k=0, num_rows=-1, num_cols=-1, padding_value=0):
+    """Square matrices with `diagonal` (..., n) on the main diagonal: (..., n, n).
+    `gc.matrix_diag([1., 2.])` is [[1, 0], [0, 2]]. Only k=0 with the default sizes
+    and padding is supported."""
+    _main_diagonal_only("matrix_diag", k, num_rows=num_rows, num_cols=num_cols,
+                        padding_value=padding_value)
+    return apply1(MATRIX_DIAG, (convert_to_tensor(diagonal),), name=name)
+
+
+def matrix_diag_part(input, name="diag_part", k=0, padding_value=0):  # noqa: A002
+    """The main diagonal of each matrix: (..., m, n) -> (..., min(m, n)).
+    `gc.matrix_diag_part([[1., 2.], [3., 4.]])` is [1, 4]. Only k=0 is supported."""
+    _main_diagonal_only("matrix_diag_part", k, padding_value=padding_value)
+    return apply1(MATRIX_DIAG_PART, (convert_to_tensor(input),), name=name)
+
+
+def matrix_set_diag(input, diagonal, name="set_diag", k=0):  # noqa: A002 (TF1 names)
+    """input with the main diagonal of each matrix replaced by diagonal:
+    `gc.matrix_set_diag(gc.zeros([2, 3]), [1., 2.])` is [[1, 0, 0], [0, 2, 0]]."""
+    _main_diagonal_only("matrix_set_diag", k)
+    x = convert_to_tensor(input)
+    d = diagonal if isinstance(diagonal, Tensor) else convert_to_tensor(diagonal, dtype=x.dtype)
+    return apply1(MATRIX_SET_DIAG, (x, d), name=name)
+
+
+# ---- composites -----------------------------------------------------------------------------
+def matrix_transpose(a, name="matrix_transpose", conjugate=False):
+    """Swaps the last two dims: (..., m, n) -> (..., n, m). graphc has no complex dtypes,
+    so `conjugate` changes nothing. Needs a known rank."""
+    a = convert_to_tensor(a)
+    r = a.shape.rank
+    if r is None or r < 2:
+        raise ValueError(f"matrix_transpose: needs a known rank >= 2, got shape {a.shape}")
+    return transpose(a, list(range(r - 2)) + [r - 1, r - 2], name=name)
+
+
+def trace(x, name=None):
+    """The sum of the main diagonal of each matrix: (..., m, n) -> (...)."""
+    return reduce_sum(matrix_diag_part(x), axis=-1, name=name or "trace")
+
+
+def eye(num_rows, num_columns=None, batch_shape=None, dtype=dtypes.float32, name=None):
+    """The identity matrix (num_rows x num_columns, ones where row == column), repeated
+    over batch_shape: `gc.eye(2, 3)` is [[1, 0, 0], [0, 1, 0]]; sizes may be tensors."""
+    with name_scope(name, "eye"):
+        cols = num_rows if num_columns is None else num_columns
+        out = cast(equal(expand_dims(range_(num_rows), 1), range_(cols)), dtype)
+        if batch_shape is None:
+            return out
+        if isinstance(batch_shape, (list, tuple)) and all(isinstance(d, int)
+                                                          for d in batch_shape):
+            for _ in batch_shape:
+                out = expand_dims(out, 0)
+            return tile(out, list(batch_shape) + [1, 1])
+        return broadcast_to(out, concat([_shape_tensor(batch_shape), shape(out)], 0))
