@@ -1,6 +1,7 @@
 """Node (one op application), Tensor (one output, the user's handle) and Graph."""
 import contextlib
 import difflib
+import re
 
 import networkx as nx
 
@@ -298,8 +299,15 @@ class Graph:
     def add_to_collection(self, key, value):
         self.collections.setdefault(key, []).append(value)
 
-    def get_collection(self, key):
-        return list(self.collections.get(key, ()))
+    def get_collection(self, key, scope=None):
+        """A copy of collection `key`; with `scope`, only the values whose name matches
+        that regular expression at its start (TF1: re.match)."""
+        items = list(self.collections.get(key, ()))
+        if scope is None:
+            return items
+        pattern = re.compile(scope)
+        return [x for x in items
+                if isinstance(getattr(x, "name", None), str) and pattern.match(x.name)]
 
     def as_graph_def(self, from_version=None, add_shapes=False):
         """This graph as a JSON-able dict (TF1: GraphDef); see graphc/io/serialize.py.

@@ -26,6 +26,7 @@ from .ops.graphkeys import GraphKeys, add_to_collection
 from .ops.linalg import matmul, tensordot
 from .ops.nn import bias_add, dropout as _dropout
 from .ops.pool import avg_pool, max_pool
+from .ops.registry import constant_value
 from .ops.scope import variable_scope
 from .ops.varstore import get_variable
 
@@ -185,8 +186,8 @@ def dropout(inputs, rate=0.5, noise_shape=None, seed=None, training=False, name=
                            if d is None else d for i, d in enumerate(noise_shape)]
         static = training
         if isinstance(training, Tensor):    # a constant decides now (TF1 smart_cond)
-            node = training.node
-            static = None if node.op.static is None else bool(node.op.static(node))
+            value = constant_value(training)
+            static = None if value is None else bool(value)
         elif not isinstance(training, (bool, np.bool_)):
             raise TypeError(f"dropout: training must be a Python bool or a bool tensor, "
                             f"not {training!r}")

@@ -230,3 +230,17 @@ def test_cond_builds_from_a_python_bool():
     x = gc.placeholder(gc.float64, ())
     y = gc.cond(False, lambda: x, lambda: x + 1.0)
     assert run(y, {x: 1.0}) == 2.0
+
+
+def test_a_placeholder_with_default_is_not_a_build_time_constant():
+    # fed or not is decided at run time: cond on it must stay a cond, not fold to a branch
+    from graphc.ops.registry import constant_value
+    flag = gc.placeholder_with_default(False, [])
+    assert constant_value(flag) is None
+    x = gc.constant(1.0)
+    y = gc.cond(flag, lambda: x * 2.0, lambda: x)
+    assert run(y, {}) == 1.0 and run(y, {flag: True}) == 2.0
+    z = gc.layers.dropout(gc.ones((1000,)), rate=0.5, training=flag)
+    with gc.Session() as s:
+        assert (s.run(z) == 1.0).all()
+        assert 0.4 < (s.run(z, {flag: True}) == 0.0).mean() < 0.6

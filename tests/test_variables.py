@@ -87,3 +87,29 @@ def test_updates_recycle_buffers_without_changing_earlier_results():
     for r in results:                     # nothing fetched earlier changed afterwards
         assert r[0].flags.writeable
     assert [float(r[2][0]) for r in results] == [1.0, 2.0, 3.0, 4.0]
+
+
+def test_collections_follow_tf1():
+    a = gc.Variable(1.0, name="a", collections=[])          # trainable: that one only
+    b = gc.Variable(1.0, name="b", collections=["mine", "trainable_variables"])
+    c = gc.Variable(1.0, name="enc/c", trainable=False)
+    assert gc.global_variables() == [c]
+    assert gc.trainable_variables() == [a, b]               # b once, not twice
+    assert gc.get_default_graph().get_collection("mine") == [b]
+    assert not c.trainable and a.trainable and b.trainable
+    assert gc.global_variables(scope="enc") == [c]
+    assert gc.get_default_graph().get_collection("trainable_variables", scope="b") == [b]
+
+
+def test_integer_variables_get_no_gradient_and_do_not_stop_training():
+    step = gc.Variable(0, name="step")                      # trainable by default, as TF1
+    w = gc.Variable(3.0, name="w")
+    loss = gc.square(w)
+    (gs, vs), (gw, vw) = gc.train.GradientDescentOptimizer(0.25).compute_gradients(
+        loss, [step, w])
+    assert gs is None and gw is not None
+    train = gc.train.GradientDescentOptimizer(0.25).minimize(loss)
+    with gc.Session() as s:
+        s.run(gc.global_variables_initializer())
+        s.run(train)
+        assert s.run(w) == 1.5

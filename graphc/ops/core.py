@@ -67,6 +67,7 @@ def _infer_with_default(ctx, x, *, shape, dtype):
 PLACEHOLDER_WITH_DEFAULT = register(OpDef(
     "PlaceholderWithDefault", _infer_with_default, lambda x, *, shape, dtype: x,
     vjp=lambda node, gs: [gs[0]], jvp=lambda node, ts: ts[0],
+    static=lambda node: None,       # fed or not is a run-time matter: no build-time value
     api="placeholder_with_default",
     signature="placeholder_with_default(input, shape, name=None)",
     shape_rule="`shape`", dtypes="any", doc="`input` unless fed."))

@@ -3,7 +3,6 @@
     gc.add_to_collection(gc.GraphKeys.UPDATE_OPS, update)
     reg = gc.get_collection(gc.GraphKeys.REGULARIZATION_LOSSES, scope="encoder")
 """
-import re
 
 from ..graph import get_default_graph
 
@@ -34,12 +33,7 @@ def get_collection(key, scope=None):
 
         gc.get_collection(gc.GraphKeys.TRAINABLE_VARIABLES, scope="layer1/")
     """
-    items = get_default_graph().get_collection(key)
-    if scope is None:
-        return items
-    pattern = re.compile(scope)
-    return [x for x in items
-            if isinstance(getattr(x, "name", None), str) and pattern.match(x.name)]
+    return get_default_graph().get_collection(key, scope)
 
 
 def get_collection_ref(key):

@@ -124,13 +124,16 @@ class Variable(Tensor):
         Tensor.__init__(self, node, 0, node.outputs[0].shape, init.dtype)
         node.outputs = (self,)
         self.initial_value = init
-        self.trainable = trainable
         with graph.name_scope(scope):
             self.initializer = apply(ASSIGN, (init,), name="Assign", var=node, mode="set")
-        for key in collections or ["variables"]:
+        # TF1: collections default to the global variables; a trainable variable also
+        # joins the trainable ones; an empty list means no collection at all
+        keys = ["variables"] if collections is None else list(collections)
+        if trainable and "trainable_variables" not in keys:
+            keys.append("trainable_variables")
+        self.trainable = "trainable_variables" in keys
+        for key in dict.fromkeys(keys):
             graph.add_to_collection(key, self)
-        if trainable:
-            graph.add_to_collection("trainable_variables", self)
 
     def _assign(self, value, mode, name):
         value = convert_to_tensor(value, dtype=self.dtype)
@@ -182,12 +185,12 @@ def assign_sub(ref, value, name=None):
     return ref.assign_sub(value, name=name)
 
 
-def global_variables():
-    return get_default_graph().get_collection("variables")
+def global_variables(scope=None):
+    return get_default_graph().get_collection("variables", scope)
 
 
-def trainable_variables():
-    return get_default_graph().get_collection("trainable_variables")
+def trainable_variables(scope=None):
+    return get_default_graph().get_collection("trainable_variables", scope)
 
 
 def variables_initializer(var_list, name="init"):

@@ -131,13 +131,9 @@ def _get_single(store, name, shape, dtype, initializer, regularizer, reuse, trai
             + (errors.describe_node(node) if node is not None else "a name scope"))
     init_val = _initial_value(name, shape, dtype, initializer, from_value, explicit_dtype)
     trainable = True if trainable is None else bool(trainable)
-    collections = [GraphKeys.GLOBAL_VARIABLES] if collections is None else list(collections)
-    wanted = [c for c in collections if c != GraphKeys.TRAINABLE_VARIABLES]
     with root.name_scope(""):           # the name comes from the variable scope alone
-        v = Variable(init_val, trainable=trainable or len(wanted) < len(collections),
-                     name=name, validate_shape=validate_shape, collections=wanted)
-    if not wanted:                      # Variable() puts a variable with none in "variables"
-        root.collections[GraphKeys.GLOBAL_VARIABLES].remove(v)
+        v = Variable(init_val, trainable=trainable, name=name, validate_shape=validate_shape,
+                     collections=collections)
     store.vars[name] = v
     if regularizer is not None:
         with root.name_scope(name + "/Regularizer/"):

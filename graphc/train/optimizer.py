@@ -69,7 +69,8 @@ class Optimizer:
                           grad_loss=None):
         """[(gradient, variable)] for `var_list` (default: the trainable variables).
 
-        The gradient is None for a variable that does not reach `loss`.
+        The gradient is None for a variable that does not reach `loss`, and for an
+        integer or bool variable.
         """
         if callable(loss) and not isinstance(loss, Tensor):
             loss = loss()
@@ -88,10 +89,8 @@ class Optimizer:
                              "variables and var_list is empty")
         for v in var_list:
             _check_variable(v, "compute_gradients")
-            if not v.dtype.is_floating:
-                raise errors.DTypeError(
-                    f"compute_gradients: variable '{v.node.name}' has dtype {v.dtype.name}; "
-                    f"only floating-point variables can be optimized")
+        # an integer or bool variable gets no gradient (None), as in TF1, which checks
+        # dtypes only of the variables that have one
         grads = gradients(loss, var_list, grad_ys=grad_loss)
         if gate_gradients == Optimizer.GATE_GRAPH:
             # TF1: no gradient is used before all of them are computed
