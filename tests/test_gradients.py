@@ -241,3 +241,14 @@ def test_no_unbroadcast_where_the_shape_cannot_have_been_stretched():
     assert len(sum_tos) == 1 and gb.op in sum_tos     # only b was broadcast
     out = _run([gx, gb], {x: np.ones((3, 4)), b: np.zeros(4)})
     assert out[0].shape == (3, 4) and out[1].shape == (4,)
+
+
+def test_check_vjp_takes_functions_with_integer_outputs_too():
+    # top_k gives (values, int32 indices): the harness weighs the float output only
+    check_vjp(lambda x: gc.nn.top_k(x, k=2), [np.array([[0.3, -1.2, 2.5, 0.9]])])
+    with pytest.raises(AssertionError, match="vjp check failed"):
+        @gc.custom_gradient
+        def wrong(x):
+            return gc.nn.top_k(x, k=1).values, lambda g: gc.ones_like(x)
+        check_vjp(lambda x: (wrong(x), gc.nn.top_k(x, k=1).indices),
+                  [np.array([[0.3, -1.2, 2.5, 0.9]])])
