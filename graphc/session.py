@@ -290,6 +290,7 @@ class Session:
         self._variables = {}
         self._spares = {}       # variable -> its previous value, reused by the next update
         self._rngs = {}
+        self._op_state = {}             # node -> what a stateful kernel keeps (Print's count)
         self._plans = {}
         self._branches = {}             # cond branches compiled here (ops/control.py)
         self._fast = {}                 # (fetches, feed keys) -> (_Fetch, Executable)
@@ -430,6 +431,7 @@ class Session:
             exe._spares.clear()
         self._plans.clear()
         self._branches.clear()
+        self._op_state.clear()
         self._fast.clear()
 
     def as_default(self):

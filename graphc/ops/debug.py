@@ -205,7 +205,7 @@ def _infer_print(ctx, x, *data, message, first_n, summarize, parts):
 def _print_kernel(rt, x, *data, message, first_n, summarize, parts):
     if first_n >= 0:
         # per (session, node), as TF1's stateful kernel counts per session
-        counts = rt.session.__dict__.setdefault("_print_counts", {})
+        counts = rt.session._op_state
         n = counts.get(rt.node, 0)
         if n >= first_n:
             return x
