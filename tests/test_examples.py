@@ -68,3 +68,10 @@ def test_examples_are_deterministic(name):
     a = module.main(steps=3, verbose=False)
     b = module.main(steps=3, verbose=False)
     assert a["loss_history"] == b["loss_history"]
+
+
+def test_rnn_running_sign():
+    out = _load("rnn_running_sign").main(steps=100, verbose=False)
+    assert _falls(out["loss_history"], 0.1)
+    assert out["accuracy"] >= 0.95
+    assert out["restored_accuracy"] == out["accuracy"]
