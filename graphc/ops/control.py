@@ -25,8 +25,9 @@ __all__ = ["cond"]
 
 
 class FuncGraph(Graph):
-    """The graph of one branch. Built inside it, an op on a tensor of an enclosing graph
-    captures that tensor as a placeholder of this graph (`captures`: outer -> inner)."""
+    """The graph of a cond branch, a loop body or condition, a map_fn function. Built
+    inside it, an op on a tensor of an enclosing graph captures that tensor as a
+    placeholder of this graph (`captures`: outer -> inner)."""
 
     def __init__(self, outer, scope):
         super().__init__()
@@ -43,8 +44,8 @@ class FuncGraph(Graph):
         if self.outer is not t.graph:
             if not isinstance(self.outer, FuncGraph):
                 raise errors.GraphError(
-                    f"cond: {errors.describe_tensor(t, t.name)} belongs to another graph "
-                    "than the one cond is built in")
+                    f"{errors.describe_tensor(t, t.name)} belongs to another graph than "
+                    f"the one '{self._scope.rstrip('/')}' is built in")
             t = self.outer.capture(t)      # nested conds: one level at a time
         inner = self.captures.get(t)
         if inner is None:
@@ -59,8 +60,9 @@ class FuncGraph(Graph):
     def _add_node(self, op, inputs, attrs, out_types, name, site):
         if op.ref:
             raise errors.GraphError(
-                f"cond: a variable cannot be created inside a branch (at "
-                f"{errors.format_site(site)}): create it outside the cond and use it inside")
+                f"a variable cannot be created inside '{self._scope.rstrip('/')}' (a cond "
+                f"branch or a loop's function), at {errors.format_site(site)}: create it "
+                "outside and use it inside")
         saved = self._control
         if saved:
             mine = []
