@@ -1,6 +1,6 @@
 """Differential testing of the compiler: hypothesis draws random graphs (elementwise ops,
-broadcasting, reductions, matmuls, reshapes, transposes, and the patterns the rules
-rewrite) and their gradients; optimized and unoptimized runs agree, and the verifier
+broadcasting, reductions, matmuls, reshapes, transposes, the patterns the rules rewrite,
+and cond/while_loop/map_fn/scan around random pieces) and their gradients; optimized and unoptimized runs agree, and the verifier
 accepts the Program after every pass."""
 import numpy as np
 from hypothesis import HealthCheck, given, settings
@@ -40,11 +40,24 @@ def _shaped(x, k, m, n):
             lambda t: gc.add_n([t, gc.add_n([t, t])])][k](x)
 
 
+def _control(x, y, k):
+    """Control flow around random pieces: each inner graph is compiled by the same passes,
+    and gradients of the whole go through it."""
+    if k == 0:
+        return gc.cond(gc.reduce_sum(x) > 0.0, lambda: _unary(x, 0) * y, lambda: x - y)
+    if x.shape.rank == 0:
+        return gc.while_loop(lambda i, v: i < 2, lambda i, v: (i + 1, gc.tanh(v) + x),
+                             [0, y])[1] if y.shape.rank == 0 else x
+    if k == 1:
+        return gc.map_fn(lambda r: gc.sigmoid(r) * 2.0 - r, x)
+    return gc.scan(lambda a, r: gc.tanh(a) * 0.5 + r, x)
+
+
 @st.composite
-def programs(draw):
+def programs(draw, control=False):
     n = draw(st.integers(2, 9))
-    return [(draw(st.integers(0, 2)), draw(st.integers(0, 100)), draw(st.integers(0, 100)),
-             draw(st.integers(0, 100))) for _ in range(n)]
+    return [(draw(st.integers(0, 3 if control else 2)), draw(st.integers(0, 100)),
+             draw(st.integers(0, 100)), draw(st.integers(0, 100))) for _ in range(n)]
 
 
 def _build(ops, xs):
@@ -56,8 +69,10 @@ def _build(ops, xs):
             pool.append(_unary(x, k % 13))
         elif kind == 1:
             pool.append(_binary(x, y, k % 5))
-        else:
+        elif kind == 2:
             pool.append(_shaped(x, k % 7, m, n))
+        else:
+            pool.append(_control(x, y if y.shape == x.shape else x, k % 3))
     out = [t for t in pool[len(xs):]]
     loss = gc.add_n([gc.reduce_sum(t) for t in out[-3:]])
     return loss
@@ -66,6 +81,12 @@ def _build(ops, xs):
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(programs(), st.integers(0, 2**31 - 1))
 def test_optimized_equals_unoptimized(ops, seed):
+    _differential(ops, seed, SHAPES)
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(programs(control=True), st.integers(0, 2**31 - 1))
+def test_optimized_equals_unoptimized_with_control_flow(ops, seed):
     _differential(ops, seed, SHAPES)
 
 
