@@ -100,11 +100,13 @@ def _pair(v, what, layer):
 
 
 def _format(data_format, layer):
-    fmts = {"channels_last": "NHWC", "channels_first": "NCHW"}
-    if data_format not in fmts:
+    """NHWC or NCHW; None means channels_last and case does not count (TF1 Keras)."""
+    fmt = {"channels_last": "NHWC", "channels_first": "NCHW"}.get(
+        "channels_last" if data_format is None else str(data_format).lower())
+    if fmt is None:
         raise ValueError(f"{layer}: data_format must be 'channels_last' or 'channels_first', "
                          f"not {data_format!r}")
-    return fmts[data_format]
+    return fmt
 
 
 def _padding(padding, layer):
@@ -118,6 +120,25 @@ def _no_constraints(layer, **constraints):
         if c is not None:
             raise ValueError(f"{layer}: {key} is not supported by graphc (optimizers do not "
                              f"apply constraints); got {c!r}")
+
+
+def _static_bool(training, layer):
+    """`training` as True or False when known now (a Python bool, 0 or 1, or a tensor
+    with a constant value: TF1's smart_cond), None when only a run decides."""
+    if isinstance(training, Tensor):
+        value = constant_value(training)
+        return None if value is None else bool(value)
+    if isinstance(training, (bool, np.bool_, int, np.integer)) and training in (0, 1):
+        return bool(training)
+    raise TypeError(f"{layer}: training must be a Python bool (or 1 or 0) or a bool "
+                    f"tensor, not {training!r}")
+
+
+def _smart_cond(static, pred, true_fn, false_fn):
+    """true_fn() or false_fn() when `static` decides, else gc.cond(pred, ...)."""
+    if static is None:
+        return cond(pred, true_fn, false_fn)
+    return true_fn() if static else false_fn()
 
 
 def _finish(outputs, bias, activation, activity_regularizer, data_format="NHWC"):
@@ -175,7 +196,7 @@ def dropout(inputs, rate=0.5, noise_shape=None, seed=None, training=False, name=
         is_training = gc.placeholder_with_default(False, [])
         h = gc.layers.dropout(h, rate=0.3, training=is_training)
 
-    `training` is a Python bool or a bool scalar tensor (then the choice is a gc.cond).
+    `training` is a Python bool (or 1 or 0) or a bool scalar tensor (then a gc.cond).
     `noise_shape`: the mask's shape; a None entry takes that dim of inputs.
     """
     x = _float_input(inputs, "Dropout")
@@ -184,19 +205,9 @@ def dropout(inputs, rate=0.5, noise_shape=None, seed=None, training=False, name=
             dims = x.shape.dims
             noise_shape = [(dims[i] if isinstance(dims[i], int) else shape_of(x)[i])
                            if d is None else d for i, d in enumerate(noise_shape)]
-        static = training
-        if isinstance(training, Tensor):    # a constant decides now (TF1 smart_cond)
-            value = constant_value(training)
-            static = None if value is None else bool(value)
-        elif not isinstance(training, (bool, np.bool_)):
-            raise TypeError(f"dropout: training must be a Python bool or a bool tensor, "
-                            f"not {training!r}")
-
-        def dropped():
-            return _dropout(x, noise_shape=noise_shape, seed=seed, rate=rate)
-        if static is None:
-            return cond(training, dropped, lambda: identity(x))
-        return dropped() if static else identity(x)
+        return _smart_cond(_static_bool(training, "dropout"), training,
+                           lambda: _dropout(x, noise_shape=noise_shape, seed=seed, rate=rate),
+                           lambda: identity(x))
 
 
 def flatten(inputs, name=None, data_format="channels_last"):

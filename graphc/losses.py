@@ -14,8 +14,10 @@ either). Unlike TF1, which computes in float32, a float64 loss stays float64.
 import numpy as np
 
 from . import dtypes, errors
-from .graph import Tensor, name_scope
+from .graph import Tensor, get_default_graph, name_scope
 from .ops import array as A, elementwise as E, reduce as R
+from .ops.asserts import Assert
+from .ops.control import cond
 from .ops.core import constant, convert_to_tensor, stop_gradient
 from .ops.graphkeys import GraphKeys, add_to_collection, get_collection
 from .ops.nn import (sigmoid_cross_entropy_with_logits, softmax_cross_entropy_with_logits_v2,
@@ -76,18 +78,37 @@ def _same_shape(api, a, b, names=("labels", "predictions")):
 
 
 def _check_weights(api, w, losses):
-    """weights: a scalar, or the losses' rank with each known dim 1 or the losses' (TF1)."""
+    """weights: a scalar, or the losses' rank with each dim 1 or the losses' (TF1's
+    assert_broadcastable). What the static shapes leave open is checked when run: the
+    returned Assert ops are to run before the weights are used."""
     ws, ls = w.shape, losses.shape
-    if ws.rank in (0, None) or ls.rank is None:
-        return
-    if ws.rank == ls.rank and all(not isinstance(a, int) or not isinstance(b, int)
-                                  or a in (1, b) for a, b in zip(ws.dims, ls.dims)):
-        return
-    raise errors.ShapeError(
-        f"{api}: weights of shape {ws} cannot be broadcast to the losses of shape {ls}: "
-        f"weights must be a scalar or have the losses' rank, each dim 1 or equal\n  "
-        f"{errors.describe_tensor(w, 'weights')}\n  {errors.describe_tensor(losses, 'losses')}"
-        f"\n  in {api} called at {errors.format_site(errors.user_site())}")
+    if ws.rank == 0:
+        return []
+    if ws.rank is not None and ls.rank is not None:
+        pairs = list(zip(ws.dims, ls.dims))
+        static = [isinstance(a, int) and (a == 1 or isinstance(b, int)) for a, b in pairs]
+        if ws.rank == ls.rank and all(a in (1, b) for (a, b), s in zip(pairs, static) if s):
+            return [] if all(static) else [_assert_broadcastable(api, w, losses)]
+        raise errors.ShapeError(
+            f"{api}: weights of shape {ws} cannot be broadcast to the losses of shape {ls}:"
+            f" weights must be a scalar or have the losses' rank, each dim 1 or equal\n  "
+            f"{errors.describe_tensor(w, 'weights')}\n  "
+            f"{errors.describe_tensor(losses, 'losses')}\n  in {api} called at "
+            f"{errors.format_site(errors.user_site())}")
+    return [_assert_broadcastable(api, w, losses)]
+
+
+def _assert_broadcastable(api, w, losses):
+    """The run-time half of _check_weights: an Assert op (TF1's message)."""
+    with name_scope("assert_broadcastable"):
+        ws, ls = A.shape(w), A.shape(losses)
+        same_rank = E.equal(A.rank(w), A.rank(losses))
+        dims_ok = cond(same_rank,        # only then can the dims be compared
+                       lambda: R.reduce_all(E.logical_or(E.equal(ws, 1), E.equal(ws, ls))),
+                       lambda: constant(False))
+        ok = E.logical_or(E.equal(A.rank(w), 0), dims_ok)
+        return Assert(ok, [f"{api}: weights can not be broadcast to values.",
+                           "weights.shape=", ws, "values.shape=", ls])
 
 
 def _safe_div(total, den):
@@ -114,8 +135,8 @@ def _reduce(api, losses, weights, reduction, loss_collection):
         raise errors.DTypeError(f"{api}: the losses must be floating point\n  "
                                 + errors.describe_tensor(losses, "losses"))
     w = _as(weights, losses.dtype, "weights")
-    _check_weights(api, w, losses)
-    weighted = E.multiply(losses, w)
+    with get_default_graph().control_dependencies(_check_weights(api, w, losses)):
+        weighted = E.multiply(losses, w)
     if reduction == Reduction.NONE:
         loss = weighted
     else:

@@ -121,6 +121,11 @@ def test_dropout_follows_training_statically_or_at_run_time():
     assert all(len(set(row)) == 1 for row in d)            # one draw per row
     with pytest.raises(TypeError, match="training must be"):
         gc.layers.dropout(x, training="yes")
+    with pytest.raises(TypeError, match="training must be"):
+        gc.layers.dropout(x, training=2)
+    # TF1's smart_cond takes 1 and 0 for True and False
+    assert gc.layers.dropout(x, training=0).op.type == "Identity"
+    assert gc.layers.dropout(x, training=1).op.type != "Identity"
 
 
 def test_flatten_keeps_the_batch_dim():
@@ -154,6 +159,17 @@ def test_conv2d_and_pooling_layers_match_the_nn_ops():
     np.testing.assert_allclose(av[:, -1, -1], yv[:, -1, -1], rtol=1e-6)   # corner: itself
     with pytest.raises(ValueError, match="padding must be 'valid' or 'same'"):
         gc.layers.conv2d(x, 4, 3, padding="full")
+    with pytest.raises(ValueError, match="data_format must be"):
+        gc.layers.conv2d(x, 4, 3, data_format="NHWC")
+
+
+def test_data_format_none_and_upper_case_are_tf1s_channels_last_or_first():
+    # TF1 Keras normalize_data_format: None is the default (channels_last), case ignored
+    x = gc.placeholder(gc.float32, (None, 3, 8, 6))
+    first = gc.layers.conv2d(x, 5, 3, padding="SAME", data_format="Channels_First")
+    assert first.shape == (None, 5, 8, 6) and gc.trainable_variables()[0].shape == (3, 3, 3, 5)
+    assert gc.layers.max_pooling2d(x, 2, 2, data_format=None).shape == (None, 1, 4, 6)
+    assert gc.layers.flatten(x, data_format="CHANNELS_FIRST").shape == (None, 144)
     with pytest.raises(gc.errors.ShapeError, match="expected ndim=4"):
         gc.layers.max_pooling2d(gc.placeholder(gc.float32, (2, 3)), 2, 2)
 
@@ -258,6 +274,31 @@ def test_loss_errors_name_the_tensors():
     with pytest.raises(ValueError, match="no losses to add"):
         gc.losses.get_total_loss()
     assert _run(gc.losses.get_regularization_loss()) == 0.0
+
+
+def test_weights_the_static_shapes_cannot_vouch_for_are_checked_when_run():
+    # TF1's assert_broadcastable: a scalar, or the losses' rank with each dim 1 or equal;
+    # numpy's broadcasting would otherwise stretch the losses to the weights silently
+    p = gc.placeholder(gc.float32, (None,), name="p")
+    w = gc.placeholder(gc.float32, (None,), name="w")
+    anyw = gc.placeholder(gc.float32, name="anyw")
+    dyn = gc.losses.absolute_difference(p, 2.0 * p, weights=w)
+    free = gc.losses.mean_squared_error(np.ones((2, 3)), np.zeros((2, 3)), weights=anyw,
+                                        reduction=R.SUM)
+    x = gc.placeholder(gc.float32, (None, 3))
+    grad = gc.gradients(gc.losses.mean_squared_error(x, 0.0 * x, weights=anyw), x)[0]
+    with gc.Session() as s:
+        assert s.run(dyn, {p: [1.0, 2.0], w: [1.0, 0.0]}) == 1.0
+        assert s.run(free, {anyw: [[2.0], [1.0]]}) == 9.0
+        assert s.run(free, {anyw: 3.0}) == 18.0
+        np.testing.assert_allclose(s.run(grad, {x: np.ones((2, 3)), anyw: [[1.0], [0.0]]}),
+                                   [[2 / 3] * 3, [0.0] * 3], rtol=1e-6)
+        with pytest.raises(gc.errors.ExecutionError, match=r"absolute_difference: weights "
+                                                           r"can not be broadcast to values"):
+            s.run(dyn, {p: [1.0], w: [1.0, 1.0, 1.0, 1.0]})
+        for bad in ([1.0, 1.0, 1.0], [[[1.0]]], [[1.0, 1.0, 1.0]] * 3):
+            with pytest.raises(gc.errors.ExecutionError, match=r"values.shape=\] \[2 3\]"):
+                s.run(free, {anyw: bad})
 
 
 LABELS = RNG.random((3, 4))

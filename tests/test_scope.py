@@ -52,6 +52,27 @@ def test_a_scope_object_inside_another_scope_keeps_its_own_name():
     assert v.name == "a/v:0" and x.op.name == "b/a/Identity"
 
 
+def test_scope_objects_reentered_inside_themselves_name_ops_as_tf1s_own_tests():
+    # TF1 variable_scope_test: testVarScopeOuterScope and testVarScopeNestedOuterScope
+    def ns(name):
+        with gc.name_scope(name) as scope:
+            return scope
+    with gc.variable_scope("outer") as outer:
+        with gc.variable_scope(outer):
+            assert gc.get_variable("w", []).name == "outer/w:0"
+            assert ns("s") == "outer/outer/s/"
+        with gc.variable_scope(outer, reuse=True):
+            assert gc.get_variable("w", []).name == "outer/w:0"
+            assert ns("s") == "outer/outer_1/s/"
+        with gc.variable_scope("default", reuse=True):
+            assert ns("s") == "outer/default/s/"
+    with gc.variable_scope(outer, reuse=gc.AUTO_REUSE):
+        with gc.variable_scope(None, default_name="d"):
+            assert gc.get_variable("v", []).name == "outer/d/v:0"
+            assert ns("s") == "outer_1/d/s/"
+            assert gc.get_variable_scope().reuse is gc.AUTO_REUSE
+
+
 def test_default_names_are_unique_and_restart_when_the_parent_is_reentered():
     with gc.variable_scope("foo") as vs:
         with gc.variable_scope(None, default_name="bar"):
@@ -241,6 +262,20 @@ def test_custom_getters_wrap_the_true_getter_outermost_last():
         with gc.variable_scope("t", custom_getter=inner):
             v = gc.get_variable("v", [1])
     assert seen == [("inner", "s/t/v"), ("outer", "s/t/v_i")] and v.name == "s/t/v_i_o:0"
+
+
+def test_custom_getters_see_trainable_resolved_as_tf1_does():
+    seen = {}
+
+    def getter(getter, name, *args, **kwargs):
+        seen[name] = kwargs["trainable"]
+        return getter(name, *args, **kwargs)
+    with gc.variable_scope("s", custom_getter=getter):
+        gc.get_variable("a", [1])
+        gc.get_variable("b", [1], trainable=False)
+        gc.get_local_variable("c", [1])
+    assert seen == {"s/a": True, "s/b": False, "s/c": False}     # never None
+    assert _names(gc.trainable_variables()) == ["s/a:0"]
 
 
 def test_scope_dtype_and_unsupported_arguments():

@@ -66,11 +66,13 @@ def get_variable(name, shape=None, dtype=None, initializer=None, regularizer=Non
         return _get_single(store, name, shape, dtype, initializer, regularizer, reuse,
                            trainable, collections, validate_shape, explicit)
 
+    # TF1 resolves trainable before a custom getter sees it (None -> True)
     kwargs = dict(name=full_name, shape=shape,
                   dtype=dtype if explicit else scope.dtype,
                   initializer=scope.initializer if initializer is None else initializer,
                   regularizer=scope.regularizer if regularizer is None else regularizer,
-                  reuse=scope.reuse, trainable=trainable, collections=collections,
+                  reuse=scope.reuse, trainable=True if trainable is None else trainable,
+                  collections=collections,
                   caching_device=caching_device, partitioner=None,
                   validate_shape=validate_shape, use_resource=use_resource,
                   synchronization=synchronization, aggregation=aggregation)
