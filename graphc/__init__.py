@@ -42,6 +42,7 @@ from .ops.debug import Print, add_check_numerics_ops, check_numerics, verify_ten
 from .ops.debug import print_v2 as print  # noqa: A001  (TF1 name: gc.print)
 from .ops.asserts import *  # noqa: F401,F403
 from .ops.functional import *  # noqa: F401,F403
+from .ops.reverse_sequence import reverse_sequence
 from .ops.core import tuple_ as tuple  # noqa: A001  (TF1 name: gc.tuple)
 from .ops.registry import constant_value
 from .session import (ConfigProto, InteractiveSession, Session, compile,  # noqa: A004
