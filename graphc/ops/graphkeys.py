@@ -12,8 +12,10 @@ __all__ = ["GraphKeys", "get_collection", "get_collection_ref", "add_to_collecti
 
 class GraphKeys:
     """The standard collection names (TF1 tf.GraphKeys). graphc fills GLOBAL_VARIABLES,
-    TRAINABLE_VARIABLES, LOCAL_VARIABLES, REGULARIZATION_LOSSES, LOSSES, GLOBAL_STEP and
-    TRAIN_OP itself; the others are there for user code, as in TF1."""
+    TRAINABLE_VARIABLES, LOCAL_VARIABLES, REGULARIZATION_LOSSES, LOSSES, UPDATE_OPS
+    (gc.layers.batch_normalization), GLOBAL_STEP and TRAIN_OP itself; the others are there
+    for user code, as in TF1 (where tf.layers does not fill MOVING_AVERAGE_VARIABLES
+    either: ExponentialMovingAverage does)."""
     GLOBAL_VARIABLES = "variables"
     VARIABLES = GLOBAL_VARIABLES            # TF1's deprecated alias
     LOCAL_VARIABLES = "local_variables"
