@@ -69,12 +69,11 @@ EXEMPT = {
     "Assign": "state, tested by the variable tests",
     "NoOp": "no outputs",
     "CustomGradient": "tested by test_gradients (custom_gradient)",
-    "Loop": "a loop with effects or draws, whose gradient is refused: test_functional.py, test_loop.py",
 }
 
 MODULES = ["samples_elementwise", "samples_array", "samples_reduce", "samples_linalg",
            "samples_nn", "samples_random", "samples_control", "samples_nn_extra",
-           "samples_math", "samples_segment", "samples_conv_extra", "samples_rnn"]
+           "samples_math", "samples_rnn"]
 
 
 def all_samples():

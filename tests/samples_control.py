@@ -89,3 +89,15 @@ def _foldr_ref(x, w):
     for row in x[::-1]:
         a = a * 0.5 + np.sum(row * w)
     return np.float64(a)
+
+
+def _scan_drawing(x, w):
+    # draws in the function (a Loop, not a StatelessLoop): 0 * draw keeps the value
+    # checkable; the gradient's replay is fed the forward's draws
+    return gc.scan(lambda a, r: gc.tanh(a * w) + r + 0.0 * gc.random_uniform(
+        gc.shape(r), dtype=gc.float64), x)
+
+
+SAMPLES += [
+    Sample("Loop", _scan_drawing, _xs_w, _scan_ref, id="scan-with-draws"),
+]

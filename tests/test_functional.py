@@ -90,7 +90,7 @@ def test_errors():
         run(gc.map_fn(lambda e: e[0] + e[1], (v, w)), {v: X, w: X[:2]})
 
 
-def test_effects_run_per_element_and_refuse_gradients():
+def test_effects_run_per_element_and_draws_are_per_element():
     count = gc.Variable(0)
     x = gc.constant(X)
     y = gc.map_fn(lambda r: r + gc.cast(count.assign_add(1), gc.float64) * 0.0, x)
@@ -102,8 +102,36 @@ def test_effects_run_per_element_and_refuse_gradients():
         assert s.run(count) == 5
         d = s.run(noise) - X
         assert len({round(float(v), 12) for v in d.ravel()}) == 15     # a draw per element
-    with pytest.raises(errors.GradientError, match="second time"):
-        gc.gradients(gc.reduce_sum(noise), [x])
+    with pytest.raises(errors.GradientError, match="would run a second time"):
+        gc.gradients(gc.reduce_sum(y), [x])
+
+
+@pytest.mark.parametrize("kind", ["map_fn", "scan", "while_loop"])
+def test_derivatives_reuse_the_draws_of_the_forward_pass(kind):
+    # dropout in the function: the derivative runs it again, fed the forward's masks
+    x = gc.placeholder(gc.float64, (6, 500))
+    if kind == "map_fn":
+        y = gc.map_fn(lambda r: gc.nn.dropout(r, rate=0.5), x)
+    elif kind == "scan":
+        y = gc.scan(lambda a, r: a + gc.nn.dropout(r, rate=0.5), x,
+                    initializer=gc.zeros((500,), gc.float64))
+    else:       # each iteration adds a fresh dropout of x
+        y = gc.while_loop(lambda k, acc: k < 4,
+                          lambda k, acc: (k + 1, acc + gc.nn.dropout(x, rate=0.5)),
+                          [0, gc.zeros_like(x)])[1]
+    assert y.op.type == "Loop" and y.op.attrs["n_draws"] > 0
+    g, = gc.gradients(gc.reduce_sum(y), [x])
+    t, = gc.jvp([y], [x], [gc.ones_like(x)])
+    ones = np.ones((6, 500))
+    with gc.Session() as s:
+        yv, gv, tv = s.run([y, g, t], {x: ones})
+    assert 0.3 < (yv == 0).mean() < 0.7 or kind != "map_fn"
+    if kind == "scan":      # y[i] sums the kept rows 0..i; d sum(y) / d x[j] = (6 - j) m_j 2
+        masks = np.diff(np.concatenate([np.zeros((1, 500)), yv]), axis=0)
+        np.testing.assert_allclose(gv, masks * np.arange(6, 0, -1)[:, None])
+    else:                   # y is linear in x, and x is ones: gradient = jvp = y
+        np.testing.assert_allclose(gv, yv)
+    np.testing.assert_allclose(tv, yv)
 
 
 @pytest.mark.parametrize("reverse", [False, True])

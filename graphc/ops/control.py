@@ -147,8 +147,18 @@ def _needed(outs, fed):
 
 
 def _draws(node):
-    """The record draws random numbers when it runs (a random op, or an If around one)."""
-    return node.op.random or node.op is IF and len(node.outputs) > node.attrs["n_user"]
+    """The record draws random numbers when it runs: a random op, or an If or a Loop
+    around one (they hand their draws out as hidden outputs)."""
+    return node.op.random or node.op is IF and len(node.outputs) > node.attrs["n_user"] \
+        or node.attrs.get("n_draws", 0) > 0
+
+
+def draw_outputs(outs, fed):
+    """The outputs of the records with draws that computing `outs` runs when `fed` is
+    fed: what a derivative, which runs the function again, is fed instead of drawing anew
+    (all of a record's outputs, so that an If or a Loop around draws is not run again)."""
+    nodes = sorted(_needed([t for t in outs if t is not None], fed), key=lambda n: n.id)
+    return [t for n in nodes if _draws(n) for t in n.outputs]
 
 
 # ---- the If op -------------------------------------------------------------------------------
@@ -277,8 +287,9 @@ def _make_if(pred, args, specs, n_saved, name, recompute=None):
     not run a second time."""
     saved, stateful = [], False
     for fg, ins, outs in specs:
-        nodes = sorted(_needed(outs, {t for t in ins if t is not None}), key=lambda n: n.id)
-        saved.append([t for n in nodes if _draws(n) for t in n.outputs])
+        fed = {t for t in ins if t is not None}
+        nodes = sorted(_needed(outs, fed), key=lambda n: n.id)
+        saved.append(draw_outputs(outs, fed))
         effects = [n for n in nodes if n.op.stateful or n.op.random]
         if recompute is not None and effects:
             raise errors.GradientError(

@@ -110,7 +110,7 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
             inputs.append(convert_to_tensor(maximum_iterations, name="maximum_iterations"))
         node = make_loop(inputs, (bfg, b_ins, tuple(b_outs)), (cfg, c_ins, tuple(c_outs)),
                          len(init), 0, 0, False, maximum_iterations is not None)
-    outs = node.outputs
+    outs = node.outputs[:len(init)]
     if not isinstance(loop_vars, (list, tuple)) or len(outs) == 1 and not return_same_structure:
         return outs[0]
     result = _unflatten(structure, iter(outs))
