@@ -25,6 +25,9 @@ from .ops.mask import *  # noqa: F401,F403
 from .ops.sorting import *  # noqa: F401,F403
 from .ops.matrix import *  # noqa: F401,F403
 from .ops.norm import *  # noqa: F401,F403
+from .ops.where import *  # noqa: F401,F403
+from .ops.segment import *  # noqa: F401,F403
+from .ops.partition import *  # noqa: F401,F403
 from .ops.random import *  # noqa: F401,F403
 from .ops.state import *  # noqa: F401,F403
 from .ops.scope import *  # noqa: F401,F403

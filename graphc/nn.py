@@ -4,6 +4,8 @@ from .ops.elementwise import (elu, leaky_relu, relu, relu6, selu, sigmoid, softp
 from .ops.nn import *  # noqa: F401,F403
 from .ops.sorting import top_k  # noqa: F401
 from .ops.nn_extra import *  # noqa: F401,F403
+from .ops.conv_extra import *  # noqa: F401,F403
+from .ops.depthwise import *  # noqa: F401,F403
 from .ops.rnn import (bidirectional_dynamic_rnn, dynamic_rnn,  # noqa: F401
                       static_bidirectional_rnn, static_rnn)
 from . import rnn_cell  # noqa: F401,E402

@@ -73,7 +73,7 @@ EXEMPT = {
 
 MODULES = ["samples_elementwise", "samples_array", "samples_reduce", "samples_linalg",
            "samples_nn", "samples_random", "samples_control", "samples_nn_extra",
-           "samples_math", "samples_rnn"]
+           "samples_math", "samples_segment", "samples_conv_extra", "samples_rnn"]
 
 
 def all_samples():

@@ -45,10 +45,17 @@ SELECT = register(OpDef(
 
 
 def where(condition, x=None, y=None, name=None):
-    """Elementwise x where condition, else y. (The 1-argument form is not supported.)"""
+    """Elementwise x where condition, else y; with condition alone, the int64
+    coordinates of its true elements, one row each (TF1; where.py):
+
+        gc.where([True, False, True], [1, 2, 3], [9, 9, 9])     # [1, 9, 3]
+        gc.where([[True, False], [True, True]])                # [[0, 0], [1, 0], [1, 1]]
+    """
+    if x is None and y is None:
+        from .where import where_
+        return where_(condition, name=name)
     if x is None or y is None:
-        raise NotImplementedError("where(condition) with one argument (indices of true "
-                                  "elements) has a data-dependent shape: not supported")
+        raise ValueError("where: x and y must both be given or both be None")
     x, y = operands(x, y, "where")
     return apply1(SELECT, (convert_to_tensor(condition), x, y), name=name)
 
