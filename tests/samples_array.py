@@ -173,4 +173,7 @@ SAMPLES = [
            lambda p, i: np.take(p, i, axis=1), id="axis 1"),
     Sample("UnsortedSegmentSum", lambda d, i: gc.unsorted_segment_sum(d, i, 4), _segments,
            _segment_ref),
+    Sample("UnsortedSegmentSum", lambda d, i: gc.unsorted_segment_sum(d, i, 4),
+           lambda r: [normal(r, (6, 2)), r.integers(-1, 4, size=6).astype(np.int32)],
+           lambda d, i: _segment_ref(d[i >= 0], i[i >= 0]), id="negative ids dropped (TF1)"),
 ]

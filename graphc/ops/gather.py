@@ -3,10 +3,10 @@ into params' shape; the segment sum's vjp gathers), so derivatives of any order 
 import numpy as np
 
 from ..shapes import InferError
-from .array import as_int, shape, static_value, transpose
+from .array import as_int, reshape, shape, static_value, transpose
 from .core import convert_to_tensor
 from .indexing import _int_index, scalar_dim
-from .registry import OpDef, apply1, register
+from .registry import OpDef, apply1, constant_value, register
 
 __all__ = ["gather", "unsorted_segment_sum"]
 
@@ -37,6 +37,10 @@ def _gather_vjp(node, gs):
     a = axis % r if axis else 0
     d = params.shape.dims[a] if r is not None else None
     n = d if isinstance(d, int) else shape(params)[a]
+    # gather counts negative indices from the end; the segment sum drops negative ids
+    from .broadcast import where
+    from .elementwise import cast, less
+    indices = where(less(indices, 0), indices + cast(n, indices.dtype), indices)
     if a == 0:
         return [unsorted_segment_sum(g, indices, n), None]
     lead = list(range(a, a + ni)) + list(range(a)) + \
@@ -82,13 +86,35 @@ def _infer_segment_sum(ctx, data, ids, num):
 
 def _segment_sum_kernel(data, ids, num):
     out = np.zeros((int(num),) + data.shape[ids.ndim:], data.dtype)
+    if ids.size and ids.min() < 0:          # TF1: a negative id drops its data
+        keep = ids >= 0
+        ids, data = ids[keep], data[keep]
     np.add.at(out, ids, data)               # repeated ids add up
     return out
 
 
+def _segment_sum_vjp(node, gs):
+    """g gathered at the ids (a dropped, negative id gets 0)."""
+    from .creation import ones
+    from .elementwise import cast, greater_equal, maximum
+    from .join import concat
+    data, ids, _ = node.inputs
+    v = constant_value(ids)
+    if v is not None and (v.size == 0 or v.min() >= 0):
+        return [gather(gs[0], ids), None, None]
+    kept = greater_equal(ids, 0)
+    picked = gather(gs[0], maximum(ids, 0))
+    if data.shape.rank is None or ids.shape.rank is None:
+        raise NotImplementedError("the gradient of unsorted_segment_sum with ids that may "
+                                  "be negative needs known ranks")
+    mask = reshape(cast(kept, picked.dtype),
+                   concat([shape(ids), ones([data.shape.rank - ids.shape.rank], "int32")], 0))
+    return [picked * mask, None, None]
+
+
 SEGMENT_SUM = register(OpDef(
     "UnsortedSegmentSum", _infer_segment_sum, _segment_sum_kernel,
-    vjp=lambda node, gs: [gather(gs[0], node.inputs[1]), None, None],
+    vjp=_segment_sum_vjp,
     jvp=lambda node, ts: None if ts[0] is None else unsorted_segment_sum(
         ts[0], *node.inputs[1:]),
     api="unsorted_segment_sum",
@@ -100,6 +126,6 @@ SEGMENT_SUM = register(OpDef(
 
 def unsorted_segment_sum(data, segment_ids, num_segments, name=None):
     """out[i] = sum of data[j] over the j with segment_ids[j] == i. Ids must be below
-    num_segments; negative ids count from the end, as gather's indices do."""
+    num_segments; a negative id drops its data (TF1: padding ids of -1)."""
     return apply1(SEGMENT_SUM, (convert_to_tensor(data), convert_to_tensor(segment_ids),
                                 convert_to_tensor(num_segments)), name=name)
