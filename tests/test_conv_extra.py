@@ -8,21 +8,7 @@ import pytest
 import graphc as gc
 from graphc.errors import ShapeError
 from graphc.testing import check_vjp
-
-
-def run(t, feed=None):
-    with gc.Session() as sess:
-        return sess.run(t, feed)
-
-
-def raises(cls, build, *fragments):
-    """build() raises cls, naming this file's line and each of fragments."""
-    with pytest.raises(cls) as e:
-        build()
-    msg = str(e.value)
-    assert f"test_conv_extra.py:{build.__code__.co_firstlineno}" in msg, msg
-    for f in fragments:
-        assert f in msg, f"{f!r} not in:\n{msg}"
+from helpers import raises, run
 
 
 RNG = np.random.default_rng(0)

@@ -9,21 +9,7 @@ import pytest
 import graphc as gc
 from graphc.errors import DTypeError, ExecutionError, ShapeError
 from graphc.testing import check_vjp
-
-
-def run(t, feed=None):
-    with gc.Session() as sess:
-        return sess.run(t, feed)
-
-
-def raises(cls, build, *fragments):
-    """build() raises cls, naming this file's line and each of fragments."""
-    with pytest.raises(cls) as e:
-        build()
-    msg = str(e.value)
-    assert f"test_math_ops.py:{build.__code__.co_firstlineno}" in msg, msg
-    for f in fragments:
-        assert f in msg, f"{f!r} not in:\n{msg}"
+from helpers import raises, run
 
 
 # ---- cumsum, cumprod ------------------------------------------------------------------------

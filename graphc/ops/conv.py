@@ -153,24 +153,30 @@ def _check_backprop(ctx, xd, fd, gd, attrs, ix, ig):
                              "conv2d's output has {b}")
 
 
-def _infer_backprop_input(ctx, sizes, f, g, **attrs):
-    ctx.same_dtype(1, 2)
-    ctx.require(1, "float")
-    fmt = attrs["data_format"]
-    xd = nhwc_dims(sizes_value(ctx, sizes, 0), fmt)
-    fd = rank4_dims(ctx, f, 1, "the filter")
-    _check_backprop(ctx, xd, fd, nhwc_dims(rank4_dims(ctx, g, 2, "the gradient"), fmt), attrs, 0, 2)
-    return to_layout(xd, fmt), f.dtype
+def backprop_infers(check):
+    """The infer rules of a convolution's two gradient ops (input, filter), whose output
+    geometry `check(ctx, x_dims, filter_dims, g_dims, attrs, ix, ig)` verifies."""
+    def infer_input(ctx, sizes, f, g, **attrs):
+        ctx.same_dtype(1, 2)
+        ctx.require(1, "float")
+        fmt = attrs["data_format"]
+        xd = nhwc_dims(sizes_value(ctx, sizes, 0), fmt)
+        fd = rank4_dims(ctx, f, 1, "the filter")
+        check(ctx, xd, fd, nhwc_dims(rank4_dims(ctx, g, 2, "the gradient"), fmt), attrs, 0, 2)
+        return to_layout(xd, fmt), f.dtype
+
+    def infer_filter(ctx, x, sizes, g, **attrs):
+        ctx.same_dtype(0, 2)
+        ctx.require(0, "float")
+        fmt = attrs["data_format"]
+        xd = nhwc_dims(rank4_dims(ctx, x, 0, "the input"), fmt)
+        fd = sizes_value(ctx, sizes, 1)
+        check(ctx, xd, fd, nhwc_dims(rank4_dims(ctx, g, 2, "the gradient"), fmt), attrs, 0, 2)
+        return fd, x.dtype
+    return infer_input, infer_filter
 
 
-def _infer_backprop_filter(ctx, x, sizes, g, **attrs):
-    ctx.same_dtype(0, 2)
-    ctx.require(0, "float")
-    fmt = attrs["data_format"]
-    xd = nhwc_dims(rank4_dims(ctx, x, 0, "the input"), fmt)
-    fd = sizes_value(ctx, sizes, 1)
-    _check_backprop(ctx, xd, fd, nhwc_dims(rank4_dims(ctx, g, 2, "the gradient"), fmt), attrs, 0, 2)
-    return fd, x.dtype
+_infer_backprop_input, _infer_backprop_filter = backprop_infers(_check_backprop)
 
 
 # ---- convolution kernels -------------------------------------------------------------------

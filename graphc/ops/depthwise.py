@@ -10,9 +10,9 @@ order are built from these three ops.
 """
 import numpy as np
 
-from .conv import (_conv_attrs, _format, conv2d, from_nhwc, geometry, hw_pair, nhwc_dims,
-                   out_dims, rank4_dims, shape_of, sizes_nhwc, sizes_tensor, sizes_value,
-                   to_layout, to_nhwc)
+from .conv import (_conv_attrs, _format, backprop_infers, conv2d, from_nhwc, geometry,
+                   hw_pair, nhwc_dims, out_dims, rank4_dims, shape_of, sizes_nhwc,
+                   sizes_tensor, to_layout, to_nhwc)
 from .conv_extra import shape_error
 from .elementwise import operands
 from .registry import OpDef, apply1, register
@@ -48,24 +48,7 @@ def _infer_dw(ctx, x, f, **attrs):
     return to_layout(out, attrs["data_format"]), x.dtype
 
 
-def _infer_dw_input(ctx, sizes, f, g, **attrs):
-    ctx.same_dtype(1, 2)
-    ctx.require(1, "float")
-    fmt = attrs["data_format"]
-    xd = nhwc_dims(sizes_value(ctx, sizes, 0), fmt)
-    fd = rank4_dims(ctx, f, 1, "the filter")
-    _check_g(ctx, xd, fd, nhwc_dims(rank4_dims(ctx, g, 2, "the gradient"), fmt), attrs, 0, 2)
-    return to_layout(xd, fmt), f.dtype
-
-
-def _infer_dw_filter(ctx, x, sizes, g, **attrs):
-    ctx.same_dtype(0, 2)
-    ctx.require(0, "float")
-    fmt = attrs["data_format"]
-    xd = nhwc_dims(rank4_dims(ctx, x, 0, "the input"), fmt)
-    fd = sizes_value(ctx, sizes, 1)
-    _check_g(ctx, xd, fd, nhwc_dims(rank4_dims(ctx, g, 2, "the gradient"), fmt), attrs, 0, 2)
-    return fd, x.dtype
+_infer_dw_input, _infer_dw_filter = backprop_infers(_check_g)
 
 
 # ---- kernels -------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ import numpy as np
 from .. import errors
 from ..graph import Tensor, get_default_graph
 from ..shapes import InferError, TensorShape
-from .control import (FuncGraph, _flatten, _needed, _shown, _unflatten, compiled, cond,
+from .control import (FuncGraph, _flatten, _needed, _unflatten, compiled, cond,
                       draw_outputs)
 from .core import convert_to_tensor, placeholder
 from .registry import OpDef, apply, register

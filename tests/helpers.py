@@ -1,0 +1,24 @@
+"""Small helpers shared by the op tests."""
+import os
+
+import pytest
+
+import graphc as gc
+
+
+def run(t, feed=None):
+    """t's value in a fresh Session."""
+    with gc.Session() as sess:
+        return sess.run(t, feed)
+
+
+def raises(cls, build, *fragments):
+    """build() raises cls, naming the test file's line where build was written and each
+    of fragments."""
+    with pytest.raises(cls) as e:
+        build()
+    msg = str(e.value)
+    code = build.__code__
+    assert f"{os.path.basename(code.co_filename)}:{code.co_firstlineno}" in msg, msg
+    for f in fragments:
+        assert f in msg, f"{f!r} not in:\n{msg}"
