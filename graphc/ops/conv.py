@@ -222,16 +222,22 @@ def _conv_vjp(node, gs):
     return [_bpi(shape_of(x), f, gs[0], **kw), _bpf(x, shape_of(f), gs[0], **kw)]
 
 
-def _conv_jvp(node, ts):
-    """Bilinear: d conv(x, f) = conv(dx, f) + conv(x, df)."""
-    x, f = node.inputs
-    kw = dict(node.attrs)
-    terms = []
-    if ts[0] is not None:
-        terms.append(_conv(ts[0], f, **kw))
-    if ts[1] is not None:
-        terms.append(_conv(x, ts[1], **kw))
-    return None if not terms else terms[0] if len(terms) == 1 else terms[0] + terms[1]
+def bilinear_jvp(op):
+    """The jvp rule of a bilinear op(x, f, **attrs): d op(x, f) = op(dx, f) + op(x, df)."""
+    def jvp(node, ts):
+        x, f = node.inputs
+        kw = dict(node.attrs)
+        terms = []
+        if ts[0] is not None:
+            terms.append(op(ts[0], f, **kw))
+        if ts[1] is not None:
+            terms.append(op(x, ts[1], **kw))
+        return None if not terms else terms[0] if len(terms) == 1 else terms[0] + terms[1]
+    return jvp
+
+
+# d conv(x, f) = conv(dx, f) + conv(x, df) (_conv is defined below: looked up when run)
+_conv_jvp = bilinear_jvp(lambda x, f, **kw: _conv(x, f, **kw))
 
 
 def _bpi_vjp(node, gs):
