@@ -349,6 +349,7 @@ def make_loop(inputs, body, cond, n_carry, n_sliced, n_ys, reverse, has_max):
 
 
 def fits(shape, want):
+    """`shape` is `want` or more specific (a loop variable's shape invariant holds)."""
     if want.dims is None:
         return True
     return shape.dims is not None and len(shape.dims) == len(want.dims) and all(
