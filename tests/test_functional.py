@@ -82,8 +82,6 @@ def test_errors():
         gc.map_fn(lambda e: e[0] + e[1], (x, gc.constant(X[:4])))
     with pytest.raises(ValueError, match="accumulator's structure, dtypes and shapes"):
         gc.scan(lambda a, r: gc.reduce_sum(a), x)
-    with pytest.raises(NotImplementedError, match="exclusive"):
-        gc.case([(gc.constant(True), lambda: x)], exclusive=True)
     v = gc.placeholder(gc.float64, (None, 3))
     w = gc.placeholder(gc.float64, (None, 3))
     with pytest.raises(errors.GraphcError, match="different lengths"):
@@ -192,3 +190,14 @@ def test_case_runs_only_the_chosen_function():
         assert s.run(y, {x: 5.0}) == 500.0 and s.run(v) == 111
     z = gc.case({x < 0.0: lambda: -x}, default=lambda: [x])
     assert isinstance(z, gc.Tensor)
+
+
+def test_case_exclusive_checks_that_one_predicate_holds():
+    x = gc.placeholder(gc.float64, ())
+    y = gc.case([(x < 1.0, lambda: x * 2.0), (x < 2.0, lambda: x * 3.0)],
+                default=lambda: x, exclusive=True)
+    with gc.Session() as s:
+        assert s.run(y, {x: 1.5}) == 4.5
+        assert s.run(y, {x: 5.0}) == 5.0
+        with pytest.raises(errors.ExecutionError, match="more than 1 conditions"):
+            s.run(y, {x: 0.5})

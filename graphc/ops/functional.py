@@ -447,11 +447,8 @@ def case(pred_fn_pairs, default=None, exclusive=False, strict=False, name="case"
         gc.case([(x < 0., lambda: -x), (x > 10., lambda: x / 10.)], default=lambda: x)
 
     A chain of conds: only the chosen function runs. Without a default the last pair's
-    fn is it. exclusive=True is refused (graphc has no run-time assertion for it yet).
+    fn is it. exclusive=True checks, when run, that at most one pred holds.
     """
-    if exclusive:
-        raise NotImplementedError("case(exclusive=True) is not built; order the pairs and "
-                                  "use exclusive=False")
     pairs = list(pred_fn_pairs.items()) if isinstance(pred_fn_pairs, dict) else \
         list(pred_fn_pairs)
     if not pairs:
@@ -459,11 +456,24 @@ def case(pred_fn_pairs, default=None, exclusive=False, strict=False, name="case"
     for p, f in pairs:
         if not callable(f):
             raise TypeError(f"case: {f!r} is not callable; each pair is (pred, fn)")
+    checks = [_exclusive_check(pairs)] if exclusive else []
     if default is None:
         pairs, default = pairs[:-1], pairs[-1][1]
     graph = get_default_graph()
-    with graph.name_scope(name):
+    with graph.name_scope(name), graph.control_dependencies(checks):
         result = default
         for p, f in reversed(pairs):
             result = (lambda p, f, rest: lambda: cond(p, f, rest, strict=strict))(p, f, result)
         return result()
+
+
+def _exclusive_check(pairs):
+    """An Assert that at most one of the pairs' predicates holds (TF1's exclusive case)."""
+    from .asserts import Assert
+    from .elementwise import cast, less_equal
+    from .join import stack
+    from .reduce import reduce_sum
+    preds = stack([convert_to_tensor(p) for p, _ in pairs])
+    count = reduce_sum(cast(preds, "int32"))
+    return Assert(less_equal(count, 1), ["Input error: exclusive=True: more than 1 "
+                                         "conditions evaluated as True:", preds])
