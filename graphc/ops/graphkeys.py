@@ -13,9 +13,9 @@ __all__ = ["GraphKeys", "get_collection", "get_collection_ref", "add_to_collecti
 class GraphKeys:
     """The standard collection names (TF1 tf.GraphKeys). graphc fills GLOBAL_VARIABLES,
     TRAINABLE_VARIABLES, LOCAL_VARIABLES, REGULARIZATION_LOSSES, LOSSES, UPDATE_OPS
-    (gc.layers.batch_normalization), GLOBAL_STEP and TRAIN_OP itself; the others are there
-    for user code, as in TF1 (where tf.layers does not fill MOVING_AVERAGE_VARIABLES
-    either: ExponentialMovingAverage does)."""
+    (gc.layers.batch_normalization), GLOBAL_STEP, TRAIN_OP and MOVING_AVERAGE_VARIABLES
+    (gc.train.ExponentialMovingAverage.apply) itself; MODEL_VARIABLES is there for user
+    code, as in TF1."""
     GLOBAL_VARIABLES = "variables"
     VARIABLES = GLOBAL_VARIABLES            # TF1's deprecated alias
     LOCAL_VARIABLES = "local_variables"

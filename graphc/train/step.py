@@ -1,13 +1,11 @@
-"""The global step (TF1 training_util) and learning-rate schedules of it."""
+"""The global step (TF1 training_util); the schedules of it are in decay.py."""
 import numpy as np
 
-from .. import errors
 from ..graph import Tensor, get_default_graph
-from ..ops import core, elementwise as el
 from ..ops.state import Variable
 
 __all__ = ["get_global_step", "create_global_step", "get_or_create_global_step",
-           "global_step", "exponential_decay"]
+           "global_step"]
 
 GLOBAL_STEP = "global_step"     # the collection, and the variable's name
 
@@ -63,34 +61,3 @@ def global_step(sess, global_step_tensor):
 def _assert_global_step(step):
     if not isinstance(step, Tensor) or not step.dtype.is_integer or step.shape.rank != 0:
         raise TypeError(f"the global step must be an integer scalar tensor, got {step!r}")
-
-
-def exponential_decay(learning_rate, global_step, decay_steps, decay_rate,
-                      staircase=False, name=None):
-    """learning_rate * decay_rate ^ (global_step / decay_steps) (TF1).
-
-    With staircase=True the exponent is floored, so the rate drops every decay_steps.
-    The result has learning_rate's dtype (float32 for a Python float, as in TF1).
-
-        lr = gc.train.exponential_decay(0.1, step, decay_steps=100, decay_rate=0.96)
-    """
-    if global_step is None:
-        raise ValueError("global_step is required for exponential_decay")
-    graph = global_step.graph if isinstance(global_step, Tensor) else get_default_graph()
-    with graph.name_scope(name or "ExponentialDecay") as scope:
-        lr = core.convert_to_tensor(learning_rate, name="learning_rate")
-        dtype = lr.dtype
-        if not dtype.is_floating:
-            raise errors.DTypeError(f"exponential_decay: the learning rate must be "
-                                    f"floating point\n  {errors.describe_tensor(lr, lr.name)}")
-        step = el.cast(global_step, dtype)
-        p = step / _as(decay_steps, dtype)
-        if staircase:
-            p = el.floor(p)
-        return el.multiply(lr, el.pow(_as(decay_rate, dtype), p), name=scope)
-
-
-def _as(value, dtype):
-    if isinstance(value, Tensor):
-        return value if value.dtype is dtype else el.cast(value, dtype)
-    return core.constant(value, dtype=dtype)
