@@ -201,3 +201,33 @@ def test_case_exclusive_checks_that_one_predicate_holds():
         assert s.run(y, {x: 5.0}) == 5.0
         with pytest.raises(errors.ExecutionError, match="more than 1 conditions"):
             s.run(y, {x: 0.5})
+
+
+def test_nested_control_flow_differentiates_to_second_order():
+    # a scan whose body holds a cond (on the carry) and a while_loop, capturing w from
+    # outside; and a map_fn of a scan reading w two levels up
+    from graphc.testing import check_jvp
+    rng = np.random.default_rng(0)
+    xv, wv = rng.standard_normal((3, 4)), rng.standard_normal(4)
+
+    def nested(x, w):
+        def body(a, r):
+            b = gc.cond(gc.reduce_sum(a) > 0.0, lambda: gc.sin(a) * w, lambda: a * a - w)
+            return gc.while_loop(lambda k, v: k < 2, lambda k, v: (k + 1, gc.tanh(v) + r),
+                                 [0, b])[1]
+        return gc.scan(body, x, initializer=gc.zeros((4,), gc.float64))
+    check_vjp(nested, [xv, wv])
+    check_jvp(nested, [xv, wv])
+    check_vjp(lambda x, w: gc.map_fn(lambda r: gc.reduce_sum(
+        gc.scan(lambda a, e: gc.tanh(a * w[0] + e), r * w)), x), [xv, wv])
+    x = gc.placeholder(gc.float64, (3, 4))
+    s = gc.reduce_sum(nested(x, gc.constant(wv)))
+    g, = gc.gradients(s, [x])
+    h = gc.hessians(s, x)[0]
+    eps = 1e-6
+    with gc.Session() as sess:
+        hv = sess.run(h, {x: xv}).reshape(12, 12)
+        fd = np.stack([(sess.run(g, {x: xv + eps * e.reshape(3, 4)}) -
+                        sess.run(g, {x: xv - eps * e.reshape(3, 4)})).ravel() / (2 * eps)
+                       for e in np.eye(12)])
+    np.testing.assert_allclose(hv, fd, rtol=1e-5, atol=1e-7)
