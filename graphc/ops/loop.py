@@ -1,4 +1,4 @@
-"""while_loop: a Loop node (ops/functional.py) whose condition and body are graphs of
+"""while_loop: a Loop node (ops/loop_op.py) whose condition and body are graphs of
 their own.
 
     i, y = gc.while_loop(lambda i, y: i < 10, lambda i, y: (i + 1, gc.tanh(y @ W)),
@@ -17,7 +17,7 @@ from ..graph import Tensor, get_default_graph
 from ..shapes import as_shape
 from .control import FuncGraph, _flatten, _shown, _unflatten
 from .core import convert_to_tensor, placeholder
-from .functional import fits, make_loop
+from .loop_op import fits, make_loop
 
 __all__ = ["while_loop"]
 

@@ -1,0 +1,299 @@
+"""The Loop op: a function graph (ops/control.FuncGraph) called once per element of its
+sliced inputs (for mode) or while a condition graph holds (while mode), behind map_fn,
+scan, foldl, foldr (ops/functional.py), while_loop (ops/loop.py) and dynamic_rnn.
+
+A carry threads through the calls, per-call outputs are stacked, and "summed" outputs
+(gradients of tensors every call reads) are added up. Loop is closed under
+differentiation: its vjp is a Loop running the body's vjp in the other direction, fed
+the carry each call received (stacked by one replay of the forward loop); its jvp is a
+Loop with tangents beside the values; so loops differentiate to any order. Random draws
+in the body are hidden stacked outputs of the forward Loop (n_draws), fed to the
+derivatives' replays instead of drawing anew; effects (assign) make derivatives refuse.
+"""
+import itertools
+
+import numpy as np
+
+from .. import errors
+from ..graph import get_default_graph
+from ..shapes import InferError, TensorShape
+from .control import _needed, compiled, draw_outputs
+from .core import placeholder
+from .registry import OpDef, apply, register
+
+__all__ = ["make_loop", "fits"]
+
+
+# ---- the Loop op -----------------------------------------------------------------------------
+def _parts(seq, n_carry, n_sliced, has_max=False):
+    """(carry, sliced, rest) of a Loop's inputs or its body's (without maximum_iterations)."""
+    end = len(seq) - has_max
+    return seq[:n_carry], seq[n_carry:n_carry + n_sliced], seq[n_carry + n_sliced:end]
+
+
+def _infer_loop(ctx, *args, body, cond, n_carry, n_sliced, n_ys, reverse, has_max,
+                n_draws):
+    fg, ins, outs = body
+    if has_max:
+        m = args[-1]
+        if not m.dtype.is_integer or m.shape.rank not in (0, None):
+            raise InferError(f"maximum_iterations {{{len(args) - 1}}} must be an integer "
+                             f"scalar, not {m.dtype.name} of shape {m.shape}")
+    n = None
+    for t in args[n_carry:n_carry + n_sliced]:
+        if t.shape.rank == 0:
+            raise InferError("cannot loop over the elements of scalar {0}")
+        d = t.shape.dims[0] if t.shape.dims is not None else None
+        if isinstance(d, int):
+            if isinstance(n, int) and n != d:
+                raise InferError(f"the elements looped over have different lengths, "
+                                 f"{n} and {d} (dim 0)")
+            n = d
+    carry, ys, zs = _parts(outs, n_carry, n_ys)
+    types = [(t.shape, t.dtype) for t in ins[:n_carry]]
+    types += [(TensorShape(None) if t.shape.dims is None else TensorShape((n,) + t.shape.dims),
+               t.dtype) for t in ys]
+    types += [(t.shape, t.dtype) for t in zs]
+    return types if len(types) != 1 else types[0]
+
+
+def _loop_kernel(rt, *args, body, cond, n_carry, n_sliced, n_ys, reverse, has_max,
+                 n_draws):
+    run = compiled(rt.session, *body)
+    carry, sliced, rest = _parts(list(args), n_carry, n_sliced, has_max)
+    test = limit = None
+    if cond is None:                # for: every element
+        n = len(sliced[0])
+        if any(len(s) != n for s in sliced):
+            raise ValueError(f"the elements looped over have different lengths: "
+                             f"{[len(s) for s in sliced]}")
+        order = range(n - 1, -1, -1) if reverse else range(n)
+    else:                           # while: as long as cond holds
+        test, order = compiled(rt.session, *cond), itertools.count()
+        limit = int(args[-1]) if has_max else None
+    ys, zs = [[] for _ in range(n_ys)], None
+    unread = [None] * len(sliced)   # a condition reads no per-call input (draws fed back)
+    for i in order:
+        if test is not None and (i == limit or not test(carry + unread + rest)[0]):
+            break
+        out = run(carry + [s[i] for s in sliced] + rest)
+        carry = out[:n_carry]
+        for acc, y in zip(ys, out[n_carry:n_carry + n_ys]):
+            acc.append(y)
+        z = out[n_carry + n_ys:]
+        if zs is None:
+            zs = [np.array(v, copy=True) for v in z]
+        else:
+            for acc, v in zip(zs, z):
+                np.add(acc, v, out=acc)
+    outs = rt.node.outputs
+    stacked = [_stack(acc[::-1] if reverse else acc) if acc else _empty(t)
+               for acc, t in zip(ys, outs[n_carry:n_carry + n_ys])]
+    if zs is None:                  # no element: sums of nothing
+        zs = [np.zeros(_static(t), t.dtype.np) for t in outs[n_carry + n_ys:]]
+    result = list(carry) + stacked + zs
+    return result[0] if len(result) == 1 else tuple(result)
+
+
+def _stack(values):
+    shapes = {np.shape(v) for v in values}
+    if len(shapes) > 1:
+        raise ValueError(
+            f"the values a call gives (or receives) change shape between calls "
+            f"({', '.join(str(s) for s in sorted(shapes, key=len))}), so they cannot be "
+            "stacked; the gradient of a loop variable whose shape changes is not supported")
+    return np.stack(values)
+
+
+def _static(t, skip=0):
+    dims = t.shape.dims
+    if dims is None or not all(isinstance(d, int) for d in dims[skip:]):
+        raise ValueError(f"looping over no elements, the shape of '{t.name}' ({t.shape}) "
+                         "must be known to make its empty result")
+    return tuple(dims[skip:])
+
+
+def _empty(t):
+    return np.zeros((0,) + _static(t, 1), t.dtype.np)
+
+
+def _floating(ts):
+    return [i for i, t in enumerate(ts) if t.dtype.is_floating]
+
+
+def effects(*specs):
+    """The records of function graphs (fg, ins, outs) with effects or random draws that
+    computing their outs runs."""
+    found = set()
+    for fg, ins, outs in specs:
+        if fg is not None:
+            fed = {t for t in ins if t is not None}
+            found.update(n for n in _needed([t for t in outs if t is not None], fed)
+                         if n.op.stateful or n.op.random)
+    return sorted(found, key=lambda n: n.id)
+
+
+def _replay(node):
+    """What running node's function again needs: (the body's draw tensors, the node's
+    hidden outputs holding their values for every call, the user's ys count). Refuses a
+    function whose effects (or a condition's draws) would run a second time."""
+    a = node.attrs
+    fg, ins, outs = a["body"]
+    nc, ny, nd = a["n_carry"], a["n_ys"], a["n_draws"]
+    draws = outs[nc + ny - nd:nc + ny]
+    body = (fg, tuple(ins) + tuple(draws), outs[:nc + ny - nd] + outs[nc + ny:])
+    found = effects(body, a["cond"] or (None, (), ()))
+    if found:
+        raise errors.GradientError(
+            f"differentiating {errors.describe_node(node)} runs its function again, where "
+            f"{errors.describe_node(found[0])} would run a second time: move it "
+            "out of the loop, or stop the gradient through it")
+    return draws, node.outputs[nc + ny - nd:nc + ny], ny - nd
+
+
+def _vjp_loop(node, gs):
+    """A Loop in the other direction over the body's vjp, fed the carry each call got
+    (and each call's random draws)."""
+    a = node.attrs
+    nc, ns = a["n_carry"], a["n_sliced"]
+    fg, ins, outs = a["body"]
+    draws, drawn, ny = _replay(node)
+    c_in, s_in, r_in = _parts(node.inputs, nc, ns, a["has_max"])
+    c_out, ys, zs = _parts(node.outputs[:nc + ny] + node.outputs[nc + a["n_ys"]:], nc, ny)
+    fc, fs, fr = _floating(c_in), _floating(s_in), _floating(r_in)
+    fy, fz = _floating(ys), _floating(zs)
+    if not (fc or fs or fr) or all(g is None for g in gs[:nc + ny]) and all(
+            g is None for g in gs[nc + a["n_ys"]:]):
+        return [None] * len(node.inputs)
+    from ..autodiff.reverse import gradients
+    from .creation import zeros_like
+    bc, bs, br = _parts(ins, nc, ns)
+    oc, oy, oz = _parts(outs[:nc + ny] + outs[nc + a["n_ys"]:], nc, ny)
+    with fg.as_default():
+        cots = [placeholder(t.dtype, t.shape, name="cotangent")
+                for t in [oc[i] for i in fc] + [oy[i] for i in fy] + [oz[i] for i in fz]]
+        grads = gradients([oc[i] for i in fc] + [oy[i] for i in fy] + [oz[i] for i in fz],
+                          [bc[i] for i in fc] + [bs[i] for i in fs] + [br[i] for i in fr],
+                          grad_ys=cots, unconnected_gradients="zero")
+    g_c, g_y, g_z = cots[:len(fc)], cots[len(fc):len(fc) + len(fy)], cots[len(fc) + len(fy):]
+    gz_in = gs[nc + a["n_ys"]:]
+
+    def seed(t, g):
+        return g if g is not None else zeros_like(t)
+    if nc:      # the carry each call received: one more forward loop, stacking them
+        cond = a["cond"]
+        if cond is not None:
+            cfg, c_ins, c_outs = cond
+            cc, cs, cr = _parts(c_ins, nc, ns)
+            cond = (cfg, cc + cs + (None,) * len(draws) + cr, c_outs)
+        traj = apply(STATELESS_LOOP, tuple(c_in) + tuple(s_in) + tuple(drawn) + tuple(r_in)
+                     + tuple(node.inputs[len(node.inputs) - a["has_max"]:]), name="trajectory",
+                     body=(fg, tuple(bc) + tuple(bs) + tuple(draws) + tuple(br),
+                           tuple(oc) + tuple(bc)), cond=cond, n_carry=nc,
+                     n_sliced=ns + len(draws), n_ys=nc, reverse=a["reverse"],
+                     has_max=a["has_max"], n_draws=0).outputs[nc:2 * nc]
+    else:
+        traj = []
+    inputs = ([seed(c_out[i], gs[i]) for i in fc] + list(traj) + list(s_in) + list(drawn) +
+              [seed(ys[i], gs[nc + i]) for i in fy] + list(r_in) +
+              [seed(zs[i], gz_in[i]) for i in fz])
+    body = (fg, tuple(g_c) + tuple(bc) + tuple(bs) + tuple(draws) + tuple(g_y) + tuple(br) +
+            tuple(g_z), tuple(grads))
+    back = apply(STATELESS_LOOP, tuple(inputs), name="loop_grad", body=body, cond=None,
+                 n_carry=len(fc), n_sliced=nc + ns + len(draws) + len(fy), n_ys=len(fs),
+                 reverse=not a["reverse"], has_max=False, n_draws=0)
+    result = [None] * len(node.inputs)
+    for k, i in enumerate(fc + [nc + j for j in fs] + [nc + ns + j for j in fr]):
+        result[i] = back.outputs[k]
+    return result
+
+
+def _jvp_loop(node, ts):
+    """A Loop carrying tangents beside the values, the body's jvp beside the body (fed
+    each call's random draws)."""
+    a = node.attrs
+    nc, ns = a["n_carry"], a["n_sliced"]
+    fg, ins, outs = a["body"]
+    c_in, s_in, r_in = _parts(node.inputs, nc, ns, a["has_max"])
+    t_c, t_s, t_r = _parts(ts, nc, ns, a["has_max"])
+    fc = _floating(c_in)
+    ws = [j for j in _floating(s_in) if t_s[j] is not None]
+    wr = [j for j in _floating(r_in) if t_r[j] is not None]
+    if not ws and not wr and all(t_c[i] is None for i in fc):
+        return [None] * len(node.outputs)
+    draws, drawn, ny = _replay(node)
+    from ..autodiff.forward import jvp
+    from .creation import zeros_like
+    bc, bs, br = _parts(ins, nc, ns)
+    oc, oy, oz = _parts(outs[:nc + ny] + outs[nc + a["n_ys"]:], nc, ny)
+    fy, fz = _floating(oy), _floating(oz)
+    with fg.as_default():
+        tc, tsl, tr = ([placeholder(t.dtype, t.shape, name="tangent") for t in ts_]
+                       for ts_ in ([bc[i] for i in fc], [bs[j] for j in ws], [br[j] for j in wr]))
+        touts = jvp([oc[i] for i in fc] + [oy[i] for i in fy] + [oz[i] for i in fz],
+                    [bc[i] for i in fc] + [bs[j] for j in ws] + [br[j] for j in wr],
+                    tc + tsl + tr)
+    k1, k2 = len(fc), len(fc) + len(fy)
+    body = (fg, tuple(bc) + tuple(tc) + tuple(bs) + tuple(draws) + tuple(tsl) + tuple(br) +
+            tuple(tr), tuple(oc) + tuple(touts[:k1]) + tuple(oy) + tuple(touts[k1:k2]) +
+            tuple(oz) + tuple(touts[k2:]))
+    inputs = (list(c_in) + [t_c[i] if t_c[i] is not None else zeros_like(c_in[i]) for i in fc]
+              + list(s_in) + list(drawn) + [t_s[j] for j in ws] + list(r_in) +
+              [t_r[j] for j in wr] + list(node.inputs[len(node.inputs) - a["has_max"]:]))
+    cond = a["cond"]
+    if cond is not None:            # the condition reads no tangent and no draw
+        cfg, c_ins, c_outs = cond
+        cc, cs, cr = _parts(c_ins, nc, ns)
+        cond = (cfg, cc + (None,) * len(fc) + cs + (None,) * (len(draws) + len(ws)) + cr +
+                (None,) * len(wr), c_outs)
+    new = apply(STATELESS_LOOP, tuple(inputs), name="loop_jvp", body=body, cond=cond,
+                n_carry=nc + len(fc), n_sliced=ns + len(draws) + len(ws), n_ys=ny + len(fy),
+                reverse=a["reverse"], has_max=a["has_max"], n_draws=0)
+    nc2, ny2 = nc + len(fc), ny + len(fy)
+    result = [None] * len(node.outputs)
+    for k, i in enumerate(fc):
+        result[i] = new.outputs[nc + k]
+    for k, i in enumerate(fy):
+        result[nc + i] = new.outputs[nc2 + ny + k]
+    for k, i in enumerate(fz):
+        result[nc + a["n_ys"] + i] = new.outputs[nc2 + ny2 + len(oz) + k]
+    return result
+
+
+_DOC = dict(api="map_fn / scan / foldl / foldr / while_loop",
+            signature="map_fn(fn, elems) / scan(fn, elems, initializer=None, reverse=False) "
+                      "/ while_loop(cond, body, loop_vars)",
+            shape_rule="carry: its initial shape; per element: (n,) + the function's",
+            dtypes="the function's")
+LOOP = register(OpDef("Loop", _infer_loop, _loop_kernel, vjp=_vjp_loop, jvp=_jvp_loop,
+                      stateful=True, uses_state=True,
+                      doc="Calls a function graph once per element (with effects or draws).",
+                      **_DOC))
+STATELESS_LOOP = register(OpDef("StatelessLoop", _infer_loop, _loop_kernel, vjp=_vjp_loop,
+                                jvp=_jvp_loop, uses_state=True,
+                                doc="Calls a pure function graph once per element.", **_DOC))
+
+
+def make_loop(inputs, body, cond, n_carry, n_sliced, n_ys, reverse, has_max):
+    """A Loop node (StatelessLoop when its graphs have no effects or draws). The values of
+    the body's random draws in every call are extra stacked outputs after the n_ys user
+    ones (n_draws of them), which its derivatives feed back instead of drawing anew."""
+    fg, ins, outs = body
+    draws = draw_outputs(outs, set(ins))
+    if draws:
+        body = (fg, ins, tuple(outs[:n_carry + n_ys]) + tuple(draws) +
+                tuple(outs[n_carry + n_ys:]))
+    op = LOOP if effects(body, cond or (None, (), ())) else STATELESS_LOOP
+    control = [n for spec in (body, cond) if spec is not None for n in spec[0].outer_control]
+    with get_default_graph().control_dependencies(list(dict.fromkeys(control))):
+        return apply(op, tuple(inputs), name="Loop", body=body, cond=cond, n_carry=n_carry,
+                     n_sliced=n_sliced, n_ys=n_ys + len(draws), reverse=reverse,
+                     has_max=has_max, n_draws=len(draws))
+
+
+def fits(shape, want):
+    """`shape` is `want` or more specific (a loop variable's shape invariant holds)."""
+    if want.dims is None:
+        return True
+    return shape.dims is not None and len(shape.dims) == len(want.dims) and all(
+        not isinstance(w, int) or w == d for d, w in zip(shape.dims, want.dims))
