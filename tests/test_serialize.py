@@ -418,8 +418,8 @@ def test_wrong_format_or_version_is_refused():
 
 def test_no_pickle_anywhere():
     from graphc.io import graphdef_import
-    from graphc.train import saver
-    src = "".join(open(m.__file__).read() for m in (serialize, graphdef_import, saver))
+    from graphc.train import checkpoint, saver
+    src = "".join(open(m.__file__).read() for m in (serialize, graphdef_import, saver, checkpoint))
     assert not re.search(r"import pickle|pickle\.[a-z]|allow_pickle=True", src)
     calls = re.findall(r"np\.(?:load|save|lib\.format\.(?:read|write)_array)\(.*", src)
     assert len(calls) >= 4 and all("allow_pickle=False" in c for c in calls)

@@ -11,9 +11,10 @@ from .optimizers import (AdagradOptimizer, AdamOptimizer, GradientDescentOptimiz
                          MomentumOptimizer, RMSPropOptimizer)
 from .optimizers_extra import (AdadeltaOptimizer, FtrlOptimizer, ProximalAdagradOptimizer,
                                ProximalGradientDescentOptimizer)
-from .saver import (CheckpointState, Saver, checkpoint_exists, get_checkpoint_state,
-                    latest_checkpoint, list_variables, load_variable,
-                    update_checkpoint_state)
+from .saver import Saver
+from .checkpoint import (CheckpointState, checkpoint_exists, get_checkpoint_state,
+                         latest_checkpoint, list_variables, load_variable,
+                         update_checkpoint_state)
 from ..io.serialize import export_meta_graph, import_meta_graph, write_graph
 from .decay import (cosine_decay, cosine_decay_restarts, exponential_decay,
                     inverse_time_decay, linear_cosine_decay, natural_exp_decay,

@@ -1,0 +1,153 @@
+"""tf.layers.batch_normalization (TF1): the batch's statistics when training, moving
+averages of them (updated by ops in UPDATE_OPS) otherwise; 4-D inputs take the fused op.
+
+    h = gc.layers.batch_normalization(h, training=is_training)
+
+graphc/layers.py re-exports it and holds the helpers it shares with the other layers
+(the layer's scopes, input checks, the training switch).
+"""
+import numpy as np
+
+from . import dtypes, errors
+from .graph import Tensor, name_scope
+from .initializers import ones_initializer, zeros_initializer
+from .layers import (_float_input, _known, _layer_scope, _no_constraints, _smart_cond,
+                     _static_bool)
+from .ops.array import reshape
+from .ops.core import constant, convert_to_tensor, identity
+from .ops.elementwise import cast
+from .ops.graphkeys import GraphKeys, add_to_collection
+from .ops.nn import moments
+from .ops.nn_extra import batch_normalization as _batch_norm, fused_batch_norm
+from .ops.varstore import get_variable
+
+__all__ = ["batch_normalization"]
+
+
+def _bn_axes(axis, x):
+    """TF1's `axis` (an int or a list of ints) as non-negative axes of x, sizes known."""
+    ndims = x.shape.rank
+    if not ndims:
+        raise errors.ShapeError("batch_normalization: Input has undefined rank or rank 0\n  "
+                                + errors.describe_tensor(x, "inputs"))
+    given = [axis] if isinstance(axis, (int, np.integer)) else axis
+    if not isinstance(given, (list, tuple)) or isinstance(axis, bool):
+        raise TypeError(f"batch_normalization: axis must be int or list, not {axis!r}")
+    for a in given:
+        if not -ndims <= a < ndims:
+            raise ValueError(f"batch_normalization: Invalid axis: {a} (inputs of rank {ndims})")
+    axes = [int(a) % ndims for a in given]
+    if len(set(axes)) != len(axes):
+        raise ValueError(f"batch_normalization: Duplicate axis: {list(given)}")
+    for a in axes:
+        _known(x, a, "batch_normalization", f"axis {a}")
+    return axes
+
+
+def _as(value, dtype):
+    """A tensor or a Python number as a tensor of `dtype`."""
+    value = convert_to_tensor(value, dtype=None if isinstance(value, Tensor) else dtype)
+    return value if value.dtype is dtype else cast(value, dtype)
+
+
+def _assign_moving_average(variable, value, decay):
+    """variable -= (variable - value) * decay, named 'AssignMovingAvg' (TF1 Keras)."""
+    with name_scope("AssignMovingAvg") as scope:
+        delta = (variable - _as(value, variable.dtype)) * decay
+        return variable.assign_sub(delta, name=scope)
+
+
+def batch_normalization(inputs, axis=-1, momentum=0.99, epsilon=1e-3, center=True,
+                        scale=True, beta_initializer=zeros_initializer(),
+                        gamma_initializer=ones_initializer(),
+                        moving_mean_initializer=zeros_initializer(),
+                        moving_variance_initializer=ones_initializer(), beta_regularizer=None,
+                        gamma_regularizer=None, beta_constraint=None, gamma_constraint=None,
+                        training=False, trainable=True, name=None, reuse=None, renorm=False,
+                        renorm_clipping=None, renorm_momentum=0.99, fused=None,
+                        virtual_batch_size=None, adjustment=None):
+    """gamma * (inputs - mean) / sqrt(variance + epsilon) + beta over all axes but `axis`
+    (TF1 tf.layers.batch_normalization): the batch's mean and variance when `training`,
+    else moving averages of them.
+
+        h = gc.layers.batch_normalization(h, training=is_training)
+        with gc.control_dependencies(gc.get_collection(gc.GraphKeys.UPDATE_OPS)):
+            train_op = gc.train.AdamOptimizer(1e-3).minimize(loss)
+
+    Variables 'batch_normalization/gamma', '.../beta' (trainable) and '.../moving_mean',
+    '.../moving_variance' (not trainable), float32 for float16 inputs. `training`: a Python
+    bool or a bool tensor (then a gc.cond). Unless training is False, each call adds two
+    ops to UPDATE_OPS, `moving -= (moving - batch_stat) * (1 - momentum)`, to be run by
+    the caller. As in TF1 (fused None or True), 4-D inputs on axis 1 or 3 take
+    gc.nn.fused_batch_norm: epsilon at least 1.001e-5, the moving variance following the
+    unbiased batch variance (n / (n - 1)); else gc.nn.moments' variance. renorm,
+    virtual_batch_size and adjustment are not implemented.
+    """
+    for key, value, default in (("renorm", renorm, False), ("adjustment", adjustment, None),
+                                ("virtual_batch_size", virtual_batch_size, None)):
+        if value is not default and value != default:
+            raise NotImplementedError(f"batch_normalization: {key}={value!r} is not "
+                                      f"implemented in graphc; leave it {default!r}")
+    _no_constraints("batch_normalization", beta_constraint=beta_constraint,
+                    gamma_constraint=gamma_constraint)
+    x = _float_input(inputs, "BatchNormalization")
+    axes = _bn_axes(axis, x)
+    ndims, dims = x.shape.rank, [x.graph.dims.resolve(d) for d in x.shape.dims]
+    shape = [dims[axes[0]]] if len(axes) == 1 else [
+        dims[i] if i in axes else 1 for i in range(ndims)]
+    pdtype = dtypes.float32 if x.dtype is dtypes.float16 else x.dtype
+    static = _static_bool(training, "batch_normalization")
+    use_fused = fused is not False and ndims == 4 and axes in ([1], [3])
+    with _layer_scope(name, "batch_normalization", reuse):
+        gamma = get_variable("gamma", shape, pdtype, gamma_initializer, gamma_regularizer,
+                             trainable=trainable) if scale else None
+        beta = get_variable("beta", shape, pdtype, beta_initializer, beta_regularizer,
+                            trainable=trainable) if center else None
+        moving_mean = get_variable("moving_mean", shape, pdtype, moving_mean_initializer,
+                                   trainable=False)
+        moving_variance = get_variable("moving_variance", shape, pdtype,
+                                       moving_variance_initializer, trainable=False)
+        outputs, mean, variance = (_fused if use_fused else _unfused)(
+            x, axes, (gamma, beta, moving_mean, moving_variance), epsilon, static, training)
+        if static is not False:
+            # not training: decay 0 and the moving statistics themselves, a no-op
+            decay = _smart_cond(static, training, lambda: _as(1.0 - momentum, pdtype),
+                                lambda: constant(0.0, dtype=pdtype))
+            for var, value in ((moving_mean, mean), (moving_variance, variance)):
+                update = _assign_moving_average(var, value, decay)
+                add_to_collection(GraphKeys.UPDATE_OPS, update)
+        return outputs
+
+
+def _fused(x, axes, variables, epsilon, static, training):
+    """(outputs, mean, unbiased variance) of gc.nn.fused_batch_norm, as TF1's fused path."""
+    gamma, beta, moving_mean, moving_variance = variables
+    fmt = "NCHW" if axes == [1] else "NHWC"
+    dtype, shape = moving_mean.dtype, moving_mean.shape.as_list()
+    g = gamma if gamma is not None else constant(1.0, dtype=dtype, shape=shape)
+    b = beta if beta is not None else constant(0.0, dtype=dtype, shape=shape)
+    return _smart_cond(
+        static, training,
+        lambda: fused_batch_norm(x, g, b, epsilon=epsilon, data_format=fmt),
+        lambda: fused_batch_norm(x, g, b, moving_mean, moving_variance, epsilon=epsilon,
+                                 data_format=fmt, is_training=False))
+
+
+def _unfused(x, axes, variables, epsilon, static, training):
+    """(outputs, mean, variance): gc.nn.moments over the other axes, or the moving ones."""
+    gamma, beta, moving_mean, moving_variance = variables
+    ndims = x.shape.rank
+    reduction = [i for i in range(ndims) if i not in axes]
+    channels = [1] * ndims
+    channels[axes[0]] = x.graph.dims.resolve(x.shape.dims[axes[0]])
+    xp = _as(x, moving_mean.dtype)
+    mean, variance = _smart_cond(
+        static, training, lambda: moments(xp, reduction, keep_dims=len(axes) > 1),
+        lambda: (identity(moving_mean), identity(moving_variance)))
+
+    def as_x(v):        # in x's dtype; (C,) -> (1, C, 1, ...) unless axis is the last
+        if v is None or v.shape.rank == ndims or reduction == list(range(ndims - 1)):
+            return v if v is None else _as(v, x.dtype)
+        return reshape(_as(v, x.dtype), channels)
+    outputs = _batch_norm(x, *map(as_x, (mean, variance, beta, gamma)), epsilon)
+    return outputs, mean, variance
