@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import graphc as gc
-from graphc import session as S
+from graphc import feeds as S
 
 
 def _mlp():

@@ -196,7 +196,7 @@ def compiled(session, fg, ins, outs):
     key = (fg, ins, outs)
     run = session._branches.get(key)
     if run is None:
-        from ..session import _results
+        from ..feeds import _results
         pick = [i for i, t in enumerate(ins) if t is not None]
         exe = session._compile([t for t in outs if t is not None], [ins[i] for i in pick])
         where = [i for i, t in enumerate(outs) if t is not None]

@@ -7,7 +7,7 @@ Shape/Size, no fused group of known size. Given the shapes the feeds have in thi
 each fed tensor with unknown dims is replaced by one of its run-time shape and every
 record downstream is re-inferred, as the builder would have done; the passes that follow
 then see exact shapes. The Session compiles one such Program per feed-shape signature
-(up to session.MAX_SPECIALIZED; after that one general plan serves any shapes) and
+(up to feeds.MAX_SPECIALIZED; after that one general plan serves any shapes) and
 checks every feed before choosing.
 """
 from ...ops.core import PLACEHOLDER
