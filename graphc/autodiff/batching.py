@@ -20,8 +20,8 @@ import numpy as np
 
 from .. import dtypes, errors
 from ..graph import Tensor
-from ..ops import (array, conv, core, elementwise, indexing, join, linalg, nn, pool,
-                   reduce)
+from ..ops import (array, conv, core, einsum, elementwise, indexing, join, linalg, nn,
+                   pool, reduce)
 from ..ops.registry import apply, constant_value
 from .reverse import as_list
 
@@ -421,7 +421,7 @@ for _op, _rule in [
         (reduce.MIN, _batch_reduce), (reduce.PROD, _batch_reduce),
         (indexing.SLICE, _batch_slice), (indexing.STRIDED_SLICE, _batch_strided_slice),
         (indexing.STRIDED_SLICE_GRAD, _batch_strided_slice_grad), (indexing.PAD, _batch_pad),
-        (indexing.GATHER, _batch_gather), (linalg.EINSUM, _batch_einsum),
+        (indexing.GATHER, _batch_gather), (einsum.EINSUM, _batch_einsum),
         (linalg.TENSORDOT, _batch_tensordot), (nn.BIAS_ADD, _batch_bias_add),
         (nn.SOFTMAX, _axis_rule("input")), (nn.LOG_SOFTMAX, _axis_rule("input")),
         (nn.SOFTMAX_XENT, _axis_rule("input")), (conv.CONV2D, _batch_into_leading_dim),
