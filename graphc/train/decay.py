@@ -40,6 +40,12 @@ def _as(value, dtype):
     return core.constant(value, dtype=dtype)
 
 
+def _progress(global_step, decay_steps, dtype, staircase):
+    """global_step / decay_steps, floored when staircase (the schedules' exponent)."""
+    p = _as(global_step, dtype) / _as(decay_steps, dtype)
+    return el.floor(p) if staircase else p
+
+
 def _cosine(fraction, dtype):
     """0.5 * (1 + cos(pi * fraction))."""
     return 0.5 * (1.0 + el.cos(core.constant(math.pi, dtype=dtype) * fraction))
@@ -57,9 +63,7 @@ def exponential_decay(learning_rate, global_step, decay_steps, decay_rate,
     with graph.as_default(), graph.name_scope(name or "ExponentialDecay") as scope:
         lr = _rate("exponential_decay", learning_rate)
         dtype = lr.dtype
-        p = _as(global_step, dtype) / _as(decay_steps, dtype)
-        if staircase:
-            p = el.floor(p)
+        p = _progress(global_step, decay_steps, dtype, staircase)
         return el.multiply(lr, el.pow(_as(decay_rate, dtype), p), name=scope)
 
 
@@ -77,9 +81,7 @@ def natural_exp_decay(learning_rate, global_step, decay_steps, decay_rate,
         lr = _rate("natural_exp_decay", learning_rate)
         dtype = lr.dtype
         rate = el.exp(el.negative(_as(decay_rate, dtype)))
-        p = _as(global_step, dtype) / _as(decay_steps, dtype)
-        if staircase:
-            p = el.floor(p)
+        p = _progress(global_step, decay_steps, dtype, staircase)
         return el.multiply(lr, el.pow(rate, p), name=scope)
 
 
@@ -94,9 +96,7 @@ def inverse_time_decay(learning_rate, global_step, decay_steps, decay_rate,
     with graph.as_default(), graph.name_scope(name or "InverseTimeDecay") as scope:
         lr = _rate("inverse_time_decay", learning_rate)
         dtype = lr.dtype
-        p = _as(global_step, dtype) / _as(decay_steps, dtype)
-        if staircase:
-            p = el.floor(p)
+        p = _progress(global_step, decay_steps, dtype, staircase)
         denom = el.add(_as(1, dtype), el.multiply(_as(decay_rate, dtype), p))
         return el.divide(lr, denom, name=scope)
 
