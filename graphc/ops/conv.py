@@ -222,16 +222,17 @@ def _conv_vjp(node, gs):
     return [_bpi(shape_of(x), f, gs[0], **kw), _bpf(x, shape_of(f), gs[0], **kw)]
 
 
-def bilinear_jvp(op):
-    """The jvp rule of a bilinear op(x, f, **attrs): d op(x, f) = op(dx, f) + op(x, df)."""
+def bilinear_jvp(op, a=0, b=1):
+    """The jvp rule of an op bilinear in its inputs a and b (others held fixed):
+    d op(.., x, .., f, ..) = op(.., dx, .., f, ..) + op(.., x, .., df, ..)."""
     def jvp(node, ts):
-        x, f = node.inputs
         kw = dict(node.attrs)
         terms = []
-        if ts[0] is not None:
-            terms.append(op(ts[0], f, **kw))
-        if ts[1] is not None:
-            terms.append(op(x, ts[1], **kw))
+        for k in (a, b):
+            if ts[k] is not None:
+                args = list(node.inputs)
+                args[k] = ts[k]
+                terms.append(op(*args, **kw))
         return None if not terms else terms[0] if len(terms) == 1 else terms[0] + terms[1]
     return jvp
 
@@ -247,15 +248,7 @@ def _bpi_vjp(node, gs):
     return [None, _bpf(h, shape_of(f), g, **kw), _conv(h, f, **kw)]
 
 
-def _bpi_jvp(node, ts):
-    sizes, f, g = node.inputs
-    kw = dict(node.attrs)
-    terms = []
-    if ts[1] is not None:
-        terms.append(_bpi(sizes, ts[1], g, **kw))
-    if ts[2] is not None:
-        terms.append(_bpi(sizes, f, ts[2], **kw))
-    return None if not terms else terms[0] if len(terms) == 1 else terms[0] + terms[1]
+_bpi_jvp = bilinear_jvp(lambda *args, **kw: _bpi(*args, **kw), 1, 2)
 
 
 def _bpf_vjp(node, gs):
@@ -265,15 +258,7 @@ def _bpf_vjp(node, gs):
     return [_bpi(shape_of(x), h, g, **kw), None, _conv(x, h, **kw)]
 
 
-def _bpf_jvp(node, ts):
-    x, sizes, g = node.inputs
-    kw = dict(node.attrs)
-    terms = []
-    if ts[0] is not None:
-        terms.append(_bpf(ts[0], sizes, g, **kw))
-    if ts[2] is not None:
-        terms.append(_bpf(x, sizes, ts[2], **kw))
-    return None if not terms else terms[0] if len(terms) == 1 else terms[0] + terms[1]
+_bpf_jvp = bilinear_jvp(lambda *args, **kw: _bpf(*args, **kw), 0, 2)
 
 
 _CONV_SIG = "strides, padding, data_format='NHWC', dilations=None, name=None"

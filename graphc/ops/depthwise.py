@@ -98,10 +98,6 @@ def _dw_filter_kernel(x, sizes, g, **attrs):
 
 
 # ---- derivatives (all three ops are bilinear) ----------------------------------------------
-def _sum(terms):
-    return None if not terms else terms[0] if len(terms) == 1 else terms[0] + terms[1]
-
-
 def _dw_vjp(node, gs):
     """y = dw(x, f): gx = dw_input(g, f), gf = dw_filter(x, g)."""
     x, f = node.inputs
@@ -120,15 +116,7 @@ def _dw_input_vjp(node, gs):
     return [None, _filter(h, shape_of(f), g, **kw), _dw(h, f, **kw)]
 
 
-def _dw_input_jvp(node, ts):
-    sizes, f, g = node.inputs
-    kw = dict(node.attrs)
-    terms = []
-    if ts[1] is not None:
-        terms.append(_input(sizes, ts[1], g, **kw))
-    if ts[2] is not None:
-        terms.append(_input(sizes, f, ts[2], **kw))
-    return _sum(terms)
+_dw_input_jvp = bilinear_jvp(lambda *args, **kw: _input(*args, **kw), 1, 2)
 
 
 def _dw_filter_vjp(node, gs):
@@ -138,15 +126,7 @@ def _dw_filter_vjp(node, gs):
     return [_input(shape_of(x), h, g, **kw), None, _dw(x, h, **kw)]
 
 
-def _dw_filter_jvp(node, ts):
-    x, sizes, g = node.inputs
-    kw = dict(node.attrs)
-    terms = []
-    if ts[0] is not None:
-        terms.append(_filter(ts[0], sizes, g, **kw))
-    if ts[2] is not None:
-        terms.append(_filter(x, sizes, ts[2], **kw))
-    return _sum(terms)
+_dw_filter_jvp = bilinear_jvp(lambda *args, **kw: _filter(*args, **kw), 0, 2)
 
 
 def _batch_dw(node, args, batched):
