@@ -115,6 +115,34 @@ def test_gradient_of_a_loop_variable_that_changes_shape_is_refused_clearly():
             s.run(g, {x: 2.0})
 
 
+def test_gradient_stacks_only_the_carries_its_vjp_reads():
+    """y -> y*0.5 + x reads no y in its vjp: the backward loop gets each call's k (for
+    its number of calls) and no copy of y. y -> y*w + x reads y (the cotangent of w is
+    g*y): y is stacked, and k no longer needs to be."""
+    x = gc.placeholder(gc.float64, (50, 40))
+    w = gc.placeholder(gc.float64, ())
+    xv = np.random.default_rng(0).standard_normal((50, 40))
+
+    def grads(scale):
+        y = gc.while_loop(lambda k, y: k < 5, lambda k, y: (k + 1, y * scale + x),
+                          [0, gc.zeros((50, 40), gc.float64)])[1]
+        gs = gc.gradients(gc.reduce_sum(y), [x, w] if scale is w else [x])
+        traj = [n for n in x.graph.nodes if n.name.endswith("trajectory")]
+        with gc.Session() as s:
+            return [t.dtype for t in traj[-1].outputs[2:]], s.run(gs, {x: xv, w: 0.5})
+
+    stacked, (gx,) = grads(0.5)
+    assert stacked == [gc.int32]
+    np.testing.assert_allclose(gx, np.full((50, 40), sum(0.5 ** k for k in range(5))))
+    stacked, (gx2, gw) = grads(w)
+    assert stacked == [gc.float64]
+    np.testing.assert_allclose(gx2, gx)
+    ys = [np.zeros((50, 40))]
+    for _ in range(5):
+        ys.append(ys[-1] * 0.5 + xv)
+    np.testing.assert_allclose(gw, sum(0.5 ** (4 - k) * ys[k].sum() for k in range(5)))
+
+
 @pytest.mark.parametrize("steps", [0, 1, 4])
 def test_gradient_and_jvp_match_finite_differences(steps):
     rng = np.random.default_rng(steps)

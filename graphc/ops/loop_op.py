@@ -180,7 +180,8 @@ def _vjp_loop(node, gs):
 
     def seed(t, g):
         return g if g is not None else zeros_like(t)
-    if nc:      # the carry each call received: one more forward loop, stacking them
+    kept = _read_carries(grads, bc, ns + len(draws) + len(fy))
+    if kept:    # the carry each call received: one more forward loop, stacking them
         cond = a["cond"]
         if cond is not None:
             cfg, c_ins, c_outs = cond
@@ -189,23 +190,34 @@ def _vjp_loop(node, gs):
         traj = apply(STATELESS_LOOP, tuple(c_in) + tuple(s_in) + tuple(drawn) + tuple(r_in)
                      + tuple(node.inputs[len(node.inputs) - a["has_max"]:]), name="trajectory",
                      body=(fg, tuple(bc) + tuple(bs) + tuple(draws) + tuple(br),
-                           tuple(oc) + tuple(bc)), cond=cond, n_carry=nc,
-                     n_sliced=ns + len(draws), n_ys=nc, reverse=a["reverse"],
-                     has_max=a["has_max"], n_draws=0).outputs[nc:2 * nc]
+                           tuple(oc) + tuple(bc[k] for k in kept)), cond=cond, n_carry=nc,
+                     n_sliced=ns + len(draws), n_ys=len(kept), reverse=a["reverse"],
+                     has_max=a["has_max"], n_draws=0).outputs[nc:nc + len(kept)]
     else:
         traj = []
     inputs = ([seed(c_out[i], gs[i]) for i in fc] + list(traj) + list(s_in) + list(drawn) +
               [seed(ys[i], gs[nc + i]) for i in fy] + list(r_in) +
               [seed(zs[i], gz_in[i]) for i in fz])
-    body = (fg, tuple(g_c) + tuple(bc) + tuple(bs) + tuple(draws) + tuple(g_y) + tuple(br) +
-            tuple(g_z), tuple(grads))
+    body = (fg, tuple(g_c) + tuple(bc[k] for k in kept) + tuple(bs) + tuple(draws) +
+            tuple(g_y) + tuple(br) + tuple(g_z), tuple(grads))
     back = apply(STATELESS_LOOP, tuple(inputs), name="loop_grad", body=body, cond=None,
-                 n_carry=len(fc), n_sliced=nc + ns + len(draws) + len(fy), n_ys=len(fs),
+                 n_carry=len(fc), n_sliced=len(kept) + ns + len(draws) + len(fy),
+                 n_ys=len(fs),
                  reverse=not a["reverse"], has_max=False, n_draws=0)
     result = [None] * len(node.inputs)
     for k, i in enumerate(fc + [nc + j for j in fs] + [nc + ns + j for j in fr]):
         result[i] = back.outputs[k]
     return result
+
+
+def _read_carries(grads, carries, n_other_sliced):
+    """Which carries (positions) the body's vjp reads: only those are stacked for the
+    backward loop (a carry read only through nothing, like a TensorArray's buffer under
+    its writes, costs no copy per call). At least one when nothing else is sliced, since
+    the stacked values give the backward loop its number of calls."""
+    used = {t for n in _needed(list(grads), set(carries)) for t in n.inputs} | set(grads)
+    kept = [k for k, t in enumerate(carries) if t in used]
+    return kept or ([0] if carries and not n_other_sliced else [])
 
 
 def _jvp_loop(node, ts):
