@@ -9,8 +9,9 @@
 from . import dtypes, errors
 from .dtypes import DType, as_dtype, float16, float32, float64, int32, int64
 from .dtypes import bool_ as bool  # noqa: A001  (TF1 name: gc.bool)
-from .graph import (Graph, Operation, Tensor, control_dependencies, get_default_graph,
-                    name_scope, reset_default_graph)
+from .graph import (Graph, Operation, Tensor, colocate_with, container,
+                    control_dependencies, device, get_default_graph, name_scope,
+                    reset_default_graph)
 from .shapes import TensorShape
 from .ops.core import *  # noqa: F401,F403
 from .ops.elementwise import *  # noqa: F401,F403
@@ -46,6 +47,8 @@ from .ops.debug import print_v2 as print  # noqa: A001  (TF1 name: gc.print)
 from .ops.asserts import *  # noqa: F401,F403
 from .ops.functional import *  # noqa: F401,F403
 from .ops.reverse_sequence import reverse_sequence
+from .ops.pyfunc import numpy_function, py_func
+from .ops.solve import *  # noqa: F401,F403
 from .ops.core import tuple_ as tuple  # noqa: A001  (TF1 name: gc.tuple)
 from .ops.registry import constant_value
 from .session import (ConfigProto, InteractiveSession, Session, compile,  # noqa: A004
@@ -62,3 +65,7 @@ from . import initializers, layers, losses  # noqa: E402
 from . import debugging  # noqa: E402
 
 __version__ = "0.1.0"
+
+# last: compat.v1 re-exports everything above
+from . import compat  # noqa: E402
+from .compat.v1 import disable_eager_execution, disable_v2_behavior, executing_eagerly  # noqa: E402,F401

@@ -12,7 +12,7 @@ from .shapes import DimBindings, TensorShape, as_shape
 class Node:
     """One application of an OpDef to input tensors (TF1: tf.Operation)."""
     __slots__ = ("graph", "op", "inputs", "attrs", "outputs", "name", "site",
-                 "control_inputs", "id", "role", "origin")
+                 "control_inputs", "id", "role", "origin", "device")
 
     def __init__(self, graph, op, inputs, attrs, name, site, control_inputs, role, origin):
         self.graph = graph
@@ -26,6 +26,7 @@ class Node:
         self.origin = origin    # for gradient/jvp nodes: the forward node differentiated
         self.outputs = ()
         self.id = len(graph.nodes)
+        self.device = ""        # TF1's placement string: recorded, exported; numpy runs all
 
     @property
     def type(self):
@@ -147,6 +148,7 @@ class Graph:
         self._name_counts = {}
         self._scope = ""
         self._control = []
+        self._device = None             # the innermost gc.device(): a string or function
         self._role = "forward"
         self._origin = None
         self._grad_override = {}        # op type -> registered gradient name (in scope)
@@ -168,6 +170,8 @@ class Graph:
             node.outputs = tuple([Tensor(node, i, s, d) for i, (s, d) in enumerate(out_types)])
         self.nodes.append(node)
         self._by_name[node.name] = node
+        if self._device is not None:
+            node.device = self._device(node) if callable(self._device) else self._device
         if self._grad_override and node.type in self._grad_override:
             self._node_grad_override[node] = self._grad_override[node.type]
         return node
@@ -224,6 +228,18 @@ class Graph:
             yield
         finally:
             self._control.pop()
+
+    @contextlib.contextmanager
+    def device(self, device_name_or_function):
+        """Nodes built inside record this device (TF1 tf.device: a string such as
+        "/cpu:0", a function of the node, or None to clear). graphc runs every node
+        on the CPU with numpy: the string is kept on Operation.device and exported."""
+        saved = self._device
+        self._device = device_name_or_function
+        try:
+            yield
+        finally:
+            self._device = saved
 
     @contextlib.contextmanager
     def _building(self, role, origin=None):
@@ -361,3 +377,24 @@ def name_scope(name, default_name=None, values=None):
 
 def control_dependencies(control_inputs):
     return get_default_graph().control_dependencies(control_inputs)
+
+
+def device(device_name_or_function):
+    """TF1 tf.device on the default graph (see Graph.device)."""
+    return get_default_graph().device(device_name_or_function)
+
+
+@contextlib.contextmanager
+def colocate_with(op, ignore_existing=False):
+    """TF1 tf.colocate_with: placement next to `op`. graphc has one device, so every
+    node already is; `op` must be an Operation or Tensor."""
+    _as_node(op)
+    yield
+
+
+@contextlib.contextmanager
+def container(container_name):
+    """TF1 tf.container: the resource container of the variables built inside, which
+    distributed TF1 clears with Session.reset. graphc keeps variable values in each
+    Session and has no shared containers: the name is accepted and has no effect."""
+    yield

@@ -69,11 +69,14 @@ EXEMPT = {
     "Assign": "state, tested by the variable tests",
     "NoOp": "no outputs",
     "CustomGradient": "tested by test_gradients (custom_gradient)",
+    "PyFunc": "no gradient (TF1); value samples in samples_control, the rest test_pyfunc",
+    "PyFuncStateless": "no gradient (TF1); value samples in samples_control",
 }
 
 MODULES = ["samples_elementwise", "samples_array", "samples_reduce", "samples_linalg",
            "samples_nn", "samples_random", "samples_control", "samples_nn_extra",
-           "samples_math", "samples_segment", "samples_conv_extra", "samples_rnn"]
+           "samples_math", "samples_segment", "samples_conv_extra", "samples_rnn",
+           "samples_decomp", "samples_array_extra", "samples_random_extra", "samples_nn_more"]
 
 
 def all_samples():

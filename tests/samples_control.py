@@ -101,3 +101,22 @@ def _scan_drawing(x, w):
 SAMPLES += [
     Sample("Loop", _scan_drawing, _xs_w, _scan_ref, id="scan-with-draws"),
 ]
+
+
+def _poly(x):
+    return x * x - 3.0 * x
+
+
+def _split_signs(x):
+    return np.maximum(x, 0.0), np.minimum(x, 0.0).astype(np.float32)
+
+
+# py_func: a numpy function as a node (no gradient; a refined shape is checked at run time)
+SAMPLES += [
+    Sample("PyFunc", lambda x: gc.py_func(_poly, [x], gc.float64),
+           lambda r: [normal(r, (2, 3))], _poly, grad=False, tags=("python",)),
+    Sample("PyFuncStateless", lambda x: gc.py_func(_split_signs, [x], [gc.float64, gc.float32],
+                                                   stateful=False),
+           lambda r: [normal(r, (3, 2))], _split_signs, grad=False, id="two-outputs",
+           tags=("python",)),
+]

@@ -123,3 +123,29 @@ def test_to_networkx():
     g = gc.get_default_graph().to_networkx()
     assert set(g.nodes) == {"x", "y"}
     assert g.edges["x", "y"]["shape"] == "(2,)"
+
+
+def test_device_scopes_are_recorded_and_exported():
+    with gc.Graph().as_default() as g:
+        a = gc.constant(1.0, name="a")
+        with gc.device("/cpu:0"):
+            b = a + 1.0
+            with gc.device(lambda node: "/gpu:0" if node.type == "Mul" else "/cpu:1"):
+                c = b * 2.0
+                d = c - 1.0
+            with gc.device(None):
+                e = d + 0.0
+        with gc.colocate_with(b), gc.container("shared"):
+            f = e * 3.0
+        assert [n.device for n in (a.op, b.op, c.op, d.op, e.op, f.op)] == \
+            ["", "/cpu:0", "/gpu:0", "/cpu:1", "", ""]
+        with gc.Session() as sess:
+            assert sess.run(f) == 9.0
+        g2 = gc.Graph()
+        with g2.as_default():
+            gc.import_graph_def(g.as_graph_def(), name="")
+        assert g2.get_operation_by_name(c.op.name).device == "/gpu:0"
+        assert g2.get_operation_by_name(a.op.name).device == ""
+        with pytest.raises(TypeError, match="Operation or Tensor"):
+            with gc.colocate_with("b"):
+                pass

@@ -160,6 +160,7 @@ class _Importer:
             node = apply(op, inputs, name=e["name"], **attrs)
         if "variable" in e:
             self.wrap_variable(node, e["variable"])
+        node.device = e.get("device", "")
         if "role" in e:
             node.role = e["role"]
             node.origin = self.ref("op", e["origin"]) if "origin" in e else None

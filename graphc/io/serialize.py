@@ -130,6 +130,8 @@ class _Writer:
         e = {"name": node.name, "op": op.name, "inputs": [t.name for t in node.inputs]}
         if node.control_inputs:
             e["control_inputs"] = [c.name for c in node.control_inputs]
+        if node.device:
+            e["device"] = node.device
         if node.attrs:
             e["attrs"] = {}
             for k, v in node.attrs.items():

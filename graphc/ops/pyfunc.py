@@ -1,0 +1,106 @@
+"""py_func and numpy_function: a Python function on numpy arrays as a node of the graph.
+
+The function runs when the node runs, on read-only numpy views of its inputs; it must
+return as many arrays as Tout names, of those dtypes (Python numbers and lists are
+converted). Output shapes are unknown unless the caller refines them with set_shape,
+and then each run checks them. A py_func is stateful (never merged, folded or
+reordered among other effects) unless stateful=False. It has no gradient (TF1): give it
+one with gc.RegisterGradient + graph.gradient_override_map({"PyFunc": name}), or wrap
+the call in gc.custom_gradient.
+"""
+import numpy as np
+
+from .. import dtypes, errors
+from ..shapes import TensorShape
+from .core import convert_to_tensor
+from .registry import OpDef, apply, register
+
+__all__ = ["py_func", "numpy_function"]
+
+
+def _infer(ctx, *inputs, func, Tout):
+    return [(TensorShape(None), d) for d in Tout]
+
+
+def _read_only(a):
+    v = a.view() if isinstance(a, np.ndarray) else np.asarray(a)
+    v.flags.writeable = False
+    return v
+
+
+def _kernel(rt, *arrays, func, Tout):
+    out = func(*[_read_only(a) for a in arrays])
+    if not Tout:
+        return ()
+    outs = list(out) if isinstance(out, (list, tuple)) and len(Tout) > 1 else [out]
+    if len(outs) != len(Tout):
+        raise ValueError(f"the function {func.__name__!r} returned {len(outs)} values, "
+                         f"but Tout names {len(Tout)}")
+    results = [_checked(v, t, func) for v, t in zip(outs, rt.node.outputs)]
+    return tuple(results) if len(results) > 1 else results[0]
+
+
+def _checked(value, t, func):
+    """value as an array of t's dtype and (refined) static shape, or a clear error."""
+    want = t.dtype.np
+    if isinstance(value, (np.ndarray, np.generic)):
+        arr = np.asarray(value)
+        if arr.dtype != want:
+            raise TypeError(f"{func.__name__!r} returned a {arr.dtype} value for output "
+                            f"{t.index}, but Tout says {t.dtype.name}")
+    else:
+        arr = np.asarray(value, dtype=want)
+    dims = t.shape.dims
+    if dims is not None and (len(dims) != arr.ndim or any(
+            isinstance(d, int) and d != n for d, n in zip(dims, arr.shape))):
+        raise ValueError(f"{func.__name__!r} returned shape {arr.shape} for output "
+                         f"{t.index}, which set_shape declared {t.shape}")
+    return arr
+
+
+def _no_gradient(node, gs):
+    raise errors.GradientError(
+        f"{errors.describe_node(node)} has no gradient (a Python function): register one "
+        f"with @gc.RegisterGradient and use graph.gradient_override_map({{'{node.type}': "
+        "name}), or wrap the call in gc.custom_gradient")
+
+
+def _opdef(name, stateful):
+    return register(OpDef(
+        name, _infer, _kernel, uses_state=True, stateful=stateful, vjp=_no_gradient,
+        jvp=lambda node, ts: _no_gradient(node, ts),
+        api="py_func", signature="py_func(func, inp, Tout, stateful=True, name=None)",
+        shape_rule="unknown (refine with set_shape; checked when it runs)", dtypes="any",
+        doc="func(*arrays) -> arrays of the dtypes in Tout, run when the node runs."
+            + ("" if stateful else " (stateful=False: pure, so it may be pruned)")))
+
+
+PY_FUNC = _opdef("PyFunc", True)
+PY_FUNC_STATELESS = _opdef("PyFuncStateless", False)
+
+
+def py_func(func, inp, Tout, stateful=True, name=None):
+    """Wrap a Python function of numpy arrays as an op (TF1 tf.py_func).
+
+        def clip_outliers(x):
+            return np.clip(x, *np.percentile(x, [1, 99])).astype(np.float32)
+        y = gc.py_func(clip_outliers, [x], gc.float32)
+        y.set_shape(x.shape)
+
+    Tout: one dtype (returns one tensor) or a list of dtypes (returns a list; an empty
+    list returns the Operation, for a function run for its effect)."""
+    single = not isinstance(Tout, (list, tuple))
+    touts = (dtypes.as_dtype(Tout),) if single else tuple(dtypes.as_dtype(d) for d in Tout)
+    if not callable(func):
+        raise TypeError(f"py_func: func must be callable, not {type(func).__name__}")
+    inputs = [convert_to_tensor(x) for x in (inp if isinstance(inp, (list, tuple)) else [inp])]
+    node = apply(PY_FUNC if stateful else PY_FUNC_STATELESS, inputs, name=name,
+                 func=func, Tout=touts)
+    if single:
+        return node.outputs[0]
+    return list(node.outputs) if touts else node
+
+
+def numpy_function(func, inp, Tout, name=None):
+    """TF 1.14's name for py_func (always stateful)."""
+    return py_func(func, inp, Tout, stateful=True, name=name)
