@@ -69,8 +69,13 @@ EXEMPT = {
     "Assign": "state, tested by the variable tests",
     "NoOp": "no outputs",
     "CustomGradient": "tested by test_gradients (custom_gradient)",
-    "PyFunc": "no gradient (TF1); value samples in samples_control, the rest test_pyfunc",
-    "PyFuncStateless": "no gradient (TF1); value samples in samples_control",
+}
+
+# Ops with value samples but no gradient to check, and why.
+NO_GRADIENT = {
+    "PyFunc": "a Python function has none (TF1); test_pyfunc checks the error and the "
+              "gradient_override_map path",
+    "PyFuncStateless": "as PyFunc",
 }
 
 MODULES = ["samples_elementwise", "samples_array", "samples_reduce", "samples_linalg",
