@@ -84,6 +84,9 @@ def _flatten(value, leaves):
         return (type(value), [_flatten(v, leaves) for v in value])
     if isinstance(value, dict):
         return (dict, {k: _flatten(v, leaves) for k, v in value.items()})
+    if hasattr(value, "_spec"):         # a TensorArray: its flow, rebuilt by its spec
+        leaves.append(value.flow)
+        return (value._spec(), [None])
     leaves.append(value)
     return None
 

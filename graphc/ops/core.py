@@ -159,8 +159,9 @@ def constant(value, dtype=None, shape=None, name="Const"):
 
 def placeholder(dtype, shape=None, name=None):
     """A tensor whose value is fed to Session.run. Dims: int, None (any), or a name."""
-    dims = None if shape is None else tuple(
-        None if isinstance(d, int) and d == -1 else d for d in as_shape_like(shape))
+    like = None if shape is None else as_shape_like(shape)
+    dims = None if like is None else tuple(
+        None if isinstance(d, int) and d == -1 else d for d in like)
     return apply1(PLACEHOLDER, (), name=name or "Placeholder",
                   shape=TensorShape(dims), dtype=dtypes.as_dtype(dtype))
 

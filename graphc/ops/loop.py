@@ -51,6 +51,8 @@ def _flatten_up_to(structure, value):
     if structure is None:
         return [value]
     kind, parts = structure
+    if hasattr(kind, "meta"):           # a TensorArray's flow: its shape is its own
+        return [None]
     items = parts.items() if kind is dict else enumerate(parts)
     return [leaf for k, s in items for leaf in _flatten_up_to(s, value[k])]
 
@@ -78,9 +80,9 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
         raise ValueError("while_loop: loop_vars is empty")
     init = [convert_to_tensor(v) for v in leaves]
     invariants = [t.shape for t in init] if shape_invariants is None else [
-        as_shape(s) for s in _flatten_up_to(structure, list(shape_invariants)
-                                            if isinstance(loop_vars, (list, tuple))
-                                            else [shape_invariants])]
+        t.shape if s is None else as_shape(s) for t, s in zip(init, _flatten_up_to(
+            structure, list(shape_invariants) if isinstance(loop_vars, (list, tuple))
+            else [shape_invariants]))]
     for i, (t, s) in enumerate(zip(init, invariants)):
         if not fits(t.shape, s):
             raise errors.ShapeError(

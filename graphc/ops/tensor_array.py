@@ -1,0 +1,391 @@
+"""TensorArray (TF1): an array of same-shaped tensors, written one index at a time, most
+often inside a while_loop.
+
+A TensorArray here is a value, not a resource: its `flow` is one dense tensor of shape
+(size,) + element_shape, and write/scatter return a new TensorArray whose flow is the
+updated copy. So it is a loop variable like any other (while_loop and cond take and
+return TensorArrays), and its derivatives are those of four small ops:
+
+    TensorArrayNew(size)               zeros; while the element shape is not known, a
+                                       buffer of no elements, made whole by the first write
+    TensorArrayScatter(buf, i, v)      buf with rows i set to v (or added, `add`); a
+                                       dynamic_size array grows to hold index i
+    TensorArrayGather(buf, i)          rows i (read: a scalar i; gather: a vector)
+    TensorArrayStack(buf)              buf, checked to have been written
+
+d Scatter = (Scatter(g, i, 0), Gather(g, i)): neither reads the buffer, so a loop's
+gradient does not keep a copy of it per iteration. Each write copies the buffer
+(O(size) per write): fine for the loops TF1 code writes, quadratic for very long ones.
+
+Departures from TF1, each documented on its method: a second write to an index
+overwrites it (TF1 raises), unwritten elements of an array whose element shape is known
+read as zeros, and split() is not offered (its elements differ in shape).
+"""
+import numpy as np
+
+from .. import dtypes, errors
+from ..shapes import InferError, TensorShape, as_shape
+from .array import reshape, shape as shape_of
+from . import join
+from .core import convert_to_tensor
+from .registry import OpDef, apply1, register
+
+__all__ = ["TensorArray"]
+
+
+# ---- the ops -------------------------------------------------------------------------------
+def _index(ctx, i):
+    if not ctx.inputs[i].dtype.is_integer or ctx.inputs[i].shape.rank not in (0, 1, None):
+        raise InferError(f"the index {{{i}}} must be an int scalar or vector")
+
+
+def _infer_new(ctx, size, *, dtype, element_shape, dynamic):
+    _index(ctx, 0)
+    n = None if dynamic else ctx.constant_value(size)
+    elem = TensorShape(element_shape)
+    if elem.dims is None:
+        return TensorShape(None), dtype
+    return TensorShape((None if n is None else int(n),) + elem.dims), dtype
+
+
+def _new_kernel(size, *, dtype, element_shape, dynamic):
+    if size < 0:
+        raise ValueError(f"a TensorArray cannot have negative size {size}")
+    elem = (0,) if element_shape is None else tuple(0 if d is None else d
+                                                    for d in element_shape)
+    return np.zeros((int(size),) + elem, dtype.np)
+
+
+TENSOR_ARRAY_NEW = register(OpDef(
+    "TensorArrayNew", _infer_new, _new_kernel, differentiable=False,
+    api="TensorArray", signature="TensorArray(dtype, size=None, dynamic_size=None, "
+    "element_shape=None, ...)", shape_rule="(size,) + element_shape", dtypes="any",
+    doc="A TensorArray's first buffer: zeros, or no elements until the first write."))
+
+
+def _elem_dims(ctx, buf, value, scalar):
+    """The element shape a write of {2} into {0} gives, merged with what {0} knows."""
+    v = value.shape.dims
+    vals = None if v is None else (v if scalar else v[1:])
+    b = buf.shape.dims
+    if b is None or vals is None:
+        return vals if b is None else b[1:]
+    if len(b) - 1 != len(vals):
+        raise InferError(f"{{2}} has elements of shape {TensorShape(vals)}, but the "
+                         f"TensorArray {{0}} holds elements of shape {TensorShape(b[1:])}")
+    return tuple(ctx.merge_dims(x, y, "{{2}} has elements of shape "
+                                f"{TensorShape(vals)}, but the TensorArray {{{{0}}}} holds "
+                                f"elements of shape {TensorShape(b[1:])}")
+                 for x, y in zip(b[1:], vals))
+
+
+def _infer_scatter(ctx, buf, index, value, *, dynamic, add):
+    _index(ctx, 1)
+    if ctx.inputs[2].dtype is not buf.dtype:
+        raise InferError(f"{{2}} is {value.dtype.name}, but the TensorArray {{0}} holds "
+                         f"{buf.dtype.name}", "dtype")
+    scalar = index.shape.rank == 0
+    if index.shape.rank == 1 and value.shape.rank is not None:
+        if value.shape.rank == 0:
+            raise InferError("{2} must have one row per index of {1}, not be a scalar")
+        ctx.merge_dims(index.shape.dims[0], value.shape.dims[0],
+                       "{{1}} has {a} indices but {{2}} has {b} rows")
+    elem = _elem_dims(ctx, buf, value, scalar)
+    if elem is None:
+        return TensorShape(None), buf.dtype
+    n = None if dynamic or buf.shape.dims is None else buf.shape.dims[0]
+    return TensorShape((n,) + tuple(elem)), buf.dtype
+
+
+def _rows(buf, index, what):
+    """index as rows of buf, or an error naming the array's size."""
+    i = np.asarray(index)
+    if i.size and (i.min() < 0 or i.max() >= len(buf)):
+        raise IndexError(f"{what} index {i.tolist()} is out of range for a TensorArray "
+                         f"of size {len(buf)}")
+    return i
+
+
+def _scatter_kernel(buf, index, value, *, dynamic, add):
+    i = np.asarray(index)
+    n = len(buf)
+    if dynamic and i.size and i.max() >= n:
+        n = int(i.max()) + 1
+    elem = np.shape(value) if i.ndim == 0 else np.shape(value)[1:]
+    if buf.size == 0 and buf.shape[1:] != elem:     # no element written yet: make them
+        out = np.zeros((n,) + elem, buf.dtype)
+    elif n > len(buf):
+        out = np.zeros((n,) + buf.shape[1:], buf.dtype)
+        out[:len(buf)] = buf
+    else:
+        out = buf.copy()
+    if out.shape[1:] != elem:
+        raise ValueError(f"writing elements of shape {elem} into a TensorArray of "
+                         f"elements of shape {out.shape[1:]}")
+    i = _rows(out, i, "write")
+    if add:
+        np.add.at(out, i, value)
+    else:
+        out[i] = value
+    return out
+
+
+def _scatter_vjp(node, gs):
+    """g_buf: g with rows i cleared (kept, for add); g_value: rows i of g."""
+    buf, index, value = node.inputs
+    g = gs[0]
+    g_buf = g if node.attrs["add"] else scatter(g, index, _zeros(value), False, False)
+    if node.attrs["dynamic"]:       # the array may have grown: the rows it had
+        from .creation import range as range_
+        g_buf = gather(g_buf, range_(shape_of(buf)[0]))
+    return [g_buf, None, gather(g, index)]
+
+
+def _scatter_jvp(node, ts):
+    buf, index, value = node.inputs
+    t_buf = ts[0] if ts[0] is not None else _zeros(buf)
+    t_val = ts[2] if ts[2] is not None else _zeros(value)
+    return scatter(t_buf, index, t_val, node.attrs["dynamic"], node.attrs["add"])
+
+
+def _zeros(t):
+    from .creation import zeros, zeros_like
+    return zeros(t.shape, t.dtype) if t.shape.is_fully_defined() else zeros_like(t)
+
+
+TENSOR_ARRAY_SCATTER = register(OpDef(
+    "TensorArrayScatter", _infer_scatter, _scatter_kernel, vjp=_scatter_vjp,
+    jvp=_scatter_jvp, api="TensorArray.write / scatter",
+    signature="ta.write(index, value) / ta.scatter(indices, value)",
+    shape_rule="(size,) + element_shape", dtypes="any",
+    doc="A copy of the buffer with rows `index` set to (or, add=True, added to) value."))
+
+
+def _infer_gather(ctx, buf, index):
+    _index(ctx, 1)
+    b = buf.shape.dims
+    if b is None:
+        return TensorShape(None), buf.dtype
+    lead = () if index.shape.rank == 0 else \
+        (index.shape.dims[0] if index.shape.dims is not None else None,)
+    return TensorShape(lead + tuple(b[1:])), buf.dtype
+
+
+def _gather_kernel(buf, index):
+    if buf.size == 0 and len(buf):
+        raise ValueError("reading a TensorArray that nothing has been written to")
+    return buf[_rows(buf, index, "read")]
+
+
+TENSOR_ARRAY_GATHER = register(OpDef(
+    "TensorArrayGather", _infer_gather, _gather_kernel,
+    vjp=lambda node, gs: [scatter(_zeros(node.inputs[0]), node.inputs[1], gs[0], False, True),
+                          None],
+    jvp=lambda node, ts: None if ts[0] is None else gather(ts[0], node.inputs[1]),
+    api="TensorArray.read / gather", signature="ta.read(index) / ta.gather(indices)",
+    shape_rule="element_shape / (len(indices),) + element_shape", dtypes="any",
+    doc="Rows `index` of the buffer (an error for an index out of range)."))
+
+
+def _stack_kernel(buf, *, known):
+    if buf.size == 0 and len(buf) and not known:
+        raise ValueError(f"stacking a TensorArray of size {len(buf)} that nothing has "
+                         "been written to, whose element shape is not known")
+    return buf
+
+
+TENSOR_ARRAY_STACK = register(OpDef(
+    "TensorArrayStack", lambda ctx, buf, *, known: (buf.shape, buf.dtype), _stack_kernel,
+    vjp=lambda node, gs: [gs[0]], jvp=lambda node, ts: ts[0],
+    api="TensorArray.stack", signature="ta.stack()", shape_rule="(size,) + element_shape",
+    dtypes="any", doc="All the elements, stacked along a new first dim."))
+
+
+def scatter(buf, index, value, dynamic, add):
+    return apply1(TENSOR_ARRAY_SCATTER, (buf, index, value), dynamic=dynamic, add=add)
+
+
+def gather(buf, index):
+    return apply1(TENSOR_ARRAY_GATHER, (buf, index))
+
+
+# ---- the Python object ---------------------------------------------------------------------
+class _Meta:
+    """What the TensorArrays of one lineage share (TF1 shares it through the Python
+    object too): dtype, dynamic_size, and the element shape the writes have shown."""
+    __slots__ = ("dtype", "dynamic", "infer_shape", "element_shape")
+
+    def __init__(self, dtype, dynamic, infer_shape, element_shape):
+        self.dtype, self.dynamic, self.infer_shape = dtype, dynamic, infer_shape
+        self.element_shape = element_shape
+
+
+class _Spec:
+    """How control flow rebuilds a TensorArray from its flow tensor (ops/control.py)."""
+    __name__ = "TensorArray"
+
+    def __init__(self, meta):
+        self.meta = meta
+
+    def __call__(self, items):
+        return TensorArray._wrap(self.meta, items[0])
+
+    def __eq__(self, other):            # cond's branches return the same structure
+        return isinstance(other, _Spec) and (self.meta.dtype, self.meta.dynamic) == \
+            (other.meta.dtype, other.meta.dynamic)
+
+    def __hash__(self):
+        return hash((self.meta.dtype, self.meta.dynamic))
+
+
+class TensorArray:
+    """A list of same-shaped tensors for loops (TF1 tf.TensorArray).
+
+        ta = gc.TensorArray(gc.float32, size=n)
+        def body(i, ta):
+            return i + 1, ta.write(i, gc.square(x[i]))
+        _, ta = gc.while_loop(lambda i, ta: i < n, body, [0, ta])
+        y = ta.stack()                      # shape (n,) + x's element shape
+
+    Writes return a new TensorArray (use it, as in TF1). dynamic_size=True lets writes
+    grow it past `size`; the gradient of a dynamic array grown inside a while_loop is
+    not supported (its shape changes between iterations: give it a size)."""
+
+    def __init__(self, dtype, size=None, dynamic_size=None, clear_after_read=None,
+                 tensor_array_name=None, handle=None, flow=None, infer_shape=True,
+                 element_shape=None, colocate_with_first_write_call=True, name=None):
+        dtype = dtypes.as_dtype(dtype)
+        dynamic = bool(dynamic_size)
+        elem = as_shape(element_shape) if element_shape is not None else TensorShape(None)
+        self._meta = _Meta(dtype, dynamic, infer_shape, elem)
+        if flow is not None:
+            self._flow = convert_to_tensor(flow, dtype=dtype)
+            return
+        if size is None:
+            if not dynamic:
+                raise ValueError("TensorArray: give a size (or dynamic_size=True)")
+            size = 0
+        size = convert_to_tensor(size, dtype=dtypes.int32)
+        self._flow = apply1(TENSOR_ARRAY_NEW, (size,), name=name or tensor_array_name,
+                            dtype=dtype, dynamic=dynamic, element_shape=elem.dims)
+
+    @classmethod
+    def _wrap(cls, meta, flow):
+        ta = cls.__new__(cls)
+        ta._meta, ta._flow = meta, flow
+        return ta
+
+    def _next(self, flow):
+        return TensorArray._wrap(self._meta, flow)
+
+    def _spec(self):
+        return _Spec(self._meta)
+
+    # ---- TF1 properties -------------------------------------------------------------
+    @property
+    def flow(self):
+        """The buffer tensor, (size,) + element_shape."""
+        return self._flow
+
+    handle = flow
+
+    @property
+    def dtype(self):
+        return self._meta.dtype
+
+    @property
+    def dynamic_size(self):
+        return self._meta.dynamic
+
+    @property
+    def element_shape(self):
+        return self._meta.element_shape
+
+    def _seen(self, shape):
+        """Refine the shared element shape with a written element's (TF1 infer_shape)."""
+        meta = self._meta
+        if not meta.infer_shape or shape.dims is None:
+            return
+        old = meta.element_shape
+        if old.dims is not None and (len(old.dims) != len(shape.dims) or any(
+                isinstance(a, int) and isinstance(b, int) and a != b
+                for a, b in zip(old.dims, shape.dims))):
+            raise errors.ShapeError(f"TensorArray: writing an element of shape {shape} "
+                                    f"into an array of elements of shape {old}")
+        meta.element_shape = shape if old.dims is None else TensorShape(tuple(
+            a if b is None else b for a, b in zip(old.dims, shape.dims)))
+
+    # ---- TF1 methods ----------------------------------------------------------------
+    def write(self, index, value, name=None):
+        """A TensorArray with element `index` set to value (an existing one is
+        overwritten; TF1 raises)."""
+        value = convert_to_tensor(value, dtype=self.dtype)
+        self._seen(value.shape)
+        return self._next(scatter(self._flow, convert_to_tensor(index, dtype=dtypes.int32),
+                                  value, self._meta.dynamic, False))
+
+    def scatter(self, indices, value, name=None):
+        """Elements `indices` set to the rows of value."""
+        value = convert_to_tensor(value, dtype=self.dtype)
+        if value.shape.dims is not None and value.shape.dims:
+            self._seen(TensorShape(value.shape.dims[1:]))
+        return self._next(scatter(self._flow, convert_to_tensor(indices, dtype=dtypes.int32),
+                                  value, self._meta.dynamic, False))
+
+    def unstack(self, value, name=None):
+        """A TensorArray holding the rows of value (its size becomes len(value))."""
+        value = convert_to_tensor(value, dtype=self.dtype)
+        if value.shape.rank == 0:
+            raise errors.ShapeError(f"TensorArray.unstack: "
+                                    f"{errors.describe_tensor(value, value.name)} is a scalar")
+        if value.shape.dims is not None:
+            self._seen(TensorShape(value.shape.dims[1:]))
+        return self._next(value)
+
+    def read(self, index, name=None):
+        """Element `index` (an error when out of range)."""
+        return self._with_shape(gather(self._flow, convert_to_tensor(index, dtype=dtypes.int32)),
+                                ())
+
+    def gather(self, indices, name=None):
+        """Elements `indices`, stacked."""
+        indices = convert_to_tensor(indices, dtype=dtypes.int32)
+        return self._with_shape(gather(self._flow, indices), indices.shape.dims or (None,))
+
+    def stack(self, name=None):
+        """All elements stacked: (size,) + element_shape. Unwritten elements are zeros
+        when the element shape is known (else stacking an unwritten array raises)."""
+        known = self._meta.element_shape.is_fully_defined()
+        out = apply1(TENSOR_ARRAY_STACK, (self._flow,), name=name, known=known)
+        lead = out.shape.dims[:1] if out.shape.dims is not None else (None,)
+        return self._with_shape(out, lead)
+
+    def concat(self, name=None):
+        """The elements joined along their first dim: (size * d0,) + the rest."""
+        s = self.stack()
+        if s.shape.rank is not None and s.shape.rank < 2:
+            raise errors.ShapeError("TensorArray.concat: the elements must have a rank "
+                                    f"of at least 1, not {s.shape.rank - 1}")
+        return reshape(s, join.concat([[-1], shape_of(s)[2:]], 0), name=name)
+
+    def size(self, name=None):
+        """The number of elements, an int32 scalar."""
+        return shape_of(self._flow, out_type=dtypes.int32)[0]
+
+    def identity(self):
+        return self._next(self._flow)
+
+    def close(self, name=None):
+        """Nothing to release: the buffer is an ordinary value (TF1 frees a resource)."""
+        from .core import no_op
+        return no_op(name=name)
+
+    def _with_shape(self, t, lead):
+        elem = self._meta.element_shape
+        if elem.dims is not None and t.shape.dims is None:
+            t.set_shape(TensorShape(tuple(lead) + elem.dims))
+        return t
+
+    def __repr__(self):
+        return (f"<gc.TensorArray dtype={self.dtype.name} element_shape="
+                f"{self.element_shape} flow={self._flow.name}>")

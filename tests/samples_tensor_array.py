@@ -1,0 +1,47 @@
+"""Samples for graphc.ops.tensor_array (see samples.py)."""
+import numpy as np
+
+import graphc as gc
+from samples import Sample, normal
+
+
+def _ta(buf):
+    return gc.TensorArray(buf.dtype, size=0, dynamic_size=True).unstack(buf)
+
+
+def _written(buf, v):
+    out = buf.copy()
+    out[2] = v
+    return out
+
+
+def _scattered(buf, v):
+    out = buf.copy()
+    out[[3, 0]] = v
+    return out
+
+
+def _grown(v):
+    out = np.zeros((3,) + v.shape)
+    out[2] = v
+    return out
+
+
+SAMPLES = [
+    Sample("TensorArrayNew", lambda n: gc.TensorArray(gc.float32, size=n,
+                                                      element_shape=(2, 3)).stack(),
+           lambda r: [np.int32(4)], lambda n: np.zeros((4, 2, 3), np.float32)),
+    Sample("TensorArrayScatter", lambda buf, v: _ta(buf).write(2, v).stack(),
+           lambda r: [normal(r, (4, 3, 2)), normal(r, (3, 2))], _written, id="write"),
+    Sample("TensorArrayScatter", lambda buf, v: _ta(buf).scatter([3, 0], v).stack(),
+           lambda r: [normal(r, (4, 3)), normal(r, (2, 3))], _scattered, id="scatter"),
+    Sample("TensorArrayScatter",
+           lambda v: gc.TensorArray(gc.float64, size=0, dynamic_size=True).write(2, v).stack(),
+           lambda r: [normal(r, (2, 3))], _grown, id="grow"),
+    Sample("TensorArrayGather", lambda buf: _ta(buf).read(1),
+           lambda r: [normal(r, (3, 4, 2))], lambda b: b[1], id="read"),
+    Sample("TensorArrayGather", lambda buf: _ta(buf).gather([2, 0, 2]),
+           lambda r: [normal(r, (3, 4))], lambda b: b[[2, 0, 2]], id="gather"),
+    Sample("TensorArrayStack", lambda buf: _ta(buf).concat(),
+           lambda r: [normal(r, (3, 4, 2))], lambda b: b.reshape(12, 2), id="concat"),
+]

@@ -1,0 +1,137 @@
+"""TensorArray: TF1's per-iteration arrays, in while_loop and cond, with derivatives."""
+import numpy as np
+import pytest
+
+import graphc as gc
+from graphc import errors
+from graphc.testing import check_vjp
+from helpers import run
+
+
+def _squares(x):
+    """ta[i] = 2 x[i]^2 for each row of x, written in a while_loop."""
+    n = gc.shape(x)[0]
+    ta = gc.TensorArray(x.dtype, size=n)
+    _, ta = gc.while_loop(lambda i, ta: i < n,
+                          lambda i, ta: (i + 1, ta.write(i, gc.square(x[i]) * 2.0)), [0, ta])
+    return ta
+
+
+def test_write_in_a_loop_then_stack():
+    x = gc.placeholder(gc.float64, (None, 3))
+    ta = _squares(x)
+    assert ta.element_shape.as_list() == [3]
+    y = ta.stack()
+    assert y.shape.as_list() == [None, 3]
+    xv = np.arange(6.0).reshape(2, 3)
+    with gc.Session() as s:
+        got, size = s.run([y, ta.size()], {x: xv})
+    np.testing.assert_allclose(got, 2 * xv ** 2)
+    assert size == 2
+
+
+def test_gradients_jvp_and_hessian_through_the_loop():
+    rng = np.random.default_rng(0)
+    check_vjp(lambda x: _squares(x).stack(), [rng.standard_normal((4, 3))])
+    x = gc.placeholder(gc.float64, (4, 3))
+    loss = gc.reduce_sum(gc.sin(_squares(x).stack()))
+    hv = gc.hessian_vector_product(loss, [x], [gc.ones_like(x)])[0]
+    xv = rng.standard_normal((4, 3))
+    want = np.cos(2 * xv ** 2) * 4 - np.sin(2 * xv ** 2) * 16 * xv ** 2   # d2/dx2, diagonal
+    np.testing.assert_allclose(run(hv, {x: xv}), want, rtol=1e-9)
+
+
+def test_the_gradient_does_not_copy_the_buffer_per_iteration():
+    x = gc.placeholder(gc.float64, (200, 64))
+    g, = gc.gradients(gc.reduce_sum(_squares(x).stack()), [x])
+    traj = [n for n in g.graph.nodes if n.name.endswith("trajectory")]
+    assert [t.dtype for t in traj[0].outputs[2:]] == [gc.int32]   # the counter only
+    xv = np.random.default_rng(1).standard_normal((200, 64))
+    np.testing.assert_allclose(run(g, {x: xv}), 4 * xv)
+
+
+def test_unstack_and_read_inside_a_loop_like_an_rnn():
+    """h_t = tanh(x_t + h_{t-1} w), inputs read from a TensorArray, outputs written."""
+    rng = np.random.default_rng(2)
+    xv, wv = rng.standard_normal((5, 2, 3)), rng.standard_normal((3, 3)) * 0.5
+
+    def rnn(x, w):
+        inputs = gc.TensorArray(gc.float64, size=5).unstack(x)
+        outs = gc.TensorArray(gc.float64, size=5)
+
+        def body(t, h, outs):
+            h = gc.tanh(inputs.read(t) + gc.matmul(h, w))
+            return t + 1, h, outs.write(t, h)
+        _, _, outs = gc.while_loop(lambda t, h, o: t < 5, body,
+                                   [0, gc.zeros((2, 3), gc.float64), outs])
+        return outs.stack()
+    x, w = gc.constant(xv), gc.constant(wv)
+    h, want = np.zeros((2, 3)), []
+    for t in range(5):
+        h = np.tanh(xv[t] + h @ wv)
+        want.append(h)
+    np.testing.assert_allclose(run(rnn(x, w)), np.stack(want))
+    check_vjp(rnn, [xv, wv])
+
+
+def test_dynamic_size_grows():
+    x = gc.placeholder(gc.float64, ())
+    ta = gc.TensorArray(gc.float64, size=0, dynamic_size=True)
+    _, ta = gc.while_loop(lambda i, ta: i < 4, lambda i, ta: (i + 1, ta.write(i, x * gc.cast(i, gc.float64))),
+                          [0, ta])
+    y = ta.stack()
+    assert y.shape.as_list() == [None]
+    np.testing.assert_allclose(run([y, ta.size()], {x: 1.5})[0], [0, 1.5, 3.0, 4.5])
+    g, = gc.gradients(gc.reduce_sum(y), [x])
+    with pytest.raises(errors.ExecutionError, match="change shape between calls"):
+        run(g, {x: 1.5})
+    grown = gc.TensorArray(gc.float64, size=1, dynamic_size=True).write(0, x).write(2, x * x)
+    gx, = gc.gradients(gc.reduce_sum(grown.stack()), [x])     # outside a loop it works
+    assert run([grown.stack(), gx], {x: 3.0})[0].tolist() == [3.0, 0.0, 9.0]
+    assert run(gx, {x: 3.0}) == 7.0
+
+
+def test_cond_takes_and_returns_tensor_arrays():
+    p = gc.placeholder(gc.bool, ())
+    ta = gc.TensorArray(gc.float32, size=2, element_shape=(2,))
+    out = gc.cond(p, lambda: ta.write(0, [1.0, 2.0]), lambda: ta.write(1, [3.0, 4.0]))
+    assert isinstance(out, gc.TensorArray)
+    assert run(out.stack(), {p: True}).tolist() == [[1, 2], [0, 0]]
+    assert run(out.stack(), {p: False}).tolist() == [[0, 0], [3, 4]]
+
+
+def test_gather_scatter_concat():
+    x = gc.constant(np.arange(12.0).reshape(4, 3))
+    ta = gc.TensorArray(gc.float64, size=4).unstack(x)
+    assert run(ta.gather([3, 1])).tolist() == [[9, 10, 11], [3, 4, 5]]
+    ta2 = ta.scatter([0, 2], gc.zeros((2, 3), gc.float64))
+    assert run(ta2.stack())[:, 0].tolist() == [0, 3, 0, 9]
+    assert run(ta.concat()).shape == (12,)
+    assert run(ta.read(1)).tolist() == [3, 4, 5]
+
+
+def test_errors_name_the_array_and_where():
+    ta = gc.TensorArray(gc.float32, size=2, element_shape=(3,))
+    with pytest.raises(errors.DTypeError, match="float64"):
+        ta.write(0, gc.zeros((3,), gc.float64))
+    with pytest.raises(errors.ShapeError, match=r"element of shape \(4,\) .* shape \(3,\)"):
+        ta.write(0, gc.zeros((4,)))
+    bad = ta.write(5, gc.zeros((3,)))
+    with pytest.raises(errors.ExecutionError, match=r"write index 5 is out of range for a "
+                       r"TensorArray of size 2(.|\n)*test_tensor_array.py"):
+        run(bad.stack())
+    fresh = gc.TensorArray(gc.float32, size=3)
+    with pytest.raises(errors.ExecutionError, match="nothing has been written"):
+        run(fresh.read(0))
+    with pytest.raises(errors.ExecutionError, match="nothing has been written"):
+        run(fresh.stack())
+    with pytest.raises(ValueError, match="give a size"):
+        gc.TensorArray(gc.float32)
+
+
+def test_a_long_loop_writes_without_recursion():
+    n = 3000
+    ta = gc.TensorArray(gc.float64, size=n, element_shape=())
+    _, ta = gc.while_loop(lambda i, ta: i < n,
+                          lambda i, ta: (i + 1, ta.write(i, gc.cast(i, gc.float64))), [0, ta])
+    assert run(gc.reduce_sum(ta.stack())) == n * (n - 1) / 2
