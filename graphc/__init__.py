@@ -49,6 +49,10 @@ from .ops.functional import *  # noqa: F401,F403
 from .ops.reverse_sequence import reverse_sequence
 from .ops.pyfunc import numpy_function, py_func
 from .ops.tensor_array import TensorArray
+from .ops.decomp import *  # noqa: F401,F403
+from .ops.solve import *  # noqa: F401,F403
+from .ops.array_extra import *  # noqa: F401,F403
+from .ops.math_extra import *  # noqa: F401,F403
 from .ops.core import tuple_ as tuple  # noqa: A001  (TF1 name: gc.tuple)
 from .ops.registry import constant_value
 from .session import (ConfigProto, InteractiveSession, Session, compile,  # noqa: A004

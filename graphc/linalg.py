@@ -1,4 +1,7 @@
 """TF1's tf.linalg namespace: thin re-exports."""
+from .ops.decomp import qr, svd  # noqa: F401
+from .ops.decomp import self_adjoint_eig as eigh  # noqa: F401
+from .ops.decomp import self_adjoint_eigvals as eigvalsh  # noqa: F401
 from .ops.linalg import einsum, matmul, tensordot  # noqa: F401
 from .ops.matrix import eye, trace  # noqa: F401
 from .ops.matrix import matrix_determinant as det  # noqa: F401
@@ -8,3 +11,8 @@ from .ops.matrix import matrix_inverse as inv  # noqa: F401
 from .ops.matrix import matrix_set_diag as set_diag  # noqa: F401
 from .ops.matrix import matrix_transpose as transpose  # noqa: F401
 from .ops.norm import norm  # noqa: F401
+from .ops.solve import cholesky, cholesky_solve, logdet, slogdet  # noqa: F401
+from .ops.solve import matrix_solve_ls as lstsq  # noqa: F401
+from .ops.solve import matrix_band_part as band_part  # noqa: F401
+from .ops.solve import matrix_solve as solve  # noqa: F401
+from .ops.solve import matrix_triangular_solve as triangular_solve  # noqa: F401
