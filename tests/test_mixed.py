@@ -277,3 +277,15 @@ def test_jacobian_of_an_integer_output_is_zero():
         J = gc.jacobian(y, x, mode=mode)
         assert J.shape.as_list() == [3, 3]
         np.testing.assert_array_equal(run(J, {x: np.ones(3)}), np.zeros((3, 3)))
+
+
+def test_forward_jacobian_of_a_scalar_x_and_a_y_of_unknown_length():
+    """The target shape joins shape(y) with x's () as int32 (an empty list defaulted to
+    float32 and broke the concat)."""
+    x = gc.placeholder(gc.float64, ())
+    n = gc.placeholder(gc.int32, ())
+    y = gc.fill(gc.reshape(n, [1]), gc.constant(1.0, gc.float64)) * x * x
+    j = gc.jacobian(y, x, mode="forward")
+    assert j.shape.as_list() == [None]
+    with gc.Session() as s:
+        np.testing.assert_allclose(s.run(j, {x: 2.0, n: 3}), [4.0, 4.0, 4.0])

@@ -9,7 +9,7 @@ import math
 
 import numpy as np
 
-from .. import errors
+from .. import dtypes, errors
 from ..graph import Tensor
 from ..ops import array, core
 from .batching import vmap
@@ -143,7 +143,7 @@ def _forward_jacobian(y, x):
     moved = array.transpose(cols, list(range(1, r + 1)) + [0])
     if y.shape.is_fully_defined():
         return array.reshape(moved, list(y.shape.dims) + list(xshape))
-    target = array.concat([array.shape(y), core.constant(list(xshape))], 0)
+    target = array.concat([array.shape(y), _dims(xshape)], 0)
     return array.reshape(moved, target)
 
 
@@ -158,14 +158,19 @@ def _reverse_jacobian(y, x):
     # rows: (m,) + x.shape; J[i...] = rows[flat i]
     if x.shape.is_fully_defined():
         return array.reshape(rows, list(yshape) + list(xshape))
-    target = array.concat([core.constant(list(yshape)), array.shape(x)], 0)
+    target = array.concat([_dims(yshape), array.shape(x)], 0)
     return array.reshape(rows, target)
+
+
+def _dims(dims):
+    """Static dims as an int32 vector (a scalar's () too, which would default to float)."""
+    return core.constant(list(dims), dtype=dtypes.int32)
 
 
 def _zeros(y, xshape):
     """The Jacobian of a y that carries no derivative (an integer y or x)."""
     if y.shape.is_fully_defined():
         return array.zeros(list(y.shape.dims) + list(xshape), dtype=y.dtype)
-    return array.zeros(array.concat([array.shape(y), core.constant(list(xshape))], 0),
+    return array.zeros(array.concat([array.shape(y), _dims(xshape)], 0),
                        dtype=y.dtype)
 
