@@ -49,6 +49,7 @@ from .ops.functional import *  # noqa: F401,F403
 from .ops.reverse_sequence import reverse_sequence
 from .ops.pyfunc import numpy_function, py_func
 from .ops.tensor_array import TensorArray
+from .ops.math_composite import *  # noqa: F401,F403
 from .ops.decomp import *  # noqa: F401,F403
 from .ops.solve import *  # noqa: F401,F403
 from .ops.array_extra import *  # noqa: F401,F403
@@ -67,6 +68,7 @@ from . import nn, testing, train  # noqa: E402
 from . import linalg  # noqa: E402
 from . import initializers, layers, losses  # noqa: E402
 from . import debugging  # noqa: E402
+from . import math  # noqa: E402
 
 __version__ = "0.1.0"
 

@@ -7,9 +7,10 @@ Padding follows TF exactly, per spatial dim, with k_eff = (k - 1) * dilation + 1
            pad_before = pad_total // 2 (the odd extra row/column goes after).
 Kernels work in NHWC. The windows come from sliding_window_view (an im2col that copies
 only when contracted); gradients scatter window columns back with one strided add per
-kernel tap (col2im), never a Python loop over pixels. Each gradient op is linear in its
-cotangent input, so its vjp is built from the adjoint ops: conv2d, conv2d_backprop_input
-and conv2d_backprop_filter are each other's adjoints.
+kernel tap (col2im), never a Python loop over pixels. The geometry and the kernels work
+for any number of spatial dims: conv3d.py's ops (NDHWC) use them too. Each gradient op is
+linear in its cotangent input, so its vjp is built from the adjoint ops: conv2d,
+conv2d_backprop_input and conv2d_backprop_filter are each other's adjoints.
 """
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
@@ -39,54 +40,62 @@ def _axes(data_format):
     return (1, 2, 3) if data_format == "NHWC" else (2, 3, 1)
 
 
+def _channels_last(data_format):
+    return data_format[-1] == "C"           # NHWC, NDHWC (not NCHW, NCDHW)
+
+
 def to_nhwc(x, data_format):
-    return x if data_format == "NHWC" else np.moveaxis(x, 1, -1)
+    return x if _channels_last(data_format) else np.moveaxis(x, 1, -1)
 
 
 def from_nhwc(x, data_format):
-    return x if data_format == "NHWC" else np.moveaxis(x, -1, 1)
+    return x if _channels_last(data_format) else np.moveaxis(x, -1, 1)
 
 
 def sizes_nhwc(sizes, data_format):
-    n, a, b, c = (int(d) for d in sizes)
-    return (n, a, b, c) if data_format == "NHWC" else (n, b, c, a)
+    s = tuple(int(d) for d in sizes)
+    return s if _channels_last(data_format) else (s[0],) + s[2:] + (s[1],)
+
+
+def _every(steps):
+    return tuple(slice(None, None, s) for s in steps)
 
 
 class _Geometry:
-    """Output size and padding of a 2-D window op on an NHWC input of spatial size hw."""
+    """Output size and padding of a window op on a channels-last input of spatial size hw:
+    2 spatial dims for conv2d and pooling, 3 for conv3d (conv3d.py)."""
     __slots__ = ("hw", "k", "strides", "dilations", "out", "pads")
 
     def __init__(self, hw, k, strides, dilations, padding):
-        self.hw, self.k, self.strides, self.dilations = hw, k, strides, dilations
+        self.hw, self.k, self.strides, self.dilations = tuple(hw), tuple(k), strides, dilations
         dims = [_spatial(n, kk, s, d, padding) for n, kk, s, d in zip(hw, k, strides, dilations)]
         self.out = tuple(d[0] for d in dims)
-        self.pads = ((0, 0), (dims[0][1], dims[0][2]), (dims[1][1], dims[1][2]), (0, 0))
+        self.pads = ((0, 0),) + tuple((d[1], d[2]) for d in dims) + ((0, 0),)
 
     def windows(self, x, fill=0):
         """The (N, OH, OW, C, kh, kw) view of padded x whose element [n, i, j, c, a, b]
-        is xp[n, i*sh + a*dh, j*sw + b*dw, c]."""
+        is xp[n, i*sh + a*dh, j*sw + b*dw, c] (in 3-D: (N, OD, OH, OW, C, kd, kh, kw))."""
         xp = np.pad(x, self.pads, constant_values=fill)
-        (kh, kw), (sh, sw), (dh, dw) = self.k, self.strides, self.dilations
-        v = sliding_window_view(xp, ((kh - 1) * dh + 1, (kw - 1) * dw + 1), axis=(1, 2))
-        return v[:, ::sh, ::sw, :, ::dh, ::dw][:, :self.out[0], :self.out[1]]
+        span = tuple((k - 1) * d + 1 for k, d in zip(self.k, self.dilations))
+        v = sliding_window_view(xp, span, axis=tuple(range(1, len(span) + 1)))
+        v = v[(slice(None),) + _every(self.strides) + (slice(None),) + _every(self.dilations)]
+        return v[(slice(None),) + tuple(slice(o) for o in self.out)]
 
     def col2im(self, cols):
         """The adjoint of windows(): sums cols (N, OH, OW, C, kh, kw) into the input."""
-        (kh, kw), (sh, sw), (dh, dw) = self.k, self.strides, self.dilations
-        (oh, ow), (pt, _), (pl, _) = self.out, self.pads[1], self.pads[2]
-        n, c = cols.shape[0], cols.shape[3]
-        xp = np.zeros((n, self.hw[0] + sum(self.pads[1]), self.hw[1] + sum(self.pads[2]), c),
-                      cols.dtype)
-        for a in range(kh):             # one strided add per kernel tap
-            for b in range(kw):
-                xp[:, a * dh:a * dh + (oh - 1) * sh + 1:sh,
-                   b * dw:b * dw + (ow - 1) * sw + 1:sw] += cols[..., a, b]
-        return xp[:, pt:pt + self.hw[0], pl:pl + self.hw[1]]
+        padded = tuple(n + a + b for n, (a, b) in zip(self.hw, self.pads[1:-1]))
+        xp = np.zeros((cols.shape[0],) + padded + (cols.shape[len(self.k) + 1],), cols.dtype)
+        for tap in np.ndindex(*self.k):     # one strided add per kernel tap
+            at = tuple(slice(t * d, t * d + (o - 1) * s + 1, s) for t, d, o, s in
+                       zip(tap, self.dilations, self.out, self.strides))
+            xp[(slice(None),) + at] += cols[(Ellipsis,) + tap]
+        return xp[(slice(None),) + tuple(slice(a, a + n) for n, (a, _) in
+                                         zip(self.hw, self.pads[1:-1]))]
 
 
 def geometry(x_nhwc_shape, k, attrs):
-    return _Geometry(x_nhwc_shape[1:3], k, attrs["strides"], attrs.get("dilations", (1, 1)),
-                     attrs["padding"])
+    return _Geometry(x_nhwc_shape[1:-1], k, attrs["strides"],
+                     attrs.get("dilations", (1,) * len(k)), attrs["padding"])
 
 
 # ---- static shapes -------------------------------------------------------------------------
@@ -97,17 +106,18 @@ def rank4_dims(ctx, t, i, what):
 
 
 def out_dims(ctx, dims, k, attrs, i):
-    """The output (N, OH, OW) dims of a window op on input dims `dims` (in NHWC order)."""
+    """The output (N, OH, OW) dims of a window op on input dims `dims` (in NHWC order;
+    (N, OD, OH, OW) from NDHWC dims)."""
     out = []
-    for axis, (n, kk, s, d) in enumerate(zip(dims[1:3], k, attrs["strides"],
-                                             attrs.get("dilations", (1, 1)))):
+    for axis, (n, kk, s, d) in enumerate(zip(dims[1:-1], k, attrs["strides"],
+                                             attrs.get("dilations", (1,) * len(k)))):
         n, kk = ctx.resolve(n), ctx.resolve(kk)
         if n is None or kk is None:
             out.append(None)
             continue
         o = _spatial(n, kk, s, d, attrs["padding"])[0]
         if o <= 0:
-            what = ("height", "width")[axis]
+            what = ("depth", "height", "width")[axis - len(k)]
             raise InferError(f"the window's effective {what} {(kk - 1) * d + 1} is larger "
                              f"than the {what} {n} of {{{i}}} with VALID padding")
         out.append(o)
@@ -115,14 +125,15 @@ def out_dims(ctx, dims, k, attrs, i):
 
 
 def nhwc_dims(dims, data_format):
-    h, w, c = _axes(data_format)
-    return (dims[0], dims[h], dims[w], dims[c])
+    """`data_format`-ordered dims in channels-last order (NHWC, or NDHWC in 3-D)."""
+    dims = tuple(dims)
+    return dims if _channels_last(data_format) else (dims[0],) + dims[2:] + (dims[1],)
 
 
 def to_layout(dims, data_format):
-    """NHWC-ordered dims back to `data_format` order."""
-    n, h, w, c = dims
-    return (n, h, w, c) if data_format == "NHWC" else (n, c, h, w)
+    """Channels-last (NHWC, NDHWC) dims back to `data_format` order."""
+    dims = tuple(dims)
+    return dims if _channels_last(data_format) else (dims[0], dims[-1]) + dims[1:-1]
 
 
 def _infer_conv(ctx, x, f, **attrs):
@@ -134,13 +145,13 @@ def _infer_conv(ctx, x, f, **attrs):
     return to_layout(out_dims(ctx, xd, fd[:2], attrs, 0) + [fd[3]], attrs["data_format"]), x.dtype
 
 
-def sizes_value(ctx, sizes, i):
+def sizes_value(ctx, sizes, i, n=4):
     if not sizes.dtype.is_integer:
         raise InferError(f"the sizes {{{i}}} must be an int tensor", "dtype")
     dims = ctx.shape_value(sizes).dims
-    if dims is not None and len(dims) != 4:
-        raise InferError(f"the sizes {{{i}}} must have 4 elements, not {len(dims)}")
-    return dims or (None,) * 4
+    if dims is not None and len(dims) != n:
+        raise InferError(f"the sizes {{{i}}} must have {n} elements, not {len(dims)}")
+    return dims or (None,) * n
 
 
 def _check_backprop(ctx, xd, fd, gd, attrs, ix, ig):
@@ -180,31 +191,33 @@ _infer_backprop_input, _infer_backprop_filter = backprop_infers(_check_backprop)
 
 
 # ---- convolution kernels -------------------------------------------------------------------
+# The kernels work for any number nd of spatial dims (conv3d.py's ops use them too).
 def _conv_kernel(x, f, **attrs):
-    fmt = attrs["data_format"]
+    fmt, nd = attrs["data_format"], f.ndim - 2
     x = to_nhwc(x, fmt)
-    win = geometry(x.shape, f.shape[:2], attrs).windows(x)
-    out = np.tensordot(win, f, axes=([3, 4, 5], [2, 0, 1]))        # (N, OH, OW, O)
+    win = geometry(x.shape, f.shape[:nd], attrs).windows(x)       # (N, OH, OW, C, kh, kw)
+    out = np.tensordot(win, f, axes=(list(range(nd + 1, 2 * nd + 2)),   # (N, OH, OW, O)
+                                     [nd] + list(range(nd))))
     return from_nhwc(out.astype(x.dtype, copy=False), fmt)
 
 
 def _backprop_input_kernel(sizes, f, g, **attrs):
     """dx = col2im(g . f^T): each output pixel sends g f[a, b]^T back to its taps."""
-    fmt = attrs["data_format"]
+    fmt, nd = attrs["data_format"], f.ndim - 2
     g = to_nhwc(g, fmt)
-    geo = geometry(sizes_nhwc(sizes, fmt), f.shape[:2], attrs)
-    cols = np.einsum("nhwo,abco->nhwcab", g, f)
+    geo = geometry(sizes_nhwc(sizes, fmt), f.shape[:nd], attrs)
+    cols = np.tensordot(g, f, axes=(-1, -1))                      # (N, OH, OW, kh, kw, C)
+    cols = np.moveaxis(cols, -1, nd + 1)                            # (N, OH, OW, C, kh, kw)
     return from_nhwc(geo.col2im(cols).astype(f.dtype, copy=False), fmt)
 
 
 def _backprop_filter_kernel(x, sizes, g, **attrs):
     """df[a, b, c, o] = sum over n, i, j of window(x)[n, i, j, c, a, b] g[n, i, j, o]."""
-    fmt = attrs["data_format"]
+    fmt, nd = attrs["data_format"], len(sizes) - 2
     x, g = to_nhwc(x, fmt), to_nhwc(g, fmt)
-    kh, kw = (int(d) for d in sizes[:2])
-    win = geometry(x.shape, (kh, kw), attrs).windows(x)
-    df = np.tensordot(win, g, axes=([0, 1, 2], [0, 1, 2]))          # (C, kh, kw, O)
-    return df.transpose(1, 2, 0, 3).astype(x.dtype, copy=False)
+    win = geometry(x.shape, tuple(int(d) for d in sizes[:nd]), attrs).windows(x)
+    df = np.tensordot(win, g, axes=(list(range(nd + 1)), list(range(nd + 1))))  # (C, kh, kw, O)
+    return np.moveaxis(df, 0, -2).astype(x.dtype, copy=False)
 
 
 def shape_of(t):
@@ -308,21 +321,25 @@ def _padding(padding):
 
 
 def hw_pair(v, what, data_format, default=1):
-    """(h, w) from an int, a pair, or TF1's 4-list whose batch and channel entries are 1."""
+    """(h, w) from an int, a pair, or TF1's 4-list whose batch and channel entries are 1;
+    (d, h, w) from an int, a triple or a 5-list for a 5-D data_format (NDHWC, NCDHW)."""
+    n = len(data_format) - 2
     if v is None:
-        return (default, default)
+        return (default,) * n
     if isinstance(v, (int, np.integer)):
-        v = (int(v),) * 2
+        v = (int(v),) * n
     v = tuple(int(d) for d in v)
     if len(v) == 1:
-        v = v * 2
-    elif len(v) == 4:
-        h, w, c = _axes(data_format)
+        v = v * n
+    elif len(v) == n + 2:
+        c = data_format.index("C")
         if v[0] != 1 or v[c] != 1:
             raise ValueError(f"{what} {list(v)}: the batch and channel entries must be 1")
-        v = (v[h], v[w])
-    if len(v) != 2 or min(v) < 1:
-        raise ValueError(f"{what} must be positive: an int, [h, w] or a 4-list, got {list(v)}")
+        v = tuple(d for k, d in enumerate(v) if k not in (0, c))
+    if len(v) != n or min(v) < 1:
+        sizes = "[h, w]" if n == 2 else "[d, h, w]"
+        raise ValueError(f"{what} must be positive: an int, {sizes} or a {n + 2}-list, got "
+                         f"{list(v)}")
     return v
 
 

@@ -5,6 +5,8 @@ TF's SAME/VALID rule are in conv.py. Padded values are ignored: max pooling pads
 The gradient ops are linear in their cotangent input and come in adjoint pairs, so
 second derivatives close: max_pool_grad <-> max_pool_grad_grad, avg_pool_grad <-> avg_pool.
 """
+import math
+
 import numpy as np
 
 from .core import convert_to_tensor
@@ -21,11 +23,17 @@ def _lowest(dtype):
     return -np.inf if dtype.kind == "f" else np.iinfo(dtype).min
 
 
+# The kernels work for any number of spatial dims (conv3d.py's 3-D pooling uses them too).
+def _taps(x):
+    """The axes of geo.windows(x) that run over a window's taps: (4, 5) in 2-D."""
+    return tuple(range(x.ndim, 2 * x.ndim - 2))
+
+
 def _max_pool_kernel(x, **attrs):
     fmt = attrs["data_format"]
     x = to_nhwc(x, fmt)
     win = geometry(x.shape, attrs["ksize"], attrs).windows(x, _lowest(x.dtype))
-    return from_nhwc(win.max(axis=(4, 5)), fmt)
+    return from_nhwc(win.max(axis=_taps(x)), fmt)
 
 
 def _argmax_taps(x, attrs):
@@ -33,7 +41,7 @@ def _argmax_taps(x, attrs):
     padding never wins (it is -inf, as TF ignores padded values)."""
     geo = geometry(x.shape, attrs["ksize"], attrs)
     win = geo.windows(x, _lowest(x.dtype))
-    return geo, win.reshape(win.shape[:4] + (-1,)).argmax(axis=-1)
+    return geo, win.reshape(win.shape[:x.ndim] + (-1,)).argmax(axis=-1)
 
 
 def _max_pool_grad_kernel(x, y, g, **attrs):
@@ -41,10 +49,9 @@ def _max_pool_grad_kernel(x, y, g, **attrs):
     fmt = attrs["data_format"]
     x, g = to_nhwc(x, fmt), to_nhwc(g, fmt)
     geo, idx = _argmax_taps(x, attrs)
-    kh, kw = geo.k
-    cols = np.zeros(g.shape + (kh * kw,), g.dtype)
+    cols = np.zeros(g.shape + (math.prod(geo.k),), g.dtype)
     np.put_along_axis(cols, idx[..., None], g[..., None], axis=-1)
-    return from_nhwc(geo.col2im(cols.reshape(g.shape + (kh, kw))), fmt)
+    return from_nhwc(geo.col2im(cols.reshape(g.shape + geo.k)), fmt)
 
 
 def _max_pool_grad_grad_kernel(x, y, h, **attrs):
@@ -53,21 +60,21 @@ def _max_pool_grad_grad_kernel(x, y, h, **attrs):
     x, h = to_nhwc(x, fmt), to_nhwc(h, fmt)
     geo, idx = _argmax_taps(x, attrs)
     win = geo.windows(h)
-    out = np.take_along_axis(win.reshape(win.shape[:4] + (-1,)), idx[..., None], axis=-1)
+    out = np.take_along_axis(win.reshape(win.shape[:h.ndim] + (-1,)), idx[..., None], axis=-1)
     return from_nhwc(out[..., 0], fmt)
 
 
 def _avg_counts(geo, dtype):
     """How many real (unpadded) inputs each window holds: SAME averages only those."""
     ones = np.ones((1,) + tuple(geo.hw) + (1,), dtype)
-    return geo.windows(ones).sum(axis=(4, 5))
+    return geo.windows(ones).sum(axis=_taps(ones))
 
 
 def _avg_pool_kernel(x, **attrs):
     fmt = attrs["data_format"]
     x = to_nhwc(x, fmt)
     geo = geometry(x.shape, attrs["ksize"], attrs)
-    out = geo.windows(x).sum(axis=(4, 5)) / _avg_counts(geo, x.dtype)
+    out = geo.windows(x).sum(axis=_taps(x)) / _avg_counts(geo, x.dtype)
     return from_nhwc(out.astype(x.dtype, copy=False), fmt)
 
 
@@ -77,7 +84,7 @@ def _avg_pool_grad_kernel(sizes, g, **attrs):
     g = to_nhwc(g, fmt)
     geo = geometry(sizes_nhwc(sizes, fmt), attrs["ksize"], attrs)
     share = (g / _avg_counts(geo, g.dtype)).astype(g.dtype, copy=False)
-    cols = np.broadcast_to(share[..., None, None], share.shape + tuple(geo.k))
+    cols = np.broadcast_to(share.reshape(share.shape + (1,) * len(geo.k)), share.shape + geo.k)
     return from_nhwc(geo.col2im(cols), fmt)
 
 

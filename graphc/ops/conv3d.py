@@ -1,0 +1,359 @@
+"""3-D convolution and pooling (TF1 tf.nn.conv3d, conv3d_transpose, max_pool3d, avg_pool3d)
+and their gradient ops: conv.py's and pool.py's machinery with one more spatial dim.
+
+The window geometry (TF's SAME/VALID rule per spatial dim, the windows view and col2im)
+and the numpy kernels are conv.py's and pool.py's, which work for any number of spatial
+dims; this module adds the 5-D shape rules (NDHWC or NCDHW), the op records and the public
+functions. As in 2-D, Conv3D and its two gradient ops are bilinear and each other's
+adjoints, and the pooling gradient ops come in adjoint pairs (max_pool3d_grad <->
+max_pool3d_grad_grad, avg_pool3d_grad <-> avg_pool3d), so derivatives of any order are
+built from these eight ops.
+"""
+import numpy as np
+
+from ..graph import Tensor
+from ..shapes import InferError
+from . import pool
+from .array import _shape_tensor
+from .conv import (_backprop_filter_kernel, _backprop_input_kernel, _conv_kernel, _padding,
+                   bilinear_jvp, hw_pair, nhwc_dims, out_dims, shape_of, sizes_tensor,
+                   sizes_value, to_layout)
+from .conv_extra import _clash, _dim, shape_error
+from .core import convert_to_tensor
+from .elementwise import operands
+from .registry import OpDef, apply1, register
+
+__all__ = ["conv3d", "conv3d_backprop_input_v2", "conv3d_backprop_filter_v2",
+           "conv3d_backprop_filter", "conv3d_transpose", "max_pool3d", "avg_pool3d",
+           "max_pool3d_grad", "max_pool3d_grad_grad", "avg_pool3d_grad"]
+
+
+# ---- static shapes (dims are handled in NDHWC order, as conv.py handles NHWC) ---------------
+def _rank5(ctx, t, i, what):
+    if t.shape.rank not in (None, 5):
+        raise InferError(f"{{{i}}} ({what}) must have rank 5, not shape {t.shape}")
+    return t.shape.dims if t.shape.rank == 5 else (None,) * 5
+
+
+def _infer_conv(ctx, x, f, **attrs):
+    ctx.same_dtype()
+    ctx.require(0, "float")
+    fmt = attrs["data_format"]
+    xd = nhwc_dims(_rank5(ctx, x, 0, "the input"), fmt)
+    fd = _rank5(ctx, f, 1, "the filter, [depth, height, width, in_channels, out_channels]")
+    ctx.merge_dims(xd[4], fd[3], "{{0}} has {a} input channels but {{1}} expects {b}")
+    return to_layout(out_dims(ctx, xd, fd[:3], attrs, 0) + [fd[4]], fmt), x.dtype
+
+
+def _check_g(ctx, xd, fd, gd, attrs, ix, ig):
+    """The cotangent g must have the shape conv3d(x, f) has."""
+    ctx.merge_dims(xd[4], fd[3], f"{{{{{ix}}}}} has {{a}} input channels but the filter "
+                                 "expects {b}")
+    want = out_dims(ctx, xd, fd[:3], attrs, ix) + [fd[4]]
+    for k, (a, b) in enumerate(zip(gd, want)):
+        ctx.merge_dims(a, b, f"the gradient {{{{{ig}}}}} has {{a}} at dim {k} (NDHWC) but "
+                             "conv3d's output has {b}")
+
+
+def _infer_input(ctx, sizes, f, g, **attrs):
+    ctx.same_dtype(1, 2)
+    ctx.require(1, "float")
+    fmt = attrs["data_format"]
+    xd = nhwc_dims(sizes_value(ctx, sizes, 0, 5), fmt)
+    fd = _rank5(ctx, f, 1, "the filter")
+    _check_g(ctx, xd, fd, nhwc_dims(_rank5(ctx, g, 2, "the gradient"), fmt), attrs, 0, 2)
+    return to_layout(xd, fmt), f.dtype
+
+
+def _infer_filter(ctx, x, sizes, g, **attrs):
+    ctx.same_dtype(0, 2)
+    ctx.require(0, "float")
+    fmt = attrs["data_format"]
+    xd = nhwc_dims(_rank5(ctx, x, 0, "the input"), fmt)
+    fd = sizes_value(ctx, sizes, 1, 5)
+    _check_g(ctx, xd, fd, nhwc_dims(_rank5(ctx, g, 2, "the gradient"), fmt), attrs, 0, 2)
+    return fd, x.dtype
+
+
+def _pooled(ctx, xd, attrs):
+    return out_dims(ctx, xd, attrs["ksize"], attrs, 0) + [xd[4]]
+
+
+def _infer_pool(ctx, x, **attrs):
+    ctx.require(0, "float")
+    fmt = attrs["data_format"]
+    xd = nhwc_dims(_rank5(ctx, x, 0, "the input"), fmt)
+    return to_layout(_pooled(ctx, xd, attrs), fmt), x.dtype
+
+
+def _infer_max_grad(out):
+    """MaxPool3DGrad (out="input") and MaxPool3DGradGrad (out="output"): (x, y, g) ops whose
+    y must have the pool's output shape, and g that too (Grad) or the input's (GradGrad)."""
+    def infer(ctx, x, y, g, **attrs):
+        ctx.same_dtype()
+        ctx.require(0, "float")
+        fmt = attrs["data_format"]
+        xd = nhwc_dims(_rank5(ctx, x, 0, "the pooled input"), fmt)
+        yd = _pooled(ctx, xd, attrs)
+        for i, t, want in ((1, y, yd), (2, g, yd if out == "input" else xd)):
+            td = nhwc_dims(_rank5(ctx, t, i, "the pool's output"), fmt)
+            for k, (a, b) in enumerate(zip(td, want)):
+                ctx.merge_dims(a, b, f"{{{{{i}}}}} has {{a}} at dim {k} (NDHWC) but {{b}} "
+                                     "was expected")
+        return to_layout(xd if out == "input" else yd, fmt), x.dtype
+    return infer
+
+
+def _infer_avg_grad(ctx, sizes, g, **attrs):
+    ctx.require(1, "float")
+    fmt = attrs["data_format"]
+    xd = nhwc_dims(sizes_value(ctx, sizes, 0, 5), fmt)
+    gd = nhwc_dims(_rank5(ctx, g, 1, "the gradient"), fmt)
+    for k, (a, b) in enumerate(zip(gd, _pooled(ctx, xd, attrs))):
+        ctx.merge_dims(a, b, f"the gradient {{{{1}}}} has {{a}} at dim {k} (NDHWC) but the "
+                             "pool's output has {b}")
+    return to_layout(xd, fmt), g.dtype
+
+
+# ---- derivatives ---------------------------------------------------------------------------
+def _conv_vjp(node, gs):
+    """y = conv3d(x, f): gx = backprop_input(g, f), gf = backprop_filter(x, g)."""
+    x, f = node.inputs
+    return [_input(shape_of(x), f, gs[0], **node.attrs),
+            _filter(x, shape_of(f), gs[0], **node.attrs)]
+
+
+def _input_vjp(node, gs):
+    """dx = backprop_input(f, g) is bilinear; its adjoints: h -> backprop_filter(h, g) for
+    f and conv3d(h, f) for g."""
+    _, f, g = node.inputs
+    return [None, _filter(gs[0], shape_of(f), g, **node.attrs), _conv(gs[0], f, **node.attrs)]
+
+
+def _filter_vjp(node, gs):
+    """df = backprop_filter(x, g) is bilinear; its adjoints: H -> backprop_input(H, g) for
+    x and conv3d(x, H) for g."""
+    x, _, g = node.inputs
+    return [_input(shape_of(x), gs[0], g, **node.attrs), None, _conv(x, gs[0], **node.attrs)]
+
+
+def _batch(node, args, batched):
+    """vmap: the batch folded into the inputs' batch dim, as for conv2d and pooling."""
+    from ..autodiff.batching import _batch_into_leading_dim
+    return _batch_into_leading_dim(node, args, batched)
+
+
+# ---- ops -----------------------------------------------------------------------------------
+_SIG = "strides, padding, data_format='NDHWC', dilations=[1, 1, 1, 1, 1], name=None"
+_POOL_SIG = "ksize, strides, padding, data_format='NDHWC', name=None"
+_POOL_RULE = "(N, D, H, W, C) -> (N, OD, OH, OW, C); TF SAME/VALID"
+CONV3D = register(OpDef(
+    "Conv3D", _infer_conv, _conv_kernel, vjp=_conv_vjp,
+    jvp=bilinear_jvp(lambda x, f, **kw: _conv(x, f, **kw)), batch=_batch, api="nn.conv3d",
+    signature=f"nn.conv3d(input, filter, {_SIG})",
+    shape_rule="(N, D, H, W, C) * (kd, kh, kw, C, O) -> (N, OD, OH, OW, O); TF SAME/VALID",
+    dtypes="float (input, filter same)", doc="3-D cross-correlation (TF1 conv3d)."))
+CONV3D_INPUT = register(OpDef(
+    "Conv3DBackpropInputV2", _infer_input, _backprop_input_kernel, vjp=_input_vjp,
+    jvp=bilinear_jvp(lambda *args, **kw: _input(*args, **kw), 1, 2),
+    api="nn.conv3d_backprop_input_v2",
+    signature=f"nn.conv3d_backprop_input_v2(input_sizes, filter, out_backprop, {_SIG})",
+    shape_rule="input_sizes", dtypes="float; input_sizes int",
+    doc="The gradient of conv3d with respect to its input (conv3d_transpose)."))
+CONV3D_FILTER = register(OpDef(
+    "Conv3DBackpropFilterV2", _infer_filter, _backprop_filter_kernel, vjp=_filter_vjp,
+    jvp=bilinear_jvp(lambda *args, **kw: _filter(*args, **kw), 0, 2),
+    api="nn.conv3d_backprop_filter_v2",
+    signature=f"nn.conv3d_backprop_filter_v2(input, filter_sizes, out_backprop, {_SIG})",
+    shape_rule="filter_sizes", dtypes="float; filter_sizes int",
+    doc="The gradient of conv3d with respect to its filter."))
+MAX_POOL3D = register(OpDef(
+    "MaxPool3D", _infer_pool, pool._max_pool_kernel,
+    vjp=lambda node, gs: [_max_grad(node.inputs[0], node.outputs[0], gs[0], **node.attrs)],
+    jvp=lambda node, ts: _max_grad_grad(node.inputs[0], node.outputs[0], ts[0],
+                                        **node.attrs),
+    batch=_batch, api="nn.max_pool3d", signature=f"nn.max_pool3d(input, {_POOL_SIG})",
+    shape_rule=_POOL_RULE, dtypes="float",
+    doc="Max over each 3-D window; padding is ignored. The gradient goes to the first max."))
+MAX_POOL3D_GRAD = register(OpDef(
+    "MaxPool3DGrad", _infer_max_grad("input"), pool._max_pool_grad_kernel,
+    vjp=lambda node, gs: [None, None, _max_grad_grad(*node.inputs[:2], gs[0], **node.attrs)],
+    jvp=lambda node, ts: None if ts[2] is None else _max_grad(
+        *node.inputs[:2], ts[2], **node.attrs),
+    api="nn.max_pool3d_grad",
+    signature=f"nn.max_pool3d_grad(orig_input, orig_output, grad, {_POOL_SIG})",
+    shape_rule="shape of orig_input", dtypes="float",
+    doc="The gradient of max_pool3d: each grad value added at its window's argmax."))
+MAX_POOL3D_GRAD_GRAD = register(OpDef(
+    "MaxPool3DGradGrad", _infer_max_grad("output"), pool._max_pool_grad_grad_kernel,
+    vjp=lambda node, gs: [None, None, _max_grad(*node.inputs[:2], gs[0], **node.attrs)],
+    jvp=lambda node, ts: None if ts[2] is None else _max_grad_grad(
+        *node.inputs[:2], ts[2], **node.attrs),
+    api="nn.max_pool3d_grad_grad",
+    signature=f"nn.max_pool3d_grad_grad(orig_input, orig_output, grad, {_POOL_SIG})",
+    shape_rule="shape of orig_output", dtypes="float",
+    doc="The adjoint of max_pool3d_grad: grad (input-shaped) read at each window's argmax."))
+AVG_POOL3D = register(OpDef(
+    "AvgPool3D", _infer_pool, pool._avg_pool_kernel,
+    vjp=lambda node, gs: [_avg_grad(shape_of(node.inputs[0]), gs[0], **node.attrs)],
+    jvp=lambda node, ts: _avg(ts[0], **node.attrs),
+    batch=_batch, api="nn.avg_pool3d", signature=f"nn.avg_pool3d(input, {_POOL_SIG})",
+    shape_rule=_POOL_RULE, dtypes="float",
+    doc="Mean over each 3-D window of the real (unpadded) inputs."))
+AVG_POOL3D_GRAD = register(OpDef(
+    "AvgPool3DGrad", _infer_avg_grad, pool._avg_pool_grad_kernel,
+    vjp=lambda node, gs: [None, _avg(gs[0], **node.attrs)],
+    jvp=lambda node, ts: None if ts[1] is None else _avg_grad(
+        node.inputs[0], ts[1], **node.attrs),
+    api="nn.avg_pool3d_grad",
+    signature=f"nn.avg_pool3d_grad(orig_input_shape, grad, {_POOL_SIG})",
+    shape_rule="orig_input_shape", dtypes="float; orig_input_shape int",
+    doc="The gradient of avg_pool3d: each grad value spread evenly over its window."))
+
+
+def _conv(x, f, **kw):
+    return apply1(CONV3D, (x, f), **kw)
+
+
+def _input(sizes, f, g, **kw):
+    return apply1(CONV3D_INPUT, (sizes, f, g), **kw)
+
+
+def _filter(x, sizes, g, **kw):
+    return apply1(CONV3D_FILTER, (x, sizes, g), **kw)
+
+
+def _max_grad(x, y, g, **kw):
+    return apply1(MAX_POOL3D_GRAD, (x, y, g), **kw)
+
+
+def _max_grad_grad(x, y, h, **kw):
+    return apply1(MAX_POOL3D_GRAD_GRAD, (x, y, h), **kw)
+
+
+def _avg(x, **kw):
+    return apply1(AVG_POOL3D, (x,), **kw)
+
+
+def _avg_grad(sizes, g, **kw):
+    return apply1(AVG_POOL3D_GRAD, (sizes, g), **kw)
+
+
+# ---- public functions ----------------------------------------------------------------------
+def _format(data_format):
+    if data_format not in ("NDHWC", "NCDHW"):
+        raise ValueError(f"data_format must be 'NDHWC' or 'NCDHW', not {data_format!r}")
+    return data_format
+
+
+def _attrs(strides, padding, data_format, **windows):
+    """The attrs of a 3-D window op: strides and each of `windows` (ksize or dilations)
+    as (d, h, w) from an int, a triple or TF1's 5-list."""
+    fmt = _format(data_format)
+    attrs = dict(strides=hw_pair(strides, "strides", fmt), padding=_padding(padding),
+                 data_format=fmt)
+    attrs.update((k, hw_pair(v, k, fmt)) for k, v in windows.items())
+    return attrs
+
+
+def conv3d(input, filter=None, strides=None, padding=None, data_format="NDHWC",
+           dilations=(1, 1, 1, 1, 1), name=None, filters=None):
+    """3-D cross-correlation, TF1 semantics:
+
+        y = gc.nn.conv3d(clips, W, strides=[1, 1, 2, 2, 1], padding="SAME")
+    clips (N, D, H, W, C) and W (kd, kh, kw, C, O) give (N, D, ceil(H/2), ceil(W/2), O)."""
+    filter = filters if filter is None else filter
+    if filter is None or strides is None or padding is None:
+        raise TypeError("conv3d needs filter, strides and padding")
+    x, f = operands(input, filter, "conv3d")
+    return apply1(CONV3D, (x, f), name=name,
+                  **_attrs(strides, padding, data_format, dilations=dilations))
+
+
+def conv3d_backprop_input_v2(input_sizes, filter, out_backprop, strides, padding,
+                             data_format="NDHWC", dilations=(1, 1, 1, 1, 1), name=None):
+    """The gradient of conv3d with respect to an input of shape input_sizes."""
+    f, g = operands(filter, out_backprop, "conv3d_backprop_input_v2")
+    return apply1(CONV3D_INPUT, (sizes_tensor(input_sizes), f, g), name=name,
+                  **_attrs(strides, padding, data_format, dilations=dilations))
+
+
+def conv3d_backprop_filter_v2(input, filter_sizes, out_backprop, strides, padding,
+                              data_format="NDHWC", dilations=(1, 1, 1, 1, 1), name=None):
+    """The gradient of conv3d with respect to a filter of shape filter_sizes."""
+    x, g = operands(input, out_backprop, "conv3d_backprop_filter_v2")
+    return apply1(CONV3D_FILTER, (x, sizes_tensor(filter_sizes), g), name=name,
+                  **_attrs(strides, padding, data_format, dilations=dilations))
+
+
+conv3d_backprop_filter = conv3d_backprop_filter_v2      # TF1 exports both names
+
+
+def conv3d_transpose(value=None, filter=None, output_shape=None, strides=None, padding="SAME",
+                     data_format="NDHWC", name=None, input=None, filters=None, dilations=None):
+    """The transpose of conv3d (its gradient with respect to its input), TF1:
+
+        y = gc.nn.conv3d_transpose(x, W, [8, 4, 14, 14, 3], [1, 1, 2, 2, 1], "SAME")
+    x (8, 4, 7, 7, 16) and W (kd, kh, kw, 3, 16) -- [depth, height, width,
+    output_channels, in_channels] -- give y of output_shape."""
+    value = input if value is None else value
+    filter = filters if filter is None else filter
+    if value is None or filter is None or output_shape is None or strides is None:
+        raise TypeError("conv3d_transpose needs value, filter, output_shape and strides")
+    fmt = _format(data_format)
+    x, f = operands(value, filter, "conv3d_transpose")
+    axis = 4 if fmt == "NDHWC" else 1
+    for t, what in ((f, "the filter must have rank 5: [depth, height, width, "
+                        "output_channels, in_channels]"), (x, f"value must have rank 5 ({fmt})")):
+        if t.shape.rank not in (5, None):
+            shape_error("conv3d_transpose", what, t)
+    if _clash(_dim(x, axis), _dim(f, 4)):
+        shape_error("conv3d_transpose", f"value has {_dim(x, axis)} channels but the filter "
+                    f"'{f.node.name}' (of shape {f.shape}) expects {_dim(f, 4)} (its dim 4)", x)
+    sizes = _shape_tensor(output_shape)
+    if sizes.shape.rank != 1 or sizes.shape.dims[0] not in (5, None):
+        shape_error("conv3d_transpose", "output_shape must be a vector of 5 sizes", sizes)
+    if isinstance(output_shape, (list, tuple, np.ndarray)) and not isinstance(
+            output_shape[axis], Tensor) and _clash(int(output_shape[axis]), _dim(f, 3)):
+        shape_error("conv3d_transpose", f"output_shape {list(output_shape)} asks for "
+                    f"{output_shape[axis]} channels but the filter makes {_dim(f, 3)} (its "
+                    "dim 3)", f)
+    return conv3d_backprop_input_v2(sizes, f, x, strides, padding, data_format=fmt,
+                                    dilations=dilations, name=name)
+
+
+def max_pool3d(input, ksize, strides, padding, data_format="NDHWC", name=None):
+    """Max over 3-D windows: `gc.nn.max_pool3d(x, [1, 2, 2, 2, 1], [1, 2, 2, 2, 1], "VALID")`."""
+    return apply1(MAX_POOL3D, (convert_to_tensor(input),), name=name,
+                  **_attrs(strides, padding, data_format, ksize=ksize))
+
+
+def avg_pool3d(input, ksize, strides, padding, data_format="NDHWC", name=None):
+    """Mean over 3-D windows (of the real inputs only, under SAME padding)."""
+    return apply1(AVG_POOL3D, (convert_to_tensor(input),), name=name,
+                  **_attrs(strides, padding, data_format, ksize=ksize))
+
+
+def max_pool3d_grad(orig_input, orig_output, grad, ksize, strides, padding,
+                    data_format="NDHWC", name=None):
+    """The gradient of max_pool3d(orig_input) for the output cotangent grad."""
+    x, y = operands(orig_input, orig_output, "max_pool3d_grad")
+    g = convert_to_tensor(grad, dtype=x.dtype)
+    return apply1(MAX_POOL3D_GRAD, (x, y, g), name=name,
+                  **_attrs(strides, padding, data_format, ksize=ksize))
+
+
+def max_pool3d_grad_grad(orig_input, orig_output, grad, ksize, strides, padding,
+                         data_format="NDHWC", name=None):
+    """grad (shaped like orig_input) read at each max_pool3d window's argmax."""
+    x, y = operands(orig_input, orig_output, "max_pool3d_grad_grad")
+    g = convert_to_tensor(grad, dtype=x.dtype)
+    return apply1(MAX_POOL3D_GRAD_GRAD, (x, y, g), name=name,
+                  **_attrs(strides, padding, data_format, ksize=ksize))
+
+
+def avg_pool3d_grad(orig_input_shape, grad, ksize, strides, padding, data_format="NDHWC",
+                    name=None):
+    """The gradient of avg_pool3d over an input of shape orig_input_shape."""
+    return apply1(AVG_POOL3D_GRAD, (sizes_tensor(orig_input_shape), convert_to_tensor(grad)),
+                  name=name, **_attrs(strides, padding, data_format, ksize=ksize))

@@ -1,0 +1,140 @@
+"""TF1 math functions that are compositions of other ops, so their derivatives come from
+those: reduce_variance, reduce_std, reduce_euclidean_norm, cumulative_logsumexp, lbeta,
+xlogy, xdivy, reciprocal_no_nan, accumulate_n, is_non_decreasing,
+is_strictly_increasing and confusion_matrix.
+
+Where a formula has a removable singularity (xlogy at x == 0, xdivy too), the input of
+the singular op is replaced before it (the "double where"), so the gradient there is
+0, never 0 * inf = NaN.
+"""
+from .. import dtypes
+from ..graph import control_dependencies, name_scope
+from .array import reshape
+from .asserts import assert_less, assert_non_negative
+from .broadcast import where
+from .core import convert_to_tensor, stop_gradient
+from .creation import ones_like, zeros_like
+from .elementwise import (add_n, cast, equal, exp, greater, greater_equal, log, maximum,
+                          sqrt, square)
+from .gamma import lgamma
+from .gather import unsorted_segment_sum
+from .math_extra import div_no_nan
+from .reduce import reduce_all, reduce_max, reduce_mean, reduce_sum
+from .join import stack
+from .scan import cumsum
+
+__all__ = ["reduce_variance", "reduce_std", "reduce_euclidean_norm", "cumulative_logsumexp",
+           "lbeta", "xlogy", "xdivy", "reciprocal_no_nan", "accumulate_n",
+           "is_non_decreasing", "is_strictly_increasing", "confusion_matrix"]
+
+
+def reduce_variance(input_tensor, axis=None, keepdims=False, name=None):
+    """The mean of squared deviations from the mean over axis (population variance):
+    gc.reduce_variance([1., 2., 3., 4.]) is 1.25."""
+    with name_scope(name, "reduce_variance"):
+        x = convert_to_tensor(input_tensor)
+        dev = x - reduce_mean(x, axis=axis, keepdims=True)
+        return reduce_mean(square(dev), axis=axis, keepdims=keepdims)
+
+
+def reduce_std(input_tensor, axis=None, keepdims=False, name=None):
+    """sqrt(reduce_variance): gc.reduce_std([1., 3.]) is 1."""
+    with name_scope(name, "reduce_std"):
+        return sqrt(reduce_variance(input_tensor, axis, keepdims))
+
+
+def reduce_euclidean_norm(input_tensor, axis=None, keepdims=False, name=None):
+    """sqrt(sum(x^2)) over axis: gc.reduce_euclidean_norm([3., 4.]) is 5."""
+    with name_scope(name, "reduce_euclidean_norm"):
+        x = convert_to_tensor(input_tensor)
+        return sqrt(reduce_sum(square(x), axis=axis, keepdims=keepdims))
+
+
+def cumulative_logsumexp(x, axis=0, exclusive=False, reverse=False, name=None):
+    """log(cumsum(exp(x))) along axis, computed as m + log(cumsum(exp(x - m))) with m the
+    maximum along axis, so large x does not overflow."""
+    with name_scope(name, "cumulative_logsumexp"):
+        x = convert_to_tensor(x)
+        m = stop_gradient(reduce_max(x, axis=axis, keepdims=True))
+        return m + log(cumsum(exp(x - m), axis=axis, exclusive=exclusive, reverse=reverse))
+
+
+def lbeta(x, name=None):
+    """log|B(x)| over the last dim: sum(lgamma(x)) - lgamma(sum(x)) (TF1's tf.lbeta)."""
+    with name_scope(name, "lbeta"):
+        x = convert_to_tensor(x)
+        return reduce_sum(lgamma(x), axis=-1) - lgamma(reduce_sum(x, axis=-1))
+
+
+def xlogy(x, y, name=None):
+    """x * log(y), and 0 where x == 0 (even for y == 0)."""
+    with name_scope(name, "xlogy"):
+        x = convert_to_tensor(x)
+        y = convert_to_tensor(y, dtype=x.dtype)
+        zero = equal(x, 0.0)
+        safe = where(zero, ones_like(y * x), y * ones_like(x))
+        return where(zero, zeros_like(safe), x * log(safe))
+
+
+def xdivy(x, y, name=None):
+    """x / y, and 0 where x == 0 (even for y == 0)."""
+    with name_scope(name, "xdivy"):
+        x = convert_to_tensor(x)
+        y = convert_to_tensor(y, dtype=x.dtype)
+        zero = equal(x, 0.0)
+        safe = where(zero, ones_like(y * x), y * ones_like(x))
+        return where(zero, zeros_like(safe), x / safe)
+
+
+def reciprocal_no_nan(x, name=None):
+    """1 / x, and 0 where x == 0."""
+    x = convert_to_tensor(x)
+    return div_no_nan(ones_like(x), x, name=name)
+
+
+def accumulate_n(inputs, shape=None, tensor_dtype=None, name=None):  # noqa: A002
+    """The sum of inputs (TF1's accumulate_n: add_n without waiting for all of them,
+    which a plan that runs one op at a time has no use for)."""
+    return add_n(inputs, name=name)
+
+
+def _monotone(x, compare, name):
+    with name_scope(name):
+        flat = reshape(convert_to_tensor(x), [-1])
+        return reduce_all(compare(flat[1:], flat[:-1]))
+
+
+def is_non_decreasing(x, name=None):
+    """True if x (flattened) has x[i] <= x[i + 1] for all i (an empty x is)."""
+    return _monotone(x, greater_equal, name or "is_non_decreasing")
+
+
+def is_strictly_increasing(x, name=None):
+    """True if x (flattened) has x[i] < x[i + 1] for all i (an empty x is)."""
+    return _monotone(x, greater, name or "is_strictly_increasing")
+
+
+def confusion_matrix(labels, predictions, num_classes=None, weights=None,
+                     dtype=dtypes.int32, name=None):
+    """cm[i, j]: how many examples (or what weight of them) with label i were predicted
+    j. num_classes defaults to 1 + the largest label or prediction (TF1); a negative
+    label or prediction, or one >= num_classes, fails the run (TF1's asserts).
+
+        gc.confusion_matrix([0, 1, 1], [0, 1, 0])     # [[1, 0], [1, 1]]"""
+    with name_scope(name, "confusion_matrix"):
+        labels = cast(convert_to_tensor(labels), dtypes.int32)
+        predictions = cast(convert_to_tensor(predictions), dtypes.int32)
+        checks = [assert_non_negative(labels, message="confusion_matrix: labels"),
+                  assert_non_negative(predictions, message="confusion_matrix: predictions")]
+        if num_classes is None:
+            n = maximum(reduce_max(labels), reduce_max(predictions)) + 1
+        else:
+            n = convert_to_tensor(num_classes, dtype=dtypes.int32)
+            checks += [assert_less(labels, n, message="confusion_matrix: labels"),
+                       assert_less(predictions, n, message="confusion_matrix: predictions")]
+        dtype = dtypes.as_dtype(dtype)
+        w = ones_like(labels, dtype=dtype) if weights is None else \
+            cast(convert_to_tensor(weights), dtype)
+        with control_dependencies(checks):
+            counts = unsorted_segment_sum(w, labels * n + predictions, n * n)
+        return reshape(counts, stack([n, n]))
