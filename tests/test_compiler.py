@@ -228,6 +228,38 @@ def test_gradient_graphs_shrink_under_cse():
     np.testing.assert_allclose(exe(xv), want, rtol=1e-12)
 
 
+def _loops(exe):
+    return [n for n in exe.program.nodes if n.type == "StatelessLoop"]
+
+
+def test_narrow_drops_loop_outputs_nobody_uses():
+    """d/dx of an RNN scan: the backward loop's weight cotangent (a matmul a step) goes;
+    a while_loop fetched for one carry keeps only what that carry needs."""
+    x = gc.placeholder(gc.float64, (5, 2, 3), name="x")
+    w = gc.placeholder(gc.float64, (3, 3), name="w")
+    hs = gc.scan(lambda h, xt: gc.tanh(xt + gc.matmul(h, w)), x,
+                 initializer=gc.zeros((2, 3), gc.float64))
+    gx, = gc.gradients(gc.reduce_sum(hs), [x])
+    exe = compiled(gx, [x, w])
+    assert fired(exe, "narrow")["narrowed"] == 1
+    back = [n for n in _loops(exe) if "loop_grad" in n.name]
+    assert len(back) == 1 and len(back[0].outputs) < len(back[0].src.outputs)
+    rng = np.random.default_rng(0)
+    feeds = {x: rng.standard_normal((5, 2, 3)), w: rng.standard_normal((3, 3)) * 0.5}
+    got, want = both(gx, feeds)
+    np.testing.assert_allclose(got, want, rtol=1e-12)
+
+    n = gc.placeholder(gc.int32, (), name="n")
+    _, a, b = gc.while_loop(lambda i, a, b: i < n,
+                            lambda i, a, b: (i + 1, gc.sin(a) * 2.0, b + 1.0),
+                            [0, gc.zeros((3,), gc.float64), gc.constant(0.0, gc.float64)])
+    exe = compiled(b, [n])
+    loop, = _loops(exe)
+    assert [t.dtype for t in loop.outputs] == [gc.int32, gc.float64]   # a is gone
+    assert loop.outputs[1].shape.as_list() == []
+    assert exe(4) == 4.0 and exe(0) == 0.0
+
+
 # ---- scheduling and memory ----------------------------------------------------------------------
 def test_schedule_lowers_the_planned_peak():
     x = gc.placeholder(gc.float32, (1024, 1024), name="x")     # 4 MiB values: worth it

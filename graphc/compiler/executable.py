@@ -17,12 +17,15 @@ CODEGEN_MAX = 4000
 
 
 class Runtime:
-    """What a stateful kernel sees: the session whose state it reads, and its node."""
-    __slots__ = ("session", "node")
+    """What a stateful kernel sees: the session whose state it reads, its node (the
+    user's, which keys its state) and the record that runs (a compiler's copy may have
+    other inputs and outputs: a narrowed Loop)."""
+    __slots__ = ("session", "node", "record")
 
-    def __init__(self, session, node):
+    def __init__(self, session, node, record=None):
         self.session = session
         self.node = node
+        self.record = node if record is None else record
 
     def rng(self):
         """This node's random generator in this session (made on first use)."""
@@ -45,7 +48,7 @@ def _kernel(step, session, out=False):
     else:
         fn = op.kernel
     if op.uses_state:
-        fn = functools.partial(fn, Runtime(session, src_of(node)))
+        fn = functools.partial(fn, Runtime(session, src_of(node), node))
     if node.attrs:
         fn = functools.partial(fn, **node.attrs)
     return fn

@@ -1,5 +1,5 @@
 """The ordered passes: lower (and specialize, for feeds of known run-time shapes), then
-prune -> fold -> simplify -> stability -> CSE -> prune -> fuse -> schedule, then the
+prune -> fold -> simplify -> stability -> CSE -> narrow -> prune -> fuse -> schedule, then the
 memory plan. Each pass is verified (when asked) and reported."""
 import contextlib
 import gc
@@ -10,6 +10,7 @@ from .passes.cse import cse
 from .passes.fold import FOLD_MAX_BYTES, fold
 from .passes.fuse import FUSE_CHUNK_BYTES, fuse
 from .passes.memory import plan_memory
+from .passes.narrow import narrow
 from .passes.prune import prune
 from .passes.schedule import schedule
 from .passes.simplify import simplify, stabilize
@@ -18,8 +19,8 @@ from .program import lower
 from .verify import verify
 
 PASSES = (("prune", prune), ("fold", fold), ("simplify", simplify),
-          ("stability", stabilize), ("cse", cse), ("dce", prune), ("fuse", fuse),
-          ("schedule", schedule))
+          ("stability", stabilize), ("cse", cse), ("narrow", narrow), ("dce", prune),
+          ("fuse", fuse), ("schedule", schedule))
 
 
 class Options:

@@ -155,11 +155,15 @@ class Rewriter:
         return new
 
     def replace(self, old, new):
-        """Uses of `old`'s outputs become uses of `new`'s (a record or Tensors)."""
+        """Uses of `old`'s outputs become uses of `new`'s (a record, Tensors, or a dict
+        {old output: Tensor} for some of them)."""
         if isinstance(new, Node):
             self.nsubst[old] = new
             for a, b in zip(old.outputs, new.outputs):
                 self.subst[a] = b
+        elif isinstance(new, dict):
+            self.nsubst[old] = None
+            self.subst.update(new)
         else:
             self.nsubst[old] = None
             for a, b in zip(old.outputs, new):

@@ -86,7 +86,7 @@ def _loop_kernel(rt, *args, body, cond, n_carry, n_sliced, n_ys, reverse, has_ma
         else:
             for acc, v in zip(zs, z):
                 np.add(acc, v, out=acc)
-    outs = rt.node.outputs
+    outs = rt.record.outputs
     stacked = [_stack(acc[::-1] if reverse else acc) if acc else _empty(t)
                for acc, t in zip(ys, outs[n_carry:n_carry + n_ys])]
     if zs is None:                  # no element: sums of nothing
@@ -272,6 +272,51 @@ def _jvp_loop(node, ts):
     return result
 
 
+def _reads(outs, ins):
+    """The positions of `ins` (None: not an input) that computing `outs` reads."""
+    read = {t for n in _needed(list(outs), {t for t in ins if t is not None})
+            for t in n.inputs} | set(outs)
+    return {p for p, t in enumerate(ins) if t is not None and t in read}
+
+
+def _narrow_loop(node, used):
+    """The StatelessLoop computing only the used outputs: unused stacked and summed
+    outputs go, so do carries that no kept output, and no test of the condition, reads
+    (a fixed point over the body), and inputs nothing kept reads. (inputs, attrs, kept
+    output positions), or None when everything is needed."""
+    a = node.attrs
+    nc, ns, ny = a["n_carry"], a["n_sliced"], a["n_ys"]
+    fg, ins, outs = a["body"]
+    cond = a["cond"]
+    n_in = len(ins)
+    keep_y = [nc + j for j in range(ny) if used[nc + j]]
+    keep_z = [j for j in range(nc + ny, len(outs)) if used[j]]
+    cond_reads = _reads(cond[2], cond[1]) if cond is not None else set()
+    carries = {k for k in range(nc) if used[k] or k in cond_reads}
+    while True:
+        read = _reads([outs[k] for k in sorted(carries)] + [outs[j] for j in keep_y + keep_z],
+                      ins)
+        more = carries | {k for k in read if k < nc}
+        if more == carries:
+            break
+        carries = more
+    inputs = sorted(carries) + [p for p in range(nc, n_in) if p in read or p in cond_reads]
+    sliced = [p for p in inputs if nc <= p < nc + ns]
+    if cond is None and ns and not sliced:      # a for loop's length: one sliced input
+        inputs = sorted(inputs + [nc])
+        sliced = [nc]
+    kept = sorted(carries) + keep_y + keep_z
+    if len(kept) == len(outs) and len(inputs) == n_in:
+        return None
+    attrs = dict(a)
+    attrs["body"] = (fg, tuple(ins[p] for p in inputs), tuple(outs[j] for j in kept))
+    if cond is not None:
+        attrs["cond"] = (cond[0], tuple(cond[1][p] for p in inputs), cond[2])
+    attrs.update(n_carry=len(carries), n_sliced=len(sliced), n_ys=len(keep_y))
+    extra = node.inputs[n_in:]                  # maximum_iterations
+    return [node.inputs[p] for p in inputs] + list(extra), attrs, kept
+
+
 _DOC = dict(api="map_fn / scan / foldl / foldr / while_loop",
             signature="map_fn(fn, elems) / scan(fn, elems, initializer=None, reverse=False) "
                       "/ while_loop(cond, body, loop_vars)",
@@ -282,7 +327,7 @@ LOOP = register(OpDef("Loop", _infer_loop, _loop_kernel, vjp=_vjp_loop, jvp=_jvp
                       doc="Calls a function graph once per element (with effects or draws).",
                       **_DOC))
 STATELESS_LOOP = register(OpDef("StatelessLoop", _infer_loop, _loop_kernel, vjp=_vjp_loop,
-                                jvp=_jvp_loop, uses_state=True,
+                                jvp=_jvp_loop, uses_state=True, narrow=_narrow_loop,
                                 doc="Calls a pure function graph once per element.", **_DOC))
 
 

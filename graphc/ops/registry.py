@@ -36,14 +36,14 @@ class OpDef:
                  "commutative", "stateful", "random", "differentiable", "uses_state",
                  "signature", "doc", "shape_rule", "dtypes", "kernel_out", "static",
                  "partial", "ref", "broadcasts",
-                 "batch")
+                 "batch", "narrow")
 
     def __init__(self, name, infer, kernel, *, api=None, vjp=None, jvp=None,
                  elementwise=False, commutative=False, stateful=False, random=False,
                  differentiable=True, uses_state=False, signature="", doc="",
                  shape_rule="", dtypes="", kernel_out=None, static=None, partial=None, ref=False,
                  broadcasts=None,
-                 batch=None):
+                 batch=None, narrow=None):
         self.name = name
         self.api = api or name
         self.infer = infer
@@ -74,6 +74,9 @@ class OpDef:
                                        # value of a 1-D shape tensor (e.g. Shape of (?, 3))
         self.batch = batch             # batch(node, args, batched) -> outputs: the vmap
                                        # rule (autodiff/batching.py); None: the generic one
+        self.narrow = narrow           # narrow(node, used) -> (inputs, attrs, kept output
+                                       # positions) of a node computing only the used
+                                       # outputs, or None (compiler/passes/narrow.py)
 
     @property
     def pure(self):
