@@ -260,6 +260,24 @@ def test_narrow_drops_loop_outputs_nobody_uses():
     assert exe(4) == 4.0 and exe(0) == 0.0
 
 
+def test_narrow_drops_cond_outputs_nobody_uses():
+    """d/dx of one output of a cond: the forward If keeps that output, the gradient If
+    computes no cotangent for w."""
+    x = gc.placeholder(gc.float64, (3,), name="x")
+    w = gc.placeholder(gc.float64, (3,), name="w")
+    p = gc.placeholder(gc.bool, (), name="p")
+    a, b = gc.cond(p, lambda: (gc.sin(x) * w, gc.exp(w)), lambda: (x * x, w + 1.0))
+    gx, = gc.gradients(gc.reduce_sum(a), [x])
+    exe = compiled([gx, a], [p, x, w])
+    assert fired(exe, "narrow")["narrowed"] == 2
+    assert all(len(n.outputs) == 1 for n in exe.program.nodes if n.type == "StatelessIf")
+    xv, wv = np.array([1.0, 2.0, 3.0]), np.array([0.5, 0.2, 0.1])
+    for pv in (True, False):
+        got, want = both([gx, a], {p: pv, x: xv, w: wv})
+        np.testing.assert_allclose(got[0], want[0])
+        np.testing.assert_allclose(got[0], np.cos(xv) * wv if pv else 2 * xv)
+
+
 # ---- scheduling and memory ----------------------------------------------------------------------
 def test_schedule_lowers_the_planned_peak():
     x = gc.placeholder(gc.float32, (1024, 1024), name="x")     # 4 MiB values: worth it

@@ -149,6 +149,14 @@ def _needed(outs, fed):
     return seen
 
 
+def _reads(outs, ins):
+    """The positions of `ins` (None: not an input) that computing `outs` reads."""
+    outs = [t for t in outs if t is not None]
+    read = {t for n in _needed(outs, {t for t in ins if t is not None})
+            for t in n.inputs} | set(outs)
+    return {p for p, t in enumerate(ins) if t is not None and t in read}
+
+
 def _draws(node):
     """The record draws random numbers when it runs: a random op, or an If or a Loop
     around one (they hand their draws out as hidden outputs)."""
@@ -190,7 +198,7 @@ def _if_kernel(rt, pred, *args, branches, ins, outs, n_user, n_saved):
     if len(values) == 1:
         return values[0]
     # an output this branch does not make (the other branch's draws) is never read
-    return tuple([_dummy(t) if v is None else v for v, t in zip(values, rt.node.outputs)])
+    return tuple([_dummy(t) if v is None else v for v, t in zip(values, rt.record.outputs)])
 
 
 def compiled(session, fg, ins, outs):
@@ -311,6 +319,23 @@ def _make_if(pred, args, specs, n_saved, name, recompute=None):
                      outs=(outs0, outs1), n_user=len(specs[0][2]), n_saved=n_saved)
 
 
+def _narrow_if(node, used):
+    """The StatelessIf computing only the used outputs (in both branches), fed only the
+    inputs those read: (inputs, attrs, kept output positions)."""
+    a = node.attrs
+    kept = [i for i, u in enumerate(used) if u]
+    outs = tuple(tuple(o[i] for i in kept) for o in a["outs"])
+    n_args = len(node.inputs) - 1
+    read = set()
+    for ins, o in zip(a["ins"], outs):
+        read |= _reads(o, ins)
+    args = sorted(read)
+    saved_from = n_args - a["n_saved"]
+    attrs = dict(a, ins=tuple(tuple(ins[p] for p in args) for ins in a["ins"]), outs=outs,
+                 n_user=len(kept), n_saved=sum(p >= saved_from for p in args))
+    return [node.inputs[0]] + [node.inputs[1 + p] for p in args], attrs, kept
+
+
 _DOC = dict(
     api="cond", signature="cond(pred, true_fn, false_fn, strict=False, name=None)",
     shape_rule="each output: the shapes of both branches' outputs, unknown where they differ",
@@ -320,6 +345,7 @@ IF = register(OpDef(
     doc="Runs one of two branch graphs (with effects or random draws).", **_DOC))
 STATELESS_IF = register(OpDef(
     "StatelessIf", _infer_if, _if_kernel, vjp=_vjp_if, jvp=_jvp_if, uses_state=True,
+    narrow=_narrow_if,
     doc="Runs one of two pure branch graphs.", **_DOC))
 
 

@@ -17,7 +17,7 @@ import numpy as np
 from .. import errors
 from ..graph import get_default_graph
 from ..shapes import InferError, TensorShape
-from .control import _needed, compiled, draw_outputs
+from .control import _needed, _reads, compiled, draw_outputs
 from .core import placeholder
 from .registry import OpDef, apply, register
 
@@ -270,13 +270,6 @@ def _jvp_loop(node, ts):
     for k, i in enumerate(fz):
         result[nc + a["n_ys"] + i] = new.outputs[nc2 + ny2 + len(oz) + k]
     return result
-
-
-def _reads(outs, ins):
-    """The positions of `ins` (None: not an input) that computing `outs` reads."""
-    read = {t for n in _needed(list(outs), {t for t in ins if t is not None})
-            for t in n.inputs} | set(outs)
-    return {p for p, t in enumerate(ins) if t is not None and t in read}
 
 
 def _narrow_loop(node, used):
