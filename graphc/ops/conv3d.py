@@ -9,16 +9,12 @@ adjoints, and the pooling gradient ops come in adjoint pairs (max_pool3d_grad <-
 max_pool3d_grad_grad, avg_pool3d_grad <-> avg_pool3d), so derivatives of any order are
 built from these eight ops.
 """
-import numpy as np
-
-from ..graph import Tensor
 from ..shapes import InferError
 from . import pool
-from .array import _shape_tensor
 from .conv import (_backprop_filter_kernel, _backprop_input_kernel, _conv_kernel, _padding,
                    bilinear_jvp, hw_pair, nhwc_dims, out_dims, shape_of, sizes_tensor,
                    sizes_value, to_layout)
-from .conv_extra import _clash, _dim, shape_error
+from .conv_extra import conv_transpose
 from .core import convert_to_tensor
 from .elementwise import operands
 from .registry import OpDef, apply1, register
@@ -296,30 +292,10 @@ def conv3d_transpose(value=None, filter=None, output_shape=None, strides=None, p
         y = gc.nn.conv3d_transpose(x, W, [8, 4, 14, 14, 3], [1, 1, 2, 2, 1], "SAME")
     x (8, 4, 7, 7, 16) and W (kd, kh, kw, 3, 16) -- [depth, height, width,
     output_channels, in_channels] -- give y of output_shape."""
-    value = input if value is None else value
-    filter = filters if filter is None else filter
-    if value is None or filter is None or output_shape is None or strides is None:
-        raise TypeError("conv3d_transpose needs value, filter, output_shape and strides")
-    fmt = _format(data_format)
-    x, f = operands(value, filter, "conv3d_transpose")
-    axis = 4 if fmt == "NDHWC" else 1
-    for t, what in ((f, "the filter must have rank 5: [depth, height, width, "
-                        "output_channels, in_channels]"), (x, f"value must have rank 5 ({fmt})")):
-        if t.shape.rank not in (5, None):
-            shape_error("conv3d_transpose", what, t)
-    if _clash(_dim(x, axis), _dim(f, 4)):
-        shape_error("conv3d_transpose", f"value has {_dim(x, axis)} channels but the filter "
-                    f"'{f.node.name}' (of shape {f.shape}) expects {_dim(f, 4)} (its dim 4)", x)
-    sizes = _shape_tensor(output_shape)
-    if sizes.shape.rank != 1 or sizes.shape.dims[0] not in (5, None):
-        shape_error("conv3d_transpose", "output_shape must be a vector of 5 sizes", sizes)
-    if isinstance(output_shape, (list, tuple, np.ndarray)) and not isinstance(
-            output_shape[axis], Tensor) and _clash(int(output_shape[axis]), _dim(f, 3)):
-        shape_error("conv3d_transpose", f"output_shape {list(output_shape)} asks for "
-                    f"{output_shape[axis]} channels but the filter makes {_dim(f, 3)} (its "
-                    "dim 3)", f)
-    return conv3d_backprop_input_v2(sizes, f, x, strides, padding, data_format=fmt,
-                                    dilations=dilations, name=name)
+    return conv_transpose("conv3d_transpose", conv3d_backprop_input_v2, _format(data_format),
+                          input if value is None else value,
+                          filters if filter is None else filter, output_shape, strides,
+                          padding, dilations, name)
 
 
 def max_pool3d(input, ksize, strides, padding, data_format="NDHWC", name=None):

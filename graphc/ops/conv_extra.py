@@ -7,7 +7,7 @@ import numpy as np
 from .. import errors
 from ..graph import Tensor
 from .array import _shape_tensor, expand_dims, squeeze
-from .conv import _axes, _format, conv2d, conv2d_backprop_input
+from .conv import _format, conv2d, conv2d_backprop_input
 from .core import convert_to_tensor
 from .elementwise import operands
 
@@ -36,31 +36,42 @@ def conv2d_transpose(value=None, filter=None, output_shape=None, strides=None,
         y = gc.nn.conv2d_transpose(x, W, [8, 14, 14, 3], [1, 2, 2, 1], "SAME")
     x (8, 7, 7, 16) and W (kh, kw, 3, 16) -- [height, width, output_channels,
     in_channels] -- give y of output_shape, (8, 14, 14, 3)."""
-    value = input if value is None else value
-    filter = filters if filter is None else filter
+    return conv_transpose("conv2d_transpose", conv2d_backprop_input, _format(data_format),
+                          input if value is None else value,
+                          filters if filter is None else filter, output_shape, strides,
+                          padding, dilations, name)
+
+
+def conv_transpose(api, backprop_input, data_format, value, filter, output_shape, strides,
+                   padding, dilations, name):
+    """conv{2,3}d_transpose: backprop_input(output_shape, filter, value), after checking
+    ranks and channel counts against the filter [spatial..., output_channels,
+    in_channels] (its rank is that of data_format)."""
     if value is None or filter is None or output_shape is None or strides is None:
-        raise TypeError("conv2d_transpose needs value, filter, output_shape and strides")
-    data_format = _format(data_format)
-    x, f = operands(value, filter, "conv2d_transpose")
-    axis = _axes(data_format)[2]
-    if f.shape.rank not in (4, None):
-        shape_error("conv2d_transpose", "the filter must have rank 4: [height, width, "
-                    "output_channels, in_channels]", f)
-    if x.shape.rank not in (4, None):
-        shape_error("conv2d_transpose", f"value must have rank 4 ({data_format})", x)
-    if _clash(_dim(x, axis), _dim(f, 3)):
-        shape_error("conv2d_transpose", f"value has {_dim(x, axis)} channels but the filter "
-                    f"'{f.node.name}' (of shape {f.shape}) expects {_dim(f, 3)} (its dim 3)", x)
+        raise TypeError(f"{api} needs value, filter, output_shape and strides")
+    rank = len(data_format)
+    x, f = operands(value, filter, api)
+    axis = data_format.index("C")
+    spatial = ", ".join(("depth", "height", "width")[5 - rank:])
+    if f.shape.rank not in (rank, None):
+        shape_error(api, f"the filter must have rank {rank}: [{spatial}, output_channels, "
+                    "in_channels]", f)
+    if x.shape.rank not in (rank, None):
+        shape_error(api, f"value must have rank {rank} ({data_format})", x)
+    if _clash(_dim(x, axis), _dim(f, rank - 1)):
+        shape_error(api, f"value has {_dim(x, axis)} channels but the filter "
+                    f"'{f.node.name}' (of shape {f.shape}) expects {_dim(f, rank - 1)} (its "
+                    f"dim {rank - 1})", x)
     sizes = _shape_tensor(output_shape)
-    if sizes.shape.rank != 1 or sizes.shape.dims[0] not in (4, None):
-        shape_error("conv2d_transpose", "output_shape must be a vector of 4 sizes", sizes)
+    if sizes.shape.rank != 1 or sizes.shape.dims[0] not in (rank, None):
+        shape_error(api, f"output_shape must be a vector of {rank} sizes", sizes)
     if isinstance(output_shape, (list, tuple, np.ndarray)) and not isinstance(
-            output_shape[axis], Tensor) and _clash(int(output_shape[axis]), _dim(f, 2)):
-        shape_error("conv2d_transpose", f"output_shape {list(output_shape)} asks for "
-                    f"{output_shape[axis]} channels but the filter makes {_dim(f, 2)} (its "
-                    "dim 2)", f)
-    return conv2d_backprop_input(sizes, f, x, strides, padding, data_format=data_format,
-                                 dilations=dilations, name=name)
+            output_shape[axis], Tensor) and _clash(int(output_shape[axis]), _dim(f, rank - 2)):
+        shape_error(api, f"output_shape {list(output_shape)} asks for "
+                    f"{output_shape[axis]} channels but the filter makes {_dim(f, rank - 2)} "
+                    f"(its dim {rank - 2})", f)
+    return backprop_input(sizes, f, x, strides, padding, data_format=data_format,
+                          dilations=dilations, name=name)
 
 
 def _sequence(value, name):
