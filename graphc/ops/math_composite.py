@@ -66,24 +66,24 @@ def lbeta(x, name=None):
         return reduce_sum(lgamma(x), axis=-1) - lgamma(reduce_sum(x, axis=-1))
 
 
-def xlogy(x, y, name=None):
-    """x * log(y), and 0 where x == 0 (even for y == 0)."""
-    with name_scope(name, "xlogy"):
+def _zero_where_x_is(x, y, fn, name):
+    """fn(x, y), and 0 where x == 0, with y replaced by 1 there before fn sees it."""
+    with name_scope(name):
         x = convert_to_tensor(x)
         y = convert_to_tensor(y, dtype=x.dtype)
         zero = equal(x, 0.0)
         safe = where(zero, ones_like(y * x), y * ones_like(x))
-        return where(zero, zeros_like(safe), x * log(safe))
+        return where(zero, zeros_like(safe), fn(x, safe))
+
+
+def xlogy(x, y, name=None):
+    """x * log(y), and 0 where x == 0 (even for y == 0)."""
+    return _zero_where_x_is(x, y, lambda a, b: a * log(b), name or "xlogy")
 
 
 def xdivy(x, y, name=None):
     """x / y, and 0 where x == 0 (even for y == 0)."""
-    with name_scope(name, "xdivy"):
-        x = convert_to_tensor(x)
-        y = convert_to_tensor(y, dtype=x.dtype)
-        zero = equal(x, 0.0)
-        safe = where(zero, ones_like(y * x), y * ones_like(x))
-        return where(zero, zeros_like(safe), x / safe)
+    return _zero_where_x_is(x, y, lambda a, b: a / b, name or "xdivy")
 
 
 def reciprocal_no_nan(x, name=None):
