@@ -7,7 +7,7 @@
         print(sess.run(y, feed_dict={x: [[1, 2, 3]]}))
 """
 from . import dtypes, errors
-from .dtypes import DType, as_dtype, float16, float32, float64, int32, int64
+from .dtypes import DType, as_dtype, float16, float32, float64, int32, int64, string
 from .dtypes import bool_ as bool  # noqa: A001  (TF1 name: gc.bool)
 from .graph import (Graph, Operation, Tensor, colocate_with, container,
                     control_dependencies, device, get_default_graph, name_scope,
@@ -54,6 +54,8 @@ from .ops.decomp import *  # noqa: F401,F403
 from .ops.solve import *  # noqa: F401,F403
 from .ops.array_extra import *  # noqa: F401,F403
 from .ops.math_extra import *  # noqa: F401,F403
+from .ops.random_extra import *  # noqa: F401,F403
+from .ops.state_scatter import *  # noqa: F401,F403
 from .ops.core import tuple_ as tuple  # noqa: A001  (TF1 name: gc.tuple)
 from .ops.registry import constant_value
 from .session import (ConfigProto, InteractiveSession, Session, compile,  # noqa: A004
@@ -68,6 +70,7 @@ from . import nn, testing, train  # noqa: E402
 from . import linalg  # noqa: E402
 from . import initializers, layers, losses  # noqa: E402
 from . import debugging  # noqa: E402
+from . import random  # noqa: E402
 from . import math  # noqa: E402
 
 __version__ = "0.1.0"

@@ -57,8 +57,11 @@ int32 = DType("int32", np.int32)
 int64 = DType("int64", np.int64)
 bool_ = DType("bool", np.bool_)
 ALL = (float16, float32, float64, int32, int64, bool_)
-_BY_NP = {d.np: d for d in ALL}
-_BY_NAME = {d.name: d for d in ALL}
+# TF1's tf.string, as numpy object arrays of bytes: what report_uninitialized_variables
+# returns and a py_func may; graphc has no string ops, constants or feeds.
+string = DType("string", object)
+_BY_NP = {d.np: d for d in ALL + (string,)}
+_BY_NAME = {d.name: d for d in ALL + (string,)}
 _BY_NAME.update(half=float16, float=float32, double=float64)
 
 

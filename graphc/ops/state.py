@@ -101,6 +101,16 @@ ASSIGN = register(OpDef(
     doc="Sets (mode='set'), adds to or subtracts from a variable; returns the new value."))
 
 
+def _sparse_update(mode, nd=False):
+    """Variable.scatter_<mode>(sparse_delta), .scatter_nd_<mode>(indices, updates): the
+    ops of graphc/ops/state_scatter.py."""
+    def method(self, *args, use_locking=False, name=None):
+        from .state_scatter import variable_method
+        return variable_method(self, mode, nd, args, name)
+    method.__name__ = method.__qualname__ = f"scatter_{'nd_' if nd else ''}{mode}"
+    return method
+
+
 class Variable(Tensor):
     """A tensor whose value lives in the Session (TF1: tf.Variable).
 
@@ -148,6 +158,12 @@ class Variable(Tensor):
 
     def assign_sub(self, delta, use_locking=None, name=None, read_value=True):
         return self._assign(delta, "sub", name or "AssignSub")
+
+    scatter_update, scatter_add, scatter_sub, scatter_mul, scatter_div, scatter_max, \
+        scatter_min = (_sparse_update(m) for m in ("update", "add", "sub", "mul", "div",
+                                                   "max", "min"))
+    scatter_nd_update, scatter_nd_add, scatter_nd_sub = (
+        _sparse_update(m, nd=True) for m in ("update", "add", "sub"))
 
     def read_value(self):
         from .core import identity

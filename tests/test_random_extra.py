@@ -1,0 +1,229 @@
+"""multinomial/categorical, random_gamma (and its implicit gradient), random_poisson, the
+stateless ops and the gc.random namespace, beyond the registry-wide sample checks:
+seeding as TF1 (graph and op seeds), distributions with fixed seeds and generous bounds,
+TF1's shapes, and errors."""
+import numpy as np
+import pytest
+
+import graphc as gc
+from graphc.ops.random_extra import _igamma_inv_kernel, _gamma_grad_kernel
+
+
+def run(fetches, feed=None):
+    with gc.Session() as sess:
+        return sess.run(fetches, feed)
+
+
+def _draw_twice(build):
+    """Values of a fresh graph's ops in two fresh sessions, and a second run in one."""
+    outs = []
+    for _ in range(2):
+        g = gc.Graph()
+        with g.as_default():
+            t = build()
+            with gc.Session(graph=g) as sess:
+                outs.append((sess.run(t), sess.run(t)))
+    return outs
+
+
+def _all_three(seed=None):
+    return [gc.multinomial([[0.0, 1.0, 2.0]], 20, seed=seed),
+            gc.random_gamma([6], [0.5, 3.0], seed=seed),
+            gc.random_poisson([4.0, 0.5], [6], seed=seed)]
+
+
+@pytest.mark.parametrize("graph_seed,op_seed", [(7, None), (None, 3), (7, 3)])
+def test_seeded_draws_repeat_across_sessions_and_runs_differ(graph_seed, op_seed):
+    def build():
+        if graph_seed is not None:
+            gc.set_random_seed(graph_seed)
+        return _all_three(op_seed)
+    (a1, a2), (b1, b2) = _draw_twice(build)
+    for x1, x2, y1, y2 in zip(a1, a2, b1, b2):
+        np.testing.assert_array_equal(x1, y1)
+        np.testing.assert_array_equal(x2, y2)
+        assert not np.array_equal(x1, x2)
+
+
+def test_seeds_follow_the_graph_and_op_seed_logic():
+    from graphc.ops.random import DEFAULT_GRAPH_SEED
+    m = gc.multinomial([[0.0, 1.0]], 2, seed=5)
+    assert m.node.attrs["seed"] == (DEFAULT_GRAPH_SEED, 5)
+    assert gc.random_poisson([1.0], [2]).node.attrs["seed"] is None
+    u = gc.random_gamma([2], 1.0, seed=5).node.inputs[1].node      # its uniform draws
+    assert u.type == "RandomUniform" and u.attrs["seed"] == (DEFAULT_GRAPH_SEED, 5)
+    (a, _), (b, _) = _draw_twice(lambda: _all_three())
+    assert not np.array_equal(a[1], b[1])           # no seed: fresh entropy
+
+
+def test_multinomial_shapes_dtypes_and_frequencies():
+    with np.errstate(divide="ignore"):
+        logits = np.log([[0.2, 0.5, 0.3, 0.0], [0.7, 0.1, 0.1, 0.1]])   # class 3: never
+    m = gc.multinomial(logits, 50_000, seed=1)
+    c = gc.random.categorical(logits.astype(np.float32), 4, dtype=gc.int32, seed=2)
+    n = gc.placeholder(gc.int32, ())
+    d = gc.multinomial(gc.placeholder(gc.float32, (None, 4)), n)
+    assert m.shape == (2, 50_000) and m.dtype == gc.int64 and c.dtype == gc.int32
+    assert c.shape == (2, 4) and d.shape.as_list() == [None, None]
+    mv, cv = run([m, c])
+    assert cv.dtype == np.int32 and cv.shape == (2, 4)
+    freq = np.stack([np.bincount(r, minlength=4) for r in mv]) / mv.shape[1]
+    np.testing.assert_allclose(freq, np.exp(logits), atol=0.01)
+    assert freq[0, 3] == 0 and freq[1, 3] > 0.08
+    assert run(gc.multinomial([[1.0, 2.0]], 0)).shape == (1, 0)
+
+
+def test_multinomial_errors_name_the_op_and_the_line():
+    with pytest.raises(gc.errors.ShapeError, match="2-D"):
+        gc.multinomial([0.0, 1.0], 3)
+    with pytest.raises(gc.errors.DTypeError):
+        gc.multinomial([[0, 1]], 3)
+    with pytest.raises(gc.errors.ShapeError, match=">= 0"):
+        gc.multinomial([[0.0, 1.0]], -1)
+    bad = gc.multinomial(np.array([[0.0, 1.0], [-np.inf, -np.inf]]), 3)
+    with pytest.raises(gc.errors.ExecutionError, match=r"Multinomial(.|\n)*row 1(.|\n)*"
+                       r"test_random_extra.py"):
+        run(bad)
+
+
+def test_random_gamma_shapes_follow_tf1():
+    assert gc.random_gamma([10], [0.5, 1.5]).shape == (10, 2)
+    assert gc.random_gamma([7, 5], [0.5, 1.5]).shape == (7, 5, 2)
+    s = gc.random_gamma([30], alpha=[[1.0], [3.0], [5.0]], beta=[[3.0, 4.0]])
+    assert s.shape == (30, 3, 2) and s.dtype == gc.float32
+    a = gc.placeholder(gc.float64, (None,))
+    t = gc.random_gamma(gc.constant([4]), a, dtype=gc.float64)
+    assert t.shape.as_list() == [4, None]
+    out = run(t, {a: [1.0, 2.0, 3.0]})
+    assert out.shape == (4, 3) and out.dtype == np.float64
+    with pytest.raises(TypeError, match="float"):
+        gc.random_gamma([3], 1, dtype=gc.int32)
+
+
+@pytest.mark.parametrize("alpha,beta", [(0.1, 1.0), (0.7, 2.0), (3.0, 0.5), (200.0, 4.0)])
+def test_random_gamma_moments(alpha, beta):
+    x = run(gc.random_gamma([100_000], alpha, beta=beta, dtype=gc.float64, seed=11))
+    mean, var = alpha / beta, alpha / beta ** 2
+    assert np.all(x > 0) and np.all(np.isfinite(x))
+    assert abs(x.mean() - mean) < 5 * np.sqrt(var / x.size)
+    assert abs(x.var() / var - 1) < 0.05
+    # the CDF at a few quantiles: the fraction below the median of gamma(1) is 1/2
+    if alpha == 0.7:
+        assert abs(np.mean(x < np.median(x)) - 0.5) < 1e-3
+
+
+def test_random_gamma_tiny_alpha_gives_tiny_not_zero():
+    x = run(gc.random_gamma([1000], 1e-3, seed=2))
+    assert np.all(x > 0) and np.all(np.isfinite(x)) and (x == np.finfo(np.float32).tiny).any()
+
+
+def test_random_gamma_reparameterization_gradients():
+    """E[x] = a / b, E[x^2] = a (a + 1) / b^2: their derivatives are what the sample
+    gradients average to (unbiased), here over many draws with generous bounds."""
+    a = gc.constant([0.4, 2.0, 9.0], dtype=gc.float64)
+    b = gc.constant(2.0, dtype=gc.float64)
+    x = gc.random_gamma([200_000], a, beta=b, dtype=gc.float64, seed=3)
+    n = 200_000.0
+    da, db = gc.gradients(gc.reduce_sum(x) / n, [a, b])
+    da2, = gc.gradients(gc.reduce_sum(gc.square(x)) / n, [a])
+    got = run([da, db, da2])
+    av = np.array([0.4, 2.0, 9.0])
+    np.testing.assert_allclose(got[0], 1 / 2.0, rtol=0.02)
+    np.testing.assert_allclose(got[1], -av.sum() / 4.0, rtol=0.02)
+    np.testing.assert_allclose(got[2], (2 * av + 1) / 4.0, rtol=0.03)
+
+
+def test_a_second_derivative_in_alpha_fails_loudly():
+    a = gc.constant([1.5, 3.0], dtype=gc.float64)
+    x = gc.random_gamma([4], a, dtype=gc.float64, seed=1)
+    da, = gc.gradients(gc.reduce_sum(x), [a])
+    with pytest.raises(gc.errors.GradientError, match="RandomGammaGrad.*second derivative"):
+        gc.gradients(gc.reduce_sum(da), [a])
+
+
+def test_gamma_quantile_and_gradient_against_scipy():
+    special = pytest.importorskip("scipy.special")
+    r = np.random.default_rng(0)
+    a = np.exp(r.uniform(np.log(1e-3), np.log(1e4), 3000))
+    u = np.concatenate([r.uniform(0, 1, 2990), [1e-12, 1e-6, 0.5, 1 - 1e-6, 1 - 1e-12,
+                                                0.01, 0.99, 0.3, 0.7, 0.999]])
+    x = _igamma_inv_kernel(a, u)
+    want = special.gammaincinv(a, u)
+    ok = want > 1e-290
+    np.testing.assert_allclose(x[ok], want[ok], rtol=1e-9)
+    g = _gamma_grad_kernel(a, x)
+    h = 1e-6 * a
+    fd = (special.gammaincinv(a + h, u) - special.gammaincinv(a - h, u)) / (2 * h)
+    ok &= np.abs(fd) > 1e-250
+    np.testing.assert_allclose(g[ok], fd[ok], rtol=1e-5)
+
+
+def test_gamma_gradient_flows_to_alpha_only_through_the_quantile():
+    a = gc.placeholder(gc.float64, (2,))
+    x = gc.random_gamma([3], a, dtype=gc.float64, seed=1)
+    da, = gc.gradients(x, [a])
+    assert da.shape == (2,)
+    assert "RandomGammaGrad" in {n.type for n in gc.get_default_graph().nodes}
+    assert run(da, {a: [1.0, 2.0]}).shape == (2,)
+
+
+def test_random_poisson_shapes_moments_and_errors():
+    p = gc.random_poisson([0.5, 1.5], [10])
+    assert p.shape == (10, 2) and p.dtype == gc.float32
+    assert gc.random.poisson([12.2, 3.3], [7, 5]).shape == (7, 5, 2)
+    x = run(gc.random_poisson([0.5, 30.0], [100_000], dtype=gc.float64, seed=4))
+    np.testing.assert_allclose(x.mean(axis=0), [0.5, 30.0], rtol=0.02)
+    np.testing.assert_allclose(x.var(axis=0), [0.5, 30.0], rtol=0.05)
+    assert np.array_equal(x, np.round(x))
+    k = run(gc.random_poisson(np.int64(3), [4], dtype=gc.int64, seed=1))
+    assert k.dtype == np.int64 and k.shape == (4,)
+    lam = gc.placeholder(gc.float32, (2,))
+    bad = gc.random_poisson(lam, [3])
+    with pytest.raises(gc.errors.ExecutionError, match=r"RandomPoissonV2(.|\n)*lam must"):
+        run(bad, {lam: [1.0, -2.0]})
+    assert gc.gradients(gc.reduce_sum(bad), [lam]) == [None]
+
+
+def test_stateless_ops_are_functions_of_the_seed():
+    seed = gc.placeholder(gc.int64, (2,))
+    ops = [gc.stateless_random_uniform([1000], seed, minval=-2.0, maxval=3.0),
+           gc.stateless_random_normal([1000], seed, mean=1.0, stddev=2.0, dtype=gc.float64),
+           gc.stateless_truncated_normal([1000], seed)]
+    with gc.Session() as s:
+        a = s.run(ops, {seed: [1, 2]})
+        again = s.run(ops, {seed: [1, 2]})
+        other = s.run(ops, {seed: [1, 3]})
+    with gc.Session() as s:
+        fresh = s.run(ops, {seed: [1, 2]})
+    for x, y, z, w in zip(a, again, fresh, other):
+        np.testing.assert_array_equal(x, y)
+        np.testing.assert_array_equal(x, z)
+        assert not np.array_equal(x, w)
+    uni, nrm, trn = a
+    assert uni.min() >= -2 and uni.max() < 3 and abs(uni.mean() - 0.5) < 0.2
+    assert nrm.dtype == np.float64 and abs(nrm.mean() - 1) < 0.25
+    assert np.abs(trn).max() <= 2 and trn.dtype == np.float32
+
+
+def test_stateless_seed_must_be_two_ints():
+    with pytest.raises(gc.errors.ShapeError, match=r"2 ints \(shape \[2\]\)"):
+        gc.stateless_random_normal([3], [1, 2, 3])
+    with pytest.raises(gc.errors.DTypeError, match="2 ints"):
+        gc.stateless_random_normal([3], [1.0, 2.0])
+    seed = gc.placeholder(gc.int32, (None,))
+    with pytest.raises(gc.errors.ExecutionError, match="2 ints"):
+        run(gc.stateless_random_uniform([2], seed), {seed: [1]})
+
+
+def test_random_namespace():
+    r = gc.random
+    assert r.normal is gc.random_normal and r.uniform is gc.random_uniform
+    assert r.truncated_normal is gc.truncated_normal and r.shuffle is gc.random_shuffle
+    assert r.gamma is gc.random_gamma and r.poisson is gc.random_poisson
+    assert r.categorical is gc.categorical and r.multinomial is gc.multinomial
+    assert r.stateless_normal is gc.stateless_random_normal
+    assert r.stateless_uniform is gc.stateless_random_uniform
+    assert r.set_random_seed is gc.set_random_seed
+    assert gc.compat.v1.random is r
+    r.set_random_seed(3)
+    assert gc.get_default_graph().seed == 3
