@@ -47,6 +47,8 @@ class _Unserializable(Exception):
 
 def _array_payload(arr):
     dtype = dtypes._BY_NP.get(arr.dtype)
+    if dtype is dtypes.string:          # object arrays: JSON could not hold them safely
+        dtype = None
     if arr.size <= _SMALL and dtype is not None and (
             not dtype.is_floating or np.isfinite(arr).all()):
         return {"dtype": dtype.name, "shape": list(arr.shape), "values": arr.ravel().tolist()}
