@@ -1,4 +1,4 @@
-"""Samples for graphc.ops.array_extra and graphc.ops.math_extra (see samples.py); the
+"""Samples for graphc.ops.array_extra, math_extra and counting (see samples.py); the
 composites built on existing ops (strided_slice, meshgrid, where_v2, weighted bincount)
 have samples under the op they build, so the registry-wide checks cover them too."""
 import math

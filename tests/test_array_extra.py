@@ -1,4 +1,4 @@
-"""The ops of graphc.ops.array_extra and graphc.ops.math_extra beyond the registry-wide
+"""The ops of graphc.ops.array_extra, math_extra and counting beyond the registry-wide
 checks: TF1's documented examples, build-time errors (naming this file's line), static
 shapes with unknown dims, the edges of bincount/histogram/searchsorted, derivatives of
 div_no_nan where y == 0, and values and derivatives of the composites (polyval,

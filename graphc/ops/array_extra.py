@@ -1,8 +1,8 @@
 """More TF1 array ops: roll, lin_space, space_to_depth and depth_to_space (each the
 other's vjp), and the composites meshgrid, identity_n, shape_n, where_v2 and
 strided_slice (TF1's masks translated into a key for x[key]'s StridedSlice op).
-math_extra.py holds the functions on values added with them (broadcast shapes,
-setdiff1d, bincount, searchsorted, div_no_nan...).
+math_extra.py and counting.py hold the functions on values added with them (broadcast
+shapes, div_no_nan...; setdiff1d, bincount, searchsorted...).
 """
 import builtins
 
