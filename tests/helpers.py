@@ -22,3 +22,15 @@ def raises(cls, build, *fragments):
     assert f"{os.path.basename(code.co_filename)}:{code.co_firstlineno}" in msg, msg
     for f in fragments:
         assert f in msg, f"{f!r} not in:\n{msg}"
+
+
+def draw_twice(build):
+    """Values of a fresh graph's ops in two fresh sessions, and a second run in one."""
+    outs = []
+    for _ in range(2):
+        g = gc.Graph()
+        with g.as_default():
+            t = build()
+            with gc.Session(graph=g) as sess:
+                outs.append((sess.run(t), sess.run(t)))
+    return outs

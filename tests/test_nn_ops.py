@@ -9,13 +9,9 @@ import pytest
 
 import graphc as gc
 from graphc.testing import check_jvp, check_vjp
+from helpers import draw_twice, run
 from samples_nn import (avg_pool_grad_ref, conv_filter_ref, conv_input_ref, conv_ref,
                         max_pool_grad_ref, pool_ref, tf_padding)
-
-
-def run(fetches, feed=None):
-    with gc.Session() as sess:
-        return sess.run(fetches, feed)
 
 
 # ---- conv2d and pooling against naive loops ---------------------------------------------------
@@ -281,20 +277,8 @@ def test_sparse_labels_shape_and_range():
 
 
 # ---- random ops -------------------------------------------------------------------------------
-def _draw_twice(build):
-    """Values of a fresh graph's op in two fresh sessions, and a second run in one."""
-    outs = []
-    for _ in range(2):
-        g = gc.Graph()
-        with g.as_default():
-            t = build()
-            with gc.Session(graph=g) as sess:
-                outs.append((sess.run(t), sess.run(t)))
-    return outs
-
-
 def test_op_seed_repeats_across_sessions_and_runs_differ():
-    (a1, a2), (b1, b2) = _draw_twice(lambda: gc.random_normal([3, 4], seed=7))
+    (a1, a2), (b1, b2) = draw_twice(lambda: gc.random_normal([3, 4], seed=7))
     np.testing.assert_array_equal(a1, b1)
     np.testing.assert_array_equal(a2, b2)
     assert not np.array_equal(a1, a2)
@@ -304,7 +288,7 @@ def test_graph_seed_gives_each_op_its_own_repeatable_stream():
     def build():
         gc.set_random_seed(42)
         return [gc.random_uniform([5]), gc.random_uniform([5])]
-    (a, _), (b, _) = _draw_twice(build)
+    (a, _), (b, _) = draw_twice(build)
     np.testing.assert_array_equal(a[0], b[0])
     np.testing.assert_array_equal(a[1], b[1])
     assert not np.array_equal(a[0], a[1])
@@ -319,7 +303,7 @@ def test_seeds_follow_tf1():
     from graphc.ops.random import DEFAULT_GRAPH_SEED
     assert gc.random_uniform([2], seed=5).node.attrs["seed"] == (DEFAULT_GRAPH_SEED, 5)
     assert gc.random_uniform([2]).node.attrs["seed"] is None
-    (a, _), (b, _) = _draw_twice(lambda: gc.random_uniform([4]))
+    (a, _), (b, _) = draw_twice(lambda: gc.random_uniform([4]))
     assert not np.array_equal(a, b)           # no seed: fresh entropy
 
 

@@ -7,23 +7,7 @@ import pytest
 
 import graphc as gc
 from graphc.ops.random_extra import _igamma_inv_kernel, _gamma_grad_kernel
-
-
-def run(fetches, feed=None):
-    with gc.Session() as sess:
-        return sess.run(fetches, feed)
-
-
-def _draw_twice(build):
-    """Values of a fresh graph's ops in two fresh sessions, and a second run in one."""
-    outs = []
-    for _ in range(2):
-        g = gc.Graph()
-        with g.as_default():
-            t = build()
-            with gc.Session(graph=g) as sess:
-                outs.append((sess.run(t), sess.run(t)))
-    return outs
+from helpers import draw_twice, run
 
 
 def _all_three(seed=None):
@@ -38,7 +22,7 @@ def test_seeded_draws_repeat_across_sessions_and_runs_differ(graph_seed, op_seed
         if graph_seed is not None:
             gc.set_random_seed(graph_seed)
         return _all_three(op_seed)
-    (a1, a2), (b1, b2) = _draw_twice(build)
+    (a1, a2), (b1, b2) = draw_twice(build)
     for x1, x2, y1, y2 in zip(a1, a2, b1, b2):
         np.testing.assert_array_equal(x1, y1)
         np.testing.assert_array_equal(x2, y2)
@@ -52,7 +36,7 @@ def test_seeds_follow_the_graph_and_op_seed_logic():
     assert gc.random_poisson([1.0], [2]).node.attrs["seed"] is None
     u = gc.random_gamma([2], 1.0, seed=5).node.inputs[1].node      # its uniform draws
     assert u.type == "RandomUniform" and u.attrs["seed"] == (DEFAULT_GRAPH_SEED, 5)
-    (a, _), (b, _) = _draw_twice(lambda: _all_three())
+    (a, _), (b, _) = draw_twice(lambda: _all_three())
     assert not np.array_equal(a[1], b[1])           # no seed: fresh entropy
 
 
