@@ -74,6 +74,7 @@ from . import initializers, layers, losses  # noqa: E402
 from . import debugging  # noqa: E402
 from . import random  # noqa: E402
 from . import math  # noqa: E402
+from . import summary  # noqa: E402
 
 __version__ = "0.1.0"
 

@@ -82,8 +82,9 @@ NO_GRADIENT = {
 
 MODULES = ["samples_elementwise", "samples_array", "samples_reduce", "samples_linalg",
            "samples_nn", "samples_random", "samples_control", "samples_nn_extra",
-           "samples_math", "samples_segment", "samples_conv_extra", "samples_rnn", "samples_tensor_array",
-           "samples_decomp", "samples_array_extra", "samples_random_extra", "samples_nn_more"]
+           "samples_math", "samples_segment", "samples_conv_extra", "samples_rnn",
+           "samples_tensor_array", "samples_decomp", "samples_array_extra",
+           "samples_random_extra", "samples_nn_more", "samples_summary"]
 
 
 def all_samples():

@@ -13,9 +13,9 @@ __all__ = ["GraphKeys", "get_collection", "get_collection_ref", "add_to_collecti
 class GraphKeys:
     """The standard collection names (TF1 tf.GraphKeys). graphc fills GLOBAL_VARIABLES,
     TRAINABLE_VARIABLES, LOCAL_VARIABLES, REGULARIZATION_LOSSES, LOSSES, UPDATE_OPS
-    (gc.layers.batch_normalization), GLOBAL_STEP, TRAIN_OP and MOVING_AVERAGE_VARIABLES
-    (gc.train.ExponentialMovingAverage.apply) itself; MODEL_VARIABLES is there for user
-    code, as in TF1."""
+    (gc.layers.batch_normalization), GLOBAL_STEP, TRAIN_OP, MOVING_AVERAGE_VARIABLES
+    (gc.train.ExponentialMovingAverage.apply) and METRIC_VARIABLES (gc.metrics' local
+    variables) itself; MODEL_VARIABLES is there for user code, as in TF1."""
     GLOBAL_VARIABLES = "variables"
     VARIABLES = GLOBAL_VARIABLES            # TF1's deprecated alias
     LOCAL_VARIABLES = "local_variables"
@@ -27,6 +27,8 @@ class GraphKeys:
     UPDATE_OPS = "update_ops"
     GLOBAL_STEP = "global_step"
     TRAIN_OP = "train_op"
+    SUMMARIES = "summaries"                 # gc.summary.scalar/histogram add themselves
+    METRIC_VARIABLES = "metric_variables"
 
 
 def get_collection(key, scope=None):

@@ -16,6 +16,7 @@ from .checkpoint import (CheckpointState, checkpoint_exists, get_checkpoint_stat
                          latest_checkpoint, list_variables, load_variable,
                          update_checkpoint_state)
 from ..io.serialize import export_meta_graph, import_meta_graph, write_graph
+from ..summary import summary_iterator
 from .decay import (cosine_decay, cosine_decay_restarts, exponential_decay,
                     inverse_time_decay, linear_cosine_decay, natural_exp_decay,
                     noisy_linear_cosine_decay, piecewise_constant, piecewise_constant_decay,
@@ -34,4 +35,4 @@ __all__ = ["Optimizer", "GradientDescentOptimizer", "MomentumOptimizer",
            "Saver", "CheckpointState", "latest_checkpoint",
            "get_checkpoint_state", "update_checkpoint_state", "checkpoint_exists",
            "list_variables", "load_variable", "write_graph", "export_meta_graph",
-           "import_meta_graph"]
+           "import_meta_graph", "summary_iterator"]

@@ -1,0 +1,446 @@
+"""TensorBoard's file format, by hand: protobuf messages, TFRecord framing, CRC-32C.
+
+An event file is a sequence of records, each
+
+    uint64 length | uint32 masked_crc32c(length bytes) | data | uint32 masked_crc32c(data)
+
+(little-endian), and each record's data is a serialized tensorflow.Event. The messages
+here are the subset of TF's protos that tf.summary's v1 ops and FileWriter use:
+
+    Event     {double wall_time = 1; int64 step = 2; oneof what {string file_version = 3;
+               bytes graph_def = 4; Summary summary = 5; ...}}
+    Summary   {repeated Value value = 1}
+    Value     {string tag = 1; oneof value {float simple_value = 2; HistogramProto histo = 5;
+               ...}}
+    HistogramProto {double min = 1, max = 2, num = 3, sum = 4, sum_squares = 5;
+                    repeated double bucket_limit = 6 [packed], bucket = 7 [packed]}
+
+Fields this module does not model (a Value's image or metadata, an Event's session_log)
+are kept as raw bytes when read and written back unchanged. Encoding is proto3's: a
+field equal to its default (0, "", +0.0) is left out, except the member of a oneof
+that is set. The attribute names follow the generated protobuf classes, so code that
+reads `event.summary.value[0].simple_value` works on either.
+"""
+import struct
+
+import numpy as np
+
+__all__ = ["crc32c", "masked_crc32c", "encode_record", "read_records", "DataLossError",
+           "DecodeError", "HistogramProto", "Value", "Summary", "Event", "histogram_proto",
+           "graph_def"]
+
+
+class DecodeError(ValueError):
+    """Bytes that are not a valid serialization of the message asked for."""
+
+
+class DataLossError(ValueError):
+    """A record of an event file that is truncated or fails its checksum (TF's name)."""
+
+
+# ---- CRC-32C (Castagnoli) -------------------------------------------------------------
+def _crc_of_byte(c):
+    for _ in range(8):
+        c = (c >> 1) ^ 0x82F63B78 if c & 1 else c >> 1      # 0x1EDC6F41, bits reversed
+    return c
+
+
+_CRC_TABLE = tuple(_crc_of_byte(n) for n in range(256))
+
+
+def crc32c(data):
+    """CRC-32C of bytes (iSCSI's checksum; TFRecord's). crc32c(b"123456789") == 0xE3069283."""
+    crc, table = 0xFFFFFFFF, _CRC_TABLE
+    for b in data:
+        crc = table[(crc ^ b) & 0xFF] ^ (crc >> 8)
+    return crc ^ 0xFFFFFFFF
+
+
+def masked_crc32c(data):
+    """TFRecord's masked CRC: rotate right by 15 bits, add 0xa282ead8 (mod 2**32)."""
+    crc = crc32c(data)
+    return (((crc >> 15) | (crc << 17)) + 0xA282EAD8) & 0xFFFFFFFF
+
+
+# ---- records -----------------------------------------------------------------------------
+def encode_record(data):
+    """One TFRecord: length, its masked CRC, data, its masked CRC."""
+    header = struct.pack("<Q", len(data))
+    return (header + struct.pack("<I", masked_crc32c(header)) + data
+            + struct.pack("<I", masked_crc32c(data)))
+
+
+def read_records(f, name="<file>"):
+    """The data of each record of binary file f, checked; DataLossError names the offset."""
+    offset = 0
+    while True:
+        header = f.read(12)
+        if not header:
+            return
+        if len(header) < 12:
+            raise DataLossError(f"{name}: truncated record header at offset {offset}")
+        length, crc = struct.unpack("<QI", header)
+        if masked_crc32c(header[:8]) != crc:
+            raise DataLossError(f"{name}: corrupted record length at offset {offset}")
+        body = f.read(length + 4)
+        if len(body) < length + 4:
+            raise DataLossError(f"{name}: truncated record at offset {offset} "
+                                f"({len(body)} of {length + 4} bytes)")
+        data = body[:length]
+        if masked_crc32c(data) != struct.unpack("<I", body[length:])[0]:
+            raise DataLossError(f"{name}: corrupted record data at offset {offset}")
+        offset += 12 + length + 4
+        yield data
+
+
+# ---- protobuf wire format --------------------------------------------------------------
+VARINT, I64, LEN, I32 = 0, 1, 2, 5
+
+
+def _varint(n):
+    n &= (1 << 64) - 1                  # int64 is two's complement: -1 takes 10 bytes
+    out = bytearray()
+    while n > 0x7F:
+        out.append(n & 0x7F | 0x80)
+        n >>= 7
+    out.append(n)
+    return bytes(out)
+
+
+def _key(field, wire):
+    return _varint(field << 3 | wire)
+
+
+def _int(field, n):
+    return _key(field, VARINT) + _varint(n) if n else b""
+
+
+def _double(field, x):
+    raw = struct.pack("<d", x)
+    return _key(field, I64) + raw if raw != bytes(8) else b""   # -0.0 is written
+
+
+def _float(field, x):
+    with np.errstate(over="ignore"):            # 1e300 -> inf, as C++'s cast does
+        raw = np.asarray(x, "<f4").tobytes()
+    return _key(field, I32) + raw               # a oneof member: written even when 0
+
+
+def _bytes(field, b):
+    """A length-delimited field, written even when empty (messages, oneof members)."""
+    return _key(field, LEN) + _varint(len(b)) + b
+
+
+def _string(field, s):
+    return _bytes(field, s.encode("utf-8")) if s else b""
+
+
+def _packed_doubles(field, xs):
+    return _bytes(field, np.asarray(xs, "<f8").tobytes()) if len(xs) else b""
+
+
+def _read_varint(buf, pos):
+    result = shift = 0
+    while True:
+        if pos >= len(buf) or shift > 63:
+            raise DecodeError("truncated or overlong varint")
+        b = buf[pos]
+        result |= (b & 0x7F) << shift
+        pos += 1
+        if b < 0x80:
+            return result, pos
+        shift += 7
+
+
+def _fields(buf):
+    """(field, wire type, value, raw bytes of the whole field) of each field of buf; a
+    value is an int (varint), or the payload bytes (fixed64, fixed32, length-delimited)."""
+    buf, pos = bytes(buf), 0
+    while pos < len(buf):
+        start = pos
+        key, pos = _read_varint(buf, pos)
+        field, wire = key >> 3, key & 7
+        if wire == VARINT:
+            value, pos = _read_varint(buf, pos)
+        elif wire in (I64, I32):
+            size = 8 if wire == I64 else 4
+            value, pos = buf[pos:pos + size], pos + size
+        elif wire == LEN:
+            size, pos = _read_varint(buf, pos)
+            value, pos = buf[pos:pos + size], pos + size
+        else:
+            raise DecodeError(f"unsupported wire type {wire} (field {field})")
+        if pos > len(buf) or field == 0:
+            raise DecodeError(f"truncated or invalid field {field}")
+        yield field, wire, value, buf[start:pos]
+
+
+def _parse(msg, data, table, kinds=()):
+    """Set msg's fields from data: table is {field: (attribute, wire types, convert)}
+    (a list attribute is extended). The fields not in table are returned as raw bytes;
+    one of them that is a member of the message's oneof (kinds) is named in _which."""
+    unknown = []
+    for field, wire, value, raw in _fields(data):
+        if field not in table:
+            if field in kinds:
+                msg._which, msg._payload = kinds[field], None
+            unknown.append(raw)
+            continue
+        name, wires, convert = table[field]
+        if wire not in wires:
+            raise DecodeError(f"{type(msg).__name__}.{name} (field {field}) has wire "
+                              f"type {wire}, not {wires[0]}")
+        current = getattr(msg, name)
+        if isinstance(current, list):
+            current.extend(convert(value))
+        else:
+            setattr(msg, name, convert(value))
+    return b"".join(unknown)
+
+
+def _utf8(b):
+    try:
+        return b.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise DecodeError(f"a string field is not UTF-8: {e}") from None
+
+
+def _f64(b):
+    return struct.unpack("<d", b)[0]
+
+
+def _doubles(b):
+    if len(b) % 8:
+        raise DecodeError("a repeated double field is not a whole number of doubles")
+    return np.frombuffer(b, "<f8").tolist()
+
+
+# ---- messages --------------------------------------------------------------------------
+def _same(a, b):
+    """Messages are equal when of one class with equal fields (protobuf's ==)."""
+    return type(a) is type(b) and all(getattr(a, n) == getattr(b, n) for n in a.__slots__)
+
+
+def _repr(msg):
+    """Message(field=value, ...): the public fields, and the oneof member that is set."""
+    names = [n for n in msg.__slots__ if not n.startswith("_")]
+    which = getattr(msg, "_which", None)
+    shown = [f"{n}={getattr(msg, n)!r}" for n in names + ([which] if which else [])
+             if not (n == which and msg._payload is None)]   # a kind kept as raw bytes
+    return f"{type(msg).__name__}({', '.join(shown)})"
+
+
+def _which_oneof(msg, group):
+    """The name of the oneof member that is set (None: none)."""
+    return msg._which
+
+
+def _has_field(msg, name):
+    return msg._which == name
+
+
+def _oneof(name, default):
+    """A property for one member of a oneof: setting it selects it (protobuf's rule)."""
+    def get(self):
+        return self._payload if self._which == name else default()
+
+    def set_(self, value):
+        self._which, self._payload = name, value
+    return property(get, set_)
+
+
+class HistogramProto:
+    """tensorflow.HistogramProto: counts in buckets; bucket i holds the values in
+    [bucket_limit[i-1], bucket_limit[i])."""
+    __slots__ = ("min", "max", "num", "sum", "sum_squares", "bucket_limit", "bucket")
+    _DOUBLES = ("min", "max", "num", "sum", "sum_squares")
+
+    def __init__(self, min=0.0, max=0.0, num=0.0, sum=0.0,   # noqa: A002  (proto names)
+                 sum_squares=0.0, bucket_limit=(), bucket=()):
+        self.min, self.max, self.num, self.sum = float(min), float(max), float(num), float(sum)
+        self.sum_squares = float(sum_squares)
+        self.bucket_limit = [float(x) for x in bucket_limit]
+        self.bucket = [float(x) for x in bucket]
+
+    def SerializeToString(self):
+        out = b"".join(_double(i, getattr(self, n)) for i, n in enumerate(self._DOUBLES, 1))
+        return out + _packed_doubles(6, self.bucket_limit) + _packed_doubles(7, self.bucket)
+
+    @classmethod
+    def FromString(cls, data):
+        h = cls()       # repeated doubles: packed, or one a field
+        table = {i: (n, (I64,), _f64) for i, n in enumerate(cls._DOUBLES, 1)}
+        table.update({6: ("bucket_limit", (LEN, I64), _doubles),
+                      7: ("bucket", (LEN, I64), _doubles)})
+        _parse(h, data, table)
+        return h
+
+    __eq__, __repr__ = _same, _repr
+
+
+class Value:
+    """tensorflow.Summary.Value: a tag and one of simple_value, histo (or a kind this
+    module keeps as raw bytes: WhichOneof("value") names it)."""
+    __slots__ = ("tag", "_which", "_payload", "_unknown")
+    _KINDS = {3: "obsolete_old_style_histogram", 4: "image", 6: "audio", 8: "tensor"}
+    simple_value = _oneof("simple_value", float)
+    histo = _oneof("histo", HistogramProto)
+
+    def __init__(self, tag="", simple_value=None, histo=None):
+        self.tag, self._which, self._payload, self._unknown = tag, None, None, b""
+        if simple_value is not None:
+            self.simple_value = float(simple_value)
+        if histo is not None:
+            self.histo = histo
+
+    WhichOneof, HasField, __eq__, __repr__ = _which_oneof, _has_field, _same, _repr
+
+    def SerializeToString(self):
+        out = _string(1, self.tag)
+        if self._which == "simple_value":
+            out += _float(2, self._payload)
+        elif self._which == "histo":
+            out += _bytes(5, self._payload.SerializeToString())
+        return out + self._unknown
+
+    @classmethod
+    def FromString(cls, data):
+        v = cls()
+        v._unknown = _parse(v, data, {
+            1: ("tag", (LEN,), _utf8),
+            2: ("simple_value", (I32,), lambda b: struct.unpack("<f", b)[0]),
+            5: ("histo", (LEN,), HistogramProto.FromString)}, cls._KINDS)
+        return v
+
+
+
+class Summary:
+    """tensorflow.Summary: a list of Values.
+
+        s = Summary(value=[Summary.Value(tag="loss", simple_value=0.5)])"""
+    __slots__ = ("value",)
+    Value = Value
+
+    def __init__(self, value=()):
+        self.value = list(value)
+
+    def SerializeToString(self):
+        return b"".join(_bytes(1, v.SerializeToString()) for v in self.value)
+
+    @classmethod
+    def FromString(cls, data):
+        s = cls()
+        _parse(s, data, {1: ("value", (LEN,), lambda b: [Value.FromString(b)])})
+        return s
+
+    __eq__, __repr__ = _same, _repr
+
+
+class Event:
+    """tensorflow.Event: a wall time, a step and one of file_version, graph_def,
+    summary (or a kind kept as raw bytes, named by WhichOneof("what"))."""
+    __slots__ = ("wall_time", "step", "_which", "_payload", "_unknown")
+    _KINDS = {6: "log_message", 7: "session_log", 8: "tagged_run_metadata",
+              9: "meta_graph_def"}
+    file_version = _oneof("file_version", str)
+    graph_def = _oneof("graph_def", bytes)
+    summary = _oneof("summary", Summary)
+
+    def __init__(self, wall_time=0.0, step=0, file_version=None, graph_def=None,
+                 summary=None):
+        self.wall_time, self.step = float(wall_time), int(step)
+        self._which, self._payload, self._unknown = None, None, b""
+        for name, v in (("file_version", file_version), ("graph_def", graph_def),
+                        ("summary", summary)):
+            if v is not None:
+                setattr(self, name, v)
+
+    WhichOneof, HasField, __eq__, __repr__ = _which_oneof, _has_field, _same, _repr
+
+    def SerializeToString(self):
+        out = _double(1, self.wall_time) + _int(2, self.step)
+        if self._which == "file_version":
+            out += _bytes(3, self._payload.encode("utf-8"))
+        elif self._which == "graph_def":
+            out += _bytes(4, bytes(self._payload))
+        elif self._which == "summary":
+            out += _bytes(5, self._payload.SerializeToString())
+        return out + self._unknown
+
+    @classmethod
+    def FromString(cls, data):
+        e = cls()
+        e._unknown = _parse(e, data, {
+            1: ("wall_time", (I64,), _f64),
+            2: ("step", (VARINT,), lambda n: n - (1 << 64) if n >= 1 << 63 else n),
+            3: ("file_version", (LEN,), _utf8),
+            4: ("graph_def", (LEN,), bytes),
+            5: ("summary", (LEN,), Summary.FromString)}, cls._KINDS)
+        return e
+
+
+# ---- histograms (TF's core/lib/histogram/histogram.cc) ---------------------------------
+def _default_bucket_limits():
+    """TF's default limits: -DBL_MAX, -1e20/1.1^k..., -1e-12, 0, 1e-12 ... 1e20-ish,
+    DBL_MAX (each 10% above the last, from 1e-12 while below 1e20)."""
+    pos, v = [], 1.0e-12
+    while v < 1.0e20:
+        pos.append(v)
+        v *= 1.1
+    pos.append(np.finfo(np.float64).max)
+    return np.array([-x for x in reversed(pos)] + [0.0] + pos)
+
+
+BUCKET_LIMITS = _default_bucket_limits()
+
+
+def histogram_proto(values):
+    """The HistogramProto TF's Histogram::EncodeToProto(preserve_zero_buckets=false)
+    writes for finite float64 `values`: a run of empty buckets is one bucket (count 0,
+    the run's last limit); sums are sequential, in value order, as TF adds them."""
+    values = np.asarray(values, np.float64).ravel()
+    limits = BUCKET_LIMITS
+    # std::upper_bound: the first limit above the value (DBL_MAX itself: the last one)
+    idx = np.minimum(np.searchsorted(limits, values, side="right"), len(limits) - 1)
+    counts = np.bincount(idx, minlength=len(limits)).astype(np.float64)
+    keep = (counts > 0) | np.append(counts[1:] > 0, True)   # non-empty, or a run's end
+    if values.size:
+        lo, hi = float(values.min()), float(values.max())
+        with np.errstate(over="ignore"):        # an overflow is inf, as in C++
+            total, squares = np.cumsum(values)[-1], np.cumsum(values * values)[-1]
+    else:       # TF's Clear(): min at the last limit, max at -DBL_MAX
+        lo, hi, total, squares = float(limits[-1]), -float(limits[-1]), 0.0, 0.0
+    return HistogramProto(min=lo, max=hi, num=values.size, sum=total, sum_squares=squares,
+                          bucket_limit=limits[keep], bucket=counts[keep])
+
+
+# ---- graphs ----------------------------------------------------------------------------
+def _shape_proto(shape):
+    """tensorflow.TensorShapeProto {repeated Dim dim = 2 {int64 size = 1; string name =
+    2}; bool unknown_rank = 3}; an unknown dim is -1 (a named one keeps its name)."""
+    if shape.dims is None:
+        return _int(3, 1)
+    return b"".join(
+        _bytes(2, _int(1, d if isinstance(d, int) else -1)
+               + (_string(2, d) if isinstance(d, str) else b""))
+        for d in shape.dims)
+
+
+def graph_def(graph):
+    """A serialized tensorflow.GraphDef of graph's structure, for TensorBoard's graph
+    tab: each node's name, op type (graphc's), inputs ("x", "x:1", "^ctrl"), device and
+    an "_output_shapes" attr. The op attributes are not written, so TensorFlow cannot
+    import it as a model; the inner graphs of cond and while_loop are not drawn."""
+    out = []
+    for node in graph.nodes:
+        nd = [_string(1, node.name), _string(2, node.type)]
+        nd += [_string(3, t.node.name if t.index == 0 else f"{t.node.name}:{t.index}")
+               for t in node.inputs]
+        nd += [_string(3, "^" + c.name) for c in node.control_inputs]
+        if isinstance(node.device, str):
+            nd.append(_string(4, node.device))
+        if node.outputs:    # attr map entry {key = 1; AttrValue value = 2 {list = 1
+            shapes = b"".join(_bytes(7, _shape_proto(t.shape)) for t in node.outputs)
+            nd.append(_bytes(5, _string(1, "_output_shapes") + _bytes(2, _bytes(1, shapes))))
+        out.append(_bytes(1, b"".join(nd)))             # {shape = 7}}}
+    return b"".join(out)
