@@ -75,6 +75,7 @@ from . import debugging  # noqa: E402
 from . import random  # noqa: E402
 from . import math  # noqa: E402
 from . import summary  # noqa: E402
+from . import metrics  # noqa: E402
 
 __version__ = "0.1.0"
 
