@@ -99,10 +99,11 @@ def geometry(x_nhwc_shape, k, attrs):
 
 
 # ---- static shapes -------------------------------------------------------------------------
-def rank4_dims(ctx, t, i, what):
-    if t.shape.rank not in (None, 4):
-        raise InferError(f"{{{i}}} ({what}) must have rank 4, not shape {t.shape}")
-    return t.shape.dims if t.shape.rank == 4 else (None,) * 4
+def ranked_dims(ctx, t, i, what, rank=4):
+    """The dims of input i, which must have `rank` (unknown dims if its rank is unknown)."""
+    if t.shape.rank not in (None, rank):
+        raise InferError(f"{{{i}}} ({what}) must have rank {rank}, not shape {t.shape}")
+    return t.shape.dims if t.shape.rank == rank else (None,) * rank
 
 
 def out_dims(ctx, dims, k, attrs, i):
@@ -139,8 +140,8 @@ def to_layout(dims, data_format):
 def _infer_conv(ctx, x, f, **attrs):
     ctx.same_dtype()
     ctx.require(0, "float")
-    xd = nhwc_dims(rank4_dims(ctx, x, 0, "the input"), attrs["data_format"])
-    fd = rank4_dims(ctx, f, 1, "the filter, [height, width, in_channels, out_channels]")
+    xd = nhwc_dims(ranked_dims(ctx, x, 0, "the input"), attrs["data_format"])
+    fd = ranked_dims(ctx, f, 1, "the filter, [height, width, in_channels, out_channels]")
     ctx.merge_dims(xd[3], fd[2], "{{0}} has {a} input channels but {{1}} expects {b}")
     return to_layout(out_dims(ctx, xd, fd[:2], attrs, 0) + [fd[3]], attrs["data_format"]), x.dtype
 
@@ -154,40 +155,45 @@ def sizes_value(ctx, sizes, i, n=4):
     return dims or (None,) * n
 
 
-def _check_backprop(ctx, xd, fd, gd, attrs, ix, ig):
-    """The cotangent g must have the shape conv2d(x, f) has."""
-    ctx.merge_dims(xd[3], fd[2], f"{{{{{ix}}}}} has {{a}} input channels but the filter "
-                                 "expects {b}")
-    want = out_dims(ctx, xd, fd[:2], attrs, ix) + [fd[3]]
+def check_backprop(ctx, xd, fd, gd, attrs, ix, ig):
+    """The cotangent g must have the shape conv2d(x, f) (conv3d's, for 5-D dims) has."""
+    nd = len(xd) - 2
+    ctx.merge_dims(xd[-1], fd[-2], f"{{{{{ix}}}}} has {{a}} input channels but the filter "
+                                   "expects {b}")
+    want = out_dims(ctx, xd, fd[:nd], attrs, ix) + [fd[-1]]
+    layout = "NHWC" if nd == 2 else "NDHWC"
     for k, (a, b) in enumerate(zip(gd, want)):
-        ctx.merge_dims(a, b, f"the gradient {{{{{ig}}}}} has {{a}} at dim {k} (NHWC) but "
-                             "conv2d's output has {b}")
+        ctx.merge_dims(a, b, f"the gradient {{{{{ig}}}}} has {{a}} at dim {k} ({layout}) but "
+                             f"conv{nd}d's output has {{b}}")
 
 
-def backprop_infers(check):
-    """The infer rules of a convolution's two gradient ops (input, filter), whose output
-    geometry `check(ctx, x_dims, filter_dims, g_dims, attrs, ix, ig)` verifies."""
+def backprop_infers(check, rank=4):
+    """The infer rules of a convolution's two gradient ops (input, filter) on inputs of
+    `rank`, whose output geometry `check(ctx, x_dims, filter_dims, g_dims, attrs, ix, ig)`
+    verifies."""
     def infer_input(ctx, sizes, f, g, **attrs):
         ctx.same_dtype(1, 2)
         ctx.require(1, "float")
         fmt = attrs["data_format"]
-        xd = nhwc_dims(sizes_value(ctx, sizes, 0), fmt)
-        fd = rank4_dims(ctx, f, 1, "the filter")
-        check(ctx, xd, fd, nhwc_dims(rank4_dims(ctx, g, 2, "the gradient"), fmt), attrs, 0, 2)
+        xd = nhwc_dims(sizes_value(ctx, sizes, 0, rank), fmt)
+        fd = ranked_dims(ctx, f, 1, "the filter", rank)
+        gd = nhwc_dims(ranked_dims(ctx, g, 2, "the gradient", rank), fmt)
+        check(ctx, xd, fd, gd, attrs, 0, 2)
         return to_layout(xd, fmt), f.dtype
 
     def infer_filter(ctx, x, sizes, g, **attrs):
         ctx.same_dtype(0, 2)
         ctx.require(0, "float")
         fmt = attrs["data_format"]
-        xd = nhwc_dims(rank4_dims(ctx, x, 0, "the input"), fmt)
-        fd = sizes_value(ctx, sizes, 1)
-        check(ctx, xd, fd, nhwc_dims(rank4_dims(ctx, g, 2, "the gradient"), fmt), attrs, 0, 2)
+        xd = nhwc_dims(ranked_dims(ctx, x, 0, "the input", rank), fmt)
+        fd = sizes_value(ctx, sizes, 1, rank)
+        gd = nhwc_dims(ranked_dims(ctx, g, 2, "the gradient", rank), fmt)
+        check(ctx, xd, fd, gd, attrs, 0, 2)
         return fd, x.dtype
     return infer_input, infer_filter
 
 
-_infer_backprop_input, _infer_backprop_filter = backprop_infers(_check_backprop)
+_infer_backprop_input, _infer_backprop_filter = backprop_infers(check_backprop)
 
 
 # ---- convolution kernels -------------------------------------------------------------------

@@ -9,11 +9,10 @@ adjoints, and the pooling gradient ops come in adjoint pairs (max_pool3d_grad <-
 max_pool3d_grad_grad, avg_pool3d_grad <-> avg_pool3d), so derivatives of any order are
 built from these eight ops.
 """
-from ..shapes import InferError
 from . import pool
 from .conv import (_backprop_filter_kernel, _backprop_input_kernel, _conv_kernel, _padding,
-                   bilinear_jvp, hw_pair, nhwc_dims, out_dims, shape_of, sizes_tensor,
-                   sizes_value, to_layout)
+                   backprop_infers, bilinear_jvp, check_backprop, hw_pair, nhwc_dims,
+                   out_dims, ranked_dims, shape_of, sizes_tensor, sizes_value, to_layout)
 from .conv_extra import conv_transpose
 from .core import convert_to_tensor
 from .elementwise import operands
@@ -26,9 +25,7 @@ __all__ = ["conv3d", "conv3d_backprop_input_v2", "conv3d_backprop_filter_v2",
 
 # ---- static shapes (dims are handled in NDHWC order, as conv.py handles NHWC) ---------------
 def _rank5(ctx, t, i, what):
-    if t.shape.rank not in (None, 5):
-        raise InferError(f"{{{i}}} ({what}) must have rank 5, not shape {t.shape}")
-    return t.shape.dims if t.shape.rank == 5 else (None,) * 5
+    return ranked_dims(ctx, t, i, what, 5)
 
 
 def _infer_conv(ctx, x, f, **attrs):
@@ -41,34 +38,7 @@ def _infer_conv(ctx, x, f, **attrs):
     return to_layout(out_dims(ctx, xd, fd[:3], attrs, 0) + [fd[4]], fmt), x.dtype
 
 
-def _check_g(ctx, xd, fd, gd, attrs, ix, ig):
-    """The cotangent g must have the shape conv3d(x, f) has."""
-    ctx.merge_dims(xd[4], fd[3], f"{{{{{ix}}}}} has {{a}} input channels but the filter "
-                                 "expects {b}")
-    want = out_dims(ctx, xd, fd[:3], attrs, ix) + [fd[4]]
-    for k, (a, b) in enumerate(zip(gd, want)):
-        ctx.merge_dims(a, b, f"the gradient {{{{{ig}}}}} has {{a}} at dim {k} (NDHWC) but "
-                             "conv3d's output has {b}")
-
-
-def _infer_input(ctx, sizes, f, g, **attrs):
-    ctx.same_dtype(1, 2)
-    ctx.require(1, "float")
-    fmt = attrs["data_format"]
-    xd = nhwc_dims(sizes_value(ctx, sizes, 0, 5), fmt)
-    fd = _rank5(ctx, f, 1, "the filter")
-    _check_g(ctx, xd, fd, nhwc_dims(_rank5(ctx, g, 2, "the gradient"), fmt), attrs, 0, 2)
-    return to_layout(xd, fmt), f.dtype
-
-
-def _infer_filter(ctx, x, sizes, g, **attrs):
-    ctx.same_dtype(0, 2)
-    ctx.require(0, "float")
-    fmt = attrs["data_format"]
-    xd = nhwc_dims(_rank5(ctx, x, 0, "the input"), fmt)
-    fd = sizes_value(ctx, sizes, 1, 5)
-    _check_g(ctx, xd, fd, nhwc_dims(_rank5(ctx, g, 2, "the gradient"), fmt), attrs, 0, 2)
-    return fd, x.dtype
+_infer_input, _infer_filter = backprop_infers(check_backprop, rank=5)
 
 
 def _pooled(ctx, xd, attrs):

@@ -11,7 +11,7 @@ order are built from these three ops.
 import numpy as np
 
 from .conv import (_conv_attrs, _format, backprop_infers, bilinear_jvp, conv2d, from_nhwc,
-                   geometry, hw_pair, nhwc_dims, out_dims, rank4_dims, shape_of, sizes_nhwc,
+                   geometry, hw_pair, nhwc_dims, out_dims, ranked_dims, shape_of, sizes_nhwc,
                    sizes_tensor, to_layout, to_nhwc)
 from .conv_extra import shape_error
 from .elementwise import operands
@@ -41,8 +41,8 @@ def _check_g(ctx, xd, fd, gd, attrs, ix, ig):
 def _infer_dw(ctx, x, f, **attrs):
     ctx.same_dtype()
     ctx.require(0, "float")
-    xd = nhwc_dims(rank4_dims(ctx, x, 0, "the input"), attrs["data_format"])
-    fd = rank4_dims(ctx, f, 1, "the filter, [height, width, in_channels, multiplier]")
+    xd = nhwc_dims(ranked_dims(ctx, x, 0, "the input"), attrs["data_format"])
+    fd = ranked_dims(ctx, f, 1, "the filter, [height, width, in_channels, multiplier]")
     c = ctx.merge_dims(xd[3], fd[2], "{{0}} has {a} input channels but {{1}} expects {b}")
     out = out_dims(ctx, xd, fd[:2], attrs, 0) + [_times(ctx, c, fd[3])]
     return to_layout(out, attrs["data_format"]), x.dtype

@@ -10,7 +10,7 @@ import math
 import numpy as np
 
 from .core import convert_to_tensor
-from .conv import (from_nhwc, geometry, hw_pair, nhwc_dims, out_dims, rank4_dims, shape_of,
+from .conv import (from_nhwc, geometry, hw_pair, nhwc_dims, out_dims, ranked_dims, shape_of,
                    sizes_nhwc, sizes_tensor, sizes_value, to_layout, to_nhwc, window_attrs)
 from .elementwise import operands
 from .registry import OpDef, apply1, register
@@ -92,7 +92,7 @@ def _avg_pool_grad_kernel(sizes, g, **attrs):
 def _infer_pool(kind):
     def infer(ctx, x, **attrs):
         ctx.require(0, kind)
-        xd = nhwc_dims(rank4_dims(ctx, x, 0, "the input"), attrs["data_format"])
+        xd = nhwc_dims(ranked_dims(ctx, x, 0, "the input"), attrs["data_format"])
         return to_layout(out_dims(ctx, xd, attrs["ksize"], attrs, 0) + [xd[3]],
                        attrs["data_format"]), x.dtype
     return infer
@@ -105,10 +105,10 @@ def _infer_pool_grad(out):
         ctx.same_dtype()
         ctx.require(0, "float")
         fmt = attrs["data_format"]
-        xd = nhwc_dims(rank4_dims(ctx, x, 0, "the pooled input"), fmt)
+        xd = nhwc_dims(ranked_dims(ctx, x, 0, "the pooled input"), fmt)
         yd = out_dims(ctx, xd, attrs["ksize"], attrs, 0) + [xd[3]]
         for i, t, want in ((1, y, yd), (2, g, yd if out == "input" else xd)):
-            td = nhwc_dims(rank4_dims(ctx, t, i, "the pool's output"), fmt)
+            td = nhwc_dims(ranked_dims(ctx, t, i, "the pool's output"), fmt)
             for k, (a, b) in enumerate(zip(td, want)):
                 ctx.merge_dims(a, b, f"{{{{{i}}}}} has {{a}} at dim {k} (NHWC) but {{b}} "
                                      "was expected")
@@ -121,7 +121,7 @@ def _infer_avg_grad(ctx, sizes, g, **attrs):
     fmt = attrs["data_format"]
     xd = nhwc_dims(sizes_value(ctx, sizes, 0), fmt)
     want = out_dims(ctx, xd, attrs["ksize"], attrs, 0) + [xd[3]]
-    for k, (a, b) in enumerate(zip(nhwc_dims(rank4_dims(ctx, g, 1, "the gradient"), fmt), want)):
+    for k, (a, b) in enumerate(zip(nhwc_dims(ranked_dims(ctx, g, 1, "the gradient"), fmt), want)):
         ctx.merge_dims(a, b, f"the gradient {{{{1}}}} has {{a}} at dim {k} (NHWC) but the "
                              "pool's output has {b}")
     return to_layout(xd, fmt), g.dtype
