@@ -76,6 +76,8 @@ from . import random  # noqa: E402
 from . import math  # noqa: E402
 from . import summary  # noqa: E402
 from . import metrics  # noqa: E402
+from . import data  # noqa: E402
+from . import image  # noqa: E402
 
 __version__ = "0.1.0"
 

@@ -33,6 +33,15 @@ class ExecutionError(GraphcError):
     """A kernel failed at run time; the original exception is chained."""
 
 
+class OutOfRangeError(GraphcError):
+    """An iterator has no more elements (TF1's name): the end of a tf.data pipeline."""
+
+
+class FailedPreconditionError(GraphcError):
+    """Something was used before the step that must come first (TF1's name): get_next
+    of an iterator whose initializer has not run in this session."""
+
+
 class GradientError(GraphcError, ValueError):
     """A gradient (or jvp) could not be built."""
 

@@ -69,6 +69,11 @@ EXEMPT = {
     "Assign": "state, tested by the variable tests",
     "NoOp": "no outputs",
     "CustomGradient": "tested by test_gradients (custom_gradient)",
+    "MakeIterator": "an iterator's initializer: no outputs, runs before IteratorGetNext; "
+                    "tests/test_data.py runs it (with feeds, restarts)",
+    "IteratorGetNext": "a stateful read of a pipeline (a sample's fed placeholders need "
+                       "an initializer run first); tests/test_data.py checks values, "
+                       "order, static shapes and dtypes for every transformation",
 }
 
 # Ops with value samples but no gradient to check, and why.
@@ -84,7 +89,7 @@ MODULES = ["samples_elementwise", "samples_array", "samples_reduce", "samples_li
            "samples_nn", "samples_random", "samples_control", "samples_nn_extra",
            "samples_math", "samples_segment", "samples_conv_extra", "samples_rnn",
            "samples_tensor_array", "samples_decomp", "samples_array_extra",
-           "samples_random_extra", "samples_nn_more", "samples_summary"]
+           "samples_random_extra", "samples_nn_more", "samples_summary", "samples_image"]
 
 
 def all_samples():

@@ -19,7 +19,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DOCS = os.path.join(ROOT, "docs")
 ERROR_CLASSES = ["GraphcError", "ShapeError", "DTypeError", "FeedError",
                  "UninitializedVariableError", "ExecutionError", "GradientError",
-                 "GraphError", "NotFoundError"]
+                 "GraphError", "NotFoundError", "OutOfRangeError", "FailedPreconditionError"]
 # An example in docs/errors.md: a ```python block (run as model.py) followed at once by a
 # ```text block holding exactly the error it raises; examples sit under "## ErrorName".
 EXAMPLE = re.compile(r"```python\n(.*?)```\n\s*```text\n(.*?)```", re.S)
@@ -88,7 +88,7 @@ def test_error_examples_print_what_the_doc_shows(name, tmp_path):
 @pytest.mark.parametrize("doc, blocks", [("getting-started.md", 5), ("control-flow.md", 5),
                                          ("checkpoints.md", 1), ("layers.md", 8),
                                          ("optimizers.md", 3), ("tf1-compat.md", 2),
-                                         ("summaries.md", 2)])
+                                         ("summaries.md", 2), ("data.md", 3), ("image.md", 2)])
 def test_doc_code_runs(doc, blocks, tmp_path, monkeypatch, capsys):
     """Every ```python block of the doc runs, in order, in one namespace (in a fresh
     default graph); a block whose first line is `# raises SomeError` must raise

@@ -1,0 +1,5 @@
+"""gc.data: TF1's tf.data input pipelines (Dataset, Iterator), see docs/data.md."""
+from .dataset import Dataset
+from .iterator import Iterator, make_initializable_iterator, make_one_shot_iterator
+
+__all__ = ["Dataset", "Iterator", "make_one_shot_iterator", "make_initializable_iterator"]

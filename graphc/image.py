@@ -1,0 +1,404 @@
+"""gc.image: TF1's tf.image functions. The resizes are ops (graphc/ops/image_ops.py);
+everything else is a composite of reverse, transpose, slice, pad, reductions and casts,
+with TF1's formulas and checks (a wrong known rank, or a crop/pad that cannot fit when
+the sizes are known, is a ShapeError naming the image and the caller's line).
+
+    small = gc.image.resize_images(images, [64, 64])
+    gray = gc.image.rgb_to_grayscale(gc.image.flip_left_right(small))
+"""
+import numpy as np
+
+from . import dtypes
+from .graph import Tensor, control_dependencies, name_scope
+from .ops import array as A
+from .ops import elementwise as E
+from .ops import reduce as R
+from .ops.asserts import Assert
+from .ops.core import constant, convert_to_tensor, identity
+from .ops.functional import case
+from .ops.image_ops import (ResizeMethod, resize_bilinear, resize_images,  # noqa: F401
+                            resize_nearest_neighbor, shape_error as _shape_error,
+                            size_tensor)
+from .ops.linalg import tensordot
+from .ops.random import random_uniform
+from .ops.registry import constant_value
+
+__all__ = ["ResizeMethod", "resize_images", "resize_bilinear", "resize_nearest_neighbor",
+           "flip_left_right", "flip_up_down", "transpose_image", "rot90",
+           "random_flip_left_right", "random_flip_up_down", "central_crop",
+           "crop_to_bounding_box", "pad_to_bounding_box", "resize_image_with_crop_or_pad",
+           "per_image_standardization", "convert_image_dtype", "adjust_brightness",
+           "adjust_contrast", "rgb_to_grayscale", "grayscale_to_rgb", "total_variation",
+           "image_gradients", "sobel_edges"]
+
+
+def _rank(image, api, ranks=(3, 4)):
+    """The known rank of image (one of ranks), or None when unknown."""
+    r = image.shape.rank
+    if r is not None and r not in ranks:
+        want = " or ".join(str(k) for k in ranks)
+        raise _shape_error(api, f"'image' must have {want} dimensions, not {r}", image)
+    return r
+
+
+def _static(v):
+    """The int value of a Python int or a constant scalar tensor, else None."""
+    if isinstance(v, Tensor):
+        c = constant_value(v)
+        return None if c is None else int(c)
+    return int(v)
+
+
+# ---- flips, rotations ---------------------------------------------------------------------
+def flip_left_right(image):
+    """image (HWC or NHWC) mirrored along its width: reverse(image, [-2])."""
+    image = convert_to_tensor(image)
+    _rank(image, "flip_left_right")
+    return A.reverse(image, [-2], name="flip_left_right")
+
+
+def flip_up_down(image):
+    """image (HWC or NHWC) upside down: reverse(image, [-3])."""
+    image = convert_to_tensor(image)
+    _rank(image, "flip_up_down")
+    return A.reverse(image, [-3], name="flip_up_down")
+
+
+def transpose_image(image):
+    """image with height and width swapped (HWC or NHWC)."""
+    image = convert_to_tensor(image)
+    r = _rank(image, "transpose_image")
+    if r is None:
+        raise _shape_error("transpose_image", "'image' must have a known rank", image)
+    return A.transpose(image, [1, 0, 2] if r == 3 else [0, 2, 1, 3], name="transpose_image")
+
+
+def _rot90_once(x, k, r):
+    """x rotated k (0..3) quarter turns counter-clockwise (TF1's _rot90_3D/_4D)."""
+    hw = [0, 1] if r == 3 else [1, 2]
+    perm = [1, 0, 2] if r == 3 else [0, 2, 1, 3]
+    if k == 1:
+        return A.transpose(A.reverse(x, [hw[1]]), perm)
+    if k == 2:
+        return A.reverse(x, hw)
+    if k == 3:
+        return A.reverse(A.transpose(x, perm), [hw[1]])
+    return x
+
+
+def rot90(image, k=1, name=None):
+    """image (HWC or NHWC) rotated k times by 90 degrees counter-clockwise; k may be a
+    scalar int tensor (then a gc.case picks the rotation at run time)."""
+    with name_scope(name, "rot90"):
+        image = convert_to_tensor(image)
+        r = _rank(image, "rot90")
+        if r is None:
+            raise _shape_error("rot90", "'image' must have a known rank", image)
+        kv = _static(k)
+        if kv is not None:
+            return _rot90_once(image, kv % 4, r)
+        k = E.mod(convert_to_tensor(k, dtype=dtypes.int32), 4)
+        return case([(E.equal(k, j), lambda j=j: _rot90_once(image, j, r)) for j in (1, 2, 3)],
+                    default=lambda: image, exclusive=True)
+
+
+def _random_flip(image, seed, axis, api):
+    image = convert_to_tensor(image)
+    r = _rank(image, api)
+    if r is None:
+        raise _shape_error(api, "'image' must have a known rank", image)
+    with name_scope(None, api):
+        flipped = A.reverse(image, [axis + r - 3])
+        if r == 3:                          # one draw: flip when u < 0.5
+            return E.where(random_uniform([], seed=seed) < 0.5, flipped, image)
+        u = random_uniform(A.shape(image)[:1], seed=seed)   # per image: round(u) == 1
+        return E.where(A.reshape(u > 0.5, [-1, 1, 1, 1]), flipped, image)
+
+
+def random_flip_left_right(image, seed=None):
+    """image mirrored left-right with probability 1/2 (each image of a batch drawn
+    separately); seeded like gc.random_uniform."""
+    return _random_flip(image, seed, 1, "random_flip_left_right")
+
+
+def random_flip_up_down(image, seed=None):
+    """image flipped upside down with probability 1/2 (per image of a batch)."""
+    return _random_flip(image, seed, 0, "random_flip_up_down")
+
+
+# ---- crops and pads -----------------------------------------------------------------------
+def _as_batch(image, api):
+    image = convert_to_tensor(image)
+    r = _rank(image, api)
+    if r is None:
+        raise _shape_error(api, "'image' must have a known rank", image)
+    return image, (image if r == 4 else A.expand_dims(image, 0)), r == 4
+
+
+def _checks(api, x, image, conditions):
+    """TF1's validity checks: ShapeError now for the ones known, Asserts for the rest."""
+    pending = []
+    for ok, msg in conditions:
+        v = ok if isinstance(ok, (bool, np.bool_)) else constant_value(ok)
+        if v is None:
+            pending.append(Assert(ok, [msg]))
+        elif not v:
+            raise _shape_error(api, msg, image)
+    if not pending:
+        return x
+    with control_dependencies(pending):
+        return identity(x)
+
+
+def _dims(x):
+    """Height and width of an NHWC tensor: ints where known, else scalar tensors."""
+    s = A.shape(x)
+    return [d if isinstance(d, int) else s[i] for i, d in ((1, x.shape.dims[1]),
+                                                          (2, x.shape.dims[2]))]
+
+
+def _ge(a, b):
+    if isinstance(a, int) and isinstance(b, int):
+        return a >= b
+    return E.greater_equal(convert_to_tensor(a, dtype=dtypes.int32),
+                           convert_to_tensor(b, dtype=dtypes.int32))
+
+
+def _maybe_int(v):
+    s = _static(v)
+    return v if s is None else s
+
+
+def crop_to_bounding_box(image, offset_height, offset_width, target_height, target_width):
+    """The target_height x target_width window of image (HWC or NHWC) whose top-left
+    corner is (offset_height, offset_width)."""
+    image, x, batched = _as_batch(image, "crop_to_bounding_box")
+    oh, ow, th, tw = (_maybe_int(v) for v in (offset_height, offset_width, target_height,
+                                              target_width))
+    h, w = _dims(x)
+    x = _checks("crop_to_bounding_box", x, image, [
+        (_ge(ow, 0), "offset_width must be >= 0."), (_ge(oh, 0), "offset_height must be >= 0."),
+        (_ge(tw, 1), "target_width must be > 0."), (_ge(th, 1), "target_height must be > 0."),
+        (_ge(w, tw + ow), "width must be >= target + offset."),
+        (_ge(h, th + oh), "height must be >= target + offset.")])
+    out = A.slice(x, size_tensor([0, oh, ow, 0]), size_tensor([-1, th, tw, -1]))
+    return out if batched else A.squeeze(out, [0])
+
+
+def pad_to_bounding_box(image, offset_height, offset_width, target_height, target_width):
+    """image (HWC or NHWC) zero-padded to target_height x target_width, with
+    offset_height rows above and offset_width columns left of it."""
+    image, x, batched = _as_batch(image, "pad_to_bounding_box")
+    oh, ow, th, tw = (_maybe_int(v) for v in (offset_height, offset_width, target_height,
+                                              target_width))
+    h, w = _dims(x)
+    after_h, after_w = _maybe_int(th - oh - h), _maybe_int(tw - ow - w)
+    x = _checks("pad_to_bounding_box", x, image, [
+        (_ge(oh, 0), "offset_height must be >= 0"), (_ge(ow, 0), "offset_width must be >= 0"),
+        (_ge(after_w, 0), "width must be <= target - offset"),
+        (_ge(after_h, 0), "height must be <= target - offset")])
+    pads = A.reshape(size_tensor([0, 0, oh, after_h, ow, after_w, 0, 0]), [4, 2])
+    out = A.pad(x, pads)
+    return out if batched else A.squeeze(out, [0])
+
+
+def resize_image_with_crop_or_pad(image, target_height, target_width):
+    """image (HWC or NHWC) centrally cropped and/or zero-padded to the target size
+    (TF1's offsets: (diff) // 2 on each axis)."""
+    image, x, batched = _as_batch(image, "resize_image_with_crop_or_pad")
+    th, tw = _maybe_int(target_height), _maybe_int(target_width)
+    x = _checks("resize_image_with_crop_or_pad", x, image, [
+        (_ge(tw, 1), "target_width must be > 0."), (_ge(th, 1), "target_height must be > 0.")])
+    h, w = _dims(x)
+    both = all(isinstance(v, int) for v in (th, tw, h, w))
+    mx, mn = (max, min) if both else (E.maximum, E.minimum)
+    dw, dh = tw - w, th - h
+    cropped = crop_to_bounding_box(x, mx(-dh // 2, 0), mx(-dw // 2, 0), mn(th, h), mn(tw, w))
+    out = pad_to_bounding_box(cropped, mx(dh // 2, 0), mx(dw // 2, 0), th, tw)
+    return out if batched else A.squeeze(out, [0])
+
+
+def central_crop(image, central_fraction):
+    """The central part of image (HWC or NHWC): about central_fraction of each side
+    (TF1: start = int((h - h * fraction) / 2), size = h - 2 * start)."""
+    image = convert_to_tensor(image)
+    if central_fraction <= 0.0 or central_fraction > 1.0:
+        raise ValueError("central_crop: central_fraction must be within (0, 1]")
+    if central_fraction == 1.0:
+        return image
+    image, x, batched = _as_batch(image, "central_crop")
+    h, w = _dims(x)
+
+    def start(d):
+        if isinstance(d, int):
+            return int((float(d) - float(d) * central_fraction) / 2)
+        df = E.cast(d, dtypes.float64)
+        return E.cast((df - df * central_fraction) / 2, dtypes.int32)
+    sh, sw = start(h), start(w)
+    out = A.slice(x, size_tensor([0, sh, sw, 0]), size_tensor([-1, h - 2 * sh, w - 2 * sw, -1]))
+    return out if batched else A.squeeze(out, [0])
+
+
+# ---- pixel values -------------------------------------------------------------------------
+def convert_image_dtype(image, dtype, saturate=False, name=None):
+    """image converted to dtype with TF1's scaling: ints span [0, MAX] of their dtype,
+    floats [0, 1]. int -> float: cast * (1 / MAX_in); float -> int: x * (MAX_out + 0.5),
+    cast; int -> int: floordiv or multiply by (MAX + 1) ratios; float -> float: cast.
+    saturate clips to the target's range before casting. (graphc has int32 and int64
+    only, no uint8/int16: those TF1 conversions are out of reach.)
+
+        gc.image.convert_image_dtype(ints, gc.float32)
+    """
+    image = convert_to_tensor(image)
+    dtype = dtypes.as_dtype(dtype)
+    if not (dtype.is_floating or dtype.is_integer):
+        raise AttributeError("convert_image_dtype: dtype must be either floating point or "
+                             f"integer, not {dtype.name}")
+    if dtype is image.dtype:
+        return identity(image, name=name)
+    src = image.dtype
+    to = _saturate_cast if saturate else E.cast
+    with name_scope(name, "convert_image"):
+        if src.is_integer and dtype.is_integer:
+            m_in, m_out = int(np.iinfo(src.np).max), int(np.iinfo(dtype.np).max)
+            if m_in > m_out:      # scale first, then cast
+                return to(E.floordiv(image, constant((m_in + 1) // (m_out + 1), src)), dtype)
+            return to(image, dtype) * constant((m_out + 1) // (m_in + 1), dtype)
+        if src.is_floating and dtype.is_floating:
+            return E.cast(image, dtype)
+        if src.is_integer:
+            return E.cast(image, dtype) * constant(1.0 / np.iinfo(src.np).max, dtype)
+        return to(image * constant(np.iinfo(dtype.np).max + 0.5, src), dtype)
+
+
+def _saturate_cast(x, dtype):
+    """TF1's saturate_cast: x clipped to dtype's range where it is narrower, then cast."""
+    if x.dtype.is_floating and dtype.is_integer:
+        info, t = np.iinfo(dtype.np), x.dtype.np.type
+        hi = t(info.max) if int(t(info.max)) <= info.max else np.nextafter(t(info.max), t(0))
+        lo, hi = constant(info.min, x.dtype), constant(hi, x.dtype)  # (TF1's 2**31: UB)
+        x = E.minimum(E.maximum(x, lo), hi)
+    elif x.dtype.is_integer and dtype.is_integer:
+        a, b = np.iinfo(x.dtype.np), np.iinfo(dtype.np)
+        x = E.minimum(E.maximum(x, constant(max(a.min, b.min), x.dtype)),
+                      constant(min(a.max, b.max), x.dtype))
+    return E.cast(x, dtype)
+
+
+def _to_float(image):
+    """(float image, its original dtype): float16/32 kept, others converted to float32."""
+    image = convert_to_tensor(image)
+    if image.dtype in (dtypes.float16, dtypes.float32):
+        return image, image.dtype
+    return convert_image_dtype(image, dtypes.float32), image.dtype
+
+
+def _at_least_3d(image, api):
+    image = convert_to_tensor(image)
+    if image.shape.rank is not None and image.shape.rank < 3:
+        raise _shape_error(api, "'image' must be at least three-dimensional, not of shape "
+                           f"{image.shape}", image)
+    return image
+
+
+def per_image_standardization(image):
+    """(x - mean) / max(stddev, 1/sqrt(N)) over each image's N = h*w*c values (HWC or
+    NHWC; float32 out, TF 1.15's formula: variance = relu(mean(x^2) - mean^2))."""
+    with name_scope(None, "per_image_standardization"):
+        image = _at_least_3d(image, "per_image_standardization")
+        n = R.reduce_prod(A.shape(image)[-3:])
+        x = E.cast(image, dtypes.float32)
+        axes = [-1, -2, -3]
+        mean = R.reduce_mean(x, axis=axes, keepdims=True)
+        var = R.reduce_mean(E.square(x), axis=axes, keepdims=True) - E.square(mean)
+        stddev = E.sqrt(E.maximum(var, constant(0.0, dtypes.float32)))
+        scale = E.maximum(stddev, E.rsqrt(E.cast(n, dtypes.float32)))
+        return (x - mean) / scale
+
+
+def adjust_brightness(image, delta):
+    """image + delta, in float (float16/32 as they are, others via convert_image_dtype
+    to float32 and back, saturated)."""
+    with name_scope(None, "adjust_brightness"):
+        x, orig = _to_float(image)
+        out = x + E.cast(convert_to_tensor(delta), x.dtype)
+        return convert_image_dtype(out, orig, saturate=True)
+
+
+def adjust_contrast(images, contrast_factor):
+    """(x - mean) * contrast_factor + mean, the mean over each image's height and width
+    per channel (TF1's AdjustContrastv2; rank >= 3), in float as adjust_brightness."""
+    with name_scope(None, "adjust_contrast"):
+        x, orig = _to_float(_at_least_3d(images, "adjust_contrast"))
+        mean = R.reduce_mean(x, axis=[-3, -2], keepdims=True)
+        out = (x - mean) * E.cast(convert_to_tensor(contrast_factor), x.dtype) + mean
+        return convert_image_dtype(out, orig, saturate=True)
+
+
+def rgb_to_grayscale(images, name=None):
+    """One channel from the last (RGB) axis: 0.2989 R + 0.587 G + 0.114 B (TF1's
+    weights), computed in float32 and converted back to images' dtype."""
+    with name_scope(name, "rgb_to_grayscale"):
+        images = convert_to_tensor(images)
+        x = convert_image_dtype(images, dtypes.float32)
+        gray = tensordot(x, constant([0.2989, 0.5870, 0.1140], dtypes.float32), [[-1], [-1]])
+        return convert_image_dtype(A.expand_dims(gray, -1), images.dtype)
+
+
+def grayscale_to_rgb(images, name=None):
+    """The one channel of grayscale images (last dim 1) repeated three times."""
+    images = convert_to_tensor(images)
+    d = images.shape.dims
+    if d is not None and (len(d) < 2 or isinstance(d[-1], int) and d[-1] != 1):
+        raise _shape_error("grayscale_to_rgb", "a grayscale image must be at least "
+                           "two-dimensional, with a last dimension of size 1", images)
+    with name_scope(name, "grayscale_to_rgb"):
+        return A.concat([images, images, images], -1)
+
+
+def total_variation(images, name=None):
+    """Sum of absolute differences of neighbouring pixels (vertically and horizontally):
+    a scalar for one HWC image, one per image (n,) for NHWC."""
+    images = convert_to_tensor(images)
+    r = _rank(images, "total_variation")
+    if r is None:
+        raise _shape_error("total_variation", "'images' must be either 3 or 4-dimensional",
+                           images)
+    with name_scope(name, "total_variation"):
+        axis = None if r == 3 else [1, 2, 3]
+        dy = images[..., 1:, :, :] - images[..., :-1, :, :]
+        dx = images[..., 1:, :] - images[..., :-1, :]
+        return (R.reduce_sum(E.abs(dy), axis=axis) + R.reduce_sum(E.abs(dx), axis=axis))
+
+
+def image_gradients(image):
+    """(dy, dx) of NHWC images: forward differences, zero in the last row/column."""
+    image = convert_to_tensor(image)
+    if image.shape.rank != 4:
+        raise _shape_error("image_gradients", "image_gradients expects a 4D tensor "
+                           f"[batch_size, h, w, d], not {image.shape}", image)
+    dy = image[:, 1:] - image[:, :-1]
+    dx = image[:, :, 1:] - image[:, :, :-1]
+    return (A.pad(dy, [[0, 0], [0, 1], [0, 0], [0, 0]]),
+            A.pad(dx, [[0, 0], [0, 0], [0, 1], [0, 0]]))
+
+
+def sobel_edges(image):
+    """(n, h, w, c, 2): the vertical and horizontal 3x3 Sobel responses of each channel
+    of NHWC images, reflect-padded (TF1's kernels [[-1,-2,-1],[0,0,0],[1,2,1]] and its
+    transpose)."""
+    image = convert_to_tensor(image)
+    if image.shape.rank != 4:
+        raise _shape_error("sobel_edges", f"expects a 4D tensor, not {image.shape}", image)
+    k = np.array([[-1, -2, -1], [0, 0, 0], [1, 2, 1]], np.float64)
+    p = A.pad(image, [[0, 0], [1, 1], [1, 1], [0, 0]], mode="REFLECT")
+    outs = []
+    for kern in (k, k.T):           # a 3x3 correlation as nine shifted, weighted slices
+        acc = None
+        for i, j in np.ndindex(3, 3):
+            if kern[i, j]:
+                term = p[:, i:i - 2 or None, j:j - 2 or None] * constant(kern[i, j],
+                                                                          image.dtype)
+                acc = term if acc is None else acc + term
+        outs.append(acc)
+    return A.stack(outs, axis=-1)
