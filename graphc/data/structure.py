@@ -5,6 +5,7 @@ A structure is None (a leaf) or (kind, parts), as in ops/control.py, so that
 control._unflatten rebuilds values from it. Recursion here follows the user's nesting.
 """
 from ..graph import Tensor
+from ..ops.control import _shown as shown  # noqa: F401  (error messages)
 from ..ops.core import convert_to_tensor
 
 
@@ -24,14 +25,3 @@ def to_tensors(value):
     structure = flatten(value, leaves)
     return structure, [v if isinstance(v, Tensor) else convert_to_tensor(v, name=f"component_{i}")
                        for i, v in enumerate(leaves)]
-
-
-def shown(structure):
-    """The structure as text, for error messages: (tensor, {'a': tensor})."""
-    if structure is None:
-        return "tensor"
-    kind, parts = structure
-    if kind is dict:
-        return "{" + ", ".join(f"{k!r}: {shown(s)}" for k, s in parts.items()) + "}"
-    return f"{kind.__name__}({', '.join(shown(s) for s in parts)})"
-
