@@ -8,6 +8,7 @@ from .ops.conv_extra import *  # noqa: F401,F403
 from .ops.depthwise import *  # noqa: F401,F403
 from .ops.conv3d import *  # noqa: F401,F403
 from .ops.nn_misc import *  # noqa: F401,F403
+from .ops.sampled import *  # noqa: F401,F403
 from .ops.rnn import (bidirectional_dynamic_rnn, dynamic_rnn,  # noqa: F401
                       static_bidirectional_rnn, static_rnn)
 from . import rnn_cell  # noqa: F401,E402

@@ -89,7 +89,8 @@ MODULES = ["samples_elementwise", "samples_array", "samples_reduce", "samples_li
            "samples_nn", "samples_random", "samples_control", "samples_nn_extra",
            "samples_math", "samples_segment", "samples_conv_extra", "samples_rnn",
            "samples_tensor_array", "samples_decomp", "samples_array_extra",
-           "samples_random_extra", "samples_nn_more", "samples_summary", "samples_image"]
+           "samples_random_extra", "samples_nn_more", "samples_summary", "samples_image",
+           "samples_sampled"]
 
 
 def all_samples():
