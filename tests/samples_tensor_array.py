@@ -2,6 +2,7 @@
 import numpy as np
 
 import graphc as gc
+from graphc.ops.tensor_array import pop
 from samples import Sample, normal
 
 
@@ -44,4 +45,19 @@ SAMPLES = [
            lambda r: [normal(r, (3, 4))], lambda b: b[[2, 0, 2]], id="gather"),
     Sample("TensorArrayStack", lambda buf: _ta(buf).concat(),
            lambda r: [normal(r, (3, 4, 2))], lambda b: b.reshape(12, 2), id="concat"),
+]
+
+
+def _popped(buf, rows):
+    out = buf.copy()
+    out[rows] = 0
+    return out, buf[rows]
+
+
+# the cotangents of a write (TensorArray.write's vjp): the rows taken, then cleared
+SAMPLES += [
+    Sample("TensorArrayPop", lambda buf: list(pop(buf, gc.constant(1))),
+           lambda r: [normal(r, (3, 4, 2))], lambda b: _popped(b, 1), id="row"),
+    Sample("TensorArrayPop", lambda buf: list(pop(buf, gc.constant([2, 0]))),
+           lambda r: [normal(r, (3, 4))], lambda b: _popped(b, [2, 0]), id="rows"),
 ]

@@ -135,3 +135,36 @@ def test_a_long_loop_writes_without_recursion():
     _, ta = gc.while_loop(lambda i, ta: i < n,
                           lambda i, ta: (i + 1, ta.write(i, gc.cast(i, gc.float64))), [0, ta])
     assert run(gc.reduce_sum(ta.stack())) == n * (n - 1) / 2
+
+
+def test_a_loop_writes_its_own_copy_in_place():
+    """The loop copies the buffer it starts from (the caller's array is unchanged, a
+    second run gives the same), and a value read or stacked inside the body is a
+    snapshot that later writes do not change."""
+    x = gc.placeholder(gc.float64, (4, 2))
+    start = gc.TensorArray(gc.float64, size=4).unstack(x)
+
+    def body(i, ta, seen):
+        ta = ta.write(i, ta.read(i) * 10.0)
+        return i + 1, ta, seen + gc.reduce_sum(ta.stack())      # a stack of this step
+    _, ta, seen = gc.while_loop(lambda i, ta, s: i < 4, body,
+                                [0, start, gc.constant(0.0, gc.float64)])
+    xv = np.arange(8.0).reshape(4, 2)
+    with gc.Session() as s:
+        for _ in range(2):
+            got, total, before = s.run([ta.stack(), seen, start.stack()], {x: xv})
+            np.testing.assert_array_equal(got, xv * 10)
+            np.testing.assert_array_equal(before, xv)
+            # after write k the sum is sum(xv) + 9 * (rows 0..k)
+            want = sum(xv.sum() + 9 * xv[:k + 1].sum() for k in range(4))
+            assert total == want
+    g, = gc.gradients(seen, [x])
+    np.testing.assert_allclose(run(g, {x: xv}), np.full((4, 2), 1.0) * [[40], [31], [22], [13]])
+
+
+def test_per_step_snapshots_of_a_carried_array():
+    """scan stacks the carried TensorArray's buffer after every step: each a snapshot."""
+    ta = gc.TensorArray(gc.float64, size=3, element_shape=())
+    flows = gc.scan(lambda ta, v: ta.write(gc.cast(v, gc.int32), v + 1.0),
+                    gc.constant([0.0, 1.0, 2.0], gc.float64), initializer=ta)
+    np.testing.assert_array_equal(run(flows.flow), [[1, 0, 0], [1, 2, 0], [1, 2, 3]])

@@ -20,6 +20,7 @@ from ..shapes import InferError, TensorShape
 from .control import _needed, _reads, compiled, draw_outputs
 from .core import placeholder
 from .registry import OpDef, apply, register
+from .tensor_array import Owned, writes_buffer
 
 __all__ = ["make_loop", "fits"]
 
@@ -61,6 +62,9 @@ def _loop_kernel(rt, *args, body, cond, n_carry, n_sliced, n_ys, reverse, has_ma
                  n_draws):
     run = compiled(rt.session, *body)
     carry, sliced, rest = _parts(list(args), n_carry, n_sliced, has_max)
+    owned = [k for k in range(n_carry) if writes_buffer(body[2][k])]
+    for k in owned:                 # a TensorArray's buffer: copied once, then written in place
+        carry[k] = np.array(carry[k]).view(Owned)
     test = limit = None
     if cond is None:                # for: every element
         n = len(sliced[0])
@@ -78,8 +82,10 @@ def _loop_kernel(rt, *args, body, cond, n_carry, n_sliced, n_ys, reverse, has_ma
             break
         out = run(carry + [s[i] for s in sliced] + rest)
         carry = out[:n_carry]
+        if owned:
+            carry = _own(carry, owned)
         for acc, y in zip(ys, out[n_carry:n_carry + n_ys]):
-            acc.append(y)
+            acc.append(np.array(y) if isinstance(y, Owned) else y)  # owned ones change
         z = out[n_carry + n_ys:]
         if zs is None:
             zs = [np.array(v, copy=True) for v in z]
@@ -87,12 +93,25 @@ def _loop_kernel(rt, *args, body, cond, n_carry, n_sliced, n_ys, reverse, has_ma
             for acc, v in zip(zs, z):
                 np.add(acc, v, out=acc)
     outs = rt.record.outputs
+    carry = [c.view(np.ndarray) if isinstance(c, Owned) else c for c in carry]
     stacked = [_stack(acc[::-1] if reverse else acc) if acc else _empty(t)
                for acc, t in zip(ys, outs[n_carry:n_carry + n_ys])]
     if zs is None:                  # no element: sums of nothing
         zs = [np.zeros(_static(t), t.dtype.np) for t in outs[n_carry + n_ys:]]
     result = list(carry) + stacked + zs
     return result[0] if len(result) == 1 else tuple(result)
+
+
+def _own(carry, owned):
+    """carry with each owned buffer an Owned array of its own (a write that made a new
+    array, or a body returning one buffer twice)."""
+    carry, seen = list(carry), set()
+    for k in owned:
+        c = carry[k]
+        if not isinstance(c, Owned) or id(c) in seen:
+            carry[k] = c = np.array(c).view(Owned)
+        seen.add(id(c))
+    return carry
 
 
 def _stack(values):

@@ -14,8 +14,10 @@ return TensorArrays), and its derivatives are those of four small ops:
     TensorArrayStack(buf)              buf, checked to have been written
 
 d Scatter = (Scatter(g, i, 0), Gather(g, i)): neither reads the buffer, so a loop's
-gradient does not keep a copy of it per iteration. Each write copies the buffer
-(O(size) per write): fine for the loops TF1 code writes, quadratic for very long ones.
+gradient does not keep a copy of it per iteration. A write copies the buffer, except
+inside a loop whose carry it is: the Loop kernel copies such a carry once when it
+starts (into an `Owned` array) and the writes then update it in place, as TF1's
+resource does (a read of an index already written is copied out, so it never changes).
 
 Departures from TF1, each documented on its method: a second write to an index
 overwrites it (TF1 raises), unwritten elements of an array whose element shape is known
@@ -28,9 +30,30 @@ from ..shapes import InferError, TensorShape, as_shape
 from .array import reshape, shape as shape_of
 from . import join
 from .core import convert_to_tensor
-from .registry import OpDef, apply1, register
+from .registry import OpDef, apply, apply1, register
 
 __all__ = ["TensorArray"]
+
+
+# ---- buffers a loop owns ---------------------------------------------------------------------
+class Owned(np.ndarray):
+    """A TensorArray buffer that a Loop carries and owns (ops/loop_op.py): the writes in
+    its body update it in place. Arithmetic on it gives plain arrays, so ownership never
+    spreads to values computed from it."""
+
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        plain = [x.view(np.ndarray) if isinstance(x, Owned) else x for x in inputs]
+        if "out" in kwargs:
+            kwargs["out"] = tuple(o.view(np.ndarray) if isinstance(o, Owned) else o
+                                  for o in kwargs["out"])
+        return getattr(ufunc, method)(*plain, **kwargs)
+
+
+def writes_buffer(t):
+    """t is a TensorArray write's result (or its gradient's cleared buffer): a loop
+    carrying it may own the buffer."""
+    return t is not None and (t.node.op is TENSOR_ARRAY_SCATTER or
+                              t.node.op is TENSOR_ARRAY_POP and t.index == 0)
 
 
 # ---- the ops -------------------------------------------------------------------------------
@@ -112,13 +135,14 @@ def _scatter_kernel(buf, index, value, *, dynamic, add):
     if dynamic and i.size and i.max() >= n:
         n = int(i.max()) + 1
     elem = np.shape(value) if i.ndim == 0 else np.shape(value)[1:]
+    owned = isinstance(buf, Owned)
     if buf.size == 0 and buf.shape[1:] != elem:     # no element written yet: make them
         out = np.zeros((n,) + elem, buf.dtype)
     elif n > len(buf):
         out = np.zeros((n,) + buf.shape[1:], buf.dtype)
         out[:len(buf)] = buf
     else:
-        out = buf.copy()
+        out = buf if owned else buf.copy()          # a loop's own buffer: in place
     if out.shape[1:] != elem:
         raise ValueError(f"writing elements of shape {elem} into a TensorArray of "
                          f"elements of shape {out.shape[1:]}")
@@ -127,18 +151,23 @@ def _scatter_kernel(buf, index, value, *, dynamic, add):
         np.add.at(out, i, value)
     else:
         out[i] = value
-    return out
+    return out.view(Owned) if owned and out is not buf else out
 
 
 def _scatter_vjp(node, gs):
-    """g_buf: g with rows i cleared (kept, for add); g_value: rows i of g."""
+    """g_buf: g with rows i cleared (kept, for add); g_value: rows i of g. Pop takes the
+    rows before it clears them, in one kernel: a loop's own cotangent buffer is cleared
+    in place, and no reader could see it cleared."""
     buf, index, value = node.inputs
     g = gs[0]
-    g_buf = g if node.attrs["add"] else scatter(g, index, _zeros(value), False, False)
+    if node.attrs["add"]:
+        g_buf, g_value = g, gather(g, index)
+    else:
+        g_buf, g_value = pop(g, index)
     if node.attrs["dynamic"]:       # the array may have grown: the rows it had
         from .creation import range as range_
         g_buf = gather(g_buf, range_(shape_of(buf)[0]))
-    return [g_buf, None, gather(g, index)]
+    return [g_buf, None, g_value]
 
 
 def _scatter_jvp(node, ts):
@@ -161,6 +190,35 @@ TENSOR_ARRAY_SCATTER = register(OpDef(
     doc="A copy of the buffer with rows `index` set to (or, add=True, added to) value."))
 
 
+def _infer_pop(ctx, buf, index):
+    shape, dtype = _infer_gather(ctx, buf, index)
+    return [(buf.shape, buf.dtype), (shape, dtype)]
+
+
+def _pop_kernel(buf, index):
+    rows = np.array(buf[_rows(buf, index, "read")])
+    out = buf if isinstance(buf, Owned) else buf.copy()
+    out[np.asarray(index)] = 0
+    return out, rows
+
+
+def _pop_vjp(node, gs):
+    """(c_buf, c_rows) -> c_buf with rows i cleared, then c_rows added there."""
+    buf, index = node.inputs
+    c_buf = gs[0] if gs[0] is not None else _zeros(buf)
+    cleared = scatter(c_buf, index, _zeros(node.outputs[1]), False, False)
+    return [cleared if gs[1] is None else scatter(cleared, index, gs[1], False, True), None]
+
+
+TENSOR_ARRAY_POP = register(OpDef(
+    "TensorArrayPop", _infer_pop, _pop_kernel, vjp=_pop_vjp,
+    jvp=lambda node, ts: [None, None] if ts[0] is None else list(pop(ts[0], node.inputs[1])),
+    api="TensorArray.write's gradient", signature="(buffer, index)",
+    shape_rule="buffer, rows `index` of it", dtypes="any",
+    doc="(the buffer with rows `index` cleared, those rows): the cotangents of a write, "
+        "the rows taken before they are cleared."))
+
+
 def _infer_gather(ctx, buf, index):
     _index(ctx, 1)
     b = buf.shape.dims
@@ -174,7 +232,8 @@ def _infer_gather(ctx, buf, index):
 def _gather_kernel(buf, index):
     if buf.size == 0 and len(buf):
         raise ValueError("reading a TensorArray that nothing has been written to")
-    return buf[_rows(buf, index, "read")]
+    rows = buf[_rows(buf, index, "read")]
+    return np.array(rows) if isinstance(buf, Owned) else rows   # later writes: not seen
 
 
 TENSOR_ARRAY_GATHER = register(OpDef(
@@ -191,7 +250,7 @@ def _stack_kernel(buf, *, known):
     if buf.size == 0 and len(buf) and not known:
         raise ValueError(f"stacking a TensorArray of size {len(buf)} that nothing has "
                          "been written to, whose element shape is not known")
-    return buf
+    return np.array(buf) if isinstance(buf, Owned) else buf
 
 
 TENSOR_ARRAY_STACK = register(OpDef(
@@ -207,6 +266,10 @@ def scatter(buf, index, value, dynamic, add):
 
 def gather(buf, index):
     return apply1(TENSOR_ARRAY_GATHER, (buf, index))
+
+
+def pop(buf, index):
+    return apply(TENSOR_ARRAY_POP, (buf, index)).outputs
 
 
 # ---- the Python object ---------------------------------------------------------------------
