@@ -81,9 +81,7 @@ def _loop_kernel(rt, *args, body, cond, n_carry, n_sliced, n_ys, reverse, has_ma
         if test is not None and (i == limit or not test(carry + unread + rest)[0]):
             break
         out = run(carry + [s[i] for s in sliced] + rest)
-        carry = out[:n_carry]
-        if owned:
-            carry = _own(carry, owned)
+        carry = _own(out[:n_carry], owned)
         for acc, y in zip(ys, out[n_carry:n_carry + n_ys]):
             acc.append(np.array(y) if isinstance(y, Owned) else y)  # owned ones change
         z = out[n_carry + n_ys:]
@@ -103,14 +101,17 @@ def _loop_kernel(rt, *args, body, cond, n_carry, n_sliced, n_ys, reverse, has_ma
 
 
 def _own(carry, owned):
-    """carry with each owned buffer an Owned array of its own (a write that made a new
-    array, or a body returning one buffer twice)."""
+    """The carry for the next call: each owned buffer an Owned array of its own (a write
+    that made a new array, a body returning one buffer twice), and any other Owned value
+    a plain copy (a buffer that some write could still change)."""
     carry, seen = list(carry), set()
-    for k in owned:
-        c = carry[k]
-        if not isinstance(c, Owned) or id(c) in seen:
-            carry[k] = c = np.array(c).view(Owned)
-        seen.add(id(c))
+    for k, c in enumerate(carry):
+        if k in owned:
+            if not isinstance(c, Owned) or id(c) in seen:
+                carry[k] = c = np.array(c).view(Owned)
+            seen.add(id(c))
+        elif isinstance(c, Owned):
+            carry[k] = np.array(c)
     return carry
 
 
