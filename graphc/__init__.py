@@ -78,6 +78,10 @@ from . import summary  # noqa: E402
 from . import metrics  # noqa: E402
 from . import data  # noqa: E402
 from . import image  # noqa: E402
+from .sparse import (SparseTensor, SparseTensorValue, sparse_placeholder,  # noqa: F401
+                     sparse_tensor_to_dense, sparse_tensor_dense_matmul, sparse_reduce_sum,
+                     sparse_add)
+from . import sparse  # noqa: E402
 
 __version__ = "0.1.0"
 

@@ -20,6 +20,8 @@ class _Fetch:
     def _flatten(self, f):
         if isinstance(f, (Tensor, Node, str)):
             return self._leaf(f)
+        if hasattr(f, "_as_parts"):          # a composite (SparseTensor): its value type
+            return ("namedtuple", f._value_type, [self._flatten(p) for p in f._as_parts()])
         if isinstance(f, dict):
             return (type(f), [(k, self._flatten(v)) for k, v in f.items()])
         if isinstance(f, tuple) and hasattr(f, "_fields"):

@@ -111,6 +111,12 @@ class Session:
     def _feed_keys(self, feed_dict):
         feeds = {}
         for k, v in (feed_dict or {}).items():
+            if hasattr(k, "_as_parts"):      # a composite (SparseTensor) feeds its parts
+                if any(p in feed_dict for p in k._as_parts()):
+                    raise errors.FeedError(f"{k!r} is fed both whole and by its parts")
+                for t, pv in zip(k._as_parts(), k._feed_parts(v)):
+                    feeds.update(self._feed_keys({t: pv}))
+                continue
             t = k
             if isinstance(k, str):
                 try:

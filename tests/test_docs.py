@@ -88,7 +88,8 @@ def test_error_examples_print_what_the_doc_shows(name, tmp_path):
 @pytest.mark.parametrize("doc, blocks", [("getting-started.md", 5), ("control-flow.md", 5),
                                          ("checkpoints.md", 1), ("layers.md", 8),
                                          ("optimizers.md", 3), ("tf1-compat.md", 2),
-                                         ("summaries.md", 2), ("data.md", 3), ("image.md", 2)])
+                                         ("summaries.md", 2), ("data.md", 3), ("image.md", 2),
+                                         ("sparse.md", 2)])
 def test_doc_code_runs(doc, blocks, tmp_path, monkeypatch, capsys):
     """Every ```python block of the doc runs, in order, in one namespace (in a fresh
     default graph); a block whose first line is `# raises SomeError` must raise

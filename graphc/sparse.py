@@ -1,0 +1,372 @@
+"""TF1's SparseTensor and the basic sparse ops (gc.sparse), built from dense ops so that
+gradients come for free: to_dense is a scatter_nd, the sparse-dense matmul a gather of
+b's rows scaled by the values and summed into rows (unsorted_segment_sum).
+
+A SparseTensor is a Python composite of three tensors: int64 `indices` [N, rank],
+`values` [N] and int64 `dense_shape` [rank]. Session.run fetches one as a
+SparseTensorValue and feeds its three parts from one (feeds.py, session.py: _as_parts).
+"""
+import collections
+
+import numpy as np
+
+from . import dtypes, errors
+from .graph import Tensor, control_dependencies, name_scope
+from .ops import array as A
+from .ops import elementwise as E
+from .ops import reduce as R
+from .ops.asserts import Assert
+from .ops.core import convert_to_tensor, identity, placeholder, placeholder_with_default
+from .ops.creation import ones_like, zeros_like
+from .ops.gather import gather, unsorted_segment_sum
+from .ops.join import concat
+from .ops.mask import boolean_mask
+from .ops.registry import shape_value
+from .ops.scatter import scatter_nd
+from .ops.sorting import argsort
+from .shapes import TensorShape
+
+__all__ = ["SparseTensor", "SparseTensorValue", "sparse_placeholder",
+           "sparse_tensor_to_dense", "sparse_tensor_dense_matmul", "sparse_reduce_sum",
+           "sparse_add", "sparse_reorder", "sparse_retain", "embedding_lookup_sparse",
+           "to_dense", "reduce_sum", "add", "reorder", "retain", "sparse_dense_matmul"]
+
+SparseTensorValue = collections.namedtuple("SparseTensorValue",
+                                           ["indices", "values", "dense_shape"])
+
+
+def _fail(cls, api, why, **tensors):
+    """cls(message) naming each tensor and the user's line that called `api`."""
+    lines = [f"{api}: {why}"]
+    lines += [f"  {errors.describe_tensor(t, label)}" for label, t in tensors.items()]
+    lines.append(f"  in {api} called at {errors.format_site(errors.user_site())}")
+    return cls("\n".join(lines))
+
+
+def _int64(x, what, api):
+    """x as an int64 tensor (Python ints become int64; an int tensor is cast)."""
+    if not isinstance(x, Tensor):
+        arr = np.asarray(x)
+        if arr.dtype.kind not in "iu" and not (arr.size == 0 and arr.dtype.kind == "f"):
+            raise errors.DTypeError(f"{api}: {what} must be integers, got {arr.dtype} "
+                                    f"values\n  in {api} called at "
+                                    f"{errors.format_site(errors.user_site())}")
+        return convert_to_tensor(arr.astype(np.int64), name=what)
+    if not x.dtype.is_integer:
+        raise _fail(errors.DTypeError, api, f"{what} must be an int tensor, not "
+                    f"{x.dtype.name}", **{what: x})
+    return x if x.dtype is dtypes.int64 else E.cast(x, dtypes.int64)
+
+
+class SparseTensor:
+    """A sparse tensor: dense[indices[i]] = values[i], zero elsewhere (TF1's
+    tf.SparseTensor). `sp = gc.SparseTensor([[0, 1], [2, 0]], [1., 2.], [3, 4])`;
+    `gc.sparse.to_dense(sp)` is the (3, 4) dense tensor."""
+
+    def __init__(self, indices, values, dense_shape):
+        api = "SparseTensor"
+        with name_scope(None, "SparseTensor"):
+            self._indices = _int64(indices, "indices", api)
+            self._values = convert_to_tensor(values, name="values")
+            self._dense_shape = _int64(dense_shape, "dense_shape", api)
+        self._static_shape = None
+        i, v, s = self._indices, self._values, self._dense_shape
+        parts = dict(indices=i, values=v, dense_shape=s)
+        if i.shape.rank not in (2, None):
+            raise _fail(errors.ShapeError, api, f"indices must be 2-D [N, rank], not of "
+                        f"shape {i.shape}", **parts)
+        if v.shape.rank not in (1, None):
+            raise _fail(errors.ShapeError, api, f"values must be 1-D [N], not of shape "
+                        f"{v.shape}", **parts)
+        if s.shape.rank not in (1, None):
+            raise _fail(errors.ShapeError, api, f"dense_shape must be 1-D [rank], not of "
+                        f"shape {s.shape}", **parts)
+        r_i = i.shape.dims[1] if i.shape.rank == 2 else None
+        r_s = s.shape.dims[0] if s.shape.rank == 1 else None
+        if isinstance(r_i, int) and isinstance(r_s, int) and r_i != r_s:
+            raise _fail(errors.ShapeError, api, f"indices hold index tuples of rank {r_i} "
+                        f"but dense_shape has rank {r_s}", **parts)
+        n_i = i.shape.dims[0] if i.shape.rank == 2 else None
+        n_v = v.shape.dims[0] if v.shape.rank == 1 else None
+        if isinstance(n_i, int) and isinstance(n_v, int) and n_i != n_v:
+            raise _fail(errors.ShapeError, api, f"indices has {n_i} index tuples but "
+                        f"values has {n_v} values", **parts)
+
+    indices = property(lambda self: self._indices)
+    values = property(lambda self: self._values)
+    dense_shape = property(lambda self: self._dense_shape)
+    dtype = property(lambda self: self._values.dtype)
+    graph = property(lambda self: self._values.graph)
+    op = property(lambda self: self._values.node)
+
+    @property
+    def shape(self):
+        """The static dense shape: exact where dense_shape is a constant."""
+        if self._static_shape is not None:
+            return self._static_shape
+        return shape_value(self._dense_shape)
+
+    def get_shape(self):
+        return self.shape
+
+    @property
+    def rank(self):
+        r = self._indices.shape.dims[1] if self._indices.shape.rank == 2 else None
+        return r if isinstance(r, int) else self.shape.rank
+
+    def _as_parts(self):
+        """The three tensors Session.run fetches (as a SparseTensorValue) and feeds."""
+        return (self._indices, self._values, self._dense_shape)
+
+    _value_type = SparseTensorValue
+
+    def _feed_parts(self, value):
+        """A fed SparseTensorValue or (indices, values, dense_shape) as three values."""
+        if value is None:                       # make_callable's feed_list
+            return (None, None, None)
+        if isinstance(value, SparseTensor) or not (isinstance(value, (tuple, list))
+                                                   and len(value) == 3):
+            raise errors.FeedError(
+                f"feed for SparseTensor with values '{self._values.name}' must be a "
+                f"SparseTensorValue or an (indices, values, dense_shape) tuple, not "
+                f"{type(value).__name__}")
+        return tuple(value)
+
+    def __repr__(self):
+        return (f"SparseTensor(indices={self._indices.name!r}, values="
+                f"{self._values.name!r}, dense_shape={self._dense_shape.name!r}, "
+                f"shape {self.shape} {self.dtype.name})")
+
+
+def _sparse(x, api):
+    if isinstance(x, SparseTensorValue):
+        return SparseTensor(*x)
+    if not isinstance(x, SparseTensor):
+        raise TypeError(f"{api}: expected a SparseTensor, got {type(x).__name__}")
+    return x
+
+
+def sparse_placeholder(dtype, shape=None, name=None):
+    """A SparseTensor of three placeholders, fed with a SparseTensorValue:
+    `sp = gc.sparse_placeholder(gc.float32, [None, 5])`,
+    `sess.run(y, {sp: gc.SparseTensorValue(idx, vals, [3, 5])})`. A known shape is the
+    default of dense_shape (its unknown dims -1, to be fed)."""
+    with name_scope(name, "SparseTensor"):
+        values = placeholder(dtype, [None], name="values")
+        static = TensorShape(None if shape is None else shape)
+        rank = static.rank
+        indices = placeholder(dtypes.int64, [None, rank], name="indices")
+        if rank is None:
+            dense_shape = placeholder(dtypes.int64, [None], name="shape")
+        else:
+            default = np.array([d if isinstance(d, int) else -1 for d in static.dims],
+                               np.int64)
+            dense_shape = placeholder_with_default(default, [rank], name="shape")
+    sp = SparseTensor(indices, values, dense_shape)
+    sp._static_shape = static
+    return sp
+
+
+def _in_range(sp, api):
+    """sp's indices, made to wait for a run-time check that 0 <= indices < dense_shape."""
+    idx = sp.indices
+    ok = R.reduce_all(E.logical_and(E.greater_equal(idx, 0), E.less(idx, sp.dense_shape)))
+    check = Assert(ok, [f"{api}: indices out of range for dense_shape", sp.dense_shape,
+                        "indices:", idx], name="check_indices")
+    with control_dependencies([check]):
+        return identity(idx)
+
+
+def sparse_tensor_to_dense(sp_input, default_value=0, validate_indices=True, name=None):
+    """The dense tensor of sp_input: values at the indices, default_value elsewhere:
+    `gc.sparse.to_dense(gc.SparseTensor([[0, 1]], [5.], [2, 2]))` is [[0, 5], [0, 0]].
+    Out-of-range indices fail at run time; repeated indices add up (TF1 rejects them
+    when validate_indices is set; graphc does not check order or repeats)."""
+    sp = _sparse(sp_input, "sparse_tensor_to_dense")
+    with name_scope(name, "SparseToDense"):
+        dense = scatter_nd(sp.indices, sp.values, sp.dense_shape)
+        if isinstance(default_value, (int, float)) and default_value == 0:
+            return dense
+        hit = scatter_nd(sp.indices, ones_like(sp.values, dtype=dtypes.int32),
+                         sp.dense_shape)
+        fill = convert_to_tensor(default_value, dtype=sp.dtype)
+        from .ops.broadcast import where
+        return where(E.greater(hit, 0), dense, zeros_like(dense) + fill)
+
+
+def _flat_index(indices, dims, keep):
+    """Row-major flat index of each index tuple over the dims in `keep` (rank known)."""
+    flat, stride = None, None
+    for k in reversed(keep):
+        term = indices[:, k] if stride is None else indices[:, k] * stride
+        flat = term if flat is None else flat + term
+        stride = dims[k] if stride is None else stride * dims[k]
+    return flat
+
+
+def sparse_tensor_dense_matmul(sp_a, b, adjoint_a=False, adjoint_b=False, name=None):
+    """The dense product A @ b of a rank-2 SparseTensor A [M, K] and a dense b [K, N]:
+    each value a_ij scales row j of b into output row i (a gather and an
+    unsorted_segment_sum, so gradients reach sp_a.values and b)."""
+    api = "sparse_tensor_dense_matmul"
+    sp = _sparse(sp_a, api)
+    b = convert_to_tensor(b, dtype=sp.dtype)
+    if sp.rank not in (2, None):
+        raise _fail(errors.ShapeError, api, f"sp_a must be rank 2, not rank {sp.rank}",
+                    indices=sp.indices, dense_shape=sp.dense_shape)
+    if b.shape.rank not in (2, None):
+        raise _fail(errors.ShapeError, api, f"b must be rank 2, not of shape {b.shape}",
+                    b=b)
+    with name_scope(name, "SparseTensorDenseMatMul"):
+        if adjoint_b:
+            b = A.transpose(b)
+        idx = _in_range(sp, api)
+        rows, cols = (idx[:, 1], idx[:, 0]) if adjoint_a else (idx[:, 0], idx[:, 1])
+        m_dim, k_dim = (1, 0) if adjoint_a else (0, 1)
+        static = sp.shape
+        k = static.dims[k_dim] if static.rank == 2 else None
+        n_b = b.shape.dims[0] if b.shape.rank == 2 else None
+        if isinstance(k, int) and isinstance(n_b, int) and k != n_b:
+            raise _fail(errors.ShapeError, api, f"inner dimensions differ: sp_a has {k} "
+                        f"(dim {k_dim}) but b has {n_b}", values=sp.values, b=b)
+        m = static.dims[m_dim] if static.rank == 2 else None
+        m = m if isinstance(m, int) else sp.dense_shape[m_dim]
+        picked = gather(b, cols) * A.expand_dims(sp.values, 1)
+        return unsorted_segment_sum(picked, rows, m)
+
+
+def sparse_reduce_sum(sp_input, axis=None, keepdims=None, name=None, reduction_axes=None,
+                      keep_dims=None):
+    """The dense sum of sp_input's values over `axis` (all of them when None): for
+    `sp` of dense shape (3, 4), `gc.sparse.reduce_sum(sp, 1)` has shape (3,)."""
+    api = "sparse_reduce_sum"
+    sp = _sparse(sp_input, api)
+    axis = reduction_axes if axis is None else axis
+    keepdims = bool(keep_dims if keepdims is None else keepdims)
+    with name_scope(name, "SparseReduceSum"):
+        if axis is None and not keepdims:
+            return R.reduce_sum(sp.values)
+        r = sp.rank
+        if not isinstance(r, int):
+            raise ValueError(f"{api}: needs a SparseTensor of known rank to reduce over "
+                             f"axis {axis!r}")
+        axes = range(r) if axis is None else np.atleast_1d(axis).tolist()
+        if any(not -r <= a < r for a in axes):
+            raise _fail(errors.ShapeError, api, f"axis {axis!r} out of range for rank {r}",
+                        dense_shape=sp.dense_shape)
+        gone = {a % r for a in axes}
+        keep = [k for k in range(r) if k not in gone]
+        dims = [sp.dense_shape[k] for k in range(r)]
+        static = sp.shape.dims or (None,) * r
+        size = 1
+        for k in keep:
+            size = size * dims[k]
+        if keep:
+            flat = _flat_index(sp.indices, dims, keep)
+            out = unsorted_segment_sum(sp.values, flat, size)
+        else:
+            out = R.reduce_sum(sp.values, keepdims=True)
+        out_dims = [1 if k in gone else dims[k] for k in range(r)] if keepdims \
+            else [dims[k] for k in keep]
+        out = A.reshape(out, A.stack(out_dims) if out_dims else [])
+        known = [1 if k in gone else static[k] for k in range(r)] if keepdims \
+            else [static[k] for k in keep]
+        out.set_shape(known)
+        return out
+
+
+def sparse_add(a, b, threshold=0, thresh=None, name=None):
+    """a + b where one of them is a SparseTensor and the other dense: a dense tensor
+    (repeated indices add up, as TF1's SparseTensorDenseAdd). Sparse + sparse is not
+    supported here: densify one side first."""
+    api = "sparse_add"
+    sa, sb = isinstance(a, (SparseTensor, SparseTensorValue)), \
+        isinstance(b, (SparseTensor, SparseTensorValue))
+    if sa and sb:
+        raise NotImplementedError(f"{api}: sparse + sparse is not supported; use "
+                                  "gc.sparse.to_dense on one of them")
+    if not (sa or sb):
+        raise TypeError(f"{api}: one of a and b must be a SparseTensor")
+    sp, dense = (_sparse(a, api), b) if sa else (_sparse(b, api), a)
+    dense = convert_to_tensor(dense, dtype=sp.dtype)
+    with name_scope(name, "SparseTensorDenseAdd"):
+        return dense + scatter_nd(_in_range(sp, api), sp.values, A.shape(dense,
+                                                                        out_type=dtypes.int64))
+
+
+def sparse_reorder(sp_input, name=None):
+    """sp_input with its entries in row-major order (TF1's canonical order)."""
+    sp = _sparse(sp_input, "sparse_reorder")
+    r = sp.rank
+    if not isinstance(r, int):
+        raise ValueError("sparse_reorder: needs a SparseTensor of known rank")
+    with name_scope(name, "SparseReorder"):
+        dims = [sp.dense_shape[k] for k in range(r)]
+        order = argsort(_flat_index(sp.indices, dims, list(range(r))), stable=True)
+        out = SparseTensor(gather(sp.indices, order), gather(sp.values, order),
+                           sp.dense_shape)
+    out._static_shape = sp._static_shape
+    return out
+
+
+def sparse_retain(sp_input, to_retain):
+    """The entries of sp_input where the bool vector to_retain [N] is true."""
+    sp = _sparse(sp_input, "sparse_retain")
+    keep = convert_to_tensor(to_retain, dtype=dtypes.bool_)
+    out = SparseTensor(boolean_mask(sp.indices, keep), boolean_mask(sp.values, keep),
+                       sp.dense_shape)
+    out._static_shape = sp._static_shape
+    return out
+
+
+def embedding_lookup_sparse(params, sp_ids, sp_weights, partition_strategy="mod",
+                            name=None, combiner=None, max_norm=None):
+    """One combined embedding per row of sp_ids [batch, ...] (TF1): the rows of params
+    at the ids of the row, weighted by sp_weights' values (1 if None), combined by
+    "sum", "mean" (sum / sum of weights) or "sqrtn" (sum / sqrt(sum of squared
+    weights)). As TF1, the result has max(row) + 1 rows; an empty row in between is
+    0, or NaN for a weighted mean/sqrtn (TF1's 0/0)."""
+    from .ops.nn_extra import embedding_lookup
+    api = "embedding_lookup_sparse"
+    combiner = "mean" if combiner is None else combiner
+    if combiner not in ("sum", "mean", "sqrtn"):
+        raise ValueError(f"{api}: combiner must be 'sum', 'mean' or 'sqrtn', not "
+                         f"{combiner!r}")
+    sp_ids = _sparse(sp_ids, api)
+    if not sp_ids.dtype.is_integer:
+        raise _fail(errors.DTypeError, api, f"sp_ids must hold integer ids, not "
+                    f"{sp_ids.dtype.name}", values=sp_ids.values)
+    with name_scope(name, "embedding_lookup_sparse"):
+        rows = sp_ids.indices[:, 0]
+        n = R.reduce_max(concat([rows, convert_to_tensor([-1], dtype=dtypes.int64)], 0)) + 1
+        emb = embedding_lookup(params, sp_ids.values, partition_strategy=partition_strategy,
+                               max_norm=max_norm)
+        r = emb.shape.rank
+        if sp_weights is None:
+            total = unsorted_segment_sum(emb, rows, n)
+            if combiner == "sum":
+                return total
+            count = unsorted_segment_sum(ones_like(rows, dtype=emb.dtype), rows, n)
+            den = count if combiner == "mean" else E.sqrt(count)
+            den = E.maximum(den, convert_to_tensor(1, dtype=emb.dtype))    # empty row: 0
+        else:
+            w = _sparse(sp_weights, api).values
+            w = convert_to_tensor(w, dtype=emb.dtype)
+            if r is None:
+                raise ValueError(f"{api}: weights need params of known rank")
+            total = unsorted_segment_sum(emb * A.reshape(w, [-1] + [1] * (r - 1)), rows, n)
+            if combiner == "sum":
+                return total
+            den = unsorted_segment_sum(w if combiner == "mean" else E.square(w), rows, n)
+            den = den if combiner == "mean" else E.sqrt(den)
+        return total / A.reshape(den, [-1] + [1] * (r - 1)) if r is not None else \
+            total / A.expand_dims(den, 1)
+
+
+to_dense = sparse_tensor_to_dense
+reduce_sum = sparse_reduce_sum
+add = sparse_add
+reorder = sparse_reorder
+retain = sparse_retain
+sparse_dense_matmul = sparse_tensor_dense_matmul
+matmul = sparse_tensor_dense_matmul
