@@ -85,3 +85,16 @@ def test_confusion_matrix():
         run(gc.confusion_matrix([0, 3], [0, 1], num_classes=3))
     with pytest.raises(gc.errors.ExecutionError, match="predictions"):
         run(gc.confusion_matrix([0, 1], [0, -1]))
+
+
+def test_diag_and_diag_part_of_higher_rank():
+    d = RNG.standard_normal((2, 3))
+    got = run(gc.diag(gc.constant(d)))
+    np.testing.assert_array_equal(got, np.diag(d.ravel()).reshape(2, 3, 2, 3))
+    np.testing.assert_array_equal(run(gc.diag_part(gc.constant(got))), d)
+    check_vjp(gc.diag, [d])
+    check_vjp(gc.diag_part, [RNG.standard_normal((2, 3, 2, 3))])
+    assert gc.diag(gc.placeholder(gc.float64, (2, None))).shape.as_list() == [2, None, 2, None]
+    assert gc.diag_part(gc.placeholder(gc.float64, (None, 3, 2, None))).shape.as_list() == [2, 3]
+    with pytest.raises(gc.errors.ShapeError, match=r"\(D1..Dk, D1..Dk\), not \(2, 3\)"):
+        gc.diag_part(gc.zeros((2, 3)))

@@ -7,20 +7,20 @@ Only the main diagonal (k=0) is supported by the diagonal ops.
 """
 import numpy as np
 
-from .. import dtypes
+from .. import dtypes, errors
 from ..graph import Tensor, name_scope
 from ..shapes import InferError
-from .array import _shape_tensor, expand_dims, shape, tile, transpose, zeros_like
+from .array import _shape_tensor, expand_dims, reshape, shape, tile, transpose, zeros_like
 from .core import convert_to_tensor
 from .creation import range as range_
 from .elementwise import broadcast_to, cast, equal
 from .join import concat
 from .linalg import matmul
-from .reduce import reduce_sum
+from .reduce import reduce_prod, reduce_sum
 from .registry import OpDef, apply, apply1, register
 
 __all__ = ["matrix_inverse", "matrix_determinant", "matrix_transpose", "matrix_diag",
-           "matrix_diag_part", "matrix_set_diag", "trace", "eye"]
+           "matrix_diag_part", "matrix_set_diag", "trace", "eye", "diag", "diag_part"]
 
 
 def _square(ctx, x):
@@ -222,6 +222,42 @@ def matrix_diag_part(input, name="diag_part", k=0, padding_value=0):  # noqa: A0
     `gc.matrix_diag_part([[1., 2.], [3., 4.]])` is [1, 4]. Only k=0 is supported."""
     _main_diagonal_only("matrix_diag_part", k, padding_value=padding_value)
     return apply1(MATRIX_DIAG_PART, (convert_to_tensor(input),), name=name)
+
+
+def diag(diagonal, name=None):
+    """TF1's tf.diag: a tensor of rank 2k with `diagonal` (rank k) on its diagonal,
+    out[i1..ik, i1..ik] = diagonal[i1..ik]. `gc.diag([1., 2.])` is [[1, 0], [0, 2]]."""
+    with name_scope(name, "Diag"):
+        d = convert_to_tensor(diagonal)
+        dims = shape(d)
+        square = matrix_diag(reshape(d, [-1]))
+        out = reshape(square, concat([dims, dims], 0))
+        if d.shape.dims is not None:
+            out.set_shape(d.shape.dims + d.shape.dims)
+        return out
+
+
+def diag_part(input, name=None):  # noqa: A002 (TF1 names)
+    """TF1's tf.diag_part, the inverse of diag: input of shape (D1..Dk, D1..Dk) gives
+    out[i1..ik] = input[i1..ik, i1..ik]. `gc.diag_part([[1., 2.], [3., 4.]])` is [1, 4]."""
+    with name_scope(name, "DiagPart"):
+        x = convert_to_tensor(input)
+        dims = x.shape.dims
+        if dims is None:
+            raise errors.ShapeError(f"diag_part needs the rank of its input, which is "
+                                    f"unknown\n  {errors.describe_tensor(x, x.name)}")
+        k = len(dims) // 2
+        if len(dims) % 2 or not all(a is None or b is None or a == b
+                                    for a, b in zip(dims[:k], dims[k:])):
+            raise errors.ShapeError(
+                f"diag_part: the input's shape must be (D1..Dk, D1..Dk), not {x.shape}\n"
+                f"  {errors.describe_tensor(x, x.name)}\n  in diag_part called at "
+                f"{errors.format_site(errors.user_site())}")
+        half = shape(x)[:k]
+        n = reshape(reduce_prod(half), [1])
+        out = reshape(matrix_diag_part(reshape(x, concat([n, n], 0))), half)
+        out.set_shape(tuple(a if a is not None else b for a, b in zip(dims[:k], dims[k:])))
+        return out
 
 
 def matrix_set_diag(input, diagonal, name="set_diag", k=0):  # noqa: A002 (TF1 names)
