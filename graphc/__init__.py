@@ -49,6 +49,7 @@ from .ops.functional import *  # noqa: F401,F403
 from .ops.reverse_sequence import reverse_sequence
 from .ops.pyfunc import numpy_function, py_func
 from .ops.tensor_array import TensorArray
+from .ops.conv_extra import extract_image_patches
 from .ops.math_composite import *  # noqa: F401,F403
 from .ops.decomp import *  # noqa: F401,F403
 from .ops.solve import *  # noqa: F401,F403

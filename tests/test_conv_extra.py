@@ -151,3 +151,41 @@ def test_depthwise_second_derivatives(wrt):
         y = gc.nn.depthwise_conv2d(x, f, [1, 2, 1, 1], "SAME")
         return gc.gradients(gc.reduce_sum(y * y), [x, f])[wrt]
     check_vjp(gradient, [x0, f0])
+
+
+def _patches_ref(x, k, s, r, padding):
+    """TF1's extract_image_patches by loops: each window's taps in [rows, cols, depth] order."""
+    n, h, w, c = x.shape
+    (kh, kw), (sh, sw), (rh, rw) = k, s, r
+    eh, ew = (kh - 1) * rh + 1, (kw - 1) * rw + 1
+    if padding == "VALID":
+        oh, ow, pt, pl = (h - eh) // sh + 1, (w - ew) // sw + 1, 0, 0
+    else:
+        oh, ow = -(-h // sh), -(-w // sw)
+        pt = max((oh - 1) * sh + eh - h, 0) // 2
+        pl = max((ow - 1) * sw + ew - w, 0) // 2
+    out = np.zeros((n, oh, ow, kh * kw * c))
+    for i in range(oh):
+        for j in range(ow):
+            taps = []
+            for a in range(kh):
+                for b in range(kw):
+                    y, z = i * sh + a * rh - pt, j * sw + b * rw - pl
+                    inside = 0 <= y < h and 0 <= z < w
+                    taps.append(x[:, y, z, :] if inside else np.zeros((n, c)))
+            out[:, i, j, :] = np.concatenate(taps, axis=1)
+    return out
+
+
+@pytest.mark.parametrize("k, s, r, padding", [((3, 2), (1, 1), (1, 1), "VALID"),
+                                               ((2, 3), (2, 1), (1, 2), "SAME"),
+                                               ((3, 3), (2, 3), (2, 1), "VALID")])
+def test_extract_image_patches(k, s, r, padding):
+    x = np.random.default_rng(0).standard_normal((2, 7, 6, 3))
+
+    def patches(t):
+        return gc.extract_image_patches(t, [1, *k, 1], [1, *s, 1], [1, *r, 1], padding)
+    with gc.Session() as sess:
+        got = sess.run(patches(gc.constant(x)))
+    np.testing.assert_allclose(got, _patches_ref(x, k, s, r, padding))
+    check_vjp(patches, [x[:1, :5, :4, :2]])

@@ -11,7 +11,7 @@ from .conv import _format, conv2d, conv2d_backprop_input
 from .core import convert_to_tensor
 from .elementwise import operands
 
-__all__ = ["conv2d_transpose", "conv1d"]
+__all__ = ["conv2d_transpose", "conv1d", "extract_image_patches"]
 
 
 def shape_error(api, msg, t):
@@ -123,3 +123,24 @@ def conv1d(value=None, filters=None, stride=None, padding=None, use_cudnn_on_gpu
     y = conv2d(expand_dims(x, spatial), expand_dims(convert_to_tensor(f), 0), strides,
                padding, data_format=data_format, dilations=rates)
     return squeeze(y, [spatial], name=name)
+
+
+def extract_image_patches(images, ksizes, strides, rates, padding, name=None, sizes=None):
+    """The kh x kw patches of NHWC images (TF1), each flattened into the depth dim in
+    [ksize_rows, ksize_cols, depth] order: (N, OH, OW, kh * kw * C), the windows, strides,
+    rates (dilations) and SAME/VALID padding of conv2d. Built as conv2d with a one-hot
+    filter, so it differentiates like conv2d (float images; the channels must be known).
+
+        p = gc.extract_image_patches(x, [1, 3, 3, 1], [1, 1, 1, 1], [1, 1, 1, 1], "VALID")
+    """
+    ksizes = sizes if ksizes is None else ksizes
+    x = convert_to_tensor(images)
+    if x.shape.rank not in (4, None):
+        shape_error("extract_image_patches", "images must have rank 4 (NHWC)", x)
+    c = _dim(x, 3)
+    if not isinstance(c, int):
+        shape_error("extract_image_patches", "the number of channels must be known", x)
+    kh, kw = (int(k) for k in (ksizes[1:3] if len(ksizes) == 4 else ksizes))
+    eye = np.eye(kh * kw * c, dtype=x.dtype.np).reshape(kh, kw, c, kh * kw * c)
+    return conv2d(x, convert_to_tensor(eye), strides, padding, dilations=rates,
+                  name=name or "ExtractImagePatches")
