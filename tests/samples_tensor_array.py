@@ -2,7 +2,7 @@
 import numpy as np
 
 import graphc as gc
-from graphc.ops.tensor_array import pop
+from graphc.ops.tensor_array_ops import pop
 from samples import Sample, normal
 
 

@@ -20,7 +20,7 @@ from ..shapes import InferError, TensorShape
 from .control import _needed, _reads, compiled, draw_outputs
 from .core import placeholder
 from .registry import OpDef, apply, register
-from .tensor_array import Owned, writes_buffer
+from .tensor_array_ops import Owned, writes_buffer
 
 __all__ = ["make_loop", "fits"]
 
