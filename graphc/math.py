@@ -6,7 +6,7 @@ import graphc as _gc
 _NAMES = """
 abs accumulate_n acos acosh add add_n argmax argmin asin asinh atan atan2 atanh bincount
 ceil confusion_matrix cos cosh count_nonzero cumprod cumsum cumulative_logsumexp digamma
-divide equal erf erfc exp expm1 floor floordiv floormod greater greater_equal is_finite
+divide equal erf erfc erfinv exp expm1 floor floordiv floormod greater greater_equal is_finite
 is_inf is_nan is_non_decreasing is_strictly_increasing lbeta less less_equal lgamma log
 log1p log_sigmoid logical_and logical_not logical_or logical_xor maximum minimum mod
 multiply negative not_equal polygamma polyval pow realdiv reciprocal reciprocal_no_nan

@@ -9,6 +9,17 @@ import graphc as gc
 from samples import Sample, away_from, normal, shape
 
 
+def _erfinv_ref(x):
+    """erf^-1 by bisection on math.erf (independent of the kernel's polynomial + Newton)."""
+    lo, hi = np.full(x.shape, -6.0), np.full(x.shape, 6.0)
+    erf = np.vectorize(math.erf, otypes=[np.float64])
+    for _ in range(80):
+        mid = (lo + hi) / 2
+        below = erf(mid) < x
+        lo, hi = np.where(below, mid, lo), np.where(below, hi, mid)
+    return (lo + hi) / 2
+
+
 def _ints(r, s, lo, hi, dtype=np.int32):
     return r.integers(lo, hi, size=s).astype(dtype)
 
@@ -164,6 +175,10 @@ SAMPLES = [
     Sample("Erfc", gc.erfc, lambda r: [r.uniform(3.0, 8.0, (2, 3))],
            np.vectorize(math.erfc, otypes=[np.float64]), rtol=1e-13, atol=0.0,
            id="tail (1 - erf(x) would be 0)"),
+    Sample("Erfinv", gc.erfinv, lambda r: [r.uniform(-0.95, 0.95, shape(r))], _erfinv_ref,
+           rtol=1e-10, atol=1e-12),
+    Sample("Erfinv", gc.erfinv, lambda r: [np.array([-1.0, 1.0, 1.5, 0.0])],
+           lambda x: np.array([-np.inf, np.inf, np.nan, 0.0]), grad=False, id="edges"),
     Sample("Rint", gc.rint, lambda r: [_ints(r, (3, 4), -12, 12) / 2.0 + 0.1 * normal(
         r, (3, 4)) * (r.random((3, 4)) < 0.5)], _rint_ref, grad=False),
     Sample("DivNoNan", gc.div_no_nan, lambda r: [normal(r, (3, 4)), _y_with_zeros(r)],

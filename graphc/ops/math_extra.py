@@ -17,7 +17,7 @@ from .indexing import _int_index
 from .registry import OpDef, apply1, register, shape_value
 
 __all__ = ["broadcast_dynamic_shape", "broadcast_static_shape", "polyval", "realdiv",
-           "div_no_nan", "erfc", "rint"]
+           "div_no_nan", "erfc", "erfinv", "rint"]
 
 
 def _entries(ctx, t):
@@ -127,6 +127,43 @@ ERFC, erfc = _unary("Erfc", "erfc", _erfc_kernel,
                     lambda x, y, a: (-2 / math.sqrt(math.pi)) * exp(-x * x), kind="float",
                     doc="1 - erf(x), accurate where erf(x) is near 1; "
                         "d = -2/sqrt(pi) e^(-x^2).")
+def _erfinv_kernel(x):
+    try:
+        from scipy.special import erfinv as _erfinv
+        return _erfinv(x).astype(x.dtype, copy=False)
+    except ImportError:
+        pass
+    t = np.asarray(x, np.float64)
+    with np.errstate(all="ignore"):
+        w = -np.log((1.0 - t) * (1.0 + t))
+        y = t * np.where(w < 5.0, _poly(_GILES_CENTRAL, w - 2.5),
+                         _poly(_GILES_TAIL, np.sqrt(w) - 3.0))
+        erf = np.frompyfunc(math.erf, 1, 1)
+        for _ in range(2):              # Newton on erf(y) = t from Giles' float32 guess
+            step = (np.asarray(erf(y), np.float64) - t) / (2 / math.sqrt(math.pi) * np.exp(-y * y))
+            y = np.where(np.isfinite(step), y - step, y)
+        y = np.where(np.abs(t) == 1.0, np.copysign(np.inf, t), y)
+        y = np.where(np.abs(t) > 1.0, np.nan, y)
+    return np.asarray(y, dtype=x.dtype)
+
+
+def _poly(coefficients, w):
+    p = np.zeros_like(w)
+    for c in coefficients:
+        p = c + p * w
+    return p
+
+
+# M. Giles, "Approximating the erfinv function" (2010), its single-precision polynomials
+_GILES_CENTRAL = (2.81022636e-08, 3.43273939e-07, -3.5233877e-06, -4.39150654e-06,
+                  0.00021858087, -0.00125372503, -0.00417768164, 0.246640727, 1.50140941)
+_GILES_TAIL = (-0.000200214257, 0.000100950558, 0.00134934322, -0.00367342844,
+               0.00573950773, -0.0076224613, 0.00943887047, 1.00167406, 2.83297682)
+
+ERFINV, erfinv = _unary("Erfinv", "erfinv", _erfinv_kernel,
+                        lambda x, y, a: (math.sqrt(math.pi) / 2) * exp(y * y), kind="float",
+                        doc="The inverse of erf on (-1, 1) (+-inf at +-1, NaN outside); "
+                            "d = sqrt(pi)/2 e^(y^2).")
 RINT, rint = _unary("Rint", "rint", np.rint, kind="float",
                     doc="The nearest integer, halves to even (rint(2.5) = 2); no gradient.")
 
