@@ -252,7 +252,8 @@ def test_one_shot_iterator_over_a_placeholder_is_refused():
 
 def test_batching_elements_of_different_shapes_fails_clearly():
     p = gc.placeholder(gc.float32, (None,))
-    ds = Dataset.from_tensors(p).concatenate(Dataset.from_tensors(gc.concat([p, p[:1]], 0))).batch(2)
+    longer = Dataset.from_tensors(gc.concat([p, p[:1]], 0))
+    ds = Dataset.from_tensors(p).concatenate(longer).batch(2)
     it = ds.make_initializable_iterator()
     nxt = it.get_next()
     assert nxt.shape.as_list() == [None, None]
@@ -260,3 +261,19 @@ def test_batching_elements_of_different_shapes_fails_clearly():
         sess.run(it.initializer, {p: np.ones(3)})
         with pytest.raises(gc.errors.ExecutionError, match="different shapes"):
             sess.run(nxt)
+
+
+def test_an_error_in_the_pipeline_is_raised_again_not_turned_into_the_end():
+    x = gc.placeholder(gc.float64, (None,))
+    ds = gc.data.Dataset.from_tensor_slices(x).map(lambda v: gc.check_numerics(gc.log(v), "log"))
+    it = ds.make_initializable_iterator()
+    nxt = it.get_next()
+    with gc.Session() as s, np.errstate(invalid="ignore"):
+        s.run(it.initializer, {x: [1.0, -1.0, 2.0]})
+        assert s.run(nxt) == 0.0
+        with pytest.raises(gc.errors.ExecutionError, match="log : Tensor had NaN"):
+            s.run(nxt)
+        with pytest.raises(gc.errors.ExecutionError, match="failed on an earlier run"):
+            s.run(nxt)                          # not OutOfRangeError: 2.0 was never read
+        s.run(it.initializer, {x: [2.0]})
+        assert s.run(nxt) == pytest.approx(np.log(2.0))

@@ -57,6 +57,7 @@ class _Pipeline:
         self._entropy = {}
         self._elements = handle.dataset._iter(self)
         self.done = False
+        self.failed = None              # the error that ended the pipeline, if one did
 
     def started(self, ds):
         """How many times `ds` started before in this pipeline (its epoch number)."""
@@ -71,11 +72,21 @@ class _Pipeline:
         return self._entropy[ds]
 
     def next(self):
+        """The next element, or None at the end. An error ends the pipeline (its
+        generators cannot resume): later calls raise it again rather than report an
+        end of sequence that would silently drop the remaining elements."""
+        if self.failed is not None:
+            raise ValueError(f"this iterator's pipeline failed on an earlier run "
+                             f"({type(self.failed).__name__}: {self.failed}); run its "
+                             "initializer to start again")
         if not self.done:
             try:
                 return next(self._elements)
             except StopIteration:
                 self.done = True
+            except Exception as e:
+                self.failed = e
+                raise
         return None
 
 
