@@ -12,7 +12,7 @@ built from these eight ops.
 from . import pool
 from .conv import (_backprop_filter_kernel, _backprop_input_kernel, _conv_kernel, _padding,
                    backprop_infers, bilinear_jvp, check_backprop, hw_pair, nhwc_dims,
-                   out_dims, ranked_dims, shape_of, sizes_tensor, sizes_value, to_layout)
+                   out_dims, ranked_dims, shape_of, sizes_tensor, to_layout)
 from .conv_extra import conv_transpose
 from .core import convert_to_tensor
 from .elementwise import operands
@@ -39,46 +39,6 @@ def _infer_conv(ctx, x, f, **attrs):
 
 
 _infer_input, _infer_filter = backprop_infers(check_backprop, rank=5)
-
-
-def _pooled(ctx, xd, attrs):
-    return out_dims(ctx, xd, attrs["ksize"], attrs, 0) + [xd[4]]
-
-
-def _infer_pool(ctx, x, **attrs):
-    ctx.require(0, "float")
-    fmt = attrs["data_format"]
-    xd = nhwc_dims(_rank5(ctx, x, 0, "the input"), fmt)
-    return to_layout(_pooled(ctx, xd, attrs), fmt), x.dtype
-
-
-def _infer_max_grad(out):
-    """MaxPool3DGrad (out="input") and MaxPool3DGradGrad (out="output"): (x, y, g) ops whose
-    y must have the pool's output shape, and g that too (Grad) or the input's (GradGrad)."""
-    def infer(ctx, x, y, g, **attrs):
-        ctx.same_dtype()
-        ctx.require(0, "float")
-        fmt = attrs["data_format"]
-        xd = nhwc_dims(_rank5(ctx, x, 0, "the pooled input"), fmt)
-        yd = _pooled(ctx, xd, attrs)
-        for i, t, want in ((1, y, yd), (2, g, yd if out == "input" else xd)):
-            td = nhwc_dims(_rank5(ctx, t, i, "the pool's output"), fmt)
-            for k, (a, b) in enumerate(zip(td, want)):
-                ctx.merge_dims(a, b, f"{{{{{i}}}}} has {{a}} at dim {k} (NDHWC) but {{b}} "
-                                     "was expected")
-        return to_layout(xd if out == "input" else yd, fmt), x.dtype
-    return infer
-
-
-def _infer_avg_grad(ctx, sizes, g, **attrs):
-    ctx.require(1, "float")
-    fmt = attrs["data_format"]
-    xd = nhwc_dims(sizes_value(ctx, sizes, 0, 5), fmt)
-    gd = nhwc_dims(_rank5(ctx, g, 1, "the gradient"), fmt)
-    for k, (a, b) in enumerate(zip(gd, _pooled(ctx, xd, attrs))):
-        ctx.merge_dims(a, b, f"the gradient {{{{1}}}} has {{a}} at dim {k} (NDHWC) but the "
-                             "pool's output has {b}")
-    return to_layout(xd, fmt), g.dtype
 
 
 # ---- derivatives ---------------------------------------------------------------------------
@@ -134,7 +94,7 @@ CONV3D_FILTER = register(OpDef(
     shape_rule="filter_sizes", dtypes="float; filter_sizes int",
     doc="The gradient of conv3d with respect to its filter."))
 MAX_POOL3D = register(OpDef(
-    "MaxPool3D", _infer_pool, pool._max_pool_kernel,
+    "MaxPool3D", pool.infer_pool("float", 5), pool._max_pool_kernel,
     vjp=lambda node, gs: [_max_grad(node.inputs[0], node.outputs[0], gs[0], **node.attrs)],
     jvp=lambda node, ts: _max_grad_grad(node.inputs[0], node.outputs[0], ts[0],
                                         **node.attrs),
@@ -142,7 +102,7 @@ MAX_POOL3D = register(OpDef(
     shape_rule=_POOL_RULE, dtypes="float",
     doc="Max over each 3-D window; padding is ignored. The gradient goes to the first max."))
 MAX_POOL3D_GRAD = register(OpDef(
-    "MaxPool3DGrad", _infer_max_grad("input"), pool._max_pool_grad_kernel,
+    "MaxPool3DGrad", pool.infer_max_grad("input", 5), pool._max_pool_grad_kernel,
     vjp=lambda node, gs: [None, None, _max_grad_grad(*node.inputs[:2], gs[0], **node.attrs)],
     jvp=lambda node, ts: None if ts[2] is None else _max_grad(
         *node.inputs[:2], ts[2], **node.attrs),
@@ -151,7 +111,7 @@ MAX_POOL3D_GRAD = register(OpDef(
     shape_rule="shape of orig_input", dtypes="float",
     doc="The gradient of max_pool3d: each grad value added at its window's argmax."))
 MAX_POOL3D_GRAD_GRAD = register(OpDef(
-    "MaxPool3DGradGrad", _infer_max_grad("output"), pool._max_pool_grad_grad_kernel,
+    "MaxPool3DGradGrad", pool.infer_max_grad("output", 5), pool._max_pool_grad_grad_kernel,
     vjp=lambda node, gs: [None, None, _max_grad(*node.inputs[:2], gs[0], **node.attrs)],
     jvp=lambda node, ts: None if ts[2] is None else _max_grad_grad(
         *node.inputs[:2], ts[2], **node.attrs),
@@ -160,14 +120,14 @@ MAX_POOL3D_GRAD_GRAD = register(OpDef(
     shape_rule="shape of orig_output", dtypes="float",
     doc="The adjoint of max_pool3d_grad: grad (input-shaped) read at each window's argmax."))
 AVG_POOL3D = register(OpDef(
-    "AvgPool3D", _infer_pool, pool._avg_pool_kernel,
+    "AvgPool3D", pool.infer_pool("float", 5), pool._avg_pool_kernel,
     vjp=lambda node, gs: [_avg_grad(shape_of(node.inputs[0]), gs[0], **node.attrs)],
     jvp=lambda node, ts: _avg(ts[0], **node.attrs),
     batch=_batch, api="nn.avg_pool3d", signature=f"nn.avg_pool3d(input, {_POOL_SIG})",
     shape_rule=_POOL_RULE, dtypes="float",
     doc="Mean over each 3-D window of the real (unpadded) inputs."))
 AVG_POOL3D_GRAD = register(OpDef(
-    "AvgPool3DGrad", _infer_avg_grad, pool._avg_pool_grad_kernel,
+    "AvgPool3DGrad", pool.infer_avg_grad(5), pool._avg_pool_grad_kernel,
     vjp=lambda node, gs: [None, _avg(gs[0], **node.attrs)],
     jvp=lambda node, ts: None if ts[1] is None else _avg_grad(
         node.inputs[0], ts[1], **node.attrs),

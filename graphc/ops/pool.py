@@ -89,46 +89,55 @@ def _avg_pool_grad_kernel(sizes, g, **attrs):
 
 
 # ---- pooling ops ---------------------------------------------------------------------------
-def _infer_pool(kind):
+def _layout(rank):
+    return "NHWC" if rank == 4 else "NDHWC"
+
+
+def infer_pool(kind, rank=4):
+    """The infer rule of a pooling op on inputs of `rank` (conv3d.py's use rank 5)."""
     def infer(ctx, x, **attrs):
         ctx.require(0, kind)
-        xd = nhwc_dims(ranked_dims(ctx, x, 0, "the input"), attrs["data_format"])
-        return to_layout(out_dims(ctx, xd, attrs["ksize"], attrs, 0) + [xd[3]],
+        xd = nhwc_dims(ranked_dims(ctx, x, 0, "the input", rank), attrs["data_format"])
+        return to_layout(out_dims(ctx, xd, attrs["ksize"], attrs, 0) + [xd[-1]],
                        attrs["data_format"]), x.dtype
     return infer
 
 
-def _infer_pool_grad(out):
+def infer_max_grad(out, rank=4):
     """MaxPoolGrad (out="input") and MaxPoolGradGrad (out="output"): (x, y, g) ops whose
     y and g must have the pool's output shape, or for GradGrad g the input's."""
     def infer(ctx, x, y, g, **attrs):
         ctx.same_dtype()
         ctx.require(0, "float")
         fmt = attrs["data_format"]
-        xd = nhwc_dims(ranked_dims(ctx, x, 0, "the pooled input"), fmt)
-        yd = out_dims(ctx, xd, attrs["ksize"], attrs, 0) + [xd[3]]
+        xd = nhwc_dims(ranked_dims(ctx, x, 0, "the pooled input", rank), fmt)
+        yd = out_dims(ctx, xd, attrs["ksize"], attrs, 0) + [xd[-1]]
         for i, t, want in ((1, y, yd), (2, g, yd if out == "input" else xd)):
-            td = nhwc_dims(ranked_dims(ctx, t, i, "the pool's output"), fmt)
+            td = nhwc_dims(ranked_dims(ctx, t, i, "the pool's output", rank), fmt)
             for k, (a, b) in enumerate(zip(td, want)):
-                ctx.merge_dims(a, b, f"{{{{{i}}}}} has {{a}} at dim {k} (NHWC) but {{b}} "
-                                     "was expected")
+                ctx.merge_dims(a, b, f"{{{{{i}}}}} has {{a}} at dim {k} ({_layout(rank)}) "
+                                     "but {b} was expected")
         return to_layout(xd if out == "input" else yd, fmt), x.dtype
     return infer
 
 
-def _infer_avg_grad(ctx, sizes, g, **attrs):
-    ctx.require(1, "float")
-    fmt = attrs["data_format"]
-    xd = nhwc_dims(sizes_value(ctx, sizes, 0), fmt)
-    want = out_dims(ctx, xd, attrs["ksize"], attrs, 0) + [xd[3]]
-    for k, (a, b) in enumerate(zip(nhwc_dims(ranked_dims(ctx, g, 1, "the gradient"), fmt), want)):
-        ctx.merge_dims(a, b, f"the gradient {{{{1}}}} has {{a}} at dim {k} (NHWC) but the "
-                             "pool's output has {b}")
-    return to_layout(xd, fmt), g.dtype
+def infer_avg_grad(rank=4):
+    """AvgPoolGrad's infer rule: (input sizes, g) with g of the pool's output shape."""
+    def infer(ctx, sizes, g, **attrs):
+        ctx.require(1, "float")
+        fmt = attrs["data_format"]
+        xd = nhwc_dims(sizes_value(ctx, sizes, 0, rank), fmt)
+        want = out_dims(ctx, xd, attrs["ksize"], attrs, 0) + [xd[-1]]
+        gd = nhwc_dims(ranked_dims(ctx, g, 1, "the gradient", rank), fmt)
+        for k, (a, b) in enumerate(zip(gd, want)):
+            ctx.merge_dims(a, b, f"the gradient {{{{1}}}} has {{a}} at dim {k} "
+                                 f"({_layout(rank)}) but the pool's output has {{b}}")
+        return to_layout(xd, fmt), g.dtype
+    return infer
 
 
 MAX_POOL = register(OpDef(
-    "MaxPool", _infer_pool("numeric"), _max_pool_kernel,
+    "MaxPool", infer_pool("numeric"), _max_pool_kernel,
     vjp=lambda node, gs: [_max_pool_grad(node.inputs[0], node.outputs[0], gs[0],
                                          **node.attrs)],
     jvp=lambda node, ts: _max_pool_grad_grad(node.inputs[0], node.outputs[0], ts[0],
@@ -138,7 +147,7 @@ MAX_POOL = register(OpDef(
     shape_rule="(N, H, W, C) -> (N, OH, OW, C); TF SAME/VALID", dtypes="numeric",
     doc="Max over each window; padding is ignored. The gradient goes to the first max."))
 MAX_POOL_GRAD = register(OpDef(
-    "MaxPoolGrad", _infer_pool_grad("input"), _max_pool_grad_kernel,
+    "MaxPoolGrad", infer_max_grad("input"), _max_pool_grad_kernel,
     vjp=lambda node, gs: [None, None, _max_pool_grad_grad(*node.inputs[:2], gs[0],
                                                           **node.attrs)],
     jvp=lambda node, ts: None if ts[2] is None else _max_pool_grad(
@@ -149,7 +158,7 @@ MAX_POOL_GRAD = register(OpDef(
     shape_rule="shape of orig_input", dtypes="float",
     doc="The gradient of max_pool: each grad value added at its window's argmax."))
 MAX_POOL_GRAD_GRAD = register(OpDef(
-    "MaxPoolGradGrad", _infer_pool_grad("output"), _max_pool_grad_grad_kernel,
+    "MaxPoolGradGrad", infer_max_grad("output"), _max_pool_grad_grad_kernel,
     vjp=lambda node, gs: [None, None, _max_pool_grad(*node.inputs[:2], gs[0],
                                                      **node.attrs)],
     jvp=lambda node, ts: None if ts[2] is None else _max_pool_grad_grad(
@@ -160,7 +169,7 @@ MAX_POOL_GRAD_GRAD = register(OpDef(
     shape_rule="shape of orig_output", dtypes="float",
     doc="The adjoint of max_pool_grad: grad (input-shaped) read at each window's argmax."))
 AVG_POOL = register(OpDef(
-    "AvgPool", _infer_pool("float"), _avg_pool_kernel,
+    "AvgPool", infer_pool("float"), _avg_pool_kernel,
     vjp=lambda node, gs: [_avg_pool_grad(shape_of(node.inputs[0]), gs[0],
                                          **node.attrs)],
     jvp=lambda node, ts: _avg_pool(ts[0], **node.attrs),
@@ -169,7 +178,7 @@ AVG_POOL = register(OpDef(
     shape_rule="(N, H, W, C) -> (N, OH, OW, C); TF SAME/VALID", dtypes="float",
     doc="Mean over each window of the real (unpadded) inputs."))
 AVG_POOL_GRAD = register(OpDef(
-    "AvgPoolGrad", _infer_avg_grad, _avg_pool_grad_kernel,
+    "AvgPoolGrad", infer_avg_grad(), _avg_pool_grad_kernel,
     vjp=lambda node, gs: [None, _avg_pool(gs[0], **node.attrs)],
     jvp=lambda node, ts: None if ts[1] is None else _avg_pool_grad(
         node.inputs[0], ts[1], **node.attrs),
