@@ -232,11 +232,10 @@ def _vjp_loop(node, gs):
 
 def _read_carries(grads, carries, n_other_sliced):
     """Which carries (positions) the body's vjp reads: only those are stacked for the
-    backward loop (a carry read only through nothing, like a TensorArray's buffer under
-    its writes, costs no copy per call). At least one when nothing else is sliced, since
-    the stacked values give the backward loop its number of calls."""
-    used = {t for n in _needed(list(grads), set(carries)) for t in n.inputs} | set(grads)
-    kept = [k for k, t in enumerate(carries) if t in used]
+    backward loop (a carry the vjp does not read, like a TensorArray's buffer under its
+    writes, costs no copy per call). At least one when nothing else is sliced, since the
+    stacked values give the backward loop its number of calls."""
+    kept = sorted(_reads(grads, carries))
     return kept or ([0] if carries and not n_other_sliced else [])
 
 
