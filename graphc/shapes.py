@@ -114,6 +114,15 @@ def as_shape(s):
     return s if isinstance(s, TensorShape) else TensorShape(s)
 
 
+def fits(shape, want):
+    """`shape` is `want` or more specific: same rank, and equal where `want` has an int
+    (a loop variable's shape invariant, a py_func's declared result shape)."""
+    if want.dims is None:
+        return True
+    return shape.dims is not None and len(shape.dims) == len(want.dims) and all(
+        not isinstance(w, int) or w == d for d, w in zip(shape.dims, want.dims))
+
+
 def surely_differ(a, b):
     """Two TensorShapes that cannot be equal: other ranks, or a known dim that differs."""
     if a.dims is None or b.dims is None:

@@ -9,10 +9,10 @@ case is a chain of conds.
 """
 from .. import errors
 from ..graph import Tensor, get_default_graph
-from ..shapes import TensorShape
+from ..shapes import TensorShape, fits
 from .control import FuncGraph, _flatten, _unflatten, cond
 from .core import convert_to_tensor, placeholder
-from .loop_op import fits, make_loop
+from .loop_op import make_loop
 
 __all__ = ["map_fn", "scan", "foldl", "foldr", "case"]
 

@@ -14,10 +14,10 @@ go through too.
 """
 from .. import errors
 from ..graph import Tensor, get_default_graph
-from ..shapes import as_shape
+from ..shapes import as_shape, fits
 from .control import FuncGraph, _flatten, _shown, _unflatten
 from .core import convert_to_tensor, placeholder
-from .loop_op import fits, make_loop
+from .loop_op import make_loop
 
 __all__ = ["while_loop"]
 

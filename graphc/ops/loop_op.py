@@ -22,7 +22,7 @@ from .core import placeholder
 from .registry import OpDef, apply, register
 from .tensor_array_ops import Owned, writes_buffer
 
-__all__ = ["make_loop", "fits"]
+__all__ = ["make_loop"]
 
 
 # ---- the Loop op -----------------------------------------------------------------------------
@@ -358,11 +358,3 @@ def make_loop(inputs, body, cond, n_carry, n_sliced, n_ys, reverse, has_max):
         return apply(op, tuple(inputs), name="Loop", body=body, cond=cond, n_carry=n_carry,
                      n_sliced=n_sliced, n_ys=n_ys + len(draws), reverse=reverse,
                      has_max=has_max, n_draws=len(draws))
-
-
-def fits(shape, want):
-    """`shape` is `want` or more specific (a loop variable's shape invariant holds)."""
-    if want.dims is None:
-        return True
-    return shape.dims is not None and len(shape.dims) == len(want.dims) and all(
-        not isinstance(w, int) or w == d for d, w in zip(shape.dims, want.dims))

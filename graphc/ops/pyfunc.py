@@ -11,7 +11,7 @@ the call in gc.custom_gradient.
 import numpy as np
 
 from .. import dtypes, errors
-from ..shapes import TensorShape
+from ..shapes import TensorShape, fits
 from .core import convert_to_tensor
 from .registry import OpDef, apply, register
 
@@ -50,9 +50,7 @@ def _checked(value, t, func):
                             f"{t.index}, but Tout says {t.dtype.name}")
     else:
         arr = np.asarray(value, dtype=want)
-    dims = t.shape.dims
-    if dims is not None and (len(dims) != arr.ndim or any(
-            isinstance(d, int) and d != n for d, n in zip(dims, arr.shape))):
+    if not fits(TensorShape(arr.shape), t.shape):
         raise ValueError(f"{func.__name__!r} returned shape {arr.shape} for output "
                          f"{t.index}, which set_shape declared {t.shape}")
     return arr
