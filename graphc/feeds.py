@@ -149,8 +149,11 @@ def _results(exe, outs):
             result.append(None)
             continue
         v = outs[i]
-        if copy_out[i] and isinstance(v, np.ndarray) and not v.flags.writeable:
-            v = v.copy()               # never hand out a variable's own buffer
+        if copy_out[i] and isinstance(v, np.ndarray):
+            if v.ndim == 0:
+                v = v[()]              # a scalar comes back as a numpy scalar, as in TF1
+            elif not v.flags.writeable:
+                v = v.copy()           # never hand out a variable's own buffer
         result.append(v)
     return result
 

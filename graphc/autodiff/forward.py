@@ -99,7 +99,7 @@ def jvp(ys, xs, tangents, name="jvp", stop_gradients=None):
                 seeds[x] = elementwise.add(seeds[x], v) if x in seeds else v
         tan = dict(seeds)
         for node in order:
-            ts = [None if x in stop else tan.get(x) for x in node.inputs]
+            ts = [tan.get(x) for x in node.inputs]
             if all(t is None for t in ts):
                 continue
             with graph.name_scope(node.name + "_jvp"), graph._building("jvp", node):

@@ -97,19 +97,22 @@ def _check_exact(g, x, node):
 
 
 def between(ys, xs, stop=()):
-    """Nodes on a path from xs to ys (ancestors of ys that depend on an x), by id."""
-    stop = set(stop)
+    """Nodes on a path from xs to ys (ancestors of ys that depend on an x), by id. The
+    nodes that make a tensor of stop are left out (TF's stop_gradients: such a tensor
+    still receives its gradient, but its node passes none on)."""
+    stop_nodes = {t.node for t in stop}
     ancestors, stack = set(), [y.node for y in ys]
     while stack:
         n = stack.pop()
         if n in ancestors:
             continue
         ancestors.add(n)
-        stack.extend(t.node for t in n.inputs if t not in stop)
+        if n not in stop_nodes:
+            stack.extend(t.node for t in n.inputs)
     reached_t = set(xs)
     order = []
     for n in sorted(ancestors, key=lambda n: n.id):
-        if any(t in reached_t for t in n.inputs if t not in stop):
+        if n not in stop_nodes and any(t in reached_t for t in n.inputs):
             order.append(n)
             reached_t.update(n.outputs)
     return order, reached_t
@@ -170,7 +173,7 @@ def gradients(ys, xs, grad_ys=None, name="gradients", stop_gradients=None,
                         f"the vjp of {node.type} returned {len(in_grads)} gradients for "
                         f"{len(node.inputs)} inputs ({errors.describe_node(node)})")
                 for k, (x, g) in enumerate(zip(node.inputs, in_grads)):
-                    if g is None or x not in reached or x in stop or not x.dtype.is_floating:
+                    if g is None or x not in reached or not x.dtype.is_floating:
                         continue
                     g = unbroadcast(core.convert_to_tensor(g, dtype=x.dtype), x, node, k)
                     grads.setdefault(x, []).append(g)
