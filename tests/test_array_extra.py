@@ -237,8 +237,11 @@ def test_strided_slice_gradient_run_time_begin_and_errors():
     y = gc.strided_slice(xt, b, [0, 0], shrink_axis_mask=3)
     assert y.shape.as_list() == [5]
     np.testing.assert_array_equal(run(y, {b: [2, -1], xt: x}), x[2, -1])
+    z = gc.strided_slice(xt, b, [3, 2])          # run-time slice bounds (TF1 takes them)
+    assert z.shape.as_list() == [None, None, 5]
+    np.testing.assert_array_equal(run(z, {b: [1, 0], xt: x}), x[1:3, 0:2])
     with pytest.raises(TypeError, match="slice bounds"):
-        gc.strided_slice(xt, b, [1, 1])
+        xt[1.5:]
     with pytest.raises(ValueError, match="one length"):
         gc.strided_slice(xt, [0, 0], [1])
     raises(ShapeError, lambda: gc.strided_slice(xt, [0, 0], [1, 1], ellipsis_mask=3),
@@ -357,3 +360,40 @@ def test_realdiv_erfc_rint():
     xr = f64((2,))
     assert gc.gradients(gc.rint(xr), [xr]) == [None]          # no gradient, as in TF1
     raises(DTypeError, lambda: gc.rint(gc.constant([1])), "float")
+
+
+# ---- TF1 forms found by the TensorFlow parity tests --------------------------------------
+def test_where_vector_condition_picks_rows_as_in_tf1():
+    x, y = np.arange(9.0).reshape(3, 3), -np.ones((3, 3))
+    c = [True, False, True]
+    np.testing.assert_array_equal(run(gc.where(c, x, y)), np.where(np.reshape(c, (3, 1)), x, y))
+    # where_v2 broadcasts as numpy does: the condition picks columns
+    np.testing.assert_array_equal(run(gc.where_v2(c, x, y)), np.where(c, x, y))
+    check_vjp(lambda x, y: gc.where([False, True], x, y),
+              [np.random.randn(2, 3), np.random.randn(2, 3)])
+
+
+def test_gather_batch_dims():
+    x, ids = np.random.randn(2, 3, 4), np.array([[3, 0], [-1, 2]])
+    want = np.stack([x[b][:, ids[b]] for b in range(2)])        # (2, 3, 2)
+    y = gc.gather(x, ids, axis=2, batch_dims=1)
+    assert y.shape.as_list() == [2, 3, 2]
+    np.testing.assert_allclose(run(y), want)
+    np.testing.assert_allclose(run(gc.gather(x, [[1], [0]], batch_dims=1)),
+                               np.stack([x[0, [1]], x[1, [0]]]))
+    check_vjp(lambda x: gc.gather(x, ids, axis=-1, batch_dims=-1), [x])
+
+
+def test_bool_zeros_and_ones():
+    np.testing.assert_array_equal(run(gc.ones([2], dtype=gc.bool)), [True, True])
+    np.testing.assert_array_equal(run(gc.zeros_like(gc.constant([True]))), [False])
+
+
+def test_einsum_diagonals_and_traces():
+    a, b = np.random.randn(4, 4), np.random.randn(2, 3, 3, 5)
+    np.testing.assert_allclose(run(gc.einsum("ii->", a)), np.trace(a))
+    np.testing.assert_allclose(run(gc.einsum("ii", a)), np.trace(a))
+    np.testing.assert_allclose(run(gc.einsum("...jjk->...k", b)), np.einsum("...jjk->...k", b))
+    check_vjp(lambda a: gc.einsum("ii,i->i", a, a[0]), [a])
+    with pytest.raises(ValueError, match="repeated in the output"):
+        gc.einsum("i->ii", gc.zeros([3]))

@@ -13,6 +13,7 @@ from ..graph import Tensor, name_scope
 from ..shapes import InferError
 from .array import _shape_tensor, reshape, shape, size, static_value
 from .core import constant, convert_to_tensor, identity
+from .broadcast import select
 from .elementwise import broadcast_to, operands, where
 from .indexing import STRIDED_SLICE, _int_index, _parse_key, scalar_dim
 from .reduce import reduce_sum
@@ -315,11 +316,16 @@ def shape_n(input, out_type=dtypes.int32, name=None):  # noqa: A002 (TF1 names)
 
 def where_v2(condition, x=None, y=None, name=None):
     """x where condition, else y, with numpy broadcasting of all three (gc.where
-    already broadcasts so); with condition alone, the coordinates of its true elements.
+    picks rows for a vector condition, as TF1 does); with condition alone, the
+    coordinates of its true elements.
 
         gc.where_v2([True, False], [[1, 2], [3, 4]], 0)      # [[1, 0], [3, 0]]
     """
-    return where(condition, x, y, name=name)
+    if x is None and y is None:
+        return where(condition, name=name)
+    if x is None or y is None:
+        raise ValueError("where_v2: x and y must both be given or both be None")
+    return select(condition, x, y, name=name)
 
 
 def _index_list(v, what):

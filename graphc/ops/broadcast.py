@@ -24,7 +24,7 @@ def _select_vjp(node, gs):
     c, a, b = node.inputs
     g = gs[0]
     zero = zeros_like_(g)
-    return [None, where(c, g, zero), where(c, zero, g)]
+    return [None, select(c, g, zero), select(c, zero, g)]
 
 
 def _select_jvp(node, ts):
@@ -34,7 +34,7 @@ def _select_jvp(node, ts):
         return None
     ta = ta if ta is not None else zeros_like_(a)
     tb = tb if tb is not None else zeros_like_(b)
-    return where(c, ta, tb)
+    return select(c, ta, tb)
 
 
 SELECT = register(OpDef(
@@ -44,11 +44,20 @@ SELECT = register(OpDef(
     doc="x where condition else y (TF2/numpy broadcasting)."))
 
 
+def select(condition, x, y, name=None):
+    """x where condition else y, all three broadcast as numpy does (where_v2)."""
+    x, y = operands(x, y, "where")
+    return apply1(SELECT, (convert_to_tensor(condition), x, y), name=name)
+
+
 def where(condition, x=None, y=None, name=None):
     """Elementwise x where condition, else y; with condition alone, the int64
-    coordinates of its true elements, one row each (TF1; where.py):
+    coordinates of its true elements, one row each (TF1; where.py). As in TF1, a vector
+    condition with matrices (or higher) x, y picks whole rows; otherwise the three
+    broadcast as numpy does:
 
         gc.where([True, False, True], [1, 2, 3], [9, 9, 9])     # [1, 9, 3]
+        gc.where([True, False], [[1, 2], [3, 4]], [[0, 0], [0, 0]])   # [[1, 2], [0, 0]]
         gc.where([[True, False], [True, True]])                # [[0, 0], [1, 0], [1, 1]]
     """
     if x is None and y is None:
@@ -57,7 +66,12 @@ def where(condition, x=None, y=None, name=None):
     if x is None or y is None:
         raise ValueError("where: x and y must both be given or both be None")
     x, y = operands(x, y, "where")
-    return apply1(SELECT, (convert_to_tensor(condition), x, y), name=name)
+    condition = convert_to_tensor(condition)
+    rank = max(x.shape.rank or 0, y.shape.rank or 0)
+    if condition.shape.rank == 1 and rank > 1:      # TF1's Select: condition[i] picks row i
+        from .array import reshape
+        condition = reshape(condition, [-1] + [1] * (rank - 1))
+    return select(condition, x, y, name=name)
 
 
 def _infer_add_n(ctx, *xs):

@@ -47,24 +47,32 @@ def fill(dims, value, name=None):
     return apply1(FILL, (dims_t, convert_to_tensor(value)), name=name)
 
 
+def _scalar(value, dtype):
+    """value (0 or 1) as a numpy scalar of dtype: bool zeros are False, ones True (TF1)."""
+    return np.asarray(value).astype(dtype.np)
+
+
 def zeros(shape, dtype=dtypes.float32, name=None):
     """A tensor of zeros. With a static shape it is a constant."""
     dtype = dtypes.as_dtype(dtype)
     if _computed(shape):
-        return fill(shape, constant(0, dtype=dtype), name=name)
-    return constant(0, dtype=dtype, shape=tuple(as_shape(shape).dims), name=name or "zeros")
+        return fill(shape, constant(_scalar(0, dtype), dtype=dtype), name=name)
+    return constant(_scalar(0, dtype), dtype=dtype, shape=tuple(as_shape(shape).dims),
+                    name=name or "zeros")
 
 
 def ones(shape, dtype=dtypes.float32, name=None):
     dtype = dtypes.as_dtype(dtype)
     if _computed(shape):
-        return fill(shape, constant(1, dtype=dtype), name=name)
-    return constant(1, dtype=dtype, shape=tuple(as_shape(shape).dims), name=name or "ones")
+        return fill(shape, constant(_scalar(1, dtype), dtype=dtype), name=name)
+    return constant(_scalar(1, dtype), dtype=dtype, shape=tuple(as_shape(shape).dims),
+                    name=name or "ones")
 
 
 def _like(x, value, dtype, name):
     x = convert_to_tensor(x)
     dtype = dtypes.as_dtype(dtype) if dtype is not None else x.dtype
+    value = _scalar(value, dtype)
     if x.shape.is_fully_defined():
         return constant(value, dtype=dtype, shape=x.shape.dims, name=name)
     return fill(shape(x), constant(value, dtype=dtype), name=name)

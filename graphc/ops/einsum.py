@@ -30,8 +30,8 @@ def _split_subscripts(s, what):
     for c in out:
         if c in seen and c != ".":
             raise ValueError(
-                f"einsum: index '{c}' repeats in the {what} '{s}': diagonals and traces "
-                "(an index repeated within one operand or in the output) are not supported")
+                f"einsum: index '{c}' repeats in the {what} '{s}': an index repeated in "
+                "the output (building a diagonal) is not supported")
         seen.add(c)
     return out
 
@@ -59,22 +59,47 @@ def normalize_equation(equation, n_inputs):
         raise ValueError(f"einsum: the equation '{equation}' has {len(ins)} operands but "
                          f"{n_inputs} tensors were given")
     subs = [_split_subscripts(s, f"subscripts of input {i}") for i, s in enumerate(ins)]
-    if arrow:
-        out = _split_subscripts(rhs, "output subscripts")
-    else:
-        counts = {}
-        for s in subs:
-            for c in s:
-                counts[c] = counts.get(c, 0) + 1
-        # numpy's implicit mode: indices used exactly once, sorted, after any ellipsis
-        out = ((".",) if "." in counts else ()) + tuple(
-            sorted(c for c, k in counts.items() if k == 1 and c != "."))
+    out = _split_subscripts(rhs, "output subscripts") if arrow else _implicit_output(subs)
     known = set().union(*subs)
     for c in out:
         if c not in known:
             what = "'...'" if c == "." else f"index '{c}'"
             raise ValueError(f"einsum: the output {what} of '{equation}' is in no input")
     return ",".join(_join(s) for s in subs) + "->" + _join(out)
+
+
+def _implicit_output(subs):
+    """numpy's implicit mode: the indices used exactly once, sorted, after any ellipsis."""
+    counts = {}
+    for s in subs:
+        for c in s:
+            counts[c] = counts.get(c, 0) + 1
+    return ((".",) if "." in counts else ()) + tuple(
+        sorted(c for c, k in counts.items() if k == 1 and c != "."))
+
+
+def _take_diagonals(x, s):
+    """x and its subscripts s with each index repeated in s replaced by the diagonal over
+    those two axes, moved last: (x, 'iji') -> (matrix_diag_part of x (j, i, i), 'ji')."""
+    from .array import transpose
+    from .matrix import matrix_diag_part
+    subs = list(_tokens(s))
+    while True:
+        named = [c for c in subs if c != "."]
+        c = next((c for c in named if named.count(c) > 1), None)
+        r = x.shape.rank
+        if c is None or (r is not None and r < len(named)):
+            return x, _join(subs)       # a rank mismatch is the op's own error
+        if r is None:
+            raise ValueError(f"einsum: the repeated index '{c}' in '{s}' needs its "
+                             f"operand's rank known, got {x.shape}")
+        axes, a = [], 0                 # the first axis of each subscript
+        for t in subs:
+            axes.append(a)
+            a += r - len(named) if t == "." else 1
+        p, q = (axes[k] for k, t in enumerate(subs) if t == c)
+        x = matrix_diag_part(transpose(x, [k for k in range(r) if k not in (p, q)] + [p, q]))
+        subs = [t for t in subs if t != c] + [c]
 
 
 def _parse(equation):
@@ -192,21 +217,32 @@ EINSUM = register(OpDef(
     api="einsum", signature="einsum(equation, *inputs, name=None)",
     shape_rule="from the equation; '...' dims broadcast",
     dtypes="numeric (all same)",
-    doc="Einstein summation, e.g. einsum('bij,bjk->bik', x, y); no repeated indices."))
+    doc="Einstein summation, e.g. einsum('bij,bjk->bik', x, y); no index repeats "
+        "within one operand (gc.einsum takes those diagonals first)."))
 
 
 def einsum(equation, *inputs, name=None):
-    """Einstein summation (numpy/TF semantics, without diagonals).
+    """Einstein summation (numpy/TF semantics). An index repeated within one input takes
+    that diagonal (`"ii->"` is the trace); one repeated in the output is not supported.
 
         gc.einsum("ij,jk->ik", a, b)        # matmul
         gc.einsum("...i,i->...", x, w)      # batched dot
+        gc.einsum("ii->i", a)               # the diagonal
     """
     if len(inputs) == 1 and isinstance(inputs[0], (list, tuple)):
         inputs = tuple(inputs[0])
     if not inputs:
         raise ValueError("einsum: no input tensors")
     first = next((x for x in inputs if isinstance(x, Tensor)), None)
-    xs = tuple(convert_to_tensor(x, dtype=None if first is None else first.dtype)
-               for x in inputs)
+    xs = [convert_to_tensor(x, dtype=None if first is None else first.dtype) for x in inputs]
+    lhs, arrow, rhs = equation.replace(" ", "").partition("->")
+    ins = lhs.split(",")
+    if len(ins) == len(xs) and any(len(set(t) - {"."}) < len(t) - t.count(".")
+                                   for t in map(_tokens, ins)):
+        if not arrow:       # the implicit output counts the repeats before they go
+            rhs = _join(_implicit_output([_tokens(t) for t in ins]))
+        for i, t in enumerate(ins):
+            xs[i], ins[i] = _take_diagonals(xs[i], t)
+        equation = ",".join(ins) + "->" + rhs
     eq = normalize_equation(equation, len(xs))
-    return apply1(EINSUM, xs, name=name, equation=eq)
+    return apply1(EINSUM, tuple(xs), name=name, equation=eq)

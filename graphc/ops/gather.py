@@ -57,16 +57,56 @@ GATHER = register(OpDef(
     jvp=lambda node, ts: None if ts[0] is None else gather(
         ts[0], node.inputs[1], axis=node.attrs["axis"]),
     api="gather", signature="gather(params, indices, validate_indices=None, name=None, "
-                            "axis=0)",
+                            "axis=None, batch_dims=0)",
     shape_rule="params[:axis] + indices + params[axis+1:]", dtypes="any; indices int",
     doc="Picks slices of params along axis (negative indices count from the end)."))
 
 
-def gather(params, indices, validate_indices=None, name=None, axis=0):
+def gather(params, indices, validate_indices=None, name=None, axis=None, batch_dims=0):
     """Slices of params at indices along axis: `gc.gather(embeddings, ids)` gives one
-    row of embeddings per id."""
-    return apply1(GATHER, (convert_to_tensor(params), convert_to_tensor(indices)),
-                  name=name, axis=as_int(static_value(axis, "gather: axis")))
+    row of embeddings per id.
+
+    batch_dims=b: the first b dims of params and indices are batch dims, each batch entry
+    gathering from its own params (axis defaults to b): `gc.gather(x, ids, batch_dims=1)`
+    with x (B, N, D), ids (B, K) gives (B, K, D).
+    """
+    params, indices = convert_to_tensor(params), convert_to_tensor(indices)
+    b = as_int(static_value(batch_dims, "gather: batch_dims"))
+    axis = b if axis is None else as_int(static_value(axis, "gather: axis"))
+    if b:
+        return _gather_batched(params, indices, axis, b, name)
+    return apply1(GATHER, (params, indices), name=name, axis=axis)
+
+
+def _gather_batched(params, indices, axis, batch_dims, name):
+    """gather_nd (batch_dims=b) of params with axis moved to b, on indices with a last
+    dim of 1; the result's params[b:axis] dims then move back in front of indices'."""
+    from .array import expand_dims
+    from .broadcast import where
+    from .elementwise import cast, less
+    from .scatter import gather_nd
+    r, ri = params.shape.rank, indices.shape.rank
+    if r is None or ri is None:
+        raise ValueError(f"gather: batch_dims needs params and indices of known rank, got "
+                         f"shapes {params.shape} and {indices.shape}")
+    b = batch_dims + ri if batch_dims < 0 else batch_dims
+    a = axis + r if axis < 0 else axis
+    if not (0 <= b <= ri and b <= a < r):
+        raise ValueError(f"gather: batch_dims={batch_dims} must be in [-{ri}, {ri}] and at "
+                         f"most axis={axis}, for params of shape {params.shape} and indices "
+                         f"of shape {indices.shape}")
+    p = params if a == b else transpose(
+        params, list(range(b)) + [a] + [k for k in range(b, r) if k != a])
+    d = p.shape.dims[b]
+    n = cast(d if isinstance(d, int) else shape(p)[b], indices.dtype)
+    indices = where(less(indices, 0), indices + n, indices)    # negative: from the end
+    if a == b:
+        return gather_nd(p, expand_dims(indices, -1), batch_dims=b, name=name)
+    out = gather_nd(p, expand_dims(indices, -1), batch_dims=b)  # (B, I, P[b:a], P[a+1:])
+    m = ri + a - b
+    perm = list(range(b)) + list(range(ri, m)) + list(range(b, ri)) + \
+        list(range(m, ri + r - b - 1))
+    return transpose(out, perm, name=name)
 
 
 def _infer_segment_sum(ctx, data, ids, num):

@@ -30,17 +30,28 @@ def _int_index(ctx, i, t, what):
 
 # ---- x[key]: StridedSlice and its transpose -----------------------------------------------
 # A key is stored as a hashable spec, one entry per item: ("int", i), ("slice", start,
-# stop, step), ("tensor", k) (a scalar int tensor, input k), ("...",) or ("new",).
+# stop, step), ("tensor", k) (a scalar int tensor, input k), ("...",) or ("new",). A
+# slice bound is an int, None or ("tensor", k).
 def _parse_key(key):
     """(spec, tensor indices) of a numpy basic-indexing key."""
     spec, tensors = [], []
+
+    def bound(b):
+        if not isinstance(b, Tensor):
+            return _bound(b)
+        v = constant_value(b)
+        if v is not None and v.ndim == 0 and b.dtype.is_integer:
+            return int(v)
+        tensors.append(b)
+        return ("tensor", len(tensors))
+
     for k in key if isinstance(key, tuple) else (key,):
         if k is Ellipsis:
             spec.append(("...",))
         elif k is None:
             spec.append(("new",))
         elif isinstance(k, builtins.slice):
-            spec.append(("slice",) + tuple(_bound(b) for b in (k.start, k.stop, k.step)))
+            spec.append(("slice",) + tuple(bound(b) for b in (k.start, k.stop, k.step)))
         elif isinstance(k, Tensor):
             v = constant_value(k)
             if v is not None and v.ndim == 0 and k.dtype.is_integer:
@@ -61,8 +72,8 @@ def _parse_key(key):
 def _bound(b):
     if b is None or isinstance(b, (int, np.integer)) and not isinstance(b, bool):
         return None if b is None else int(b)
-    raise TypeError(f"slice bounds must be ints or None, got {b!r}: use gc.slice for "
-                    f"computed bounds (at {errors.format_site(errors.user_site())})")
+    raise TypeError(f"slice bounds must be ints, None or scalar int tensors, got {b!r} "
+                    f"(at {errors.format_site(errors.user_site())})")
 
 
 def _numpy_key(spec, idx):
@@ -70,7 +81,8 @@ def _numpy_key(spec, idx):
     key = []
     for tag, *args in spec:
         if tag == "slice":
-            key.append(builtins.slice(*args))
+            key.append(builtins.slice(*(int(idx[a[1] - 1]) if isinstance(a, tuple) else a
+                                        for a in args)))
         elif tag == "int":
             key.append(args[0])
         elif tag == "tensor":
@@ -85,6 +97,8 @@ def _slice_len(bounds, dim, n):
     start, stop, step = bounds
     if step == 0:
         raise InferError("slice step cannot be zero")
+    if any(isinstance(b, tuple) for b in bounds):     # a bound known when the graph runs
+        return None
     if n is not None:
         return len(builtins.range(n)[builtins.slice(start, stop, step)])
     return dim if start is None and stop is None and step in (None, 1, -1) else None
@@ -127,7 +141,8 @@ def _infer_strided_slice(ctx, x, *idx, spec):
 def _strided_slice_partial(node):
     """shape(x)[a:b] of a partly known shape(x) is that part of it."""
     spec = node.attrs["spec"]
-    if len(spec) != 1 or spec[0][0] != "slice":
+    if len(spec) != 1 or spec[0][0] != "slice" or any(isinstance(b, tuple)
+                                                     for b in spec[0][1:]):
         return None
     s = shape_value(node.inputs[0])
     return None if s.dims is None else TensorShape(s.dims[builtins.slice(*spec[0][1:])])
