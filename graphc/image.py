@@ -14,22 +14,27 @@ from .ops import array as A
 from .ops import elementwise as E
 from .ops import reduce as R
 from .ops.asserts import Assert
+from .ops.conv_extra import extract_image_patches
 from .ops.core import constant, convert_to_tensor, identity
 from .ops.functional import case
-from .ops.image_ops import (ResizeMethod, resize_bilinear, resize_images,  # noqa: F401
-                            resize_nearest_neighbor, shape_error as _shape_error,
+from .ops.image_ops import (ResizeMethod, resize_area, resize_bicubic,  # noqa: F401
+                            resize_bilinear, resize_images, resize_nearest_neighbor,
+                            shape_error as _shape_error,
                             size_tensor)
 from .ops.linalg import tensordot
-from .ops.random import random_uniform
+from .ops.random import random_crop, random_uniform  # noqa: F401 (random_crop: re-export)
 from .ops.registry import constant_value
 
 __all__ = ["ResizeMethod", "resize_images", "resize_bilinear", "resize_nearest_neighbor",
+           "resize_bicubic", "resize_area",
            "flip_left_right", "flip_up_down", "transpose_image", "rot90",
            "random_flip_left_right", "random_flip_up_down", "central_crop",
            "crop_to_bounding_box", "pad_to_bounding_box", "resize_image_with_crop_or_pad",
            "per_image_standardization", "convert_image_dtype", "adjust_brightness",
-           "adjust_contrast", "rgb_to_grayscale", "grayscale_to_rgb", "total_variation",
-           "image_gradients", "sobel_edges"]
+           "adjust_contrast", "adjust_gamma", "rgb_to_grayscale", "grayscale_to_rgb",
+           "rgb_to_hsv", "hsv_to_rgb", "total_variation", "image_gradients", "sobel_edges",
+           "transpose", "resize_with_crop_or_pad", "extract_image_patches", "extract_patches",
+           "random_crop", "random_brightness", "random_contrast"]
 
 
 def _rank(image, api, ranks=(3, 4)):
@@ -71,6 +76,9 @@ def transpose_image(image):
     if r is None:
         raise _shape_error("transpose_image", "'image' must have a known rank", image)
     return A.transpose(image, [1, 0, 2] if r == 3 else [0, 2, 1, 3], name="transpose_image")
+
+
+transpose = transpose_image       # TF 1.14+'s name
 
 
 def _rot90_once(x, k, r):
@@ -218,6 +226,9 @@ def resize_image_with_crop_or_pad(image, target_height, target_width):
     return out if batched else A.squeeze(out, [0])
 
 
+resize_with_crop_or_pad = resize_image_with_crop_or_pad   # TF 1.14+'s name
+
+
 def central_crop(image, central_fraction):
     """The central part of image (HWC or NHWC): about central_fraction of each side
     (TF1: start = int((h - h * fraction) / 2), size = h - 2 * start)."""
@@ -311,8 +322,9 @@ def per_image_standardization(image):
         axes = [-1, -2, -3]
         mean = R.reduce_mean(x, axis=axes, keepdims=True)
         var = R.reduce_mean(E.square(x), axis=axes, keepdims=True) - E.square(mean)
-        stddev = E.sqrt(E.maximum(var, constant(0.0, dtypes.float32)))
-        scale = E.maximum(stddev, E.rsqrt(E.cast(n, dtypes.float32)))
+        # max(sqrt(relu(var)), 1/sqrt(n)) as sqrt(max(var, 1/n)): the same value, and no
+        # 0 * inf = NaN in the gradient of a uniform image (var = 0)
+        scale = E.sqrt(E.maximum(var, E.reciprocal(E.cast(n, dtypes.float32))))
         return (x - mean) / scale
 
 
@@ -335,6 +347,48 @@ def adjust_contrast(images, contrast_factor):
         return convert_image_dtype(out, orig, saturate=True)
 
 
+def adjust_gamma(image, gamma=1, gain=1):
+    """gain * image ** gamma, in float as adjust_brightness (gamma must be >= 0)."""
+    with name_scope(None, "adjust_gamma"):
+        x, orig = _to_float(image)
+        gamma_v = _static_float(gamma)
+        if gamma_v is not None and gamma_v < 0:
+            raise ValueError(f"adjust_gamma: gamma must be a non-negative real number, got "
+                             f"{gamma_v}")
+        g = E.cast(convert_to_tensor(gamma), x.dtype)
+        if gamma_v is None:
+            g = _checks("adjust_gamma", g, x, [(E.greater_equal(g, constant(0, x.dtype)),
+                                                "Gamma should be a non-negative real number.")])
+        out = E.cast(convert_to_tensor(gain), x.dtype) * E.pow(x, g)
+        return convert_image_dtype(out, orig, saturate=True)
+
+
+def _static_float(v):
+    """The float value of a number or a constant scalar tensor, else None."""
+    if isinstance(v, Tensor):
+        c = constant_value(v)
+        return None if c is None else float(c)
+    return float(v)
+
+
+def random_brightness(image, max_delta, seed=None):
+    """adjust_brightness by a delta drawn uniformly from [-max_delta, max_delta)."""
+    if max_delta < 0:
+        raise ValueError(f"random_brightness: max_delta must be non-negative, got {max_delta}")
+    delta = random_uniform([], -max_delta, max_delta, seed=seed)
+    return adjust_brightness(image, delta)
+
+
+def random_contrast(image, lower, upper, seed=None):
+    """adjust_contrast by a factor drawn uniformly from [lower, upper)."""
+    if upper <= lower:
+        raise ValueError(f"random_contrast: upper must be > lower, got {lower}, {upper}")
+    if lower < 0:
+        raise ValueError(f"random_contrast: lower must be non-negative, got {lower}")
+    factor = random_uniform([], lower, upper, seed=seed)
+    return adjust_contrast(image, factor)
+
+
 def rgb_to_grayscale(images, name=None):
     """One channel from the last (RGB) axis: 0.2989 R + 0.587 G + 0.114 B (TF1's
     weights), computed in float32 and converted back to images' dtype."""
@@ -354,6 +408,59 @@ def grayscale_to_rgb(images, name=None):
                            "two-dimensional, with a last dimension of size 1", images)
     with name_scope(name, "grayscale_to_rgb"):
         return A.concat([images, images, images], -1)
+
+
+def _channels(images, api):
+    """The three channels (..., 3) of float images, as a list of (...) tensors."""
+    images = convert_to_tensor(images)
+    if not images.dtype.is_floating:
+        raise _shape_error(api, f"images must be float, not {images.dtype.name}", images)
+    d = images.shape.dims
+    if d is not None and (not d or d[-1] not in (3, None)):
+        raise _shape_error(api, "the last dimension of images must be 3", images)
+    return images, A.unstack(images, 3, axis=-1)
+
+
+def rgb_to_hsv(images, name=None):
+    """RGB to HSV along the last axis (size 3), each in [0, 1] (TF1's RGBToHSV kernel):
+    V = max, S = (max - min) / V, H = the hexcone angle / 360 (0 where max == min)."""
+    with name_scope(name, "rgb_to_hsv"):
+        images, (r, g, b) = _channels(images, "rgb_to_hsv")
+        zero, one = constant(0, images.dtype), constant(1, images.dtype)
+        v = R.reduce_max(images, axis=-1)
+        spread = v - R.reduce_min(images, axis=-1)
+        s = E.where(v > zero, spread / E.where(v > zero, v, A.ones_like(v)), A.zeros_like(v))
+        has_hue = spread > zero
+        norm = E.reciprocal(E.where(has_hue, spread, A.ones_like(v))) * (1.0 / 6.0)
+        h = E.where(E.equal(r, v), norm * (g - b),
+                    E.where(E.equal(g, v), norm * (b - r) + 2.0 / 6.0,
+                            norm * (r - g) + 4.0 / 6.0))
+        h = E.where(has_hue, h, A.zeros_like(h))
+        h = E.where(h < zero, h + one, h)
+        return A.stack([h, s, v], axis=-1)
+
+
+def hsv_to_rgb(images, name=None):
+    """HSV to RGB along the last axis (size 3), the inverse of rgb_to_hsv (TF1's
+    HSVToRGB kernel): channel = (1 - S + S * clip(f(6 H), 0, 1)) * V."""
+    with name_scope(name, "hsv_to_rgb"):
+        images, (h, s, v) = _channels(images, "hsv_to_rgb")
+        zero, one = constant(0, images.dtype), constant(1, images.dtype)
+
+        def clip01(x):
+            return E.minimum(E.maximum(x, zero), one)
+        dh = h * 6.0
+        dr = clip01(E.abs(dh - 3.0) - 1.0)
+        dg = clip01(2.0 - E.abs(dh - 2.0))
+        db = clip01(2.0 - E.abs(dh - 4.0))
+        one_s = one - s
+        return A.stack([(one_s + s * dr) * v, (one_s + s * dg) * v, (one_s + s * db) * v],
+                       axis=-1)
+
+
+def extract_patches(images, sizes, strides, rates, padding, name=None):
+    """TF 2's name for extract_image_patches (sizes for ksizes)."""
+    return extract_image_patches(images, sizes, strides, rates, padding, name=name)
 
 
 def total_variation(images, name=None):

@@ -26,6 +26,7 @@ from .shapes import as_shape
 
 __all__ = ["Initializer", "Zeros", "Ones", "Constant", "RandomUniform", "RandomNormal",
            "TruncatedNormal", "VarianceScaling", "GlorotUniform", "GlorotNormal", "Identity",
+           "Orthogonal", "orthogonal_initializer", "orthogonal",
            "zeros_initializer", "ones_initializer", "constant_initializer",
            "random_uniform_initializer", "random_normal_initializer",
            "truncated_normal_initializer", "variance_scaling_initializer",
@@ -269,6 +270,37 @@ class Identity(Initializer):
         return {"gain": self.gain, "dtype": self.dtype.name}
 
 
+class Orthogonal(Initializer):
+    """gain times a random orthogonal matrix (TF1: Q of the QR factorization of a normal
+    matrix, columns signed by diag(R)), reshaped: the shape's leading dims are flattened
+    into rows, its last dim is the columns; rows or columns orthonormal, whichever are
+    fewer. Shapes of rank >= 2."""
+
+    def __init__(self, gain=1.0, seed=None, dtype=dtypes.float32):
+        self.gain, self.seed = gain, seed
+        self.dtype = _float(dtype, "orthogonal initializer")
+
+    def __call__(self, shape, dtype=None, partition_info=None):
+        from .ops.array import reshape
+        from .ops.decomp import qr
+        from .ops.elementwise import sign
+        from .ops.matrix import matrix_diag_part, matrix_transpose
+        dtype = _float(self.dtype if dtype is None else dtype, "orthogonal initializer")
+        shape = _static(shape, "orthogonal initializer")
+        if len(shape) < 2:
+            raise ValueError(f"The tensor to initialize must be at least two-dimensional, "
+                             f"not of shape {shape}")
+        rows, cols = int(np.prod(shape[:-1])), shape[-1]
+        q, r = qr(_normal((max(rows, cols), min(rows, cols)), dtype=dtype, seed=self.seed))
+        q = q * sign(matrix_diag_part(r))
+        if rows < cols:
+            q = matrix_transpose(q)
+        return self.gain * reshape(q, shape)
+
+    def get_config(self):
+        return {"gain": self.gain, "seed": self.seed, "dtype": self.dtype.name}
+
+
 def he_normal(seed=None):
     """VarianceScaling(2.0, "fan_in", "truncated_normal") (He et al., 2015)."""
     return VarianceScaling(2.0, "fan_in", "truncated_normal", seed)
@@ -300,6 +332,7 @@ variance_scaling_initializer = variance_scaling = VarianceScaling
 glorot_uniform_initializer = glorot_uniform = GlorotUniform
 glorot_normal_initializer = glorot_normal = GlorotNormal
 identity = Identity
+orthogonal_initializer = orthogonal = Orthogonal
 global_variables = global_variables_initializer
 local_variables = local_variables_initializer
 variables = variables_initializer

@@ -1,18 +1,28 @@
 """TF1's tf.linalg namespace: thin re-exports."""
+from .ops.clip import global_norm  # noqa: F401
 from .ops.decomp import qr, svd  # noqa: F401
 from .ops.decomp import self_adjoint_eig as eigh  # noqa: F401
 from .ops.decomp import self_adjoint_eigvals as eigvalsh  # noqa: F401
-from .ops.linalg import einsum, matmul, tensordot  # noqa: F401
-from .ops.matrix import eye, trace  # noqa: F401
+from .ops.linalg import cross, einsum, matmul, matvec, tensordot  # noqa: F401
+from .ops.matrix import diag as tensor_diag  # noqa: F401
+from .ops.matrix import diag_part as tensor_diag_part  # noqa: F401
+from .ops.matrix import eye, matrix_transpose, trace  # noqa: F401
 from .ops.matrix import matrix_determinant as det  # noqa: F401
 from .ops.matrix import matrix_diag as diag  # noqa: F401
 from .ops.matrix import matrix_diag_part as diag_part  # noqa: F401
 from .ops.matrix import matrix_inverse as inv  # noqa: F401
 from .ops.matrix import matrix_set_diag as set_diag  # noqa: F401
 from .ops.matrix import matrix_transpose as transpose  # noqa: F401
+from .ops.nn_extra import l2_normalize  # noqa: F401
 from .ops.norm import norm  # noqa: F401
 from .ops.solve import cholesky, cholesky_solve, logdet, slogdet  # noqa: F401
 from .ops.solve import matrix_solve_ls as lstsq  # noqa: F401
 from .ops.solve import matrix_band_part as band_part  # noqa: F401
 from .ops.solve import matrix_solve as solve  # noqa: F401
 from .ops.solve import matrix_triangular_solve as triangular_solve  # noqa: F401
+
+
+def adjoint(matrix, name=None):
+    """The conjugate transpose of each matrix (..., m, n) -> (..., n, m); graphc has no
+    complex dtypes, so this is gc.matrix_transpose."""
+    return matrix_transpose(matrix, name=name or "adjoint")

@@ -172,9 +172,12 @@ def test_svd_full_matrices_of_a_tall_matrix_has_no_gradient():
         gc.gradients(gc.reduce_sum(u), x)
 
 
-def test_lstsq_slow_path_is_not_supported():
-    with pytest.raises(NotImplementedError, match="fast=True"):
-        gc.linalg.lstsq(np.ones((3, 2)), np.ones((3, 1)), fast=False)
+def test_lstsq_slow_path_gives_the_minimum_norm_solution_and_ignores_l2():
+    a = _rng(3).standard_normal((2, 5, 3))[..., [0, 1, 1]]     # rank 2
+    b = _rng(4).standard_normal((2, 5, 2))
+    x = gc.linalg.lstsq(a, b, l2_regularizer=0.5, fast=False)
+    with gc.Session() as sess:
+        np.testing.assert_allclose(sess.run(x), np.linalg.pinv(a) @ b, atol=1e-12)
 
 
 # ---- lstsq picks the normal equations at run time when m, n are unknown --------------------
@@ -238,3 +241,12 @@ def test_static_shapes_with_unknown_dims():
     assert gc.cholesky(y).shape.as_list() == [None, 3, 3]
     e, w = gc.self_adjoint_eig(y)
     assert e.shape.as_list() == [None, 3] and w.shape.as_list() == [None, 3, 3]
+
+
+def test_matvec_and_cross_match_numpy():
+    a, v = _rng(5).standard_normal((2, 3, 4)), _rng(6).standard_normal(4)
+    p, q = _rng(7).standard_normal((5, 3)), _rng(8).standard_normal((5, 3))
+    with gc.Session() as sess:
+        mv, cr = sess.run([gc.linalg.matvec(a, v), gc.cross(p, q)])
+    np.testing.assert_allclose(mv, a @ v)
+    np.testing.assert_allclose(cr, np.cross(p, q))

@@ -46,15 +46,19 @@ def test_resize_images_preserve_aspect_ratio_uses_the_smaller_scale():
 
 
 def test_resize_images_methods_and_ranks_are_checked():
-    with pytest.raises(NotImplementedError, match="BICUBIC"):
-        I.resize_images(np.zeros((2, 2, 1)), [3, 3], method=I.ResizeMethod.BICUBIC)
+    with pytest.raises(ValueError, match="unknown resize method"):
+        I.resize_images(np.zeros((2, 2, 1)), [3, 3], method=7)
+    z = gc.placeholder(gc.float32, [1, None, 5, 1])     # bicubic and area need static sizes
+    with pytest.raises(NotImplementedError, match="known when the graph is built"):
+        I.resize_images(z, [3, 3], method=I.ResizeMethod.BICUBIC)
     x = gc.placeholder(gc.float32, [4, 5])
     raises(gc.errors.ShapeError, lambda: I.resize_images(x, [2, 2]), "3 or 4 dimensions")
     y = gc.placeholder(gc.float32, [1, 4, 5, 1])
     raises(gc.errors.ShapeError, lambda: I.resize_images(y, [2, 2, 2]), "2 elements")
 
 
-@pytest.mark.parametrize("fn", [I.resize_bilinear, I.resize_nearest_neighbor])
+@pytest.mark.parametrize("fn", [I.resize_bilinear, I.resize_nearest_neighbor,
+                                I.resize_bicubic, I.resize_area])
 def test_resize_gradients(fn):
     x = img(2, 3, 4, 2).astype(np.float32)
     check_vjp(lambda t: fn(t, [5, 3]), [x], eps=1e-2, rtol=1e-3, atol=1e-3)
@@ -210,3 +214,38 @@ def test_total_variation_image_gradients_and_sobel():
         np.testing.assert_allclose(g, w, rtol=1e-12, atol=1e-12)
     check_vjp(lambda t: I.total_variation(t) + I.sobel_edges(t)[0, 0, 0, 0, 1], [x])
     check_vjp(lambda t: I.image_gradients(t)[0] * I.image_gradients(t)[1], [x])
+
+
+def test_resize_area_halving_averages_two_by_two_blocks():
+    x = img(2, 4, 6, 3)
+    with gc.Session() as sess:
+        got = sess.run(I.resize_area(x, [2, 3]))
+    want = x.reshape(2, 2, 2, 3, 2, 3).mean(axis=(2, 4))
+    assert got.dtype == np.float32
+    np.testing.assert_allclose(got, want, rtol=1e-5)
+
+
+@pytest.mark.parametrize("kw", [{}, {"align_corners": True}, {"half_pixel_centers": True}])
+def test_resize_bicubic_keeps_a_constant_image(kw):
+    x = np.full((1, 4, 5, 2), 3.0)
+    with gc.Session() as sess:
+        got = sess.run(I.resize_bicubic(x, [7, 3], **kw))
+    np.testing.assert_allclose(got, np.full((1, 7, 3, 2), 3.0), rtol=1e-5)
+
+
+def test_rgb_to_hsv_matches_colorsys_and_hsv_to_rgb_inverts_it():
+    import colorsys
+    x = np.random.default_rng(2).uniform(0, 1, size=(4, 5, 3))
+    x[0, 0] = [0.3, 0.3, 0.3]                              # gray: hue and saturation 0
+    hsv = run(I.rgb_to_hsv(x))
+    want = np.array([colorsys.rgb_to_hsv(*p) for p in x.reshape(-1, 3)]).reshape(x.shape)
+    np.testing.assert_allclose(hsv, want, atol=1e-12)
+    np.testing.assert_allclose(run(I.hsv_to_rgb(hsv)), x, atol=1e-12)
+
+
+def test_adjust_gamma_is_gain_times_the_power():
+    x = np.abs(img(4, 5, 3))
+    got = run(I.adjust_gamma(x.astype(np.float32), 2.5, 0.5))
+    np.testing.assert_allclose(got, 0.5 * x.astype(np.float32) ** 2.5, rtol=1e-5)
+    with pytest.raises(ValueError, match="non-negative"):
+        I.adjust_gamma(x, -1.0)

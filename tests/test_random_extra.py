@@ -211,3 +211,38 @@ def test_random_namespace():
     assert gc.compat.v1.random is r
     r.set_random_seed(3)
     assert gc.get_default_graph().seed == 3
+
+
+def test_stateless_uniform_ints_lie_in_range_and_repeat():
+    x = gc.random.stateless_uniform([200], [3, 4], minval=-2, maxval=5, dtype=gc.int64)
+    a, b = run(x), run(x)
+    assert a.dtype == np.int64 and a.min() >= -2 and a.max() <= 4 and len(set(a)) == 7
+    np.testing.assert_array_equal(a, b)
+    with pytest.raises(ValueError, match="maxval"):
+        gc.random.stateless_uniform([2], [1, 2], dtype=gc.int32)
+
+
+def test_random_poisson_int_dtype_takes_float_rates():
+    lam = gc.placeholder(gc.float32, [3])
+    x = gc.random_poisson(lam, [4], dtype=gc.int64)
+    got = run(x, {lam: np.array([0.5, 2.0, 9.0], np.float32)})
+    assert x.dtype is gc.int64 and got.shape == (4, 3) and got.dtype == np.int64
+
+
+def test_random_crop_is_a_window_of_the_value():
+    v = np.arange(5 * 6 * 2).reshape(5, 6, 2)
+    x = gc.placeholder(gc.int64, [None, 6, 2])
+    crop = gc.random_crop(x, [2, 3, 2], seed=3)
+    got = run(crop, {x: v})
+    assert crop.shape == (2, 3, 2)
+    i, j = np.argwhere(v[..., 0] == got[0, 0, 0])[0]
+    np.testing.assert_array_equal(got, v[i:i + 2, j:j + 3])
+    with pytest.raises(gc.errors.ShapeError, match="value.shape >= size"):
+        gc.random_crop(gc.zeros([2, 3]), [3, 3])
+
+
+@pytest.mark.parametrize("shape", [(3, 5), (6, 2), (2, 3, 4)])
+def test_orthogonal_initializer_is_orthogonal(shape):
+    q = run(gc.initializers.orthogonal(gain=2.0, seed=1)(list(shape))).reshape(-1, shape[-1])
+    small = q.T @ q if q.shape[0] >= q.shape[1] else q @ q.T
+    np.testing.assert_allclose(small, 4 * np.eye(len(small)), atol=1e-5)

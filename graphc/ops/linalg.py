@@ -1,5 +1,5 @@
 """Linear algebra: matmul (batched, with transpose flags) and tensordot; einsum (in
-ops/einsum.py) is re-exported here."""
+ops/einsum.py) is re-exported here; the composites matvec and cross."""
 import numpy as np
 
 from ..shapes import InferError
@@ -7,7 +7,7 @@ from .einsum import _LETTERS, _join, _parse, einsum
 from .elementwise import operands
 from .registry import OpDef, apply1, register
 
-__all__ = ["matmul", "tensordot", "einsum"]
+__all__ = ["matmul", "tensordot", "einsum", "cross"]
 
 
 def _infer_matmul(ctx, a, b, *, transpose_a, transpose_b):
@@ -245,3 +245,38 @@ def tensordot(a, b, axes, name=None):
                              f"{axes!r}") from None
         axes = (xa, xb)
     return apply1(TENSORDOT, (a, b), name=name, axes=axes)
+
+
+# ---- composites ---------------------------------------------------------------------------
+def matvec(a, b, transpose_a=False, adjoint_a=False, a_is_sparse=False, b_is_sparse=False,
+           name=None):
+    """a @ b for matrices a (..., m, n) and vectors b (..., n): (..., m), batch dims
+    broadcast as in matmul. `gc.linalg.matvec(w, x)` with w (3, 4), x (4,) is (3,)."""
+    from .array import expand_dims, squeeze
+    from ..graph import name_scope
+    with name_scope(name, "MatVec"):
+        a, b = operands(a, b, "matvec")
+        return squeeze(matmul(a, expand_dims(b, -1), transpose_a=transpose_a,
+                              adjoint_a=adjoint_a), [-1])
+
+
+def cross(a, b, name=None):
+    """The cross product of 3-vectors along the last axis of a and b (same shape (..., 3)):
+    (a1 b2 - a2 b1, a2 b0 - a0 b2, a0 b1 - a1 b0)."""
+    from .. import errors
+    from ..graph import name_scope
+    from .array import stack
+    a, b = operands(a, b, "cross")
+    da, db = a.shape.dims, b.shape.dims
+    bad = [d for d in (da, db) if d is not None and (not d or d[-1] not in (3, None))]
+    if not bad and da is not None and db is not None:
+        bad = len(da) != len(db) or any(p != q and None not in (p, q) for p, q in zip(da, db))
+    if bad:
+        raise errors.ShapeError(
+            f"cross: a and b must have the same shape (..., 3)\n"
+            f"  {errors.describe_tensor(a, 'a')}\n  {errors.describe_tensor(b, 'b')}\n"
+            f"  in cross called at {errors.format_site(errors.user_site())}")
+    with name_scope(name, "Cross"):
+        x, y = [[t[..., i] for i in range(3)] for t in (a, b)]
+        return stack([x[1] * y[2] - x[2] * y[1], x[2] * y[0] - x[0] * y[2],
+                      x[0] * y[1] - x[1] * y[0]], axis=-1)

@@ -1,5 +1,5 @@
 """Random ops (TF1 seeding): random_normal, random_uniform, truncated_normal,
-random_shuffle, set_random_seed.
+random_shuffle, set_random_seed, and the composite random_crop.
 
 Each op draws from its own numpy Generator in the Session (Runtime.rng), seeded from the
 node's `seed` attr: (graph seed, op seed), or None for fresh entropy. The same seeds give
@@ -11,10 +11,10 @@ from .. import dtypes
 from ..graph import Tensor, get_default_graph
 from ..shapes import InferError, TensorShape
 from .core import constant, convert_to_tensor
-from .registry import OpDef, apply1, register
+from .registry import OpDef, apply1, constant_value, register
 
 __all__ = ["random_normal", "random_uniform", "truncated_normal", "random_shuffle",
-           "set_random_seed"]
+           "set_random_seed", "random_crop"]
 
 DEFAULT_GRAPH_SEED = 87654321   # TF1's graph seed when only the op seed is set
 
@@ -207,3 +207,41 @@ def random_shuffle(value, seed=None, name=None):
     value = convert_to_tensor(value)
     return apply1(RANDOM_SHUFFLE, (value,), name=name,
                   seed=get_seed(value.graph, seed))
+
+
+def random_crop(value, size, seed=None, name=None):
+    """A size-shaped slice of value at a uniformly drawn offset (TF1: offset =
+    random_uniform(int32) % (shape - size + 1)); needs shape >= size in every dim.
+
+        patch = gc.random_crop(image, [24, 24, 3])
+    """
+    from .. import errors
+    from ..graph import control_dependencies, name_scope
+    from .array import shape as shape_of, slice as slice_
+    from .asserts import Assert
+    from .core import identity
+    from .elementwise import greater_equal, mod
+    from .reduce import reduce_all
+    with name_scope(name, "random_crop"):
+        value = convert_to_tensor(value)
+        size = convert_to_tensor(size, dtype=dtypes.int32)
+        want = constant_value(size)
+        dims = value.shape.dims
+        if want is not None and dims is not None:
+            want = np.asarray(want).reshape(-1)
+            if len(want) != len(dims) or any(isinstance(d, int) and d < w
+                                             for d, w in zip(dims, want)):
+                raise errors.ShapeError(
+                    f"random_crop: need value.shape >= size, got size {want.tolist()}\n"
+                    f"  {errors.describe_tensor(value, 'value')}\n  in random_crop called at "
+                    f"{errors.format_site(errors.user_site())}")
+        full = shape_of(value)
+        if dims is None or want is None or None in dims:
+            check = Assert(reduce_all(greater_equal(full, size)),
+                           ["Need value.shape >= size, got ", full, size])
+            with control_dependencies([check]):
+                full = identity(full)
+        limit = full - size + 1
+        offset = random_uniform(shape_of(full), maxval=np.iinfo(np.int32).max,
+                                dtype=dtypes.int32, seed=seed)
+        return slice_(value, mod(offset, limit), size)

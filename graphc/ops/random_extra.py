@@ -15,11 +15,12 @@ log x (both concave there), from a Wilson-Hilferty start. This costs ~1-2 us a s
 import numpy as np
 
 from .. import dtypes, errors
+from ..graph import name_scope
 from ..shapes import InferError
 from .array import shape as shape_op
 from .core import convert_to_tensor
 from .creation import zeros_like
-from .elementwise import _binary, exp, log
+from .elementwise import _binary, cast, exp, floor, log
 from .gamma import _digamma_f64, _lgamma_kernel, lgamma
 from .join import concat
 from .random import (_graph_of, _normal_kernel, _scaled, _shape_tensor, _truncated_kernel,
@@ -127,8 +128,8 @@ def random_poisson(lam, shape, dtype=dtypes.float32, seed=None, name=None):
     """Poisson samples of shape `shape + lam.shape` (TF1 argument order: lam first):
     `gc.random_poisson([0.5, 12.], [10])` has shape (10, 2)."""
     dtype = dtypes.as_dtype(dtype)
-    lam = convert_to_tensor(lam, dtype=dtype)
-    shape = _shape_tensor(shape)
+    lam = convert_to_tensor(lam)          # keeps its own dtype (TF1: lam may be float32
+    shape = _shape_tensor(shape)          # with dtype=int64)
     return apply1(RANDOM_POISSON, (shape, lam), name=name or "random_poisson", dtype=dtype,
                   seed=get_seed(_graph_of(lam), seed))
 
@@ -392,7 +393,19 @@ def _stateless_call(op, shape, seed, dtype, name, scale, shift):
 def stateless_random_uniform(shape, seed, minval=0, maxval=None, dtype=dtypes.float32,
                              name=None):
     """Uniform values in [minval, maxval) (maxval defaults to 1), the same for the same
-    `seed` (2 ints) in every run and Session: `gc.stateless_random_uniform([3], [1, 2])`."""
+    `seed` (2 ints) in every run and Session: `gc.stateless_random_uniform([3], [1, 2])`.
+    An integer dtype needs maxval: floor(u * (maxval - minval)) + minval from a float64 u."""
+    dtype = dtypes.as_dtype(dtype)
+    if dtype.is_integer:
+        if maxval is None:
+            raise ValueError(f"stateless_random_uniform: an integer dtype ({dtype.name}) "
+                             f"needs maxval")
+        with name_scope(name, "stateless_random_uniform"):
+            lo = convert_to_tensor(minval, dtype=dtype)
+            hi = convert_to_tensor(maxval, dtype=dtype)
+            u = _stateless_call(STATELESS_UNIFORM, shape, seed, dtypes.float64, None, 1, 0)
+            span = cast(hi - lo, dtypes.float64)
+            return cast(floor(u * span), dtype) + lo
     maxval = 1 if maxval is None else maxval
     return _stateless_call(STATELESS_UNIFORM, shape, seed, dtype, name,
                            maxval - minval, minval)

@@ -325,12 +325,17 @@ def matrix_solve_ls(matrix, rhs, l2_regularizer=0.0, fast=True, name=None):
     """The least-squares X of matrix @ X = rhs (..., m, n), (..., m, k) -> (..., n, k), by
     the normal equations with a Cholesky factorization (TF1's fast path):
     X = (A^T A + l2 I)^-1 A^T B if m >= n, else the minimum-norm A^T (A A^T + l2 I)^-1 B.
-    With unknown m or n the choice is made at run time (a cond). Only fast=True."""
-    if not fast:
-        raise NotImplementedError("matrix_solve_ls: only fast=True (Cholesky on the normal "
-                                  "equations) is supported")
+    With unknown m or n the choice is made at run time (a cond).
+
+    fast=False gives the minimum-norm least-squares solution, also for rank-deficient
+    matrices, ignoring l2_regularizer (as TF1's complete orthogonal decomposition):
+    here the pseudo-inverse from an SVD, V diag(1/s) U^T B with s below
+    max(m, n) eps s_max dropped. (TF1 has no gradient for fast=False; graphc
+    differentiates the SVD, which needs distinct singular values.)"""
     with name_scope(name, "matrix_solve_ls"):
         a, b = _operands(matrix, rhs)
+        if not fast:
+            return _pinv_solve(a, b)
         if a.shape.rank is None or a.shape.rank < 2:
             raise ValueError(f"matrix_solve_ls: matrix needs a known rank >= 2, got shape "
                              f"{a.shape}")
@@ -348,3 +353,18 @@ def matrix_solve_ls(matrix, rhs, l2_regularizer=0.0, fast=True, name=None):
             return overdetermined() if m >= n else underdetermined()
         dims = shape(a)
         return cond(greater_equal(dims[-2], dims[-1]), overdetermined, underdetermined)
+
+
+def _pinv_solve(a, b):
+    """pinv(A) B = V diag(1/s) U^T B, singular values below max(m, n) eps s_max dropped."""
+    from .decomp import svd
+    from .elementwise import cast, greater, maximum, reciprocal, where
+    from .creation import ones_like, zeros_like
+    from .reduce import reduce_max
+    s, u, v = svd(a)
+    dims = shape(a)
+    size = cast(maximum(dims[-2], dims[-1]), a.dtype)
+    cutoff = expand_dims(reduce_max(s, axis=-1), -1) * (size * np.finfo(a.dtype.np).eps)
+    keep = greater(s, cutoff)
+    inv_s = where(keep, reciprocal(where(keep, s, ones_like(s))), zeros_like(s))
+    return matmul(v * expand_dims(inv_s, -2), matmul(u, b, transpose_a=True))
