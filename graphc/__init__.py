@@ -36,6 +36,7 @@ from .ops.varstore import *  # noqa: F401,F403
 from .ops.graphkeys import *  # noqa: F401,F403
 from .initializers import (constant_initializer, glorot_normal_initializer,  # noqa: F401
                            glorot_uniform_initializer, ones_initializer,
+                           orthogonal_initializer,
                            random_normal_initializer, random_uniform_initializer,
                            truncated_normal_initializer, variance_scaling_initializer,
                            zeros_initializer)

@@ -37,7 +37,9 @@ def _is_float(a):
 
 
 def _run(m, fn, arrays, grad, seed, placeholders):
-    """(outputs, gradients) of fn on module m; gradients are None where unconnected."""
+    """(outputs, gradients) of fn on module m; gradients are None where unconnected. The
+    cotangents take the outputs' run-time shapes, so outputs of unknown static shape
+    (boolean_mask, unique, ...) are differentiated too."""
     g = m.Graph()
     with g.as_default():
         if placeholders:
@@ -47,23 +49,21 @@ def _run(m, fn, arrays, grad, seed, placeholders):
             xs = [m.constant(a) for a in arrays]
             feed = {}
         outs = _flat(fn(m, *xs))
-        fetch = list(outs)
-        grads = []
-        if grad:
-            rng = np.random.default_rng(seed)
-            fouts = [o for o in outs if o.dtype.is_floating]
-            wrt = [x for x, a in zip(xs, arrays) if _is_float(a)]
-            if fouts and wrt:
-                cts = [m.constant(rng.standard_normal(o.shape.as_list()).astype(
-                    o.dtype.as_numpy_dtype)) for o in fouts]
-                grads = m.gradients(fouts, wrt, grad_ys=cts)
-                if m is v1:
-                    grads = [None if d is None else tf.convert_to_tensor(d) for d in grads]
         with m.Session(graph=g) as sess:
             if any(True for _ in m.global_variables()):
                 sess.run(m.global_variables_initializer())
-            vals = sess.run(fetch + [d for d in grads if d is not None], feed)
-    outs_v, rest = vals[:len(fetch)], iter(vals[len(fetch):])
+            outs_v = sess.run(list(outs), feed)
+            grads = []
+            fouts = [(o, v) for o, v in zip(outs, outs_v) if o.dtype.is_floating]
+            wrt = [x for x, a in zip(xs, arrays) if _is_float(a)]
+            if grad and fouts and wrt:
+                rng = np.random.default_rng(seed)
+                cts = [m.constant(rng.standard_normal(np.shape(v)).astype(
+                    o.dtype.as_numpy_dtype)) for o, v in fouts]
+                grads = m.gradients([o for o, _ in fouts], wrt, grad_ys=cts)
+                if m is v1:
+                    grads = [None if d is None else tf.convert_to_tensor(d) for d in grads]
+            rest = iter(sess.run([d for d in grads if d is not None], feed))
     return outs_v, [None if d is None else next(rest) for d in grads]
 
 
