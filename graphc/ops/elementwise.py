@@ -159,11 +159,30 @@ MUL, multiply = _binary("Mul", "multiply", np.multiply, lambda x, y, z: (y, x),
 DIV, _realdiv = _binary("RealDiv", "divide", np.true_divide,
                         lambda x, y, z: (reciprocal(y), -z / y), kind="float",
                         doc="x / y for floating dtypes.")
-FLOORDIV, floordiv = _binary("FloorDiv", "floordiv", np.floor_divide,
-                             doc="floor(x / y); no gradient.")
-MOD, mod = _binary("FloorMod", "mod", np.mod,
-                   lambda x, y, z: (1, -floordiv(x, y)),
-                   doc="x - floor(x / y) * y (sign of y, like numpy and TF1 FloorMod).")
+def _nonzero_int_divisor(y, api):
+    """TF1 fails the run on an integer division by zero (numpy would give 0)."""
+    if y.dtype.kind in "iu" and not np.all(y):
+        raise ZeroDivisionError(f"{api}: integer division by zero")
+
+
+def _floordiv_kernel(x, y):
+    # floats: floor(x / y), as TF1 (numpy's floor_divide gives 1 // 0.1 = 9, not 10)
+    if x.dtype.kind == "f":
+        return np.floor(np.true_divide(x, y))
+    _nonzero_int_divisor(y, "floordiv")
+    return np.floor_divide(x, y)
+
+
+def _mod_kernel(x, y):
+    _nonzero_int_divisor(y, "mod")
+    return np.mod(x, y)
+
+
+FLOORDIV, floordiv = _binary("FloorDiv", "floordiv", _floordiv_kernel,
+                             doc="floor(x / y); no gradient. An integer y of 0 fails the run.")
+MOD, mod = _binary("FloorMod", "mod", _mod_kernel, lambda x, y, z: (1, -floordiv(x, y)),
+                   doc="x - floor(x / y) * y (sign of y, like numpy and TF1 FloorMod); an "
+                       "integer y of 0 fails the run.")
 
 
 def _pow_partials(x, y, z):
@@ -294,7 +313,16 @@ def divide(x, y, name=None):
     return _realdiv(x, y, name=name)
 
 
-truediv = div = divide
+def div(x, y, name=None):
+    """x / y with Python 2's semantics (TF1's deprecated tf.div): floor division for
+    integers, real division for floats. `gc.div(7, -2)` is -4; prefer divide/floordiv."""
+    x, y = operands(x, y, "div")
+    if x.dtype.is_integer:
+        return floordiv(x, y, name=name)
+    return _realdiv(x, y, name=name)
+
+
+truediv = divide
 floor_div = floordiv
 floormod = mod
 

@@ -44,10 +44,14 @@ def reduce_std(input_tensor, axis=None, keepdims=False, name=None):
 
 
 def reduce_euclidean_norm(input_tensor, axis=None, keepdims=False, name=None):
-    """sqrt(sum(x^2)) over axis: gc.reduce_euclidean_norm([3., 4.]) is 5."""
+    """sqrt(sum(x^2)) over axis: gc.reduce_euclidean_norm([3., 4.]) is 5. Integers give
+    integers, the root truncated (TF1): [[3, 4], [1, 2]] over axis 1 is [5, 2]."""
     with name_scope(name, "reduce_euclidean_norm"):
         x = convert_to_tensor(input_tensor)
-        return sqrt(reduce_sum(square(x), axis=axis, keepdims=keepdims))
+        sum_sq = reduce_sum(square(x), axis=axis, keepdims=keepdims)
+        if x.dtype.is_integer:
+            return cast(sqrt(cast(sum_sq, dtypes.float64)), x.dtype)
+        return sqrt(sum_sq)
 
 
 def cumulative_logsumexp(x, axis=0, exclusive=False, reverse=False, name=None):
@@ -114,8 +118,8 @@ def is_strictly_increasing(x, name=None):
     return _monotone(x, greater, name or "is_strictly_increasing")
 
 
-def confusion_matrix(labels, predictions, num_classes=None, weights=None,
-                     dtype=dtypes.int32, name=None):
+def confusion_matrix(labels, predictions, num_classes=None, dtype=dtypes.int32, name=None,
+                     weights=None):
     """cm[i, j]: how many examples (or what weight of them) with label i were predicted
     j. num_classes defaults to 1 + the largest label or prediction (TF1); a negative
     label or prediction, or one >= num_classes, fails the run (TF1's asserts).

@@ -214,10 +214,13 @@ def reduce_logsumexp(input_tensor, axis=None, keepdims=None, name=None,
     return add(log(s), finite_max(keepdims), name=name or "reduce_logsumexp")
 
 
-def count_nonzero(input_tensor, axis=None, keepdims=None, dtype=dtypes.int64, name=None,
-                  reduction_indices=None, keep_dims=None):
-    """The number of nonzero (true) elements over the axes, as `dtype` (int64)."""
-    x = convert_to_tensor(input_tensor)
+def count_nonzero(input_tensor=None, axis=None, keepdims=None, dtype=dtypes.int64, name=None,
+                  reduction_indices=None, keep_dims=None, input=None):  # noqa: A002 (TF1)
+    """The number of nonzero (true) elements over the axes, as `dtype` (int64).
+    `input` is TF1's old name for input_tensor."""
+    if (input_tensor is None) == (input is None):
+        raise ValueError("count_nonzero: pass input_tensor or input, exactly one of them")
+    x = convert_to_tensor(input_tensor if input is None else input)
     nonzero = not_equal(x, np.zeros((), x.dtype.np))
     return reduce_sum(cast(nonzero, dtype), axis=axis, keepdims=keepdims, name=name,
                       reduction_indices=reduction_indices, keep_dims=keep_dims)
@@ -244,6 +247,8 @@ def _arg_op(name, api, fn, doc):
         shape_rule="input without axis", dtypes="numeric -> int64/int32", doc=doc))
 
     def public(input, axis=None, name=None, dimension=None, output_type=dtypes.int64):
+        if axis is not None and dimension is not None:
+            raise ValueError(f"{api}: pass axis or dimension (its old name), not both")
         axis = dimension if axis is None else axis
         return apply1(op, (convert_to_tensor(input),), name=name,
                       axis=0 if axis is None else as_int(static_value(axis, f"{api}: axis")),

@@ -135,10 +135,10 @@ def _sort(values, axis, direction, api):
         raise ValueError(f"{api}: values must have at least one dim, not be a scalar")
     if r is None and axis != -1:
         raise ValueError(f"{api}: axis {axis} needs the rank of values known (-1 does not)")
+    if r is not None and not -r <= axis < r:
+        raise ValueError(f"{api}: axis {axis} is out of range for rank {r}")
     perm = None
     if r is not None and axis % r != r - 1:
-        if not -r <= axis < r:
-            raise ValueError(f"{api}: axis {axis} is out of range for rank {r}")
         perm = list(range(r))
         perm[axis % r], perm[-1] = r - 1, axis % r
         x = transpose(x, perm)
