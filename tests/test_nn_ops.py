@@ -87,6 +87,14 @@ def test_max_pool_gradient_goes_to_the_argmax():
     np.testing.assert_array_equal(run(dx).reshape(2, 2), [[0, 1], [0, 0]])
 
 
+def test_max_pool_gradients_of_an_empty_batch():
+    x = gc.constant(np.zeros((0, 4, 5, 2)))
+    y = gc.nn.max_pool(x, 2, 2, "SAME")
+    dx, = gc.gradients(y, [x])
+    gg = gc.nn.max_pool_grad_grad(x, y, x, 2, 2, "SAME")
+    assert run(dx).shape == (0, 4, 5, 2) and run(gg).shape == (0, 2, 3, 2)
+
+
 # ---- second derivatives -----------------------------------------------------------------------
 def _grad_of(fn, *wrt):
     """x -> d(sum fn(x) * w)/dx as a graph function (its vjp is a second derivative)."""

@@ -41,7 +41,8 @@ def _argmax_taps(x, attrs):
     padding never wins (it is -inf, as TF ignores padded values)."""
     geo = geometry(x.shape, attrs["ksize"], attrs)
     win = geo.windows(x, _lowest(x.dtype))
-    return geo, win.reshape(win.shape[:x.ndim] + (-1,)).argmax(axis=-1)
+    taps = win.reshape(win.shape[:x.ndim] + (math.prod(geo.k),))   # not -1: N may be 0
+    return geo, taps.argmax(axis=-1)
 
 
 def _max_pool_grad_kernel(x, y, g, **attrs):
@@ -60,7 +61,8 @@ def _max_pool_grad_grad_kernel(x, y, h, **attrs):
     x, h = to_nhwc(x, fmt), to_nhwc(h, fmt)
     geo, idx = _argmax_taps(x, attrs)
     win = geo.windows(h)
-    out = np.take_along_axis(win.reshape(win.shape[:h.ndim] + (-1,)), idx[..., None], axis=-1)
+    taps = win.reshape(win.shape[:h.ndim] + (math.prod(geo.k),))   # not -1: N may be 0
+    out = np.take_along_axis(taps, idx[..., None], axis=-1)
     return from_nhwc(out[..., 0], fmt)
 
 
