@@ -27,6 +27,7 @@ from .shapes import surely_differ
 __all__ = ["Reduction", "compute_weighted_loss", "add_loss", "absolute_difference",
            "mean_squared_error", "huber_loss", "log_loss", "hinge_loss", "cosine_distance",
            "softmax_cross_entropy", "sparse_softmax_cross_entropy", "sigmoid_cross_entropy",
+           "mean_pairwise_squared_error",
            "get_losses", "get_regularization_losses", "get_regularization_loss",
            "get_total_loss"]
 
@@ -118,8 +119,8 @@ def _safe_div(total, den):
             return E.multiply(total, 0.0, name="value")
         return E.divide(total, float(den), name="value")
     nonzero = E.not_equal(den, 0.0)
-    safe = E.where(nonzero, den, A.ones_like(den))
-    return E.where(nonzero, E.divide(total, safe), A.zeros_like(total), name="value")
+    safe = E.select(nonzero, den, A.ones_like(den))
+    return E.select(nonzero, E.divide(total, safe), A.zeros_like(total), name="value")
 
 
 def _num_elements(losses):
@@ -318,6 +319,40 @@ def sigmoid_cross_entropy(multi_class_labels, logits, weights=1.0, label_smoothi
 
 
 # ---- collections ---------------------------------------------------------------------------
+def mean_pairwise_squared_error(labels, predictions, weights=1.0, scope=None,
+                                loss_collection=GraphKeys.LOSSES):
+    """The mean over pairs of elements of each example of the squared difference of
+    their differences, (d_i - d_j)^2 for d = predictions - labels, weighted (TF1):
+
+        loss = gc.losses.mean_pairwise_squared_error(y, p, weights=w)
+    With n_b the number of nonzero weights in example b (weights broadcast to labels),
+    TF1's loss is sum(w * (2 sum_b(d^2) / (n_b - 1) - 2 sum_b(d)^2 / (n_b (n_b - 1)))),
+    the sums over each example's elements, each division 0 where its divisor is 0, the
+    outer sum over every element of the weighted terms; 0 if no weight is nonzero. The
+    `reduction` of the other losses does not apply."""
+    api = "mean_pairwise_squared_error"
+    with name_scope(scope, api):
+        y, p = _pair(api, labels, predictions)
+        w = _as(weights, p.dtype, "weights")
+        with get_default_graph().control_dependencies(_check_weights(api, w, y)):
+            diffs = E.subtract(p, y)
+        if diffs.shape.rank is not None:
+            axis = list(range(1, diffs.shape.rank))
+        else:
+            from .ops.creation import range as range_
+            axis = range_(1, A.rank(diffs))
+        sum_squares = R.reduce_sum(E.square(diffs), axis, keepdims=True)
+        present = E.cast(E.not_equal(w, 0.0), p.dtype) * A.ones_like(diffs)
+        num = R.reduce_sum(present, axis, keepdims=True, name="num_present")
+        term1 = 2.0 * _safe_div(sum_squares, E.maximum(num - 1.0, 0.0))
+        sum_diff = R.reduce_sum(diffs, axis, keepdims=True)
+        term2 = 2.0 * _safe_div(E.square(sum_diff), E.maximum(num * (num - 1.0), 0.0))
+        loss = R.reduce_sum(E.multiply(term1 - term2, w))
+        mean_loss = E.select(R.reduce_sum(num) > 0.0, loss, A.zeros_like(loss), name="value")
+        add_loss(mean_loss, loss_collection)
+        return mean_loss
+
+
 def get_losses(scope=None, loss_collection=GraphKeys.LOSSES):
     """The losses in `loss_collection` whose names match `scope` (a regex)."""
     return get_collection(loss_collection, scope)

@@ -245,3 +245,26 @@ def test_a_placeholder_with_default_is_not_a_build_time_constant():
     with gc.Session() as s:
         assert (s.run(z) == 1.0).all()
         assert 0.4 < (s.run(z, {flag: True}) == 0.0).mean() < 0.6
+
+
+def test_switch_case_picks_the_branch_or_the_default():
+    i = gc.placeholder(gc.int32, [])
+    x = gc.constant([1.0, 2.0])
+    y = gc.switch_case(i, [lambda: x * 2.0, lambda: x * 3.0], default=lambda: -x)
+    z = gc.switch_case(i, {1: lambda: x * 3.0, 0: lambda: x})     # no default: the last
+    dy = gc.gradients(y, x)[0]
+    with gc.Session() as sess:
+        for k, want_y, want_z in [(0, [2, 4], [1, 2]), (1, [3, 6], [3, 6]),
+                                  (5, [-1, -2], [3, 6]), (-1, [-1, -2], [3, 6])]:
+            got_y, got_z, got_dy = sess.run([y, z, dy], {i: k})
+            np.testing.assert_allclose(got_y, want_y)
+            np.testing.assert_allclose(got_z, want_z)
+            np.testing.assert_allclose(got_dy, np.array(want_y) / [1, 2])
+
+
+def test_switch_case_checks_keys_and_index():
+    x = gc.constant(1.0)
+    with pytest.raises(ValueError, match="0..1"):
+        gc.switch_case(gc.constant(0), {0: lambda: x, 2: lambda: x})
+    with pytest.raises(TypeError, match="int32"):
+        gc.switch_case(gc.constant(0.5), [lambda: x])

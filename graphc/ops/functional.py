@@ -1,11 +1,11 @@
-"""map_fn, scan, foldl, foldr and case: TF1's functional ops.
+"""map_fn, scan, foldl, foldr, case and switch_case: TF1's functional ops.
 
     squares = gc.map_fn(lambda x: x * x, elems)                 # elems: (n, ...)
     sums = gc.scan(lambda acc, x: acc + x, elems)                # running sums
     total = gc.foldl(lambda acc, x: acc + x, elems, initializer=0.0)
 
-All but case are one Loop node (ops/loop_op.py) over a function graph traced from fn;
-case is a chain of conds.
+All but case and switch_case are one Loop node (ops/loop_op.py) over a function graph
+traced from fn; case and switch_case are chains of conds.
 """
 from .. import errors
 from ..graph import Tensor, get_default_graph
@@ -14,7 +14,7 @@ from .control import FuncGraph, _flatten, _unflatten, cond
 from .core import convert_to_tensor, placeholder
 from .loop_op import make_loop
 
-__all__ = ["map_fn", "scan", "foldl", "foldr", "case"]
+__all__ = ["map_fn", "scan", "foldl", "foldr", "case", "switch_case"]
 
 
 # ---- the TF1 functions -----------------------------------------------------------------------
@@ -179,6 +179,43 @@ def case(pred_fn_pairs, default=None, exclusive=False, strict=False, name="case"
         for p, f in reversed(pairs):
             result = (lambda p, f, rest: lambda: cond(p, f, rest, strict=strict))(p, f, result)
         return result()
+
+
+def switch_case(branch_index, branch_fns, default=None, name="switch_case"):
+    """branch_fns[branch_index](), or default() when the index is out of range (TF1
+    tf.switch_case; without a default the last branch is it).
+
+        y = gc.switch_case(i, [lambda: x * 2., lambda: gc.exp(x)], default=lambda: -x)
+
+    branch_fns is a list of callables, or a dict (or list of pairs) from the ints
+    0..n-1 to callables. branch_index is an int32 scalar. A chain of conds, like case.
+    """
+    pairs = sorted(branch_fns.items()) if isinstance(branch_fns, dict) else \
+        list(branch_fns)
+    if not pairs:
+        raise ValueError("switch_case: branch_fns is empty")
+    if all(callable(f) for f in pairs):
+        pairs = list(enumerate(pairs))
+    else:
+        pairs = sorted(pairs, key=lambda kf: kf[0])
+    keys = [k for k, _ in pairs]
+    if keys != list(range(len(pairs))):
+        raise ValueError(f"switch_case: the branch keys must be 0..{len(pairs) - 1}, "
+                         f"got {keys}")
+    for _, f in pairs:
+        if not callable(f):
+            raise TypeError(f"switch_case: {f!r} is not callable")
+    from .elementwise import equal
+    graph = get_default_graph()
+    with graph.name_scope(name):
+        index = convert_to_tensor(branch_index)
+        if index.dtype.name != "int32" or index.shape.rank not in (None, 0):
+            raise errors.DTypeError(f"switch_case: branch_index must be an int32 scalar\n"
+                                    f"  {errors.describe_tensor(index, 'branch_index')}")
+        if default is None:
+            pairs, default = pairs[:-1], pairs[-1][1]
+        return case([(equal(index, k), f) for k, f in pairs], default=default,
+                    name="case")
 
 
 def _exclusive_check(pairs):

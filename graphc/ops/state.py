@@ -11,7 +11,8 @@ from .registry import OpDef, apply, register
 
 __all__ = ["Variable", "global_variables_initializer", "variables_initializer",
            "global_variables", "trainable_variables", "initialize_all_variables",
-           "local_variables_initializer", "assign", "assign_add", "assign_sub"]
+           "local_variables_initializer", "assign", "assign_add", "assign_sub",
+           "moving_average_variables", "model_variables"]
 
 
 def _read_var(rt, *, shape, dtype):
@@ -207,6 +208,16 @@ def global_variables(scope=None):
 
 def trainable_variables(scope=None):
     return get_default_graph().get_collection("trainable_variables", scope)
+
+
+def moving_average_variables(scope=None):
+    """The variables an ExponentialMovingAverage.apply averages (TF1)."""
+    return get_default_graph().get_collection("moving_average_variables", scope)
+
+
+def model_variables(scope=None):
+    """The variables of the "model_variables" collection (TF1)."""
+    return get_default_graph().get_collection("model_variables", scope)
 
 
 def variables_initializer(var_list, name="init"):
