@@ -118,9 +118,9 @@ def _random_flip(image, seed, axis, api):
     with name_scope(None, api):
         flipped = A.reverse(image, [axis + r - 3])
         if r == 3:                          # one draw: flip when u < 0.5
-            return E.where(random_uniform([], seed=seed) < 0.5, flipped, image)
+            return E.select(random_uniform([], seed=seed) < 0.5, flipped, image)
         u = random_uniform(A.shape(image)[:1], seed=seed)   # per image: round(u) == 1
-        return E.where(A.reshape(u > 0.5, [-1, 1, 1, 1]), flipped, image)
+        return E.select(A.reshape(u > 0.5, [-1, 1, 1, 1]), flipped, image)
 
 
 def random_flip_left_right(image, seed=None):
@@ -429,14 +429,14 @@ def rgb_to_hsv(images, name=None):
         zero, one = constant(0, images.dtype), constant(1, images.dtype)
         v = R.reduce_max(images, axis=-1)
         spread = v - R.reduce_min(images, axis=-1)
-        s = E.where(v > zero, spread / E.where(v > zero, v, A.ones_like(v)), A.zeros_like(v))
+        s = E.select(v > zero, spread / E.select(v > zero, v, A.ones_like(v)), A.zeros_like(v))
         has_hue = spread > zero
-        norm = E.reciprocal(E.where(has_hue, spread, A.ones_like(v))) * (1.0 / 6.0)
-        h = E.where(E.equal(r, v), norm * (g - b),
-                    E.where(E.equal(g, v), norm * (b - r) + 2.0 / 6.0,
+        norm = E.reciprocal(E.select(has_hue, spread, A.ones_like(v))) * (1.0 / 6.0)
+        h = E.select(E.equal(r, v), norm * (g - b),
+                    E.select(E.equal(g, v), norm * (b - r) + 2.0 / 6.0,
                             norm * (r - g) + 4.0 / 6.0))
-        h = E.where(has_hue, h, A.zeros_like(h))
-        h = E.where(h < zero, h + one, h)
+        h = E.select(has_hue, h, A.zeros_like(h))
+        h = E.select(h < zero, h + one, h)
         return A.stack([h, s, v], axis=-1)
 
 

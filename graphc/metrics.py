@@ -230,8 +230,8 @@ def mean_relative_error(labels, predictions, normalizer, weights=None,
     normalizer = _as_type(normalizer, p.dtype)
     _check_compatible("mean_relative_error", p, normalizer, ("predictions", "normalizer"))
     is_zero = E.equal(normalizer, 0.0)
-    safe = E.where(is_zero, ones_like(normalizer), normalizer)
-    relative = E.where(is_zero, zeros_like(y), E.abs(y - p) / safe)
+    safe = E.select(is_zero, ones_like(normalizer), normalizer)
+    relative = E.select(is_zero, zeros_like(y), E.abs(y - p) / safe)
     return _mean("mean_relative_error", relative, weights, metrics_collections,
                  updates_collections, name or "mean_relative_error", ("predictions", p))
 
@@ -302,7 +302,7 @@ false_negatives = _counter("false_negatives")
 def _ratio(hits, misses, name):
     """hits / (hits + misses), 0 unless the sum is positive (TF1's where)."""
     total = hits + misses
-    return E.where(E.greater(total, 0.0), div_no_nan(hits, total), 0.0, name=name)
+    return E.select(E.greater(total, 0.0), div_no_nan(hits, total), 0.0, name=name)
 
 
 def _precision_or_recall(api, miss, labels, predictions, weights, metrics_collections,

@@ -103,8 +103,8 @@ def _mean_iou_of(cm):
     diag = E.cast(matrix_diag_part(cm), F32)
     den = rows + cols - diag
     num_valid = R.reduce_sum(E.cast(E.not_equal(den, 0.0), F32))
-    iou = diag / E.where(E.greater(den, 0.0), den, ones_like(den))
-    return E.where(E.greater(num_valid, 0.0), div_no_nan(R.reduce_sum(iou), num_valid),
+    iou = diag / E.select(E.greater(den, 0.0), den, ones_like(den))
+    return E.select(E.greater(num_valid, 0.0), div_no_nan(R.reduce_sum(iou), num_valid),
                    0.0)
 
 
@@ -250,7 +250,7 @@ def _interpolate_pr_auc(tp, fp, fn, n):
     slope = div_no_nan(dtp, E.maximum(p[:n - 1] - p[1:], 0.0), name="prec_slope")
     intercept = tp[1:] - slope * p[1:]
     both = E.logical_and(E.greater(p[:n - 1], 0.0), E.greater(p[1:], 0.0))
-    ratio = E.where(both, div_no_nan(p[:n - 1], E.maximum(p[1:], 0.0)), 1.0)
+    ratio = E.select(both, div_no_nan(p[:n - 1], E.maximum(p[1:], 0.0)), 1.0)
     return R.reduce_sum(div_no_nan(slope * (dtp + intercept * E.log(ratio)),
                                    E.maximum(tp[1:] + fn[1:], 0.0)),
                         name="interpolate_pr_auc")

@@ -190,8 +190,8 @@ def sparse_tensor_to_dense(sp_input, default_value=0, validate_indices=True, nam
         hit = scatter_nd(sp.indices, ones_like(sp.values, dtype=dtypes.int32),
                          sp.dense_shape)
         fill = convert_to_tensor(default_value, dtype=sp.dtype)
-        from .ops.broadcast import where
-        return where(E.greater(hit, 0), dense, zeros_like(dense) + fill)
+        from .ops.broadcast import select
+        return select(E.greater(hit, 0), dense, zeros_like(dense) + fill)
 
 
 def _flat_index(indices, dims, keep):

@@ -176,6 +176,9 @@ SAMPLES = [
            lambda a: np.linalg.svd(a, compute_uv=False), id="s of compute_uv"),
     Sample("Svd", lambda a: gc.svd(a, full_matrices=True), _with_singular_values((), 5, 3),
            _svd_ref(True), grad=False, id="tall full, no grad"),
+    Sample("Svd", lambda a: gc.norm(a, ord=2, axis=[0, 2], keepdims=True),
+           lambda r: [np.moveaxis(_with_singular_values((2,), 4, 3)(r)[0], 0, 1)],
+           lambda a: np.linalg.norm(a, 2, axis=(0, 2), keepdims=True), id="norm ord=2"),
     # ---- self_adjoint_eig
     Sample("SelfAdjointEigV2", lambda x: gc.self_adjoint_eig(_sym(x)), _symmetric((), 4),
            _eigh_ref),

@@ -159,7 +159,7 @@ def test_fetches_export_only_their_ancestors():
     ids = {int(i) for i in NODE_STMT.findall(text)}
     graph = gc.get_default_graph()
     names = {graph.nodes[i].name for i in ids}
-    assert names == {"x", "layer1/W", "layer1/MatMul", "layer1/Const", "layer1/Add",
+    assert names == {"x", "layer1/W", "layer1/MatMul", "layer1/Const", "layer1/add",
                      "layer1/Relu"}
     check_structure(text, [graph.nodes[i] for i in ids])
     # a list of fetches, an op, a name, nested lists

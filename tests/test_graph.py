@@ -14,11 +14,11 @@ def test_unique_names_and_scopes():
         m2 = a * b
     with gc.name_scope("layer"):
         m3 = a * b
-    assert m1.op.name == "layer/Mul"
-    assert m2.op.name == "layer/Mul_1"
-    assert m3.op.name == "layer_1/Mul"
+    assert m1.op.name == "layer/mul"          # TF1 names x * y "mul", gc.multiply "Mul"
+    assert m2.op.name == "layer/mul_1"
+    assert m3.op.name == "layer_1/mul"
     with gc.name_scope("outer"), gc.name_scope("inner"):
-        assert (a + b).op.name == "outer/inner/Add"
+        assert (a + b).op.name == "outer/inner/add"
 
 
 def test_get_by_name_and_suggestions():

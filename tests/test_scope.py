@@ -19,7 +19,7 @@ def test_variable_names_come_from_the_variable_scope_only():
                 v = gc.get_variable("v", [1])
                 x = 1.0 + v
     assert v.name == "foo/bar/v:0" and isinstance(v, gc.Variable)
-    assert x.op.name == "ns/foo/bar/Add"
+    assert x.op.name == "ns/foo/bar/add"
     assert v.initializer.name == "foo/bar/v/Assign"
     assert v.initial_value.op.name.startswith("foo/bar/v/Initializer/")
 

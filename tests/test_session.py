@@ -57,7 +57,7 @@ def test_missing_feed_names_the_placeholder_and_fetch():
     with gc.Session() as s, pytest.raises(FeedError) as e:
         s.run(y)
     msg = str(e.value)
-    assert "placeholder 'x' must be fed" in msg and "MatMul:0" in msg
+    assert "placeholder 'x' must be fed" in msg and "matmul:0" in msg
     assert "test_session.py" in msg
 
 

@@ -382,15 +382,7 @@ def _tol(args):
     return dict(rtol=1e-6, atol=1e-7)
 
 
-# Known discrepancies in files outside this family's (reported; remove when fixed)
-XFAIL = {
-    "linalg_norm_mat2": "ops/norm.py: ord=2 over two axes (largest singular value) raises "
-                        "NotImplementedError, though graphc now has svd",
-}
-
-
-@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.xfail(reason=XFAIL[n]))
-                                  if n in XFAIL else n for n in sorted(CASES)])
+@pytest.mark.parametrize("name", sorted(CASES))
 def test_case(name):
     fn, *args = CASES[name]
     kw = args.pop() if args and isinstance(args[-1], dict) else {}

@@ -36,10 +36,8 @@ def _is_float(a):
     return np.asarray(a).dtype.type in FLOATS
 
 
-def _run(m, fn, arrays, grad, seed, placeholders):
-    """(outputs, gradients) of fn on module m; gradients are None where unconnected. The
-    cotangents take the outputs' run-time shapes, so outputs of unknown static shape
-    (boolean_mask, unique, ...) are differentiated too."""
+def _build(m, fn, arrays, placeholders):
+    """(graph, inputs, flat outputs, feed) of fn on module m, in a new graph."""
     g = m.Graph()
     with g.as_default():
         if placeholders:
@@ -48,23 +46,38 @@ def _run(m, fn, arrays, grad, seed, placeholders):
         else:
             xs = [m.constant(a) for a in arrays]
             feed = {}
-        outs = _flat(fn(m, *xs))
-        with m.Session(graph=g) as sess:
-            if any(True for _ in m.global_variables()):
-                sess.run(m.global_variables_initializer())
-            outs_v = sess.run(list(outs), feed)
-            grads = []
-            fouts = [(o, v) for o, v in zip(outs, outs_v) if o.dtype.is_floating]
-            wrt = [x for x, a in zip(xs, arrays) if _is_float(a)]
-            if grad and fouts and wrt:
-                rng = np.random.default_rng(seed)
-                cts = [m.constant(rng.standard_normal(np.shape(v)).astype(
-                    o.dtype.as_numpy_dtype)) for o, v in fouts]
-                grads = m.gradients([o for o, _ in fouts], wrt, grad_ys=cts)
-                if m is v1:
-                    grads = [None if d is None else tf.convert_to_tensor(d) for d in grads]
-            rest = iter(sess.run([d for d in grads if d is not None], feed))
-    return outs_v, [None if d is None else next(rest) for d in grads]
+        return g, xs, _flat(fn(m, *xs)), feed
+
+
+def _values(m, g, fetches, feed):
+    with m.Session(graph=g) as sess:
+        if any(True for _ in g.get_collection(m.GraphKeys.GLOBAL_VARIABLES)):
+            sess.run(m.global_variables_initializer())
+        return sess.run(fetches, feed)
+
+
+def _run(m, fn, arrays, grad, seed, placeholders):
+    """(outputs, gradients) of fn on module m; gradients are None where unconnected. The
+    cotangents take the outputs' run-time shapes (a first run), so outputs of unknown
+    static shape (boolean_mask, unique, ...) are differentiated too; the gradients are
+    built in a second graph, before it runs (TF's cond_v2 cannot grow a graph that ran)."""
+    g, xs, outs, feed = _build(m, fn, arrays, placeholders)
+    outs_v = _values(m, g, list(outs), feed)
+    floats = [i for i, o in enumerate(outs) if o.dtype.is_floating]
+    wrt = [i for i, a in enumerate(arrays) if _is_float(a)]
+    if not (grad and floats and wrt):
+        return outs_v, []
+    g, xs, outs, feed = _build(m, fn, arrays, placeholders)
+    with g.as_default():
+        rng = np.random.default_rng(seed)
+        cts = [m.constant(rng.standard_normal(np.shape(outs_v[i])).astype(
+            outs[i].dtype.as_numpy_dtype)) for i in floats]
+        grads = m.gradients([outs[i] for i in floats], [xs[i] for i in wrt], grad_ys=cts)
+        if m is v1:
+            grads = [None if d is None else tf.convert_to_tensor(d) for d in grads]
+    vals = _values(m, g, list(outs) + [d for d in grads if d is not None], feed)
+    rest = iter(vals[len(outs):])
+    return vals[:len(outs)], [None if d is None else next(rest) for d in grads]
 
 
 def check(fn, *arrays, grad=True, rtol=1e-6, atol=1e-6, seed=0, placeholders=True,

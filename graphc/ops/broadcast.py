@@ -4,7 +4,7 @@ broadcasting helpers gradients need (sum_to, broadcast_to)."""
 import numpy as np
 
 from .. import dtypes
-from ..shapes import InferError, TensorShape
+from ..shapes import InferError, TensorShape, surely_differ
 from .core import convert_to_tensor
 from .elementwise import maximum, minimum, operands, sum_terms, zeros_like_
 from .registry import OpDef, apply1, register
@@ -118,9 +118,20 @@ def add_n(inputs, name=None):
 
 
 def clip_by_value(t, clip_value_min, clip_value_max, name=None):
-    """min(max(t, clip_value_min), clip_value_max)."""
+    """max(min(t, clip_value_max), clip_value_min), in TF1's order (so clip_value_min wins
+    where the bounds cross). The bounds may broadcast to t but never make it bigger:
+
+        gc.clip_by_value(x, -1.0, 1.0)
+    """
     t = convert_to_tensor(t)
-    return minimum(maximum(t, clip_value_min), clip_value_max, name=name)
+    out = maximum(minimum(t, clip_value_max), clip_value_min, name=name)
+    if surely_differ(out.shape, t.shape):
+        from .. import errors
+        raise errors.ShapeError(
+            f"clip_by_value: the bounds would broadcast t of shape {t.shape} to "
+            f"{out.shape}\n  {errors.describe_tensor(t, 't')}\n"
+            f"  in clip_by_value called at {errors.format_site(errors.user_site())}")
+    return out
 
 
 # ---- broadcasting helpers that gradients need ---------------------------------------------

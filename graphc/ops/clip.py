@@ -9,7 +9,7 @@ from .. import errors
 from ..graph import Tensor, name_scope
 from . import elementwise as E
 from . import reduce as R
-from .broadcast import where
+from .broadcast import select
 from .core import constant, convert_to_tensor
 from .join import stack
 from .nn import l2_loss
@@ -29,8 +29,8 @@ def clip_by_norm(t, clip_norm, axes=None, name=None):
         l2sum = R.reduce_sum(t * t, axis=axes, keepdims=True)
         pred = E.greater(l2sum, 0)
         # two wheres keep sqrt's gradient at 0 out of the graph (TF1's trick)
-        l2sum_safe = where(pred, l2sum, E.ones_like_(l2sum))
-        l2norm = where(pred, E.sqrt(l2sum_safe), l2sum)
+        l2sum_safe = select(pred, l2sum, E.ones_like_(l2sum))
+        l2norm = select(pred, E.sqrt(l2sum_safe), l2sum)
         intermediate = t * clip_norm
         if intermediate.shape != t.shape and intermediate.shape.dims is not None \
                 and t.shape.dims is not None:

@@ -12,7 +12,7 @@ from ..graph import name_scope
 from ..shapes import InferError
 from .array import reshape
 from .core import constant, convert_to_tensor
-from .elementwise import less, maximum, minimum, operands, where
+from .elementwise import less, maximum, minimum, operands, select
 from .indexing import _int_index, scalar_dim, unsorted_segment_sum
 from .join import concat
 from .reduce import reduce_max
@@ -123,7 +123,7 @@ def bincount(arr, weights=None, minlength=None, maxlength=None, dtype=dtypes.int
                 size = minimum(size, maxlength)
         if weights is None:
             return apply1(BINCOUNT, (arr, size), dtype=dtype)
-        ids = where(less(arr, size), arr, -1)       # a negative id is dropped
+        ids = select(less(arr, size), arr, -1)       # a negative id is dropped
         return unsorted_segment_sum(convert_to_tensor(weights), ids, size)
 
 

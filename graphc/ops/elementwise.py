@@ -91,17 +91,24 @@ def _typed(fn):
     return kernel
 
 
-def _unary(name, api, kernel, deriv=None, kind="numeric", doc="", out=None, kernel_out=None):
+def _unary(name, api, kernel, deriv=None, kind="numeric", doc="", out=None, kernel_out=None,
+           arg="x"):
+    """(OpDef, its function) for a unary elementwise op; arg is the operand's name in
+    TF1's signature (`features` for the activations of tf.nn)."""
     vjp, jvp = _unary_rules(deriv) if deriv else (None, None)
     op = register(OpDef(name, _infer_unary(kind, out), kernel, api=api, vjp=vjp, jvp=jvp,
                         elementwise=True, differentiable=deriv is not None,
-                        signature=f"{api}(x, name=None)", shape_rule="same as x",
+                        signature=f"{api}({arg}, name=None)", shape_rule="same as x",
                         dtypes=kind, doc=doc,
                         kernel_out=kernel_out or (kernel if isinstance(kernel, np.ufunc)
                                                   else None)))
 
     def fn(x, name=None):
         return apply1(op, (convert_to_tensor(x),), name=name)
+
+    def fn_features(features, name=None):
+        return apply1(op, (convert_to_tensor(features),), name=name)
+    fn = fn_features if arg == "features" else fn
     fn.__name__ = fn.__qualname__ = api
     fn.__doc__ = doc
     return op, fn
@@ -187,7 +194,7 @@ MOD, mod = _binary("FloorMod", "mod", _mod_kernel, lambda x, y, z: (1, -floordiv
 
 def _pow_partials(x, y, z):
     # d/dx x^y = y x^(y-1); d/dy x^y = x^y log x (taken as 0 where x <= 0, as TF1 does)
-    safe_log = where(greater(x, 0), log(where(greater(x, 0), x, ones_like_(x))),
+    safe_log = select(greater(x, 0), log(select(greater(x, 0), x, ones_like_(x))),
                      zeros_like_(x))
     return y * pow(x, y - 1), z * safe_log
 
@@ -386,7 +393,7 @@ def to_int64(x, name=None):
 
 # the rest of the elementwise family, in modules of their own (they use the ops above)
 from .broadcast import *  # noqa: E402,F401,F403
-from .broadcast import ADD_N, BROADCAST_TO, SELECT, SUM_TO, sum_to_kernel  # noqa: E402,F401
+from .broadcast import ADD_N, BROADCAST_TO, SELECT, SUM_TO, select, sum_to_kernel  # noqa: E402,F401
 from .activations import *  # noqa: E402,F401,F403
 from .activations import (  # noqa: E402,F401
     ELU, LEAKY_RELU, RELU, RELU6, RELU_GRAD, SELU, SOFTPLUS, SOFTSIGN)

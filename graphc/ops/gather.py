@@ -38,9 +38,9 @@ def _gather_vjp(node, gs):
     d = params.shape.dims[a] if r is not None else None
     n = d if isinstance(d, int) else shape(params)[a]
     # gather counts negative indices from the end; the segment sum drops negative ids
-    from .broadcast import where
+    from .broadcast import select
     from .elementwise import cast, less
-    indices = where(less(indices, 0), indices + cast(n, indices.dtype), indices)
+    indices = select(less(indices, 0), indices + cast(n, indices.dtype), indices)
     if a == 0:
         return [unsorted_segment_sum(g, indices, n), None]
     lead = list(range(a, a + ni)) + list(range(a)) + \
@@ -82,7 +82,7 @@ def _gather_batched(params, indices, axis, batch_dims, name):
     """gather_nd (batch_dims=b) of params with axis moved to b, on indices with a last
     dim of 1; the result's params[b:axis] dims then move back in front of indices'."""
     from .array import expand_dims
-    from .broadcast import where
+    from .broadcast import select
     from .elementwise import cast, less
     from .scatter import gather_nd
     r, ri = params.shape.rank, indices.shape.rank
@@ -99,7 +99,7 @@ def _gather_batched(params, indices, axis, batch_dims, name):
         params, list(range(b)) + [a] + [k for k in range(b, r) if k != a])
     d = p.shape.dims[b]
     n = cast(d if isinstance(d, int) else shape(p)[b], indices.dtype)
-    indices = where(less(indices, 0), indices + n, indices)    # negative: from the end
+    indices = select(less(indices, 0), indices + n, indices)    # negative: from the end
     if a == b:
         return gather_nd(p, expand_dims(indices, -1), batch_dims=b, name=name)
     out = gather_nd(p, expand_dims(indices, -1), batch_dims=b)  # (B, I, P[b:a], P[a+1:])

@@ -11,7 +11,7 @@ from .. import dtypes
 from ..graph import control_dependencies, name_scope
 from .array import reshape
 from .asserts import assert_less, assert_non_negative
-from .broadcast import where
+from .broadcast import select
 from .core import convert_to_tensor, stop_gradient
 from .creation import ones_like, zeros_like
 from .elementwise import (add_n, cast, equal, exp, greater, greater_equal, log, maximum,
@@ -76,8 +76,8 @@ def _zero_where_x_is(x, y, fn, name):
         x = convert_to_tensor(x)
         y = convert_to_tensor(y, dtype=x.dtype)
         zero = equal(x, 0.0)
-        safe = where(zero, ones_like(y * x), y * ones_like(x))
-        return where(zero, zeros_like(safe), fn(x, safe))
+        safe = select(zero, ones_like(y * x), y * ones_like(x))
+        return select(zero, zeros_like(safe), fn(x, safe))
 
 
 def xlogy(x, y, name=None):

@@ -10,7 +10,7 @@ from ..graph import Tensor, name_scope
 from . import array as A
 from . import elementwise as E
 from . import reduce as R
-from .broadcast import where
+from .broadcast import select
 from .clip import clip_by_norm
 from .core import constant, convert_to_tensor, stop_gradient
 from .elementwise import operands
@@ -217,11 +217,11 @@ def _table_rows(shards, ids, strategy):
     else:
         per, extras = E.floordiv(total, n), E.floormod(total, n)
         p = E.maximum(E.floordiv(ids, per + 1), E.floordiv(ids - extras, per))
-        new = where(E.less(p, extras), E.floormod(ids, per + 1),
+        new = select(E.less(p, extras), E.floormod(ids, per + 1),
                     E.floormod(ids - extras, per))
         p = E.minimum(p, n - 1)         # an id past the table picks the last shard
     bad = E.logical_or(E.less(ids, 0), E.greater_equal(new, gather(size_of, p)))
-    return where(bad, total, gather(offsets, p) + new)
+    return select(bad, total, gather(offsets, p) + new)
 
 
 def _clip(result, ids, max_norm):

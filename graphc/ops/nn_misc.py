@@ -17,7 +17,7 @@ from ..shapes import InferError
 from . import array as A
 from . import elementwise as E
 from . import reduce as R
-from .broadcast import where
+from .broadcast import select
 from .conv import _padding, conv2d
 from .conv3d import avg_pool3d, conv3d, max_pool3d
 from .conv_extra import conv1d, shape_error
@@ -331,7 +331,7 @@ def log_poisson_loss(targets, log_input, compute_full_loss=False, name=None):
         if compute_full_loss:
             stirling = z * E.log(z) - z + 0.5 * E.log((2 * math.pi) * z)
             small = E.logical_and(z >= 0.0, z <= 1.0)
-            loss = loss + where(small, zeros_like(z), stirling)
+            loss = loss + select(small, zeros_like(z), stirling)
     return loss
 
 

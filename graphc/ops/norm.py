@@ -12,7 +12,7 @@ from .reduce import reduce_max, reduce_sum
 
 __all__ = ["norm"]
 
-_MATRIX_ORDS = ("euclidean", "fro", 1, np.inf)
+_MATRIX_ORDS = ("euclidean", "fro", 1, 2, np.inf)
 
 
 def _check(ord, axis):
@@ -20,9 +20,6 @@ def _check(ord, axis):
     if isinstance(axis, (tuple, list)) and len(axis) == 2:
         if not all(isinstance(a, int) for a in axis) or axis[0] == axis[1]:
             raise ValueError(f"norm: axis must be None, an int or 2 distinct ints, not {axis}")
-        if ord == 2:
-            raise NotImplementedError("norm: the matrix 2-norm (largest singular value) "
-                                      "needs an SVD, which graphc does not have")
         if not any(ord == o and type(ord) is not bool for o in _MATRIX_ORDS):
             raise ValueError(f"norm: ord must be one of 'euclidean', 'fro', 1, np.inf for "
                              f"a matrix norm, not {ord!r}")
@@ -40,7 +37,8 @@ def norm(tensor, ord="euclidean", axis=None, keepdims=None, name=None,  # noqa: 
          keep_dims=None):
     """The norm of tensor: over all of it as one vector (axis=None), along one axis
     (vector norms: 'euclidean' = 2, 1, np.inf or any p > 0), or over two axes (matrix
-    norms: 'fro' = 'euclidean', 1 = max column sum, np.inf = max row sum).
+    norms: 'fro' = 'euclidean', 1 = max column sum, np.inf = max row sum, 2 = the largest
+    singular value).
 
         gc.norm([3., 4.])                      # 5
         gc.norm(x, ord=1, axis=-1)             # sum of |x| along the last axis
@@ -53,6 +51,8 @@ def norm(tensor, ord="euclidean", axis=None, keepdims=None, name=None,  # noqa: 
     axis, is_matrix = _check(ord, axis)
     with name_scope(name, "norm"):
         x = convert_to_tensor(tensor)
+        if is_matrix and ord == 2:
+            return _spectral(x, axis, keepdims)
         if ord in ("euclidean", "fro") or ord == 2:
             out = sqrt(reduce_sum(x * x, axis, keepdims=True))
         elif ord == 1:
@@ -67,3 +67,19 @@ def norm(tensor, ord="euclidean", axis=None, keepdims=None, name=None,  # noqa: 
         else:
             out = pow(reduce_sum(pow(abs(x), float(ord)), axis, keepdims=True), 1.0 / ord)
         return out if keepdims else squeeze(out, axis)
+
+
+def _spectral(x, axis, keepdims):
+    """The largest singular value of the matrices over the two axes (TF1: an SVD)."""
+    from .array import expand_dims, transpose
+    from .decomp import svd
+    r = x.shape.rank
+    if r is None:
+        raise ValueError(f"norm: the matrix 2-norm needs the rank of x known, got {x.shape}")
+    a, b = (k % r for k in axis)
+    rest = [k for k in range(r) if k not in (a, b)]
+    out = reduce_max(svd(transpose(x, rest + [a, b]), compute_uv=False), -1)
+    if keepdims:
+        for k in sorted((a, b)):
+            out = expand_dims(out, k)
+    return out

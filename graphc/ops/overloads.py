@@ -2,12 +2,12 @@
 from ..graph import Tensor
 
 
-def _binary(fn):
+def _binary(fn, name):
     def op(self, other):
-        return fn(self, other)
+        return fn(self, other, name=name)
 
     def rop(self, other):
-        return fn(other, self)
+        return fn(other, self, name=name)
     return op, rop
 
 
@@ -19,7 +19,7 @@ def install():
                      ("truediv", e.divide), ("floordiv", e.floordiv), ("mod", e.mod),
                      ("pow", e.pow), ("matmul", linalg.matmul), ("and", e.logical_and),
                      ("or", e.logical_or), ("xor", e.logical_xor)]:
-        op, rop = _binary(fn)
+        op, rop = _binary(fn, name)          # x + y is named "add" (TF1's operator names)
         setattr(Tensor, f"__{name}__", op)
         setattr(Tensor, f"__r{name}__", rop)
     Tensor.__lt__ = lambda self, other: e.less(self, other)

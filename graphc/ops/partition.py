@@ -15,7 +15,7 @@ from .array import reshape, shape, size, transpose
 from .array import range as range_
 from .array import zeros_like
 from .core import constant, convert_to_tensor
-from .elementwise import add, equal, where
+from .elementwise import add, equal, select
 from .gather import gather
 from .indexing import _int_index
 from .registry import OpDef, apply, apply1, constant_value, register
@@ -201,7 +201,7 @@ def _stitch_vjp(node, gs):
     if not _without_repeats(indices):
         labels = _positions(indices)
         winner = dynamic_stitch(indices, labels)
-        grads = [where(_lead(equal(gather(winner, ix), lab), x), g, zeros_like(g))
+        grads = [select(_lead(equal(gather(winner, ix), lab), x), g, zeros_like(g))
                  for ix, lab, x, g in zip(indices, labels, data, grads)]
     return [None] * n + grads
 

@@ -14,7 +14,7 @@ from .array import (as_int, expand_dims, int_tuple, ones_like, rank, reshape, sh
 from .array import range as range_
 from .core import constant, convert_to_tensor, stop_gradient
 from .elementwise import (add, broadcast_to, cast, divide, equal, exp, is_finite, log,
-                          logical_and, mod, not_equal, times, where)
+                          logical_and, mod, not_equal, times, select)
 from .registry import OpDef, apply1, register
 
 __all__ = ["reduce_sum", "reduce_mean", "reduce_max", "reduce_min", "reduce_prod",
@@ -100,7 +100,7 @@ def _keepdims_form(y, x, axis, keepdims):
     s, n = shape(x), rank(x)
     axes = mod(constant(list(axis), dtype=dtypes.int32), n)
     reduced = reduce_any(equal(expand_dims(range_(n), 1), axes), axis=1)
-    return reshape(y, where(reduced, ones_like(s), s))
+    return reshape(y, select(reduced, ones_like(s), s))
 
 
 def _broadcast_back(g, x, attrs):
@@ -145,11 +145,11 @@ def _prod_partial(x, y, attrs):
     zero if z = 1; else 0. (Second derivatives at zeros are not exact.)"""
     axis = attrs["axis"]
     zero = equal(x, 0)
-    safe = where(zero, ones_like(x), x)
+    safe = select(zero, ones_like(x), x)
     p = reduce_prod(safe, axis=axis, keepdims=True)
     z = reduce_sum(cast(zero, x.dtype), axis=axis, keepdims=True)
-    return where(equal(z, 0), p / safe,
-                 where(logical_and(zero, equal(z, 1)), p, zeros_like(x)))
+    return select(equal(z, 0), p / safe,
+                 select(logical_and(zero, equal(z, 1)), p, zeros_like(x)))
 
 
 def _reduction(name, api, kind, partial=None, doc="", out_dtype=None):
@@ -209,7 +209,7 @@ def reduce_logsumexp(input_tensor, axis=None, keepdims=None, name=None,
 
     def finite_max(keep):              # all -inf: m = 0 avoids -inf - -inf = nan
         m = stop_gradient(reduce_max(x, axis=axis, keepdims=keep))
-        return where(is_finite(m), m, zeros_like(m))
+        return select(is_finite(m), m, zeros_like(m))
     s = reduce_sum(exp(x - finite_max(True)), axis=axis, keepdims=keepdims)
     return add(log(s), finite_max(keepdims), name=name or "reduce_logsumexp")
 

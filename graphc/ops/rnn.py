@@ -18,7 +18,7 @@ from ..graph import control_dependencies, get_default_graph
 from ..shapes import TensorShape
 from .array import expand_dims, reverse, shape, transpose
 from .asserts import assert_equal
-from .broadcast import where
+from .broadcast import select
 from .control import _flatten, _unflatten
 from .core import convert_to_tensor, identity
 from .creation import zeros_like
@@ -159,7 +159,7 @@ def _copy_through(valid, new, old):
     mask = valid
     for _ in range(new.shape.rank - 1):
         mask = expand_dims(mask, -1)
-    return where(mask, new, old)
+    return select(mask, new, old)
 
 
 def _step_shape(flat, inputs, batch):

@@ -21,7 +21,7 @@ from .array import concat, expand_dims, fill, ones_like, rank, reshape, shape, t
 from .array import zeros_like
 from .core import convert_to_tensor
 from .elementwise import (cast, divide, equal, greater, greater_equal, logical_and, maximum,
-                          sqrt, where)
+                          sqrt, select)
 from .gather import _infer_segment_sum, gather, unsorted_segment_sum
 from .indexing import _int_index
 from .registry import OpDef, apply1, register
@@ -180,10 +180,10 @@ def _factor(kind):
             return divide(share, s.gather(maximum(s.sum(share), 1.0)))
         is_zero = equal(data, 0.0)               # prod: the product of the others
         zeros = s.sum(cast(s.keep(is_zero), data.dtype))
-        nonzero = where(is_zero, ones_like(data), data)
-        d = where(is_zero, s.gather(s.prod(nonzero)), divide(s.gather(y), nonzero))
-        d = where(greater(s.gather(zeros), 1.0), zeros_like(data), d)
-        return d if s.valid is None else where(s.valid, d, zeros_like(data))
+        nonzero = select(is_zero, ones_like(data), data)
+        d = select(is_zero, s.gather(s.prod(nonzero)), divide(s.gather(y), nonzero))
+        d = select(greater(s.gather(zeros), 1.0), zeros_like(data), d)
+        return d if s.valid is None else select(s.valid, d, zeros_like(data))
     return factor
 
 
@@ -337,7 +337,7 @@ def _counted(data, segment_ids, num_segments):
     dtype (TF1's _unsorted_segment_N); negative ids dropped."""
     data, ids = convert_to_tensor(data), convert_to_tensor(segment_ids)
     valid = greater_equal(ids, 0)
-    kept = where(_lead(valid, data), data, zeros_like(data))
+    kept = select(_lead(valid, data), data, zeros_like(data))
     clipped = maximum(ids, 0)
     total = unsorted_segment_sum(kept, clipped, num_segments)
     count = unsorted_segment_sum(cast(valid, data.dtype), clipped, num_segments)

@@ -358,7 +358,7 @@ def matrix_solve_ls(matrix, rhs, l2_regularizer=0.0, fast=True, name=None):
 def _pinv_solve(a, b):
     """pinv(A) B = V diag(1/s) U^T B, singular values below max(m, n) eps s_max dropped."""
     from .decomp import svd
-    from .elementwise import cast, greater, maximum, reciprocal, where
+    from .elementwise import cast, greater, maximum, reciprocal, select
     from .creation import ones_like, zeros_like
     from .reduce import reduce_max
     s, u, v = svd(a)
@@ -366,5 +366,5 @@ def _pinv_solve(a, b):
     size = cast(maximum(dims[-2], dims[-1]), a.dtype)
     cutoff = expand_dims(reduce_max(s, axis=-1), -1) * (size * np.finfo(a.dtype.np).eps)
     keep = greater(s, cutoff)
-    inv_s = where(keep, reciprocal(where(keep, s, ones_like(s))), zeros_like(s))
+    inv_s = select(keep, reciprocal(select(keep, s, ones_like(s))), zeros_like(s))
     return matmul(v * expand_dims(inv_s, -2), matmul(u, b, transpose_a=True))

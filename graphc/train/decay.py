@@ -121,7 +121,7 @@ def polynomial_decay(learning_rate, global_step, decay_steps, end_learning_rate=
         steps = _as(decay_steps, dtype)
         if cycle:
             # the first multiple of decay_steps above global_step; 1 at step 0
-            multiplier = el.where(el.equal(step, 0.0), _as(1.0, dtype),
+            multiplier = el.select(el.equal(step, 0.0), _as(1.0, dtype),
                                   el.ceil(step / steps))
             steps = el.multiply(steps, multiplier)
         else:
@@ -289,7 +289,7 @@ def piecewise_constant(x, boundaries, values, name=None):
             chosen.append(v)
         out = vals[0]                       # TF1's default (never needed when exclusive)
         for pred, v in reversed(list(zip(preds, chosen))):
-            out = el.where(pred, v, out)
+            out = el.select(pred, v, out)
         if any(isinstance(b, Tensor) for b in boundaries):
             hits = el.add_n([el.cast(p, dtypes.int32) for p in preds])
             check = asserts.Assert(el.less_equal(hits, 1), [

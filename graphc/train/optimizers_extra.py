@@ -62,7 +62,7 @@ def _shrink(prox, threshold, scale, l1, l1_t):
     prox / scale otherwise (decided now for a Python l1, per run for a tensor l1_t)."""
     if isinstance(l1, Tensor):
         shrunk = el.sign(prox) * el.maximum(el.abs(prox) - threshold, 0.0) / scale
-        return el.where(el.greater(l1_t, 0.0), shrunk, prox / scale)
+        return el.select(el.greater(l1_t, 0.0), shrunk, prox / scale)
     if l1 > 0:
         return el.sign(prox) * el.maximum(el.abs(prox) - threshold, 0.0) / scale
     return prox / scale
@@ -205,7 +205,7 @@ class FtrlOptimizer(Optimizer):
 
         def sigma(a):               # a^(-lr_power), sqrt for TF1's lr_power = -0.5 case
             if isinstance(self._learning_rate_power, Tensor):
-                return el.where(el.equal(lr_power, -0.5), el.sqrt(a), el.pow(a, -lr_power))
+                return el.select(el.equal(lr_power, -0.5), el.sqrt(a), el.pow(a, -lr_power))
             if self._learning_rate_power == -0.5:
                 return el.sqrt(a)
             return el.pow(a, -lr_power)
@@ -214,7 +214,7 @@ class FtrlOptimizer(Optimizer):
                                      * var)
         x = l1 * el.sign(linear_t) - linear_t
         y = sigma(new_accum) / lr + 2.0 * l2
-        var_t = var.assign(el.where(el.greater(el.abs(linear_t), l1), x / y,
+        var_t = var.assign(el.select(el.greater(el.abs(linear_t), l1), x / y,
                                     core.constant(0, dtype=dt)))
         accum_t = accum.assign(new_accum)
         return core.group(linear_t, var_t, accum_t)
