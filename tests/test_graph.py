@@ -149,3 +149,18 @@ def test_device_scopes_are_recorded_and_exported():
         with pytest.raises(TypeError, match="Operation or Tensor"):
             with gc.colocate_with("b"):
                 pass
+
+
+def test_lists_holding_tensors_are_packed_as_in_tf1():
+    a, b = gc.constant(1.5), gc.constant([2.0, 3.0])
+    total = gc.reduce_sum([a, a, 2.0])                       # numbers take a's dtype
+    rows = gc.convert_to_tensor([[a, 1.0], [2.0, a]])
+    mean = gc.reduce_mean([b, [1.0, 1.0]], axis=0)
+    assert rows.shape == (2, 2) and rows.op.type == "Pack" and mean.shape == (2,)
+    with gc.Session() as s:
+        t, r, m = s.run([total, rows, mean])
+    assert t == 5.0 and r.tolist() == [[1.5, 1.0], [2.0, 1.5]] and m.tolist() == [1.5, 2.0]
+    with pytest.raises(gc.errors.DTypeError, match="expected float32"):
+        gc.convert_to_tensor([a, gc.constant(1)])
+    with pytest.raises(gc.errors.ShapeError):
+        gc.convert_to_tensor([a, b])

@@ -156,3 +156,10 @@ def test_second_derivative_of_a_gradient_matches():
         g, = m.gradients(m.reduce_sum(m.tanh(x) ** 3), [x])
         return m.gradients(m.reduce_sum(g * m.sin(x)), [x])
     check(fn, np.array([0.3, -0.7, 1.1]), grad=False)
+
+
+def test_lists_of_tensors_are_packed_as_in_tf1():
+    def fn(m, x, y):
+        return [m.reduce_sum([x, 2.0 * x, y]), m.reduce_mean([[x, y], [y, 1.0]], axis=1),
+                m.convert_to_tensor([x, y], name="pair")]
+    check(fn, np.array(0.7), np.array(-1.2))

@@ -222,9 +222,32 @@ def convert_to_tensor(value, dtype=None, name=None, dtype_hint=None):
         return value
     if isinstance(value, Node):
         raise TypeError(f"{value!r} is an operation, not a tensor: use its outputs")
+    if isinstance(value, (list, tuple)) and _first_tensor(value) is not None:
+        return _pack(value, dtype, name)
     if dtype is None and dtype_hint is not None:
         try:
             return constant(value, dtype=dtype_hint, name=name or "Const")
         except errors.DTypeError:
             pass
     return constant(value, dtype=dtype, name=name or "Const")
+
+
+def _first_tensor(value):
+    """The first Tensor in a (nested) list or tuple, in reading order, or None."""
+    stack = [value]
+    while stack:
+        v = stack.pop()
+        if isinstance(v, Tensor):
+            return v
+        if isinstance(v, (list, tuple)):
+            stack.extend(reversed(v))
+    return None
+
+
+def _pack(value, dtype, name):
+    """A list mixing tensors and numbers, stacked into one tensor as TF1 packs it:
+    `gc.reduce_mean([loss_a, loss_b, 0.5])`. Numbers take the first tensor's dtype."""
+    from .array import stack
+    dtype = dtype if dtype is not None else _first_tensor(value).dtype
+    return stack([convert_to_tensor(v, dtype=dtype) for v in value], axis=0,
+                 name=name or "packed")
