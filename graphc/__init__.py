@@ -65,6 +65,7 @@ from .ops.core import tuple_ as tuple  # noqa: A001  (TF1 name: gc.tuple)
 from .ops.registry import constant_value
 from .session import (ConfigProto, InteractiveSession, Session, compile,  # noqa: A004
                       get_default_session)
+from .run_metadata import RunMetadata, RunOptions
 from .autodiff.reverse import RegisterGradient, custom_gradient, gradients
 from .autodiff.forward import *  # noqa: F401,F403
 from .autodiff.mixed import *  # noqa: F401,F403

@@ -70,7 +70,9 @@ class Session:
 
     # ---- running ----------------------------------------------------------------
     def run(self, fetches, feed_dict=None, options=None, run_metadata=None):
-        """Values of `fetches` (any nesting of tensors/ops/names), feeding `feed_dict`."""
+        """Values of `fetches` (any nesting of tensors/ops/names), feeding `feed_dict`.
+        With `options=gc.RunOptions(trace_level=gc.RunOptions.FULL_TRACE)` and a
+        `run_metadata=gc.RunMetadata()`, every kernel call is timed into it."""
         if self._closed:
             raise errors.GraphcError("attempted to use a closed Session")
         if type(fetches) is list:
@@ -105,7 +107,11 @@ class Session:
             args = ()
         if type(plan) is _Specializing:
             plan = plan.plan(args)
-        outs = plan.run(*args)
+        if run_metadata is not None and options is not None and options.trace_level:
+            outs, records = plan.traced_run(*args)
+            run_metadata._record(records)
+        else:
+            outs = plan.run(*args)
         return fetch.rebuild(_results(plan, outs))
 
     def _feed_keys(self, feed_dict):

@@ -201,3 +201,24 @@ def test_a_callable_of_a_closed_session_refuses_to_run():
     for f in fs:
         with pytest.raises(gc.errors.GraphcError, match="closed Session"):
             f(np.ones(3, np.float32))
+
+
+def test_a_traced_run_times_every_kernel_into_run_metadata():
+    import json
+    x = gc.placeholder(gc.float32, (None, 3), name="x")
+    y = gc.reduce_sum(gc.tanh(gc.matmul(x, gc.ones((3, 4)), name="mm")), name="total")
+    meta, opts = gc.RunMetadata(), gc.RunOptions(trace_level=gc.RunOptions.FULL_TRACE)
+    feed = {x: np.ones((2, 3), np.float32)}
+    with gc.Session() as s:
+        traced = s.run(y, feed, options=opts, run_metadata=meta)
+        assert traced == s.run(y, feed)
+        stats = meta.step_stats.dev_stats[0].node_stats
+        assert [st.node_name for st in stats] == ["mm", "Tanh", "total"]
+        assert all(st.all_end_rel_micros >= 1 for st in stats)
+        starts = [st.all_start_micros for st in stats]
+        assert starts == sorted(starts)
+        events = json.loads(meta.chrome_trace())["traceEvents"]
+        assert [e["name"] for e in events] == ["MatMul", "Tanh", "Sum"]
+        s.run(y, feed, options=gc.RunOptions(), run_metadata=gc.RunMetadata())  # no trace
+    with pytest.raises(NotImplementedError, match="timeout"):
+        gc.RunOptions(timeout_in_ms=100)

@@ -102,8 +102,17 @@ class Executable:
             self.run = self._interpret
 
     # ---- the two ways to run -----------------------------------------------------------
-    def _generate(self):
+    def traced_run(self, *feed_values):
+        """One run with every kernel call timed: (outputs, [(node, start ns, end ns)])."""
+        from ..run_metadata import timed
+        records = []
+        return self._generate(timed(records), keep=False)(*feed_values), records
+
+    def _generate(self, wrap=None, keep=True):
+        """The plan as one generated Python function; wrap(kernel, node), if given,
+        replaces each kernel (tracing); keep: this is the executable's own run."""
         plan = self.plan
+        wrap = wrap or (lambda k, node: k)
         ns = {"_GraphcError": errors.GraphcError, "_fail": self._fail_generated,
               "_take": self._take, "_spares": self._spares}
         recycled = []
@@ -113,13 +122,13 @@ class Executable:
         lines.append("    try:")
         self._first_line = len(lines) + 1
         for i, (k, st) in enumerate(zip(self._kernels, plan.steps)):
-            ns[f"k{i}"] = k
+            ns[f"k{i}"] = wrap(k, st.node)
             args = ", ".join(f"v{s}" for s in st.ins)
             if st.into is not None:
                 call = f"k{i}({args}{', ' if args else ''}out=v{st.into})"
                 line = call if st.outs == st.into else f"v{st.outs} = {call}"
             elif st.recycle:
-                ns[f"o{i}"] = _kernel(st, self.session, True)
+                ns[f"o{i}"] = wrap(_kernel(st, self.session, True), st.node)
                 line = (f"_r = _take({st.outs}); v{st.outs} = k{i}({args}) if _r is None "
                         f"else o{i}({args}{', ' if args else ''}out=_r)")
                 recycled.append(st.outs)
@@ -143,7 +152,8 @@ class Executable:
         src = "\n".join(lines)
         code = compile(src, "<graphc plan>", "exec")
         exec(code, ns)
-        self.source = src
+        if keep:
+            self.source = src
         return ns["run"]
 
     def _fail_generated(self, e, local_vars):

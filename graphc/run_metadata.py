@@ -1,0 +1,86 @@
+"""TF1's RunOptions and RunMetadata: `sess.run(..., options=RunOptions(trace_level=
+FULL_TRACE), run_metadata=meta)` times every kernel of that run and records it in
+`meta.step_stats`, with TF1's field names (dev_stats[0].node_stats[i].node_name,
+all_start_micros, all_end_rel_micros, timeline_label); `meta.chrome_trace()` gives the
+JSON that chrome://tracing and Perfetto open (TF1's timeline.Timeline does the same)."""
+import json
+import time
+
+
+class RunOptions:
+    """Options for one Session.run (TF1). Only trace_level has an effect here."""
+    NO_TRACE, SOFTWARE_TRACE, HARDWARE_TRACE, FULL_TRACE = 0, 1, 2, 3
+    __slots__ = ("trace_level", "timeout_in_ms", "output_partition_graphs")
+
+    def __init__(self, trace_level=0, timeout_in_ms=0, output_partition_graphs=False):
+        if timeout_in_ms:
+            raise NotImplementedError(
+                "RunOptions(timeout_in_ms=...): graphc runs have no timeout (no queues or "
+                "blocking ops wait); leave it 0")
+        self.trace_level = trace_level
+        self.timeout_in_ms = timeout_in_ms
+        self.output_partition_graphs = output_partition_graphs
+
+
+class NodeExecStats:
+    """One kernel call of a traced run (microseconds, as TF1's NodeExecStats)."""
+    __slots__ = ("node_name", "timeline_label", "all_start_micros", "op_start_rel_micros",
+                 "op_end_rel_micros", "all_end_rel_micros")
+
+    def __init__(self, node_name, op_type, start_us, duration_us):
+        self.node_name = node_name
+        self.timeline_label = f"{node_name} = {op_type}()"
+        self.all_start_micros = start_us
+        self.op_start_rel_micros = 0
+        self.op_end_rel_micros = self.all_end_rel_micros = duration_us
+
+
+class DeviceStepStats:
+    __slots__ = ("device", "node_stats")
+
+    def __init__(self, device, node_stats):
+        self.device, self.node_stats = device, node_stats
+
+
+class StepStats:
+    __slots__ = ("dev_stats",)
+
+    def __init__(self, dev_stats=()):
+        self.dev_stats = list(dev_stats)
+
+
+class RunMetadata:
+    """What a traced Session.run records (TF1): step_stats, one DeviceStepStats for the
+    CPU with a NodeExecStats per kernel call, in the order they ran."""
+
+    def __init__(self):
+        self.step_stats = StepStats()
+
+    def _record(self, records):
+        """records: (node, start ns, end ns) per kernel call (Executable.traced_run)."""
+        stats = [NodeExecStats(node.name, node.type, start // 1000,
+                               max(1, (end - start) // 1000)) for node, start, end in records]
+        self.step_stats = StepStats([DeviceStepStats("/job:localhost/replica:0/task:0/"
+                                                     "device:CPU:0", stats)])
+
+    def chrome_trace(self):
+        """The run as Chrome trace-event JSON (one complete event per kernel call)."""
+        events = [{"name": s.timeline_label.split(" = ")[1][:-2], "ph": "X", "pid": 0,
+                   "tid": 0, "ts": s.all_start_micros, "dur": s.all_end_rel_micros,
+                   "args": {"name": s.node_name}}
+                  for d in self.step_stats.dev_stats for s in d.node_stats]
+        return json.dumps({"traceEvents": events})
+
+
+def timed(records):
+    """A wrapper that makes a kernel append (node, start ns, end ns) to records."""
+    clock = time.perf_counter_ns
+
+    def wrap(kernel, node):
+        def run(*args, **kw):
+            start = clock()
+            out = kernel(*args, **kw)
+            records.append((node, start, clock()))
+            return out
+        return run
+    return wrap
