@@ -33,6 +33,7 @@ from .ops.random import *  # noqa: F401,F403
 from .ops.state import *  # noqa: F401,F403
 from .ops.scope import *  # noqa: F401,F403
 from .ops.varstore import *  # noqa: F401,F403
+from .ops.template import *  # noqa: F401,F403
 from .ops.graphkeys import *  # noqa: F401,F403
 from .initializers import (constant_initializer, glorot_normal_initializer,  # noqa: F401
                            glorot_uniform_initializer, ones_initializer,

@@ -347,3 +347,31 @@ def test_constant_and_identity_initializers_refuse_a_wrong_size():
         gc.variance_scaling_initializer(mode="fan_sum")
     assert gc.glorot_normal_initializer(seed=1).get_config() == {"seed": 1,
                                                                  "dtype": "float32"}
+
+
+def test_make_template_creates_once_and_reuses():
+    def f(x):
+        return gc.matmul(x, gc.get_variable("w", [3, 2], initializer=gc.ones_initializer()))
+    t = gc.make_template("lin", f)
+    assert t.variable_scope_name is None and t.variables == []
+    x = gc.constant([[1.0, 2.0, 3.0]])
+    a, b = t(x), t(x * 2.0)
+    assert [v.name for v in t.variables] == ["lin/w:0"] and t.variable_scope_name == "lin/"
+    with gc.Session() as s:
+        s.run(gc.global_variables_initializer())
+        assert s.run(b).tolist() == [[12.0, 12.0]] and s.run(a).tolist() == [[6.0, 6.0]]
+    u = gc.make_template("lin", f)
+    u(x)
+    assert [v.name for v in u.variables] == ["lin_1/w:0"]
+
+
+def test_a_template_that_makes_new_variables_after_its_first_call_fails():
+    calls = []
+
+    def f():
+        calls.append(1)
+        return gc.get_variable(f"v{len(calls)}", [1])
+    t = gc.make_template("grow", f)
+    t()
+    with pytest.raises(ValueError):
+        t()

@@ -163,3 +163,24 @@ def test_lists_of_tensors_are_packed_as_in_tf1():
         return [m.reduce_sum([x, 2.0 * x, y]), m.reduce_mean([[x, y], [y, 1.0]], axis=1),
                 m.convert_to_tensor([x, y], name="pair")]
     check(fn, np.array(0.7), np.array(-1.2))
+
+
+def test_make_template_shares_variables_as_in_tf1():
+    def fn(m):
+        x = m.constant([[1.0, 2.0, 3.0]])
+
+        def f(x, scale):
+            w = m.get_variable("w", [3, 2], initializer=m.ones_initializer())
+            return m.matmul(x, w) * scale
+        t = m.make_template("dense", f, scale=2.0)
+        a, b = t(x), t(x)
+        t2 = m.make_template("dense", f, scale=1.0, create_scope_now_=True)
+        c = t2(x)
+        names = ([v.name for v in m.global_variables()], t.variable_scope_name,
+                 t2.variable_scope_name, [v.name for v in t.trainable_variables],
+                 a.name, b.name, c.name)
+        with m.Session() as sess:
+            sess.run(m.global_variables_initializer())
+            return names, [v.tolist() for v in sess.run([a, b, c])]
+    got, want = both(fn)
+    assert got == want
