@@ -25,7 +25,7 @@ from .ops.linalg import tensordot
 from .ops.random import random_crop, random_uniform  # noqa: F401 (random_crop: re-export)
 from .ops.registry import constant_value
 
-__all__ = ["ResizeMethod", "resize_images", "resize_bilinear", "resize_nearest_neighbor",
+__all__ = ["ResizeMethod", "resize", "resize_images", "resize_bilinear", "resize_nearest_neighbor",
            "resize_bicubic", "resize_area",
            "flip_left_right", "flip_up_down", "transpose_image", "rot90",
            "random_flip_left_right", "random_flip_up_down", "central_crop",
@@ -35,6 +35,18 @@ __all__ = ["ResizeMethod", "resize_images", "resize_bilinear", "resize_nearest_n
            "rgb_to_hsv", "hsv_to_rgb", "total_variation", "image_gradients", "sobel_edges",
            "transpose", "resize_with_crop_or_pad", "extract_image_patches", "extract_patches",
            "random_crop", "random_brightness", "random_contrast"]
+
+
+def resize(images, size, method=ResizeMethod.BILINEAR, align_corners=False,
+           preserve_aspect_ratio=False, name=None):
+    """TF 1.14+'s name for resize_images: tf.compat.v1.image.resize *is* resize_images
+    (legacy pixel coordinates, no half_pixel_centers; TF 2's tf.image.resize, with
+    antialias, is another function), so this takes its arguments and gives its result.
+
+        gc.image.resize(x, [224, 224], gc.image.ResizeMethod.BICUBIC)
+    """
+    return resize_images(images, size, method=method, align_corners=align_corners,
+                         preserve_aspect_ratio=preserve_aspect_ratio, name=name)
 
 
 def _rank(image, api, ranks=(3, 4)):
