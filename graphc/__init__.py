@@ -12,7 +12,7 @@ from .dtypes import bool_ as bool  # noqa: A001  (TF1 name: gc.bool)
 from .graph import (Graph, Operation, Tensor, colocate_with, container,
                     control_dependencies, device, get_default_graph, name_scope,
                     reset_default_graph)
-from .shapes import TensorShape
+from .shapes import Dimension, TensorShape, dimension_at_index
 from .ops.core import *  # noqa: F401,F403
 from .ops.elementwise import *  # noqa: F401,F403
 from .ops.array import *  # noqa: F401,F403
@@ -68,6 +68,7 @@ from .ops.registry import constant_value
 from .session import (ConfigProto, InteractiveSession, Session, compile,  # noqa: A004
                       get_default_session)
 from .run_metadata import RunMetadata, RunOptions
+from .utils import app, flags, get_logger, gfile, logging  # noqa: A004 (TF1 names)
 from .autodiff.reverse import RegisterGradient, custom_gradient, gradients
 from .autodiff.forward import *  # noqa: F401,F403
 from .autodiff.mixed import *  # noqa: F401,F403

@@ -1,5 +1,6 @@
-"""tf.layers (TF1): dense, dropout, batch_normalization, flatten, conv2d, max_pooling2d,
-average_pooling2d.
+"""tf.layers (TF1): dense, dropout, batch_normalization, flatten, conv1d, conv2d, conv3d,
+conv2d_transpose, max_pooling1d/2d/3d, average_pooling1d/2d/3d, and the layer classes
+(Dense, Conv2D, ..., graphc/layers_classes.py).
 
     h = gc.layers.dense(x, 128, activation=gc.nn.relu)       # variables dense/kernel, dense/bias
     h = gc.layers.batch_normalization(h, training=is_training)
@@ -16,32 +17,41 @@ import contextlib
 
 import numpy as np
 
-from . import errors
+from . import dtypes, errors
 from .graph import Tensor, name_scope
 from .initializers import zeros_initializer
 from .ops.array import expand_dims, reshape, shape as shape_of, transpose
 from .ops.conv import conv2d as _conv2d
+from .ops.conv3d import avg_pool3d as _avg_pool3d, conv3d as _nn_conv3d
+from .ops.conv3d import max_pool3d as _max_pool3d
+from .ops.conv_extra import conv1d as _nn_conv1d, conv2d_transpose as _nn_conv2d_transpose
 from .ops.control import cond
 from .ops.core import convert_to_tensor, identity
 from .ops.elementwise import cast
 from .ops.graphkeys import GraphKeys, add_to_collection
+from .ops.join import stack
 from .ops.linalg import matmul, tensordot
 from .ops.nn import bias_add, dropout as _dropout
+from .ops.nn_more import avg_pool1d as _avg_pool1d, max_pool1d as _max_pool1d
 from .ops.pool import avg_pool, max_pool
 from .ops.registry import constant_value
-from .ops.scope import variable_scope
+from .ops.scope import VariableScope, variable_scope
 from .ops.varstore import get_variable
 
 __all__ = ["dense", "dropout", "batch_normalization", "flatten", "conv2d", "max_pooling2d",
-           "average_pooling2d"]
+           "average_pooling2d", "conv1d", "conv3d", "conv2d_transpose", "max_pooling1d",
+           "max_pooling3d", "average_pooling1d", "average_pooling3d"]
 
 
 @contextlib.contextmanager
 def _layer_scope(name, base_name, reuse=None, scope_is_name=True):
     """The scopes of one call of a TF1 layer: the variable scope its constructor captures
     (`name` for dense and conv2d, else a unique default name), entered again with `reuse`,
-    and that scope's first name scope for the ops."""
-    if name is not None and scope_is_name:
+    and that scope's first name scope for the ops. A VariableScope `name` is a layer
+    object's captured scope (layers_classes.py), entered as it is."""
+    if isinstance(name, VariableScope):
+        captured = name
+    elif name is not None and scope_is_name:
         with variable_scope(name) as captured:
             pass
     elif reuse:
@@ -296,4 +306,183 @@ def average_pooling2d(inputs, pool_size, strides, padding="valid",
                     data_format, name)
 
 
+# ---- 1-D and 3-D convolutions, conv2d_transpose, 1-D and 3-D pooling --------------------
+_FORMATS = {1: ("NWC", "NCW"), 2: ("NHWC", "NCHW"), 3: ("NDHWC", "NCDHW")}
+
+
+def _tuple(v, n, what, layer):
+    """n positive ints from an int or a sequence of n (Keras normalize_tuple)."""
+    if isinstance(v, (int, np.integer)) and not isinstance(v, bool):
+        v = (v,) * n
+    try:
+        v = tuple(_positive_int(d, what, layer) for d in v)
+    except TypeError:
+        v = ()
+    if len(v) != n:
+        raise ValueError(f"{layer}: the `{what}` argument must be an int or a tuple of {n} "
+                         f"positive integers. Received: {v!r}")
+    return v
+
+
+def _format_nd(data_format, rank, layer):
+    """'NWC'/'NCW', 'NHWC'/'NCHW' or 'NDHWC'/'NCDHW' for `rank` spatial dims."""
+    return _FORMATS[rank][_format(data_format, layer) == "NCHW"]
+
+
+def _full(values, fmt):
+    """[1, *values, 1] for a channels-last format, else [1, 1, *values]."""
+    return [1] + list(values) + [1] if fmt.endswith("C") else [1, 1] + list(values)
+
+
+def _conv_nd(rank, layer, inputs, filters, kernel_size, strides, padding, data_format,
+             dilation_rate, activation, use_bias, kernel_initializer, bias_initializer,
+             kernel_regularizer, bias_regularizer, activity_regularizer, kernel_constraint,
+             bias_constraint, trainable, name, reuse, transpose=False):
+    """The convolution layers but conv2d: kernel (*kernel_size, in, filters), or
+    (*kernel_size, filters, in) when `transpose`."""
+    base = f"conv{rank}d" + ("_transpose" if transpose else "")
+    _no_constraints(base, kernel_constraint=kernel_constraint,
+                    bias_constraint=bias_constraint)
+    x = _float_input(inputs, layer)
+    filters = _positive_int(filters, "filters", base)
+    k = _tuple(kernel_size, rank, "kernel_size", base)
+    s = _tuple(strides, rank, "strides", base)
+    d = _tuple(dilation_rate, rank, "dilation_rate", base)
+    pad, fmt = _padding(padding, base), _format_nd(data_format, rank, base)
+    _rank(x, base, want=rank + 2)
+    channel_axis = -1 if fmt.endswith("C") else 1
+    channels = _known(x, channel_axis, layer, "channel")
+    with _layer_scope(name, base, reuse):
+        shape = list(k) + ([filters, channels] if transpose else [channels, filters])
+        kernel = get_variable("kernel", shape, x.dtype, kernel_initializer,
+                              kernel_regularizer, trainable=trainable)
+        bias = None
+        if use_bias:
+            bias = get_variable("bias", [filters], x.dtype, bias_initializer,
+                                bias_regularizer, trainable=trainable)
+        if transpose:
+            outputs = _conv_transpose(x, kernel, filters, k, s, pad, fmt)
+        elif rank == 1:
+            outputs = _nn_conv1d(x, kernel, s[0], pad, data_format=fmt, dilations=d[0])
+        else:
+            outputs = _nn_conv3d(x, kernel, strides=_full(s, fmt), padding=pad,
+                                 data_format=fmt, dilations=_full(d, fmt))
+        return _finish(outputs, bias, activation, activity_regularizer, fmt)
+
+
+def _conv_transpose(x, kernel, filters, k, s, pad, fmt):
+    """conv2d_transpose to Keras' output size: n * stride, plus max(k - stride, 0) when
+    'VALID'; an unknown dim is computed at run time."""
+    spatial = [1, 2] if fmt == "NHWC" else [2, 3]
+    dims = [x.graph.dims.resolve(dim) for dim in x.shape.dims]
+    out = [dims[0] if dims[0] is not None else shape_of(x)[0]]
+    for i, ki, si in zip(spatial, k, s):
+        n = dims[i] if dims[i] is not None else shape_of(x)[i]
+        out.append(n * si + (max(ki - si, 0) if pad == "VALID" else 0))
+    out = out[:1] + out[1:] + [filters] if fmt == "NHWC" else out[:1] + [filters] + out[1:]
+    if any(isinstance(v, Tensor) for v in out):
+        out = stack([convert_to_tensor(v, dtype=dtypes.int32) for v in out])
+    return _nn_conv2d_transpose(x, kernel, out, strides=_full(s, fmt), padding=pad,
+                                data_format=fmt)
+
+
+def conv1d(inputs, filters, kernel_size, strides=1, padding="valid",
+           data_format="channels_last", dilation_rate=1, activation=None, use_bias=True,
+           kernel_initializer=None, bias_initializer=zeros_initializer(),
+           kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
+           kernel_constraint=None, bias_constraint=None, trainable=True, name=None,
+           reuse=None):
+    """A 1-D convolution layer (TF1 tf.layers.conv1d): kernel (k, in, filters).
+
+        h = gc.layers.conv1d(seq, 16, 5, padding="same")    # (?, T, C) -> (?, T, 16)
+    """
+    return _conv_nd(1, "Conv1D", inputs, filters, kernel_size, strides, padding,
+                    data_format, dilation_rate, activation, use_bias, kernel_initializer,
+                    bias_initializer, kernel_regularizer, bias_regularizer,
+                    activity_regularizer, kernel_constraint, bias_constraint, trainable,
+                    name, reuse)
+
+
+def conv3d(inputs, filters, kernel_size, strides=(1, 1, 1), padding="valid",
+           data_format="channels_last", dilation_rate=(1, 1, 1), activation=None,
+           use_bias=True, kernel_initializer=None, bias_initializer=zeros_initializer(),
+           kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
+           kernel_constraint=None, bias_constraint=None, trainable=True, name=None,
+           reuse=None):
+    """A 3-D convolution layer (TF1 tf.layers.conv3d): kernel (kd, kh, kw, in, filters).
+
+        h = gc.layers.conv3d(volumes, 8, 3)    # (?, D, H, W, C) -> (?, D-2, H-2, W-2, 8)
+    """
+    return _conv_nd(3, "Conv3D", inputs, filters, kernel_size, strides, padding,
+                    data_format, dilation_rate, activation, use_bias, kernel_initializer,
+                    bias_initializer, kernel_regularizer, bias_regularizer,
+                    activity_regularizer, kernel_constraint, bias_constraint, trainable,
+                    name, reuse)
+
+
+def conv2d_transpose(inputs, filters, kernel_size, strides=(1, 1), padding="valid",
+                     data_format="channels_last", activation=None, use_bias=True,
+                     kernel_initializer=None, bias_initializer=zeros_initializer(),
+                     kernel_regularizer=None, bias_regularizer=None,
+                     activity_regularizer=None, kernel_constraint=None, bias_constraint=None,
+                     trainable=True, name=None, reuse=None):
+    """A transposed 2-D convolution layer (TF1 tf.layers.conv2d_transpose): kernel
+    (kh, kw, filters, in); the output is `strides` times larger, plus max(k - stride, 0)
+    with 'valid'.
+
+        up = gc.layers.conv2d_transpose(h, 16, 3, strides=2, padding="same")  # 7x7 -> 14x14
+    """
+    return _conv_nd(2, "Conv2DTranspose", inputs, filters, kernel_size, strides, padding,
+                    data_format, 1, activation, use_bias, kernel_initializer,
+                    bias_initializer, kernel_regularizer, bias_regularizer,
+                    activity_regularizer, kernel_constraint, bias_constraint, trainable,
+                    name, reuse, transpose=True)
+
+
+def _pooling_nd(rank, pool, layer, inputs, pool_size, strides, padding, data_format, name):
+    x = convert_to_tensor(inputs)
+    size = _tuple(pool_size, rank, "pool_size", layer)
+    s = _tuple(strides, rank, "strides", layer)
+    pad, fmt = _padding(padding, layer), _format_nd(data_format, rank, layer)
+    _rank(x, layer, want=rank + 2)
+    with _layer_scope(name, layer, scope_is_name=False):
+        if rank == 1:
+            return pool(x, size[0], s[0], pad, data_format=fmt)
+        return pool(x, _full(size, fmt), _full(s, fmt), pad, data_format=fmt)
+
+
+def max_pooling1d(inputs, pool_size, strides, padding="valid", data_format="channels_last",
+                  name=None):
+    """The maximum over pool_size windows of (batch, length, channels) inputs (TF1).
+
+        h = gc.layers.max_pooling1d(seq, 2, 2)     # (?, 10, C) -> (?, 5, C)
+    """
+    return _pooling_nd(1, _max_pool1d, "max_pooling1d", inputs, pool_size, strides,
+                       padding, data_format, name)
+
+
+def average_pooling1d(inputs, pool_size, strides, padding="valid",
+                      data_format="channels_last", name=None):
+    """The mean over pool_size windows of (batch, length, channels) inputs (TF1)."""
+    return _pooling_nd(1, _avg_pool1d, "average_pooling1d", inputs, pool_size, strides,
+                       padding, data_format, name)
+
+
+def max_pooling3d(inputs, pool_size, strides, padding="valid", data_format="channels_last",
+                  name=None):
+    """The maximum over pool_size windows of (batch, d, h, w, channels) inputs (TF1)."""
+    return _pooling_nd(3, _max_pool3d, "max_pooling3d", inputs, pool_size, strides,
+                       padding, data_format, name)
+
+
+def average_pooling3d(inputs, pool_size, strides, padding="valid",
+                      data_format="channels_last", name=None):
+    """The mean over pool_size windows of (batch, d, h, w, channels) inputs (TF1)."""
+    return _pooling_nd(3, _avg_pool3d, "average_pooling3d", inputs, pool_size, strides,
+                       padding, data_format, name)
+
+
 from .normalization import batch_normalization  # noqa: E402,F401  (it uses the helpers above)
+
+
+from .layers_classes import *  # noqa: E402,F401,F403 (tf.layers.Dense, ...)

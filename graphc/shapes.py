@@ -2,6 +2,7 @@
 means the same size everywhere in a graph). A shape of unknown rank has dims None."""
 import operator
 
+from .errors import ShapeError
 
 
 class InferError(Exception):
@@ -19,6 +20,8 @@ def dim_str(d):
 
 
 def _norm_dim(d):
+    if isinstance(d, Dimension):
+        return d.value
     if d is None or isinstance(d, str) or type(d) is int and d >= 0:
         return d
     try:
@@ -40,6 +43,8 @@ class TensorShape:
                 dims = dims.dims
             elif isinstance(dims, (int, str)):
                 dims = (dims,)
+            elif isinstance(dims, Dimension):
+                dims = (dims.value,)
             elif not (type(dims) is tuple and all(type(d) is int for d in dims)):
                 dims = tuple(_norm_dim(d) for d in dims)
         self.dims = dims
@@ -105,6 +110,285 @@ class TensorShape:
 
     def get_shape(self):
         return self
+
+    # TF1's compatibility API. A named dim's size is unknown until run time, so it is
+    # compatible with any dim; merging keeps the more specific dim (int over name over
+    # None; of two names, this shape's).
+
+    def is_compatible_with(self, other):
+        """True if one fully known shape could be both (TF1).
+
+            TensorShape((2, None)).is_compatible_with((2, 5))     # True
+            TensorShape((2, None)).is_compatible_with((2, 5, 1))  # False
+        """
+        other = as_shape(other)
+        if self.dims is None or other.dims is None:
+            return True
+        return len(self.dims) == len(other.dims) and all(
+            _dims_compatible(a, b) for a, b in zip(self.dims, other.dims))
+
+    def assert_is_compatible_with(self, other):
+        """Raise ShapeError (a ValueError) unless `is_compatible_with(other)`."""
+        if not self.is_compatible_with(other):
+            raise ShapeError(f"Shapes {self} and {as_shape(other)} are incompatible")
+
+    def merge_with(self, other):
+        """The most specific shape that is both this one and `other` (TF1); ShapeError
+        if they are not compatible.
+
+            TensorShape((2, None)).merge_with((None, 3))          # (2, 3)
+        """
+        other = as_shape(other)
+        if self.dims is None:
+            return other
+        if other.dims is None:
+            return self
+        if not self.is_compatible_with(other):
+            raise ShapeError(f"Shapes {self} and {other} are not compatible")
+        return TensorShape(tuple(_merge_dim(a, b) for a, b in zip(self.dims, other.dims)))
+
+    def most_specific_compatible_shape(self, other):
+        """The most specific shape that both this one and `other` fit (TF1): unknown
+        rank if the ranks differ, None where the dims differ.
+
+            TensorShape((2, 3)).most_specific_compatible_shape((2, 4))   # (2, ?)
+        """
+        other = as_shape(other)
+        if self.dims is None or other.dims is None or len(self.dims) != len(other.dims):
+            return UNKNOWN
+        return TensorShape(tuple(a if a == b else None for a, b in zip(self.dims, other.dims)))
+
+    def concatenate(self, other):
+        """This shape's dims followed by `other`'s; unknown if either rank is (TF1).
+
+            TensorShape((2,)).concatenate((3, None))              # (2, 3, ?)
+        """
+        other = as_shape(other)
+        if self.dims is None or other.dims is None:
+            return UNKNOWN
+        return TensorShape(self.dims + other.dims)
+
+    def __add__(self, other):
+        return self.concatenate(other)
+
+    def __radd__(self, other):
+        return as_shape(other).concatenate(self)
+
+    def assert_has_rank(self, rank):
+        """Raise ShapeError if the rank is known and is not `rank`."""
+        if self.dims is not None and len(self.dims) != rank:
+            raise ShapeError(f"Shape {self} must have rank {rank}")
+
+    def assert_same_rank(self, other):
+        """Raise ShapeError if both ranks are known and differ."""
+        other = as_shape(other)
+        if self.dims is not None and other.dims is not None and len(self.dims) != len(
+                other.dims):
+            raise ShapeError(f"Shapes {self} and {other} must have the same rank")
+
+    def assert_is_fully_defined(self):
+        """Raise ShapeError unless every dim is a known int."""
+        if not self.is_fully_defined():
+            raise ShapeError(f"Shape {self} is not fully defined")
+
+    def with_rank(self, rank):
+        """This shape merged with an unknown shape of rank `rank` (TF1).
+
+            TensorShape(None).with_rank(2)                         # (?, ?)
+        """
+        try:
+            return self.merge_with(TensorShape((None,) * max(rank, 0)))
+        except ShapeError:
+            raise ShapeError(f"Shape {self} must have rank {rank}") from None
+
+    def with_rank_at_least(self, rank):
+        """This shape; ShapeError if its rank is known and less than `rank`."""
+        if self.dims is not None and len(self.dims) < rank:
+            raise ShapeError(f"Shape {self} must have rank at least {rank}")
+        return self
+
+    def with_rank_at_most(self, rank):
+        """This shape; ShapeError if its rank is known and more than `rank`."""
+        if self.dims is not None and len(self.dims) > rank:
+            raise ShapeError(f"Shape {self} must have rank at most {rank}")
+        return self
+
+
+def _dims_compatible(a, b):
+    """Two dims one size could have: equal ints, or either unknown or named."""
+    return not (type(a) is int and type(b) is int and a != b)
+
+
+def _merge_dim(a, b):
+    """The more specific of two compatible dims: int over name over None."""
+    if a is None or (isinstance(b, int) and not isinstance(a, int)):
+        return b
+    return a
+
+
+def _as_dim_value(v):
+    """A Dimension's value: a non-negative int, None or a name (TF1's errors)."""
+    if isinstance(v, Dimension):
+        return v.value
+    if v is None or isinstance(v, str):
+        return v
+    try:
+        if isinstance(v, bool):
+            raise TypeError
+        i = operator.index(v)
+    except TypeError:
+        raise TypeError(f"Dimension value must be an integer, None or a name, "
+                        f"got {v!r} of type {type(v).__name__}") from None
+    if i < 0:
+        raise ValueError(f"Dimension {i} must be >= 0")
+    return i
+
+
+class Dimension:
+    """One dim of a TensorShape (TF1: tf.Dimension): `value` is an int, None (unknown) or
+    a name. Comparisons give None when they cannot be decided statically; arithmetic
+    on an unknown or named dim gives Dimension(None).
+
+        Dimension(3) + 2            # Dimension(5)
+        Dimension(3) == None        # None: unknown
+        Dimension(None).merge_with(4)   # Dimension(4)
+    """
+    __slots__ = ("value",)
+    __hash__ = None   # TF1: == may answer None, so a Dimension is not a dict key
+
+    def __init__(self, value):
+        self.value = _as_dim_value(value)
+
+    def __repr__(self):
+        return f"Dimension({self.value!r})"
+
+    def __str__(self):
+        return dim_str(self.value)
+
+    def __int__(self):
+        if type(self.value) is not int:
+            raise TypeError(f"int() of a dimension that is not a known int: {self!r}")
+        return self.value
+
+    __index__ = __int__
+
+    def __bool__(self):
+        return bool(self.value)
+
+    def is_compatible_with(self, other):
+        """True if one size could be both (an unknown or named dim fits any)."""
+        return _dims_compatible(self.value, as_dimension(other).value)
+
+    def assert_is_compatible_with(self, other):
+        """Raise ShapeError (a ValueError) unless `is_compatible_with(other)`."""
+        if not self.is_compatible_with(other):
+            raise ShapeError(f"Dimensions {self} and {as_dimension(other)} are not "
+                             "compatible")
+
+    def merge_with(self, other):
+        """The more specific of two compatible dims; ShapeError if they differ."""
+        other = as_dimension(other)
+        self.assert_is_compatible_with(other)
+        return Dimension(_merge_dim(self.value, other.value))
+
+    def _cmp(self, other, op):
+        """op on the two values if both are known ints, else None (undecided)."""
+        try:
+            other = as_dimension(other)
+        except (TypeError, ValueError):
+            return NotImplemented
+        a, b = self.value, other.value
+        if type(a) is int and type(b) is int:
+            return op(a, b)
+        if op is operator.eq and a is not None and a == b:
+            return True   # the same name is the same size
+        if op is operator.ne and a is not None and a == b:
+            return False
+        return None
+
+    def __eq__(self, other):
+        return self._cmp(other, operator.eq)
+
+    def __ne__(self, other):
+        return self._cmp(other, operator.ne)
+
+    def __lt__(self, other):
+        return self._cmp(other, operator.lt)
+
+    def __le__(self, other):
+        return self._cmp(other, operator.le)
+
+    def __gt__(self, other):
+        return self._cmp(other, operator.gt)
+
+    def __ge__(self, other):
+        return self._cmp(other, operator.ge)
+
+    def _arith(self, other, op, reverse=False):
+        """Dimension(op(a, b)) if both are known ints, else Dimension(None)."""
+        try:
+            other = as_dimension(other)
+        except (TypeError, ValueError):
+            return NotImplemented
+        a, b = (other.value, self.value) if reverse else (self.value, other.value)
+        if type(a) is int and type(b) is int:
+            return Dimension(op(a, b))
+        return Dimension(None)
+
+    def __add__(self, other):
+        return self._arith(other, operator.add)
+
+    def __radd__(self, other):
+        return self._arith(other, operator.add, reverse=True)
+
+    def __sub__(self, other):
+        return self._arith(other, operator.sub)
+
+    def __rsub__(self, other):
+        return self._arith(other, operator.sub, reverse=True)
+
+    def __mul__(self, other):
+        return self._arith(other, operator.mul)
+
+    def __rmul__(self, other):
+        return self._arith(other, operator.mul, reverse=True)
+
+    def __floordiv__(self, other):
+        return self._arith(other, operator.floordiv)
+
+    def __rfloordiv__(self, other):
+        return self._arith(other, operator.floordiv, reverse=True)
+
+    def __mod__(self, other):
+        return self._arith(other, operator.mod)
+
+    def __rmod__(self, other):
+        return self._arith(other, operator.mod, reverse=True)
+
+    def __truediv__(self, other):
+        raise TypeError("unsupported operand type(s) for /: 'Dimension' and "
+                        f"'{type(other).__name__}', please use // instead")
+
+    def __rtruediv__(self, other):
+        raise TypeError(f"unsupported operand type(s) for /: '{type(other).__name__}' "
+                        "and 'Dimension', please use // instead")
+
+
+def as_dimension(value):
+    """`value` as a Dimension (TF1's tensor_shape.as_dimension)."""
+    return value if isinstance(value, Dimension) else Dimension(value)
+
+
+def dimension_at_index(shape, index):
+    """Dim `index` of `shape` as a Dimension; Dimension(None) if the rank is unknown
+    (TF1: tf.dimension_at_index).
+
+        dimension_at_index(TensorShape((2, None)), 0)     # Dimension(2)
+    """
+    shape = as_shape(shape)
+    if shape.dims is None:
+        return Dimension(None)
+    return Dimension(shape.dims[index])
 
 
 UNKNOWN = TensorShape(None)
