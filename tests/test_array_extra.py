@@ -311,6 +311,14 @@ def test_searchsorted_tf1_example_and_errors():
     assert gc.searchsorted(s, v, out_type=gc.int64).dtype is gc.int64
 
 
+def test_searchsorted_of_empty_values_or_sequences():
+    empty = np.zeros((0,), np.float32)
+    assert run(gc.searchsorted(gc.constant([1.0, 2.0]), empty)).shape == (0,)
+    assert run(gc.searchsorted(np.zeros((2, 0), np.float32), [[1.0], [2.0]])).tolist() == \
+        [[0], [0]]
+    assert run(gc.searchsorted(np.zeros((0, 3)), np.zeros((0, 2)))).shape == (0, 2)
+
+
 def test_histogram_fixed_width_tf1_example_and_binning_rule():
     got = run(gc.histogram_fixed_width([-1.0, 0.0, 1.5, 2.0, 5.0, 15], [0.0, 5.0], nbins=5))
     np.testing.assert_array_equal(got, [2, 1, 1, 0, 2])

@@ -151,8 +151,9 @@ def _bound_kernel(side):
         if seq.ndim != values.ndim or seq.shape[:-1] != values.shape[:-1]:
             raise ValueError(f"searchsorted: the leading dims of sorted_sequence "
                              f"{seq.shape} and values {values.shape} differ")
-        rows_s = seq.reshape(-1, seq.shape[-1])
-        rows_v = values.reshape(-1, values.shape[-1])
+        n = int(np.prod(values.shape[:-1]))         # explicit: -1 is ambiguous when empty
+        rows_s = seq.reshape(n, seq.shape[-1])
+        rows_v = values.reshape(n, values.shape[-1])
         out = np.empty(rows_v.shape, out_type.np)
         for k in range(len(rows_v)):                # one binary search per row
             out[k] = np.searchsorted(rows_s[k], rows_v[k], side)
