@@ -58,6 +58,7 @@ from .ops.solve import *  # noqa: F401,F403
 from .ops.array_extra import *  # noqa: F401,F403
 from .ops.math_extra import *  # noqa: F401,F403
 from .ops.math_more import *  # noqa: F401,F403
+from .ops.special import *  # noqa: F401,F403
 from .ops.array_more import *  # noqa: F401,F403
 from .ops.counting import *  # noqa: F401,F403
 from .ops.random_extra import *  # noqa: F401,F403

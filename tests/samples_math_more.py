@@ -1,8 +1,8 @@
-"""Samples for ops/math_more.py's ops; see samples.py."""
+"""Samples for ops/math_more.py's and ops/special.py's ops; see samples.py."""
 import numpy as np
 
 import graphc as gc
-from graphc.ops.math_more import _igamma_grad_a
+from graphc.ops.special import _igamma_grad_a
 from samples import Sample, broadcastable, normal, shape
 
 try:

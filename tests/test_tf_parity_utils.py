@@ -5,7 +5,8 @@ import operator
 
 import pytest
 
-from graphc import utils
+from graphc import tf_flags, tf_gfile
+from graphc.tf_logging import logging as gc_logging
 from graphc.shapes import Dimension, TensorShape, dimension_at_index
 
 tf = pytest.importorskip("tensorflow")
@@ -161,10 +162,10 @@ def _messages(caplog, name):
 
 def test_logging_matches_tf(both_logs):
     from tensorflow.python.platform import tf_logging
-    assert [getattr(utils.logging, c) for c in ("DEBUG", "INFO", "WARN", "ERROR", "FATAL")
+    assert [getattr(gc_logging, c) for c in ("DEBUG", "INFO", "WARN", "ERROR", "FATAL")
             ] == [getattr(v1.logging, c) for c in ("DEBUG", "INFO", "WARN", "ERROR",
                                                    "FATAL")]
-    for L in (v1.logging, utils.logging):
+    for L in (v1.logging, gc_logging):
         L.set_verbosity(L.INFO)
         assert L.get_verbosity() == L.INFO
         L.debug("hidden %d", 1)
@@ -287,7 +288,7 @@ def test_gfile_matches_tf(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path / "tf")
     want = _gfile_script(v1.gfile, tmp_path / "tf")
     monkeypatch.chdir(tmp_path / "gc")
-    got = _gfile_script(utils.gfile, tmp_path / "gc")
+    got = _gfile_script(tf_gfile.gfile, tmp_path / "gc")
     want = [w.replace(str(tmp_path / "tf"), "<cwd>") if isinstance(w, str) else w
             for w in want]
     got = [g.replace(str(tmp_path / "gc"), "<cwd>") if isinstance(g, str) else g
@@ -345,7 +346,7 @@ ARGVS = [
 @pytest.mark.parametrize("argv, known_only", ARGVS)
 def test_flags_parse_matches_absl(argv, known_only):
     results = []
-    for F in (v1.flags, utils.flags):
+    for F in (v1.flags, tf_flags.flags):
         fv = F.FlagValues()
         _define_all(F, None, fv)
         rest = _outcome(lambda: fv(argv, known_only=known_only))
@@ -355,7 +356,7 @@ def test_flags_parse_matches_absl(argv, known_only):
 
 
 def test_flags_definition_errors_match_absl():
-    for F in (v1.flags, utils.flags):
+    for F in (v1.flags, tf_flags.flags):
         fv = F.FlagValues()
         F.DEFINE_string("name", "x", "h", flag_values=fv)
         got = [_outcome(lambda: F.DEFINE_string("name", "y", "h", flag_values=fv)),
@@ -371,15 +372,15 @@ def test_flags_definition_errors_match_absl():
 def test_app_run_matches_tf(monkeypatch):
     name = "steps_parity_utils"
     v1.flags.DEFINE_integer(name, 5, "h")        # TF's run parses its global FLAGS
-    monkeypatch.setattr(utils, "FLAGS", utils.flags.FlagValues())   # graphc's: a fresh one
-    utils.flags.DEFINE_integer(name, 5, "h", flag_values=utils.FLAGS)
+    monkeypatch.setattr(tf_flags, "FLAGS", tf_flags.FlagValues())   # graphc's: a fresh one
+    tf_flags.flags.DEFINE_integer(name, 5, "h", flag_values=tf_flags.FLAGS)
     results = []
     try:
-        for lib in (v1, utils):
+        for lib in (v1, tf_flags):
             seen = []
 
             def main(argv, lib=lib, seen=seen):
-                seen.append((argv, getattr(lib.flags.FLAGS if lib is v1 else utils.FLAGS,
+                seen.append((argv, getattr(lib.flags.FLAGS if lib is v1 else tf_flags.FLAGS,
                                            name)))
                 return 3
 

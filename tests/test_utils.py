@@ -1,13 +1,15 @@
-"""TF1's tf.logging, tf.gfile, tf.flags and tf.app (graphc/utils.py), without TensorFlow."""
+"""TF1's tf.logging, tf.gfile, tf.flags and tf.app (graphc/tf_logging.py, tf_gfile.py,
+tf_flags.py), without TensorFlow."""
 import io
 import logging as pylog
 import sys
 
 import pytest
 
-from graphc import errors, utils
-from graphc.utils import app, flags, gfile
-from graphc.utils import logging as tflog
+from graphc import errors, tf_flags
+from graphc.tf_flags import app, flags
+from graphc.tf_gfile import gfile
+from graphc.tf_logging import logging as tflog
 
 
 # ------------------------------------------------------------------------------------
@@ -281,7 +283,7 @@ def test_flags_parse_sys_argv_unknown_flag_raises(fv, monkeypatch):
 
 def test_app_run(monkeypatch):
     F = flags.FlagValues()
-    monkeypatch.setattr(utils, "FLAGS", F)      # run() parses the global FLAGS
+    monkeypatch.setattr(tf_flags, "FLAGS", F)      # run() parses the global FLAGS
     flags.DEFINE_integer("steps", 5, "h", flag_values=F)
     seen = []
 
