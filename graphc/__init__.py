@@ -7,7 +7,8 @@
         print(sess.run(y, feed_dict={x: [[1, 2, 3]]}))
 """
 from . import dtypes, errors
-from .dtypes import DType, as_dtype, float16, float32, float64, int32, int64, string
+from .dtypes import (DType, as_dtype, float16, float32, float64, int8, int16, int32, int64,
+                     string, uint8, uint16)
 from .dtypes import bool_ as bool  # noqa: A001  (TF1 name: gc.bool)
 from .graph import (Graph, Operation, Tensor, colocate_with, container,
                     control_dependencies, device, get_default_graph, name_scope,

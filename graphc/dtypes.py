@@ -55,8 +55,13 @@ float32 = DType("float32", np.float32)
 float64 = DType("float64", np.float64)
 int32 = DType("int32", np.int32)
 int64 = DType("int64", np.int64)
+# TF1's small ints: uint8 images, int8/int16/uint16 data. Arithmetic wraps, as in TF1.
+int8 = DType("int8", np.int8)
+int16 = DType("int16", np.int16)
+uint8 = DType("uint8", np.uint8)
+uint16 = DType("uint16", np.uint16)
 bool_ = DType("bool", np.bool_)
-ALL = (float16, float32, float64, int32, int64, bool_)
+ALL = (float16, float32, float64, int8, int16, int32, int64, uint8, uint16, bool_)
 # TF1's tf.string, as numpy object arrays of bytes: what report_uninitialized_variables
 # returns and a py_func may; graphc has no string ops, constants or feeds.
 string = DType("string", object)

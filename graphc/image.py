@@ -267,10 +267,9 @@ def convert_image_dtype(image, dtype, saturate=False, name=None):
     """image converted to dtype with TF1's scaling: ints span [0, MAX] of their dtype,
     floats [0, 1]. int -> float: cast * (1 / MAX_in); float -> int: x * (MAX_out + 0.5),
     cast; int -> int: floordiv or multiply by (MAX + 1) ratios; float -> float: cast.
-    saturate clips to the target's range before casting. (graphc has int32 and int64
-    only, no uint8/int16: those TF1 conversions are out of reach.)
+    saturate clips to the target's range before casting (TF1's saturate_cast).
 
-        gc.image.convert_image_dtype(ints, gc.float32)
+        gc.image.convert_image_dtype(uint8_images, gc.float32)    # 255 -> 1.0
     """
     image = convert_to_tensor(image)
     dtype = dtypes.as_dtype(dtype)
@@ -291,21 +290,34 @@ def convert_image_dtype(image, dtype, saturate=False, name=None):
             return E.cast(image, dtype)
         if src.is_integer:
             return E.cast(image, dtype) * constant(1.0 / np.iinfo(src.np).max, dtype)
-        return to(image * constant(np.iinfo(dtype.np).max + 0.5, src), dtype)
+        with np.errstate(over="ignore"):      # float16 has no 65535.5: inf, as in TF
+            scale = src.np.type(np.iinfo(dtype.np).max + 0.5)
+        return to(image * constant(scale, src), dtype)
 
 
 def _saturate_cast(x, dtype):
     """TF1's saturate_cast: x clipped to dtype's range where it is narrower, then cast."""
     if x.dtype.is_floating and dtype.is_integer:
-        info, t = np.iinfo(dtype.np), x.dtype.np.type
-        hi = t(info.max) if int(t(info.max)) <= info.max else np.nextafter(t(info.max), t(0))
-        lo, hi = constant(info.min, x.dtype), constant(hi, x.dtype)  # (TF1's 2**31: UB)
-        x = E.minimum(E.maximum(x, lo), hi)
+        lo, hi = _float_limits(x.dtype.np.type, np.iinfo(dtype.np))
+        x = E.minimum(E.maximum(x, constant(lo, x.dtype)), constant(hi, x.dtype))
     elif x.dtype.is_integer and dtype.is_integer:
         a, b = np.iinfo(x.dtype.np), np.iinfo(dtype.np)
         x = E.minimum(E.maximum(x, constant(max(a.min, b.min), x.dtype)),
                       constant(min(a.max, b.max), x.dtype))
     return E.cast(x, dtype)
+
+
+def _float_limits(t, info):
+    """The clip bounds of float type t for an int range, as TF's saturate_cast: the
+    overlap of both ranges, nudged toward 0 where t rounds a bound out of the int range
+    (float32(2**31 - 1) is 2**31; float16 cannot hold 65535 and clips at 65504)."""
+    fi = np.finfo(t)
+    lo, hi = t(max(float(fi.min), info.min)), t(min(float(fi.max), info.max))
+    if float(lo) < info.min:
+        lo = np.nextafter(lo, t(0))
+    if float(hi) > info.max:
+        hi = np.nextafter(hi, t(0))
+    return lo, hi
 
 
 def _to_float(image):

@@ -125,7 +125,10 @@ def to_array(value, dtype, what):
                                     f"{arr.flat[np.argmax(out != arr)].item()!r} cannot be "
                                     f"converted to {dtype.name} without loss")
     elif src.kind in "iu" and dtype.is_integer and not np.array_equal(out, arr):
-        raise errors.DTypeError(f"{what}: values overflow {dtype.name}")
+        bad = arr.flat[np.argmax(out != arr) if arr.ndim else 0].item()
+        info = np.iinfo(dtype.np)
+        raise errors.DTypeError(f"{what}: values such as {bad!r} overflow {dtype.name} "
+                                f"(range {info.min} to {info.max})")
     return out
 
 
@@ -136,8 +139,11 @@ def constant(value, dtype=None, shape=None, name="Const"):
     """
     dtype = dtypes.as_dtype(dtype) if dtype is not None else _py_dtype(value)
     if type(value) is float and dtype.is_floating or type(value) is int and dtype.is_integer:
-        arr = np.array(value, dtype.np)         # fast path: a Python scalar that fits
-        if dtype.is_integer and arr != value:
+        try:                                    # fast path: a Python scalar that fits
+            arr = np.array(value, dtype.np)
+        except OverflowError:                   # numpy 2: an int out of an int dtype's range
+            arr = None
+        if dtype.is_integer and (arr is None or arr != value):
             raise errors.DTypeError(f"constant '{name}': {value} overflows {dtype.name}")
         if shape is None:
             return apply1(CONST, (), name=name, value=ConstValue(arr, fresh=True),

@@ -8,7 +8,7 @@ import math
 
 import numpy as np
 
-from .. import dtypes
+from .. import dtypes, errors
 from ..graph import Tensor
 from ..shapes import InferError, as_shape
 from .array import _computed, _shape_tensor, as_int, shape, static_value
@@ -168,7 +168,12 @@ def range(start, limit=None, delta=1, dtype=None, name="range"):  # noqa: A001 (
     if dtype is None:
         order = [dtypes.int32, dtypes.int64, dtypes.float32, dtypes.float64]
         found = [a.dtype if isinstance(a, Tensor) else _py_dtype(a) for a in args]
-        dtype = max(found, key=lambda d: order.index(d) if d in order else -1)
+        odd = sorted({d.name for d in found if d not in order})
+        if odd:                 # TF1 infers only among these four (a TypeError there too)
+            raise errors.DTypeError(f"range: cannot infer a dtype from {', '.join(odd)} "
+                                    "operands (int32, int64, float32 or float64 only): "
+                                    "pass dtype=")
+        dtype = max(found, key=order.index)
     dtype = dtypes.as_dtype(dtype)
     args = [cast(a, dtype) if isinstance(a, Tensor) and a.dtype is not dtype
             else convert_to_tensor(a, dtype=dtype) for a in args]

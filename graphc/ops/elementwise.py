@@ -313,10 +313,12 @@ ROUND, round = _unary("Round", "round", np.round, doc="Round half to even; no gr
 RECIPROCAL, reciprocal = _unary("Reciprocal", "reciprocal", np.reciprocal,
                                 lambda x, y, a: -y * y, kind="float", doc="1/x.")
 def divide(x, y, name=None):
-    """x / y. Integer inputs are converted to float64 first, as TF1's truediv does."""
+    """x / y. Integer inputs are converted to float first, as TF1's truediv does:
+    int8/int16/uint8/uint16 to float32, int32/int64 to float64."""
     x, y = operands(x, y, "divide")
     if x.dtype.is_integer and y.dtype is x.dtype:
-        x, y = cast(x, dtypes.float64), cast(y, dtypes.float64)
+        to = dtypes.float32 if x.dtype.size <= 2 else dtypes.float64
+        x, y = cast(x, to), cast(y, to)
     return _realdiv(x, y, name=name)
 
 
