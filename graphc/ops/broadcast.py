@@ -3,7 +3,7 @@
 broadcasting helpers gradients need (sum_to, broadcast_to)."""
 import numpy as np
 
-from .. import dtypes
+from .. import dtypes, errors
 from ..shapes import InferError, TensorShape, surely_differ
 from .core import convert_to_tensor
 from .elementwise import maximum, minimum, operands, sum_terms, zeros_like_
@@ -126,7 +126,6 @@ def clip_by_value(t, clip_value_min, clip_value_max, name=None):
     t = convert_to_tensor(t)
     out = maximum(minimum(t, clip_value_max), clip_value_min, name=name)
     if surely_differ(out.shape, t.shape):
-        from .. import errors
         raise errors.ShapeError(
             f"clip_by_value: the bounds would broadcast t of shape {t.shape} to "
             f"{out.shape}\n  {errors.describe_tensor(t, 't')}\n"

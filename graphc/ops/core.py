@@ -228,8 +228,9 @@ def convert_to_tensor(value, dtype=None, name=None, dtype_hint=None):
         return value
     if isinstance(value, Node):
         raise TypeError(f"{value!r} is an operation, not a tensor: use its outputs")
-    if isinstance(value, (list, tuple)) and _first_tensor(value) is not None:
-        return _pack(value, dtype, name)
+    first = _first_tensor(value) if isinstance(value, (list, tuple)) else None
+    if first is not None:       # TF1 packs a list holding tensors (numbers take its dtype)
+        return _pack(value, first.dtype if dtype is None else dtype, name)
     if dtype is None and dtype_hint is not None:
         try:
             return constant(value, dtype=dtype_hint, name=name or "Const")
@@ -251,9 +252,8 @@ def _first_tensor(value):
 
 
 def _pack(value, dtype, name):
-    """A list mixing tensors and numbers, stacked into one tensor as TF1 packs it:
-    `gc.reduce_mean([loss_a, loss_b, 0.5])`. Numbers take the first tensor's dtype."""
+    """A list mixing tensors and numbers, stacked into one tensor of dtype as TF1 packs
+    it: `gc.reduce_mean([loss_a, loss_b, 0.5])`."""
     from .array import stack
-    dtype = dtype if dtype is not None else _first_tensor(value).dtype
     return stack([convert_to_tensor(v, dtype=dtype) for v in value], axis=0,
                  name=name or "packed")

@@ -5,7 +5,7 @@ import numbers
 import numpy as np
 
 from ..graph import name_scope
-from .array import squeeze
+from .array import expand_dims, squeeze, transpose
 from .core import convert_to_tensor
 from .elementwise import abs, pow, sqrt
 from .reduce import reduce_max, reduce_sum
@@ -71,8 +71,7 @@ def norm(tensor, ord="euclidean", axis=None, keepdims=None, name=None,  # noqa: 
 
 def _spectral(x, axis, keepdims):
     """The largest singular value of the matrices over the two axes (TF1: an SVD)."""
-    from .array import expand_dims, transpose
-    from .decomp import svd
+    from .decomp import svd             # decomp builds on this module's neighbours
     r = x.shape.rank
     if r is None:
         raise ValueError(f"norm: the matrix 2-norm needs the rank of x known, got {x.shape}")
