@@ -33,6 +33,11 @@ class ExecutionError(GraphcError):
     """A kernel failed at run time; the original exception is chained."""
 
 
+# TF1's name for the run-time failures TF1 code catches most (bad shapes or values that
+# only show when the graph runs): graphc raises ExecutionError for all of them.
+InvalidArgumentError = ExecutionError
+
+
 class OutOfRangeError(GraphcError):
     """An iterator has no more elements (TF1's name): the end of a tf.data pipeline."""
 

@@ -222,3 +222,9 @@ def test_a_traced_run_times_every_kernel_into_run_metadata():
         s.run(y, feed, options=gc.RunOptions(), run_metadata=gc.RunMetadata())  # no trace
     with pytest.raises(NotImplementedError, match="timeout"):
         gc.RunOptions(timeout_in_ms=100)
+
+
+def test_tf1_code_catching_invalid_argument_error_catches_run_time_failures():
+    a = gc.placeholder(gc.float32, (None,))
+    with gc.Session() as s, pytest.raises(gc.errors.InvalidArgumentError):
+        s.run(a + a[:1] * 0 + gc.reshape(a, (-1, 1))[:, 0][1:], {a: np.ones(3)})
