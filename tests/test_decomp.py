@@ -72,13 +72,16 @@ def test_slogdet_keeps_the_sign_and_avoids_overflow():
     assert sign == -1 and np.isclose(logabs, np.log(6))
 
 
-def test_band_part_counts_may_be_constant_tensors_but_not_fed_ones():
+def test_band_part_counts_may_be_constant_or_fed_tensors():
     x = np.arange(12.0).reshape(3, 4)
     got = run(gc.linalg.band_part(x, gc.constant(0), gc.constant(1)))
     np.testing.assert_array_equal(got, np.triu(np.tril(x, 1)))
     n = gc.placeholder(gc.int32, [])
-    with pytest.raises(NotImplementedError, match="num_lower"):
-        gc.matrix_band_part(x, n, 0)
+    fed = gc.matrix_band_part(x, n, 0)
+    for k in (-1, 0, 2):
+        np.testing.assert_array_equal(run(fed, {n: k}), run(gc.matrix_band_part(x, k, 0)))
+    with pytest.raises(TypeError, match="num_upper must be a scalar integer"):
+        gc.matrix_band_part(x, 0, gc.placeholder(gc.int32, [2]))
 
 
 def test_solves_keep_float32():

@@ -515,3 +515,9 @@ def test_cross_needs_size_3_and_equal_shapes():
         gc.cross(gc.placeholder(gc.float32, [2, 4]), gc.placeholder(gc.float32, [2, 4]))
     with pytest.raises(ValueError):
         gc.cross(gc.placeholder(gc.float32, [2, 3]), gc.placeholder(gc.float32, [1, 3]))
+
+
+@pytest.mark.parametrize("bands", [(-1, 0), (0, 0), (1, 2), (0, -1), (-1, -1)])
+def test_matrix_band_part_with_band_widths_fed_at_run_time(bands):
+    check(lambda m, x, lo, up: m.matrix_band_part(x, lo, up), rand(2, 3, 4),
+          np.int64(bands[0]), np.int64(bands[1]))

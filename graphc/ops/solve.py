@@ -11,6 +11,7 @@ input as symmetric: a tangent dA acts as (dA + dA^T) / 2 and the gradient is sym
 """
 import numpy as np
 
+from .. import dtypes
 from ..graph import Tensor, name_scope
 from ..shapes import InferError
 from .array import expand_dims, shape
@@ -64,11 +65,13 @@ MATRIX_BAND_PART = register(OpDef(
 
 
 def _band_count(v, what):
+    """v as a Python int, or the scalar int tensor itself when only a run knows it."""
     if isinstance(v, Tensor):
         c = constant_value(v)
         if c is None:
-            raise NotImplementedError(f"matrix_band_part: {what} must be known when the graph "
-                                      f"is built (a Python int or a constant), got {v}")
+            if v.shape.rank not in (0, None) or not v.dtype.is_integer:
+                raise TypeError(f"matrix_band_part: {what} must be a scalar integer, got {v}")
+            return v
         v = c
     if np.ndim(v) != 0 or np.asarray(v).dtype.kind not in "iu":
         raise TypeError(f"matrix_band_part: {what} must be an integer, got {v!r}")
@@ -78,10 +81,26 @@ def _band_count(v, what):
 def matrix_band_part(input, num_lower, num_upper, name=None):  # noqa: A002 (TF1 names)
     """The band of each matrix: entries (i, j) with i - j <= num_lower and
     j - i <= num_upper, zeros elsewhere; -1 keeps the whole lower (upper) triangle.
-    `gc.matrix_band_part(x, -1, 0)` is the lower triangle of x, `(x, 0, 0)` its diagonal."""
-    return apply1(MATRIX_BAND_PART, (convert_to_tensor(input),), name=name,
-                  num_lower=_band_count(num_lower, "num_lower"),
-                  num_upper=_band_count(num_upper, "num_upper"))
+    `gc.matrix_band_part(x, -1, 0)` is the lower triangle of x, `(x, 0, 0)` its diagonal.
+    Band widths known only when the graph runs (scalar int tensors) build the mask."""
+    x = convert_to_tensor(input)
+    lo, up = _band_count(num_lower, "num_lower"), _band_count(num_upper, "num_upper")
+    if isinstance(lo, int) and isinstance(up, int):
+        return apply1(MATRIX_BAND_PART, (x,), name=name, num_lower=lo, num_upper=up)
+    return _band_mask(x, lo, up, name)
+
+
+def _band_mask(x, lo, up, name):
+    """x where (lo < 0 or i - j <= lo) and (up < 0 or j - i <= up), else 0."""
+    from .creation import range as range_, zeros_like
+    from .elementwise import cast, less, less_equal, logical_and, logical_or, select
+    with name_scope(name, "MatrixBandPart"):
+        m, n = (shape(x, out_type=dtypes.int64)[k] for k in (-2, -1))
+        d = expand_dims(range_(m), -1) - range_(n)          # i - j, (m, n)
+        keep = [logical_or(less(cast(b, dtypes.int64), 0), less_equal(sign * d,
+                                                                       cast(b, dtypes.int64)))
+                for b, sign in ((lo, 1), (up, -1))]
+        return select(logical_and(*keep), x, zeros_like(x))
 
 
 def _triangle(x, lower):
