@@ -155,9 +155,7 @@ def _repeat_indices(reps, n):
     if reps.shape.rank != 1 or reps.shape.dims[0] != n or not isinstance(n, int):
         counts = counts * fill(_shape_tensor([n]), 1)        # broadcast to (n,)
     ends = cumsum(counts)                   # element i fills [ends[i-1], ends[i])
-    # one position past the end too: searchsorted fails on no values (counting.py)
-    positions = range_(R.reduce_sum(counts) + 1)
-    return searchsorted(ends, positions, side="right")[:-1]
+    return searchsorted(ends, range_(R.reduce_sum(counts)), side="right")
 
 
 # ---- unravel_index ------------------------------------------------------------------------
