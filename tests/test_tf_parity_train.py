@@ -944,17 +944,45 @@ def test_metric_variables_and_reset():
 
 
 # ---- more: sparse-gradient training, wrappers, pooling, more metrics ---------------------------
-@pytest.mark.parametrize("name", ["sgd", "adagrad", "adam_betas", "proximal_sgd"])
+_IDS = [np.array(i, np.int32) for i in ([0, 3, 3, 1], [4, 4], [4, 2, 0, 2, 2], [1])]
+
+
+@pytest.mark.parametrize("name", sorted(OPTIMIZERS))
 def test_optimizer_gather_gradient(name):
-    """A loss that reads rows of w through gather: TF1 applies an IndexedSlices gradient
-    sparsely; graphc densely (docs/optimizers.md), which agrees for these optimizers,
-    whose update of a row with a zero gradient is no change."""
+    """A loss that reads rows of w through gather (repeated and negative ids, rows left
+    out in some steps): both libraries apply an IndexedSlices gradient, updating only the
+    rows looked up (Adam: every row, TF1's sparse Adam); the slots agree too."""
     def build(m):
         w = m.Variable(_pattern((5, 3), np.float32), name="emb")
-        rows = m.gather(w, m.constant([0, 3, 3, 1]))
+        ids = m.placeholder(m.int32, [None])
+        rows = m.nn.embedding_lookup(w, ids)
         loss = m.reduce_sum(m.square(rows - 0.2)) + m.reduce_sum(m.sin(rows))
-        return OPTIMIZERS[name](m).minimize(loss), [w]
+        opt = OPTIMIZERS[name](m)
+        step = opt.minimize(loss)
+        slots = [opt.get_slot(w, s) for s in opt.get_slot_names()]
+        return step, [w] + slots, lambda i: {ids: _IDS[i % len(_IDS)]}
     _steps(build, rtol=1e-5, atol=1e-6)
+
+
+def test_compute_gradients_gives_indexed_slices():
+    """compute_gradients of a looked-up variable: an IndexedSlices in both, fetched as an
+    IndexedSlicesValue with the same values, indices and dense_shape."""
+    def build(m):
+        w = m.Variable(_pattern((5, 3), np.float32), name="emb")
+        a = m.gather(w, m.constant([0, 3, 3]))
+        b = m.nn.embedding_lookup(w, m.constant([[4, 0]]))
+        loss = m.reduce_sum(a * 2.0) + m.reduce_sum(m.square(b))
+        (g, _), = m.train.GradientDescentOptimizer(0.1).compute_gradients(loss, [w])
+        assert type(g).__name__ == "IndexedSlices"
+        clipped = m.clip_by_norm(g, 1.0)
+        assert type(clipped).__name__ == "IndexedSlices"
+        with m.Session() as sess:
+            sess.run(m.global_variables_initializer())
+            return sess.run([g, clipped, m.convert_to_tensor(g)])
+    got, want = _both(build)
+    assert type(got[0]).__name__ == type(want[0]).__name__ == "IndexedSlicesValue"
+    for a, b in zip(_flat(got), _flat(want)):
+        _same(a, b, "gradient", 1e-6, 1e-7)
 
 
 def test_gate_graph_and_grad_loss():
@@ -968,9 +996,7 @@ def test_gate_graph_and_grad_loss():
 
 
 def _sl(m, values, indices):
-    if m is v1:
-        return v1.IndexedSlices(m.constant(values), m.constant(indices))
-    return types.SimpleNamespace(values=m.constant(values), indices=m.constant(indices))
+    return m.IndexedSlices(m.constant(values), m.constant(indices))
 
 
 @pytest.mark.parametrize("mode", ["update", "add", "sub", "nd_update", "nd_add", "nd_sub"])

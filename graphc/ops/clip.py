@@ -24,6 +24,10 @@ def clip_by_norm(t, clip_norm, axes=None, name=None):
         g = gc.clip_by_norm(g, 5.0)
         rows = gc.clip_by_norm(embeddings, 1.0, axes=[1])     # each row separately
     A zero t gives zero (and a finite gradient: the sqrt only sees positive sums)."""
+    slices = _slices(t)
+    if slices is not None:      # TF1: the values are clipped by their own norm
+        return type(t)(clip_by_norm(t.values, clip_norm, axes, name), t.indices,
+                       t.dense_shape)
     with name_scope(name, "clip_by_norm", [t]):
         t = convert_to_tensor(t)
         l2sum = R.reduce_sum(t * t, axis=axes, keepdims=True)
@@ -42,11 +46,19 @@ def clip_by_norm(t, clip_norm, axes=None, name=None):
         return E.divide(intermediate, E.maximum(l2norm, clip_norm), name="clipped")
 
 
+def _slices(t):
+    """t if it is an IndexedSlices (a sparse gradient), else None."""
+    from ..indexed_slices import IndexedSlices
+    return t if isinstance(t, IndexedSlices) else None
+
+
 def _sequence(t_list, api):
+    """The tensors of t_list (an IndexedSlices stands for its values, as in TF1)."""
     if not isinstance(t_list, collections.abc.Sequence) or isinstance(t_list, str):
         raise TypeError(f"{api}: t_list should be a sequence (a list or tuple of tensors "
                         f"or None), not {type(t_list).__name__}")
-    return [None if t is None else convert_to_tensor(t) for t in t_list]
+    return [None if t is None else t.values if _slices(t) is not None
+            else convert_to_tensor(t) for t in t_list]
 
 
 def global_norm(t_list, name=None):
@@ -85,4 +97,6 @@ def clip_by_global_norm(t_list, clip_norm, use_norm=None, name=None):
                    E.multiply(v, scale if scale.dtype is v.dtype else E.cast(scale, v.dtype),
                               name=f"clipped_{i}")
                    for i, v in enumerate(values)]
+    clipped = [c if _slices(t) is None else type(t)(c, t.indices, t.dense_shape)
+               for c, t in zip(clipped, t_list)]
     return clipped, use_norm

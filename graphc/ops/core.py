@@ -8,7 +8,8 @@ from ..shapes import InferError, TensorShape, as_shape
 from .registry import OpDef, apply, apply1, register
 
 __all__ = ["constant", "placeholder", "placeholder_with_default", "identity",
-           "stop_gradient", "no_op", "group", "convert_to_tensor", "tuple_"]
+           "stop_gradient", "no_op", "group", "convert_to_tensor", "tuple_",
+           "register_tensor_conversion_function"]
 
 
 class ConstValue:
@@ -228,6 +229,9 @@ def convert_to_tensor(value, dtype=None, name=None, dtype_hint=None):
         return value
     if isinstance(value, Node):
         raise TypeError(f"{value!r} is an operation, not a tensor: use its outputs")
+    for _, base, fn in _CONVERSIONS:
+        if isinstance(value, base):
+            return fn(value, dtype=dtype, name=name, as_ref=False)
     first = _first_tensor(value) if isinstance(value, (list, tuple)) else None
     if first is not None:       # TF1 packs a list holding tensors (numbers take its dtype)
         return _pack(value, first.dtype if dtype is None else dtype, name)
@@ -237,6 +241,28 @@ def convert_to_tensor(value, dtype=None, name=None, dtype_hint=None):
         except errors.DTypeError:
             pass
     return constant(value, dtype=dtype, name=name or "Const")
+
+
+_CONVERSIONS = []     # (priority, base_type, conversion_func), lowest priority first
+
+
+def register_tensor_conversion_function(base_type, conversion_func, priority=100):
+    """Make convert_to_tensor (and so every op) accept instances of base_type (TF1):
+    conversion_func(value, dtype=None, name=None, as_ref=False) returns a Tensor.
+
+        gc.register_tensor_conversion_function(Meters, lambda v, dtype=None, name=None,
+                                               as_ref=False: gc.constant(v.value))
+    """
+    if not callable(conversion_func):
+        raise TypeError(f"conversion_func must be callable, not {conversion_func!r}")
+    bases = base_type if isinstance(base_type, tuple) else (base_type,)
+    if not all(isinstance(b, type) for b in bases) or any(
+            issubclass(b, (Tensor, np.ndarray, np.generic, str, bytes, int, float, bool))
+            for b in bases):
+        raise TypeError(f"base_type must be a class (or tuple of classes) other than "
+                        f"Tensor, numpy and Python value types, not {base_type!r}")
+    _CONVERSIONS.append((priority, base_type, conversion_func))
+    _CONVERSIONS.sort(key=lambda c: c[0])
 
 
 def _first_tensor(value):

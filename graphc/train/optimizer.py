@@ -9,12 +9,18 @@ Executable runs nodes in build order, so a step's gradients see the old variable
 """
 import numpy as np
 
-from .. import errors
-from ..autodiff.reverse import gradients
+from .. import dtypes, errors
+from ..autodiff.reverse import between, gradients
 from ..graph import Tensor, get_default_graph
+from ..indexed_slices import IndexedSlices
 from ..ops import array, core, elementwise
+from ..ops.broadcast import select
+from ..ops.gather import GATHER, gather, unsorted_segment_sum
+from ..ops.join import concat
 from ..ops.state import Variable, trainable_variables
-from ..shapes import surely_differ
+from ..ops.state_scatter import scatter_sub, scatter_update
+from ..ops.where import unique
+from ..shapes import TensorShape, surely_differ
 
 __all__ = ["Optimizer"]
 
@@ -91,13 +97,21 @@ class Optimizer:
             _check_variable(v, "compute_gradients")
         # an integer or bool variable gets no gradient (None), as in TF1, which checks
         # dtypes only of the variables that have one
-        grads = gradients(loss, var_list, grad_ys=grad_loss)
+        lookups = _lookups(loss, var_list)
+        xs = [v for v in var_list if v not in lookups]
+        xs += [n.outputs[0] for v in var_list for n in lookups.get(v, ())]
+        found = dict(zip(xs, gradients(loss, xs, grad_ys=grad_loss)))
+        grads = [_sparse_gradient(v, lookups[v], found) if v in lookups else found[v]
+                 for v in var_list]
         if gate_gradients == Optimizer.GATE_GRAPH:
             # TF1: no gradient is used before all of them are computed
-            present = [g for g in grads if g is not None]
-            if present:
-                gated = iter(core.tuple_(present))
-                grads = [None if g is None else next(gated) for g in grads]
+            parts = [p for g in grads if g is not None
+                     for p in ((g.values, g.indices) if isinstance(g, IndexedSlices) else (g,))]
+            if parts:
+                gated = iter(core.tuple_(parts))
+                grads = [None if g is None else
+                         IndexedSlices(next(gated), next(gated), g.dense_shape)
+                         if isinstance(g, IndexedSlices) else next(gated) for g in grads]
         return list(zip(grads, var_list))
 
     def apply_gradients(self, grads_and_vars, global_step=None, name=None):
@@ -121,7 +135,10 @@ class Optimizer:
                     if g is None:
                         continue
                     with graph.name_scope("update_" + v.node.name):
-                        update_ops.append(self._apply_dense(g, v))
+                        if isinstance(g, IndexedSlices):
+                            update_ops.append(self._apply_sparse_duplicate_indices(g, v))
+                        else:
+                            update_ops.append(self._apply_dense(g, v))
                 if global_step is None:
                     train_op = self._finish(update_ops, scope)
                 else:
@@ -202,6 +219,17 @@ class Optimizer:
     def _apply_dense(self, grad, var):
         raise NotImplementedError(f"{type(self).__name__} does not define _apply_dense")
 
+    def _apply_sparse_duplicate_indices(self, grad, var):
+        """The update of var's rows at grad.indices (an IndexedSlices): repeated indices
+        are summed first (TF1), then `_apply_sparse` runs."""
+        return self._apply_sparse(_deduplicate(grad), var)
+
+    def _apply_sparse(self, grad, var):
+        """The update of var by a sparse gradient with distinct indices. TF1's optimizers
+        update only those rows; a subclass that defines only `_apply_dense` gets the
+        dense update of the summed-up gradient (TF1 raises NotImplementedError)."""
+        return self._apply_dense(core.convert_to_tensor(grad), var)
+
     def _finish(self, update_ops, name):
         return core.group(*update_ops, name=name)
 
@@ -219,7 +247,9 @@ class Optimizer:
                 raise ValueError(f"apply_gradients: variable '{v.node.name}' appears twice "
                                  "in grads_and_vars; sum its gradients first")
             seen.add(v)
-            if g is not None:
+            if isinstance(g, IndexedSlices):
+                _check_slices(g, v)
+            elif g is not None:
                 g = core.convert_to_tensor(g, dtype=v.dtype)
                 _check_grad_shape(g, v)
             pairs.append((g, v))
@@ -239,6 +269,106 @@ def _check_grad_shape(g, v):
             f"apply_gradients: the gradient {errors.describe_tensor(g, g.name)} does not "
             f"fit variable '{v.node.name}' of shape {v.shape} (created at "
             f"{errors.format_site(v.node.site)})")
+
+
+def _check_slices(g, v):
+    if g.dtype is not v.dtype:
+        raise errors.DTypeError(f"apply_gradients: {g!r} is {g.dtype.name} but variable "
+                                f"'{v.node.name}' is {v.dtype.name}")
+    rows, want = g.values.shape, v.shape
+    if rows.rank is not None and want.rank is not None and (
+            rows.rank != want.rank or surely_differ(TensorShape(rows.dims[1:]),
+                                                    TensorShape(want.dims[1:]))):
+        raise errors.ShapeError(
+            f"apply_gradients: the rows {errors.describe_tensor(g.values, 'values')} of "
+            f"the sparse gradient do not fit variable '{v.node.name}' of shape {v.shape} "
+            f"(created at {errors.format_site(v.node.site)})")
+
+
+# ---- sparse gradients (TF1's IndexedSlices) -------------------------------------------------
+def _lookups(loss, var_list):
+    """{variable: its gather nodes} for the variables whose every differentiable use on
+    the way to `loss` is a row lookup (gather along axis 0, as embedding_lookup does).
+    Their gradients are IndexedSlices, as TF1's gather gradient is."""
+    order, _ = between([loss], var_list)
+    uses = {}
+    for n in order:
+        for i, t in enumerate(n.inputs):
+            if isinstance(t, Variable) and n.op.differentiable:
+                row_lookup = n.op is GATHER and i == 0 and n.attrs["axis"] == 0
+                uses.setdefault(t, []).append(n if row_lookup else None)
+    return {v: ns for v, ns in uses.items() if v.dtype.is_floating and None not in ns}
+
+
+def _sparse_gradient(var, lookups, found):
+    """The IndexedSlices gradient of var from the gradients of its lookups' outputs: their
+    rows, and the looked-up indices (negative ones counted from the end, as gather does)."""
+    parts = [(n, found[n.outputs[0]]) for n in lookups if found[n.outputs[0]] is not None]
+    if not parts:
+        return None
+    with var.graph.name_scope("gradients"):
+        n_rows = array.shape(var)[0]
+        values, indices = [], []
+        for n, g in parts:
+            rows = concat([[-1], array.shape(var)[1:]], 0) \
+                if not var.shape.is_fully_defined() else (-1,) + tuple(var.shape.dims[1:])
+            values.append(array.reshape(g, rows))
+            idx = array.reshape(n.inputs[1], [-1])
+            idx = select(elementwise.less(idx, 0), idx + elementwise.cast(n_rows, idx.dtype),
+                         idx)
+            indices.append(idx)
+        if len({i.dtype for i in indices}) > 1:
+            indices = [elementwise.cast(i, dtypes.int64) for i in indices]
+        if len(parts) == 1:
+            return IndexedSlices(values[0], indices[0], array.shape(var))
+        return IndexedSlices(concat(values, 0), concat(indices, 0),
+                             array.shape(var))
+
+
+class _Whole:
+    """How a dense update reads and writes a slot or variable: whole. write returns
+    (the op, the new value) and the new value is the assign's output, so later reads
+    of it run after the assign."""
+
+    @staticmethod
+    def read(v):
+        return v
+
+    @staticmethod
+    def write(v, value):
+        t = v.assign(value)
+        return t, t
+
+    @staticmethod
+    def sub(v, value):
+        return v.assign_sub(value)
+
+
+WHOLE = _Whole()
+
+
+class Rows:
+    """How a sparse update (TF1's SparseApply* kernels) reads and writes a slot or
+    variable: only its rows at `indices` (distinct), by gather and scatter_update."""
+
+    def __init__(self, indices):
+        self.indices = indices
+
+    def read(self, v):
+        return gather(v, self.indices)
+
+    def write(self, v, value):
+        return scatter_update(v, self.indices, value), value
+
+    def sub(self, v, value):
+        return scatter_sub(v, self.indices, value)
+
+
+def _deduplicate(grad):
+    """grad with each index once, its rows summed (TF1's _deduplicate_indexed_slices)."""
+    unique_indices, positions = unique(grad.indices)
+    summed = unsorted_segment_sum(grad.values, positions, array.shape(unique_indices)[0])
+    return IndexedSlices(summed, unique_indices, grad.dense_shape)
 
 
 def cast_to(t, dtype):

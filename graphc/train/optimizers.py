@@ -1,9 +1,16 @@
-"""The TF1 optimizers. Each `_apply_dense` follows the TF1 kernel (training_ops.cc)
-term by term, so float results match it up to rounding; docs/optimizers.md lists them.
+"""The TF1 optimizers. Each update follows the TF1 kernel (training_ops.cc) term by
+term, so float results match it up to rounding; docs/optimizers.md lists them.
+
+`_update(grad, var, at)` holds an optimizer's formula once: `_apply_dense` runs it on
+whole variables (at=WHOLE) and `_apply_sparse` on the rows a sparse gradient names
+(at=Rows(indices)), as TF1's SparseApply* kernels do: the other rows, and their slots,
+stay as they are.
 """
 from ..graph import get_default_graph
+from ..indexed_slices import IndexedSlices
 from ..ops import core, elementwise as el
-from .optimizer import Optimizer, cast_to
+from ..ops.state_scatter import scatter_add
+from .optimizer import WHOLE, Optimizer, Rows, cast_to
 
 __all__ = ["GradientDescentOptimizer", "MomentumOptimizer", "AdagradOptimizer",
            "RMSPropOptimizer", "AdamOptimizer"]
@@ -22,6 +29,11 @@ class GradientDescentOptimizer(Optimizer):
     def _apply_dense(self, grad, var):
         lr = self._hyper("learning_rate", self._learning_rate, var.dtype)
         return var.assign_sub(grad * lr).node
+
+    def _apply_sparse_duplicate_indices(self, grad, var):
+        """var[i] -= lr * row for each row of grad; repeated rows subtract in turn (TF1)."""
+        lr = self._hyper("learning_rate", self._learning_rate, var.dtype)
+        return var.scatter_sub(IndexedSlices(grad.values * lr, grad.indices)).node
 
 
 class MomentumOptimizer(Optimizer):
@@ -43,15 +55,21 @@ class MomentumOptimizer(Optimizer):
             self._zeros_slot(v, "momentum", self._name)
 
     def _apply_dense(self, grad, var):
+        return self._update(grad, var, WHOLE)
+
+    def _apply_sparse(self, grad, var):
+        return self._update(grad.values, var, Rows(grad.indices))
+
+    def _update(self, grad, var, at):
         accum = self.get_slot(var, "momentum")
         lr = self._hyper("learning_rate", self._learning_rate, var.dtype)
         mu = self._hyper("momentum", self._momentum, var.dtype)
-        accum_t = accum.assign(accum * mu + grad)
+        accum_op, accum_t = at.write(accum, at.read(accum) * mu + grad)
         if self._use_nesterov:
-            var_t = var.assign_sub(grad * lr + accum_t * mu * lr)
+            var_t = at.sub(var, grad * lr + accum_t * mu * lr)
         else:
-            var_t = var.assign_sub(accum_t * lr)
-        return core.group(accum_t, var_t)
+            var_t = at.sub(var, accum_t * lr)
+        return core.group(accum_op, var_t)
 
 
 class AdagradOptimizer(Optimizer):
@@ -74,11 +92,17 @@ class AdagradOptimizer(Optimizer):
             self._make_slot(v, "accumulator", self._name, self._initial_accumulator_value)
 
     def _apply_dense(self, grad, var):
+        return self._update(grad, var, WHOLE)
+
+    def _apply_sparse(self, grad, var):
+        return self._update(grad.values, var, Rows(grad.indices))
+
+    def _update(self, grad, var, at):
         accum = self.get_slot(var, "accumulator")
         lr = self._hyper("learning_rate", self._learning_rate, var.dtype)
-        accum_t = accum.assign(accum + el.square(grad))
-        var_t = var.assign_sub(grad * lr * el.rsqrt(accum_t))
-        return core.group(accum_t, var_t)
+        accum_op, accum_t = at.write(accum, at.read(accum) + el.square(grad))
+        var_t = at.sub(var, grad * lr * el.rsqrt(accum_t))
+        return core.group(accum_op, var_t)
 
 
 class RMSPropOptimizer(Optimizer):
@@ -110,6 +134,12 @@ class RMSPropOptimizer(Optimizer):
             self._zeros_slot(v, "momentum", self._name)
 
     def _apply_dense(self, grad, var):
+        return self._update(grad, var, WHOLE)
+
+    def _apply_sparse(self, grad, var):
+        return self._update(grad.values, var, Rows(grad.indices))
+
+    def _update(self, grad, var, at):
         ms, mom = self.get_slot(var, "rms"), self.get_slot(var, "momentum")
         dt = var.dtype
         lr = self._hyper("learning_rate", self._learning_rate, dt)
@@ -117,18 +147,20 @@ class RMSPropOptimizer(Optimizer):
         mu = self._hyper("momentum", self._momentum, dt)
         eps = self._hyper("epsilon", self._epsilon, dt)
         one_minus_rho = 1.0 - rho
-        ms_t = ms.assign(ms + (el.square(grad) - ms) * one_minus_rho)
-        updates = [ms_t]
+        ms_old = at.read(ms)
+        ms_op, ms_t = at.write(ms, ms_old + (el.square(grad) - ms_old) * one_minus_rho)
+        updates = [ms_op]
         if self._centered:
             mg = self.get_slot(var, "mg")
-            mg_t = mg.assign(mg + (grad - mg) * one_minus_rho)
-            updates.append(mg_t)
+            mg_old = at.read(mg)
+            mg_op, mg_t = at.write(mg, mg_old + (grad - mg_old) * one_minus_rho)
+            updates.append(mg_op)
             denom = (ms_t - el.square(mg_t)) + eps
         else:
             denom = ms_t + eps
-        mom_t = mom.assign(mom * mu + (grad * lr) / el.sqrt(denom))
-        var_t = var.assign_sub(mom_t)
-        return core.group(*updates, mom_t, var_t)
+        mom_op, mom_t = at.write(mom, at.read(mom) * mu + (grad * lr) / el.sqrt(denom))
+        var_t = at.sub(var, mom_t)
+        return core.group(*updates, mom_op, var_t)
 
 
 class AdamOptimizer(Optimizer):
@@ -177,6 +209,30 @@ class AdamOptimizer(Optimizer):
         m_t = m.assign(m + (grad - m) * (1.0 - b1))
         v_t = v.assign(v + (el.square(grad) - v) * (1.0 - b2))
         var_t = var.assign_sub((m_t * lr_t) / (el.sqrt(v_t) + eps))
+        return core.group(m_t, v_t, var_t)
+
+    def _apply_sparse(self, grad, var):
+        """TF1's sparse Adam: every row of m and v decays, the rows grad names get their
+        share of it, and every row of var moves:
+
+            m = m * beta1, then m[i] += grad * (1 - beta1)     (v likewise with grad^2)
+            var -= lr_t * m / (sqrt(v) + epsilon)
+        """
+        m, v = self.get_slot(var, "m"), self.get_slot(var, "v")
+        dt, i, g = var.dtype, grad.indices, grad.values
+        b1p, b2p = (cast_to(p, dt) for p in self._get_beta_accumulators(var.graph))
+        lr = self._hyper("learning_rate", self._lr, dt)
+        b1 = self._hyper("beta1", self._beta1, dt)
+        b2 = self._hyper("beta2", self._beta2, dt)
+        eps = self._hyper("epsilon", self._epsilon, dt)
+        lr_t = lr * el.sqrt(1.0 - b2p) / (1.0 - b1p)
+        m_scaled = g * (1.0 - b1)
+        with var.graph.control_dependencies([m.assign(m * b1)]):
+            m_t = scatter_add(m, i, m_scaled)
+        v_scaled = (g * g) * (1.0 - b2)
+        with var.graph.control_dependencies([v.assign(v * b2)]):
+            v_t = scatter_add(v, i, v_scaled)
+        var_t = var.assign_sub(lr_t * m_t / (el.sqrt(v_t) + eps))
         return core.group(m_t, v_t, var_t)
 
     def _finish(self, update_ops, name):

@@ -1,11 +1,13 @@
 """More TF1 optimizers: Adadelta, Ftrl and the two proximal (FOBOS) ones. As in
 optimizers.py, each `_apply_dense` transcribes its TF1 CPU kernel (training_ops.cc:
 ApplyAdadelta, ApplyFtrl/ApplyFtrlV2, ApplyProximalGradientDescent,
-ApplyProximalAdagrad) term by term; docs/optimizers.md lists the formulas.
+ApplyProximalAdagrad) term by term; docs/optimizers.md lists the formulas. A sparse
+gradient updates only its rows (their Sparse* kernels): `_update(grad, var, at)` holds
+each formula once, for whole variables and for rows (optimizers.py).
 """
 from ..graph import Tensor
 from ..ops import core, elementwise as el
-from .optimizer import Optimizer
+from .optimizer import WHOLE, Optimizer, Rows
 
 __all__ = ["AdadeltaOptimizer", "FtrlOptimizer", "ProximalGradientDescentOptimizer",
            "ProximalAdagradOptimizer"]
@@ -37,18 +39,26 @@ class AdadeltaOptimizer(Optimizer):
             self._zeros_slot(v, "accum_update", self._name)
 
     def _apply_dense(self, grad, var):
+        return self._update(grad, var, WHOLE)
+
+    def _apply_sparse(self, grad, var):
+        return self._update(grad.values, var, Rows(grad.indices))
+
+    def _update(self, grad, var, at):
         accum, accum_update = self.get_slot(var, "accum"), self.get_slot(var, "accum_update")
         dt = var.dtype
         lr = self._hyper("lr", self._lr, dt)
         rho = self._hyper("rho", self._rho, dt)
         eps = self._hyper("epsilon", self._epsilon, dt)
         one_minus_rho = 1.0 - rho
-        accum_t = accum.assign(accum * rho + el.square(grad) * one_minus_rho)
-        update = el.sqrt(accum_update + eps) * el.rsqrt(accum_t + eps) * grad
-        var_t = var.assign_sub(update * lr)
-        accum_update_t = accum_update.assign(accum_update * rho
-                                             + el.square(update) * one_minus_rho)
-        return core.group(accum_t, var_t, accum_update_t)
+        accum_op, accum_t = at.write(accum, at.read(accum) * rho
+                                     + el.square(grad) * one_minus_rho)
+        accum_update_old = at.read(accum_update)
+        update = el.sqrt(accum_update_old + eps) * el.rsqrt(accum_t + eps) * grad
+        var_t = at.sub(var, update * lr)
+        accum_update_op, _ = at.write(accum_update, accum_update_old * rho
+                                      + el.square(update) * one_minus_rho)
+        return core.group(accum_op, var_t, accum_update_op)
 
 
 def _check_at_least_zero(**values):
@@ -89,13 +99,19 @@ class ProximalGradientDescentOptimizer(Optimizer):
         self._l2 = l2_regularization_strength
 
     def _apply_dense(self, grad, var):
+        return self._update(grad, var, WHOLE).node
+
+    def _apply_sparse(self, grad, var):
+        return self._update(grad.values, var, Rows(grad.indices)).node
+
+    def _update(self, grad, var, at):
         dt = var.dtype
         lr = self._hyper("learning_rate", self._learning_rate, dt)
         l1 = self._hyper("l1_regularization_strength", self._l1, dt)
         l2 = self._hyper("l2_regularization_strength", self._l2, dt)
-        prox = var - grad * lr
+        prox = at.read(var) - grad * lr
         new = _shrink(prox, lr * l1, 1.0 + l2 * lr, self._l1, l1)
-        return var.assign(new).node
+        return at.write(var, new)[0]
 
 
 class ProximalAdagradOptimizer(Optimizer):
@@ -130,16 +146,22 @@ class ProximalAdagradOptimizer(Optimizer):
             self._make_slot(v, "accumulator", self._name, self._initial_accumulator_value)
 
     def _apply_dense(self, grad, var):
+        return self._update(grad, var, WHOLE)
+
+    def _apply_sparse(self, grad, var):
+        return self._update(grad.values, var, Rows(grad.indices))
+
+    def _update(self, grad, var, at):
         accum = self.get_slot(var, "accumulator")
         dt = var.dtype
         lr = self._hyper("learning_rate", self._learning_rate, dt)
         l1 = self._hyper("l1_regularization_strength", self._l1, dt)
         l2 = self._hyper("l2_regularization_strength", self._l2, dt)
-        accum_t = accum.assign(accum + el.square(grad))
+        accum_op, accum_t = at.write(accum, at.read(accum) + el.square(grad))
         lr_t = lr * el.rsqrt(accum_t)
-        prox = var - grad * lr_t
+        prox = at.read(var) - grad * lr_t
         new = _shrink(prox, lr_t * l1, 1.0 + l2 * lr_t, self._l1, l1)
-        return core.group(accum_t, var.assign(new))
+        return core.group(accum_op, at.write(var, new)[0])
 
 
 class FtrlOptimizer(Optimizer):
@@ -189,7 +211,14 @@ class FtrlOptimizer(Optimizer):
             self._zeros_slot(v, "linear", self._linear_name or self._name)
 
     def _apply_dense(self, grad, var):
+        return self._update(grad, var, WHOLE)
+
+    def _apply_sparse(self, grad, var):
+        return self._update(grad.values, var, Rows(grad.indices))
+
+    def _update(self, grad, var, at):
         accum, linear = self.get_slot(var, "accum"), self.get_slot(var, "linear")
+        var_old, accum_old = at.read(var), at.read(accum)
         dt = var.dtype
         lr = self._hyper("learning_rate", self._learning_rate, dt)
         l1 = self._hyper("l1_regularization_strength", self._l1, dt)
@@ -198,10 +227,10 @@ class FtrlOptimizer(Optimizer):
         if isinstance(self._l2_shrinkage, Tensor) or self._l2_shrinkage > 0.0:   # FtrlV2
             l2_shrinkage = self._hyper("l2_shrinkage_regularization_strength",
                                        self._l2_shrinkage, dt)
-            grad_shrunk = grad + 2.0 * l2_shrinkage * var
+            grad_shrunk = grad + 2.0 * l2_shrinkage * var_old
         else:
             grad_shrunk = grad
-        new_accum = accum + grad * grad
+        new_accum = accum_old + grad * grad
 
         def sigma(a):               # a^(-lr_power), sqrt for TF1's lr_power = -0.5 case
             if isinstance(self._learning_rate_power, Tensor):
@@ -210,11 +239,11 @@ class FtrlOptimizer(Optimizer):
                 return el.sqrt(a)
             return el.pow(a, -lr_power)
 
-        linear_t = linear.assign_add(grad_shrunk - (sigma(new_accum) - sigma(accum)) / lr
-                                     * var)
+        linear_op, linear_t = at.write(linear, at.read(linear) + (
+            grad_shrunk - (sigma(new_accum) - sigma(accum_old)) / lr * var_old))
         x = l1 * el.sign(linear_t) - linear_t
         y = sigma(new_accum) / lr + 2.0 * l2
-        var_t = var.assign(el.select(el.greater(el.abs(linear_t), l1), x / y,
-                                    core.constant(0, dtype=dt)))
-        accum_t = accum.assign(new_accum)
-        return core.group(linear_t, var_t, accum_t)
+        var_op, _ = at.write(var, el.select(el.greater(el.abs(linear_t), l1), x / y,
+                                            core.constant(0, dtype=dt)))
+        accum_op, _ = at.write(accum, new_accum)
+        return core.group(linear_op, var_op, accum_op)
