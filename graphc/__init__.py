@@ -65,13 +65,17 @@ from .ops.counting import *  # noqa: F401,F403
 from .ops.random_extra import *  # noqa: F401,F403
 from .ops.state_scatter import *  # noqa: F401,F403
 from .ops.init_checks import *  # noqa: F401,F403
+from .ops.tensor_utils import *  # noqa: F401,F403
 from .ops.core import tuple_ as tuple  # noqa: A001  (TF1 name: gc.tuple)
 from .ops.registry import constant_value
 from .session import (ConfigProto, InteractiveSession, Session, compile,  # noqa: A004
                       get_default_session)
 from .run_metadata import RunMetadata, RunOptions
 from .utils import app, flags, get_logger, gfile, logging  # noqa: A004 (TF1 names)
-from .autodiff.reverse import RegisterGradient, custom_gradient, gradients
+from .autodiff.reverse import (AggregationMethod, NotDifferentiable,  # noqa: F401
+                               RegisterGradient, UnconnectedGradients, custom_gradient,
+                               gradients, no_gradient)
+from .autodiff.transforms import *  # noqa: F401,F403
 from .autodiff.forward import *  # noqa: F401,F403
 from .autodiff.mixed import *  # noqa: F401,F403
 from .io.dot import *  # noqa: F401,F403
@@ -80,7 +84,7 @@ from .compiler.pipeline import Options as CompilerOptions
 from . import nn, testing, train  # noqa: E402
 from . import linalg  # noqa: E402
 from . import initializers, layers, losses  # noqa: E402
-from . import debugging  # noqa: E402
+from . import debugging, nest  # noqa: E402
 from . import random  # noqa: E402
 from . import math  # noqa: E402
 from . import summary  # noqa: E402

@@ -7,13 +7,46 @@ producer: when a node is reached, the cotangents of its outputs are complete. Ea
 node's vjp is emitted once; fan-out is summed once (add_n) and broadcasting undone once
 (sum_to) here, never in the rules.
 """
+import inspect
+
 from .. import dtypes, errors
-from ..graph import Tensor
+from ..graph import Tensor, get_default_graph
 from ..shapes import surely_differ
 from ..ops import array, core, elementwise
 from ..ops.registry import OpDef, apply, register, same_shape_as_output
 
 _GRADIENT_REGISTRY = {}
+_NOT_DIFFERENTIABLE = set()     # op types declared by no_gradient
+
+
+class UnconnectedGradients:
+    """What gradients gives for an x that ys do not depend on (TF's enum; its members'
+    values are the strings gradients also takes)."""
+    NONE = "none"
+    ZERO = "zero"
+
+
+class AggregationMethod:
+    """How gradients sums the gradients a tensor gets from several uses (TF1's names).
+    graphc sums them with one add_n for every method."""
+    ADD_N = 0
+    DEFAULT = ADD_N
+    EXPERIMENTAL_TREE = 1
+    EXPERIMENTAL_ACCUMULATE_N = 2
+
+
+def no_gradient(op_type):
+    """Declare that ops of type op_type have no gradient: gradients passes none through
+    them (TF1's tf.no_gradient / tf.NotDifferentiable).
+
+        gc.no_gradient("Floor")
+    """
+    if not isinstance(op_type, str):
+        raise TypeError(f"op_type must be a string, not {op_type!r}")
+    _NOT_DIFFERENTIABLE.add(op_type)
+
+
+NotDifferentiable = no_gradient
 
 
 class RegisterGradient:
@@ -51,7 +84,7 @@ def _vjp_of(node):
                 f"no gradient registered as '{override}' (gradient_override_map of "
                 f"{errors.describe_node(node)}); define it with @gc.RegisterGradient")
         return _override_vjp(fn)
-    if not node.op.differentiable:
+    if not node.op.differentiable or node.type in _NOT_DIFFERENTIABLE:
         return None
     if node.op.vjp is None:
         raise errors.GradientError(f"op {node.type} has no vjp rule ({errors.describe_node(node)})")
@@ -130,8 +163,12 @@ def gradients(ys, xs, grad_ys=None, name="gradients", stop_gradients=None,
     unconnected_gradients="zero"). Integer and bool paths carry no gradient.
     """
     ys, xs = as_list(ys), as_list(xs)
+    unconnected_gradients = getattr(unconnected_gradients, "value", unconnected_gradients)
     if unconnected_gradients not in ("none", "zero"):
         raise ValueError("unconnected_gradients must be 'none' or 'zero'")
+    if aggregation_method not in (None, 0, 1, 2):
+        raise ValueError(f"Invalid aggregation_method specified {aggregation_method!r} "
+                         "(use gc.AggregationMethod)")
     if not ys:
         raise ValueError("gradients: ys is empty")
     for t in ys + xs:
@@ -190,22 +227,46 @@ def gradients(ys, xs, grad_ys=None, name="gradients", stop_gradients=None,
 
 
 # ---- custom gradients -------------------------------------------------------------------
-def _infer_custom(ctx, y, *xs, grad_fn):
+def _variables_read(nodes):
+    """The Variables that nodes read, once each, in first-read order."""
+    from ..ops.state import Variable
+    seen = {}
+    for n in nodes:
+        for t in n.inputs:
+            if isinstance(t, Variable) and t.trainable:
+                seen.setdefault(t, None)
+    return list(seen)
+
+
+def _infer_custom(ctx, y, *xs, grad_fn, n_vars=0):
     return y.shape, y.dtype
 
 
 def _custom_vjp(node, gs):
-    xs = node.inputs[1:]
-    out = node.attrs["grad_fn"](gs[0])
-    out = as_list(out)
+    n_vars = node.attrs.get("n_vars", 0)
+    inputs = node.inputs[1:]
+    xs, variables = inputs[:len(inputs) - n_vars], inputs[len(inputs) - n_vars:]
+    if n_vars:
+        out = node.attrs["grad_fn"](gs[0], variables=list(variables))
+        if not (isinstance(out, (list, tuple)) and len(out) == 2):
+            raise errors.GradientError(
+                "a custom gradient function given variables= must return (gradients of "
+                "the inputs, gradients of the variables)")
+        out, var_grads = as_list(out[0]), as_list(out[1])
+        if len(var_grads) != n_vars:
+            raise errors.GradientError(f"custom gradient function returned "
+                                       f"{len(var_grads)} variable gradients for {n_vars} "
+                                       "variables")
+    else:
+        out, var_grads = as_list(node.attrs["grad_fn"](gs[0])), []
     if len(out) != len(xs):
         raise errors.GradientError(
             f"custom gradient function returned {len(out)} gradients for {len(xs)} inputs")
-    return [None] + out
+    return [None] + out + var_grads
 
 
 CUSTOM_GRADIENT = register(OpDef(
-    "CustomGradient", _infer_custom, lambda y, *xs, grad_fn: y, vjp=_custom_vjp,
+    "CustomGradient", _infer_custom, lambda y, *xs, grad_fn, n_vars=0: y, vjp=_custom_vjp,
     jvp=lambda node, ts: ts[0], api="custom_gradient",
     signature="@custom_gradient def f(*xs): return y, grad_fn",
     shape_rule="same as y", dtypes="any",
@@ -219,12 +280,24 @@ def custom_gradient(f):
         @gc.custom_gradient
         def clip_grad(x):
             return gc.identity(x), lambda dy: gc.clip_by_value(dy, -1., 1.)
+
+    If f reads variables (not among xs), grad_fn must take them, as in TF:
+    grad_fn(dy, variables=None) returns (gradients of xs, gradients of variables).
     """
     def wrapped(*xs):
         xs = [core.convert_to_tensor(x) for x in xs]
+        graph = get_default_graph()
+        first = len(graph.nodes)
         y, grad_fn = f(*xs)
-        return apply(CUSTOM_GRADIENT, [y] + xs, name="CustomGradient",
-                     grad_fn=grad_fn).outputs[0]
+        variables = _variables_read(graph.nodes[first:])
+        if variables and "variables" not in inspect.signature(grad_fn).parameters:
+            raise TypeError(
+                f"@custom_gradient grad_fn must accept variables= since {f.__name__} reads "
+                f"variables {[v.name for v in variables]}: it returns (gradients of the "
+                "inputs, gradients of the variables)")
+        attrs = {"n_vars": len(variables)} if variables else {}
+        return apply(CUSTOM_GRADIENT, [y] + xs + variables, name="CustomGradient",
+                     grad_fn=grad_fn, **attrs).outputs[0]
     wrapped.__name__ = getattr(f, "__name__", "custom_gradient")
     wrapped.__doc__ = f.__doc__
     return wrapped

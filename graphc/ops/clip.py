@@ -11,10 +11,11 @@ from . import elementwise as E
 from . import reduce as R
 from .broadcast import select
 from .core import constant, convert_to_tensor
+from .array import size
 from .join import stack
 from .nn import l2_loss
 
-__all__ = ["clip_by_norm", "global_norm", "clip_by_global_norm"]
+__all__ = ["clip_by_norm", "global_norm", "clip_by_global_norm", "clip_by_average_norm"]
 
 
 def clip_by_norm(t, clip_norm, axes=None, name=None):
@@ -100,3 +101,18 @@ def clip_by_global_norm(t_list, clip_norm, use_norm=None, name=None):
     clipped = [c if _slices(t) is None else type(t)(c, t.indices, t.dense_shape)
                for c, t in zip(clipped, t_list)]
     return clipped, use_norm
+
+
+def clip_by_average_norm(t, clip_norm, name=None):
+    """t * clip_norm / max(l2norm(t) / size(t), clip_norm) (TF1, deprecated there): t
+    scaled down so that its L2 norm divided by its number of elements is at most
+    clip_norm.
+
+        g = gc.clip_by_average_norm(g, 0.01)"""
+    with name_scope(name, "clip_by_average_norm", [t]):
+        t = convert_to_tensor(t)
+        n = E.cast(size(t), t.dtype)
+        l2norm_inv = E.rsqrt(R.reduce_sum(t * t))
+        one = constant(1.0, dtype=t.dtype)
+        return E.multiply(t * clip_norm, E.minimum(l2norm_inv * n, one / clip_norm),
+                          name="clip_by_average_norm")
