@@ -95,6 +95,7 @@ from .sparse import (SparseTensor, SparseTensorValue, sparse_placeholder,  # noq
                      sparse_tensor_to_dense, sparse_tensor_dense_matmul, sparse_reduce_sum,
                      sparse_add)
 from . import sparse  # noqa: E402
+from .sparse_ops import *  # noqa: F401,F403,E402
 from .indexed_slices import (IndexedSlices, IndexedSlicesValue,  # noqa: E402,F401
                              convert_to_tensor_or_indexed_slices)
 

@@ -19,7 +19,7 @@ from .ops.asserts import Assert
 from .ops.core import convert_to_tensor, identity, placeholder, placeholder_with_default
 from .ops.creation import ones_like, zeros_like
 from .ops.gather import gather, unsorted_segment_sum
-from .ops.join import concat
+from .ops.join import concat as _concat
 from .ops.mask import boolean_mask
 from .ops.registry import shape_value
 from .ops.scatter import scatter_nd
@@ -29,7 +29,11 @@ from .shapes import TensorShape
 __all__ = ["SparseTensor", "SparseTensorValue", "sparse_placeholder",
            "sparse_tensor_to_dense", "sparse_tensor_dense_matmul", "sparse_reduce_sum",
            "sparse_add", "sparse_reorder", "sparse_retain", "embedding_lookup_sparse",
-           "to_dense", "reduce_sum", "add", "reorder", "retain", "sparse_dense_matmul"]
+           "to_dense", "reduce_sum", "add", "reorder", "retain", "sparse_dense_matmul",
+           "matmul", "concat", "expand_dims", "eye", "fill_empty_rows", "from_dense",
+           "maximum", "merge", "minimum", "reduce_max", "reduce_max_sparse",
+           "reduce_sum_sparse", "reset_shape", "reshape", "segment_mean", "segment_sqrt_n",
+           "segment_sum", "slice", "softmax", "split", "to_indicator", "transpose"]
 
 SparseTensorValue = collections.namedtuple("SparseTensorValue",
                                            ["indices", "values", "dense_shape"])
@@ -177,15 +181,17 @@ def _in_range(sp, api):
         return identity(idx)
 
 
-def sparse_tensor_to_dense(sp_input, default_value=0, validate_indices=True, name=None):
+def sparse_tensor_to_dense(sp_input, default_value=None, validate_indices=True, name=None):
     """The dense tensor of sp_input: values at the indices, default_value elsewhere:
     `gc.sparse.to_dense(gc.SparseTensor([[0, 1]], [5.], [2, 2]))` is [[0, 5], [0, 0]].
     Out-of-range indices fail at run time; repeated indices add up (TF1 rejects them
     when validate_indices is set; graphc does not check order or repeats)."""
     sp = _sparse(sp_input, "sparse_tensor_to_dense")
     with name_scope(name, "SparseToDense"):
-        dense = scatter_nd(sp.indices, sp.values, sp.dense_shape)
-        if isinstance(default_value, (int, float)) and default_value == 0:
+        from .sparse_ops import _scatter
+        dense = _scatter(sp.indices, sp.values, sp.dense_shape)
+        if default_value is None or isinstance(default_value, (int, float)) and \
+                default_value == 0:
             return dense
         hit = scatter_nd(sp.indices, ones_like(sp.values, dtype=dtypes.int32),
                          sp.dense_shape)
@@ -275,21 +281,25 @@ def sparse_reduce_sum(sp_input, axis=None, keepdims=None, name=None, reduction_a
         return out
 
 
-def sparse_add(a, b, threshold=0, thresh=None, name=None):
-    """a + b where one of them is a SparseTensor and the other dense: a dense tensor
-    (repeated indices add up, as TF1's SparseTensorDenseAdd). Sparse + sparse is not
-    supported here: densify one side first."""
+def sparse_add(a, b, threshold=None, thresh=None):
+    """a + b where one or both are SparseTensors (TF1). Sparse + dense is dense
+    (repeated indices add up); sparse + sparse is a SparseTensor over the union of the
+    entries in row-major order, dropping the sums of indices present in both with
+    |sum| < threshold:
+
+        gc.sparse_add(sp, sp, threshold=0.5)"""
     api = "sparse_add"
+    threshold = thresh if threshold is None else threshold
     sa, sb = isinstance(a, (SparseTensor, SparseTensorValue)), \
         isinstance(b, (SparseTensor, SparseTensorValue))
     if sa and sb:
-        raise NotImplementedError(f"{api}: sparse + sparse is not supported; use "
-                                  "gc.sparse.to_dense on one of them")
+        from .sparse_math import sparse_add_sparse
+        return sparse_add_sparse(a, b, threshold)
     if not (sa or sb):
         raise TypeError(f"{api}: one of a and b must be a SparseTensor")
     sp, dense = (_sparse(a, api), b) if sa else (_sparse(b, api), a)
     dense = convert_to_tensor(dense, dtype=sp.dtype)
-    with name_scope(name, "SparseTensorDenseAdd"):
+    with name_scope(None, "SparseTensorDenseAdd"):
         return dense + scatter_nd(_in_range(sp, api), sp.values, A.shape(dense,
                                                                         out_type=dtypes.int64))
 
@@ -338,7 +348,7 @@ def embedding_lookup_sparse(params, sp_ids, sp_weights, partition_strategy="mod"
                     f"{sp_ids.dtype.name}", values=sp_ids.values)
     with name_scope(name, "embedding_lookup_sparse"):
         rows = sp_ids.indices[:, 0]
-        n = R.reduce_max(concat([rows, convert_to_tensor([-1], dtype=dtypes.int64)], 0)) + 1
+        n = R.reduce_max(_concat([rows, convert_to_tensor([-1], dtype=dtypes.int64)], 0)) + 1
         emb = embedding_lookup(params, sp_ids.values, partition_strategy=partition_strategy,
                                max_norm=max_norm)
         r = emb.shape.rank
@@ -370,3 +380,20 @@ reorder = sparse_reorder
 retain = sparse_retain
 sparse_dense_matmul = sparse_tensor_dense_matmul
 matmul = sparse_tensor_dense_matmul
+
+# The rest of gc.sparse (sparse_ops.py and sparse_math.py import this module's names,
+# which are all defined by now).
+from .sparse_misc import (sparse_expand_dims as expand_dims, sparse_eye as eye,  # noqa
+                          sparse_from_dense as from_dense)
+from .sparse_ops import (sparse_concat as concat,  # noqa: E402
+                         sparse_fill_empty_rows as fill_empty_rows, sparse_maximum as maximum,
+                         sparse_merge as merge, sparse_minimum as minimum,
+                         sparse_reduce_max as reduce_max,
+                         sparse_reduce_max_sparse as reduce_max_sparse,
+                         sparse_reduce_sum_sparse as reduce_sum_sparse,
+                         sparse_reset_shape as reset_shape, sparse_reshape as reshape,
+                         sparse_segment_mean as segment_mean,
+                         sparse_segment_sqrt_n as segment_sqrt_n,
+                         sparse_segment_sum as segment_sum, sparse_slice as slice,
+                         sparse_softmax as softmax, sparse_split as split,
+                         sparse_to_indicator as to_indicator, sparse_transpose as transpose)

@@ -94,8 +94,9 @@ def test_add_sparse_and_dense():
     want = d + dense_of(IDX, VALS, SHAPE)
     np.testing.assert_allclose(run(gc.sparse_add(sp, d)), want)
     np.testing.assert_allclose(run(gc.sparse.add(d, sp)), want)
-    with pytest.raises(NotImplementedError):
-        gc.sparse.add(sp, sp)
+    twice = gc.sparse.add(sp, sp)                   # sparse + sparse stays sparse
+    assert isinstance(twice, gc.SparseTensor)
+    np.testing.assert_allclose(run(gc.sparse.to_dense(twice)), 2 * dense_of(IDX, VALS, SHAPE))
 
 
 def test_reorder_and_retain():
