@@ -25,12 +25,76 @@ class FeedError(GraphcError, ValueError):
     """A feed or fetch given to Session.run that does not fit the graph."""
 
 
-class UninitializedVariableError(GraphcError):
-    """A variable was read in a Session before it was initialized."""
+# ---- TF1's run-time error classes (tf.errors) --------------------------------------------
+# The canonical error codes, as TF1 numbers them (OpError.error_code).
+OK, CANCELLED, UNKNOWN, INVALID_ARGUMENT, DEADLINE_EXCEEDED, NOT_FOUND = 0, 1, 2, 3, 4, 5
+ALREADY_EXISTS, PERMISSION_DENIED, RESOURCE_EXHAUSTED, FAILED_PRECONDITION = 6, 7, 8, 9
+ABORTED, OUT_OF_RANGE, UNIMPLEMENTED, INTERNAL, UNAVAILABLE, DATA_LOSS = 10, 11, 12, 13, 14, 15
+UNAUTHENTICATED = 16
 
 
-class ExecutionError(GraphcError):
+class OpError(GraphcError):
+    """The base of the run-time errors (TF1: tf.errors.OpError): .message, .op (the
+    node at fault, or None), .node_def and .error_code.
+
+        try:
+            sess.run(batch)
+        except gc.errors.OpError as e:      # OutOfRangeError, ExecutionError, ...
+            print(e.error_code, e.message)
+
+    Built either as graphc raises them, `ExecutionError(message)` (op= and node_def=
+    keywords optional), or with TF1's arguments, `NotFoundError(node_def, op, message)`
+    and `OpError(node_def, op, message, error_code)`.
+    """
+    _code = UNKNOWN
+
+    def __init__(self, *args, op=None, node_def=None):
+        if len(args) >= 3:                  # TF1's (node_def, op, message[, error_code])
+            node_def, op, message = args[:3]
+            code = args[3] if len(args) > 3 and type(self) is OpError else self._code
+        else:
+            message = args[0] if args else ""
+            code = self._code
+        super().__init__(message)
+        self._message, self._op, self._node_def, self._error_code = \
+            message, op, node_def, code
+
+    @property
+    def message(self):
+        """The error message."""
+        return self._message
+
+    @property
+    def op(self):
+        """The node that failed (graphc's Node, TF1's Operation), or None."""
+        return self._op
+
+    @property
+    def node_def(self):
+        """The failing node's definition, or None."""
+        return self._node_def
+
+    @property
+    def error_code(self):
+        """The canonical error code (gc.errors.INVALID_ARGUMENT, ...)."""
+        return self._error_code
+
+    def __str__(self):
+        return str(self._message)
+
+    def __reduce__(self):
+        return _rebuild_op_error, (type(self), self._message, self._error_code)
+
+
+def _rebuild_op_error(cls, message, code):
+    e = cls(message)
+    e._error_code = code
+    return e
+
+
+class ExecutionError(OpError):
     """A kernel failed at run time; the original exception is chained."""
+    _code = INVALID_ARGUMENT
 
 
 # TF1's name for the run-time failures TF1 code catches most (bad shapes or values that
@@ -38,13 +102,48 @@ class ExecutionError(GraphcError):
 InvalidArgumentError = ExecutionError
 
 
-class OutOfRangeError(GraphcError):
+class OutOfRangeError(OpError):
     """An iterator has no more elements (TF1's name): the end of a tf.data pipeline."""
+    _code = OUT_OF_RANGE
 
 
-class FailedPreconditionError(GraphcError):
+class FailedPreconditionError(OpError):
     """Something was used before the step that must come first (TF1's name): get_next
     of an iterator whose initializer has not run in this session."""
+    _code = FAILED_PRECONDITION
+
+
+class UninitializedVariableError(FailedPreconditionError):
+    """A variable was read in a Session before it was initialized (TF1 raises a
+    FailedPreconditionError there, so `except FailedPreconditionError` catches it)."""
+
+
+def _tf1_class(name, code, doc):
+    """One of TF1's error classes that only TF1 code raises (see docs/errors.md)."""
+    return type(name, (OpError,), {"__doc__": doc, "_code": code, "__module__": __name__})
+
+
+CancelledError = _tf1_class("CancelledError", CANCELLED, "An operation was cancelled.")
+UnknownError = _tf1_class("UnknownError", UNKNOWN, "An error of no other kind.")
+DeadlineExceededError = _tf1_class("DeadlineExceededError", DEADLINE_EXCEEDED,
+                                   "A deadline expired before the operation could end.")
+AlreadyExistsError = _tf1_class("AlreadyExistsError", ALREADY_EXISTS,
+                                "An entity to create already exists.")
+PermissionDeniedError = _tf1_class("PermissionDeniedError", PERMISSION_DENIED,
+                                   "The caller may not run the operation.")
+ResourceExhaustedError = _tf1_class("ResourceExhaustedError", RESOURCE_EXHAUSTED,
+                                    "Some resource (memory, quota) ran out.")
+AbortedError = _tf1_class("AbortedError", ABORTED, "The operation was aborted (a "
+                          "concurrent action); MonitoredSession re-creates its session.")
+UnimplementedError = _tf1_class("UnimplementedError", UNIMPLEMENTED,
+                                "The operation is not implemented or supported.")
+InternalError = _tf1_class("InternalError", INTERNAL, "An internal invariant broke.")
+UnavailableError = _tf1_class("UnavailableError", UNAVAILABLE, "The runtime is not "
+                              "available now; MonitoredSession re-creates its session.")
+DataLossError = _tf1_class("DataLossError", DATA_LOSS, "Unrecoverable data loss or "
+                           "corruption.")
+UnauthenticatedError = _tf1_class("UnauthenticatedError", UNAUTHENTICATED,
+                                  "The request has no valid credentials.")
 
 
 class GradientError(GraphcError, ValueError):
@@ -55,11 +154,46 @@ class GraphError(GraphcError, ValueError):
     """Misuse of a Graph: finalized graph, mixed graphs, bad names."""
 
 
-class NotFoundError(GraphcError, KeyError):
-    """A name that is not in the graph."""
+class NotFoundError(OpError, KeyError):
+    """A name that is not in the graph (TF1's NotFoundError: code NOT_FOUND)."""
+    _code = NOT_FOUND
 
     def __str__(self):
         return str(self.args[0]) if self.args else ""
+
+
+_CODE_TO_CLASS = {CANCELLED: CancelledError, UNKNOWN: UnknownError,
+                  INVALID_ARGUMENT: InvalidArgumentError,
+                  DEADLINE_EXCEEDED: DeadlineExceededError, NOT_FOUND: NotFoundError,
+                  ALREADY_EXISTS: AlreadyExistsError,
+                  PERMISSION_DENIED: PermissionDeniedError,
+                  RESOURCE_EXHAUSTED: ResourceExhaustedError,
+                  FAILED_PRECONDITION: FailedPreconditionError, ABORTED: AbortedError,
+                  OUT_OF_RANGE: OutOfRangeError, UNIMPLEMENTED: UnimplementedError,
+                  INTERNAL: InternalError, UNAVAILABLE: UnavailableError,
+                  DATA_LOSS: DataLossError, UNAUTHENTICATED: UnauthenticatedError}
+_CLASS_TO_CODE = {cls: code for code, cls in _CODE_TO_CLASS.items()}
+
+
+def exception_type_from_error_code(error_code):
+    """The error class of a canonical code (KeyError for OK or an unknown code).
+
+        gc.errors.exception_type_from_error_code(gc.errors.OUT_OF_RANGE)  # OutOfRangeError
+    """
+    return _CODE_TO_CLASS[error_code]
+
+
+def error_code_from_exception_type(cls):
+    """The canonical code of an error class; UNKNOWN (with a warning) for any other.
+
+        gc.errors.error_code_from_exception_type(gc.errors.NotFoundError)   # 5
+    """
+    try:
+        return _CLASS_TO_CODE[cls]
+    except (KeyError, TypeError):
+        import warnings
+        warnings.warn("Unknown class exception")
+        return UNKNOWN
 
 
 def user_site():

@@ -21,6 +21,10 @@ from .decay import (cosine_decay, cosine_decay_restarts, exponential_decay,
                     inverse_time_decay, linear_cosine_decay, natural_exp_decay,
                     noisy_linear_cosine_decay, piecewise_constant, piecewise_constant_decay,
                     polynomial_decay)
+from . import coordinator, hooks, monitored
+from .coordinator import *  # noqa: F401,F403
+from .hooks import *  # noqa: F401,F403
+from .monitored import *  # noqa: F401,F403
 from .step import (create_global_step, get_global_step, get_or_create_global_step,
                    global_step)
 
@@ -36,3 +40,4 @@ __all__ = ["Optimizer", "GradientDescentOptimizer", "MomentumOptimizer",
            "get_checkpoint_state", "update_checkpoint_state", "checkpoint_exists",
            "list_variables", "load_variable", "write_graph", "export_meta_graph",
            "import_meta_graph", "summary_iterator"]
+__all__ += coordinator.__all__ + hooks.__all__ + monitored.__all__
