@@ -65,6 +65,7 @@ from .ops.counting import *  # noqa: F401,F403
 from .ops.random_extra import *  # noqa: F401,F403
 from .ops.state_scatter import *  # noqa: F401,F403
 from .ops.init_checks import *  # noqa: F401,F403
+from .ops.edit_distance import *  # noqa: F401,F403
 from .ops.tensor_utils import *  # noqa: F401,F403
 from .ops.core import tuple_ as tuple  # noqa: A001  (TF1 name: gc.tuple)
 from .ops.registry import constant_value

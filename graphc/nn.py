@@ -11,6 +11,7 @@ from .ops.nn_misc import *  # noqa: F401,F403
 from .ops.sampled import *  # noqa: F401,F403
 from .ops.nn_more import *  # noqa: F401,F403
 from .ops.nn_composites import *  # noqa: F401,F403
+from .ops.ctc import *  # noqa: F401,F403
 from .ops.rnn import (bidirectional_dynamic_rnn, dynamic_rnn,  # noqa: F401
                       static_bidirectional_rnn, static_rnn)
 from .sparse import embedding_lookup_sparse  # noqa: F401
