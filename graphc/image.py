@@ -24,6 +24,13 @@ from .ops.image_ops import (ResizeMethod, resize_area, resize_bicubic,  # noqa: 
 from .ops.linalg import tensordot
 from .ops.random import random_crop, random_uniform  # noqa: F401 (random_crop: re-export)
 from .ops.registry import constant_value
+from . import image_color as _color, image_detect as _detect, image_quality as _quality
+from .image_color import *  # noqa: F401,F403 (hue, saturation, YIQ, YUV)
+from .image_quality import *  # noqa: F401,F403 (psnr, ssim)
+from . import image_boxes as _boxes, image_codec as _codec
+from .image_boxes import *  # noqa: F401,F403 (draw, sample, glimpse, pad)
+from .image_codec import *  # noqa: F401,F403 (PNG, BMP)
+from .image_detect import *  # noqa: F401,F403 (NMS, crop_and_resize)
 
 __all__ = ["ResizeMethod", "resize", "resize_images", "resize_bilinear", "resize_nearest_neighbor",
            "resize_bicubic", "resize_area",
@@ -35,6 +42,7 @@ __all__ = ["ResizeMethod", "resize", "resize_images", "resize_bilinear", "resize
            "rgb_to_hsv", "hsv_to_rgb", "total_variation", "image_gradients", "sobel_edges",
            "transpose", "resize_with_crop_or_pad", "extract_image_patches", "extract_patches",
            "random_crop", "random_brightness", "random_contrast"]
+__all__ += _detect.__all__ + _color.__all__ + _quality.__all__ + _codec.__all__ + _boxes.__all__
 
 
 def resize(images, size, method=ResizeMethod.BILINEAR, align_corners=False,

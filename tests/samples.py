@@ -91,7 +91,8 @@ MODULES = ["samples_elementwise", "samples_array", "samples_reduce", "samples_li
            "samples_tensor_array", "samples_decomp", "samples_array_extra",
            "samples_random_extra", "samples_nn_more", "samples_summary", "samples_image",
            "samples_sampled", "samples_math_more", "samples_nn_more2",
-           "samples_array_more", "samples_sparse_ops", "samples_ctc"]
+           "samples_array_more", "samples_sparse_ops", "samples_ctc",
+           "samples_image_more"]
 
 
 def all_samples():
