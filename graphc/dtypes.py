@@ -62,8 +62,8 @@ uint8 = DType("uint8", np.uint8)
 uint16 = DType("uint16", np.uint16)
 bool_ = DType("bool", np.bool_)
 ALL = (float16, float32, float64, int8, int16, int32, int64, uint8, uint16, bool_)
-# TF1's tf.string, as numpy object arrays of bytes: what report_uninitialized_variables
-# returns and a py_func may; graphc has no string ops, constants or feeds.
+# TF1's tf.string, as numpy object arrays of bytes (str is stored UTF-8 encoded, as TF
+# does); numpy's fixed-width S/U arrays convert to it (see ops/core.py to_array).
 string = DType("string", object)
 _BY_NP = {d.np: d for d in ALL + (string,)}
 _BY_NAME = {d.name: d for d in ALL + (string,)}
@@ -88,6 +88,8 @@ def as_dtype(x):
         raise TypeError(f"cannot interpret {x!r} as a graphc dtype") from None
     if d in _BY_NP:
         return _BY_NP[d]
+    if d.kind in "SU":             # bytes, str, np.bytes_, np.str_ -> string (TF1 does)
+        return string
     raise TypeError(f"graphc has no dtype for numpy {d}; supported: "
                     + ", ".join(t.name for t in ALL))
 
@@ -101,4 +103,6 @@ def from_value(arr):
         return float64
     if d.kind in "iu":
         return int64
+    if d.kind in "SU":
+        return string
     raise TypeError(f"graphc cannot hold values of numpy dtype {d}")

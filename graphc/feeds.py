@@ -118,12 +118,14 @@ def _feed_checker(t, session):
             return len(s) == len(dims) and all(
                 d is None or d == n for d, n in zip(dims, s))
 
+    text = npdt.kind == "O"          # string feeds: elements are checked (str -> bytes)
+
     def check(v):
-        if type(v) is np.ndarray and v.dtype == npdt and fits(v):
+        if type(v) is np.ndarray and v.dtype == npdt and fits(v) and not text:
             return v
         return session._check_feeds(_One(t), [v])[0]
     check.fits = fits
-    check.dtype = npdt
+    check.dtype = None if text else npdt     # None: call1 always checks string feeds
     return check
 
 

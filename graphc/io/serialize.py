@@ -47,8 +47,11 @@ class _Unserializable(Exception):
 
 def _array_payload(arr):
     dtype = dtypes._BY_NP.get(arr.dtype)
-    if dtype is dtypes.string:          # object arrays: JSON could not hold them safely
-        dtype = None
+    if dtype is dtypes.string:          # bytes objects, each as base64 text
+        if not all(isinstance(b, bytes) for b in arr.flat):
+            raise _Unserializable(f"a numpy array of dtype {arr.dtype} holding more than bytes")
+        return {"dtype": "string", "shape": list(arr.shape),
+                "base64": [base64.b64encode(b).decode("ascii") for b in arr.flat]}
     if arr.size <= _SMALL and dtype is not None and (
             not dtype.is_floating or np.isfinite(arr).all()):
         return {"dtype": dtype.name, "shape": list(arr.shape), "values": arr.ravel().tolist()}
@@ -63,6 +66,10 @@ def _array_payload(arr):
 def _array(payload):
     if "npy" in payload:
         return np.load(io.BytesIO(base64.b64decode(payload["npy"])), allow_pickle=False)
+    if "base64" in payload:
+        out = np.empty(len(payload["base64"]), dtype=object)
+        out[:] = [base64.b64decode(b) for b in payload["base64"]]
+        return out.reshape(payload["shape"])
     return np.array(payload["values"], dtype=payload["dtype"]).reshape(payload["shape"])
 
 

@@ -23,15 +23,20 @@ class ConstValue:
         self.array = array
         self._hash = None
 
+    def _content(self):
+        # object (string) arrays: their bytes are pointers, so compare the elements
+        a = self.array
+        return tuple(a.ravel().tolist()) if a.dtype.kind == "O" else a.tobytes()
+
     def __hash__(self):
         if self._hash is None:
-            self._hash = hash((self.array.shape, self.array.dtype.str, self.array.tobytes()))
+            self._hash = hash((self.array.shape, self.array.dtype.str, self._content()))
         return self._hash
 
     def __eq__(self, other):
         return (isinstance(other, ConstValue) and self.array.shape == other.array.shape
                 and self.array.dtype == other.array.dtype
-                and self.array.tobytes() == other.array.tobytes())
+                and self._content() == other._content())
 
     def __repr__(self):
         return np.array2string(self.array, threshold=6, edgeitems=2)
@@ -95,7 +100,11 @@ def _py_dtype(value):
     """TF1 default dtypes for Python values: float -> float32, int -> int32."""
     if isinstance(value, (np.ndarray, np.generic)):
         return dtypes.from_value(np.asarray(value))
+    if isinstance(value, (bytes, str)):
+        return dtypes.string
     arr = np.asarray(value)
+    if arr.dtype.kind in "SUO" and arr.size and _is_text(arr.flat[0]):
+        return dtypes.string
     if arr.dtype.kind == "f":
         return dtypes.float32
     if arr.dtype.kind in "iu":
@@ -109,8 +118,43 @@ def _py_dtype(value):
                     f"(numpy dtype {arr.dtype})")
 
 
+def _is_text(v):
+    return isinstance(v, (bytes, str))
+
+
+def _to_bytes(v):
+    return v.encode("utf-8") if isinstance(v, str) else v
+
+
+_encode = np.frompyfunc(_to_bytes, 1, 1)
+
+
+def string_array(value, what):
+    """An object array of bytes from bytes/str (str UTF-8 encoded, as TF1 does), nested
+    lists of them, or numpy S/U/O arrays; DTypeError for anything else (TF1 too refuses
+    to turn numbers into strings)."""
+    if isinstance(value, np.ndarray) and value.dtype.kind == "S":
+        return value.astype(object)
+    try:
+        arr = np.array(value, dtype=object)
+    except ValueError as e:
+        raise errors.DTypeError(f"{what}: cannot make a string array: {e}") from None
+    bad = [v for v in arr.flat if not _is_text(v)]
+    if bad:
+        raise errors.DTypeError(f"{what}: cannot convert {type(bad[0]).__name__} values "
+                                f"such as {bad[0]!r} to string (only bytes and str)")
+    if arr.ndim == 0:
+        return np.array(_to_bytes(arr[()]), dtype=object)
+    return _encode(arr).astype(object, copy=False)
+
+
 def to_array(value, dtype, what):
     """np array of `value` in `dtype`, refusing lossy or cross-kind conversions."""
+    if dtype.np.kind == "O":
+        if type(value) is np.ndarray and value.dtype.kind == "O" and all(
+                type(v) is bytes for v in value.flat):
+            return value
+        return string_array(value, what)
     arr = np.asarray(value)
     if arr.dtype == dtype.np:
         return arr

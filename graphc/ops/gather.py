@@ -52,7 +52,8 @@ def _gather_vjp(node, gs):
 
 GATHER = register(OpDef(
     "GatherV2", _infer_gather,
-    lambda params, indices, *, axis: np.take(params, indices, axis=axis),
+    lambda params, indices, *, axis: np.asarray(np.take(params, indices, axis=axis),
+                                                params.dtype),   # 0-d strings too
     vjp=_gather_vjp,
     jvp=lambda node, ts: None if ts[0] is None else gather(
         ts[0], node.inputs[1], axis=node.attrs["axis"]),

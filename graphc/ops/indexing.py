@@ -11,7 +11,7 @@ import builtins
 
 import numpy as np
 
-from .. import errors
+from .. import dtypes, errors
 from ..graph import Tensor
 from ..shapes import InferError, TensorShape
 from .array import SHAPE, _computed, _reduce_sum, _shape_tensor, shape, shape_of, zeros_like
@@ -189,7 +189,7 @@ def _strided_slice_vjp(node, gs):
 
 STRIDED_SLICE = register(OpDef(
     "StridedSlice", _infer_strided_slice,
-    lambda x, *idx, spec: np.asarray(x[_numpy_key(spec, idx)]),
+    lambda x, *idx, spec: np.asarray(x[_numpy_key(spec, idx)], x.dtype),  # 0-d: an array
     vjp=_strided_slice_vjp,
     jvp=lambda node, ts: None if ts[0] is None else apply1(
         STRIDED_SLICE, (ts[0],) + tuple(node.inputs[1:]), spec=node.attrs["spec"]),
@@ -419,6 +419,8 @@ def pad(tensor, paddings, mode="CONSTANT", name=None, constant_values=0):
     mode = str(mode).upper()
     if mode not in ("CONSTANT", "REFLECT", "SYMMETRIC"):
         raise ValueError(f"pad: mode must be CONSTANT, REFLECT or SYMMETRIC, not {mode!r}")
+    if x.dtype is dtypes.string and type(constant_values) is int and constant_values == 0:
+        constant_values = b""                  # TF1 pads strings with b"" by default
     cval = convert_to_tensor(constant_values, dtype=x.dtype) \
         if not isinstance(constant_values, Tensor) else constant_values
     return apply1(PAD, (x, _paddings(paddings), cval), name=name, mode=mode)

@@ -1,0 +1,413 @@
+"""String ops (TF1's top-level string functions): as_string, string_join, reduce_join,
+regex_replace, string_strip, substr, string_to_number, and the helpers the other
+string modules share. Strings are object arrays of bytes; every string op is
+non-differentiable, as in TF1. The hash buckets, fingerprint and base64 live in
+strings_buckets.py, splitting and the tf.strings-only ops in strings_more.py and
+strings_unicode.py."""
+import re
+
+import numpy as np
+
+from .. import dtypes
+from ..shapes import InferError
+from .core import convert_to_tensor
+from .registry import OpDef, apply1, register
+
+__all__ = ["as_string", "reduce_join", "regex_replace", "string_join", "string_strip",
+           "string_to_hash_bucket", "string_to_hash_bucket_fast",
+           "string_to_hash_bucket_strong", "string_to_number", "substr", "encode_base64",
+           "decode_base64", "fingerprint", "string_split"]
+
+
+def need_string(ctx, i):
+    """InferError unless input i is a string tensor."""
+    d = ctx.inputs[i].dtype
+    if d is not dtypes.string:
+        raise InferError(f"{{{i}}} has dtype {d.name}, but this op needs a string tensor",
+                         "dtype")
+
+
+def need_scalar(ctx, i, what):
+    if ctx.inputs[i].shape.rank not in (0, None):
+        raise InferError(f"{what} {{{i}}} must be a scalar, not of shape "
+                         f"{ctx.inputs[i].shape}")
+
+
+def obj(x):
+    """x as an object array: some kernels (unstack, gather_nd) hand on a 0-d string as
+    bare bytes, which np.asarray would turn into a NUL-stripping 'S' array."""
+    return x if isinstance(x, np.ndarray) else np.array(x, dtype=object)
+
+
+def map_array(fn, x, dtype=object):
+    """fn applied to every element of array x, as an array of x's shape and `dtype`."""
+    x = obj(x)
+    out = np.empty(x.shape, dtype=dtype)
+    out.reshape(-1)[:] = [fn(v) for v in x.ravel().tolist()]
+    return out
+
+
+def strings(value, name=None):
+    """A string tensor of value (a Tensor must already be string)."""
+    return convert_to_tensor(value, dtype=dtypes.string, name=name)
+
+
+def _elementwise(name, api, fn, out, signature, doc, check=None):
+    """A non-differentiable op applying fn(element, **attrs) to each string."""
+    def infer(ctx, x, **attrs):
+        need_string(ctx, 0)
+        if check is not None:
+            check(**attrs)
+        return x.shape, out or x.dtype
+
+    def kernel(x, **attrs):
+        return map_array(lambda v: fn(v, **attrs), x, (out or dtypes.string).np)
+    return register(OpDef(name, infer, kernel, differentiable=False, api=api,
+                          signature=signature, shape_rule="same as input",
+                          dtypes="string", doc=doc))
+
+
+# ---- as_string ------------------------------------------------------------------------
+def _infer_as_string(ctx, x, *, fmt, kind):
+    if x.dtype is dtypes.string:
+        raise InferError("{0} is already a string tensor; as_string needs numbers or "
+                         "bools", "dtype")
+    return x.shape, dtypes.string
+
+
+def _as_string_kernel(x, *, fmt, kind):
+    if kind == "b":
+        return map_array(lambda v: b"true" if v else b"false", x)
+    if kind == "f":
+        def one(v):
+            if v != v:                      # printf writes the sign of a NaN
+                return b"-nan" if np.signbit(v) else b"nan"
+            return (fmt % v).encode()
+        return map_array(one, x.astype(np.float64))
+    return map_array(lambda v: (fmt % v).encode(), x)
+
+
+AS_STRING = register(OpDef(
+    "AsString", _infer_as_string, _as_string_kernel, differentiable=False,
+    api="as_string", signature="as_string(input, precision=-1, scientific=False, "
+    "shortest=False, width=-1, fill='', name=None)", shape_rule="same as input",
+    dtypes="numeric, bool -> string", doc="Each number formatted as a string (printf)."))
+
+
+def as_string(input, precision=-1, scientific=False, shortest=False, width=-1, fill="",
+              name=None):
+    """Numbers or bools as strings, printf style (TF1 tf.as_string).
+
+        gc.as_string([1.5, 2.25], precision=1, width=6, fill='0')   # [b'0001.5' b'0002.2']
+    """
+    x = convert_to_tensor(input)
+    if scientific and shortest:
+        raise ValueError("as_string: cannot use both scientific and shortest")
+    if len(fill) > 1:
+        raise ValueError(f"as_string: fill must be at most one character, not {fill!r}")
+    if fill and fill not in " +-0#":
+        raise ValueError(f"as_string: fill {fill!r} is not supported (one of ' +-0#')")
+    kind = x.dtype.np.kind
+    if precision > -1 and kind != "f":
+        raise ValueError(f"as_string: precision is only for floats, not {x.dtype.name}")
+    fmt = "%" + fill + (str(width) if width > -1 else "")
+    if kind == "f":
+        fmt += ("." + str(precision) if precision > -1 else "")
+        fmt += "e" if scientific else "g" if shortest else "f"
+    else:
+        fmt += "d"
+    return apply1(AS_STRING, (x,), name=name, fmt=fmt, kind=kind)
+
+
+# ---- string_join, reduce_join ---------------------------------------------------------
+def _infer_string_join(ctx, *xs, separator):
+    shape = ()
+    for i, x in enumerate(xs):
+        need_string(ctx, i)
+        if x.shape.rank == 0:
+            continue
+        if shape == ():
+            shape, first = x.shape, i
+            continue
+        if x.shape.dims is None:
+            continue
+        if shape.dims is None or len(shape.dims) != len(x.shape.dims) or not all(
+                ctx.compatible(a, b) for a, b in zip(shape.dims, x.shape.dims)):
+            raise InferError(f"string_join inputs must be scalars or of one shape: "
+                             f"{{{first}}} has shape {shape} but {{{i}}} has {x.shape}")
+        shape = type(shape)(tuple(ctx.merge(a, b) for a, b in zip(shape.dims, x.shape.dims))) \
+            if shape.dims is not None else x.shape
+    return shape, dtypes.string
+
+
+def _string_join_kernel(*xs, separator):
+    xs = [obj(x) for x in xs]
+    shapes = {x.shape for x in xs if x.ndim}
+    if len(shapes) > 1:
+        raise ValueError(f"string_join: inputs must be scalars or of one shape, got "
+                         f"{sorted(shapes)}")
+    parts = np.broadcast_arrays(*xs)
+    sep = separator.encode()
+    out = np.empty(parts[0].shape, dtype=object)
+    out.reshape(-1)[:] = [sep.join(t) for t in zip(*(np.ravel(p).tolist() for p in parts))]
+    return out
+
+
+STRING_JOIN = register(OpDef(
+    "StringJoin", _infer_string_join, _string_join_kernel, differentiable=False,
+    api="string_join", signature="string_join(inputs, separator='', name=None)",
+    shape_rule="the common shape (scalars broadcast)", dtypes="string",
+    doc="Elementwise concatenation of string tensors with a separator."))
+
+
+def string_join(inputs, separator="", name=None):
+    """Joins string tensors elementwise (scalars broadcast).
+
+        gc.string_join([['a', 'b'], 'c'], separator='-')   # [b'a-c' b'b-c']
+    """
+    return apply1(STRING_JOIN, tuple(strings(x) for x in inputs), name=name,
+                  separator=separator)
+
+
+def _infer_reduce_join(ctx, x, *, axis, keepdims, separator):
+    need_string(ctx, 0)
+    if x.shape.dims is None:
+        return None, dtypes.string
+    rank = len(x.shape.dims)
+    axes = range(rank) if axis is None else {ctx.axis(a, rank) for a in axis}
+    dims = []
+    for k, d in enumerate(x.shape.dims):
+        if k not in axes:
+            dims.append(d)
+        elif keepdims:
+            dims.append(1)
+    return tuple(dims), dtypes.string
+
+
+def _reduce_join_kernel(x, *, axis, keepdims, separator):
+    x = obj(x)
+    axes = tuple(range(x.ndim)) if axis is None else tuple(sorted({a % x.ndim for a in axis}))
+    rest = [k for k in range(x.ndim) if k not in axes]
+    moved = np.transpose(x, rest + list(axes))
+    lead = moved.shape[:len(rest)]
+    rows = moved.reshape(int(np.prod(lead)), int(np.prod(moved.shape[len(rest):])))
+    sep = separator.encode()
+    out = np.empty(lead, object)
+    out.reshape(-1)[:] = [sep.join(r) for r in rows.tolist()]
+    if keepdims:
+        out = out.reshape([1 if k in axes else n for k, n in enumerate(x.shape)])
+    return out
+
+
+REDUCE_JOIN = register(OpDef(
+    "ReduceJoin", _infer_reduce_join, _reduce_join_kernel, differentiable=False,
+    api="reduce_join", signature="reduce_join(inputs, axis=None, keep_dims=False, "
+    "separator='', name=None, reduction_indices=None, keepdims=None)",
+    shape_rule="input shape without (or with 1 at) the joined axes", dtypes="string",
+    doc="Joins strings along axes, in row-major order."))
+
+
+def reduce_join(inputs, axis=None, keep_dims=None, separator="", name=None,
+                reduction_indices=None, keepdims=None):
+    """Joins the strings along `axis` (all axes if None; [] joins nothing).
+
+        gc.reduce_join([['a', 'b'], ['c', 'd']], axis=0, separator='-')   # [b'a-c' b'b-d']
+    """
+    x = strings(inputs)
+    if axis is None:
+        axis = reduction_indices
+    if axis is not None:
+        axis = tuple(int(a) for a in np.ravel(axis))
+    keep = bool(keepdims if keepdims is not None else keep_dims)
+    return apply1(REDUCE_JOIN, (x,), name=name, axis=axis, keepdims=keep,
+                  separator=separator)
+
+
+# ---- regex ----------------------------------------------------------------------------
+def _infer_regex(ctx, x, *_, replace_global=None):
+    need_string(ctx, 0)
+    for i in range(1, len(ctx.inputs)):
+        need_string(ctx, i)
+        need_scalar(ctx, i, "the pattern/rewrite")
+    return x.shape, (dtypes.string if replace_global is not None else dtypes.bool_)
+
+
+def _re2_rewrite(rewrite):
+    """RE2's rewrite string (\\0..\\9 groups, \\\\ a backslash) as a Python re template."""
+    return re.sub(rb"\\(\d)", rb"\\g<\1>", rewrite)
+
+
+def _regex_replace_kernel(x, pattern, rewrite, *, replace_global):
+    rx = re.compile(pattern[()] if isinstance(pattern, np.ndarray) else pattern)
+    rw = _re2_rewrite(rewrite[()] if isinstance(rewrite, np.ndarray) else rewrite)
+    count = 0 if replace_global else 1
+    return map_array(lambda v: rx.sub(rw, v, count=count), x)
+
+
+REGEX_REPLACE = register(OpDef(
+    "RegexReplace", _infer_regex, _regex_replace_kernel, differentiable=False,
+    api="regex_replace", signature="regex_replace(input, pattern, rewrite, "
+    "replace_global=True, name=None)", shape_rule="same as input", dtypes="string",
+    doc="Replaces regex matches (Python re syntax; \\1 groups in the rewrite)."))
+
+
+def regex_replace(input, pattern, rewrite, replace_global=True, name=None):
+    """Replaces matches of `pattern` by `rewrite` (\\0 the match, \\1.. the groups).
+
+        gc.regex_replace(['abc'], 'b(c)', r'<\\1>')   # [b'a<c>']
+    """
+    return apply1(REGEX_REPLACE, (strings(input), strings(pattern), strings(rewrite)),
+                  name=name, replace_global=bool(replace_global))
+
+
+def _regex_full_match_kernel(x, pattern):
+    rx = re.compile(pattern[()] if isinstance(pattern, np.ndarray) else pattern)
+    return map_array(lambda v: rx.fullmatch(v) is not None, x, np.bool_)
+
+
+REGEX_FULL_MATCH = register(OpDef(
+    "RegexFullMatch", _infer_regex, _regex_full_match_kernel, differentiable=False,
+    api="strings.regex_full_match",
+    signature="strings.regex_full_match(input, pattern, name=None)",
+    shape_rule="same as input", dtypes="string -> bool",
+    doc="Whether each whole string matches the regex."))
+
+
+# ---- strip, substr --------------------------------------------------------------------
+STRING_STRIP = _elementwise(
+    "StringStrip", "string_strip", lambda v: v.strip(), None,
+    "string_strip(input, name=None)", "Strips leading and trailing ASCII whitespace.")
+
+
+def string_strip(input, name=None):
+    """Each string without leading and trailing whitespace: `gc.string_strip([' a '])`."""
+    return apply1(STRING_STRIP, (strings(input),), name=name)
+
+
+def char_starts(v):
+    """Byte offsets where UTF-8 characters start (bytes that are not 0b10xxxxxx)."""
+    return [i for i, b in enumerate(v) if b & 0xC0 != 0x80]
+
+
+def _substr_one(v, pos, n, unit):
+    starts = char_starts(v) if unit == "UTF8_CHAR" else None
+    size = len(starts) if starts is not None else len(v)
+    if not -size <= pos <= size:
+        raise ValueError(f"substr: pos {pos} out of range for string {v!r} of {size} "
+                         f"{'characters' if starts is not None else 'bytes'}")
+    pos = pos + size if pos < 0 else pos
+    end = size if n < 0 else min(size, pos + n)
+    if starts is None:
+        return v[pos:end]
+    starts.append(len(v))
+    return v[starts[pos]:starts[end]]
+
+
+def _infer_substr(ctx, x, pos, n, *, unit):
+    need_string(ctx, 0)
+    for i in (1, 2):
+        if not ctx.inputs[i].dtype.is_integer:
+            raise InferError(f"{{{i}}} must be int32 or int64, not "
+                             f"{ctx.inputs[i].dtype.name}", "dtype")
+    ctx.same_dtype(1, 2)
+    return ctx.broadcast(), dtypes.string
+
+
+def _substr_kernel(x, pos, n, *, unit):
+    x = obj(x)
+    xs, ps, ns = np.broadcast_arrays(x, pos, n)
+    out = np.empty(xs.shape, object)
+    out.reshape(-1)[:] = [_substr_one(v, p, k, unit) for v, p, k in
+                          zip(xs.ravel().tolist(), ps.ravel().tolist(), ns.ravel().tolist())]
+    return out
+
+
+SUBSTR = register(OpDef(
+    "Substr", _infer_substr, _substr_kernel, differentiable=False, api="substr",
+    signature="substr(input, pos, len, name=None, unit='BYTE')",
+    shape_rule="broadcast of input, pos, len", dtypes="string, int",
+    doc="Substrings [pos, pos+len) in bytes or UTF-8 characters (pos < 0 from the end)."))
+
+
+def substr(input, pos, len, name=None, unit="BYTE"):
+    """Substrings of `len` bytes (or UTF-8 characters) from `pos` (negative: from the
+    end); `len` < 0 takes the rest.
+
+        gc.substr(['hello', 'world'], 1, 3)        # [b'ell' b'orl']
+    """
+    if unit not in ("BYTE", "UTF8_CHAR"):
+        raise ValueError(f"substr: unit must be 'BYTE' or 'UTF8_CHAR', not {unit!r}")
+    x = strings(input)
+    p = convert_to_tensor(pos)
+    n = convert_to_tensor(len, dtype=p.dtype if isinstance(len, (int, list)) else None)
+    return apply1(SUBSTR, (x, p, n), name=name, unit=unit)
+
+
+# ---- string_to_number -----------------------------------------------------------------
+_FLOAT = re.compile(rb"[ \t\n\v\f\r]*([+-]?(\d+\.?\d*(e[+-]?\d+)?|\.\d+(e[+-]?\d+)?|inf"
+                    rb"|infinity|nan|0x[0-9a-f]+))[ \t\n\v\f\r]*", re.IGNORECASE)
+_INT = re.compile(rb"[ \t\n\v\f\r]*([+-]?\d+)[ \t\n\v\f\r]*")
+
+
+def _to_number_kernel(x, *, out_type):
+    dt = out_type.np
+    is_int = out_type.is_integer
+    info = np.iinfo(dt) if is_int else None
+
+    def one(v):
+        m = (_INT if is_int else _FLOAT).fullmatch(v)
+        if m is None:
+            raise ValueError(f"StringToNumberOp could not correctly convert string: "
+                             f"{v.decode('utf-8', 'replace')}")
+        s = m.group(1).decode()
+        if is_int:
+            k = int(s)
+            if not info.min <= k <= info.max:
+                raise ValueError(f"StringToNumberOp could not correctly convert string: "
+                                 f"{s} (out of the range of {out_type.name})")
+            return k
+        t = s.lstrip("+-").lower()
+        return (-1 if s.startswith("-") else 1) * int(t, 16) if t.startswith("0x") \
+            else float(s)
+    with np.errstate(over="ignore"):
+        return map_array(one, x, dt)
+
+
+def _infer_to_number(ctx, x, *, out_type):
+    need_string(ctx, 0)
+    return x.shape, out_type
+
+
+STRING_TO_NUMBER = register(OpDef(
+    "StringToNumber", _infer_to_number, _to_number_kernel, differentiable=False,
+    api="string_to_number",
+    signature="string_to_number(string_tensor, out_type=gc.float32, name=None)",
+    shape_rule="same as input", dtypes="string -> float32, float64, int32, int64",
+    doc="Parses each string as a number."))
+
+
+def _either(a, b, api):
+    """TF1's deprecated argument pairs (string_tensor / input): exactly one given."""
+    if (a is None) == (b is None):
+        raise ValueError(f"{api}: give exactly one of string_tensor and input")
+    return a if a is not None else b
+
+
+def string_to_number(string_tensor=None, out_type=dtypes.float32, name=None, input=None):
+    """Each string parsed as a number of `out_type` (float32/float64/int32/int64).
+
+        gc.string_to_number(['1.5', ' 2 '])      # [1.5 2.] float32
+    """
+    string_tensor = _either(string_tensor, input, "string_to_number")
+    out_type = dtypes.as_dtype(out_type)
+    if out_type not in (dtypes.float32, dtypes.float64, dtypes.int32, dtypes.int64):
+        raise TypeError(f"string_to_number: out_type must be float32, float64, int32 or "
+                        f"int64, not {out_type.name}")
+    return apply1(STRING_TO_NUMBER, (strings(string_tensor),), name=name, out_type=out_type)
+
+
+# these build on the helpers above
+from .strings_buckets import (decode_base64, encode_base64, fingerprint,  # noqa: E402
+                              string_to_hash_bucket, string_to_hash_bucket_fast,
+                              string_to_hash_bucket_strong)
+from .strings_more import string_split  # noqa: E402
