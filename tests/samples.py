@@ -92,7 +92,8 @@ MODULES = ["samples_elementwise", "samples_array", "samples_reduce", "samples_li
            "samples_random_extra", "samples_nn_more", "samples_summary", "samples_image",
            "samples_sampled", "samples_math_more", "samples_nn_more2",
            "samples_array_more", "samples_sparse_ops", "samples_ctc",
-           "samples_image_more", "samples_strings"]
+           "samples_image_more", "samples_strings",
+           "samples_parsing"]
 
 
 def all_samples():

@@ -289,3 +289,19 @@ def test_basic_train_loop_and_checkpoints_iterator(tmp_path):
     got = list(gc.train.checkpoints_iterator(
         d, timeout=0.01, timeout_fn=lambda: calls.append(1) or len(calls) >= 2))
     assert got == [os.path.join(d, "m-1")] and len(calls) == 2
+
+
+def test_run_errors_carry_the_failing_node_and_data_loss_is_an_op_error(tmp_path):
+    x = gc.placeholder(gc.int32, [2])
+    bad = gc.floordiv(x, gc.constant([1, 0]), name="bad_div")
+    with gc.Session() as sess:
+        with pytest.raises(gc.errors.InvalidArgumentError) as e:
+            sess.run(bad, {x: [4, 5]})
+    assert e.value.op is bad.node and e.value.error_code == gc.errors.INVALID_ARGUMENT
+    from graphc.io import tfrecord
+    path = tmp_path / "broken.tfrecord"
+    path.write_bytes(tfrecord.encode_record(b"abc")[:-2])
+    with open(path, "rb") as f:
+        with pytest.raises(gc.errors.DataLossError):
+            list(tfrecord.read_records(f, "broken"))
+    assert issubclass(tfrecord.DataLossError, ValueError)

@@ -165,7 +165,8 @@ class Executable:
 
         def value(s):
             return local_vars.get(f"v{s}", ns.get(f"v{s}"))
-        raise errors.ExecutionError(self._explain(i, [value(s) for s in st.ins], e)) from e
+        raise errors.ExecutionError(self._explain(i, [value(s) for s in st.ins], e),
+                                    op=st.node) from e
 
     def _interpret(self, *feed_values):
         vals = [None] * self.n_slots
@@ -195,7 +196,7 @@ class Executable:
         except Exception as e:
             st = self.plan.steps[i]
             raise errors.ExecutionError(
-                self._explain(i, [vals[s] for s in st.ins], e)) from e
+                self._explain(i, [vals[s] for s in st.ins], e), op=st.node) from e
         for s in self._recycled:
             self._spares[s] = vals[s]
         return [vals[s] for s in self.fetch_slots]

@@ -19,7 +19,7 @@ from ..ops.control import FuncGraph, _common_shape, _unflatten, compiled
 from ..ops.core import convert_to_tensor, placeholder
 from ..ops.random import get_seed
 from ..shapes import TensorShape
-from .structure import flatten, shown, to_tensors
+from .structure import flatten, shown, sparse_leaves, to_tensors
 
 __all__ = ["Dataset"]
 
@@ -199,6 +199,9 @@ class _Slices(Dataset):
         site = errors.user_site()
         if not tensors:
             raise ValueError("from_tensor_slices: no tensors given")
+        if sparse_leaves(structure):
+            raise TypeError("from_tensor_slices: slicing a SparseTensor is not supported "
+                            "by graphc; use from_tensors, or slice dense tensors")
         scalars = [t for t in tensors if t.shape.rank == 0]
         if scalars:
             raise errors.ShapeError(
@@ -284,9 +287,15 @@ class _Concat(Dataset):
 class _Batch(Dataset):
     def __init__(self, ds, size, drop):
         lead = size if drop else None
-        super().__init__(ds._structure, ds._types,
-                         [TensorShape(None if s.dims is None else (lead,) + s.dims)
-                          for s in ds._shapes], parents=(ds,))
+        shapes = [TensorShape(None if s.dims is None else (lead,) + s.dims)
+                  for s in ds._shapes]
+        self._sparse = sparse_leaves(ds._structure)
+        for k in self._sparse:      # a batch of SparseTensors: one of rank + 1
+            rank = ds._shapes[k + 2].dims[0] if ds._shapes[k + 2].rank == 1 else None
+            rank = rank + 1 if isinstance(rank, int) else None
+            shapes[k:k + 3] = [TensorShape((None, rank)), TensorShape((None,)),
+                               TensorShape((rank,))]
+        super().__init__(ds._structure, ds._types, shapes, parents=(ds,))
         self._size, self._drop = size, drop
 
     def _iter(self, run):
@@ -295,8 +304,14 @@ class _Batch(Dataset):
             rows = list(itertools.islice(it, self._size))
             if not rows or (self._drop and len(rows) < self._size):
                 return
-            out = []
+            out, sparse = [], {}
+            for k in self._sparse:
+                sparse.update(zip((k, k + 1, k + 2), _batch_sparse(
+                    [[np.asarray(a) for a in r[k:k + 3]] for r in rows], self._types[k + 1])))
             for k, t in enumerate(self._types):
+                if k in sparse:
+                    out.append(sparse[k])
+                    continue
                 parts = [np.asarray(r[k]) for r in rows]
                 if any(p.shape != parts[0].shape for p in parts):
                     raise ValueError(
@@ -305,6 +320,22 @@ class _Batch(Dataset):
                         "; batch stacks elements of one shape")
                 out.append(np.stack(parts).astype(t.np, copy=False))
             yield out
+
+
+def _batch_sparse(rows, dtype):
+    """Sparse elements stacked: each row's indices prefixed by its position in the
+    batch; the dense shape is the largest of each dim (TF's batch of SparseTensors)."""
+    ranks = {len(s) for _, _, s in rows}
+    if len(ranks) != 1:
+        raise ValueError(f"batch: SparseTensor elements of different ranks {sorted(ranks)}")
+    rank = len(rows[0][2])
+    indices = np.concatenate([np.concatenate([np.full((len(i), 1), b, np.int64),
+                                              np.reshape(i, (len(i), rank))], 1)
+                              for b, (i, _, _) in enumerate(rows)])
+    values = np.concatenate([np.asarray(v, dtype.np) for _, v, _ in rows])
+    shape = np.max(np.stack([s for _, _, s in rows]), 0) if ranks != {0} else np.zeros(0)
+    return [indices.astype(np.int64), values,
+            np.concatenate([[len(rows)], shape]).astype(np.int64)]
 
 
 class _Shuffle(Dataset):

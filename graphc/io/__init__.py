@@ -1,1 +1,31 @@
-"""Export and serialization."""
+"""gc.io: TF1's tf.io names (parsing ops, TFRecord files, file ops, write_graph) over
+the submodules that export and serialize graphs (serialize, events, tfrecord, example).
+See docs/input-files.md.
+
+The tf.io names are looked up on first use (PEP 562): the parsing ops import this
+package's wire-format modules, so importing them here eagerly would be a cycle.
+"""
+_PARSING = ("FixedLenFeature", "VarLenFeature", "FixedLenSequenceFeature", "SparseFeature",
+            "parse_example", "parse_single_example", "parse_single_sequence_example",
+            "decode_raw", "decode_csv", "serialize_tensor", "parse_tensor", "read_file",
+            "write_file", "matching_files", "decode_compressed")
+_PYTHON_IO = ("TFRecordWriter", "tf_record_iterator", "TFRecordOptions",
+              "TFRecordCompressionType")
+
+__all__ = list(_PARSING + _PYTHON_IO) + ["write_graph"]
+
+
+def __getattr__(name):
+    if name in _PARSING:
+        from ..ops import parsing as module
+    elif name in _PYTHON_IO:
+        from .. import python_io as module
+    elif name == "write_graph":
+        from . import serialize as module
+    else:
+        raise AttributeError(f"module 'graphc.io' has no attribute '{name}'")
+    return getattr(module, name)
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))
