@@ -67,6 +67,7 @@ from .ops.state_scatter import *  # noqa: F401,F403
 from .ops.init_checks import *  # noqa: F401,F403
 from .ops.strings import *  # noqa: F401,F403
 from .ops.parsing import *  # noqa: F401,F403
+from .ops.linalg_more import *  # noqa: F401,F403
 from .ops.edit_distance import *  # noqa: F401,F403
 from .ops.tensor_utils import *  # noqa: F401,F403
 from .ops.core import tuple_ as tuple  # noqa: A001  (TF1 name: gc.tuple)
@@ -99,7 +100,7 @@ from .sparse import (SparseTensor, SparseTensorValue, sparse_placeholder,  # noq
                      sparse_add)
 from . import sparse  # noqa: E402
 from .sparse_ops import *  # noqa: F401,F403,E402
-from . import python_io, strings  # noqa: E402
+from . import bitwise, python_io, strings  # noqa: E402
 from .indexed_slices import (IndexedSlices, IndexedSlicesValue,  # noqa: E402,F401
                              convert_to_tensor_or_indexed_slices)
 

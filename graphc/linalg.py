@@ -26,3 +26,28 @@ def adjoint(matrix, name=None):
     """The conjugate transpose of each matrix (..., m, n) -> (..., n, m); graphc has no
     complex dtypes, so this is gc.matrix_transpose."""
     return matrix_transpose(matrix, name=name or "adjoint")
+
+
+from .ops.linalg_funcs import expm, matrix_rank, normalize, pinv  # noqa: E402,F401
+from .ops.linalg_funcs import matrix_square_root as sqrtm  # noqa: E402,F401
+from .ops.linalg_lu import lu, lu_matrix_inverse, lu_reconstruct, lu_solve  # noqa: E402,F401
+from .ops.linalg_tridiag import eigh_tridiagonal  # noqa: E402,F401
+from .ops.linalg_tridiag import tridiagonal_matmul, tridiagonal_solve  # noqa: E402,F401
+from .ops.linalg_operator import (LinearOperator, LinearOperatorDiag,  # noqa: E402,F401
+                                  LinearOperatorFullMatrix, LinearOperatorLowerTriangular)
+from .ops.linalg_operator_more import (LinearOperatorAdjoint,  # noqa: E402,F401
+                                       LinearOperatorComposition, LinearOperatorIdentity,
+                                       LinearOperatorInversion, LinearOperatorScaledIdentity)
+
+__all__ = [
+    "LinearOperator", "LinearOperatorAdjoint", "LinearOperatorComposition",
+    "LinearOperatorDiag", "LinearOperatorFullMatrix", "LinearOperatorIdentity",
+    "LinearOperatorInversion", "LinearOperatorLowerTriangular",
+    "LinearOperatorScaledIdentity", "adjoint", "band_part", "cholesky",
+    "cholesky_solve", "cross", "det", "diag", "diag_part", "eigh", "eigh_tridiagonal",
+    "eigvalsh", "einsum", "expm", "eye", "global_norm", "inv", "l2_normalize", "logdet",
+    "lstsq", "lu", "lu_matrix_inverse", "lu_reconstruct", "lu_solve", "matmul",
+    "matrix_rank", "matrix_transpose", "matvec", "norm", "normalize", "pinv", "qr",
+    "set_diag", "slogdet", "solve", "sqrtm", "svd", "tensor_diag", "tensor_diag_part",
+    "tensordot", "trace", "transpose", "triangular_solve", "tridiagonal_matmul",
+    "tridiagonal_solve"]

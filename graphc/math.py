@@ -24,4 +24,11 @@ _NN_NAMES = "in_top_k l2_normalize log_softmax softmax top_k".split()
 globals().update({name: getattr(_gc, name) for name in _NAMES})
 globals().update({name: getattr(_gc.nn, name) for name in _NN_NAMES})
 divide_no_nan = _gc.div_no_nan
-__all__ = _NAMES + _NN_NAMES + ["divide_no_nan"]
+invert_permutation = _gc.invert_permutation
+zero_fraction = _gc.nn.zero_fraction
+from .ops.math_ndtri import (approx_max_k, approx_min_k, erfcinv, ndtri,  # noqa: E402
+                             xlog1py)
+
+__all__ = _NAMES + _NN_NAMES + ["divide_no_nan", "invert_permutation", "zero_fraction",
+                                "approx_max_k", "approx_min_k", "erfcinv", "ndtri",
+                                "xlog1py"]

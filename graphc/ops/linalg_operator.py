@@ -1,0 +1,280 @@
+"""A small subset of TF's tf.linalg.LinearOperator family: FullMatrix, Diag, Identity,
+ScaledIdentity, LowerTriangular, Composition, and the Adjoint and Inversion that
+adjoint() and inverse() return. Each is a Python object over tensors; its methods build
+ops (matmul, matvec, solve, solvevec, determinant, log_abs_determinant, to_dense,
+diag_part, trace), so gradients flow through them. Structure is used where it helps
+(a diagonal solve divides, a triangular one substitutes); the rest goes through the
+dense matrix.
+"""
+from .. import dtypes
+from ..graph import name_scope
+from ..shapes import TensorShape
+from .array import expand_dims, squeeze
+from .core import convert_to_tensor
+from .elementwise import abs as abs_, log
+from .linalg import matmul as matmul_
+from .matrix import matrix_determinant, matrix_diag, matrix_diag_part, matrix_transpose
+from .reduce import reduce_prod, reduce_sum
+from .solve import matrix_band_part, matrix_solve, matrix_triangular_solve, slogdet
+
+__all__ = ["LinearOperator", "LinearOperatorFullMatrix", "LinearOperatorDiag",
+           "LinearOperatorLowerTriangular"]
+
+
+def _arg(x, adjoint_arg, dtype):
+    x = convert_to_tensor(x, dtype=dtype)
+    return matrix_transpose(x) if adjoint_arg else x
+
+
+class LinearOperator:
+    """The base: a (batch of) M x N linear operator of `dtype`. Subclasses give
+    `_shape()`, `_to_dense()` and `_matmul(x, adjoint)`, and may override the others."""
+
+    def __init__(self, dtype, is_non_singular=None, is_self_adjoint=None,
+                 is_positive_definite=None, is_square=None, name=None):
+        self._dtype = dtypes.as_dtype(dtype)
+        self.is_non_singular = is_non_singular
+        self.is_self_adjoint = is_self_adjoint
+        self.is_positive_definite = is_positive_definite
+        self._is_square = is_square
+        self._name = name
+
+    # ---- shape and properties
+    @property
+    def dtype(self):
+        return self._dtype
+
+    @property
+    def name(self):
+        return self._name
+
+    @property
+    def shape(self):
+        """The static TensorShape batch_shape + [M, N]."""
+        return self._shape()
+
+    @property
+    def batch_shape(self):
+        return self.shape[:-2]
+
+    @property
+    def range_dimension(self):
+        return self.shape.dims[-2] if self.shape.rank else None
+
+    @property
+    def domain_dimension(self):
+        return self.shape.dims[-1] if self.shape.rank else None
+
+    @property
+    def tensor_rank(self):
+        return self.shape.rank
+
+    @property
+    def is_square(self):
+        if self._is_square is not None:
+            return self._is_square
+        m, n = self.range_dimension, self.domain_dimension
+        return None if m is None or n is None else m == n
+
+    def shape_tensor(self, name="shape_tensor"):
+        from .array import shape
+        return shape(self.to_dense(), name=name)
+
+    # ---- the operations
+    def to_dense(self, name="to_dense"):
+        """The dense matrix (or batch of them) of the operator."""
+        with name_scope(self._name):
+            with name_scope(name):
+                return self._to_dense()
+
+    def matmul(self, x, adjoint=False, adjoint_arg=False, name="matmul"):
+        """A @ x (A^H @ x with adjoint; x^H with adjoint_arg)."""
+        if isinstance(x, LinearOperator):
+            left = self.adjoint() if adjoint else self
+            right = x.adjoint() if adjoint_arg else x
+            from .linalg_operator_more import LinearOperatorComposition
+            return LinearOperatorComposition([left, right])
+        with name_scope(self._name):
+            with name_scope(name):
+                return self._matmul(_arg(x, adjoint_arg, self._dtype), adjoint)
+
+    def __matmul__(self, x):
+        return self.matmul(x)
+
+    def matvec(self, x, adjoint=False, name="matvec"):
+        """A @ x for a (batch of) vector x."""
+        with name_scope(self._name):
+            with name_scope(name):
+                x = convert_to_tensor(x, dtype=self._dtype)
+                return squeeze(self._matmul(expand_dims(x, -1), adjoint), [-1])
+
+    def solve(self, rhs, adjoint=False, adjoint_arg=False, name="solve"):
+        """X with A @ X = rhs (A^H @ X = rhs with adjoint)."""
+        with name_scope(self._name):
+            with name_scope(name):
+                return self._solve(_arg(rhs, adjoint_arg, self._dtype), adjoint)
+
+    def solvevec(self, rhs, adjoint=False, name="solve"):
+        """x with A @ x = rhs for a (batch of) vector rhs."""
+        with name_scope(self._name):
+            with name_scope(name):
+                rhs = convert_to_tensor(rhs, dtype=self._dtype)
+                return squeeze(self._solve(expand_dims(rhs, -1), adjoint), [-1])
+
+    def determinant(self, name="det"):
+        with name_scope(self._name):
+            with name_scope(name):
+                return self._determinant()
+
+    def log_abs_determinant(self, name="log_abs_det"):
+        with name_scope(self._name):
+            with name_scope(name):
+                return self._log_abs_determinant()
+
+    def diag_part(self, name="diag_part"):
+        with name_scope(self._name):
+            with name_scope(name):
+                return self._diag_part()
+
+    def trace(self, name="trace"):
+        with name_scope(self._name):
+            with name_scope(name):
+                return reduce_sum(self._diag_part(), -1)
+
+    def adjoint(self, name=None):
+        """The adjoint (transpose) operator; self-adjoint operators return themselves."""
+        if self.is_self_adjoint:
+            return self
+        from .linalg_operator_more import LinearOperatorAdjoint
+        return LinearOperatorAdjoint(self, name=name)
+
+    def inverse(self, name=None):
+        """The inverse operator (its matmul solves and its solve multiplies)."""
+        if self.is_square is False:
+            raise ValueError(f"{self._name}: cannot invert a non-square operator")
+        if self.is_non_singular is False:
+            raise ValueError(f"{self._name}: cannot invert a singular operator")
+        from .linalg_operator_more import LinearOperatorInversion
+        return LinearOperatorInversion(self, name=name)
+
+    # ---- defaults, from the dense matrix
+    def _solve(self, rhs, adjoint):
+        return matrix_solve(self._to_dense(), rhs, adjoint=adjoint)
+
+    def _determinant(self):
+        return matrix_determinant(self._to_dense())
+
+    def _log_abs_determinant(self):
+        return slogdet(self._to_dense())[1]
+
+    def _diag_part(self):
+        return matrix_diag_part(self._to_dense())
+
+
+class LinearOperatorFullMatrix(LinearOperator):
+    """The operator of a dense (batch of) matrix:
+
+        op = gc.linalg.LinearOperatorFullMatrix([[1., 2.], [3., 4.]])
+        op.matvec([1., 1.])          # [3., 7.]
+    """
+
+    def __init__(self, matrix, is_non_singular=None, is_self_adjoint=None,
+                 is_positive_definite=None, is_square=None, name="LinearOperatorFullMatrix"):
+        self._matrix = convert_to_tensor(matrix)
+        if not self._matrix.dtype.is_floating:
+            raise TypeError(f"{name}: matrix must be float, not {self._matrix.dtype.name}")
+        if self._matrix.shape.rank is not None and self._matrix.shape.rank < 2:
+            raise ValueError(f"{name}: matrix must have rank >= 2, not shape "
+                             f"{self._matrix.shape}")
+        super().__init__(self._matrix.dtype, is_non_singular, is_self_adjoint,
+                         is_positive_definite, is_square, name)
+
+    def _shape(self):
+        return self._matrix.shape
+
+    def _to_dense(self):
+        return self._matrix
+
+    def _matmul(self, x, adjoint):
+        return matmul_(self._matrix, x, transpose_a=adjoint)
+
+
+class LinearOperatorLowerTriangular(LinearOperator):
+    """The lower triangle of tril (the rest is ignored): solves by substitution and its
+    determinant is the product of the diagonal:
+
+        op = gc.linalg.LinearOperatorLowerTriangular([[2., 9.], [1., 4.]])
+        op.solvevec([2., 5.])        # [1., 1.]
+    """
+
+    def __init__(self, tril, is_non_singular=None, is_self_adjoint=None,
+                 is_positive_definite=None, is_square=None,
+                 name="LinearOperatorLowerTriangular"):
+        tril = LinearOperatorFullMatrix(tril, name=name)._matrix      # the same checks
+        self._tril = matrix_band_part(tril, -1, 0)
+        super().__init__(tril.dtype, is_non_singular, is_self_adjoint, is_positive_definite,
+                         True if is_square is None else is_square, name)
+
+    def _shape(self):
+        return self._tril.shape
+
+    def _to_dense(self):
+        return self._tril
+
+    def _matmul(self, x, adjoint):
+        return matmul_(self._tril, x, transpose_a=adjoint)
+
+    def _solve(self, rhs, adjoint):
+        return matrix_triangular_solve(self._tril, rhs, lower=True, adjoint=adjoint)
+
+    def _diag_part(self):
+        return matrix_diag_part(self._tril)
+
+    def _determinant(self):
+        return reduce_prod(self._diag_part(), -1)
+
+    def _log_abs_determinant(self):
+        return reduce_sum(log(abs_(self._diag_part())), -1)
+
+
+class LinearOperatorDiag(LinearOperator):
+    """The diagonal operator of diag (..., N):
+
+        op = gc.linalg.LinearOperatorDiag([2., 4.])
+        op.solvevec([2., 2.])        # [1., 0.5]
+    """
+
+    def __init__(self, diag, is_non_singular=None, is_self_adjoint=None,
+                 is_positive_definite=None, is_square=True, name="LinearOperatorDiag"):
+        self._diag = convert_to_tensor(diag)
+        if not self._diag.dtype.is_floating:
+            raise TypeError(f"{name}: diag must be float, not {self._diag.dtype.name}")
+        if self._diag.shape.rank == 0:
+            raise ValueError(f"{name}: diag must have rank >= 1, not be a scalar")
+        if is_square is False:
+            raise ValueError(f"{name}: a diagonal operator is square")
+        super().__init__(self._diag.dtype, is_non_singular,
+                         True if is_self_adjoint is None else is_self_adjoint,
+                         is_positive_definite, True, name)
+
+    def _shape(self):
+        d = self._diag.shape
+        return TensorShape(None) if d.rank is None else TensorShape(d.dims + d.dims[-1:])
+
+    def _to_dense(self):
+        return matrix_diag(self._diag)
+
+    def _matmul(self, x, adjoint):
+        return expand_dims(self._diag, -1) * x
+
+    def _solve(self, rhs, adjoint):
+        return rhs / expand_dims(self._diag, -1)
+
+    def _diag_part(self):
+        return self._diag
+
+    def _determinant(self):
+        return reduce_prod(self._diag, -1)
+
+    def _log_abs_determinant(self):
+        return reduce_sum(log(abs_(self._diag)), -1)

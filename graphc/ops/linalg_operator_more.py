@@ -1,0 +1,252 @@
+"""The rest of the LinearOperator subset (graphc/ops/linalg_operator.py): Identity,
+ScaledIdentity, Composition, Adjoint and Inversion."""
+from .. import dtypes
+from ..shapes import TensorShape
+from .array import expand_dims
+from .broadcast import broadcast_to
+from .core import convert_to_tensor
+from .creation import ones
+from .elementwise import abs as abs_, log
+from .linalg_operator import LinearOperator
+from .math_extra import broadcast_static_shape
+from .matrix import eye, matrix_transpose
+
+__all__ = ["LinearOperatorIdentity", "LinearOperatorScaledIdentity",
+           "LinearOperatorComposition", "LinearOperatorAdjoint", "LinearOperatorInversion"]
+
+
+def _num_rows(num_rows, name):
+    if not isinstance(num_rows, int) or isinstance(num_rows, bool) or num_rows < 0:
+        raise ValueError(f"{name}: num_rows must be a non-negative Python int, not "
+                         f"{num_rows!r}")
+    return num_rows
+
+
+class LinearOperatorIdentity(LinearOperator):
+    """The num_rows x num_rows identity (a batch of them with batch_shape); matmul
+    returns x (broadcast against batch_shape):
+
+        gc.linalg.LinearOperatorIdentity(3).matvec([1., 2., 3.])    # [1., 2., 3.]
+    """
+
+    def __init__(self, num_rows, batch_shape=None, dtype=None, is_non_singular=True,
+                 is_self_adjoint=True, is_positive_definite=True, is_square=True,
+                 assert_proper_shapes=False, name="LinearOperatorIdentity"):
+        self._n = _num_rows(num_rows, name)
+        self._batch = () if batch_shape is None else tuple(int(d) for d in batch_shape)
+        super().__init__(dtypes.float32 if dtype is None else dtype, is_non_singular,
+                         is_self_adjoint, is_positive_definite, is_square, name)
+
+    def _shape(self):
+        return TensorShape(self._batch + (self._n, self._n))
+
+    def _to_dense(self):
+        return eye(self._n, batch_shape=list(self._batch) or None, dtype=self._dtype)
+
+    def _batched(self, x):
+        if not self._batch:
+            return x
+        shape = x.shape.dims
+        if shape is not None and all(isinstance(d, int) for d in shape):
+            out = broadcast_static_shape(TensorShape(self._batch + (1, 1)), x.shape)
+            return broadcast_to(x, list(out.dims))
+        return x * ones(list(self._batch) + [1, 1], dtype=self._dtype)
+
+    def _matmul(self, x, adjoint):
+        return self._batched(x)
+
+    def _solve(self, rhs, adjoint):
+        return self._batched(rhs)
+
+    def _determinant(self):
+        return ones(list(self._batch), dtype=self._dtype)
+
+    def _log_abs_determinant(self):
+        return ones(list(self._batch), dtype=self._dtype) * 0.0
+
+    def _diag_part(self):
+        return ones(list(self._batch) + [self._n], dtype=self._dtype)
+
+
+class LinearOperatorScaledIdentity(LinearOperator):
+    """multiplier * I, num_rows x num_rows; a batch of them for a multiplier (...,):
+
+        gc.linalg.LinearOperatorScaledIdentity(2, 3.).determinant()   # 9.
+    """
+
+    def __init__(self, num_rows, multiplier, is_non_singular=None, is_self_adjoint=None,
+                 is_positive_definite=None, is_square=True, assert_proper_shapes=False,
+                 name="LinearOperatorScaledIdentity"):
+        self._n = _num_rows(num_rows, name)
+        self._multiplier = convert_to_tensor(multiplier)
+        if not self._multiplier.dtype.is_floating:
+            raise TypeError(f"{name}: multiplier must be float, not "
+                            f"{self._multiplier.dtype.name}")
+        super().__init__(self._multiplier.dtype, is_non_singular,
+                         True if is_self_adjoint is None else is_self_adjoint,
+                         is_positive_definite, is_square, name)
+
+    def _shape(self):
+        m = self._multiplier.shape
+        return TensorShape(None) if m.rank is None else TensorShape(m.dims + (self._n, self._n))
+
+    def _scale(self):
+        return expand_dims(expand_dims(self._multiplier, -1), -1)
+
+    def _to_dense(self):
+        return self._scale() * eye(self._n, dtype=self._dtype)
+
+    def _matmul(self, x, adjoint):
+        return self._scale() * x
+
+    def _solve(self, rhs, adjoint):
+        return rhs / self._scale()
+
+    def _determinant(self):
+        return self._multiplier ** float(self._n)
+
+    def _log_abs_determinant(self):
+        return float(self._n) * log(abs_(self._multiplier))
+
+    def _diag_part(self):
+        return expand_dims(self._multiplier, -1) * ones([self._n], dtype=self._dtype)
+
+
+class LinearOperatorComposition(LinearOperator):
+    """operators[0] @ operators[1] @ ... (applied right to left):
+
+        op = gc.linalg.LinearOperatorComposition([a_op, b_op])   # a @ b
+    """
+
+    def __init__(self, operators, is_non_singular=None, is_self_adjoint=None,
+                 is_positive_definite=None, is_square=None, name=None):
+        operators = list(operators)
+        if not operators or not all(isinstance(o, LinearOperator) for o in operators):
+            raise TypeError("LinearOperatorComposition: operators must be a non-empty list "
+                            "of LinearOperators")
+        if len({o.dtype for o in operators}) != 1:
+            raise TypeError("LinearOperatorComposition: the operators' dtypes differ: "
+                            f"{[o.dtype.name for o in operators]}")
+        for left, right in zip(operators, operators[1:]):
+            a, b = left.domain_dimension, right.range_dimension
+            if isinstance(a, int) and isinstance(b, int) and a != b:
+                raise ValueError(f"LinearOperatorComposition: {left.name} has domain "
+                                 f"dimension {a} but {right.name} range dimension {b}")
+        self.operators = operators
+        super().__init__(operators[0].dtype, is_non_singular, is_self_adjoint,
+                         is_positive_definite, is_square,
+                         name or "_o_".join(o.name for o in operators))
+
+    def _shape(self):
+        batch = TensorShape(())
+        for o in self.operators:
+            batch = broadcast_static_shape(batch, o.batch_shape)
+        if batch.rank is None:
+            return TensorShape(None)
+        return TensorShape(batch.dims + (self.operators[0].range_dimension,
+                                         self.operators[-1].domain_dimension))
+
+    def _to_dense(self):
+        out = self.operators[-1].to_dense()
+        for o in reversed(self.operators[:-1]):
+            out = o.matmul(out)
+        return out
+
+    def _matmul(self, x, adjoint):
+        ops = self.operators if adjoint else reversed(self.operators)
+        for o in ops:
+            x = o.matmul(x, adjoint=adjoint)
+        return x
+
+    def _solve(self, rhs, adjoint):
+        ops = reversed(self.operators) if adjoint else self.operators
+        for o in ops:
+            rhs = o.solve(rhs, adjoint=adjoint)
+        return rhs
+
+    def _determinant(self):
+        out = self.operators[0].determinant()
+        for o in self.operators[1:]:
+            out = out * o.determinant()
+        return out
+
+    def _log_abs_determinant(self):
+        out = self.operators[0].log_abs_determinant()
+        for o in self.operators[1:]:
+            out = out + o.log_abs_determinant()
+        return out
+
+
+class LinearOperatorAdjoint(LinearOperator):
+    """The adjoint (transpose) of operator: what operator.adjoint() returns."""
+
+    def __init__(self, operator, is_non_singular=None, is_self_adjoint=None,
+                 is_positive_definite=None, is_square=None, name=None):
+        self.operator = operator
+        super().__init__(operator.dtype, operator.is_non_singular, operator.is_self_adjoint,
+                         operator.is_positive_definite, operator.is_square,
+                         name or operator.name + "_adjoint")
+
+    def _shape(self):
+        s = self.operator.shape
+        return s if s.rank is None else TensorShape(s.dims[:-2] + (s.dims[-1], s.dims[-2]))
+
+    def _to_dense(self):
+        return matrix_transpose(self.operator.to_dense())
+
+    def _matmul(self, x, adjoint):
+        return self.operator.matmul(x, adjoint=not adjoint)
+
+    def _solve(self, rhs, adjoint):
+        return self.operator.solve(rhs, adjoint=not adjoint)
+
+    def _determinant(self):
+        return self.operator.determinant()
+
+    def _log_abs_determinant(self):
+        return self.operator.log_abs_determinant()
+
+    def _diag_part(self):
+        return self.operator.diag_part()
+
+    def adjoint(self, name=None):
+        return self.operator
+
+
+class LinearOperatorInversion(LinearOperator):
+    """The inverse of operator: what operator.inverse() returns."""
+
+    def __init__(self, operator, is_non_singular=None, is_self_adjoint=None,
+                 is_positive_definite=None, is_square=None, name=None):
+        self.operator = operator
+        super().__init__(operator.dtype, True, operator.is_self_adjoint,
+                         operator.is_positive_definite, True,
+                         name or operator.name + "_inverse")
+
+    def _shape(self):
+        return self.operator.shape
+
+    def _to_dense(self):
+        return self.operator.solve(self._eye())
+
+    def _eye(self):
+        from .array import shape
+        s = shape(self.operator.to_dense())
+        return eye(s[-1], batch_shape=s[:-2], dtype=self._dtype)
+
+    def _matmul(self, x, adjoint):
+        return self.operator.solve(x, adjoint=adjoint)
+
+    def _solve(self, rhs, adjoint):
+        return self.operator.matmul(rhs, adjoint=adjoint)
+
+    def _determinant(self):
+        return 1.0 / self.operator.determinant()
+
+    def _log_abs_determinant(self):
+        return -self.operator.log_abs_determinant()
+
+    def inverse(self, name=None):
+        return self.operator
+
+
