@@ -143,7 +143,9 @@ def _fresh(t):
             and t.shape.rank is not None and t.shape.rank >= 1)
 
 
-def _results(exe, outs):
+def _results(exe, outs, scalars=True):
+    """The fetched values; 0-d ones as numpy scalars (bytes for strings) with scalars, as
+    Session.run gives them, else as 0-d arrays (for loop and cond bodies)."""
     result = []
     copy_out = exe.copy_out
     for i in exe.out_index:
@@ -153,7 +155,8 @@ def _results(exe, outs):
         v = outs[i]
         if copy_out[i] and isinstance(v, np.ndarray):
             if v.ndim == 0:
-                v = v[()]              # a scalar comes back as a numpy scalar, as in TF1
+                if scalars:            # a scalar comes back as a numpy scalar, as in TF1
+                    v = v[()]
             elif not v.flags.writeable:
                 v = v.copy()           # never hand out a variable's own buffer
         result.append(v)

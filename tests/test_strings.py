@@ -268,3 +268,36 @@ def test_string_graph_runs_repeatedly_same_as_unoptimized():
                 m: rng.random((3, 4)) < 0.5}
         for u, w in zip(fast.run(outs, feed), slow.run(outs, feed)):
             assert u.dtype == w.dtype and np.array_equal(u, w)
+
+
+def test_string_elements_stay_bytes_objects_through_indexing_and_loops():
+    """One string element taken out (unstack, gather_nd, a TensorArray read, a map_fn or
+    cond body) stays an object array of bytes: a numpy S array would drop trailing NULs."""
+    v = gc.constant([b"a\x00", b"b"])
+    ta = gc.TensorArray(gc.string, 2).unstack(v)
+    outs = {"unstack": gc.reshape(gc.unstack(v)[0], [1]),
+            "gather_nd": gc.reshape(gc.gather_nd(v, [0]), [1]),
+            "ta_read": gc.reshape(ta.read(0), [1]),
+            "map_fn": gc.map_fn(lambda s: s + b"!", v),
+            "cond": gc.reshape(gc.cond(gc.constant(True), lambda: v[0], lambda: v[1]), [1])}
+    with gc.Session() as sess:
+        got = sess.run(outs)
+    for name, value in got.items():
+        assert value.dtype == object, name
+    assert got["unstack"][0] == got["gather_nd"][0] == got["ta_read"][0] == b"a\x00"
+    assert list(got["map_fn"]) == [b"a\x00!", b"b!"]
+
+
+def test_string_add_zeros_like_and_print():
+    v = gc.constant([b"ab", b"c"])
+    p = gc.placeholder(gc.string, [None])
+    with gc.Session() as sess:
+        cat, add_n, zeros, printed = sess.run(
+            [(p + v) + b"!", gc.add_n([v, v]), gc.zeros_like(p), gc.Print(v, [v], "v: ")],
+            {p: np.array([b"x", b"y"], object)})
+    assert list(cat) == [b"xab!", b"yc!"] and list(add_n) == [b"abab", b"cc"]
+    assert list(zeros) == [b"", b""] and list(printed) == [b"ab", b"c"]
+    with pytest.raises(gc.errors.DTypeError, match="ones of dtype string"):
+        gc.ones_like(v)
+    with pytest.raises(gc.errors.DTypeError):
+        v - v

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import graphc as gc
-from tests.tf_parity import v1
+from tf_parity import v1
 
 LIBS = [("graphc", gc), ("tf", v1)]
 

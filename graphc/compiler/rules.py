@@ -53,7 +53,11 @@ def _filled(t, value):
     u = _FILLED.get(t)
     if u is None:
         a = t.node.attrs["value"].array
-        u = _FILLED[t] = a.flat[0].item() if a.size and np.all(a == a.flat[0]) else _MIXED
+        if a.dtype.kind not in "biuf":          # strings are never the numbers rules seek
+            u = _FILLED[t] = _MIXED
+        else:
+            u = _FILLED[t] = a.flat[0].item() if a.size and np.all(a == a.flat[0]) \
+                else _MIXED
     return u is not _MIXED and u == value
 
 

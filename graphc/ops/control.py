@@ -15,7 +15,7 @@ branch in place of a second draw.
 """
 import numpy as np
 
-from .. import errors
+from .. import dtypes, errors
 from ..graph import Graph, Node, Tensor, get_default_graph
 from ..shapes import InferError, TensorShape
 from .core import constant, convert_to_tensor, identity, placeholder
@@ -212,9 +212,13 @@ def compiled(session, fg, ins, outs):
         exe = session._compile([t for t in outs if t is not None], [ins[i] for i in pick])
         where = [i for i, t in enumerate(outs) if t is not None]
         dense = len(where) == len(outs)
+        strings = [k for k, i in enumerate(where) if outs[i].dtype is dtypes.string]
 
         def run(args):
-            values = _results(exe, exe.run(*[args[i] for i in pick]))
+            values = _results(exe, exe.run(*[args[i] for i in pick]), scalars=False)
+            for k in strings:       # a ufunc on 0-d object arrays gives a bare bytes
+                if not isinstance(values[k], np.ndarray):
+                    values[k] = np.asarray(values[k], dtype=object)
             if dense:
                 return values
             result = [None] * len(outs)

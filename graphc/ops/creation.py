@@ -48,7 +48,15 @@ def fill(dims, value, name=None):
 
 
 def _scalar(value, dtype):
-    """value (0 or 1) as a numpy scalar of dtype: bool zeros are False, ones True (TF1)."""
+    """value (0 or 1) as a numpy scalar of dtype: bool zeros are False, ones True; a
+    string zero is b"" and a string one does not exist (TF1)."""
+    if dtype is dtypes.string:
+        if value:
+            raise errors.DTypeError("ones of dtype string do not exist (TF1 neither): "
+                                    "use gc.fill(dims, b'...')")
+        out = np.empty((), dtype=object)
+        out[()] = b""
+        return out
     return np.asarray(value).astype(dtype.np)
 
 

@@ -30,6 +30,8 @@ def _element(v):
         v = np.float32(v)
         s = "%.6g" % v
         return s if np.isnan(v) or np.float32(s) == v else "%.9g" % v
+    if isinstance(v, bytes):                # a string element, as its text
+        return v.decode("utf-8", "replace")
     return str(int(v))
 
 

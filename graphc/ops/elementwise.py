@@ -157,8 +157,9 @@ def _mask(b, like):
 
 
 # ---- binary arithmetic ----------------------------------------------------------------
-ADD, add = _binary("Add", "add", np.add, lambda x, y, z: (1, 1),
-                   doc="x + y with numpy broadcasting.", commutative=True)
+ADD, add = _binary("Add", "add", np.add, lambda x, y, z: (1, 1), kind="numeric or string",
+                   doc="x + y with numpy broadcasting; strings concatenate (TF1).",
+                   commutative=True)
 SUB, subtract = _binary("Sub", "subtract", np.subtract, lambda x, y, z: (1, -1),
                         doc="x - y.")
 MUL, multiply = _binary("Mul", "multiply", np.multiply, lambda x, y, z: (y, x),

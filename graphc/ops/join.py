@@ -156,7 +156,8 @@ def _infer_unpack(ctx, x, *, num, axis):
 def _unpack_kernel(x, *, num, axis):
     if num is not None and x.shape[axis] != num:
         raise ValueError(f"unstack: expected {num} along axis {axis}, got shape {x.shape}")
-    parts = tuple(np.moveaxis(x, axis, 0))
+    moved = np.moveaxis(x, axis, 0)
+    parts = tuple(moved[i, ...] for i in range(len(moved)))   # arrays, strings too
     return parts[0] if len(parts) == 1 else parts
 
 

@@ -80,7 +80,7 @@ def _loop_kernel(rt, *args, body, cond, n_carry, n_sliced, n_ys, reverse, has_ma
     for i in order:
         if test is not None and (i == limit or not test(carry + unread + rest)[0]):
             break
-        out = run(carry + [s[i] for s in sliced] + rest)
+        out = run(carry + [s[i, ...] for s in sliced] + rest)   # arrays, strings too
         carry = _own(out[:n_carry], owned)
         for acc, y in zip(ys, out[n_carry:n_carry + n_ys]):
             acc.append(np.array(y) if isinstance(y, Owned) else y)  # owned ones change

@@ -93,7 +93,8 @@ def register(opdef):
     return opdef
 
 
-_KINDS = {"float": "f", "int": "iu", "numeric": "iuf", "int_or_float": "iuf", "bool": "b"}
+_KINDS = {"float": "f", "int": "iu", "numeric": "iuf", "int_or_float": "iuf", "bool": "b",
+          "numeric or string": "iufO"}
 
 
 _NO_BINDINGS = types.MappingProxyType({})

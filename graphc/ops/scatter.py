@@ -69,7 +69,7 @@ def _gather_nd_kernel(params, indices):
     key = _key(indices, params.shape, "gather_nd")
     if not key:                          # q = 0: all of params for each index tuple
         return np.broadcast_to(params, indices.shape[:-1] + params.shape).copy()
-    return params[key]
+    return np.asarray(params[key], dtype=params.dtype)    # one string element: an array
 
 
 GATHER_ND = register(OpDef(

@@ -173,7 +173,7 @@ def _infer_pop(ctx, buf, index):
 
 
 def _pop_kernel(buf, index):
-    rows = np.array(buf[_rows(buf, index, "read")])
+    rows = np.array(buf[_rows(buf, index, "read")], dtype=buf.dtype)
     out = buf if isinstance(buf, Owned) else buf.copy()
     out[np.asarray(index)] = 0
     return out, rows
@@ -210,7 +210,9 @@ def _gather_kernel(buf, index):
     if buf.size == 0 and len(buf):
         raise ValueError("reading a TensorArray that nothing has been written to")
     rows = buf[_rows(buf, index, "read")]
-    return np.array(rows) if isinstance(buf, Owned) else rows   # later writes: not seen
+    if isinstance(buf, Owned):                                  # later writes: not seen
+        return np.array(rows, dtype=buf.dtype)
+    return np.asarray(rows, dtype=buf.dtype)                    # one string: an array
 
 
 TENSOR_ARRAY_GATHER = register(OpDef(
