@@ -102,7 +102,7 @@ from . import sparse  # noqa: E402
 from .sparse_ops import *  # noqa: F401,F403,E402
 from . import bitwise, python_io, strings  # noqa: E402
 from .indexed_slices import (IndexedSlices, IndexedSlicesValue,  # noqa: E402,F401
-                             convert_to_tensor_or_indexed_slices)
+                             convert_to_tensor_or_indexed_slices, sparse_mask)
 
 __version__ = "0.1.0"
 

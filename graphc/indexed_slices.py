@@ -19,7 +19,8 @@ from .ops.gather import unsorted_segment_sum
 from .ops.registry import shape_value
 from .shapes import TensorShape
 
-__all__ = ["IndexedSlices", "IndexedSlicesValue", "convert_to_tensor_or_indexed_slices"]
+__all__ = ["IndexedSlices", "IndexedSlicesValue", "convert_to_tensor_or_indexed_slices",
+           "sparse_mask"]
 
 IndexedSlicesValue = collections.namedtuple("IndexedSlicesValue",
                                             ["values", "indices", "dense_shape"])
@@ -123,3 +124,19 @@ def convert_to_tensor_or_indexed_slices(value, dtype=None, name=None):
                                     f"{dtype.name}, got {value!r}")
         return value
     return convert_to_tensor(value, dtype=dtype, name=name)
+
+
+def sparse_mask(a, mask_indices, name=None):
+    """The rows of IndexedSlices a whose indices are not in mask_indices (TF1):
+
+        b = gc.sparse_mask(a, [12, 45])   # a.indices [12, 26, 37, 45] -> b.indices [26, 37]
+    """
+    if not isinstance(a, IndexedSlices):
+        raise TypeError(f"sparse_mask: a must be an IndexedSlices, not {type(a).__name__}")
+    from .graph import name_scope
+    from .ops.counting import setdiff1d
+    from .ops.gather import gather
+    with name_scope(name, "sparse_mask"):
+        out_indices, to_gather = setdiff1d(a.indices, convert_to_tensor(
+            mask_indices, dtype=a.indices.dtype))
+        return IndexedSlices(gather(a.values, to_gather), out_indices, a.dense_shape)

@@ -33,7 +33,7 @@ __all__ = ["SparseTensor", "SparseTensorValue", "sparse_placeholder",
            "matmul", "concat", "expand_dims", "eye", "fill_empty_rows", "from_dense",
            "maximum", "merge", "minimum", "reduce_max", "reduce_max_sparse",
            "reduce_sum_sparse", "reset_shape", "reshape", "segment_mean", "segment_sqrt_n",
-           "segment_sum", "slice", "softmax", "split", "to_indicator", "transpose"]
+           "segment_sum", "slice", "softmax", "split", "to_indicator", "transpose", "mask"]
 
 SparseTensorValue = collections.namedtuple("SparseTensorValue",
                                            ["indices", "values", "dense_shape"])
@@ -397,3 +397,4 @@ from .sparse_ops import (sparse_concat as concat,  # noqa: E402
                          sparse_segment_sum as segment_sum, sparse_slice as slice,
                          sparse_softmax as softmax, sparse_split as split,
                          sparse_to_indicator as to_indicator, sparse_transpose as transpose)
+from .indexed_slices import sparse_mask as mask  # noqa: E402,F401

@@ -184,3 +184,15 @@ def test_register_tensor_conversion_function():
     assert _run(gc.add(Meters(2.0), 1.0)) == 3.0
     with pytest.raises(TypeError, match="base_type"):
         gc.register_tensor_conversion_function(float, lambda v, **kw: v)
+
+
+def test_sparse_mask_drops_the_masked_rows():
+    a = gc.IndexedSlices(gc.constant([[1.0], [2.0], [3.0], [4.0]]),
+                         gc.constant([12, 26, 37, 45]), gc.constant([50, 1]))
+    b = gc.sparse_mask(a, [12, 45])
+    assert isinstance(b, gc.IndexedSlices) and gc.sparse.mask is gc.sparse_mask
+    got = _run(b)
+    np.testing.assert_array_equal(got.indices, [26, 37])
+    np.testing.assert_array_equal(got.values, [[2.0], [3.0]])
+    with pytest.raises(TypeError, match="IndexedSlices"):
+        gc.sparse_mask(gc.constant([1.0]), [0])

@@ -512,3 +512,23 @@ def test_the_docs_example_runs(capsys):
     shown = re.findall(r"# (\S.*)$", code, re.M)
     printed = capsys.readouterr().out.splitlines()
     assert printed == [s for s in shown if s.startswith(("<", "["))]
+
+
+def test_a_saver_in_the_savers_collection_round_trips(tmp_path):
+    """TF1 code keeps its Saver in the "savers" collection; the meta graph carries it and
+    import_meta_graph rebuilds it over the imported variables."""
+    w = gc.Variable(np.arange(6.0).reshape(2, 3), name="w")
+    b = gc.Variable(np.zeros(3), name="b")
+    saver = gc.train.Saver({"weights": w, "bias": b}, max_to_keep=3)
+    gc.add_to_collection("savers", saver)
+    with gc.Session() as sess:
+        sess.run(gc.global_variables_initializer())
+        path = saver.save(sess, str(tmp_path / "model"))
+    with gc.Graph().as_default():
+        gc.train.import_meta_graph(path + ".meta")
+        restored, = gc.get_collection("savers")
+        assert sorted(restored._var_list) == ["bias", "weights"]
+        assert restored._max_to_keep == 3
+        with gc.Session() as sess:
+            restored.restore(sess, path)
+            np.testing.assert_array_equal(sess.run("w:0"), np.arange(6.0).reshape(2, 3))

@@ -93,3 +93,19 @@ def test_custom_gradient_with_variables():
             outs.append(build(m))
     for a, b in zip(*outs):
         np.testing.assert_allclose(a, b, rtol=1e-12)
+
+
+def test_sparse_mask():
+    def build(m):
+        a = m.IndexedSlices(m.constant([[1.0, 0.5], [2.0, 1.5], [3.0, 2.5], [4.0, 3.5]]),
+                            m.constant([12, 26, 37, 45]), m.constant([50, 2]))
+        b = m.sparse_mask(a, m.constant([45, 12, 7]))
+        with m.Session() as sess:
+            return sess.run(b)
+    outs = []
+    for m in (gc, v1):
+        with m.Graph().as_default():
+            outs.append(build(m))
+    for a, b in zip(*outs):
+        np.testing.assert_array_equal(a, b)
+        assert np.asarray(a).dtype == np.asarray(b).dtype

@@ -126,6 +126,14 @@ class _Writer:
             raise _Unserializable(f"{v!r}, which belongs to another graph")
         if _is_function(v):
             return ["graph", self.fid(v)]
+        from ..train.saver import Saver
+        if isinstance(v, Saver):                    # TF1 keeps Savers in "savers"
+            v.build()
+            return ["saver", {"var_list": {k: var.name for k, var in v._var_list.items()},
+                              "max_to_keep": v._max_to_keep,
+                              "keep_checkpoint_every_n_hours": v._keep_hours,
+                              "name": v._name, "pad_step_number": v._pad_step_number,
+                              "reshape": v._reshape, "allow_empty": v._allow_empty}]
         what = "a Python callable" if callable(v) else f"a {t.__name__}"
         raise _Unserializable(f"{what} ({v!r}), which JSON cannot hold")
 
@@ -271,6 +279,11 @@ def _decode(enc, ref):
         return tuple(items) if tag == "tuple" else items
     if tag in ("tensor", "op", "graph"):
         return ref(tag, v)
+    if tag == "saver":
+        from ..train.saver import Saver
+        kw = dict(v)
+        kw["var_list"] = {k: ref("tensor", name) for k, name in v["var_list"].items()}
+        return Saver(**kw)
     decode = {"float": float, "dtype": dtypes.as_dtype, "array": _array,
               "shape": lambda d: TensorShape(None if d is None else tuple(d)),
               "const": lambda p: ConstValue(_array(p), fresh=True),
