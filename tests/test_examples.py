@@ -75,3 +75,13 @@ def test_rnn_running_sign():
     assert _falls(out["loss_history"], 0.1)
     assert out["accuracy"] >= 0.95
     assert out["restored_accuracy"] == out["accuracy"]
+
+
+def test_text_classifier(tmp_path):
+    """TFRecords of Examples -> parse -> string_split -> hash buckets -> sparse embedding
+    gradients -> MonitoredTrainingSession with a stop hook and checkpoints."""
+    out = _load("text_classifier").main(steps=120, verbose=False, workdir=str(tmp_path))
+    assert out["sparse"] == ["classifier/embeddings"]
+    assert len(out["loss_history"]) == 120 and _falls(out["loss_history"], 0.3)
+    assert out["accuracy"] >= 0.95
+    assert out["checkpoint"].endswith("model.ckpt-120")

@@ -449,3 +449,21 @@ def test_write_meta_graph_then_import_meta_graph_and_restore(tmp_path):
             saver.restore(sess, prefix)
             got = sess.run(graph.get_tensor_by_name("dense/w:0"))
     np.testing.assert_array_equal(got, [1.5, 2.5])
+
+
+def test_save_warns_and_keeps_the_variables_when_the_graph_cannot_be_exported(tmp_path,
+                                                                                caplog):
+    """A graph holding a tf.data iterator cannot be written as JSON: save still writes
+    the variables (TF1 would), and says the .meta file is missing."""
+    v = gc.Variable(3.0, name="v")
+    it = gc.data.Dataset.range(3).make_one_shot_iterator()
+    _ = it.get_next()
+    with gc.Session() as sess:
+        sess.run(v.initializer)
+        with caplog.at_level("WARNING", logger="graphc"):
+            path = gc.train.Saver([v]).save(sess, str(tmp_path / "m"))
+    assert "m.meta not written" in caplog.text
+    assert not os.path.exists(path + ".meta")
+    with gc.Session() as sess:
+        gc.train.Saver([v]).restore(sess, path)
+        assert sess.run(v) == 3.0

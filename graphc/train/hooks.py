@@ -4,7 +4,7 @@ MonitoredSession (graphc/train/monitored.py); the base protocol is session_run_h
 import os
 
 from ..graph import get_default_graph
-from ..io.serialize import write_graph
+from ..io.serialize import SerializationError, write_graph
 from ..summary import FileWriterCache, Summary
 from ..tf_logging import get_logger
 from .hooks_more import (FeedFnHook, FinalOpsHook, GlobalStepWaiterHook,  # noqa: F401
@@ -104,7 +104,10 @@ class CheckpointSaverHook(SessionRunHook):
         step = session.run(self._global_step_tensor)
         graph = get_default_graph()
         if self._save_graph_def:
-            write_graph(graph, self._checkpoint_dir, "graph.pbtxt")
+            try:
+                write_graph(graph, self._checkpoint_dir, "graph.pbtxt")
+            except SerializationError as e:     # a tf.data iterator, a py_func...
+                _log().warning("CheckpointSaverHook: graph.pbtxt not written: %s", e)
         self._summary_writer.add_graph(graph)
         self._save(session, step)
         self._timer.update_last_triggered_step(step)

@@ -124,8 +124,15 @@ class Saver:
         _write_atomic(prefix + DATA_SUFFIX, lambda f: _write_npz(f, values))
         if write_meta_graph:
             from ..io import serialize      # lazily: io may import train, not vice versa
-            serialize.export_meta_graph(prefix + "." + meta_graph_suffix,
-                                        graph=self._graph, saver=self)
+            try:
+                serialize.export_meta_graph(prefix + "." + meta_graph_suffix,
+                                            graph=self._graph, saver=self)
+            except serialize.SerializationError as e:
+                # a graph JSON cannot hold (a tf.data iterator, a py_func): the variables
+                # are saved all the same, as TF1 would save them; say what is missing
+                from ..tf_logging import warning
+                warning("Saver.save: %s not written (the checkpoint's variables are): %s",
+                        prefix + "." + meta_graph_suffix, e)
         if write_state:
             dropped = self._record(prefix)
             update_checkpoint_state(directory, prefix, self.last_checkpoints,
