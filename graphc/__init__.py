@@ -88,7 +88,7 @@ from .compiler.pipeline import Options as CompilerOptions
 from . import nn, testing, train  # noqa: E402
 from . import linalg  # noqa: E402
 from . import initializers, layers, losses  # noqa: E402
-from . import debugging, nest  # noqa: E402
+from . import debugging, graph_util, nest  # noqa: E402
 from . import random  # noqa: E402
 from . import math  # noqa: E402
 from . import summary  # noqa: E402
