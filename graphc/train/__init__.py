@@ -27,6 +27,8 @@ from .hooks import *  # noqa: F401,F403
 from .monitored import *  # noqa: F401,F403
 from ..io import example
 from ..io.example import *  # noqa: F401,F403
+from . import checkpoint_reader
+from .checkpoint_reader import *  # noqa: F401,F403
 from .step import (create_global_step, get_global_step, get_or_create_global_step,
                    global_step)
 
@@ -43,3 +45,4 @@ __all__ = ["Optimizer", "GradientDescentOptimizer", "MomentumOptimizer",
            "list_variables", "load_variable", "write_graph", "export_meta_graph",
            "import_meta_graph", "summary_iterator"]
 __all__ += coordinator.__all__ + hooks.__all__ + monitored.__all__ + example.__all__
+__all__ += checkpoint_reader.__all__

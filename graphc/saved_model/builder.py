@@ -1,0 +1,202 @@
+"""TF1 tf.saved_model.builder: SavedModelBuilder writes a SavedModel directory (one or
+more meta graphs, each with its tags and signatures, sharing one set of variables and
+assets). Its layout is meta_graph.py's.
+
+    b = gc.saved_model.builder.SavedModelBuilder("export/1")
+    b.add_meta_graph_and_variables(sess, [gc.saved_model.tag_constants.SERVING],
+                                   signature_def_map={"serving_default": sig})
+    b.save()
+"""
+import os
+import shutil
+
+from .. import errors
+from ..graph import Node, get_default_graph
+from . import constants, meta_graph
+from .signature_def_utils import SignatureDef
+
+__all__ = ["SavedModelBuilder", "Builder"]
+
+ASSET_FILEPATHS = "asset_filepaths"     # TF1's GraphKeys.ASSET_FILEPATHS
+
+
+class SavedModelBuilder:
+    """Builds a SavedModel in `export_dir`, which must not exist or be empty (TF1:
+    tf.saved_model.builder.SavedModelBuilder).
+
+        b = SavedModelBuilder("export/1")
+        b.add_meta_graph_and_variables(sess, ["serve"], signature_def_map=sigs,
+                                       assets_collection=[vocab_path], main_op=init)
+        b.add_meta_graph(["train"])         # the same variables, other tags
+        b.save()                            # -> b"export/1/saved_model.json"
+
+    clear_devices and strip_default_attrs are accepted and change nothing (graphc
+    places nothing on devices and writes every attr).
+    """
+
+    def __init__(self, export_dir):
+        self._export_dir = os.fspath(export_dir)
+        if os.path.exists(self._export_dir):
+            if os.listdir(self._export_dir):
+                raise AssertionError(
+                    f"Export directory {self._export_dir} already exists, and isn't empty. "
+                    "Please choose a different export directory, or delete all the "
+                    "contents of the specified directory.")
+        else:
+            os.makedirs(self._export_dir)
+        self._records = []
+        self._has_saved_variables = False
+
+    def add_meta_graph_and_variables(self, sess, tags, signature_def_map=None,
+                                     assets_collection=None, legacy_init_op=None,
+                                     clear_devices=False, main_op=None,
+                                     strip_default_attrs=False, saver=None):
+        """Save the variables of sess's graph (their values in sess) and add its meta
+        graph under `tags`; the first call of a builder, once (TF1).
+
+        signature_def_map: {key: SignatureDef}. assets_collection: string tensors (e.g.
+        constants) holding the paths of files to copy into assets/; at load their
+        tensors are fed the copies' paths when main_op runs. main_op (or
+        legacy_init_op): an op that loader.load runs after restoring the variables.
+        saver: the Saver to save with (default: one over every global variable).
+        """
+        if self._has_saved_variables:
+            raise AssertionError("Graph state including variables and assets has already "
+                                 "been saved. Please invoke `add_meta_graph()` instead.")
+        graph = sess.graph
+        record = self._record(graph, tags, signature_def_map, assets_collection,
+                              legacy_init_op, main_op, strip_default_attrs)
+        saver = self._saver(graph, saver)
+        variables_dir = os.path.join(self._export_dir, constants.VARIABLES_DIRECTORY)
+        os.makedirs(variables_dir, exist_ok=True)
+        if saver is not None:
+            saver.save(sess, meta_graph.variables_prefix(self._export_dir),
+                       write_meta_graph=False, write_state=False)
+        self._finish(record, graph, saver)
+        self._has_saved_variables = True
+
+    def add_meta_graph(self, tags, signature_def_map=None, assets_collection=None,
+                       legacy_init_op=None, clear_devices=False, main_op=None,
+                       strip_default_attrs=False, saver=None):
+        """Add the default graph's meta graph under `tags`, its variables restored from
+        those add_meta_graph_and_variables saved (TF1). Arguments as there."""
+        if not self._has_saved_variables:
+            raise AssertionError("Graph state including variables and assets has not been "
+                                 "saved yet. Please invoke `add_meta_graph_and_variables()` "
+                                 "first.")
+        graph = get_default_graph()
+        record = self._record(graph, tags, signature_def_map, assets_collection,
+                              legacy_init_op, main_op, strip_default_attrs)
+        self._finish(record, graph, self._saver(graph, saver))
+
+    def save(self, as_text=False):
+        """Write saved_model.json; returns its path, as bytes (TF1 returns the .pb's).
+        as_text=True writes it indented (TF1: saved_model.pbtxt), else compact."""
+        path = meta_graph.write(self._export_dir, self._records, as_text)
+        return os.fsencode(path)
+
+    # ---- helpers ---------------------------------------------------------------------
+    def _record(self, graph, tags, signature_def_map, assets_collection, legacy_init_op,
+                main_op, strip_default_attrs):
+        tags = [tags] if isinstance(tags, str) else list(tags)
+        if not all(isinstance(t, str) for t in tags):
+            raise TypeError(f"tags must be strings, got {tags!r}")
+        sigs = _check_signatures(graph, signature_def_map or {})
+        main = _main_op(graph, main_op if main_op is not None else legacy_init_op)
+        assets = self._copy_assets(graph, assets_collection)
+        return {"tags": tags, "signature_def": {k: v.to_json() for k, v in sigs.items()},
+                "asset_file_def": assets, "main_op": main,
+                "stripped_default_attrs": bool(strip_default_attrs)}
+
+    def _saver(self, graph, saver):
+        if saver is not None:
+            return saver
+        from ..train.saver import Saver
+        with graph.as_default():
+            saver = Saver(allow_empty=True, max_to_keep=None)
+        return saver if saver._var_list else None
+
+    def _finish(self, record, graph, saver):
+        from ..io.serialize import export_meta_graph
+        meta = export_meta_graph(graph=graph, saver=saver)
+        collections = meta["graph_def"]["collections"]
+        main = record.pop("main_op")
+        if main is not None:        # TF1 keeps the main op in this collection
+            collections[constants.MAIN_OP_KEY] = [["op", main]]
+        if record["asset_file_def"]:
+            collections[constants.ASSETS_KEY] = [
+                ["tensor", a["tensor_name"]] for a in record["asset_file_def"]]
+        record["meta_graph"] = meta
+        self._records.append(record)
+
+    def _copy_assets(self, graph, assets_collection):
+        """Copy each asset file into assets/; [{"tensor_name", "filename"}]."""
+        if not assets_collection:
+            return []
+        from ..session import Session
+        tensors = list(assets_collection)
+        for t in tensors:
+            if getattr(t, "graph", None) is not graph or t.dtype.name != "string":
+                raise TypeError(f"assets_collection holds {t!r}; it takes string tensors "
+                                "of the graph being saved, holding file paths")
+        with Session(graph=graph) as sess:      # paths come from the graph (constants)
+            paths = sess.run(tensors)
+        assets_dir = os.path.join(self._export_dir, constants.ASSETS_DIRECTORY)
+        out = []
+        for t, path in zip(tensors, paths):
+            path = os.fsdecode(path.item() if hasattr(path, "item") else path)
+            name = os.path.basename(path)
+            dest = os.path.join(assets_dir, name)
+            if not os.path.isfile(path):
+                raise errors.NotFoundError(f"asset '{path}' of tensor '{t.name}' does not "
+                                           "exist")
+            os.makedirs(assets_dir, exist_ok=True)
+            if not os.path.exists(dest):        # TF1: the first file of a name wins
+                shutil.copyfile(path, dest)
+            out.append({"tensor_name": t.name, "filename": name})
+        return out
+
+
+Builder = SavedModelBuilder
+
+
+def _check_signatures(graph, signature_def_map):
+    """signature_def_map, checked: SignatureDefs whose tensors are in `graph`."""
+    if not isinstance(signature_def_map, dict):
+        raise TypeError(f"signature_def_map must be a dict {{key: SignatureDef}}, got "
+                        f"{type(signature_def_map).__name__}")
+    for key, sig in signature_def_map.items():
+        if not isinstance(sig, SignatureDef):
+            raise TypeError(f"signature_def_map[{key!r}] is {type(sig).__name__} {sig!r}, "
+                            "not a SignatureDef (build it with signature_def_utils)")
+        for kind, infos in (("inputs", sig.inputs), ("outputs", sig.outputs)):
+            for k, info in infos.items():
+                c = info.coo_sparse
+                names = [info.name] if c is None else [
+                    c.values_tensor_name, c.indices_tensor_name, c.dense_shape_tensor_name]
+                if not all(names) or not info.dtype:
+                    raise AssertionError("All TensorInfo protos used in the SignatureDefs "
+                                         "must have the name and dtype fields set.")
+                for name in names:
+                    try:
+                        graph.get_tensor_by_name(name)
+                    except (KeyError, ValueError):
+                        raise ValueError(f"signature '{key}': {kind}['{k}'] names "
+                                         f"'{name}', which is not a tensor of the graph "
+                                         "being saved") from None
+    return signature_def_map
+
+
+def _main_op(graph, op):
+    """The name of the main op (None if none), checked as TF1 checks it."""
+    if op is None:
+        return None
+    if not isinstance(op, Node):
+        raise TypeError(f"main_op needs to be an Operation: {op!r}")
+    if op.graph is not graph:
+        raise ValueError(f"main_op {op.name!r} belongs to another graph than the one "
+                         "being saved")
+    if graph.get_collection(constants.MAIN_OP_KEY):
+        raise ValueError("Graph already contains one or more main ops under the "
+                         f"collection {constants.MAIN_OP_KEY}.")
+    return op.name

@@ -1,0 +1,209 @@
+"""Checkpoint readers and checkpoint-initialized variables (TF1: tf.train.
+NewCheckpointReader, load_checkpoint, init_from_checkpoint, warm_start), on the files
+of graphc/train/checkpoint.py.
+
+    reader = gc.train.load_checkpoint("ckpt")
+    reader.get_variable_to_shape_map()          # {"dense/W": [3, 2], ...}
+    gc.train.init_from_checkpoint("ckpt", {"old_scope/": "new_scope/"})
+"""
+import re
+
+from .. import dtypes, errors
+from ..graph import get_default_graph
+from ..ops.state import Variable
+from ..shapes import TensorShape, surely_differ
+from .checkpoint import _checkpoint_file, _headers, _prefix, _read, DATA_SUFFIX
+
+# CheckpointReader itself is not public in TF1's tf.train either
+__all__ = ["NewCheckpointReader", "load_checkpoint", "init_from_checkpoint", "warm_start"]
+
+
+class CheckpointReader:
+    """Reads one checkpoint's variables (TF1's CheckpointReader).
+
+        reader = gc.train.NewCheckpointReader("ckpt/model-10")
+        reader.has_tensor("dense/W")            # True
+        W = reader.get_tensor("dense/W")        # a numpy array
+    """
+
+    def __init__(self, path):
+        self._path = path
+        try:
+            self._headers = _headers(path)
+        except errors.NotFoundError:
+            raise errors.NotFoundError(
+                "Unsuccessful TensorSliceReader constructor: Failed to find any matching "
+                f"files for {_prefix(path)}") from None
+
+    def has_tensor(self, tensor_str):
+        """Whether the checkpoint holds `tensor_str` (a name without ":0")."""
+        return tensor_str in self._headers
+
+    def get_tensor(self, tensor_str):
+        """The value of `tensor_str`, a numpy array (a numpy scalar for shape ())."""
+        if tensor_str not in self._headers:
+            raise errors.NotFoundError(f"Key {tensor_str} not found in checkpoint")
+        arr = _read(self._path, [tensor_str])[tensor_str]
+        return arr[()] if arr.ndim == 0 else arr
+
+    def get_variable_to_shape_map(self):
+        """{name: shape as a list of ints}."""
+        return {n: list(s) for n, (s, _) in self._headers.items()}
+
+    def get_variable_to_dtype_map(self):
+        """{name: graphc DType}."""
+        return {n: dtypes.as_dtype(d) for n, (_, d) in self._headers.items()}
+
+    def debug_string(self):
+        """b"name (DT_FLOAT) [2,3]\\n..." for each variable, sorted by name (TF1)."""
+        from ..saved_model.utils import _DT_PROTO, DT_ENUM
+        lines = [f"{n} ({_DT_PROTO.get(DT_ENUM.get(dtypes.as_dtype(d).name), d)}) "
+                 f"[{','.join(str(x) for x in s)}]\n"
+                 for n, (s, d) in sorted(self._headers.items())]
+        return "".join(lines).encode("utf-8")
+
+
+def NewCheckpointReader(filepattern):  # noqa: N802  (TF1's name)
+    """A CheckpointReader of checkpoint prefix `filepattern` (TF1).
+
+        reader = gc.train.NewCheckpointReader("ckpt/model-10")
+    """
+    return CheckpointReader(_prefix(filepattern) + DATA_SUFFIX)
+
+
+def load_checkpoint(ckpt_dir_or_file):
+    """A CheckpointReader of a checkpoint prefix, or of a directory's latest (TF1).
+
+        reader = gc.train.load_checkpoint("ckpt")
+    """
+    return CheckpointReader(_checkpoint_file(ckpt_dir_or_file))
+
+
+# ---- init_from_checkpoint ---------------------------------------------------------------
+def init_from_checkpoint(ckpt_dir_or_file, assignment_map):
+    """Make variables' initializers set them from a checkpoint (TF1 rules); run
+    global_variables_initializer after it.
+
+        gc.train.init_from_checkpoint("ckpt", {
+            "old/": "new/",                 # every get_variable variable under new/
+            "old/W": "new/kernel",          # one variable, by its get_variable name
+            "b": bias_variable,             # a Variable object
+            "/": "scope/"})                 # scope/x from the checkpoint's x, ...
+
+    assignment_map: a dict or a list of (checkpoint name or scope, current name, scope
+    or Variable) pairs. Names are looked up among the get_variable variables, as TF1
+    does ("/" means the root). The value is read now (TF1 reads it when the initializer
+    runs) and kept in the graph as a constant.
+    """
+    path = _checkpoint_file(ckpt_dir_or_file)
+    reader = CheckpointReader(path)
+    shapes = reader.get_variable_to_shape_map()
+    graph = get_default_graph()
+    store = graph.var_store.vars if graph.var_store is not None else {}
+    items = assignment_map.items() if isinstance(assignment_map, dict) else assignment_map
+    for ckpt_name, current in sorted(items, key=lambda kv: kv[0]):
+        var = current if isinstance(current, Variable) else store.get(current)
+        if var is not None:
+            if ckpt_name not in shapes:
+                raise ValueError(f"Tensor {ckpt_name} is not found in {ckpt_dir_or_file} "
+                                 f"checkpoint {shapes}")
+            if surely_differ(var.shape, TensorShape(tuple(shapes[ckpt_name]))):
+                raise ValueError(
+                    f"Shape of variable {var.name} ({tuple(var.shape.dims)}) doesn't match "
+                    f"with shape of tensor {ckpt_name} ({shapes[ckpt_name]}) from "
+                    "checkpoint reader.")
+            _set_initializer(var, reader, ckpt_name)
+            continue
+        scope = current[:current.rindex("/")] if "/" in current else ""
+        if not ckpt_name.endswith("/"):
+            raise ValueError(f"Assignment map with scope only name {scope} should map to "
+                             f"scope only {ckpt_name}. Should be 'scope/': 'other_scope/'.")
+        for var_name in sorted(n for n in store if not scope or n.startswith(scope + "/")):
+            # the variable's name below `scope` ("/" keeps the separator), then the
+            # checkpoint scope before it ("/" adds nothing)
+            tail = var_name[len(scope):]
+            if current != "/":
+                tail = tail[1:]
+            full = tail if ckpt_name == "/" else ckpt_name + tail
+            full = full[:-1] if full.endswith("/") else full
+            if full not in shapes:
+                raise ValueError(f"Tensor {full} ({var_name[len(scope) + 1:]} in "
+                                 f"{ckpt_name}) is not found in {ckpt_dir_or_file} "
+                                 "checkpoint")
+            _set_initializer(store[var_name], reader, full)
+
+
+def _set_initializer(var, reader, name):
+    """var.initializer := assign(var, the checkpoint's value of `name`)."""
+    from ..ops.core import constant
+    from ..ops.state import ASSIGN
+    from ..ops.registry import apply
+    value = reader.get_tensor(name)
+    if dtypes.as_dtype(value.dtype) is not var.dtype:
+        raise errors.DTypeError(
+            f"init_from_checkpoint: variable '{var.node.name}' is {var.dtype.name} but "
+            f"'{name}' of checkpoint '{reader._path}' is {value.dtype}; TF1 refuses "
+            "this too (when the initializer runs)")
+    g = var.graph
+    with g.as_default(), g.control_dependencies(None), \
+            g.name_scope(var.node.name + "/checkpoint_initializer/"):
+        init = constant(value, dtype=var.dtype, name="value")
+        var.initial_value = init
+        var.initializer = apply(ASSIGN, (init,), name="Assign", var=var.node, mode="set")
+
+
+# ---- warm_start -----------------------------------------------------------------------
+def warm_start(ckpt_to_initialize_from, vars_to_warm_start=".*",
+               var_name_to_vocab_info=None, var_name_to_prev_var_name=None):
+    """Initialize trainable variables from a checkpoint (TF1's warm_start, without
+    vocabularies); run global_variables_initializer after it.
+
+        gc.train.warm_start("ckpt", vars_to_warm_start="dense/.*",
+                            var_name_to_prev_var_name={"dense/W": "old_dense/W"})
+
+    vars_to_warm_start: a regular expression matched (re.match) against the trainable
+    variables' names, or a list of names, regular expressions or Variables (then any
+    global variable may match), or None for none. var_name_to_vocab_info is not
+    supported.
+    """
+    if var_name_to_vocab_info:
+        raise NotImplementedError("warm_start: var_name_to_vocab_info (vocabulary "
+                                  "remapping) is not supported by graphc")
+    renames = dict(var_name_to_prev_var_name or {})
+    path = _checkpoint_file(ckpt_to_initialize_from)
+    reader = CheckpointReader(path)
+    chosen = _vars_to_warm_start(vars_to_warm_start)
+    shapes = reader.get_variable_to_shape_map()
+    used = set()
+    for var in chosen:
+        name = var.node.name
+        prev = renames.get(name, name)
+        used.add(name)
+        if prev not in shapes:
+            raise ValueError(f"warm_start: variable '{name}' has no value '{prev}' in "
+                             f"checkpoint {ckpt_to_initialize_from}")
+        if surely_differ(var.shape, TensorShape(tuple(shapes[prev]))):
+            raise ValueError(f"warm_start: variable '{name}' of shape {var.shape} cannot "
+                             f"take '{prev}' of shape {shapes[prev]}")
+        _set_initializer(var, reader, prev)
+    unused = sorted(set(renames) - used)
+    if unused:
+        raise ValueError("You provided the following variables in "
+                         "var_name_to_prev_var_name that were not used: "
+                         f"{unused}.  Perhaps you misspelled them?  Here is the list of "
+                         f"viable variable names: {sorted(v.node.name for v in chosen)}")
+
+
+def _vars_to_warm_start(spec):
+    graph = get_default_graph()
+    if spec is None:
+        return []
+    if isinstance(spec, str):
+        return [v for v in graph.get_collection("trainable_variables")
+                if re.match(spec, v.node.name)]
+    out = []
+    for item in spec:
+        found = [item] if isinstance(item, Variable) else [
+            v for v in graph.get_collection("variables") if re.match(item, v.node.name)]
+        out += [v for v in found if all(v is not o for o in out)]
+    return out
