@@ -21,6 +21,23 @@ class DType:
         return self.np.kind == "f"
 
     @property
+    def is_differentiable(self):
+        """Gradients flow through tensors of this dtype: float and complex (graphc's
+        name; TF tests both kinds where autodiff decides)."""
+        return self.np.kind in "fc"
+
+    @property
+    def is_complex(self):
+        return self.np.kind == "c"
+
+    @property
+    def real_dtype(self):
+        """float32 for complex64, float64 for complex128, else the dtype itself."""
+        if self.np.kind == "c":
+            return float32 if self.np.itemsize == 8 else float64
+        return self
+
+    @property
     def is_integer(self):
         return self.np.kind in "iu"
 
@@ -30,7 +47,7 @@ class DType:
 
     @property
     def is_numeric(self):
-        return self.np.kind in "iuf"
+        return self.np.kind in "iufc"
 
     @property
     def base_dtype(self):
@@ -61,7 +78,10 @@ int16 = DType("int16", np.int16)
 uint8 = DType("uint8", np.uint8)
 uint16 = DType("uint16", np.uint16)
 bool_ = DType("bool", np.bool_)
-ALL = (float16, float32, float64, int8, int16, int32, int64, uint8, uint16, bool_)
+complex64 = DType("complex64", np.complex64)
+complex128 = DType("complex128", np.complex128)
+ALL = (float16, float32, float64, int8, int16, int32, int64, uint8, uint16, bool_,
+       complex64, complex128)
 # TF1's tf.string, as numpy object arrays of bytes (str is stored UTF-8 encoded, as TF
 # does); numpy's fixed-width S/U arrays convert to it (see ops/core.py to_array).
 string = DType("string", object)
@@ -80,6 +100,8 @@ def as_dtype(x):
         return int32
     if x is builtins.bool:
         return bool_
+    if x is builtins.complex:
+        return complex128
     if isinstance(x, str) and x in _BY_NAME:
         return _BY_NAME[x]
     try:
@@ -103,6 +125,8 @@ def from_value(arr):
         return float64
     if d.kind in "iu":
         return int64
+    if d.kind == "c":
+        return complex128
     if d.kind in "SU":
         return string
     raise TypeError(f"graphc cannot hold values of numpy dtype {d}")

@@ -23,9 +23,16 @@ from .ops.solve import matrix_triangular_solve as triangular_solve  # noqa: F401
 
 
 def adjoint(matrix, name=None):
-    """The conjugate transpose of each matrix (..., m, n) -> (..., n, m); graphc has no
-    complex dtypes, so this is gc.matrix_transpose."""
-    return matrix_transpose(matrix, name=name or "adjoint")
+    """The conjugate transpose of each matrix (..., m, n) -> (..., n, m): for real
+    dtypes gc.matrix_transpose. `gc.linalg.adjoint([[1j, 2]])` is [[-1j], [2]]."""
+    from .ops.array import transpose
+    from .ops.core import convert_to_tensor
+    matrix = convert_to_tensor(matrix)
+    r = matrix.shape.rank
+    if r is None or r < 2:
+        return matrix_transpose(matrix, name=name or "adjoint")     # its error
+    return transpose(matrix, list(range(r - 2)) + [r - 1, r - 2], name=name or "adjoint",
+                     conjugate=True)
 
 
 from .ops.linalg_funcs import expm, matrix_rank, normalize, pinv  # noqa: E402,F401

@@ -4,7 +4,7 @@ Imported last by graphc/__init__.py, when every name below exists."""
 import graphc as _gc
 
 _NAMES = """
-abs accumulate_n acos acosh add add_n argmax argmin asin asinh atan atan2 atanh
+abs accumulate_n acos acosh add add_n angle argmax argmin asin asinh atan atan2 atanh
 bessel_i0 bessel_i0e bessel_i1 bessel_i1e betainc bincount ceil confusion_matrix conj
 cos cosh count_nonzero cumprod cumsum cumulative_logsumexp digamma divide equal erf erfc
 erfinv exp expm1 floor floordiv floormod greater greater_equal igamma igammac imag

@@ -5,6 +5,9 @@
 
 Each builds the function on float64 placeholders in a fresh Graph, runs it, and compares
 against central finite differences along random directions (JAX's check_vjp idea).
+Complex inputs and outputs are pairs of reals: directions are complex and inner products
+are <a, b> = sum(real(conj(a) b)), which makes TF's complex gradients (dL/dre +
+i dL/dim) the transposes that these checks expect.
 check_jvp does the same for forward mode, and check_transpose checks that the jvp and
 the vjp are transposes of each other: <w, J v> == <J^T w, v>.
 """
@@ -31,7 +34,24 @@ def _build(fn, inputs, dynamic):
 
 def _floats(inputs, wrt):
     idx = range(len(inputs)) if wrt is None else wrt
-    return [i for i in idx if np.asarray(inputs[i]).dtype.kind == "f"]
+    return [i for i in idx if np.asarray(inputs[i]).dtype.kind in "fc"]
+
+
+def _randn(rng, shape, dtype=None):
+    """A standard normal array; complex (both parts normal) for a complex dtype."""
+    if dtype is not None and np.dtype(dtype).kind == "c":
+        return rng.standard_normal(shape) + 1j * rng.standard_normal(shape)
+    return rng.standard_normal(shape)
+
+
+def _wide(a):
+    a = np.asarray(a)
+    return a.astype(np.complex128 if a.dtype.kind == "c" else np.float64)
+
+
+def _dot(a, b):
+    """The real inner product sum(real(conj(a) b)) (a plain dot for real arrays)."""
+    return float(np.sum(np.real(np.conj(_wide(a)) * _wide(b))))
 
 
 def _eval(sess, outs, phs, values):
@@ -70,29 +90,29 @@ def check_vjp(fn, inputs, wrt=None, eps=1e-6, rtol=1e-5, atol=1e-7, seed=0, dyna
         base = None
         with Session(graph=g) as sess:
             base = _eval(sess, outs, phs, inputs)
-            ws = [rng.standard_normal(np.shape(b)) for b in base]
+            ws = [_randn(rng, np.shape(b), np.asarray(b).dtype) for b in base]
             w_t = [placeholder(o.dtype, np.shape(b), name=f"w{k}")
                    for k, (o, b) in enumerate(zip(outs, base))]
-            diff = [o for o in outs if o.dtype.is_floating]
-            dw = [w for o, w in zip(outs, w_t) if o.dtype.is_floating]
+            diff = [o for o in outs if o.dtype.is_differentiable]
+            dw = [w for o, w in zip(outs, w_t) if o.dtype.is_differentiable]
             grads = gradients(diff, [phs[i] for i in idx], grad_ys=dw)
             fetch = [gr for gr in grads if gr is not None]
             feed = dict(zip(phs, inputs))
-            feed.update({w: wv for w, wv, o in zip(w_t, ws, outs) if o.dtype.is_floating})
+            feed.update({w: wv for w, wv, o in zip(w_t, ws, outs) if o.dtype.is_differentiable})
             got = sess.run(fetch, feed) if fetch else []
             it = iter(got)
             vals = [next(it) if gr is not None else np.zeros(inputs[i].shape)
                     for gr, i in zip(grads, idx)]
-            vs = [rng.standard_normal(inputs[i].shape) for i in idx]
-            lhs = sum(float(np.sum(gv * v)) for gv, v in zip(vals, vs))
+            vs = [_randn(rng, inputs[i].shape, inputs[i].dtype) for i in idx]
+            lhs = sum(_dot(gv, v) for gv, v in zip(vals, vs))
 
             def f(e):
                 xs = list(inputs)
                 for i, v in zip(idx, vs):
                     xs[i] = inputs[i] + e * v
                 outs_v = _eval(sess, outs, phs, xs)
-                return sum(float(np.sum(np.asarray(o, np.float64) * w))
-                           for o, w, t in zip(outs_v, ws, outs) if t.dtype.is_floating)
+                return sum(_dot(w, o) for o, w, t in zip(outs_v, ws, outs)
+                           if t.dtype.is_differentiable)
             rhs = (f(eps) - f(-eps)) / (2 * eps)
     assert abs(lhs - rhs) <= atol + rtol * max(1.0, abs(lhs), abs(rhs)), \
         f"vjp check failed: <J^T w, v> = {lhs!r} but finite differences give {rhs!r}"
@@ -120,7 +140,8 @@ def _tangent_setup(fn, inputs, wrt, dynamic, rng):
     inputs = [np.asarray(a) for a in inputs]
     g, phs, outs = _build(fn, inputs, dynamic)
     idx = _floats(inputs, wrt)
-    vs = [rng.standard_normal(inputs[i].shape).astype(inputs[i].dtype) for i in idx]
+    vs = [_randn(rng, inputs[i].shape, inputs[i].dtype).astype(inputs[i].dtype)
+          for i in idx]
     return inputs, g, phs, outs, idx, vs
 
 
@@ -136,7 +157,7 @@ def check_jvp(fn, inputs, wrt=None, eps=1e-6, rtol=1e-5, atol=1e-7, seed=0, dyna
     from .autodiff.forward import jvp
     rng = np.random.default_rng(seed)
     inputs, g, phs, outs, idx, vs = _tangent_setup(fn, inputs, wrt, dynamic, rng)
-    diff = [o for o in outs if o.dtype.is_floating]
+    diff = [o for o in outs if o.dtype.is_differentiable]
     with g.as_default(), Session(graph=g) as sess:
         v_t = [placeholder(phs[i].dtype, inputs[i].shape, name=f"v{i}") for i in idx]
         tangents = jvp(diff, [phs[i] for i in idx], v_t) if diff else []
@@ -152,10 +173,10 @@ def check_jvp(fn, inputs, wrt=None, eps=1e-6, rtol=1e-5, atol=1e-7, seed=0, dyna
         plus, minus = f(eps), f(-eps)
     pairs = []
     for t, j, p, m in zip(diff, got, plus, minus):
-        want = (np.asarray(p, np.float64) - np.asarray(m, np.float64)) / (2 * eps)
+        want = (_wide(p) - _wide(m)) / (2 * eps)
         assert np.shape(j) == np.shape(p), \
             f"jvp of {t.name} has shape {np.shape(j)}, the output {np.shape(p)}"
-        np.testing.assert_allclose(np.asarray(j, np.float64), want, rtol=rtol, atol=atol,
+        np.testing.assert_allclose(_wide(j), want, rtol=rtol, atol=atol,
                                    err_msg=f"jvp check failed for {t.name}: J v differs "
                                            "from finite differences")
         pairs.append((j, want))
@@ -175,12 +196,13 @@ def check_transpose(fn, inputs, wrt=None, rtol=1e-10, atol=1e-12, seed=0, dynami
     from .autodiff.reverse import gradients
     rng = np.random.default_rng(seed)
     inputs, g, phs, outs, idx, vs = _tangent_setup(fn, inputs, wrt, dynamic, rng)
-    diff = [o for o in outs if o.dtype.is_floating]
+    diff = [o for o in outs if o.dtype.is_differentiable]
     if not diff or not idx:
         return 0.0, 0.0
     with g.as_default(), Session(graph=g) as sess:
         base = sess.run(diff, feed_dict=dict(zip(phs, inputs)))
-        ws = [rng.standard_normal(np.shape(b)).astype(np.asarray(b).dtype) for b in base]
+        ws = [_randn(rng, np.shape(b), np.asarray(b).dtype).astype(np.asarray(b).dtype)
+              for b in base]
         v_t = [placeholder(phs[i].dtype, inputs[i].shape, name=f"v{i}") for i in idx]
         w_t = [placeholder(o.dtype, np.shape(b), name=f"w{k}")
                for k, (o, b) in enumerate(zip(diff, base))]
@@ -191,10 +213,8 @@ def check_transpose(fn, inputs, wrt=None, rtol=1e-10, atol=1e-12, seed=0, dynami
         feed.update(zip(v_t, vs))
         feed.update(zip(w_t, ws))
         jv, jtw = sess.run([tangents, grads], feed)
-    lhs = sum(float(np.sum(np.asarray(w, np.float64) * np.asarray(t, np.float64)))
-              for w, t in zip(ws, jv))
-    rhs = sum(float(np.sum(np.asarray(gr, np.float64) * np.asarray(v, np.float64)))
-              for gr, v in zip(jtw, vs))
+    lhs = sum(_dot(w, t) for w, t in zip(ws, jv))
+    rhs = sum(_dot(gr, v) for gr, v in zip(jtw, vs))
     scale = max(1.0, abs(lhs), abs(rhs))
     assert abs(lhs - rhs) <= atol + rtol * scale, \
         f"transpose check failed: <w, J v> = {lhs!r} but <J^T w, v> = {rhs!r}"

@@ -38,7 +38,7 @@ def _fit(t, out):
 
 
 def _carries_tangent(t):
-    return t.dtype.is_floating
+    return t.dtype.is_differentiable
 
 
 def _call_rule(node, ts):

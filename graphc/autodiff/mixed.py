@@ -133,7 +133,7 @@ def jacobian(y, x, mode="auto", name="jacobian"):
 
 def _forward_jacobian(y, x):
     xshape, n = _static_size(x, "jacobian", "x (forward mode)")
-    if not (y.dtype.is_floating and x.dtype.is_floating):
+    if not (y.dtype.is_differentiable and x.dtype.is_differentiable):
         return _zeros(y, xshape)
     v = array.zeros_like(x, name="v")          # stands for the tangent; vmap replaces it
     t, = jvp([y], [x], [v])
@@ -150,7 +150,7 @@ def _forward_jacobian(y, x):
 def _reverse_jacobian(y, x):
     yshape, m = _static_size(y, "jacobian", "y (reverse mode)")
     xshape = x.shape.dims
-    if not (y.dtype.is_floating and x.dtype.is_floating):
+    if not (y.dtype.is_differentiable and x.dtype.is_differentiable):
         return _zeros(y, x.shape.dims)
     w = array.zeros_like(y, name="w")          # stands for the cotangent; vmap replaces it
     g, = gradients([y], [x], grad_ys=[w], unconnected_gradients="zero")

@@ -184,7 +184,7 @@ def gradients(ys, xs, grad_ys=None, name="gradients", stop_gradients=None,
     with graph.name_scope(name):
         with graph._building("gradient"):
             for y, gy in zip(ys, grad_ys):
-                if not y.dtype.is_floating or y not in reached:
+                if not y.dtype.is_differentiable or y not in reached:
                     continue
                 if gy is None:
                     gy = array.ones_like(y)
@@ -210,7 +210,7 @@ def gradients(ys, xs, grad_ys=None, name="gradients", stop_gradients=None,
                         f"the vjp of {node.type} returned {len(in_grads)} gradients for "
                         f"{len(node.inputs)} inputs ({errors.describe_node(node)})")
                 for k, (x, g) in enumerate(zip(node.inputs, in_grads)):
-                    if g is None or x not in reached or not x.dtype.is_floating:
+                    if g is None or x not in reached or not x.dtype.is_differentiable:
                         continue
                     g = unbroadcast(core.convert_to_tensor(g, dtype=x.dtype), x, node, k)
                     grads.setdefault(x, []).append(g)

@@ -52,7 +52,7 @@ def _array_payload(arr):
             raise _Unserializable(f"a numpy array of dtype {arr.dtype} holding more than bytes")
         return {"dtype": "string", "shape": list(arr.shape),
                 "base64": [base64.b64encode(b).decode("ascii") for b in arr.flat]}
-    if arr.size <= _SMALL and dtype is not None and (
+    if arr.size <= _SMALL and dtype is not None and not dtype.is_complex and (
             not dtype.is_floating or np.isfinite(arr).all()):
         return {"dtype": dtype.name, "shape": list(arr.shape), "values": arr.ravel().tolist()}
     buf = io.BytesIO()

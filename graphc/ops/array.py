@@ -256,9 +256,13 @@ TRANSPOSE = register(OpDef(
 
 
 def transpose(a, perm=None, name="transpose", conjugate=False):
-    """a with its dims permuted: `gc.transpose(x, [0, 2, 1])`; default reverses them."""
-    return apply1(TRANSPOSE, (convert_to_tensor(a),), name=name,
-                  perm=int_tuple(perm, "transpose: perm"))
+    """a with its dims permuted: `gc.transpose(x, [0, 2, 1])`; default reverses them.
+    conjugate=True also conjugates complex a (TF1's conjugate transpose)."""
+    a = convert_to_tensor(a)
+    if conjugate and a.dtype.is_complex:
+        from .complex_ops import conj
+        a = conj(a)
+    return apply1(TRANSPOSE, (a,), name=name, perm=int_tuple(perm, "transpose: perm"))
 
 
 def _infer_expand_dims(ctx, x, *, axis):

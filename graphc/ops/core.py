@@ -114,6 +114,8 @@ def _py_dtype(value):
         return dtypes.int32
     if arr.dtype.kind == "b":
         return dtypes.bool_
+    if arr.dtype.kind == "c":          # TF1: Python complex -> complex128
+        return dtypes.complex128
     raise TypeError(f"cannot make a graphc constant from {type(value).__name__} "
                     f"(numpy dtype {arr.dtype})")
 
@@ -159,9 +161,11 @@ def to_array(value, dtype, what):
     if arr.dtype == dtype.np:
         return arr
     src = arr.dtype
-    if src.kind not in "biuf":
+    if src.kind not in "biufc":
         raise errors.DTypeError(f"{what}: cannot convert {src} values to {dtype.name}")
-    if (src.kind == "b") != dtype.is_bool:
+    # real values become complex (TF1 too); complex ones never silently lose their
+    # imaginary part: gc.real or gc.cast say so
+    if (src.kind == "b") != dtype.is_bool or src.kind == "c" and not dtype.is_complex:
         raise errors.DTypeError(f"{what}: cannot convert {src} values to {dtype.name}")
     out = arr.astype(dtype.np)
     if src.kind == "f" and dtype.is_integer:

@@ -109,7 +109,7 @@ def _parse(equation):
 
 def _infer_einsum(ctx, *xs, equation):
     ctx.same_dtype()
-    ctx.require(0, "numeric")
+    ctx.require(0, "numeric or complex")
     subs, out = _parse(equation)
     dims, where, ell, ell_known = {}, {}, [], True
     for i, (x, s) in enumerate(zip(xs, subs)):
@@ -190,7 +190,7 @@ def _einsum_vjp(node, gs):
     tensor shaped like x_i joins the product to bring them back (a broadcast)."""
     from .array import ones_like
     subs, out = _parse(node.attrs["equation"])
-    xs, g = node.inputs, gs[0]
+    xs, g = _conj_all(node.inputs), gs[0]      # complex: the conjugate operands (TF)
     grads = []
     for i, s in enumerate(subs):
         others = [subs[j] for j in range(len(subs)) if j != i]
@@ -205,6 +205,14 @@ def _einsum_vjp(node, gs):
     return grads
 
 
+def _conj_all(xs):
+    """conj of each of xs if they are complex (a vjp of a product uses conj(other))."""
+    if not xs or not xs[0].dtype.is_complex:
+        return tuple(xs)
+    from .complex_ops import conj
+    return tuple(conj(x) for x in xs)
+
+
 def _einsum_jvp(node, ts):
     """Linear in each operand: dy = sum_i einsum(..., t_i, ...)."""
     xs, eq = node.inputs, node.attrs["equation"]
@@ -216,7 +224,7 @@ EINSUM = register(OpDef(
     "Einsum", _infer_einsum, _einsum_kernel, vjp=_einsum_vjp, jvp=_einsum_jvp, broadcasts=True,
     api="einsum", signature="einsum(equation, *inputs, name=None)",
     shape_rule="from the equation; '...' dims broadcast",
-    dtypes="numeric (all same)",
+    dtypes="numeric or complex (all same)",
     doc="Einstein summation, e.g. einsum('bij,bjk->bik', x, y); no index repeats "
         "within one operand (gc.einsum takes those diagonals first)."))
 

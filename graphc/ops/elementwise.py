@@ -43,11 +43,21 @@ def sum_terms(terms):
     return out
 
 
+def conj_of(d):
+    """conj(d) for a complex tensor d, else d: a vjp multiplies the cotangent by the
+    conjugate derivative, g * conj(f'(x)) (TF's convention for complex gradients: the
+    gradient of a real loss L is dL/dre + i dL/dim); a jvp uses f'(x) itself."""
+    if isinstance(d, Tensor) and d.dtype.is_complex:
+        from .complex_ops import conj
+        return conj(d)
+    return d
+
+
 def _unary_rules(deriv):
     """vjp and jvp of a unary elementwise op from dy/dx = deriv(x, y, attrs)."""
     def vjp(node, gs):
         x, y = node.inputs[0], node.outputs[0]
-        return [times(gs[0], deriv(x, y, node.attrs))]
+        return [times(gs[0], conj_of(deriv(x, y, node.attrs)))]
 
     def jvp(node, ts):
         x, y = node.inputs[0], node.outputs[0]
@@ -60,7 +70,7 @@ def _binary_rules(partials):
     def vjp(node, gs):
         x, y = node.inputs
         px, py = partials(x, y, node.outputs[0])
-        return [times(gs[0], px), times(gs[0], py)]
+        return [times(gs[0], conj_of(px)), times(gs[0], conj_of(py))]
 
     def jvp(node, ts):
         x, y = node.inputs
@@ -157,15 +167,16 @@ def _mask(b, like):
 
 
 # ---- binary arithmetic ----------------------------------------------------------------
-ADD, add = _binary("Add", "add", np.add, lambda x, y, z: (1, 1), kind="numeric or string",
+ADD, add = _binary("Add", "add", np.add, lambda x, y, z: (1, 1),
+                   kind="numeric, complex or string",
                    doc="x + y with numpy broadcasting; strings concatenate (TF1).",
                    commutative=True)
 SUB, subtract = _binary("Sub", "subtract", np.subtract, lambda x, y, z: (1, -1),
-                        doc="x - y.")
+                        kind="numeric or complex", doc="x - y.")
 MUL, multiply = _binary("Mul", "multiply", np.multiply, lambda x, y, z: (y, x),
-                        doc="x * y.", commutative=True)
+                        kind="numeric or complex", doc="x * y.", commutative=True)
 DIV, _realdiv = _binary("RealDiv", "divide", np.true_divide,
-                        lambda x, y, z: (reciprocal(y), -z / y), kind="float",
+                        lambda x, y, z: (reciprocal(y), -z / y), kind="float or complex",
                         doc="x / y for floating dtypes.")
 def _nonzero_int_divisor(y, api):
     """TF1 fails the run on an integer division by zero (numpy would give 0)."""
@@ -194,7 +205,12 @@ MOD, mod = _binary("FloorMod", "mod", _mod_kernel, lambda x, y, z: (1, -floordiv
 
 
 def _pow_partials(x, y, z):
-    # d/dx x^y = y x^(y-1); d/dy x^y = x^y log x (taken as 0 where x <= 0, as TF1 does)
+    # d/dx x^y = y x^(y-1); d/dy x^y = x^y log x (taken as 0 where x <= 0, as TF1 does;
+    # complex x: 0 only where x == 0)
+    if x.dtype.is_complex:
+        nonzero = not_equal(x, 0)
+        safe_log = select(nonzero, log(select(nonzero, x, ones_like_(x))), zeros_like_(x))
+        return y * pow(x, y - 1), z * safe_log
     safe_log = select(greater(x, 0), log(select(greater(x, 0), x, ones_like_(x))),
                      zeros_like_(x))
     return y * pow(x, y - 1), z * safe_log
@@ -210,7 +226,8 @@ def ones_like_(x):
     return ones_like(x)
 
 
-POW, pow = _binary("Pow", "pow", np.power, _pow_partials, doc="x ** y.")
+POW, pow = _binary("Pow", "pow", np.power, _pow_partials, kind="numeric or complex",
+                   doc="x ** y.")
 MAXIMUM, maximum = _binary(
     "Maximum", "maximum", np.maximum,
     lambda x, y, z: (_mask(greater_equal(x, y), x), _mask(less(x, y), x)),
@@ -251,28 +268,44 @@ IS_FINITE, is_finite = _unary("IsFinite", "is_finite", np.isfinite, kind="float"
                               out=dtypes.bool_, doc="x is finite.")
 
 # ---- unary math -------------------------------------------------------------------------
-NEG, negative = _unary("Neg", "negative", np.negative, lambda x, y, a: -1, doc="-x.")
-ABS, abs = _unary("Abs", "abs", np.abs, lambda x, y, a: sign(x), doc="|x|.")
+NEG, negative = _unary("Neg", "negative", np.negative, lambda x, y, a: -1,
+                       kind="numeric or complex", doc="-x.")
+ABS, _abs_real = _unary("Abs", "abs", np.abs, lambda x, y, a: sign(x), doc="|x|.")
+
+
+def abs(x, name=None):
+    """|x|; for complex x the real magnitude sqrt(re^2 + im^2) (TF1: ComplexAbs), of
+    dtype x.dtype.real_dtype: `gc.abs(gc.constant(3 + 4j))` is 5.0 (float64)."""
+    x = convert_to_tensor(x)
+    if x.dtype.is_complex:
+        from .complex_ops import complex_abs
+        return complex_abs(x, name=name)
+    return _abs_real(x, name=name)
 SIGN, sign = _unary("Sign", "sign", np.sign, doc="-1, 0 or 1; no gradient (TF1: zeros).")
-SQUARE, square = _unary("Square", "square", np.square, lambda x, y, a: 2 * x, doc="x^2.")
-SQRT, sqrt = _unary("Sqrt", "sqrt", np.sqrt, lambda x, y, a: 0.5 / y, kind="float",
+SQUARE, square = _unary("Square", "square", np.square, lambda x, y, a: 2 * x,
+                        kind="numeric or complex", doc="x^2.")
+SQRT, sqrt = _unary("Sqrt", "sqrt", np.sqrt, lambda x, y, a: 0.5 / y, kind="float or complex",
                     doc="sqrt(x); d = 0.5 / sqrt(x).")
 RSQRT, rsqrt = _unary("Rsqrt", "rsqrt", lambda x: 1 / np.sqrt(x),
-                      lambda x, y, a: -0.5 * y * y * y, kind="float", doc="1/sqrt(x).")
-EXP, exp = _unary("Exp", "exp", np.exp, lambda x, y, a: y, kind="float",
+                      lambda x, y, a: -0.5 * y * y * y, kind="float or complex",
+                      doc="1/sqrt(x).")
+EXP, exp = _unary("Exp", "exp", np.exp, lambda x, y, a: y, kind="float or complex",
                   doc="e^x; d = e^x (the output is reused).")
-LOG, log = _unary("Log", "log", np.log, lambda x, y, a: reciprocal(x), kind="float",
+LOG, log = _unary("Log", "log", np.log, lambda x, y, a: reciprocal(x), kind="float or complex",
                   doc="ln x; d = 1/x.")
 LOG1P, log1p = _unary("Log1p", "log1p", np.log1p, lambda x, y, a: reciprocal(1 + x),
-                      kind="float", doc="ln(1 + x), accurate near 0.")
-EXPM1, expm1 = _unary("Expm1", "expm1", np.expm1, lambda x, y, a: y + 1, kind="float",
+                      kind="float or complex", doc="ln(1 + x), accurate near 0.")
+EXPM1, expm1 = _unary("Expm1", "expm1", np.expm1, lambda x, y, a: y + 1,
+                      kind="float or complex",
                       doc="e^x - 1, accurate near 0.")
-SIN, sin = _unary("Sin", "sin", np.sin, lambda x, y, a: cos(x), kind="float", doc="sin x.")
-COS, cos = _unary("Cos", "cos", np.cos, lambda x, y, a: -sin(x), kind="float",
+SIN, sin = _unary("Sin", "sin", np.sin, lambda x, y, a: cos(x), kind="float or complex",
+                  doc="sin x.")
+COS, cos = _unary("Cos", "cos", np.cos, lambda x, y, a: -sin(x), kind="float or complex",
                   doc="cos x.")
-TAN, tan = _unary("Tan", "tan", np.tan, lambda x, y, a: 1 + y * y, kind="float",
+TAN, tan = _unary("Tan", "tan", np.tan, lambda x, y, a: 1 + y * y, kind="float or complex",
                   doc="tan x; d = 1 + tan^2 x.")
-TANH, tanh = _unary("Tanh", "tanh", np.tanh, lambda x, y, a: 1 - y * y, kind="float",
+TANH, tanh = _unary("Tanh", "tanh", np.tanh, lambda x, y, a: 1 - y * y,
+                    kind="float or complex",
                     doc="tanh x; d = 1 - tanh^2 x.")
 
 
@@ -312,7 +345,7 @@ FLOOR, floor = _unary("Floor", "floor", np.floor, kind="float", doc="floor x; no
 CEIL, ceil = _unary("Ceil", "ceil", np.ceil, kind="float", doc="ceil x; no gradient.")
 ROUND, round = _unary("Round", "round", np.round, doc="Round half to even; no gradient.")
 RECIPROCAL, reciprocal = _unary("Reciprocal", "reciprocal", np.reciprocal,
-                                lambda x, y, a: -y * y, kind="float", doc="1/x.")
+                                lambda x, y, a: -y * y, kind="float or complex", doc="1/x.")
 def divide(x, y, name=None):
     """x / y. Integer inputs are converted to float first, as TF1's truediv does:
     int8/int16/uint8/uint16 to float32, int32/int64 to float64."""
@@ -346,30 +379,39 @@ def _infer_cast(ctx, x, *, dtype):
     return x.shape, dtype
 
 
+def _cast_kernel(x, *, dtype):
+    if x.dtype.kind == "c" and dtype.np.kind != "c":
+        x = x.real                  # complex -> real drops the imaginary part (TF1)
+    return x.astype(dtype.np)
+
+
 def _cast_vjp(node, gs):
     x = node.inputs[0]
-    if not x.dtype.is_floating or gs[0] is None:
+    if not x.dtype.is_differentiable or gs[0] is None:
         return [None]
     return [cast(gs[0], x.dtype)]
 
 
 def _cast_jvp(node, ts):
-    if ts[0] is None or not node.attrs["dtype"].is_floating:
+    if ts[0] is None or not node.attrs["dtype"].is_differentiable:
         return None
     return cast(ts[0], node.attrs["dtype"])
 
 
 def _cast_out(x, out, *, dtype):
+    if x.dtype.kind == "c" and out.dtype.kind != "c":
+        x = x.real
     np.copyto(out, x, casting="unsafe")         # the conversion astype does
     return out
 
 
 CAST = register(OpDef(
-    "Cast", _infer_cast, lambda x, *, dtype: x.astype(dtype.np), vjp=_cast_vjp,
+    "Cast", _infer_cast, _cast_kernel, vjp=_cast_vjp,
     kernel_out=_cast_out,
     jvp=_cast_jvp, elementwise=True, api="cast", signature="cast(x, dtype, name=None)",
     shape_rule="same as x", dtypes="any -> dtype",
-    doc="Converts to dtype (float -> int truncates toward zero, like TF1)."))
+    doc="Converts to dtype (float -> int truncates toward zero, complex -> real drops the "
+        "imaginary part, like TF1)."))
 
 
 def cast(x, dtype, name=None):

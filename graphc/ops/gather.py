@@ -111,7 +111,7 @@ def _gather_batched(params, indices, axis, batch_dims, name):
 
 
 def _infer_segment_sum(ctx, data, ids, num):
-    ctx.require(0, "numeric")
+    ctx.require(0, "numeric or complex")
     _int_index(ctx, 1, ids, "segment_ids")
     _int_index(ctx, 2, num, "num_segments")
     if num.shape.rank not in (0, None):
@@ -161,7 +161,7 @@ SEGMENT_SUM = register(OpDef(
     api="unsorted_segment_sum",
     signature="unsorted_segment_sum(data, segment_ids, num_segments, name=None)",
     shape_rule="(num_segments,) + data[rank(segment_ids):]",
-    dtypes="numeric; segment_ids int",
+    dtypes="numeric or complex; segment_ids int",
     doc="out[i] = sum of the data[j...] with segment_ids[j...] == i (gather's transpose)."))
 
 

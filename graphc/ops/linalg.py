@@ -12,7 +12,7 @@ __all__ = ["matmul", "tensordot", "einsum", "cross"]
 
 def _infer_matmul(ctx, a, b, *, transpose_a, transpose_b):
     ctx.same_dtype()
-    ctx.require(0, "numeric")
+    ctx.require(0, "numeric or complex")
     ra, rb = a.shape.rank, b.shape.rank
     for i, r, t in ((0, ra, a), (1, rb, b)):
         if r is not None and r < 2:
@@ -56,8 +56,9 @@ def _matmul_kernel(a, b, *, transpose_a, transpose_b):
 
 
 def _matmul_vjp(node, gs):
-    """C = op(A) op(B): gA, gB from g with the transposes arranged as in TF1."""
-    a, b = node.inputs
+    """C = op(A) op(B): gA, gB from g with the transposes arranged as in TF1; complex
+    operands enter conjugated (gA = g conj(B)^T: TF's adjoint_b)."""
+    a, b = _conj_all(node.inputs)
     g = gs[0]
     ta, tb = node.attrs["transpose_a"], node.attrs["transpose_b"]
     if not ta and not tb:
@@ -72,6 +73,11 @@ def _matmul_vjp(node, gs):
     if a.shape.rank == 2 and b.shape.rank == 2:       # no batch dims: nothing broadcast
         return [ga, gb]
     return [_sum_batch(ga, a), _sum_batch(gb, b)]
+
+
+def _conj_all(xs):
+    from .einsum import _conj_all as conj_all
+    return conj_all(xs)
 
 
 def _sum_batch(g, x):
@@ -109,7 +115,7 @@ MATMUL = register(OpDef(
     kernel_out=_matmul_out, broadcasts=False,
     api="matmul", signature="matmul(a, b, transpose_a=False, transpose_b=False, name=None)",
     shape_rule="(..., m, k) @ (..., k, n) -> (..., m, n); batch dims broadcast",
-    dtypes="numeric (a, b same)", doc="Matrix product, batched over leading dims."))
+    dtypes="numeric or complex (a, b same)", doc="Matrix product, batched over leading dims."))
 
 
 def _scaled_matmul_out(a, b, c, *, transpose_a, transpose_b, out=None):
@@ -136,8 +142,18 @@ SCALED_MATMUL = OpDef(
 
 def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_b=False,
            name=None):
-    """a @ b. `gc.matmul(x, W)` with x (batch, 784) and W (784, 10) gives (batch, 10)."""
+    """a @ b. `gc.matmul(x, W)` with x (batch, 784) and W (784, 10) gives (batch, 10).
+
+    adjoint_a/adjoint_b take the conjugate transpose (the transpose for real dtypes);
+    passing transpose_a and adjoint_a together is a ValueError, as in TF1."""
     a, b = operands(a, b, "matmul")
+    if transpose_a and adjoint_a or transpose_b and adjoint_b:
+        raise ValueError("matmul: only one of transpose_a and adjoint_a (and of transpose_b "
+                         "and adjoint_b) can be True")
+    if adjoint_a and a.dtype.is_complex or adjoint_b and b.dtype.is_complex:
+        from .complex_ops import conj
+        a = conj(a) if adjoint_a and a.dtype.is_complex else a
+        b = conj(b) if adjoint_b and b.dtype.is_complex else b
     return apply1(MATMUL, (a, b), name=name, transpose_a=bool(transpose_a or adjoint_a),
                   transpose_b=bool(transpose_b or adjoint_b))
 
@@ -176,7 +192,7 @@ def _tensordot_equation(ra, rb, xa, xb):
 
 def _infer_tensordot(ctx, a, b, *, axes):
     ctx.same_dtype()
-    ctx.require(0, "numeric")
+    ctx.require(0, "numeric or complex")
     xa, xb = _tensordot_axes(ctx, a, b, axes)
     da, db = a.shape.dims, b.shape.dims
     for p, q in zip(xa, xb):
@@ -205,7 +221,7 @@ def _tensordot_vjp(node, gs):
     """tensordot is an einsum: its gradients are einsums with the subscripts permuted."""
     eq = _node_equation(node)
     (sa, sb), out = _parse(eq)
-    a, b = node.inputs
+    a, b = _conj_all(node.inputs)
     return [einsum(f"{_join(out)},{_join(sb)}->{_join(sa)}", gs[0], b),
             einsum(f"{_join(sa)},{_join(out)}->{_join(sb)}", a, gs[0])]
 
@@ -225,7 +241,7 @@ def _tensordot_jvp(node, ts):
 TENSORDOT = register(OpDef(
     "Tensordot", _infer_tensordot, _tensordot_kernel, vjp=_tensordot_vjp,
     jvp=_tensordot_jvp, api="tensordot", signature="tensordot(a, b, axes, name=None)",
-    shape_rule="free dims of a, then free dims of b", dtypes="numeric (a, b same)",
+    shape_rule="free dims of a, then free dims of b", dtypes="numeric or complex (a, b same)",
     doc="Sum of products over axes[0] of a and axes[1] of b (numpy.tensordot)."))
 
 

@@ -271,13 +271,13 @@ def matrix_set_diag(input, diagonal, name="set_diag", k=0):  # noqa: A002 (TF1 n
 
 # ---- composites -----------------------------------------------------------------------------
 def matrix_transpose(a, name="matrix_transpose", conjugate=False):
-    """Swaps the last two dims: (..., m, n) -> (..., n, m). graphc has no complex dtypes,
-    so `conjugate` changes nothing. Needs a known rank."""
+    """Swaps the last two dims: (..., m, n) -> (..., n, m); with conjugate, complex
+    values are conjugated too (the adjoint). Needs a known rank."""
     a = convert_to_tensor(a)
     r = a.shape.rank
     if r is None or r < 2:
         raise ValueError(f"matrix_transpose: needs a known rank >= 2, got shape {a.shape}")
-    return transpose(a, list(range(r - 2)) + [r - 1, r - 2], name=name)
+    return transpose(a, list(range(r - 2)) + [r - 1, r - 2], name=name, conjugate=conjugate)
 
 
 def trace(x, name=None):

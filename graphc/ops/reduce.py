@@ -14,7 +14,7 @@ from .array import (as_int, expand_dims, int_tuple, ones_like, rank, reshape, sh
 from .array import range as range_
 from .core import constant, convert_to_tensor, stop_gradient
 from .elementwise import (add, broadcast_to, cast, divide, equal, exp, is_finite, log,
-                          logical_and, mod, not_equal, times, select)
+                          conj_of, logical_and, mod, not_equal, times, select)
 from .registry import OpDef, apply1, register
 
 __all__ = ["reduce_sum", "reduce_mean", "reduce_max", "reduce_min", "reduce_prod",
@@ -111,7 +111,8 @@ def _rules(partial):
     """vjp and jvp of a reduction from d = dy/dx (x's shape, or 1): g*d and sum(t*d)."""
     def vjp(node, gs):
         x, y = node.inputs[0], node.outputs[0]
-        return [times(_broadcast_back(gs[0], x, node.attrs), partial(x, y, node.attrs))]
+        d = conj_of(partial(x, y, node.attrs))        # complex: g * conj(d), as TF
+        return [times(_broadcast_back(gs[0], x, node.attrs), d)]
 
     def jvp(node, ts):
         if ts[0] is None:
@@ -185,15 +186,15 @@ def _reduction_args(api, axis, keepdims, reduction_indices, keep_dims):
     return int_tuple(axis, f"{api}: axis"), bool(keepdims)
 
 
-SUM, reduce_sum = _reduction("Sum", "reduce_sum", "numeric", lambda x, y, a: 1,
+SUM, reduce_sum = _reduction("Sum", "reduce_sum", "numeric or complex", lambda x, y, a: 1,
                              "Sum over the given axes (integer sums keep their dtype).")
-MEAN, reduce_mean = _reduction("Mean", "reduce_mean", "numeric", _mean_partial,
+MEAN, reduce_mean = _reduction("Mean", "reduce_mean", "numeric or complex", _mean_partial,
                                "Mean over the given axes (integers: rounded toward 0).")
 MAX, reduce_max = _reduction("Max", "reduce_max", "numeric", _extreme_partial,
                              "Maximum over the given axes; ties share the gradient.")
 MIN, reduce_min = _reduction("Min", "reduce_min", "numeric", _extreme_partial,
                              "Minimum over the given axes; ties share the gradient.")
-PROD, reduce_prod = _reduction("Prod", "reduce_prod", "numeric", _prod_partial,
+PROD, reduce_prod = _reduction("Prod", "reduce_prod", "numeric or complex", _prod_partial,
                                "Product over the given axes.")
 ALL, reduce_all = _reduction("All", "reduce_all", "bool", doc="Logical and over the axes.")
 ANY, reduce_any = _reduction("Any", "reduce_any", "bool", doc="Logical or over the axes.")

@@ -93,8 +93,11 @@ def register(opdef):
     return opdef
 
 
+# dtype kinds an op accepts (numpy kind letters). "numeric" stays real: max, comparisons,
+# floordiv... refuse complex as TF does; ops with complex kernels name the complex kinds.
 _KINDS = {"float": "f", "int": "iu", "numeric": "iuf", "int_or_float": "iuf", "bool": "b",
-          "numeric or string": "iufO"}
+          "numeric or string": "iufO", "complex": "c", "float or complex": "fc",
+          "numeric or complex": "iufc", "numeric, complex or string": "iufcO"}
 
 
 _NO_BINDINGS = types.MappingProxyType({})

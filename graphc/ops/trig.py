@@ -15,9 +15,9 @@ ASIN, asin = _unary("Asin", "asin", np.arcsin, lambda x, y, a: rsqrt(1 - x * x),
                     kind="float", doc="arcsin x (NaN outside [-1, 1]); d = 1 / sqrt(1 - x^2).")
 ACOS, acos = _unary("Acos", "acos", np.arccos, lambda x, y, a: -rsqrt(1 - x * x),
                     kind="float", doc="arccos x (NaN outside [-1, 1]); d = -1 / sqrt(1 - x^2).")
-SINH, sinh = _unary("Sinh", "sinh", np.sinh, lambda x, y, a: cosh(x), kind="float",
+SINH, sinh = _unary("Sinh", "sinh", np.sinh, lambda x, y, a: cosh(x), kind="float or complex",
                     doc="sinh x; d = cosh x.")
-COSH, cosh = _unary("Cosh", "cosh", np.cosh, lambda x, y, a: sinh(x), kind="float",
+COSH, cosh = _unary("Cosh", "cosh", np.cosh, lambda x, y, a: sinh(x), kind="float or complex",
                     doc="cosh x; d = sinh x.")
 ASINH, asinh = _unary("Asinh", "asinh", np.arcsinh, lambda x, y, a: rsqrt(x * x + 1),
                       kind="float", doc="arsinh x; d = 1 / sqrt(x^2 + 1).")
