@@ -68,6 +68,8 @@ from .ops.init_checks import *  # noqa: F401,F403
 from .ops.strings import *  # noqa: F401,F403
 from .ops.parsing import *  # noqa: F401,F403
 from .ops.linalg_more import *  # noqa: F401,F403
+from .ops.complex_ops import *  # noqa: F401,F403
+from .ops.fft import *  # noqa: F401,F403
 from .ops.edit_distance import *  # noqa: F401,F403
 from .ops.tensor_utils import *  # noqa: F401,F403
 from .ops.core import tuple_ as tuple  # noqa: A001  (TF1 name: gc.tuple)
@@ -101,7 +103,7 @@ from .sparse import (SparseTensor, SparseTensorValue, sparse_placeholder,  # noq
 from . import sparse  # noqa: E402
 from .sparse_ops import *  # noqa: F401,F403,E402
 from . import bitwise, python_io, strings  # noqa: E402
-from . import saved_model  # noqa: E402
+from . import saved_model, signal, spectral  # noqa: E402
 from .indexed_slices import (IndexedSlices, IndexedSlicesValue,  # noqa: E402,F401
                              convert_to_tensor_or_indexed_slices, sparse_mask)
 

@@ -93,7 +93,8 @@ MODULES = ["samples_elementwise", "samples_array", "samples_reduce", "samples_li
            "samples_sampled", "samples_math_more", "samples_nn_more2",
            "samples_array_more", "samples_sparse_ops", "samples_ctc",
            "samples_image_more", "samples_strings",
-           "samples_parsing", "samples_linalg_more"]
+           "samples_parsing", "samples_linalg_more",
+           "samples_complex", "samples_signal"]
 
 
 def all_samples():
