@@ -22,9 +22,11 @@ from .ops.random import random_uniform as _uniform
 from .ops.random import truncated_normal as _truncated
 from .ops.state import (global_variables_initializer, local_variables_initializer,
                         variables_initializer)
+from .ops.lookup_ops import tables_initializer  # noqa: F401  (TF1 has it here too)
 from .shapes import as_shape
 
-__all__ = ["Initializer", "Zeros", "Ones", "Constant", "RandomUniform", "RandomNormal",
+__all__ = ["tables_initializer", "Initializer", "Zeros", "Ones", "Constant", "RandomUniform",
+           "RandomNormal",
            "TruncatedNormal", "VarianceScaling", "GlorotUniform", "GlorotNormal", "Identity",
            "Orthogonal", "orthogonal_initializer", "orthogonal",
            "zeros_initializer", "ones_initializer", "constant_initializer",

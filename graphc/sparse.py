@@ -33,7 +33,8 @@ __all__ = ["SparseTensor", "SparseTensorValue", "sparse_placeholder",
            "matmul", "concat", "expand_dims", "eye", "fill_empty_rows", "from_dense",
            "maximum", "merge", "minimum", "reduce_max", "reduce_max_sparse",
            "reduce_sum_sparse", "reset_shape", "reshape", "segment_mean", "segment_sqrt_n",
-           "segment_sum", "slice", "softmax", "split", "to_indicator", "transpose", "mask"]
+           "segment_sum", "slice", "softmax", "split", "to_indicator", "transpose", "mask",
+           "cross", "cross_hashed"]
 
 SparseTensorValue = collections.namedtuple("SparseTensorValue",
                                            ["indices", "values", "dense_shape"])
@@ -398,3 +399,4 @@ from .sparse_ops import (sparse_concat as concat,  # noqa: E402
                          sparse_softmax as softmax, sparse_split as split,
                          sparse_to_indicator as to_indicator, sparse_transpose as transpose)
 from .indexed_slices import sparse_mask as mask  # noqa: E402,F401
+from .sparse_cross import cross, cross_hashed  # noqa: E402,F401

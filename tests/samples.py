@@ -94,7 +94,7 @@ MODULES = ["samples_elementwise", "samples_array", "samples_reduce", "samples_li
            "samples_array_more", "samples_sparse_ops", "samples_ctc",
            "samples_image_more", "samples_strings",
            "samples_parsing", "samples_linalg_more",
-           "samples_complex", "samples_signal"]
+           "samples_complex", "samples_signal", "samples_lookup"]
 
 
 def all_samples():

@@ -106,7 +106,8 @@ def test_error_examples_print_what_the_doc_shows(name, tmp_path):
                                          ("sparse.md", 2), ("monitored.md", 3),
                                          ("ctc.md", 1), ("strings.md", 1),
                                          ("linalg.md", 5), ("saved_model.md", 4),
-                                         ("signal.md", 1), ("complex.md", 1)])
+                                         ("signal.md", 1), ("complex.md", 1),
+                                         ("lookup.md", 4)])
 def test_doc_code_runs(doc, blocks, tmp_path, monkeypatch, capsys):
     """Every ```python block of the doc runs, in order, in one namespace (in a fresh
     default graph); a block whose first line is `# raises SomeError` must raise

@@ -5,17 +5,21 @@
 """
 
 from ..graph import get_default_graph
+# gc.tables_initializer lives with the table ops; this star-imported module exports it
+from .lookup_ops import initialize_all_tables, tables_initializer
 
 __all__ = ["GraphKeys", "get_collection", "get_collection_ref", "add_to_collection",
-           "add_to_collections", "local_variables"]
+           "add_to_collections", "local_variables", "tables_initializer",
+           "initialize_all_tables"]
 
 
 class GraphKeys:
     """The standard collection names (TF1 tf.GraphKeys). graphc fills GLOBAL_VARIABLES,
     TRAINABLE_VARIABLES, LOCAL_VARIABLES, REGULARIZATION_LOSSES, LOSSES, UPDATE_OPS
     (gc.layers.batch_normalization), GLOBAL_STEP, TRAIN_OP, MOVING_AVERAGE_VARIABLES
-    (gc.train.ExponentialMovingAverage.apply) and METRIC_VARIABLES (gc.metrics' local
-    variables) itself; MODEL_VARIABLES is there for user code, as in TF1."""
+    (gc.train.ExponentialMovingAverage.apply), METRIC_VARIABLES (gc.metrics' local
+    variables) and TABLE_INITIALIZERS (gc.lookup's static tables) itself; the Scaffold
+    keys (INIT_OP, READY_OP, ...) and the rest are there for user code, as in TF1."""
     GLOBAL_VARIABLES = "variables"
     VARIABLES = GLOBAL_VARIABLES            # TF1's deprecated alias
     LOCAL_VARIABLES = "local_variables"
@@ -29,6 +33,26 @@ class GraphKeys:
     TRAIN_OP = "train_op"
     SUMMARIES = "summaries"                 # gc.summary.scalar/histogram add themselves
     METRIC_VARIABLES = "metric_variables"
+    TABLE_INITIALIZERS = "table_initializer"
+    INIT_OP = "init_op"
+    LOCAL_INIT_OP = "local_init_op"
+    READY_OP = "ready_op"
+    READY_FOR_LOCAL_INIT_OP = "ready_for_local_init_op"
+    SUMMARY_OP = "summary_op"
+    SAVERS = "savers"
+    ASSET_FILEPATHS = "asset_filepaths"
+    QUEUE_RUNNERS = "queue_runners"
+    RESOURCES = "resources"
+    LOCAL_RESOURCES = "local_resources"
+    TRAINABLE_RESOURCE_VARIABLES = "trainable_resource_variables"
+    SAVEABLE_OBJECTS = "saveable_objects"
+    CONCATENATED_VARIABLES = "concatenated_variables"
+    EVAL_STEP = "eval_step"
+    ACTIVATIONS = "activations"
+    WEIGHTS = "weights"
+    BIASES = "biases"
+    COND_CONTEXT = "cond_context"
+    WHILE_CONTEXT = "while_context"
 
 
 def get_collection(key, scope=None):

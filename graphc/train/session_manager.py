@@ -29,7 +29,9 @@ def _default_init_op():
 
 
 def _default_local_init_op():
-    return group(local_variables_initializer())
+    """TF1's default: the local variables' and the lookup tables' initializers."""
+    from ..ops.lookup_ops import tables_initializer
+    return group(local_variables_initializer(), tables_initializer())
 
 
 def _get_saver_or_default():
