@@ -5,8 +5,6 @@ cross-entropies, l2_loss, bias_add, dropout, moments; conv2d (conv.py) and pooli
 Softmax-based losses shift logits by their max, so logits of 1e4 give no inf or NaN:
     log_softmax(x) = (x - max x) - log(sum(exp(x - max x))).
 """
-import numpy as np
-
 from .. import errors
 from ..graph import Tensor
 from ..shapes import InferError
@@ -15,269 +13,23 @@ from . import elementwise as E
 from . import reduce as R
 from .conv import *  # noqa: F401,F403
 from .conv import __all__ as _conv_all
-from .core import convert_to_tensor, stop_gradient
+from .core import convert_to_tensor
 from .elementwise import operands
 from .pool import *  # noqa: F401,F403
 from .pool import __all__ as _pool_all
 from .random import random_uniform
-from .registry import OpDef, apply, apply1, register
+from .registry import OpDef, apply1, register
+# after pool and random, as when these ops were defined here: the same registration order
+from .nn_softmax import (LOG_SOFTMAX, SOFTMAX, SOFTMAX_XENT,  # noqa: F401 (re-exports)
+                         SPARSE_SOFTMAX_XENT, log_softmax, softmax,
+                         softmax_cross_entropy_with_logits,
+                         softmax_cross_entropy_with_logits_v2,
+                         sparse_softmax_cross_entropy_with_logits)
 
 __all__ = ["softmax", "log_softmax", "softmax_cross_entropy_with_logits",
            "softmax_cross_entropy_with_logits_v2", "sparse_softmax_cross_entropy_with_logits",
            "sigmoid_cross_entropy_with_logits", "l2_loss", "bias_add", "dropout",
            "moments"] + _conv_all + _pool_all
-
-
-def _sum(x, axis):
-    return R.reduce_sum(x, axis=axis, keepdims=True)
-
-
-def _infer_along(ctx, x, *, axis):
-    ctx.require(0, "float")
-    if x.shape.rank is not None:
-        if x.shape.rank == 0:
-            raise InferError("{0} is a scalar: this op needs rank >= 1")
-        ctx.axis(axis, x.shape.rank)
-    return x.shape, x.dtype
-
-
-def _softmax_kernel(x, *, axis):
-    e = np.exp(x - x.max(axis=axis, keepdims=True))
-    return e / e.sum(axis=axis, keepdims=True)
-
-
-def _log_softmax_kernel(x, *, axis):
-    s = x - x.max(axis=axis, keepdims=True)
-    return s - np.log(np.exp(s).sum(axis=axis, keepdims=True))
-
-
-def _softmax_vjp(node, gs):
-    """y = softmax(x): gx = u - y * sum(u), u = g * y. (Written so that the compiler's
-    "(g/y)*y -> g" rule makes the gradient of log(softmax(x)) exact: g - y * sum(g).)"""
-    y, axis = node.outputs[0], node.attrs["axis"]
-    u = gs[0] * y
-    return [u - y * _sum(u, axis)]
-
-
-def _softmax_jvp(node, ts):
-    """dy = y * (t - sum(t * y))."""
-    y, axis = node.outputs[0], node.attrs["axis"]
-    return y * (ts[0] - _sum(ts[0] * y, axis))
-
-
-def _log_softmax_vjp(node, gs):
-    """y = log_softmax(x): gx = g - exp(y) * sum(g)."""
-    y, axis = node.outputs[0], node.attrs["axis"]
-    return [gs[0] - E.exp(y) * _sum(gs[0], axis)]
-
-
-def _log_softmax_jvp(node, ts):
-    """dy = t - sum(exp(y) * t)."""
-    y, axis = node.outputs[0], node.attrs["axis"]
-    return ts[0] - _sum(E.exp(y) * ts[0], axis)
-
-
-SOFTMAX = register(OpDef(
-    "Softmax", _infer_along, _softmax_kernel, vjp=_softmax_vjp, jvp=_softmax_jvp,
-    api="nn.softmax", signature="nn.softmax(logits, axis=-1, name=None)",
-    shape_rule="same as logits", dtypes="float",
-    doc="exp(x) / sum(exp(x)) along axis, computed with x shifted by its max."))
-LOG_SOFTMAX = register(OpDef(
-    "LogSoftmax", _infer_along, _log_softmax_kernel, vjp=_log_softmax_vjp,
-    jvp=_log_softmax_jvp, api="nn.log_softmax",
-    signature="nn.log_softmax(logits, axis=-1, name=None)", shape_rule="same as logits",
-    dtypes="float", doc="x - logsumexp(x) along axis; finite for any finite logits."))
-
-
-def _axis_arg(axis, dim):
-    axis = dim if axis is None else axis
-    return -1 if axis is None else int(axis)
-
-
-def softmax(logits, axis=None, name=None, dim=None):
-    """exp(logits) normalized along axis (default the last): `gc.nn.softmax(x @ W + b)`."""
-    return apply1(SOFTMAX, (convert_to_tensor(logits),), name=name, axis=_axis_arg(axis, dim))
-
-
-def log_softmax(logits, axis=None, name=None, dim=None):
-    """log(softmax(logits)), computed stably along axis (default the last)."""
-    return apply1(LOG_SOFTMAX, (convert_to_tensor(logits),), name=name,
-                  axis=_axis_arg(axis, dim))
-
-
-# ---- cross-entropies -----------------------------------------------------------------------
-# Two outputs, as TF1's op has: the loss, and its gradient with respect to the logits
-# ("backprop", softmax(x) * sum(z) - z), made in the same kernel from the same softmax, so
-# the gradient sweep reuses it instead of computing softmax again.
-def _infer_xent(ctx, labels, logits, *, axis):
-    ctx.same_dtype()
-    ctx.require(1, "float")
-    s, t = labels.shape, logits.shape
-    if s.rank is not None and t.rank is not None:
-        if s.rank != t.rank:
-            raise InferError(f"labels {{0}} and logits {{1}} must have the same shape, not "
-                             f"{s} and {t}")
-        dims = [ctx.merge_dims(a, b, f"labels {{{{0}}}} and logits {{{{1}}}} must have the "
-                                     f"same shape: dim {k} is {{a}} and {{b}}")
-                for k, (a, b) in enumerate(zip(s.dims, t.dims))]
-    else:
-        dims = (s if s.rank is not None else t).dims
-    if dims is None:
-        return [(None, logits.dtype), (None, logits.dtype)]
-    if not dims:
-        raise InferError("logits {1} is a scalar: the classes need an axis")
-    a = ctx.axis(axis, len(dims), 1)
-    return [(dims[:a] + dims[a + 1:], logits.dtype), (dims, logits.dtype)]
-
-
-def _xent_kernel(labels, logits, *, axis):
-    if labels.shape != logits.shape:        # never broadcast silently (TF1 refuses too)
-        raise ValueError(f"labels of shape {labels.shape} and logits of shape "
-                         f"{logits.shape} must have the same shape")
-    ls = _log_softmax_kernel(logits, axis=axis)
-    loss = -np.sum(labels * ls, axis=axis)
-    return loss, np.exp(ls) * np.sum(labels, axis=axis, keepdims=True) - labels
-
-
-def _xent_vjp(node, gs):
-    """loss = -sum(z * log_softmax(x)): gz = -g log_softmax(x), gx = g * backprop.
-    backprop = s * sum(z) - z, s = softmax(x) (its own cotangent h, for second
-    derivatives): gx = u - s * sum(u) with u = h * sum(z) * s; gz = sum(h * s) - h."""
-    z, x = node.inputs
-    axis = node.attrs["axis"]
-    gz = gx = None
-    if gs[0] is not None:
-        g = A.expand_dims(gs[0], axis)
-        gz, gx = g * -log_softmax(x, axis), g * node.outputs[1]
-    if gs[1] is not None:
-        h, s = gs[1], softmax(x, axis)
-        u = h * _sum(z, axis) * s
-        gx = E.sum_terms([gx, u - s * _sum(u, axis)])
-        gz = E.sum_terms([gz, _sum(h * s, axis) - h])
-    return [gz, gx]
-
-
-def _xent_jvp(node, ts):
-    """d loss = sum(tz * -log_softmax(x) + tx * backprop);
-    d backprop = s * (tx - sum(tx * s)) * sum(z) + s * sum(tz) - tz."""
-    (tz, tx), (z, x) = ts, node.inputs
-    axis, bp = node.attrs["axis"], node.outputs[1]
-    s = softmax(x, axis)
-    loss = [R.reduce_sum(tz * -log_softmax(x, axis), axis=axis) if tz is not None else None,
-            R.reduce_sum(tx * bp, axis=axis) if tx is not None else None]
-    back = [s * (tx - _sum(tx * s, axis)) * _sum(z, axis) if tx is not None else None,
-            s * _sum(tz, axis) - tz if tz is not None else None]
-    return [E.sum_terms(loss), E.sum_terms(back)]
-
-
-SOFTMAX_XENT = register(OpDef(
-    "SoftmaxCrossEntropyWithLogits", _infer_xent, _xent_kernel, vjp=_xent_vjp,
-    jvp=_xent_jvp, api="nn.softmax_cross_entropy_with_logits_v2",
-    signature="nn.softmax_cross_entropy_with_logits_v2(labels, logits, axis=-1)",
-    shape_rule="labels and logits the same shape; the class axis is removed (a second "
-               "output, the gradient w.r.t. logits, has their shape)",
-    dtypes="float (labels, logits same)",
-    doc="-sum(labels * log_softmax(logits)) along axis, stable for large logits."))
-
-
-def softmax_cross_entropy_with_logits_v2(_sentinel=None, labels=None, logits=None, axis=None,
-                                         name=None, dim=None):
-    """Cross-entropy of softmax(logits) against a distribution `labels` (same shape),
-    one value per example. Gradients flow to labels too (stop_gradient them if needed)."""
-    if _sentinel is not None or labels is None or logits is None:
-        raise ValueError("softmax_cross_entropy_with_logits: pass labels= and logits= "
-                         "by keyword")
-    logits, labels = operands(logits, labels, "softmax_cross_entropy_with_logits")
-    return apply1(SOFTMAX_XENT, (labels, logits), name=name, axis=_axis_arg(axis, dim))
-
-
-def softmax_cross_entropy_with_logits(_sentinel=None, labels=None, logits=None, dim=-1,
-                                      name=None, axis=None):
-    """TF1's v1: like _v2, but labels get no gradient."""
-    if _sentinel is not None or labels is None or logits is None:
-        raise ValueError("softmax_cross_entropy_with_logits: pass labels= and logits= "
-                         "by keyword")
-    logits, labels = operands(logits, labels, "softmax_cross_entropy_with_logits")
-    return apply1(SOFTMAX_XENT, (stop_gradient(labels), logits), name=name,
-                  axis=_axis_arg(axis, dim))
-
-
-def _infer_sparse_xent(ctx, labels, logits):
-    ctx.require(0, "int")
-    ctx.require(1, "float")
-    s, t = labels.shape, logits.shape
-    if t.rank == 0:
-        raise InferError("logits {1} is a scalar: the classes need a last axis")
-    if s.rank is not None and t.rank is not None:
-        if s.rank != t.rank - 1:
-            raise InferError(f"labels {{0}} must have the shape of logits {{1}} without its "
-                             f"last (class) axis: rank {t.rank - 1}, not {s.rank}")
-        dims = tuple(ctx.merge_dims(a, b, f"labels {{{{0}}}} must have the shape of logits "
-                                          f"{{{{1}}}} without its class axis: dim {k} is "
-                                          "{a}, not {b}")
-                     for k, (a, b) in enumerate(zip(s.dims, t.dims)))
-        t = t.dims[-1:]
-    else:
-        dims = s.dims if s.rank is not None else None if t.rank is None else t.dims[:-1]
-        t = (None,) if t.rank is None else t.dims[-1:]
-    return [(dims, logits.dtype), (None if dims is None else dims + tuple(t), logits.dtype)]
-
-
-def _sparse_xent_kernel(labels, logits):
-    """(loss, backprop): loss = logsumexp(x) - x[label], backprop = softmax(x) - onehot."""
-    n = logits.shape[-1]
-    if labels.size and (labels.min() < 0 or labels.max() >= n):
-        bad = labels[(labels < 0) | (labels >= n)].flat[0]
-        raise ValueError(f"label {bad} is out of range for {n} classes (0..{n - 1})")
-    idx = labels[..., None].astype(np.intp)
-    logp = _log_softmax_kernel(logits, axis=-1)
-    picked = np.take_along_axis(logp, idx, axis=-1)
-    backprop = np.exp(logp)
-    np.put_along_axis(backprop, idx, np.exp(picked) - 1, axis=-1)
-    return -picked[..., 0], backprop
-
-
-def _sparse_xent_vjp(node, gs):
-    """gx = g * backprop (output 1) + softmax's vjp of the backprop cotangent h:
-    p * (h - sum(h * p)), p = softmax(x)."""
-    logits = node.inputs[1]
-    terms = []
-    if gs[0] is not None:
-        terms.append(A.expand_dims(gs[0], -1) * node.outputs[1])
-    if gs[1] is not None:
-        p = softmax(logits)
-        terms.append(p * (gs[1] - _sum(gs[1] * p, -1)))
-    return [None, terms[0] if len(terms) == 1 else terms[0] + terms[1]]
-
-
-def _sparse_xent_jvp(node, ts):
-    """dloss = sum(t * backprop); dbackprop = p * (t - sum(t * p))."""
-    t = ts[1]
-    if t is None:
-        return None
-    p = softmax(node.inputs[1])
-    return [R.reduce_sum(t * node.outputs[1], axis=-1), p * (t - _sum(t * p, -1))]
-
-
-SPARSE_SOFTMAX_XENT = register(OpDef(
-    "SparseSoftmaxCrossEntropyWithLogits", _infer_sparse_xent, _sparse_xent_kernel,
-    vjp=_sparse_xent_vjp, jvp=_sparse_xent_jvp,
-    api="nn.sparse_softmax_cross_entropy_with_logits",
-    signature="nn.sparse_softmax_cross_entropy_with_logits(labels, logits)",
-    shape_rule="labels (...), logits (..., classes) -> loss (...), backprop like logits",
-    dtypes="labels int; logits float",
-    doc="-log_softmax(logits)[label] per example (and its gradient, softmax - onehot)."))
-
-
-def sparse_softmax_cross_entropy_with_logits(_sentinel=None, labels=None, logits=None,
-                                             name=None):
-    """Cross-entropy with integer class labels: labels (batch,), logits (batch, classes)."""
-    if _sentinel is not None or labels is None or logits is None:
-        raise ValueError("sparse_softmax_cross_entropy_with_logits: pass labels= and "
-                         "logits= by keyword")
-    node = apply(SPARSE_SOFTMAX_XENT, (convert_to_tensor(labels), convert_to_tensor(logits)),
-                 name=name)
-    return node.outputs[0]
 
 
 def sigmoid_cross_entropy_with_logits(_sentinel=None, labels=None, logits=None, name=None):

@@ -1,7 +1,7 @@
 """String ops (TF1's top-level string functions): as_string, string_join, reduce_join,
-regex_replace, string_strip, substr, string_to_number, and the helpers the other
-string modules share. Strings are object arrays of bytes; every string op is
-non-differentiable, as in TF1. The hash buckets, fingerprint and base64 live in
+regex_replace, string_strip, substr, string_to_number, and (from strings_base.py) the
+helpers the other string modules share. Strings are object arrays of bytes; every string
+op is non-differentiable, as in TF1. The hash buckets, fingerprint and base64 live in
 strings_buckets.py, splitting and the tf.strings-only ops in strings_more.py and
 strings_unicode.py."""
 import re
@@ -12,59 +12,13 @@ from .. import dtypes
 from ..shapes import InferError
 from .core import convert_to_tensor
 from .registry import OpDef, apply1, register
+from .strings_base import (_either, _elementwise, char_starts,  # noqa: F401 (re-exports)
+                           map_array, need_scalar, need_string, obj, strings)
 
 __all__ = ["as_string", "reduce_join", "regex_replace", "string_join", "string_strip",
            "string_to_hash_bucket", "string_to_hash_bucket_fast",
            "string_to_hash_bucket_strong", "string_to_number", "substr", "encode_base64",
            "decode_base64", "fingerprint", "string_split"]
-
-
-def need_string(ctx, i):
-    """InferError unless input i is a string tensor."""
-    d = ctx.inputs[i].dtype
-    if d is not dtypes.string:
-        raise InferError(f"{{{i}}} has dtype {d.name}, but this op needs a string tensor",
-                         "dtype")
-
-
-def need_scalar(ctx, i, what):
-    if ctx.inputs[i].shape.rank not in (0, None):
-        raise InferError(f"{what} {{{i}}} must be a scalar, not of shape "
-                         f"{ctx.inputs[i].shape}")
-
-
-def obj(x):
-    """x as an object array: some kernels (unstack, gather_nd) hand on a 0-d string as
-    bare bytes, which np.asarray would turn into a NUL-stripping 'S' array."""
-    return x if isinstance(x, np.ndarray) else np.array(x, dtype=object)
-
-
-def map_array(fn, x, dtype=object):
-    """fn applied to every element of array x, as an array of x's shape and `dtype`."""
-    x = obj(x)
-    out = np.empty(x.shape, dtype=dtype)
-    out.reshape(-1)[:] = [fn(v) for v in x.ravel().tolist()]
-    return out
-
-
-def strings(value, name=None):
-    """A string tensor of value (a Tensor must already be string)."""
-    return convert_to_tensor(value, dtype=dtypes.string, name=name)
-
-
-def _elementwise(name, api, fn, out, signature, doc, check=None):
-    """A non-differentiable op applying fn(element, **attrs) to each string."""
-    def infer(ctx, x, **attrs):
-        need_string(ctx, 0)
-        if check is not None:
-            check(**attrs)
-        return x.shape, out or x.dtype
-
-    def kernel(x, **attrs):
-        return map_array(lambda v: fn(v, **attrs), x, (out or dtypes.string).np)
-    return register(OpDef(name, infer, kernel, differentiable=False, api=api,
-                          signature=signature, shape_rule="same as input",
-                          dtypes="string", doc=doc))
 
 
 # ---- as_string ------------------------------------------------------------------------
@@ -284,11 +238,6 @@ def string_strip(input, name=None):
     return apply1(STRING_STRIP, (strings(input),), name=name)
 
 
-def char_starts(v):
-    """Byte offsets where UTF-8 characters start (bytes that are not 0b10xxxxxx)."""
-    return [i for i, b in enumerate(v) if b & 0xC0 != 0x80]
-
-
 def _substr_one(v, pos, n, unit):
     starts = char_starts(v) if unit == "UTF8_CHAR" else None
     size = len(starts) if starts is not None else len(v)
@@ -384,13 +333,6 @@ STRING_TO_NUMBER = register(OpDef(
     signature="string_to_number(string_tensor, out_type=gc.float32, name=None)",
     shape_rule="same as input", dtypes="string -> float32, float64, int32, int64",
     doc="Parses each string as a number."))
-
-
-def _either(a, b, api):
-    """TF1's deprecated argument pairs (string_tensor / input): exactly one given."""
-    if (a is None) == (b is None):
-        raise ValueError(f"{api}: give exactly one of string_tensor and input")
-    return a if a is not None else b
 
 
 def string_to_number(string_tensor=None, out_type=dtypes.float32, name=None, input=None):

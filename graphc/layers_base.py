@@ -1,0 +1,181 @@
+"""tf.layers.Layer (TF1), the base class of graphc/layers_classes.py's layer objects:
+the variable scope captured on the first call, variables built there and shared by later
+calls, the variables, updates and losses its calls made; re-exported by
+layers_classes.py (gc.layers.Layer)."""
+from . import dtypes, errors
+from .graph import Tensor
+from .ops.core import convert_to_tensor
+from .ops.graphkeys import GraphKeys, get_collection_ref
+from .ops.rnn_cell_base import _to_snake_case
+from .ops.scope import variable_scope
+from .ops.varstore import get_variable
+
+__all__ = ["Layer"]
+
+
+class Layer:
+    """A TF1 layer object (tf.layers.Layer): `outputs = layer(inputs)` builds its
+    variables on the first call, in its own variable scope, and shares them on later calls.
+
+        class Scale(gc.layers.Layer):
+            def build(self, input_shape):
+                self.w = self.add_weight("w", [input_shape[-1]])
+            def call(self, inputs):
+                return inputs * self.w
+
+    `variables` (= `weights`), `trainable_variables`, `non_trainable_variables`: what its
+    calls made or got, in order; `updates`: the ops its calls added to UPDATE_OPS (batch
+    normalization's moving averages); `losses`: the regularization losses they added.
+    The subclasses call a function of gc.layers from `call` with `name=self._current_scope`.
+    """
+
+    def __init__(self, trainable=True, name=None, dtype=None, **kwargs):
+        if kwargs:
+            raise TypeError(f"{type(self).__name__}: unexpected keyword arguments "
+                            f"{sorted(kwargs)}")
+        self.trainable = trainable
+        self._name = name
+        self._base_name = name or _to_snake_case(type(self).__name__)
+        self._dtype = None if dtype is None else dtypes.as_dtype(dtype)
+        self._scope = None          # the VariableScope captured on the first call
+        self._current_scope = None  # that scope, entered, while a call runs
+        self._trainable, self._non_trainable = [], []
+        self._updates, self._losses = [], []
+        self.built = False
+
+    @property
+    def name(self):
+        if self._name is not None or self._scope is None:
+            return self._base_name
+        return self._scope.name.split("/")[-1]
+
+    @property
+    def scope_name(self):
+        if self._scope is None:
+            raise ValueError(f"No name available for layer scope because the layer "
+                             f"{self.name!r} has not been used yet: the scope name is "
+                             f"determined the first time the layer is called")
+        return self._scope.name
+
+    @property
+    def dtype(self):
+        return self._dtype
+
+    @property
+    def trainable_variables(self):
+        return list(self._trainable) if self.trainable else []
+
+    @property
+    def non_trainable_variables(self):
+        if self.trainable:
+            return list(self._non_trainable)
+        return self._trainable + self._non_trainable
+
+    @property
+    def variables(self):
+        return self.trainable_variables + self.non_trainable_variables
+
+    weights = variables
+    trainable_weights = trainable_variables
+    non_trainable_weights = non_trainable_variables
+
+    @property
+    def updates(self):
+        return list(self._updates)
+
+    @property
+    def losses(self):
+        return list(self._losses)
+
+    def build(self, input_shape):
+        """Make the layer's variables with `self.add_weight` (the first call runs it in
+        the layer's scope, with the inputs' shape); the built-in layers make theirs in
+        `call`, through the functional layer."""
+        self.built = True
+
+    def call(self, inputs, **kwargs):
+        raise NotImplementedError(f"{type(self).__name__} must define call(inputs)")
+
+    def add_weight(self, name, shape, dtype=None, initializer=None, regularizer=None,
+                   trainable=None):
+        """get_variable(name) in the layer's scope, from `build` or `call`; dtype
+        defaults to the layer's.
+
+            self.kernel = self.add_weight("kernel", [input_shape[-1], self.units])
+        """
+        if self._current_scope is None:
+            raise errors.GraphError(f"{type(self).__name__}.add_weight({name!r}): call it "
+                                    f"from build or call, while the layer is called")
+        return get_variable(name, shape, dtype=dtype or self._dtype, initializer=initializer,
+                            regularizer=regularizer,
+                            trainable=self.trainable if trainable is None else trainable)
+
+    add_variable = add_weight
+
+    def apply(self, inputs, *args, **kwargs):
+        """The same as calling the layer."""
+        return self(inputs, *args, **kwargs)
+
+    def __call__(self, inputs, *args, **kwargs):
+        """The layer on `inputs`: builds it on the first call, then shares its variables.
+
+            h = layer(x)            # extra arguments go to call: layer(x, training=True)
+        """
+        inputs = self._checked_input(inputs)
+        if self._scope is None:     # TF1 Layer._set_scope: a unique default name
+            with variable_scope(None, default_name=self._base_name) as captured:
+                pass
+            self._scope = captured
+        updates = get_collection_ref(GraphKeys.UPDATE_OPS)
+        losses = get_collection_ref(GraphKeys.REGULARIZATION_LOSSES)
+        n_updates, n_losses = len(updates), len(losses)
+        with variable_scope(self._scope, reuse=True if self.built else None,
+                            custom_getter=self._track, auxiliary_name_scope=False) as scope:
+            self._current_scope = scope
+            try:
+                if not self.built:
+                    if isinstance(inputs, Tensor):
+                        self.build(inputs.shape)
+                    self.built = True
+                outputs = self.call(inputs, *args, **kwargs)
+            finally:
+                self._current_scope = None
+        self._updates += updates[n_updates:]
+        self._losses += losses[n_losses:]
+        return outputs
+
+    def _checked_input(self, inputs):
+        """inputs as a tensor of the layer's dtype (the first call sets it when not given)."""
+        if isinstance(inputs, (list, tuple)) and any(isinstance(v, Tensor) for v in inputs):
+            return inputs               # a custom layer on several tensors
+        x = convert_to_tensor(inputs, dtype=None if isinstance(inputs, Tensor) else self._dtype)
+        if self._dtype is None:
+            self._dtype = x.dtype
+        elif x.dtype is not self._dtype:
+            raise errors.DTypeError(f"{type(self).__name__} '{self.name}' has dtype "
+                                    f"{self._dtype.name}, its inputs {x.dtype.name}\n  "
+                                    + errors.describe_tensor(x, "inputs"))
+        return x
+
+    def _track(self, getter, *args, **kwargs):
+        """A custom getter recording each variable the layer gets, as `layer.<name>` too
+        (layer.kernel, layer.moving_mean)."""
+        v = getter(*args, **kwargs)
+        known = self._trainable + self._non_trainable
+        if all(v is not w for w in known):
+            (self._trainable if kwargs.get("trainable", True) else self._non_trainable).append(v)
+            short = v.op.name.split("/")[-1]
+            if not hasattr(type(self), short):
+                setattr(self, short, v)
+        return v
+
+    def __repr__(self):
+        where = f" '{self._scope.name}'" if self._scope is not None else ""
+        return f"<gc.layers.{type(self).__name__}{where}>"
+
+
+def _config(local_vars):
+    """A constructor's arguments but self, name, trainable, dtype and **kwargs."""
+    return {k: v for k, v in local_vars.items()
+            if k not in ("self", "__class__", "name", "trainable", "dtype", "kwargs")}
+

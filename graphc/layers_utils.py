@@ -1,0 +1,144 @@
+"""The helpers gc.layers' functions share (graphc/layers.py, layers_conv.py,
+normalization.py): a layer call's scopes, input and argument checks (Keras'
+normalize_tuple and normalize_data_format), the training switch (smart_cond), and the
+bias, activation and activity regularizer every layer ends with."""
+import contextlib
+
+import numpy as np
+
+from . import errors
+from .graph import Tensor, name_scope
+from .ops.array import shape as shape_of
+from .ops.control import cond
+from .ops.core import convert_to_tensor
+from .ops.elementwise import cast
+from .ops.graphkeys import GraphKeys, add_to_collection
+from .ops.nn import bias_add
+from .ops.registry import constant_value
+from .ops.scope import VariableScope, variable_scope
+
+
+@contextlib.contextmanager
+def _layer_scope(name, base_name, reuse=None, scope_is_name=True):
+    """The scopes of one call of a TF1 layer: the variable scope its constructor captures
+    (`name` for dense and conv2d, else a unique default name), entered again with `reuse`,
+    and that scope's first name scope for the ops. A VariableScope `name` is a layer
+    object's captured scope (layers_classes.py), entered as it is."""
+    if isinstance(name, VariableScope):
+        captured = name
+    elif name is not None and scope_is_name:
+        with variable_scope(name) as captured:
+            pass
+    elif reuse:
+        with variable_scope(name or base_name) as captured:
+            pass
+    else:
+        with variable_scope(None, default_name=name or base_name) as captured:
+            pass
+    with variable_scope(captured, reuse=reuse, auxiliary_name_scope=False) as scope:
+        with name_scope(scope.original_name_scope):
+            yield scope
+
+
+def _float_input(inputs, layer):
+    x = convert_to_tensor(inputs)
+    if not x.dtype.is_floating:
+        raise errors.DTypeError(f"Unable to build `{layer}` layer with non-floating point "
+                                f"dtype {x.dtype.name}\n  " + errors.describe_tensor(x, "inputs"))
+    return x
+
+
+def _known(x, axis, layer, what):
+    """The size of x's dim `axis` (a bound named dim counts); an error if unknown."""
+    d = x.graph.dims.resolve(x.shape.dims[axis])
+    if d is None:
+        raise errors.ShapeError(f"The {what} dimension of the inputs to `{layer}` should be "
+                                f"defined. Found `None`.\n  " + errors.describe_tensor(x, "inputs"))
+    return d
+
+
+def _rank(x, layer, want=None, at_least=None):
+    r = x.shape.rank
+    if r is None or want is not None and r != want or at_least is not None and r < at_least:
+        need = f"ndim={want}" if want is not None else f"min_ndim={at_least}"
+        raise errors.ShapeError(f"Input 0 of layer {layer} is incompatible with the layer: "
+                                f"expected {need}, found ndim={r}\n  "
+                                + errors.describe_tensor(x, "inputs"))
+    return r
+
+
+def _positive_int(v, what, layer):
+    if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, np.integer)) or v < 1:
+        raise ValueError(f"{layer}: {what} must be a positive int, got {v!r}")
+    return int(v)
+
+
+def _pair(v, what, layer):
+    """(a, b) from an int or a pair of ints (Keras normalize_tuple)."""
+    if isinstance(v, (int, np.integer)) and not isinstance(v, bool):
+        v = (v, v)
+    try:
+        v = tuple(_positive_int(d, what, layer) for d in v)
+    except TypeError:
+        v = ()
+    if len(v) != 2:
+        raise ValueError(f"{layer}: the `{what}` argument must be an int or a tuple of 2 "
+                         f"positive integers. Received: {v!r}")
+    return v
+
+
+def _format(data_format, layer):
+    """NHWC or NCHW; None means channels_last and case does not count (TF1 Keras)."""
+    fmt = {"channels_last": "NHWC", "channels_first": "NCHW"}.get(
+        "channels_last" if data_format is None else str(data_format).lower())
+    if fmt is None:
+        raise ValueError(f"{layer}: data_format must be 'channels_last' or 'channels_first', "
+                         f"not {data_format!r}")
+    return fmt
+
+
+def _padding(padding, layer):
+    if not isinstance(padding, str) or padding.lower() not in ("valid", "same"):
+        raise ValueError(f"{layer}: padding must be 'valid' or 'same', not {padding!r}")
+    return padding.upper()
+
+
+def _no_constraints(layer, **constraints):
+    for key, c in constraints.items():
+        if c is not None:
+            raise ValueError(f"{layer}: {key} is not supported by graphc (optimizers do not "
+                             f"apply constraints); got {c!r}")
+
+
+def _static_bool(training, layer):
+    """`training` as True or False when known now (a Python bool, 0 or 1, or a tensor
+    with a constant value: TF1's smart_cond), None when only a run decides."""
+    if isinstance(training, Tensor):
+        value = constant_value(training)
+        return None if value is None else bool(value)
+    if isinstance(training, (bool, np.bool_, int, np.integer)) and training in (0, 1):
+        return bool(training)
+    raise TypeError(f"{layer}: training must be a Python bool (or 1 or 0) or a bool "
+                    f"tensor, not {training!r}")
+
+
+def _smart_cond(static, pred, true_fn, false_fn):
+    """true_fn() or false_fn() when `static` decides, else gc.cond(pred, ...)."""
+    if static is None:
+        return cond(pred, true_fn, false_fn)
+    return true_fn() if static else false_fn()
+
+
+def _finish(outputs, bias, activation, activity_regularizer, data_format="NHWC"):
+    """bias_add, the activation and the activity regularizer's loss (mean over the batch)."""
+    if bias is not None:
+        outputs = bias_add(outputs, bias, data_format=data_format)
+    if activation is not None:
+        outputs = activation(outputs)
+    if activity_regularizer is not None:
+        with name_scope("ActivityRegularizer"):
+            loss = activity_regularizer(outputs)
+            if loss is not None:
+                batch = cast(shape_of(outputs)[0], loss.dtype)
+                add_to_collection(GraphKeys.REGULARIZATION_LOSSES, loss / batch)
+    return outputs
