@@ -197,15 +197,19 @@ class AdamOptimizer(Optimizer):
             self._zeros_slot(v, "m", self._name)
             self._zeros_slot(v, "v", self._name)
 
-    def _apply_dense(self, grad, var):
-        m, v = self.get_slot(var, "m"), self.get_slot(var, "v")
+    def _coefficients(self, var):
+        """(beta1, beta2, epsilon, lr_t) in var's dtype, lr_t the bias-corrected rate."""
         dt = var.dtype
         b1p, b2p = (cast_to(p, dt) for p in self._get_beta_accumulators(var.graph))
         lr = self._hyper("learning_rate", self._lr, dt)
         b1 = self._hyper("beta1", self._beta1, dt)
         b2 = self._hyper("beta2", self._beta2, dt)
         eps = self._hyper("epsilon", self._epsilon, dt)
-        lr_t = lr * el.sqrt(1.0 - b2p) / (1.0 - b1p)
+        return b1, b2, eps, lr * el.sqrt(1.0 - b2p) / (1.0 - b1p)
+
+    def _apply_dense(self, grad, var):
+        m, v = self.get_slot(var, "m"), self.get_slot(var, "v")
+        b1, b2, eps, lr_t = self._coefficients(var)
         m_t = m.assign(m + (grad - m) * (1.0 - b1))
         v_t = v.assign(v + (el.square(grad) - v) * (1.0 - b2))
         var_t = var.assign_sub((m_t * lr_t) / (el.sqrt(v_t) + eps))
@@ -219,13 +223,8 @@ class AdamOptimizer(Optimizer):
             var -= lr_t * m / (sqrt(v) + epsilon)
         """
         m, v = self.get_slot(var, "m"), self.get_slot(var, "v")
-        dt, i, g = var.dtype, grad.indices, grad.values
-        b1p, b2p = (cast_to(p, dt) for p in self._get_beta_accumulators(var.graph))
-        lr = self._hyper("learning_rate", self._lr, dt)
-        b1 = self._hyper("beta1", self._beta1, dt)
-        b2 = self._hyper("beta2", self._beta2, dt)
-        eps = self._hyper("epsilon", self._epsilon, dt)
-        lr_t = lr * el.sqrt(1.0 - b2p) / (1.0 - b1p)
+        i, g = grad.indices, grad.values
+        b1, b2, eps, lr_t = self._coefficients(var)
         m_scaled = g * (1.0 - b1)
         with var.graph.control_dependencies([m.assign(m * b1)]):
             m_t = scatter_add(m, i, m_scaled)

@@ -149,8 +149,18 @@ class _CoordinatedSession(_WrappedSession):
                 pass
 
     def run(self, *args, **kwargs):
+        return self._coordinated(self._sess.run, *args, **kwargs)
+
+    def run_step_fn(self, step_fn, raw_session, run_with_hooks):
+        return self._coordinated(self._sess.run_step_fn, step_fn, raw_session,
+                                 run_with_hooks)
+
+    def _coordinated(self, fn, *args, **kwargs):
+        """fn's result; if it fails, an error a thread reported to the coordinator
+        first is raised instead (TF1), except a preemption, which the recovery layer
+        handles."""
         try:
-            return self._sess.run(*args, **kwargs)
+            return fn(*args, **kwargs)
         except _PREEMPTION_ERRORS:
             raise
         except Exception:
@@ -160,21 +170,6 @@ class _CoordinatedSession(_WrappedSession):
             except _PREEMPTION_ERRORS:
                 raise
             except Exception:           # noqa: BLE001  (the run's own error is raised)
-                raise original from None
-            raise
-
-    def run_step_fn(self, step_fn, raw_session, run_with_hooks):
-        try:
-            return self._sess.run_step_fn(step_fn, raw_session, run_with_hooks)
-        except _PREEMPTION_ERRORS:
-            raise
-        except Exception:
-            original = sys.exc_info()[1]
-            try:
-                self._coord.raise_requested_exception()
-            except _PREEMPTION_ERRORS:
-                raise
-            except Exception:           # noqa: BLE001
                 raise original from None
             raise
 
