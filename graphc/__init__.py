@@ -92,6 +92,7 @@ from . import linalg  # noqa: E402
 from . import initializers, layers, losses  # noqa: E402
 from . import debugging, graph_util, nest  # noqa: E402
 from . import random  # noqa: E402
+from .random import get_seed  # noqa: E402,F401
 from . import math  # noqa: E402
 from . import summary  # noqa: E402
 from . import metrics  # noqa: E402

@@ -9,3 +9,15 @@ from .ops.random_extra import random_poisson as poisson  # noqa: F401
 from .ops.random_extra import stateless_random_normal as stateless_normal  # noqa: F401
 from .ops.random_extra import stateless_random_uniform as stateless_uniform  # noqa: F401
 from .ops.random_extra import stateless_truncated_normal  # noqa: F401
+from .ops.sampled import (fixed_unigram_candidate_sampler,  # noqa: F401,E402
+                          log_uniform_candidate_sampler, uniform_candidate_sampler)
+
+
+def get_seed(op_seed):
+    """(graph seed, op seed) for a random op given op_seed, as TF1's tf.get_seed:
+    (None, None) when neither the graph nor op_seed sets one. Without op_seed the op
+    seed is derived from the graph's size, so it differs from TF's own count."""
+    from .graph import get_default_graph
+    from .ops.random import get_seed as _get_seed
+    seeds = _get_seed(get_default_graph(), op_seed)
+    return (None, None) if seeds is None else seeds

@@ -277,3 +277,17 @@ def test_an_error_in_the_pipeline_is_raised_again_not_turned_into_the_end():
             s.run(nxt)                          # not OutOfRangeError: 2.0 was never read
         s.run(it.initializer, {x: [2.0]})
         assert s.run(nxt) == pytest.approx(np.log(2.0))
+
+
+def test_tf1_structure_helpers_and_constants():
+    ds = gc.data.Dataset.from_tensor_slices(
+        {"x": np.ones((3, 2), np.float32), "y": np.arange(3)}).map(
+        lambda d: (d["x"], d["y"]), num_parallel_calls=gc.data.AUTOTUNE).prefetch(
+        gc.data.AUTOTUNE)
+    assert gc.data.get_output_types(ds) == (gc.float32, gc.int64)
+    assert [s.as_list() for s in gc.data.get_output_shapes(ds)] == [[2], []]
+    assert gc.data.get_output_classes(ds) == (gc.Tensor, gc.Tensor)
+    it = ds.make_one_shot_iterator()
+    assert gc.data.get_output_types(it) == (gc.float32, gc.int64)
+    assert gc.data.INFINITE_CARDINALITY == -1 and gc.data.UNKNOWN_CARDINALITY == -2
+

@@ -249,3 +249,11 @@ def test_vectorized_map_matches_map_fn():
     np.testing.assert_array_equal(const, [5.0] * 4)
     with pytest.raises(ValueError, match="scalar"):
         gc.vectorized_map(lambda t: t, gc.constant(1.0))
+
+
+def test_get_seed_follows_tf1s_rules():
+    assert gc.get_seed(None) == (None, None)
+    assert gc.get_seed(3) == (87654321, 3)
+    gc.set_random_seed(5)
+    assert gc.get_seed(7) == (5, 7) and gc.get_seed(None)[0] == 5
+    assert gc.random.uniform_candidate_sampler is gc.nn.uniform_candidate_sampler

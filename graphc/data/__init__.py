@@ -6,3 +6,38 @@ from .iterator import Iterator, make_initializable_iterator, make_one_shot_itera
 
 __all__ = ["Dataset", "Iterator", "make_one_shot_iterator", "make_initializable_iterator"]
 __all__ += readers.__all__
+
+# TF's constants and the TF1 structure helpers of tf.compat.v1.data
+AUTOTUNE = -1                   # num_parallel_calls / buffer_size: graphc runs one at a time
+INFINITE_CARDINALITY = -1
+UNKNOWN_CARDINALITY = -2
+
+
+def get_output_types(dataset_or_iterator):
+    """The element dtypes of a Dataset or Iterator, in the element's structure."""
+    return dataset_or_iterator.output_types
+
+
+def get_output_shapes(dataset_or_iterator):
+    """The element static shapes of a Dataset or Iterator, in the element's structure."""
+    return dataset_or_iterator.output_shapes
+
+
+def get_output_classes(dataset_or_iterator):
+    """The element classes (Tensor, or SparseTensor for sparse parts), in its structure."""
+    from ..graph import Tensor
+    from ..sparse import SparseTensor, SparseTensorValue
+
+    def classes(t):            # a sparse part shows as a SparseTensorValue of its dtypes
+        if isinstance(t, SparseTensorValue):
+            return SparseTensor
+        if isinstance(t, dict):
+            return {k: classes(v) for k, v in t.items()}
+        if isinstance(t, (tuple, list)):
+            return type(t)(classes(v) for v in t)
+        return Tensor
+    return classes(dataset_or_iterator.output_types)
+
+
+__all__ += ["AUTOTUNE", "INFINITE_CARDINALITY", "UNKNOWN_CARDINALITY", "get_output_types",
+            "get_output_shapes", "get_output_classes"]
