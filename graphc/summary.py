@@ -28,9 +28,11 @@ from .ops.core import convert_to_tensor
 from .ops.graphkeys import GraphKeys, add_to_collection, get_collection
 from .ops.registry import OpDef, apply1, register
 from .shapes import InferError
+from .summary_media import audio, image, tensor_summary, text  # noqa: F401  (re-exported)
 
-__all__ = ["scalar", "histogram", "merge", "merge_all", "FileWriter", "FileWriterCache",
-           "summary_iterator", "Summary", "Event", "HistogramProto"]
+__all__ = ["scalar", "histogram", "image", "audio", "text", "tensor_summary", "merge",
+           "merge_all", "FileWriter", "FileWriterCache", "summary_iterator", "Summary",
+           "Event", "HistogramProto"]
 
 
 # ---- names and tags (TF1's summary_op_util) ----------------------------------------------

@@ -12,8 +12,8 @@ here are the subset of TF's protos that tf.summary's v1 ops and FileWriter use:
     HistogramProto {double min = 1, max = 2, num = 3, sum = 4, sum_squares = 5;
                     repeated double bucket_limit = 6 [packed], bucket = 7 [packed]}
 
-Fields this module does not model (a Value's image or metadata, an Event's session_log)
-are kept as raw bytes when read and written back unchanged. Encoding is proto3's: a
+A Value's image, audio, tensor and metadata are the classes of summary_protos.py.
+Fields neither module models (an Event's session_log, a Value's node_name) are kept as raw bytes when read and written back unchanged. Encoding is proto3's: a
 field equal to its default (0, "", +0.0) is left out, except the member of a oneof
 that is set. The attribute names follow the generated protobuf classes, so code that
 reads `event.summary.value[0].simple_value` works on either.
@@ -190,6 +190,9 @@ def _oneof(name, default):
     return property(get, set_)
 
 
+from . import summary_protos as sp  # noqa: E402  (it uses the wire helpers above)
+
+
 class HistogramProto:
     """tensorflow.HistogramProto: counts in buckets; bucket i holds the values in
     [bucket_limit[i-1], bucket_limit[i])."""
@@ -220,28 +223,52 @@ class HistogramProto:
 
 
 class Value:
-    """tensorflow.Summary.Value: a tag and one of simple_value, histo (or a kind this
-    module keeps as raw bytes: WhichOneof("value") names it)."""
-    __slots__ = ("tag", "_which", "_payload", "_unknown")
-    _KINDS = {3: "obsolete_old_style_histogram", 4: "image", 6: "audio", 8: "tensor"}
+    """tensorflow.Summary.Value: a tag, one of simple_value, image, histo, audio, tensor
+    (or a kind this module keeps as raw bytes: WhichOneof("value") names it), and
+    metadata (a SummaryMetadata; graphc/io/summary_protos.py holds those classes)."""
+    __slots__ = ("tag", "_which", "_payload", "_metadata", "_unknown")
+    _KINDS = {3: "obsolete_old_style_histogram"}
+    _FIELDS = {"simple_value": 2, "image": 4, "histo": 5, "audio": 6, "tensor": 8}
     simple_value = _oneof("simple_value", float)
+    image = _oneof("image", sp.Image)
     histo = _oneof("histo", HistogramProto)
+    audio = _oneof("audio", sp.Audio)
+    tensor = _oneof("tensor", sp.TensorProto)
 
-    def __init__(self, tag="", simple_value=None, histo=None):
+    def __init__(self, tag="", simple_value=None, histo=None, image=None, audio=None,
+                 tensor=None, metadata=None):
         self.tag, self._which, self._payload, self._unknown = tag, None, None, b""
+        self._metadata = metadata
         if simple_value is not None:
             self.simple_value = float(simple_value)
-        if histo is not None:
-            self.histo = histo
+        for name, v in (("histo", histo), ("image", image), ("audio", audio),
+                        ("tensor", tensor)):
+            if v is not None:
+                setattr(self, name, v)
 
-    WhichOneof, HasField, __eq__, __repr__ = _which_oneof, _has_field, _same, _repr
+    @property
+    def metadata(self):
+        if self._metadata is None:      # protobuf: reading a message field sets it
+            self._metadata = sp.SummaryMetadata()
+        return self._metadata
+
+    @metadata.setter
+    def metadata(self, value):
+        self._metadata = value
+
+    WhichOneof, __eq__, __repr__ = _which_oneof, _same, _repr
+
+    def HasField(self, name):
+        return self._metadata is not None if name == "metadata" else self._which == name
 
     def SerializeToString(self):
         out = _string(1, self.tag)
         if self._which == "simple_value":
             out += _float(2, self._payload)
-        elif self._which == "histo":
-            out += _bytes(5, self._payload.SerializeToString())
+        elif self._which in self._FIELDS and self._payload is not None:
+            out += _bytes(self._FIELDS[self._which], self._payload.SerializeToString())
+        if self._metadata is not None:
+            out += _bytes(9, self._metadata.SerializeToString())
         return out + self._unknown
 
     @classmethod
@@ -250,7 +277,11 @@ class Value:
         v._unknown = _parse(v, data, {
             1: ("tag", (LEN,), _utf8),
             2: ("simple_value", (I32,), lambda b: struct.unpack("<f", b)[0]),
-            5: ("histo", (LEN,), HistogramProto.FromString)}, cls._KINDS)
+            4: ("image", (LEN,), sp.Image.FromString),
+            5: ("histo", (LEN,), HistogramProto.FromString),
+            6: ("audio", (LEN,), sp.Audio.FromString),
+            8: ("tensor", (LEN,), sp.TensorProto.FromString),
+            9: ("metadata", (LEN,), sp.SummaryMetadata.FromString)}, cls._KINDS)
         return v
 
 

@@ -103,6 +103,8 @@ class _Writer:
             return ["none", None]
         if t in (bool, int, str):
             return [t.__name__, v]
+        if t is bytes:
+            return ["bytes", base64.b64encode(v).decode("ascii")]
         if t is float:
             return ["float", v if math.isfinite(v) else repr(v)]
         if t in (tuple, list):
@@ -285,6 +287,7 @@ def _decode(enc, ref):
         kw["var_list"] = {k: ref("tensor", name) for k, name in v["var_list"].items()}
         return Saver(**kw)
     decode = {"float": float, "dtype": dtypes.as_dtype, "array": _array,
+              "bytes": base64.b64decode,
               "shape": lambda d: TensorShape(None if d is None else tuple(d)),
               "const": lambda p: ConstValue(_array(p), fresh=True),
               "scalar": lambda p: _array(p)[()]}.get(tag)
