@@ -104,7 +104,7 @@ from .sparse import (SparseTensor, SparseTensorValue, sparse_placeholder,  # noq
 from . import sparse  # noqa: E402
 from .sparse_ops import *  # noqa: F401,F403,E402
 from . import bitwise, python_io, strings  # noqa: E402
-from . import lookup, saved_model, signal, spectral  # noqa: E402
+from . import lookup, saved_model, sets, signal, spectral  # noqa: E402
 from .indexed_slices import (IndexedSlices, IndexedSlicesValue,  # noqa: E402,F401
                              convert_to_tensor_or_indexed_slices, sparse_mask)
 

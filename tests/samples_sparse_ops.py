@@ -5,6 +5,7 @@ import numpy as np
 
 from graphc.ops.registry import apply
 from graphc.sparse_plan import GROUP_BY, RESHAPE, SLICE, VALIDATE
+import graphc as gc
 from samples import Sample
 
 
@@ -52,4 +53,35 @@ SAMPLES = [
            lambda r: [_entries(r, (2, 3, 4), 5), np.array([2, 3, 4], np.int64),
                       np.array([6, 4], np.int64)],
            _reshape_ref, grad=False, id="merge dims"),
+]
+
+
+# ---- tf.sets (graphc/ops/sets.py) ---------------------------------------------------------
+def _set_rows_ref(a, b, combine):
+    """numpy reference of a set operation on dense rows: (indices, values, shape)."""
+    rows = [sorted(combine(set(x.tolist()), set(y.tolist())))
+            for x, y in zip(a.reshape(-1, a.shape[-1]), b.reshape(-1, b.shape[-1]))]
+    prefix = a.shape[:-1]
+    idx = [list(np.unravel_index(p, prefix)) + [j] for p, r in enumerate(rows)
+           for j in range(len(r))]
+    vals = [v for r in rows for v in r]
+    return (np.array(idx, np.int64).reshape(-1, a.ndim), np.array(vals, a.dtype),
+            np.array(prefix + (max(map(len, rows), default=0),), np.int64))
+
+
+def _small_ints(r, shape):
+    return r.integers(0, 5, size=shape).astype(np.int64)
+
+
+SAMPLES += [
+    Sample("SetOperation", lambda a, b: list(gc.sets.intersection(a, b)._as_parts()),
+           lambda r: [_small_ints(r, (3, 4)), _small_ints(r, (3, 5))],
+           lambda a, b: _set_rows_ref(a, b, set.__and__), grad=False),
+    Sample("SetOperation", lambda a, b: list(gc.sets.difference(a, b)._as_parts()),
+           lambda r: [_small_ints(r, (2, 3, 4)), _small_ints(r, (2, 3, 2))],
+           lambda a, b: _set_rows_ref(a, b, set.__sub__), grad=False, id="difference 3-D"),
+    Sample("SetSize", lambda i, v, s: gc.sets.size(gc.SparseTensor(i, v, s)),
+           lambda r: [np.array([[0, 0], [0, 2], [2, 1]], np.int64),
+                      np.array([3, 3, 1], np.int64), np.array([3, 4], np.int64)],
+           lambda i, v, s: np.array([1, 0, 1], np.int32), grad=False),
 ]
