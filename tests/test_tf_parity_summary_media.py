@@ -29,7 +29,10 @@ def both(fn, *arrays):
 
 
 def png_pixels(data):
-    return tf.image.decode_png(data).numpy()
+    """TF's own decoding of a PNG, in a graph (another parity file may have turned eager
+    execution off in this process)."""
+    with v1.Graph().as_default(), v1.Session() as sess:
+        return sess.run(v1.image.decode_png(data))
 
 
 def same_images(ours, theirs):
