@@ -145,24 +145,29 @@ def sparse_reduce_max_sparse(sp_input, axis=None, keepdims=None, reduction_axes=
     """The max of sp_input's values over axis, as a SparseTensor holding only the groups
     that have entries (TF1): `gc.sparse_reduce_max_sparse(sp, 1)` of a (3, 5) sp is a
     SparseTensor of dense shape (3,). Implicit zeros do not count."""
-    api = "sparse_reduce_max_sparse"
-    sp = _sparse(sp_input, api)
-    with name_scope(None, "SparseReduceMaxSparse"):
-        keys, shape, dims = _reduction(sp, axis, keepdims, reduction_axes, keep_dims, api)
-        ids, uniq, g = _group(keys)
-        return _new(uniq, unsorted_segment_max(sp.values, ids, g), shape, dims)
+    return _reduce_sparse(sp_input, axis, keepdims, reduction_axes, keep_dims,
+                          unsorted_segment_max, "sparse_reduce_max_sparse",
+                          "SparseReduceMaxSparse")
 
 
 def sparse_reduce_sum_sparse(sp_input, axis=None, keepdims=None, reduction_axes=None,
                              keep_dims=None):
     """The sum of sp_input's values over axis, as a SparseTensor holding the groups
     that have entries (TF1): `gc.sparse_reduce_sum_sparse(sp, 1, keepdims=True)`."""
-    api = "sparse_reduce_sum_sparse"
+    return _reduce_sparse(sp_input, axis, keepdims, reduction_axes, keep_dims,
+                          unsorted_segment_sum, "sparse_reduce_sum_sparse",
+                          "SparseReduceSumSparse")
+
+
+def _reduce_sparse(sp_input, axis, keepdims, reduction_axes, keep_dims, segment_reduce,
+                   api, scope):
+    """The groups of sp_input's values over axis that have entries, each reduced by
+    segment_reduce, as a SparseTensor."""
     sp = _sparse(sp_input, api)
-    with name_scope(None, "SparseReduceSumSparse"):
+    with name_scope(None, scope):
         keys, shape, dims = _reduction(sp, axis, keepdims, reduction_axes, keep_dims, api)
         ids, uniq, g = _group(keys)
-        return _new(uniq, unsorted_segment_sum(sp.values, ids, g), shape, dims)
+        return _new(uniq, segment_reduce(sp.values, ids, g), shape, dims)
 
 
 def sparse_reduce_max(sp_input, axis=None, keepdims=None, reduction_axes=None,

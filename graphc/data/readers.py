@@ -23,10 +23,12 @@ __all__ = ["TFRecordDataset", "TextLineDataset", "FixedLengthRecordDataset"]
 
 
 class _FileDataset(Dataset):
-    """Records of files, one file at a time or interleaved; subclasses read one file."""
+    """Records of files, one file at a time or interleaved; subclasses read one file.
+    TF1's signature: buffer_size is accepted and ignored."""
     _api = "Dataset"
 
-    def __init__(self, filenames, compression_type, num_parallel_reads):
+    def __init__(self, filenames, compression_type=None, buffer_size=None,
+                 num_parallel_reads=None):
         self._compression = compression_name(compression_type, self._api)
         if num_parallel_reads is not None and (
                 isinstance(num_parallel_reads, (bool, Tensor))
@@ -103,10 +105,6 @@ class TFRecordDataset(_FileDataset):
     """
     _api = "TFRecordDataset"
 
-    def __init__(self, filenames, compression_type=None, buffer_size=None,
-                 num_parallel_reads=None):
-        super().__init__(filenames, compression_type, num_parallel_reads)
-
     def _records(self, path):
         f = self._open(path)
         try:
@@ -121,10 +119,6 @@ class TextLineDataset(_FileDataset):
         ds = gc.data.TextLineDataset(["a.csv", "b.csv"]).skip(1)
     """
     _api = "TextLineDataset"
-
-    def __init__(self, filenames, compression_type=None, buffer_size=None,
-                 num_parallel_reads=None):
-        super().__init__(filenames, compression_type, num_parallel_reads)
 
     def _records(self, path):
         f = self._open(path)
@@ -159,7 +153,7 @@ class FixedLengthRecordDataset(_FileDataset):
         if record_bytes < 1:
             raise ValueError("FixedLengthRecordDataset: record_bytes must be at least 1")
         self._sizes = (int(record_bytes), int(header_bytes or 0), int(footer_bytes or 0))
-        super().__init__(filenames, compression_type, num_parallel_reads)
+        super().__init__(filenames, compression_type, num_parallel_reads=num_parallel_reads)
 
     def _records(self, path):
         size, header, footer = self._sizes
