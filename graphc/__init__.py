@@ -105,6 +105,11 @@ from . import sparse  # noqa: E402
 from .sparse_ops import *  # noqa: F401,F403,E402
 from . import bitwise, python_io, strings  # noqa: E402
 from . import lookup, saved_model, sets, signal, spectral  # noqa: E402
+from .queues import *  # noqa: F401,F403,E402 (FIFOQueue, ...)
+from . import queues as queue  # noqa: E402 (tf.queue)
+from .io.readers import *  # noqa: F401,F403,E402 (TFRecordReader, ...)
+from .ragged_tensor import *  # noqa: F401,F403,E402 (RaggedTensor)
+from . import ragged, feature_column, estimator, distributions  # noqa: E402
 from .indexed_slices import (IndexedSlices, IndexedSlicesValue,  # noqa: E402,F401
                              convert_to_tensor_or_indexed_slices, sparse_mask)
 

@@ -26,6 +26,8 @@ from .image_quality import *  # noqa: F401,F403 (psnr, ssim)
 from . import image_boxes as _boxes, image_codec as _codec
 from .image_boxes import *  # noqa: F401,F403 (draw, sample, glimpse, pad)
 from .image_codec import *  # noqa: F401,F403 (PNG, BMP)
+from . import image_jpeg as _jpeg
+from .image_jpeg import *  # noqa: F401,F403 (JPEG, GIF)
 from .image_detect import *  # noqa: F401,F403 (NMS, crop_and_resize)
 
 __all__ = ["ResizeMethod", "resize", "resize_images", "resize_bilinear", "resize_nearest_neighbor",
@@ -38,7 +40,7 @@ __all__ = ["ResizeMethod", "resize", "resize_images", "resize_bilinear", "resize
            "rgb_to_hsv", "hsv_to_rgb", "total_variation", "image_gradients", "sobel_edges",
            "transpose", "resize_with_crop_or_pad", "extract_image_patches", "extract_patches",
            "random_crop", "random_brightness", "random_contrast"]
-__all__ += _detect.__all__ + _color.__all__ + _quality.__all__ + _codec.__all__ + _boxes.__all__
+__all__ += _jpeg.__all__ + _detect.__all__ + _color.__all__ + _quality.__all__ + _codec.__all__ + _boxes.__all__
 
 
 def resize(images, size, method=ResizeMethod.BILINEAR, align_corners=False,

@@ -344,3 +344,6 @@ from .metrics_curves import (auc, false_negatives_at_thresholds,  # noqa: E402
                              recall_at_thresholds, sensitivity_at_specificity,
                              specificity_at_sensitivity, true_negatives_at_thresholds,
                              true_positives_at_thresholds)
+from . import metrics_at_k as _at_k  # noqa: E402
+from .metrics_at_k import *  # noqa: F401,F403,E402
+__all__ += _at_k.__all__

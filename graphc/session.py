@@ -66,6 +66,7 @@ class Session:
         self._branches = {}             # cond branches compiled here (ops/control.py)
         self._fast = {}                 # (fetches, feed keys) -> (_Fetch, Executable)
         self._executables = weakref.WeakSet()   # all it compiled (their recycled buffers)
+        self._on_close = []     # callbacks close() runs first (queues wake their waiters)
         self._closed = False
 
     # ---- running ----------------------------------------------------------------
@@ -208,6 +209,9 @@ class Session:
         """Release what the session holds: variable values, compiled plans and the
         results its executables kept for recycling."""
         self._closed = True
+        for fn in self._on_close:
+            fn()
+        self._on_close.clear()
         self._variables.clear()
         self._spares.clear()
         for exe in list(self._executables):

@@ -94,7 +94,10 @@ MODULES = ["samples_elementwise", "samples_array", "samples_reduce", "samples_li
            "samples_array_more", "samples_sparse_ops", "samples_ctc",
            "samples_image_more", "samples_strings",
            "samples_parsing", "samples_linalg_more",
-           "samples_complex", "samples_signal", "samples_lookup"]
+           "samples_complex", "samples_signal", "samples_lookup",
+           "samples_queues", "samples_ragged", "samples_feature_column",
+           "samples_distributions", "samples_image_jpeg", "samples_metrics_at_k",
+           "samples_random_stateless"]
 
 
 def all_samples():

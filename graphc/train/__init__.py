@@ -29,6 +29,9 @@ from ..io import example
 from ..io.example import *  # noqa: F401,F403
 from . import checkpoint_reader
 from .checkpoint_reader import *  # noqa: F401,F403
+from . import queue_runner, input as _input
+from .queue_runner import *  # noqa: F401,F403
+from .input import *  # noqa: F401,F403
 from .step import (create_global_step, get_global_step, get_or_create_global_step,
                    global_step)
 
@@ -46,3 +49,4 @@ __all__ = ["Optimizer", "GradientDescentOptimizer", "MomentumOptimizer",
            "import_meta_graph", "summary_iterator"]
 __all__ += coordinator.__all__ + hooks.__all__ + monitored.__all__ + example.__all__
 __all__ += checkpoint_reader.__all__
+__all__ += queue_runner.__all__ + _input.__all__

@@ -1,0 +1,2 @@
+"""gc.distributions: TF1's tf.distributions."""
+__all__ = []

@@ -1,0 +1,2 @@
+"""gc.estimator: TF1's tf.estimator."""
+__all__ = []

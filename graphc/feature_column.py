@@ -1,0 +1,2 @@
+"""gc.feature_column: TF1's tf.feature_column."""
+__all__ = []

@@ -1,0 +1,2 @@
+"""gc.image's JPEG and GIF codecs."""
+__all__ = []

@@ -1,0 +1,2 @@
+"""TF1's readers (TFRecordReader, TextLineReader, WholeFileReader, ...)."""
+__all__ = []

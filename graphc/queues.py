@@ -1,0 +1,2 @@
+"""TF1's queues (FIFOQueue, PaddingFIFOQueue, RandomShuffleQueue, PriorityQueue)."""
+__all__ = []

@@ -1,0 +1,2 @@
+"""gc.ragged: TF's tf.ragged namespace."""
+__all__ = []

@@ -1,0 +1,2 @@
+"""RaggedTensor and RaggedTensorValue (TF's tf.RaggedTensor)."""
+__all__ = []

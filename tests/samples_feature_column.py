@@ -1,0 +1,4 @@
+"""Samples for feature_column ops."""
+from samples import Sample  # noqa: F401
+
+SAMPLES = []

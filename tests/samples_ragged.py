@@ -1,0 +1,4 @@
+"""Samples for ragged ops."""
+from samples import Sample  # noqa: F401
+
+SAMPLES = []
