@@ -110,6 +110,8 @@ from . import queues as queue  # noqa: E402 (tf.queue)
 from .io.readers import *  # noqa: F401,F403,E402 (TFRecordReader, ...)
 from .ragged_tensor import *  # noqa: F401,F403,E402 (RaggedTensor)
 from . import ragged, feature_column, estimator, distributions  # noqa: E402
+from . import quantization  # noqa: E402
+from .quantization import *  # noqa: F401,F403,E402 (fake_quant_*)
 from .indexed_slices import (IndexedSlices, IndexedSlicesValue,  # noqa: E402,F401
                              convert_to_tensor_or_indexed_slices, sparse_mask)
 

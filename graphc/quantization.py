@@ -1,0 +1,2 @@
+"""gc.quantization: TF1's fake-quantization and quantize/dequantize ops."""
+__all__ = []
