@@ -8,7 +8,8 @@
 """
 from . import dtypes, errors
 from .dtypes import (DType, as_dtype, float16, float32, float64, int8, int16, int32, int64,
-                     string, uint8, uint16)
+                     string, uint8, uint16, uint32, uint64)
+from .dtypes import float16 as half, float64 as double  # noqa: E402,F401 (TF1 aliases)
 from .dtypes import bool_ as bool  # noqa: A001  (TF1 name: gc.bool)
 from .graph import (Graph, Operation, Tensor, colocate_with, container,
                     control_dependencies, device, get_default_graph, name_scope,
@@ -40,8 +41,8 @@ from .initializers import (constant_initializer, glorot_normal_initializer,  # n
                            glorot_uniform_initializer, ones_initializer,
                            orthogonal_initializer,
                            random_normal_initializer, random_uniform_initializer,
-                           truncated_normal_initializer, variance_scaling_initializer,
-                           zeros_initializer)
+                           truncated_normal_initializer, uniform_unit_scaling_initializer,
+                           variance_scaling_initializer, zeros_initializer)
 from .ops.control import *  # noqa: F401,F403
 from .ops.loop import *  # noqa: F401,F403
 from .ops.clip import *  # noqa: F401,F403
@@ -72,6 +73,8 @@ from .ops.complex_ops import *  # noqa: F401,F403
 from .ops.fft import *  # noqa: F401,F403
 from .ops.edit_distance import *  # noqa: F401,F403
 from .ops.tensor_utils import *  # noqa: F401,F403
+from .ops.misc_ops import *  # noqa: F401,F403
+from .tf1_misc import *  # noqa: F401,F403
 from .ops.core import tuple_ as tuple  # noqa: A001  (TF1 name: gc.tuple)
 from .ops.registry import constant_value
 from .session import (ConfigProto, InteractiveSession, Session, compile,  # noqa: A004
@@ -103,7 +106,8 @@ from .sparse import (SparseTensor, SparseTensorValue, sparse_placeholder,  # noq
                      sparse_add)
 from . import sparse  # noqa: E402
 from .sparse_ops import *  # noqa: F401,F403,E402
-from . import bitwise, python_io, strings  # noqa: E402
+from .sparse_serialize import *  # noqa: F401,F403,E402
+from . import bitwise, manip, python_io, strings  # noqa: E402
 from . import lookup, saved_model, sets, signal, spectral  # noqa: E402
 from .queues import *  # noqa: F401,F403,E402 (FIFOQueue, ...)
 from . import queues as queue  # noqa: E402 (tf.queue)

@@ -72,16 +72,19 @@ float32 = DType("float32", np.float32)
 float64 = DType("float64", np.float64)
 int32 = DType("int32", np.int32)
 int64 = DType("int64", np.int64)
-# TF1's small ints: uint8 images, int8/int16/uint16 data. Arithmetic wraps, as in TF1.
+# TF1's other ints: uint8 images, int8/int16/uint16/uint32/uint64 data. Arithmetic wraps,
+# as in TF1.
 int8 = DType("int8", np.int8)
 int16 = DType("int16", np.int16)
 uint8 = DType("uint8", np.uint8)
 uint16 = DType("uint16", np.uint16)
+uint32 = DType("uint32", np.uint32)
+uint64 = DType("uint64", np.uint64)
 bool_ = DType("bool", np.bool_)
 complex64 = DType("complex64", np.complex64)
 complex128 = DType("complex128", np.complex128)
-ALL = (float16, float32, float64, int8, int16, int32, int64, uint8, uint16, bool_,
-       complex64, complex128)
+ALL = (float16, float32, float64, int8, int16, int32, int64, uint8, uint16, uint32, uint64,
+       bool_, complex64, complex128)
 # TF1's tf.string, as numpy object arrays of bytes (str is stored UTF-8 encoded, as TF
 # does); numpy's fixed-width S/U arrays convert to it (see ops/core.py to_array).
 string = DType("string", object)

@@ -28,7 +28,8 @@ from .shapes import as_shape
 __all__ = ["tables_initializer", "Initializer", "Zeros", "Ones", "Constant", "RandomUniform",
            "RandomNormal",
            "TruncatedNormal", "VarianceScaling", "GlorotUniform", "GlorotNormal", "Identity",
-           "Orthogonal", "orthogonal_initializer", "orthogonal",
+           "Orthogonal", "orthogonal_initializer", "orthogonal", "UniformUnitScaling",
+           "uniform_unit_scaling_initializer", "uniform_unit_scaling",
            "zeros_initializer", "ones_initializer", "constant_initializer",
            "random_uniform_initializer", "random_normal_initializer",
            "truncated_normal_initializer", "variance_scaling_initializer",
@@ -165,6 +166,26 @@ class RandomUniform(Initializer):
     def get_config(self):
         return {"minval": self.minval, "maxval": self.maxval, "seed": self.seed,
                 "dtype": self.dtype.name}
+
+
+class UniformUnitScaling(Initializer):
+    """Uniform in [-m, m), m = factor * sqrt(3 / input_size), input_size the product of
+    all dims but the last (at least 1): TF1's uniform_unit_scaling_initializer, which
+    keeps a linear layer's output scale equal to its input's."""
+
+    def __init__(self, factor=1.0, seed=None, dtype=dtypes.float32):
+        self.factor, self.seed = factor, seed
+        self.dtype = _float(dtype, "uniform_unit_scaling_initializer")
+
+    def __call__(self, shape, dtype=None, partition_info=None):
+        dtype = _float(self.dtype if dtype is None else dtype,
+                       "uniform_unit_scaling_initializer")
+        shape = _static(shape, "uniform_unit_scaling_initializer")
+        m = self.factor * math.sqrt(3.0 / max(float(np.prod(shape[:-1])), 1.0))
+        return _uniform(shape, -m, m, dtype, seed=self.seed)
+
+    def get_config(self):
+        return {"factor": self.factor, "seed": self.seed, "dtype": self.dtype.name}
 
 
 class RandomNormal(Initializer):
@@ -335,6 +356,7 @@ glorot_uniform_initializer = glorot_uniform = GlorotUniform
 glorot_normal_initializer = glorot_normal = GlorotNormal
 identity = Identity
 orthogonal_initializer = orthogonal = Orthogonal
+uniform_unit_scaling_initializer = uniform_unit_scaling = UniformUnitScaling
 global_variables = global_variables_initializer
 local_variables = local_variables_initializer
 variables = variables_initializer

@@ -14,6 +14,7 @@ import numpy as np
 
 from . import dtypes, errors
 from .graph import Tensor, name_scope
+from .ops.elementwise import cast
 from .ops.registry import OpDef, apply, register
 from .ops.strings_hash import M64, fingerprint64
 from .shapes import InferError
@@ -121,6 +122,10 @@ SPARSE_CROSS = register(OpDef(
     doc="Crosses of sparse and dense feature columns, as strings or hashed."))
 
 
+def _int64(t):
+    return cast(t, dtypes.int64) if t.dtype.is_integer and t.dtype is not dtypes.int64 else t
+
+
 def _cross(inputs, hashed, num_buckets, hash_key, separator, name, api):
     if not isinstance(inputs, (list, tuple)) or not inputs:
         raise TypeError(f"{api}: inputs must be a non-empty list of SparseTensors and "
@@ -136,8 +141,10 @@ def _cross(inputs, hashed, num_buckets, hash_key, separator, name, api):
         else:
             raise TypeError(f"{api}: inputs must be SparseTensors or Tensors, got "
                             f"{type(x).__name__}")
-    flat = [t for sp in sparse for t in (sp.indices, sp.values, sp.dense_shape)] + dense
     with name_scope(name, "SparseCross"):
+        # TF casts the other int features to int64 first
+        flat = [t for sp in sparse for t in (sp.indices, _int64(sp.values), sp.dense_shape)]
+        flat += [_int64(t) for t in dense]
         node = apply(SPARSE_CROSS, tuple(flat), name="SparseCross", n_sparse=len(sparse),
                      hashed=hashed, num_buckets=int(num_buckets), hash_key=int(hash_key),
                      separator=separator)

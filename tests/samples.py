@@ -71,6 +71,7 @@ EXEMPT = {
     "CustomGradient": "tested by test_gradients (custom_gradient)",
     "MakeIterator": "an iterator's initializer: no outputs, runs before IteratorGetNext; "
                     "tests/test_data.py runs it (with feeds, restarts)",
+    "CountUpTo": "state (a variable's increment), tested by tests/test_misc8.py",
     "IteratorGetNext": "a stateful read of a pipeline (a sample's fed placeholders need "
                        "an initializer run first); tests/test_data.py checks values, "
                        "order, static shapes and dtypes for every transformation",
@@ -97,7 +98,7 @@ MODULES = ["samples_elementwise", "samples_array", "samples_reduce", "samples_li
            "samples_complex", "samples_signal", "samples_lookup",
            "samples_queues", "samples_ragged", "samples_feature_column",
            "samples_distributions", "samples_image_jpeg", "samples_metrics_at_k",
-           "samples_random_stateless", "samples_extras8"]
+           "samples_random_stateless", "samples_extras8", "samples_misc8"]
 
 
 def all_samples():

@@ -266,7 +266,7 @@ def test_warm_start(tmp_path):
             assert sess.run(a).tolist() == A and sess.run(c) == 0.0
         with pytest.raises(ValueError, match="were not used: \\['zz'\\]"):
             gc.train.warm_start(str(tmp_path), [c], var_name_to_prev_var_name={"zz": "c"})
-        with pytest.raises(NotImplementedError):
+        with pytest.raises(TypeError, match="must be a gc.train.VocabInfo"):
             gc.train.warm_start(str(tmp_path), var_name_to_vocab_info={"c": 1})
 
 

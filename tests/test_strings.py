@@ -123,8 +123,10 @@ def test_split_family():
     assert sp.dense_shape.tolist() == [2, 1, 3] and sp.indices[-1].tolist() == [1, 0, 2]
     sp = run(gc.strings.split(["a b c d"], sep=" ", maxsplit=2))
     assert sp.values.tolist() == [b"a", b"b", b"c d"]
+    rt = run(gc.strings.split(["a b", ""], result_type="RaggedTensor"))
+    assert rt.to_list() == [[b"a", b"b"], []]
     with pytest.raises(ValueError, match="RaggedTensor"):
-        gc.strings.split(["a"], result_type="RaggedTensor")
+        gc.strings.split(["a"], result_type="Ragged")
     assert run(gc.strings.bytes_split("ab")).tolist() == [b"a", b"b"]
 
 
@@ -235,8 +237,10 @@ def test_tf1_argument_names():
                                                                            num_buckets=10))
     assert got[0].tolist() == [b"a", b"b c"] and got[1].tolist() == [b"a", b"b", b"c"]
     assert got[2].tolist() == [3.0] and got[3].tolist() == [8]
+    assert run(gc.string_split(["a,b c"], delimiter=",", result_type="RaggedTensor")
+               ).to_list() == [[b"a", b"b c"]]
     with pytest.raises(ValueError, match="RaggedTensor"):
-        gc.string_split(["a"], result_type="RaggedTensor")
+        gc.string_split(["a"], result_type="ragged")
     with pytest.raises(ValueError, match="exactly one"):
         gc.string_to_number()
 

@@ -9,10 +9,14 @@ _PARSING = ("FixedLenFeature", "VarLenFeature", "FixedLenSequenceFeature", "Spar
             "parse_example", "parse_single_example", "parse_single_sequence_example",
             "decode_raw", "decode_csv", "serialize_tensor", "parse_tensor", "read_file",
             "write_file", "matching_files", "decode_compressed")
+_TOP = ("decode_base64", "encode_base64", "serialize_sparse", "serialize_many_sparse",
+        "deserialize_many_sparse", "gfile", "FIFOQueue", "PaddingFIFOQueue", "PriorityQueue", "QueueBase",
+        "RandomShuffleQueue")
+_IMAGE = ("decode_png", "decode_bmp", "decode_image", "encode_png", "is_jpeg")
 _PYTHON_IO = ("TFRecordWriter", "tf_record_iterator", "TFRecordOptions",
               "TFRecordCompressionType")
 
-__all__ = list(_PARSING + _PYTHON_IO) + ["write_graph"]
+__all__ = list(_PARSING + _PYTHON_IO + _TOP + _IMAGE) + ["write_graph"]
 
 
 def __getattr__(name):
@@ -20,6 +24,10 @@ def __getattr__(name):
         from ..ops import parsing as module
     elif name in _PYTHON_IO:
         from .. import python_io as module
+    elif name in _TOP:                  # gc.* names that tf.io has too
+        import graphc as module
+    elif name in _IMAGE:
+        from .. import image as module
     elif name == "write_graph":
         from . import serialize as module
     else:

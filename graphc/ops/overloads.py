@@ -4,6 +4,8 @@ from ..graph import Tensor
 
 def _binary(fn, name):
     def op(self, other):
+        if hasattr(other, "_as_parts") and hasattr(type(other), f"__r{name}__"):
+            return NotImplemented       # a composite (RaggedTensor) that knows `dense op it`
         return fn(self, other, name=name)
 
     def rop(self, other):

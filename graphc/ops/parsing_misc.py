@@ -11,7 +11,8 @@ import numpy as np
 
 from .. import dtypes
 from ..graph import Tensor
-from ..io.events import I32, I64, LEN, VARINT, DecodeError, _bytes, _fields, _int, _read_varint
+from ..io.events import (I32, I64, LEN, VARINT, DecodeError, _bytes, _fields, _int,
+                         _read_varint, _varint)
 from ..shapes import InferError, TensorShape
 from .core import convert_to_tensor
 from .registry import OpDef, apply, apply1, constant_value, register
@@ -236,22 +237,29 @@ def decode_csv(records, record_defaults, field_delim=",", use_quote_delim=True, 
 # ---- TensorProto -----------------------------------------------------------------------
 # tensorflow.DataType numbers, and the TensorProto fields that hold values one by one
 _DT_ENUM = {"float32": 1, "float64": 2, "int32": 3, "uint8": 4, "int16": 5, "int8": 6,
-            "string": 7, "int64": 9, "bool": 10, "uint16": 17, "float16": 19}
+            "string": 7, "int64": 9, "bool": 10, "uint16": 17, "float16": 19,
+            "uint32": 22, "uint64": 23}
 _DT_OF = {v: k for k, v in _DT_ENUM.items()}
 _VAL_FIELD = {"float32": 5, "float64": 6, "int32": 7, "uint8": 7, "int16": 7, "int8": 7,
-              "uint16": 7, "float16": 13, "int64": 10, "bool": 11, "string": 8}
+              "uint16": 7, "float16": 13, "int64": 10, "uint32": 16, "uint64": 17, "bool": 11, "string": 8}
 
 
 def _shape_bytes(shape):
     return b"".join(_bytes(2, _int(1, d)) for d in shape)
 
 
-def tensor_proto(arr, dtype):
+def tensor_proto(arr, dtype, content=False):
     """TensorProto bytes of arr as TF's SerializeTensor writes them: the dtype, the
-    shape, then tensor_content (raw little-endian) or, for strings, string_val."""
+    shape, then tensor_content (raw little-endian) or, for strings, string_val (or, with
+    `content`, tensor_content as TF's AsProtoTensorContent: every length as a varint,
+    then the bytes)."""
     out = _int(1, _DT_ENUM[dtype.name]) + _bytes(2, _shape_bytes(arr.shape))
     if dtype is dtypes.string:
-        return out + b"".join(_bytes(8, v) for v in _strings(arr).ravel())
+        flat = _strings(arr).ravel()
+        if content:
+            blob = b"".join(_varint(len(v)) for v in flat) + b"".join(flat)
+            return out + (_bytes(4, blob) if len(flat) else b"")
+        return out + b"".join(_bytes(8, v) for v in flat)
     raw = np.ascontiguousarray(arr, np.dtype(dtype.np).newbyteorder("<")).tobytes()
     return out + (_bytes(4, raw) if raw else b"")
 
@@ -298,6 +306,21 @@ def _values_of(field, wire, value, dtype):
     return out
 
 
+def _strings_of_content(content, n):
+    """The n strings of a string tensor_content: n varint lengths, then the bytes."""
+    lengths, pos = [], 0
+    for _ in range(n):
+        size, pos = _read_varint(content, pos)
+        lengths.append(size)
+    out = np.empty(n, object)
+    for i, size in enumerate(lengths):
+        out[i] = bytes(content[pos:pos + size])
+        pos += size
+    if pos != len(content):
+        raise ValueError("a string TensorProto's tensor_content does not match its shape")
+    return out
+
+
 def parse_tensor_proto(data, out_type):
     """The array a serialized TensorProto holds, checked to be of out_type."""
     dt_num, dims, content, vals = 0, [], None, []
@@ -311,14 +334,16 @@ def parse_tensor_proto(data, out_type):
                     dims.append(int(size.get(1, 0)))
         elif field == 4 and wire == LEN:
             content = value
-        elif field in (5, 6, 7, 8, 10, 11, 13) and wire in (VARINT, I32, I64, LEN):
+        elif field in (5, 6, 7, 8, 10, 11, 13, 16, 17) and wire in (VARINT, I32, I64, LEN):
             vals.append((field, wire, value))
     name = _DT_OF.get(dt_num)
     if name != out_type.name:
         raise ValueError(f"Type mismatch between parsed tensor ({name or dt_num}) and dtype "
                          f"({out_type.name})")
     shape, n = tuple(dims), int(np.prod(dims, dtype=np.int64))
-    if content is not None and name != "string":
+    if content is not None and name == "string":
+        return _strings_of_content(content, n).reshape(shape)
+    if content is not None:
         arr = np.frombuffer(content, np.dtype(out_type.np).newbyteorder("<"))
         if arr.size != n:
             raise ValueError(f"TensorProto holds {arr.size} values for shape {list(shape)}")

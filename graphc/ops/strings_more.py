@@ -1,5 +1,5 @@
 """String splitting (TF1 string_split, tf.strings.split and bytes_split, as
-SparseTensors: graphc has no RaggedTensor), length, lower/upper and
+SparseTensors, or RaggedTensors where result_type asks), length, lower/upper and
 unsorted_segment_join."""
 import numpy as np
 
@@ -88,11 +88,10 @@ def string_split(source, sep=None, skip_empty=True, delimiter=None,
     """
     if sep is not None and delimiter is not None:
         raise ValueError("string_split: give sep or delimiter, not both")
-    if result_type != "SparseTensor":
-        raise ValueError(f"string_split: result_type must be 'SparseTensor' (graphc has "
-                         f"no RaggedTensor), not {result_type!r}")
+    _check_result_type(result_type, "string_split")
     sep = sep if sep is not None else delimiter if delimiter is not None else " "
-    return _sparse_split(strings(source), sep, name, "chars", bool(skip_empty))
+    return _result(_sparse_split(strings(source), sep, name, "chars", bool(skip_empty)),
+                   result_type)
 
 
 def split(input=None, sep=None, maxsplit=-1, result_type="SparseTensor", source=None,
@@ -102,12 +101,24 @@ def split(input=None, sep=None, maxsplit=-1, result_type="SparseTensor", source=
 
         gc.strings.split(['a<>b', 'c'], sep='<>')   # values [b'a' b'b' b'c']
     """
-    if result_type != "SparseTensor":
-        raise ValueError(f"strings.split: result_type must be 'SparseTensor' "
-                         f"(graphc has no RaggedTensor), not {result_type!r}")
+    _check_result_type(result_type, "strings.split")
     x = strings(input if input is not None else source)
-    return _sparse_split(x, b"" if sep is None else sep, name, "str",
-                         maxsplit=-1 if maxsplit is None else int(maxsplit))
+    return _result(_sparse_split(x, b"" if sep is None else sep, name, "str",
+                                 maxsplit=-1 if maxsplit is None else int(maxsplit)),
+                   result_type)
+
+
+def _check_result_type(result_type, api):
+    if result_type not in ("SparseTensor", "RaggedTensor"):
+        raise ValueError(f"{api}: result_type must be 'SparseTensor' or 'RaggedTensor', "
+                         f"not {result_type!r}")
+
+
+def _result(sp, result_type):
+    if result_type == "SparseTensor":
+        return sp
+    from ..ragged_tensor import RaggedTensor
+    return RaggedTensor.from_sparse(sp)
 
 
 def bytes_split(input, name=None):

@@ -12,9 +12,10 @@ from .optimizers import (AdagradOptimizer, AdamOptimizer, GradientDescentOptimiz
 from .optimizers_extra import (AdadeltaOptimizer, FtrlOptimizer, ProximalAdagradOptimizer,
                                ProximalGradientDescentOptimizer)
 from .saver import Saver
-from .checkpoint import (CheckpointState, checkpoint_exists, get_checkpoint_state,
-                         latest_checkpoint, list_variables, load_variable,
-                         update_checkpoint_state)
+from .checkpoint import (CheckpointState, checkpoint_exists,
+                         generate_checkpoint_state_proto, get_checkpoint_mtimes,
+                         get_checkpoint_state, latest_checkpoint, list_variables,
+                         load_variable, remove_checkpoint, update_checkpoint_state)
 from ..io.serialize import export_meta_graph, import_meta_graph, write_graph
 from ..summary import summary_iterator
 from .decay import (cosine_decay, cosine_decay_restarts, exponential_decay,
@@ -32,8 +33,8 @@ from .checkpoint_reader import *  # noqa: F401,F403
 from . import queue_runner, input as _input
 from .queue_runner import *  # noqa: F401,F403
 from .input import *  # noqa: F401,F403
-from .step import (create_global_step, get_global_step, get_or_create_global_step,
-                   global_step)
+from .step import (assert_global_step, create_global_step, get_global_step,
+                   get_or_create_global_step, global_step)
 
 __all__ = ["Optimizer", "GradientDescentOptimizer", "MomentumOptimizer",
            "AdagradOptimizer", "RMSPropOptimizer", "AdamOptimizer", "AdadeltaOptimizer",
@@ -46,7 +47,8 @@ __all__ = ["Optimizer", "GradientDescentOptimizer", "MomentumOptimizer",
            "Saver", "CheckpointState", "latest_checkpoint",
            "get_checkpoint_state", "update_checkpoint_state", "checkpoint_exists",
            "list_variables", "load_variable", "write_graph", "export_meta_graph",
-           "import_meta_graph", "summary_iterator"]
+           "import_meta_graph", "summary_iterator", "assert_global_step",
+           "generate_checkpoint_state_proto", "get_checkpoint_mtimes", "remove_checkpoint"]
 __all__ += coordinator.__all__ + hooks.__all__ + monitored.__all__ + example.__all__
 __all__ += checkpoint_reader.__all__
 __all__ += queue_runner.__all__ + _input.__all__

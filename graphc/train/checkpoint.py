@@ -25,7 +25,8 @@ from .. import errors
 
 __all__ = ["CheckpointState", "latest_checkpoint", "get_checkpoint_state",
            "update_checkpoint_state", "checkpoint_exists", "list_variables",
-           "load_variable"]
+           "load_variable", "remove_checkpoint", "get_checkpoint_mtimes",
+           "generate_checkpoint_state_proto"]
 
 DATA_SUFFIX = ".npz"
 STATE_FILENAME = "checkpoint"
@@ -133,6 +134,19 @@ CheckpointState = collections.namedtuple(
 CheckpointState.__doc__ = """What a directory's "checkpoint" file says (TF1's proto)."""
 
 
+def generate_checkpoint_state_proto(save_dir, model_checkpoint_path,
+                                    all_model_checkpoint_paths=None):
+    """The CheckpointState update_checkpoint_state writes: the kept paths with the
+    latest last, relative to save_dir.
+
+        gc.train.generate_checkpoint_state_proto("ckpt", "ckpt/model-7")
+    """
+    paths = [p for p in all_model_checkpoint_paths or () if p != model_checkpoint_path]
+    paths.append(model_checkpoint_path)
+    rel = [os.path.relpath(os.path.abspath(p), os.path.abspath(save_dir)) for p in paths]
+    return CheckpointState(rel[-1], rel)
+
+
 def update_checkpoint_state(save_dir, model_checkpoint_path,
                             all_model_checkpoint_paths=None, latest_filename=None):
     """Write save_dir's state file: the latest checkpoint and those kept (the latest
@@ -140,11 +154,9 @@ def update_checkpoint_state(save_dir, model_checkpoint_path,
 
         gc.train.update_checkpoint_state("ckpt", "ckpt/model-7")
     """
-    paths = [p for p in all_model_checkpoint_paths or () if p != model_checkpoint_path]
-    paths.append(model_checkpoint_path)
-    rel = [os.path.relpath(os.path.abspath(p), os.path.abspath(save_dir)) for p in paths]
-    text = json.dumps({"model_checkpoint_path": rel[-1],
-                       "all_model_checkpoint_paths": rel}, indent=1) + "\n"
+    state = generate_checkpoint_state_proto(save_dir, model_checkpoint_path,
+                                            all_model_checkpoint_paths)
+    text = json.dumps(state._asdict(), indent=1) + "\n"
     _write_atomic(os.path.join(save_dir, latest_filename or STATE_FILENAME),
                   lambda f: f.write(text.encode("utf-8")))
 
@@ -215,3 +227,23 @@ def load_variable(ckpt_dir_or_file, name):
             f"checkpoint '{_prefix(path)}' ({path}) has no variable '{name}'; closest: "
             f"{_closest(name, headers)}; it holds: {_listing(headers)}")
     return _read(path, [name])[name]
+
+
+def get_checkpoint_mtimes(checkpoint_prefixes):
+    """The modification times (seconds since the epoch) of the checkpoints that exist
+    among `checkpoint_prefixes`, in order; the others are skipped (TF1)."""
+    out = []
+    for prefix in checkpoint_prefixes:
+        path = _prefix(prefix) + DATA_SUFFIX
+        if os.path.isfile(path):
+            out.append(os.path.getmtime(path))
+    return out
+
+
+def remove_checkpoint(checkpoint_prefix, checkpoint_format_version=None,
+                      meta_graph_suffix="meta"):
+    """Delete a checkpoint's files: its values and, if written, its graph (TF1)."""
+    prefix = _prefix(checkpoint_prefix)
+    for path in (prefix + DATA_SUFFIX, prefix + "." + meta_graph_suffix):
+        if os.path.exists(path):
+            os.remove(path)

@@ -6,7 +6,10 @@ of graphc/train/checkpoint.py.
     reader.get_variable_to_shape_map()          # {"dense/W": [3, 2], ...}
     gc.train.init_from_checkpoint("ckpt", {"old_scope/": "new_scope/"})
 """
+import collections
 import re
+
+import numpy as np
 
 from .. import dtypes, errors
 from ..graph import get_default_graph
@@ -15,7 +18,8 @@ from ..shapes import TensorShape, surely_differ
 from .checkpoint import _checkpoint_file, _headers, _prefix, _read, DATA_SUFFIX
 
 # CheckpointReader itself is not public in TF1's tf.train either
-__all__ = ["NewCheckpointReader", "load_checkpoint", "init_from_checkpoint", "warm_start"]
+__all__ = ["NewCheckpointReader", "load_checkpoint", "init_from_checkpoint", "warm_start",
+           "VocabInfo"]
 
 
 class CheckpointReader:
@@ -133,8 +137,9 @@ def init_from_checkpoint(ckpt_dir_or_file, assignment_map):
             _set_initializer(store[var_name], reader, full)
 
 
-def _set_initializer(var, reader, name):
-    """var.initializer := assign(var, the checkpoint's value of `name`)."""
+def _set_initializer(var, reader, name, vocab=None):
+    """var.initializer := assign(var, the checkpoint's value of `name`), its rows (or
+    columns) remapped by `vocab`, a VocabInfo, when given."""
     from ..ops.core import constant
     from ..ops.state import ASSIGN
     from ..ops.registry import apply
@@ -147,28 +152,76 @@ def _set_initializer(var, reader, name):
     g = var.graph
     with g.as_default(), g.control_dependencies(None), \
             g.name_scope(var.node.name + "/checkpoint_initializer/"):
-        init = constant(value, dtype=var.dtype, name="value")
+        init = (constant(value, dtype=var.dtype, name="value") if vocab is None
+                else _remapped(var, value, vocab))
         var.initial_value = init
         var.initializer = apply(ASSIGN, (init,), name="Assign", var=var.node, mode="set")
 
 
 # ---- warm_start -----------------------------------------------------------------------
+VocabInfo = collections.namedtuple(
+    "VocabInfo", ["new_vocab", "new_vocab_size", "num_oov_buckets", "old_vocab",
+                  "old_vocab_size", "backup_initializer", "axis"])
+VocabInfo.__new__.__defaults__ = (-1, None, 0)
+VocabInfo.__doc__ = """How warm_start remaps a vocabulary-indexed variable (TF1): entry i
+along `axis` of the new variable takes the old entry of the same word of new_vocab in
+old_vocab (vocabulary files, one word a line; the first old_vocab_size words, all when
+-1); new words and the num_oov_buckets entries after them take backup_initializer's
+values (zeros by default)."""
+
+
+def _words(path, size):
+    with open(path, "rb") as f:
+        words = f.read().decode("utf-8").splitlines()
+    return words if size is None or size < 0 else words[:size]
+
+
+def _remapped(var, old, vocab):
+    """The variable's new value: old entries moved to their words' new positions."""
+    from ..initializers import zeros_initializer
+    from ..ops.broadcast import where
+    from ..ops.core import constant
+    shape, axis = tuple(var.shape.as_list()), vocab.axis
+    if None in shape or len(shape) not in (1, 2) or axis not in (0, 1) or axis >= len(shape):
+        raise ValueError(f"warm_start: variable '{var.node.name}' of shape {var.shape} "
+                         f"cannot be remapped along axis {axis} (rank 1 or 2, known shape)")
+    new_words = _words(vocab.new_vocab, vocab.new_vocab_size)
+    if len(new_words) + vocab.num_oov_buckets != shape[axis]:
+        raise ValueError(f"warm_start: variable '{var.node.name}' has {shape[axis]} entries "
+                         f"along axis {axis}, but VocabInfo gives {len(new_words)} words + "
+                         f"{vocab.num_oov_buckets} OOV buckets")
+    where_old = {w: i for i, w in reversed(list(enumerate(
+        _words(vocab.old_vocab, vocab.old_vocab_size))))}
+    moved = np.moveaxis(np.zeros(shape, old.dtype), axis, 0)
+    mask = np.zeros(moved.shape, bool)
+    src = np.moveaxis(old, axis, 0)
+    for i, w in enumerate(new_words):
+        j = where_old.get(w)
+        if j is not None:
+            moved[i], mask[i] = src[j], True
+    backup = (vocab.backup_initializer or zeros_initializer())(shape, dtype=var.dtype)
+    return where(constant(np.moveaxis(mask, 0, axis), name="found"),
+                 constant(np.moveaxis(moved, 0, axis), dtype=var.dtype, name="value"),
+                 backup)
+
 def warm_start(ckpt_to_initialize_from, vars_to_warm_start=".*",
                var_name_to_vocab_info=None, var_name_to_prev_var_name=None):
-    """Initialize trainable variables from a checkpoint (TF1's warm_start, without
-    vocabularies); run global_variables_initializer after it.
+    """Initialize trainable variables from a checkpoint (TF1's warm_start); run
+    global_variables_initializer after it.
 
         gc.train.warm_start("ckpt", vars_to_warm_start="dense/.*",
                             var_name_to_prev_var_name={"dense/W": "old_dense/W"})
 
     vars_to_warm_start: a regular expression matched (re.match) against the trainable
     variables' names, or a list of names, regular expressions or Variables (then any
-    global variable may match), or None for none. var_name_to_vocab_info is not
-    supported.
+    global variable may match), or None for none. var_name_to_vocab_info maps a
+    variable's name to a VocabInfo that remaps its rows (or columns) by vocabulary.
     """
-    if var_name_to_vocab_info:
-        raise NotImplementedError("warm_start: var_name_to_vocab_info (vocabulary "
-                                  "remapping) is not supported by graphc")
+    vocabs = dict(var_name_to_vocab_info or {})
+    for name, info in vocabs.items():
+        if not isinstance(info, VocabInfo):
+            raise TypeError(f"warm_start: var_name_to_vocab_info['{name}'] must be a "
+                            f"gc.train.VocabInfo, not {type(info).__name__}")
     renames = dict(var_name_to_prev_var_name or {})
     path = _checkpoint_file(ckpt_to_initialize_from)
     reader = CheckpointReader(path)
@@ -182,10 +235,10 @@ def warm_start(ckpt_to_initialize_from, vars_to_warm_start=".*",
         if prev not in shapes:
             raise ValueError(f"warm_start: variable '{name}' has no value '{prev}' in "
                              f"checkpoint {ckpt_to_initialize_from}")
-        if surely_differ(var.shape, TensorShape(tuple(shapes[prev]))):
+        if name not in vocabs and surely_differ(var.shape, TensorShape(tuple(shapes[prev]))):
             raise ValueError(f"warm_start: variable '{name}' of shape {var.shape} cannot "
                              f"take '{prev}' of shape {shapes[prev]}")
-        _set_initializer(var, reader, prev)
+        _set_initializer(var, reader, prev, vocabs.get(name))
     unused = sorted(set(renames) - used)
     if unused:
         raise ValueError("You provided the following variables in "

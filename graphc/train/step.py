@@ -5,7 +5,7 @@ from ..graph import Tensor, get_default_graph
 from ..ops.state import Variable
 
 __all__ = ["get_global_step", "create_global_step", "get_or_create_global_step",
-           "global_step"]
+           "global_step", "assert_global_step"]
 
 GLOBAL_STEP = "global_step"     # the collection, and the variable's name
 
@@ -61,3 +61,9 @@ def global_step(sess, global_step_tensor):
 def _assert_global_step(step):
     if not isinstance(step, Tensor) or not step.dtype.is_integer or step.shape.rank != 0:
         raise TypeError(f"the global step must be an integer scalar tensor, got {step!r}")
+
+
+def assert_global_step(global_step_tensor):
+    """A TypeError unless global_step_tensor is an integer scalar tensor or Variable
+    (TF1 tf.train.assert_global_step)."""
+    _assert_global_step(global_step_tensor)

@@ -1,0 +1,165 @@
+"""Session 8's small TF1 names against TensorFlow (skipped without it)."""
+import numpy as np
+import pytest
+
+from tf_parity import check, tf, v1
+
+import graphc as gc
+
+
+def test_bitcast_and_required_paddings():
+    check(lambda m, x: [m.bitcast(x, m.int32), m.bitcast(x, m.uint8)],
+          np.array([[1.5, -2.0], [3.0, 0.25]], np.float64), grad=False)
+    check(lambda m, x: m.bitcast(x, m.float64), np.arange(8, dtype=np.int32).reshape(4, 2),
+          grad=False)
+    check(lambda m: list(m.required_space_to_batch_paddings([5, 7, 9], [2, 3, 4],
+                                                            [[1, 0], [0, 1], [2, 2]])),
+          grad=False, placeholders=False)
+
+
+def _count_up_to(m):
+    g = m.Graph()
+    with g.as_default():
+        v = m.Variable(np.int32(3), name="v")
+        c = m.count_up_to(v, 5)
+        out = []
+        with m.Session() as s:
+            s.run(m.global_variables_initializer())
+            out += [s.run(c), s.run(c)]
+            with pytest.raises(m.errors.OutOfRangeError):
+                s.run(c)
+            out.append(s.run(v))
+    return out
+
+
+def test_count_up_to():
+    assert _count_up_to(gc) == _count_up_to(v1) == [3, 4, 5]
+
+
+def _serialized(m):
+    g = m.Graph()
+    with g.as_default():
+        sp = m.SparseTensor([[0, 1], [0, 3], [2, 0], [2, 2]], [1., 2., 3., 4.], [3, 4])
+        st = m.SparseTensor([[0, 0], [1, 1]], np.array([b"a", b"bc"], object), [2, 2])
+        many = m.serialize_many_sparse(sp)
+        back = m.deserialize_many_sparse(many, m.float32, rank=2)
+        with m.Session() as s:
+            a, b, c, d = s.run([m.serialize_sparse(sp), many, back, m.serialize_sparse(st)])
+    return a, b, c, d
+
+
+def test_sparse_serialization_is_byte_identical():
+    ga, gb, gback, gd = _serialized(gc)
+    ta, tb, tback, td = _serialized(v1)
+    assert list(ga) == list(ta) and list(gd) == list(td)
+    assert [list(r) for r in gb] == [list(r) for r in tb]
+    for x, y in zip(gback, tback):
+        np.testing.assert_array_equal(x, y)
+
+
+def test_deserialize_tf_strings_of_different_inner_shapes():
+    """Rows serialized separately with different dense shapes: the result's inner
+    shape is their max, as TF's."""
+    def build(m):
+        g = m.Graph()
+        with g.as_default():
+            a = m.serialize_sparse(m.SparseTensor([[0, 1]], [1.], [2, 3]))
+            b = m.serialize_sparse(m.SparseTensor([[4, 0], [4, 2]], [2., 3.], [5, 3]))
+            d = m.deserialize_many_sparse(m.stack([a, b]), m.float32)
+            with m.Session() as s:
+                return s.run(d)
+    for x, y in zip(build(gc), build(v1)):
+        np.testing.assert_array_equal(x, y)
+
+
+@pytest.mark.parametrize("value,dtype,shape", [
+    ([[1, 2], [3, 4]], None, None), (1.5, None, None), (7, None, [2, 3]),
+    (np.arange(5, dtype=np.float64), None, None), ([b"x", b"yz"], None, None),
+    ([1, 2], "float32", None), (np.array([1, 2], np.uint32), None, None),
+    (np.array([[True, False]]), None, None)])
+def test_make_tensor_proto_values(value, dtype, shape):
+    g = gc.make_tensor_proto(value, dtype, shape)
+    t = tf.make_tensor_proto(value, dtype, shape)
+    a, b = gc.make_ndarray(g), tf.make_ndarray(t)
+    assert a.dtype == b.dtype and a.shape == b.shape
+    np.testing.assert_array_equal(a, b)
+    # TF's own reader takes graphc's bytes
+    t2 = type(t)()
+    t2.ParseFromString(g.SerializeToString())
+    np.testing.assert_array_equal(tf.make_ndarray(t2), b)
+
+
+def test_batch_scatter_update():
+    def run(m):
+        g = m.Graph()
+        with g.as_default():
+            v = m.Variable(np.zeros((2, 3, 5), np.float32))
+            ids = np.array([[[1, 3], [0, 4], [2, 2]], [[4, 0], [1, 1], [3, 2]]], np.int32)
+            upd = np.arange(12, dtype=np.float32).reshape(2, 3, 2) + 1
+            op = m.batch_scatter_update(v, ids[:, :, :1], upd[:, :, :1])
+            with m.Session() as s:
+                s.run(m.global_variables_initializer())
+                return s.run(op)
+    np.testing.assert_array_equal(run(gc), run(v1))
+
+
+@pytest.mark.parametrize("spec,ok", [
+    ([((10, 3), ("N", "Q")), ((10, 7), ("N", "D")), ((3,), ("Q",)), ((), ())], True),
+    ([((10, 3), ("N", "D")), ((10, 7), ("N", "D"))], False),
+    ([((2, 5, 3), ("*", 3))], True), ([((2, 5, 3), (..., 4))], False),
+    ([((2, 5, 3), (2, ".", None))], True), ([((), ("N",)), ((1,), ("N",))], True),
+    ([((4,), ())], False), ([((4, 3), (4, 3, 1))], False)])
+def test_assert_shapes_static_verdicts(spec, ok):
+    for m in (gc, v1):
+        with m.Graph().as_default():
+            pairs = [(m.zeros(s), sh) for s, sh in spec]
+            if ok:
+                m.debugging.assert_shapes(pairs)
+            else:
+                with pytest.raises(ValueError):
+                    m.debugging.assert_shapes(pairs)
+
+
+@pytest.mark.parametrize("axis,oov,old_size", [(0, 0, -1), (0, 2, 3), (1, 1, -1)])
+def test_warm_start_with_vocab_info(tmp_path, axis, oov, old_size):
+    old_words, new_words = ["a", "b", "c", "d"], ["d", "x", "a", "c", "y"]
+    (tmp_path / "old.txt").write_text("\n".join(old_words) + "\n")
+    (tmp_path / "new.txt").write_text("\n".join(new_words) + "\n")
+    old = np.arange(12, dtype=np.float32).reshape(4, 3) + 1
+    old_value = old if axis == 0 else old.T
+    new_shape = [5 + oov, 3] if axis == 0 else [3, 5 + oov]
+
+    def run(m):
+        d = tmp_path / m.__name__.replace(".", "_")
+        d.mkdir()
+        with m.Graph().as_default():
+            m.get_variable("emb", initializer=old_value)
+            with m.Session() as s:
+                s.run(m.global_variables_initializer())
+                prefix = m.train.Saver().save(s, str(d / "model"))
+        with m.Graph().as_default():
+            v = m.get_variable("emb", new_shape,
+                               initializer=m.constant_initializer(-1.0))
+            info = m.train.VocabInfo(str(tmp_path / "new.txt"), 5, oov,
+                                     str(tmp_path / "old.txt"), old_vocab_size=old_size,
+                                     backup_initializer=m.ones_initializer() if oov else None,
+                                     axis=axis)
+            m.train.warm_start(prefix, ["emb"], var_name_to_vocab_info={"emb": info})
+            with m.Session() as s:
+                s.run(m.global_variables_initializer())
+                return s.run(v)
+    np.testing.assert_array_equal(run(gc), run(v1))
+
+
+def test_sparse_cross_casts_int32_features():
+    def run(m):
+        with m.Graph().as_default():
+            ids = m.SparseTensor([[0, 0], [1, 0]], m.constant([1, 2], m.int32), [2, 1])
+            dense = m.constant([[3], [4]], m.int32)
+            words = m.constant([["a"], ["b"]])
+            out = [m.sparse.cross_hashed([ids, words], 10),
+                   m.sparse.cross_hashed([dense, words], 10), m.sparse.cross([ids, dense])]
+            with m.Session() as s:
+                return [v.values for v in s.run(out)]
+    for a, b in zip(run(gc), run(v1)):
+        np.testing.assert_array_equal(a, b)
