@@ -9,6 +9,12 @@ from .ops.random_extra import random_poisson as poisson  # noqa: F401
 from .ops.random_extra import stateless_random_normal as stateless_normal  # noqa: F401
 from .ops.random_extra import stateless_random_uniform as stateless_uniform  # noqa: F401
 from .ops.random_extra import stateless_truncated_normal  # noqa: F401
+from .ops.random_stateless_more import (stateless_binomial,  # noqa: F401
+                                        stateless_categorical, stateless_multinomial,
+                                        stateless_parameterized_truncated_normal,
+                                        stateless_random_gamma, stateless_random_poisson)
+from .ops.random_stateless_more import stateless_random_gamma as stateless_gamma  # noqa: F401
+from .ops.random_stateless_more import stateless_random_poisson as stateless_poisson  # noqa
 from .ops.sampled import (fixed_unigram_candidate_sampler,  # noqa: F401,E402
                           log_uniform_candidate_sampler, uniform_candidate_sampler)
 
