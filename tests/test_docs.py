@@ -107,7 +107,9 @@ def test_error_examples_print_what_the_doc_shows(name, tmp_path):
                                          ("ctc.md", 1), ("strings.md", 1),
                                          ("linalg.md", 5), ("saved_model.md", 4),
                                          ("signal.md", 1), ("complex.md", 1),
-                                         ("lookup.md", 4)])
+                                         ("lookup.md", 4), ("feature-column.md", 2),
+                                         ("metrics-at-k.md", 1), ("random-stateless.md", 1),
+                                         ("ragged.md", 1)])
 def test_doc_code_runs(doc, blocks, tmp_path, monkeypatch, capsys):
     """Every ```python block of the doc runs, in order, in one namespace (in a fresh
     default graph); a block whose first line is `# raises SomeError` must raise
