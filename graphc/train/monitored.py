@@ -14,7 +14,10 @@ import inspect
 from .. import errors
 from ..graph import get_default_graph
 from .hooks import CheckpointSaverHook, StepCounterHook, SummarySaverHook
-from .session_layers import (SessionCreator, _CoordinatedSessionCreator,
+from ..ops.graphkeys import GraphKeys
+from .coordinator import Coordinator
+from .session_layers import (SessionCreator, _CoordinatedSession,
+                             _CoordinatedSessionCreator, _HookedSession,
                              _RecoverableSession)
 from .session_manager import Scaffold, SessionManager
 
@@ -69,6 +72,23 @@ class WorkerSessionCreator(ChiefSessionCreator):
         self._max_wait_secs = max_wait_secs
 
 
+class _QueueRunnerStartingCreator(_CoordinatedSessionCreator):
+    """TF1's coordinated creator: the graph's queue runners start in the new session
+    with its Coordinator, before the hooks' after_create_session; closing the session
+    asks the coordinator to stop (their cancel threads close the queues) and joins them."""
+
+    def create_session(self):
+        from .queue_runner import start_queue_runners
+        self.tf_sess = self._session_creator.create_session()
+        self.coord = Coordinator()
+        if self.tf_sess.graph.get_collection(GraphKeys.QUEUE_RUNNERS):
+            start_queue_runners(sess=self.tf_sess, coord=self.coord)
+        for hook in self._hooks:
+            hook.after_create_session(self.tf_sess, self.coord)
+        return _CoordinatedSession(_HookedSession(self.tf_sess, self._hooks), self.coord,
+                                   self._stop_grace_period_secs)
+
+
 class _MonitoredSessionBase:
     """MonitoredSession's behaviour; the subclasses differ in their creator."""
 
@@ -78,7 +98,7 @@ class _MonitoredSessionBase:
         self._hooks = list(hooks or [])
         for hook in self._hooks:
             hook.begin()
-        self._coordinated_creator = _CoordinatedSessionCreator(
+        self._coordinated_creator = _QueueRunnerStartingCreator(
             session_creator or ChiefSessionCreator(), self._hooks, stop_grace_period_secs)
         if should_recover:
             self._sess = _RecoverableSession(self._coordinated_creator)
