@@ -1,12 +1,14 @@
 """gc.image's codecs: encode_png, decode_png, decode_bmp, decode_image, is_jpeg on
-string scalars (the ops of ops/image_codec.py).
+string scalars (the ops of ops/image_codec.py; decode_image's op, which also reads
+JPEG and GIF, is in ops/image_jpeg.py).
 
     png = gc.image.encode_png(image_uint8)          # a string scalar
     back = gc.image.decode_png(png, channels=3)
 """
 from . import dtypes
 from .ops.core import convert_to_tensor
-from .ops.image_codec import DECODE_BMP, DECODE_IMAGE, DECODE_PNG, ENCODE_PNG, IS_JPEG
+from .ops.image_codec import DECODE_BMP, DECODE_PNG, ENCODE_PNG, IS_JPEG
+from .ops.image_jpeg import DECODE_IMAGE
 from .ops.registry import apply1
 
 __all__ = ["encode_png", "decode_png", "decode_bmp", "decode_image", "is_jpeg"]
@@ -45,16 +47,19 @@ def decode_bmp(contents, channels=0, name=None):
 
 def decode_image(contents, channels=None, dtype=dtypes.uint8, name=None,
                  expand_animations=True):
-    """decode_png or decode_bmp, by the contents' magic bytes; JPEG and GIF fail with a
-    clear error. A float dtype converts the pixels with convert_image_dtype:
+    """decode_png, decode_bmp, decode_jpeg or decode_gif, by the contents' magic bytes.
+    A GIF gives (frames, h, w, 3), or its first frame with expand_animations=False;
+    then the static shape is unknown, as in TF. A float dtype converts the pixels
+    with convert_image_dtype:
 
         img = gc.image.decode_image(contents, channels=3, dtype=gc.float32)
     """
     from .image import convert_image_dtype
     dtype = dtypes.as_dtype(dtype)
     raw = dtype if dtype in (dtypes.uint8, dtypes.uint16) else dtypes.uint8
-    out = apply1(DECODE_IMAGE, (_string(contents),), name=name,
-                 channels=int(channels or 0), dtype=raw)
+    out = apply1(DECODE_IMAGE, (_string(contents),), name=name or "DecodeImage",
+                 channels=int(channels or 0), dtype=raw,
+                 expand_animations=bool(expand_animations))
     return out if raw is dtype else convert_image_dtype(out, dtype)
 
 

@@ -1,6 +1,6 @@
 """Image codec ops on string tensors (scalars holding bytes): EncodePng, DecodePng,
-DecodeBmp, DecodeImage (PNG or BMP by the magic bytes; JPEG and GIF refused with a
-clear error) and IsJpeg. The codecs are in ops/image_png.py; none is differentiable.
+DecodeBmp and IsJpeg. The codecs are in ops/image_png.py; none is differentiable.
+DecodeImage (any of PNG, BMP, JPEG and GIF) is in ops/image_jpeg.py.
 """
 import numpy as np
 
@@ -68,31 +68,6 @@ DECODE_BMP = register(OpDef(
     api="image.decode_bmp", signature="decode_bmp(contents, channels=0)",
     shape_rule="() string -> (h, w, channels)", dtypes="string -> uint8",
     doc="Decodes one uncompressed BMP (8-, 24- or 32-bit) to HWC uint8 pixels."))
-
-
-def _decode_image_kernel(contents, *, channels, dtype):
-    data = _contents(contents, "decode_image")
-    if data[:3] == b"\xff\xd8\xff":
-        raise CodecError("decode_image: JPEG images are not supported by graphc "
-                         "(PNG and BMP are)")
-    if data[:3] == b"GIF":
-        raise CodecError("decode_image: GIF images are not supported by graphc "
-                         "(PNG and BMP are)")
-    if data[:2] == b"BM":
-        px = bmp_decode(data, channels)
-        return px.astype(np.uint16) * np.uint16(257) if dtype is dtypes.uint16 else px
-    if data[:8] == b"\x89PNG\r\n\x1a\n":
-        return png_decode(data, channels, dtype is dtypes.uint16)
-    raise CodecError("decode_image: unknown image format (the contents start with "
-                     f"{data[:8]!r}); graphc decodes PNG and BMP")
-
-
-DECODE_IMAGE = register(OpDef(
-    "DecodeImage", _infer_decode, _decode_image_kernel, differentiable=False,
-    api="image.decode_image",
-    signature="decode_image(contents, channels=None, dtype=uint8, expand_animations=True)",
-    shape_rule="() string -> (h, w, channels)", dtypes="string -> uint8 / uint16",
-    doc="Decodes a PNG or a BMP, picked by the magic bytes (JPEG, GIF: an error)."))
 
 
 def _infer_encode(ctx, image, *, compression):
