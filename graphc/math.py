@@ -28,7 +28,9 @@ invert_permutation = _gc.invert_permutation
 zero_fraction = _gc.nn.zero_fraction
 from .ops.math_ndtri import (approx_max_k, approx_min_k, erfcinv, ndtri,  # noqa: E402
                              xlog1py)
+from . import math_special as special  # noqa: E402
+from .ops.sobol import sobol_sample  # noqa: E402
 
 __all__ = _NAMES + _NN_NAMES + ["divide_no_nan", "invert_permutation", "zero_fraction",
                                 "approx_max_k", "approx_min_k", "erfcinv", "ndtri",
-                                "xlog1py"]
+                                "xlog1py", "special", "sobol_sample"]

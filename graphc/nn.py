@@ -16,3 +16,7 @@ from .ops.rnn import (bidirectional_dynamic_rnn, dynamic_rnn,  # noqa: F401
                       static_bidirectional_rnn, static_rnn)
 from .sparse import embedding_lookup_sparse  # noqa: F401
 from . import rnn_cell  # noqa: F401,E402
+from .ops.nn_backprop import (compute_average_loss,  # noqa: F401,E402
+                              depthwise_conv2d_backprop_filter,
+                              depthwise_conv2d_backprop_input, scale_regularization_loss)
+from .ops.space_batch import space_to_batch  # noqa: F401,E402
