@@ -13,9 +13,9 @@ import itertools
 
 import numpy as np
 
-from .. import dtypes, errors
+from .. import errors
 from ..graph import Node, Tensor, get_default_graph
-from ..ops.control import FuncGraph, _common_shape, _unflatten, compiled
+from ..ops.control import FuncGraph, _unflatten, compiled
 from ..ops.core import convert_to_tensor, placeholder
 from ..ops.random import get_seed
 from ..shapes import TensorShape
@@ -41,6 +41,7 @@ def _describe(tensors):
 class Dataset:
     """A pipeline of elements (TF1 tf.data.Dataset); build one with from_tensor_slices,
     from_tensors, range or zip, and transform it with the methods below."""
+    _saved = ()     # the attributes a graph_def keeps besides structure, parents, tensors
 
     def __init__(self, structure, types, shapes, parents=(), tensors=(), functions=()):
         self._structure = structure
@@ -76,23 +77,35 @@ class Dataset:
     def from_tensor_slices(tensors):
         """The slices of `tensors` along dim 0 (a tensor, array, or tuple/dict of them;
         a list is one tensor, as in TF1). All components must have the same dim 0."""
+        from .sources import _Slices
         return _Slices(*to_tensors(tensors))
 
     @staticmethod
     def from_tensors(tensors):
         """One element: `tensors` (a tensor, array, or tuple/dict of them)."""
+        from .sources import _Tensors
         return _Tensors(*to_tensors(tensors))
 
     @staticmethod
     def range(*args):
         """range(stop), range(start, stop) or range(start, stop, step), as int64."""
+        from .sources import _Range
         return _Range(range(*[_count(a, "a range argument", -(1 << 62)) for a in args]))
 
     @staticmethod
     def zip(datasets):
         """Elements of several datasets side by side (a tuple or dict of datasets);
         ends with the shortest."""
+        from .sources import _Zip
         return _Zip(datasets)
+
+    @staticmethod
+    def from_generator(generator, output_types, output_shapes=None, args=None):
+        """The elements generator(*args) yields, as output_types (a dtype or a tuple/dict
+        of them) of output_shapes (default: unknown); args are tensors, evaluated when
+        the iterator starts. A graph holding one cannot be serialized (Python code)."""
+        from .generator import from_generator
+        return from_generator(generator, output_types, output_shapes, args)
 
     # ---- transformations ----------------------------------------------------------------
     def batch(self, batch_size, drop_remainder=False):
@@ -127,6 +140,7 @@ class Dataset:
 
     def concatenate(self, dataset):
         """This dataset's elements, then `dataset`'s (same structure and dtypes)."""
+        from .sources import _Concat
         return _Concat(self, dataset)
 
     def map(self, map_func, num_parallel_calls=None):
@@ -194,97 +208,9 @@ class _Function:
         return compiled(run.session, self.fg, self.ins, self.outs)(args)
 
 
-class _Slices(Dataset):
-    def __init__(self, structure, tensors):
-        site = errors.user_site()
-        if not tensors:
-            raise ValueError("from_tensor_slices: no tensors given")
-        if sparse_leaves(structure):
-            raise TypeError("from_tensor_slices: slicing a SparseTensor is not supported "
-                            "by graphc; use from_tensors, or slice dense tensors")
-        scalars = [t for t in tensors if t.shape.rank == 0]
-        if scalars:
-            raise errors.ShapeError(
-                "from_tensor_slices: every component needs a dim 0 to slice, but these are "
-                f"scalars:{_describe(scalars)}\n  in from_tensor_slices called at "
-                f"{errors.format_site(site)}")
-        known = [t for t in tensors if t.shape.rank is not None and isinstance(t.shape[0], int)]
-        if any(t.shape[0] != known[0].shape[0] for t in known):
-            raise errors.ShapeError(
-                "from_tensor_slices: the components have different sizes of dim 0 "
-                f"({', '.join(str(t.shape[0]) for t in known)}); each element takes one "
-                f"slice of every component:{_describe(known)}\n  in from_tensor_slices "
-                f"called at {errors.format_site(site)}")
-        shapes = [TensorShape(None if t.shape.dims is None else t.shape.dims[1:])
-                  for t in tensors]
-        super().__init__(structure, [t.dtype for t in tensors], shapes, tensors=tensors)
-
-    def _iter(self, run):
-        arrays = [np.asarray(run.values[t]) for t in self._tensors]
-        sizes = {a.shape[0] if a.ndim else None for a in arrays}
-        if len(sizes) != 1 or None in sizes:
-            raise ValueError(
-                f"from_tensor_slices (called at {errors.format_site(self._site)}): the "
-                f"components' run-time shapes {[a.shape for a in arrays]} do not have one "
-                "common dim 0")
-        for i in range(arrays[0].shape[0]):
-            yield [a[i] for a in arrays]
-
-
-class _Tensors(Dataset):
-    def __init__(self, structure, tensors):
-        super().__init__(structure, [t.dtype for t in tensors], [t.shape for t in tensors],
-                         tensors=tensors)
-
-    def _iter(self, run):
-        yield [run.values[t] for t in self._tensors]
-
-
-class _Range(Dataset):
-    def __init__(self, numbers):
-        super().__init__(None, [dtypes.int64], [TensorShape(())])
-        self._range = numbers
-
-    def _iter(self, run):
-        for i in self._range:
-            yield [np.int64(i)]
-
-
-class _Zip(Dataset):
-    def __init__(self, datasets):
-        parts = []
-        structure = flatten(datasets, parts)
-        if not parts or not all(isinstance(d, Dataset) for d in parts):
-            raise TypeError("Dataset.zip: expected a tuple or dict of datasets, got "
-                            f"{datasets!r}")
-        super().__init__(_nest(structure, iter([d._structure for d in parts])),
-                         [t for d in parts for t in d._types],
-                         [s for d in parts for s in d._shapes], parents=parts)
-
-    def _iter(self, run):
-        for elements in zip(*[d._iter(run) for d in self._parents]):
-            yield [a for e in elements for a in e]
-
-
-class _Concat(Dataset):
-    def __init__(self, a, b):
-        if not isinstance(b, Dataset):
-            raise TypeError(f"concatenate: expected a Dataset, got {type(b).__name__}")
-        if a._structure != b._structure or a._types != b._types:
-            raise errors.DTypeError(
-                f"concatenate: the datasets' elements differ: {a!r} (built at "
-                f"{errors.format_site(a._site)}) and {b!r} (built at "
-                f"{errors.format_site(b._site)}); they need one structure and dtypes")
-        super().__init__(a._structure, a._types,
-                         [_common_shape(x, y) for x, y in zip(a._shapes, b._shapes)],
-                         parents=(a, b))
-
-    def _iter(self, run):
-        for d in self._parents:
-            yield from d._iter(run)
-
-
 class _Batch(Dataset):
+    _saved = ("_size", "_drop", "_sparse")
+
     def __init__(self, ds, size, drop):
         lead = size if drop else None
         shapes = [TensorShape(None if s.dims is None else (lead,) + s.dims)
@@ -339,6 +265,8 @@ def _batch_sparse(rows, dtype):
 
 
 class _Shuffle(Dataset):
+    _saved = ("_size", "_seed", "_reshuffle")
+
     def __init__(self, ds, size, seed, reshuffle):
         super().__init__(ds._structure, ds._types, ds._shapes, parents=(ds,))
         self._size, self._seed, self._reshuffle = size, seed, reshuffle
@@ -363,6 +291,8 @@ class _Shuffle(Dataset):
 
 
 class _Repeat(Dataset):
+    _saved = ("_count",)
+
     def __init__(self, ds, count):
         super().__init__(ds._structure, ds._types, ds._shapes, parents=(ds,))
         self._count = count
@@ -379,6 +309,8 @@ class _Repeat(Dataset):
 
 
 class _Islice(Dataset):
+    _saved = ("_start", "_count")
+
     def __init__(self, ds, start, count, what):
         super().__init__(ds._structure, ds._types, ds._shapes, parents=(ds,))
         self._start, self._count = start, count

@@ -26,6 +26,7 @@ class _FileDataset(Dataset):
     """Records of files, one file at a time or interleaved; subclasses read one file.
     TF1's signature: buffer_size is accepted and ignored."""
     _api = "Dataset"
+    _saved = ("_files", "_compression", "_parallel")
 
     def __init__(self, filenames, compression_type=None, buffer_size=None,
                  num_parallel_reads=None):
@@ -142,6 +143,7 @@ class FixedLengthRecordDataset(_FileDataset):
     """Records of record_bytes bytes each, after header_bytes and before footer_bytes
     of each file. `gc.data.FixedLengthRecordDataset("x.bin", 12, header_bytes=4)`."""
     _api = "FixedLengthRecordDataset"
+    _saved = _FileDataset._saved + ("_sizes",)
 
     def __init__(self, filenames, record_bytes, header_bytes=None, footer_bytes=None,
                  buffer_size=None, compression_type=None, num_parallel_reads=None):

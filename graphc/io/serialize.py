@@ -89,6 +89,8 @@ class _Writer:
     def __init__(self, graph):
         self.graph = graph
         self.funcs, self.order = {}, []     # FuncGraph -> its index in self.order
+        self.node = None                    # the node whose attrs are being encoded
+        self.iterators = {}                 # data iterator handle -> first node holding it
 
     def fid(self, g):
         if g not in self.funcs:
@@ -128,6 +130,9 @@ class _Writer:
             raise _Unserializable(f"{v!r}, which belongs to another graph")
         if _is_function(v):
             return ["graph", self.fid(v)]
+        from ..data.iterator import _Handle
+        if t is _Handle:
+            return self.iterator(v, home)
         from ..train.saver import Saver
         if isinstance(v, Saver):                    # TF1 keeps Savers in "savers"
             v.build()
@@ -139,7 +144,23 @@ class _Writer:
         what = "a Python callable" if callable(v) else f"a {t.__name__}"
         raise _Unserializable(f"{what} ({v!r}), which JSON cannot hold")
 
+    def iterator(self, h, home):
+        """A tf.data iterator's handle: its pipeline in the first node holding it (its
+        MakeIterator, or a one-shot iterator's first IteratorGetNext), else a reference
+        to that node, so that the nodes of one iterator share one handle again."""
+        first = self.iterators.get(h)
+        if first is not None:
+            return ["iterator", {"same_as": self.encode(first, home)}]
+        from ..data.graph_codec import Unwritable, encode_handle
+        try:
+            payload = encode_handle(h, lambda x: self.encode(x, home))
+        except Unwritable as e:
+            raise _Unserializable(str(e)) from None
+        self.iterators[h] = self.node
+        return ["iterator", payload]
+
     def entry(self, node, home):
+        self.node = node
         op = node.op
         if REGISTRY.get(op.name) is not op:
             raise SerializationError(
@@ -281,6 +302,11 @@ def _decode(enc, ref):
         return tuple(items) if tag == "tuple" else items
     if tag in ("tensor", "op", "graph"):
         return ref(tag, v)
+    if tag == "iterator":                           # a tf.data iterator's handle
+        if "same_as" in v:
+            return _decode(v["same_as"], ref).attrs["handle"]
+        from ..data.graph_codec import decode_handle
+        return decode_handle(v, lambda x: _decode(x, ref))
     if tag == "saver":
         from ..train.saver import Saver
         kw = dict(v)

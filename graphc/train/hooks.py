@@ -106,7 +106,7 @@ class CheckpointSaverHook(SessionRunHook):
         if self._save_graph_def:
             try:
                 write_graph(graph, self._checkpoint_dir, "graph.pbtxt")
-            except SerializationError as e:     # a tf.data iterator, a py_func...
+            except SerializationError as e:     # a py_func, from_generator...
                 _log().warning("CheckpointSaverHook: graph.pbtxt not written: %s", e)
         self._summary_writer.add_graph(graph)
         self._save(session, step)

@@ -1,0 +1,101 @@
+"""The datasets that start or join pipelines: from_tensor_slices, from_tensors, range,
+zip and concatenate (Dataset's static methods and concatenate build them)."""
+import numpy as np
+
+from .. import dtypes, errors
+from ..ops.control import _common_shape
+from ..shapes import TensorShape
+from .dataset import Dataset, _describe, _nest
+from .structure import flatten, sparse_leaves
+
+
+class _Slices(Dataset):
+    def __init__(self, structure, tensors):
+        site = errors.user_site()
+        if not tensors:
+            raise ValueError("from_tensor_slices: no tensors given")
+        if sparse_leaves(structure):
+            raise TypeError("from_tensor_slices: slicing a SparseTensor is not supported "
+                            "by graphc; use from_tensors, or slice dense tensors")
+        scalars = [t for t in tensors if t.shape.rank == 0]
+        if scalars:
+            raise errors.ShapeError(
+                "from_tensor_slices: every component needs a dim 0 to slice, but these are "
+                f"scalars:{_describe(scalars)}\n  in from_tensor_slices called at "
+                f"{errors.format_site(site)}")
+        known = [t for t in tensors if t.shape.rank is not None and isinstance(t.shape[0], int)]
+        if any(t.shape[0] != known[0].shape[0] for t in known):
+            raise errors.ShapeError(
+                "from_tensor_slices: the components have different sizes of dim 0 "
+                f"({', '.join(str(t.shape[0]) for t in known)}); each element takes one "
+                f"slice of every component:{_describe(known)}\n  in from_tensor_slices "
+                f"called at {errors.format_site(site)}")
+        shapes = [TensorShape(None if t.shape.dims is None else t.shape.dims[1:])
+                  for t in tensors]
+        super().__init__(structure, [t.dtype for t in tensors], shapes, tensors=tensors)
+
+    def _iter(self, run):
+        arrays = [np.asarray(run.values[t]) for t in self._tensors]
+        sizes = {a.shape[0] if a.ndim else None for a in arrays}
+        if len(sizes) != 1 or None in sizes:
+            raise ValueError(
+                f"from_tensor_slices (called at {errors.format_site(self._site)}): the "
+                f"components' run-time shapes {[a.shape for a in arrays]} do not have one "
+                "common dim 0")
+        for i in range(arrays[0].shape[0]):
+            yield [a[i] for a in arrays]
+
+
+class _Tensors(Dataset):
+    def __init__(self, structure, tensors):
+        super().__init__(structure, [t.dtype for t in tensors], [t.shape for t in tensors],
+                         tensors=tensors)
+
+    def _iter(self, run):
+        yield [run.values[t] for t in self._tensors]
+
+
+class _Range(Dataset):
+    _saved = ("_args",)
+
+    def __init__(self, numbers):
+        super().__init__(None, [dtypes.int64], [TensorShape(())])
+        self._args = (numbers.start, numbers.stop, numbers.step)
+
+    def _iter(self, run):
+        for i in range(*self._args):
+            yield [np.int64(i)]
+
+
+class _Zip(Dataset):
+    def __init__(self, datasets):
+        parts = []
+        structure = flatten(datasets, parts)
+        if not parts or not all(isinstance(d, Dataset) for d in parts):
+            raise TypeError("Dataset.zip: expected a tuple or dict of datasets, got "
+                            f"{datasets!r}")
+        super().__init__(_nest(structure, iter([d._structure for d in parts])),
+                         [t for d in parts for t in d._types],
+                         [s for d in parts for s in d._shapes], parents=parts)
+
+    def _iter(self, run):
+        for elements in zip(*[d._iter(run) for d in self._parents]):
+            yield [a for e in elements for a in e]
+
+
+class _Concat(Dataset):
+    def __init__(self, a, b):
+        if not isinstance(b, Dataset):
+            raise TypeError(f"concatenate: expected a Dataset, got {type(b).__name__}")
+        if a._structure != b._structure or a._types != b._types:
+            raise errors.DTypeError(
+                f"concatenate: the datasets' elements differ: {a!r} (built at "
+                f"{errors.format_site(a._site)}) and {b!r} (built at "
+                f"{errors.format_site(b._site)}); they need one structure and dtypes")
+        super().__init__(a._structure, a._types,
+                         [_common_shape(x, y) for x, y in zip(a._shapes, b._shapes)],
+                         parents=(a, b))
+
+    def _iter(self, run):
+        for d in self._parents:
+            yield from d._iter(run)
