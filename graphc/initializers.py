@@ -181,7 +181,9 @@ class UniformUnitScaling(Initializer):
         dtype = _float(self.dtype if dtype is None else dtype,
                        "uniform_unit_scaling_initializer")
         shape = _static(shape, "uniform_unit_scaling_initializer")
-        m = self.factor * math.sqrt(3.0 / max(float(np.prod(shape[:-1])), 1.0))
+        # a part of a partitioned variable is scaled by the full variable's shape (TF1)
+        full = shape if partition_info is None else partition_info.full_shape
+        m = self.factor * math.sqrt(3.0 / max(float(np.prod(full[:-1])), 1.0))
         return _uniform(shape, -m, m, dtype, seed=self.seed)
 
     def get_config(self):

@@ -283,8 +283,6 @@ def test_scope_dtype_and_unsupported_arguments():
         v = gc.get_variable("v", [2])
         assert gc.get_variable_scope().dtype is gc.float64
     assert v.dtype is gc.float64
-    with pytest.raises(ValueError, match="partitioner is not supported"):
-        gc.get_variable("p", [4], partitioner=lambda shape, dtype: [2])
     with pytest.raises(ValueError, match="constraint is not supported"):
         gc.variable_scope("c", constraint=lambda w: w)
 

@@ -184,8 +184,9 @@ def safe_embedding_lookup_sparse(embedding_weights, sparse_ids, sparse_weights=N
     api = "safe_embedding_lookup_sparse"
     if embedding_weights is None:
         raise ValueError(f"{api}: missing embedding_weights")
-    shards = list(embedding_weights) if isinstance(embedding_weights, (list, tuple)) else \
-        [embedding_weights]
+    from ..partitioned import PartitionedVariable
+    shards = list(embedding_weights) if isinstance(
+        embedding_weights, (list, tuple, PartitionedVariable)) else [embedding_weights]
     if not shards:
         raise ValueError(f"{api}: missing embedding_weights")
     sp = _sparse(sparse_ids, api)

@@ -172,56 +172,95 @@ def embedding_lookup(params, ids, partition_strategy="mod", name=None, validate_
                      max_norm=None):
     """The rows of params at ids: `emb = gc.nn.embedding_lookup(table, word_ids)`.
 
-    params is one tensor, or a list of shards of one table (TF1's partitioned
-    embeddings): with partition_strategy "mod" id i lives in shard i % n at row i // n;
-    with "div" the shards hold consecutive ranges of ids (the first total % n shards one
-    row more). max_norm clips each looked-up embedding to that L2 norm. The gradient
-    with respect to params is dense (a scatter-add of the output gradient)."""
+    params is one tensor, a list of shards of one table, or a PartitionedVariable (its
+    parts are the shards): with partition_strategy "mod" id i lives in shard i % n at
+    row i // n; with "div" the shards hold consecutive ranges of ids (the first
+    total % n shards one row more). Each shard is read by its own gather, so
+    Optimizer.compute_gradients gives each an IndexedSlices gradient, as in TF1. An id
+    outside its shard is an error when run (TF1's too). max_norm clips each looked-up
+    embedding to that L2 norm."""
+    from ..partitioned import PartitionedVariable
     if params is None:
         raise ValueError("embedding_lookup: params must be given")
-    shards = list(params) if isinstance(params, (list, tuple)) else [params]
+    if isinstance(params, PartitionedVariable):
+        shards = list(params)
+    else:
+        shards = list(params) if isinstance(params, (list, tuple)) else [params]
     if not shards:
-        raise ValueError("embedding_lookup: params is an empty list; need at least one")
+        raise ValueError("Length of params is currently 0. Need at least one param.")
     shards = [convert_to_tensor(p) for p in shards]
     ids = convert_to_tensor(ids)
     if len(shards) == 1:
-        result = gather(shards[0], ids, name=name)
-    else:
-        if partition_strategy not in ("mod", "div"):
-            raise ValueError(f"embedding_lookup: unrecognized partition strategy "
-                             f"{partition_strategy!r} (use 'mod' or 'div')")
-        with name_scope(name, "embedding_lookup", shards):
-            result = gather(A.concat(shards, 0), _table_rows(shards, ids, partition_strategy))
+        return _clip(gather(shards[0], ids, name=name), ids, max_norm)
+    if partition_strategy not in ("mod", "div"):
+        raise ValueError(f"Unrecognized partition strategy: {partition_strategy}.Must be "
+                         "one of either `mod` or `div`.")
+    with name_scope(name, "embedding_lookup", shards + [ids]):
+        result = _sharded_lookup(shards, ids, partition_strategy)
     return _clip(result, ids, max_norm)
 
 
-def _table_rows(shards, ids, strategy):
-    """The row of the concatenated shards that TF1 reads for each id: shard p (by the
-    strategy) at its row new_id. An id whose row is not in its shard (negative, or past
-    the shard's end) maps past the table's end, so the lookup fails as TF's does."""
-    sizes = [p.shape.dims[0] if p.shape.rank else None for p in shards]
-    if all(isinstance(s, int) for s in sizes):
-        offsets = constant(np.cumsum([0] + sizes[:-1]), dtype=ids.dtype)
-        size_of = constant(np.array(sizes), dtype=ids.dtype)
-        total = constant(sum(sizes), dtype=ids.dtype)
-    else:
-        dyn = [E.cast(A.shape(p)[0], ids.dtype) for p in shards]
-        running = [constant(0, dtype=ids.dtype)]
-        for s in dyn[:-1]:
-            running.append(running[-1] + s)
-        offsets, size_of = A.stack(running), A.stack(dyn)
-        total = running[-1] + dyn[-1]
+def _sharded_lookup(shards, ids, strategy):
+    """TF1's lookup in n shards: each id's shard and row there, one gather per shard of
+    the ids it holds (dynamic_partition), the rows put back in order (dynamic_stitch)."""
+    from .partition import dynamic_partition, dynamic_stitch
     n = len(shards)
+    rest, element_shape = _element_shape(shards)
+    flat = A.reshape(ids, [-1])
+    sizes, total = _shard_sizes(shards, flat.dtype)
     if strategy == "mod":
-        p, new = E.floormod(ids, n), E.floordiv(ids, n)
+        p, new = E.floormod(flat, n), E.floordiv(flat, n)
     else:
         per, extras = E.floordiv(total, n), E.floormod(total, n)
-        p = E.maximum(E.floordiv(ids, per + 1), E.floordiv(ids - extras, per))
-        new = select(E.less(p, extras), E.floormod(ids, per + 1),
-                    E.floormod(ids - extras, per))
-        p = E.minimum(p, n - 1)         # an id past the table picks the last shard
-    bad = E.logical_or(E.less(ids, 0), E.greater_equal(new, gather(size_of, p)))
-    return select(bad, total, gather(offsets, p) + new)
+        p = E.maximum(E.floordiv(flat, per + 1), E.floordiv(flat - extras, per))
+        new = select(E.less(p, extras), E.floormod(flat, per + 1),
+                    E.floormod(flat - extras, per))
+    shard = E.minimum(E.maximum(p, 0), n - 1)
+    size = gather(sizes, shard)
+    # an id outside its shard reads the row past the shard's end, so the gather fails
+    # as TF's does (graphc's gather would count a negative row from the end)
+    bad = E.logical_or(E.logical_or(E.less(flat, 0), E.not_equal(p, shard)),
+                       E.logical_or(E.less(new, 0), E.greater_equal(new, size)))
+    new = select(bad, size, new)
+    shard = E.cast(shard, dtypes.int32)
+    rows = dynamic_partition(new, shard, n)
+    where = dynamic_partition(A.range(A.size(flat)), shard, n)
+    found = dynamic_stitch(where, [gather(s, r) for s, r in zip(shards, rows)])
+    out = A.reshape(found, A.concat([A.shape(ids), element_shape], 0))
+    if ids.shape.rank is not None and rest is not None:
+        out.set_shape(list(ids.shape.dims) + list(rest))
+    return out
+
+
+def _shard_sizes(shards, dtype):
+    """(the shards' row counts as a vector, their total), in `dtype`."""
+    sizes = [p.shape.dims[0] if p.shape.rank else None for p in shards]
+    if all(isinstance(s, int) for s in sizes):
+        return constant(np.array(sizes), dtype=dtype), constant(sum(sizes), dtype=dtype)
+    dyn = A.stack([E.cast(A.shape(p)[0], dtype) for p in shards])
+    return dyn, R.reduce_sum(dyn)
+
+
+def _element_shape(shards):
+    """(the static shape of one row, or None), and that shape as an int32 vector
+    (a constant when the shards fix it)."""
+    rest = shards[0].shape
+    rest = None if rest.rank is None else rest.dims[1:]
+    for p in shards[1:]:
+        other = None if p.shape.rank is None else p.shape.dims[1:]
+        if rest is None or other is None:
+            rest = rest if other is None else other
+            continue
+        if len(rest) != len(other) or any(isinstance(a, int) and isinstance(b, int)
+                                          and a != b for a, b in zip(rest, other)):
+            raise errors.ShapeError(
+                f"embedding_lookup: the shards' rows differ in shape: {shards[0].shape} "
+                f"and {p.shape}\n  {errors.describe_tensor(shards[0], shards[0].name)}\n"
+                f"  {errors.describe_tensor(p, p.name)}")
+        rest = [a if isinstance(a, int) else b for a, b in zip(rest, other)]
+    if rest is not None and all(isinstance(d, int) for d in rest):
+        return rest, constant(np.array(rest, dtype=np.int32))
+    return rest, A.shape(shards[0])[1:]
 
 
 def _clip(result, ids, max_norm):

@@ -259,7 +259,9 @@ def _compute_sampled_logits(weights, biases, labels, inputs, num_sampled, num_cl
     """(logits, labels), both [batch, num_true + num_sampled]: the true classes' logits
     then the sampled ones', each x . w_c + b_c - log(expected count of c) (TF1 nn_impl).
     Accidental hits (a sampled class that is a true class of the row) get -FLT_MAX."""
-    weights = list(weights) if isinstance(weights, (list, tuple)) else [weights]
+    from ..partitioned import PartitionedVariable
+    weights = list(weights) if isinstance(weights, (list, tuple, PartitionedVariable)) \
+        else [weights]              # a PartitionedVariable: its parts are the shards (TF1)
     with name_scope(name, "compute_sampled_logits", weights + [biases, inputs, labels]):
         labels = convert_to_tensor(labels)
         if labels.dtype != dtypes.int64:

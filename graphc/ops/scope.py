@@ -42,7 +42,7 @@ def _unsupported(api, **args):
 class VariableScope:
     """What get_variable uses inside a variable_scope (TF1 tf.VariableScope): `name` (the
     prefix of variable names), `reuse` (False, True or AUTO_REUSE), default `initializer`,
-    `regularizer`, `dtype` and `custom_getter`, and `original_name_scope`.
+    `regularizer`, `partitioner`, `dtype` and `custom_getter`, and `original_name_scope`.
 
         with gc.variable_scope("rnn") as scope:
             W = gc.get_variable("W", [3, 3])
@@ -53,8 +53,9 @@ class VariableScope:
     def __init__(self, reuse, name="", initializer=None, regularizer=None,
                  caching_device=None, partitioner=None, custom_getter=None, name_scope="",
                  dtype=dtypes.float32, use_resource=None, constraint=None):
-        _unsupported("VariableScope", partitioner=partitioner, constraint=constraint)
+        _unsupported("VariableScope", constraint=constraint)
         self._name = name
+        self._partitioner = partitioner
         self._initializer = initializer
         self._regularizer = regularizer
         self._reuse = reuse
@@ -73,7 +74,7 @@ class VariableScope:
     custom_getter = property(lambda self: self._custom_getter)
     caching_device = property(lambda self: self._caching_device)
     use_resource = property(lambda self: self._use_resource)
-    partitioner = property(lambda self: None)
+    partitioner = property(lambda self: self._partitioner)
     constraint = property(lambda self: None)
 
     def reuse_variables(self):
@@ -91,6 +92,9 @@ class VariableScope:
 
     def set_custom_getter(self, custom_getter):
         self._custom_getter = custom_getter
+
+    def set_partitioner(self, partitioner):
+        self._partitioner = partitioner
 
     def set_caching_device(self, caching_device):
         self._caching_device = caching_device
@@ -114,7 +118,7 @@ class VariableScope:
 
     def _copy(self, reuse):
         return VariableScope(reuse, self._name, self._initializer, self._regularizer,
-                             self._caching_device, None, self._custom_getter,
+                             self._caching_device, self._partitioner, self._custom_getter,
                              self._name_scope, self._dtype, self._use_resource)
 
     def __repr__(self):
@@ -122,11 +126,13 @@ class VariableScope:
 
 
 class _Store:
-    """One graph's get_variable state: variables by full name, the current scope and
-    the number of times each scope name is open (reset when its parent closes)."""
+    """One graph's get_variable state: variables by full name (a partitioned variable's
+    parts by theirs), the PartitionedVariables by full name, the current scope and the
+    number of times each scope name is open (reset when its parent closes)."""
 
     def __init__(self):
         self.vars = {}
+        self.partitioned = {}
         self.current = VariableScope(False)
         self.counts = {}
 
@@ -178,13 +184,15 @@ class _PureScope:
         else:                                    # prolong the current scope
             self.name = f"{old.name}/{nos}" if old.name else nos
             new = VariableScope(self.reuse or old.reuse, self.name, old.initializer,
-                                old.regularizer, old.caching_device, None, old.custom_getter,
+                                old.regularizer, old.caching_device, old.partitioner,
+                                old.custom_getter,
                                 nos if self.old_name_scope is None else self.old_name_scope,
                                 old.dtype, old.use_resource)
             getter = old.custom_getter
             st.counts[self.name] = st.counts.get(self.name, 0) + 1
         d = self.defaults
-        for key in ("initializer", "regularizer", "caching_device", "use_resource"):
+        for key in ("initializer", "regularizer", "caching_device", "partitioner",
+                    "use_resource"):
             if d[key] is not None:
                 setattr(new, "_" + key, d[key])
         if d["dtype"] is not None:
@@ -240,7 +248,8 @@ class variable_scope:  # noqa: N801  (TF1 name: a class used as a context manage
     `reuse`: True (get_variable only returns existing variables), gc.AUTO_REUSE (returns
     them or creates), None or False (inherit the enclosing scope's). With name_or_scope
     None, `default_name` is made unique ('dense', 'dense_1', ...). `initializer`,
-    `regularizer`, `dtype` and `custom_getter` become defaults of get_variable inside.
+    `regularizer`, `partitioner`, `dtype` and `custom_getter` become defaults of
+    get_variable inside.
     """
 
     def __init__(self, name_or_scope, default_name=None, values=None, initializer=None,
@@ -262,13 +271,13 @@ class variable_scope:  # noqa: N801  (TF1 name: a class used as a context manage
                             f"not {auxiliary_name_scope!r}")
         if custom_getter is not None and not callable(custom_getter):
             raise ValueError(f"The custom_getter must be callable, not {custom_getter!r}")
-        _unsupported("variable_scope", partitioner=partitioner, constraint=constraint)
+        _unsupported("variable_scope", constraint=constraint)
         self._nos, self._default_name, self._reuse = name_or_scope, default_name, reuse
         self._aux = auxiliary_name_scope
         self._graph = _graph_of(values)
         self._defaults = dict(initializer=initializer, regularizer=regularizer, dtype=dtype,
                               custom_getter=custom_getter, caching_device=caching_device,
-                              use_resource=use_resource)
+                              partitioner=partitioner, use_resource=use_resource)
 
     def __enter__(self):
         self._stack = contextlib.ExitStack()

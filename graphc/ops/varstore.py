@@ -41,10 +41,12 @@ def get_variable(name, shape=None, dtype=None, initializer=None, regularizer=Non
     else glorot_uniform for floats and zeros for ints and bools), or a tensor or value
     (then give no shape). The regularizer's result goes to the "regularization_losses"
     collection. A Python or numpy `initializer` value is converted to `dtype` if given; a
-    tensor must have it. caching_device, use_resource, synchronization and aggregation
-    have no effect in graphc; partitioner and constraint are not supported.
+    tensor must have it. `partitioner` (default the scope's; see graphc/partitioned.py)
+    makes a PartitionedVariable of parts 'name/part_0', ... instead (not for shape []).
+    caching_device, use_resource, synchronization and aggregation have no effect in
+    graphc; constraint is not supported.
     """
-    _unsupported("get_variable", partitioner=partitioner, constraint=constraint)
+    _unsupported("get_variable", constraint=constraint)
     if not isinstance(name, str) or not name:
         raise TypeError(f"get_variable: name must be a non-empty string, not {name!r}")
     store = _store()
@@ -62,7 +64,20 @@ def get_variable(name, shape=None, dtype=None, initializer=None, regularizer=Non
 
     def true_getter(name, shape=None, dtype=dtypes.float32, initializer=None,
                     regularizer=None, reuse=None, trainable=None, collections=None,
-                    validate_shape=True, **ignored):
+                    validate_shape=True, partitioner=None, **ignored):
+        # TF1: a partitioner is ignored for a scalar shape given as [] or (); reuse=True
+        # gets a partitioned variable without its partitioner
+        scalar = isinstance(shape, (list, tuple)) and not shape
+        if partitioner is not None and not scalar or \
+                partitioner is None and reuse is True and name in store.partitioned:
+            from ..partitioned_store import get_partitioned
+            return get_partitioned(name, shape, dtype, initializer, regularizer, reuse,
+                                   trainable, collections, validate_shape, explicit,
+                                   partitioner)
+        if f"{name}/part_0" in store.vars:
+            raise ValueError(f"No partitioner was provided, but a partitioned version of "
+                             f"the variable was found: {name}/part_0. Perhaps a variable "
+                             "of the same name was already created with partitioning?")
         return _get_single(store, name, shape, dtype, initializer, regularizer, reuse,
                            trainable, collections, validate_shape, explicit)
 
@@ -73,7 +88,8 @@ def get_variable(name, shape=None, dtype=None, initializer=None, regularizer=Non
                   regularizer=scope.regularizer if regularizer is None else regularizer,
                   reuse=scope.reuse, trainable=True if trainable is None else trainable,
                   collections=collections,
-                  caching_device=caching_device, partitioner=None,
+                  caching_device=caching_device,
+                  partitioner=scope.partitioner if partitioner is None else partitioner,
                   validate_shape=validate_shape, use_resource=use_resource,
                   synchronization=synchronization, aggregation=aggregation)
     getter = scope.custom_getter if custom_getter is None else custom_getter
@@ -99,8 +115,11 @@ def get_local_variable(name, shape=None, dtype=None, initializer=None, regulariz
 
 # ---- one variable --------------------------------------------------------------------------
 def _get_single(store, name, shape, dtype, initializer, regularizer, reuse, trainable,
-                collections, validate_shape, explicit_dtype):
-    """The stored variable `name` (checked against shape and dtype), or a new one."""
+                collections, validate_shape, explicit_dtype, partition_info=None,
+                cls=Variable):
+    """The stored variable `name` (checked against shape and dtype), or a new one (of
+    class `cls`; a part of a partitioned variable passes its PartitionInfo on to the
+    initializer)."""
     from_value = initializer is not None and not callable(initializer)
     if shape is not None and from_value:
         raise ValueError(f"If initializer is a constant, do not specify shape "
@@ -131,11 +150,12 @@ def _get_single(store, name, shape, dtype, initializer, regularizer, reuse, trai
         raise errors.GraphError(
             f"get_variable: cannot create variable {name}: the name is taken by "
             + (errors.describe_node(node) if node is not None else "a name scope"))
-    init_val = _initial_value(name, shape, dtype, initializer, from_value, explicit_dtype)
+    init_val = _initial_value(name, shape, dtype, initializer, from_value, explicit_dtype,
+                              partition_info)
     trainable = True if trainable is None else bool(trainable)
     with root.name_scope(""):           # the name comes from the variable scope alone
-        v = Variable(init_val, trainable=trainable, name=name, validate_shape=validate_shape,
-                     collections=collections)
+        v = cls(init_val, trainable=trainable, name=name, validate_shape=validate_shape,
+                collections=collections)
     store.vars[name] = v
     if regularizer is not None:
         with root.name_scope(name + "/Regularizer/"):
@@ -169,7 +189,8 @@ def _shared(found, name, shape, dtype, reuse, explicit_dtype):
     return found
 
 
-def _initial_value(name, shape, dtype, initializer, from_value, explicit_dtype):
+def _initial_value(name, shape, dtype, initializer, from_value, explicit_dtype,
+                   partition_info=None):
     """The Variable's initial_value: a tensor or value, or a callable building it under
     the name scope 'name/Initializer/' and checking its shape and dtype."""
     if from_value:
@@ -189,7 +210,7 @@ def _initial_value(name, shape, dtype, initializer, from_value, explicit_dtype):
         initializer = initializer()
     if shape.is_fully_defined():
         def build():
-            return _call_initializer(initializer, shape.as_list(), dtype)
+            return _call_initializer(initializer, shape.as_list(), dtype, partition_info)
     elif _takes_no_args(initializer):
         build = initializer
     else:
@@ -216,15 +237,15 @@ def _initial_value(name, shape, dtype, initializer, from_value, explicit_dtype):
     return initial_value
 
 
-def _call_initializer(init, shape, dtype):
-    """init(shape, dtype=..., partition_info=None), leaving out partition_info for an
+def _call_initializer(init, shape, dtype, partition_info=None):
+    """init(shape, dtype=..., partition_info=...), leaving out partition_info for an
     initializer that does not take it."""
     try:
         params = inspect.signature(init).parameters.values()
     except (TypeError, ValueError):
         params = ()
     if any(p.name == "partition_info" or p.kind is p.VAR_KEYWORD for p in params):
-        return init(shape, dtype=dtype, partition_info=None)
+        return init(shape, dtype=dtype, partition_info=partition_info)
     return init(shape, dtype=dtype)
 
 

@@ -96,8 +96,10 @@ def init_from_checkpoint(ckpt_dir_or_file, assignment_map):
 
     assignment_map: a dict or a list of (checkpoint name or scope, current name, scope
     or Variable) pairs. Names are looked up among the get_variable variables, as TF1
-    does ("/" means the root). The value is read now (TF1 reads it when the initializer
-    runs) and kept in the graph as a constant.
+    does ("/" means the root); a partitioned variable (its name, its parts as a list, or
+    the PartitionedVariable) takes its parts' slices of the checkpoint's value. The value
+    is read now (TF1 reads it when the initializer runs) and kept in the graph as a
+    constant.
     """
     path = _checkpoint_file(ckpt_dir_or_file)
     reader = CheckpointReader(path)
@@ -106,11 +108,14 @@ def init_from_checkpoint(ckpt_dir_or_file, assignment_map):
     store = graph.var_store.vars if graph.var_store is not None else {}
     items = assignment_map.items() if isinstance(assignment_map, dict) else assignment_map
     for ckpt_name, current in sorted(items, key=lambda kv: kv[0]):
-        var = current if isinstance(current, Variable) else store.get(current)
+        var = _current_variable(current, store)
         if var is not None:
             if ckpt_name not in shapes:
                 raise ValueError(f"Tensor {ckpt_name} is not found in {ckpt_dir_or_file} "
                                  f"checkpoint {shapes}")
+            if isinstance(var, list):
+                _set_parts_initializers(var, reader, ckpt_name, shapes[ckpt_name])
+                continue
             if surely_differ(var.shape, TensorShape(tuple(shapes[ckpt_name]))):
                 raise ValueError(
                     f"Shape of variable {var.name} ({tuple(var.shape.dims)}) doesn't match "
@@ -122,7 +127,10 @@ def init_from_checkpoint(ckpt_dir_or_file, assignment_map):
         if not ckpt_name.endswith("/"):
             raise ValueError(f"Assignment map with scope only name {scope} should map to "
                              f"scope only {ckpt_name}. Should be 'scope/': 'other_scope/'.")
-        for var_name in sorted(n for n in store if not scope or n.startswith(scope + "/")):
+        # a part 'x/part_3' stands for its partitioned variable 'x'
+        names = {n[:n.index("/part_")] if "/part_" in n else n for n in store
+                 if not scope or n.startswith(scope + "/")}
+        for var_name in sorted(names):
             # the variable's name below `scope` ("/" keeps the separator), then the
             # checkpoint scope before it ("/" adds nothing)
             tail = var_name[len(scope):]
@@ -134,16 +142,58 @@ def init_from_checkpoint(ckpt_dir_or_file, assignment_map):
                 raise ValueError(f"Tensor {full} ({var_name[len(scope) + 1:]} in "
                                  f"{ckpt_name}) is not found in {ckpt_dir_or_file} "
                                  "checkpoint")
-            _set_initializer(store[var_name], reader, full)
+            var = store[var_name] if var_name in store else _parts(var_name, store)
+            if isinstance(var, list):
+                _set_parts_initializers(var, reader, full, shapes[full])
+            else:
+                _set_initializer(var, reader, full)
 
 
-def _set_initializer(var, reader, name, vocab=None):
+def _current_variable(current, store):
+    """The Variable, or the list of parts of a partitioned variable, that `current` (a
+    Variable, parts, a PartitionedVariable or a get_variable name) names, or None."""
+    from ..partitioned import PartitionedVariable
+    if isinstance(current, Variable):
+        return current
+    if isinstance(current, (list, tuple, PartitionedVariable)) and \
+            all(isinstance(v, Variable) for v in current):
+        return list(current)
+    return store[current] if current in store else _parts(current, store)
+
+
+def _parts(name, store):
+    """The parts 'name/part_0', 'name/part_1', ... of the store, or None (TF1)."""
+    parts = []
+    while f"{name}/part_{len(parts)}" in store:
+        parts.append(store[f"{name}/part_{len(parts)}"])
+    return parts or None
+
+
+def _set_parts_initializers(parts, reader, name, shape):
+    """Each part's initializer := its slice of the checkpoint's value of `name`."""
+    from ..partitioned import slice_info
+    infos = [slice_info(v) for v in parts]
+    if any(i is None for i in infos) or len({i.full_name for i in infos}) != 1:
+        raise ValueError(f"Slices must all be from the same tensor: "
+                         f"{[v.name for v in parts]} (checkpoint tensor {name})")
+    if list(shape) != infos[0].full_shape:
+        raise ValueError(f"Shape of partitioned variable {infos[0].full_name} "
+                         f"({infos[0].full_shape}) doesn't match with shape of tensor "
+                         f"{name} ({list(shape)}) from checkpoint reader.")
+    for v, info in zip(parts, infos):
+        _set_initializer(v, reader, name, part=info)
+
+
+def _set_initializer(var, reader, name, vocab=None, part=None):
     """var.initializer := assign(var, the checkpoint's value of `name`), its rows (or
-    columns) remapped by `vocab`, a VocabInfo, when given."""
+    columns) remapped by `vocab`, a VocabInfo, when given; only the slice `part` (a
+    SaveSliceInfo) of it for a part of a partitioned variable."""
     from ..ops.core import constant
     from ..ops.state import ASSIGN
     from ..ops.registry import apply
     value = reader.get_tensor(name)
+    if part is not None:
+        value = np.asarray(value)[part.slices()]
     if dtypes.as_dtype(value.dtype) is not var.dtype:
         raise errors.DTypeError(
             f"init_from_checkpoint: variable '{var.node.name}' is {var.dtype.name} but "
@@ -228,13 +278,19 @@ def warm_start(ckpt_to_initialize_from, vars_to_warm_start=".*",
     chosen = _vars_to_warm_start(vars_to_warm_start)
     shapes = reader.get_variable_to_shape_map()
     used = set()
-    for var in chosen:
-        name = var.node.name
+    for name, group in _grouped(chosen).items():
         prev = renames.get(name, name)
         used.add(name)
         if prev not in shapes:
             raise ValueError(f"warm_start: variable '{name}' has no value '{prev}' in "
                              f"checkpoint {ckpt_to_initialize_from}")
+        if len(group) > 1:          # the parts of a partitioned variable
+            if name in vocabs:
+                raise NotImplementedError(f"warm_start: graphc cannot remap the vocabulary "
+                                          f"of partitioned variable '{name}'")
+            _set_parts_initializers(group, reader, prev, shapes[prev])
+            continue
+        var = group[0]
         if name not in vocabs and surely_differ(var.shape, TensorShape(tuple(shapes[prev]))):
             raise ValueError(f"warm_start: variable '{name}' of shape {var.shape} cannot "
                              f"take '{prev}' of shape {shapes[prev]}")
@@ -244,7 +300,17 @@ def warm_start(ckpt_to_initialize_from, vars_to_warm_start=".*",
         raise ValueError("You provided the following variables in "
                          "var_name_to_prev_var_name that were not used: "
                          f"{unused}.  Perhaps you misspelled them?  Here is the list of "
-                         f"viable variable names: {sorted(v.node.name for v in chosen)}")
+                         f"viable variable names: {sorted(_grouped(chosen))}")
+
+
+def _grouped(variables):
+    """{name: [variables]}: a part of a partitioned variable goes under the full name."""
+    from ..partitioned import slice_info
+    out = {}
+    for v in variables:
+        info = slice_info(v)
+        out.setdefault(info.full_name if info else v.node.name, []).append(v)
+    return out
 
 
 def _vars_to_warm_start(spec):

@@ -10,6 +10,7 @@ import time
 import numpy as np
 
 from .. import errors
+from .. import partitioned_ckpt as pc
 from ..graph import Tensor, get_default_graph
 from ..ops.state import Variable, _stored, global_variables
 from ..shapes import TensorShape, surely_differ
@@ -63,7 +64,7 @@ class Saver:
         if self._built:
             return
         var_list = global_variables() if self._var_list is None else self._var_list
-        named = _named(var_list)
+        named = _named(pc.expand(var_list) if pc.has_slices(var_list) else var_list)
         if not named and not self._allow_empty:
             raise ValueError("No variables to save: var_list is empty (the default graph "
                              "has no variables yet?); Saver(allow_empty=True) makes a "
@@ -120,7 +121,8 @@ class Saver:
         if not os.path.isdir(directory):
             raise ValueError(f"Parent directory of {save_path} doesn't exist, can't save.")
         # read every value first: an uninitialized variable writes nothing
-        values = {name: _stored(sess, v.node) for name, v in self._var_list.items()}
+        # (the parts of a partitioned variable as one value under its full name)
+        values = pc.saved_values(self._var_list, lambda v: _stored(sess, v.node))
         _write_atomic(prefix + DATA_SUFFIX, lambda f: _write_npz(f, values))
         if write_meta_graph:
             from ..io import serialize      # lazily: io may import train, not vice versa
@@ -128,7 +130,7 @@ class Saver:
                 serialize.export_meta_graph(prefix + "." + meta_graph_suffix,
                                             graph=self._graph, saver=self)
             except serialize.SerializationError as e:
-                # a graph JSON cannot hold (a tf.data iterator, a py_func): the variables
+                # a graph JSON cannot hold (a py_func, a custom_gradient): the variables
                 # are saved all the same, as TF1 would save them; say what is missing
                 from ..tf_logging import warning
                 warning("Saver.save: %s not written (the checkpoint's variables are): %s",
@@ -176,17 +178,19 @@ class Saver:
         prefix = _prefix(save_path)
         path = prefix + DATA_SUFFIX
         headers = _headers(path)
-        missing = [name for name in self._var_list if name not in headers]
+        names = pc.checkpoint_names(self._var_list)     # a part: its full variable's
+        missing = [key for key, name in names.items() if name not in headers]
         if missing:
-            lines = [f"  '{n}': {_describe(self._var_list[n])}; closest in the "
-                     f"checkpoint: {_closest(n, headers)}" for n in missing]
+            lines = [f"  '{names[n]}': {_describe(self._var_list[n])}; closest in the "
+                     f"checkpoint: {_closest(names[n], headers)}" for n in missing]
             raise errors.NotFoundError(
                 f"restore: checkpoint '{prefix}' ({path}) has no value for "
                 f"{len(missing)} variable(s):\n" + "\n".join(lines) +
                 f"\n  the checkpoint holds: {_listing(headers)}")
-        wanted = _read(path, list(self._var_list))
-        new = {v.node: _fit(wanted[name], name, v, path, self._reshape)
-               for name, v in self._var_list.items()}
+        wanted = _read(path, sorted(set(names.values())))
+        new = {v.node: _fit(pc.restored_value(key, wanted[names[key]], path), names[key], v,
+                            path, self._reshape)
+               for key, v in self._var_list.items()}
         sess._variables.update(new)
 
     def _check(self, sess, what):
