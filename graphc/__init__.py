@@ -35,6 +35,7 @@ from .ops.random import *  # noqa: F401,F403
 from .ops.state import *  # noqa: F401,F403
 from .ops.scope import *  # noqa: F401,F403
 from .ops.varstore import *  # noqa: F401,F403
+from .partitioned import *  # noqa: F401,F403
 from .ops.template import *  # noqa: F401,F403
 from .ops.graphkeys import *  # noqa: F401,F403
 from .initializers import (constant_initializer, glorot_normal_initializer,  # noqa: F401
@@ -74,6 +75,8 @@ from .ops.fft import *  # noqa: F401,F403
 from .ops.edit_distance import *  # noqa: F401,F403
 from .ops.tensor_utils import *  # noqa: F401,F403
 from .ops.misc_ops import *  # noqa: F401,F403
+from .ops.nn_backprop import (conv2d_backprop_filter_v2, conv2d_backprop_input_v2,  # noqa: F401
+                              histogram_fixed_width_bins)
 from .tf1_misc import *  # noqa: F401,F403
 from .ops.core import tuple_ as tuple  # noqa: A001  (TF1 name: gc.tuple)
 from .ops.registry import constant_value
@@ -115,6 +118,8 @@ from .io.readers import *  # noqa: F401,F403,E402 (TFRecordReader, ...)
 from .ragged_tensor import *  # noqa: F401,F403,E402 (RaggedTensor)
 from . import ragged, feature_column, estimator, distributions  # noqa: E402
 from . import quantization  # noqa: E402
+from .accumulators import (ConditionalAccumulator, ConditionalAccumulatorBase,  # noqa: E402,F401
+                           SparseConditionalAccumulator)
 from .quantization import *  # noqa: F401,F403,E402 (fake_quant_*)
 from .indexed_slices import (IndexedSlices, IndexedSlicesValue,  # noqa: E402,F401
                              convert_to_tensor_or_indexed_slices, sparse_mask)

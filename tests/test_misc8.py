@@ -19,6 +19,7 @@ def test_count_up_to_counts_then_stops_with_out_of_range():
     with g.as_default():
         v = gc.Variable(np.int64(5), name="v")
         c = gc.count_up_to(v, 7)
+        assert v.count_up_to(7).op.type == "CountUpTo"
         with gc.Session() as s:
             s.run(gc.global_variables_initializer())
             assert [s.run(c), s.run(c)] == [5, 6]

@@ -163,3 +163,12 @@ def test_sparse_cross_casts_int32_features():
                 return [v.values for v in s.run(out)]
     for a, b in zip(run(gc), run(v1)):
         np.testing.assert_array_equal(a, b)
+
+
+def test_sigmoid_cross_entropy_gradient_at_zero_logits():
+    """At x = 0 the gradient is sigmoid(0) - z (relu and abs would give 0 there)."""
+    logits = np.array([[0.0, 0.0], [0.0, 3.0], [-2.0, 0.0]])
+    labels = np.array([[0.0, 1.0], [1.0, 0.0], [0.5, 0.25]])
+    check(lambda m, x, z: m.nn.sigmoid_cross_entropy_with_logits(labels=z, logits=x),
+          logits, labels)
+    check(lambda m, x, z: m.losses.sigmoid_cross_entropy(z, x), logits, labels)

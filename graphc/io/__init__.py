@@ -12,7 +12,8 @@ _PARSING = ("FixedLenFeature", "VarLenFeature", "FixedLenSequenceFeature", "Spar
 _TOP = ("decode_base64", "encode_base64", "serialize_sparse", "serialize_many_sparse",
         "deserialize_many_sparse", "gfile", "FIFOQueue", "PaddingFIFOQueue", "PriorityQueue", "QueueBase",
         "RandomShuffleQueue")
-_IMAGE = ("decode_png", "decode_bmp", "decode_image", "encode_png", "is_jpeg")
+_IMAGE = ("decode_png", "decode_bmp", "decode_image", "encode_png", "is_jpeg", "decode_jpeg",
+          "encode_jpeg", "decode_and_crop_jpeg", "extract_jpeg_shape", "decode_gif")
 _PYTHON_IO = ("TFRecordWriter", "tf_record_iterator", "TFRecordOptions",
               "TFRecordCompressionType")
 

@@ -374,69 +374,8 @@ def scalar_mul(scalar, x, name=None):
     return multiply(scalar, x, name=name)
 
 
-# ---- cast -------------------------------------------------------------------------------
-def _infer_cast(ctx, x, *, dtype):
-    return x.shape, dtype
-
-
-def _cast_kernel(x, *, dtype):
-    if x.dtype.kind == "c" and dtype.np.kind != "c":
-        x = x.real                  # complex -> real drops the imaginary part (TF1)
-    return x.astype(dtype.np)
-
-
-def _cast_vjp(node, gs):
-    x = node.inputs[0]
-    if not x.dtype.is_differentiable or gs[0] is None:
-        return [None]
-    return [cast(gs[0], x.dtype)]
-
-
-def _cast_jvp(node, ts):
-    if ts[0] is None or not node.attrs["dtype"].is_differentiable:
-        return None
-    return cast(ts[0], node.attrs["dtype"])
-
-
-def _cast_out(x, out, *, dtype):
-    if x.dtype.kind == "c" and out.dtype.kind != "c":
-        x = x.real
-    np.copyto(out, x, casting="unsafe")         # the conversion astype does
-    return out
-
-
-CAST = register(OpDef(
-    "Cast", _infer_cast, _cast_kernel, vjp=_cast_vjp,
-    kernel_out=_cast_out,
-    jvp=_cast_jvp, elementwise=True, api="cast", signature="cast(x, dtype, name=None)",
-    shape_rule="same as x", dtypes="any -> dtype",
-    doc="Converts to dtype (float -> int truncates toward zero, complex -> real drops the "
-        "imaginary part, like TF1)."))
-
-
-def cast(x, dtype, name=None):
-    x = convert_to_tensor(x)
-    dtype = dtypes.as_dtype(dtype)
-    return apply1(CAST, (x,), name=name, dtype=dtype)
-
-
-def to_float(x, name=None):
-    return cast(x, dtypes.float32, name)
-
-
-def to_double(x, name=None):
-    return cast(x, dtypes.float64, name)
-
-
-def to_int32(x, name=None):
-    return cast(x, dtypes.int32, name)
-
-
-def to_int64(x, name=None):
-    return cast(x, dtypes.int64, name)
-
-
 # the rest of the elementwise family, in modules of their own (they use the ops above)
+from .cast import CAST, cast, to_double, to_float, to_int32, to_int64  # noqa: E402,F401
 from .broadcast import *  # noqa: E402,F401,F403
 from .broadcast import ADD_N, BROADCAST_TO, SELECT, SUM_TO, select, sum_to_kernel  # noqa: E402,F401
 from .activations import *  # noqa: E402,F401,F403

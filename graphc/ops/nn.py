@@ -40,7 +40,11 @@ def sigmoid_cross_entropy_with_logits(_sentinel=None, labels=None, logits=None, 
                          "by keyword")
     x, z = operands(logits, labels, "sigmoid_cross_entropy_with_logits")
     _check_same_shape("sigmoid_cross_entropy_with_logits", z, x)
-    return E.add(E.relu(x) - x * z, E.softplus(-E.abs(x)), name=name)
+    # max(x, 0) and -|x| as selects on x >= 0 (TF's form), not relu and abs: their
+    # derivatives are 1 and -1 at x = 0, so the gradient there is sigmoid(0) - z
+    nonneg = E.greater_equal(x, E.zeros_like_(x))
+    return E.add(E.select(nonneg, x, E.zeros_like_(x)) - x * z,
+                 E.softplus(E.select(nonneg, -x, x)), name=name)
 
 
 def _check_same_shape(api, a, b):

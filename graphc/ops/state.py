@@ -166,6 +166,11 @@ class Variable(Tensor):
     scatter_nd_update, scatter_nd_add, scatter_nd_sub = (
         _sparse_update(m, nd=True) for m in ("update", "add", "sub"))
 
+    def count_up_to(self, limit):
+        """gc.count_up_to(self, limit): this value, then 1 more; OutOfRangeError at limit."""
+        from .misc_ops import count_up_to
+        return count_up_to(self, limit)
+
     def read_value(self):
         from .core import identity
         return identity(self, name="read")

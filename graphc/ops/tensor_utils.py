@@ -141,22 +141,28 @@ def assert_rank_in(x, ranks, data=None, summarize=None, message=None, name=None)
         return Assert(ok, data, summarize=summarize)
 
 
+class FloatDTypeError(errors.DTypeError, ValueError):
+    """assert_same_float_dtype's error: a DTypeError (graphc's) that is also the
+    ValueError TF1 raises there."""
+
+
 def assert_same_float_dtype(tensors=None, dtype=None):
     """The float dtype all tensors share (and `dtype`, if given; float32 if neither says
-    one); a DTypeError if they differ or one is not float."""
+    one); a FloatDTypeError (a DTypeError and, as in TF1, a ValueError) if they differ
+    or one is not float."""
     found = None if dtype is None else dtypes.as_dtype(dtype)
     for t in tensors or []:
         if t is None:
             continue
         if not t.dtype.is_floating:
-            raise errors.DTypeError(f"Expected floating point type, got {t.dtype.name} for "
+            raise FloatDTypeError(f"Expected floating point type, got {t.dtype.name} for "
                                     f"{t.name}" + _site("assert_same_float_dtype"))
         if found is not None and t.dtype is not found:
-            raise errors.DTypeError(f"{t.name}, type={t.dtype.name}: expected type "
+            raise FloatDTypeError(f"{t.name}, type={t.dtype.name}: expected type "
                                     f"{found.name}" + _site("assert_same_float_dtype"))
         found = found or t.dtype
     if found is not None and not found.is_floating:
-        raise errors.DTypeError(f"Expected floating point type, got {found.name}")
+        raise FloatDTypeError(f"Expected floating point type, got {found.name}")
     return found or dtypes.float32
 
 

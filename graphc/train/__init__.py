@@ -33,6 +33,9 @@ from .checkpoint_reader import *  # noqa: F401,F403
 from . import queue_runner, input as _input
 from .queue_runner import *  # noqa: F401,F403
 from .input import *  # noqa: F401,F403
+from .optimizers_da import AdagradDAOptimizer
+from .supervisor import Supervisor
+from .device_setter import ClusterSpec, replica_device_setter
 from .step import (assert_global_step, create_global_step, get_global_step,
                    get_or_create_global_step, global_step)
 
@@ -52,3 +55,4 @@ __all__ = ["Optimizer", "GradientDescentOptimizer", "MomentumOptimizer",
 __all__ += coordinator.__all__ + hooks.__all__ + monitored.__all__ + example.__all__
 __all__ += checkpoint_reader.__all__
 __all__ += queue_runner.__all__ + _input.__all__
+__all__ += ["AdagradDAOptimizer", "Supervisor", "ClusterSpec", "replica_device_setter"]
