@@ -78,6 +78,7 @@ from .ops.misc_ops import *  # noqa: F401,F403
 from .ops.nn_backprop import (conv2d_backprop_filter_v2, conv2d_backprop_input_v2,  # noqa: F401
                               histogram_fixed_width_bins)
 from .tf1_misc import *  # noqa: F401,F403
+from .device_spec import DeviceSpec  # noqa: F401
 from .ops.core import tuple_ as tuple  # noqa: A001  (TF1 name: gc.tuple)
 from .ops.registry import constant_value
 from .session import (ConfigProto, InteractiveSession, Session, compile,  # noqa: A004

@@ -5,7 +5,7 @@ import re
 
 import networkx as nx
 
-from . import errors
+from . import device_spec, errors
 from .shapes import DimBindings, TensorShape, as_shape
 
 
@@ -148,7 +148,8 @@ class Graph:
         self._name_counts = {}
         self._scope = ""
         self._control = []
-        self._device = None             # the innermost gc.device(): a string or function
+        self._devices = []              # gc.device() scopes, outermost first
+        self._colocate = []             # gc.colocate_with() nodes, outermost first
         self._role = "forward"
         self._origin = None
         self._grad_override = {}        # op type -> registered gradient name (in scope)
@@ -170,8 +171,10 @@ class Graph:
             node.outputs = tuple([Tensor(node, i, s, d) for i, (s, d) in enumerate(out_types)])
         self.nodes.append(node)
         self._by_name[node.name] = node
-        if self._device is not None:
-            node.device = self._device(node) if callable(self._device) else self._device
+        if self._colocate:                  # TF1: the outermost colocation op's device
+            node.device = self._colocate[0].device
+        elif self._devices:
+            node.device = self._placed(node)
         if self._grad_override and node.type in self._grad_override:
             self._node_grad_override[node] = self._grad_override[node.type]
         return node
@@ -229,17 +232,53 @@ class Graph:
         finally:
             self._control.pop()
 
+    def _placed(self, node):
+        """The node's device under the device scopes (TF1): from the innermost out, a
+        string fills the fields still unset, a function maps the device so far (set on
+        the node) to a new one, and None stops."""
+        node.device = ""
+        for spec in reversed(self._devices):
+            if spec is None:
+                break
+            if callable(spec):
+                spec = spec(node) or ""
+                spec = spec.to_string() if hasattr(spec, "to_string") else spec
+                node.device = device_spec.merge("", spec)
+            else:
+                node.device = device_spec.merge(spec, node.device)
+        return node.device
+
     @contextlib.contextmanager
     def device(self, device_name_or_function):
         """Nodes built inside record this device (TF1 tf.device: a string such as
-        "/cpu:0", a function of the node, or None to clear). graphc runs every node
+        "/cpu:0", a DeviceSpec, a function of the node, or None to clear the outer
+        scopes); nested strings merge field by field, as in TF1. graphc runs every node
         on the CPU with numpy: the string is kept on Operation.device and exported."""
-        saved = self._device
-        self._device = device_name_or_function
+        spec = device_name_or_function
+        if hasattr(spec, "to_string"):
+            spec = spec.to_string()
+        elif isinstance(spec, str):
+            device_spec.parse(spec)         # a bad string fails here, at the user's line
+        self._devices.append(spec)
         try:
             yield
         finally:
-            self._device = saved
+            self._devices.pop()
+
+    @contextlib.contextmanager
+    def colocate_with(self, op, ignore_existing=False):
+        """Nodes built inside take `op`'s device (TF1 tf.colocate_with; the device
+        scopes around do not apply, as in TF1)."""
+        saved = self._colocate
+        if op is None and ignore_existing:  # TF1: colocate_with(None, True) clears them
+            self._colocate = []
+        else:
+            node = _as_node(op)
+            self._colocate = [node] if ignore_existing else saved + [node]
+        try:
+            yield
+        finally:
+            self._colocate = saved
 
     @contextlib.contextmanager
     def _building(self, role, origin=None):
@@ -384,12 +423,10 @@ def device(device_name_or_function):
     return get_default_graph().device(device_name_or_function)
 
 
-@contextlib.contextmanager
 def colocate_with(op, ignore_existing=False):
-    """TF1 tf.colocate_with: placement next to `op`. graphc has one device, so every
-    node already is; `op` must be an Operation or Tensor."""
-    _as_node(op)
-    yield
+    """TF1 tf.colocate_with on the default graph (see Graph.colocate_with); `op` must be
+    an Operation or Tensor."""
+    return get_default_graph().colocate_with(op, ignore_existing)
 
 
 @contextlib.contextmanager

@@ -200,9 +200,13 @@ class Session:
         if self._closed:
             raise errors.GraphcError("attempted to use a closed Session")
         fetch = _Fetch(self.graph, fetches)
-        feed_list = list(self._feed_keys({k: None for k in feed_list or ()}))
-        exe = self._plan_for(fetch.items, feed_list, options)
-        return exe, _make_call(self, exe, fetch, feed_list)
+        keys = list(feed_list or ())
+        flat = list(self._feed_keys({k: None for k in keys}))
+        exe = self._plan_for(fetch.items, flat, options)
+        call = _make_call(self, exe, fetch, flat)
+        if any(hasattr(k, "_as_parts") for k in keys):
+            call = _whole_composites(keys, call)
+        return exe, call
 
     # ---- lifetime and defaults -----------------------------------------------------
     def close(self):
@@ -264,6 +268,22 @@ class InteractiveSession(Session):
         super().close()
 
 
+
+
+def _whole_composites(keys, call):
+    """make_callable's function taking a composite's value (a SparseTensorValue, a
+    RaggedTensorValue) as one argument, as TF1's does, and `call` on its parts."""
+    def parts(key, value):
+        if not hasattr(key, "_as_parts"):
+            return [value]
+        return [v for k, pv in zip(key._as_parts(), key._feed_parts(value))
+                for v in parts(k, pv)]
+
+    def call_whole(*args):
+        if len(args) != len(keys):
+            raise errors.FeedError(f"callable takes {len(keys)} feed(s), got {len(args)}")
+        return call(*[v for k, a in zip(keys, args) for v in parts(k, a)])
+    return call_whole
 
 
 def compile(fetches, feed_list=None, optimize=True, unsafe_math=False, session=None,

@@ -138,13 +138,13 @@ def test_device_scopes_are_recorded_and_exported():
         with gc.colocate_with(b), gc.container("shared"):
             f = e * 3.0
         assert [n.device for n in (a.op, b.op, c.op, d.op, e.op, f.op)] == \
-            ["", "/cpu:0", "/gpu:0", "/cpu:1", "", ""]
+            ["", "/device:CPU:0", "/device:GPU:0", "/device:CPU:1", "", "/device:CPU:0"]
         with gc.Session() as sess:
             assert sess.run(f) == 9.0
         g2 = gc.Graph()
         with g2.as_default():
             gc.import_graph_def(g.as_graph_def(), name="")
-        assert g2.get_operation_by_name(c.op.name).device == "/gpu:0"
+        assert g2.get_operation_by_name(c.op.name).device == "/device:GPU:0"
         assert g2.get_operation_by_name(a.op.name).device == ""
         with pytest.raises(TypeError, match="Operation or Tensor"):
             with gc.colocate_with("b"):

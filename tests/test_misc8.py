@@ -253,3 +253,16 @@ def test_warm_start_vocab_size_mismatch_is_an_error(tmp_path):
         info = gc.train.VocabInfo(str(tmp_path / "new.txt"), 5, 0, str(tmp_path / "old.txt"))
         with pytest.raises(ValueError, match="5 words"):
             gc.train.warm_start(prefix, ["emb"], var_name_to_vocab_info={"emb": info})
+
+
+def test_make_callable_takes_composites_whole():
+    sp = gc.sparse_placeholder(gc.float32, [None, 3])
+    x = gc.placeholder(gc.float32, [])
+    y = gc.sparse_reduce_sum(sp) * x
+    value = gc.SparseTensorValue([[0, 1], [2, 2]], np.array([1., 2.], np.float32), [3, 3])
+    with gc.Session() as s:
+        fn = s.make_callable(y, [sp, x])
+        assert fn(value, np.float32(2.0)) == 6.0
+        assert fn(([[1, 0]], np.array([5.], np.float32), [2, 3]), np.float32(1.0)) == 5.0
+        with pytest.raises(gc.errors.FeedError, match="takes 2 feed"):
+            fn(value)

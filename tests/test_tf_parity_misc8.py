@@ -172,3 +172,46 @@ def test_sigmoid_cross_entropy_gradient_at_zero_logits():
     check(lambda m, x, z: m.nn.sigmoid_cross_entropy_with_logits(labels=z, logits=x),
           logits, labels)
     check(lambda m, x, z: m.losses.sigmoid_cross_entropy(z, x), logits, labels)
+
+
+def _devices(m):
+    with m.Graph().as_default():
+        a = m.constant(1.0, name="a")
+        with m.device("/cpu:0"):
+            b = a + 1.0
+            with m.device(lambda node: "/gpu:0" if node.type == "Mul" else "/cpu:1"):
+                c = b * 2.0
+                d = c - 1.0
+            with m.device(None):
+                e = d + 0.0
+            with m.device("/job:w/task:2"):
+                h = e + 1.0
+                with m.device(m.DeviceSpec(device_type="GPU", device_index=1)):
+                    i = h + 1.0
+        with m.colocate_with(b):
+            f = e * 3.0
+            with m.colocate_with(None, ignore_existing=True):
+                j = e * 2.0
+        with m.device("/job:ps"), m.colocate_with(b):
+            k = e * 3.0
+        with m.device(m.train.replica_device_setter(ps_tasks=2)), m.device("/cpu:1"):
+            v = m.Variable(1.0)
+        return [t.op.device for t in (a, b, c, d, e, f, h, i, j, k, v)]
+
+
+def test_device_scopes_merge_as_tf1():
+    assert _devices(gc) == _devices(v1)
+    spec = gc.DeviceSpec.from_string("/job:ps/replica:1/gpu:2")
+    assert spec.to_string() == tf.DeviceSpec.from_string("/job:ps/replica:1/gpu:2").to_string()
+
+
+def test_make_callable_with_a_sparse_feed():
+    def run(m):
+        with m.Graph().as_default():
+            sp = m.sparse_placeholder(m.float32, [None, 3])
+            y = m.sparse_reduce_sum(sp, axis=1)
+            value = m.SparseTensorValue([[0, 1], [2, 2]], np.array([1., 2.], np.float32),
+                                        [3, 3])
+            with m.Session() as s:
+                return s.make_callable(y, [sp])(value)
+    np.testing.assert_array_equal(run(gc), run(v1))

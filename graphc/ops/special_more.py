@@ -49,7 +49,7 @@ def _j1_deriv(x, y, attrs):
 def _spence_deriv(x, y, attrs):
     # spence' = ln x / (1 - x), and -1 at x = 1
     one = equal(x, 1.0)
-    return select(one, -1.0, log(x) / (1.0 - x))
+    return select(one, -1.0, log(x) / select(one, 1.0, 1.0 - x))   # no 0/0 computed at 1
 
 
 BESSEL_J0, bessel_j0 = _unary(

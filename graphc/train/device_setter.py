@@ -7,6 +7,7 @@ carries the same placements it would in TF1.
         w = gc.Variable(...)        # device '/job:ps/task:0'; the next one '/job:ps/task:1'
         y = gc.matmul(x, w)         # device '/job:worker'
 """
+from ..device_spec import parse as _parse, to_string as _to_string
 from ..tf_logging import get_logger
 
 __all__ = ["replica_device_setter", "ClusterSpec", "ClusterDef", "STANDARD_PS_OPS"]
@@ -19,46 +20,6 @@ STANDARD_PS_OPS = ("Variable", "VariableV2", "AutoReloadVariable", "MutableHashT
                    "BoostedTreesEnsembleResourceHandleOp",
                    "BoostedTreesQuantileStreamResourceHandleOp",
                    "ResourceConditionalAccumulator", "DecisionTreeResource")
-
-_DEVICE_TYPES = frozenset({"CPU", "GPU", "TPU", "CUSTOM", "EPU"})
-_FIELDS = ("job", "replica", "task", "device_type", "device_index")
-
-
-def _parse(spec):
-    """{field: value} of a device string as TF's DeviceSpec reads it ('/job:ps/task:0',
-    '/gpu:1', '/device:CPU:*'); fields not named are absent."""
-    out = {}
-    for part in (spec or "").split("/"):
-        y = part.split(":")
-        if y == [""]:
-            continue
-        if len(y) == 2 and y[0] in ("job", "replica", "task"):
-            out[y[0]] = y[1] if y[0] == "job" else int(y[1])
-        elif len(y) in (1, 2) and y[0].upper() in _DEVICE_TYPES or \
-                len(y) == 3 and y[0] == "device":
-            if "device_type" in out:
-                raise ValueError("Multiple device types are not allowed while parsing the "
-                                 f"device spec: {spec}.")
-            kind, index = (y[0].upper(), y[1:]) if len(y) < 3 else (y[1], y[2:])
-            out["device_type"] = kind
-            if index and index[0] != "*":
-                out["device_index"] = int(index[0])
-        elif y[0] != "":
-            raise ValueError(f"Unknown attribute '{y[0]}' is encountered while parsing the "
-                             f"device spec: '{spec}'.")
-    return out
-
-
-def _to_string(fields):
-    """TF's DeviceSpec.to_string: /job:J/replica:R/task:T/device:TYPE:INDEX."""
-    out = ""
-    for name in ("job", "replica", "task"):
-        if name in fields:
-            out += f"/{name}:{fields[name]}"
-    if "device_type" in fields:
-        out += f"/device:{fields['device_type']}:{fields.get('device_index', '*')}"
-    return out
-
 
 class _ReplicaDeviceChooser:
     """The device function replica_device_setter returns (TF1's)."""
