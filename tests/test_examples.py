@@ -85,3 +85,14 @@ def test_text_classifier(tmp_path):
     assert len(out["loss_history"]) == 120 and _falls(out["loss_history"], 0.3)
     assert out["accuracy"] >= 0.95
     assert out["checkpoint"].endswith("model.ckpt-120")
+
+
+def test_wide_and_deep(tmp_path):
+    """Feature columns -> DNNLinearCombinedClassifier -> train_and_evaluate -> a
+    SavedModel parsing tf.train.Examples, loaded back and served."""
+    out = _load("wide_and_deep").main(steps=300, verbose=False, model_dir=str(tmp_path))
+    m = out["metrics"]
+    assert m["global_step"] == 300 and m["accuracy"] >= 0.88 and m["auc"] >= 0.95
+    assert out["export_dir"].startswith(str(tmp_path).encode())
+    assert out["served"].shape == (2, 2)
+    assert out["served"][0, 1] > 0.9 > 0.1 > out["served"][1, 1]   # the easy cases

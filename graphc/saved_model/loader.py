@@ -30,7 +30,7 @@ def load(sess, tags, export_dir, import_scope=None, **saver_kwargs):
     Raises OSError for a directory without a SavedModel and RuntimeError, listing the
     tag sets there are, when none is `tags`.
     """
-    export_dir = os.fspath(export_dir)
+    export_dir = os.fsdecode(export_dir)     # TF1 paths may be bytes (export_saved_model)
     records = meta_graph.read(export_dir)
     tags = [tags] if isinstance(tags, str) else list(tags)
     record = next((r for r in records if set(r["tags"]) == set(tags)), None)

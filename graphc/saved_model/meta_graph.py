@@ -69,7 +69,7 @@ class MetaGraphDef(_Record):
 
 
 def saved_model_path(export_dir):
-    return os.path.join(os.fspath(export_dir), constants.SAVED_MODEL_FILENAME_JSON)
+    return os.path.join(os.fsdecode(export_dir), constants.SAVED_MODEL_FILENAME_JSON)
 
 
 def variables_prefix(export_dir):
