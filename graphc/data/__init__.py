@@ -3,6 +3,7 @@ from .dataset import Dataset
 from . import readers
 from .readers import *  # noqa: F401,F403
 from .iterator import Iterator, make_initializable_iterator, make_one_shot_iterator
+from . import experimental
 
 __all__ = ["Dataset", "Iterator", "make_one_shot_iterator", "make_initializable_iterator"]
 __all__ += readers.__all__

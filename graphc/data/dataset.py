@@ -9,17 +9,16 @@ ops (data/iterator.py) evaluate those tensors in a Session and call `_iter(run)`
 generator of elements, each a flat list of numpy arrays (one per leaf). map and filter
 functions are traced once into a FuncGraph and run per element by control.compiled.
 """
-import itertools
-
 import numpy as np
 
-from .. import errors
+from .. import dtypes, errors
 from ..graph import Node, Tensor, get_default_graph
 from ..ops.control import FuncGraph, _unflatten, compiled
 from ..ops.core import convert_to_tensor, placeholder
 from ..ops.random import get_seed
+from ..ops.registry import constant_value
 from ..shapes import TensorShape
-from .structure import flatten, shown, sparse_leaves, to_tensors
+from .structure import flatten, shown, to_tensors
 
 __all__ = ["Dataset"]
 
@@ -68,9 +67,19 @@ class Dataset:
         return (f"<{type(self).__name__} shapes: {self.output_shapes}, "
                 f"types: {self.output_types}>")
 
+    @property
+    def output_classes(self):
+        """The classes of an element's parts (Tensor or SparseTensor), in its structure."""
+        from . import get_output_classes
+        return get_output_classes(self)
+
     def _iter(self, run):
         """A generator of this dataset's elements (flat lists of arrays) in `run`."""
         raise NotImplementedError(f"{type(self).__name__} must define _iter")
+
+    def _check(self, values):
+        """Checks of the tensor arguments' values (tensor -> array) when a pipeline
+        starts; raises InvalidArgumentError as TF's dataset kernels do."""
 
     # ---- sources -----------------------------------------------------------------------
     @staticmethod
@@ -90,7 +99,7 @@ class Dataset:
     def range(*args):
         """range(stop), range(start, stop) or range(start, stop, step), as int64."""
         from .sources import _Range
-        return _Range(range(*[_count(a, "a range argument", -(1 << 62)) for a in args]))
+        return _Range(*args)
 
     @staticmethod
     def zip(datasets):
@@ -109,7 +118,9 @@ class Dataset:
 
     # ---- transformations ----------------------------------------------------------------
     def batch(self, batch_size, drop_remainder=False):
-        """Consecutive elements stacked along a new dim 0 (None unless drop_remainder)."""
+        """Consecutive elements stacked along a new dim 0 (None unless drop_remainder).
+        batch_size is an int or an int64 scalar tensor (read when the iterator starts)."""
+        from .batching import _Batch
         return _Batch(self, _count(batch_size, "batch_size", 1), drop_remainder)
 
     def shuffle(self, buffer_size, seed=None, reshuffle_each_iteration=True):
@@ -117,20 +128,24 @@ class Dataset:
         algorithm). With a seed (or a graph seed) the order repeats in every session and
         after every initialization; reshuffle_each_iteration gives each repeat() epoch
         its own order."""
+        from .transforms import _Shuffle
         seed = get_seed(get_default_graph(), seed)
         return _Shuffle(self, _count(buffer_size, "buffer_size", 1), seed,
                         reshuffle_each_iteration)
 
     def repeat(self, count=None):
-        """The elements `count` times (None or -1: forever)."""
+        """The elements `count` times (None or -1: forever; a tensor < 0 too)."""
+        from .transforms import _Repeat
         return _Repeat(self, -1 if count is None else _count(count, "count", -1))
 
     def take(self, count):
         """The first `count` elements (-1: all)."""
+        from .transforms import _Islice
         return _Islice(self, 0, _count(count, "count", -1), "take")
 
     def skip(self, count):
         """All but the first `count` elements (-1: none)."""
+        from .transforms import _Islice
         return _Islice(self, _count(count, "count", -1), -1, "skip")
 
     def prefetch(self, buffer_size):
@@ -153,6 +168,66 @@ class Dataset:
         """The elements for which predicate (traced once) returns a scalar bool True."""
         return _Filter(self, _Function("filter", predicate, self))
 
+    # ---- the rest of TF1's transformations: transforms.py and nested.py -----------------
+    def padded_batch(self, batch_size, padded_shapes=None, padding_values=None,
+                     drop_remainder=False):
+        """Batches of elements padded to padded_shapes (-1/None dims: the longest in the
+        batch; default: the element shapes) with padding_values (default 0 / b"").
+
+            ds.map(lambda x: gc.fill([x], x)).padded_batch(2, padded_shapes=[None])
+        """
+        from .batching import padded_batch
+        return padded_batch(self, batch_size, padded_shapes, padding_values, drop_remainder)
+
+    def unbatch(self):
+        """The slices of each element along dim 0 (the inverse of batch)."""
+        from .batching import _Unbatch
+        return _Unbatch(self)
+
+    def shard(self, num_shards, index):
+        """Every num_shards-th element, starting with element `index`."""
+        from .transforms import _Shard
+        return _Shard(self, num_shards, index)
+
+    def cache(self, filename=""):
+        """The elements kept in memory on the first complete pass and replayed after
+        (for each iterator initialization). A file cache (filename) is not supported."""
+        from .transforms import _Cache
+        return _Cache(self, filename)
+
+    def apply(self, transformation_func):
+        """transformation_func(self), which must return a Dataset."""
+        out = transformation_func(self)
+        if not isinstance(out, Dataset):
+            raise TypeError("`transformation_func` must return a `tf.data.Dataset` "
+                            f"object. Got {type(out)}.")
+        return out
+
+    def flat_map(self, map_func):
+        """The elements of the datasets map_func(element) returns, one after another.
+
+            ds.flat_map(lambda x: gc.data.Dataset.from_tensors(x).repeat(2))
+        """
+        from .nested import interleave
+        return interleave(self, map_func, 1, 1, "flat_map")
+
+    def interleave(self, map_func, cycle_length=None, block_length=None,
+                   num_parallel_calls=None, deterministic=None):
+        """The elements of the datasets map_func(element) returns, cycle_length of them
+        open at a time, block_length elements from each in turn (TF's deterministic
+        order; cycle_length None: the number of CPU cores, as TF's AUTOTUNE)."""
+        from .nested import interleave
+        return interleave(self, map_func, cycle_length, block_length, "interleave")
+
+    def reduce(self, initial_state, reduce_func):
+        """The state reduce_func(state, element) leaves after the last element, as
+        tensors (a ReduceDataset op reads the whole dataset on every run).
+
+            total = gc.data.Dataset.range(5).reduce(np.int64(0), lambda s, x: s + x)
+        """
+        from .nested import reduce
+        return reduce(self, initial_state, reduce_func)
+
     def make_one_shot_iterator(self):
         """An iterator that starts on its first get_next run in each session."""
         from .iterator import Iterator
@@ -165,12 +240,57 @@ class Dataset:
 
 
 def _count(value, what, low):
-    if isinstance(value, (Tensor, Node)):
-        raise TypeError(f"{what} must be a Python int here (graphc builds the pipeline "
-                        f"in Python), not a tensor")
+    """A Python int >= low, or an int64 scalar tensor (TF1 converts to int64) whose value
+    the datasets read when the pipeline starts (checked then by their _check)."""
+    if isinstance(value, Node):
+        raise TypeError(f"{what} must be an int or an int64 tensor, got {value!r}")
+    if isinstance(value, Tensor):
+        if value.dtype is not dtypes.int64:
+            raise ValueError(f"{what}: Tensor conversion requested dtype int64 for Tensor "
+                             f"with dtype {value.dtype.name}: {value!r}")
+        if value.shape.rank not in (0, None):
+            raise errors.ShapeError(f"{what} must be a scalar (shape must be rank 0 but is "
+                                    f"rank {value.shape.rank}):{_describe([value])}")
+        return value
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
         raise ValueError(f"{what} must be an int >= {low}, got {value!r}")
     return int(value)
+
+
+def _value(run, v):
+    """The int value of a count argument (a Python int or a tensor read at the start)."""
+    return int(run.values[v]) if isinstance(v, Tensor) else v
+
+
+def _static(v):
+    """The value of a count argument if known when the pipeline is built, else None."""
+    if isinstance(v, Tensor):
+        c = constant_value(v)
+        return None if c is None else int(c)
+    return v
+
+
+def _tensor_args(*args):
+    """The tensors among count arguments (evaluated when the iterator starts)."""
+    return tuple(a for a in args if isinstance(a, Tensor))
+
+
+def _invalid(ds, message):
+    """TF's InvalidArgumentError of a dataset kernel, naming where `ds` was built."""
+    return errors.InvalidArgumentError(
+        f"{message}\n  in the {type(ds).__name__.lstrip('_')} dataset built at "
+        f"{errors.format_site(ds._site)}")
+
+
+def check_pipeline(root, values):
+    """Runs _check of `root` and every dataset it reads (iteratively)."""
+    stack, seen = [root], set()
+    while stack:
+        ds = stack.pop()
+        if id(ds) not in seen:
+            seen.add(id(ds))
+            ds._check(values)
+            stack.extend(ds._parents)
 
 
 class _Function:
@@ -187,140 +307,30 @@ class _Function:
                 phs = [placeholder(d, s, name="elem") for d, s in zip(ds._types, ds._shapes)]
                 arg = _unflatten(ds._structure, iter(phs))
                 value = fn(*arg) if type(arg) is tuple else fn(arg)
-                if isinstance(value, list):           # TF1 turns a returned list into a tuple
-                    value = tuple(value)
-                leaves = []
-                self.structure = flatten(value, leaves)
-                outs = []
-                for v in leaves:
-                    if isinstance(v, Node) or v is None:
-                        raise TypeError(f"Dataset.{what}: the function must return tensors, "
-                                        f"got {type(v).__name__} in {shown(self.structure)}")
-                    outs.append(fg.capture(v) if isinstance(v, Tensor) else convert_to_tensor(v))
-        if not outs:
-            raise ValueError(f"Dataset.{what}: the function returned no tensors")
+                outs = self._outputs(fg, value, what)
         self.fg, self.outs, self.what = fg, tuple(outs), what
         self.captured = list(fg.captures)
         self.ins = tuple(phs) + tuple(fg.captures[t] for t in self.captured)
 
+    def _outputs(self, fg, value, what):
+        """The function's output tensors in fg; sets self.structure."""
+        if isinstance(value, list):           # TF1 turns a returned list into a tuple
+            value = tuple(value)
+        leaves = []
+        self.structure = flatten(value, leaves)
+        outs = []
+        for v in leaves:
+            if isinstance(v, Node) or v is None:
+                raise TypeError(f"Dataset.{what}: the function must return tensors, "
+                                f"got {type(v).__name__} in {shown(self.structure)}")
+            outs.append(fg.capture(v) if isinstance(v, Tensor) else convert_to_tensor(v))
+        if not outs:
+            raise ValueError(f"Dataset.{what}: the function returned no tensors")
+        return outs
+
     def __call__(self, run, leaves):
         args = list(leaves) + [run.values[t] for t in self.captured]
         return compiled(run.session, self.fg, self.ins, self.outs)(args)
-
-
-class _Batch(Dataset):
-    _saved = ("_size", "_drop", "_sparse")
-
-    def __init__(self, ds, size, drop):
-        lead = size if drop else None
-        shapes = [TensorShape(None if s.dims is None else (lead,) + s.dims)
-                  for s in ds._shapes]
-        self._sparse = sparse_leaves(ds._structure)
-        for k in self._sparse:      # a batch of SparseTensors: one of rank + 1
-            rank = ds._shapes[k + 2].dims[0] if ds._shapes[k + 2].rank == 1 else None
-            rank = rank + 1 if isinstance(rank, int) else None
-            shapes[k:k + 3] = [TensorShape((None, rank)), TensorShape((None,)),
-                               TensorShape((rank,))]
-        super().__init__(ds._structure, ds._types, shapes, parents=(ds,))
-        self._size, self._drop = size, drop
-
-    def _iter(self, run):
-        it = self._parents[0]._iter(run)
-        while True:
-            rows = list(itertools.islice(it, self._size))
-            if not rows or (self._drop and len(rows) < self._size):
-                return
-            out, sparse = [], {}
-            for k in self._sparse:
-                sparse.update(zip((k, k + 1, k + 2), _batch_sparse(
-                    [[np.asarray(a) for a in r[k:k + 3]] for r in rows], self._types[k + 1])))
-            for k, t in enumerate(self._types):
-                if k in sparse:
-                    out.append(sparse[k])
-                    continue
-                parts = [np.asarray(r[k]) for r in rows]
-                if any(p.shape != parts[0].shape for p in parts):
-                    raise ValueError(
-                        f"batch (called at {errors.format_site(self._site)}): component "
-                        f"{k} has elements of different shapes {sorted({p.shape for p in parts})}"
-                        "; batch stacks elements of one shape")
-                out.append(np.stack(parts).astype(t.np, copy=False))
-            yield out
-
-
-def _batch_sparse(rows, dtype):
-    """Sparse elements stacked: each row's indices prefixed by its position in the
-    batch; the dense shape is the largest of each dim (TF's batch of SparseTensors)."""
-    ranks = {len(s) for _, _, s in rows}
-    if len(ranks) != 1:
-        raise ValueError(f"batch: SparseTensor elements of different ranks {sorted(ranks)}")
-    rank = len(rows[0][2])
-    indices = np.concatenate([np.concatenate([np.full((len(i), 1), b, np.int64),
-                                              np.reshape(i, (len(i), rank))], 1)
-                              for b, (i, _, _) in enumerate(rows)])
-    values = np.concatenate([np.asarray(v, dtype.np) for _, v, _ in rows])
-    shape = np.max(np.stack([s for _, _, s in rows]), 0) if ranks != {0} else np.zeros(0)
-    return [indices.astype(np.int64), values,
-            np.concatenate([[len(rows)], shape]).astype(np.int64)]
-
-
-class _Shuffle(Dataset):
-    _saved = ("_size", "_seed", "_reshuffle")
-
-    def __init__(self, ds, size, seed, reshuffle):
-        super().__init__(ds._structure, ds._types, ds._shapes, parents=(ds,))
-        self._size, self._seed, self._reshuffle = size, seed, reshuffle
-
-    def _iter(self, run):
-        epoch = run.started(self)
-        base = list(self._seed) if self._seed is not None else run.entropy(self)
-        rng = np.random.default_rng(base + [epoch if self._reshuffle else 0])
-        it = self._parents[0]._iter(run)
-        buffer = list(itertools.islice(it, self._size))
-        # TF's ShuffleDataset: emit a random slot, refill it from the input
-        while buffer:
-            i = int(rng.integers(len(buffer)))
-            element = buffer[i]
-            nxt = next(it, None)
-            if nxt is not None:
-                buffer[i] = nxt
-            else:
-                buffer[i] = buffer[-1]
-                buffer.pop()
-            yield element
-
-
-class _Repeat(Dataset):
-    _saved = ("_count",)
-
-    def __init__(self, ds, count):
-        super().__init__(ds._structure, ds._types, ds._shapes, parents=(ds,))
-        self._count = count
-
-    def _iter(self, run):
-        epochs = itertools.count() if self._count < 0 else range(self._count)
-        for _ in epochs:
-            empty = True
-            for element in self._parents[0]._iter(run):
-                empty = False
-                yield element
-            if empty:               # an empty input repeated forever is still empty
-                return
-
-
-class _Islice(Dataset):
-    _saved = ("_start", "_count")
-
-    def __init__(self, ds, start, count, what):
-        super().__init__(ds._structure, ds._types, ds._shapes, parents=(ds,))
-        self._start, self._count = start, count
-
-    def _iter(self, run):
-        it = self._parents[0]._iter(run)
-        if self._start < 0:
-            return
-        stop = None if self._count < 0 else self._start + self._count
-        yield from itertools.islice(it, self._start, stop)
 
 
 class _Map(Dataset):

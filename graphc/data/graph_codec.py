@@ -26,11 +26,13 @@ class Unwritable(Exception):
 
 def _kinds():
     """The dataset classes a graph_def may hold, by class name."""
-    from . import dataset, readers, sources
+    from . import batching, dataset, handles, nested, readers, sources, transforms
     classes = [sources._Slices, sources._Tensors, sources._Range, sources._Zip,
-               sources._Concat, dataset._Batch, dataset._Shuffle, dataset._Repeat,
-               dataset._Islice, dataset._Map, dataset._Filter, readers.TFRecordDataset,
-               readers.TextLineDataset, readers.FixedLengthRecordDataset]
+               sources._Concat, batching._Batch, transforms._Shuffle, transforms._Repeat,
+               transforms._Islice, dataset._Map, dataset._Filter, readers.TFRecordDataset,
+               readers.TextLineDataset, readers.FixedLengthRecordDataset,
+               batching._PaddedBatch, batching._Unbatch, transforms._Shard,
+               transforms._Cache, nested._Interleave, nested._Reduce, handles._Declared]
     return {c.__name__: c for c in classes}
 
 
@@ -46,7 +48,8 @@ def _ordered(root):
             continue
         seen.add(id(ds))
         stack.append((ds, True))
-        stack.extend((p, False) for p in reversed(ds._parents) if id(p) not in seen)
+        reads = ds._parents + getattr(ds, "_inner", ())   # _inner: flat_map's dataset
+        stack.extend((p, False) for p in reversed(reads) if id(p) not in seen)
     return order
 
 
@@ -121,6 +124,7 @@ def encode_handle(h, enc):
             "kind": name, "structure": structure, "types": [t.name for t in ds._types],
             "shapes": [None if s.dims is None else list(s.dims) for s in ds._shapes],
             "parents": [index[id(p)] for p in ds._parents],
+            "inner": [index[id(p)] for p in getattr(ds, "_inner", ())],
             "tensors": [enc(t) for t in ds._tensors],
             "functions": [_function(fn, enc) for fn in ds._functions],
             "site": list(ds._site), "saved": {k: enc(getattr(ds, k)) for k in ds._saved}})
@@ -145,6 +149,8 @@ def decode_handle(j, dec):
                          tensors=[dec(t) for t in d["tensors"]],
                          functions=[_unfunction(f, dec, classes) for f in d["functions"]])
         ds._site = tuple(d["site"])
+        if d.get("inner"):
+            ds._inner = tuple(built[i] for i in d["inner"])
         for k, v in d["saved"].items():
             setattr(ds, k, dec(v))
         built.append(ds)

@@ -5,7 +5,8 @@ import numpy as np
 from .. import dtypes, errors
 from ..ops.control import _common_shape
 from ..shapes import TensorShape
-from .dataset import Dataset, _describe, _nest
+from ..graph import Tensor
+from .dataset import Dataset, _count, _describe, _invalid, _nest, _tensor_args, _value
 from .structure import flatten, sparse_leaves
 
 
@@ -58,12 +59,26 @@ class _Tensors(Dataset):
 class _Range(Dataset):
     _saved = ("_args",)
 
-    def __init__(self, numbers):
-        super().__init__(None, [dtypes.int64], [TensorShape(())])
-        self._args = (numbers.start, numbers.stop, numbers.step)
+    def __init__(self, *args):
+        if not 1 <= len(args) <= 3:
+            raise TypeError(f"range expected at most 3 arguments, got {len(args)}"
+                            if args else "range expected at least 1 argument, got 0")
+        names = ("stop",) if len(args) == 1 else ("start", "stop", "step")
+        args = [_count(a, n, -(1 << 62)) for a, n in zip(args, names)]
+        start, stop, step = ([0] + args + [1]) if len(args) == 1 else (args + [1])[:3]
+        if not isinstance(step, Tensor) and step == 0:
+            raise ValueError("range() arg 3 must not be zero")
+        super().__init__(None, [dtypes.int64], [TensorShape(())],
+                         tensors=_tensor_args(start, stop, step))
+        self._args = (start, stop, step)
+
+    def _check(self, values):
+        step = self._args[2]
+        if isinstance(step, Tensor) and values[step] == 0:
+            raise _invalid(self, "step must be a non-zero integer.")
 
     def _iter(self, run):
-        for i in range(*self._args):
+        for i in range(*[_value(run, a) for a in self._args]):
             yield [np.int64(i)]
 
 
