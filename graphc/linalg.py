@@ -37,6 +37,7 @@ def adjoint(matrix, name=None):
 
 from .ops.linalg_funcs import expm, matrix_rank, normalize, pinv  # noqa: E402,F401
 from .ops.linalg_funcs import matrix_square_root as sqrtm  # noqa: E402,F401
+from .ops.linalg_logm import logm  # noqa: E402,F401
 from .ops.linalg_lu import lu, lu_matrix_inverse, lu_reconstruct, lu_solve  # noqa: E402,F401
 from .ops.linalg_tridiag import eigh_tridiagonal  # noqa: E402,F401
 from .ops.linalg_tridiag import tridiagonal_matmul, tridiagonal_solve  # noqa: E402,F401
@@ -53,7 +54,7 @@ __all__ = [
     "LinearOperatorScaledIdentity", "adjoint", "band_part", "cholesky",
     "cholesky_solve", "cross", "det", "diag", "diag_part", "eigh", "eigh_tridiagonal",
     "eigvalsh", "einsum", "expm", "eye", "global_norm", "inv", "l2_normalize", "logdet",
-    "lstsq", "lu", "lu_matrix_inverse", "lu_reconstruct", "lu_solve", "matmul",
+    "logm", "lstsq", "lu", "lu_matrix_inverse", "lu_reconstruct", "lu_solve", "matmul",
     "matrix_rank", "matrix_transpose", "matvec", "norm", "normalize", "pinv", "qr",
     "set_diag", "slogdet", "solve", "sqrtm", "svd", "tensor_diag", "tensor_diag_part",
     "tensordot", "trace", "transpose", "triangular_solve", "tridiagonal_matmul",

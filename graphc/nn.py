@@ -20,3 +20,5 @@ from .ops.nn_backprop import (compute_average_loss,  # noqa: F401,E402
                               depthwise_conv2d_backprop_filter,
                               depthwise_conv2d_backprop_input, scale_regularization_loss)
 from .ops.space_batch import space_to_batch  # noqa: F401,E402
+from .ops.fractional_pool import *  # noqa: F401,F403,E402
+from .ops.with_space_batch import *  # noqa: F401,F403,E402
