@@ -79,6 +79,7 @@ from .ops.nn_backprop import (conv2d_backprop_filter_v2, conv2d_backprop_input_v
                               histogram_fixed_width_bins)
 from .tf1_misc import *  # noqa: F401,F403
 from .device_spec import DeviceSpec  # noqa: F401
+from .ops.volume_patches import extract_volume_patches  # noqa: F401
 from .ops.core import tuple_ as tuple  # noqa: A001  (TF1 name: gc.tuple)
 from .ops.registry import constant_value
 from .session import (ConfigProto, InteractiveSession, Session, compile,  # noqa: A004
@@ -102,6 +103,7 @@ from . import random  # noqa: E402
 from .random import get_seed  # noqa: E402,F401
 from . import math  # noqa: E402
 from . import summary  # noqa: E402
+from .summary import Event, HistogramProto, SessionLog, Summary  # noqa: E402,F401 (TF1 names)
 from . import metrics  # noqa: E402
 from . import data  # noqa: E402
 from . import image  # noqa: E402
@@ -119,6 +121,7 @@ from .io.readers import *  # noqa: F401,F403,E402 (TFRecordReader, ...)
 from .ragged_tensor import *  # noqa: F401,F403,E402 (RaggedTensor)
 from . import ragged, feature_column, estimator, distributions  # noqa: E402
 from . import quantization  # noqa: E402
+from . import keras  # noqa: E402
 from .accumulators import (ConditionalAccumulator, ConditionalAccumulatorBase,  # noqa: E402,F401
                            SparseConditionalAccumulator)
 from .quantization import *  # noqa: F401,F403,E402 (fake_quant_*)

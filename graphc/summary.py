@@ -23,7 +23,7 @@ import numpy as np
 from . import dtypes
 from .graph import Graph, get_default_graph, name_scope
 from .io import events
-from .io.events import Event, HistogramProto, Summary
+from .io.events import Event, HistogramProto, SessionLog, Summary
 from .ops.core import convert_to_tensor
 from .ops.graphkeys import GraphKeys, add_to_collection, get_collection
 from .ops.registry import OpDef, apply1, register
@@ -32,7 +32,7 @@ from .summary_media import audio, image, tensor_summary, text  # noqa: F401  (re
 
 __all__ = ["scalar", "histogram", "image", "audio", "text", "tensor_summary", "merge",
            "merge_all", "FileWriter", "FileWriterCache", "summary_iterator", "Summary",
-           "Event", "HistogramProto"]
+           "Event", "HistogramProto", "SessionLog"]
 
 
 # ---- names and tags (TF1's summary_op_util) ----------------------------------------------
@@ -305,6 +305,13 @@ class FileWriter:
             raise TypeError(f"add_graph: expected a gc.Graph, got {type(given).__name__}; "
                             "graphc writes GraphDefs of its own graphs only")
         self._add_event(Event(graph_def=events.graph_def(graph)), global_step)
+
+    def add_session_log(self, session_log, global_step=None):
+        """Add a SessionLog (START, STOP, CHECKPOINT) as an event at global_step (TF1)."""
+        if not isinstance(session_log, events.SessionLog):
+            raise TypeError(f"add_session_log: expected a gc.SessionLog, got "
+                            f"{type(session_log).__name__}")
+        self._add_event(Event(session_log=session_log), global_step)
 
     def add_event(self, event):
         """Add an Event as it is (its wall_time and step are not set)."""

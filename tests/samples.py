@@ -82,6 +82,7 @@ NO_GRADIENT = {
     "PyFunc": "a Python function has none (TF1); test_pyfunc checks the error and the "
               "gradient_override_map path",
     "PyFuncStateless": "as PyFunc",
+    "MatrixLogarithm": "TF1 defines no gradient; test_nn2 checks the GradientError",
     "RandomGammaGrad": "random_gamma's derivative in alpha has none (TF1 neither); "
                        "test_random_extra checks the error",
 }
@@ -99,7 +100,7 @@ MODULES = ["samples_elementwise", "samples_array", "samples_reduce", "samples_li
            "samples_queues", "samples_ragged", "samples_feature_column",
            "samples_distributions", "samples_image_jpeg", "samples_metrics_at_k",
            "samples_random_stateless", "samples_extras8", "samples_misc8",
-           "samples_train_extras"]
+           "samples_train_extras", "samples_data_more", "samples_nn2"]
 
 
 def all_samples():

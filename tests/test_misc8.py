@@ -266,3 +266,19 @@ def test_make_callable_takes_composites_whole():
         assert fn(([[1, 0]], np.array([5.], np.float32), [2, 3]), np.float32(1.0)) == 5.0
         with pytest.raises(gc.errors.FeedError, match="takes 2 feed"):
             fn(value)
+
+
+def test_session_log_events_round_trip(tmp_path):
+    log = gc.SessionLog(status=gc.SessionLog.CHECKPOINT, checkpoint_path="ckpt/m-3")
+    assert gc.SessionLog.FromString(log.SerializeToString()) == log
+    writer = gc.summary.FileWriter(str(tmp_path))
+    writer.add_session_log(gc.SessionLog(status=gc.SessionLog.START), 0)
+    writer.add_session_log(log, 3)
+    writer.close()
+    path = next(tmp_path.iterdir())
+    got = [e for e in gc.train.summary_iterator(str(path)) if e.WhichOneof("what") ==
+           "session_log"]
+    assert [(e.step, e.session_log.status, e.session_log.checkpoint_path) for e in got] == \
+        [(0, 1, ""), (3, 3, "ckpt/m-3")]
+    with pytest.raises(TypeError, match="SessionLog"):
+        writer.add_session_log("START")

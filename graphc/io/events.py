@@ -308,22 +308,47 @@ class Summary:
     __eq__, __repr__ = _same, _repr
 
 
+class SessionLog:
+    """tensorflow.SessionLog: a session's START, STOP or CHECKPOINT (with the checkpoint's
+    path), as a Supervisor writes them; TensorBoard restarts a run's curves at START."""
+    __slots__ = ("status", "checkpoint_path", "msg", "_unknown")
+    STATUS_UNSPECIFIED, START, STOP, CHECKPOINT = 0, 1, 2, 3
+
+    def __init__(self, status=0, checkpoint_path="", msg=""):
+        self.status, self.checkpoint_path, self.msg = int(status), checkpoint_path, msg
+        self._unknown = b""
+
+    def SerializeToString(self):
+        return (_int(1, self.status) + _string(2, self.checkpoint_path)
+                + _string(3, self.msg) + self._unknown)
+
+    @classmethod
+    def FromString(cls, data):
+        m = cls()
+        m._unknown = _parse(m, data, {1: ("status", (VARINT,), int),
+                                      2: ("checkpoint_path", (LEN,), _utf8),
+                                      3: ("msg", (LEN,), _utf8)})
+        return m
+
+    __eq__, __repr__ = _same, _repr
+
+
 class Event:
     """tensorflow.Event: a wall time, a step and one of file_version, graph_def,
-    summary (or a kind kept as raw bytes, named by WhichOneof("what"))."""
+    summary, session_log (or a kind kept as raw bytes, named by WhichOneof("what"))."""
     __slots__ = ("wall_time", "step", "_which", "_payload", "_unknown")
-    _KINDS = {6: "log_message", 7: "session_log", 8: "tagged_run_metadata",
-              9: "meta_graph_def"}
+    _KINDS = {6: "log_message", 8: "tagged_run_metadata", 9: "meta_graph_def"}
     file_version = _oneof("file_version", str)
     graph_def = _oneof("graph_def", bytes)
     summary = _oneof("summary", Summary)
+    session_log = _oneof("session_log", SessionLog)
 
     def __init__(self, wall_time=0.0, step=0, file_version=None, graph_def=None,
-                 summary=None):
+                 summary=None, session_log=None):
         self.wall_time, self.step = float(wall_time), int(step)
         self._which, self._payload, self._unknown = None, None, b""
         for name, v in (("file_version", file_version), ("graph_def", graph_def),
-                        ("summary", summary)):
+                        ("summary", summary), ("session_log", session_log)):
             if v is not None:
                 setattr(self, name, v)
 
@@ -335,8 +360,9 @@ class Event:
             out += _bytes(3, self._payload.encode("utf-8"))
         elif self._which == "graph_def":
             out += _bytes(4, bytes(self._payload))
-        elif self._which == "summary":
-            out += _bytes(5, self._payload.SerializeToString())
+        elif self._which in ("summary", "session_log"):
+            out += _bytes(5 if self._which == "summary" else 7,
+                          self._payload.SerializeToString())
         return out + self._unknown
 
     @classmethod
@@ -347,7 +373,8 @@ class Event:
             2: ("step", (VARINT,), lambda n: n - (1 << 64) if n >= 1 << 63 else n),
             3: ("file_version", (LEN,), _utf8),
             4: ("graph_def", (LEN,), bytes),
-            5: ("summary", (LEN,), Summary.FromString)}, cls._KINDS)
+            5: ("summary", (LEN,), Summary.FromString),
+            7: ("session_log", (LEN,), SessionLog.FromString)}, cls._KINDS)
         return e
 
 

@@ -1,10 +1,9 @@
 """The Supervisor's background services (TF1's SVSummaryThread, SVStepCounterThread,
 SVTimerCheckpointThread: LooperThreads of its Coordinator) and the SessionLog events it
 writes (START, CHECKPOINT, STOP)."""
-import struct
 import time
 
-from ..io.events import Event
+from ..io.events import SessionLog
 from ..summary import Summary
 from ..tf_logging import get_logger
 from .coordinator import LooperThread
@@ -13,31 +12,12 @@ from .step import global_step as _read_step
 __all__ = []
 
 # SessionLog.SessionStatus (TF's event.proto)
-_START, _STOP, _CHECKPOINT = 1, 2, 3
-
-
-def _varint(n):
-    out = bytearray()
-    while True:
-        byte, n = n & 0x7F, n >> 7
-        out.append(byte | (0x80 if n else 0))
-        if not n:
-            return bytes(out)
+_START, _STOP, _CHECKPOINT = SessionLog.START, SessionLog.STOP, SessionLog.CHECKPOINT
 
 
 def _add_session_log(writer, status, step=None, checkpoint_path=""):
-    """writer.add_session_log(SessionLog(status, checkpoint_path), step), TF's event:
-    Event {wall_time = 1; step = 2; SessionLog session_log = 7 {status = 1;
-    checkpoint_path = 2}}, encoded here (graphc's Event keeps session_log as bytes)."""
-    log = b"\x08" + _varint(status)
-    if checkpoint_path:
-        path = checkpoint_path.encode()
-        log += b"\x12" + _varint(len(path)) + path
-    data = b"\x09" + struct.pack("<d", time.time())
-    if step:
-        data += b"\x10" + _varint(int(step) & (2 ** 64 - 1))
-    data += b"\x3a" + _varint(len(log)) + log
-    writer.add_event(Event.FromString(data))
+    """writer.add_session_log(SessionLog(status, checkpoint_path), step)."""
+    writer.add_session_log(SessionLog(status, checkpoint_path), step or None)
 
 
 class SVSummaryThread(LooperThread):
