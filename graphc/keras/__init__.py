@@ -1,2 +1,17 @@
-"""gc.keras: the graph-mode tf.keras of TF 1.x (tf.compat.v1.keras)."""
-__all__ = []
+"""gc.keras: the graph-mode tf.keras of TF 1.x (tf.compat.v1.keras): layers, the
+functional Model and Sequential, compile/fit/evaluate/predict, callbacks, losses,
+metrics, optimizers and the backend (session, learning phase).
+
+    model = gc.keras.Sequential([
+        gc.keras.layers.Dense(64, activation="relu", input_shape=(784,)),
+        gc.keras.layers.Dense(10, activation="softmax")])
+    model.compile("adam", "sparse_categorical_crossentropy", metrics=["accuracy"])
+"""
+from . import (activations, backend, callbacks, initializers, layers, losses, metrics,
+               optimizers, utils)
+from .engine import Input
+from . import models
+from .models import Model, Sequential
+
+__all__ = ["activations", "backend", "callbacks", "initializers", "layers", "losses",
+           "metrics", "optimizers", "utils", "models", "Input", "Model", "Sequential"]

@@ -1,0 +1,300 @@
+"""The Keras Layer of graph-mode tf.keras (TF 1.x): a named object (`dense`,
+`dense_1`, ... per graph) that builds its weights on the first call, in a name scope of
+its name ('dense/kernel:0'), shares them on later calls, and records each call (a node
+of the functional graph) so that gc.keras.Model can replay it on new inputs.
+
+    d = gc.keras.layers.Dense(3)
+    y1, y2 = d(x1), d(x2)           # one kernel 'dense/kernel:0'; ops 'dense/...',
+                                    # then 'dense_1/...'
+"""
+import re
+
+import numpy as np
+
+import graphc as gc
+from . import backend as K
+from . import initializers
+
+__all__ = ["Layer", "InputLayer", "Input", "InputSpec"]
+
+
+def _snake(name):
+    s = re.sub(r"(.)([A-Z][a-z0-9]+)", r"\1_\2", name)
+    return re.sub(r"([a-z])([A-Z])", r"\1_\2", s).lower()
+
+
+def _flat(x):
+    return list(x) if isinstance(x, (list, tuple)) else [x]
+
+
+class InputSpec:
+    """What a layer accepts (kept for compatibility: dtype, shape, ndim, min_ndim, axes)."""
+
+    def __init__(self, dtype=None, shape=None, ndim=None, max_ndim=None, min_ndim=None,
+                 axes=None):
+        self.dtype, self.shape, self.ndim = dtype, shape, ndim
+        self.max_ndim, self.min_ndim, self.axes = max_ndim, min_ndim, axes or {}
+
+
+class _Node:
+    """One call of a layer: its input and output tensors and keyword arguments."""
+
+    def __init__(self, layer, inputs, outputs, kwargs):
+        self.layer, self.inputs, self.outputs, self.kwargs = layer, inputs, outputs, kwargs
+
+
+class Layer:
+    """The base of Keras layers (tf.keras.layers.Layer, TF 1.x graph mode).
+
+        class Scale(gc.keras.layers.Layer):
+            def build(self, input_shape):
+                self.w = self.add_weight("w", shape=(int(input_shape[-1]),),
+                                         initializer="ones")
+            def call(self, inputs):
+                return inputs * self.w
+
+    `weights` = `trainable_weights` + `non_trainable_weights`; `get_weights()` and
+    `set_weights(values)` read and load them in the Keras session; `updates` are the
+    moving-average assignments a call made (BatchNormalization), which fit runs.
+    """
+
+    def __init__(self, trainable=True, name=None, dtype=None, input_shape=None,
+                 batch_input_shape=None, batch_size=None, input_dim=None, weights=None,
+                 activity_regularizer=None, **kwargs):
+        if kwargs:
+            raise TypeError(f"Keyword argument not understood: {sorted(kwargs)[0]!r}")
+        self.trainable = trainable
+        self.name = name or K.unique_name(_snake(type(self).__name__))
+        self.dtype = None if dtype is None else gc.as_dtype(dtype).name
+        if input_shape is None and input_dim is not None:
+            input_shape = (input_dim,)
+        if batch_input_shape is None and input_shape is not None:
+            batch_input_shape = (batch_size,) + tuple(input_shape)
+        self._batch_input_shape = (None if batch_input_shape is None
+                                   else tuple(batch_input_shape))
+        self._initial_weights = weights
+        self.activity_regularizer = activity_regularizer
+        self._trainable_weights, self._non_trainable_weights = [], []
+        self._updates, self._losses = [], []
+        self._inbound_nodes = []
+        self.built = False
+        self.supports_masking = False
+
+    # ---- weights -----------------------------------------------------------------------
+    def add_weight(self, name, shape=None, dtype=None, initializer=None, regularizer=None,
+                   trainable=True, constraint=None, **kwargs):
+        """A variable '<layer>/<name>:0' of this layer (call it from build); initializer
+        by name or object, glorot_uniform for floats by default (Keras).
+
+            self.kernel = self.add_weight("kernel", (3, 4), initializer="glorot_uniform")
+        """
+        if constraint is not None:
+            raise NotImplementedError(f"{self.name}: weight constraints are not supported "
+                                      f"(graphc's optimizers do not apply them)")
+        dtype = gc.as_dtype(dtype or self.dtype or K.floatx())
+        init = initializers.get(initializer)
+        if init is None:
+            init = (initializers.GlorotUniform() if dtype.is_floating
+                    else initializers.Zeros())
+        shape = [int(d) for d in (shape or ())]
+        var = gc.Variable(lambda: init(shape, dtype=dtype), name=name, dtype=dtype,
+                          trainable=trainable)
+        (self._trainable_weights if trainable else self._non_trainable_weights).append(var)
+        if regularizer is not None:
+            with gc.name_scope(f"{name}/Regularizer"):
+                self._losses.append(regularizer(var))
+        return var
+
+    @property
+    def trainable_weights(self):
+        return list(self._trainable_weights) if self.trainable else []
+
+    @property
+    def non_trainable_weights(self):
+        if self.trainable:
+            return list(self._non_trainable_weights)
+        return self._trainable_weights + self._non_trainable_weights
+
+    @property
+    def weights(self):
+        return self.trainable_weights + self.non_trainable_weights
+
+    variables = weights
+    trainable_variables = trainable_weights
+    non_trainable_variables = non_trainable_weights
+
+    def get_weights(self):
+        """The weights' values (numpy arrays) in the Keras session."""
+        return K.batch_get_value(self.weights)
+
+    def set_weights(self, weights):
+        """Load numpy arrays into the weights, in the order of `weights`."""
+        params = self.weights
+        if len(params) != len(weights):
+            raise ValueError(f"You called `set_weights(weights)` on layer \"{self.name}\" "
+                             f"with a weight list of length {len(weights)}, but the layer "
+                             f"was expecting {len(params)} weights.")
+        for p, w in zip(params, weights):
+            if tuple(p.shape.as_list()) != np.shape(w):
+                raise ValueError(f"Layer weight shape {tuple(p.shape.as_list())} not "
+                                 f"compatible with provided weight shape {np.shape(w)}")
+        K.batch_set_value(list(zip(params, weights)))
+
+    def count_params(self):
+        return int(sum(np.prod(w.shape.as_list()) for w in self.weights))
+
+    @property
+    def updates(self):
+        return list(self._updates)
+
+    @property
+    def losses(self):
+        return list(self._losses)
+
+    def add_update(self, updates, inputs=None):
+        self._updates += _flat(updates)
+
+    def add_loss(self, losses, inputs=None):
+        self._losses += _flat(losses)
+
+    # ---- calling -----------------------------------------------------------------------
+    def build(self, input_shape):
+        self.built = True
+
+    def call(self, inputs, **kwargs):
+        return inputs
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def __call__(self, inputs, *args, **kwargs):
+        """The layer on `inputs` (a tensor or a list): builds the weights on the first
+        call, under the name scope of the layer's name, and records the call."""
+        graph = gc.get_default_graph()
+        flat = [self._as_tensor(x) for x in _flat(inputs)]
+        inputs = flat if isinstance(inputs, (list, tuple)) else flat[0]
+        with graph.name_scope(self.name):
+            if not self.built:
+                shapes = [x.shape for x in flat]
+                self.build(shapes if isinstance(inputs, list) else shapes[0])
+                self.built = True
+                if self._initial_weights is not None:
+                    self.set_weights(self._initial_weights)
+            outputs = self.call(inputs, *args, **kwargs)
+            if self.activity_regularizer is not None:
+                with gc.name_scope("ActivityRegularizer"):
+                    for out in _flat(outputs):
+                        reg = self.activity_regularizer(out)
+                        n = gc.cast(gc.shape(out)[0], reg.dtype)
+                        self._losses.append(reg / n)
+        self._record(flat, _flat(outputs), kwargs)
+        return outputs
+
+    def _as_tensor(self, x):
+        if isinstance(x, gc.Tensor):
+            return x
+        return gc.convert_to_tensor(x, dtype=self.dtype or K.floatx())
+
+    def _record(self, inputs, outputs, kwargs):
+        history = K._state().history
+        index = len(self._inbound_nodes)
+        self._inbound_nodes.append(_Node(self, inputs, outputs, kwargs))
+        for i, t in enumerate(outputs):
+            history[id(t)] = (t, self, index, i)
+
+    def _training(self, training):
+        """`training` as given, else Keras' learning phase."""
+        return K.learning_phase() if training is None else training
+
+    # ---- introspection -----------------------------------------------------------------
+    def _node_attr(self, attr, what):
+        if not self._inbound_nodes:
+            raise AttributeError(f"Layer {self.name} is not connected, no {what} to return.")
+        values = getattr(self._inbound_nodes[0], attr)
+        return values[0] if len(values) == 1 else values
+
+    @property
+    def input(self):
+        return self._node_attr("inputs", "input")
+
+    @property
+    def output(self):
+        return self._node_attr("outputs", "output")
+
+    @property
+    def input_shape(self):
+        ins = _flat(self.input)
+        shapes = [K.int_shape(x) for x in ins]
+        return shapes[0] if len(shapes) == 1 else shapes
+
+    @property
+    def output_shape(self):
+        outs = _flat(self.output)
+        shapes = [K.int_shape(x) for x in outs]
+        return shapes[0] if len(shapes) == 1 else shapes
+
+    def get_config(self):
+        """The constructor arguments (name, trainable, dtype and the layer's own)."""
+        config = {"name": self.name, "trainable": self.trainable,
+                  "dtype": self.dtype or K.floatx()}
+        if self._batch_input_shape is not None:
+            config["batch_input_shape"] = self._batch_input_shape
+        config.update(self._config())
+        return config
+
+    def _config(self):
+        return {}
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+    def __repr__(self):
+        return f"<gc.keras.layers.{type(self).__name__} '{self.name}'>"
+
+
+class InputLayer(Layer):
+    """The layer of a model's input: a placeholder 'input_1', ... (or a given tensor).
+
+        layer = gc.keras.layers.InputLayer(input_shape=(784,))
+    """
+
+    def __init__(self, input_shape=None, batch_size=None, dtype=None, input_tensor=None,
+                 sparse=False, name=None, batch_input_shape=None, **kwargs):
+        if sparse:
+            raise NotImplementedError("InputLayer(sparse=True) is not supported")
+        name = name or K.unique_name("input", zero_based=False)
+        super().__init__(name=name, dtype=dtype, input_shape=input_shape,
+                         batch_size=batch_size, batch_input_shape=batch_input_shape,
+                         **kwargs)
+        if input_tensor is None:
+            if self._batch_input_shape is None:
+                raise ValueError("An InputLayer needs input_shape, batch_input_shape or "
+                                 "input_tensor")
+            input_tensor = gc.placeholder(gc.as_dtype(self.dtype or K.floatx()),
+                                          self._batch_input_shape, name=self.name)
+        else:
+            self._batch_input_shape = K.int_shape(input_tensor)
+        self.dtype = input_tensor.dtype.name
+        self.built = True
+        self.is_placeholder = input_tensor.op.type == "Placeholder"
+        self._record([], [input_tensor], {})
+
+    def get_config(self):
+        return {"batch_input_shape": self._batch_input_shape, "dtype": self.dtype,
+                "sparse": False, "name": self.name}
+
+
+def Input(shape=None, batch_size=None, name=None, dtype=None, sparse=False, tensor=None,
+          batch_shape=None, **kwargs):
+    """A symbolic model input: a placeholder of shape (batch_size,) + shape.
+
+        inputs = gc.keras.Input(shape=(784,))       # 'input_1:0', (?, 784)
+    """
+    if kwargs:
+        raise ValueError(f"Unrecognized keyword arguments: {sorted(kwargs)}")
+    if shape is None and batch_shape is None and tensor is None:
+        raise ValueError("Please provide to Input either a `shape` or a `tensor` argument.")
+    layer = InputLayer(input_shape=shape, batch_size=batch_size, name=name, dtype=dtype,
+                       sparse=sparse, input_tensor=tensor, batch_input_shape=batch_shape)
+    return layer._inbound_nodes[0].outputs[0]

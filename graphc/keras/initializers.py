@@ -1,0 +1,75 @@
+"""gc.keras.initializers: Keras' initializers (TF 1.x defaults), by name or object.
+
+    gc.keras.initializers.get("glorot_uniform")     # GlorotUniform()
+    gc.keras.initializers.RandomUniform()            # minval=-0.05, maxval=0.05 (Keras)
+"""
+from .. import initializers as _init
+
+__all__ = ["get", "serialize", "Initializer", "Zeros", "Ones", "Constant", "RandomUniform",
+           "RandomNormal", "TruncatedNormal", "VarianceScaling", "GlorotUniform",
+           "GlorotNormal", "Orthogonal", "Identity", "he_normal", "he_uniform",
+           "lecun_normal", "lecun_uniform", "glorot_uniform", "glorot_normal", "zeros",
+           "ones", "constant", "uniform", "normal", "orthogonal", "identity"]
+
+Initializer = _init.Initializer
+Zeros, Ones, Constant = _init.Zeros, _init.Ones, _init.Constant
+VarianceScaling, GlorotUniform, GlorotNormal = (_init.VarianceScaling, _init.GlorotUniform,
+                                                _init.GlorotNormal)
+Orthogonal, Identity = _init.Orthogonal, _init.Identity
+he_normal, he_uniform = _init.he_normal, _init.he_uniform
+lecun_normal, lecun_uniform = _init.lecun_normal, _init.lecun_uniform
+
+
+class RandomUniform(_init.RandomUniform):
+    """Uniform in [minval, maxval): Keras' defaults -0.05, 0.05."""
+
+    def __init__(self, minval=-0.05, maxval=0.05, seed=None, dtype=None):
+        super().__init__(minval, maxval, seed=seed, **({"dtype": dtype} if dtype else {}))
+
+
+class RandomNormal(_init.RandomNormal):
+    """Normal(mean, stddev): Keras' defaults 0, 0.05."""
+
+    def __init__(self, mean=0.0, stddev=0.05, seed=None, dtype=None):
+        super().__init__(mean, stddev, seed=seed, **({"dtype": dtype} if dtype else {}))
+
+
+class TruncatedNormal(_init.TruncatedNormal):
+    """Normal(mean, stddev) cut at 2 stddev: Keras' defaults 0, 0.05."""
+
+    def __init__(self, mean=0.0, stddev=0.05, seed=None, dtype=None):
+        super().__init__(mean, stddev, seed=seed, **({"dtype": dtype} if dtype else {}))
+
+
+glorot_uniform, glorot_normal = GlorotUniform, GlorotNormal
+zeros, ones, constant = Zeros, Ones, Constant
+uniform, normal, orthogonal, identity = RandomUniform, RandomNormal, Orthogonal, Identity
+
+_BY_NAME = {"glorot_uniform": GlorotUniform, "glorot_normal": GlorotNormal, "zeros": Zeros,
+            "zero": Zeros, "ones": Ones, "one": Ones, "constant": Constant,
+            "uniform": RandomUniform, "random_uniform": RandomUniform,
+            "normal": RandomNormal, "random_normal": RandomNormal,
+            "truncated_normal": TruncatedNormal, "orthogonal": Orthogonal,
+            "identity": Identity, "he_normal": he_normal, "he_uniform": he_uniform,
+            "lecun_normal": lecun_normal, "lecun_uniform": lecun_uniform,
+            "variance_scaling": VarianceScaling}
+
+
+def get(identifier):
+    """An initializer object from a name, an object/callable, or None (None).
+
+        init = gc.keras.initializers.get("he_normal")
+    """
+    if identifier is None:
+        return None
+    if isinstance(identifier, str):
+        if identifier not in _BY_NAME:
+            raise ValueError(f"Unknown initializer: {identifier}")
+        return _BY_NAME[identifier]()
+    if callable(identifier):
+        return identifier
+    raise TypeError(f"Could not interpret initializer identifier: {identifier!r}")
+
+
+def serialize(initializer):
+    return type(initializer).__name__

@@ -1,0 +1,381 @@
+"""Keras' convolution, pooling and batch-normalization layers (graph mode, TF 1.x):
+Conv1D, Conv2D, Conv2DTranspose, MaxPooling1D/2D, AveragePooling1D/2D, the global
+poolings and BatchNormalization.
+
+    h = gc.keras.layers.Conv2D(32, 3, padding="same", activation="relu")(images)
+"""
+import numpy as np
+
+import graphc as gc
+from . import activations
+from . import initializers
+from .engine import Layer
+
+__all__ = ["Conv1D", "Conv2D", "Conv2DTranspose", "MaxPooling1D", "MaxPooling2D",
+           "AveragePooling1D", "AveragePooling2D", "GlobalAveragePooling1D",
+           "GlobalAveragePooling2D", "GlobalMaxPooling1D", "GlobalMaxPooling2D",
+           "BatchNormalization", "Convolution1D", "Convolution2D", "MaxPool1D",
+           "MaxPool2D", "AvgPool1D", "AvgPool2D", "GlobalAvgPool2D", "GlobalMaxPool2D"]
+
+
+def _tuple(v, n, what):
+    t = (int(v),) * n if np.isscalar(v) else tuple(int(x) for x in v)
+    if len(t) != n:
+        raise ValueError(f"The `{what}` argument must be a tuple of {n} integers. "
+                         f"Received: {v}")
+    return t
+
+
+def _padding(p):
+    if str(p).lower() not in ("valid", "same"):
+        raise ValueError(f"The `padding` argument must be one of 'valid', 'same'. "
+                         f"Received: {p}")
+    return str(p).upper()
+
+
+def _format(data_format):
+    fmt = (data_format or "channels_last").lower()
+    if fmt not in ("channels_last", "channels_first"):
+        raise ValueError(f"The `data_format` argument must be one of 'channels_first', "
+                         f"'channels_last'. Received: {data_format}")
+    return fmt
+
+
+class _Conv(Layer):
+    """The convolutions: `rank` spatial dims, kernel (*kernel_size, in, filters)."""
+    rank = 2
+
+    def __init__(self, filters, kernel_size, strides=1, padding="valid", data_format=None,
+                 dilation_rate=1, activation=None, use_bias=True,
+                 kernel_initializer="glorot_uniform", bias_initializer="zeros",
+                 kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
+                 kernel_constraint=None, bias_constraint=None, **kwargs):
+        super().__init__(activity_regularizer=activity_regularizer, **kwargs)
+        n = self.rank
+        self.filters = int(filters)
+        self.kernel_size = _tuple(kernel_size, n, "kernel_size")
+        self.strides = _tuple(strides, n, "strides")
+        self.padding = _padding(padding).lower()
+        self.data_format = _format(data_format)
+        self.dilation_rate = _tuple(dilation_rate, n, "dilation_rate")
+        self.activation = activations.get(activation)
+        self.use_bias = use_bias
+        self.kernel_initializer = initializers.get(kernel_initializer)
+        self.bias_initializer = initializers.get(bias_initializer)
+        self.kernel_regularizer, self.bias_regularizer = kernel_regularizer, bias_regularizer
+        self.kernel_constraint, self.bias_constraint = kernel_constraint, bias_constraint
+
+    def _channels(self, input_shape):
+        dims = input_shape.as_list() if input_shape.ndims is not None else None
+        if dims is None or len(dims) != self.rank + 2:
+            raise ValueError(f"Input 0 of layer {self.name} is incompatible with the "
+                             f"layer: expected ndim={self.rank + 2}, found shape "
+                             f"{input_shape}")
+        c = dims[1] if self.data_format == "channels_first" else dims[-1]
+        if c is None:
+            raise ValueError("The channel dimension of the inputs should be defined. "
+                             "Found `None`.")
+        return c
+
+    def _kernel_shape(self, channels):
+        return self.kernel_size + (channels, self.filters)
+
+    def build(self, input_shape):
+        shape = self._kernel_shape(self._channels(input_shape))
+        self.kernel = self.add_weight("kernel", shape, initializer=self.kernel_initializer,
+                                      regularizer=self.kernel_regularizer,
+                                      constraint=self.kernel_constraint)
+        self.bias = None
+        if self.use_bias:
+            self.bias = self.add_weight("bias", (self.filters,),
+                                        initializer=self.bias_initializer,
+                                        regularizer=self.bias_regularizer,
+                                        constraint=self.bias_constraint)
+        self.built = True
+
+    def _nd_format(self):
+        first = self.data_format == "channels_first"
+        return {1: "NCW" if first else "NWC", 2: "NCHW" if first else "NHWC"}[self.rank]
+
+    def _full(self, values):
+        return ([1, 1] + list(values) if self.data_format == "channels_first"
+                else [1] + list(values) + [1])
+
+    def _convolve(self, inputs):
+        fmt, pad = self._nd_format(), self.padding.upper()
+        if self.rank == 1:
+            return gc.nn.conv1d(inputs, self.kernel, stride=self.strides[0], padding=pad,
+                                data_format=fmt, dilations=self.dilation_rate[0])
+        return gc.nn.conv2d(inputs, self.kernel, strides=self._full(self.strides),
+                            padding=pad, data_format=fmt,
+                            dilations=self._full(self.dilation_rate))
+
+    def call(self, inputs):
+        out = self._convolve(inputs)
+        if self.use_bias:
+            fmt = "NCHW" if self.data_format == "channels_first" else "NHWC"
+            if self.rank == 1 and self.data_format == "channels_first":
+                out = out + gc.reshape(self.bias, (1, self.filters, 1))
+            else:
+                out = gc.nn.bias_add(out, self.bias, data_format=fmt)
+        return self.activation(out)
+
+    def _config(self):
+        return {"filters": self.filters, "kernel_size": self.kernel_size,
+                "strides": self.strides, "padding": self.padding,
+                "data_format": self.data_format, "dilation_rate": self.dilation_rate,
+                "activation": activations.serialize(self.activation),
+                "use_bias": self.use_bias}
+
+
+class Conv1D(_Conv):
+    """A 1-D convolution: (batch, steps, in) -> (batch, new_steps, filters).
+
+        gc.keras.layers.Conv1D(16, 3, activation="relu")
+    """
+    rank = 1
+
+
+class Conv2D(_Conv):
+    """A 2-D convolution: kernel (kh, kw, in, filters), 'conv2d/kernel:0'.
+
+        gc.keras.layers.Conv2D(32, (3, 3), strides=2, padding="same")
+    """
+    rank = 2
+
+
+def _deconv_length(size, k, s, padding):
+    """The output length of a transposed convolution (Keras' deconv_output_length)."""
+    if size is None:
+        return None
+    return size * s if padding == "same" else size * s + max(k - s, 0)
+
+
+class Conv2DTranspose(Conv2D):
+    """A transposed 2-D convolution: kernel (kh, kw, filters, in); output size
+    in*stride ('same') or in*stride + max(k - stride, 0) ('valid').
+
+        gc.keras.layers.Conv2DTranspose(8, 3, strides=2, padding="same")
+    """
+
+    def __init__(self, filters, kernel_size, strides=(1, 1), padding="valid",
+                 output_padding=None, data_format=None, dilation_rate=(1, 1), **kwargs):
+        if output_padding is not None:
+            raise NotImplementedError("Conv2DTranspose(output_padding=...) is not supported")
+        super().__init__(filters, kernel_size, strides=strides, padding=padding,
+                         data_format=data_format, dilation_rate=dilation_rate, **kwargs)
+        if self.dilation_rate != (1, 1):
+            raise NotImplementedError("Conv2DTranspose(dilation_rate != 1) is not supported")
+
+    def _kernel_shape(self, channels):
+        return self.kernel_size + (self.filters, channels)
+
+    def _convolve(self, inputs):
+        first = self.data_format == "channels_first"
+        h_ax, w_ax = (2, 3) if first else (1, 2)
+        dims = inputs.shape.as_list()
+        dyn = gc.shape(inputs)
+        sizes = []
+        for i, ax in enumerate((h_ax, w_ax)):
+            k, s = self.kernel_size[i], self.strides[i]
+            if dims[ax] is not None:
+                sizes.append(_deconv_length(dims[ax], k, s, self.padding))
+            elif self.padding == "same":
+                sizes.append(dyn[ax] * s)
+            else:
+                sizes.append(dyn[ax] * s + max(k - s, 0))
+        out_shape = ([dyn[0], self.filters] + sizes) if first else \
+            ([dyn[0]] + sizes + [self.filters])
+        out = gc.nn.conv2d_transpose(inputs, self.kernel, gc.stack(out_shape),
+                                     strides=self._full(self.strides),
+                                     padding=self.padding.upper(),
+                                     data_format="NCHW" if first else "NHWC")
+        static = [dims[0], self.filters] if first else [dims[0]]
+        static_sizes = [_deconv_length(dims[ax], self.kernel_size[i], self.strides[i],
+                                       self.padding) for i, ax in enumerate((h_ax, w_ax))]
+        out.set_shape(static + static_sizes if first else static + static_sizes
+                      + [self.filters])
+        return out
+
+
+class _Pool(Layer):
+    """Max or average pooling over `rank` spatial dims (strides default: pool_size)."""
+    rank, kind = 2, "max"
+
+    def __init__(self, pool_size=2, strides=None, padding="valid", data_format=None,
+                 **kwargs):
+        super().__init__(**kwargs)
+        self.pool_size = _tuple(pool_size, self.rank, "pool_size")
+        self.strides = _tuple(strides if strides is not None else pool_size, self.rank,
+                              "strides")
+        self.padding = _padding(padding).lower()
+        self.data_format = _format(data_format)
+
+    def call(self, inputs):
+        first = self.data_format == "channels_first"
+        pool = gc.nn.max_pool if self.kind == "max" else gc.nn.avg_pool
+        x = inputs
+        size, strides = self.pool_size, self.strides
+        if self.rank == 1:          # (batch, steps, c) as (batch, steps, 1, c)
+            x = gc.expand_dims(x, 3 if first else 2)
+            size, strides = size + (1,), strides + (1,)
+        full = (lambda v: [1, 1, *v]) if first else (lambda v: [1, *v, 1])
+        out = pool(x, ksize=full(size), strides=full(strides),
+                   padding=self.padding.upper(), data_format="NCHW" if first else "NHWC")
+        if self.rank == 1:
+            out = gc.squeeze(out, [3 if first else 2])
+        return out
+
+    def _config(self):
+        return {"pool_size": self.pool_size, "strides": self.strides,
+                "padding": self.padding, "data_format": self.data_format}
+
+
+class MaxPooling1D(_Pool):
+    """Max over windows of `pool_size` steps: gc.keras.layers.MaxPooling1D(2)."""
+    rank, kind = 1, "max"
+
+
+class AveragePooling1D(_Pool):
+    rank, kind = 1, "avg"
+
+
+class MaxPooling2D(_Pool):
+    """Max over pool_size windows: gc.keras.layers.MaxPooling2D((2, 2))."""
+    rank, kind = 2, "max"
+
+
+class AveragePooling2D(_Pool):
+    rank, kind = 2, "avg"
+
+
+class _GlobalPool(Layer):
+    """Mean or max over every spatial axis."""
+    rank, kind = 2, "avg"
+
+    def __init__(self, data_format=None, **kwargs):
+        super().__init__(**kwargs)
+        self.data_format = _format(data_format)
+
+    def call(self, inputs):
+        first = self.data_format == "channels_first"
+        axes = list(range(2, 2 + self.rank)) if first else list(range(1, 1 + self.rank))
+        reduce = gc.reduce_mean if self.kind == "avg" else gc.reduce_max
+        return reduce(inputs, axis=axes)
+
+
+class GlobalAveragePooling1D(_GlobalPool):
+    rank, kind = 1, "avg"
+
+
+class GlobalMaxPooling1D(_GlobalPool):
+    rank, kind = 1, "max"
+
+
+class GlobalAveragePooling2D(_GlobalPool):
+    """(batch, h, w, c) -> (batch, c), the mean over h and w."""
+    rank, kind = 2, "avg"
+
+
+class GlobalMaxPooling2D(_GlobalPool):
+    """(batch, h, w, c) -> (batch, c), the max over h and w."""
+    rank, kind = 2, "max"
+
+
+class BatchNormalization(Layer):
+    """Normalizes with the batch's statistics in the training phase, else the moving
+    ones; weights gamma, beta (trainable), moving_mean, moving_variance. Each call adds
+    the two moving-average updates `moving -= (moving - batch_stat) * (1 - momentum)`
+    to `layer.updates` (fit runs them). As in TF1 Keras, 4-D inputs on axis 1 or 3
+    (fused) update the moving variance with the unbiased batch variance.
+
+        h = gc.keras.layers.BatchNormalization()(h)
+    """
+
+    def __init__(self, axis=-1, momentum=0.99, epsilon=1e-3, center=True, scale=True,
+                 beta_initializer="zeros", gamma_initializer="ones",
+                 moving_mean_initializer="zeros", moving_variance_initializer="ones",
+                 beta_regularizer=None, gamma_regularizer=None, beta_constraint=None,
+                 gamma_constraint=None, renorm=False, fused=None, virtual_batch_size=None,
+                 **kwargs):
+        super().__init__(**kwargs)
+        if renorm or virtual_batch_size is not None:
+            raise NotImplementedError("BatchNormalization: renorm and virtual_batch_size "
+                                      "are not supported")
+        self.axis, self.momentum, self.epsilon = axis, float(momentum), float(epsilon)
+        self.center, self.scale, self.fused = center, scale, fused
+        self._inits = [initializers.get(i) for i in (gamma_initializer, beta_initializer,
+                       moving_mean_initializer, moving_variance_initializer)]
+        self.gamma_regularizer, self.beta_regularizer = gamma_regularizer, beta_regularizer
+
+    def build(self, input_shape):
+        dims = input_shape.as_list()
+        self._ndim = len(dims)
+        self._axis = self.axis % self._ndim
+        c = dims[self._axis]
+        if c is None:
+            raise ValueError(f"Axis {self.axis} of input tensor should have a defined "
+                             f"dimension but the layer received an input with shape "
+                             f"{input_shape}.")
+        g_init, b_init, m_init, v_init = self._inits
+        self.gamma = self.add_weight("gamma", (c,), initializer=g_init,
+                                     regularizer=self.gamma_regularizer) if self.scale \
+            else None
+        self.beta = self.add_weight("beta", (c,), initializer=b_init,
+                                    regularizer=self.beta_regularizer) if self.center \
+            else None
+        self.moving_mean = self.add_weight("moving_mean", (c,), initializer=m_init,
+                                           trainable=False)
+        self.moving_variance = self.add_weight("moving_variance", (c,), initializer=v_init,
+                                               trainable=False)
+        self._is_fused = (self.fused is not False and self._ndim == 4
+                          and self._axis in (1, 3))
+        self.built = True
+
+    def call(self, inputs, training=None):
+        training = self._training(training)
+        axes = [i for i in range(self._ndim) if i != self._axis]
+        shape = [1] * self._ndim
+        shape[self._axis] = -1
+
+        def bcast(v):
+            return v if self._axis == self._ndim - 1 else gc.reshape(v, shape)
+        mean, var = gc.nn.moments(inputs, axes)
+        static = training if isinstance(training, (bool, int, np.bool_)) else None
+        if static is not None:
+            use_mean, use_var = (mean, var) if static else (self.moving_mean,
+                                                            self.moving_variance)
+        else:
+            use_mean = gc.cond(training, lambda: mean, lambda: gc.identity(self.moving_mean))
+            use_var = gc.cond(training, lambda: var,
+                              lambda: gc.identity(self.moving_variance))
+        out = gc.nn.batch_normalization(
+            inputs, bcast(use_mean), bcast(use_var),
+            None if self.beta is None else bcast(self.beta),
+            None if self.gamma is None else bcast(self.gamma), self.epsilon)
+        if static is False:
+            return out
+        upd_var = use_var
+        if self._is_fused:          # the fused kernel's unbiased batch variance
+            n = gc.cast(gc.size(inputs) // gc.size(var), var.dtype)
+            unbiased = var * n / (n - 1.0)
+            upd_var = unbiased if static else gc.cond(
+                training, lambda: unbiased, lambda: gc.identity(self.moving_variance))
+        decay = 1.0 - self.momentum
+        with gc.name_scope("AssignMovingAvg"):
+            m_op = gc.assign_sub(self.moving_mean, (self.moving_mean - use_mean) * decay)
+        with gc.name_scope("AssignMovingAvg_1"):
+            v_op = gc.assign_sub(self.moving_variance,
+                                 (self.moving_variance - upd_var) * decay)
+        self.add_update([m_op, v_op])
+        return out
+
+    def _config(self):
+        return {"axis": self.axis, "momentum": self.momentum, "epsilon": self.epsilon,
+                "center": self.center, "scale": self.scale}
+
+
+Convolution1D, Convolution2D = Conv1D, Conv2D
+MaxPool1D, MaxPool2D, AvgPool1D, AvgPool2D = (MaxPooling1D, MaxPooling2D, AveragePooling1D,
+                                              AveragePooling2D)
+GlobalAvgPool2D, GlobalMaxPool2D = GlobalAveragePooling2D, GlobalMaxPooling2D

@@ -1,0 +1,334 @@
+"""Keras' core layers: Dense, Activation, Dropout, Flatten, Reshape, Lambda, Embedding
+and the merge layers (Concatenate, Add, ... and the functions concatenate, add, ...).
+
+    h = gc.keras.layers.Dense(64, activation="relu")(x)      # 'dense/kernel:0'
+"""
+import numpy as np
+
+import graphc as gc
+from . import activations
+from . import backend as K
+from . import initializers
+from .engine import Layer
+
+__all__ = ["Dense", "Activation", "Dropout", "Flatten", "Reshape", "Lambda", "Embedding",
+           "Concatenate", "Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum",
+           "concatenate", "add", "subtract", "multiply", "average", "maximum", "minimum"]
+
+
+def _known(shape):
+    """A static shape's dims as a list (None where unknown), or None for unknown rank."""
+    return None if shape.ndims is None else shape.as_list()
+
+
+class Dense(Layer):
+    """activation(inputs . kernel + bias) (tf.keras.layers.Dense): kernel (in, units)
+    glorot_uniform, bias zeros; inputs of rank > 2 are contracted on their last axis.
+
+        gc.keras.layers.Dense(10, activation="softmax", input_shape=(784,))
+    """
+
+    def __init__(self, units, activation=None, use_bias=True,
+                 kernel_initializer="glorot_uniform", bias_initializer="zeros",
+                 kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
+                 kernel_constraint=None, bias_constraint=None, **kwargs):
+        super().__init__(activity_regularizer=activity_regularizer, **kwargs)
+        self.units = int(units)
+        self.activation = activations.get(activation)
+        self.use_bias = use_bias
+        self.kernel_initializer = initializers.get(kernel_initializer)
+        self.bias_initializer = initializers.get(bias_initializer)
+        self.kernel_regularizer, self.bias_regularizer = kernel_regularizer, bias_regularizer
+        self.kernel_constraint, self.bias_constraint = kernel_constraint, bias_constraint
+
+    def build(self, input_shape):
+        last = _known(input_shape)
+        if last is None or last[-1] is None:
+            raise ValueError("The last dimension of the inputs to `Dense` should be "
+                             f"defined. Found `None`. (layer {self.name})")
+        self.kernel = self.add_weight("kernel", (last[-1], self.units),
+                                      initializer=self.kernel_initializer,
+                                      regularizer=self.kernel_regularizer,
+                                      constraint=self.kernel_constraint)
+        self.bias = None
+        if self.use_bias:
+            self.bias = self.add_weight("bias", (self.units,),
+                                        initializer=self.bias_initializer,
+                                        regularizer=self.bias_regularizer,
+                                        constraint=self.bias_constraint)
+        self.built = True
+
+    def call(self, inputs):
+        inputs = gc.cast(inputs, self.kernel.dtype) if inputs.dtype != self.kernel.dtype \
+            else inputs
+        rank = inputs.shape.ndims
+        if rank is not None and rank > 2:
+            out = gc.tensordot(inputs, self.kernel, [[rank - 1], [0]])
+        else:
+            out = gc.matmul(inputs, self.kernel)
+        if self.use_bias:
+            out = gc.nn.bias_add(out, self.bias)
+        return self.activation(out)
+
+    def _config(self):
+        return {"units": self.units, "activation": activations.serialize(self.activation),
+                "use_bias": self.use_bias,
+                "kernel_initializer": initializers.serialize(self.kernel_initializer),
+                "bias_initializer": initializers.serialize(self.bias_initializer)}
+
+
+class Activation(Layer):
+    """An activation as a layer: gc.keras.layers.Activation("relu")."""
+
+    def __init__(self, activation, **kwargs):
+        super().__init__(**kwargs)
+        self.activation = activations.get(activation)
+
+    def call(self, inputs):
+        return self.activation(inputs)
+
+    def _config(self):
+        return {"activation": activations.serialize(self.activation)}
+
+
+class Dropout(Layer):
+    """Zeroes a fraction `rate` of the inputs and scales the rest by 1/(1-rate), only
+    in the training phase (`training` argument, else the Keras learning phase).
+
+        h = gc.keras.layers.Dropout(0.5)(h)      # identity unless the phase is True
+    """
+
+    def __init__(self, rate, noise_shape=None, seed=None, **kwargs):
+        super().__init__(**kwargs)
+        self.rate = min(1.0, max(0.0, float(rate)))
+        self.noise_shape, self.seed = noise_shape, seed
+
+    def call(self, inputs, training=None):
+        if self.rate == 0:
+            return gc.identity(inputs)
+        training = self._training(training)
+
+        def dropped():
+            return gc.nn.dropout(inputs, rate=self.rate, noise_shape=self.noise_shape,
+                                 seed=self.seed)
+        if isinstance(training, (bool, int, np.bool_)):
+            return dropped() if training else gc.identity(inputs)
+        return gc.cond(training, dropped, lambda: gc.identity(inputs))
+
+    def _config(self):
+        return {"rate": self.rate, "noise_shape": self.noise_shape, "seed": self.seed}
+
+
+class Flatten(Layer):
+    """(batch, d1, d2, ...) -> (batch, d1*d2*...); rank 1 -> (batch, 1)."""
+
+    def __init__(self, data_format=None, **kwargs):
+        super().__init__(**kwargs)
+        self.data_format = data_format or "channels_last"
+
+    def call(self, inputs):
+        dims = _known(inputs.shape)
+        if self.data_format == "channels_first" and dims is not None and len(dims) > 2:
+            inputs = gc.transpose(inputs, [0] + list(range(2, len(dims))) + [1])
+        if dims is not None and len(dims) == 1:
+            return gc.expand_dims(inputs, 1)
+        if dims is not None and None not in dims[1:]:
+            size = int(np.prod(dims[1:]))
+            out = gc.reshape(inputs, gc.stack([gc.shape(inputs)[0], size]))
+            out.set_shape([dims[0], size])
+            return out
+        return gc.reshape(inputs, gc.stack([gc.shape(inputs)[0], -1]))
+
+    def _config(self):
+        return {"data_format": self.data_format}
+
+
+class Reshape(Layer):
+    """(batch, ...) -> (batch,) + target_shape (one -1 allowed).
+
+        gc.keras.layers.Reshape((7, 7, 1))
+    """
+
+    def __init__(self, target_shape, **kwargs):
+        super().__init__(**kwargs)
+        self.target_shape = tuple(int(d) for d in target_shape)
+
+    def call(self, inputs):
+        out = gc.reshape(inputs, gc.stack([gc.shape(inputs)[0], *self.target_shape]))
+        dims = _known(inputs.shape)
+        target = list(self.target_shape)
+        if -1 in target and dims is not None and None not in dims[1:]:
+            known = int(np.prod([d for d in target if d != -1]))
+            target[target.index(-1)] = int(np.prod(dims[1:])) // max(known, 1)
+        out.set_shape([dims[0] if dims else None] + [None if d == -1 else d
+                                                      for d in target])
+        return out
+
+    def _config(self):
+        return {"target_shape": self.target_shape}
+
+
+class Lambda(Layer):
+    """Any function of the inputs as a layer (no weights).
+
+        gc.keras.layers.Lambda(lambda t: t * 2.0)
+    """
+
+    def __init__(self, function, output_shape=None, mask=None, arguments=None, **kwargs):
+        super().__init__(**kwargs)
+        self.function, self.arguments = function, dict(arguments or {})
+        self._output_shape = output_shape
+
+    def call(self, inputs):
+        return self.function(inputs, **self.arguments)
+
+    def _config(self):
+        return {"function": getattr(self.function, "__name__", "lambda"),
+                "arguments": self.arguments}
+
+
+class Embedding(Layer):
+    """Rows of an (input_dim, output_dim) table, 'embeddings', uniform(-0.05, 0.05).
+
+        gc.keras.layers.Embedding(1000, 64, input_length=10)   # (batch, 10) -> (.., 64)
+    """
+
+    def __init__(self, input_dim, output_dim, embeddings_initializer="uniform",
+                 embeddings_regularizer=None, activity_regularizer=None,
+                 embeddings_constraint=None, mask_zero=False, input_length=None, **kwargs):
+        if "input_shape" not in kwargs and "batch_input_shape" not in kwargs:
+            if input_length is not None:
+                kwargs["input_shape"] = (input_length,)
+        super().__init__(activity_regularizer=activity_regularizer, **kwargs)
+        if mask_zero:
+            raise NotImplementedError("Embedding(mask_zero=True): masks are not supported")
+        self.input_dim, self.output_dim = int(input_dim), int(output_dim)
+        self.embeddings_initializer = initializers.get(embeddings_initializer)
+        self.embeddings_regularizer = embeddings_regularizer
+        self.embeddings_constraint = embeddings_constraint
+        self.input_length = input_length
+
+    def _as_tensor(self, x):
+        return x if isinstance(x, gc.Tensor) else gc.convert_to_tensor(x, dtype=gc.int32)
+
+    def build(self, input_shape):
+        self.embeddings = self.add_weight(
+            "embeddings", (self.input_dim, self.output_dim),
+            initializer=self.embeddings_initializer,
+            regularizer=self.embeddings_regularizer, constraint=self.embeddings_constraint)
+        self.built = True
+
+    def call(self, inputs):
+        if inputs.dtype not in (gc.int32, gc.int64):
+            inputs = gc.cast(inputs, gc.int32)
+        return gc.nn.embedding_lookup(self.embeddings, inputs)
+
+    def _config(self):
+        return {"input_dim": self.input_dim, "output_dim": self.output_dim,
+                "input_length": self.input_length}
+
+
+class _Merge(Layer):
+    """A layer on a list of tensors of one shape, combined elementwise."""
+
+    def _combine(self, a, b):
+        raise NotImplementedError
+
+    def call(self, inputs):
+        if not isinstance(inputs, (list, tuple)) or len(inputs) < 2:
+            raise ValueError(f"A merge layer ({type(self).__name__}) should be called on "
+                             f"a list of at least 2 inputs. Got {len(inputs)} inputs.")
+        out = inputs[0]
+        for x in inputs[1:]:
+            out = self._combine(out, x)
+        return out
+
+
+class Add(_Merge):
+    """inputs[0] + inputs[1] + ..."""
+
+    def _combine(self, a, b):
+        return a + b
+
+
+class Subtract(_Merge):
+    """inputs[0] - inputs[1] (exactly two inputs)."""
+
+    def call(self, inputs):
+        if len(inputs) != 2:
+            raise ValueError("A `Subtract` layer should be called on exactly 2 inputs")
+        return inputs[0] - inputs[1]
+
+
+class Multiply(_Merge):
+    """inputs[0] * inputs[1] * ..."""
+
+    def _combine(self, a, b):
+        return a * b
+
+
+class Maximum(_Merge):
+    def _combine(self, a, b):
+        return gc.maximum(a, b)
+
+
+class Minimum(_Merge):
+    def _combine(self, a, b):
+        return gc.minimum(a, b)
+
+
+class Average(_Merge):
+    """The mean of the inputs."""
+
+    def call(self, inputs):
+        return super().call(inputs) / float(len(inputs))
+
+    def _combine(self, a, b):
+        return a + b
+
+
+class Concatenate(_Merge):
+    """The inputs joined along `axis` (default -1)."""
+
+    def __init__(self, axis=-1, **kwargs):
+        super().__init__(**kwargs)
+        self.axis = axis
+
+    def call(self, inputs):
+        if not isinstance(inputs, (list, tuple)) or len(inputs) < 2:
+            raise ValueError("A `Concatenate` layer should be called on a list of at "
+                             "least 2 inputs")
+        return gc.concat(list(inputs), axis=self.axis)
+
+    def _config(self):
+        return {"axis": self.axis}
+
+
+def concatenate(inputs, axis=-1, **kwargs):
+    """Concatenate(axis)(inputs): gc.keras.layers.concatenate([a, b])."""
+    return Concatenate(axis=axis, **kwargs)(inputs)
+
+
+def add(inputs, **kwargs):
+    """Add()(inputs): gc.keras.layers.add([a, b])."""
+    return Add(**kwargs)(inputs)
+
+
+def subtract(inputs, **kwargs):
+    return Subtract(**kwargs)(inputs)
+
+
+def multiply(inputs, **kwargs):
+    return Multiply(**kwargs)(inputs)
+
+
+def average(inputs, **kwargs):
+    return Average(**kwargs)(inputs)
+
+
+def maximum(inputs, **kwargs):
+    return Maximum(**kwargs)(inputs)
+
+
+def minimum(inputs, **kwargs):
+    return Minimum(**kwargs)(inputs)

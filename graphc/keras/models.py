@@ -1,0 +1,334 @@
+"""gc.keras.Model (functional: Model(inputs, outputs)) and gc.keras.Sequential, with
+summary, weights and the .npz weight files of graphc; training is in training.py.
+
+    inputs = gc.keras.Input(shape=(4,))
+    outputs = gc.keras.layers.Dense(2, activation="softmax")(inputs)
+    model = gc.keras.Model(inputs, outputs)
+    y2 = model(other_inputs)                 # the same weights on new tensors
+"""
+import numpy as np
+
+import graphc as gc
+from . import backend as K
+from . import training
+from .engine import InputLayer, Layer, _flat
+
+__all__ = ["Model", "Sequential"]
+
+
+def _network_nodes(inputs, outputs):
+    """The layer calls between `inputs` and `outputs`, each after the calls making its
+    inputs (an iterative depth-first walk of the tensors' Keras history)."""
+    history = K._state().history
+    wanted = {id(t) for t in inputs}
+    order, seen, done = [], set(), set()
+    stack = [(t, False) for t in reversed(outputs)]
+    while stack:
+        t, expanded = stack.pop()
+        if id(t) in wanted:
+            continue
+        entry = history.get(id(t))
+        if entry is None:
+            raise ValueError(f"Output tensors to a Model must be the output of a Keras "
+                             f"Layer: {t.name} is not (or it does not come from the "
+                             f"model's inputs)")
+        node = entry[1]._inbound_nodes[entry[2]]
+        if id(node) in done:
+            continue
+        if expanded:
+            done.add(id(node))
+            order.append(node)
+            continue
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if not node.inputs and not isinstance(node.layer, InputLayer):
+            raise ValueError(f"Graph disconnected at layer {node.layer.name}")
+        if isinstance(node.layer, InputLayer) and id(t) not in wanted:
+            raise ValueError(f"Graph disconnected: cannot obtain value for tensor {t.name} "
+                             f"at layer \"{node.layer.name}\". It is not among the Model's "
+                             f"inputs.")
+        stack.append((t, True))
+        stack.extend((x, False) for x in reversed(node.inputs))
+    return order
+
+
+class Model(training.TrainingMixin, Layer):
+    """A functional Keras model: the layers between `inputs` and `outputs`.
+
+        model = gc.keras.Model(inputs=inputs, outputs=outputs)
+        model.compile("adam", "sparse_categorical_crossentropy", metrics=["accuracy"])
+    """
+
+    def __init__(self, inputs=None, outputs=None, name=None, **kwargs):
+        Layer.__init__(self, name=name or K.unique_name(_model_base(type(self))), **kwargs)
+        self._layers = []
+        self.inputs, self.outputs = [], []
+        self._nodes = []
+        training.TrainingMixin._init_training(self)
+        if inputs is not None:
+            self._init_graph(_flat(inputs), _flat(outputs))
+
+    def _init_graph(self, inputs, outputs):
+        history = K._state().history
+        self.inputs, self.outputs = list(inputs), list(outputs)
+        self._nodes = _network_nodes(self.inputs, self.outputs)
+        layers = [history[id(t)][1] for t in self.inputs if id(t) in history]
+        for node in self._nodes:
+            if all(node.layer is not seen for seen in layers):
+                layers.append(node.layer)
+        self._layers = layers
+        self.built = True
+
+    @property
+    def layers(self):
+        return list(self._layers)
+
+    def get_layer(self, name=None, index=None):
+        """The layer called `name` (or at `index`)."""
+        if index is not None:
+            return self._layers[index]
+        for layer in self._layers:
+            if layer.name == name:
+                return layer
+        raise ValueError(f"No such layer: {name}")
+
+    @property
+    def input(self):
+        return self.inputs[0] if len(self.inputs) == 1 else self.inputs
+
+    @property
+    def output(self):
+        return self.outputs[0] if len(self.outputs) == 1 else self.outputs
+
+    def _unique(self, attr):
+        out = []
+        for layer in self._layers:
+            for w in getattr(layer, attr):
+                if all(w is not v for v in out):
+                    out.append(w)
+        return out
+
+    @property
+    def trainable_weights(self):
+        return self._unique("trainable_weights") if self.trainable else []
+
+    @property
+    def non_trainable_weights(self):
+        if self.trainable:
+            return self._unique("non_trainable_weights")
+        return self._unique("weights")
+
+    @property
+    def weights(self):
+        """Each layer's weights in turn (Keras' order for get/set_weights)."""
+        if not self.trainable:
+            return self._unique("weights")
+        out = []
+        for layer in self._layers:
+            for w in layer.trainable_weights + layer.non_trainable_weights:
+                if all(w is not v for v in out):
+                    out.append(w)
+        return out
+
+    variables = weights
+
+    @property
+    def updates(self):
+        return self._unique("updates") + list(self._updates)
+
+    @property
+    def losses(self):
+        return self._unique("losses") + list(self._losses)
+
+    def call(self, inputs, training=None):
+        """The model's layers on new tensors, sharing their weights."""
+        new = _flat(inputs)
+        if len(new) != len(self.inputs):
+            raise ValueError(f"Model {self.name} expects {len(self.inputs)} inputs, "
+                             f"got {len(new)}")
+        values = {id(old): x for old, x in zip(self.inputs, new)}
+        for node in self._nodes:
+            args = [values[id(t)] for t in node.inputs]
+            kwargs = dict(node.kwargs)
+            if training is not None and "training" in _call_args(node.layer):
+                kwargs["training"] = training
+            out = node.layer(args if len(args) > 1 else args[0], **kwargs)
+            for t, o in zip(node.outputs, _flat(out)):
+                values[id(t)] = o
+        outs = [values[id(t)] for t in self.outputs]
+        return outs[0] if len(outs) == 1 else outs
+
+    def summary(self, line_length=65, print_fn=None):
+        """Print the layers, their output shapes and parameter counts (Keras' table)."""
+        print_fn = print_fn or print
+        widths = [int(line_length * f) for f in (0.45, 0.8, 1.0)]
+
+        def row(cells):
+            line = ""
+            for cell, end in zip(cells, widths):
+                line = (line + str(cell))[:end].ljust(end)
+            print_fn(line.rstrip())
+        print_fn(f'Model: "{self.name}"')
+        print_fn("_" * line_length)
+        row(["Layer (type)", "Output Shape", "Param #"])
+        print_fn("=" * line_length)
+        layers = [la for la in self._layers if not isinstance(la, InputLayer)] \
+            if isinstance(self, Sequential) else self._layers
+        for i, layer in enumerate(layers):
+            try:
+                shape = layer.output_shape
+            except AttributeError:
+                shape = "multiple"
+            row([f"{layer.name} ({type(layer).__name__})", shape, layer.count_params()])
+            print_fn(("=" if i == len(layers) - 1 else "_") * line_length)
+        trainable = int(sum(np.prod(w.shape.as_list()) for w in self.trainable_weights))
+        total = self.count_params()
+        print_fn(f"Total params: {total:,}")
+        print_fn(f"Trainable params: {trainable:,}")
+        print_fn(f"Non-trainable params: {total - trainable:,}")
+        print_fn("_" * line_length)
+
+    def save_weights(self, filepath, overwrite=True, save_format=None):
+        """Write the weights to a graphc .npz file (names and values, in order).
+
+            model.save_weights("weights.npz")
+        """
+        if save_format not in (None, "npz"):
+            raise NotImplementedError(f"save_weights: only graphc's .npz format is "
+                                      f"supported, not {save_format!r}")
+        if not overwrite and _exists(filepath):
+            raise FileExistsError(filepath)
+        weights = self.weights
+        values = K.batch_get_value(weights)
+        arrays = {f"w{i:05d}": v for i, v in enumerate(values)}
+        arrays["names"] = np.array([w.name for w in weights])
+        with open(filepath, "wb") as f:
+            np.savez(f, **arrays)
+
+    def load_weights(self, filepath, by_name=False):
+        """Load a file of save_weights: in order, or matching weight names (by_name)."""
+        with np.load(filepath, allow_pickle=False) as data:
+            names = [str(n) for n in data["names"]]
+            values = [data[f"w{i:05d}"] for i in range(len(names))]
+        weights = self.weights
+        if by_name:
+            found = dict(zip(names, values))
+            pairs = [(w, found[w.name]) for w in weights if w.name in found]
+        else:
+            if len(values) != len(weights):
+                raise ValueError(f"You are trying to load a weight file containing "
+                                 f"{len(values)} weights into a model with "
+                                 f"{len(weights)} weights.")
+            pairs = list(zip(weights, values))
+        for w, v in pairs:
+            if tuple(w.shape.as_list()) != v.shape:
+                raise ValueError(f"Shape mismatch loading {w.name}: the model has "
+                                 f"{tuple(w.shape.as_list())}, the file {v.shape}")
+        K.batch_set_value(pairs)
+
+    def get_config(self):
+        return {"name": self.name, "layers": [
+            {"class_name": type(la).__name__, "config": la.get_config()}
+            for la in self._layers]}
+
+    def __repr__(self):
+        return f"<gc.keras.{type(self).__name__} '{self.name}'>"
+
+
+def _exists(path):
+    import os
+    return os.path.exists(path)
+
+
+def _model_base(cls):
+    from .engine import _snake
+    return "model" if cls is Model else _snake(cls.__name__)
+
+
+def _call_args(layer):
+    import inspect
+    return inspect.signature(layer.call).parameters
+
+
+class Sequential(Model):
+    """A linear stack of layers; the first layer's input_shape (or build, or the first
+    data seen by fit/predict, or calling it) makes its input.
+
+        model = gc.keras.Sequential([
+            gc.keras.layers.Dense(64, activation="relu", input_shape=(784,)),
+            gc.keras.layers.Dense(10, activation="softmax")])
+    """
+
+    def __init__(self, layers=None, name=None):
+        super().__init__(name=name)
+        self._stack = []
+        for layer in layers or []:
+            self.add(layer)
+
+    @property
+    def layers(self):
+        return list(self._stack)
+
+    def add(self, layer):
+        """Append a layer (an InputLayer sets the input)."""
+        if not isinstance(layer, Layer):
+            raise TypeError(f"The added layer must be an instance of class Layer. "
+                            f"Found: {layer}")
+        if isinstance(layer, InputLayer):
+            self._input_layer = layer
+            self._set_graph(layer._inbound_nodes[0].outputs[0])
+            return
+        self._stack.append(layer)
+        if self.outputs:
+            out = layer(self.outputs[0])
+            self._init_graph(self.inputs, _flat(out))
+            self._layers = self._with_input_layer()
+        elif len(self._stack) == 1 and layer._batch_input_shape is not None:
+            x = InputLayer(batch_input_shape=layer._batch_input_shape,
+                           dtype=layer.dtype, name=layer.name + "_input")
+            self._set_graph(x._inbound_nodes[0].outputs[0])
+
+    def pop(self):
+        """Remove the last layer."""
+        if not self._stack:
+            raise TypeError("There are no layers in the model.")
+        self._stack.pop()
+        if self.inputs:
+            self._set_graph(self.inputs[0])
+
+    def _set_graph(self, x):
+        inputs = x
+        for layer in self._stack:
+            x = layer(x)
+        self._init_graph([inputs], _flat(x))
+        self._layers = self._with_input_layer()
+
+    def _with_input_layer(self):
+        first = K._state().history[id(self.inputs[0])][1]
+        return [first] + list(self._stack)
+
+    def build(self, input_shape=None):
+        """Make the model's input for `input_shape` (batch dim included)."""
+        if self.inputs:
+            return
+        if input_shape is None:
+            raise ValueError("You must provide an `input_shape` argument.")
+        x = InputLayer(batch_input_shape=tuple(input_shape), name=None)
+        self._set_graph(x._inbound_nodes[0].outputs[0])
+
+    def _build_from_data(self, x):
+        if not self.inputs:
+            shape = (None,) + tuple(np.shape(x)[1:])
+            dtype = np.asarray(x).dtype
+            layer = InputLayer(batch_input_shape=shape,
+                               dtype="float32" if dtype.kind == "f" else dtype.name)
+            self._set_graph(layer._inbound_nodes[0].outputs[0])
+
+    def __call__(self, inputs, *args, **kwargs):
+        if not self.inputs:
+            if isinstance(inputs, gc.Tensor):
+                layer = InputLayer(input_tensor=inputs)
+                self._set_graph(layer._inbound_nodes[0].outputs[0])
+                return self.outputs[0]
+        return super().__call__(inputs, *args, **kwargs)
