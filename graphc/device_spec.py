@@ -53,6 +53,23 @@ def merge(outer, inner):
     return to_string({**parse(outer), **parse(inner)})
 
 
+def place(scopes, node):
+    """node's device under the device scopes (outermost first), as TF1 places it: from
+    the innermost out, a string fills the fields still unset, a function maps the device
+    so far (set on the node) to a new one, and None stops."""
+    node.device = ""
+    for spec in reversed(scopes):
+        if spec is None:
+            break
+        if callable(spec):
+            spec = spec(node) or ""
+            spec = spec.to_string() if hasattr(spec, "to_string") else spec
+            node.device = merge("", spec)
+        else:
+            node.device = merge(spec, node.device)
+    return node.device
+
+
 class DeviceSpec:
     """TF's tf.DeviceSpec: job, replica, task, device_type, device_index (None where not
     set); from_string, to_string, make_merged_spec, replace, merge_from."""

@@ -174,7 +174,7 @@ class Graph:
         if self._colocate:                  # TF1: the outermost colocation op's device
             node.device = self._colocate[0].device
         elif self._devices:
-            node.device = self._placed(node)
+            node.device = device_spec.place(self._devices, node)
         if self._grad_override and node.type in self._grad_override:
             self._node_grad_override[node] = self._grad_override[node.type]
         return node
@@ -231,22 +231,6 @@ class Graph:
             yield
         finally:
             self._control.pop()
-
-    def _placed(self, node):
-        """The node's device under the device scopes (TF1): from the innermost out, a
-        string fills the fields still unset, a function maps the device so far (set on
-        the node) to a new one, and None stops."""
-        node.device = ""
-        for spec in reversed(self._devices):
-            if spec is None:
-                break
-            if callable(spec):
-                spec = spec(node) or ""
-                spec = spec.to_string() if hasattr(spec, "to_string") else spec
-                node.device = device_spec.merge("", spec)
-            else:
-                node.device = device_spec.merge(spec, node.device)
-        return node.device
 
     @contextlib.contextmanager
     def device(self, device_name_or_function):
