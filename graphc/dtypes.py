@@ -133,3 +133,17 @@ def from_value(arr):
     if d.kind in "SU":
         return string
     raise TypeError(f"graphc cannot hold values of numpy dtype {d}")
+
+
+_ALIASES = {"bool": "bool_", "double": "float64", "half": "float16"}
+
+
+def __getattr__(name):
+    """tf.dtypes' other names: bool, double and half, and the conversion functions
+    (looked up on use: they are ops, which import this module)."""
+    if name in _ALIASES:
+        return globals()[_ALIASES[name]]
+    if name in ("as_string", "cast", "complex", "saturate_cast"):
+        import graphc
+        return getattr(graphc, name)
+    raise AttributeError(f"module 'graphc.dtypes' has no attribute '{name}'")

@@ -9,11 +9,11 @@ graph.as_graph_def()): freezing a trained graph for inference.
 import copy
 
 from . import dtypes
-from .io.serialize import _array_payload
+from .io.serialize import _array_payload, import_graph_def  # noqa: F401 (TF1 re-export)
 from .tf_logging import info
 
 __all__ = ["convert_variables_to_constants", "extract_sub_graph", "remove_training_nodes",
-           "tensor_shape_from_node_def_name"]
+           "tensor_shape_from_node_def_name", "import_graph_def"]
 
 
 def _node_name(ref):

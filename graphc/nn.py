@@ -22,3 +22,4 @@ from .ops.nn_backprop import (compute_average_loss,  # noqa: F401,E402
 from .ops.space_batch import space_to_batch  # noqa: F401,E402
 from .ops.fractional_pool import *  # noqa: F401,F403,E402
 from .ops.with_space_batch import *  # noqa: F401,F403,E402
+from .ops.math_ndtri import approx_max_k, approx_min_k  # noqa: F401,E402 (tf.nn has them too)

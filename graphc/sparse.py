@@ -400,3 +400,4 @@ from .sparse_ops import (sparse_concat as concat,  # noqa: E402
                          sparse_to_indicator as to_indicator, sparse_transpose as transpose)
 from .indexed_slices import sparse_mask as mask  # noqa: E402,F401
 from .sparse_cross import cross, cross_hashed  # noqa: E402,F401
+from .accumulators import SparseConditionalAccumulator  # noqa: E402,F401 (tf.sparse has it)

@@ -278,3 +278,12 @@ gfile = _namespace("gfile", "TF1's tf.gfile for local files, on os/shutil/glob."
     "GFile", "Open", "FastGFile", "Exists", "IsDirectory", "MkDir", "MakeDirs", "Remove",
     "DeleteRecursively", "Rename", "Copy", "Glob", "ListDirectory", "Stat", "Walk"],
     globals())
+
+# tf.io.gfile: the same functions under TF 2's snake_case names (join is os.path.join)
+copy, exists, glob, isdir, listdir, makedirs, mkdir, remove, rename, rmtree, stat, walk = (
+    Copy, Exists, Glob, IsDirectory, ListDirectory, MakeDirs, MkDir, Remove, Rename,
+    DeleteRecursively, Stat, Walk)
+join = os.path.join
+io_gfile = _namespace("io.gfile", "tf.io.gfile: tf.gfile's functions, snake_case.", [
+    "GFile", "copy", "exists", "glob", "isdir", "join", "listdir", "makedirs", "mkdir",
+    "remove", "rename", "rmtree", "stat", "walk"], globals())

@@ -190,7 +190,15 @@ def test_serialize_many_sparse_round_trip_and_errors():
 def test_namespace_aliases_are_the_same_objects():
     assert gc.manip.roll is gc.roll and gc.manip.reverse is gc.reverse
     assert gc.io.serialize_many_sparse is gc.serialize_many_sparse
-    assert gc.io.decode_png is gc.image.decode_png and gc.io.gfile is gc.gfile
+    assert gc.io.decode_png is gc.image.decode_png and gc.io.gfile.copy is gc.gfile.Copy
+    assert gc.io.gfile.GFile is gc.gfile.GFile and gc.io.gfile.join("a", "b") == "a/b"
+    assert gc.io.match_filenames_once is gc.train.match_filenames_once
+    assert gc.dtypes.double is gc.float64 and gc.dtypes.bool is gc.bool
+    assert gc.dtypes.cast is gc.cast and gc.dtypes.saturate_cast is gc.saturate_cast
+    assert gc.dtypes.as_string is gc.as_string and gc.dtypes.complex is gc.complex
+    assert gc.graph_util.import_graph_def is gc.import_graph_def
+    assert gc.nn.approx_max_k is gc.math.approx_max_k
+    assert gc.sparse.SparseConditionalAccumulator is gc.SparseConditionalAccumulator
 
 
 def test_checkpoint_utilities(tmp_path):

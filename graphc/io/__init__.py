@@ -10,14 +10,15 @@ _PARSING = ("FixedLenFeature", "VarLenFeature", "FixedLenSequenceFeature", "Spar
             "decode_raw", "decode_csv", "serialize_tensor", "parse_tensor", "read_file",
             "write_file", "matching_files", "decode_compressed")
 _TOP = ("decode_base64", "encode_base64", "serialize_sparse", "serialize_many_sparse",
-        "deserialize_many_sparse", "gfile", "FIFOQueue", "PaddingFIFOQueue", "PriorityQueue", "QueueBase",
+        "deserialize_many_sparse", "FIFOQueue", "PaddingFIFOQueue", "PriorityQueue", "QueueBase",
         "RandomShuffleQueue")
 _IMAGE = ("decode_png", "decode_bmp", "decode_image", "encode_png", "is_jpeg", "decode_jpeg",
           "encode_jpeg", "decode_and_crop_jpeg", "extract_jpeg_shape", "decode_gif")
 _PYTHON_IO = ("TFRecordWriter", "tf_record_iterator", "TFRecordOptions",
               "TFRecordCompressionType")
 
-__all__ = list(_PARSING + _PYTHON_IO + _TOP + _IMAGE) + ["write_graph"]
+__all__ = list(_PARSING + _PYTHON_IO + _TOP + _IMAGE) + ["write_graph", "gfile",
+                                                          "match_filenames_once"]
 
 
 def __getattr__(name):
@@ -25,6 +26,12 @@ def __getattr__(name):
         from ..ops import parsing as module
     elif name in _PYTHON_IO:
         from .. import python_io as module
+    elif name == "gfile":
+        from ..tf_gfile import io_gfile
+        return io_gfile
+    elif name == "match_filenames_once":
+        from ..train.input import match_filenames_once
+        return match_filenames_once
     elif name in _TOP:                  # gc.* names that tf.io has too
         import graphc as module
     elif name in _IMAGE:
