@@ -113,7 +113,7 @@ from .sparse import (SparseTensor, SparseTensorValue, sparse_placeholder,  # noq
 from . import sparse  # noqa: E402
 from .sparse_ops import *  # noqa: F401,F403,E402
 from .sparse_serialize import *  # noqa: F401,F403,E402
-from . import bitwise, manip, python_io, strings  # noqa: E402
+from . import audio, bitwise, manip, python_io, strings  # noqa: E402
 from . import lookup, saved_model, sets, signal, spectral  # noqa: E402
 from .queues import *  # noqa: F401,F403,E402 (FIFOQueue, ...)
 from . import queues as queue  # noqa: E402 (tf.queue)
