@@ -54,6 +54,20 @@ def _sparse_round_trip(many):
                   inputs, ref, grad=False, id="many" if many else "one")
 
 
+def _expm_ref(a):
+    """Taylor series of exp(a), enough terms for these small matrices."""
+    out, term = np.eye(a.shape[-1], dtype=a.dtype), np.eye(a.shape[-1], dtype=a.dtype)
+    for k in range(1, 40):
+        term = term @ a / k
+        out = out + term
+    return [np.real(out), np.imag(out)]
+
+
+def _complex_matrix(rng):
+    n = int(rng.integers(1, 4))
+    return [0.5 * (rng.standard_normal((n, n)) + 1j * rng.standard_normal((n, n)))]
+
+
 SAMPLES = [
     _bitcast(np.float32, np.int32), _bitcast(np.float64, np.int32),
     _bitcast(np.int32, np.float64, last=2), _bitcast(np.int16, np.uint8),
@@ -62,4 +76,7 @@ SAMPLES = [
     Sample("Timestamp", lambda: gc.sign(gc.timestamp()), lambda rng: [],
            lambda: np.float64(1.0), grad=False),
     _sparse_round_trip(False), _sparse_round_trip(True),
+    Sample("MatrixExponential", lambda a: [gc.real(gc.linalg.expm(a)),
+                                           gc.imag(gc.linalg.expm(a))],
+           _complex_matrix, _expm_ref, rtol=1e-9, atol=1e-12, id="complex"),
 ]

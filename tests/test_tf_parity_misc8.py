@@ -215,3 +215,14 @@ def test_make_callable_with_a_sparse_feed():
             with m.Session() as s:
                 return s.make_callable(y, [sp])(value)
     np.testing.assert_array_equal(run(gc), run(v1))
+
+
+@pytest.mark.parametrize("n,seed", [(1, 0), (2, 1), (3, 2), (4, 3)])
+def test_expm_of_complex_matrices(n, seed):
+    rng = np.random.default_rng(seed)
+    re, im = rng.standard_normal((2, n, n)) * 0.7
+
+    def fn(m, a, b):
+        e = m.linalg.expm(m.complex(a, b))
+        return [m.real(e), m.imag(e)]
+    check(fn, re, im, rtol=1e-9, atol=1e-10)

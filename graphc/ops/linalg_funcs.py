@@ -12,6 +12,7 @@ import numpy as np
 
 from .. import dtypes
 from ..graph import name_scope
+from ..shapes import InferError
 from .array import expand_dims, reshape, shape
 from .broadcast import select
 from .core import convert_to_tensor
@@ -34,6 +35,17 @@ def _infer_square(ctx, x):
     return x.shape, x.dtype
 
 
+def _infer_expm(ctx, x):
+    ctx.require(0, "float or complex")          # TF's expm takes complex matrices too
+    dims = x.shape.dims
+    if dims is not None:
+        if len(dims) < 2:
+            raise InferError(f"{{0}} must be a matrix or a batch of them (rank >= 2), not "
+                             f"of rank {len(dims)}")
+        ctx.merge_dims(dims[-2], dims[-1], "{{0}} must hold square matrices, not {a} x {b}")
+    return x.shape, x.dtype
+
+
 def _eye_like(a):
     return matrix_set_diag(zeros_like(a), ones_like(matrix_diag_part(a)))
 
@@ -51,7 +63,8 @@ _THETA13 = 5.371920351148152
 def _expm_kernel(x):
     """Scaling and squaring: Pade [13/13] of A / 2^s, squared s times, per matrix."""
     n = x.shape[-1]
-    a = x.astype(np.float64).reshape((int(np.prod(x.shape[:-2])), n, n))
+    wide = np.complex128 if x.dtype.kind == "c" else np.float64
+    a = x.astype(wide).reshape((int(np.prod(x.shape[:-2])), n, n))
     norm1 = np.abs(a).sum(axis=-2).max(axis=-1, initial=0.0)
     with np.errstate(divide="ignore"):
         s = np.maximum(0, np.ceil(np.log2(norm1 / _THETA13))).astype(np.int64)
@@ -79,8 +92,8 @@ def _frechet_expm(a, e):
 
 
 def _expm_vjp(node, gs):
-    """L(A^T, g): the top-right block of expm([[A^T, g], [0, A^T]])."""
-    return [_frechet_expm(matrix_transpose(node.inputs[0]), gs[0])]
+    """L(A^H, g): the top-right block of expm([[A^H, g], [0, A^H]]) (A^T when real)."""
+    return [_frechet_expm(matrix_transpose(node.inputs[0], conjugate=True), gs[0])]
 
 
 def _expm_jvp(node, ts):
@@ -89,11 +102,11 @@ def _expm_jvp(node, ts):
 
 
 EXPM = register(OpDef(
-    "MatrixExponential", _infer_square, _expm_kernel, vjp=_expm_vjp, jvp=_expm_jvp,
+    "MatrixExponential", _infer_expm, _expm_kernel, vjp=_expm_vjp, jvp=_expm_jvp,
     batch=_same_op, api="linalg.expm", signature="linalg.expm(input, name=None)",
-    shape_rule="(..., n, n) -> same", dtypes="float",
+    shape_rule="(..., n, n) -> same", dtypes="float or complex",
     doc="The matrix exponential of each square matrix (Pade [13/13], scaling and "
-        "squaring, in float64)."))
+        "squaring, in float64 or complex128)."))
 
 
 def expm(input, name=None):  # noqa: A002 (TF1 names)
