@@ -15,6 +15,7 @@ from .ops.random_stateless_more import (stateless_binomial,  # noqa: F401
                                         stateless_random_gamma, stateless_random_poisson)
 from .ops.random_stateless_more import stateless_random_gamma as stateless_gamma  # noqa: F401
 from .ops.random_stateless_more import stateless_random_poisson as stateless_poisson  # noqa
+from .ops.random_stateless_more import fold_in, split  # noqa: F401,E402
 from .ops.sampled import (fixed_unigram_candidate_sampler,  # noqa: F401,E402
                           log_uniform_candidate_sampler, uniform_candidate_sampler)
 

@@ -290,3 +290,11 @@ def test_session_log_events_round_trip(tmp_path):
         [(0, 1, ""), (3, 3, "ckpt/m-3")]
     with pytest.raises(TypeError, match="SessionLog"):
         writer.add_session_log("START")
+
+
+def test_random_fold_in_and_split_give_new_seeds():
+    with gc.Session() as s:
+        f, sp = s.run([gc.random.fold_in([1, 2], 7), gc.random.split([1, 2], 3)])
+    assert f.tolist() == [1105988140, 7]            # TF's value for this seed
+    assert sp.shape == (3, 2) and sp[0].tolist() == [1105988140, 1738052849]
+    assert len({tuple(r) for r in sp}) == 3

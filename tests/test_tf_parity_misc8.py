@@ -226,3 +226,20 @@ def test_expm_of_complex_matrices(n, seed):
         e = m.linalg.expm(m.complex(a, b))
         return [m.real(e), m.imag(e)]
     check(fn, re, im, rtol=1e-9, atol=1e-10)
+
+
+@pytest.mark.parametrize("seed,data", [([1, 2], 7), (np.array([5, -3], np.int64), 11),
+                                       (np.array([0, 0], np.int32), np.int32(-4))])
+def test_random_fold_in_and_split(seed, data):
+    def build(m):
+        return [m.random.fold_in(seed, data), m.random.split(seed), m.random.split(seed, 4)]
+    for a, b in zip(_run_graph(gc, build), _run_graph(v1, build)):
+        assert a.dtype == b.dtype
+        np.testing.assert_array_equal(a, b)
+
+
+def _run_graph(m, build):
+    with m.Graph().as_default():
+        out = build(m)
+        with m.Session() as s:
+            return s.run(out)

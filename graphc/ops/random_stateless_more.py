@@ -257,3 +257,31 @@ def stateless_random_gamma(shape, seed, alpha, beta=None, dtype=dtypes.float32, 
         if isinstance(full.shape, TensorShape) and full.shape.rank is not None:
             x.set_shape(full.shape)
         return x
+
+
+# ---- seeds from seeds (TF's stateless_fold_in / stateless_split) -------------------------
+def fold_in(seed, data, alg="auto_select"):
+    """A new stateless seed from `seed` and the int `data`: [uniform int drawn with seed,
+    data], in data's dtype (TF's tf.random.fold_in), for per-step or per-example seeds.
+
+        step_seed = gc.random.fold_in([1, 2], step)
+    """
+    from .core import convert_to_tensor
+    from .join import stack
+    from .random_stateless import stateless_random_uniform
+    data = convert_to_tensor(data, name="data")
+    first = stateless_random_uniform([], seed, minval=None, maxval=None, dtype=data.dtype)
+    return stack([first, data])
+
+
+def split(seed, num=2, alg="auto_select"):
+    """`num` new stateless seeds from `seed`, an int tensor of shape [num, 2] in seed's
+    dtype (TF's tf.random.split).
+
+        a, b = gc.unstack(gc.random.split([1, 2]))
+    """
+    from .core import convert_to_tensor
+    from .random_stateless import stateless_random_uniform
+    seed = convert_to_tensor(seed, name="seed")
+    return stateless_random_uniform([num, 2], seed, minval=None, maxval=None,
+                                    dtype=seed.dtype)
