@@ -80,3 +80,38 @@ SAMPLES = [
                                            gc.imag(gc.linalg.expm(a))],
            _complex_matrix, _expm_ref, rtol=1e-9, atol=1e-12, id="complex"),
 ]
+
+
+def _sequence_records(rng):
+    """(serialized SequenceExamples, their token lists) with random lengths."""
+    T = gc.train
+    toks = [rng.integers(0, 9, int(rng.integers(0, 4))).tolist()
+            for _ in range(int(rng.integers(1, 4)))]
+    recs = [T.SequenceExample(feature_lists=T.FeatureLists(feature_list={"tok": T.FeatureList(
+        feature=[T.Feature(int64_list=T.Int64List(value=[t])) for t in ts])})
+    ).SerializeToString() for ts in toks]
+    out = np.empty(len(recs), object)
+    out[:] = recs
+    return out, toks
+
+
+def _padded(toks):
+    longest = max(map(len, toks), default=0)
+    return [np.array([t + [0] * (longest - len(t)) for t in toks], np.int64).reshape(
+        len(toks), longest), np.array([len(t) for t in toks], np.int64)]
+
+
+SAMPLES.append(Sample(
+    "ParseSequenceExample",
+    lambda s: (lambda c, f, n: [f["tok"], n["tok"]])(*gc.io.parse_sequence_example(
+        s, sequence_features={"tok": gc.FixedLenSequenceFeature([], gc.int64,
+                                                                allow_missing=True)})),
+    lambda rng: [_sequence_records(rng)[0]],
+    lambda s: _padded([[gc.train.Feature.FromString(b).int64_list.value[0]
+                        for b in _steps_of(r)] for r in s]), grad=False, id="padded"))
+
+
+def _steps_of(record):
+    """The serialized Features of the 'tok' list of one SequenceExample."""
+    ex = gc.train.SequenceExample.FromString(bytes(record))
+    return [f.SerializeToString() for f in ex.feature_lists.feature_list["tok"].feature]

@@ -298,3 +298,24 @@ def test_random_fold_in_and_split_give_new_seeds():
     assert f.tolist() == [1105988140, 7]            # TF's value for this seed
     assert sp.shape == (3, 2) and sp[0].tolist() == [1105988140, 1738052849]
     assert len({tuple(r) for r in sp}) == 3
+
+
+def test_parse_sequence_example_pads_and_reports_lengths():
+    T = gc.train
+
+    def record(toks):
+        return T.SequenceExample(feature_lists=T.FeatureLists(feature_list={
+            "tok": T.FeatureList(feature=[T.Feature(int64_list=T.Int64List(value=[t]))
+                                          for t in toks])})).SerializeToString()
+    s = gc.placeholder(gc.string, [None])
+    _, lists, lengths = gc.io.parse_sequence_example(
+        s, sequence_features={"tok": gc.FixedLenSequenceFeature([], gc.int64)})
+    assert lists["tok"].shape.as_list() == [None, None] and lengths["tok"].dtype is gc.int64
+    got = run(lists["tok"], lengths["tok"], feed={s: [record([3, 4]), record([5])]})
+    np.testing.assert_array_equal(got[0], [[3, 4], [5, 0]])
+    np.testing.assert_array_equal(got[1], [2, 1])
+    with pytest.raises(gc.errors.ExecutionError, match="is required"):
+        run(lists["tok"], feed={s: [gc.train.SequenceExample().SerializeToString()]})
+    with pytest.raises(ValueError, match="must be None"):
+        gc.io.parse_sequence_example(s, sequence_features={
+            "tok": gc.FixedLenSequenceFeature([], gc.int64, default_value=0)})

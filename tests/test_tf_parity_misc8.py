@@ -243,3 +243,41 @@ def _run_graph(m, build):
         out = build(m)
         with m.Session() as s:
             return s.run(out)
+
+
+def _sequence_example(toks, tags, n):
+    T = gc.train
+    lists = {"tok": T.FeatureList(feature=[T.Feature(float_list=T.FloatList(value=t))
+                                           for t in toks]),
+             "tags": T.FeatureList(feature=[T.Feature(bytes_list=T.BytesList(value=t))
+                                            for t in tags]),
+             "word": T.FeatureList(feature=[T.Feature(bytes_list=T.BytesList(value=[w]))
+                                            for w in [b"x", b"yz"][:len(toks) % 3]])}
+    context = T.Features(feature={"n": T.Feature(int64_list=T.Int64List(value=[n]))})
+    return T.SequenceExample(context=context, feature_lists=T.FeatureLists(
+        feature_list=lists)).SerializeToString()
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_parse_sequence_example_batch(seed):
+    rng = np.random.default_rng(seed)
+    recs = []
+    for _ in range(int(rng.integers(1, 5))):
+        k = int(rng.integers(0, 4))
+        recs.append(_sequence_example(
+            rng.standard_normal((k, 2)).round(2).tolist(),
+            [[bytes([97 + j]) for j in range(int(rng.integers(0, 3)))]
+             for _ in range(int(rng.integers(0, 3)))], k))
+
+    def build(m):
+        c, f, n = m.io.parse_sequence_example(
+            recs, context_features={"n": m.FixedLenFeature([], m.int64)},
+            sequence_features={
+                "tok": m.FixedLenSequenceFeature([2], m.float32, allow_missing=True),
+                "word": m.FixedLenSequenceFeature([], m.string, allow_missing=True),
+                "tags": m.VarLenFeature(m.string)})
+        return [c["n"], f["tok"], n["tok"], f["word"], n["word"], f["tags"].indices,
+                f["tags"].values, f["tags"].dense_shape]
+    for a, b in zip(_run_graph(gc, build), _run_graph(v1, build)):
+        assert a.dtype == b.dtype and a.shape == b.shape
+        np.testing.assert_array_equal(a, b)

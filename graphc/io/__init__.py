@@ -18,7 +18,8 @@ _PYTHON_IO = ("TFRecordWriter", "tf_record_iterator", "TFRecordOptions",
               "TFRecordCompressionType")
 
 __all__ = list(_PARSING + _PYTHON_IO + _TOP + _IMAGE) + ["write_graph", "gfile",
-                                                          "match_filenames_once"]
+                                                          "match_filenames_once",
+                                                          "parse_sequence_example"]
 
 
 def __getattr__(name):
@@ -29,6 +30,9 @@ def __getattr__(name):
     elif name == "gfile":
         from ..tf_gfile import io_gfile
         return io_gfile
+    elif name == "parse_sequence_example":
+        from ..ops.parsing_sequence_batch import parse_sequence_example
+        return parse_sequence_example
     elif name == "match_filenames_once":
         from ..train.input import match_filenames_once
         return match_filenames_once
