@@ -83,7 +83,7 @@ SAMPLES = [
 
 
 def _sequence_records(rng):
-    """(serialized SequenceExamples, their token lists) with random lengths."""
+    """Serialized SequenceExamples of random token lists (an object array)."""
     T = gc.train
     toks = [rng.integers(0, 9, int(rng.integers(0, 4))).tolist()
             for _ in range(int(rng.integers(1, 4)))]
@@ -92,7 +92,7 @@ def _sequence_records(rng):
     ).SerializeToString() for ts in toks]
     out = np.empty(len(recs), object)
     out[:] = recs
-    return out, toks
+    return out
 
 
 def _padded(toks):
@@ -106,7 +106,7 @@ SAMPLES.append(Sample(
     lambda s: (lambda c, f, n: [f["tok"], n["tok"]])(*gc.io.parse_sequence_example(
         s, sequence_features={"tok": gc.FixedLenSequenceFeature([], gc.int64,
                                                                 allow_missing=True)})),
-    lambda rng: [_sequence_records(rng)[0]],
+    lambda rng: [_sequence_records(rng)],
     lambda s: _padded([[gc.train.Feature.FromString(b).int64_list.value[0]
                         for b in _steps_of(r)] for r in s]), grad=False, id="padded"))
 
