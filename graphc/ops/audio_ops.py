@@ -4,6 +4,7 @@ as round(32768 x) clipped to int16, as TF's wav_io does.
 
     audio, rate = gc.audio.decode_wav(gc.read_file("speech.wav"), desired_channels=1)
 """
+import collections
 import struct
 
 import numpy as np
@@ -90,15 +91,8 @@ def decode_wav(contents, desired_channels=-1, desired_samples=-1, name=None):
     return _DecodedWav(*node.outputs)
 
 
-class _DecodedWav(tuple):
-    """decode_wav's result: (audio, sample_rate), also by name (TF's namedtuple)."""
-    __slots__ = ()
-
-    def __new__(cls, audio, sample_rate):
-        return super().__new__(cls, (audio, sample_rate))
-
-    audio = property(lambda self: self[0])
-    sample_rate = property(lambda self: self[1])
+# decode_wav's result, also by name (TF's namedtuple)
+_DecodedWav = collections.namedtuple("DecodeWav", ["audio", "sample_rate"])
 
 
 def _infer_encode(ctx, audio, rate):
