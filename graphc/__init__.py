@@ -92,6 +92,7 @@ from .autodiff.reverse import (AggregationMethod, NotDifferentiable,  # noqa: F4
 from .autodiff.transforms import *  # noqa: F401,F403
 from .autodiff.forward import *  # noqa: F401,F403
 from .autodiff.mixed import *  # noqa: F401,F403
+from .autodiff.tape import GradientTape  # noqa: F401,E402
 from .io.dot import *  # noqa: F401,F403
 from .io.serialize import import_graph_def
 from .compiler.pipeline import Options as CompilerOptions

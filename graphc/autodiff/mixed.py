@@ -147,13 +147,13 @@ def _forward_jacobian(y, x):
     return array.reshape(moved, target)
 
 
-def _reverse_jacobian(y, x):
+def _reverse_jacobian(y, x, only=None):
     yshape, m = _static_size(y, "jacobian", "y (reverse mode)")
     xshape = x.shape.dims
     if not (y.dtype.is_differentiable and x.dtype.is_differentiable):
         return _zeros(y, x.shape.dims)
     w = array.zeros_like(y, name="w")          # stands for the cotangent; vmap replaces it
-    g, = gradients([y], [x], grad_ys=[w], unconnected_gradients="zero")
+    g, = gradients([y], [x], grad_ys=[w], unconnected_gradients="zero", _only=only)
     rows, = vmap([g], {w: _basis(yshape, m, y.dtype)})
     # rows: (m,) + x.shape; J[i...] = rows[flat i]
     if x.shape.is_fully_defined():

@@ -129,23 +129,28 @@ def _check_exact(g, x, node):
             f"for input {x.name} of shape {x.shape}")
 
 
-def between(ys, xs, stop=()):
+def between(ys, xs, stop=(), only=None):
     """Nodes on a path from xs to ys (ancestors of ys that depend on an x), by id. The
     nodes that make a tensor of stop are left out (TF's stop_gradients: such a tensor
-    still receives its gradient, but its node passes none on)."""
+    still receives its gradient, but its node passes none on); so are nodes outside
+    `only` when it is given (a GradientTape's recorded nodes)."""
     stop_nodes = {t.node for t in stop}
+
+    def passes(n):
+        return n not in stop_nodes and (only is None or n in only)
+
     ancestors, stack = set(), [y.node for y in ys]
     while stack:
         n = stack.pop()
         if n in ancestors:
             continue
         ancestors.add(n)
-        if n not in stop_nodes:
+        if passes(n):
             stack.extend(t.node for t in n.inputs)
     reached_t = set(xs)
     order = []
     for n in sorted(ancestors, key=lambda n: n.id):
-        if n not in stop_nodes and any(t in reached_t for t in n.inputs):
+        if passes(n) and any(t in reached_t for t in n.inputs):
             order.append(n)
             reached_t.update(n.outputs)
     return order, reached_t
@@ -153,7 +158,7 @@ def between(ys, xs, stop=()):
 
 def gradients(ys, xs, grad_ys=None, name="gradients", stop_gradients=None,
               unconnected_gradients="none", colocate_gradients_with_ops=False,
-              gate_gradients=False, aggregation_method=None):
+              gate_gradients=False, aggregation_method=None, _only=None):
     """Symbolic d(sum of ys)/d(x) for each x in xs, appended to the graph (TF1).
 
         loss = gc.reduce_sum(gc.square(x @ W))
@@ -179,7 +184,7 @@ def gradients(ys, xs, grad_ys=None, name="gradients", stop_gradients=None,
     if len(grad_ys) != len(ys):
         raise ValueError(f"gradients: {len(ys)} ys but {len(grad_ys)} grad_ys")
     stop = set(as_list(stop_gradients)) if stop_gradients is not None else set()
-    order, reached = between(ys, xs, stop)
+    order, reached = between(ys, xs, stop, _only)   # _only: a tape's nodes (tape.py)
     grads = {}
     with graph.name_scope(name):
         with graph._building("gradient"):
