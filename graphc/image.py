@@ -17,8 +17,9 @@ from .image_pixels import (_channels, adjust_brightness, adjust_contrast,  # noq
                            per_image_standardization, random_brightness, random_contrast,
                            rgb_to_grayscale, rgb_to_hsv, sobel_edges, total_variation)
 from .ops.conv_extra import extract_image_patches  # noqa: F401 (a re-export)
-from .ops.image_ops import (ResizeMethod, resize_area, resize_bicubic,  # noqa: F401
-                            resize_bilinear, resize_images, resize_nearest_neighbor)
+from .ops.image_ops import (ResizeMethod, resize_bilinear,  # noqa: F401
+                            resize_nearest_neighbor)
+from .ops.image_resize import resize_area, resize_bicubic, resize_images  # noqa: F401
 from .ops.random import random_crop  # noqa: F401 (a re-export)
 from . import image_color as _color, image_detect as _detect, image_quality as _quality
 from .image_color import *  # noqa: F401,F403 (hue, saturation, YIQ, YUV)

@@ -10,29 +10,20 @@ coordinate rules (float32 arithmetic, as TF's kernels):
 bilinear: lo = max(floor(src), 0), hi = min(ceil(src), in - 1), weight src - floor(src)
 on hi; nearest: min(floor(src), in - 1) (round half away from zero with align_corners).
 So each op's vjp is the other of its pair (as conv.py's ops), and each jvp is the op
-itself on the tangent. gc.image holds the public functions (resize_images...).
-
-resize_bicubic and resize_area are composites of the same form, Wy x Wx^T as two
-einsums with constant weight matrices (so they need static sizes), with the weights of
-TF1's ResizeBicubic (a 1024-entry table of the cubic kernel, a = -0.75 legacy or Keys'
--0.5 with half_pixel_centers) and ResizeArea (each output pixel the mean of the input
-area it covers).
+itself on the tangent. gc.image holds the public functions; resize_bicubic, resize_area and resize_images are
+in image_resize.py.
 """
 import numpy as np
 
 from .. import dtypes, errors
-from ..graph import Tensor, name_scope
+from ..graph import Tensor
 from ..shapes import InferError
-from . import array as A
-from . import elementwise as E
-from . import reduce as R
 from .array import shape as shape_of, stack
 from .core import convert_to_tensor
 from .elementwise import cast
-from .registry import OpDef, apply1, constant_value, register
+from .registry import OpDef, apply1, register
 
-__all__ = ["resize_images", "resize_bilinear", "resize_nearest_neighbor", "resize_bicubic",
-           "resize_area", "ResizeMethod"]
+__all__ = ["resize_bilinear", "resize_nearest_neighbor", "ResizeMethod"]
 
 
 class ResizeMethod:
@@ -265,96 +256,6 @@ def shape_error(api, msg, t, label="image"):
                              f"  in {api} called at {errors.format_site(errors.user_site())}")
 
 
-# ---- bicubic and area weights (composites) ------------------------------------------------
-_TABLE = 1024
-
-
-def _cubic_table(a):
-    """TF's coefficient table: [i, 0] the kernel at x = i / 1024, [i, 1] at x + 1."""
-    x = np.arange(_TABLE + 1, dtype=np.float64) / _TABLE
-    near = ((a + 2) * x - (a + 3)) * x * x + 1
-    x = x + 1.0
-    far = ((a * x - 5 * a) * x + 8 * a) * x - 4 * a
-    return np.stack([near, far], axis=1).astype(np.float32)
-
-
-def _bicubic_weights(n_in, n_out, align_corners, half_pixel):
-    """(n_out, n_in) weights of TF's ResizeBicubic along one axis."""
-    src = _source(n_in, n_out, align_corners, half_pixel, False)
-    table = _cubic_table(-0.5 if half_pixel else -0.75)
-    w = np.zeros((n_out, n_in))
-    for o, loc in enumerate(src):
-        base = int(np.floor(loc))
-        k = int(np.rint(np.float32(loc - np.float32(base)) * _TABLE))
-        taps = [table[k, 1], table[k, 0], table[_TABLE - k, 0], table[_TABLE - k, 1]]
-        idx = [base - 1 + t for t in range(4)]
-        if half_pixel:               # Keys: outside taps dropped, the rest renormalised
-            taps = [c if 0 <= i < n_in else 0.0 for c, i in zip(taps, idx)]
-            total = sum(float(c) for c in taps)
-            if abs(total) >= 1000.0 * np.finfo(np.float32).tiny:
-                taps = [np.float32(c) / np.float32(total) for c in taps]
-        for c, i in zip(taps, idx):
-            w[o, min(max(i, 0), n_in - 1)] += float(c)
-    return w
-
-
-def _area_weights(n_in, n_out, align_corners):
-    """(n_out, n_in) weights of TF's ResizeArea along one axis: output pixel o averages
-    the input span [o * scale, (o + 1) * scale)."""
-    scale = float(_scale(n_in, n_out, align_corners))
-    w = np.zeros((n_out, n_in))
-    for o in range(n_out):
-        lo, hi = np.float32(o * scale), np.float32((o + 1) * scale)
-        for i in range(int(np.floor(lo)), int(np.ceil(hi))):
-            if i < lo:
-                part = scale if i + 1 > hi else i + 1 - lo
-            else:
-                part = hi - i if i + 1 > hi else 1.0
-            w[o, min(max(i, 0), n_in - 1)] += float(part) / scale
-    return w
-
-
-def _separable_resize(api, images, size, weights, name):
-    """Wy x Wx^T per image and channel (float32), for 4-D images of static size."""
-    images = convert_to_tensor(images)
-    if images.shape.rank not in (4, None):
-        raise shape_error(api, f"images must be 4-D (NHWC), not of shape {images.shape}",
-                          images)
-    want = constant_value(size_tensor(size))
-    dims = images.shape.dims
-    if want is None or dims is None or not all(isinstance(d, int) for d in dims[1:3]):
-        raise NotImplementedError(f"{api}: graphc needs the images' height and width and "
-                                  f"the size known when the graph is built")
-    oh, ow = _check_size(want, api)
-    with name_scope(name, api.split(".")[-1]):
-        x = cast(images, dtypes.float32) if images.dtype is not dtypes.float32 else images
-        wy = convert_to_tensor(weights(dims[1], oh).astype(np.float32))
-        wx = convert_to_tensor(weights(dims[2], ow).astype(np.float32))
-        from .einsum import einsum
-        return einsum("jw,niwc->nijc", wx, einsum("ih,nhwc->niwc", wy, x))
-
-
-def resize_bicubic(images, size, align_corners=False, name=None, half_pixel_centers=False):
-    """Bicubic resize of 4-D NHWC images to size (TF1's ResizeBicubic: float32 out; the
-    cubic kernel with a = -0.75, or Keys' a = -0.5 with half_pixel_centers). Needs
-    static sizes (graphc builds the weights when the graph is built)."""
-    if align_corners and half_pixel_centers:
-        raise ValueError("resize_bicubic: if half_pixel_centers is True, align_corners "
-                         "must be False")
-    return _separable_resize(
-        "image.resize_bicubic", images, size,
-        lambda n_in, n_out: _bicubic_weights(n_in, n_out, align_corners, half_pixel_centers),
-        name)
-
-
-def resize_area(images, size, align_corners=False, name=None):
-    """Area resize of 4-D NHWC images to size (TF1's ResizeArea: float32 out; each output
-    pixel the mean of the input area it covers). Needs static sizes."""
-    return _separable_resize("image.resize_area", images, size,
-                             lambda n_in, n_out: _area_weights(n_in, n_out, align_corners),
-                             name)
-
-
 # ---- public functions ---------------------------------------------------------------------
 def size_tensor(size):
     """size as a 1-D int32 tensor (a tensor, or a list of ints and scalar tensors)."""
@@ -398,42 +299,3 @@ def resize_nearest_neighbor(images, size, align_corners=False, name=None,
     """
     return _resize(RESIZE_NEAREST, convert_to_tensor(images), size, align_corners,
                    half_pixel_centers, name)
-
-
-# ---- resize -------------------------------------------------------------------------------
-def resize_images(images, size, method=ResizeMethod.BILINEAR, align_corners=False,
-                  preserve_aspect_ratio=False, name=None):
-    """images (NHWC, or one HWC image) resized to size = (new_height, new_width). As TF1:
-    float32 for BILINEAR, the input's dtype for NEAREST_NEIGHBOR, and images itself when
-    its static size already is `size`. preserve_aspect_ratio fits the image into size.
-
-        gc.image.resize_images(x, [224, 224], gc.image.ResizeMethod.NEAREST_NEIGHBOR)
-    """
-    fns = {ResizeMethod.BILINEAR: resize_bilinear,
-           ResizeMethod.NEAREST_NEIGHBOR: resize_nearest_neighbor,
-           ResizeMethod.BICUBIC: resize_bicubic, ResizeMethod.AREA: resize_area}
-    if method not in fns:
-        raise ValueError(f"resize_images: unknown resize method {method!r}")
-    with name_scope(name, "resize"):
-        images = convert_to_tensor(images)
-        if images.shape.rank is None:
-            raise shape_error("resize_images", "'images' contains no shape", images)
-        if images.shape.rank not in (3, 4):
-            raise shape_error("resize_images", "'images' must have either 3 or 4 "
-                              f"dimensions, not {images.shape.rank}", images)
-        batched = images.shape.rank == 4
-        x = images if batched else A.expand_dims(images, 0)
-        size = size_tensor(size)
-        if size.shape.rank != 1 or size.shape.dims[0] not in (2, None):
-            raise shape_error("resize_images", "'size' must be a 1-D Tensor of 2 elements: "
-                              "new_height, new_width", size, "size")
-        want = constant_value(size)
-        h, w = x.shape.dims[1:3]
-        if want is not None and (h, w) == tuple(int(v) for v in want):
-            return images                         # TF1 skips a resize to the same size
-        if preserve_aspect_ratio:
-            hw = E.cast(A.shape(x)[1:3], dtypes.float32)
-            scale = R.reduce_min(E.cast(size, dtypes.float32) / hw)
-            size = E.cast(E.round(scale * hw), dtypes.int32)
-        out = fns[method](x, size, align_corners=align_corners)
-        return out if batched else A.squeeze(out, [0])
