@@ -13,3 +13,26 @@ def assert_all_finite(t, msg, name=None, x=None, message=None):
     """t, with a check that fails when run if t holds an inf or NaN (TF's
     tf.debugging.assert_all_finite, the verify_tensor_all_finite of TF1)."""
     return verify_tensor_all_finite(t, msg, name=name, x=x, message=message)
+
+
+def enable_check_numerics(stack_height_limit=30, path_length_limit=50):
+    """Checks every float output of every op for inf and NaN as it is computed (TF's
+    tf.debugging.enable_check_numerics). The first one raises InvalidArgumentError naming
+    the op, where it was created and its inputs:
+
+        gc.debugging.enable_check_numerics()
+        sess.run(gc.log(x), {x: [0.0]})     # InvalidArgumentError: ... Log 'Log' created at
+
+    It sets the default of the compiler option check_numerics (a Session built with
+    Options(check_numerics=False) is not checked), so it applies to the plans compiled
+    after the call; TF instead instruments the ops built after it. The limits are TF's
+    arguments and are not used: graphc's messages name the creation site in full.
+    """
+    from .compiler.pipeline import CHECK_NUMERICS
+    CHECK_NUMERICS[0] = True
+
+
+def disable_check_numerics():
+    """Turns off what enable_check_numerics turned on (for plans compiled afterwards)."""
+    from .compiler.pipeline import CHECK_NUMERICS
+    CHECK_NUMERICS[0] = False

@@ -54,6 +54,36 @@ def _kernel(step, session, out=False):
     return fn
 
 
+def _numerics_checked(kernel, step):
+    """kernel, raising InvalidArgumentError when a float output it makes holds an inf or
+    NaN (Options.check_numerics)."""
+    single = isinstance(step.outs, int) or step.into is not None
+
+    def run(*args, **kw):
+        r = kernel(*args, **kw)
+        for k, v in enumerate((r,) if single else (r or ())):
+            kind = getattr(getattr(v, "dtype", None), "kind", "")    # arrays, scalars
+            if kind in ("f", "c") and not np.isfinite(v).all():
+                raise errors.InvalidArgumentError(_numerics_message(step.node, k, v, args),
+                                                  op=src_of(step.node))
+        return r
+    return run
+
+
+def _numerics_message(node, k, v, args):
+    src, v = src_of(node), np.asarray(v)
+    n_nan = int(np.isnan(v).sum())
+    lines = [f"check_numerics: output {k} of {errors.describe_node(src)} holds "
+             f"{n_nan} NaN and {int(v.size - n_nan - np.isfinite(v).sum())} inf among "
+             f"{v.size} values ({v.dtype}, shape {v.shape})"]
+    for i, a in enumerate(args):
+        a = np.asarray(a)
+        bad = "" if a.dtype.kind not in "fc" or np.isfinite(a).all() else \
+            " (holds inf/NaN itself)"
+        lines.append(f"  input {i}: {a.dtype} {a.shape}{bad}")
+    return "\n".join(lines)
+
+
 def _taker(spares, free=None):
     """take(slot): the array the last run returned for `slot`, if nothing but the
     executable holds it any more (no result, view or copy of the caller's), else None.
@@ -90,13 +120,17 @@ class Executable:
         self.n_slots = plan.n_slots
         self.out_index = None
         self._kernels = [_kernel(st, session) for st in plan.steps]
+        self._checked = options is not None and options.checks_numerics()
+        if self._checked:
+            self._kernels = [_numerics_checked(k, st) for k, st in zip(self._kernels,
+                                                                        plan.steps)]
         self._spares = {}               # slot -> the array the last run returned there
         self._take = _taker(self._spares, _FREE)
         if len(plan.steps) <= CODEGEN_MAX:
             self.run = self._generate()
         else:
             self._steps = [(k, st.ins, st.outs, st.into, st.frees,
-                            _kernel(st, session, True) if st.recycle else None)
+                            self._recycler(st) if st.recycle else None)
                            for k, st in zip(self._kernels, plan.steps)]
             self._recycled = [st.outs for st in plan.steps if st.recycle]
             self.run = self._interpret
@@ -128,7 +162,7 @@ class Executable:
                 call = f"k{i}({args}{', ' if args else ''}out=v{st.into})"
                 line = call if st.outs == st.into else f"v{st.outs} = {call}"
             elif st.recycle:
-                ns[f"o{i}"] = wrap(_kernel(st, self.session, True), st.node)
+                ns[f"o{i}"] = wrap(self._recycler(st), st.node)
                 line = (f"_r = _take({st.outs}); v{st.outs} = k{i}({args}) if _r is None "
                         f"else o{i}({args}{', ' if args else ''}out=_r)")
                 recycled.append(st.outs)
@@ -155,6 +189,11 @@ class Executable:
         if keep:
             self.source = src
         return ns["run"]
+
+    def _recycler(self, st):
+        """The step's kernel that writes into a recycled buffer (`out=`)."""
+        k = _kernel(st, self.session, True)
+        return _numerics_checked(k, st) if self._checked else k
 
     def _fail_generated(self, e, local_vars):
         tb = e.__traceback__

@@ -40,14 +40,18 @@ class Options:
         plan for the feed shapes each run has (up to MAX_SPECIALIZED of them; after
         that, one general plan; passes/specialize.py). gc.compile and Session.compile
         do not: the plan their report shows is the one that runs.
+    check_numerics: every float output of every step is checked for inf and NaN when it
+        is made; the first one raises InvalidArgumentError naming the op, where it was
+        created and its inputs (no fusion then, so each op is checked on its own). None:
+        what gc.debugging.enable_check_numerics() last set (off unless called).
     """
     __slots__ = ("optimize", "unsafe_math", "verify", "fold_max_bytes", "inplace",
-                 "fuse_chunk_bytes", "threads", "passes", "specialize")
+                 "fuse_chunk_bytes", "threads", "passes", "specialize", "check_numerics")
 
     def __init__(self, optimize=True, unsafe_math=False, verify=False,
                  fold_max_bytes=FOLD_MAX_BYTES, inplace=True,
                  fuse_chunk_bytes=FUSE_CHUNK_BYTES, threads=None, passes=None,
-                 specialize=True):
+                 specialize=True, check_numerics=None):
         self.optimize = optimize
         self.unsafe_math = unsafe_math
         self.verify = verify
@@ -57,6 +61,7 @@ class Options:
         self.threads = threads
         self.passes = passes
         self.specialize = specialize
+        self.check_numerics = check_numerics
 
     def replace(self, **changes):
         """A copy with some options changed."""
@@ -67,7 +72,16 @@ class Options:
     def key(self):
         return (self.optimize, self.unsafe_math, self.verify, self.fold_max_bytes,
                 self.inplace, self.fuse_chunk_bytes, self.threads,
-                self.passes, self.specialize)
+                self.passes, self.specialize, self.checks_numerics())
+
+    def checks_numerics(self):
+        """check_numerics, or gc.debugging's switch where it is None."""
+        if self.check_numerics is None:
+            return CHECK_NUMERICS[0]
+        return bool(self.check_numerics)
+
+
+CHECK_NUMERICS = [False]    # gc.debugging.enable_check_numerics's switch (TF's is global)
 
 
 def as_options(options=None, **kw):
@@ -118,6 +132,8 @@ def compile_program(fetches, targets, feeds, options, shapes=None):
         for name, fn in PASSES:
             if options.passes is not None and name not in options.passes:
                 continue
+            if fn is fuse and options.checks_numerics():
+                continue                    # each op's outputs are checked on their own
             t = time.perf_counter()
             if fn is prune and program is pruned:   # nothing changed since: nothing to do
                 ch = Changes(name, len(program.nodes))
