@@ -33,6 +33,7 @@ from .ops.segment import *  # noqa: F401,F403
 from .ops.partition import *  # noqa: F401,F403
 from .ops.random import *  # noqa: F401,F403
 from .ops.state import *  # noqa: F401,F403
+from .ops.variable_creator import *  # noqa: F401,F403
 from .ops.scope import *  # noqa: F401,F403
 from .ops.varstore import *  # noqa: F401,F403
 from .partitioned import *  # noqa: F401,F403

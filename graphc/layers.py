@@ -21,7 +21,7 @@ from .layers_conv import (average_pooling1d, average_pooling2d,  # noqa: F401 (r
                           average_pooling3d, conv1d, conv2d, conv2d_transpose, conv3d,
                           max_pooling1d, max_pooling2d, max_pooling3d)
 from .layers_utils import (_finish, _float_input, _format, _known,  # noqa: F401
-                           _layer_scope, _no_constraints, _positive_int, _rank,
+                           _layer_scope, _positive_int, _rank,
                            _smart_cond, _static_bool)
 from .ops.array import expand_dims, reshape, shape as shape_of, transpose
 from .ops.core import convert_to_tensor, identity
@@ -47,19 +47,18 @@ def dense(inputs, units, activation=None, use_bias=True, kernel_initializer=None
     scope ('fc1/kernel'). Inputs of rank > 2 are multiplied along their last axis.
     kernel_initializer None: the scope's default, else glorot_uniform.
     """
-    _no_constraints("dense", kernel_constraint=kernel_constraint,
-                    bias_constraint=bias_constraint)
     x = _float_input(inputs, "Dense")
     units = _positive_int(units, "units", "dense")
     rank = _rank(x, "dense", at_least=2)
     last = _known(x, -1, "Dense", "last")
     with _layer_scope(name, "dense", reuse):
         kernel = get_variable("kernel", [last, units], x.dtype, kernel_initializer,
-                              kernel_regularizer, trainable=trainable)
+                              kernel_regularizer, trainable=trainable,
+                              constraint=kernel_constraint)
         bias = None
         if use_bias:
             bias = get_variable("bias", [units], x.dtype, bias_initializer, bias_regularizer,
-                                trainable=trainable)
+                                trainable=trainable, constraint=bias_constraint)
         if rank == 2:
             outputs = matmul(x, kernel)
         else:

@@ -97,7 +97,7 @@ class Layer:
         raise NotImplementedError(f"{type(self).__name__} must define call(inputs)")
 
     def add_weight(self, name, shape, dtype=None, initializer=None, regularizer=None,
-                   trainable=None):
+                   trainable=None, constraint=None):
         """get_variable(name) in the layer's scope, from `build` or `call`; dtype
         defaults to the layer's.
 
@@ -107,7 +107,7 @@ class Layer:
             raise errors.GraphError(f"{type(self).__name__}.add_weight({name!r}): call it "
                                     f"from build or call, while the layer is called")
         return get_variable(name, shape, dtype=dtype or self._dtype, initializer=initializer,
-                            regularizer=regularizer,
+                            regularizer=regularizer, constraint=constraint,
                             trainable=self.trainable if trainable is None else trainable)
 
     add_variable = add_weight

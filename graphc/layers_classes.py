@@ -13,7 +13,7 @@ they share the variables wherever they are made. Its ops go in the scope's first
 scope ('dense/MatMul', then 'dense/MatMul_1').
 """
 from .initializers import ones_initializer, zeros_initializer
-from .layers import (_no_constraints, average_pooling1d, average_pooling2d,
+from .layers import (average_pooling1d, average_pooling2d,
                      average_pooling3d, conv1d, conv2d, conv2d_transpose, conv3d, dense,
                      dropout, flatten, max_pooling1d, max_pooling2d, max_pooling3d)
 from .layers_base import Layer, _config
@@ -39,8 +39,6 @@ class Dense(Layer):
                  bias_regularizer=None, activity_regularizer=None, kernel_constraint=None,
                  bias_constraint=None, trainable=True, name=None, **kwargs):
         super().__init__(trainable=trainable, name=name, **kwargs)
-        _no_constraints("Dense", kernel_constraint=kernel_constraint,
-                        bias_constraint=bias_constraint)
         self._kw = _config(locals())
         self.units, self.activation, self.use_bias = units, activation, use_bias
 
@@ -53,8 +51,6 @@ class _Conv(Layer):
     _fn = None
 
     def _init(self, local_vars):
-        _no_constraints(type(self).__name__, kernel_constraint=local_vars["kernel_constraint"],
-                        bias_constraint=local_vars["bias_constraint"])
         self._kw = _config(local_vars)
         self.filters, self.kernel_size = self._kw["filters"], self._kw["kernel_size"]
         self.strides, self.padding = self._kw["strides"], self._kw["padding"]
@@ -221,8 +217,6 @@ class BatchNormalization(Layer):
                  trainable=True, virtual_batch_size=None, adjustment=None, name=None,
                  **kwargs):
         super().__init__(trainable=trainable, name=name, **kwargs)
-        _no_constraints("BatchNormalization", beta_constraint=beta_constraint,
-                        gamma_constraint=gamma_constraint)
         self._kw = _config(locals())
         self.axis, self.momentum, self.epsilon = axis, momentum, epsilon
         self.center, self.scale = center, scale

@@ -11,7 +11,7 @@ from . import dtypes
 from .graph import Tensor
 from .initializers import zeros_initializer
 from .layers_utils import (_finish, _float_input, _format, _known, _layer_scope,
-                           _no_constraints, _pair, _padding, _positive_int, _rank)
+                           _pair, _padding, _positive_int, _rank)
 from .ops.array import shape as shape_of
 from .ops.conv import conv2d as _conv2d
 from .ops.conv3d import avg_pool3d as _avg_pool3d, conv3d as _nn_conv3d
@@ -38,8 +38,6 @@ def conv2d(inputs, filters, kernel_size, strides=(1, 1), padding="valid",
 
         h = gc.layers.conv2d(images, 32, 3, padding="same", activation=gc.nn.relu)
     """
-    _no_constraints("conv2d", kernel_constraint=kernel_constraint,
-                    bias_constraint=bias_constraint)
     x = _float_input(inputs, "Conv2D")
     filters = _positive_int(filters, "filters", "conv2d")
     k = _pair(kernel_size, "kernel_size", "conv2d")
@@ -50,11 +48,13 @@ def conv2d(inputs, filters, kernel_size, strides=(1, 1), padding="valid",
     channels = _known(x, -1 if fmt == "NHWC" else 1, "Conv2D", "channel")
     with _layer_scope(name, "conv2d", reuse):
         kernel = get_variable("kernel", list(k) + [channels, filters], x.dtype,
-                              kernel_initializer, kernel_regularizer, trainable=trainable)
+                              kernel_initializer, kernel_regularizer, trainable=trainable,
+                              constraint=kernel_constraint)
         bias = None
         if use_bias:
             bias = get_variable("bias", [filters], x.dtype, bias_initializer,
-                                bias_regularizer, trainable=trainable)
+                                bias_regularizer, trainable=trainable,
+                                constraint=bias_constraint)
         outputs = _conv2d(x, kernel, strides=s, padding=pad, data_format=fmt, dilations=d)
         return _finish(outputs, bias, activation, activity_regularizer, fmt)
 
@@ -122,8 +122,6 @@ def _conv_nd(rank, layer, inputs, filters, kernel_size, strides, padding, data_f
     """The convolution layers but conv2d: kernel (*kernel_size, in, filters), or
     (*kernel_size, filters, in) when `transpose`."""
     base = f"conv{rank}d" + ("_transpose" if transpose else "")
-    _no_constraints(base, kernel_constraint=kernel_constraint,
-                    bias_constraint=bias_constraint)
     x = _float_input(inputs, layer)
     filters = _positive_int(filters, "filters", base)
     k = _tuple(kernel_size, rank, "kernel_size", base)
@@ -136,11 +134,13 @@ def _conv_nd(rank, layer, inputs, filters, kernel_size, strides, padding, data_f
     with _layer_scope(name, base, reuse):
         shape = list(k) + ([filters, channels] if transpose else [channels, filters])
         kernel = get_variable("kernel", shape, x.dtype, kernel_initializer,
-                              kernel_regularizer, trainable=trainable)
+                              kernel_regularizer, trainable=trainable,
+                              constraint=kernel_constraint)
         bias = None
         if use_bias:
             bias = get_variable("bias", [filters], x.dtype, bias_initializer,
-                                bias_regularizer, trainable=trainable)
+                                bias_regularizer, trainable=trainable,
+                                constraint=bias_constraint)
         if transpose:
             outputs = _conv_transpose(x, kernel, filters, k, s, pad, fmt)
         elif rank == 1:

@@ -103,13 +103,6 @@ def _padding(padding, layer):
     return padding.upper()
 
 
-def _no_constraints(layer, **constraints):
-    for key, c in constraints.items():
-        if c is not None:
-            raise ValueError(f"{layer}: {key} is not supported by graphc (optimizers do not "
-                             f"apply constraints); got {c!r}")
-
-
 def _static_bool(training, layer):
     """`training` as True or False when known now (a Python bool, 0 or 1, or a tensor
     with a constant value: TF1's smart_cond), None when only a run decides."""

@@ -11,7 +11,7 @@ import numpy as np
 from . import dtypes, errors
 from .graph import Tensor, name_scope
 from .initializers import ones_initializer, zeros_initializer
-from .layers import (_float_input, _known, _layer_scope, _no_constraints, _smart_cond,
+from .layers import (_float_input, _known, _layer_scope, _smart_cond,
                      _static_bool)
 from .ops.array import reshape
 from .ops.core import constant, convert_to_tensor, identity
@@ -88,8 +88,6 @@ def batch_normalization(inputs, axis=-1, momentum=0.99, epsilon=1e-3, center=Tru
         if value is not default and value != default:
             raise NotImplementedError(f"batch_normalization: {key}={value!r} is not "
                                       f"implemented in graphc; leave it {default!r}")
-    _no_constraints("batch_normalization", beta_constraint=beta_constraint,
-                    gamma_constraint=gamma_constraint)
     x = _float_input(inputs, "BatchNormalization")
     axes = _bn_axes(axis, x)
     ndims, dims = x.shape.rank, [x.graph.dims.resolve(d) for d in x.shape.dims]
@@ -100,9 +98,11 @@ def batch_normalization(inputs, axis=-1, momentum=0.99, epsilon=1e-3, center=Tru
     use_fused = fused is not False and ndims == 4 and axes in ([1], [3])
     with _layer_scope(name, "batch_normalization", reuse):
         gamma = get_variable("gamma", shape, pdtype, gamma_initializer, gamma_regularizer,
-                             trainable=trainable) if scale else None
+                             trainable=trainable, constraint=gamma_constraint) \
+            if scale else None
         beta = get_variable("beta", shape, pdtype, beta_initializer, beta_regularizer,
-                            trainable=trainable) if center else None
+                            trainable=trainable, constraint=beta_constraint) \
+            if center else None
         moving_mean = get_variable("moving_mean", shape, pdtype, moving_mean_initializer,
                                    trainable=False)
         moving_variance = get_variable("moving_variance", shape, pdtype,

@@ -212,8 +212,6 @@ def test_errors_name_the_argument():
         gc.layers.batch_normalization(x, renorm=True)
     with pytest.raises(NotImplementedError, match="virtual_batch_size=2"):
         gc.layers.batch_normalization(x, virtual_batch_size=2)
-    with pytest.raises(ValueError, match="gamma_constraint is not supported"):
-        gc.layers.batch_normalization(x, gamma_constraint=lambda w: w)
     with pytest.raises(ValueError, match="Invalid axis: 2"):
         gc.layers.batch_normalization(x, axis=2)
     with pytest.raises(ValueError, match="Duplicate axis"):

@@ -253,8 +253,6 @@ def test_a_custom_layer_builds_its_weights_once():
 def test_errors():
     with pytest.raises(TypeError, match="unexpected keyword"):
         gc.layers.Dense(2, unit=3)
-    with pytest.raises(ValueError, match="kernel_constraint"):
-        gc.layers.Conv2D(2, 3, kernel_constraint=lambda w: w)
     fc = gc.layers.Dense(2, dtype=gc.float64)
     with pytest.raises(gc.errors.DTypeError, match="has dtype float64"):
         fc(gc.placeholder(gc.float32, (None, 3)))

@@ -61,8 +61,6 @@ def test_dense_errors_name_the_input_and_the_clash():
         gc.layers.dense(x, 2, name="other", reuse=True)
     with pytest.raises(gc.errors.ShapeError, match="Trying to share variable fc/kernel"):
         gc.layers.dense(x, 3, name="fc", reuse=True)
-    with pytest.raises(ValueError, match="kernel_constraint is not supported"):
-        gc.layers.dense(x, 2, kernel_constraint=lambda w: w)
 
 
 def test_regularizers_of_layers_feed_the_total_loss():

@@ -171,11 +171,15 @@ class _Importer:
 
     def wrap_variable(self, node, info):
         """The rebuilt VariableV2 node's output as the gc.Variable it was."""
+        from ..ops.variable_creator import resolve_sync
         out = node.outputs[0]
         var = Variable.__new__(Variable)
         Tensor.__init__(var, node, 0, out.shape, out.dtype)
         node.outputs = (var,)
         var.trainable = info["trainable"]
+        var.constraint = None                   # a Python callable is not saved
+        var.synchronization, var.aggregation, _ = resolve_sync(None, None, True, node.name)
+        var._done = True
         init = info["initial_value"]
         var.initial_value = None if init is None else self.input(init)
         self.variables[var] = info["initializer"]

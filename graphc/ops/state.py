@@ -118,23 +118,64 @@ class Variable(Tensor):
     `W = gc.Variable(gc.zeros((3, 2)), name="W")`; run `gc.global_variables_initializer()`
     before reading it. The Variable is the output tensor of its VariableV2 node.
     """
-    __slots__ = ("initializer", "initial_value", "trainable")
+    __slots__ = ("initializer", "initial_value", "trainable", "constraint",
+                 "synchronization", "aggregation", "_done")
 
-    def __init__(self, initial_value=None, trainable=True, name=None, dtype=None,
-                 collections=None, validate_shape=True):
+    def __new__(cls, *args, **kwargs):
+        # gc.variable_creator_scope: creators see TF's keyword arguments and may change
+        # them, or return another variable (then __init__ below leaves it as it is)
+        creators = getattr(get_default_graph(), "_variable_creators", None)
+        if not creators or cls is not Variable or not (args or kwargs):
+            return Tensor.__new__(cls)
+        from .variable_creator import create_through
+        return create_through(creators, Variable._tf1_kwargs(*args, **kwargs))
+
+    @staticmethod
+    def _tf1_kwargs(initial_value=None, trainable=None, collections=None,
+                    validate_shape=True, caching_device=None, name=None, variable_def=None,
+                    dtype=None, expected_shape=None, import_scope=None, constraint=None,
+                    use_resource=None, synchronization=None, aggregation=None, shape=None):
+        return dict(locals())
+
+    def __init__(self, initial_value=None, trainable=None, collections=None,
+                 validate_shape=True, caching_device=None, name=None, variable_def=None,
+                 dtype=None, expected_shape=None, import_scope=None, constraint=None,
+                 use_resource=None, synchronization=None, aggregation=None, shape=None):
+        if getattr(self, "_done", False):
+            return                  # made (or picked) by a variable creator
+        from .variable_creator import resolve_sync
+        if variable_def is not None or import_scope is not None:
+            raise NotImplementedError(
+                "Variable(variable_def=...): graphc rebuilds variables from its own graph "
+                "files (gc.train.import_meta_graph), not from VariableDef protos")
         if initial_value is None:
             raise ValueError("Variable needs an initial_value")
+        if constraint is not None and not callable(constraint):
+            raise ValueError(f"The `constraint` argument must be a callable, got "
+                             f"{constraint!r}")
+        self.synchronization, self.aggregation, trainable = resolve_sync(
+            synchronization, aggregation, trainable, name)
         graph = get_default_graph()
         with graph.name_scope(name or "Variable") as scope:
             if callable(initial_value):
                 initial_value = initial_value()
             init = convert_to_tensor(initial_value, dtype=dtype, name="initial_value")
-        shape = init.shape if validate_shape else init.shape.__class__(None)
-        node = apply(VARIABLE, (), name=scope.rstrip("/") + "/", shape=shape,
+        for want, what in ((expected_shape, "expected_shape"), (shape, "shape")):
+            if want is not None and not init.shape.is_compatible_with(want):
+                raise errors.ShapeError(
+                    f"Variable {scope.rstrip('/')}: {what} {want} does not match the "
+                    f"initial value's shape {init.shape}\n  "
+                    + errors.describe_tensor(init, "initial_value"))
+        if shape is not None:
+            var_shape = init.shape.__class__(shape)
+        else:
+            var_shape = init.shape if validate_shape else init.shape.__class__(None)
+        node = apply(VARIABLE, (), name=scope.rstrip("/") + "/", shape=var_shape,
                      dtype=init.dtype)
         Tensor.__init__(self, node, 0, node.outputs[0].shape, init.dtype)
         node.outputs = (self,)
         self.initial_value = init
+        self.constraint = constraint
         with graph.name_scope(scope):
             self.initializer = apply(ASSIGN, (init,), name="Assign", var=node, mode="set")
         # TF1: collections default to the global variables; a trainable variable also
@@ -145,6 +186,7 @@ class Variable(Tensor):
         self.trainable = "trainable_variables" in keys
         for key in dict.fromkeys(keys):
             graph.add_to_collection(key, self)
+        self._done = True
 
     def _assign(self, value, mode, name):
         value = convert_to_tensor(value, dtype=self.dtype)

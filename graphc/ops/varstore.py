@@ -15,7 +15,8 @@ from ..graph import Tensor, get_default_graph
 from ..shapes import TensorShape, as_shape, surely_differ
 from .core import convert_to_tensor
 from .graphkeys import GraphKeys
-from .scope import _root, _store, _unsupported
+from .scope import _root, _store
+from .variable_creator import resolve_sync
 from .state import Variable
 
 __all__ = ["get_variable", "get_local_variable", "no_regularizer"]
@@ -43,10 +44,10 @@ def get_variable(name, shape=None, dtype=None, initializer=None, regularizer=Non
     collection. A Python or numpy `initializer` value is converted to `dtype` if given; a
     tensor must have it. `partitioner` (default the scope's; see graphc/partitioned.py)
     makes a PartitionedVariable of parts 'name/part_0', ... instead (not for shape []).
-    caching_device, use_resource, synchronization and aggregation have no effect in
-    graphc; constraint is not supported.
+    `constraint` (a function of the variable) is applied after each optimizer update, as
+    TF1's Optimizer does. caching_device and use_resource have no effect in graphc;
+    synchronization and aggregation are kept on the variable (one process: no replicas).
     """
-    _unsupported("get_variable", constraint=constraint)
     if not isinstance(name, str) or not name:
         raise TypeError(f"get_variable: name must be a non-empty string, not {name!r}")
     store = _store()
@@ -64,12 +65,16 @@ def get_variable(name, shape=None, dtype=None, initializer=None, regularizer=Non
 
     def true_getter(name, shape=None, dtype=dtypes.float32, initializer=None,
                     regularizer=None, reuse=None, trainable=None, collections=None,
-                    validate_shape=True, partitioner=None, **ignored):
+                    validate_shape=True, partitioner=None, constraint=None,
+                    synchronization=None, aggregation=None, **ignored):
         # TF1: a partitioner is ignored for a scalar shape given as [] or (); reuse=True
         # gets a partitioned variable without its partitioner
         scalar = isinstance(shape, (list, tuple)) and not shape
         if partitioner is not None and not scalar or \
                 partitioner is None and reuse is True and name in store.partitioned:
+            if constraint is not None:
+                raise NotImplementedError(f"get_variable: a constraint on the partitioned "
+                                          f"variable {name} is not supported")
             from ..partitioned_store import get_partitioned
             return get_partitioned(name, shape, dtype, initializer, regularizer, reuse,
                                    trainable, collections, validate_shape, explicit,
@@ -79,19 +84,24 @@ def get_variable(name, shape=None, dtype=None, initializer=None, regularizer=Non
                              f"the variable was found: {name}/part_0. Perhaps a variable "
                              "of the same name was already created with partitioning?")
         return _get_single(store, name, shape, dtype, initializer, regularizer, reuse,
-                           trainable, collections, validate_shape, explicit)
+                           trainable, collections, validate_shape, explicit,
+                           extra=dict(constraint=constraint, synchronization=synchronization,
+                                      aggregation=aggregation))
 
-    # TF1 resolves trainable before a custom getter sees it (None -> True)
+    # TF1 resolves trainable before a custom getter sees it (None -> True; False for an
+    # ON_READ variable)
     kwargs = dict(name=full_name, shape=shape,
                   dtype=dtype if explicit else scope.dtype,
                   initializer=scope.initializer if initializer is None else initializer,
                   regularizer=scope.regularizer if regularizer is None else regularizer,
-                  reuse=scope.reuse, trainable=True if trainable is None else trainable,
+                  reuse=scope.reuse,
+                  trainable=resolve_sync(synchronization, aggregation, trainable, full_name)[2],
                   collections=collections,
                   caching_device=caching_device,
                   partitioner=scope.partitioner if partitioner is None else partitioner,
                   validate_shape=validate_shape, use_resource=use_resource,
-                  synchronization=synchronization, aggregation=aggregation)
+                  synchronization=synchronization, aggregation=aggregation,
+                  constraint=constraint)
     getter = scope.custom_getter if custom_getter is None else custom_getter
     if getter is None:
         return true_getter(**kwargs)
@@ -116,10 +126,10 @@ def get_local_variable(name, shape=None, dtype=None, initializer=None, regulariz
 # ---- one variable --------------------------------------------------------------------------
 def _get_single(store, name, shape, dtype, initializer, regularizer, reuse, trainable,
                 collections, validate_shape, explicit_dtype, partition_info=None,
-                cls=Variable):
+                cls=Variable, extra=None):
     """The stored variable `name` (checked against shape and dtype), or a new one (of
     class `cls`; a part of a partitioned variable passes its PartitionInfo on to the
-    initializer)."""
+    initializer; `extra`: Variable's constraint, synchronization and aggregation)."""
     from_value = initializer is not None and not callable(initializer)
     if shape is not None and from_value:
         raise ValueError(f"If initializer is a constant, do not specify shape "
@@ -155,7 +165,7 @@ def _get_single(store, name, shape, dtype, initializer, regularizer, reuse, trai
     trainable = True if trainable is None else bool(trainable)
     with root.name_scope(""):           # the name comes from the variable scope alone
         v = cls(init_val, trainable=trainable, name=name, validate_shape=validate_shape,
-                collections=collections)
+                collections=collections, **(extra or {}))
     store.vars[name] = v
     if regularizer is not None:
         with root.name_scope(name + "/Regularizer/"):

@@ -135,10 +135,7 @@ class Optimizer:
                     if g is None:
                         continue
                     with graph.name_scope("update_" + v.node.name):
-                        if isinstance(g, IndexedSlices):
-                            update_ops.append(self._apply_sparse_duplicate_indices(g, v))
-                        else:
-                            update_ops.append(self._apply_dense(g, v))
+                        update_ops.append(self._apply_one(g, v, graph))
                 if global_step is None:
                     train_op = self._finish(update_ops, scope)
                 else:
@@ -146,6 +143,21 @@ class Optimizer:
                         train_op = global_step.assign_add(1, name=scope).node
         graph.add_to_collection("train_op", train_op)
         return train_op
+
+    def _apply_one(self, g, v, graph):
+        """The update of v by g, then v's constraint applied to the result (TF1's
+        _RefVariableProcessor: a constraint refuses sparse gradients)."""
+        constraint = getattr(v, "constraint", None)
+        if isinstance(g, IndexedSlices):
+            if constraint is not None:
+                raise RuntimeError(f"Cannot use a constraint function on a sparse variable "
+                                   f"({v.node.name} gets an IndexedSlices gradient)")
+            return self._apply_sparse_duplicate_indices(g, v)
+        update = self._apply_dense(g, v)
+        if constraint is None:
+            return update
+        with graph.control_dependencies([update]):
+            return v.assign(constraint(v)).node
 
     # ---- slots ---------------------------------------------------------------------------
     def get_slot(self, var, name):
