@@ -129,6 +129,8 @@ from .accumulators import (ConditionalAccumulator, ConditionalAccumulatorBase,  
 from .quantization import *  # noqa: F401,F403,E402 (fake_quant_*)
 from .indexed_slices import (IndexedSlices, IndexedSlicesValue,  # noqa: E402,F401
                              convert_to_tensor_or_indexed_slices, sparse_mask)
+from .module import *  # noqa: F401,F403,E402 (gc.Module)
+from .type_spec import *  # noqa: F401,F403,E402
 
 __version__ = "0.1.0"
 

@@ -21,6 +21,12 @@ from .feature_column_categorical import (categorical_column_with_hash_bucket,
                                          crossed_column, weighted_categorical_column)
 from .feature_column_dense import (bucketized_column, embedding_column, indicator_column,
                                    numeric_column, shared_embedding_columns)
+from .feature_column_sequence import (SequenceFeatures,
+                                      sequence_categorical_column_with_hash_bucket,
+                                      sequence_categorical_column_with_identity,
+                                      sequence_categorical_column_with_vocabulary_file,
+                                      sequence_categorical_column_with_vocabulary_list,
+                                      sequence_numeric_column)
 from .graph import get_default_graph
 from .initializers import zeros_initializer
 from .ops import array as A
@@ -40,7 +46,11 @@ __all__ = ["numeric_column", "bucketized_column", "categorical_column_with_ident
            "categorical_column_with_vocabulary_file", "categorical_column_with_hash_bucket",
            "crossed_column", "weighted_categorical_column", "indicator_column",
            "embedding_column", "shared_embedding_columns", "input_layer", "linear_model",
-           "make_parse_example_spec"]
+           "make_parse_example_spec", "sequence_categorical_column_with_identity",
+           "sequence_categorical_column_with_hash_bucket",
+           "sequence_categorical_column_with_vocabulary_file",
+           "sequence_categorical_column_with_vocabulary_list", "sequence_numeric_column",
+           "SequenceFeatures"]
 
 
 def _normalize(feature_columns):

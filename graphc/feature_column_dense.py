@@ -7,6 +7,7 @@ import math
 from . import dtypes
 from .feature_column_base import (IdWeightPair, _FeatureColumn, check_default_value,
                                   check_key, check_shape, is_feature_column)
+from .feature_column_sequence import check_not_sequence, embedding_sequence, indicator_sequence
 from .graph import get_default_graph, name_scope
 from .initializers import truncated_normal_initializer
 from .ops import array as A
@@ -152,7 +153,11 @@ class IndicatorColumn(_FeatureColumn, collections.namedtuple(
         return R.reduce_sum(one_hot(dense, depth, on_value=1.0, off_value=0.0), axis=[-2])
 
     def _get_dense_tensor(self, inputs, weight_collections=None, trainable=None):
+        check_not_sequence(self, "indicator_column")
         return inputs.get(self)
+
+    _is_sequence_dense = True
+    _get_sequence_dense_tensor = indicator_sequence
 
 
 def indicator_column(categorical_column):
@@ -202,7 +207,14 @@ class EmbeddingColumn(_FeatureColumn, collections.namedtuple(
     def _transform_feature(self, inputs):
         return inputs.get(self.categorical_column)
 
+    _is_sequence_dense = True
+    _get_sequence_dense_tensor = embedding_sequence
+
     def _get_dense_tensor(self, inputs, weight_collections=None, trainable=None):
+        check_not_sequence(self, "embedding_column")
+        return self._embed(inputs, weight_collections, trainable)
+
+    def _embed(self, inputs, weight_collections=None, trainable=None):
         ids, weights = self.categorical_column._get_sparse_tensors(
             inputs, weight_collections=weight_collections, trainable=trainable)
         if weight_collections and "variables" not in weight_collections:

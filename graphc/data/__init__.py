@@ -3,9 +3,12 @@ from .dataset import Dataset
 from . import readers
 from .readers import *  # noqa: F401,F403
 from .iterator import Iterator, make_initializable_iterator, make_one_shot_iterator
+from .options import Options, ThreadingOptions
+from .specs import DatasetSpec
 from . import experimental
 
-__all__ = ["Dataset", "Iterator", "make_one_shot_iterator", "make_initializable_iterator"]
+__all__ = ["Dataset", "Iterator", "make_one_shot_iterator", "make_initializable_iterator",
+           "Options", "ThreadingOptions", "DatasetSpec"]
 __all__ += readers.__all__
 
 # TF's constants and the TF1 structure helpers of tf.compat.v1.data
@@ -30,6 +33,8 @@ def get_output_classes(dataset_or_iterator):
     from ..sparse import SparseTensor, SparseTensorValue
 
     def classes(t):            # a sparse part shows as a SparseTensorValue of its dtypes
+        if isinstance(t, DatasetSpec):          # a window component, as TF1
+            return t
         if isinstance(t, SparseTensorValue):
             return SparseTensor
         if isinstance(t, dict):

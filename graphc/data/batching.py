@@ -17,6 +17,7 @@ from ..ops.core import convert_to_tensor
 from ..ops.registry import shape_value
 from ..shapes import TensorShape
 from .dataset import Dataset, _count, _invalid, _static, _tensor_args, _value
+from .specs import nested_leaves
 from .structure import Sparse, sparse_leaves
 
 __all__ = []
@@ -26,6 +27,7 @@ class _Batch(Dataset):
     _saved = ("_size", "_drop", "_sparse")
 
     def __init__(self, ds, size, drop):
+        nested_leaves(ds, "Dataset.batch")
         lead = _static(size) if drop else None
         shapes = [TensorShape(None if s.dims is None else (lead,) + s.dims)
                   for s in ds._shapes]
@@ -35,8 +37,9 @@ class _Batch(Dataset):
             rank = rank + 1 if isinstance(rank, int) else None
             shapes[k:k + 3] = [TensorShape((None, rank)), TensorShape((None,)),
                                TensorShape((rank,))]
+        dense = [TensorShape(None if d.dims is None else (lead,) + d.dims) for d in ds._dense]
         super().__init__(ds._structure, ds._types, shapes, parents=(ds,),
-                         tensors=_tensor_args(size))
+                         tensors=_tensor_args(size), dense=dense)
         self._size, self._drop = size, drop
 
     def _check(self, values):
@@ -222,6 +225,7 @@ class _PaddedBatch(Dataset):
 
 class _Unbatch(Dataset):
     def __init__(self, ds):
+        nested_leaves(ds, "Dataset.unbatch")
         if sparse_leaves(ds._structure):
             raise TypeError("Dataset.unbatch: SparseTensor components are not supported "
                             "by graphc")

@@ -7,18 +7,18 @@ A dataset holds its element structure, each leaf's dtype and static shape, the d
 it reads and the tensors it is built from. Nothing runs when it is built: an iterator's
 ops (data/iterator.py) evaluate those tensors in a Session and call `_iter(run)`, a
 generator of elements, each a flat list of numpy arrays (one per leaf). map and filter
-functions are traced once into a FuncGraph and run per element by control.compiled.
+functions are traced once into a FuncGraph (data/functions.py) and run per element.
 """
 import numpy as np
 
 from .. import dtypes, errors
 from ..graph import Node, Tensor, get_default_graph
-from ..ops.control import FuncGraph, _unflatten, compiled
-from ..ops.core import convert_to_tensor, placeholder
+from ..ops.control import _unflatten
 from ..ops.random import get_seed
 from ..ops.registry import constant_value
 from ..shapes import TensorShape
-from .structure import flatten, shown, to_tensors
+from .specs import dense_shapes, element_spec, leaf_specs
+from .structure import to_tensors
 
 __all__ = ["Dataset"]
 
@@ -42,7 +42,10 @@ class Dataset:
     from_tensors, range or zip, and transform it with the methods below."""
     _saved = ()     # the attributes a graph_def keeps besides structure, parents, tensors
 
-    def __init__(self, structure, types, shapes, parents=(), tensors=(), functions=()):
+    _own_options = None     # the Options given to with_options on this dataset
+
+    def __init__(self, structure, types, shapes, parents=(), tensors=(), functions=(),
+                 dense=None, nested=None):
         self._structure = structure
         self._types = list(types)
         self._shapes = [TensorShape(s.dims) if isinstance(s, TensorShape) else TensorShape(s)
@@ -51,17 +54,56 @@ class Dataset:
         self._tensors = tuple(tensors)      # evaluated when an iterator is initialized
         self._functions = tuple(functions)  # traced map/filter functions (their captures)
         self._site = errors.user_site()
+        # a pass-through of one parent's elements keeps its SparseTensors' dense shapes
+        # and its window components unless told otherwise (specs.py)
+        same = (len(self._parents) == 1 and self._parents[0]._structure == structure
+                and self._parents[0]._types == self._types)
+        if dense is None:
+            dense = self._parents[0]._dense if same else dense_shapes(structure, self._shapes)
+        if nested is None:
+            nested = self._parents[0]._nested if same else [False] * len(self._types)
+        self._dense, self._nested = list(dense), list(nested)
 
     # ---- what an element is -----------------------------------------------------------
     @property
     def output_types(self):
-        """The dtypes of an element, in its structure."""
-        return _unflatten(self._structure, iter(self._types))
+        """The dtypes of an element, in its structure (a window component: its
+        DatasetSpec, as TF1)."""
+        return _unflatten(self._structure, iter(self._leaves(self._types)))
 
     @property
     def output_shapes(self):
         """The static shapes of an element, in its structure."""
-        return _unflatten(self._structure, iter(self._shapes))
+        return _unflatten(self._structure, iter(self._leaves(self._shapes)))
+
+    def _leaves(self, values):
+        if not any(self._nested):
+            return values
+        specs = leaf_specs(self)
+        return [s if n else v for v, s, n in zip(values, specs, self._nested)]
+
+    @property
+    def element_spec(self):
+        """The type of an element: TypeSpecs (TensorSpec, SparseTensorSpec, a window
+        component's DatasetSpec) in the element's structure, as TF.
+
+            gc.data.Dataset.range(3).element_spec   # gc.TensorSpec([], gc.int64)
+        """
+        return element_spec(self)
+
+    # ---- options ---------------------------------------------------------------------
+    def with_options(self, options, name=None):
+        """This dataset with `options` (a gc.data.Options) merged over its own; options
+        graphc cannot act on are kept (options() returns them) and reported in a
+        warning. See docs/data.md."""
+        from .options import with_options
+        return with_options(self, options)
+
+    def options(self):
+        """The Options of this dataset: those of the datasets it reads, merged in order,
+        then its own."""
+        from .options import options_of
+        return options_of(self)
 
     def __repr__(self):
         return (f"<{type(self).__name__} shapes: {self.output_shapes}, "
@@ -109,12 +151,19 @@ class Dataset:
         return _Zip(datasets)
 
     @staticmethod
-    def from_generator(generator, output_types, output_shapes=None, args=None):
+    def from_generator(generator, output_types=None, output_shapes=None, args=None,
+                       output_signature=None, name=None):
         """The elements generator(*args) yields, as output_types (a dtype or a tuple/dict
-        of them) of output_shapes (default: unknown); args are tensors, evaluated when
-        the iterator starts. A graph holding one cannot be serialized (Python code)."""
+        of them) of output_shapes (default: unknown), or as output_signature (TensorSpecs
+        in the element's structure); args are tensors, evaluated when the iterator
+        starts. A graph holding one cannot be serialized (Python code).
+
+            gc.data.Dataset.from_generator(lambda: iter([[1, 2], [3]]),
+                                           output_signature=gc.TensorSpec([None], gc.int32))
+        """
         from .generator import from_generator
-        return from_generator(generator, output_types, output_shapes, args)
+        return from_generator(generator, output_types, output_shapes, args,
+                              output_signature)
 
     # ---- transformations ----------------------------------------------------------------
     def batch(self, batch_size, drop_remainder=False):
@@ -190,10 +239,25 @@ class Dataset:
         return _Shard(self, num_shards, index)
 
     def cache(self, filename=""):
-        """The elements kept in memory on the first complete pass and replayed after
-        (for each iterator initialization). A file cache (filename) is not supported."""
+        """The elements kept on the first complete pass and replayed after: in memory
+        per iterator initialization (filename ""), or in a file (a path or a scalar
+        string tensor) that every later pass, session and process reads instead of
+        the input, once a pass has written it completely (graphc's own file format,
+        `<filename>.graphc-cache`, see docs/data.md)."""
         from .transforms import _Cache
+        if isinstance(filename, Tensor) or filename not in ("", None):
+            from .cache_file import _FileCache
+            return _FileCache(self, filename)
         return _Cache(self, filename)
+
+    def window(self, size, shift=None, stride=1, drop_remainder=False):
+        """Windows of `size` elements, one every `shift` (default size) elements, each
+        taking every `stride`-th element; each component of a window is a dataset.
+
+            ds.window(3, shift=1).flat_map(lambda w: w.batch(3))
+        """
+        from .window import _Window
+        return _Window(self, size, shift, stride, drop_remainder)
 
     def apply(self, transformation_func):
         """transformation_func(self), which must return a Dataset."""
@@ -293,73 +357,4 @@ def check_pipeline(root, values):
             stack.extend(ds._parents)
 
 
-class _Function:
-    """A map or filter function traced once into a FuncGraph; call() runs it on the
-    leaves of one element (and the values of what it captured)."""
-
-    def __init__(self, what, fn, ds):
-        if not callable(fn):
-            raise TypeError(f"Dataset.{what}: expected a function, got {type(fn).__name__}")
-        graph = get_default_graph()
-        with graph.name_scope(f"{what}_fn") as scope:
-            fg = FuncGraph(graph, scope)
-            with fg.as_default():
-                phs = [placeholder(d, s, name="elem") for d, s in zip(ds._types, ds._shapes)]
-                arg = _unflatten(ds._structure, iter(phs))
-                value = fn(*arg) if type(arg) is tuple else fn(arg)
-                outs = self._outputs(fg, value, what)
-        self.fg, self.outs, self.what = fg, tuple(outs), what
-        self.captured = list(fg.captures)
-        self.ins = tuple(phs) + tuple(fg.captures[t] for t in self.captured)
-
-    def _outputs(self, fg, value, what):
-        """The function's output tensors in fg; sets self.structure."""
-        if isinstance(value, list):           # TF1 turns a returned list into a tuple
-            value = tuple(value)
-        leaves = []
-        self.structure = flatten(value, leaves)
-        outs = []
-        for v in leaves:
-            if isinstance(v, Node) or v is None:
-                raise TypeError(f"Dataset.{what}: the function must return tensors, "
-                                f"got {type(v).__name__} in {shown(self.structure)}")
-            outs.append(fg.capture(v) if isinstance(v, Tensor) else convert_to_tensor(v))
-        if not outs:
-            raise ValueError(f"Dataset.{what}: the function returned no tensors")
-        return outs
-
-    def __call__(self, run, leaves):
-        args = list(leaves) + [run.values[t] for t in self.captured]
-        return compiled(run.session, self.fg, self.ins, self.outs)(args)
-
-
-class _Map(Dataset):
-    def __init__(self, ds, fn):
-        super().__init__(fn.structure, [t.dtype for t in fn.outs], [t.shape for t in fn.outs],
-                         parents=(ds,), functions=(fn,))
-
-    def _iter(self, run):
-        fn = self._functions[0]
-        for element in self._parents[0]._iter(run):
-            yield fn(run, element)
-
-
-class _Filter(Dataset):
-    def __init__(self, ds, fn):
-        out = fn.outs[0]
-        if fn.structure is not None or not out.dtype.is_bool or out.shape.rank not in (0, None):
-            raise errors.DTypeError(
-                f"Dataset.filter: the predicate must return one scalar bool tensor, but "
-                f"returned {shown(fn.structure)} starting with{_describe([out])}")
-        super().__init__(ds._structure, ds._types, ds._shapes, parents=(ds,),
-                         functions=(fn,))
-
-    def _iter(self, run):
-        fn = self._functions[0]
-        for element in self._parents[0]._iter(run):
-            keep = np.asarray(fn(run, element)[0])
-            if keep.shape != ():
-                raise ValueError(f"Dataset.filter (called at {errors.format_site(self._site)})"
-                                 f": the predicate returned shape {keep.shape}, not a scalar")
-            if keep:
-                yield element
+from .functions import _Filter, _Function, _Map  # noqa: E402,F401  (their home)

@@ -28,17 +28,10 @@ class _Generator(Dataset):
     """The elements `generator(*args)` yields; args are evaluated when the pipeline starts."""
     _unwritable = "a Dataset.from_generator (its generator is Python code)"
 
-    def __init__(self, generator, output_types, output_shapes, args):
+    def __init__(self, generator, structure, types, shapes, args):
         if not callable(generator):
             raise TypeError(f"from_generator: `generator` must be callable, got "
                             f"{type(generator).__name__}")
-        types = []
-        structure = flatten(output_types, types)
-        types = [dtypes.as_dtype(t) for t in types]
-        shapes = [TensorShape(None)] * len(types)
-        if output_shapes is not None:
-            shapes = []
-            _shape_leaves(output_shapes, structure, shapes)
         self._args = to_tensors(tuple(args))[1] if args is not None else []
         super().__init__(structure, types, shapes, tensors=self._args)
         self._generator = generator
@@ -109,6 +102,40 @@ def _convert(leaf, dtype, declared, value):
     return out
 
 
-def from_generator(generator, output_types, output_shapes=None, args=None):
+def _signature(output_signature):
+    """(structure, dtypes, shapes) of an output_signature of TensorSpecs."""
+    from ..type_spec import TensorSpec, TypeSpec
+    specs = []
+    structure = flatten(output_signature, specs)
+    for s in specs:
+        if not isinstance(s, TypeSpec):
+            raise TypeError("`output_signature` must contain objects that are subclass of "
+                            f"`tf.TypeSpec` but found {type(s)} which is not.")
+        if not isinstance(s, TensorSpec):
+            raise TypeError(f"from_generator: graphc supports TensorSpecs in "
+                            f"output_signature, not {s!r}")
+    return structure, [s.dtype for s in specs], [s.shape for s in specs]
+
+
+def from_generator(generator, output_types=None, output_shapes=None, args=None,
+                   output_signature=None):
     """Dataset.from_generator (TF1): see its docstring."""
-    return _Generator(generator, output_types, output_shapes, args)
+    if output_signature is not None:
+        for value, name in ((output_types, "output_types"), (output_shapes, "output_shapes")):
+            if value is not None:
+                raise TypeError(f"The `{name}` argument can not be used together with the "
+                                "`output_signature` argument.")
+        structure, types, shapes = _signature(output_signature)
+    else:
+        if output_types is None:
+            raise TypeError("To specify the output signature you need to provide either "
+                            "the `output_signature` argument or the `output_types` "
+                            "argument.")
+        types = []
+        structure = flatten(output_types, types)
+        types = [dtypes.as_dtype(t) for t in types]
+        shapes = [TensorShape(None)] * len(types)
+        if output_shapes is not None:
+            shapes = []
+            _shape_leaves(output_shapes, structure, shapes)
+    return _Generator(generator, structure, types, shapes, args)

@@ -13,7 +13,8 @@ import collections
 
 from .. import dtypes, errors
 from ..shapes import TensorShape
-from .dataset import Dataset, _Function
+from .dataset import Dataset
+from .functions import _Function
 from .iterator import _Handle
 from .structure import Sparse
 
@@ -26,13 +27,14 @@ class Unwritable(Exception):
 
 def _kinds():
     """The dataset classes a graph_def may hold, by class name."""
-    from . import batching, dataset, handles, nested, readers, sources, transforms
+    from . import batching, cache_file, functions, handles, nested, readers, sources, transforms
     classes = [sources._Slices, sources._Tensors, sources._Range, sources._Zip,
                sources._Concat, batching._Batch, transforms._Shuffle, transforms._Repeat,
-               transforms._Islice, dataset._Map, dataset._Filter, readers.TFRecordDataset,
+               transforms._Islice, functions._Map, functions._Filter, readers.TFRecordDataset,
                readers.TextLineDataset, readers.FixedLengthRecordDataset,
                batching._PaddedBatch, batching._Unbatch, transforms._Shard,
-               transforms._Cache, nested._Interleave, nested._Reduce, handles._Declared]
+               transforms._Cache, nested._Interleave, nested._Reduce, handles._Declared,
+               cache_file._FileCache]
     return {c.__name__: c for c in classes}
 
 

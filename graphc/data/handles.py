@@ -24,6 +24,7 @@ from .dataset import Dataset
 from .generator import _shape_leaves
 from .iterator import (ITERATOR_TO_STRING_HANDLE, ITERATOR_V2, MAKE_ITERATOR, Iterator,
                        _Handle, _sources)
+from .specs import nested_leaves
 from .structure import flatten
 
 __all__ = []
@@ -99,6 +100,7 @@ def make_initializer(it, dataset, name):
                          "Iterator.from_structure can be initialized with a dataset")
     if not isinstance(dataset, Dataset):
         raise TypeError(f"make_initializer: expected a Dataset, got {type(dataset).__name__}")
+    nested_leaves(dataset, "make_initializer")
     want = h.dataset
     if dataset._structure != want._structure:
         raise ValueError("The two structures don't have the same nested structure.\n\n"

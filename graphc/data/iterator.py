@@ -21,6 +21,7 @@ from ..ops.registry import OpDef, apply, register
 from ..ops.state import _stored
 from ..shapes import InferError, TensorShape
 from .dataset import check_pipeline
+from .specs import nested_leaves
 
 __all__ = ["Iterator", "make_one_shot_iterator", "make_initializable_iterator"]
 
@@ -89,6 +90,12 @@ class _Pipeline(PipelineRun):
         self.done = False
         self.failed = None              # the error that ended the pipeline, if one did
 
+    def close(self):
+        """Ends the element generators now (their finally blocks run: a file cache
+        deletes its unfinished file), rather than whenever they are collected."""
+        self.done = True
+        self._elements.close()
+
     def refresh(self):
         """Reads the variables the pipeline's functions use (when the get_next that runs
         it does not have them as inputs: another iterator's, a string handle's)."""
@@ -114,6 +121,23 @@ class _Pipeline(PipelineRun):
         return None
 
 
+_CLOSER = "data.close_pipelines"      # session._op_state: the close hook is registered
+
+
+def _start(session, key, pipeline):
+    """Keeps `pipeline` under `key` in the session, closing the one it replaces; the
+    session's close() closes those it holds."""
+    old = session._op_state.get(key)
+    session._op_state[key] = pipeline
+    if isinstance(old, _Pipeline):
+        old.close()
+    if _CLOSER not in session._op_state:
+        session._op_state[_CLOSER] = True
+        session._on_close.append(lambda: [p.close() for p in list(session._op_state.values())
+                                          if isinstance(p, _Pipeline)])
+    return pipeline
+
+
 def _infer_make(ctx, *inputs, handle, target=None):
     return []
 
@@ -121,8 +145,8 @@ def _infer_make(ctx, *inputs, handle, target=None):
 def _make_kernel(rt, *arrays, handle, target=None):
     """Starts `handle`'s pipeline, kept under `target` (a from_structure iterator's
     handle) or under handle itself."""
-    rt.session._op_state[target or handle] = _Pipeline(
-        rt.session, handle, dict(zip(handle.init_tensors, arrays)))
+    _start(rt.session, target or handle,
+           _Pipeline(rt.session, handle, dict(zip(handle.init_tensors, arrays))))
     return ()
 
 
@@ -147,8 +171,8 @@ def _next_kernel(rt, *arrays, handle, from_string=False):
                 f"{errors.describe_node(rt.node)} reads iterator '{target.name}' (made at "
                 f"{errors.format_site(target.site)}) before its initializer ran in this "
                 "session: run sess.run(iterator.initializer) first")
-        state = _Pipeline(rt.session, handle, dict(zip(handle.init_tensors, arrays)))
-        rt.session._op_state[handle] = state
+        state = _start(rt.session, handle,
+                       _Pipeline(rt.session, handle, dict(zip(handle.init_tensors, arrays))))
     if state.handle is handle:
         n_init = len(handle.init_tensors) if handle.one_shot else 0
         state.values.update(zip(handle.live, arrays[n_init:]))
@@ -237,8 +261,8 @@ def _string_kernel(rt, *arrays, handle):
     """The iterator's string handle; a one-shot iterator starts here if it has not
     (TF runs its OneShotIterator op first)."""
     if handle.one_shot and rt.session._op_state.get(handle) is None:
-        rt.session._op_state[handle] = _Pipeline(rt.session, handle,
-                                                 dict(zip(handle.init_tensors, arrays)))
+        _start(rt.session, handle,
+               _Pipeline(rt.session, handle, dict(zip(handle.init_tensors, arrays))))
     return np.asarray(string_handle_of(rt.session, handle), dtype=object)
 
 
@@ -273,6 +297,8 @@ class Iterator:
     """Elements of a dataset, one per run of get_next() (TF1 tf.data.Iterator)."""
 
     def __init__(self, dataset, one_shot, name="Iterator"):
+        nested_leaves(dataset, "make_one_shot_iterator" if one_shot else
+                      "make_initializable_iterator")
         h = _Handle()
         h.dataset, h.one_shot, h.site = dataset, one_shot, errors.user_site()
         h.init_tensors, h.live = _sources(dataset)
@@ -313,6 +339,11 @@ class Iterator:
     @property
     def output_classes(self):
         return self._handle.dataset.output_classes
+
+    @property
+    def element_spec(self):
+        """The type of an element (TypeSpecs in its structure), as the dataset's."""
+        return self._handle.dataset.element_spec
 
     @staticmethod
     def from_structure(output_types, output_shapes=None, shared_name=None,

@@ -19,8 +19,9 @@ from ..graph import Tensor
 from ..ops.control import _unflatten
 from ..ops.registry import OpDef, apply, register
 from ..shapes import TensorShape
-from .dataset import (Dataset, _count, _Function, _invalid, _tensor_args, _value,
-                      check_pipeline)
+from .dataset import Dataset, _count, _invalid, _tensor_args, _value, check_pipeline
+from .functions import _Function
+from .specs import nested_leaves
 from .iterator import PipelineRun, _Handle, _infer_next, _Pipeline, _sources
 from .structure import to_tensors
 
@@ -65,7 +66,8 @@ class _Interleave(Dataset):
     def __init__(self, ds, fn, cycle, block):
         inner = fn.dataset
         super().__init__(inner._structure, inner._types, inner._shapes, parents=(ds,),
-                         tensors=_tensor_args(cycle, block), functions=(fn,))
+                         tensors=_tensor_args(cycle, block), functions=(fn,),
+                         dense=inner._dense, nested=inner._nested)
         self._inner = (inner,)          # not a parent: its tensors live in fn's graph
         self._cycle, self._block, self._keys = cycle, block, list(fn.keys)
 
@@ -78,6 +80,8 @@ class _Interleave(Dataset):
         """The element's dataset, started in a run of its own."""
         fn = self._functions[0]
         values = dict(zip(self._keys, fn(run, element) if fn.outs else []))
+        for k, part in getattr(fn, "parts", ()):     # window components' elements
+            values[part] = element[k]
         check_pipeline(self._inner[0], values)
         return self._inner[0]._iter(PipelineRun(run.session, values))
 
@@ -124,6 +128,7 @@ def _relaxed(a, b):
 
 def reduce(ds, initial_state, reduce_func):
     """Dataset.reduce: see its docstring."""
+    nested_leaves(ds, "Dataset.reduce")
     structure, state = to_tensors(initial_state)
     types, shapes = [t.dtype for t in state], [t.shape for t in state]
     for _ in range(len(shapes) * 8 + 2):    # each retrace relaxes at least one dim

@@ -7,6 +7,7 @@ from ..ops.control import _common_shape
 from ..shapes import TensorShape
 from ..graph import Tensor
 from .dataset import Dataset, _count, _describe, _invalid, _nest, _tensor_args, _value
+from .specs import dense_shapes
 from .structure import flatten, sparse_leaves
 
 
@@ -49,8 +50,9 @@ class _Slices(Dataset):
 
 class _Tensors(Dataset):
     def __init__(self, structure, tensors):
-        super().__init__(structure, [t.dtype for t in tensors], [t.shape for t in tensors],
-                         tensors=tensors)
+        shapes = [t.shape for t in tensors]
+        super().__init__(structure, [t.dtype for t in tensors], shapes, tensors=tensors,
+                         dense=dense_shapes(structure, shapes, tensors))
 
     def _iter(self, run):
         yield [run.values[t] for t in self._tensors]
@@ -91,7 +93,9 @@ class _Zip(Dataset):
                             f"{datasets!r}")
         super().__init__(_nest(structure, iter([d._structure for d in parts])),
                          [t for d in parts for t in d._types],
-                         [s for d in parts for s in d._shapes], parents=parts)
+                         [s for d in parts for s in d._shapes], parents=parts,
+                         dense=[s for d in parts for s in d._dense],
+                         nested=[n for d in parts for n in d._nested])
 
     def _iter(self, run):
         for elements in zip(*[d._iter(run) for d in self._parents]):
@@ -107,9 +111,14 @@ class _Concat(Dataset):
                 f"concatenate: the datasets' elements differ: {a!r} (built at "
                 f"{errors.format_site(a._site)}) and {b!r} (built at "
                 f"{errors.format_site(b._site)}); they need one structure and dtypes")
+        if a._nested != b._nested:
+            raise TypeError(f"concatenate: the elements of one dataset are datasets "
+                            f"(window's), of the other not: {a!r} and {b!r}")
         super().__init__(a._structure, a._types,
                          [_common_shape(x, y) for x, y in zip(a._shapes, b._shapes)],
-                         parents=(a, b))
+                         parents=(a, b), nested=a._nested,
+                         dense=[x.most_specific_compatible_shape(y)
+                                for x, y in zip(a._dense, b._dense)])
 
     def _iter(self, run):
         for d in self._parents:

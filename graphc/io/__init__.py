@@ -19,7 +19,8 @@ _PYTHON_IO = ("TFRecordWriter", "tf_record_iterator", "TFRecordOptions",
 
 __all__ = list(_PARSING + _PYTHON_IO + _TOP + _IMAGE) + ["write_graph", "gfile",
                                                           "match_filenames_once",
-                                                          "parse_sequence_example"]
+                                                          "parse_sequence_example",
+                                                          "RaggedFeature"]
 
 
 def __getattr__(name):
@@ -30,6 +31,9 @@ def __getattr__(name):
     elif name == "gfile":
         from ..tf_gfile import io_gfile
         return io_gfile
+    elif name == "RaggedFeature":
+        from ..ops.parsing_ragged import RaggedFeature
+        return RaggedFeature
     elif name == "parse_sequence_example":
         from ..ops.parsing_sequence_batch import parse_sequence_example
         return parse_sequence_example

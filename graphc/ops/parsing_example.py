@@ -17,6 +17,11 @@ from .. import dtypes
 from ..io.events import LEN, DecodeError, _fields, _read_varint
 from ..shapes import InferError, TensorShape
 from .core import convert_to_tensor
+# _dims is imported from here by parsing_sequence
+from .parsing_kinds import (_KIND, _NP, _TYPE_NAME, _dense, _dims,  # noqa: F401
+                            _sequence, _sparse, _var)
+from .parsing_ragged import (RaggedFeature, parse_ragged, ragged_count, ragged_keys,
+                             ragged_result, ragged_spec, ragged_types)
 from .registry import OpDef, apply, register
 
 __all__ = ["FixedLenFeature", "VarLenFeature", "FixedLenSequenceFeature", "SparseFeature",
@@ -39,12 +44,6 @@ SparseFeature = collections.namedtuple(
 SparseFeature.__new__.__defaults__ = (False,)
 SparseFeature.__doc__ = ("A SparseTensor from an index feature (or several) and a value "
                          "feature: SparseFeature('ix', 'val', gc.float32, 100).")
-
-# the list kinds of a Feature (its oneof's field numbers), and TF's names of the dtypes
-_KIND = {"string": 1, "float32": 2, "int64": 3}
-_TYPE_NAME = {1: "string", 2: "float", 3: "int64"}
-_NP = {"string": object, "float32": np.float32, "int64": np.int64}
-
 
 # ---- reading the wire format -----------------------------------------------------------
 def _map_entries(buf, wanted):
@@ -127,96 +126,14 @@ def _typed(spec_key, dtype, feature, index):
     return values
 
 
-def _dims(shape):
-    return "[" + ",".join("?" if d is None else str(d) for d in shape) + "]"
-
-
-# ---- one kind of feature, over a batch of found values ---------------------------------
-def _dense(spec, found):
-    _, key, dtype, shape, default, _ = spec
-    size = int(np.prod(shape, dtype=np.int64))
-    out = np.empty((len(found),) + shape, _NP[dtype])
-    for b, values in enumerate(found):
-        if values is None:
-            if default is None:
-                raise ValueError(f"Name: <unknown>, Feature: {key} (data type: "
-                                 f"{_TYPE_NAME[_KIND[dtype]]}) is required but could not "
-                                 f"be found (record {b}).")
-            values = default
-        elif len(values) != size:
-            raise ValueError(f"Name: <unknown>, Key: {key}, Index: {b}.  Number of "
-                             f"{_TYPE_NAME[_KIND[dtype]]} values != expected.  Values "
-                             f"size: {len(values)} but output shape: {_dims(shape)}")
-        out[b] = np.asarray(values, out.dtype).reshape(shape)
-    return [out]
-
-
-def _sequence(spec, found):
-    """FixedLenSequenceFeature: each record's rows, padded to the longest."""
-    _, key, dtype, shape, default, _ = spec
-    stride = int(np.prod(shape, dtype=np.int64))
-    rows = []
-    for b, values in enumerate(found):
-        n = 0 if values is None else len(values)
-        if stride == 0 and n or stride and n % stride:
-            raise ValueError(f"Name: <unknown>, Key: {key}, Index: {b}.  Number of "
-                             f"{_TYPE_NAME[_KIND[dtype]]} values is not a multiple of "
-                             f"stride length. Saw {n} values but output shape is: "
-                             f"{_dims((None,) + shape)}")
-        rows.append(0 if values is None or stride == 0 else n // stride)
-    pad = (b"" if dtype == "string" else 0) if default is None else default[0]
-    out = np.full((len(found), max(rows, default=0)) + shape, pad, _NP[dtype])
-    for b, values in enumerate(found):
-        if rows[b]:
-            out[b, :rows[b]] = np.asarray(values, out.dtype).reshape((rows[b],) + shape)
-    return [out]
-
-
-def _var(spec, found):
-    """VarLenFeature: indices [N, 2] (record, position), values [N], [B, longest]."""
-    dtype = spec[2]
-    lens = [0 if v is None else len(v) for v in found]
-    rows = np.repeat(np.arange(len(found), dtype=np.int64), lens)
-    cols = np.concatenate([np.arange(n, dtype=np.int64) for n in lens] or
-                          [np.zeros(0, np.int64)])
-    values = [v for v in found if v is not None and len(v)]
-    values = (np.concatenate(values).astype(_NP[dtype]) if values
-              else np.zeros(0, _NP[dtype]))
-    return [np.stack([rows, cols], 1), values,
-            np.array([len(found), max(lens, default=0)], np.int64)]
-
-
-def _sparse(spec, found_ix, found_values):
-    """SparseFeature: indices from the index features, values from the value feature."""
-    _, key, dtype, size, _, (index_keys, value_key, already_sorted) = spec
-    indices, values = [], []
-    for b, vals in enumerate(found_values):
-        n = 0 if vals is None else len(vals)
-        cols = []
-        for k, ix in zip(index_keys, found_ix[b]):
-            m = 0 if ix is None else len(ix)
-            if m != n:
-                raise ValueError(f"Name: <unknown>, Key: {key}, Index: {b}.  Number of "
-                                 f"indices in '{k}' ({m}) != number of values in "
-                                 f"'{value_key}' ({n})")
-            cols.append(np.zeros(0, np.int64) if ix is None else ix)
-        block = np.stack([np.full(n, b, np.int64)] + cols, 1)
-        if not already_sorted and n:
-            order = np.lexsort(block[:, ::-1].T)
-            block, vals = block[order], vals[order]
-        indices.append(block)
-        values.append(np.zeros(0, _NP[dtype]) if vals is None else vals)
-    rank = 1 + len(size)
-    return [np.concatenate(indices or [np.zeros((0, rank), np.int64)]).reshape(-1, rank),
-            np.concatenate(values or [np.zeros(0, _NP[dtype])]).astype(_NP[dtype]),
-            np.array((len(found_values),) + size, np.int64)]
-
-
 def _parse_batch(records, specs):
     """The flat outputs of ParseExample for records (a 1-D object array)."""
     wanted = set()
     for spec in specs:
-        wanted.update(spec[5][0] + (spec[5][1],) if spec[0] == "sparse" else (spec[1],))
+        if spec[0] == "ragged":
+            wanted.update(k for k, _ in ragged_keys(spec))
+        else:
+            wanted.update(spec[5][0] + (spec[5][1],) if spec[0] == "sparse" else (spec[1],))
     maps = [_features_of(r, wanted, b) for b, r in enumerate(records)]
 
     def found(key, dtype):
@@ -229,6 +146,8 @@ def _parse_batch(records, specs):
             index_keys, value_key, _ = spec[5]
             ix = list(zip(*[found(k, "int64") for k in index_keys]))
             out += _sparse(spec, ix, found(value_key, dtype))
+        elif kind == "ragged":
+            out += parse_ragged(spec, {k: found(k, dt) for k, dt in ragged_keys(spec)})
         else:
             out += {"dense": _dense, "seq": _sequence, "var": _var}[kind](spec, found(key, dtype))
     return out
@@ -241,6 +160,9 @@ def _unbatch(outs, specs):
         if spec[0] in ("dense", "seq"):
             res.append(outs[i][0])
             i += 1
+        elif spec[0] == "ragged":         # the same arrays; the batch's splits go unused
+            res += outs[i:i + ragged_count(spec)]
+            i += ragged_count(spec)
         else:
             ind, val, shp = outs[i:i + 3]
             res += [np.ascontiguousarray(ind[:, 1:]), val, shp[1:]]
@@ -257,9 +179,12 @@ def one_or_tuple(outs):
 # ---- the op ----------------------------------------------------------------------------
 def _out_types(specs, lead):
     out = []
-    for kind, _, dtype, shape, _, _ in specs:
+    for spec in specs:
+        kind, _, dtype, shape, _, _ = spec
         dt = dtypes.as_dtype(dtype)
-        if kind == "dense":
+        if kind == "ragged":
+            out += ragged_types(spec, lead)
+        elif kind == "dense":
             out.append((lead + shape, dt))
         elif kind == "seq":
             out.append((lead + (None,) + shape, dt))
@@ -359,17 +284,24 @@ def specs_of(features, api):
                                  f"key, got size={f.size!r} for index_key={f.index_key!r}")
             specs.append(("sparse", key, _spec_dtype(f.dtype, key), size, None,
                           (index_keys, f.value_key, bool(f.already_sorted))))
+        elif isinstance(f, RaggedFeature) and api in ("parse_example",
+                                                      "parse_single_example"):
+            specs.append(ragged_spec(f, key))
         else:
             raise ValueError(f"{api}: unsupported feature spec for '{key}': {f!r}")
     return tuple(specs)
 
 
-def results(node, specs, start=0):
-    """{key: output tensor or SparseTensor} of a parse node's outputs from `start`."""
+def results(node, specs, start=0, single=False):
+    """{key: output tensor, SparseTensor or RaggedTensor} of a parse node's outputs from
+    `start` (single: parse_single_example's)."""
     from ..sparse import SparseTensor
     out, i = {}, start
     for spec in specs:
-        if spec[0] in ("dense", "seq"):
+        if spec[0] == "ragged":
+            out[spec[1]] = ragged_result(node.outputs[i:i + ragged_count(spec)], spec, single)
+            i += ragged_count(spec)
+        elif spec[0] in ("dense", "seq"):
             out[spec[1]] = node.outputs[i]
             i += 1
         else:
@@ -381,7 +313,7 @@ def results(node, specs, start=0):
 def parse_example(serialized, features, name=None, example_names=None):
     """Parses a batch of serialized Examples (string [B]) into a dict of tensors:
     FixedLenFeature -> [B] + shape; FixedLenSequenceFeature -> [B, longest] + shape;
-    VarLenFeature and SparseFeature -> SparseTensor.
+    VarLenFeature and SparseFeature -> SparseTensor; RaggedFeature -> RaggedTensor.
 
         out = gc.parse_example(records, {"x": gc.FixedLenFeature([2], gc.float32)})
     """
@@ -392,11 +324,12 @@ def parse_example(serialized, features, name=None, example_names=None):
 
 
 def parse_single_example(serialized, features, name=None, example_names=None):
-    """parse_example for one scalar serialized Example: no batch dim in the results.
+    """parse_example for one scalar serialized Example: no batch dim in the results (a
+    RaggedFeature with no ragged partition gives a Tensor).
 
         out = gc.parse_single_example(record, {"y": gc.VarLenFeature(gc.int64)})
     """
     specs = specs_of(features, "parse_single_example")
     serialized = convert_to_tensor(serialized, dtype=dtypes.string)
     return results(apply(PARSE_EXAMPLE, (serialized,), name=name or "ParseSingleExample",
-                          specs=specs, single=True), specs)
+                          specs=specs, single=True), specs, single=True)

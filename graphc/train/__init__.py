@@ -36,6 +36,8 @@ from .input import *  # noqa: F401,F403
 from .optimizers_da import AdagradDAOptimizer
 from .supervisor import Supervisor
 from .device_setter import ClusterSpec, replica_device_setter
+from . import object_checkpoint
+from .object_checkpoint import *  # noqa: F401,F403
 from .step import (assert_global_step, create_global_step, get_global_step,
                    get_or_create_global_step, global_step)
 
@@ -56,3 +58,4 @@ __all__ += coordinator.__all__ + hooks.__all__ + monitored.__all__ + example.__a
 __all__ += checkpoint_reader.__all__
 __all__ += queue_runner.__all__ + _input.__all__
 __all__ += ["AdagradDAOptimizer", "Supervisor", "ClusterSpec", "replica_device_setter"]
+__all__ += object_checkpoint.__all__
