@@ -129,8 +129,13 @@ from .accumulators import (ConditionalAccumulator, ConditionalAccumulatorBase,  
 from .quantization import *  # noqa: F401,F403,E402 (fake_quant_*)
 from .indexed_slices import (IndexedSlices, IndexedSlicesValue,  # noqa: E402,F401
                              convert_to_tensor_or_indexed_slices, sparse_mask)
-from .module import *  # noqa: F401,F403,E402 (gc.Module)
+from .ops.misc_extra import *  # noqa: F401,F403,E402 (guarantee_const, approx_top_k)
+from .ops.signal_extra import fftnd, ifftnd, irfftnd, rfftnd  # noqa: F401,E402
+from .ops.random_index_shuffle import *  # noqa: F401,F403,E402
 from .type_spec import *  # noqa: F401,F403,E402
+from .module import *  # noqa: F401,F403,E402 (gc.Module)
+from .ops.quantize_ops import *  # noqa: F401,F403,E402 (quantize, dequantize, q* dtypes)
+from .io import json_example as _json_example  # noqa: F401,E402 (registers its op)
 
 __version__ = "0.1.0"
 

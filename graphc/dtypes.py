@@ -4,13 +4,42 @@ import builtins
 import numpy as np
 
 
+class _QuantizedStorage:
+    """The numpy storage of a quantized dtype: numpy takes it as its integer dtype
+    (np.zeros(n, q), a.astype(q), a.dtype == q), but its kind is "q", so that ops asking
+    for int, float or numeric inputs refuse quantized ones, as TF's type lists do."""
+    __slots__ = ("dtype",)
+    kind = "q"
+
+    def __init__(self, np_dtype):
+        self.dtype = np.dtype(np_dtype)
+
+    def __getattr__(self, name):            # itemsize, type, char, name... of the ints
+        return getattr(self.dtype, name)
+
+    def __eq__(self, other):
+        return self.dtype == other
+
+    def __ne__(self, other):
+        return self.dtype != other
+
+    def __hash__(self):
+        return hash(self.dtype)
+
+    def __repr__(self):
+        return repr(self.dtype)
+
+    def __str__(self):
+        return str(self.dtype)
+
+
 class DType:
     """A tensor element type, wrapping a numpy dtype (TF1: tf.DType)."""
     __slots__ = ("name", "np")
 
-    def __init__(self, name, np_dtype):
+    def __init__(self, name, np_dtype, quantized=False):
         self.name = name
-        self.np = np.dtype(np_dtype)
+        self.np = _QuantizedStorage(np_dtype) if quantized else np.dtype(np_dtype)
 
     @property
     def as_numpy_dtype(self):
@@ -36,6 +65,16 @@ class DType:
         if self.np.kind == "c":
             return float32 if self.np.itemsize == 8 else float64
         return self
+
+    @property
+    def is_quantized(self):
+        """qint8, quint8, qint16, quint16, qint32 (stored as numpy ints; TF1: is_quantized)."""
+        return self.np.kind == "q"
+
+    @property
+    def is_unsigned(self):
+        """True for unsigned integer dtypes (quint* are not, as in TF1)."""
+        return self.np.kind == "u"
 
     @property
     def is_integer(self):
@@ -88,8 +127,16 @@ ALL = (float16, float32, float64, int8, int16, int32, int64, uint8, uint16, uint
 # TF1's tf.string, as numpy object arrays of bytes (str is stored UTF-8 encoded, as TF
 # does); numpy's fixed-width S/U arrays convert to it (see ops/core.py to_array).
 string = DType("string", object)
+# TF1's quantized dtypes: distinct from the ints they are stored as (as_dtype(np.int8) is
+# int8), refused by arithmetic; fetched as plain numpy int arrays.
+qint8 = DType("qint8", np.int8, quantized=True)
+quint8 = DType("quint8", np.uint8, quantized=True)
+qint16 = DType("qint16", np.int16, quantized=True)
+quint16 = DType("quint16", np.uint16, quantized=True)
+qint32 = DType("qint32", np.int32, quantized=True)
+QUANTIZED_DTYPES = frozenset((qint8, quint8, qint16, quint16, qint32))
 _BY_NP = {d.np: d for d in ALL + (string,)}
-_BY_NAME = {d.name: d for d in ALL + (string,)}
+_BY_NAME = {d.name: d for d in ALL + (string,) + tuple(QUANTIZED_DTYPES)}
 _BY_NAME.update(half=float16, float=float32, double=float64)
 
 
@@ -107,6 +154,8 @@ def as_dtype(x):
         return complex128
     if isinstance(x, str) and x in _BY_NAME:
         return _BY_NAME[x]
+    if isinstance(x, _QuantizedStorage):
+        return _BY_NAME["q" + x.dtype.name]
     try:
         d = np.dtype(x)
     except TypeError:

@@ -47,7 +47,12 @@ from .ops.linalg_operator_more import (LinearOperatorAdjoint,  # noqa: E402,F401
                                        LinearOperatorComposition, LinearOperatorIdentity,
                                        LinearOperatorInversion, LinearOperatorScaledIdentity)
 
-__all__ = [
+from .ops.linalg_operator_blocks import *  # noqa: E402,F401,F403
+from .ops.linalg_operator_blocks import __all__ as _blocks
+from .ops.linalg_operator_struct import *  # noqa: E402,F401,F403
+from .ops.linalg_operator_struct import __all__ as _struct
+
+__all__ = list(_blocks) + list(_struct) + [
     "LinearOperator", "LinearOperatorAdjoint", "LinearOperatorComposition",
     "LinearOperatorDiag", "LinearOperatorFullMatrix", "LinearOperatorIdentity",
     "LinearOperatorInversion", "LinearOperatorLowerTriangular",

@@ -19,6 +19,10 @@ from .ops.random_stateless_more import fold_in, split  # noqa: F401,E402
 from .ops.sampled import (fixed_unigram_candidate_sampler,  # noqa: F401,E402
                           log_uniform_candidate_sampler, uniform_candidate_sampler)
 
+from .ops.sampled_more import *  # noqa: F401,F403,E402
+from .random_generator import *  # noqa: F401,F403,E402
+from .ops.random_index_shuffle import *  # noqa: F401,F403,E402
+
 
 def get_seed(op_seed):
     """(graph seed, op seed) for a random op given op_seed, as TF1's tf.get_seed:

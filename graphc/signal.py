@@ -14,7 +14,11 @@ from .ops.signal_stft import inverse_stft, inverse_stft_window_fn, stft
 from .ops.signal_windows import (hamming_window, hann_window, kaiser_bessel_derived_window,
                                  kaiser_window, linear_to_mel_weight_matrix, vorbis_window)
 
-__all__ = ["frame", "overlap_and_add", "hann_window", "hamming_window", "kaiser_window",
+from .ops.signal_extra import *  # noqa: F401,F403,E402
+from .ops.signal_extra import __all__ as _extra
+
+__all__ = list(_extra) + [
+           "frame", "overlap_and_add", "hann_window", "hamming_window", "kaiser_window",
            "kaiser_bessel_derived_window", "vorbis_window", "linear_to_mel_weight_matrix",
            "mfccs_from_log_mel_spectrograms", "dct", "idct", "stft", "inverse_stft",
            "inverse_stft_window_fn", "fft", "ifft", "fft2d", "ifft2d", "fft3d", "ifft3d",

@@ -401,3 +401,4 @@ from .sparse_ops import (sparse_concat as concat,  # noqa: E402
 from .indexed_slices import sparse_mask as mask  # noqa: E402,F401
 from .sparse_cross import cross, cross_hashed  # noqa: E402,F401
 from .accumulators import SparseConditionalAccumulator  # noqa: E402,F401 (tf.sparse has it)
+from .sparse_bincount import *  # noqa: E402,F401,F403 (tf.sparse.bincount)

@@ -101,7 +101,8 @@ MODULES = ["samples_elementwise", "samples_array", "samples_reduce", "samples_li
            "samples_distributions", "samples_image_jpeg", "samples_metrics_at_k",
            "samples_random_stateless", "samples_extras8", "samples_misc8",
            "samples_train_extras", "samples_data_more", "samples_nn2",
-           "samples_audio", "samples_seqfc"]
+           "samples_audio", "samples_sigx", "samples_rng", "samples_quant",
+           "samples_seqfc"]
 
 
 def all_samples():

@@ -111,10 +111,12 @@ def test_error_examples_print_what_the_doc_shows(name, tmp_path):
                                          ("metrics-at-k.md", 1), ("random-stateless.md", 1),
                                          ("ragged.md", 1), ("queues.md", 2),
                                          ("distributions.md", 1), ("image-codecs.md", 2),
-                                         ("special-and-quantization.md", 3),
+                                         ("special-and-quantization.md", 4),
                                          ("supervisor.md", 4), ("partitioned.md", 3),
                                          ("estimator-canned.md", 2), ("keras.md", 3),
-                                         ("object-checkpoints.md", 4)])
+                                         ("object-checkpoints.md", 4),
+                                         ("linear-operators.md", 2), ("random.md", 2),
+                                         ("misc-ops-9.md", 1)])
 def test_doc_code_runs(doc, blocks, tmp_path, monkeypatch, capsys):
     """Every ```python block of the doc runs, in order, in one namespace (in a fresh
     default graph); a block whose first line is `# raises SomeError` must raise

@@ -39,9 +39,9 @@ def imported(gd, **kw):
 def run(graph, fetches, feeds=None):
     """Session.run on `graph` with its variables initialized; fetches, feeds by name."""
     with gc.Session(graph=graph) as s:
-        for v in graph.get_collection("variables"):
-            s.run(v.initializer)
         feeds = {graph.get_tensor_by_name(k): v for k, v in (feeds or {}).items()}
+        for v in graph.get_collection("variables"):
+            s.run(v.initializer, feeds)     # an initial value may be fed (a sample's input)
         return s.run(fetches, feeds)
 
 

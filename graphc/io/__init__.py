@@ -20,7 +20,7 @@ _PYTHON_IO = ("TFRecordWriter", "tf_record_iterator", "TFRecordOptions",
 __all__ = list(_PARSING + _PYTHON_IO + _TOP + _IMAGE) + ["write_graph", "gfile",
                                                           "match_filenames_once",
                                                           "parse_sequence_example",
-                                                          "RaggedFeature"]
+                                                          "decode_json_example", "RaggedFeature"]
 
 
 def __getattr__(name):
@@ -31,6 +31,9 @@ def __getattr__(name):
     elif name == "gfile":
         from ..tf_gfile import io_gfile
         return io_gfile
+    elif name == "decode_json_example":
+        from .json_example import decode_json_example
+        return decode_json_example
     elif name == "RaggedFeature":
         from ..ops.parsing_ragged import RaggedFeature
         return RaggedFeature

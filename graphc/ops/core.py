@@ -168,14 +168,15 @@ def to_array(value, dtype, what):
     if (src.kind == "b") != dtype.is_bool or src.kind == "c" and not dtype.is_complex:
         raise errors.DTypeError(f"{what}: cannot convert {src} values to {dtype.name}")
     out = arr.astype(dtype.np)
-    if src.kind == "f" and dtype.is_integer:
+    integral = dtype.is_integer or dtype.is_quantized     # quantized: stored as ints
+    if src.kind == "f" and integral:
         if not np.array_equal(out, arr):
             raise errors.DTypeError(f"{what}: {src} values such as "
                                     f"{arr.flat[np.argmax(out != arr)].item()!r} cannot be "
                                     f"converted to {dtype.name} without loss")
-    elif src.kind in "iu" and dtype.is_integer and not np.array_equal(out, arr):
+    elif src.kind in "iu" and integral and not np.array_equal(out, arr):
         bad = arr.flat[np.argmax(out != arr) if arr.ndim else 0].item()
-        info = np.iinfo(dtype.np)
+        info = np.iinfo(out.dtype)
         raise errors.DTypeError(f"{what}: values such as {bad!r} overflow {dtype.name} "
                                 f"(range {info.min} to {info.max})")
     return out
