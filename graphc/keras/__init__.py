@@ -12,6 +12,7 @@ from . import (activations, backend, callbacks, initializers, layers, losses, me
 from .engine import Input
 from . import models
 from .models import Model, Sequential
+from . import experimental
 
 __all__ = ["activations", "backend", "callbacks", "initializers", "layers", "losses",
-           "metrics", "optimizers", "utils", "models", "Input", "Model", "Sequential"]
+           "metrics", "optimizers", "utils", "models", "Input", "Model", "Sequential", "experimental"]

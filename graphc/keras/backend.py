@@ -14,7 +14,8 @@ from ..graph import Tensor, get_default_graph
 __all__ = ["get_session", "set_session", "clear_session", "learning_phase",
            "set_learning_phase", "epsilon", "set_epsilon", "floatx", "set_floatx",
            "int_shape", "function", "get_uid", "reset_uids", "get_value", "set_value",
-           "batch_get_value", "batch_set_value", "eval", "placeholder", "variable"]
+           "batch_get_value", "batch_set_value", "eval", "placeholder", "variable",
+           "get_mask"]
 
 _EPSILON = [1e-7]
 _FLOATX = ["float32"]
@@ -31,6 +32,7 @@ class _GraphState:
         self.fixed_phase = None         # set_learning_phase's 0/1
         self.session = None
         self.history = {}               # id(tensor) -> (tensor, layer, node_index, index)
+        self.masks = {}                 # id(tensor) -> (tensor, mask): TF1's _keras_mask
         self.initialized = set()        # ids of variables known to be initialized
 
 
@@ -63,6 +65,24 @@ def unique_name(base, zero_based=True):
     if zero_based:
         return base if n == 1 else f"{base}_{n - 1}"
     return f"{base}_{n}"
+
+
+def get_mask(x):
+    """The Keras mask a layer attached to tensor `x` (TF1's `x._keras_mask`), or None.
+
+        e = gc.keras.layers.Embedding(10, 4, mask_zero=True)(ids)
+        gc.keras.backend.get_mask(e)          # not_equal(ids, 0), bool (batch, T)
+    """
+    entry = _state(x.graph).masks.get(id(x)) if isinstance(x, Tensor) else None
+    return None if entry is None or entry[0] is not x else entry[1]
+
+
+def _set_mask(x, mask):
+    st = _state(x.graph)
+    if mask is None:
+        st.masks.pop(id(x), None)
+    else:
+        st.masks[id(x)] = (x, mask)
 
 
 def learning_phase():

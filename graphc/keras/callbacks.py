@@ -128,16 +128,18 @@ class EarlyStopping(Callback):
 
 
 class ModelCheckpoint(Callback):
-    """Saves the weights (graphc's .npz, save_weights_only=True) after each `period`
-    epochs, or only when `monitor` improves (save_best_only); `filepath` may hold
-    format fields such as "w.{epoch:02d}.npz"."""
+    """Saves the model (model.save) or only its weights (save_weights_only=True),
+    both in graphc's .npz format, after each `period` epochs, or only when `monitor`
+    improves (save_best_only); `filepath` may hold format fields such as
+    "w.{epoch:02d}.npz"."""
 
     def __init__(self, filepath, monitor="val_loss", verbose=0, save_best_only=False,
                  save_weights_only=False, mode="auto", period=1, save_freq="epoch"):
         super().__init__()
         if not save_weights_only:
-            raise NotImplementedError("ModelCheckpoint: only save_weights_only=True is "
-                                      "supported (graphc saves weights, not models)")
+            from .saving import _check_format
+            _check_format(filepath, None)       # HDF5 paths: NotImplementedError
+        self.save_weights_only = save_weights_only
         self.filepath, self.monitor, self.verbose = filepath, monitor, verbose
         self.save_best_only, self.period = save_best_only, period
         self.monitor_op = _mode_op(mode, monitor)
@@ -158,7 +160,10 @@ class ModelCheckpoint(Callback):
             self.best = current
         if self.verbose > 0:
             print(f"Epoch {epoch + 1:05d}: saving model to {path}")
-        self.model.save_weights(path)
+        if self.save_weights_only:
+            self.model.save_weights(path)
+        else:
+            self.model.save(path, overwrite=True)
 
 
 class LambdaCallback(Callback):

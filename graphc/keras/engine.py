@@ -27,6 +27,13 @@ def _flat(x):
     return list(x) if isinstance(x, (list, tuple)) else [x]
 
 
+def _takes(fn, arg):
+    """Whether callable `fn` has a parameter `arg` (or **kwargs)."""
+    import inspect
+    params = inspect.signature(fn).parameters
+    return arg in params or any(p.kind == p.VAR_KEYWORD for p in params.values())
+
+
 class InputSpec:
     """What a layer accepts (kept for compatibility: dtype, shape, ndim, min_ndim, axes)."""
 
@@ -84,13 +91,11 @@ class Layer:
     def add_weight(self, name, shape=None, dtype=None, initializer=None, regularizer=None,
                    trainable=True, constraint=None, **kwargs):
         """A variable '<layer>/<name>:0' of this layer (call it from build); initializer
-        by name or object, glorot_uniform for floats by default (Keras).
+        by name or object, glorot_uniform for floats by default (Keras). A constraint (a
+        function of the variable) runs after each optimizer update.
 
             self.kernel = self.add_weight("kernel", (3, 4), initializer="glorot_uniform")
         """
-        if constraint is not None:
-            raise NotImplementedError(f"{self.name}: weight constraints are not supported "
-                                      f"(graphc's optimizers do not apply them)")
         dtype = gc.as_dtype(dtype or self.dtype or K.floatx())
         init = initializers.get(initializer)
         if init is None:
@@ -98,7 +103,7 @@ class Layer:
                     else initializers.Zeros())
         shape = [int(d) for d in (shape or ())]
         var = gc.Variable(lambda: init(shape, dtype=dtype), name=name, dtype=dtype,
-                          trainable=trainable)
+                          trainable=trainable, constraint=constraint)
         (self._trainable_weights if trainable else self._non_trainable_weights).append(var)
         if regularizer is not None:
             with gc.name_scope(f"{name}/Regularizer"):
@@ -169,10 +174,19 @@ class Layer:
 
     def __call__(self, inputs, *args, **kwargs):
         """The layer on `inputs` (a tensor or a list): builds the weights on the first
-        call, under the name scope of the layer's name, and records the call."""
+        call, under the name scope of the layer's name, and records the call. The
+        inputs' Keras masks go to `call(mask=...)` when it takes one, and the outputs
+        get `compute_mask`'s masks (TF1: `_keras_mask`; see backend.get_mask)."""
         graph = gc.get_default_graph()
         flat = [self._as_tensor(x) for x in _flat(inputs)]
         inputs = flat if isinstance(inputs, (list, tuple)) else flat[0]
+        recorded = dict(kwargs)
+        masks = [K.get_mask(x) for x in flat]
+        previous = masks if isinstance(inputs, list) else masks[0]
+        if "mask" in kwargs:
+            previous = kwargs["mask"]
+        elif any(m is not None for m in masks) and _takes(self.call, "mask"):
+            kwargs["mask"] = previous
         with graph.name_scope(self.name):
             if not self.built:
                 shapes = [x.shape for x in flat]
@@ -187,8 +201,34 @@ class Layer:
                         reg = self.activity_regularizer(out)
                         n = gc.cast(gc.shape(out)[0], reg.dtype)
                         self._losses.append(reg / n)
-        self._record(flat, _flat(outputs), kwargs)
+            self._set_output_masks(inputs, outputs, previous)
+        self._record(flat, _flat(outputs), recorded)
         return outputs
+
+    def _set_output_masks(self, inputs, outputs, previous):
+        """TF1: masks come from compute_mask only when the layer supports masking or
+        overrides compute_mask; otherwise they are dropped."""
+        flat_out = _flat(outputs)
+        if not (self.supports_masking or type(self).compute_mask is not Layer.compute_mask):
+            return
+        out_masks = self.compute_mask(inputs, previous)
+        out_masks = [None] * len(flat_out) if out_masks is None else _flat(out_masks)
+        for out, m in zip(flat_out, out_masks):
+            if isinstance(out, gc.Tensor):
+                K._set_mask(out, m)
+
+    def compute_mask(self, inputs, mask=None):
+        """The output mask: the input mask when the layer supports masking, else None
+        (a TypeError when given a mask it cannot take), as TF1 Keras.
+
+            gc.keras.layers.Dense(3).compute_mask(x, m)      # m (Dense keeps masks)
+        """
+        if not self.supports_masking:
+            if any(m is not None for m in _flat(mask)):
+                raise TypeError(f"Layer {self.name} does not support masking, but was "
+                                f"passed an input_mask: {mask}")
+            return None
+        return mask
 
     def _as_tensor(self, x):
         if isinstance(x, gc.Tensor):

@@ -55,14 +55,25 @@ _BY_NAME = {"glorot_uniform": GlorotUniform, "glorot_normal": GlorotNormal, "zer
             "variance_scaling": VarianceScaling}
 
 
-def get(identifier):
-    """An initializer object from a name, an object/callable, or None (None).
+def get(identifier, custom_objects=None):
+    """An initializer object from a name, a config {"class_name", "config"}, an
+    object/callable, or None (None).
 
         init = gc.keras.initializers.get("he_normal")
+        gc.keras.initializers.get({"class_name": "Constant", "config": {"value": 2.0}})
     """
     if identifier is None:
         return None
+    if isinstance(identifier, dict):
+        name, config = identifier["class_name"], dict(identifier.get("config") or {})
+        cls = (custom_objects or {}).get(name) or globals().get(name) \
+            or _BY_NAME.get(name)
+        if not isinstance(cls, type):
+            raise ValueError(f"Unknown initializer: {name}")
+        return cls(**config)
     if isinstance(identifier, str):
+        if custom_objects and identifier in custom_objects:
+            return custom_objects[identifier]
         if identifier not in _BY_NAME:
             raise ValueError(f"Unknown initializer: {identifier}")
         return _BY_NAME[identifier]()
@@ -72,4 +83,11 @@ def get(identifier):
 
 
 def serialize(initializer):
-    return type(initializer).__name__
+    """{"class_name": ..., "config": ...} of an initializer object (Keras' form); a
+    plain function by its name."""
+    if initializer is None:
+        return None
+    if hasattr(initializer, "get_config"):
+        return {"class_name": type(initializer).__name__,
+                "config": initializer.get_config()}
+    return getattr(initializer, "__name__", type(initializer).__name__)

@@ -265,7 +265,23 @@ class _GlobalPool(Layer):
 
 
 class GlobalAveragePooling1D(_GlobalPool):
+    """(batch, steps, c) -> (batch, c); with a mask, the mean over unmasked steps."""
     rank, kind = 1, "avg"
+
+    def __init__(self, data_format=None, **kwargs):
+        super().__init__(data_format, **kwargs)
+        self.supports_masking = True
+
+    def call(self, inputs, mask=None):
+        if mask is None:
+            return super().call(inputs)
+        axis = 2 if self.data_format == "channels_first" else 1
+        m = gc.expand_dims(gc.cast(mask, inputs.dtype),
+                           1 if self.data_format == "channels_first" else 2)
+        return gc.reduce_sum(inputs * m, axis=axis) / gc.reduce_sum(m, axis=axis)
+
+    def compute_mask(self, inputs, mask=None):
+        return None
 
 
 class GlobalMaxPooling1D(_GlobalPool):
@@ -299,6 +315,7 @@ class BatchNormalization(Layer):
                  gamma_constraint=None, renorm=False, fused=None, virtual_batch_size=None,
                  **kwargs):
         super().__init__(**kwargs)
+        self.supports_masking = True
         if renorm or virtual_batch_size is not None:
             raise NotImplementedError("BatchNormalization: renorm and virtual_batch_size "
                                       "are not supported")

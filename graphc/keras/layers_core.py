@@ -1,5 +1,5 @@
 """Keras' core layers: Dense, Activation, Dropout, Flatten, Reshape, Lambda, Embedding
-and the merge layers (Concatenate, Add, ... and the functions concatenate, add, ...).
+and Masking (the merge layers are in layers_merge.py).
 
     h = gc.keras.layers.Dense(64, activation="relu")(x)      # 'dense/kernel:0'
 """
@@ -7,13 +7,11 @@ import numpy as np
 
 import graphc as gc
 from . import activations
-from . import backend as K
 from . import initializers
-from .engine import Layer
+from .engine import Layer, _takes
 
 __all__ = ["Dense", "Activation", "Dropout", "Flatten", "Reshape", "Lambda", "Embedding",
-           "Concatenate", "Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum",
-           "concatenate", "add", "subtract", "multiply", "average", "maximum", "minimum"]
+           "Masking"]
 
 
 def _known(shape):
@@ -40,6 +38,7 @@ class Dense(Layer):
         self.bias_initializer = initializers.get(bias_initializer)
         self.kernel_regularizer, self.bias_regularizer = kernel_regularizer, bias_regularizer
         self.kernel_constraint, self.bias_constraint = kernel_constraint, bias_constraint
+        self.supports_masking = True
 
     def build(self, input_shape):
         last = _known(input_shape)
@@ -83,6 +82,7 @@ class Activation(Layer):
     def __init__(self, activation, **kwargs):
         super().__init__(**kwargs)
         self.activation = activations.get(activation)
+        self.supports_masking = True
 
     def call(self, inputs):
         return self.activation(inputs)
@@ -102,6 +102,7 @@ class Dropout(Layer):
         super().__init__(**kwargs)
         self.rate = min(1.0, max(0.0, float(rate)))
         self.noise_shape, self.seed = noise_shape, seed
+        self.supports_masking = True
 
     def call(self, inputs, training=None):
         if self.rate == 0:
@@ -177,14 +178,34 @@ class Lambda(Layer):
     def __init__(self, function, output_shape=None, mask=None, arguments=None, **kwargs):
         super().__init__(**kwargs)
         self.function, self.arguments = function, dict(arguments or {})
-        self._output_shape = output_shape
+        self._output_shape, self.mask = output_shape, mask
+        self.supports_masking = mask is not None
 
-    def call(self, inputs):
-        return self.function(inputs, **self.arguments)
+    def call(self, inputs, mask=None, training=None):
+        kwargs = dict(self.arguments)
+        if mask is not None and _takes(self.function, "mask"):
+            kwargs["mask"] = mask
+        if training is not None and _takes(self.function, "training"):
+            kwargs["training"] = training
+        return self.function(inputs, **kwargs)
+
+    def compute_mask(self, inputs, mask=None):
+        """`mask(inputs, input_mask)` when `mask` is callable, else `mask` itself."""
+        if callable(self.mask):
+            return self.mask(inputs, mask)
+        return self.mask
 
     def _config(self):
-        return {"function": getattr(self.function, "__name__", "lambda"),
-                "arguments": self.arguments}
+        from .saving_config import serialize_function
+        return {"function": serialize_function(self.function),
+                "output_shape": self._output_shape, "arguments": self.arguments}
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        from .saving_config import deserialize_function
+        config = dict(config)
+        config["function"] = deserialize_function(config["function"], custom_objects)
+        return cls(**config)
 
 
 class Embedding(Layer):
@@ -200,8 +221,7 @@ class Embedding(Layer):
             if input_length is not None:
                 kwargs["input_shape"] = (input_length,)
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
-        if mask_zero:
-            raise NotImplementedError("Embedding(mask_zero=True): masks are not supported")
+        self.mask_zero = bool(mask_zero)
         self.input_dim, self.output_dim = int(input_dim), int(output_dim)
         self.embeddings_initializer = initializers.get(embeddings_initializer)
         self.embeddings_regularizer = embeddings_regularizer
@@ -223,112 +243,38 @@ class Embedding(Layer):
             inputs = gc.cast(inputs, gc.int32)
         return gc.nn.embedding_lookup(self.embeddings, inputs)
 
+    def compute_mask(self, inputs, mask=None):
+        """mask_zero: ids != 0 (bool, the shape of the ids), else None."""
+        if not self.mask_zero:
+            return None
+        return gc.not_equal(inputs, gc.zeros([], inputs.dtype))
+
     def _config(self):
         return {"input_dim": self.input_dim, "output_dim": self.output_dim,
-                "input_length": self.input_length}
+                "embeddings_initializer":
+                    initializers.serialize(self.embeddings_initializer),
+                "mask_zero": self.mask_zero, "input_length": self.input_length}
 
 
-class _Merge(Layer):
-    """A layer on a list of tensors of one shape, combined elementwise."""
+class Masking(Layer):
+    """Masks the timesteps whose features all equal `mask_value`: the output is the
+    input with those steps zeroed, its mask any(inputs != mask_value, axis=-1).
 
-    def _combine(self, a, b):
-        raise NotImplementedError
+        x = gc.keras.layers.Masking(0.0)(padded)       # then an LSTM skips those steps
+    """
 
-    def call(self, inputs):
-        if not isinstance(inputs, (list, tuple)) or len(inputs) < 2:
-            raise ValueError(f"A merge layer ({type(self).__name__}) should be called on "
-                             f"a list of at least 2 inputs. Got {len(inputs)} inputs.")
-        out = inputs[0]
-        for x in inputs[1:]:
-            out = self._combine(out, x)
-        return out
-
-
-class Add(_Merge):
-    """inputs[0] + inputs[1] + ..."""
-
-    def _combine(self, a, b):
-        return a + b
-
-
-class Subtract(_Merge):
-    """inputs[0] - inputs[1] (exactly two inputs)."""
-
-    def call(self, inputs):
-        if len(inputs) != 2:
-            raise ValueError("A `Subtract` layer should be called on exactly 2 inputs")
-        return inputs[0] - inputs[1]
-
-
-class Multiply(_Merge):
-    """inputs[0] * inputs[1] * ..."""
-
-    def _combine(self, a, b):
-        return a * b
-
-
-class Maximum(_Merge):
-    def _combine(self, a, b):
-        return gc.maximum(a, b)
-
-
-class Minimum(_Merge):
-    def _combine(self, a, b):
-        return gc.minimum(a, b)
-
-
-class Average(_Merge):
-    """The mean of the inputs."""
-
-    def call(self, inputs):
-        return super().call(inputs) / float(len(inputs))
-
-    def _combine(self, a, b):
-        return a + b
-
-
-class Concatenate(_Merge):
-    """The inputs joined along `axis` (default -1)."""
-
-    def __init__(self, axis=-1, **kwargs):
+    def __init__(self, mask_value=0.0, **kwargs):
         super().__init__(**kwargs)
-        self.axis = axis
+        self.mask_value = mask_value
+        self.supports_masking = True
+
+    def compute_mask(self, inputs, mask=None):
+        return gc.reduce_any(gc.not_equal(inputs, self.mask_value), axis=-1)
 
     def call(self, inputs):
-        if not isinstance(inputs, (list, tuple)) or len(inputs) < 2:
-            raise ValueError("A `Concatenate` layer should be called on a list of at "
-                             "least 2 inputs")
-        return gc.concat(list(inputs), axis=self.axis)
+        keep = gc.reduce_any(gc.not_equal(inputs, self.mask_value), axis=-1,
+                             keepdims=True)
+        return inputs * gc.cast(keep, inputs.dtype)
 
     def _config(self):
-        return {"axis": self.axis}
-
-
-def concatenate(inputs, axis=-1, **kwargs):
-    """Concatenate(axis)(inputs): gc.keras.layers.concatenate([a, b])."""
-    return Concatenate(axis=axis, **kwargs)(inputs)
-
-
-def add(inputs, **kwargs):
-    """Add()(inputs): gc.keras.layers.add([a, b])."""
-    return Add(**kwargs)(inputs)
-
-
-def subtract(inputs, **kwargs):
-    return Subtract(**kwargs)(inputs)
-
-
-def multiply(inputs, **kwargs):
-    return Multiply(**kwargs)(inputs)
-
-
-def average(inputs, **kwargs):
-    return Average(**kwargs)(inputs)
-
-
-def maximum(inputs, **kwargs):
-    return Maximum(**kwargs)(inputs)
-
-
-def minimum(inputs, **kwargs):
-    return Minimum(**kwargs)(inputs)
+        return {"mask_value": self.mask_value}

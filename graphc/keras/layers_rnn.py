@@ -1,22 +1,238 @@
-"""Keras' recurrent layers SimpleRNN, GRU and LSTM in graph mode (TF 1.x defaults:
-hard_sigmoid recurrent activation, GRU reset_after=False), run by gc.scan over time.
+"""Keras' recurrent layers SimpleRNN, GRU, LSTM and RNN(cell) in graph mode (TF 1.x
+defaults: hard_sigmoid recurrent activation, GRU reset_after=False), run by gc.scan over
+time (or unrolled), with masks, return_state, go_backwards and stateful=True.
 
     seq = gc.keras.layers.LSTM(32, return_sequences=True)(embedded)   # (batch, T, 32)
     last = gc.keras.layers.GRU(16)(seq)                                # (batch, 16)
 """
+import numpy as np
+
 import graphc as gc
-from . import activations
-from . import initializers
-from .engine import Layer
+from . import backend as K
+from .engine import Layer, _flat
+from .layers_rnn_cells import (GRUCell, LSTMCell, SimpleRNNCell,  # noqa: F401
+                               _CellMath, _gru_step, _lstm_step, _simple_step)
 
-__all__ = ["SimpleRNN", "GRU", "LSTM"]
+__all__ = ["RNN", "SimpleRNN", "GRU", "LSTM", "SimpleRNNCell", "LSTMCell", "GRUCell"]
 
 
-class _RNN(Layer):
-    """A recurrent layer: `gates` blocks of `units` in kernel (in, gates*units) and
-    recurrent_kernel (units, gates*units); `_step` maps (x_t projected, states) to
-    (output, new states)."""
-    gates, n_states = 1, 1
+class RNN(Layer):
+    """A recurrent layer over a cell (tf.keras.layers.RNN): `cell.state_size` (int or
+    list) and `cell.call(inputs, states) -> (output, new_states)`.
+
+        out = gc.keras.layers.RNN(gc.keras.layers.LSTMCell(8), return_sequences=True)(x)
+
+    With a mask (from Embedding(mask_zero=True) or Masking) a masked step keeps the
+    states and repeats the previous output (zeros before the first step; zeros
+    everywhere masked with zero_output_for_mask=True). stateful=True keeps the last
+    states of each batch in variables for the next one (a fixed batch size is needed:
+    batch_input_shape); reset_states() zeroes them.
+    """
+
+    def __init__(self, cell=None, return_sequences=False, return_state=False,
+                 go_backwards=False, stateful=False, unroll=False, time_major=False,
+                 zero_output_for_mask=False, **kwargs):
+        super().__init__(**kwargs)
+        if time_major:
+            raise NotImplementedError("RNN(time_major=True) is not supported")
+        self.cell = cell
+        self.return_sequences, self.return_state = return_sequences, return_state
+        self.go_backwards, self.stateful, self.unroll = go_backwards, stateful, unroll
+        self.zero_output_for_mask = zero_output_for_mask
+        self.supports_masking = True
+        self._state_vars = None
+
+    # ---- what a subclass defines --------------------------------------------------------
+    @property
+    def _state_sizes(self):
+        size = self.cell.state_size
+        return [int(s) for s in size] if isinstance(size, (list, tuple)) else [int(size)]
+
+    @property
+    def _output_size(self):
+        return int(getattr(self.cell, "output_size", None) or self._state_sizes[0])
+
+    def _build_step(self, input_shape):
+        cell = self.cell
+        if not getattr(cell, "built", True):
+            with gc.name_scope(cell.name):
+                cell.build(gc.TensorShape([input_shape[0], input_shape[-1]]))
+            cell.built = True
+
+    def _project(self, x):
+        """The inputs (time major) as each step receives them."""
+        return x
+
+    def _step(self, x_t, states):
+        out, new = self.cell.call(x_t, list(states))
+        return out, _flat(new)
+
+    @property
+    def trainable_weights(self):
+        own = super().trainable_weights
+        if self.cell is None or not self.trainable:
+            return own
+        return own + [w for w in self.cell.trainable_weights if w not in own]
+
+    @property
+    def non_trainable_weights(self):
+        own = super().non_trainable_weights
+        if self.cell is None:
+            return own
+        extra = self.cell.non_trainable_weights if self.trainable else self.cell.weights
+        return own + [w for w in extra if w not in own]
+
+    # ---- building and calling -------------------------------------------------------------
+    def build(self, input_shape):
+        if isinstance(input_shape, list):
+            input_shape = input_shape[0]
+        dims = input_shape.as_list() if input_shape.ndims is not None else None
+        if dims is None or len(dims) != 3 or dims[-1] is None:
+            raise ValueError(f"Input 0 of layer {self.name} is incompatible with the "
+                             f"layer: expected ndim=3 with a known last dim, found "
+                             f"shape {input_shape}")
+        self._build_step(dims)
+        if self.stateful:
+            if dims[0] is None:
+                raise ValueError(
+                    "If a RNN is stateful, it needs to know its batch size. Specify the "
+                    "batch size of your input tensors: - If using a Sequential model, "
+                    "specify the batch size by passing a `batch_input_shape` argument "
+                    "to your first layer. - If using the functional API, specify the "
+                    "batch size by passing a `batch_shape` argument to your Input layer.")
+            dtype = gc.as_dtype(self.dtype or K.floatx())
+            self._state_vars = [
+                gc.Variable(np.zeros((dims[0], n), dtype.np), trainable=False,
+                            name="Variable") for n in self._state_sizes]
+        self.built = True
+
+    @property
+    def states(self):
+        """The state variables of a stateful layer (else [None] per state)."""
+        if self._state_vars is None:
+            return [None] * len(self._state_sizes)
+        return list(self._state_vars)
+
+    def reset_states(self, states=None):
+        """Set a stateful layer's states to zeros (or to the given arrays).
+
+            model.layers[0].reset_states()
+        """
+        if not self.stateful:
+            raise AttributeError("Layer must be stateful.")
+        if self._state_vars is None:
+            raise RuntimeError("The layer has never been called and thus has no states.")
+        values = [np.zeros(v.shape.as_list(), v.dtype.np) for v in self._state_vars] \
+            if states is None else [np.asarray(s) for s in _flat(states)]
+        if len(values) != len(self._state_vars):
+            raise ValueError(f"Layer {self.name} expects {len(self._state_vars)} "
+                             f"states, but it received {len(values)} state values.")
+        for v, a in zip(self._state_vars, values):
+            if tuple(v.shape.as_list()) != a.shape:
+                raise ValueError(f"State {v.name} is incompatible with the layer: "
+                                 f"expected shape={tuple(v.shape.as_list())}, found "
+                                 f"shape={a.shape}")
+        K.batch_set_value(list(zip(self._state_vars, values)))
+
+    def call(self, inputs, mask=None, training=None, initial_state=None):
+        if isinstance(inputs, list):
+            initial_state = initial_state or inputs[1:] or None
+            inputs = inputs[0]
+        if isinstance(mask, list):
+            mask = mask[0]
+        x = gc.transpose(inputs, [1, 0, 2])                     # time major
+        m = None if mask is None else gc.transpose(gc.cast(mask, gc.bool), [1, 0])
+        if self.go_backwards:
+            x = gc.reverse(x, [0])
+            m = None if m is None else gc.reverse(m, [0])
+        proj = self._project(x)
+        batch = gc.shape(inputs)[0]
+        if initial_state is not None:
+            states = tuple(_flat(initial_state))
+            if len(states) != len(self._state_sizes):
+                raise ValueError(f"Layer {self.name} expects {len(self._state_sizes)} "
+                                 f"initial states, got {len(states)}")
+        elif self.stateful:
+            states = tuple(v.value() for v in self._state_vars)
+        else:
+            states = tuple(gc.zeros(gc.stack([batch, n]), inputs.dtype)
+                           for n in self._state_sizes)
+        zero_out = gc.zeros(gc.stack([batch, self._output_size]), inputs.dtype)
+        outputs, last, last_states = self._run(proj, m, states, zero_out)
+        if self.stateful:
+            self.add_update([v.assign(s) for v, s in zip(self._state_vars, last_states)])
+        result = outputs if self.return_sequences else last
+        if self.return_state:
+            return [result] + list(last_states)
+        return result
+
+    def _masked_step(self, carry, x_t, m_t):
+        out, new = self._step(x_t, carry[1:])
+        if m_t is not None:
+            keep = gc.expand_dims(m_t, -1)
+            prev = gc.zeros_like(out) if self.zero_output_for_mask else carry[0]
+            out = gc.where_v2(keep, out, prev)
+            new = [gc.where_v2(keep, n, s) for n, s in zip(new, carry[1:])]
+        return (out,) + tuple(new)
+
+    def _run(self, proj, m, states, zero_out):
+        """(outputs (batch, T, units), last output, last states) over time-major proj."""
+        first = (zero_out,) + states
+        if self.unroll:
+            steps = proj.shape.as_list()[0]
+            if steps is None:
+                raise ValueError("Cannot unroll a RNN if the time dimension is undefined."
+                                 " - If using a Sequential model, specify the time "
+                                 "dimension by passing an `input_shape` or "
+                                 "`batch_input_shape` argument to your first layer.")
+            xs = gc.unstack(proj, axis=0)
+            ms = [None] * steps if m is None else gc.unstack(m, axis=0)
+            carry, outs = first, []
+            for x_t, m_t in zip(xs, ms):
+                carry = self._masked_step(carry, x_t, m_t)
+                outs.append(carry[0])
+            return gc.stack(outs, axis=1), carry[0], list(carry[1:])
+        if m is None:
+            seq = gc.scan(lambda c, x_t: self._masked_step(c, x_t, None), proj,
+                          initializer=first)
+        else:
+            seq = gc.scan(lambda c, e: self._masked_step(c, e[0], e[1]), (proj, m),
+                          initializer=first)
+        outputs = gc.transpose(seq[0], [1, 0, 2])
+        return outputs, seq[0][-1], [s[-1] for s in seq[1:]]
+
+    def compute_mask(self, inputs, mask=None):
+        if isinstance(mask, list):
+            mask = mask[0]
+        out = mask if self.return_sequences else None
+        if self.return_state:
+            return [out] + [None] * len(self._state_sizes)
+        return out
+
+    def _config(self):
+        config = {"return_sequences": self.return_sequences,
+                  "return_state": self.return_state, "go_backwards": self.go_backwards,
+                  "stateful": self.stateful, "unroll": self.unroll}
+        if self.zero_output_for_mask:
+            config["zero_output_for_mask"] = True
+        if type(self) is RNN:
+            config["cell"] = {"class_name": type(self.cell).__name__,
+                              "config": self.cell.get_config()}
+        return config
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        config = dict(config)
+        if "cell" in config:
+            from .saving_config import layer_from_config
+            config["cell"] = layer_from_config(config["cell"], custom_objects)
+        return cls(**config)
+
+
+class _Fused(_CellMath, RNN):
+    """SimpleRNN/LSTM/GRU: the layer holds the weights (TF1's names 'lstm/kernel:0')
+    and projects the whole sequence by the kernel once, before the scan."""
+    gates, n_states, step_fn = 1, 1, None
 
     def __init__(self, units, activation="tanh", recurrent_activation="hard_sigmoid",
                  use_bias=True, kernel_initializer="glorot_uniform",
@@ -24,170 +240,72 @@ class _RNN(Layer):
                  kernel_regularizer=None, recurrent_regularizer=None, bias_regularizer=None,
                  activity_regularizer=None, kernel_constraint=None,
                  recurrent_constraint=None, bias_constraint=None, dropout=0.0,
-                 recurrent_dropout=0.0, return_sequences=False, return_state=False,
-                 go_backwards=False, stateful=False, unroll=False, **kwargs):
-        super().__init__(activity_regularizer=activity_regularizer, **kwargs)
-        if dropout or recurrent_dropout or stateful:
-            raise NotImplementedError(f"{type(self).__name__}: dropout, recurrent_dropout "
-                                      f"and stateful are not supported")
-        self.units = int(units)
-        self.activation = activations.get(activation)
-        self.recurrent_activation = activations.get(recurrent_activation)
-        self.use_bias = use_bias
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.recurrent_initializer = initializers.get(recurrent_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self._regs = (kernel_regularizer, recurrent_regularizer, bias_regularizer)
-        self.return_sequences, self.return_state = return_sequences, return_state
-        self.go_backwards, self.unroll = go_backwards, unroll
+                 recurrent_dropout=0.0, **kwargs):
+        RNN.__init__(self, None, activity_regularizer=activity_regularizer, **kwargs)
+        if dropout or recurrent_dropout:
+            raise NotImplementedError(f"{type(self).__name__}: dropout and "
+                                      f"recurrent_dropout are not supported")
+        self._init_math(units, activation, recurrent_activation, use_bias,
+                        kernel_initializer, recurrent_initializer, bias_initializer,
+                        (kernel_regularizer, recurrent_regularizer, bias_regularizer))
 
-    def _bias_shape(self):
-        return (self.gates * self.units,)
+    @property
+    def _state_sizes(self):
+        return [self.units] * self.n_states
 
-    def _bias_init(self):
-        return self.bias_initializer
+    @property
+    def _output_size(self):
+        return self.units
 
-    def build(self, input_shape):
-        dims = input_shape.as_list() if input_shape.ndims is not None else None
-        if dims is None or len(dims) != 3 or dims[-1] is None:
-            raise ValueError(f"Input 0 of layer {self.name} is incompatible with the "
-                             f"layer: expected ndim=3 with a known last dim, found "
-                             f"shape {input_shape}")
-        k_reg, r_reg, b_reg = self._regs
-        width = self.gates * self.units
-        self.kernel = self.add_weight("kernel", (dims[-1], width),
-                                      initializer=self.kernel_initializer, regularizer=k_reg)
-        self.recurrent_kernel = self.add_weight("recurrent_kernel", (self.units, width),
-                                                initializer=self.recurrent_initializer,
-                                                regularizer=r_reg)
-        self.bias = None
-        if self.use_bias:
-            self.bias = self.add_weight("bias", self._bias_shape(),
-                                        initializer=self._bias_init(), regularizer=b_reg)
-        self.built = True
+    def _build_step(self, dims):
+        self._build_weights(dims[-1])
 
-    def _input_bias(self):
-        return self.bias
-
-    def call(self, inputs, initial_state=None, training=None, mask=None):
-        if mask is not None:
-            raise NotImplementedError("RNN masks are not supported")
-        x = gc.transpose(inputs, [1, 0, 2])                     # time major
-        if self.go_backwards:
-            x = gc.reverse(x, [0])
+    def _project(self, x):
         proj = gc.tensordot(x, self.kernel, [[2], [0]])
         if self.use_bias:
             proj = proj + self._input_bias()
-        if initial_state is None:
-            zeros = gc.zeros(gc.stack([gc.shape(inputs)[0], self.units]), inputs.dtype)
-            states = (zeros,) * self.n_states
-        else:
-            states = tuple(initial_state) if isinstance(initial_state, (list, tuple)) \
-                else (initial_state,)
+        return proj
 
-        def step(carry, x_t):
-            out, new = self._step(x_t, carry[1:])
-            return (out,) + tuple(new)
-        first = (states[0],) + states
-        seq = gc.scan(step, proj, initializer=first)
-        outputs = gc.transpose(seq[0], [1, 0, 2])
-        last_states = [s[-1] for s in seq[1:]]
-        result = outputs if self.return_sequences else seq[0][-1]
-        if self.return_state:
-            return [result] + last_states
-        return result
+    def _step(self, x_t, states):
+        return type(self).step_fn(self, x_t, states)
 
     def _config(self):
-        return {"units": self.units, "activation": activations.serialize(self.activation),
-                "recurrent_activation": activations.serialize(self.recurrent_activation),
-                "use_bias": self.use_bias, "return_sequences": self.return_sequences,
-                "return_state": self.return_state, "go_backwards": self.go_backwards}
+        return dict(self._math_config(), **super()._config())
 
 
-class SimpleRNN(_RNN):
+class SimpleRNN(_Fused):
     """h_t = activation(x_t . kernel + h_{t-1} . recurrent_kernel + bias).
 
         gc.keras.layers.SimpleRNN(8, return_sequences=True)
     """
-    gates, n_states = 1, 1
+    gates, n_states, step_fn = 1, 1, _simple_step
 
     def __init__(self, units, activation="tanh", **kwargs):
         super().__init__(units, activation=activation, **kwargs)
 
-    def _step(self, x_t, states):
-        h = self.activation(x_t + gc.matmul(states[0], self.recurrent_kernel))
-        return h, [h]
 
-
-class LSTM(_RNN):
+class LSTM(_Fused):
     """The LSTM of TF1 Keras: gates i, f, c, o in that order of the kernels' columns,
     recurrent_activation hard_sigmoid, unit_forget_bias (forget bias starts at 1).
 
         out, h, c = gc.keras.layers.LSTM(16, return_state=True)(x)
     """
-    gates, n_states = 4, 2
+    gates, n_states, step_fn = 4, 2, _lstm_step
 
     def __init__(self, units, unit_forget_bias=True, **kwargs):
         super().__init__(units, **kwargs)
         self.unit_forget_bias = unit_forget_bias
 
-    def _bias_init(self):
-        if not self.unit_forget_bias:
-            return self.bias_initializer
-        u, base = self.units, self.bias_initializer
 
-        def init(shape, dtype=None, partition_info=None):
-            return gc.concat([base((u,), dtype=dtype), gc.ones((u,), dtype=dtype),
-                              base((2 * u,), dtype=dtype)], 0)
-        return init
-
-    def _step(self, x_t, states):
-        h, c = states
-        u = self.units
-        z = x_t + gc.matmul(h, self.recurrent_kernel)
-        i = self.recurrent_activation(z[:, :u])
-        f = self.recurrent_activation(z[:, u:2 * u])
-        c_new = f * c + i * self.activation(z[:, 2 * u:3 * u])
-        o = self.recurrent_activation(z[:, 3 * u:])
-        h_new = o * self.activation(c_new)
-        return h_new, [h_new, c_new]
-
-
-class GRU(_RNN):
+class GRU(_Fused):
     """The GRU of TF1 Keras: gates z, r, h; reset_after=False (TF1's default) applies
     the reset gate before the recurrent kernel, reset_after=True after it (bias (2, 3u)).
 
         gc.keras.layers.GRU(16, return_sequences=True)
     """
-    gates, n_states = 3, 1
+    gates, n_states, step_fn = 3, 1, _gru_step
 
     def __init__(self, units, reset_after=False, **kwargs):
         super().__init__(units, **kwargs)
         self.reset_after = reset_after
 
-    def _bias_shape(self):
-        return (2, 3 * self.units) if self.reset_after else (3 * self.units,)
-
-    def _input_bias(self):
-        return self.bias[0] if self.reset_after else self.bias
-
-    def _step(self, x_t, states):
-        h = states[0]
-        u = self.units
-        if self.reset_after:
-            inner = gc.matmul(h, self.recurrent_kernel)
-            if self.use_bias:
-                inner = inner + self.bias[1]
-            z = self.recurrent_activation(x_t[:, :u] + inner[:, :u])
-            r = self.recurrent_activation(x_t[:, u:2 * u] + inner[:, u:2 * u])
-            hh = self.activation(x_t[:, 2 * u:] + r * inner[:, 2 * u:])
-        else:
-            rk = self.recurrent_kernel
-            z = self.recurrent_activation(x_t[:, :u] + gc.matmul(h, rk[:, :u]))
-            r = self.recurrent_activation(x_t[:, u:2 * u] + gc.matmul(h, rk[:, u:2 * u]))
-            hh = self.activation(x_t[:, 2 * u:] + gc.matmul(r * h, rk[:, 2 * u:]))
-        h_new = z * h + (1.0 - z) * hh
-        return h_new, [h_new]
-
-    def _config(self):
-        return dict(super()._config(), reset_after=self.reset_after)

@@ -6,6 +6,8 @@ summary, weights and the .npz weight files of graphc; training is in training.py
     model = gc.keras.Model(inputs, outputs)
     y2 = model(other_inputs)                 # the same weights on new tensors
 """
+import os
+
 import numpy as np
 
 import graphc as gc
@@ -13,7 +15,8 @@ from . import backend as K
 from . import training
 from .engine import InputLayer, Layer, _flat
 
-__all__ = ["Model", "Sequential"]
+__all__ = ["Model", "Sequential", "load_model", "save_model", "model_from_json",
+           "model_from_config"]
 
 
 def _network_nodes(inputs, outputs):
@@ -141,6 +144,25 @@ class Model(training.TrainingMixin, Layer):
     def losses(self):
         return self._unique("losses") + list(self._losses)
 
+    @property
+    def stateful(self):
+        return any(getattr(la, "stateful", False) for la in self._layers)
+
+    @property
+    def state_updates(self):
+        """The state assignments of the stateful RNNs (run by predict and evaluate)."""
+        return [u for la in self._layers if getattr(la, "stateful", False)
+                for u in (la.state_updates if isinstance(la, Model) else la.updates)]
+
+    def reset_states(self):
+        """Zero the states of the model's stateful layers.
+
+            model.reset_states()
+        """
+        for la in self._layers:
+            if getattr(la, "stateful", False) and hasattr(la, "reset_states"):
+                la.reset_states()
+
     def call(self, inputs, training=None):
         """The model's layers on new tensors, sharing their weights."""
         new = _flat(inputs)
@@ -197,7 +219,7 @@ class Model(training.TrainingMixin, Layer):
         if save_format not in (None, "npz"):
             raise NotImplementedError(f"save_weights: only graphc's .npz format is "
                                       f"supported, not {save_format!r}")
-        if not overwrite and _exists(filepath):
+        if not overwrite and os.path.exists(filepath):
             raise FileExistsError(filepath)
         weights = self.weights
         values = K.batch_get_value(weights)
@@ -228,17 +250,37 @@ class Model(training.TrainingMixin, Layer):
         K.batch_set_value(pairs)
 
     def get_config(self):
-        return {"name": self.name, "layers": [
-            {"class_name": type(la).__name__, "config": la.get_config()}
-            for la in self._layers]}
+        """The architecture: layers, their calls, inputs and outputs (Keras' form)."""
+        from .saving_config import functional_config
+        return functional_config(self)
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        """A new model (new weights) from get_config's dict."""
+        from .saving_config import functional_from_config
+        return functional_from_config(cls, config, custom_objects)
+
+    def to_json(self, **kwargs):
+        """The architecture as JSON: {"class_name", "config", "keras_version",
+        "backend"}; models.model_from_json rebuilds it.
+
+            clone = gc.keras.models.model_from_json(model.to_json())
+        """
+        from .saving import model_to_json
+        return model_to_json(self, **kwargs)
+
+    def save(self, filepath, overwrite=True, include_optimizer=True, save_format=None):
+        """Save architecture, weights, compile arguments and optimizer state in one
+        graphc file (an .npz archive); models.load_model reads it back.
+
+            model.save("model.gck")
+            again = gc.keras.models.load_model("model.gck")
+        """
+        from .saving import save_model
+        save_model(self, filepath, overwrite, include_optimizer, save_format)
 
     def __repr__(self):
         return f"<gc.keras.{type(self).__name__} '{self.name}'>"
-
-
-def _exists(path):
-    import os
-    return os.path.exists(path)
 
 
 def _model_base(cls):
@@ -325,6 +367,26 @@ class Sequential(Model):
                                dtype="float32" if dtype.kind == "f" else dtype.name)
             self._set_graph(layer._inbound_nodes[0].outputs[0])
 
+    def get_config(self):
+        """{"name", "layers": [{"class_name", "config"}, ...]}; the first layer's
+        config holds the input's batch_input_shape."""
+        layers = []
+        for i, la in enumerate(self._stack):
+            config = la.get_config()
+            if i == 0 and self.inputs and "batch_input_shape" not in config:
+                config["batch_input_shape"] = K.int_shape(self.inputs[0])
+            layers.append({"class_name": type(la).__name__, "config": config})
+        return {"name": self.name, "layers": layers}
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        from .saving_config import layer_from_config
+        layers = config["layers"] if isinstance(config, dict) else config
+        model = cls(name=config.get("name") if isinstance(config, dict) else None)
+        for entry in layers:
+            model.add(layer_from_config(entry, custom_objects))
+        return model
+
     def __call__(self, inputs, *args, **kwargs):
         if not self.inputs:
             if isinstance(inputs, gc.Tensor):
@@ -332,3 +394,6 @@ class Sequential(Model):
                 self._set_graph(layer._inbound_nodes[0].outputs[0])
                 return self.outputs[0]
         return super().__call__(inputs, *args, **kwargs)
+
+
+from .saving import load_model, model_from_config, model_from_json, save_model  # noqa: E402

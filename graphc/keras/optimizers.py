@@ -12,7 +12,7 @@ import graphc as gc
 from ..train.optimizer import Optimizer
 from ..train.optimizers import AdamOptimizer, MomentumOptimizer
 
-__all__ = ["SGD", "Adam", "RMSprop", "Adagrad", "get", "serialize"]
+__all__ = ["SGD", "Adam", "RMSprop", "Adagrad", "get", "serialize", "deserialize"]
 
 
 class _KerasHypers:
@@ -174,3 +174,16 @@ def get(identifier):
 
 def serialize(optimizer):
     return {"class_name": type(optimizer).__name__, "config": optimizer.get_config()}
+
+
+def deserialize(config, custom_objects=None):
+    """The optimizer of serialize's {"class_name", "config"}.
+
+        opt = gc.keras.optimizers.deserialize({"class_name": "Adam",
+                                               "config": {"learning_rate": 0.01}})
+    """
+    name = config["class_name"]
+    cls = (custom_objects or {}).get(name) or _BY_NAME.get(name.lower())
+    if cls is None:
+        raise ValueError(f"Unknown optimizer: {name}")
+    return cls(**config.get("config", {}))

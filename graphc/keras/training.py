@@ -14,6 +14,7 @@ from . import callbacks as cbks
 from . import losses as losses_mod
 from . import metrics as metrics_mod
 from . import optimizers
+from . import training_weights as tw
 
 __all__ = ["TrainingMixin"]
 
@@ -55,17 +56,22 @@ class TrainingMixin:
 
             model.compile(optimizer="sgd", loss="mse", metrics=["mae"])
         """
-        if kwargs or sample_weight_mode or weighted_metrics or target_tensors:
-            raise NotImplementedError(f"compile: {sorted(kwargs) or 'sample weights or '}"
-                                      f"target_tensors are not supported")
+        if kwargs or target_tensors:
+            raise NotImplementedError(f"compile: {sorted(kwargs) or 'target_tensors'} "
+                                      f"not supported")
         self.optimizer = optimizers.get(optimizer)
-        self._compile_args = (loss, metrics, loss_weights)
+        self._compile_args = (loss, metrics, loss_weights, sample_weight_mode,
+                              weighted_metrics)
         self._compiled, self._train_op = False, None
         if self.outputs:
             self._build_compiled()
 
+    def _output_names(self):
+        """The names of the layers making the outputs (Keras' output names)."""
+        return [K._state(o.graph).history[id(o)][1].name for o in self.outputs]
+
     def _per_output(self, value, what, default=None):
-        names = [K._state().history[id(o)][1].name for o in self.outputs]
+        names = self._output_names()
         if isinstance(value, dict):
             return [value.get(n, default) for n in names]
         if isinstance(value, (list, tuple)) and what != "metrics":
@@ -77,46 +83,82 @@ class TrainingMixin:
         return [value] * len(names)
 
     def _build_compiled(self):
-        loss, metrics, loss_weights = self._compile_args
+        loss, metrics, loss_weights, sw_mode, weighted = self._compile_args
         if loss is None:
             raise ValueError("compile: a `loss` is required")
-        history = K._state().history
-        names = [history[id(o)][1].name for o in self.outputs]
+        names = self._output_names()
         loss_fns = [losses_mod.get(x) for x in self._per_output(loss, "loss")]
         weights = self._per_output(loss_weights, "loss_weights", 1.0) \
             if loss_weights is not None else [1.0] * len(names)
+        modes = tw.per_output(sw_mode, names, "sample_weight_mode")
         metric_lists = [_as_list(m) for m in self._per_output(metrics, "metrics")] \
             if isinstance(metrics, dict) else [_as_list(metrics)] * len(names)
-        self.targets, self._metric_tensors, self.metrics_names = [], [], ["loss"]
+        weighted_lists = [_as_list(m) for m in self._per_output(weighted, "metrics")] \
+            if isinstance(weighted, dict) else [_as_list(weighted)] * len(names)
+        self.targets, self.sample_weights, self._metric_parts = [], [], []
+        self.metrics_names, self._sample_weight_modes = ["loss"], modes
         multi = len(self.outputs) > 1
         out_losses = []
         with gc.name_scope("loss"):
-            for out, name, fn, w in zip(self.outputs, names, loss_fns, weights):
+            for out, name, fn, w, mode in zip(self.outputs, names, loss_fns, weights,
+                                              modes):
                 rank = out.shape.ndims
                 target = gc.placeholder(out.dtype, (None,) * (rank or 1),
                                         name=f"{name}_target")
                 self.targets.append(target)
+                w_rank = 2 if mode == "temporal" else 1
+                ones = gc.ones(gc.shape(out)[:w_rank], K.floatx())
+                sw = gc.placeholder_with_default(ones, (None,) * w_rank,
+                                                 name=f"{name}_sample_weights")
+                self.sample_weights.append(sw)
                 with gc.name_scope(f"{name}_loss"):
-                    value = gc.reduce_mean(fn(target, out))
+                    value = tw.weighted_loss(fn(target, out), sw, K.get_mask(out))
                 out_losses.append(value if w == 1.0 else value * w)
-                if multi:
+                if multi:      # TF 1.15: a Mean of the batches' losses, unweighted
                     self.metrics_names.append(f"{name}_loss")
-                    self._metric_tensors.append(value)
+                    self._metric_parts.append((value, gc.ones([], value.dtype)))
             total = gc.add_n(out_losses) if multi else out_losses[0]
             reg = self.losses
             if reg:
                 total = total + gc.add_n([gc.cast(r, total.dtype) for r in reg])
         self.total_loss = total
         with gc.name_scope("metrics"):
-            for out, name, fn, target, mlist in zip(self.outputs, names, loss_fns,
-                                                    self.targets, metric_lists):
-                for m in mlist:
+            for i, (out, name, fn, target) in enumerate(zip(self.outputs, names,
+                                                            loss_fns, self.targets)):
+                mask = K.get_mask(out)
+                todo = [(m, None, "") for m in metric_lists[i]] + \
+                    [(m, self.sample_weights[i], "weighted_") for m in weighted_lists[i]]
+                for m, sw, prefix in todo:
                     mfn, mname = _metric_fn(m, fn, out) if isinstance(m, str) else \
                         (m, getattr(m, "__name__", type(m).__name__))
+                    mname = prefix + mname
                     with gc.name_scope(mname):
-                        self._metric_tensors.append(gc.reduce_mean(mfn(target, out)))
+                        self._metric_parts.append(tw.metric_parts(mfn(target, out), sw,
+                                                                  mask))
                     self.metrics_names.append(f"{name}_{mname}" if multi else mname)
+        self._metric_tensors = [gc.div_no_nan(a, b) for a, b in self._metric_parts]
         self._compiled = True
+
+    def _fetches(self, train):
+        """The total loss and each metric's (numerator, denominator), flat; with the
+        training op last when `train` (the stateful RNNs' updates otherwise)."""
+        flat = [self.total_loss] + [t for part in self._metric_parts for t in part]
+        return flat + ([self._training_op()] if train else self._state_update_ops())
+
+    def _state_update_ops(self):
+        ups = self.state_updates
+        return [gc.group(*ups)] if ups else []
+
+    def _reduce(self, vals, sizes):
+        """The loss averaged over the batches by batch size, each metric the ratio of
+        its summed parts (Keras' stateful Mean metrics)."""
+        vals = np.asarray(vals, dtype=np.float64)
+        sizes = np.asarray(sizes, dtype=np.float64)
+        out = [float((vals[:, 0] * sizes).sum() / max(sizes.sum(), 1))]
+        sums = vals[:, 1:].sum(axis=0)
+        for num, den in zip(sums[0::2], sums[1::2]):
+            out.append(float(num / den) if den else 0.0)
+        return out
 
     def _ensure_compiled(self, x=None):
         if self._compile_args is None:
@@ -136,7 +178,9 @@ class TrainingMixin:
         return self._train_op
 
     # ---- data --------------------------------------------------------------------------
-    def _standardize(self, x, y=None):
+    def _standardize(self, x, y=None, sample_weight=None, class_weight=None):
+        """(inputs, targets, weights) as lists of arrays; weights holds one array or
+        None per output (Keras' standardize_weights)."""
         xs = [np.asarray(a) for a in _as_list(x)]
         if len(xs) != len(self.inputs):
             raise ValueError(f"Error when checking model input: the list of Numpy arrays "
@@ -144,7 +188,7 @@ class TrainingMixin:
                              f"model expected. Expected to see {len(self.inputs)} "
                              f"array(s), but instead got {len(xs)}")
         if y is None:
-            return xs, None
+            return xs, None, None
         ys = []
         for a, t in zip(_as_list(y), self.targets):
             a = np.asarray(a)
@@ -153,34 +197,50 @@ class TrainingMixin:
             ys.append(a)
         if len(ys) != len(self.targets):
             raise ValueError(f"Expected {len(self.targets)} target arrays, got {len(ys)}")
-        counts = {len(a) for a in xs + ys}
+        names = self._output_names()
+        sws = tw.per_output(sample_weight, names, "sample_weight")
+        cws = tw.per_output(class_weight, names, "class_weight")
+        ws = [tw.standardize_weights(a, s, c, m) for a, s, c, m in
+              zip(ys, sws, cws, self._sample_weight_modes)]
+        counts = {len(a) for a in xs + ys + [w for w in ws if w is not None]}
         if len(counts) > 1:
             raise ValueError(f"Input arrays should have the same number of samples as "
                              f"target arrays. Found sizes {sorted(counts)}.")
-        return xs, ys
+        return xs, ys, ws
 
-    def _feed(self, xs, ys, idx, phase):
+    def _feed(self, xs, ys, idx, phase, ws=None):
         feed = {t: a[idx] for t, a in zip(self.inputs, xs)}
         if ys is not None:
             feed.update({t: a[idx] for t, a in zip(self.targets, ys)})
+        for t, w in zip(self.sample_weights if ws else [], ws or []):
+            if w is not None:
+                feed[t] = w[idx]
         lp = K._phase_tensor()
         if lp is not None:
             feed[lp] = phase
         return feed
 
-    def _run_batches(self, xs, ys, batch_size, fetches, phase, index=None):
-        """Run `fetches` batch by batch; the batch-size-weighted means of the results."""
+    def _run_batches(self, data, batch_size, fetches, phase, index=None, cb=None):
+        """Run `fetches` batch by batch; the loss and metrics (see _reduce)."""
+        xs, ys, ws = data
         n = len(xs[0])
         index = np.arange(n) if index is None else index
         sess = K.get_session()
-        totals, seen = None, 0
-        for start in range(0, n, batch_size):
+        vals, sizes = [], []
+        for b, start in enumerate(range(0, n, batch_size)):
             idx = index[start:start + batch_size]
-            vals = sess.run(fetches, self._feed(xs, ys, idx, phase))
-            vals = np.array(vals, dtype=np.float64) * len(idx)
-            totals = vals if totals is None else totals + vals
-            seen += len(idx)
-        return list(totals / max(seen, 1)) if totals is not None else []
+            if cb is not None:
+                cb.call("on_train_batch_begin", b, {"batch": b, "size": len(idx)})
+            out = sess.run(fetches, self._feed(xs, ys, idx, phase, ws))
+            vals.append(out[:1 + 2 * len(self._metric_parts)])
+            sizes.append(len(idx))
+            if cb is not None:
+                logs = dict(zip(self.metrics_names, self._reduce(vals[-1:], [1])),
+                            batch=b, size=len(idx))
+                cb.call("on_train_batch_end", b, logs)
+                if self.stop_training:
+                    break
+        return self._reduce(vals, sizes) if vals else []
 
     # ---- training ----------------------------------------------------------------------
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose=1, callbacks=None,
@@ -188,45 +248,36 @@ class TrainingMixin:
             sample_weight=None, initial_epoch=0, steps_per_epoch=None,
             validation_steps=None, **kwargs):
         """Train for `epochs` epochs; returns the History (loss, metrics and val_*).
+        sample_weight: per sample (per timestep with sample_weight_mode="temporal");
+        class_weight: {class: weight}; validation_data may be (x, y, sample_weight).
 
             history = model.fit(xs, ys, batch_size=32, epochs=3, validation_split=0.2)
         """
-        if class_weight is not None or sample_weight is not None or kwargs:
-            raise NotImplementedError("fit: class_weight, sample_weight and "
-                                      f"{sorted(kwargs)} are not supported")
+        if kwargs:
+            raise NotImplementedError(f"fit: {sorted(kwargs)} are not supported")
         if isinstance(x, gc.data.Dataset):
             return self._fit_dataset(x, epochs, verbose, callbacks, steps_per_epoch,
                                      initial_epoch, validation_data)
         self._ensure_compiled(x)
-        xs, ys = self._standardize(x, y)
+        xs, ys, ws = self._standardize(x, y, sample_weight, class_weight)
         batch_size = batch_size or 32
         val = None
         if validation_data is not None:
             vx, vy = validation_data[:2]
-            val = self._standardize(vx, vy)
+            vw = validation_data[2] if len(validation_data) > 2 else None
+            val = self._standardize(vx, vy, vw)
         elif validation_split and 0.0 < validation_split < 1.0:
             split = int(len(xs[0]) * (1.0 - validation_split))
-            val = ([a[split:] for a in xs], [a[split:] for a in ys])
-            xs, ys = [a[:split] for a in xs], [a[:split] for a in ys]
+            cut = [lambda arrs, sl=sl: [None if a is None else a[sl] for a in arrs]
+                   for sl in (slice(split, None), slice(None, split))]
+            val = tuple(cut[0](part) for part in (xs, ys, ws))
+            xs, ys, ws = (cut[1](part) for part in (xs, ys, ws))
         n = len(xs[0])
-        fetches = [self.total_loss] + self._metric_tensors + [self._training_op()]
+        fetches = self._fetches(True)
 
         def epoch_fn(epoch, cb):
             index = np.random.permutation(n) if shuffle is True else np.arange(n)
-            totals, seen = None, 0
-            for b, start in enumerate(range(0, n, batch_size)):
-                idx = index[start:start + batch_size]
-                cb.call("on_train_batch_begin", b, {"batch": b, "size": len(idx)})
-                vals = K.get_session().run(fetches, self._feed(xs, ys, idx, True))[:-1]
-                logs = dict(zip(self.metrics_names, (float(v) for v in vals)),
-                            batch=b, size=len(idx))
-                cb.call("on_train_batch_end", b, logs)
-                vals = np.array(vals, dtype=np.float64) * len(idx)
-                totals = vals if totals is None else totals + vals
-                seen += len(idx)
-                if self.stop_training:
-                    break
-            return list(totals / max(seen, 1)) if totals is not None else []
+            return self._run_batches((xs, ys, ws), batch_size, fetches, True, index, cb)
         return self._loop(epoch_fn, epochs, verbose, callbacks, initial_epoch, val,
                           batch_size, {"samples": n, "steps": None})
 
@@ -238,21 +289,18 @@ class TrainingMixin:
         first = K.get_session().run(next_batch)
         pending = [first]
         self._ensure_compiled(first[0])
-        fetches = [self.total_loss] + self._metric_tensors + [self._training_op()]
-        val = None if validation_data is None else self._standardize(*validation_data[:2])
+        fetches = self._fetches(True)
+        val = None if validation_data is None else self._standardize(*validation_data[:3])
 
         def epoch_fn(epoch, cb):
-            totals = None
+            vals, sizes = [], []
             for b in range(steps):
-                bx, by = pending.pop() if pending else K.get_session().run(next_batch)
-                xs, ys = self._standardize(bx, by)
-                cb.call("on_train_batch_begin", b, {"batch": b, "size": len(xs[0])})
-                idx = np.arange(len(xs[0]))
-                vals = K.get_session().run(fetches, self._feed(xs, ys, idx, True))[:-1]
-                cb.call("on_train_batch_end", b, dict(zip(self.metrics_names, vals)))
-                vals = np.array(vals, dtype=np.float64)
-                totals = vals if totals is None else totals + vals
-            return list(totals / steps)
+                batch = pending.pop() if pending else K.get_session().run(next_batch)
+                data = self._standardize(*batch[:3])
+                out = self._run_batches(data, len(data[0][0]), fetches, True, cb=cb)
+                vals.append(out)
+                sizes.append(1)
+            return list(np.mean(np.asarray(vals, dtype=np.float64), axis=0))
         return self._loop(epoch_fn, epochs, verbose, callbacks, initial_epoch, val, 32,
                           {"samples": None, "steps": steps})
 
@@ -271,7 +319,7 @@ class TrainingMixin:
             cb.call("on_epoch_begin", epoch, {})
             logs = dict(zip(self.metrics_names, (float(v) for v in epoch_fn(epoch, cb))))
             if val is not None:
-                vals = self._evaluate_arrays(val[0], val[1], batch_size)
+                vals = self._run_batches(val, batch_size, self._fetches(False), False)
                 logs.update({"val_" + k: float(v) for k, v in zip(self.metrics_names,
                                                                    vals)})
             if verbose:
@@ -283,55 +331,43 @@ class TrainingMixin:
         cb.call("on_train_end", None)
         return self.history
 
-    def _evaluate_arrays(self, xs, ys, batch_size):
-        fetches = [self.total_loss] + self._metric_tensors
-        return self._run_batches(xs, ys, batch_size, fetches, False)
-
     def evaluate(self, x=None, y=None, batch_size=None, verbose=1, sample_weight=None,
                  steps=None, callbacks=None):
         """The loss (and metrics) over the data, in the test phase: a scalar, or a list
         in the order of `model.metrics_names`."""
-        if sample_weight is not None:
-            raise NotImplementedError("evaluate: sample_weight is not supported")
         self._ensure_compiled(x)
-        xs, ys = self._standardize(x, y)
-        vals = [float(v) for v in self._evaluate_arrays(xs, ys, batch_size or 32)]
+        data = self._standardize(x, y, sample_weight)
+        vals = self._run_batches(data, batch_size or 32, self._fetches(False), False)
         return vals[0] if len(vals) == 1 else vals
 
     def predict(self, x, batch_size=None, verbose=0, steps=None, callbacks=None):
         """The outputs for `x`, batch by batch, in the test phase (numpy arrays)."""
         if not self.outputs:
             self._build_from_data(_as_list(x)[0])
-        xs, _ = self._standardize(x)
+        xs, _, _ = self._standardize(x)
         batch_size = batch_size or 32
         sess, n = K.get_session(), len(xs[0])
+        ups = self._state_update_ops()
         parts = []
         for start in range(0, n, batch_size):
             idx = np.arange(start, min(n, start + batch_size))
-            parts.append(sess.run(self.outputs, self._feed(xs, None, idx, False)))
+            outs = sess.run(self.outputs + ups, self._feed(xs, None, idx, False))
+            parts.append(outs[:len(self.outputs)])
         outs = [np.concatenate([p[i] for p in parts]) for i in range(len(self.outputs))]
         return outs[0] if len(outs) == 1 else outs
 
     def train_on_batch(self, x, y, sample_weight=None, class_weight=None):
         """One training step on one batch: the loss (and metrics) before the update."""
-        if sample_weight is not None or class_weight is not None:
-            raise NotImplementedError("train_on_batch: sample and class weights are not "
-                                      "supported")
         self._ensure_compiled(x)
-        xs, ys = self._standardize(x, y)
-        fetches = [self.total_loss] + self._metric_tensors + [self._training_op()]
-        vals = K.get_session().run(fetches,
-                                   self._feed(xs, ys, np.arange(len(xs[0])), True))[:-1]
-        vals = [float(v) for v in vals]
+        data = self._standardize(x, y, sample_weight, class_weight)
+        vals = self._run_batches(data, len(data[0][0]), self._fetches(True), True)
         return vals[0] if len(vals) == 1 else vals
 
     def test_on_batch(self, x, y, sample_weight=None):
         """The loss (and metrics) of one batch in the test phase."""
         self._ensure_compiled(x)
-        xs, ys = self._standardize(x, y)
-        vals = [float(v) for v in self._run_batches(xs, ys, len(xs[0]),
-                                                    [self.total_loss]
-                                                    + self._metric_tensors, False)]
+        data = self._standardize(x, y, sample_weight)
+        vals = self._run_batches(data, len(data[0][0]), self._fetches(False), False)
         return vals[0] if len(vals) == 1 else vals
 
     def predict_on_batch(self, x):

@@ -1,0 +1,169 @@
+"""Whole-model saving of gc.keras: model.save / models.load_model in graphc's own
+format (one .npz archive: the model's config and compile arguments as JSON, the
+weights, the optimizer's variables), and model.to_json / models.model_from_json.
+
+    model.save(path)                                  # after compile (and fit)
+    again = gc.keras.models.load_model(path)          # compiled, same weights and
+                                                      # optimizer state
+HDF5 files (TF1's default) are not written or read: graphc does not depend on h5py.
+"""
+import json
+import os
+
+import numpy as np
+
+from . import backend as K
+from . import optimizers
+
+__all__ = ["save_model", "load_model", "model_to_json", "model_from_json",
+           "model_from_config"]
+
+_KEY = "graphc_keras_model"
+_VERSION = "2.2.4-tf"
+
+
+def _model_config(model):
+    return {"class_name": type(model).__name__, "config": model.get_config()}
+
+
+def model_to_json(model, **kwargs):
+    """JSON of {"class_name", "config", "keras_version", "backend"} (Keras' form)."""
+    return json.dumps(dict(_model_config(model), keras_version=_VERSION,
+                           backend="graphc"), default=_json_default, **kwargs)
+
+
+def _json_default(value):
+    if isinstance(value, (np.integer, np.floating, np.bool_)):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    raise TypeError(f"Not JSON serializable: {value!r}")
+
+
+def model_from_config(config, custom_objects=None):
+    """A new model from {"class_name": "Model"/"Sequential"/custom, "config": ...}.
+
+        clone = gc.keras.models.model_from_config({"class_name": "Sequential",
+                                                   "config": seq.get_config()})
+    """
+    from .saving_config import layer_from_config
+    if isinstance(config, list):
+        raise TypeError("`model_from_config` expects a dictionary, not a list. Maybe "
+                        "you meant to use `Sequential.from_config(config)`?")
+    return layer_from_config(config, custom_objects)
+
+
+def model_from_json(json_string, custom_objects=None):
+    """The model of model.to_json() (new layers and weights).
+
+        clone = gc.keras.models.model_from_json(model.to_json())
+    """
+    return model_from_config(json.loads(json_string), custom_objects)
+
+
+def _name_of(fn):
+    if isinstance(fn, str) or fn is None:
+        return fn
+    if isinstance(fn, (list, tuple)):
+        return [_name_of(f) for f in fn]
+    if isinstance(fn, dict):
+        return {k: _name_of(v) for k, v in fn.items()}
+    return getattr(fn, "__name__", type(fn).__name__)
+
+
+def _training_config(model):
+    if model._compile_args is None or not hasattr(model.optimizer, "get_config"):
+        return None
+    loss, metrics, loss_weights, sw_mode, weighted = model._compile_args
+    opt = model.optimizer
+    opt_config = dict(opt.get_config(), learning_rate=float(K.get_value(opt.lr)))
+    return {"optimizer_config": {"class_name": type(opt).__name__, "config": opt_config},
+            "loss": _name_of(loss), "metrics": _name_of(metrics),
+            "weighted_metrics": _name_of(weighted), "loss_weights": loss_weights,
+            "sample_weight_mode": sw_mode}
+
+
+def _check_format(filepath, save_format):
+    ext = os.path.splitext(str(filepath))[1].lower()
+    if save_format in ("h5", "hdf5") or (save_format is None and
+                                         ext in (".h5", ".hdf5", ".keras")):
+        raise NotImplementedError("HDF5 model files need h5py, which graphc does not use:"
+                                  " save to another extension (graphc's .npz format)")
+    if save_format not in (None, "graphc", "npz"):
+        raise NotImplementedError(f"save: format {save_format!r} is not supported "
+                                  f"(graphc writes its own .npz format)")
+
+
+def save_model(model, filepath, overwrite=True, include_optimizer=True,
+               save_format=None):
+    """Write `model` (architecture, weights, compile arguments, optimizer state) to
+    one graphc file.
+
+        gc.keras.models.save_model(model, "model.gck")
+    """
+    _check_format(filepath, save_format)
+    if not overwrite and os.path.exists(filepath):
+        raise FileExistsError(filepath)
+    weights = model.weights
+    meta = {"model_config": _model_config(model), "keras_version": _VERSION,
+            "backend": "graphc", "weight_names": [w.name for w in weights],
+            "training_config": _training_config(model) if include_optimizer else None}
+    arrays = {f"w{i:05d}": v for i, v in enumerate(K.batch_get_value(weights))}
+    if meta["training_config"] is not None and model._train_op is not None:
+        opt_vars = model.optimizer.variables()
+        meta["optimizer_weight_names"] = [v.name for v in opt_vars]
+        arrays.update({f"o{i:05d}": v
+                       for i, v in enumerate(K.batch_get_value(opt_vars))})
+    arrays[_KEY] = np.array(json.dumps(meta, default=_json_default))
+    with open(filepath, "wb") as f:
+        np.savez(f, **arrays)
+
+
+def _lookup(name, custom_objects):
+    """Saved loss/metric names: custom ones from custom_objects, the others stay
+    names for compile to resolve."""
+    if isinstance(name, (list, tuple)):
+        return [_lookup(n, custom_objects) for n in name]
+    if isinstance(name, dict):
+        return {k: _lookup(v, custom_objects) for k, v in name.items()}
+    if custom_objects and isinstance(name, str) and name in custom_objects:
+        return custom_objects[name]
+    return name
+
+
+def load_model(filepath, custom_objects=None, compile=True):
+    """The model of model.save: rebuilt from its config in the default graph, with
+    its weights; compiled again (same optimizer, its state restored) when it was
+    saved compiled with a Keras optimizer and `compile` is True.
+
+        model = gc.keras.models.load_model("model.gck", custom_objects={"f": f})
+    """
+    _check_format(filepath, None)
+    with np.load(filepath, allow_pickle=False) as data:
+        if _KEY not in data.files:
+            raise ValueError(f"{filepath} is not a model file of gc.keras (save_weights "
+                             f"files load with model.load_weights)")
+        meta = json.loads(str(data[_KEY]))
+        weights = [data[f"w{i:05d}"] for i in range(len(meta["weight_names"]))]
+        n_opt = len(meta.get("optimizer_weight_names", []))
+        opt_weights = [data[f"o{i:05d}"] for i in range(n_opt)]
+    model = model_from_config(meta["model_config"], custom_objects)
+    model.set_weights(weights)
+    tc = meta["training_config"]
+    if not compile or tc is None:
+        return model
+    opt_cfg = tc["optimizer_config"]
+    optimizer = optimizers.deserialize(opt_cfg)
+    model.compile(optimizer, loss=_lookup(tc["loss"], custom_objects),
+                  metrics=_lookup(tc["metrics"], custom_objects),
+                  loss_weights=tc["loss_weights"],
+                  sample_weight_mode=tc["sample_weight_mode"],
+                  weighted_metrics=_lookup(tc["weighted_metrics"], custom_objects))
+    if opt_weights:
+        model._training_op()
+        opt_vars = optimizer.variables()
+        if len(opt_vars) != len(opt_weights):
+            raise ValueError(f"load_model: the optimizer has {len(opt_vars)} variables, "
+                             f"the file {len(opt_weights)}")
+        K.batch_set_value(list(zip(opt_vars, opt_weights)))
+    return model
