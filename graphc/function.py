@@ -1,0 +1,244 @@
+"""gc.function: TF's tf.function as it behaves when called while a graph is built (TF1
+graph mode, or inside another tf.function).
+
+    @gc.function(input_signature=[gc.TensorSpec([None, 3], gc.float32)])
+    def score(x):
+        return gc.reduce_sum(x, axis=1) * 2.0
+
+    y = score(x)                        # ops in the default graph, under 'score/'
+
+TF adds a call op to a traced function; graphc traces the Python function into the
+calling graph at each call (what TF's function inlining then produces), so the values,
+gradients and variables are TF's. What differs, and why:
+- Python side effects (print, appending to a list) run at every call, where TF runs them
+  once per new input signature. As in TF, a first call that makes variables is traced
+  twice, the second time with variable creation refused, so a function must make its
+  variables only once (`if self.v is None: ...`).
+- No AutoGraph: `if` and `for` on tensors raise TypeError as with autograph=False; use
+  gc.cond / gc.while_loop (TF's autograph rewrites them into those).
+TF's rules that graphc keeps: an input_signature fixes the number, dtypes and shapes of
+the arguments (TypeError otherwise, with TF's wording); variables may be created only on
+the first call (ValueError after, TF's message); `get_concrete_function` gives a trace
+with placeholders named after the arguments.
+"""
+import functools
+import inspect
+
+from . import nest
+from .graph import Tensor, get_default_graph
+from .ops.core import convert_to_tensor, placeholder
+from .ops.variable_creator import variable_creator_scope
+from .type_spec import TensorSpec
+
+__all__ = ["function", "Function", "ConcreteFunction"]
+
+_VARIABLES_AFTER_FIRST_CALL = (
+    "tf.function only supports singleton tf.Variables created on the first call. Make "
+    "sure the tf.Variable is only created once or created outside tf.function.")
+
+
+def function(func=None, input_signature=None, autograph=True, jit_compile=None,
+             reduce_retracing=False, experimental_implements=None,
+             experimental_autograph_options=None, experimental_relax_shapes=None,
+             experimental_compile=None, experimental_follow_type_hints=None):
+    """A Function that builds `func`'s ops in the graph being built when called (TF's
+    tf.function; see the module docstring for what differs). Usable as `@gc.function`
+    or `@gc.function(input_signature=[...])`."""
+    if func is None:
+        return functools.partial(function, input_signature=input_signature,
+                                 autograph=autograph, jit_compile=jit_compile,
+                                 reduce_retracing=reduce_retracing)
+    return Function(func, input_signature=input_signature, autograph=autograph,
+                    jit_compile=jit_compile)
+
+
+class Function:
+    """A Python function whose calls build graph ops (TF's tf.types.experimental
+    PolymorphicFunction in graph mode)."""
+
+    def __init__(self, python_function, input_signature=None, autograph=True,
+                 jit_compile=None, name=None):
+        if input_signature is not None:
+            if not isinstance(input_signature, (list, tuple)):
+                raise TypeError(f"input_signature must be either a tuple or a list, got "
+                                f"{type(input_signature).__name__}")
+            for spec in nest.flatten(input_signature):
+                if not isinstance(spec, TensorSpec):
+                    raise TypeError(f"input_signature must be a possibly nested sequence "
+                                    f"of TensorSpec objects, got {spec!r}")
+        self._python_function = python_function
+        self._input_signature = None if input_signature is None else tuple(input_signature)
+        self._autograph = autograph
+        self._jit_compile = jit_compile
+        self._name = name or getattr(python_function, "__name__", "function")
+        self._calls = 0
+        functools.update_wrapper(self, python_function)
+
+    @property
+    def python_function(self):
+        return self._python_function
+
+    @property
+    def input_signature(self):
+        return self._input_signature
+
+    @property
+    def function_spec(self):
+        return inspect.signature(self._python_function)
+
+    def experimental_get_tracing_count(self):
+        """How many times the Python function has been traced: every call in graphc."""
+        return self._calls
+
+    def __get__(self, instance, owner):
+        """As a method: a Function bound to the instance (TF's tf.function methods)."""
+        if instance is None:
+            return self
+        bound = Function(self._python_function.__get__(instance, owner),
+                         self._input_signature, self._autograph, self._jit_compile,
+                         name=self._name)
+        cache = instance.__dict__.setdefault("_graphc_functions", {})
+        return cache.setdefault(id(self), bound)
+
+    def _bind(self, args, kwargs):
+        """args and kwargs checked against the input_signature and made tensors."""
+        if self._input_signature is None:
+            return args, kwargs
+        if kwargs:
+            params = list(inspect.signature(self._python_function).parameters)
+            try:
+                args = tuple(args) + tuple(kwargs.pop(p) for p in params[len(args):]
+                                           if p in kwargs)
+            except KeyError:
+                pass
+            if kwargs:
+                self._binding_error(args, kwargs, f"unexpected keyword arguments "
+                                    f"{sorted(kwargs)}")
+        if len(args) > len(self._input_signature):
+            self._binding_error(args, kwargs, "too many positional arguments")
+        if len(args) < len(self._input_signature):
+            self._binding_error(args, kwargs, f"missing a required argument: "
+                                f"{self._param_name(len(args))!r}")
+        out = []
+        for arg, spec in zip(args, self._input_signature):
+            try:
+                flat = nest.flatten(arg)
+                nest.assert_same_structure(arg, spec)
+            except (TypeError, ValueError) as e:
+                self._binding_error(args, kwargs, str(e))
+            specs = nest.flatten(spec)
+            tensors = []
+            for a, s in zip(flat, specs):
+                t = a if isinstance(a, Tensor) else convert_to_tensor(a, dtype=s.dtype)
+                if not s.is_compatible_with(t):
+                    self._binding_error(args, kwargs, f"Can not cast "
+                                        f"{TensorSpec(t.shape, t.dtype)} to {s}")
+                tensors.append(t)
+            out.append(nest.pack_sequence_as(spec, tensors))
+        return tuple(out), {}
+
+    def _param_name(self, i):
+        params = list(inspect.signature(self._python_function).parameters)
+        return params[i] if i < len(params) else f"arg{i}"
+
+    def _binding_error(self, args, kwargs, why):
+        raise TypeError(f"Binding inputs to tf.function failed due to `{why}`. Received "
+                        f"args: {args} and kwargs: {kwargs} for signature: "
+                        f"{self._input_signature} ({self._name})")
+
+    def __call__(self, *args, **kwargs):
+        args, kwargs = self._bind(args, kwargs)
+        made = []
+
+        def creator(next_creator, **kw):
+            if self._calls > 0 or made and made[0] == "forbidden":
+                raise ValueError(_VARIABLES_AFTER_FIRST_CALL)
+            made.append(kw.get("name"))
+            return next_creator(**kw)
+
+        out = self._trace(creator, args, kwargs)
+        if made:
+            # TF traces a first call that made variables once more, with creation
+            # forbidden: a function must make its variables only once (if v is None)
+            made[:] = ["forbidden"]
+            out = self._trace(creator, args, kwargs)
+        self._calls += 1
+        return out
+
+    def _trace(self, creator, args, kwargs):
+        graph = get_default_graph()
+        with graph.name_scope(self._name), variable_creator_scope(creator):
+            return self._python_function(*args, **kwargs)
+
+    def get_concrete_function(self, *args, **kwargs):
+        """The function traced once into a graph of its own, for the input_signature or
+        for these arguments (tensors or TensorSpecs)."""
+        if self._input_signature is not None and not args and not kwargs:
+            specs = self._input_signature
+        else:
+            specs = tuple(nest.map_structure(_spec_of, a) for a in args)
+            if kwargs:
+                raise NotImplementedError("get_concrete_function: pass the arguments "
+                                          "positionally")
+        return ConcreteFunction(self, specs)
+
+    def __repr__(self):
+        return f"<gc.function {self._name}>"
+
+
+def _spec_of(value):
+    if isinstance(value, TensorSpec):
+        return value
+    if isinstance(value, Tensor):
+        return TensorSpec.from_tensor(value)
+    t = convert_to_tensor(value)
+    return TensorSpec(t.shape, t.dtype)
+
+
+class ConcreteFunction:
+    """One trace of a Function (TF's ConcreteFunction): `inputs` (placeholders named
+    after the arguments), `outputs`, `structured_outputs`, `structured_input_signature`.
+    TF traces into a FuncGraph that captures the outer tensors it uses; graphc traces
+    into the calling graph (`graph`), under '<name>_concrete/', so the trace uses the
+    graph's variables directly; its unfed placeholders cost nothing unless fetched.
+    Calling it builds the function's ops in the default graph, with its signature
+    checked."""
+
+    def __init__(self, fn, specs):
+        self._function = fn
+        params = list(inspect.signature(fn.python_function).parameters)
+        self.graph = get_default_graph()
+        with self.graph.name_scope(f"{fn._name}_concrete"):
+            placeholders = []
+            for i, spec in enumerate(specs):
+                leaves = nest.flatten(spec)
+                base = spec.name if isinstance(spec, TensorSpec) and spec.name else \
+                    (params[i] if i < len(params) else f"arg{i}")
+                made = [placeholder(s.dtype, s.shape,
+                                    name=s.name or (base if len(leaves) == 1 else
+                                                    f"{base}_{k}"))
+                        for k, s in enumerate(leaves)]
+                placeholders.append(nest.pack_sequence_as(spec, made))
+            self.structured_outputs = fn.python_function(*placeholders)
+        self.inputs = [t for p in placeholders for t in nest.flatten(p)]
+        self.outputs = [t for t in nest.flatten(self.structured_outputs)
+                        if isinstance(t, Tensor)]
+        self.structured_input_signature = (
+            tuple(nest.map_structure(
+                lambda t: TensorSpec(t.shape, t.dtype, t.node.name.rsplit('/', 1)[-1]), p)
+                for p in placeholders), {})
+        self._specs = specs
+
+    @property
+    def name(self):
+        return self._function._name
+
+    def __call__(self, *args, **kwargs):
+        checker = Function(self._function.python_function, self._specs,
+                           name=self._function._name)
+        return checker(*args, **kwargs)
+
+    def __repr__(self):
+        return (f"<gc.ConcreteFunction {self.name}{self.structured_input_signature[0]} "
+                f"-> {self.structured_outputs!r}>")
+
