@@ -135,6 +135,7 @@ from .ops.random_index_shuffle import *  # noqa: F401,F403,E402
 from .type_spec import *  # noqa: F401,F403,E402
 from .module import *  # noqa: F401,F403,E402 (gc.Module)
 from .function import function  # noqa: F401,E402 (gc.function)
+from . import config  # noqa: E402 (gc.config)
 from .ops.quantize_ops import *  # noqa: F401,F403,E402 (quantize, dequantize, q* dtypes)
 from .io import json_example as _json_example  # noqa: F401,E402 (registers its op)
 

@@ -54,6 +54,13 @@ class Session:
     def __init__(self, target="", graph=None, config=None, optimize=True):
         self.graph = graph or get_default_graph()
         self.options = as_options(optimize)
+        if isinstance(optimize, bool):      # no explicit options: gc.config's defaults
+            from .config import session_defaults
+            changes = session_defaults()
+            if not optimize:                # passes off already: only the threads count
+                changes = {k: v for k, v in changes.items() if k == "threads"}
+            if changes:
+                self.options = self.options.replace(**changes)
         threads = getattr(config, "intra_op_parallelism_threads", 0)
         if threads:
             self.options = self.options.replace(threads=threads)
