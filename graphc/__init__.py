@@ -143,4 +143,10 @@ __version__ = "0.1.0"
 
 # last: compat.v1 re-exports everything above
 from . import compat  # noqa: E402
-from .compat.v1 import disable_eager_execution, disable_v2_behavior, executing_eagerly  # noqa: E402,F401
+from .compat.v1 import (control_flow_v2_enabled, disable_control_flow_v2,  # noqa: E402,F401
+                        disable_eager_execution, disable_resource_variables,
+                        disable_tensor_equality, disable_v2_behavior, disable_v2_tensorshape,
+                        enable_control_flow_v2, enable_eager_execution,
+                        enable_resource_variables, enable_tensor_equality,
+                        enable_v2_behavior, enable_v2_tensorshape, executing_eagerly,
+                        resource_variables_enabled)

@@ -15,3 +15,76 @@ def disable_eager_execution():
 def executing_eagerly():
     """False: graphc builds graphs and runs them in a Session (TF1)."""
     return False
+
+
+# ---- TF1 behaviour switches: graphc has one behaviour for each --------------------------
+def enable_eager_execution(config=None, device_policy=None, execution_mode=None):
+    """Refused: graphc has no eager mode (it builds graphs and runs them in a Session)."""
+    raise NotImplementedError("graphc has no eager execution: build the graph, then run "
+                              "it in a gc.Session (tf.compat.v1 graph mode)")
+
+
+def enable_v2_behavior():
+    """Refused: TF2 behaviour is eager execution, which graphc does not have."""
+    raise NotImplementedError("graphc is TF1 graph mode only; enable_v2_behavior would "
+                              "turn on eager execution, which graphc does not have")
+
+
+def resource_variables_enabled():
+    """True: a graphc variable's read is a snapshot ordered by the graph's dependencies,
+    as TF's resource variables read (there are no ref variables)."""
+    return True
+
+
+def enable_resource_variables():
+    """Nothing to do: graphc's variables read as resource variables do."""
+
+
+def disable_resource_variables():
+    """graphc has no ref variables: its variables keep reading as resource variables
+    (a warning says so)."""
+    _warn("disable_resource_variables: graphc's variables always read as TF's resource "
+          "variables (each read is a snapshot ordered by the graph's dependencies)")
+
+
+def control_flow_v2_enabled():
+    """False: graphc's cond and while_loop are its own ops, built as TF1 builds them
+    (branches and bodies see the graph's tensors; gradients as TF1's)."""
+    return False
+
+
+def enable_control_flow_v2():
+    """graphc has one control flow (a warning says so); values and gradients are TF's."""
+    _warn("enable_control_flow_v2: graphc has one implementation of cond and while_loop; "
+          "it gives the same values and gradients as both of TF's")
+
+
+def disable_control_flow_v2():
+    """Nothing to do: control_flow_v2_enabled() is False."""
+
+
+def enable_tensor_equality():
+    """Refused: graphc tensors compare by identity (TF1), so they can be dict keys; use
+    gc.equal for an elementwise comparison."""
+    raise NotImplementedError("graphc tensors compare by identity (TF1 behaviour): "
+                              "use gc.equal(a, b) for an elementwise comparison")
+
+
+def disable_tensor_equality():
+    """Nothing to do: graphc tensors compare by identity (TF1)."""
+
+
+def enable_v2_tensorshape():
+    """Nothing to do: a graphc TensorShape already indexes to ints or None (TF2)."""
+
+
+def disable_v2_tensorshape():
+    """graphc's shapes keep indexing to ints or None (a warning says so); code written for
+    Dimension objects can use gc.dimension_value(shape[i]), which works for both."""
+    _warn("disable_v2_tensorshape: graphc's TensorShape indexes to ints or None (TF2); "
+          "use gc.dimension_value(shape[i]) where TF1 code used shape[i].value")
+
+
+def _warn(msg):
+    import warnings
+    warnings.warn(msg, stacklevel=3)

@@ -1,0 +1,39 @@
+"""TF1's behaviour switches: each either matches graphc's one behaviour, warns that it
+cannot change it, or refuses what graphc does not have."""
+import pytest
+
+import graphc as gc
+
+
+def test_switches_that_match_graphc_are_silent(recwarn):
+    gc.enable_resource_variables()
+    gc.disable_control_flow_v2()
+    gc.disable_tensor_equality()
+    gc.enable_v2_tensorshape()
+    gc.disable_v2_behavior()
+    gc.compat.v1.disable_eager_execution()
+    assert gc.resource_variables_enabled() is True
+    assert gc.control_flow_v2_enabled() is False
+    assert not recwarn.list
+
+
+@pytest.mark.parametrize("switch, what", [
+    (gc.disable_resource_variables, "resource variables"),
+    (gc.enable_control_flow_v2, "one implementation"),
+    (gc.disable_v2_tensorshape, "dimension_value")])
+def test_switches_graphc_cannot_honour_warn_at_the_callers_line(switch, what):
+    with pytest.warns(UserWarning, match=what) as record:
+        switch()
+    assert record[0].filename == __file__
+
+
+@pytest.mark.parametrize("switch", [gc.enable_eager_execution, gc.enable_v2_behavior,
+                                    gc.enable_tensor_equality])
+def test_modes_graphc_lacks_are_refused(switch):
+    with pytest.raises(NotImplementedError):
+        switch()
+
+
+def test_tensors_still_compare_by_identity():
+    a, b = gc.constant(1.0), gc.constant(1.0)
+    assert a != b and a == a and len({a, b}) == 2
