@@ -134,3 +134,15 @@ def test_layer_constraints_are_applied_after_each_step():
             for k in s.run(kernels):
                 assert np.linalg.norm(k) <= 1.0 + 1e-5
             assert (s.run(conv.bias) >= 0).all()
+
+
+def test_variables_ignore_enclosing_control_dependencies():
+    with gc.Graph().as_default():
+        gate = gc.identity(gc.constant(1.0), name="gate")
+        with gc.control_dependencies([gate]):
+            v = gc.Variable(2.0)
+            w = gc.get_variable("w", [2])
+            y = v * 2.0
+        for var in (v, w):
+            assert not var.node.control_inputs and not var.initializer.control_inputs
+        assert [n.name for n in y.node.control_inputs] == ["gate"]

@@ -9,7 +9,6 @@ computed in the input's dtype, round being rint (HALF_TO_EVEN) or floor(v + 0.5)
 """
 import numpy as np
 
-from .. import dtypes
 from ..shapes import InferError
 from .core import convert_to_tensor
 from .registry import OpDef, apply, apply1, register
@@ -65,12 +64,19 @@ def _infer_qdq(ctx, x, lo, hi, *, signed_input, num_bits, range_given, round_mod
     if not isinstance(num_bits, (int, np.integer)) or not 1 <= num_bits <= 63 or \
             signed_input and num_bits == 1:
         raise InferError(f"num_bits {num_bits!r} is out of range")
+    range_shape(ctx, x, lo, hi, axis)
+    return x.shape, x.dtype
+
+
+def range_shape(ctx, x, lo, hi, axis):
+    """The shape inputs 1 and 2 (a range) must have: scalars (axis -1) or vectors as long
+    as x's `axis` dim (quantize_ops.py checks its ranges with it too)."""
     want = 0 if axis == -1 else 1
     depth = None
-    if axis != -1:
-        if x.shape.rank is not None and not 0 <= axis < x.shape.rank:
+    if axis != -1 and x.shape.rank is not None:
+        if not 0 <= axis < x.shape.rank:
             raise InferError(f"axis {axis} is out of range for {{0}} of rank {x.shape.rank}")
-        depth = x.shape.dims[axis] if x.shape.rank is not None else None
+        depth = x.shape.dims[axis]
     for i, t in ((1, lo), (2, hi)):
         if t.shape.rank is not None and t.shape.rank != want:
             raise InferError(f"{{{i}}} must be a {'vector' if want else 'scalar'} "
@@ -78,7 +84,7 @@ def _infer_qdq(ctx, x, lo, hi, *, signed_input, num_bits, range_given, round_mod
         if want and t.shape.rank == 1:
             depth = ctx.merge_dims(depth, t.shape.dims[0],
                                    f"{{{{{i}}}}} has {{b}} entries but axis {axis} has {{a}}")
-    return x.shape, x.dtype
+    return (depth,) if want else ()
 
 
 def _v2_vjp(node, gs):

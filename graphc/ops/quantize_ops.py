@@ -27,6 +27,7 @@ from .. import dtypes
 from ..dtypes import QUANTIZED_DTYPES, qint8, qint16, qint32, quint8, quint16
 from ..shapes import InferError
 from .core import convert_to_tensor
+from .quantize_dequantize import range_shape
 from .registry import OpDef, apply, apply1, register
 
 __all__ = ["quantize", "quantize_v2", "dequantize", "quantized_concat",
@@ -163,20 +164,7 @@ def _check_ranges(ctx, x, lo, hi, axis):
         ctx.require(i, "float")
         if ctx.inputs[i].dtype is not dtypes.float32:
             raise InferError(f"{{{i}}} must be float32", "dtype")
-    want = 0 if axis == -1 else 1
-    depth = None
-    if axis != -1 and x.shape.rank is not None:
-        if not 0 <= axis < x.shape.rank:
-            raise InferError(f"axis {axis} is out of range for {{0}} of rank {x.shape.rank}")
-        depth = x.shape.dims[axis]
-    for i, t in ((1, lo), (2, hi)):
-        if t.shape.rank is not None and t.shape.rank != want:
-            raise InferError(f"{{{i}}} must be a {'vector' if want else 'scalar'} "
-                             f"(axis={axis}), not of rank {t.shape.rank}")
-        if want and t.shape.rank == 1:
-            depth = ctx.merge_dims(depth, t.shape.dims[0],
-                                   f"{{{{{i}}}}} has {{b}} entries but axis {axis} has {{a}}")
-    return (depth,) if want else ()
+    return range_shape(ctx, x, lo, hi, axis)
 
 
 def _check_mode(mode, axis, op):

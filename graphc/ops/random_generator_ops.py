@@ -15,6 +15,7 @@ import numpy as np
 from .. import dtypes
 from ..shapes import InferError, TensorShape
 from . import random_stateless_philox as P
+from .random_stateless import truncated_groups
 from .registry import OpDef, register
 
 PHILOX, THREEFRY, AUTO_SELECT = 1, 2, 3
@@ -159,30 +160,11 @@ def _normal_v2(shape, key, counter, *, dtype, alg):
 
 
 def _truncated_v2(shape, key, counter, *, dtype, alg):
-    """Groups of 4 values (float64: 2), group g from block 256 g (128 g) on: the
-    Box-Muller values with |x| < 2, in order, from as many blocks as it needs."""
+    """TF's StatelessTruncatedNormalV2: random_stateless.truncated_groups over the key
+    and counter's Philox blocks."""
     dims, n = _size(shape)
     k, c = _kc(key, counter)
-    wide = dtype is dtypes.float64
-    group, skip = (2, 128) if wide else (4, 256)
-    starts = np.arange(-(-n // group), dtype=np.int64) * skip
-    out = np.zeros((starts.size, group), np.float64 if wide else np.float32)
-    todo, taken, used = np.arange(starts.size), np.zeros(starts.size, np.int64), 0
-    while todo.size:
-        more = 2 if used == 0 else used
-        w = blocks(k, c, starts[todo] + used, more)              # [groups, more, 4]
-        used += more
-        x = P.box_muller64(*np.moveaxis(w, -1, 0)) if wide else \
-            P.box_muller32(*np.moveaxis(w.reshape(w.shape[0], -1, 2), -1, 0))
-        x = x.reshape(x.shape[0], -1)
-        keep = np.abs(x) < 2.0
-        rank = np.cumsum(keep, axis=1) - 1 + taken[todo, None]
-        put = keep & (rank < group)
-        rows = np.broadcast_to(todo[:, None], put.shape)
-        out[rows[put], rank[put]] = x[put]
-        taken[todo] = np.minimum(rank[:, -1] + 1, group)
-        todo = todo[taken[todo] < group]
-    return out.ravel()[:n].astype(dtype.np).reshape(dims)
+    return truncated_groups(n, dims, dtype, lambda at, more: blocks(k, c, at, more))
 
 
 def _bits(k, c, n, dtype):

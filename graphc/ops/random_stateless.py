@@ -82,18 +82,26 @@ def _normal_kernel(shape, seed, *, dtype):
 
 
 def _truncated_kernel(shape, seed, *, dtype):
-    """Groups of 4 (float64: 2) values, group g from block 256 g (128 g) on: Box-Muller
-    values, in order, with |x| < 2, drawn from as many blocks as the group needs."""
+    """TF's StatelessTruncatedNormal: truncated_groups over the seed's Philox blocks."""
     dims, n = _size(shape)
     seed = check_seed("stateless_truncated_normal", seed)
+    return truncated_groups(n, dims, dtype,
+                            lambda at, more: P.blocks(seed, at.astype(np.uint64), more))
+
+
+def truncated_groups(n, dims, dtype, blocks_at):
+    """n truncated normals as TF draws them: groups of 4 (float64: 2) values, group g from
+    block 256 g (128 g) on, each the Box-Muller values with |x| < 2, in order, from as
+    many blocks as it needs. blocks_at(block offsets, count) gives [groups, count, 4]
+    Philox words (random_generator_ops.py passes its key and counter's)."""
     wide = dtype is dtypes.float64
     group, skip = (2, 128) if wide else (4, 256)
-    starts = np.arange(-(-n // group), dtype=np.uint64) * np.uint64(skip)
+    starts = np.arange(-(-n // group), dtype=np.int64) * skip
     out = np.zeros((starts.size, group), np.float64 if wide else np.float32)
     todo, taken, used = np.arange(starts.size), np.zeros(starts.size, np.int64), 0
     while todo.size:
         more = 2 if used == 0 else used        # enough for nearly every group at once
-        w = P.blocks(seed, starts[todo] + np.uint64(used), more)   # [groups, more, 4]
+        w = blocks_at(starts[todo] + used, more)                  # [groups, more, 4]
         used += more
         x = P.box_muller64(*np.moveaxis(w, -1, 0)) if wide else \
             P.box_muller32(*np.moveaxis(w.reshape(w.shape[0], -1, 2), -1, 0))

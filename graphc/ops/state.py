@@ -156,6 +156,14 @@ class Variable(Tensor):
         self.synchronization, self.aggregation, trainable = resolve_sync(
             synchronization, aggregation, trainable, name)
         graph = get_default_graph()
+        with graph.control_dependencies(None):     # TF: variables ignore the outer ones
+            self._build(graph, initial_value, dtype, name, shape, expected_shape,
+                        validate_shape, constraint, collections, trainable)
+        self._done = True
+
+    def _build(self, graph, initial_value, dtype, name, shape, expected_shape,
+               validate_shape, constraint, collections, trainable):
+        """The VariableV2 node, its initializer and its collections."""
         with graph.name_scope(name or "Variable") as scope:
             if callable(initial_value):
                 initial_value = initial_value()
@@ -186,7 +194,6 @@ class Variable(Tensor):
         self.trainable = "trainable_variables" in keys
         for key in dict.fromkeys(keys):
             graph.add_to_collection(key, self)
-        self._done = True
 
     def _assign(self, value, mode, name):
         value = convert_to_tensor(value, dtype=self.dtype)
