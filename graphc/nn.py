@@ -25,3 +25,4 @@ from .ops.with_space_batch import *  # noqa: F401,F403,E402
 from .ops.math_ndtri import approx_max_k, approx_min_k  # noqa: F401,E402 (tf.nn has them too)
 from .ops.sampled_more import *  # noqa: F401,F403,E402 (candidate samplers)
 from .ops.nn_quantized import *  # noqa: F401,F403,E402 (quantized_*)
+from .ops.raw_rnn import raw_rnn  # noqa: F401,E402

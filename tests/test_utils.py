@@ -195,7 +195,7 @@ def test_gfile_copy_rename_remove_glob(tmp_path, monkeypatch):
 
 @pytest.fixture
 def fv():
-    F = flags.FlagValues()
+    F = type(flags.FLAGS)()         # TF's global kind: parses sys.argv on first read
     flags.DEFINE_string("name", "dflt", "h", flag_values=F)
     flags.DEFINE_integer("n", 3, "h", lower_bound=0, flag_values=F)
     flags.DEFINE_float("lr", 0.1, "h", flag_values=F)
@@ -227,7 +227,7 @@ def test_flags_errors(fv):
         fv(["prog", "--unknown=3"])
     with pytest.raises(flags.IllegalFlagValueError, match="--n=abc"):
         fv(["prog", "--n=abc"])
-    with pytest.raises(flags.IllegalFlagValueError, match="is not >= 0"):
+    with pytest.raises(flags.IllegalFlagValueError, match="is not a non-negative integer"):
         fv(["prog", "--n=-1"])
     with pytest.raises(flags.IllegalFlagValueError, match="one of <a|b>"):
         fv(["prog", "--mode=c"])

@@ -22,7 +22,7 @@ from .head import regression_head
 from .head_classification import binary_logistic_or_multi_class_head
 from .model_fn import ModeKeys
 
-__all__ = ["DNNClassifier", "DNNRegressor"]
+__all__ = ["DNNClassifier", "DNNRegressor", "DNNEstimator"]
 
 _LEARNING_RATE = 0.05
 
@@ -126,6 +126,31 @@ class DNNRegressor(Estimator):
                  loss_reduction=Reduction.SUM, batch_norm=False):
         head = regression_head(label_dimension=label_dimension, weight_column=weight_column,
                                loss_reduction=loss_reduction)
+        columns = tuple(feature_columns or [])
+
+        def _model_fn(features, labels, mode, config):
+            return dnn_model_fn(features, labels, mode, head, hidden_units, columns,
+                                optimizer, activation_fn, dropout, input_layer_partitioner,
+                                config, batch_norm)
+
+        super().__init__(model_fn=_model_fn, model_dir=model_dir, config=config,
+                         warm_start_from=warm_start_from)
+
+
+class DNNEstimator(Estimator):
+    """A feed-forward network with a given head (TF1's
+    tf.compat.v1.estimator.DNNEstimator): hidden_units dense layers in scope 'dnn',
+    trained with Adagrad (learning rate 0.05) by default.
+
+        est = gc.estimator.DNNEstimator(head=gc.estimator.RegressionHead(),
+                                        hidden_units=[16, 8], feature_columns=[price])
+    input_layer_partitioner is accepted and unused.
+    """
+
+    def __init__(self, head, hidden_units, feature_columns, model_dir=None,
+                 optimizer="Adagrad", activation_fn=relu, dropout=None,
+                 input_layer_partitioner=None, config=None, warm_start_from=None,
+                 batch_norm=False):
         columns = tuple(feature_columns or [])
 
         def _model_fn(features, labels, mode, config):

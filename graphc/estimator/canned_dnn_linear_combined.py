@@ -23,7 +23,8 @@ from .estimator import Estimator
 from .head import regression_head
 from .head_classification import binary_logistic_or_multi_class_head
 
-__all__ = ["DNNLinearCombinedClassifier", "DNNLinearCombinedRegressor"]
+__all__ = ["DNNLinearCombinedClassifier", "DNNLinearCombinedRegressor",
+           "DNNLinearCombinedEstimator"]
 
 _DNN_LEARNING_RATE = 0.001
 _LINEAR_LEARNING_RATE = 0.005
@@ -151,3 +152,31 @@ class DNNLinearCombinedRegressor(Estimator):
 
         super().__init__(model_fn=_model_fn, model_dir=model_dir, config=config,
                          warm_start_from=warm_start_from)
+
+
+class DNNLinearCombinedEstimator(Estimator):
+    """A wide-and-deep model with a given head (TF1's
+    tf.compat.v1.estimator.DNNLinearCombinedEstimator): linear plus DNN logits, each
+    part trained by its own optimizer. TF1 gives it no warm_start_from.
+
+        est = gc.estimator.DNNLinearCombinedEstimator(
+            head=gc.estimator.MultiClassHead(3), linear_feature_columns=[words],
+            dnn_feature_columns=[fc.embedding_column(words, 4)], dnn_hidden_units=[8])
+    """
+
+    def __init__(self, head, model_dir=None, linear_feature_columns=None,
+                 linear_optimizer="Ftrl", dnn_feature_columns=None, dnn_optimizer="Adagrad",
+                 dnn_hidden_units=None, dnn_activation_fn=relu, dnn_dropout=None,
+                 input_layer_partitioner=None, config=None, batch_norm=False,
+                 linear_sparse_combiner="sum"):
+        self._feature_columns = _validate_feature_columns(linear_feature_columns,
+                                                          dnn_feature_columns)
+
+        def _model_fn(features, labels, mode, config):
+            return dnn_linear_combined_model_fn(
+                features, labels, mode, head, linear_feature_columns, linear_optimizer,
+                dnn_feature_columns, dnn_optimizer, dnn_hidden_units, dnn_activation_fn,
+                dnn_dropout, input_layer_partitioner, config, batch_norm,
+                linear_sparse_combiner)
+
+        super().__init__(model_fn=_model_fn, model_dir=model_dir, config=config)

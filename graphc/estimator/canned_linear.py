@@ -23,7 +23,7 @@ from .estimator import Estimator
 from .head import regression_head
 from .head_classification import binary_logistic_or_multi_class_head
 
-__all__ = ["LinearClassifier", "LinearRegressor"]
+__all__ = ["LinearClassifier", "LinearRegressor", "LinearEstimator"]
 
 _LEARNING_RATE = 0.2
 
@@ -119,6 +119,28 @@ class LinearRegressor(Estimator):
                  warm_start_from=None, loss_reduction=Reduction.SUM, sparse_combiner="sum"):
         head = regression_head(label_dimension=label_dimension, weight_column=weight_column,
                                loss_reduction=loss_reduction)
+        columns = tuple(feature_columns or [])
+
+        def _model_fn(features, labels, mode, config):
+            return linear_model_fn(features, labels, mode, head, columns, optimizer,
+                                   partitioner, config, sparse_combiner)
+
+        super().__init__(model_fn=_model_fn, model_dir=model_dir, config=config,
+                         warm_start_from=warm_start_from)
+
+
+class LinearEstimator(Estimator):
+    """A linear model with a given head (TF1's tf.compat.v1.estimator.LinearEstimator):
+    logits of feature_column.linear_model in scope 'linear', trained with FTRL.
+
+        est = gc.estimator.LinearEstimator(
+            head=gc.estimator.MultiLabelHead(n_classes=3), feature_columns=[price])
+    The head is a public head (gc.estimator.BinaryClassHead, ...) or one of the TF1
+    heads of graphc.estimator.head / head_classification. partitioner is unused.
+    """
+
+    def __init__(self, head, feature_columns, model_dir=None, optimizer="Ftrl", config=None,
+                 partitioner=None, sparse_combiner="sum", warm_start_from=None):
         columns = tuple(feature_columns or [])
 
         def _model_fn(features, labels, mode, config):

@@ -4,15 +4,21 @@ adjoint() and inverse() return. Each is a Python object over tensors; its method
 ops (matmul, matvec, solve, solvevec, determinant, log_abs_determinant, to_dense,
 diag_part, trace), so gradients flow through them. Structure is used where it helps
 (a diagonal solve divides, a triangular one substitutes); the rest goes through the
-dense matrix.
+dense matrix, with batch dims broadcast against the right-hand side's as TF does.
+Complex operators work too: adjoint means the conjugate transpose, and a dense complex
+solve goes through the real 2n x 2n form [[Re A, -Im A], [Im A, Re A]].
 """
-from .. import dtypes
+from .. import dtypes, errors
 from ..graph import name_scope
 from ..shapes import TensorShape
 from .array import expand_dims, squeeze
+from .cast import cast
+from .complex_ops import complex as complex_, conj, imag, real
 from .core import convert_to_tensor
 from .elementwise import abs as abs_, log
+from .join import concat
 from .linalg import matmul as matmul_
+from .linalg_operator_util import adjoint_arg as _arg, broadcast_batch, dim
 from .matrix import matrix_determinant, matrix_diag, matrix_diag_part, matrix_transpose
 from .reduce import reduce_prod, reduce_sum
 from .solve import matrix_band_part, matrix_solve, matrix_triangular_solve, slogdet
@@ -21,9 +27,42 @@ __all__ = ["LinearOperator", "LinearOperatorFullMatrix", "LinearOperatorDiag",
            "LinearOperatorLowerTriangular"]
 
 
-def _arg(x, adjoint_arg, dtype):
-    x = convert_to_tensor(x, dtype=dtype)
-    return matrix_transpose(x) if adjoint_arg else x
+def _check_dtype(t, what, name):
+    """TF's operators take float and complex tensors."""
+    if not (t.dtype.is_floating or t.dtype.is_complex):
+        raise TypeError(f"{name}: {what} must be float or complex, not {t.dtype.name}")
+
+
+def _adjoint(x):
+    """The conjugate transpose of a (batch of) matrix."""
+    return matrix_transpose(conj(x) if x.dtype.is_complex else x)
+
+
+def _realified(a):
+    """[[Re a, -Im a], [Im a, Re a]]: the real (..., 2n, 2n) form of a complex matrix."""
+    re, im = real(a), imag(a)
+    return concat([concat([re, -im], -1), concat([im, re], -1)], -2)
+
+
+def dense_solve(matrix, rhs, adjoint):
+    """X with op(matrix) X = rhs, op = conjugate transpose when adjoint, the batch dims
+    of matrix and rhs broadcast together (TF's solve through the dense matrix)."""
+    matrix, rhs = broadcast_batch([matrix, rhs], [2, 2])
+    if not matrix.dtype.is_complex:
+        return matrix_solve(matrix, rhs, adjoint=adjoint)
+    if adjoint:
+        matrix = _adjoint(matrix)
+    n = dim(matrix, -1)
+    x = matrix_solve(_realified(matrix), concat([real(rhs), imag(rhs)], -2))
+    return complex_(x[..., :n, :], x[..., n:, :])
+
+
+def dense_log_abs_determinant(matrix):
+    """log|det matrix|, in the matrix's dtype (for a complex matrix, half the log-det of
+    its real form, which is |det|^2)."""
+    if not matrix.dtype.is_complex:
+        return slogdet(matrix)[1]
+    return cast(0.5 * slogdet(_realified(matrix))[1], matrix.dtype)
 
 
 class LinearOperator:
@@ -80,6 +119,17 @@ class LinearOperator:
         from .array import shape
         return shape(self.to_dense(), name=name)
 
+    def _checked(self, x, self_axis, arg_axis):
+        """x as a tensor whose dim arg_axis fits the operator's dim self_axis (TF)."""
+        x = convert_to_tensor(x, dtype=self._dtype)
+        a = self.shape.dims[self_axis] if self.shape.rank is not None else None
+        b = x.shape.dims[arg_axis] if x.shape.rank not in (None, 0) else None
+        if isinstance(a, int) and isinstance(b, int) and a != b:
+            raise errors.ShapeError(f"Dimensions {a} and {b} are not compatible: "
+                                    f"{self._name} is {self.shape}\n  "
+                                    + errors.describe_tensor(x, "argument"))
+        return x
+
     # ---- the operations
     def to_dense(self, name="to_dense"):
         """The dense matrix (or batch of them) of the operator."""
@@ -96,6 +146,7 @@ class LinearOperator:
             return LinearOperatorComposition([left, right])
         with name_scope(self._name):
             with name_scope(name):
+                x = self._checked(x, -2 if adjoint else -1, -1 if adjoint_arg else -2)
                 return self._matmul(_arg(x, adjoint_arg, self._dtype), adjoint)
 
     def __matmul__(self, x):
@@ -105,20 +156,21 @@ class LinearOperator:
         """A @ x for a (batch of) vector x."""
         with name_scope(self._name):
             with name_scope(name):
-                x = convert_to_tensor(x, dtype=self._dtype)
+                x = self._checked(x, -2 if adjoint else -1, -1)
                 return squeeze(self._matmul(expand_dims(x, -1), adjoint), [-1])
 
     def solve(self, rhs, adjoint=False, adjoint_arg=False, name="solve"):
         """X with A @ X = rhs (A^H @ X = rhs with adjoint)."""
         with name_scope(self._name):
             with name_scope(name):
+                rhs = self._checked(rhs, -1 if adjoint else -2, -1 if adjoint_arg else -2)
                 return self._solve(_arg(rhs, adjoint_arg, self._dtype), adjoint)
 
     def solvevec(self, rhs, adjoint=False, name="solve"):
         """x with A @ x = rhs for a (batch of) vector rhs."""
         with name_scope(self._name):
             with name_scope(name):
-                rhs = convert_to_tensor(rhs, dtype=self._dtype)
+                rhs = self._checked(rhs, -1 if adjoint else -2, -1)
                 return squeeze(self._solve(expand_dims(rhs, -1), adjoint), [-1])
 
     def determinant(self, name="det"):
@@ -142,7 +194,8 @@ class LinearOperator:
                 return reduce_sum(self._diag_part(), -1)
 
     def adjoint(self, name=None):
-        """The adjoint (transpose) operator; self-adjoint operators return themselves."""
+        """The adjoint (conjugate transpose) operator; self-adjoint operators return
+        themselves."""
         if self.is_self_adjoint:
             return self
         from .linalg_operator_more import LinearOperatorAdjoint
@@ -159,13 +212,17 @@ class LinearOperator:
 
     # ---- defaults, from the dense matrix
     def _solve(self, rhs, adjoint):
-        return matrix_solve(self._to_dense(), rhs, adjoint=adjoint)
+        return dense_solve(self._to_dense(), rhs, adjoint)
 
     def _determinant(self):
+        if self._dtype.is_complex:
+            raise NotImplementedError(f"{self._name}: the determinant of a dense complex "
+                                      "operator is not supported in graphc (use "
+                                      "log_abs_determinant)")
         return matrix_determinant(self._to_dense())
 
     def _log_abs_determinant(self):
-        return slogdet(self._to_dense())[1]
+        return dense_log_abs_determinant(self._to_dense())
 
     def _diag_part(self):
         return matrix_diag_part(self._to_dense())
@@ -181,8 +238,7 @@ class LinearOperatorFullMatrix(LinearOperator):
     def __init__(self, matrix, is_non_singular=None, is_self_adjoint=None,
                  is_positive_definite=None, is_square=None, name="LinearOperatorFullMatrix"):
         self._matrix = convert_to_tensor(matrix)
-        if not self._matrix.dtype.is_floating:
-            raise TypeError(f"{name}: matrix must be float, not {self._matrix.dtype.name}")
+        _check_dtype(self._matrix, "matrix", name)
         if self._matrix.shape.rank is not None and self._matrix.shape.rank < 2:
             raise ValueError(f"{name}: matrix must have rank >= 2, not shape "
                              f"{self._matrix.shape}")
@@ -196,7 +252,7 @@ class LinearOperatorFullMatrix(LinearOperator):
         return self._matrix
 
     def _matmul(self, x, adjoint):
-        return matmul_(self._matrix, x, transpose_a=adjoint)
+        return matmul_(self._matrix, x, adjoint_a=adjoint)
 
 
 class LinearOperatorLowerTriangular(LinearOperator):
@@ -222,10 +278,13 @@ class LinearOperatorLowerTriangular(LinearOperator):
         return self._tril
 
     def _matmul(self, x, adjoint):
-        return matmul_(self._tril, x, transpose_a=adjoint)
+        return matmul_(self._tril, x, adjoint_a=adjoint)
 
     def _solve(self, rhs, adjoint):
-        return matrix_triangular_solve(self._tril, rhs, lower=True, adjoint=adjoint)
+        if self._dtype.is_complex:
+            return dense_solve(self._tril, rhs, adjoint)
+        tril, rhs = broadcast_batch([self._tril, rhs], [2, 2])
+        return matrix_triangular_solve(tril, rhs, lower=True, adjoint=adjoint)
 
     def _diag_part(self):
         return matrix_diag_part(self._tril)
@@ -234,7 +293,7 @@ class LinearOperatorLowerTriangular(LinearOperator):
         return reduce_prod(self._diag_part(), -1)
 
     def _log_abs_determinant(self):
-        return reduce_sum(log(abs_(self._diag_part())), -1)
+        return reduce_sum(log(abs_(self._diag_part())), -1)     # real, complex too (TF)
 
 
 class LinearOperatorDiag(LinearOperator):
@@ -247,14 +306,13 @@ class LinearOperatorDiag(LinearOperator):
     def __init__(self, diag, is_non_singular=None, is_self_adjoint=None,
                  is_positive_definite=None, is_square=True, name="LinearOperatorDiag"):
         self._diag = convert_to_tensor(diag)
-        if not self._diag.dtype.is_floating:
-            raise TypeError(f"{name}: diag must be float, not {self._diag.dtype.name}")
+        _check_dtype(self._diag, "diag", name)
         if self._diag.shape.rank == 0:
             raise ValueError(f"{name}: diag must have rank >= 1, not be a scalar")
         if is_square is False:
             raise ValueError(f"{name}: a diagonal operator is square")
         super().__init__(self._diag.dtype, is_non_singular,
-                         True if is_self_adjoint is None else is_self_adjoint,
+                         real_self_adjoint(self._diag.dtype, is_self_adjoint, name),
                          is_positive_definite, True, name)
 
     def _shape(self):
@@ -264,11 +322,15 @@ class LinearOperatorDiag(LinearOperator):
     def _to_dense(self):
         return matrix_diag(self._diag)
 
+    def _d(self, adjoint):
+        d = conj(self._diag) if adjoint and self._dtype.is_complex else self._diag
+        return expand_dims(d, -1)
+
     def _matmul(self, x, adjoint):
-        return expand_dims(self._diag, -1) * x
+        return self._d(adjoint) * x
 
     def _solve(self, rhs, adjoint):
-        return rhs / expand_dims(self._diag, -1)
+        return rhs / self._d(adjoint)
 
     def _diag_part(self):
         return self._diag
@@ -277,4 +339,20 @@ class LinearOperatorDiag(LinearOperator):
         return reduce_prod(self._diag, -1)
 
     def _log_abs_determinant(self):
-        return reduce_sum(log(abs_(self._diag)), -1)
+        return _log_abs_prod(self._diag)
+
+
+def real_self_adjoint(dtype, is_self_adjoint, name):
+    """A real diagonal (or scaled identity) operator is self-adjoint; a complex one only
+    when the caller says so (TF)."""
+    if dtype.is_complex:
+        return is_self_adjoint
+    if is_self_adjoint is False:
+        raise ValueError(f"{name}: A real diagonal operator is always self adjoint.")
+    return True
+
+
+def _log_abs_prod(d):
+    """sum(log|d|) over the last axis, in d's dtype (complex too, as TF)."""
+    out = reduce_sum(log(abs_(d)), -1)
+    return cast(out, d.dtype) if d.dtype.is_complex else out

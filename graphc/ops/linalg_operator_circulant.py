@@ -106,19 +106,6 @@ class _Circulant(LinearOperator):
         t = real(t) if t.dtype.is_complex else t
         return t if t.dtype == self._dtype else cast(t, self._dtype)
 
-    # ---- adjoint_arg conjugates complex arguments (TF's x^H)
-    def matmul(self, x, adjoint=False, adjoint_arg=False, name="matmul"):
-        """A @ x via FFTs (A^H @ x with adjoint; x^H with adjoint_arg)."""
-        if adjoint_arg and self._dtype.is_complex and not isinstance(x, LinearOperator):
-            x = conj(convert_to_tensor(x, dtype=self._dtype))
-        return super().matmul(x, adjoint, adjoint_arg, name)
-
-    def solve(self, rhs, adjoint=False, adjoint_arg=False, name="solve"):
-        """X with A @ X = rhs via FFTs."""
-        if adjoint_arg and self._dtype.is_complex:
-            rhs = conj(convert_to_tensor(rhs, dtype=self._dtype))
-        return super().solve(rhs, adjoint, adjoint_arg, name)
-
     # ---- the operations
     def _apply(self, x, adjoint, divide):
         """ifft(spectrum * fft(x)) (or / spectrum) on the columns of x (..., N, R)."""

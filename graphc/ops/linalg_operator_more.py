@@ -1,15 +1,18 @@
 """The rest of the LinearOperator subset (graphc/ops/linalg_operator.py): Identity,
-ScaledIdentity, Composition, Adjoint and Inversion."""
+ScaledIdentity, Composition, Adjoint and Inversion. For complex operators the adjoint
+is the conjugate transpose, as in TF."""
 from .. import dtypes
 from ..shapes import TensorShape
 from .array import expand_dims
 from .broadcast import broadcast_to
+from .complex_ops import conj
 from .core import convert_to_tensor
 from .creation import ones
 from .elementwise import abs as abs_, log
-from .linalg_operator import LinearOperator
+from .linalg_operator import (LinearOperator, _adjoint, _check_dtype, _log_abs_prod,
+                              real_self_adjoint)
 from .math_extra import broadcast_static_shape
-from .matrix import eye, matrix_transpose
+from .matrix import eye
 
 __all__ = ["LinearOperatorIdentity", "LinearOperatorScaledIdentity",
            "LinearOperatorComposition", "LinearOperatorAdjoint", "LinearOperatorInversion"]
@@ -79,34 +82,33 @@ class LinearOperatorScaledIdentity(LinearOperator):
                  name="LinearOperatorScaledIdentity"):
         self._n = _num_rows(num_rows, name)
         self._multiplier = convert_to_tensor(multiplier)
-        if not self._multiplier.dtype.is_floating:
-            raise TypeError(f"{name}: multiplier must be float, not "
-                            f"{self._multiplier.dtype.name}")
+        _check_dtype(self._multiplier, "multiplier", name)
         super().__init__(self._multiplier.dtype, is_non_singular,
-                         True if is_self_adjoint is None else is_self_adjoint,
+                         real_self_adjoint(self._multiplier.dtype, is_self_adjoint, name),
                          is_positive_definite, is_square, name)
 
     def _shape(self):
         m = self._multiplier.shape
         return TensorShape(None) if m.rank is None else TensorShape(m.dims + (self._n, self._n))
 
-    def _scale(self):
-        return expand_dims(expand_dims(self._multiplier, -1), -1)
+    def _scale(self, adjoint=False):
+        m = conj(self._multiplier) if adjoint and self._dtype.is_complex else self._multiplier
+        return expand_dims(expand_dims(m, -1), -1)
 
     def _to_dense(self):
         return self._scale() * eye(self._n, dtype=self._dtype)
 
     def _matmul(self, x, adjoint):
-        return self._scale() * x
+        return self._scale(adjoint) * x
 
     def _solve(self, rhs, adjoint):
-        return rhs / self._scale()
+        return rhs / self._scale(adjoint)
 
     def _determinant(self):
         return self._multiplier ** float(self._n)
 
     def _log_abs_determinant(self):
-        return float(self._n) * log(abs_(self._multiplier))
+        return float(self._n) * log(abs_(self._multiplier))    # real, complex too (TF)
 
     def _diag_part(self):
         return expand_dims(self._multiplier, -1) * ones([self._n], dtype=self._dtype)
@@ -178,7 +180,7 @@ class LinearOperatorComposition(LinearOperator):
 
 
 class LinearOperatorAdjoint(LinearOperator):
-    """The adjoint (transpose) of operator: what operator.adjoint() returns."""
+    """The adjoint (conjugate transpose) of operator: what operator.adjoint() returns."""
 
     def __init__(self, operator, is_non_singular=None, is_self_adjoint=None,
                  is_positive_definite=None, is_square=None, name=None):
@@ -192,7 +194,7 @@ class LinearOperatorAdjoint(LinearOperator):
         return s if s.rank is None else TensorShape(s.dims[:-2] + (s.dims[-1], s.dims[-2]))
 
     def _to_dense(self):
-        return matrix_transpose(self.operator.to_dense())
+        return _adjoint(self.operator.to_dense())
 
     def _matmul(self, x, adjoint):
         return self.operator.matmul(x, adjoint=not adjoint)
@@ -201,13 +203,16 @@ class LinearOperatorAdjoint(LinearOperator):
         return self.operator.solve(rhs, adjoint=not adjoint)
 
     def _determinant(self):
-        return self.operator.determinant()
+        return self._conj(self.operator.determinant())
 
     def _log_abs_determinant(self):
         return self.operator.log_abs_determinant()
 
     def _diag_part(self):
-        return self.operator.diag_part()
+        return self._conj(self.operator.diag_part())
+
+    def _conj(self, x):
+        return conj(x) if self._dtype.is_complex else x
 
     def adjoint(self, name=None):
         return self.operator

@@ -16,7 +16,7 @@ gradients with respect to weights, biases and inputs need no rules of their own.
 """
 import numpy as np
 
-from .. import dtypes
+from .. import dtypes, errors
 from ..graph import name_scope
 from ..shapes import InferError
 from . import array as A
@@ -102,8 +102,26 @@ def _expected_count(p, num_sampled, num_tries):
     return (-np.expm1(num_tries * np.log1p(-p))).astype(np.float32)
 
 
+def _check_range(true_classes, num_true, range_max):
+    """TF's run-time checks: true_classes is [batch, num_true], each class in
+    [0, range_max)."""
+    if true_classes.ndim != 2:
+        raise errors.InvalidArgumentError("true_classes must be a matrix")
+    if true_classes.shape[1] != num_true:
+        # TF's message names the columns found 'expected' and num_true 'was'
+        raise errors.InvalidArgumentError(
+            f"true_classes must have num_true columns, expected: {true_classes.shape[1]} "
+            f"was: {num_true}")
+    bad = (true_classes < 0) | (true_classes >= range_max)
+    if bad.any():
+        raise errors.InvalidArgumentError(
+            f"`true_candidate` out of range [0, {range_max}), received "
+            f"{int(true_classes[bad][0])}")
+
+
 def _sampler_kernel(make):
     def kernel(rt, true_classes, *, num_true, num_sampled, unique, range_max, seed, **dist):
+        _check_range(true_classes, num_true, range_max)
         draw, prob = make(range_max, **dist)
         gen = rt.rng()
         if unique:
@@ -221,6 +239,12 @@ def _infer_hits(ctx, true_classes, sampled, *, num_true):
 def _hits_kernel(true_classes, sampled, *, num_true):
     """Every (row i, column j) where true class true_classes[i, k] is sampled[j]; a class
     sampled twice is found at its last position (TF's map from class to position)."""
+    if true_classes.ndim != 2 or true_classes.shape[1] != num_true:
+        raise errors.InvalidArgumentError("true_candidates must be a batch_size * num_true "
+                                          "matrix")
+    if sampled.ndim != 1:
+        raise errors.InvalidArgumentError("sampled_candidates must be a vector, which is "
+                                          "typically an output from CandidateSampler")
     pos = {int(c): j for j, c in enumerate(sampled)}
     hits = [(i, pos[int(c)]) for i, row in enumerate(true_classes) for c in row
             if int(c) in pos]
