@@ -7,12 +7,13 @@ metrics, optimizers and the backend (session, learning phase).
         gc.keras.layers.Dense(10, activation="softmax")])
     model.compile("adam", "sparse_categorical_crossentropy", metrics=["accuracy"])
 """
-from . import (activations, backend, callbacks, initializers, layers, losses, metrics,
-               optimizers, utils)
+from . import (activations, backend, callbacks, constraints, initializers, layers, losses,
+               metrics, optimizers, regularizers, utils)
 from .engine import Input
 from . import models
 from .models import Model, Sequential
 from . import experimental
 
-__all__ = ["activations", "backend", "callbacks", "initializers", "layers", "losses",
-           "metrics", "optimizers", "utils", "models", "Input", "Model", "Sequential", "experimental"]
+__all__ = ["activations", "backend", "callbacks", "constraints", "initializers", "layers",
+           "losses", "metrics", "optimizers", "regularizers", "utils", "models", "Input",
+           "Model", "Sequential", "experimental"]

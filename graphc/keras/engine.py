@@ -13,7 +13,9 @@ import numpy as np
 
 import graphc as gc
 from . import backend as K
+from . import constraints as constraints_mod
 from . import initializers
+from . import regularizers as regularizers_mod
 
 __all__ = ["Layer", "InputLayer", "Input", "InputSpec"]
 
@@ -80,7 +82,7 @@ class Layer:
         self._batch_input_shape = (None if batch_input_shape is None
                                    else tuple(batch_input_shape))
         self._initial_weights = weights
-        self.activity_regularizer = activity_regularizer
+        self.activity_regularizer = regularizers_mod.get(activity_regularizer)
         self._trainable_weights, self._non_trainable_weights = [], []
         self._updates, self._losses = [], []
         self._inbound_nodes = []
@@ -102,6 +104,8 @@ class Layer:
             init = (initializers.GlorotUniform() if dtype.is_floating
                     else initializers.Zeros())
         shape = [int(d) for d in (shape or ())]
+        regularizer = regularizers_mod.get(regularizer)
+        constraint = constraints_mod.get(constraint)
         var = gc.Variable(lambda: init(shape, dtype=dtype), name=name, dtype=dtype,
                           trainable=trainable, constraint=constraint)
         (self._trainable_weights if trainable else self._non_trainable_weights).append(var)
@@ -280,6 +284,25 @@ class Layer:
         if self._batch_input_shape is not None:
             config["batch_input_shape"] = self._batch_input_shape
         config.update(self._config())
+        config.update(self._penalty_config())
+        return config
+
+    def _penalty_config(self):
+        """The `*_regularizer` / `*_constraint` arguments (serialized), Keras' keys."""
+        import inspect
+        params = []
+        for cls in type(self).__mro__:
+            init = cls.__dict__.get("__init__")
+            if init is not None and cls is not Layer:
+                params += [k for k in inspect.signature(init).parameters if k not in params]
+        config = {}
+        for key in params:
+            if key.endswith("_regularizer"):
+                config[key] = regularizers_mod.serialize(
+                    regularizers_mod.get(getattr(self, key, None)))
+            elif key.endswith("_constraint"):
+                config[key] = constraints_mod.serialize(
+                    constraints_mod.get(getattr(self, key, None)))
         return config
 
     def _config(self):

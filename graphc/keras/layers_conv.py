@@ -324,6 +324,7 @@ class BatchNormalization(Layer):
         self._inits = [initializers.get(i) for i in (gamma_initializer, beta_initializer,
                        moving_mean_initializer, moving_variance_initializer)]
         self.gamma_regularizer, self.beta_regularizer = gamma_regularizer, beta_regularizer
+        self.gamma_constraint, self.beta_constraint = gamma_constraint, beta_constraint
 
     def build(self, input_shape):
         dims = input_shape.as_list()
@@ -336,10 +337,12 @@ class BatchNormalization(Layer):
                              f"{input_shape}.")
         g_init, b_init, m_init, v_init = self._inits
         self.gamma = self.add_weight("gamma", (c,), initializer=g_init,
-                                     regularizer=self.gamma_regularizer) if self.scale \
+                                     regularizer=self.gamma_regularizer,
+                                     constraint=self.gamma_constraint) if self.scale \
             else None
         self.beta = self.add_weight("beta", (c,), initializer=b_init,
-                                    regularizer=self.beta_regularizer) if self.center \
+                                    regularizer=self.beta_regularizer,
+                                    constraint=self.beta_constraint) if self.center \
             else None
         self.moving_mean = self.add_weight("moving_mean", (c,), initializer=m_init,
                                            trainable=False)

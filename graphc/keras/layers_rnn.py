@@ -145,6 +145,17 @@ class RNN(Layer):
         if self.go_backwards:
             x = gc.reverse(x, [0])
             m = None if m is None else gc.reverse(m, [0])
+        cell = self if self.cell is None else self.cell
+        dropping = getattr(cell, "dropout", 0) or getattr(cell, "recurrent_dropout", 0)
+        if dropping:
+            cell._make_masks(inputs[:, 0, :], self._training(training))
+        try:
+            return self._call_masked(inputs, x, m, initial_state)
+        finally:
+            if dropping:
+                cell._dp_masks = cell._rec_masks = None
+
+    def _call_masked(self, inputs, x, m, initial_state):
         proj = self._project(x)
         batch = gc.shape(inputs)[0]
         if initial_state is not None:
@@ -240,14 +251,13 @@ class _Fused(_CellMath, RNN):
                  kernel_regularizer=None, recurrent_regularizer=None, bias_regularizer=None,
                  activity_regularizer=None, kernel_constraint=None,
                  recurrent_constraint=None, bias_constraint=None, dropout=0.0,
-                 recurrent_dropout=0.0, **kwargs):
+                 recurrent_dropout=0.0, implementation=1, **kwargs):
         RNN.__init__(self, None, activity_regularizer=activity_regularizer, **kwargs)
-        if dropout or recurrent_dropout:
-            raise NotImplementedError(f"{type(self).__name__}: dropout and "
-                                      f"recurrent_dropout are not supported")
         self._init_math(units, activation, recurrent_activation, use_bias,
                         kernel_initializer, recurrent_initializer, bias_initializer,
-                        (kernel_regularizer, recurrent_regularizer, bias_regularizer))
+                        (kernel_regularizer, recurrent_regularizer, bias_regularizer),
+                        (kernel_constraint, recurrent_constraint, bias_constraint),
+                        dropout, recurrent_dropout, implementation)
 
     @property
     def _state_sizes(self):
@@ -261,7 +271,15 @@ class _Fused(_CellMath, RNN):
         self._build_weights(dims[-1])
 
     def _project(self, x):
-        proj = gc.tensordot(x, self.kernel, [[2], [0]])
+        masks = self._dp_masks
+        if masks is None:
+            proj = gc.tensordot(x, self.kernel, [[2], [0]])
+        elif len(masks) == 1:
+            proj = gc.tensordot(x * masks[0], self.kernel, [[2], [0]])
+        else:      # implementation=1: gate k sees the inputs times mask k
+            u = self.units
+            proj = gc.concat([gc.tensordot(x * m, self.kernel[:, k * u:(k + 1) * u],
+                                           [[2], [0]]) for k, m in enumerate(masks)], -1)
         if self.use_bias:
             proj = proj + self._input_bias()
         return proj

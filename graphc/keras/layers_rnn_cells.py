@@ -4,6 +4,8 @@ gc.keras.layers.RNN) and the step maths they share with SimpleRNN, LSTM and GRU.
     cell = gc.keras.layers.LSTMCell(8)
     out = gc.keras.layers.RNN(cell)(x)          # == LSTM(8)(x) with the same weights
 """
+import numpy as np
+
 import graphc as gc
 from . import activations
 from . import initializers
@@ -19,15 +21,22 @@ class _CellMath:
     unit_forget_bias, reset_after = False, False
 
     def _init_math(self, units, activation, recurrent_activation, use_bias,
-                   kernel_initializer, recurrent_initializer, bias_initializer, regs):
+                   kernel_initializer, recurrent_initializer, bias_initializer, regs,
+                   cons=(None, None, None), dropout=0.0, recurrent_dropout=0.0,
+                   implementation=1):
         self.units = int(units)
+        self.kernel_regularizer, self.recurrent_regularizer, self.bias_regularizer = regs
+        self.kernel_constraint, self.recurrent_constraint, self.bias_constraint = cons
+        self.dropout = min(1.0, max(0.0, float(dropout)))
+        self.recurrent_dropout = min(1.0, max(0.0, float(recurrent_dropout)))
+        self.implementation = implementation
+        self._dp_masks = self._rec_masks = None
         self.activation = activations.get(activation)
         self.recurrent_activation = activations.get(recurrent_activation)
         self.use_bias = use_bias
         self.kernel_initializer = initializers.get(kernel_initializer)
         self.recurrent_initializer = initializers.get(recurrent_initializer)
         self.bias_initializer = initializers.get(bias_initializer)
-        self._regs = regs
 
     def _bias_shape(self):
         if self.reset_after:
@@ -45,17 +54,39 @@ class _CellMath:
         return init
 
     def _build_weights(self, input_dim):
-        k_reg, r_reg, b_reg = self._regs
         width = self.gates * self.units
         self.kernel = self.add_weight("kernel", (input_dim, width),
-                                      initializer=self.kernel_initializer, regularizer=k_reg)
+                                      initializer=self.kernel_initializer,
+                                      regularizer=self.kernel_regularizer,
+                                      constraint=self.kernel_constraint)
         self.recurrent_kernel = self.add_weight("recurrent_kernel", (self.units, width),
                                                 initializer=self.recurrent_initializer,
-                                                regularizer=r_reg)
+                                                regularizer=self.recurrent_regularizer,
+                                                constraint=self.recurrent_constraint)
         self.bias = None
         if self.use_bias:
             self.bias = self.add_weight("bias", self._bias_shape(),
-                                        initializer=self._bias_init(), regularizer=b_reg)
+                                        initializer=self._bias_init(),
+                                        regularizer=self.bias_regularizer,
+                                        constraint=self.bias_constraint)
+
+    def _make_masks(self, x0, training):
+        """TF's RNN dropout: one mask per sequence (shared by all steps), one per gate
+        with implementation=1, else one; x0 is the first step's inputs (batch, in)."""
+        count = self.gates if self.implementation == 1 else 1
+        h0 = gc.ones(gc.stack([gc.shape(x0)[0], self.units]), x0.dtype)
+        self._dp_masks = _dropout_masks(gc.ones_like(x0), self.dropout, count, training)
+        self._rec_masks = _dropout_masks(h0, self.recurrent_dropout, count, training)
+
+    def _masked_matmul(self, x, masks, w):
+        """x . w, with x times mask k for column block k when masks are given."""
+        if masks is None:
+            return gc.matmul(x, w)
+        if len(masks) == 1:
+            return gc.matmul(x * masks[0], w)
+        u = self.units
+        return gc.concat([gc.matmul(x * m, w[:, k * u:(k + 1) * u])
+                          for k, m in enumerate(masks)], axis=-1)
 
     def _input_bias(self):
         return self.bias[0] if self.reset_after else self.bias
@@ -75,12 +106,40 @@ class _CellMath:
             config["unit_forget_bias"] = self.unit_forget_bias
         if self.gates == 3:
             config["reset_after"] = self.reset_after
+        config.update(dropout=self.dropout, recurrent_dropout=self.recurrent_dropout)
+        if self.gates > 1:
+            config["implementation"] = self.implementation
         return config
+
+
+def _dropout_masks(ones, rate, count, training):
+    """`count` masks dropout(ones, rate) in the training phase (ones otherwise), or
+    None when rate is 0."""
+    if not rate:
+        return None
+    if isinstance(training, (bool, int, np.bool_)):
+        return [gc.nn.dropout(ones, rate=rate) if training else ones
+                for _ in range(count)]
+    return [gc.cond(training, lambda: gc.nn.dropout(ones, rate=rate), lambda: ones)
+            for _ in range(count)]
+
+
+def _rec(cell, k):
+    """The recurrent dropout mask of gate block k (None without recurrent dropout)."""
+    masks = cell._rec_masks
+    if masks is None:
+        return None
+    return masks[k] if len(masks) > 1 else masks[0]
+
+
+def _drop(h, mask):
+    return h if mask is None else h * mask
 
 
 def _simple_step(cell, z, states):
     """h = activation(z + h_prev . recurrent_kernel), z the projected input."""
-    h = cell.activation(z + gc.matmul(states[0], cell.recurrent_kernel))
+    h = cell.activation(z + gc.matmul(_drop(states[0], _rec(cell, 0)),
+                                      cell.recurrent_kernel))
     return h, [h]
 
 
@@ -88,7 +147,7 @@ def _lstm_step(cell, z, states):
     """Gates i, f, c, o: c = f*c_prev + i*act(zc); h = o*act(c)."""
     h, c = states
     u = cell.units
-    z = z + gc.matmul(h, cell.recurrent_kernel)
+    z = z + cell._masked_matmul(h, cell._rec_masks, cell.recurrent_kernel)
     i = cell.recurrent_activation(z[:, :u])
     f = cell.recurrent_activation(z[:, u:2 * u])
     c_new = f * c + i * cell.activation(z[:, 2 * u:3 * u])
@@ -102,7 +161,7 @@ def _gru_step(cell, z_in, states):
     h = states[0]
     u = cell.units
     if cell.reset_after:
-        inner = gc.matmul(h, cell.recurrent_kernel)
+        inner = cell._masked_matmul(h, cell._rec_masks, cell.recurrent_kernel)
         if cell.use_bias:
             inner = inner + cell.bias[1]
         z = cell.recurrent_activation(z_in[:, :u] + inner[:, :u])
@@ -110,9 +169,10 @@ def _gru_step(cell, z_in, states):
         hh = cell.activation(z_in[:, 2 * u:] + r * inner[:, 2 * u:])
     else:
         rk = cell.recurrent_kernel
-        z = cell.recurrent_activation(z_in[:, :u] + gc.matmul(h, rk[:, :u]))
-        r = cell.recurrent_activation(z_in[:, u:2 * u] + gc.matmul(h, rk[:, u:2 * u]))
-        hh = cell.activation(z_in[:, 2 * u:] + gc.matmul(r * h, rk[:, 2 * u:]))
+        hz, hr, hh_in = (_drop(h, _rec(cell, k)) for k in range(3))
+        z = cell.recurrent_activation(z_in[:, :u] + gc.matmul(hz, rk[:, :u]))
+        r = cell.recurrent_activation(z_in[:, u:2 * u] + gc.matmul(hr, rk[:, u:2 * u]))
+        hh = cell.activation(z_in[:, 2 * u:] + gc.matmul(r * hh_in, rk[:, 2 * u:]))
     h_new = z * h + (1.0 - z) * hh
     return h_new, [h_new]
 
@@ -126,14 +186,13 @@ class _Cell(_CellMath, Layer):
                  recurrent_initializer="orthogonal", bias_initializer="zeros",
                  kernel_regularizer=None, recurrent_regularizer=None, bias_regularizer=None,
                  kernel_constraint=None, recurrent_constraint=None, bias_constraint=None,
-                 dropout=0.0, recurrent_dropout=0.0, **kwargs):
+                 dropout=0.0, recurrent_dropout=0.0, implementation=1, **kwargs):
         Layer.__init__(self, **kwargs)
-        if dropout or recurrent_dropout:
-            raise NotImplementedError(f"{type(self).__name__}: dropout and "
-                                      f"recurrent_dropout are not supported")
         self._init_math(units, activation, recurrent_activation, use_bias,
                         kernel_initializer, recurrent_initializer, bias_initializer,
-                        (kernel_regularizer, recurrent_regularizer, bias_regularizer))
+                        (kernel_regularizer, recurrent_regularizer, bias_regularizer),
+                        (kernel_constraint, recurrent_constraint, bias_constraint),
+                        dropout, recurrent_dropout, implementation)
 
     @property
     def state_size(self):
@@ -148,7 +207,20 @@ class _Cell(_CellMath, Layer):
         self.built = True
 
     def call(self, inputs, states, training=None):
-        z = gc.matmul(inputs, self.kernel)
+        """One step; without masks from the RNN layer (_make_masks), dropout makes
+        fresh masks for this step."""
+        fresh = self._dp_masks is None and self._rec_masks is None and \
+            (self.dropout or self.recurrent_dropout)
+        if fresh:
+            self._make_masks(inputs, self._training(training))
+        try:
+            return self._step_call(inputs, states)
+        finally:
+            if fresh:
+                self._dp_masks = self._rec_masks = None
+
+    def _step_call(self, inputs, states):
+        z = self._masked_matmul(inputs, self._dp_masks, self.kernel)
         if self.use_bias:
             z = z + self._input_bias()
         out, new = type(self).step_fn(self, z, list(states))

@@ -114,13 +114,21 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, axis=-1):
     return xent
 
 
+def _maybe_convert_labels(y_true):
+    """0/1 labels as -1/1 (Keras: only when every label is 0 or 1): y + binary * (y - 1)."""
+    binary = gc.reduce_all(gc.logical_or(gc.equal(y_true, 0.0), gc.equal(y_true, 1.0)))
+    return y_true + gc.cast(binary, y_true.dtype) * (y_true - 1.0)
+
+
 def hinge(y_true, y_pred):
     y_true, y_pred = _pair(y_true, y_pred)
+    y_true = _maybe_convert_labels(y_true)
     return gc.reduce_mean(gc.maximum(1.0 - y_true * y_pred, 0.0), axis=-1)
 
 
 def squared_hinge(y_true, y_pred):
     y_true, y_pred = _pair(y_true, y_pred)
+    y_true = _maybe_convert_labels(y_true)
     return gc.reduce_mean(gc.square(gc.maximum(1.0 - y_true * y_pred, 0.0)), axis=-1)
 
 

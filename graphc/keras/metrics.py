@@ -66,7 +66,10 @@ _BY_NAME.update(mse=mse, mae=mae, mape=mape, msle=msle)
 
 
 def get(identifier):
-    """A metric function from a name ('accuracy' needs compile's choice) or callable."""
+    """A metric function from a name ('accuracy' needs compile's choice), a metric
+    object's class name ('AUC', 'Precision', ...: a new object) or a callable."""
+    if isinstance(identifier, str) and identifier in _CLASSES:
+        return globals()[identifier]()
     if isinstance(identifier, str):
         if identifier not in _BY_NAME:
             raise ValueError(f"Unknown metric function: {identifier}")
@@ -76,5 +79,23 @@ def get(identifier):
     raise ValueError(f"Could not interpret metric function identifier: {identifier!r}")
 
 
+_CLASSES = {"Mean", "Sum", "Accuracy", "BinaryAccuracy", "CategoricalAccuracy",
+            "SparseCategoricalAccuracy", "TopKCategoricalAccuracy",
+            "SparseTopKCategoricalAccuracy", "MeanSquaredError", "MeanAbsoluteError",
+            "MeanAbsolutePercentageError", "MeanSquaredLogarithmicError",
+            "RootMeanSquaredError", "BinaryCrossentropy", "CategoricalCrossentropy",
+            "SparseCategoricalCrossentropy", "Hinge", "SquaredHinge", "KLDivergence",
+            "Poisson", "TruePositives", "FalsePositives", "TrueNegatives",
+            "FalseNegatives", "Precision", "Recall", "AUC"}
+
+
 def serialize(metric):
     return getattr(metric, "__name__", type(metric).__name__)
+
+
+# the metric classes (they use the functions above)
+from .metrics_classes import *  # noqa: E402,F401,F403
+from .metrics_confusion import *  # noqa: E402,F401,F403
+from . import metrics_classes as _mc, metrics_confusion as _mf  # noqa: E402
+
+__all__ += _mc.__all__ + _mf.__all__

@@ -18,15 +18,42 @@ __all__ = ["SGD", "Adam", "RMSprop", "Adagrad", "get", "serialize", "deserialize
 class _KerasHypers:
     """The learning rate as a variable '<name>/learning_rate', made when first used."""
 
-    def _init_lr(self, learning_rate, kwargs, default):
+    def _init_lr(self, learning_rate, kwargs, default, decay=0.0):
         lr = kwargs.pop("lr", None)
+        self._decay = float(decay)
+        if self._decay < 0:
+            raise ValueError(f"decay cannot be less than 0: {decay}")
+        self._iter_vars = {}
         if kwargs:
             raise TypeError(f"Unexpected keyword argument passed to optimizer: "
                             f"{sorted(kwargs)[0]}")
         self._lr_value = float(lr if lr is not None else
                                learning_rate if learning_rate is not None else default)
         self._lr_vars = {}
-        self._learning_rate = lambda: self.lr
+        self._learning_rate = self._decayed_lr
+
+    def _decayed_lr(self):
+        """lr / (1 + decay * iterations) (TF 1.15's Keras `decay`), iterations counted
+        before this step's update."""
+        if not self._decay:
+            return self.lr
+        steps = gc.cast(self.iterations, gc.float32)
+        return self.lr / (1.0 + self._decay * steps)
+
+    @property
+    def iterations(self):
+        """The number of updates applied, an int64 variable '<name>/iter'."""
+        graph = gc.get_default_graph()
+        if graph not in self._iter_vars:
+            with graph.name_scope(""), graph.control_dependencies(None):
+                self._iter_vars[graph] = gc.Variable(np.int64(0), trainable=False,
+                                                     name=f"{self._name}/iter")
+        return self._iter_vars[graph]
+
+    def _finish(self, update_ops, name):
+        with gc.control_dependencies(update_ops):
+            step = self.iterations.assign_add(np.int64(1))
+        return super()._finish(list(update_ops) + [step], name)
 
     @property
     def lr(self):
@@ -41,7 +68,10 @@ class _KerasHypers:
     learning_rate = lr
 
     def get_config(self):
-        return {"name": self._name, "learning_rate": self._lr_value, **self._config}
+        config = {"name": self._name, "learning_rate": self._lr_value, **self._config}
+        if self._decay:
+            config["decay"] = self._decay
+        return config
 
 
 class SGD(_KerasHypers, MomentumOptimizer):
@@ -53,9 +83,7 @@ class SGD(_KerasHypers, MomentumOptimizer):
     def __init__(self, learning_rate=None, momentum=0.0, nesterov=False, name="SGD",
                  decay=0.0, **kwargs):
         MomentumOptimizer.__init__(self, 0.01, momentum, use_nesterov=nesterov, name=name)
-        self._init_lr(learning_rate, kwargs, 0.01)
-        if decay:
-            raise NotImplementedError("the Keras `decay` argument is not supported")
+        self._init_lr(learning_rate, kwargs, 0.01, decay)
         self._config = {"momentum": momentum, "nesterov": nesterov}
 
     def _create_slots(self, var_list):
@@ -63,12 +91,22 @@ class SGD(_KerasHypers, MomentumOptimizer):
             super()._create_slots(var_list)
 
     def _apply_dense(self, grad, var):
-        if self._momentum:
+        """With decay, Keras' momentum form (the rate changes between steps):
+        v = momentum * v - lr * g; var += v (nesterov: var += momentum * v - lr * g)."""
+        if self._momentum and not self._decay:
             return super()._apply_dense(grad, var)
         lr = self._hyper("learning_rate", self._learning_rate, var.dtype)
-        return var.assign_sub(grad * lr).node
+        if not self._momentum:
+            return var.assign_sub(grad * lr).node
+        mu = gc.cast(self._momentum, var.dtype)
+        v = self.get_slot(var, "momentum")
+        v_t = v.assign(mu * v - lr * grad)
+        step = mu * v_t - lr * grad if self._use_nesterov else v_t
+        return gc.group(var.assign_add(step))
 
     def _apply_sparse(self, grad, var):
+        if self._decay:
+            return self._apply_dense(gc.convert_to_tensor(grad), var)
         if self._momentum:
             return super()._apply_sparse(grad, var)
         return self._apply_dense(gc.convert_to_tensor(grad), var)
@@ -83,11 +121,35 @@ class Adam(_KerasHypers, AdamOptimizer):
 
     def __init__(self, learning_rate=None, beta_1=0.9, beta_2=0.999, epsilon=1e-7,
                  amsgrad=False, name="Adam", decay=0.0, **kwargs):
-        if amsgrad or decay:
-            raise NotImplementedError("Adam: amsgrad and decay are not supported")
         AdamOptimizer.__init__(self, 0.001, beta_1, beta_2, epsilon, name=name)
-        self._init_lr(learning_rate, kwargs, 0.001)
-        self._config = {"beta_1": beta_1, "beta_2": beta_2, "epsilon": epsilon}
+        self._init_lr(learning_rate, kwargs, 0.001, decay)
+        self._lr = self._learning_rate        # AdamOptimizer reads `_lr`
+        self.amsgrad = bool(amsgrad)
+        self._config = {"beta_1": beta_1, "beta_2": beta_2, "epsilon": epsilon,
+                        "amsgrad": self.amsgrad}
+
+    def _create_slots(self, var_list):
+        super()._create_slots(var_list)
+        if self.amsgrad:
+            for v in var_list:
+                self._zeros_slot(v, "vhat", self._name)
+
+    def _apply_dense(self, grad, var):
+        """With amsgrad: vhat = max(vhat, v); var -= lr_t * m / (sqrt(vhat) + eps)."""
+        if not self.amsgrad:
+            return super()._apply_dense(grad, var)
+        m, v, vhat = (self.get_slot(var, s) for s in ("m", "v", "vhat"))
+        b1, b2, eps, lr_t = self._coefficients(var)
+        m_t = m.assign(m + (grad - m) * (1.0 - b1))
+        v_t = v.assign(v + (gc.square(grad) - v) * (1.0 - b2))
+        vhat_t = vhat.assign(gc.maximum(vhat, v_t))
+        var_t = var.assign_sub((m_t * lr_t) / (gc.sqrt(vhat_t) + eps))
+        return gc.group(m_t, v_t, vhat_t, var_t)
+
+    def _apply_sparse(self, grad, var):
+        if not self.amsgrad:
+            return super()._apply_sparse(grad, var)
+        return self._apply_dense(gc.convert_to_tensor(grad), var)
 
 
 class RMSprop(_KerasHypers, Optimizer):
@@ -100,30 +162,38 @@ class RMSprop(_KerasHypers, Optimizer):
 
     def __init__(self, learning_rate=None, rho=0.9, momentum=0.0, epsilon=1e-7,
                  centered=False, name="RMSprop", decay=0.0, **kwargs):
-        if centered or decay:
-            raise NotImplementedError("RMSprop: centered and decay are not supported")
         Optimizer.__init__(self, False, name)
-        self._init_lr(learning_rate, kwargs, 0.001)
+        self._init_lr(learning_rate, kwargs, 0.001, decay)
         self._rho, self._momentum, self._epsilon = rho, momentum, epsilon
-        self._config = {"rho": rho, "momentum": momentum, "epsilon": epsilon}
+        self.centered = bool(centered)
+        self._config = {"rho": rho, "momentum": momentum, "epsilon": epsilon,
+                        "centered": self.centered}
 
     def _create_slots(self, var_list):
         for v in var_list:
             self._zeros_slot(v, "rms", self._name)
             if self._momentum:
                 self._zeros_slot(v, "momentum", self._name)
+            if self.centered:
+                self._zeros_slot(v, "mg", self._name)
 
     def _apply_dense(self, grad, var):
+        """centered: mg = rho*mg + (1-rho)*g and the denominator uses ms - mg^2."""
         dt = var.dtype
         lr = self._hyper("learning_rate", self._learning_rate, dt)
         rho, eps = gc.cast(self._rho, dt), gc.cast(self._epsilon, dt)
         ms = self.get_slot(var, "rms")
         ms_t = ms.assign(rho * ms + (1.0 - rho) * gc.square(grad))
+        denom, extra = ms_t, []
+        if self.centered:
+            mg = self.get_slot(var, "mg")
+            mg_t = mg.assign(rho * mg + (1.0 - rho) * grad)
+            denom, extra = ms_t - gc.square(mg_t), [mg_t]
         if not self._momentum:
-            return gc.group(var.assign_sub(lr * grad / (gc.sqrt(ms_t) + eps)))
+            return gc.group(var.assign_sub(lr * grad / (gc.sqrt(denom) + eps)), *extra)
         mom = self.get_slot(var, "momentum")
-        mom_t = mom.assign(mom * gc.cast(self._momentum, dt) + lr * grad / gc.sqrt(ms_t + eps))
-        return gc.group(var.assign_sub(mom_t))
+        mom_t = mom.assign(mom * gc.cast(self._momentum, dt) + lr * grad / gc.sqrt(denom + eps))
+        return gc.group(var.assign_sub(mom_t), *extra)
 
 
 class Adagrad(_KerasHypers, Optimizer):
@@ -135,10 +205,8 @@ class Adagrad(_KerasHypers, Optimizer):
 
     def __init__(self, learning_rate=None, initial_accumulator_value=0.1, epsilon=1e-7,
                  name="Adagrad", decay=0.0, **kwargs):
-        if decay:
-            raise NotImplementedError("Adagrad: decay is not supported")
         Optimizer.__init__(self, False, name)
-        self._init_lr(learning_rate, kwargs, 0.001)
+        self._init_lr(learning_rate, kwargs, 0.001, decay)
         self._initial, self._epsilon = initial_accumulator_value, epsilon
         self._config = {"initial_accumulator_value": initial_accumulator_value,
                         "epsilon": epsilon}

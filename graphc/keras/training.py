@@ -15,6 +15,8 @@ from . import losses as losses_mod
 from . import metrics as metrics_mod
 from . import optimizers
 from . import training_weights as tw
+from .metrics_classes import Metric
+from .training_generator import GeneratorMixin, is_generator
 
 __all__ = ["TrainingMixin"]
 
@@ -41,7 +43,7 @@ def _metric_fn(name, loss_fn, output):
     return fn, getattr(fn, "name", None) or fn.__name__
 
 
-class TrainingMixin:
+class TrainingMixin(GeneratorMixin):
     """The training methods of gc.keras.Model."""
 
     def _init_training(self):
@@ -96,6 +98,7 @@ class TrainingMixin:
         weighted_lists = [_as_list(m) for m in self._per_output(weighted, "metrics")] \
             if isinstance(weighted, dict) else [_as_list(weighted)] * len(names)
         self.targets, self.sample_weights, self._metric_parts = [], [], []
+        self._metric_objects = []
         self.metrics_names, self._sample_weight_modes = ["loss"], modes
         multi = len(self.outputs) > 1
         out_losses = []
@@ -129,14 +132,21 @@ class TrainingMixin:
                 todo = [(m, None, "") for m in metric_lists[i]] + \
                     [(m, self.sample_weights[i], "weighted_") for m in weighted_lists[i]]
                 for m, sw, prefix in todo:
+                    if isinstance(m, str) and m in metrics_mod._CLASSES:
+                        m = metrics_mod.get(m)
                     mfn, mname = _metric_fn(m, fn, out) if isinstance(m, str) else \
-                        (m, getattr(m, "__name__", type(m).__name__))
+                        (m, getattr(m, "__name__", None) or m.name)
                     mname = prefix + mname
+                    if isinstance(m, Metric):
+                        self._metric_objects.append(m)
                     with gc.name_scope(mname):
-                        self._metric_parts.append(tw.metric_parts(mfn(target, out), sw,
-                                                                  mask))
+                        self._metric_parts.append(
+                            tw.stateful_part(m, target, out, sw, mask)
+                            if isinstance(m, Metric) else
+                            tw.metric_parts(mfn(target, out), sw, mask))
                     self.metrics_names.append(f"{name}_{mname}" if multi else mname)
-        self._metric_tensors = [gc.div_no_nan(a, b) for a, b in self._metric_parts]
+        self._metric_tensors = [p[0] if len(p) == 1 else gc.div_no_nan(*p)
+                                for p in self._metric_parts]
         self._compiled = True
 
     def _fetches(self, train):
@@ -155,10 +165,20 @@ class TrainingMixin:
         vals = np.asarray(vals, dtype=np.float64)
         sizes = np.asarray(sizes, dtype=np.float64)
         out = [float((vals[:, 0] * sizes).sum() / max(sizes.sum(), 1))]
-        sums = vals[:, 1:].sum(axis=0)
-        for num, den in zip(sums[0::2], sums[1::2]):
-            out.append(float(num / den) if den else 0.0)
+        col = 1
+        for part in self._metric_parts:
+            if len(part) == 1:          # a metric object: its running result
+                out.append(float(vals[-1, col]))
+            else:
+                num, den = vals[:, col:col + 2].sum(axis=0)
+                out.append(float(num / den) if den else 0.0)
+            col += len(part)
         return out
+
+    def _reset_metrics(self):
+        """Zero the metric objects' totals (at each epoch, evaluate and batch)."""
+        for m in getattr(self, "_metric_objects", []):
+            m.reset_states()
 
     def _ensure_compiled(self, x=None):
         if self._compile_args is None:
@@ -220,8 +240,11 @@ class TrainingMixin:
             feed[lp] = phase
         return feed
 
-    def _run_batches(self, data, batch_size, fetches, phase, index=None, cb=None):
+    def _run_batches(self, data, batch_size, fetches, phase, index=None, cb=None,
+                     reset=True):
         """Run `fetches` batch by batch; the loss and metrics (see _reduce)."""
+        if reset:
+            self._reset_metrics()
         xs, ys, ws = data
         n = len(xs[0])
         index = np.arange(n) if index is None else index
@@ -232,7 +255,7 @@ class TrainingMixin:
             if cb is not None:
                 cb.call("on_train_batch_begin", b, {"batch": b, "size": len(idx)})
             out = sess.run(fetches, self._feed(xs, ys, idx, phase, ws))
-            vals.append(out[:1 + 2 * len(self._metric_parts)])
+            vals.append(out[:1 + sum(len(p) for p in self._metric_parts)])
             sizes.append(len(idx))
             if cb is not None:
                 logs = dict(zip(self.metrics_names, self._reduce(vals[-1:], [1])),
@@ -255,6 +278,10 @@ class TrainingMixin:
         """
         if kwargs:
             raise NotImplementedError(f"fit: {sorted(kwargs)} are not supported")
+        if is_generator(x):
+            return self.fit_generator(x, steps_per_epoch, epochs, verbose, callbacks,
+                                      validation_data, validation_steps,
+                                      class_weight=class_weight, initial_epoch=initial_epoch)
         if isinstance(x, gc.data.Dataset):
             return self._fit_dataset(x, epochs, verbose, callbacks, steps_per_epoch,
                                      initial_epoch, validation_data)
@@ -287,39 +314,26 @@ class TrainingMixin:
             raise ValueError("fit on a Dataset needs steps_per_epoch")
         next_batch = gc.data.make_one_shot_iterator(dataset).get_next()
         first = K.get_session().run(next_batch)
-        pending = [first]
-        self._ensure_compiled(first[0])
-        fetches = self._fetches(True)
-        val = None if validation_data is None else self._standardize(*validation_data[:3])
-
-        def epoch_fn(epoch, cb):
-            vals, sizes = [], []
-            for b in range(steps):
-                batch = pending.pop() if pending else K.get_session().run(next_batch)
-                data = self._standardize(*batch[:3])
-                out = self._run_batches(data, len(data[0][0]), fetches, True, cb=cb)
-                vals.append(out)
-                sizes.append(1)
-            return list(np.mean(np.asarray(vals, dtype=np.float64), axis=0))
-        return self._loop(epoch_fn, epochs, verbose, callbacks, initial_epoch, val, 32,
-                          {"samples": None, "steps": steps})
+        return self._fit_steps(lambda: K.get_session().run(next_batch), first, steps,
+                               epochs, verbose, callbacks, initial_epoch, validation_data)
 
     def _loop(self, epoch_fn, epochs, verbose, callbacks, initial_epoch, val, batch_size,
-              extra):
+              extra, val_fn=None):
         self.history = cbks.History()
         names = list(self.metrics_names)
-        if val is not None:
+        if val is not None or val_fn is not None:
             names += ["val_" + m for m in self.metrics_names]
         params = {"batch_size": batch_size, "epochs": epochs, "verbose": verbose,
-                  "do_validation": val is not None, "metrics": names, **extra}
+                  "do_validation": names != self.metrics_names, "metrics": names, **extra}
         cb = cbks.CallbackList(_as_list(callbacks) + [self.history], self, params)
         self.stop_training = False
         cb.call("on_train_begin", None)
         for epoch in range(initial_epoch, epochs):
             cb.call("on_epoch_begin", epoch, {})
             logs = dict(zip(self.metrics_names, (float(v) for v in epoch_fn(epoch, cb))))
-            if val is not None:
-                vals = self._run_batches(val, batch_size, self._fetches(False), False)
+            if val is not None or val_fn is not None:
+                vals = val_fn() if val_fn is not None else \
+                    self._run_batches(val, batch_size, self._fetches(False), False)
                 logs.update({"val_" + k: float(v) for k, v in zip(self.metrics_names,
                                                                    vals)})
             if verbose:
@@ -335,6 +349,8 @@ class TrainingMixin:
                  steps=None, callbacks=None):
         """The loss (and metrics) over the data, in the test phase: a scalar, or a list
         in the order of `model.metrics_names`."""
+        if is_generator(x):
+            return self.evaluate_generator(x, steps)
         self._ensure_compiled(x)
         data = self._standardize(x, y, sample_weight)
         vals = self._run_batches(data, batch_size or 32, self._fetches(False), False)
@@ -342,6 +358,8 @@ class TrainingMixin:
 
     def predict(self, x, batch_size=None, verbose=0, steps=None, callbacks=None):
         """The outputs for `x`, batch by batch, in the test phase (numpy arrays)."""
+        if is_generator(x):
+            return self.predict_generator(x, steps)
         if not self.outputs:
             self._build_from_data(_as_list(x)[0])
         xs, _, _ = self._standardize(x)

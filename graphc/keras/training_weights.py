@@ -129,3 +129,15 @@ def metric_parts(values, weights, mask):
         return gc.reduce_sum(values), gc.cast(gc.size(values), values.dtype)
     w = w * gc.ones_like(values)
     return gc.reduce_sum(values * w), gc.reduce_sum(w)
+
+
+def stateful_part(metric, target, output, sample_weight, mask):
+    """(result,) of a metric object after adding this batch, weighted by the sample
+    weights (weighted_metrics) times the output's mask."""
+    w = None if sample_weight is None else gc.cast(sample_weight, K.floatx())
+    if mask is not None:
+        m = gc.cast(mask, K.floatx())
+        w = m if w is None else _match_rank(w, m) * m
+    update = metric.update_state(target, output, sample_weight=w)
+    with gc.control_dependencies([update]):
+        return (gc.identity(metric.result()),)

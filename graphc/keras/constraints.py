@@ -1,0 +1,142 @@
+"""gc.keras.constraints: projections applied to a weight after each optimizer update
+(tf.keras.constraints): MaxNorm, NonNeg, UnitNorm, MinMaxNorm (and their snake_case
+aliases); by name ('max_norm', 'non_neg', 'nonneg', 'unit_norm', ...) or config.
+
+    gc.keras.layers.Dense(8, kernel_constraint=gc.keras.constraints.max_norm(2.0))
+    gc.keras.layers.Dense(8, kernel_constraint="non_neg")
+"""
+import graphc as gc
+from . import backend as K
+
+__all__ = ["Constraint", "MaxNorm", "NonNeg", "UnitNorm", "MinMaxNorm", "max_norm",
+           "non_neg", "unit_norm", "min_max_norm", "maxnorm", "nonneg", "unitnorm",
+           "get", "serialize", "deserialize"]
+
+
+def _norms(w, axis):
+    return gc.sqrt(gc.reduce_sum(gc.square(w), axis=axis, keepdims=True))
+
+
+class Constraint:
+    """The base of constraints: `constraint(w)` -> the projected weights."""
+
+    def __call__(self, w):
+        return w
+
+    def get_config(self):
+        return {}
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+
+class MaxNorm(Constraint):
+    """Rescale each slice along `axis` whose L2 norm exceeds max_value:
+    w * clip(n, 0, max_value) / (epsilon + n), n = ||w|| over `axis`.
+
+        gc.keras.constraints.MaxNorm(max_value=2, axis=0)
+    """
+
+    def __init__(self, max_value=2, axis=0):
+        self.max_value, self.axis = max_value, axis
+
+    def __call__(self, w):
+        n = _norms(w, self.axis)
+        desired = gc.clip_by_value(n, 0.0, float(self.max_value))
+        return w * (desired / (K.epsilon() + n))
+
+    def get_config(self):
+        return {"max_value": self.max_value, "axis": self.axis}
+
+
+class NonNeg(Constraint):
+    """w * (w >= 0): negative weights become zero."""
+
+    def __call__(self, w):
+        return w * gc.cast(gc.greater_equal(w, 0.0), w.dtype)
+
+
+class UnitNorm(Constraint):
+    """w / (epsilon + ||w||) over `axis`: gc.keras.constraints.UnitNorm(axis=0)."""
+
+    def __init__(self, axis=0):
+        self.axis = axis
+
+    def __call__(self, w):
+        return w / (K.epsilon() + _norms(w, self.axis))
+
+    def get_config(self):
+        return {"axis": self.axis}
+
+
+class MinMaxNorm(Constraint):
+    """Norms along `axis` moved towards [min_value, max_value] by `rate`:
+    desired = rate * clip(n, min, max) + (1 - rate) * n; w * desired / (epsilon + n).
+
+        gc.keras.constraints.MinMaxNorm(min_value=0.5, max_value=1.0, rate=1.0)
+    """
+
+    def __init__(self, min_value=0.0, max_value=1.0, rate=1.0, axis=0):
+        self.min_value, self.max_value = min_value, max_value
+        self.rate, self.axis = rate, axis
+
+    def __call__(self, w):
+        n = _norms(w, self.axis)
+        clipped = gc.clip_by_value(n, float(self.min_value), float(self.max_value))
+        desired = self.rate * clipped + (1.0 - self.rate) * n
+        return w * (desired / (K.epsilon() + n))
+
+    def get_config(self):
+        return {"min_value": self.min_value, "max_value": self.max_value,
+                "rate": self.rate, "axis": self.axis}
+
+
+max_norm = maxnorm = MaxNorm
+non_neg = nonneg = NonNeg
+unit_norm = unitnorm = UnitNorm
+min_max_norm = MinMaxNorm
+
+_BY_NAME = {"MaxNorm": MaxNorm, "NonNeg": NonNeg, "UnitNorm": UnitNorm,
+            "MinMaxNorm": MinMaxNorm, "max_norm": MaxNorm, "maxnorm": MaxNorm,
+            "non_neg": NonNeg, "nonneg": NonNeg, "unit_norm": UnitNorm,
+            "unitnorm": UnitNorm, "min_max_norm": MinMaxNorm}
+
+
+def serialize(constraint):
+    """{"class_name": ..., "config": ...} (a plain function by its name; None -> None)."""
+    if constraint is None:
+        return None
+    if hasattr(constraint, "get_config"):
+        return {"class_name": type(constraint).__name__, "config": constraint.get_config()}
+    return getattr(constraint, "__name__", type(constraint).__name__)
+
+
+def deserialize(config, custom_objects=None):
+    """The constraint of serialize's dict (custom classes from custom_objects)."""
+    name = config["class_name"]
+    cls = (custom_objects or {}).get(name) or _BY_NAME.get(name)
+    if cls is None:
+        raise ValueError(f"Unknown constraint: {name}")
+    kwargs = dict(config.get("config") or {})
+    return cls.from_config(kwargs) if hasattr(cls, "from_config") else cls(**kwargs)
+
+
+def get(identifier, custom_objects=None):
+    """A constraint from None, a name, a config dict or a callable.
+
+        gc.keras.constraints.get("max_norm").max_value        # 2
+    """
+    if identifier is None:
+        return None
+    if isinstance(identifier, dict):
+        return deserialize(identifier, custom_objects)
+    if isinstance(identifier, str):
+        if custom_objects and identifier in custom_objects:
+            return custom_objects[identifier]
+        if identifier not in _BY_NAME:
+            raise ValueError(f"Unknown constraint: {identifier}")
+        return _BY_NAME[identifier]()
+    if callable(identifier):
+        return identifier
+    raise ValueError(f"Could not interpret constraint identifier: {identifier}")

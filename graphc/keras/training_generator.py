@@ -1,0 +1,153 @@
+"""Training from Python generators and keras.utils.Sequence objects (TF 1.15):
+fit_generator, evaluate_generator, predict_generator, and fit/evaluate/predict given a
+generator. Each step takes one batch (x, y) or (x, y, sample_weight); the epoch's loss
+is the mean of the steps' losses (each step counts once) and each metric is
+accumulated over the epoch, as TF 1.15's generator loops report them.
+
+    def batches():
+        while True:
+            idx = np.random.randint(0, len(xs), 32)
+            yield xs[idx], ys[idx]
+    model.fit_generator(batches(), steps_per_epoch=20, epochs=3)
+"""
+import inspect
+
+import numpy as np
+
+from . import backend as K
+from .utils import Sequence
+
+__all__ = ["GeneratorMixin", "is_generator"]
+
+
+def is_generator(x):
+    """Whether fit/evaluate/predict should read `x` batch by batch."""
+    return inspect.isgenerator(x) or isinstance(x, Sequence)
+
+
+def _batches(source):
+    """A callable giving the next batch of a generator, iterator or Sequence."""
+    if isinstance(source, Sequence):
+        state = {"i": 0}
+
+        def next_batch():
+            item = source[state["i"] % len(source)]
+            state["i"] += 1
+            return item
+        return next_batch
+    it = iter(source)
+    return lambda: next(it)
+
+
+def _steps(source, steps, what):
+    if steps is not None:
+        return int(steps)
+    if isinstance(source, Sequence):
+        return len(source)
+    raise ValueError(f"`{what}=None` is only valid for a generator based on the "
+                     f"`keras.utils.Sequence` class. Please specify `{what}` or use the "
+                     f"`keras.utils.Sequence` class.")
+
+
+def _unpack(batch):
+    if not isinstance(batch, tuple) or len(batch) not in (2, 3):
+        raise ValueError(f"Output of generator should be a tuple `(x, y, sample_weight)` "
+                         f"or `(x, y)`. Found: {batch}")
+    return batch if len(batch) == 3 else batch + (None,)
+
+
+class GeneratorMixin:
+    """The generator methods of gc.keras.Model."""
+
+    def _steps_epoch(self, next_batch, steps, fetches, phase, cb=None, class_weight=None,
+                     first=None):
+        """Run `steps` batches; the loss (mean over steps) and metrics (_reduce)."""
+        self._reset_metrics()
+        n_vals = 1 + sum(len(p) for p in self._metric_parts)
+        sess, vals = K.get_session(), []
+        for b in range(steps):
+            batch = first.pop() if first else next_batch()
+            x, y, sw = _unpack(batch)
+            xs, ys, ws = self._standardize(x, y, sw, class_weight)
+            idx = np.arange(len(xs[0]))
+            if cb is not None:
+                cb.call("on_train_batch_begin", b, {"batch": b, "size": len(idx)})
+            vals.append(sess.run(fetches, self._feed(xs, ys, idx, phase, ws))[:n_vals])
+            if cb is not None:
+                logs = dict(zip(self.metrics_names, self._reduce(vals[-1:], [1])),
+                            batch=b, size=len(idx))
+                cb.call("on_train_batch_end", b, logs)
+                if self.stop_training:
+                    break
+        return self._reduce(vals, [1] * len(vals)) if vals else []
+
+    def _fit_steps(self, next_batch, first, steps, epochs, verbose, callbacks,
+                   initial_epoch, validation_data, validation_steps=None,
+                   class_weight=None, on_epoch_end=None):
+        """fit over `steps` batches per epoch of next_batch() (first: the first batch,
+        already read to build the model)."""
+        self._ensure_compiled(_unpack(first)[0])
+        fetches = self._fetches(True)
+        pending = [first]
+        val, val_gen = None, None
+        if validation_data is not None and is_generator(validation_data):
+            val_gen = (_batches(validation_data),
+                       _steps(validation_data, validation_steps, "validation_steps"))
+        elif validation_data is not None:
+            val = self._standardize(*validation_data[:3])
+
+        def epoch_fn(epoch, cb):
+            logs = self._steps_epoch(next_batch, steps, fetches, True, cb, class_weight,
+                                     pending)
+            if on_epoch_end is not None:
+                on_epoch_end()
+            return logs
+        val_fn = None if val_gen is None else (
+            lambda: self._steps_epoch(val_gen[0], val_gen[1], self._fetches(False), False))
+        return self._loop(epoch_fn, epochs, verbose, callbacks, initial_epoch, val, 32,
+                          {"samples": None, "steps": steps}, val_fn)
+
+    def fit_generator(self, generator, steps_per_epoch=None, epochs=1, verbose=1,
+                      callbacks=None, validation_data=None, validation_steps=None,
+                      validation_freq=1, class_weight=None, max_queue_size=10, workers=1,
+                      use_multiprocessing=False, shuffle=True, initial_epoch=0):
+        """fit on batches (x, y[, sample_weight]) from a generator or Sequence;
+        steps_per_epoch defaults to len(sequence). Batches are read in this thread
+        (workers and queues are accepted and ignored).
+
+            model.fit_generator(batches(), steps_per_epoch=20, epochs=3)
+        """
+        if validation_freq != 1:
+            raise NotImplementedError("fit_generator: validation_freq is not supported")
+        steps = _steps(generator, steps_per_epoch, "steps_per_epoch")
+        next_batch = _batches(generator)
+        end = generator.on_epoch_end if isinstance(generator, Sequence) else None
+        return self._fit_steps(next_batch, next_batch(), steps, epochs, verbose,
+                               callbacks, initial_epoch, validation_data,
+                               validation_steps, class_weight, end)
+
+    def evaluate_generator(self, generator, steps=None, callbacks=None, max_queue_size=10,
+                           workers=1, use_multiprocessing=False, verbose=0):
+        """The loss (and metrics) over `steps` batches of a generator or Sequence."""
+        steps = _steps(generator, steps, "steps")
+        next_batch = _batches(generator)
+        first = next_batch()
+        self._ensure_compiled(_unpack(first)[0])
+        vals = self._steps_epoch(next_batch, steps, self._fetches(False), False,
+                                 first=[first])
+        return vals[0] if len(vals) == 1 else vals
+
+    def predict_generator(self, generator, steps=None, callbacks=None, max_queue_size=10,
+                          workers=1, use_multiprocessing=False, verbose=0):
+        """The outputs for `steps` batches of inputs (x, or (x, ...) tuples)."""
+        steps = _steps(generator, steps, "steps")
+        next_batch = _batches(generator)
+        parts = []
+        for _ in range(steps):
+            batch = next_batch()
+            x = batch[0] if isinstance(batch, tuple) else batch
+            outs = self.predict(x, batch_size=len(np.asarray(
+                x[0] if isinstance(x, list) else x)))
+            parts.append(outs if isinstance(outs, list) else [outs])
+        outs = [np.concatenate([p[i] for p in parts]) for i in range(len(parts[0]))]
+        return outs[0] if len(outs) == 1 else outs

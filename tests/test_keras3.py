@@ -1,0 +1,312 @@
+"""gc.keras wrappers (Bidirectional, TimeDistributed), RNN dropout, constraints and
+regularizers, metric objects, optimizer options and generator training."""
+import json
+
+import numpy as np
+import pytest
+
+import graphc as gc
+
+k = gc.keras
+RNG = np.random.default_rng(0)
+X = RNG.standard_normal((3, 5, 4)).astype(np.float32)
+
+
+@pytest.mark.parametrize("mode", ["concat", "sum", "mul", "ave", None])
+def test_bidirectional_merge_modes(mode):
+    with gc.Graph().as_default():
+        inp = k.Input((5, 4))
+        layer = k.layers.Bidirectional(k.layers.GRU(3, return_sequences=True),
+                                       merge_mode=mode)
+        out = layer(inp)
+        fw, bw = layer.forward_layer, layer.backward_layer
+        f = k.backend.function([inp], gc.nest.flatten(out) + [
+            fw(inp), bw(inp)])
+        vals = f([X])
+        y, y_rev = vals[-2], vals[-1][:, ::-1]
+        want = {"concat": [np.concatenate([y, y_rev], -1)], "sum": [y + y_rev],
+                "mul": [y * y_rev], "ave": [(y + y_rev) / 2], None: [y, y_rev]}[mode]
+        for got, exp in zip(vals[:-2], want):
+            np.testing.assert_allclose(got, exp, rtol=1e-5, atol=1e-6)
+        assert [w.name for w in layer.weights][:1] == ["bidirectional/forward_gru/kernel:0"]
+        assert layer.weights[3].name == "bidirectional/backward_gru/kernel:0"
+
+
+def test_bidirectional_state_mask_and_config():
+    with gc.Graph().as_default():
+        ids = np.array([[1, 2, 0], [3, 0, 0]], np.int32)
+        inp = k.Input((3,), dtype="int32")
+        emb = k.layers.Embedding(5, 4, mask_zero=True)(inp)
+        outs = k.layers.Bidirectional(k.layers.LSTM(2, return_state=True,
+                                                    return_sequences=True))(emb)
+        assert len(outs) == 5 and outs[0].shape.as_list() == [None, 3, 4]
+        assert k.backend.get_mask(outs[0]) is k.backend.get_mask(emb)
+        model = k.Model(inp, outs[0])
+        first = model.predict(ids)
+        np.testing.assert_allclose(first[1, 1:], 0.0)     # zeros where masked
+        config = json.loads(json.dumps(model.get_config()))
+        layer_cfg = config["layers"][2]["config"]
+        assert layer_cfg["merge_mode"] == "concat"
+        assert layer_cfg["layer"]["class_name"] == "LSTM"
+        again = k.Model.from_config(config)
+        again.set_weights(model.get_weights())
+        np.testing.assert_allclose(again.predict(ids), first, rtol=1e-6)
+    with pytest.raises(ValueError, match="Invalid merge mode"):
+        k.layers.Bidirectional(k.layers.LSTM(2), merge_mode="max")
+    with pytest.raises(ValueError, match="with a `Layer` instance"):
+        k.layers.Bidirectional(3)
+
+
+def test_bidirectional_initial_state_and_sequential():
+    with gc.Graph().as_default():
+        seq = k.Sequential([k.layers.Bidirectional(k.layers.SimpleRNN(2),
+                                                   input_shape=(5, 4)),
+                            k.layers.Dense(1)])
+        seq.compile("sgd", "mse")
+        seq.fit(X, np.zeros((3, 1)), verbose=0)
+        assert seq.predict(X).shape == (3, 1)
+        inp = k.Input((5, 4))
+        h = [k.Input((2,)) for _ in range(2)]
+        out = k.layers.Bidirectional(k.layers.SimpleRNN(2))(inp, initial_state=h)
+        assert out.shape.as_list() == [None, 4]
+        with pytest.raises(ValueError, match="initial_state"):
+            k.layers.Bidirectional(k.layers.SimpleRNN(2))(inp, initial_state=h[:1])
+
+
+def test_time_distributed():
+    with gc.Graph().as_default():
+        inp = k.Input((5, 4))
+        td = k.layers.TimeDistributed(k.layers.Dense(2))
+        out = td(inp)
+        assert out.shape.as_list() == [None, 5, 2]
+        assert [w.name for w in td.weights] == ["time_distributed/kernel:0",
+                                               "time_distributed/bias:0"]
+        model = k.Model(inp, out)
+        kern, bias = td.get_weights()
+        np.testing.assert_allclose(model.predict(X), X @ kern + bias, rtol=1e-5)
+        with pytest.raises(ValueError, match="at least 3 dimensions"):
+            k.layers.TimeDistributed(k.layers.Dense(2))(k.Input((4,)))
+
+
+def _steps_equal(layer_factory, impl=None):
+    """Linear SimpleRNN with zero recurrent kernel: every step is x_t * mask."""
+    with gc.Graph().as_default():
+        inp = k.Input((6, 3))
+        layer = layer_factory()
+        out = layer(inp)
+        f = k.backend.function([inp, k.backend.learning_phase()], [out])
+        ones = np.ones((4, 6, 3), np.float32)
+        return f([ones, True])[0], f([ones, False])[0]
+
+
+def test_rnn_dropout_mask_shared_across_steps():
+    def make():
+        return k.layers.SimpleRNN(3, activation=None, dropout=0.5, use_bias=False,
+                                  kernel_initializer="identity",
+                                  recurrent_initializer="zeros", return_sequences=True)
+    train, test = _steps_equal(make)
+    np.testing.assert_allclose(train, np.repeat(train[:, :1], 6, 1))  # same each step
+    assert set(np.unique(train)) <= {0.0, 2.0} and (train == 0).any()
+    np.testing.assert_allclose(test, 1.0)
+
+
+@pytest.mark.parametrize("cls", ["LSTM", "GRU", "SimpleRNN"])
+@pytest.mark.parametrize("impl", [1, 2])
+def test_rnn_dropout_train_vs_test(cls, impl):
+    with gc.Graph().as_default():
+        kw = {} if cls == "SimpleRNN" else {"implementation": impl}
+        layer = getattr(k.layers, cls)(3, dropout=0.3, recurrent_dropout=0.4, **kw)
+        inp = k.Input((5, 4))
+        out = layer(inp)
+        f = k.backend.function([inp, k.backend.learning_phase()], [out])
+        plain = getattr(k.layers, cls)(3, **kw)
+        ref = plain(inp)
+        plain.set_weights(layer.get_weights())
+        g = k.backend.function([inp], [ref])
+        np.testing.assert_allclose(f([X, False])[0], g([X])[0], rtol=1e-6)
+        assert np.abs(f([X, True])[0] - g([X])[0]).max() > 1e-4
+        config = layer.get_config()
+        assert config["dropout"] == 0.3 and config["recurrent_dropout"] == 0.4
+        cell = k.layers.RNN(getattr(k.layers, cls + "Cell")(3, dropout=0.5,
+                                                           recurrent_dropout=0.5))
+        assert cell(inp).shape.as_list() == [None, 3]
+
+
+def test_regularizers_and_constraints():
+    r = k.regularizers
+    with gc.Graph().as_default():
+        w = gc.constant([[1.0, -2.0], [3.0, 0.5]])
+        sess = gc.Session()
+        assert np.isclose(sess.run(r.l1(0.1)(w)), 0.65)
+        assert np.isclose(sess.run(r.L2(0.1)(w)), 1.425)
+        assert np.isclose(sess.run(r.l1_l2(0.1, 0.1)(w)), 2.075)
+        assert np.isclose(sess.run(r.L1L2()(w)), 0.0)
+        c = k.constraints
+        np.testing.assert_allclose(sess.run(c.NonNeg()(w)), [[1, 0], [3, 0.5]])
+        norms = np.linalg.norm(sess.run(c.UnitNorm()(w)), axis=0)
+        np.testing.assert_allclose(norms, 1.0, rtol=1e-5)
+        mx = sess.run(c.MaxNorm(2.0)(w))
+        np.testing.assert_allclose(np.linalg.norm(mx, axis=0), [2.0, 2.0], rtol=1e-5)
+        mm = sess.run(c.MinMaxNorm(3.0, 4.0, rate=0.5)(w))
+        np.testing.assert_allclose(np.linalg.norm(mm, axis=0),
+                                   [np.sqrt(10), (np.sqrt(4.25) + 3) / 2],
+                                   rtol=1e-5)
+    assert r.get("l2").get_config() == {"l2": float(np.float32(0.01))}
+    assert r.serialize(r.l1(0.5)) == {"class_name": "L1", "config": {"l1": 0.5}}
+    assert isinstance(r.get({"class_name": "L1L2", "config": {"l1": 1.0}}), r.L1L2)
+    assert c.get("max_norm").max_value == 2 and isinstance(c.get("nonneg"), c.NonNeg)
+    assert c.deserialize(c.serialize(c.MaxNorm(3, axis=1))).get_config() == \
+        {"max_value": 3, "axis": 1}
+    with pytest.raises(ValueError, match="Unknown regularizer"):
+        r.get("l3")
+    with pytest.raises(ValueError, match="Unknown constraint"):
+        c.get("positive")
+
+
+def test_regularizers_constraints_in_layers():
+    with gc.Graph().as_default():
+        d = k.layers.Dense(2, kernel_regularizer="l2", kernel_constraint="non_neg",
+                           bias_constraint=k.constraints.MaxNorm(0.1),
+                           input_shape=(4,))
+        model = k.Sequential([d])
+        model.compile(k.optimizers.SGD(0.5), "mse")
+        model.fit(RNG.standard_normal((32, 4)), RNG.standard_normal((32, 2)) * 5,
+                  epochs=3, verbose=0)
+        kern, bias = d.get_weights()
+        assert (kern >= 0).all() and np.linalg.norm(bias) <= 0.1 + 1e-6
+        assert len(d.losses) == 1
+        config = d.get_config()
+        assert config["kernel_regularizer"]["class_name"] == "L2"
+        assert config["kernel_constraint"] == {"class_name": "NonNeg", "config": {}}
+        assert config["activity_regularizer"] is None and config["bias_regularizer"] is None
+        again = k.layers.Dense.from_config(json.loads(json.dumps(config)))
+        assert isinstance(again.kernel_constraint, dict) or again.get_config() == config
+        lstm = k.layers.LSTM(2, recurrent_constraint="unit_norm", bias_regularizer="l1")
+        assert lstm.get_config()["recurrent_constraint"]["class_name"] == "UnitNorm"
+        lstm(k.Input((3, 4)))
+        assert lstm.recurrent_kernel.constraint is not None and len(lstm.losses) == 1
+
+
+def test_metric_objects_standalone():
+    with gc.Graph().as_default():
+        yt = gc.placeholder(gc.float32, (None,))
+        yp = gc.placeholder(gc.float32, (None,))
+        mean, acc = k.metrics.Mean(), k.metrics.BinaryAccuracy()
+        prec, rec, auc = k.metrics.Precision(), k.metrics.Recall(), k.metrics.AUC()
+        assert [v.name for v in mean.variables] == ["total:0", "count:0"]
+        assert (mean.name, acc.name, auc.name) == ("mean", "binary_accuracy", "auc")
+        sess = k.backend.get_session()
+        a = np.array([0, 1, 1, 0, 1.0], np.float32)
+        b = np.array([0.1, 0.8, 0.4, 0.6, 0.9], np.float32)
+        sess.run([mean.update_state(yp, sample_weight=yt + 1.0),
+                  acc.update_state(yt, yp), prec.update_state(yt, yp),
+                  rec.update_state(yt, yp), auc.update_state(yt, yp)], {yt: a, yp: b})
+        got = sess.run([m.result() for m in (mean, acc, prec, rec, auc)])
+        np.testing.assert_allclose(got, [(b * (a + 1)).sum() / (a + 1).sum(), 0.6,
+                                         2 / 3, 2 / 3, 5 / 6], rtol=1e-5)
+        assert np.isclose(sess.run(mean(yp), {yp: [100.0]}), (4.9 + 100) / 9.0)
+        for m in (mean, acc, auc):
+            m.reset_states()
+        assert sess.run([m.result() for m in (mean, acc, auc)]) == [0.0, 0.0, 0.0]
+
+
+def test_metric_objects_in_compile():
+    xs = RNG.standard_normal((40, 4)).astype(np.float32)
+    ys = (xs[:, 0] > 0).astype(np.float32)
+    with gc.Graph().as_default():
+        model = k.Sequential([k.layers.Dense(1, activation="sigmoid", input_shape=(4,))])
+        model.compile("sgd", "binary_crossentropy",
+                      metrics=["acc", k.metrics.BinaryAccuracy(), k.metrics.AUC(),
+                               "Precision", k.metrics.MeanSquaredError()])
+        assert model.metrics_names == ["loss", "acc", "binary_accuracy", "auc",
+                                       "precision", "mean_squared_error"]
+        hist = model.fit(xs, ys, epochs=1, batch_size=8, verbose=0, shuffle=False)
+        assert np.isclose(hist.history["acc"][0], hist.history["binary_accuracy"][0])
+        vals = model.evaluate(xs, ys, batch_size=7, verbose=0)
+        p = model.predict(xs)[:, 0]
+        np.testing.assert_allclose(vals[2], np.mean((p > 0.5) == ys), rtol=1e-6)
+        np.testing.assert_allclose(vals[5], np.mean((p - ys) ** 2), rtol=1e-4)
+
+
+def _train(opt, steps=3):
+    xs = np.arange(8, dtype=np.float32).reshape(4, 2) / 8
+    ys = np.ones((4, 1), np.float32)
+    with gc.Graph().as_default():
+        model = k.Sequential([k.layers.Dense(1, input_shape=(2,), use_bias=False,
+                                             kernel_initializer="ones")])
+        model.compile(opt, "mse")
+        for _ in range(steps):
+            model.train_on_batch(xs, ys)
+        return model.get_weights()[0], k.backend.get_value(opt.iterations), xs, ys
+
+
+def test_sgd_decay():
+    w, it, xs, ys = _train(k.optimizers.SGD(0.1, decay=0.5))
+    ref = np.ones((2, 1))
+    for t in range(3):
+        g = 2 * xs.T @ (xs @ ref - ys) / 4
+        ref = ref - 0.1 / (1 + 0.5 * t) * g
+    np.testing.assert_allclose(w, ref, rtol=1e-5)
+    assert it == 3
+
+
+def test_adam_amsgrad_and_rmsprop_centered():
+    w, _, xs, ys = _train(k.optimizers.Adam(0.1, amsgrad=True))
+    ref, m, v, vh = np.ones((2, 1)), 0, 0, 0
+    for t in range(1, 4):
+        g = 2 * xs.T @ (xs @ ref - ys) / 4
+        m, v = 0.9 * m + 0.1 * g, 0.999 * v + 0.001 * g * g
+        vh = np.maximum(vh, v)
+        lr = 0.1 * np.sqrt(1 - 0.999 ** t) / (1 - 0.9 ** t)
+        ref = ref - lr * m / (np.sqrt(vh) + 1e-7)
+    np.testing.assert_allclose(w, ref, rtol=1e-4)
+    w, _, xs, ys = _train(k.optimizers.RMSprop(0.1, centered=True))
+    ref, ms, mg = np.ones((2, 1)), 0, 0
+    for _ in range(3):
+        g = 2 * xs.T @ (xs @ ref - ys) / 4
+        ms, mg = 0.9 * ms + 0.1 * g * g, 0.9 * mg + 0.1 * g
+        ref = ref - 0.1 * g / (np.sqrt(ms - mg * mg) + 1e-7)
+    np.testing.assert_allclose(w, ref, rtol=1e-4)
+    assert k.optimizers.Adam(amsgrad=True).get_config()["amsgrad"] is True
+
+
+class _Seq(k.utils.Sequence):
+    def __init__(self, xs, ys):
+        self.xs, self.ys, self.ends = xs, ys, 0
+
+    def __len__(self):
+        return 4
+
+    def __getitem__(self, i):
+        return self.xs[i * 10:(i + 1) * 10], self.ys[i * 10:(i + 1) * 10]
+
+    def on_epoch_end(self):
+        self.ends += 1
+
+
+def test_generators():
+    xs = RNG.standard_normal((40, 4)).astype(np.float32)
+    ys = xs.sum(1, keepdims=True)
+
+    def gen():
+        while True:
+            for i in range(4):
+                yield xs[i * 10:(i + 1) * 10], ys[i * 10:(i + 1) * 10]
+    with gc.Graph().as_default():
+        model = k.Sequential([k.layers.Dense(1, input_shape=(4,))])
+        model.compile(k.optimizers.SGD(0.05), "mse", metrics=["mae"])
+        seq = _Seq(xs, ys)
+        hist = model.fit_generator(gen(), steps_per_epoch=4, epochs=3, verbose=0,
+                                   validation_data=seq)
+        assert sorted(hist.history) == ["loss", "mean_absolute_error", "val_loss",
+                                        "val_mean_absolute_error"]
+        assert hist.history["loss"][-1] < hist.history["loss"][0]
+        model.fit(seq, epochs=2, verbose=0)
+        assert seq.ends == 2
+        loss, mae = model.evaluate_generator(seq)
+        assert np.allclose([loss, mae], model.evaluate(xs, ys, batch_size=10, verbose=0),
+                           rtol=1e-5)
+        np.testing.assert_allclose(model.predict_generator(seq), model.predict(xs),
+                                   rtol=1e-6)
+        with pytest.raises(ValueError, match="steps_per_epoch=None"):
+            model.fit_generator(gen())
