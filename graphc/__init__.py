@@ -138,6 +138,10 @@ from .function import function  # noqa: F401,E402 (gc.function)
 from . import config  # noqa: E402 (gc.config)
 from .ops.quantize_ops import *  # noqa: F401,F403,E402 (quantize, dequantize, q* dtypes)
 from .io import json_example as _json_example  # noqa: F401,E402 (registers its op)
+from .io.json_example import decode_json_example  # noqa: F401,E402 (tf.decode_json_example)
+from .errors import OpError  # noqa: F401,E402 (tf.OpError)
+from .dtypes import QUANTIZED_DTYPES  # noqa: F401,E402
+from .autodiff.reverse import no_gradient as NoGradient  # noqa: F401,E402,N812 (TF1 alias)
 
 __version__ = "0.1.0"
 

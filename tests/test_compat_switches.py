@@ -37,3 +37,10 @@ def test_modes_graphc_lacks_are_refused(switch):
 def test_tensors_still_compare_by_identity():
     a, b = gc.constant(1.0), gc.constant(1.0)
     assert a != b and a == a and len({a, b}) == 2
+
+
+def test_top_level_aliases_of_tf1():
+    assert gc.OpError is gc.errors.OpError
+    assert gc.NoGradient is gc.no_gradient
+    assert gc.qint8 in gc.QUANTIZED_DTYPES and gc.decode_json_example is \
+        gc.io.decode_json_example
