@@ -142,6 +142,11 @@ from .io.json_example import decode_json_example  # noqa: F401,E402 (tf.decode_j
 from .errors import OpError  # noqa: F401,E402 (tf.OpError)
 from .dtypes import QUANTIZED_DTYPES  # noqa: F401,E402
 from .autodiff.reverse import no_gradient as NoGradient  # noqa: F401,E402,N812 (TF1 alias)
+from .ops.session_ops import (delete_session_tensor, get_session_handle,  # noqa: F401,E402
+                              get_session_tensor)
+from . import resource_loader  # noqa: E402
+from .tf1_misc9 import raise_exception_on_not_ok_status as _not_ok  # noqa: E402
+errors.raise_exception_on_not_ok_status = _not_ok   # tf.errors's (errors.py cannot import it)
 
 __version__ = "0.1.0"
 

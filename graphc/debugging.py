@@ -4,6 +4,9 @@ from .ops.assert_shapes import assert_shapes  # noqa: F401
 from .ops.debug import check_numerics, verify_tensor_all_finite  # noqa: F401
 from .ops.elementwise import is_finite, is_inf, is_nan  # noqa: F401
 from .ops.math_composite import is_non_decreasing, is_strictly_increasing  # noqa: F401
+from .tf1_misc9 import (disable_traceback_filtering, enable_traceback_filtering,  # noqa: F401
+                        get_log_device_placement, is_traceback_filtering_enabled,
+                        set_log_device_placement)
 from .ops.tensor_utils import (assert_integer, assert_proper_iterable,  # noqa: F401
                                assert_rank_in, assert_same_float_dtype, assert_scalar,
                                is_numeric_tensor)

@@ -10,10 +10,11 @@ import copy
 
 from . import dtypes
 from .io.serialize import _array_payload, import_graph_def  # noqa: F401 (TF1 re-export)
+from .tf1_misc9 import must_run_on_cpu  # noqa: F401 (TF1 re-export)
 from .tf_logging import info
 
 __all__ = ["convert_variables_to_constants", "extract_sub_graph", "remove_training_nodes",
-           "tensor_shape_from_node_def_name", "import_graph_def"]
+           "tensor_shape_from_node_def_name", "import_graph_def", "must_run_on_cpu"]
 
 
 def _node_name(ref):

@@ -95,7 +95,7 @@ class Session:
         except TypeError:                   # an unhashable fetch structure (dict...)
             hit, key = None, None
         if hit is None:
-            fetch = _Fetch(self.graph, fetches)
+            fetch = _handle_fetch(_Fetch(self.graph, fetches), self)
             feeds = self._feed_keys(feed_dict)
             pkey = (tuple(fetch.items), tuple(feeds))
             plan = self._plans.get(pkey)
@@ -206,7 +206,7 @@ class Session:
     def _callable(self, fetches, feed_list, options):
         if self._closed:
             raise errors.GraphcError("attempted to use a closed Session")
-        fetch = _Fetch(self.graph, fetches)
+        fetch = _handle_fetch(_Fetch(self.graph, fetches), self)
         keys = list(feed_list or ())
         flat = list(self._feed_keys({k: None for k in keys}))
         exe = self._plan_for(fetch.items, flat, options)
@@ -275,6 +275,17 @@ class InteractiveSession(Session):
         super().close()
 
 
+
+
+def _handle_fetch(fetch, session):
+    """fetch, or one returning its get_session_handle tensors as TensorHandles (TF1
+    tells them by the op too); built once per fetch structure, off the fast paths."""
+    wrap = [i for i, f in enumerate(fetch.items)
+            if isinstance(f, Tensor) and f.node.op.name == "GetSessionHandle"]
+    if not wrap:
+        return fetch
+    from .ops.session_ops import HandleFetch
+    return HandleFetch(fetch, wrap, session)
 
 
 def _whole_composites(keys, call):

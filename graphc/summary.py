@@ -391,3 +391,9 @@ def summary_iterator(path):
     with open(path, "rb") as f:
         for data in events.read_records(f, os.fspath(path)):
             yield Event.FromString(data)
+
+
+from .summary_extra import (SummaryDescription, TaggedRunMetadata,  # noqa: E402,F401
+                            all_v2_summary_ops, get_summary_description, initialize)
+__all__ += ["SummaryDescription", "TaggedRunMetadata", "all_v2_summary_ops",
+            "get_summary_description", "initialize"]

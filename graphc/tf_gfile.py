@@ -15,6 +15,7 @@ import shutil
 
 from . import errors
 from .namespaces import _namespace
+from .tf1_misc9 import get_registered_schemes  # noqa: F401 (in both namespaces)
 
 
 _MODES = ("r", "w", "a", "r+", "w+", "a+", "rb", "wb", "ab", "r+b", "w+b", "a+b", "rb+",
@@ -276,8 +277,8 @@ def Walk(top, in_order=True):
 
 gfile = _namespace("gfile", "TF1's tf.gfile for local files, on os/shutil/glob.", [
     "GFile", "Open", "FastGFile", "Exists", "IsDirectory", "MkDir", "MakeDirs", "Remove",
-    "DeleteRecursively", "Rename", "Copy", "Glob", "ListDirectory", "Stat", "Walk"],
-    globals())
+    "DeleteRecursively", "Rename", "Copy", "Glob", "ListDirectory", "Stat", "Walk",
+    "get_registered_schemes"], globals())
 
 # tf.io.gfile: the same functions under TF 2's snake_case names (join is os.path.join)
 copy, exists, glob, isdir, listdir, makedirs, mkdir, remove, rename, rmtree, stat, walk = (
@@ -286,4 +287,4 @@ copy, exists, glob, isdir, listdir, makedirs, mkdir, remove, rename, rmtree, sta
 join = os.path.join
 io_gfile = _namespace("io.gfile", "tf.io.gfile: tf.gfile's functions, snake_case.", [
     "GFile", "copy", "exists", "glob", "isdir", "join", "listdir", "makedirs", "mkdir",
-    "remove", "rename", "rmtree", "stat", "walk"], globals())
+    "remove", "rename", "rmtree", "stat", "walk", "get_registered_schemes"], globals())

@@ -102,7 +102,7 @@ MODULES = ["samples_elementwise", "samples_array", "samples_reduce", "samples_li
            "samples_random_stateless", "samples_extras8", "samples_misc8",
            "samples_train_extras", "samples_data_more", "samples_nn2",
            "samples_audio", "samples_sigx", "samples_rng", "samples_quant",
-           "samples_seqfc"]
+           "samples_seqfc", "samples_names9"]
 
 
 def all_samples():

@@ -12,8 +12,9 @@ training.py (TrainSpec, EvalSpec, train_and_evaluate), inputs.py (numpy_input_fn
 export.py and export_output.py (serving receivers, ExportOutputs), export_saved.py
 (Estimator.export_saved_model); the canned estimators in canned_linear.py, canned_dnn.py,
 canned_dnn_linear_combined.py, canned_baseline.py on the heads of head.py and
-head_classification.py; the public heads in heads.py and heads_multi.py; add_metrics in
-extenders.py; the early-stopping hooks of experimental.py in early_stopping.py.
+head_classification.py; the public heads in heads.py; add_metrics in extenders.py;
+the exporters of EvalSpec in exporter.py; Keras' model_to_estimator in
+keras_estimator.py; the early-stopping hooks of experimental.py in early_stopping.py.
 """
 from . import experimental, export, inputs
 from .estimator import Estimator
@@ -28,6 +29,7 @@ from .canned_dnn_linear_combined import (DNNLinearCombinedClassifier,
                                          DNNLinearCombinedRegressor)
 from .canned_linear import LinearClassifier, LinearEstimator, LinearRegressor
 from .extenders import add_metrics
+from .exporter import BestExporter, Exporter, FinalExporter, LatestExporter
 from .heads import (BinaryClassHead, Head, LogisticRegressionHead, MultiClassHead,
                     PoissonRegressionHead, RegressionHead)
 
@@ -38,4 +40,5 @@ __all__ = ["Estimator", "EstimatorSpec", "ModeKeys", "RunConfig", "WarmStartSett
            "DNNEstimator", "DNNLinearCombinedEstimator", "BaselineClassifier",
            "BaselineRegressor", "BaselineEstimator", "Head", "BinaryClassHead",
            "MultiClassHead", "RegressionHead", "PoissonRegressionHead",
-           "LogisticRegressionHead", "add_metrics", "experimental"]
+           "LogisticRegressionHead", "add_metrics", "experimental", "Exporter",
+           "FinalExporter", "LatestExporter", "BestExporter"]

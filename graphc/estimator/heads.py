@@ -14,7 +14,7 @@ Each public head wraps one of the TF1 heads of head.py / head_classification.py 
 compute the same losses, predictions and metrics) and gives it TF's public API:
 loss_reduction is a tf.keras.losses.Reduction string ('sum_over_batch_size' by
 default), loss(), predictions(keys) and create_estimator_spec(..., trainable_variables,
-update_ops, ...). heads_multi.py holds MultiLabelHead and MultiHead.
+update_ops, ...).
 """
 from .. import dtypes
 from ..graph import name_scope
