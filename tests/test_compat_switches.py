@@ -6,19 +6,19 @@ import graphc as gc
 
 
 def test_switches_that_match_graphc_are_silent(recwarn):
-    gc.enable_resource_variables()
+    gc.disable_resource_variables()
     gc.disable_control_flow_v2()
     gc.disable_tensor_equality()
     gc.enable_v2_tensorshape()
     gc.disable_v2_behavior()
     gc.compat.v1.disable_eager_execution()
-    assert gc.resource_variables_enabled() is True
+    assert gc.resource_variables_enabled() is False
     assert gc.control_flow_v2_enabled() is False
     assert not recwarn.list
 
 
 @pytest.mark.parametrize("switch, what", [
-    (gc.disable_resource_variables, "resource variables"),
+    (gc.enable_resource_variables, "ref-variable reads"),
     (gc.enable_control_flow_v2, "one implementation"),
     (gc.disable_v2_tensorshape, "dimension_value")])
 def test_switches_graphc_cannot_honour_warn_at_the_callers_line(switch, what):

@@ -31,20 +31,20 @@ def enable_v2_behavior():
 
 
 def resource_variables_enabled():
-    """True: a graphc variable's read is a snapshot ordered by the graph's dependencies,
-    as TF's resource variables read (there are no ref variables)."""
-    return True
+    """False: graphc's variables read as TF1's ref variables do (each consumer reads at
+    its own turn, ordered among the run's writes by creation order; docs/performance.md)."""
+    return False
 
 
 def enable_resource_variables():
-    """Nothing to do: graphc's variables read as resource variables do."""
+    """graphc keeps TF1's ref-variable reads (a warning says so)."""
+    _warn("enable_resource_variables: graphc's variables keep TF1's ref-variable reads "
+          "(each consumer reads at its own turn, ordered among the run's writes by "
+          "creation order)")
 
 
 def disable_resource_variables():
-    """graphc has no ref variables: its variables keep reading as resource variables
-    (a warning says so)."""
-    _warn("disable_resource_variables: graphc's variables always read as TF's resource "
-          "variables (each read is a snapshot ordered by the graph's dependencies)")
+    """Nothing to do: graphc's variables read as TF1's ref variables."""
 
 
 def control_flow_v2_enabled():
