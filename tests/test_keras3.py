@@ -310,3 +310,14 @@ def test_generators():
                                    rtol=1e-6)
         with pytest.raises(ValueError, match="steps_per_epoch=None"):
             model.fit_generator(gen())
+
+
+def test_keras_object_serialization_round_trips():
+    from graphc.keras.utils import deserialize_keras_object, serialize_keras_object
+    reg = gc.keras.regularizers.L1L2(l1=0.5, l2=0.25)
+    cfg = serialize_keras_object(reg)
+    back = deserialize_keras_object(cfg, {"L1L2": gc.keras.regularizers.L1L2})
+    assert cfg["class_name"] == "L1L2" and back.get_config() == reg.get_config()
+    with pytest.raises(ValueError, match="Unknown thing: Nope"):
+        deserialize_keras_object({"class_name": "Nope"}, {}, None, "thing")
+    assert gc.keras.utils.serialize_keras_object(None) is None

@@ -6,7 +6,9 @@ aliases); by name ('max_norm', 'non_neg', 'nonneg', 'unit_norm', ...) or config.
     gc.keras.layers.Dense(8, kernel_constraint="non_neg")
 """
 import graphc as gc
+
 from . import backend as K
+from .utils import deserialize_keras_object, get_keras_object, serialize_keras_object
 
 __all__ = ["Constraint", "MaxNorm", "NonNeg", "UnitNorm", "MinMaxNorm", "max_norm",
            "non_neg", "unit_norm", "min_max_norm", "maxnorm", "nonneg", "unitnorm",
@@ -105,21 +107,12 @@ _BY_NAME = {"MaxNorm": MaxNorm, "NonNeg": NonNeg, "UnitNorm": UnitNorm,
 
 def serialize(constraint):
     """{"class_name": ..., "config": ...} (a plain function by its name; None -> None)."""
-    if constraint is None:
-        return None
-    if hasattr(constraint, "get_config"):
-        return {"class_name": type(constraint).__name__, "config": constraint.get_config()}
-    return getattr(constraint, "__name__", type(constraint).__name__)
+    return serialize_keras_object(constraint)
 
 
 def deserialize(config, custom_objects=None):
     """The constraint of serialize's dict (custom classes from custom_objects)."""
-    name = config["class_name"]
-    cls = (custom_objects or {}).get(name) or _BY_NAME.get(name)
-    if cls is None:
-        raise ValueError(f"Unknown constraint: {name}")
-    kwargs = dict(config.get("config") or {})
-    return cls.from_config(kwargs) if hasattr(cls, "from_config") else cls(**kwargs)
+    return deserialize_keras_object(config, _BY_NAME, custom_objects, "constraint")
 
 
 def get(identifier, custom_objects=None):
@@ -127,16 +120,4 @@ def get(identifier, custom_objects=None):
 
         gc.keras.constraints.get("max_norm").max_value        # 2
     """
-    if identifier is None:
-        return None
-    if isinstance(identifier, dict):
-        return deserialize(identifier, custom_objects)
-    if isinstance(identifier, str):
-        if custom_objects and identifier in custom_objects:
-            return custom_objects[identifier]
-        if identifier not in _BY_NAME:
-            raise ValueError(f"Unknown constraint: {identifier}")
-        return _BY_NAME[identifier]()
-    if callable(identifier):
-        return identifier
-    raise ValueError(f"Could not interpret constraint identifier: {identifier}")
+    return get_keras_object(identifier, _BY_NAME, custom_objects, "constraint")

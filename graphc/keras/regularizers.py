@@ -8,6 +8,8 @@ import numpy as np
 
 import graphc as gc
 
+from .utils import deserialize_keras_object, get_keras_object, serialize_keras_object
+
 __all__ = ["Regularizer", "L1", "L2", "L1L2", "l1", "l2", "l1_l2", "get", "serialize",
            "deserialize"]
 
@@ -99,22 +101,12 @@ def serialize(regularizer):
         gc.keras.regularizers.serialize(gc.keras.regularizers.l2(0.1))
         # {'class_name': 'L2', 'config': {'l2': 0.10000000149011612}}
     """
-    if regularizer is None:
-        return None
-    if hasattr(regularizer, "get_config"):
-        return {"class_name": type(regularizer).__name__,
-                "config": regularizer.get_config()}
-    return getattr(regularizer, "__name__", type(regularizer).__name__)
+    return serialize_keras_object(regularizer)
 
 
 def deserialize(config, custom_objects=None):
     """The regularizer of serialize's dict (custom classes from custom_objects)."""
-    name = config["class_name"]
-    cls = (custom_objects or {}).get(name) or _BY_NAME.get(name)
-    if cls is None:
-        raise ValueError(f"Unknown regularizer: {name}")
-    kwargs = dict(config.get("config") or {})
-    return cls.from_config(kwargs) if hasattr(cls, "from_config") else cls(**kwargs)
+    return deserialize_keras_object(config, _BY_NAME, custom_objects, "regularizer")
 
 
 def get(identifier, custom_objects=None):
@@ -123,16 +115,4 @@ def get(identifier, custom_objects=None):
 
         gc.keras.regularizers.get("l2").l2          # 0.009999999776482582
     """
-    if identifier is None:
-        return None
-    if isinstance(identifier, dict):
-        return deserialize(identifier, custom_objects)
-    if isinstance(identifier, str):
-        if custom_objects and identifier in custom_objects:
-            return custom_objects[identifier]
-        if identifier not in _BY_NAME:
-            raise ValueError(f"Unknown regularizer: {identifier}")
-        return _BY_NAME[identifier]()
-    if callable(identifier):
-        return identifier
-    raise ValueError(f"Could not interpret regularizer identifier: {identifier}")
+    return get_keras_object(identifier, _BY_NAME, custom_objects, "regularizer")
