@@ -104,16 +104,14 @@ class Function:
         """args and kwargs checked against the input_signature and made tensors."""
         if self._input_signature is None:
             return args, kwargs
-        if kwargs:
-            params = list(inspect.signature(self._python_function).parameters)
-            try:
-                args = tuple(args) + tuple(kwargs.pop(p) for p in params[len(args):]
-                                           if p in kwargs)
-            except KeyError:
-                pass
-            if kwargs:
-                self._binding_error(args, kwargs, f"unexpected keyword arguments "
-                                    f"{sorted(kwargs)}")
+        try:                                # TF's wording: inspect's own messages
+            bound = inspect.signature(self._python_function).bind(*args, **kwargs)
+        except TypeError as e:
+            self._binding_error(args, kwargs, str(e))
+        if bound.kwargs:
+            self._binding_error(args, kwargs, f"unexpected keyword arguments "
+                                f"{sorted(bound.kwargs)}")
+        args, kwargs = bound.args, {}
         if len(args) > len(self._input_signature):
             self._binding_error(args, kwargs, "too many positional arguments")
         if len(args) < len(self._input_signature):

@@ -45,6 +45,9 @@ def test_input_signature_checks_and_converts():
         with pytest.raises(TypeError, match="missing a required argument: 'k'"):
             scale(x)
         assert scale(x, k=3.0).shape.as_list() == [None, 3]
+        assert scale(k=3.0, x=x).shape.as_list() == [None, 3]     # keywords in any order
+        with pytest.raises(TypeError, match="unexpected keyword argument 'q'"):
+            scale(x, 1.0, q=2.0)
         np.testing.assert_allclose(_run(y, {x: np.ones((1, 3))}), 2.0)
     with pytest.raises(TypeError, match="TensorSpec"):
         gc.function(lambda x: x, input_signature=[3])

@@ -22,7 +22,7 @@ from ..graph import Tensor, get_default_graph
 from ..ops import array
 from .batching import vmap
 from .mixed import _basis, _reverse_jacobian, _zeros
-from .reverse import UnconnectedGradients, gradients
+from .reverse import UnconnectedGradients, between, gradients
 
 __all__ = ["GradientTape"]
 
@@ -171,8 +171,7 @@ class GradientTape:
         out = []
         with self._graph_of(target).name_scope("jacobian"):
             for x in xs:
-                reached, = gradients([target], [x], _only=only)
-                if reached is None or x not in tracked:
+                if not _reaches(target, x, only) or x not in tracked:
                     out.append(None if mode == "none" else
                                _zeros(target, x.shape.dims))
                 else:
@@ -195,8 +194,7 @@ class GradientTape:
         m_shape, m = _example_size(target)
         only, tracked = self._begin("batch_jacobian")
         with self._graph_of(target).name_scope("batch_jacobian"):
-            reached, = gradients([target], [source], _only=only)
-            if reached is None or source not in tracked:
+            if not _reaches(target, source, only) or source not in tracked:
                 if mode == "none":
                     return None
                 zeros_shape = array.concat([array.shape(target),
@@ -216,6 +214,16 @@ class GradientTape:
 
     def _graph_of(self, t):
         return self._graph if self._graph is not None else t.graph
+
+
+def _reaches(target, x, only):
+    """Whether a gradient flows from target to x through the nodes in `only` (what
+    gradients would find, without building it)."""
+    if target is x:
+        return True
+    _, reached = between([target], [x], only=only)
+    return target in reached and target.dtype.is_differentiable and \
+        x.dtype.is_differentiable
 
 
 def _example_size(target):
