@@ -12,7 +12,8 @@ training.py (TrainSpec, EvalSpec, train_and_evaluate), inputs.py (numpy_input_fn
 export.py and export_output.py (serving receivers, ExportOutputs), export_saved.py
 (Estimator.export_saved_model); the canned estimators in canned_linear.py, canned_dnn.py,
 canned_dnn_linear_combined.py, canned_baseline.py on the heads of head.py and
-head_classification.py; the public heads in heads.py; add_metrics in extenders.py;
+head_classification.py; the public heads in heads.py (MultiLabelHead and MultiHead
+in heads_multi.py); add_metrics in extenders.py;
 the exporters of EvalSpec in exporter.py; Keras' model_to_estimator in
 keras_estimator.py; the early-stopping hooks of experimental.py in early_stopping.py.
 """
@@ -32,6 +33,7 @@ from .extenders import add_metrics
 from .exporter import BestExporter, Exporter, FinalExporter, LatestExporter
 from .heads import (BinaryClassHead, Head, LogisticRegressionHead, MultiClassHead,
                     PoissonRegressionHead, RegressionHead)
+from .heads_multi import MultiHead, MultiLabelHead
 
 __all__ = ["Estimator", "EstimatorSpec", "ModeKeys", "RunConfig", "WarmStartSettings",
            "TrainSpec", "EvalSpec", "train_and_evaluate", "export", "inputs",
@@ -41,4 +43,5 @@ __all__ = ["Estimator", "EstimatorSpec", "ModeKeys", "RunConfig", "WarmStartSett
            "BaselineRegressor", "BaselineEstimator", "Head", "BinaryClassHead",
            "MultiClassHead", "RegressionHead", "PoissonRegressionHead",
            "LogisticRegressionHead", "add_metrics", "experimental", "Exporter",
-           "FinalExporter", "LatestExporter", "BestExporter"]
+           "FinalExporter", "LatestExporter", "BestExporter", "MultiLabelHead",
+           "MultiHead"]
