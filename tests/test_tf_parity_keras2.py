@@ -1,46 +1,13 @@
 """gc.keras masks, sample/class weights, stateful RNNs and saving against tf_keras (the
 legacy Keras 2 of TF 2.21) in TF1 graph mode."""
-import os
-import sys
-
 import numpy as np
 import pytest
 
 import graphc as gc
-from tf_parity import tf
+from keras_parity import run_both as _run_both, tfk
 
-_TFK = "/tmp/p8/tfkeras"
-if os.path.isdir(_TFK) and _TFK not in sys.path:
-    sys.path.insert(0, _TFK)
-tfk = pytest.importorskip("tf_keras")
-from tf_keras.src import backend as _tfk_backend  # noqa: E402 (get_session/set_session)
-
-# TF's while-loop gradients built after a session ran the loop need this (its error
-# message says so); it does not change values.
-tf.compat.v1.experimental.output_all_intermediates(True)
 RNG = np.random.default_rng(0)
 IDS = np.array([[1, 2, 0, 0, 0], [3, 0, 4, 0, 5], [0, 0, 6, 7, 1]], np.int32)
-
-
-def _run_both(build, run):
-    """build(keras) -> model in a graphc and a TF graph; the graphc model's initial
-    weights are copied into the TF one; run(model) in each; (gc_result, tf_result)."""
-    out, init = [], None
-    for lib in (gc.keras, tfk):
-        g = gc.Graph() if lib is gc.keras else tf.Graph()
-        with g.as_default():
-            if lib is gc.keras:
-                m = build(lib)
-                init = m.get_weights()
-                out.append(run(m))
-            else:
-                with tf.compat.v1.Session(graph=g) as sess:
-                    _tfk_backend.set_session(sess)
-                    m = build(lib)
-                    sess.run(tf.compat.v1.global_variables_initializer())
-                    m.set_weights(init)
-                    out.append(run(m))
-    return out
 
 
 RNNS = [

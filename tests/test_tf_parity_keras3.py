@@ -1,44 +1,16 @@
 """gc.keras Bidirectional/TimeDistributed, RNN dropout, regularizers, constraints,
 metric objects and optimizer options against tf_keras (legacy Keras 2) in graph mode."""
-import os
-import sys
-
 import numpy as np
 import pytest
 
 import graphc as gc
 from tf_parity import tf
 
-_TFK = "/tmp/p8/tfkeras"
-if os.path.isdir(_TFK) and _TFK not in sys.path:
-    sys.path.insert(0, _TFK)
-tfk = pytest.importorskip("tf_keras")
-from tf_keras.src import backend as _tfk_backend  # noqa: E402
+from keras_parity import run_both as _run_both, tfk
 
-tf.compat.v1.experimental.output_all_intermediates(True)
 RNG = np.random.default_rng(0)
 X = RNG.standard_normal((3, 5, 4)).astype(np.float32)
 IDS = np.array([[1, 2, 0, 0, 0], [3, 0, 4, 0, 5], [0, 0, 6, 7, 1]], np.int32)
-
-
-def _run_both(build, run, tf_lib=None):
-    """build(keras) -> model in both libraries (graphc weights copied to TF); run."""
-    out, init = [], None
-    for lib in (gc.keras, tf_lib or tfk):
-        g = gc.Graph() if lib is gc.keras else tf.Graph()
-        with g.as_default():
-            if lib is gc.keras:
-                m = build(lib)
-                init = m.get_weights()
-                out.append(run(m))
-            else:
-                with tf.compat.v1.Session(graph=g) as sess:
-                    _tfk_backend.set_session(sess)
-                    m = build(lib)
-                    sess.run(tf.compat.v1.global_variables_initializer())
-                    m.set_weights(init)
-                    out.append(run(m))
-    return out
 
 
 def _close(a, b, rtol=1e-5, atol=1e-6):
