@@ -81,6 +81,20 @@ def dnn_model_fn(features, labels, mode, head, hidden_units, feature_columns,
                                           optimizer=optimizer, logits=logits)
 
 
+def _init_dnn(est, head, hidden_units, feature_columns, model_dir, optimizer, activation_fn,
+              dropout, input_layer_partitioner, config, warm_start_from, batch_norm):
+    """Estimator.__init__ of the three DNN estimators, with dnn_model_fn on `head`."""
+    columns = tuple(feature_columns or [])
+
+    def _model_fn(features, labels, mode, config):
+        return dnn_model_fn(features, labels, mode, head, hidden_units, columns, optimizer,
+                            activation_fn, dropout, input_layer_partitioner, config,
+                            batch_norm)
+
+    Estimator.__init__(est, model_fn=_model_fn, model_dir=model_dir, config=config,
+                       warm_start_from=warm_start_from)
+
+
 class DNNClassifier(Estimator):
     """A feed-forward classifier (TF1): hidden_units dense layers, logistic output for
     n_classes=2 and softmax otherwise; the loss is summed over the batch.
@@ -101,15 +115,9 @@ class DNNClassifier(Estimator):
                  batch_norm=False):
         head = binary_logistic_or_multi_class_head(n_classes, weight_column,
                                                    label_vocabulary, loss_reduction)
-        columns = tuple(feature_columns or [])
-
-        def _model_fn(features, labels, mode, config):
-            return dnn_model_fn(features, labels, mode, head, hidden_units, columns,
-                                optimizer, activation_fn, dropout, input_layer_partitioner,
-                                config, batch_norm)
-
-        super().__init__(model_fn=_model_fn, model_dir=model_dir, config=config,
-                         warm_start_from=warm_start_from)
+        _init_dnn(self, head, hidden_units, feature_columns, model_dir, optimizer,
+                  activation_fn, dropout, input_layer_partitioner, config, warm_start_from,
+                  batch_norm)
 
 
 class DNNRegressor(Estimator):
@@ -126,15 +134,9 @@ class DNNRegressor(Estimator):
                  loss_reduction=Reduction.SUM, batch_norm=False):
         head = regression_head(label_dimension=label_dimension, weight_column=weight_column,
                                loss_reduction=loss_reduction)
-        columns = tuple(feature_columns or [])
-
-        def _model_fn(features, labels, mode, config):
-            return dnn_model_fn(features, labels, mode, head, hidden_units, columns,
-                                optimizer, activation_fn, dropout, input_layer_partitioner,
-                                config, batch_norm)
-
-        super().__init__(model_fn=_model_fn, model_dir=model_dir, config=config,
-                         warm_start_from=warm_start_from)
+        _init_dnn(self, head, hidden_units, feature_columns, model_dir, optimizer,
+                  activation_fn, dropout, input_layer_partitioner, config, warm_start_from,
+                  batch_norm)
 
 
 class DNNEstimator(Estimator):
@@ -151,12 +153,6 @@ class DNNEstimator(Estimator):
                  optimizer="Adagrad", activation_fn=relu, dropout=None,
                  input_layer_partitioner=None, config=None, warm_start_from=None,
                  batch_norm=False):
-        columns = tuple(feature_columns or [])
-
-        def _model_fn(features, labels, mode, config):
-            return dnn_model_fn(features, labels, mode, head, hidden_units, columns,
-                                optimizer, activation_fn, dropout, input_layer_partitioner,
-                                config, batch_norm)
-
-        super().__init__(model_fn=_model_fn, model_dir=model_dir, config=config,
-                         warm_start_from=warm_start_from)
+        _init_dnn(self, head, hidden_units, feature_columns, model_dir, optimizer,
+                  activation_fn, dropout, input_layer_partitioner, config, warm_start_from,
+                  batch_norm)

@@ -90,6 +90,24 @@ def dnn_linear_combined_model_fn(features, labels, mode, head, linear_feature_co
                                       train_op_fn=_train_op_fn, logits=logits)
 
 
+def _init_combined(est, head, model_dir, linear_feature_columns, linear_optimizer,
+                   dnn_feature_columns, dnn_optimizer, dnn_hidden_units, dnn_activation_fn,
+                   dnn_dropout, input_layer_partitioner, config, batch_norm,
+                   linear_sparse_combiner, warm_start_from):
+    """Estimator.__init__ of the three wide-and-deep estimators, with
+    dnn_linear_combined_model_fn on `head`."""
+
+    def _model_fn(features, labels, mode, config):
+        return dnn_linear_combined_model_fn(
+            features, labels, mode, head, linear_feature_columns, linear_optimizer,
+            dnn_feature_columns, dnn_optimizer, dnn_hidden_units, dnn_activation_fn,
+            dnn_dropout, input_layer_partitioner, config, batch_norm,
+            linear_sparse_combiner)
+
+    Estimator.__init__(est, model_fn=_model_fn, model_dir=model_dir, config=config,
+                       warm_start_from=warm_start_from)
+
+
 class DNNLinearCombinedClassifier(Estimator):
     """A wide-and-deep classifier (TF1): linear logits over linear_feature_columns plus
     DNN logits over dnn_feature_columns; logistic for n_classes=2, softmax otherwise.
@@ -111,16 +129,10 @@ class DNNLinearCombinedClassifier(Estimator):
                                                           dnn_feature_columns)
         head = binary_logistic_or_multi_class_head(n_classes, weight_column,
                                                    label_vocabulary, loss_reduction)
-
-        def _model_fn(features, labels, mode, config):
-            return dnn_linear_combined_model_fn(
-                features, labels, mode, head, linear_feature_columns, linear_optimizer,
-                dnn_feature_columns, dnn_optimizer, dnn_hidden_units, dnn_activation_fn,
-                dnn_dropout, input_layer_partitioner, config, batch_norm,
-                linear_sparse_combiner)
-
-        super().__init__(model_fn=_model_fn, model_dir=model_dir, config=config,
-                         warm_start_from=warm_start_from)
+        _init_combined(self, head, model_dir, linear_feature_columns, linear_optimizer,
+                       dnn_feature_columns, dnn_optimizer, dnn_hidden_units,
+                       dnn_activation_fn, dnn_dropout, input_layer_partitioner, config,
+                       batch_norm, linear_sparse_combiner, warm_start_from)
 
 
 class DNNLinearCombinedRegressor(Estimator):
@@ -142,16 +154,10 @@ class DNNLinearCombinedRegressor(Estimator):
                                                           dnn_feature_columns)
         head = regression_head(label_dimension=label_dimension, weight_column=weight_column,
                                loss_reduction=loss_reduction)
-
-        def _model_fn(features, labels, mode, config):
-            return dnn_linear_combined_model_fn(
-                features, labels, mode, head, linear_feature_columns, linear_optimizer,
-                dnn_feature_columns, dnn_optimizer, dnn_hidden_units, dnn_activation_fn,
-                dnn_dropout, input_layer_partitioner, config, batch_norm,
-                linear_sparse_combiner)
-
-        super().__init__(model_fn=_model_fn, model_dir=model_dir, config=config,
-                         warm_start_from=warm_start_from)
+        _init_combined(self, head, model_dir, linear_feature_columns, linear_optimizer,
+                       dnn_feature_columns, dnn_optimizer, dnn_hidden_units,
+                       dnn_activation_fn, dnn_dropout, input_layer_partitioner, config,
+                       batch_norm, linear_sparse_combiner, warm_start_from)
 
 
 class DNNLinearCombinedEstimator(Estimator):
@@ -171,12 +177,7 @@ class DNNLinearCombinedEstimator(Estimator):
                  linear_sparse_combiner="sum"):
         self._feature_columns = _validate_feature_columns(linear_feature_columns,
                                                           dnn_feature_columns)
-
-        def _model_fn(features, labels, mode, config):
-            return dnn_linear_combined_model_fn(
-                features, labels, mode, head, linear_feature_columns, linear_optimizer,
-                dnn_feature_columns, dnn_optimizer, dnn_hidden_units, dnn_activation_fn,
-                dnn_dropout, input_layer_partitioner, config, batch_norm,
-                linear_sparse_combiner)
-
-        super().__init__(model_fn=_model_fn, model_dir=model_dir, config=config)
+        _init_combined(self, head, model_dir, linear_feature_columns, linear_optimizer,
+                       dnn_feature_columns, dnn_optimizer, dnn_hidden_units,
+                       dnn_activation_fn, dnn_dropout, input_layer_partitioner, config,
+                       batch_norm, linear_sparse_combiner, None)

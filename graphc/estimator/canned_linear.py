@@ -76,6 +76,19 @@ def linear_model_fn(features, labels, mode, head, feature_columns, optimizer, pa
                                           optimizer=optimizer, logits=logits)
 
 
+def _init_linear(est, head, feature_columns, model_dir, optimizer, config, partitioner,
+                 warm_start_from, sparse_combiner):
+    """Estimator.__init__ of the three linear estimators, with linear_model_fn on `head`."""
+    columns = tuple(feature_columns or [])
+
+    def _model_fn(features, labels, mode, config):
+        return linear_model_fn(features, labels, mode, head, columns, optimizer, partitioner,
+                               config, sparse_combiner)
+
+    Estimator.__init__(est, model_fn=_model_fn, model_dir=model_dir, config=config,
+                       warm_start_from=warm_start_from)
+
+
 class LinearClassifier(Estimator):
     """A linear classifier (TF1): logistic regression for n_classes=2, softmax
     otherwise; the loss is summed over the batch (loss_reduction=SUM).
@@ -95,14 +108,8 @@ class LinearClassifier(Estimator):
                  warm_start_from=None, loss_reduction=Reduction.SUM, sparse_combiner="sum"):
         head = binary_logistic_or_multi_class_head(n_classes, weight_column,
                                                    label_vocabulary, loss_reduction)
-        columns = tuple(feature_columns or [])
-
-        def _model_fn(features, labels, mode, config):
-            return linear_model_fn(features, labels, mode, head, columns, optimizer,
-                                   partitioner, config, sparse_combiner)
-
-        super().__init__(model_fn=_model_fn, model_dir=model_dir, config=config,
-                         warm_start_from=warm_start_from)
+        _init_linear(self, head, feature_columns, model_dir, optimizer, config, partitioner,
+                     warm_start_from, sparse_combiner)
 
 
 class LinearRegressor(Estimator):
@@ -119,14 +126,8 @@ class LinearRegressor(Estimator):
                  warm_start_from=None, loss_reduction=Reduction.SUM, sparse_combiner="sum"):
         head = regression_head(label_dimension=label_dimension, weight_column=weight_column,
                                loss_reduction=loss_reduction)
-        columns = tuple(feature_columns or [])
-
-        def _model_fn(features, labels, mode, config):
-            return linear_model_fn(features, labels, mode, head, columns, optimizer,
-                                   partitioner, config, sparse_combiner)
-
-        super().__init__(model_fn=_model_fn, model_dir=model_dir, config=config,
-                         warm_start_from=warm_start_from)
+        _init_linear(self, head, feature_columns, model_dir, optimizer, config, partitioner,
+                     warm_start_from, sparse_combiner)
 
 
 class LinearEstimator(Estimator):
@@ -141,11 +142,5 @@ class LinearEstimator(Estimator):
 
     def __init__(self, head, feature_columns, model_dir=None, optimizer="Ftrl", config=None,
                  partitioner=None, sparse_combiner="sum", warm_start_from=None):
-        columns = tuple(feature_columns or [])
-
-        def _model_fn(features, labels, mode, config):
-            return linear_model_fn(features, labels, mode, head, columns, optimizer,
-                                   partitioner, config, sparse_combiner)
-
-        super().__init__(model_fn=_model_fn, model_dir=model_dir, config=config,
-                         warm_start_from=warm_start_from)
+        _init_linear(self, head, feature_columns, model_dir, optimizer, config, partitioner,
+                     warm_start_from, sparse_combiner)
