@@ -3,6 +3,8 @@ tf.Dimension), as_dimension, dim_str, and the two rules for a pair of dims that
 TensorShape shares: whether one size could be both, and which one is more specific."""
 import operator
 
+import numpy as np
+
 from .errors import ShapeError
 
 
@@ -67,6 +69,15 @@ class Dimension:
         return self.value
 
     __index__ = __int__
+
+    def __array__(self, dtype=None, copy=None):
+        """numpy sees the value, so a known Dimension works as a size inside a list
+        (gc.zeros([d, 2]), gc.reshape(x, [-1, d])); an unknown one is a TypeError, as
+        in TF."""
+        if type(self.value) is not int:
+            raise TypeError(f"cannot use the unknown dimension {self!r} as a size: its "
+                            "value is known only at run time (use gc.shape(x)[i])")
+        return np.asarray(self.value, dtype=dtype)
 
     def __bool__(self):
         return bool(self.value)

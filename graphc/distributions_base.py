@@ -213,8 +213,8 @@ class Distribution:
             samples = gc.reshape(samples, final)
             if static is not None:
                 lead = TensorShape(np.reshape(static, [-1]).tolist())
-            elif sample_shape.shape.ndims == 1 and sample_shape.shape[0] is not None:
-                lead = TensorShape([None] * sample_shape.shape[0])
+            elif sample_shape.shape.ndims == 1 and sample_shape.shape.dims[0] is not None:
+                lead = TensorShape([None] * sample_shape.shape.dims[0])
             else:
                 lead = TensorShape(None)
             samples.set_shape(lead.concatenate(self.batch_shape).concatenate(

@@ -43,7 +43,7 @@ def gather_rows(x, idx):
 def _row(x, i):
     """Row i (an int or scalar int tensor; negative counts from the end) of ragged x."""
     splits = x.row_splits
-    n = x.shape[0] if x.shape.rank else None
+    n = x.shape.dims[0] if x.shape.rank else None
     if not isinstance(i, Tensor) and isinstance(n, int) and not -n <= i < n:
         raise fail(errors.ShapeError, "RaggedTensor.__getitem__", f"row index {i} is out "
                    f"of range for a RaggedTensor of {n} rows", row_splits=splits)

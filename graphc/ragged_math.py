@@ -39,8 +39,8 @@ def _same_splits(x, y, api):
         if a.dtype is not b.dtype:
             raise fail(errors.DTypeError, api, "the row_splits dtypes differ",
                        x_row_splits=a, y_row_splits=b)
-        if a.shape.rank == 1 and b.shape.rank == 1 and isinstance(a.shape[0], int) \
-                and isinstance(b.shape[0], int) and a.shape[0] != b.shape[0]:
+        if a.shape.rank == 1 and b.shape.rank == 1 and isinstance(a.shape.dims[0], int) \
+                and isinstance(b.shape.dims[0], int) and a.shape.dims[0] != b.shape.dims[0]:
             raise fail(errors.ShapeError, api, "the RaggedTensors have different numbers "
                        "of rows", x_row_splits=a, y_row_splits=b)
         checks.append(Assert(R.reduce_all(E.equal(a, b)), [

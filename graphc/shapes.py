@@ -31,6 +31,13 @@ def _norm_dim(d):
     return i
 
 
+# TF's TensorShape switch: with v2 shapes (the default) shape[i] and iteration give ints
+# or None; after compat.v1.disable_v2_tensorshape() (or disable_v2_behavior()) they give
+# Dimension objects, as TF1 did, so `shape[i].value` works. graphc's own code reads
+# `shape.dims`, which is the same either way.
+_v2 = [True]
+
+
 class TensorShape:
     """A partially known shape (TF1: tf.TensorShape)."""
     __slots__ = ("dims", "_n")    # immutable; _n caches num_elements() (-1: not yet)
@@ -81,14 +88,13 @@ class TensorShape:
     def __iter__(self):
         if self.dims is None:
             raise ValueError("cannot iterate a TensorShape of unknown rank")
-        return iter(self.dims)
+        return iter(self.dims) if _v2[0] else map(Dimension, self.dims)
 
     def __getitem__(self, i):
-        if self.dims is None:
-            return TensorShape(None) if isinstance(i, slice) else None
         if isinstance(i, slice):
-            return TensorShape(self.dims[i])
-        return self.dims[i]
+            return TensorShape(None if self.dims is None else self.dims[i])
+        d = None if self.dims is None else self.dims[i]
+        return d if _v2[0] else Dimension(d)
 
     def __eq__(self, other):
         if isinstance(other, TensorShape):

@@ -10,7 +10,6 @@ def test_switches_that_match_graphc_are_silent(recwarn):
     gc.disable_control_flow_v2()
     gc.disable_tensor_equality()
     gc.enable_v2_tensorshape()
-    gc.disable_v2_behavior()
     gc.compat.v1.disable_eager_execution()
     assert gc.resource_variables_enabled() is False
     assert gc.control_flow_v2_enabled() is False
@@ -19,8 +18,7 @@ def test_switches_that_match_graphc_are_silent(recwarn):
 
 @pytest.mark.parametrize("switch, what", [
     (gc.enable_resource_variables, "ref-variable reads"),
-    (gc.enable_control_flow_v2, "one implementation"),
-    (gc.disable_v2_tensorshape, "dimension_value")])
+    (gc.enable_control_flow_v2, "one implementation")])
 def test_switches_graphc_cannot_honour_warn_at_the_callers_line(switch, what):
     with pytest.warns(UserWarning, match=what) as record:
         switch()

@@ -1,11 +1,14 @@
 """tf.compat.v1: all of graphc, which is TF1's API (`import graphc.compat.v1 as tf`)."""
 from graphc import *  # noqa: F401,F403
+from graphc import shapes as _shapes
 from graphc import (compat, debugging, initializers, layers, linalg, losses,  # noqa: F401
                     nn, testing, train)
 
 
 def disable_v2_behavior():
-    """TF2 code calls this to get TF1's graph mode: graphc has no other mode."""
+    """TF2 code calls this to get TF1's graph mode, graphc's only mode. As in TF, it also
+    makes shapes index to Dimension objects (disable_v2_tensorshape)."""
+    disable_v2_tensorshape()
 
 
 def disable_eager_execution():
@@ -75,14 +78,15 @@ def disable_tensor_equality():
 
 
 def enable_v2_tensorshape():
-    """Nothing to do: a graphc TensorShape already indexes to ints or None (TF2)."""
+    """TensorShape indexing and iteration give ints or None (TF2's shapes; the default)."""
+    _shapes._v2[0] = True
 
 
 def disable_v2_tensorshape():
-    """graphc's shapes keep indexing to ints or None (a warning says so); code written for
-    Dimension objects can use gc.dimension_value(shape[i]), which works for both."""
-    _warn("disable_v2_tensorshape: graphc's TensorShape indexes to ints or None (TF2); "
-          "use gc.dimension_value(shape[i]) where TF1 code used shape[i].value")
+    """TensorShape indexing and iteration give Dimension objects (TF1's shapes), so TF1
+    code's `x.get_shape()[1].value` works; as_list() still gives ints or None. The setting
+    is process-wide, as TF's is; gc.dimension_value(shape[i]) works under both."""
+    _shapes._v2[0] = False
 
 
 def _warn(msg):

@@ -231,7 +231,7 @@ class _Unbatch(Dataset):
                             "by graphc")
         if any(s.rank == 0 for s in ds._shapes):
             raise ValueError("Cannot unbatch an input with scalar components.")
-        known = [s[0] for s in ds._shapes if s.rank and isinstance(s[0], int)]
+        known = [s.dims[0] for s in ds._shapes if s.rank and isinstance(s.dims[0], int)]
         if len(set(known)) > 1:
             raise ValueError("`unbatch()` is only supported for datasets of elements whose "
                              "components have a matching leading dimension. Encountered "

@@ -25,11 +25,12 @@ class _Slices(Dataset):
                 "from_tensor_slices: every component needs a dim 0 to slice, but these are "
                 f"scalars:{_describe(scalars)}\n  in from_tensor_slices called at "
                 f"{errors.format_site(site)}")
-        known = [t for t in tensors if t.shape.rank is not None and isinstance(t.shape[0], int)]
-        if any(t.shape[0] != known[0].shape[0] for t in known):
+        known = [t for t in tensors
+                 if t.shape.rank is not None and isinstance(t.shape.dims[0], int)]
+        if any(t.shape.dims[0] != known[0].shape.dims[0] for t in known):
             raise errors.ShapeError(
                 "from_tensor_slices: the components have different sizes of dim 0 "
-                f"({', '.join(str(t.shape[0]) for t in known)}); each element takes one "
+                f"({', '.join(str(t.shape.dims[0]) for t in known)}); each element takes one "
                 f"slice of every component:{_describe(known)}\n  in from_tensor_slices "
                 f"called at {errors.format_site(site)}")
         shapes = [TensorShape(None if t.shape.dims is None else t.shape.dims[1:])

@@ -11,7 +11,7 @@ import numpy as np
 
 from .. import dtypes
 from ..graph import Tensor
-from ..shapes import InferError, TensorShape
+from ..shapes import Dimension, InferError, TensorShape
 from .core import constant, convert_to_tensor
 from .registry import OpDef, apply1, constant_value, register
 
@@ -119,9 +119,10 @@ def static_value(value, what):
 
 
 def as_int(v):
-    """int(v) for Python and numpy ints; anything else is left for infer to reject."""
-    if isinstance(v, np.ndarray) and v.ndim == 0:
-        v = v.item()
+    """int(v) for Python and numpy ints and known TF1 Dimensions; anything else is left
+    for infer to reject."""
+    if isinstance(v, np.ndarray) and v.ndim == 0 or isinstance(v, Dimension):
+        v = v.item() if isinstance(v, np.ndarray) else v.value
     return int(v) if isinstance(v, (int, np.integer)) and not isinstance(v, bool) else v
 
 

@@ -201,6 +201,11 @@ def constant(value, dtype=None, shape=None, name="Const"):
     else:
         arr = to_array(value, dtype, f"constant '{name}'")
     if shape is not None:
+        if not as_shape(shape).is_fully_defined():
+            raise TypeError(f"constant '{name}': the shape {as_shape(shape)} has an unknown "
+                            "dimension: its size is known only at run time (build the "
+                            "shape from gc.shape(x)[i])\n  in constant called at "
+                            f"{errors.format_site(errors.user_site())}")
         shape = tuple(as_shape(shape).dims)
         if arr.size == 1:
             arr = np.full(shape, arr.reshape(()), dtype=dtype.np)

@@ -252,7 +252,7 @@ def split(value, num_or_size_splits, axis=0, num=None, name="split"):
             raise ValueError(f"split: the number of parts must be >= 1, got {n}")
         return list(apply(SPLIT, (value,), name=name, axis=axis, num=n).outputs)
     sizes = _shape_tensor(num_or_size_splits)
-    n = sizes.shape[0] if num is None else num
+    n = sizes.shape.dims[0] if num is None else num
     if not isinstance(n, int):
         raise ValueError("split: size_splits has an unknown length: pass num=")
     return list(apply(SPLIT, (value, sizes), name=name, axis=axis, num=n).outputs)

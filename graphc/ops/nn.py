@@ -103,7 +103,7 @@ def _infer_bias_add(ctx, value, bias, *, data_format):
         raise InferError(f"the value {{0}} must have rank >= 2, not {r}")
     c = _channel_axis(r, data_format)
     dims = list(value.shape.dims)
-    dims[c] = ctx.merge_dims(dims[c], bias.shape[0] if bias.shape.rank else None,
+    dims[c] = ctx.merge_dims(dims[c], bias.shape.dims[0] if bias.shape.rank else None,
                              f"the bias {{{{1}}}} has {{b}} elements but {{{{0}}}} has {{a}} "
                              f"channels (dim {c}, data_format {data_format})")
     return tuple(dims), value.dtype

@@ -323,7 +323,8 @@ def log_poisson_loss(targets, log_input, compute_full_loss=False, name=None):
     z, c = operands(targets, log_input, "log_poisson_loss")
     s, t = z.shape, c.shape
     if s.rank is not None and t.rank is not None and (s.rank != t.rank or any(
-            isinstance(a, int) and isinstance(b, int) and a != b for a, b in zip(s, t))):
+            isinstance(a, int) and isinstance(b, int) and a != b
+            for a, b in zip(s.dims, t.dims))):
         shape_error("log_poisson_loss", f"log_input and targets must have the same shape "
                     f"({t} vs {s})", c)
     with name_scope(name, "log_poisson_loss", [z, c]):

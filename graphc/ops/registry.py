@@ -10,7 +10,7 @@ import numpy as np
 
 from .. import dtypes, errors
 from ..graph import Tensor, get_default_graph
-from ..shapes import InferError, TensorShape, as_shape, dim_str
+from ..shapes import Dimension, InferError, TensorShape, as_shape, dim_str
 
 REGISTRY = {}
 
@@ -263,7 +263,7 @@ def shape_value(t):
         s = t.node.op.partial(t.node)
         if s is not None:
             return s
-    n = t.shape[0] if t.shape.rank == 1 else None
+    n = t.shape.dims[0] if t.shape.rank == 1 else None
     return TensorShape((None,) * n if isinstance(n, int) else None)
 
 
@@ -380,6 +380,9 @@ def apply(op, inputs=(), name=None, **attrs):
         inputs = default.capture_all(inputs)
     graph = _graph_of(inputs)
     site = errors.user_site()
+    for k, v in attrs.items():
+        if type(v) is Dimension or type(v) in (tuple, list) and Dimension in map(type, v):
+            attrs[k] = _dim_values(v)
     ctx = InferContext(graph, inputs)
     try:
         out = op.infer(ctx, *inputs, **attrs)
@@ -393,6 +396,14 @@ def apply(op, inputs=(), name=None, **attrs):
     for dim, size in ctx.new_bindings.items():
         graph.dims.sizes.setdefault(dim, (size, site))
     return node
+
+
+def _dim_values(v):
+    """An attr holding TF1 Dimension objects (x.shape[i]) with their values instead, so
+    it is an ordinary (hashable) int attr."""
+    if type(v) is Dimension:
+        return v.value
+    return type(v)(d.value if type(d) is Dimension else d for d in v)
 
 
 def apply1(op, inputs=(), name=None, **attrs):
