@@ -1,4 +1,5 @@
-"""Node (one op application), Tensor (one output, the user's handle) and Graph."""
+"""Graph (append-only, TF1's tf.Graph), the default graph and its scopes; Node and Tensor
+(node.py) are re-exported here."""
 import contextlib
 import difflib
 import re
@@ -6,132 +7,8 @@ import re
 import networkx as nx
 
 from . import device_spec, errors
-from .shapes import DimBindings, TensorShape, as_shape
-
-
-class Node:
-    """One application of an OpDef to input tensors (TF1: tf.Operation)."""
-    __slots__ = ("graph", "op", "inputs", "attrs", "outputs", "name", "site",
-                 "control_inputs", "id", "role", "origin", "device")
-
-    def __init__(self, graph, op, inputs, attrs, name, site, control_inputs, role, origin):
-        self.graph = graph
-        self.op = op
-        self.inputs = inputs
-        self.attrs = attrs
-        self.name = name
-        self.site = site
-        self.control_inputs = control_inputs
-        self.role = role        # "forward", "gradient" or "jvp": DOT draws them apart
-        self.origin = origin    # for gradient/jvp nodes: the forward node differentiated
-        self.outputs = ()
-        self.id = len(graph.nodes)
-        self.device = ""        # TF1's placement string: recorded, exported; numpy runs all
-
-    @property
-    def type(self):
-        return self.op.name
-
-    def get_attr(self, key):
-        return self.attrs[key]
-
-    def run(self, feed_dict=None, session=None):
-        """Run this node in `session` (default: the default session), TF1 style."""
-        from .session import _session_or_default
-        _session_or_default(session).run(self, feed_dict)
-
-    def __repr__(self):
-        return f"<gc.Operation '{self.name}' type={self.type}>"
-
-
-Operation = Node
-
-
-class Tensor:
-    """A symbolic value: output `index` of `node`, with a static shape and dtype."""
-    __slots__ = ("node", "index", "shape", "dtype")
-    __array_ufunc__ = None      # numpy defers to our reflected operators
-    __array_priority__ = 100
-
-    def __init__(self, node, index, shape, dtype):
-        self.node = node
-        self.index = index
-        self.shape = shape
-        self.dtype = dtype
-
-    @property
-    def op(self):
-        return self.node
-
-    @property
-    def graph(self):
-        return self.node.graph
-
-    @property
-    def name(self):
-        return f"{self.node.name}:{self.index}"
-
-    @property
-    def ndim(self):
-        return self.shape.rank
-
-    def get_shape(self):
-        return self.shape
-
-    def set_shape(self, shape):
-        """Refine the static shape (TF1); it must be compatible with what is known."""
-        shape = as_shape(shape)
-        if self.shape.dims is None:
-            self.shape = shape
-            return
-        if shape.dims is None:
-            return
-        old = self.shape.dims
-        if len(old) != len(shape.dims) or any(
-                isinstance(a, int) and isinstance(b, int) and a != b
-                for a, b in zip(old, shape.dims)):
-            raise errors.ShapeError(f"set_shape: {shape} is incompatible with the known "
-                                    f"shape\n  {errors.describe_tensor(self, self.name)}")
-        self.shape = TensorShape(tuple(a if b is None else b for a, b in zip(old, shape.dims)))
-
-    def eval(self, feed_dict=None, session=None):
-        """The value of this tensor in `session` (default: the default session)."""
-        from .session import _session_or_default
-        return _session_or_default(session).run(self, feed_dict)
-
-    def __bool__(self):
-        raise TypeError(
-            f"Using the symbolic tensor '{self.name}' as a Python bool is not allowed: it "
-            "has no value until a Session runs the graph. Use gc.where/gc.logical_* for "
-            "graph logic, or evaluate it with sess.run first.")
-
-    def __iter__(self):
-        raise TypeError(
-            f"Iterating over the symbolic tensor '{self.name}' is not allowed: its length "
-            "is only known when the graph runs. Use gc.unstack(t) or index it (t[i]).")
-
-    def __array__(self, dtype=None, copy=None):
-        raise TypeError(
-            f"Cannot convert the symbolic tensor '{self.name}' to a numpy array: it has "
-            "no value until a Session runs it. Use sess.run(t) or t.eval().")
-
-    def __len__(self):
-        d = self.shape[0] if self.shape.rank else None
-        if not isinstance(d, int):
-            raise TypeError(f"len() of tensor '{self.name}' with shape {self.shape}: "
-                            "the first dimension is not statically known")
-        return d
-
-    def __repr__(self):
-        return f"<gc.Tensor '{self.name}' shape={self.shape} dtype={self.dtype.name}>"
-
-
-def _as_node(x):
-    if isinstance(x, Node):
-        return x
-    if isinstance(x, Tensor):
-        return x.node
-    raise TypeError(f"expected a graphc Operation or Tensor, got {type(x).__name__}")
+from .node import Node, Operation, Tensor, _as_node  # noqa: F401 (re-exported)
+from .shapes import DimBindings
 
 
 class Graph:

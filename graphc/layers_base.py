@@ -13,7 +13,41 @@ from .ops.varstore import get_variable
 __all__ = ["Layer"]
 
 
-class Layer:
+class LayerWeights:
+    """The weight lists of both layer bases (tf.layers' Layer below, gc.keras' Layer in
+    keras/engine.py): `_trainable_weights` and `_non_trainable_weights` in the order the
+    layer made or got them (a layer with trainable=False lists all as non-trainable),
+    `_updates` and `_losses` its calls added. As in TF1, each `*_variables` name returns
+    its `*_weights` property, so a subclass overriding one (a Model) changes both."""
+
+    @property
+    def trainable_weights(self):
+        return list(self._trainable_weights) if self.trainable else []
+
+    @property
+    def non_trainable_weights(self):
+        if self.trainable:
+            return list(self._non_trainable_weights)
+        return self._trainable_weights + self._non_trainable_weights
+
+    @property
+    def weights(self):
+        return self.trainable_weights + self.non_trainable_weights
+
+    variables = property(lambda self: self.weights)
+    trainable_variables = property(lambda self: self.trainable_weights)
+    non_trainable_variables = property(lambda self: self.non_trainable_weights)
+
+    @property
+    def updates(self):
+        return list(self._updates)
+
+    @property
+    def losses(self):
+        return list(self._losses)
+
+
+class Layer(LayerWeights):
     """A TF1 layer object (tf.layers.Layer): `outputs = layer(inputs)` builds its
     variables on the first call, in its own variable scope, and shares them on later calls.
 
@@ -39,7 +73,7 @@ class Layer:
         self._dtype = None if dtype is None else dtypes.as_dtype(dtype)
         self._scope = None          # the VariableScope captured on the first call
         self._current_scope = None  # that scope, entered, while a call runs
-        self._trainable, self._non_trainable = [], []
+        self._trainable_weights, self._non_trainable_weights = [], []
         self._updates, self._losses = [], []
         self.built = False
 
@@ -60,32 +94,6 @@ class Layer:
     @property
     def dtype(self):
         return self._dtype
-
-    @property
-    def trainable_variables(self):
-        return list(self._trainable) if self.trainable else []
-
-    @property
-    def non_trainable_variables(self):
-        if self.trainable:
-            return list(self._non_trainable)
-        return self._trainable + self._non_trainable
-
-    @property
-    def variables(self):
-        return self.trainable_variables + self.non_trainable_variables
-
-    weights = variables
-    trainable_weights = trainable_variables
-    non_trainable_weights = non_trainable_variables
-
-    @property
-    def updates(self):
-        return list(self._updates)
-
-    @property
-    def losses(self):
-        return list(self._losses)
 
     def build(self, input_shape):
         """Make the layer's variables with `self.add_weight` (the first call runs it in
@@ -161,9 +169,10 @@ class Layer:
         """A custom getter recording each variable the layer gets, as `layer.<name>` too
         (layer.kernel, layer.moving_mean)."""
         v = getter(*args, **kwargs)
-        known = self._trainable + self._non_trainable
+        known = self._trainable_weights + self._non_trainable_weights
         if all(v is not w for w in known):
-            (self._trainable if kwargs.get("trainable", True) else self._non_trainable).append(v)
+            (self._trainable_weights if kwargs.get("trainable", True)
+             else self._non_trainable_weights).append(v)
             short = v.op.name.split("/")[-1]
             if not hasattr(type(self), short):
                 setattr(self, short, v)

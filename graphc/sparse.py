@@ -2,29 +2,28 @@
 gradients come for free: to_dense is a scatter_nd, the sparse-dense matmul a gather of
 b's rows scaled by the values and summed into rows (unsorted_segment_sum).
 
-A SparseTensor is a Python composite of three tensors: int64 `indices` [N, rank],
-`values` [N] and int64 `dense_shape` [rank]. Session.run fetches one as a
-SparseTensorValue and feeds its three parts from one (feeds.py, session.py: _as_parts).
+A SparseTensor (sparse_tensor.py, re-exported here) is a Python composite of three
+tensors: int64 `indices` [N, rank], `values` [N] and int64 `dense_shape` [rank].
+Session.run fetches one as a SparseTensorValue and feeds its three parts from one
+(feeds.py, session.py: _as_parts).
 """
-import collections
-
 import numpy as np
 
 from . import dtypes, errors
-from .graph import Tensor, control_dependencies, name_scope
+from .graph import control_dependencies, name_scope
 from .ops import array as A
 from .ops import elementwise as E
 from .ops import reduce as R
 from .ops.asserts import Assert
-from .ops.core import convert_to_tensor, identity, placeholder, placeholder_with_default
+from .ops.core import convert_to_tensor, identity
 from .ops.creation import ones_like, zeros_like
 from .ops.gather import gather, unsorted_segment_sum
 from .ops.join import concat as _concat
 from .ops.mask import boolean_mask
-from .ops.registry import shape_value
 from .ops.scatter import scatter_nd
 from .ops.sorting import argsort
-from .shapes import TensorShape
+from .sparse_tensor import (SparseTensor, SparseTensorValue, _fail, _int64,  # noqa: F401
+                            _sparse, sparse_placeholder)
 
 __all__ = ["SparseTensor", "SparseTensorValue", "sparse_placeholder",
            "sparse_tensor_to_dense", "sparse_tensor_dense_matmul", "sparse_reduce_sum",
@@ -35,141 +34,6 @@ __all__ = ["SparseTensor", "SparseTensorValue", "sparse_placeholder",
            "reduce_sum_sparse", "reset_shape", "reshape", "segment_mean", "segment_sqrt_n",
            "segment_sum", "slice", "softmax", "split", "to_indicator", "transpose", "mask",
            "cross", "cross_hashed"]
-
-SparseTensorValue = collections.namedtuple("SparseTensorValue",
-                                           ["indices", "values", "dense_shape"])
-
-
-def _fail(cls, api, why, **tensors):
-    """cls(message) naming each tensor and the user's line that called `api`."""
-    lines = [f"{api}: {why}"]
-    lines += [f"  {errors.describe_tensor(t, label)}" for label, t in tensors.items()]
-    lines.append(f"  in {api} called at {errors.format_site(errors.user_site())}")
-    return cls("\n".join(lines))
-
-
-def _int64(x, what, api):
-    """x as an int64 tensor (Python ints become int64; an int tensor is cast)."""
-    if not isinstance(x, Tensor):
-        arr = np.asarray(x)
-        if arr.dtype.kind not in "iu" and not (arr.size == 0 and arr.dtype.kind == "f"):
-            raise errors.DTypeError(f"{api}: {what} must be integers, got {arr.dtype} "
-                                    f"values\n  in {api} called at "
-                                    f"{errors.format_site(errors.user_site())}")
-        return convert_to_tensor(arr.astype(np.int64), name=what)
-    if not x.dtype.is_integer:
-        raise _fail(errors.DTypeError, api, f"{what} must be an int tensor, not "
-                    f"{x.dtype.name}", **{what: x})
-    return x if x.dtype is dtypes.int64 else E.cast(x, dtypes.int64)
-
-
-class SparseTensor:
-    """A sparse tensor: dense[indices[i]] = values[i], zero elsewhere (TF1's
-    tf.SparseTensor). `sp = gc.SparseTensor([[0, 1], [2, 0]], [1., 2.], [3, 4])`;
-    `gc.sparse.to_dense(sp)` is the (3, 4) dense tensor."""
-
-    def __init__(self, indices, values, dense_shape):
-        api = "SparseTensor"
-        with name_scope(None, "SparseTensor"):
-            self._indices = _int64(indices, "indices", api)
-            self._values = convert_to_tensor(values, name="values")
-            self._dense_shape = _int64(dense_shape, "dense_shape", api)
-        self._static_shape = None
-        i, v, s = self._indices, self._values, self._dense_shape
-        parts = dict(indices=i, values=v, dense_shape=s)
-        if i.shape.rank not in (2, None):
-            raise _fail(errors.ShapeError, api, f"indices must be 2-D [N, rank], not of "
-                        f"shape {i.shape}", **parts)
-        if v.shape.rank not in (1, None):
-            raise _fail(errors.ShapeError, api, f"values must be 1-D [N], not of shape "
-                        f"{v.shape}", **parts)
-        if s.shape.rank not in (1, None):
-            raise _fail(errors.ShapeError, api, f"dense_shape must be 1-D [rank], not of "
-                        f"shape {s.shape}", **parts)
-        r_i = i.shape.dims[1] if i.shape.rank == 2 else None
-        r_s = s.shape.dims[0] if s.shape.rank == 1 else None
-        if isinstance(r_i, int) and isinstance(r_s, int) and r_i != r_s:
-            raise _fail(errors.ShapeError, api, f"indices hold index tuples of rank {r_i} "
-                        f"but dense_shape has rank {r_s}", **parts)
-        n_i = i.shape.dims[0] if i.shape.rank == 2 else None
-        n_v = v.shape.dims[0] if v.shape.rank == 1 else None
-        if isinstance(n_i, int) and isinstance(n_v, int) and n_i != n_v:
-            raise _fail(errors.ShapeError, api, f"indices has {n_i} index tuples but "
-                        f"values has {n_v} values", **parts)
-
-    indices = property(lambda self: self._indices)
-    values = property(lambda self: self._values)
-    dense_shape = property(lambda self: self._dense_shape)
-    dtype = property(lambda self: self._values.dtype)
-    graph = property(lambda self: self._values.graph)
-    op = property(lambda self: self._values.node)
-
-    @property
-    def shape(self):
-        """The static dense shape: exact where dense_shape is a constant."""
-        if self._static_shape is not None:
-            return self._static_shape
-        return shape_value(self._dense_shape)
-
-    def get_shape(self):
-        return self.shape
-
-    @property
-    def rank(self):
-        r = self._indices.shape.dims[1] if self._indices.shape.rank == 2 else None
-        return r if isinstance(r, int) else self.shape.rank
-
-    def _as_parts(self):
-        """The three tensors Session.run fetches (as a SparseTensorValue) and feeds."""
-        return (self._indices, self._values, self._dense_shape)
-
-    _value_type = SparseTensorValue
-
-    def _feed_parts(self, value):
-        """A fed SparseTensorValue or (indices, values, dense_shape) as three values."""
-        if value is None:                       # make_callable's feed_list
-            return (None, None, None)
-        if isinstance(value, SparseTensor) or not (isinstance(value, (tuple, list))
-                                                   and len(value) == 3):
-            raise errors.FeedError(
-                f"feed for SparseTensor with values '{self._values.name}' must be a "
-                f"SparseTensorValue or an (indices, values, dense_shape) tuple, not "
-                f"{type(value).__name__}")
-        return tuple(value)
-
-    def __repr__(self):
-        return (f"SparseTensor(indices={self._indices.name!r}, values="
-                f"{self._values.name!r}, dense_shape={self._dense_shape.name!r}, "
-                f"shape {self.shape} {self.dtype.name})")
-
-
-def _sparse(x, api):
-    if isinstance(x, SparseTensorValue):
-        return SparseTensor(*x)
-    if not isinstance(x, SparseTensor):
-        raise TypeError(f"{api}: expected a SparseTensor, got {type(x).__name__}")
-    return x
-
-
-def sparse_placeholder(dtype, shape=None, name=None):
-    """A SparseTensor of three placeholders, fed with a SparseTensorValue:
-    `sp = gc.sparse_placeholder(gc.float32, [None, 5])`,
-    `sess.run(y, {sp: gc.SparseTensorValue(idx, vals, [3, 5])})`. A known shape is the
-    default of dense_shape (its unknown dims -1, to be fed)."""
-    with name_scope(name, "SparseTensor"):
-        values = placeholder(dtype, [None], name="values")
-        static = TensorShape(None if shape is None else shape)
-        rank = static.rank
-        indices = placeholder(dtypes.int64, [None, rank], name="indices")
-        if rank is None:
-            dense_shape = placeholder(dtypes.int64, [None], name="shape")
-        else:
-            default = np.array([d if isinstance(d, int) else -1 for d in static.dims],
-                               np.int64)
-            dense_shape = placeholder_with_default(default, [rank], name="shape")
-    sp = SparseTensor(indices, values, dense_shape)
-    sp._static_shape = static
-    return sp
 
 
 def _in_range(sp, api):

@@ -12,6 +12,7 @@ import re
 import numpy as np
 
 import graphc as gc
+from ..layers_base import LayerWeights
 from . import backend as K
 from . import constraints as constraints_mod
 from . import initializers
@@ -52,7 +53,7 @@ class _Node:
         self.layer, self.inputs, self.outputs, self.kwargs = layer, inputs, outputs, kwargs
 
 
-class Layer:
+class Layer(LayerWeights):
     """The base of Keras layers (tf.keras.layers.Layer, TF 1.x graph mode).
 
         class Scale(gc.keras.layers.Layer):
@@ -114,24 +115,6 @@ class Layer:
                 self._losses.append(regularizer(var))
         return var
 
-    @property
-    def trainable_weights(self):
-        return list(self._trainable_weights) if self.trainable else []
-
-    @property
-    def non_trainable_weights(self):
-        if self.trainable:
-            return list(self._non_trainable_weights)
-        return self._trainable_weights + self._non_trainable_weights
-
-    @property
-    def weights(self):
-        return self.trainable_weights + self.non_trainable_weights
-
-    variables = weights
-    trainable_variables = trainable_weights
-    non_trainable_variables = non_trainable_weights
-
     def get_weights(self):
         """The weights' values (numpy arrays) in the Keras session."""
         return K.batch_get_value(self.weights)
@@ -151,14 +134,6 @@ class Layer:
 
     def count_params(self):
         return int(sum(np.prod(w.shape.as_list()) for w in self.weights))
-
-    @property
-    def updates(self):
-        return list(self._updates)
-
-    @property
-    def losses(self):
-        return list(self._losses)
 
     def add_update(self, updates, inputs=None):
         self._updates += _flat(updates)

@@ -1,0 +1,110 @@
+"""Keras' BatchNormalization layer (graph mode, TF 1.x): the batch's statistics in the
+training phase, the moving ones otherwise, and the moving-average updates in
+`layer.updates`. layers_conv.py re-exports it.
+
+    h = gc.keras.layers.BatchNormalization()(h)
+"""
+import numpy as np
+
+import graphc as gc
+from . import initializers
+from .engine import Layer
+
+__all__ = ["BatchNormalization"]
+
+
+class BatchNormalization(Layer):
+    """Normalizes with the batch's statistics in the training phase, else the moving
+    ones; weights gamma, beta (trainable), moving_mean, moving_variance. Each call adds
+    the two moving-average updates `moving -= (moving - batch_stat) * (1 - momentum)`
+    to `layer.updates` (fit runs them). As in TF1 Keras, 4-D inputs on axis 1 or 3
+    (fused) update the moving variance with the unbiased batch variance.
+
+        h = gc.keras.layers.BatchNormalization()(h)
+    """
+
+    def __init__(self, axis=-1, momentum=0.99, epsilon=1e-3, center=True, scale=True,
+                 beta_initializer="zeros", gamma_initializer="ones",
+                 moving_mean_initializer="zeros", moving_variance_initializer="ones",
+                 beta_regularizer=None, gamma_regularizer=None, beta_constraint=None,
+                 gamma_constraint=None, renorm=False, fused=None, virtual_batch_size=None,
+                 **kwargs):
+        super().__init__(**kwargs)
+        self.supports_masking = True
+        if renorm or virtual_batch_size is not None:
+            raise NotImplementedError("BatchNormalization: renorm and virtual_batch_size "
+                                      "are not supported")
+        self.axis, self.momentum, self.epsilon = axis, float(momentum), float(epsilon)
+        self.center, self.scale, self.fused = center, scale, fused
+        self._inits = [initializers.get(i) for i in (gamma_initializer, beta_initializer,
+                       moving_mean_initializer, moving_variance_initializer)]
+        self.gamma_regularizer, self.beta_regularizer = gamma_regularizer, beta_regularizer
+        self.gamma_constraint, self.beta_constraint = gamma_constraint, beta_constraint
+
+    def build(self, input_shape):
+        dims = input_shape.as_list()
+        self._ndim = len(dims)
+        self._axis = self.axis % self._ndim
+        c = dims[self._axis]
+        if c is None:
+            raise ValueError(f"Axis {self.axis} of input tensor should have a defined "
+                             f"dimension but the layer received an input with shape "
+                             f"{input_shape}.")
+        g_init, b_init, m_init, v_init = self._inits
+        self.gamma = self.add_weight("gamma", (c,), initializer=g_init,
+                                     regularizer=self.gamma_regularizer,
+                                     constraint=self.gamma_constraint) if self.scale \
+            else None
+        self.beta = self.add_weight("beta", (c,), initializer=b_init,
+                                    regularizer=self.beta_regularizer,
+                                    constraint=self.beta_constraint) if self.center \
+            else None
+        self.moving_mean = self.add_weight("moving_mean", (c,), initializer=m_init,
+                                           trainable=False)
+        self.moving_variance = self.add_weight("moving_variance", (c,), initializer=v_init,
+                                               trainable=False)
+        self._is_fused = (self.fused is not False and self._ndim == 4
+                          and self._axis in (1, 3))
+        self.built = True
+
+    def call(self, inputs, training=None):
+        training = self._training(training)
+        axes = [i for i in range(self._ndim) if i != self._axis]
+        shape = [1] * self._ndim
+        shape[self._axis] = -1
+
+        def bcast(v):
+            return v if self._axis == self._ndim - 1 else gc.reshape(v, shape)
+        mean, var = gc.nn.moments(inputs, axes)
+        static = training if isinstance(training, (bool, int, np.bool_)) else None
+        if static is not None:
+            use_mean, use_var = (mean, var) if static else (self.moving_mean,
+                                                            self.moving_variance)
+        else:
+            use_mean = gc.cond(training, lambda: mean, lambda: gc.identity(self.moving_mean))
+            use_var = gc.cond(training, lambda: var,
+                              lambda: gc.identity(self.moving_variance))
+        out = gc.nn.batch_normalization(
+            inputs, bcast(use_mean), bcast(use_var),
+            None if self.beta is None else bcast(self.beta),
+            None if self.gamma is None else bcast(self.gamma), self.epsilon)
+        if static is False:
+            return out
+        upd_var = use_var
+        if self._is_fused:          # the fused kernel's unbiased batch variance
+            n = gc.cast(gc.size(inputs) // gc.size(var), var.dtype)
+            unbiased = var * n / (n - 1.0)
+            upd_var = unbiased if static else gc.cond(
+                training, lambda: unbiased, lambda: gc.identity(self.moving_variance))
+        decay = 1.0 - self.momentum
+        with gc.name_scope("AssignMovingAvg"):
+            m_op = gc.assign_sub(self.moving_mean, (self.moving_mean - use_mean) * decay)
+        with gc.name_scope("AssignMovingAvg_1"):
+            v_op = gc.assign_sub(self.moving_variance,
+                                 (self.moving_variance - upd_var) * decay)
+        self.add_update([m_op, v_op])
+        return out
+
+    def _config(self):
+        return {"axis": self.axis, "momentum": self.momentum, "epsilon": self.epsilon,
+                "center": self.center, "scale": self.scale}
