@@ -6,6 +6,8 @@
     with gc.Session() as sess:
         print(sess.run(y, feed_dict={x: [[1, 2, 3]]}))
 """
+import platform as _platform
+
 from . import dtypes, errors
 from .dtypes import (DType, as_dtype, float16, float32, float64, int8, int16, int32, int64,
                      string, uint8, uint16, uint32, uint64)
@@ -122,6 +124,9 @@ from . import queues as queue  # noqa: E402 (tf.queue)
 from .io.readers import *  # noqa: F401,F403,E402 (TFRecordReader, ...)
 from .ragged_tensor import *  # noqa: F401,F403,E402 (RaggedTensor)
 from . import ragged, feature_column, estimator, distributions  # noqa: E402
+from .ragged_fill import *  # noqa: F401,F403,E402 (ragged_fill_empty_rows)
+from .critical_section import *  # noqa: F401,F403,E402 (CriticalSection)
+from .ops.conv_nd import conv  # noqa: F401,E402
 from . import quantization  # noqa: E402
 from . import keras  # noqa: E402
 from .accumulators import (ConditionalAccumulator, ConditionalAccumulatorBase,  # noqa: E402,F401
@@ -149,6 +154,16 @@ from .tf1_misc9 import raise_exception_on_not_ok_status as _not_ok  # noqa: E402
 errors.raise_exception_on_not_ok_status = _not_ok   # tf.errors's (errors.py cannot import it)
 
 __version__ = "0.1.0"
+# TF's build constants: graphc is pure Python, so the versions are graphc's, and the
+# C++ ones say so (no C++ build, no ABI flag).
+VERSION = __version__
+GIT_VERSION = f"v{__version__}"
+COMPILER_VERSION = _platform.python_compiler()
+CXX11_ABI_FLAG = 0
+CXX_VERSION = 0
+MONOLITHIC_BUILD = 0
+from .io.serialize import VERSION as GRAPH_DEF_VERSION  # noqa: E402 (the graph format's)
+GRAPH_DEF_VERSION_MIN_CONSUMER = GRAPH_DEF_VERSION_MIN_PRODUCER = GRAPH_DEF_VERSION
 
 # last: compat.v1 re-exports everything above
 from . import compat  # noqa: E402

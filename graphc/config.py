@@ -22,11 +22,18 @@ explicit gc.CompilerOptions given to a Session wins). What each one does in grap
 import collections
 import types
 
+from .function import functions_run_eagerly, run_functions_eagerly
+
+experimental_run_functions_eagerly = run_functions_eagerly        # TF's older names
+experimental_functions_run_eagerly = functions_run_eagerly
+
 __all__ = ["PhysicalDevice", "LogicalDevice", "LogicalDeviceConfiguration",
            "list_physical_devices", "list_logical_devices", "get_visible_devices",
            "set_visible_devices", "get_logical_device_configuration",
            "set_logical_device_configuration", "get_soft_device_placement",
-           "set_soft_device_placement", "threading", "optimizer"]
+           "set_soft_device_placement", "threading", "optimizer", "run_functions_eagerly",
+           "functions_run_eagerly", "experimental_run_functions_eagerly",
+           "experimental_functions_run_eagerly"]
 
 PhysicalDevice = collections.namedtuple("PhysicalDevice", ["name", "device_type"])
 LogicalDevice = collections.namedtuple("LogicalDevice", ["name", "device_type"])

@@ -30,7 +30,22 @@ from .ops.core import convert_to_tensor, placeholder
 from .ops.variable_creator import variable_creator_scope
 from .type_spec import TensorSpec
 
-__all__ = ["function", "Function", "ConcreteFunction"]
+__all__ = ["function", "Function", "ConcreteFunction", "run_functions_eagerly",
+           "functions_run_eagerly"]
+
+_RUN_EAGERLY = [False]
+
+
+def run_functions_eagerly(run_eagerly):
+    """With True, a Function call runs its Python function as plain Python (TF's
+    tf.config.run_functions_eagerly, for debugging): no signature check, no name scope,
+    no second trace for variables, so breakpoints and prints see each call once."""
+    _RUN_EAGERLY[0] = bool(run_eagerly)
+
+
+def functions_run_eagerly():
+    """Whether run_functions_eagerly(True) is in effect."""
+    return _RUN_EAGERLY[0]
 
 _VARIABLES_AFTER_FIRST_CALL = (
     "tf.function only supports singleton tf.Variables created on the first call. Make "
@@ -145,6 +160,8 @@ class Function:
                         f"{self._input_signature} ({self._name})")
 
     def __call__(self, *args, **kwargs):
+        if _RUN_EAGERLY[0]:
+            return self._python_function(*args, **kwargs)
         args, kwargs = self._bind(args, kwargs)
         made = []
 

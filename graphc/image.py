@@ -30,6 +30,8 @@ from .image_codec import *  # noqa: F401,F403 (PNG, BMP)
 from . import image_jpeg as _jpeg
 from .image_jpeg import *  # noqa: F401,F403 (JPEG, GIF)
 from .image_detect import *  # noqa: F401,F403 (NMS, crop_and_resize)
+from . import image_proposals as _proposals
+from .image_proposals import *  # noqa: F401,F403 (generate_bounding_box_proposals)
 
 __all__ = ["ResizeMethod", "resize", "resize_images", "resize_bilinear", "resize_nearest_neighbor",
            "resize_bicubic", "resize_area",
@@ -42,6 +44,7 @@ __all__ = ["ResizeMethod", "resize", "resize_images", "resize_bilinear", "resize
            "transpose", "resize_with_crop_or_pad", "extract_image_patches", "extract_patches",
            "random_crop", "random_brightness", "random_contrast"]
 __all__ += _jpeg.__all__ + _detect.__all__ + _color.__all__ + _quality.__all__ + _codec.__all__ + _boxes.__all__
+__all__ += _proposals.__all__
 
 
 def resize(images, size, method=ResizeMethod.BILINEAR, align_corners=False,

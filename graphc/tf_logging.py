@@ -120,6 +120,12 @@ def log_first_n(level, msg, n, *args):
         get_logger().log(level, msg, *args, stacklevel=2)
 
 
+def TaskLevelStatusMessage(msg):  # noqa: N802 (TF's name)
+    """Log a task-level status message; TF1 logs it at ERROR level, so it shows at the
+    default verbosity."""
+    get_logger().error(msg, stacklevel=2)
+
+
 def flush():
     """Flush the logger's handlers."""
     for h in get_logger().handlers:
@@ -129,4 +135,4 @@ def flush():
 logging = _namespace("logging", "TF1's tf.logging on Python's logging (logger 'graphc').", [
     "DEBUG", "INFO", "WARN", "WARNING", "ERROR", "FATAL", "set_verbosity",
     "get_verbosity", "log", "vlog", "debug", "info", "warn", "warning", "error", "fatal",
-    "log_if", "log_every_n", "log_first_n", "flush"], globals())
+    "log_if", "log_every_n", "log_first_n", "flush", "TaskLevelStatusMessage"], globals())

@@ -87,7 +87,7 @@ NO_GRADIENT = {
                        "test_random_extra checks the error",
 }
 
-MODULES = ["samples_elementwise", "samples_array", "samples_reduce", "samples_linalg",
+MODULES = ["samples_names10", "samples_elementwise", "samples_array", "samples_reduce", "samples_linalg",
            "samples_nn", "samples_random", "samples_control", "samples_nn_extra",
            "samples_math", "samples_segment", "samples_conv_extra", "samples_rnn",
            "samples_tensor_array", "samples_decomp", "samples_array_extra",

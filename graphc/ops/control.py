@@ -236,6 +236,19 @@ def _dummy(t):
     return np.broadcast_to(np.zeros((), t.dtype.np), shape)
 
 
+def vjp_builder(which, wrt):
+    """build(ins, outs) for a traced function's vjp: cotangent placeholders for
+    outs[which], and the gradients of those outputs w.r.t. ins[wrt] (zeros where
+    unconnected). gc.cond's and CriticalSection's gradients trace it."""
+    from ..autodiff.reverse import gradients
+
+    def build(ins, outs):
+        cots = [placeholder(outs[i].dtype, outs[i].shape, name="cotangent") for i in which]
+        return cots, gradients([outs[i] for i in which], [ins[i] for i in wrt],
+                               grad_ys=cots, unconnected_gradients="zero")
+    return build
+
+
 def _vjp_if(node, gs):
     """The cotangents of the If's inputs: an If whose branches run their vjp."""
     n_user = node.attrs["n_user"]
@@ -244,13 +257,7 @@ def _vjp_if(node, gs):
     which = [i for i in range(n_user) if gs[i] is not None]
     if not wrt or not which:
         return [None] * len(node.inputs)
-    from ..autodiff.reverse import gradients
-
-    def build(ins, outs):
-        cots = [placeholder(outs[i].dtype, outs[i].shape, name="cotangent") for i in which]
-        return cots, gradients([outs[i] for i in which], [ins[i] for i in wrt],
-                               grad_ys=cots, unconnected_gradients="zero")
-    grad = _derived(node, [gs[i] for i in which], build, "cond_grad")
+    grad = _derived(node, [gs[i] for i in which], vjp_builder(which, wrt), "cond_grad")
     result = [None] * len(node.inputs)
     for j, i in enumerate(wrt):
         result[1 + i] = grad.outputs[j]
