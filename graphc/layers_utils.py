@@ -7,9 +7,8 @@ import contextlib
 import numpy as np
 
 from . import errors
-from .dimension import Dimension
 from .graph import Tensor, name_scope
-from .ops.array import shape as shape_of
+from .ops.array import as_int, shape as shape_of
 from .ops.control import cond
 from .ops.core import convert_to_tensor
 from .ops.elementwise import cast
@@ -69,8 +68,7 @@ def _rank(x, layer, want=None, at_least=None):
 
 
 def _positive_int(v, what, layer):
-    if isinstance(v, Dimension) and type(v.value) is int:   # TF1's x.shape[i]
-        v = v.value
+    v = as_int(v)                          # numpy ints, TF1's x.shape[i] (a Dimension)
     if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, np.integer)) or v < 1:
         raise ValueError(f"{layer}: {what} must be a positive int, got {v!r}")
     return int(v)
