@@ -122,6 +122,18 @@ class Session:
             outs = plan.run(*args)
         return fetch.rebuild(_results(plan, outs))
 
+    def partial_run_setup(self, fetches, feeds=None):
+        """A handle for a run taken in steps (TF1; graphc/partial_run.py): `fetches`
+        are fetched and `feeds` fed over the partial_run calls, each op running once."""
+        from .partial_run import setup
+        return setup(self, fetches, feeds)
+
+    def partial_run(self, handle, fetches, feed_dict=None):
+        """One step of the partial run `handle`: feeds some of its feeds and returns
+        some of its fetches, reusing what the earlier steps computed."""
+        from .partial_run import step
+        return step(self, handle, fetches, feed_dict)
+
     def _feed_keys(self, feed_dict):
         feeds = {}
         for k, v in (feed_dict or {}).items():

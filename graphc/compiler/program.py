@@ -189,7 +189,20 @@ def lower(fetches, targets=(), feeds=()):
     that is reached but not fed is a FeedError naming the fetch that needs it.
     """
     fed = set(feeds)
-    via = {}                                   # node -> the node or fetch that needs it
+    via = needed(fetches, targets, fed)
+    nodes = sorted(via, key=_node_id)         # ids are a topological order
+    for n in nodes:
+        if n.op is PLACEHOLDER:
+            raise errors.FeedError(_missing_feed(n, via))
+    graph = nodes[-1].graph if nodes else next((t.graph for t in feeds), None)
+    prog = Program(nodes, feeds, fetches, targets, graph)
+    return _split_state_reads(_drop_fed_controls(prog, fed))
+
+
+def needed(fetches, targets, fed):
+    """{node: the node or fetch that needs it} for every graph node that computing
+    `fetches` and running `targets` runs, given the `fed` tensors (iterative)."""
+    via = {}
     stack = []
     for t in fetches:
         if t not in fed and t.node not in via:
@@ -209,13 +222,7 @@ def lower(fetches, targets=(), feeds=()):
             if c not in via and not _all_fed(c, fed):
                 via[c] = node
                 stack.append(c)
-    nodes = sorted(via, key=_node_id)         # ids are a topological order
-    for n in nodes:
-        if n.op is PLACEHOLDER:
-            raise errors.FeedError(_missing_feed(n, via))
-    graph = nodes[-1].graph if nodes else next((t.graph for t in feeds), None)
-    prog = Program(nodes, feeds, fetches, targets, graph)
-    return _split_state_reads(_drop_fed_controls(prog, fed))
+    return via
 
 
 _node_id = operator.attrgetter("id")
