@@ -11,7 +11,7 @@ from .optimizers import (AdagradOptimizer, AdamOptimizer, GradientDescentOptimiz
                          MomentumOptimizer, RMSPropOptimizer)
 from .optimizers_extra import (AdadeltaOptimizer, FtrlOptimizer, ProximalAdagradOptimizer,
                                ProximalGradientDescentOptimizer)
-from .saver import Saver
+from .saver import Saver, SaverDef
 from .checkpoint import (CheckpointState, checkpoint_exists,
                          generate_checkpoint_state_proto, get_checkpoint_mtimes,
                          get_checkpoint_state, latest_checkpoint, list_variables,
@@ -59,3 +59,4 @@ __all__ += checkpoint_reader.__all__
 __all__ += queue_runner.__all__ + _input.__all__
 __all__ += ["AdagradDAOptimizer", "Supervisor", "ClusterSpec", "replica_device_setter"]
 __all__ += object_checkpoint.__all__
+__all__ += ["SaverDef"]

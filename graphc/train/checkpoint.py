@@ -1,5 +1,7 @@
 """Checkpoint files (TF1 tf.train's checkpoint functions): variable values in a .npz,
-never a pickle, and a directory's "checkpoint" state file.
+never a pickle, and a directory's "checkpoint" state file. TF's own checkpoints (an
+.index table and .data shards, graphc/train/checkpoint_tf.py) are read as well: every
+reader below takes either, told apart by the files.
 
 A checkpoint is a path prefix such as "ckpt/model-1000". Its values live in
 "ckpt/model-1000.npz": a zip of one .npy array per variable, keyed by the variable's
@@ -22,6 +24,7 @@ import zipfile
 import numpy as np
 
 from .. import errors
+from . import checkpoint_tf, checkpoint_tf_state
 
 __all__ = ["CheckpointState", "latest_checkpoint", "get_checkpoint_state",
            "update_checkpoint_state", "checkpoint_exists", "list_variables",
@@ -74,14 +77,48 @@ def _write_npz(f, arrays):
                 np.lib.format.write_array(member, np.asarray(arr), allow_pickle=False)
 
 
+def _tf_bundle(path):
+    """TF's checkpoint (a Bundle) when `path`'s prefix has no .npz but a TF .index
+    (told by its LevelDB magic), else None. A TF V1 checkpoint is refused."""
+    if os.path.isfile(path):
+        return None
+    prefix = _prefix(path)
+    if checkpoint_tf.is_tf_checkpoint(prefix):
+        return checkpoint_tf.Bundle(prefix)
+    index = prefix + checkpoint_tf.INDEX_SUFFIX
+    if os.path.isfile(index):
+        raise errors.DataLossError(f"'{index}' is not a TF checkpoint index (no LevelDB "
+                                   "table magic at its end: truncated or another file)")
+    if os.path.isfile(prefix) and _table_file(prefix):
+        raise errors.UnimplementedError(
+            f"'{prefix}' is a TF V1 checkpoint (one table file, no .index); graphc reads "
+            "TF's V2 checkpoints only: convert it with TF (restore it, save with "
+            "write_version=tf.train.SaverDef.V2)")
+    return None
+
+
+def _table_file(path):
+    with open(path, "rb") as f:
+        f.seek(0, os.SEEK_END)
+        if f.tell() < checkpoint_tf.FOOTER_SIZE:
+            return False
+        f.seek(-8, os.SEEK_END)
+        return int.from_bytes(f.read(8), "little") == checkpoint_tf.TABLE_MAGIC
+
+
 def _headers(path):
-    """{name: (shape, dtype)} of the checkpoint file `path`, from the .npy headers."""
+    """{name: (shape, dtype)} of the checkpoint file `path` (the .npz path of a prefix),
+    from the .npy headers, or from TF's .index when the prefix is TF's checkpoint."""
+    bundle = _tf_bundle(path)
+    if bundle is not None:
+        return bundle.headers()
     if not os.path.isfile(path):
         prefix = _prefix(path)
         hint = (f" ('{prefix}' is a directory: pass gc.train.latest_checkpoint"
                 f"('{prefix}'))" if os.path.isdir(prefix) else "")
         raise errors.NotFoundError(f"no checkpoint '{prefix}': looked for the file "
-                                   f"'{path}', which does not exist{hint}")
+                                   f"'{path}' (and TF's '{prefix}.index'), which does not "
+                                   f"exist{hint}")
     out = {}
     try:
         with zipfile.ZipFile(path) as zf:
@@ -107,8 +144,18 @@ def _headers(path):
     return out
 
 
-def _read(path, names):
-    """{name: ndarray} for `names` of checkpoint file `path`, never unpickling."""
+def _read(path, names, raw_object_graph=False):
+    """{name: ndarray} for `names` of checkpoint file `path`, never unpickling. From a
+    TF checkpoint, the object graph (a TrackableObjectGraph proto) comes as graphc's
+    JSON bytes unless raw_object_graph."""
+    bundle = _tf_bundle(path)
+    if bundle is not None:
+        out = bundle.read(names)
+        if checkpoint_tf.OBJECT_GRAPH_KEY in out and not raw_object_graph:
+            proto = out[checkpoint_tf.OBJECT_GRAPH_KEY][()]
+            text = json.dumps(checkpoint_tf_state.object_graph_json(proto), separators=(",", ":"))
+            out[checkpoint_tf.OBJECT_GRAPH_KEY] = np.array(text.encode("utf-8"))
+        return out
     out = {}
     with zipfile.ZipFile(path) as zf:
         for name in names:
@@ -174,11 +221,14 @@ def get_checkpoint_state(checkpoint_dir, latest_filename=None):
         return None
     try:
         with open(path, encoding="utf-8") as f:
-            data = json.load(f)
+            text = f.read()
+        # graphc's JSON, or the text proto TF writes ('model_checkpoint_path: "..."')
+        data = json.loads(text) if text.lstrip().startswith("{") else \
+            checkpoint_tf_state.parse_state_text(text)
         latest = data["model_checkpoint_path"]
         every = data.get("all_model_checkpoint_paths", [latest])
     except (ValueError, KeyError, TypeError) as e:
-        warnings.warn(f"{path} is not a graphc checkpoint state file ({e}); ignoring it")
+        warnings.warn(f"{path} is not a checkpoint state file ({e}); ignoring it")
         return None
 
     def full(p):
@@ -198,11 +248,21 @@ def latest_checkpoint(checkpoint_dir, latest_filename=None):
 
 
 def checkpoint_exists(checkpoint_prefix):
-    """Whether a checkpoint's data file exists (takes the prefix or the .npz path).
+    """Whether a checkpoint's data file exists (takes the prefix or the .npz path):
+    graphc's .npz or TF's .index.
 
         gc.train.checkpoint_exists("ckpt/model-7")      # True after saving it
     """
-    return os.path.isfile(_prefix(checkpoint_prefix) + DATA_SUFFIX)
+    return _data_path(checkpoint_prefix) is not None
+
+
+def _data_path(checkpoint_prefix):
+    """The file that says a checkpoint exists: its .npz, or TF's .index; or None."""
+    prefix = _prefix(checkpoint_prefix)
+    for path in (prefix + DATA_SUFFIX, prefix + checkpoint_tf.INDEX_SUFFIX):
+        if os.path.isfile(path):
+            return path
+    return None
 
 
 def list_variables(ckpt_dir_or_file):
@@ -226,7 +286,7 @@ def load_variable(ckpt_dir_or_file, name):
         raise errors.NotFoundError(
             f"checkpoint '{_prefix(path)}' ({path}) has no variable '{name}'; closest: "
             f"{_closest(name, headers)}; it holds: {_listing(headers)}")
-    return _read(path, [name])[name]
+    return _read(path, [name], raw_object_graph=True)[name]
 
 
 def get_checkpoint_mtimes(checkpoint_prefixes):
@@ -234,16 +294,19 @@ def get_checkpoint_mtimes(checkpoint_prefixes):
     among `checkpoint_prefixes`, in order; the others are skipped (TF1)."""
     out = []
     for prefix in checkpoint_prefixes:
-        path = _prefix(prefix) + DATA_SUFFIX
-        if os.path.isfile(path):
+        path = _data_path(prefix)
+        if path is not None:
             out.append(os.path.getmtime(path))
     return out
 
 
 def remove_checkpoint(checkpoint_prefix, checkpoint_format_version=None,
                       meta_graph_suffix="meta"):
-    """Delete a checkpoint's files: its values and, if written, its graph (TF1)."""
+    """Delete a checkpoint's files: its values (graphc's .npz or TF's .index and .data
+    files) and, if written, its graph (TF1)."""
+    from .checkpoint_tf_write import bundle_files
     prefix = _prefix(checkpoint_prefix)
-    for path in (prefix + DATA_SUFFIX, prefix + "." + meta_graph_suffix):
+    for path in [prefix + DATA_SUFFIX, prefix + "." + meta_graph_suffix] + \
+            bundle_files(prefix):
         if os.path.exists(path):
             os.remove(path)

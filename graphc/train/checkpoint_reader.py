@@ -47,7 +47,7 @@ class CheckpointReader:
         """The value of `tensor_str`, a numpy array (a numpy scalar for shape ())."""
         if tensor_str not in self._headers:
             raise errors.NotFoundError(f"Key {tensor_str} not found in checkpoint")
-        arr = _read(self._path, [tensor_str])[tensor_str]
+        arr = _read(self._path, [tensor_str], raw_object_graph=True)[tensor_str]
         return arr[()] if arr.ndim == 0 else arr
 
     def get_variable_to_shape_map(self):

@@ -1,8 +1,10 @@
 """Checkpoints (TF1 tf.train.Saver): save and restore variables' values.
 
 The files (a .npz of the values, never unpickled; a JSON "checkpoint" state file per
-directory) are graphc/train/checkpoint.py's; the Saver chooses the prefixes, keeps
-max_to_keep of them and checks every value against its variable before restoring.
+directory) are graphc/train/checkpoint.py's; with write_version=SaverDef.V2, TF's own
+files (graphc/train/checkpoint_tf_write.py). Restore reads either format, told apart by
+the files. The Saver chooses the prefixes, keeps max_to_keep of them and checks every
+value against its variable before restoring.
 """
 import os
 import time
@@ -14,11 +16,22 @@ from .. import partitioned_ckpt as pc
 from ..graph import Tensor, get_default_graph
 from ..ops.state import Variable, _stored, global_variables
 from ..shapes import TensorShape, surely_differ
-from .checkpoint import (DATA_SUFFIX, STATE_FILENAME, _closest, _headers, _listing,
-                         _prefix, _read, _write_atomic, _write_npz, checkpoint_exists,
-                         update_checkpoint_state)
+from .checkpoint import (DATA_SUFFIX, STATE_FILENAME, _closest, _data_path, _headers,
+                         _listing, _prefix, _read, _write_atomic, _write_npz,
+                         checkpoint_exists, remove_checkpoint, update_checkpoint_state)
+from .checkpoint_tf_write import bundle_files, write_bundle
 
-__all__ = ["Saver"]
+__all__ = ["Saver", "SaverDef"]
+
+
+class SaverDef:
+    """The checkpoint format versions of TF1's SaverDef proto (its enum only).
+
+        gc.train.Saver(write_version=gc.train.SaverDef.V2)     # TF's own files
+    """
+    LEGACY = 0
+    V1 = 1
+    V2 = 2
 
 
 class Saver:
@@ -32,19 +45,29 @@ class Saver:
     var_list: None (every global variable of the default graph), a list of Variables
     (saved under their names, e.g. "dense/W") or a dict {checkpoint name: Variable}.
     max_to_keep None or 0 keeps every file; the "checkpoint" file then names only the
-    latest. reshape=True restores a value of another shape but the same size. sharded,
-    restore_sequentially, write_version, save_relative_paths (paths are always relative)
-    and filename are accepted for TF1 compatibility and change nothing.
+    latest. reshape=True restores a value of another shape but the same size.
+    write_version: None (graphc's .npz) or SaverDef.V2 (TF's .index and
+    .data-00000-of-00001, which TF restores); restore reads both. sharded,
+    restore_sequentially, save_relative_paths (paths are always relative) and filename
+    are accepted for TF1 compatibility and change nothing.
     """
 
     def __init__(self, var_list=None, reshape=False, sharded=False, max_to_keep=5,
                  keep_checkpoint_every_n_hours=10000.0, name=None,
                  restore_sequentially=False, saver_def=None, builder=None,
-                 defer_build=False, allow_empty=False, write_version=2,
+                 defer_build=False, allow_empty=False, write_version=None,
                  pad_step_number=False, save_relative_paths=False, filename=None):
         if saver_def is not None or builder is not None:
             raise NotImplementedError("graphc's Saver builds no save/restore ops: "
                                       "saver_def and builder are not supported")
+        if write_version not in (None, SaverDef.V2):
+            what = {SaverDef.V1: "SaverDef.V1 (TF's deprecated single-file format)",
+                    SaverDef.LEGACY: "SaverDef.LEGACY"}.get(write_version,
+                                                            repr(write_version))
+            raise ValueError(f"Saver: write_version {what} is not supported: pass None "
+                             "(graphc's .npz files) or gc.train.SaverDef.V2 (TF's V2 "
+                             "checkpoint files)")
+        self._write_version = write_version
         self._var_list = var_list   # as given; after build(): {checkpoint name: Variable}
         self._built = False
         self._reshape = reshape
@@ -123,7 +146,15 @@ class Saver:
         # read every value first: an uninitialized variable writes nothing
         # (the parts of a partitioned variable as one value under its full name)
         values = pc.saved_values(self._var_list, lambda v: _stored(sess, v.node))
-        _write_atomic(prefix + DATA_SUFFIX, lambda f: _write_npz(f, values))
+        # one format per prefix: the other's files would be read instead (.npz first)
+        if self._write_version == SaverDef.V2:
+            if os.path.exists(prefix + DATA_SUFFIX):
+                os.remove(prefix + DATA_SUFFIX)
+            write_bundle(prefix, values, _write_atomic)
+        else:
+            for path in bundle_files(prefix):
+                os.remove(path)
+            _write_atomic(prefix + DATA_SUFFIX, lambda f: _write_npz(f, values))
         if write_meta_graph:
             from ..io import serialize      # lazily: io may import train, not vice versa
             try:
@@ -140,9 +171,7 @@ class Saver:
             update_checkpoint_state(directory, prefix, self.last_checkpoints,
                                     latest_filename)
             for old in dropped:
-                for path in (old + DATA_SUFFIX, old + "." + meta_graph_suffix):
-                    if os.path.exists(path):
-                        os.remove(path)
+                remove_checkpoint(old, meta_graph_suffix=meta_graph_suffix)
         return prefix
 
     def _record(self, prefix):
@@ -176,8 +205,8 @@ class Saver:
         if save_path is None:
             raise ValueError("Can't load save_path when it is None.")
         prefix = _prefix(save_path)
-        path = prefix + DATA_SUFFIX
-        headers = _headers(path)
+        headers = _headers(prefix + DATA_SUFFIX)
+        path = _data_path(prefix) or prefix + DATA_SUFFIX     # for messages
         names = pc.checkpoint_names(self._var_list)     # a part: its full variable's
         missing = [key for key, name in names.items() if name not in headers]
         if missing:
@@ -187,7 +216,7 @@ class Saver:
                 f"restore: checkpoint '{prefix}' ({path}) has no value for "
                 f"{len(missing)} variable(s):\n" + "\n".join(lines) +
                 f"\n  the checkpoint holds: {_listing(headers)}")
-        wanted = _read(path, sorted(set(names.values())))
+        wanted = _read(prefix + DATA_SUFFIX, sorted(set(names.values())))
         new = {v.node: _fit(pc.restored_value(key, wanted[names[key]], path), names[key], v,
                             path, self._reshape)
                for key, v in self._var_list.items()}
