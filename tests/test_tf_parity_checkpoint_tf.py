@@ -19,12 +19,12 @@ def _model(m):
     y = m.placeholder(m.float32, (None, 2), name="y")
     w = m.get_variable("dense/kernel", initializer=W0)
     b = m.get_variable("dense/bias", shape=[2], initializer=m.zeros_initializer())
-    # not trained: graphc names a partitioned variable's slots per part ("emb/part_0/
-    # Adam"), TF as one partitioned slot ("emb/Adam"); see the report
+    # trained: its Adam slots are partitioned too, saved whole as "emb/Adam"
     emb = m.get_variable("emb", shape=[5, 2], initializer=m.ones_initializer(),
-                         partitioner=m.fixed_size_partitioner(2), trainable=False)
+                         partitioner=m.fixed_size_partitioner(2))
     words = m.Variable(np.array([b"a", b"bc"], object), name="words")
-    loss = m.reduce_mean(m.square(m.matmul(x, w) + b - y)) + m.reduce_sum(emb) * 0.0
+    loss = m.reduce_mean(m.square(m.matmul(x, w) + b - y)) + \
+        m.reduce_sum(m.square(m.concat(list(emb), 0) - 0.5))
     step = m.train.get_or_create_global_step()
     train = m.train.AdamOptimizer(0.05).minimize(loss, global_step=step)
     fetch = {"w": w, "b": b, "emb": m.concat(list(emb), 0), "step": step, "words": words}
@@ -92,6 +92,7 @@ def test_graphc_writes_v2_tf_restores(tmp_path):
     names = dict(tf.train.list_variables(saved))
     assert names == dict(gc.train.list_variables(saved))
     assert names["emb"] == [5, 2] and "dense/kernel/Adam_1" in names
+    assert names["emb/Adam"] == names["emb/Adam_1"] == [5, 2]
     for name in names:
         got = tf.train.load_variable(saved, name)
         assert np.array_equal(got, gc.train.load_variable(saved, name)), name

@@ -20,6 +20,7 @@ from ..ops.join import concat
 from ..ops.state import Variable, trainable_variables
 from ..ops.state_scatter import scatter_sub, scatter_update
 from ..ops.where import unique
+from ..partitioned import SaveSliceInfo, SlicedVariable, slice_info
 from ..shapes import TensorShape, surely_differ
 
 __all__ = ["Optimizer"]
@@ -180,7 +181,9 @@ class Optimizer:
         return self._make_slot(var, slot_name, op_name, 0)
 
     def _make_slot(self, var, slot_name, op_name, fill):
-        """A Variable like `var` filled with `fill`, named '<var>/<op_name>' (TF1)."""
+        """A Variable like `var` filled with `fill`, named '<var>/<op_name>' (TF1). The
+        slot of a partitioned variable's part is the same part of a slot saved whole as
+        '<full name>/<op_name>', as TF1 checkpoints it."""
         slots = self._slots.setdefault(slot_name, {})
         if var not in slots:
             graph = var.graph
@@ -190,8 +193,15 @@ class Optimizer:
                 else:
                     init = array.fill(array.shape(var.initial_value),
                                       core.constant(fill, dtype=var.dtype))
-                slots[var] = Variable(init, trainable=False,
-                                      name=f"{var.node.name}/{op_name}")
+                info = slice_info(var)
+                slot = (Variable if info is None else SlicedVariable)(
+                    init, trainable=False, name=f"{var.node.name}/{op_name}")
+                if info is not None:        # a part's slot is a part of the slot (TF1)
+                    own = slot.node.name[len(var.node.name) + 1:]
+                    slot._save_slice_info = SaveSliceInfo(
+                        f"{info.full_name}/{own}", info.full_shape, info.var_offset,
+                        info.var_shape)
+                slots[var] = slot
         return slots[var]
 
     def _non_slot(self, name, initial_value, like):
