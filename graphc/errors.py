@@ -62,7 +62,7 @@ class OpError(GraphcError):
     @property
     def message(self):
         """The error message."""
-        return self._message
+        return str(self._message)
 
     @property
     def op(self):
@@ -83,7 +83,7 @@ class OpError(GraphcError):
         return str(self._message)
 
     def __reduce__(self):
-        return _rebuild_op_error, (type(self), self._message, self._error_code)
+        return _rebuild_op_error, (type(self), str(self._message), self._error_code)
 
 
 def _rebuild_op_error(cls, message, code):

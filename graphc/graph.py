@@ -208,9 +208,7 @@ class Graph:
         raise TypeError(f"cannot interpret {type(obj).__name__} {obj!r} as a graph element")
 
     def _missing(self, msg, name, suffix=""):
-        near = difflib.get_close_matches(name, self._by_name, n=3)
-        return msg + (f"; did you mean {', '.join(repr(n + suffix) for n in near)}?"
-                      if near else "")
+        return _Missing(msg, name, suffix, list(self._by_name))
 
     def add_to_collection(self, key, value):
         self.collections.setdefault(key, []).append(value)
@@ -296,3 +294,20 @@ def container(container_name):
     distributed TF1 clears with Session.reset. graphc keeps variable values in each
     Session and has no shared containers: the name is accepted and has no effect."""
     yield
+
+
+class _Missing:
+    """The message of a name not in the graph, with 'did you mean' names. The search
+    runs when the message is first read, not when the error is raised, so code that
+    probes names (try/except KeyError) does not pay it for each miss."""
+
+    def __init__(self, msg, name, suffix, names):
+        self._parts, self._text = (msg, name, suffix, names), None
+
+    def __str__(self):
+        if self._text is None:
+            msg, name, suffix, names = self._parts
+            near = difflib.get_close_matches(name, names, n=3)
+            self._text = msg + (f"; did you mean {', '.join(repr(n + suffix) for n in near)}?"
+                                if near else "")
+        return self._text
