@@ -89,6 +89,23 @@ def test_make_tensor_proto_values(value, dtype, shape):
     np.testing.assert_array_equal(tf.make_ndarray(t2), b)
 
 
+@pytest.mark.parametrize("value", [
+    np.array(-1, np.int32), np.array([-5, 7, -2 ** 31], np.int32),
+    np.array([-2 ** 63, 3], np.int64), np.array([-3, 4], np.int8),
+    np.full((2, 3), -7, np.int16), np.array([1 + 2j, -3.5j], np.complex64),
+    np.array([1 + 2j], np.complex128), np.array(3 + 4j, np.complex64),
+    np.array(-2.5, np.float16), np.array([7, 1], np.uint64)])
+@pytest.mark.parametrize("form", ["array", "list"])
+def test_graphc_reads_tf_tensor_protos(value, form):
+    """TF writes small protos value by value (*_val fields: negative ints as 64-bit
+    two's complement varints, complex as float pairs); graphc reads TF's bytes."""
+    raw = value if form == "array" else (value.tolist() if value.ndim else value.item())
+    t = tf.make_tensor_proto(raw, dtype=value.dtype, shape=value.shape)
+    got = gc.make_ndarray(type(gc.make_tensor_proto(0)).FromString(t.SerializeToString()))
+    assert got.dtype == value.dtype and got.shape == value.shape
+    np.testing.assert_array_equal(got, value)
+
+
 def test_batch_scatter_update():
     def run(m):
         g = m.Graph()

@@ -238,10 +238,12 @@ def decode_csv(records, record_defaults, field_delim=",", use_quote_delim=True, 
 # tensorflow.DataType numbers, and the TensorProto fields that hold values one by one
 _DT_ENUM = {"float32": 1, "float64": 2, "int32": 3, "uint8": 4, "int16": 5, "int8": 6,
             "string": 7, "int64": 9, "bool": 10, "uint16": 17, "float16": 19,
-            "uint32": 22, "uint64": 23}
+            "uint32": 22, "uint64": 23, "complex64": 8, "complex128": 18}
 _DT_OF = {v: k for k, v in _DT_ENUM.items()}
 _VAL_FIELD = {"float32": 5, "float64": 6, "int32": 7, "uint8": 7, "int16": 7, "int8": 7,
-              "uint16": 7, "float16": 13, "int64": 10, "uint32": 16, "uint64": 17, "bool": 11, "string": 8}
+              "uint16": 7, "float16": 13, "int64": 10, "uint32": 16, "uint64": 17,
+              "bool": 11, "string": 8, "complex64": 9, "complex128": 12}
+_SIGNED = ("int8", "int16", "int32", "int64")   # varints of two's complement 64 bits
 
 
 def _shape_bytes(shape):
@@ -291,10 +293,10 @@ def _values_of(field, wire, value, dtype):
     """The values one *_val field holds (packed or one)."""
     if dtype == "string":
         return [value]
-    if dtype in ("float32",):
+    if dtype in ("float32", "complex64"):     # a complex value is two floats
         return (list(np.frombuffer(value, "<f4")) if wire == LEN
                 else [struct.unpack("<f", value)[0]])
-    if dtype == "float64":
+    if dtype in ("float64", "complex128"):
         return (list(np.frombuffer(value, "<f8")) if wire == LEN
                 else [struct.unpack("<d", value)[0]])
     if wire == VARINT:
@@ -334,7 +336,8 @@ def parse_tensor_proto(data, out_type):
                     dims.append(int(size.get(1, 0)))
         elif field == 4 and wire == LEN:
             content = value
-        elif field in (5, 6, 7, 8, 10, 11, 13, 16, 17) and wire in (VARINT, I32, I64, LEN):
+        elif field in (5, 6, 7, 8, 9, 10, 11, 12, 13, 16, 17) and \
+                wire in (VARINT, I32, I64, LEN):
             vals.append((field, wire, value))
     name = _DT_OF.get(dt_num)
     if name != out_type.name:
@@ -351,6 +354,10 @@ def parse_tensor_proto(data, out_type):
     flat = [x for f, w, v in vals if f == _VAL_FIELD[name] for x in _values_of(f, w, v, name)]
     if name == "float16":
         flat = np.array(flat, np.uint16).view(np.float16).tolist()
+    elif name in _SIGNED:
+        flat = [v - (1 << 64) if v >= 1 << 63 else v for v in flat]
+    elif name.startswith("complex"):
+        flat = [complex(a, b) for a, b in zip(flat[::2], flat[1::2])]
     if n and not flat:
         flat = [b"" if name == "string" else 0]
     if len(flat) > n:
@@ -359,9 +366,10 @@ def parse_tensor_proto(data, out_type):
     if name == "string":
         return _strings(np.array(flat, object)).reshape(shape) if n else \
             np.empty(shape, object)
-    arr = np.array(flat, np.int64 if name not in ("float32", "float64", "float16")
-                   else np.float64)
-    return arr.astype(out_type.np).reshape(shape)
+    kind = {"uint64": np.uint64, "float16": np.float64, "float32": np.float64,
+            "float64": np.float64, "complex64": np.complex128,
+            "complex128": np.complex128}.get(name, np.int64)
+    return np.array(flat, kind).astype(out_type.np).reshape(shape)
 
 
 def _infer_parse_tensor(ctx, serialized, *, out_type):
