@@ -127,6 +127,7 @@ from . import ragged, feature_column, estimator, distributions  # noqa: E402
 from .ragged_fill import *  # noqa: F401,F403,E402 (ragged_fill_empty_rows)
 from .critical_section import *  # noqa: F401,F403,E402 (CriticalSection)
 from .ops.conv_nd import conv  # noqa: F401,E402
+from .io.tf_graphdef import AttrValue, GraphDef, NameAttrList, NodeDef  # noqa: F401,E402
 from . import quantization  # noqa: E402
 from . import keras  # noqa: E402
 from .accumulators import (ConditionalAccumulator, ConditionalAccumulatorBase,  # noqa: E402,F401

@@ -226,7 +226,8 @@ def _load(obj, fmt):
     return obj, source
 
 
-def import_graph_def(graph_def, input_map=None, return_elements=None, name="import"):
+def import_graph_def(graph_def, input_map=None, return_elements=None, name="import",
+                     op_dict=None, producer_op_list=None):
     """Import a graph_def (a dict, or the path of a JSON file) into the default graph,
     its names under name scope `name` ("" for none); returns the elements named in
     `return_elements` ("op" or "tensor:0") or None (TF1 semantics).
@@ -239,6 +240,10 @@ def import_graph_def(graph_def, input_map=None, return_elements=None, name="impo
     imported variables are gc.Variables in "variables", initialized by
     global_variables_initializer.
     """
+    from .tf_graphdef_import import import_tf_graph_def, is_tf_graph_def
+    if is_tf_graph_def(graph_def):          # TF's protobuf GraphDef (a frozen .pb)
+        return import_tf_graph_def(graph_def, input_map, return_elements, name, op_dict,
+                                   producer_op_list)
     graph_def, source = _load(graph_def, FORMAT)
     imp = _import(graph_def, input_map, name, source)
     if return_elements is None:

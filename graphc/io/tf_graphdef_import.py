@@ -1,0 +1,367 @@
+"""TensorFlow GraphDefs (a frozen `.pb`) rebuilt as graphc graphs: what
+gc.import_graph_def does when given a gc.GraphDef (or a TF GraphDef object).
+
+    gd = gc.GraphDef.FromString(open("frozen.pb", "rb").read())
+    probs, = gc.import_graph_def(gd, return_elements=["softmax:0"])
+
+Each node is built through graphc's public functions, in topological order (Kahn's
+algorithm: no recursion), by the op table of tf_graphdef_ops.py / tf_graphdef_nn.py.
+Node names keep TF's form under the import scope ("import/conv1/Conv2D:0"); an op that
+graphc builds from several nodes ends in an Identity carrying the TF name. Input
+dtypes are checked against the node's type attrs (TF's "Input 0 of node ... was
+passed"), every attr must be honoured (or the node is refused, by name), and an
+unknown op is reported with all the others of the graph at once. See
+docs/tf-graphdef.md.
+"""
+import contextlib
+
+from .. import dtypes, errors
+from ..compiler.pipeline import no_cyclic_gc
+from ..graph import Tensor, get_default_graph
+from .serialize import SerializationError
+from .tf_graphdef import GraphDef
+from .tf_graphdef_nn import NN_OPS
+from .tf_graphdef_ops import OPS as _BASE_OPS
+
+__all__ = ["import_tf_graph_def", "is_tf_graph_def", "tf_dtype", "tf_datatype", "OPS",
+           "UnsupportedOpError"]
+
+OPS = {**_BASE_OPS, **NN_OPS}
+
+# DataType numbers (types.proto) of the dtypes graphc has
+_DTYPE_OF = {1: "float32", 2: "float64", 3: "int32", 4: "uint8", 5: "int16", 6: "int8",
+             7: "string", 8: "complex64", 9: "int64", 10: "bool", 17: "uint16",
+             18: "complex128", 19: "float16", 22: "uint32", 23: "uint64"}
+_CONTROL_FLOW = {"Enter", "Exit", "Merge", "Switch", "NextIteration", "LoopCond",
+                 "RefEnter", "RefExit", "RefMerge", "RefSwitch", "RefNextIteration"}
+_FUNCTION_CALLS = {"PartitionedCall", "StatefulPartitionedCall", "While", "StatelessWhile",
+                   "If", "StatelessIf", "Case"}
+_REQUIRED = object()
+
+
+class UnsupportedOpError(SerializationError):
+    """A GraphDef node whose op or attrs graphc cannot import."""
+
+
+class InputTypeError(errors.DTypeError, ValueError):
+    """An input of a node with another dtype than its type attr says (TF1 raises a
+    ValueError, graphc's dtype errors are TypeErrors: this is both)."""
+
+
+def is_tf_graph_def(obj):
+    """True for a gc.GraphDef or a TensorFlow GraphDef protobuf object."""
+    return isinstance(obj, GraphDef) or (type(obj).__name__ == "GraphDef"
+                                         and hasattr(obj, "SerializeToString"))
+
+
+def tf_dtype(num, where):
+    """The graphc dtype of a TF DataType number."""
+    name = _DTYPE_OF.get(int(num))
+    if name is None:
+        kind = "a reference (non-frozen variable) type" if num > 100 else "a type"
+        raise UnsupportedOpError(f"{where}: DataType {num} is {kind} graphc does not have")
+    return dtypes.as_dtype(name)
+
+
+def tf_datatype(dtype):
+    """The TF DataType number of a graphc dtype (gc.float32 -> 1)."""
+    name = dtypes.as_dtype(dtype).name
+    return next(num for num, n in _DTYPE_OF.items() if n == name)
+
+
+def _split_input(s):
+    """'x' -> ('x', 0), 'x:1' -> ('x', 1), '^x' -> ('x', None) (control input)."""
+    if s.startswith("^"):
+        return s[1:], None
+    name, sep, index = s.rpartition(":")
+    return (name, int(index)) if sep and index.isdigit() else (s, 0)
+
+
+class Node:
+    """One NodeDef while it is built: its attrs (decoded), names, and errors."""
+
+    def __init__(self, nd, prefix, taken):
+        self.nd, self.op, self.full = nd, nd.op, prefix + nd.name
+        # the final op takes the TF name exactly ("prefix/name/" is absolute) and inner
+        # ops go under "prefix/name/", unless a node of the graph already has the name:
+        # then it is made unique in the import scope, as TF1 does
+        self.name = nd.name if taken else self.full + "/"
+        self.scope = prefix if taken else self.full + "/"
+        self.used = set()
+
+    def sub(self, what):
+        """The name of an inner op of this node's mapping (built in scope "name/")."""
+        return what
+
+    def fail(self, msg, cls=UnsupportedOpError):
+        return cls(f"{self.op} node '{self.nd.name}': {msg}")
+
+    def attr(self, key, default=_REQUIRED):
+        """The attr's value (str, int, float, bool, dtype, dims, ndarray or list)."""
+        self.used.add(key)
+        if key not in self.nd.attr:
+            if default is _REQUIRED:
+                raise self.fail(f"has no attr '{key}'", SerializationError)
+            return default
+        return self.decode(key, self.nd.attr[key])
+
+    def decode(self, key, v):
+        which = v.WhichOneof("value")
+        where = f"{self.op} node '{self.nd.name}' attr '{key}'"
+        if which == "s":
+            return v.s.decode("utf-8", "replace")
+        if which in ("i", "f", "b"):
+            return getattr(v, which)
+        if which == "type":
+            return tf_dtype(v.type, where)
+        if which == "shape":
+            return _dims(v.shape)
+        if which == "tensor":
+            from .tf_graphdef_tensor import tensor_value
+            return tensor_value(v.tensor)
+        if which == "list":
+            lv = v.list
+            if lv.s:
+                return [s.decode("utf-8", "replace") for s in lv.s]
+            if lv.type:
+                return [tf_dtype(t, where) for t in lv.type]
+            if lv.shape:
+                return [_dims(s) for s in lv.shape]
+            return list(lv.i or lv.f or lv.b)
+        if which is None:
+            return []                       # an empty list attr
+        raise self.fail(f"attr '{key}' holds a {which}, which graphc does not import")
+
+    def static(self, t, what):
+        """The value of input t, which this mapping needs when the graph is built."""
+        from ..ops.tensor_utils import get_static_value
+        v = get_static_value(t)
+        if v is None:
+            raise self.fail(f"input '{what}' ({t.name}) must be known when the graph is "
+                            "built (a Const), as graphc's op takes it as a static value")
+        return v
+
+
+def _dims(shape):
+    """A TensorShapeProto as graphc dims: None for unknown rank, None for -1 sizes."""
+    if shape.unknown_rank:
+        return None
+    return [d.size if d.size >= 0 else None for d in shape.dim]
+
+
+def _check_types(node, spec, tensors, kind):
+    """The input (or output) dtypes agree with the node's type attrs: spec is "T",
+    "N*T" (N of type T), "*T" (a list(type) attr) or "=int32" (fixed), "?" (any)."""
+    want = []
+    for s in spec:
+        if s == "?":
+            want.append(None)
+        elif s.startswith("="):
+            want.append(dtypes.as_dtype(s[1:]))
+        elif s.startswith("*"):
+            want.extend(node.attr(s[1:], [None] * len(tensors)))
+        elif "*" in s:
+            count, t = s.split("*")
+            fixed = len(spec) - 1       # the other entries of spec are single tensors
+            want.extend([node.attr(t, None)] * node.attr(count, len(tensors) - fixed))
+        else:               # a type attr left out (stripped defaults): not checked
+            want.append(node.attr(s, None))
+    if kind == "output" and len(tensors) != len(want):
+        raise node.fail(f"graphc built {len(tensors)} outputs, TF has {len(want)}",
+                        SerializationError)
+    if kind == "input" and len(tensors) != len(want):
+        raise node.fail(f"has {len(tensors)} inputs, the op takes {len(want)}",
+                        SerializationError)
+    for i, (t, d) in enumerate(zip(tensors, want)):
+        if d is not None and t.dtype != d:
+            if kind == "input":     # TF's import error
+                tf_name = {"float32": "float", "float64": "double", "float16": "half"}
+                raise InputTypeError(
+                    f"Input {i} of node {node.full} was passed "
+                    f"{tf_name.get(t.dtype.name, t.dtype.name)} from {t.name} incompatible "
+                    f"with expected {tf_name.get(d.name, d.name)}.")
+            raise node.fail(f"output {i} is {t.dtype.name} in graphc, {d.name} in TF",
+                            SerializationError)
+
+
+def _topological(nodes):
+    """The NodeDefs in an order where each comes after its inputs (Kahn's algorithm),
+    with their parsed inputs; a cycle (a TF1 while loop) is an error."""
+    index = {nd.name: i for i, nd in enumerate(nodes)}
+    parsed, users = [], [[] for _ in nodes]
+    pending = [0] * len(nodes)
+    for i, nd in enumerate(nodes):
+        ins = [_split_input(s) for s in nd.input]
+        for src, _ in ins:
+            j = index.get(src)
+            if j is None:
+                raise SerializationError(f"Node '{nd.name}': Unknown input node '{src}'")
+            users[j].append(i)
+            pending[i] += 1
+        parsed.append(ins)
+    ready = [i for i in range(len(nodes)) if pending[i] == 0][::-1]
+    order = []
+    while ready:
+        i = ready.pop()
+        order.append(i)
+        for j in reversed(users[i]):
+            pending[j] -= 1
+            if pending[j] == 0:
+                ready.append(j)
+    if len(order) != len(nodes):
+        stuck = [nodes[i].name for i in range(len(nodes)) if pending[i]][:5]
+        raise SerializationError(f"the GraphDef has a cycle (a TF1 while loop?) through "
+                                 f"{stuck}; graphc cannot import it")
+    return [(nodes[i], parsed[i]) for i in order]
+
+
+def _unsupported(nodes):
+    bad = {}
+    for nd in nodes:
+        if nd.op not in OPS:
+            bad.setdefault(nd.op, []).append(nd.name)
+    if not bad:
+        return
+    lines = [f"  {op}: {', '.join(repr(n) for n in names[:5])}"
+             + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+             for op, names in sorted(bad.items())]
+    hint = ""
+    if bad.keys() & _CONTROL_FLOW:
+        hint += "\nTF1 control flow (while_loop/cond: Enter, Exit, Switch, Merge) is not " \
+                "imported; build the loop with gc.while_loop instead."
+    if bad.keys() & _FUNCTION_CALLS:
+        hint += "\nFunction calls (the GraphDef's library) are not imported."
+    raise UnsupportedOpError("the GraphDef has ops graphc does not import:\n"
+                             + "\n".join(lines) + hint)
+
+
+def _input_map(input_map, by_name, graph):
+    out = {}
+    missing = []
+    for key, t in (input_map or {}).items():
+        if key.startswith("^"):
+            raise SerializationError(f"input_map: control input '{key}' cannot be mapped "
+                                     "by graphc")
+        name, i = _split_input(key)
+        if name not in by_name:
+            missing.append(key)
+            continue
+        if not isinstance(t, Tensor) or t.graph is not graph:
+            raise TypeError(f"input_map['{key}'] must be a Tensor of the graph being "
+                            f"imported into, got {t!r}")
+        out[(name, i)] = t
+    if missing:
+        raise ValueError("Attempted to map inputs that were not found in graph_def: "
+                         f"[{', '.join(missing)}]")
+    return out
+
+
+def _wrap(node, outs):
+    """Give output 0 the TF name when graphc's mapping built it under another name."""
+    if outs and outs[0].node.name != node.full and node.name.endswith("/"):
+        from ..ops.core import identity
+        outs[0] = identity(outs[0], name=node.name)
+    return outs
+
+
+def _build(node, inputs, controls, graph):
+    ins_spec, outs_spec, build = OPS[node.op]
+    _check_types(node, ins_spec, inputs, "input")
+    with graph.control_dependencies(controls) if controls else contextlib.nullcontext(), \
+            graph.name_scope(node.scope or None):
+        try:
+            result = build(node, *inputs)
+        except UnsupportedOpError:
+            raise
+        except (errors.GraphcError, TypeError, ValueError) as err:
+            try:
+                named = type(err)(f"{err}\n  while importing {node.op} node "
+                                  f"'{node.nd.name}'")
+            except Exception:               # an error class with other arguments
+                raise err from None
+            raise named from None
+        if isinstance(result, Tensor):
+            outs = [result]
+        elif isinstance(result, (tuple, list)):
+            outs = list(result)
+        else:
+            outs = []                           # an op without outputs (NoOp)
+        outs = _wrap(node, outs)
+    _check_types(node, outs_spec, outs, "output")
+    ignored = {k for k in node.nd.attr if not k.startswith("_")} - node.used
+    if ignored:
+        raise node.fail(f"attrs {sorted(ignored)} are not supported by graphc's importer")
+    op = result if not outs else outs[0].node
+    return op, outs
+
+
+def import_tf_graph_def(graph_def, input_map=None, return_elements=None, name="import",
+                        op_dict=None, producer_op_list=None):
+    """Import a TF GraphDef (gc.GraphDef, or TF's) into the default graph under name
+    scope `name`; returns the ops ("name") and tensors ("name:0") of return_elements,
+    or None (TF1 tf.import_graph_def).
+
+        x = gc.placeholder(gc.float32, (None, 28, 28, 1))
+        logits, = gc.import_graph_def(gd, {"input:0": x}, ["logits:0"])
+    """
+    del op_dict                                 # deprecated and unused in TF1 too
+    if producer_op_list is not None:
+        raise ValueError("import_graph_def: producer_op_list is not supported by graphc "
+                         "(it strips default attrs using TF's OpDefs)")
+    if not isinstance(graph_def, GraphDef):
+        graph_def = GraphDef.FromString(graph_def.SerializeToString())
+    graph = get_default_graph()
+    nodes = list(graph_def.node)
+    by_name = {}
+    for nd in nodes:
+        if nd.name in by_name:
+            raise SerializationError(f"the GraphDef has two nodes named '{nd.name}'")
+        by_name[nd.name] = nd
+    mapped = _input_map(input_map, by_name, graph)
+    _unsupported(nodes)
+    order = _topological(nodes)
+    built = {}                  # TF name -> (op, [tensors])
+    names = {gnode.name for gnode in graph.nodes}
+    with graph.control_dependencies(None), no_cyclic_gc(), \
+            graph.name_scope("import" if name is None else name) as prefix:
+        for nd, parsed in order:
+            inputs, controls = [], []
+            for src, i in parsed:
+                if i is None:
+                    controls.append(built[src][0])
+                    continue
+                t = mapped.get((src, i))
+                if t is None:
+                    outs = built[src][1]
+                    if i >= len(outs):
+                        raise SerializationError(
+                            f"Node '{nd.name}': input '{src}:{i}' is out of range: "
+                            f"{src} has {len(outs)} outputs")
+                    t = outs[i]
+                inputs.append(t)
+            node = Node(nd, prefix, prefix + nd.name in names)
+            before = len(graph.nodes)
+            built[nd.name] = _build(node, inputs, controls, graph)
+            for gnode in graph.nodes[before:]:
+                names.add(gnode.name)
+                if nd.device:
+                    gnode.device = nd.device
+    unused = [f"{src}:{i}" for src, i in mapped if i >= len(built[src][1])]
+    if unused:
+        raise ValueError("Attempted to map inputs that were not found in graph_def: "
+                         f"[{', '.join(unused)}]")
+    if return_elements is None:
+        return None
+    out = []
+    for r in return_elements:
+        src, i = _split_input(r) if ":" in r else (r, None)
+        if src not in built:
+            kind = "tensor" if ":" in r else "node"
+            raise ValueError(f"Requested return {kind} '{r}' not found in graph def")
+        if i is not None and i >= len(built[src][1]):
+            raise ValueError(f"Invalid return output {i} of node '{src}', which has "
+                             f"{len(built[src][1])} output(s)")
+        out.append(built[src][0] if i is None else
+                   mapped.get((src, i), built[src][1][i]))
+    return out
+
