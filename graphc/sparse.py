@@ -33,7 +33,9 @@ __all__ = ["SparseTensor", "SparseTensorValue", "sparse_placeholder",
            "maximum", "merge", "minimum", "reduce_max", "reduce_max_sparse",
            "reduce_sum_sparse", "reset_shape", "reshape", "segment_mean", "segment_sqrt_n",
            "segment_sum", "slice", "softmax", "split", "to_indicator", "transpose", "mask",
-           "cross", "cross_hashed"]
+           "cross", "cross_hashed", "placeholder"]
+
+placeholder = sparse_placeholder        # tf.sparse.placeholder
 
 
 def _in_range(sp, api):

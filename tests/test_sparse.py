@@ -246,3 +246,11 @@ def test_errors_at_build_time():
     with pytest.raises(ValueError, match="combiner"):
         gc.nn.embedding_lookup_sparse(np.ones((3, 2)), gc.SparseTensor(IDX, [0, 1, 2, 0],
                                                                        SHAPE), None, combiner="max")
+
+
+def test_sparse_namespace_placeholder_is_the_sparse_one():
+    """tf.sparse.placeholder is sparse_placeholder (a SparseTensor of placeholders), not
+    the dense placeholder the module happens to import."""
+    assert gc.sparse.placeholder is gc.sparse_placeholder
+    sp = gc.sparse.placeholder(gc.float32, [None, 3])
+    assert isinstance(sp, gc.SparseTensor)
