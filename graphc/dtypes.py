@@ -140,8 +140,9 @@ _BY_NAME = {d.name: d for d in ALL + (string,) + tuple(QUANTIZED_DTYPES)}
 _BY_NAME.update(half=float16, float=float32, double=float64)
 
 
-def as_dtype(x):
+def as_dtype(type_value):
     """DType from a DType, name, numpy dtype/type or Python type (float -> float32)."""
+    x = type_value
     if isinstance(x, DType):
         return x
     if x is builtins.float:

@@ -56,13 +56,14 @@ def flip_up_down(image):
     return A.reverse(image, [-3], name="flip_up_down")
 
 
-def transpose_image(image):
+def transpose_image(image, name=None):
     """image with height and width swapped (HWC or NHWC)."""
     image = convert_to_tensor(image)
     r = _rank(image, "transpose_image")
     if r is None:
         raise _shape_error("transpose_image", "'image' must have a known rank", image)
-    return A.transpose(image, [1, 0, 2] if r == 3 else [0, 2, 1, 3], name="transpose_image")
+    return A.transpose(image, [1, 0, 2] if r == 3 else [0, 2, 1, 3],
+                       name=name or "transpose_image")
 
 
 transpose = transpose_image       # TF 1.14+'s name

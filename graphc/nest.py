@@ -15,9 +15,9 @@ def _is_namedtuple(x):
     return isinstance(x, tuple) and hasattr(x, "_fields")
 
 
-def is_nested(structure):
+def is_nested(seq):
     """True for a list, tuple (namedtuples too) or mapping: anything nest descends into."""
-    return isinstance(structure, (list, tuple, collections.abc.Mapping))
+    return isinstance(seq, (list, tuple, collections.abc.Mapping))
 
 
 def _children(x):

@@ -46,6 +46,12 @@ NEXTAFTER, nextafter = _binary(
     "NextAfter", "nextafter", np.nextafter, lambda x, y, z: (1, None), kind="float",
     doc="The next float after x1 in the direction of x2; d/dx1 = 1, d/dx2 = 0 (as TF).")
 NEXTAFTER.signature = "nextafter(x1, x2, name=None)"
+_nextafter = nextafter
+
+
+def nextafter(x1, x2, name=None):
+    """The next float after x1 in the direction of x2 (elementwise)."""
+    return _nextafter(x1, x2, name=name)
 
 
 def _multiply_no_nan_kernel(x, y):

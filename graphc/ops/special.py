@@ -173,6 +173,17 @@ IGAMMAC, igammac = _binary(
         "where P is near 1; the derivatives are igamma's, negated.")
 IGAMMA.signature = "igamma(a, x, name=None)"
 IGAMMAC.signature = "igammac(a, x, name=None)"
+_igamma, _igammac = igamma, igammac
+
+
+def igamma(a, x, name=None):
+    """P(a, x), the regularized lower incomplete gamma function: gc.igamma(a, x)."""
+    return _igamma(a, x, name=name)
+
+
+def igammac(a, x, name=None):
+    """Q(a, x) = 1 - P(a, x), the regularized upper incomplete gamma function."""
+    return _igammac(a, x, name=name)
 
 
 # ---- incomplete beta --------------------------------------------------------------------
@@ -318,6 +329,12 @@ ZETA, zeta = _binary(
     doc="The Hurwitz zeta function sum_k (q + k)^-x (x > 1; inf at x = 1, NaN below); "
         "d/dq = -x zeta(x + 1, q); not differentiable in x (TF1 neither).")
 ZETA.signature = "zeta(x, q, name=None)"
+_zeta = zeta
+
+
+def zeta(x, q, name=None):
+    """The Hurwitz zeta function sum_k (q + k)^-x: gc.zeta(x, q)."""
+    return _zeta(x, q, name=name)
 
 
 # ---- modified Bessel functions ----------------------------------------------------------

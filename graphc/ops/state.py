@@ -244,16 +244,24 @@ class Variable(Tensor):
                 f"dtype={self.dtype.name}>")
 
 
-def assign(ref, value, name=None):
-    return ref.assign(value, name=name)
+def assign(ref, value, validate_shape=None, use_locking=None, name=None):
+    """An op that sets variable `ref` to `value` and gives the new value (TF1). A value
+    of another shape needs a variable made with validate_shape=False (graphc keeps a
+    variable's static shape, so validate_shape=False here cannot change it)."""
+    if validate_shape is False and ref.shape.rank is not None:
+        raise NotImplementedError(
+            f"assign(validate_shape=False): variable '{ref.node.name}' has the static "
+            f"shape {ref.shape}, which graphc keeps; make the variable with "
+            "validate_shape=False to assign values of other shapes")
+    return ref.assign(value, use_locking=use_locking, name=name)
 
 
-def assign_add(ref, value, name=None):
-    return ref.assign_add(value, name=name)
+def assign_add(ref, value, use_locking=None, name=None):
+    return ref.assign_add(value, use_locking=use_locking, name=name)
 
 
-def assign_sub(ref, value, name=None):
-    return ref.assign_sub(value, name=name)
+def assign_sub(ref, value, use_locking=None, name=None):
+    return ref.assign_sub(value, use_locking=use_locking, name=name)
 
 
 def global_variables(scope=None):
