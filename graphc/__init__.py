@@ -128,6 +128,7 @@ from .ragged_fill import *  # noqa: F401,F403,E402 (ragged_fill_empty_rows)
 from .critical_section import *  # noqa: F401,F403,E402 (CriticalSection)
 from .ops.conv_nd import conv  # noqa: F401,E402
 from .io.tf_graphdef import AttrValue, GraphDef, NameAttrList, NodeDef  # noqa: F401,E402
+from . import contrib  # noqa: E402 (tf.contrib's layers, framework, slim, rnn)
 from . import quantization  # noqa: E402
 from . import keras  # noqa: E402
 from .accumulators import (ConditionalAccumulator, ConditionalAccumulatorBase,  # noqa: E402,F401

@@ -1,0 +1,8 @@
+"""gc.contrib.framework (tf.contrib.framework): arg_scope and the model-variable
+helpers (slim.model_variable, get_variables_to_restore, assign_from_checkpoint_fn, ...;
+see framework_variables.py)."""
+from .arg_scope import *  # noqa: F401,F403
+from .framework_variables import *  # noqa: F401,F403
+from . import arg_scope as _arg_scope, framework_variables as _variables
+
+__all__ = list(_arg_scope.__all__) + list(_variables.__all__)
