@@ -589,3 +589,15 @@ def test_uniform_unit_scaling_sizes_parts_by_the_full_shape():
             parts = s.run(list(v))
     limit = np.sqrt(3.0 / 300)
     assert all(np.abs(p).max() <= limit and np.abs(p).max() > 0.8 * limit for p in parts)
+
+
+def test_optimizer_slots_follow_the_variable_scope_and_non_slots_the_name_scope():
+    """TF1's names: slots '<variable scope>/<var>/<slot>', Adam's beta powers in the
+    name scope minimize was called in (tests/test_tf_parity_slot_names.py compares)."""
+    w = gc.get_variable("w", [2], initializer=gc.ones_initializer())
+    with gc.variable_scope("s"):
+        gc.train.AdamOptimizer(0.1).minimize(gc.reduce_sum(w * w))
+    with gc.name_scope("train"):
+        gc.train.MomentumOptimizer(0.1, 0.9).minimize(gc.reduce_sum(w * w))
+    assert sorted(v.op.name for v in gc.global_variables()) == [
+        "s/beta1_power", "s/beta2_power", "s/w/Adam", "s/w/Adam_1", "w", "w/Momentum"]

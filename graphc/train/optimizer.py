@@ -19,6 +19,7 @@ from ..ops.gather import GATHER, gather, unsorted_segment_sum
 from ..ops.join import concat
 from ..ops.state import Variable, trainable_variables
 from ..ops.state_scatter import scatter_sub, scatter_update
+from ..ops.scope import get_variable_scope
 from ..ops.where import unique
 from ..partitioned import SaveSliceInfo, SlicedVariable, slice_info
 from ..shapes import TensorShape, surely_differ
@@ -181,7 +182,8 @@ class Optimizer:
         return self._make_slot(var, slot_name, op_name, 0)
 
     def _make_slot(self, var, slot_name, op_name, fill):
-        """A Variable like `var` filled with `fill`, named '<var>/<op_name>' (TF1). The
+        """A Variable like `var` filled with `fill`, named '<var>/<op_name>' under the
+        current variable scope, as TF1's slot_creator names it. The
         slot of a partitioned variable's part is the same part of a slot saved whole as
         '<full name>/<op_name>', as TF1 checkpoints it."""
         slots = self._slots.setdefault(slot_name, {})
@@ -194,8 +196,10 @@ class Optimizer:
                     init = array.fill(array.shape(var.initial_value),
                                       core.constant(fill, dtype=var.dtype))
                 info = slice_info(var)
+                scope = get_variable_scope().name
                 slot = (Variable if info is None else SlicedVariable)(
-                    init, trainable=False, name=f"{var.node.name}/{op_name}")
+                    init, trainable=False,
+                    name=f"{scope + '/' if scope else ''}{var.node.name}/{op_name}")
                 if info is not None:        # a part's slot is a part of the slot (TF1)
                     own = slot.node.name[len(var.node.name) + 1:]
                     slot._save_slice_info = SaveSliceInfo(
@@ -205,13 +209,14 @@ class Optimizer:
         return slots[var]
 
     def _non_slot(self, name, initial_value, like):
-        """The one variable `name` this optimizer keeps per graph, made like `like`."""
+        """The one variable `name` this optimizer keeps per graph, made like `like`, in
+        the current name scope (TF1: 'train/beta1_power' under name_scope('train'))."""
         graph = like.graph
         key = (graph, name)
         if key not in self._non_slots:
             if not isinstance(initial_value, Tensor):
                 initial_value = np.asarray(initial_value, dtype=like.dtype.np)
-            with graph.name_scope(""), graph.control_dependencies(None):
+            with graph.control_dependencies(None):
                 self._non_slots[key] = Variable(initial_value, trainable=False, name=name)
         return self._non_slots[key]
 
