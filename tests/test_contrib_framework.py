@@ -409,6 +409,7 @@ def test_create_train_op():
                                  variables_to_train=[gc.Variable(1.0, trainable=False)])
 
 
+@pytest.mark.filterwarnings("ignore:divide by zero:RuntimeWarning")  # log(0), on purpose
 def test_create_train_op_check_numerics():
     v = gc.Variable(1.0, name="v")
     train = training.create_train_op(gc.math.log(v - 1.0),
@@ -420,6 +421,9 @@ def test_create_train_op_check_numerics():
             s.run(train)
 
 
+# slim's train stops its Supervisor, whose summary writer then closes once more; TF's
+# tf_slim warns the same way
+@pytest.mark.filterwarnings("ignore:Attempting to use a closed FileWriter")
 def test_learning_train_loop(tmp_path):
     w, b, loss = _problem()
     train = learning.create_train_op(loss, gc.train.GradientDescentOptimizer(0.01))
