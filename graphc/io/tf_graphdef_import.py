@@ -116,9 +116,13 @@ class Node:
             return tf_dtype(v.type, where)
         if which == "shape":
             return _dims(v.shape)
-        if which == "tensor":
-            from .tf_graphdef_tensor import tensor_value
-            return tensor_value(v.tensor)
+        if which == "tensor":           # every encoding TF writes (make_ndarray's reader)
+            from ..ops.parsing_misc import _DT_OF, parse_tensor_proto
+            name = _DT_OF.get(v.tensor.dtype)
+            if name is None:
+                raise UnsupportedOpError(f"{where}: a TensorProto of a dtype graphc does "
+                                         f"not read ({v.tensor.dtype})")
+            return parse_tensor_proto(v.tensor.SerializeToString(), dtypes.as_dtype(name))
         if which == "list":
             lv = v.list
             if lv.s:
