@@ -9,7 +9,7 @@ import numpy as np
 from .proto import _MessageMap
 from .summary_protos import TensorProto, TensorShapeProto
 from .wire import (I32, LEN, VARINT, DecodeError, _bytes, _fields, _float, _key,
-                   _read_varint, _string, _utf8, _varint)
+                   _string, _utf8, _varint, _varints)
 
 __all__ = ["AttrValue", "NameAttrList", "ListValue"]
 
@@ -20,17 +20,6 @@ def _signed(n):
 def _int32(n):
     n &= 0xFFFFFFFF
     return n - (1 << 32) if n >= 1 << 31 else n
-
-
-def _varints(wire, value):
-    """The ints of a repeated varint field: packed (LEN) or one."""
-    if wire == VARINT:
-        return [value]
-    out, pos = [], 0
-    while pos < len(value):
-        n, pos = _read_varint(value, pos)
-        out.append(n)
-    return out
 
 
 def _floats(wire, value):

@@ -69,6 +69,17 @@ def _read_varint(buf, pos):
         shift += 7
 
 
+def _varints(wire, value):
+    """The ints of a repeated varint field: packed (LEN) or one."""
+    if wire == VARINT:
+        return [value]
+    out, pos = [], 0
+    while pos < len(value):
+        n, pos = _read_varint(value, pos)
+        out.append(n)
+    return out
+
+
 def _fields(buf):
     """(field, wire type, value, raw bytes of the whole field) of each field of buf; a
     value is an int (varint), or the payload bytes (fixed64, fixed32, length-delimited)."""

@@ -13,6 +13,7 @@ from .. import dtypes
 from ..graph import Tensor
 from ..io.events import (I32, I64, LEN, VARINT, DecodeError, _bytes, _fields, _int,
                          _read_varint, _varint)
+from ..io.wire import _varints
 from ..shapes import InferError, TensorShape
 from .core import convert_to_tensor
 from .registry import OpDef, apply, apply1, constant_value, register
@@ -299,13 +300,7 @@ def _values_of(field, wire, value, dtype):
     if dtype in ("float64", "complex128"):
         return (list(np.frombuffer(value, "<f8")) if wire == LEN
                 else [struct.unpack("<d", value)[0]])
-    if wire == VARINT:
-        return [value]
-    out, pos = [], 0
-    while pos < len(value):
-        n, pos = _read_varint(value, pos)
-        out.append(n)
-    return out
+    return _varints(wire, value)
 
 
 def _strings_of_content(content, n):
