@@ -532,3 +532,24 @@ def test_a_saver_in_the_savers_collection_round_trips(tmp_path):
         with gc.Session() as sess:
             restored.restore(sess, path)
             np.testing.assert_array_equal(sess.run("w:0"), np.arange(6.0).reshape(2, 3))
+
+
+def test_export_meta_graph_takes_tf1s_arguments(tmp_path):
+    """TF1's export_meta_graph(filename, meta_info_def, graph_def, saver_def,
+    collection_list, as_text, ...): collection_list keeps only those collections, the
+    rest are kept as given or change nothing in a JSON meta graph."""
+    v = gc.Variable(1.0, name="v")
+    gc.add_to_collection("extra", v)
+    path = str(tmp_path / "m.meta")
+    meta = gc.train.export_meta_graph(path, {"tags": ["serve"]}, None, None, ["variables"],
+                                      True, clear_devices=True, strip_default_attrs=True)
+    assert meta["meta_info_def"] == {"tags": ["serve"]}
+    assert set(meta["graph_def"]["collections"]) == {"variables"}
+    with gc.Graph().as_default():
+        gc.train.import_meta_graph(path)
+        assert [x.op.name for x in gc.global_variables()] == ["v"]
+        assert gc.get_collection("extra") == []
+    with pytest.raises(NotImplementedError, match="export_scope"):
+        gc.train.export_meta_graph(export_scope="a")
+    with pytest.raises(TypeError, match="unexpected arguments"):
+        gc.train.export_meta_graph(nonsense=1)

@@ -273,19 +273,43 @@ def write_graph(graph_or_graph_def, logdir, name, as_text=True):
     return path
 
 
-def export_meta_graph(filename=None, graph=None, saver=None, clear_devices=False):
+def export_meta_graph(filename=None, meta_info_def=None, graph_def=None, saver_def=None,
+                      collection_list=None, as_text=False, graph=None, export_scope=None,
+                      clear_devices=False, clear_extraneous_savers=False,
+                      strip_default_attrs=False, save_debug_info=False, saver=None,
+                      **kwargs):
     """The graph with its collections, and the names of what `saver` saves, as a dict
     (TF1: a MetaGraphDef), also written to `filename` as JSON if given.
 
         meta = gc.train.export_meta_graph("/tmp/model/model.meta", saver=saver)
 
-    clear_devices is accepted for TF1 compatibility (graphc places nothing on devices).
+    TF1's arguments: `meta_info_def` (a dict, kept as is), `graph_def` (a graph_def dict
+    to write instead of the graph's), `saver_def` (a saver_def dict, or `saver=`, a
+    gc.train.Saver: graphc's way), `collection_list` (the collections to keep; default
+    all). The file is always JSON text, so `as_text` changes nothing; graphc places
+    nothing on devices, keeps no default attrs, extra savers or debug info, so
+    clear_devices, clear_extraneous_savers, strip_default_attrs and save_debug_info
+    change nothing either. `export_scope` (a subgraph) is not supported.
     """
+    if export_scope:
+        raise NotImplementedError("export_meta_graph(export_scope=...): graphc exports "
+                                  "whole graphs")
+    if kwargs:
+        raise TypeError(f"export_meta_graph: unexpected arguments {sorted(kwargs)}")
     graph = get_default_graph() if graph is None else graph
-    meta = {"format": META_FORMAT, "version": VERSION, "graph_def": graph_to_dict(graph)}
+    gd = graph_to_dict(graph) if graph_def is None else graph_def
+    if collection_list is not None:
+        keep = set(collection_list)
+        gd = {**gd, "collections": {k: v for k, v in gd["collections"].items()
+                                    if k in keep}}
+    meta = {"format": META_FORMAT, "version": VERSION, "graph_def": gd}
+    if meta_info_def is not None:
+        meta["meta_info_def"] = dict(meta_info_def)
     if saver is not None:
         saver.build()                   # its var_list as {checkpoint name: Variable}
         meta["saver_def"] = {"var_list": {k: v.node.name for k, v in saver._var_list.items()}}
+    elif saver_def is not None:
+        meta["saver_def"] = dict(saver_def)
     if filename:
         _write_json(meta, os.fspath(filename))
     return meta
