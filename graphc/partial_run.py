@@ -31,10 +31,6 @@ class _Steps:
         self.fetched = set()
 
 
-def _name(x):
-    return x.name
-
-
 def setup(session, fetches, feeds=None):
     """A handle for a run in steps of `fetches` (a graph element or a list of them)
     given `feeds` (a list of tensors fed by the steps)."""
@@ -66,10 +62,10 @@ def step(session, handle, fetches, feed_dict=None):
     want = _Fetch(session.graph, fetches).items
     for f in want:
         if f not in steps.fetches:
-            raise errors.InvalidArgumentError(f"The fetch {_name(f)} was not specified in "
+            raise errors.InvalidArgumentError(f"The fetch {f.name} was not specified in "
                                               "partial_run_setup.")
         if f in steps.fetched:
-            raise errors.InvalidArgumentError(f"The fetch {_name(f)} has already been "
+            raise errors.InvalidArgumentError(f"The fetch {f.name} has already been "
                                               "fetched.")
     known = {**steps.known, **feeds}
     tensors = [f for f in want if isinstance(f, Tensor)]
@@ -77,7 +73,7 @@ def step(session, handle, fetches, feed_dict=None):
     for node, why in runs.items():
         if node.op is PLACEHOLDER:
             raise errors.InvalidArgumentError(
-                f"Fetch {_name(_fetch_of(why, runs))} can't be computed from the feeds "
+                f"Fetch {_fetch_of(why, runs).name} can't be computed from the feeds "
                 f"that have been fed so far: it needs {errors.describe_node(node)}")
     new = [t for node in sorted(runs, key=lambda n: n.id) for t in node.outputs
            if t not in known]
