@@ -36,6 +36,8 @@ from .layers_misc import *  # noqa: F401,F403
 from .layers_misc import __all__ as _misc_all
 from .layers_norm import *  # noqa: F401,F403
 from .layers_norm import __all__ as _norm_all
+from .layers_norm2 import *  # noqa: F401,F403
+from .layers_norm2 import __all__ as _norm2_all
 from .framework_optimizers import (OPTIMIZER_CLS_NAMES, OPTIMIZER_SUMMARIES,  # noqa: F401
                                    adaptive_clipping_fn, optimize_loss)
 from .framework_summaries import (summarize_activation, summarize_activations,  # noqa: F401
@@ -51,7 +53,7 @@ __all__ = ["arg_scope", "fully_connected", "linear", "relu", "relu6", "elu",
            "OPTIMIZER_CLS_NAMES", "OPTIMIZER_SUMMARIES", "summarize_activation",
            "summarize_activations", "summarize_biases", "summarize_collection",
            "summarize_tensor", "summarize_tensors", "summarize_variables",
-           "summarize_weights"] + _init_all + _misc_all + _norm_all
+           "summarize_weights"] + _init_all + _misc_all + _norm_all + _norm2_all
 
 _NHWC, _NCHW = "NHWC", "NCHW"
 _RENAME = {"kernel": "weights", "bias": "biases"}
