@@ -20,7 +20,8 @@ _PYTHON_IO = ("TFRecordWriter", "tf_record_iterator", "TFRecordOptions",
 __all__ = list(_PARSING + _PYTHON_IO + _TOP + _IMAGE) + ["write_graph", "gfile",
                                                           "match_filenames_once",
                                                           "parse_sequence_example",
-                                                          "decode_json_example", "RaggedFeature"]
+                                                          "decode_json_example", "RaggedFeature",
+                                                          "export_tf_graph_def"]
 
 
 def __getattr__(name):
@@ -47,6 +48,9 @@ def __getattr__(name):
         import graphc as module
     elif name in _IMAGE:
         from .. import image as module
+    elif name == "export_tf_graph_def":
+        from .tf_graphdef_export import export_tf_graph_def
+        return export_tf_graph_def
     elif name == "write_graph":
         from . import serialize as module
     else:

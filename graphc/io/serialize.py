@@ -258,17 +258,32 @@ def _write_json(d, path, as_text=True):
 
 
 def write_graph(graph_or_graph_def, logdir, name, as_text=True):
-    """Write a graph (or a graph_def dict) as JSON to logdir/name; returns the path (TF1).
+    """Write a graph to logdir/name; returns the path (TF1).
 
         gc.train.write_graph(sess.graph, "/tmp/model", "graph.json")
+        gd = gc.io.export_tf_graph_def(sess.graph)           # TensorFlow's GraphDef
+        gc.io.write_graph(gd, "/tmp/model", "model.pb", as_text=False)
 
-    as_text=True writes one node per line, as_text=False compact JSON: both load alike.
+    A gc.Graph or a graphc graph_def dict is written as graphc's JSON (as_text=True: one
+    node per line; False: compact; both load alike). A gc.GraphDef (or a TF GraphDef
+    object) is written as TF writes it: its protobuf bytes, or with as_text=True
+    protobuf's text format (a .pbtxt).
     """
+    from .tf_graphdef_import import is_tf_graph_def
     gd = graph_or_graph_def
-    if not isinstance(gd, dict):
-        gd = graph_to_dict(gd)
     os.makedirs(logdir, exist_ok=True)
     path = os.path.join(logdir, name)
+    if is_tf_graph_def(gd):
+        from .tf_graphdef import GraphDef
+        from .tf_graphdef_text import graph_def_text
+        if not isinstance(gd, GraphDef):
+            gd = GraphDef.FromString(gd.SerializeToString())
+        data = graph_def_text(gd).encode("utf-8") if as_text else gd.SerializeToString()
+        with open(path, "wb") as f:
+            f.write(data)
+        return path
+    if not isinstance(gd, dict):
+        gd = graph_to_dict(gd)
     _write_json(gd, path, as_text)
     return path
 

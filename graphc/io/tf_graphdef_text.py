@@ -1,0 +1,170 @@
+"""A gc.GraphDef in protobuf's text format: the `.pbtxt` TF1's
+`tf.io.write_graph(graph_def, logdir, name, as_text=True)` writes (what
+google.protobuf.text_format.MessageToString prints for TF's GraphDef: two-space
+indents, C-escaped strings, map entries in key order, DT_* enum names).
+
+    text = gc.io.tf_graphdef_text.graph_def_text(gd)
+"""
+import numpy as np
+
+__all__ = ["graph_def_text"]
+
+_DT_NAMES = {1: "DT_FLOAT", 2: "DT_DOUBLE", 3: "DT_INT32", 4: "DT_UINT8", 5: "DT_INT16",
+             6: "DT_INT8", 7: "DT_STRING", 8: "DT_COMPLEX64", 9: "DT_INT64", 10: "DT_BOOL",
+             17: "DT_UINT16", 18: "DT_COMPLEX128", 19: "DT_HALF", 22: "DT_UINT32",
+             23: "DT_UINT64"}
+_ESCAPES = {ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t", ord('"'): '\\"',
+            ord("'"): "\\'", ord("\\"): "\\\\"}
+
+
+def _quote(data):
+    """protobuf's CEscape: printable ASCII as is, the rest as three-digit octal."""
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    return '"' + "".join(_ESCAPES.get(c) or (chr(c) if 32 <= c < 127 else f"\\{c:03o}")
+                         for c in data) + '"'
+
+
+def _float(x):
+    x = np.float32(x)
+    return "inf" if x == np.inf else "-inf" if x == -np.inf else str(x)
+
+
+class _Writer:
+    def __init__(self):
+        self.lines, self.depth = [], 0
+
+    def field(self, name, value):
+        self.lines.append(f"{'  ' * self.depth}{name}: {value}")
+
+    def open(self, name):
+        self.lines.append(f"{'  ' * self.depth}{name} {{")
+        self.depth += 1
+
+    def close(self):
+        self.depth -= 1
+        self.lines.append(f"{'  ' * self.depth}}}")
+
+    def message(self, name, write, m):
+        self.open(name)
+        write(self, m)
+        self.close()
+
+
+def _shape(w, s):
+    for d in s.dim:
+        w.open("dim")
+        if d.size:
+            w.field("size", d.size)
+        if d.name:
+            w.field("name", _quote(d.name))
+        w.close()
+    if s.unknown_rank:
+        w.field("unknown_rank", "true")
+
+
+def _tensor(w, t):
+    if t._unknown:
+        raise ValueError("a TensorProto with fields graphc keeps as bytes (half_val, "
+                         "float_val ...) has no text form here; write the GraphDef "
+                         "with as_text=False")
+    if t.dtype:
+        w.field("dtype", _DT_NAMES.get(t.dtype, t.dtype))
+    w.message("tensor_shape", _shape, t.tensor_shape)
+    if t.tensor_content:
+        w.field("tensor_content", _quote(t.tensor_content))
+    for s in t.string_val:
+        w.field("string_val", _quote(s))
+
+
+def _name_attr_list(w, f):
+    if f.name:
+        w.field("name", _quote(f.name))
+    _attr_map(w, f.attr)
+
+
+def _list(w, v):
+    for s in v.s:
+        w.field("s", _quote(s))
+    for i in v.i:
+        w.field("i", i)
+    for f in v.f:
+        w.field("f", _float(f))
+    for b in v.b:
+        w.field("b", "true" if b else "false")
+    for t in v.type:
+        w.field("type", _DT_NAMES.get(t, t))
+    for s in v.shape:
+        w.message("shape", _shape, s)
+    for t in v.tensor:
+        w.message("tensor", _tensor, t)
+    for f in v.func:
+        w.message("func", _name_attr_list, f)
+
+
+def _attr_value(w, v):
+    which = v.WhichOneof("value")
+    if which is None:
+        return
+    x = getattr(v, which)
+    if which in ("s", "placeholder"):
+        w.field(which, _quote(x))
+    elif which == "i":
+        w.field("i", x)
+    elif which == "f":
+        w.field("f", _float(x))
+    elif which == "b":
+        w.field("b", "true" if x else "false")
+    elif which == "type":
+        w.field("type", _DT_NAMES.get(x, x))
+    else:
+        write = {"list": _list, "shape": _shape, "tensor": _tensor,
+                 "func": _name_attr_list}[which]
+        w.message(which, write, x)
+
+
+def _attr_map(w, attr):
+    for key in sorted(attr):
+        w.open("attr")
+        w.field("key", _quote(key))
+        w.message("value", _attr_value, attr[key])
+        w.close()
+
+
+def _node(w, nd):
+    if nd._rest:
+        raise ValueError(f"node '{nd.name}' has fields graphc keeps as bytes "
+                         "(experimental_debug_info ...); write it with as_text=False")
+    w.field("name", _quote(nd.name))
+    w.field("op", _quote(nd.op))
+    for s in nd.input:
+        w.field("input", _quote(s))
+    if nd.device:
+        w.field("device", _quote(nd.device))
+    _attr_map(w, nd.attr)
+
+
+def _versions(w, v):
+    if v.producer:
+        w.field("producer", v.producer)
+    if v.min_consumer:
+        w.field("min_consumer", v.min_consumer)
+    for b in v.bad_consumers:
+        w.field("bad_consumers", b)
+
+
+def graph_def_text(gd):
+    """gd (a gc.GraphDef) in protobuf's text format, ending in a newline (empty for an
+    empty GraphDef). A function library or fields graphc keeps only as bytes have no
+    text form here: ValueError, write those as binary."""
+    if gd.library.SerializeToString() or gd._rest:
+        raise ValueError("a GraphDef with a function library or debug info has no text "
+                         "form in graphc; write it with as_text=False")
+    w = _Writer()
+    for nd in gd.node:
+        w.message("node", _node, nd)
+    if gd.version:
+        w.field("version", gd.version)
+    if gd.versions.SerializeToString():
+        w.message("versions", _versions, gd.versions)
+    return "".join(line + "\n" for line in w.lines)

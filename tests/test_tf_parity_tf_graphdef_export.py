@@ -1,0 +1,165 @@
+"""Parity of gc.io.export_tf_graph_def: graphc graphs written as TF GraphDefs, imported
+by TensorFlow and run there, give graphc's values. Every op sample whose graph is
+exportable is checked, with its gradient graph; plus whole models with variables and
+training steps."""
+import numpy as np
+import pytest
+
+import graphc as gc
+from graphc.io.tf_graphdef_export import EXPORT
+from graphc.io.tf_graphdef_import import UnsupportedOpError
+from samples import all_samples
+from tf_parity import tf, v1
+
+
+def _run_in_tf(gd, fetches, feeds, init=()):
+    g = tf.Graph()
+    with g.as_default():
+        v1.import_graph_def(tf.compat.v1.GraphDef.FromString(gd.SerializeToString()),
+                            name="")
+        with v1.Session() as s:
+            for op in init:
+                s.run(op)
+            return s.run(fetches, feeds)
+
+
+def _compare(names, want, got, rtol, atol):
+    for name, w, v in zip(names, want, got):
+        w, v = np.asarray(w), np.asarray(v)
+        assert v.dtype == w.dtype, (name, v.dtype, w.dtype)
+        assert v.shape == w.shape, (name, v.shape, w.shape)
+        if w.dtype.kind in "fc":
+            np.testing.assert_allclose(v, w, rtol=rtol, atol=atol, err_msg=name)
+        else:
+            np.testing.assert_array_equal(v, w, err_msg=name)
+
+
+# outside what TF runs: graphc's extensions, or TF's CPU kernels' limits
+SKIP = {"GatherV2": "a negative index (graphc counts from the end, TF's CPU kernel refuses)",
+        "ResizeBilinear": "float64: graphc's op keeps it, TF's gives float32"}
+DTYPE_LIMITS = ("TF's ResizeBilinear gives float32", "TF's LRN takes float16/float32")
+TF_CPU_LIMITS = ("only supports NHWC", "only supports equal length strides",
+                 "does not support dilations", "do not yet support dilation rates",
+                 'data_format="NCHW"', "format: NCHW")
+
+
+def _exportable(graph):
+    return all(n.type in EXPORT for n in graph.nodes)
+
+
+def _sample_cases():
+    return [s for s in all_samples() if s.op in EXPORT and str(s) not in SKIP
+            and s.op not in ("RandomUniform", "RandomStandardNormal", "TruncatedNormal")]
+
+
+@pytest.mark.parametrize("sample", _sample_cases(), ids=str)
+@pytest.mark.parametrize("grad", [False, True], ids=["value", "grad"])
+def test_sample(sample, grad):
+    rng = np.random.default_rng(0)
+    arrays = [np.asarray(a) for a in sample.inputs(rng)]
+    with gc.Graph().as_default() as g:
+        phs = [gc.placeholder(gc.as_dtype(a.dtype), a.shape, name=f"in{i}")
+               for i, a in enumerate(arrays)]
+        outs = sample.build(*phs)
+        outs = list(outs) if isinstance(outs, (list, tuple)) else [outs]
+        if grad:
+            wrt = [p for p in phs if p.dtype.is_floating]
+            floats = [o for o in outs if o.dtype.is_floating]
+            if not (sample.grad and wrt and floats):
+                pytest.skip("no gradient")
+            gs = gc.gradients(gc.add_n([gc.reduce_sum(o * o) for o in floats]), wrt)
+            outs = [t for t in gs if t is not None]
+            if not outs:
+                pytest.skip("no gradient")
+        if not _exportable(g):
+            pytest.skip("needs ops without a TF export: " + ", ".join(
+                sorted({n.type for n in g.nodes if n.type not in EXPORT})))
+        with gc.Session() as s:
+            want = s.run(outs, dict(zip(phs, arrays)))
+        try:
+            gd = gc.io.export_tf_graph_def(g)
+        except UnsupportedOpError as e:
+            if not any(m in str(e) for m in DTYPE_LIMITS):
+                raise
+            pytest.skip(f"a dtype TF's op lacks: {e}")
+    names = [t.name for t in outs]
+    try:
+        got = _run_in_tf(gd, names, {f"in{i}:0": a for i, a in enumerate(arrays)})
+    except (tf.errors.UnimplementedError, tf.errors.InvalidArgumentError,
+            tf.errors.NotFoundError) as e:
+        if any(m in e.message for m in TF_CPU_LIMITS):
+            pytest.skip(f"TF's CPU kernel: {e.message.splitlines()[0]}")
+        raise
+    _compare(names, want, got, max(sample.rtol, 1e-6), max(sample.atol, 1e-9))
+
+
+def _model(kind):
+    """A small model with variables and a training step; returns (feeds, loss, train)."""
+    rng = np.random.default_rng(1)
+
+    def init(*shape):
+        return gc.constant_initializer(rng.standard_normal(shape).astype(np.float32) * 0.3)
+    if kind == "cnn":
+        x = gc.placeholder(gc.float32, [None, 8, 8, 3], name="x")
+        y = gc.placeholder(gc.int64, [None], name="y")
+        h = gc.layers.conv2d(x, 4, 3, padding="same", activation=gc.nn.relu,
+                             kernel_initializer=init(3, 3, 3, 4))
+        h = gc.layers.max_pooling2d(h, 2, 2)
+        h = gc.layers.batch_normalization(h, training=True)
+        h = gc.layers.flatten(h)
+        logits = gc.layers.dense(h, 5, kernel_initializer=init(64, 5))
+        loss = gc.losses.sparse_softmax_cross_entropy(y, logits)
+        train = gc.train.AdamOptimizer(0.01).minimize(loss)
+        feeds = {"x:0": rng.standard_normal((6, 8, 8, 3)).astype(np.float32),
+                 "y:0": rng.integers(0, 5, 6)}
+    else:
+        x = gc.placeholder(gc.float32, [None, 6], name="x")
+        y = gc.placeholder(gc.float32, [None, 3], name="y")
+        h = gc.layers.dense(x, 8, activation=gc.nn.tanh, kernel_initializer=init(6, 8))
+        h = gc.concat([h[:, :4] * 2.0, gc.nn.softmax(h[:, 4:], axis=0)], axis=1)
+        logits = gc.layers.dense(h, 3, kernel_initializer=init(8, 3))
+        loss = gc.reduce_mean(gc.nn.softmax_cross_entropy_with_logits_v2(
+            labels=y, logits=logits)) + 0.01 * gc.nn.l2_loss(logits)
+        step = gc.train.get_or_create_global_step()
+        train = gc.train.MomentumOptimizer(0.1, 0.9).minimize(loss, global_step=step)
+        feeds = {"x:0": rng.standard_normal((5, 6)).astype(np.float32),
+                 "y:0": rng.dirichlet(np.ones(3), 5).astype(np.float32)}
+    return feeds, loss, train
+
+
+@pytest.mark.parametrize("kind", ["mlp", "cnn"])
+def test_training_graph_runs_in_tf(kind):
+    """Initializers, forward, gradients and optimizer updates all exported: three steps
+    in TF give graphc's losses."""
+    with gc.Graph().as_default() as g:
+        feeds, loss, train = _model(kind)
+        init = gc.global_variables_initializer()
+        with gc.Session() as s:
+            s.run(init)
+            want = [s.run([loss, train], feeds)[0] for _ in range(3)]
+        gd = gc.io.export_tf_graph_def(g)
+    tg = tf.Graph()
+    with tg.as_default():
+        v1.import_graph_def(tf.compat.v1.GraphDef.FromString(gd.SerializeToString()),
+                            name="")
+        with v1.Session() as s:
+            s.run(tg.get_operation_by_name(init.name))
+            got = [s.run([loss.name, train.name], feeds)[0] for _ in range(3)]
+    np.testing.assert_allclose(got, want, rtol=2e-5)
+
+
+def test_text_format_is_protobufs():
+    from google.protobuf import text_format
+    from graphc.io.tf_graphdef_text import graph_def_text
+    with gc.Graph().as_default() as g:
+        x = gc.placeholder(gc.float32, [None, 4], name="x")
+        gc.constant([b"a\n'\"\xff", b"bc"])
+        y = gc.nn.leaky_relu(gc.matmul(x, gc.constant(np.ones((4, 3), np.float32) / 7)), 0.3)
+        z = gc.nn.max_pool(gc.reshape(y, [-1, 1, 3, 1]), [1, 2], 1, "SAME")
+        with gc.device("/cpu:0"):
+            gc.reduce_mean(z, axis=[1, 2], name="q")
+        gc.placeholder(gc.float64, None, name="u")
+        gd = gc.io.export_tf_graph_def(g, add_shapes=True)
+    theirs = text_format.MessageToString(tf.compat.v1.GraphDef.FromString(
+        gd.SerializeToString()))
+    assert graph_def_text(gd) == theirs
