@@ -161,7 +161,9 @@ def test_max_to_keep_deletes_old_files_and_keeps_the_state_file(tmp_path):
     assert files(tmp_path) == ["checkpoint", "model-5.npz", "model-6.npz"]
     assert saver.last_checkpoints == [str(tmp_path / "model-5"), str(tmp_path / "model-6")]
     state = (tmp_path / "checkpoint").read_text()
-    assert '"model_checkpoint_path": "model-6"' in state       # relative to the directory
+    assert state == ('model_checkpoint_path: "model-6"\n'        # relative to the directory
+                     'all_model_checkpoint_paths: "model-5"\n'
+                     'all_model_checkpoint_paths: "model-6"\n')
     got = gc.train.get_checkpoint_state(str(tmp_path))
     assert got.model_checkpoint_path == str(tmp_path / "model-6")
     assert got.all_model_checkpoint_paths == saver.last_checkpoints

@@ -77,6 +77,18 @@ def test_tf_writes_graphc_restores_and_trains_on(tmp_path):
     assert after["step"] == tf_after["step"] == 7
 
 
+def test_state_files_read_both_ways(tmp_path):
+    """TF's CheckpointState text, with odd characters, read by the other library."""
+    for i, (writer, reader) in enumerate(((gc, v1), (v1, gc))):
+        d = tmp_path / str(i)
+        d.mkdir()
+        paths = [str(d / 'mo"d\\el\nx-1'), str(d / "model-\u00e92")]
+        writer.train.update_checkpoint_state(str(d), paths[1], paths)
+        state = reader.train.get_checkpoint_state(str(d))
+        assert state.model_checkpoint_path == paths[1]
+        assert list(state.all_model_checkpoint_paths) == paths
+
+
 def test_graphc_writes_v2_tf_restores(tmp_path):
     with gc.Graph().as_default():
         io, train, fetch = _model(gc)
@@ -89,6 +101,9 @@ def test_graphc_writes_v2_tf_restores(tmp_path):
             want = sess.run(fetch)
     assert sorted(os.listdir(tmp_path)) == ["checkpoint", "gc.ckpt-3.data-00000-of-00001",
                                             "gc.ckpt-3.index"]
+    assert tf.train.latest_checkpoint(str(tmp_path)) == saved     # TF reads the state file
+    state = v1.train.get_checkpoint_state(str(tmp_path))
+    assert list(state.all_model_checkpoint_paths) == [saved]
     names = dict(tf.train.list_variables(saved))
     assert names == dict(gc.train.list_variables(saved))
     assert names["emb"] == [5, 2] and "dense/kernel/Adam_1" in names

@@ -17,7 +17,7 @@ _ESCAPES = {ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t", ord('"'): '\\"
             ord("'"): "\\'", ord("\\"): "\\\\"}
 
 
-def _quote(data):
+def quote(data):
     """protobuf's CEscape: printable ASCII as is, the rest as three-digit octal."""
     if isinstance(data, str):
         data = data.encode("utf-8")
@@ -57,7 +57,7 @@ def _shape(w, s):
         if d.size:
             w.field("size", d.size)
         if d.name:
-            w.field("name", _quote(d.name))
+            w.field("name", quote(d.name))
         w.close()
     if s.unknown_rank:
         w.field("unknown_rank", "true")
@@ -72,20 +72,20 @@ def _tensor(w, t):
         w.field("dtype", _DT_NAMES.get(t.dtype, t.dtype))
     w.message("tensor_shape", _shape, t.tensor_shape)
     if t.tensor_content:
-        w.field("tensor_content", _quote(t.tensor_content))
+        w.field("tensor_content", quote(t.tensor_content))
     for s in t.string_val:
-        w.field("string_val", _quote(s))
+        w.field("string_val", quote(s))
 
 
 def _name_attr_list(w, f):
     if f.name:
-        w.field("name", _quote(f.name))
+        w.field("name", quote(f.name))
     _attr_map(w, f.attr)
 
 
 def _list(w, v):
     for s in v.s:
-        w.field("s", _quote(s))
+        w.field("s", quote(s))
     for i in v.i:
         w.field("i", i)
     for f in v.f:
@@ -108,7 +108,7 @@ def _attr_value(w, v):
         return
     x = getattr(v, which)
     if which in ("s", "placeholder"):
-        w.field(which, _quote(x))
+        w.field(which, quote(x))
     elif which == "i":
         w.field("i", x)
     elif which == "f":
@@ -126,7 +126,7 @@ def _attr_value(w, v):
 def _attr_map(w, attr):
     for key in sorted(attr):
         w.open("attr")
-        w.field("key", _quote(key))
+        w.field("key", quote(key))
         w.message("value", _attr_value, attr[key])
         w.close()
 
@@ -135,12 +135,12 @@ def _node(w, nd):
     if nd._rest:
         raise ValueError(f"node '{nd.name}' has fields graphc keeps as bytes "
                          "(experimental_debug_info ...); write it with as_text=False")
-    w.field("name", _quote(nd.name))
-    w.field("op", _quote(nd.op))
+    w.field("name", quote(nd.name))
+    w.field("op", quote(nd.op))
     for s in nd.input:
-        w.field("input", _quote(s))
+        w.field("input", quote(s))
     if nd.device:
-        w.field("device", _quote(nd.device))
+        w.field("device", quote(nd.device))
     _attr_map(w, nd.attr)
 
 

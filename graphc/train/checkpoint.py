@@ -6,8 +6,9 @@ reader below takes either, told apart by the files.
 A checkpoint is a path prefix such as "ckpt/model-1000". Its values live in
 "ckpt/model-1000.npz": a zip of one .npy array per variable, keyed by the variable's
 name ("dense/W"), the layout np.savez writes. Its graph, when asked for, lives in
-"ckpt/model-1000.meta" (graphc.io.serialize). The directory's "checkpoint" file (JSON)
-names the latest checkpoint and those kept, relative to the directory.
+"ckpt/model-1000.meta" (graphc.io.serialize). The directory's "checkpoint" file (TF's
+CheckpointState text proto) names the latest checkpoint and those kept, relative to the
+directory.
 
 Every file is written to a temporary name and renamed into place, so a crash never
 leaves half a checkpoint. Reading parses .npy headers and raw data only: nothing is
@@ -197,13 +198,15 @@ def generate_checkpoint_state_proto(save_dir, model_checkpoint_path,
 def update_checkpoint_state(save_dir, model_checkpoint_path,
                             all_model_checkpoint_paths=None, latest_filename=None):
     """Write save_dir's state file: the latest checkpoint and those kept (the latest
-    last), as paths relative to save_dir.
+    last), as paths relative to save_dir, in TF's CheckpointState text format.
 
         gc.train.update_checkpoint_state("ckpt", "ckpt/model-7")
     """
     state = generate_checkpoint_state_proto(save_dir, model_checkpoint_path,
                                             all_model_checkpoint_paths)
-    text = json.dumps(state._asdict(), indent=1) + "\n"
+    from ..io.tf_graphdef_text import quote
+    text = f"model_checkpoint_path: {quote(state.model_checkpoint_path)}\n" + "".join(
+        f"all_model_checkpoint_paths: {quote(p)}\n" for p in state.all_model_checkpoint_paths)
     _write_atomic(os.path.join(save_dir, latest_filename or STATE_FILENAME),
                   lambda f: f.write(text.encode("utf-8")))
 
@@ -222,7 +225,8 @@ def get_checkpoint_state(checkpoint_dir, latest_filename=None):
     try:
         with open(path, encoding="utf-8") as f:
             text = f.read()
-        # graphc's JSON, or the text proto TF writes ('model_checkpoint_path: "..."')
+        # the text proto TF and graphc write ('model_checkpoint_path: "..."'), or the
+        # JSON graphc wrote before
         data = json.loads(text) if text.lstrip().startswith("{") else \
             checkpoint_tf_state.parse_state_text(text)
         latest = data["model_checkpoint_path"]

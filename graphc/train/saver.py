@@ -1,7 +1,7 @@
 """Checkpoints (TF1 tf.train.Saver): save and restore variables' values.
 
-The files (a .npz of the values, never unpickled; a JSON "checkpoint" state file per
-directory) are graphc/train/checkpoint.py's; with write_version=SaverDef.V2, TF's own
+The files (a .npz of the values, never unpickled; a "checkpoint" state file per
+directory, TF's text format) are graphc/train/checkpoint.py's; with write_version=SaverDef.V2, TF's own
 files (graphc/train/checkpoint_tf_write.py). Restore reads either format, told apart by
 the files. The Saver chooses the prefixes, keeps max_to_keep of them and checks every
 value against its variable before restoring.
