@@ -20,13 +20,15 @@ from ..compiler.pipeline import no_cyclic_gc
 from ..graph import Tensor, get_default_graph
 from .serialize import SerializationError
 from .tf_graphdef import GraphDef
+from .tf_graphdef_function import OPS as _CALL_OPS
+from .tf_graphdef_import_more import OPS as _MORE_OPS
 from .tf_graphdef_nn import NN_OPS
 from .tf_graphdef_ops import OPS as _BASE_OPS
 
 __all__ = ["import_tf_graph_def", "is_tf_graph_def", "tf_dtype", "tf_datatype", "OPS",
            "UnsupportedOpError"]
 
-OPS = {**_BASE_OPS, **NN_OPS}
+OPS = {**_BASE_OPS, **NN_OPS, **_MORE_OPS, **_CALL_OPS}
 
 # DataType numbers (types.proto) of the dtypes graphc has
 _DTYPE_OF = {1: "float32", 2: "float64", 3: "int32", 4: "uint8", 5: "int16", 6: "int8",
@@ -88,6 +90,7 @@ class Node:
         self.name = nd.name if taken else self.full + "/"
         self.scope = prefix if taken else self.full + "/"
         self.used = set()
+        self.library = {}       # function name -> FunctionDef (the GraphDef's library)
 
     def sub(self, what):
         """The name of an inner op of this node's mapping (built in scope "name/")."""
@@ -324,6 +327,7 @@ def import_tf_graph_def(graph_def, input_map=None, return_elements=None, name="i
     mapped = _input_map(input_map, by_name, graph)
     _unsupported(nodes)
     order = _topological(nodes)
+    library = {f.signature.name: f for f in graph_def.library.function}
     built = {}                  # TF name -> (op, [tensors])
     names = {gnode.name for gnode in graph.nodes}
     with graph.control_dependencies(None), no_cyclic_gc(), \
@@ -344,6 +348,7 @@ def import_tf_graph_def(graph_def, input_map=None, return_elements=None, name="i
                     t = outs[i]
                 inputs.append(t)
             node = Node(nd, prefix, prefix + nd.name in names)
+            node.library = library
             before = len(graph.nodes)
             built[nd.name] = _build(node, inputs, controls, graph)
             for gnode in graph.nodes[before:]:
