@@ -67,6 +67,16 @@ def export_tf_graph_def(graph=None, add_shapes=False):
     return ex.gd
 
 
+def in_dtype(node, k=0):
+    """The dtype of node's input k (most ops' T attr)."""
+    return node.inputs[k].dtype
+
+
+def rank_of(x):
+    """x's rank, or None if unknown."""
+    return None if x.shape.dims is None else len(x.shape.dims)
+
+
 def shape_proto(shape):
     """A graphc TensorShape as a TensorShapeProto (-1 for an unknown dim)."""
     if shape.dims is None:

@@ -3,13 +3,10 @@ softmax, convolutions, pooling, resizing, top_k and the fused cross-entropies.""
 import numpy as np
 
 from .. import dtypes
-from .tf_graphdef_export import export
+from .tf_graphdef_export import export, rank_of as _rank
 
 __all__ = []
 
-
-def _rank(x):
-    return None if x.shape.dims is None else len(x.shape.dims)
 
 
 @export("MatMul")

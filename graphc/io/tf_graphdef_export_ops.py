@@ -6,15 +6,12 @@ An attr TF does not have a counterpart for is refused with ex.fail, never droppe
 import numpy as np
 
 from .. import dtypes
-from .tf_graphdef_export import Shape, export, ref
+from .tf_graphdef_export import Shape, export, in_dtype as _T
 
 __all__ = []
 
 _i32 = dtypes.int32
 
-
-def _T(node, k=0):
-    return node.inputs[k].dtype
 
 
 # ---- sources and state -------------------------------------------------------------------
@@ -394,7 +391,12 @@ def _unsorted_segment(ex, n):
 
 @export("ScatterNd")
 def _scatter_nd(ex, n):
-    ex.emit(n, "ScatterNd", n.inputs, T=_T(n, 1), Tindices=_T(n))
+    indices, updates, shape = n.inputs
+    if shape.dtype != indices.dtype:        # TF's takes the shape in the indices' dtype
+        shape = ex.emit(n, "Cast", (shape,), name="Cast", SrcT=shape.dtype,
+                        DstT=indices.dtype, Truncate=False)
+    ex.emit(n, "ScatterNd", (indices, updates, shape), T=updates.dtype,
+            Tindices=indices.dtype)
 
 
 @export("Einsum")

@@ -1,0 +1,91 @@
+"""The export table's fake quantization and random ops (see tf_graphdef_export_ops.py):
+seeded stateful ops take TF's seed / seed2 attrs (graphc's op-level seed), stateless ops
+their seed tensor."""
+from .. import dtypes
+from .tf_graphdef_export import export
+
+__all__ = []
+
+
+def _seeds(n):
+    seed = n.attrs.get("seed")
+    if seed is None:
+        return 0, 0
+    if isinstance(seed, (tuple, list)):
+        return int(seed[0]), int(seed[1])
+    return 0, int(seed)
+
+
+@export("RandomUniformInt")
+def _random_uniform_int(ex, n):
+    seed, seed2 = _seeds(n)
+    ex.emit(n, "RandomUniformInt", n.inputs, seed=seed, seed2=seed2,
+            Tout=n.outputs[0].dtype, T=n.inputs[0].dtype)
+
+
+@export("Multinomial")
+def _multinomial(ex, n):
+    seed, seed2 = _seeds(n)
+    ex.emit(n, "Multinomial", n.inputs, seed=seed, seed2=seed2, T=n.inputs[0].dtype,
+            output_dtype=n.outputs[0].dtype)
+
+
+@export("RandomShuffle")
+def _random_shuffle(ex, n):
+    seed, seed2 = _seeds(n)
+    ex.emit(n, "RandomShuffle", n.inputs, seed=seed, seed2=seed2, T=n.inputs[0].dtype)
+
+
+@export("StatelessRandomUniform", "StatelessRandomNormal", "StatelessTruncatedNormal",
+        "StatelessRandomUniformFullInt")
+def _stateless(ex, n):
+    shape, seed = n.inputs
+    ex.emit(n, n.type, n.inputs, dtype=n.outputs[0].dtype, T=shape.dtype, Tseed=seed.dtype)
+
+
+@export("StatelessRandomUniformInt")
+def _stateless_int(ex, n):
+    shape, seed = n.inputs[:2]
+    ex.emit(n, n.type, n.inputs, dtype=n.outputs[0].dtype, T=shape.dtype, Tseed=seed.dtype)
+
+
+@export("StatelessMultinomial")
+def _stateless_multinomial(ex, n):
+    logits, _, seed = n.inputs
+    ex.emit(n, n.type, n.inputs, T=logits.dtype, Tseed=seed.dtype,
+            output_dtype=n.outputs[0].dtype)
+
+
+# ---- fake quantization ---------------------------------------------------------------------
+def _float32_only(ex, n):
+    if n.inputs[0].dtype != dtypes.float32:
+        raise ex.fail(n, f"TF's {n.type} takes float32, not {n.inputs[0].dtype.name}")
+
+
+@export("FakeQuantWithMinMaxArgs", "FakeQuantWithMinMaxArgsGradient")
+def _fake_quant_args(ex, n):
+    _float32_only(ex, n)
+    ex.emit(n, n.type, n.inputs, min=float(n.attrs["min"]), max=float(n.attrs["max"]),
+            num_bits=int(n.attrs["num_bits"]), narrow_range=bool(n.attrs["narrow_range"]))
+
+
+@export("FakeQuantWithMinMaxVars", "FakeQuantWithMinMaxVarsGradient",
+        "FakeQuantWithMinMaxVarsPerChannel", "FakeQuantWithMinMaxVarsPerChannelGradient")
+def _fake_quant_vars(ex, n):
+    _float32_only(ex, n)
+    ex.emit(n, n.type, n.inputs, num_bits=int(n.attrs["num_bits"]),
+            narrow_range=bool(n.attrs["narrow_range"]))
+
+
+@export("QuantizeAndDequantizeV2", "QuantizeAndDequantizeV4")
+def _quantize_dequantize(ex, n):
+    a = n.attrs
+    ex.emit(n, n.type, n.inputs, T=n.inputs[0].dtype, signed_input=bool(a["signed_input"]),
+            num_bits=int(a["num_bits"]), range_given=bool(a["range_given"]),
+            round_mode=a["round_mode"], narrow_range=bool(a["narrow_range"]),
+            axis=int(a["axis"]))
+
+
+@export("QuantizeAndDequantizeV4Grad")
+def _quantize_dequantize_grad(ex, n):
+    ex.emit(n, n.type, n.inputs, T=n.inputs[0].dtype, axis=int(n.attrs["axis"]))
