@@ -262,3 +262,39 @@ def test_supervisor_event_log(tmp_path):
     mine = _supervised_log(gc, str(tmp_path / "gc"))
     theirs = _supervised_log(v1, str(tmp_path / "tf"))
     assert mine == theirs
+
+
+def test_variable_ops_devices_and_device_function_calls():
+    """A variable's initializer is built on no device (TF1's device(None)), its Assign
+    and regularizer colocated with it: the device functions see only the variable ops,
+    in TF's order, and every op gets TF's device string."""
+    def run(m):
+        calls = []
+
+        def fn(op):
+            calls.append(op.name)
+            return f"/job:ps/task:{len(calls) % 2}"
+        g = m.Graph()
+        with g.as_default():
+            with m.device("/job:worker/task:1"):
+                m.get_variable("a", [2, 3], initializer=m.zeros_initializer())
+                m.Variable(m.zeros([2]), name="b")
+                m.Variable(lambda: m.ones([2]), name="e")
+                with m.device(fn):
+                    m.get_variable("c", [2], initializer=m.ones_initializer())
+                    d = m.get_variable("d", [3], regularizer=m.nn.l2_loss)
+                    with m.device(None):
+                        m.get_variable("f", [3], initializer=m.ones_initializer())
+            reg = g.get_collection(m.GraphKeys.REGULARIZATION_LOSSES)[0]
+            assert reg.op.device == d.op.device != ""
+        calls = [c for c in calls if c in ("c", "d", "f")]    # TF 2's eager check makes
+        return {op.name: op.device for op in g.get_operations()}, calls   # stray ops
+    v1.disable_resource_variables()
+    try:
+        (theirs, tcalls), (ours, ocalls) = run(v1), run(gc)
+    finally:
+        v1.enable_resource_variables()
+    assert ocalls == tcalls
+    common = set(theirs) & set(ours)
+    assert len(common) >= 15
+    assert {k: ours[k] for k in common} == {k: theirs[k] for k in common}

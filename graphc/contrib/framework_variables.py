@@ -242,18 +242,13 @@ class VariableDeviceChooser:
 
     def __call__(self, op):
         job = task = None
-        if self._num_tasks > 0:
+        if self._num_tasks > 0:        # each op it places takes the next task, as in TF
             job, task = self._job_name, self._next_task_id
-            # graphc calls a device function for each op a variable makes (TF: for its
-            # variable op only), so only variable ops move on to the next task
-            if op is None or getattr(op, "type", None) in _VARIABLE_OPS:
-                self._next_task_id = (self._next_task_id + 1) % self._num_tasks
+            self._next_task_id = (self._next_task_id + 1) % self._num_tasks
         return _device_spec.DeviceSpec(job=job, replica=self._replica, task=task,
                                        device_type=self._device_type,
                                        device_index=self._device_index).to_string()
 
-
-_VARIABLE_OPS = ("Variable", "VariableV2", "VarHandleOp")
 
 from .framework_assign import (assign_from_checkpoint, assign_from_checkpoint_fn,  # noqa
                                assign_from_values, assign_from_values_fn)

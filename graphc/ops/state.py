@@ -165,8 +165,9 @@ class Variable(Tensor):
                validate_shape, constraint, collections, trainable):
         """The VariableV2 node, its initializer and its collections."""
         with graph.name_scope(name or "Variable") as scope:
-            if callable(initial_value):
-                initial_value = initial_value()
+            if callable(initial_value):     # TF1: built in "Initializer", on no device
+                with graph.name_scope("Initializer"), graph.device(None):
+                    initial_value = initial_value()
             init = convert_to_tensor(initial_value, dtype=dtype, name="initial_value")
         for want, what in ((expected_shape, "expected_shape"), (shape, "shape")):
             if want is not None and not init.shape.is_compatible_with(want):
@@ -184,7 +185,7 @@ class Variable(Tensor):
         node.outputs = (self,)
         self.initial_value = init
         self.constraint = constraint
-        with graph.name_scope(scope):
+        with graph.name_scope(scope), graph.colocate_with(node):    # on its device (TF1)
             self.initializer = apply(ASSIGN, (init,), name="Assign", var=node, mode="set")
         # TF1: collections default to the global variables; a trainable variable also
         # joins the trainable ones; an empty list means no collection at all

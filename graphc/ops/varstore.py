@@ -167,8 +167,8 @@ def _get_single(store, name, shape, dtype, initializer, regularizer, reuse, trai
         v = cls(init_val, trainable=trainable, name=name, validate_shape=validate_shape,
                 collections=collections, **(extra or {}))
     store.vars[name] = v
-    if regularizer is not None:
-        with root.name_scope(name + "/Regularizer/"):
+    if regularizer is not None:     # TF1: colocated with the variable
+        with root.name_scope(name + "/Regularizer/"), root.colocate_with(v.node):
             loss = regularizer(v)
         if loss is not None:
             root.add_to_collection(GraphKeys.REGULARIZATION_LOSSES, loss)
@@ -227,10 +227,9 @@ def _initial_value(name, shape, dtype, initializer, from_value, explicit_dtype,
         raise errors.ShapeError(f"Shape of a new variable ({name}) must be fully defined, "
                                 f"but instead was {shape}.")
 
-    def initial_value():
+    def initial_value():            # Variable builds it in scope 'Initializer'
         try:
-            with get_default_graph().name_scope("Initializer"):
-                value = convert_to_tensor(build())
+            value = convert_to_tensor(build())
         except errors.GraphcError as e:     # say which variable it was for
             raise type(e)(f"{e}\n  in the initializer of variable {name} (shape {shape}, "
                           f"{dtype.name}), at {errors.format_site(errors.user_site())}"
