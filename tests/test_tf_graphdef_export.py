@@ -22,10 +22,11 @@ def _samples():
             and s.op not in ("RandomUniform", "RandomStandardNormal", "TruncatedNormal")]
 
 
-@pytest.mark.parametrize("sample", _samples(), ids=str)
-def test_sample_round_trip(sample):
-    """graphc -> TF GraphDef bytes -> graphc: the same values (where graphc's importer
-    has every TF op the export used)."""
+def sample_graph(sample, grad=False):
+    """A sample built on placeholders "in0:0"... and run in graphc on fixed random
+    inputs: (graph, outputs, their values, the feeds by name). With grad the outputs
+    are the gradients of sum(out**2) w.r.t. the float inputs. Skips the test where
+    there is no such gradient or the graph has ops without a TF export."""
     rng = np.random.default_rng(0)
     arrays = [np.asarray(a) for a in sample.inputs(rng)]
     with gc.Graph().as_default() as g:
@@ -33,34 +34,55 @@ def test_sample_round_trip(sample):
                for i, a in enumerate(arrays)]
         outs = sample.build(*phs)
         outs = list(outs) if isinstance(outs, (list, tuple)) else [outs]
+        if grad:
+            wrt = [p for p in phs if p.dtype.is_floating]
+            floats = [o for o in outs if o.dtype.is_floating]
+            if sample.grad and wrt and floats:
+                gs = gc.gradients(gc.add_n([gc.reduce_sum(o * o) for o in floats]), wrt)
+                outs = [t for t in gs if t is not None]
+            if not (sample.grad and wrt and floats and outs):
+                pytest.skip("no gradient")
         if not all(n.type in EXPORT for n in g.nodes):
-            pytest.skip("ops without a TF export")
+            pytest.skip("needs ops without a TF export: " + ", ".join(
+                sorted({n.type for n in g.nodes if n.type not in EXPORT})))
         with gc.Session() as s:
             want = s.run(outs, dict(zip(phs, arrays)))
-        try:
-            gd = export_tf_graph_def(g)
-        except UnsupportedOpError as e:
-            assert "TF's" in str(e) and "(tests/" in str(e), e     # names why and where
-            pytest.skip(str(e))
+    return g, outs, want, {f"in{i}:0": a for i, a in enumerate(arrays)}
+
+
+def compare(names, want, got, rtol, atol):
+    """Same dtypes and shapes; floats allclose, the rest equal."""
+    for name, w, v in zip(names, want, got):
+        w, v = np.asarray(w), np.asarray(v)
+        assert (v.dtype, v.shape) == (w.dtype, w.shape), name
+        if w.dtype.kind in "fc":
+            np.testing.assert_allclose(v, w, rtol=rtol, atol=atol, err_msg=name)
+        else:
+            np.testing.assert_array_equal(v, w, err_msg=name)
+
+
+@pytest.mark.parametrize("sample", _samples(), ids=str)
+def test_sample_round_trip(sample):
+    """graphc -> TF GraphDef bytes -> graphc: the same values (where graphc's importer
+    has every TF op the export used)."""
+    g, outs, want, feeds = sample_graph(sample)
+    try:
+        gd = export_tf_graph_def(g)
+    except UnsupportedOpError as e:
+        assert "TF's" in str(e) and "(tests/" in str(e), e     # names why and where
+        pytest.skip(str(e))
     names = {nd.name for nd in gd.node}
     assert all(t.node.name in names for t in outs)             # tensor names are kept
     gd = GraphDef.FromString(gd.SerializeToString())
     missing = sorted({nd.op for nd in gd.node} - set(IMPORTABLE))
     if missing:
         pytest.skip(f"graphc's importer lacks {missing}")
-    with gc.Graph().as_default() as g2:
+    with gc.Graph().as_default():
         gc.import_graph_def(gd, name="")
         with gc.Session() as s:
-            got = s.run([t.name for t in outs],
-                        {f"in{i}:0": a for i, a in enumerate(arrays)})
-    for t, w, v in zip(outs, want, got):
-        w, v = np.asarray(w), np.asarray(v)
-        assert (v.dtype, v.shape) == (w.dtype, w.shape), t.name
-        if w.dtype.kind in "fc":
-            np.testing.assert_allclose(v, w, rtol=max(sample.rtol, 1e-6),
-                                       atol=max(sample.atol, 1e-9), err_msg=t.name)
-        else:
-            np.testing.assert_array_equal(v, w, err_msg=t.name)
+            got = s.run([t.name for t in outs], feeds)
+    compare([t.name for t in outs], want, got, max(sample.rtol, 1e-6),
+            max(sample.atol, 1e-9))
 
 
 def _nodes(gd):
@@ -124,7 +146,7 @@ def test_add_shapes_and_from_a_frozen_graph_def():
     nodes = _nodes(gd)
     assert nodes["w"].op == "Const" and "w/Assign" not in nodes
     assert [d.size for d in nodes["probs"].attr["_output_shapes"].list.shape[0].dim] == [-1, 2]
-    with gc.Graph().as_default() as g2:
+    with gc.Graph().as_default():
         probs, = gc.import_graph_def(GraphDef.FromString(gd.SerializeToString()),
                                      return_elements=["probs:0"], name="")
         with gc.Session() as s:

@@ -9,6 +9,7 @@ import graphc as gc
 from graphc.io.tf_graphdef_export import EXPORT
 from graphc.io.tf_graphdef_import import UnsupportedOpError
 from samples import all_samples
+from test_tf_graphdef_export import compare, sample_graph
 from tf_parity import tf, v1
 
 
@@ -21,17 +22,6 @@ def _run_in_tf(gd, fetches, feeds, init=()):
             for op in init:
                 s.run(op)
             return s.run(fetches, feeds)
-
-
-def _compare(names, want, got, rtol, atol):
-    for name, w, v in zip(names, want, got):
-        w, v = np.asarray(w), np.asarray(v)
-        assert v.dtype == w.dtype, (name, v.dtype, w.dtype)
-        assert v.shape == w.shape, (name, v.shape, w.shape)
-        if w.dtype.kind in "fc":
-            np.testing.assert_allclose(v, w, rtol=rtol, atol=atol, err_msg=name)
-        else:
-            np.testing.assert_array_equal(v, w, err_msg=name)
 
 
 # outside what TF runs: graphc's extensions, or TF's CPU kernels' limits
@@ -47,10 +37,6 @@ TF_CPU_LIMITS = ("only supports NHWC", "only supports equal length strides",
                  "does not yet support dilation rates")
 
 
-def _exportable(graph):
-    return all(n.type in EXPORT for n in graph.nodes)
-
-
 def _sample_cases():
     return [s for s in all_samples() if s.op in EXPORT and str(s) not in SKIP
             and s.op not in ("RandomUniform", "RandomStandardNormal", "TruncatedNormal",
@@ -60,42 +46,22 @@ def _sample_cases():
 @pytest.mark.parametrize("sample", _sample_cases(), ids=str)
 @pytest.mark.parametrize("grad", [False, True], ids=["value", "grad"])
 def test_sample(sample, grad):
-    rng = np.random.default_rng(0)
-    arrays = [np.asarray(a) for a in sample.inputs(rng)]
-    with gc.Graph().as_default() as g:
-        phs = [gc.placeholder(gc.as_dtype(a.dtype), a.shape, name=f"in{i}")
-               for i, a in enumerate(arrays)]
-        outs = sample.build(*phs)
-        outs = list(outs) if isinstance(outs, (list, tuple)) else [outs]
-        if grad:
-            wrt = [p for p in phs if p.dtype.is_floating]
-            floats = [o for o in outs if o.dtype.is_floating]
-            if not (sample.grad and wrt and floats):
-                pytest.skip("no gradient")
-            gs = gc.gradients(gc.add_n([gc.reduce_sum(o * o) for o in floats]), wrt)
-            outs = [t for t in gs if t is not None]
-            if not outs:
-                pytest.skip("no gradient")
-        if not _exportable(g):
-            pytest.skip("needs ops without a TF export: " + ", ".join(
-                sorted({n.type for n in g.nodes if n.type not in EXPORT})))
-        with gc.Session() as s:
-            want = s.run(outs, dict(zip(phs, arrays)))
-        try:
-            gd = gc.io.export_tf_graph_def(g)
-        except UnsupportedOpError as e:
-            if not any(m in str(e) for m in DTYPE_LIMITS):
-                raise
-            pytest.skip(f"a dtype TF's op lacks: {e}")
+    g, outs, want, feeds = sample_graph(sample, grad)
+    try:
+        gd = gc.io.export_tf_graph_def(g)
+    except UnsupportedOpError as e:
+        if not any(m in str(e) for m in DTYPE_LIMITS):
+            raise
+        pytest.skip(f"a dtype TF's op lacks: {e}")
     names = [t.name for t in outs]
     try:
-        got = _run_in_tf(gd, names, {f"in{i}:0": a for i, a in enumerate(arrays)})
+        got = _run_in_tf(gd, names, feeds)
     except (tf.errors.UnimplementedError, tf.errors.InvalidArgumentError,
             tf.errors.NotFoundError) as e:
         if any(m in e.message for m in TF_CPU_LIMITS):
             pytest.skip(f"TF's CPU kernel: {e.message.splitlines()[0]}")
         raise
-    _compare(names, want, got, max(sample.rtol, 1e-6), max(sample.atol, 1e-9))
+    compare(names, want, got, max(sample.rtol, 1e-6), max(sample.atol, 1e-9))
 
 
 def _model(kind):

@@ -72,6 +72,16 @@ def in_dtype(node, k=0):
     return node.inputs[k].dtype
 
 
+def seeds(node):
+    """TF's (seed, seed2) attrs from graphc's `seed` attr (None: 0, 0, TF's "random")."""
+    seed = node.attrs.get("seed")
+    if seed is None:
+        return 0, 0
+    if isinstance(seed, (tuple, list)):
+        return int(seed[0]), int(seed[1])
+    return 0, int(seed)
+
+
 def rank_of(x):
     """x's rank, or None if unknown."""
     return None if x.shape.dims is None else len(x.shape.dims)

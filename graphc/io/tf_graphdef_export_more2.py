@@ -2,37 +2,28 @@
 seeded stateful ops take TF's seed / seed2 attrs (graphc's op-level seed), stateless ops
 their seed tensor."""
 from .. import dtypes
-from .tf_graphdef_export import export
+from .tf_graphdef_export import export, seeds
 
 __all__ = []
 
 
-def _seeds(n):
-    seed = n.attrs.get("seed")
-    if seed is None:
-        return 0, 0
-    if isinstance(seed, (tuple, list)):
-        return int(seed[0]), int(seed[1])
-    return 0, int(seed)
-
-
 @export("RandomUniformInt")
 def _random_uniform_int(ex, n):
-    seed, seed2 = _seeds(n)
+    seed, seed2 = seeds(n)
     ex.emit(n, "RandomUniformInt", n.inputs, seed=seed, seed2=seed2,
             Tout=n.outputs[0].dtype, T=n.inputs[0].dtype)
 
 
 @export("Multinomial")
 def _multinomial(ex, n):
-    seed, seed2 = _seeds(n)
+    seed, seed2 = seeds(n)
     ex.emit(n, "Multinomial", n.inputs, seed=seed, seed2=seed2, T=n.inputs[0].dtype,
             output_dtype=n.outputs[0].dtype)
 
 
 @export("RandomShuffle")
 def _random_shuffle(ex, n):
-    seed, seed2 = _seeds(n)
+    seed, seed2 = seeds(n)
     ex.emit(n, "RandomShuffle", n.inputs, seed=seed, seed2=seed2, T=n.inputs[0].dtype)
 
 

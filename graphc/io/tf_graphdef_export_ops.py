@@ -6,7 +6,7 @@ An attr TF does not have a counterpart for is refused with ex.fail, never droppe
 import numpy as np
 
 from .. import dtypes
-from .tf_graphdef_export import Shape, export, in_dtype as _T
+from .tf_graphdef_export import Shape, export, in_dtype as _T, seeds
 
 __all__ = []
 
@@ -62,18 +62,9 @@ def _no_op(ex, n):
     ex.emit(n, "NoOp", ())
 
 
-def _seeds(n):
-    seed = n.attrs.get("seed")
-    if seed is None:
-        return 0, 0
-    if isinstance(seed, (tuple, list)):
-        return int(seed[0]), int(seed[1])
-    return 0, int(seed)
-
-
 @export("RandomUniform", "RandomStandardNormal", "TruncatedNormal")
 def _random(ex, n):
-    seed, seed2 = _seeds(n)
+    seed, seed2 = seeds(n)
     ex.emit(n, n.type, n.inputs, dtype=n.outputs[0].dtype, T=_T(n), seed=seed, seed2=seed2)
 
 
@@ -166,24 +157,13 @@ def _rank(ex, n):
     ex.emit(n, "Rank", n.inputs, T=_T(n))
 
 
-@export("Reshape")
-def _reshape(ex, n):
-    ex.emit(n, "Reshape", n.inputs, T=_T(n), Tshape=_T(n, 1))
+# the type attr of input 1 (a shape, multiples, begin/size) beside input 0's T
+_SECOND = {"Reshape": "Tshape", "Tile": "Tmultiples", "Slice": "Index", "BroadcastTo": "Tidx"}
 
 
-@export("Tile")
-def _tile(ex, n):
-    ex.emit(n, "Tile", n.inputs, T=_T(n), Tmultiples=_T(n, 1))
-
-
-@export("Slice")
-def _slice(ex, n):
-    ex.emit(n, "Slice", n.inputs, T=_T(n), Index=_T(n, 1))
-
-
-@export("BroadcastTo")
-def _broadcast_to(ex, n):
-    ex.emit(n, "BroadcastTo", n.inputs, T=_T(n), Tidx=_T(n, 1))
+@export(*_SECOND)
+def _with_index_input(ex, n):
+    ex.emit(n, n.type, n.inputs, T=_T(n), **{_SECOND[n.type]: _T(n, 1)})
 
 
 @export("Fill")
