@@ -57,7 +57,8 @@ class VersionDef(_Message):
 
 
 class FunctionDef(_Message):
-    """tensorflow.FunctionDef, kept as its bytes: graphc does not import functions.
+    """tensorflow.FunctionDef, kept as its bytes (tf_graphdef_functiondef.py parses it
+    when an If/While/Case/PartitionedCall node calls it).
     `signature.name` is the function's name."""
     __slots__ = ("_raw",)
 

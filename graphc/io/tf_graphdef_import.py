@@ -36,8 +36,6 @@ _DTYPE_OF = {1: "float32", 2: "float64", 3: "int32", 4: "uint8", 5: "int16", 6: 
              18: "complex128", 19: "float16", 22: "uint32", 23: "uint64"}
 _CONTROL_FLOW = {"Enter", "Exit", "Merge", "Switch", "NextIteration", "LoopCond",
                  "RefEnter", "RefExit", "RefMerge", "RefSwitch", "RefNextIteration"}
-_FUNCTION_CALLS = {"PartitionedCall", "StatefulPartitionedCall", "While", "StatelessWhile",
-                   "If", "StatelessIf", "Case"}
 _REQUIRED = object()
 
 
@@ -236,8 +234,6 @@ def _unsupported(nodes):
     if bad.keys() & _CONTROL_FLOW:
         hint += "\nTF1 control flow (while_loop/cond: Enter, Exit, Switch, Merge) is not " \
                 "imported; build the loop with gc.while_loop instead."
-    if bad.keys() & _FUNCTION_CALLS:
-        hint += "\nFunction calls (the GraphDef's library) are not imported."
     raise UnsupportedOpError("the GraphDef has ops graphc does not import:\n"
                              + "\n".join(lines) + hint)
 
