@@ -137,7 +137,8 @@ from .quantization import *  # noqa: F401,F403,E402 (fake_quant_*)
 from .indexed_slices import (IndexedSlices, IndexedSlicesValue,  # noqa: E402,F401
                              convert_to_tensor_or_indexed_slices, sparse_mask)
 from .ops.misc_extra import *  # noqa: F401,F403,E402 (guarantee_const, approx_top_k)
-from .ops.signal_extra import fftnd, ifftnd, irfftnd, rfftnd  # noqa: F401,E402
+from .ops.signal_extra import (raw_fftnd as fftnd, raw_ifftnd as ifftnd,  # noqa: F401,E402
+                               raw_irfftnd as irfftnd, raw_rfftnd as rfftnd)
 from .ops.random_index_shuffle import *  # noqa: F401,F403,E402
 from .type_spec import *  # noqa: F401,F403,E402
 from .module import *  # noqa: F401,F403,E402 (gc.Module)

@@ -280,11 +280,80 @@ gfile = _namespace("gfile", "TF1's tf.gfile for local files, on os/shutil/glob."
     "DeleteRecursively", "Rename", "Copy", "Glob", "ListDirectory", "Stat", "Walk",
     "get_registered_schemes"], globals())
 
-# tf.io.gfile: the same functions under TF 2's snake_case names (join is os.path.join)
-copy, exists, glob, isdir, listdir, makedirs, mkdir, remove, rename, rmtree, stat, walk = (
-    Copy, Exists, Glob, IsDirectory, ListDirectory, MakeDirs, MkDir, Remove, Rename,
-    DeleteRecursively, Stat, Walk)
-join = os.path.join
+# tf.io.gfile: the same functions under TF 2's snake_case names and argument names
+def exists(path):
+    """Whether path exists (tf.io.gfile.exists)."""
+    return Exists(path)
+
+
+def isdir(path):
+    """Whether path is a directory (tf.io.gfile.isdir)."""
+    return IsDirectory(path)
+
+
+def mkdir(path):
+    """Make directory path; its parent must exist (tf.io.gfile.mkdir)."""
+    return MkDir(path)
+
+
+def makedirs(path):
+    """Make directory path and its missing parents (tf.io.gfile.makedirs)."""
+    return MakeDirs(path)
+
+
+def remove(path):
+    """Delete file path (tf.io.gfile.remove)."""
+    return Remove(path)
+
+
+def rmtree(path):
+    """Delete directory path and everything under it (tf.io.gfile.rmtree)."""
+    return DeleteRecursively(path)
+
+
+def rename(src, dst, overwrite=False):
+    """Rename or move src to dst (tf.io.gfile.rename)."""
+    return Rename(src, dst, overwrite)
+
+
+def copy(src, dst, overwrite=False):
+    """Copy file src to dst (tf.io.gfile.copy)."""
+    return Copy(src, dst, overwrite)
+
+
+def glob(pattern):
+    """The paths matching pattern (tf.io.gfile.glob)."""
+    return Glob(pattern)
+
+
+def listdir(path):
+    """The entries of directory path (tf.io.gfile.listdir)."""
+    return ListDirectory(path)
+
+
+def stat(path):
+    """path's FileStatistics (tf.io.gfile.stat)."""
+    return Stat(path)
+
+
+def walk(top, topdown=True, onerror=None):
+    """(dirname, subdirs, files) for top and each directory under it, parents first if
+    topdown (tf.io.gfile.walk). A missing top calls onerror(NotFoundError), if given,
+    and yields nothing."""
+    if onerror is not None and not IsDirectory(top):
+        try:
+            ListDirectory(top)
+        except errors.NotFoundError as e:
+            onerror(e)
+            return
+    yield from Walk(top, topdown)
+
+
+def join(path, *paths):
+    """path and paths joined with '/' (tf.io.gfile.join; os.path.join's rules)."""
+    return os.path.join(path, *paths)
+
+
 io_gfile = _namespace("io.gfile", "tf.io.gfile: tf.gfile's functions, snake_case.", [
     "GFile", "copy", "exists", "glob", "isdir", "join", "listdir", "makedirs", "mkdir",
     "remove", "rename", "rmtree", "stat", "walk", "get_registered_schemes"], globals())

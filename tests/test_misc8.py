@@ -190,7 +190,7 @@ def test_serialize_many_sparse_round_trip_and_errors():
 def test_namespace_aliases_are_the_same_objects():
     assert gc.manip.roll is gc.roll and gc.manip.reverse is gc.reverse
     assert gc.io.serialize_many_sparse is gc.serialize_many_sparse
-    assert gc.io.decode_png is gc.image.decode_png and gc.io.gfile.copy is gc.gfile.Copy
+    assert gc.io.decode_png is gc.image.decode_png
     assert gc.io.gfile.GFile is gc.gfile.GFile and gc.io.gfile.join("a", "b") == "a/b"
     assert gc.io.match_filenames_once is gc.train.match_filenames_once
     assert gc.dtypes.double is gc.float64 and gc.dtypes.bool is gc.bool
@@ -319,3 +319,45 @@ def test_parse_sequence_example_pads_and_reports_lengths():
     with pytest.raises(ValueError, match="must be None"):
         gc.io.parse_sequence_example(s, sequence_features={
             "tok": gc.FixedLenSequenceFeature([], gc.int64, default_value=0)})
+
+
+def test_io_gfile_takes_tf2_argument_names(tmp_path):
+    """tf.io.gfile's names and arguments (path, src/dst, pattern, topdown, onerror)."""
+    g = gc.io.gfile
+    g.makedirs(path=str(tmp_path / "a" / "b"))
+    with g.GFile(str(tmp_path / "a" / "f.txt"), "w") as f:
+        f.write("hi")
+    g.copy(src=str(tmp_path / "a" / "f.txt"), dst=str(tmp_path / "g.txt"))
+    g.rename(src=str(tmp_path / "g.txt"), dst=str(tmp_path / "h.txt"), overwrite=True)
+    assert g.exists(path=str(tmp_path / "h.txt")) and g.isdir(path=str(tmp_path / "a"))
+    assert g.glob(pattern=str(tmp_path / "*.txt")) == [str(tmp_path / "h.txt")]
+    assert sorted(g.listdir(path=str(tmp_path / "a"))) == ["b", "f.txt"]
+    assert g.stat(path=str(tmp_path / "h.txt")).length == 2
+    walked = list(g.walk(top=str(tmp_path), topdown=False))
+    assert walked[-1] == (str(tmp_path), ["a"], ["h.txt"])
+    errors_seen = []
+    assert list(g.walk(str(tmp_path / "missing"), onerror=errors_seen.append)) == []
+    assert isinstance(errors_seen[0], gc.errors.NotFoundError)
+    g.remove(path=str(tmp_path / "h.txt"))
+    g.rmtree(path=str(tmp_path / "a"))
+    assert g.listdir(str(tmp_path)) == [] and g.join("a", "b", "c") == "a/b/c"
+
+
+def test_cross_entropies_take_labels_and_logits_positionally():
+    """tf.compat.v1 (TF 2) dropped TF 1's _sentinel: labels, logits may be positional."""
+    z = np.array([[0.0, 1.0], [1.0, 0.0]], np.float32)
+    x = np.array([[1.0, 2.0], [3.0, -1.0]], np.float32)
+    with gc.Session() as s:
+        by_position = s.run([gc.nn.softmax_cross_entropy_with_logits_v2(z, x),
+                             gc.nn.softmax_cross_entropy_with_logits(z, x),
+                             gc.nn.sigmoid_cross_entropy_with_logits(z, x),
+                             gc.nn.sparse_softmax_cross_entropy_with_logits([1, 0], x)])
+        by_name = s.run([gc.nn.softmax_cross_entropy_with_logits_v2(labels=z, logits=x),
+                         gc.nn.softmax_cross_entropy_with_logits(labels=z, logits=x),
+                         gc.nn.sigmoid_cross_entropy_with_logits(labels=z, logits=x),
+                         gc.nn.sparse_softmax_cross_entropy_with_logits(labels=[1, 0],
+                                                                        logits=x)])
+    for a, b in zip(by_position, by_name):
+        np.testing.assert_array_equal(a, b)
+    with pytest.raises(ValueError, match="both labels and logits"):
+        gc.nn.softmax_cross_entropy_with_logits_v2(logits=x)

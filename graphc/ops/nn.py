@@ -32,12 +32,12 @@ __all__ = ["softmax", "log_softmax", "softmax_cross_entropy_with_logits",
            "moments"] + _conv_all + _pool_all
 
 
-def sigmoid_cross_entropy_with_logits(_sentinel=None, labels=None, logits=None, name=None):
+def sigmoid_cross_entropy_with_logits(labels=None, logits=None, name=None):
     """Elementwise logistic loss, stable for large |x|:
     max(x, 0) - x * z + log(1 + exp(-|x|)) for logits x and labels z."""
-    if _sentinel is not None or labels is None or logits is None:
-        raise ValueError("sigmoid_cross_entropy_with_logits: pass labels= and logits= "
-                         "by keyword")
+    if labels is None or logits is None:
+        raise ValueError("sigmoid_cross_entropy_with_logits: both labels and logits are "
+                         "required")
     x, z = operands(logits, labels, "sigmoid_cross_entropy_with_logits")
     _check_same_shape("sigmoid_cross_entropy_with_logits", z, x)
     # max(x, 0) and -|x| as selects on x >= 0 (TF's form), not relu and abs: their

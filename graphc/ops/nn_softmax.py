@@ -169,23 +169,23 @@ SOFTMAX_XENT = register(OpDef(
     doc="-sum(labels * log_softmax(logits)) along axis, stable for large logits."))
 
 
-def softmax_cross_entropy_with_logits_v2(_sentinel=None, labels=None, logits=None, axis=None,
+def softmax_cross_entropy_with_logits_v2(labels=None, logits=None, axis=None,
                                          name=None, dim=None):
     """Cross-entropy of softmax(logits) against a distribution `labels` (same shape),
     one value per example. Gradients flow to labels too (stop_gradient them if needed)."""
-    if _sentinel is not None or labels is None or logits is None:
-        raise ValueError("softmax_cross_entropy_with_logits: pass labels= and logits= "
-                         "by keyword")
+    if labels is None or logits is None:
+        raise ValueError("softmax_cross_entropy_with_logits: both labels and logits are "
+                         "required")
     logits, labels = operands(logits, labels, "softmax_cross_entropy_with_logits")
     return apply1(SOFTMAX_XENT, (labels, logits), name=name, axis=_axis_arg(axis, dim))
 
 
-def softmax_cross_entropy_with_logits(_sentinel=None, labels=None, logits=None, dim=-1,
+def softmax_cross_entropy_with_logits(labels=None, logits=None, dim=-1,
                                       name=None, axis=None):
     """TF1's v1: like _v2, but labels get no gradient."""
-    if _sentinel is not None or labels is None or logits is None:
-        raise ValueError("softmax_cross_entropy_with_logits: pass labels= and logits= "
-                         "by keyword")
+    if labels is None or logits is None:
+        raise ValueError("softmax_cross_entropy_with_logits: both labels and logits are "
+                         "required")
     logits, labels = operands(logits, labels, "softmax_cross_entropy_with_logits")
     return apply1(SOFTMAX_XENT, (stop_gradient(labels), logits), name=name,
                   axis=_axis_arg(axis, dim))
@@ -258,12 +258,12 @@ SPARSE_SOFTMAX_XENT = register(OpDef(
     doc="-log_softmax(logits)[label] per example (and its gradient, softmax - onehot)."))
 
 
-def sparse_softmax_cross_entropy_with_logits(_sentinel=None, labels=None, logits=None,
+def sparse_softmax_cross_entropy_with_logits(labels=None, logits=None,
                                              name=None):
     """Cross-entropy with integer class labels: labels (batch,), logits (batch, classes)."""
-    if _sentinel is not None or labels is None or logits is None:
-        raise ValueError("sparse_softmax_cross_entropy_with_logits: pass labels= and "
-                         "logits= by keyword")
+    if labels is None or logits is None:
+        raise ValueError("sparse_softmax_cross_entropy_with_logits: both labels and "
+                         "logits are required")
     node = apply(SPARSE_SOFTMAX_XENT, (convert_to_tensor(labels), convert_to_tensor(logits)),
                  name=name)
     return node.outputs[0]

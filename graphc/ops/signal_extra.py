@@ -233,8 +233,9 @@ def _nd_op(name):
     api = name.lower()
     rule = {"RFFTND": "dims at axes -> fft_length, last axis -> fft_length[-1] // 2 + 1"}
     return register(OpDef(
-        name, _nd_infer(name), _nd_kernel(name), api=api, differentiable=False,
-        signature=f"{api}(input_tensor, fft_length=None, axes=None, norm=None, name=None)",
+        name, _nd_infer(name), _nd_kernel(name), api=f"signal.{api}", differentiable=False,
+        signature=f"signal.{api}(input_tensor, fft_length=None, axes=None, norm=None, "
+                  "name=None)",
         shape_rule=rule.get(name, "dims at axes -> fft_length"),
         dtypes={"RFFTND": "float32 -> complex64, float64 -> complex128",
                 "IRFFTND": "complex64 -> float32, complex128 -> float64"}.get(
@@ -328,3 +329,36 @@ def irfftnd(input_tensor, fft_length=None, axes=None, norm=None, name=None):
         gc.signal.irfftnd(gc.signal.rfftnd(x))
     """
     return _nd(IRFFTND, input_tensor, fft_length, axes, norm, name)
+
+
+# ---- the top-level names (tf.compat.v1.fftnd ...) are TF's raw ops: input, fft_length and
+# axes all given, no norm; rfftnd/irfftnd name the output dtype, which must be the one
+# of the input's precision (TF has kernels for float32/complex64 and float64/complex128)
+def _raw_dtype(y, want, attr, api):
+    want = dtypes.as_dtype(want)
+    if y.dtype != want:
+        raise TypeError(f"{api}: {attr}={want.name} does not go with an input giving "
+                        f"{y.dtype.name} (TF has no such kernel)")
+    return y
+
+
+def raw_fftnd(input, fft_length, axes, name=None):  # noqa: A002 (TF's argument name)
+    """tf.compat.v1.fftnd (TF's raw op): gc.signal.fftnd(input, fft_length, axes)."""
+    return fftnd(input, fft_length, axes, name=name)
+
+
+def raw_ifftnd(input, fft_length, axes, name=None):  # noqa: A002
+    """tf.compat.v1.ifftnd (TF's raw op): gc.signal.ifftnd(input, fft_length, axes)."""
+    return ifftnd(input, fft_length, axes, name=name)
+
+
+def raw_rfftnd(input, fft_length, axes, Tcomplex=dtypes.complex64, name=None):  # noqa: A002
+    """tf.compat.v1.rfftnd (TF's raw op): gc.signal.rfftnd, giving dtype Tcomplex."""
+    return _raw_dtype(rfftnd(input, fft_length, axes, name=name), Tcomplex, "Tcomplex",
+                      "rfftnd")
+
+
+def raw_irfftnd(input, fft_length, axes, Treal=dtypes.float32, name=None):  # noqa: A002
+    """tf.compat.v1.irfftnd (TF's raw op): gc.signal.irfftnd, giving dtype Treal."""
+    return _raw_dtype(irfftnd(input, fft_length, axes, name=name), Treal, "Treal",
+                      "irfftnd")
