@@ -45,7 +45,28 @@ def _int_mean(x, axis, keepdims=False):
     return np.trunc(np.mean(x, axis=axis, keepdims=keepdims))
 
 
-SAMPLES = (
+def _dynamic(op, fn, ref, gen=normal, grad=True):
+    """The Dynamic twin: the axes fed as an int32 input (a tensor known at run time)."""
+    def inputs(r, g=gen):
+        return [g(r, shape(r, 3, lo=2)), np.array([0, -1], np.int32)]
+    return [Sample("Dynamic" + op, lambda x, a, k=keepdims: fn(x, a, keepdims=k), inputs,
+                   lambda x, a, k=keepdims: ref(x, axis=(0, -1), keepdims=k), grad=grad,
+                   id=f"keepdims={keepdims}") for keepdims in (False, True)]
+
+
+def _dynamic_bools(op, fn, ref):
+    return [Sample("Dynamic" + op, lambda x, a: fn(x, a),
+                   lambda r: [_bools(r, (2, 3, 4)), np.array(1, np.int64)],
+                   lambda x, a: ref(x, axis=1), grad=False)]
+
+
+DYNAMIC = (_dynamic("Sum", gc.reduce_sum, np.sum) + _dynamic("Mean", gc.reduce_mean, np.mean)
+           + _dynamic("Max", gc.reduce_max, np.max) + _dynamic("Min", gc.reduce_min, np.min)
+           + _dynamic("Prod", gc.reduce_prod, np.prod, gen=positive)
+           + _dynamic_bools("All", gc.reduce_all, np.all)
+           + _dynamic_bools("Any", gc.reduce_any, np.any))
+
+SAMPLES = DYNAMIC + (
     _reductions("Sum", gc.reduce_sum, np.sum)
     + _reductions("Mean", gc.reduce_mean, np.mean)
     + _reductions("Max", gc.reduce_max, np.max)

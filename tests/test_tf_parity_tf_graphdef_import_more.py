@@ -191,3 +191,31 @@ def _init_input(gd, var):
     """The tensor the variable's initializer assigns."""
     nd = next(nd for nd in gd.node if nd.name == f"{var}/Assign")
     return nd.input[1] + ":0"
+
+
+def test_tf_gradient_graph_with_unknown_batch():
+    """TF's gradients sum over axes that BroadcastGradientArgs computes at run time (two
+    unknown batch dims that may broadcast): graphc's run-time-axis reductions import
+    them, and the same graph serves both feeds."""
+    g = tf.Graph()
+    with g.as_default():
+        x = v1.placeholder(tf.float32, [None, 3], name="x")
+        y = v1.placeholder(tf.float32, [None, 3], name="y")
+        w = tf.constant(np.ones((3, 2), np.float32), name="w")
+        loss = tf.reduce_mean(tf.square(tf.nn.relu(tf.matmul(x * y + y, w))))
+        grads = tf.gradients(loss, [x, y])
+        rng = np.random.default_rng(0)
+        feeds = [{x: rng.random((4, 3), np.float32), y: rng.random((1, 3), np.float32)},
+                 {x: rng.random((1, 3), np.float32), y: rng.random((5, 3), np.float32)}]
+        with v1.Session() as s:
+            want = [s.run(grads, f) for f in feeds]
+        data = g.as_graph_def().SerializeToString()
+    with gc.Graph().as_default():
+        got_t = gc.import_graph_def(GraphDef.FromString(data), name="",
+                                    return_elements=[t.name for t in grads])
+        assert any(n.type == "DynamicSum" for n in gc.get_default_graph().nodes)
+        with gc.Session() as s:
+            got = [s.run(got_t, {"x:0": f[x], "y:0": f[y]}) for f in feeds]
+    for w_feed, g_feed in zip(want, got):
+        for w_, g_ in zip(w_feed, g_feed):
+            np.testing.assert_allclose(g_, w_, rtol=1e-6)

@@ -139,6 +139,15 @@ def _reduce(ex, n):
             Tidx=_i32, **t)
 
 
+@export("DynamicSum", "DynamicMean", "DynamicMax", "DynamicMin", "DynamicProd",
+        "DynamicAny", "DynamicAll")
+def _reduce_dynamic(ex, n):         # axes computed at run time: TF's own form
+    x, axes = n.inputs
+    op = n.type[len("Dynamic"):]
+    t = {} if op in ("Any", "All") else {"T": x.dtype}
+    ex.emit(n, op, (x, axes), keep_dims=bool(n.attrs["keepdims"]), Tidx=axes.dtype, **t)
+
+
 @export("ArgMax", "ArgMin")
 def _arg(ex, n):
     x = n.inputs[0]

@@ -2,8 +2,10 @@
 reduce_logsumexp and count_nonzero.
 
 `axis` is None (all dims), an int or a list of ints (negative count from the end); it is
-stored as a tuple attribute. The differentiable reductions state dy/dx once, as a
-tensor of x's shape (d); then vjp = broadcast(g) * d and jvp = reduce_sum(t * d).
+stored as a tuple attribute. An axis tensor known only when the graph runs (TF1 allows
+one) makes the op's Dynamic twin (DynamicSum ...), which takes it as a second input.
+The differentiable reductions state dy/dx once, as a tensor of x's shape (d); then
+vjp = broadcast(g) * d and jvp = reduce_sum(t * d).
 """
 import numpy as np
 
@@ -15,7 +17,8 @@ from .array import range as range_
 from .core import constant, convert_to_tensor, stop_gradient
 from .elementwise import (add, broadcast_to, cast, divide, equal, exp, is_finite, log,
                           conj_of, logical_and, mod, not_equal, times, select)
-from .registry import OpDef, apply1, register
+from ..graph import Tensor
+from .registry import OpDef, apply1, constant_value, register
 
 __all__ = ["reduce_sum", "reduce_mean", "reduce_max", "reduce_min", "reduce_prod",
            "reduce_all", "reduce_any", "reduce_logsumexp", "argmax", "argmin",
@@ -49,6 +52,37 @@ def _infer_reduce(kind, out_dtype=None):
             return tuple(1 if k in axes else d for k, d in enumerate(x.shape.dims)), dtype
         return tuple(d for k, d in enumerate(x.shape.dims) if k not in axes), dtype
     return infer
+
+
+def _infer_dynamic(kind, out_dtype=None):
+    def infer(ctx, x, axis, *, keepdims):
+        ctx.require(0, kind)
+        ctx.require(1, "int")
+        if axis.shape.rank is not None and axis.shape.rank > 1:
+            raise InferError("axis {1} must be a scalar or a vector")
+        r, k = x.shape.rank, axis.shape.num_elements()
+        dtype = out_dtype or x.dtype
+        if r is None or (k is None and not keepdims):
+            return None, dtype
+        return (None,) * (r if keepdims else max(r - k, 0)), dtype
+    return infer
+
+
+def _dynamic_kernel(name):
+    fn = _KERNELS[name]
+
+    def kernel(x, axis, *, keepdims):
+        r, axes = x.ndim, np.asarray(axis).reshape(-1).tolist()
+        bad = [a for a in axes if not -r <= a < r]
+        if bad:
+            raise ValueError(f"Invalid reduction dimension {bad[0]} for input with {r} "
+                             "dimensions.")
+        axes = tuple(a % r for a in axes)
+        if len(set(axes)) != len(axes):
+            raise ValueError(f"Invalid reduction arguments: axes {list(axis)} repeat a "
+                             "dimension")
+        return np.asarray(fn(x, axes, keepdims), dtype=x.dtype)
+    return kernel
 
 
 def _lowest(dtype):
@@ -92,13 +126,15 @@ def _keepdims_form(y, x, axis, keepdims):
     if keepdims or axis is None:
         return y                      # a scalar (or all-ones shape) broadcasts as it is
     r = x.shape.rank
-    if r is not None:
+    if r is not None and not isinstance(axis, Tensor):
         for a in sorted(a % r for a in axis):
             y = expand_dims(y, a)
         return y
-    # rank known only at run time: reshape to shape(x) with the reduced dims set to 1
+    # rank or axes known only at run time: reshape to shape(x), the reduced dims set to 1
     s, n = shape(x), rank(x)
-    axes = mod(constant(list(axis), dtype=dtypes.int32), n)
+    axes = reshape(cast(axis, dtypes.int32), [-1]) if isinstance(axis, Tensor) else \
+        constant(list(axis), dtype=dtypes.int32)
+    axes = mod(axes, n)
     reduced = reduce_any(equal(expand_dims(range_(n), 1), axes), axis=1)
     return reshape(y, select(reduced, ones_like(s), s))
 
@@ -107,18 +143,25 @@ def _broadcast_back(g, x, attrs):
     return broadcast_to(_keepdims_form(g, x, **attrs), shape_of(x))
 
 
+def _axis_attrs(node):
+    """{axis, keepdims} of a reduction node: axis a tuple/None, or the Dynamic op's
+    axis tensor."""
+    axis = node.inputs[1] if len(node.inputs) > 1 else node.attrs["axis"]
+    return {"axis": axis, "keepdims": node.attrs["keepdims"]}
+
+
 def _rules(partial):
     """vjp and jvp of a reduction from d = dy/dx (x's shape, or 1): g*d and sum(t*d)."""
     def vjp(node, gs):
-        x, y = node.inputs[0], node.outputs[0]
-        d = conj_of(partial(x, y, node.attrs))        # complex: g * conj(d), as TF
-        return [times(_broadcast_back(gs[0], x, node.attrs), d)]
+        x, y, attrs = node.inputs[0], node.outputs[0], _axis_attrs(node)
+        d = conj_of(partial(x, y, attrs))             # complex: g * conj(d), as TF
+        return [times(_broadcast_back(gs[0], x, attrs), d)] + [None] * (len(node.inputs) - 1)
 
     def jvp(node, ts):
         if ts[0] is None:
             return None
-        x, y = node.inputs[0], node.outputs[0]
-        return reduce_sum(times(ts[0], partial(x, y, node.attrs)), **node.attrs)
+        x, y, attrs = node.inputs[0], node.outputs[0], _axis_attrs(node)
+        return reduce_sum(times(ts[0], partial(x, y, attrs)), **attrs)
     return vjp, jvp
 
 
@@ -161,12 +204,26 @@ def _reduction(name, api, kind, partial=None, doc="", out_dtype=None):
         signature=f"{api}(input_tensor, axis=None, keepdims=False, name=None)",
         shape_rule="x without the reduced axes (kept as 1 with keepdims)", dtypes=kind,
         doc=doc))
+    dynamic = register(OpDef(
+        "Dynamic" + name, _infer_dynamic(kind, out_dtype), _dynamic_kernel(name), vjp=vjp,
+        jvp=jvp, differentiable=partial is not None, api=api,
+        signature=f"{api}(input_tensor, axis=<a tensor computed at run time>, "
+                  "keepdims=False, name=None)",
+        shape_rule="x without the reduced axes (kept as 1 with keepdims); the dims are "
+                   "known when the graph runs", dtypes=kind,
+        doc=doc + " (axes computed when the graph runs)"))
 
     def fn(input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None,
            keep_dims=None):
+        x = convert_to_tensor(input_tensor)
+        given = reduction_indices if axis is None else axis
+        if isinstance(given, Tensor) and constant_value(given) is None:   # run-time axes
+            if axis is not None and reduction_indices is not None:
+                raise ValueError(f"{api}: pass axis or reduction_indices, not both")
+            _, keepdims = _reduction_args(api, None, keepdims, None, keep_dims)
+            return apply1(dynamic, (x, given), name=name or op.name, keepdims=keepdims)
         axis, keepdims = _reduction_args(api, axis, keepdims, reduction_indices, keep_dims)
-        return apply1(op, (convert_to_tensor(input_tensor),), name=name, axis=axis,
-                      keepdims=keepdims)
+        return apply1(op, (x,), name=name, axis=axis, keepdims=keepdims)
     fn.__name__ = fn.__qualname__ = api
     fn.__doc__ = f"{doc}\n\n    gc.{api}(x, axis=1) reduces (3, 4) to (3,); " \
                  "axis=None reduces every dim."
