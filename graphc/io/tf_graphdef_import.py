@@ -36,6 +36,7 @@ _DTYPE_OF = {1: "float32", 2: "float64", 3: "int32", 4: "uint8", 5: "int16", 6: 
              18: "complex128", 19: "float16", 22: "uint32", 23: "uint64"}
 _CONTROL_FLOW = {"Enter", "Exit", "Merge", "Switch", "NextIteration", "LoopCond",
                  "RefEnter", "RefExit", "RefMerge", "RefSwitch", "RefNextIteration"}
+_V1_FLOW = {"Enter", "Exit", "Merge", "Switch", "NextIteration", "LoopCond"}
 _REQUIRED = object()
 
 
@@ -223,7 +224,7 @@ def _topological(nodes):
 def _unsupported(nodes):
     bad = {}
     for nd in nodes:
-        if nd.op not in OPS:
+        if nd.op not in OPS and nd.op not in _V1_FLOW:
             bad.setdefault(nd.op, []).append(nd.name)
     if not bad:
         return
@@ -232,8 +233,8 @@ def _unsupported(nodes):
              for op, names in sorted(bad.items())]
     hint = ""
     if bad.keys() & _CONTROL_FLOW:
-        hint += "\nTF1 control flow (while_loop/cond: Enter, Exit, Switch, Merge) is not " \
-                "imported; build the loop with gc.while_loop instead."
+        hint += "\nTF1 control flow on reference (non-frozen) variables is not imported; " \
+                "freeze the graph first (convert_variables_to_constants)."
     raise UnsupportedOpError("the GraphDef has ops graphc does not import:\n"
                              + "\n".join(lines) + hint)
 
@@ -298,6 +299,20 @@ def _build(node, inputs, controls, graph):
     return op, outs
 
 
+def build_node(nd, inputs, controls, graph, prefix, names, library):
+    """Build NodeDef nd on its resolved inputs in graph, under import scope prefix;
+    names (the graph's node names) grows by the nodes built. (op, outputs)."""
+    node = Node(nd, prefix, prefix + nd.name in names)
+    node.library = library
+    before = len(graph.nodes)
+    built = _build(node, inputs, controls, graph)
+    for gnode in graph.nodes[before:]:
+        names.add(gnode.name)
+        if nd.device:
+            gnode.device = nd.device
+    return built
+
+
 def import_tf_graph_def(graph_def, input_map=None, return_elements=None, name="import",
                         op_dict=None, producer_op_list=None):
     """Import a TF GraphDef (gc.GraphDef, or TF's) into the default graph under name
@@ -322,12 +337,17 @@ def import_tf_graph_def(graph_def, input_map=None, return_elements=None, name="i
         by_name[nd.name] = nd
     mapped = _input_map(input_map, by_name, graph)
     _unsupported(nodes)
-    order = _topological(nodes)
     library = {f.signature.name: f for f in graph_def.library.function}
     built = {}                  # TF name -> (op, [tensors])
     names = {gnode.name for gnode in graph.nodes}
     with graph.control_dependencies(None), no_cyclic_gc(), \
             graph.name_scope("import" if name is None else name) as prefix:
+        order = []
+        if any(nd.op in _V1_FLOW for nd in nodes):     # TF1 cond/while: Switch, Enter...
+            from .tf_graphdef_v1flow import build_v1_flow
+            built = build_v1_flow(nodes, mapped, graph, prefix, names, library)
+        else:
+            order = _topological(nodes)
         for nd, parsed in order:
             inputs, controls = [], []
             for src, i in parsed:
@@ -343,14 +363,7 @@ def import_tf_graph_def(graph_def, input_map=None, return_elements=None, name="i
                             f"{src} has {len(outs)} outputs")
                     t = outs[i]
                 inputs.append(t)
-            node = Node(nd, prefix, prefix + nd.name in names)
-            node.library = library
-            before = len(graph.nodes)
-            built[nd.name] = _build(node, inputs, controls, graph)
-            for gnode in graph.nodes[before:]:
-                names.add(gnode.name)
-                if nd.device:
-                    gnode.device = nd.device
+            built[nd.name] = build_node(nd, inputs, controls, graph, prefix, names, library)
     unused = [f"{src}:{i}" for src, i in mapped if i >= len(built[src][1])]
     if unused:
         raise ValueError("Attempted to map inputs that were not found in graph_def: "
@@ -360,6 +373,8 @@ def import_tf_graph_def(graph_def, input_map=None, return_elements=None, name="i
     out = []
     for r in return_elements:
         src, i = _split_input(r) if ":" in r else (r, None)
+        if src in getattr(built, "dead", {}):       # inside a TF1 cond branch or loop
+            raise ValueError(f"Requested return '{r}': {built.dead[src]}")
         if src not in built:
             kind = "tensor" if ":" in r else "node"
             raise ValueError(f"Requested return {kind} '{r}' not found in graph def")

@@ -1,0 +1,343 @@
+"""TF1 control flow in an imported GraphDef (control flow v1: what tf.cond and
+tf.while_loop build in TF 1.x graphs, or after tf.compat.v1.disable_control_flow_v2()),
+rebuilt as graphc's functional control flow:
+
+    Switch(x, p) ... Merge(a, b)          -> gc.cond(p, lambda: a, lambda: b)
+    Enter -> Merge(Enter, NextIteration) -> Switch(Merge, LoopCond) -> Identity ...
+          -> NextIteration; Switch:0 -> Exit
+                                          -> gc.while_loop(cond, body, [Enter inputs])
+
+This is the classic "functionalize control flow" lowering. Each tensor gets a context:
+the stack of frames it lives in, ("c", pred, branch) for a cond branch and ("w", frame)
+for a loop. A Switch output k adds (pred, k == 1) to its data's context, an Enter adds
+its frame, a Merge of a cond drops the branch and an Exit the loop; any other node
+lives in the deepest context of its inputs (control inputs count: TF puts a branch's
+constants under the cond's pivot by a control input). A region (the graph, a branch,
+a loop body) is built in Kahn order where the nodes one level deeper are condensed into
+one unit per cond or loop (the connected nodes of one pred or frame): a cond is built
+as gc.cond over its Merges, a loop as gc.while_loop over its Merges, its cond and body
+functions building the nodes of the loop that LoopCond and the NextIterations need.
+Nesting is followed by recursion (one level per cond or loop), the graph never.
+Tensors inside a branch or a loop cannot be returned (only Merge and Exit outputs).
+"""
+import collections
+
+from ..graph import get_default_graph
+from .serialize import SerializationError
+
+__all__ = ["build_v1_flow"]
+
+
+class ImportedGraph(dict):
+    """TF name -> (op, outputs) of the nodes built at the top level; `dead` says why
+    each other node (inside a branch or a loop) cannot be returned."""
+    dead = {}
+
+
+def _where(ctx):
+    """A context in words."""
+    parts = []
+    for f in ctx:
+        if f[0] == "w":
+            parts.append(f"while loop '{f[1]}'")
+        else:
+            branch = {True: "true branch of ", False: "false branch of ", None: ""}[f[2]]
+            parts.append(f"{branch}the cond on '{f[1][0]}:{f[1][1]}'")
+    return " in ".join(reversed(parts)) or "the top level"
+
+
+class _Flow:
+    """The contexts of a GraphDef's nodes, and the builder of its regions."""
+
+    def __init__(self, nodes, mapped, prefix, names, library):
+        from .tf_graphdef_import import _split_input
+        self.nds = {nd.name: nd for nd in nodes}
+        self.ins = {nd.name: [_split_input(s) for s in nd.input] for nd in nodes}
+        self.mapped, self.prefix, self.names, self.library = mapped, prefix, names, library
+        self.users = {nd.name: [] for nd in nodes}
+        for nd in nodes:
+            for src, _ in self.ins[nd.name]:
+                if src not in self.nds:
+                    raise SerializationError(f"Node '{nd.name}': Unknown input node '{src}'")
+                self.users[src].append(nd.name)
+        self.order = self._kahn(nodes)
+        self.member, self.out, self.kind, self.pred = {}, {}, {}, {}
+        for name in self.order:
+            self._context(name)
+
+    # ---- contexts ------------------------------------------------------------------------
+    def _fail(self, name, msg, cls=SerializationError):
+        return cls(f"{self.nds[name].op} node '{name}': {msg}")
+
+    def _kahn(self, nodes):
+        """Node names, each after its inputs; NextIteration -> Merge (a loop's back edge)
+        does not count."""
+        pending = {nd.name: sum(self.nds[s].op != "NextIteration" for s, _ in self.ins[nd.name])
+                   for nd in nodes}
+        ready = [nd.name for nd in reversed(nodes) if pending[nd.name] == 0]
+        order = []
+        while ready:
+            name = ready.pop()
+            order.append(name)
+            if self.nds[name].op == "NextIteration":
+                continue
+            for user in reversed(self.users[name]):
+                pending[user] -= 1
+                if pending[user] == 0:
+                    ready.append(user)
+        if len(order) != len(nodes):
+            stuck = [n for n, k in pending.items() if k][:5]
+            raise SerializationError(f"the GraphDef has a cycle through {stuck} that is not "
+                                     "a TF1 while loop (Merge <- NextIteration)")
+        return order
+
+    def ctx_of(self, src, i):
+        """The context of output i of node src (i None: a control input)."""
+        if self.kind.get(src) == "cswitch" and i is not None:
+            return self.out[src] + (("c", self.pred[src], i == 1),)
+        return self.out[src]
+
+    def _deepest(self, name, ctxs):
+        deepest = max(ctxs, key=len, default=())
+        for c in ctxs:
+            if deepest[:len(c)] != c:
+                raise self._fail(name, f"its inputs come from different conds or loops "
+                                       f"({_where(c)}; {_where(deepest)})")
+        return deepest
+
+    def _canonical(self, src, i):
+        """The tensor a pred is an Identity (chain) of: TF switches a cond's values on
+        `pred_id`, an Identity of the pred, and its pivot on the pred itself."""
+        seen = set()
+        while self.nds[src].op == "Identity" and i == 0 and src not in seen:
+            seen.add(src)
+            src, i = next(((s, k) for s, k in self.ins[src] if k is not None), (src, i))
+        return src, i
+
+    def _context(self, name):
+        op, ins = self.nds[name].op, self.ins[name]
+        back = [self.nds[s].op == "NextIteration" for s, _ in ins]
+        ctxs = [self.ctx_of(s, i) for (s, i), b in zip(ins, back) if not b]
+        if op == "Merge" and any(back):
+            if len(ins) != 2 or sum(back) != 1 or self.nds[ins[back.index(False)][0]].op \
+                    != "Enter":
+                raise self._fail(name, "a loop's Merge takes one Enter and one "
+                                       "NextIteration")
+            self.kind[name] = "lmerge"
+        elif op == "Merge":
+            data = [(s, i) for s, i in ins if i is not None]
+            cs = [self.ctx_of(s, i) for s, i in data]
+            if len(data) != 2 or not cs[0] or not cs[1] or cs[0][:-1] != cs[1][:-1] \
+                    or cs[0][-1][0] != "c" or cs[0][-1][:2] != cs[1][-1][:2]:
+                raise self._fail(name, "inputs from different conds (" + "; ".join(
+                    _where(c) for c in cs) + ")")
+            if cs[0][-1][2] == cs[1][-1][2]:
+                raise self._fail(name, f"both inputs come from the {_where(cs[0][-1:])}")
+            self.kind[name], self.pred[name] = "cmerge", cs[0][-1][1]
+            self._deepest(name, [self.ctx_of(s, i) for s, i in ins if i is None]
+                          + [cs[0][:-1]])         # its control inputs
+            self.member[name] = cs[0][:-1] + (("c", cs[0][-1][1], None),)
+            self.out[name] = cs[0][:-1]
+            return
+        deepest = self._deepest(name, ctxs)
+        self.member[name] = self.out[name] = deepest
+        if op == "Switch":
+            if len(ins) < 2 or ins[1][1] is None:
+                raise self._fail(name, "has no pred input")
+            if self.nds[ins[1][0]].op == "LoopCond":
+                self.kind[name] = "lswitch"
+            else:
+                self.kind[name], self.pred[name] = "cswitch", self._canonical(*ins[1])
+        elif op == "Enter":
+            v = self.nds[name].attr.get("frame_name")
+            if v is None or not v.s:
+                raise self._fail(name, "has no frame_name")
+            frame = v.s.decode("utf-8", "replace")
+            self.member[name] = self.out[name] = deepest + (("w", frame),)
+        elif op == "Exit":
+            if not deepest or deepest[-1][0] != "w":
+                raise self._fail(name, f"its input is not in a while loop ({_where(deepest)})")
+            self.out[name] = deepest[:-1]
+
+    def key(self, name, level):
+        """The cond (pred) or loop (frame) node `name` belongs to at nesting `level`."""
+        return self.member[name][level][:2]
+
+    def why(self, name):
+        ctx = self.member[name]
+        outs = "Exit" if ctx[-1][0] == "w" else "Merge"
+        return f"it is inside {_where(ctx)} (only its {outs} outputs are available there)"
+
+    # ---- building ------------------------------------------------------------------------
+    def resolve(self, user, src, i, chain):
+        """The tensor (the op, for a control input) that `user` reads."""
+        if i is not None and (src, i) in self.mapped:
+            return self.mapped[(src, i)]
+        if src not in chain:
+            raise self._fail(user, f"cannot read '{src}': {self.why(src)}")
+        op, outs = chain[src]
+        if i is None:
+            return op
+        if i >= len(outs):
+            raise SerializationError(f"Node '{user}': input '{src}:{i}' is out of range: "
+                                     f"{src} has {len(outs)} outputs")
+        return outs[i]
+
+    def inputs(self, name, chain):
+        inputs, controls = [], []
+        for src, i in self.ins[name]:
+            t = self.resolve(name, src, i, chain)
+            if i is not None:
+                inputs.append(t)
+            elif t is not None:
+                controls.append(t)
+        return inputs, controls
+
+    def region(self, level, members, chain, targets=None):
+        """Build `members` (node names in Kahn order, living at nesting `level` or in the
+        conds and loops below it) into the default graph, recording them in `chain`;
+        only the ancestors of `targets` ((name, index) pairs) unless it is None."""
+        graph = get_default_graph()
+        if level == 0:
+            prefix, names = self.prefix, self.names
+        else:
+            scope = graph.get_name_scope()
+            prefix, names = scope + "/" if scope else "", {n.name for n in graph.nodes}
+        inside = set(members)
+        parent = {m: m for m in members if len(self.member[m]) > level}
+
+        def find(u):
+            while parent[u] != u:
+                parent[u] = parent[parent[u]]
+                u = parent[u]
+            return u
+        for u in parent:            # a cond or loop: the connected nodes of its pred/frame
+            for src, _ in self.ins[u]:
+                if src in parent and self.key(src, level) == self.key(u, level):
+                    parent[find(src)] = find(u)
+        unit = {m: find(m) if m in parent else m for m in members}
+        groups, deps = collections.defaultdict(list), collections.defaultdict(set)
+        for m in members:
+            groups[unit[m]].append(m)
+            deps[unit[m]].update(unit[s] for s, _ in self.ins[m]
+                                 if s in inside and unit[s] != unit[m])
+        if targets is None:
+            needed = set(groups)
+        else:
+            needed = set()
+            stack = [unit[s] for s, _ in targets if s in inside]
+            while stack:
+                u = stack.pop()
+                if u not in needed:
+                    needed.add(u)
+                    stack.extend(deps[u])
+        users = collections.defaultdict(list)
+        pending = {u: 0 for u in needed}
+        for u in needed:
+            for d in deps[u]:
+                users[d].append(u)
+                pending[u] += 1
+        ready = [u for u in reversed(groups) if u in needed and pending[u] == 0]
+        while ready:
+            u = ready.pop()
+            if u in parent:
+                from .tf_graphdef_v1flow2 import build_loop
+                build = _Flow.build_cond if self.key(u, level)[0] == "c" else build_loop
+                build(self, level, groups[u], chain, prefix, names)
+            else:
+                self.build_plain(u, chain, graph, prefix, names)
+            for v in reversed(users[u]):
+                pending[v] -= 1
+                if pending[v] == 0:
+                    ready.append(v)
+
+    def build_plain(self, name, chain, graph, prefix, names):
+        from .tf_graphdef_import import build_node
+        nd = self.nds[name]
+        inputs, controls = self.inputs(name, chain)
+        if nd.op == "Switch":        # a cond's Switch: its data, in either branch
+            self.checked(name, prefix, names, ("T", "=bool"), inputs)
+            data = inputs[0]
+            if controls:
+                from ..ops.core import identity
+                with graph.control_dependencies(controls):
+                    data = identity(data, name=f"{name.replace('/', '_')}_switch")
+            chain[name] = (data.node, [data, data])
+        elif nd.op in ("Enter", "Exit", "Merge", "NextIteration", "LoopCond"):
+            raise self._fail(name, f"is not part of a while loop that graphc recognizes "
+                                   f"(it is in {_where(self.member[name])})")
+        else:
+            chain[name] = build_node(nd, inputs, controls, graph, prefix, names, self.library)
+
+    def checked(self, name, prefix, names, spec, tensors, used=()):
+        """The Node of control-flow node `name`, its type attrs checked against tensors
+        and its other attrs (`used`) read; any other attr is refused."""
+        from .tf_graphdef_import import Node, _check_types
+        node = Node(self.nds[name], prefix, prefix + name in names)
+        _check_types(node, spec, tensors, "input")
+        for key in used:
+            node.attr(key, None)
+        ignored = {k for k in node.nd.attr if not k.startswith("_")} - node.used
+        if ignored:
+            raise node.fail(f"attrs {sorted(ignored)} are not supported by graphc's importer")
+        return node
+
+    def named(self, name, t, prefix, names):
+        """t as an Identity with the TF node's name (a Merge's or Exit's output 0)."""
+        from .tf_graphdef_import import Node
+        from ..ops.core import identity
+        graph = get_default_graph()
+        node = Node(self.nds[name], prefix, prefix + name in names)
+        with graph.control_dependencies(None), graph.name_scope(node.scope or None):
+            t = identity(t, name=node.name)
+        names.add(t.node.name)
+        return t
+
+    def build_cond(self, level, group, chain, prefix, names):
+        """A cond's Merges as one gc.cond; a cond with no Merge is never built."""
+        import graphc as gc
+        merges = [m for m in group if self.kind.get(m) == "cmerge"
+                  and len(self.member[m]) == level + 1]
+        if not merges:
+            return
+        pred_ref = self.pred[merges[0]]
+        pred = self.resolve(merges[0], *pred_ref, chain)
+        picks = {True: [], False: []}       # per branch: (merge, (src, i)) it returns
+        for m in merges:
+            for k, (src, i) in enumerate(s for s in self.ins[m] if s[1] is not None):
+                picks[self.ctx_of(src, i)[level][2]].append((m, src, i, k))
+
+        def branch(b):
+            def fn():
+                sub = chain.new_child()
+                inner = [u for u in group if self.member[u][level][2] is b]
+                self.region(level + 1, inner, sub, [(s, i) for _, s, i, _ in picks[b]])
+                outs = [self.resolve(m, s, i, sub) for m, s, i, _ in picks[b]]
+                return outs + [gc.constant(k, gc.int32, name="value_index")
+                               for _, _, _, k in picks[b]]
+            return fn
+        scope = merges[0].rpartition("/")[0].replace("/", "_") or "cond"
+        graph = get_default_graph()
+        before = len(graph.nodes)
+        with graph.control_dependencies(None):
+            outs = gc.cond(pred, branch(True), branch(False), strict=True, name=scope)
+        names.update(n.name for n in graph.nodes[before:])
+        for j, m in enumerate(merges):
+            out, index = outs[j], outs[len(merges) + j]
+            self.checked(m, prefix, names, ("N*T",), [out, out])
+            out = self.named(m, out, prefix, names)
+            chain[m] = (out.node, [out, index])
+
+
+def build_v1_flow(nodes, mapped, graph, prefix, names, library):
+    """Build GraphDef nodes holding TF1 control flow into `graph` (the default graph,
+    under import scope `prefix`); the top-level nodes built, TF name -> (op, outputs)."""
+    del graph
+    flow = _Flow(nodes, mapped, prefix, names, library)
+    built = ImportedGraph()
+    flow.region(0, flow.order, collections.ChainMap(built))
+    built.dead = {n: flow.why(n) for n in flow.order if n not in built}
+    for src, i in mapped:
+        if src in built.dead:
+            raise ValueError(f"input_map['{src}:{i}']: {built.dead[src]}")
+    return built

@@ -1,0 +1,127 @@
+"""A TF1 while loop of an imported GraphDef (a frame of Enter, Merge, Switch, LoopCond,
+NextIteration and Exit nodes) rebuilt as gc.while_loop; see tf_graphdef_v1flow.py.
+
+Each loop variable k is
+
+    Enter(init) -> Merge(Enter, NextIteration) -> Switch(Merge, LoopCond)
+                   Switch:1 -> (body) -> NextIteration;   Switch:0 -> Exit
+
+so the loop is gc.while_loop(cond, body, [init...]): cond rebuilds the frame's nodes that
+LoopCond's input needs with the Merges bound to the loop variables, body those that the
+NextIterations need with the Switch outputs bound to them. Enters with is_constant are
+loop invariants: the outer tensor, captured. A GraphDef keeps no shape invariants, so a
+variable whose shape the body changes (grown by concat) gets the dims that differ left
+unknown, and the loop is traced again.
+"""
+from .. import errors
+from ..graph import get_default_graph
+from ..ops.control import _common_shape
+from ..shapes import TensorShape, fits
+from .serialize import SerializationError
+
+__all__ = ["build_loop"]
+
+
+def _one(flow, frame, nodes, what):
+    if len(nodes) != 1:
+        raise SerializationError(f"while loop '{frame}' has {len(nodes)} {what} nodes, "
+                                 "not one")
+    return nodes[0]
+
+
+def _variables(flow, level, group, frame):
+    """Per loop variable: (Enter, Merge, Switch, Exit or None, NextIteration)."""
+    at = [u for u in group if len(flow.member[u]) == level + 1]
+    variables = []
+    for m in (u for u in at if flow.kind.get(u) == "lmerge"):
+        enter, nxt = sorted((s for s, _ in flow.ins[m]),
+                            key=lambda s: flow.nds[s].op != "Enter")
+        switch = [u for u in flow.users[m] if flow.kind.get(u) == "lswitch"]
+        switch = _one(flow, frame, switch, f"Switch (of Merge '{m}')")
+        exits = [u for u in flow.users[switch] if flow.nds[u].op == "Exit"]
+        if len(exits) > 1:
+            raise flow._fail(switch, "feeds several Exits")
+        variables.append((enter, m, switch, exits[0] if exits else None, nxt))
+    return variables
+
+
+def build_loop(flow, level, group, chain, prefix, names):
+    """The loop of frame group[...] as one gc.while_loop; its Exits get the outputs."""
+    import graphc as gc
+    frame = flow.member[group[0]][level][1]
+    at = [u for u in group if len(flow.member[u]) == level + 1]
+    loop_cond = _one(flow, frame, [u for u in at if flow.nds[u].op == "LoopCond"], "LoopCond")
+    variables = _variables(flow, level, group, frame)
+    merged = {v[0] for v in variables}
+    init, invariant = [], {}
+    for u in (u for u in at if flow.nds[u].op == "Enter"):
+        (src, i), = [s for s in flow.ins[u] if s[1] is not None] or [(None, None)]
+        if src is None:
+            raise flow._fail(u, "has no data input")
+        t = flow.resolve(u, src, i, chain)
+        node = flow.checked(u, prefix, names, ("T",), [t],
+                            ("frame_name", "is_constant", "parallel_iterations"))
+        if node.attr("is_constant", False):
+            invariant[u] = t
+        elif u not in merged:
+            raise flow._fail(u, "is not constant and feeds no loop Merge")
+    for enter, *_ in variables:
+        if enter in invariant:
+            raise flow._fail(enter, "is a constant Enter feeding a loop Merge")
+        src, i = next(s for s in flow.ins[enter] if s[1] is not None)
+        init.append(flow.resolve(enter, src, i, chain))
+    skip = set(invariant) | {u for v in variables for u in v if u} | {loop_cond}
+    inner = [u for u in group if u not in skip]
+
+    def bind(values):
+        sub = chain.new_child()
+        for u, t in invariant.items():
+            sub[u] = (None, [t])
+        for (_, m, s, _, _), t in zip(variables, values):
+            sub[m], sub[s] = (None, [t, None]), (None, [t, t])
+        return sub
+
+    def cond(*values):
+        sub = bind(values)
+        target = next(s for s in flow.ins[loop_cond] if s[1] is not None)
+        flow.region(level + 1, inner, sub, [target])
+        pred = flow.resolve(loop_cond, *target, sub)
+        flow.checked(loop_cond, prefix, names, ("=bool",), [pred])
+        return pred
+
+    seen = []
+
+    def body(*values):
+        sub = bind(values)
+        targets = [next(s for s in flow.ins[n] if s[1] is not None) for *_, n in variables]
+        flow.region(level + 1, inner, sub, targets)
+        outs = [flow.resolve(n, *t, sub) for (*_, n), t in zip(variables, targets)]
+        for (*_, n), t in zip(variables, outs):
+            flow.checked(n, prefix, names, ("T",), [t])
+        seen[:] = [t.shape for t in outs]
+        return outs
+
+    shapes = [t.shape for t in init]
+    graph = get_default_graph()
+    before = len(graph.nodes)
+    scope = frame.rpartition("/")[0].replace("/", "_") or "while"
+    for attempt in range(4):
+        try:
+            with graph.control_dependencies(None):
+                outs = gc.while_loop(cond, body, init, shape_invariants=shapes,
+                                     return_same_structure=True, name=scope)
+            break
+        except errors.ShapeError:
+            if attempt == 3 or len(seen) != len(shapes) or \
+                    all(fits(s, inv) for s, inv in zip(seen, shapes)):
+                raise
+            shapes = [inv if fits(s, inv) else _common_shape(s, inv)
+                      for s, inv in zip(seen, shapes)]
+            if attempt == 2:
+                shapes = [TensorShape(None) for _ in shapes]
+    names.update(n.name for n in graph.nodes[before:])
+    for (_, _, _, x, _), t in zip(variables, outs):
+        if x is not None:
+            flow.checked(x, prefix, names, ("T",), [t])
+            t = flow.named(x, t, prefix, names)
+            chain[x] = (t.node, [t])
