@@ -22,13 +22,15 @@ from .serialize import SerializationError
 from .tf_graphdef import GraphDef
 from .tf_graphdef_function import OPS as _CALL_OPS
 from .tf_graphdef_import_more import OPS as _MORE_OPS
+from .tf_graphdef_resource import OPS as _RESOURCE_OPS
+from .tf_graphdef_tensorarray import OPS as _TENSOR_ARRAY_OPS
 from .tf_graphdef_nn import NN_OPS
 from .tf_graphdef_ops import OPS as _BASE_OPS
 
 __all__ = ["import_tf_graph_def", "is_tf_graph_def", "tf_dtype", "tf_datatype", "OPS",
            "UnsupportedOpError"]
 
-OPS = {**_BASE_OPS, **NN_OPS, **_MORE_OPS, **_CALL_OPS}
+OPS = {**_BASE_OPS, **NN_OPS, **_MORE_OPS, **_CALL_OPS, **_RESOURCE_OPS, **_TENSOR_ARRAY_OPS}
 
 # DataType numbers (types.proto) of the dtypes graphc has
 _DTYPE_OF = {1: "float32", 2: "float64", 3: "int32", 4: "uint8", 5: "int16", 6: "int8",

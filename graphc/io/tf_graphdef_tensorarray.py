@@ -1,0 +1,5 @@
+"""(stub: filled in by its owner)"""
+
+__all__ = []
+
+OPS = {}
