@@ -24,17 +24,14 @@ from ..ops.state import ASSIGN, VARIABLE
 from ..shapes import TensorShape
 from .tf_graphdef_import_more2 import OPS as _MORE2
 from .tf_graphdef_nn import _conv_attrs, _layout, _padding
+from .tf_graphdef_ops import table_op
 
 __all__ = ["OPS"]
 
 OPS = {}
 
 
-def _op(name, ins, outs):
-    def register(build):
-        OPS[name] = (tuple(ins.split()), tuple(outs.split()), build)
-        return build
-    return register
+_op = table_op(OPS)
 
 
 # ---- variables and their updates ---------------------------------------------------------

@@ -9,17 +9,14 @@ import graphc as gc
 
 from ..ops.counting import BINCOUNT
 from ..ops.registry import REGISTRY, apply1
+from .tf_graphdef_ops import table_op
 
 __all__ = ["OPS"]
 
 OPS = {}
 
 
-def _op(name, ins, outs):
-    def register(build):
-        OPS[name] = (tuple(ins.split()), tuple(outs.split()), build)
-        return build
-    return register
+_op = table_op(OPS)
 
 
 # ---- elementwise ------------------------------------------------------------------------

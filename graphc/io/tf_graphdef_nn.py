@@ -2,16 +2,14 @@
 NN_OPS[op type] = (input types, output types, build(node, *inputs))."""
 import graphc as gc
 
+from .tf_graphdef_ops import table_op
+
 __all__ = ["NN_OPS"]
 
 NN_OPS = {}
 
 
-def _op(name, ins, outs):
-    def register(build):
-        NN_OPS[name] = (tuple(ins.split()), tuple(outs.split()), build)
-        return build
-    return register
+_op = table_op(NN_OPS)
 
 
 def _layout(n):

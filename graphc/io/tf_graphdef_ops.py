@@ -14,11 +14,19 @@ __all__ = ["OPS"]
 OPS = {}
 
 
-def _op(name, ins, outs):
-    def register(build):
-        OPS[name] = (tuple(ins.split()), tuple(outs.split()), build)
-        return build
-    return register
+def table_op(table):
+    """The decorator of an import table: @op("Name", "T T", "T") puts (input types,
+    output types, build) into table under each name."""
+    def op(names, ins, outs):
+        def register(build):
+            for name in names.split():
+                table[name] = (tuple(ins.split()), tuple(outs.split()), build)
+            return build
+        return register
+    return op
+
+
+_op = table_op(OPS)
 
 
 # ---- sources ---------------------------------------------------------------------------
