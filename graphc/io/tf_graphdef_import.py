@@ -42,6 +42,21 @@ _V1_FLOW = {"Enter", "Exit", "Merge", "Switch", "NextIteration", "LoopCond"}
 _REQUIRED = object()
 
 
+class OpaqueType:
+    """DT_RESOURCE / DT_VARIANT in a type attr: graphc carries such a handle as the
+    tensor it stands for (a TensorArray or TensorList: its buffer), whatever its dtype,
+    so the type checks let any tensor pass (tf_graphdef_tensorarray.py)."""
+
+    def __init__(self, name):
+        self.name = name
+
+    def __repr__(self):
+        return f"<TF {self.name} type>"
+
+
+OPAQUE = {20: OpaqueType("resource"), 21: OpaqueType("variant")}
+
+
 class UnsupportedOpError(SerializationError):
     """A GraphDef node whose op or attrs graphc cannot import."""
 
@@ -117,7 +132,7 @@ class Node:
         if which in ("i", "f", "b"):
             return getattr(v, which)
         if which == "type":
-            return tf_dtype(v.type, where)
+            return OPAQUE.get(v.type) or tf_dtype(v.type, where)
         if which == "shape":
             return _dims(v.shape)
         if which == "tensor":           # every encoding TF writes (make_ndarray's reader)
@@ -132,7 +147,7 @@ class Node:
             if lv.s:
                 return [s.decode("utf-8", "replace") for s in lv.s]
             if lv.type:
-                return [tf_dtype(t, where) for t in lv.type]
+                return [OPAQUE.get(t) or tf_dtype(t, where) for t in lv.type]
             if lv.shape:
                 return [_dims(s) for s in lv.shape]
             return list(lv.i or lv.f or lv.b)
@@ -181,7 +196,7 @@ def _check_types(node, spec, tensors, kind):
         raise node.fail(f"has {len(tensors)} inputs, the op takes {len(want)}",
                         SerializationError)
     for i, (t, d) in enumerate(zip(tensors, want)):
-        if d is not None and t.dtype != d:
+        if d is not None and not isinstance(d, OpaqueType) and t.dtype != d:
             if kind == "input":     # TF's import error
                 tf_name = {"float32": "float", "float64": "double", "float16": "half"}
                 raise InputTypeError(
