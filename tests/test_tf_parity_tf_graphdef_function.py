@@ -4,12 +4,10 @@ tf.switch_case -> Case, a tf.function call -> PartitionedCall), freezes its vari
 serializes the GraphDef, imports it into graphc and compares the values on several
 feeds (both branches taken, loops of 0 and more iterations)."""
 import numpy as np
-import pytest
 
 import graphc as gc
 from graphc.io.tf_graphdef import GraphDef
 from graphc.io.tf_graphdef_functiondef import parse_function_def
-from graphc.io.tf_graphdef_import import UnsupportedOpError
 from tf_parity import tf, v1
 
 R = tf.raw_ops
@@ -188,10 +186,17 @@ def test_function_def_bytes_read_by_tf():
         assert dict(ours.ret) == dict(theirs.ret)
 
 
-def test_tensor_list_graphs_are_refused_by_name():
+def test_tensor_list_graphs_import():
+    """tf.scan's TensorLists (variant loop vars) import as graphc TensorArrays."""
     g = tf.Graph()
     with g.as_default():
         x = ph(tf.float32, [None, 3], "x")
-        tf.scan(lambda a, v: a + v, x, name="scan")
-    with gc.Graph().as_default(), pytest.raises(UnsupportedOpError, match="TensorList"):
-        gc.import_graph_def(GraphDef.FromString(g.as_graph_def().SerializeToString()))
+        y = tf.scan(lambda a, v: a + v, x, name="scan")
+        xv = np.arange(12, dtype=np.float32).reshape(4, 3)
+        with v1.Session() as s:
+            want = s.run(y, {x: xv})
+    with gc.Graph().as_default():
+        got, = gc.import_graph_def(GraphDef.FromString(g.as_graph_def().SerializeToString()),
+                                   return_elements=[y.name])
+        with gc.Session() as s:
+            np.testing.assert_allclose(s.run(got, {"import/x:0": xv}), want)

@@ -18,6 +18,7 @@ tensors) stay the outer tensors inside the loop, so constants among them remain 
 """
 from .. import dtypes, errors
 from ..graph import get_default_graph
+from ..shapes import fits
 from .serialize import SerializationError
 from .tf_graphdef_functiondef import output_index, parse_function_def
 
@@ -95,14 +96,14 @@ def _check_ops(n, fname):
 
 # ---- a function body -------------------------------------------------------------------
 def _arg_dtype(n, where, arg):
-    from .tf_graphdef_import import tf_dtype
+    from .tf_graphdef_import import OPAQUE, tf_dtype
     if arg.type_attr or arg.number_attr or arg.type_list_attr or not arg.type:
         raise n.fail(f"{where}: arg '{arg.name}' has a polymorphic type (attrs "
                      f"{arg.type_attr or arg.number_attr or arg.type_list_attr!r}); graphc "
                      "imports functions of fixed types only")
     if arg.is_ref:
         raise n.fail(f"{where}: arg '{arg.name}' is a reference")
-    return tf_dtype(arg.type, f"{where} arg '{arg.name}'")
+    return OPAQUE.get(arg.type) or tf_dtype(arg.type, f"{where} arg '{arg.name}'")
 
 
 def _parse_inputs(n, where, fn, bound):
@@ -196,7 +197,7 @@ def call_function(n, fname, args):
                      f"{len(args)}", SerializationError)
     for i, (arg, t) in enumerate(zip(sig.input_arg, args)):
         d = _arg_dtype(n, where, arg)
-        if t.dtype != d:
+        if isinstance(d, dtypes.DType) and t.dtype != d:
             raise n.fail(f"input {i} ('{arg.name}') of {where} is {d.name}, the node gives "
                          f"{t.dtype.name} ({t.name})", InputTypeError)
     bound = {arg.name: t for arg, t in zip(sig.input_arg, args)}
@@ -234,7 +235,7 @@ def call_function(n, fname, args):
                          SerializationError)
         t = _output(n, where, fn, built, bound, fn.ret[arg.name])
         d = _arg_dtype(n, where, arg)
-        if t.dtype != d:
+        if isinstance(d, dtypes.DType) and t.dtype != d:
             raise n.fail(f"output {i} ('{arg.name}') of {where} is {d.name} in its "
                          f"signature, {t.dtype.name} in its body", SerializationError)
         outs.append(t)
@@ -266,10 +267,18 @@ def _pred(n, c):
     return gc.not_equal(c, gc.zeros([], c.dtype), name="nonzero")
 
 
+def _opaque_unknown(n, key, shapes):
+    """shapes with those of the DT_RESOURCE / DT_VARIANT entries of type list attr `key`
+    unknown: TF gives a handle shape (), graphc carries a TensorList as its buffer."""
+    types = n.attr(key, [])
+    return [None if i < len(types) and not isinstance(types[i], dtypes.DType) else s
+            for i, s in enumerate(shapes)]
+
+
 def _set_shapes(n, outs):
     """Refine the outputs' static shapes by the node's output_shapes attr."""
     import graphc as gc
-    shapes = n.attr("output_shapes", [])
+    shapes = _opaque_unknown(n, "Tout", n.attr("output_shapes", []))
     if not shapes:
         return outs
     if len(shapes) != len(outs):
@@ -329,7 +338,7 @@ def _while(n, *args):
              if body.ret.get(o.name) == a.name}
 
     def bind(vs):
-        return [args[i] if i in fixed else v for i, v in enumerate(vs)]
+        return [init[i] if i in fixed else v for i, v in enumerate(vs)]
 
     def cond(*vs):
         out = call_function(n, cond_f, bind(vs))
@@ -337,11 +346,16 @@ def _while(n, *args):
             raise n.fail(f"cond function '{cond_f}' returns {len(out)} tensors, not one")
         return _pred(n, out[0])
 
-    shapes = n.attr("output_shapes", [])
+    shapes = _opaque_unknown(n, "T", n.attr("output_shapes", []))
     if shapes and len(shapes) != len(args):
         raise n.fail(f"output_shapes has {len(shapes)} shapes for {len(args)} loop "
                      "variables")
-    outs = gc.while_loop(cond, lambda *vs: call_function(n, body_f, bind(vs)), list(args),
+    init = list(args)
+    for i, s in enumerate(shapes):      # TF inferred more of a shape than graphc (a Fill
+        inv = gc.TensorShape(s)         # of a partly known shape): TF's shape, asserted
+        if not fits(init[i].shape, inv) and init[i].shape.is_compatible_with(inv):
+            init[i] = gc.ensure_shape(init[i], inv)
+    outs = gc.while_loop(cond, lambda *vs: call_function(n, body_f, bind(vs)), init,
                          shape_invariants=[gc.TensorShape(s) for s in shapes] or None,
                          parallel_iterations=n.attr("parallel_iterations", 10),
                          return_same_structure=True)

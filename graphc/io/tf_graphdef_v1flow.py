@@ -21,6 +21,7 @@ Nesting is followed by recursion (one level per cond or loop), the graph never.
 Tensors inside a branch or a loop cannot be returned (only Merge and Exit outputs).
 """
 import collections
+import contextlib
 
 from ..graph import get_default_graph
 from .serialize import SerializationError
@@ -61,6 +62,8 @@ class _Flow:
                     raise SerializationError(f"Node '{nd.name}': Unknown input node '{src}'")
                 self.users[src].append(nd.name)
         self.order = self._kahn(nodes)
+        from .tf_graphdef_tensorarray import ta_flows
+        self.ta_flows = ta_flows(self.nds, self.ins, self.order)
         self.member, self.out, self.kind, self.pred = {}, {}, {}, {}
         for name in self.order:
             self._context(name)
@@ -263,6 +266,14 @@ class _Flow:
                 with graph.control_dependencies(controls):
                     data = identity(data, name=f"{name.replace('/', '_')}_switch")
             chain[name] = (data.node, [data, data])
+        elif nd.op == "Identity" and name in self.ta_flows:    # a TensorArray's flow
+            from ..ops.core import identity
+            node = self.checked(name, prefix, names, ("T",), inputs)
+            with graph.control_dependencies(controls) if controls else \
+                    contextlib.nullcontext(), graph.name_scope(node.scope or None):
+                t = identity(inputs[0], name=node.name)
+            names.add(t.node.name)
+            chain[name] = (t.node, [t])
         elif nd.op in ("Enter", "Exit", "Merge", "NextIteration", "LoopCond"):
             raise self._fail(name, f"is not part of a while loop that graphc recognizes "
                                    f"(it is in {_where(self.member[name])})")
@@ -274,6 +285,11 @@ class _Flow:
         and its other attrs (`used`) read; any other attr is refused."""
         from .tf_graphdef_import import Node, _check_types
         node = Node(self.nds[name], prefix, prefix + name in names)
+        if name in self.ta_flows:       # a TensorArray's flow: float in TF, graphc's buffer
+            node.attr("T", None)
+            node.attr("N", None)
+            spec = ("?",) * len(tensors) if spec == ("N*T",) else \
+                tuple(s if s.startswith("=") else "?" for s in spec)
         _check_types(node, spec, tensors, "input")
         for key in used:
             node.attr(key, None)

@@ -1,0 +1,119 @@
+"""Parity of gc.import_graph_def on TF graphs with TensorArrays: each case builds a
+tf.compat.v1 graph twice, with control flow v1 (TensorArrayV3 + Enter/Exit loops) and
+with control flow v2 (TensorLists in While functions), serializes the GraphDef, imports
+it into graphc and compares the values on several feeds: dynamic_rnn over RNN, LSTM
+and GRU cells with and without sequence_length, tf.scan, tf.map_fn, TensorArrays
+grown, scattered, gathered and concatenated."""
+import os
+import sys
+
+import numpy as np
+import pytest
+
+import graphc as gc
+from graphc.io.tf_graphdef import GraphDef
+from tf_parity import tf, v1
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "data"))
+from make_tf_ta import Cell  # noqa: E402
+
+rng = np.random.default_rng(0)
+
+
+@pytest.fixture(params=["v1", "v2"])
+def flow(request):
+    if request.param == "v1":
+        v1.disable_control_flow_v2()
+    yield request.param
+    v1.enable_control_flow_v2()
+
+
+def f32(*shape):
+    return rng.uniform(-2.0, 2.0, shape).astype(np.float32)
+
+
+def via_graphdef(flow, build, feeds, rtol=1e-5, atol=1e-6):
+    """build() -> (placeholders, outputs) in TF; run on each feed in TF and in graphc."""
+    g = tf.Graph()
+    with g.as_default(), v1.Session() as sess:
+        xs, outs = build()
+        names = [t.name for t in outs]
+        wants = [sess.run(outs, dict(zip(xs, fd))) for fd in feeds]
+        gd = GraphDef.FromString(g.as_graph_def().SerializeToString())
+    ops = {nd.op for nd in gd.node}
+    assert ("TensorArrayV3" in ops) if flow == "v1" else ("TensorArrayV3" not in ops)
+    with gc.Graph().as_default() as gg:
+        got_t = gc.import_graph_def(gd, return_elements=names, name="")
+        with gc.Session() as sess:
+            for fd, want in zip(feeds, wants):
+                got = sess.run(got_t, {gg.get_tensor_by_name(x.name): a
+                                       for x, a in zip(xs, fd)})
+                for name, w, v in zip(names, want, got):
+                    w, v = np.asarray(w), np.asarray(v)
+                    assert v.dtype == w.dtype and v.shape == w.shape, (name, v, w)
+                    np.testing.assert_allclose(v, w, rtol=rtol, atol=atol, err_msg=name)
+
+
+@pytest.mark.parametrize("kind", ["rnn", "lstm", "gru"])
+@pytest.mark.parametrize("seq", [False, True])
+@pytest.mark.parametrize("time_major", [False, True])
+def test_dynamic_rnn(flow, kind, seq, time_major):
+    def build():
+        x = v1.placeholder(tf.float32, [None, None, 2])
+        lengths = v1.placeholder(tf.int32, [None])
+        out, state = v1.nn.dynamic_rnn(Cell(kind, 5, 2, rng), x, dtype=tf.float32,
+                                       sequence_length=lengths if seq else None,
+                                       time_major=time_major)
+        return [x, lengths], [out] + tf.nest.flatten(state)
+
+    def feed(t, b, lengths):
+        x = f32(t, b, 2) if time_major else f32(b, t, 2)
+        return [x, np.array(lengths, np.int32)]
+    via_graphdef(flow, build, [feed(6, 2, [3, 6]), feed(1, 3, [1, 0, 1]),
+                               feed(4, 1, [4])])
+
+
+def test_dynamic_rnn_initial_state_and_static_shapes(flow):
+    def build():
+        x = v1.placeholder(tf.float32, [3, 4, 2])
+        h0 = v1.placeholder(tf.float32, [3, 5])
+        out, state = v1.nn.dynamic_rnn(Cell("gru", 5, 2, rng), x, initial_state=h0,
+                                       sequence_length=[4, 2, 1])
+        return [x, h0], [out, state]
+    via_graphdef(flow, build, [[f32(3, 4, 2), f32(3, 5)], [f32(3, 4, 2), f32(3, 5)],
+                               [f32(3, 4, 2), f32(3, 5)]])
+
+
+def test_scan_and_map_fn(flow):
+    def build():
+        x = v1.placeholder(tf.float32, [None, 3])
+        cum = tf.scan(lambda a, r: a * 0.9 + r, x)
+        rev = tf.scan(lambda a, r: a - r, x, initializer=tf.zeros([3]), reverse=True)
+        pair = tf.scan(lambda a, r: (a[0] + tf.reduce_sum(r), a[1] * r), x,
+                       initializer=(tf.constant(0.0), tf.ones([3])))
+        norms = tf.map_fn(lambda r: tf.sqrt(tf.reduce_sum(r * r)), x)
+        two = tf.map_fn(lambda r: (r[::-1], tf.reduce_min(r)), x,
+                        fn_output_signature=(tf.float32, tf.float32))
+        ints = tf.map_fn(lambda r: tf.cast(r > 0, tf.int32), x,
+                         fn_output_signature=tf.int32)
+        return [x], [cum, rev, *pair, norms, *two, ints]
+    via_graphdef(flow, build, [[f32(5, 3)], [f32(1, 3)], [f32(2, 3)]])
+
+
+def test_tensor_arrays_in_loops(flow):
+    def build():
+        x = v1.placeholder(tf.float32, [None, 2])
+        n = v1.placeholder(tf.int32, [])
+        ta = tf.TensorArray(tf.float32, size=0, dynamic_size=True, clear_after_read=False)
+        _, ta = tf.while_loop(lambda i, t: i < n,
+                              lambda i, t: (i + 1, t.write(i, x * tf.cast(i, tf.float32))),
+                              [0, ta])
+        src = tf.TensorArray(tf.float32, size=tf.shape(x)[0]).unstack(x)
+        acc = tf.TensorArray(tf.float32, size=tf.shape(x)[0], clear_after_read=False)
+        _, acc = tf.while_loop(
+            lambda i, a: i < tf.shape(x)[0],
+            lambda i, a: (i + 1, a.write(i, src.read(i) * 2.0 + tf.cast(i, tf.float32))),
+            [0, acc])
+        return [x, n], [ta.stack(), ta.size(), ta.concat(), acc.stack(),
+                        acc.gather([0, 0]), acc.read(0)]
+    via_graphdef(flow, build, [[f32(3, 2), 4], [f32(1, 2), 1], [f32(2, 2), 2]])
