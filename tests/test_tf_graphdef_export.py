@@ -77,10 +77,11 @@ def test_sample_round_trip(sample):
     missing = sorted({nd.op for nd in gd.node} - set(IMPORTABLE))
     if missing:
         pytest.skip(f"graphc's importer lacks {missing}")
-    with gc.Graph().as_default():
-        gc.import_graph_def(gd, name="")
+    with gc.Graph().as_default():        # outputs > 0 of a node built from several
+        got_t = gc.import_graph_def(gd, name="",                # graphc ops: by return
+                                    return_elements=[t.name for t in outs])  # elements
         with gc.Session() as s:
-            got = s.run([t.name for t in outs], feeds)
+            got = s.run(got_t, feeds)
     compare([t.name for t in outs], want, got, max(sample.rtol, 1e-6),
             max(sample.atol, 1e-9))
 
