@@ -87,6 +87,8 @@ def _bincount_ref(a, length=None, dtype=np.int32):
 
 
 SAMPLES = [
+    Sample("IdentityN", lambda a, b: gc.identity_n([a, b * 2.0]),
+           lambda r: [normal(r, shape(r)), normal(r, (2, 3))], lambda a, b: [a, b * 2.0]),
     # ---- roll
     Sample("Roll", lambda x: gc.roll(x, 2, 1), lambda r: [normal(r, (2, 5, 3))],
            lambda x: np.roll(x, 2, 1)),

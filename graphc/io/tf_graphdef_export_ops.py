@@ -57,6 +57,11 @@ def _assign(ex, n):
             use_locking=mode == "set", **extra)
 
 
+@export("IdentityN")
+def _identity_n(ex, n):
+    ex.emit(n, "IdentityN", n.inputs, T=[t.dtype for t in n.inputs])
+
+
 @export("NoOp")
 def _no_op(ex, n):
     ex.emit(n, "NoOp", ())

@@ -278,11 +278,17 @@ def _input_map(input_map, by_name, graph):
 
 
 def _wrap(node, outs):
-    """Give output 0 the TF name when graphc's mapping built it under another name."""
-    if outs and outs[0].node.name != node.full and node.name.endswith("/"):
+    """Give the outputs the TF name when graphc's mapping built them under other names:
+    one output through an Identity, several through one IdentityN, so "name:k" is
+    output k as in TF."""
+    if not outs or not node.name.endswith("/") or \
+            all(t.node.name == node.full for t in outs):
+        return outs
+    if len(outs) == 1:
         from ..ops.core import identity
-        outs[0] = identity(outs[0], name=node.name)
-    return outs
+        return [identity(outs[0], name=node.name)]
+    from ..ops.array_extra import identity_n
+    return identity_n(outs, name=node.name)
 
 
 def _build(node, inputs, controls, graph):

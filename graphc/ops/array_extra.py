@@ -1,5 +1,5 @@
 """More TF1 array ops: roll, lin_space, space_to_depth and depth_to_space (each the
-other's vjp), and the composites meshgrid, identity_n, shape_n, where_v2 and
+other's vjp), IdentityN, and the composites meshgrid, shape_n, where_v2 and
 strided_slice (TF1's masks translated into a key for x[key]'s StridedSlice op).
 math_extra.py and counting.py hold the functions on values added with them (broadcast
 shapes, div_no_nan...; setdiff1d, bincount, searchsorted...).
@@ -12,12 +12,12 @@ from .. import dtypes, errors
 from ..graph import Tensor, name_scope
 from ..shapes import InferError
 from .array import _shape_tensor, reshape, shape, size, static_value
-from .core import constant, convert_to_tensor, identity
+from .core import constant, convert_to_tensor
 from .broadcast import select
 from .elementwise import broadcast_to, operands, where
 from .indexing import STRIDED_SLICE, _int_index, _parse_key, scalar_dim
 from .reduce import reduce_sum
-from .registry import OpDef, apply1, constant_value, register
+from .registry import OpDef, apply, apply1, constant_value, register
 
 __all__ = ["roll", "meshgrid", "linspace", "lin_space", "space_to_depth", "depth_to_space",
            "identity_n", "shape_n", "where_v2", "strided_slice"]
@@ -302,10 +302,21 @@ def meshgrid(*args, **kwargs):
                              out_shape) for i, x in enumerate(xs)]
 
 
+IDENTITY_N = register(OpDef(
+    "IdentityN", lambda ctx, *xs: [(x.shape, x.dtype) for x in xs],
+    lambda *xs: xs if len(xs) > 1 else xs[0],
+    vjp=lambda node, gs: list(gs), jvp=lambda node, ts: list(ts), api="identity_n",
+    signature="identity_n(input, name=None)", shape_rule="each output as its input",
+    dtypes="any", doc="Returns its inputs: one op with an output per input."))
+
+
 def identity_n(input, name=None):  # noqa: A002 (TF1 names)
-    """A list of identities of the tensors in input: `a, b = gc.identity_n([a, b])`."""
-    with name_scope(name, "IdentityN"):
-        return [identity(x) for x in input]
+    """The tensors of input, passed through one op (TF1: one IdentityN node, so
+    "name:1" is its second output): `a, b = gc.identity_n([a, b])`."""
+    xs = [convert_to_tensor(x) for x in input]
+    if not xs:
+        raise ValueError("identity_n: input must hold at least one tensor")
+    return list(apply(IDENTITY_N, xs, name=name or "IdentityN").outputs)
 
 
 def shape_n(input, out_type=dtypes.int32, name=None):  # noqa: A002 (TF1 names)
