@@ -208,3 +208,18 @@ def test_text_format_and_write_graph(tmp_path):
         assert f.read() == text
     gc.io.write_graph(g, str(tmp_path), "graph.json")       # graphc's own JSON, as before
     assert os.path.exists(tmp_path / "graph.json")
+
+
+def test_text_format_of_a_function_library(tmp_path):
+    with gc.Graph().as_default() as g:
+        p = gc.placeholder(gc.bool, [], name="p")
+        x = gc.placeholder(gc.float32, [2], name="x")
+        gc.cond(p, lambda: x * 2.0, lambda: x + 1.0)
+    gd = export_tf_graph_def(g)
+    text = graph_def_text(gd)
+    assert "\nlibrary {\n  function {\n    signature {\n" in text
+    assert text.count("  function {\n") == len(gd.library.function) == 2
+    assert '      input_arg {\n        name: ' in text and "    ret {\n      key: " in text
+    path = gc.io.write_graph(gd, str(tmp_path), "cond.pbtxt")
+    with open(path, encoding="utf-8") as f:
+        assert f.read() == text

@@ -130,7 +130,12 @@ def test_text_format_is_protobufs():
         with gc.device("/cpu:0"):
             gc.reduce_mean(z, axis=[1, 2], name="q")
         gc.placeholder(gc.float64, None, name="u")
+        p = gc.placeholder(gc.bool, [], name="p")           # functions in the library
+        c = gc.cond(p, lambda: x * 2.0, lambda: gc.nn.relu(x) + 1.0)
+        gc.while_loop(lambda i, s: i < 4, lambda i, s: (i + 1, s * 1.5), [0, c],
+                      maximum_iterations=10)
         gd = gc.io.export_tf_graph_def(g, add_shapes=True)
+    assert len(gd.library.function) >= 3
     theirs = text_format.MessageToString(tf.compat.v1.GraphDef.FromString(
         gd.SerializeToString()))
     assert graph_def_text(gd) == theirs

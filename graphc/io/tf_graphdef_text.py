@@ -1,7 +1,8 @@
 """A gc.GraphDef in protobuf's text format: the `.pbtxt` TF1's
 `tf.io.write_graph(graph_def, logdir, name, as_text=True)` writes (what
 google.protobuf.text_format.MessageToString prints for TF's GraphDef: two-space
-indents, C-escaped strings, map entries in key order, DT_* enum names).
+indents, C-escaped strings, map entries in key order, DT_* enum names), its function
+library included.
 
     text = gc.io.tf_graphdef_text.graph_def_text(gd)
 """
@@ -153,16 +154,70 @@ def _versions(w, v):
         w.field("bad_consumers", b)
 
 
+def _arg(w, a):
+    w.field("name", quote(a.name))
+    if a.type:
+        w.field("type", _DT_NAMES.get(a.type, a.type))
+    for key in ("type_attr", "number_attr", "type_list_attr"):
+        if getattr(a, key):
+            w.field(key, quote(getattr(a, key)))
+    if a.is_ref:
+        w.field("is_ref", "true")
+
+
+def _signature(w, sig):
+    w.field("name", quote(sig.name))
+    for a in sig.input_arg:
+        w.message("input_arg", _arg, a)
+    for a in sig.output_arg:
+        w.message("output_arg", _arg, a)
+    if sig.is_stateful:
+        w.field("is_stateful", "true")
+    for c in sig.control_output:
+        w.field("control_output", quote(c))
+
+
+def _string_map(w, name, m):
+    for key in sorted(m):
+        w.open(name)
+        w.field("key", quote(key))
+        w.field("value", quote(m[key]))
+        w.close()
+
+
+def _function(w, fn):
+    w.message("signature", _signature, fn.signature)
+    for nd in fn.node_def:
+        w.message("node_def", _node, nd)
+    _string_map(w, "ret", fn.ret)
+    _attr_map(w, fn.attr)
+    _string_map(w, "control_ret", fn.control_ret)
+
+
+def _library(w, lib):
+    from .tf_graphdef_functiondef import parse_function_def
+    for f in lib.function:
+        fn = parse_function_def(f)
+        if fn.signature.attr or fn.SerializeToString() != f.SerializeToString():
+            raise ValueError(f"function '{fn.name}' has fields graphc keeps only as bytes "
+                             "(attr definitions, arg attrs ...); write the GraphDef with "
+                             "as_text=False")
+        w.message("function", _function, fn)
+
+
 def graph_def_text(gd):
     """gd (a gc.GraphDef) in protobuf's text format, ending in a newline (empty for an
-    empty GraphDef). A function library or fields graphc keeps only as bytes have no
-    text form here: ValueError, write those as binary."""
-    if gd.library.SerializeToString() or gd._rest:
-        raise ValueError("a GraphDef with a function library or debug info has no text "
+    empty GraphDef). Fields graphc keeps only as bytes (debug info, gradient functions,
+    a function's attr definitions) have no text form here: ValueError, write those as
+    binary."""
+    if gd._rest or gd.library._rest:
+        raise ValueError("a GraphDef with debug info or gradient functions has no text "
                          "form in graphc; write it with as_text=False")
     w = _Writer()
     for nd in gd.node:
         w.message("node", _node, nd)
+    if gd.library.function:
+        w.message("library", _library, gd.library)
     if gd.version:
         w.field("version", gd.version)
     if gd.versions.SerializeToString():
