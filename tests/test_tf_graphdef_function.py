@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 import graphc as gc
+import tf_fixtures
 from graphc.io.serialize import SerializationError
 from graphc.io.tf_graphdef import AttrValue, FunctionDef, GraphDef, NameAttrList, NodeDef
 from graphc.io.tf_graphdef_functiondef import ArgDef, Function, parse_function_def
@@ -19,31 +20,13 @@ F32, I32, BOOL = 1, 3, 10
 
 
 def load(name):
-    with open(os.path.join(DATA, f"tf_function_{name}.pb"), "rb") as f:
-        gd = GraphDef.FromString(f.read())
-    return gd, np.load(os.path.join(DATA, f"tf_function_{name}.npz"))
+    return tf_fixtures.load("tf_function_", name)
 
 
 @pytest.mark.parametrize("name", ["cond", "while", "rnn"])
 def test_tf_fixture_outputs(name):
     gd, d = load(name)
-    fetches, feeds = [str(f) for f in d["fetches"]], [str(f) for f in d["feeds"]]
-    with gc.Graph().as_default() as g:
-        outs = gc.import_graph_def(gd, return_elements=fetches, name="")
-        for f, t in zip(fetches, outs):         # output 0 keeps TF's name
-            if f.endswith(":0"):
-                assert g.get_tensor_by_name(f) is t, f
-        with gc.Session() as sess:
-            k = 0
-            while f"in{k}_0" in d:
-                got = sess.run(outs, {f: d[f"in{k}_{i}"] for i, f in enumerate(feeds)})
-                for j, v in enumerate(got):
-                    want = d[f"out{k}_{j}"]
-                    assert v.dtype == want.dtype and v.shape == want.shape, (k, fetches[j])
-                    np.testing.assert_allclose(v, want, rtol=1e-5, atol=1e-6,
-                                               err_msg=f"feed {k}, {fetches[j]}")
-                k += 1
-    assert k >= 3
+    tf_fixtures.replay(gd, d)
 
 
 def test_parse_fixture_functions():

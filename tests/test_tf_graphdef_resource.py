@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 import graphc as gc
+import tf_fixtures
 from graphc.io.tf_graphdef import AttrValue, GraphDef, NodeDef
 from graphc.io.tf_graphdef_import import UnsupportedOpError
 
@@ -16,9 +17,7 @@ F32, I32 = AttrValue(type=1), AttrValue(type=3)
 
 
 def load(name):
-    with open(os.path.join(DATA, f"tf_res_{name}.pb"), "rb") as f:
-        gd = GraphDef.FromString(f.read())
-    return gd, np.load(os.path.join(DATA, f"tf_res_{name}.npz"))
+    return tf_fixtures.load("tf_res_", name)
 
 
 def trained(d, key):

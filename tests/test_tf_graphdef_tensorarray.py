@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 import graphc as gc
+import tf_fixtures
 from graphc.io.tf_graphdef import AttrValue, GraphDef, NodeDef
 from graphc.io.tf_graphdef_functiondef import parse_function_def
 from graphc.io.tf_graphdef_import import UnsupportedOpError
@@ -19,29 +20,11 @@ F32, I32, RESOURCE, VARIANT = 1, 3, 20, 21
 
 
 def load(name):
-    with open(os.path.join(DATA, f"tf_ta_{name}.pb"), "rb") as f:
-        gd = GraphDef.FromString(f.read())
-    return gd, np.load(os.path.join(DATA, f"tf_ta_{name}.npz"))
+    return tf_fixtures.load("tf_ta_", name)
 
 
 def replay(gd, d):
-    fetches, feeds = [str(f) for f in d["fetches"]], [str(f) for f in d["feeds"]]
-    with gc.Graph().as_default() as g:
-        outs = gc.import_graph_def(gd, return_elements=fetches, name="")
-        with gc.Session() as sess:
-            k = 0
-            while f"in{k}_0" in d:
-                got = sess.run(outs, {g.get_tensor_by_name(f): d[f"in{k}_{i}"]
-                                      for i, f in enumerate(feeds)})
-                for j, v in enumerate(got):
-                    want = d[f"out{k}_{j}"]
-                    assert v.dtype == want.dtype and v.shape == want.shape, \
-                        (k, fetches[j], v.shape, want.shape)
-                    np.testing.assert_allclose(v, want, rtol=1e-5, atol=1e-6,
-                                               err_msg=f"feed {k}, {fetches[j]}")
-                k += 1
-    assert k >= 3
-    return outs
+    return tf_fixtures.replay(gd, d)
 
 
 @pytest.mark.parametrize("name", ["rnn_v1", "misc_v1", "rnn_v2", "misc_v2"])

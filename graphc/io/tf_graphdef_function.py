@@ -21,18 +21,14 @@ from ..graph import get_default_graph
 from ..shapes import fits
 from .serialize import SerializationError
 from .tf_graphdef_functiondef import output_index, parse_function_def
+from .tf_graphdef_ops import table_op
 
 __all__ = ["OPS", "call_function"]
 
 OPS = {}
 
 
-def _op(names, ins, outs):
-    def register(build):
-        for name in names.split():
-            OPS[name] = (tuple(ins.split()), tuple(outs.split()), build)
-        return build
-    return register
+_op = table_op(OPS)
 
 
 # ---- function attrs --------------------------------------------------------------------
@@ -145,15 +141,8 @@ def _kahn(fn, index, parsed):
             if src[0] != "arg":
                 users[index[src[1]]].append(i)
                 pending[i] += 1
-    ready = [i for i in range(len(parsed)) if pending[i] == 0][::-1]
-    order = []
-    while ready:
-        i = ready.pop()
-        order.append(i)
-        for j in reversed(users[i]):
-            pending[j] -= 1
-            if pending[j] == 0:
-                ready.append(j)
+    from .tf_graphdef_import import kahn_order
+    order = kahn_order(users, pending)
     if len(order) != len(parsed):
         stuck = [fn.node_def[i].name for i in range(len(parsed)) if pending[i]][:5]
         raise SerializationError(f"function '{fn.name}' has a cycle through {stuck}")

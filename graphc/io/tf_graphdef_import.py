@@ -207,6 +207,22 @@ def _check_types(node, spec, tensors, kind):
                             SerializationError)
 
 
+def kahn_order(users, pending):
+    """Positions 0..n-1 in an order where each comes after those it waits for (Kahn's
+    algorithm, no recursion): users[i] lists who waits for i, pending[j] counts what j
+    waits for (used up). Shorter than n where there is a cycle."""
+    ready = [i for i in range(len(users)) if pending[i] == 0][::-1]
+    order = []
+    while ready:
+        i = ready.pop()
+        order.append(i)
+        for j in reversed(users[i]):
+            pending[j] -= 1
+            if pending[j] == 0:
+                ready.append(j)
+    return order
+
+
 def _topological(nodes):
     """The NodeDefs in an order where each comes after its inputs (Kahn's algorithm),
     with their parsed inputs; a cycle (a TF1 while loop) is an error."""
@@ -222,15 +238,7 @@ def _topological(nodes):
             users[j].append(i)
             pending[i] += 1
         parsed.append(ins)
-    ready = [i for i in range(len(nodes)) if pending[i] == 0][::-1]
-    order = []
-    while ready:
-        i = ready.pop()
-        order.append(i)
-        for j in reversed(users[i]):
-            pending[j] -= 1
-            if pending[j] == 0:
-                ready.append(j)
+    order = kahn_order(users, pending)
     if len(order) != len(nodes):
         stuck = [nodes[i].name for i in range(len(nodes)) if pending[i]][:5]
         raise SerializationError(f"the GraphDef has a cycle (a TF1 while loop?) through "

@@ -1,0 +1,42 @@
+"""TF-made GraphDef fixtures (tests/data/<prefix><name>.pb, with the feeds and TF's
+outputs beside it in .npz: "feeds", "fetches", in<k>_<i>, out<k>_<j>), shared by the
+import tests that replay them without TensorFlow."""
+import os
+
+import numpy as np
+
+import graphc as gc
+from graphc.io.tf_graphdef import GraphDef
+
+DATA = os.path.join(os.path.dirname(__file__), "data")
+
+
+def load(prefix, name):
+    """(GraphDef, npz) of fixture <prefix><name>."""
+    with open(os.path.join(DATA, f"{prefix}{name}.pb"), "rb") as f:
+        gd = GraphDef.FromString(f.read())
+    return gd, np.load(os.path.join(DATA, f"{prefix}{name}.npz"))
+
+
+def replay(gd, d, rtol=1e-5, atol=1e-6):
+    """Import gd and run it on every stored feed: TF's outputs, dtypes and shapes.
+    Returns the imported fetches; output 0 of each keeps TF's name."""
+    fetches, feeds = [str(f) for f in d["fetches"]], [str(f) for f in d["feeds"]]
+    with gc.Graph().as_default() as g:
+        outs = gc.import_graph_def(gd, return_elements=fetches, name="")
+        for f, t in zip(fetches, outs):
+            if f.endswith(":0"):
+                assert g.get_tensor_by_name(f) is t, f
+        with gc.Session() as sess:
+            k = 0
+            while f"in{k}_0" in d:
+                got = sess.run(outs, {g.get_tensor_by_name(f): d[f"in{k}_{i}"]
+                                      for i, f in enumerate(feeds)})
+                for j, v in enumerate(got):
+                    want = d[f"out{k}_{j}"]
+                    assert (v.dtype, v.shape) == (want.dtype, want.shape), (k, fetches[j])
+                    np.testing.assert_allclose(v, want, rtol=rtol, atol=atol,
+                                               err_msg=f"feed {k}, {fetches[j]}")
+                k += 1
+    assert k >= 3
+    return outs
