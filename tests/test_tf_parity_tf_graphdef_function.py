@@ -4,11 +4,14 @@ tf.switch_case -> Case, a tf.function call -> PartitionedCall), freezes its vari
 serializes the GraphDef, imports it into graphc and compares the values on several
 feeds (both branches taken, loops of 0 and more iterations)."""
 import numpy as np
+import pytest
 
 import graphc as gc
 from graphc.io.tf_graphdef import GraphDef
 from graphc.io.tf_graphdef_functiondef import parse_function_def
-from tf_parity import tf, v1
+from tf_parity import no_cf_intermediates, tf, v1  # noqa: F401 (a fixture)
+
+pytestmark = pytest.mark.usefixtures("no_cf_intermediates")
 
 R = tf.raw_ops
 rng = np.random.default_rng(0)

@@ -12,7 +12,9 @@ import pytest
 
 import graphc as gc
 from graphc.io.tf_graphdef import GraphDef
-from tf_parity import tf, v1
+from tf_parity import no_cf_intermediates, tf, v1  # noqa: F401 (a fixture)
+
+pytestmark = pytest.mark.usefixtures("no_cf_intermediates")
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "data"))
 from make_tf_ta import Cell  # noqa: E402

@@ -115,3 +115,15 @@ def rand(*shape, dtype=np.float64, seed=None, low=-2.0, high=2.0):
     if dtype == np.bool_:
         return rng.random(shape) < 0.5
     return rng.uniform(low, high, size=shape).astype(dtype)
+
+
+@pytest.fixture
+def no_cf_intermediates():
+    """TF's default for control flow v2 in a graph: If/While do not output every
+    intermediate (keras_parity.py turns that on for the whole process; graphs built
+    under it hold OptionalFromValue / TensorListPushBack accumulators)."""
+    from tensorflow.python.ops import control_flow_util_v2 as cfu
+    saved = cfu._EXPERIMENTAL_OUTPUT_ALL_INTERMEDIATES_OVERRIDE
+    cfu._EXPERIMENTAL_OUTPUT_ALL_INTERMEDIATES_OVERRIDE = None
+    yield
+    cfu._EXPERIMENTAL_OUTPUT_ALL_INTERMEDIATES_OVERRIDE = saved
