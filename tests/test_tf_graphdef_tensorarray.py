@@ -203,3 +203,39 @@ def test_stack_num_elements_mismatch_is_refused():
     with gc.Graph().as_default(), pytest.raises(UnsupportedOpError,
                                                 match="TensorListStack node 'st'.*4"):
         gc.import_graph_def(gd, name="")
+
+
+def test_push_back_pop_back_and_optionals():
+    """TF 2's gradient accumulators (a forward While pushing onto a list) and a cond's
+    kept intermediates (Optionals: whether they hold a value; reading one is refused)."""
+    gd = GraphDef()
+    gd.node.extend([
+        const("shape", [2]), const("m1", -1), const("a", [1., 2.], F32),
+        const("b", [3., 4.], F32),
+        node("l", "EmptyTensorList", ["shape", "m1"], element_dtype=("type", F32),
+             shape_type=("type", I32)),
+        node("p1", "TensorListPushBack", ["l", "a"], element_dtype=("type", F32)),
+        node("p2", "TensorListPushBack", ["p1", "b"], element_dtype=("type", F32)),
+        node("st", "TensorListStack", ["p2", "shape"], element_dtype=("type", F32)),
+        node("pop", "TensorListPopBack", ["p2", "shape"], element_dtype=("type", F32)),
+        node("rest", "TensorListStack", ["pop", "shape"], element_dtype=("type", F32)),
+        node("some", "OptionalFromValue", ["a"], Toutput_types=AttrValue(
+            list=AttrValue.ListValue(type=[F32]))),
+        node("none", "OptionalNone", []),
+        node("has", "OptionalHasValue", ["some"]),
+    ])
+    names = ["st:0", "pop:1", "rest:0", "has:0", "none:0"]
+    with gc.Graph().as_default():
+        outs = gc.import_graph_def(gd, return_elements=names, name="")
+        with gc.Session() as sess:
+            st, last, rest, has, none = sess.run(outs)
+    np.testing.assert_array_equal(st, [[1, 2], [3, 4]])
+    np.testing.assert_array_equal(last, [3, 4])
+    np.testing.assert_array_equal(rest, [[1, 2]])
+    assert has and not none
+    gd.node.append(node("get", "OptionalGetValue", ["some"], output_types=AttrValue(
+        list=AttrValue.ListValue(type=[F32])), output_shapes=AttrValue(
+        list=AttrValue.ListValue(shape=[TensorShapeProto([TensorShapeProto.Dim(2)])]))))
+    with gc.Graph().as_default(), pytest.raises(UnsupportedOpError,
+                                                match="OptionalGetValue node 'get'"):
+        gc.import_graph_def(gd, name="")

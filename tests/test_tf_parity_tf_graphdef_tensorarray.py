@@ -119,3 +119,67 @@ def test_tensor_arrays_in_loops(flow):
         return [x, n], [ta.stack(), ta.size(), ta.concat(), acc.stack(),
                         acc.gather([0, 0]), acc.read(0)]
     via_graphdef(flow, build, [[f32(3, 2), 4], [f32(1, 2), 1], [f32(2, 2), 2]])
+
+
+def _trained_then_frozen(build):
+    """A TF graph trained one step (so TF rewrote its control flow to keep the
+    intermediates its gradient needs), then frozen for `out`: TF's values and the
+    frozen GraphDef's bytes."""
+    v1.disable_resource_variables()
+    try:
+        g = tf.Graph()
+        with g.as_default():
+            feeds = build()
+            out = g.get_tensor_by_name("out:0")
+            v1.train.GradientDescentOptimizer(0.1).minimize(tf.reduce_sum(out))
+            with v1.Session() as s:
+                s.run(v1.global_variables_initializer())
+                want = [s.run(out, f) for f in feeds]
+                frozen = v1.graph_util.convert_variables_to_constants(
+                    s, g.as_graph_def(), ["out"])
+    finally:
+        v1.enable_resource_variables()
+    feeds = [{t.name: v for t, v in f.items()} for f in feeds]
+    return frozen.SerializeToString(), feeds, want
+
+
+def _import_and_run(data, feeds):
+    with gc.Graph().as_default():
+        out, = gc.import_graph_def(GraphDef.FromString(data), return_elements=["out:0"],
+                                   name="")
+        with gc.Session() as s:
+            return [s.run(out, f) for f in feeds]
+
+
+def test_frozen_after_training_loop_keeps_accumulators():
+    """The forward While pushes its intermediates onto TensorLists (PushBack)."""
+    def build():
+        x = v1.placeholder(tf.float32, [None, 5, 3], name="x")
+        w = v1.get_variable("w", initializer=np.full((3, 3), 0.1, np.float32))
+        _, h = tf.while_loop(lambda i, h: i < 5,
+                             lambda i, h: (i + 1, tf.tanh(tf.matmul(x[:, i], w) + h)),
+                             [0, tf.zeros([tf.shape(x)[0], 3])])
+        tf.identity(tf.reduce_sum(h, 1), name="out")
+        rng = np.random.default_rng(0)
+        return [{x: rng.random((n, 5, 3)).astype(np.float32)} for n in (2, 1)]
+    data, feeds, want = _trained_then_frozen(build)
+    assert b"TensorListPushBack" in data
+    for got, w in zip(_import_and_run(data, feeds), want):
+        np.testing.assert_allclose(got, w, rtol=1e-5, atol=1e-6)
+
+
+def test_frozen_after_training_cond_keeps_optionals():
+    """The forward cond returns its intermediates as Optionals."""
+    def build():
+        x = v1.placeholder(tf.float32, [None, 3], name="x")
+        p = v1.placeholder(tf.bool, [], name="p")
+        w = v1.get_variable("w", initializer=np.full((3, 3), 0.1, np.float32))
+        y = tf.cond(p, lambda: tf.tanh(tf.matmul(x, w)),
+                    lambda: tf.nn.relu(tf.matmul(x, w)) * 2.0)
+        tf.identity(tf.reduce_sum(y, 1), name="out")
+        xv = np.random.default_rng(1).random((2, 3)).astype(np.float32) - 0.5
+        return [{x: xv, p: True}, {x: xv, p: False}]
+    data, feeds, want = _trained_then_frozen(build)
+    assert b"OptionalNone" in data
+    for got, w in zip(_import_and_run(data, feeds), want):
+        np.testing.assert_allclose(got, w, rtol=1e-5, atol=1e-6)

@@ -216,6 +216,22 @@ def _set_item(n, handle, index, item):
                    False)
 
 
+@_op("TensorListPushBack", "? element_dtype", "?")
+def _push_back(n, handle, item):
+    """The list with item appended: a write at its length, growing the buffer (TF's
+    gradient accumulators in a forward While are such lists)."""
+    return scatter(handle, _size(handle, None), item, True, False)
+
+
+@_op("TensorListPopBack", "? =int32", "? element_dtype")
+def _pop_back(n, handle, element_shape):
+    """(the list without its last element, that element)."""
+    last = _size(handle, None) - 1
+    item = _refine(gather(handle, last), (), _shape_input(n, element_shape,
+                                                           "element_shape"))
+    return [handle[:-1], item]
+
+
 @_op("TensorListGetItem", "? =int32 Tshape", "element_dtype")
 def _get_item(n, handle, index, element_shape):
     return _refine(gather(handle, index), (),
@@ -330,3 +346,33 @@ def ta_flows(nds, ins, order):
         if any(is_flow(s, i) for s, i in ins[name] if i is not None and s in nds):
             flows.add(name)
     return flows
+
+
+# ---- Optionals: a cond's intermediates, kept for its gradient ---------------------------
+# TF 2 rewrites a cond it differentiates to also return each branch's intermediates, as
+# Optionals (the value in the branch that ran, none in the other). An imported Optional
+# is whether it holds a value; its value (OptionalGetValue, read by the gradient cond)
+# is not imported, so a graph that reads one is refused by name, never given a wrong
+# value. Frozen inference graphs of trained models hold only the forward cond.
+@_op("OptionalFromValue", "*Toutput_types", "?")
+def _optional_from_value(n, *components):
+    return gc.constant(True, name=n.name)
+
+
+@_op("OptionalNone", "", "?")
+def _optional_none(n):
+    return gc.constant(False, name=n.name)
+
+
+@_op("OptionalHasValue", "?", "=bool")
+def _optional_has_value(n, optional):
+    return gc.identity(optional, name=n.name)
+
+
+@_op("OptionalGetValue", "?", "*output_types")
+def _optional_get_value(n, optional):
+    n.attr("output_types")
+    n.attr("output_shapes", None)
+    raise n.fail("the value of a TF Optional (a cond's intermediate, kept for its "
+                 "gradient) is not imported: import the forward graph only (freeze it "
+                 "for the outputs you need)")
