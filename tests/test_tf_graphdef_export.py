@@ -120,18 +120,24 @@ def test_output_index_control_inputs_and_device():
 
 
 def test_variables_and_updates():
-    """VariableV2 and its Assign; an update gets the reads made before it as control
-    inputs (TF reads a variable when each reader runs)."""
+    """VariableV2 and its Assign; an update gets as control inputs the reads made
+    before it that meet it downstream (TF reads a variable when each reader runs), and
+    no others (running it must not run them)."""
     with gc.Graph().as_default() as g:
         w = gc.Variable(gc.ones([2, 2]), name="w")
         x = gc.placeholder(gc.float32, [None, 2], name="x")
         y = gc.matmul(x, w, name="y")
+        z = gc.reduce_sum(w, name="z")
         up = gc.assign_sub(w, gc.ones([2, 2]) * 0.5, name="up")
+        gc.group(up, y, name="step")
+        alone = gc.assign(w, gc.zeros([2, 2]), name="alone")
     nodes = _nodes(export_tf_graph_def(g))
     assert nodes["w"].op == "VariableV2" and nodes["w"].attr["shape"].shape.dim[1].size == 2
     assert nodes["w/Assign"].op == "Assign" and nodes["w/Assign"].input[0] == "w"
     assert nodes["up"].op == "AssignSub" and "^y" in nodes["up"].input
-    assert y.name == "y:0" and up.name == "up:0"
+    assert "^z" not in nodes["up"].input and not [i for i in nodes["alone"].input
+                                                  if i.startswith("^")]
+    assert y.name == "y:0" and up.name == "up:0" and alone.name == "alone:0"
 
 
 def test_add_shapes_and_from_a_frozen_graph_def():

@@ -139,3 +139,36 @@ def test_text_format_is_protobufs():
     theirs = text_format.MessageToString(tf.compat.v1.GraphDef.FromString(
         gd.SerializeToString()))
     assert graph_def_text(gd) == theirs
+
+
+def test_dynamic_rnn_training_runs_in_tf():
+    """graphc's dynamic_rnn (an LSTM with sequence_length: a while loop over TensorLists,
+    an Assert) trained with Adam, exported: TF gives graphc's losses. The weights are
+    set by assign ops run alone, which must not pull in the model's reads (or feeds)."""
+    with gc.Graph().as_default() as g:
+        x = gc.placeholder(gc.float32, [None, 5, 3], name="x")
+        seq = gc.placeholder(gc.int32, [None], name="seq")
+        out, _ = gc.nn.dynamic_rnn(gc.nn.rnn_cell.BasicLSTMCell(4), x, sequence_length=seq,
+                                   dtype=gc.float32)
+        loss = gc.reduce_sum(out * out)
+        train = gc.train.AdamOptimizer(0.01).minimize(loss)
+        init = gc.global_variables_initializer()
+        rng = np.random.default_rng(5)
+        sets = gc.group(*[v.assign(rng.standard_normal(v.shape.as_list()).astype(np.float32)
+                                   * 0.3) for v in gc.trainable_variables()])
+        feeds = {"x:0": rng.random((2, 5, 3)).astype(np.float32),
+                 "seq:0": np.array([5, 3], np.int32)}
+        with gc.Session() as s:
+            s.run([init])
+            s.run(sets)
+            want = [s.run([loss, train], feeds)[0] for _ in range(3)]
+        gd = gc.io.export_tf_graph_def(g)
+    tg = tf.Graph()
+    with tg.as_default():
+        v1.import_graph_def(tf.compat.v1.GraphDef.FromString(gd.SerializeToString()),
+                            name="")
+        with v1.Session() as s:
+            s.run(tg.get_operation_by_name(init.name))
+            s.run(tg.get_operation_by_name(sets.name))
+            got = [s.run([loss.name, train.name], feeds)[0] for _ in range(3)]
+    np.testing.assert_allclose(got, want, rtol=2e-5)

@@ -147,10 +147,28 @@ class Exporter:
         self.taken = {n.name for n in graph.nodes}
         self.last = None
         self.readers = {}       # a VariableV2 node -> the nodes reading its value
+        self.users = {}         # a node -> the nodes reading it (data or control)
         for n in graph.nodes:
             for t in n.inputs:
+                self.users.setdefault(t.node, []).append(n)
                 if t.node.type == "VariableV2":
                     self.readers.setdefault(t.node, []).append(n)
+            for c in n.control_inputs:
+                self.users.setdefault(c, []).append(n)
+
+    def reach(self, start, targets=None):
+        """The nodes reachable from `start` along its users (itself excluded); with
+        `targets`, just whether one of those is reached (stops there)."""
+        seen, stack = set(), list(self.users.get(start, ()))
+        while stack:
+            n = stack.pop()
+            if n in seen:
+                continue
+            if targets is not None and n in targets:
+                return True
+            seen.add(n)
+            stack.extend(self.users.get(n, ()))
+        return False if targets is not None else seen
 
     def unique(self, base):
         """A node name not taken yet: base, else base_1, base_2 ... (TF1's rule)."""

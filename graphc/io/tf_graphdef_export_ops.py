@@ -45,14 +45,19 @@ _ASSIGN = {"set": "Assign", "add": "AssignAdd", "sub": "AssignSub"}
 @export("Assign")
 def _assign(ex, n):
     """Assign, AssignAdd or AssignSub. TF reads a variable when each reader runs, so
-    an update could race the reads of the same step: the readers made before the
-    assign become its control inputs (reads before writes, graphc's order)."""
+    an update could race the reads of the same step (a train op's update and the
+    backprop that reads the old weights): a reader made before the assign becomes its
+    control input when the two meet downstream (both feed the train op), so it runs
+    first, graphc's order. A reader that never meets the assign (a separate `assign`
+    fetched alone) is not tied to it: running the assign does not run the reader."""
     mode = n.attrs.get("mode", "set")
     if mode not in _ASSIGN:
         raise ex.fail(n, f"assign mode {mode!r} has no TF op")
     var = n.attrs["var"]
     extra = {"validate_shape": True} if mode == "set" else {}
-    before = [r for r in ex.readers.get(var, ()) if r.id < n.id]
+    readers = [r for r in ex.readers.get(var, ()) if r.id < n.id]
+    after = ex.reach(n) if readers else set()
+    before = [r for r in readers if after and ex.reach(r, after)]
     ex.emit(n, _ASSIGN[mode], (var.name, n.inputs[0]), control=before, T=_T(n),
             use_locking=mode == "set", **extra)
 
@@ -60,6 +65,17 @@ def _assign(ex, n):
 @export("IdentityN")
 def _identity_n(ex, n):
     ex.emit(n, "IdentityN", n.inputs, T=[t.dtype for t in n.inputs])
+
+
+@export("Assert")
+def _assert(ex, n):
+    """TF's Assert takes its message strings as tensors among the data."""
+    cond, tensors = n.inputs[0], iter(n.inputs[1:])
+    data = [next(tensors) if part is None else
+            ex.const(n, "data", np.array(part.encode("utf-8"), dtype=object), dtypes.string)
+            for part in n.attrs["parts"]]
+    types = [dtypes.string if isinstance(d, str) else d.dtype for d in data]
+    ex.emit(n, "Assert", [cond] + data, T=types, summarize=int(n.attrs.get("summarize", 3)))
 
 
 @export("NoOp")
