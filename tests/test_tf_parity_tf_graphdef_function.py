@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 import graphc as gc
+import tf_fixtures
 from graphc.io.tf_graphdef import GraphDef
 from graphc.io.tf_graphdef_functiondef import parse_function_def
 from tf_parity import no_cf_intermediates, tf, v1  # noqa: F401 (a fixture)
@@ -35,16 +36,7 @@ def via_graphdef(build, feeds, rtol=1e-5, atol=1e-6):
                 sess, gd, [t.op.name for t in outs])
     gd = GraphDef.FromString(gd.SerializeToString())
     assert len(gd.library.function) > 0
-    with gc.Graph().as_default() as gg:
-        got_t = gc.import_graph_def(gd, return_elements=names, name="")
-        with gc.Session() as sess:
-            for fd, want in zip(feeds, wants):
-                got = sess.run(got_t, {gg.get_tensor_by_name(x.name): a
-                                       for x, a in zip(xs, fd)})
-                for name, w, v in zip(names, want, got):
-                    w, v = np.asarray(w), np.asarray(v)
-                    assert v.dtype == w.dtype and v.shape == w.shape, (name, v, w)
-                    np.testing.assert_allclose(v, w, rtol=rtol, atol=atol, err_msg=name)
+    tf_fixtures.check_import(gd, names, [x.name for x in xs], feeds, wants, rtol, atol)
     return gd
 
 

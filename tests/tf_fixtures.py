@@ -40,3 +40,18 @@ def replay(gd, d, rtol=1e-5, atol=1e-6):
                 k += 1
     assert k >= 3
     return outs
+
+
+def check_import(gd, names, inputs, feeds, wants, rtol, atol):
+    """Import gd, fetch `names` on each feed (values for the tensors named `inputs`) and
+    compare with TF's `wants`: dtypes, shapes, values."""
+    with gc.Graph().as_default() as g:
+        got_t = gc.import_graph_def(gd, return_elements=names, name="")
+        with gc.Session() as sess:
+            for fd, want in zip(feeds, wants):
+                got = sess.run(got_t, {g.get_tensor_by_name(x): a
+                                       for x, a in zip(inputs, fd)})
+                for name, w, v in zip(names, want, got):
+                    w, v = np.asarray(w), np.asarray(v)
+                    assert (v.dtype, v.shape) == (w.dtype, w.shape), (name, v, w)
+                    np.testing.assert_allclose(v, w, rtol=rtol, atol=atol, err_msg=name)
