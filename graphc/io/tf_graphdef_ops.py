@@ -284,11 +284,15 @@ def _split(n, axis, x):
 
 @_op("SplitV", "T Tlen =int32", "num_split*T")
 def _split_v(n, x, sizes, axis):
-    sizes = [int(s) for s in n.static(sizes, "size_splits")]
-    if len(sizes) != n.attr("num_split"):
-        raise n.fail(f"size_splits has {len(sizes)} entries, num_split is "
-                     f"{n.attr('num_split')}")
-    return gc.split(x, sizes, axis=int(n.static(axis, "split_dim")), name=n.name)
+    from ..ops.tensor_utils import get_static_value
+    axis, num = int(n.static(axis, "split_dim")), n.attr("num_split")
+    known = get_static_value(sizes)
+    if known is None:                   # sizes computed at run time (a gradient's)
+        return gc.split(x, sizes, num=num, axis=axis, name=n.name)
+    sizes = [int(s) for s in known]
+    if len(sizes) != num:
+        raise n.fail(f"size_splits has {len(sizes)} entries, num_split is {num}")
+    return gc.split(x, sizes, axis=axis, name=n.name)
 
 
 @_op("Slice", "T Index Index", "T")
