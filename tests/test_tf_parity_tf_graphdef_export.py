@@ -64,6 +64,25 @@ def test_sample(sample, grad):
     compare(names, want, got, max(sample.rtol, 1e-6), max(sample.atol, 1e-9))
 
 
+def check_training_in_tf(g, setup, loss, train, feeds, steps=3, rtol=2e-5):
+    """Run the ops `setup` once, then `steps` of [loss, train], in graphc and in TF on
+    graph g exported: the same losses."""
+    with gc.Session(graph=g) as s:
+        for op in setup:
+            s.run(op)
+        want = [s.run([loss, train], feeds)[0] for _ in range(steps)]
+    gd = gc.io.export_tf_graph_def(g)
+    tg = tf.Graph()
+    with tg.as_default():
+        v1.import_graph_def(tf.compat.v1.GraphDef.FromString(gd.SerializeToString()),
+                            name="")
+        with v1.Session() as s:
+            for op in setup:
+                s.run(tg.get_operation_by_name(op.name))
+            got = [s.run([loss.name, train.name], feeds)[0] for _ in range(steps)]
+    np.testing.assert_allclose(got, want, rtol=rtol)
+
+
 def _model(kind):
     """A small model with variables and a training step; returns (feeds, loss, train)."""
     rng = np.random.default_rng(1)
@@ -105,18 +124,7 @@ def test_training_graph_runs_in_tf(kind):
     with gc.Graph().as_default() as g:
         feeds, loss, train = _model(kind)
         init = gc.global_variables_initializer()
-        with gc.Session() as s:
-            s.run(init)
-            want = [s.run([loss, train], feeds)[0] for _ in range(3)]
-        gd = gc.io.export_tf_graph_def(g)
-    tg = tf.Graph()
-    with tg.as_default():
-        v1.import_graph_def(tf.compat.v1.GraphDef.FromString(gd.SerializeToString()),
-                            name="")
-        with v1.Session() as s:
-            s.run(tg.get_operation_by_name(init.name))
-            got = [s.run([loss.name, train.name], feeds)[0] for _ in range(3)]
-    np.testing.assert_allclose(got, want, rtol=2e-5)
+    check_training_in_tf(g, [init], loss, train, feeds)
 
 
 def test_text_format_is_protobufs():
@@ -158,17 +166,4 @@ def test_dynamic_rnn_training_runs_in_tf():
                                    * 0.3) for v in gc.trainable_variables()])
         feeds = {"x:0": rng.random((2, 5, 3)).astype(np.float32),
                  "seq:0": np.array([5, 3], np.int32)}
-        with gc.Session() as s:
-            s.run([init])
-            s.run(sets)
-            want = [s.run([loss, train], feeds)[0] for _ in range(3)]
-        gd = gc.io.export_tf_graph_def(g)
-    tg = tf.Graph()
-    with tg.as_default():
-        v1.import_graph_def(tf.compat.v1.GraphDef.FromString(gd.SerializeToString()),
-                            name="")
-        with v1.Session() as s:
-            s.run(tg.get_operation_by_name(init.name))
-            s.run(tg.get_operation_by_name(sets.name))
-            got = [s.run([loss.name, train.name], feeds)[0] for _ in range(3)]
-    np.testing.assert_allclose(got, want, rtol=2e-5)
+    check_training_in_tf(g, [init, sets], loss, train, feeds)

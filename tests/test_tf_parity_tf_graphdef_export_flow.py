@@ -7,6 +7,7 @@ import pytest
 
 import graphc as gc
 from test_tf_graphdef_export_flow import CASES, case_graph, compare
+from test_tf_parity_tf_graphdef_export import check_training_in_tf
 from tf_parity import tf, v1
 
 
@@ -56,18 +57,7 @@ def test_variables_read_in_branches_and_loops():
         train = gc.train.GradientDescentOptimizer(0.1).minimize(loss)
         init = gc.global_variables_initializer()
         feeds = {"x:0": rng.standard_normal((4, 3)).astype(np.float32)}
-        with gc.Session() as s:
-            s.run(init)
-            want = [s.run([loss, train], feeds)[0] for _ in range(3)]
-        gd = gc.io.export_tf_graph_def(g)
-    tg = tf.Graph()
-    with tg.as_default():
-        v1.import_graph_def(tf.compat.v1.GraphDef.FromString(gd.SerializeToString()),
-                            name="")
-        with v1.Session() as s:
-            s.run(tg.get_operation_by_name(init.name))
-            got = [s.run([loss.name, train.name], feeds)[0] for _ in range(3)]
-    np.testing.assert_allclose(got, want, rtol=2e-5)
+    check_training_in_tf(g, [init], loss, train, feeds)
 
 
 def test_random_draws_in_a_branch_run_in_tf():
