@@ -127,7 +127,7 @@ def test_variables_and_updates():
         w = gc.Variable(gc.ones([2, 2]), name="w")
         x = gc.placeholder(gc.float32, [None, 2], name="x")
         y = gc.matmul(x, w, name="y")
-        z = gc.reduce_sum(w, name="z")
+        gc.reduce_sum(w, name="z")
         up = gc.assign_sub(w, gc.ones([2, 2]) * 0.5, name="up")
         gc.group(up, y, name="step")
         alone = gc.assign(w, gc.zeros([2, 2]), name="alone")

@@ -2,21 +2,18 @@
 PartitionedCall and the functions of the library): TF-made fixtures reproduce TF's
 outputs (tests/data/make_tf_function.py), hand-built graphs check TF's rules and the
 error messages. No TensorFlow needed."""
-import os
 
 import numpy as np
 import pytest
 
 import graphc as gc
 import tf_fixtures
+from tf_fixtures import BOOL, F32, I32, const, node, t
 from graphc.io.serialize import SerializationError
-from graphc.io.tf_graphdef import AttrValue, FunctionDef, GraphDef, NameAttrList, NodeDef
+from graphc.io.tf_graphdef import AttrValue, FunctionDef, GraphDef, NameAttrList
 from graphc.io.tf_graphdef_functiondef import ArgDef, Function, parse_function_def
 from graphc.io.tf_graphdef_import import UnsupportedOpError
 from graphc.io.summary_protos import TensorShapeProto
-
-DATA = os.path.join(os.path.dirname(__file__), "data")
-F32, I32, BOOL = 1, 3, 10
 
 
 def load(name):
@@ -60,15 +57,6 @@ def test_imported_cond_and_loop_differentiate():
 
 
 # ---- hand-built graphs -----------------------------------------------------------------
-def node(name, op, inputs=(), **attrs):
-    nd = NodeDef(name=name, op=op, input=list(inputs))
-    for k, v in attrs.items():
-        nd.attr[k] = v
-    return nd
-
-
-def t(dtype):
-    return AttrValue(type=dtype)
 
 
 def types(*dts):
@@ -81,11 +69,6 @@ def shape(dims):
 
 def func(name):
     return AttrValue(func=NameAttrList(name=name))
-
-
-def const(name, value, dtype=F32):
-    return node(name, "Const", value=AttrValue(tensor=gc.make_tensor_proto(
-        value, gc.float32 if dtype == F32 else gc.int32)), dtype=t(dtype))
 
 
 def function(name, ins, outs, nodes, ret, control_ret=None):

@@ -2,7 +2,6 @@
 ReadVariableOp, AssignVariableOp, ResourceApply*, ResourceSparseApply*, ResourceScatter*):
 TF-made training graphs (tests/data/make_tf_res.py) train as in TF, hand-built graphs
 check read order, initialization and the error messages. No TensorFlow needed."""
-import os
 
 import numpy as np
 import pytest
@@ -12,7 +11,6 @@ import tf_fixtures
 from graphc.io.tf_graphdef import AttrValue, GraphDef, NodeDef
 from graphc.io.tf_graphdef_import import UnsupportedOpError
 
-DATA = os.path.join(os.path.dirname(__file__), "data")
 F32, I32 = AttrValue(type=1), AttrValue(type=3)
 
 

@@ -3,7 +3,6 @@ its handle and flow through Enter/Merge/Switch/Exit) and TensorLists (control fl
 DT_VARIANT loop variables of While functions): TF-made fixtures (dynamic_rnn, scan,
 map_fn, a growing array; tests/data/make_tf_ta.py) reproduce TF's outputs, hand-built
 graphs check attrs and error messages. No TensorFlow needed."""
-import os
 
 import numpy as np
 import pytest
@@ -15,7 +14,6 @@ from graphc.io.tf_graphdef_functiondef import parse_function_def
 from graphc.io.tf_graphdef_import import UnsupportedOpError
 from graphc.io.summary_protos import TensorShapeProto
 
-DATA = os.path.join(os.path.dirname(__file__), "data")
 F32, I32, RESOURCE, VARIANT = 1, 3, 20, 21
 
 

@@ -2,19 +2,16 @@
 Enter/Merge/Switch/LoopCond/NextIteration/Exit while loops): TF-made fixtures reproduce
 TF's outputs (tests/data/make_tf_v1flow.py), hand-built graphs check the structure
 rules and the error messages. No TensorFlow needed."""
-import os
 
 import numpy as np
 import pytest
 
 import graphc as gc
 import tf_fixtures
+from tf_fixtures import BOOL, F32, I32, const, node, t
 from graphc.io.serialize import SerializationError
-from graphc.io.tf_graphdef import AttrValue, GraphDef, NodeDef
+from graphc.io.tf_graphdef import AttrValue, GraphDef
 from graphc.io.tf_graphdef_import import InputTypeError, UnsupportedOpError
-
-DATA = os.path.join(os.path.dirname(__file__), "data")
-F32, I32, BOOL = 1, 3, 10
 
 
 def load(name):
@@ -68,24 +65,10 @@ def test_frozen_batch_norm_takes_either_statistics():
 
 
 # ---- hand-built graphs -----------------------------------------------------------------
-def node(name, op, inputs=(), **attrs):
-    nd = NodeDef(name=name, op=op, input=list(inputs))
-    for k, v in attrs.items():
-        nd.attr[k] = v
-    return nd
-
-
-def t(dtype):
-    return AttrValue(type=dtype)
 
 
 def placeholder(name, dtype=F32):
     return node(name, "Placeholder", dtype=t(dtype))
-
-
-def const(name, value, dtype=F32, inputs=()):
-    return node(name, "Const", inputs, value=AttrValue(tensor=gc.make_tensor_proto(
-        value, gc.float32 if dtype == F32 else gc.int32)), dtype=t(dtype))
 
 
 def cond_nodes(merge_inputs=("f", "m")):

@@ -10,7 +10,7 @@ import graphc as gc
 import tf_fixtures
 from graphc.io.tf_graphdef import GraphDef
 from graphc.io.tf_graphdef_functiondef import parse_function_def
-from tf_parity import no_cf_intermediates, tf, v1  # noqa: F401 (a fixture)
+from tf_parity import frozen_tf_graph, no_cf_intermediates, tf, v1  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.usefixtures("no_cf_intermediates")
 
@@ -24,19 +24,9 @@ def f32(*shape):
 
 def via_graphdef(build, feeds, rtol=1e-5, atol=1e-6):
     """build() -> (placeholders, outputs) in TF; run on each feed in TF and in graphc."""
-    g = tf.Graph()
-    with g.as_default(), v1.Session() as sess:
-        xs, outs = build()
-        names = [t.name for t in outs]
-        sess.run(v1.global_variables_initializer())
-        wants = [sess.run(outs, dict(zip(xs, fd))) for fd in feeds]
-        gd = g.as_graph_def()
-        if v1.global_variables():
-            gd = v1.graph_util.convert_variables_to_constants(
-                sess, gd, [t.op.name for t in outs])
-    gd = GraphDef.FromString(gd.SerializeToString())
+    gd, names, inputs, wants = frozen_tf_graph(build, feeds)
     assert len(gd.library.function) > 0
-    tf_fixtures.check_import(gd, names, [x.name for x in xs], feeds, wants, rtol, atol)
+    tf_fixtures.check_import(gd, names, inputs, feeds, wants, rtol, atol)
     return gd
 
 

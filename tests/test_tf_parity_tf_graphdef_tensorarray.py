@@ -13,7 +13,7 @@ import pytest
 import graphc as gc
 import tf_fixtures
 from graphc.io.tf_graphdef import GraphDef
-from tf_parity import no_cf_intermediates, tf, v1  # noqa: F401 (a fixture)
+from tf_parity import frozen_tf_graph, no_cf_intermediates, tf, v1  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.usefixtures("no_cf_intermediates")
 
@@ -37,15 +37,10 @@ def f32(*shape):
 
 def via_graphdef(flow, build, feeds, rtol=1e-5, atol=1e-6):
     """build() -> (placeholders, outputs) in TF; run on each feed in TF and in graphc."""
-    g = tf.Graph()
-    with g.as_default(), v1.Session() as sess:
-        xs, outs = build()
-        names = [t.name for t in outs]
-        wants = [sess.run(outs, dict(zip(xs, fd))) for fd in feeds]
-        gd = GraphDef.FromString(g.as_graph_def().SerializeToString())
+    gd, names, inputs, wants = frozen_tf_graph(build, feeds)
     ops = {nd.op for nd in gd.node}
     assert ("TensorArrayV3" in ops) if flow == "v1" else ("TensorArrayV3" not in ops)
-    tf_fixtures.check_import(gd, names, [x.name for x in xs], feeds, wants, rtol, atol)
+    tf_fixtures.check_import(gd, names, inputs, feeds, wants, rtol, atol)
 
 
 @pytest.mark.parametrize("kind", ["rnn", "lstm", "gru"])

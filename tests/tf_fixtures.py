@@ -6,7 +6,7 @@ import os
 import numpy as np
 
 import graphc as gc
-from graphc.io.tf_graphdef import GraphDef
+from graphc.io.tf_graphdef import AttrValue, GraphDef, NodeDef
 
 DATA = os.path.join(os.path.dirname(__file__), "data")
 
@@ -55,3 +55,26 @@ def check_import(gd, names, inputs, feeds, wants, rtol, atol):
                     w, v = np.asarray(w), np.asarray(v)
                     assert (v.dtype, v.shape) == (w.dtype, w.shape), (name, v, w)
                     np.testing.assert_allclose(v, w, rtol=rtol, atol=atol, err_msg=name)
+
+
+# ---- hand-built GraphDefs ----------------------------------------------------------------
+F32, I32, BOOL = 1, 3, 10           # TF DataType numbers
+
+
+def node(name, op, inputs=(), **attrs):
+    """A NodeDef with AttrValue attrs."""
+    nd = NodeDef(name=name, op=op, input=list(inputs))
+    for k, v in attrs.items():
+        nd.attr[k] = v
+    return nd
+
+
+def t(dtype):
+    """A type attr (a DataType number)."""
+    return AttrValue(type=dtype)
+
+
+def const(name, value, dtype=F32, inputs=()):
+    """A Const node of float32 (F32) or int32 values."""
+    return node(name, "Const", inputs, value=AttrValue(tensor=gc.make_tensor_proto(
+        value, gc.float32 if dtype == F32 else gc.int32)), dtype=t(dtype))

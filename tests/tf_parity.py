@@ -127,3 +127,21 @@ def no_cf_intermediates():
     cfu._EXPERIMENTAL_OUTPUT_ALL_INTERMEDIATES_OVERRIDE = None
     yield
     cfu._EXPERIMENTAL_OUTPUT_ALL_INTERMEDIATES_OVERRIDE = saved
+
+
+def frozen_tf_graph(build, feeds):
+    """build() -> (placeholders, outputs) in a TF graph: TF's outputs on each feed, and
+    the GraphDef (its variables frozen) as graphc's gc.GraphDef.
+    Returns (graph_def, output names, placeholder names, TF's outputs per feed)."""
+    from graphc.io.tf_graphdef import GraphDef
+    g = tf.Graph()
+    with g.as_default(), v1.Session() as sess:
+        xs, outs = build()
+        sess.run(v1.global_variables_initializer())
+        wants = [sess.run(outs, dict(zip(xs, fd))) for fd in feeds]
+        gd = g.as_graph_def()
+        if v1.global_variables():
+            gd = v1.graph_util.convert_variables_to_constants(
+                sess, gd, [t.op.name for t in outs])
+    return (GraphDef.FromString(gd.SerializeToString()), [t.name for t in outs],
+            [x.name for x in xs], wants)
