@@ -254,3 +254,11 @@ def function(inputs, outputs, updates=None, name=None):
         f([xs])    # [predictions]
     """
     return _Function(inputs, outputs, updates or [])
+
+
+# the backend's tensor functions (K.sum, K.dot, K.conv2d, ...), after the session ones
+from . import backend_nn as _backend_nn, backend_ops as _backend_ops  # noqa: E402
+from .backend_nn import *  # noqa: E402,F401,F403
+from .backend_ops import *  # noqa: E402,F401,F403
+
+__all__ = __all__ + _backend_ops.__all__ + _backend_nn.__all__

@@ -1,0 +1,2 @@
+"""gc.keras: (being written)."""
+__all__ = []
