@@ -88,6 +88,7 @@ from .ops.registry import constant_value
 from .session import (ConfigProto, InteractiveSession, Session, compile,  # noqa: A004
                       get_default_session)
 from .run_metadata import RunMetadata, RunOptions
+from .config_proto import GPUOptions, GraphOptions, OptimizerOptions  # noqa: F401
 from .utils import app, flags, get_logger, gfile, logging  # noqa: A004 (TF1 names)
 from .autodiff.reverse import (AggregationMethod, NotDifferentiable,  # noqa: F401
                                RegisterGradient, UnconnectedGradients, custom_gradient,

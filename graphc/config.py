@@ -11,6 +11,7 @@ explicit gc.CompilerOptions given to a Session wins). What each one does in grap
   runs one kernel at a time.
 - optimizer experimental options name graphc's passes where Grappler has the same one:
   constant_folding -> fold, arithmetic_optimization -> simplify and stability,
+  common_subgraph_elimination -> cse,
   remapping -> fuse, disable_model_pruning -> no prune/dce, disable_meta_optimizer -> no
   passes at all. Grappler's other options are kept and reported, with no pass to turn.
 - Logical devices: a CPU may be split in several logical CPUs (ops placed on
@@ -44,8 +45,6 @@ LogicalDeviceConfiguration = collections.namedtuple(
 
 _CPU = PhysicalDevice("/physical_device:CPU:0", "CPU")
 _STATE = {"logical": None, "intra": 0, "inter": 0, "options": {}, "sessions": False}
-_PASSES = {"constant_folding": ("fold",), "arithmetic_optimization": ("simplify", "stability"),
-           "remapping": ("fuse",)}
 
 
 def list_physical_devices(device_type=None):
@@ -146,13 +145,6 @@ def session_defaults():
     opts, changes = _STATE["options"], {}
     if _STATE["intra"]:
         changes["threads"] = _STATE["intra"]
-    if opts.get("disable_meta_optimizer"):
-        changes["optimize"] = False
-        return changes
-    off = {p for key, passes in _PASSES.items() if opts.get(key) is False for p in passes}
-    if opts.get("disable_model_pruning"):
-        off |= {"prune", "dce"}
-    if off:
-        from .compiler.pipeline import PASSES
-        changes["passes"] = tuple(name for name, _ in PASSES if name not in off)
+    from .config_proto import optimizer_changes
+    changes.update(optimizer_changes(opts))
     return changes

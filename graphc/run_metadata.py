@@ -2,21 +2,27 @@
 FULL_TRACE), run_metadata=meta)` times every kernel of that run and records it in
 `meta.step_stats`, with TF1's field names (dev_stats[0].node_stats[i].node_name,
 all_start_micros, all_end_rel_micros, timeline_label); `meta.chrome_trace()` gives the
-JSON that chrome://tracing and Perfetto open (TF1's timeline.Timeline does the same)."""
+JSON that chrome://tracing and Perfetto open (TF1's timeline.Timeline does the same).
+
+`RunOptions(timeout_in_ms=...)` (or ConfigProto's operation_timeout_in_ms) gives the run
+a deadline: a blocking op (a queue's enqueue/dequeue, an accumulator's take) still
+waiting then fails with DeadlineExceededError, as in TF1."""
 import json
+import threading
 import time
+
+from . import errors
+
+_RUN = threading.local()        # .deadline: time.monotonic() by which this run must end
 
 
 class RunOptions:
-    """Options for one Session.run (TF1). Only trace_level has an effect here."""
+    """Options for one Session.run (TF1): trace_level and timeout_in_ms (the deadline
+    of the run's blocking ops; 0: the Session's operation_timeout_in_ms, or none)."""
     NO_TRACE, SOFTWARE_TRACE, HARDWARE_TRACE, FULL_TRACE = 0, 1, 2, 3
     __slots__ = ("trace_level", "timeout_in_ms", "output_partition_graphs")
 
     def __init__(self, trace_level=0, timeout_in_ms=0, output_partition_graphs=False):
-        if timeout_in_ms:
-            raise NotImplementedError(
-                "RunOptions(timeout_in_ms=...): graphc runs have no timeout (no queues or "
-                "blocking ops wait); leave it 0")
         self.trace_level = trace_level
         self.timeout_in_ms = timeout_in_ms
         self.output_partition_graphs = output_partition_graphs
@@ -84,3 +90,25 @@ def timed(records):
             return out
         return run
     return wrap
+
+
+def run_with_deadline(timeout_ms, fn, *args):
+    """fn(*args) with blocking ops failing after `timeout_ms` milliseconds."""
+    old = getattr(_RUN, "deadline", None)
+    _RUN.deadline = time.monotonic() + timeout_ms / 1000
+    try:
+        return fn(*args)
+    finally:
+        _RUN.deadline = old
+
+
+def wait(cond):
+    """cond.wait() (the caller holds `cond`), up to the running Session.run's deadline:
+    past it, DeadlineExceededError as TF1's."""
+    deadline = getattr(_RUN, "deadline", None)
+    if deadline is None:
+        cond.wait()
+        return
+    left = deadline - time.monotonic()
+    if left <= 0 or (not cond.wait(left) and time.monotonic() >= deadline):
+        raise errors.DeadlineExceededError("Timed out waiting for notification")

@@ -5,9 +5,11 @@ import weakref
 from . import errors
 from .compiler.executable import Executable
 from .compiler.pipeline import as_options, compile_program, no_cyclic_gc
+from .config_proto import ConfigProto, config_changes  # noqa: F401 (gc.ConfigProto)
 from .feeds import (_check_feed, _feed_checker, _Fetch, _fresh, _make_call, _named_dims,
                     _results, _Specializing)
 from .graph import Node, Tensor, get_default_graph
+from .run_metadata import run_with_deadline
 
 _session_stack = []
 
@@ -24,23 +26,16 @@ def _session_or_default(session):
     return session
 
 
-class ConfigProto:
-    """TF1's session configuration. `intra_op_parallelism_threads` (> 0) sets how many
-    threads run a fused elementwise group; the other fields are accepted for TF1 code
-    and have no effect (graphc runs on one CPU device; ops run one after another).
+def _log_placement(program):
+    """TF1's log_device_placement: each op that runs and its device, on stderr."""
+    import sys
 
-        sess = gc.Session(config=gc.ConfigProto(intra_op_parallelism_threads=1))
-    """
-    __slots__ = ("intra_op_parallelism_threads", "inter_op_parallelism_threads",
-                 "allow_soft_placement", "log_device_placement", "device_count")
-
-    def __init__(self, intra_op_parallelism_threads=0, inter_op_parallelism_threads=0,
-                 allow_soft_placement=False, log_device_placement=False, device_count=None):
-        self.intra_op_parallelism_threads = intra_op_parallelism_threads
-        self.inter_op_parallelism_threads = inter_op_parallelism_threads
-        self.allow_soft_placement = allow_soft_placement
-        self.log_device_placement = log_device_placement
-        self.device_count = device_count
+    from .compiler.program import src_of
+    for rec in program.nodes:
+        device = getattr(src_of(rec), "device", "") or ""
+        device = device if "/device:CPU:" in device else "/device:CPU:0"
+        print(f"{rec.name}: ({rec.type}): /job:localhost/replica:0/task:0"
+              f"{device[device.index('/device:'):]}", file=sys.stderr)
 
 
 class Session:
@@ -61,9 +56,15 @@ class Session:
                 changes = {k: v for k, v in changes.items() if k == "threads"}
             if changes:
                 self.options = self.options.replace(**changes)
-        threads = getattr(config, "intra_op_parallelism_threads", 0)
-        if threads:
-            self.options = self.options.replace(threads=threads)
+        changes = config_changes(config)       # a ConfigProto wins over gc.config,
+        if not isinstance(optimize, bool) or not optimize:  # explicit options over it
+            changes = {k: v for k, v in changes.items() if k == "threads"}
+        if changes:
+            self.options = self.options.replace(**changes)
+        from .tf1_misc9 import get_log_device_placement
+        self._log_placement = getattr(config, "log_device_placement", False) or \
+            get_log_device_placement()
+        self._timeout_ms = getattr(config, "operation_timeout_in_ms", 0)
         self.optimize = self.options.optimize
         self._variables = {}
         self._spares = {}       # variable -> its previous value, reused by the next update
@@ -115,12 +116,22 @@ class Session:
             args = ()
         if type(plan) is _Specializing:
             plan = plan.plan(args)
-        if run_metadata is not None and options is not None and options.trace_level:
-            outs, records = plan.traced_run(*args)
-            run_metadata._record(records)
+        if options is not None or self._timeout_ms:
+            outs = self._run_with(plan, args, options, run_metadata)
         else:
             outs = plan.run(*args)
         return fetch.rebuild(_results(plan, outs))
+
+    def _run_with(self, plan, args, options, run_metadata):
+        """plan.run(*args) traced into run_metadata and under a deadline, as asked."""
+        traced = run_metadata is not None and options is not None and options.trace_level
+        timeout = getattr(options, "timeout_in_ms", 0) or self._timeout_ms
+        run = plan.traced_run if traced else plan.run
+        outs = run_with_deadline(timeout, run, *args) if timeout else run(*args)
+        if traced:
+            outs, records = outs
+            run_metadata._record(records)
+        return outs
 
     def partial_run_setup(self, fetches, feeds=None):
         """A handle for a run taken in steps (TF1; graphc/partial_run.py): `fetches`
@@ -170,6 +181,8 @@ class Session:
                                                           shapes)
             exe = Executable(program, plan, self, log, options, lowered)
         self._executables.add(exe)
+        if self._log_placement:
+            _log_placement(program)
         pos = {t: i for i, t in enumerate(tensors)}
         exe.out_index = [pos.get(f) for f in items]
         exe.feeds = list(feeds)

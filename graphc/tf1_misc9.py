@@ -103,17 +103,18 @@ def is_traceback_filtering_enabled():
     return False
 
 
+_LOG_PLACEMENT = [False]
+
+
 def set_log_device_placement(enabled):
-    """TF1 logs each op's device; graphc runs every op on its one CPU and logs nothing
-    (op.device keeps the requested string), so True only warns that nothing changes."""
-    if enabled:
-        _warn("set_log_device_placement: graphc runs every op on the CPU and does not "
-              "log placement (each op's requested device is on op.device)")
+    """Sessions made afterwards log each op they compile with its device to stderr, as
+    ConfigProto(log_device_placement=True) does (TF's tf.debugging one)."""
+    _LOG_PLACEMENT[0] = bool(enabled)
 
 
 def get_log_device_placement():
-    """False: graphc does not log placement."""
-    return False
+    """Whether set_log_device_placement(True) is in force."""
+    return _LOG_PLACEMENT[0]
 
 
 def _warn(msg):

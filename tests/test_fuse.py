@@ -198,7 +198,7 @@ def test_threads_come_from_config_proto():
     s = gc.Session(config=gc.ConfigProto(intra_op_parallelism_threads=1))
     (body,) = groups(s.compile(chain(x), [x]))
     assert body.threads == 1
-    with pytest.raises(TypeError):
+    with pytest.raises(ValueError, match='no "intra_op_threads" field'):     # protobuf's
         gc.ConfigProto(intra_op_threads=2)
 
 

@@ -239,7 +239,11 @@ def test_switches_say_what_graphc_does():
     with pytest.warns(UserWarning, match="does not filter"):
         tf1_misc9.enable_traceback_filtering()
     assert tf1_misc9.is_traceback_filtering_enabled() is False
-    tf1_misc9.set_log_device_placement(False)
-    with pytest.warns(UserWarning, match="does not log placement"):
-        tf1_misc9.set_log_device_placement(1)
+    tf1_misc9.set_log_device_placement(1)
+    try:
+        assert tf1_misc9.get_log_device_placement() is True
+        assert gc.Session()._log_placement
+    finally:
+        tf1_misc9.set_log_device_placement(False)
     assert tf1_misc9.get_log_device_placement() is False
+    assert not gc.Session()._log_placement

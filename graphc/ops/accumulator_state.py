@@ -14,6 +14,7 @@ import threading
 import numpy as np
 
 from .. import errors
+from ..run_metadata import wait
 
 
 def _dims_str(dims):
@@ -64,7 +65,7 @@ class AccumulatorState:
                 while not (self.take_line[0] == ticket and self.counter >= num_required):
                     if self.session_closed:
                         raise errors.CancelledError("TakeGrad operation was cancelled")
-                    self.cond.wait()
+                    wait(self.cond)
                 out = self._result()
                 self.counter = 0
                 self.global_step += 1

@@ -16,6 +16,7 @@ import threading
 import numpy as np
 
 from .. import errors
+from ..run_metadata import wait
 
 _IDS = itertools.count()        # TF names an unshared queue '_<id>_<node name>'
 
@@ -81,7 +82,7 @@ class QueueState:
     def _wait(self, what):
         if self.session_closed:
             raise errors.CancelledError(f"{what} operation was cancelled")
-        self.cond.wait()
+        wait(self.cond)
         if self.session_closed:
             raise errors.CancelledError(f"{what} operation was cancelled")
 
@@ -140,7 +141,7 @@ class QueueState:
                                 f"{self.kind} '{self.name}' is closed and has insufficient "
                                 f"elements (requested {n}, current size {len(self.items)})")
                     self._wait("Dequeue")
-            except errors.CancelledError:
+            except (errors.CancelledError, errors.DeadlineExceededError):
                 self._give_back(taken)
                 raise
             finally:
