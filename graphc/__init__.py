@@ -6,7 +6,6 @@
     with gc.Session() as sess:
         print(sess.run(y, feed_dict={x: [[1, 2, 3]]}))
 """
-import platform as _platform
 
 from . import dtypes, errors
 from .dtypes import (DType, as_dtype, float16, float32, float64, int8, int16, int32, int64,
@@ -100,7 +99,7 @@ from .autodiff.tape import GradientTape  # noqa: F401,E402
 from .io.dot import *  # noqa: F401,F403
 from .io.serialize import import_graph_def
 from .compiler.pipeline import Options as CompilerOptions
-from . import nn, testing, train  # noqa: E402
+from . import nn, test, testing, train  # noqa: E402
 from . import linalg  # noqa: E402
 from . import initializers, layers, losses  # noqa: E402
 from . import debugging, graph_util, nest  # noqa: E402
@@ -157,17 +156,16 @@ from . import resource_loader  # noqa: E402
 from .tf1_misc9 import raise_exception_on_not_ok_status as _not_ok  # noqa: E402
 errors.raise_exception_on_not_ok_status = _not_ok   # tf.errors's (errors.py cannot import it)
 
-__version__ = "0.1.0"
-# TF's build constants: graphc is pure Python, so the versions are graphc's, and the
-# C++ ones say so (no C++ build, no ABI flag).
-VERSION = __version__
-GIT_VERSION = f"v{__version__}"
-COMPILER_VERSION = _platform.python_compiler()
+# TF's build constants (tf.version): graphc is pure Python, so the versions are
+# graphc's, and the C++ ones say so (no C++ build, no ABI flag).
+from . import version  # noqa: E402
+from .version import (COMPILER_VERSION, GIT_VERSION, GRAPH_DEF_VERSION,  # noqa: E402,F401
+                      GRAPH_DEF_VERSION_MIN_CONSUMER, GRAPH_DEF_VERSION_MIN_PRODUCER,
+                      VERSION)
+__version__ = VERSION
 CXX11_ABI_FLAG = 0
 CXX_VERSION = 0
 MONOLITHIC_BUILD = 0
-from .io.serialize import VERSION as GRAPH_DEF_VERSION  # noqa: E402 (the graph format's)
-GRAPH_DEF_VERSION_MIN_CONSUMER = GRAPH_DEF_VERSION_MIN_PRODUCER = GRAPH_DEF_VERSION
 
 # last: compat.v1 re-exports everything above
 from . import compat  # noqa: E402

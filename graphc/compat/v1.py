@@ -2,7 +2,7 @@
 from graphc import *  # noqa: F401,F403
 from graphc import shapes as _shapes
 from graphc import (compat, debugging, initializers, layers, linalg, losses,  # noqa: F401
-                    nn, testing, train)
+                    nn, test, testing, train)
 
 
 def disable_v2_behavior():
