@@ -321,3 +321,17 @@ def test_keras_object_serialization_round_trips():
     with pytest.raises(ValueError, match="Unknown thing: Nope"):
         deserialize_keras_object({"class_name": "Nope"}, {}, None, "thing")
     assert gc.keras.utils.serialize_keras_object(None) is None
+
+
+def test_fit_on_outputs_of_rank_three_with_and_without_sample_weights():
+    m = gc.keras.Sequential([gc.keras.layers.Dense(2, input_shape=(3, 4, 5),
+                                                   kernel_initializer="ones")])
+    m.compile("sgd", "mse")
+    x = np.ones((2, 3, 4, 5), np.float32)
+    y = np.zeros((2, 3, 4, 2), np.float32)
+    y[1] = 3                                    # squared errors 25 and 4 per element
+    assert m.evaluate(x, y, verbose=0) == pytest.approx(14.5)
+    # per-sample weights apply to every element of their sample (TF fails to broadcast)
+    w = np.float32([1.0, 2.0])
+    assert m.evaluate(x, y, sample_weight=w, verbose=0) == pytest.approx((25 + 2 * 4) / 2)
+    assert m.train_on_batch(x, y, sample_weight=w) == pytest.approx(16.5)

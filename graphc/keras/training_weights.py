@@ -91,12 +91,16 @@ def standardize_weights(y, sample_weight=None, class_weight=None,
 
 def _match_rank(w, values):
     """Weights of rank r-1 get a trailing axis, of rank r+1 lose it (Keras'
-    squeeze_or_expand_dimensions), so that they broadcast against `values`."""
+    squeeze_or_expand_dimensions), so that they broadcast against `values`. Weights of
+    a lower rank still (per-sample weights of a loss per timestep and feature) get
+    trailing axes until they do, where TF fails to broadcast (batch,) against
+    (batch, t, f)."""
     wr, vr = w.shape.ndims, values.shape.ndims
     if wr is None or vr is None:
         return w
-    if wr == vr - 1:
-        return gc.expand_dims(w, -1)
+    if 0 < wr < vr:
+        return gc.reshape(w, gc.concat([gc.shape(w), gc.ones([vr - wr], gc.int32)], 0)) \
+            if wr < vr - 1 else gc.expand_dims(w, -1)
     if wr == vr + 1:
         return gc.squeeze(w, [-1])
     return w
