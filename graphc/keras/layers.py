@@ -19,8 +19,10 @@ from .layers_conv_more import *  # noqa: F401,F403
 from .layers_rnn_more import *  # noqa: F401,F403
 from .layers_attention import *  # noqa: F401,F403
 from .layers_preprocessing import *  # noqa: F401,F403
+from .layers_normalization import LayerNormalization  # noqa: F401
 
-__all__ = (["Layer", "InputLayer", "Input", "InputSpec"] + layers_core.__all__
+__all__ = (["Layer", "InputLayer", "Input", "InputSpec", "LayerNormalization"]
+           + layers_core.__all__
            + layers_merge.__all__ + layers_conv.__all__ + layers_rnn.__all__ + layers_wrappers.__all__
            + layers_activation.__all__ + layers_reshape.__all__ + layers_noise.__all__
            + layers_pooling_more.__all__ + layers_conv_more.__all__ + layers_rnn_more.__all__

@@ -1,2 +1,257 @@
-"""gc.keras: (being written)."""
-__all__ = []
+"""More of Keras' convolution layers (graph mode, TF 1.x / tf_keras): Conv3D, the
+transposed Conv1DTranspose and Conv3DTranspose, and, re-exported, SeparableConv1D/2D
+and DepthwiseConv1D/2D (layers_conv_depthwise.py) and LocallyConnected1D/2D
+(layers_local.py). Each computes in channels-last layout (channels_first inputs are
+transposed in and out), so one code path serves both.
+
+    h = gc.keras.layers.Conv3D(8, 3, padding="same", activation="relu")(clips)
+    h = gc.keras.layers.SeparableConv2D(16, 3, depth_multiplier=2)(images)
+"""
+import graphc as gc
+from . import initializers
+from .layers_conv import Conv2DTranspose, _Conv, _tuple
+from .layers_local import LocallyConnected1D, LocallyConnected2D  # noqa: F401
+
+__all__ = ["Conv1DTranspose", "Conv3D", "Conv3DTranspose", "SeparableConv1D",
+           "SeparableConv2D", "DepthwiseConv1D", "DepthwiseConv2D", "LocallyConnected1D",
+           "LocallyConnected2D", "Convolution1DTranspose", "Convolution2DTranspose",
+           "Convolution3D", "Convolution3DTranspose", "SeparableConvolution1D",
+           "SeparableConvolution2D"]
+
+
+def _to_last(x, rank):
+    """(batch, channels, *spatial) -> (batch, *spatial, channels)."""
+    return gc.transpose(x, [0] + list(range(2, rank + 2)) + [1])
+
+
+def _to_first(x, rank):
+    """(batch, *spatial, channels) -> (batch, channels, *spatial)."""
+    return gc.transpose(x, [0, rank + 1] + list(range(1, rank + 1)))
+
+
+def conv_last(x, kernel, strides, padding, dilation):
+    """The channels-last convolution of rank len(strides) (1, 2 or 3)."""
+    rank, pad = len(strides), padding.upper()
+    if rank == 1:
+        return gc.nn.conv1d(x, kernel, stride=strides[0], padding=pad,
+                            dilations=dilation[0])
+    conv = gc.nn.conv2d if rank == 2 else gc.nn.conv3d
+    return conv(x, kernel, [1, *strides, 1], pad, dilations=[1, *dilation, 1])
+
+
+def conv_length(n, k, padding, stride, dilation=1):
+    """Keras' conv_output_length: the output length of a convolution (None stays None)."""
+    if n is None:
+        return None
+    k = (k - 1) * dilation + 1
+    if padding == "valid":
+        n = n - k + 1
+    elif padding == "full":
+        n = n + k - 1
+    return (n + stride - 1) // stride
+
+
+def deconv_length(n, k, padding, output_padding, stride, dilation=1):
+    """The output length of a transposed convolution (Keras' deconv_output_length);
+    `n` may be an int, None or a scalar tensor."""
+    if n is None:
+        return None
+    k = (k - 1) * dilation + 1
+    if output_padding is None:
+        if padding == "valid":
+            return n * stride + max(k - stride, 0)
+        return n * stride
+    pad = k // 2 if padding == "same" else 0
+    return (n - 1) * stride + k - 2 * pad + output_padding
+
+
+def _serial(init):
+    return initializers.serialize(initializers.get(init))
+
+
+class _ConvMore(_Conv):
+    """A convolution computed channels-last: `_convolve_last(x)`, then the bias, then
+    (in the layer's data_format) the activation."""
+
+    def __init__(self, filters, kernel_size, groups=1, **kwargs):
+        # tf_keras' configs carry groups=1 for every convolution; only Conv3D groups
+        if (groups or 1) != 1:
+            raise NotImplementedError(f"{type(self).__name__}(groups={groups}) is not "
+                                      f"supported")
+        super().__init__(filters, kernel_size, **kwargs)
+
+    def call(self, inputs):
+        first = self.data_format == "channels_first"
+        x = _to_last(inputs, self.rank) if first else inputs
+        out = self._convolve_last(x)
+        if self.use_bias:
+            out = gc.nn.bias_add(out, self.bias)
+        if first:
+            out = _to_first(out, self.rank)
+        return self.activation(out)
+
+    def _convolve_last(self, x):
+        return conv_last(x, self.kernel, self.strides, self.padding, self.dilation_rate)
+
+    def _out_len(self, i, n):
+        return conv_length(n, self.kernel_size[i], self.padding, self.strides[i],
+                           self.dilation_rate[i])
+
+    def _out_channels(self, channels):
+        return self.filters
+
+    def compute_output_shape(self, input_shape):
+        """The output TensorShape for an input shape (Keras' conv arithmetic)."""
+        dims = gc.TensorShape(input_shape).as_list()
+        first = self.data_format == "channels_first"
+        spatial = dims[2:] if first else dims[1:-1]
+        out = [self._out_len(i, n) for i, n in enumerate(spatial)]
+        c = self._out_channels(dims[1] if first else dims[-1])
+        return gc.TensorShape([dims[0], c] + out if first else [dims[0]] + out + [c])
+
+    def _config(self):
+        config = super()._config()
+        config.update(kernel_initializer=_serial(self.kernel_initializer),
+                      bias_initializer=_serial(self.bias_initializer))
+        return config
+
+
+class Conv3D(_ConvMore):
+    """A 3-D convolution: (batch, d, h, w, in) -> (batch, d', h', w', filters), kernel
+    (kd, kh, kw, in // groups, filters) 'conv3d/kernel:0'.
+
+        gc.keras.layers.Conv3D(8, (3, 3, 3), strides=2, padding="same")
+    """
+    rank = 3
+
+    def __init__(self, filters, kernel_size, strides=(1, 1, 1), padding="valid",
+                 data_format=None, dilation_rate=(1, 1, 1), groups=1, activation=None,
+                 use_bias=True, kernel_initializer="glorot_uniform",
+                 bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None,
+                 activity_regularizer=None, kernel_constraint=None, bias_constraint=None,
+                 **kwargs):
+        super().__init__(filters, kernel_size, strides=strides, padding=padding,
+                         data_format=data_format, dilation_rate=dilation_rate,
+                         activation=activation, use_bias=use_bias,
+                         kernel_initializer=kernel_initializer,
+                         bias_initializer=bias_initializer,
+                         kernel_regularizer=kernel_regularizer,
+                         bias_regularizer=bias_regularizer,
+                         activity_regularizer=activity_regularizer,
+                         kernel_constraint=kernel_constraint,
+                         bias_constraint=bias_constraint, **kwargs)
+        self.groups = int(groups or 1)
+        if self.filters % self.groups:
+            raise ValueError(f"The number of filters must be evenly divisible by the "
+                             f"number of groups. Received: groups={self.groups}, "
+                             f"filters={self.filters}")
+
+    def _kernel_shape(self, channels):
+        if channels % self.groups:
+            raise ValueError(f"The number of input channels must be evenly divisible by "
+                             f"the number of groups. Received groups={self.groups}, but "
+                             f"the input has {channels} channels (layer {self.name})")
+        return self.kernel_size + (channels // self.groups, self.filters)
+
+    def _convolve_last(self, x):
+        if self.groups == 1:
+            return super()._convolve_last(x)
+        xs = gc.split(x, self.groups, axis=-1)
+        ks = gc.split(self.kernel, self.groups, axis=-1)
+        return gc.concat([conv_last(xg, kg, self.strides, self.padding, self.dilation_rate)
+                          for xg, kg in zip(xs, ks)], axis=-1)
+
+    def _config(self):
+        config = super()._config()
+        config["groups"] = self.groups
+        return config
+
+
+class _ConvTranspose(_ConvMore):
+    """A transposed convolution: kernel (*kernel_size, filters, in), output lengths by
+    deconv_length (with output_padding, each below its stride)."""
+    dilated = True          # False: dilation_rate kept but unused (tf_keras' Conv3DTranspose)
+
+    def __init__(self, filters, kernel_size, strides=1, padding="valid",
+                 output_padding=None, data_format=None, dilation_rate=1, **kwargs):
+        super().__init__(filters, kernel_size, strides=strides, padding=padding,
+                         data_format=data_format, dilation_rate=dilation_rate, **kwargs)
+        self.output_padding = None
+        if output_padding is not None:
+            self.output_padding = _tuple(output_padding, self.rank, "output_padding")
+            for s, p in zip(self.strides, self.output_padding):
+                if p >= s:
+                    raise ValueError(f"Strides {self.strides} must be greater than output "
+                                     f"padding {self.output_padding}. (layer "
+                                     f"{self.name})")
+
+    def _kernel_shape(self, channels):
+        return self.kernel_size + (self.filters, channels)
+
+    def _out_len(self, i, n):
+        op = None if self.output_padding is None else self.output_padding[i]
+        return deconv_length(n, self.kernel_size[i], self.padding, op, self.strides[i],
+                             self._dilation()[i])
+
+    def _dilation(self):
+        return self.dilation_rate if self.dilated else (1,) * self.rank
+
+    def _convolve_last(self, x):
+        dims, dyn = x.shape.as_list(), gc.shape(x)
+        sizes = [self._out_len(i, dims[i + 1] if dims[i + 1] is not None else dyn[i + 1])
+                 for i in range(self.rank)]
+        out_shape = gc.stack([dyn[0]] + sizes + [self.filters])
+        pad = self.padding.upper()
+        if self.rank == 1:
+            out = gc.nn.conv1d_transpose(x, self.kernel, out_shape, self.strides[0],
+                                         padding=pad, dilations=self._dilation()[0])
+        else:
+            out = gc.nn.conv3d_transpose(x, self.kernel, out_shape, [1, *self.strides, 1],
+                                         padding=pad, dilations=[1, *self._dilation(), 1])
+        out.set_shape([dims[0]] + [self._out_len(i, dims[i + 1]) for i in range(self.rank)]
+                      + [self.filters])
+        return out
+
+    def _config(self):
+        config = super()._config()
+        config.update(groups=1, output_padding=self.output_padding)
+        return config
+
+
+class Conv1DTranspose(_ConvTranspose):
+    """A transposed 1-D convolution: (batch, steps, in) -> (batch, new_steps, filters),
+    kernel (k, filters, in).
+
+        gc.keras.layers.Conv1DTranspose(8, 3, strides=2, padding="same")   # steps * 2
+    """
+    rank = 1
+
+
+class Conv3DTranspose(_ConvTranspose):
+    """A transposed 3-D convolution, kernel (kd, kh, kw, filters, in). As in tf_keras,
+    dilation_rate is accepted but not applied, and the config has none.
+
+        gc.keras.layers.Conv3DTranspose(4, 3, strides=2, padding="same")
+    """
+    rank, dilated = 3, False
+
+    def __init__(self, filters, kernel_size, strides=(1, 1, 1), padding="valid",
+                 output_padding=None, data_format=None, dilation_rate=(1, 1, 1), **kwargs):
+        super().__init__(filters, kernel_size, strides=strides, padding=padding,
+                         output_padding=output_padding, data_format=data_format,
+                         dilation_rate=dilation_rate, **kwargs)
+
+    def _config(self):
+        config = super()._config()
+        del config["dilation_rate"]
+        return config
+
+
+# SeparableConv1D/2D and DepthwiseConv1D/2D build on _ConvMore (re-exported here)
+from .layers_conv_depthwise import (DepthwiseConv1D, DepthwiseConv2D,  # noqa: E402
+                                    SeparableConv1D, SeparableConv2D)
+
+
+Convolution1DTranspose, Convolution2DTranspose = Conv1DTranspose, Conv2DTranspose
+Convolution3D, Convolution3DTranspose = Conv3D, Conv3DTranspose
+SeparableConvolution1D, SeparableConvolution2D = SeparableConv1D, SeparableConv2D

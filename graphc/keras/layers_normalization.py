@@ -1,8 +1,10 @@
 """Keras' BatchNormalization layer (graph mode, TF 1.x): the batch's statistics in the
 training phase, the moving ones otherwise, and the moving-average updates in
-`layer.updates`. layers_conv.py re-exports it.
+`layer.updates` (layers_conv.py re-exports it); and LayerNormalization, the statistics
+of each example over the given axes.
 
     h = gc.keras.layers.BatchNormalization()(h)
+    h = gc.keras.layers.LayerNormalization()(h)
 """
 import numpy as np
 
@@ -10,7 +12,7 @@ import graphc as gc
 from . import initializers
 from .engine import Layer
 
-__all__ = ["BatchNormalization"]
+__all__ = ["BatchNormalization", "LayerNormalization"]
 
 
 class BatchNormalization(Layer):
@@ -108,3 +110,91 @@ class BatchNormalization(Layer):
     def _config(self):
         return {"axis": self.axis, "momentum": self.momentum, "epsilon": self.epsilon,
                 "center": self.center, "scale": self.scale}
+
+
+def _validate_axis(axis, input_shape):
+    """`axis` (an int or ints) as a list of non-negative axes of `input_shape`."""
+    rank = input_shape.ndims
+    if not rank:
+        raise ValueError(f"Input has undefined rank. Received: input_shape={input_shape}")
+    axes = [axis] if isinstance(axis, int) else list(axis)
+    axes = [a + rank if a < 0 else a for a in axes]
+    if any(a < 0 or a >= rank for a in axes):
+        raise ValueError(f"Invalid value for `axis` argument. Expected 0 <= axis < "
+                         f"inputs.rank (with inputs.rank={rank}). Received: "
+                         f"axis={tuple(axes)}")
+    if len(axes) != len(set(axes)):
+        raise ValueError(f"Duplicate axis: {tuple(axes)}")
+    return axes
+
+
+class LayerNormalization(Layer):
+    """Normalizes each example over `axis` (the last by default) to mean 0 and variance
+    1, then scales by gamma and shifts by beta (weights shaped like those axes):
+    (x - mean) / sqrt(var + epsilon) * gamma + beta, the same in training and inference.
+
+        h = gc.keras.layers.LayerNormalization(epsilon=1e-6)(h)   # 'layer_normalization/gamma:0'
+    """
+
+    def __init__(self, axis=-1, epsilon=1e-3, center=True, scale=True,
+                 beta_initializer="zeros", gamma_initializer="ones", beta_regularizer=None,
+                 gamma_regularizer=None, beta_constraint=None, gamma_constraint=None,
+                 **kwargs):
+        super().__init__(**kwargs)
+        if isinstance(axis, (list, tuple)):
+            self.axis = list(axis)
+        elif isinstance(axis, int):
+            self.axis = axis
+        else:
+            raise TypeError("Expected an int or a list/tuple of ints for the argument "
+                            f"'axis', but received: {axis!r}")
+        self.epsilon, self.center, self.scale = epsilon, center, scale
+        self.beta_initializer = initializers.get(beta_initializer)
+        self.gamma_initializer = initializers.get(gamma_initializer)
+        self.beta_regularizer, self.gamma_regularizer = beta_regularizer, gamma_regularizer
+        self.beta_constraint, self.gamma_constraint = beta_constraint, gamma_constraint
+        self.supports_masking = True
+
+    def build(self, input_shape):
+        input_shape = gc.TensorShape(input_shape)
+        self.axis = _validate_axis(self.axis, input_shape)
+        dims = input_shape.as_list()
+        shape = [dims[a] for a in self.axis]
+        if None in shape:
+            raise ValueError(f"LayerNormalization {self.name}: the normalized axes "
+                             f"{self.axis} of the input must be known, got shape "
+                             f"{tuple(dims)}")
+        self.gamma = self.add_weight("gamma", shape, initializer=self.gamma_initializer,
+                                     regularizer=self.gamma_regularizer,
+                                     constraint=self.gamma_constraint) if self.scale \
+            else None
+        self.beta = self.add_weight("beta", shape, initializer=self.beta_initializer,
+                                    regularizer=self.beta_regularizer,
+                                    constraint=self.beta_constraint) if self.center \
+            else None
+        self.built = True
+
+    def call(self, inputs):
+        dtype = gc.as_dtype(self.dtype or "float32")
+        if inputs.dtype != dtype:
+            inputs = gc.cast(inputs, dtype)
+        ndims = inputs.shape.ndims
+        bshape = [1] * ndims
+        for a in self.axis:
+            bshape[a] = inputs.shape.as_list()[a]
+
+        def bcast(v):
+            if v is None or self.axis == [ndims - 1]:
+                return v
+            return gc.reshape(v, bshape)
+        mean, var = gc.nn.moments(inputs, self.axis, keep_dims=True)
+        out = gc.nn.batch_normalization(inputs, mean, var, bcast(self.beta),
+                                        bcast(self.gamma), self.epsilon)
+        out.set_shape(inputs.shape)
+        return out
+
+    def _config(self):
+        return {"axis": self.axis, "epsilon": self.epsilon, "center": self.center,
+                "scale": self.scale,
+                "beta_initializer": initializers.serialize(self.beta_initializer),
+                "gamma_initializer": initializers.serialize(self.gamma_initializer)}

@@ -35,6 +35,9 @@ class RNN(Layer):
         super().__init__(**kwargs)
         if time_major:
             raise NotImplementedError("RNN(time_major=True) is not supported")
+        if isinstance(cell, (list, tuple)):     # RNN([cells]): one StackedRNNCells
+            from .layers_rnn_more import StackedRNNCells
+            cell = StackedRNNCells(cell)
         self.cell = cell
         self.return_sequences, self.return_state = return_sequences, return_state
         self.go_backwards, self.stateful, self.unroll = go_backwards, stateful, unroll
@@ -45,8 +48,7 @@ class RNN(Layer):
     # ---- what a subclass defines --------------------------------------------------------
     @property
     def _state_sizes(self):
-        size = self.cell.state_size
-        return [int(s) for s in size] if isinstance(size, (list, tuple)) else [int(size)]
+        return [int(s) for s in gc.nest.flatten(self.cell.state_size)]
 
     @property
     def _output_size(self):
@@ -65,7 +67,7 @@ class RNN(Layer):
 
     def _step(self, x_t, states):
         out, new = self.cell.call(x_t, list(states))
-        return out, _flat(new)
+        return out, list(gc.nest.flatten(new))
 
     @property
     def trainable_weights(self):
