@@ -5,7 +5,8 @@
 import graphc as gc
 
 __all__ = ["get", "serialize", "deserialize", "relu", "sigmoid", "tanh", "softmax",
-           "linear", "elu", "selu", "softplus", "softsign", "exponential", "hard_sigmoid"]
+           "linear", "elu", "selu", "softplus", "softsign", "exponential", "hard_sigmoid",
+           "swish", "mish"]
 
 
 def relu(x, alpha=0.0, max_value=None, threshold=0):
@@ -72,8 +73,19 @@ def hard_sigmoid(x):
     return gc.clip_by_value(x * 0.2 + 0.5, 0.0, 1.0)
 
 
+def swish(x):
+    """x * sigmoid(x) (SiLU): gc.keras.activations.swish(x)."""
+    return gc.nn.swish(x)
+
+
+def mish(x):
+    """x * tanh(softplus(x)): gc.keras.activations.mish(x)."""
+    return x * gc.tanh(gc.nn.softplus(x))
+
+
 _BY_NAME = {f.__name__: f for f in (relu, sigmoid, tanh, softmax, linear, elu, selu,
-                                    softplus, softsign, exponential, hard_sigmoid)}
+                                    softplus, softsign, exponential, hard_sigmoid, swish,
+                                    mish)}
 
 
 def get(identifier):

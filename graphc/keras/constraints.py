@@ -10,8 +10,9 @@ import graphc as gc
 from . import backend as K
 from .utils import deserialize_keras_object, get_keras_object, serialize_keras_object
 
-__all__ = ["Constraint", "MaxNorm", "NonNeg", "UnitNorm", "MinMaxNorm", "max_norm",
-           "non_neg", "unit_norm", "min_max_norm", "maxnorm", "nonneg", "unitnorm",
+__all__ = ["Constraint", "MaxNorm", "NonNeg", "UnitNorm", "MinMaxNorm", "RadialConstraint",
+           "max_norm", "non_neg", "unit_norm", "min_max_norm", "radial_constraint",
+           "maxnorm", "nonneg", "unitnorm",
            "get", "serialize", "deserialize"]
 
 
@@ -94,15 +95,48 @@ class MinMaxNorm(Constraint):
                 "rate": self.rate, "axis": self.axis}
 
 
+class RadialConstraint(Constraint):
+    """Each (height, height) slice of a rank-4 conv kernel made radially symmetric: all
+    entries of a square ring around the centre take one diagonal value, as tf_keras
+    picks them (odd size 2s+1: the centre from [s-1, s-1], ring r from [s+r-1, s+r-1];
+    even size 2s: the 2x2 centre from [s-1, s-1], ring r from [s+r, s+r]).
+
+        gc.keras.layers.Conv2D(8, 5, kernel_constraint="radial_constraint")
+    """
+
+    def __call__(self, w):
+        shape = w.shape
+        if shape.ndims != 4:
+            raise ValueError(f"The weight tensor must have rank 4. Received weight tensor "
+                             f"with shape: {shape}")
+        height, width, channels, kernels = shape.as_list()
+        if height is None or height != width or height < 2:
+            raise ValueError(f"RadialConstraint needs square kernels of a known size >= 2; "
+                             f"got shape {shape}")
+        s = height // 2
+
+        def source(i, j):
+            if height % 2:
+                ring = max(abs(i - s), abs(j - s))
+                return s - 1 + ring
+            ring = max(s - 1 - i if i < s else i - s, s - 1 - j if j < s else j - s)
+            return s - 1 if ring == 0 else s + ring
+        idx = [[[source(i, j)] * 2 for j in range(height)] for i in range(height)]
+        flat = gc.reshape(w, [height, width, -1])
+        return gc.reshape(gc.gather_nd(flat, idx), [height, width, channels, kernels])
+
+
 max_norm = maxnorm = MaxNorm
 non_neg = nonneg = NonNeg
 unit_norm = unitnorm = UnitNorm
 min_max_norm = MinMaxNorm
+radial_constraint = RadialConstraint
 
 _BY_NAME = {"MaxNorm": MaxNorm, "NonNeg": NonNeg, "UnitNorm": UnitNorm,
             "MinMaxNorm": MinMaxNorm, "max_norm": MaxNorm, "maxnorm": MaxNorm,
             "non_neg": NonNeg, "nonneg": NonNeg, "unit_norm": UnitNorm,
-            "unitnorm": UnitNorm, "min_max_norm": MinMaxNorm}
+            "unitnorm": UnitNorm, "min_max_norm": MinMaxNorm,
+            "RadialConstraint": RadialConstraint, "radial_constraint": RadialConstraint}
 
 
 def serialize(constraint):

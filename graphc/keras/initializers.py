@@ -5,11 +5,12 @@
 """
 from .. import initializers as _init
 
-__all__ = ["get", "serialize", "Initializer", "Zeros", "Ones", "Constant", "RandomUniform",
+__all__ = ["get", "serialize", "deserialize", "Initializer", "Zeros", "Ones", "Constant", "RandomUniform",
            "RandomNormal", "TruncatedNormal", "VarianceScaling", "GlorotUniform",
            "GlorotNormal", "Orthogonal", "Identity", "he_normal", "he_uniform",
            "lecun_normal", "lecun_uniform", "glorot_uniform", "glorot_normal", "zeros",
-           "ones", "constant", "uniform", "normal", "orthogonal", "identity"]
+           "ones", "constant", "uniform", "normal", "orthogonal", "identity",
+           "random_normal", "random_uniform", "truncated_normal"]
 
 Initializer = _init.Initializer
 Zeros, Ones, Constant = _init.Zeros, _init.Ones, _init.Constant
@@ -44,6 +45,7 @@ class TruncatedNormal(_init.TruncatedNormal):
 glorot_uniform, glorot_normal = GlorotUniform, GlorotNormal
 zeros, ones, constant = Zeros, Ones, Constant
 uniform, normal, orthogonal, identity = RandomUniform, RandomNormal, Orthogonal, Identity
+random_uniform, random_normal, truncated_normal = RandomUniform, RandomNormal, TruncatedNormal
 
 _BY_NAME = {"glorot_uniform": GlorotUniform, "glorot_normal": GlorotNormal, "zeros": Zeros,
             "zero": Zeros, "ones": Ones, "one": Ones, "constant": Constant,
@@ -91,3 +93,12 @@ def serialize(initializer):
         return {"class_name": type(initializer).__name__,
                 "config": initializer.get_config()}
     return getattr(initializer, "__name__", type(initializer).__name__)
+
+
+def deserialize(config, custom_objects=None):
+    """The initializer of serialize's {"class_name", "config"} (or a name).
+
+        gc.keras.initializers.deserialize({"class_name": "RandomNormal",
+                                           "config": {"stddev": 0.1}})
+    """
+    return get(config, custom_objects)

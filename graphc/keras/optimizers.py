@@ -1,5 +1,6 @@
 """gc.keras.optimizers: Keras' optimizers with Keras' argument names and defaults
-(TF 1.15's tf.keras optimizers, the "v2" ones): SGD, Adam, RMSprop, Adagrad. Each is a
+(tf_keras' legacy "v2" optimizers, tf.compat.v1.keras.optimizers): SGD, Adam, RMSprop,
+Adagrad, Adadelta, Adamax, Ftrl, Nadam (optimizers_more.py). Each is a
 gc.train.Optimizer, so `opt.minimize(loss)` works too; `opt.lr` is a variable that
 callbacks (LearningRateScheduler) set.
 
@@ -11,8 +12,13 @@ import numpy as np
 import graphc as gc
 from ..train.optimizer import Optimizer
 from ..train.optimizers import AdamOptimizer, MomentumOptimizer
+from . import optimizer_schedules as _schedules
+from .optimizer_schedules import LearningRateSchedule
 
-__all__ = ["SGD", "Adam", "RMSprop", "Adagrad", "get", "serialize", "deserialize"]
+schedules = _schedules
+
+__all__ = ["SGD", "Adam", "RMSprop", "Adagrad", "Adadelta", "Adamax", "Ftrl", "Nadam",
+           "get", "serialize", "deserialize", "schedules"]
 
 
 class _KerasHypers:
@@ -27,18 +33,22 @@ class _KerasHypers:
         if kwargs:
             raise TypeError(f"Unexpected keyword argument passed to optimizer: "
                             f"{sorted(kwargs)[0]}")
-        self._lr_value = float(lr if lr is not None else
-                               learning_rate if learning_rate is not None else default)
+        value = lr if lr is not None else learning_rate if learning_rate is not None \
+            else default
+        self._schedule = value if isinstance(value, LearningRateSchedule) else None
+        self._lr_value = self._schedule or float(value)
         self._lr_vars = {}
         self._learning_rate = self._decayed_lr
 
     def _decayed_lr(self):
         """lr / (1 + decay * iterations) (TF 1.15's Keras `decay`), iterations counted
-        before this step's update."""
-        if not self._decay:
-            return self.lr
+        before this step's update; a schedule's lr is schedule(iterations)."""
         steps = gc.cast(self.iterations, gc.float32)
-        return self.lr / (1.0 + self._decay * steps)
+        lr = self.lr if self._schedule is None else \
+            gc.cast(self._schedule(steps), gc.float32)
+        if not self._decay:
+            return lr
+        return lr / (1.0 + self._decay * steps)
 
     @property
     def iterations(self):
@@ -57,6 +67,9 @@ class _KerasHypers:
 
     @property
     def lr(self):
+        """The learning-rate variable (the schedule object when given one)."""
+        if self._schedule is not None:
+            return self._schedule
         graph = gc.get_default_graph()
         if graph not in self._lr_vars:
             with graph.name_scope(""), graph.control_dependencies(None):
@@ -68,10 +81,9 @@ class _KerasHypers:
     learning_rate = lr
 
     def get_config(self):
-        config = {"name": self._name, "learning_rate": self._lr_value, **self._config}
-        if self._decay:
-            config["decay"] = self._decay
-        return config
+        lr = self._lr_value if self._schedule is None else _schedules.serialize(self._schedule)
+        return {"name": self._name, "learning_rate": lr, "decay": self._decay,
+                **self._config}
 
 
 class SGD(_KerasHypers, MomentumOptimizer):
@@ -224,12 +236,16 @@ class Adagrad(_KerasHypers, Optimizer):
                                                     + gc.cast(self._epsilon, dt))))
 
 
-_BY_NAME = {"sgd": SGD, "adam": Adam, "rmsprop": RMSprop, "adagrad": Adagrad}
+from .optimizers_more import Adadelta, Adamax, Ftrl, Nadam  # noqa: E402
+
+_BY_NAME = {"sgd": SGD, "adam": Adam, "rmsprop": RMSprop, "adagrad": Adagrad,
+            "adadelta": Adadelta, "adamax": Adamax, "ftrl": Ftrl, "nadam": Nadam}
 
 
 def get(identifier):
-    """An optimizer from a name ('sgd', 'adam', 'rmsprop', 'adagrad': Keras' defaults),
-    a Keras optimizer or any gc.train.Optimizer.
+    """An optimizer from a name ('sgd', 'adam', 'rmsprop', 'adagrad', 'adadelta',
+    'adamax', 'ftrl', 'nadam': Keras' defaults), a {"class_name", "config"} dict, a
+    Keras optimizer or any gc.train.Optimizer.
 
         gc.keras.optimizers.get("adam")
     """
@@ -237,10 +253,13 @@ def get(identifier):
         return identifier
     if isinstance(identifier, str) and identifier.lower() in _BY_NAME:
         return _BY_NAME[identifier.lower()]()
+    if isinstance(identifier, dict):
+        return deserialize(identifier)
     raise ValueError(f"Could not interpret optimizer identifier: {identifier!r}")
 
 
 def serialize(optimizer):
+    """{"class_name", "config"} of a Keras optimizer (a schedule serialized inside)."""
     return {"class_name": type(optimizer).__name__, "config": optimizer.get_config()}
 
 
@@ -254,4 +273,8 @@ def deserialize(config, custom_objects=None):
     cls = (custom_objects or {}).get(name) or _BY_NAME.get(name.lower())
     if cls is None:
         raise ValueError(f"Unknown optimizer: {name}")
-    return cls(**config.get("config", {}))
+    config = dict(config.get("config", {}))
+    if isinstance(config.get("learning_rate"), dict):
+        config["learning_rate"] = _schedules.deserialize(config["learning_rate"],
+                                                         custom_objects)
+    return cls(**config)
