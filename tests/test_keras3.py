@@ -335,3 +335,20 @@ def test_fit_on_outputs_of_rank_three_with_and_without_sample_weights():
     w = np.float32([1.0, 2.0])
     assert m.evaluate(x, y, sample_weight=w, verbose=0) == pytest.approx((25 + 2 * 4) / 2)
     assert m.train_on_batch(x, y, sample_weight=w) == pytest.approx(16.5)
+
+
+@pytest.mark.parametrize("loss, want", [
+    (lambda L: L.MeanSquaredError(), lambda e: e ** 2),
+    (lambda L: L.Huber(reduction="sum"), lambda e: 8 * 0.5 * e ** 2),
+    (lambda L: L.BinaryCrossentropy(), lambda e: -(0.5 * np.log(0.5 + e) + 0.5 * np.log(0.5 - e))),
+])
+def test_loss_objects_in_compile_train_with_their_reduction(loss, want):
+    m = gc.keras.Sequential([gc.keras.layers.Dense(1, input_shape=(3,), activation="sigmoid",
+                                                   kernel_initializer="ones")])
+    m.compile("sgd", loss(gc.keras.losses), metrics=["accuracy"])
+    h = m.fit(np.ones((8, 3), np.float32), np.full((8, 1), 0.5, np.float32), epochs=2,
+              batch_size=8, verbose=0)
+    err = 1 / (1 + np.exp(-3.0)) - 0.5         # the first epoch's prediction error
+    assert h.history["loss"][0] == pytest.approx(want(err), rel=1e-5)
+    assert h.history["loss"][1] < h.history["loss"][0]
+    assert set(h.history) == {"loss", "acc"}

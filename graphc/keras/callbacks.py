@@ -9,7 +9,9 @@ import numpy as np
 from . import backend as K
 
 __all__ = ["Callback", "History", "EarlyStopping", "ModelCheckpoint", "LambdaCallback",
-           "LearningRateScheduler", "CallbackList"]
+           "LearningRateScheduler", "CallbackList", "BaseLogger", "TerminateOnNaN",
+           "ReduceLROnPlateau", "CSVLogger", "ProgbarLogger", "TensorBoard",
+           "RemoteMonitor"]
 
 
 class Callback:
@@ -206,3 +208,7 @@ class LearningRateScheduler(Callback):
     def on_epoch_end(self, epoch, logs=None):
         if logs is not None:
             logs["lr"] = float(K.get_value(self.model.optimizer.lr))
+
+
+from .callbacks_more import (BaseLogger, CSVLogger, ProgbarLogger,  # noqa: E402
+                             ReduceLROnPlateau, RemoteMonitor, TensorBoard, TerminateOnNaN)

@@ -5,17 +5,25 @@ them over the batch and the epoch).
 """
 import graphc as gc
 from . import backend as K
-from .losses import (binary_crossentropy, categorical_crossentropy, mae, mape, mse, msle,
-                     mean_absolute_error, mean_absolute_percentage_error,
-                     mean_squared_error, mean_squared_logarithmic_error,
-                     sparse_categorical_crossentropy)
+from .losses import (MAE, MAPE, MSE, MSLE, KLD, binary_crossentropy,
+                     binary_focal_crossentropy, categorical_crossentropy,
+                     categorical_focal_crossentropy, categorical_hinge, cosine,
+                     cosine_proximity, hinge, kl_divergence, kld, kullback_leibler_divergence,
+                     log_cosh, logcosh, mae, mape, mse, msle, mean_absolute_error,
+                     mean_absolute_percentage_error, mean_squared_error,
+                     mean_squared_logarithmic_error, poisson, sparse_categorical_crossentropy,
+                     squared_hinge)
 
 __all__ = ["binary_accuracy", "categorical_accuracy", "sparse_categorical_accuracy",
            "top_k_categorical_accuracy", "sparse_top_k_categorical_accuracy",
            "mean_squared_error", "mean_absolute_error", "mean_absolute_percentage_error",
            "mean_squared_logarithmic_error", "binary_crossentropy",
            "categorical_crossentropy", "sparse_categorical_crossentropy", "mse", "mae",
-           "mape", "msle", "get", "serialize"]
+           "mape", "msle", "get", "serialize", "deserialize", "MAE", "MAPE", "MSE", "MSLE",
+           "KLD", "binary_focal_crossentropy", "categorical_focal_crossentropy",
+           "cosine", "cosine_proximity", "hinge", "kl_divergence", "kld",
+           "kullback_leibler_divergence", "log_cosh", "logcosh", "poisson",
+           "squared_hinge"]
 
 
 def binary_accuracy(y_true, y_pred, threshold=0.5):
@@ -57,26 +65,52 @@ def sparse_top_k_categorical_accuracy(y_true, y_pred, k=5):
     return gc.cast(gc.nn.in_top_k(y_pred, gc.cast(y_true, gc.int32), k), K.floatx())
 
 
+def cosine_similarity(y_true, y_pred, axis=-1):
+    """sum(l2_normalize(y_true) * l2_normalize(y_pred), axis): the metric (1 for the
+    same direction; the loss cosine_similarity is its negative)."""
+    y_true = gc.nn.l2_normalize(y_true, axis=axis)
+    y_pred = gc.nn.l2_normalize(y_pred, axis=axis)
+    return gc.reduce_sum(y_true * y_pred, axis=axis)
+
+
 _BY_NAME = {f.__name__: f for f in (
     binary_accuracy, categorical_accuracy, sparse_categorical_accuracy,
     top_k_categorical_accuracy, sparse_top_k_categorical_accuracy, mean_squared_error,
     mean_absolute_error, mean_absolute_percentage_error, mean_squared_logarithmic_error,
-    binary_crossentropy, categorical_crossentropy, sparse_categorical_crossentropy)}
-_BY_NAME.update(mse=mse, mae=mae, mape=mape, msle=msle)
+    binary_crossentropy, categorical_crossentropy, sparse_categorical_crossentropy,
+    binary_focal_crossentropy, categorical_focal_crossentropy, categorical_hinge, hinge,
+    squared_hinge, kl_divergence, log_cosh, poisson, cosine_similarity)}
+_BY_NAME.update(mse=mse, mae=mae, mape=mape, msle=msle, MSE=mse, MAE=mae, MAPE=mape,
+                MSLE=msle, kld=kld, KLD=kld, kullback_leibler_divergence=kld,
+                logcosh=logcosh, cosine=cosine, cosine_proximity=cosine_proximity)
 
 
 def get(identifier):
     """A metric function from a name ('accuracy' needs compile's choice), a metric
-    object's class name ('AUC', 'Precision', ...: a new object) or a callable."""
-    if isinstance(identifier, str) and identifier in _CLASSES:
-        return globals()[identifier]()
-    if isinstance(identifier, str):
-        if identifier not in _BY_NAME:
-            raise ValueError(f"Unknown metric function: {identifier}")
-        return _BY_NAME[identifier]
+    object's class name ('AUC', 'Precision', ...: a new object), a config dict or a
+    callable.
+
+        gc.keras.metrics.get("cosine_similarity")       # the metric function
+    """
+    if isinstance(identifier, (str, dict)):
+        return deserialize(identifier)
     if callable(identifier):
         return identifier
-    raise ValueError(f"Could not interpret metric function identifier: {identifier!r}")
+    raise ValueError(f"Could not interpret metric identifier: {identifier}")
+
+
+def deserialize(config, custom_objects=None):
+    """A metric function or object from its name or {"class_name", "config"}.
+
+        gc.keras.metrics.deserialize({"class_name": "MeanIoU",
+                                      "config": {"num_classes": 3}})
+    """
+    from .utils import deserialize_keras_object
+    objects = dict(_BY_NAME)
+    objects.update({n: globals()[n] for n in _CLASSES})
+    objects.update(Metric=Metric, MeanMetricWrapper=MeanMetricWrapper)
+    return deserialize_keras_object(config, objects, custom_objects,
+                                    printable_module_name="metric function")
 
 
 _CLASSES = {"Mean", "Sum", "Accuracy", "BinaryAccuracy", "CategoricalAccuracy",
@@ -86,16 +120,25 @@ _CLASSES = {"Mean", "Sum", "Accuracy", "BinaryAccuracy", "CategoricalAccuracy",
             "RootMeanSquaredError", "BinaryCrossentropy", "CategoricalCrossentropy",
             "SparseCategoricalCrossentropy", "Hinge", "SquaredHinge", "KLDivergence",
             "Poisson", "TruePositives", "FalsePositives", "TrueNegatives",
-            "FalseNegatives", "Precision", "Recall", "AUC"}
+            "FalseNegatives", "Precision", "Recall", "AUC", "PrecisionAtRecall",
+            "RecallAtPrecision", "SensitivityAtSpecificity", "SpecificityAtSensitivity",
+            "CosineSimilarity", "LogCoshError", "CategoricalHinge", "MeanRelativeError",
+            "MeanTensor", "R2Score", "F1Score", "FBetaScore", "IoU", "MeanIoU",
+            "BinaryIoU", "OneHotIoU", "OneHotMeanIoU"}
 
 
 def serialize(metric):
-    return getattr(metric, "__name__", type(metric).__name__)
+    """A metric object as {"class_name", "config"}; a function by its name."""
+    from .utils import serialize_keras_object
+    return serialize_keras_object(metric)
 
 
 # the metric classes (they use the functions above)
 from .metrics_classes import *  # noqa: E402,F401,F403
 from .metrics_confusion import *  # noqa: E402,F401,F403
-from . import metrics_classes as _mc, metrics_confusion as _mf  # noqa: E402
+from .metrics_more import *  # noqa: E402,F401,F403
+from .metrics_iou import *  # noqa: E402,F401,F403
+from . import (metrics_classes as _mc, metrics_confusion as _mf,  # noqa: E402
+               metrics_more as _mm, metrics_iou as _mi)
 
-__all__ += _mc.__all__ + _mf.__all__
+__all__ += _mc.__all__ + _mf.__all__ + _mm.__all__ + _mi.__all__

@@ -37,6 +37,7 @@ class _Confusion(Metric):
         self.top_k, self.class_id = top_k, class_id
         self._scalar = np.ndim(thresholds) == 0
         self.thresholds = [float(t) for t in np.atleast_1d(thresholds)]
+        self._cuts = self.thresholds            # what update_state compares with
         for kind in self.kinds:
             setattr(self, _NAMES[kind], self.add_weight(_NAMES[kind],
                                                         (len(self.thresholds),)))
@@ -57,7 +58,7 @@ class _Confusion(Metric):
         pred = gc.reshape(y_pred, [1, -1])
         label = gc.reshape(gc.cast(y_true, gc.bool), [1, -1])
         w = gc.reshape(w, [1, -1])
-        thr = gc.constant(np.asarray(self.thresholds, np.float32)[:, None], self.dtype)
+        thr = gc.constant(np.asarray(self._cuts, np.float32)[:, None], self.dtype)
         is_pos = gc.greater(pred, thr)                        # (thresholds, entries)
         is_true = gc.logical_and(label, gc.ones_like(is_pos))
         cond = {"tp": gc.logical_and(is_true, is_pos),
@@ -200,3 +201,97 @@ class AUC(_Confusion):
     def _config(self):
         return {"num_thresholds": self.num_thresholds, "curve": self.curve,
                 "summation_method": self.summation_method}
+
+
+class _AtConstraint(_Confusion):
+    """tp, tn, fp, fn at num_thresholds thresholds 0, 1/(n-1), ..., 1 (a prediction of
+    0 counts as positive at threshold 0, as tf.keras' bucketing has it); the result is
+    the largest `dependent` rate where the `constrained` rate is >= value (0 if none)."""
+    kinds = ("tp", "tn", "fp", "fn")
+    arg = None
+
+    def __init__(self, value, num_thresholds=200, class_id=None, name=None, dtype=None):
+        if value < 0 or value > 1:
+            raise ValueError(f"Argument `{self.arg}` must be in the range [0, 1]. "
+                             f"Received: {self.arg}={value}")
+        if num_thresholds <= 0:
+            raise ValueError(f"Argument `num_thresholds` must be an integer > 0. "
+                             f"Received: num_thresholds={num_thresholds}")
+        if num_thresholds == 1:
+            thresholds = [0.5]
+        else:
+            inner = [(i + 1) * 1.0 / (num_thresholds - 1) for i in range(num_thresholds - 2)]
+            thresholds = [-K.epsilon()] + inner + [1.0]
+        super().__init__(thresholds, class_id=class_id, name=name, dtype=dtype)
+        self.thresholds = [0.5] if num_thresholds == 1 else [0.0] + inner + [1.0]
+        self.num_thresholds, self.value = num_thresholds, value
+        setattr(self, self.arg, value)
+
+    def _rates(self):
+        c = self._counts()
+        return {"sensitivity": gc.div_no_nan(c["tp"], c["tp"] + c["fn"]),
+                "specificity": gc.div_no_nan(c["tn"], c["tn"] + c["fp"]),
+                "precision": gc.div_no_nan(c["tp"], c["tp"] + c["fp"])}
+
+    def result(self):
+        rates = self._rates()
+        rates["recall"] = rates["sensitivity"]
+        constrained, dependent = rates[self.arg], rates[self.dependent]
+        feasible = gc.greater_equal(constrained, self.value)
+        best = gc.reduce_max(gc.where_v2(feasible, dependent, gc.zeros_like(dependent)))
+        return gc.where_v2(gc.reduce_any(feasible), best, gc.zeros_like(best))
+
+    def _config(self):
+        return {"class_id": self.class_id, "num_thresholds": self.num_thresholds,
+                self.arg: self.value}
+
+
+class SensitivityAtSpecificity(_AtConstraint):
+    """The best sensitivity where specificity >= `specificity`.
+
+        gc.keras.metrics.SensitivityAtSpecificity(0.5, num_thresholds=200)
+    """
+    arg, dependent = "specificity", "sensitivity"
+
+    def __init__(self, specificity, num_thresholds=200, class_id=None, name=None,
+                 dtype=None):
+        super().__init__(specificity, num_thresholds, class_id, name, dtype)
+
+
+class SpecificityAtSensitivity(_AtConstraint):
+    """The best specificity where sensitivity >= `sensitivity`.
+
+        gc.keras.metrics.SpecificityAtSensitivity(0.5)
+    """
+    arg, dependent = "sensitivity", "specificity"
+
+    def __init__(self, sensitivity, num_thresholds=200, class_id=None, name=None,
+                 dtype=None):
+        super().__init__(sensitivity, num_thresholds, class_id, name, dtype)
+
+
+class PrecisionAtRecall(_AtConstraint):
+    """The best precision where recall >= `recall`.
+
+        gc.keras.metrics.PrecisionAtRecall(0.8)
+    """
+    arg, dependent = "recall", "precision"
+
+    def __init__(self, recall, num_thresholds=200, class_id=None, name=None, dtype=None):
+        super().__init__(recall, num_thresholds, class_id, name, dtype)
+
+
+class RecallAtPrecision(_AtConstraint):
+    """The best recall where precision >= `precision`.
+
+        gc.keras.metrics.RecallAtPrecision(0.8)
+    """
+    arg, dependent = "precision", "recall"
+
+    def __init__(self, precision, num_thresholds=200, class_id=None, name=None,
+                 dtype=None):
+        super().__init__(precision, num_thresholds, class_id, name, dtype)
+
+
+__all__ += ["SensitivityAtSpecificity", "SpecificityAtSensitivity", "PrecisionAtRecall",
+            "RecallAtPrecision"]

@@ -14,9 +14,14 @@ import numpy as np
 
 from . import backend as K
 from . import optimizers
+from .utils import deserialize_keras_object, serialize_keras_object
+from .utils_registry import (custom_object_scope, get_custom_objects, get_registered_name,
+                             get_registered_object, register_keras_serializable)
 
 __all__ = ["save_model", "load_model", "model_to_json", "model_from_json",
-           "model_from_config"]
+           "model_from_config", "custom_object_scope", "get_custom_objects",
+           "get_registered_name", "get_registered_object", "register_keras_serializable",
+           "serialize_keras_object", "deserialize_keras_object"]
 
 _KEY = "graphc_keras_model"
 _VERSION = "2.2.4-tf"

@@ -15,6 +15,7 @@ from . import losses as losses_mod
 from . import metrics as metrics_mod
 from . import optimizers
 from . import training_weights as tw
+from .losses_classes import _per_sample as per_sample_loss
 from .metrics_classes import Metric
 from .training_generator import GeneratorMixin, is_generator
 
@@ -32,6 +33,7 @@ def _metric_fn(name, loss_fn, output):
     accuracy from the loss and the output's last dim (TF 1.15); the History name."""
     if name in ("accuracy", "acc"):
         last = output.shape.as_list()[-1] if output.shape.ndims else None
+        loss_fn = getattr(loss_fn, "fn", None) or loss_fn     # a Loss object's function
         if loss_fn is losses_mod.binary_crossentropy or last == 1:
             return metrics_mod.binary_accuracy, "acc"
         if loss_fn is losses_mod.sparse_categorical_crossentropy:
@@ -89,7 +91,8 @@ class TrainingMixin(GeneratorMixin):
         if loss is None:
             raise ValueError("compile: a `loss` is required")
         names = self._output_names()
-        loss_fns = [losses_mod.get(x) for x in self._per_output(loss, "loss")]
+        loss_fns = [per_sample_loss(losses_mod.get(x))    # Loss objects: their call()
+                    for x in self._per_output(loss, "loss")]
         weights = self._per_output(loss_weights, "loss_weights", 1.0) \
             if loss_weights is not None else [1.0] * len(names)
         modes = tw.per_output(sw_mode, names, "sample_weight_mode")
