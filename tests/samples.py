@@ -102,7 +102,8 @@ MODULES = ["samples_names10", "samples_elementwise", "samples_array", "samples_r
            "samples_random_stateless", "samples_extras8", "samples_misc8",
            "samples_train_extras", "samples_data_more", "samples_nn2",
            "samples_audio", "samples_sigx", "samples_rng", "samples_quant",
-           "samples_seqfc", "samples_names9"]
+           "samples_seqfc", "samples_names9", "samples_data_methods",
+           "samples_data_experimental"]
 
 
 def all_samples():

@@ -46,6 +46,10 @@ class _Batch(Dataset):
         if isinstance(self._size, Tensor) and values[self._size] <= 0:
             raise _invalid(self, "Batch size must be greater than zero.")
 
+    def _cardinality(self, values, n):
+        return batch_cardinality(n[0], int(values[self._size]) if isinstance(
+            self._size, Tensor) else self._size, self._drop)
+
     def _iter(self, run):
         it = self._parents[0]._iter(run)
         size = _value(run, self._size)
@@ -69,6 +73,11 @@ class _Batch(Dataset):
                         "; batch stacks elements of one shape")
                 out.append(np.stack(parts).astype(t.np, copy=False))
             yield out
+
+
+def batch_cardinality(n, size, drop):
+    """The number of batches of `size` of n elements (INFINITE, UNKNOWN kept)."""
+    return n if n < 0 else n // size if drop else -(-n // size)
 
 
 def _batch_sparse(rows, dtype):
@@ -187,6 +196,10 @@ class _PaddedBatch(Dataset):
     def _check(self, values):
         if isinstance(self._size, Tensor) and values[self._size] <= 0:
             raise _invalid(self, "Batch size must be greater than zero.")
+
+    def _cardinality(self, values, n):
+        return batch_cardinality(n[0], int(values[self._size]) if isinstance(
+            self._size, Tensor) else self._size, self._drop)
 
     def _iter(self, run):
         it = self._parents[0]._iter(run)

@@ -51,6 +51,9 @@ class _FileCache(Dataset):
                          tensors=tensors)
         self._filename = filename
 
+    def _cardinality(self, values, n):
+        return n[0]
+
     def _path(self, run):
         f = self._filename
         if isinstance(f, Tensor):

@@ -22,6 +22,8 @@ from .structure import to_tensors
 
 __all__ = ["Dataset"]
 
+INFINITE, UNKNOWN = -1, -2      # TF's cardinality codes (gc.data.INFINITE_CARDINALITY, ...)
+
 
 def _nest(structure, inner):
     """`structure` with each leaf replaced by the next structure of `inner`."""
@@ -118,6 +120,11 @@ class Dataset:
     def _iter(self, run):
         """A generator of this dataset's elements (flat lists of arrays) in `run`."""
         raise NotImplementedError(f"{type(self).__name__} must define _iter")
+
+    def _cardinality(self, values, n):
+        """The number of elements (INFINITE, UNKNOWN) given the values of the tensors
+        and `n`, the cardinalities of the parents (single.py walks the pipeline)."""
+        return UNKNOWN
 
     def _check(self, values):
         """Checks of the tensor arguments' values (tensor -> array) when a pipeline
@@ -291,6 +298,18 @@ class Dataset:
         """
         from .nested import reduce
         return reduce(self, initial_state, reduce_func)
+
+    # ---- the methods TF 2 added to DatasetV1: methods.py --------------------------------
+    from .methods import (  # noqa: E402  (bound as methods of this class)
+        as_numpy_iterator, bucket_by_sequence_length, cardinality, choose_from_datasets,
+        counter, enumerate, filter_with_legacy_function, from_sparse_tensor_slices,
+        get_single_element, group_by_window, ignore_errors, list_files,
+        map_with_legacy_function, random, rebatch, rejection_resample, sample_from_datasets,
+        scan, sparse_batch, take_while, unique)
+    choose_from_datasets, counter = staticmethod(choose_from_datasets), staticmethod(counter)
+    from_sparse_tensor_slices = staticmethod(from_sparse_tensor_slices)
+    list_files, random = staticmethod(list_files), staticmethod(random)
+    sample_from_datasets = staticmethod(sample_from_datasets)
 
     def make_one_shot_iterator(self):
         """An iterator that starts on its first get_next run in each session."""

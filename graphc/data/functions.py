@@ -95,7 +95,13 @@ class _Map(Dataset):
     def _iter(self, run):
         fn = self._functions[0]
         for element in self._parents[0]._iter(run):
-            yield fn(run, element)
+            try:
+                out = fn(run, element)
+            except errors.OpError as e:
+                if skips(run, self, e):
+                    continue
+                raise
+            yield out
 
 
 class _Filter(Dataset):
@@ -111,9 +117,26 @@ class _Filter(Dataset):
     def _iter(self, run):
         fn = self._functions[0]
         for element in self._parents[0]._iter(run):
-            keep = np.asarray(fn(run, element)[0])
+            try:
+                keep = np.asarray(fn(run, element)[0])
+            except errors.OpError as e:
+                if skips(run, self, e):
+                    continue
+                raise
             if keep.shape != ():
                 raise ValueError(f"Dataset.filter (called at {errors.format_site(self._site)})"
                                  f": the predicate returned shape {keep.shape}, not a scalar")
             if keep:
                 yield element
+
+
+def skips(run, ds, error):
+    """Whether `ds` drops the element whose function raised `error`: an ignore_errors
+    downstream marked it (stateful.py), and the error is no end of sequence."""
+    log = run.store(ds).get("ignore_errors")
+    if log is None or isinstance(error, errors.OutOfRangeError):
+        return False
+    if log:
+        from .. import tf_logging
+        tf_logging.warning("Dataset.ignore_errors: skipping an element: %s", error)
+    return True

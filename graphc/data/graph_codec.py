@@ -27,14 +27,18 @@ class Unwritable(Exception):
 
 def _kinds():
     """The dataset classes a graph_def may hold, by class name."""
-    from . import batching, cache_file, functions, handles, nested, readers, sources, transforms
+    from . import (batching, cache_file, functions, grouping, handles, nested, readers,
+                   sampling, single, sources, stateful, transforms)
     classes = [sources._Slices, sources._Tensors, sources._Range, sources._Zip,
                sources._Concat, batching._Batch, transforms._Shuffle, transforms._Repeat,
                transforms._Islice, functions._Map, functions._Filter, readers.TFRecordDataset,
                readers.TextLineDataset, readers.FixedLengthRecordDataset,
                batching._PaddedBatch, batching._Unbatch, transforms._Shard,
                transforms._Cache, nested._Interleave, nested._Reduce, handles._Declared,
-               cache_file._FileCache]
+               cache_file._FileCache, stateful._Scan, stateful._TakeWhile, stateful._Unique,
+               stateful._Random, stateful._Counter, stateful._IgnoreErrors, grouping._Rebatch,
+               grouping._SparseBatch, sampling._Choose, sampling._Sample,
+               sources._SparseSlices, single._Cardinality, single._Single]
     return {c.__name__: c for c in classes}
 
 

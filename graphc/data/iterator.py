@@ -309,6 +309,12 @@ class Iterator:
         node = apply(ITERATOR_GET_NEXT, inputs, name=name or "IteratorGetNext", handle=h)
         return _unflatten(h.dataset._structure, iter(node.outputs))
 
+    def get_next_as_optional(self):
+        """An Optional holding the next element, or none at the end (no
+        OutOfRangeError); gc.data.experimental.get_next_as_optional(self)."""
+        from .exp_optional import get_next_as_optional
+        return get_next_as_optional(self)
+
 
 def make_one_shot_iterator(dataset):
     """dataset.make_one_shot_iterator() (TF 1.13+ spelling)."""

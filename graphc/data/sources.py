@@ -6,7 +6,8 @@ from .. import dtypes, errors
 from ..ops.control import _common_shape
 from ..shapes import TensorShape
 from ..graph import Tensor
-from .dataset import Dataset, _count, _describe, _invalid, _nest, _tensor_args, _value
+from .dataset import (INFINITE, UNKNOWN, Dataset, _count, _describe, _invalid, _nest,
+                      _tensor_args, _value)
 from .specs import dense_shapes
 from .structure import flatten, sparse_leaves
 
@@ -37,6 +38,9 @@ class _Slices(Dataset):
                   for t in tensors]
         super().__init__(structure, [t.dtype for t in tensors], shapes, tensors=tensors)
 
+    def _cardinality(self, values, n):
+        return int(np.shape(values[self._tensors[0]])[0])
+
     def _iter(self, run):
         arrays = [np.asarray(run.values[t]) for t in self._tensors]
         sizes = {a.shape[0] if a.ndim else None for a in arrays}
@@ -54,6 +58,9 @@ class _Tensors(Dataset):
         shapes = [t.shape for t in tensors]
         super().__init__(structure, [t.dtype for t in tensors], shapes, tensors=tensors,
                          dense=dense_shapes(structure, shapes, tensors))
+
+    def _cardinality(self, values, n):
+        return 1
 
     def _iter(self, run):
         yield [run.values[t] for t in self._tensors]
@@ -80,6 +87,10 @@ class _Range(Dataset):
         if isinstance(step, Tensor) and values[step] == 0:
             raise _invalid(self, "step must be a non-zero integer.")
 
+    def _cardinality(self, values, n):
+        start, stop, step = (int(values[a]) if isinstance(a, Tensor) else a for a in self._args)
+        return max(0, -((start - stop) // step))        # ceil((stop - start) / step)
+
     def _iter(self, run):
         for i in range(*[_value(run, a) for a in self._args]):
             yield [np.int64(i)]
@@ -97,6 +108,12 @@ class _Zip(Dataset):
                          [s for d in parts for s in d._shapes], parents=parts,
                          dense=[s for d in parts for s in d._dense],
                          nested=[n for d in parts for n in d._nested])
+
+    def _cardinality(self, values, n):
+        if UNKNOWN in n:
+            return UNKNOWN
+        finite = [c for c in n if c != INFINITE]
+        return min(finite) if finite else INFINITE
 
     def _iter(self, run):
         for elements in zip(*[d._iter(run) for d in self._parents]):
@@ -121,6 +138,42 @@ class _Concat(Dataset):
                          dense=[x.most_specific_compatible_shape(y)
                                 for x, y in zip(a._dense, b._dense)])
 
+    def _cardinality(self, values, n):
+        if INFINITE in n:
+            return INFINITE
+        return UNKNOWN if UNKNOWN in n else sum(n)
+
     def _iter(self, run):
         for d in self._parents:
             yield from d._iter(run)
+
+
+def sparse_slices(sparse_tensor):
+    """Dataset.from_sparse_tensor_slices: see methods.py."""
+    from ..sparse import SparseTensor
+    if not isinstance(sparse_tensor, SparseTensor):
+        raise TypeError("`sparse_tensor` must be a `tf.sparse.SparseTensor` object. Was "
+                        f"{sparse_tensor}.")
+    return _SparseSlices(sparse_tensor)
+
+
+class _SparseSlices(Dataset):
+    """The rows of a SparseTensor, each an (indices, values, dense_shape) tuple (TF1)."""
+
+    def __init__(self, st):
+        rank = st.dense_shape.shape.dims[0] if st.dense_shape.shape.rank == 1 else None
+        r = rank - 1 if isinstance(rank, int) else None
+        super().__init__((tuple, [None, None, None]), [dtypes.int64, st.values.dtype,
+                                                       dtypes.int64],
+                         [TensorShape((None, r)), TensorShape((None,)), TensorShape((r,))],
+                         tensors=(st.indices, st.values, st.dense_shape))
+
+    def _cardinality(self, values, n):
+        return int(np.asarray(values[self._tensors[2]])[0])
+
+    def _iter(self, run):
+        indices, values, shape = (np.asarray(run.values[t]) for t in self._tensors)
+        rows = indices[:, 0] if len(indices) else np.zeros(0, np.int64)
+        for i in range(int(shape[0])):
+            at = rows == i
+            yield [indices[at, 1:].astype(np.int64), values[at], shape[1:].astype(np.int64)]

@@ -10,7 +10,7 @@ import itertools
 import numpy as np
 
 from ..graph import Tensor
-from .dataset import Dataset, _count, _invalid, _tensor_args, _value
+from .dataset import INFINITE, UNKNOWN, Dataset, _count, _invalid, _tensor_args, _value
 
 __all__ = []
 
@@ -27,6 +27,9 @@ class _Shuffle(Dataset):
         if isinstance(self._size, Tensor) and values[self._size] <= 0:
             raise _invalid(self, "buffer_size must be greater than zero or "
                                  "UNKNOWN_CARDINALITY")
+
+    def _cardinality(self, values, n):
+        return n[0]
 
     def _iter(self, run):
         epoch = run.started(self)
@@ -55,6 +58,12 @@ class _Repeat(Dataset):
                          tensors=_tensor_args(count))
         self._count = count
 
+    def _cardinality(self, values, n):
+        count = int(values[self._count]) if isinstance(self._count, Tensor) else self._count
+        if count < 0:
+            return 0 if n[0] == 0 else INFINITE
+        return 0 if count == 0 else n[0] if n[0] < 0 else count * n[0]
+
     def _iter(self, run):
         count = _value(run, self._count)
         epochs = itertools.count() if count < 0 else range(count)
@@ -74,6 +83,18 @@ class _Islice(Dataset):
         super().__init__(ds._structure, ds._types, ds._shapes, parents=(ds,),
                          tensors=_tensor_args(start, count))
         self._start, self._count = start, count
+
+    def _cardinality(self, values, n):
+        start, count = (int(values[v]) if isinstance(v, Tensor) else v
+                        for v in (self._start, self._count))
+        if start < 0:               # skip(-1)
+            return 0
+        if n[0] == UNKNOWN:
+            return UNKNOWN
+        if n[0] == INFINITE:
+            return INFINITE if count < 0 else count
+        rest = max(0, n[0] - start)
+        return rest if count < 0 else min(rest, count)
 
     def _iter(self, run):
         it = self._parents[0]._iter(run)
@@ -101,6 +122,11 @@ class _Shard(Dataset):
                       for v in (self._num, self._index))
         _shard_check(num, index, lambda m: _invalid(self, m))
 
+    def _cardinality(self, values, n):
+        num, index = (int(values[v]) if isinstance(v, Tensor) else v
+                      for v in (self._num, self._index))
+        return n[0] if n[0] < 0 else n[0] // num + (index < n[0] % num)
+
     def _iter(self, run):
         num, index = _value(run, self._num), _value(run, self._index)
         yield from itertools.islice(self._parents[0]._iter(run), index, None, num)
@@ -124,6 +150,9 @@ class _Cache(Dataset):
             raise ValueError(f"Dataset.cache: a file cache (filename={filename!r}) is not "
                              "supported by graphc; use cache() to cache in memory")
         super().__init__(ds._structure, ds._types, ds._shapes, parents=(ds,))
+
+    def _cardinality(self, values, n):
+        return n[0]
 
     def _iter(self, run):
         kept = run.store(self)

@@ -47,6 +47,16 @@ class _Window(Dataset):
             if isinstance(v, Tensor) and values[v] <= 0:
                 raise _invalid(self, f"Window {n} must be greater than zero.")
 
+    def _cardinality(self, values, n):
+        size, shift, stride = (int(values[v]) if isinstance(v, Tensor) else v
+                               for v in self._args)
+        if n[0] < 0:
+            return n[0]
+        if not self._drop:
+            return -(-n[0] // shift)
+        span = (size - 1) * stride + 1
+        return (n[0] - span) // shift + 1 if n[0] >= span else 0
+
     def _iter(self, run):
         size, shift, stride = (_value(run, v) for v in self._args)
         it = self._parents[0]._iter(run)
