@@ -70,6 +70,18 @@ def run_example(code, workdir):
     return "(no error raised)\n"
 
 
+def test_import_graphc_registers_every_op():
+    """docs/ops.md comes from `python -m graphc ops`: no module may register an OpDef
+    only when something imports it later."""
+    import importlib
+    import pkgutil
+    from graphc.ops.registry import REGISTRY
+    before = set(REGISTRY)
+    for m in pkgutil.walk_packages(gc.__path__, "graphc."):
+        importlib.import_module(m.name)
+    assert set(REGISTRY) == before
+
+
 def test_ops_md_is_generated_from_the_registry():
     assert read("docs", "ops.md") == opdoc.render(), (
         "docs/ops.md is out of date: run `python -m graphc ops > docs/ops.md`")

@@ -47,3 +47,5 @@ def get_output_classes(dataset_or_iterator):
 
 __all__ += ["AUTOTUNE", "INFINITE_CARDINALITY", "UNKNOWN_CARDINALITY", "get_output_types",
             "get_output_shapes", "get_output_classes"]
+
+from . import single  # noqa: E402,F401 (its OpDefs belong in the registry from the start)
