@@ -252,3 +252,17 @@ def test_check_vjp_takes_functions_with_integer_outputs_too():
             return gc.nn.top_k(x, k=1).values, lambda g: gc.ones_like(x)
         check_vjp(lambda x: (wrong(x), gc.nn.top_k(x, k=1).indices),
                   [np.array([[0.3, -1.2, 2.5, 0.9]])])
+
+
+def test_max_and_min_select_their_cotangent_so_an_inf_one_gives_no_nan():
+    x = gc.placeholder(gc.float64, (3,))
+    (gmax,) = gc.gradients(gc.sqrt(gc.maximum(x, 0.0)), x)
+    (gmin,) = gc.gradients(gc.sqrt(-gc.minimum(x, 0.0)), x)
+    tx = gc.placeholder(gc.float64, (3,))
+    (jmax,) = gc.jvp([gc.maximum(x, 2.0)], [x], [tx])
+    v = np.array([-1.0, 0.25, 4.0])
+    with gc.Session() as s:
+        got_max, got_min, tangent = s.run([gmax, gmin, jmax], {x: v, tx: [1.0, 2.0, 3.0]})
+    np.testing.assert_allclose(got_max, [0.0, 1.0, 0.25])      # TF1's values
+    np.testing.assert_allclose(got_min, [-0.5, 0.0, 0.0])
+    np.testing.assert_allclose(tangent, [0.0, 0.0, 3.0])

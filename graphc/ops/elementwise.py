@@ -125,11 +125,11 @@ def _unary(name, api, kernel, deriv=None, kind="numeric", doc="", out=None, kern
 
 
 def _binary(name, api, kernel, partials=None, kind="numeric", doc="", out=None,
-            commutative=False):
-    vjp, jvp = _binary_rules(partials) if partials else (None, None)
+            commutative=False, rules=None):
+    vjp, jvp = rules or (_binary_rules(partials) if partials else (None, None))
     op = register(OpDef(name, _infer_binary(kind, out), kernel, api=api, vjp=vjp, jvp=jvp,
                         elementwise=True, commutative=commutative,
-                        differentiable=partials is not None,
+                        differentiable=vjp is not None,
                         signature=f"{api}(x, y, name=None)",
                         shape_rule="numpy broadcast of x and y", dtypes=kind + " (x, y same)",
                         doc=doc,
@@ -228,14 +228,31 @@ def ones_like_(x):
 
 POW, pow = _binary("Pow", "pow", np.power, _pow_partials, kind="numeric or complex",
                    doc="x ** y.")
-MAXIMUM, maximum = _binary(
-    "Maximum", "maximum", np.maximum,
-    lambda x, y, z: (_mask(greater_equal(x, y), x), _mask(less(x, y), x)),
-    doc="Elementwise max; at ties the gradient goes to x.", commutative=True)
-MINIMUM, minimum = _binary(
-    "Minimum", "minimum", np.minimum,
-    lambda x, y, z: (_mask(less_equal(x, y), x), _mask(greater(x, y), x)),
-    doc="Elementwise min; at ties the gradient goes to x.", commutative=True)
+def _pick_rules(x_wins):
+    """vjp and jvp of max/min: each input gets the cotangent where it won, by select (as
+    TF1; a 0/1 mask product would turn an inf cotangent into NaN where it lost, e.g.
+    the gradient of sqrt(maximum(x, 0)) at x < 0)."""
+    def vjp(node, gs):
+        m = x_wins(*node.inputs)
+        zero = zeros_like_(gs[0])
+        return [select(m, gs[0], zero), select(m, zero, gs[0])]
+
+    def jvp(node, ts):
+        x, y = node.inputs
+        if ts[0] is None and ts[1] is None:
+            return None
+        tx = ts[0] if ts[0] is not None else zeros_like_(x)
+        ty = ts[1] if ts[1] is not None else zeros_like_(y)
+        return select(x_wins(x, y), tx, ty)
+    return vjp, jvp
+
+
+MAXIMUM, maximum = _binary("Maximum", "maximum", np.maximum,
+                           doc="Elementwise max; at ties the gradient goes to x.",
+                           commutative=True, rules=_pick_rules(lambda x, y: greater_equal(x, y)))
+MINIMUM, minimum = _binary("Minimum", "minimum", np.minimum,
+                           doc="Elementwise min; at ties the gradient goes to x.",
+                           commutative=True, rules=_pick_rules(lambda x, y: less_equal(x, y)))
 SQDIFF, squared_difference = _binary(
     "SquaredDifference", "squared_difference", lambda x, y: np.square(x - y),
     lambda x, y, z: (2 * (x - y), 2 * (y - x)), doc="(x - y)^2.", commutative=True)
