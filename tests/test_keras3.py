@@ -352,3 +352,26 @@ def test_loss_objects_in_compile_train_with_their_reduction(loss, want):
     assert h.history["loss"][0] == pytest.approx(want(err), rel=1e-5)
     assert h.history["loss"][1] < h.history["loss"][0]
     assert set(h.history) == {"loss", "acc"}
+
+
+def test_sequential_takes_an_input_tensor_and_rnn_passes_on_its_cells_losses():
+    cell = gc.keras.layers.SimpleRNNCell(2, kernel_regularizer="l2")
+    m = gc.keras.Sequential([gc.keras.Input((3, 4)), gc.keras.layers.RNN(cell)])
+    assert m.input_shape == (None, 3, 4) and m.output_shape == (None, 2)
+    assert len(m.layers[0].losses) == 1 and len(m.losses) == 1
+    m.compile("sgd", "mse")
+    x, y = np.ones((2, 3, 4), np.float32), np.zeros((2, 2), np.float32)
+    with gc.keras.backend.get_session().as_default() as s:
+        kernel = cell.kernel.eval(session=s)
+    pred = m.predict(x)
+    want = np.mean(pred ** 2) + 0.01 * np.sum(kernel ** 2)
+    assert m.evaluate(x, y, verbose=0) == pytest.approx(want, rel=1e-5)
+    with pytest.raises(TypeError, match="must be an instance of class Layer"):
+        gc.keras.Sequential([gc.constant(1.0)])
+
+
+def test_dropout_rate_out_of_range_is_refused():
+    for rate in (-0.1, 1.5):
+        with pytest.raises(ValueError, match=f"Invalid value {rate} received for `rate`"):
+            gc.keras.layers.Dropout(rate)
+    assert gc.keras.layers.Dropout(1).rate == 1.0

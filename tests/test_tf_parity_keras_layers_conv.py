@@ -23,6 +23,21 @@ def _plain(config):
 
 
 CASES = [
+    # the convolutions of layers_conv.py: configs, groups, output_padding, dilation
+    ("conv1d_groups", lambda k: k.layers.Conv1D(4, 3, groups=2, **B), (2, 7, 6)),
+    ("conv2d_groups_cf", lambda k: k.layers.Conv2D(6, 2, groups=3, padding="same",
+                                                  data_format="channels_first", **B),
+     (2, 3, 5, 4)),
+    ("conv2d_plain", lambda k: k.layers.Conv2D(3, 3, strides=2, **B), (2, 7, 6, 2)),
+    ("conv2dT_outpad", lambda k: k.layers.Conv2DTranspose(3, 3, strides=2, output_padding=1,
+                                                         **B), (2, 4, 5, 2)),
+    ("conv2dT_same_outpad", lambda k: k.layers.Conv2DTranspose(
+        2, (3, 2), strides=(2, 3), padding="same", output_padding=(1, 2), **B), (2, 4, 3, 2)),
+    ("conv2dT_dil", lambda k: k.layers.Conv2DTranspose(2, 2, dilation_rate=2, **B),
+     (2, 4, 5, 3)),
+    ("conv2dT_cf", lambda k: k.layers.Conv2DTranspose(3, 3, strides=2, padding="same",
+                                                      data_format="channels_first", **B),
+     (2, 2, 4, 3)),
     ("conv1dT", lambda k: k.layers.Conv1DTranspose(3, 3, **B), (2, 5, 4)),
     ("conv1dT_same_s2", lambda k: k.layers.Conv1DTranspose(3, 3, strides=2, padding="same",
                                                            **B), (2, 5, 4)),
@@ -283,3 +298,22 @@ def test_stacked_cells_explicit_and_config():
     _close([a[0]], [b[0]])
     assert a[2:] == b[2:]
     assert set(a[1]) <= set(b[1])
+
+
+@pytest.mark.parametrize("cls", ["GlobalAveragePooling1D", "GlobalMaxPooling1D",
+                                 "GlobalAveragePooling2D", "GlobalMaxPooling2D"])
+@pytest.mark.parametrize("data_format", ["channels_last", "channels_first"])
+def test_global_pooling_keepdims(cls, data_format):
+    shape = (2, 3, 4) if cls.endswith("1D") else (2, 3, 4, 5)
+    x = RNG.standard_normal(shape).astype(np.float32)
+
+    def build(k):
+        inp = k.Input(shape[1:])
+        return k.Model(inp, getattr(k.layers, cls)(data_format=data_format,
+                                                   keepdims=True)(inp))
+
+    def run(m):
+        return m.predict(x), m.layers[1].get_config()
+    a, b = run_both(build, run)
+    _close([a[0]], [b[0]])
+    assert a[1] == {k: v for k, v in b[1].items() if k in a[1]} and set(a[1]) == set(b[1])

@@ -47,13 +47,18 @@ class _Conv(Layer):
     rank = 2
 
     def __init__(self, filters, kernel_size, strides=1, padding="valid", data_format=None,
-                 dilation_rate=1, activation=None, use_bias=True,
+                 dilation_rate=1, groups=1, activation=None, use_bias=True,
                  kernel_initializer="glorot_uniform", bias_initializer="zeros",
                  kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
                  kernel_constraint=None, bias_constraint=None, **kwargs):
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         n = self.rank
         self.filters = int(filters)
+        self.groups = int(groups or 1)
+        if self.filters % self.groups:
+            raise ValueError(f"The number of filters must be evenly divisible by the "
+                             f"number of groups. Received: groups={self.groups}, "
+                             f"filters={self.filters}")
         self.kernel_size = _tuple(kernel_size, n, "kernel_size")
         self.strides = _tuple(strides, n, "strides")
         self.padding = _padding(padding).lower()
@@ -76,10 +81,15 @@ class _Conv(Layer):
         if c is None:
             raise ValueError("The channel dimension of the inputs should be defined. "
                              "Found `None`.")
+        if c % self.groups:
+            raise ValueError(f"The number of input channels must be evenly divisible by "
+                             f"the number of groups. Received groups={self.groups}, but "
+                             f"the input has {c} channels (full input shape is "
+                             f"{input_shape}).")
         return c
 
     def _kernel_shape(self, channels):
-        return self.kernel_size + (channels, self.filters)
+        return self.kernel_size + (channels // self.groups, self.filters)
 
     def build(self, input_shape):
         shape = self._kernel_shape(self._channels(input_shape))
@@ -103,11 +113,19 @@ class _Conv(Layer):
                 else [1] + list(values) + [1])
 
     def _convolve(self, inputs):
+        if self.groups == 1:
+            return self._convolve_with(inputs, self.kernel)
+        axis = 1 if self.data_format == "channels_first" else -1     # grouped: per group
+        parts = zip(gc.split(inputs, self.groups, axis=axis),
+                    gc.split(self.kernel, self.groups, axis=-1))
+        return gc.concat([self._convolve_with(x, k) for x, k in parts], axis)
+
+    def _convolve_with(self, inputs, kernel):
         fmt, pad = self._nd_format(), self.padding.upper()
         if self.rank == 1:
-            return gc.nn.conv1d(inputs, self.kernel, stride=self.strides[0], padding=pad,
+            return gc.nn.conv1d(inputs, kernel, stride=self.strides[0], padding=pad,
                                 data_format=fmt, dilations=self.dilation_rate[0])
-        return gc.nn.conv2d(inputs, self.kernel, strides=self._full(self.strides),
+        return gc.nn.conv2d(inputs, kernel, strides=self._full(self.strides),
                             padding=pad, data_format=fmt,
                             dilations=self._full(self.dilation_rate))
 
@@ -121,12 +139,30 @@ class _Conv(Layer):
                 out = gc.nn.bias_add(out, self.bias, data_format=fmt)
         return self.activation(out)
 
+    def _out_len(self, i, n):
+        return conv_length(n, self.kernel_size[i], self.padding, self.strides[i],
+                           self.dilation_rate[i])
+
+    def _out_channels(self, channels):
+        return self.filters
+
+    def compute_output_shape(self, input_shape):
+        """The output TensorShape for an input shape (Keras' conv arithmetic)."""
+        dims = gc.TensorShape(input_shape).as_list()
+        first = self.data_format == "channels_first"
+        spatial = dims[2:] if first else dims[1:-1]
+        out = [self._out_len(i, n) for i, n in enumerate(spatial)]
+        c = self._out_channels(dims[1] if first else dims[-1])
+        return gc.TensorShape([dims[0], c] + out if first else [dims[0]] + out + [c])
+
     def _config(self):
         return {"filters": self.filters, "kernel_size": self.kernel_size,
                 "strides": self.strides, "padding": self.padding,
                 "data_format": self.data_format, "dilation_rate": self.dilation_rate,
-                "activation": activations.serialize(self.activation),
-                "use_bias": self.use_bias}
+                "groups": self.groups, "activation": activations.serialize(self.activation),
+                "use_bias": self.use_bias,
+                "kernel_initializer": initializers.serialize(self.kernel_initializer),
+                "bias_initializer": initializers.serialize(self.bias_initializer)}
 
 
 class Conv1D(_Conv):
@@ -145,58 +181,83 @@ class Conv2D(_Conv):
     rank = 2
 
 
-def _deconv_length(size, k, s, padding):
-    """The output length of a transposed convolution (Keras' deconv_output_length)."""
-    if size is None:
+def conv_length(n, k, padding, stride, dilation=1):
+    """Keras' conv_output_length: the output length of a convolution (None stays None)."""
+    if n is None:
         return None
-    return size * s if padding == "same" else size * s + max(k - s, 0)
+    k = (k - 1) * dilation + 1
+    if padding == "valid":
+        n = n - k + 1
+    elif padding == "full":
+        n = n + k - 1
+    return (n + stride - 1) // stride
+
+
+def deconv_length(n, k, padding, output_padding, stride, dilation=1):
+    """The output length of a transposed convolution (Keras' deconv_output_length);
+    `n` may be an int, None or a scalar tensor."""
+    if n is None:
+        return None
+    k = (k - 1) * dilation + 1
+    if output_padding is None:
+        if padding == "valid":
+            return n * stride + max(k - stride, 0)
+        return n * stride
+    pad = k // 2 if padding == "same" else 0
+    return (n - 1) * stride + k - 2 * pad + output_padding
 
 
 class Conv2DTranspose(Conv2D):
     """A transposed 2-D convolution: kernel (kh, kw, filters, in); output size
-    in*stride ('same') or in*stride + max(k - stride, 0) ('valid').
+    in*stride ('same') or in*stride + max(k - stride, 0) ('valid'), or, with
+    output_padding, (in - 1)*stride + k - 2*pad + output_padding (Keras' arithmetic).
 
         gc.keras.layers.Conv2DTranspose(8, 3, strides=2, padding="same")
     """
 
     def __init__(self, filters, kernel_size, strides=(1, 1), padding="valid",
                  output_padding=None, data_format=None, dilation_rate=(1, 1), **kwargs):
-        if output_padding is not None:
-            raise NotImplementedError("Conv2DTranspose(output_padding=...) is not supported")
+        if (kwargs.pop("groups", 1) or 1) != 1:
+            raise NotImplementedError("Conv2DTranspose(groups != 1) is not supported")
         super().__init__(filters, kernel_size, strides=strides, padding=padding,
                          data_format=data_format, dilation_rate=dilation_rate, **kwargs)
-        if self.dilation_rate != (1, 1):
-            raise NotImplementedError("Conv2DTranspose(dilation_rate != 1) is not supported")
+        self.output_padding = None
+        if output_padding is not None:
+            self.output_padding = _tuple(output_padding, 2, "output_padding")
+            for s, p in zip(self.strides, self.output_padding):
+                if p >= s:
+                    raise ValueError(f"Strides {self.strides} must be greater than output "
+                                     f"padding {self.output_padding}. (layer "
+                                     f"{self.name})")
 
     def _kernel_shape(self, channels):
         return self.kernel_size + (self.filters, channels)
 
+    def _out_len(self, i, n):
+        op = None if self.output_padding is None else self.output_padding[i]
+        return deconv_length(n, self.kernel_size[i], self.padding, op, self.strides[i],
+                             self.dilation_rate[i])
+
     def _convolve(self, inputs):
         first = self.data_format == "channels_first"
-        h_ax, w_ax = (2, 3) if first else (1, 2)
-        dims = inputs.shape.as_list()
-        dyn = gc.shape(inputs)
-        sizes = []
-        for i, ax in enumerate((h_ax, w_ax)):
-            k, s = self.kernel_size[i], self.strides[i]
-            if dims[ax] is not None:
-                sizes.append(_deconv_length(dims[ax], k, s, self.padding))
-            elif self.padding == "same":
-                sizes.append(dyn[ax] * s)
-            else:
-                sizes.append(dyn[ax] * s + max(k - s, 0))
+        axes = (2, 3) if first else (1, 2)
+        dims, dyn = inputs.shape.as_list(), gc.shape(inputs)
+        sizes = [self._out_len(i, dims[ax] if dims[ax] is not None else dyn[ax])
+                 for i, ax in enumerate(axes)]
         out_shape = ([dyn[0], self.filters] + sizes) if first else \
             ([dyn[0]] + sizes + [self.filters])
         out = gc.nn.conv2d_transpose(inputs, self.kernel, gc.stack(out_shape),
                                      strides=self._full(self.strides),
                                      padding=self.padding.upper(),
-                                     data_format="NCHW" if first else "NHWC")
-        static = [dims[0], self.filters] if first else [dims[0]]
-        static_sizes = [_deconv_length(dims[ax], self.kernel_size[i], self.strides[i],
-                                       self.padding) for i, ax in enumerate((h_ax, w_ax))]
-        out.set_shape(static + static_sizes if first else static + static_sizes
-                      + [self.filters])
+                                     data_format="NCHW" if first else "NHWC",
+                                     dilations=self._full(self.dilation_rate))
+        out.set_shape(self.compute_output_shape(inputs.shape))
         return out
+
+    def _config(self):
+        config = super()._config()
+        config["output_padding"] = self.output_padding
+        return config
 
 
 class _Pool(Layer):
@@ -254,23 +315,27 @@ class _GlobalPool(Layer):
     """Mean or max over every spatial axis."""
     rank, kind = 2, "avg"
 
-    def __init__(self, data_format=None, **kwargs):
+    def __init__(self, data_format=None, keepdims=False, **kwargs):
         super().__init__(**kwargs)
         self.data_format = _format(data_format)
+        self.keepdims = keepdims
 
     def call(self, inputs):
         first = self.data_format == "channels_first"
         axes = list(range(2, 2 + self.rank)) if first else list(range(1, 1 + self.rank))
         reduce = gc.reduce_mean if self.kind == "avg" else gc.reduce_max
-        return reduce(inputs, axis=axes)
+        return reduce(inputs, axis=axes, keepdims=self.keepdims)
+
+    def _config(self):
+        return {"data_format": self.data_format, "keepdims": self.keepdims}
 
 
 class GlobalAveragePooling1D(_GlobalPool):
     """(batch, steps, c) -> (batch, c); with a mask, the mean over unmasked steps."""
     rank, kind = 1, "avg"
 
-    def __init__(self, data_format=None, **kwargs):
-        super().__init__(data_format, **kwargs)
+    def __init__(self, data_format=None, keepdims=False, **kwargs):
+        super().__init__(data_format, keepdims, **kwargs)
         self.supports_masking = True
 
     def call(self, inputs, mask=None):
@@ -279,7 +344,8 @@ class GlobalAveragePooling1D(_GlobalPool):
         axis = 2 if self.data_format == "channels_first" else 1
         m = gc.expand_dims(gc.cast(mask, inputs.dtype),
                            1 if self.data_format == "channels_first" else 2)
-        return gc.reduce_sum(inputs * m, axis=axis) / gc.reduce_sum(m, axis=axis)
+        return gc.reduce_sum(inputs * m, axis=axis, keepdims=self.keepdims) / \
+            gc.reduce_sum(m, axis=axis, keepdims=self.keepdims)
 
     def compute_mask(self, inputs, mask=None):
         return None

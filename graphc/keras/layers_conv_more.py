@@ -9,7 +9,8 @@ transposed in and out), so one code path serves both.
 """
 import graphc as gc
 from . import initializers
-from .layers_conv import Conv2DTranspose, _Conv, _tuple
+from .layers_conv import (Conv2DTranspose, _Conv, _tuple, conv_length,  # noqa: F401
+                          deconv_length)
 from .layers_local import LocallyConnected1D, LocallyConnected2D  # noqa: F401
 
 __all__ = ["Conv1DTranspose", "Conv3D", "Conv3DTranspose", "SeparableConv1D",
@@ -39,32 +40,6 @@ def conv_last(x, kernel, strides, padding, dilation):
     return conv(x, kernel, [1, *strides, 1], pad, dilations=[1, *dilation, 1])
 
 
-def conv_length(n, k, padding, stride, dilation=1):
-    """Keras' conv_output_length: the output length of a convolution (None stays None)."""
-    if n is None:
-        return None
-    k = (k - 1) * dilation + 1
-    if padding == "valid":
-        n = n - k + 1
-    elif padding == "full":
-        n = n + k - 1
-    return (n + stride - 1) // stride
-
-
-def deconv_length(n, k, padding, output_padding, stride, dilation=1):
-    """The output length of a transposed convolution (Keras' deconv_output_length);
-    `n` may be an int, None or a scalar tensor."""
-    if n is None:
-        return None
-    k = (k - 1) * dilation + 1
-    if output_padding is None:
-        if padding == "valid":
-            return n * stride + max(k - stride, 0)
-        return n * stride
-    pad = k // 2 if padding == "same" else 0
-    return (n - 1) * stride + k - 2 * pad + output_padding
-
-
 def _serial(init):
     return initializers.serialize(initializers.get(init))
 
@@ -73,12 +48,13 @@ class _ConvMore(_Conv):
     """A convolution computed channels-last: `_convolve_last(x)`, then the bias, then
     (in the layer's data_format) the activation."""
 
+    grouped = False     # tf_keras' configs carry groups=1 for every convolution
+
     def __init__(self, filters, kernel_size, groups=1, **kwargs):
-        # tf_keras' configs carry groups=1 for every convolution; only Conv3D groups
-        if (groups or 1) != 1:
+        if (groups or 1) != 1 and not self.grouped:
             raise NotImplementedError(f"{type(self).__name__}(groups={groups}) is not "
                                       f"supported")
-        super().__init__(filters, kernel_size, **kwargs)
+        super().__init__(filters, kernel_size, groups=groups, **kwargs)
 
     def call(self, inputs):
         first = self.data_format == "channels_first"
@@ -93,27 +69,7 @@ class _ConvMore(_Conv):
     def _convolve_last(self, x):
         return conv_last(x, self.kernel, self.strides, self.padding, self.dilation_rate)
 
-    def _out_len(self, i, n):
-        return conv_length(n, self.kernel_size[i], self.padding, self.strides[i],
-                           self.dilation_rate[i])
 
-    def _out_channels(self, channels):
-        return self.filters
-
-    def compute_output_shape(self, input_shape):
-        """The output TensorShape for an input shape (Keras' conv arithmetic)."""
-        dims = gc.TensorShape(input_shape).as_list()
-        first = self.data_format == "channels_first"
-        spatial = dims[2:] if first else dims[1:-1]
-        out = [self._out_len(i, n) for i, n in enumerate(spatial)]
-        c = self._out_channels(dims[1] if first else dims[-1])
-        return gc.TensorShape([dims[0], c] + out if first else [dims[0]] + out + [c])
-
-    def _config(self):
-        config = super()._config()
-        config.update(kernel_initializer=_serial(self.kernel_initializer),
-                      bias_initializer=_serial(self.bias_initializer))
-        return config
 
 
 class Conv3D(_ConvMore):
@@ -122,7 +78,7 @@ class Conv3D(_ConvMore):
 
         gc.keras.layers.Conv3D(8, (3, 3, 3), strides=2, padding="same")
     """
-    rank = 3
+    rank, grouped = 3, True
 
     def __init__(self, filters, kernel_size, strides=(1, 1, 1), padding="valid",
                  data_format=None, dilation_rate=(1, 1, 1), groups=1, activation=None,
@@ -139,19 +95,7 @@ class Conv3D(_ConvMore):
                          bias_regularizer=bias_regularizer,
                          activity_regularizer=activity_regularizer,
                          kernel_constraint=kernel_constraint,
-                         bias_constraint=bias_constraint, **kwargs)
-        self.groups = int(groups or 1)
-        if self.filters % self.groups:
-            raise ValueError(f"The number of filters must be evenly divisible by the "
-                             f"number of groups. Received: groups={self.groups}, "
-                             f"filters={self.filters}")
-
-    def _kernel_shape(self, channels):
-        if channels % self.groups:
-            raise ValueError(f"The number of input channels must be evenly divisible by "
-                             f"the number of groups. Received groups={self.groups}, but "
-                             f"the input has {channels} channels (layer {self.name})")
-        return self.kernel_size + (channels // self.groups, self.filters)
+                         bias_constraint=bias_constraint, groups=groups, **kwargs)
 
     def _convolve_last(self, x):
         if self.groups == 1:
@@ -160,11 +104,6 @@ class Conv3D(_ConvMore):
         ks = gc.split(self.kernel, self.groups, axis=-1)
         return gc.concat([conv_last(xg, kg, self.strides, self.padding, self.dilation_rate)
                           for xg, kg in zip(xs, ks)], axis=-1)
-
-    def _config(self):
-        config = super()._config()
-        config["groups"] = self.groups
-        return config
 
 
 class _ConvTranspose(_ConvMore):

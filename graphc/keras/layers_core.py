@@ -100,7 +100,10 @@ class Dropout(Layer):
 
     def __init__(self, rate, noise_shape=None, seed=None, **kwargs):
         super().__init__(**kwargs)
-        self.rate = min(1.0, max(0.0, float(rate)))
+        if isinstance(rate, (int, float)) and not 0 <= rate <= 1:
+            raise ValueError(f"Invalid value {rate} received for `rate`, expected a value "
+                             f"between 0 and 1.")
+        self.rate = float(rate)
         self.noise_shape, self.seed = noise_shape, seed
         self.supports_masking = True
 

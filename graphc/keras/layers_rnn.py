@@ -77,6 +77,13 @@ class RNN(Layer):
         return own + [w for w in self.cell.trainable_weights if w not in own]
 
     @property
+    def losses(self):
+        """The layer's own losses and its cell's (weight regularizers), as tf_keras."""
+        own = list(self._losses)
+        return own if self.cell is None else own + [x for x in self.cell.losses
+                                                   if all(x is not o for o in own)]
+
+    @property
     def non_trainable_weights(self):
         own = super().non_trainable_weights
         if self.cell is None:

@@ -313,7 +313,10 @@ class Sequential(Model):
         return list(self._stack)
 
     def add(self, layer):
-        """Append a layer (an InputLayer sets the input)."""
+        """Append a layer (an InputLayer, or a gc.keras.Input tensor, sets the input)."""
+        made = K._state().history.get(id(layer)) if isinstance(layer, gc.Tensor) else None
+        if made is not None and isinstance(made[1], InputLayer):
+            layer = made[1]                 # Sequential([gc.keras.Input((3,)), ...])
         if not isinstance(layer, Layer):
             raise TypeError(f"The added layer must be an instance of class Layer. "
                             f"Found: {layer}")
