@@ -113,36 +113,10 @@ def clip(x, min_value, max_value):
     return gc.clip_by_value(x, gc.cast(min_value, x.dtype), gc.cast(max_value, x.dtype))
 
 
-def maximum(x, y):
-    return gc.maximum(x, y)
-
-
-def minimum(x, y):
-    return gc.minimum(x, y)
-
-
-def equal(x, y):
-    return gc.equal(x, y)
-
-
-def not_equal(x, y):
-    return gc.not_equal(x, y)
-
-
-def greater(x, y):
-    return gc.greater(x, y)
-
-
-def greater_equal(x, y):
-    return gc.greater_equal(x, y)
-
-
-def less(x, y):
-    return gc.less(x, y)
-
-
-def less_equal(x, y):
-    return gc.less_equal(x, y)
+# K's min/max and comparisons are graphc's own (x, y) functions
+maximum, minimum, equal, not_equal = gc.maximum, gc.minimum, gc.equal, gc.not_equal
+greater, greater_equal, less, less_equal = (gc.greater, gc.greater_equal, gc.less,
+                                            gc.less_equal)
 
 
 def cast(x, dtype):

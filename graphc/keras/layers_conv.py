@@ -207,7 +207,34 @@ def deconv_length(n, k, padding, output_padding, stride, dilation=1):
     return (n - 1) * stride + k - 2 * pad + output_padding
 
 
-class Conv2DTranspose(Conv2D):
+class Transposed:
+    """What the transposed convolutions share: kernel (*kernel_size, filters, in) and
+    output lengths by deconv_length, output_padding below each stride."""
+    dilated = True          # False: dilation_rate kept but unused (tf_keras' Conv3DTranspose)
+
+    def _set_output_padding(self, output_padding):
+        self.output_padding = None
+        if output_padding is not None:
+            self.output_padding = _tuple(output_padding, self.rank, "output_padding")
+            for s, p in zip(self.strides, self.output_padding):
+                if p >= s:
+                    raise ValueError(f"Strides {self.strides} must be greater than output "
+                                     f"padding {self.output_padding}. (layer "
+                                     f"{self.name})")
+
+    def _kernel_shape(self, channels):
+        return self.kernel_size + (self.filters, channels)
+
+    def _dilation(self):
+        return self.dilation_rate if self.dilated else (1,) * self.rank
+
+    def _out_len(self, i, n):
+        op = None if self.output_padding is None else self.output_padding[i]
+        return deconv_length(n, self.kernel_size[i], self.padding, op, self.strides[i],
+                             self._dilation()[i])
+
+
+class Conv2DTranspose(Transposed, Conv2D):
     """A transposed 2-D convolution: kernel (kh, kw, filters, in); output size
     in*stride ('same') or in*stride + max(k - stride, 0) ('valid'), or, with
     output_padding, (in - 1)*stride + k - 2*pad + output_padding (Keras' arithmetic).
@@ -221,22 +248,7 @@ class Conv2DTranspose(Conv2D):
             raise NotImplementedError("Conv2DTranspose(groups != 1) is not supported")
         super().__init__(filters, kernel_size, strides=strides, padding=padding,
                          data_format=data_format, dilation_rate=dilation_rate, **kwargs)
-        self.output_padding = None
-        if output_padding is not None:
-            self.output_padding = _tuple(output_padding, 2, "output_padding")
-            for s, p in zip(self.strides, self.output_padding):
-                if p >= s:
-                    raise ValueError(f"Strides {self.strides} must be greater than output "
-                                     f"padding {self.output_padding}. (layer "
-                                     f"{self.name})")
-
-    def _kernel_shape(self, channels):
-        return self.kernel_size + (self.filters, channels)
-
-    def _out_len(self, i, n):
-        op = None if self.output_padding is None else self.output_padding[i]
-        return deconv_length(n, self.kernel_size[i], self.padding, op, self.strides[i],
-                             self.dilation_rate[i])
+        self._set_output_padding(output_padding)
 
     def _convolve(self, inputs):
         first = self.data_format == "channels_first"

@@ -15,7 +15,8 @@ from . import activations
 from . import backend as K
 from . import initializers
 from .layers_conv import _format, _padding, _tuple
-from .layers_conv_more import conv_last, conv_length
+from .layers_conv import conv_length
+from .layers_conv_more import conv_last
 from .layers_rnn import RNN
 from .layers_rnn_cells import _dropout_masks
 

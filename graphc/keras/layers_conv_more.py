@@ -9,8 +9,7 @@ transposed in and out), so one code path serves both.
 """
 import graphc as gc
 from . import initializers
-from .layers_conv import (Conv2DTranspose, _Conv, _tuple, conv_length,  # noqa: F401
-                          deconv_length)
+from .layers_conv import Conv2DTranspose, Transposed, _Conv
 from .layers_local import LocallyConnected1D, LocallyConnected2D  # noqa: F401
 
 __all__ = ["Conv1DTranspose", "Conv3D", "Conv3DTranspose", "SeparableConv1D",
@@ -106,34 +105,14 @@ class Conv3D(_ConvMore):
                           for xg, kg in zip(xs, ks)], axis=-1)
 
 
-class _ConvTranspose(_ConvMore):
-    """A transposed convolution: kernel (*kernel_size, filters, in), output lengths by
-    deconv_length (with output_padding, each below its stride)."""
-    dilated = True          # False: dilation_rate kept but unused (tf_keras' Conv3DTranspose)
+class _ConvTranspose(Transposed, _ConvMore):
+    """A transposed convolution computed channels-last (1-D and 3-D)."""
 
     def __init__(self, filters, kernel_size, strides=1, padding="valid",
                  output_padding=None, data_format=None, dilation_rate=1, **kwargs):
         super().__init__(filters, kernel_size, strides=strides, padding=padding,
                          data_format=data_format, dilation_rate=dilation_rate, **kwargs)
-        self.output_padding = None
-        if output_padding is not None:
-            self.output_padding = _tuple(output_padding, self.rank, "output_padding")
-            for s, p in zip(self.strides, self.output_padding):
-                if p >= s:
-                    raise ValueError(f"Strides {self.strides} must be greater than output "
-                                     f"padding {self.output_padding}. (layer "
-                                     f"{self.name})")
-
-    def _kernel_shape(self, channels):
-        return self.kernel_size + (self.filters, channels)
-
-    def _out_len(self, i, n):
-        op = None if self.output_padding is None else self.output_padding[i]
-        return deconv_length(n, self.kernel_size[i], self.padding, op, self.strides[i],
-                             self._dilation()[i])
-
-    def _dilation(self):
-        return self.dilation_rate if self.dilated else (1,) * self.rank
+        self._set_output_padding(output_padding)
 
     def _convolve_last(self, x):
         dims, dyn = x.shape.as_list(), gc.shape(x)

@@ -34,49 +34,40 @@ def _float_step(step):
     return step if step.dtype.is_floating else gc.cast(step, gc.float32)
 
 
-class ExponentialDecay(LearningRateSchedule):
+class _RateDecay(LearningRateSchedule):
+    """A decay of (initial_learning_rate, decay_steps, decay_rate, staircase) computed
+    by TF1's gc.train function `_decay`."""
+
+    def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase=False,
+                 name=None):
+        self.initial_learning_rate, self.decay_steps = initial_learning_rate, decay_steps
+        self.decay_rate, self.staircase, self.name = decay_rate, staircase, name
+
+    def __call__(self, step):
+        with gc.name_scope(self.name or type(self).__name__):
+            return getattr(gc.train, self._decay)(
+                self.initial_learning_rate, _float_step(step), self.decay_steps,
+                self.decay_rate, staircase=self.staircase)
+
+    def get_config(self):
+        return {"initial_learning_rate": self.initial_learning_rate,
+                "decay_steps": self.decay_steps, "decay_rate": self.decay_rate,
+                "staircase": self.staircase, "name": self.name}
+
+
+class ExponentialDecay(_RateDecay):
     """initial_learning_rate * decay_rate ^ (step / decay_steps) (floored with
     staircase).
 
         ExponentialDecay(0.1, 100, 0.96, staircase=True)
     """
-
-    def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase=False,
-                 name=None):
-        self.initial_learning_rate, self.decay_steps = initial_learning_rate, decay_steps
-        self.decay_rate, self.staircase, self.name = decay_rate, staircase, name
-
-    def __call__(self, step):
-        with gc.name_scope(self.name or "ExponentialDecay"):
-            return gc.train.exponential_decay(self.initial_learning_rate, _float_step(step),
-                                              self.decay_steps, self.decay_rate,
-                                              staircase=self.staircase)
-
-    def get_config(self):
-        return {"initial_learning_rate": self.initial_learning_rate,
-                "decay_steps": self.decay_steps, "decay_rate": self.decay_rate,
-                "staircase": self.staircase, "name": self.name}
+    _decay = "exponential_decay"
 
 
-class InverseTimeDecay(LearningRateSchedule):
+class InverseTimeDecay(_RateDecay):
     """initial_learning_rate / (1 + decay_rate * step / decay_steps) (floored with
     staircase)."""
-
-    def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase=False,
-                 name=None):
-        self.initial_learning_rate, self.decay_steps = initial_learning_rate, decay_steps
-        self.decay_rate, self.staircase, self.name = decay_rate, staircase, name
-
-    def __call__(self, step):
-        with gc.name_scope(self.name or "InverseTimeDecay"):
-            return gc.train.inverse_time_decay(self.initial_learning_rate, _float_step(step),
-                                               self.decay_steps, self.decay_rate,
-                                               staircase=self.staircase)
-
-    def get_config(self):
-        return {"initial_learning_rate": self.initial_learning_rate,
-                "decay_steps": self.decay_steps, "decay_rate": self.decay_rate,
-                "staircase": self.staircase, "name": self.name}
+    _decay = "inverse_time_decay"
 
 
 class PiecewiseConstantDecay(LearningRateSchedule):
