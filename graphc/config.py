@@ -34,7 +34,7 @@ __all__ = ["PhysicalDevice", "LogicalDevice", "LogicalDeviceConfiguration",
            "set_logical_device_configuration", "get_soft_device_placement",
            "set_soft_device_placement", "threading", "optimizer", "run_functions_eagerly",
            "functions_run_eagerly", "experimental_run_functions_eagerly",
-           "experimental_functions_run_eagerly"]
+           "experimental_functions_run_eagerly", "experimental"]
 
 PhysicalDevice = collections.namedtuple("PhysicalDevice", ["name", "device_type"])
 LogicalDevice = collections.namedtuple("LogicalDevice", ["name", "device_type"])
@@ -148,3 +148,6 @@ def session_defaults():
     from .config_proto import optimizer_changes
     changes.update(optimizer_changes(opts))
     return changes
+
+
+from . import config_experimental as experimental  # noqa: E402 (tf.config.experimental)

@@ -335,13 +335,14 @@ def set_global_generator(generator):
 
 def _experimental():
     from .namespaces import _namespace
+    from .ops.random_shuffle_stateless import stateless_shuffle
     from .ops.random_stateless_more import fold_in, split
     g = dict(globals(), index_shuffle=index_shuffle, stateless_fold_in=fold_in,
-             stateless_split=split)
+             stateless_split=split, stateless_shuffle=stateless_shuffle)
     return _namespace("random.experimental", "tf.random.experimental (TF1 names).",
                       ["Algorithm", "Generator", "create_rng_state", "get_global_generator",
                        "set_global_generator", "index_shuffle", "stateless_fold_in",
-                       "stateless_split"], g)
+                       "stateless_split", "stateless_shuffle"], g)
 
 
 experimental = _experimental()

@@ -5,3 +5,4 @@
 from .ops.rnn_cell_base import LSTMStateTuple, RNNCell  # noqa: F401
 from .ops.rnn_cells import BasicLSTMCell, BasicRNNCell, GRUCell, LSTMCell  # noqa: F401
 from .ops.rnn_wrappers import DropoutWrapper, MultiRNNCell, ResidualWrapper  # noqa: F401
+from .ops.rnn_device import DeviceWrapper  # noqa: F401

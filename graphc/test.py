@@ -26,7 +26,8 @@ from .testcase import TestCase, get_temp_dir  # noqa: F401
 __all__ = ["TestCase", "main", "get_temp_dir", "compute_gradient", "compute_gradient_error",
            "assert_equal_graph_def", "is_gpu_available", "gpu_device_name",
            "is_built_with_cuda", "is_built_with_rocm", "is_built_with_gpu_support",
-           "is_built_with_xla", "Benchmark", "benchmark_config", "StubOutForTesting",
+           "is_built_with_xla", "is_cpu_target_available", "Benchmark", "benchmark_config",
+           "StubOutForTesting",
            "disable_with_predicate", "with_eager_op_as_function", "mock"]
 
 
@@ -56,6 +57,28 @@ def is_built_with_rocm():
 
 def is_built_with_gpu_support():
     return False
+
+
+def is_cpu_target_available(target):
+    """Whether graphc runs on CPU target `target` ('x86', 'aarch64', 'arm', 'ppc',
+    'powerpc', 's390x'; a prefix, as TF): True for the host's family only, since graphc
+    runs where numpy runs and generates no code for other CPUs. An unknown target fails
+    an assertion, as in TF.
+
+        gc.test.is_cpu_target_available("x86")          # True on an x86-64 host
+    """
+    import platform
+    families = (("arm", "arm"), ("aarch64", "aarch64"), ("ppc", "ppc"),
+                ("powerpc", "ppc"), ("x86", "x86"), ("s390x", "s390x"))
+    family = next((f for prefix, f in families if target.startswith(prefix)), None)
+    if family is None:
+        raise AssertionError("Unknown CPU target: " + target)
+    machine = platform.machine().lower()
+    host = ("x86" if machine in ("x86_64", "amd64", "i386", "i686", "x86") else
+            "aarch64" if machine in ("aarch64", "arm64") else
+            "arm" if machine.startswith("arm") else
+            "ppc" if machine.startswith(("ppc", "powerpc")) else machine)
+    return family == host
 
 
 def is_built_with_xla():

@@ -12,8 +12,8 @@ from . import (activations, backend, callbacks, constraints, initializers, layer
 from .engine import Input
 from . import models
 from .models import Model, Sequential
-from . import experimental, estimator
+from . import experimental, estimator, mixed_precision
 
 __all__ = ["activations", "backend", "callbacks", "constraints", "initializers", "layers",
            "losses", "metrics", "optimizers", "regularizers", "utils", "models", "Input",
-           "Model", "Sequential", "experimental", "estimator"]
+           "Model", "Sequential", "experimental", "estimator", "mixed_precision"]
