@@ -115,3 +115,4 @@ from .normalization import batch_normalization  # noqa: E402,F401  (it uses the 
 
 
 from .layers_classes import *  # noqa: E402,F401,F403 (tf.layers.Dense, ...)
+from .layers_conv_more import *  # noqa: E402,F401,F403 (separable, conv3d_transpose)

@@ -15,10 +15,11 @@ __all__ = ["get_session", "set_session", "clear_session", "learning_phase",
            "set_learning_phase", "epsilon", "set_epsilon", "floatx", "set_floatx",
            "int_shape", "function", "get_uid", "reset_uids", "get_value", "set_value",
            "batch_get_value", "batch_set_value", "eval", "placeholder", "variable",
-           "get_mask"]
+           "get_mask", "manual_variable_initialization"]
 
 _EPSILON = [1e-7]
 _FLOATX = ["float32"]
+_MANUAL_VAR_INIT = [False]
 _STATES = weakref.WeakKeyDictionary()   # graph -> _GraphState
 
 
@@ -118,7 +119,7 @@ def _phase_tensor():
 def get_session():
     """The session Keras runs in (TF1): the default session when one is open on the
     default graph, else Keras' own session of that graph. Variables not yet initialized
-    are initialized first (as TF1 Keras does).
+    are initialized first (as TF1 Keras does), unless manual_variable_initialization(True).
 
         sess = gc.keras.backend.get_session()
     """
@@ -130,8 +131,19 @@ def get_session():
         if st.session is None or getattr(st.session, "_closed", False):
             st.session = Session(graph=graph)
         sess = st.session
-    _initialize_variables(sess, st, graph)
+    if not _MANUAL_VAR_INIT[0]:
+        _initialize_variables(sess, st, graph)
     return sess
+
+
+def manual_variable_initialization(value):
+    """True: get_session() no longer initializes the variables, the user does (e.g.
+    with gc.global_variables_initializer()); False (the default): it initializes those
+    not yet initialized (tf.keras.backend.manual_variable_initialization(value)).
+
+        gc.keras.backend.manual_variable_initialization(True)
+    """
+    _MANUAL_VAR_INIT[0] = bool(value)
 
 
 def _initialize_variables(sess, st, graph):

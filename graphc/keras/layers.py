@@ -20,8 +20,10 @@ from .layers_rnn_more import *  # noqa: F401,F403
 from .layers_attention import *  # noqa: F401,F403
 from .layers_preprocessing import *  # noqa: F401,F403
 from .layers_normalization import LayerNormalization  # noqa: F401
+from .layers_serialize_more2 import deserialize, serialize  # noqa: F401
 
-__all__ = (["Layer", "InputLayer", "Input", "InputSpec", "LayerNormalization"]
+__all__ = (["Layer", "InputLayer", "Input", "InputSpec", "LayerNormalization",
+            "serialize", "deserialize"]
            + layers_core.__all__
            + layers_merge.__all__ + layers_conv.__all__ + layers_rnn.__all__ + layers_wrappers.__all__
            + layers_activation.__all__ + layers_reshape.__all__ + layers_noise.__all__

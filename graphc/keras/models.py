@@ -16,7 +16,7 @@ from . import training
 from .engine import InputLayer, Layer, _flat
 
 __all__ = ["Model", "Sequential", "load_model", "save_model", "model_from_json",
-           "model_from_config"]
+           "model_from_config", "clone_model", "LinearModel", "WideDeepModel"]
 
 
 def _network_nodes(inputs, outputs):
@@ -400,3 +400,5 @@ class Sequential(Model):
 
 
 from .saving import load_model, model_from_config, model_from_json, save_model  # noqa: E402
+from .models_clone import clone_model  # noqa: E402,F401
+from .linear_models import LinearModel, WideDeepModel  # noqa: E402,F401
