@@ -13,7 +13,9 @@ from .engine import Input
 from . import models
 from .models import Model, Sequential
 from . import experimental, estimator, mixed_precision
+from . import datasets, preprocessing
 
 __all__ = ["activations", "backend", "callbacks", "constraints", "initializers", "layers",
            "losses", "metrics", "optimizers", "regularizers", "utils", "models", "Input",
-           "Model", "Sequential", "experimental", "estimator", "mixed_precision"]
+           "Model", "Sequential", "experimental", "estimator", "mixed_precision",
+           "datasets", "preprocessing"]
