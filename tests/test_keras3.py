@@ -375,3 +375,19 @@ def test_dropout_rate_out_of_range_is_refused():
         with pytest.raises(ValueError, match=f"Invalid value {rate} received for `rate`"):
             gc.keras.layers.Dropout(rate)
     assert gc.keras.layers.Dropout(1).rate == 1.0
+
+
+def test_activation_names_from_custom_objects():
+    def cubed(x):
+        return x * x * x
+    with pytest.raises(ValueError, match="Unknown activation function: cubed"):
+        gc.keras.activations.get("cubed")
+    with gc.keras.utils.custom_object_scope({"cubed": cubed}):
+        assert gc.keras.activations.get("cubed") is cubed
+        layer = gc.keras.layers.Dense(2, activation="cubed")
+    assert layer.activation is cubed
+    gc.keras.utils.get_custom_objects()["cubed"] = cubed
+    try:
+        assert gc.keras.activations.get("cubed") is cubed
+    finally:
+        del gc.keras.utils.get_custom_objects()["cubed"]

@@ -96,9 +96,13 @@ def get(identifier):
     if identifier is None:
         return linear
     if isinstance(identifier, str):
-        if identifier not in _BY_NAME:
-            raise ValueError(f"Unknown activation function: {identifier}")
-        return _BY_NAME[identifier]
+        if identifier in _BY_NAME:
+            return _BY_NAME[identifier]
+        from .utils_registry import _GLOBAL_CUSTOM_OBJECTS, _scoped
+        custom = {**_GLOBAL_CUSTOM_OBJECTS, **_scoped()}    # custom_object_scope's too
+        if callable(custom.get(identifier)):
+            return custom[identifier]
+        raise ValueError(f"Unknown activation function: {identifier}")
     if callable(identifier):
         return identifier
     raise TypeError(f"Could not interpret activation function identifier: {identifier!r}")
