@@ -167,6 +167,8 @@ CXX11_ABI_FLAG = 0
 CXX_VERSION = 0
 MONOLITHIC_BUILD = 0
 
+from .io.raw_ops import raw_ops  # noqa: E402,F401 (TF's raw ops, by the GraphDef importer)
+
 # last: compat.v1 re-exports everything above
 from . import compat  # noqa: E402
 from .compat.v1 import (control_flow_v2_enabled, disable_control_flow_v2,  # noqa: E402,F401

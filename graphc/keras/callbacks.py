@@ -130,17 +130,14 @@ class EarlyStopping(Callback):
 
 
 class ModelCheckpoint(Callback):
-    """Saves the model (model.save) or only its weights (save_weights_only=True),
-    both in graphc's .npz format, after each `period` epochs, or only when `monitor`
-    improves (save_best_only); `filepath` may hold format fields such as
-    "w.{epoch:02d}.npz"."""
+    """Saves the model (model.save) or only its weights (save_weights_only=True), in
+    graphc's .npz format or, for .h5 paths (with h5py), tf_keras' HDF5 layout, after
+    each `period` epochs, or only when `monitor` improves (save_best_only); `filepath`
+    may hold format fields such as "w.{epoch:02d}.npz"."""
 
     def __init__(self, filepath, monitor="val_loss", verbose=0, save_best_only=False,
                  save_weights_only=False, mode="auto", period=1, save_freq="epoch"):
         super().__init__()
-        if not save_weights_only:
-            from .saving import _check_format
-            _check_format(filepath, None)       # HDF5 paths: NotImplementedError
         self.save_weights_only = save_weights_only
         self.filepath, self.monitor, self.verbose = filepath, monitor, verbose
         self.save_best_only, self.period = save_best_only, period

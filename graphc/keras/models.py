@@ -1,12 +1,11 @@
 """gc.keras.Model (functional: Model(inputs, outputs)) and gc.keras.Sequential, with
-summary, weights and the .npz weight files of graphc; training is in training.py.
+summary, weights and weight files (saving.py: .npz or HDF5); training is in training.py.
 
     inputs = gc.keras.Input(shape=(4,))
     outputs = gc.keras.layers.Dense(2, activation="softmax")(inputs)
     model = gc.keras.Model(inputs, outputs)
     y2 = model(other_inputs)                 # the same weights on new tensors
 """
-import os
 
 import numpy as np
 
@@ -212,42 +211,23 @@ class Model(training.TrainingMixin, Layer):
         print_fn("_" * line_length)
 
     def save_weights(self, filepath, overwrite=True, save_format=None):
-        """Write the weights to a graphc .npz file (names and values, in order).
+        """Write the weights: HDF5 in tf_keras' layout for .h5/.hdf5/.keras paths (or
+        save_format="h5"; needs h5py), else a graphc .npz file.
 
-            model.save_weights("weights.npz")
+            model.save_weights("weights.h5")
         """
-        if save_format not in (None, "npz"):
-            raise NotImplementedError(f"save_weights: only graphc's .npz format is "
-                                      f"supported, not {save_format!r}")
-        if not overwrite and os.path.exists(filepath):
-            raise FileExistsError(filepath)
-        weights = self.weights
-        values = K.batch_get_value(weights)
-        arrays = {f"w{i:05d}": v for i, v in enumerate(values)}
-        arrays["names"] = np.array([w.name for w in weights])
-        with open(filepath, "wb") as f:
-            np.savez(f, **arrays)
+        from .saving import save_weights
+        save_weights(self, filepath, overwrite, save_format)
 
-    def load_weights(self, filepath, by_name=False):
-        """Load a file of save_weights: in order, or matching weight names (by_name)."""
-        with np.load(filepath, allow_pickle=False) as data:
-            names = [str(n) for n in data["names"]]
-            values = [data[f"w{i:05d}"] for i in range(len(names))]
-        weights = self.weights
-        if by_name:
-            found = dict(zip(names, values))
-            pairs = [(w, found[w.name]) for w in weights if w.name in found]
-        else:
-            if len(values) != len(weights):
-                raise ValueError(f"You are trying to load a weight file containing "
-                                 f"{len(values)} weights into a model with "
-                                 f"{len(weights)} weights.")
-            pairs = list(zip(weights, values))
-        for w, v in pairs:
-            if tuple(w.shape.as_list()) != v.shape:
-                raise ValueError(f"Shape mismatch loading {w.name}: the model has "
-                                 f"{tuple(w.shape.as_list())}, the file {v.shape}")
-        K.batch_set_value(pairs)
+    def load_weights(self, filepath, by_name=False, skip_mismatch=False):
+        """Load a weights file (HDF5: by layer order, or by layer name with by_name,
+        skipping mismatching layers with a warning when skip_mismatch; .npz: in order
+        or by weight name).
+
+            model.load_weights("weights.h5", by_name=True)
+        """
+        from .saving import load_weights
+        load_weights(self, filepath, by_name, skip_mismatch)
 
     def get_config(self):
         """The architecture: layers, their calls, inputs and outputs (Keras' form)."""

@@ -5,7 +5,9 @@ weights, the optimizer's variables), and model.to_json / models.model_from_json.
     model.save(path)                                  # after compile (and fit)
     again = gc.keras.models.load_model(path)          # compiled, same weights and
                                                       # optimizer state
-HDF5 files (TF1's default) are not written or read: graphc does not depend on h5py.
+Paths ending in .h5, .hdf5 or .keras (or save_format="h5") give HDF5 files in tf_keras'
+layout instead (saving_h5.py; needs the optional h5py: `pip install graphc[h5]`).
+save_weights / load_weights (the methods of Model) come here too.
 """
 import json
 import os
@@ -88,15 +90,24 @@ def _training_config(model):
             "sample_weight_mode": sw_mode}
 
 
-def _check_format(filepath, save_format):
+_H5_EXTENSIONS = (".h5", ".hdf5", ".keras")
+
+
+def _check_format(filepath, save_format, what="save_model()"):
+    """"h5" for HDF5 (save_format "h5"/"hdf5", an .h5/.hdf5/.keras path or an open
+    h5py.File: h5py must import), else "npz" (graphc's own format)."""
+    from .saving_h5 import import_h5py
     ext = os.path.splitext(str(filepath))[1].lower()
-    if save_format in ("h5", "hdf5") or (save_format is None and
-                                         ext in (".h5", ".hdf5", ".keras")):
-        raise NotImplementedError("HDF5 model files need h5py, which graphc does not use:"
-                                  " save to another extension (graphc's .npz format)")
+    h5 = save_format in ("h5", "hdf5") or type(filepath).__module__.startswith("h5py") \
+        or (save_format is None and ext in _H5_EXTENSIONS)
+    if h5:
+        import_h5py(what)
+        return "h5"
     if save_format not in (None, "graphc", "npz"):
         raise NotImplementedError(f"save: format {save_format!r} is not supported "
-                                  f"(graphc writes its own .npz format)")
+                                  f"(graphc writes its own .npz format, or HDF5: "
+                                  f"save_format='h5')")
+    return "npz"
 
 
 def save_model(model, filepath, overwrite=True, include_optimizer=True,
@@ -106,7 +117,9 @@ def save_model(model, filepath, overwrite=True, include_optimizer=True,
 
         gc.keras.models.save_model(model, "model.gck")
     """
-    _check_format(filepath, save_format)
+    if _check_format(filepath, save_format) == "h5":
+        from .saving_h5 import save_model_h5
+        return save_model_h5(model, filepath, overwrite, include_optimizer)
     if not overwrite and os.path.exists(filepath):
         raise FileExistsError(filepath)
     weights = model.weights
@@ -143,7 +156,9 @@ def load_model(filepath, custom_objects=None, compile=True):
 
         model = gc.keras.models.load_model("model.gck", custom_objects={"f": f})
     """
-    _check_format(filepath, None)
+    from .saving_h5 import is_hdf5, load_model_h5
+    if is_hdf5(filepath) or _check_format(filepath, None, "load_model()") == "h5":
+        return load_model_h5(filepath, custom_objects, compile)
     with np.load(filepath, allow_pickle=False) as data:
         if _KEY not in data.files:
             raise ValueError(f"{filepath} is not a model file of gc.keras (save_weights "
@@ -172,3 +187,54 @@ def load_model(filepath, custom_objects=None, compile=True):
                              f"the file {len(opt_weights)}")
         K.batch_set_value(list(zip(opt_vars, opt_weights)))
     return model
+
+
+def save_weights(model, filepath, overwrite=True, save_format=None):
+    """model.save_weights: HDF5 in tf_keras' layout for .h5/.hdf5/.keras paths (or
+    save_format="h5"), else graphc's .npz file (weight names and values, in order).
+
+        model.save_weights("weights.h5")
+    """
+    if _check_format(filepath, save_format, "save_weights()") == "h5":
+        from .saving_h5 import save_weights_h5
+        return save_weights_h5(model, filepath, overwrite)
+    if not overwrite and os.path.exists(filepath):
+        raise FileExistsError(filepath)
+    weights = model.weights
+    arrays = {f"w{i:05d}": v for i, v in enumerate(K.batch_get_value(weights))}
+    arrays["names"] = np.array([w.name for w in weights])
+    with open(filepath, "wb") as f:
+        np.savez(f, **arrays)
+
+
+def load_weights(model, filepath, by_name=False, skip_mismatch=False):
+    """model.load_weights: an HDF5 file (tf_keras' or graphc's) by layer order or
+    by layer name (skip_mismatch: warn and skip layers that do not fit), or a .npz
+    file of save_weights in order or by weight name.
+
+        model.load_weights("weights.h5", by_name=True, skip_mismatch=True)
+    """
+    from .saving_h5 import is_hdf5, load_weights_h5
+    if skip_mismatch and not by_name:
+        raise ValueError("When calling model.load_weights, skip_mismatch can only be "
+                         "set to True when by_name is True.")
+    if is_hdf5(filepath) or _check_format(filepath, None, "load_weights()") == "h5":
+        return load_weights_h5(model, filepath, by_name, skip_mismatch)
+    with np.load(filepath, allow_pickle=False) as data:
+        names = [str(n) for n in data["names"]]
+        values = [data[f"w{i:05d}"] for i in range(len(names))]
+    weights = model.weights
+    if by_name:
+        found = dict(zip(names, values))
+        pairs = [(w, found[w.name]) for w in weights if w.name in found]
+    else:
+        if len(values) != len(weights):
+            raise ValueError(f"You are trying to load a weight file containing "
+                             f"{len(values)} weights into a model with "
+                             f"{len(weights)} weights.")
+        pairs = list(zip(weights, values))
+    for w, v in pairs:
+        if tuple(w.shape.as_list()) != v.shape:
+            raise ValueError(f"Shape mismatch loading {w.name}: the model has "
+                             f"{tuple(w.shape.as_list())}, the file {v.shape}")
+    K.batch_set_value(pairs)

@@ -1,0 +1,1435 @@
+"""TF's raw op signatures for gc.raw_ops (made from TF's op registry and tf.raw_ops
+by tests/data/make_tf_raw_op_defs.py; rerun it after adding ops to the import table).
+
+RAW_OP_DEFS[op type] = (Python name, inputs, outputs, attrs):
+  inputs: "keyword[=opdef name]:type" each, where type is a type attr ("T"), a fixed
+    dtype ("=int32"), a number attr's count of either ("N*T"), or a list(type) attr
+    ("[T]"); a leading "&" marks a ref input.
+  outputs: "name:type" each (the OpDef's output args, types as for inputs).
+  attrs: (name[=opdef name], attr type, allowed, minimum[, default]) each, allowed
+    being an index into TYPE_SETS (type attrs) or a tuple of strings, or None.
+TF_ONLY lists TF's other raw ops (those graphc's importer does not build)."""
+
+__all__ = ["RAW_OP_DEFS", "TYPE_SETS", "TF_ONLY"]
+
+TYPE_SETS = (
+    # 0
+    'bfloat16 float16 float32 float64 int8 int16 int32 int64',
+    # 1
+    'bfloat16 float16 float32 float64 complex64 complex128',
+    # 2
+    'bfloat16 float16 float32 float64 uint8 int8 int16 int32 int64 complex64 complex128 '
+    'string',
+    # 3
+    'float32 float64 int32 uint8 int16 int8 complex64 int64 qint8 quint8 qint32 bfloat16 '
+    'qint16 quint16 uint16 complex128 float16 uint32 uint64 variant',
+    # 4
+    'bfloat16 float16 float32 float64 uint8 uint16 uint32 uint64 int8 int16 int32 int64 '
+    'complex64 complex128',
+    # 5
+    'int32 int64',
+    # 6
+    'complex64 complex128',
+    # 7
+    'float32 float64',
+    # 8
+    'float32 float64 int32 uint8 int16 int8 complex64 int64 qint8 quint8 qint32 bfloat16 '
+    'qint16 quint16 uint16 complex128 float16 uint32 uint64',
+    # 9
+    'float32 float64 int32 uint8 int16 int8 int64 bfloat16 uint16 float16 uint32 uint64 '
+    'qint8 quint8 qint32 qint16 quint16 bool',
+    # 10
+    'int16 int32 int64',
+    # 11
+    'int16 uint16 int32 int64',
+    # 12
+    'bfloat16 float16 float32 float64',
+    # 13
+    'float16 bfloat16 float32 float64',
+    # 14
+    'bfloat16 float16 float32 float64 int32 int64 complex64 complex128',
+    # 15
+    'bfloat16 float16 float32 float64 int16 int32 int64 uint8 uint16 uint32 uint64 '
+    'complex64 complex128',
+    # 16
+    'bfloat16 float16 float32 float64 uint8 int8 int16 int32 int64 complex64 complex128',
+    # 17
+    'bfloat16 float16 float32 float64 int16 int32 int64 complex64 complex128',
+    # 18
+    'int32 int64 float32 float64',
+    # 19
+    'int8 int16 int32 int64 uint8 uint16 uint32 uint64',
+    # 20
+    'float64 float32 float16 complex64 complex128',
+    # 21
+    'complex64 complex128 variant',
+    # 22
+    'float16 bfloat16 float32 float64 int32',
+    # 23
+    'float16 float32 bfloat16 float64 complex64 complex128',
+    # 24
+    'bfloat16 float16 float32 float64 uint8 int8 uint16 int16 int32 uint32 uint64 int64 '
+    'complex64 complex128',
+    # 25
+    'int8 int16 int32 int64 uint8 uint16 uint32 uint64 bfloat16 float16 float32 float64',
+    # 26
+    'float32',
+    # 27
+    'float16 bfloat16 float32',
+    # 28
+    'bfloat16 float32',
+    # 29
+    'float32 float64 int32 uint8 int16 int8 int64 bfloat16 uint16 float16 uint32 uint64',
+    # 30
+    'bfloat16 float16 float32 float64 int32 int64 uint8 uint16 uint32 uint64 complex64 '
+    'complex128',
+    # 31
+    'float16 float32 float64 complex64 complex128',
+    # 32
+    'bfloat16 float64 float32 float16 complex64 complex128',
+    # 33
+    'float32 float64 int32 uint8 int16 int8 int64 bfloat16 uint16 float16 uint32 uint64 '
+    'qint8 quint8 qint32 qint16 quint16',
+    # 34
+    'float16 bfloat16 float32 float64 int32 int64 uint8 int16 int8 uint16 qint8',
+    # 35
+    'bfloat16 float16 float32 float64 int8 uint8 int16 uint16 int32 uint32 int64 uint64',
+    # 36
+    'bfloat16 float16 float32 float64 int8 int16 int32 int64 complex64 complex128',
+    # 37
+    'float64 float32',
+    # 38
+    'uint8 int8 int32 int64',
+    # 39
+    'bfloat16 float16 float32 float64 int8 uint8 int16 uint16 int32 uint32 int64 uint64 '
+    'complex64 complex128 bool',
+    # 40
+    'bfloat16 float32 float16 float64 int8 int16 int32 int64 complex64 complex128',
+    # 41
+    'bfloat16 float16 float32 float64 int8 int16 int32 int64 uint16 uint32 uint64',
+    # 42
+    'float32 float64 int32 uint8 int16 int8 int64 bfloat16 uint16 float16 uint32 uint64 '
+    'qint8',
+    # 43
+    'int8 uint8 int16 uint16 int32 int64 bfloat16 float16 float32 float64 bfloat16',
+    # 44
+    'float32 bfloat16 float16 float64',
+    # 45
+    'int8 uint8 int16 uint16 int32 int64 float16 float32 float64 bfloat16',
+    # 46
+    'uint8 int8 int32 float16 float32 float64 bfloat16',
+    # 47
+    'uint8 int8 uint16 int16 int32 uint32 int64 uint64 bool bfloat16 float16 float32 '
+    'float64 complex64 complex128 string',
+    # 48
+    'int8 int32 int64',
+    # 49
+    'bfloat16 float16 float32 float64 int8 int16 int32 int64 uint8 uint16 uint32 uint64 '
+    'complex64 complex128',
+    # 50
+    'bfloat16 float16 float32 float64 uint8 int8 uint16 int16 int32 int64 complex64 '
+    'complex128 uint32 uint64',
+    # 51
+    'int32 int64 bfloat16 float16 float32 float64',
+    # 52
+    'float32 float64 int32 uint8 int16 int8 complex64 int64 qint8 quint8 qint32 bfloat16 '
+    'qint16 quint16 uint16 complex128 float16 uint32 uint64 bool',
+)
+
+RAW_OP_DEFS = {
+    'Abs': ('_abs', 'x:T', 'y:T', (('T', 'type', 0, None),)),
+    'Acos': ('acos', 'x:T', 'y:T', (('T', 'type', 1, None),)),
+    'Acosh': ('acosh', 'x:T', 'y:T', (('T', 'type', 1, None),)),
+    'Add': ('add', 'x:T y:T', 'z:T', (('T', 'type', 2, None),)),
+    'AddN': ('add_n', 'inputs:N*T', 'sum:T', (('N', 'int', None, 1), ('T', 'type', 3, None))),
+    'AddV2': ('add_v2', 'x:T y:T', 'z:T', (('T', 'type', 4, None),)),
+    'All': ('_all', 'input:=bool axis=reduction_indices:Tidx', 'output:=bool', (
+        ('keep_dims', 'bool', None, None, False),
+        ('Tidx', 'type', 5, None, 'int32'),)),
+    'Angle': ('angle', 'input:T', 'output:Tout', (
+        ('T', 'type', 6, None, 'complex64'),
+        ('Tout', 'type', 7, None, 'float32'),)),
+    'Any': ('_any', 'input:=bool axis=reduction_indices:Tidx', 'output:=bool', (
+        ('keep_dims', 'bool', None, None, False),
+        ('Tidx', 'type', 5, None, 'int32'),)),
+    'ApplyGradientDescent': ('apply_gradient_descent', 'var:&T alpha:T delta:T', 'out:&T', (
+        ('T', 'type', 8, None),
+        ('use_locking', 'bool', None, None, False),)),
+    'ArgMax': ('arg_max', 'input:T dimension:Tidx', 'output:output_type', (
+        ('T', 'type', 9, None),
+        ('Tidx', 'type', 10, None, 'int32'),
+        ('output_type', 'type', 11, None, 'int64'),)),
+    'ArgMin': ('arg_min', 'input:T dimension:Tidx', 'output:output_type', (
+        ('T', 'type', 9, None),
+        ('Tidx', 'type', 5, None, 'int32'),
+        ('output_type', 'type', 5, None, 'int64'),)),
+    'Asin': ('asin', 'x:T', 'y:T', (('T', 'type', 1, None),)),
+    'Asinh': ('asinh', 'x:T', 'y:T', (('T', 'type', 1, None),)),
+    'Assert': ('_assert', 'condition:=bool data:[T]', '', (
+        ('T', 'list(type)', None, 1),
+        ('summarize', 'int', None, None, 3),)),
+    'Assign': ('assign', 'ref:&T value:T', 'output_ref:&T', (
+        ('T', 'type', None, None),
+        ('validate_shape', 'bool', None, None, True),
+        ('use_locking', 'bool', None, None, True),)),
+    'AssignAdd': ('assign_add', 'ref:&T value:T', 'output_ref:&T', (
+        ('T', 'type', 8, None),
+        ('use_locking', 'bool', None, None, False),)),
+    'AssignAddVariableOp': ('assign_add_variable_op', 'resource:=resource value:dtype', '', (
+        ('dtype', 'type', None, None),)),
+    'AssignSub': ('assign_sub', 'ref:&T value:T', 'output_ref:&T', (
+        ('T', 'type', 8, None),
+        ('use_locking', 'bool', None, None, False),)),
+    'AssignSubVariableOp': ('assign_sub_variable_op', 'resource:=resource value:dtype', '', (
+        ('dtype', 'type', None, None),)),
+    'AssignVariableOp': ('assign_variable_op', 'resource:=resource value:dtype', '', (
+        ('dtype', 'type', None, None),
+        ('validate_shape', 'bool', None, None, False),)),
+    'Atan': ('atan', 'x:T', 'y:T', (('T', 'type', 1, None),)),
+    'Atan2': ('atan2', 'y:T x:T', 'z:T', (('T', 'type', 12, None),)),
+    'Atanh': ('atanh', 'x:T', 'y:T', (('T', 'type', 1, None),)),
+    'AvgPool': ('avg_pool', 'value:T', 'output:T', (
+        ('ksize', 'list(int)', None, 4),
+        ('strides', 'list(int)', None, 4),
+        ('padding', 'string', ('SAME', 'VALID'), None),
+        ('data_format', 'string', ('NHWC', 'NCHW'), None, 'NHWC'),
+        ('T', 'type', 13, None),)),
+    'AvgPoolGrad': ('avg_pool_grad', 'orig_input_shape:=int32 grad:T', 'output:T', (
+        ('ksize', 'list(int)', None, 4),
+        ('strides', 'list(int)', None, 4),
+        ('padding', 'string', ('SAME', 'VALID'), None),
+        ('data_format', 'string', ('NHWC', 'NCHW'), None, 'NHWC'),
+        ('T', 'type', 13, None),)),
+    'BatchMatMul': ('batch_mat_mul', 'x:T y:T', 'output:T', (
+        ('T', 'type', 14, None),
+        ('adj_x', 'bool', None, None, False),
+        ('adj_y', 'bool', None, None, False),
+        ('grad_x', 'bool', None, None, False),
+        ('grad_y', 'bool', None, None, False),)),
+    'BatchMatMulV2': ('batch_mat_mul_v2', 'x:T y:T', 'output:T', (
+        ('T', 'type', 15, None),
+        ('adj_x', 'bool', None, None, False),
+        ('adj_y', 'bool', None, None, False),
+        ('grad_x', 'bool', None, None, False),
+        ('grad_y', 'bool', None, None, False),)),
+    'BatchMatMulV3': ('batch_mat_mul_v3', 'x:Ta y:Tb', 'output:Tout', (
+        ('Ta', 'type', 16, None),
+        ('Tb', 'type', 16, None),
+        ('Tout', 'type', 17, None),
+        ('adj_x', 'bool', None, None, False),
+        ('adj_y', 'bool', None, None, False),
+        ('grad_x', 'bool', None, None, False),
+        ('grad_y', 'bool', None, None, False),)),
+    'BesselI0e': ('bessel_i0e', 'x:T', 'y:T', (('T', 'type', 12, None),)),
+    'BesselI1e': ('bessel_i1e', 'x:T', 'y:T', (('T', 'type', 12, None),)),
+    'BesselJ0': ('bessel_j0', 'x:T', 'y:T', (('T', 'type', 12, None),)),
+    'BesselJ1': ('bessel_j1', 'x:T', 'y:T', (('T', 'type', 12, None),)),
+    'BesselK0': ('bessel_k0', 'x:T', 'y:T', (('T', 'type', 12, None),)),
+    'BesselK0e': ('bessel_k0e', 'x:T', 'y:T', (('T', 'type', 12, None),)),
+    'BesselK1': ('bessel_k1', 'x:T', 'y:T', (('T', 'type', 12, None),)),
+    'BesselK1e': ('bessel_k1e', 'x:T', 'y:T', (('T', 'type', 12, None),)),
+    'BesselY0': ('bessel_y0', 'x:T', 'y:T', (('T', 'type', 12, None),)),
+    'BesselY1': ('bessel_y1', 'x:T', 'y:T', (('T', 'type', 12, None),)),
+    'Betainc': ('betainc', 'a:T b:T x:T', 'z:T', (('T', 'type', 7, None),)),
+    'BiasAdd': ('bias_add', 'value:T bias:T', 'output:T', (
+        ('T', 'type', 8, None),
+        ('data_format', 'string', ('NHWC', 'NCHW'), None, 'NHWC'),)),
+    'Bincount': ('bincount', 'arr:=int32 size:=int32 weights:T', 'bins:T', (
+        ('T', 'type', 18, None),)),
+    'BitwiseAnd': ('bitwise_and', 'x:T y:T', 'z:T', (('T', 'type', 19, None),)),
+    'BitwiseOr': ('bitwise_or', 'x:T y:T', 'z:T', (('T', 'type', 19, None),)),
+    'BitwiseXor': ('bitwise_xor', 'x:T y:T', 'z:T', (('T', 'type', 19, None),)),
+    'BroadcastArgs': ('broadcast_args', 's0:T s1:T', 'r0:T', (
+        ('T', 'type', 5, None, 'int32'),)),
+    'BroadcastGradientArgs': ('broadcast_gradient_args', 's0:T s1:T', 'r0:T r1:T', (
+        ('T', 'type', 5, None, 'int32'),)),
+    'BroadcastTo': ('broadcast_to', 'input:T shape:Tidx', 'output:T', (
+        ('T', 'type', None, None),
+        ('Tidx', 'type', 5, None, 'int32'),)),
+    'Case': ('case', 'branch_index:=int32 input:[Tin]', 'output:[Tout]', (
+        ('Tin', 'list(type)', None, 0),
+        ('Tout', 'list(type)', None, 0),
+        ('branches', 'list(func)', None, 1),
+        ('output_shapes', 'list(shape)', None, None, []),)),
+    'Cast': ('cast', 'x:SrcT', 'y:DstT', (
+        ('SrcT', 'type', None, None),
+        ('DstT', 'type', None, None),
+        ('Truncate', 'bool', None, None, False),)),
+    'Ceil': ('ceil', 'x:T', 'y:T', (('T', 'type', 12, None),)),
+    'CheckNumerics': ('check_numerics', 'tensor:T', 'output:T', (
+        ('T', 'type', 12, None),
+        ('message', 'string', None, None),)),
+    'Cholesky': ('cholesky', 'input:T', 'output:T', (('T', 'type', 20, None),)),
+    'Complex': ('_complex', 'real:T imag:T', 'out:Tout', (
+        ('T', 'type', 7, None, 'float32'),
+        ('Tout', 'type', 6, None, 'complex64'),)),
+    'ComplexAbs': ('complex_abs', 'x:T', 'y:Tout', (
+        ('T', 'type', 6, None, 'complex64'),
+        ('Tout', 'type', 7, None, 'float32'),)),
+    'Concat': ('concat', 'concat_dim:=int32 values:N*T', 'output:T', (
+        ('N', 'int', None, 2),
+        ('T', 'type', None, None),)),
+    'ConcatV2': ('concat_v2', 'values:N*T axis:Tidx', 'output:T', (
+        ('N', 'int', None, 2),
+        ('T', 'type', None, None),
+        ('Tidx', 'type', 5, None, 'int32'),)),
+    'Conj': ('conj', 'input:T', 'output:T', (('T', 'type', 21, None, 'complex64'),)),
+    'Const': ('const', '', 'output:dtype', (
+        ('value', 'tensor', None, None),
+        ('dtype', 'type', None, None),)),
+    'Conv2D': ('conv2d', 'input:T filter:T', 'output:T', (
+        ('T', 'type', 22, None),
+        ('strides', 'list(int)', None, None),
+        ('use_cudnn_on_gpu', 'bool', None, None, True),
+        ('padding', 'string', ('SAME', 'VALID', 'EXPLICIT'), None),
+        ('explicit_paddings', 'list(int)', None, None, []),
+        ('data_format', 'string', ('NHWC', 'NCHW'), None, 'NHWC'),
+        ('dilations', 'list(int)', None, None, [1, 1, 1, 1]),)),
+    'Conv2DBackpropFilter': (
+        'conv2d_backprop_filter', 'input:T filter_sizes:=int32 out_backprop:T', 'output:T', (
+        ('T', 'type', 13, None),
+        ('strides', 'list(int)', None, None),
+        ('use_cudnn_on_gpu', 'bool', None, None, True),
+        ('padding', 'string', ('SAME', 'VALID', 'EXPLICIT'), None),
+        ('explicit_paddings', 'list(int)', None, None, []),
+        ('data_format', 'string', ('NHWC', 'NCHW'), None, 'NHWC'),
+        ('dilations', 'list(int)', None, None, [1, 1, 1, 1]),)),
+    'Conv2DBackpropInput': (
+        'conv2d_backprop_input', 'input_sizes:=int32 filter:T out_backprop:T', 'output:T', (
+        ('T', 'type', 22, None),
+        ('strides', 'list(int)', None, None),
+        ('use_cudnn_on_gpu', 'bool', None, None, True),
+        ('padding', 'string', ('SAME', 'VALID', 'EXPLICIT'), None),
+        ('explicit_paddings', 'list(int)', None, None, []),
+        ('data_format', 'string', ('NHWC', 'NCHW'), None, 'NHWC'),
+        ('dilations', 'list(int)', None, None, [1, 1, 1, 1]),)),
+    'Cos': ('cos', 'x:T', 'y:T', (('T', 'type', 1, None),)),
+    'Cosh': ('cosh', 'x:T', 'y:T', (('T', 'type', 1, None),)),
+    'Cumprod': ('cumprod', 'x:T axis:Tidx', 'out:T', (
+        ('exclusive', 'bool', None, None, False),
+        ('reverse', 'bool', None, None, False),
+        ('T', 'type', 8, None),
+        ('Tidx', 'type', 5, None, 'int32'),)),
+    'Cumsum': ('cumsum', 'x:T axis:Tidx', 'out:T', (
+        ('exclusive', 'bool', None, None, False),
+        ('reverse', 'bool', None, None, False),
+        ('T', 'type', 8, None),
+        ('Tidx', 'type', 5, None, 'int32'),)),
+    'Dawsn': ('dawsn', 'x:T', 'y:T', (('T', 'type', 12, None),)),
+    'DepthToSpace': ('depth_to_space', 'input:T', 'output:T', (
+        ('T', 'type', None, None),
+        ('block_size', 'int', None, 2),
+        ('data_format', 'string', ('NHWC', 'NCHW', 'NCHW_VECT_C'), None, 'NHWC'),)),
+    'DepthwiseConv2dNative': ('depthwise_conv2d_native', 'input:T filter:T', 'output:T', (
+        ('T', 'type', 13, None),
+        ('strides', 'list(int)', None, None),
+        ('padding', 'string', ('SAME', 'VALID', 'EXPLICIT'), None),
+        ('explicit_paddings', 'list(int)', None, None, []),
+        ('data_format', 'string', ('NHWC', 'NCHW'), None, 'NHWC'),
+        ('dilations', 'list(int)', None, None, [1, 1, 1, 1]),)),
+    'DepthwiseConv2dNativeBackpropFilter': (
+        'depthwise_conv2d_native_backprop_filter',
+        'input:T filter_sizes:=int32 out_backprop:T',
+        'output:T', (
+        ('T', 'type', 13, None),
+        ('strides', 'list(int)', None, None),
+        ('padding', 'string', ('SAME', 'VALID', 'EXPLICIT'), None),
+        ('explicit_paddings', 'list(int)', None, None, []),
+        ('data_format', 'string', ('NHWC', 'NCHW'), None, 'NHWC'),
+        ('dilations', 'list(int)', None, None, [1, 1, 1, 1]),)),
+    'DepthwiseConv2dNativeBackpropInput': (
+        'depthwise_conv2d_native_backprop_input',
+        'input_sizes:=int32 filter:T out_backprop:T',
+        'output:T', (
+        ('T', 'type', 13, None),
+        ('strides', 'list(int)', None, None),
+        ('padding', 'string', ('SAME', 'VALID', 'EXPLICIT'), None),
+        ('explicit_paddings', 'list(int)', None, None, []),
+        ('data_format', 'string', ('NHWC', 'NCHW'), None, 'NHWC'),
+        ('dilations', 'list(int)', None, None, [1, 1, 1, 1]),)),
+    'Digamma': ('digamma', 'x:T', 'y:T', (('T', 'type', 12, None),)),
+    'DivNoNan': ('div_no_nan', 'x:T y:T', 'z:T', (('T', 'type', 23, None),)),
+    'Einsum': ('einsum', 'inputs:N*T', 'output:T', (
+        ('equation', 'string', None, None),
+        ('N', 'int', None, 1),
+        ('T', 'type', None, None),)),
+    'Elu': ('elu', 'features:T', 'activations:T', (('T', 'type', 13, None),)),
+    'EmptyTensorList': (
+        'empty_tensor_list',
+        'element_shape:shape_type max_num_elements:=int32',
+        'handle:=variant', (
+        ('element_dtype', 'type', None, None),
+        ('shape_type', 'type', 5, None),)),
+    'Equal': ('equal', 'x:T y:T', 'z:=bool', (
+        ('T', 'type', None, None),
+        ('incompatible_shape_error', 'bool', None, None, True),)),
+    'Erf': ('erf', 'x:T', 'y:T', (('T', 'type', 12, None),)),
+    'Erfc': ('erfc', 'x:T', 'y:T', (('T', 'type', 12, None),)),
+    'Erfinv': ('erfinv', 'x:T', 'y:T', (('T', 'type', 12, None),)),
+    'Exp': ('exp', 'x:T', 'y:T', (('T', 'type', 1, None),)),
+    'ExpandDims': ('expand_dims', 'input:T axis=dim:Tdim', 'output:T', (
+        ('T', 'type', None, None),
+        ('Tdim', 'type', 5, None, 'int32'),)),
+    'Expint': ('expint', 'x:T', 'y:T', (('T', 'type', 12, None),)),
+    'Expm1': ('expm1', 'x:T', 'y:T', (('T', 'type', 1, None),)),
+    'Fill': ('fill', 'dims:index_type value:T', 'output:T', (
+        ('T', 'type', None, None),
+        ('index_type', 'type', 5, None, 'int32'),)),
+    'Floor': ('floor', 'x:T', 'y:T', (('T', 'type', 12, None),)),
+    'FloorDiv': ('floor_div', 'x:T y:T', 'z:T', (('T', 'type', 24, None),)),
+    'FloorMod': ('floor_mod', 'x:T y:T', 'z:T', (('T', 'type', 25, None),)),
+    'FresnelCos': ('fresnel_cos', 'x:T', 'y:T', (('T', 'type', 12, None),)),
+    'FresnelSin': ('fresnel_sin', 'x:T', 'y:T', (('T', 'type', 12, None),)),
+    'FusedBatchNorm': (
+        '_fused_batch_norm',
+        'x:T scale:T offset:T mean:T variance:T',
+        'y:T batch_mean:T batch_variance:T reserve_space_1:T reserve_space_2:T', (
+        ('T', 'type', 26, None),
+        ('epsilon', 'float', None, None, 0.0001),
+        ('exponential_avg_factor', 'float', None, None, 1.0),
+        ('data_format', 'string', ('NHWC', 'NCHW'), None, 'NHWC'),
+        ('is_training', 'bool', None, None, True),)),
+    'FusedBatchNormV2': (
+        'fused_batch_norm_v2',
+        'x:T scale:U offset:U mean:U variance:U',
+        'y:T batch_mean:U batch_variance:U reserve_space_1:U reserve_space_2:U', (
+        ('T', 'type', 27, None),
+        ('U', 'type', 26, None),
+        ('epsilon', 'float', None, None, 0.0001),
+        ('exponential_avg_factor', 'float', None, None, 1.0),
+        ('data_format', 'string', ('NHWC', 'NCHW'), None, 'NHWC'),
+        ('is_training', 'bool', None, None, True),)),
+    'FusedBatchNormV3': (
+        'fused_batch_norm_v3',
+        'x:T scale:U offset:U mean:U variance:U',
+        'y:T batch_mean:U batch_variance:U reserve_space_1:U reserve_space_2:U reserve_space_3:U', (
+        ('T', 'type', 27, None),
+        ('U', 'type', 28, None),
+        ('epsilon', 'float', None, None, 0.0001),
+        ('exponential_avg_factor', 'float', None, None, 1.0),
+        ('data_format', 'string', ('NHWC', 'NCHW', 'NDHWC', 'NCDHW'), None, 'NHWC'),
+        ('is_training', 'bool', None, None, True),)),
+    'Gather': ('gather', 'params:Tparams indices:Tindices', 'output:Tparams', (
+        ('validate_indices', 'bool', None, None, True),
+        ('Tparams', 'type', None, None),
+        ('Tindices', 'type', 5, None),)),
+    'GatherNd': ('gather_nd', 'params:Tparams indices:Tindices', 'output:Tparams', (
+        ('Tparams', 'type', None, None),
+        ('Tindices', 'type', 10, None),
+        ('bad_indices_policy', 'string', None, None, ''),)),
+    'GatherV2': ('gather_v2', 'params:Tparams indices:Tindices axis:Taxis', 'output:Tparams', (
+        ('batch_dims', 'int', None, None, 0),
+        ('Tparams', 'type', None, None),
+        ('Tindices', 'type', 10, None),
+        ('Taxis', 'type', 5, None),)),
+    'Greater': ('greater', 'x:T y:T', 'z:=bool', (('T', 'type', 29, None),)),
+    'GreaterEqual': ('greater_equal', 'x:T y:T', 'z:=bool', (('T', 'type', 29, None),)),
+    'GuaranteeConst': ('guarantee_const', 'input:T', 'output:T', (('T', 'type', None, None),)),
+    'Identity': ('identity', 'input:T', 'output:T', (('T', 'type', None, None),)),
+    'IdentityN': ('identity_n', 'input:[T]', 'output:[T]', (('T', 'list(type)', None, 1),)),
+    'If': ('_if', 'cond:Tcond input:[Tin]', 'output:[Tout]', (
+        ('Tcond', 'type', None, None),
+        ('Tin', 'list(type)', None, 0),
+        ('Tout', 'list(type)', None, 0),
+        ('then_branch', 'func', None, None),
+        ('else_branch', 'func', None, None),
+        ('output_shapes', 'list(shape)', None, None, []),)),
+    'Igamma': ('igamma', 'a:T x:T', 'z:T', (('T', 'type', 12, None),)),
+    'IgammaGradA': ('igamma_grad_a', 'a:T x:T', 'z:T', (('T', 'type', 7, None),)),
+    'Igammac': ('igammac', 'a:T x:T', 'z:T', (('T', 'type', 12, None),)),
+    'Imag': ('imag', 'input:T', 'output:Tout', (
+        ('T', 'type', 6, None, 'complex64'),
+        ('Tout', 'type', 7, None, 'float32'),)),
+    'InTopKV2': ('in_top_kv2', 'predictions:=float32 targets:T k:T', 'precision:=bool', (
+        ('T', 'type', 5, None, 'int32'),)),
+    'Invert': ('invert', 'x:T', 'y:T', (('T', 'type', 19, None),)),
+    'InvertPermutation': ('invert_permutation', 'x:T', 'y:T', (
+        ('T', 'type', 5, None, 'int32'),)),
+    'IsFinite': ('is_finite', 'x:T', 'y:=bool', (('T', 'type', 12, None),)),
+    'IsInf': ('is_inf', 'x:T', 'y:=bool', (('T', 'type', 12, None),)),
+    'IsNan': ('is_nan', 'x:T', 'y:=bool', (('T', 'type', 12, None),)),
+    'LRN': ('lrn', 'input:T', 'output:T', (
+        ('depth_radius', 'int', None, None, 5),
+        ('bias', 'float', None, None, 1.0),
+        ('alpha', 'float', None, None, 1.0),
+        ('beta', 'float', None, None, 0.5),
+        ('T', 'type', 27, None, 'float32'),)),
+    'LeakyRelu': ('leaky_relu', 'features:T', 'activations:T', (
+        ('alpha', 'float', None, None, 0.2),
+        ('T', 'type', 13, None, 'float32'),)),
+    'LeftShift': ('left_shift', 'x:T y:T', 'z:T', (('T', 'type', 19, None),)),
+    'Less': ('less', 'x:T y:T', 'z:=bool', (('T', 'type', 29, None),)),
+    'LessEqual': ('less_equal', 'x:T y:T', 'z:=bool', (('T', 'type', 29, None),)),
+    'Lgamma': ('lgamma', 'x:T', 'y:T', (('T', 'type', 12, None),)),
+    'LinSpace': ('lin_space', 'start:T stop:T num:Tidx', 'output:T', (
+        ('T', 'type', 12, None),
+        ('Tidx', 'type', 5, None, 'int32'),)),
+    'Log': ('log', 'x:T', 'y:T', (('T', 'type', 1, None),)),
+    'Log1p': ('log1p', 'x:T', 'y:T', (('T', 'type', 1, None),)),
+    'LogSoftmax': ('log_softmax', 'logits:T', 'logsoftmax:T', (('T', 'type', 13, None),)),
+    'LogicalAnd': ('logical_and', 'x:=bool y:=bool', 'z:=bool', ()),
+    'LogicalNot': ('logical_not', 'x:=bool', 'y:=bool', ()),
+    'LogicalOr': ('logical_or', 'x:=bool y:=bool', 'z:=bool', ()),
+    'MatMul': ('mat_mul', 'a:T b:T', 'product:T', (
+        ('transpose_a', 'bool', None, None, False),
+        ('transpose_b', 'bool', None, None, False),
+        ('T', 'type', 30, None),
+        ('grad_a', 'bool', None, None, False),
+        ('grad_b', 'bool', None, None, False),)),
+    'MatrixBandPart': (
+        'matrix_band_part', 'input:T num_lower:Tindex num_upper:Tindex', 'band:T', (
+        ('T', 'type', None, None),
+        ('Tindex', 'type', 5, None, 'int64'),)),
+    'MatrixDeterminant': ('matrix_determinant', 'input:T', 'output:T', (
+        ('T', 'type', 31, None),)),
+    'MatrixDiag': ('matrix_diag', 'diagonal:T', 'output:T', (('T', 'type', None, None),)),
+    'MatrixDiagPart': ('matrix_diag_part', 'input:T', 'diagonal:T', (
+        ('T', 'type', None, None),)),
+    'MatrixInverse': ('matrix_inverse', 'input:T', 'output:T', (
+        ('adjoint', 'bool', None, None, False),
+        ('T', 'type', 20, None),)),
+    'MatrixSetDiag': ('matrix_set_diag', 'input:T diagonal:T', 'output:T', (
+        ('T', 'type', None, None),)),
+    'MatrixSolve': ('matrix_solve', 'matrix:T rhs:T', 'output:T', (
+        ('adjoint', 'bool', None, None, False),
+        ('T', 'type', 20, None),)),
+    'MatrixSquareRoot': ('matrix_square_root', 'input:T', 'output:T', (
+        ('T', 'type', 20, None),)),
+    'MatrixTriangularSolve': ('matrix_triangular_solve', 'matrix:T rhs:T', 'output:T', (
+        ('lower', 'bool', None, None, True),
+        ('adjoint', 'bool', None, None, False),
+        ('T', 'type', 32, None),)),
+    'Max': ('_max', 'input:T axis=reduction_indices:Tidx', 'output:T', (
+        ('keep_dims', 'bool', None, None, False),
+        ('T', 'type', 33, None),
+        ('Tidx', 'type', 5, None, 'int32'),)),
+    'MaxPool': ('max_pool', 'input:T', 'output:T', (
+        ('T', 'type', 34, None, 'float32'),
+        ('ksize', 'list(int)', None, 4),
+        ('strides', 'list(int)', None, 4),
+        ('padding', 'string', ('SAME', 'VALID', 'EXPLICIT'), None),
+        ('explicit_paddings', 'list(int)', None, None, []),
+        ('data_format', 'string', ('NHWC', 'NCHW', 'NCHW_VECT_C'), None, 'NHWC'),)),
+    'MaxPoolGrad': ('max_pool_grad', 'orig_input:T orig_output:T grad:T', 'output:T', (
+        ('ksize', 'list(int)', None, 4),
+        ('strides', 'list(int)', None, 4),
+        ('padding', 'string', ('SAME', 'VALID', 'EXPLICIT'), None),
+        ('explicit_paddings', 'list(int)', None, None, []),
+        ('data_format', 'string', ('NHWC', 'NCHW'), None, 'NHWC'),
+        ('T', 'type', 29, None, 'float32'),)),
+    'MaxPoolGradGrad': ('max_pool_grad_grad', 'orig_input:T orig_output:T grad:T', 'output:T', (
+        ('ksize', 'list(int)', None, 4),
+        ('strides', 'list(int)', None, 4),
+        ('padding', 'string', ('SAME', 'VALID'), None),
+        ('data_format', 'string', ('NHWC', 'NCHW'), None, 'NHWC'),
+        ('T', 'type', 29, None),)),
+    'MaxPoolV2': ('max_pool_v2', 'input:T ksize:=int32 strides:=int32', 'output:T', (
+        ('T', 'type', 34, None, 'float32'),
+        ('padding', 'string', ('SAME', 'VALID'), None),
+        ('data_format', 'string', ('NHWC', 'NCHW', 'NCHW_VECT_C'), None, 'NHWC'),)),
+    'Maximum': ('maximum', 'x:T y:T', 'z:T', (('T', 'type', 35, None),)),
+    'Mean': ('mean', 'input:T axis=reduction_indices:Tidx', 'output:T', (
+        ('keep_dims', 'bool', None, None, False),
+        ('T', 'type', 8, None),
+        ('Tidx', 'type', 5, None, 'int32'),)),
+    'Min': ('_min', 'input:T axis=reduction_indices:Tidx', 'output:T', (
+        ('keep_dims', 'bool', None, None, False),
+        ('T', 'type', 33, None),
+        ('Tidx', 'type', 5, None, 'int32'),)),
+    'Minimum': ('minimum', 'x:T y:T', 'z:T', (('T', 'type', 35, None),)),
+    'MirrorPad': ('mirror_pad', 'input:T paddings:Tpaddings', 'output:T', (
+        ('T', 'type', None, None),
+        ('Tpaddings', 'type', 5, None, 'int32'),
+        ('mode', 'string', ('REFLECT', 'SYMMETRIC'), None),)),
+    'MirrorPadGrad': ('mirror_pad_grad', 'input:T paddings:Tpaddings', 'output:T', (
+        ('T', 'type', None, None),
+        ('Tpaddings', 'type', 5, None, 'int32'),
+        ('mode', 'string', ('REFLECT', 'SYMMETRIC'), None),)),
+    'Mul': ('mul', 'x:T y:T', 'z:T', (('T', 'type', 24, None),)),
+    'MulNoNan': ('mul_no_nan', 'x:T y:T', 'z:T', (('T', 'type', 1, None),)),
+    'Ndtri': ('ndtri', 'x:T', 'y:T', (('T', 'type', 12, None),)),
+    'Neg': ('neg', 'x:T', 'y:T', (('T', 'type', 36, None),)),
+    'NextAfter': ('next_after', 'x1:T x2:T', 'output:T', (('T', 'type', 37, None, 'float32'),)),
+    'NoOp': ('no_op', '', '', ()),
+    'NotEqual': ('not_equal', 'x:T y:T', 'z:=bool', (
+        ('T', 'type', None, None),
+        ('incompatible_shape_error', 'bool', None, None, True),)),
+    'OneHot': ('one_hot', 'indices:TI depth:=int32 on_value:T off_value:T', 'output:T', (
+        ('axis', 'int', None, None, -1),
+        ('T', 'type', None, None),
+        ('TI', 'type', 38, None, 'int64'),)),
+    'OnesLike': ('ones_like', 'x:T', 'y:T', (('T', 'type', 39, None),)),
+    'OptionalFromValue': (
+        'optional_from_value', 'components:[Toutput_types]', 'optional:=variant', (
+        ('Toutput_types', 'list(type)', None, 1),)),
+    'OptionalGetValue': (
+        'optional_get_value', 'optional:=variant', 'components:[output_types]', (
+        ('output_types', 'list(type)', None, 1),
+        ('output_shapes', 'list(shape)', None, 1),)),
+    'OptionalHasValue': ('optional_has_value', 'optional:=variant', 'has_value:=bool', ()),
+    'OptionalNone': ('optional_none', '', 'optional:=variant', ()),
+    'Pack': ('pack', 'values:N*T', 'output:T', (
+        ('N', 'int', None, 1),
+        ('T', 'type', None, None),
+        ('axis', 'int', None, None, 0),)),
+    'Pad': ('pad', 'input:T paddings:Tpaddings', 'output:T', (
+        ('T', 'type', None, None),
+        ('Tpaddings', 'type', 5, None, 'int32'),)),
+    'PadV2': ('pad_v2', 'input:T paddings:Tpaddings constant_values:T', 'output:T', (
+        ('T', 'type', None, None),
+        ('Tpaddings', 'type', 5, None, 'int32'),)),
+    'PartitionedCall': ('partitioned_call', 'args:[Tin]', 'output:[Tout]', (
+        ('Tin', 'list(type)', None, 0),
+        ('Tout', 'list(type)', None, 0),
+        ('f', 'func', None, None),
+        ('config', 'string', None, None, ''),
+        ('config_proto', 'string', None, None, ''),
+        ('executor_type', 'string', None, None, ''),)),
+    'Placeholder': ('placeholder', '', 'output:dtype', (
+        ('dtype', 'type', None, None),
+        ('shape', 'shape', None, None, None),)),
+    'PlaceholderWithDefault': ('placeholder_with_default', 'input:dtype', 'output:dtype', (
+        ('dtype', 'type', None, None),
+        ('shape', 'shape', None, None),)),
+    'Polygamma': ('polygamma', 'a:T x:T', 'z:T', (('T', 'type', 7, None),)),
+    'Pow': ('_pow', 'x:T y:T', 'z:T', (('T', 'type', 40, None),)),
+    'Prod': ('prod', 'input:T axis=reduction_indices:Tidx', 'output:T', (
+        ('keep_dims', 'bool', None, None, False),
+        ('T', 'type', 8, None),
+        ('Tidx', 'type', 5, None, 'int32'),)),
+    'RandomStandardNormal': ('random_standard_normal', 'shape:T', 'output:dtype', (
+        ('seed', 'int', None, None, 0),
+        ('seed2', 'int', None, None, 0),
+        ('dtype', 'type', 13, None),
+        ('T', 'type', 5, None),)),
+    'RandomUniform': ('random_uniform', 'shape:T', 'output:dtype', (
+        ('seed', 'int', None, None, 0),
+        ('seed2', 'int', None, None, 0),
+        ('dtype', 'type', 13, None),
+        ('T', 'type', 5, None),)),
+    'Range': ('_range', 'start:Tidx limit:Tidx delta:Tidx', 'output:Tidx', (
+        ('Tidx', 'type', 41, None, 'int32'),)),
+    'Rank': ('rank', 'input:T', 'output:=int32', (('T', 'type', None, None),)),
+    'ReadVariableOp': ('read_variable_op', 'resource:=resource', 'value:dtype', (
+        ('dtype', 'type', None, None),)),
+    'Real': ('real', 'input:T', 'output:Tout', (
+        ('T', 'type', 6, None, 'complex64'),
+        ('Tout', 'type', 7, None, 'float32'),)),
+    'RealDiv': ('real_div', 'x:T y:T', 'z:T', (('T', 'type', 24, None),)),
+    'Reciprocal': ('reciprocal', 'x:T', 'y:T', (('T', 'type', 36, None),)),
+    'Relu': ('relu', 'features:T', 'activations:T', (('T', 'type', 42, None),)),
+    'Relu6': ('relu6', 'features:T', 'activations:T', (('T', 'type', 29, None),)),
+    'ReluGrad': ('relu_grad', 'gradients:T features:T', 'backprops:T', (
+        ('T', 'type', 29, None),)),
+    'Reshape': ('reshape', 'tensor:T shape:Tshape', 'output:T', (
+        ('T', 'type', None, None),
+        ('Tshape', 'type', 5, None, 'int32'),)),
+    'ResizeBilinear': ('resize_bilinear', 'images:T size:=int32', 'resized_images:=float32', (
+        ('T', 'type', 43, None),
+        ('align_corners', 'bool', None, None, False),
+        ('half_pixel_centers', 'bool', None, None, False),)),
+    'ResizeBilinearGrad': (
+        'resize_bilinear_grad', 'grads:=float32 original_image:T', 'output:T', (
+        ('T', 'type', 44, None),
+        ('align_corners', 'bool', None, None, False),
+        ('half_pixel_centers', 'bool', None, None, False),)),
+    'ResizeNearestNeighbor': (
+        'resize_nearest_neighbor', 'images:T size:=int32', 'resized_images:T', (
+        ('T', 'type', 45, None),
+        ('align_corners', 'bool', None, None, False),
+        ('half_pixel_centers', 'bool', None, None, False),)),
+    'ResizeNearestNeighborGrad': (
+        'resize_nearest_neighbor_grad', 'grads:T size:=int32', 'output:T', (
+        ('T', 'type', 46, None),
+        ('align_corners', 'bool', None, None, False),
+        ('half_pixel_centers', 'bool', None, None, False),)),
+    'ResourceApplyAdaMax': (
+        'resource_apply_ada_max',
+        'var:=resource m:=resource v:=resource beta1_power:T lr:T beta1:T beta2:T epsilon:T grad:T',
+        '', (
+        ('T', 'type', 8, None),
+        ('use_locking', 'bool', None, None, False),)),
+    'ResourceApplyAdadelta': (
+        'resource_apply_adadelta',
+        'var:=resource accum:=resource accum_update:=resource lr:T rho:T epsilon:T grad:T',
+        '', (
+        ('T', 'type', 8, None),
+        ('use_locking', 'bool', None, None, False),)),
+    'ResourceApplyAdagrad': (
+        'resource_apply_adagrad', 'var:=resource accum:=resource lr:T grad:T', '', (
+        ('T', 'type', 8, None),
+        ('use_locking', 'bool', None, None, False),
+        ('update_slots', 'bool', None, None, True),)),
+    'ResourceApplyAdagradV2': (
+        'resource_apply_adagrad_v2',
+        'var:=resource accum:=resource lr:T epsilon:T grad:T',
+        '', (
+        ('T', 'type', 8, None),
+        ('use_locking', 'bool', None, None, False),
+        ('update_slots', 'bool', None, None, True),)),
+    'ResourceApplyAdam': (
+        'resource_apply_adam',
+        'var:=resource m:=resource v:=resource beta1_power:T beta2_power:T lr:T beta1:T beta2:T epsilon:T grad:T',
+        '', (
+        ('T', 'type', 8, None),
+        ('use_locking', 'bool', None, None, False),
+        ('use_nesterov', 'bool', None, None, False),)),
+    'ResourceApplyCenteredRMSProp': (
+        'resource_apply_centered_rms_prop',
+        'var:=resource mg:=resource ms:=resource mom:=resource lr:T rho:T momentum:T epsilon:T grad:T',
+        '', (
+        ('T', 'type', 8, None),
+        ('use_locking', 'bool', None, None, False),)),
+    'ResourceApplyGradientDescent': (
+        'resource_apply_gradient_descent', 'var:=resource alpha:T delta:T', '', (
+        ('T', 'type', 8, None),
+        ('use_locking', 'bool', None, None, False),)),
+    'ResourceApplyKerasMomentum': (
+        'resource_apply_keras_momentum',
+        'var:=resource accum:=resource lr:T grad:T momentum:T',
+        '', (
+        ('T', 'type', 8, None),
+        ('use_locking', 'bool', None, None, False),
+        ('use_nesterov', 'bool', None, None, False),)),
+    'ResourceApplyMomentum': (
+        'resource_apply_momentum', 'var:=resource accum:=resource lr:T grad:T momentum:T', '', (
+        ('T', 'type', 8, None),
+        ('use_locking', 'bool', None, None, False),
+        ('use_nesterov', 'bool', None, None, False),)),
+    'ResourceApplyRMSProp': (
+        'resource_apply_rms_prop',
+        'var:=resource ms:=resource mom:=resource lr:T rho:T momentum:T epsilon:T grad:T',
+        '', (
+        ('T', 'type', 8, None),
+        ('use_locking', 'bool', None, None, False),)),
+    'ResourceGather': (
+        'resource_gather', 'resource:=resource indices:Tindices', 'output:dtype', (
+        ('batch_dims', 'int', None, None, 0),
+        ('validate_indices', 'bool', None, None, True),
+        ('dtype', 'type', None, None),
+        ('Tindices', 'type', 5, None),)),
+    'ResourceGatherNd': (
+        'resource_gather_nd', 'resource:=resource indices:Tindices', 'output:dtype', (
+        ('dtype', 'type', None, None),
+        ('Tindices', 'type', 5, None),)),
+    'ResourceScatterAdd': (
+        'resource_scatter_add', 'resource:=resource indices:Tindices updates:dtype', '', (
+        ('dtype', 'type', 8, None),
+        ('Tindices', 'type', 5, None),)),
+    'ResourceScatterDiv': (
+        'resource_scatter_div', 'resource:=resource indices:Tindices updates:dtype', '', (
+        ('dtype', 'type', 8, None),
+        ('Tindices', 'type', 5, None),)),
+    'ResourceScatterMax': (
+        'resource_scatter_max', 'resource:=resource indices:Tindices updates:dtype', '', (
+        ('dtype', 'type', 8, None),
+        ('Tindices', 'type', 5, None),)),
+    'ResourceScatterMin': (
+        'resource_scatter_min', 'resource:=resource indices:Tindices updates:dtype', '', (
+        ('dtype', 'type', 8, None),
+        ('Tindices', 'type', 5, None),)),
+    'ResourceScatterMul': (
+        'resource_scatter_mul', 'resource:=resource indices:Tindices updates:dtype', '', (
+        ('dtype', 'type', 8, None),
+        ('Tindices', 'type', 5, None),)),
+    'ResourceScatterNdAdd': (
+        'resource_scatter_nd_add', 'ref:=resource indices:Tindices updates:T', '', (
+        ('T', 'type', None, None),
+        ('Tindices', 'type', 5, None),
+        ('use_locking', 'bool', None, None, True),
+        ('bad_indices_policy', 'string', None, None, ''),)),
+    'ResourceScatterNdSub': (
+        'resource_scatter_nd_sub', 'ref:=resource indices:Tindices updates:T', '', (
+        ('T', 'type', None, None),
+        ('Tindices', 'type', 5, None),
+        ('use_locking', 'bool', None, None, True),
+        ('bad_indices_policy', 'string', None, None, ''),)),
+    'ResourceScatterNdUpdate': (
+        'resource_scatter_nd_update', 'ref:=resource indices:Tindices updates:T', '', (
+        ('T', 'type', None, None),
+        ('Tindices', 'type', 5, None),
+        ('use_locking', 'bool', None, None, True),
+        ('bad_indices_policy', 'string', None, None, ''),)),
+    'ResourceScatterSub': (
+        'resource_scatter_sub', 'resource:=resource indices:Tindices updates:dtype', '', (
+        ('dtype', 'type', 8, None),
+        ('Tindices', 'type', 5, None),)),
+    'ResourceScatterUpdate': (
+        'resource_scatter_update', 'resource:=resource indices:Tindices updates:dtype', '', (
+        ('dtype', 'type', None, None),
+        ('Tindices', 'type', 5, None),)),
+    'ResourceSparseApplyAdadelta': (
+        'resource_sparse_apply_adadelta',
+        'var:=resource accum:=resource accum_update:=resource lr:T rho:T epsilon:T grad:T indices:Tindices',
+        '', (
+        ('T', 'type', 8, None),
+        ('Tindices', 'type', 5, None),
+        ('use_locking', 'bool', None, None, False),)),
+    'ResourceSparseApplyAdagrad': (
+        'resource_sparse_apply_adagrad',
+        'var:=resource accum:=resource lr:T grad:T indices:Tindices',
+        '', (
+        ('T', 'type', 8, None),
+        ('Tindices', 'type', 5, None),
+        ('use_locking', 'bool', None, None, False),
+        ('update_slots', 'bool', None, None, True),)),
+    'ResourceSparseApplyAdagradV2': (
+        'resource_sparse_apply_adagrad_v2',
+        'var:=resource accum:=resource lr:T epsilon:T grad:T indices:Tindices',
+        '', (
+        ('T', 'type', 8, None),
+        ('Tindices', 'type', 5, None),
+        ('use_locking', 'bool', None, None, False),
+        ('update_slots', 'bool', None, None, True),)),
+    'ResourceSparseApplyCenteredRMSProp': (
+        'resource_sparse_apply_centered_rms_prop',
+        'var:=resource mg:=resource ms:=resource mom:=resource lr:T rho:T momentum:T epsilon:T grad:T indices:Tindices',
+        '', (
+        ('T', 'type', 8, None),
+        ('Tindices', 'type', 5, None),
+        ('use_locking', 'bool', None, None, False),)),
+    'ResourceSparseApplyKerasMomentum': (
+        'resource_sparse_apply_keras_momentum',
+        'var:=resource accum:=resource lr:T grad:T indices:Tindices momentum:T',
+        '', (
+        ('T', 'type', 8, None),
+        ('Tindices', 'type', 5, None),
+        ('use_locking', 'bool', None, None, False),
+        ('use_nesterov', 'bool', None, None, False),)),
+    'ResourceSparseApplyMomentum': (
+        'resource_sparse_apply_momentum',
+        'var:=resource accum:=resource lr:T grad:T indices:Tindices momentum:T',
+        '', (
+        ('T', 'type', 8, None),
+        ('Tindices', 'type', 5, None),
+        ('use_locking', 'bool', None, None, False),
+        ('use_nesterov', 'bool', None, None, False),)),
+    'ResourceSparseApplyRMSProp': (
+        'resource_sparse_apply_rms_prop',
+        'var:=resource ms:=resource mom:=resource lr:T rho:T momentum:T epsilon:T grad:T indices:Tindices',
+        '', (
+        ('T', 'type', 8, None),
+        ('Tindices', 'type', 5, None),
+        ('use_locking', 'bool', None, None, False),)),
+    'ReverseV2': ('reverse_v2', 'tensor:T axis:Tidx', 'output:T', (
+        ('Tidx', 'type', 5, None, 'int32'),
+        ('T', 'type', 47, None),)),
+    'RightShift': ('right_shift', 'x:T y:T', 'z:T', (('T', 'type', 19, None),)),
+    'Rint': ('rint', 'x:T', 'y:T', (('T', 'type', 12, None),)),
+    'Roll': ('roll', 'input:T shift:Tshift axis:Taxis', 'output:T', (
+        ('T', 'type', None, None),
+        ('Tshift', 'type', 5, None),
+        ('Taxis', 'type', 5, None),)),
+    'Round': ('round', 'x:T', 'y:T', (('T', 'type', 36, None),)),
+    'Rsqrt': ('rsqrt', 'x:T', 'y:T', (('T', 'type', 1, None),)),
+    'ScatterNd': ('scatter_nd', 'indices:Tindices updates:T shape:Tindices', 'output:T', (
+        ('T', 'type', None, None),
+        ('Tindices', 'type', 10, None),
+        ('bad_indices_policy', 'string', None, None, ''),)),
+    'SegmentMax': ('segment_max', 'data:T segment_ids:Tindices', 'output:T', (
+        ('T', 'type', 29, None),
+        ('Tindices', 'type', 5, None),)),
+    'SegmentMean': ('segment_mean', 'data:T segment_ids:Tindices', 'output:T', (
+        ('T', 'type', 8, None),
+        ('Tindices', 'type', 5, None),)),
+    'SegmentMin': ('segment_min', 'data:T segment_ids:Tindices', 'output:T', (
+        ('T', 'type', 29, None),
+        ('Tindices', 'type', 5, None),)),
+    'SegmentProd': ('segment_prod', 'data:T segment_ids:Tindices', 'output:T', (
+        ('T', 'type', 8, None),
+        ('Tindices', 'type', 5, None),)),
+    'SegmentSum': ('segment_sum', 'data:T segment_ids:Tindices', 'output:T', (
+        ('T', 'type', 8, None),
+        ('Tindices', 'type', 5, None),)),
+    'Select': ('select', 'condition:=bool x=t:T y=e:T', 'output:T', (
+        ('T', 'type', None, None),)),
+    'SelectV2': ('select_v2', 'condition:=bool t:T e:T', 'output:T', (
+        ('T', 'type', None, None),)),
+    'Selu': ('selu', 'features:T', 'activations:T', (('T', 'type', 13, None),)),
+    'Shape': ('shape', 'input:T', 'output:out_type', (
+        ('T', 'type', None, None),
+        ('out_type', 'type', 5, None, 'int32'),)),
+    'Sigmoid': ('sigmoid', 'x:T', 'y:T', (('T', 'type', 1, None),)),
+    'Sign': ('sign', 'x:T', 'y:T', (('T', 'type', 36, None),)),
+    'Sin': ('sin', 'x:T', 'y:T', (('T', 'type', 1, None),)),
+    'Sinh': ('sinh', 'x:T', 'y:T', (('T', 'type', 1, None),)),
+    'Size': ('size', 'input:T', 'output:out_type', (
+        ('T', 'type', None, None),
+        ('out_type', 'type', 5, None, 'int32'),)),
+    'Slice': ('_slice', 'input:T begin:Index size:Index', 'output:T', (
+        ('T', 'type', None, None),
+        ('Index', 'type', 5, None),)),
+    'Snapshot': ('snapshot', 'input:T', 'output:T', (('T', 'type', None, None),)),
+    'Softmax': ('softmax', 'logits:T', 'softmax:T', (('T', 'type', 13, None),)),
+    'SoftmaxCrossEntropyWithLogits': (
+        'softmax_cross_entropy_with_logits', 'features:T labels:T', 'loss:T backprop:T', (
+        ('T', 'type', 13, None),)),
+    'Softplus': ('softplus', 'features:T', 'activations:T', (('T', 'type', 13, None),)),
+    'Softsign': ('softsign', 'features:T', 'activations:T', (('T', 'type', 13, None),)),
+    'SpaceToDepth': ('space_to_depth', 'input:T', 'output:T', (
+        ('T', 'type', None, None),
+        ('block_size', 'int', None, 2),
+        ('data_format', 'string', ('NHWC', 'NCHW', 'NCHW_VECT_C'), None, 'NHWC'),)),
+    'SparseSoftmaxCrossEntropyWithLogits': (
+        'sparse_softmax_cross_entropy_with_logits',
+        'features:T labels:Tlabels',
+        'loss:T backprop:T', (
+        ('T', 'type', 13, None),
+        ('Tlabels', 'type', 5, None, 'int64'),)),
+    'Spence': ('spence', 'x:T', 'y:T', (('T', 'type', 12, None),)),
+    'Split': ('split', 'axis=split_dim:=int32 value:T', 'output:num_split*T', (
+        ('num_split', 'int', None, 1),
+        ('T', 'type', None, None),)),
+    'SplitV': (
+        'split_v', 'value:T size_splits:Tlen axis=split_dim:=int32', 'output:num_split*T', (
+        ('num_split', 'int', None, 1),
+        ('T', 'type', None, None),
+        ('Tlen', 'type', 48, None, 'int64'),)),
+    'Sqrt': ('sqrt', 'x:T', 'y:T', (('T', 'type', 1, None),)),
+    'Square': ('square', 'x:T', 'y:T', (('T', 'type', 49, None),)),
+    'SquaredDifference': ('squared_difference', 'x:T y:T', 'z:T', (('T', 'type', 14, None),)),
+    'Squeeze': ('squeeze', 'input:T', 'output:T', (
+        ('T', 'type', None, None),
+        ('axis=squeeze_dims', 'list(int)', None, 0, []),)),
+    'StatefulPartitionedCall': ('stateful_partitioned_call', 'args:[Tin]', 'output:[Tout]', (
+        ('Tin', 'list(type)', None, 0),
+        ('Tout', 'list(type)', None, 0),
+        ('f', 'func', None, None),
+        ('config', 'string', None, None, ''),
+        ('config_proto', 'string', None, None, ''),
+        ('executor_type', 'string', None, None, ''),)),
+    'StatelessCase': ('stateless_case', 'branch_index:=int32 input:[Tin]', 'output:[Tout]', (
+        ('Tin', 'list(type)', None, 0),
+        ('Tout', 'list(type)', None, 0),
+        ('branches', 'list(func)', None, 1),
+        ('output_shapes', 'list(shape)', None, None, []),)),
+    'StatelessIf': ('stateless_if', 'cond:Tcond input:[Tin]', 'output:[Tout]', (
+        ('Tcond', 'type', None, None),
+        ('Tin', 'list(type)', None, 0),
+        ('Tout', 'list(type)', None, 0),
+        ('then_branch', 'func', None, None),
+        ('else_branch', 'func', None, None),
+        ('output_shapes', 'list(shape)', None, None, []),)),
+    'StatelessWhile': ('stateless_while', 'input:[T]', 'output:[T]', (
+        ('T', 'list(type)', None, 0),
+        ('cond', 'func', None, None),
+        ('body', 'func', None, None),
+        ('output_shapes', 'list(shape)', None, None, []),
+        ('parallel_iterations', 'int', None, None, 10),)),
+    'StopGradient': ('stop_gradient', 'input:T', 'output:T', (('T', 'type', None, None),)),
+    'StridedSlice': (
+        'strided_slice', 'input:T begin:Index end:Index strides:Index', 'output:T', (
+        ('T', 'type', None, None),
+        ('Index', 'type', 10, None),
+        ('begin_mask', 'int', None, None, 0),
+        ('end_mask', 'int', None, None, 0),
+        ('ellipsis_mask', 'int', None, None, 0),
+        ('new_axis_mask', 'int', None, None, 0),
+        ('shrink_axis_mask', 'int', None, None, 0),)),
+    'StridedSliceGrad': (
+        'strided_slice_grad',
+        'shape:Index begin:Index end:Index strides:Index dy:T',
+        'output:T', (
+        ('T', 'type', None, None),
+        ('Index', 'type', 5, None),
+        ('begin_mask', 'int', None, None, 0),
+        ('end_mask', 'int', None, None, 0),
+        ('ellipsis_mask', 'int', None, None, 0),
+        ('new_axis_mask', 'int', None, None, 0),
+        ('shrink_axis_mask', 'int', None, None, 0),)),
+    'Sub': ('sub', 'x:T y:T', 'z:T', (('T', 'type', 50, None),)),
+    'Sum': ('_sum', 'input:T axis=reduction_indices:Tidx', 'output:T', (
+        ('keep_dims', 'bool', None, None, False),
+        ('T', 'type', 8, None),
+        ('Tidx', 'type', 5, None, 'int32'),)),
+    'Tan': ('tan', 'x:T', 'y:T', (('T', 'type', 1, None),)),
+    'Tanh': ('tanh', 'x:T', 'y:T', (('T', 'type', 1, None),)),
+    'TensorArrayCloseV3': ('tensor_array_close_v3', 'handle:=resource', '', ()),
+    'TensorArrayConcatV3': (
+        'tensor_array_concat_v3',
+        'handle:=resource flow_in:=float32',
+        'value:dtype lengths:=int64', (
+        ('dtype', 'type', None, None),
+        ('element_shape_except0', 'shape', None, None, None),)),
+    'TensorArrayGatherV3': (
+        'tensor_array_gather_v3',
+        'handle:=resource indices:=int32 flow_in:=float32',
+        'value:dtype', (
+        ('dtype', 'type', None, None),
+        ('element_shape', 'shape', None, None, None),)),
+    'TensorArrayReadV3': (
+        'tensor_array_read_v3',
+        'handle:=resource index:=int32 flow_in:=float32',
+        'value:dtype', (
+        ('dtype', 'type', None, None),)),
+    'TensorArrayScatterV3': (
+        'tensor_array_scatter_v3',
+        'handle:=resource indices:=int32 value:T flow_in:=float32',
+        'flow_out:=float32', (
+        ('T', 'type', None, None),)),
+    'TensorArraySizeV3': (
+        'tensor_array_size_v3', 'handle:=resource flow_in:=float32', 'size:=int32', ()),
+    'TensorArrayV3': ('tensor_array_v3', 'size:=int32', 'handle:=resource flow:=float32', (
+        ('dtype', 'type', None, None),
+        ('element_shape', 'shape', None, None, None),
+        ('dynamic_size', 'bool', None, None, False),
+        ('clear_after_read', 'bool', None, None, True),
+        ('identical_element_shapes', 'bool', None, None, False),
+        ('tensor_array_name', 'string', None, None, ''),)),
+    'TensorArrayWriteV3': (
+        'tensor_array_write_v3',
+        'handle:=resource index:=int32 value:T flow_in:=float32',
+        'flow_out:=float32', (
+        ('T', 'type', None, None),)),
+    'TensorListConcat': (
+        'tensor_list_concat', 'input_handle:=variant', 'tensor:element_dtype lengths:=int64', (
+        ('element_dtype', 'type', None, None),
+        ('element_shape', 'shape', None, None, None),)),
+    'TensorListConcatV2': (
+        'tensor_list_concat_v2',
+        'input_handle:=variant element_shape:shape_type leading_dims:=int64',
+        'tensor:element_dtype lengths:=int64', (
+        ('element_dtype', 'type', None, None),
+        ('shape_type', 'type', 5, None),)),
+    'TensorListElementShape': (
+        'tensor_list_element_shape', 'input_handle:=variant', 'element_shape:shape_type', (
+        ('shape_type', 'type', 5, None),)),
+    'TensorListFromTensor': (
+        'tensor_list_from_tensor',
+        'tensor:element_dtype element_shape:shape_type',
+        'output_handle:=variant', (
+        ('element_dtype', 'type', None, None),
+        ('shape_type', 'type', 5, None),)),
+    'TensorListGather': (
+        'tensor_list_gather',
+        'input_handle:=variant indices:=int32 element_shape:=int32',
+        'values:element_dtype', (
+        ('element_dtype', 'type', None, None),)),
+    'TensorListGetItem': (
+        'tensor_list_get_item',
+        'input_handle:=variant index:=int32 element_shape:Tshape',
+        'item:element_dtype', (
+        ('element_dtype', 'type', None, None),
+        ('Tshape', 'type', 5, None, 'int32'),)),
+    'TensorListLength': ('tensor_list_length', 'input_handle:=variant', 'length:=int32', ()),
+    'TensorListPopBack': (
+        'tensor_list_pop_back',
+        'input_handle:=variant element_shape:=int32',
+        'output_handle:=variant tensor:element_dtype', (
+        ('element_dtype', 'type', None, None),)),
+    'TensorListPushBack': (
+        'tensor_list_push_back',
+        'input_handle:=variant tensor:element_dtype',
+        'output_handle:=variant', (
+        ('element_dtype', 'type', None, None),)),
+    'TensorListReserve': (
+        'tensor_list_reserve',
+        'element_shape:shape_type num_elements:=int32',
+        'handle:=variant', (
+        ('element_dtype', 'type', None, None),
+        ('shape_type', 'type', 5, None),)),
+    'TensorListScatter': (
+        'tensor_list_scatter',
+        'tensor:element_dtype indices:=int32 element_shape:shape_type',
+        'output_handle:=variant', (
+        ('element_dtype', 'type', None, None),
+        ('shape_type', 'type', 5, None),)),
+    'TensorListScatterIntoExistingList': (
+        'tensor_list_scatter_into_existing_list',
+        'input_handle:=variant tensor:element_dtype indices:=int32',
+        'output_handle:=variant', (
+        ('element_dtype', 'type', None, None),)),
+    'TensorListScatterV2': (
+        'tensor_list_scatter_v2',
+        'tensor:element_dtype indices:=int32 element_shape:shape_type num_elements:=int32',
+        'output_handle:=variant', (
+        ('element_dtype', 'type', None, None),
+        ('shape_type', 'type', 5, None),)),
+    'TensorListSetItem': (
+        'tensor_list_set_item',
+        'input_handle:=variant index:=int32 item:element_dtype',
+        'output_handle:=variant', (
+        ('element_dtype', 'type', None, None),
+        ('resize_if_index_out_of_bounds', 'bool', None, None, False),)),
+    'TensorListStack': (
+        'tensor_list_stack',
+        'input_handle:=variant element_shape:=int32',
+        'tensor:element_dtype', (
+        ('element_dtype', 'type', None, None),
+        ('num_elements', 'int', None, None, -1),)),
+    'Tile': ('tile', 'input:T multiples:Tmultiples', 'output:T', (
+        ('T', 'type', None, None),
+        ('Tmultiples', 'type', 5, None, 'int32'),)),
+    'TopKV2': ('top_kv2', 'input:T k:Tk', 'values:T indices:index_type', (
+        ('sorted', 'bool', None, None, True),
+        ('T', 'type', 29, None),
+        ('Tk', 'type', 10, None, 'int32'),
+        ('index_type', 'type', 10, None, 'int32'),)),
+    'Transpose': ('transpose', 'x:T perm:Tperm', 'y:T', (
+        ('T', 'type', None, None),
+        ('Tperm', 'type', 5, None, 'int32'),)),
+    'TruncateDiv': ('truncate_div', 'x:T y:T', 'z:T', (('T', 'type', 24, None),)),
+    'TruncateMod': ('truncate_mod', 'x:T y:T', 'z:T', (('T', 'type', 51, None),)),
+    'TruncatedNormal': ('truncated_normal', 'shape:T', 'output:dtype', (
+        ('seed', 'int', None, None, 0),
+        ('seed2', 'int', None, None, 0),
+        ('dtype', 'type', 13, None),
+        ('T', 'type', 5, None),)),
+    'Unique': ('unique', 'x:T', 'y:T idx:out_idx', (
+        ('T', 'type', None, None),
+        ('out_idx', 'type', 5, None, 'int32'),)),
+    'Unpack': ('unpack', 'value:T', 'output:num*T', (
+        ('num', 'int', None, 0),
+        ('T', 'type', None, None),
+        ('axis', 'int', None, None, 0),)),
+    'UnsortedSegmentMax': (
+        'unsorted_segment_max',
+        'data:T segment_ids:Tindices num_segments:Tnumsegments',
+        'output:T', (
+        ('T', 'type', 29, None),
+        ('Tindices', 'type', 5, None),
+        ('Tnumsegments', 'type', 5, None, 'int32'),)),
+    'UnsortedSegmentMin': (
+        'unsorted_segment_min',
+        'data:T segment_ids:Tindices num_segments:Tnumsegments',
+        'output:T', (
+        ('T', 'type', 29, None),
+        ('Tindices', 'type', 5, None),
+        ('Tnumsegments', 'type', 5, None, 'int32'),)),
+    'UnsortedSegmentProd': (
+        'unsorted_segment_prod',
+        'data:T segment_ids:Tindices num_segments:Tnumsegments',
+        'output:T', (
+        ('T', 'type', 8, None),
+        ('Tindices', 'type', 5, None),
+        ('Tnumsegments', 'type', 5, None, 'int32'),)),
+    'UnsortedSegmentSum': (
+        'unsorted_segment_sum',
+        'data:T segment_ids:Tindices num_segments:Tnumsegments',
+        'output:T', (
+        ('T', 'type', 8, None),
+        ('Tindices', 'type', 10, None),
+        ('Tnumsegments', 'type', 5, None, 'int32'),)),
+    'VarHandleOp': ('var_handle_op', '', 'resource:=resource', (
+        ('container', 'string', None, None, ''),
+        ('shared_name', 'string', None, None, ''),
+        ('debug_name', 'string', None, None, ''),
+        ('dtype', 'type', None, None),
+        ('shape', 'shape', None, None),
+        ('allowed_devices', 'list(string)', None, None, []),)),
+    'VarIsInitializedOp': (
+        'var_is_initialized_op', 'resource:=resource', 'is_initialized:=bool', ()),
+    'VariableShape': ('variable_shape', 'input:=resource', 'output:out_type', (
+        ('out_type', 'type', 5, None, 'int32'),)),
+    'VariableV2': ('variable_v2', '', 'ref:&dtype', (
+        ('shape', 'shape', None, None),
+        ('dtype', 'type', None, None),
+        ('container', 'string', None, None, ''),
+        ('shared_name', 'string', None, None, ''),)),
+    'Where': ('where', 'condition=input:T', 'index:=int64', (('T', 'type', 52, None, 'bool'),)),
+    'While': ('_while', 'input:[T]', 'output:[T]', (
+        ('T', 'list(type)', None, 0),
+        ('cond', 'func', None, None),
+        ('body', 'func', None, None),
+        ('output_shapes', 'list(shape)', None, None, []),
+        ('parallel_iterations', 'int', None, None, 10),)),
+    'ZerosLike': ('zeros_like', 'x:T', 'y:T', (('T', 'type', None, None),)),
+    'Zeta': ('zeta', 'x:T q:T', 'z:T', (('T', 'type', 7, None),)),
+}
+
+TF_ONLY = """
+Abort AccumulateNV2 AccumulatorApplyGradient AccumulatorNumAccumulated
+AccumulatorSetGlobalStep AccumulatorTakeGradient AddManySparseToTensorsMap
+AddSparseToTensorsMap AdjustContrast AdjustContrastv2 AdjustHue AdjustSaturation
+AllCandidateSampler AllToAll AnonymousHashTable AnonymousIterator AnonymousIteratorV2
+AnonymousIteratorV3 AnonymousMemoryCache AnonymousMultiDeviceIterator
+AnonymousMultiDeviceIteratorV3 AnonymousMutableDenseHashTable AnonymousMutableHashTable
+AnonymousMutableHashTableOfTensors AnonymousRandomSeedGenerator AnonymousSeedGenerator
+ApplyAdaMax ApplyAdadelta ApplyAdagrad ApplyAdagradDA ApplyAdagradV2 ApplyAdam ApplyAddSign
+ApplyCenteredRMSProp ApplyFtrl ApplyFtrlV2 ApplyMomentum ApplyPowerSign
+ApplyProximalAdagrad ApplyProximalGradientDescent ApplyRMSProp ApproxTopK ApproximateEqual
+AsString AssertCardinalityDataset AssertNextDataset AssertPrevDataset
+AssignVariableXlaConcatND AudioSpectrogram AudioSummary AudioSummaryV2 AutoShardDataset
+AvgPool3D AvgPool3DGrad BandedTriangularSolve Barrier BarrierClose BarrierIncompleteSize
+BarrierInsertMany BarrierReadySize BarrierTakeMany Batch BatchCholesky BatchCholeskyGrad
+BatchDataset BatchDatasetV2 BatchFFT BatchFFT2D BatchFFT3D BatchFunction BatchIFFT
+BatchIFFT2D BatchIFFT3D BatchMatrixBandPart BatchMatrixDeterminant BatchMatrixDiag
+BatchMatrixDiagPart BatchMatrixInverse BatchMatrixSetDiag BatchMatrixSolve
+BatchMatrixSolveLs BatchMatrixTriangularSolve BatchNormWithGlobalNormalization
+BatchNormWithGlobalNormalizationGrad BatchSelfAdjointEig BatchSelfAdjointEigV2 BatchSvd
+BatchToSpace BatchToSpaceND BesselI0 BesselI1 BiasAddGrad BiasAddV1 Bitcast BlockLSTM
+BlockLSTMGrad BlockLSTMGradV2 BlockLSTMV2 BoostedTreesAggregateStats BoostedTreesBucketize
+BoostedTreesCalculateBestFeatureSplit BoostedTreesCalculateBestFeatureSplitV2
+BoostedTreesCalculateBestGainsPerFeature BoostedTreesCenterBias BoostedTreesCreateEnsemble
+BoostedTreesCreateQuantileStreamResource BoostedTreesDeserializeEnsemble
+BoostedTreesEnsembleResourceHandleOp BoostedTreesExampleDebugOutputs
+BoostedTreesFlushQuantileSummaries BoostedTreesGetEnsembleStates
+BoostedTreesMakeQuantileSummaries BoostedTreesMakeStatsSummary BoostedTreesPredict
+BoostedTreesQuantileStreamResourceAddSummaries
+BoostedTreesQuantileStreamResourceDeserialize BoostedTreesQuantileStreamResourceFlush
+BoostedTreesQuantileStreamResourceGetBucketBoundaries
+BoostedTreesQuantileStreamResourceHandleOp BoostedTreesSerializeEnsemble
+BoostedTreesSparseAggregateStats BoostedTreesSparseCalculateBestFeatureSplit
+BoostedTreesTrainingPredict BoostedTreesUpdateEnsemble BoostedTreesUpdateEnsembleV2
+Bucketize BytesProducedStatsDataset CSRSparseMatrixComponents CSRSparseMatrixToDense
+CSRSparseMatrixToSparseTensor CSVDataset CSVDatasetV2 CTCBeamSearchDecoder CTCGreedyDecoder
+CTCLoss CTCLossV2 CacheDataset CacheDatasetV2 CheckNumericsV2 CheckPinned CholeskyGrad
+ChooseFastestBranchDataset ChooseFastestDataset ClipByValue CloseSummaryWriter
+CollectiveAllToAllV2 CollectiveAllToAllV3 CollectiveAssignGroupV2 CollectiveBcastRecv
+CollectiveBcastRecvV2 CollectiveBcastSend CollectiveBcastSendV2 CollectiveGather
+CollectiveGatherV2 CollectiveInitializeCommunicator CollectivePermute CollectiveReduce
+CollectiveReduceScatterV2 CollectiveReduceV2 CollectiveReduceV3 CombinedNonMaxSuppression
+CompositeTensorVariantFromComponents CompositeTensorVariantToComponents CompressElement
+ComputeAccidentalHits ComputeBatchSize ConcatOffset ConcatenateDataset
+ConditionalAccumulator ConfigureDistributedTPU ConfigureTPUEmbedding ConjugateTranspose
+ConsumeMutexLock ControlTrigger Conv Conv2DBackpropFilterV2 Conv2DBackpropInputV2 Conv3D
+Conv3DBackpropFilter Conv3DBackpropFilterV2 Conv3DBackpropInput Conv3DBackpropInputV2
+ConvertToCooTensor ConvertToListOfSparseCoreCooTensors
+ConvertToSparseCoreCsrWrappedCooTensor Copy CopyHost CountUpTo CreateSummaryDbWriter
+CreateSummaryFileWriter CropAndResize CropAndResizeGradBoxes CropAndResizeGradImage Cross
+CrossReplicaSum CudnnRNN CudnnRNNBackprop CudnnRNNBackpropV2 CudnnRNNBackpropV3
+CudnnRNNCanonicalToParams CudnnRNNCanonicalToParamsV2 CudnnRNNParamsSize
+CudnnRNNParamsToCanonical CudnnRNNParamsToCanonicalV2 CudnnRNNV2 CudnnRNNV3
+CumulativeLogsumexp DataFormatDimMap DataFormatVecPermute DataServiceDataset
+DataServiceDatasetV2 DataServiceDatasetV3 DataServiceDatasetV4 DatasetCardinality
+DatasetFingerprint DatasetFromGraph DatasetToGraph DatasetToGraphV2 DatasetToSingleElement
+DatasetToTFRecord DebugGradientIdentity DebugGradientRefIdentity DebugIdentity
+DebugIdentityV2 DebugIdentityV3 DebugNanCount DebugNumericSummary DebugNumericSummaryV2
+DecodeAndCropJpeg DecodeBase64 DecodeBmp DecodeCSV DecodeCompressed DecodeGif DecodeImage
+DecodeJSONExample DecodeJpeg DecodeJxl DecodePaddedRaw DecodePng DecodeProtoV2 DecodeRaw
+DecodeWav DecodeWebP DeepCopy DeleteIterator DeleteMemoryCache DeleteMultiDeviceIterator
+DeleteRandomSeedGenerator DeleteSeedGenerator DeleteSessionTensor DenseBincount
+DenseCountSparseOutput DenseToCSRSparseMatrix DenseToDenseSetOperation
+DenseToSparseBatchDataset DenseToSparseSetOperation Dequantize DeserializeIterator
+DeserializeManySparse DeserializeSparse DestroyResourceOp DestroyTemporaryVariable
+DeviceIndex Diag DiagPart Dilation2D Dilation2DBackpropFilter Dilation2DBackpropInput
+DirectedInterleaveDataset DisableCopyOnRead DistributedSave Div DrawBoundingBoxes
+DrawBoundingBoxesV2 DummyIterationCounter DummyMemoryCache DummySeedGenerator
+DynamicEnqueueTPUEmbeddingArbitraryTensorBatch DynamicEnqueueTPUEmbeddingRaggedTensorBatch
+DynamicPartition DynamicStitch EagerPyFunc EditDistance Eig EluGrad Empty EmptyTensorMap
+EncodeBase64 EncodeJpeg EncodeJpegVariableQuality EncodePng EncodeProto EncodeWav
+EnqueueTPUEmbeddingArbitraryTensorBatch EnqueueTPUEmbeddingIntegerBatch
+EnqueueTPUEmbeddingRaggedTensorBatch EnqueueTPUEmbeddingSparseBatch
+EnqueueTPUEmbeddingSparseTensorBatch EnsureShape Enter EuclideanNorm Exit
+ExperimentalAssertNextDataset ExperimentalAutoShardDataset
+ExperimentalBytesProducedStatsDataset ExperimentalCSVDataset
+ExperimentalChooseFastestDataset ExperimentalDatasetCardinality
+ExperimentalDatasetToTFRecord ExperimentalDenseToSparseBatchDataset
+ExperimentalDirectedInterleaveDataset ExperimentalGroupByReducerDataset
+ExperimentalGroupByWindowDataset ExperimentalIgnoreErrorsDataset
+ExperimentalIteratorGetDevice ExperimentalLMDBDataset ExperimentalLatencyStatsDataset
+ExperimentalMapAndBatchDataset ExperimentalMapDataset ExperimentalMatchingFilesDataset
+ExperimentalMaxIntraOpParallelismDataset ExperimentalNonSerializableDataset
+ExperimentalParallelInterleaveDataset ExperimentalParseExampleDataset
+ExperimentalPrivateThreadPoolDataset ExperimentalRandomDataset ExperimentalRebatchDataset
+ExperimentalScanDataset ExperimentalSetStatsAggregatorDataset ExperimentalSleepDataset
+ExperimentalSlidingWindowDataset ExperimentalSqlDataset ExperimentalStatsAggregatorHandle
+ExperimentalStatsAggregatorSummary ExperimentalTakeWhileDataset
+ExperimentalThreadPoolDataset ExperimentalThreadPoolHandle ExperimentalUnbatchDataset
+ExperimentalUniqueDataset ExtractGlimpse ExtractGlimpseV2 ExtractImagePatches
+ExtractJpegShape ExtractVolumePatches FFT FFT2D FFT3D FFTND FIFOQueue FIFOQueueV2 Fact
+FakeParam FakeQuantWithMinMaxArgs FakeQuantWithMinMaxArgsGradient FakeQuantWithMinMaxVars
+FakeQuantWithMinMaxVarsGradient FakeQuantWithMinMaxVarsPerChannel
+FakeQuantWithMinMaxVarsPerChannelGradient FakeQueue FileSystemSetConfiguration
+FilterByLastComponentDataset FilterDataset FinalizeDataset Fingerprint
+FixedLengthRecordDataset FixedLengthRecordDatasetV2 FixedLengthRecordReader
+FixedLengthRecordReaderV2 FixedUnigramCandidateSampler FlatMapDataset FlushSummaryWriter
+For FractionalAvgPool FractionalAvgPoolGrad FractionalMaxPool FractionalMaxPoolGrad
+FusedBatchNormGrad FusedBatchNormGradV2 FusedBatchNormGradV3 FusedPadConv2D
+FusedResizeAndPadConv2D GRUBlockCell GRUBlockCellGrad GenerateBoundingBoxProposals
+GenerateVocabRemapping GeneratorDataset GetElementAtIndex
+GetMinibatchSplitsWithPhysicalReplica GetMinibatchesInCsrWithPhysicalReplica GetOptions
+GetSessionHandle GetSessionHandleV2 GetSessionTensor GetStatsFromListOfSparseCoreCooTensors
+GlobalIterId GlobalShuffleDataset GroupByReducerDataset GroupByWindowDataset HSVToRGB
+HashTable HashTableV2 HistogramFixedWidth HistogramSummary IFFT IFFT2D IFFT3D IFFTND IRFFT
+IRFFT2D IRFFT3D IRFFTND IdentityReader IdentityReaderV2 IgnoreErrorsDataset
+ImageProjectiveTransformV2 ImageProjectiveTransformV3 ImageSummary ImmutableConst
+ImportEvent InTopK IndexFlatMapDataset InfeedDequeue InfeedDequeueTuple InfeedEnqueue
+InfeedEnqueuePrelinearizedBuffer InfeedEnqueueTuple InitializeTable
+InitializeTableFromDataset InitializeTableFromTextFile InitializeTableFromTextFileV2
+InitializeTableV2 InplaceAdd InplaceSub InplaceUpdate InterleaveDataset Inv InvGrad
+IsBoostedTreesEnsembleInitialized IsBoostedTreesQuantileStreamResourceInitialized
+IsTPUEmbeddingInitialized IsVariableInitialized IsotonicRegression Iterator
+IteratorFromStringHandle IteratorFromStringHandleV2 IteratorGetDevice IteratorGetModelProto
+IteratorGetNext IteratorGetNextAsOptional IteratorGetNextSync IteratorToStringHandle
+IteratorV2 KMC2ChainInitialization KmeansPlusPlusInitialization L2Loss LMDBDataset
+LMDBReader LRNGrad LSTMBlockCell LSTMBlockCellGrad LatencyStatsDataset LeakyReluGrad
+LearnedUnigramCandidateSampler LegacyParallelInterleaveDatasetV2 ListDataset ListDiff
+ListSnapshotChunksDataset LoadAndRemapMatrix LoadDataset LoadTPUEmbeddingADAMParameters
+LoadTPUEmbeddingAdadeltaParameters LoadTPUEmbeddingAdagradMomentumParameters
+LoadTPUEmbeddingAdagradParameters LoadTPUEmbeddingCenteredRMSPropParameters
+LoadTPUEmbeddingFTRLParameters LoadTPUEmbeddingFrequencyEstimatorParameters
+LoadTPUEmbeddingMDLAdagradLightParameters LoadTPUEmbeddingMomentumParameters
+LoadTPUEmbeddingProximalAdagradParameters LoadTPUEmbeddingProximalYogiParameters
+LoadTPUEmbeddingRMSPropParameters LoadTPUEmbeddingStochasticGradientDescentParameters
+LogMatrixDeterminant LogUniformCandidateSampler LookupTableExport LookupTableExportV2
+LookupTableFind LookupTableFindV2 LookupTableImport LookupTableImportV2 LookupTableInsert
+LookupTableInsertV2 LookupTableRemoveV2 LookupTableSize LookupTableSizeV2 LoopCond
+LowerBound Lu MakeIterator MapAndBatchDataset MapClear MapDataset MapDefun
+MapIncompleteSize MapPeek MapSize MapStage MapUnstage MapUnstageNoKey MatchingFiles
+MatchingFilesDataset MatrixDiagPartV2 MatrixDiagPartV3 MatrixDiagV2 MatrixDiagV3
+MatrixExponential MatrixLogarithm MatrixSetDiagV2 MatrixSetDiagV3 MatrixSolveLs
+MaxIntraOpParallelismDataset MaxPool3D MaxPool3DGrad MaxPool3DGradGrad MaxPoolGradGradV2
+MaxPoolGradGradWithArgmax MaxPoolGradV2 MaxPoolGradWithArgmax MaxPoolWithArgmax Merge
+MergeSummary MergeV2Checkpoints Mfcc Mod ModelDataset MultiDeviceIterator
+MultiDeviceIteratorFromStringHandle MultiDeviceIteratorGetNextFromShard
+MultiDeviceIteratorInit MultiDeviceIteratorToStringHandle Multinomial MutableDenseHashTable
+MutableDenseHashTableV2 MutableHashTable MutableHashTableOfTensors
+MutableHashTableOfTensorsV2 MutableHashTableV2 MutexLock MutexV2 NcclAllReduce
+NcclBroadcast NcclReduce NearestNeighbors NextIteration NonDeterministicInts
+NonMaxSuppression NonMaxSuppressionV2 NonMaxSuppressionV3 NonMaxSuppressionV4
+NonMaxSuppressionV5 NonMaxSuppressionWithOverlaps NonSerializableDataset NthElement
+OneShotIterator OptimizeDataset OptimizeDatasetV2 OptionsDataset OrderedMapClear
+OrderedMapIncompleteSize OrderedMapPeek OrderedMapSize OrderedMapStage OrderedMapUnstage
+OrderedMapUnstageNoKey OutfeedDequeue OutfeedDequeueTuple OutfeedDequeueTupleV2
+OutfeedDequeueV2 OutfeedEnqueue OutfeedEnqueueTuple PaddedBatchDataset PaddedBatchDatasetV2
+PaddingFIFOQueue PaddingFIFOQueueV2 ParallelBatchDataset ParallelConcat
+ParallelDynamicStitch ParallelFilterDataset ParallelInterleaveDataset
+ParallelInterleaveDatasetV2 ParallelInterleaveDatasetV3 ParallelInterleaveDatasetV4
+ParallelMapDataset ParallelMapDatasetV2 ParameterizedTruncatedNormal ParseExample
+ParseExampleDataset ParseExampleDatasetV2 ParseExampleV2 ParseSequenceExample
+ParseSequenceExampleV2 ParseSingleExample ParseSingleSequenceExample ParseTensor
+PlaceholderV2 PopulationCount PrefetchDataset Prelinearize PrelinearizeTuple
+PreventGradient Print PrintV2 PriorityQueue PriorityQueueV2 PrivateThreadPoolDataset PyFunc
+PyFuncStateless Qr QuantizeAndDequantize QuantizeAndDequantizeV2 QuantizeAndDequantizeV3
+QuantizeAndDequantizeV4 QuantizeAndDequantizeV4Grad QuantizeDownAndShrinkRange QuantizeV2
+QuantizedAdd QuantizedAvgPool QuantizedBatchNormWithGlobalNormalization QuantizedBiasAdd
+QuantizedConcat QuantizedConv2D QuantizedConv2DAndRelu QuantizedConv2DAndReluAndRequantize
+QuantizedConv2DAndRequantize QuantizedConv2DPerChannel QuantizedConv2DWithBias
+QuantizedConv2DWithBiasAndRelu QuantizedConv2DWithBiasAndReluAndRequantize
+QuantizedConv2DWithBiasAndRequantize QuantizedConv2DWithBiasSignedSumAndReluAndRequantize
+QuantizedConv2DWithBiasSumAndRelu QuantizedConv2DWithBiasSumAndReluAndRequantize
+QuantizedDepthwiseConv2D QuantizedDepthwiseConv2DWithBias
+QuantizedDepthwiseConv2DWithBiasAndRelu
+QuantizedDepthwiseConv2DWithBiasAndReluAndRequantize QuantizedInstanceNorm QuantizedMatMul
+QuantizedMatMulWithBias QuantizedMatMulWithBiasAndDequantize QuantizedMatMulWithBiasAndRelu
+QuantizedMatMulWithBiasAndReluAndRequantize QuantizedMatMulWithBiasAndRequantize
+QuantizedMaxPool QuantizedMul QuantizedRelu QuantizedRelu6 QuantizedReluX QuantizedReshape
+QuantizedResizeBilinear QueueClose QueueCloseV2 QueueDequeue QueueDequeueMany
+QueueDequeueManyV2 QueueDequeueUpTo QueueDequeueUpToV2 QueueDequeueV2 QueueEnqueue
+QueueEnqueueMany QueueEnqueueManyV2 QueueEnqueueV2 QueueIsClosed QueueIsClosedV2 QueueSize
+QueueSizeV2 RFFT RFFT2D RFFT3D RFFTND RGBToHSV RaggedBincount RaggedCountSparseOutput
+RaggedCross RaggedFillEmptyRows RaggedFillEmptyRowsGrad RaggedGather RaggedRange
+RaggedTensorFromVariant RaggedTensorToSparse RaggedTensorToTensor RaggedTensorToVariant
+RaggedTensorToVariantGradient RandomCrop RandomDataset RandomDatasetV2 RandomGamma
+RandomGammaGrad RandomIndexShuffle RandomPoisson RandomPoissonV2 RandomShuffle
+RandomShuffleQueue RandomShuffleQueueV2 RandomUniformInt RangeDataset ReadFile
+ReadVariableXlaSplitND ReaderNumRecordsProduced ReaderNumRecordsProducedV2
+ReaderNumWorkUnitsCompleted ReaderNumWorkUnitsCompletedV2 ReaderRead ReaderReadUpTo
+ReaderReadUpToV2 ReaderReadV2 ReaderReset ReaderResetV2 ReaderRestoreState
+ReaderRestoreStateV2 ReaderSerializeState ReaderSerializeStateV2 RebatchDataset
+RebatchDatasetV2 ReciprocalGrad RecordInput Recv RecvTPUEmbeddingActivations ReduceDataset
+ReduceJoin RefEnter RefExit RefIdentity RefMerge RefNextIteration RefSelect RefSwitch
+RegexFullMatch RegexReplace RegisterDataset RegisterDatasetV2 Relu6Grad RemoteCall
+RepeatDataset RequantizationRange RequantizationRangePerChannel Requantize
+RequantizePerChannel ResizeArea ResizeBicubic ResizeBicubicGrad
+ResourceAccumulatorApplyGradient ResourceAccumulatorNumAccumulated
+ResourceAccumulatorSetGlobalStep ResourceAccumulatorTakeGradient ResourceApplyAdagradDA
+ResourceApplyAdamWithAmsgrad ResourceApplyAddSign ResourceApplyFtrl ResourceApplyFtrlV2
+ResourceApplyPowerSign ResourceApplyProximalAdagrad ResourceApplyProximalGradientDescent
+ResourceConditionalAccumulator ResourceCountUpTo ResourceScatterNdMax ResourceScatterNdMin
+ResourceSparseApplyAdagradDA ResourceSparseApplyFtrl ResourceSparseApplyFtrlV2
+ResourceSparseApplyProximalAdagrad ResourceSparseApplyProximalGradientDescent
+ResourceStridedSliceAssign Restore RestoreSlice RestoreV2
+RetrieveTPUEmbeddingADAMParameters RetrieveTPUEmbeddingAdadeltaParameters
+RetrieveTPUEmbeddingAdagradMomentumParameters RetrieveTPUEmbeddingAdagradParameters
+RetrieveTPUEmbeddingCenteredRMSPropParameters RetrieveTPUEmbeddingFTRLParameters
+RetrieveTPUEmbeddingFrequencyEstimatorParameters
+RetrieveTPUEmbeddingMDLAdagradLightParameters RetrieveTPUEmbeddingMomentumParameters
+RetrieveTPUEmbeddingProximalAdagradParameters RetrieveTPUEmbeddingProximalYogiParameters
+RetrieveTPUEmbeddingRMSPropParameters
+RetrieveTPUEmbeddingStochasticGradientDescentParameters Reverse ReverseSequence
+RewriteDataset RngReadAndSkip RngSkip RsqrtGrad SampleDistortedBoundingBox
+SampleDistortedBoundingBoxV2 SamplingDataset Save SaveDataset SaveDatasetV2 SaveSlices
+SaveV2 ScalarSummary ScaleAndTranslate ScaleAndTranslateGrad ScanDataset ScatterAdd
+ScatterDiv ScatterMax ScatterMin ScatterMul ScatterNdAdd ScatterNdMax ScatterNdMin
+ScatterNdNonAliasingAdd ScatterNdSub ScatterNdUpdate ScatterSub ScatterUpdate SdcaFprint
+SdcaOptimizer SdcaOptimizerV2 SdcaShrinkL1 SegmentMaxV2 SegmentMinV2 SegmentProdV2
+SegmentSumV2 SelfAdjointEig SelfAdjointEigV2 SeluGrad Send SendTPUEmbeddingGradients
+SerializeIterator SerializeManySparse SerializeSparse SerializeTensor SetSize
+SetStatsAggregatorDataset ShapeN ShardDataset ShardedFilename ShardedFilespec
+ShuffleAndRepeatDataset ShuffleAndRepeatDatasetV2 ShuffleDataset ShuffleDatasetV2
+ShuffleDatasetV3 ShutdownDistributedTPU SigmoidGrad SkipDataset SleepDataset
+SlidingWindowDataset SnapshotChunkDataset SnapshotDataset SnapshotDatasetReader
+SnapshotDatasetV2 SnapshotNestedDatasetReader SobolSample SoftplusGrad SoftsignGrad
+SortListOfSparseCoreCooTensors SpaceToBatch SpaceToBatchND SparseAccumulatorApplyGradient
+SparseAccumulatorTakeGradient SparseAdd SparseAddGrad SparseApplyAdadelta
+SparseApplyAdagrad SparseApplyAdagradDA SparseApplyAdagradV2 SparseApplyCenteredRMSProp
+SparseApplyFtrl SparseApplyFtrlV2 SparseApplyMomentum SparseApplyProximalAdagrad
+SparseApplyProximalGradientDescent SparseApplyRMSProp SparseBincount SparseConcat
+SparseConditionalAccumulator SparseCountSparseOutput SparseCross SparseCrossHashed
+SparseCrossV2 SparseDenseCwiseAdd SparseDenseCwiseDiv SparseDenseCwiseMul
+SparseFillEmptyRows SparseFillEmptyRowsGrad SparseMatMul SparseMatrixAdd SparseMatrixMatMul
+SparseMatrixMul SparseMatrixNNZ SparseMatrixOrderingAMD SparseMatrixSoftmax
+SparseMatrixSoftmaxGrad SparseMatrixSparseCholesky SparseMatrixSparseMatMul
+SparseMatrixTranspose SparseMatrixZeros SparseReduceMax SparseReduceMaxSparse
+SparseReduceSum SparseReduceSumSparse SparseReorder SparseReshape SparseSegmentMean
+SparseSegmentMeanGrad SparseSegmentMeanGradV2 SparseSegmentMeanWithNumSegments
+SparseSegmentSqrtN SparseSegmentSqrtNGrad SparseSegmentSqrtNGradV2
+SparseSegmentSqrtNWithNumSegments SparseSegmentSum SparseSegmentSumGrad
+SparseSegmentSumGradV2 SparseSegmentSumWithNumSegments SparseSlice SparseSliceGrad
+SparseSoftmax SparseSparseMaximum SparseSparseMinimum SparseSplit SparseTensorDenseAdd
+SparseTensorDenseMatMul SparseTensorSliceDataset SparseTensorToCSRSparseMatrix
+SparseToDense SparseToSparseSetOperation SqlDataset SqrtGrad Stack StackClose StackCloseV2
+StackPop StackPopV2 StackPush StackPushV2 StackV2 Stage StageClear StagePeek StageSize
+StatefulRandomBinomial StatefulStandardNormal StatefulStandardNormalV2
+StatefulTruncatedNormal StatefulUniform StatefulUniformFullInt StatefulUniformInt
+StatelessMultinomial StatelessParameterizedTruncatedNormal StatelessRandomBinomial
+StatelessRandomGammaV2 StatelessRandomGammaV3 StatelessRandomGetAlg
+StatelessRandomGetKeyCounter StatelessRandomGetKeyCounterAlg StatelessRandomNormal
+StatelessRandomNormalV2 StatelessRandomPoisson StatelessRandomUniform
+StatelessRandomUniformFullInt StatelessRandomUniformFullIntV2 StatelessRandomUniformInt
+StatelessRandomUniformIntV2 StatelessRandomUniformV2 StatelessSampleDistortedBoundingBox
+StatelessShuffle StatelessTruncatedNormal StatelessTruncatedNormalV2 StaticRegexFullMatch
+StaticRegexReplace StatsAggregatorHandle StatsAggregatorHandleV2
+StatsAggregatorSetSummaryWriter StatsAggregatorSummary StoreMinibatchStatisticsInFdo
+StridedSliceAssign StringFormat StringJoin StringLength StringLower StringNGrams
+StringSplit StringSplitV2 StringStrip StringToHashBucket StringToHashBucketFast
+StringToHashBucketStrong StringToNumber StringUpper Substr SummaryWriter Svd Switch
+SymbolicGradient SyncDevice TFRecordDataset TFRecordDatasetV2 TFRecordReader
+TFRecordReaderV2 TPUAnnotateTensorsWithDynamicShape TPUCompilationResult
+TPUCopyWithDynamicShape TPUDummyInput TPUEmbeddingActivations TPUOrdinalSelector
+TPUPartitionedCall TPUPartitionedInput TPUPartitionedInputV2 TPUPartitionedOutput
+TPUPartitionedOutputV2 TPUReplicateMetadata TPUReplicatedInput TPUReplicatedOutput
+TakeDataset TakeManySparseFromTensorsMap TakeWhileDataset TanhGrad TemporaryVariable
+TensorArray TensorArrayClose TensorArrayCloseV2 TensorArrayConcat TensorArrayConcatV2
+TensorArrayGather TensorArrayGatherV2 TensorArrayGrad TensorArrayGradV2 TensorArrayGradV3
+TensorArrayGradWithShape TensorArrayPack TensorArrayRead TensorArrayReadV2
+TensorArrayScatter TensorArrayScatterV2 TensorArraySize TensorArraySizeV2 TensorArraySplit
+TensorArraySplitV2 TensorArraySplitV3 TensorArrayUnpack TensorArrayV2 TensorArrayWrite
+TensorArrayWriteV2 TensorDataset TensorListConcatLists TensorListPushBackBatch
+TensorListResize TensorListSplit TensorMapErase TensorMapHasKey TensorMapInsert
+TensorMapLookup TensorMapSize TensorMapStackKeys TensorScatterAdd TensorScatterMax
+TensorScatterMin TensorScatterSub TensorScatterUpdate TensorSliceDataset
+TensorStridedSliceUpdate TensorSummary TensorSummaryV2 TextLineDataset TextLineReader
+TextLineReaderV2 ThreadPoolDataset ThreadPoolHandle ThreadUnsafeUnigramCandidateSampler
+TileGrad Timestamp ToBool TopK TridiagonalMatMul TridiagonalSolve Unbatch UnbatchDataset
+UnbatchGrad UncompressElement UnicodeDecode UnicodeDecodeWithOffsets UnicodeEncode
+UnicodeScript UnicodeTranscode UniformCandidateSampler UniformDequantize UniformQuantize
+UniformQuantizedAdd UniformQuantizedClipByValue UniformQuantizedConvolution
+UniformQuantizedConvolutionHybrid UniformQuantizedDot UniformQuantizedDotHybrid
+UniformRequantize UniqueDataset UniqueV2 UniqueWithCounts UniqueWithCountsV2 UnravelIndex
+UnsortedSegmentJoin Unstage UnwrapDatasetVariant UpperBound Variable WeightedFlatMapDataset
+WholeFileReader WholeFileReaderV2 WindowDataset WindowOp WorkerHeartbeat WrapDatasetVariant
+WriteAudioSummary WriteFile WriteGraphSummary WriteHistogramSummary WriteImageSummary
+WriteRawProtoSummary WriteScalarSummary WriteSummary Xdivy XlaConcatND XlaSparseCoreAdagrad
+XlaSparseCoreAdagradMomentum XlaSparseCoreAdam XlaSparseCoreFtrl XlaSparseCoreSgd
+XlaSparseDenseMatmul XlaSparseDenseMatmulCustomCombinerOnTcGradWithAdagradAndCsrInput
+XlaSparseDenseMatmulCustomCombinerOnTcGradWithAdagradMomentumAndCsrInput
+XlaSparseDenseMatmulCustomCombinerOnTcGradWithAdamAndCsrInput
+XlaSparseDenseMatmulCustomCombinerOnTcGradWithCsrInput
+XlaSparseDenseMatmulCustomCombinerOnTcGradWithFtrlAndCsrInput
+XlaSparseDenseMatmulCustomCombinerOnTcGradWithSgdAndCsrInput
+XlaSparseDenseMatmulCustomCombinerOnTcWithCsrInput
+XlaSparseDenseMatmulGradWithAdagradAndCsrInput
+XlaSparseDenseMatmulGradWithAdagradAndStaticBufferSize
+XlaSparseDenseMatmulGradWithAdagradMomentumAndCsrInput
+XlaSparseDenseMatmulGradWithAdagradMomentumAndStaticBufferSize
+XlaSparseDenseMatmulGradWithAdamAndCsrInput
+XlaSparseDenseMatmulGradWithAdamAndStaticBufferSize XlaSparseDenseMatmulGradWithCsrInput
+XlaSparseDenseMatmulGradWithFtrlAndCsrInput
+XlaSparseDenseMatmulGradWithFtrlAndStaticBufferSize
+XlaSparseDenseMatmulGradWithSgdAndCsrInput
+XlaSparseDenseMatmulGradWithSgdAndStaticBufferSize XlaSparseDenseMatmulWithCsrInput
+XlaSparseDenseMatmulWithStaticBufferSize XlaSplitND Xlog1py Xlogy ZipDataset
+""".split()
