@@ -391,3 +391,21 @@ def test_activation_names_from_custom_objects():
         assert gc.keras.activations.get("cubed") is cubed
     finally:
         del gc.keras.utils.get_custom_objects()["cubed"]
+
+
+def test_npz_model_files_keep_the_optimizers_iterations(tmp_path):
+    def build():
+        m = gc.keras.Sequential([gc.keras.layers.Dense(1, input_shape=(2,))])
+        m.compile(gc.keras.optimizers.SGD(0.1, decay=0.5), "mse")
+        return m
+    x, y = np.ones((4, 2), np.float32), np.zeros((4, 1), np.float32)
+    m = build()
+    for _ in range(3):
+        m.train_on_batch(x, y)
+    path = str(tmp_path / "m.npz")
+    m.save(path)
+    loaded = gc.keras.models.load_model(path)
+    sess = gc.keras.backend.get_session()
+    assert sess.run(loaded.optimizer.iterations) == 3
+    assert loaded.train_on_batch(x, y) == pytest.approx(m.train_on_batch(x, y), rel=1e-6)
+    np.testing.assert_allclose(loaded.get_weights()[0], m.get_weights()[0], rtol=1e-6)

@@ -128,13 +128,24 @@ def save_model(model, filepath, overwrite=True, include_optimizer=True,
             "training_config": _training_config(model) if include_optimizer else None}
     arrays = {f"w{i:05d}": v for i, v in enumerate(K.batch_get_value(weights))}
     if meta["training_config"] is not None and model._train_op is not None:
-        opt_vars = model.optimizer.variables()
+        opt_vars = _optimizer_state(model.optimizer)
         meta["optimizer_weight_names"] = [v.name for v in opt_vars]
         arrays.update({f"o{i:05d}": v
                        for i, v in enumerate(K.batch_get_value(opt_vars))})
     arrays[_KEY] = np.array(json.dumps(meta, default=_json_default))
     with open(filepath, "wb") as f:
         np.savez(f, **arrays)
+
+
+def _optimizer_state(optimizer):
+    """The optimizer's variables (slots, beta powers...) and, last, a Keras optimizer's
+    `iterations` (its decay and learning-rate schedules count on it)."""
+    out = list(optimizer.variables())
+    it = getattr(optimizer, "iterations", None)
+    if isinstance(optimizer, optimizers._KerasHypers) and \
+            all(v is not it for v in out):
+        out.append(it)
+    return out
 
 
 def _lookup(name, custom_objects):
@@ -181,7 +192,10 @@ def load_model(filepath, custom_objects=None, compile=True):
                   weighted_metrics=_lookup(tc["weighted_metrics"], custom_objects))
     if opt_weights:
         model._training_op()
-        opt_vars = optimizer.variables()
+        opt_vars = _optimizer_state(optimizer)
+        if len(opt_vars) == len(opt_weights) + 1 and opt_vars[-1] is \
+                getattr(optimizer, "iterations", None):
+            opt_vars = opt_vars[:-1]            # a file written before iterations were kept
         if len(opt_vars) != len(opt_weights):
             raise ValueError(f"load_model: the optimizer has {len(opt_vars)} variables, "
                              f"the file {len(opt_weights)}")
