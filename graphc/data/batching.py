@@ -18,7 +18,8 @@ from ..ops.registry import shape_value
 from ..shapes import TensorShape
 from .dataset import Dataset, _count, _invalid, _static, _tensor_args, _value
 from .specs import nested_leaves
-from .structure import Sparse, sparse_leaves
+from .ragged_batch import batch_plan, run_plan
+from .structure import Sparse, ragged_leaves, sparse_leaves
 
 __all__ = []
 
@@ -29,16 +30,10 @@ class _Batch(Dataset):
     def __init__(self, ds, size, drop):
         nested_leaves(ds, "Dataset.batch")
         lead = _static(size) if drop else None
-        shapes = [TensorShape(None if s.dims is None else (lead,) + s.dims)
-                  for s in ds._shapes]
+        # SparseTensors gain a batch dim, RaggedTensors an outer ragged dim (ragged_batch.py)
+        structure, types, shapes, dense, _ = batch_plan(ds, lead, False, None)
         self._sparse = sparse_leaves(ds._structure)
-        for k in self._sparse:      # a batch of SparseTensors: one of rank + 1
-            rank = ds._shapes[k + 2].dims[0] if ds._shapes[k + 2].rank == 1 else None
-            rank = rank + 1 if isinstance(rank, int) else None
-            shapes[k:k + 3] = [TensorShape((None, rank)), TensorShape((None,)),
-                               TensorShape((rank,))]
-        dense = [TensorShape(None if d.dims is None else (lead,) + d.dims) for d in ds._dense]
-        super().__init__(ds._structure, ds._types, shapes, parents=(ds,),
+        super().__init__(structure, types, shapes, parents=(ds,),
                          tensors=_tensor_args(size), dense=dense)
         self._size, self._drop = size, drop
 
@@ -51,28 +46,15 @@ class _Batch(Dataset):
             self._size, Tensor) else self._size, self._drop)
 
     def _iter(self, run):
-        it = self._parents[0]._iter(run)
+        parent = self._parents[0]
+        actions = batch_plan(parent, None, False, None)[4]
+        it = parent._iter(run)
         size = _value(run, self._size)
         while True:
             rows = list(itertools.islice(it, size))
             if not rows or (self._drop and len(rows) < size):
                 return
-            out, sparse = [], {}
-            for k in self._sparse:
-                sparse.update(zip((k, k + 1, k + 2), _batch_sparse(
-                    [[np.asarray(a) for a in r[k:k + 3]] for r in rows], self._types[k + 1])))
-            for k, t in enumerate(self._types):
-                if k in sparse:
-                    out.append(sparse[k])
-                    continue
-                parts = [np.asarray(r[k]) for r in rows]
-                if any(p.shape != parts[0].shape for p in parts):
-                    raise ValueError(
-                        f"batch (called at {errors.format_site(self._site)}): component "
-                        f"{k} has elements of different shapes {sorted({p.shape for p in parts})}"
-                        "; batch stacks elements of one shape")
-                out.append(np.stack(parts).astype(t.np, copy=False))
-            yield out
+            yield run_plan(self, actions, rows, None)
 
 
 def batch_cardinality(n, size, drop):
@@ -158,6 +140,11 @@ def _pad_value(v, dtype):
 def padded_batch(ds, batch_size, padded_shapes, padding_values, drop_remainder):
     """Dataset.padded_batch: see its docstring."""
     size = _count(batch_size, "batch_size", 1)
+    for _, kind in ragged_leaves(ds._structure):
+        from .specs import element_spec
+        raise TypeError("`padded_batch` is only supported for datasets that produce tensor "
+                        "elements but type spec of elements in the input dataset is not a "
+                        f"subclass of TensorSpec: `{element_spec(ds)!r}`.")
     if padded_shapes is None:
         padded, statics = [], []
         for k, s in enumerate(ds._shapes):
@@ -241,6 +228,9 @@ class _Unbatch(Dataset):
         nested_leaves(ds, "Dataset.unbatch")
         if sparse_leaves(ds._structure):
             raise TypeError("Dataset.unbatch: SparseTensor components are not supported "
+                            "by graphc")
+        if ragged_leaves(ds._structure):
+            raise TypeError("Dataset.unbatch: RaggedTensor components are not supported "
                             "by graphc")
         if any(s.rank == 0 for s in ds._shapes):
             raise ValueError("Cannot unbatch an input with scalar components.")

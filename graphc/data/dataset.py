@@ -304,8 +304,8 @@ class Dataset:
         as_numpy_iterator, bucket_by_sequence_length, cardinality, choose_from_datasets,
         counter, enumerate, filter_with_legacy_function, from_sparse_tensor_slices,
         get_single_element, group_by_window, ignore_errors, list_files,
-        map_with_legacy_function, random, rebatch, rejection_resample, sample_from_datasets,
-        scan, sparse_batch, take_while, unique)
+        map_with_legacy_function, ragged_batch, random, rebatch, rejection_resample,
+        sample_from_datasets, scan, sparse_batch, take_while, unique)
     choose_from_datasets, counter = staticmethod(choose_from_datasets), staticmethod(counter)
     from_sparse_tensor_slices = staticmethod(from_sparse_tensor_slices)
     list_files, random = staticmethod(list_files), staticmethod(random)

@@ -10,7 +10,8 @@ from .dataset import Dataset
 __all__ = ["enumerate_dataset", "unique", "scan", "take_while", "ignore_errors",
            "cardinality", "get_single_element", "group_by_window",
            "bucket_by_sequence_length", "rejection_resample", "sample_from_datasets",
-           "choose_from_datasets", "Counter", "RandomDataset", "dense_to_sparse_batch"]
+           "choose_from_datasets", "Counter", "RandomDataset", "dense_to_sparse_batch",
+           "dense_to_ragged_batch"]
 
 
 def enumerate_dataset(start=0):
@@ -103,3 +104,12 @@ def dense_to_sparse_batch(batch_size, row_shape):
     """Batches of elements as SparseTensors of dense shape [batch, row_shape]
     (Dataset.sparse_batch)."""
     return lambda ds: ds.sparse_batch(batch_size, row_shape)
+
+
+def dense_to_ragged_batch(batch_size, drop_remainder=False, row_splits_dtype=dtypes.int64):
+    """Batches of elements whose components of unknown dims become RaggedTensors
+    (Dataset.ragged_batch), for Dataset.apply.
+
+        ds.apply(gc.data.experimental.dense_to_ragged_batch(2))
+    """
+    return lambda ds: ds.ragged_batch(batch_size, drop_remainder, row_splits_dtype)

@@ -19,7 +19,8 @@ from .exp_io import SqlDataset, TFRecordWriter
 from .exp_features import (index_table_from_dataset, make_batched_features_dataset,
                            parse_example_dataset, table_from_dataset)
 from .exp_methods import (Counter, RandomDataset, bucket_by_sequence_length, cardinality,
-                          choose_from_datasets, dense_to_sparse_batch, enumerate_dataset,
+                          choose_from_datasets, dense_to_ragged_batch, dense_to_sparse_batch,
+                          enumerate_dataset,
                           get_single_element, group_by_window, ignore_errors,
                           rejection_resample, sample_from_datasets, scan, take_while, unique)
 from .exp_optional import Optional, get_next_as_optional
@@ -35,6 +36,7 @@ __all__ = ["unbatch", "get_structure", "AutoShardPolicy", "AutotuneAlgorithm",
            "TensorArrayStructure", "OptionalStructure", "DatasetStructure",
            "AUTOTUNE", "INFINITE_CARDINALITY", "UNKNOWN_CARDINALITY", "CsvDataset",
            "make_csv_dataset", "SqlDataset", "TFRecordWriter", "Optional",
+           "dense_to_ragged_batch",
            "get_next_as_optional", "Reducer", "assert_cardinality", "copy_to_device",
            "from_list", "group_by_reducer", "map_and_batch", "parallel_interleave",
            "prefetch_to_device", "shuffle_and_repeat", "enable_debug_mode",

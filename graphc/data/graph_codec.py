@@ -70,6 +70,8 @@ def _structure(s):
         return ["sparse"]
     if kind is tuple:
         return ["tuple", [_structure(v) for v in parts]]
+    if not isinstance(kind, type):          # a Ragged component (structure.py)
+        raise Unwritable("a RaggedTensor component")
     if issubclass(kind, tuple) and hasattr(kind, "_fields"):
         return ["namedtuple", kind.__name__, list(kind._fields), [_structure(v) for v in parts]]
     raise Unwritable(f"an element structure of kind {kind.__name__}")

@@ -8,6 +8,8 @@ in stateful.py, grouping.py, sampling.py or single.py.
 This module imports the others only inside its functions: dataset.py imports it while
 the Dataset class is being defined.
 """
+from .. import dtypes
+
 __all__ = []
 
 
@@ -179,6 +181,20 @@ def sparse_batch(self, batch_size, row_shape, name=None):
     """
     from .grouping import _SparseBatch
     return _SparseBatch(self, batch_size, row_shape)
+
+
+def ragged_batch(self, batch_size, drop_remainder=False, row_splits_dtype=dtypes.int64,
+                 name=None):
+    """Batches of batch_size elements in which each component of unknown dims becomes
+    a RaggedTensor (ragged up to its last unknown dim; row_splits of row_splits_dtype)
+    and each RaggedTensor component gains an outer ragged dim; fully known components
+    are stacked as by batch.
+
+        gc.data.Dataset.range(4).map(lambda x: gc.range(x)).ragged_batch(2)
+        # [[], [0]], [[0, 1], [0, 1, 2]] as RaggedTensors
+    """
+    from .ragged_batch import ragged_batch as build
+    return build(self, batch_size, drop_remainder, row_splits_dtype)
 
 
 def rejection_resample(self, class_func, target_dist, initial_dist=None, seed=None,

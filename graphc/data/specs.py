@@ -6,12 +6,13 @@ DatasetSpec, the type of a dataset (TF's tf.data.DatasetSpec).
                          #  TensorSpec(shape=(), dtype=tf.int64, name=None))
 
 A dataset keeps a dtype and static shape per leaf; a SparseTensor component is three
-leaves plus its static dense shape (`ds._dense`, one per SparseTensor), a component of
+leaves plus its static dense shape (`ds._dense`, one per SparseTensor), a RaggedTensor
+component is 1 + ragged_rank leaves (structure.py's Ragged kind), a component of
 a window() dataset is a dataset of the leaf's dtype and shape (`ds._nested`).
 """
 from ..shapes import TensorShape
 from ..type_spec import SparseTensorSpec, TensorSpec, TypeSpec, _shape, shape_repr
-from .structure import Sparse, sparse_leaves
+from .structure import Ragged, Sparse, ragged_leaves, sparse_leaves
 
 __all__ = ["DatasetSpec"]
 
@@ -74,7 +75,18 @@ def leaf_specs(ds):
     specs = [TensorSpec(s, t) for t, s in zip(ds._types, ds._shapes)]
     for k, dense in zip(sparse_leaves(ds._structure), ds._dense):
         specs[k:k + 3] = [SparseTensorSpec(dense, ds._types[k + 1]), None, None]
+    for k, kind in ragged_leaves(ds._structure):
+        n = len(kind.uniform)
+        specs[k:k + n + 1] = [ragged_spec(kind, ds._types[k:k + n + 1],
+                                          ds._shapes[k:k + n + 1])] + [None] * n
     return [DatasetSpec(s) if nested else s for s, nested in zip(specs, ds._nested)]
+
+
+def ragged_spec(kind, types, shapes):
+    """The RaggedTensorSpec of a Ragged component's leaf dtypes and shapes."""
+    from ..type_spec import RaggedTensorSpec
+    return RaggedTensorSpec(kind.shape(shapes[0], shapes[1]), types[0], len(kind.uniform),
+                            types[1])
 
 
 def element_spec(ds):
@@ -86,9 +98,10 @@ def element_spec(ds):
         if s is None:
             return next(leaves)
         kind, parts = s
-        if kind is Sparse:
+        if kind is Sparse or isinstance(kind, Ragged):
             out = next(leaves)
-            next(leaves), next(leaves)
+            for _ in parts[1:]:
+                next(leaves)
             return out
         if kind is dict:
             return {k: build(v) for k, v in parts.items()}

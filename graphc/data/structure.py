@@ -3,7 +3,9 @@ dicts are structure; anything else (a list too, as in TF1) is one tensor.
 
 A structure is None (a leaf) or (kind, parts), as in ops/control.py, so that
 control._unflatten rebuilds values from it. Recursion here follows the user's nesting.
-A SparseTensor is three leaves (indices, values, dense_shape) of kind Sparse.
+A SparseTensor is three leaves (indices, values, dense_shape) of kind Sparse; a
+RaggedTensor is 1 + ragged_rank leaves (flat_values, then each row_splits, outermost
+first) of a Ragged kind, which also keeps the static sizes of its ragged dims.
 """
 from ..graph import Tensor
 from ..ops.control import _shown as shown  # noqa: F401  (error messages)
@@ -20,6 +22,87 @@ class Sparse:
         if isinstance(values, Tensor):
             return SparseTensor(indices, values, dense_shape)
         return SparseTensorValue(indices, values, dense_shape)
+
+
+class Ragged:
+    """The structure kind of a RaggedTensor: `Ragged(uniform)(flat_values, *splits)`
+    rebuilds one from its parts (a RaggedTensor of tensors; the flat dtype of dtypes,
+    the static shape of shapes, a RaggedTensorValue of arrays). `uniform` holds the
+    static size (or None) of each ragged dim, as RaggedTensor.shape shows them."""
+    __name__ = "RaggedTensor"
+    _fields = ()        # _unflatten calls a kind that has _fields with the parts
+
+    def __init__(self, uniform):
+        self.uniform = tuple(uniform)
+
+    def __eq__(self, other):
+        return isinstance(other, Ragged) and other.uniform == self.uniform
+
+    def __hash__(self):
+        return hash(("Ragged", self.uniform))
+
+    def __repr__(self):
+        return f"Ragged({self.uniform})"
+
+    def shape(self, flat_shape, outer_splits_shape):
+        """The static shape of the RaggedTensor of these leaf shapes."""
+        from ..shapes import TensorShape
+        if flat_shape.rank is None:
+            return TensorShape(None)
+        n = outer_splits_shape.dims[0] if outer_splits_shape.rank == 1 else None
+        n = n - 1 if isinstance(n, int) else None
+        return TensorShape((n,) + self.uniform + tuple(flat_shape.dims[1:]))
+
+    def __call__(self, flat_values, *splits):
+        from ..dtypes import DType
+        from ..ragged_tensor import RaggedTensor
+        from ..ragged_value import RaggedTensorValue
+        from ..shapes import TensorShape
+        if isinstance(flat_values, DType):
+            return flat_values
+        if isinstance(flat_values, TensorShape):
+            return self.shape(flat_values, splits[0])
+        if isinstance(flat_values, Tensor):
+            rt = flat_values
+            for s, u in zip(reversed(splits), reversed(self.uniform)):
+                rt = RaggedTensor(rt, s, internal=True)
+                rt._uniform = u
+            return rt
+        v = flat_values
+        for s in reversed(splits):
+            v = RaggedTensorValue(v, s)
+        return v
+
+
+def ragged_of(value):
+    """(the Ragged kind, parts) of a RaggedTensor, or None for anything else."""
+    from ..ragged_tensor import RaggedTensor
+    if not isinstance(value, RaggedTensor):
+        return None
+    kind = Ragged(value.shape.dims[1:1 + value.ragged_rank] if value.shape.rank is not None
+                  else (None,) * value.ragged_rank)
+    return kind, list(value._as_parts())
+
+
+def ragged_leaves(structure):
+    """(leaf position of flat_values, the Ragged kind) of each RaggedTensor in structure."""
+    out, stack, pos = [], [structure], 0
+    while stack:                                  # depth-first, in leaf order
+        s = stack.pop()
+        if s is None:
+            pos += 1
+            continue
+        kind, parts = s
+        if isinstance(kind, Ragged):
+            out.append((pos, kind))
+            pos += len(parts)
+            continue
+        if kind is Sparse:
+            pos += 3
+            continue
+        parts = list(parts.values()) if kind is dict else list(parts)
+        stack.extend(reversed(parts))
+    return out
 
 
 def sparse_leaves(structure):
@@ -42,6 +125,10 @@ def sparse_leaves(structure):
 
 def flatten(value, leaves):
     """The structure of `value`, its leaves appended to `leaves` (unconverted)."""
+    ragged = ragged_of(value)
+    if ragged is not None:
+        leaves.extend(ragged[1])
+        return (ragged[0], [None] * len(ragged[1]))
     if hasattr(value, "_as_parts") and not isinstance(value, Tensor):   # a SparseTensor
         leaves.extend(value._as_parts())
         return (Sparse, [None, None, None])
