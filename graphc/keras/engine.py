@@ -15,6 +15,7 @@ import graphc as gc
 from ..layers_base import LayerWeights
 from . import backend as K
 from . import constraints as constraints_mod
+from . import engine_dtype
 from . import initializers
 from . import regularizers as regularizers_mod
 
@@ -66,16 +67,24 @@ class Layer(LayerWeights):
     `weights` = `trainable_weights` + `non_trainable_weights`; `get_weights()` and
     `set_weights(values)` read and load them in the Keras session; `updates` are the
     moving-average assignments a call made (BatchNormalization), which fit runs.
+
+    `dtype` is a dtype name or a gc.keras.mixed_precision.Policy (default: the global
+    policy): `layer.dtype` is the variables' dtype, `layer.compute_dtype` the dtype of
+    the computations; floating inputs are cast to it and, under 'mixed_float16', the
+    float32 variables are read as float16 inside `call` (engine_dtype.py).
     """
 
     def __init__(self, trainable=True, name=None, dtype=None, input_shape=None,
                  batch_input_shape=None, batch_size=None, input_dim=None, weights=None,
-                 activity_regularizer=None, **kwargs):
+                 activity_regularizer=None, autocast=None, **kwargs):
         if kwargs:
             raise TypeError(f"Keyword argument not understood: {sorted(kwargs)[0]!r}")
         self.trainable = trainable
         self.name = name or K.unique_name(_snake(type(self).__name__))
-        self.dtype = None if dtype is None else gc.as_dtype(dtype).name
+        self._dtype_policy = engine_dtype.policy_of(dtype)
+        self._autocast = (engine_dtype.v2_dtype_behavior_enabled() if autocast is None
+                          else bool(autocast))
+        self._autocast_weights = []
         if input_shape is None and input_dim is not None:
             input_shape = (input_dim,)
         if batch_input_shape is None and input_shape is not None:
@@ -90,16 +99,39 @@ class Layer(LayerWeights):
         self.built = False
         self.supports_masking = False
 
+    # ---- dtypes (engine_dtype.py) ------------------------------------------------------
+    @property
+    def dtype(self):
+        """The dtype of the layer's variables (the policy's variable_dtype; None while an
+        '_infer' policy waits for the first input)."""
+        return self._dtype_policy.variable_dtype
+
+    @dtype.setter
+    def dtype(self, value):
+        self._dtype_policy = engine_dtype.policy_of("_infer" if value is None else value)
+
+    variable_dtype = property(lambda self: self._dtype_policy.variable_dtype)
+    dtype_policy = property(lambda self: self._dtype_policy,
+                            doc="The layer's gc.keras.mixed_precision.Policy.")
+    compute_dtype = property(lambda self: self._dtype_policy.compute_dtype,
+                             doc="The dtype of the layer's computations ('float16' "
+                                 "under 'mixed_float16').")
+    _compute_dtype = compute_dtype
+
     # ---- weights -----------------------------------------------------------------------
     def add_weight(self, name, shape=None, dtype=None, initializer=None, regularizer=None,
                    trainable=True, constraint=None, **kwargs):
         """A variable '<layer>/<name>:0' of this layer (call it from build); initializer
         by name or object, glorot_uniform for floats by default (Keras). A constraint (a
-        function of the variable) runs after each optimizer update.
+        function of the variable) runs after each optimizer update. Under a mixed policy
+        a floating variable is read in the compute dtype inside `call` unless
+        autocast=False (TF's `experimental_autocast`).
 
             self.kernel = self.add_weight("kernel", (3, 4), initializer="glorot_uniform")
         """
+        autocast = kwargs.pop("autocast", kwargs.pop("experimental_autocast", True))
         dtype = gc.as_dtype(dtype or self.dtype or K.floatx())
+        engine_dtype.weight_dtype_seen(self, dtype)
         init = initializers.get(initializer)
         if init is None:
             init = (initializers.GlorotUniform() if dtype.is_floating
@@ -110,6 +142,8 @@ class Layer(LayerWeights):
         var = gc.Variable(lambda: init(shape, dtype=dtype), name=name, dtype=dtype,
                           trainable=trainable, constraint=constraint)
         (self._trainable_weights if trainable else self._non_trainable_weights).append(var)
+        if engine_dtype.is_autocast_weight(self, dtype, autocast):
+            self.__dict__.setdefault("_autocast_weights", []).append(var)
         if regularizer is not None:
             with gc.name_scope(f"{name}/Regularizer"):
                 self._losses.append(regularizer(var))
@@ -155,7 +189,8 @@ class Layer(LayerWeights):
         """The layer on `inputs` (a tensor or a list): builds the weights on the first
         call, under the name scope of the layer's name, and records the call. The
         inputs' Keras masks go to `call(mask=...)` when it takes one, and the outputs
-        get `compute_mask`'s masks (TF1: `_keras_mask`; see backend.get_mask)."""
+        get `compute_mask`'s masks (TF1: `_keras_mask`; see backend.get_mask). `call`
+        gets the inputs cast to the compute dtype and the variables read in it."""
         graph = gc.get_default_graph()
         flat = [self._as_tensor(x) for x in _flat(inputs)]
         inputs = flat if isinstance(inputs, (list, tuple)) else flat[0]
@@ -168,12 +203,15 @@ class Layer(LayerWeights):
             kwargs["mask"] = previous
         with graph.name_scope(self.name):
             if not self.built:
+                engine_dtype.infer_policy(self, flat)
                 shapes = [x.shape for x in flat]
                 self.build(shapes if isinstance(inputs, list) else shapes[0])
                 self.built = True
                 if self._initial_weights is not None:
                     self.set_weights(self._initial_weights)
-            outputs = self.call(inputs, *args, **kwargs)
+            cast = engine_dtype.cast_inputs(self, inputs)
+            with engine_dtype.autocast_variables(self):
+                outputs = self.call(cast, *args, **kwargs)
             if self.activity_regularizer is not None:
                 with gc.name_scope("ActivityRegularizer"):
                     for out in _flat(outputs):
@@ -255,7 +293,7 @@ class Layer(LayerWeights):
     def get_config(self):
         """The constructor arguments (name, trainable, dtype and the layer's own)."""
         config = {"name": self.name, "trainable": self.trainable,
-                  "dtype": self.dtype or K.floatx()}
+                  "dtype": engine_dtype.serialize_policy(self._dtype_policy)}
         if self._batch_input_shape is not None:
             config["batch_input_shape"] = self._batch_input_shape
         config.update(self._config())
@@ -309,7 +347,7 @@ class InputLayer(Layer):
             if self._batch_input_shape is None:
                 raise ValueError("An InputLayer needs input_shape, batch_input_shape or "
                                  "input_tensor")
-            input_tensor = gc.placeholder(gc.as_dtype(self.dtype or K.floatx()),
+            input_tensor = gc.placeholder(gc.as_dtype(dtype or K.floatx()),
                                           self._batch_input_shape, name=self.name)
         else:
             self._batch_input_shape = K.int_shape(input_tensor)

@@ -9,9 +9,10 @@ import graphc as gc
 from . import activations
 from . import initializers
 from .engine import Layer, _takes
+from .engine_dtype import disable_v2_dtype_behavior, enable_v2_dtype_behavior
 
 __all__ = ["Dense", "Activation", "Dropout", "Flatten", "Reshape", "Lambda", "Embedding",
-           "Masking"]
+           "Masking", "enable_v2_dtype_behavior", "disable_v2_dtype_behavior"]
 
 
 def _known(shape):
@@ -223,6 +224,7 @@ class Embedding(Layer):
         if "input_shape" not in kwargs and "batch_input_shape" not in kwargs:
             if input_length is not None:
                 kwargs["input_shape"] = (input_length,)
+        kwargs["autocast"] = False      # ids are cast to int32 in call, never to float16
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         self.mask_zero = bool(mask_zero)
         self.input_dim, self.output_dim = int(input_dim), int(output_dim)
@@ -238,13 +240,16 @@ class Embedding(Layer):
         self.embeddings = self.add_weight(
             "embeddings", (self.input_dim, self.output_dim),
             initializer=self.embeddings_initializer,
-            regularizer=self.embeddings_regularizer, constraint=self.embeddings_constraint)
+            regularizer=self.embeddings_regularizer, constraint=self.embeddings_constraint,
+            autocast=False)
         self.built = True
 
     def call(self, inputs):
         if inputs.dtype not in (gc.int32, gc.int64):
             inputs = gc.cast(inputs, gc.int32)
-        return gc.nn.embedding_lookup(self.embeddings, inputs)
+        out = gc.nn.embedding_lookup(self.embeddings, inputs)
+        compute = self.compute_dtype      # mixed policy: rows looked up, then cast
+        return out if compute in (None, out.dtype.name) else gc.cast(out, compute)
 
     def compute_mask(self, inputs, mask=None):
         """mask_zero: ids != 0 (bool, the shape of the ids), else None."""

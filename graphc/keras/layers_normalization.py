@@ -20,7 +20,9 @@ class BatchNormalization(Layer):
     ones; weights gamma, beta (trainable), moving_mean, moving_variance. Each call adds
     the two moving-average updates `moving -= (moving - batch_stat) * (1 - momentum)`
     to `layer.updates` (fit runs them). As in TF1 Keras, 4-D inputs on axis 1 or 3
-    (fused) update the moving variance with the unbiased batch variance.
+    (fused) update the moving variance with the unbiased batch variance. Under a
+    float16 policy (mixed_float16) the weights are float32 and the statistics are
+    computed in float32; the output has the compute dtype, as in tf_keras.
 
         h = gc.keras.layers.BatchNormalization()(h)
     """
@@ -53,23 +55,31 @@ class BatchNormalization(Layer):
                              f"dimension but the layer received an input with shape "
                              f"{input_shape}.")
         g_init, b_init, m_init, v_init = self._inits
+        # tf_keras: float32 parameters for float16 layers, never read as float16
+        pd = dict(dtype="float32" if self.dtype == "float16" else self.dtype,
+                  autocast=False)
         self.gamma = self.add_weight("gamma", (c,), initializer=g_init,
                                      regularizer=self.gamma_regularizer,
-                                     constraint=self.gamma_constraint) if self.scale \
+                                     constraint=self.gamma_constraint, **pd) if self.scale \
             else None
         self.beta = self.add_weight("beta", (c,), initializer=b_init,
                                     regularizer=self.beta_regularizer,
-                                    constraint=self.beta_constraint) if self.center \
+                                    constraint=self.beta_constraint, **pd) if self.center \
             else None
         self.moving_mean = self.add_weight("moving_mean", (c,), initializer=m_init,
-                                           trainable=False)
+                                           trainable=False, **pd)
         self.moving_variance = self.add_weight("moving_variance", (c,), initializer=v_init,
-                                               trainable=False)
+                                               trainable=False, **pd)
         self._is_fused = (self.fused is not False and self._ndim == 4
                           and self._axis in (1, 3))
         self.built = True
 
     def call(self, inputs, training=None):
+        inputs, out_dtype = _float32_inputs(self, inputs)
+        out = self._normalize(inputs, training)
+        return out if out.dtype == out_dtype else gc.cast(out, out_dtype)
+
+    def _normalize(self, inputs, training):
         training = self._training(training)
         axes = [i for i in range(self._ndim) if i != self._axis]
         shape = [1] * self._ndim
@@ -110,6 +120,17 @@ class BatchNormalization(Layer):
     def _config(self):
         return {"axis": self.axis, "momentum": self.momentum, "epsilon": self.epsilon,
                 "center": self.center, "scale": self.scale}
+
+
+def _float32_inputs(layer, inputs):
+    """(inputs in the compute dtype, or float32 when that is float16; the compute
+    dtype): tf_keras' normalization layers compute float16 inputs in float32."""
+    dtype = gc.as_dtype(layer.compute_dtype or inputs.dtype)
+    if inputs.dtype != dtype:
+        inputs = gc.cast(inputs, dtype)
+    if dtype == gc.float16:
+        inputs = gc.cast(inputs, gc.float32)
+    return inputs, dtype
 
 
 def _validate_axis(axis, input_shape):
@@ -166,15 +187,16 @@ class LayerNormalization(Layer):
                              f"{tuple(dims)}")
         self.gamma = self.add_weight("gamma", shape, initializer=self.gamma_initializer,
                                      regularizer=self.gamma_regularizer,
-                                     constraint=self.gamma_constraint) if self.scale \
-            else None
+                                     constraint=self.gamma_constraint,
+                                     autocast=False) if self.scale else None
         self.beta = self.add_weight("beta", shape, initializer=self.beta_initializer,
                                     regularizer=self.beta_regularizer,
-                                    constraint=self.beta_constraint) if self.center \
-            else None
+                                    constraint=self.beta_constraint,
+                                    autocast=False) if self.center else None
         self.built = True
 
     def call(self, inputs):
+        inputs, out_dtype = _float32_inputs(self, inputs)
         dtype = gc.as_dtype(self.dtype or "float32")
         if inputs.dtype != dtype:
             inputs = gc.cast(inputs, dtype)
@@ -191,7 +213,7 @@ class LayerNormalization(Layer):
         out = gc.nn.batch_normalization(inputs, mean, var, bcast(self.beta),
                                         bcast(self.gamma), self.epsilon)
         out.set_shape(inputs.shape)
-        return out
+        return out if out.dtype == out_dtype else gc.cast(out, out_dtype)
 
     def _config(self):
         return {"axis": self.axis, "epsilon": self.epsilon, "center": self.center,

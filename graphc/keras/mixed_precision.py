@@ -10,9 +10,10 @@ scale starts at 2**15, doubles after `dynamic_growth_steps` (2000) finite steps 
 row, and halves (not below 1) at a step with a non-finite gradient; that step leaves the
 variables and the optimizer's slots as they were, and counts in `iterations`, as in TF.
 
-gc.keras layers do not autocast yet (no float16 compute with float32 variables), so
-set_global_policy takes only a policy whose dtypes are Keras' floatx (see
-docs/config-and-mixed-precision.md).
+Layers follow their policy (graphc/keras/engine_dtype.py): under 'mixed_float16' they
+cast floating inputs to float16 and read their float32 variables as float16 in `call`
+(see docs/config-and-mixed-precision.md). graphc has no bfloat16, so 'mixed_bfloat16'
+is a Policy but no layer or global policy takes it.
 """
 import numpy as np
 
@@ -79,39 +80,50 @@ class Policy:
 
 def global_policy():
     """The policy layers get when built without a dtype: set_global_policy's, else the
-    policy of Keras' floatx ('float32').
+    policy of Keras' floatx ('float32'), or '_infer' under V1 dtype behaviour
+    (gc.keras.layers.disable_v2_dtype_behavior), as TF.
 
         gc.keras.mixed_precision.global_policy()            # <Policy "float32">
     """
-    return _STATE["policy"] or Policy(K.floatx())
+    from .engine_dtype import v2_dtype_behavior_enabled
+    if _STATE["policy"] is None:
+        return Policy(K.floatx() if v2_dtype_behavior_enabled() else "_infer")
+    return _STATE["policy"]
 
 
 def set_global_policy(policy):
-    """Sets the global policy (a Policy or its name; None: back to floatx's). As TF,
-    only floating-point policies (or '_infer') are taken. gc.keras layers compute in
-    Keras' floatx, so a policy whose dtypes differ from it (mixed_float16, float64
-    while floatx is float32) raises NotImplementedError rather than being ignored.
+    """Sets the global policy (a Policy or its name; None: back to floatx's), the
+    default of layers made afterwards. As TF, only floating-point policies (or '_infer')
+    are taken, and only under V2 dtype behaviour (the default).
 
-        gc.keras.mixed_precision.set_global_policy("float32")
+        gc.keras.mixed_precision.set_global_policy("mixed_float16")
+        gc.keras.layers.Dense(3).compute_dtype              # 'float16'
     """
+    from .engine_dtype import v2_dtype_behavior_enabled
+    if not v2_dtype_behavior_enabled():
+        raise ValueError("The global policy can only be set in TensorFlow 2 or if V2 "
+                         "dtype behavior has been set. To enable V2 dtype behavior, call "
+                         "\"tf.compat.v1.keras.layers.enable_v2_dtype_behavior()\"")
     if policy is None:
         _STATE["policy"] = None
         return
     if not isinstance(policy, Policy):
         policy = Policy(policy)
+    _check_supported(policy)
     if policy.compute_dtype is not None and not dtypes.as_dtype(
             policy.compute_dtype).is_floating:
         raise ValueError(f"set_global_policy can only be used to set the global policy to "
                          f"floating-point policies, such as \"float32\" and "
                          f"\"mixed_float16\", but got policy: {policy.name}")
-    floatx = K.floatx()
-    if policy.compute_dtype not in (None, floatx) or policy.variable_dtype not in (
-            None, floatx):
-        raise NotImplementedError(
-            f"set_global_policy({policy.name!r}): gc.keras layers compute in Keras' floatx "
-            f"({floatx}) and do not autocast to {policy.compute_dtype} yet; "
-            f"LossScaleOptimizer works without a policy")
     _STATE["policy"] = policy
+
+
+def _check_supported(policy):
+    """graphc has no bfloat16: a layer cannot compute in it."""
+    if policy.compute_dtype == "bfloat16":
+        raise NotImplementedError(
+            f"Policy {policy.name!r}: graphc has no bfloat16 dtype, so layers cannot "
+            f"compute in it; use 'mixed_float16'")
 
 
 # ---- loss scaling --------------------------------------------------------------------------
@@ -316,3 +328,17 @@ def _zero_unless(finite, g):
         return IndexedSlices(gc.where_v2(finite, g.values, gc.zeros_like(g.values)),
                              g.indices, g.dense_shape)
     return gc.where_v2(finite, g, gc.zeros_like(g))
+
+
+def wrap_for_policy(model, optimizer):
+    """Model.compile's optimizer under a 'mixed_float16' model policy: wrapped in a
+    LossScaleOptimizer unless it is one (tf_keras' Model._set_optimizer)."""
+    policy = getattr(model, "dtype_policy", None)
+    if policy is None or policy.name != "mixed_float16" or isinstance(
+            optimizer, LossScaleOptimizer):
+        return optimizer
+    if isinstance(optimizer, (list, tuple)):
+        raise ValueError(f"When the \"mixed_float16\" dtype policy is used, you can only "
+                         f"pass a single optimizer. Using policy {policy} and got "
+                         f"optimizers: {optimizer}")
+    return LossScaleOptimizer(optimizer)

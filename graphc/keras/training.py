@@ -63,7 +63,8 @@ class TrainingMixin(GeneratorMixin):
         if kwargs or target_tensors:
             raise NotImplementedError(f"compile: {sorted(kwargs) or 'target_tensors'} "
                                       f"not supported")
-        self.optimizer = optimizers.get(optimizer)
+        from .mixed_precision import wrap_for_policy     # mixed_float16: loss scaling
+        self.optimizer = wrap_for_policy(self, optimizers.get(optimizer))
         self._compile_args = (loss, metrics, loss_weights, sample_weight_mode,
                               weighted_metrics)
         self._compiled, self._train_op = False, None
