@@ -409,3 +409,33 @@ def test_npz_model_files_keep_the_optimizers_iterations(tmp_path):
     assert sess.run(loaded.optimizer.iterations) == 3
     assert loaded.train_on_batch(x, y) == pytest.approx(m.train_on_batch(x, y), rel=1e-6)
     np.testing.assert_allclose(loaded.get_weights()[0], m.get_weights()[0], rtol=1e-6)
+
+
+def test_layers_take_the_backends_image_data_format_by_default():
+    K = gc.keras.backend
+    K.set_image_data_format("channels_first")
+    try:
+        x = gc.keras.Input((4, 8, 8))
+        L = gc.keras.layers
+        assert L.Conv2D(5, 3)(x).shape.as_list() == [None, 5, 6, 6]
+        assert L.MaxPooling2D(2)(x).shape.as_list() == [None, 4, 4, 4]
+        assert L.ZeroPadding2D(((0, 1), (0, 1)))(x).shape.as_list() == [None, 4, 9, 9]
+        assert L.GlobalAveragePooling2D()(x).shape.as_list() == [None, 4]
+        assert L.UpSampling2D()(x).shape.as_list() == [None, 4, 16, 16]
+        assert L.Conv2D(5, 3).data_format == "channels_first"
+    finally:
+        K.set_image_data_format("channels_last")
+    assert gc.keras.layers.Conv2D(5, 3).data_format == "channels_last"
+
+
+def test_functional_models_list_layers_in_keras_order():
+    x = gc.keras.Input((4,))
+    short = gc.keras.layers.Dense(3, name="short")(x)
+    long = gc.keras.layers.Dense(3, name="m2")(gc.keras.layers.Dense(3, name="m1")(x))
+    model = gc.keras.Model(x, gc.keras.layers.Add(name="add")([short, long]))
+    # tf_keras: by decreasing depth from the outputs, ties in first-met order
+    assert [la.name for la in model.layers] == ["input_1", "m1", "short", "m2", "add"]
+    a, b = gc.keras.Input((3,), name="a"), gc.keras.Input((3,), name="b")
+    h = gc.keras.layers.Dense(3, name="h")(a)
+    model = gc.keras.Model([a, b], gc.keras.layers.Add(name="o")([h, b]))
+    assert [la.name for la in model.layers] == ["a", "h", "b", "o"]

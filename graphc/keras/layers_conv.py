@@ -35,7 +35,9 @@ def _padding(p):
 
 
 def _format(data_format):
-    fmt = (data_format or "channels_last").lower()
+    """data_format, or the backend's image_data_format() when None (as tf_keras)."""
+    from .backend import image_data_format
+    fmt = (data_format or image_data_format()).lower()
     if fmt not in ("channels_last", "channels_first"):
         raise ValueError(f"The `data_format` argument must be one of 'channels_first', "
                          f"'channels_last'. Received: {data_format}")

@@ -177,7 +177,8 @@ class _SpatialDropout(Dropout):
 
 
 def _spatial_format(data_format):
-    fmt = "channels_last" if data_format is None else data_format
+    from .backend import image_data_format
+    fmt = image_data_format() if data_format is None else data_format
     if fmt not in ("channels_last", "channels_first"):
         raise ValueError('`data_format` must be "channels_last" or "channels_first". '
                          f"Received: data_format={data_format}.")

@@ -49,7 +49,8 @@ def _normalize_tuple(value, n, name, allow_zero=False):
 
 
 def _data_format(value):
-    fmt = "channels_last" if value is None else str(value).lower()
+    from .backend import image_data_format
+    fmt = image_data_format() if value is None else str(value).lower()
     if fmt not in ("channels_first", "channels_last"):
         raise ValueError('The `data_format` argument must be one of "channels_first", '
                          f'"channels_last". Received: {value}')

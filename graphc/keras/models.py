@@ -20,16 +20,19 @@ __all__ = ["Model", "Sequential", "load_model", "save_model", "model_from_json",
 
 def _network_nodes(inputs, outputs):
     """The layer calls between `inputs` and `outputs`, each after the calls making its
-    inputs (an iterative depth-first walk of the tensors' Keras history)."""
+    inputs (an iterative depth-first walk of the tensors' Keras history), and the
+    layers in the order the walk first meets them."""
     history = K._state().history
     wanted = {id(t) for t in inputs}
-    order, seen, done = [], set(), set()
+    order, seen, done, met = [], set(), set(), []
     stack = [(t, False) for t in reversed(outputs)]
     while stack:
         t, expanded = stack.pop()
-        if id(t) in wanted:
-            continue
         entry = history.get(id(t))
+        if id(t) in wanted:
+            if entry is not None and all(entry[1] is not m for m in met):
+                met.append(entry[1])            # a model input's layer, met here
+            continue
         if entry is None:
             raise ValueError(f"Output tensors to a Model must be the output of a Keras "
                              f"Layer: {t.name} is not (or it does not come from the "
@@ -44,6 +47,8 @@ def _network_nodes(inputs, outputs):
         if id(node) in seen:
             continue
         seen.add(id(node))
+        if all(node.layer is not m for m in met):
+            met.append(node.layer)
         if not node.inputs and not isinstance(node.layer, InputLayer):
             raise ValueError(f"Graph disconnected at layer {node.layer.name}")
         if isinstance(node.layer, InputLayer) and id(t) not in wanted:
@@ -52,7 +57,30 @@ def _network_nodes(inputs, outputs):
                              f"inputs.")
         stack.append((t, True))
         stack.extend((x, False) for x in reversed(node.inputs))
-    return order
+    return order, met
+
+
+def _keras_order(layers, nodes, met):
+    """`layers` in tf_keras' order: by decreasing depth from the outputs (a layer's
+    depth is the largest of its calls' depths), ties in the order the walk from the
+    outputs first met them (tf_keras' Functional). get_weights, set_weights and HDF5
+    files follow this order. `nodes`: the calls, producers first."""
+    history = K._state().history
+    node_depth, layer_depth = {}, {}
+    for node in reversed(nodes):                        # consumers before producers
+        depth = max(node_depth.get(id(node), 0), layer_depth.get(id(node.layer), 0))
+        layer_depth[id(node.layer)] = node_depth[id(node)] = depth
+        for t in node.inputs:
+            entry = history.get(id(t))
+            if entry is not None:
+                parent = id(entry[1]._inbound_nodes[entry[2]])
+                node_depth[parent] = max(depth + 1, node_depth.get(parent, 0))
+    for layer in layers:        # a model input's layer: the depth of its one call
+        if id(layer) not in layer_depth and layer._inbound_nodes:
+            layer_depth[id(layer)] = node_depth.get(id(layer._inbound_nodes[0]), 0)
+    rank = {id(layer): i for i, layer in enumerate(met)}
+    return sorted(layers, key=lambda la: (-layer_depth.get(id(la), 0),
+                                          rank.get(id(la), -1)))
 
 
 class Model(training.TrainingMixin, Layer):
@@ -74,12 +102,12 @@ class Model(training.TrainingMixin, Layer):
     def _init_graph(self, inputs, outputs):
         history = K._state().history
         self.inputs, self.outputs = list(inputs), list(outputs)
-        self._nodes = _network_nodes(self.inputs, self.outputs)
+        self._nodes, met = _network_nodes(self.inputs, self.outputs)
         layers = [history[id(t)][1] for t in self.inputs if id(t) in history]
         for node in self._nodes:
             if all(node.layer is not seen for seen in layers):
                 layers.append(node.layer)
-        self._layers = layers
+        self._layers = _keras_order(layers, self._nodes, met)
         self.built = True
 
     @property
