@@ -13,9 +13,9 @@ from .engine import Input
 from . import models
 from .models import Model, Sequential
 from . import experimental, estimator, mixed_precision
-from . import datasets, preprocessing
+from . import applications, datasets, preprocessing
 
 __all__ = ["activations", "backend", "callbacks", "constraints", "initializers", "layers",
            "losses", "metrics", "optimizers", "regularizers", "utils", "models", "Input",
            "Model", "Sequential", "experimental", "estimator", "mixed_precision",
-           "datasets", "preprocessing"]
+           "applications", "datasets", "preprocessing"]
