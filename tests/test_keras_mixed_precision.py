@@ -264,3 +264,15 @@ def test_v1_add_weight_sets_the_policy():
         layer = W()
         layer.build(None)
         assert layer.dtype_policy.name == "float64"
+
+
+def test_multi_head_attention_computes_in_the_policys_dtype():
+    mp = gc.keras.mixed_precision
+    mp.set_global_policy("mixed_float16")
+    try:
+        q = gc.keras.Input((4, 8))
+        layer = gc.keras.layers.MultiHeadAttention(2, 4)
+        assert layer(q, q).dtype == gc.float16
+        assert all(w.dtype.base_dtype == gc.float32 for w in layer.weights)
+    finally:
+        mp.set_global_policy(None)

@@ -127,7 +127,7 @@ class MultiHeadAttention(Layer):
                       bias_regularizer=self._bias_regularizer,
                       activity_regularizer=self._activity_regularizer,
                       kernel_constraint=self._kernel_constraint,
-                      bias_constraint=self._bias_constraint, dtype=self.dtype)
+                      bias_constraint=self._bias_constraint, dtype=self.dtype_policy)
 
         def dense(shape, heads_dim, name):
             eq, bias = _projection(shape.ndims - 1, 1, 2)
@@ -144,7 +144,7 @@ class MultiHeadAttention(Layer):
             _attention_equations(rank, self._attention_axes)
         self._norm_axes = tuple(range(scores_rank - len(self._attention_axes), scores_rank))
         K.unique_name("softmax")        # tf_keras makes a Softmax layer here: the name
-        self._dropout_layer = Dropout(rate=self._dropout, dtype=self.dtype)
+        self._dropout_layer = Dropout(rate=self._dropout, dtype=self.dtype_policy)
         out_shape = self._output_shape or [self._query_shape.as_list()[-1]]
         if not isinstance(out_shape, collections.abc.Sized):
             out_shape = [out_shape]
