@@ -188,9 +188,13 @@ def test_discretization(mode):
 def eager_adapt():
     """tf_keras' adapt runs a tf.function, which keras_parity's
     output_all_intermediates(True) breaks: off for the test, then back on."""
+    from tensorflow.python.eager import context
     tf.compat.v1.experimental.output_all_intermediates(False)
-    yield
-    tf.compat.v1.experimental.output_all_intermediates(True)
+    try:
+        with context.eager_mode():      # whatever an earlier test left as TF's mode
+            yield
+    finally:
+        tf.compat.v1.experimental.output_all_intermediates(True)
 
 
 def test_discretization_adapt(eager_adapt):
