@@ -115,19 +115,28 @@ class _Filter(Dataset):
                          functions=(fn,), dense=ds._dense)
 
     def _iter(self, run):
-        fn = self._functions[0]
-        for element in self._parents[0]._iter(run):
-            try:
-                keep = np.asarray(fn(run, element)[0])
-            except errors.OpError as e:
-                if skips(run, self, e):
-                    continue
-                raise
-            if keep.shape != ():
-                raise ValueError(f"Dataset.filter (called at {errors.format_site(self._site)})"
-                                 f": the predicate returned shape {keep.shape}, not a scalar")
+        for element, keep in predicate_results(self, run, lambda shape: ValueError(
+                f"Dataset.filter (called at {errors.format_site(self._site)}): the "
+                f"predicate returned shape {shape}, not a scalar")):
             if keep:
                 yield element
+
+
+def predicate_results(ds, run, not_scalar):
+    """(element, keep) for each element of ds's parent under ds's predicate (filter,
+    take_while); an element whose predicate failed as an ignore_errors downstream asks
+    is skipped; a non-scalar result raises not_scalar(shape)."""
+    fn = ds._functions[0]
+    for element in ds._parents[0]._iter(run):
+        try:
+            keep = np.asarray(fn(run, element)[0])
+        except errors.OpError as e:
+            if skips(run, ds, e):
+                continue
+            raise
+        if keep.shape != ():
+            raise not_scalar(keep.shape)
+        yield element, keep
 
 
 def skips(run, ds, error):

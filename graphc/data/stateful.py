@@ -17,7 +17,7 @@ from ..ops.random import get_seed
 from ..shapes import TensorShape
 from ..type_spec import TensorSpec
 from .dataset import INFINITE, Dataset, _invalid
-from .functions import _Filter, _Function, _Map, skips
+from .functions import _Filter, _Function, _Map, predicate_results, skips
 from .nested import _relaxed, _Spec
 from .specs import dense_shapes, nested_leaves
 from .structure import to_tensors
@@ -191,17 +191,8 @@ class _TakeWhile(Dataset):
                          functions=(fn,), dense=ds._dense)
 
     def _iter(self, run):
-        fn = self._functions[0]
-        for element in self._parents[0]._iter(run):
-            try:
-                keep = np.asarray(fn(run, element)[0])
-            except errors.OpError as e:
-                if skips(run, self, e):
-                    continue
-                raise
-            if keep.shape != ():
-                raise _invalid(self, f"take_while: the predicate returned shape {keep.shape}, "
-                                     "not a scalar")
+        for element, keep in predicate_results(self, run, lambda shape: _invalid(
+                self, f"take_while: the predicate returned shape {shape}, not a scalar")):
             if not keep:
                 return
             yield element
