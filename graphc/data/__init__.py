@@ -28,21 +28,29 @@ def get_output_shapes(dataset_or_iterator):
 
 
 def get_output_classes(dataset_or_iterator):
-    """The element classes (Tensor, or SparseTensor for sparse parts), in its structure."""
+    """The element classes in the element's structure, as tf.compat.v1.data's: Tensor,
+    SparseTensor for a sparse part, and a RaggedTensor part's RaggedTensorSpec (a
+    window component's DatasetSpec) itself.
+
+        gc.data.get_output_classes(gc.data.Dataset.from_tensors(rt))  # RaggedTensorSpec
+    """
     from ..graph import Tensor
     from ..sparse import SparseTensor, SparseTensorValue
+    from ..type_spec import RaggedTensorSpec
 
-    def classes(t):            # a sparse part shows as a SparseTensorValue of its dtypes
+    def classes(t, spec):      # a sparse part shows as a SparseTensorValue of its dtypes
         if isinstance(t, DatasetSpec):          # a window component, as TF1
             return t
+        if isinstance(spec, RaggedTensorSpec):
+            return spec
         if isinstance(t, SparseTensorValue):
             return SparseTensor
         if isinstance(t, dict):
-            return {k: classes(v) for k, v in t.items()}
+            return {k: classes(v, spec[k]) for k, v in t.items()}
         if isinstance(t, (tuple, list)):
-            return type(t)(classes(v) for v in t)
+            return type(t)(classes(v, s) for v, s in zip(t, spec))
         return Tensor
-    return classes(dataset_or_iterator.output_types)
+    return classes(dataset_or_iterator.output_types, dataset_or_iterator.element_spec)
 
 
 __all__ += ["AUTOTUNE", "INFINITE_CARDINALITY", "UNKNOWN_CARDINALITY", "get_output_types",

@@ -39,6 +39,12 @@ def encode_categorical(ids, output_mode, depth, dtype, count_weights=None):
     return gc.reduce_max(hot, axis=-2)
 
 
+def compute_dtype_of(layer):
+    """The dtype a preprocessing layer computes and outputs in: its compute dtype
+    (float16 under 'mixed_float16', as tf_keras), floatx while it has none."""
+    return gc.as_dtype(layer.compute_dtype or K.floatx())
+
+
 def _batches(data, batch_size, steps):
     """The numpy batches adapt reads: an array split in batch_size rows (32 by default),
     a tensor's value likewise, or a Dataset's elements; at most `steps` of them."""
@@ -120,10 +126,11 @@ class Normalization(Layer):
                                  for d in range(ndim)]
         shape = tuple(dims[d] for d in self._keep_axis)
         if self.input_mean is None:
-            self.adapt_mean = self.add_weight("mean", shape, initializer="zeros",
-                                              trainable=False)
-            self.adapt_variance = self.add_weight("variance", shape, initializer="ones",
-                                                  trainable=False)
+            dtype = compute_dtype_of(self)      # tf_keras: the compute dtype, too
+            self.adapt_mean = self.add_weight("mean", shape, dtype=dtype,
+                                              initializer="zeros", trainable=False)
+            self.adapt_variance = self.add_weight("variance", shape, dtype=dtype,
+                                                  initializer="ones", trainable=False)
             self.count = self.add_weight("count", (), dtype="int64", initializer="zeros",
                                          trainable=False)
         else:
@@ -142,7 +149,9 @@ class Normalization(Layer):
             raise ValueError(f"Cannot `adapt` a Normalization layer that is initialized "
                              f"with static `mean` and `variance`, you passed mean "
                              f"{self.input_mean} and variance {self.input_variance}.")
-        parts = [np.asarray(b, np.float64) for b in _batches(data, batch_size, steps)]
+        dtype = compute_dtype_of(self).np           # the data as call sees it
+        parts = [np.asarray(b).astype(dtype).astype(np.float64)
+                 for b in _batches(data, batch_size, steps)]
         if not self.built:
             _build_now(self, parts[0].shape)
         data = np.concatenate(parts, axis=0) if parts[0].ndim else parts[0]
@@ -154,7 +163,7 @@ class Normalization(Layer):
         self._is_adapted = True
 
     def call(self, inputs):
-        dtype = gc.as_dtype(self.dtype or K.floatx())
+        dtype = compute_dtype_of(self)
         x = inputs if inputs.dtype == dtype else gc.cast(inputs, dtype)
         if self.input_mean is not None:
             mean = gc.constant(self._mean_value, dtype)

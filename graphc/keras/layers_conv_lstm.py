@@ -158,7 +158,7 @@ class _ConvLSTM(RNN):
                                  f"and the full shape of its inputs (layer {self.name}: "
                                  f"found {input_shape}). Specify a `batch_input_shape` "
                                  f"(Sequential) or a `batch_shape` (Input).")
-            dtype = gc.as_dtype(self.dtype or K.floatx())
+            dtype = gc.as_dtype(self.variable_dtype or K.floatx())
             self._state_vars = [gc.Variable(np.zeros(state, dtype.np), trainable=False,
                                             name="Variable") for _ in range(2)]
         self.built = True
@@ -242,7 +242,7 @@ class _ConvLSTM(RNN):
                     raise ValueError(f"Layer {self.name} expects 2 initial states, got "
                                      f"{len(states)}")
             elif self.stateful:
-                states = [self._to_last(v.value()) for v in self._state_vars]
+                states = [self._to_last(v) for v in self._read_states()]
             else:
                 states = [zero, zero]
             first = (zero,) + tuple(states)
@@ -256,7 +256,7 @@ class _ConvLSTM(RNN):
             self._rec_masks = None
         last_states = [self._to_layout(s[-1]) for s in seq[1:]]
         if self.stateful:
-            self.add_update([v.assign(s) for v, s in zip(self._state_vars, last_states)])
+            self._assign_states(last_states)
         if self.return_sequences:
             result = self._to_layout(gc.transpose(seq[0], [1, 0] + list(range(2, r + 3))),
                                      lead=2)

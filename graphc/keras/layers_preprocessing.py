@@ -10,7 +10,8 @@ columns (layers_features.py).
 import graphc as gc
 from . import backend as K
 from .engine import Layer
-from .layers_adapt import Discretization, Normalization, encode_categorical
+from .layers_adapt import (Discretization, Normalization, compute_dtype_of,
+                           encode_categorical)
 from .layers_features import DenseFeatures
 
 __all__ = ["Rescaling", "Resizing", "CenterCrop", "Normalization", "Discretization",
@@ -31,7 +32,7 @@ class Rescaling(Layer):
         self.scale, self.offset = scale, offset
 
     def call(self, inputs):
-        dtype = gc.as_dtype(self.dtype or K.floatx())
+        dtype = compute_dtype_of(self)
         x = inputs if inputs.dtype == dtype else gc.cast(inputs, dtype)
         return x * gc.cast(self.scale, dtype) + gc.cast(self.offset, dtype)
 
@@ -84,7 +85,8 @@ def _smart_resize(images, size, method):
 class Resizing(Layer):
     """Resizes images (batch, H, W, C) or (H, W, C) to (height, width) with TF 2's
     tf.image.resize (half-pixel centers); crop_to_aspect_ratio crops the largest centred
-    window of the target aspect ratio first. Output float32.
+    window of the target aspect ratio first. Output in the compute dtype (float32;
+    float16 under 'mixed_float16').
 
         gc.keras.layers.Resizing(224, 224, interpolation="bilinear")
     """
@@ -102,13 +104,14 @@ class Resizing(Layer):
 
     def call(self, inputs):
         method = self.interpolation.lower()
-        x = inputs if inputs.dtype == gc.float32 else gc.cast(inputs, gc.float32)
+        dtype = compute_dtype_of(self)
+        x = inputs if inputs.dtype == dtype else gc.cast(inputs, dtype)
+        x = x if x.dtype == gc.float32 else gc.cast(x, gc.float32)
         size = [self.height, self.width]
         if self.crop_to_aspect_ratio:
             out = _smart_resize(x, size, method)
         else:
             out = _batched(x, lambda t: _resize(t, size, method))
-        dtype = gc.as_dtype(self.dtype or K.floatx())
         return out if out.dtype == dtype else gc.cast(out, dtype)
 
     def compute_output_shape(self, input_shape):
@@ -134,7 +137,7 @@ class CenterCrop(Layer):
         self.height, self.width = height, width
 
     def call(self, inputs):
-        dtype = gc.as_dtype(self.dtype or K.floatx())
+        dtype = compute_dtype_of(self)
         x = inputs if inputs.dtype == dtype else gc.cast(inputs, dtype)
         rank = x.shape.ndims
         shape = gc.shape(x)

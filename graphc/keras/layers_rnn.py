@@ -109,7 +109,7 @@ class RNN(Layer):
                     "specify the batch size by passing a `batch_input_shape` argument "
                     "to your first layer. - If using the functional API, specify the "
                     "batch size by passing a `batch_shape` argument to your Input layer.")
-            dtype = gc.as_dtype(self.dtype or K.floatx())
+            dtype = gc.as_dtype(self.variable_dtype or K.floatx())
             self._state_vars = [
                 gc.Variable(np.zeros((dims[0], n), dtype.np), trainable=False,
                             name="Variable") for n in self._state_sizes]
@@ -121,6 +121,19 @@ class RNN(Layer):
         if self._state_vars is None:
             return [None] * len(self._state_sizes)
         return list(self._state_vars)
+
+    def _read_states(self):
+        """The state variables read in the compute dtype: under a mixed policy they
+        stay in the variable dtype (float32) and each read is a cast, as in tf_keras."""
+        cell = self if self.cell is None else self.cell
+        dtype = gc.as_dtype(self.compute_dtype or cell.compute_dtype or K.floatx())
+        return [v.value() if v.dtype == dtype else gc.cast(v, dtype)
+                for v in self._state_vars]
+
+    def _assign_states(self, new_states):
+        """Add the updates that store `new_states` (cast to the variables' dtype)."""
+        self.add_update([v.assign(s if s.dtype == v.dtype else gc.cast(s, v.dtype))
+                         for v, s in zip(self._state_vars, new_states)])
 
     def reset_states(self, states=None):
         """Set a stateful layer's states to zeros (or to the given arrays).
@@ -173,14 +186,14 @@ class RNN(Layer):
                 raise ValueError(f"Layer {self.name} expects {len(self._state_sizes)} "
                                  f"initial states, got {len(states)}")
         elif self.stateful:
-            states = tuple(v.value() for v in self._state_vars)
+            states = tuple(self._read_states())
         else:
             states = tuple(gc.zeros(gc.stack([batch, n]), inputs.dtype)
                            for n in self._state_sizes)
         zero_out = gc.zeros(gc.stack([batch, self._output_size]), inputs.dtype)
         outputs, last, last_states = self._run(proj, m, states, zero_out)
         if self.stateful:
-            self.add_update([v.assign(s) for v, s in zip(self._state_vars, last_states)])
+            self._assign_states(last_states)
         result = outputs if self.return_sequences else last
         if self.return_state:
             return [result] + list(last_states)
