@@ -274,3 +274,8 @@ def test_a_pipeline_with_a_ragged_component_is_refused_by_graph_export_by_name()
         with pytest.raises(gc.io.serialize.SerializationError,
                            match="a RaggedTensor component"):
             g.as_graph_def()
+
+
+def test_from_tensor_slices_of_a_ragged_tensor_is_refused_by_name():
+    with pytest.raises(TypeError, match="slicing a RaggedTensor is not supported"):
+        gc.data.Dataset.from_tensor_slices(gc.ragged.constant([[1, 2], [3]]))

@@ -9,7 +9,7 @@ from ..graph import Tensor
 from .dataset import (INFINITE, UNKNOWN, Dataset, _count, _describe, _invalid, _nest,
                       _tensor_args, _value)
 from .specs import dense_shapes
-from .structure import flatten, sparse_leaves
+from .structure import flatten, ragged_leaves, sparse_leaves
 
 
 class _Slices(Dataset):
@@ -20,6 +20,10 @@ class _Slices(Dataset):
         if sparse_leaves(structure):
             raise TypeError("from_tensor_slices: slicing a SparseTensor is not supported "
                             "by graphc; use from_tensors, or slice dense tensors")
+        if ragged_leaves(structure):
+            raise TypeError("from_tensor_slices: slicing a RaggedTensor is not supported "
+                            "by graphc; use from_tensors, or slice dense tensors and "
+                            "ragged_batch them")
         scalars = [t for t in tensors if t.shape.rank == 0]
         if scalars:
             raise errors.ShapeError(
