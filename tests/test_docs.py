@@ -120,6 +120,7 @@ def test_error_examples_print_what_the_doc_shows(name, tmp_path):
                                          ("data-experimental.md", 2),
                                          ("config-and-mixed-precision.md", 3),
                                          ("keras-preprocessing.md", 3),
+                                         ("keras-applications.md", 1),
                                          ("linalg.md", 5), ("saved_model.md", 4),
                                          ("signal.md", 1), ("complex.md", 1),
                                          ("lookup.md", 4), ("feature-column.md", 2),
