@@ -439,3 +439,19 @@ def test_functional_models_list_layers_in_keras_order():
     h = gc.keras.layers.Dense(3, name="h")(a)
     model = gc.keras.Model([a, b], gc.keras.layers.Add(name="o")([h, b]))
     assert [la.name for la in model.layers] == ["a", "h", "b", "o"]
+
+
+def test_dropout_noise_shape_with_none_and_identity_layers_keep_the_model_whole():
+    x = gc.keras.Input((3, 3, 4))
+    y = gc.keras.layers.Dropout(0.5, noise_shape=(None, 1, 1, 4))(x, training=True)
+    assert y.shape.as_list() == [None, 3, 3, 4]
+    v = gc.keras.backend.get_session().run(y, {x: np.ones((8, 3, 3, 4), np.float32)})
+    assert (v == v[:, :1, :1, :]).all()             # one draw per example and channel
+    i = gc.keras.Input((3,))
+    d = gc.keras.layers.Dense(3, name="d")(i)
+    out = gc.keras.layers.Activation(None, name="act")(d)
+    assert out is not d
+    assert [la.name for la in gc.keras.Model(i, out).layers] == ["input_2", "d", "act"]
+    h = gc.placeholder(gc.float32, (None, 1, 1, 5))
+    assert gc.nn.dropout(h, rate=0.5, noise_shape=gc.shape(h)).shape.as_list() == \
+        [None, 1, 1, 5]

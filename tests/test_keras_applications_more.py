@@ -112,18 +112,18 @@ def test_op_layers():
             _op_layers.TensorFlowOpLayer("sub", 1.0)
 
 
-def test_stand_in_layers():
+def test_layers_the_models_rely_on():
     """Activation(None) ends a model (a new tensor); Dropout's None noise dims take
     the input's sizes: one mask per example."""
     with gc.Graph().as_default():
         x = gc.keras.Input((4,))
         d = gc.keras.layers.Dense(2)(x)
-        out = _op_layers.Activation(None, name="act")(d)
+        out = gc.keras.layers.Activation(None, name="act")(d)
         assert out is not d
         model = gc.keras.Model(x, out)
         assert [l.name for l in model.layers][-1] == "act"
         images = gc.keras.Input((3, 3, 2))
-        layer = _op_layers.Dropout(0.5, noise_shape=(None, 1, 1, 1), seed=1)
+        layer = gc.keras.layers.Dropout(0.5, noise_shape=(None, 1, 1, 1), seed=1)
         dropped = layer(images, training=True)
         ones = gc.keras.Input((1, 1, 2))
         assert layer(ones).shape.as_list() == [None, 1, 1, 2]     # static sizes kept

@@ -31,6 +31,16 @@ def _flat(x):
     return list(x) if isinstance(x, (list, tuple)) else [x]
 
 
+def _own_outputs(outputs, inputs):
+    """outputs, an input handed back as it is made an identity of it (as tf_keras): the
+    layer's output must be its own, or the Model would lose the layers before it."""
+    def own(t):
+        return gc.identity(t) if any(t is x for x in inputs) else t
+    if isinstance(outputs, (list, tuple)):
+        return type(outputs)(own(t) for t in outputs)
+    return own(outputs)
+
+
 def _takes(fn, arg):
     """Whether callable `fn` has a parameter `arg` (or **kwargs)."""
     import inspect
@@ -211,7 +221,7 @@ class Layer(LayerWeights):
                     self.set_weights(self._initial_weights)
             cast = engine_dtype.cast_inputs(self, inputs)
             with engine_dtype.autocast_variables(self):
-                outputs = self.call(cast, *args, **kwargs)
+                outputs = _own_outputs(self.call(cast, *args, **kwargs), flat)
             if self.activity_regularizer is not None:
                 with gc.name_scope("ActivityRegularizer"):
                     for out in _flat(outputs):

@@ -114,11 +114,19 @@ class Dropout(Layer):
         training = self._training(training)
 
         def dropped():
-            return gc.nn.dropout(inputs, rate=self.rate, noise_shape=self.noise_shape,
+            return gc.nn.dropout(inputs, rate=self.rate, noise_shape=self._noise_shape(inputs),
                                  seed=self.seed)
         if isinstance(training, (bool, int, np.bool_)):
             return dropped() if training else gc.identity(inputs)
         return gc.cond(training, dropped, lambda: gc.identity(inputs))
+
+    def _noise_shape(self, inputs):
+        """noise_shape with its None entries filled from the input's shape (tf_keras)."""
+        if self.noise_shape is None or all(d is not None for d in self.noise_shape):
+            return self.noise_shape
+        dyn = gc.shape(inputs)
+        return gc.stack([dyn[i] if d is None else gc.constant(d, gc.int32)
+                         for i, d in enumerate(self.noise_shape)])
 
     def _config(self):
         return {"rate": self.rate, "noise_shape": self.noise_shape, "seed": self.seed}

@@ -178,4 +178,6 @@ def dropout(x, keep_prob=None, noise_shape=None, seed=None, name=None, rate=None
                        else A.shape(x))
     # floor(keep + u) is 1 with probability keep, for u uniform in [0, 1)
     mask = E.floor(keep + random_uniform(noise_shape, dtype=x.dtype, seed=seed))
-    return E.multiply(E.divide(x, keep), mask, name=name)
+    out = E.multiply(E.divide(x, keep), mask, name=name)
+    out.set_shape(x.shape)      # the mask broadcasts to x: the result has x's shape
+    return out

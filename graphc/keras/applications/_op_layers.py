@@ -7,10 +7,10 @@ layers explicitly, with the same class name, layer names and place in the model.
 import numpy as np
 
 import graphc as gc
-from .. import backend, layers
+from .. import backend
 from ..engine import Layer
 
-__all__ = ["TensorFlowOpLayer", "op_layer", "Activation", "Dropout"]
+__all__ = ["TensorFlowOpLayer", "op_layer"]
 
 _OPS = {"add": gc.add, "mul": gc.multiply, "Mul": gc.multiply}
 
@@ -45,38 +45,3 @@ def op_layer(x, op, constant):
     mode: "tf_op_layer_<op>", then "tf_op_layer_<op>_1", ... per graph."""
     name = backend.unique_name(f"tf_op_layer_{op}")
     return TensorFlowOpLayer(op, constant, name=name)(x)
-
-
-class Activation(layers.Activation):
-    """gc.keras.layers.Activation whose output is always a new tensor (an identity
-    for a linear activation), as tf_keras' layers make it, so that a model can end on
-    Activation(None).
-
-        x = Activation(None, name="Predictions")(x)
-    """
-
-    def call(self, inputs):
-        outputs = super().call(inputs)
-        return gc.identity(outputs) if outputs is inputs else outputs
-
-
-class Dropout(layers.Dropout):
-    """gc.keras.layers.Dropout with tf_keras' noise_shape: None entries take the
-    input's size (noise_shape=(None, 1, 1, 1): one draw per example).
-
-        x = Dropout(0.2, noise_shape=(None, 1, 1, 1), name="block2b_drop")(x)
-    """
-
-    def call(self, inputs, training=None):
-        declared = self.noise_shape
-        if declared is None or None not in tuple(declared):
-            return super().call(inputs, training=training)
-        sizes = gc.shape(inputs)
-        self.noise_shape = gc.stack([sizes[i] if d is None else gc.constant(d, gc.int32)
-                                     for i, d in enumerate(declared)])
-        try:
-            outputs = super().call(inputs, training=training)
-        finally:
-            self.noise_shape = declared
-        outputs.set_shape(inputs.shape)     # a mask of unknown shape hides size-1 axes
-        return outputs

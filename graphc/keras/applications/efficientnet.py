@@ -14,7 +14,7 @@ import numpy as np
 import graphc as gc
 from .. import backend, layers
 from . import _base, imagenet_utils
-from ._op_layers import Dropout, op_layer
+from ._op_layers import op_layer
 
 __all__ = ["EfficientNetB0", "EfficientNetB1", "EfficientNetB2", "EfficientNetB3",
            "EfficientNetB4", "EfficientNetB5", "EfficientNetB6", "EfficientNetB7",
@@ -183,7 +183,7 @@ def block(inputs, activation="swish", drop_rate=0.0, name="", filters_in=32,
     x = layers.BatchNormalization(axis=bn_axis, name=name + "project_bn")(x)
     if id_skip and strides == 1 and filters_in == filters_out:
         if drop_rate > 0:
-            x = Dropout(drop_rate, noise_shape=(None, 1, 1, 1), name=name + "drop")(x)
+            x = layers.Dropout(drop_rate, noise_shape=(None, 1, 1, 1), name=name + "drop")(x)
         x = layers.add([x, inputs], name=name + "add")
     return x
 

@@ -10,7 +10,7 @@ import logging
 
 from .. import backend, layers
 from . import _base, imagenet_utils
-from ._op_layers import Activation, op_layer
+from ._op_layers import op_layer
 
 __all__ = ["MobileNetV3Small", "MobileNetV3Large", "preprocess_input",
            "decode_predictions"]
@@ -200,7 +200,7 @@ def MobileNetV3(stack, last_point_ch, input_shape=None, alpha=1.0, model_type="l
         x = layers.Conv2D(classes, kernel_size=1, padding="same", name="Logits")(x)
         x = layers.Flatten()(x)
         _base.validate_activation(classifier_activation, weights)
-        x = Activation(activation=classifier_activation, name="Predictions")(x)
+        x = layers.Activation(activation=classifier_activation, name="Predictions")(x)
     else:
         x = _base.pool(x, pooling, "avg_pool", "max_pool")
     model = _base.make_model(input_tensor, img_input, x, "MobilenetV3" + model_type)
