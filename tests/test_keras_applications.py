@@ -54,6 +54,12 @@ MODELS = [
 @pytest.mark.parametrize("name,kwargs,n_layers,n_weights,n_trainable,last,out_shape",
                          MODELS, ids=[m[0] for m in MODELS])
 def test_build(name, kwargs, n_layers, n_weights, n_trainable, last, out_shape):
+    check_build(name, kwargs, n_layers, n_weights, n_trainable, last, out_shape)
+
+
+def check_build(name, kwargs, n_layers, n_weights, n_trainable, last, out_shape):
+    """Model `name` built with kwargs has these layer/weight counts, last layer and
+    output shape, and unique layer names (also used by test_keras_applications_more)."""
     with gc.Graph().as_default():
         model = getattr(A, name)(weights=None, **kwargs)
         assert len(model.layers) == n_layers
@@ -73,7 +79,13 @@ def test_build(name, kwargs, n_layers, n_weights, n_trainable, last, out_shape):
                        include_top=False, pooling="avg")),
 ])
 def test_forward(name, kwargs):
-    x = RNG.uniform(-1, 1, (2, *kwargs["input_shape"])).astype(np.float32)
+    check_forward(name, kwargs, RNG.uniform(-1, 1, (2, *kwargs["input_shape"])))
+
+
+def check_forward(name, kwargs, x):
+    """Model `name` runs on batch x: finite outputs of its output shape, softmax rows
+    summing to 1 with a top."""
+    x = x.astype(np.float32)
     with gc.Graph().as_default():
         model = getattr(A, name)(weights=None, **kwargs)
         y = model.predict(x)

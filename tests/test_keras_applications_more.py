@@ -9,6 +9,7 @@ import pytest
 import graphc as gc
 import graphc.keras.applications  # noqa: F401 (gc.keras.applications)
 from graphc.keras.applications import _op_layers
+from test_keras_applications import check_build, check_forward
 
 A = gc.keras.applications
 RNG = np.random.default_rng(0)
@@ -32,15 +33,7 @@ MODELS = [
 @pytest.mark.parametrize("name,kwargs,n_layers,n_weights,n_trainable,last,out_shape",
                          MODELS, ids=[m[0] for m in MODELS])
 def test_build(name, kwargs, n_layers, n_weights, n_trainable, last, out_shape):
-    with gc.Graph().as_default():
-        model = getattr(A, name)(weights=None, **kwargs)
-        assert len(model.layers) == n_layers
-        assert len(model.weights) == n_weights
-        assert len(model.trainable_weights) == n_trainable
-        assert model.layers[0].name == "input_1"
-        assert model.layers[-1].name == last
-        assert tuple(model.output_shape) == out_shape
-        assert len({l.name for l in model.layers}) == n_layers
+    check_build(name, kwargs, n_layers, n_weights, n_trainable, last, out_shape)
 
 
 @pytest.mark.parametrize("name,kwargs", [
@@ -50,13 +43,7 @@ def test_build(name, kwargs, n_layers, n_weights, n_trainable, last, out_shape):
     ("EfficientNetB0", dict(input_shape=(33, 35, 3), classes=4)),
 ])
 def test_forward(name, kwargs):
-    x = RNG.uniform(0, 255, (2, *kwargs["input_shape"])).astype(np.float32)
-    with gc.Graph().as_default():
-        model = getattr(A, name)(weights=None, **kwargs)
-        y = model.predict(x)
-    assert y.shape == (2, *model.output_shape[1:]) and np.isfinite(y).all()
-    if kwargs.get("include_top", True):
-        np.testing.assert_allclose(y.sum(-1), 1.0, rtol=1e-5)   # softmax
+    check_forward(name, kwargs, RNG.uniform(0, 255, (2, *kwargs["input_shape"])))
 
 
 def test_names_and_modules():
