@@ -23,14 +23,8 @@ import types
 
 from .. import dtypes
 from ..graph import get_default_graph
-from .raw_ops_args import attr_value, convert_attrs, convert_inputs
-from .tf_graphdef import NodeDef
-from .tf_graphdef_import import build_node
-from .tf_raw_op_defs import RAW_OP_DEFS, TF_ONLY
 
 __all__ = ["raw_ops", "RawOpsModule"]
-
-_TF_ONLY = frozenset(TF_ONLY)
 
 
 class _Input:
@@ -143,6 +137,9 @@ def _result(sig, op, outs, attrs):
 def call(sig, args, kwargs):
     """Build op sig.op from a raw-op call's keyword arguments (the function body of
     every gc.raw_ops.X)."""
+    from .raw_ops_args import attr_value, convert_attrs, convert_inputs
+    from .tf_graphdef import NodeDef
+    from .tf_graphdef_import import build_node
     _check_keywords(sig, args, kwargs)
     name = kwargs.get("name")
     if name is None:
@@ -202,17 +199,29 @@ class RawOpsModule(types.ModuleType):
         y = gc.raw_ops.Conv2D(input=x, filter=k, strides=[1, 1, 1, 1], padding="SAME")
     """
 
-    def __init__(self, defs, type_sets):
+    def __init__(self):
         super().__init__("graphc.raw_ops", "TF's raw ops (tf.raw_ops) built by graphc.")
-        self._defs, self._type_sets = defs, type_sets
+        self._tables = None         # (defs, type sets, TF-only names), loaded on first use
+
+    def _load(self):
+        """The signature tables (a large generated module, imported only when a raw op
+        is first asked for: `import graphc` does not pay for it)."""
+        if self._tables is None:
+            from .tf_raw_op_defs import RAW_OP_DEFS, TF_ONLY, TYPE_SETS
+            self._tables = (RAW_OP_DEFS, TYPE_SETS, frozenset(TF_ONLY))
+        return self._tables
 
     def _signature(self, op):
-        entry = self._defs.get(op)
-        return None if entry is None else RawOpSignature(op, entry, self._type_sets)
+        defs, type_sets, _ = self._load()
+        entry = defs.get(op)
+        return None if entry is None else RawOpSignature(op, entry, type_sets)
 
     def __getattr__(self, op):
-        if op.startswith("__") or op not in self._defs:
-            if op in _TF_ONLY:
+        if op.startswith("_"):
+            raise AttributeError(f"module 'graphc.raw_ops' has no attribute '{op}'")
+        defs, _, tf_only = self._load()
+        if op not in defs:
+            if op in tf_only:
                 raise AttributeError(f"raw_ops.{op}: TF's raw op {op} is not supported by "
                                      "graphc (its GraphDef importer does not build it)")
             raise AttributeError(f"module 'graphc.raw_ops' has no attribute '{op}'")
@@ -226,13 +235,8 @@ class RawOpsModule(types.ModuleType):
         return fn
 
     def __dir__(self):
-        return sorted(op for op, (_, _, _, attrs) in self._defs.items()
+        return sorted(op for op, (_, _, _, attrs) in self._load()[0].items()
                       if not any("func" in a[1] for a in attrs))
 
 
-def _make():
-    from .tf_raw_op_defs import TYPE_SETS
-    return RawOpsModule(RAW_OP_DEFS, TYPE_SETS)
-
-
-raw_ops = _make()
+raw_ops = RawOpsModule()
