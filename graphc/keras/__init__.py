@@ -13,7 +13,22 @@ from .engine import Input
 from . import models
 from .models import Model, Sequential
 from . import experimental, estimator, mixed_precision
-from . import applications, datasets, preprocessing
+
+_LAZY = ("applications", "datasets", "preprocessing")   # imported when first used
+
+
+def __getattr__(name):
+    """gc.keras.applications, .datasets and .preprocessing, imported on first use (as
+    TF's lazy loader does): `import graphc` does not pay for them."""
+    if name in _LAZY:
+        import importlib
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY))
+
 
 __all__ = ["activations", "backend", "callbacks", "constraints", "initializers", "layers",
            "losses", "metrics", "optimizers", "regularizers", "utils", "models", "Input",
