@@ -8,7 +8,6 @@ import pytest
 
 import graphc as gc
 import graphc.keras.applications  # noqa: F401 (gc.keras.applications)
-from graphc.keras.applications import _op_layers
 from test_keras_applications import check_build, check_forward
 
 A = gc.keras.applications
@@ -72,31 +71,13 @@ def test_mobilenet_v3_layers():
         assert names[:8] == ["input_1", "rescaling", "Conv", "Conv/BatchNorm",
                              "tf_op_layer_add", "re_lu", "tf_op_layer_mul", "multiply"]
         assert names[-4:] == ["dropout", "Logits", "flatten", "Predictions"]
-        assert model.get_layer("tf_op_layer_add").constant == 3.0
+        assert model.get_layer("tf_op_layer_add").constants == {1: 3.0}
         assert type(model.get_layer("tf_op_layer_mul")).__name__ == "TensorFlowOpLayer"
         logits = model.predict(RNG.uniform(0, 255, (2, *S32)).astype(np.float32))
         assert not np.allclose(logits.sum(-1), 1.0)            # no softmax
         small = A.MobileNetV3Small(weights=None, input_shape=S32, include_top=False,
                                    alpha=1.25, include_preprocessing=False)
         assert "rescaling" not in [l.name for l in small.layers]
-
-
-def test_op_layers():
-    with gc.Graph().as_default():
-        x = gc.keras.Input((2, 3))
-        y = _op_layers.op_layer(x, "add", 3.0)
-        z = _op_layers.op_layer(y, "add", np.array([1.0, 2.0, 3.0]))
-        layer = _op_layers.TensorFlowOpLayer("Mul", 0.5)
-        model = gc.keras.Model(x, layer(z))
-        assert [l.name for l in model.layers][1:3] == ["tf_op_layer_add",
-                                                       "tf_op_layer_add_1"]
-        assert layer.get_config()["op"] == "Mul" and layer.weights == []
-        assert _op_layers.TensorFlowOpLayer("add", np.ones(2)).get_config()[
-            "constant"] == [1.0, 1.0]
-        out = model.predict(np.zeros((1, 2, 3), np.float32))
-        np.testing.assert_allclose(out[0, 0], [2.0, 2.5, 3.0])
-        with pytest.raises(ValueError, match="op must be one of"):
-            _op_layers.TensorFlowOpLayer("sub", 1.0)
 
 
 def test_layers_the_models_rely_on():

@@ -35,6 +35,7 @@ class _GraphState:
         self.history = {}               # id(tensor) -> (tensor, layer, node_index, index)
         self.masks = {}                 # id(tensor) -> (tensor, mask): TF1's _keras_mask
         self.initialized = set()        # ids of variables known to be initialized
+        self.checked = set()            # ids of nodes known not to use Keras history
 
 
 def _state(graph=None):

@@ -27,6 +27,9 @@ def _snake(name):
     return re.sub(r"([a-z])([A-Z])", r"\1_\2", s).lower()
 
 
+_IN_CALL = [0]       # depth of Layer.call: ops inside a call are that layer's, not layers
+
+
 def _flat(x):
     return list(x) if isinstance(x, (list, tuple)) else [x]
 
@@ -203,6 +206,11 @@ class Layer(LayerWeights):
         gets the inputs cast to the compute dtype and the variables read in it."""
         graph = gc.get_default_graph()
         flat = [self._as_tensor(x) for x in _flat(inputs)]
+        if not _IN_CALL[0]:
+            history = K._state().history
+            if any(id(x) not in history for x in flat):
+                from .engine_op_layer import create_keras_history
+                create_keras_history(flat)
         inputs = flat if isinstance(inputs, (list, tuple)) else flat[0]
         recorded = dict(kwargs)
         masks = [K.get_mask(x) for x in flat]
@@ -220,8 +228,12 @@ class Layer(LayerWeights):
                 if self._initial_weights is not None:
                     self.set_weights(self._initial_weights)
             cast = engine_dtype.cast_inputs(self, inputs)
-            with engine_dtype.autocast_variables(self):
-                outputs = _own_outputs(self.call(cast, *args, **kwargs), flat)
+            _IN_CALL[0] += 1
+            try:
+                with engine_dtype.autocast_variables(self):
+                    outputs = _own_outputs(self.call(cast, *args, **kwargs), flat)
+            finally:
+                _IN_CALL[0] -= 1
             if self.activity_regularizer is not None:
                 with gc.name_scope("ActivityRegularizer"):
                     for out in _flat(outputs):
@@ -263,7 +275,10 @@ class Layer(LayerWeights):
         return gc.convert_to_tensor(x, dtype=self.dtype or K.floatx())
 
     def _record(self, inputs, outputs, kwargs):
-        history = K._state().history
+        st = K._state()
+        history = st.history
+        if any(t.node.id in st.checked for t in outputs if isinstance(t, gc.Tensor)):
+            st.checked.clear()          # an old tensor gets a history: its users now use it
         index = len(self._inbound_nodes)
         self._inbound_nodes.append(_Node(self, inputs, outputs, kwargs))
         for i, t in enumerate(outputs):

@@ -14,10 +14,10 @@ __all__ = ["serialize", "deserialize"]
 
 def _module_objects():
     """The classes deserialize knows by name: gc.keras.layers', the models', the
-    premade models."""
-    from . import layers, linear_models, models
+    premade models, and the layers wrapping plain ops (TensorFlowOpLayer)."""
+    from . import engine_op_layer, layers, linear_models, models
     objects = {}
-    for module in (layers, models, linear_models):
+    for module in (layers, models, linear_models, engine_op_layer):
         objects.update({k: v for k, v in vars(module).items() if isinstance(v, type)})
     return objects
 

@@ -11,7 +11,7 @@ import numpy as np
 
 import graphc as gc
 from . import backend as K
-from . import training
+from . import engine, training
 from .engine import InputLayer, Layer, _flat
 
 __all__ = ["Model", "Sequential", "load_model", "save_model", "model_from_json",
@@ -101,6 +101,9 @@ class Model(training.TrainingMixin, Layer):
 
     def _init_graph(self, inputs, outputs):
         history = K._state().history
+        if not engine._IN_CALL[0] and any(id(t) not in history for t in outputs):
+            from .engine_op_layer import create_keras_history
+            create_keras_history(outputs)   # plain ops on Keras tensors become layers
         self.inputs, self.outputs = list(inputs), list(outputs)
         self._nodes, met = _network_nodes(self.inputs, self.outputs)
         layers = [history[id(t)][1] for t in self.inputs if id(t) in history]

@@ -39,10 +39,10 @@ def deserialize_function(value, custom_objects=None):
 
 
 def _class_of(name, custom_objects):
-    from . import layers, models
+    from . import engine_op_layer, layers, models
     if custom_objects and name in custom_objects:
         return custom_objects[name]
-    for module in (layers, models):
+    for module in (layers, models, engine_op_layer):
         cls = getattr(module, name, None)
         if isinstance(cls, type):
             return cls

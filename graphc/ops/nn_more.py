@@ -166,13 +166,14 @@ def _pool2d(pool, input, ksize, strides, padding, data_format, name):
 def max_pool2d(input, ksize, strides, padding, data_format="NHWC", name=None):
     """max_pool with ksize and strides an int, [h, w] or a 4-list:
     `gc.nn.max_pool2d(x, 2, 2, "SAME")`."""
-    return _pool2d(max_pool, input, ksize, strides, padding, data_format, name)
+    return _pool2d(max_pool, input, ksize, strides, padding, data_format,
+                   name or "MaxPool2d")                 # TF's name for this entry point
 
 
 def avg_pool2d(value, ksize, strides, padding, data_format="NHWC", name=None, input=None):
     """avg_pool with ksize and strides an int, [h, w] or a 4-list (TF1's second name)."""
     return _pool2d(avg_pool, input if value is None else value, ksize, strides, padding,
-                   data_format, name)
+                   data_format, name or "AvgPool2D")
 
 
 def _pool_nd(api, pools, input, ksize, strides, padding, data_format, name):

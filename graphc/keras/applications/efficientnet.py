@@ -14,7 +14,6 @@ import numpy as np
 import graphc as gc
 from .. import backend, layers
 from . import _base, imagenet_utils
-from ._op_layers import op_layer
 
 __all__ = ["EfficientNetB0", "EfficientNetB1", "EfficientNetB2", "EfficientNetB3",
            "EfficientNetB4", "EfficientNetB5", "EfficientNetB6", "EfficientNetB7",
@@ -95,7 +94,7 @@ def EfficientNet(width_coefficient, depth_coefficient, default_size, dropout_rat
     if weights == "imagenet":
         shape = [1, 3, 1, 1] if bn_axis == 1 else [1, 1, 1, 3]
         scale = np.array([1.0 / math.sqrt(s) for s in IMAGENET_STDDEV_RGB], np.float32)
-        x = op_layer(x, "Mul", scale.reshape(shape))
+        x = gc.multiply(x, scale.reshape(shape))         # op layer "tf_op_layer_Mul"
     x = layers.ZeroPadding2D(padding=_base.correct_pad(x, 3), name="stem_conv_pad")(x)
     x = layers.Conv2D(round_filters(32), 3, strides=2, padding="valid", use_bias=False,
                       kernel_initializer=CONV_KERNEL_INITIALIZER, name="stem_conv")(x)

@@ -10,7 +10,6 @@ import logging
 
 from .. import backend, layers
 from . import _base, imagenet_utils
-from ._op_layers import op_layer
 
 __all__ = ["MobileNetV3Small", "MobileNetV3Large", "preprocess_input",
            "decode_predictions"]
@@ -62,9 +61,9 @@ def relu(x):
 
 
 def hard_sigmoid(x):
-    """relu6(x + 3) / 6 as tf_keras builds it: op layers "add" and "mul" round a
-    ReLU(6) layer."""
-    return op_layer(layers.ReLU(6.0)(op_layer(x, "add", 3.0)), "mul", 1.0 / 6.0)
+    """relu6(x + 3) / 6 as tf_keras writes it: plain ops round a ReLU(6) layer, which the
+    model wraps in op layers "tf_op_layer_add" and "tf_op_layer_mul"."""
+    return layers.ReLU(6.0)(x + 3.0) * (1.0 / 6.0)
 
 
 def hard_swish(x):
