@@ -118,7 +118,7 @@ def test_error_examples_print_what_the_doc_shows(name, tmp_path):
                                          ("sparse.md", 2), ("monitored.md", 3),
                                          ("ctc.md", 1), ("strings.md", 1), ("keras-backend.md", 1),
                                          ("data-experimental.md", 2),
-                                         ("config-and-mixed-precision.md", 3),
+                                         ("config-and-mixed-precision.md", 4),
                                          ("keras-preprocessing.md", 3),
                                          ("keras-applications.md", 1),
                                          ("linalg.md", 5), ("saved_model.md", 4),

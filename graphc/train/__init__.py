@@ -38,6 +38,7 @@ from .supervisor import Supervisor
 from .device_setter import ClusterSpec, replica_device_setter
 from . import object_checkpoint
 from .object_checkpoint import *  # noqa: F401,F403
+from .loss_scale import experimental
 from .step import (assert_global_step, create_global_step, get_global_step,
                    get_or_create_global_step, global_step)
 
@@ -57,6 +58,7 @@ __all__ = ["Optimizer", "GradientDescentOptimizer", "MomentumOptimizer",
 __all__ += coordinator.__all__ + hooks.__all__ + monitored.__all__ + example.__all__
 __all__ += checkpoint_reader.__all__
 __all__ += queue_runner.__all__ + _input.__all__
+__all__ += ["experimental"]
 __all__ += ["AdagradDAOptimizer", "Supervisor", "ClusterSpec", "replica_device_setter"]
 __all__ += object_checkpoint.__all__
 __all__ += ["SaverDef"]

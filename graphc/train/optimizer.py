@@ -127,7 +127,7 @@ class Optimizer:
                              + ", ".join(v.node.name for _, v in pairs))
         if global_step is not None:
             _check_variable(global_step, "apply_gradients (global_step)")
-        graph = var_list[0].graph
+        graph = _building_in(var_list[0].graph)
         with graph.as_default():
             self._create_slots(var_list)
             with graph.name_scope(name or self._name) as scope:
@@ -221,6 +221,8 @@ class Optimizer:
         return self._non_slots[key]
 
     def _get_non_slot(self, name, graph):
+        while (graph, name) not in self._non_slots and getattr(graph, "outer", None):
+            graph = graph.outer             # a branch function uses its graph's
         return self._non_slots.get((graph, name))
 
     # ---- helpers for subclasses ----------------------------------------------------------
@@ -401,3 +403,13 @@ def _deduplicate(grad):
 def cast_to(t, dtype):
     """t in `dtype` (a Cast only where needed)."""
     return t if t.dtype is dtype else elementwise.cast(t, dtype)
+
+
+def _building_in(graph):
+    """`graph`, or the default graph when that is a branch function (a cond's) inside
+    it: an update built in a branch runs only when the branch is taken."""
+    default = get_default_graph()
+    outer = default
+    while outer is not None and outer is not graph:
+        outer = getattr(outer, "outer", None)
+    return default if outer is graph else graph
