@@ -36,6 +36,7 @@ class _GraphState:
         self.masks = {}                 # id(tensor) -> (tensor, mask): TF1's _keras_mask
         self.initialized = set()        # ids of variables known to be initialized
         self.checked = set()            # ids of nodes known not to use Keras history
+        self.metric_results = {}        # id(tensor) -> (tensor, the Metric that made it)
 
 
 def _state(graph=None):

@@ -108,6 +108,7 @@ class Layer(LayerWeights):
         self.activity_regularizer = regularizers_mod.get(activity_regularizer)
         self._trainable_weights, self._non_trainable_weights = [], []
         self._updates, self._losses = [], []
+        self._callable_losses, self._added_metrics = [], []
         self._inbound_nodes = []
         self.built = False
         self.supports_masking = False
@@ -186,7 +187,44 @@ class Layer(LayerWeights):
         self._updates += _flat(updates)
 
     def add_loss(self, losses, inputs=None):
-        self._losses += _flat(losses)
+        """Add loss tensors (or zero-argument callables giving one) to `losses`; on a
+        functional model, the tensor's ops join the network (engine_add.py)."""
+        from . import engine_add
+        if engine_add.in_functional_construction(self):
+            for loss in _flat(losses):
+                if loss is None:
+                    continue
+                if callable(loss) and not isinstance(loss, gc.Tensor):
+                    engine_add.add_loss(self, loss)
+                else:
+                    engine_add.model_add(self, "loss", loss)
+            return
+        engine_add.add_loss(self, losses)
+
+    def add_metric(self, value, aggregation=None, name=None):
+        """Report `value` in fit/evaluate under `name`: aggregation="mean" for a
+        tensor (its mean over the epoch), None for a gc.keras.metrics.Metric's result.
+
+            self.add_metric(gc.reduce_mean(h), name="h_mean", aggregation="mean")
+        """
+        from . import engine_add
+        if engine_add.in_functional_construction(self):
+            engine_add.add_metric(Layer(), value, aggregation, name)      # the checks
+            if K._state().metric_results.get(id(value)) is not None:
+                raise ValueError("Using the result of calling a `Metric` object when "
+                                 "calling `add_metric` on a Functional Model is not "
+                                 "supported. Please pass the Tensor to monitor directly.")
+            engine_add.model_add(self, "metric", value, aggregation=aggregation,
+                                 name=name)
+            return
+        engine_add.add_metric(self, value, aggregation, name)
+
+    @property
+    def losses(self):
+        """The losses added by the layer's calls, its regularizers and add_loss, with
+        the callable ones called now."""
+        called = [f() for f in self._callable_losses]
+        return list(self._losses) + [t for t in called if t is not None]
 
     # ---- calling -----------------------------------------------------------------------
     def build(self, input_shape):

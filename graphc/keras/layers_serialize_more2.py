@@ -15,9 +15,9 @@ __all__ = ["serialize", "deserialize"]
 def _module_objects():
     """The classes deserialize knows by name: gc.keras.layers', the models', the
     premade models, and the layers wrapping plain ops (TensorFlowOpLayer)."""
-    from . import engine_op_layer, layers, linear_models, models
+    from . import engine_add, engine_op_layer, layers, linear_models, models
     objects = {}
-    for module in (layers, models, linear_models, engine_op_layer):
+    for module in (layers, models, linear_models, engine_op_layer, engine_add):
         objects.update({k: v for k, v in vars(module).items() if isinstance(v, type)})
     return objects
 

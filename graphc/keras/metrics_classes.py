@@ -75,7 +75,9 @@ class Metric(Layer):
         with gc.name_scope(self.name):
             update = self.update_state(*args, **kwargs)
             with gc.control_dependencies([update]):
-                return gc.identity(self.result())
+                out = gc.identity(self.result())
+        K._state().metric_results[id(out)] = (out, self)    # TF1: out._metric_obj
+        return out
 
     def update_state(self, *args, **kwargs):
         raise NotImplementedError(f"{type(self).__name__} does not define update_state")

@@ -172,7 +172,16 @@ class Model(training.TrainingMixin, Layer):
 
     @property
     def losses(self):
-        return self._unique("losses") + list(self._losses)
+        return self._unique("losses") + Layer.losses.fget(self)
+
+    def _all_added_metrics(self):
+        """(name, tensor, Metric or None) of add_metric on the model and its layers."""
+        out = list(self._added_metrics)
+        for layer in self._layers:
+            more = layer._all_added_metrics() if isinstance(layer, Model) \
+                else layer._added_metrics
+            out += [m for m in more if all(m[1] is not o[1] for o in out)]
+        return out
 
     @property
     def stateful(self):

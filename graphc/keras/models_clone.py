@@ -55,7 +55,10 @@ def _clone_functional(model, input_tensors, clone_function):
         for old, new in zip(node.outputs, _flat(out)):
             values[id(old)] = new
     outputs = [values[id(t)] for t in model.outputs]
-    return Model(new_inputs, outputs, name=model.name)
+    clone = Model(new_inputs, outputs, name=model.name)
+    from .saving_config import _connect_ancillary       # add_loss's, add_metric's
+    _connect_ancillary(clone, [clones[id(la)] for la in model._layers if id(la) in clones])
+    return clone
 
 
 def _clone_sequential(model, input_tensors, clone_function):

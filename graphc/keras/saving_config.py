@@ -39,10 +39,10 @@ def deserialize_function(value, custom_objects=None):
 
 
 def _class_of(name, custom_objects):
-    from . import engine_op_layer, layers, models
+    from . import engine_add, engine_op_layer, layers, models
     if custom_objects and name in custom_objects:
         return custom_objects[name]
-    for module in (layers, models, engine_op_layer):
+    for module in (layers, models, engine_op_layer, engine_add):
         cls = getattr(module, name, None)
         if isinstance(cls, type):
             return cls
@@ -138,4 +138,17 @@ def functional_from_config(cls, config, custom_objects=None):
                          f"layer(s) {stuck} are never produced")
     inputs = [tensors[tuple(r[:3])] for r in config["input_layers"]]
     outputs = [tensors[tuple(r[:3])] for r in config["output_layers"]]
-    return cls(inputs=inputs, outputs=outputs, name=config.get("name"))
+    model = cls(inputs=inputs, outputs=outputs, name=config.get("name"))
+    _connect_ancillary(model, [layers[e["name"]] for e in config["layers"]])
+    return model
+
+
+def _connect_ancillary(model, layers):
+    """The calls the outputs do not need (add_loss's and add_metric's layers and the
+    op layers before them) join the model after its own, in the config's order (as
+    tf_keras' connect_ancillary_layers)."""
+    known = {id(n) for n in model._nodes}
+    extra = [la for la in layers if all(la is not m for m in model._layers)]
+    for layer in extra:
+        model._nodes.extend(n for n in layer._inbound_nodes if id(n) not in known)
+    model._layers.extend(extra)

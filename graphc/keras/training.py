@@ -149,6 +149,15 @@ class TrainingMixin(GeneratorMixin):
                             if isinstance(m, Metric) else
                             tw.metric_parts(mfn(target, out), sw, mask))
                     self.metrics_names.append(f"{name}_{mname}" if multi else mname)
+            for mname, value, metric in self._all_added_metrics():   # add_metric's
+                if metric is not None:
+                    self._metric_objects.append(metric)
+                    self._metric_parts.append((value,))
+                else:                   # a Mean of all its elements over the batches
+                    v = gc.cast(value, K.floatx())
+                    self._metric_parts.append((gc.reduce_sum(v),
+                                               gc.cast(gc.size(v), K.floatx())))
+                self.metrics_names.append(mname)
         self._metric_tensors = [p[0] if len(p) == 1 else gc.div_no_nan(*p)
                                 for p in self._metric_parts]
         self._compiled = True
