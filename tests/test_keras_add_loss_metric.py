@@ -109,3 +109,29 @@ def test_add_metric_errors():
         mean = keras.metrics.Mean()
         with pytest.raises(ValueError, match="Functional Model is not supported"):
             model.add_metric(mean(h))
+
+
+def test_compile_without_a_loss_trains_on_the_added_losses():
+    """The Keras VAE idiom: compile() with no loss, fit(x) with no targets; an output
+    given loss None gets no target among several."""
+    with gc.Graph().as_default():
+        x = keras.Input((3,))
+        recon = keras.layers.Dense(3)(x)
+        model = keras.Model(x, recon)
+        model.add_loss(gc.reduce_mean(gc.square(recon - x)))
+        model.compile(keras.optimizers.Adam(0.05))
+        first = model.evaluate(X, verbose=0)
+        model.fit(X, epochs=30, batch_size=4, verbose=0)
+        assert model.evaluate(X, verbose=0) < first / 2
+    with gc.Graph().as_default():
+        x = keras.Input((3,))
+        a, b = keras.layers.Dense(1, name="a")(x), keras.layers.Dense(2, name="b")(x)
+        model = keras.Model(x, [a, b])
+        model.add_loss(0.0 * gc.reduce_sum(b))
+        model.compile("sgd", loss={"a": "mse", "b": None})
+        assert len(model.targets) == 1 and model.metrics_names == ["loss", "a_loss"]
+        assert np.isfinite(model.evaluate(X, Y, verbose=0)).all()
+    with gc.Graph().as_default():
+        model, _ = _model()
+        with pytest.raises(ValueError, match="no loss to optimize"):
+            model.compile("sgd")

@@ -70,3 +70,24 @@ def test_add_metric_errors_match_tf_keras():
                 model.add_metric(ops.reduce_mean(x), name="m", aggregation="sum")
             with pytest.raises(ValueError, match="provide a name"):
                 model.add_metric(ops.reduce_mean(x), aggregation="mean")
+
+
+def test_compile_without_loss_matches_tf_keras():
+    """The Keras VAE idiom: compile(optimizer) alone, fit(x) on add_loss's loss."""
+    def build(keras):
+        ops = gc if keras is gc.keras else tf
+        x = keras.Input((3,))
+        recon = keras.layers.Dense(3)(keras.layers.Dense(2, activation="tanh")(x))
+        model = keras.Model(x, recon)
+        model.add_loss(ops.reduce_mean(ops.reduce_sum(ops.square(recon - x), axis=1)))
+        model.compile("sgd")
+        return model
+
+    def run(model):
+        hist = model.fit(X, batch_size=4, epochs=2, shuffle=False, verbose=0)
+        return model.metrics_names, hist.history["loss"], model.evaluate(X, verbose=0)
+
+    (gn, gh, ge), (tn, th, te) = run_both(build, run)
+    assert gn == tn
+    np.testing.assert_allclose(gh, th, rtol=1e-4)
+    np.testing.assert_allclose(ge, te, rtol=1e-4)

@@ -89,11 +89,14 @@ class TrainingMixin(GeneratorMixin):
 
     def _build_compiled(self):
         loss, metrics, loss_weights, sw_mode, weighted = self._compile_args
-        if loss is None:
-            raise ValueError("compile: a `loss` is required")
         names = self._output_names()
-        loss_fns = [per_sample_loss(losses_mod.get(x))    # Loss objects: their call()
+        # Loss objects: their call(); an output without a loss gets no target (its
+        # model is trained on add_loss's losses alone, as the Keras VAE example)
+        loss_fns = [None if x is None else per_sample_loss(losses_mod.get(x))
                     for x in self._per_output(loss, "loss")]
+        if all(fn is None for fn in loss_fns) and not self.losses:
+            raise ValueError("The model cannot be compiled because it has no loss to "
+                             "optimize.")
         weights = self._per_output(loss_weights, "loss_weights", 1.0) \
             if loss_weights is not None else [1.0] * len(names)
         modes = tw.per_output(sw_mode, names, "sample_weight_mode")
@@ -103,12 +106,17 @@ class TrainingMixin(GeneratorMixin):
             if isinstance(weighted, dict) else [_as_list(weighted)] * len(names)
         self.targets, self.sample_weights, self._metric_parts = [], [], []
         self._metric_objects = []
-        self.metrics_names, self._sample_weight_modes = ["loss"], modes
+        self.metrics_names = ["loss"]
         multi = len(self.outputs) > 1
+        kept = [i for i, fn in enumerate(loss_fns) if fn is not None]
+        self._loss_outputs = kept               # the outputs with a target
+        self._sample_weight_modes = [modes[i] for i in kept]
         out_losses = []
         with gc.name_scope("loss"):
             for out, name, fn, w, mode in zip(self.outputs, names, loss_fns, weights,
                                               modes):
+                if fn is None:
+                    continue
                 rank = out.shape.ndims
                 target = gc.placeholder(out.dtype, (None,) * (rank or 1),
                                         name=f"{name}_target")
@@ -124,17 +132,21 @@ class TrainingMixin(GeneratorMixin):
                 if multi:      # TF 1.15: a Mean of the batches' losses, unweighted
                     self.metrics_names.append(f"{name}_loss")
                     self._metric_parts.append((value, gc.ones([], value.dtype)))
-            total = gc.add_n(out_losses) if multi else out_losses[0]
             reg = self.losses
+            total = gc.add_n(out_losses) if len(out_losses) > 1 else \
+                out_losses[0] if out_losses else None
             if reg:
-                total = total + gc.add_n([gc.cast(r, total.dtype) for r in reg])
+                dtype = total.dtype if total is not None else K.floatx()
+                extra = gc.add_n([gc.cast(r, dtype) for r in reg])
+                total = extra if total is None else total + extra
         self.total_loss = total
         with gc.name_scope("metrics"):
-            for i, (out, name, fn, target) in enumerate(zip(self.outputs, names,
-                                                            loss_fns, self.targets)):
+            for j, i in enumerate(kept):
+                out, name, fn, target = self.outputs[i], names[i], loss_fns[i], \
+                    self.targets[j]
                 mask = K.get_mask(out)
                 todo = [(m, None, "") for m in metric_lists[i]] + \
-                    [(m, self.sample_weights[i], "weighted_") for m in weighted_lists[i]]
+                    [(m, self.sample_weights[j], "weighted_") for m in weighted_lists[i]]
                 for m, sw, prefix in todo:
                     if isinstance(m, str) and m in metrics_mod._CLASSES:
                         m = metrics_mod.get(m)
@@ -230,7 +242,7 @@ class TrainingMixin(GeneratorMixin):
             ys.append(a)
         if len(ys) != len(self.targets):
             raise ValueError(f"Expected {len(self.targets)} target arrays, got {len(ys)}")
-        names = self._output_names()
+        names = [self._output_names()[i] for i in self._loss_outputs]
         sws = tw.per_output(sample_weight, names, "sample_weight")
         cws = tw.per_output(class_weight, names, "class_weight")
         ws = [tw.standardize_weights(a, s, c, m) for a, s, c, m in
