@@ -513,3 +513,28 @@ def test_a_cell_making_variables_in_call_gets_a_hint_under_dynamic_rnn():
         with gc.Session() as sess:
             sess.run(gc.global_variables_initializer())
             assert sess.run(out, {x: np.ones((2, 4, 3))}).shape == (2, 4, 2)
+
+
+def test_a_custom_cell_may_take_integer_inputs_and_dtype_yields_to_initial_state():
+    """TF1: dynamic_rnn leaves dtype checks to the cells (its own cells refuse integer
+    inputs; tf.contrib.crf's backtracking cell takes int32), and ignores `dtype` when
+    an initial_state is given."""
+    class Count(gc.nn.rnn_cell.RNNCell):
+        state_size = property(lambda self: 1)
+        output_size = property(lambda self: 1)
+
+        def call(self, inputs, state):
+            new = state + inputs
+            return new, new
+
+    with gc.Graph().as_default():
+        x = gc.constant(np.arange(6, dtype=np.int32).reshape(2, 3, 1))
+        outputs, state = gc.nn.dynamic_rnn(Count(), x, initial_state=gc.zeros((2, 1),
+                                                                              gc.int32),
+                                           dtype=gc.float32)
+        with gc.Session() as sess:
+            out, last = sess.run([outputs, state])
+        np.testing.assert_array_equal(out[:, :, 0], [[0, 1, 3], [3, 7, 12]])
+        np.testing.assert_array_equal(last, [[3], [12]])
+        with pytest.raises((ValueError, TypeError), match="only supports floating point"):
+            gc.nn.dynamic_rnn(gc.nn.rnn_cell.GRUCell(2), x, dtype=gc.int32)

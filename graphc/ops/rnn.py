@@ -56,10 +56,6 @@ def _check_inputs(api, inputs, min_rank):
             raise errors.ShapeError(f"{api}: Input size (depth of inputs) must be accessible "
                                     f"via shape inference, but saw value None.\n  "
                                     + errors.describe_tensor(x, "inputs"))
-        if not x.dtype.is_floating:
-            raise errors.DTypeError(f"{api}: RNN cell only supports floating point inputs, "
-                                    f"but saw dtype: {x.dtype.name}\n  "
-                                    + errors.describe_tensor(x, "inputs"))
         if x.dtype is not flat[0].dtype:
             raise errors.DTypeError(f"{api}: the inputs have different dtypes\n  "
                                     + errors.describe_tensor(flat[0], "inputs") + "\n  "
@@ -104,23 +100,26 @@ def _sequence_length(api, sequence_length, batch):
 
 
 def _initial_state(api, cell, initial_state, batch, dtype, x):
-    """initial_state (checked against the inputs' dtype), or the cell's zero state."""
+    """initial_state (`dtype` is then ignored, as in TF1), or the cell's zero state of
+    `dtype`, which must be the inputs' dtype when they are floating point. The cells
+    check their own inputs and state (TF1's cells refuse integer inputs; a custom cell
+    may take them, as tf.contrib.crf's do)."""
     if initial_state is not None:
         state = map_structure(convert_to_tensor, initial_state)
+        _check_state_sizes(api, cell, state)
+        return state
+    if not dtype:
+        raise ValueError(f"{api}: If there is no initial_state, you must give a dtype.")
+    if hasattr(cell, "get_initial_state"):
+        state = cell.get_initial_state(inputs=None, batch_size=batch, dtype=dtype)
     else:
-        if not dtype:
-            raise ValueError(f"{api}: If there is no initial_state, you must give a dtype.")
-        if hasattr(cell, "get_initial_state"):
-            state = cell.get_initial_state(inputs=None, batch_size=batch, dtype=dtype)
-        else:
-            state = cell.zero_state(batch, dtype)
+        state = cell.zero_state(batch, dtype)
     _check_state_sizes(api, cell, state)
-    want = dtypes.as_dtype(dtype) if dtype else x.dtype
     for s in flatten(state):
-        if s.dtype is not want or s.dtype is not x.dtype:
+        if s.dtype is not x.dtype and x.dtype.is_floating:
             raise errors.DTypeError(
                 f"{api}: the state is {s.dtype.name} but the inputs are {x.dtype.name}"
-                + (f" (dtype={want.name})" if dtype else "")
+                f" (dtype={dtypes.as_dtype(dtype).name})"
                 + "; graphc never converts: use gc.cast\n  "
                 + errors.describe_tensor(s, "state") + "\n  "
                 + errors.describe_tensor(x, "inputs"))

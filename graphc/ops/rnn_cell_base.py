@@ -205,8 +205,8 @@ class RNNCell:
                             auxiliary_name_scope=False) as vs:
             with name_scope(vs.original_name_scope):
                 if not self.built:
-                    if self._dtype is None:
-                        self._dtype = _float_dtype(dtype)
+                    if self._dtype is None:         # TF1's Layer: the inputs' dtype (its
+                        self._dtype = dtypes.as_dtype(dtype)    # own cells want floats)
                     self.build(inputs_shape)
                     self.built = True
                 yield vs

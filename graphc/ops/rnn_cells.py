@@ -17,7 +17,7 @@ from .core import convert_to_tensor
 from .join import concat, split
 from .linalg import matmul
 from .nn import bias_add
-from .rnn_cell_base import LSTMStateTuple, RNNCell, flatten
+from .rnn_cell_base import LSTMStateTuple, RNNCell, _float_dtype, flatten
 
 __all__ = ["BasicRNNCell", "GRUCell", "BasicLSTMCell", "LSTMCell"]
 
@@ -46,6 +46,9 @@ def _units(n, what="num_units"):
 
 # ---- checks shared by the cells -------------------------------------------------------------
 def _input_depth(cell, inputs_shape):
+    """The depth of the inputs a cell builds for (and its dtype is a float, as TF1's
+    cells check in build)."""
+    _float_dtype(cell._dtype)
     shape = as_shape(inputs_shape)
     d = shape.dims[-1] if shape.rank else None
     d = get_default_graph().dims.resolve(d) if d is not None else None
