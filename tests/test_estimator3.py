@@ -165,7 +165,7 @@ def test_model_to_estimator_trains_from_keras_weights(tmp_path):
     pred = next(est.predict(lambda: gc.data.Dataset.from_tensor_slices(
         {"feat": X}).batch(4)))
     w, b = est.get_variable_value("out/kernel"), est.get_variable_value("out/bias")
-    np.testing.assert_allclose(pred["out"], X[0] @ w + b, rtol=1e-5)
+    np.testing.assert_allclose(pred["out"], X[0] @ w + b, rtol=1e-5, atol=1e-6)
 
 
 def test_model_to_estimator_errors(tmp_path):
