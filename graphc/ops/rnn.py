@@ -116,7 +116,7 @@ def _initial_state(api, cell, initial_state, batch, dtype, x):
         state = cell.zero_state(batch, dtype)
     _check_state_sizes(api, cell, state)
     for s in flatten(state):
-        if s.dtype is not x.dtype and x.dtype.is_floating:
+        if s.dtype is not x.dtype and x.dtype.is_floating and s.dtype.is_floating:
             raise errors.DTypeError(
                 f"{api}: the state is {s.dtype.name} but the inputs are {x.dtype.name}"
                 f" (dtype={dtypes.as_dtype(dtype).name})"
@@ -127,7 +127,8 @@ def _initial_state(api, cell, initial_state, batch, dtype, x):
 
 
 def _check_state_sizes(api, cell, state):
-    """Each state tensor is (batch,) + its entry of cell.state_size."""
+    """Each state tensor is (batch,) + its entry of cell.state_size, or a scalar (not
+    batched, passed through each step: AttentionWrapperState.time)."""
     sizes, leaves = flatten(cell.state_size), flatten(state)
     if len(sizes) != len(leaves):
         raise ValueError(f"{api}: initial_state has {len(leaves)} tensors but the cell's "
@@ -135,6 +136,8 @@ def _check_state_sizes(api, cell, state):
     for s, t in zip(sizes, leaves):
         want = size_dims(s)
         dims = t.shape.dims
+        if dims == [] or dims == ():
+            continue
         if dims is not None and (len(dims) != len(want) + 1 or any(
                 isinstance(d, int) and isinstance(w, int) and d != w
                 for d, w in zip(dims[1:], want))):
