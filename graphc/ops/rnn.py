@@ -180,6 +180,8 @@ def _hint(api, cell, e):
 def _dynamic_loop(api, cell, inputs, flat, state, seq, steps, batch):
     """(outputs, final state) of the cell over time-major `flat` inputs: one Loop."""
     dtype = flat[0].dtype
+    if not dtype.is_floating:           # integer ids (an EmbeddingWrapper): the state's
+        dtype = next((s.dtype for s in flatten(state) if s.dtype.is_floating), dtype)
     if hasattr(cell, "_prebuild"):
         cell._prebuild(_step_shape(flat, inputs, batch), dtype)
     noise = _StepNoise()
