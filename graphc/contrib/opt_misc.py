@@ -6,6 +6,7 @@ from ..ops.state import Variable, global_variables
 from ..partitioned import PartitionedVariable, slice_info
 from ..train.moving_averages import ExponentialMovingAverage
 from ..train.optimizer import WHOLE, Optimizer, Rows
+from ..train.optimizers import momentum_step
 from ..train.saver import Saver
 
 __all__ = ["LARSOptimizer", "MovingAverageOptimizer"]
@@ -65,14 +66,7 @@ class LARSOptimizer(Optimizer):
 
     def _momentum_step(self, grad, var, lr, at):
         """TF's ApplyMomentum / SparseApplyMomentum with learning rate `lr`."""
-        accum = self.get_slot(var, "momentum")
-        mu = self._hyper("momentum", self._momentum, var.dtype)
-        accum_op, accum_t = at.write(accum, at.read(accum) * mu + grad)
-        if self._use_nesterov:
-            var_t = at.sub(var, grad * lr + accum_t * mu * lr)
-        else:
-            var_t = at.sub(var, accum_t * lr)
-        return core.group(accum_op, var_t)
+        return momentum_step(self, grad, var, lr, at)
 
 
 class MovingAverageOptimizer(Optimizer):

@@ -18,15 +18,14 @@ graphc logs once that no float16 rewrite happens, as TF logs that it found no GP
 """
 import logging
 
-from .. import errors
-from ..graph import Tensor, get_default_graph
+from ..graph import get_default_graph
 from ..ops import control, core
 from ..ops.cast import cast
 from ..ops.elementwise import is_finite, maximum
 from ..ops.join import stack
 from ..ops.reduce import reduce_all
 from ..ops.state import Variable
-from .optimizer import Optimizer
+from .optimizer import Optimizer, checked_loss
 
 __all__ = ["LossScale", "FixedLossScale", "DynamicLossScale",
            "MixedPrecisionLossScaleOptimizer", "enable_mixed_precision_graph_rewrite",
@@ -197,14 +196,7 @@ class MixedPrecisionLossScaleOptimizer(Optimizer):
                           grad_loss=None):
         """[(gradient, variable)] of loss * scale, each gradient divided by scale."""
         scale = self._loss_scale()
-        if callable(loss) and not isinstance(loss, Tensor):
-            loss = loss()
-        if not isinstance(loss, Tensor):
-            raise TypeError(f"compute_gradients: loss must be a graphc Tensor, got "
-                            f"{type(loss).__name__} {loss!r}")
-        if not loss.dtype.is_floating:
-            raise errors.DTypeError(f"compute_gradients: the loss must be floating point\n  "
-                                    f"{errors.describe_tensor(loss, loss.name)}")
+        loss = checked_loss(loss)
         pairs = self._optimizer.compute_gradients(
             loss * cast(scale, loss.dtype), var_list=var_list,
             gate_gradients=gate_gradients, aggregation_method=aggregation_method,

@@ -80,14 +80,7 @@ class Optimizer:
         The gradient is None for a variable that does not reach `loss`, and for an
         integer or bool variable.
         """
-        if callable(loss) and not isinstance(loss, Tensor):
-            loss = loss()
-        if not isinstance(loss, Tensor):
-            raise TypeError(f"compute_gradients: loss must be a graphc Tensor, got "
-                            f"{type(loss).__name__} {loss!r}")
-        if not loss.dtype.is_floating:
-            raise errors.DTypeError(f"compute_gradients: the loss must be floating point\n  "
-                                    f"{errors.describe_tensor(loss, loss.name)}")
+        loss = checked_loss(loss)
         if var_list is None:
             var_list = trainable_variables()
         else:
@@ -403,6 +396,20 @@ def _deduplicate(grad):
 def cast_to(t, dtype):
     """t in `dtype` (a Cast only where needed)."""
     return t if t.dtype is dtype else elementwise.cast(t, dtype)
+
+
+def checked_loss(loss):
+    """`loss` (called first when it is a callable): a floating point Tensor, or a
+    TypeError / DTypeError naming it."""
+    if callable(loss) and not isinstance(loss, Tensor):
+        loss = loss()
+    if not isinstance(loss, Tensor):
+        raise TypeError(f"compute_gradients: loss must be a graphc Tensor, got "
+                        f"{type(loss).__name__} {loss!r}")
+    if not loss.dtype.is_floating:
+        raise errors.DTypeError(f"compute_gradients: the loss must be floating point\n  "
+                                f"{errors.describe_tensor(loss, loss.name)}")
+    return loss
 
 
 def _building_in(graph):

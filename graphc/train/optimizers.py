@@ -61,15 +61,21 @@ class MomentumOptimizer(Optimizer):
         return self._update(grad.values, var, Rows(grad.indices))
 
     def _update(self, grad, var, at):
-        accum = self.get_slot(var, "momentum")
         lr = self._hyper("learning_rate", self._learning_rate, var.dtype)
-        mu = self._hyper("momentum", self._momentum, var.dtype)
-        accum_op, accum_t = at.write(accum, at.read(accum) * mu + grad)
-        if self._use_nesterov:
-            var_t = at.sub(var, grad * lr + accum_t * mu * lr)
-        else:
-            var_t = at.sub(var, accum_t * lr)
-        return core.group(accum_op, var_t)
+        return momentum_step(self, grad, var, lr, at)
+
+
+def momentum_step(opt, grad, var, lr, at):
+    """TF's ApplyMomentum (at=WHOLE) / SparseApplyMomentum (at=Rows) with rate `lr`, on
+    opt's "momentum" slot and its _momentum and _use_nesterov (LARS shares it)."""
+    accum = opt.get_slot(var, "momentum")
+    mu = opt._hyper("momentum", opt._momentum, var.dtype)
+    accum_op, accum_t = at.write(accum, at.read(accum) * mu + grad)
+    if opt._use_nesterov:
+        var_t = at.sub(var, grad * lr + accum_t * mu * lr)
+    else:
+        var_t = at.sub(var, accum_t * lr)
+    return core.group(accum_op, var_t)
 
 
 class AdagradOptimizer(Optimizer):
