@@ -182,7 +182,21 @@ class _Message:
         return str(self)
 
 
+class _MapOf:
+    """The kind of a typed map field: keys of `key` kind, values of `value` kind (a
+    scalar default or a message class)."""
+
+    def __init__(self, key, value):
+        self.key, self.value = key, value
+
+
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t", '"': '\\"', "'": "\\'",
+            "\\": "\\\\"}
+
+
 def _scalar_text(kind, value):
+    """A scalar as protobuf's text format writes it (enums by name, strings C-escaped:
+    control characters in octal, non-ASCII kept)."""
     if isinstance(kind, tuple):
         return next((n for n, v in kind[1].items() if v == value and n != "DEFAULT"),
                     str(value))
@@ -192,7 +206,15 @@ def _scalar_text(kind, value):
         return repr(value).removesuffix(".0") if math.isfinite(value) else ("nan" if value != value else
                                                          "-inf" if value < 0 else "inf")
     if isinstance(value, str):
-        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        out = []
+        for ch in value:
+            if ch in _ESCAPES:
+                out.append(_ESCAPES[ch])
+            elif " " <= ch < "\x7f" or ch > "\x7f":     # UTF-8 kept, as TF prints it
+                out.append(ch)
+            else:
+                out.append(f"\\{ord(ch):03o}")
+        return '"' + "".join(out) + '"'
     return str(value)
 
 
@@ -205,9 +227,17 @@ def _text(msg, indent):
             yield from _text(value, indent + "  ")
             yield f"{indent}}}\n"
         elif isinstance(value, dict):
-            for k in value:                 # insertion order, as TF's maps print
-                yield (f'{indent}{name} {{\n{indent}  key: {_scalar_text("", k)}\n'
-                       f"{indent}  value: {value[k]}\n{indent}}}\n")
+            typed = isinstance(kind, _MapOf)
+            for k, v in value.items():      # insertion order, as TF's maps print
+                yield (f"{indent}{name} {{\n{indent}  key: "
+                       f"{_scalar_text(kind.key if typed else '', k)}\n")
+                if isinstance(v, _Message):
+                    yield f"{indent}  value {{\n"
+                    yield from _text(v, indent + "    ")
+                    yield f"{indent}  }}\n"
+                else:
+                    yield f"{indent}  value: {_scalar_text(kind.value if typed else 0, v)}\n"
+                yield f"{indent}}}\n"
         elif isinstance(value, list):
             for v in value:
                 if isinstance(v, _Message):

@@ -11,18 +11,10 @@ values left out), `==` compares the set fields.
     r = gc.profiler.profile(options=gc.profiler.ProfileOptionBuilder.float_operation())
     r.total_float_ops, [c.name for c in r.children]
 """
-from .config_proto import _Message, _Repeated, _scalar_text
+from .config_proto import _MapOf, _Message, _Repeated, _text
 
 __all__ = ["GraphNodeProto", "MultiGraphNodeProto", "AdviceProto", "OpLogProto",
            "OpLogEntry", "CodeDef", "TensorShapeProto", "TFProfTensorProto"]
-
-
-class _MapOf:
-    """The kind of a protobuf map field: keys of `key` kind, values of `value` kind (a
-    scalar default or a message class)."""
-
-    def __init__(self, key, value):
-        self.key, self.value = key, value
 
 
 class _Map(dict):
@@ -62,57 +54,6 @@ class _ProfMessage(_Message):
 
     def __str__(self):
         return "".join(_text(self, ""))
-
-
-_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t", '"': '\\"', "'": "\\'",
-            "\\": "\\\\"}
-
-
-def _scalar(kind, value):
-    """A scalar as protobuf's text format writes it (strings C-escaped, non-ASCII as
-    octal UTF-8 bytes)."""
-    if not isinstance(value, str):
-        return _scalar_text(kind, value)
-    out = []
-    for ch in value:
-        if ch in _ESCAPES:
-            out.append(_ESCAPES[ch])
-        elif " " <= ch < "\x7f":
-            out.append(ch)
-        else:
-            out.extend(f"\\{b:03o}" for b in ch.encode("utf-8"))
-    return '"' + "".join(out) + '"'
-
-
-def _text(msg, indent):
-    """Lines of protobuf's text format for `msg`: set fields in field order (FIELDS is
-    listed by field number), map entries in insertion order."""
-    for name, value in msg._set_fields():
-        kind = msg.FIELDS[name]
-        if isinstance(kind, _MapOf):
-            for k, v in value.items():
-                yield f"{indent}{name} {{\n{indent}  key: {_scalar(kind.key, k)}\n"
-                if isinstance(v, _Message):
-                    yield f"{indent}  value {{\n"
-                    yield from _text(v, indent + "    ")
-                    yield f"{indent}  }}\n"
-                else:
-                    yield f"{indent}  value: {_scalar(kind.value, v)}\n"
-                yield f"{indent}}}\n"
-        elif isinstance(value, list):
-            for v in value:
-                if isinstance(v, _Message):
-                    yield f"{indent}{name} {{\n"
-                    yield from _text(v, indent + "  ")
-                    yield f"{indent}}}\n"
-                else:
-                    yield f"{indent}{name}: {_scalar(kind[0], v)}\n"
-        elif isinstance(value, _Message):
-            yield f"{indent}{name} {{\n"
-            yield from _text(value, indent + "  ")
-            yield f"{indent}}}\n"
-        else:
-            yield f"{indent}{name}: {_scalar(kind, value)}\n"
 
 
 class _Dim(_ProfMessage):

@@ -118,3 +118,14 @@ def test_operation_timeout_of_the_config_and_a_late_enqueue():
         assert s.run(q.size()) == 0                  # the timed-out attempt left the line
         threading.Timer(0.05, lambda: s.run(e)).start()
         assert s.run(d, options=gc.RunOptions(timeout_in_ms=5000)) == 7.0
+
+
+def test_text_format_escapes_strings_as_tf_prints_them():
+    """Quotes, backslashes and \\t escaped, control characters in octal, UTF-8 kept (the
+    line TF 2.21's ConfigProto prints for the same value)."""
+    config = gc.ConfigProto()
+    config.gpu_options.visible_device_list = "it's\ttab\x01\x7fé\\"
+    config.device_count["CPU"] = 2
+    assert str(config) == ('device_count {\n  key: "CPU"\n  value: 2\n}\n'
+                           'gpu_options {\n'
+                           '  visible_device_list: "it\\\'s\\ttab\\001\\177é\\\\"\n}\n')

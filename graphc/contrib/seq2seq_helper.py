@@ -128,7 +128,15 @@ def _argmax_ids(outputs, what):
     return argmax(outputs, axis=-1, output_type=dtypes.int32)
 
 
-class TrainingHelper(Helper):
+class _IdsHelper(Helper):
+    """A helper whose samples are scalar int32 ids, batch_size kept in _batch_size."""
+
+    batch_size = property(lambda self: self._batch_size)
+    sample_ids_shape = property(lambda self: TensorShape([]))
+    sample_ids_dtype = property(lambda self: dtypes.int32)
+
+
+class TrainingHelper(_IdsHelper):
     """Teacher forcing: step t's inputs are inputs[:, t] (TF 1.15).
 
         helper = gc.contrib.seq2seq.TrainingHelper(embedded_targets, target_lengths)
@@ -156,18 +164,6 @@ class TrainingHelper(Helper):
     @property
     def sequence_length(self):
         return self._sequence_length
-
-    @property
-    def batch_size(self):
-        return self._batch_size
-
-    @property
-    def sample_ids_shape(self):
-        return TensorShape([])
-
-    @property
-    def sample_ids_dtype(self):
-        return dtypes.int32
 
     def _inputs_at(self, t, finished):
         all_finished = reduce_all(finished)
@@ -285,7 +281,7 @@ def _bernoulli(p, batch_size, seed):
     return less(random_uniform([batch_size], dtype=p.dtype, seed=seed), p)
 
 
-class GreedyEmbeddingHelper(Helper):
+class GreedyEmbeddingHelper(_IdsHelper):
     """Inference by argmax: each step's id is the argmax of the outputs, fed back through
     `embedding` (a params tensor for embedding_lookup, or a callable on ids); an entry
     is finished when it emits end_token (TF 1.15).
@@ -305,18 +301,6 @@ class GreedyEmbeddingHelper(Helper):
             raise ValueError("end_token must be a scalar")
         self._batch_size = size(self._start_tokens)
         self._start_inputs = self._embedding_fn(self._start_tokens)
-
-    @property
-    def batch_size(self):
-        return self._batch_size
-
-    @property
-    def sample_ids_shape(self):
-        return TensorShape([])
-
-    @property
-    def sample_ids_dtype(self):
-        return dtypes.int32
 
     def initialize(self, name=None):
         finished = equal(zeros_like(self._start_tokens), 1)
