@@ -137,7 +137,7 @@ def test_error_examples_print_what_the_doc_shows(name, tmp_path):
                                          ("profiler.md", 3), ("crf.md", 2),
                                          ("contrib-training-opt.md", 2),
                                          ("seq2seq.md", 3), ("contrib-image.md", 2),
-                                         ("contrib-rnn.md", 2),
+                                         ("contrib-rnn.md", 2), ("legacy-seq2seq.md", 2),
                                          ("tf-graphdef.md", 3), ("contrib.md", 3)])
 def test_doc_code_runs(doc, blocks, tmp_path, monkeypatch, capsys):
     """Every ```python block of the doc runs, in order, in one namespace (in a fresh

@@ -11,6 +11,8 @@ from . import rnn_block as _block
 from . import rnn_cells_indy as _indy
 from . import rnn_cells_more as _more
 from . import rnn_cells_phased as _phased
+from . import rnn_conv as _conv
+from . import rnn_grid as _grid
 from . import rnn_funcs as _funcs
 from . import rnn_wrappers as _wrappers
 
@@ -24,7 +26,7 @@ for _name in ("static_rnn", "static_bidirectional_rnn", "stack_bidirectional_rnn
     if hasattr(_nn, _name):
         globals()[_name] = getattr(_nn, _name)
         __all__.append(_name)
-for _module in (_block, _more, _phased, _indy, _wrappers, _funcs):
+for _module in (_block, _more, _phased, _indy, _conv, _grid, _wrappers, _funcs):
     for _name in _module.__all__:
         globals()[_name] = getattr(_module, _name)
         if _name not in __all__:
