@@ -538,3 +538,15 @@ def test_a_custom_cell_may_take_integer_inputs_and_dtype_yields_to_initial_state
         np.testing.assert_array_equal(last, [[3], [12]])
         with pytest.raises((ValueError, TypeError), match="only supports floating point"):
             gc.nn.dynamic_rnn(gc.nn.rnn_cell.GRUCell(2), x, dtype=gc.int32)
+
+
+def test_static_rnn_takes_rank_one_ids_for_an_embedding_wrapper():
+    """TF1's static_rnn takes rank-1 steps (ids of unknown batch) as they are."""
+    with gc.Graph().as_default():
+        cell = gc.contrib.rnn.EmbeddingWrapper(gc.nn.rnn_cell.GRUCell(3), 7, 4)
+        ids = [gc.placeholder(gc.int32, (None,)) for _ in range(3)]
+        outputs, _ = gc.nn.static_rnn(cell, ids, dtype=gc.float32)
+        with gc.Session() as sess:
+            sess.run(gc.global_variables_initializer())
+            out = sess.run(outputs[-1], {i: [1, 2] for i in ids})
+        assert out.shape == (2, 3)

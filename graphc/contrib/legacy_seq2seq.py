@@ -27,7 +27,7 @@ from ..ops.rnn import static_rnn
 from ..ops.rnn_cell_base import RNNCell, flatten, pack_as
 from ..ops.scope import get_variable_scope, variable_scope
 from ..ops.varstore import get_variable
-from .legacy_seq2seq_decoders import (_check_projection, _columns, _copy_cell,
+from .legacy_seq2seq_decoders import (_check_projection, _copy_cell,
                                       _extract_argmax_and_embed, attention_decoder,
                                       embedding_attention_decoder, embedding_rnn_decoder,
                                       rnn_decoder)
@@ -140,7 +140,7 @@ def embedding_rnn_seq2seq(encoder_inputs, decoder_inputs, cell, num_encoder_symb
         dtype = vs.dtype
         encoder_cell = EmbeddingWrapper(_copy_cell(cell), num_encoder_symbols,
                                         embedding_size)
-        _, encoder_state = static_rnn(encoder_cell, _columns(encoder_inputs), dtype=dtype)
+        _, encoder_state = static_rnn(encoder_cell, list(encoder_inputs), dtype=dtype)
         if output_projection is None:
             cell = OutputProjectionWrapper(cell, num_decoder_symbols)
 
@@ -198,7 +198,7 @@ def embedding_attention_seq2seq(encoder_inputs, decoder_inputs, cell, num_encode
         dtype = vs.dtype
         encoder_cell = EmbeddingWrapper(_copy_cell(cell) if encoder_cell is None
                                         else encoder_cell, num_encoder_symbols, embedding_size)
-        encoder_outputs, encoder_state = static_rnn(encoder_cell, _columns(encoder_inputs),
+        encoder_outputs, encoder_state = static_rnn(encoder_cell, list(encoder_inputs),
                                                     dtype=dtype)
         top_states = [reshape(e, [-1, 1, cell.output_size]) for e in encoder_outputs]
         attention_states = concat(top_states, 1)
@@ -237,7 +237,7 @@ def one2many_rnn_seq2seq(encoder_inputs, decoder_inputs_dict, enc_cell, dec_cell
     with variable_scope(scope or "one2many_rnn_seq2seq", dtype=dtype) as vs:
         dtype = vs.dtype
         enc_cell = EmbeddingWrapper(enc_cell, num_encoder_symbols, embedding_size)
-        _, encoder_state = static_rnn(enc_cell, _columns(encoder_inputs), dtype=dtype)
+        _, encoder_state = static_rnn(enc_cell, list(encoder_inputs), dtype=dtype)
         for name, decoder_inputs in decoder_inputs_dict.items():
             num_decoder_symbols = num_decoder_symbols_dict[name]
             with variable_scope("one2many_decoder_" + str(name)):

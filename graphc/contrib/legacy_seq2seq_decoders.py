@@ -69,11 +69,6 @@ def _copy_cell(cell):
     return copy.deepcopy(cell)
 
 
-def _columns(ids):
-    """(batch,) ids as (batch, 1): graphc's static_rnn wants rank-2 inputs (TF's takes 1)."""
-    return [reshape(i, [-1, 1]) if convert_to_tensor(i).shape.rank == 1 else i for i in ids]
-
-
 def _extract_argmax_and_embed(embedding, output_projection=None, update_embedding=True):
     """loop_function(prev, i): embedding[argmax(prev @ W + B)] (stop_gradient unless
     update_embedding)."""

@@ -52,7 +52,7 @@ def _check_inputs(api, inputs, min_rank):
             raise errors.ShapeError(f"{api}: inputs must have rank >= {min_rank}, {layout}; "
                                     f"got rank {x.shape.rank}\n  "
                                     + errors.describe_tensor(x, "inputs"))
-        if any(_static(d) is None for d in x.shape.dims[min_rank - 1:]):
+        if any(_static(d) is None for d in x.shape.dims[max(min_rank - 1, 1):]):
             raise errors.ShapeError(f"{api}: Input size (depth of inputs) must be accessible "
                                     f"via shape inference, but saw value None.\n  "
                                     + errors.describe_tensor(x, "inputs"))
@@ -316,8 +316,10 @@ def static_rnn(cell, inputs, initial_state=None, dtype=None, sequence_length=Non
         raise TypeError("static_rnn: inputs must be a sequence (a list of the time steps)")
     if not inputs:
         raise ValueError("static_rnn: inputs must not be empty")
+    # TF1: rank-1 steps (the ids an EmbeddingWrapper embeds) are taken as they are
+    rank = 1 if convert_to_tensor(flatten(inputs[0])[0]).shape.rank == 1 else 2
     with variable_scope(scope or "rnn") as varscope:
-        steps = [_check_inputs(api, x, 2) for x in inputs]
+        steps = [_check_inputs(api, x, rank) for x in inputs]
         batch = _dim([x for xs in steps for x in xs], 0, "Batch_size", api)
         state = _initial_state(api, cell, initial_state, batch, dtype, steps[0][0])
         seq = _sequence_length(api, sequence_length, batch)
