@@ -203,3 +203,28 @@ def test_stateful_reset_to_given_states_under_mixed_float16():
         out = sess.run(y, {inp: zeros})
         layer.reset_states()
         assert not np.array_equal(out, sess.run(y, {inp: zeros}))
+
+
+def test_weights_in_list_and_dict_attributes_are_cast_inside_call():
+    """Under 'mixed_float16' a layer's list and dict attributes hold float16 reads of its
+    autocast weights during call (tf_keras' AutoCastVariable), and the variables
+    themselves afterwards."""
+    class Multi(gc.keras.layers.Layer):
+        def build(self, shape):
+            self.ws = [self.add_weight(f"w{i}", (int(shape[-1]), 2)) for i in range(2)]
+            self.bs = {"a": self.add_weight("ba", (2,), initializer="ones")}
+
+        def call(self, x):
+            assert self.ws[0].dtype == gc.float16 and self.bs["a"].dtype == gc.float16
+            return gc.matmul(x, self.ws[0]) + gc.matmul(x, self.ws[1]) + self.bs["a"]
+
+    with gc.Graph().as_default():
+        gc.keras.mixed_precision.set_global_policy("mixed_float16")
+        try:
+            layer = Multi()
+            y = layer(gc.keras.Input((3,)))
+        finally:
+            gc.keras.mixed_precision.set_global_policy("float32")
+        assert y.dtype == gc.float16
+        assert all(isinstance(w, gc.Variable) and w.dtype == gc.float32 for w in layer.ws)
+        assert isinstance(layer.bs["a"], gc.Variable)

@@ -175,3 +175,28 @@ def test_output_classes_of_ragged_components():
     assert repr(got[1][0]) == repr(want[1][0])
     assert got[0]["b"] is gc.Tensor and want[0]["b"] is tf.Tensor
     assert got[1][1] is gc.Tensor and want[1][1] is tf.Tensor
+
+
+def test_weights_held_in_lists_and_dicts_are_read_in_the_compute_dtype():
+    """tf_keras' AutoCastVariables: weights a layer keeps in a list or a dict are read
+    as float16 inside call under 'mixed_float16', as attributes are."""
+    def make(k):
+        ops = gc if k is gc.keras else tf
+
+        class Multi(k.layers.Layer):
+            def build(self, shape):
+                self.ws = [self.add_weight(f"w{i}", (int(shape[-1]), 2)) for i in range(2)]
+                self.bs = {"a": self.add_weight("ba", (2,), initializer="ones")}
+
+            def call(self, x):
+                return ops.matmul(x, self.ws[0]) + ops.matmul(x, self.ws[1]) + self.bs["a"]
+
+        x = k.Input((3,))
+        return k.Model(x, Multi()(x))
+
+    xs = RNG.standard_normal((4, 3)).astype(np.float32)
+    (g_dtype, g), (t_dtype, t) = run_both(
+        _with_policy("mixed_float16", make),
+        lambda m: (m.output.dtype.name, m.predict(xs)))
+    assert g_dtype == t_dtype == "float16"
+    np.testing.assert_allclose(g, t, rtol=2e-3, atol=2e-3)

@@ -151,6 +151,11 @@ def autocast_variables(layer):
                 if marked and id(var) in marked:
                     swaps.append((owner, attr, value))
                     owner.__dict__[attr] = _read(var, dtype)
+                elif marked and attr not in _OWN_LISTS and \
+                        _holds(value, marked):       # a list, tuple or dict of weights
+                    swaps.append((owner, attr, value))
+                    owner.__dict__[attr] = _map(value, lambda v: _read(v, dtype)
+                                                if id(v) in marked else v)
                 elif not _is_network(owner):
                     for sub in _sublayers(value):
                         if id(sub) not in seen:
@@ -163,6 +168,27 @@ def autocast_variables(layer):
             owner.__dict__[attr] = value
             if read is not value:
                 _READS.pop(id(read), None)
+
+
+# the layer's own bookkeeping lists, which must keep the variables themselves
+_OWN_LISTS = frozenset({"_trainable_weights", "_non_trainable_weights",
+                        "_autocast_weights", "_updates", "_losses"})
+
+
+def _holds(value, marked):
+    """Whether a list, tuple or dict attribute holds one of the autocast variables."""
+    if isinstance(value, dict):
+        value = value.values()
+    elif not isinstance(value, (list, tuple)):
+        return False
+    return any(id(v) in marked for v in value)
+
+
+def _map(value, fn):
+    """A copy of a list, tuple or dict with fn applied to its items (values)."""
+    if isinstance(value, dict):
+        return type(value)((k, fn(v)) for k, v in value.items())
+    return type(value)(fn(v) for v in value)
 
 
 def _read(var, dtype):
