@@ -76,6 +76,14 @@ EXEMPT = {
                        "an initializer run first); tests/test_data.py checks values, "
                        "order, static shapes and dtypes for every transformation",
 }
+# tf.contrib.summary's writer ops write event files (a writer resource's state):
+# tests/test_contrib_summary.py runs them and reads the files back (and the parity file
+# with TF's summary_iterator)
+EXEMPT.update(dict.fromkeys(
+    ["SummaryWriter", "CreateSummaryFileWriter", "FlushSummaryWriter", "CloseSummaryWriter",
+     "ImportEvent", "WriteScalarSummary", "WriteHistogramSummary", "WriteImageSummary",
+     "WriteAudioSummary", "WriteSummary", "WriteGraphSummary"],
+    "an event-file write of a summary writer; tests/test_contrib_summary.py reads the files"))
 
 # Ops with value samples but no gradient to check, and why.
 NO_GRADIENT = {
