@@ -256,3 +256,7 @@ def get_total_loss(add_regularization_losses=True, name="total_loss"):
                          + (f" and '{GraphKeys.REGULARIZATION_LOSSES}'"
                             if add_regularization_losses else "") + " hold no loss")
     return E.add_n(losses, name=name)
+
+
+# tf.contrib.losses.metric_learning
+from . import losses_metric_learning as metric_learning  # noqa: E402,F401

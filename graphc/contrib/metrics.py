@@ -26,6 +26,8 @@ from ..ops.sets import (set_difference, set_intersection, set_size,  # noqa: F40
 from ..sparse_misc import convert_to_tensor_or_sparse_tensor
 from . import metrics_extra as _extra
 from .metrics_extra import *  # noqa: F401,F403 (the contrib-only metrics)
+from . import metrics_last as _last
+from .metrics_last import *  # noqa: F401,F403 (recall_at_precision gains strict_mode)
 
 __all__ = ["streaming_true_positives", "streaming_true_negatives",
            "streaming_false_positives", "streaming_false_negatives", "streaming_mean",
@@ -43,7 +45,8 @@ __all__ = ["streaming_true_positives", "streaming_true_negatives",
            "streaming_root_mean_squared_error", "streaming_mean_cosine_distance",
            "streaming_percentage_less", "streaming_mean_iou", "aggregate_metrics",
            "aggregate_metric_map", "set_difference", "set_intersection", "set_size",
-           "set_union"] + _extra.__all__
+           "set_union"] + _extra.__all__ + [
+               n for n in _last.__all__ if n not in _extra.__all__]
 
 
 def _pl(metric, api, example):
