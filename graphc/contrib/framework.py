@@ -6,3 +6,6 @@ from .framework_variables import *  # noqa: F401,F403
 from . import arg_scope as _arg_scope, framework_variables as _variables
 
 __all__ = list(_arg_scope.__all__) + list(_variables.__all__)
+from .framework_more import *  # noqa: F401,F403,E402 (TF 1.15 names tf_slim lacks)
+from .framework_more import __all__ as _more_all  # noqa: E402
+__all__ += _more_all

@@ -331,3 +331,6 @@ relu = functools.partial(fully_connected, activation_fn=_relu)
 relu6 = functools.partial(fully_connected, activation_fn=_relu6)
 elu = functools.partial(fully_connected, activation_fn=_elu)
 
+from .layers_more import *  # noqa: F401,F403,E402 (TF 1.15 names tf_slim lacks)
+from .layers_more import __all__ as _more_all  # noqa: E402
+__all__ += _more_all
