@@ -9,6 +9,8 @@ from .. import nn as _nn
 from ..nn import rnn_cell as _cells
 from . import rnn_block as _block
 from . import rnn_cells_indy as _indy
+from . import rnn_cells_last as _last
+from . import rnn_ntm as _ntm
 from . import rnn_cells_more as _more
 from . import rnn_cells_phased as _phased
 from . import rnn_conv as _conv
@@ -26,7 +28,8 @@ for _name in ("static_rnn", "static_bidirectional_rnn", "stack_bidirectional_rnn
     if hasattr(_nn, _name):
         globals()[_name] = getattr(_nn, _name)
         __all__.append(_name)
-for _module in (_block, _more, _phased, _indy, _conv, _grid, _wrappers, _funcs):
+for _module in (_block, _more, _phased, _indy, _last, _ntm, _conv, _grid, _wrappers,
+                _funcs):
     for _name in _module.__all__:
         globals()[_name] = getattr(_module, _name)
         if _name not in __all__:

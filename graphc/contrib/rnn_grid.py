@@ -1,5 +1,6 @@
 """tf.contrib.rnn's time-frequency and grid LSTM cells (TF 1.15
-contrib/rnn/python/ops/rnn_cell.py): TimeFreqLSTMCell and GridLSTMCell.
+contrib/rnn/python/ops/rnn_cell.py): TimeFreqLSTMCell, GridLSTMCell and
+BidirectionalGridLSTMCell.
 
     cell = gc.contrib.rnn.GridLSTMCell(4, feature_size=2, frequency_skip=1,
                                        num_frequency_blocks=[3])    # inputs (batch, 4)
@@ -22,11 +23,12 @@ from ..ops.creation import zeros_like
 from ..ops.join import concat, split
 from ..ops.linalg import matmul
 from ..ops.nn import bias_add
+from ..ops.slice_pad import pad
 from ..ops.rnn_cell_base import RNNCell
 from ..ops.rnn_cells import _input_depth, _units
 from .rnn_cells_more import _sharded
 
-__all__ = ["TimeFreqLSTMCell", "GridLSTMCell"]
+__all__ = ["TimeFreqLSTMCell", "GridLSTMCell", "BidirectionalGridLSTMCell"]
 
 
 def _slices(x, starts, size):
@@ -214,16 +216,17 @@ class GridLSTMCell(RNNCell):
             starts.append([lo + offset + f * skip for f in range(k)])
         return starts
 
-    def _block_vars(self, b, suffix=""):
-        """W_f_b, B_f_b (W_t_b, B_t_b) and the peepholes of block b, in TF's order."""
+    def _block_vars(self, b, prefix=""):
+        """W_f_b, B_f_b (W_t_b, B_t_b) and the peepholes of block b, in TF's order; prefix
+        'fwd/' or 'bwd/' for the bidirectional cell's sub-scopes."""
         n, gates = self._num_units, 3 if self._couple else 4
         shape = [self._feature_size + 2 * n, gates * n]
-        v = {"wf": _sharded(self, f"W_f_{b}{suffix}", shape, self._shards),
-             "bf": self.add_variable(f"B_f_{b}{suffix}", [gates * n],
+        v = {"wf": _sharded(self, f"{prefix}W_f_{b}", shape, self._shards),
+             "bf": self.add_variable(f"{prefix}B_f_{b}", [gates * n],
                                      initializer=zeros_initializer())}
         if not self._share:
-            v["wt"] = _sharded(self, f"W_t_{b}{suffix}", shape, self._shards)
-            v["bt"] = self.add_variable(f"B_t_{b}{suffix}", [gates * n],
+            v["wt"] = _sharded(self, f"{prefix}W_t_{b}", shape, self._shards)
+            v["bt"] = self.add_variable(f"{prefix}B_t_{b}", [gates * n],
                                         initializer=zeros_initializer())
         if self._use_peepholes:
             names = [("F", "freq")] * (not self._couple) + [("I", "freq"), ("O", "freq")]
@@ -231,7 +234,7 @@ class GridLSTMCell(RNNCell):
                 names += [("F", "time")] * (not self._couple) + [("I", "time"), ("O", "time")]
             for g, d in names:
                 for src in "ft":
-                    v[g + d + src] = self.add_variable(f"W_{g}_diag_{d}{src}_{b}{suffix}", [n])
+                    v[g + d + src] = self.add_variable(f"{prefix}W_{g}_diag_{d}{src}_{b}", [n])
         return v
 
     def build(self, inputs_shape):
@@ -302,4 +305,59 @@ class GridLSTMCell(RNNCell):
             o, s = self._run_block(inputs, b, starts, v, state, "state")
             outs += o
             states += s
+        return self._pack(outs, states)
+
+
+class BidirectionalGridLSTMCell(GridLSTMCell):
+    """GridLSTMCell run along the frequency slices both ways (TF 1.15): the forward pass as
+    GridLSTMCell's with variables under 'fwd/', then a backward pass over each block's
+    slices in reverse order with its own variables under 'bwd/' (the time direction stays
+    causal). backward_slice_offset shifts the backward slices that many columns (the
+    inputs padded with zeros at the end, or at the front when negative). The output is
+    [forward outputs, backward outputs] (4 * num_units per slice), the state a
+    'BidirectionalGridLSTMStateTuple' with fields 'fwd_state_fKK_bBB_c', ...,
+    'bwd_state_fKK_bBB_m' (bwd_state_f00 belongs to a block's last slice).
+
+        cell = gc.contrib.rnn.BidirectionalGridLSTMCell(4, feature_size=2, frequency_skip=1,
+                                                        num_frequency_blocks=[3])
+        out, state = cell(x_t, cell.zero_state(batch, gc.float32))  # out: (batch, 48)
+
+    The state is always a tuple, as TF's.
+    """
+
+    def __init__(self, num_units, use_peepholes=False, share_time_frequency_weights=False,
+                 cell_clip=None, initializer=None, num_unit_shards=1, forget_bias=1.0,
+                 feature_size=None, frequency_skip=None, num_frequency_blocks=None,
+                 start_freqindex_list=None, end_freqindex_list=None,
+                 couple_input_forget_gates=False, backward_slice_offset=0, reuse=None):
+        super().__init__(num_units, use_peepholes, share_time_frequency_weights, cell_clip,
+                         initializer, num_unit_shards, forget_bias, feature_size,
+                         frequency_skip, num_frequency_blocks, start_freqindex_list,
+                         end_freqindex_list, couple_input_forget_gates, True, reuse)
+        self._backward_slice_offset = int(backward_slice_offset)
+        self._set_state_type("state", "BidirectionalGridLSTMStateTuple", 2)
+        self._output_size = 4 * self._num_units * self._total_blocks
+
+    def build(self, inputs_shape):
+        depth, off = _input_depth(self, inputs_shape), self._backward_slice_offset
+        self._starts = self._block_starts(depth)
+        # TF pads the inputs and slices from `off` (end padding) or from 0 (front padding)
+        self._bwd_starts = [s[::-1] for s in self._block_starts(depth, max(off, 0))]
+        self._vars = [self._block_vars(b, "fwd/") for b in range(len(self._starts))]
+        self._bwd_vars = [self._block_vars(b, "bwd/") for b in range(len(self._starts))]
+        self.built = True
+
+    def call(self, inputs, state):
+        _check_inputs(self, inputs, state)
+        off = self._backward_slice_offset
+        bwd_inputs = inputs if off == 0 else \
+            pad(inputs, [[0, 0], [0, off]] if off > 0 else [[0, 0], [-off, 0]])
+        outs, states = [], []
+        for prefix, x, all_starts, all_vars in (
+                ("fwd_state", inputs, self._starts, self._vars),
+                ("bwd_state", bwd_inputs, self._bwd_starts, self._bwd_vars)):
+            for b, (starts, v) in enumerate(zip(all_starts, all_vars)):
+                o, s = self._run_block(x, b, starts, v, state, prefix)
+                outs += o
+                states += s
         return self._pack(outs, states)
