@@ -44,38 +44,9 @@ def np_conv_lstm(w, x, state, forget_bias=1.0, skip=False):
     return out, LSTMStateTuple(new_c, out)
 
 
-# ---- the harness: the cell's variables served from arrays by a custom getter ----------------
-def _getter(weights):
-    """weights[name inside the cell's scope] for 'w/<cell>/...' or 'w/rnn/<cell>/...'."""
-    def getter(getter, name, *args, **kwargs):
-        parts = name.split("/")
-        return weights["/".join(parts[3 if parts[1] == "rnn" else 2:])]
-    return getter
+# ---- the harness (shared with test_contrib_rnn_more.py): weights served by a custom getter
+from test_contrib_rnn_more import _getter, run_steps, var_shapes  # noqa: E402
 
-
-def var_shapes(make_cell, x_shape):
-    with gc.Graph().as_default():
-        cell = make_cell()
-        x = gc.placeholder(gc.float64, x_shape)
-        cell(x, cell.zero_state(x_shape[0], gc.float64))
-        return {v.name[:-2]: tuple(v.shape.as_list()) for v in gc.global_variables()}
-
-
-def run_steps(make_cell, weights, xs, state, dynamic=False):
-    with gc.Graph().as_default():
-        ws = {k: gc.constant(v) for k, v in weights.items()}
-        st = LSTMStateTuple(*(gc.constant(s) for s in state))
-        with gc.variable_scope("w", custom_getter=_getter(ws)):
-            cell = make_cell()
-            if dynamic:
-                out = gc.nn.dynamic_rnn(cell, gc.constant(np.stack(xs, 1)), initial_state=st)
-            else:
-                out = []
-                for x in xs:
-                    o, st = cell(gc.constant(x), st)
-                    out.append((o, st))
-        with gc.Session() as sess:
-            return sess.run(out)
 
 
 def check_conv_cell(make_cell, x_shape, names, steps=2, **np_kwargs):
