@@ -9,3 +9,6 @@ __all__ = list(_arg_scope.__all__) + list(_variables.__all__)
 from .framework_more import *  # noqa: F401,F403,E402 (TF 1.15 names tf_slim lacks)
 from .framework_more import __all__ as _more_all  # noqa: E402
 __all__ += _more_all
+from .framework_more2 import *  # noqa: F401,F403,E402 (more TF 1.15 contrib names)
+from .framework_more2 import __all__ as _more2_all  # noqa: E402
+__all__ += _more2_all

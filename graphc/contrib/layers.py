@@ -334,3 +334,6 @@ elu = functools.partial(fully_connected, activation_fn=_elu)
 from .layers_more import *  # noqa: F401,F403,E402 (TF 1.15 names tf_slim lacks)
 from .layers_more import __all__ as _more_all  # noqa: E402
 __all__ += _more_all
+from .layers_more2 import *  # noqa: F401,F403,E402 (more TF 1.15 contrib names)
+from .layers_more2 import __all__ as _more2_all  # noqa: E402
+__all__ += _more2_all
