@@ -337,3 +337,5 @@ __all__ += _more_all
 from .layers_more2 import *  # noqa: F401,F403,E402 (more TF 1.15 contrib names)
 from .layers_more2 import __all__ as _more2_all  # noqa: E402
 __all__ += _more2_all
+from .layers_rev import RevBlock, rev_block  # noqa: F401,E402 (contrib rev_block_lib)
+__all__ += ["rev_block", "RevBlock"]

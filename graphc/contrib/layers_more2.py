@@ -1,6 +1,6 @@
 """More of TF 1.15's tf.contrib.layers: recompute_grad (contrib signature),
 conv2d_in_plane, pool, embedding_lookup_unique, sparse_row_envelope and
-safe_embedding_lookup_sparse under their contrib names, and rev_block / RevBlock.
+safe_embedding_lookup_sparse under their contrib names (rev_block / RevBlock: layers_rev.py).
 
     from graphc.contrib import layers
     y = layers.conv2d_in_plane(images, kernel_size=3)      # one 3x3 kernel for all channels
