@@ -135,3 +135,11 @@ def test_compile_without_a_loss_trains_on_the_added_losses():
         model, _ = _model()
         with pytest.raises(ValueError, match="no loss to optimize"):
             model.compile("sgd")
+
+
+def test_add_metric_on_a_model_makes_no_stray_layer():
+    """The checks of a functional model's add_metric make no layer (no name taken)."""
+    with gc.Graph().as_default():
+        model, h = _model()
+        model.add_metric(gc.reduce_mean(h), name="h_mean", aggregation="mean")
+        assert keras.layers.Layer().name == "layer"

@@ -209,8 +209,7 @@ class Layer(LayerWeights):
         """
         from . import engine_add
         if engine_add.in_functional_construction(self):
-            engine_add.add_metric(Layer(), value, aggregation, name)      # the checks
-            if K._state().metric_results.get(id(value)) is not None:
+            if engine_add.metric_entry(value, aggregation, name)[2] is not None:
                 raise ValueError("Using the result of calling a `Metric` object when "
                                  "calling `add_metric` on a Functional Model is not "
                                  "supported. Please pass the Tensor to monitor directly.")

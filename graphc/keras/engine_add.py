@@ -68,6 +68,12 @@ def add_metric(layer, value, aggregation=None, name=None):
     aggregation="mean" the mean of all its elements over the epoch's batches; without,
     it must be the result of a gc.keras.metrics.Metric (the metric's own running
     result)."""
+    layer._added_metrics.append(metric_entry(value, aggregation, name))
+
+
+def metric_entry(value, aggregation=None, name=None):
+    """(name, value, the Metric that made value or None), or TF's error for an
+    add_metric that cannot be reported."""
     if aggregation is not None and aggregation != "mean":
         raise ValueError(f"We currently support only `mean` sample-wise metric "
                          f"aggregation. You provided aggregation=`{aggregation}`")
@@ -90,7 +96,7 @@ def add_metric(layer, value, aggregation=None, name=None):
             "`aggregation` parameter set as `mean`. For example: "
             "`self.add_metric(tf.reduce_sum(inputs), name='mean_activation', "
             "aggregation='mean')` ")
-    layer._added_metrics.append((name or metric.name, value, metric))
+    return name or metric.name, value, metric
 
 
 def model_add(model, kind, value, **kwargs):
