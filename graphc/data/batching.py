@@ -18,13 +18,13 @@ from ..ops.registry import shape_value
 from ..shapes import TensorShape
 from .dataset import Dataset, _count, _invalid, _static, _tensor_args, _value
 from .specs import nested_leaves
-from .ragged_batch import batch_plan, run_plan
+from .ragged_batch import SizedBatch, batch_plan, run_plan
 from .structure import Sparse, ragged_leaves, sparse_leaves
 
 __all__ = []
 
 
-class _Batch(Dataset):
+class _Batch(SizedBatch):
     _saved = ("_size", "_drop", "_sparse")
 
     def __init__(self, ds, size, drop):
@@ -37,14 +37,6 @@ class _Batch(Dataset):
                          tensors=_tensor_args(size), dense=dense)
         self._size, self._drop = size, drop
 
-    def _check(self, values):
-        if isinstance(self._size, Tensor) and values[self._size] <= 0:
-            raise _invalid(self, "Batch size must be greater than zero.")
-
-    def _cardinality(self, values, n):
-        return batch_cardinality(n[0], int(values[self._size]) if isinstance(
-            self._size, Tensor) else self._size, self._drop)
-
     def _iter(self, run):
         parent = self._parents[0]
         actions = batch_plan(parent, None, False, None)[4]
@@ -55,11 +47,6 @@ class _Batch(Dataset):
             if not rows or (self._drop and len(rows) < size):
                 return
             yield run_plan(self, actions, rows, None)
-
-
-def batch_cardinality(n, size, drop):
-    """The number of batches of `size` of n elements (INFINITE, UNKNOWN kept)."""
-    return n if n < 0 else n // size if drop else -(-n // size)
 
 
 def _batch_sparse(rows, dtype):
@@ -170,7 +157,7 @@ def padded_batch(ds, batch_size, padded_shapes, padding_values, drop_remainder):
     return _PaddedBatch(ds, size, padded, statics, pads, bool(drop_remainder))
 
 
-class _PaddedBatch(Dataset):
+class _PaddedBatch(SizedBatch):
     _saved = ("_size", "_drop", "_padded", "_pads")
 
     def __init__(self, ds, size, padded, statics, pads, drop):
@@ -179,14 +166,6 @@ class _PaddedBatch(Dataset):
         tensors = _tensor_args(size, *padded, *pads)
         super().__init__(ds._structure, ds._types, shapes, parents=(ds,), tensors=tensors)
         self._size, self._drop, self._padded, self._pads = size, drop, padded, pads
-
-    def _check(self, values):
-        if isinstance(self._size, Tensor) and values[self._size] <= 0:
-            raise _invalid(self, "Batch size must be greater than zero.")
-
-    def _cardinality(self, values, n):
-        return batch_cardinality(n[0], int(values[self._size]) if isinstance(
-            self._size, Tensor) else self._size, self._drop)
 
     def _iter(self, run):
         it = self._parents[0]._iter(run)

@@ -10,6 +10,8 @@ dense leaves are stacked, SparseTensors get a batch index (batching._batch_spars
 RaggedTensors get one more outer ragged dim whose row_splits count each element's rows,
 and, in ragged_batch, a dense component with unknown dims becomes a RaggedTensor whose
 ragged dims are its dims up to the last unknown one (TF's rule) before that.
+SizedBatch, the base of the three batching datasets, checks the batch size and gives
+their cardinality.
 """
 import itertools
 
@@ -149,7 +151,26 @@ def batch_ragged(ds, elements, splits_dtype):
     return [flat] + out_splits
 
 
-class _RaggedBatch(Dataset):
+def batch_cardinality(n, size, drop):
+    """The number of batches of `size` of n elements (INFINITE, UNKNOWN kept)."""
+    return n if n < 0 else n // size if drop else -(-n // size)
+
+
+class SizedBatch(Dataset):
+    """The base of the batching datasets (batch, padded_batch, ragged_batch): a batch
+    size `_size` (an int or a scalar tensor) checked at initialization, and the
+    cardinality it gives, `_drop` saying whether a short last batch is dropped."""
+
+    def _check(self, values):
+        if isinstance(self._size, Tensor) and values[self._size] <= 0:
+            raise _invalid(self, "Batch size must be greater than zero.")
+
+    def _cardinality(self, values, n):
+        return batch_cardinality(n[0], int(values[self._size]) if isinstance(
+            self._size, Tensor) else self._size, self._drop)
+
+
+class _RaggedBatch(SizedBatch):
     """Dataset.ragged_batch: batch, where components of unknown dims become ragged."""
     _unwritable = "a Dataset.ragged_batch, which graphc cannot write"
 
@@ -161,15 +182,6 @@ class _RaggedBatch(Dataset):
         super().__init__(structure, types, shapes, parents=(ds,),
                          tensors=_tensor_args(size), dense=dense)
         self._size, self._drop, self._splits_dtype = size, drop, splits_dtype
-
-    def _check(self, values):
-        if isinstance(self._size, Tensor) and values[self._size] <= 0:
-            raise _invalid(self, "Batch size must be greater than zero.")
-
-    def _cardinality(self, values, n):
-        from .batching import batch_cardinality
-        return batch_cardinality(n[0], int(values[self._size]) if isinstance(
-            self._size, Tensor) else self._size, self._drop)
 
     def _iter(self, run):
         it = self._parents[0]._iter(run)
