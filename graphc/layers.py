@@ -20,7 +20,7 @@ from .initializers import zeros_initializer
 from .layers_conv import (average_pooling1d, average_pooling2d,  # noqa: F401 (re-exports)
                           average_pooling3d, conv1d, conv2d, conv2d_transpose, conv3d,
                           max_pooling1d, max_pooling2d, max_pooling3d)
-from .layers_utils import (_finish, _float_input, _format, _known,  # noqa: F401
+from .layers_utils import (_bias, _finish, _float_input, _format, _known,  # noqa: F401
                            _layer_scope, _positive_int, _rank,
                            _smart_cond, _static_bool)
 from .ops.array import expand_dims, reshape, shape as shape_of, transpose
@@ -55,10 +55,8 @@ def dense(inputs, units, activation=None, use_bias=True, kernel_initializer=None
         kernel = get_variable("kernel", [last, units], x.dtype, kernel_initializer,
                               kernel_regularizer, trainable=trainable,
                               constraint=kernel_constraint)
-        bias = None
-        if use_bias:
-            bias = get_variable("bias", [units], x.dtype, bias_initializer, bias_regularizer,
-                                trainable=trainable, constraint=bias_constraint)
+        bias = _bias(units, x.dtype, use_bias, bias_initializer, bias_regularizer,
+                     bias_constraint, trainable)
         if rank == 2:
             outputs = matmul(x, kernel)
         else:

@@ -10,7 +10,7 @@ import numpy as np
 from . import dtypes
 from .graph import Tensor
 from .initializers import zeros_initializer
-from .layers_utils import (_finish, _float_input, _format, _known, _layer_scope,
+from .layers_utils import (_bias, _finish, _float_input, _format, _known, _layer_scope,
                            _pair, _padding, _positive_int, _rank)
 from .ops.array import shape as shape_of
 from .ops.conv import conv2d as _conv2d
@@ -50,11 +50,8 @@ def conv2d(inputs, filters, kernel_size, strides=(1, 1), padding="valid",
         kernel = get_variable("kernel", list(k) + [channels, filters], x.dtype,
                               kernel_initializer, kernel_regularizer, trainable=trainable,
                               constraint=kernel_constraint)
-        bias = None
-        if use_bias:
-            bias = get_variable("bias", [filters], x.dtype, bias_initializer,
-                                bias_regularizer, trainable=trainable,
-                                constraint=bias_constraint)
+        bias = _bias(filters, x.dtype, use_bias, bias_initializer, bias_regularizer,
+                     bias_constraint, trainable)
         outputs = _conv2d(x, kernel, strides=s, padding=pad, data_format=fmt, dilations=d)
         return _finish(outputs, bias, activation, activity_regularizer, fmt)
 
@@ -136,11 +133,8 @@ def _conv_nd(rank, layer, inputs, filters, kernel_size, strides, padding, data_f
         kernel = get_variable("kernel", shape, x.dtype, kernel_initializer,
                               kernel_regularizer, trainable=trainable,
                               constraint=kernel_constraint)
-        bias = None
-        if use_bias:
-            bias = get_variable("bias", [filters], x.dtype, bias_initializer,
-                                bias_regularizer, trainable=trainable,
-                                constraint=bias_constraint)
+        bias = _bias(filters, x.dtype, use_bias, bias_initializer, bias_regularizer,
+                     bias_constraint, trainable)
         if transpose:
             outputs = _conv_transpose(x, kernel, filters, k, s, pad, fmt)
         elif rank == 1:

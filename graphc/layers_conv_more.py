@@ -12,7 +12,7 @@ from .graph import Tensor
 from .initializers import zeros_initializer
 from .layers_classes import _Conv
 from .layers_conv import _format_nd, _full, _tuple
-from .layers_utils import (_finish, _float_input, _known, _layer_scope, _padding,
+from .layers_utils import (_bias, _finish, _float_input, _known, _layer_scope, _padding,
                            _positive_int, _rank)
 from .ops.array import expand_dims, pad as _pad, shape as shape_of, squeeze
 from .ops.conv3d import conv3d_transpose as _nn_conv3d_transpose
@@ -146,11 +146,8 @@ def _separable(rank, layer, inputs, filters, kernel_size, strides, padding, data
                                  [1] * rank + [channels * multiplier, filters], x.dtype,
                                  pointwise_initializer, pointwise_regularizer,
                                  trainable=trainable, constraint=pointwise_constraint)
-        bias = None
-        if use_bias:
-            bias = get_variable("bias", [filters], x.dtype, bias_initializer,
-                                bias_regularizer, trainable=trainable,
-                                constraint=bias_constraint)
+        bias = _bias(filters, x.dtype, use_bias, bias_initializer, bias_regularizer,
+                     bias_constraint, trainable)
         if rank == 2:
             outputs = _nn_separable_conv2d(x, depthwise, pointwise, _full(s, fmt), pad,
                                            rate=d, data_format=fmt)
@@ -237,11 +234,8 @@ def conv3d_transpose(inputs, filters, kernel_size, strides=(1, 1, 1), padding="v
         kernel = get_variable("kernel", list(k) + [filters, channels], x.dtype,
                               kernel_initializer, kernel_regularizer, trainable=trainable,
                               constraint=kernel_constraint)
-        bias = None
-        if use_bias:
-            bias = get_variable("bias", [filters], x.dtype, bias_initializer,
-                                bias_regularizer, trainable=trainable,
-                                constraint=bias_constraint)
+        bias = _bias(filters, x.dtype, use_bias, bias_initializer, bias_regularizer,
+                     bias_constraint, trainable)
         dims = [x.graph.dims.resolve(dim) for dim in x.shape.dims]
         spatial = [1, 2, 3] if last else [2, 3, 4]
         sizes = []

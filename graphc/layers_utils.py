@@ -16,6 +16,7 @@ from .ops.graphkeys import GraphKeys, add_to_collection
 from .ops.nn import bias_add
 from .ops.registry import constant_value
 from .ops.scope import VariableScope, variable_scope
+from .ops.varstore import get_variable
 
 
 @contextlib.contextmanager
@@ -121,6 +122,14 @@ def _smart_cond(static, pred, true_fn, false_fn):
     if static is None:
         return cond(pred, true_fn, false_fn)
     return true_fn() if static else false_fn()
+
+
+def _bias(n, dtype, use_bias, initializer, regularizer, constraint, trainable):
+    """The layer's 'bias' variable of n entries, or None without use_bias."""
+    if not use_bias:
+        return None
+    return get_variable("bias", [n], dtype, initializer, regularizer, trainable=trainable,
+                        constraint=constraint)
 
 
 def _finish(outputs, bias, activation, activity_regularizer, data_format="NHWC"):
