@@ -20,6 +20,7 @@ import numpy as np
 import graphc as gc
 from .. import dtypes
 from ..indexed_slices import IndexedSlices
+from ..train.loss_scale import all_finite
 from ..train.optimizer import Optimizer
 from . import backend as K
 
@@ -263,9 +264,7 @@ class LossScaleOptimizer(Optimizer):
                 raise ValueError("No gradients provided for any variable: "
                                  + ", ".join(v.node.name for _, v in pairs))
             with gc.name_scope("loss_scale"):
-                parts = [g.values if isinstance(g, IndexedSlices) else g for g, _ in live]
-                finite = gc.reduce_all(gc.stack(
-                    [gc.reduce_all(gc.is_finite(p)) for p in parts]), name="is_finite")
+                finite = all_finite([g for g, _ in live], name="is_finite")
                 safe = [(_zero_unless(finite, g), v) for g, v in live]
             self._optimizer._create_slots([v for _, v in live])
             # the variables and their slots go back; non-slot accumulators (Adam's beta

@@ -124,7 +124,7 @@ class DynamicLossScale(LossScale):
         increment_period steps (keeping it if the product overflows); else shrink it
         and reset the count."""
         scale, good = self._current_loss_scale, self._num_good_steps
-        finite = _all_finite(grads)
+        finite = all_finite(grads)
 
         def grow():
             bigger = scale * self._multiplier
@@ -153,11 +153,13 @@ class DynamicLossScale(LossScale):
                 "multiplier": self._multiplier}
 
 
-def _all_finite(grads):
+def all_finite(grads, name=None):
+    """Whether every gradient (an IndexedSlices' values) is finite: a bool scalar; None
+    gradients are skipped (the Keras LossScaleOptimizer shares it)."""
     from ..indexed_slices import IndexedSlices
     checks = [reduce_all(is_finite(
         g.values if isinstance(g, IndexedSlices) else g)) for g in grads if g is not None]
-    return reduce_all(stack(checks)) if checks else core.constant(True)
+    return reduce_all(stack(checks), name=name) if checks else core.constant(True)
 
 
 def get(identifier):
