@@ -154,6 +154,7 @@ from .ops.session_ops import (delete_session_tensor, get_session_handle,  # noqa
                               get_session_tensor)
 from . import resource_loader  # noqa: E402
 from . import profiler  # noqa: E402 (tf.profiler: FLOP and parameter counts)
+from . import distribute  # noqa: E402 (tf.distribute: strategies on CPU devices)
 from .train.loss_scale import mixed_precision  # noqa: E402,F401 (tf.mixed_precision)
 from .tf1_misc9 import raise_exception_on_not_ok_status as _not_ok  # noqa: E402
 errors.raise_exception_on_not_ok_status = _not_ok   # tf.errors's (errors.py cannot import it)

@@ -113,6 +113,10 @@ class Optimizer:
         """The op that applies each (gradient, variable) pair; pairs whose gradient is
         None are skipped. With `global_step`, the op is the increment of global_step,
         which runs after every update (TF1)."""
+        from ..distribute.optimizer_hook import apply_in_replica_context
+        merged = apply_in_replica_context(self, grads_and_vars, global_step, name)
+        if merged is not None:      # in a replica function: gradients summed, applied once
+            return merged
         pairs = self._check_pairs(grads_and_vars)
         var_list = [v for g, v in pairs if g is not None]
         if not var_list:
