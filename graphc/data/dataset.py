@@ -257,6 +257,25 @@ class Dataset:
             return _FileCache(self, filename)
         return _Cache(self, filename)
 
+    def save(self, path, compression=None, shard_func=None, checkpoint_args=None):
+        """Writes this dataset at `path` in TF's format: dataset_spec.pb now, the elements
+        when the returned Operation runs (as TF 1 graph mode); see docs/data-save.md."""
+        from .exp_save import save
+        return save(self, path, compression, shard_func, checkpoint_args)
+
+    @staticmethod
+    def load(path, element_spec=None, compression=None, reader_func=None, wait=False):
+        """The dataset saved at `path` (by save, here or in TF); see docs/data-save.md."""
+        from .exp_save import load
+        return load(path, element_spec, compression, reader_func, wait)
+
+    def snapshot(self, path, compression="AUTO", reader_func=None, shard_func=None,
+                 name=None):
+        """This dataset's elements; the first complete pass writes them under `path`,
+        later passes read them instead (see docs/data-save.md)."""
+        from .exp_save import dataset_snapshot
+        return dataset_snapshot(self, path, compression, reader_func, shard_func)
+
     def window(self, size, shift=None, stride=1, drop_remainder=False):
         """Windows of `size` elements, one every `shift` (default size) elements, each
         taking every `stride`-th element; each component of a window is a dataset.

@@ -1,6 +1,7 @@
 """gc.data.experimental (TF1's tf.data.experimental), see docs/data-experimental.md:
 the CSV readers (exp_csv.py, exp_csv_make.py), TFRecordWriter and SqlDataset
-(exp_io.py), Optional and get_next_as_optional (exp_optional.py), the transformations
+(exp_io.py), Optional and get_next_as_optional (exp_optional.py), save / load /
+snapshot (exp_save.py, docs/data-save.md), the transformations
 for Dataset.apply (exp_transforms.py here and below), get_structure, the option groups
 and TF1's Structure aliases of the TypeSpecs.
 
@@ -24,6 +25,7 @@ from .exp_methods import (Counter, RandomDataset, bucket_by_sequence_length, car
                           get_single_element, group_by_window, ignore_errors,
                           rejection_resample, sample_from_datasets, scan, take_while, unique)
 from .exp_optional import Optional, get_next_as_optional
+from .exp_save import load, save, snapshot
 from .exp_transforms import (Reducer, assert_cardinality, copy_to_device, from_list,
                              group_by_reducer, map_and_batch, pad_to_cardinality,
                              parallel_interleave,
@@ -45,7 +47,7 @@ __all__ = ["unbatch", "get_structure", "AutoShardPolicy", "AutotuneAlgorithm",
            "scan", "take_while", "ignore_errors", "cardinality", "get_single_element",
            "group_by_window", "bucket_by_sequence_length", "rejection_resample",
            "sample_from_datasets", "choose_from_datasets", "Counter", "RandomDataset",
-           "dense_to_sparse_batch"]
+           "dense_to_sparse_batch", "save", "load", "snapshot"]
 
 AUTOTUNE = -1                   # the values of gc.data's constants (TF's)
 INFINITE_CARDINALITY = -1
