@@ -121,6 +121,8 @@ def test_error_examples_print_what_the_doc_shows(name, tmp_path):
                                          ("config-and-mixed-precision.md", 4),
                                          ("keras-preprocessing.md", 3),
                                          ("keras-applications.md", 1),
+                                         ("distribute.md", 3), ("data-save.md", 1),
+                                         ("keras-data-utils.md", 1),
                                          ("linalg.md", 5), ("saved_model.md", 4),
                                          ("signal.md", 1), ("complex.md", 1),
                                          ("lookup.md", 4), ("feature-column.md", 2),

@@ -18,7 +18,8 @@ __all__ = ["to_categorical", "normalize", "Sequence", "serialize_keras_object",
            "disable_interactive_logging", "is_interactive_logging_enabled",
            "pad_sequences", "to_ordinal", "get_file", "SequenceEnqueuer",
            "OrderedEnqueuer", "GeneratorEnqueuer", "model_to_dot", "plot_model",
-           "get_source_inputs"]
+           "get_source_inputs", "image_dataset_from_directory",
+           "text_dataset_from_directory", "timeseries_dataset_from_array", "split_dataset"]
 
 
 def to_categorical(y, num_classes=None, dtype="float32"):
@@ -152,3 +153,5 @@ from .utils_progbar import (Progbar, disable_interactive_logging,  # noqa: E402
 from .utils_data import (GeneratorEnqueuer, OrderedEnqueuer, SequenceEnqueuer,  # noqa: E402
                          get_file, pad_sequences, to_ordinal)
 from .utils_vis import get_source_inputs, model_to_dot, plot_model  # noqa: E402
+from .utils_dataset import (image_dataset_from_directory, split_dataset,  # noqa: E402
+                            text_dataset_from_directory, timeseries_dataset_from_array)

@@ -7,5 +7,8 @@ augmentation functions).
     x = gc.keras.preprocessing.sequence.pad_sequences(tok.texts_to_sequences(texts))
 """
 from . import image, sequence, text
+from ..utils_dataset import (image_dataset_from_directory, text_dataset_from_directory,
+                             timeseries_dataset_from_array)
 
-__all__ = ["image", "sequence", "text"]
+__all__ = ["image", "sequence", "text", "image_dataset_from_directory",
+           "text_dataset_from_directory", "timeseries_dataset_from_array"]

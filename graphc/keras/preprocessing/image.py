@@ -10,6 +10,7 @@ import warnings
 import numpy as np
 
 from .. import backend as K
+from .image_directory import DataFrameIterator, DirectoryIterator
 from .image_iterators import Iterator, NumpyArrayIterator
 from .image_transform import (apply_affine_transform, apply_brightness_shift,
                               apply_channel_shift, flip_axis, random_brightness,
@@ -17,7 +18,8 @@ from .image_transform import (apply_affine_transform, apply_brightness_shift,
                               random_shift, random_zoom)
 from .image_utils import array_to_img, img_to_array, load_img, save_img
 
-__all__ = ["ImageDataGenerator", "Iterator", "NumpyArrayIterator",
+__all__ = ["ImageDataGenerator", "Iterator", "NumpyArrayIterator", "DirectoryIterator",
+           "DataFrameIterator",
            "apply_affine_transform", "apply_brightness_shift", "apply_channel_shift",
            "random_brightness", "random_channel_shift", "random_rotation", "random_shear",
            "random_shift", "random_zoom", "array_to_img", "img_to_array", "load_img",
@@ -156,6 +158,50 @@ class ImageDataGenerator:
                                   save_prefix=save_prefix, save_format=save_format,
                                   ignore_class_split=ignore_class_split, subset=subset,
                                   dtype=self.dtype)
+
+    def flow_from_directory(self, directory, target_size=(256, 256), color_mode="rgb",
+                            classes=None, class_mode="categorical", batch_size=32,
+                            shuffle=True, seed=None, save_to_dir=None, save_prefix="",
+                            save_format="png", follow_links=False, subset=None,
+                            interpolation="nearest", keep_aspect_ratio=False):
+        """A DirectoryIterator of augmented batches of the images in directory's class
+        subdirectories (see image_directory.py).
+
+            it = gen.flow_from_directory("data", target_size=(64, 64), batch_size=8)
+        """
+        return DirectoryIterator(
+            directory, self, target_size=target_size, color_mode=color_mode,
+            keep_aspect_ratio=keep_aspect_ratio, classes=classes, class_mode=class_mode,
+            data_format=self.data_format, batch_size=batch_size, shuffle=shuffle, seed=seed,
+            save_to_dir=save_to_dir, save_prefix=save_prefix, save_format=save_format,
+            follow_links=follow_links, subset=subset, interpolation=interpolation,
+            dtype=self.dtype)
+
+    def flow_from_dataframe(self, dataframe, directory=None, x_col="filename",
+                            y_col="class", weight_col=None, target_size=(256, 256),
+                            color_mode="rgb", classes=None, class_mode="categorical",
+                            batch_size=32, shuffle=True, seed=None, save_to_dir=None,
+                            save_prefix="", save_format="png", subset=None,
+                            interpolation="nearest", validate_filenames=True, **kwargs):
+        """A DataFrameIterator of augmented batches of the images dataframe[x_col] names
+        (class_mode "other" is the deprecated "raw").
+
+            it = gen.flow_from_dataframe(df, "imgs", target_size=(64, 64))
+        """
+        for key in ("has_ext", "sort", "drop_duplicates"):
+            if key in kwargs:
+                warnings.warn(f"{key} is deprecated.", DeprecationWarning)
+        if class_mode == "other":
+            warnings.warn('`class_mode` "other" is deprecated, please use `class_mode` '
+                          '"raw".', DeprecationWarning)
+            class_mode = "raw"
+        return DataFrameIterator(
+            dataframe, directory, self, x_col=x_col, y_col=y_col, weight_col=weight_col,
+            target_size=target_size, color_mode=color_mode, classes=classes,
+            class_mode=class_mode, data_format=self.data_format, batch_size=batch_size,
+            shuffle=shuffle, seed=seed, save_to_dir=save_to_dir, save_prefix=save_prefix,
+            save_format=save_format, subset=subset, interpolation=interpolation,
+            validate_filenames=validate_filenames, dtype=self.dtype)
 
     def standardize(self, x):
         """x normalized in place (when it is a float array) and returned:
