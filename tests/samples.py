@@ -87,8 +87,8 @@ EXEMPT.update(dict.fromkeys(
 
 # Ops with value samples but no gradient to check, and why.
 NO_GRADIENT = {
-    "PyFunc": "a Python function has none (TF1); test_pyfunc checks the error and the "
-              "gradient_override_map path",
+    "PyFunc": "a Python function has none (TF1: NotDifferentiable); test_pyfunc checks the "
+              "None gradient and the gradient_override_map path",
     "PyFuncStateless": "as PyFunc",
     "MatrixLogarithm": "TF1 defines no gradient; test_nn2 checks the GradientError",
     "RandomGammaGrad": "random_gamma's derivative in alpha has none (TF1 neither); "

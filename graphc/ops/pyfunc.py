@@ -10,7 +10,7 @@ the call in gc.custom_gradient.
 """
 import numpy as np
 
-from .. import dtypes, errors
+from .. import dtypes
 from ..shapes import TensorShape, fits
 from .core import convert_to_tensor
 from .registry import OpDef, apply, register
@@ -56,17 +56,10 @@ def _checked(value, t, func):
     return arr
 
 
-def _no_gradient(node, gs):
-    raise errors.GradientError(
-        f"{errors.describe_node(node)} has no gradient (a Python function): register one "
-        f"with @gc.RegisterGradient and use graph.gradient_override_map({{'{node.type}': "
-        "name}), or wrap the call in gc.custom_gradient")
-
-
 def _opdef(name, stateful):
     return register(OpDef(
-        name, _infer, _kernel, uses_state=True, stateful=stateful, vjp=_no_gradient,
-        jvp=lambda node, ts: _no_gradient(node, ts),
+        name, _infer, _kernel, uses_state=True, stateful=stateful,
+        differentiable=False,       # TF1's NotDifferentiable("PyFunc"): no gradient flows
         api="py_func", signature="py_func(func, inp, Tout, stateful=True, name=None)",
         shape_rule="unknown (refine with set_shape; checked when it runs)", dtypes="any",
         doc="func(*arrays) -> arrays of the dtypes in Tout, run when the node runs."
