@@ -131,7 +131,7 @@ def test_error_examples_print_what_the_doc_shows(name, tmp_path):
                                          ("distributions.md", 1), ("image-codecs.md", 2),
                                          ("special-and-quantization.md", 4),
                                          ("supervisor.md", 4), ("partitioned.md", 3),
-                                         ("estimator-canned.md", 4), ("keras.md", 5),
+                                         ("estimator-canned.md", 4), ("keras.md", 6),
                                          ("object-checkpoints.md", 4),
                                          ("linear-operators.md", 2), ("random.md", 2),
                                          ("misc-ops-9.md", 2), ("flags.md", 3),

@@ -15,7 +15,7 @@ import graphc as gc
 from ..layers_base import LayerWeights
 from . import backend as K
 from . import constraints as constraints_mod
-from . import engine_dtype
+from . import engine_dtype, engine_track
 from . import initializers
 from . import regularizers as regularizers_mod
 
@@ -112,6 +112,36 @@ class Layer(LayerWeights):
         self._inbound_nodes = []
         self.built = False
         self.supports_masking = False
+
+    # ---- tracking (engine_track.py) ----------------------------------------------------
+    def __setattr__(self, name, value):
+        engine_track.on_setattr(self, name, value, Layer)
+        object.__setattr__(self, name, value)
+
+    def _children(self):
+        """The layers this layer's attributes hold (tf_keras' tracked sublayers)."""
+        return engine_track.children(self, Layer)
+
+    @property
+    def trainable_weights(self):
+        """The layer's own trainable weights, then its children's (tf_keras' order)."""
+        if not self.trainable:
+            return []
+        return engine_track.dedup(self._trainable_weights + engine_track.gather(
+            self, "trainable_weights", Layer))
+
+    @property
+    def non_trainable_weights(self):
+        if self.trainable:
+            return engine_track.dedup(self._non_trainable_weights + engine_track.gather(
+                self, "non_trainable_weights", Layer))
+        return engine_track.dedup(self._trainable_weights + self._non_trainable_weights
+                                  + engine_track.gather(self, "weights", Layer))
+
+    @property
+    def updates(self):
+        return engine_track.dedup(self._updates + engine_track.gather(self, "updates",
+                                                                      Layer))
 
     # ---- dtypes (engine_dtype.py) ------------------------------------------------------
     @property
@@ -222,6 +252,10 @@ class Layer(LayerWeights):
     def losses(self):
         """The losses added by the layer's calls, its regularizers and add_loss, with
         the callable ones called now."""
+        return engine_track.dedup(self._own_losses()
+                                  + engine_track.gather(self, "losses", Layer))
+
+    def _own_losses(self):
         called = [f() for f in self._callable_losses]
         return list(self._losses) + [t for t in called if t is not None]
 
@@ -242,16 +276,20 @@ class Layer(LayerWeights):
         get `compute_mask`'s masks (TF1: `_keras_mask`; see backend.get_mask). `call`
         gets the inputs cast to the compute dtype and the variables read in it."""
         graph = gc.get_default_graph()
-        flat = [self._as_tensor(x) for x in _flat(inputs)]
+        keys = sorted(inputs) if isinstance(inputs, dict) else None   # dict: by sorted key
+        flat = [self._as_tensor(x) for x in ([inputs[k] for k in keys] if keys
+                                             else _flat(inputs))]
         if not _IN_CALL[0]:
             history = K._state().history
             if any(id(x) not in history for x in flat):
                 from .engine_op_layer import create_keras_history
                 create_keras_history(flat)
-        inputs = flat if isinstance(inputs, (list, tuple)) else flat[0]
+        inputs = dict(zip(keys, flat)) if keys else \
+            flat if isinstance(inputs, (list, tuple)) else flat[0]
         recorded = dict(kwargs)
         masks = [K.get_mask(x) for x in flat]
-        previous = masks if isinstance(inputs, list) else masks[0]
+        previous = dict(zip(keys, masks)) if keys else \
+            masks if isinstance(inputs, list) else masks[0]
         if "mask" in kwargs:
             previous = kwargs["mask"]
         elif any(m is not None for m in masks) and _takes(self.call, "mask"):
@@ -260,7 +298,10 @@ class Layer(LayerWeights):
             if not self.built:
                 engine_dtype.infer_policy(self, flat)
                 shapes = [x.shape for x in flat]
-                self.build(shapes if isinstance(inputs, list) else shapes[0])
+                shapes = dict(zip(keys, shapes)) if keys else \
+                    shapes if isinstance(inputs, list) else shapes[0]
+                if not getattr(type(self).build, "_is_default", False):
+                    self.build(shapes)
                 self.built = True
                 if self._initial_weights is not None:
                     self.set_weights(self._initial_weights)

@@ -115,6 +115,8 @@ def cast_inputs(layer, inputs):
         if isinstance(x, gc.Tensor) and x.dtype.is_floating and x.dtype != dtype:
             return gc.cast(x, dtype)
         return x
+    if isinstance(inputs, dict):
+        return {k: cast(x) for k, x in inputs.items()}
     if isinstance(inputs, (list, tuple)):
         return type(inputs)(cast(x) for x in inputs)
     return cast(inputs)

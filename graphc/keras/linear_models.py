@@ -9,11 +9,8 @@ the sum of a linear model and a deep (DNN) model, each trained by its own optimi
     model.compile(["sgd", "adam"], "binary_crossentropy")   # linear's, dnn's optimizer
     model.fit([x_wide, x_deep], y, epochs=5)
 """
-import numpy as np
-
 import graphc as gc
 from . import activations, initializers, optimizers, regularizers
-from .engine import InputLayer, _flat
 from .layers_core import Dense
 from .models import Model
 
@@ -52,26 +49,6 @@ class _Premade(Model):
 
     variables = weights
 
-    def _build_from_data(self, x):
-        """Inputs for data x (an array or a list of arrays), then the outputs on them."""
-        tensors = []
-        for a in (x if isinstance(x, (list, tuple)) else [x]):
-            a = np.asarray(a)
-            dtype = "float32" if a.dtype.kind == "f" else a.dtype.name
-            layer = InputLayer(batch_input_shape=(None,) + a.shape[1:], dtype=dtype)
-            tensors.append(layer._inbound_nodes[0].outputs[0])
-        out = self(tensors if isinstance(x, (list, tuple)) else tensors[0])
-        self.inputs, self.outputs = tensors, _flat(out)
-
-    def _ensure_compiled(self, x=None):
-        if not self.outputs and x is not None:
-            self._build_from_data(x)
-        super()._ensure_compiled(x)
-
-    def predict(self, x, batch_size=None, verbose=0, steps=None, callbacks=None):
-        if not self.outputs and not hasattr(x, "__next__"):
-            self._build_from_data(x)
-        return super().predict(x, batch_size, verbose, steps, callbacks)
 
     def get_config(self):
         return {"name": self.name, "trainable": self.trainable,

@@ -29,6 +29,8 @@ class Metric(Layer):
     """The base of metric objects: subclasses call `add_weight` (zeros, not trainable)
     in __init__ and define update_state and result."""
 
+    _is_metric = True     # not a tracked child of the layer holding it (engine_track)
+
     def __init__(self, name=None, dtype=None, **kwargs):
         super().__init__(name=name, dtype=dtype or K.floatx(), **kwargs)
         self._specs, self._by_graph = [], {}

@@ -11,7 +11,7 @@ import numpy as np
 
 import graphc as gc
 from . import backend as K
-from . import engine, training
+from . import engine, engine_track, models_sub, training
 from .engine import InputLayer, Layer, _flat
 
 __all__ = ["Model", "Sequential", "load_model", "save_model", "model_from_json",
@@ -90,11 +90,17 @@ class Model(training.TrainingMixin, Layer):
         model.compile("adam", "sparse_categorical_crossentropy", metrics=["accuracy"])
     """
 
+    def __new__(cls, *args, **kwargs):
+        model = super().__new__(cls)
+        model.__dict__["_init_args"] = (args, kwargs)   # a subclass's get_config (models_sub)
+        return model
+
     def __init__(self, inputs=None, outputs=None, name=None, **kwargs):
         Layer.__init__(self, name=name or K.unique_name(_model_base(type(self))), **kwargs)
         self._layers = []
         self.inputs, self.outputs = [], []
         self._nodes = []
+        self._graph_network = False     # True once built from inputs and outputs
         training.TrainingMixin._init_training(self)
         if inputs is not None:
             self._init_graph(_flat(inputs), _flat(outputs))
@@ -111,17 +117,19 @@ class Model(training.TrainingMixin, Layer):
             if all(node.layer is not seen for seen in layers):
                 layers.append(node.layer)
         self._layers = _keras_order(layers, self._nodes, met)
-        self.built = True
+        self._graph_network = self.built = True
 
     @property
     def layers(self):
-        return list(self._layers)
+        """The model's layers: a functional model's in tf_keras' order, a subclassed
+        model's in the order its attributes were set (engine_track.py)."""
+        return list(self._layers) if self._layers else self._children()
 
     def get_layer(self, name=None, index=None):
         """The layer called `name` (or at `index`)."""
         if index is not None:
-            return self._layers[index]
-        for layer in self._layers:
+            return self.layers[index]
+        for layer in self.layers:
             if layer.name == name:
                 return layer
         raise ValueError(f"No such layer: {name}")
@@ -134,50 +142,46 @@ class Model(training.TrainingMixin, Layer):
     def output(self):
         return self.outputs[0] if len(self.outputs) == 1 else self.outputs
 
-    def _unique(self, attr):
-        out = []
-        for layer in self._layers:
-            for w in getattr(layer, attr):
-                if all(w is not v for v in out):
-                    out.append(w)
-        return out
+    def _unique(self, attr, own=()):
+        return engine_track.dedup([w for layer in self.layers for w in getattr(layer, attr)]
+                                  + list(own))
 
     @property
     def trainable_weights(self):
-        return self._unique("trainable_weights") if self.trainable else []
+        return self._unique("trainable_weights", self._trainable_weights) \
+            if self.trainable else []
 
     @property
     def non_trainable_weights(self):
         if self.trainable:
-            return self._unique("non_trainable_weights")
-        return self._unique("weights")
+            return self._unique("non_trainable_weights", self._non_trainable_weights)
+        return self._unique("weights", self._trainable_weights + self._non_trainable_weights)
 
     @property
     def weights(self):
-        """Each layer's weights in turn (Keras' order for get/set_weights)."""
+        """Each layer's weights in turn, then the model's own (Keras' order for
+        get/set_weights)."""
+        own = self._trainable_weights + self._non_trainable_weights
         if not self.trainable:
-            return self._unique("weights")
-        out = []
-        for layer in self._layers:
-            for w in layer.trainable_weights + layer.non_trainable_weights:
-                if all(w is not v for v in out):
-                    out.append(w)
-        return out
+            return self._unique("weights", own)
+        return engine_track.dedup([w for layer in self.layers for w in
+                                   layer.trainable_weights + layer.non_trainable_weights]
+                                  + own)
 
     variables = weights
 
     @property
     def updates(self):
-        return self._unique("updates") + list(self._updates)
+        return engine_track.dedup(self._unique("updates") + list(self._updates))
 
     @property
     def losses(self):
-        return self._unique("losses") + Layer.losses.fget(self)
+        return engine_track.dedup(self._unique("losses") + self._own_losses())
 
     def _all_added_metrics(self):
         """(name, tensor, Metric or None) of add_metric on the model and its layers."""
         out = list(self._added_metrics)
-        for layer in self._layers:
+        for layer in self.layers:
             more = layer._all_added_metrics() if isinstance(layer, Model) \
                 else layer._added_metrics
             out += [m for m in more if all(m[1] is not o[1] for o in out)]
@@ -185,12 +189,12 @@ class Model(training.TrainingMixin, Layer):
 
     @property
     def stateful(self):
-        return any(getattr(la, "stateful", False) for la in self._layers)
+        return any(getattr(la, "stateful", False) for la in self.layers)
 
     @property
     def state_updates(self):
         """The state assignments of the stateful RNNs (run by predict and evaluate)."""
-        return [u for la in self._layers if getattr(la, "stateful", False)
+        return [u for la in self.layers if getattr(la, "stateful", False)
                 for u in (la.state_updates if isinstance(la, Model) else la.updates)]
 
     def reset_states(self):
@@ -198,9 +202,26 @@ class Model(training.TrainingMixin, Layer):
 
             model.reset_states()
         """
-        for la in self._layers:
+        for la in self.layers:
             if getattr(la, "stateful", False) and hasattr(la, "reset_states"):
                 la.reset_states()
+
+    def build(self, input_shape=None):
+        """A subclassed model: `call` on placeholders of `input_shape` (batch dimension
+        included), which makes the weights (models_sub.py)."""
+        if not self._graph_network:
+            models_sub.build(self, input_shape)
+
+    build._is_default = True        # not called by __call__ (tf_keras' @default)
+
+    def _build_from_data(self, x):
+        models_sub.build_from_data(self, x)
+
+    def __call__(self, inputs, *args, **kwargs):
+        outputs = super().__call__(inputs, *args, **kwargs)
+        if not (self._graph_network or self._layers or self.inputs):
+            self.inputs, self.outputs = _flat(inputs), _flat(outputs)  # tf_keras' v1
+        return outputs
 
     def call(self, inputs, training=None):
         """The model's layers on new tensors, sharing their weights."""
@@ -223,6 +244,8 @@ class Model(training.TrainingMixin, Layer):
     def summary(self, line_length=65, print_fn=None):
         """Print the layers, their output shapes and parameter counts (Keras' table)."""
         print_fn = print_fn or print
+        if not self._graph_network and not self.built:
+            raise ValueError(models_sub.NOT_BUILT)
         widths = [int(line_length * f) for f in (0.45, 0.8, 1.0)]
 
         def row(cells):
@@ -234,11 +257,11 @@ class Model(training.TrainingMixin, Layer):
         print_fn("_" * line_length)
         row(["Layer (type)", "Output Shape", "Param #"])
         print_fn("=" * line_length)
-        layers = [la for la in self._layers if not isinstance(la, InputLayer)] \
-            if isinstance(self, Sequential) else self._layers
+        layers = [la for la in self.layers if not isinstance(la, InputLayer)] \
+            if isinstance(self, Sequential) else self.layers
         for i, layer in enumerate(layers):
             try:
-                shape = layer.output_shape
+                shape = layer.output_shape if self._graph_network else "multiple"
             except AttributeError:
                 shape = "multiple"
             row([f"{layer.name} ({type(layer).__name__})", shape, layer.count_params()])
@@ -267,16 +290,23 @@ class Model(training.TrainingMixin, Layer):
             model.load_weights("weights.h5", by_name=True)
         """
         from .saving import load_weights
+        if not self._graph_network:
+            models_sub.check_weights_exist(self)
         load_weights(self, filepath, by_name, skip_mismatch)
 
     def get_config(self):
-        """The architecture: layers, their calls, inputs and outputs (Keras' form)."""
+        """The architecture: layers, their calls, inputs and outputs (Keras' form); a
+        subclassed model's: its constructor arguments (models_sub.get_config)."""
+        if not self._graph_network and type(self) is not Model:
+            return models_sub.get_config(self)
         from .saving_config import functional_config
         return functional_config(self)
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
         """A new model (new weights) from get_config's dict."""
+        if "layers" not in config and cls is not Model:
+            return cls(**config)           # a subclassed model's constructor arguments
         from .saving_config import functional_from_config
         return functional_from_config(cls, config, custom_objects)
 
@@ -297,6 +327,9 @@ class Model(training.TrainingMixin, Layer):
             again = gc.keras.models.load_model("model.gck")
         """
         from .saving import save_model
+        if not self._graph_network and not self._layers:
+            models_sub.check_saveable(self, save_format == "h5" or str(filepath).endswith(
+                (".h5", ".hdf5", ".keras")))
         save_model(self, filepath, overwrite, include_optimizer, save_format)
 
     def __repr__(self):
@@ -383,6 +416,8 @@ class Sequential(Model):
         self._set_graph(x._inbound_nodes[0].outputs[0])
 
     def _build_from_data(self, x):
+        if isinstance(x, (list, tuple)):
+            x = x[0]
         if not self.inputs:
             shape = (None,) + tuple(np.shape(x)[1:])
             dtype = np.asarray(x).dtype

@@ -106,5 +106,5 @@ def clone_model(model, input_tensors=None, clone_function=None):
                          f"{model!r}")
     if not model.inputs or type(model).call is not Model.call:
         raise ValueError(f"Expected `model` argument to be a functional `Model` instance, "
-                         f"but got a subclass model instead: {model!r}")
+                         f"but got a subclassed model instead: {model!r}")
     return _clone_functional(model, input_tensors, clone_function)

@@ -75,6 +75,31 @@ class TrainingMixin(GeneratorMixin):
         """The names of the layers making the outputs (Keras' output names)."""
         return [K._state(o.graph).history[id(o)][1].name for o in self.outputs]
 
+    @property
+    def input_names(self):
+        """The names of the layers making the inputs (Keras' input names)."""
+        history = K._state().history
+        return [history[id(t)][1].name if id(t) in history else t.op.name
+                for t in self.inputs]
+
+    output_names = property(_output_names)
+
+    @staticmethod
+    def _by_name(data, names, what):
+        """A dict of arrays keyed by input / output names as a list in `names`' order
+        (tf_keras' errors for a missing or an unknown key)."""
+        if not isinstance(data, dict):
+            return data
+        missing = [n for n in names if n not in data]
+        if missing:
+            raise ValueError(f"No data provided for \"{missing[0]}\". Need data for each "
+                             f"key in: {names}")
+        extra = sorted(set(data) - set(names))
+        if extra:
+            raise ValueError(f"Unknown entries in {what} dictionary: {extra}. Only expected "
+                             f"following keys: {names}")
+        return [data[n] for n in names]
+
     def _per_output(self, value, what, default=None):
         names = self._output_names()
         if isinstance(value, dict):
@@ -209,7 +234,7 @@ class TrainingMixin(GeneratorMixin):
         if self._compile_args is None:
             raise RuntimeError("You must compile your model before using it.")
         if not self.outputs and x is not None:
-            self._build_from_data(_as_list(x)[0])
+            self._build_from_data(x)
         if not self._compiled:
             self._build_compiled()
 
@@ -226,7 +251,7 @@ class TrainingMixin(GeneratorMixin):
     def _standardize(self, x, y=None, sample_weight=None, class_weight=None):
         """(inputs, targets, weights) as lists of arrays; weights holds one array or
         None per output (Keras' standardize_weights)."""
-        xs = [np.asarray(a) for a in _as_list(x)]
+        xs = [np.asarray(a) for a in _as_list(self._by_name(x, self.input_names, "data"))]
         if len(xs) != len(self.inputs):
             raise ValueError(f"Error when checking model input: the list of Numpy arrays "
                              f"that you are passing to your model is not the size the "
@@ -235,6 +260,8 @@ class TrainingMixin(GeneratorMixin):
         if y is None:
             return xs, None, None
         ys = []
+        y = self._by_name(y, [self._output_names()[i] for i in self._loss_outputs],
+                          "target")
         for a, t in zip(_as_list(y), self.targets):
             a = np.asarray(a)
             if a.ndim == 1 and t.shape.ndims and t.shape.ndims > 1:
@@ -307,18 +334,11 @@ class TrainingMixin(GeneratorMixin):
             return self.fit_generator(x, steps_per_epoch, epochs, verbose, callbacks,
                                       validation_data, validation_steps,
                                       class_weight=class_weight, initial_epoch=initial_epoch)
-        if isinstance(x, gc.data.Dataset):
-            return self._fit_dataset(x, epochs, verbose, callbacks, steps_per_epoch,
-                                     initial_epoch, validation_data)
         self._ensure_compiled(x)
         xs, ys, ws = self._standardize(x, y, sample_weight, class_weight)
         batch_size = batch_size or 32
-        val = None
-        if validation_data is not None:
-            vx, vy = validation_data[:2]
-            vw = validation_data[2] if len(validation_data) > 2 else None
-            val = self._standardize(vx, vy, vw)
-        elif validation_split and 0.0 < validation_split < 1.0:
+        val, val_fn = self._validation(validation_data, validation_steps)
+        if validation_data is None and validation_split and 0.0 < validation_split < 1.0:
             split = int(len(xs[0]) * (1.0 - validation_split))
             cut = [lambda arrs, sl=sl: [None if a is None else a[sl] for a in arrs]
                    for sl in (slice(split, None), slice(None, split))]
@@ -331,16 +351,7 @@ class TrainingMixin(GeneratorMixin):
             index = np.random.permutation(n) if shuffle is True else np.arange(n)
             return self._run_batches((xs, ys, ws), batch_size, fetches, True, index, cb)
         return self._loop(epoch_fn, epochs, verbose, callbacks, initial_epoch, val,
-                          batch_size, {"samples": n, "steps": None})
-
-    def _fit_dataset(self, dataset, epochs, verbose, callbacks, steps, initial_epoch,
-                     validation_data):
-        if steps is None:
-            raise ValueError("fit on a Dataset needs steps_per_epoch")
-        next_batch = gc.data.make_one_shot_iterator(dataset).get_next()
-        first = K.get_session().run(next_batch)
-        return self._fit_steps(lambda: K.get_session().run(next_batch), first, steps,
-                               epochs, verbose, callbacks, initial_epoch, validation_data)
+                          batch_size, {"samples": n, "steps": None}, val_fn)
 
     def _loop(self, epoch_fn, epochs, verbose, callbacks, initial_epoch, val, batch_size,
               extra, val_fn=None):
@@ -386,7 +397,7 @@ class TrainingMixin(GeneratorMixin):
         if is_generator(x):
             return self.predict_generator(x, steps)
         if not self.outputs:
-            self._build_from_data(_as_list(x)[0])
+            self._build_from_data(x)
         xs, _, _ = self._standardize(x)
         batch_size = batch_size or 32
         sess, n = K.get_session(), len(xs[0])

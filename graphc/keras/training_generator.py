@@ -9,11 +9,17 @@ accumulated over the epoch, as TF 1.15's generator loops report them.
             idx = np.random.randint(0, len(xs), 32)
             yield xs[idx], ys[idx]
     model.fit_generator(batches(), steps_per_epoch=20, epochs=3)
+
+A gc.data.Dataset is read the same way, through one initializable iterator per dataset:
+each evaluate, predict and validation pass starts a fresh pass over it and, with
+steps=None, runs until the dataset ends (an infinite one needs steps, as in TF).
 """
 import inspect
+import itertools
 
 import numpy as np
 
+import graphc as gc
 from . import backend as K
 from .utils import Sequence
 
@@ -22,11 +28,45 @@ __all__ = ["GeneratorMixin", "is_generator"]
 
 def is_generator(x):
     """Whether fit/evaluate/predict should read `x` batch by batch."""
-    return inspect.isgenerator(x) or isinstance(x, Sequence)
+    return inspect.isgenerator(x) or isinstance(x, (Sequence, gc.data.Dataset))
 
 
-def _batches(source):
-    """A callable giving the next batch of a generator, iterator or Sequence."""
+class DatasetPasses:
+    """Passes over a gc.data.Dataset in the Keras session: `fresh()` (re)starts a pass
+    and returns the callable giving its next batch (StopIteration at the end)."""
+
+    def __init__(self, dataset):
+        self.iterator = gc.data.make_initializable_iterator(dataset)
+        self.get_next = self.iterator.get_next()
+        self.cardinality = dataset.cardinality()
+
+    def fresh(self):
+        K.get_session().run(self.iterator.initializer)
+        return self.batch
+
+    def batch(self):
+        try:
+            return K.get_session().run(self.get_next)
+        except gc.errors.OutOfRangeError:
+            raise StopIteration from None
+
+    def infinite(self):
+        return K.get_session().run(self.cardinality) == -1
+
+
+def dataset_passes(model, dataset):
+    """The model's DatasetPasses of `dataset` (one iterator per dataset and model)."""
+    cache = model.__dict__.setdefault("_dataset_passes", {})
+    if id(dataset) not in cache:
+        cache[id(dataset)] = (dataset, DatasetPasses(dataset))
+    return cache[id(dataset)][1]
+
+
+def _batches(source, model=None):
+    """A callable giving the next batch of a generator, iterator, Sequence or (a fresh
+    pass over) a gc.data.Dataset."""
+    if isinstance(source, gc.data.Dataset):
+        return dataset_passes(model, source).fresh()
     if isinstance(source, Sequence):
         state = {"i": 0}
 
@@ -39,11 +79,17 @@ def _batches(source):
     return lambda: next(it)
 
 
-def _steps(source, steps, what):
+def _steps(source, steps, what, model=None):
+    """The number of steps, or None: until a finite gc.data.Dataset ends."""
     if steps is not None:
         return int(steps)
     if isinstance(source, Sequence):
         return len(source)
+    if isinstance(source, gc.data.Dataset):
+        if dataset_passes(model, source).infinite():
+            raise ValueError(f"When providing an infinite dataset, you must specify the "
+                             f"number of steps to run (`{what}`).")
+        return None
     raise ValueError(f"`{what}=None` is only valid for a generator based on the "
                      f"`keras.utils.Sequence` class. Please specify `{what}` or use the "
                      f"`keras.utils.Sequence` class.")
@@ -65,8 +111,13 @@ class GeneratorMixin:
         self._reset_metrics()
         n_vals = 1 + sum(len(p) for p in self._metric_parts)
         sess, vals = K.get_session(), []
-        for b in range(steps):
-            batch = first.pop() if first else next_batch()
+        for b in (itertools.count() if steps is None else range(steps)):
+            try:
+                batch = first.pop() if first else next_batch()
+            except StopIteration:
+                if steps is not None:
+                    raise ValueError(f"The data ended after {b} of {steps} steps") from None
+                break
             x, y, sw = _unpack(batch)
             xs, ys, ws = self._standardize(x, y, sw, class_weight)
             idx = np.arange(len(xs[0]))
@@ -89,12 +140,7 @@ class GeneratorMixin:
         self._ensure_compiled(_unpack(first)[0])
         fetches = self._fetches(True)
         pending = [first]
-        val, val_gen = None, None
-        if validation_data is not None and is_generator(validation_data):
-            val_gen = (_batches(validation_data),
-                       _steps(validation_data, validation_steps, "validation_steps"))
-        elif validation_data is not None:
-            val = self._standardize(*validation_data[:3])
+        val, val_fn = self._validation(validation_data, validation_steps)
 
         def epoch_fn(epoch, cb):
             logs = self._steps_epoch(next_batch, steps, fetches, True, cb, class_weight,
@@ -102,35 +148,54 @@ class GeneratorMixin:
             if on_epoch_end is not None:
                 on_epoch_end()
             return logs
-        val_fn = None if val_gen is None else (
-            lambda: self._steps_epoch(val_gen[0], val_gen[1], self._fetches(False), False))
         return self._loop(epoch_fn, epochs, verbose, callbacks, initial_epoch, val, 32,
                           {"samples": None, "steps": steps}, val_fn)
+
+    def _validation(self, validation_data, validation_steps):
+        """(arrays, None) for (x, y[, sample_weight]) validation data; (None, a function
+        of the validation pass) for a generator, Sequence or Dataset (a fresh pass over
+        a dataset each epoch)."""
+        if validation_data is None:
+            return None, None
+        if not is_generator(validation_data):
+            return self._standardize(*validation_data[:3]), None
+        steps = _steps(validation_data, validation_steps, "validation_steps", self)
+        if isinstance(validation_data, gc.data.Dataset):
+            passes = dataset_passes(self, validation_data)
+            return None, lambda: self._steps_epoch(passes.fresh(), steps,
+                                                   self._fetches(False), False)
+        batches = _batches(validation_data)
+        return None, lambda: self._steps_epoch(batches, steps, self._fetches(False), False)
 
     def fit_generator(self, generator, steps_per_epoch=None, epochs=1, verbose=1,
                       callbacks=None, validation_data=None, validation_steps=None,
                       validation_freq=1, class_weight=None, max_queue_size=10, workers=1,
                       use_multiprocessing=False, shuffle=True, initial_epoch=0):
-        """fit on batches (x, y[, sample_weight]) from a generator or Sequence;
-        steps_per_epoch defaults to len(sequence). Batches are read in this thread
+        """fit on batches (x, y[, sample_weight]) from a generator, Sequence or
+        gc.data.Dataset; steps_per_epoch defaults to len(sequence), or to one pass over
+        a finite dataset (else the dataset's pass continues from epoch to epoch, as
+        in TF). Batches are read in this thread
         (workers and queues are accepted and ignored).
 
             model.fit_generator(batches(), steps_per_epoch=20, epochs=3)
         """
         if validation_freq != 1:
             raise NotImplementedError("fit_generator: validation_freq is not supported")
-        steps = _steps(generator, steps_per_epoch, "steps_per_epoch")
-        next_batch = _batches(generator)
+        steps = _steps(generator, steps_per_epoch, "steps_per_epoch", self)
+        next_batch = _batches(generator, self)
         end = generator.on_epoch_end if isinstance(generator, Sequence) else None
+        if isinstance(generator, gc.data.Dataset) and steps is None:
+            end = dataset_passes(self, generator).fresh     # each epoch: one whole pass
         return self._fit_steps(next_batch, next_batch(), steps, epochs, verbose,
                                callbacks, initial_epoch, validation_data,
                                validation_steps, class_weight, end)
 
     def evaluate_generator(self, generator, steps=None, callbacks=None, max_queue_size=10,
                            workers=1, use_multiprocessing=False, verbose=0):
-        """The loss (and metrics) over `steps` batches of a generator or Sequence."""
-        steps = _steps(generator, steps, "steps")
-        next_batch = _batches(generator)
+        """The loss (and metrics) over `steps` batches of a generator or Sequence (or
+        over a gc.data.Dataset: to its end with steps=None)."""
+        steps = _steps(generator, steps, "steps", self)
+        next_batch = _batches(generator, self)
         first = next_batch()
         self._ensure_compiled(_unpack(first)[0])
         vals = self._steps_epoch(next_batch, steps, self._fetches(False), False,
@@ -140,14 +205,20 @@ class GeneratorMixin:
     def predict_generator(self, generator, steps=None, callbacks=None, max_queue_size=10,
                           workers=1, use_multiprocessing=False, verbose=0):
         """The outputs for `steps` batches of inputs (x, or (x, ...) tuples)."""
-        steps = _steps(generator, steps, "steps")
-        next_batch = _batches(generator)
+        steps = _steps(generator, steps, "steps", self)
+        next_batch = _batches(generator, self)
         parts = []
-        for _ in range(steps):
-            batch = next_batch()
+        for _ in (itertools.count() if steps is None else range(steps)):
+            try:
+                batch = next_batch()
+            except StopIteration:
+                if steps is not None:
+                    raise
+                break
             x = batch[0] if isinstance(batch, tuple) else batch
-            outs = self.predict(x, batch_size=len(np.asarray(
-                x[0] if isinstance(x, list) else x)))
+            first = next(iter(x.values())) if isinstance(x, dict) else \
+                x[0] if isinstance(x, (list, tuple)) else x
+            outs = self.predict(x, batch_size=len(np.asarray(first)))
             parts.append(outs if isinstance(outs, list) else [outs])
         outs = [np.concatenate([p[i] for p in parts]) for i in range(len(parts[0]))]
         return outs[0] if len(outs) == 1 else outs
