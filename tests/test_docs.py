@@ -120,7 +120,7 @@ def test_error_examples_print_what_the_doc_shows(name, tmp_path):
                                          ("data-experimental.md", 2),
                                          ("config-and-mixed-precision.md", 4),
                                          ("keras-preprocessing.md", 3),
-                                         ("keras-applications.md", 1),
+                                         ("keras-applications.md", 2),
                                          ("distribute.md", 3), ("data-save.md", 1),
                                          ("keras-data-utils.md", 1),
                                          ("linalg.md", 5), ("saved_model.md", 4),

@@ -3,6 +3,8 @@ weights=None at small input sizes (layer and weight counts, names, output shapes
 layer order), forward runs, the argument checks, weights from a file, the op layers
 tf_keras makes implicitly, and the pass-through preprocess_input. The TF parity file
 compares all of it with tf_keras."""
+import sys
+
 import numpy as np
 import pytest
 
@@ -208,3 +210,128 @@ def test_inception_resnet_v2_parts():
         assert "block8_10_ac" not in names and "block8_9_ac" in names
         assert model.get_layer("block35_1_conv").use_bias
         assert not model.get_layer("conv_7b_bn").scale
+
+
+# NASNet and EfficientNetV2 (tests/test_tf_parity_keras_apps_more.py compares them
+# with tf_keras). Each model is built once here: the file must stay fast.
+
+def test_nasnet_mobile():
+    """NASNetMobile at 32x32: tf_keras' counts and names (scoped weight names), a
+    softmax forward."""
+    with gc.Graph().as_default():
+        model = A.NASNetMobile(weights=None, input_shape=S32, classes=3)
+        y = model.predict(RNG.uniform(-1, 1, (2, *S32)).astype(np.float32))
+    assert model.name == "NASNet"
+    assert (len(model.layers), len(model.weights), len(model.trainable_weights)) == \
+        (771, 1126, 742)
+    assert model.count_params() == 4272887
+    names = [l.name for l in model.layers]
+    assert names[:4] == ["input_1", "stem_conv1", "stem_bn1", "activation"]
+    assert names[-3:] == ["activation_187", "global_average_pooling2d", "predictions"]
+    assert "normal_concat_11" in names and "reduction_concat_reduce_8" in names
+    assert model.weights[5].name == \
+        "reduction_A_block_stem_1/reduction_conv_1_stem_1/kernel:0"
+    assert y.shape == (2, 3) and np.isfinite(y).all()
+    np.testing.assert_allclose(y.sum(-1), 1.0, rtol=1e-5)
+
+
+def test_efficientnet_v2_b0():
+    """EfficientNetV2B0 headless with pooling: Rescaling and a fixed Normalization
+    (no weights) first, FusedMBConv then MBConv blocks, tf_keras' per-block dropout
+    rates (its survival_probability), an avg_pool output."""
+    with gc.Graph().as_default():
+        model = A.EfficientNetV2B0(weights=None, include_top=False, input_shape=S32,
+                                   pooling="avg")
+        assert model.name == "efficientnetv2-b0"
+        assert (len(model.layers), len(model.weights), len(model.trainable_weights)) \
+            == (271, 359, 241)
+        names = [l.name for l in model.layers]
+        assert names[:4] == ["input_1", "rescaling", "normalization", "stem_conv"]
+        assert names[-1] == "avg_pool" and model.output_shape == (None, 1280)
+        assert "block1a_project_activation" in names        # fused, expand_ratio 1
+        assert "block2a_expand_conv" in names and "block2a_dwconv2" not in names
+        assert "block4a_dwconv2" in names and "block4a_se_excite" in names
+        assert "block1a_drop" not in names                  # survival 0 in block 0
+        assert model.get_layer("block6h_drop").rate == pytest.approx(0.2 * 20 / 21)
+        assert model.get_layer("normalization").weights == []
+        y = model.predict(RNG.uniform(0, 255, (2, *S32)).astype(np.float32))
+    assert y.shape == (2, 1280) and np.isfinite(y).all()
+
+
+def test_efficientnet_v2_preprocessing_and_defaults():
+    """include_preprocessing: B models Rescaling(1/255) + Normalization, S/M/L
+    Rescaling(1/128, offset=-1), none when False; default input sizes; the helpers."""
+    ev2 = A.efficientnet_v2
+    assert ev2.EfficientNetV2S is A.EfficientNetV2S
+    x = np.arange(6.0)
+    assert ev2.preprocess_input(x) is x and callable(ev2.decode_predictions)
+    np.testing.assert_allclose(A.nasnet.preprocess_input(np.array([0.0, 255.0])),
+                               [-1.0, 1.0])
+    assert ev2.round_filters(32, 1.1, 8, 8) == 32 and ev2.round_repeats(3, 1.4) == 5
+    stage = [dict(kernel_size=3, num_repeat=1, input_filters=8, output_filters=8,
+                  expand_ratio=1, se_ratio=0, strides=1, conv_type=1)]
+    with gc.Graph().as_default():
+        small = ev2.EfficientNetV2(1.0, 1.0, 384, model_name="efficientnetv2-s",
+                                   blocks_args=stage, weights=None, include_top=False)
+        assert small.input_shape == (None, None, None, 3)
+        rescale = small.layers[1]
+        assert (rescale.scale, rescale.offset) == (1.0 / 128.0, -1)
+        assert small.layers[2].name == "stem_conv"
+        bare = ev2.EfficientNetV2(1.0, 1.0, 260, model_name="efficientnetv2-b2",
+                                  blocks_args=stage, weights=None, classes=2,
+                                  include_preprocessing=False)
+        assert bare.input_shape == (None, 260, 260, 3)
+        assert bare.layers[1].name == "stem_conv"
+        assert bare.get_layer("top_dropout").rate == 0.2
+
+
+@pytest.mark.parametrize("fn,kwargs,match", [
+    (A.NASNetMobile, dict(weights="imagenet", classes=10), "classes` should be 1000"),
+    (A.NASNetLarge, dict(weights="no/such/file.h5"), "weights` argument should be"),
+    (A.NASNetMobile, dict(weights=None, input_shape=(31, 40, 3), include_top=False),
+     "at least 32x32"),
+    (A.NASNetMobile, dict(weights="imagenet", include_top=False,
+                          input_shape=(None, None, 3)), "must be static"),
+    (A.NASNetLarge, dict(weights="imagenet", input_shape=(224, 224, 3)),
+     r"`input_shape` should be \(331, 331, 3\)"),
+    (A.EfficientNetV2B0, dict(weights="imagenet", classes=10),
+     "`classes` should be 1000Received: classes=10"),
+    (A.EfficientNetV2S, dict(weights="no/such/file.h5"), "loaded.Received: weights="),
+    (A.EfficientNetV2B1, dict(weights="imagenet", input_shape=(64, 64, 3)),
+     r"`input_shape` should be \(240, 240, 3\)"),
+    (A.EfficientNetV2M, dict(weights=None, input_shape=(16, 64, 3), include_top=False),
+     "at least 32x32"),
+    (A.EfficientNetV2L, dict(weights="imagenet", input_shape=(64, 64, 1),
+                             include_top=False), "must have 3 channels"),
+])
+def test_nasnet_and_v2_argument_errors(fn, kwargs, match):
+    with gc.Graph().as_default(), pytest.raises(ValueError, match=match):
+        fn(**kwargs)
+
+
+def test_nasnet_custom_errors(monkeypatch):
+    """NASNet's own checks; under channels_first it builds channels_last (as tf_keras,
+    with a warning) and restores the setting, also when it raises."""
+    nasnet = A.nasnet
+    K = gc.keras.backend
+    K.set_image_data_format("channels_first")
+    try:
+        with gc.Graph().as_default(), pytest.raises(ValueError, match="multiple of 24"):
+            nasnet.NASNet(input_shape=(3, 32, 32), penultimate_filters=100, weights=None)
+        assert K.image_data_format() == "channels_first"
+    finally:
+        K.set_image_data_format("channels_last")
+    with gc.Graph().as_default():
+        with pytest.raises(ValueError, match="multiple of 24"):
+            nasnet.NASNet(input_shape=S32, penultimate_filters=100, weights=None)
+        with pytest.raises(ValueError, match="only be loaded with NASNetLarge or"):
+            nasnet.NASNet(input_shape=S32, penultimate_filters=96, num_blocks=1,
+                          stem_block_filters=4, weights="imagenet", include_top=False,
+                          default_size=100)
+        monkeypatch.setitem(sys.modules, "h5py", None)
+        stage = [dict(kernel_size=3, num_repeat=1, input_filters=8, output_filters=8,
+                      expand_ratio=1, se_ratio=0.25, strides=1, conv_type=0)]
+        with pytest.raises(ImportError, match="h5py"):
+            A.efficientnet_v2.EfficientNetV2(
+                1.0, 1.0, 224, model_name="efficientnetv2-b0", blocks_args=stage,
+                weights="imagenet", include_top=False, input_shape=S32)
