@@ -209,3 +209,21 @@ def test_functional_models_inside_a_subclassed_model():
         m.fit(X, Y[:, :1], epochs=1, verbose=0)
         assert [w.name.split("/")[-2] for w in m.weights] == ["enc", "enc", "head",
                                                               "head"]
+
+
+def test_a_model_made_in_a_strategy_scope_builds_its_weights_there():
+    class One(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.dense = keras.layers.Dense(1)
+
+        def call(self, x):
+            return self.dense(x)
+
+    with gc.Graph().as_default():
+        strategy = gc.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
+        with strategy.scope():
+            m = One()
+            m.compile(keras.optimizers.SGD(0.1), "mse")
+        m.fit(X, Y[:, :1], epochs=1, verbose=0)          # built here, outside the scope
+        assert all(isinstance(w, gc.distribute.MirroredVariable) for w in m.weights)

@@ -101,6 +101,8 @@ class Model(training.TrainingMixin, Layer):
         self.inputs, self.outputs = [], []
         self._nodes = []
         self._graph_network = False     # True once built from inputs and outputs
+        self._strategy = gc.distribute.get_strategy() if gc.distribute.has_strategy() \
+            else None                   # a subclassed model builds in its scope later
         training.TrainingMixin._init_training(self)
         if inputs is not None:
             self._init_graph(_flat(inputs), _flat(outputs))

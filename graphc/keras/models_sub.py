@@ -16,6 +16,7 @@ values.
     net.compile("sgd", "mse")
     net.fit(x_train, y_train)
 """
+import contextlib
 import inspect
 
 import numpy as np
@@ -30,6 +31,15 @@ NOT_BUILT = ("This model has not yet been built. Build the model first by callin
 
 def _call_params(model):
     return inspect.signature(model.call).parameters
+
+
+def _in_scope(model):
+    """The scope of the strategy the model was made in (tf_keras builds a model's
+    weights there, so they are its mirrored variables), when not already in it."""
+    strategy = model.__dict__.get("_strategy")
+    if strategy is None or gc.distribute.has_strategy():
+        return contextlib.nullcontext()
+    return strategy.scope()
 
 
 def build_from_data(model, x):
@@ -50,7 +60,8 @@ def build_from_data(model, x):
     kwargs = {"training": K.learning_phase()} if "training" in _call_params(model) else {}
     given = dict(zip(keys, inputs)) if keys else \
         inputs if isinstance(x, (list, tuple)) else inputs[0]
-    outputs = model(given, **kwargs)
+    with _in_scope(model):
+        outputs = model(given, **kwargs)
     model.inputs, model.outputs = inputs, _flat(outputs)
 
 
@@ -94,7 +105,8 @@ def build(model, input_shape):
             raise ValueError("You can only call `build()` on a model if its `call()` "
                              "method accepts an `inputs` argument.")
         try:
-            model.call(x, **kwargs)
+            with _in_scope(model):
+                model.call(x, **kwargs)
         except TypeError as e:
             raise ValueError(
                 f"You cannot build your model by calling `build` if your layers do not "
