@@ -310,3 +310,11 @@ def test_experimental_set_strategy(two):
     assert D.get_strategy() is two and D.in_cross_replica_context()
     D.experimental_set_strategy(None)
     assert not D.has_strategy()
+
+
+def test_the_estimator_says_it_does_not_replicate(caplog):
+    strategy = gc.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
+    config = gc.estimator.RunConfig(train_distribute=strategy)
+    with caplog.at_level("WARNING", logger="graphc"):
+        gc.estimator.Estimator(lambda features, labels, mode: None, config=config)
+    assert "train_distribute has 2 replicas" in caplog.text

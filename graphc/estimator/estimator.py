@@ -86,6 +86,15 @@ class Estimator:
         self._model_fn = model_fn
         self._params = copy.deepcopy(params or {})
         self._warm_start_settings = lib.warm_start_settings(warm_start_from)
+        for key in ("train_distribute", "eval_distribute"):
+            strategy = getattr(self._config, key, None)
+            if getattr(strategy, "num_replicas_in_sync", 1) > 1:
+                _log().warning(
+                    "RunConfig.%s has %d replicas, but graphc's Estimator does not "
+                    "replicate model_fn: it runs one replica on each whole batch (the "
+                    "same updates for a loss averaged over the batch, not for a summed "
+                    "one). Use the strategy directly (docs/distribute.md) to replicate.",
+                    key, strategy.num_replicas_in_sync)
 
     model_dir = property(lambda self: self._model_dir, doc="Where checkpoints go.")
     config = property(lambda self: copy.deepcopy(self._config), doc="A copy of the "
