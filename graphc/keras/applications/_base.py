@@ -126,6 +126,30 @@ def classifier(x, classes, classifier_activation, weights, pool_name="avg_pool")
     return layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
 
 
+def efficientnet_top(x, include_top, pooling, dropout_rate, classes,
+                     classifier_activation, weights, **dense_kwargs):
+    """The EfficientNets' head: average pooling, dropout and the `predictions` Dense
+    layer, or the headless model's optional pooling."""
+    if not include_top:
+        return pool(x, pooling, "avg_pool", "max_pool")
+    x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
+    if dropout_rate > 0:
+        x = layers.Dropout(dropout_rate, name="top_dropout")(x)
+    validate_activation(classifier_activation, weights)
+    return layers.Dense(classes, activation=classifier_activation, name="predictions",
+                        **dense_kwargs)(x)
+
+
+def efficientnet_weights(model, weights, include_top, hashes, base_url):
+    """Load an EfficientNet's weights: "imagenet" from `base_url` + its name, checked
+    against `hashes` (keyed by the name's last two characters), or a path."""
+    if weights != "imagenet":
+        return load_weights(model, weights)
+    fname = model.name + (".h5" if include_top else "_notop.h5")
+    file_hash = hashes[model.name[-2:]][0 if include_top else 1]
+    return load_weights(model, weights, fname, base_url + fname, file_hash)
+
+
 def pool(x, pooling, avg_name=None, max_name=None):
     """The headless model's optional global pooling ("avg" or "max")."""
     if pooling == "avg":

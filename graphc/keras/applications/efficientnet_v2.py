@@ -248,23 +248,13 @@ def EfficientNetV2(width_coefficient, depth_coefficient, default_size, dropout_r
             b += 1
     x = _conv(x, filters_of(1280), 1, "top_conv")
     x = _bn_act(x, bn_momentum, activation, "top_bn", "top_activation")
-    if include_top:
-        x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
-        if dropout_rate > 0:
-            x = layers.Dropout(dropout_rate, name="top_dropout")(x)
-        _base.validate_activation(classifier_activation, weights)
-        x = layers.Dense(classes, activation=classifier_activation,
-                         kernel_initializer=DENSE_KERNEL_INITIALIZER,
-                         bias_initializer=gc.constant_initializer(0),
-                         name="predictions")(x)
-    else:
-        x = _base.pool(x, pooling, "avg_pool", "max_pool")
+    x = _base.efficientnet_top(x, include_top, pooling, dropout_rate, classes,
+                               classifier_activation, weights,
+                               kernel_initializer=DENSE_KERNEL_INITIALIZER,
+                               bias_initializer=gc.constant_initializer(0))
     model = _base.make_model(input_tensor, img_input, x, model_name)
-    if weights != "imagenet":
-        return _base.load_weights(model, weights)
-    fname = model_name + (".h5" if include_top else "_notop.h5")
-    file_hash = WEIGHTS_HASHES[model_name[-2:]][0 if include_top else 1]
-    return _base.load_weights(model, weights, fname, BASE_WEIGHTS_PATH + fname, file_hash)
+    return _base.efficientnet_weights(model, weights, include_top, WEIGHTS_HASHES,
+                                      BASE_WEIGHTS_PATH)
 
 
 def _variant(width, depth, size, name):
