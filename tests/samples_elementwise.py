@@ -90,7 +90,7 @@ SAMPLES = [
     _unary("IsFinite", gc.is_finite, np.isfinite, grad=False),
     _unary("Neg", lambda x: -x, np.negative),
     _unary("Abs", lambda x: abs(x), np.abs, gen=away_from),
-    _unary("Sign", gc.sign, np.sign, grad=False),
+    _unary("Sign", gc.sign, np.sign, gen=away_from),       # gradient: zeros (TF1)
     _unary("Square", gc.square, np.square),
     _unary("Sqrt", gc.sqrt, np.sqrt, gen=positive),
     _unary("Rsqrt", gc.rsqrt, lambda x: 1 / np.sqrt(x), gen=positive),

@@ -266,3 +266,15 @@ def test_max_and_min_select_their_cotangent_so_an_inf_one_gives_no_nan():
     np.testing.assert_allclose(got_max, [0.0, 1.0, 0.25])      # TF1's values
     np.testing.assert_allclose(got_min, [-0.5, 0.0, 0.0])
     np.testing.assert_allclose(tangent, [0.0, 0.0, 3.0])
+
+
+def test_clip_by_value_keeps_a_sparse_gradient_sparse():
+    emb = gc.Variable(np.ones((4, 2), np.float32))
+    loss = gc.reduce_sum(3.0 * gc.nn.embedding_lookup(emb, [2, 2, 0]))
+    (g, _), = gc.train.GradientDescentOptimizer(0.1).compute_gradients(loss, [emb])
+    clipped = gc.clip_by_value(g, -1.0, 1.0)
+    assert isinstance(clipped, gc.IndexedSlices)       # TF1: each row clipped, not the sum
+    with gc.Session() as sess:
+        sess.run(gc.global_variables_initializer())
+        v = sess.run(clipped)
+    assert v.indices.tolist() == [2, 2, 0] and np.all(v.values == 1.0)

@@ -283,3 +283,14 @@ def test_in_top_k_static_shapes_and_errors():
     raises(DTypeError, lambda: gc.nn.in_top_k(p, gc.zeros([8]), 1), "int")
     assert gc.gradients(gc.reduce_sum(gc.cast(gc.nn.in_top_k(p, t, 2), gc.float32)), p) \
         == [None]
+
+
+def test_selu_and_sign_gradients_at_zero_are_tf1s():
+    x = gc.placeholder(gc.float32, [3])
+    dselu, = gc.gradients(gc.nn.selu(x), x)
+    dsign, = gc.gradients(gc.sign(x), x)
+    with gc.Session() as sess:
+        a, b = sess.run([dselu, dsign], {x: [0.0, -1.0, 2.0]})
+    scale, alpha = 1.0507009873554805, 1.6732632423543772
+    np.testing.assert_allclose(a, [scale, scale * alpha * np.exp(-1.0), scale], rtol=1e-6)
+    assert b.tolist() == [0.0, 0.0, 0.0]          # TF1's Sign gradient: zeros, not None

@@ -47,7 +47,7 @@ _SELU_A, _SELU_S = 1.6732632423543772848170429916717, 1.050700987355480493419334
 SELU, selu = _unary(
     "Selu", "nn.selu",
     _typed(lambda x: _SELU_S * np.where(x > 0, x, _SELU_A * np.expm1(x))),
-    lambda x, y, a: select(greater(x, 0), _SELU_S * ones_like_(x), y + _SELU_S * _SELU_A),
+    lambda x, y, a: select(less(x, 0), y + _SELU_S * _SELU_A, _SELU_S * ones_like_(x)),
     kind="float", doc="scale * elu(x) with SELU's alpha and scale.", arg="features")
 
 

@@ -122,7 +122,14 @@ def clip_by_value(t, clip_value_min, clip_value_max, name=None):
     where the bounds cross). The bounds may broadcast to t but never make it bigger:
 
         gc.clip_by_value(x, -1.0, 1.0)
+
+    An IndexedSlices (a sparse gradient) gives an IndexedSlices of its clipped values,
+    as in TF1.
     """
+    from ..indexed_slices import IndexedSlices
+    if isinstance(t, IndexedSlices):
+        return IndexedSlices(clip_by_value(t.values, clip_value_min, clip_value_max, name),
+                             t.indices, t.dense_shape)
     t = convert_to_tensor(t)
     out = maximum(minimum(t, clip_value_max), clip_value_min, name=name)
     if surely_differ(out.shape, t.shape):

@@ -102,12 +102,13 @@ def _typed(fn):
 
 
 def _unary(name, api, kernel, deriv=None, kind="numeric", doc="", out=None, kernel_out=None,
-           arg="x"):
+           arg="x", rules=None):
     """(OpDef, its function) for a unary elementwise op; arg is the operand's name in
-    TF1's signature (`features` for the activations of tf.nn)."""
-    vjp, jvp = _unary_rules(deriv) if deriv else (None, None)
+    TF1's signature (`features` for the activations of tf.nn); rules: (vjp, jvp) given
+    whole instead of deriv."""
+    vjp, jvp = rules or (_unary_rules(deriv) if deriv else (None, None))
     op = register(OpDef(name, _infer_unary(kind, out), kernel, api=api, vjp=vjp, jvp=jvp,
-                        elementwise=True, differentiable=deriv is not None,
+                        elementwise=True, differentiable=vjp is not None,
                         signature=f"{api}({arg}, name=None)", shape_rule="same as x",
                         dtypes=kind, doc=doc,
                         kernel_out=kernel_out or (kernel if isinstance(kernel, np.ufunc)
@@ -298,7 +299,9 @@ def abs(x, name=None):
         from .complex_ops import complex_abs
         return complex_abs(x, name=name)
     return _abs_real(x, name=name)
-SIGN, sign = _unary("Sign", "sign", np.sign, doc="-1, 0 or 1; no gradient (TF1: zeros).")
+SIGN, sign = _unary("Sign", "sign", np.sign, doc="-1, 0 or 1; its gradient is zeros (TF1's).",
+                    rules=(lambda node, gs: [zeros_like_(node.inputs[0])],
+                           lambda node, ts: zeros_like_(node.outputs[0])))
 SQUARE, square = _unary("Square", "square", np.square, lambda x, y, a: 2 * x,
                         kind="numeric or complex", doc="x^2.")
 SQRT, sqrt = _unary("Sqrt", "sqrt", np.sqrt, lambda x, y, a: 0.5 / y, kind="float or complex",
