@@ -67,6 +67,8 @@ EXEMPT = {
     "Placeholder": "a feed, tested by the Session tests",
     "VariableV2": "state, tested by the variable tests",
     "Assign": "state, tested by the variable tests",
+    "ReadCapturedVariable": "a variable read in a cond branch or loop body, tested by "
+                            "tests/test_control_live_vars.py",
     "NoOp": "no outputs",
     "CustomGradient": "tested by test_gradients (custom_gradient)",
     "MakeIterator": "an iterator's initializer: no outputs, runs before IteratorGetNext; "

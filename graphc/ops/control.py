@@ -20,6 +20,7 @@ from ..graph import Graph, Node, Tensor, get_default_graph
 from ..shapes import InferError, TensorShape
 from .core import constant, convert_to_tensor, identity, placeholder
 from .registry import OpDef, apply, register
+from .state import READ_LIVE, VARIABLE
 
 __all__ = ["cond"]
 
@@ -37,8 +38,24 @@ class FuncGraph(Graph):
         self.outer_control = []     # control inputs from enclosing graphs: go on the If
         self._scope = scope
 
+    live_variables = False      # cond branches and loop bodies read variables live
+
     def capture(self, t):
-        """The tensor of this graph standing for `t` (a tensor of an enclosing graph)."""
+        """The tensor of this graph standing for `t` (a tensor of an enclosing graph): the
+        captured placeholder; for a variable in a cond branch or loop body, a read of the
+        variable at this use (ReadCapturedVariable), which sees the assigns made before
+        it, as TF1's variables do."""
+        if t.graph is self:
+            return t
+        inner = self.capture_placeholder(t)
+        if self.live_variables and t.node.op is VARIABLE:
+            with self.as_default():
+                return apply(READ_LIVE, (inner,), name=t.node.name.replace("/", "_") + "_read",
+                             var=t.node).outputs[0]
+        return inner
+
+    def capture_placeholder(self, t):
+        """The placeholder of this graph bound to `t` (a tensor of an enclosing graph)."""
         if t.graph is self:
             return t
         if self.outer is not t.graph:
@@ -114,6 +131,7 @@ def _trace(graph, fn, scope, taken, strict=True):
     """Run branch function `fn` into a new FuncGraph: (graph, structure, outputs); a
     one-element list or tuple is unpacked unless `strict` (TF1)."""
     fg = FuncGraph(graph, scope)
+    fg.live_variables = True
     with fg.as_default():
         value = fn()
         if not strict and isinstance(value, (list, tuple)) and len(value) == 1:
@@ -302,6 +320,12 @@ def _derived(node, extra, build, name):
                     recompute=node)
 
 
+def has_effect(node):
+    """The record changes state or draws: running it again is not the same (a captured
+    variable's read only reads: it may run again)."""
+    return (node.op.stateful or node.op.random) and node.op is not READ_LIVE
+
+
 def _make_if(pred, args, specs, n_saved, name, recompute=None):
     """Build an If node. specs: per branch (FuncGraph, its tensor fed from each of args
     (None: not used by that branch), its outputs). Random draws the outputs need become
@@ -312,7 +336,7 @@ def _make_if(pred, args, specs, n_saved, name, recompute=None):
         fed = {t for t in ins if t is not None}
         nodes = sorted(_needed(outs, fed), key=lambda n: n.id)
         saved.append(draw_outputs(outs, fed))
-        effects = [n for n in nodes if n.op.stateful or n.op.random]
+        effects = [n for n in nodes if has_effect(n)]
         if recompute is not None and effects:
             raise errors.GradientError(
                 f"differentiating {errors.describe_node(recompute)} recomputes its branch, "
@@ -391,7 +415,7 @@ def cond(pred, true_fn=None, false_fn=None, strict=False, name=None):
                     f"false_fn\n  {errors.describe_tensor(a, a.name)}\n  "
                     f"{errors.describe_tensor(b, b.name)}")
         captured = list(dict.fromkeys(list(fg0.captures) + list(fg1.captures)))
-        ins = [tuple(fg.capture(t) for t in captured) for fg in (fg0, fg1)]
+        ins = [tuple(fg.capture_placeholder(t) for t in captured) for fg in (fg0, fg1)]
         node = _make_if(pred, captured, [(fg0, ins[0], outs0), (fg1, ins[1], outs1)], 0,
                         "If")
     return _unflatten(s0, iter(node.outputs[:len(outs0)]))

@@ -26,6 +26,7 @@ __all__ = ["while_loop"]
 def _trace(graph, fn, scope, structure, types):
     """Call `fn` on placeholders for the loop variables in a new FuncGraph."""
     fg = FuncGraph(graph, scope)
+    fg.live_variables = True
     with fg.as_default():
         args = [placeholder(d, s, name="loop_var") for s, d in types]
         value = fn(*_unflatten(structure, iter(args)))
@@ -105,8 +106,8 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
                              f"{_shown(b_shape)}")
         _check_body(init, invariants, b_outs)
         captured = list(dict.fromkeys(list(cfg.captures) + list(bfg.captures)))
-        c_ins = tuple(c_args) + tuple(cfg.capture(t) for t in captured)
-        b_ins = tuple(b_args) + tuple(bfg.capture(t) for t in captured)
+        c_ins = tuple(c_args) + tuple(cfg.capture_placeholder(t) for t in captured)
+        b_ins = tuple(b_args) + tuple(bfg.capture_placeholder(t) for t in captured)
         inputs = init + captured
         if maximum_iterations is not None:
             inputs.append(convert_to_tensor(maximum_iterations, name="maximum_iterations"))

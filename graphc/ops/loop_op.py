@@ -17,7 +17,7 @@ import numpy as np
 from .. import errors
 from ..graph import get_default_graph
 from ..shapes import InferError, TensorShape
-from .control import _needed, _reads, compiled, draw_outputs
+from .control import _needed, _reads, compiled, draw_outputs, has_effect
 from .core import placeholder
 from .registry import OpDef, apply, register
 from .tensor_array_ops import Owned, writes_buffer
@@ -149,7 +149,7 @@ def effects(*specs):
         if fg is not None:
             fed = {t for t in ins if t is not None}
             found.update(n for n in _needed([t for t in outs if t is not None], fed)
-                         if n.op.stateful or n.op.random)
+                         if has_effect(n))
     return sorted(found, key=lambda n: n.id)
 
 

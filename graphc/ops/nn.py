@@ -74,13 +74,19 @@ def moments(x, axes, shift=None, name=None, keep_dims=None, keepdims=None):
     variance = mean((x - mean)^2). TF1 wraps the mean in stop_gradient here; graphc does
     not: that term's first-order gradient is zero anyway, and keeping it makes second
     derivatives exact."""
+    from ..graph import get_default_graph
     keep = bool(keepdims if keepdims is not None else keep_dims)
     x = convert_to_tensor(x)
     axes = [int(a) for a in (axes if isinstance(axes, (list, tuple)) else [axes])]
-    mean = R.reduce_mean(x, axis=axes, keepdims=True)
-    var = R.reduce_mean(E.squared_difference(x, mean), axis=axes, keepdims=keep)
-    if not keep:
-        mean = A.squeeze(mean, axes)
+    with get_default_graph().name_scope(name or "moments"):    # TF1's names
+        y = E.cast(x, "float32") if x.dtype.name == "float16" else x   # float16: in float32
+        mean = R.reduce_mean(y, axis=axes, keepdims=True, name="mean")
+        var = R.reduce_mean(E.squared_difference(y, mean), axis=axes, keepdims=True,
+                            name="variance")
+        if not keep:
+            mean, var = A.squeeze(mean, axes), A.squeeze(var, axes)
+        if y is not x:
+            mean, var = E.cast(mean, x.dtype), E.cast(var, x.dtype)
     return mean, var
 
 

@@ -38,6 +38,17 @@ VARIABLE = register(OpDef(
     doc="A value kept in the Session between runs."))
 
 
+READ_LIVE = register(OpDef(
+    "ReadCapturedVariable", lambda ctx, x, *, var: (var.outputs[0].shape, var.outputs[0].dtype),
+    lambda rt, x, *, var: _stored(rt.session, var),
+    stateful=True, uses_state=True, vjp=lambda node, gs: [gs[0]],
+    jvp=lambda node, ts: ts[0], api="(a variable used in a cond branch or loop body)",
+    signature="", shape_rule="the variable's", dtypes="any",
+    doc="A variable read where a cond branch or while_loop body uses it, at its turn "
+        "there (so assigns before it in the branch or earlier iterations are seen); its "
+        "input is the captured value, through which gradients flow."))
+
+
 def _infer_assign(ctx, value, *, var, mode):
     want = var.outputs[0]
     if value.dtype is not want.dtype:

@@ -67,7 +67,8 @@ class ExponentialMovingAverage:
                     if self._zero_debias:
                         debiased.add(avg)
                 self._averages[var] = avg
-        graph = var_list[0].graph if var_list else get_default_graph()
+        from .optimizer import _building_in     # apply() in a cond branch: updates there
+        graph = _building_in(var_list[0].graph) if var_list else get_default_graph()
         with graph.as_default(), graph.name_scope(self._name) as scope:
             rates = {}          # dtype -> 1 - decay, as TF1's assign_moving_average gets it
             updates = []
