@@ -21,13 +21,12 @@ from .layers_conv import (average_pooling1d, average_pooling2d,  # noqa: F401 (r
                           average_pooling3d, conv1d, conv2d, conv2d_transpose, conv3d,
                           max_pooling1d, max_pooling2d, max_pooling3d)
 from .layers_utils import (_bias, _finish, _float_input, _format, _known,  # noqa: F401
-                           _layer_scope, _positive_int, _rank,
-                           _smart_cond, _static_bool)
+                           _layer_scope, _positive_int, _rank, _smart_cond, _static_bool,
+                           layer_variable)
 from .ops.array import expand_dims, reshape, shape as shape_of, transpose
 from .ops.core import convert_to_tensor, identity
 from .ops.linalg import matmul, tensordot
 from .ops.nn import dropout as _dropout
-from .ops.varstore import get_variable
 
 __all__ = ["dense", "dropout", "batch_normalization", "flatten", "conv2d", "max_pooling2d",
            "average_pooling2d", "conv1d", "conv3d", "conv2d_transpose", "max_pooling1d",
@@ -52,9 +51,9 @@ def dense(inputs, units, activation=None, use_bias=True, kernel_initializer=None
     rank = _rank(x, "dense", at_least=2)
     last = _known(x, -1, "Dense", "last")
     with _layer_scope(name, "dense", reuse):
-        kernel = get_variable("kernel", [last, units], x.dtype, kernel_initializer,
-                              kernel_regularizer, trainable=trainable,
-                              constraint=kernel_constraint)
+        kernel = layer_variable("kernel", [last, units], x.dtype, kernel_initializer,
+                                kernel_regularizer, trainable=trainable,
+                                constraint=kernel_constraint)
         bias = _bias(units, x.dtype, use_bias, bias_initializer, bias_regularizer,
                      bias_constraint, trainable)
         if rank == 2:

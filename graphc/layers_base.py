@@ -8,7 +8,7 @@ from .ops.core import convert_to_tensor
 from .ops.graphkeys import GraphKeys, get_collection_ref
 from .ops.rnn_cell_base import _to_snake_case
 from .ops.scope import variable_scope
-from .ops.varstore import get_variable
+from .layers_utils import layer_variable
 
 __all__ = ["Layer"]
 
@@ -114,9 +114,9 @@ class Layer(LayerWeights):
         if self._current_scope is None:
             raise errors.GraphError(f"{type(self).__name__}.add_weight({name!r}): call it "
                                     f"from build or call, while the layer is called")
-        return get_variable(name, shape, dtype=dtype or self._dtype, initializer=initializer,
-                            regularizer=regularizer, constraint=constraint,
-                            trainable=self.trainable if trainable is None else trainable)
+        return layer_variable(name, shape, dtype or self._dtype, initializer, regularizer,
+                              trainable=self.trainable if trainable is None else trainable,
+                              constraint=constraint)
 
     add_variable = add_weight
 

@@ -10,8 +10,8 @@ import numpy as np
 from . import dtypes
 from .graph import Tensor
 from .initializers import zeros_initializer
-from .layers_utils import (_bias, _finish, _float_input, _format, _known, _layer_scope,
-                           _pair, _padding, _positive_int, _rank)
+from .layers_utils import (_bias, _finish, _float_input, _format, _known, _layer_scope, _pair,
+                           _padding, _positive_int, _rank, layer_variable)
 from .ops.array import shape as shape_of
 from .ops.conv import conv2d as _conv2d
 from .ops.conv3d import avg_pool3d as _avg_pool3d, conv3d as _nn_conv3d
@@ -21,7 +21,6 @@ from .ops.core import convert_to_tensor
 from .ops.join import stack
 from .ops.nn_more import avg_pool1d as _avg_pool1d, max_pool1d as _max_pool1d
 from .ops.pool import avg_pool, max_pool
-from .ops.varstore import get_variable
 
 __all__ = ["conv2d", "max_pooling2d", "average_pooling2d", "conv1d", "conv3d",
            "conv2d_transpose", "max_pooling1d", "max_pooling3d", "average_pooling1d",
@@ -47,9 +46,9 @@ def conv2d(inputs, filters, kernel_size, strides=(1, 1), padding="valid",
     _rank(x, "conv2d", want=4)
     channels = _known(x, -1 if fmt == "NHWC" else 1, "Conv2D", "channel")
     with _layer_scope(name, "conv2d", reuse):
-        kernel = get_variable("kernel", list(k) + [channels, filters], x.dtype,
-                              kernel_initializer, kernel_regularizer, trainable=trainable,
-                              constraint=kernel_constraint)
+        kernel = layer_variable("kernel", list(k) + [channels, filters], x.dtype,
+                                kernel_initializer, kernel_regularizer, trainable=trainable,
+                                constraint=kernel_constraint)
         bias = _bias(filters, x.dtype, use_bias, bias_initializer, bias_regularizer,
                      bias_constraint, trainable)
         outputs = _conv2d(x, kernel, strides=s, padding=pad, data_format=fmt, dilations=d)
@@ -130,9 +129,9 @@ def _conv_nd(rank, layer, inputs, filters, kernel_size, strides, padding, data_f
     channels = _known(x, channel_axis, layer, "channel")
     with _layer_scope(name, base, reuse):
         shape = list(k) + ([filters, channels] if transpose else [channels, filters])
-        kernel = get_variable("kernel", shape, x.dtype, kernel_initializer,
-                              kernel_regularizer, trainable=trainable,
-                              constraint=kernel_constraint)
+        kernel = layer_variable("kernel", shape, x.dtype, kernel_initializer,
+                                kernel_regularizer, trainable=trainable,
+                                constraint=kernel_constraint)
         bias = _bias(filters, x.dtype, use_bias, bias_initializer, bias_regularizer,
                      bias_constraint, trainable)
         if transpose:

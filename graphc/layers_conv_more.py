@@ -13,13 +13,12 @@ from .initializers import zeros_initializer
 from .layers_classes import _Conv
 from .layers_conv import _format_nd, _full, _tuple
 from .layers_utils import (_bias, _finish, _float_input, _known, _layer_scope, _padding,
-                           _positive_int, _rank)
+                           _positive_int, _rank, layer_variable)
 from .ops.array import expand_dims, pad as _pad, shape as shape_of, squeeze
 from .ops.conv3d import conv3d_transpose as _nn_conv3d_transpose
 from .ops.core import convert_to_tensor
 from .ops.depthwise import separable_conv2d as _nn_separable_conv2d
 from .ops.join import stack
-from .ops.varstore import get_variable
 
 __all__ = ["separable_conv1d", "separable_conv2d", "conv3d_transpose", "SeparableConv1D",
            "SeparableConv2D", "Conv3DTranspose", "InputSpec", "SeparableConvolution2D",
@@ -139,13 +138,13 @@ def _separable(rank, layer, inputs, filters, kernel_size, strides, padding, data
     last = fmt.endswith("C")
     channels = _known(x, -1 if last else 1, layer, "channel")
     with _layer_scope(name, base, reuse):
-        depthwise = get_variable("depthwise_kernel", list(k) + [channels, multiplier],
-                                 x.dtype, depthwise_initializer, depthwise_regularizer,
-                                 trainable=trainable, constraint=depthwise_constraint)
-        pointwise = get_variable("pointwise_kernel",
-                                 [1] * rank + [channels * multiplier, filters], x.dtype,
-                                 pointwise_initializer, pointwise_regularizer,
-                                 trainable=trainable, constraint=pointwise_constraint)
+        depthwise = layer_variable("depthwise_kernel", list(k) + [channels, multiplier],
+                                   x.dtype, depthwise_initializer, depthwise_regularizer,
+                                   trainable=trainable, constraint=depthwise_constraint)
+        pointwise = layer_variable("pointwise_kernel",
+                                   [1] * rank + [channels * multiplier, filters], x.dtype,
+                                   pointwise_initializer, pointwise_regularizer,
+                                   trainable=trainable, constraint=pointwise_constraint)
         bias = _bias(filters, x.dtype, use_bias, bias_initializer, bias_regularizer,
                      bias_constraint, trainable)
         if rank == 2:
@@ -231,9 +230,9 @@ def conv3d_transpose(inputs, filters, kernel_size, strides=(1, 1, 1), padding="v
     last = fmt.endswith("C")
     channels = _known(x, -1 if last else 1, "Conv3DTranspose", "channel")
     with _layer_scope(name, "conv3d_transpose", reuse):
-        kernel = get_variable("kernel", list(k) + [filters, channels], x.dtype,
-                              kernel_initializer, kernel_regularizer, trainable=trainable,
-                              constraint=kernel_constraint)
+        kernel = layer_variable("kernel", list(k) + [filters, channels], x.dtype,
+                                kernel_initializer, kernel_regularizer, trainable=trainable,
+                                constraint=kernel_constraint)
         bias = _bias(filters, x.dtype, use_bias, bias_initializer, bias_regularizer,
                      bias_constraint, trainable)
         dims = [x.graph.dims.resolve(dim) for dim in x.shape.dims]

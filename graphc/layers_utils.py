@@ -124,12 +124,35 @@ def _smart_cond(static, pred, true_fn, false_fn):
     return true_fn() if static else false_fn()
 
 
+def layer_variable(name, shape, dtype, initializer, regularizer, trainable=True,
+                   constraint=None):
+    """A layer's variable as TF1's tf.layers makes it: get_variable in the layer's scope
+    (the scope's default regularizer applies, as to any variable), then the layer's own
+    regularizer, once, when the variable is made: a weight in a variable_scope with a
+    regularizer gets both losses.
+
+        kernel = layer_variable("kernel", [3, 4], gc.float32, None, l2, trainable=True)
+    """
+    from .graph import get_default_graph
+    graph = get_default_graph()
+    before = len(graph.get_collection(GraphKeys.GLOBAL_VARIABLES))
+    v = get_variable(name, shape, dtype, initializer, trainable=trainable,
+                     constraint=constraint)
+    if regularizer is not None and \
+            len(graph.get_collection(GraphKeys.GLOBAL_VARIABLES)) > before:
+        with graph.name_scope(v.op.name + "/Regularizer/"), graph.colocate_with(v.node):
+            loss = regularizer(v)
+        if loss is not None:
+            add_to_collection(GraphKeys.REGULARIZATION_LOSSES, loss)
+    return v
+
+
 def _bias(n, dtype, use_bias, initializer, regularizer, constraint, trainable):
     """The layer's 'bias' variable of n entries, or None without use_bias."""
     if not use_bias:
         return None
-    return get_variable("bias", [n], dtype, initializer, regularizer, trainable=trainable,
-                        constraint=constraint)
+    return layer_variable("bias", [n], dtype, initializer, regularizer, trainable,
+                          constraint)
 
 
 def _finish(outputs, bias, activation, activity_regularizer, data_format="NHWC"):

@@ -316,3 +316,18 @@ LABELS = RNG.random((3, 4))
 def test_loss_gradients_match_finite_differences(fn):
     p = RNG.standard_normal((3, 4)) * 2
     check_vjp(fn, [p])
+
+
+def test_a_scope_regularizer_and_a_layer_regularizer_both_apply():
+    with gc.Graph().as_default() as g:
+        x = gc.placeholder(gc.float32, [None, 3])
+        with gc.variable_scope("s", regularizer=lambda w: 0.01 * gc.reduce_sum(w * w)):
+            gc.layers.dense(x, 2, kernel_regularizer=lambda w: 0.001 * gc.reduce_sum(w))
+            layer = gc.layers.Dense(2, kernel_regularizer=lambda w: gc.reduce_sum(w))
+            layer(x)
+            layer(x)                            # reused: no second loss
+        losses = g.get_collection(gc.GraphKeys.REGULARIZATION_LOSSES)
+        # TF1: kernel (scope + layer) and bias (scope) for each of the two layers
+        assert [t.name.split("/")[1:3] for t in losses] == [
+            ["dense", "kernel"], ["dense", "kernel"], ["dense", "bias"],
+            ["dense_1", "kernel"], ["dense_1", "kernel"], ["dense_1", "bias"]]
