@@ -63,6 +63,10 @@ class _Fetch:
 def _check_feed(t, value, sizes):
     """The fed value converted to t's dtype and checked against t's static shape."""
     what = f"feed for '{t.name}'"
+    if t.dtype.is_bool:                 # TF1 (numpy) feeds 0 and 1 to a bool placeholder
+        ints = np.asarray(value)        # ({K.learning_phase(): 1}); other ints stay errors
+        if ints.dtype.kind in "iu" and np.isin(ints, (0, 1)).all():
+            value = ints.astype(bool)
     try:
         arr = to_array(value, t.dtype, what)
     except errors.DTypeError as e:

@@ -27,10 +27,11 @@ def _tuple(v, n, what):
     return t
 
 
-def _padding(p):
-    if str(p).lower() not in ("valid", "same"):
-        raise ValueError(f"The `padding` argument must be one of 'valid', 'same'. "
-                         f"Received: {p}")
+def _padding(p, causal=False):
+    allowed = ("valid", "same", "causal") if causal else ("valid", "same")
+    if str(p).lower() not in allowed:
+        raise ValueError(f"The `padding` argument must be one of "
+                         f"{', '.join(repr(a) for a in allowed)}. Received: {p}")
     return str(p).upper()
 
 
@@ -63,7 +64,10 @@ class _Conv(Layer):
                              f"filters={self.filters}")
         self.kernel_size = _tuple(kernel_size, n, "kernel_size")
         self.strides = _tuple(strides, n, "strides")
-        self.padding = _padding(padding).lower()
+        self.padding = _padding(padding, causal=True).lower()
+        if self.padding == "causal" and n != 1:
+            raise ValueError("Causal padding is only supported for `Conv1D`and "
+                             "`SeparableConv1D`.")
         self.data_format = _format(data_format)
         self.dilation_rate = _tuple(dilation_rate, n, "dilation_rate")
         self.activation = activations.get(activation)
@@ -124,6 +128,11 @@ class _Conv(Layer):
 
     def _convolve_with(self, inputs, kernel):
         fmt, pad = self._nd_format(), self.padding.upper()
+        if self.padding == "causal":        # left zeros, so out[t] sees no input after t
+            left = self.dilation_rate[0] * (self.kernel_size[0] - 1)
+            time = [[0, 0], [0, 0], [left, 0]] if fmt == "NCW" else \
+                [[0, 0], [left, 0], [0, 0]]
+            inputs, pad = gc.pad(inputs, time), "VALID"
         if self.rank == 1:
             return gc.nn.conv1d(inputs, kernel, stride=self.strides[0], padding=pad,
                                 data_format=fmt, dilations=self.dilation_rate[0])

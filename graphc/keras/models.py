@@ -18,6 +18,13 @@ __all__ = ["Model", "Sequential", "load_model", "save_model", "model_from_json",
            "model_from_config", "clone_model", "LinearModel", "WideDeepModel"]
 
 
+def _node_tensors(node):
+    """The tensors a layer call used: its inputs, then those among its keyword arguments
+    (an RNN's initial_state or constants, an explicit mask)."""
+    extra = [t for t in gc.nest.flatten(node.kwargs) if isinstance(t, gc.Tensor)]
+    return list(node.inputs) + extra
+
+
 def _network_nodes(inputs, outputs):
     """The layer calls between `inputs` and `outputs`, each after the calls making its
     inputs (an iterative depth-first walk of the tensors' Keras history), and the
@@ -56,7 +63,7 @@ def _network_nodes(inputs, outputs):
                              f"at layer \"{node.layer.name}\". It is not among the Model's "
                              f"inputs.")
         stack.append((t, True))
-        stack.extend((x, False) for x in reversed(node.inputs))
+        stack.extend((x, False) for x in reversed(_node_tensors(node)))
     return order, met
 
 
@@ -70,7 +77,7 @@ def _keras_order(layers, nodes, met):
     for node in reversed(nodes):                        # consumers before producers
         depth = max(node_depth.get(id(node), 0), layer_depth.get(id(node.layer), 0))
         layer_depth[id(node.layer)] = node_depth[id(node)] = depth
-        for t in node.inputs:
+        for t in _node_tensors(node):
             entry = history.get(id(t))
             if entry is not None:
                 parent = id(entry[1]._inbound_nodes[entry[2]])
@@ -234,7 +241,9 @@ class Model(training.TrainingMixin, Layer):
         values = {id(old): x for old, x in zip(self.inputs, new)}
         for node in self._nodes:
             args = [values[id(t)] for t in node.inputs]
-            kwargs = dict(node.kwargs)
+            kwargs = gc.nest.map_structure(
+                lambda v: values.get(id(v), v) if isinstance(v, gc.Tensor) else v,
+                dict(node.kwargs))
             if training is not None and "training" in _call_args(node.layer):
                 kwargs["training"] = training
             out = node.layer(args if len(args) > 1 else args[0], **kwargs)

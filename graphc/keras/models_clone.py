@@ -4,6 +4,7 @@ new layers (new weights), by replaying the model's layer calls on new inputs.
     clone = gc.keras.models.clone_model(model)       # same layers and calls, new weights
     clone.set_weights(model.get_weights())           # copy the weights if wanted
 """
+import graphc as gc
 from . import backend as K
 from .engine import Input, InputLayer, _flat
 from .models import Model, Sequential
@@ -51,7 +52,10 @@ def _clone_functional(model, input_tensors, clone_function):
         if id(layer) not in clones:
             clones[id(layer)] = clone_function(layer)
         args = [values[id(t)] for t in node.inputs]
-        out = clones[id(layer)](args if len(args) > 1 else args[0], **node.kwargs)
+        kwargs = gc.nest.map_structure(      # initial_state=[...] and other tensor kwargs
+            lambda v: values.get(id(v), v) if isinstance(v, gc.Tensor) else v,
+            dict(node.kwargs))
+        out = clones[id(layer)](args if len(args) > 1 else args[0], **kwargs)
         for old, new in zip(node.outputs, _flat(out)):
             values[id(old)] = new
     outputs = [values[id(t)] for t in model.outputs]

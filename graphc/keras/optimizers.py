@@ -103,10 +103,9 @@ class SGD(_KerasHypers, MomentumOptimizer):
             super()._create_slots(var_list)
 
     def _apply_dense(self, grad, var):
-        """With decay, Keras' momentum form (the rate changes between steps):
+        """Keras' momentum form, which differs from TF1's Momentum when the rate changes
+        between steps (decay, LearningRateScheduler, ReduceLROnPlateau):
         v = momentum * v - lr * g; var += v (nesterov: var += momentum * v - lr * g)."""
-        if self._momentum and not self._decay:
-            return super()._apply_dense(grad, var)
         lr = self._hyper("learning_rate", self._learning_rate, var.dtype)
         if not self._momentum:
             return var.assign_sub(grad * lr).node

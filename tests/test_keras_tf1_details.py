@@ -1,0 +1,79 @@
+"""Keras details found by running TF1 Keras programs against tf_keras: causal Conv1D,
+Keras' momentum form of SGD under a changing learning rate, 0/1 fed for a bool."""
+import numpy as np
+import pytest
+
+import graphc as gc
+
+keras = gc.keras
+
+
+def test_causal_conv1d_pads_on_the_left_only():
+    x = np.arange(12, dtype=np.float32).reshape(1, 6, 2)
+    with gc.Graph().as_default():
+        inp = keras.Input((6, 2))
+        conv = keras.layers.Conv1D(1, 2, padding="causal", dilation_rate=2,
+                                   kernel_initializer="ones", use_bias=False)
+        m = keras.Model(inp, conv(inp))
+        assert m.output_shape == (None, 6, 1)
+        np.testing.assert_allclose(m.predict(x)[0, :, 0], [1, 5, 10, 18, 26, 34])  # tf_keras
+        with pytest.raises(ValueError, match="only supported for `Conv1D`"):
+            keras.layers.Conv2D(1, 2, padding="causal")
+
+
+@pytest.mark.parametrize("nesterov", [False, True])
+def test_sgd_momentum_is_keras_form_when_the_rate_changes(nesterov):
+    rng = np.random.RandomState(0)
+    x = rng.standard_normal((8, 3)).astype(np.float32)
+    y = x.sum(1, keepdims=True)
+    with gc.Graph().as_default():
+        m = keras.Sequential([keras.layers.Dense(1, input_shape=(3,), use_bias=False,
+                                                 kernel_initializer="zeros")])
+        m.compile(keras.optimizers.SGD(0.1, momentum=0.9, nesterov=nesterov), "mse")
+        w, v = np.zeros((3, 1)), np.zeros((3, 1))
+        for i in range(5):
+            lr = 0.1 if i < 3 else 0.01
+            if i == 3:
+                keras.backend.set_value(m.optimizer.lr, 0.01)
+            g = x.T @ (2 * (x @ w - y) / len(x))
+            v = 0.9 * v - lr * g                  # Keras: v = m v - lr g; w += v
+            w = w + (0.9 * v - lr * g if nesterov else v)
+            m.train_on_batch(x, y)
+        np.testing.assert_allclose(m.get_weights()[0], w, rtol=1e-4, atol=1e-5)
+
+
+def test_zero_and_one_feed_a_bool_placeholder_as_in_tf1():
+    with gc.Graph().as_default():
+        inp = keras.Input((2,))
+        out = keras.layers.Dropout(0.5)(inp)
+        f = keras.backend.function([inp, keras.backend.learning_phase()], [out])
+        x = np.ones((3, 2), np.float32)
+        np.testing.assert_array_equal(f([x, 0])[0], x)             # test phase
+        assert set(np.unique(f([x, 1])[0])) <= {0.0, 2.0}          # training phase
+        p = gc.placeholder(gc.bool, [2])
+        with gc.Session() as sess:
+            assert sess.run(p, {p: [1, 0]}).tolist() == [True, False]
+            with pytest.raises(gc.errors.FeedError, match="cannot convert"):
+                sess.run(p, {p: [2, 0]})
+
+
+def test_layers_reached_through_call_keywords_belong_to_the_model():
+    x = [np.ones((2, 5, 3), np.float32), np.ones((2, 4, 3), np.float32)]
+    with gc.Graph().as_default():
+        enc_in, dec_in = keras.Input((5, 3)), keras.Input((4, 3))
+        encoder = keras.layers.LSTM(4, return_state=True, name="enc")
+        _, h, c = encoder(enc_in)
+        seq = keras.layers.LSTM(4, return_sequences=True, name="dec")(
+            dec_in, initial_state=[h, c])
+        m = keras.Model([enc_in, dec_in], keras.layers.Dense(3, name="out")(seq))
+        assert [la.name for la in m.layers] == ["input_1", "input_2", "enc", "dec", "out"]
+        assert len(m.trainable_weights) == 8                   # tf_keras: the encoder too
+        m.compile("sgd", "mse")
+        before = keras.backend.get_value(encoder.weights[0])
+        m.fit(x, np.ones((2, 4, 3), np.float32), verbose=0)
+        assert np.abs(keras.backend.get_value(encoder.weights[0]) - before).max() > 0
+        clone = keras.models.clone_model(m)
+        clone.set_weights(m.get_weights())
+        np.testing.assert_allclose(clone.predict(x), m.predict(x), rtol=1e-6)
+        again = m([keras.Input((5, 3)), keras.Input((4, 3))])   # replayed with new states
+        assert again.shape.as_list() == [None, 4, 3]
