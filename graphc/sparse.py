@@ -54,6 +54,8 @@ def sparse_tensor_to_dense(sp_input, default_value=None, validate_indices=True, 
     Out-of-range indices fail at run time; repeated indices add up (TF1 rejects them
     when validate_indices is set; graphc does not check order or repeats)."""
     sp = _sparse(sp_input, "sparse_tensor_to_dense")
+    if sp.dtype is dtypes.string:
+        return _strings_to_dense(sp, default_value, name)
     with name_scope(name, "SparseToDense"):
         from .sparse_ops import _scatter
         dense = _scatter(sp.indices, sp.values, sp.dense_shape)
@@ -65,6 +67,18 @@ def sparse_tensor_to_dense(sp_input, default_value=None, validate_indices=True, 
         fill = convert_to_tensor(default_value, dtype=sp.dtype)
         from .ops.broadcast import select
         return select(E.greater(hit, 0), dense, zeros_like(dense) + fill)
+
+
+def _strings_to_dense(sp, default_value, name):
+    """A string SparseTensor made dense: each position picks its value's number (0: the
+    default, b"" unless given) from a scatter of 1..n, then gathers it."""
+    from .ops.creation import range as range_
+    with name_scope(name, "SparseToDense"):
+        fill = convert_to_tensor(b"" if default_value is None else default_value,
+                                 dtype=dtypes.string)
+        n = A.shape(sp.values, out_type=dtypes.int64)[0]
+        pos = scatter_nd(sp.indices, range_(1, n + 1, dtype=dtypes.int64), sp.dense_shape)
+        return gather(_concat([A.reshape(fill, [1]), sp.values], 0), pos)
 
 
 def _flat_index(indices, dims, keep):

@@ -138,7 +138,8 @@ class Summary:
     Value = Value
 
     def __init__(self, value=()):
-        self.value = list(value)
+        from .proto import RepeatedMessages
+        self.value = RepeatedMessages(Value, value)
 
     def SerializeToString(self):
         return b"".join(_bytes(1, v.SerializeToString()) for v in self.value)
@@ -148,6 +149,11 @@ class Summary:
         s = cls()
         _parse(s, data, {1: ("value", (LEN,), lambda b: [Value.FromString(b)])})
         return s
+
+    def ParseFromString(self, data):
+        """Replace this message's fields by those in `data` (protobuf's)."""
+        del self.value[:]
+        self.value.extend(Summary.FromString(data).value)
 
     __eq__, __repr__ = _same, _repr
 
@@ -220,6 +226,12 @@ class Event:
             5: ("summary", (LEN,), Summary.FromString),
             7: ("session_log", (LEN,), SessionLog.FromString)}, cls._KINDS)
         return e
+
+    def ParseFromString(self, data):
+        """Replace this event's fields by those in `data` (protobuf's)."""
+        other = Event.FromString(data)
+        for name in Event.__slots__:
+            setattr(self, name, getattr(other, name))
 
 
 # ---- histograms (TF's core/lib/histogram/histogram.cc) ---------------------------------

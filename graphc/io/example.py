@@ -20,7 +20,7 @@ default order follows its hash table, which parsers do not depend on.
 from .events import LEN, DecodeError, _bytes, _fields
 from .feature import (BytesList, Feature, FloatList, Int64List,  # noqa: F401 (re-exports)
                       _Message, _want)
-from .proto import _MessageMap, _text_bytes
+from .proto import RepeatedMessages, _MessageMap, _text_bytes
 
 __all__ = ["Example", "SequenceExample", "Features", "Feature", "FeatureList",
            "FeatureLists", "BytesList", "FloatList", "Int64List"]
@@ -90,7 +90,7 @@ class FeatureList(_Message):
     __slots__ = ("feature",)
 
     def __init__(self, feature=()):
-        self.feature = list(feature)
+        self.feature = RepeatedMessages(Feature, feature)
         for f in self.feature:
             if not isinstance(f, Feature):
                 raise TypeError(f"FeatureList.feature holds Features, not {type(f).__name__}")

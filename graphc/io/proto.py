@@ -52,6 +52,21 @@ class _Repeated(list):
                             else self._check(v))
 
 
+class RepeatedMessages(list):
+    """A repeated message field: a list whose add(**fields) appends a new message and
+    returns it, as protobuf's (summary.value.add(tag="loss", simple_value=0.5))."""
+    __slots__ = ("_cls",)
+
+    def __init__(self, cls, items=()):
+        super().__init__(items)
+        self._cls = cls
+
+    def add(self, **fields):
+        message = self._cls(**fields)
+        self.append(message)
+        return message
+
+
 class _MessageMap(dict):
     """A map<string, Message>: reading a missing key adds an empty message (protobuf)."""
     __slots__ = ("_cls",)

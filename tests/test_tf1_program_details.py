@@ -1,0 +1,33 @@
+"""Details found by running TF1 programs against TF: string SparseTensors made dense,
+repeated message fields with add(), ParseFromString."""
+import numpy as np
+
+import graphc as gc
+
+
+def test_a_string_sparse_tensor_made_dense():
+    sp = gc.SparseTensor([[0, 0], [1, 1]], ["a", "b"], [2, 3])
+    with gc.Session() as sess:
+        out = sess.run(gc.sparse_tensor_to_dense(sp, default_value=""))
+        filled = sess.run(gc.sparse.to_dense(sp, default_value="?"))
+    assert out.tolist() == [[b"a", b"", b""], [b"", b"b", b""]]
+    assert filled.tolist() == [[b"a", b"?", b"?"], [b"?", b"b", b"?"]]
+
+
+def test_repeated_message_fields_add_and_parse():
+    s = gc.Summary()
+    v = s.value.add(tag="eval/acc", simple_value=0.5)
+    assert v.tag == "eval/acc" and len(s.value) == 1
+    again = gc.Summary()
+    again.ParseFromString(s.SerializeToString())
+    assert again.value[0].tag == "eval/acc" and again.value[0].simple_value == 0.5
+    event = gc.Event(step=3, summary=s)
+    parsed = gc.Event()
+    parsed.ParseFromString(event.SerializeToString())
+    assert parsed.step == 3 and parsed.summary.value[0].tag == "eval/acc"
+    seq = gc.train.SequenceExample()
+    seq.feature_lists.feature_list["x"].feature.add(
+        float_list=gc.train.FloatList(value=[1.0, 2.0]))
+    back = gc.train.SequenceExample.FromString(seq.SerializeToString())
+    assert list(back.feature_lists.feature_list["x"].feature[0].float_list.value) == [1, 2]
+    assert np.float32(back.feature_lists.feature_list["x"].feature[0].float_list.value[1]) == 2
