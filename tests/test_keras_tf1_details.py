@@ -77,3 +77,21 @@ def test_layers_reached_through_call_keywords_belong_to_the_model():
         np.testing.assert_allclose(clone.predict(x), m.predict(x), rtol=1e-6)
         again = m([keras.Input((5, 3)), keras.Input((4, 3))])   # replayed with new states
         assert again.shape.as_list() == [None, 4, 3]
+
+
+def test_the_weights_to_train_are_fixed_when_compiled():
+    x = np.random.RandomState(0).standard_normal((8, 4)).astype(np.float32)
+    with gc.Graph().as_default():
+        d = keras.Sequential([keras.layers.Dense(1, input_shape=(4,), activation="sigmoid")])
+        d.compile("sgd", "binary_crossentropy")
+        g = keras.Sequential([keras.layers.Dense(4, input_shape=(2,))])
+        d.trainable = False                           # the Keras GAN idiom
+        gan = keras.Sequential([g, d])
+        gan.compile("sgd", "binary_crossentropy")
+        before = d.get_weights()[0].copy()
+        d.train_on_batch(x, np.ones((8, 1), np.float32))       # still trains: compiled so
+        assert np.abs(d.get_weights()[0] - before).max() > 0
+        after_d = d.get_weights()[0].copy()
+        gan.train_on_batch(np.ones((8, 2), np.float32), np.ones((8, 1), np.float32))
+        np.testing.assert_array_equal(d.get_weights()[0], after_d)   # frozen in the GAN
+        assert len(gan._collected_trainable) == 2

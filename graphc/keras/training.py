@@ -68,6 +68,7 @@ class TrainingMixin(GeneratorMixin):
         self._compile_args = (loss, metrics, loss_weights, sample_weight_mode,
                               weighted_metrics)
         self._compiled, self._train_op = False, None
+        self._collected_trainable = None     # the weights to train: fixed when compiled
         if self.outputs:
             self._build_compiled()
 
@@ -114,6 +115,10 @@ class TrainingMixin(GeneratorMixin):
 
     def _build_compiled(self):
         loss, metrics, loss_weights, sw_mode, weighted = self._compile_args
+        if getattr(self, "_collected_trainable", None) is None:
+            # tf_keras: the trainable weights when compiled (built) are trained, even if
+            # `trainable` changes later (the GAN idiom: compile D, freeze it, compile GAN)
+            self._collected_trainable = list(self.trainable_weights)
         names = self._output_names()
         # Loss objects: their call(); an output without a loss gets no target (its
         # model is trained on add_loss's losses alone, as the Keras VAE example)
@@ -243,7 +248,7 @@ class TrainingMixin(GeneratorMixin):
             with gc.name_scope("training"):
                 with gc.control_dependencies([self.total_loss] + self._metric_tensors):
                     step = self.optimizer.minimize(self.total_loss,
-                                                   var_list=self.trainable_weights)
+                                                   var_list=self._collected_trainable)
                     self._train_op = gc.group(step, *self.updates)
         return self._train_op
 
