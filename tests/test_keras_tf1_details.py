@@ -95,3 +95,27 @@ def test_the_weights_to_train_are_fixed_when_compiled():
         gan.train_on_batch(np.ones((8, 2), np.float32), np.ones((8, 1), np.float32))
         np.testing.assert_array_equal(d.get_weights()[0], after_d)   # frozen in the GAN
         assert len(gan._collected_trainable) == 2
+
+
+def test_keras_optimizers_clip_and_have_get_updates():
+    x = np.ones((4, 3), np.float32) * 5
+    for kwargs, want in [({"clipnorm": 1.0}, 0.942265), ({"clipvalue": 0.1}, 0.99)]:
+        with gc.Graph().as_default():
+            m = keras.Sequential([keras.layers.Dense(1, input_shape=(3,),
+                                                     kernel_initializer="ones")])
+            opt = keras.optimizers.SGD(0.1, **kwargs)
+            m.compile(opt, "mse")
+            m.train_on_batch(x, np.zeros((4, 1), np.float32))
+            np.testing.assert_allclose(m.get_weights()[0].ravel(), [want] * 3, rtol=1e-5)
+            assert opt.get_config()[next(iter(kwargs))] == next(iter(kwargs.values()))
+    with gc.Graph().as_default():
+        m = keras.Sequential([keras.layers.Dense(1, input_shape=(3,),
+                                                 kernel_initializer="ones")])
+        target = keras.backend.placeholder(shape=(None, 1))
+        loss = keras.backend.mean(keras.backend.square(m.output - target))
+        opt = keras.optimizers.Adam(0.1)
+        step = keras.backend.function([m.input, target], [loss],
+                                      updates=opt.get_updates(loss, m.trainable_weights))
+        losses = [step([np.ones((4, 3), np.float32), np.zeros((4, 1))])[0] for _ in range(2)]
+        np.testing.assert_allclose(losses, [9.0, 6.76], rtol=1e-5)    # 3 -> 2.6 after a step
+        assert opt.weights[0] is opt.iterations and opt.get_weights()[0] == 2

@@ -26,6 +26,11 @@ class _KerasHypers:
 
     def _init_lr(self, learning_rate, kwargs, default, decay=0.0):
         lr = kwargs.pop("lr", None)
+        self.clipnorm, self.clipvalue = kwargs.pop("clipnorm", None), kwargs.pop("clipvalue",
+                                                                                 None)
+        for key in ("clipnorm", "clipvalue"):
+            if getattr(self, key) is not None and getattr(self, key) < 0:
+                raise ValueError(f"Expected {key} >= 0, received: {getattr(self, key)}")
         self._decay = float(decay)
         if self._decay < 0:
             raise ValueError(f"decay cannot be less than 0: {decay}")
@@ -60,6 +65,51 @@ class _KerasHypers:
                                                      name=f"{self._name}/iter")
         return self._iter_vars[graph]
 
+    def compute_gradients(self, loss, var_list=None, **kwargs):
+        """TF1's compute_gradients, each gradient then clipped by clipnorm (its own norm)
+        and clipvalue when given, as Keras optimizers do."""
+        pairs = super().compute_gradients(loss, var_list, **kwargs)
+        return [(self._clipped(g), v) for g, v in pairs]
+
+    def _clipped(self, g):
+        if g is None:
+            return None
+        if self.clipnorm is not None:
+            g = gc.clip_by_norm(g, self.clipnorm)
+        if self.clipvalue is not None:
+            g = gc.clip_by_value(g, -self.clipvalue, self.clipvalue)
+        return g
+
+    def get_gradients(self, loss, params):
+        """The (clipped) gradients of `loss` for `params` (Keras); a param that does not
+        reach the loss is an error."""
+        grads = [g for g, _ in self.compute_gradients(loss, list(params))]
+        for g, p in zip(grads, params):
+            if g is None:
+                raise ValueError(f"Variable {p} has `None` for gradient. Please make sure "
+                                 f"that all of your ops have a gradient defined (i.e. are "
+                                 f"differentiable). Common ops without gradient: "
+                                 f"K.argmax, K.round, K.eval.")
+        return grads
+
+    def get_updates(self, loss, params):
+        """[the op that applies one step to `params`] (Keras' get_updates, as used with
+        K.function(inputs, outputs, updates=opt.get_updates(loss, params)))."""
+        params = list(params)
+        return [self.apply_gradients(list(zip(self.get_gradients(loss, params), params)))]
+
+    @property
+    def weights(self):
+        """The optimizer's variables: its step count, then its slots."""
+        return [self.iterations] + [v for v in self.variables()
+                                    if v is not self.iterations]
+
+    def get_weights(self):
+        return gc.keras.backend.batch_get_value(self.weights)
+
+    def set_weights(self, values):
+        gc.keras.backend.batch_set_value(list(zip(self.weights, values)))
+
     def _finish(self, update_ops, name):
         with gc.control_dependencies(update_ops):
             step = self.iterations.assign_add(np.int64(1))
@@ -82,8 +132,10 @@ class _KerasHypers:
 
     def get_config(self):
         lr = self._lr_value if self._schedule is None else _schedules.serialize(self._schedule)
+        clips = {k: getattr(self, k) for k in ("clipnorm", "clipvalue")
+                 if getattr(self, k) is not None}
         return {"name": self._name, "learning_rate": lr, "decay": self._decay,
-                **self._config}
+                **self._config, **clips}
 
 
 class SGD(_KerasHypers, MomentumOptimizer):
