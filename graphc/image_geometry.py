@@ -165,6 +165,16 @@ def _maybe_int(v):
     return v if s is None else s
 
 
+def _static_box(out, x, th, tw):
+    """TF1's set_shape after a crop or pad: x's batch and channel dims, and the target
+    height and width where they are known numbers."""
+    dims = x.shape.dims
+    if dims is not None:
+        out.set_shape([dims[0], th if isinstance(th, int) else None,
+                       tw if isinstance(tw, int) else None, dims[3]])
+    return out
+
+
 def crop_to_bounding_box(image, offset_height, offset_width, target_height, target_width):
     """The target_height x target_width window of image (HWC or NHWC) whose top-left
     corner is (offset_height, offset_width)."""
@@ -177,7 +187,8 @@ def crop_to_bounding_box(image, offset_height, offset_width, target_height, targ
         (_ge(tw, 1), "target_width must be > 0."), (_ge(th, 1), "target_height must be > 0."),
         (_ge(w, tw + ow), "width must be >= target + offset."),
         (_ge(h, th + oh), "height must be >= target + offset.")])
-    out = A.slice(x, size_tensor([0, oh, ow, 0]), size_tensor([-1, th, tw, -1]))
+    out = _static_box(A.slice(x, size_tensor([0, oh, ow, 0]), size_tensor([-1, th, tw, -1])),
+                      x, th, tw)
     return out if batched else A.squeeze(out, [0])
 
 
@@ -194,7 +205,7 @@ def pad_to_bounding_box(image, offset_height, offset_width, target_height, targe
         (_ge(after_w, 0), "width must be <= target - offset"),
         (_ge(after_h, 0), "height must be <= target - offset")])
     pads = A.reshape(size_tensor([0, 0, oh, after_h, ow, after_w, 0, 0]), [4, 2])
-    out = A.pad(x, pads)
+    out = _static_box(A.pad(x, pads), x, th, tw)
     return out if batched else A.squeeze(out, [0])
 
 
@@ -234,7 +245,9 @@ def central_crop(image, central_fraction):
         df = E.cast(d, dtypes.float64)
         return E.cast((df - df * central_fraction) / 2, dtypes.int32)
     sh, sw = start(h), start(w)
-    out = A.slice(x, size_tensor([0, sh, sw, 0]), size_tensor([-1, h - 2 * sh, w - 2 * sw, -1]))
+    nh, nw = h - 2 * sh, w - 2 * sw
+    out = _static_box(A.slice(x, size_tensor([0, sh, sw, 0]), size_tensor([-1, nh, nw, -1])),
+                      x, nh, nw)
     return out if batched else A.squeeze(out, [0])
 
 

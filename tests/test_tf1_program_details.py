@@ -31,3 +31,17 @@ def test_repeated_message_fields_add_and_parse():
     back = gc.train.SequenceExample.FromString(seq.SerializeToString())
     assert list(back.feature_lists.feature_list["x"].feature[0].float_list.value) == [1, 2]
     assert np.float32(back.feature_lists.feature_list["x"].feature[0].float_list.value[1]) == 2
+
+
+def test_crops_and_pads_keep_the_static_shape_tf1_sets():
+    x = gc.placeholder(gc.float32, [None, None, 3])             # e.g. decode_png's output
+    assert gc.image.resize_image_with_crop_or_pad(x, 6, 6).shape.as_list() == [6, 6, 3]
+    assert gc.image.pad_to_bounding_box(x, 1, 1, 8, 9).shape.as_list() == [8, 9, 3]
+    assert gc.image.crop_to_bounding_box(x, 0, 0, 2, 3).shape.as_list() == [2, 3, 3]
+    assert gc.image.central_crop(x, 0.5).shape.as_list() == [None, None, 3]
+    batch = gc.placeholder(gc.float32, [None, None, None, 3])
+    out = gc.image.resize_image_with_crop_or_pad(batch, 4, 5)
+    assert out.shape.as_list() == [None, 4, 5, 3]
+    with gc.Session() as sess:
+        v = sess.run(out, {batch: np.ones((2, 3, 7, 3), np.float32)})
+    assert v.shape == (2, 4, 5, 3) and v[:, 3].sum() == 0 and v[:, :3].min() == 1  # TF1: pad below
