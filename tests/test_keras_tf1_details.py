@@ -119,3 +119,19 @@ def test_keras_optimizers_clip_and_have_get_updates():
         losses = [step([np.ones((4, 3), np.float32), np.zeros((4, 1))])[0] for _ in range(2)]
         np.testing.assert_allclose(losses, [9.0, 6.76], rtol=1e-5)    # 3 -> 2.6 after a step
         assert opt.weights[0] is opt.iterations and opt.get_weights()[0] == 2
+
+
+def test_a_stateful_rnn_step_uses_the_state_it_read_for_its_gradient():
+    x = np.random.RandomState(2).standard_normal((2, 3, 2)).astype(np.float32)
+    y = np.ones((2, 1), np.float32)
+    with gc.Graph().as_default():
+        m = keras.Sequential([keras.layers.SimpleRNN(3, stateful=True,
+                                                     batch_input_shape=(2, 3, 2)),
+                              keras.layers.Dense(1)])
+        m.set_weights([(np.random.RandomState(i).standard_normal(w.shape) * 0.4)
+                       .astype(np.float32) for i, w in enumerate(m.get_weights())])
+        m.compile(keras.optimizers.SGD(1.0), "mse")
+        m.train_on_batch(x, y)
+        # tf_keras 2.21's values for the same weights and data
+        np.testing.assert_allclose(m.get_weights()[1][0],
+                                   [0.65191555, -0.48506236, -0.22191083], rtol=1e-5)

@@ -127,7 +127,10 @@ class RNN(Layer):
         stay in the variable dtype (float32) and each read is a cast, as in tf_keras."""
         cell = self if self.cell is None else self.cell
         dtype = gc.as_dtype(self.compute_dtype or cell.compute_dtype or K.floatx())
-        return [v.value() if v.dtype == dtype else gc.cast(v, dtype)
+        # read_value: one read that the forward pass and its gradient share (a bare
+        # variable is read again by each consumer, so the gradient, built after the
+        # state's assign, would see the new state)
+        return [v.read_value() if v.dtype == dtype else gc.cast(v, dtype)
                 for v in self._state_vars]
 
     def _assign_states(self, new_states):
