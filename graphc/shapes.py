@@ -31,11 +31,11 @@ def _norm_dim(d):
     return i
 
 
-# TF's TensorShape switch: with v2 shapes (the default) shape[i] and iteration give ints
-# or None; after compat.v1.disable_v2_tensorshape() (or disable_v2_behavior()) they give
-# Dimension objects, as TF1 did, so `shape[i].value` works. graphc's own code reads
-# `shape.dims`, which is the same either way.
-_v2 = [True]
+# TF's TensorShape switch: by default (TF1's shapes) shape[i] and iteration give
+# Dimension objects, so TF1 code's `shape[i].value` works; after
+# compat.v1.enable_v2_tensorshape() they give ints or None (TF2's). graphc's own code
+# reads `shape.dims`, which is the same either way.
+_v2 = [False]
 
 
 class TensorShape:

@@ -16,18 +16,18 @@ settings.load_profile("default")
 
 
 def pytest_addoption(parser):
-    parser.addoption("--tf1-shapes", action="store_true",
-                     help="run every test with TF1's Dimension-indexed shapes "
-                          "(gc.disable_v2_tensorshape): graphc must not depend on either")
+    parser.addoption("--tf2-shapes", action="store_true",
+                     help="run every test with TF2's int-indexed shapes "
+                          "(gc.enable_v2_tensorshape): graphc must not depend on either")
 
 
 @pytest.fixture(autouse=True)
 def fresh_graph(request):
-    """Each test starts on a new, empty default graph, with TF2's int-indexed shapes
-    (TF1's Dimension objects under --tf1-shapes)."""
+    """Each test starts on a new, empty default graph, with TF1's Dimension-indexed
+    shapes, graphc's default (TF2's ints or None under --tf2-shapes)."""
     gc.reset_default_graph()
-    if request.config.getoption("--tf1-shapes"):
-        gc.disable_v2_tensorshape()
-    else:
+    if request.config.getoption("--tf2-shapes"):
         gc.enable_v2_tensorshape()
+    else:
+        gc.disable_v2_tensorshape()
     yield

@@ -15,11 +15,23 @@ def tf1_shapes():
     gc.enable_v2_tensorshape()
 
 
-def test_default_shapes_index_to_ints_or_none():
-    gc.enable_v2_tensorshape()           # the default (pytest --tf1-shapes changes it)
-    x = gc.placeholder(gc.float32, [None, 3])
-    assert x.shape[1] == 3 and type(x.shape[1]) is int and x.shape[0] is None
-    assert list(x.shape) == [None, 3]
+def test_v2_shapes_index_to_ints_or_none():
+    gc.enable_v2_tensorshape()
+    try:
+        x = gc.placeholder(gc.float32, [None, 3])
+        assert x.shape[1] == 3 and type(x.shape[1]) is int and x.shape[0] is None
+        assert list(x.shape) == [None, 3]
+    finally:
+        gc.disable_v2_tensorshape()
+
+
+def test_the_default_is_tf1s_dimensions():
+    import subprocess
+    import sys
+    code = ("import graphc as tf; x = tf.placeholder(tf.float32, [None, 3]); "
+            "print(x.get_shape()[1].value, x.shape[0].value)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.stdout.split() == ["3", "None"], out.stderr
 
 
 def test_switch_gives_dimensions_and_switches_back():
