@@ -135,3 +135,21 @@ def test_a_stateful_rnn_step_uses_the_state_it_read_for_its_gradient():
         # tf_keras 2.21's values for the same weights and data
         np.testing.assert_allclose(m.get_weights()[1][0],
                                    [0.65191555, -0.48506236, -0.22191083], rtol=1e-5)
+
+
+@pytest.mark.parametrize("freq, want", [(2, [1, 3]), ([1, 4], [0, 3])])
+def test_validation_freq_and_the_loader_arguments(freq, want):
+    rng = np.random.RandomState(0)
+    x = rng.standard_normal((16, 3)).astype(np.float32)
+    y = x.sum(1, keepdims=True)
+    with gc.Graph().as_default():
+        m = keras.Sequential([keras.layers.Dense(1, input_shape=(3,))])
+        m.compile("sgd", "mse")
+        seen = []
+        cb = keras.callbacks.LambdaCallback(
+            on_epoch_end=lambda epoch, logs: "val_loss" in logs and seen.append(epoch))
+        m.fit(x, y, epochs=4, validation_data=(x, y), validation_freq=freq, verbose=0,
+              callbacks=[cb], workers=4, use_multiprocessing=True, max_queue_size=5)
+        assert seen == want
+        m.evaluate(x, y, verbose=0, workers=2)
+        m.predict(x, use_multiprocessing=True)

@@ -28,6 +28,15 @@ def _as_list(x):
     return list(x) if isinstance(x, (list, tuple)) else [x]
 
 
+def _validates(freq, epoch):
+    """Whether epoch (from 0) validates: every `freq` epochs, or those listed (from 1)."""
+    if isinstance(freq, int):
+        if freq < 1:
+            raise ValueError(f"`validation_freq` can not be less than 1, got {freq}")
+        return (epoch + 1) % freq == 0
+    return epoch + 1 in freq
+
+
 def _metric_fn(name, loss_fn, output):
     """Keras' metric for a name: 'accuracy'/'acc' picks binary, sparse or categorical
     accuracy from the loss and the output's last dim (TF 1.15); the History name."""
@@ -326,10 +335,14 @@ class TrainingMixin(GeneratorMixin):
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose=1, callbacks=None,
             validation_split=0.0, validation_data=None, shuffle=True, class_weight=None,
             sample_weight=None, initial_epoch=0, steps_per_epoch=None,
-            validation_steps=None, **kwargs):
+            validation_steps=None, validation_freq=1, max_queue_size=10, workers=1,
+            use_multiprocessing=False, **kwargs):
         """Train for `epochs` epochs; returns the History (loss, metrics and val_*).
         sample_weight: per sample (per timestep with sample_weight_mode="temporal");
         class_weight: {class: weight}; validation_data may be (x, y, sample_weight).
+        validation_freq: validate every n epochs, or at the epochs (from 1) in a list.
+        max_queue_size, workers, use_multiprocessing are accepted and ignored: batches
+        are read in this thread.
 
             history = model.fit(xs, ys, batch_size=32, epochs=3, validation_split=0.2)
         """
@@ -338,6 +351,7 @@ class TrainingMixin(GeneratorMixin):
         if is_generator(x):
             return self.fit_generator(x, steps_per_epoch, epochs, verbose, callbacks,
                                       validation_data, validation_steps,
+                                      validation_freq=validation_freq,
                                       class_weight=class_weight, initial_epoch=initial_epoch)
         self._ensure_compiled(x)
         xs, ys, ws = self._standardize(x, y, sample_weight, class_weight)
@@ -356,10 +370,11 @@ class TrainingMixin(GeneratorMixin):
             index = np.random.permutation(n) if shuffle is True else np.arange(n)
             return self._run_batches((xs, ys, ws), batch_size, fetches, True, index, cb)
         return self._loop(epoch_fn, epochs, verbose, callbacks, initial_epoch, val,
-                          batch_size, {"samples": n, "steps": None}, val_fn)
+                          batch_size, {"samples": n, "steps": None}, val_fn,
+                          validation_freq)
 
     def _loop(self, epoch_fn, epochs, verbose, callbacks, initial_epoch, val, batch_size,
-              extra, val_fn=None):
+              extra, val_fn=None, validation_freq=1):
         self.history = cbks.History()
         names = list(self.metrics_names)
         if val is not None or val_fn is not None:
@@ -372,7 +387,8 @@ class TrainingMixin(GeneratorMixin):
         for epoch in range(initial_epoch, epochs):
             cb.call("on_epoch_begin", epoch, {})
             logs = dict(zip(self.metrics_names, (float(v) for v in epoch_fn(epoch, cb))))
-            if val is not None or val_fn is not None:
+            if (val is not None or val_fn is not None) and _validates(validation_freq,
+                                                                      epoch):
                 vals = val_fn() if val_fn is not None else \
                     self._run_batches(val, batch_size, self._fetches(False), False)
                 logs.update({"val_" + k: float(v) for k, v in zip(self.metrics_names,
@@ -387,7 +403,8 @@ class TrainingMixin(GeneratorMixin):
         return self.history
 
     def evaluate(self, x=None, y=None, batch_size=None, verbose=1, sample_weight=None,
-                 steps=None, callbacks=None):
+                 steps=None, callbacks=None, max_queue_size=10, workers=1,
+                 use_multiprocessing=False):
         """The loss (and metrics) over the data, in the test phase: a scalar, or a list
         in the order of `model.metrics_names`."""
         if is_generator(x):
@@ -397,7 +414,8 @@ class TrainingMixin(GeneratorMixin):
         vals = self._run_batches(data, batch_size or 32, self._fetches(False), False)
         return vals[0] if len(vals) == 1 else vals
 
-    def predict(self, x, batch_size=None, verbose=0, steps=None, callbacks=None):
+    def predict(self, x, batch_size=None, verbose=0, steps=None, callbacks=None,
+                max_queue_size=10, workers=1, use_multiprocessing=False):
         """The outputs for `x`, batch by batch, in the test phase (numpy arrays)."""
         if is_generator(x):
             return self.predict_generator(x, steps)

@@ -134,7 +134,7 @@ class GeneratorMixin:
 
     def _fit_steps(self, next_batch, first, steps, epochs, verbose, callbacks,
                    initial_epoch, validation_data, validation_steps=None,
-                   class_weight=None, on_epoch_end=None):
+                   class_weight=None, on_epoch_end=None, validation_freq=1):
         """fit over `steps` batches per epoch of next_batch() (first: the first batch,
         already read to build the model)."""
         self._ensure_compiled(_unpack(first)[0])
@@ -149,7 +149,7 @@ class GeneratorMixin:
                 on_epoch_end()
             return logs
         return self._loop(epoch_fn, epochs, verbose, callbacks, initial_epoch, val, 32,
-                          {"samples": None, "steps": steps}, val_fn)
+                          {"samples": None, "steps": steps}, val_fn, validation_freq)
 
     def _validation(self, validation_data, validation_steps):
         """(arrays, None) for (x, y[, sample_weight]) validation data; (None, a function
@@ -179,8 +179,6 @@ class GeneratorMixin:
 
             model.fit_generator(batches(), steps_per_epoch=20, epochs=3)
         """
-        if validation_freq != 1:
-            raise NotImplementedError("fit_generator: validation_freq is not supported")
         steps = _steps(generator, steps_per_epoch, "steps_per_epoch", self)
         next_batch = _batches(generator, self)
         end = generator.on_epoch_end if isinstance(generator, Sequence) else None
@@ -188,7 +186,7 @@ class GeneratorMixin:
             end = dataset_passes(self, generator).fresh     # each epoch: one whole pass
         return self._fit_steps(next_batch, next_batch(), steps, epochs, verbose,
                                callbacks, initial_epoch, validation_data,
-                               validation_steps, class_weight, end)
+                               validation_steps, class_weight, end, validation_freq)
 
     def evaluate_generator(self, generator, steps=None, callbacks=None, max_queue_size=10,
                            workers=1, use_multiprocessing=False, verbose=0):
