@@ -114,7 +114,7 @@ def _jacobians(x, x_shape, x_value, y, y_shape, delta, feeds, sess):
     x_size, y_size = int(np.prod(x_shape)), int(np.prod(y_shape))
     dtype = x.dtype.as_numpy_dtype
     dy = placeholder(y.dtype, y_shape, name="compute_gradient_dy")
-    (grad,) = gradients(y, x, grad_ys=dy)
+    (grad,) = gradients(y, x, grad_ys=dy, _dense=True)
     theory = np.zeros((x_size, y_size), dtype)
     value = np.asarray(x_value, dtype).reshape(x_shape)
     if grad is not None:

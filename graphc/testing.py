@@ -95,7 +95,7 @@ def check_vjp(fn, inputs, wrt=None, eps=1e-6, rtol=1e-5, atol=1e-7, seed=0, dyna
                    for k, (o, b) in enumerate(zip(outs, base))]
             diff = [o for o in outs if o.dtype.is_differentiable]
             dw = [w for o, w in zip(outs, w_t) if o.dtype.is_differentiable]
-            grads = gradients(diff, [phs[i] for i in idx], grad_ys=dw)
+            grads = gradients(diff, [phs[i] for i in idx], grad_ys=dw, _dense=True)
             fetch = [gr for gr in grads if gr is not None]
             feed = dict(zip(phs, inputs))
             feed.update({w: wv for w, wv, o in zip(w_t, ws, outs) if o.dtype.is_differentiable})
@@ -208,7 +208,7 @@ def check_transpose(fn, inputs, wrt=None, rtol=1e-10, atol=1e-12, seed=0, dynami
                for k, (o, b) in enumerate(zip(diff, base))]
         tangents = jvp(diff, [phs[i] for i in idx], v_t)
         grads = gradients(diff, [phs[i] for i in idx], grad_ys=w_t,
-                          unconnected_gradients="zero")
+                          unconnected_gradients="zero", _dense=True)
         feed = dict(zip(phs, inputs))
         feed.update(zip(v_t, vs))
         feed.update(zip(w_t, ws))

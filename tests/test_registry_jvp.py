@@ -78,6 +78,7 @@ def _check_batched_jacobians(fn, inputs, wrt, seed):
                 w = rng.standard_normal(tuple(o.shape.dims))
                 jr = gc.jacobian(o, phs[i], mode="reverse")
                 vj, = gc.gradients([o], [phs[i]], grad_ys=[w], unconnected_gradients="zero")
+                vj = gc.convert_to_tensor(vj)       # a gather's params: IndexedSlices
                 checks.append((v, w, jf, jv, jr, vj))
         with gc.Session(graph=g) as sess:
             vals = sess.run([c[2:] for c in checks], dict(zip(phs, inputs)))

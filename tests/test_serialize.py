@@ -166,7 +166,7 @@ def test_every_op_sample_round_trips(sample):
     floats = [x for x in xs if x.dtype.is_floating]
     if sample.grad and floats:
         loss = gc.add_n([gc.reduce_sum(o) for o in outs if o.dtype.is_floating])
-        outs += [g for g in gc.gradients(loss, floats) if g is not None]
+        outs += [gc.convert_to_tensor(g) for g in gc.gradients(loss, floats) if g is not None]
     names = [o.name for o in outs]
     feeds = {x.name: a for x, a in zip(xs, inputs)}
     g1 = imported(through_json())

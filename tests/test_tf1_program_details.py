@@ -45,3 +45,19 @@ def test_crops_and_pads_keep_the_static_shape_tf1_sets():
     with gc.Session() as sess:
         v = sess.run(out, {batch: np.ones((2, 3, 7, 3), np.float32)})
     assert v.shape == (2, 4, 5, 3) and v[:, 3].sum() == 0 and v[:, :3].min() == 1  # TF1: pad below
+
+
+def test_gradients_of_an_embedding_table_are_its_rows():
+    # the PTB tutorial's step: clip_by_global_norm(tf.gradients(...)) then Momentum
+    emb = gc.Variable(np.ones((4, 2), np.float32))
+    ids = gc.placeholder(gc.int32, [None])
+    loss = gc.reduce_sum(gc.nn.embedding_lookup(emb, ids) ** 2)
+    g = gc.gradients(loss, [emb])
+    assert isinstance(g[0], gc.IndexedSlices)
+    grads, norm = gc.clip_by_global_norm(g, 100.0)
+    train = gc.train.MomentumOptimizer(0.1, 0.9).apply_gradients(zip(grads, [emb]))
+    with gc.Session() as sess:
+        sess.run(gc.global_variables_initializer())
+        norms = [sess.run([norm, train], {ids: b})[0] for b in ([0, 1], [2, 2], [0])]
+        np.testing.assert_allclose(norms, [4.0, 4.0, 2.2627418], rtol=1e-6)     # TF's
+        np.testing.assert_allclose(sess.run(emb)[:, 0], [0.46, 0.8, 0.6, 1.0], rtol=1e-5)

@@ -41,7 +41,7 @@ def hessian_vector_product(ys, xs, vs, name="hessian_vector_product"):
         raise ValueError(f"hessian_vector_product: {len(xs)} xs but {len(vs)} vs")
     graph = ys[0].graph
     with graph.name_scope(name):
-        grads = gradients(ys, xs, unconnected_gradients="zero")
+        grads = gradients(ys, xs, unconnected_gradients="zero", _dense=True)
         return jvp(grads, xs, vs)
 
 
@@ -83,7 +83,7 @@ def hessians(ys, xs, name="hessians", colocate_gradients_with_ops=False,
     graph = ys[0].graph
     out = []
     with graph.name_scope(name):
-        grads = gradients(ys, xs, unconnected_gradients="zero")
+        grads = gradients(ys, xs, unconnected_gradients="zero", _dense=True)
         for x, g in zip(xs, grads):
             shape, n = _static_size(x, "hessians", "x")
             v = array.zeros_like(x, name="v")      # stands for the tangent; vmap replaces it
@@ -153,7 +153,7 @@ def _reverse_jacobian(y, x, only=None):
     if not (y.dtype.is_differentiable and x.dtype.is_differentiable):
         return _zeros(y, x.shape.dims)
     w = array.zeros_like(y, name="w")          # stands for the cotangent; vmap replaces it
-    g, = gradients([y], [x], grad_ys=[w], unconnected_gradients="zero", _only=only)
+    g, = gradients([y], [x], grad_ys=[w], unconnected_gradients="zero", _only=only, _dense=True)
     rows, = vmap([g], {w: _basis(yshape, m, y.dtype)})
     # rows: (m,) + x.shape; J[i...] = rows[flat i]
     if x.shape.is_fully_defined():

@@ -158,14 +158,16 @@ def between(ys, xs, stop=(), only=None):
 
 def gradients(ys, xs, grad_ys=None, name="gradients", stop_gradients=None,
               unconnected_gradients="none", colocate_gradients_with_ops=False,
-              gate_gradients=False, aggregation_method=None, _only=None):
+              gate_gradients=False, aggregation_method=None, _only=None, _dense=False):
     """Symbolic d(sum of ys)/d(x) for each x in xs, appended to the graph (TF1).
 
         loss = gc.reduce_sum(gc.square(x @ W))
         dW, = gc.gradients(loss, [W])
 
     Returns one tensor per x, or None where x does not reach ys (zeros with
-    unconnected_gradients="zero"). Integer and bool paths carry no gradient.
+    unconnected_gradients="zero"). Integer and bool paths carry no gradient. An x used
+    only by row lookups (embedding_lookup, gather on axis 0) gets an IndexedSlices, as
+    in TF1 (sparse_grads.py).
     """
     ys, xs = as_list(ys), as_list(xs)
     unconnected_gradients = getattr(unconnected_gradients, "value", unconnected_gradients)
@@ -219,10 +221,17 @@ def gradients(ys, xs, grad_ys=None, name="gradients", stop_gradients=None,
                         continue
                     g = unbroadcast(core.convert_to_tensor(g, dtype=x.dtype), x, node, k)
                     grads.setdefault(x, []).append(g)
+        from .sparse_grads import row_lookups, sparse_gradient
+        # rows of a table: IndexedSlices, as TF1's (not for autodiff's own uses: _dense)
+        lookups = {} if _dense else row_lookups(order, xs)
         result = []
         with graph._building("gradient"):
             for x in xs:
-                if x in grads:
+                parts = [(n, _sum(grads[n.outputs[0]])) for n in lookups.get(x, ())
+                         if n.outputs[0] in grads]
+                if parts:
+                    result.append(sparse_gradient(x, parts))
+                elif x in grads:
                     result.append(_sum(grads[x]))
                 elif unconnected_gradients == "zero":
                     result.append(array.zeros_like(x))

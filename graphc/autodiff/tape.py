@@ -202,7 +202,7 @@ class GradientTape:
                 return array.zeros(zeros_shape, dtype=target.dtype)
             w = array.zeros_like(target, name="w")
             g, = gradients([target], [source], grad_ys=[w], _only=only,
-                           unconnected_gradients="zero")
+                           unconnected_gradients="zero", _dense=True)
             basis = array.reshape(_basis(m_shape, m, target.dtype), [m, 1, *m_shape])
             # basis vector j on every example: (m, 1, m...) * (1, b, m...), static m
             spread = basis * array.expand_dims(array.ones_like(target), 0)

@@ -48,7 +48,7 @@ def recompute_grad(f):
                 with variable_scope(get_variable_scope(), reuse=True):
                     y_again = f(*again)
                 grads = gradients(y_again, again + list(variables or []), grad_ys=dy,
-                                  stop_gradients=again)
+                                  stop_gradients=again, _dense=True)
                 if variables is None:
                     return grads
                 return grads[:len(xs)], grads[len(xs):]

@@ -263,7 +263,7 @@ def vjp_builder(which, wrt):
     def build(ins, outs):
         cots = [placeholder(outs[i].dtype, outs[i].shape, name="cotangent") for i in which]
         return cots, gradients([outs[i] for i in which], [ins[i] for i in wrt],
-                               grad_ys=cots, unconnected_gradients="zero")
+                               grad_ys=cots, unconnected_gradients="zero", _dense=True)
     return build
 
 

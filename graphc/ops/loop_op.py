@@ -194,7 +194,7 @@ def _vjp_loop(node, gs):
                 for t in [oc[i] for i in fc] + [oy[i] for i in fy] + [oz[i] for i in fz]]
         grads = gradients([oc[i] for i in fc] + [oy[i] for i in fy] + [oz[i] for i in fz],
                           [bc[i] for i in fc] + [bs[i] for i in fs] + [br[i] for i in fr],
-                          grad_ys=cots, unconnected_gradients="zero")
+                          grad_ys=cots, unconnected_gradients="zero", _dense=True)
     g_c, g_y, g_z = cots[:len(fc)], cots[len(fc):len(fc) + len(fy)], cots[len(fc) + len(fy):]
     gz_in = gs[nc + a["n_ys"]:]
 

@@ -9,14 +9,12 @@ Executable runs nodes in build order, so a step's gradients see the old variable
 """
 import numpy as np
 
-from .. import dtypes, errors
-from ..autodiff.reverse import between, gradients
+from .. import errors
+from ..autodiff.reverse import gradients
 from ..graph import Tensor, get_default_graph
 from ..indexed_slices import IndexedSlices
 from ..ops import array, core, elementwise
-from ..ops.broadcast import select
-from ..ops.gather import GATHER, gather, unsorted_segment_sum
-from ..ops.join import concat
+from ..ops.gather import gather, unsorted_segment_sum
 from ..ops.state import Variable, trainable_variables
 from ..ops.state_scatter import scatter_sub, scatter_update
 from ..ops.scope import get_variable_scope
@@ -92,12 +90,8 @@ class Optimizer:
             _check_variable(v, "compute_gradients")
         # an integer or bool variable gets no gradient (None), as in TF1, which checks
         # dtypes only of the variables that have one
-        lookups = _lookups(loss, var_list)
-        xs = [v for v in var_list if v not in lookups]
-        xs += [n.outputs[0] for v in var_list for n in lookups.get(v, ())]
-        found = dict(zip(xs, gradients(loss, xs, grad_ys=grad_loss)))
-        grads = [_sparse_gradient(v, lookups[v], found) if v in lookups else found[v]
-                 for v in var_list]
+        # a variable used only by row lookups gets an IndexedSlices (autodiff/sparse_grads)
+        grads = gradients(loss, var_list, grad_ys=grad_loss)
         if gate_gradients == Optimizer.GATE_GRAPH:
             # TF1: no gradient is used before all of them are computed
             parts = [p for g in grads if g is not None
@@ -309,46 +303,6 @@ def _check_slices(g, v):
             f"apply_gradients: the rows {errors.describe_tensor(g.values, 'values')} of "
             f"the sparse gradient do not fit variable '{v.node.name}' of shape {v.shape} "
             f"(created at {errors.format_site(v.node.site)})")
-
-
-# ---- sparse gradients (TF1's IndexedSlices) -------------------------------------------------
-def _lookups(loss, var_list):
-    """{variable: its gather nodes} for the variables whose every differentiable use on
-    the way to `loss` is a row lookup (gather along axis 0, as embedding_lookup does).
-    Their gradients are IndexedSlices, as TF1's gather gradient is."""
-    order, _ = between([loss], var_list)
-    uses = {}
-    for n in order:
-        for i, t in enumerate(n.inputs):
-            if isinstance(t, Variable) and n.op.differentiable:
-                row_lookup = n.op is GATHER and i == 0 and n.attrs["axis"] == 0
-                uses.setdefault(t, []).append(n if row_lookup else None)
-    return {v: ns for v, ns in uses.items() if v.dtype.is_floating and None not in ns}
-
-
-def _sparse_gradient(var, lookups, found):
-    """The IndexedSlices gradient of var from the gradients of its lookups' outputs: their
-    rows, and the looked-up indices (negative ones counted from the end, as gather does)."""
-    parts = [(n, found[n.outputs[0]]) for n in lookups if found[n.outputs[0]] is not None]
-    if not parts:
-        return None
-    with var.graph.name_scope("gradients"):
-        n_rows = array.shape(var)[0]
-        values, indices = [], []
-        for n, g in parts:
-            rows = concat([[-1], array.shape(var)[1:]], 0) \
-                if not var.shape.is_fully_defined() else (-1,) + tuple(var.shape.dims[1:])
-            values.append(array.reshape(g, rows))
-            idx = array.reshape(n.inputs[1], [-1])
-            idx = select(elementwise.less(idx, 0), idx + elementwise.cast(n_rows, idx.dtype),
-                         idx)
-            indices.append(idx)
-        if len({i.dtype for i in indices}) > 1:
-            indices = [elementwise.cast(i, dtypes.int64) for i in indices]
-        if len(parts) == 1:
-            return IndexedSlices(values[0], indices[0], array.shape(var))
-        return IndexedSlices(concat(values, 0), concat(indices, 0),
-                             array.shape(var))
 
 
 class _Whole:

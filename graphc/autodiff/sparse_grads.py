@@ -1,0 +1,51 @@
+"""Sparse gradients (TF1's IndexedSlices): the gradient of a tensor whose every
+differentiable use on the way to ys is a row lookup (a gather along axis 0 with it as
+the params, as embedding_lookup does) is an IndexedSlices of the looked-up rows'
+gradients and their indices, as TF1's gather gradient is, not a dense tensor of the
+whole table. gradients() returns it; optimizers then update only those rows.
+
+    emb = gc.Variable(np.ones((1000, 16), np.float32))
+    loss = gc.reduce_sum(gc.nn.embedding_lookup(emb, ids))
+    g, = gc.gradients(loss, [emb])          # an IndexedSlices (values, indices)
+"""
+from .. import dtypes
+from ..indexed_slices import IndexedSlices
+from ..ops import array, elementwise
+from ..ops.broadcast import select
+from ..ops.gather import GATHER
+from ..ops.join import concat
+
+
+def row_lookups(order, xs):
+    """{x: its gather nodes} for the floating xs whose every differentiable use among
+    the nodes `order` (those between xs and ys) is a row lookup."""
+    wanted = {x for x in xs if x.dtype.is_floating}
+    uses = {}
+    for n in order:
+        if not n.op.differentiable:
+            continue
+        for i, t in enumerate(n.inputs):
+            if t in wanted:
+                lookup = n.op is GATHER and i == 0 and n.attrs["axis"] == 0
+                uses.setdefault(t, []).append(n if lookup else None)
+    return {x: ns for x, ns in uses.items() if None not in ns}
+
+
+def sparse_gradient(x, parts):
+    """The IndexedSlices gradient of x from [(gather node, its output's gradient)]: the
+    rows, and the looked-up indices (negative ones counted from the end, as gather
+    does)."""
+    n_rows = array.shape(x)[0]
+    rows = (-1,) + tuple(x.shape.dims[1:]) if x.shape.is_fully_defined() else \
+        concat([[-1], array.shape(x)[1:]], 0)
+    values, indices = [], []
+    for n, g in parts:
+        values.append(array.reshape(g, rows))
+        idx = array.reshape(n.inputs[1], [-1])
+        indices.append(select(elementwise.less(idx, 0),
+                              idx + elementwise.cast(n_rows, idx.dtype), idx))
+    if len({i.dtype for i in indices}) > 1:
+        indices = [elementwise.cast(i, dtypes.int64) for i in indices]
+    if len(parts) == 1:
+        return IndexedSlices(values[0], indices[0], array.shape(x))
+    return IndexedSlices(concat(values, 0), concat(indices, 0), array.shape(x))
