@@ -153,3 +153,24 @@ def test_validation_freq_and_the_loader_arguments(freq, want):
         assert seen == want
         m.evaluate(x, y, verbose=0, workers=2)
         m.predict(x, use_multiprocessing=True)
+
+
+def test_node_accessors_and_sequential_predict_classes():
+    with gc.Graph().as_default():
+        dense = keras.layers.Dense(2)
+        a, b = keras.Input((3,)), keras.Input((3,))
+        out_a, out_b = dense(a), dense(b)
+        assert dense.get_input_at(1) is b and dense.get_output_at(0) is out_a
+        assert dense.get_output_shape_at(1) == (None, 2)
+        with pytest.raises(ValueError, match="only 2 inbound nodes"):
+            dense.get_output_at(2)
+        with pytest.raises(RuntimeError, match="never been called"):
+            keras.layers.Dense(1).get_input_at(0)
+        m = keras.Sequential([keras.layers.Dense(3, activation="softmax", input_shape=(2,))])
+        x = np.random.RandomState(0).standard_normal((5, 2)).astype(np.float32)
+        np.testing.assert_array_equal(m.predict_classes(x), m.predict(x).argmax(-1))
+        np.testing.assert_allclose(m.predict_proba(x), m.predict(x))
+        binary = keras.Sequential([keras.layers.Dense(1, activation="sigmoid",
+                                                      input_shape=(2,))])
+        want = (binary.predict(x) > 0.5).astype("int32")
+        np.testing.assert_array_equal(binary.predict_classes(x), want)

@@ -373,6 +373,34 @@ class Layer(LayerWeights):
         values = getattr(self._inbound_nodes[0], attr)
         return values[0] if len(values) == 1 else values
 
+    def _node_at(self, index, what):
+        """The inputs or outputs of call `index` (tf_keras' get_*_at errors)."""
+        if not self._inbound_nodes:
+            raise RuntimeError(f"The layer {self.name} has never been called and thus has "
+                               f"no defined {what}.")
+        if not len(self._inbound_nodes) > index:
+            raise ValueError(f"Asked to get {what} at node {index}, but the layer has only "
+                             f"{len(self._inbound_nodes)} inbound nodes.")
+        node = self._inbound_nodes[index]
+        values = node.inputs if what.startswith("input") else node.outputs
+        if what.endswith("shape"):
+            values = [K.int_shape(t) for t in values]
+        return values[0] if len(values) == 1 else list(values)
+
+    def get_input_at(self, node_index):
+        """The input tensor(s) of the layer's call number `node_index`."""
+        return self._node_at(node_index, "input")
+
+    def get_output_at(self, node_index):
+        """The output tensor(s) of the layer's call number `node_index`."""
+        return self._node_at(node_index, "output")
+
+    def get_input_shape_at(self, node_index):
+        return self._node_at(node_index, "input shape")
+
+    def get_output_shape_at(self, node_index):
+        return self._node_at(node_index, "output shape")
+
     @property
     def input(self):
         return self._node_attr("inputs", "input")

@@ -413,6 +413,23 @@ class Sequential(Model):
         self._init_graph([inputs], _flat(x))
         self._layers = self._with_input_layer()
 
+    def predict_proba(self, x, batch_size=32, verbose=0):
+        """predict, whose outputs should be probabilities (TF 1.15's Sequential)."""
+        preds = self.predict(x, batch_size, verbose)
+        if preds.min() < 0.0 or preds.max() > 1.0:
+            gc.get_logger().warning("Network returning invalid probability values. The "
+                                    "last layer might not normalize predictions into "
+                                    "probabilities (like softmax or sigmoid would).")
+        return preds
+
+    def predict_classes(self, x, batch_size=32, verbose=0):
+        """The class of each sample: argmax over the last axis, or (p > 0.5) for one
+        output unit (TF 1.15's Sequential)."""
+        proba = self.predict(x, batch_size=batch_size, verbose=verbose)
+        if proba.shape[-1] > 1:
+            return proba.argmax(axis=-1)
+        return (proba > 0.5).astype("int32")
+
     def _with_input_layer(self):
         first = K._state().history[id(self.inputs[0])][1]
         return [first] + list(self._stack)
