@@ -1,12 +1,13 @@
 """gc.contrib.summary against TF's legacy contrib summary functions (TF 2.21 still
 keeps them in summary_ops_v2), each run the same way; graphc's event files read by TF's
 summary_iterator."""
-from tf_parity import tf  # noqa: F401  (skips this module without TensorFlow)
+from tf_parity import needs_eager, tf  # noqa: F401  (skips it without TensorFlow)
 
 import glob
 import os
 
 import numpy as np
+import pytest
 
 import graphc as gc
 from graphc.contrib import summary as gs
@@ -45,6 +46,7 @@ def _read(logdir):
     return sorted(out)
 
 
+@pytest.mark.usefixtures("needs_eager")       # TF's image decoding below runs eagerly
 def test_event_files_match_tf(tmp_path):
     from tensorflow.python.ops import summary_ops_v2 as ts
     runs = {}

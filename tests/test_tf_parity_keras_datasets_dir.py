@@ -1,5 +1,5 @@
 """graphc's keras directory / array datasets against tf_keras 2.21 on the same tiny trees."""
-from tf_parity import tf
+from tf_parity import needs_eager, tf  # noqa: F401 (needs_eager: a fixture)
 
 import os
 
@@ -9,6 +9,7 @@ import pytest
 import graphc as gc
 
 tf_keras = pytest.importorskip("tf_keras")
+pytestmark = pytest.mark.usefixtures("needs_eager")     # tf_keras' datasets iterate eagerly
 
 
 def _write(path, px):

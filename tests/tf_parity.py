@@ -18,6 +18,16 @@ v1 = tf.compat.v1
 FLOATS = (np.float16, np.float32, np.float64)
 
 
+@pytest.fixture
+def needs_eager():
+    """Skip where TF runs in graph mode: test_tf_parity_lookup.py and
+    test_tf_parity_train_extras.py turn eager execution off when they are imported, so
+    a test that needs TF's eager mode runs only in a process without them (run its file
+    alone)."""
+    if not tf.executing_eagerly():
+        pytest.skip("needs TF's eager mode, off in this process: run this file alone")
+
+
 def _flat(out):
     """The tensors of a (nested) list/tuple/dict result, in order."""
     stack, flat = [out], []

@@ -102,6 +102,13 @@ def _elementwise(ex, n):
     ex.emit(n, n.type, n.inputs, T=_T(n))
 
 
+@export("ReadCapturedVariable")
+def _read_captured(ex, n):
+    """A variable read in a branch or loop body: TF's functions get the variable as an
+    argument, so the read is an Identity of it."""
+    ex.emit(n, "Identity", n.inputs, T=_T(n))
+
+
 @export("Add")
 def _add(ex, n):
     ex.emit(n, "AddV2", n.inputs, T=_T(n))

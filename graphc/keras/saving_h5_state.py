@@ -3,9 +3,9 @@ names, the training config (compile arguments) and the optimizer's state.
 
 tf_keras' legacy optimizers keep [iter, extras..., slots...] in `optimizer.weights`:
 the slots kind by kind, each over model.trainable_weights (Ftrl: weight by weight).
-graphc's Keras optimizers keep the same slots (TF1's slot variables) except that
-SGD with momentum and no decay holds TF1's accumulator a = -v / lr of Keras'
-velocity v, and Adam holds TF1's beta1_power = beta_1^(iter+1) (and beta_2's).
+graphc's Keras optimizers keep the same slots (TF1's slot variables; SGD's momentum
+slot is Keras' velocity), and Adam holds TF1's beta1_power = beta_1^(iter+1) (and
+beta_2's) besides.
 """
 import warnings
 
@@ -171,14 +171,6 @@ def _slot_order(model, pairs, weight_major):
     return [(w, k, g) for k, g in pairs for w in weights]
 
 
-def _momentum_lr(opt):
-    """The rate that scales SGD's TF1 accumulator into Keras' velocity (None where
-    graphc keeps Keras' velocity itself: with decay)."""
-    if type(opt).__name__ != "SGD" or not getattr(opt, "_momentum", 0) or opt._decay:
-        return None
-    return float(K.eval(opt._decayed_lr()))
-
-
 def _state_variables(model):
     """[(file name, graphc variable or special, convert)] in tf_keras' order, or
     None when the optimizer (or its slots) cannot be written as tf_keras does."""
@@ -209,9 +201,6 @@ def keras_optimizer_weights(model):
     if found is None:
         return []
     values = K.batch_get_value([v for _, v in found])
-    lr = _momentum_lr(model.optimizer)
-    if lr is not None:                          # Keras' v = -lr * TF1's accumulator
-        values = values[:1] + [-lr * v for v in values[1:]]
     return [(n, np.asarray(v)) for (n, _), v in zip(found, values)]
 
 
@@ -236,11 +225,6 @@ def set_keras_optimizer_weights(model, values):
                           f"{np.shape(value)}")
     opt = model.optimizer
     pairs = [(var, value) for (_, var), value in zip(found, values)]
-    K.batch_set_value(pairs[:1])
-    lr = _momentum_lr(opt)
-    if lr is not None:                          # TF1's accumulator = -v / lr
-        pairs = pairs[:1] + [(var, -v / lr if lr else np.zeros_like(v))
-                             for var, v in pairs[1:]]
     if type(opt).__name__ == "Adam":            # TF1's beta powers: beta^(iter + 1)
         t = int(np.asarray(values[0])) + 1
         b1, b2 = opt._get_beta_accumulators(opt.iterations.graph)

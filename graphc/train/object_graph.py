@@ -93,7 +93,8 @@ def _layer_children(layer):
 
 def _is_graph_network(layer):
     from ..keras.models import Model, Sequential
-    return isinstance(layer, Sequential) or (isinstance(layer, Model) and bool(layer.inputs))
+    return isinstance(layer, Sequential) or (isinstance(layer, Model)
+                                             and getattr(layer, "_graph_network", False))
 
 
 def _optimizer_children(opt, graph):
