@@ -21,7 +21,8 @@ import numpy as np
 
 from .. import dtypes, errors
 from ..io.tfrecord import encode_record, read_records
-from ..io.wire import LEN, VARINT, _bytes, _fields, _int, _read_varint, _string, _varint
+from ..io.wire import (LEN, VARINT, _bytes, _fields, _int, _read_varint, _string, _varint,
+                       _varints)
 from ..ops.parsing_misc import _DT_ENUM, _DT_OF, parse_tensor_proto, tensor_proto
 from ..shapes import TensorShape
 from .structure import Ragged, Sparse
@@ -154,15 +155,7 @@ def decode_metadata(data):
         elif f == 1000 and w == VARINT:
             out["finalized"] = bool(v)
         elif f == 5:
-            out["dtypes"].extend([v] if w == VARINT else _packed(v))
-    return out
-
-
-def _packed(v):
-    out, pos = [], 0
-    while pos < len(v):
-        n, pos = _read_varint(v, pos)
-        out.append(n)
+            out["dtypes"].extend(_varints(w, v))
     return out
 
 
