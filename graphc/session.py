@@ -225,8 +225,19 @@ class Session:
         return exe
 
     def make_callable(self, fetches, feed_list=None, accept_options=False):
-        """A function taking the feeds of `feed_list` positionally (TF1's fast path)."""
-        return self._callable(fetches, feed_list, self.options)[1]
+        """A function taking the feeds of `feed_list` positionally (TF1's fast path);
+        with accept_options, it also takes options= and run_metadata= (TF1), and a call
+        given either runs as Session.run does."""
+        call = self._callable(fetches, feed_list, self.options)[1]
+        if not accept_options:
+            return call
+        keys = list(feed_list or ())
+
+        def with_options(*args, options=None, run_metadata=None):
+            if options is None and run_metadata is None:
+                return call(*args)
+            return self.run(fetches, dict(zip(keys, args)), options, run_metadata)
+        return with_options
 
     def _callable(self, fetches, feed_list, options):
         if self._closed:

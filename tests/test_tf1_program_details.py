@@ -61,3 +61,15 @@ def test_gradients_of_an_embedding_table_are_its_rows():
         norms = [sess.run([norm, train], {ids: b})[0] for b in ([0, 1], [2, 2], [0])]
         np.testing.assert_allclose(norms, [4.0, 4.0, 2.2627418], rtol=1e-6)     # TF's
         np.testing.assert_allclose(sess.run(emb)[:, 0], [0.46, 0.8, 0.6, 1.0], rtol=1e-5)
+
+
+def test_make_callable_with_accept_options_takes_options_and_run_metadata():
+    x = gc.placeholder(gc.float32, [])
+    y = x * 2.0
+    with gc.Session() as sess:
+        f = sess.make_callable(y, [x], accept_options=True)
+        meta = gc.RunMetadata()
+        assert f(3.0) == 6.0
+        assert f(4.0, options=gc.RunOptions(trace_level=gc.RunOptions.FULL_TRACE),
+                 run_metadata=meta) == 8.0
+        assert meta.step_stats.dev_stats                  # the traced run's stats
