@@ -98,6 +98,11 @@ class SparseTensor:
     def get_shape(self):
         return self.shape
 
+    def eval(self, feed_dict=None, session=None):
+        """The SparseTensorValue of this tensor in `session` (default: the default one)."""
+        from .session import _session_or_default
+        return _session_or_default(session).run(self, feed_dict)
+
     @property
     def rank(self):
         r = self._indices.shape.dims[1] if self._indices.shape.rank == 2 else None

@@ -73,3 +73,10 @@ def test_make_callable_with_accept_options_takes_options_and_run_metadata():
         assert f(4.0, options=gc.RunOptions(trace_level=gc.RunOptions.FULL_TRACE),
                  run_metadata=meta) == 8.0
         assert meta.step_stats.dev_stats                  # the traced run's stats
+
+
+def test_sparse_tensor_eval():
+    sp = gc.SparseTensor([[0, 1]], [5.0], [2, 2])
+    with gc.Session().as_default():
+        value = sp.eval()
+    assert value.indices.tolist() == [[0, 1]] and value.values.tolist() == [5.0]
