@@ -80,3 +80,16 @@ def test_sparse_tensor_eval():
     with gc.Session().as_default():
         value = sp.eval()
     assert value.indices.tolist() == [[0, 1]] and value.values.tolist() == [5.0]
+
+
+def test_tensor_array_split_into_equal_pieces():
+    value = np.arange(12, dtype=np.float32).reshape(6, 2)
+    ta = gc.TensorArray(gc.float32, size=3).split(gc.constant(value), [2, 2, 2])
+    with gc.Session() as sess:
+        piece, whole = sess.run([ta.read(1), ta.concat()])
+    np.testing.assert_array_equal(piece, value[2:4])
+    np.testing.assert_array_equal(whole, value)
+    with np.testing.assert_raises(NotImplementedError):
+        gc.TensorArray(gc.float32, size=2).split(gc.zeros([5, 2]), [2, 3])
+    with np.testing.assert_raises(gc.errors.ShapeError):
+        gc.TensorArray(gc.float32, size=2).split(gc.zeros([5, 2]), [2, 2])

@@ -169,6 +169,32 @@ class TensorArray:
             self._seen(TensorShape(value.shape.dims[1:]))
         return self._next(value)
 
+    def split(self, value, lengths, name=None):
+        """A TensorArray holding value cut along axis 0 into pieces of `lengths` (known
+        numbers, all equal: graphc's elements share one shape, as concat's do).
+
+            ta = ta.split(gc.zeros([6, 2]), [2, 2, 2])     # 3 elements of shape (2, 2)
+        """
+        from .registry import constant_value
+        value = convert_to_tensor(value, dtype=self.dtype)
+        known = constant_value(convert_to_tensor(lengths, dtype=dtypes.int64))
+        if known is None:
+            raise NotImplementedError("TensorArray.split: lengths must be known when the "
+                                      "graph is built (graphc splits by a reshape)")
+        known = [int(n) for n in known.reshape(-1)]
+        if len(set(known)) > 1:
+            raise NotImplementedError(
+                f"TensorArray.split: pieces of lengths {known} would be elements of "
+                f"different shapes, which graphc's TensorArray does not hold")
+        rows = value.shape.dims[0] if value.shape.dims else None
+        if isinstance(rows, int) and rows != sum(known):
+            raise errors.ShapeError(f"TensorArray.split: lengths {known} sum to "
+                                    f"{sum(known)}, but "
+                                    f"{errors.describe_tensor(value, value.name)} has {rows}")
+        pieces = reshape(value, join.concat([[len(known), known[0] if known else 0],
+                                             shape_of(value)[1:]], 0))
+        return self.unstack(pieces, name=name)
+
     def read(self, index, name=None):
         """Element `index` (an error when out of range)."""
         return self._with_shape(gather(self._flow, convert_to_tensor(index, dtype=dtypes.int32)),
