@@ -318,3 +318,19 @@ def test_the_estimator_says_it_does_not_replicate(caplog):
     with caplog.at_level("WARNING", logger="graphc"):
         gc.estimator.Estimator(lambda features, labels, mode: None, config=config)
     assert "train_distribute has 2 replicas" in caplog.text
+
+
+def test_reduction_to_one_device_uses_its_accumulation_fn():
+    calls = []
+
+    def accumulate(values):
+        calls.append(len(values))
+        return gc.add_n(values)
+    ops = gc.distribute.ReductionToOneDevice(accumulation_fn=accumulate)
+    strategy = gc.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"], cross_device_ops=ops)
+    with strategy.scope():
+        per_replica = strategy.run(lambda: gc.constant(2.0))
+        total = strategy.reduce(gc.distribute.ReduceOp.SUM, per_replica, axis=None)
+    assert calls == [2]
+    with gc.Session() as sess:
+        assert sess.run(total) == 4.0

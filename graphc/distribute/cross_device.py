@@ -15,14 +15,17 @@ __all__ = ["CrossDeviceOps", "ReductionToOneDevice", "NcclAllReduce",
            "HierarchicalCopyAllReduce"]
 
 
-def reduce_values(reduce_op, values, num_replicas, device=None, name=None):
-    """One tensor: the SUM (or MEAN over num_replicas) of `values`, on `device`."""
+def reduce_values(reduce_op, values, num_replicas, device=None, name=None,
+                  accumulation_fn=None):
+    """One tensor: the SUM (or MEAN over num_replicas) of `values`, on `device`, added by
+    accumulation_fn (default add_n)."""
     from ..ops.core import convert_to_tensor, identity
     from ..ops.broadcast import add_n
     graph = get_default_graph()
     with graph.device(device) if device else _nothing():
         values = [convert_to_tensor(v) for v in values]
-        total = identity(values[0], name=name) if len(values) == 1 else add_n(values)
+        total = identity(values[0], name=name) if len(values) == 1 else \
+            (accumulation_fn or add_n)(values)
         if reduce_op is ReduceOp.MEAN and num_replicas > 1:
             total = total / float(num_replicas) if total.dtype.is_floating else \
                 total // num_replicas
@@ -80,7 +83,8 @@ class CrossDeviceOps:
         if not isinstance(per_replica_value, DistributedValues):
             parts = (reduce_non_distributed(reduce_op, per_replica_value, 1),)
         devices = _destination_devices(destinations)
-        total = reduce_values(reduce_op, parts, len(parts), devices[0])
+        total = reduce_values(reduce_op, parts, len(parts), devices[0],
+                              accumulation_fn=getattr(self, "accumulation_fn", None))
         return Mirrored([total] * len(devices))
 
     def batch_reduce(self, reduce_op, value_destination_pairs, options=None):
@@ -93,8 +97,8 @@ class CrossDeviceOps:
 
 
 class ReductionToOneDevice(CrossDeviceOps):
-    """Copy to one device, reduce there, copy back (TF). reduce_to_device and
-    accumulation_fn (default add_n) are kept."""
+    """Copy to one device, reduce there, copy back (TF): the parts are added by
+    accumulation_fn (default add_n); reduce_to_device is kept (one CPU here)."""
 
     def __init__(self, reduce_to_device=None, accumulation_fn=None):
         super().__init__()

@@ -137,7 +137,12 @@ class StrategyExtended:
             return reduce_non_distributed(op, value, n)
         device = destinations if isinstance(destinations, str) else \
             variables.device_of(destinations) or None
-        return reduce_values(op, value.values, n, device)
+        return self._reduce(op, value.values, n, device)
+
+    def _reduce(self, op, values, n, device=None):
+        """reduce_values with the cross-device ops' accumulation_fn (where it has one)."""
+        return reduce_values(op, values, n, device, accumulation_fn=getattr(
+            self._cross_device_ops, "accumulation_fn", None))
 
     def batch_reduce_to(self, reduce_op, value_destination_pairs, options=None):
         return [self.reduce_to(reduce_op, v, d) for v, d in value_destination_pairs]
@@ -221,10 +226,12 @@ class Strategy:
         if axis is None:
             if not isinstance(value, DistributedValues):
                 return reduce_non_distributed(op, value, n)
-            return reduce_values(op, value.values, n, self._extended.worker_devices[0]
-                                 if self._extended.worker_devices else None)
+            return self._extended._reduce(op, value.values, n,
+                                          self._extended.worker_devices[0]
+                                          if self._extended.worker_devices else None)
         parts = local_results(value)
-        total = reduce_values(ReduceOp.SUM, [reduce_sum(p, axis=axis) for p in parts], n)
+        total = self._extended._reduce(ReduceOp.SUM, [reduce_sum(p, axis=axis)
+                                                      for p in parts], n)
         if op is ReduceOp.SUM:
             return total
         count = reduce_values(ReduceOp.SUM, [shape_of(p)[axis] for p in parts], n)
