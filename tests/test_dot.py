@@ -222,6 +222,7 @@ def test_write_dot_renders_svg(tmp_path):
     assert "<svg" in (tmp_path / "g.svg").read_text()
 
 
+@pytest.mark.slow     # test_deep.py checks a 100k chain in the default run
 def test_deep_chain_exports_without_recursion():
     limit = sys.getrecursionlimit()
     x = gc.placeholder(gc.float32, shape=(None, 3), name="x")

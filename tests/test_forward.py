@@ -167,6 +167,7 @@ def test_bad_arguments():
         gc.jvp([x * 2.0], [x], [gc.placeholder(gc.float32, (2,))])
 
 
+@pytest.mark.slow     # test_deep.py checks a 100k chain in the default run
 def test_a_100000_node_chain_does_not_recurse():
     x = gc.placeholder(gc.float64, (2,))
     y = x

@@ -154,6 +154,7 @@ def test_errors():
             t2.batch_jacobian(w, z)
 
 
+@pytest.mark.slow     # test_deep.py checks a 100k chain in the default run
 def test_long_chain_has_no_recursion():
     with gc.Graph().as_default():
         x = gc.placeholder(gc.float32, [])

@@ -186,6 +186,7 @@ def test_refusal_of_an_attr_tf_cannot_hold():
         export_tf_graph_def(42)
 
 
+@pytest.mark.slow     # test_deep.py checks a 100k chain in the default run
 def test_long_chain_exports_without_recursion():
     with gc.Graph().as_default() as g:
         y = gc.placeholder(gc.float32, [], name="x")
