@@ -69,28 +69,6 @@ class RNN(Layer):
         out, new = self.cell.call(x_t, list(states))
         return out, list(gc.nest.flatten(new))
 
-    @property
-    def trainable_weights(self):
-        own = super().trainable_weights
-        if self.cell is None or not self.trainable:
-            return own
-        return own + [w for w in self.cell.trainable_weights if w not in own]
-
-    @property
-    def losses(self):
-        """The layer's own losses and its cell's (weight regularizers), as tf_keras."""
-        own = list(self._losses)
-        return own if self.cell is None else own + [x for x in self.cell.losses
-                                                   if all(x is not o for o in own)]
-
-    @property
-    def non_trainable_weights(self):
-        own = super().non_trainable_weights
-        if self.cell is None:
-            return own
-        extra = self.cell.non_trainable_weights if self.trainable else self.cell.weights
-        return own + [w for w in extra if w not in own]
-
     # ---- building and calling -------------------------------------------------------------
     def build(self, input_shape):
         if isinstance(input_shape, list):
