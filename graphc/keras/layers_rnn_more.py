@@ -118,23 +118,7 @@ class StackedRNNCells(Layer):
     _dp_masks = property(lambda self: None, _clear)
     _rec_masks = property(lambda self: None, _clear)
 
-    # ---- weights and config --------------------------------------------------------
-    @property
-    def trainable_weights(self):
-        if not self.trainable:
-            return []
-        return [w for c in self.cells for w in c.trainable_weights]
-
-    @property
-    def non_trainable_weights(self):
-        if not self.trainable:
-            return [w for c in self.cells for w in c.weights]
-        return [w for c in self.cells for w in c.non_trainable_weights]
-
-    @property
-    def losses(self):
-        return list(self._losses) + [x for c in self.cells for x in c.losses]
-
+    # ---- config (the cells' weights and losses: engine_track's tracking) ------------
     def _config(self):
         return {"cells": [{"class_name": type(c).__name__, "config": c.get_config()}
                           for c in self.cells]}
