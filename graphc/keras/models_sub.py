@@ -42,6 +42,15 @@ def _in_scope(model):
     return strategy.scope()
 
 
+def input_for(array, name=None):
+    """A Keras input (placeholder) for batches like `array`: its shape with the batch
+    dimension None, floatx for floats, else its dtype."""
+    a = np.asarray(array)
+    dtype = K.floatx() if a.dtype.kind == "f" else a.dtype.name
+    layer = InputLayer(batch_input_shape=(None,) + a.shape[1:], dtype=dtype, name=name)
+    return layer._inbound_nodes[0].outputs[0]
+
+
 def build_from_data(model, x):
     """Give an unbuilt subclassed model inputs and outputs: a placeholder per input
     array (batch dimension None; a dict's named by its keys), the model called on them
@@ -50,13 +59,7 @@ def build_from_data(model, x):
         return
     keys = sorted(x) if isinstance(x, dict) else None
     arrays = [x[k] for k in keys] if keys else x if isinstance(x, (list, tuple)) else [x]
-    inputs = []
-    for i, a in enumerate(arrays):
-        a = np.asarray(a)
-        dtype = K.floatx() if a.dtype.kind == "f" else a.dtype.name
-        layer = InputLayer(batch_input_shape=(None,) + a.shape[1:], dtype=dtype,
-                           name=keys[i] if keys else None)
-        inputs.append(layer._inbound_nodes[0].outputs[0])
+    inputs = [input_for(a, keys[i] if keys else None) for i, a in enumerate(arrays)]
     kwargs = {"training": K.learning_phase()} if "training" in _call_params(model) else {}
     given = dict(zip(keys, inputs)) if keys else \
         inputs if isinstance(x, (list, tuple)) else inputs[0]
