@@ -102,6 +102,11 @@ class ExecutionError(OpError):
 InvalidArgumentError = ExecutionError
 
 
+class UnfedPlaceholderError(FeedError, ExecutionError):
+    """A fetch depends on a placeholder that was not fed: a FeedError, and TF1's
+    InvalidArgumentError ("You must feed a value for placeholder tensor ...")."""
+
+
 class OutOfRangeError(OpError):
     """An iterator has no more elements (TF1's name): the end of a tf.data pipeline."""
     _code = OUT_OF_RANGE

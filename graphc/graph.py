@@ -213,6 +213,10 @@ class Graph:
     def add_to_collection(self, key, value):
         self.collections.setdefault(key, []).append(value)
 
+    def get_collection_ref(self, key):
+        """The list behind collection `key` itself (created empty if missing)."""
+        return self.collections.setdefault(key, [])
+
     def get_collection(self, key, scope=None):
         """A copy of collection `key`; with `scope`, only the values whose name matches
         that regular expression at its start (TF1: re.match)."""

@@ -10,8 +10,8 @@ import numpy as np
 from . import dtypes
 from .graph import Tensor
 from .initializers import zeros_initializer
-from .layers_utils import (_bias, _finish, _float_input, _format, _known, _layer_scope, _pair,
-                           _padding, _positive_int, _rank, layer_variable)
+from .layers_utils import (_bias, _causal, _finish, _float_input, _format, _known,
+                           _layer_scope, _pair, _padding, _positive_int, _rank, layer_variable)
 from .ops.array import shape as shape_of
 from .ops.conv import conv2d as _conv2d
 from .ops.conv3d import avg_pool3d as _avg_pool3d, conv3d as _nn_conv3d
@@ -123,8 +123,10 @@ def _conv_nd(rank, layer, inputs, filters, kernel_size, strides, padding, data_f
     k = _tuple(kernel_size, rank, "kernel_size", base)
     s = _tuple(strides, rank, "strides", base)
     d = _tuple(dilation_rate, rank, "dilation_rate", base)
-    pad, fmt = _padding(padding, base), _format_nd(data_format, rank, base)
+    fmt = _format_nd(data_format, rank, base)
     _rank(x, base, want=rank + 2)
+    x, pad = (_causal(x, padding, rank, 1 if fmt.endswith("C") else 2, k[0], d[0], base)
+              if not transpose else (x, _padding(padding, base)))
     channel_axis = -1 if fmt.endswith("C") else 1
     channels = _known(x, channel_axis, layer, "channel")
     with _layer_scope(name, base, reuse):
@@ -169,6 +171,8 @@ def conv1d(inputs, filters, kernel_size, strides=1, padding="valid",
     """A 1-D convolution layer (TF1 tf.layers.conv1d): kernel (k, in, filters).
 
         h = gc.layers.conv1d(seq, 16, 5, padding="same")    # (?, T, C) -> (?, T, 16)
+
+    padding 'causal' left-pads the time axis (output t sees inputs up to t), as Keras.
     """
     return _conv_nd(1, "Conv1D", inputs, filters, kernel_size, strides, padding,
                     data_format, dilation_rate, activation, use_bias, kernel_initializer,

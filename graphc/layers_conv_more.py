@@ -12,9 +12,9 @@ from .graph import Tensor
 from .initializers import zeros_initializer
 from .layers_classes import _Conv
 from .layers_conv import _format_nd, _full, _tuple
-from .layers_utils import (_bias, _finish, _float_input, _known, _layer_scope, _padding,
-                           _positive_int, _rank, layer_variable)
-from .ops.array import expand_dims, pad as _pad, shape as shape_of, squeeze
+from .layers_utils import (_bias, _causal, _finish, _float_input, _known, _layer_scope,
+                           _padding, _positive_int, _rank, layer_variable)
+from .ops.array import expand_dims, shape as shape_of, squeeze
 from .ops.conv3d import conv3d_transpose as _nn_conv3d_transpose
 from .ops.core import convert_to_tensor
 from .ops.depthwise import separable_conv2d as _nn_separable_conv2d
@@ -128,14 +128,10 @@ def _separable(rank, layer, inputs, filters, kernel_size, strides, padding, data
     k = _tuple(kernel_size, rank, "kernel_size", base)
     s = _tuple(strides, rank, "strides", base)
     d = _tuple(dilation_rate, rank, "dilation_rate", base)
-    causal = rank == 1 and isinstance(padding, str) and padding.lower() == "causal"
-    if isinstance(padding, str) and padding.lower() == "causal" and not causal:
-        raise ValueError("Causal padding is only supported for `Conv1D`and "
-                         "`SeparableConv1D`.")
-    pad = "VALID" if causal else _padding(padding, base)
     fmt = _format_nd(data_format, rank, base)
     _rank(x, layer, want=rank + 2)
     last = fmt.endswith("C")
+    x, pad = _causal(x, padding, rank, 1 if last else 2, k[0], d[0], base)
     channels = _known(x, -1 if last else 1, layer, "channel")
     with _layer_scope(name, base, reuse):
         depthwise = layer_variable("depthwise_kernel", list(k) + [channels, multiplier],
@@ -152,10 +148,6 @@ def _separable(rank, layer, inputs, filters, kernel_size, strides, padding, data
                                            rate=d, data_format=fmt)
             return _finish(outputs, bias, activation, activity_regularizer, fmt)
         time = 1 if last else 2
-        if causal:      # left-pad the time axis so that output t sees inputs <= t only
-            paddings = [[0, 0]] * 3
-            paddings[time] = [d[0] * (k[0] - 1), 0]
-            x = _pad(x, paddings)
         fmt2 = "NHWC" if last else "NCHW"
         outputs = _nn_separable_conv2d(expand_dims(x, time), expand_dims(depthwise, 0),
                                        expand_dims(pointwise, 0), _full((1, s[0]), fmt2),

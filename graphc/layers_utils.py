@@ -9,7 +9,7 @@ import numpy as np
 from . import errors
 from .graph import Tensor, name_scope
 from .ops.array import as_int, shape as shape_of
-from .ops.control import cond
+from .ops.control import cond, init_scope
 from .ops.core import convert_to_tensor
 from .ops.elementwise import cast
 from .ops.graphkeys import GraphKeys, add_to_collection
@@ -105,6 +105,20 @@ def _padding(padding, layer):
     return padding.upper()
 
 
+def _causal(x, padding, rank, time_axis, kernel, dilation, layer):
+    """(x, padding for the op): for padding 'causal' (1-D convolutions only, as Keras),
+    x left-padded on its time axis so that output t sees no input after t, and 'VALID'."""
+    if not (isinstance(padding, str) and padding.lower() == "causal"):
+        return x, _padding(padding, layer)
+    if rank != 1:
+        raise ValueError("Causal padding is only supported for `Conv1D`and "
+                         "`SeparableConv1D`.")
+    from .ops.array import pad
+    paddings = [[0, 0]] * 3
+    paddings[time_axis] = [dilation * (kernel - 1), 0]
+    return pad(x, paddings), "VALID"
+
+
 def _static_bool(training, layer):
     """`training` as True or False when known now (a Python bool, 0 or 1, or a tensor
     with a constant value: TF1's smart_cond), None when only a run decides."""
@@ -140,10 +154,12 @@ def layer_variable(name, shape, dtype, initializer, regularizer, trainable=True,
                      constraint=constraint)
     if regularizer is not None and \
             len(graph.get_collection(GraphKeys.GLOBAL_VARIABLES)) > before:
-        with graph.name_scope(v.op.name + "/Regularizer/"), graph.colocate_with(v.node):
-            loss = regularizer(v)
-        if loss is not None:
-            add_to_collection(GraphKeys.REGULARIZATION_LOSSES, loss)
+        with init_scope():              # beside the variable, out of any cond or loop
+            root = get_default_graph()
+            with root.name_scope(v.op.name + "/Regularizer/"), root.colocate_with(v.node):
+                loss = regularizer(v)
+            if loss is not None:
+                add_to_collection(GraphKeys.REGULARIZATION_LOSSES, loss)
     return v
 
 

@@ -12,6 +12,7 @@ import threading
 import time
 
 from . import errors
+from .io.wire import LEN, VARINT, Message, _bytes, _int, _parse, _string, _utf8
 
 _RUN = threading.local()        # .deadline: time.monotonic() by which this run must end
 
@@ -28,24 +29,53 @@ class RunOptions:
         self.output_partition_graphs = output_partition_graphs
 
 
+# ---- the messages, in TF's wire format (step_stats.proto, config.proto) ------------------
+_INT = ((VARINT,), int)
+
+
 class NodeExecStats:
     """One kernel call of a traced run (microseconds, as TF1's NodeExecStats)."""
     __slots__ = ("node_name", "timeline_label", "all_start_micros", "op_start_rel_micros",
                  "op_end_rel_micros", "all_end_rel_micros")
 
-    def __init__(self, node_name, op_type, start_us, duration_us):
+    def __init__(self, node_name="", op_type="", start_us=0, duration_us=0):
         self.node_name = node_name
-        self.timeline_label = f"{node_name} = {op_type}()"
+        self.timeline_label = f"{node_name} = {op_type}()" if op_type else ""
         self.all_start_micros = start_us
         self.op_start_rel_micros = 0
         self.op_end_rel_micros = self.all_end_rel_micros = duration_us
+
+    def SerializeToString(self):
+        return (_string(1, self.node_name) + _int(2, self.all_start_micros)
+                + _int(3, self.op_start_rel_micros) + _int(4, self.op_end_rel_micros)
+                + _int(5, self.all_end_rel_micros) + _string(8, self.timeline_label))
+
+    @classmethod
+    def FromString(cls, data):
+        m = cls()
+        _parse(m, data, {1: ("node_name", (LEN,), _utf8), 2: ("all_start_micros",) + _INT,
+                         3: ("op_start_rel_micros",) + _INT,
+                         4: ("op_end_rel_micros",) + _INT, 5: ("all_end_rel_micros",) + _INT,
+                         8: ("timeline_label", (LEN,), _utf8)})
+        return m
 
 
 class DeviceStepStats:
     __slots__ = ("device", "node_stats")
 
-    def __init__(self, device, node_stats):
-        self.device, self.node_stats = device, node_stats
+    def __init__(self, device="", node_stats=()):
+        self.device, self.node_stats = device, list(node_stats)
+
+    def SerializeToString(self):
+        return _string(1, self.device) + b"".join(
+            _bytes(2, s.SerializeToString()) for s in self.node_stats)
+
+    @classmethod
+    def FromString(cls, data):
+        m = cls()
+        _parse(m, data, {1: ("device", (LEN,), _utf8),
+                         2: ("node_stats", (LEN,), lambda b: [NodeExecStats.FromString(b)])})
+        return m
 
 
 class StepStats:
@@ -54,8 +84,17 @@ class StepStats:
     def __init__(self, dev_stats=()):
         self.dev_stats = list(dev_stats)
 
+    def SerializeToString(self):
+        return b"".join(_bytes(1, d.SerializeToString()) for d in self.dev_stats)
 
-class RunMetadata:
+    @classmethod
+    def FromString(cls, data):
+        m = cls()
+        _parse(m, data, {1: ("dev_stats", (LEN,), lambda b: [DeviceStepStats.FromString(b)])})
+        return m
+
+
+class RunMetadata(Message):
     """What a traced Session.run records (TF1): step_stats, one DeviceStepStats for the
     CPU with a NodeExecStats per kernel call, in the order they ran."""
 
@@ -68,6 +107,15 @@ class RunMetadata:
                                max(1, (end - start) // 1000)) for node, start, end in records]
         self.step_stats = StepStats([DeviceStepStats("/job:localhost/replica:0/task:0/"
                                                      "device:CPU:0", stats)])
+
+    def SerializeToString(self):
+        """TF's RunMetadata bytes (its step_stats; FileWriter.add_run_metadata)."""
+        return _bytes(1, self.step_stats.SerializeToString())
+
+    def ParseFromString(self, data):
+        self.step_stats = StepStats()
+        _parse(self, data, {1: ("step_stats", (LEN,), StepStats.FromString)})
+        return len(data)
 
     def chrome_trace(self):
         """The run as Chrome trace-event JSON (one complete event per kernel call)."""

@@ -126,6 +126,42 @@ class SparseTensor:
                 f"{type(value).__name__}")
         return tuple(value)
 
+    def _cwise(self, other, op, name):
+        """TF1's sparse_dense_cwise_mul/div: each value with the entry of dense `other`
+        (broadcast to this dense shape) at its index; a SparseTensor of these indices."""
+        if isinstance(other, (SparseTensor, SparseTensorValue)):
+            raise TypeError(f"SparseTensor {name}: the other operand must be dense (TF1 "
+                            "has no SparseTensor-by-SparseTensor product)")
+        from .ops.creation import zeros_like
+        from .ops.join import stack
+        from .ops.scatter import gather_nd
+        with name_scope(None, name):
+            d = convert_to_tensor(other, dtype=self.dtype, name="dense")
+            rank, dims = self.rank, d.shape.dims
+            if dims is None or rank is None or len(dims) > rank or None in dims:
+                from .ops.broadcast import broadcast_to
+                at = gather_nd(broadcast_to(d, self._dense_shape), self._indices)
+            elif not dims:
+                at = d
+            else:               # the entry of d at each index: no dense broadcast made
+                col = [self._indices[:, rank - len(dims) + j] for j in range(len(dims))]
+                zero = zeros_like(col[0])
+                at = gather_nd(d, stack([c if n != 1 else zero for c, n in zip(col, dims)],
+                                        axis=1))
+            out = SparseTensor(self._indices, op(self._values, at), self._dense_shape)
+        out._static_shape = self._static_shape
+        return out
+
+    def __mul__(self, other):
+        """sp * dense: a SparseTensor of sp's indices (TF1: sparse_dense_cwise_mul)."""
+        return self._cwise(other, E.multiply, "SparseDenseCwiseMul")
+
+    def __truediv__(self, other):
+        """sp / dense: a SparseTensor of sp's indices (TF1: sparse_dense_cwise_div)."""
+        return self._cwise(other, E.truediv, "SparseDenseCwiseDiv")
+
+    __div__ = __truediv__
+
     def __repr__(self):
         return (f"SparseTensor(indices={self._indices.name!r}, values="
                 f"{self._values.name!r}, dense_shape={self._dense_shape.name!r}, "

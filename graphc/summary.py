@@ -23,7 +23,7 @@ import numpy as np
 from . import dtypes
 from .graph import Graph, get_default_graph, name_scope
 from .io import events
-from .io.events import Event, HistogramProto, SessionLog, Summary
+from .io.events import Event, HistogramProto, SessionLog, Summary, TaggedRunMetadata
 from .ops.core import convert_to_tensor
 from .ops.graphkeys import GraphKeys, add_to_collection, get_collection
 from .ops.registry import OpDef, apply1, register
@@ -243,6 +243,7 @@ class FileWriter:
         self._lock = threading.Lock()
         self._file = None
         self._closed = False
+        self._run_tags = set()
         self._open()
         if graph is not None or graph_def is not None:
             self.add_graph(graph, graph_def=graph_def)
@@ -305,6 +306,18 @@ class FileWriter:
             raise TypeError(f"add_graph: expected a gc.Graph, got {type(given).__name__}; "
                             "graphc writes GraphDefs of its own graphs only")
         self._add_event(Event(graph_def=events.graph_def(graph)), global_step)
+
+    def add_run_metadata(self, run_metadata, tag, global_step=None):
+        """Add a traced run's RunMetadata under `tag` (TF1: a TaggedRunMetadata event,
+        which TensorBoard's graph page shows as that step's compute time).
+
+            writer.add_run_metadata(meta, "step%d" % step, step)
+        """
+        if tag in self._run_tags:
+            raise ValueError("The provided tag was already used for this event type")
+        self._run_tags.add(tag)
+        tagged = TaggedRunMetadata(tag=tag, run_metadata=run_metadata.SerializeToString())
+        self._add_event(Event(tagged_run_metadata=tagged), global_step)
 
     def add_session_log(self, session_log, global_step=None):
         """Add a SessionLog (START, STOP, CHECKPOINT) as an event at global_step (TF1)."""
@@ -393,7 +406,7 @@ def summary_iterator(path):
             yield Event.FromString(data)
 
 
-from .summary_extra import (SummaryDescription, TaggedRunMetadata,  # noqa: E402,F401
+from .summary_extra import (SummaryDescription,  # noqa: E402,F401
                             all_v2_summary_ops, get_summary_description, initialize)
 __all__ += ["SummaryDescription", "TaggedRunMetadata", "all_v2_summary_ops",
             "get_summary_description", "initialize"]

@@ -10,7 +10,7 @@ unless code adds to it, and initialize() fails as TF1 does with no default V2 wr
 """
 import json
 
-from .io.events import LEN, _bytes, _parse, _repr, _same, _string, _utf8
+from .io.events import LEN, Message, TaggedRunMetadata, _parse, _repr, _same, _string, _utf8
 from .ops.graphkeys import get_collection
 
 __all__ = ["all_v2_summary_ops", "initialize", "get_summary_description",
@@ -39,7 +39,7 @@ def initialize(graph=None, session=None):
     raise RuntimeError("No default tf.contrib.summary.SummaryWriter found")
 
 
-class SummaryDescription:
+class SummaryDescription(Message):
     """tensorflow.SummaryDescription: a hint of what a TensorSummary holds.
 
         d = gc.summary.SummaryDescription(type_hint="image")
@@ -57,42 +57,6 @@ class SummaryDescription:
         self.type_hint = ""
         _parse(self, data, {1: ("type_hint", (LEN,), _utf8)})
         return len(data)
-
-    @classmethod
-    def FromString(cls, data):
-        m = cls()
-        m.ParseFromString(data)
-        return m
-
-    __eq__, __repr__ = _same, _repr
-
-
-class TaggedRunMetadata:
-    """tensorflow.TaggedRunMetadata: a serialized RunMetadata under a tag, as event
-    files hold them.
-
-        m = gc.summary.TaggedRunMetadata(tag="step1", run_metadata=b"...")
-    """
-    __slots__ = ("tag", "run_metadata")
-
-    def __init__(self, tag="", run_metadata=b""):
-        self.tag = tag
-        self.run_metadata = bytes(run_metadata)
-
-    def SerializeToString(self):
-        return _string(1, self.tag) + (_bytes(2, self.run_metadata)
-                                       if self.run_metadata else b"")
-
-    def ParseFromString(self, data):
-        self.tag, self.run_metadata = "", b""
-        _parse(self, data, {1: ("tag", (LEN,), _utf8), 2: ("run_metadata", (LEN,), bytes)})
-        return len(data)
-
-    @classmethod
-    def FromString(cls, data):
-        m = cls()
-        m.ParseFromString(data)
-        return m
 
     __eq__, __repr__ = _same, _repr
 

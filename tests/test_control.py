@@ -96,9 +96,9 @@ def test_errors_name_the_branches_and_the_predicate():
         gc.cond(x, lambda: x, lambda: x)
     with pytest.raises(errors.ShapeError, match="predicate.*must be a scalar"):
         gc.cond(gc.placeholder(gc.bool, (2,)), lambda: x, lambda: x)
-    with pytest.raises(errors.GraphError,
-                       match=r"variable cannot be created inside 'cond_\d+/true' \(a cond branch"):
-        gc.cond(p, lambda: gc.Variable(1.0), lambda: gc.constant(0.0))
+    with pytest.raises(ValueError, match=r"Initializer for variable cond_\d+/v/ is from "
+                       "inside a control-flow construct.*use a lambda"):
+        gc.cond(p, lambda: gc.Variable(gc.sin(x), name="v"), lambda: x)
     with pytest.raises(ValueError, match="false branch returned None"):
         gc.cond(p, lambda: x, lambda: None)
     with pytest.raises(TypeError, match="callables"):

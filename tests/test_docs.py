@@ -18,7 +18,8 @@ from graphc.io import opdoc
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DOCS = os.path.join(ROOT, "docs")
 ERROR_CLASSES = ["GraphcError", "ShapeError", "DTypeError", "FeedError",
-                 "UninitializedVariableError", "ExecutionError", "GradientError",
+                 "UnfedPlaceholderError", "UninitializedVariableError", "ExecutionError",
+                 "GradientError",
                  "GraphError", "NotFoundError", "OutOfRangeError", "FailedPreconditionError",
                  "DeadlineExceededError"]
 # TF1's error classes graphc itself never raises (or, OpError, raises only as a

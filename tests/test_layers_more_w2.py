@@ -44,6 +44,26 @@ def test_separable_conv2d_values_and_variables():
         assert y.shape.as_list() == [2, 4, 4, 4]
 
 
+def test_conv1d_causal_left_pads_the_time_axis():
+    """tf.layers.conv1d / Conv1D take padding='causal' as Keras' Conv1D (TF 2.21 gives
+    [3, 15, 36, 63, ...] for this input and ones)."""
+    with gc.Graph().as_default():
+        x = np.arange(24.0).reshape(1, 8, 3)
+        y = gc.layers.conv1d(gc.constant(x), 2, 3, padding="causal", dilation_rate=2,
+                             kernel_initializer=gc.ones_initializer())
+        z = gc.layers.Conv1D(1, 3, padding="causal", use_bias=False,
+                             kernel_initializer=gc.ones_initializer())(gc.constant(x))
+        got, k = _run([y, z])
+        xp = np.concatenate([np.zeros((1, 4, 3)), x], axis=1)
+        ref = np.stack([xp[:, t:t + 5:2].sum(axis=(1, 2)) for t in range(8)], axis=1)
+        np.testing.assert_allclose(got[..., 0], ref)
+        assert k[0, :3, 0].tolist() == [3.0, 15.0, 36.0] and y.shape.as_list() == [1, 8, 2]
+        with pytest.raises(ValueError, match="not 'causal'|Causal padding is only"):
+            gc.layers.conv2d(gc.constant(np.ones((1, 4, 4, 1))), 1, 2, padding="causal")
+        with pytest.raises(ValueError, match="Causal padding is only supported"):
+            gc.layers.conv3d(gc.constant(np.ones((1, 4, 4, 4, 1))), 1, 2, padding="causal")
+
+
 def test_separable_conv1d_matches_2d_on_height_one_and_causal():
     with gc.Graph().as_default():
         x = np.random.default_rng(1).standard_normal((2, 7, 3))

@@ -102,17 +102,30 @@ def test_draws_in_the_body_are_new_each_iteration_and_reused_by_the_gradient():
     assert gv == pytest.approx(v.sum() / 2.0)       # the draws of this very run
 
 
-def test_gradient_of_a_loop_variable_that_changes_shape_is_refused_clearly():
+def test_gradient_of_a_loop_variable_that_changes_shape():
+    """The carries each call received differ in shape: the gradient's loop gets them one
+    by one (a Ragged stack) and carries cotangents of changing shape back."""
     x = gc.placeholder(gc.float64, ())
-    y = gc.while_loop(lambda k, y: k < 3, lambda k, y: (k + 1, gc.concat([y, gc.reshape(x, [1])], 0)),
+    y = gc.while_loop(lambda k, y: k < 3,
+                      lambda k, y: (k + 1, gc.concat([y * x, gc.reshape(x, [1])], 0)),
                       [0, gc.zeros((0,), gc.float64)],
                       shape_invariants=[gc.TensorShape([]), gc.TensorShape([None])])[1]
     g, = gc.gradients(gc.reduce_sum(y), [x])
     with gc.Session() as s:
-        np.testing.assert_allclose(s.run(y, {x: 2.0}), [2.0, 2.0, 2.0])
-        with pytest.raises(errors.ExecutionError, match=r"change shape between calls "
-                           r"\(\(0,\), \(1,\), \(2,\)\).*not supported"):
-            s.run(g, {x: 2.0})
+        np.testing.assert_allclose(s.run(y, {x: 2.0}), [8.0, 4.0, 2.0])     # x^3, x^2, x
+        assert s.run(g, {x: 2.0}) == pytest.approx(3 * 4.0 + 2 * 2.0 + 1)
+        eps = 1e-6
+        total = gc.reduce_sum(y)
+        fd = (s.run(total, {x: 2.0 + eps}) - s.run(total, {x: 2.0 - eps})) / (2 * eps)
+        assert s.run(g, {x: 2.0}) == pytest.approx(fd, rel=1e-6)
+
+
+def test_map_fn_results_that_change_shape_are_refused_clearly():
+    n = gc.placeholder(gc.int32, (3,))
+    y = gc.map_fn(lambda k: gc.range(k), n)
+    with gc.Session() as s, pytest.raises(errors.ExecutionError, match=r"change shape between "
+                                           r"calls \(\(1,\), \(2,\)\).*one shape in every call"):
+        s.run(y, {n: [1, 2, 1]})
 
 
 def test_gradient_stacks_only_the_carries_its_vjp_reads():

@@ -27,6 +27,30 @@ def test_conv2d_matches_naive_loops(padding, stride, hw, k):
     np.testing.assert_allclose(run(y), want, rtol=1e-10, atol=1e-12)
 
 
+@pytest.mark.parametrize("data_format", ["NHWC", "NCHW"])
+def test_conv2d_explicit_padding_is_pad_then_valid(data_format):
+    r = np.random.default_rng(3)
+    x, f = r.standard_normal((2, 5, 6, 3)), r.standard_normal((3, 2, 3, 4))
+    pads = [[0, 0], [1, 2], [0, 3], [0, 0]]
+    xp = np.pad(x, pads)
+    want = conv_ref(xp, f, (2, 1), "VALID")
+    if data_format == "NCHW":
+        x, want = x.transpose(0, 3, 1, 2), want.transpose(0, 3, 1, 2)
+        pads = [pads[0], pads[3], pads[1], pads[2]]
+    strides = [1, 2, 1, 1] if data_format == "NHWC" else [1, 1, 2, 1]
+    xt = gc.constant(x)
+    y = gc.nn.conv2d(xt, gc.constant(f), strides, pads, data_format=data_format)
+    assert y.shape.as_list() == list(want.shape)
+    np.testing.assert_allclose(run(y), want, rtol=1e-10, atol=1e-12)
+    check_vjp(lambda v: gc.nn.conv2d(v, gc.constant(f), strides, pads,
+                                     data_format=data_format), [x])
+    with pytest.raises(ValueError, match="batch and channel dimensions must be 0"):
+        gc.nn.conv2d(xt, gc.constant(f), strides, [[1, 0]] + pads[1:],
+                     data_format=data_format)
+    with pytest.raises(ValueError, match="4 \\(before, after\\) pairs"):
+        gc.nn.conv2d(xt, gc.constant(f), strides, pads[:3], data_format=data_format)
+
+
 def test_same_padding_is_tf_rule():
     # in=5, k=4, s=2: out 3, pad_total (3-1)*2 + 4 - 5 = 3, pad_before 1 (extra after)
     assert tf_padding(5, 4, 2, "SAME") == (3, 1)

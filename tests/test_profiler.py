@@ -364,3 +364,25 @@ def test_protos_print_protobuf_text():
     with pytest.raises(ValueError, match='has no "flops" field'):
         P.GraphNodeProto(flops=1)
     assert P.AdviceProto() == P.AdviceProto()
+
+
+def test_a_traced_run_goes_into_an_event_file(graph, tmp_path):
+    """FileWriter.add_run_metadata writes TF1's TaggedRunMetadata event; the bytes are
+    TF's RunMetadata (TF 2.21 parses them: the device and node names it shows)."""
+    x = gc.placeholder(gc.float32, (2,), name="x")
+    meta = _traced_run(graph, gc.multiply(x, 2.0, name="twice"), {x: [1.0, 2.0]})
+    with gc.summary.FileWriter(str(tmp_path)) as w:
+        w.add_run_metadata(meta, "step1", 7)
+        with pytest.raises(ValueError, match="tag was already used"):
+            w.add_run_metadata(meta, "step1", 8)
+        path = w.get_filename()
+    events = [gc.summary.Event.FromString(r) for r in gc.io.tf_record_iterator(path)]
+    tagged = [e for e in events if e.WhichOneof("what") == "tagged_run_metadata"]
+    assert len(tagged) == 1 and tagged[0].step == 7
+    assert tagged[0].tagged_run_metadata.tag == "step1"
+    back = gc.RunMetadata.FromString(tagged[0].tagged_run_metadata.run_metadata)
+    dev, = back.step_stats.dev_stats
+    assert dev.device.endswith("device:CPU:0")
+    assert [s.node_name for s in dev.node_stats] == \
+        [s.node_name for s in meta.step_stats.dev_stats[0].node_stats] and \
+        "twice" in [s.node_name for s in dev.node_stats]

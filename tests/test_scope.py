@@ -164,7 +164,7 @@ def test_name_taken_by_another_node_is_an_error_not_a_renamed_variable():
             gc.get_variable("W", [1])
 
 
-def test_variables_in_cond_branches_must_exist_already():
+def test_variables_in_cond_branches_are_shared_or_made_outside():
     with gc.variable_scope("m"):
         w = gc.get_variable("w", [], initializer=gc.constant_initializer(3.0))
     p = gc.placeholder(gc.bool, [])
@@ -176,8 +176,13 @@ def test_variables_in_cond_branches_must_exist_already():
     with gc.Session() as s:
         s.run(w.initializer)
         assert s.run(y, {p: True}) == 6.0
-    with pytest.raises(gc.errors.GraphError, match="inside a cond or while_loop branch"):
-        gc.cond(p, lambda: gc.get_variable("new", [1]), lambda: gc.zeros([1]))
+    z = gc.cond(p, lambda: gc.get_variable("new", [1], initializer=gc.ones_initializer()),
+                lambda: gc.zeros([1]))
+    new = gc.global_variables()[-1]
+    assert new.op.name == "new" and new.graph is gc.get_default_graph()
+    with gc.Session() as s:
+        s.run(gc.global_variables_initializer())
+        assert s.run(z, {p: True}) == [1.0] and s.run(z, {p: False}) == [0.0]
 
 
 # ---- get_variable details ------------------------------------------------------------------

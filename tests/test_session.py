@@ -187,6 +187,10 @@ def test_control_dependency_on_a_fed_placeholder_is_met_by_the_feed():
         np.testing.assert_array_equal(s.run(y, {x: np.ones(2, np.float32)}), [2, 2])
         with pytest.raises(gc.errors.FeedError, match="placeholder 'x' must be fed"):
             s.run(y)
+        with pytest.raises(gc.errors.InvalidArgumentError) as caught:   # TF1 catches this
+            s.run(y)
+        assert isinstance(caught.value, gc.errors.OpError)
+        assert caught.value.error_code == gc.errors.INVALID_ARGUMENT
 
 
 def test_a_callable_of_a_closed_session_refuses_to_run():

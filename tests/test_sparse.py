@@ -254,3 +254,27 @@ def test_sparse_namespace_placeholder_is_the_sparse_one():
     assert gc.sparse.placeholder is gc.sparse_placeholder
     sp = gc.sparse.placeholder(gc.float32, [None, 3])
     assert isinstance(sp, gc.SparseTensor)
+
+
+def test_sparse_times_and_over_dense_keep_the_indices():
+    """TF1's sp * dense and sp / dense (sparse_dense_cwise_mul/div): dense broadcast to
+    the sparse shape, read only at the indices (values checked against TF 2.21)."""
+    sp = gc.SparseTensor([[0, 0, 1], [1, 2, 0], [1, 1, 1]], np.array([1.0, 2.0, 3.0]), [2, 3, 2])
+    d = gc.constant(np.arange(12.0).reshape(2, 3, 2) + 1)
+    ph = gc.placeholder(gc.float64, None)
+    outs = [sp * d, sp / gc.constant(np.array([[2.0], [4.0], [8.0]])), sp * 3.0, sp * ph,
+            sp / np.array([1.0, 2.0])]
+    assert all(isinstance(o, gc.SparseTensor) for o in outs)
+    assert outs[0].shape.as_list() == [2, 3, 2]
+    g, = gc.gradients(gc.reduce_sum((sp * d).values), [d])
+    with gc.Session() as s:
+        got = s.run([o.values for o in outs] + [g], {ph: np.full((3, 1), 5.0)})
+        assert s.run(outs[0]).indices.tolist() == [[0, 0, 1], [1, 2, 0], [1, 1, 1]]
+    want = [[2, 22, 30], [0.5, 0.25, 0.75], [3, 6, 9], [5, 10, 15], [0.5, 2, 1.5]]
+    for a, b in zip(got, want):
+        np.testing.assert_allclose(a, b)
+    dense_g = np.zeros((2, 3, 2))
+    dense_g[0, 0, 1], dense_g[1, 2, 0], dense_g[1, 1, 1] = 1.0, 2.0, 3.0
+    np.testing.assert_allclose(got[-1], dense_g)
+    with pytest.raises(TypeError, match="must be dense"):
+        sp * sp

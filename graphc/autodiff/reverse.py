@@ -129,15 +129,37 @@ def _check_exact(g, x, node):
             f"for input {x.name} of shape {x.shape}")
 
 
-def between(ys, xs, stop=(), only=None):
-    """Nodes on a path from xs to ys (ancestors of ys that depend on an x), by id. The
-    nodes that make a tensor of stop are left out (TF's stop_gradients: such a tensor
-    still receives its gradient, but its node passes none on); so are nodes outside
-    `only` when it is given (a GradientTape's recorded nodes)."""
+def capture_links(graph):
+    """For a cond branch or loop body being built: each captured placeholder (of it or of
+    an enclosing function graph) -> the enclosing graph's tensor it stands for, and each
+    graph's nesting level (the outermost 0). Gradients taken there follow these links, so
+    a derivative with respect to an outer tensor also flows through the outer ops
+    between it and what the body captured, as in TF1's in-graph control flow."""
+    links, chain = {}, []
+    while getattr(graph, "outer", None) is not None:
+        chain.append(graph)
+        links.update({inner: outer for outer, inner in graph.captures.items()})
+        graph = graph.outer
+    return links, {g: len(chain) - k for k, g in enumerate(chain)}
+
+
+def between(ys, xs, stop=(), only=None, links=None):
+    """Nodes on a path from xs to ys (ancestors of ys that depend on an x), in
+    topological order. The nodes that make a tensor of stop are left out (TF's
+    stop_gradients: such a tensor still receives its gradient, but its node passes none
+    on); so are nodes outside `only` when it is given (a GradientTape's recorded nodes).
+    `links` (capture_links) leads from a captured placeholder to the outer tensor."""
     stop_nodes = {t.node for t in stop}
+    links, levels = links or ({}, {})
 
     def passes(n):
         return n not in stop_nodes and (only is None or n in only)
+
+    xs_set = set(xs)
+
+    def inputs(n):          # (a captured x itself is not followed out: the vjps of bodies)
+        outer = links.get(n.outputs[0]) if links and len(n.outputs) == 1 else None
+        return n.inputs if outer is None or n.outputs[0] in xs_set else (outer,)
 
     ancestors, stack = set(), [y.node for y in ys]
     while stack:
@@ -146,11 +168,11 @@ def between(ys, xs, stop=(), only=None):
             continue
         ancestors.add(n)
         if passes(n):
-            stack.extend(t.node for t in n.inputs)
-    reached_t = set(xs)
+            stack.extend(t.node for t in inputs(n))
+    reached_t = set(xs_set)
     order = []
-    for n in sorted(ancestors, key=lambda n: n.id):
-        if passes(n) and any(t in reached_t for t in n.inputs):
+    for n in sorted(ancestors, key=lambda n: (levels.get(n.graph, 0), n.id)):
+        if passes(n) and any(t in reached_t for t in inputs(n)):
             order.append(n)
             reached_t.update(n.outputs)
     return order, reached_t
@@ -186,7 +208,8 @@ def gradients(ys, xs, grad_ys=None, name="gradients", stop_gradients=None,
     if len(grad_ys) != len(ys):
         raise ValueError(f"gradients: {len(ys)} ys but {len(grad_ys)} grad_ys")
     stop = set(as_list(stop_gradients)) if stop_gradients is not None else set()
-    order, reached = between(ys, xs, stop, _only)   # _only: a tape's nodes (tape.py)
+    links = capture_links(get_default_graph())      # in a cond branch or loop body
+    order, reached = between(ys, xs, stop, _only, links)   # _only: a tape's (tape.py)
     grads = {}
     with graph.name_scope(name):
         with graph._building("gradient"):
@@ -201,6 +224,11 @@ def gradients(ys, xs, grad_ys=None, name="gradients", stop_gradients=None,
         for node in reversed(order):
             gs = [_sum(grads[t]) if t in grads else None for t in node.outputs]
             if all(g is None for g in gs):
+                continue
+            outer = links[0].get(node.outputs[0]) if len(node.outputs) == 1 else None
+            if outer is not None:       # a captured placeholder: on to the outer tensor
+                if outer in reached and outer.dtype.is_differentiable:
+                    grads.setdefault(outer, []).append(gs[0])
                 continue
             vjp = _vjp_of(node)
             if vjp is None:

@@ -193,7 +193,7 @@ def lower(fetches, targets=(), feeds=()):
     nodes = sorted(via, key=_node_id)         # ids are a topological order
     for n in nodes:
         if n.op is PLACEHOLDER:
-            raise errors.FeedError(_missing_feed(n, via))
+            raise errors.UnfedPlaceholderError(_missing_feed(n, via))
     graph = nodes[-1].graph if nodes else next((t.graph for t in feeds), None)
     prog = Program(nodes, feeds, fetches, targets, graph)
     return _split_state_reads(_drop_fed_controls(prog, fed))

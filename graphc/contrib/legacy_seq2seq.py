@@ -9,9 +9,7 @@ decoders, the sequence losses and model_with_buckets, with TF 1.15's variable na
     # 'embedding_attention_seq2seq/rnn/embedding_wrapper/embedding',
     # '.../embedding_attention_decoder/attention_decoder/AttnW_0', ...
 
-A feed_previous given as a boolean tensor builds both decoders under gc.cond, as TF does;
-graphc cannot create variables inside a cond branch, so the feed_previous=True decoder is
-first built once outside the cond (it only makes the variables; its ops are never run).
+A feed_previous given as a boolean tensor builds both decoders under gc.cond, as TF does.
 """
 from .. import dtypes
 from ..graph import name_scope
@@ -112,12 +110,10 @@ def sequence_loss(logits, targets, weights, average_across_timesteps=True,
 
 
 def _cond_decoder(feed_previous, decoder, n_outputs, structure):
-    """TF's two decoders under cond(feed_previous); the True one is built first, outside
-    the cond, since graphc makes no variables inside a branch."""
-    decoder(True)
-
+    """TF's two decoders under cond(feed_previous): the True branch, built first, makes
+    the variables (in the outermost graph), the False one reuses them."""
     def branch(flag):
-        with variable_scope(get_variable_scope(), reuse=True):
+        with variable_scope(get_variable_scope(), reuse=None if flag else True):
             outputs, state = decoder(flag)
         return list(outputs) + flatten(state)
     outputs_and_state = cond(feed_previous, lambda: branch(True), lambda: branch(False))

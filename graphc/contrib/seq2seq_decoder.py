@@ -10,8 +10,8 @@ dynamic_decode is one Loop node in while mode (ops/loop_op.py): its carry is (ti
 state, inputs, finished, sequence_lengths) and each step's outputs are stacked outputs
 of the Loop rather than TensorArray writes (TF1), which gives the same values and lets
 gradients flow through a decode of any length: training through TrainingHelper works.
-The decoder's variables are made before the loop by one step built outside it (its
-result is never run), since a loop's function cannot create variables.
+The decoder's variables are made when its first step is traced in the loop (in the
+outermost graph, as TF's init_scope puts them).
 """
 import collections
 
@@ -195,9 +195,6 @@ def dynamic_decode(decoder, output_time_major=False, impute_finished=False,
             finished = logical_or(finished, greater_equal(0, maximum_iterations))
         lengths = zeros_like(finished, dtype=dtypes.int32)
         time = constant(0, dtype=dtypes.int32)
-        # make the decoder's variables (a loop's function cannot): a step never run
-        decoder.step(time, inputs, state)
-
         try:
             final_state, final_lengths, outputs = _decode_loop(
                 decoder, time, state, inputs, finished, lengths, impute_finished,

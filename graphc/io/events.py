@@ -26,12 +26,13 @@ import numpy as np
 from .tfrecord import (DataLossError, crc32c, encode_record,  # noqa: F401  (re-exported)
                        masked_crc32c, read_records)
 from .wire import (  # noqa: F401  (re-exported: other modules import them from here)
-    DecodeError, I32, I64, LEN, VARINT, _bytes, _double, _doubles, _f64, _fields,
+    DecodeError, I32, I64, LEN, VARINT, Message, _bytes, _double, _doubles, _f64, _fields,
     _float, _has_field, _int, _key, _oneof, _packed_doubles, _parse, _read_varint,
     _repr, _same, _string, _utf8, _varint, _which_oneof)
 
 __all__ = ["crc32c", "masked_crc32c", "encode_record", "read_records", "DataLossError",
            "DecodeError", "HistogramProto", "Value", "Summary", "SessionLog", "Event",
+           "TaggedRunMetadata",
            "histogram_proto", "graph_def"]
 
 from . import summary_protos as sp  # noqa: E402  (it uses the wire helpers above)
@@ -183,22 +184,48 @@ class SessionLog:
     __eq__, __repr__ = _same, _repr
 
 
+class TaggedRunMetadata(Message):
+    """tensorflow.TaggedRunMetadata: a serialized RunMetadata under a tag, as event
+    files hold them.
+
+        m = gc.summary.TaggedRunMetadata(tag="step1", run_metadata=b"...")
+    """
+    __slots__ = ("tag", "run_metadata")
+
+    def __init__(self, tag="", run_metadata=b""):
+        self.tag = tag
+        self.run_metadata = bytes(run_metadata)
+
+    def SerializeToString(self):
+        return _string(1, self.tag) + (_bytes(2, self.run_metadata)
+                                       if self.run_metadata else b"")
+
+    def ParseFromString(self, data):
+        self.tag, self.run_metadata = "", b""
+        _parse(self, data, {1: ("tag", (LEN,), _utf8), 2: ("run_metadata", (LEN,), bytes)})
+        return len(data)
+
+    __eq__, __repr__ = _same, _repr
+
+
 class Event:
     """tensorflow.Event: a wall time, a step and one of file_version, graph_def,
     summary, session_log (or a kind kept as raw bytes, named by WhichOneof("what"))."""
     __slots__ = ("wall_time", "step", "_which", "_payload", "_unknown")
-    _KINDS = {6: "log_message", 8: "tagged_run_metadata", 9: "meta_graph_def"}
+    _KINDS = {6: "log_message", 9: "meta_graph_def"}
     file_version = _oneof("file_version", str)
     graph_def = _oneof("graph_def", bytes)
     summary = _oneof("summary", Summary)
     session_log = _oneof("session_log", SessionLog)
+    tagged_run_metadata = _oneof("tagged_run_metadata", TaggedRunMetadata)
 
     def __init__(self, wall_time=0.0, step=0, file_version=None, graph_def=None,
-                 summary=None, session_log=None):
+                 summary=None, session_log=None, tagged_run_metadata=None):
         self.wall_time, self.step = float(wall_time), int(step)
         self._which, self._payload, self._unknown = None, None, b""
         for name, v in (("file_version", file_version), ("graph_def", graph_def),
-                        ("summary", summary), ("session_log", session_log)):
+                        ("summary", summary), ("session_log", session_log),
+                        ("tagged_run_metadata", tagged_run_metadata)):
             if v is not None:
                 setattr(self, name, v)
 
@@ -210,9 +237,9 @@ class Event:
             out += _bytes(3, self._payload.encode("utf-8"))
         elif self._which == "graph_def":
             out += _bytes(4, bytes(self._payload))
-        elif self._which in ("summary", "session_log"):
-            out += _bytes(5 if self._which == "summary" else 7,
-                          self._payload.SerializeToString())
+        elif self._which in ("summary", "session_log", "tagged_run_metadata"):
+            field = {"summary": 5, "session_log": 7, "tagged_run_metadata": 8}[self._which]
+            out += _bytes(field, self._payload.SerializeToString())
         return out + self._unknown
 
     @classmethod
@@ -224,7 +251,8 @@ class Event:
             3: ("file_version", (LEN,), _utf8),
             4: ("graph_def", (LEN,), bytes),
             5: ("summary", (LEN,), Summary.FromString),
-            7: ("session_log", (LEN,), SessionLog.FromString)}, cls._KINDS)
+            7: ("session_log", (LEN,), SessionLog.FromString),
+            8: ("tagged_run_metadata", (LEN,), TaggedRunMetadata.FromString)}, cls._KINDS)
         return e
 
     def ParseFromString(self, data):

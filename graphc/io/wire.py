@@ -167,6 +167,18 @@ def _has_field(msg, name):
     return msg._which == name
 
 
+class Message:
+    """A message read from bytes protobuf's way: Cls.FromString(data) is a new message on
+    which ParseFromString(data) (the subclass's) has run."""
+    __slots__ = ()
+
+    @classmethod
+    def FromString(cls, data):
+        m = cls()
+        m.ParseFromString(data)
+        return m
+
+
 def _oneof(name, default):
     """A property for one member of a oneof: setting it selects it (protobuf's rule)."""
     def get(self):

@@ -13,6 +13,8 @@ Recomputing would draw random numbers again, so the values of random ops in a br
 (dropout masks) are extra, hidden outputs of the forward If, fed to the derivative's
 branch in place of a second draw.
 """
+import contextlib
+
 import numpy as np
 
 from .. import dtypes, errors
@@ -24,11 +26,21 @@ from .state import READ_LIVE, VARIABLE
 
 __all__ = ["cond"]
 
+# collections a function graph shares with the outermost graph, as TF's FuncGraph does
+# (and the regularization losses, which variables made inside add there, as TF1)
+_SHARED = frozenset(("variables", "trainable_variables", "local_variables",
+                     "model_variables", "moving_average_variables", "regularization_losses"))
+
 
 class FuncGraph(Graph):
     """The graph of a cond branch, a loop body or condition, a map_fn function. Built
     inside it, an op on a tensor of an enclosing graph captures that tensor as a
-    placeholder of this graph (`captures`: outer -> inner)."""
+    placeholder of this graph (`captures`: outer -> inner).
+
+    Variables made while it is built go to the outermost graph (init_scope), so that
+    tf.layers or an RNN cell may create theirs inside a cond or a loop body as in TF1. Its
+    collections show the enclosing graphs' items before its own; the variable collections
+    are the outermost graph's."""
 
     def __init__(self, outer, scope):
         super().__init__()
@@ -36,7 +48,7 @@ class FuncGraph(Graph):
         self.seed = outer.seed
         self.captures = {}
         self.outer_control = []     # control inputs from enclosing graphs: go on the If
-        self._scope = scope
+        self._scope = self._base = scope
 
     live_variables = False      # cond branches and loop bodies read variables live
 
@@ -62,7 +74,7 @@ class FuncGraph(Graph):
             if not isinstance(self.outer, FuncGraph):
                 raise errors.GraphError(
                     f"{errors.describe_tensor(t, t.name)} belongs to another graph than "
-                    f"the one '{self._scope.rstrip('/')}' is built in")
+                    f"the one '{self._base.rstrip('/')}' is built in")
             t = self.outer.capture(t)      # nested conds: one level at a time
         inner = self.captures.get(t)
         if inner is None:
@@ -74,10 +86,42 @@ class FuncGraph(Graph):
     def capture_all(self, inputs):
         return tuple([t if t.graph is self else self.capture(t) for t in inputs])
 
+    @property
+    def root(self):
+        """The outermost graph (not a function graph) this one is built in."""
+        return self.outer.root if isinstance(self.outer, FuncGraph) else self.outer
+
+    def lifted_scope(self):
+        """The current name scope as the outermost graph names it: each function graph's
+        own part ('cond/true/' -> 'cond/') dropped, as TF1's in-graph control flow names
+        ops ('cond/Variable')."""
+        scope, g = self._scope, self
+        while isinstance(g, FuncGraph):
+            own = g._base
+            if scope.startswith(own):
+                scope = own.rstrip("/").rpartition("/")[0] + "/" + scope[len(own):]
+            scope = scope.lstrip("/")
+            g = g.outer
+        return scope
+
+    def add_to_collection(self, key, value):
+        if key in _SHARED:
+            self.root.add_to_collection(key, value)
+        else:
+            super().add_to_collection(key, value)
+
+    def get_collection(self, key, scope=None):
+        if key in _SHARED:
+            return self.root.get_collection(key, scope)
+        return self.outer.get_collection(key, scope) + super().get_collection(key, scope)
+
+    def get_collection_ref(self, key):
+        return (self.root if key in _SHARED else super()).get_collection_ref(key)
+
     def _add_node(self, op, inputs, attrs, out_types, name, site):
         if op.ref:
             raise errors.GraphError(
-                f"a variable cannot be created inside '{self._scope.rstrip('/')}' (a cond "
+                f"a variable cannot be created inside '{self._base.rstrip('/')}' (a cond "
                 f"branch or a loop's function), at {errors.format_site(site)}: create it "
                 "outside and use it inside")
         saved = self._control
@@ -91,6 +135,23 @@ class FuncGraph(Graph):
             return super()._add_node(op, inputs, attrs, out_types, name, site)
         finally:
             self._control = saved
+
+
+@contextlib.contextmanager
+def init_scope():
+    """TF's init_scope: ops built inside go to the outermost graph (out of any cond
+    branch or loop body being built, under the name scope it would give them) and run
+    outside any control dependencies; for variables, their initializers and other
+    one-off setup."""
+    graph = get_default_graph()
+    if not isinstance(graph, FuncGraph):
+        with graph.control_dependencies(None):
+            yield
+        return
+    root = graph.root
+    with root.as_default(), root.name_scope(graph.lifted_scope()), \
+            root.control_dependencies(None):
+        yield
 
 
 # ---- tracing a branch ------------------------------------------------------------------------
@@ -355,8 +416,9 @@ def _make_if(pred, args, specs, n_saved, name, recompute=None):
 
 
 def _narrow_if(node, used):
-    """The StatelessIf computing only the used outputs (in both branches), fed only the
-    inputs those read: (inputs, attrs, kept output positions)."""
+    """The If computing only the used outputs (in both branches), fed only the inputs
+    those read: (inputs, attrs, kept output positions). Effects only unused outputs
+    needed do not run (TF1 runs a branch's ops only where something uses them)."""
     a = node.attrs
     kept = [i for i, u in enumerate(used) if u]
     outs = tuple(tuple(o[i] for i in kept) for o in a["outs"])
@@ -367,7 +429,8 @@ def _narrow_if(node, used):
     args = sorted(read)
     saved_from = n_args - a["n_saved"]
     attrs = dict(a, ins=tuple(tuple(ins[p] for p in args) for ins in a["ins"]), outs=outs,
-                 n_user=len(kept), n_saved=sum(p >= saved_from for p in args))
+                 n_user=sum(i < a["n_user"] for i in kept),
+                 n_saved=sum(p >= saved_from for p in args))
     return [node.inputs[0]] + [node.inputs[1 + p] for p in args], attrs, kept
 
 
@@ -377,6 +440,7 @@ _DOC = dict(
     dtypes="bool predicate; both branches' outputs of the same dtypes")
 IF = register(OpDef(
     "If", _infer_if, _if_kernel, vjp=_vjp_if, jvp=_jvp_if, stateful=True, uses_state=True,
+    narrow=_narrow_if,
     doc="Runs one of two branch graphs (with effects or random draws).", **_DOC))
 STATELESS_IF = register(OpDef(
     "StatelessIf", _infer_if, _if_kernel, vjp=_vjp_if, jvp=_jvp_if, uses_state=True,
@@ -392,8 +456,11 @@ def cond(pred, true_fn=None, false_fn=None, strict=False, name=None):
     Both functions return the same structure (a tensor, or lists, tuples and dicts of
     them; an op there gives a bool tensor that says it ran) with the same dtypes; an
     output's shape is what both branches agree on. With strict=False a one-element list
-    or tuple a branch returns is unpacked, as in TF1. Ops created in a branch but not returned do not run
-    (use control dependencies). Gradients, jvps and vmap go through.
+    or tuple a branch returns is unpacked, as in TF1. Ops created in a branch but not
+    returned do not run (use control dependencies), except those it adds to UPDATE_OPS:
+    the If's output standing for them joins the enclosing graph's UPDATE_OPS, so TF1's
+    `with control_dependencies(get_collection(UPDATE_OPS))` runs the taken branch's.
+    Gradients, jvps and vmap go through.
     """
     if not callable(true_fn) or not callable(false_fn):
         raise TypeError("cond: true_fn and false_fn must be callables (e.g. lambda: x * 2.0)")
@@ -414,8 +481,28 @@ def cond(pred, true_fn=None, false_fn=None, strict=False, name=None):
                     f"cond: output {i} is {a.dtype.name} in true_fn but {b.dtype.name} in "
                     f"false_fn\n  {errors.describe_tensor(a, a.name)}\n  "
                     f"{errors.describe_tensor(b, b.name)}")
+        n_user = len(outs0)
+        updated = _updates_ran(fg0, fg1)
+        if updated:
+            outs0, outs1 = outs0 + [updated[0]], outs1 + [updated[1]]
         captured = list(dict.fromkeys(list(fg0.captures) + list(fg1.captures)))
         ins = [tuple(fg.capture_placeholder(t) for t in captured) for fg in (fg0, fg1)]
         node = _make_if(pred, captured, [(fg0, ins[0], outs0), (fg1, ins[1], outs1)], 0,
                         "If")
-    return _unflatten(s0, iter(node.outputs[:len(outs0)]))
+        if updated:
+            graph.add_to_collection("update_ops", node.outputs[n_user])
+    return _unflatten(s0, iter(node.outputs[:n_user]))
+
+
+def _updates_ran(*branches):
+    """For branches that put ops in UPDATE_OPS (batch_normalization(training=True) in a
+    cond): per branch a bool output computed after them. The If's output is what the
+    enclosing graph's UPDATE_OPS gets, so TF1's `control_dependencies(UPDATE_OPS)` runs
+    the taken branch's updates; none when no branch has updates."""
+    if not any(fg.collections.get("update_ops") for fg in branches):
+        return None
+    flags = []
+    for fg in branches:
+        with fg.as_default(), fg.control_dependencies(fg.collections.get("update_ops", [])):
+            flags.append(identity(constant(True), name="updates_ran"))
+    return flags

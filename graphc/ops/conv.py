@@ -322,7 +322,7 @@ def _format(data_format):
 def _padding(padding):
     if not isinstance(padding, str) or padding.upper() not in ("SAME", "VALID"):
         raise ValueError(f"padding must be 'SAME' or 'VALID', not {padding!r} (explicit "
-                         "paddings are not supported: use gc.pad and 'VALID')")
+                         "paddings only for conv2d; elsewhere use gc.pad and 'VALID')")
     return padding.upper()
 
 
@@ -367,16 +367,36 @@ def _conv_attrs(strides, padding, data_format, dilations):
     return attrs
 
 
+def _explicit(x, padding, data_format):
+    """x padded by TF's explicit conv2d paddings (4 pairs in data_format's order)."""
+    pairs = [list(p) if isinstance(p, (list, tuple)) else None for p in padding]
+    if len(pairs) != 4 or any(p is None or len(p) != 2 for p in pairs):
+        raise ValueError(f"conv2d: explicit padding must be 4 (before, after) pairs, one "
+                         f"per dimension of {data_format}, not {padding!r}")
+    if any(int(v) < 0 for p in pairs for v in p):
+        raise ValueError(f"conv2d: explicit paddings cannot be negative: {padding!r}")
+    channels = 3 if data_format.endswith("C") else 1
+    if any(pairs[i] != [0, 0] for i in (0, channels)):
+        raise ValueError(f"conv2d: the explicit padding of the batch and channel "
+                         f"dimensions must be 0 ({data_format}), not {padding!r}")
+    from .array import pad
+    return pad(x, [[int(v) for v in p] for p in pairs]) if any(map(any, pairs)) else x
+
+
 def conv2d(input, filter=None, strides=None, padding=None, use_cudnn_on_gpu=True,
            data_format="NHWC", dilations=None, name=None, filters=None):
     """2-D cross-correlation, TF1 semantics.
 
         y = gc.nn.conv2d(images, W, strides=[1, 2, 2, 1], padding="SAME")
-    images (N, H, W, C) and W (kh, kw, C, O) give (N, ceil(H/2), ceil(W/2), O)."""
+    images (N, H, W, C) and W (kh, kw, C, O) give (N, ceil(H/2), ceil(W/2), O).
+    padding may also list explicit (before, after) pads per dimension of data_format
+    (those of the batch and channels 0), as TF's: [[0, 0], [1, 1], [2, 2], [0, 0]]."""
     filter = filters if filter is None else filter
     if strides is None or padding is None:
         raise TypeError("conv2d needs strides and padding")
     x, f = operands(input, filter, "conv2d")
+    if isinstance(padding, (list, tuple)):
+        x, padding = _explicit(x, padding, data_format or "NHWC"), "VALID"
     attrs = _conv_attrs(strides, padding, data_format, dilations)
     return apply1(CONV2D, (x, f), name=name, **attrs)
 

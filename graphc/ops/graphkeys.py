@@ -67,7 +67,7 @@ def get_collection(key, scope=None):
 def get_collection_ref(key):
     """The list behind collection `key` itself (created empty if missing): changing it
     changes the collection."""
-    return get_default_graph().collections.setdefault(key, [])
+    return get_default_graph().get_collection_ref(key)
 
 
 def add_to_collection(name, value):

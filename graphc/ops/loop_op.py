@@ -33,7 +33,7 @@ def _parts(seq, n_carry, n_sliced, has_max=False):
 
 
 def _infer_loop(ctx, *args, body, cond, n_carry, n_sliced, n_ys, reverse, has_max,
-                n_draws):
+                n_draws, ragged=False):
     fg, ins, outs = body
     if has_max:
         m = args[-1]
@@ -59,7 +59,7 @@ def _infer_loop(ctx, *args, body, cond, n_carry, n_sliced, n_ys, reverse, has_ma
 
 
 def _loop_kernel(rt, *args, body, cond, n_carry, n_sliced, n_ys, reverse, has_max,
-                 n_draws):
+                 n_draws, ragged=False):
     run = compiled(rt.session, *body)
     carry, sliced, rest = _parts(list(args), n_carry, n_sliced, has_max)
     owned = [k for k in range(n_carry) if writes_buffer(body[2][k])]
@@ -80,7 +80,8 @@ def _loop_kernel(rt, *args, body, cond, n_carry, n_sliced, n_ys, reverse, has_ma
     for i in order:
         if test is not None and (i == limit or not test(carry + unread + rest)[0]):
             break
-        out = run(carry + [s[i, ...] for s in sliced] + rest)   # arrays, strings too
+        out = run(carry + [s[i] if isinstance(s, Ragged) else s[i, ...]  # arrays, strings
+                           for s in sliced] + rest)
         carry = _own(out[:n_carry], owned)
         for acc, y in zip(ys, out[n_carry:n_carry + n_ys]):
             acc.append(np.array(y) if isinstance(y, Owned) else y)  # owned ones change
@@ -92,7 +93,7 @@ def _loop_kernel(rt, *args, body, cond, n_carry, n_sliced, n_ys, reverse, has_ma
                 np.add(acc, v, out=acc)
     outs = rt.record.outputs
     carry = [c.view(np.ndarray) if isinstance(c, Owned) else c for c in carry]
-    stacked = [_stack(acc[::-1] if reverse else acc) if acc else _empty(t)
+    stacked = [_stack(acc[::-1] if reverse else acc, ragged) if acc else _empty(t)
                for acc, t in zip(ys, outs[n_carry:n_carry + n_ys])]
     if zs is None:                  # no element: sums of nothing
         zs = [np.zeros(_static(t), t.dtype.np) for t in outs[n_carry + n_ys:]]
@@ -115,13 +116,23 @@ def _own(carry, owned):
     return carry
 
 
-def _stack(values):
+class Ragged(np.ndarray):
+    """Values of different shapes, one per call (an object array): the carries a loop
+    whose variables change shape received, stacked for its gradient's loop."""
+
+
+def _stack(values, ragged=False):
     shapes = {np.shape(v) for v in values}
+    if len(shapes) > 1 and ragged:
+        out = np.empty(len(values), object)
+        for k, v in enumerate(values):
+            out[k] = np.asarray(v)
+        return out.view(Ragged)
     if len(shapes) > 1:
         raise ValueError(
             f"the values a call gives (or receives) change shape between calls "
             f"({', '.join(str(s) for s in sorted(shapes, key=len))}), so they cannot be "
-            "stacked; the gradient of a loop variable whose shape changes is not supported")
+            "stacked: a map_fn or scan function must give one shape in every call")
     return np.stack(values)
 
 
@@ -212,7 +223,7 @@ def _vjp_loop(node, gs):
                      body=(fg, tuple(bc) + tuple(bs) + tuple(draws) + tuple(br),
                            tuple(oc) + tuple(bc[k] for k in kept)), cond=cond, n_carry=nc,
                      n_sliced=ns + len(draws), n_ys=len(kept), reverse=a["reverse"],
-                     has_max=a["has_max"], n_draws=0).outputs[nc:nc + len(kept)]
+                     has_max=a["has_max"], n_draws=0, ragged=True).outputs[nc:nc + len(kept)]
     else:
         traj = []
     inputs = ([seed(c_out[i], gs[i]) for i in fc] + list(traj) + list(s_in) + list(drawn) +

@@ -29,7 +29,6 @@ from .elementwise import logical_not, logical_or
 from .join import concat
 from .loop_op import make_loop
 from .reduce import reduce_all
-from .rnn import _hint
 from .rnn_cell_base import flatten, pack_as, size_dims
 from .rnn_wrappers import assert_like_rnncell
 from .scope import variable_scope
@@ -262,13 +261,8 @@ def raw_rnn(cell, loop_fn, parallel_iterations=None, swap_memory=False, scope=No
         init = {"carry": carry, "structures": (in_s, state_s, loop_s)}
         parts = (len(flat_input), len(flat_state), len(flat_loop), has_loop_state)
         with graph.name_scope("while") as name:
-            try:
-                bfg, b_args, b_outs = _trace_body(graph, name, cell, loop_fn, init, parts,
-                                                  zero_emit, emit_s, [s[2] for s in spec])
-            except errors.GraphError as e:
-                if "variable" not in str(e):
-                    raise
-                raise _hint(_API, cell, e) from None
+            bfg, b_args, b_outs = _trace_body(graph, name, cell, loop_fn, init, parts,
+                                              zero_emit, emit_s, [s[2] for s in spec])
             cfg, c_args, c_outs = _trace_cond(graph, name, carry)
             captured = list(dict.fromkeys(list(cfg.captures) + list(bfg.captures)))
             c_ins = tuple(c_args) + tuple(cfg.capture(t) for t in captured)

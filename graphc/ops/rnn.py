@@ -170,13 +170,6 @@ def _step_shape(flat, inputs, batch):
     return pack_as(inputs, [TensorShape([b] + list(x.shape.dims[2:])) for x in flat])
 
 
-def _hint(api, cell, e):
-    return type(e)(f"{e}\n  {api}: {type(cell).__name__} made a variable while being called "
-                   "inside the loop over time. Make the cell create its variables in "
-                   "build(inputs_shape) (with self.add_variable or gc.get_variable): "
-                   f"{api} builds the cell before the loop.")
-
-
 def _dynamic_loop(api, cell, inputs, flat, state, seq, steps, batch):
     """(outputs, final state) of the cell over time-major `flat` inputs: one Loop."""
     dtype = flat[0].dtype
@@ -212,13 +205,8 @@ def _dynamic_loop(api, cell, inputs, flat, state, seq, steps, batch):
         return outs[:n_state], outs[n_state:], []
     leaves = []
     carry_s = _flatten(state, leaves)
-    try:
-        out_s, outs = _build(api, step, leaves, carry_s, sliced, _flatten(tuple(sliced), []),
-                             False, "while", parts)
-    except errors.GraphError as e:
-        if "variable" not in str(e):
-            raise
-        raise _hint(api, cell, e) from None
+    out_s, outs = _build(api, step, leaves, carry_s, sliced, _flatten(tuple(sliced), []),
+                         False, "while", parts)
     final_state, outputs = _unflatten(out_s, iter(outs))
     return outputs, final_state
 

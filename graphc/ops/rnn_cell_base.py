@@ -7,9 +7,8 @@ structures (TF1's nest) that states and sizes come in.
 A cell is a TF1 layer used once or many times: on its first use it captures a variable
 scope (`name`, else a unique 'basic_lstm_cell', 'basic_lstm_cell_1', ... inside the
 current scope) and creates its variables there in `build(inputs_shape)`; later calls
-reuse them. Variables cannot be created inside a loop's function, so dynamic_rnn builds
-a cell (`_prebuild`, what the first call does before computing) before tracing the loop
-over time, whose body then only reads them.
+reuse them. dynamic_rnn builds a cell (`_prebuild`, what the first call does before
+computing) before tracing the loop over time, whose body then only reads them.
 """
 import collections
 import contextlib
@@ -179,7 +178,7 @@ class RNNCell:
     def _prebuild(self, inputs_shape, dtype, scope=None):
         """Capture the scope and build, as the first call would, without computing a
         step (dynamic_rnn does this outside its loop)."""
-        with self._scoped(scope, inputs_shape, dtype):
+        with self._scoped(scope, inputs_shape, dtype, calling=False):
             pass
 
     def _register_noise(self, noise, input_dims):
@@ -197,11 +196,13 @@ class RNNCell:
         self._scope = captured
 
     @contextlib.contextmanager
-    def _scoped(self, scope, inputs_shape, dtype):
-        """In the cell's variable scope (reusing once built) and first name scope; builds
-        the cell on its first use."""
+    def _scoped(self, scope, inputs_shape, dtype, calling=True):
+        """In the cell's variable scope (reusing after the first call) and first name
+        scope; builds the cell on its first use. A first call after _prebuild still makes
+        the variables `call` asks get_variable for (TF1: the first call is in the loop)."""
         self._set_scope(scope)
-        with variable_scope(self._scope, reuse=True if self.built else self._reuse,
+        called = getattr(self, "_called", False)
+        with variable_scope(self._scope, reuse=True if called else self._reuse,
                             auxiliary_name_scope=False) as vs:
             with name_scope(vs.original_name_scope):
                 if not self.built:
@@ -209,6 +210,8 @@ class RNNCell:
                         self._dtype = dtypes.as_dtype(dtype)    # own cells want floats)
                     self.build(inputs_shape)
                     self.built = True
+                if calling:
+                    self._called = True
                 yield vs
 
     def add_variable(self, name, shape, dtype=None, initializer=None, regularizer=None,

@@ -123,6 +123,17 @@ def _sparse_update(mode, nd=False):
     return method
 
 
+def _check_liftable(graph, initial_value, name):
+    """A variable made in a function graph lives in the outermost graph; its initial value
+    cannot be a tensor of the function graph (TF1's error), only a callable or a value."""
+    if isinstance(initial_value, Tensor) and initial_value.graph is not graph.root:
+        raise ValueError(
+            f"Initializer for variable {graph.lifted_scope()}{name or 'Variable'}/ is from "
+            "inside a control-flow construct, such as a loop or conditional. When creating "
+            "a variable inside a loop or conditional, use a lambda as the initializer.\n  "
+            + errors.describe_tensor(initial_value, "initial_value"))
+
+
 class Variable(Tensor):
     """A tensor whose value lives in the Session (TF1: tf.Variable).
 
@@ -167,9 +178,12 @@ class Variable(Tensor):
         self.synchronization, self.aggregation, trainable = resolve_sync(
             synchronization, aggregation, trainable, name)
         graph = get_default_graph()
-        with graph.control_dependencies(None):     # TF: variables ignore the outer ones
-            self._build(graph, initial_value, dtype, name, shape, expected_shape,
-                        validate_shape, constraint, collections, trainable)
+        if getattr(graph, "outer", None) is not None:   # in a cond branch or a loop body:
+            _check_liftable(graph, initial_value, name)  # made in the outermost graph
+        from .control import init_scope
+        with init_scope():                  # TF: variables ignore control dependencies
+            self._build(get_default_graph(), initial_value, dtype, name, shape,
+                        expected_shape, validate_shape, constraint, collections, trainable)
         self._done = True
 
     def _build(self, graph, initial_value, dtype, name, shape, expected_shape,

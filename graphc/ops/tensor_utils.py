@@ -2,16 +2,16 @@
 init_scope, the extra tf.debugging checks (assert_scalar, assert_integer, assert_rank_in,
 assert_same_float_dtype, assert_proper_iterable, is_numeric_tensor) and the deprecated
 aliases TF1 scripts still call (initialize_all_variables, all_variables, op_scope...)."""
-import contextlib
 
 import numpy as np
 
 from .. import dtypes, errors
-from ..graph import Tensor, get_default_graph, name_scope
+from ..graph import Tensor, name_scope
 from . import array as A
 from . import elementwise as E
 from .asserts import Assert
 from .broadcast import clip_by_value
+from .control import init_scope  # noqa: F401 (gc.init_scope)
 from .core import convert_to_tensor, no_op
 from .registry import constant_value
 from .scope import variable_scope
@@ -80,14 +80,6 @@ def _representable(bound, np_dtype, up):
     if np_dtype.kind == "f" and not up and float(v) > bound:
         v = np.nextafter(v, np_dtype.type(-np.inf))
     return v
-
-
-@contextlib.contextmanager
-def init_scope():
-    """A context in which ops are built outside any control dependencies (TF1's
-    init_scope, for variable initializers and other one-off setup)."""
-    with get_default_graph().control_dependencies(None):
-        yield
 
 
 # ---- more of tf.debugging ----------------------------------------------------------------

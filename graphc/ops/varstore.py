@@ -13,6 +13,7 @@ import inspect
 from .. import dtypes, errors
 from ..graph import Tensor, get_default_graph
 from ..shapes import TensorShape, as_shape, surely_differ
+from .control import init_scope
 from .core import convert_to_tensor
 from .graphkeys import GraphKeys
 from .scope import _root, _store
@@ -148,11 +149,6 @@ def _get_single(store, name, shape, dtype, initializer, regularizer, reuse, trai
             f"Did you mean to set reuse=gc.AUTO_REUSE in VarScope?"
             + (f"\n  {errors.describe_node(node)} has that name, but only variables made "
                "by gc.get_variable are shared" if node is not None else ""))
-    if graph is not root:
-        raise errors.GraphError(
-            f"get_variable: cannot create variable {name} inside a cond or while_loop "
-            f"branch (at {errors.format_site(errors.user_site())}): create it outside; "
-            f"getting an existing one with reuse works inside")
     with root.name_scope(""):
         taken = root.unique_name(name, mark_as_used=False) != name
     if taken:       # TF1 would name the variable 'name_1' and keep it under 'name'
@@ -160,18 +156,23 @@ def _get_single(store, name, shape, dtype, initializer, regularizer, reuse, trai
         raise errors.GraphError(
             f"get_variable: cannot create variable {name}: the name is taken by "
             + (errors.describe_node(node) if node is not None else "a name scope"))
-    init_val = _initial_value(name, shape, dtype, initializer, from_value, explicit_dtype,
-                              partition_info)
+    if graph is not root and isinstance(initializer, Tensor) and initializer.graph is graph:
+        raise ValueError(f"get_variable {name}: the initializer is a tensor made inside a "
+                         "cond branch or a loop body; use an initializer object or a "
+                         "lambda to create a variable there\n  "
+                         + errors.describe_tensor(initializer, "initializer"))
     trainable = True if trainable is None else bool(trainable)
-    with root.name_scope(""):           # the name comes from the variable scope alone
+    with init_scope(), root.name_scope(""):     # in the outermost graph, named by the
+        init_val = _initial_value(name, shape, dtype, initializer, from_value,  # scope
+                                  explicit_dtype, partition_info)
         v = cls(init_val, trainable=trainable, name=name, validate_shape=validate_shape,
                 collections=collections, **(extra or {}))
-    store.vars[name] = v
-    if regularizer is not None:     # TF1: colocated with the variable
-        with root.name_scope(name + "/Regularizer/"), root.colocate_with(v.node):
-            loss = regularizer(v)
-        if loss is not None:
-            root.add_to_collection(GraphKeys.REGULARIZATION_LOSSES, loss)
+        store.vars[name] = v
+        if regularizer is not None:     # TF1: colocated with the variable
+            with root.name_scope(name + "/Regularizer/"), root.colocate_with(v.node):
+                loss = regularizer(v)
+            if loss is not None:
+                root.add_to_collection(GraphKeys.REGULARIZATION_LOSSES, loss)
     return v
 
 

@@ -1,7 +1,8 @@
 """narrow: a record whose op can drop the outputs nobody uses is replaced by a narrower
 one (a StatelessLoop: the stacked and summed outputs nobody reads, and the carries and
-inputs only they needed, so its body computes less); the next prune removes what fed
-only the dropped parts. How an op narrows is its OpDef's `narrow` (JAX's DCE rules for
+inputs only they needed, so its body computes less; an If: a branch's effects that only
+unused outputs wait for do not run, as in TF1); the next prune removes what fed only
+the dropped parts. How an op narrows is its OpDef's `narrow` (JAX's DCE rules for
 scan and while do the same)."""
 from .. import program as P
 from . import Changes
@@ -12,10 +13,12 @@ def narrow(program, options=None):
     if not any(n.op.narrow is not None for n in program.nodes):
         return program, ch
     uses = program.consumers()
+    # a stateful record something waits for (a control edge, a target) runs whole
+    waited = {c for n in program.nodes for c in n.control_inputs} | set(program.targets)
     rw = P.Rewriter()
     for node in program.nodes:
         new = rw.rewired(node)
-        if node.op.narrow is not None:
+        if node.op.narrow is not None and not (node.op.stateful and node in waited):
             used = [t in uses for t in node.outputs]
             got = node.op.narrow(new, used) if any(used) and not all(used) else None
             if got is not None:
