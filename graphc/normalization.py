@@ -13,11 +13,13 @@ from .graph import Tensor, name_scope
 from .initializers import ones_initializer, zeros_initializer
 from .layers import (_float_input, _known, _layer_scope, _smart_cond,
                      _static_bool)
-from .ops.array import reshape
+from .ops.array import reshape, shape as shape_of
 from .ops.core import constant, convert_to_tensor, identity
 from .ops.elementwise import cast
 from .ops.graphkeys import GraphKeys, add_to_collection
+from .ops.join import concat
 from .ops.nn import moments
+from .ops.reduce import reduce_mean
 from .ops.nn_extra import batch_normalization as _batch_norm, fused_batch_norm
 from .ops.varstore import get_variable
 
@@ -68,7 +70,10 @@ def batch_normalization(inputs, axis=-1, momentum=0.99, epsilon=1e-3, center=Tru
                         virtual_batch_size=None, adjustment=None):
     """gamma * (inputs - mean) / sqrt(variance + epsilon) + beta over all axes but `axis`
     (TF1 tf.layers.batch_normalization): the batch's mean and variance when `training`,
-    else moving averages of them.
+    else moving averages of them. With virtual_batch_size v ("ghost" batches) the batch
+    is reshaped to (v, -1, ...) as TF1's layer does, each of its batch / v ghost batches
+    (rows k, k + batch/v, ...) normalized by its own moments and the moving averages
+    following their mean; the parameters then have shape (1, 1, ..., C).
 
         h = gc.layers.batch_normalization(h, training=is_training)
         with gc.control_dependencies(gc.get_collection(gc.GraphKeys.UPDATE_OPS)):
@@ -80,22 +85,24 @@ def batch_normalization(inputs, axis=-1, momentum=0.99, epsilon=1e-3, center=Tru
     ops to UPDATE_OPS, `moving -= (moving - batch_stat) * (1 - momentum)`, to be run by
     the caller. As in TF1 (fused None or True), 4-D inputs on axis 1 or 3 take
     gc.nn.fused_batch_norm: epsilon at least 1.001e-5, the moving variance following the
-    unbiased batch variance (n / (n - 1)); else gc.nn.moments' variance. renorm,
-    virtual_batch_size and adjustment are not implemented.
+    unbiased batch variance (n / (n - 1)); else gc.nn.moments' variance. renorm and
+    adjustment are not implemented.
     """
-    for key, value, default in (("renorm", renorm, False), ("adjustment", adjustment, None),
-                                ("virtual_batch_size", virtual_batch_size, None)):
+    for key, value, default in (("renorm", renorm, False), ("adjustment", adjustment, None)):
         if value is not default and value != default:
             raise NotImplementedError(f"batch_normalization: {key}={value!r} is not "
                                       f"implemented in graphc; leave it {default!r}")
     x = _float_input(inputs, "BatchNormalization")
     axes = _bn_axes(axis, x)
+    original = x
+    if virtual_batch_size is not None:
+        x, axes = _ghost_batches(x, axes, virtual_batch_size, fused)
     ndims, dims = x.shape.rank, [x.graph.dims.resolve(d) for d in x.shape.dims]
-    shape = [dims[axes[0]]] if len(axes) == 1 else [
+    shape = [dims[axes[0]]] if len(axes) == 1 and x is original else [
         dims[i] if i in axes else 1 for i in range(ndims)]
     pdtype = dtypes.float32 if x.dtype is dtypes.float16 else x.dtype
     static = _static_bool(training, "batch_normalization")
-    use_fused = fused is not False and ndims == 4 and axes in ([1], [3])
+    use_fused = fused is not False and ndims == 4 and axes in ([1], [3]) and x is original
     with _layer_scope(name, "batch_normalization", reuse):
         gamma = get_variable("gamma", shape, pdtype, gamma_initializer, gamma_regularizer,
                              trainable=trainable, constraint=gamma_constraint) \
@@ -107,8 +114,14 @@ def batch_normalization(inputs, axis=-1, momentum=0.99, epsilon=1e-3, center=Tru
                                    trainable=False)
         moving_variance = get_variable("moving_variance", shape, pdtype,
                                        moving_variance_initializer, trainable=False)
-        outputs, mean, variance = (_fused if use_fused else _unfused)(
-            x, axes, (gamma, beta, moving_mean, moving_variance), epsilon, static, training)
+        variables = (gamma, beta, moving_mean, moving_variance)
+        outputs, mean, variance = _fused(x, axes, variables, epsilon, static, training) \
+            if use_fused else _unfused(x, axes, variables, epsilon, static, training,
+                                       ghost=x is not original)
+        if x is not original:       # ghost batches: one step toward their mean moments
+            mean, variance = (reduce_mean(v, axis=1, keepdims=True) for v in (mean, variance))
+            outputs = reshape(outputs, shape_of(original))
+            outputs.set_shape(original.shape)
         if static is not False:
             # not training: decay 0 and the moving statistics themselves, a no-op
             decay = _smart_cond(static, training, lambda: _as(1.0 - momentum, pdtype),
@@ -117,6 +130,29 @@ def batch_normalization(inputs, axis=-1, momentum=0.99, epsilon=1e-3, center=Tru
                 update = _assign_moving_average(var, value, decay)
                 add_to_collection(GraphKeys.UPDATE_OPS, update)
         return outputs
+
+
+def _ghost_batches(x, axes, size, fused):
+    """(x as (size, -1, ...), axes moved past the new dim 1): TF1's virtual batches."""
+    if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size <= 0:
+        raise ValueError(f"batch_normalization: virtual_batch_size must be a positive "
+                         f"integer that divides the true batch size of the input tensor, "
+                         f"not {size!r}")
+    if 0 in axes:
+        raise ValueError("batch_normalization: when using virtual_batch_size, the batch "
+                         "dimension must be 0 and thus axis cannot include 0")
+    if fused:
+        raise ValueError("batch_normalization: fused=True is not supported with "
+                         "virtual_batch_size; leave fused None")
+    batch = x.shape.dims[0]
+    if isinstance(batch, int) and batch % size:
+        raise errors.ShapeError(f"batch_normalization: virtual_batch_size {size} does not "
+                                f"divide the batch size {batch}\n  "
+                                + errors.describe_tensor(x, "inputs"))
+    ghost = reshape(x, concat([[size, -1], shape_of(x)[1:]], 0))
+    ghost.set_shape([size, batch // size if isinstance(batch, int) else None]
+                    + list(x.shape.dims[1:]))
+    return ghost, [a + 1 for a in axes]
 
 
 def _fused(x, axes, variables, epsilon, static, training):
@@ -133,16 +169,19 @@ def _fused(x, axes, variables, epsilon, static, training):
                                  data_format=fmt, is_training=False))
 
 
-def _unfused(x, axes, variables, epsilon, static, training):
+def _unfused(x, axes, variables, epsilon, static, training, ghost=False):
     """(outputs, mean, variance): gc.nn.moments over the other axes, or the moving ones."""
     gamma, beta, moving_mean, moving_variance = variables
     ndims = x.shape.rank
     reduction = [i for i in range(ndims) if i not in axes]
+    if ghost:                                   # each ghost batch its own moments
+        reduction.remove(1)
+    keep = moving_mean.shape.rank == ndims      # several axes, or ghost batches
     channels = [1] * ndims
     channels[axes[0]] = x.graph.dims.resolve(x.shape.dims[axes[0]])
     xp = _as(x, moving_mean.dtype)
     mean, variance = _smart_cond(
-        static, training, lambda: moments(xp, reduction, keep_dims=len(axes) > 1),
+        static, training, lambda: moments(xp, reduction, keep_dims=keep),
         lambda: (identity(moving_mean), identity(moving_variance)))
 
     def as_x(v):        # in x's dtype; (C,) -> (1, C, 1, ...) unless axis is the last

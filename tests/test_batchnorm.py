@@ -210,8 +210,10 @@ def test_errors_name_the_argument():
     x = gc.placeholder(gc.float32, (None, 3), name="feats")
     with pytest.raises(NotImplementedError, match="renorm=True is not implemented"):
         gc.layers.batch_normalization(x, renorm=True)
-    with pytest.raises(NotImplementedError, match="virtual_batch_size=2"):
-        gc.layers.batch_normalization(x, virtual_batch_size=2)
+    with pytest.raises(ValueError, match="virtual_batch_size must be a positive"):
+        gc.layers.batch_normalization(x, virtual_batch_size=0)
+    with pytest.raises(gc.errors.ShapeError, match="virtual_batch_size 4 does not divide"):
+        gc.layers.batch_normalization(gc.placeholder(gc.float32, (6, 3)), virtual_batch_size=4)
     with pytest.raises(ValueError, match="Invalid axis: 2"):
         gc.layers.batch_normalization(x, axis=2)
     with pytest.raises(ValueError, match="Duplicate axis"):
@@ -225,3 +227,27 @@ def test_errors_name_the_argument():
     with pytest.raises(TypeError, match="training must be a Python bool"):
         gc.layers.batch_normalization(x, training=None)
     assert gc.global_variables() == []
+
+
+def test_virtual_batches_are_normalized_each_by_its_own_moments():
+    """TF1's ghost batch norm: (8, 3) as (2, 4, 3); ghost batch k holds rows k and k + 4
+    (values, gradients and parameter shapes checked against TF 2.21's tf.layers)."""
+    x = gc.placeholder(gc.float64, (8, 3))
+    y = gc.layers.batch_normalization(x, training=True, virtual_batch_size=2, name="bn")
+    gamma, beta, mean, var = gc.global_variables()
+    assert [v.shape.as_list() for v in (gamma, mean)] == [[1, 1, 3], [1, 1, 3]]
+    assert y.shape.as_list() == [8, 3]
+    xv = RNG.standard_normal((8, 3))
+    ghosts = xv.reshape(2, 4, 3)
+    m, v = ghosts.mean(0, keepdims=True), ghosts.var(0, keepdims=True)
+    want = ((ghosts - m) / np.sqrt(v + EPS)).reshape(8, 3)
+    with gc.control_dependencies(gc.get_collection(gc.GraphKeys.UPDATE_OPS)):
+        step = gc.identity(y)
+    with gc.Session() as s:
+        s.run(gc.global_variables_initializer())
+        np.testing.assert_allclose(s.run(step, {x: xv}), want, rtol=1e-10)
+        np.testing.assert_allclose(s.run(mean)[0, 0], 0.01 * m.mean(1)[0], rtol=1e-10)
+        np.testing.assert_allclose(s.run(var)[0, 0], 0.99 + 0.01 * v.mean(1)[0], rtol=1e-10)
+        err = gc.test.compute_gradient_error(x, (8, 3), gc.reduce_sum(y * y * y), (),
+                                             x_init_value=xv)
+    assert err < 1e-6
