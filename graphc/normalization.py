@@ -22,6 +22,7 @@ from .ops.nn import moments
 from .ops.reduce import reduce_mean
 from .ops.nn_extra import batch_normalization as _batch_norm, fused_batch_norm
 from .ops.varstore import get_variable
+from .renorm import checked_clipping, renormalized
 
 __all__ = ["batch_normalization"]
 
@@ -85,13 +86,18 @@ def batch_normalization(inputs, axis=-1, momentum=0.99, epsilon=1e-3, center=Tru
     ops to UPDATE_OPS, `moving -= (moving - batch_stat) * (1 - momentum)`, to be run by
     the caller. As in TF1 (fused None or True), 4-D inputs on axis 1 or 3 take
     gc.nn.fused_batch_norm: epsilon at least 1.001e-5, the moving variance following the
-    unbiased batch variance (n / (n - 1)); else gc.nn.moments' variance. renorm and
-    adjustment are not implemented.
+    unbiased batch variance (n / (n - 1)); else gc.nn.moments' variance. renorm=True is
+    batch renormalization as TF 2.x's layer does it (renorm.py). adjustment is not
+    implemented.
     """
-    for key, value, default in (("renorm", renorm, False), ("adjustment", adjustment, None)):
-        if value is not default and value != default:
-            raise NotImplementedError(f"batch_normalization: {key}={value!r} is not "
-                                      f"implemented in graphc; leave it {default!r}")
+    if adjustment is not None:
+        raise NotImplementedError(f"batch_normalization: adjustment={adjustment!r} is not "
+                                  "implemented in graphc; leave it None")
+    if renorm and fused:
+        raise ValueError("batch_normalization: passing both fused=True and renorm=True is "
+                         "not supported")
+    if renorm:
+        renorm_clipping = checked_clipping(renorm_clipping)
     x = _float_input(inputs, "BatchNormalization")
     axes = _bn_axes(axis, x)
     original = x
@@ -102,7 +108,8 @@ def batch_normalization(inputs, axis=-1, momentum=0.99, epsilon=1e-3, center=Tru
         dims[i] if i in axes else 1 for i in range(ndims)]
     pdtype = dtypes.float32 if x.dtype is dtypes.float16 else x.dtype
     static = _static_bool(training, "batch_normalization")
-    use_fused = fused is not False and ndims == 4 and axes in ([1], [3]) and x is original
+    use_fused = fused is not False and ndims == 4 and axes in ([1], [3]) and \
+        x is original and not renorm
     with _layer_scope(name, "batch_normalization", reuse):
         gamma = get_variable("gamma", shape, pdtype, gamma_initializer, gamma_regularizer,
                              trainable=trainable, constraint=gamma_constraint) \
@@ -115,13 +122,18 @@ def batch_normalization(inputs, axis=-1, momentum=0.99, epsilon=1e-3, center=Tru
         moving_variance = get_variable("moving_variance", shape, pdtype,
                                        moving_variance_initializer, trainable=False)
         variables = (gamma, beta, moving_mean, moving_variance)
+        if renorm:
+            outputs = renormalized(x, axes, variables, (moving_mean_initializer,
+                                                        moving_variance_initializer),
+                                   epsilon, static, training, momentum, renorm_momentum,
+                                   renorm_clipping, x is not original)
+            return outputs if x is original else _ungrouped(outputs, original)
         outputs, mean, variance = _fused(x, axes, variables, epsilon, static, training) \
             if use_fused else _unfused(x, axes, variables, epsilon, static, training,
                                        ghost=x is not original)
         if x is not original:       # ghost batches: one step toward their mean moments
             mean, variance = (reduce_mean(v, axis=1, keepdims=True) for v in (mean, variance))
-            outputs = reshape(outputs, shape_of(original))
-            outputs.set_shape(original.shape)
+            outputs = _ungrouped(outputs, original)
         if static is not False:
             # not training: decay 0 and the moving statistics themselves, a no-op
             decay = _smart_cond(static, training, lambda: _as(1.0 - momentum, pdtype),
@@ -153,6 +165,13 @@ def _ghost_batches(x, axes, size, fused):
     ghost.set_shape([size, batch // size if isinstance(batch, int) else None]
                     + list(x.shape.dims[1:]))
     return ghost, [a + 1 for a in axes]
+
+
+def _ungrouped(outputs, original):
+    """The outputs of ghost batches in the inputs' shape."""
+    outputs = reshape(outputs, shape_of(original))
+    outputs.set_shape(original.shape)
+    return outputs
 
 
 def _fused(x, axes, variables, epsilon, static, training):

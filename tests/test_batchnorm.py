@@ -208,8 +208,10 @@ def test_reuse_shares_the_variables():
 
 def test_errors_name_the_argument():
     x = gc.placeholder(gc.float32, (None, 3), name="feats")
-    with pytest.raises(NotImplementedError, match="renorm=True is not implemented"):
-        gc.layers.batch_normalization(x, renorm=True)
+    with pytest.raises(NotImplementedError, match="adjustment="):
+        gc.layers.batch_normalization(x, adjustment=lambda shape: (1.0, 0.0))
+    with pytest.raises(ValueError, match="invalid keys for renorm_clipping"):
+        gc.layers.batch_normalization(x, renorm=True, renorm_clipping={"r": 1.0})
     with pytest.raises(ValueError, match="virtual_batch_size must be a positive"):
         gc.layers.batch_normalization(x, virtual_batch_size=0)
     with pytest.raises(gc.errors.ShapeError, match="virtual_batch_size 4 does not divide"):
@@ -251,3 +253,45 @@ def test_virtual_batches_are_normalized_each_by_its_own_moments():
         err = gc.test.compute_gradient_error(x, (8, 3), gc.reduce_sum(y * y * y), (),
                                              x_init_value=xv)
     assert err < 1e-6
+
+
+def test_batch_renormalization_corrects_by_the_renorm_averages():
+    """renorm=True as TF 2.x's layer (values checked against TF 2.21's tf.layers): at the
+    start (renorm_mean 0, renorm_stddev 1) r = sigma_B and d = mu_B, clipped."""
+    x = gc.placeholder(gc.float64, (6, 2))
+    y = gc.layers.batch_normalization(x, training=True, renorm=True, momentum=0.9,
+                                      renorm_momentum=0.8, name="bn",
+                                      renorm_clipping={"rmax": 1.5, "dmax": 0.3})
+    names = [v.op.name for v in gc.global_variables()]
+    assert names == ["bn/" + n for n in ("gamma", "beta", "moving_mean", "moving_variance",
+                                         "moving_stddev", "renorm_mean", "renorm_stddev")]
+    assert [v.op.name for v in gc.trainable_variables()] == ["bn/gamma", "bn/beta"]
+    state = {n.split("/")[1]: v for n, v in zip(names, gc.global_variables())}
+    xv = RNG.standard_normal((6, 2)) * np.array([0.5, 3.0]) + np.array([0.1, -2.0])
+    m, v = xv.mean(0), xv.var(0)
+    sd = np.sqrt(v + EPS)
+    want = (xv - m) / sd * np.minimum(sd, 1.5) + np.clip(m, -0.3, 0.3)
+    with gc.control_dependencies(gc.get_collection(gc.GraphKeys.UPDATE_OPS)):
+        step = gc.identity(y)
+    grad = gc.gradients(gc.reduce_sum(y * y * y), x)[0]
+    with gc.Session() as s:
+        s.run(gc.global_variables_initializer())
+        out, g = s.run([step, grad], {x: xv})       # r, d: from the averages before
+        np.testing.assert_allclose(out, want, rtol=1e-10)
+        got = s.run(state)
+    np.testing.assert_allclose(got["renorm_mean"], 0.2 * m, rtol=1e-10)
+    np.testing.assert_allclose(got["renorm_stddev"], 1 - 0.2 * (1 - sd), rtol=1e-10)
+    np.testing.assert_allclose(got["moving_mean"], 0.1 * m, rtol=1e-10)
+    stddev = 1 - 0.1 * (1 - sd)
+    np.testing.assert_allclose(got["moving_stddev"], stddev, rtol=1e-10)
+    np.testing.assert_allclose(got["moving_variance"], stddev ** 2 - EPS, rtol=1e-10)
+
+    def f(a):           # r and d carry no gradient: held at this batch's values
+        return np.sum(((a - a.mean(0)) / np.sqrt(a.var(0) + EPS) * np.minimum(sd, 1.5)
+                       + np.clip(m, -0.3, 0.3)) ** 3)
+    fd = np.zeros_like(xv)
+    for i in np.ndindex(*xv.shape):
+        e = np.zeros_like(xv)
+        e[i] = 1e-6
+        fd[i] = (f(xv + e) - f(xv - e)) / 2e-6
+    np.testing.assert_allclose(g, fd, rtol=1e-5, atol=1e-6)
