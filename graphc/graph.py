@@ -57,21 +57,23 @@ class Graph:
         return node
 
     def unique_name(self, name, mark_as_used=True):
-        """`scope/name`, or `scope/name_N` if that is taken (TF1 rules). A name ending
-        in '/' is an absolute name, used as it is (TF1 does this for name scopes)."""
+        """`scope/name`, or `scope/name_N` if that is taken (TF1 rules: names differing
+        only in case count as taken, 'out' after 'Out' is 'out_1'). A name ending in '/'
+        is an absolute name, used as it is (TF1 does this for name scopes)."""
         if name.endswith("/"):
             return name[:-1]
         full = self._scope + name if self._scope else name
-        if full not in self._name_counts and full not in self._by_name:
+        key = full.lower()
+        if key not in self._name_counts and full not in self._by_name:
             if mark_as_used:
-                self._name_counts[full] = 1
+                self._name_counts[key] = 1
             return full
-        i = self._name_counts.get(full, 1)
-        while f"{full}_{i}" in self._by_name or f"{full}_{i}" in self._name_counts:
+        i = self._name_counts.get(key, 1)
+        while f"{full}_{i}" in self._by_name or f"{key}_{i}" in self._name_counts:
             i += 1
         if mark_as_used:
-            self._name_counts[full] = i + 1
-            self._name_counts[f"{full}_{i}"] = 1
+            self._name_counts[key] = i + 1
+            self._name_counts[f"{key}_{i}"] = 1
         return f"{full}_{i}"
 
     @contextlib.contextmanager
@@ -212,6 +214,10 @@ class Graph:
 
     def add_to_collection(self, key, value):
         self.collections.setdefault(key, []).append(value)
+
+    def get_all_collection_keys(self):
+        """The names of this graph's non-empty collections (TF1)."""
+        return [k for k, v in self.collections.items() if v]
 
     def get_collection_ref(self, key):
         """The list behind collection `key` itself (created empty if missing)."""

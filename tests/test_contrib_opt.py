@@ -39,11 +39,19 @@ def dense_rows(g, rows):
     return d
 
 
+def adam_rate(lr, b1, b2, t):
+    """Adam's bias-corrected rate at step t, its powers of beta float32 variables (TF1)."""
+    p1, p2 = np.float32(b1), np.float32(b2)
+    for _ in range(t - 1):
+        p1, p2 = np.float32(p1 * np.float32(b1)), np.float32(p2 * np.float32(b2))
+    return lr * math.sqrt(1 - float(p2)) / (1 - float(p1))
+
+
 def adam_ref(grads, lr=0.1, b1=0.9, b2=0.999, eps=1e-8, wd=0.0, nesterov=False,
              lazy_rows=None):
     w, m, v, out = W0.copy(), np.zeros_like(W0), np.zeros_like(W0), []
     for t, g in enumerate(grads, 1):
-        lr_t = lr * math.sqrt(1 - b2 ** t) / (1 - b1 ** t)
+        lr_t = adam_rate(lr, b1, b2, t)
         w = w - wd * w
         if lazy_rows is not None:       # only the named rows, their gradients summed
             r = np.unique(lazy_rows)
@@ -78,7 +86,7 @@ def test_adamw_sparse_decays_only_the_looked_up_rows():
     got, _ = run(lambda: opt.AdamWOptimizer(0.05, learning_rate=0.1), SPARSE, rows=ROWS)
     w, m, v = W0.copy(), np.zeros_like(W0), np.zeros_like(W0)
     for t, g in enumerate(SPARSE, 1):
-        lr_t = 0.1 * math.sqrt(1 - 0.999 ** t) / (1 - 0.9 ** t)
+        lr_t = adam_rate(0.1, 0.9, 0.999, t)
         w[[0, 2]] *= 1 - 0.05
         gd = dense_rows(g, ROWS)        # Adam's sparse step: every row of m, v decays
         m = 0.9 * m + 0.1 * gd
@@ -177,7 +185,7 @@ def test_nadam_sparse_moves_only_the_looked_up_rows():
     w, m, v = W0.copy(), np.zeros_like(W0), np.zeros_like(W0)
     r = np.array([0, 2])
     for t, g in enumerate(SPARSE, 1):
-        lr_t = 0.1 * math.sqrt(1 - 0.999 ** t) / (1 - 0.9 ** t)
+        lr_t = adam_rate(0.1, 0.9, 0.999, t)
         gd = dense_rows(g, ROWS)
         m = 0.9 * m + 0.1 * gd
         v = 0.999 * v + 0.001 * gd ** 2

@@ -553,3 +553,28 @@ def test_export_meta_graph_takes_tf1s_arguments(tmp_path):
         gc.train.export_meta_graph(export_scope="a")
     with pytest.raises(TypeError, match="unexpected arguments"):
         gc.train.export_meta_graph(nonsense=1)
+
+
+def test_a_branch_reading_a_variable_round_trips(tmp_path):
+    """A cond branch or loop body reads a variable of the main graph (ReadCapturedVariable
+    names it): the meta graph refers to it there, and the imported graph reads the
+    restored value."""
+    x = gc.placeholder(gc.float32, (2,), name="x")
+    w = gc.Variable([1.0, 2.0], name="w")
+    p = gc.placeholder_with_default(True, (), name="p")
+    y = gc.cond(p, lambda: x * w, lambda: x - w)
+    z = gc.while_loop(lambda i, a: i < 3, lambda i, a: (i + 1, a + w), [0, x])[1]
+    out = gc.identity(y + z, name="out")
+    saver = gc.train.Saver()
+    with gc.Session() as s:
+        s.run(gc.global_variables_initializer())
+        s.run(w.assign([3.0, 4.0]))
+        want = s.run(out, {x: [1.0, 1.0]})
+        path = saver.save(s, str(tmp_path / "m"))
+    with gc.Graph().as_default() as g:
+        restorer = gc.train.import_meta_graph(path + ".meta")
+        with gc.Session() as s:
+            restorer.restore(s, path)
+            got = s.run(g.get_tensor_by_name("out:0"), {g.get_tensor_by_name("x:0"): [1.0, 1.0]})
+    np.testing.assert_allclose(got, want)
+    np.testing.assert_allclose(want, [1 * 3 + 1 + 9, 1 * 4 + 1 + 12])

@@ -70,12 +70,21 @@ def rmsprop(lr, decay=0.9, mu=0.0, eps=1e-10, centered=False):
 
 
 def adam(lr=0.001, b1=0.9, b2=0.999, eps=1e-8):
-    def step(p, g, s, t):
-        lr_t = lr * np.sqrt(1 - b2 ** t) / (1 - b1 ** t)
+    def step(p, g, s, t):       # beta1^t, beta2^t: float32 variables, as TF1's
+        b1p, b2p = (float(_f32_power(b, t)) for b in (b1, b2))
+        lr_t = lr * np.sqrt(1 - b2p) / (1 - b1p)
         s["m"] = s["m"] + (g - s["m"]) * (1 - b1)
         s["v"] = s["v"] + (g * g - s["v"]) * (1 - b2)
         return p - (s["m"] * lr_t) / (np.sqrt(s["v"]) + eps)
     return step, lambda p: {"m": np.zeros_like(p), "v": np.zeros_like(p)}
+
+
+def _f32_power(b, t):
+    """b^t as a float32 variable starting at b, multiplied by float32(b) each step."""
+    p = np.float32(b)
+    for _ in range(t - 1):
+        p = np.float32(p * np.float32(b))
+    return p
 
 
 CASES = {
@@ -137,7 +146,8 @@ def test_adam_beta_powers_advance_once_per_step():
         sess.run(gc.global_variables_initializer())
         for _ in range(3):
             sess.run(train)
-        np.testing.assert_allclose(sess.run([b1p, b2p]), [0.8 ** 4, 0.95 ** 4], rtol=1e-15)
+        assert b1p.dtype == gc.float32      # TF1: float32 whatever the variables' dtype
+        np.testing.assert_allclose(sess.run([b1p, b2p]), [0.8 ** 4, 0.95 ** 4], rtol=1e-7)
 
 
 @pytest.mark.parametrize("as_tensor", ["placeholder", "float32_constant"])

@@ -79,11 +79,15 @@ def _vjp_of(node):
     override = node.graph._node_grad_override.get(node)
     if override is not None:
         fn = _GRADIENT_REGISTRY.get(override)
-        if fn is None:
-            raise errors.GradientError(
-                f"no gradient registered as '{override}' (gradient_override_map of "
-                f"{errors.describe_node(node)}); define it with @gc.RegisterGradient")
-        return _override_vjp(fn)
+        if fn is not None:
+            return _override_vjp(fn)
+        from ..ops.registry import REGISTRY
+        builtin = REGISTRY.get(override)    # an op's own gradient: {"Sign": "Identity"},
+        if builtin is not None and builtin.vjp is not None:     # the straight-through
+            return builtin.vjp                                  # estimator's idiom
+        raise errors.GradientError(
+            f"no gradient registered as '{override}' (gradient_override_map of "
+            f"{errors.describe_node(node)}); define it with @gc.RegisterGradient")
     if not node.op.differentiable or node.type in _NOT_DIFFERENTIABLE:
         return None
     if node.op.vjp is None:

@@ -137,6 +137,7 @@ class Summary:
         s = Summary(value=[Summary.Value(tag="loss", simple_value=0.5)])"""
     __slots__ = ("value",)
     Value = Value
+    Image, Audio = sp.Image, sp.Audio       # tf.Summary.Image(...), as TF's nested types
 
     def __init__(self, value=()):
         from .proto import RepeatedMessages

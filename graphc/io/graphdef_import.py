@@ -73,6 +73,7 @@ class _Importer:
     def __init__(self, graph, gd, where, prefix, functions, funcs, input_map=None):
         self.graph, self.gd, self.where, self.prefix = graph, gd, where, prefix
         self.functions, self.funcs = functions, funcs    # specs; index -> _Importer
+        self.root = self            # the main graph's importer (-1 in a reference)
         self.nodes = {}             # name in the graph_def -> rebuilt Node
         self.variables = {}         # rebuilt Variable -> initializer name
         self.input_map = {}
@@ -101,6 +102,8 @@ class _Importer:
         if tag == "graph":
             return self.func(name).graph
         if isinstance(name, list):
+            if name[0] == -1:       # of the main graph (a variable a branch reads)
+                return self.root.ref(tag, name[1])
             return self.func(name[0]).ref(tag, name[1])
         op_name, i = _tensor_ref(name) if tag == "tensor" else (name, None)
         node = self.nodes.get(op_name)
@@ -121,6 +124,7 @@ class _Importer:
             fg = FuncGraph(self.graph, self.prefix + spec["scope"])
             sub = self.funcs[index] = _Importer(fg, spec, self.where, self.prefix,
                                                 self.functions, self.funcs)
+            sub.root = self.root
             with fg.as_default(), fg.name_scope(self.prefix):
                 sub.run()
             fg.outer_control = [self.ref("op", n) for n in spec["outer_control"]]
@@ -220,8 +224,15 @@ def _load(obj, fmt):
     source = None
     if isinstance(obj, (str, os.PathLike)):
         source = os.fspath(obj)
-        with open(source, encoding="utf-8") as f, no_cyclic_gc():
-            obj = json.load(f)
+        try:
+            with open(source, encoding="utf-8") as f, no_cyclic_gc():
+                obj = json.load(f)
+        except (UnicodeDecodeError, json.JSONDecodeError) as e:
+            raise SerializationError(
+                f"{source} is not a graphc graph file (graphc writes JSON; {e}). A "
+                "TensorFlow .meta or .pb holds protobuf: graphc imports a TensorFlow "
+                "GraphDef with gc.import_graph_def(gc.GraphDef.FromString(data)) and "
+                "reads TensorFlow checkpoints with gc.train.load_checkpoint") from None
     _check_format(obj, fmt)
     return obj, source
 

@@ -127,6 +127,8 @@ class _Writer:
                 return [tag, v.name]
             if _is_function(v.graph):               # a tensor of a cond branch
                 return [tag, [self.fid(v.graph), v.name]]
+            if v.graph is self.graph:               # of the main graph, in a branch
+                return [tag, [-1, v.name]]
             raise _Unserializable(f"{v!r}, which belongs to another graph")
         if _is_function(v):
             return ["graph", self.fid(v)]

@@ -140,6 +140,11 @@ class Layer(LayerWeights):
 
     @property
     def updates(self):
+        """The layer's updates and its sublayers'; none of a frozen layer that is not
+        stateful (tf_keras: a BatchNormalization with trainable=False keeps its moving
+        statistics)."""
+        if not self.trainable and not getattr(self, "stateful", False):
+            return []
         return engine_track.dedup(self._updates + engine_track.gather(self, "updates",
                                                                       Layer))
 

@@ -171,7 +171,7 @@ class TrainingMixin(GeneratorMixin):
                 if multi:      # TF 1.15: a Mean of the batches' losses, unweighted
                     self.metrics_names.append(f"{name}_loss")
                     self._metric_parts.append((value, gc.ones([], value.dtype)))
-            reg = self.losses
+            reg = tw.own_feeds_only(self, self.losses)
             total = gc.add_n(out_losses) if len(out_losses) > 1 else \
                 out_losses[0] if out_losses else None
             if reg:
@@ -258,7 +258,7 @@ class TrainingMixin(GeneratorMixin):
                 with gc.control_dependencies([self.total_loss] + self._metric_tensors):
                     step = self.optimizer.minimize(self.total_loss,
                                                    var_list=self._collected_trainable)
-                    self._train_op = gc.group(step, *self.updates)
+                    self._train_op = gc.group(step, *tw.own_feeds_only(self, self.updates))
         return self._train_op
 
     # ---- data --------------------------------------------------------------------------

@@ -145,3 +145,22 @@ def stateful_part(metric, target, output, sample_weight, mask):
     update = metric.update_state(target, output, sample_weight=w)
     with gc.control_dependencies([update]):
         return (gc.identity(metric.result()),)
+
+
+def own_feeds_only(model, items):
+    """The updates or losses of `items` a run of `model` can compute: those reading no
+    placeholder but the model's inputs (tf_keras trains the updates and losses of a
+    shared layer or nested model that depend on this model's inputs, or on none, not
+    those of its calls on other inputs)."""
+    inputs = list(getattr(model, "inputs", None) or [])
+    if not items or not inputs:
+        return list(items)
+    from ..ops.core import PLACEHOLDER
+    own = {t.node for t in inputs}
+    foreign = set()
+    for n in inputs[0].graph.nodes:                 # ids: a topological order
+        if n.op is PLACEHOLDER and n not in own or \
+                any(t.node in foreign for t in n.inputs) or \
+                any(c in foreign for c in n.control_inputs):
+            foreign.add(n)
+    return [x for x in items if getattr(x, "node", x) not in foreign]

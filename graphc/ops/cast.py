@@ -49,8 +49,15 @@ CAST = register(OpDef(
 
 
 def cast(x, dtype, name=None):
-    x = convert_to_tensor(x)
+    """x converted to dtype; a SparseTensor's values (TF1: edit_distance(gc.cast(
+    decoded[0], gc.int32), labels) after a CTC decoder)."""
     dtype = dtypes.as_dtype(dtype)
+    if hasattr(x, "_as_parts") and hasattr(x, "indices"):         # a SparseTensor
+        from ..sparse_tensor import SparseTensor
+        out = SparseTensor(x.indices, cast(x.values, dtype, name=name), x.dense_shape)
+        out._static_shape = getattr(x, "_static_shape", None)
+        return out
+    x = convert_to_tensor(x)
     return apply1(CAST, (x,), name=name, dtype=dtype)
 
 

@@ -381,10 +381,16 @@ def _derived(node, extra, build, name):
                     recompute=node)
 
 
+# stateful only in what they print or check: a derivative that runs a branch or loop body
+# again may run them again (the values are the same; a Print prints twice)
+_REPLAYABLE = frozenset(("Assert", "Print", "PrintV2", "CheckNumerics", "NoOp"))
+
+
 def has_effect(node):
     """The record changes state or draws: running it again is not the same (a captured
-    variable's read only reads: it may run again)."""
-    return (node.op.stateful or node.op.random) and node.op is not READ_LIVE
+    variable's read only reads, an Assert only checks: they may run again)."""
+    return (node.op.stateful or node.op.random) and node.op is not READ_LIVE and \
+        node.op.name not in _REPLAYABLE
 
 
 def _make_if(pred, args, specs, n_saved, name, recompute=None):

@@ -12,6 +12,7 @@ import builtins
 import numpy as np
 
 from .. import errors
+from ..dimension import Dimension
 from ..graph import Tensor
 from ..shapes import InferError, TensorShape
 from .array import SHAPE, _shape_tensor, shape_of
@@ -56,6 +57,8 @@ def _parse_key(key):
                 spec.append(("tensor", len(tensors)))
         elif isinstance(k, (int, np.integer)) and not isinstance(k, (bool, np.bool_)):
             spec.append(("int", int(k)))
+        elif isinstance(k, Dimension):          # TF1: x[:, y.shape[1] - 1]
+            spec.append(("int", _dimension(k)))
         else:
             raise TypeError(
                 f"cannot index a tensor with {type(k).__name__} {k!r}: use ints, slices, "
@@ -64,7 +67,18 @@ def _parse_key(key):
     return tuple(spec), tensors
 
 
+def _dimension(d):
+    """A TF1 Dimension used as an index or bound: its int value (known, not named)."""
+    if not isinstance(d.value, int):
+        raise TypeError(f"cannot index with {d!r}: its size is not known when the graph is "
+                        f"built (use gc.shape(x)[i]) (at "
+                        f"{errors.format_site(errors.user_site())})")
+    return d.value
+
+
 def _bound(b):
+    if isinstance(b, Dimension):                # TF1: x[:, :y.shape[1]]
+        return _dimension(b)
     if b is None or isinstance(b, (int, np.integer)) and not isinstance(b, bool):
         return None if b is None else int(b)
     raise TypeError(f"slice bounds must be ints, None or scalar int tensors, got {b!r} "

@@ -110,6 +110,12 @@ def _infer_pad(ctx, x, paddings, cval, *, mode):
     if cval.shape.rank not in (0, None):
         raise InferError(f"constant_values {{2}} must be a scalar, not of shape {cval.shape}")
     dims, p = x.shape.dims, ctx.constant_value(paddings)
+    if p is None and dims is not None:          # rows stacked: each known one keeps its dim
+        rows = _known_rows(ctx, paddings, len(dims))
+        if rows is not None:
+            return tuple(None if r is None or ctx.resolve(d) is None or (r < 0).any()
+                         else d if not r.any() else ctx.resolve(d) + int(r.sum())
+                         for d, r in zip(dims, rows)), x.dtype
     if p is None or dims is None:
         r = len(dims) if dims is not None else len(p) if p is not None else \
             paddings.shape[0] if paddings.shape.rank == 2 else None
@@ -125,6 +131,16 @@ def _infer_pad(ctx, x, paddings, cval, *, mode):
                              f"{{0}}, of size {n} (at most {n - limit})")
         out.append(d if a == b == 0 else None if n is None else n + a + b)
     return tuple(out), x.dtype
+
+
+def _known_rows(ctx, paddings, rank):
+    """The rows of paddings made by stacking `rank` pairs: each an array where constant,
+    else None (TF1 pads a dim whose pair it knows to its exact size)."""
+    node = paddings.node
+    if node.op.name != "Pack" or node.attrs.get("axis") != 0 or len(node.inputs) != rank:
+        return None
+    rows = [ctx.constant_value(t) for t in node.inputs]
+    return [None if r is None or np.shape(r) != (2,) else np.asarray(r) for r in rows]
 
 
 def _pad_kernel(x, paddings, cval, *, mode):

@@ -13,6 +13,7 @@ from .. import errors
 from ..graph import Tensor, get_default_graph
 from ..ops import core, elementwise as el
 from ..ops.graphkeys import GraphKeys
+from ..ops.scope import get_variable_scope
 from ..ops.state import Variable, global_variables, trainable_variables
 
 __all__ = ["ExponentialMovingAverage"]
@@ -147,11 +148,14 @@ def _check_averaged(var):
 
 
 def _shadow(var, name, initial_value):
-    """A non-trainable Variable '<var>/<name>' made outside any scope and dependency."""
+    """A non-trainable Variable '<scope>/<var>/<name>' (<scope>: the current variable
+    scope, as TF's slot_creator names it) made outside any dependency."""
     graph = var.graph
+    scope = get_variable_scope().name
+    prefix = scope + "/" if scope else ""
     with graph.as_default(), graph.name_scope(""), graph.control_dependencies(None):
-        return Variable(initial_value, trainable=False, name=f"{var.node.name}/{name}",
-                        dtype=var.dtype)
+        return Variable(initial_value, trainable=False,
+                        name=f"{prefix}{var.node.name}/{name}", dtype=var.dtype)
 
 
 def _as(value, dtype, name):

@@ -9,7 +9,7 @@ Executable runs nodes in build order, so a step's gradients see the old variable
 """
 import numpy as np
 
-from .. import errors
+from .. import dtypes, errors
 from ..autodiff.reverse import gradients
 from ..graph import Tensor, get_default_graph
 from ..indexed_slices import IndexedSlices
@@ -123,6 +123,7 @@ class Optimizer:
             self._create_slots(var_list)
             with graph.name_scope(name or self._name) as scope:
                 self._hypers = {}
+                self._prepare()
                 update_ops = []
                 for g, v in pairs:
                     if g is None:
@@ -172,16 +173,19 @@ class Optimizer:
     def _zeros_slot(self, var, slot_name, op_name):
         return self._make_slot(var, slot_name, op_name, 0)
 
-    def _make_slot(self, var, slot_name, op_name, fill):
-        """A Variable like `var` filled with `fill`, named '<var>/<op_name>' under the
-        current variable scope, as TF1's slot_creator names it. The
+    def _make_slot(self, var, slot_name, op_name, fill=0, value=None):
+        """A Variable like `var` filled with `fill` (or of initial `value`), named
+        '<var>/<op_name>' under the current variable scope, as TF1's slot_creator names it.
+        The
         slot of a partitioned variable's part is the same part of a slot saved whole as
         '<full name>/<op_name>', as TF1 checkpoints it."""
         slots = self._slots.setdefault(slot_name, {})
         if var not in slots:
             graph = var.graph
             with graph.name_scope(""), graph.control_dependencies(None):
-                if var.shape.is_fully_defined():
+                if value is not None:           # TF1's _get_or_make_slot: a given value
+                    init = value
+                elif var.shape.is_fully_defined():
                     init = np.full(var.shape.dims, fill, dtype=var.dtype.np)
                 else:
                     init = array.fill(array.shape(var.initial_value),
@@ -200,13 +204,16 @@ class Optimizer:
         return slots[var]
 
     def _non_slot(self, name, initial_value, like):
-        """The one variable `name` this optimizer keeps per graph, made like `like`, in
-        the current name scope (TF1: 'train/beta1_power' under name_scope('train'))."""
+        """The one variable `name` this optimizer keeps per graph (beside `like`), in
+        the current name scope (TF1: 'train/beta1_power' under name_scope('train')). A
+        Python number makes a float32 (or int32) variable whatever `like`'s dtype, as
+        TF1's _create_non_slot_variable: users cast it to the variable's dtype."""
         graph = like.graph
         key = (graph, name)
         if key not in self._non_slots:
             if not isinstance(initial_value, Tensor):
-                initial_value = np.asarray(initial_value, dtype=like.dtype.np)
+                initial_value = np.asarray(
+                    initial_value, np.int32 if isinstance(initial_value, int) else np.float32)
             with graph.control_dependencies(None):
                 self._non_slots[key] = Variable(initial_value, trainable=False, name=name)
         return self._non_slots[key]
@@ -231,6 +238,46 @@ class Optimizer:
                 t = core.constant(value, dtype=dtype, name=name)
             self._hypers[key] = t
         return self._hypers[key]
+
+    # ---- TF1's API for subclasses (tf.contrib.opt and user optimizers use it) ------------
+    # (attribute, hyperparameter attribute, name): the tensors _prepare sets, as TF1's
+    # optimizers do (a subclass of AdamOptimizer reads self._lr_t in _apply_sparse)
+    _TF1_TENSORS = ()
+
+    def _prepare(self):
+        """Called by apply_gradients before the updates: the hyperparameters as tensors."""
+        for attr, source, name in self._TF1_TENSORS:
+            value = self._call_if_callable(getattr(self, source))
+            setattr(self, attr, value if isinstance(value, Tensor)
+                    else core.convert_to_tensor(value, name=name))
+
+    @staticmethod
+    def _call_if_callable(param):
+        return param() if callable(param) else param
+
+    def _valid_dtypes(self):
+        return {dtypes.float16, dtypes.float32, dtypes.float64}
+
+    def _slot_dict(self, slot_name):
+        return self._slots.setdefault(slot_name, {})
+
+    def _get_or_make_slot(self, var, val, slot_name, op_name):
+        """var's slot `slot_name`, made with initial value `val` if missing (TF1)."""
+        return self._make_slot(var, slot_name, op_name, value=val)
+
+    def _get_or_make_slot_with_initializer(self, var, initializer, shape, dtype, slot_name,
+                                           op_name):
+        """var's slot `slot_name`, made by `initializer(shape, dtype)` if missing (TF1)."""
+        shape = TensorShape(shape).as_list()
+        return self._make_slot(var, slot_name, op_name,
+                               value=lambda: initializer(shape, dtype=dtypes.as_dtype(dtype)))
+
+    def _create_non_slot_variable(self, initial_value, name, colocate_with):
+        """The one variable `name` of this optimizer in colocate_with's graph (TF1)."""
+        return self._non_slot(name, initial_value, colocate_with)
+
+    def _get_non_slot_variable(self, name, graph=None):
+        return self._get_non_slot(name, graph or get_default_graph())
 
     # ---- what subclasses define -----------------------------------------------------------
     def _create_slots(self, var_list):

@@ -21,6 +21,8 @@ class GradientDescentOptimizer(Optimizer):
 
         train_op = gc.train.GradientDescentOptimizer(0.1).minimize(loss)
     """
+    _TF1_TENSORS = (("_learning_rate_tensor", "_learning_rate", "learning_rate"),)
+
 
     def __init__(self, learning_rate, use_locking=False, name="GradientDescent"):
         super().__init__(use_locking, name)
@@ -42,6 +44,9 @@ class MomentumOptimizer(Optimizer):
     With use_nesterov: var -= grad * lr + accum * momentum * lr (accum the new value).
     Slot "momentum", named '<var>/Momentum', starts at zeros.
     """
+    _TF1_TENSORS = (("_learning_rate_tensor", "_learning_rate", "learning_rate"),
+                     ("_momentum_tensor", "_momentum", "momentum"))
+
 
     def __init__(self, learning_rate, momentum, use_locking=False, name="Momentum",
                  use_nesterov=False):
@@ -83,6 +88,8 @@ class AdagradOptimizer(Optimizer):
 
     Slot "accumulator", named '<var>/Adagrad', starts at initial_accumulator_value.
     """
+    _TF1_TENSORS = (("_learning_rate_tensor", "_learning_rate", "learning_rate"),)
+
 
     def __init__(self, learning_rate, initial_accumulator_value=0.1, use_locking=False,
                  name="Adagrad"):
@@ -122,6 +129,11 @@ class RMSPropOptimizer(Optimizer):
     sqrt(ms - mg^2 + epsilon). Slots "rms" (starts at ONES, as in TF1), "momentum" and
     "mg" (zeros), named '<var>/RMSProp', '<var>/RMSProp_1', ...
     """
+    _TF1_TENSORS = (("_learning_rate_tensor", "_learning_rate", "learning_rate"),
+                     ("_decay_tensor", "_decay", "decay"),
+                     ("_momentum_tensor", "_momentum", "momentum"),
+                     ("_epsilon_tensor", "_epsilon", "epsilon"))
+
 
     def __init__(self, learning_rate, decay=0.9, momentum=0.0, epsilon=1e-10,
                  use_locking=False, centered=False, name="RMSProp"):
@@ -181,6 +193,9 @@ class AdamOptimizer(Optimizer):
     (start at beta1/beta2, multiplied by beta1/beta2 after every step). Slots "m" and
     "v" (zeros), named '<var>/Adam' and '<var>/Adam_1'.
     """
+    _TF1_TENSORS = (("_lr_t", "_lr", "learning_rate"), ("_beta1_t", "_beta1", "beta1"),
+                     ("_beta2_t", "_beta2", "beta2"), ("_epsilon_t", "_epsilon", "epsilon"))
+
 
     def __init__(self, learning_rate=0.001, beta1=0.9, beta2=0.999, epsilon=1e-08,
                  use_locking=False, name="Adam"):

@@ -25,6 +25,9 @@ class AdadeltaOptimizer(Optimizer):
 
         train_op = gc.train.AdadeltaOptimizer(1.0, rho=0.95).minimize(loss)
     """
+    _TF1_TENSORS = (("_lr_t", "_lr", "lr"), ("_rho_t", "_rho", "rho"),
+                     ("_epsilon_t", "_epsilon", "epsilon"))
+
 
     def __init__(self, learning_rate=0.001, rho=0.95, epsilon=1e-08, use_locking=False,
                  name="Adadelta"):

@@ -205,7 +205,13 @@ class Saver:
         if save_path is None:
             raise ValueError("Can't load save_path when it is None.")
         prefix = _prefix(save_path)
-        headers = _headers(prefix + DATA_SUFFIX)
+        try:
+            headers = _headers(prefix + DATA_SUFFIX)
+        except errors.NotFoundError as e:   # no such checkpoint: TF1's ValueError
+            if _data_path(prefix) is None:
+                raise ValueError(f"The passed save_path is not a valid checkpoint: {prefix}"
+                                 f"\n  {e}") from None
+            raise
         path = _data_path(prefix) or prefix + DATA_SUFFIX     # for messages
         names = pc.checkpoint_names(self._var_list)     # a part: its full variable's
         missing = [key for key, name in names.items() if name not in headers]

@@ -35,16 +35,17 @@ def _default_local_init_op():
 
 
 def _get_saver_or_default():
-    """The one Saver of the SAVERS collection, else a new Saver(allow_empty=True).
-    Unlike TF1 the new one is not added to the collection: graphc's graph files
-    (write_graph, the checkpoints' .meta) cannot hold a Python object there."""
+    """The one Saver of the SAVERS collection, else a new Saver(allow_empty=True), added
+    to the collection (TF1: CheckpointSaverHook then finds it there)."""
     savers = get_collection(SAVERS)
     if len(savers) > 1:
         raise RuntimeError(f"More than one item in collection {SAVERS}. Please indicate "
                            "which one to use by passing it to the constructor.")
     if savers:
         return savers[0]
-    return Saver(sharded=True, allow_empty=True)
+    saver = Saver(sharded=True, allow_empty=True)
+    add_to_collection(SAVERS, saver)
+    return saver
 
 
 class Scaffold:
