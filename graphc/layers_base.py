@@ -2,6 +2,8 @@
 the variable scope captured on the first call, variables built there and shared by later
 calls, the variables, updates and losses its calls made; re-exported by
 layers_classes.py (gc.layers.Layer)."""
+import numpy as np
+
 from . import dtypes, errors
 from .graph import Tensor
 from .ops.core import convert_to_tensor
@@ -119,6 +121,41 @@ class Layer(LayerWeights):
                               constraint=constraint)
 
     add_variable = add_weight
+
+    def add_loss(self, losses, inputs=None):
+        """Add loss tensors to the layer's losses and REGULARIZATION_LOSSES (TF1)."""
+        self._add_to(GraphKeys.REGULARIZATION_LOSSES, self._losses, losses)
+
+    def add_update(self, updates, inputs=None):
+        """Add update ops to the layer's updates and UPDATE_OPS (TF1)."""
+        self._add_to(GraphKeys.UPDATE_OPS, self._updates, updates)
+
+    def _add_to(self, key, own, items):
+        items = list(items) if isinstance(items, (list, tuple)) else [items]
+        get_collection_ref(key).extend(items)
+        if self._current_scope is None:     # in a call, __call__ takes them from `key`
+            own.extend(items)
+
+    def count_params(self):
+        """The number of scalars in the layer's weights (built layers only, as TF1)."""
+        if not self.built:
+            raise ValueError(f"You tried to call `count_params` on {self.name}, but the "
+                             "layer isn't built.")
+        return sum(int(np.prod(w.shape.as_list())) for w in self.weights)
+
+    def compute_output_shape(self, input_shape):
+        """The output's shape for inputs of `input_shape`: the layer called on a
+        placeholder in a scratch branch graph (variables made there go to the graph,
+        as TF's layers build in compute_output_shape)."""
+        from .graph import get_default_graph
+        from .ops.control import FuncGraph
+        from .ops.core import placeholder
+        scratch = FuncGraph(get_default_graph(), "compute_output_shape/")
+        n_updates, n_losses = len(self._updates), len(self._losses)
+        with scratch.as_default():
+            out = self(placeholder(self._dtype or dtypes.float32, input_shape))
+        del self._updates[n_updates:], self._losses[n_losses:]
+        return out.shape if isinstance(out, Tensor) else [t.shape for t in out]
 
     def apply(self, inputs, *args, **kwargs):
         """The same as calling the layer."""

@@ -193,3 +193,164 @@ def test_keras_freezing_and_shared_submodels_train_as_tf_keras():
     xv = np.random.default_rng(0).standard_normal((8, 4)).astype(np.float32)
     top.fit(xv, np.zeros((8, 1), np.float32), epochs=1, verbose=0)
     assert not keras.backend.get_value(bn.moving_mean).any()     # frozen: no updates
+
+
+def test_tf_layers_layer_api_add_loss_add_update_count_params_output_shape():
+    class Scale(gc.layers.Layer):
+        def build(self, input_shape):
+            self.s = self.add_variable("s", [int(input_shape[-1])],
+                                       initializer=gc.ones_initializer())
+            self.n = self.add_weight("n", [], initializer=gc.zeros_initializer(),
+                                     trainable=False)
+            super().build(input_shape)
+
+        def call(self, x):
+            self.add_loss(0.1 * gc.reduce_sum(gc.square(self.s)))
+            self.add_update(gc.assign_add(self.n, 1.0))
+            return x * self.s
+    layer = Scale(name="scale")
+    layer(gc.ones([2, 3]))
+    assert (len(layer.losses), len(layer.updates)) == (1, 1)
+    assert gc.get_collection(gc.GraphKeys.UPDATE_OPS) == layer.updates
+    assert layer.count_params() == 4
+    dense = gc.layers.Dense(4, name="d")
+    assert dense.compute_output_shape(gc.TensorShape([5, 3])).as_list() == [5, 4]
+    assert dense.count_params() == 16 and dense.updates == [] and dense.losses == []
+
+
+def test_custom_gradient_of_several_outputs():
+    @gc.custom_gradient
+    def sum_and_prod(a, b):
+        def grad(ds, dp):
+            return ds + dp * b, ds + dp * a
+        return (a + b, a * b), grad
+    a, b = gc.constant([1.0, 2.0]), gc.constant([3.0, -1.0])
+    s, p = sum_and_prod(a, b)
+    only_s = gc.gradients(gc.reduce_sum(s), [a])[0]     # dp: zeros
+    with gc.Session() as sess:
+        ga, gb = sess.run(gc.gradients(gc.reduce_sum(s) + gc.reduce_sum(3.0 * p), [a, b]))
+        assert ga.tolist() == [10.0, -2.0] and gb.tolist() == [4.0, 7.0]     # as TF
+        assert sess.run(only_s).tolist() == [1.0, 1.0]
+
+
+def test_optimizer_slots_made_in_a_loop_body_are_named_as_outside():
+    w = gc.Variable([1.0, 2.0], name="w")
+
+    def body(i):
+        with gc.control_dependencies([gc.train.AdamOptimizer(0.1).minimize(
+                gc.reduce_sum(w * w))]):
+            return i + 1
+    gc.while_loop(lambda i: i < 2, body, [0])
+    names = sorted(v.op.name for v in gc.global_variables())
+    assert names == ["w", "w/Adam", "w/Adam_1", "while/beta1_power", "while/beta2_power"]
+
+
+def test_an_optimizer_for_resource_variables_and_resize_method_names():
+    class HalfSGD(gc.train.Optimizer):
+        def __init__(self):
+            super().__init__(False, "Half")
+
+        def _resource_apply_dense(self, grad, handle):
+            return gc.assign_sub(handle, 0.5 * grad)
+    w = gc.Variable([1.0, 2.0])
+    train = HalfSGD().minimize(gc.reduce_sum(w * w))
+    x = gc.constant(np.arange(4, dtype=np.float32).reshape(1, 2, 2, 1))
+    sizes = [gc.image.resize_images(x, [3, 3], method=m) for m in
+             ("bilinear", "nearest", "bicubic", "area")]
+    with gc.Session() as s:
+        s.run(gc.global_variables_initializer())
+        s.run(train)
+        assert s.run(w).tolist() == [0.0, 0.0]
+        np.testing.assert_allclose(s.run(sizes[0]).ravel()[:4], [0, 2 / 3, 1, 4 / 3],
+                                   rtol=1e-6)
+
+
+def test_keras_weights_checkpoints_make_their_directory_and_save_every_n_batches(tmp_path):
+    keras = gc.keras
+    model = keras.models.Sequential([keras.layers.Dense(1, input_shape=(3,))])
+    model.compile("sgd", "mse")
+    path = str(tmp_path / "checkpoints" / "my_checkpoint")
+    model.save_weights(path)                        # the directory is made, as tf_keras
+    assert model.load_weights(path).expect_partial() is not None
+    every3 = keras.callbacks.ModelCheckpoint(str(tmp_path / "ck-{epoch:02d}-{batch}.npz"),
+                                             save_freq=3, save_weights_only=True)
+    model.fit(np.ones((40, 3), np.float32), np.ones((40, 1), np.float32), batch_size=8,
+              epochs=2, shuffle=False, verbose=0, callbacks=[every3])
+    # 5 batches an epoch: saves after batches 3, 6 (epoch 2's 1st) and 9 (its 4th)
+    assert sorted(f for f in os.listdir(tmp_path) if f.startswith("ck")) == [
+        "ck-01-3.npz", "ck-02-1.npz", "ck-02-4.npz"]
+
+
+SCALE = 3.0
+
+
+def test_keras_lambdas_with_closures_defaults_and_globals_reload(tmp_path):
+    keras = gc.keras
+
+    def closure(s):
+        return lambda t: t * s
+    fns = {"closure": closure(3.0), "default_arg": lambda t, k=2: t[:, :k] * 1.0,
+           "module_gc": lambda t: gc.expand_dims(t, -1), "module_global": lambda t: t * SCALE}
+    x = np.ones((1, 3), np.float32)
+    for name, fn in fns.items():
+        path = str(tmp_path / f"{name}.json")
+        inp = keras.layers.Input((3,))
+        model = keras.models.Model(inp, keras.layers.Lambda(fn)(inp))
+        with open(path, "w") as f:
+            f.write(model.to_json())
+        with open(path) as f:
+            back = keras.models.model_from_json(f.read())
+        np.testing.assert_allclose(back.predict(x), model.predict(x))
+
+
+def test_keras_custom_objects_scope_and_constraints_on_load(tmp_path):
+    keras = gc.keras
+
+    class MyInit(keras.initializers.Initializer):
+        def __init__(self, v=0.1):
+            self.v = v
+
+        def __call__(self, shape, dtype=None, partition_info=None):
+            return keras.backend.constant(np.full(shape, self.v, np.float32))
+
+        def get_config(self):
+            return {"v": self.v}
+
+    class Clip(keras.constraints.Constraint):
+        def __init__(self, c=0.3):
+            self.c = c
+
+        def __call__(self, w):
+            return keras.backend.clip(w, -self.c, self.c)
+
+        def get_config(self):
+            return {"c": self.c}
+    model = keras.models.Sequential([keras.layers.Dense(
+        2, input_shape=(3,), kernel_initializer=MyInit(0.2), kernel_constraint=Clip(0.25))])
+    config = model.get_config()
+    with keras.utils.CustomObjectScope({"MyInit": MyInit, "Clip": Clip}):
+        back = keras.models.Sequential.from_config(config)
+    layer = back.layers[0]
+    assert isinstance(layer.kernel_constraint, Clip) and layer.kernel_constraint.c == 0.25
+    assert isinstance(layer.kernel_initializer, MyInit)
+
+
+def test_a_sequential_without_input_shape_stays_one_layer_of_its_caller():
+    keras = gc.keras
+    base = keras.models.Sequential([keras.layers.Dense(3, name="c")], name="base")
+    inp = keras.layers.Input((4,))
+    model = keras.models.Model(inp, keras.layers.Dense(1, name="o")(base(inp)))
+    assert [layer.name for layer in model.layers] == ["input_1", "base", "o"]
+    base.trainable = False
+    assert [w.op.name for w in model.trainable_weights] == ["o/kernel", "o/bias"]
+    assert model.get_layer("base") is base
+
+
+def test_reduce_join_axes_order_and_empty_unicode_encode():
+    a = gc.constant([["a", "b"], ["c", "d"]])
+    joined = [gc.strings.reduce_join(a, [0, 1]), gc.strings.reduce_join(a, [1, 0]),
+              gc.strings.reduce_join(a)]
+    empty = gc.strings.unicode_encode(gc.zeros([0], gc.int32), "UTF-8")
+    with gc.Session() as s:
+        assert s.run(joined) == [b"acbd", b"abcd", b"abcd"]      # TF1's documented order
+        assert s.run(empty) == b""

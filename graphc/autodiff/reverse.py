@@ -284,16 +284,19 @@ def _variables_read(nodes):
     return list(seen)
 
 
-def _infer_custom(ctx, y, *xs, grad_fn, n_vars=0):
-    return y.shape, y.dtype
+def _infer_custom(ctx, *ins, grad_fn, n_vars=0, n_ys=1):
+    types = [(y.shape, y.dtype) for y in ins[:n_ys]]
+    return types[0] if n_ys == 1 else types
 
 
 def _custom_vjp(node, gs):
-    n_vars = node.attrs.get("n_vars", 0)
-    inputs = node.inputs[1:]
+    n_vars, n_ys = node.attrs.get("n_vars", 0), node.attrs.get("n_ys", 1)
+    inputs = node.inputs[n_ys:]
     xs, variables = inputs[:len(inputs) - n_vars], inputs[len(inputs) - n_vars:]
+    # every output's cotangent, zeros where unconnected (TF1 fills them so)
+    dys = [g if g is not None else array.zeros_like(y) for g, y in zip(gs, node.outputs)]
     if n_vars:
-        out = node.attrs["grad_fn"](gs[0], variables=list(variables))
+        out = node.attrs["grad_fn"](*dys, variables=list(variables))
         if not (isinstance(out, (list, tuple)) and len(out) == 2):
             raise errors.GradientError(
                 "a custom gradient function given variables= must return (gradients of "
@@ -304,16 +307,21 @@ def _custom_vjp(node, gs):
                                        f"{len(var_grads)} variable gradients for {n_vars} "
                                        "variables")
     else:
-        out, var_grads = as_list(node.attrs["grad_fn"](gs[0])), []
+        out, var_grads = as_list(node.attrs["grad_fn"](*dys)), []
     if len(out) != len(xs):
         raise errors.GradientError(
             f"custom gradient function returned {len(out)} gradients for {len(xs)} inputs")
-    return [None] + out + var_grads
+    return [None] * n_ys + out + var_grads
+
+
+def _custom_kernel(*ins, grad_fn, n_vars=0, n_ys=1):
+    return ins[0] if n_ys == 1 else tuple(ins[:n_ys])
 
 
 CUSTOM_GRADIENT = register(OpDef(
-    "CustomGradient", _infer_custom, lambda y, *xs, grad_fn, n_vars=0: y, vjp=_custom_vjp,
-    jvp=lambda node, ts: ts[0], api="custom_gradient",
+    "CustomGradient", _infer_custom, _custom_kernel, vjp=_custom_vjp,
+    jvp=lambda node, ts: ts[:node.attrs.get("n_ys", 1)] if node.attrs.get("n_ys", 1) > 1
+    else ts[0], api="custom_gradient",
     signature="@custom_gradient def f(*xs): return y, grad_fn",
     shape_rule="same as y", dtypes="any",
     doc="y with the gradient given by grad_fn(dy) instead of y's own."))
@@ -322,6 +330,7 @@ CUSTOM_GRADIENT = register(OpDef(
 def custom_gradient(f):
     """Decorator (TF semantics): f(*xs) returns (y, grad_fn); grad_fn(dy) gives one
     gradient per x. Gradients of the result use grad_fn instead of y's own subgraph.
+    y may be a list or tuple of tensors: grad_fn then takes one dy per output.
 
         @gc.custom_gradient
         def clip_grad(x):
@@ -342,8 +351,13 @@ def custom_gradient(f):
                 f"variables {[v.name for v in variables]}: it returns (gradients of the "
                 "inputs, gradients of the variables)")
         attrs = {"n_vars": len(variables)} if variables else {}
-        return apply(CUSTOM_GRADIENT, [y] + xs + variables, name="CustomGradient",
-                     grad_fn=grad_fn, **attrs).outputs[0]
+        ys = list(y) if isinstance(y, (list, tuple)) else [y]
+        if len(ys) > 1:
+            attrs["n_ys"] = len(ys)
+        ys = [core.convert_to_tensor(t) for t in ys]
+        outs = apply(CUSTOM_GRADIENT, ys + xs + variables, name="CustomGradient",
+                     grad_fn=grad_fn, **attrs).outputs
+        return type(y)(outs) if isinstance(y, (list, tuple)) else outs[0]
     wrapped.__name__ = getattr(f, "__name__", "custom_gradient")
     wrapped.__doc__ = f.__doc__
     return wrapped

@@ -132,26 +132,49 @@ class EarlyStopping(Callback):
 class ModelCheckpoint(Callback):
     """Saves the model (model.save) or only its weights (save_weights_only=True), in
     graphc's .npz format or, for .h5 paths (with h5py), tf_keras' HDF5 layout, after
-    each `period` epochs, or only when `monitor` improves (save_best_only); `filepath`
-    may hold format fields such as "w.{epoch:02d}.npz"."""
+    each `period` epochs, or with an int `save_freq` every save_freq batches (across
+    epochs, as tf_keras), or only when `monitor` improves (save_best_only); `filepath`
+    may hold format fields such as "w.{epoch:02d}.npz" (and {batch} then)."""
 
     def __init__(self, filepath, monitor="val_loss", verbose=0, save_best_only=False,
                  save_weights_only=False, mode="auto", period=1, save_freq="epoch"):
         super().__init__()
-        self.save_weights_only = save_weights_only
+        if save_freq != "epoch" and not (isinstance(save_freq, int) and save_freq > 0):
+            raise ValueError(f"Unrecognized save_freq: {save_freq}")
+        self.save_weights_only, self.save_freq = save_weights_only, save_freq
         self.filepath, self.monitor, self.verbose = filepath, monitor, verbose
         self.save_best_only, self.period = save_best_only, period
         self.monitor_op = _mode_op(mode, monitor)
         self.best = np.inf if self.monitor_op is np.less else -np.inf
-        self._since = 0
+        self._since = self._batches = 0
+        self._epoch = 0
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._epoch = epoch
+
+    def on_batch_end(self, batch, logs=None):
+        if self.save_freq == "epoch":
+            return
+        self._batches += 1
+        if self._batches >= self.save_freq:
+            self._batches = 0
+            self._save(self._epoch, logs or {},
+                       batch=batch + 1 if "{batch" in self.filepath else None)
 
     def on_epoch_end(self, epoch, logs=None):
-        logs = logs or {}
+        if self.save_freq != "epoch":
+            return
         self._since += 1
         if self._since < self.period:
             return
         self._since = 0
-        path = self.filepath.format(epoch=epoch + 1, **logs)
+        self._save(epoch, logs or {})
+
+    def _save(self, epoch, logs, batch=None):
+        fields = {**logs, "epoch": epoch + 1}
+        if batch is not None:
+            fields["batch"] = batch
+        path = self.filepath.format(**fields)
         if self.save_best_only:
             current = logs.get(self.monitor)
             if current is None or not self.monitor_op(current, self.best):

@@ -68,8 +68,9 @@ def get(identifier, custom_objects=None):
         return None
     if isinstance(identifier, dict):
         name, config = identifier["class_name"], dict(identifier.get("config") or {})
-        cls = (custom_objects or {}).get(name) or globals().get(name) \
-            or _BY_NAME.get(name)
+        from .utils_registry import get_registered_object     # CustomObjectScope too
+        cls = (custom_objects or {}).get(name) or get_registered_object(name) \
+            or globals().get(name) or _BY_NAME.get(name)
         if not isinstance(cls, type):
             raise ValueError(f"Unknown initializer: {name}")
         return cls(**config)

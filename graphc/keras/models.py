@@ -303,7 +303,7 @@ class Model(training.TrainingMixin, Layer):
         from .saving import load_weights
         if not self._graph_network:
             models_sub.check_weights_exist(self)
-        load_weights(self, filepath, by_name, skip_mismatch)
+        return load_weights(self, filepath, by_name, skip_mismatch)
 
     def get_config(self):
         """The architecture: layers, their calls, inputs and outputs (Keras' form); a
@@ -474,11 +474,12 @@ class Sequential(Model):
         return model
 
     def __call__(self, inputs, *args, **kwargs):
-        if not self.inputs:
-            if isinstance(inputs, gc.Tensor):
-                layer = InputLayer(input_tensor=inputs)
-                self._set_graph(layer._inbound_nodes[0].outputs[0])
-                return self.outputs[0]
+        if not self.inputs and isinstance(inputs, gc.Tensor) and inputs.shape.rank:
+            # tf_keras: an input of the inferred shape of its own, then called as a layer
+            # (it stays one layer of the calling model, which it can freeze or save)
+            layer = InputLayer(batch_input_shape=[None] + inputs.shape.as_list()[1:],
+                               dtype=inputs.dtype)
+            self._set_graph(layer._inbound_nodes[0].outputs[0])
         return super().__call__(inputs, *args, **kwargs)
 
 

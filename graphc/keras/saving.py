@@ -122,6 +122,9 @@ def save_model(model, filepath, overwrite=True, include_optimizer=True,
         return save_model_h5(model, filepath, overwrite, include_optimizer)
     if not overwrite and os.path.exists(filepath):
         raise FileExistsError(filepath)
+    folder = os.path.dirname(os.fspath(filepath))
+    if folder:                  # tf_keras makes the checkpoint's directory ("ckpts/model")
+        os.makedirs(folder, exist_ok=True)
     weights = model.weights
     meta = {"model_config": _model_config(model), "keras_version": _VERSION,
             "backend": "graphc", "weight_names": [w.name for w in weights],
@@ -214,6 +217,9 @@ def save_weights(model, filepath, overwrite=True, save_format=None):
         return save_weights_h5(model, filepath, overwrite)
     if not overwrite and os.path.exists(filepath):
         raise FileExistsError(filepath)
+    folder = os.path.dirname(os.fspath(filepath))
+    if folder:                  # tf_keras makes the checkpoint's directory ("ckpts/model")
+        os.makedirs(folder, exist_ok=True)
     weights = model.weights
     arrays = {f"w{i:05d}": v for i, v in enumerate(K.batch_get_value(weights))}
     arrays["names"] = np.array([w.name for w in weights])
@@ -252,3 +258,29 @@ def load_weights(model, filepath, by_name=False, skip_mismatch=False):
             raise ValueError(f"Shape mismatch loading {w.name}: the model has "
                              f"{tuple(w.shape.as_list())}, the file {v.shape}")
     K.batch_set_value(pairs)
+    return WeightsLoaded(len(names) - len(pairs), filepath)
+
+
+class WeightsLoaded:
+    """What load_weights of a non-HDF5 file returns (tf_keras: a checkpoint's load
+    status): the values are set already; assert_consumed fails if some saved weights
+    found no model weight (by_name)."""
+
+    def __init__(self, unused, path):
+        self._unused, self._path = unused, path
+
+    def assert_consumed(self):
+        if self._unused:
+            raise AssertionError(f"{self._unused} weights of {self._path} were not "
+                                 "loaded into any weight of the model")
+        return self
+
+    def expect_partial(self):
+        return self
+
+    assert_existing_objects_matched = assert_nontrivial_match = expect_partial
+
+    def run_restore_ops(self, session=None):
+        return None
+
+    initialize_or_restore = run_restore_ops

@@ -20,19 +20,38 @@ __all__ = ["functional_config", "functional_from_config", "layer_from_config",
 
 def serialize_function(fn):
     """A named function as its name; a lambda as its code (marshal, base64: readable
-    only by the same Python version, as TF1 Keras' Lambda config)."""
+    only by the same Python version, as TF1 Keras' Lambda config), its default
+    arguments, the values of its closure and its module's name."""
     if getattr(fn, "__name__", "<lambda>") != "<lambda>":
         return fn.__name__
     code = base64.b64encode(marshal.dumps(fn.__code__)).decode("ascii")
-    return {"function_type": "lambda", "code": code}
+    out = {"function_type": "lambda", "code": code, "module": fn.__module__}
+    if fn.__defaults__:
+        out["defaults"] = list(fn.__defaults__)
+    if fn.__closure__:
+        out["closure"] = [c.cell_contents for c in fn.__closure__]
+    return out
 
 
 def deserialize_function(value, custom_objects=None):
-    """The function of serialize_function (names looked up in custom_objects)."""
+    """The function of serialize_function: its globals are those of its module when
+    that module is loaded (tf_keras: the program's `tf`, its module-level names), then
+    custom_objects; named functions are looked up in custom_objects."""
     if isinstance(value, dict) and value.get("function_type") == "lambda":
         code = marshal.loads(base64.b64decode(value["code"]))
+        import sys
         import graphc
-        return types.FunctionType(code, {"gc": graphc, "graphc": graphc})
+        globs = {"gc": graphc, "graphc": graphc}
+        module = sys.modules.get(value.get("module") or "")
+        if module is not None:
+            globs.update(vars(module))
+        globs.update(custom_objects or {})
+        defaults = value.get("defaults")
+        closure = value.get("closure")
+        return types.FunctionType(code, globs, None,
+                                  tuple(defaults) if defaults else None,
+                                  tuple(types.CellType(v) for v in closure)
+                                  if closure else None)
     if custom_objects and value in custom_objects:
         return custom_objects[value]
     raise ValueError(f"Unknown function: {value}. Pass it in `custom_objects`.")
@@ -50,15 +69,21 @@ def _class_of(name, custom_objects):
 
 
 def _resolve(config, custom_objects):
-    """Custom activations and initializers named in a layer config -> the objects."""
-    from . import initializers
+    """Custom activations, and the initializers, regularizers and constraints a layer
+    config holds as {"class_name", "config"} -> the objects (custom_objects, then
+    CustomObjectScopes and registered objects, then Keras' own)."""
+    from . import constraints, initializers, regularizers
     out = dict(config)
     for key, value in config.items():
         if key.endswith("activation") and isinstance(value, str) and custom_objects \
                 and value in custom_objects:
             out[key] = custom_objects[value]
-        elif key.endswith("_initializer") and isinstance(value, dict):
-            out[key] = initializers.get(value, custom_objects)
+        elif isinstance(value, dict) and "class_name" in value:
+            for suffix, module in (("_initializer", initializers),
+                                   ("_regularizer", regularizers),
+                                   ("_constraint", constraints)):
+                if key.endswith(suffix):
+                    out[key] = module.get(value, custom_objects)
     return out
 
 

@@ -113,6 +113,11 @@ def resize_area(images, size, align_corners=False, name=None):
 
 
 # ---- resize -------------------------------------------------------------------------------
+# TF 1.14+ also takes the names of TF2's ResizeMethod
+_METHOD_NAMES = {"bilinear": ResizeMethod.BILINEAR, "nearest": ResizeMethod.NEAREST_NEIGHBOR,
+                 "bicubic": ResizeMethod.BICUBIC, "area": ResizeMethod.AREA}
+
+
 def resize_images(images, size, method=ResizeMethod.BILINEAR, align_corners=False,
                   preserve_aspect_ratio=False, name=None):
     """images (NHWC, or one HWC image) resized to size = (new_height, new_width). As TF1:
@@ -124,6 +129,7 @@ def resize_images(images, size, method=ResizeMethod.BILINEAR, align_corners=Fals
     fns = {ResizeMethod.BILINEAR: resize_bilinear,
            ResizeMethod.NEAREST_NEIGHBOR: resize_nearest_neighbor,
            ResizeMethod.BICUBIC: resize_bicubic, ResizeMethod.AREA: resize_area}
+    method = _METHOD_NAMES.get(method, method) if isinstance(method, str) else method
     if method not in fns:
         raise ValueError(f"resize_images: unknown resize method {method!r}")
     with name_scope(name, "resize"):

@@ -140,9 +140,12 @@ def _infer_reduce_join(ctx, x, *, axis, keepdims, separator):
 
 def _reduce_join_kernel(x, *, axis, keepdims, separator):
     x = obj(x)
-    axes = tuple(range(x.ndim)) if axis is None else tuple(sorted({a % x.ndim for a in axis}))
+    # TF1: the axes are joined in the order given, the first varying fastest
+    # (reduce_join([["a","b"],["c","d"]], [0, 1]) is "acbd"); None is [rank-1, ..., 0]
+    axes = tuple(range(x.ndim))[::-1] if axis is None else \
+        tuple(dict.fromkeys(a % x.ndim for a in axis))
     rest = [k for k in range(x.ndim) if k not in axes]
-    moved = np.transpose(x, rest + list(axes))
+    moved = np.transpose(x, rest + list(axes[::-1]))
     lead = moved.shape[:len(rest)]
     rows = moved.reshape(int(np.prod(lead)), int(np.prod(moved.shape[len(rest):])))
     sep = separator.encode()

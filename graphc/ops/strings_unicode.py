@@ -259,7 +259,8 @@ UNICODE_ENCODE = register(OpDef(
 
 
 def _encode_rows(x, codec, errors, repl):
-    rows = x.reshape(-1, x.shape[-1]).tolist()
+    lead = x.shape[:-1]
+    rows = x.reshape(int(np.prod(lead)), x.shape[-1]).tolist()     # (no characters: b"")
     out = np.empty(len(rows), object)
     out[:] = [_encode(r, codec, errors, repl) for r in rows]
     return out.reshape(x.shape[:-1])

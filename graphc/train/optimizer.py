@@ -15,6 +15,7 @@ from ..graph import Tensor, get_default_graph
 from ..indexed_slices import IndexedSlices
 from ..ops import array, core, elementwise
 from ..ops.gather import gather, unsorted_segment_sum
+from ..ops.control import init_scope
 from ..ops.state import Variable, trainable_variables
 from ..ops.state_scatter import scatter_sub, scatter_update
 from ..ops.scope import get_variable_scope
@@ -120,7 +121,8 @@ class Optimizer:
             _check_variable(global_step, "apply_gradients (global_step)")
         graph = _building_in(var_list[0].graph)
         with graph.as_default():
-            self._create_slots(var_list)
+            with init_scope():          # TF1: slots out of any cond branch or loop body
+                self._create_slots(var_list)
             with graph.name_scope(name or self._name) as scope:
                 self._hypers = {}
                 self._prepare()
@@ -284,7 +286,19 @@ class Optimizer:
         pass
 
     def _apply_dense(self, grad, var):
+        """A subclass written for TF's resource variables defines
+        _resource_apply_dense(grad, handle) instead: graphc's variable is the handle."""
+        if type(self)._resource_apply_dense is not Optimizer._resource_apply_dense:
+            return self._resource_apply_dense(grad, var)
         raise NotImplementedError(f"{type(self).__name__} does not define _apply_dense")
+
+    def _resource_apply_dense(self, grad, handle):
+        raise NotImplementedError(f"{type(self).__name__} does not define "
+                                  "_resource_apply_dense")
+
+    def _resource_apply_sparse(self, grad, handle, indices):
+        raise NotImplementedError(f"{type(self).__name__} does not define "
+                                  "_resource_apply_sparse")
 
     def _apply_sparse_duplicate_indices(self, grad, var):
         """The update of var's rows at grad.indices (an IndexedSlices): repeated indices
@@ -294,7 +308,10 @@ class Optimizer:
     def _apply_sparse(self, grad, var):
         """The update of var by a sparse gradient with distinct indices. TF1's optimizers
         update only those rows; a subclass that defines only `_apply_dense` gets the
-        dense update of the summed-up gradient (TF1 raises NotImplementedError)."""
+        dense update of the summed-up gradient (TF1 raises NotImplementedError), one
+        that defines `_resource_apply_sparse` its update."""
+        if type(self)._resource_apply_sparse is not Optimizer._resource_apply_sparse:
+            return self._resource_apply_sparse(grad.values, var, grad.indices)
         return self._apply_dense(core.convert_to_tensor(grad), var)
 
     def _finish(self, update_ops, name):
