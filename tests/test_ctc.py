@@ -222,3 +222,17 @@ def test_edit_distance_unordered_indices_are_reordered_and_errors():
     bad = gc.SparseTensor([[0, 3]], [1], [1, 2])
     with pytest.raises(gc.errors.InvalidArgumentError, match="out of bounds"):
         _run(gc.edit_distance(bad, t))
+
+
+def test_beam_search_forgets_a_prefix_evicted_and_not_readmitted():
+    """TF's decoder resets a prefix's previous frame when, evicted from the beam, it
+    fails to come back as its parent's child: it then grows no children that frame.
+    Values from TF 2.21 (beam 4 differs from plain top-k pruning here)."""
+    x = np.random.RandomState(1).randn(6, 2, 5).astype(np.float32)
+    decoded, logp = gc.nn.ctc_beam_search_decoder(gc.constant(x), gc.constant([6, 5]),
+                                                  beam_width=4, top_paths=2)
+    with gc.Session() as s:
+        lp, first = s.run([logp, decoded[0].values])
+    np.testing.assert_allclose(lp, [[-3.3098328, -3.5350933], [-2.08445, -2.927555]],
+                               rtol=1e-5)
+    assert first.tolist() == [0, 1, 3, 1, 3, 2]

@@ -11,7 +11,9 @@ adds the parent's mass when the parent is active: the parent's blank part if the
 two labels are equal, else its total), every inactive child of an active prefix is a
 candidate with only the label part, and the beam_width best by total probability stay
 (existing prefixes win ties against new children). A prefix that leaves the beam
-forgets its mass; re-entering, it starts again from its parent.
+forgets its mass; re-entering, it starts again from its parent; evicted in a frame and
+not re-entering as a child, it grows no children in that frame (TF's decoder resets its
+previous-frame probabilities then).
 """
 import heapq
 
@@ -173,21 +175,31 @@ def _beam_step(trie, beam, lp, beam_width, blank):
     n_lab = lp.shape[0] - 1
     # the children of each prefix, in the beam's order and label order: a candidate
     # enters if it beats the worst of the beam (which it evicts) once the beam is full;
-    # a prefix evicted earlier in this frame may come back as its parent's child
+    # a prefix evicted earlier in this frame may come back as its parent's child, and
+    # if it does not, it also forgets its previous frame (TF: no children of it follow)
+    members = set(beam)
+    in_beam_kids = {}
+    for k in beam:
+        if trie.parent[k] in members:
+            in_beam_kids.setdefault(trie.parent[k], []).append(trie.label[k])
+    dropped = set()
     for i, k in enumerate(beam):
         full = len(heap) >= beam_width
-        if not (old[i, 2] > ninf and (not full or old[i, 2] > heap[0][0])):
+        if k in dropped or not (old[i, 2] > ninf and (not full or old[i, 2] > heap[0][0])):
             continue
         kids = lp[:n_lab] + np.where(np.arange(n_lab) == lab[i], old[i, 0], old[i, 2])
-        for c in np.flatnonzero(kids > (heap[0][0] if full else ninf)):
-            v, ck = kids[c], trie.child.get((k, int(c)))
+        labels = set(np.flatnonzero(kids > (heap[0][0] if full else ninf)).tolist())
+        for c in sorted(labels.union(in_beam_kids.get(k, ()))):
+            v, ck = kids[c], trie.child.get((k, c))
             if ck is not None and trie.new[ck, 2] > ninf:
                 continue                                    # in the beam already
+            if not v > (heap[0][0] if len(heap) >= beam_width else ninf):
+                if ck is not None and ck in members:        # evicted, not back: gone
+                    dropped.add(ck)
+                continue
             if len(heap) >= beam_width:
-                if not v > heap[0][0]:
-                    continue
                 trie.new[heapq.heappop(heap)[2]] = ninf     # evicted: forgets its mass
-            ck = trie.add(k, int(c), (ninf, v, v))
+            ck = trie.add(k, c, (ninf, v, v))
             heapq.heappush(heap, (v, pushed, ck))
             pushed += 1
     return [k for _, _, k in sorted(heap, key=lambda e: (-e[0], e[1]))]
