@@ -17,6 +17,7 @@ from .ops import reduce as R
 from .ops.asserts import Assert
 from .ops.core import convert_to_tensor, identity
 from .ops.creation import ones_like, zeros_like
+from .autodiff.sparse_grads import dense_rows
 from .ops.gather import gather, unsorted_segment_sum
 from .ops.join import concat as _concat
 from .ops.mask import boolean_mask
@@ -118,7 +119,7 @@ def sparse_tensor_dense_matmul(sp_a, b, adjoint_a=False, adjoint_b=False, name=N
                         f"(dim {k_dim}) but b has {n_b}", values=sp.values, b=b)
         m = static.dims[m_dim] if static.rank == 2 else None
         m = m if isinstance(m, int) else sp.dense_shape[m_dim]
-        picked = gather(b, cols) * A.expand_dims(sp.values, 1)
+        picked = dense_rows(b, cols) * A.expand_dims(sp.values, 1)     # b's gradient: dense
         return unsorted_segment_sum(picked, rows, m)
 
 

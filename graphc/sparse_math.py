@@ -15,6 +15,7 @@ from .ops import array as A
 from .ops import elementwise as E
 from .ops import reduce as R
 from .ops.asserts import Assert
+from .autodiff.sparse_grads import dense_rows
 from .ops.core import constant, convert_to_tensor, identity, stop_gradient
 from .ops.creation import ones_like, range as range_
 from .ops.gather import gather, unsorted_segment_sum
@@ -212,14 +213,15 @@ def sparse_softmax(sp_input, name=None):
 
 
 # ---- sparse_segment_* -----------------------------------------------------------------------
-def _segments(kind, data, indices, segment_ids, name, num_segments):
+def _segments(kind, data, indices, segment_ids, name, num_segments, sparse_gradient=False):
     api = f"sparse_segment_{kind}"
     with name_scope(name, f"SparseSegment{kind.title().replace('_', '')}"):
         data = convert_to_tensor(data)
         if kind != "sum" and not data.dtype.is_floating:
             raise _fail(errors.DTypeError, api, f"data must be float, not {data.dtype.name}",
                         data=data)
-        picked = gather(data, indices)
+        # data's gradient: dense as TF1's, an IndexedSlices with sparse_gradient (TF2)
+        picked = gather(data, indices) if sparse_gradient else dense_rows(data, indices)
         ids = convert_to_tensor(segment_ids)
         if not ids.dtype.is_integer:
             raise _fail(errors.DTypeError, api, f"segment_ids must be integers, not "
@@ -249,18 +251,21 @@ def sparse_segment_sum(data, indices, segment_ids, name=None, num_segments=None,
     result has num_segments rows, or max(segment_ids) + 1:
 
         gc.sparse_segment_sum(x, [0, 2, 1], [0, 0, 1])   # [x0 + x2, x1]"""
-    return _segments("sum", data, indices, segment_ids, name, num_segments)
+    return _segments("sum", data, indices, segment_ids, name, num_segments,
+                     sparse_gradient)
 
 
 def sparse_segment_mean(data, indices, segment_ids, name=None, num_segments=None,
                         sparse_gradient=False):
     """The mean of the rows data[indices] in each segment, 0 for an empty one (TF1):
     `gc.sparse_segment_mean(x, [0, 2], [0, 0])` is [(x0 + x2) / 2]."""
-    return _segments("mean", data, indices, segment_ids, name, num_segments)
+    return _segments("mean", data, indices, segment_ids, name, num_segments,
+                     sparse_gradient)
 
 
 def sparse_segment_sqrt_n(data, indices, segment_ids, name=None, num_segments=None,
                           sparse_gradient=False):
     """The sum of the rows data[indices] in each segment over sqrt(its size) (TF1):
     `gc.sparse_segment_sqrt_n(x, [0, 2], [0, 0])` is [(x0 + x2) / sqrt(2)]."""
-    return _segments("sqrt_n", data, indices, segment_ids, name, num_segments)
+    return _segments("sqrt_n", data, indices, segment_ids, name, num_segments,
+                     sparse_gradient)

@@ -354,3 +354,21 @@ def test_reduce_join_axes_order_and_empty_unicode_encode():
     with gc.Session() as s:
         assert s.run(joined) == [b"acbd", b"abcd", b"abcd"]      # TF1's documented order
         assert s.run(empty) == b""
+
+
+def test_which_gradients_are_sparse_follows_tf1():
+    w = gc.Variable(np.ones((4, 2), np.float32))
+    ids = gc.constant([0, 2])
+    through_identity = gc.gradients(gc.reduce_sum(gc.gather(w.read_value(), ids)), w)[0]
+    assert isinstance(through_identity, gc.IndexedSlices)       # TF1: Identity passes it on
+    sp = gc.SparseTensor([[0, 1], [1, 3]], [1.0, 2.0], [2, 4])
+    spmm = gc.gradients(gc.reduce_sum(gc.sparse_tensor_dense_matmul(sp, w)), w)[0]
+    segment = gc.gradients(gc.reduce_sum(gc.sparse_segment_sum(w, ids, [0, 0])), w)[0]
+    sparse_segment = gc.gradients(gc.reduce_sum(gc.sparse_segment_sum(
+        w, ids, [0, 0], sparse_gradient=True)), w)[0]
+    assert isinstance(spmm, gc.Tensor) and isinstance(segment, gc.Tensor)   # dense, as TF1
+    assert isinstance(sparse_segment, gc.IndexedSlices)
+    with gc.Session() as s:
+        s.run(w.initializer)
+        assert s.run(spmm)[:, 0].tolist() == [0.0, 1.0, 0.0, 2.0]
+        assert s.run(segment)[:, 0].tolist() == [1.0, 0.0, 1.0, 0.0]

@@ -12,23 +12,36 @@ from .. import dtypes
 from ..indexed_slices import IndexedSlices
 from ..ops import array, elementwise
 from ..ops.broadcast import select
+from ..ops.core import IDENTITY
 from ..ops.gather import GATHER
 from ..ops.join import concat
 
 
 def row_lookups(order, xs):
     """{x: its gather nodes} for the floating xs whose every differentiable use among
-    the nodes `order` (those between xs and ys) is a row lookup."""
-    wanted = {x for x in xs if x.dtype.is_floating}
+    the nodes `order` (those between xs and ys) is a row lookup, directly or through
+    identities (TF1's Identity gradient passes an IndexedSlices on: w.read_value())."""
+    stands_for = {x: x for x in xs if x.dtype.is_floating}
     uses = {}
     for n in order:
         if not n.op.differentiable:
             continue
+        if n.op is IDENTITY and n.inputs[0] in stands_for:
+            stands_for[n.outputs[0]] = stands_for[n.inputs[0]]
+            continue
         for i, t in enumerate(n.inputs):
-            if t in wanted:
+            if t in stands_for:
                 lookup = n.op is GATHER and i == 0 and n.attrs["axis"] == 0
-                uses.setdefault(t, []).append(n if lookup else None)
+                uses.setdefault(stands_for[t], []).append(n if lookup else None)
     return {x: ns for x, ns in uses.items() if None not in ns}
+
+
+def dense_rows(params, indices):
+    """params[indices] along axis 0 whose gradient stays dense (a GatherNd, not a
+    lookup): TF1's sparse_tensor_dense_matmul and sparse_segment_* give dense gradients
+    to their dense operand."""
+    from ..ops.scatter import gather_nd
+    return gather_nd(params, array.expand_dims(indices, -1))
 
 
 def sparse_gradient(x, parts):
