@@ -372,3 +372,19 @@ def test_which_gradients_are_sparse_follows_tf1():
         s.run(w.initializer)
         assert s.run(spmm)[:, 0].tolist() == [0.0, 1.0, 0.0, 2.0]
         assert s.run(segment)[:, 0].tolist() == [1.0, 0.0, 1.0, 0.0]
+
+
+def test_regexes_follow_re2_on_utf8():
+    """POSIX classes, ASCII Perl classes, '.' as one UTF-8 character (values as TF's)."""
+    s = gc.constant(["Hello, world!! (ok)", "naïve café"])
+    cases = {"[[:punct:]]": (b"Hello world ok", "naïve café".encode()),
+             "[[:alpha:]]+": (b"W, W!! (W)", "WïW Wé".encode()),
+             r"[^\x00-\x7F]": (b"Hello, world!! (ok)", b"na?ve caf?"),
+             r"\pL+": (b"L, L!! (L)", b"L L")}
+    rewrite = {"[[:punct:]]": "", "[[:alpha:]]+": "W", r"[^\x00-\x7F]": "?", r"\pL+": "L"}
+    with gc.Session() as sess:
+        for pattern, want in cases.items():
+            got = sess.run(gc.regex_replace(s, pattern, rewrite[pattern]))
+            assert tuple(got) == want, pattern
+        assert sess.run(gc.strings.regex_full_match(s, "na.ve caf.")).tolist() == [False,
+                                                                                   True]

@@ -191,21 +191,84 @@ def _infer_regex(ctx, x, *_, replace_global=None):
 
 def _re2_rewrite(rewrite):
     """RE2's rewrite string (\\0..\\9 groups, \\\\ a backslash) as a Python re template."""
-    return re.sub(rb"\\(\d)", rb"\\g<\1>", rewrite)
+    return re.sub(r"\\(\d)", r"\\g<\1>", _text(rewrite))
+
+
+# RE2's POSIX classes (ASCII, as RE2's) and Perl classes (ASCII too: \d is [0-9])
+_POSIX = {"alpha": "A-Za-z", "digit": "0-9", "alnum": "0-9A-Za-z", "upper": "A-Z",
+          "lower": "a-z", "space": "\t\n\v\f\r ", "punct": "!-/:-@\\[-`{-~",
+          "word": "0-9A-Za-z_", "xdigit": "0-9A-Fa-f", "blank": "\t ",
+          "cntrl": "\x00-\x1f\x7f", "print": " -~", "graph": "!-~"}
+_PERL = {"d": "0-9", "w": "0-9A-Za-z_", "s": "\t\n\f\r "}
+
+
+def _text(b):
+    b = b[()] if isinstance(b, np.ndarray) else b
+    return b.decode("utf-8", "surrogateescape") if isinstance(b, bytes) else b
+
+
+def _re2(pattern):
+    """An RE2 pattern (UTF-8: '.' is one character) as a compiled Python pattern on str:
+    POSIX classes ([[:punct:]]), ASCII \\d \\w \\s and \\pL (a letter)."""
+    src, out, i, depth = _text(pattern), [], 0, 0
+    while i < len(src):
+        c = src[i]
+        if c == "\\" and i + 1 < len(src):
+            e = src[i + 1]
+            if e in _PERL or e.lower() in _PERL and depth == 0:
+                body = _PERL[e.lower()]
+                out.append(body if depth and e in _PERL else
+                           f"[{'^' if e.isupper() else ''}{body}]")
+            elif e in "pP" and src[i + 2:i + 3] == "L" or src[i + 2:i + 5] == "{L}":
+                end = i + 3 if src[i + 2] == "L" else i + 5
+                out.append(("[^\\W\\d_]" if e == "p" else "[\\W\\d_]") if not depth
+                           else "\\w")
+                i = end
+                continue
+            elif e in "pP":
+                raise ValueError(f"regex: the Unicode class {src[i:i + 8]!r} is not "
+                                 "supported by graphc (only \\pL)")
+            else:
+                out.append(src[i:i + 2])
+            i += 2
+            continue
+        if c == "[" and depth and src[i:i + 2] == "[:":
+            end = src.find(":]", i + 2)
+            name = src[i + 2:end] if end > 0 else None
+            if name in _POSIX:
+                out.append(_POSIX[name])
+                i = end + 2
+                continue
+        if c == "[" and not depth:
+            depth = 1
+            out.append(c)
+            if src[i + 1:i + 2] == "^":
+                out.append("^")
+                i += 1
+            if src[i + 1:i + 2] == "]":            # a ']' first in a class is literal
+                out.append("\\]")
+                i += 1
+        elif c == "]" and depth:
+            depth = 0
+            out.append(c)
+        else:
+            out.append(c)
+        i += 1
+    return re.compile("".join(out))
 
 
 def _regex_replace_kernel(x, pattern, rewrite, *, replace_global):
-    rx = re.compile(pattern[()] if isinstance(pattern, np.ndarray) else pattern)
-    rw = _re2_rewrite(rewrite[()] if isinstance(rewrite, np.ndarray) else rewrite)
+    rx, rw = _re2(pattern), _re2_rewrite(rewrite)
     count = 0 if replace_global else 1
-    return map_array(lambda v: rx.sub(rw, v, count=count), x)
+    return map_array(lambda v: rx.sub(rw, _text(v), count=count).encode(
+        "utf-8", "surrogateescape"), x)
 
 
 REGEX_REPLACE = register(OpDef(
     "RegexReplace", _infer_regex, _regex_replace_kernel, differentiable=False,
     api="regex_replace", signature="regex_replace(input, pattern, rewrite, "
     "replace_global=True, name=None)", shape_rule="same as input", dtypes="string",
-    doc="Replaces regex matches (Python re syntax; \\1 groups in the rewrite)."))
+    doc="Replaces regex matches (RE2 syntax on UTF-8; \\1 groups in the rewrite)."))
 
 
 def regex_replace(input, pattern, rewrite, replace_global=True, name=None):
@@ -218,8 +281,8 @@ def regex_replace(input, pattern, rewrite, replace_global=True, name=None):
 
 
 def _regex_full_match_kernel(x, pattern):
-    rx = re.compile(pattern[()] if isinstance(pattern, np.ndarray) else pattern)
-    return map_array(lambda v: rx.fullmatch(v) is not None, x, np.bool_)
+    rx = _re2(pattern)
+    return map_array(lambda v: rx.fullmatch(_text(v)) is not None, x, np.bool_)
 
 
 REGEX_FULL_MATCH = register(OpDef(
