@@ -38,8 +38,10 @@ def _vmap(fn, a, dtype=object):
 
 
 def _rj(a):
-    return _href(np.array([b"-".join(r) for r in a.reshape(a.shape[0], -1).tolist()] or
-                          [], dtype=object).reshape(a.shape[:1]))
+    """reduce_join over axes [1, 2]: the first listed axis varies fastest (TF1)."""
+    rows = a.transpose(0, 2, 1).reshape(a.shape[0], -1).tolist()
+    return _href(np.array([b"-".join(r) for r in rows] or [], dtype=object)
+                 .reshape(a.shape[:1]))
 
 
 def _split_ref(a):
