@@ -108,6 +108,12 @@ class RunMetadata(Message):
         self.step_stats = StepStats([DeviceStepStats("/job:localhost/replica:0/task:0/"
                                                      "device:CPU:0", stats)])
 
+    def HasField(self, name):
+        """Whether a traced run set `name` (protobuf's; only step_stats can be set)."""
+        if name not in ("step_stats", "cost_graph", "function_graphs", "session_metadata"):
+            raise ValueError(f'Protocol message RunMetadata has no "{name}" field.')
+        return name == "step_stats" and bool(self.step_stats.dev_stats)
+
     def SerializeToString(self):
         """TF's RunMetadata bytes (its step_stats; FileWriter.add_run_metadata)."""
         return _bytes(1, self.step_stats.SerializeToString())

@@ -388,3 +388,18 @@ def test_regexes_follow_re2_on_utf8():
             assert tuple(got) == want, pattern
         assert sess.run(gc.strings.regex_full_match(s, "na.ve caf.")).tolist() == [False,
                                                                                    True]
+
+
+def test_model_from_json_reads_tf_keras_json():
+    """tf_keras writes "Functional" and InputLayer's optional/ragged: read as graphc's."""
+    import json
+    keras = gc.keras
+    inp = keras.layers.Input((3,), name="x")
+    model = keras.models.Model(inp, keras.layers.Dense(2, name="d")(inp))
+    config = json.loads(model.to_json())
+    config["class_name"] = "Functional"
+    for layer in config["config"]["layers"]:
+        if layer["class_name"] == "InputLayer":
+            layer["config"].update(optional=False, ragged=False)
+    back = keras.models.model_from_json(json.dumps(config))
+    assert [layer.name for layer in back.layers] == ["x", "d"]

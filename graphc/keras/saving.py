@@ -65,7 +65,9 @@ def model_from_json(json_string, custom_objects=None):
 
         clone = gc.keras.models.model_from_json(model.to_json())
     """
-    return model_from_config(json.loads(json_string), custom_objects)
+    from .saving_h5_state import from_keras_model_config     # tf_keras' JSON too
+    return model_from_config(from_keras_model_config(json.loads(json_string)),
+                             custom_objects)
 
 
 def _name_of(fn):
