@@ -403,3 +403,13 @@ def test_model_from_json_reads_tf_keras_json():
             layer["config"].update(optional=False, ragged=False)
     back = keras.models.model_from_json(json.dumps(config))
     assert [layer.name for layer in back.layers] == ["x", "d"]
+
+
+def test_an_op_on_a_keras_tensor_given_as_initial_state():
+    keras = gc.keras
+    seq, state = keras.layers.Input((5, 3)), keras.layers.Input((4,))
+    out = keras.layers.GRU(4)(seq, initial_state=state * 0.5)   # a tf_op_layer, as tf_keras
+    model = keras.models.Model([seq, state], out)
+    assert any(layer.name.startswith("tf_op_layer_") for layer in model.layers)
+    got = model.predict([np.ones((2, 5, 3), np.float32), np.ones((2, 4), np.float32)])
+    assert got.shape == (2, 4)

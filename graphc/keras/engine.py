@@ -286,9 +286,11 @@ class Layer(LayerWeights):
                                              else _flat(inputs))]
         if not _IN_CALL[0]:
             history = K._state().history
-            if any(id(x) not in history for x in flat):
+            given = flat + [t for v in kwargs.values() for t in _flat(v)      # also
+                            if isinstance(t, gc.Tensor)]        # initial_state=s * 0.5
+            if any(id(x) not in history for x in given):
                 from .engine_op_layer import create_keras_history
-                create_keras_history(flat)
+                create_keras_history(given)
         inputs = dict(zip(keys, flat)) if keys else \
             flat if isinstance(inputs, (list, tuple)) else flat[0]
         recorded = dict(kwargs)
