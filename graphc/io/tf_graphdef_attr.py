@@ -8,7 +8,7 @@ import numpy as np
 
 from .proto import _MessageMap
 from .summary_protos import TensorProto, TensorShapeProto
-from .wire import (I32, LEN, VARINT, DecodeError, _bytes, _fields, _float, _key,
+from .wire import (I32, LEN, VARINT, DecodeError, Message, _bytes, _fields, _float, _key,
                    _string, _utf8, _varint, _varints)
 
 __all__ = ["AttrValue", "NameAttrList", "ListValue"]
@@ -52,15 +52,9 @@ class _Repeated(list):
         return m
 
 
-class _Message:
+class _Message(Message):
     """What every message here shares: parse, merge, copy, compare, show."""
     __slots__ = ()
-
-    @classmethod
-    def FromString(cls, data):
-        m = cls()
-        m.MergeFromString(data)
-        return m
 
     def ParseFromString(self, data):
         self.Clear()
