@@ -413,3 +413,10 @@ def test_an_op_on_a_keras_tensor_given_as_initial_state():
     assert any(layer.name.startswith("tf_op_layer_") for layer in model.layers)
     got = model.predict([np.ones((2, 5, 3), np.float32), np.ones((2, 4), np.float32)])
     assert got.shape == (2, 4)
+
+
+def test_keras_constant_of_bools_is_numeric():
+    K = gc.keras.backend
+    with gc.Session() as s:
+        assert s.run(K.constant(True)) == 1.0
+        assert s.run(K.constant([True, False], dtype="int32")).tolist() == [1, 0]

@@ -312,8 +312,12 @@ def arange(start, stop=None, step=1, dtype="int32"):
 
 # ---- creation -----------------------------------------------------------------------------
 def constant(value, dtype=None, shape=None, name=None):
-    """A constant of floatx by default: K.constant([1, 2]) is float32."""
-    return gc.constant(value, dtype=dtype or floatx(), shape=shape, name=name)
+    """A constant of floatx by default: K.constant([1, 2]) is float32 (and, as
+    tf_keras, K.constant(True) is 1.0)."""
+    dtype = dtype or floatx()
+    if not isinstance(value, gc.Tensor) and np.asarray(value).dtype == np.bool_:
+        value = np.asarray(value).astype(dtypes.as_dtype(dtype).np)
+    return gc.constant(value, dtype=dtype, shape=shape, name=name)
 
 
 def _filled(fill, shape, dtype, name):
