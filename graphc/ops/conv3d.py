@@ -100,17 +100,16 @@ MAX_POOL3D = register(OpDef(
                                         **node.attrs),
     batch=_batch, api="nn.max_pool3d", signature=f"nn.max_pool3d(input, {_POOL_SIG})",
     shape_rule=_POOL_RULE, dtypes="float",
-    doc="Max over each 3-D window; padding is ignored. The gradient goes to every tied "
-        "max (TF's CPU kernel)."))
+    doc="Max over each 3-D window; padding is ignored. The gradient goes to the first max."))
 MAX_POOL3D_GRAD = register(OpDef(
-    "MaxPool3DGrad", pool.infer_max_grad("input", 5), pool._max_pool_grad_ties_kernel,
+    "MaxPool3DGrad", pool.infer_max_grad("input", 5), pool._max_pool_grad_kernel,
     vjp=lambda node, gs: [None, None, _max_grad_grad(*node.inputs[:2], gs[0], **node.attrs)],
     jvp=lambda node, ts: None if ts[2] is None else _max_grad(
         *node.inputs[:2], ts[2], **node.attrs),
     api="nn.max_pool3d_grad",
     signature=f"nn.max_pool3d_grad(orig_input, orig_output, grad, {_POOL_SIG})",
     shape_rule="shape of orig_input", dtypes="float",
-    doc="The gradient of max_pool3d: each grad value added at every max of its window."))
+    doc="The gradient of max_pool3d: each grad value added at its window's argmax."))
 MAX_POOL3D_GRAD_GRAD = register(OpDef(
     "MaxPool3DGradGrad", pool.infer_max_grad("output", 5), pool._max_pool_grad_grad_kernel,
     vjp=lambda node, gs: [None, None, _max_grad(*node.inputs[:2], gs[0], **node.attrs)],

@@ -55,18 +55,6 @@ def _max_pool_grad_kernel(x, y, g, **attrs):
     return from_nhwc(geo.col2im(cols.reshape(g.shape + geo.k)), fmt)
 
 
-def _max_pool_grad_ties_kernel(x, y, g, **attrs):
-    """Routes each g to every tap holding its window's max (TF's 3-D CPU kernel, which
-    its grad-grad, reading the first max, does not mirror)."""
-    fmt = attrs["data_format"]
-    x, g = to_nhwc(x, fmt), to_nhwc(g, fmt)
-    geo = geometry(x.shape, attrs["ksize"], attrs)
-    win = geo.windows(x, _lowest(x.dtype))
-    taps = win.reshape(win.shape[:x.ndim] + (math.prod(geo.k),))   # not -1: N may be 0
-    cols = np.where(taps == taps.max(axis=-1, keepdims=True), g[..., None], 0).astype(g.dtype)
-    return from_nhwc(geo.col2im(cols.reshape(g.shape + geo.k)), fmt)
-
-
 def _max_pool_grad_grad_kernel(x, y, h, **attrs):
     """The adjoint of max_pool_grad: h read at the argmax of each window."""
     fmt = attrs["data_format"]
