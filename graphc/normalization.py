@@ -188,24 +188,33 @@ def _fused(x, axes, variables, epsilon, static, training):
                                  data_format=fmt, is_training=False))
 
 
+def param_layout(x, axes, ghost, dtype):
+    """(the axes x's moments reduce, as_x): as_x puts a parameter or statistic ((C,), or
+    of x's rank) in x's layout ((1, C, 1, ...) unless the axis is the last) and `dtype`.
+    Ghost batches (dim 1) each get their own moments."""
+    ndims = x.shape.rank
+    reduction = [i for i in range(ndims) if i not in axes and not (ghost and i == 1)]
+    channels = [1] * ndims
+    channels[axes[0]] = x.graph.dims.resolve(x.shape.dims[axes[0]])
+
+    def as_x(v):
+        if v is None:
+            return None
+        v = _as(v, dtype)
+        if v.shape.rank == ndims or reduction == list(range(ndims - 1)):
+            return v
+        return reshape(v, channels)
+    return reduction, as_x
+
+
 def _unfused(x, axes, variables, epsilon, static, training, ghost=False):
     """(outputs, mean, variance): gc.nn.moments over the other axes, or the moving ones."""
     gamma, beta, moving_mean, moving_variance = variables
-    ndims = x.shape.rank
-    reduction = [i for i in range(ndims) if i not in axes]
-    if ghost:                                   # each ghost batch its own moments
-        reduction.remove(1)
-    keep = moving_mean.shape.rank == ndims      # several axes, or ghost batches
-    channels = [1] * ndims
-    channels[axes[0]] = x.graph.dims.resolve(x.shape.dims[axes[0]])
+    reduction, as_x = param_layout(x, axes, ghost, x.dtype)
+    keep = moving_mean.shape.rank == x.shape.rank   # several axes, or ghost batches
     xp = _as(x, moving_mean.dtype)
     mean, variance = _smart_cond(
         static, training, lambda: moments(xp, reduction, keep_dims=keep),
         lambda: (identity(moving_mean), identity(moving_variance)))
-
-    def as_x(v):        # in x's dtype; (C,) -> (1, C, 1, ...) unless axis is the last
-        if v is None or v.shape.rank == ndims or reduction == list(range(ndims - 1)):
-            return v if v is None else _as(v, x.dtype)
-        return reshape(_as(v, x.dtype), channels)
     outputs = _batch_norm(x, *map(as_x, (mean, variance, beta, gamma)), epsilon)
     return outputs, mean, variance

@@ -12,7 +12,6 @@ set to moving_stddev^2 - epsilon. Variables: 'moving_stddev', 'renorm_mean',
 """
 from .layers_utils import _smart_cond
 from .ops.activations import relu
-from .ops.array import reshape
 from .ops.core import identity, stop_gradient
 from .ops.creation import ones_like, zeros_like
 from .ops.elementwise import maximum, minimum, sqrt
@@ -45,7 +44,7 @@ def renormalized(x, axes, variables, initializers, epsilon, static, training, mo
                  renorm_momentum, clipping, ghost):
     """The renormalized outputs of x (in its normalized layout: ghost batches on dim 1);
     its updates go to UPDATE_OPS unless training is False."""
-    from .normalization import _as, _assign_moving_average
+    from .normalization import _as, _assign_moving_average, param_layout
     gamma, beta, moving_mean, moving_variance = variables
     shape, dtype = moving_mean.shape.as_list(), moving_mean.dtype
     mean_initializer, variance_initializer = initializers
@@ -54,17 +53,8 @@ def renormalized(x, axes, variables, initializers, epsilon, static, training, mo
     renorm_mean = get_variable("renorm_mean", shape, dtype, mean_initializer,
                                trainable=False)
     renorm_stddev = get_variable("renorm_stddev", shape, dtype, init, trainable=False)
+    reduction, as_x = param_layout(x, axes, ghost, dtype)
     ndims = x.shape.rank
-    reduction = [i for i in range(ndims) if i not in axes]
-    if ghost:
-        reduction.remove(1)
-    channels = [1] * ndims
-    channels[axes[0]] = -1
-
-    def as_x(v):        # (C,) -> (1, C, 1, ...) unless axis is the last
-        if v is None or v.shape.rank == ndims or reduction == list(range(ndims - 1)):
-            return v
-        return reshape(v, channels)
     xp = _as(x, dtype)
     if static is False:
         out = _batch_norm(xp, *map(as_x, (moving_mean, moving_variance, beta, gamma)),
