@@ -72,7 +72,8 @@ class _GetVariableCell(gc.nn.rnn_cell.RNNCell):
 
     def __call__(self, inputs, state, scope=None):
         with gc.variable_scope(scope or "mycell"):
-            w = gc.get_variable("W", [inputs.shape[-1].value + self.n, self.n], gc.float64)
+            w = gc.get_variable("W", [inputs.get_shape().as_list()[-1] + self.n, self.n],
+                                gc.float64)
             b = gc.get_variable("b", [self.n], gc.float64,
                                 initializer=gc.constant_initializer(0.1))
             h = gc.tanh(gc.matmul(gc.concat([inputs, state], 1), w) + b)

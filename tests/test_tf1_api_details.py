@@ -148,12 +148,15 @@ def test_gradients_through_loops_whose_bodies_print_or_assert():
 
 
 def test_tf1_dimensions_index_and_bound_slices():
+    """x[:, :y.shape[1]] with TF1's Dimensions (what shapes index to by default)."""
     a = gc.placeholder(gc.float32, (2, 10))
     b = gc.placeholder(gc.float32, (4, 6))
-    assert a[:, :b.shape[1]].shape.as_list() == [2, 6]
-    assert a[:, b.shape[1] - 2].shape.as_list() == [2]
+    six = gc.Dimension(6)
+    assert a[:, :b.shape[1]].shape.as_list() == [2, 6]     # a Dimension, or an int (TF2)
+    assert a[:, :six].shape.as_list() == [2, 6]
+    assert a[:, six - 2].shape.as_list() == [2]
     with pytest.raises(TypeError, match="not known when the graph is built"):
-        a[:, :gc.placeholder(gc.float32, (None, None)).shape[1]]
+        a[:, :gc.Dimension(None)]
 
 
 def test_cast_of_a_sparse_tensor_casts_its_values():
