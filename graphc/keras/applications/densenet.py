@@ -117,18 +117,4 @@ def DenseNet201(include_top=True, weights="imagenet", input_tensor=None, input_s
                     pooling, classes, classifier_activation)
 
 
-def preprocess_input(x, data_format=None):
-    """imagenet_utils.preprocess_input in "torch" mode ([0, 1], then ImageNet's
-    per-channel mean and std).
-
-        x = gc.keras.applications.densenet.preprocess_input(images)
-    """
-    return imagenet_utils.preprocess_input(x, data_format=data_format, mode="torch")
-
-
-def decode_predictions(preds, top=5):
-    """imagenet_utils.decode_predictions.
-
-        gc.keras.applications.densenet.decode_predictions(model.predict(x))
-    """
-    return imagenet_utils.decode_predictions(preds, top=top)
+preprocess_input, decode_predictions = imagenet_utils.module_functions("densenet", "torch")

@@ -305,18 +305,4 @@ def EfficientNetB7(include_top=True, weights="imagenet", input_tensor=None,
                         classifier_activation=classifier_activation, **kwargs)
 
 
-def preprocess_input(x, data_format=None):
-    """Returns x unchanged: the models scale and normalize their inputs themselves
-    (tf_keras keeps this function for compatibility).
-
-        x = gc.keras.applications.efficientnet.preprocess_input(images)   # images
-    """
-    return x
-
-
-def decode_predictions(preds, top=5):
-    """imagenet_utils.decode_predictions.
-
-        gc.keras.applications.efficientnet.decode_predictions(model.predict(x))
-    """
-    return imagenet_utils.decode_predictions(preds, top=top)
+preprocess_input, decode_predictions = imagenet_utils.module_functions("efficientnet", None)

@@ -290,18 +290,4 @@ EfficientNetV2M = _variant(1.0, 1.0, 480, "efficientnetv2-m")
 EfficientNetV2L = _variant(1.0, 1.0, 480, "efficientnetv2-l")
 
 
-def preprocess_input(x, data_format=None):
-    """Returns x unchanged: the models scale their inputs themselves (tf_keras keeps
-    this function for compatibility).
-
-        x = gc.keras.applications.efficientnet_v2.preprocess_input(images)   # images
-    """
-    return x
-
-
-def decode_predictions(preds, top=5):
-    """imagenet_utils.decode_predictions.
-
-        gc.keras.applications.efficientnet_v2.decode_predictions(model.predict(x))
-    """
-    return imagenet_utils.decode_predictions(preds, top=top)
+preprocess_input, decode_predictions = imagenet_utils.module_functions("efficientnet_v2", None)

@@ -121,3 +121,40 @@ def decode_predictions(preds, top=5):
         rows.sort(key=lambda r: r[2], reverse=True)
         results.append(rows)
     return results
+
+
+_MODES = {
+    "tf": 'imagenet_utils.preprocess_input in "tf" mode: [0, 255] pixels to [-1, 1].',
+    "caffe": 'imagenet_utils.preprocess_input in "caffe" mode (RGB -> BGR, means '
+             'subtracted).',
+    "torch": 'imagenet_utils.preprocess_input in "torch" mode ([0, 1], then ImageNet\'s '
+             'per-channel mean and std).',
+    None: "Returns x unchanged: the models scale their inputs themselves (tf_keras keeps "
+          "this function for compatibility)."}
+_imagenet_preprocess, _imagenet_decode = preprocess_input, decode_predictions
+
+
+def module_functions(module, mode):
+    """(preprocess_input, decode_predictions) of the application module `module`
+    ("nasnet", ...): imagenet_utils' preprocessing in `mode` ("tf", "caffe", "torch"),
+    or x unchanged for mode None, and imagenet_utils.decode_predictions.
+
+        preprocess_input, decode_predictions = module_functions("xception", "tf")
+    """
+    path = f"gc.keras.applications.{module}"
+
+    def preprocess_input(x, data_format=None):
+        if mode is None:
+            return x
+        return _imagenet_preprocess(x, data_format=data_format, mode=mode)
+
+    def decode_predictions(preds, top=5):
+        return _imagenet_decode(preds, top=top)
+    preprocess_input.__doc__ = (f"{_MODES[mode]}\n\n        x = "
+                                f"{path}.preprocess_input(images)\n    ")
+    decode_predictions.__doc__ = ("imagenet_utils.decode_predictions.\n\n        "
+                                  f"{path}.decode_predictions(model.predict(x))\n    ")
+    for fn in (preprocess_input, decode_predictions):
+        fn.__module__ = f"graphc.keras.applications.{module}"
+        fn.__qualname__ = fn.__name__
+    return preprocess_input, decode_predictions

@@ -155,17 +155,4 @@ def InceptionResNetV2(include_top=True, weights="imagenet", input_tensor=None,
     return _base.load_weights(model, weights, fname, BASE_WEIGHT_URL + fname, file_hash)
 
 
-def preprocess_input(x, data_format=None):
-    """imagenet_utils.preprocess_input in "tf" mode (pixels scaled to [-1, 1]).
-
-        x = gc.keras.applications.inception_resnet_v2.preprocess_input(images)
-    """
-    return imagenet_utils.preprocess_input(x, data_format=data_format, mode="tf")
-
-
-def decode_predictions(preds, top=5):
-    """imagenet_utils.decode_predictions.
-
-        gc.keras.applications.inception_resnet_v2.decode_predictions(model.predict(x))
-    """
-    return imagenet_utils.decode_predictions(preds, top=top)
+preprocess_input, decode_predictions = imagenet_utils.module_functions("inception_resnet_v2", "tf")

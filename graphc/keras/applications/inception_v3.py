@@ -119,17 +119,4 @@ def InceptionV3(include_top=True, weights="imagenet", input_tensor=None,
                               _HASHES[0 if include_top else 1])
 
 
-def preprocess_input(x, data_format=None):
-    """imagenet_utils.preprocess_input in "tf" mode (pixels scaled to [-1, 1]).
-
-        x = gc.keras.applications.inception_v3.preprocess_input(images)
-    """
-    return imagenet_utils.preprocess_input(x, data_format=data_format, mode="tf")
-
-
-def decode_predictions(preds, top=5):
-    """imagenet_utils.decode_predictions.
-
-        gc.keras.applications.inception_v3.decode_predictions(model.predict(x))
-    """
-    return imagenet_utils.decode_predictions(preds, top=top)
+preprocess_input, decode_predictions = imagenet_utils.module_functions("inception_v3", "tf")

@@ -120,17 +120,4 @@ def _depthwise_conv_block(inputs, pointwise_filters, alpha, depth_multiplier=1,
     return layers.ReLU(6.0, name=f"conv_pw_{block_id}_relu")(x)
 
 
-def preprocess_input(x, data_format=None):
-    """imagenet_utils.preprocess_input in "tf" mode (pixels scaled to [-1, 1]).
-
-        x = gc.keras.applications.mobilenet.preprocess_input(images)
-    """
-    return imagenet_utils.preprocess_input(x, data_format=data_format, mode="tf")
-
-
-def decode_predictions(preds, top=5):
-    """imagenet_utils.decode_predictions.
-
-        gc.keras.applications.mobilenet.decode_predictions(model.predict(x))
-    """
-    return imagenet_utils.decode_predictions(preds, top=top)
+preprocess_input, decode_predictions = imagenet_utils.module_functions("mobilenet", "tf")

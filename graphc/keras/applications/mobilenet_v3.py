@@ -243,18 +243,4 @@ def MobileNetV3Large(input_shape=None, alpha=1.0, minimalistic=False, include_to
                        classifier_activation, include_preprocessing)
 
 
-def preprocess_input(x, data_format=None):
-    """Returns x unchanged: the models rescale their inputs themselves (tf_keras keeps
-    this function for compatibility).
-
-        x = gc.keras.applications.mobilenet_v3.preprocess_input(images)   # images
-    """
-    return x
-
-
-def decode_predictions(preds, top=5):
-    """imagenet_utils.decode_predictions.
-
-        gc.keras.applications.mobilenet_v3.decode_predictions(model.predict(x))
-    """
-    return imagenet_utils.decode_predictions(preds, top=top)
+preprocess_input, decode_predictions = imagenet_utils.module_functions("mobilenet_v3", None)

@@ -158,17 +158,4 @@ def ResNet152(include_top=True, weights="imagenet", input_tensor=None, input_sha
                   weights, input_tensor, input_shape, pooling, classes, **kwargs)
 
 
-def preprocess_input(x, data_format=None):
-    """imagenet_utils.preprocess_input in "caffe" mode (RGB -> BGR, means subtracted).
-
-        x = gc.keras.applications.resnet.preprocess_input(images)
-    """
-    return imagenet_utils.preprocess_input(x, data_format=data_format, mode="caffe")
-
-
-def decode_predictions(preds, top=5):
-    """imagenet_utils.decode_predictions.
-
-        gc.keras.applications.resnet.decode_predictions(model.predict(x))
-    """
-    return imagenet_utils.decode_predictions(preds, top=top)
+preprocess_input, decode_predictions = imagenet_utils.module_functions("resnet", "caffe")

@@ -53,17 +53,4 @@ def ResNet152V2(include_top=True, weights="imagenet", input_tensor=None, input_s
                   classifier_activation=classifier_activation)
 
 
-def preprocess_input(x, data_format=None):
-    """imagenet_utils.preprocess_input in "tf" mode (pixels scaled to [-1, 1]).
-
-        x = gc.keras.applications.resnet_v2.preprocess_input(images)
-    """
-    return imagenet_utils.preprocess_input(x, data_format=data_format, mode="tf")
-
-
-def decode_predictions(preds, top=5):
-    """imagenet_utils.decode_predictions.
-
-        gc.keras.applications.resnet_v2.decode_predictions(model.predict(x))
-    """
-    return imagenet_utils.decode_predictions(preds, top=top)
+preprocess_input, decode_predictions = imagenet_utils.module_functions("resnet_v2", "tf")

@@ -55,17 +55,4 @@ def VGG16(include_top=True, weights="imagenet", input_tensor=None, input_shape=N
                pooling, classes, classifier_activation)
 
 
-def preprocess_input(x, data_format=None):
-    """imagenet_utils.preprocess_input in "caffe" mode (RGB -> BGR, means subtracted).
-
-        x = gc.keras.applications.vgg16.preprocess_input(images)
-    """
-    return imagenet_utils.preprocess_input(x, data_format=data_format, mode="caffe")
-
-
-def decode_predictions(preds, top=5):
-    """imagenet_utils.decode_predictions.
-
-        gc.keras.applications.vgg16.decode_predictions(model.predict(x), top=3)
-    """
-    return imagenet_utils.decode_predictions(preds, top=top)
+preprocess_input, decode_predictions = imagenet_utils.module_functions("vgg16", "caffe")

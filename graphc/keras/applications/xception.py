@@ -87,17 +87,4 @@ def Xception(include_top=True, weights="imagenet", input_tensor=None, input_shap
                               _HASHES[0 if include_top else 1])
 
 
-def preprocess_input(x, data_format=None):
-    """imagenet_utils.preprocess_input in "tf" mode (pixels scaled to [-1, 1]).
-
-        x = gc.keras.applications.xception.preprocess_input(images)
-    """
-    return imagenet_utils.preprocess_input(x, data_format=data_format, mode="tf")
-
-
-def decode_predictions(preds, top=5):
-    """imagenet_utils.decode_predictions.
-
-        gc.keras.applications.xception.decode_predictions(model.predict(x))
-    """
-    return imagenet_utils.decode_predictions(preds, top=top)
+preprocess_input, decode_predictions = imagenet_utils.module_functions("xception", "tf")
