@@ -15,6 +15,8 @@ kept and shown but change nothing: graphc runs on one CPU.
 """
 import math
 
+from .io.proto import RepeatedMessages as _Repeated
+
 __all__ = ["ConfigProto", "GPUOptions", "GraphOptions", "OptimizerOptions",
            "RewriterConfig", "ThreadPoolOptionProto", "optimizer_changes"]
 
@@ -46,18 +48,6 @@ def _check(cls, name, kind, value):
                         f"of: {want} (field {cls}.{name})")
     raise TypeError(f"'{type(value).__name__}' object cannot be interpreted as an integer")
 
-
-class _Repeated(list):
-    """A repeated message field: a list with protobuf's add()."""
-
-    def __init__(self, cls, items=()):
-        super().__init__(items)
-        self._cls = cls
-
-    def add(self, **fields):
-        m = self._cls(**fields)
-        self.append(m)
-        return m
 
 
 class _Message:

@@ -6,7 +6,7 @@ import struct
 
 import numpy as np
 
-from .proto import _MessageMap
+from .proto import RepeatedMessages as _Repeated, _MessageMap
 from .summary_protos import TensorProto, TensorShapeProto
 from .wire import (I32, LEN, VARINT, DecodeError, Message, _bytes, _fields, _float, _key,
                    _string, _utf8, _varint, _varints)
@@ -36,20 +36,6 @@ def _packed(field, ints):
 
 def _as_bytes(v):
     return v.encode("utf-8") if isinstance(v, str) else bytes(v)
-
-
-class _Repeated(list):
-    """A repeated message field: a list with protobuf's add()."""
-    __slots__ = ("_cls",)
-
-    def __init__(self, cls, items=()):
-        super().__init__(items)
-        self._cls = cls
-
-    def add(self, **fields):
-        m = self._cls(**fields)
-        self.append(m)
-        return m
 
 
 class _Message(Message):
