@@ -14,17 +14,20 @@ from ..utils_data import get_file
 BASE_URL = "https://storage.googleapis.com/tensorflow/keras-applications/"
 
 
-def check_weights(weights, include_top, classes):
+def check_weights(weights, include_top, classes, received=True):
     """tf_keras' checks of `weights` (None, "imagenet" or an existing file) and of
-    `classes` with the ImageNet classifier."""
+    `classes` with the ImageNet classifier; without `received`, the messages of the
+    tf_keras modules that do not repeat the value (EfficientNet, InceptionResNetV2,
+    NASNet)."""
     if not (weights in {"imagenet", None} or gc.io.gfile.exists(weights)):
-        raise ValueError(f"The `weights` argument should be either `None` (random "
-                         f"initialization), `imagenet` (pre-training on ImageNet), or "
-                         f"the path to the weights file to be loaded.  Received: "
-                         f"weights={weights}")
+        raise ValueError("The `weights` argument should be either `None` (random "
+                         "initialization), `imagenet` (pre-training on ImageNet), or "
+                         "the path to the weights file to be loaded."
+                         + (f"  Received: weights={weights}" if received else ""))
     if weights == "imagenet" and include_top and classes != 1000:
-        raise ValueError(f'If using `weights` as `"imagenet"` with `include_top` as '
-                         f"true, `classes` should be 1000.  Received: classes={classes}")
+        raise ValueError('If using `weights` as `"imagenet"` with `include_top` as '
+                         "true, `classes` should be 1000"
+                         + (f".  Received: classes={classes}" if received else ""))
 
 
 def check_kwargs(kwargs):

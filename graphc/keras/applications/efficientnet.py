@@ -69,13 +69,7 @@ def EfficientNet(width_coefficient, depth_coefficient, default_size, dropout_rat
     width_coefficient, repeats by depth_coefficient), top_conv and the head."""
     if blocks_args == "default":
         blocks_args = DEFAULT_BLOCKS_ARGS
-    if not (weights in {"imagenet", None} or gc.io.gfile.exists(weights)):
-        raise ValueError("The `weights` argument should be either `None` (random "
-                         "initialization), `imagenet` (pre-training on ImageNet), or the "
-                         "path to the weights file to be loaded.")
-    if weights == "imagenet" and include_top and classes != 1000:
-        raise ValueError('If using `weights` as `"imagenet"` with `include_top` as true, '
-                         '`classes` should be 1000')
+    _base.check_weights(weights, include_top, classes, received=False)
     input_shape = _base.obtain_input_shape(
         input_shape, default_size=default_size, min_size=32,
         data_format=backend.image_data_format(), require_flatten=include_top,

@@ -95,13 +95,7 @@ def InceptionResNetV2(include_top=True, weights="imagenet", input_tensor=None,
         model = gc.keras.applications.InceptionResNetV2(weights=None, classes=10)
     """
     _base.check_kwargs(kwargs)
-    if not (weights in {"imagenet", None} or gc.io.gfile.exists(weights)):
-        raise ValueError("The `weights` argument should be either `None` (random "
-                         "initialization), `imagenet` (pre-training on ImageNet), or the "
-                         "path to the weights file to be loaded.")
-    if weights == "imagenet" and include_top and classes != 1000:
-        raise ValueError('If using `weights` as `"imagenet"` with `include_top` as true, '
-                         '`classes` should be 1000')
+    _base.check_weights(weights, include_top, classes, received=False)
     input_shape = _base.obtain_input_shape(
         input_shape, default_size=299, min_size=75,
         data_format=backend.image_data_format(), require_flatten=include_top,

@@ -57,13 +57,7 @@ def NASNet(input_shape=None, penultimate_filters=4032, num_blocks=6, stem_block_
         model = NASNet(input_shape=(32, 32, 3), penultimate_filters=192, num_blocks=1,
                        stem_block_filters=8, weights=None, default_size=224)
     """
-    if not (weights in {"imagenet", None} or gc.io.gfile.exists(weights)):
-        raise ValueError("The `weights` argument should be either `None` (random "
-                         "initialization), `imagenet` (pre-training on ImageNet), or the "
-                         "path to the weights file to be loaded.")
-    if weights == "imagenet" and include_top and classes != 1000:
-        raise ValueError('If using `weights` as `"imagenet"` with `include_top` as true, '
-                         '`classes` should be 1000')
+    _base.check_weights(weights, include_top, classes, received=False)
     if isinstance(input_shape, tuple) and None in input_shape and weights == "imagenet":
         raise ValueError(f"When specifying the input shape of a NASNet and loading "
                          f"`ImageNet` weights, the input_shape argument must be static "
