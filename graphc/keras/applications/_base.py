@@ -123,7 +123,8 @@ def validate_activation(classifier_activation, weights):
 
 
 def classifier(x, classes, classifier_activation, weights, pool_name="avg_pool"):
-    """Global average pooling then the `predictions` Dense layer."""
+    """Global average pooling (pool_name None: its default name) then the `predictions`
+    Dense layer."""
     x = layers.GlobalAveragePooling2D(name=pool_name)(x)
     validate_activation(classifier_activation, weights)
     return layers.Dense(classes, activation=classifier_activation, name="predictions")(x)

@@ -96,9 +96,7 @@ def MobileNetV2(input_shape=None, alpha=1.0, include_top=True, weights="imagenet
                                   name="Conv_1_bn")(x)
     x = layers.ReLU(6.0, name="out_relu")(x)
     if include_top:
-        x = layers.GlobalAveragePooling2D()(x)
-        _base.validate_activation(classifier_activation, weights)
-        x = layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
+        x = _base.classifier(x, classes, classifier_activation, weights, pool_name=None)
     else:
         x = _base.pool(x, pooling)
     model = _base.make_model(input_tensor, img_input, x, f"mobilenetv2_{alpha:0.2f}_{rows}")

@@ -113,9 +113,7 @@ def _nasnet(input_shape, penultimate_filters, num_blocks, stem_block_filters,
             x, p = _normal_a_cell(x, p, width, f"{stack * num_blocks + i + (stack > 0)}")
     x = layers.Activation("relu")(x)
     if include_top:
-        x = layers.GlobalAveragePooling2D()(x)
-        _base.validate_activation(classifier_activation, weights)
-        x = layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
+        x = _base.classifier(x, classes, classifier_activation, weights, pool_name=None)
     else:
         x = _base.pool(x, pooling)
     model = _base.make_model(input_tensor, img_input, x, "NASNet")
