@@ -137,3 +137,10 @@ SAMPLES = [
 SAMPLES.append(Sample("ReluGrad", lambda g, y: gc.relu_grad(g, y),
                       lambda r: [normal(r, (3, 4)), away_from(r, (3, 4))],
                       lambda g, y: g * (y > 0)))
+SAMPLES.append(Sample("Relu6Grad", lambda g, y: gc.ops.activations.relu6_grad(g, y),
+                      lambda r: [normal(r, (3, 4)), away_from(r, (3, 4), (0.0, 6.0), scale=4.0)],
+                      lambda g, y: g * ((y > 0) & (y < 6))))
+SAMPLES.append(Sample("LeakyReluGrad",
+                      lambda g, y: gc.ops.activations.leaky_relu_grad(g, y, alpha=0.3),
+                      lambda r: [normal(r, (3, 4)), away_from(r, (3, 4))],
+                      lambda g, y: np.where(y > 0, g, 0.3 * g)))

@@ -278,3 +278,23 @@ def test_clip_by_value_keeps_a_sparse_gradient_sparse():
         sess.run(gc.global_variables_initializer())
         v = sess.run(clipped)
     assert v.indices.tolist() == [2, 2, 0] and np.all(v.values == 1.0)
+
+
+@pytest.mark.parametrize("f, second, third", [
+    (gc.nn.relu, 0, "zeros"), (gc.nn.relu6, 0, "zeros"), (gc.nn.leaky_relu, 0, None),
+    (lambda x: gc.nn.crelu(x[None])[0], 0, "zeros"),
+    (lambda x: gc.nn.relu(x) * x, [0, 0, 2, 2, 2], "zeros")])
+def test_second_derivatives_of_relu_like_ops_are_zeros_as_in_tf1(f, second, third):
+    # TF1's ReluGrad, Relu6Grad and LeakyReluGrad give their features zeros, not None:
+    # a gradient penalty through relu layers gets zeros, and Hessians have no holes
+    x = gc.placeholder(gc.float32, [None])
+    (g,) = gc.gradients(f(x), x)
+    (h,) = gc.gradients(g, x)
+    (h3,) = gc.gradients(h, x)
+    assert h is not None and (h3 is None) == (third is None)    # as TF 2.21's tf.gradients
+    xv = np.array([-2.0, -0.5, 0.3, 1.5, 7.0], np.float32)
+    with gc.Session() as s:
+        got = s.run([h] + ([h3] if h3 is not None else []), {x: xv})
+    np.testing.assert_array_equal(got[0], np.broadcast_to(np.float32(second), (5,)))
+    if h3 is not None:
+        np.testing.assert_array_equal(got[1], np.zeros(5, np.float32))

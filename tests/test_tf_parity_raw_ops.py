@@ -228,6 +228,8 @@ SPECS = list(_elementwise()) + [
     ("ResizeNearestNeighbor", lambda x: {"images": x, "size": [3, 8],
                                          "align_corners": True}, [IMG]),
     ("ReluGrad", lambda g, x: {"gradients": g, "features": x}, [F, F2]),
+    ("Relu6Grad", lambda g, x: {"gradients": g, "features": 4 * x}, [F, F2]),
+    ("LeakyReluGrad", lambda g, x: {"gradients": g, "features": x, "alpha": 0.3}, [F, F2]),
     # labels a constant: TF's gradient leaves out the backprop output's labels term
     ("SoftmaxCrossEntropyWithLogits", lambda x: {"features": x,
                                                  "labels": POS / POS.sum(1, keepdims=True)},

@@ -45,6 +45,10 @@ CPLX = (f32(2, 3) + 1j * f32(2, 3)).astype(np.complex64)
 
 CASES = {
     "relu_grad": (lambda g, x: R.ReluGrad(gradients=g, features=x), [f32(3, 4), f32(3, 4)]),
+    "relu6_grad": (lambda g, x: R.Relu6Grad(gradients=g, features=4 * x),
+                   [f32(3, 4), f32(3, 4)]),
+    "leaky_relu_grad": (lambda g, x: R.LeakyReluGrad(gradients=g, features=x, alpha=0.3),
+                        [f32(3, 4), f32(3, 4)]),
     "max_pool_grads": (_max_pool_grad, [IMG, f32(2, 3, 5, 3)]),
     "avg_pool_grad": (lambda g: R.AvgPoolGrad(orig_input_shape=[2, 6, 5, 3], grad=g, **POOL),
                       [f32(2, 3, 5, 3)]),

@@ -21,9 +21,10 @@ def _matmul(ex, n):
         ex.emit(n, "BatchMatMulV2", (a, b), T=a.dtype, adj_x=ta, adj_y=tb)  # for reals)
 
 
-@export("ReluGrad")
-def _relu_grad(ex, n):          # graphc's (g, relu output): TF's (gradients, features)
-    ex.emit(n, "ReluGrad", n.inputs, T=n.outputs[0].dtype)
+@export("ReluGrad", "Relu6Grad", "LeakyReluGrad")
+def _relu_grad(ex, n):          # graphc's (g, features) are TF's (gradients, features)
+    ex.emit(n, n.op.name, n.inputs, T=n.outputs[0].dtype,
+            **({"alpha": n.attrs["alpha"]} if "alpha" in n.attrs else {}))
 
 
 @export("BiasAdd")

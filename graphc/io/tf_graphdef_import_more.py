@@ -13,6 +13,7 @@ import numpy as np
 
 import graphc as gc
 
+from ..ops import activations
 from ..ops.array_extra import _index_list
 from ..ops.image_ops import RESIZE_BILINEAR_GRAD, RESIZE_NEAREST_GRAD
 from ..ops.indexing import STRIDED_SLICE_GRAD, _parse_key
@@ -141,7 +142,17 @@ def _dynamic_reductions(n, s0, s1, t):
 
 @_op("ReluGrad", "T T", "T")
 def _relu_grad(n, g, features):        # TF: features are Relu's input or its output
-    return gc.relu_grad(g, features, name=n.name)
+    return activations.relu_grad(g, features, name=n.name)
+
+
+@_op("Relu6Grad", "T T", "T")
+def _relu6_grad(n, g, features):
+    return activations.relu6_grad(g, features, name=n.name)
+
+
+@_op("LeakyReluGrad", "T T", "T")
+def _leaky_relu_grad(n, g, features):
+    return activations.leaky_relu_grad(g, features, alpha=n.attr("alpha", 0.2), name=n.name)
 
 
 def _window(n):

@@ -457,6 +457,9 @@ RAW_OP_DEFS = {
     'LeakyRelu': ('leaky_relu', 'features:T', 'activations:T', (
         ('alpha', 'float', None, None, 0.2),
         ('T', 'type', 13, None, 'float32'),)),
+    'LeakyReluGrad': ('leaky_relu_grad', 'gradients:T features:T', 'backprops:T', (
+        ('alpha', 'float', None, None, 0.2),
+        ('T', 'type', 13, None, 'float32'),)),
     'LeftShift': ('left_shift', 'x:T y:T', 'z:T', (('T', 'type', 19, None),)),
     'Less': ('less', 'x:T y:T', 'z:=bool', (('T', 'type', 29, None),)),
     'LessEqual': ('less_equal', 'x:T y:T', 'z:=bool', (('T', 'type', 29, None),)),
@@ -619,6 +622,8 @@ RAW_OP_DEFS = {
     'Reciprocal': ('reciprocal', 'x:T', 'y:T', (('T', 'type', 36, None),)),
     'Relu': ('relu', 'features:T', 'activations:T', (('T', 'type', 42, None),)),
     'Relu6': ('relu6', 'features:T', 'activations:T', (('T', 'type', 29, None),)),
+    'Relu6Grad': ('relu6_grad', 'gradients:T features:T', 'backprops:T', (
+        ('T', 'type', 29, None),)),
     'ReluGrad': ('relu_grad', 'gradients:T features:T', 'backprops:T', (
         ('T', 'type', 29, None),)),
     'Reshape': ('reshape', 'tensor:T shape:Tshape', 'output:T', (
@@ -1253,7 +1258,7 @@ IsTPUEmbeddingInitialized IsVariableInitialized IsotonicRegression Iterator
 IteratorFromStringHandle IteratorFromStringHandleV2 IteratorGetDevice IteratorGetModelProto
 IteratorGetNext IteratorGetNextAsOptional IteratorGetNextSync IteratorToStringHandle
 IteratorV2 KMC2ChainInitialization KmeansPlusPlusInitialization L2Loss LMDBDataset
-LMDBReader LRNGrad LSTMBlockCell LSTMBlockCellGrad LatencyStatsDataset LeakyReluGrad
+LMDBReader LRNGrad LSTMBlockCell LSTMBlockCellGrad LatencyStatsDataset
 LearnedUnigramCandidateSampler LegacyParallelInterleaveDatasetV2 ListDataset ListDiff
 ListSnapshotChunksDataset LoadAndRemapMatrix LoadDataset LoadTPUEmbeddingADAMParameters
 LoadTPUEmbeddingAdadeltaParameters LoadTPUEmbeddingAdagradMomentumParameters
@@ -1320,13 +1325,13 @@ ReaderReadUpToV2 ReaderReadV2 ReaderReset ReaderResetV2 ReaderRestoreState
 ReaderRestoreStateV2 ReaderSerializeState ReaderSerializeStateV2 RebatchDataset
 RebatchDatasetV2 ReciprocalGrad RecordInput Recv RecvTPUEmbeddingActivations ReduceDataset
 ReduceJoin RefEnter RefExit RefIdentity RefMerge RefNextIteration RefSelect RefSwitch
-RegexFullMatch RegexReplace RegisterDataset RegisterDatasetV2 Relu6Grad RemoteCall
-RepeatDataset RequantizationRange RequantizationRangePerChannel Requantize
-RequantizePerChannel ResizeArea ResizeBicubic ResizeBicubicGrad
-ResourceAccumulatorApplyGradient ResourceAccumulatorNumAccumulated
-ResourceAccumulatorSetGlobalStep ResourceAccumulatorTakeGradient ResourceApplyAdagradDA
-ResourceApplyAdamWithAmsgrad ResourceApplyAddSign ResourceApplyFtrl ResourceApplyFtrlV2
-ResourceApplyPowerSign ResourceApplyProximalAdagrad ResourceApplyProximalGradientDescent
+RegexFullMatch RegexReplace RegisterDataset RegisterDatasetV2 RemoteCall RepeatDataset
+RequantizationRange RequantizationRangePerChannel Requantize RequantizePerChannel
+ResizeArea ResizeBicubic ResizeBicubicGrad ResourceAccumulatorApplyGradient
+ResourceAccumulatorNumAccumulated ResourceAccumulatorSetGlobalStep
+ResourceAccumulatorTakeGradient ResourceApplyAdagradDA ResourceApplyAdamWithAmsgrad
+ResourceApplyAddSign ResourceApplyFtrl ResourceApplyFtrlV2 ResourceApplyPowerSign
+ResourceApplyProximalAdagrad ResourceApplyProximalGradientDescent
 ResourceConditionalAccumulator ResourceCountUpTo ResourceScatterNdMax ResourceScatterNdMin
 ResourceSparseApplyAdagradDA ResourceSparseApplyFtrl ResourceSparseApplyFtrlV2
 ResourceSparseApplyProximalAdagrad ResourceSparseApplyProximalGradientDescent
