@@ -228,6 +228,34 @@ def test_metric_objects_in_compile():
         np.testing.assert_allclose(vals[5], np.mean((p - ys) ** 2), rtol=1e-4)
 
 
+def test_train_on_batch_accumulates_metrics_until_reset_as_tf1_keras():
+    # the figures are TF 2.21's tf_keras (its TF1 training loop) on the same model
+    rng = np.random.RandomState(0)
+    x = rng.standard_normal((20, 3)).astype(np.float32)
+    y = (rng.rand(20, 1) > 0.5).astype(np.float32)
+    with gc.Graph().as_default():
+        model = k.Sequential([
+            k.layers.Dense(4, activation="relu", input_shape=(3,),
+                           kernel_initializer=k.initializers.Constant(0.1)),
+            k.layers.Dense(1, activation="sigmoid",
+                           kernel_initializer=k.initializers.Constant(-0.2))])
+        model.compile(k.optimizers.SGD(0.1), "binary_crossentropy",
+                      metrics=["accuracy", "mse", k.metrics.AUC(name="auc")])
+        assert [m.name for m in model.metrics] == ["acc", "mean_squared_error", "auc"]
+        assert isinstance(model.metrics[0], k.metrics.MeanMetricWrapper)
+        got = [model.train_on_batch(x[:10], y[:10], reset_metrics=False) for _ in range(3)]
+        np.testing.assert_allclose(got, [[0.65052, 0.7, 0.22877, 0.80952],
+                                         [0.64466, 0.7, 0.22733, 0.79762],
+                                         [0.63898, 0.7, 0.22592, 0.7963]], atol=2e-5)
+        np.testing.assert_allclose(model.train_on_batch(x[10:], y[10:]),     # reset after
+                                   [0.68673, 0.65, 0.23115, 0.7761], atol=2e-5)
+        first = model.test_on_batch(x[:10], y[:10], reset_metrics=False)
+        both = model.test_on_batch(x[10:], y[10:], reset_metrics=False)
+        model.reset_metrics()
+        assert model.test_on_batch(x, y)[1:] == pytest.approx(both[1:], abs=1e-6)
+        assert first[1:] != pytest.approx(both[1:])
+
+
 def _train(opt, steps=3):
     xs = np.arange(8, dtype=np.float32).reshape(4, 2) / 8
     ys = np.ones((4, 1), np.float32)

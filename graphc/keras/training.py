@@ -16,7 +16,7 @@ from . import metrics as metrics_mod
 from . import optimizers
 from . import training_weights as tw
 from .losses_classes import _per_sample as per_sample_loss
-from .metrics_classes import Metric
+from .metrics_classes import Mean, MeanMetricWrapper, Metric
 from .training_generator import GeneratorMixin, is_generator
 
 __all__ = ["TrainingMixin"]
@@ -143,8 +143,8 @@ class TrainingMixin(GeneratorMixin):
             if isinstance(metrics, dict) else [_as_list(metrics)] * len(names)
         weighted_lists = [_as_list(m) for m in self._per_output(weighted, "metrics")] \
             if isinstance(weighted, dict) else [_as_list(weighted)] * len(names)
-        self.targets, self.sample_weights, self._metric_parts = [], [], []
-        self._metric_objects = []
+        self.targets, self.sample_weights = [], []
+        self._metric_objects, self._metric_tensors = [], []    # in metrics_names' order
         self.metrics_names = ["loss"]
         multi = len(self.outputs) > 1
         kept = [i for i, fn in enumerate(loss_fns) if fn is not None]
@@ -169,8 +169,7 @@ class TrainingMixin(GeneratorMixin):
                     value = tw.weighted_loss(fn(target, out), sw, K.get_mask(out))
                 out_losses.append(value if w == 1.0 else value * w)
                 if multi:      # TF 1.15: a Mean of the batches' losses, unweighted
-                    self.metrics_names.append(f"{name}_loss")
-                    self._metric_parts.append((value, gc.ones([], value.dtype)))
+                    self._add_metric(Mean(name=f"{name}_loss"), value)
             reg = tw.own_feeds_only(self, self.losses)
             total = gc.add_n(out_losses) if len(out_losses) > 1 else \
                 out_losses[0] if out_losses else None
@@ -189,34 +188,42 @@ class TrainingMixin(GeneratorMixin):
                 for m, sw, prefix in todo:
                     if isinstance(m, str) and m in metrics_mod._CLASSES:
                         m = metrics_mod.get(m)
-                    mfn, mname = _metric_fn(m, fn, out) if isinstance(m, str) else \
-                        (m, getattr(m, "__name__", None) or m.name)
-                    mname = prefix + mname
                     if isinstance(m, Metric):
-                        self._metric_objects.append(m)
+                        mname = prefix + m.name
+                    else:    # TF1's Keras wraps a function in a stateful Mean of it
+                        mfn, mname = _metric_fn(m, fn, out) if isinstance(m, str) else \
+                            (m, getattr(m, "__name__", None) or m.name)
+                        mname = prefix + mname
+                        with gc.name_scope(mname):
+                            m = MeanMetricWrapper(mfn, name=f"{name}_{mname}" if multi
+                                                  else mname)
                     with gc.name_scope(mname):
-                        self._metric_parts.append(
-                            tw.stateful_part(m, target, out, sw, mask)
-                            if isinstance(m, Metric) else
-                            tw.metric_parts(mfn(target, out), sw, mask))
+                        self._metric_tensors.append(tw.stateful_part(m, target, out, sw,
+                                                                     mask))
+                    self._metric_objects.append(m)
                     self.metrics_names.append(f"{name}_{mname}" if multi else mname)
             for mname, value, metric in self._all_added_metrics():   # add_metric's
-                if metric is not None:
+                if metric is None:      # a Mean of all its elements over the batches
+                    self._add_metric(Mean(name=mname), value)
+                else:
                     self._metric_objects.append(metric)
-                    self._metric_parts.append((value,))
-                else:                   # a Mean of all its elements over the batches
-                    v = gc.cast(value, K.floatx())
-                    self._metric_parts.append((gc.reduce_sum(v),
-                                               gc.cast(gc.size(v), K.floatx())))
-                self.metrics_names.append(mname)
-        self._metric_tensors = [p[0] if len(p) == 1 else gc.div_no_nan(*p)
-                                for p in self._metric_parts]
+                    self._metric_tensors.append(value)
+                    self.metrics_names.append(mname)
         self._compiled = True
 
+    def _add_metric(self, metric, values):
+        """A Mean-like metric object updated with `values` at each run."""
+        with gc.name_scope(metric.name):
+            update = metric.update_state(gc.cast(values, K.floatx()))
+            with gc.control_dependencies([update]):
+                self._metric_tensors.append(gc.identity(metric.result()))
+        self._metric_objects.append(metric)
+        self.metrics_names.append(metric.name)
+
     def _fetches(self, train):
-        """The total loss and each metric's (numerator, denominator), flat; with the
-        training op last when `train` (the stateful RNNs' updates otherwise)."""
-        flat = [self.total_loss] + [t for part in self._metric_parts for t in part]
+        """The total loss and each metric's running result; with the training op last
+        when `train` (the stateful RNNs' updates otherwise)."""
+        flat = [self.total_loss] + self._metric_tensors
         return flat + ([self._training_op()] if train else self._state_update_ops())
 
     def _state_update_ops(self):
@@ -224,25 +231,20 @@ class TrainingMixin(GeneratorMixin):
         return [gc.group(*ups)] if ups else []
 
     def _reduce(self, vals, sizes):
-        """The loss averaged over the batches by batch size, each metric the ratio of
-        its summed parts (Keras' stateful Mean metrics)."""
+        """The loss averaged over the batches by batch size; the metrics' results
+        after the last batch (Keras' stateful metrics accumulate over the batches)."""
         vals = np.asarray(vals, dtype=np.float64)
         sizes = np.asarray(sizes, dtype=np.float64)
-        out = [float((vals[:, 0] * sizes).sum() / max(sizes.sum(), 1))]
-        col = 1
-        for part in self._metric_parts:
-            if len(part) == 1:          # a metric object: its running result
-                out.append(float(vals[-1, col]))
-            else:
-                num, den = vals[:, col:col + 2].sum(axis=0)
-                out.append(float(num / den) if den else 0.0)
-            col += len(part)
-        return out
+        return [float((vals[:, 0] * sizes).sum() / max(sizes.sum(), 1))] + \
+            [float(v) for v in vals[-1, 1:]]
 
-    def _reset_metrics(self):
-        """Zero the metric objects' totals (at each epoch, evaluate and batch)."""
+    def reset_metrics(self):
+        """Zero the metrics' totals (fit does at each epoch, evaluate at its start,
+        train_on_batch and test_on_batch after each batch unless reset_metrics=False)."""
         for m in getattr(self, "_metric_objects", []):
             m.reset_states()
+
+    _reset_metrics = reset_metrics
 
     def _ensure_compiled(self, x=None):
         if self._compile_args is None:
@@ -321,7 +323,7 @@ class TrainingMixin(GeneratorMixin):
             if cb is not None:
                 cb.call("on_train_batch_begin", b, {"batch": b, "size": len(idx)})
             out = sess.run(fetches, self._feed(xs, ys, idx, phase, ws))
-            vals.append(out[:1 + sum(len(p) for p in self._metric_parts)])
+            vals.append(out[:1 + len(self._metric_tensors)])
             sizes.append(len(idx))
             if cb is not None:
                 logs = dict(zip(self.metrics_names, self._reduce(vals[-1:], [1])),
@@ -433,18 +435,26 @@ class TrainingMixin(GeneratorMixin):
         outs = [np.concatenate([p[i] for p in parts]) for i in range(len(self.outputs))]
         return outs[0] if len(outs) == 1 else outs
 
-    def train_on_batch(self, x, y, sample_weight=None, class_weight=None):
-        """One training step on one batch: the loss (and metrics) before the update."""
+    def train_on_batch(self, x, y, sample_weight=None, class_weight=None,
+                       reset_metrics=True):
+        """One training step on one batch: the loss before the update and the metrics
+        (those of this batch, or with reset_metrics=False, of all batches since the
+        last reset)."""
         self._ensure_compiled(x)
         data = self._standardize(x, y, sample_weight, class_weight)
-        vals = self._run_batches(data, len(data[0][0]), self._fetches(True), True)
-        return vals[0] if len(vals) == 1 else vals
+        return self._on_batch(data, True, reset_metrics)
 
-    def test_on_batch(self, x, y, sample_weight=None):
-        """The loss (and metrics) of one batch in the test phase."""
+    def test_on_batch(self, x, y, sample_weight=None, reset_metrics=True):
+        """The loss (and metrics, as train_on_batch's) of one batch in the test phase."""
         self._ensure_compiled(x)
         data = self._standardize(x, y, sample_weight)
-        vals = self._run_batches(data, len(data[0][0]), self._fetches(False), False)
+        return self._on_batch(data, False, reset_metrics)
+
+    def _on_batch(self, data, train, reset_metrics):
+        vals = self._run_batches(data, len(data[0][0]), self._fetches(train), train,
+                                 reset=False)
+        if reset_metrics:
+            self.reset_metrics()
         return vals[0] if len(vals) == 1 else vals
 
     def predict_on_batch(self, x):
@@ -453,4 +463,6 @@ class TrainingMixin(GeneratorMixin):
 
     @property
     def metrics(self):
-        return list(getattr(self, "metrics_names", [])[1:])
+        """The metric objects of compile and add_metric, in metrics_names' order (a
+        function metric is a MeanMetricWrapper of it, as in TF1's Keras)."""
+        return list(getattr(self, "_metric_objects", []))

@@ -109,7 +109,7 @@ class GeneratorMixin:
                      first=None):
         """Run `steps` batches; the loss (mean over steps) and metrics (_reduce)."""
         self._reset_metrics()
-        n_vals = 1 + sum(len(p) for p in self._metric_parts)
+        n_vals = 1 + len(self._metric_tensors)
         sess, vals = K.get_session(), []
         for b in (itertools.count() if steps is None else range(steps)):
             try:

@@ -12,7 +12,7 @@ import numpy as np
 import graphc as gc
 from . import backend as K
 
-__all__ = ["standardize_weights", "per_output", "weighted_loss", "metric_parts"]
+__all__ = ["standardize_weights", "per_output", "weighted_loss", "stateful_part"]
 
 
 def per_output(value, names, what):
@@ -124,19 +124,8 @@ def weighted_loss(per_sample, sample_weight, mask):
     return gc.div_no_nan(total, gc.cast(gc.size(per_sample), per_sample.dtype))
 
 
-def metric_parts(values, weights, mask):
-    """(sum(v * w), sum(w)) of one batch, w broadcast to the values: the epoch's
-    metric is the ratio of their sums (Keras' Mean metric)."""
-    values = gc.cast(values, K.floatx())
-    w = _weights(values, weights, mask)
-    if w is None:
-        return gc.reduce_sum(values), gc.cast(gc.size(values), values.dtype)
-    w = w * gc.ones_like(values)
-    return gc.reduce_sum(values * w), gc.reduce_sum(w)
-
-
 def stateful_part(metric, target, output, sample_weight, mask):
-    """(result,) of a metric object after adding this batch, weighted by the sample
+    """The result of a metric object after adding this batch, weighted by the sample
     weights (weighted_metrics) times the output's mask."""
     w = None if sample_weight is None else gc.cast(sample_weight, K.floatx())
     if mask is not None:
@@ -144,7 +133,7 @@ def stateful_part(metric, target, output, sample_weight, mask):
         w = m if w is None else _match_rank(w, m) * m
     update = metric.update_state(target, output, sample_weight=w)
     with gc.control_dependencies([update]):
-        return (gc.identity(metric.result()),)
+        return gc.identity(metric.result())
 
 
 def own_feeds_only(model, items):
