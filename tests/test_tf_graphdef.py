@@ -230,7 +230,7 @@ def test_attrs_honoured_or_refused_by_node():
         gc.import_graph_def(fbn)
 
 
-def test_explicit_conv_padding_and_dynamic_perm_error():
+def test_explicit_conv_padding_and_a_fed_perm():
     x = np.arange(2 * 3 * 3 * 1, dtype=np.float32).reshape(2, 3, 3, 1)
     pads = AttrValue(list=AttrValue.ListValue(i=[0, 0, 1, 0, 0, 2, 0, 0]))
     gd = GraphDef(node=[_placeholder("x"),
@@ -244,9 +244,8 @@ def test_explicit_conv_padding_and_dynamic_perm_error():
     np.testing.assert_allclose(got, want)
     gd = GraphDef(node=[_placeholder("x"), _node("p", "Placeholder", dtype=_t(3)),
                         _node("t", "Transpose", ["x", "p"], T=_t(1), Tperm=_t(3))])
-    with gc.Graph().as_default(), pytest.raises(UnsupportedOpError,
-                                                match="Transpose node 't'.*perm"):
-        gc.import_graph_def(gd)
+    got, = _run(gd, ["t:0"], {"import/x:0": x, "import/p:0": [3, 1, 2, 0]})  # perm fed
+    np.testing.assert_array_equal(got, x.transpose(3, 1, 2, 0))
 
 
 def test_deep_chain_in_reverse_order_imports_without_recursion():

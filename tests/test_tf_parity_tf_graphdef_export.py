@@ -167,3 +167,23 @@ def test_dynamic_rnn_training_runs_in_tf():
         feeds = {"x:0": rng.random((2, 5, 3)).astype(np.float32),
                  "seq:0": np.array([5, 3], np.int32)}
     check_training_in_tf(g, [init, sets], loss, train, feeds)
+
+
+def test_run_time_perm_axis_and_depth_run_in_tf():
+    """transpose / concat / expand_dims / one_hot with arguments computed at run time
+    (and the gradient through them) export to TF's ops with tensor inputs."""
+    with gc.Graph().as_default() as g:
+        x = gc.placeholder(gc.float32, None, name="x")
+        lab = gc.placeholder(gc.int32, [None], name="lab")
+        t = gc.transpose(x, gc.concat([[1, 0], gc.range(2, gc.rank(x))], 0))
+        c = gc.concat([t, 2 * t], gc.rank(x) - 1)
+        e = gc.expand_dims(c, gc.rank(c))
+        h = gc.one_hot(lab, gc.shape(x)[2])
+        y = gc.identity(gc.reduce_sum(e * e) + gc.reduce_sum(h), name="y")
+        gx = gc.identity(gc.gradients(y, x)[0], name="gx")
+        feeds = {"x:0": np.random.default_rng(0).random((2, 3, 4)).astype(np.float32),
+                 "lab:0": np.array([0, 3, 5], np.int32)}
+        want = gc.Session().run(["y:0", "gx:0"], feeds)
+    got = _run_in_tf(gc.io.export_tf_graph_def(g), ["y:0", "gx:0"], feeds)
+    for a, b in zip(got, want):
+        np.testing.assert_allclose(a, b, rtol=1e-5)

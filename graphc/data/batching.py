@@ -180,8 +180,9 @@ class _PaddedBatch(SizedBatch):
             rows = list(itertools.islice(it, size))
             if not rows or (self._drop and len(rows) < size):
                 return
-            yield [self._pad(k, [np.asarray(r[k]) for r in rows], spec, pad)
-                   for k, (spec, pad) in enumerate(zip(specs, pads))]
+            yield [self._pad(k, [np.asarray(r[k], object if t is dtypes.string else None)
+                                 for r in rows], spec, pad)
+                   for k, (spec, pad, t) in enumerate(zip(specs, pads, self._types))]
 
     def _pad(self, k, parts, spec, pad):
         """The parts of component k padded to `spec` and stacked."""

@@ -99,7 +99,8 @@ def run_plan(ds, actions, rows, splits_dtype):
     for action in actions:
         k = action[1]
         if action[0] == "stack":
-            parts = [np.asarray(r[k]) for r in rows]
+            dtype = object if ds._types[len(out)] is dtypes.string else None
+            parts = [np.asarray(r[k], dtype) for r in rows]     # b"a\0" stays b"a\0"
             if any(p.shape != parts[0].shape for p in parts):
                 raise ValueError(
                     f"batch (called at {errors.format_site(ds._site)}): component "

@@ -53,8 +53,8 @@ class _Slices(Dataset):
                 f"from_tensor_slices (called at {errors.format_site(self._site)}): the "
                 f"components' run-time shapes {[a.shape for a in arrays]} do not have one "
                 "common dim 0")
-        for i in range(arrays[0].shape[0]):
-            yield [a[i] for a in arrays]
+        for i in range(arrays[0].shape[0]):     # a string stays a 0-d object array:
+            yield [a[i, ...] if a.dtype == object else a[i] for a in arrays]  # NULs kept
 
 
 class _Tensors(Dataset):

@@ -237,6 +237,11 @@ def _transpose(ex, n):
     ex.emit(n, "Transpose", (x, ex.const(n, "perm", list(perm))), T=x.dtype, Tperm=_i32)
 
 
+@export("DynamicTranspose")
+def _transpose_dynamic(ex, n):
+    ex.emit(n, "Transpose", n.inputs, T=n.inputs[0].dtype, Tperm=n.inputs[1].dtype)
+
+
 @export("ConcatV2")
 def _concat(ex, n):
     xs = list(n.inputs)

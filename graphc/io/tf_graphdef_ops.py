@@ -215,8 +215,8 @@ def _expand_dims(n, x, axis):
 
 
 @_op("Transpose", "T Tperm", "T")
-def _transpose(n, x, perm):
-    return gc.transpose(x, [int(p) for p in n.static(perm, "perm")], name=n.name)
+def _transpose(n, x, perm):          # perm may be computed at run time
+    return gc.transpose(x, perm, name=n.name)
 
 
 @_op("Shape", "T", "out_type")

@@ -126,6 +126,12 @@ def as_int(v):
     return int(v) if isinstance(v, (int, np.integer)) and not isinstance(v, bool) else v
 
 
+def run_time(value):
+    """value when it is a tensor known only at run time (TF1 takes such tensors for an
+    axis, perm or depth; graphc then builds the op from others); else None."""
+    return value if isinstance(value, Tensor) and constant_value(value) is None else None
+
+
 def int_tuple(value, what):
     """None, or a tuple of ints from an int, a list/tuple or a constant tensor."""
     value = static_value(value, what)
@@ -256,13 +262,53 @@ TRANSPOSE = register(OpDef(
     doc="Permutes the dims; the vjp transposes by the inverse permutation."))
 
 
+def _infer_transpose_dynamic(ctx, x, perm):
+    ctx.require(1, "int")
+    n = perm.shape.dims[0] if perm.shape.dims is not None and \
+        len(perm.shape.dims) == 1 else None
+    rank = x.shape.ndims if x.shape.ndims is not None else n
+    if x.shape.ndims is not None and n is not None and n != rank:
+        raise InferError(f"perm {{1}} has {n} entries but {{0}} has rank {rank}")
+    return (None if rank is None else (None,) * rank), x.dtype
+
+
+def _transpose_dynamic_kernel(x, perm):
+    if perm.ndim != 1 or sorted(perm.tolist()) != list(builtins.range(x.ndim)):
+        from ..errors import ExecutionError
+        raise ExecutionError(f"transpose: perm {perm.tolist()} is not a permutation of "
+                             f"the {x.ndim} dims of an input of shape {x.shape}")
+    return np.transpose(x, perm)
+
+
+TRANSPOSE_DYNAMIC = register(OpDef(
+    "DynamicTranspose", _infer_transpose_dynamic, _transpose_dynamic_kernel,
+    vjp=lambda node, gs: [_transpose_dynamic(gs[0], _invert(node.inputs[1])), None],
+    jvp=lambda node, ts: None if ts[0] is None else _transpose_dynamic(ts[0],
+                                                                         node.inputs[1]),
+    api="transpose", signature="transpose(a, perm, name='transpose')  # perm a run-time tensor",
+    shape_rule="a's rank; dims unknown until run time", dtypes="any; perm int32, int64",
+    doc="Transpose by a perm computed at run time (TF1's Transpose takes a tensor)."))
+
+
+def _invert(perm):
+    from .array_more import invert_permutation
+    return invert_permutation(perm)
+
+
+def _transpose_dynamic(a, perm, name=None):
+    return apply1(TRANSPOSE_DYNAMIC, (a, perm), name=name)
+
+
 def transpose(a, perm=None, name="transpose", conjugate=False):
     """a with its dims permuted: `gc.transpose(x, [0, 2, 1])`; default reverses them.
-    conjugate=True also conjugates complex a (TF1's conjugate transpose)."""
+    conjugate=True also conjugates complex a (TF1's conjugate transpose). perm may be a
+    tensor computed at run time."""
     a = convert_to_tensor(a)
     if conjugate and a.dtype.is_complex:
         from .complex_ops import conj
         a = conj(a)
+    if run_time(perm) is not None:
+        return _transpose_dynamic(a, perm, name=name)
     return apply1(TRANSPOSE, (a,), name=name, perm=int_tuple(perm, "transpose: perm"))
 
 
@@ -288,8 +334,30 @@ def expand_dims(input, axis=None, name=None, dim=None):
     axis = dim if axis is None else axis
     if axis is None:
         raise TypeError("expand_dims: axis is required")
+    if run_time(axis) is not None:          # a reshape to shape[:axis] + [1] + shape[axis:]
+        return _expand_dims_dynamic(convert_to_tensor(input), axis, name)
     return apply1(EXPAND_DIMS, (convert_to_tensor(input),), name=name,
                   axis=as_int(static_value(axis, "expand_dims: axis")))
+
+
+def _expand_dims_dynamic(x, axis, name):
+    from .broadcast import select
+    from .elementwise import add, less
+    from .join import concat
+    dims = shape(x, out_type=axis.dtype)
+    r = shape(dims, out_type=axis.dtype)[0]
+    at = select(less(axis, 0), add(add(axis, r), 1), axis)
+    from ..graph import control_dependencies
+    from .asserts import Assert
+    from .elementwise import logical_and, less_equal
+    ok = logical_and(less_equal(0, at), less_equal(at, r))
+    one = constant(np.ones(1, axis.dtype.np))
+    with control_dependencies([Assert(ok, ["expand_dims: axis", axis, "is out of range "
+                                           "for an input of rank", r])]):
+        out = reshape(x, concat([dims[:at], one, dims[at:]], 0), name=name)
+    if x.shape.ndims is not None:
+        out.set_shape([None] * (x.shape.ndims + 1))
+    return out
 
 
 def _infer_squeeze(ctx, x, *, axis):

@@ -11,7 +11,7 @@ import numpy as np
 from .. import dtypes, errors
 from ..graph import Tensor
 from ..shapes import InferError, as_shape
-from .array import _computed, _shape_tensor, as_int, shape, static_value
+from .array import _computed, _shape_tensor, as_int, run_time, shape, static_value
 from .core import constant, convert_to_tensor
 from .registry import OpDef, apply1, register
 
@@ -133,10 +133,33 @@ def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None
     dtype = dtypes.as_dtype(dtype)
     on = np.ones((), dtype.np) if on_value is None else on_value
     off = np.zeros((), dtype.np) if off_value is None else off_value
+    if run_time(depth) is not None:
+        return _one_hot_dynamic(convert_to_tensor(indices), depth,
+                                convert_to_tensor(on, dtype=dtype),
+                                convert_to_tensor(off, dtype=dtype), axis, name)
     return apply1(ONE_HOT, (convert_to_tensor(indices), convert_to_tensor(on, dtype=dtype),
                             convert_to_tensor(off, dtype=dtype)), name=name,
                   depth=as_int(static_value(depth, "one_hot: depth")),
                   axis=-1 if axis is None else as_int(axis))
+
+
+def _one_hot_dynamic(indices, depth, on, off, axis, name):
+    """one_hot with a depth known only at run time: indices == range(depth) picks on."""
+    from .array import expand_dims, transpose
+    from .broadcast import select
+    from .elementwise import cast, equal
+    rank = indices.shape.ndims
+    axis = -1 if axis is None else as_int(axis)
+    if axis not in (-1, rank):
+        if rank is None:
+            raise ValueError(f"one_hot: with a depth computed at run time ('{depth.name}'), "
+                             f"axis={axis} needs indices of known rank")
+    hit = equal(expand_dims(indices, -1), cast(range(depth), indices.dtype))
+    out = select(hit, on, off, name=name if axis in (-1, rank) else None)
+    if axis in (-1, rank):
+        return out
+    perm = list(builtins.range(axis)) + [rank] + list(builtins.range(axis, rank))
+    return transpose(out, perm, name=name)
 
 
 def _infer_range(ctx, start, limit, delta):

@@ -4,9 +4,10 @@ its pair, so derivatives of any order work.
 """
 import numpy as np
 
+from .. import dtypes
 from ..graph import Tensor
 from ..shapes import InferError, TensorShape
-from .array import _shape_tensor, as_int, shape, static_value, zeros_like
+from .array import _shape_tensor, as_int, run_time, shape, static_value, zeros_like
 from .core import convert_to_tensor
 from .registry import OpDef, apply, apply1, register
 
@@ -98,9 +99,32 @@ CONCAT = register(OpDef(
 
 
 def concat(values, axis, name="concat"):
-    """Joins values along `axis`: (2, 3) and (2, 5) along axis 1 give (2, 8)."""
+    """Joins values along `axis`: (2, 3) and (2, 5) along axis 1 give (2, 8). axis may
+    be a tensor computed at run time."""
+    if run_time(axis) is not None:
+        return _concat_dynamic(_tensors(values, "concat"), axis, name)
     return apply1(CONCAT, _tensors(values, "concat"), name=name,
                   axis=as_int(static_value(axis, "concat: axis")))
+
+
+def _concat_dynamic(xs, axis, name):
+    """concat along an axis known only at run time: each value's axis moved first,
+    joined along 0, moved back."""
+    from .array import transpose
+    from .array_more import invert_permutation
+    from .broadcast import select
+    from .creation import range as range_
+    from .elementwise import add, cast, less
+    axis = axis if axis.dtype == dtypes.int32 else cast(axis, dtypes.int32)
+    r = shape(shape(xs[0]))[0]
+    at = select(less(axis, 0), add(axis, r), axis)
+    perm = concat([at[None], range_(at), range_(at + 1, r)], 0)
+    out = concat([transpose(x, perm) for x in xs], 0)
+    out = transpose(out, invert_permutation(perm), name=name)
+    ranks = {x.shape.ndims for x in xs} - {None}
+    if len(ranks) == 1:
+        out.set_shape([None] * ranks.pop())
+    return out
 
 
 def _infer_pack(ctx, *xs, axis):

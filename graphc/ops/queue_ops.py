@@ -141,7 +141,8 @@ def _enqueue_many_kernel(rt, handle, *comps, component_types, many):
         _check_element(st, comps, offset=1)
         if n:
             owned = [np.array(c, copy=True) for c in comps]
-            st.enqueue([tuple(c[k] for c in owned) for k in range(n)])
+            st.enqueue([tuple(c[k, ...] for c in owned) for k in range(n)])  # 0-d arrays:
+            #                                                 a string keeps its NULs
     except errors.OpError as e:
         fail(rt, e)
     return ()
