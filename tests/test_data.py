@@ -291,3 +291,22 @@ def test_tf1_structure_helpers_and_constants():
     assert gc.data.get_output_types(it) == (gc.float32, gc.int64)
     assert gc.data.INFINITE_CARDINALITY == -1 and gc.data.UNKNOWN_CARDINALITY == -2
 
+
+
+def test_batched_and_queued_strings_keep_trailing_nul_bytes():
+    # serialized Examples often end in b"\x00": numpy's fixed-width bytes would drop it
+    recs = [b"ab\x00", b"c\x00\x00", b"d"]
+    ph = gc.placeholder(gc.string, [None])
+    ds = gc.data.Dataset.from_tensor_slices(ph)
+    its = [gc.data.make_initializable_iterator(d) for d in (
+        ds.batch(3), ds.map(lambda s: gc.reshape(s, [1])).padded_batch(3, [2]))]
+    q = gc.FIFOQueue(5, gc.string, shapes=[[]])
+    enq, deq = q.enqueue_many([ph]), q.dequeue_many(3)
+    with gc.Session() as s:
+        for it in its:
+            s.run(it.initializer, {ph: recs})
+        batch, padded = s.run([it.get_next() for it in its])
+        s.run(enq, {ph: recs})
+        queued = s.run(deq)
+    assert batch.tolist() == recs and queued.tolist() == recs
+    assert padded.tolist() == [[r, b""] for r in recs]
