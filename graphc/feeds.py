@@ -67,6 +67,10 @@ def _check_feed(t, value, sizes):
         ints = np.asarray(value)        # ({K.learning_phase(): 1}); other ints stay errors
         if ints.dtype.kind in "iu" and np.isin(ints, (0, 1)).all():
             value = ints.astype(bool)
+    elif t.dtype.is_floating or t.dtype.is_integer:     # a bool mask fed as 0/1 (TF1
+        bools = np.asarray(value)                       # too: `{mask: ids > 0}`)
+        if bools.dtype.kind == "b":
+            value = bools.astype(t.dtype.np)
     try:
         arr = to_array(value, t.dtype, what)
     except errors.DTypeError as e:

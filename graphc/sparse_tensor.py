@@ -33,7 +33,11 @@ def _fail(cls, api, why, **tensors):
 
 
 def _int64(x, what, api):
-    """x as an int64 tensor (Python ints become int64; an int tensor is cast)."""
+    """x as an int64 tensor (Python ints become int64; an int tensor is cast; a list
+    holding tensors is packed, as TF1 does)."""
+    if isinstance(x, (list, tuple)) and any(isinstance(d, Tensor) for d in x):
+        from .ops.array import _shape_tensor
+        x = _shape_tensor(x)
     if not isinstance(x, Tensor):
         arr = np.asarray(x)
         if arr.dtype.kind not in "iu" and not (arr.size == 0 and arr.dtype.kind == "f"):

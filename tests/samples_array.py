@@ -169,7 +169,7 @@ SAMPLES = [
                 lambda x: np.pad(x, [[2, 1], [1, 2]], mode="symmetric"), (3, 2),
                 id="SYMMETRIC"),
     Sample("GatherV2", lambda p, i: gc.gather(p, i),
-           lambda r: [normal(r, (4, 3)), _ints(r, (5,), -4, 4)],
+           lambda r: [normal(r, (4, 3)), _ints(r, (5,), 0, 4)],
            lambda p, i: np.take(p, i, axis=0)),
     Sample("GatherV2", lambda p, i: gc.gather(p, i, axis=1),
            lambda r: [normal(r, (2, 4, 3)), _ints(r, (2, 3), 0, 4)],

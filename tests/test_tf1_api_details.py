@@ -423,3 +423,41 @@ def test_keras_constant_of_bools_is_numeric():
     with gc.Session() as s:
         assert s.run(K.constant(True)) == 1.0
         assert s.run(K.constant([True, False], dtype="int32")).tolist() == [1, 0]
+
+
+def test_fed_indices_and_paddings_out_of_range_fail_the_run_as_tf1s_cpu_kernels():
+    emb = gc.constant(np.arange(8.0).reshape(4, 2))
+    ids = gc.placeholder(gc.int32, [None])
+    lab = gc.placeholder(gc.int32, [None])
+    logits = gc.placeholder(gc.float32, [None, None])
+    x = gc.placeholder(gc.float32, [None])
+    pads = gc.placeholder(gc.int32, [1, 2])
+    with gc.Session() as s:
+        for t in (gc.gather(emb, ids), gc.nn.embedding_lookup(emb, ids),
+                  gc.gather(emb, ids, axis=1)):
+            with pytest.raises(gc.errors.InvalidArgumentError, match=r"= -1 is not in"):
+                s.run(t, {ids: [0, -1]})            # -1 (a padding id) is no row
+        np.testing.assert_array_equal(s.run(gc.gather(emb, ids), {ids: [3, 0]}),
+                                      [[6, 7], [0, 1]])
+        xent = gc.nn.sparse_softmax_cross_entropy_with_logits(labels=lab, logits=logits)
+        with pytest.raises(gc.errors.InvalidArgumentError, match="shape of logits"):
+            s.run(xent, {lab: [0, 1], logits: np.ones((1, 3), np.float32)})
+        for mode, ok in (("REFLECT", [[2, 2]]), ("SYMMETRIC", [[3, 3]])):
+            y = gc.pad(x, pads, mode=mode)
+            assert s.run(y, {x: [1, 2, 3], pads: ok}).shape == (3 + 2 * ok[0][0],)
+            with pytest.raises(gc.errors.InvalidArgumentError, match=f"at most .* {mode}"):
+                s.run(y, {x: [1, 2, 3], pads: [[ok[0][0] + 1, 0]]})
+
+
+def test_feeds_and_arguments_tf1_converts():
+    mask = gc.placeholder(gc.float32, [None, None])
+    ids = np.array([[3, 4, 0], [5, 0, 0]])
+    n = gc.placeholder(gc.int64, [])
+    sp = gc.SparseTensor([[0, 1], [1, 3]], [1.0, 2.0], [n * 2, 4])   # a list with a tensor
+    v = gc.Variable(3.0)
+    with gc.Session() as s:
+        assert s.run(gc.reduce_sum(mask), {mask: ids > 0}) == 3.0   # a bool mask: 0 and 1
+        dense = s.run(gc.sparse.to_dense(sp), {n: 1})
+        s.run(v.initializer)
+        assert v.eval(s) == 3.0                     # Variable.eval(session), positionally
+    assert dense.shape == (2, 4) and dense[1, 3] == 2.0

@@ -25,8 +25,7 @@ def _run_in_tf(gd, fetches, feeds, init=()):
 
 
 # outside what TF runs: graphc's extensions, or TF's CPU kernels' limits
-SKIP = {"GatherV2": "a negative index (graphc counts from the end, TF's CPU kernel refuses)",
-        "ResizeBilinear": "float64: graphc's op keeps it, TF's gives float32",
+SKIP = {"ResizeBilinear": "float64: graphc's op keeps it, TF's gives float32",
         "Svd[tall full, no grad]": "full_matrices u's extra columns: any basis (refused)"}
 DTYPE_LIMITS = ("TF's ResizeBilinear gives float32", "TF's LRN takes float16/float32",
                 "TF's 3-D pooling takes")

@@ -18,9 +18,9 @@ def _infer_gather(ctx, params, indices, *, axis):
         return None, params.dtype
     a = ctx.axis(axis, len(dims))
     n, v = ctx.resolve(dims[a]), ctx.constant_value(indices)
-    if n is not None and v is not None and v.size and (v.max() >= n or v.min() < -n):
+    if n is not None and v is not None and v.size and (v.max() >= n or v.min() < 0):
         raise InferError(f"indices {{1}} reach {v.max() if v.max() >= n else v.min()}, "
-                         f"out of range for dim {a} of {{0}}, of size {n}")
+                         f"out of range [0, {n}) for dim {a} of {{0}}")
     if idims is None:
         return None, params.dtype
     return tuple(dims[:a]) + tuple(idims) + tuple(dims[a + 1:]), params.dtype
@@ -37,10 +37,6 @@ def _gather_vjp(node, gs):
     a = axis % r if axis else 0
     d = params.shape.dims[a] if r is not None else None
     n = d if isinstance(d, int) else shape(params)[a]
-    # gather counts negative indices from the end; the segment sum drops negative ids
-    from .broadcast import select
-    from .elementwise import cast, less
-    indices = select(less(indices, 0), indices + cast(n, indices.dtype), indices)
     if a == 0:
         return [unsorted_segment_sum(g, indices, n), None]
     lead = list(range(a, a + ni)) + list(range(a)) + \
@@ -50,17 +46,29 @@ def _gather_vjp(node, gs):
     return [transpose(s, back), None]
 
 
+def check_indices(indices, n, what="indices"):
+    """TF's CPU kernels refuse an index outside [0, n) (a negative one included)."""
+    if indices.size and (indices.min() < 0 or indices.max() >= n):
+        at = np.argwhere((indices < 0) | (indices >= n))[0]
+        from ..errors import ExecutionError
+        raise ExecutionError(f"{what}[{', '.join(map(str, at))}] = {indices[tuple(at)]} "
+                             f"is not in [0, {n})")
+
+
+def _gather_kernel(params, indices, *, axis):
+    check_indices(indices, params.shape[axis])
+    return np.asarray(np.take(params, indices, axis=axis), params.dtype)  # 0-d strings too
+
+
 GATHER = register(OpDef(
-    "GatherV2", _infer_gather,
-    lambda params, indices, *, axis: np.asarray(np.take(params, indices, axis=axis),
-                                                params.dtype),   # 0-d strings too
+    "GatherV2", _infer_gather, _gather_kernel,
     vjp=_gather_vjp,
     jvp=lambda node, ts: None if ts[0] is None else gather(
         ts[0], node.inputs[1], axis=node.attrs["axis"]),
     api="gather", signature="gather(params, indices, validate_indices=None, name=None, "
                             "axis=None, batch_dims=0)",
     shape_rule="params[:axis] + indices + params[axis+1:]", dtypes="any; indices int",
-    doc="Picks slices of params along axis (negative indices count from the end)."))
+    doc="Picks slices of params along axis (an index outside [0, dim) fails the run)."))
 
 
 def gather(params, indices, validate_indices=None, name=None, axis=None, batch_dims=0):
@@ -83,8 +91,6 @@ def _gather_batched(params, indices, axis, batch_dims, name):
     """gather_nd (batch_dims=b) of params with axis moved to b, on indices with a last
     dim of 1; the result's params[b:axis] dims then move back in front of indices'."""
     from .array import expand_dims
-    from .broadcast import select
-    from .elementwise import cast, less
     from .scatter import gather_nd
     r, ri = params.shape.rank, indices.shape.rank
     if r is None or ri is None:
@@ -98,9 +104,6 @@ def _gather_batched(params, indices, axis, batch_dims, name):
                          f"of shape {indices.shape}")
     p = params if a == b else transpose(
         params, list(range(b)) + [a] + [k for k in range(b, r) if k != a])
-    d = p.shape.dims[b]
-    n = cast(d if isinstance(d, int) else shape(p)[b], indices.dtype)
-    indices = select(less(indices, 0), indices + n, indices)    # negative: from the end
     if a == b:
         return gather_nd(p, expand_dims(indices, -1), batch_dims=b, name=name)
     out = gather_nd(p, expand_dims(indices, -1), batch_dims=b)  # (B, I, P[b:a], P[a+1:])

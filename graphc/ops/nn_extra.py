@@ -218,7 +218,7 @@ def _sharded_lookup(shards, ids, strategy):
     shard = E.minimum(E.maximum(p, 0), n - 1)
     size = gather(sizes, shard)
     # an id outside its shard reads the row past the shard's end, so the gather fails
-    # as TF's does (graphc's gather would count a negative row from the end)
+    # as TF's does
     bad = E.logical_or(E.logical_or(E.less(flat, 0), E.not_equal(p, shard)),
                        E.logical_or(E.less(new, 0), E.greater_equal(new, size)))
     new = select(bad, size, new)

@@ -215,6 +215,9 @@ def _infer_sparse_xent(ctx, labels, logits):
 def _sparse_xent_kernel(labels, logits):
     """(loss, backprop): loss = logsumexp(x) - x[label], backprop = softmax(x) - onehot."""
     n = logits.shape[-1]
+    if labels.shape != logits.shape[:-1]:
+        raise ValueError(f"labels of shape {labels.shape} must have the shape of logits "
+                         f"{logits.shape} without its last (class) axis")
     if labels.size and (labels.min() < 0 or labels.max() >= n):
         bad = labels[(labels < 0) | (labels >= n)].flat[0]
         raise ValueError(f"label {bad} is out of range for {n} classes (0..{n - 1})")

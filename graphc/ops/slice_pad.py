@@ -145,6 +145,13 @@ def _known_rows(ctx, paddings, rank):
 
 def _pad_kernel(x, paddings, cval, *, mode):
     widths = [(int(a), int(b)) for a, b in paddings]
+    limit = _MIRROR_LIMIT.get(mode)
+    for k, (n, (a, b)) in enumerate(zip(x.shape, widths)):
+        if min(a, b) < 0 or limit is not None and max(a, b) > n - limit:
+            from ..errors import ExecutionError
+            raise ExecutionError(f"paddings {widths[k]} of dim {k} (of size {n}) must be "
+                                 f">= 0" + ("" if limit is None else
+                                            f" and at most {n - limit} for {mode}"))
     if mode == "CONSTANT":
         return np.pad(x, widths, constant_values=cval)
     return np.pad(x, widths, mode=mode.lower())

@@ -257,6 +257,12 @@ class Variable(Tensor):
         with self.graph.control_dependencies([self.initializer]):
             return self.read_value()
 
+    def eval(self, session=None):
+        """The variable's value in `session` (default: the default session), TF1's
+        Variable.eval(session) (a tensor's eval takes feed_dict first)."""
+        from ..session import _session_or_default
+        return _session_or_default(session).run(self)
+
     def load(self, value, session=None):
         """Set the value directly in `session` (default session), without an op."""
         from ..session import _session_or_default
