@@ -145,7 +145,8 @@ def test_error_examples_print_what_the_doc_shows(name, tmp_path):
                                          ("contrib-summary-predictor.md", 2),
                                          ("contrib-metrics-losses.md", 3),
                                          ("contrib-data-util.md", 2),
-                                         ("contrib-cudnn-rnn.md", 1)])
+                                         ("contrib-cudnn-rnn.md", 1),
+                                         ("keras-metrics-losses.md", 1)])
 def test_doc_code_runs(doc, blocks, tmp_path, monkeypatch, capsys):
     """Every ```python block of the doc runs, in order, in one namespace (in a fresh
     default graph); a block whose first line is `# raises SomeError` must raise

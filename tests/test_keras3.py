@@ -256,6 +256,50 @@ def test_train_on_batch_accumulates_metrics_until_reset_as_tf1_keras():
         assert first[1:] != pytest.approx(both[1:])
 
 
+def test_per_output_metric_lists_and_cloned_metric_objects_as_tf1_keras():
+    rng = np.random.RandomState(0)
+    x = rng.standard_normal((20, 3)).astype(np.float32)
+    y1 = (rng.rand(20, 1) > 0.5).astype(np.float32)
+    y2 = rng.standard_normal((20, 2)).astype(np.float32)
+    with gc.Graph().as_default():
+        inp = k.Input((3,))
+        h = k.layers.Dense(4, activation="relu", name="h",
+                           kernel_initializer=k.initializers.Constant(0.1))(inp)
+        o1 = k.layers.Dense(1, activation="sigmoid", name="o1",
+                            kernel_initializer=k.initializers.Constant(-0.2))(h)
+        o2 = k.layers.Dense(2, name="o2", kernel_initializer=k.initializers.Constant(0.3))(h)
+        model = k.Model(inp, [o1, o2])
+        msq = k.metrics.MeanSquaredError(name="msq")
+        want = {      # TF 2.21's tf_keras: names, metric objects, train_on_batch, evaluate
+            0: (["loss", "o1_loss", "o2_loss", "o1_acc", "o1_auc", "o2_mean_absolute_error"],
+                ["o1_acc", "o1_auc", "o2_mean_absolute_error"],
+                [1.95894, 0.66885, 1.29009, 0.6, 0.72917, 0.97282],
+                [1.91968, 0.66849, 1.25883, 0.6, 0.71875, 0.95666]),
+            2: (["loss", "o1_loss", "o2_loss", "o1_mean_absolute_error", "o1_msq",
+                 "o2_mean_absolute_error", "o2_msq"],
+                ["o1_mean_absolute_error", "o1_msq", "o2_mean_absolute_error", "o2_msq"],
+                [1.88859, 0.66582, 1.22277, 0.4852, 0.23641, 0.94508, 1.22277],
+                [1.86358, 0.6662, 1.20305, 0.48454, 0.23592, 0.93483, 1.19876])}
+        for case, metrics in enumerate(([["accuracy", k.metrics.AUC(name="auc")], ["mae"]],
+                                        {"o2": ["mse", k.metrics.MeanAbsoluteError()]},
+                                        ["mae", msq])):
+            model.compile(k.optimizers.SGD(0.1), ["binary_crossentropy", "mse"],
+                          metrics=metrics)
+            tob = model.train_on_batch(x, [y1, y2])
+            ev = model.evaluate(x, [y1, y2], batch_size=7, verbose=0)
+            if case in want:
+                names, objects, t, e = want[case]
+                assert model.metrics_names == names
+                assert [m.name for m in model.metrics] == objects
+                np.testing.assert_allclose(tob, t, atol=2e-5)
+                np.testing.assert_allclose(ev, e, atol=2e-5)
+        assert msq.name == "msq"                # each output got its own copy
+        with pytest.raises(ValueError, match="one entry per model output"):
+            model.compile("sgd", ["mse", "mse"], metrics=[["mae"]])
+        with pytest.raises(ValueError, match=r"Unknown entries in metrics dictionary"):
+            model.compile("sgd", ["mse", "mse"], metrics={"zz": "mae"})
+
+
 def _train(opt, steps=3):
     xs = np.arange(8, dtype=np.float32).reshape(4, 2) / 8
     ys = np.ones((4, 1), np.float32)

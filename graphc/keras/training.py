@@ -54,6 +54,41 @@ def _metric_fn(name, loss_fn, output):
     return fn, getattr(fn, "name", None) or fn.__name__
 
 
+def _per_output_metrics(metrics, names, what):
+    """One list of metrics per output (tf_keras' collect_per_output_metric_info): a
+    list of lists gives one per output, a dict one per output name, a flat list all to
+    each; with several outputs each gets its own copy of a metric object."""
+    if not metrics:
+        return [[] for _ in names]
+    if isinstance(metrics, dict):
+        extra = sorted(set(metrics) - set(names))
+        if extra:
+            raise ValueError(f"Unknown entries in {what} dictionary: {extra}. Only "
+                             f"expected following keys: {names}")
+        lists = [_as_list(metrics.get(n, [])) for n in names]
+    elif isinstance(metrics, (list, tuple)) and any(isinstance(m, (list, tuple))
+                                                   for m in metrics):
+        if len(metrics) != len(names):
+            raise ValueError(f"When passing a list of lists as `{what}`, it should have "
+                             f"one entry per model output. The model has {len(names)} "
+                             f"outputs, but you passed {what}={metrics}")
+        lists = [_as_list(m) for m in metrics]
+    else:
+        lists = [_as_list(metrics) for _ in names]
+    if len(names) > 1:
+        lists = [[_clone_metric(m) for m in ms] for ms in lists]
+    return lists
+
+
+def _clone_metric(m):
+    """A fresh metric object with m's configuration (tf_keras' clone_metric)."""
+    if not isinstance(m, Metric):
+        return m
+    if type(m) is MeanMetricWrapper:
+        return MeanMetricWrapper(m._fn, name=m.name, dtype=m.dtype, **m._fn_kwargs)
+    return type(m).from_config(m.get_config())
+
+
 class TrainingMixin(GeneratorMixin):
     """The training methods of gc.keras.Model."""
 
@@ -139,12 +174,11 @@ class TrainingMixin(GeneratorMixin):
         weights = self._per_output(loss_weights, "loss_weights", 1.0) \
             if loss_weights is not None else [1.0] * len(names)
         modes = tw.per_output(sw_mode, names, "sample_weight_mode")
-        metric_lists = [_as_list(m) for m in self._per_output(metrics, "metrics")] \
-            if isinstance(metrics, dict) else [_as_list(metrics)] * len(names)
-        weighted_lists = [_as_list(m) for m in self._per_output(weighted, "metrics")] \
-            if isinstance(weighted, dict) else [_as_list(weighted)] * len(names)
+        metric_lists = _per_output_metrics(metrics, names, "metrics")
+        weighted_lists = _per_output_metrics(weighted, names, "weighted_metrics")
         self.targets, self.sample_weights = [], []
-        self._metric_objects, self._metric_tensors = [], []    # in metrics_names' order
+        self._metric_objects, self._metric_tensors = [], []
+        self._loss_means = []
         self.metrics_names = ["loss"]
         multi = len(self.outputs) > 1
         kept = [i for i, fn in enumerate(loss_fns) if fn is not None]
@@ -169,7 +203,7 @@ class TrainingMixin(GeneratorMixin):
                     value = tw.weighted_loss(fn(target, out), sw, K.get_mask(out))
                 out_losses.append(value if w == 1.0 else value * w)
                 if multi:      # TF 1.15: a Mean of the batches' losses, unweighted
-                    self._add_metric(Mean(name=f"{name}_loss"), value)
+                    self._add_metric(Mean(name=f"{name}_loss"), value, of_loss=True)
             reg = tw.own_feeds_only(self, self.losses)
             total = gc.add_n(out_losses) if len(out_losses) > 1 else \
                 out_losses[0] if out_losses else None
@@ -190,6 +224,8 @@ class TrainingMixin(GeneratorMixin):
                         m = metrics_mod.get(m)
                     if isinstance(m, Metric):
                         mname = prefix + m.name
+                        if multi:       # a clone of the user's (tf_keras renames it)
+                            m.name = f"{name}_{mname}"
                     else:    # TF1's Keras wraps a function in a stateful Mean of it
                         mfn, mname = _metric_fn(m, fn, out) if isinstance(m, str) else \
                             (m, getattr(m, "__name__", None) or m.name)
@@ -211,13 +247,14 @@ class TrainingMixin(GeneratorMixin):
                     self.metrics_names.append(mname)
         self._compiled = True
 
-    def _add_metric(self, metric, values):
-        """A Mean-like metric object updated with `values` at each run."""
+    def _add_metric(self, metric, values, of_loss=False):
+        """A Mean-like metric object updated with `values` at each run (an output's
+        loss's is not one of model.metrics, as in tf_keras)."""
         with gc.name_scope(metric.name):
             update = metric.update_state(gc.cast(values, K.floatx()))
             with gc.control_dependencies([update]):
                 self._metric_tensors.append(gc.identity(metric.result()))
-        self._metric_objects.append(metric)
+        (self._loss_means if of_loss else self._metric_objects).append(metric)
         self.metrics_names.append(metric.name)
 
     def _fetches(self, train):
@@ -241,7 +278,7 @@ class TrainingMixin(GeneratorMixin):
     def reset_metrics(self):
         """Zero the metrics' totals (fit does at each epoch, evaluate at its start,
         train_on_batch and test_on_batch after each batch unless reset_metrics=False)."""
-        for m in getattr(self, "_metric_objects", []):
+        for m in getattr(self, "_loss_means", []) + getattr(self, "_metric_objects", []):
             m.reset_states()
 
     _reset_metrics = reset_metrics
