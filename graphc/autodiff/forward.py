@@ -8,7 +8,7 @@ output asks for one; broadcasting a rule's smaller tangent up to the output's sh
 happens here, once, never in the rules.
 """
 from .. import dtypes, errors
-from ..graph import Tensor
+from ..graph import Tensor, get_default_graph
 from ..ops import array, core, elementwise
 from .reverse import as_list
 
@@ -76,7 +76,7 @@ def jvp(ys, xs, tangents, name="jvp", stop_gradients=None):
     scope `jvp/`; integer and bool values carry no tangent. A 100,000-node chain is fine:
     the sweep is a loop, not a recursion.
     """
-    from .reverse import between
+    from .reverse import between, capture_links
 
     ys, xs, tangents = as_list(ys), as_list(xs), as_list(tangents)
     if not ys:
@@ -88,7 +88,8 @@ def jvp(ys, xs, tangents, name="jvp", stop_gradients=None):
             raise TypeError(f"jvp: expected tensors, got {type(t).__name__} {t!r}")
     graph = ys[0].graph
     stop = set(as_list(stop_gradients)) if stop_gradients is not None else set()
-    order, _ = between(ys, xs, stop)
+    links = capture_links(get_default_graph())      # in a cond branch or loop body
+    order, _ = between(ys, xs, stop, links=links)
     with graph.name_scope(name):
         seeds = {}
         with graph._building("jvp"):
@@ -99,6 +100,11 @@ def jvp(ys, xs, tangents, name="jvp", stop_gradients=None):
                 seeds[x] = elementwise.add(seeds[x], v) if x in seeds else v
         tan = dict(seeds)
         for node in order:
+            outer = links[0].get(node.outputs[0]) if len(node.outputs) == 1 else None
+            if outer is not None:       # a captured placeholder: the outer tensor's tangent
+                if tan.get(outer) is not None:
+                    tan[node.outputs[0]] = tan[outer]
+                continue
             ts = [tan.get(x) for x in node.inputs]
             if all(t is None for t in ts):
                 continue

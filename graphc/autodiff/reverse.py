@@ -344,7 +344,8 @@ def custom_gradient(f):
         graph = get_default_graph()
         first = len(graph.nodes)
         y, grad_fn = f(*xs)
-        variables = _variables_read(graph.nodes[first:])
+        variables = [v for v in _variables_read(graph.nodes[first:])   # not one of xs:
+                     if not any(v is x for x in xs)]         # those get dy as inputs
         if variables and "variables" not in inspect.signature(grad_fn).parameters:
             raise TypeError(
                 f"@custom_gradient grad_fn must accept variables= since {f.__name__} reads "

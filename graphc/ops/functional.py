@@ -11,7 +11,7 @@ from .. import errors
 from ..graph import Tensor, get_default_graph
 from ..shapes import TensorShape, fits
 from .control import FuncGraph, _flatten, _unflatten, cond
-from .core import convert_to_tensor, placeholder
+from .core import convert_to_tensor, placeholder, stop_gradient
 from .loop_op import make_loop
 
 __all__ = ["map_fn", "scan", "foldl", "foldr", "case", "switch_case"]
@@ -36,7 +36,8 @@ def _slice_type(t):
     return (t.dtype, TensorShape(None if t.shape.dims is None else t.shape.dims[1:]))
 
 
-def _build(what, fn, carry, carry_s, sliced, sliced_s, reverse, name, n_ys_of=None):
+def _build(what, fn, carry, carry_s, sliced, sliced_s, reverse, name, n_ys_of=None,
+           back_prop=True, like=None):
     """Trace fn(carry..., element...) and build the Loop. fn returns the new carry (when
     there is one) and/or the per-element outputs, as n_ys_of(result) says."""
     graph = get_default_graph()
@@ -66,7 +67,7 @@ def _build(what, fn, carry, carry_s, sliced, sliced_s, reverse, name, n_ys_of=No
         body_outs = tuple(new_carry) + tuple(ys) + tuple(zs)
         node = make_loop(tuple(carry) + tuple(sliced) + tuple(captured),
                          (fg, ins, body_outs), None, len(carry), len(sliced), len(ys), reverse,
-                         False)
+                         False, back_prop=back_prop, like=like)
     return out_s, node.outputs[:len(carry) + len(ys)]
 
 
@@ -84,7 +85,8 @@ def map_fn(fn, elems, dtype=None, parallel_iterations=None, back_prop=True,
 
     def parts(out_s, outs):
         return [], outs, []
-    out_s, outs = _build("map_fn", fn, [], False, sliced, structure, False, name, parts)
+    out_s, outs = _build("map_fn", fn, [], False, sliced, structure, False, name, parts,
+                         back_prop)
     if dtype is not None:
         want = []
         _flatten(dtype, want)
@@ -122,21 +124,24 @@ def scan(fn, elems, initializer=None, parallel_iterations=10, back_prop=True,
 
     def parts(out_s, outs):
         return outs, outs, []
-    out_s, outs = _build("scan", fn, carry, carry_s, sliced, structure, reverse, name, parts)
+    out_s, outs = _build("scan", fn, carry, carry_s, sliced, structure, reverse, name, parts,
+                         back_prop, like=(None,) * len(carry) + tuple(   # each result: a
+                             (k, True) for k in range(len(carry))))    # carry's shape
     stacked = outs[len(carry):]
     if first is not None:
         from .join import concat
-        pieces = [[f[None]] for f in first]
+        pieces = [[f[None] if back_prop else stop_gradient(f[None])] for f in first]
         stacked = [concat([s] + p if reverse else p + [s], 0) for s, p in zip(stacked, pieces)]
     return _unflatten(carry_s, iter(stacked))
 
 
-def _fold(what, fn, elems, initializer, reverse, name):
+def _fold(what, fn, elems, initializer, reverse, name, back_prop):
     carry_s, carry, structure, sliced, _ = _first(elems, what, reverse, initializer)
 
     def parts(out_s, outs):
         return outs, [], []
-    _, outs = _build(what, fn, carry, carry_s, sliced, structure, reverse, name, parts)
+    _, outs = _build(what, fn, carry, carry_s, sliced, structure, reverse, name, parts,
+                     back_prop)
     return _unflatten(carry_s, iter(outs[:len(carry)]))
 
 
@@ -146,13 +151,13 @@ def foldl(fn, elems, initializer=None, parallel_iterations=10, back_prop=True,
 
         gc.foldl(lambda a, x: a * x, gc.constant([1., 2., 3.]))     # 6.0
     """
-    return _fold("foldl", fn, elems, initializer, False, name)
+    return _fold("foldl", fn, elems, initializer, False, name, back_prop)
 
 
 def foldr(fn, elems, initializer=None, parallel_iterations=10, back_prop=True,
           swap_memory=False, name=None):
     """foldl from the last element to the first (TF1 tf.foldr)."""
-    return _fold("foldr", fn, elems, initializer, True, name)
+    return _fold("foldr", fn, elems, initializer, True, name, back_prop)
 
 
 def case(pred_fn_pairs, default=None, exclusive=False, strict=False, name="case"):

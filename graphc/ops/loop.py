@@ -70,7 +70,8 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
     shape (or its entry in `shape_invariants`, which may leave dims unknown).
     maximum_iterations bounds the number of iterations. With one loop variable and
     return_same_structure=False the result is that tensor itself, as in TF1.
-    Gradients, jvps and their second derivatives go through the loop.
+    Gradients, jvps and their second derivatives go through the loop, unless
+    back_prop=False.
     """
     if not callable(cond) or not callable(body):
         raise TypeError("while_loop: cond and body must be callables")
@@ -112,7 +113,8 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
         if maximum_iterations is not None:
             inputs.append(convert_to_tensor(maximum_iterations, name="maximum_iterations"))
         node = make_loop(inputs, (bfg, b_ins, tuple(b_outs)), (cfg, c_ins, tuple(c_outs)),
-                         len(init), 0, 0, False, maximum_iterations is not None)
+                         len(init), 0, 0, False, maximum_iterations is not None,
+                         back_prop=back_prop)
     outs = node.outputs[:len(init)]
     if not isinstance(loop_vars, (list, tuple)) or len(outs) == 1 and not return_same_structure:
         return outs[0]

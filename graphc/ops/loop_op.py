@@ -33,7 +33,7 @@ def _parts(seq, n_carry, n_sliced, has_max=False):
 
 
 def _infer_loop(ctx, *args, body, cond, n_carry, n_sliced, n_ys, reverse, has_max,
-                n_draws, ragged=False):
+                n_draws, ragged=False, back_prop=True, like=None):
     fg, ins, outs = body
     if has_max:
         m = args[-1]
@@ -59,7 +59,7 @@ def _infer_loop(ctx, *args, body, cond, n_carry, n_sliced, n_ys, reverse, has_ma
 
 
 def _loop_kernel(rt, *args, body, cond, n_carry, n_sliced, n_ys, reverse, has_max,
-                 n_draws, ragged=False):
+                 n_draws, ragged=False, back_prop=True, like=None):
     run = compiled(rt.session, *body)
     carry, sliced, rest = _parts(list(args), n_carry, n_sliced, has_max)
     owned = [k for k in range(n_carry) if writes_buffer(body[2][k])]
@@ -93,10 +93,13 @@ def _loop_kernel(rt, *args, body, cond, n_carry, n_sliced, n_ys, reverse, has_ma
                 np.add(acc, v, out=acc)
     outs = rt.record.outputs
     carry = [c.view(np.ndarray) if isinstance(c, Owned) else c for c in carry]
-    stacked = [_stack(acc[::-1] if reverse else acc, ragged) if acc else _empty(t)
-               for acc, t in zip(ys, outs[n_carry:n_carry + n_ys])]
+    like = like or (None,) * len(body[2])
+    stacked = [_stack(acc[::-1] if reverse else acc, ragged) if acc else
+               _none_of(t, like[n_carry + j], args, stacked=True)
+               for j, (acc, t) in enumerate(zip(ys, outs[n_carry:n_carry + n_ys]))]
     if zs is None:                  # no element: sums of nothing
-        zs = [np.zeros(_static(t), t.dtype.np) for t in outs[n_carry + n_ys:]]
+        zs = [_none_of(t, like[n_carry + n_ys + j], args)
+              for j, t in enumerate(outs[n_carry + n_ys:])]
     result = list(carry) + stacked + zs
     return result[0] if len(result) == 1 else tuple(result)
 
@@ -144,8 +147,18 @@ def _static(t, skip=0):
     return tuple(dims[skip:])
 
 
-def _empty(t):
-    return np.zeros((0,) + _static(t, 1), t.dtype.np)
+def _none_of(t, like, args, stacked=False):
+    """Output t of a loop that made no call: the stack of no values (dim 0 of 0) or the
+    sum of none. Its shape is t's static one, else that of the input `like` names: (its
+    position, whether t stacks values shaped as it (a carry) or has its whole shape)."""
+    dims = t.shape.dims
+    if dims is not None and all(isinstance(d, int) for d in dims[stacked:]):
+        shape = tuple(dims[stacked:])
+        return np.zeros(((0,) if stacked else ()) + shape, t.dtype.np)
+    if like is not None:
+        pos, per_call = like
+        return np.zeros(((0,) if per_call else ()) + np.shape(args[pos]), t.dtype.np)
+    _static(t, int(stacked))            # raises: the shape is unknown
 
 
 def _floating(ts):
@@ -182,10 +195,18 @@ def _replay(node):
     return draws, node.outputs[nc + ny - nd:nc + ny], ny - nd
 
 
+def _draw_like(like, n_carry, n_ys, n_draws):
+    """like with None for the draws' outputs, which make_loop puts after the ys."""
+    like = tuple(like)
+    return like[:n_carry + n_ys] + (None,) * n_draws + like[n_carry + n_ys:]
+
+
 def _vjp_loop(node, gs):
     """A Loop in the other direction over the body's vjp, fed the carry each call got
     (and each call's random draws)."""
     a = node.attrs
+    if not a.get("back_prop", True):
+        return [None] * len(node.inputs)
     nc, ns = a["n_carry"], a["n_sliced"]
     fg, ins, outs = a["body"]
     draws, drawn, ny = _replay(node)
@@ -223,7 +244,9 @@ def _vjp_loop(node, gs):
                      body=(fg, tuple(bc) + tuple(bs) + tuple(draws) + tuple(br),
                            tuple(oc) + tuple(bc[k] for k in kept)), cond=cond, n_carry=nc,
                      n_sliced=ns + len(draws), n_ys=len(kept), reverse=a["reverse"],
-                     has_max=a["has_max"], n_draws=0, ragged=True).outputs[nc:nc + len(kept)]
+                     has_max=a["has_max"], n_draws=0, ragged=True,
+                     like=(None,) * nc + tuple((k, True) for k in kept)
+                     ).outputs[nc:nc + len(kept)]
     else:
         traj = []
     inputs = ([seed(c_out[i], gs[i]) for i in fc] + list(traj) + list(s_in) + list(drawn) +
@@ -231,10 +254,14 @@ def _vjp_loop(node, gs):
               [seed(zs[i], gz_in[i]) for i in fz])
     body = (fg, tuple(g_c) + tuple(bc[k] for k in kept) + tuple(bs) + tuple(draws) +
             tuple(g_y) + tuple(br) + tuple(g_z), tuple(grads))
+    first_s = len(fc) + len(kept)                   # where the sliced inputs start
+    first_r = first_s + ns + len(draws) + len(fy)   # and the rest
+    like = ((None,) * len(fc) + tuple((first_s + j, False) for j in fs) +
+            tuple((first_r + j, False) for j in fr))    # a gradient: its input's shape
     back = apply(STATELESS_LOOP, tuple(inputs), name="loop_grad", body=body, cond=None,
                  n_carry=len(fc), n_sliced=len(kept) + ns + len(draws) + len(fy),
                  n_ys=len(fs),
-                 reverse=not a["reverse"], has_max=False, n_draws=0)
+                 reverse=not a["reverse"], has_max=False, n_draws=0, like=like)
     result = [None] * len(node.inputs)
     for k, i in enumerate(fc + [nc + j for j in fs] + [nc + ns + j for j in fr]):
         result[i] = back.outputs[k]
@@ -254,6 +281,8 @@ def _jvp_loop(node, ts):
     """A Loop carrying tangents beside the values, the body's jvp beside the body (fed
     each call's random draws)."""
     a = node.attrs
+    if not a.get("back_prop", True):
+        return [None] * len(node.outputs)
     nc, ns = a["n_carry"], a["n_sliced"]
     fg, ins, outs = a["body"]
     c_in, s_in, r_in = _parts(node.inputs, nc, ns, a["has_max"])
@@ -336,6 +365,10 @@ def _narrow_loop(node, used):
     if cond is not None:
         attrs["cond"] = (cond[0], tuple(cond[1][p] for p in inputs), cond[2])
     attrs.update(n_carry=len(carries), n_sliced=len(sliced), n_ys=len(keep_y))
+    if a.get("like"):
+        attrs["like"] = tuple(None if a["like"][j] is None or a["like"][j][0] not in inputs
+                              else (inputs.index(a["like"][j][0]), a["like"][j][1])
+                              for j in kept)
     extra = node.inputs[n_in:]                  # maximum_iterations
     return [node.inputs[p] for p in inputs] + list(extra), attrs, kept
 
@@ -354,10 +387,14 @@ STATELESS_LOOP = register(OpDef("StatelessLoop", _infer_loop, _loop_kernel, vjp=
                                 doc="Calls a pure function graph once per element.", **_DOC))
 
 
-def make_loop(inputs, body, cond, n_carry, n_sliced, n_ys, reverse, has_max):
+def make_loop(inputs, body, cond, n_carry, n_sliced, n_ys, reverse, has_max,
+              back_prop=True, like=None):
     """A Loop node (StatelessLoop when its graphs have no effects or draws). The values of
     the body's random draws in every call are extra stacked outputs after the n_ys user
-    ones (n_draws of them), which its derivatives feed back instead of drawing anew."""
+    ones (n_draws of them), which its derivatives feed back instead of drawing anew.
+    back_prop=False: no derivative goes through it (TF1's while_loop argument). like:
+    for each body output, None or (input position, per call): the input whose run-time
+    shape gives that output's when no call runs (see _none_of)."""
     fg, ins, outs = body
     draws = draw_outputs(outs, set(ins))
     if draws:
@@ -368,4 +405,7 @@ def make_loop(inputs, body, cond, n_carry, n_sliced, n_ys, reverse, has_max):
     with get_default_graph().control_dependencies(list(dict.fromkeys(control))):
         return apply(op, tuple(inputs), name="Loop", body=body, cond=cond, n_carry=n_carry,
                      n_sliced=n_sliced, n_ys=n_ys + len(draws), reverse=reverse,
-                     has_max=has_max, n_draws=len(draws))
+                     has_max=has_max, n_draws=len(draws),
+                     **({} if back_prop else {"back_prop": False}),
+                     **({"like": _draw_like(like, n_carry, n_ys, len(draws))}
+                        if like else {}))

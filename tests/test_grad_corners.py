@@ -1,0 +1,75 @@
+"""Gradient corners TF1 programs reach (each checked against TF 2.21 on the same
+program): custom_gradient of a variable, back_prop=False loops, Hessians inside
+control flow, derivatives of loops that run no call."""
+import numpy as np
+
+import graphc as gc
+
+
+def test_custom_gradient_of_a_variable_passed_as_its_argument():
+    @gc.custom_gradient
+    def quantize(w):                    # the straight-through weight quantizer
+        return gc.round(w * 4.0) / 4.0, lambda dy: dy
+    x = gc.placeholder(gc.float32, [None, 3])
+    w = gc.get_variable("w", [3, 2], initializer=gc.constant_initializer(0.3))
+    v = gc.Variable([0.3, 0.6], name="v", use_resource=True)
+    y = gc.matmul(x, quantize(w)) * quantize(v)
+    train = gc.train.GradientDescentOptimizer(0.1).minimize(gc.reduce_sum(y))
+    with gc.Session() as s:
+        s.run(gc.global_variables_initializer())
+        s.run(train, {x: np.ones((2, 3))})
+        np.testing.assert_allclose(s.run(w), [[0.25, 0.2]] * 3, rtol=1e-6)    # TF's
+        np.testing.assert_allclose(s.run(v), [0.15, 0.45], rtol=1e-6)
+
+
+def test_back_prop_false_loops_pass_no_gradient():
+    x = gc.placeholder(gc.float32, [None, 3])
+    w = gc.Variable([0., 1., 2.])
+    target = gc.map_fn(lambda r: r * w, x, back_prop=False)
+    _, roll = gc.while_loop(lambda i, h: i < 2, lambda i, h: (i + 1, h * w), (0, x),
+                            back_prop=False)
+    sc = gc.scan(lambda a, r: a * r + w, x, back_prop=False)
+    fl = gc.foldl(lambda a, r: a * r, x, back_prop=False)
+    loss = gc.reduce_sum((x * w - target) ** 2) + gc.reduce_sum(roll) + gc.reduce_sum(sc)
+    (g,) = gc.gradients(loss, w)
+    assert gc.gradients(gc.reduce_sum(roll) + gc.reduce_sum(fl), [x, w]) == [None, None]
+    with gc.Session() as s:
+        s.run(gc.global_variables_initializer())
+        np.testing.assert_array_equal(s.run(g, {x: np.ones((2, 3))}), [0, 0, 0])
+
+
+def test_hessians_inside_cond_while_and_map_fn_bodies():
+    w = gc.Variable([0.5, -1.0, 2.0])
+    x = gc.placeholder(gc.float32, [None, 3])
+    flag = gc.placeholder(gc.bool, [])
+
+    def f():
+        return gc.reduce_sum(gc.sin(w) * w ** 2)
+    h_cond = gc.cond(flag, lambda: gc.hessians(f(), w)[0], lambda: gc.zeros([3, 3]))
+    _, h_while = gc.while_loop(lambda i, a: i < 1,
+                               lambda i, a: (i + 1, a + gc.hessians(f(), w)[0]),
+                               (0, gc.zeros([3, 3])))
+    h_map = gc.map_fn(lambda r: gc.hessians(gc.reduce_sum(gc.sin(r * w) * w ** 2), w)[0],
+                      x)
+    with gc.Session() as s:
+        s.run(gc.global_variables_initializer())
+        got = s.run([h_cond, h_while, h_map[0]], {flag: True, x: np.ones((2, 3))})
+    wv = np.array([0.5, -1.0, 2.0])
+    diag = 2 * np.sin(wv) + 4 * wv * np.cos(wv) - wv ** 2 * np.sin(wv)
+    for h in got:
+        np.testing.assert_allclose(h, np.diag(diag), rtol=1e-4, atol=1e-5)
+
+
+def test_derivatives_of_loops_that_make_no_call_with_unknown_dims():
+    x = gc.placeholder(gc.float32, [None, 3])
+    n = gc.placeholder(gc.int32, [])
+    _, h = gc.while_loop(lambda i, h: i < n, lambda i, h: (i + 1, gc.tanh(h) * h), (0, x))
+    (gw,) = gc.gradients(gc.reduce_sum(h), x)
+    xd = gc.placeholder(gc.float32, [None, None])
+    s_ = gc.scan(lambda a, r: a * r, xd)            # one row, no initializer: no call
+    (gf,) = gc.gradients(gc.reduce_sum(gc.foldl(lambda a, r: a * r, xd)), xd)
+    with gc.Session() as s:
+        np.testing.assert_array_equal(s.run(gw, {x: np.ones((2, 3)), n: 0}), np.ones((2, 3)))
+        np.testing.assert_array_equal(s.run(gw, {x: np.ones((2, 3)), n: 1}).shape, (2, 3))
+        np.testing.assert_array_equal(s.run(s_, {xd: [[1., 2., 3.]]}), [[1., 2., 3.]])
+        np.testing.assert_array_equal(s.run(gf, {xd: [[1., 2., 3.]]}), [[1., 1., 1.]])
