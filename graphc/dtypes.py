@@ -96,6 +96,59 @@ class DType:
     def size(self):
         return self.np.itemsize
 
+    @property
+    def min(self):
+        """The smallest value of the dtype (TF1: `tf.fill(s, x.dtype.min)` masks)."""
+        return self._info("min").min
+
+    @property
+    def max(self):
+        """The largest value of the dtype."""
+        return self._info("max").max
+
+    def _info(self, what):
+        if self.np.kind == "f":
+            return np.finfo(self.np)
+        if self.np.kind in "iuq":
+            return np.iinfo(self.np.type)
+        if self.np.kind == "b":
+            return _BoolInfo
+        raise TypeError(f"Cannot find {what} value of {self.name}.")
+
+    @property
+    def limits(self, clip_negative=True):
+        """TF1's image value range of the dtype: (0 or -1, 1) for floats, the int range
+        (its min cut to 0 with clip_negative) for ints."""
+        lo, hi = (-1, 1) if self.np.kind == "f" else (self.min, self.max)
+        return (0 if clip_negative else lo), hi
+
+    @property
+    def as_datatype_enum(self):
+        """TF's DataType number (types.proto): float32 is 1."""
+        from .io.tf_graphdef_import import tf_datatype
+        return tf_datatype(self)
+
+    def is_compatible_with(self, other):
+        """Whether other (a DType or what as_dtype takes) is this dtype."""
+        return self == other
+
+    def __eq__(self, other):
+        """A DType equals the numpy type, name or DType of the same dtype, as in TF1
+        (`x.dtype == np.float32`, `x.dtype == "float32"`)."""
+        if other is self:
+            return True
+        if other is None or isinstance(other, DType):
+            return False
+        try:
+            return as_dtype(other) is self
+        except TypeError:
+            return False
+
+    def __ne__(self, other):
+        return not self.__eq__(other)
+
+    __hash__ = object.__hash__
+
     def __repr__(self):
         return f"gc.{self.name}"
 
@@ -104,6 +157,10 @@ class DType:
 
     def __reduce__(self):
         return (as_dtype, (self.name,))
+
+
+class _BoolInfo:
+    min, max = False, True
 
 
 float16 = DType("float16", np.float16)

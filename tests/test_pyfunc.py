@@ -49,17 +49,23 @@ def test_stateful_runs_each_time_and_is_not_merged():
     assert len(calls) >= 1
 
 
-def test_inputs_are_read_only():
+def test_inputs_are_copies_and_scalars_come_as_tf1_passes_them():
     x = gc.placeholder(gc.float64, (3,))
+    s = gc.placeholder(gc.string, [])
 
     def scribble(a):
-        a[0] = 99.0
+        a[0] = 99.0                 # TF1's func may change its arrays: they are its own
         return a
 
     y = gc.py_func(scribble, [x], gc.float64)
-    with pytest.raises(gc.errors.ExecutionError, match="read-only") as e:
-        run(y, {x: np.zeros(3)})
-    assert "PyFunc" in str(e.value) and "test_pyfunc.py" in str(e.value)
+    seen = gc.py_func(lambda p, n: f"{p.decode()}:{type(n).__name__}", [s, gc.constant(3)],
+                      gc.string)                     # bytes and a numpy int32 scalar
+    pair = gc.py_func(lambda a: [np.ones((2, 2))], [x], [gc.float64])     # a list Tout
+    with gc.Session() as sess:
+        got, shown, (ones,) = sess.run([y, seen, pair], {x: np.zeros(3), s: b"path\x00"})
+        again = sess.run(x, {x: np.zeros(3)})
+    assert got.tolist() == [99.0, 0, 0] and again.tolist() == [0, 0, 0]
+    assert shown == b"path\x00:int32" and ones.shape == (2, 2)
 
 
 def test_wrong_dtype_count_and_shape_are_clear_errors():

@@ -461,3 +461,30 @@ def test_feeds_and_arguments_tf1_converts():
         s.run(v.initializer)
         assert v.eval(s) == 3.0                     # Variable.eval(session), positionally
     assert dense.shape == (2, 4) and dense[1, 3] == 2.0
+
+
+def test_dtype_limits_and_comparisons_with_numpy_types_and_names():
+    scores = gc.placeholder(gc.float32, [None, None])
+    mask = gc.placeholder(gc.bool, [None, None])
+    masked = gc.where(mask, scores, gc.fill(gc.shape(scores), scores.dtype.min))
+    with gc.Session() as s:
+        att = s.run(gc.nn.softmax(masked), {scores: [[1., 2., 3.]], mask: [[1, 1, 0]]})
+    np.testing.assert_allclose(att, [[0.26894143, 0.73105854, 0.0]], rtol=1e-6)  # TF's
+    assert gc.uint8.max == 255 and gc.int8.min == -128 and gc.float16.max == 65504
+    assert gc.bool.max is True and gc.uint8.limits == (0, 255)
+    assert scores.dtype == np.float32 and scores.dtype == "float32"
+    assert scores.dtype in [np.float32] and scores.dtype != np.float64
+    assert gc.float32 != gc.float64 and gc.float32 != None  # noqa: E711
+    assert gc.float32.is_compatible_with(np.float32) and gc.float32.as_datatype_enum == 1
+    assert len({gc.float32, gc.float32, gc.int32}) == 2
+    with pytest.raises(TypeError, match="Cannot find min value of string"):
+        gc.string.min
+
+
+def test_py_function_converts_results_to_tout_as_tf():
+    x = gc.placeholder(gc.float32, [None])
+    y = gc.py_function(lambda a: np.ones(2), [x], gc.float32)    # float64 from numpy
+    t = gc.py_func(lambda a: np.array(["ab", "c"]), [x], gc.string)   # numpy unicode
+    with gc.Session() as s:
+        got, text = s.run([y, t], {x: [1., 2.]})
+    assert got.dtype == np.float32 and text.tolist() == [b"ab", b"c"]

@@ -18,9 +18,9 @@ def _infer_gather(ctx, params, indices, *, axis):
         return None, params.dtype
     a = ctx.axis(axis, len(dims))
     n, v = ctx.resolve(dims[a]), ctx.constant_value(indices)
-    if n is not None and v is not None and v.size and (v.max() >= n or v.min() < 0):
-        raise InferError(f"indices {{1}} reach {v.max() if v.max() >= n else v.min()}, "
-                         f"out of range [0, {n}) for dim {a} of {{0}}")
+    if n is not None and v is not None and v.size and v.max() >= n:   # (a negative one
+        raise InferError(f"indices {{1}} reach {v.max()}, out of range [0, {n}) for "
+                         f"dim {a} of {{0}}")     # fails at run time, after any asserts)
     if idims is None:
         return None, params.dtype
     return tuple(dims[:a]) + tuple(idims) + tuple(dims[a + 1:]), params.dtype

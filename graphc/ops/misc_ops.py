@@ -139,6 +139,18 @@ class _EagerValue(np.ndarray):
         return np.asarray(self)
 
 
+def _eager_result(value, dtype):
+    """A numeric result converted to its Tout dtype as TF's convert_to_tensor does
+    (float64 to float32, ints to floats; never a float to an int)."""
+    if not (dtype.is_floating or dtype.is_integer or dtype.is_complex):
+        return value
+    arr = np.asarray(value)
+    if arr.dtype.kind in "iu" or arr.dtype.kind == "f" and not dtype.is_integer or \
+            arr.dtype.kind == "c" and dtype.is_complex:
+        return arr.astype(dtype.np, copy=False)
+    return value
+
+
 def py_function(func, inp, Tout, name=None):  # noqa: N803 (TF1 argument name)
     """Wrap a Python function as an op (TF tf.py_function). The function gets arrays
     that also have `.numpy()` (as TF's EagerTensors do) and returns arrays or
@@ -150,7 +162,14 @@ def py_function(func, inp, Tout, name=None):  # noqa: N803 (TF1 argument name)
     result has no gradient, as py_func's."""
     from .pyfunc import py_func
 
+    from .. import dtypes
+    listed = isinstance(Tout, (list, tuple))
+    touts = [dtypes.as_dtype(t) for t in (Tout if listed else [Tout])]
+
     def call(*args):
-        return func(*(np.asarray(a).view(_EagerValue) for a in args))
+        out = func(*(np.asarray(a).view(_EagerValue) for a in args))
+        outs = list(out) if listed and isinstance(out, (list, tuple)) else [out]
+        outs = [_eager_result(o, t) for o, t in zip(outs, touts)] + outs[len(touts):]
+        return outs if listed else outs[0]
     call.__name__ = getattr(func, "__name__", "py_function")
     return py_func(call, inp, Tout, stateful=True, name=name or "EagerPyFunc")

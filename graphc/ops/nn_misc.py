@@ -349,8 +349,9 @@ def sufficient_statistics(x, axes, shift=None, keep_dims=None, name=None, keepdi
         dims = x.shape.dims
         if dims is not None and all(isinstance(dims[d], int) for d in axes):
             count = constant(np.prod([dims[d] for d in axes]), dtype=x.dtype)
-        else:
-            count = R.reduce_prod(gather(E.cast(A.shape(x), x.dtype), axes), name="count")
+        else:                       # (a negative axis counts from the end)
+            at = E.floormod(constant(axes, dtype=dtypes.int32), A.rank(x))
+            count = R.reduce_prod(gather(E.cast(A.shape(x), x.dtype), at), name="count")
         if shift is not None:
             x, shift = operands(x, shift, "sufficient_statistics")
             m_ss, v_ss = x - shift, E.squared_difference(x, shift)

@@ -1,8 +1,9 @@
 """py_func and numpy_function: a Python function on numpy arrays as a node of the graph.
 
-The function runs when the node runs, on read-only numpy views of its inputs; it must
-return as many arrays as Tout names, of those dtypes (Python numbers and lists are
-converted). Output shapes are unknown unless the caller refines them with set_shape,
+The function runs when the node runs, on copies of its inputs, as TF1 passes them: a
+numpy array each, or for a scalar a numpy scalar (bytes for a string). It must return
+as many arrays as Tout names, of those dtypes (Python numbers, lists and str/unicode
+text are converted; a list returned for a list Tout holds the outputs). Output shapes are unknown unless the caller refines them with set_shape,
 and then each run checks them. A py_func is stateful (never merged, folded or
 reordered among other effects) unless stateful=False. It has no gradient (TF1): give it
 one with gc.RegisterGradient + graph.gradient_override_map({"PyFunc": name}), or wrap
@@ -18,21 +19,22 @@ from .registry import OpDef, apply, register
 __all__ = ["py_func", "numpy_function"]
 
 
-def _infer(ctx, *inputs, func, Tout):
+def _infer(ctx, *inputs, func, Tout, listed=True):
     return [(TensorShape(None), d) for d in Tout]
 
 
-def _read_only(a):
-    v = a.view() if isinstance(a, np.ndarray) else np.asarray(a)
-    v.flags.writeable = False
-    return v
+def _argument(a):
+    """What TF1 hands func for a value: a fresh array, or a numpy scalar / bytes."""
+    a = np.asarray(a)
+    return a[()] if a.ndim == 0 else np.array(a)
 
 
-def _kernel(rt, *arrays, func, Tout):
-    out = func(*[_read_only(a) for a in arrays])
+def _kernel(rt, *arrays, func, Tout, listed=True):
+    out = func(*[_argument(a) for a in arrays])
     if not Tout:
         return ()
-    outs = list(out) if isinstance(out, (list, tuple)) and len(Tout) > 1 else [out]
+    outs = list(out) if isinstance(out, (list, tuple)) and (listed or len(Tout) > 1) \
+        else [out]
     if len(outs) != len(Tout):
         raise ValueError(f"the function {func.__name__!r} returned {len(outs)} values, "
                          f"but Tout names {len(Tout)}")
@@ -43,6 +45,9 @@ def _kernel(rt, *arrays, func, Tout):
 def _checked(value, t, func):
     """value as an array of t's dtype and (refined) static shape, or a clear error."""
     want = t.dtype.np
+    if t.dtype is dtypes.string:        # str and unicode arrays: UTF-8 bytes (TF1)
+        from .core import string_array
+        value = string_array(value, f"'{func.__name__}' output {t.index}")
     if isinstance(value, (np.ndarray, np.generic)):
         arr = np.asarray(value)
         if arr.dtype != want:
@@ -86,7 +91,7 @@ def py_func(func, inp, Tout, stateful=True, name=None):
         raise TypeError(f"py_func: func must be callable, not {type(func).__name__}")
     inputs = [convert_to_tensor(x) for x in (inp if isinstance(inp, (list, tuple)) else [inp])]
     node = apply(PY_FUNC if stateful else PY_FUNC_STATELESS, inputs, name=name,
-                 func=func, Tout=touts)
+                 func=func, Tout=touts, listed=not single)
     if single:
         return node.outputs[0]
     return list(node.outputs) if touts else node
