@@ -172,14 +172,17 @@ def compute_weighted_loss(losses, weights=1.0, scope=None, loss_collection=Graph
 
 
 # ---- the losses ---------------------------------------------------------------------------
-def _pair(api, labels, predictions, pname="predictions"):
-    """(labels, predictions): predictions float (ints cast to float32, as TF1), labels in
+def _pair(api, labels, predictions, pname="predictions", to_float32=True):
+    """(labels, predictions): predictions float32 (TF1's to_float; with to_float32=False,
+    as the cross entropies, any float dtype kept and ints cast to float32), labels in
     the same dtype, shapes compatible."""
     if labels is None:
         raise ValueError(f"{api}: labels must not be None.")
     if predictions is None:
         raise ValueError(f"{api}: {pname} must not be None.")
     p = _float(predictions, pname)
+    if to_float32 and p.dtype is not dtypes.float32:
+        p = E.cast(p, dtypes.float32)
     y = _as(labels, p.dtype, "labels")
     _same_shape(api, y, p, ("labels", pname))
     return y, p
@@ -266,7 +269,8 @@ def softmax_cross_entropy(onehot_labels, logits, weights=1.0, label_smoothing=0,
     label_smoothing s: labels become labels (1 - s) + s / classes. No gradient flows to
     the labels."""
     with name_scope(scope, "softmax_cross_entropy_loss"):
-        y, x = _pair("softmax_cross_entropy", onehot_labels, logits, "logits")
+        y, x = _pair("softmax_cross_entropy", onehot_labels, logits, "logits",
+                     to_float32=False)
         if label_smoothing > 0:
             n = x.shape.dims[-1] if x.shape.rank else None
             n = float(n) if isinstance(n, int) else E.cast(A.shape(y)[-1], x.dtype)
@@ -311,7 +315,8 @@ def sigmoid_cross_entropy(multi_class_labels, logits, weights=1.0, label_smoothi
 
     label_smoothing s: labels become labels (1 - s) + s / 2."""
     with name_scope(scope, "sigmoid_cross_entropy_loss"):
-        y, x = _pair("sigmoid_cross_entropy", multi_class_labels, logits, "logits")
+        y, x = _pair("sigmoid_cross_entropy", multi_class_labels, logits, "logits",
+                     to_float32=False)
         if label_smoothing > 0:
             y = y * (1.0 - label_smoothing) + 0.5 * label_smoothing
         losses = sigmoid_cross_entropy_with_logits(labels=y, logits=x, name="xentropy")

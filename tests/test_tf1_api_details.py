@@ -488,3 +488,21 @@ def test_py_function_converts_results_to_tout_as_tf():
     with gc.Session() as s:
         got, text = s.run([y, t], {x: [1., 2.]})
     assert got.dtype == np.float32 and text.tolist() == [b"ab", b"c"]
+
+
+def test_losses_load_cumsum_and_constant_details_of_tf1():
+    p = gc.placeholder(gc.float16, [None, 2])
+    mse = gc.losses.mean_squared_error(gc.zeros_like(p), p)
+    assert mse.dtype == gc.float32 and gc.losses.hinge_loss(
+        gc.ones([2], gc.float64), gc.ones([2], gc.float64)).dtype == gc.float32
+    x = gc.placeholder(gc.float32, [None, 3])
+    ex = gc.cumsum(x, 0, exclusive=True)
+    v = gc.Variable([1.0, 2.0])
+    filled = gc.constant([1.0, 0.5], shape=[2, 3])      # TF1: the last value fills
+    with gc.Session() as s:
+        assert s.run(mse, {p: [[300, 0], [250, 1]]}) == 38125.0    # float16 would be inf
+        assert s.run(ex, {x: np.zeros((0, 3))}).shape == (0, 3)
+        s.run(v.initializer)
+        with pytest.raises(ValueError, match=r"shape \(3,\)"):
+            v.load(np.ones(3), s)
+        np.testing.assert_array_equal(s.run(filled), [[1, .5, .5], [.5, .5, .5]])

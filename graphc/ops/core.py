@@ -211,6 +211,10 @@ def constant(value, dtype=None, shape=None, name="Const"):
             arr = np.full(shape, arr.reshape(()), dtype=dtype.np)
         elif arr.size == int(np.prod(shape)):
             arr = arr.reshape(shape)
+        elif 0 < arr.size < int(np.prod(shape)):     # TF1: the last value fills the rest
+            flat = arr.reshape(-1)
+            arr = np.concatenate([flat, np.full(int(np.prod(shape)) - flat.size, flat[-1],
+                                                dtype.np)]).reshape(shape)
         else:
             raise errors.ShapeError(
                 f"constant: a value of {arr.size} elements (shape {arr.shape}) cannot have "

@@ -31,7 +31,7 @@ def _scan_kernel(fn, identity):
         if reverse:
             x = np.flip(x, axis)
         y = fn(x, axis=axis, dtype=x.dtype)
-        if exclusive:              # shift by one along axis, the identity in front
+        if exclusive and y.shape[axis]:    # shift by one along axis, the identity in front
             y = np.moveaxis(y, axis, 0)
             y = np.concatenate([np.full((1,) + y.shape[1:], identity, y.dtype), y[:-1]])
             y = np.moveaxis(y, 0, axis)

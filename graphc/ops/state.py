@@ -268,6 +268,10 @@ class Variable(Tensor):
         from ..session import _session_or_default
         sess = _session_or_default(session)
         arr = np.array(value, dtype=self.dtype.np, copy=True)
+        from ..shapes import TensorShape, fits
+        if not fits(TensorShape(arr.shape), self.shape):
+            raise ValueError(f"Cannot feed value of shape {arr.shape} for Tensor "
+                             f"'{self.name}', which has shape {self.shape}")
         arr.setflags(write=False)
         sess._variables[self.node] = arr
 
