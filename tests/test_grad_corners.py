@@ -73,3 +73,20 @@ def test_derivatives_of_loops_that_make_no_call_with_unknown_dims():
         np.testing.assert_array_equal(s.run(gw, {x: np.ones((2, 3)), n: 1}).shape, (2, 3))
         np.testing.assert_array_equal(s.run(s_, {xd: [[1., 2., 3.]]}), [[1., 2., 3.]])
         np.testing.assert_array_equal(s.run(gf, {xd: [[1., 2., 3.]]}), [[1., 1., 1.]])
+
+
+def test_a_registered_gradient_gets_zeros_for_an_unused_output():
+    x = gc.placeholder(gc.float32, [None])
+
+    @gc.RegisterGradient("TwoOutGradForTest")
+    def _grad(op, d_double, d_square):          # TF1 gives zeros for d_square here
+        return d_double * 2.0 + d_square * 2.0 * op.inputs[0]
+
+    with gc.get_default_graph().gradient_override_map({"PyFunc": "TwoOutGradForTest"}):
+        dbl, sq = gc.py_func(lambda a: ((a * 2).astype(np.float32),
+                                        (a ** 2).astype(np.float32)),
+                             [x], [gc.float32, gc.float32])
+    dbl.set_shape(x.shape)
+    (g,) = gc.gradients(gc.reduce_sum(dbl), x)
+    with gc.Session() as s:
+        np.testing.assert_array_equal(s.run(g, {x: [1., 2., 3.]}), [2., 2., 2.])

@@ -320,8 +320,13 @@ def test_bad_arguments():
     assert opt.compute_gradients(loss, var_list=[n]) == [(None, n)]
     with pytest.raises(ValueError, match="No gradients provided for any variable: n"):
         opt.minimize(loss, var_list=[n])
-    with pytest.raises(ValueError, match="appears twice"):
-        opt.apply_gradients([(gc.zeros_like(W), W), (gc.zeros_like(W), W)])
+    twice = opt.apply_gradients([(gc.ones_like(W), W), (2 * gc.ones_like(W), W),
+                                 (None, W)])      # TF1 applies each: for SGD, the sum
+    with gc.Session() as s:
+        s.run(gc.global_variables_initializer())
+        w0 = s.run(W)
+        s.run(twice)
+        np.testing.assert_allclose(s.run(W), w0 - 0.1 * 3, rtol=1e-6)
     with pytest.raises(gc.errors.ShapeError, match="does not fit"):
         opt.apply_gradients([(gc.zeros_like(b), W)])
     with pytest.raises(TypeError, match="pairs"):

@@ -68,7 +68,9 @@ class RegisterGradient:
 
 
 def _override_vjp(fn):
-    def vjp(node, gs):
+    def vjp(node, gs):      # a user's function gets zeros, not None, for a float output
+        gs = [array.zeros_like(t) if g is None and t.dtype.is_differentiable else g
+              for g, t in zip(gs, node.outputs)]    # the loss does not use (TF1)
         out = fn(node, *gs)
         return list(out) if isinstance(out, (list, tuple)) else [out]
     return vjp

@@ -319,7 +319,9 @@ class Optimizer:
 
     # ---- checks ------------------------------------------------------------------------------
     def _check_pairs(self, grads_and_vars):
-        pairs, seen = [], set()
+        """The pairs checked; a variable listed more than once gets the sum of its
+        gradients, one update (TF1 applies each pair: for SGD the same sum)."""
+        pairs, at = [], {}
         for pair in tuple(grads_and_vars):
             try:
                 g, v = pair
@@ -327,19 +329,31 @@ class Optimizer:
                 raise TypeError(f"apply_gradients takes (gradient, variable) pairs; got "
                                 f"{pair!r}") from None
             _check_variable(v, "apply_gradients")
-            if v in seen:
-                raise ValueError(f"apply_gradients: variable '{v.node.name}' appears twice "
-                                 "in grads_and_vars; sum its gradients first")
-            seen.add(v)
             if isinstance(g, IndexedSlices):
                 _check_slices(g, v)
             elif g is not None:
                 g = core.convert_to_tensor(g, dtype=v.dtype)
                 _check_grad_shape(g, v)
+            if v in at:
+                k = at[v]
+                pairs[k] = (_add_grads(pairs[k][0], g), v)
+                continue
+            at[v] = len(pairs)
             pairs.append((g, v))
         if not pairs:
             raise ValueError("apply_gradients: grads_and_vars is empty")
         return pairs
+
+
+def _add_grads(a, b):
+    """a + b for gradients that may be None or IndexedSlices (rows stay sparse)."""
+    if a is None or b is None:
+        return b if a is None else a
+    if isinstance(a, IndexedSlices) and isinstance(b, IndexedSlices):
+        from ..ops.join import concat
+        return IndexedSlices(concat([a.values, b.values], 0),
+                             concat([a.indices, b.indices], 0), a.dense_shape)
+    return core.convert_to_tensor(a) + core.convert_to_tensor(b)
 
 
 def _check_variable(v, where):
