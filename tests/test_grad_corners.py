@@ -90,3 +90,18 @@ def test_a_registered_gradient_gets_zeros_for_an_unused_output():
     (g,) = gc.gradients(gc.reduce_sum(dbl), x)
     with gc.Session() as s:
         np.testing.assert_array_equal(s.run(g, {x: [1., 2., 3.]}), [2., 2., 2.])
+
+
+def test_gradient_penalty_through_max_pools_is_zeros_not_none():
+    x = gc.placeholder(gc.float32, [None, 4, 4, 1])
+    b = gc.Variable([0.1])
+    for pool in (lambda t: gc.nn.max_pool(t, [1, 2, 2, 1], [1, 2, 2, 1], "VALID"),
+                 lambda t: gc.nn.max_pool3d(gc.expand_dims(t, 1), [1, 1, 2, 2, 1],
+                                            [1, 1, 2, 2, 1], "VALID")):
+        (gx,) = gc.gradients(gc.reduce_sum(pool(x + b) * 3.0), x)     # WGAN-GP's critic
+        (gb,) = gc.gradients(gc.reduce_sum(gc.square(gx)), b)
+        assert gb is not None                                          # as TF1
+        with gc.Session() as s:
+            s.run(b.initializer)
+            np.testing.assert_array_equal(
+                s.run(gb, {x: np.random.RandomState(0).rand(2, 4, 4, 1)}), [0.0])

@@ -103,7 +103,8 @@ MAX_POOL3D = register(OpDef(
     doc="Max over each 3-D window; padding is ignored. The gradient goes to the first max."))
 MAX_POOL3D_GRAD = register(OpDef(
     "MaxPool3DGrad", pool.infer_max_grad("input", 5), pool._max_pool_grad_kernel,
-    vjp=lambda node, gs: [None, None, _max_grad_grad(*node.inputs[:2], gs[0], **node.attrs)],
+    vjp=lambda node, gs: pool._zeros_for(node) + [_max_grad_grad(*node.inputs[:2], gs[0],
+                                                                **node.attrs)],
     jvp=lambda node, ts: None if ts[2] is None else _max_grad(
         *node.inputs[:2], ts[2], **node.attrs),
     api="nn.max_pool3d_grad",
@@ -112,7 +113,8 @@ MAX_POOL3D_GRAD = register(OpDef(
     doc="The gradient of max_pool3d: each grad value added at its window's argmax."))
 MAX_POOL3D_GRAD_GRAD = register(OpDef(
     "MaxPool3DGradGrad", pool.infer_max_grad("output", 5), pool._max_pool_grad_grad_kernel,
-    vjp=lambda node, gs: [None, None, _max_grad(*node.inputs[:2], gs[0], **node.attrs)],
+    vjp=lambda node, gs: pool._zeros_for(node) + [_max_grad(*node.inputs[:2], gs[0],
+                                                           **node.attrs)],
     jvp=lambda node, ts: None if ts[2] is None else _max_grad_grad(
         *node.inputs[:2], ts[2], **node.attrs),
     api="nn.max_pool3d_grad_grad",

@@ -138,6 +138,13 @@ def infer_avg_grad(rank=4):
     return infer
 
 
+def _zeros_for(node):
+    """TF1's cotangents of a max pool gradient op's orig_input and orig_output: zeros
+    (second derivatives through a max pool are zeros, not None)."""
+    from .elementwise import zeros_like_
+    return [zeros_like_(node.inputs[0]), zeros_like_(node.inputs[1])]
+
+
 MAX_POOL = register(OpDef(
     "MaxPool", infer_pool("numeric"), _max_pool_kernel,
     vjp=lambda node, gs: [_max_pool_grad(node.inputs[0], node.outputs[0], gs[0],
@@ -150,8 +157,8 @@ MAX_POOL = register(OpDef(
     doc="Max over each window; padding is ignored. The gradient goes to the first max."))
 MAX_POOL_GRAD = register(OpDef(
     "MaxPoolGrad", infer_max_grad("input"), _max_pool_grad_kernel,
-    vjp=lambda node, gs: [None, None, _max_pool_grad_grad(*node.inputs[:2], gs[0],
-                                                          **node.attrs)],
+    vjp=lambda node, gs: _zeros_for(node) + [_max_pool_grad_grad(*node.inputs[:2], gs[0],
+                                                                 **node.attrs)],
     jvp=lambda node, ts: None if ts[2] is None else _max_pool_grad(
         *node.inputs[:2], ts[2], **node.attrs),
     api="nn.max_pool_grad",
@@ -161,8 +168,8 @@ MAX_POOL_GRAD = register(OpDef(
     doc="The gradient of max_pool: each grad value added at its window's argmax."))
 MAX_POOL_GRAD_GRAD = register(OpDef(
     "MaxPoolGradGrad", infer_max_grad("output"), _max_pool_grad_grad_kernel,
-    vjp=lambda node, gs: [None, None, _max_pool_grad(*node.inputs[:2], gs[0],
-                                                     **node.attrs)],
+    vjp=lambda node, gs: _zeros_for(node) + [_max_pool_grad(*node.inputs[:2], gs[0],
+                                                            **node.attrs)],
     jvp=lambda node, ts: None if ts[2] is None else _max_pool_grad_grad(
         *node.inputs[:2], ts[2], **node.attrs),
     api="nn.max_pool_grad_grad",
