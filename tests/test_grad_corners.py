@@ -105,3 +105,22 @@ def test_gradient_penalty_through_max_pools_is_zeros_not_none():
             s.run(b.initializer)
             np.testing.assert_array_equal(
                 s.run(gb, {x: np.random.RandomState(0).rand(2, 4, 4, 1)}), [0.0])
+
+
+def test_gradient_override_map_on_an_embedding_gather_is_used():
+    table = gc.Variable(np.ones((4, 2), np.float32))
+    ids = gc.placeholder(gc.int32, [None])
+
+    @gc.RegisterGradient("ScaledGatherForTest")
+    def _scaled(op, grad):
+        grad = grad.values if isinstance(grad, gc.IndexedSlices) else grad
+        return [gc.IndexedSlices(grad * 5.0, op.inputs[1], gc.shape(op.inputs[0]))] + \
+            [None] * (len(op.inputs) - 1)
+
+    with gc.get_default_graph().gradient_override_map({"GatherV2": "ScaledGatherForTest"}):
+        rows = gc.gather(table, ids)
+    (g,) = gc.gradients(gc.reduce_sum(rows), table)
+    with gc.Session() as s:
+        s.run(table.initializer)
+        got = s.run(gc.convert_to_tensor(g), {ids: [1, 3]})
+    np.testing.assert_array_equal(got[:, 0], [0, 5, 0, 5])      # TF1's

@@ -11,7 +11,6 @@ whole table. gradients() returns it; optimizers then update only those rows.
 from .. import dtypes
 from ..indexed_slices import IndexedSlices
 from ..ops import array, elementwise
-from ..ops.broadcast import select
 from ..ops.core import IDENTITY
 from ..ops.gather import GATHER
 from ..ops.join import concat
@@ -31,7 +30,8 @@ def row_lookups(order, xs):
             continue
         for i, t in enumerate(n.inputs):
             if t in stands_for:
-                lookup = n.op is GATHER and i == 0 and n.attrs["axis"] == 0
+                lookup = n.op is GATHER and i == 0 and n.attrs["axis"] == 0 and \
+                    n not in n.graph._node_grad_override    # a user's gradient decides
                 uses.setdefault(stands_for[t], []).append(n if lookup else None)
     return {x: ns for x, ns in uses.items() if None not in ns}
 
@@ -46,17 +46,13 @@ def dense_rows(params, indices):
 
 def sparse_gradient(x, parts):
     """The IndexedSlices gradient of x from [(gather node, its output's gradient)]: the
-    rows, and the looked-up indices (negative ones counted from the end, as gather
-    does)."""
-    n_rows = array.shape(x)[0]
+    rows, and the looked-up indices."""
     rows = (-1,) + tuple(x.shape.dims[1:]) if x.shape.is_fully_defined() else \
         concat([[-1], array.shape(x)[1:]], 0)
     values, indices = [], []
     for n, g in parts:
         values.append(array.reshape(g, rows))
-        idx = array.reshape(n.inputs[1], [-1])
-        indices.append(select(elementwise.less(idx, 0),
-                              idx + elementwise.cast(n_rows, idx.dtype), idx))
+        indices.append(array.reshape(n.inputs[1], [-1]))
     if len({i.dtype for i in indices}) > 1:
         indices = [elementwise.cast(i, dtypes.int64) for i in indices]
     if len(parts) == 1:
