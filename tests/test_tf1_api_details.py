@@ -506,3 +506,17 @@ def test_losses_load_cumsum_and_constant_details_of_tf1():
         with pytest.raises(ValueError, match=r"shape \(3,\)"):
             v.load(np.ones(3), s)
         np.testing.assert_array_equal(s.run(filled), [[1, .5, .5], [.5, .5, .5]])
+
+
+def test_argmax_top_k_sort_and_max_pool_pass_over_nans_as_tf():
+    x = gc.placeholder(gc.float32, [None, None])
+    v = np.array([[np.nan, 3., 1.], [2., np.nan, 5.], [1., 2., 3.]], np.float32)
+    pool = gc.nn.max_pool(gc.reshape(x, [1, 1, -1, 1]), [1, 1, 2, 1], [1, 1, 2, 1], "VALID")
+    with gc.Session() as s:
+        amax, amin, top = s.run([gc.argmax(x, 1), gc.argmin(x, 1), gc.nn.top_k(x, 1).indices],
+                                {x: v})
+        desc = s.run(gc.sort(x, direction="DESCENDING"), {x: [[1., np.nan, 3.]]})
+        pooled = s.run(pool, {x: [[np.nan, 1., 1., np.nan]]})
+    assert amax.tolist() == [1, 2, 2] and amin.tolist() == [2, 0, 0]      # TF's
+    assert top.ravel().tolist() == [1, 2, 2] and pooled.ravel().tolist() == [1., 1.]
+    np.testing.assert_array_equal(desc, [[3., 1., np.nan]])

@@ -33,7 +33,8 @@ def _max_pool_kernel(x, **attrs):
     fmt = attrs["data_format"]
     x = to_nhwc(x, fmt)
     win = geometry(x.shape, attrs["ksize"], attrs).windows(x, _lowest(x.dtype))
-    return from_nhwc(win.max(axis=_taps(x)), fmt)
+    big = np.fmax if x.dtype.kind == "f" else np.maximum    # a NaN never wins (TF)
+    return from_nhwc(big.reduce(win, axis=_taps(x)), fmt)
 
 
 def _argmax_taps(x, attrs):
@@ -42,6 +43,8 @@ def _argmax_taps(x, attrs):
     geo = geometry(x.shape, attrs["ksize"], attrs)
     win = geo.windows(x, _lowest(x.dtype))
     taps = win.reshape(win.shape[:x.ndim] + (math.prod(geo.k),))   # not -1: N may be 0
+    if taps.dtype.kind == "f" and np.isnan(taps).any():             # a NaN never wins
+        taps = np.where(np.isnan(taps), -np.inf, taps)
     return geo, taps.argmax(axis=-1)
 
 

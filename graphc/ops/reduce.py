@@ -316,7 +316,18 @@ def _arg_op(name, api, fn, doc):
     return op, public
 
 
-ARGMAX, argmax = _arg_op("ArgMax", "argmax", np.argmax,
-                         "The index of the largest value along axis (the first at ties).")
-ARGMIN, argmin = _arg_op("ArgMin", "argmin", np.argmin,
-                         "The index of the smallest value along axis (the first at ties).")
+def _skipping_nan(fn, fill):
+    """fn (np.argmax / np.argmin) passing over NaNs, as TF's kernels do."""
+    def arg(x, axis):
+        if x.dtype.kind == "f" and np.isnan(x).any():
+            x = np.where(np.isnan(x), fill, x)
+        return fn(x, axis=axis)
+    return arg
+
+
+ARGMAX, argmax = _arg_op("ArgMax", "argmax", _skipping_nan(np.argmax, -np.inf),
+                         "The index of the largest value along axis (the first at ties; "
+                         "NaNs skipped).")
+ARGMIN, argmin = _arg_op("ArgMin", "argmin", _skipping_nan(np.argmin, np.inf),
+                         "The index of the smallest value along axis (the first at ties; "
+                         "NaNs skipped).")

@@ -49,8 +49,11 @@ def _top_k_kernel(x, k, *, sorted):
     k, n = int(k), x.shape[-1]
     if not 0 <= k <= n:
         raise ValueError(f"top_k: k = {k} must be in 0..{n} (the size of the last dim)")
-    # a stable descending order: sort the reversed row ascending, read it backwards
-    order = n - 1 - np.flip(np.argsort(np.flip(x, -1), axis=-1, kind="stable"), -1)
+    # a stable descending order: sort the reversed row ascending, read it backwards;
+    # NaN ranks below every number, as in TF's kernel
+    key = np.where(np.isnan(x), -np.inf, x) if x.dtype.kind == "f" and \
+        np.isnan(x).any() else x
+    order = n - 1 - np.flip(np.argsort(np.flip(key, -1), axis=-1, kind="stable"), -1)
     idx = np.ascontiguousarray(order[..., :k])
     return np.take_along_axis(x, idx, -1), idx.astype(np.int32)
 
