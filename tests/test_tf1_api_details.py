@@ -520,3 +520,12 @@ def test_argmax_top_k_sort_and_max_pool_pass_over_nans_as_tf():
     assert amax.tolist() == [1, 2, 2] and amin.tolist() == [2, 0, 0]      # TF's
     assert top.ravel().tolist() == [1, 2, 2] and pooled.ravel().tolist() == [1., 1.]
     np.testing.assert_array_equal(desc, [[3., 1., np.nan]])
+
+
+def test_float16_sums_accumulate_in_float32():
+    x = gc.placeholder(gc.float16, [None, 2])
+    with gc.Session() as s:
+        total, mean = s.run([gc.reduce_sum(x, 0), gc.reduce_mean(x, 0)],
+                            {x: np.full((1000, 2), 0.5, np.float16)})
+    assert total.dtype == np.float16 and total.tolist() == [500, 500]   # not stuck at 256
+    assert mean.tolist() == [0.5, 0.5]

@@ -100,10 +100,16 @@ def _int_mean(x, axis, keepdims):
     return np.sign(s) * (np.abs(s) // n)
 
 
+def _acc(dtype):
+    """The accumulator of a sum: float32 for float16 (which stalls at 2048 + 1, or at
+    256 + 0.125...), else the dtype itself."""
+    return np.float32 if dtype == np.float16 else dtype
+
+
 _KERNELS = {
-    "Sum": lambda x, a, k: np.sum(x, axis=a, keepdims=k, dtype=x.dtype),
+    "Sum": lambda x, a, k: np.sum(x, axis=a, keepdims=k, dtype=_acc(x.dtype)),
     "Mean": lambda x, a, k: _int_mean(x, a, k) if x.dtype.kind in "iu" else
-    np.mean(x, axis=a, keepdims=k, dtype=x.dtype),
+    np.mean(x, axis=a, keepdims=k, dtype=_acc(x.dtype)),
     "Max": lambda x, a, k: np.max(x, axis=a, keepdims=k, initial=_lowest(x.dtype)),
     "Min": lambda x, a, k: np.min(x, axis=a, keepdims=k, initial=_highest(x.dtype)),
     "Prod": lambda x, a, k: np.prod(x, axis=a, keepdims=k, dtype=x.dtype),
