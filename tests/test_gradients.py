@@ -298,3 +298,13 @@ def test_second_derivatives_of_relu_like_ops_are_zeros_as_in_tf1(f, second, thir
     np.testing.assert_array_equal(got[0], np.broadcast_to(np.float32(second), (5,)))
     if h3 is not None:
         np.testing.assert_array_equal(got[1], np.zeros(5, np.float32))
+
+
+def test_elu_second_derivative_at_zero_is_tf1s():
+    x = gc.placeholder(gc.float32, [None])
+    (g,) = gc.gradients(gc.nn.elu(x), x)
+    (h,) = gc.gradients(g, x)
+    with gc.Session() as s:
+        got_g, got_h = s.run([g, h], {x: [-1.0, 0.0, 1.0]})
+    np.testing.assert_allclose(got_g, [np.exp(-1), 1, 1], rtol=1e-6)
+    np.testing.assert_allclose(got_h, [np.exp(-1), 0, 0], rtol=1e-6)    # TF's EluGradGrad

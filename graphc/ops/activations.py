@@ -4,7 +4,7 @@ import numpy as np
 
 from .core import convert_to_tensor
 from .broadcast import select
-from .elementwise import (_typed, _unary, abs, greater, less, ones_like_, reciprocal, sigmoid,
+from .elementwise import (_typed, _unary, abs, less, ones_like_, reciprocal, sigmoid,
                           square, zeros_like_)
 from .registry import OpDef, apply1, register
 
@@ -79,7 +79,7 @@ LEAKY_RELU_GRAD, leaky_relu_grad = _grad_op(
     lambda f, alpha: np.where(f > 0, 1, alpha).astype(f.dtype),
     "gradients where features > 0 else alpha * gradients: leaky_relu's vjp.", alpha=0.2)
 ELU, elu = _unary("Elu", "nn.elu", _typed(lambda x: np.where(x > 0, x, np.expm1(x))),
-                  lambda x, y, a: select(greater(x, 0), ones_like_(x), y + 1), kind="float",
+                  lambda x, y, a: select(less(x, 0), y + 1, ones_like_(x)), kind="float",
                   doc="x if x > 0 else e^x - 1.", arg="features")
 _SELU_A, _SELU_S = 1.6732632423543772848170429916717, 1.0507009873554804934193349852946
 SELU, selu = _unary(
