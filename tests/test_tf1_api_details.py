@@ -529,3 +529,15 @@ def test_float16_sums_accumulate_in_float32():
                             {x: np.full((1000, 2), 0.5, np.float16)})
     assert total.dtype == np.float16 and total.tolist() == [500, 500]   # not stuck at 256
     assert mean.tolist() == [0.5, 0.5]
+
+
+def test_range_the_wrong_way_fails_and_gradients_of_no_ys_are_none():
+    n = gc.placeholder(gc.int32, [])
+    x = gc.placeholder(gc.float32, [2])
+    with gc.Session() as s:
+        assert s.run(gc.range(n, 3), {n: 3}).tolist() == []       # start == limit: empty
+        with pytest.raises(gc.errors.InvalidArgumentError, match="Requires start <= limit"):
+            s.run(gc.range(3, n, 1), {n: 1})
+    with pytest.raises(gc.errors.ShapeError, match="wrong way"):
+        gc.range(3, 1, 1)
+    assert gc.gradients([], [x]) == [None]          # an empty collection of losses (TF1)

@@ -204,11 +204,12 @@ def gradients(ys, xs, grad_ys=None, name="gradients", stop_gradients=None,
     if aggregation_method not in (None, 0, 1, 2):
         raise ValueError(f"Invalid aggregation_method specified {aggregation_method!r} "
                          "(use gc.AggregationMethod)")
-    if not ys:
-        raise ValueError("gradients: ys is empty")
     for t in ys + xs:
         if not isinstance(t, Tensor):
             raise TypeError(f"gradients: expected tensors, got {type(t).__name__} {t!r}")
+    if not ys:                  # TF1: nothing to differentiate, no gradient
+        return [array.zeros_like(x) if unconnected_gradients == "zero" else None
+                for x in xs]
     graph = ys[0].graph
     grad_ys = as_list(grad_ys) if grad_ys is not None else [None] * len(ys)
     if len(grad_ys) != len(ys):

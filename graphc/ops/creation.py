@@ -174,14 +174,25 @@ def _infer_range(ctx, start, limit, delta):
     s, lim, d = (v.item() for v in vals)
     if d == 0:
         raise InferError("delta {2} must not be 0")
+    if d > 0 and s > lim or d < 0 and s < lim:
+        raise InferError(f"range from {s} to {lim} by {d} goes the wrong way (TF1 requires "
+                         f"start {'<=' if d > 0 else '>='} limit)")
     n = len(builtins.range(s, lim, d)) if start.dtype.is_integer else \
         max(0, math.ceil((lim - s) / d))         # numpy's length rule for float ranges
     return (n,), start.dtype
 
 
+def _range_kernel(start, limit, delta):
+    if delta == 0 or delta > 0 and start > limit or delta < 0 and start < limit:
+        raise errors.ExecutionError(
+            "Requires delta != 0" if delta == 0 else
+            f"Requires start {'<=' if delta > 0 else '>='} limit when delta "
+            f"{'>' if delta > 0 else '<'} 0: {start}/{limit}")
+    return np.arange(start, limit, delta, dtype=start.dtype)
+
+
 RANGE = register(OpDef(
-    "Range", _infer_range,
-    lambda start, limit, delta: np.arange(start, limit, delta, dtype=start.dtype),
+    "Range", _infer_range, _range_kernel,
     differentiable=False, api="range",
     signature="range(start, limit=None, delta=1, dtype=None, name='range')",
     shape_rule="(ceil((limit - start) / delta),)", dtypes="numeric",
