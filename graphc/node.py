@@ -28,7 +28,28 @@ class Node:
         return self.op.name
 
     def get_attr(self, key):
-        return self.attrs[key]
+        """Attr `key` as TF1's op has it where graphc exports the op to TF (MaxPool's
+        ksize [1, 2, 2, 1], padding b"SAME", T, SrcT...), else graphc's own attr."""
+        nd = self._tf_node_def()
+        if nd is not None and key in nd.attr:
+            from .io.tf_graphdef_attr import attr_python
+            return attr_python(nd.attr[key])
+        if key in self.attrs:
+            return self.attrs[key]
+        raise ValueError(f"Operation '{self.name}' has no attr named '{key}'.")
+
+    @property
+    def node_def(self):
+        """TF's NodeDef of this op (as gc.io.export_tf_graph_def writes it)."""
+        nd = self._tf_node_def()
+        if nd is None:
+            raise ValueError(f"{self.type} node '{self.name}' has no TensorFlow NodeDef "
+                             "(graphc cannot export it)")
+        return nd
+
+    def _tf_node_def(self):
+        from .io.tf_graphdef_export import node_def_of
+        return node_def_of(self)
 
     def run(self, feed_dict=None, session=None):
         """Run this node in `session` (default: the default session), TF1 style."""

@@ -541,3 +541,18 @@ def test_range_the_wrong_way_fails_and_gradients_of_no_ys_are_none():
     with pytest.raises(gc.errors.ShapeError, match="wrong way"):
         gc.range(3, 1, 1)
     assert gc.gradients([], [x]) == [None]          # an empty collection of losses (TF1)
+
+
+def test_get_attr_and_node_def_give_tf1s_attrs():
+    x = gc.placeholder(gc.float32, [None, 4, 4, 2])
+    pool = gc.nn.max_pool(x, [1, 2, 2, 1], [1, 2, 2, 1], "VALID")
+    conv = gc.nn.conv2d(x, gc.ones([3, 3, 2, 2]), [1, 2, 2, 1], "SAME")
+    cast = gc.cast(x, gc.float64)
+    assert pool.op.get_attr("ksize") == [1, 2, 2, 1] and pool.op.get_attr("T") == gc.float32
+    assert pool.op.get_attr("padding") == b"VALID"
+    assert conv.op.get_attr("strides") == [1, 2, 2, 1]
+    assert conv.op.get_attr("data_format") == b"NHWC"
+    assert cast.op.get_attr("SrcT") == gc.float32 and cast.op.get_attr("DstT") == gc.float64
+    assert pool.op.node_def.op == "MaxPool" and pool.op.node_def.name == pool.op.name
+    with pytest.raises(ValueError, match="has no attr named 'nope'"):
+        pool.op.get_attr("nope")

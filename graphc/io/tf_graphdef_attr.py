@@ -252,3 +252,37 @@ class AttrValue(_Message):
                 self._which, self._payload = name, val
             else:
                 raise DecodeError(f"AttrValue.{name} (field {f}) has wire type {w}")
+
+
+def attr_python(v):
+    """An AttrValue as TF1's Operation.get_attr gives it: bytes for strings, DTypes for
+    types, ints/floats/bools and lists of them, a TensorShape for a shape, the
+    TensorProto of a tensor."""
+    from ..dtypes import as_dtype
+    from ..shapes import TensorShape
+    from .tf_graphdef_import import _DTYPE_OF
+
+    def shape(s):
+        return TensorShape(None if s.unknown_rank else
+                           [d.size if d.size >= 0 else None for d in s.dim])
+    which = v.WhichOneof("value")
+    if which == "s":
+        return bytes(v.s)
+    if which in ("i", "f", "b"):
+        return getattr(v, which)
+    if which == "type":
+        return as_dtype(_DTYPE_OF[v.type]) if v.type in _DTYPE_OF else v.type
+    if which == "shape":
+        return shape(v.shape)
+    if which == "tensor":
+        return v.tensor
+    if which == "list":
+        lv = v.list
+        if lv.s:
+            return [bytes(s) for s in lv.s]
+        if lv.type:
+            return [as_dtype(_DTYPE_OF[t]) if t in _DTYPE_OF else t for t in lv.type]
+        if lv.shape:
+            return [shape(s) for s in lv.shape]
+        return list(lv.i or lv.f or lv.b)
+    return getattr(v, which) if which else []

@@ -22,7 +22,7 @@ from .summary_protos import TensorShapeProto
 from .tf_graphdef import AttrValue, GraphDef, ListValue, NodeDef
 from .tf_graphdef_import import UnsupportedOpError, tf_datatype
 
-__all__ = ["export_tf_graph_def", "EXPORT"]
+__all__ = ["export_tf_graph_def", "EXPORT", "node_def_of"]
 
 EXPORT = {}             # graphc op type -> fn(ex, node) that emits the node's NodeDefs
 PRODUCER = 1882         # the GraphDef version TF 2.21 writes (versions.producer)
@@ -65,6 +65,20 @@ def export_tf_graph_def(graph=None, add_shapes=False):
             ex.last.attr["_output_shapes"] = AttrValue(list=ListValue(
                 shape=[shape_proto(t.shape) for t in node.outputs]))
     return ex.gd
+
+
+def node_def_of(node):
+    """The NodeDef TF's graph would hold for `node` (what its exporter emits under the
+    node's own name), or None where graphc cannot export it."""
+    fn = EXPORT.get(node.type)
+    if fn is None:
+        return None
+    ex = Exporter(node.graph)
+    try:
+        fn(ex, node)
+    except Exception:       # (an exporter's refusal: no TF NodeDef to show)
+        return None
+    return next((nd for nd in ex.gd.node if nd.name == node.name), None)
 
 
 def in_dtype(node, k=0):
