@@ -556,3 +556,9 @@ def test_get_attr_and_node_def_give_tf1s_attrs():
     assert pool.op.node_def.op == "MaxPool" and pool.op.node_def.name == pool.op.name
     with pytest.raises(ValueError, match="has no attr named 'nope'"):
         pool.op.get_attr("nope")
+
+
+def test_leaky_relu_of_ints_is_float32():
+    y = gc.nn.leaky_relu(gc.constant([-2, 3]))
+    assert y.dtype == gc.float32
+    np.testing.assert_allclose(gc.Session().run(y), [-0.4, 3.0], rtol=1e-6)

@@ -103,4 +103,9 @@ LEAKY_RELU = register(OpDef(
 
 
 def leaky_relu(features, alpha=0.2, name=None):
-    return apply1(LEAKY_RELU, (convert_to_tensor(features),), name=name, alpha=float(alpha))
+    """x if x > 0 else alpha x; int features are cast to float32 first (TF1)."""
+    x = convert_to_tensor(features)
+    if x.dtype.is_integer:
+        from .elementwise import cast
+        x = cast(x, "float32")
+    return apply1(LEAKY_RELU, (x,), name=name, alpha=float(alpha))
