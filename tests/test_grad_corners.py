@@ -124,3 +124,11 @@ def test_gradient_override_map_on_an_embedding_gather_is_used():
         s.run(table.initializer)
         got = s.run(gc.convert_to_tensor(g), {ids: [1, 3]})
     np.testing.assert_array_equal(got[:, 0], [0, 5, 0, 5])      # TF1's
+
+
+def test_hessians_of_an_x_of_run_time_shape():
+    x = gc.placeholder(gc.float64, [None])
+    (h,) = gc.hessians(gc.reduce_sum(x ** 3), x)
+    with gc.Session() as s:
+        np.testing.assert_allclose(s.run(h, {x: [1.0, 2.0]}), [[6, 0], [0, 12]])
+        np.testing.assert_allclose(s.run(h, {x: [1.0, -1.0, 0.5]}), np.diag([6, -6, 3.0]))

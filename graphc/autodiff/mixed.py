@@ -76,7 +76,8 @@ def hessians(ys, xs, name="hessians", colocate_gradients_with_ops=False,
         H, = gc.hessians(0.5 * gc.reduce_sum(x * (A @ x)), [x])   # (A + A^T) / 2
 
     Built as the Hessian-vector product batched over the identity basis of x (vmap), so
-    the whole Hessian comes from one Session.run. Each x needs a static shape.
+    the whole Hessian comes from one Session.run. An x whose shape is known only at run
+    time gets its Hessian row by row in a map_fn (TF1's way).
     """
     ys, xs = as_list(ys), as_list(xs)
     _check_tensors("hessians", ys + xs)
@@ -85,13 +86,29 @@ def hessians(ys, xs, name="hessians", colocate_gradients_with_ops=False,
     with graph.name_scope(name):
         grads = gradients(ys, xs, unconnected_gradients="zero", _dense=True)
         for x, g in zip(xs, grads):
-            shape, n = _static_size(x, "hessians", "x")
+            try:
+                shape, n = _static_size(x, "hessians", "x")
+            except errors.ShapeError:
+                out.append(_hessian_by_rows(g, x))
+                continue
             v = array.zeros_like(x, name="v")      # stands for the tangent; vmap replaces it
             hv, = jvp([g], [x], [v])
             rows, = vmap([hv], {v: _basis(shape, n, x.dtype)})
             # row k is H e_k = column k of H; H is symmetric
             out.append(array.reshape(rows, list(shape + shape)))
     return out
+
+
+def _hessian_by_rows(g, x):
+    """The Hessian of x (shape known at run time) from its gradient g: one row
+    d(g[j])/dx per element j of x, in a map_fn."""
+    from ..ops.functional import map_fn
+    from ..ops.join import concat
+    flat = array.reshape(g, [-1])
+    rows = map_fn(lambda j: array.reshape(gradients(flat[j], x, unconnected_gradients="zero",
+                                                    _dense=True)[0], [-1]),
+                  array.range(array.size(x)), dtype=x.dtype)
+    return array.reshape(rows, concat([array.shape(x), array.shape(x)], 0))
 
 
 def _mode(mode, x, y):
