@@ -132,3 +132,12 @@ def test_hessians_of_an_x_of_run_time_shape():
     with gc.Session() as s:
         np.testing.assert_allclose(s.run(h, {x: [1.0, 2.0]}), [[6, 0], [0, 12]])
         np.testing.assert_allclose(s.run(h, {x: [1.0, -1.0, 0.5]}), np.diag([6, -6, 3.0]))
+
+
+def test_gradient_of_tile_of_unknown_rank():
+    x = gc.placeholder(gc.float64, None)
+    m = gc.placeholder(gc.int32, None)
+    (g,) = gc.gradients(gc.reduce_sum(gc.tile(x, m) ** 2), x)
+    with gc.Session() as s:
+        np.testing.assert_array_equal(s.run(g, {x: np.ones((2, 3)), m: [2, 3]}),
+                                      np.full((2, 3), 12.0))   # 2 * x * 6 copies

@@ -44,8 +44,6 @@ def _tile_vjp(node, gs):
     """g summed over the copies: g reshaped to (m0, d0, m1, d1, ...), summed over the m's."""
     x, multiples = node.inputs
     r = x.shape.rank if x.shape.rank is not None else multiples.shape[0]
-    if not isinstance(r, int):
-        raise NotImplementedError("the gradient of tile needs a known rank")
     m = constant_value(multiples)
     if m is not None and x.shape.is_fully_defined():
         split_shape = [n for pair in zip(m.tolist(), x.shape.dims) for n in pair]
@@ -54,6 +52,11 @@ def _tile_vjp(node, gs):
         pairs = stack([multiples, shape(x, out_type=multiples.dtype)])
         split_shape = reshape(transpose(pairs), [-1])
     g = reshape(gs[0], split_shape)
+    if not isinstance(r, int):          # rank known at run time: the axes 0, 2, ... too
+        from .creation import range as range_
+        from .elementwise import multiply
+        from .array import size
+        return [_reduce_sum(g, range_(0, multiply(size(multiples), 2), 2)), None]
     return [_reduce_sum(g, list(builtins.range(0, 2 * r, 2))), None]
 
 
