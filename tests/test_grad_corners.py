@@ -141,3 +141,16 @@ def test_gradient_of_tile_of_unknown_rank():
     with gc.Session() as s:
         np.testing.assert_array_equal(s.run(g, {x: np.ones((2, 3)), m: [2, 3]}),
                                       np.full((2, 3), 12.0))   # 2 * x * 6 copies
+
+
+def test_gather_nd_of_single_row_indices_gives_a_sparse_gradient_as_tf1():
+    table = gc.Variable(np.ones((5, 2), np.float32))
+    ids = gc.placeholder(gc.int32, [None, 1])
+    (g,) = gc.gradients(gc.reduce_sum(gc.gather_nd(table, ids) * 3.0), table)
+    assert isinstance(g, gc.IndexedSlices)           # TF1's _GatherNdGrad
+    (dense,) = gc.gradients(gc.reduce_sum(gc.gather_nd(table, [[1, 0]])), table)
+    assert not isinstance(dense, gc.IndexedSlices)   # an element, not a row
+    with gc.Session() as s:
+        s.run(table.initializer)
+        got = s.run(gc.convert_to_tensor(g), {ids: [[1], [3], [1]]})
+    np.testing.assert_array_equal(got[:, 0], [0, 6, 0, 3, 0])

@@ -13,6 +13,7 @@ from ..indexed_slices import IndexedSlices
 from ..ops import array, elementwise
 from ..ops.core import IDENTITY
 from ..ops.gather import GATHER
+from ..ops.scatter import GATHER_ND
 from ..ops.join import concat
 
 
@@ -30,18 +31,31 @@ def row_lookups(order, xs):
             continue
         for i, t in enumerate(n.inputs):
             if t in stands_for:
-                lookup = n.op is GATHER and i == 0 and n.attrs["axis"] == 0 and \
+                lookup = i == 0 and _row_lookup(n) and \
                     n not in n.graph._node_grad_override    # a user's gradient decides
                 uses.setdefault(stands_for[t], []).append(n if lookup else None)
     return {x: ns for x, ns in uses.items() if None not in ns}
+
+
+def _row_lookup(n):
+    """Whether n reads rows of its input 0, as TF1's sparse gradients see it: gather on
+    axis 0, or gather_nd with indices of shape (n, 1) (TF1's _GatherNdGrad)."""
+    if n.op is GATHER:
+        return n.attrs["axis"] == 0
+    if n.op is GATHER_ND:
+        dims = n.inputs[1].shape.dims
+        return not n.attrs.get("batch_dims") and dims is not None and len(dims) == 2 and \
+            dims[1] == 1
+    return False
 
 
 def dense_rows(params, indices):
     """params[indices] along axis 0 whose gradient stays dense (a GatherNd, not a
     lookup): TF1's sparse_tensor_dense_matmul and sparse_segment_* give dense gradients
     to their dense operand."""
-    from ..ops.scatter import gather_nd
-    return gather_nd(params, array.expand_dims(indices, -1))
+    from ..ops.scatter import gather_nd     # indices (n, 1, 1): not a row lookup
+    rows = gather_nd(params, array.expand_dims(array.expand_dims(indices, -1), -1))
+    return array.squeeze(rows, [1])
 
 
 def sparse_gradient(x, parts):
