@@ -562,3 +562,10 @@ def test_leaky_relu_of_ints_is_float32():
     y = gc.nn.leaky_relu(gc.constant([-2, 3]))
     assert y.dtype == gc.float32
     np.testing.assert_allclose(gc.Session().run(y), [-0.4, 3.0], rtol=1e-6)
+
+
+def test_batched_gather_has_tf1s_static_shape():
+    x = gc.placeholder(gc.float32, [None, 5, 3])
+    i = gc.placeholder(gc.int32, [None, 2])
+    assert gc.gather(x, i, batch_dims=1).shape.as_list() == [None, 2, 3]
+    assert gc.gather(x, i, axis=2, batch_dims=1).shape.as_list() == [None, 5, 2]

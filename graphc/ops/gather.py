@@ -104,13 +104,19 @@ def _gather_batched(params, indices, axis, batch_dims, name):
                          f"of shape {indices.shape}")
     p = params if a == b else transpose(
         params, list(range(b)) + [a] + [k for k in range(b, r) if k != a])
+    pd, idims = params.shape.dims, indices.shape.dims
+    static = [i if i is not None else q for i, q in zip(idims[:b], pd[:b])] + \
+        list(pd[b:a]) + list(idims[b:]) + list(pd[a + 1:])   # TF1's static shape
     if a == b:
-        return gather_nd(p, expand_dims(indices, -1), batch_dims=b, name=name)
-    out = gather_nd(p, expand_dims(indices, -1), batch_dims=b)  # (B, I, P[b:a], P[a+1:])
-    m = ri + a - b
-    perm = list(range(b)) + list(range(ri, m)) + list(range(b, ri)) + \
-        list(range(m, ri + r - b - 1))
-    return transpose(out, perm, name=name)
+        out = gather_nd(p, expand_dims(indices, -1), batch_dims=b, name=name)
+    else:
+        out = gather_nd(p, expand_dims(indices, -1), batch_dims=b)  # (B, I, P[b:a], P[a+1:])
+        m = ri + a - b
+        perm = list(range(b)) + list(range(ri, m)) + list(range(b, ri)) + \
+            list(range(m, ri + r - b - 1))
+        out = transpose(out, perm, name=name)
+    out.set_shape([d if isinstance(d, int) else None for d in static])
+    return out
 
 
 def _infer_segment_sum(ctx, data, ids, num):
