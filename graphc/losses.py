@@ -173,15 +173,15 @@ def compute_weighted_loss(losses, weights=1.0, scope=None, loss_collection=Graph
 
 # ---- the losses ---------------------------------------------------------------------------
 def _pair(api, labels, predictions, pname="predictions", to_float32=True):
-    """(labels, predictions): predictions float32 (TF1's to_float; with to_float32=False,
-    as the cross entropies, any float dtype kept and ints cast to float32), labels in
-    the same dtype, shapes compatible."""
+    """(labels, predictions): predictions float (ints, and with to_float32 float16, cast
+    to float32 as TF1's to_float does; float64 is kept, where TF1 would round it to
+    float32), labels in the same dtype, shapes compatible."""
     if labels is None:
         raise ValueError(f"{api}: labels must not be None.")
     if predictions is None:
         raise ValueError(f"{api}: {pname} must not be None.")
     p = _float(predictions, pname)
-    if to_float32 and p.dtype is not dtypes.float32:
+    if to_float32 and p.dtype is dtypes.float16:
         p = E.cast(p, dtypes.float32)
     y = _as(labels, p.dtype, "labels")
     _same_shape(api, y, p, ("labels", pname))

@@ -493,8 +493,8 @@ def test_py_function_converts_results_to_tout_as_tf():
 def test_losses_load_cumsum_and_constant_details_of_tf1():
     p = gc.placeholder(gc.float16, [None, 2])
     mse = gc.losses.mean_squared_error(gc.zeros_like(p), p)
-    assert mse.dtype == gc.float32 and gc.losses.hinge_loss(
-        gc.ones([2], gc.float64), gc.ones([2], gc.float64)).dtype == gc.float32
+    assert mse.dtype == gc.float32 and gc.losses.hinge_loss(    # float64 is kept
+        gc.ones([2], gc.float64), gc.ones([2], gc.float64)).dtype == gc.float64
     x = gc.placeholder(gc.float32, [None, 3])
     ex = gc.cumsum(x, 0, exclusive=True)
     v = gc.Variable([1.0, 2.0])
