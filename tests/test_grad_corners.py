@@ -154,3 +154,35 @@ def test_gather_nd_of_single_row_indices_gives_a_sparse_gradient_as_tf1():
         s.run(table.initializer)
         got = s.run(gc.convert_to_tensor(g), {ids: [[1], [3], [1]]})
     np.testing.assert_array_equal(got[:, 0], [0, 6, 0, 3, 0])
+
+
+def test_a_registered_gradient_sees_tf1s_inputs_and_attrs():
+    x = gc.placeholder(gc.float32, [None, 4, 4, 2])
+
+    @gc.RegisterGradient("HalfTransposeForTest")        # TF1: Transpose has (x, perm)
+    def _half(op, grad):
+        return [gc.transpose(grad, gc.invert_permutation(op.inputs[1])) * 0.5, None]
+
+    @gc.RegisterGradient("SumByAxesForTest")           # TF1: Sum has (input, axes)
+    def _sum(op, grad):
+        assert op.get_attr("keep_dims") is False and op.get_attr("T") == gc.float32
+        return [gc.ones_like(op.inputs[0]) * 3.0, None]
+
+    @gc.RegisterGradient("UpsamplePoolForTest")        # TF1's 4-element ksize
+    def _up(op, grad):
+        k = op.get_attr("ksize")
+        return gc.image.resize_nearest_neighbor(grad, gc.shape(op.inputs[0])[1:3]) / \
+            float(k[1] * k[2])
+
+    g = gc.get_default_graph()
+    with g.gradient_override_map({"Transpose": "HalfTransposeForTest",
+                                  "Sum": "SumByAxesForTest",
+                                  "MaxPool": "UpsamplePoolForTest"}):
+        t = gc.transpose(x, [0, 3, 1, 2])
+        s = gc.reduce_sum(x, [1, 2])
+        p = gc.nn.max_pool(x, [1, 2, 2, 1], [1, 2, 2, 1], "VALID")
+    ones = {x: np.ones((1, 4, 4, 2))}
+    with gc.Session() as sess:
+        for y, want in ((t, 0.5), (s, 3.0), (p, 0.25)):     # TF 2.21's values
+            (gx,) = gc.gradients(gc.reduce_sum(y), x)
+            np.testing.assert_allclose(sess.run(gx, ones), np.full((1, 4, 4, 2), want))

@@ -71,9 +71,48 @@ def _override_vjp(fn):
     def vjp(node, gs):      # a user's function gets zeros, not None, for a float output
         gs = [array.zeros_like(t) if g is None and t.dtype.is_differentiable else g
               for g, t in zip(gs, node.outputs)]    # the loss does not use (TF1)
-        out = fn(node, *gs)
-        return list(out) if isinstance(out, (list, tuple)) else [out]
+        view, at = _tf_view(node)
+        out = fn(view, *gs)
+        out = list(out) if isinstance(out, (list, tuple)) else [out]
+        if at is None:
+            return out
+        grads = [None] * len(node.inputs)   # back from TF's inputs to graphc's
+        for g, j in zip(out, at):
+            if g is not None and j is not None:
+                grads[j] = g if grads[j] is None else grads[j] + g
+        return grads
     return vjp
+
+
+class _OpView:
+    """An Operation as TF1's gradient functions see it: `inputs` in TF's order, with
+    the values graphc keeps as attrs (Transpose's perm, Sum's axes, ConcatV2's axis...)
+    as constant inputs; everything else is the node's."""
+
+    def __init__(self, node, inputs):
+        self._node, self.inputs = node, inputs
+
+    def __getattr__(self, name):
+        return getattr(self._node, name)
+
+
+def _tf_view(node):
+    """(the op a registered gradient function gets, TF input k -> graphc input index or
+    None): the node itself where TF's inputs are graphc's."""
+    from ..io.tf_graphdef_export import node_def_of, ref
+    consts = {}
+    nd = node_def_of(node, consts)
+    if nd is None:
+        return node, None
+    names = [i for i in nd.input if not i.startswith("^")]
+    own = {ref(t): j for j, t in enumerate(node.inputs)}
+    if names == [ref(t) for t in node.inputs] or any(
+            n not in own and n not in consts for n in names):
+        return node, None
+    with get_default_graph().control_dependencies(None):
+        inputs = [node.inputs[own[n]] if n in own else core.constant(consts[n])
+                  for n in names]
+    return _OpView(node, inputs), [own.get(n) for n in names]
 
 
 def _vjp_of(node):

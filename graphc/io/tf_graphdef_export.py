@@ -67,9 +67,10 @@ def export_tf_graph_def(graph=None, add_shapes=False):
     return ex.gd
 
 
-def node_def_of(node):
+def node_def_of(node, consts=None):
     """The NodeDef TF's graph would hold for `node` (what its exporter emits under the
-    node's own name), or None where graphc cannot export it."""
+    node's own name), or None where graphc cannot export it. consts, a dict, gets the
+    values of the inner Const nodes it reads ({their name: array})."""
     fn = EXPORT.get(node.type)
     if fn is None:
         return None
@@ -78,6 +79,8 @@ def node_def_of(node):
         fn(ex, node)
     except Exception:       # (an exporter's refusal: no TF NodeDef to show)
         return None
+    if consts is not None:
+        consts.update(ex.consts)
     return next((nd for nd in ex.gd.node if nd.name == node.name), None)
 
 
@@ -160,6 +163,7 @@ class Exporter:
         self.gd.versions.producer = PRODUCER
         self.taken = {n.name for n in graph.nodes}
         self.last = None
+        self.consts = {}        # an inner Const's name -> its value (node_def_of)
         self.readers = {}       # a VariableV2 node -> the nodes reading its value
         self.users = {}         # a node -> the nodes reading it (data or control)
         for n in graph.nodes:
@@ -215,7 +219,9 @@ class Exporter:
     def const(self, node, name, value, dtype=dtypes.int32):
         """An inner Const node of `node` holding `value`; returns its name."""
         arr = np.asarray(value, dtype=dtypes.as_dtype(dtype).np)
-        return self.emit(node, "Const", (), name=name, value=arr, dtype=dtypes.as_dtype(dtype))
+        name = self.emit(node, "Const", (), name=name, value=arr, dtype=dtypes.as_dtype(dtype))
+        self.consts[name] = arr
+        return name
 
     def fail(self, node, why):
         return UnsupportedOpError(f"cannot export {node.type} node '{node.name}' "
