@@ -148,6 +148,14 @@ class Session:
     def _feed_keys(self, feed_dict):
         feeds = {}
         for k, v in (feed_dict or {}).items():
+            if isinstance(k, tuple):        # a structure (an LSTMStateTuple...): leaf by leaf
+                if not isinstance(v, (tuple, list)) or len(v) != len(k):
+                    raise errors.FeedError(
+                        f"feed key {k!r} is a structure of {len(k)} tensors, so its value "
+                        f"must be a tuple or list of {len(k)}, not {type(v).__name__}")
+                for kk, vv in zip(k, v):
+                    feeds.update(self._feed_keys({kk: vv}))
+                continue
             if hasattr(k, "_as_parts"):      # a composite (SparseTensor) feeds its parts
                 if any(p in feed_dict for p in k._as_parts()):
                     raise errors.FeedError(f"{k!r} is fed both whole and by its parts")

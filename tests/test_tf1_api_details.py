@@ -569,3 +569,18 @@ def test_batched_gather_has_tf1s_static_shape():
     i = gc.placeholder(gc.int32, [None, 2])
     assert gc.gather(x, i, batch_dims=1).shape.as_list() == [None, 2, 3]
     assert gc.gather(x, i, axis=2, batch_dims=1).shape.as_list() == [None, 5, 2]
+
+
+def test_a_state_tuple_is_a_feed_key():
+    cell = gc.nn.rnn_cell.MultiRNNCell([gc.nn.rnn_cell.BasicLSTMCell(2) for _ in range(2)])
+    x = gc.placeholder(gc.float32, [1, 3, 2])
+    init = cell.zero_state(1, gc.float32)
+    out, state = gc.nn.dynamic_rnn(cell, x, initial_state=init)
+    with gc.Session() as s:
+        s.run(gc.global_variables_initializer())
+        xv = np.ones((1, 3, 2), np.float32)
+        first, st = s.run([out, state], {x: xv})
+        again = s.run(out, {x: xv, init: st})          # char-rnn sampling: carry the state
+        with pytest.raises(gc.errors.FeedError, match="structure of 2 tensors"):
+            s.run(out, {x: xv, init: np.zeros(3)})
+    assert not np.allclose(first, again)
