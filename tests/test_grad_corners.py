@@ -186,3 +186,21 @@ def test_a_registered_gradient_sees_tf1s_inputs_and_attrs():
         for y, want in ((t, 0.5), (s, 3.0), (p, 0.25)):     # TF 2.21's values
             (gx,) = gc.gradients(gc.reduce_sum(y), x)
             np.testing.assert_allclose(sess.run(gx, ones), np.full((1, 4, 4, 2), want))
+
+
+def test_a_variable_with_no_differentiable_path_through_a_loop_gets_none():
+    w = gc.Variable([[1.0, 2.0], [3.0, 4.0]], name="w")
+    v = gc.Variable([0.5, -0.5], name="v")
+    x = gc.placeholder(gc.float32, [None, 2])
+    n = gc.placeholder(gc.int32, [])
+
+    def body(t, h, logits):
+        lg = gc.matmul(h, w)                        # w feeds only an argmax
+        nxt = gc.one_hot(gc.argmax(lg, 1), 2)
+        return t + 1, gc.tanh(nxt + h * v), lg
+    _, h, _ = gc.while_loop(lambda t, *_: t < n, body,
+                            (0, x, gc.zeros([gc.shape(x)[0], 2])))
+    gw, gv = gc.gradients(gc.reduce_sum(h), [w, v])
+    assert gw is None and gv is not None                # as TF1
+    pairs = gc.train.GradientDescentOptimizer(0.1).compute_gradients(gc.reduce_sum(h))
+    assert [(g is None, var.op.name) for g, var in pairs] == [(True, "w"), (False, "v")]

@@ -262,10 +262,46 @@ def _vjp_loop(node, gs):
                  n_carry=len(fc), n_sliced=len(kept) + ns + len(draws) + len(fy),
                  n_ys=len(fs),
                  reverse=not a["reverse"], has_max=False, n_draws=0, like=like)
+    live = _connected(fg, bc, oc, oy, oz, gs, nc, a["n_ys"])
     result = [None] * len(node.inputs)
-    for k, i in enumerate(fc + [nc + j for j in fs] + [nc + ns + j for j in fr]):
-        result[i] = back.outputs[k]
+    for k, (i, x) in enumerate(zip(fc + [nc + j for j in fs] + [nc + ns + j for j in fr],
+                                   [bc[i] for i in fc] + [bs[j] for j in fs] +
+                                   [br[j] for j in fr])):
+        if live(x):         # else no differentiable path to the loss: None, as TF1
+            result[i] = back.outputs[k]
     return result
+
+
+def _connected(fg, bc, oc, oy, oz, gs, nc, n_ys):
+    """Whether a body input has a differentiable path to an output that gets a
+    cotangent (directly, or through the carries into later calls): the others'
+    gradients are None, not zeros, as TF1's are."""
+    users = {}
+    for n in fg.nodes:
+        if n.op.differentiable:
+            for t in n.inputs:
+                if t.dtype.is_differentiable:
+                    users.setdefault(t, []).append(n)
+    reached = {}
+
+    def reach(x):           # the differentiable tensors x leads to (x included)
+        if x not in reached:
+            seen, stack = {x}, [x]
+            while stack:
+                for n in users.get(stack.pop(), ()):
+                    for o in n.outputs:
+                        if o.dtype.is_differentiable and o not in seen:
+                            seen.add(o)
+                            stack.append(o)
+            reached[x] = seen
+        return reached[x]
+    targets = {o for o, g in zip(list(oc) + list(oy), gs[:nc + len(oy)]) if g is not None}
+    targets |= {o for o, g in zip(oz, gs[nc + n_ys:]) if g is not None}
+    while True:             # a carry whose input reaches a target feeds one next call
+        more = {oc[k] for k in range(nc) if oc[k] not in targets and targets & reach(bc[k])}
+        if not more:
+            return lambda x: bool(targets & reach(x))
+        targets |= more
 
 
 def _read_carries(grads, carries, n_other_sliced):
