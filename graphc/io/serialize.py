@@ -208,9 +208,10 @@ class _Writer:
                 if not isinstance(key, str):
                     raise _Unserializable(f"a key of type {type(key).__name__}")
                 collections[key] = [self.encode(v, g) for v in values]
-            except _Unserializable as err:
-                raise SerializationError(f"cannot serialize collection {key!r}: it holds "
-                                         f"{err}") from None
+            except _Unserializable as err:      # TF1 leaves such a collection out too
+                from ..tf_logging import warning
+                warning("Issue encountered when serializing %s: it holds %s; the "
+                        "collection is left out.", key, err)
         functions = []
         for fg in self.order:           # grows as we go: a branch may hold branches
             functions.append({
@@ -232,7 +233,8 @@ def graph_to_dict(graph=None):
 
     Raises SerializationError, naming the node, its op and where it was created, for
     what cannot be written faithfully: a callable attr (custom_gradient's grad_fn), an
-    OpDef that is not in the registry, a collection holding a Python object.
+    OpDef that is not in the registry. A collection holding a Python object is left out
+    with a warning, as TF1's export_meta_graph does.
     """
     graph = get_default_graph() if graph is None else graph
     with no_cyclic_gc():        # ~10 objects a node, all kept: collections would only slow it
