@@ -32,6 +32,7 @@ class Graph:
         self._grad_override = {}        # op type -> registered gradient name (in scope)
         self._node_grad_override = {}   # node -> registered gradient name
         self.var_store = None           # gc.get_variable's store and scopes (ops/scope.py)
+        self._unfeedable, self._unfetchable = set(), set()
 
     # ---- building -------------------------------------------------------------
     def _add_node(self, op, inputs, attrs, out_types, name, site):
@@ -105,7 +106,16 @@ class Graph:
             finally:
                 self._control = saved
             return
-        self._control.append(tuple(_as_node(c) for c in control_inputs))
+        nodes = tuple(_as_node(c) for c in control_inputs)
+        for n in nodes:                 # this graph's, or an enclosing one's (a branch)
+            g = self
+            while g is not None and g is not n.graph:
+                g = g.outer
+            if g is None:
+                raise ValueError(f"control_dependencies: {n.type} '{n.name}' (created at "
+                                 f"{errors.format_site(n.site)}) is not an element of "
+                                 "this graph")
+        self._control.append(nodes)
         try:
             yield
         finally:
@@ -214,6 +224,33 @@ class Graph:
 
     def add_to_collection(self, key, value):
         self.collections.setdefault(key, []).append(value)
+
+    def add_to_collections(self, names, value):
+        """value added to each collection named (a name or a list of them)."""
+        for key in ([names] if isinstance(names, str) else dict.fromkeys(names)):
+            self.add_to_collection(key, value)
+
+    def clear_collection(self, name):
+        self.collections.pop(name, None)
+
+    @property
+    def version(self):
+        """Grows as ops are added (TF1): the number of ops."""
+        return len(self.nodes)
+
+    def prevent_feeding(self, tensor):
+        """Session.run refuses a feed for `tensor` (TF1)."""
+        self._unfeedable.add(tensor)
+
+    def prevent_fetching(self, op):
+        """Session.run refuses to fetch `op` or its outputs (TF1)."""
+        self._unfetchable.add(getattr(op, "node", op))
+
+    def is_feedable(self, tensor):
+        return tensor not in self._unfeedable
+
+    def is_fetchable(self, tensor_or_op):
+        return getattr(tensor_or_op, "node", tensor_or_op) not in self._unfetchable
 
     def get_all_collection_keys(self):
         """The names of this graph's non-empty collections (TF1)."""

@@ -51,6 +51,19 @@ class Node:
         from .io.tf_graphdef_export import node_def_of
         return node_def_of(self)
 
+    def values(self):
+        """The output tensors (TF1's Operation.values())."""
+        return tuple(self.outputs)
+
+    @property
+    def traceback(self):
+        """Where the op was made: [(filename, lineno, function, line)], the user's frame
+        (TF1 keeps the whole stack; graphc the frame outside graphc)."""
+        import linecache
+        filename, lineno = self.site
+        return [(filename, lineno, "<module>",
+                 linecache.getline(filename, lineno).strip() if lineno else "")]
+
     def run(self, feed_dict=None, session=None):
         """Run this node in `session` (default: the default session), TF1 style."""
         from .session import _session_or_default
@@ -90,6 +103,19 @@ class Tensor:
     @property
     def ndim(self):
         return self.shape.rank
+
+    @property
+    def value_index(self):
+        """Which output of its op this tensor is (TF1)."""
+        return self.index
+
+    @property
+    def device(self):
+        return self.node.device
+
+    def consumers(self):
+        """The operations that read this tensor (TF1), in creation order."""
+        return [n for n in self.node.graph.nodes if any(t is self for t in n.inputs)]
 
     def get_shape(self):
         return self.shape

@@ -1,5 +1,6 @@
 """Session: checks feeds, caches one Executable per (fetches, feeds), returns fetches
 in the structure they were asked in."""
+import collections
 import weakref
 
 from . import errors
@@ -36,6 +37,10 @@ def _log_placement(program):
         device = device if "/device:CPU:" in device else "/device:CPU:0"
         print(f"{rec.name}: ({rec.type}): /job:localhost/replica:0/task:0"
               f"{device[device.index('/device:'):]}", file=sys.stderr)
+
+
+_DeviceAttributes = collections.namedtuple(
+    "DeviceAttributes", ["name", "device_type", "memory_limit_bytes", "incarnation"])
 
 
 class Session:
@@ -77,6 +82,18 @@ class Session:
         self._on_close = []     # callbacks close() runs first (queues wake their waiters)
         self._closed = False
 
+    @property
+    def graph_def(self):
+        """The session's graph as a graph_def (TF1: sess.graph_def), as
+        graph.as_graph_def() gives it."""
+        return self.graph.as_graph_def()
+
+    def list_devices(self):
+        """The devices this session runs on: graphc's one CPU (TF1's DeviceAttributes:
+        name, device_type, memory_limit_bytes, incarnation)."""
+        return [_DeviceAttributes("/job:localhost/replica:0/task:0/device:CPU:0", "CPU",
+                                  268435456, 0)]
+
     # ---- running ----------------------------------------------------------------
     def run(self, fetches, feed_dict=None, options=None, run_metadata=None):
         """Values of `fetches` (any nesting of tensors/ops/names), feeding `feed_dict`.
@@ -97,6 +114,11 @@ class Session:
             hit, key = None, None
         if hit is None:
             fetch = _handle_fetch(_Fetch(self.graph, fetches), self)
+            if self.graph._unfetchable:
+                for f in fetch.items:
+                    if getattr(f, "node", f) in self.graph._unfetchable:
+                        raise ValueError(f"Operation '{getattr(f, 'node', f).name}' has "
+                                         "been marked as not fetchable.")
             feeds = self._feed_keys(feed_dict)
             pkey = (tuple(fetch.items), tuple(feeds))
             plan = self._plans.get(pkey)
@@ -174,6 +196,8 @@ class Session:
                 raise errors.FeedError(
                     f"feed key '{t.name}' (created at {errors.format_site(t.node.site)}) "
                     "belongs to another graph than this Session's")
+            if t in self.graph._unfeedable:
+                raise errors.FeedError(f"Tensor {t.name} may not be fed.")
             feeds[t] = v
         return feeds
 

@@ -584,3 +584,37 @@ def test_a_state_tuple_is_a_feed_key():
         with pytest.raises(gc.errors.FeedError, match="structure of 2 tensors"):
             s.run(out, {x: xv, init: np.zeros(3)})
     assert not np.allclose(first, again)
+
+
+def test_graph_tensor_operation_and_session_introspection_of_tf1():
+    g = gc.Graph()
+    with g.as_default():
+        x = gc.placeholder(gc.float32, [None], name="x")
+        y = gc.nn.relu(x)
+        z = y * 2.0
+        assert x.value_index == 0 and y.consumers() == [z.op] and y.op.values() == (y,)
+        assert y.device == "" and y.op.traceback[0][0].endswith("test_tf1_api_details.py")
+        n = g.version
+        gc.identity(z)
+        assert g.version == n + 1
+        g.add_to_collections(["a", "b"], z)
+        assert g.get_collection("a") == [z] == g.get_collection("b")
+        g.clear_collection("a")
+        assert g.get_collection("a") == []
+        g.prevent_feeding(y)
+        g.prevent_fetching(x.op)
+        assert not g.is_feedable(y) and not g.is_fetchable(x) and g.is_fetchable(z)
+        with gc.Session() as s:
+            with pytest.raises(gc.errors.FeedError, match="may not be fed"):
+                s.run(z, {x: [1.0], y: [2.0]})
+            with pytest.raises(ValueError, match="marked as not fetchable"):
+                s.run(x, {x: [1.0]})
+            assert s.run(z, {x: [-1.0, 2.0]}).tolist() == [0.0, 4.0]
+            assert s.list_devices()[0].device_type == "CPU"
+            assert isinstance(s.graph_def, dict)
+    other = gc.Graph()
+    with other.as_default():
+        op = gc.no_op()
+    with g.as_default(), pytest.raises(ValueError, match="not an element of this graph"):
+        with gc.control_dependencies([op]):
+            pass
