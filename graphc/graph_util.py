@@ -9,7 +9,7 @@ graph.as_graph_def()): freezing a trained graph for inference.
 import copy
 
 from . import dtypes
-from .io.serialize import _array_payload, import_graph_def  # noqa: F401 (TF1 re-export)
+from .io.serialize import GraphDefDict, _array_payload, import_graph_def  # noqa: F401
 from .tf1_misc9 import must_run_on_cpu  # noqa: F401 (TF1 re-export)
 from .tf_logging import info
 
@@ -59,7 +59,8 @@ def extract_sub_graph(graph_def, dest_nodes):
             continue
         keep.add(name)
         stack.extend(r for r in _refs(by_name[name]) if r in by_name)
-    out = {k: v for k, v in graph_def.items() if k not in ("nodes", "collections")}
+    out = GraphDefDict((k, v) for k, v in graph_def.items()
+                       if k not in ("nodes", "collections"))
     out["nodes"] = [copy.deepcopy(e) for e in graph_def["nodes"] if e["name"] in keep]
     return out
 
@@ -111,7 +112,7 @@ def remove_training_nodes(input_graph, protected_nodes=None):
             seen.add(ref)
             ref = skip[_node_name(ref)]
         return ref
-    out = {k: v for k, v in input_graph.items() if k != "nodes"}
+    out = GraphDefDict((k, v) for k, v in input_graph.items() if k != "nodes")
     out["nodes"] = []
     for e in input_graph["nodes"]:
         if e["name"] in skip:

@@ -618,3 +618,27 @@ def test_graph_tensor_operation_and_session_introspection_of_tf1():
     with g.as_default(), pytest.raises(ValueError, match="not an element of this graph"):
         with gc.control_dependencies([op]):
             pass
+
+
+def test_the_tf1_freeze_script_runs_as_written(tmp_path):
+    g = gc.Graph()
+    with g.as_default():
+        x = gc.placeholder(gc.float32, [None, 3], name="input")
+        w = gc.Variable(np.arange(6, dtype=np.float32).reshape(3, 2) / 10, name="w")
+        gc.nn.softmax(gc.matmul(x, w), name="prob")
+        with gc.Session() as sess:
+            sess.run(gc.global_variables_initializer())
+            frozen = gc.graph_util.convert_variables_to_constants(
+                sess, sess.graph_def, ["prob"])
+            want = sess.run("prob:0", {"input:0": np.ones((2, 3), np.float32)})
+    assert "prob" in [n.name for n in frozen.node]
+    path = tmp_path / "frozen.pb"
+    path.write_bytes(frozen.SerializeToString())
+    gd = gc.GraphDef()
+    gd.ParseFromString(path.read_bytes())
+    with gc.Graph().as_default() as g2:
+        gc.import_graph_def(gd, name="")
+        with gc.Session() as sess:
+            got = sess.run("prob:0", {"input:0": np.ones((2, 3), np.float32)})
+    np.testing.assert_allclose(got, want, rtol=1e-6)
+    assert g2.get_operation_by_name("w").type == "Const"

@@ -225,6 +225,34 @@ class _Writer:
         return gd
 
 
+class GraphDefDict(dict):
+    """graphc's graph_def: a JSON-able dict (see graph_to_dict) that also answers what
+    TF1 code asks of a GraphDef: SerializeToString() gives the bytes of TF's `.pb`
+    (gc.io.export_tf_graph_def) and .node TF's NodeDefs, so the freeze-and-write script
+
+        frozen = gc.graph_util.convert_variables_to_constants(sess, sess.graph_def, ["prob"])
+        open("frozen.pb", "wb").write(frozen.SerializeToString())
+
+    runs as written (a graph holding an op TF lacks raises UnsupportedOpError there)."""
+
+    def SerializeToString(self):  # noqa: N802 (TF's protobuf name)
+        from .tf_graphdef_export import export_tf_graph_def
+        return export_tf_graph_def(dict(self)).SerializeToString()
+
+    @property
+    def node(self):
+        from .tf_graphdef_export import export_tf_graph_def
+        return export_tf_graph_def(dict(self)).node
+
+
+class MetaGraphDict(dict):
+    """graphc's meta graph (export_meta_graph's dict); .graph_def is its graph_def."""
+
+    @property
+    def graph_def(self):
+        return GraphDefDict(self["graph_def"])
+
+
 def graph_to_dict(graph=None):
     """The graph (default: the default graph) as a JSON-able dict (TF1: a GraphDef).
 
@@ -238,7 +266,7 @@ def graph_to_dict(graph=None):
     """
     graph = get_default_graph() if graph is None else graph
     with no_cyclic_gc():        # ~10 objects a node, all kept: collections would only slow it
-        return _Writer(graph).graph_def()
+        return GraphDefDict(_Writer(graph).graph_def())
 
 
 def _graph_text(gd):
@@ -321,7 +349,7 @@ def export_meta_graph(filename=None, meta_info_def=None, graph_def=None, saver_d
         keep = set(collection_list)
         gd = {**gd, "collections": {k: v for k, v in gd["collections"].items()
                                     if k in keep}}
-    meta = {"format": META_FORMAT, "version": VERSION, "graph_def": gd}
+    meta = MetaGraphDict(format=META_FORMAT, version=VERSION, graph_def=gd)
     if meta_info_def is not None:
         meta["meta_info_def"] = dict(meta_info_def)
     if saver is not None:
