@@ -642,3 +642,15 @@ def test_the_tf1_freeze_script_runs_as_written(tmp_path):
             got = sess.run("prob:0", {"input:0": np.ones((2, 3), np.float32)})
     np.testing.assert_allclose(got, want, rtol=1e-6)
     assert g2.get_operation_by_name("w").type == "Const"
+
+
+def test_a_custom_getters_ops_are_named_outside_the_scopes_name_scope():
+    def scaled(getter, name, *args, **kwargs):
+        return getter(name, *args, **kwargs) * 0.5
+    with gc.Graph().as_default():
+        with gc.variable_scope("net", custom_getter=scaled):
+            w = gc.get_variable("w", [3, 2])
+            with gc.variable_scope("inner"):
+                u = gc.get_variable("u", [2])
+            h = gc.identity(w)
+        assert (w.name, u.name, h.name) == ("mul:0", "mul_1:0", "net/Identity:0")  # TF1's

@@ -104,9 +104,10 @@ def get_variable(name, shape=None, dtype=None, initializer=None, regularizer=Non
                   synchronization=synchronization, aggregation=aggregation,
                   constraint=constraint)
     getter = scope.custom_getter if custom_getter is None else custom_getter
-    if getter is None:
-        return true_getter(**kwargs)
-    return getter(getter=true_getter, **kwargs)
+    with get_default_graph().name_scope(None):  # names come from the variable scope
+        if getter is None:                      # alone: a custom getter's ops too (TF1)
+            return true_getter(**kwargs)
+        return getter(getter=true_getter, **kwargs)
 
 
 def get_local_variable(name, shape=None, dtype=None, initializer=None, regularizer=None,
