@@ -654,3 +654,14 @@ def test_a_custom_getters_ops_are_named_outside_the_scopes_name_scope():
                 u = gc.get_variable("u", [2])
             h = gc.identity(w)
         assert (w.name, u.name, h.name) == ("mul:0", "mul_1:0", "net/Identity:0")  # TF1's
+
+
+def test_clip_by_norm_and_tuple_take_their_names():
+    with gc.Graph().as_default():
+        x = gc.placeholder(gc.float32, [None, 3], name="x")
+        a = gc.clip_by_norm(x, 1.0, name="clipped")
+        b = gc.clip_by_norm(x, 1.0)
+        t1, t2 = gc.tuple([x * 1.0, x * 2.0], name="tup")
+        assert (a.name, b.name) == ("clipped:0", "clip_by_norm:0")       # TF1's
+        assert (t1.name, t2.name) == ("tup/control_dependency:0",
+                                      "tup/control_dependency_1:0")

@@ -29,7 +29,7 @@ def clip_by_norm(t, clip_norm, axes=None, name=None):
     if slices is not None:      # TF1: the values are clipped by their own norm
         return type(t)(clip_by_norm(t.values, clip_norm, axes, name), t.indices,
                        t.dense_shape)
-    with name_scope(name, "clip_by_norm", [t]):
+    with name_scope(name, "clip_by_norm", [t]) as scope:
         t = convert_to_tensor(t)
         l2sum = R.reduce_sum(t * t, axis=axes, keepdims=True)
         pred = E.greater(l2sum, 0)
@@ -44,7 +44,8 @@ def clip_by_norm(t, clip_norm, axes=None, name=None):
                 f"{intermediate.shape}; it must be a scalar (or broadcast to t)\n"
                 f"  {errors.describe_tensor(t, t.name)}\n"
                 f"  in clip_by_norm called at {errors.format_site(errors.user_site())}")
-        return E.divide(intermediate, E.maximum(l2norm, clip_norm), name="clipped")
+        return E.divide(intermediate, E.maximum(l2norm, clip_norm), name=scope)  # TF1:
+        #                                                       the result takes the name
 
 
 def _slices(t):

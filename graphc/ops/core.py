@@ -272,9 +272,11 @@ def group(*inputs, name=None):
 def tuple_(tensors, name=None, control_inputs=None):
     """TF1 tf.tuple: each tensor, available only after all of them are computed."""
     deps = list(tensors) + list(control_inputs or ())
-    g = group(*deps)
-    with tensors[0].graph.control_dependencies([g]):
-        return [identity(t) for t in tensors]
+    graph = tensors[0].graph
+    with graph.name_scope(name or "tuple"):
+        g = group(*deps)
+        with graph.control_dependencies([g]):
+            return [identity(t, name="control_dependency") for t in tensors]
 
 
 def convert_to_tensor(value, dtype=None, name=None, dtype_hint=None):
