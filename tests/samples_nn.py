@@ -247,6 +247,8 @@ SAMPLES = [
     Sample("SparseSoftmaxCrossEntropyWithLogits",
            lambda z, x: gc.nn.sparse_softmax_cross_entropy_with_logits(labels=z, logits=x),
            _sparse_inputs, _sparse_ref),
+    Sample("L2Loss", gc.nn.l2_loss, lambda r: [normal(r, (3, 4))],
+           lambda x: np.sum(x * x) / 2),
     Sample("BiasAdd", gc.nn.bias_add,
            lambda r: [normal(r, (2, 3, 4)), normal(r, (4,))], lambda v, b: v + b),
     Sample("BiasAdd", lambda v, b: gc.nn.bias_add(v, b, data_format="NCHW"),

@@ -98,6 +98,7 @@ class _FunctionExporter(Exporter):
         self.taken = {n.name for n in fg.nodes}
         self.last = None
         self.readers = {}
+        self.consts = {}
 
 
 class FunctionBuilder:

@@ -33,6 +33,11 @@ def _bias_add(ex, n):
             data_format="NCHW" if n.attrs.get("data_format", "NHWC") == "NCHW" else "NHWC")
 
 
+@export("L2Loss")
+def _l2_loss(ex, n):
+    ex.emit(n, "L2Loss", n.inputs, T=n.inputs[0].dtype)
+
+
 @export("Softmax", "LogSoftmax")
 def _softmax(ex, n):
     """TF's Softmax works on the last axis: another axis is swapped there and back, as

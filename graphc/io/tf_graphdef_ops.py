@@ -68,7 +68,8 @@ _UNARY = {"Neg": gc.negative, "Tanh": gc.tanh, "Sigmoid": gc.sigmoid, "Exp": gc.
           "Rint": gc.math.rint, "Sign": gc.sign, "Sin": gc.sin, "Cos": gc.cos,
           "Reciprocal": gc.reciprocal, "Log1p": gc.log1p, "Expm1": gc.expm1,
           "Erf": gc.math.erf, "Relu": gc.nn.relu, "Relu6": gc.nn.relu6, "Elu": gc.nn.elu,
-          "Selu": gc.nn.selu, "Softplus": gc.nn.softplus, "Softsign": gc.nn.softsign}
+          "Selu": gc.nn.selu, "Softplus": gc.nn.softplus, "Softsign": gc.nn.softsign,
+          "L2Loss": gc.nn.l2_loss}
 _BINARY = {"Add": gc.add, "AddV2": gc.add, "Sub": gc.subtract, "Mul": gc.multiply,
            "RealDiv": gc.realdiv, "Maximum": gc.maximum, "Minimum": gc.minimum,
            "Pow": gc.pow, "SquaredDifference": gc.squared_difference,

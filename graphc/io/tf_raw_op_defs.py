@@ -448,6 +448,7 @@ RAW_OP_DEFS = {
     'IsFinite': ('is_finite', 'x:T', 'y:=bool', (('T', 'type', 12, None),)),
     'IsInf': ('is_inf', 'x:T', 'y:=bool', (('T', 'type', 12, None),)),
     'IsNan': ('is_nan', 'x:T', 'y:=bool', (('T', 'type', 12, None),)),
+    'L2Loss': ('l2_loss', 't:T', 'output:T', (('T', 'type', 13, None),)),
     'LRN': ('lrn', 'input:T', 'output:T', (
         ('depth_radius', 'int', None, None, 5),
         ('bias', 'float', None, None, 1.0),
@@ -1257,10 +1258,10 @@ IsBoostedTreesEnsembleInitialized IsBoostedTreesQuantileStreamResourceInitialize
 IsTPUEmbeddingInitialized IsVariableInitialized IsotonicRegression Iterator
 IteratorFromStringHandle IteratorFromStringHandleV2 IteratorGetDevice IteratorGetModelProto
 IteratorGetNext IteratorGetNextAsOptional IteratorGetNextSync IteratorToStringHandle
-IteratorV2 KMC2ChainInitialization KmeansPlusPlusInitialization L2Loss LMDBDataset
-LMDBReader LRNGrad LSTMBlockCell LSTMBlockCellGrad LatencyStatsDataset
-LearnedUnigramCandidateSampler LegacyParallelInterleaveDatasetV2 ListDataset ListDiff
-ListSnapshotChunksDataset LoadAndRemapMatrix LoadDataset LoadTPUEmbeddingADAMParameters
+IteratorV2 KMC2ChainInitialization KmeansPlusPlusInitialization LMDBDataset LMDBReader
+LRNGrad LSTMBlockCell LSTMBlockCellGrad LatencyStatsDataset LearnedUnigramCandidateSampler
+LegacyParallelInterleaveDatasetV2 ListDataset ListDiff ListSnapshotChunksDataset
+LoadAndRemapMatrix LoadDataset LoadTPUEmbeddingADAMParameters
 LoadTPUEmbeddingAdadeltaParameters LoadTPUEmbeddingAdagradMomentumParameters
 LoadTPUEmbeddingAdagradParameters LoadTPUEmbeddingCenteredRMSPropParameters
 LoadTPUEmbeddingFTRLParameters LoadTPUEmbeddingFrequencyEstimatorParameters

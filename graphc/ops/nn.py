@@ -5,6 +5,8 @@ cross-entropies, l2_loss, bias_add, dropout, moments; conv2d (conv.py) and pooli
 Softmax-based losses shift logits by their max, so logits of 1e4 give no inf or NaN:
     log_softmax(x) = (x - max x) - log(sum(exp(x - max x))).
 """
+import numpy as np
+
 from .. import errors
 from ..graph import Tensor
 from ..shapes import InferError
@@ -62,10 +64,27 @@ def _check_same_shape(api, a, b):
 
 
 # ---- compositions -------------------------------------------------------------------------
+def _infer_l2_loss(ctx, t):
+    ctx.require(0, "float")
+    return (), t.dtype
+
+
+def _l2_loss_kernel(t):
+    acc = np.float32 if t.dtype == np.float16 else t.dtype      # float16 sums in float32
+    return np.asarray(np.sum(np.square(t, dtype=acc)) / 2, t.dtype)
+
+
+L2_LOSS = register(OpDef(
+    "L2Loss", _infer_l2_loss, _l2_loss_kernel,
+    vjp=lambda node, gs: [node.inputs[0] * gs[0]],
+    jvp=lambda node, ts: None if ts[0] is None else R.reduce_sum(node.inputs[0] * ts[0]),
+    api="nn.l2_loss", signature="nn.l2_loss(t, name=None)", shape_rule="a scalar",
+    dtypes="float", doc="sum(t ** 2) / 2, a scalar (weight decay)."))
+
+
 def l2_loss(t, name=None):
-    """sum(t ** 2) / 2, a scalar (weight decay)."""
-    t = convert_to_tensor(t)
-    return E.multiply(R.reduce_sum(E.square(t)), 0.5, name=name)
+    """sum(t ** 2) / 2, a scalar (weight decay): TF1's L2Loss op."""
+    return apply1(L2_LOSS, (convert_to_tensor(t),), name=name)
 
 
 def moments(x, axes, shift=None, name=None, keep_dims=None, keepdims=None):
