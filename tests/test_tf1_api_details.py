@@ -665,3 +665,22 @@ def test_clip_by_norm_and_tuple_take_their_names():
         assert (a.name, b.name) == ("clipped:0", "clip_by_norm:0")       # TF1's
         assert (t1.name, t2.name) == ("tup/control_dependency:0",
                                       "tup/control_dependency_1:0")
+
+
+def test_a_keras_cell_runs_in_dynamic_rnn():
+    with gc.Graph().as_default():
+        x = gc.placeholder(gc.float32, [None, None, 3])
+        lens = gc.placeholder(gc.int32, [None])
+        cell = gc.keras.layers.LSTMCell(4)   # TF 1.15's replacement for rnn_cell.LSTMCell
+        assert len(cell.get_initial_state(batch_size=2, dtype=gc.float32)) == 2
+        outputs, state = gc.nn.dynamic_rnn(cell, x, sequence_length=lens, dtype=gc.float32)
+        with gc.Session() as s:
+            s.run(gc.global_variables_initializer())
+            for v in gc.global_variables():
+                v.load(np.full(v.get_shape().as_list(), 0.1, np.float32), s)
+            o, (h, c) = s.run([outputs, state], {x: np.ones((2, 3, 3), np.float32),
+                                                 lens: [3, 1]})
+    np.testing.assert_allclose(o[:, :, 0], [[0.12578522, 0.21357507, 0.2737639],  # TF's
+                                            [0.12578522, 0, 0]], rtol=1e-5)
+    np.testing.assert_allclose([h[:, 0], c[:, 0]], [[0.2737639, 0.12578522],
+                                                    [0.49541026, 0.2203704]], rtol=1e-5)

@@ -8,6 +8,7 @@ import numpy as np
 
 import graphc as gc
 from . import activations
+from . import backend as K
 from . import initializers
 from .engine import Layer
 
@@ -201,6 +202,16 @@ class _Cell(_CellMath, Layer):
     @property
     def output_size(self):
         return self.units
+
+    def get_initial_state(self, inputs=None, batch_size=None, dtype=None):
+        """Zero states (tf_keras): one (batch, units) tensor, or a list for an LSTM;
+        the batch and dtype from `inputs` when given (what tf.nn.dynamic_rnn asks)."""
+        if inputs is not None:
+            batch_size, dtype = gc.shape(inputs)[0], dtype or inputs.dtype
+        zeros = [gc.zeros(gc.stack([batch_size, self.units]) if isinstance(
+            batch_size, gc.Tensor) else [batch_size, self.units], dtype or K.floatx())
+            for _ in range(self.n_states)]
+        return zeros[0] if self.n_states == 1 else zeros
 
     def build(self, input_shape):
         self._build_weights(int(input_shape[-1]))
