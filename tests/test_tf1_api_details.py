@@ -684,3 +684,14 @@ def test_a_keras_cell_runs_in_dynamic_rnn():
                                             [0.12578522, 0, 0]], rtol=1e-5)
     np.testing.assert_allclose([h[:, 0], c[:, 0]], [[0.2737639, 0.12578522],
                                                     [0.49541026, 0.2203704]], rtol=1e-5)
+
+
+def test_a_python_value_operand_is_named_under_its_op_as_tf1():
+    with gc.Graph().as_default() as g:
+        x = gc.placeholder(gc.float32, [None, 3], name="x")
+        a, b, c, d = x + 1, gc.add(x, 1), x / 2.0, 1 - x
+        k = gc.constant(1.0)
+        names = [n.name for n in g.get_operations()]
+    assert names == ["x", "add/y", "add", "Add_1/y", "Add_1", "truediv/y", "truediv",
+                     "sub/x", "sub", "Const"]            # TF 2.21's graph
+    assert k.name == "Const:0"      # the user's first constant is not Const_4

@@ -7,7 +7,7 @@ import math
 import numpy as np
 
 from .. import dtypes, errors
-from ..graph import Tensor
+from ..graph import Tensor, get_default_graph
 from .core import convert_to_tensor
 from .registry import OpDef, apply1, register
 
@@ -137,30 +137,46 @@ def _binary(name, api, kernel, partials=None, kind="numeric", doc="", out=None,
                         kernel_out=kernel if isinstance(kernel, np.ufunc) else None))
 
     def fn(x, y, name=None):
-        x, y = operands(x, y, api)
+        x, y = operands(x, y, api, value_scope(x, y, name or op.name))
         return apply1(op, (x, y), name=name)
     fn.__name__ = fn.__qualname__ = api
     fn.__doc__ = doc
     return op, fn
 
 
-def operands(x, y, api="op"):
-    """Two tensors from x and y; a Python/numpy value takes the dtype of the tensor."""
+def value_scope(x, y, name):
+    """Where TF1 names a Python value operand of op `name`: under the name the op is
+    about to take ('add/y' for x + 1); None when both are tensors."""
+    if isinstance(x, Tensor) and isinstance(y, Tensor):
+        return None
+    t = x if isinstance(x, Tensor) else y if isinstance(y, Tensor) else None
+    graph = t.graph if t is not None else get_default_graph()
+    scope = graph.unique_name(name, mark_as_used=False)
+    taken = f"{scope}/x" in graph._by_name or f"{scope}/y" in graph._by_name
+    return None if taken else scope
+
+
+def operands(x, y, api="op", scope=None):
+    """Two tensors from x and y; a Python/numpy value takes the dtype of the tensor (and,
+    with `scope`, the name `scope/x` or `scope/y`, as TF1 names it)."""
     if isinstance(x, Tensor) and isinstance(y, Tensor):
         return x, y
+
+    def named(which):
+        return None if scope is None else f"{scope}/{which}/"
     if isinstance(x, Tensor) or isinstance(y, Tensor):
         t = x if isinstance(x, Tensor) else y
         try:
             if t is x:
-                return x, convert_to_tensor(y, dtype=t.dtype)
-            return convert_to_tensor(x, dtype=t.dtype), y
+                return x, convert_to_tensor(y, dtype=t.dtype, name=named("y"))
+            return convert_to_tensor(x, dtype=t.dtype, name=named("x")), y
         except errors.DTypeError as e:
             raise errors.DTypeError(
                 f"{api}: the value {y if t is x else x!r} cannot take the dtype "
                 f"{t.dtype.name} of\n  {errors.describe_tensor(t, t.node.name)}\n  ({e})\n"
                 f"  in {api} called at {errors.format_site(errors.user_site())}") from None
-    x = convert_to_tensor(x)
-    return x, convert_to_tensor(y, dtype=x.dtype)
+    x = convert_to_tensor(x, name=named("x"))
+    return x, convert_to_tensor(y, dtype=x.dtype, name=named("y"))
 
 
 def _mask(b, like):
@@ -369,7 +385,7 @@ RECIPROCAL, reciprocal = _unary("Reciprocal", "reciprocal", np.reciprocal,
 def divide(x, y, name=None):
     """x / y. Integer inputs are converted to float first, as TF1's truediv does:
     int8/int16/uint8/uint16 to float32, int32/int64 to float64."""
-    x, y = operands(x, y, "divide")
+    x, y = operands(x, y, "divide", value_scope(x, y, name or "truediv"))
     if x.dtype.is_integer and y.dtype is x.dtype:
         to = dtypes.float32 if x.dtype.size <= 2 else dtypes.float64
         x, y = cast(x, to), cast(y, to)
@@ -379,7 +395,7 @@ def divide(x, y, name=None):
 def div(x, y, name=None):
     """x / y with Python 2's semantics (TF1's deprecated tf.div): floor division for
     integers, real division for floats. `gc.div(7, -2)` is -4; prefer divide/floordiv."""
-    x, y = operands(x, y, "div")
+    x, y = operands(x, y, "div", value_scope(x, y, name or "div"))
     if x.dtype.is_integer:
         return floordiv(x, y, name=name)
     return _realdiv(x, y, name=name)
