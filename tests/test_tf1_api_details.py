@@ -695,3 +695,12 @@ def test_a_python_value_operand_is_named_under_its_op_as_tf1():
     assert names == ["x", "add/y", "add", "Add_1/y", "Add_1", "truediv/y", "truediv",
                      "sub/x", "sub", "Const"]            # TF 2.21's graph
     assert k.name == "Const:0"      # the user's first constant is not Const_4
+
+
+def test_composite_functions_take_tf1s_default_names():
+    with gc.Graph().as_default():
+        x = gc.placeholder(gc.float32, [None, 3], name="x")
+        got = [gc.nn.sigmoid_cross_entropy_with_logits(labels=x, logits=x).name,
+               gc.nn.l2_normalize(x, 1).name, gc.clip_by_value(x, 0., 1.).name,
+               gc.clip_by_value(x, 0., 1., name="c").name]
+    assert got == ["logistic_loss:0", "l2_normalize:0", "clip_by_value:0", "c:0"]

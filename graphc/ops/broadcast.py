@@ -131,7 +131,9 @@ def clip_by_value(t, clip_value_min, clip_value_max, name=None):
         return IndexedSlices(clip_by_value(t.values, clip_value_min, clip_value_max, name),
                              t.indices, t.dense_shape)
     t = convert_to_tensor(t)
-    out = maximum(minimum(t, clip_value_max), clip_value_min, name=name)
+    from ..graph import name_scope
+    with name_scope(name, "clip_by_value", [t]) as scope:    # TF1's names
+        out = maximum(minimum(t, clip_value_max), clip_value_min, name=scope)
     if surely_differ(out.shape, t.shape):
         raise errors.ShapeError(
             f"clip_by_value: the bounds would broadcast t of shape {t.shape} to "

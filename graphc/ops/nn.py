@@ -8,7 +8,7 @@ Softmax-based losses shift logits by their max, so logits of 1e4 give no inf or 
 import numpy as np
 
 from .. import errors
-from ..graph import Tensor
+from ..graph import Tensor, name_scope
 from ..shapes import InferError
 from . import array as A
 from . import elementwise as E
@@ -44,9 +44,10 @@ def sigmoid_cross_entropy_with_logits(labels=None, logits=None, name=None):
     _check_same_shape("sigmoid_cross_entropy_with_logits", z, x)
     # max(x, 0) and -|x| as selects on x >= 0 (TF's form), not relu and abs: their
     # derivatives are 1 and -1 at x = 0, so the gradient there is sigmoid(0) - z
-    nonneg = E.greater_equal(x, E.zeros_like_(x))
-    return E.add(E.select(nonneg, x, E.zeros_like_(x)) - x * z,
-                 E.softplus(E.select(nonneg, -x, x)), name=name)
+    with name_scope(name, "logistic_loss", [x]) as scope:     # TF1's names
+        nonneg = E.greater_equal(x, E.zeros_like_(x))
+        return E.add(E.select(nonneg, x, E.zeros_like_(x)) - x * z,
+                     E.softplus(E.select(nonneg, -x, x)), name=scope)
 
 
 def _check_same_shape(api, a, b):

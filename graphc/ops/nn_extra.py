@@ -28,8 +28,9 @@ def l2_normalize(x, axis=None, epsilon=1e-12, name=None, dim=None):
     axis None normalizes over every axis; `dim` is TF1's old name for axis."""
     axis = dim if axis is None else axis
     x = convert_to_tensor(x)
-    square_sum = R.reduce_sum(E.square(x), axis=axis, keepdims=True)
-    return E.multiply(x, E.rsqrt(E.maximum(square_sum, epsilon)), name=name)
+    with name_scope(name, "l2_normalize", [x]) as scope:     # TF1's names
+        square_sum = R.reduce_sum(E.square(x), axis=axis, keepdims=True)
+        return E.multiply(x, E.rsqrt(E.maximum(square_sum, epsilon)), name=scope)
 
 
 def swish(features, beta=1.0, name=None):
