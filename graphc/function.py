@@ -23,6 +23,7 @@ with placeholders named after the arguments.
 """
 import functools
 import inspect
+import re
 
 from . import nest
 from .graph import Tensor, get_default_graph
@@ -223,7 +224,8 @@ class ConcreteFunction:
         self._function = fn
         params = list(inspect.signature(fn.python_function).parameters)
         self.graph = get_default_graph()
-        with self.graph.name_scope(f"{fn._name}_concrete"):
+        scope = re.sub(r"[^A-Za-z0-9_.-]", "_", fn._name).lstrip("_") or "function"
+        with self.graph.name_scope(f"{scope}_concrete"):     # ('<lambda>': TF1-valid)
             placeholders = []
             for i, spec in enumerate(specs):
                 leaves = nest.flatten(spec)

@@ -159,7 +159,7 @@ def test_fetches_export_only_their_ancestors():
     ids = {int(i) for i in NODE_STMT.findall(text)}
     graph = gc.get_default_graph()
     names = {graph.nodes[i].name for i in ids}
-    assert names == {"x", "layer1/W", "layer1/MatMul", "layer1/Const", "layer1/add",
+    assert names == {"x", "layer1/W", "layer1/MatMul", "layer1/add/y", "layer1/add",
                      "layer1/Relu"}
     check_structure(text, [graph.nodes[i] for i in ids])
     # a list of fetches, an op, a name, nested lists
@@ -171,13 +171,14 @@ def test_fetches_export_only_their_ancestors():
 
 
 def test_show_shapes_false_and_escaping():
-    x = gc.placeholder(gc.float32, shape=(2,), name='we"ird\\name')
-    y = gc.identity(x, name="multi\nline")
+    x = gc.placeholder(gc.float32, shape=(2,), name="x")
+    y = gc.identity(x, name="y")
     text = gc.to_dot(show_shapes=False)
     assert "label=\"(2,) float32\"" not in text.split("->", 1)[1]
-    assert 'we\\"ird\\\\name' in text
-    assert "multi\\nline" in text and "multi\nline" not in text
     check_structure(text, [x.node, y.node])
+    from graphc.io.dot import _q        # names are TF1-valid; labels may hold anything
+    assert _q('we"ird\\name') == '"we\\"ird\\\\name"'
+    assert _q("multi\nline") == '"multi\\nline"'
 
 
 def test_named_dims_on_edges():
