@@ -11,6 +11,9 @@ from .node import Node, Operation, Tensor, _as_node  # noqa: F401 (re-exported)
 from .shapes import DimBindings
 
 
+_VALID_NAME = re.compile(r"[A-Za-z0-9.][A-Za-z0-9_.\\/>-]*\Z")     # TF1's op names
+
+
 class Graph:
     """An append-only graph of Nodes (TF1: tf.Graph)."""
     outer = None        # the enclosing graph of a cond branch (ops/control.FuncGraph)
@@ -41,8 +44,12 @@ class Graph:
                 f"the graph is finalized and cannot be modified (adding a {op.name} at "
                 f"{errors.format_site(site)})")
         control = tuple(n for group in self._control for n in group) if self._control else ()
-        node = Node(self, op, inputs, attrs, self.unique_name(name), site, control,
-                    self._role, self._origin)
+        full = self.unique_name(name)
+        if not _VALID_NAME.match(full):
+            raise ValueError(f"'{full}' is not a valid node name (TF1's rule: letters, "
+                             "digits and . to start, then also _ - / >; no ':' or spaces)"
+                             f" for the {op.name} at {errors.format_site(site)}")
+        node = Node(self, op, inputs, attrs, full, site, control, self._role, self._origin)
         if len(out_types) == 1:
             node.outputs = (Tensor(node, 0, *out_types[0]),)
         else:

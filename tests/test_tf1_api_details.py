@@ -704,3 +704,11 @@ def test_composite_functions_take_tf1s_default_names():
                gc.nn.l2_normalize(x, 1).name, gc.clip_by_value(x, 0., 1.).name,
                gc.clip_by_value(x, 0., 1., name="c").name]
     assert got == ["logistic_loss:0", "l2_normalize:0", "clip_by_value:0", "c:0"]
+
+
+def test_invalid_node_names_are_refused_as_tf1():
+    with gc.Graph().as_default():
+        for bad in ("my op", "a:b", "_hidden", "x:0"):
+            with pytest.raises(ValueError, match="not a valid node name"):
+                gc.placeholder(gc.float32, [], name=bad)
+        assert gc.placeholder(gc.float32, [], name="ok.name-1/sub").name == "ok.name-1/sub:0"
