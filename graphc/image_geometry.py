@@ -60,10 +60,16 @@ def transpose_image(image, name=None):
     """image with height and width swapped (HWC or NHWC)."""
     image = convert_to_tensor(image)
     r = _rank(image, "transpose_image")
-    if r is None:
-        raise _shape_error("transpose_image", "'image' must have a known rank", image)
-    return A.transpose(image, [1, 0, 2] if r == 3 else [0, 2, 1, 3],
-                       name=name or "transpose_image")
+    return A.transpose(image, _hw_swap(image, r), name=name or "transpose_image")
+
+
+def _hw_swap(image, r):
+    """The perm swapping height and width of an HWC or NHWC image (a tensor when its
+    rank is known only at run time)."""
+    if r is not None:
+        return [1, 0, 2] if r == 3 else [0, 2, 1, 3]
+    n = A.rank(image) - 3                   # 0 or 1 leading batch dim
+    return A.concat([A.range(n), A.stack([n + 1, n, n + 2])], 0)
 
 
 transpose = transpose_image       # TF 1.14+'s name
@@ -71,8 +77,8 @@ transpose = transpose_image       # TF 1.14+'s name
 
 def _rot90_once(x, k, r):
     """x rotated k (0..3) quarter turns counter-clockwise (TF1's _rot90_3D/_4D)."""
-    hw = [0, 1] if r == 3 else [1, 2]
-    perm = [1, 0, 2] if r == 3 else [0, 2, 1, 3]
+    hw = [-3, -2]
+    perm = _hw_swap(x, r)
     if k == 1:
         return A.transpose(A.reverse(x, [hw[1]]), perm)
     if k == 2:
@@ -88,8 +94,6 @@ def rot90(image, k=1, name=None):
     with name_scope(name, "rot90"):
         image = convert_to_tensor(image)
         r = _rank(image, "rot90")
-        if r is None:
-            raise _shape_error("rot90", "'image' must have a known rank", image)
         kv = _static(k)
         if kv is not None:
             return _rot90_once(image, kv % 4, r)

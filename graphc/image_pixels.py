@@ -183,7 +183,11 @@ def rgb_to_grayscale(images, name=None):
     with name_scope(name, "rgb_to_grayscale"):
         images = convert_to_tensor(images)
         x = convert_image_dtype(images, dtypes.float32)
-        gray = tensordot(x, constant([0.2989, 0.5870, 0.1140], dtypes.float32), [[-1], [-1]])
+        if x.shape.rank is None:        # (the rank known only at run time)
+            gray = R.reduce_sum(x * constant([0.2989, 0.5870, 0.1140], dtypes.float32), -1)
+        else:
+            gray = tensordot(x, constant([0.2989, 0.5870, 0.1140], dtypes.float32),
+                             [[-1], [-1]])
         return convert_image_dtype(A.expand_dims(gray, -1), images.dtype)
 
 
@@ -283,6 +287,9 @@ def sobel_edges(image):
     of NHWC images, reflect-padded (TF1's kernels [[-1,-2,-1],[0,0,0],[1,2,1]] and its
     transpose)."""
     image = convert_to_tensor(image)
+    if image.shape.rank is None:            # checked when it runs
+        from .ops.array_more import ensure_shape
+        image = ensure_shape(image, [None] * 4)
     if image.shape.rank != 4:
         raise _shape_error("sobel_edges", f"expects a 4D tensor, not {image.shape}", image)
     k = np.array([[-1, -2, -1], [0, 0, 0], [1, 2, 1]], np.float64)

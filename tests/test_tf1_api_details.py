@@ -712,3 +712,18 @@ def test_invalid_node_names_are_refused_as_tf1():
             with pytest.raises(ValueError, match="not a valid node name"):
                 gc.placeholder(gc.float32, [], name=bad)
         assert gc.placeholder(gc.float32, [], name="ok.name-1/sub").name == "ok.name-1/sub:0"
+
+
+def test_image_ops_on_images_of_unknown_rank():
+    x = gc.placeholder(gc.float32, None)            # a py_func's output, say
+    xv = (np.arange(2 * 4 * 5 * 3, dtype=np.float32).reshape(2, 4, 5, 3) % 7) / 7
+    outs = [gc.image.rot90(x), gc.image.transpose_image(x), gc.image.sobel_edges(x),
+            gc.image.rgb_to_grayscale(x)]
+    with gc.Session() as s:
+        rot, tr, sob, gray = s.run(outs, {x: xv})
+        rot3 = s.run(gc.image.rot90(x), {x: xv[0]})
+    np.testing.assert_array_equal(rot, np.rot90(xv, 1, axes=(1, 2)))
+    np.testing.assert_array_equal(rot3, np.rot90(xv[0], 1, axes=(0, 1)))
+    np.testing.assert_array_equal(tr, xv.transpose(0, 2, 1, 3))
+    assert sob.shape == (2, 4, 5, 3, 2)
+    np.testing.assert_allclose(gray[..., 0], xv @ [0.2989, 0.5870, 0.1140], rtol=1e-5)
