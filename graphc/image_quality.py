@@ -75,14 +75,20 @@ def _ssim_per_channel(x, y, max_val, filter_size, filter_sigma, k1, k2, api):
         raise shape_error(api, f"the images ({x.shape}) are smaller than filter_size "
                           f"{filter_size}", x)
     c = d[-1] if d is not None and isinstance(d[-1], int) else None
-    if c is None:
-        raise shape_error(api, "graphc needs the images' channel count known", x)
-    kernel = constant(np.tile(_gauss(filter_size, filter_sigma), (1, 1, c, 1)))
+    kernel = constant(np.tile(_gauss(filter_size, filter_sigma), (1, 1, c or 1, 1)))
 
     def reducer(t):
         s = A.shape(t)
         flat = A.reshape(t, A.concat([[-1], s[-3:]], 0))
-        out = depthwise_conv2d(flat, kernel, [1, 1, 1, 1], "VALID")
+        if c is not None:
+            out = depthwise_conv2d(flat, kernel, [1, 1, 1, 1], "VALID")
+            return A.reshape(out, A.concat([s[:-3], A.shape(out)[1:]], 0))
+        # channels known at run time only: each channel an image of one channel
+        out = depthwise_conv2d(A.expand_dims(A.reshape(A.transpose(flat, [0, 3, 1, 2]),
+                                                       A.concat([[-1], s[-3:-1]], 0)), -1),
+                               kernel, [1, 1, 1, 1], "VALID")
+        out = A.transpose(A.reshape(out, A.concat([[-1], s[-1:], A.shape(out)[1:3]], 0)),
+                          [0, 2, 3, 1])
         return A.reshape(out, A.concat([s[:-3], A.shape(out)[1:]], 0))
     c1, c2 = (k1 * max_val) ** 2, (k2 * max_val) ** 2
     m0, m1 = reducer(x), reducer(y)

@@ -727,3 +727,15 @@ def test_image_ops_on_images_of_unknown_rank():
     np.testing.assert_array_equal(tr, xv.transpose(0, 2, 1, 3))
     assert sob.shape == (2, 4, 5, 3, 2)
     np.testing.assert_allclose(gray[..., 0], xv @ [0.2989, 0.5870, 0.1140], rtol=1e-5)
+
+
+def test_ssim_and_image_patches_with_channels_known_only_at_run_time():
+    a = gc.placeholder(gc.float32, [None, None, None, None])
+    k = gc.placeholder(gc.float32, [None, None, None, 3])
+    av = (np.arange(2 * 16 * 16 * 3, dtype=np.float32).reshape(2, 16, 16, 3) % 11) / 11
+    with gc.Session() as s:
+        for f in (lambda t: gc.image.ssim(t, t * 0.9 + 0.05, 1.0),
+                  lambda t: gc.image.extract_image_patches(t, [1, 2, 3, 1], [1, 2, 2, 1],
+                                                           [1, 1, 1, 1], "SAME")):
+            got, want = s.run([f(a), f(k)], {a: av, k: av})
+            np.testing.assert_allclose(got, want, rtol=1e-5)

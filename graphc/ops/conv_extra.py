@@ -138,9 +138,17 @@ def extract_image_patches(images, ksizes, strides, rates, padding, name=None, si
     if x.shape.rank not in (4, None):
         shape_error("extract_image_patches", "images must have rank 4 (NHWC)", x)
     c = _dim(x, 3)
-    if not isinstance(c, int):
-        shape_error("extract_image_patches", "the number of channels must be known", x)
     kh, kw = (int(k) for k in (ksizes[1:3] if len(ksizes) == 4 else ksizes))
-    eye = np.eye(kh * kw * c, dtype=x.dtype.np).reshape(kh, kw, c, kh * kw * c)
-    return conv2d(x, convert_to_tensor(eye), strides, padding, dilations=rates,
-                  name=name or "ExtractImagePatches")
+    if isinstance(c, int):
+        eye = np.eye(kh * kw * c, dtype=x.dtype.np).reshape(kh, kw, c, kh * kw * c)
+        return conv2d(x, convert_to_tensor(eye), strides, padding, dilations=rates,
+                      name=name or "ExtractImagePatches")
+    # channels known at run time only: each channel an image of one channel, its
+    # patches (kh * kw of them) then interleaved back as [rows, cols, depth]
+    from .array import concat, reshape, shape, transpose
+    s = shape(x)
+    one = reshape(transpose(x, [0, 3, 1, 2]), concat([[-1], s[1:3], [1]], 0))
+    eye = np.eye(kh * kw, dtype=x.dtype.np).reshape(kh, kw, 1, kh * kw)
+    p = conv2d(one, convert_to_tensor(eye), strides, padding, dilations=rates)
+    p = transpose(reshape(p, concat([s[:1], s[3:], shape(p)[1:]], 0)), [0, 2, 3, 4, 1])
+    return reshape(p, concat([shape(p)[:3], [-1]], 0), name=name or "ExtractImagePatches")
