@@ -4,6 +4,7 @@ resize_nearest_neighbor_op.cc): float32 source coordinates, clamped neighbours."
 import numpy as np
 
 from graphc.ops import image_ops as io
+from graphc.ops.image_resize import RESIZE_WEIGHTS, _bicubic_weights
 from graphc.ops.registry import apply1
 from samples import Sample, normal
 
@@ -131,4 +132,10 @@ SAMPLES = [
                     align_corners=True),
            lambda r: [normal(r, (1, 3, 7, 1))],
            lambda g: nearest_grad_ref(g, (4, 3), True), id="align_corners"),
+    Sample("ResizeWeights",
+           lambda n_in, n_out: apply1(RESIZE_WEIGHTS, (n_in, n_out), method="bicubic",
+                                      align_corners=False, half_pixel=True),
+           lambda r: [np.int32(5), np.int32(3)],
+           lambda n_in, n_out: _bicubic_weights(5, 3, False, True).astype(np.float32),
+           grad=False, rtol=1e-6),
 ]

@@ -739,3 +739,21 @@ def test_ssim_and_image_patches_with_channels_known_only_at_run_time():
                                                            [1, 1, 1, 1], "SAME")):
             got, want = s.run([f(a), f(k)], {a: av, k: av})
             np.testing.assert_allclose(got, want, rtol=1e-5)
+
+
+def test_bicubic_and_area_resizes_of_images_sized_at_run_time():
+    x = gc.placeholder(gc.float32, [None, None, None, 3])
+    size = gc.placeholder(gc.int32, [2])
+    xv = (np.arange(2 * 12 * 6 * 3, dtype=np.float32).reshape(2, 12, 6, 3) % 7) / 7
+    with gc.Graph().as_default():
+        k = gc.constant(xv)
+        static = [gc.image.resize_bicubic(k, [4, 5]), gc.image.resize_area(k, [4, 5])]
+        with gc.Session() as s:
+            want = s.run(static)
+    dyn = [gc.image.resize_bicubic(x, size), gc.image.resize_area(x, size)]
+    (gx,) = gc.gradients(gc.reduce_sum(dyn[0]), x)
+    with gc.Session() as s:
+        got, g = s.run([dyn, gx], {x: xv, size: [4, 5]})
+    for a, b in zip(got, want):
+        np.testing.assert_allclose(a, b, rtol=1e-5)
+    assert g.shape == xv.shape

@@ -17,7 +17,7 @@ from .core import convert_to_tensor
 from .elementwise import cast
 from .image_ops import (ResizeMethod, _check_size, _scale, _source, resize_bilinear,
                         resize_nearest_neighbor, shape_error, size_tensor)
-from .registry import constant_value
+from .registry import OpDef, apply1, constant_value, register
 
 __all__ = ["resize_images", "resize_bicubic", "resize_area"]
 
@@ -71,45 +71,69 @@ def _area_weights(n_in, n_out, align_corners):
     return w
 
 
-def _separable_resize(api, images, size, weights, name):
-    """Wy x Wx^T per image and channel (float32), for 4-D images of static size."""
+_WEIGHTS = {"bicubic": _bicubic_weights, "area": _area_weights}
+
+
+def _infer_weights(ctx, n_in, n_out, **attrs):
+    v_in, v_out = ctx.constant_value(n_in), ctx.constant_value(n_out)
+    return (None if v_out is None else int(v_out), None if v_in is None else int(v_in)), \
+        dtypes.float32
+
+
+RESIZE_WEIGHTS = register(OpDef(
+    "ResizeWeights", _infer_weights,
+    lambda n_in, n_out, *, method, **flags: np.asarray(
+        _WEIGHTS[method](int(n_in), int(n_out), **flags), np.float32),
+    differentiable=False, api="image.resize_bicubic / resize_area",
+    signature="(the run-time weights of a bicubic or area resize)",
+    shape_rule="(n_out, n_in)", dtypes="n_in, n_out int32 -> float32",
+    doc="The (n_out, n_in) matrix of a separable bicubic or area resize along one axis, "
+        "made when the sizes are known only at run time."))
+
+
+def _separable_resize(api, images, size, method, flags, name):
+    """Wy x Wx^T per image and channel (float32), for 4-D images: the weights are
+    constants when the sizes are known at build time, else made at run time."""
     images = convert_to_tensor(images)
     if images.shape.rank not in (4, None):
         raise shape_error(api, f"images must be 4-D (NHWC), not of shape {images.shape}",
                           images)
-    want = constant_value(size_tensor(size))
+    size = size_tensor(size)
+    want = constant_value(size)
+    if want is not None:
+        _check_size(want, api)
     dims = images.shape.dims
-    if want is None or dims is None or not all(isinstance(d, int) for d in dims[1:3]):
-        raise NotImplementedError(f"{api}: graphc needs the images' height and width and "
-                                  f"the size known when the graph is built")
-    oh, ow = _check_size(want, api)
     with name_scope(name, api.split(".")[-1]):
         x = cast(images, dtypes.float32) if images.dtype is not dtypes.float32 else images
-        wy = convert_to_tensor(weights(dims[1], oh).astype(np.float32))
-        wx = convert_to_tensor(weights(dims[2], ow).astype(np.float32))
+        if want is not None and dims is not None and all(isinstance(d, int)
+                                                         for d in dims[1:3]):
+            wy, wx = (convert_to_tensor(_WEIGHTS[method](dims[k + 1], int(want[k]), **flags)
+                                        .astype(np.float32)) for k in (0, 1))
+        else:
+            s = A.shape(x)
+            wy, wx = (apply1(RESIZE_WEIGHTS, (s[k + 1], cast(size[k], dtypes.int32)),
+                             method=method, **flags) for k in (0, 1))
         from .einsum import einsum
         return einsum("jw,niwc->nijc", wx, einsum("ih,nhwc->niwc", wy, x))
 
 
 def resize_bicubic(images, size, align_corners=False, name=None, half_pixel_centers=False):
     """Bicubic resize of 4-D NHWC images to size (TF1's ResizeBicubic: float32 out; the
-    cubic kernel with a = -0.75, or Keys' a = -0.5 with half_pixel_centers). Needs
-    static sizes (graphc builds the weights when the graph is built)."""
+    cubic kernel with a = -0.75, or Keys' a = -0.5 with half_pixel_centers). Sizes may
+    be known only at run time."""
     if align_corners and half_pixel_centers:
         raise ValueError("resize_bicubic: if half_pixel_centers is True, align_corners "
                          "must be False")
-    return _separable_resize(
-        "image.resize_bicubic", images, size,
-        lambda n_in, n_out: _bicubic_weights(n_in, n_out, align_corners, half_pixel_centers),
-        name)
+    return _separable_resize("image.resize_bicubic", images, size, "bicubic",
+                             {"align_corners": bool(align_corners),
+                              "half_pixel": bool(half_pixel_centers)}, name)
 
 
 def resize_area(images, size, align_corners=False, name=None):
     """Area resize of 4-D NHWC images to size (TF1's ResizeArea: float32 out; each output
-    pixel the mean of the input area it covers). Needs static sizes."""
-    return _separable_resize("image.resize_area", images, size,
-                             lambda n_in, n_out: _area_weights(n_in, n_out, align_corners),
-                             name)
+    pixel the mean of the input area it covers). Sizes may be known only at run time."""
+    return _separable_resize("image.resize_area", images, size, "area",
+                             {"align_corners": bool(align_corners)}, name)
 
 
 # ---- resize -------------------------------------------------------------------------------
