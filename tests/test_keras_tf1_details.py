@@ -174,3 +174,38 @@ def test_node_accessors_and_sequential_predict_classes():
                                                       input_shape=(2,))])
         want = (binary.predict(x) > 0.5).astype("int32")
         np.testing.assert_array_equal(binary.predict_classes(x), want)
+
+
+def test_scalar_losses_list_targets_loss_weight_variables_and_k_function_updates():
+    # four TF1 Keras idioms, checked against TF 2.21's tf_keras on the same programs
+    with gc.Graph().as_default():
+        K = gc.keras
+        B = K.backend
+        x, y = np.ones((10, 4), np.float32), np.zeros((10, 2), np.float32)
+        m = K.Sequential([K.layers.Dense(2, input_shape=(4,), kernel_initializer="ones")])
+        m.compile("sgd", lambda yt, yp: B.mean(B.square(yp - yt)))    # a scalar loss
+        hist = m.fit(x, y, batch_size=4, epochs=1, verbose=0).history["loss"]
+        assert hist == pytest.approx([14.782419586181641], rel=1e-6)
+        assert m.evaluate(x, y, batch_size=4, verbose=0) == pytest.approx(11.761471, rel=1e-6)
+    with gc.Graph().as_default():
+        K = gc.keras
+        xs = np.random.RandomState(0).rand(6, 4).astype(np.float32)
+        m = K.Sequential([K.layers.Dense(1, activation="sigmoid", input_shape=(4,),
+                                         kernel_initializer="ones")])
+        m.compile("sgd", "binary_crossentropy")
+        assert m.evaluate(xs, [0, 1, 1, 0, 1, 0], verbose=0) == pytest.approx(1.2708338,
+                                                                             rel=1e-6)
+    with gc.Graph().as_default():
+        K = gc.keras
+        B = K.backend
+        inp = K.Input((3,))
+        a, b = K.layers.Dense(1, name="a")(inp), K.layers.Dense(1, name="b")(inp)
+        beta = B.variable(0.5)                          # KL annealing's weight
+        m = K.Model(inp, [a, b])
+        m.compile("sgd", ["mse", "mse"], loss_weights=[1.0, beta])
+        m.fit(np.ones((4, 3)), [np.ones((4, 1)), np.ones((4, 1))], verbose=0)
+        assert len(m.trainable_weights) == 4 and B.get_value(beta) == 0.5
+        v = B.variable(1.0)
+        f = B.function(inp, a * 2.0, updates=[(v, v + 1.0)])   # single in/out, a pair
+        out = f(np.ones((2, 3), np.float32))
+        assert out.shape == (2, 1) and B.get_value(v) == 2.0

@@ -248,17 +248,27 @@ def batch_set_value(tuples):
 
 
 class _Function:
+    """tf_keras' GraphExecutionFunction: inputs and outputs may be single tensors or
+    lists (the result keeps the outputs' form); an update is an op or a (variable,
+    new value) pair, assigned."""
+
     def __init__(self, inputs, outputs, updates):
         from ..ops.core import group
-        self.inputs, self.outputs = list(inputs), list(outputs)
-        self.update = group(*updates) if updates else None
+        from ..ops.state import assign
+        self._single = not isinstance(outputs, (list, tuple))
+        self.inputs = list(inputs) if isinstance(inputs, (list, tuple)) else [inputs]
+        self.outputs = [outputs] if self._single else list(outputs)
+        ops = [assign(u[0], u[1]) if isinstance(u, (list, tuple)) else u for u in updates]
+        self.update = group(*ops) if ops else None
 
     def __call__(self, values):
         sess = get_session()
+        if not isinstance(values, (list, tuple)):
+            values = [values]
         feed = dict(zip(self.inputs, values))
         fetch = self.outputs + ([self.update] if self.update is not None else [])
         out = sess.run(fetch, feed)
-        return out[:len(self.outputs)]
+        return out[0] if self._single else out[:len(self.outputs)]
 
 
 def function(inputs, outputs, updates=None, name=None):

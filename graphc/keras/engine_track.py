@@ -22,7 +22,8 @@ import graphc as gc
 # attributes of graphc's own bookkeeping, never scanned for children
 _UNTRACKED = frozenset({"_inbound_nodes", "_layers", "_stack", "_sublayers",
                         "_init_args", "_by_graph", "states", "_states",
-                        "_state_vars", "_collected_trainable"})
+                        "_state_vars", "_collected_trainable",
+                        "_compile_args"})     # a loss weight may be a K.variable (annealing)
 
 
 def _values(value):

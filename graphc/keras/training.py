@@ -315,6 +315,9 @@ class TrainingMixin(GeneratorMixin):
         ys = []
         y = self._by_name(y, [self._output_names()[i] for i in self._loss_outputs],
                           "target")
+        if isinstance(y, (list, tuple)) and len(self.targets) == 1 and y and \
+                isinstance(y[0], (int, float, np.number)):
+            y = [np.asarray(y)]         # tf_keras: a list of numbers is one target array
         for a, t in zip(_as_list(y), self.targets):
             a = np.asarray(a)
             if a.ndim == 1 and t.shape.ndims and t.shape.ndims > 1:

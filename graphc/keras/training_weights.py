@@ -116,7 +116,11 @@ def _weights(values, sample_weight, mask):
 
 
 def weighted_loss(per_sample, sample_weight, mask):
-    """sum(per_sample * w) / size(per_sample) (TF 1.15's SUM_OVER_BATCH_SIZE)."""
+    """sum(per_sample * w) / size(per_sample) (TF 1.15's SUM_OVER_BATCH_SIZE). A loss
+    function that already returns a scalar gets it times the weights' mean (TF's
+    broadcast of the scalar against them)."""
+    if per_sample.shape.ndims == 0 and sample_weight is not None and mask is None:
+        return per_sample * gc.reduce_mean(gc.cast(sample_weight, per_sample.dtype))
     w = _weights(per_sample, sample_weight, mask)
     if w is None:
         return gc.reduce_mean(per_sample)
