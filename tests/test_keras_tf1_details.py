@@ -209,3 +209,23 @@ def test_scalar_losses_list_targets_loss_weight_variables_and_k_function_updates
         f = B.function(inp, a * 2.0, updates=[(v, v + 1.0)])   # single in/out, a pair
         out = f(np.ones((2, 3), np.float32))
         assert out.shape == (2, 1) and B.get_value(v) == 2.0
+
+
+def test_a_sequence_fits_epoch_loss_is_weighted_by_batch_size():
+    with gc.Graph().as_default():
+        K = gc.keras
+        x = np.arange(40 * 3, dtype=np.float32).reshape(40, 3) / 100
+        y = x[:, :1] * 2
+
+        class Batches(K.utils.Sequence):          # batches of 11, 11, 11 and 7
+            def __len__(self):
+                return 4
+
+            def __getitem__(self, i):
+                return x[i * 11:(i + 1) * 11], y[i * 11:(i + 1) * 11]
+        m = K.Sequential([K.layers.Dense(1, input_shape=(3,), kernel_initializer="ones")])
+        m.compile(K.optimizers.SGD(0.0), "mse")
+        h = m.fit(Batches(), epochs=1, verbose=0, shuffle=False)
+        assert h.history["loss"] == pytest.approx([0.4981499705463648], rel=1e-6)  # TF's
+        steps = m.evaluate_generator(Batches(), steps=4)          # a step mean there
+        assert steps == pytest.approx(0.5651999525725842, rel=1e-6)

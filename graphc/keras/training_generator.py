@@ -110,7 +110,7 @@ class GeneratorMixin:
         """Run `steps` batches; the loss (mean over steps) and metrics (_reduce)."""
         self._reset_metrics()
         n_vals = 1 + len(self._metric_tensors)
-        sess, vals = K.get_session(), []
+        sess, vals, sizes = K.get_session(), [], []
         for b in (itertools.count() if steps is None else range(steps)):
             try:
                 batch = first.pop() if first else next_batch()
@@ -124,13 +124,15 @@ class GeneratorMixin:
             if cb is not None:
                 cb.call("on_train_batch_begin", b, {"batch": b, "size": len(idx)})
             vals.append(sess.run(fetches, self._feed(xs, ys, idx, phase, ws))[:n_vals])
+            sizes.append(len(idx))
             if cb is not None:
                 logs = dict(zip(self.metrics_names, self._reduce(vals[-1:], [1])),
                             batch=b, size=len(idx))
                 cb.call("on_train_batch_end", b, logs)
                 if self.stop_training:
                     break
-        return self._reduce(vals, [1] * len(vals)) if vals else []
+        # the loss: fit's (BaseLogger's) weighted by batch size, evaluate's a step mean
+        return self._reduce(vals, sizes if phase else [1] * len(vals)) if vals else []
 
     def _fit_steps(self, next_batch, first, steps, epochs, verbose, callbacks,
                    initial_epoch, validation_data, validation_steps=None,
