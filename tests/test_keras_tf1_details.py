@@ -229,3 +229,32 @@ def test_a_sequence_fits_epoch_loss_is_weighted_by_batch_size():
         assert h.history["loss"] == pytest.approx([0.4981499705463648], rel=1e-6)  # TF's
         steps = m.evaluate_generator(Batches(), steps=4)          # a step mean there
         assert steps == pytest.approx(0.5651999525725842, rel=1e-6)
+
+
+def test_data_running_out_stops_fit_with_a_warning():
+    with gc.Graph().as_default():
+        K = gc.keras
+        x = np.arange(30, dtype=np.float32).reshape(10, 3) / 30
+        ds = gc.data.Dataset.from_tensor_slices((x, x[:, :1])).batch(2)   # 5 batches
+        m = K.Sequential([K.layers.Dense(1, input_shape=(3,))])
+        m.compile("sgd", "mse")
+        seen = []
+        cb = K.callbacks.LambdaCallback(on_batch_end=lambda b, logs: seen.append(b))
+        h = m.fit(ds, steps_per_epoch=5, epochs=3, verbose=0, callbacks=[cb],
+                  validation_data=ds)
+        assert seen == [0, 1, 2, 3, 4] and h.epoch == [0, 1] and m.stop_training
+        assert len(h.history["loss"]) == 1
+
+
+def test_the_training_dataset_as_validation_data_keeps_its_own_passes():
+    with gc.Graph().as_default():
+        K = gc.keras
+        x = np.arange(30, dtype=np.float32).reshape(10, 3) / 30
+        ds = gc.data.Dataset.from_tensor_slices((x, x[:, :1])).batch(2)   # 5 batches
+        m = K.Sequential([K.layers.Dense(1, input_shape=(3,))])
+        m.compile("sgd", "mse")
+        seen = []
+        cb = K.callbacks.LambdaCallback(on_batch_end=lambda b, logs: seen.append(b))
+        m.fit(ds, epochs=2, verbose=0, validation_data=ds, validation_steps=2,
+              callbacks=[cb])
+    assert seen == [0, 1, 2, 3, 4] * 2                  # TF's

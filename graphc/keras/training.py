@@ -429,8 +429,8 @@ class TrainingMixin(GeneratorMixin):
         for epoch in range(initial_epoch, epochs):
             cb.call("on_epoch_begin", epoch, {})
             logs = dict(zip(self.metrics_names, (float(v) for v in epoch_fn(epoch, cb))))
-            if (val is not None or val_fn is not None) and _validates(validation_freq,
-                                                                      epoch):
+            if (val is not None or val_fn is not None) and not self.stop_training and \
+                    _validates(validation_freq, epoch):       # (TF1: none once stopped)
                 vals = val_fn() if val_fn is not None else \
                     self._run_batches(val, batch_size, self._fetches(False), False)
                 logs.update({"val_" + k: float(v) for k, v in zip(self.metrics_names,

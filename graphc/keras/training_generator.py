@@ -54,12 +54,15 @@ class DatasetPasses:
         return K.get_session().run(self.cardinality) == -1
 
 
-def dataset_passes(model, dataset):
-    """The model's DatasetPasses of `dataset` (one iterator per dataset and model)."""
+def dataset_passes(model, dataset, role="train"):
+    """The model's DatasetPasses of `dataset` (one iterator per dataset, model and role:
+    a dataset that is also the validation data gets its own iterator there, so its
+    passes do not restart training's)."""
     cache = model.__dict__.setdefault("_dataset_passes", {})
-    if id(dataset) not in cache:
-        cache[id(dataset)] = (dataset, DatasetPasses(dataset))
-    return cache[id(dataset)][1]
+    key = (id(dataset), role)
+    if key not in cache:
+        cache[key] = (dataset, DatasetPasses(dataset))
+    return cache[key][1]
 
 
 def _batches(source, model=None):
@@ -115,7 +118,14 @@ class GeneratorMixin:
             try:
                 batch = first.pop() if first else next_batch()
             except StopIteration:
-                if steps is not None:
+                if steps is not None and phase:     # TF1: warn, stop training there
+                    from ..tf_logging import warning
+                    warning("Your dataset iterator ran out of data; interrupting training. "
+                            "Make sure that your iterator can generate at least "
+                            "`steps_per_epoch * epochs` batches. You may need to use the "
+                            "repeat() function when building your dataset.")
+                    self.stop_training = True
+                elif steps is not None:
                     raise ValueError(f"The data ended after {b} of {steps} steps") from None
                 break
             x, y, sw = _unpack(batch)
@@ -163,7 +173,7 @@ class GeneratorMixin:
             return self._standardize(*validation_data[:3]), None
         steps = _steps(validation_data, validation_steps, "validation_steps", self)
         if isinstance(validation_data, gc.data.Dataset):
-            passes = dataset_passes(self, validation_data)
+            passes = dataset_passes(self, validation_data, "validation")
             return None, lambda: self._steps_epoch(passes.fresh(), steps,
                                                    self._fetches(False), False)
         batches = _batches(validation_data)
