@@ -258,3 +258,21 @@ def test_the_training_dataset_as_validation_data_keeps_its_own_passes():
         m.fit(ds, epochs=2, verbose=0, validation_data=ds, validation_steps=2,
               callbacks=[cb])
     assert seen == [0, 1, 2, 3, 4] * 2                  # TF's
+
+
+def test_optimizer_hyperparameters_as_attributes_and_a_settable_lr():
+    with gc.Graph().as_default():
+        K = gc.keras
+        B = K.backend
+        opt = K.optimizers.Adam(0.1, decay=0.01)
+        m = K.Sequential([K.layers.Dense(1, input_shape=(3,))])
+        m.compile(opt, "mse")
+        m.fit(np.ones((4, 3), np.float32), np.zeros((4, 1), np.float32), verbose=0)
+        assert (opt.beta_1, opt.beta_2, opt.epsilon, opt.decay) == (0.9, 0.999, 1e-7, 0.01)
+        assert K.optimizers.SGD(0.1, momentum=0.9).momentum == 0.9
+        m.optimizer.lr = 0.05                       # Keras' idiom
+        assert B.get_value(m.optimizer.lr) == pytest.approx(0.05)
+        B.set_value(m.optimizer.lr, 0.02)
+        assert m.optimizer.get_config()["learning_rate"] == 0.02      # the current one
+        with pytest.raises(AttributeError):
+            opt.no_such_thing

@@ -228,7 +228,9 @@ def eval(x):
 
 
 def get_value(x):
-    """The value of a variable in the Keras session."""
+    """The value of a variable (or tensor) in the Keras session; a plain value as it is."""
+    if not isinstance(x, Tensor):
+        return x
     return get_session().run(x)
 
 

@@ -128,9 +128,33 @@ class _KerasHypers:
                     name=f"{self._name}/learning_rate")
         return self._lr_vars[graph]
 
+    @lr.setter
+    def lr(self, value):
+        """opt.lr = x (Keras): the variable's value once made, else its initial value."""
+        if isinstance(value, LearningRateSchedule):
+            self._schedule = self._lr_value = value
+            return
+        var = self._lr_vars.get(gc.get_default_graph())
+        if var is not None:
+            gc.keras.backend.set_value(var, value)
+        self._lr_value = float(value)
+
     learning_rate = lr
 
+    def __getattr__(self, name):
+        """The hyperparameters as attributes (opt.beta_1, opt.momentum, opt.decay...)."""
+        config = self.__dict__.get("_config", {})
+        if name in config:
+            return config[name]
+        if name == "decay" and "_decay" in self.__dict__:
+            return self._decay
+        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+
     def get_config(self):
+        var = self._lr_vars.get(gc.get_default_graph()) if self._schedule is None else None
+        if var is not None:             # its current value (K.set_value, callbacks)
+            self._lr_value = float(str(gc.keras.backend.get_value(var)))  # 0.02, not
+            #                                                     0.019999999552965164
         lr = self._lr_value if self._schedule is None else _schedules.serialize(self._schedule)
         clips = {k: getattr(self, k) for k in ("clipnorm", "clipvalue")
                  if getattr(self, k) is not None}
