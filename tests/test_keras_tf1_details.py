@@ -276,3 +276,15 @@ def test_optimizer_hyperparameters_as_attributes_and_a_settable_lr():
         assert m.optimizer.get_config()["learning_rate"] == 0.02      # the current one
         with pytest.raises(AttributeError):
             opt.no_such_thing
+
+
+def test_get_updates_for_and_get_losses_for():
+    with gc.Graph().as_default():
+        K = gc.keras
+        x = gc.placeholder(gc.float32, [None, 4])
+        m = K.Sequential([K.layers.Dense(3, input_shape=(4,),
+                                         kernel_regularizer=K.regularizers.l2(0.1)),
+                          K.layers.BatchNormalization()])
+        m(x)
+        assert len(m.get_updates_for(x)) == 2 and m.get_updates_for(None) == []
+        assert m.get_losses_for(x) == [] and len(m.get_losses_for(None)) == 1

@@ -253,6 +253,16 @@ class Layer(LayerWeights):
             return
         engine_add.add_metric(self, value, aggregation, name)
 
+    def get_updates_for(self, inputs):
+        """The updates that depend on `inputs` (a tensor or list), or with None those
+        that depend on no input (tf_keras)."""
+        return _depending(self.updates, inputs)
+
+    def get_losses_for(self, inputs):
+        """The losses that depend on `inputs`, or with None those that depend on no
+        input (regularizers of weights, tf_keras)."""
+        return _depending(self.losses, inputs)
+
     @property
     def losses(self):
         """The losses added by the layer's calls, its regularizers and add_loss, with
@@ -512,3 +522,26 @@ def Input(shape=None, batch_size=None, name=None, dtype=None, sparse=False, tens
     layer = InputLayer(input_shape=shape, batch_size=batch_size, name=name, dtype=dtype,
                        sparse=sparse, input_tensor=tensor, batch_input_shape=batch_shape)
     return layer._inbound_nodes[0].outputs[0]
+
+
+def _depending(items, inputs):
+    """The items (tensors or ops) computed from any of `inputs`; with inputs None, those
+    computed from no placeholder at all."""
+    from ..ops.core import PLACEHOLDER
+    wanted = None if inputs is None else {getattr(t, "node", t) for t in (
+        inputs if isinstance(inputs, (list, tuple)) else [inputs])}
+    out = []
+    for item in items:
+        start = getattr(item, "node", item)
+        seen, stack, hit = set(), [start], False
+        while stack and not hit:
+            n = stack.pop()
+            if n in seen:
+                continue
+            seen.add(n)
+            hit = n in wanted if wanted is not None else n.op is PLACEHOLDER
+            stack.extend(t.node for t in n.inputs)
+            stack.extend(n.control_inputs)
+        if hit == (wanted is not None):
+            out.append(item)
+    return out
