@@ -288,3 +288,29 @@ def test_get_updates_for_and_get_losses_for():
         m(x)
         assert len(m.get_updates_for(x)) == 2 and m.get_updates_for(None) == []
         assert m.get_losses_for(x) == [] and len(m.get_losses_for(None)) == 1
+
+
+def test_evaluate_predict_and_validation_call_the_test_and_predict_hooks():
+    calls = []
+
+    class Recorder(gc.keras.callbacks.Callback):
+        def __getattribute__(self, name):
+            if name.startswith(("on_test", "on_predict")):
+                calls.append(name)
+            return super().__getattribute__(name)
+    with gc.Graph().as_default():
+        K = gc.keras
+        m = K.Sequential([K.layers.Dense(1, input_shape=(3,))])
+        m.compile("sgd", "mse")
+        x, y = np.ones((4, 3), np.float32), np.zeros((4, 1), np.float32)
+        m.evaluate(x, y, batch_size=2, verbose=0, callbacks=[Recorder()])
+        assert calls == ["on_test_begin"] + ["on_test_batch_begin",
+                                             "on_test_batch_end"] * 2 + ["on_test_end"]
+        calls.clear()
+        m.predict(x, batch_size=4, callbacks=[Recorder()])
+        assert calls == ["on_predict_begin", "on_predict_batch_begin",
+                         "on_predict_batch_end", "on_predict_end"]
+        calls.clear()
+        m.fit(x, y, batch_size=4, verbose=0, validation_data=(x, y), callbacks=[Recorder()])
+        assert calls == ["on_test_begin", "on_test_batch_begin", "on_test_batch_end",
+                         "on_test_end"]

@@ -349,8 +349,9 @@ class TrainingMixin(GeneratorMixin):
         return feed
 
     def _run_batches(self, data, batch_size, fetches, phase, index=None, cb=None,
-                     reset=True):
-        """Run `fetches` batch by batch; the loss and metrics (see _reduce)."""
+                     reset=True, mode="train"):
+        """Run `fetches` batch by batch; the loss and metrics (see _reduce); cb gets
+        the on_<mode>_batch_* calls."""
         if reset:
             self._reset_metrics()
         xs, ys, ws = data
@@ -361,15 +362,15 @@ class TrainingMixin(GeneratorMixin):
         for b, start in enumerate(range(0, n, batch_size)):
             idx = index[start:start + batch_size]
             if cb is not None:
-                cb.call("on_train_batch_begin", b, {"batch": b, "size": len(idx)})
+                cb.call(f"on_{mode}_batch_begin", b, {"batch": b, "size": len(idx)})
             out = sess.run(fetches, self._feed(xs, ys, idx, phase, ws))
             vals.append(out[:1 + len(self._metric_tensors)])
             sizes.append(len(idx))
             if cb is not None:
                 logs = dict(zip(self.metrics_names, self._reduce(vals[-1:], [1])),
                             batch=b, size=len(idx))
-                cb.call("on_train_batch_end", b, logs)
-                if self.stop_training:
+                cb.call(f"on_{mode}_batch_end", b, logs)
+                if mode == "train" and self.stop_training:
                     break
         return self._reduce(vals, sizes) if vals else []
 
@@ -431,8 +432,11 @@ class TrainingMixin(GeneratorMixin):
             logs = dict(zip(self.metrics_names, (float(v) for v in epoch_fn(epoch, cb))))
             if (val is not None or val_fn is not None) and not self.stop_training and \
                     _validates(validation_freq, epoch):       # (TF1: none once stopped)
+                cb.call("on_test_begin", None)              # (TF1's hooks)
                 vals = val_fn() if val_fn is not None else \
-                    self._run_batches(val, batch_size, self._fetches(False), False)
+                    self._run_batches(val, batch_size, self._fetches(False), False, cb=cb,
+                                      mode="test")
+                cb.call("on_test_end", dict(zip(self.metrics_names, vals)))
                 logs.update({"val_" + k: float(v) for k, v in zip(self.metrics_names,
                                                                    vals)})
             if verbose:
@@ -450,10 +454,18 @@ class TrainingMixin(GeneratorMixin):
         """The loss (and metrics) over the data, in the test phase: a scalar, or a list
         in the order of `model.metrics_names`."""
         if is_generator(x):
-            return self.evaluate_generator(x, steps)
+            return self.evaluate_generator(x, steps, callbacks=callbacks)
         self._ensure_compiled(x)
         data = self._standardize(x, y, sample_weight)
-        vals = self._run_batches(data, batch_size or 32, self._fetches(False), False)
+        cb = cbks.CallbackList(_as_list(callbacks), self, {
+            "batch_size": batch_size or 32, "verbose": verbose, "samples": len(data[0][0]),
+            "steps": steps, "metrics": list(self.metrics_names)}) if callbacks else None
+        if cb is not None:
+            cb.call("on_test_begin", None)
+        vals = self._run_batches(data, batch_size or 32, self._fetches(False), False, cb=cb,
+                                 mode="test")
+        if cb is not None:
+            cb.call("on_test_end", dict(zip(self.metrics_names, vals)))
         return vals[0] if len(vals) == 1 else vals
 
     def predict(self, x, batch_size=None, verbose=0, steps=None, callbacks=None,
@@ -467,11 +479,24 @@ class TrainingMixin(GeneratorMixin):
         batch_size = batch_size or 32
         sess, n = K.get_session(), len(xs[0])
         ups = self._state_update_ops()
+        cb = cbks.CallbackList(_as_list(callbacks), self, {
+            "batch_size": batch_size, "verbose": verbose, "samples": n, "steps": steps,
+            "metrics": []}) if callbacks else None
+        if cb is not None:
+            cb.call("on_predict_begin", None)
         parts = []
-        for start in range(0, n, batch_size):
+        for b, start in enumerate(range(0, n, batch_size)):
             idx = np.arange(start, min(n, start + batch_size))
+            if cb is not None:
+                cb.call("on_predict_batch_begin", b, {"batch": b, "size": len(idx)})
             outs = sess.run(self.outputs + ups, self._feed(xs, None, idx, False))
             parts.append(outs[:len(self.outputs)])
+            if cb is not None:
+                got = parts[-1][0] if len(self.outputs) == 1 else parts[-1]
+                cb.call("on_predict_batch_end", b, {"batch": b, "size": len(idx),
+                                                    "outputs": got})
+        if cb is not None:
+            cb.call("on_predict_end", None)
         outs = [np.concatenate([p[i] for p in parts]) for i in range(len(self.outputs))]
         return outs[0] if len(outs) == 1 else outs
 
