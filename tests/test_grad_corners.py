@@ -2,6 +2,7 @@
 program): custom_gradient of a variable, back_prop=False loops, Hessians inside
 control flow, derivatives of loops that run no call."""
 import numpy as np
+import pytest
 
 import graphc as gc
 
@@ -204,3 +205,35 @@ def test_a_variable_with_no_differentiable_path_through_a_loop_gets_none():
     assert gw is None and gv is not None                # as TF1
     pairs = gc.train.GradientDescentOptimizer(0.1).compute_gradients(gc.reduce_sum(h))
     assert [(g is None, var.op.name) for g, var in pairs] == [(True, "w"), (False, "v")]
+
+
+def test_a_table_read_by_row_lookups_in_a_loop_gets_tf1s_indexed_slices():
+    emb = gc.Variable(np.arange(12, dtype=np.float32).reshape(4, 3) / 10, name="emb")
+    ids = gc.placeholder(gc.int32, [None, None])                 # (time, batch)
+
+    def body(t, acc):
+        return t + 1, acc + gc.reduce_sum(gc.nn.embedding_lookup(emb, ids[t]) ** 2)
+    _, loss = gc.while_loop(lambda t, a: t < gc.shape(ids)[0], body, (0, 0.0))
+    (g,) = gc.gradients(loss, emb)
+    assert isinstance(g, gc.IndexedSlices)
+    train = gc.train.MomentumOptimizer(0.1, 0.9).minimize(loss)
+    f = gc.Variable(np.ones((4, 2), np.float32), name="f")
+    rows = gc.placeholder(gc.int32, [None])
+    mapped = gc.reduce_sum(gc.map_fn(lambda i: gc.gather(f, i), rows, dtype=gc.float32))
+    step = gc.train.MomentumOptimizer(0.1, 0.9).minimize(mapped)
+    (empty,) = gc.gradients(loss, emb)
+    with gc.Session() as s:
+        s.run(gc.global_variables_initializer())
+        norm = s.run(gc.global_norm([g]), {ids: [[1, 1], [1, 2], [3, 1]]})
+        s.run(train, {ids: [[1, 1], [3, 1]]})
+        s.run(train, {ids: [[2, 2]]})                # rows 1 and 3 not looked up
+        got = s.run(emb)[[1, 3]]
+        s.run(step, {rows: [0, 1]})
+        s.run(step, {rows: [2, 3]})
+        got_f = s.run(f)[:, 0]
+        none = s.run(gc.convert_to_tensor(empty), {ids: np.zeros((0, 2), np.int32)})
+    assert norm == pytest.approx(5.10294, rel=1e-5)                 # TF 2.21's
+    np.testing.assert_allclose(got, [[0.12, 0.16, 0.2], [0.72, 0.8, 0.88]], rtol=1e-5)
+    # TF1's while-loop accumulator starts with a zero row at index 0: momentum moves it
+    np.testing.assert_allclose(got_f, [0.81, 0.9, 0.9, 0.9], rtol=1e-6)
+    np.testing.assert_array_equal(none, np.zeros((4, 3)))        # no call: no rows

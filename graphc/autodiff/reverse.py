@@ -11,6 +11,7 @@ import inspect
 
 from .. import dtypes, errors
 from ..graph import Tensor, get_default_graph
+from ..indexed_slices import IndexedSlices
 from ..shapes import surely_differ
 from ..ops import array, core, elementwise
 from ..ops.registry import OpDef, apply, register, same_shape_as_output
@@ -141,10 +142,28 @@ def as_list(x):
     return list(x) if isinstance(x, (list, tuple)) else [x]
 
 
-def _sum(terms, name=None):
+def _sum(terms, name=None, sparse=False):
+    """The sum of gradient terms: dense, unless `sparse` and every term is an
+    IndexedSlices (then their rows joined)."""
+    if any(isinstance(t, IndexedSlices) for t in terms):
+        if sparse and all(isinstance(t, IndexedSlices) for t in terms):
+            return join_slices(terms)
+        terms = [core.convert_to_tensor(t) for t in terms]
     if len(terms) == 1:
         return terms[0]
     return elementwise.add_n(terms)
+
+
+def join_slices(slices):
+    """One IndexedSlices of several (of one tensor): their rows and indices joined."""
+    if len(slices) == 1:
+        return slices[0]
+    from ..ops.join import concat
+    ids = [s.indices for s in slices]
+    if len({i.dtype for i in ids}) > 1:
+        ids = [elementwise.cast(i, dtypes.int64) for i in ids]
+    return IndexedSlices(concat([s.values for s in slices], 0), concat(ids, 0),
+                         slices[0].dense_shape)
 
 
 def _same_static_shape(a, b):
@@ -267,8 +286,10 @@ def gradients(ys, xs, grad_ys=None, name="gradients", stop_gradients=None,
                 else:
                     gy = core.convert_to_tensor(gy, dtype=y.dtype)
                 grads.setdefault(y, []).append(gy)
+        from .sparse_grads import PASS_THROUGH
         for node in reversed(order):
-            gs = [_sum(grads[t]) if t in grads else None for t in node.outputs]
+            keep = node.op in PASS_THROUGH          # passes an IndexedSlices on (TF1)
+            gs = [_sum(grads[t], sparse=keep) if t in grads else None for t in node.outputs]
             if all(g is None for g in gs):
                 continue
             outer = links[0].get(node.outputs[0]) if len(node.outputs) == 1 else None
@@ -293,7 +314,9 @@ def gradients(ys, xs, grad_ys=None, name="gradients", stop_gradients=None,
                 for k, (x, g) in enumerate(zip(node.inputs, in_grads)):
                     if g is None or x not in reached or not x.dtype.is_differentiable:
                         continue
-                    g = unbroadcast(core.convert_to_tensor(g, dtype=x.dtype), x, node, k)
+                    if not isinstance(g, IndexedSlices):    # (a loop's, for a table)
+                        g = unbroadcast(core.convert_to_tensor(g, dtype=x.dtype), x,
+                                        node, k)
                     grads.setdefault(x, []).append(g)
         from .sparse_grads import row_lookups, sparse_gradient
         # rows of a table: IndexedSlices, as TF1's (not for autodiff's own uses: _dense)
@@ -302,9 +325,12 @@ def gradients(ys, xs, grad_ys=None, name="gradients", stop_gradients=None,
         with graph._building("gradient"):
             for x in xs:
                 parts = [(n, _sum(grads[n.outputs[0]])) for n in lookups.get(x, ())
-                         if n.outputs[0] in grads]
-                if parts:
-                    result.append(sparse_gradient(x, parts))
+                         if n.op.name not in ("Loop", "StatelessLoop")
+                         and n.outputs[0] in grads]
+                slices = [g for g in grads.get(x, ()) if isinstance(g, IndexedSlices)]
+                if x in lookups and (parts or slices):
+                    result.append(join_slices(([sparse_gradient(x, parts)] if parts
+                                               else []) + slices))
                 elif x in grads:
                     result.append(_sum(grads[x]))
                 elif unconnected_gradients == "zero":

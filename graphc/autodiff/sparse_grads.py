@@ -12,6 +12,9 @@ from .. import dtypes
 from ..indexed_slices import IndexedSlices
 from ..ops import array, elementwise
 from ..ops.core import IDENTITY
+from ..ops.state import READ_LIVE
+
+PASS_THROUGH = (IDENTITY, READ_LIVE)    # ops whose gradient passes an IndexedSlices on
 from ..ops.gather import GATHER
 from ..ops.scatter import GATHER_ND
 from ..ops.join import concat
@@ -26,15 +29,46 @@ def row_lookups(order, xs):
     for n in order:
         if not n.op.differentiable:
             continue
-        if n.op is IDENTITY and n.inputs[0] in stands_for:
+        if n.op in PASS_THROUGH and n.inputs[0] in stands_for:
             stands_for[n.outputs[0]] = stands_for[n.inputs[0]]
             continue
         for i, t in enumerate(n.inputs):
             if t in stands_for:
-                lookup = i == 0 and _row_lookup(n) and \
+                lookup = (i == 0 and _row_lookup(n) or _loop_rows(n, i)) and \
                     n not in n.graph._node_grad_override    # a user's gradient decides
                 uses.setdefault(stands_for[t], []).append(n if lookup else None)
     return {x: ns for x, ns in uses.items() if None not in ns}
+
+
+def _loop_rows(n, i):
+    """Whether loop node n's input i is captured by its body and read there only by row
+    lookups (its gradient then comes back as an IndexedSlices, as TF1's does)."""
+    from ..ops.loop_op import LOOP, STATELESS_LOOP
+    if n.op not in (LOOP, STATELESS_LOOP) or not n.attrs.get("back_prop", True):
+        return False
+    fg, ins, _ = n.attrs["body"]
+    first = n.attrs["n_carry"] + n.attrs["n_sliced"]
+    return first <= i < len(ins) and n.inputs[i].dtype.is_floating and \
+        only_row_lookups(ins[i], fg)
+
+
+def only_row_lookups(t, fg):
+    """Whether every differentiable use of t in function graph fg is a row lookup
+    (through identities and nested loops)."""
+    found, stack = False, [t]
+    while stack:
+        u = stack.pop()
+        for n in fg.nodes:
+            for i, inp in enumerate(n.inputs):
+                if inp is not u or not n.op.differentiable:
+                    continue
+                if n.op in PASS_THROUGH:
+                    stack.append(n.outputs[0])
+                elif i == 0 and _row_lookup(n) or _loop_rows(n, i):
+                    found = True
+                else:
+                    return False
+    return found
 
 
 def _row_lookup(n):

@@ -221,12 +221,21 @@ def _vjp_loop(node, gs):
     from .creation import zeros_like
     bc, bs, br = _parts(ins, nc, ns)
     oc, oy, oz = _parts(outs[:nc + ny] + outs[nc + a["n_ys"]:], nc, ny)
-    with fg.as_default():
+    from ..autodiff.sparse_grads import only_row_lookups
+    rows = [j for j in fr if only_row_lookups(br[j], fg)]   # tables read by row lookups:
+    with fg.as_default():                                   # IndexedSlices, as TF1's
         cots = [placeholder(t.dtype, t.shape, name="cotangent")
                 for t in [oc[i] for i in fc] + [oy[i] for i in fy] + [oz[i] for i in fz]]
         grads = gradients([oc[i] for i in fc] + [oy[i] for i in fy] + [oz[i] for i in fz],
                           [bc[i] for i in fc] + [bs[i] for i in fs] + [br[i] for i in fr],
-                          grad_ys=cots, unconnected_gradients="zero", _dense=True)
+                          grad_ys=cots, unconnected_gradients="zero", _dense=not rows)
+        sparse = {}
+        for k, j in enumerate(fr):
+            g = grads[len(fc) + len(fs) + k]
+            if j in rows and hasattr(g, "indices"):
+                sparse[j] = (g.values, array_ops().reshape(g.indices, [-1]))
+        grads = [array_ops().convert_to_tensor(g) if hasattr(g, "indices") else g
+                 for g in grads]
     g_c, g_y, g_z = cots[:len(fc)], cots[len(fc):len(fc) + len(fy)], cots[len(fc) + len(fy):]
     gz_in = gs[nc + a["n_ys"]:]
 
@@ -252,24 +261,86 @@ def _vjp_loop(node, gs):
     inputs = ([seed(c_out[i], gs[i]) for i in fc] + list(traj) + list(s_in) + list(drawn) +
               [seed(ys[i], gs[nc + i]) for i in fy] + list(r_in) +
               [seed(zs[i], gz_in[i]) for i in fz])
+    n_cs = len(fc) + len(fs)
+    dense_r = [(k, j) for k, j in enumerate(fr) if j not in sparse]
+    outs_back = list(grads[:n_cs]) + [t for j in fr if j in sparse for t in sparse[j]] + \
+        [grads[n_cs + k] for k, _ in dense_r]       # a table's rows and ids: per call
     body = (fg, tuple(g_c) + tuple(bc[k] for k in kept) + tuple(bs) + tuple(draws) +
-            tuple(g_y) + tuple(br) + tuple(g_z), tuple(grads))
+            tuple(g_y) + tuple(br) + tuple(g_z), tuple(outs_back))
     first_s = len(fc) + len(kept)                   # where the sliced inputs start
     first_r = first_s + ns + len(draws) + len(fy)   # and the rest
     like = ((None,) * len(fc) + tuple((first_s + j, False) for j in fs) +
-            tuple((first_r + j, False) for j in fr))    # a gradient: its input's shape
+            tuple((first_r + j, True) for j in fr if j in sparse for _ in (0, 1)) +
+            tuple((first_r + j, False) for _, j in dense_r))  # a gradient: its input's
     back = apply(STATELESS_LOOP, tuple(inputs), name="loop_grad", body=body, cond=None,
                  n_carry=len(fc), n_sliced=len(kept) + ns + len(draws) + len(fy),
-                 n_ys=len(fs),
-                 reverse=not a["reverse"], has_max=False, n_draws=0, like=like)
-    live = _connected(fg, bc, oc, oy, oz, gs, nc, a["n_ys"])
+                 n_ys=len(fs) + 2 * len(sparse), reverse=not a["reverse"], has_max=False,
+                 n_draws=0, like=like, ragged=bool(sparse))
+    outputs = list(back.outputs[:n_cs])
+    at = n_cs
+    for j in fr:
+        if j in sparse:                     # the calls' rows and ids, joined
+            values, ids = back.outputs[at:at + 2]
+            at += 2
+            outputs.append(_indexed_slices(values, ids, r_in[j]))
+    outputs += back.outputs[at:]
+    order = [fc, [nc + j for j in fs], [nc + ns + j for j in fr if j in sparse],
+             [nc + ns + j for _, j in dense_r]]
     result = [None] * len(node.inputs)
-    for k, (i, x) in enumerate(zip(fc + [nc + j for j in fs] + [nc + ns + j for j in fr],
-                                   [bc[i] for i in fc] + [bs[j] for j in fs] +
-                                   [br[j] for j in fr])):
-        if live(x):         # else no differentiable path to the loss: None, as TF1
-            result[i] = back.outputs[k]
+    live = _connected(fg, bc, oc, oy, oz, gs, nc, a["n_ys"])
+    xs = {nc + ns + j: br[j] for j in fr}
+    xs.update({i: bc[i] for i in fc})
+    xs.update({nc + j: bs[j] for j in fs})
+    for i, g in zip([i for part in order for i in part], outputs):
+        if live(xs[i]):     # else no differentiable path to the loss: None, as TF1
+            result[i] = g
     return result
+
+
+def array_ops():
+    from . import array
+    return array
+
+
+def _indexed_slices(values, ids, table):
+    """The IndexedSlices of `table` from the stacked per-call rows and ids of a loop's
+    gradient (calls of different sizes: a Ragged stack; none: an empty one). Like TF1's
+    while-loop accumulator it starts with a zero row at index 0 (so an optimizer with
+    momentum moves row 0 too, as in TF1)."""
+    from ..indexed_slices import IndexedSlices
+    from .join import concat
+    A = array_ops()
+    rows = apply(CONCAT_CALLS, (values, table), name="rows").outputs[0]
+    flat_ids = A.reshape(apply(CONCAT_CALLS, (ids, table), name="ids").outputs[0], [-1])
+    zero = A.zeros(A.concat([[1], A.shape(table)[1:]], 0), rows.dtype)
+    return IndexedSlices(concat([zero, rows], 0),
+                         concat([A.zeros([1], flat_ids.dtype), flat_ids], 0), A.shape(table))
+
+
+def _concat_calls_kernel(stacked, like):
+    if stacked.dtype == object:         # a Ragged stack: calls of different sizes
+        parts = [np.asarray(p) for p in stacked]
+        return np.concatenate(parts) if parts else \
+            np.zeros((0,) + like.shape[1:], stacked.dtype)
+    return np.ascontiguousarray(stacked.reshape((-1,) + stacked.shape[2:]))
+
+
+def _infer_concat_calls(ctx, stacked, like):
+    dims = stacked.shape.dims
+    return (None if dims is None else (None,) + tuple(dims[2:])), stacked.dtype
+
+
+CONCAT_CALLS = register(OpDef(
+    "ConcatCalls", _infer_concat_calls, _concat_calls_kernel,
+    vjp=lambda node, gs: [array_ops().reshape(gs[0], array_ops().shape(node.inputs[0])),
+                          None],
+    jvp=lambda node, ts: None if ts[0] is None else apply(
+        CONCAT_CALLS, (ts[0], node.inputs[1])).outputs[0],
+    api="(a loop's sparse gradient)",
+    signature="(the per-call rows of a loop's IndexedSlices gradient, joined)",
+    shape_rule="(calls, n, ...) -> (calls * n, ...)", dtypes="any",
+    doc="Joins the per-call rows (or ids) a loop's gradient stacked along dim 0; calls of "
+        "different sizes come as a Ragged stack."))
 
 
 def _connected(fg, bc, oc, oy, oz, gs, nc, n_ys):
