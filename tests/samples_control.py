@@ -120,3 +120,10 @@ SAMPLES += [
            lambda r: [normal(r, (3, 2))], _split_signs, grad=False, id="two-outputs",
            tags=("python",)),
 ]
+
+from graphc.ops.loop_op import CONCAT_CALLS  # noqa: E402
+from graphc.ops.registry import apply1  # noqa: E402
+
+SAMPLES.append(Sample("ConcatCalls", lambda x, like: apply1(CONCAT_CALLS, (x, like)),
+                      lambda r: [normal(r, (3, 2, 4)), normal(r, (5, 4))],
+                      lambda x, like: x.reshape(6, 4), wrt=(0,)))
