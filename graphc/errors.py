@@ -159,6 +159,11 @@ class GraphError(GraphcError, ValueError):
     """Misuse of a Graph: finalized graph, mixed graphs, bad names."""
 
 
+class FinalizedGraphError(GraphError, RuntimeError):
+    """A node added to a finalized graph: a GraphError, and TF1's RuntimeError ("Graph
+    is finalized and cannot be modified.")."""
+
+
 class NotFoundError(OpError, KeyError):
     """A name that is not in the graph (TF1's NotFoundError: code NOT_FOUND)."""
     _code = NOT_FOUND

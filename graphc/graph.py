@@ -40,7 +40,7 @@ class Graph:
     # ---- building -------------------------------------------------------------
     def _add_node(self, op, inputs, attrs, out_types, name, site):
         if self.finalized:
-            raise errors.GraphError(
+            raise errors.FinalizedGraphError(
                 f"the graph is finalized and cannot be modified (adding a {op.name} at "
                 f"{errors.format_site(site)})")
         control = tuple(n for group in self._control for n in group) if self._control else ()

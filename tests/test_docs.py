@@ -20,7 +20,7 @@ DOCS = os.path.join(ROOT, "docs")
 ERROR_CLASSES = ["GraphcError", "ShapeError", "DTypeError", "FeedError",
                  "UnfedPlaceholderError", "UninitializedVariableError", "ExecutionError",
                  "GradientError",
-                 "GraphError", "NotFoundError", "OutOfRangeError", "FailedPreconditionError",
+                 "GraphError", "FinalizedGraphError", "NotFoundError", "OutOfRangeError", "FailedPreconditionError",
                  "DeadlineExceededError"]
 # TF1's error classes graphc itself never raises (or, OpError, raises only as a
 # subclass): they cannot have an example, so docs/errors.md lists them, as `Name`s, in

@@ -757,3 +757,14 @@ def test_bicubic_and_area_resizes_of_images_sized_at_run_time():
     for a, b in zip(got, want):
         np.testing.assert_allclose(a, b, rtol=1e-5)
     assert g.shape == xv.shape
+
+
+def test_adding_to_a_finalized_graph_is_tf1s_runtime_error():
+    g = gc.Graph()
+    with g.as_default():
+        x = gc.placeholder(gc.float32, [2])
+        g.finalize()
+        with pytest.raises(RuntimeError, match="finalized"):
+            gc.identity(x)
+        with pytest.raises(gc.errors.GraphError):
+            gc.identity(x)
