@@ -11,7 +11,9 @@ from .node import Node, Operation, Tensor, _as_node  # noqa: F401 (re-exported)
 from .shapes import DimBindings
 
 
-_VALID_NAME = re.compile(r"[A-Za-z0-9.][A-Za-z0-9_.\\/>-]*\Z")     # TF1's op names
+# TF1's rules: a name scope of [A-Za-z0-9_.\/>-], an op's own name starting with a letter,
+# digit or '.'
+_VALID_NAME = re.compile(r"(?:[A-Za-z0-9_.\\>-]*/)*[A-Za-z0-9.][A-Za-z0-9_.\\>-]*\Z")
 
 
 class Graph:

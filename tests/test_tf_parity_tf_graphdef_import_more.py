@@ -63,7 +63,7 @@ CASES = {
         R.DepthwiseConv2dNativeBackpropFilter(input=x, filter_sizes=[2, 2, 3, 2],
                                               out_backprop=g, strides=[1, 1, 1, 1],
                                               padding="SAME")],
-        [IMG, f32(2, 2, 3, 2), f32(2, 6, 5, 6)]),
+        [IMG, f32(2, 2, 3, 2), f32(2, 6, 5, 6)], 1e-4, 1e-5),   # float32 sums of ~15
     "strided_slice_grad": (_strided_slice_grad, [f32(2, 2, 1)]),
     "resize_grads": (lambda g, img: [
         R.ResizeBilinearGrad(grads=g, original_image=img, half_pixel_centers=True),
