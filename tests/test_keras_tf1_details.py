@@ -231,32 +231,30 @@ def test_a_sequence_fits_epoch_loss_is_weighted_by_batch_size():
         assert steps == pytest.approx(0.5651999525725842, rel=1e-6)
 
 
+def _fit_on_a_dataset(**kwargs):
+    """(model, the batches seen, history) of a fit on 5 batches of a dataset that is
+    also the validation data."""
+    K = gc.keras
+    x = np.arange(30, dtype=np.float32).reshape(10, 3) / 30
+    ds = gc.data.Dataset.from_tensor_slices((x, x[:, :1])).batch(2)     # 5 batches
+    m = K.Sequential([K.layers.Dense(1, input_shape=(3,))])
+    m.compile("sgd", "mse")
+    seen = []
+    cb = K.callbacks.LambdaCallback(on_batch_end=lambda b, logs: seen.append(b))
+    h = m.fit(ds, verbose=0, callbacks=[cb], validation_data=ds, **kwargs)
+    return m, seen, h
+
+
 def test_data_running_out_stops_fit_with_a_warning():
     with gc.Graph().as_default():
-        K = gc.keras
-        x = np.arange(30, dtype=np.float32).reshape(10, 3) / 30
-        ds = gc.data.Dataset.from_tensor_slices((x, x[:, :1])).batch(2)   # 5 batches
-        m = K.Sequential([K.layers.Dense(1, input_shape=(3,))])
-        m.compile("sgd", "mse")
-        seen = []
-        cb = K.callbacks.LambdaCallback(on_batch_end=lambda b, logs: seen.append(b))
-        h = m.fit(ds, steps_per_epoch=5, epochs=3, verbose=0, callbacks=[cb],
-                  validation_data=ds)
-        assert seen == [0, 1, 2, 3, 4] and h.epoch == [0, 1] and m.stop_training
-        assert len(h.history["loss"]) == 1
+        m, seen, h = _fit_on_a_dataset(steps_per_epoch=5, epochs=3)
+    assert seen == [0, 1, 2, 3, 4] and h.epoch == [0, 1] and m.stop_training
+    assert len(h.history["loss"]) == 1
 
 
 def test_the_training_dataset_as_validation_data_keeps_its_own_passes():
     with gc.Graph().as_default():
-        K = gc.keras
-        x = np.arange(30, dtype=np.float32).reshape(10, 3) / 30
-        ds = gc.data.Dataset.from_tensor_slices((x, x[:, :1])).batch(2)   # 5 batches
-        m = K.Sequential([K.layers.Dense(1, input_shape=(3,))])
-        m.compile("sgd", "mse")
-        seen = []
-        cb = K.callbacks.LambdaCallback(on_batch_end=lambda b, logs: seen.append(b))
-        m.fit(ds, epochs=2, verbose=0, validation_data=ds, validation_steps=2,
-              callbacks=[cb])
+        _, seen, _ = _fit_on_a_dataset(epochs=2, validation_steps=2)
     assert seen == [0, 1, 2, 3, 4] * 2                  # TF's
 
 
