@@ -312,3 +312,16 @@ def test_evaluate_predict_and_validation_call_the_test_and_predict_hooks():
         m.fit(x, y, batch_size=4, verbose=0, validation_data=(x, y), callbacks=[Recorder()])
         assert calls == ["on_test_begin", "on_test_batch_begin", "on_test_batch_end",
                          "on_test_end"]
+
+
+def test_evaluate_generator_calls_the_test_hooks():
+    calls = []
+    with gc.Graph().as_default():
+        K = gc.keras
+        m = K.Sequential([K.layers.Dense(1, input_shape=(3,))])
+        m.compile("sgd", "mse")
+        batches = [(np.ones((2, 3), np.float32), np.zeros((2, 1), np.float32))] * 2
+        cb = K.callbacks.LambdaCallback()
+        cb.on_test_batch_end = lambda b, logs: calls.append((b, sorted(logs)))
+        m.evaluate_generator(iter(batches), steps=2, callbacks=[cb])
+    assert calls == [(0, ["batch", "loss", "size"]), (1, ["batch", "loss", "size"])]

@@ -21,6 +21,7 @@ import numpy as np
 
 import graphc as gc
 from . import backend as K
+from . import callbacks as cbks
 from .utils import Sequence
 
 __all__ = ["GeneratorMixin", "is_generator"]
@@ -110,7 +111,9 @@ class GeneratorMixin:
 
     def _steps_epoch(self, next_batch, steps, fetches, phase, cb=None, class_weight=None,
                      first=None):
-        """Run `steps` batches; the loss (mean over steps) and metrics (_reduce)."""
+        """Run `steps` batches; the loss and metrics (_reduce); cb gets the
+        on_train_batch_* (phase) or on_test_batch_* calls."""
+        mode = "train" if phase else "test"
         self._reset_metrics()
         n_vals = 1 + len(self._metric_tensors)
         sess, vals, sizes = K.get_session(), [], []
@@ -132,14 +135,14 @@ class GeneratorMixin:
             xs, ys, ws = self._standardize(x, y, sw, class_weight)
             idx = np.arange(len(xs[0]))
             if cb is not None:
-                cb.call("on_train_batch_begin", b, {"batch": b, "size": len(idx)})
+                cb.call(f"on_{mode}_batch_begin", b, {"batch": b, "size": len(idx)})
             vals.append(sess.run(fetches, self._feed(xs, ys, idx, phase, ws))[:n_vals])
             sizes.append(len(idx))
             if cb is not None:
                 logs = dict(zip(self.metrics_names, self._reduce(vals[-1:], [1])),
                             batch=b, size=len(idx))
-                cb.call("on_train_batch_end", b, logs)
-                if self.stop_training:
+                cb.call(f"on_{mode}_batch_end", b, logs)
+                if phase and self.stop_training:
                     break
         # the loss: fit's (BaseLogger's) weighted by batch size, evaluate's a step mean
         return self._reduce(vals, sizes if phase else [1] * len(vals)) if vals else []
@@ -208,8 +211,15 @@ class GeneratorMixin:
         next_batch = _batches(generator, self)
         first = next_batch()
         self._ensure_compiled(_unpack(first)[0])
-        vals = self._steps_epoch(next_batch, steps, self._fetches(False), False,
+        cb = cbks.CallbackList(list(callbacks), self, {
+            "steps": steps, "verbose": verbose, "metrics": list(self.metrics_names)}) \
+            if callbacks else None
+        if cb is not None:
+            cb.call("on_test_begin", None)
+        vals = self._steps_epoch(next_batch, steps, self._fetches(False), False, cb=cb,
                                  first=[first])
+        if cb is not None:
+            cb.call("on_test_end", dict(zip(self.metrics_names, vals)))
         return vals[0] if len(vals) == 1 else vals
 
     def predict_generator(self, generator, steps=None, callbacks=None, max_queue_size=10,
