@@ -134,7 +134,8 @@ def test_conv1d_transpose_is_adjoint_of_conv1d(padding, strides, dil):
     gv = RNG.standard_normal(y.shape.as_list()).astype(np.float32)
     yv, bv = _run([y, back], {x: xv, g: gv})
     assert bv.shape == xv.shape
-    np.testing.assert_allclose(np.sum(yv * gv), np.sum(xv * bv), rtol=1e-4)
+    np.testing.assert_allclose(np.sum(yv * gv), np.sum(xv * bv), rtol=1e-4,
+                               atol=1e-5)       # float32 sums that may nearly cancel
 
 
 def test_conv3d_transpose_output_padding_and_dynamic_sizes():
