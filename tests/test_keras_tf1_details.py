@@ -325,3 +325,15 @@ def test_evaluate_generator_calls_the_test_hooks():
         cb.on_test_batch_end = lambda b, logs: calls.append((b, sorted(logs)))
         m.evaluate_generator(iter(batches), steps=2, callbacks=[cb])
     assert calls == [(0, ["batch", "loss", "size"]), (1, ["batch", "loss", "size"])]
+
+
+def test_compile_with_target_tensors_trains_on_them():
+    with gc.Graph().as_default():
+        K = gc.keras
+        x = np.arange(12, dtype=np.float32).reshape(4, 3) / 10
+        m = K.Sequential([K.layers.Dense(1, input_shape=(3,), kernel_initializer="ones")])
+        m.compile(K.optimizers.SGD(0.1), "mse", target_tensors=[gc.constant(x[:, :1] * 2)])
+        h = m.fit(x, epochs=2, batch_size=4, verbose=0)
+        assert h.history["loss"] == pytest.approx([0.675, 0.23235184], rel=1e-5)  # TF's
+        assert m.evaluate(x, batch_size=4, verbose=0) == pytest.approx(0.083212174,
+                                                                       rel=1e-5)

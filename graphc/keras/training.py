@@ -104,9 +104,9 @@ class TrainingMixin(GeneratorMixin):
 
             model.compile(optimizer="sgd", loss="mse", metrics=["mae"])
         """
-        if kwargs or target_tensors:
-            raise NotImplementedError(f"compile: {sorted(kwargs) or 'target_tensors'} "
-                                      f"not supported")
+        if kwargs:
+            raise NotImplementedError(f"compile: {sorted(kwargs)} not supported")
+        self._target_tensors = target_tensors   # tensors for the targets (TF1 pipelines)
         from .mixed_precision import wrap_for_policy     # mixed_float16: loss scaling
         self.optimizer = wrap_for_policy(self, optimizers.get(optimizer))
         self._compile_args = (loss, metrics, loss_weights, sample_weight_mode,
@@ -183,16 +183,20 @@ class TrainingMixin(GeneratorMixin):
         multi = len(self.outputs) > 1
         kept = [i for i, fn in enumerate(loss_fns) if fn is not None]
         self._loss_outputs = kept               # the outputs with a target
+        given = getattr(self, "_target_tensors", None)
+        given = self._per_output(given, "target_tensors") if given is not None else \
+            [None] * len(names)
         self._sample_weight_modes = [modes[i] for i in kept]
         out_losses = []
         with gc.name_scope("loss"):
-            for out, name, fn, w, mode in zip(self.outputs, names, loss_fns, weights,
-                                              modes):
+            for out, name, fn, w, mode, tt in zip(self.outputs, names, loss_fns, weights,
+                                                  modes, given):
                 if fn is None:
                     continue
                 rank = out.shape.ndims
                 target = gc.placeholder(out.dtype, (None,) * (rank or 1),
-                                        name=f"{name}_target")
+                                        name=f"{name}_target") if tt is None else \
+                    gc.convert_to_tensor(tt)
                 self.targets.append(target)
                 w_rank = 2 if mode == "temporal" else 1
                 ones = gc.ones(gc.shape(out)[:w_rank], K.floatx())
@@ -410,7 +414,9 @@ class TrainingMixin(GeneratorMixin):
         fetches = self._fetches(True)
 
         def epoch_fn(epoch, cb):
-            index = np.random.permutation(n) if shuffle is True else np.arange(n)
+            index = np.random.permutation(n) if shuffle is True and \
+                getattr(self, "_target_tensors", None) is None else np.arange(n)  # (targets
+            #                                         given as tensors: rows stay aligned)
             return self._run_batches((xs, ys, ws), batch_size, fetches, True, index, cb)
         return self._loop(epoch_fn, epochs, verbose, callbacks, initial_epoch, val,
                           batch_size, {"samples": n, "steps": None}, val_fn,
