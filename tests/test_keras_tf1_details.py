@@ -337,3 +337,15 @@ def test_compile_with_target_tensors_trains_on_them():
         assert h.history["loss"] == pytest.approx([0.675, 0.23235184], rel=1e-5)  # TF's
         assert m.evaluate(x, batch_size=4, verbose=0) == pytest.approx(0.083212174,
                                                                        rel=1e-5)
+
+
+def test_predict_generator_calls_the_predict_hooks():
+    calls = []
+    with gc.Graph().as_default():
+        K = gc.keras
+        m = K.Sequential([K.layers.Dense(1, input_shape=(3,))])
+        cb = K.callbacks.LambdaCallback()
+        cb.on_predict_batch_end = lambda b, logs: calls.append((b, logs["outputs"].shape))
+        out = m.predict_generator(iter([np.ones((2, 3), np.float32)] * 2), steps=2,
+                                  callbacks=[cb])
+    assert out.shape == (4, 1) and calls == [(0, (2, 1)), (1, (2, 1))]

@@ -227,8 +227,12 @@ class GeneratorMixin:
         """The outputs for `steps` batches of inputs (x, or (x, ...) tuples)."""
         steps = _steps(generator, steps, "steps", self)
         next_batch = _batches(generator, self)
+        cb = cbks.CallbackList(list(callbacks), self, {"steps": steps, "verbose": verbose,
+                                                       "metrics": []}) if callbacks else None
+        if cb is not None:
+            cb.call("on_predict_begin", None)
         parts = []
-        for _ in (itertools.count() if steps is None else range(steps)):
+        for b in (itertools.count() if steps is None else range(steps)):
             try:
                 batch = next_batch()
             except StopIteration:
@@ -238,7 +242,14 @@ class GeneratorMixin:
             x = batch[0] if isinstance(batch, tuple) else batch
             first = next(iter(x.values())) if isinstance(x, dict) else \
                 x[0] if isinstance(x, (list, tuple)) else x
-            outs = self.predict(x, batch_size=len(np.asarray(first)))
+            n = len(np.asarray(first))
+            if cb is not None:
+                cb.call("on_predict_batch_begin", b, {"batch": b, "size": n})
+            outs = self.predict(x, batch_size=n)
             parts.append(outs if isinstance(outs, list) else [outs])
+            if cb is not None:
+                cb.call("on_predict_batch_end", b, {"batch": b, "size": n, "outputs": outs})
+        if cb is not None:
+            cb.call("on_predict_end", None)
         outs = [np.concatenate([p[i] for p in parts]) for i in range(len(parts[0]))]
         return outs[0] if len(outs) == 1 else outs
