@@ -116,11 +116,11 @@ class DType:
         raise TypeError(f"Cannot find {what} value of {self.name}.")
 
     @property
-    def limits(self, clip_negative=True):
-        """TF1's image value range of the dtype: (0 or -1, 1) for floats, the int range
-        (its min cut to 0 with clip_negative) for ints."""
-        lo, hi = (-1, 1) if self.np.kind == "f" else (self.min, self.max)
-        return (0 if clip_negative else lo), hi
+    def limits(self):
+        """TF1's image value range of the dtype, its low end clipped to 0 (TF's property,
+        whose clip_negative argument a property cannot take): (0, 1) for floats, (0,
+        max) for ints."""
+        return 0, 1 if self.np.kind == "f" else self.max
 
     @property
     def as_datatype_enum(self):

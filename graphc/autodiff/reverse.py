@@ -318,15 +318,15 @@ def gradients(ys, xs, grad_ys=None, name="gradients", stop_gradients=None,
                         g = unbroadcast(core.convert_to_tensor(g, dtype=x.dtype), x,
                                         node, k)
                     grads.setdefault(x, []).append(g)
-        from .sparse_grads import row_lookups, sparse_gradient
+        from .sparse_grads import row_lookup, row_lookups, sparse_gradient
         # rows of a table: IndexedSlices, as TF1's (not for autodiff's own uses: _dense)
         lookups = {} if _dense else row_lookups(order, xs)
         result = []
         with graph._building("gradient"):
             for x in xs:
                 parts = [(n, _sum(grads[n.outputs[0]])) for n in lookups.get(x, ())
-                         if n.op.name not in ("Loop", "StatelessLoop")
-                         and n.outputs[0] in grads]
+                         if row_lookup(n) and n.outputs[0] in grads]   # (a loop's come
+                #                                         as IndexedSlices in grads[x])
                 slices = [g for g in grads.get(x, ()) if isinstance(g, IndexedSlices)]
                 if x in lookups and (parts or slices):
                     result.append(join_slices(([sparse_gradient(x, parts)] if parts

@@ -34,7 +34,7 @@ def row_lookups(order, xs):
             continue
         for i, t in enumerate(n.inputs):
             if t in stands_for:
-                lookup = (i == 0 and _row_lookup(n) or _loop_rows(n, i)) and \
+                lookup = (i == 0 and row_lookup(n) or _loop_rows(n, i)) and \
                     n not in n.graph._node_grad_override    # a user's gradient decides
                 uses.setdefault(stands_for[t], []).append(n if lookup else None)
     return {x: ns for x, ns in uses.items() if None not in ns}
@@ -64,22 +64,21 @@ def only_row_lookups(t, fg):
                     continue
                 if n.op in PASS_THROUGH:
                     stack.append(n.outputs[0])
-                elif i == 0 and _row_lookup(n) or _loop_rows(n, i):
+                elif i == 0 and row_lookup(n) or _loop_rows(n, i):
                     found = True
                 else:
                     return False
     return found
 
 
-def _row_lookup(n):
+def row_lookup(n):
     """Whether n reads rows of its input 0, as TF1's sparse gradients see it: gather on
     axis 0, or gather_nd with indices of shape (n, 1) (TF1's _GatherNdGrad)."""
     if n.op is GATHER:
         return n.attrs["axis"] == 0
     if n.op is GATHER_ND:
         dims = n.inputs[1].shape.dims
-        return not n.attrs.get("batch_dims") and dims is not None and len(dims) == 2 and \
-            dims[1] == 1
+        return dims is not None and len(dims) == 2 and dims[1] == 1
     return False
 
 

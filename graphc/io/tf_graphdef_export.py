@@ -14,6 +14,8 @@ means the same tensor in both. A graphc op with no TF counterpart here is refuse
 before anything is written: one UnsupportedOpError lists every such node with its type
 and creation site. The ops table is tf_graphdef_export_ops.py; see docs/tf-graphdef.md.
 """
+import functools
+
 import numpy as np
 
 from .. import dtypes, errors
@@ -161,18 +163,36 @@ class Exporter:
     def __init__(self, graph):
         self.gd = GraphDef()
         self.gd.versions.producer = PRODUCER
-        self.taken = {n.name for n in graph.nodes}
+        self._graph = graph
         self.last = None
         self.consts = {}        # an inner Const's name -> its value (node_def_of)
-        self.readers = {}       # a VariableV2 node -> the nodes reading its value
-        self.users = {}         # a node -> the nodes reading it (data or control)
-        for n in graph.nodes:
+
+    # the graph-wide tables, made when an exporter first asks (node_def_of exports one
+    # node, usually without them: Operation.get_attr must not scan the whole graph)
+    @functools.cached_property
+    def taken(self):
+        return {n.name for n in self._graph.nodes}
+
+    @functools.cached_property
+    def users(self):
+        """A node -> the nodes reading it (data or control)."""
+        users = {}
+        for n in self._graph.nodes:
             for t in n.inputs:
-                self.users.setdefault(t.node, []).append(n)
-                if t.node.type == "VariableV2":
-                    self.readers.setdefault(t.node, []).append(n)
+                users.setdefault(t.node, []).append(n)
             for c in n.control_inputs:
-                self.users.setdefault(c, []).append(n)
+                users.setdefault(c, []).append(n)
+        return users
+
+    @functools.cached_property
+    def readers(self):
+        """A VariableV2 node -> the nodes reading its value."""
+        readers = {}
+        for n in self._graph.nodes:
+            for t in n.inputs:
+                if t.node.type == "VariableV2":
+                    readers.setdefault(t.node, []).append(n)
+        return readers
 
     def reach(self, start, targets=None):
         """The nodes reachable from `start` along its users (itself excluded); with

@@ -285,7 +285,6 @@ class TrainingMixin(GeneratorMixin):
         for m in getattr(self, "_loss_means", []) + getattr(self, "_metric_objects", []):
             m.reset_states()
 
-    _reset_metrics = reset_metrics
 
     def _ensure_compiled(self, x=None):
         if self._compile_args is None:
@@ -357,7 +356,7 @@ class TrainingMixin(GeneratorMixin):
         """Run `fetches` batch by batch; the loss and metrics (see _reduce); cb gets
         the on_<mode>_batch_* calls."""
         if reset:
-            self._reset_metrics()
+            self.reset_metrics()
         xs, ys, ws = data
         n = len(xs[0])
         index = np.arange(n) if index is None else index

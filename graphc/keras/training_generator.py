@@ -114,7 +114,7 @@ class GeneratorMixin:
         """Run `steps` batches; the loss and metrics (_reduce); cb gets the
         on_train_batch_* (phase) or on_test_batch_* calls."""
         mode = "train" if phase else "test"
-        self._reset_metrics()
+        self.reset_metrics()
         n_vals = 1 + len(self._metric_tensors)
         sess, vals, sizes = K.get_session(), [], []
         for b in (itertools.count() if steps is None else range(steps)):

@@ -229,12 +229,13 @@ def _vjp_loop(node, gs):
         grads = gradients([oc[i] for i in fc] + [oy[i] for i in fy] + [oz[i] for i in fz],
                           [bc[i] for i in fc] + [bs[i] for i in fs] + [br[i] for i in fr],
                           grad_ys=cots, unconnected_gradients="zero", _dense=not rows)
+        from ..indexed_slices import IndexedSlices
         sparse = {}
         for k, j in enumerate(fr):
             g = grads[len(fc) + len(fs) + k]
-            if j in rows and hasattr(g, "indices"):
-                sparse[j] = (g.values, array_ops().reshape(g.indices, [-1]))
-        grads = [array_ops().convert_to_tensor(g) if hasattr(g, "indices") else g
+            if j in rows and isinstance(g, IndexedSlices):
+                sparse[j] = (g.values, _array().reshape(g.indices, [-1]))
+        grads = [_array().convert_to_tensor(g) if isinstance(g, IndexedSlices) else g
                  for g in grads]
     g_c, g_y, g_z = cots[:len(fc)], cots[len(fc):len(fc) + len(fy)], cots[len(fc) + len(fy):]
     gz_in = gs[nc + a["n_ys"]:]
@@ -297,7 +298,8 @@ def _vjp_loop(node, gs):
     return result
 
 
-def array_ops():
+def _array():
+    """ops.array (imported when a gradient is built: it imports this module)."""
     from . import array
     return array
 
@@ -309,7 +311,7 @@ def _indexed_slices(values, ids, table):
     momentum moves row 0 too, as in TF1)."""
     from ..indexed_slices import IndexedSlices
     from .join import concat
-    A = array_ops()
+    A = _array()
     rows = apply(CONCAT_CALLS, (values, table), name="rows").outputs[0]
     flat_ids = A.reshape(apply(CONCAT_CALLS, (ids, table), name="ids").outputs[0], [-1])
     zero = A.zeros(A.concat([[1], A.shape(table)[1:]], 0), rows.dtype)
@@ -332,7 +334,7 @@ def _infer_concat_calls(ctx, stacked, like):
 
 CONCAT_CALLS = register(OpDef(
     "ConcatCalls", _infer_concat_calls, _concat_calls_kernel,
-    vjp=lambda node, gs: [array_ops().reshape(gs[0], array_ops().shape(node.inputs[0])),
+    vjp=lambda node, gs: [_array().reshape(gs[0], _array().shape(node.inputs[0])),
                           None],
     jvp=lambda node, ts: None if ts[0] is None else apply(
         CONCAT_CALLS, (ts[0], node.inputs[1])).outputs[0],
