@@ -44,6 +44,7 @@ def test_ops_between_layers_become_layers_and_compute_the_same():
 
 def test_multi_output_ops_and_shared_layers_train():
     with gc.Graph().as_default():
+        gc.set_random_seed(1)
         a, b = keras.Input((4,)), keras.Input((4,))
         left, right = gc.split(gc.concat([a, b * 2.0], axis=1), 2, axis=1)
         d = keras.layers.Dense(1)
@@ -53,7 +54,9 @@ def test_multi_output_ops_and_shared_layers_train():
         assert len(split.output) == 2
         model.compile("sgd", "mse")
         xa, xb = _x(32, 4), _x(32, 4)
-        target = (xa + 2 * xb).sum(1, keepdims=True)
+        # out = d(a + 2b) - d(a) = 2b @ W: the target is reachable (W = 1), so SGD
+        # drives the loss far below half, whatever the draws
+        target = (2 * xb).sum(1, keepdims=True)
         first = model.evaluate([xa, xb], target, verbose=0)
         model.fit([xa, xb], target, epochs=20, verbose=0)
         assert model.evaluate([xa, xb], target, verbose=0) < first / 2
