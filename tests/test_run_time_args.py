@@ -65,3 +65,57 @@ def test_expand_dims_and_concat_along_a_run_time_axis():
         _run(gc.expand_dims(x, a), {x: xv, a: 4})
     np.testing.assert_array_equal(_run(gc.expand_dims(x, a), {x: xv, a: -1}),
                                   xv[:, :, None])
+
+
+@pytest.mark.parametrize("pad_end", [False, True])
+def test_signal_frame_and_overlap_and_add_with_run_time_sizes(pad_end):
+    """frame_length/frame_step fed at run time give what the same ints give at build
+    time (those match TF1, test_tf_parity_signal.py), several sizes per graph."""
+    x = gc.placeholder(gc.float64, [None, None])
+    length, step = gc.placeholder(gc.int32, []), gc.placeholder(gc.int64, [])
+    framed = gc.signal.frame(x, length, step, pad_end=pad_end, pad_value=-1.0)
+    along0 = gc.signal.frame(x, length, 2, axis=0, pad_end=pad_end)
+    added = gc.signal.overlap_and_add(framed, step)
+    assert framed.shape.as_list() == [None, None, None]
+    with gc.Session() as s:
+        for shp, n, k in [((2, 10), 4, 3), ((3, 7), 3, 1), ((1, 5), 6, 2), ((4, 9), 2, 5)]:
+            xv = RNG.standard_normal(shp)
+            got = s.run([framed, along0, added], {x: xv, length: n, step: k})
+            want_f = gc.signal.frame(xv, n, k, pad_end=pad_end, pad_value=-1.0)
+            want = s.run([want_f, gc.signal.frame(xv, n, 2, axis=0, pad_end=pad_end),
+                          gc.signal.overlap_and_add(want_f, k)])
+            for g, w in zip(got, want):
+                np.testing.assert_allclose(g, w, rtol=1e-12)
+
+
+def test_run_time_frame_and_overlap_and_add_gradients():
+    from graphc.testing import check_vjp
+    n = lambda v: gc.placeholder_with_default(np.int32(v), [])    # noqa: E731
+    check_vjp(lambda x: gc.signal.frame(x, n(4), n(3), pad_end=True), [RNG.randn(2, 9)])
+    check_vjp(lambda f: gc.signal.overlap_and_add(f, n(2)), [RNG.randn(2, 3, 5)])
+
+
+def test_stft_and_inverse_stft_with_sizes_from_a_sample_rate():
+    """`stft(x, sr * 25 // 1000, sr * 10 // 1000)` with sr a tensor (read from a wav
+    file): TF1's run-time fft_length 2 ** ceil(log2(frame_length)), the inverse window."""
+    x = gc.placeholder(gc.float32, [None, None])
+    sr = gc.placeholder(gc.int32, [])
+    length, step = sr * 25 // 1000, sr * 10 // 1000
+    st = gc.signal.stft(x, length, step)
+    inv = gc.signal.inverse_stft(st, length, step,
+                                 window_fn=gc.signal.inverse_stft_window_fn(step))
+    short = gc.signal.inverse_stft(st, length, step, fft_length=gc.constant(16))
+    (g,) = gc.gradients(gc.reduce_sum(gc.abs(st)), x)
+    with gc.Session() as s:
+        for n, rate in [(400, 1000), (100, 800)]:
+            xv = RNG.standard_normal((2, n)).astype(np.float32)
+            got = s.run([st, inv, short, g], {x: xv, sr: rate})
+            L, S = rate * 25 // 1000, rate * 10 // 1000
+            static = gc.signal.stft(x, L, S)
+            want = s.run([static, gc.signal.inverse_stft(
+                static, L, S, window_fn=gc.signal.inverse_stft_window_fn(S)),
+                gc.signal.inverse_stft(static, L, S, fft_length=16),
+                gc.gradients(gc.reduce_sum(gc.abs(static)), x)[0]], {x: xv})
+            assert got[0].shape == (2, (n - L) // S + 1, 17)      # fft_length 32 for 25, 20
+            for a, b in zip(got, want):
+                np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-5)

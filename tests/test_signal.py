@@ -63,8 +63,11 @@ def test_frame_errors():
         gc.signal.frame(np.zeros((2, 3)), 2, 1, axis=2)
     with pytest.raises(gc.errors.DTypeError):
         gc.signal.frame(np.zeros(5), 2, 1, pad_value=gc.constant(1, gc.int32))
-    with pytest.raises(TypeError, match="known when the graph is built"):
-        gc.signal.frame(np.zeros(5), gc.placeholder(gc.int32, []), 1)
+    # run-time sizes (tests/test_run_time_args.py): a scalar int, an axis it can place
+    with pytest.raises(TypeError, match="frame_length must be a scalar int"):
+        gc.signal.frame(np.zeros(5), gc.placeholder(gc.float32, []), 1)
+    with pytest.raises(ValueError, match="negative axis needs a signal of known rank"):
+        gc.signal.frame(gc.placeholder(gc.float32), gc.placeholder(gc.int32, []), 1)
 
 
 def test_overlap_and_add_values():

@@ -9,10 +9,16 @@ run time: the vjp of each op is the other one, shaped like the primal input.
 """
 import numpy as np
 
-from ..graph import Tensor
+from .. import dtypes
+from ..graph import Tensor, name_scope
 from ..shapes import InferError
-from .array import as_int, static_value
+from .array import (as_int, expand_dims, rank, reshape, run_time, shape, static_value,
+                    transpose)
+from .cast import cast
 from .core import constant, convert_to_tensor
+from .creation import range as range_, zeros
+from .elementwise import maximum
+from .join import concat, stack
 from .registry import OpDef, apply1, register
 
 __all__ = ["frame", "overlap_and_add"]
@@ -200,9 +206,12 @@ def frame(signal, frame_length, frame_step, pad_end=False, pad_value=0, axis=-1,
     """
     api = "signal.frame"
     signal = convert_to_tensor(signal)
+    axis = _scalar_int(axis, api, "axis")
+    if run_time(frame_length) is not None or run_time(frame_step) is not None:
+        return _run_time_frame(signal, frame_length, frame_step, pad_end, pad_value, axis,
+                               name)
     length = _scalar_int(frame_length, api, "frame_length")
     step = _scalar_int(frame_step, api, "frame_step")
-    axis = _scalar_int(axis, api, "axis")
     if length < 0:
         raise ValueError(f"{api}: frame_length must be non-negative, got {length}")
     if step <= 0:
@@ -213,6 +222,52 @@ def frame(signal, frame_length, frame_step, pad_end=False, pad_value=0, axis=-1,
                   axis=axis, pad_end=bool(pad_end))
 
 
+def _int32(value, what):
+    t = convert_to_tensor(value)
+    if not t.dtype.is_integer or t.shape.rank not in (None, 0):
+        raise TypeError(f"signal.frame: {what} must be a scalar int, got {t.dtype.name} of "
+                        f"shape {t.shape}")
+    return t if t.dtype is dtypes.int32 else cast(t, dtypes.int32)
+
+
+def _positions(count, length, step):
+    """[count, length] sample indices: frame f holds f * step + range(length)."""
+    return (expand_dims(range_(count) * step, 1) + expand_dims(range_(length), 0))
+
+
+def _signal_axis(x, axis, api):
+    if axis >= 0:
+        return axis
+    if x.shape.rank is None:
+        raise ValueError(f"{api}: a negative axis needs a signal of known rank when "
+                         "frame_length or frame_step is a run-time tensor")
+    return axis + x.shape.rank
+
+
+def _run_time_frame(signal, frame_length, frame_step, pad_end, pad_value, axis, name):
+    """frame with a frame_length or frame_step known only at run time (TF1 takes scalar
+    int tensors, e.g. sample_rate * 25 // 1000): a gather of each frame's sample
+    positions from the (end-padded) signal; its derivatives are gather's and pad's."""
+    from .gather import gather
+    from .slice_pad import pad
+    api = "signal.frame"
+    axis = _signal_axis(signal, axis, api)
+    with name_scope(name, "frame"):
+        length = _int32(frame_length, "frame_length")
+        step = _int32(frame_step, "frame_step")
+        n = shape(signal, out_type=dtypes.int32)[axis]
+        if pad_end:
+            count = (n + step - 1) // step
+            extra = maximum(maximum(count - 1, 0) * step + length - n, 0)
+            paddings = concat([zeros([axis, 2], dtypes.int32),
+                               reshape(stack([0, extra]), [1, 2]),
+                               zeros(stack([rank(signal) - axis - 1, 2]), dtypes.int32)], 0)
+            signal = pad(signal, paddings, constant_values=pad_value)
+        else:
+            count = maximum((n - length + step) // step, 0)
+        return gather(signal, _positions(count, length, step), axis=axis)
+
+
 def overlap_and_add(signal, frame_step, name=None):
     """Adds frames [..., frames, frame_length] overlapping by frame_step into a signal
     [..., (frames - 1) * frame_step + frame_length] (TF1 tf.signal.overlap_and_add).
@@ -221,6 +276,8 @@ def overlap_and_add(signal, frame_step, name=None):
     """
     api = "signal.overlap_and_add"
     signal = convert_to_tensor(signal)
+    if run_time(frame_step) is not None:
+        return _run_time_overlap_and_add(signal, frame_step, name)
     step = _scalar_int(frame_step, api, "frame_step")
     if step <= 0:
         raise ValueError(f"{api}: frame_step must be positive, got {step}")
@@ -228,3 +285,21 @@ def overlap_and_add(signal, frame_step, name=None):
         raise TypeError(f"{api}: signal must be numeric, got {signal.dtype.name}")
     return apply1(OVERLAP_AND_ADD, (signal,), name=name, frame_step=step, axis=-2)
 
+
+def _run_time_overlap_and_add(signal, frame_step, name):
+    """overlap_and_add with a frame_step known only at run time: each sample summed into
+    its position by unsorted_segment_sum (frame's transpose), the frames' axes first."""
+    from .gather import unsorted_segment_sum
+    r = signal.shape.rank
+    if r is None or r < 2:
+        raise ValueError("signal.overlap_and_add: with a run-time frame_step the frames "
+                         f"need a known rank of at least 2, got shape {signal.shape}")
+    with name_scope(name, "overlap_and_add"):
+        step = _int32(frame_step, "frame_step")
+        dims = shape(signal, out_type=dtypes.int32)
+        count, length = dims[r - 2], dims[r - 1]
+        rows = reshape(transpose(signal, [r - 2, r - 1] + list(range(r - 2))),
+                       concat([[-1], dims[:r - 2]], 0))
+        out = unsorted_segment_sum(rows, reshape(_positions(count, length, step), [-1]),
+                                   maximum((count - 1) * step + length, 0))
+        return transpose(out, list(range(1, r - 1)) + [0])

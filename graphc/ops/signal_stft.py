@@ -1,10 +1,16 @@
 """tf.signal's short-time Fourier transform and its inverse (composites of frame, a
 window, rfft/irfft and overlap_and_add; their derivatives are those ops')."""
+import math
+
 from .. import dtypes
-from .array import as_int, reshape, static_value, tile
+from .array import as_int, rank, reshape, run_time, shape, static_value, tile
+from .cast import cast
 from .core import convert_to_tensor
+from .creation import zeros
+from .elementwise import ceil, log, maximum, pow as pow_
 from .fft import irfft, rfft
 from .indexing import pad
+from .join import concat, stack
 from .reduce import reduce_sum
 from .signal_frame import frame, overlap_and_add
 from .signal_windows import hann_window
@@ -19,14 +25,29 @@ def _int(value, api, what):
     return v
 
 
+def _size(value, api, what):
+    """A Python int for a size known at build time, else the run-time scalar int32
+    tensor (TF1 takes either: frame sizes computed from a decoded sample rate)."""
+    if run_time(value) is None:
+        return _int(value, api, what)
+    if not value.dtype.is_integer or value.shape.rank not in (None, 0):
+        raise TypeError(f"{api}: {what} must be a scalar int, got {value.dtype.name} of "
+                        f"shape {value.shape}")
+    return cast(value, dtypes.int32)
+
+
 def _fft_length(fft_length, frame_length, api):
     """fft_length, or the smallest power of 2 >= frame_length (TF1's default)."""
     if fft_length is not None:
-        n = _int(fft_length, api, "fft_length")
-        if n <= 0:
+        n = _size(fft_length, api, "fft_length")
+        if isinstance(n, int) and n <= 0:
             raise ValueError(f"{api}: fft_length must be positive, got {n}")
         return n
-    return 1 if frame_length <= 1 else 1 << (frame_length - 1).bit_length()
+    if isinstance(frame_length, int):
+        return 1 if frame_length <= 1 else 1 << (frame_length - 1).bit_length()
+    # TF1's run-time rule: 2 ** ceil(log2(frame_length)), in float32
+    log2 = log(cast(frame_length, dtypes.float32)) / math.log(2.0)
+    return cast(pow_(2.0, ceil(log2)), dtypes.int32)
 
 
 def stft(signals, frame_length, frame_step, fft_length=None, window_fn=hann_window,
@@ -43,7 +64,7 @@ def stft(signals, frame_length, frame_step, fft_length=None, window_fn=hann_wind
         raise TypeError(f"{api}: signals must be float32 or float64, got {x.dtype.name}")
     if x.shape.rank == 0:
         raise ValueError(f"{api}: signals must have rank at least 1, got a scalar")
-    length = _int(frame_length, api, "frame_length")
+    length = _size(frame_length, api, "frame_length")
     n = _fft_length(fft_length, length, api)
     frames = frame(x, length, frame_step, pad_end=pad_end)
     if window_fn is not None:
@@ -68,13 +89,19 @@ def inverse_stft(stfts, frame_length, frame_step, fft_length=None, window_fn=han
     if s.shape.rank is not None and s.shape.rank < 2:
         raise ValueError(f"{api}: stfts must have rank at least 2 (frames, bins), got "
                          f"shape {s.shape}")
-    length = _int(frame_length, api, "frame_length")
+    length = _size(frame_length, api, "frame_length")
     n = _fft_length(fft_length, length, api)
     frames = irfft(s, [n])
-    if n >= length:
+    if isinstance(n, int) and isinstance(length, int):
+        if n >= length:
+            frames = frames[..., :length]
+        else:                              # zero-pad each frame up to frame_length
+            frames = frame(frames, length, length, pad_end=True, axis=-1)[..., 0, :]
+    else:                                  # cut or zero-pad each frame to frame_length
         frames = frames[..., :length]
-    else:                                  # zero-pad each frame up to frame_length
-        frames = frame(frames, length, length, pad_end=True, axis=-1)[..., 0, :]
+        short = maximum(length - shape(frames, out_type=dtypes.int32)[-1], 0)
+        frames = pad(frames, concat([zeros(stack([rank(frames) - 1, 2]), dtypes.int32),
+                                     [[0, short]]], 0))
     if window_fn is not None:
         frames = frames * window_fn(length, dtype=frames.dtype)
     return overlap_and_add(frames, frame_step, name=name)
@@ -89,14 +116,14 @@ def inverse_stft_window_fn(frame_step, forward_window_fn=hann_window, name=None)
         fn(400, dtype=gc.float32)            # a [400] window
     """
     api = "signal.inverse_stft_window_fn"
-    step = _int(frame_step, api, "frame_step")
-    if step <= 0:
+    step = _size(frame_step, api, "frame_step")
+    if isinstance(step, int) and step <= 0:
         raise ValueError(f"{api}: frame_step must be positive, got {step}")
 
     def window_fn(frame_length, dtype):
-        length = _int(frame_length, api, "frame_length")
+        length = _size(frame_length, api, "frame_length")
         w = forward_window_fn(length, dtype=dtype)
-        overlaps = -(-length // step)
+        overlaps = (length + step - 1) // step       # ints, or tensors at run time
         sq = pad(w * w, [[0, overlaps * step - length]])
         per_phase = reduce_sum(reshape(sq, [overlaps, step]), 0)  # sum over k = t mod step
         return w / tile(per_phase, [overlaps])[:length]
