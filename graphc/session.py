@@ -77,6 +77,7 @@ class Session:
         self._op_state = {}             # node -> what a stateful kernel keeps (Print's count)
         self._plans = {}
         self._branches = {}             # cond branches compiled here (ops/control.py)
+        self._quiet = 0                 # > 0 while a derivative replays a body: no Print
         self._fast = {}                 # (fetches, feed keys) -> (_Fetch, Executable)
         self._executables = weakref.WeakSet()   # all it compiled (their recycled buffers)
         self._on_close = []     # callbacks close() runs first (queues wake their waiters)

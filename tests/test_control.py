@@ -268,3 +268,57 @@ def test_switch_case_checks_keys_and_index():
         gc.switch_case(gc.constant(0), {0: lambda: x, 2: lambda: x})
     with pytest.raises(TypeError, match="int32"):
         gc.switch_case(gc.constant(0.5), [lambda: x])
+
+
+def test_case_without_default_fails_when_no_pred_holds():
+    """TF1: the last pair's fn is the default, guarded by an Assert of its pred."""
+    k = gc.placeholder(gc.int32, [])
+    x = gc.placeholder(gc.float32, [None])
+    y = gc.case([(k < 1, lambda: x + 1.0), (k > 5, lambda: x * 100.0)])
+    with gc.Session() as s:
+        np.testing.assert_array_equal(s.run(y, {k: 0, x: [1, 2]}), [2, 3])
+        np.testing.assert_array_equal(s.run(y, {k: 7, x: [1, 2]}), [100, 200])
+        with pytest.raises(errors.InvalidArgumentError,
+                           match="None of conditions evaluated as True"):
+            s.run(y, {k: 3, x: [1, 2]})
+    # switch_case keeps running its last branch for an index out of range (TF1)
+    z = gc.switch_case(k, [lambda: x, lambda: x * 2.0])
+    np.testing.assert_array_equal(run(z, {k: 9, x: [1, 2]}), [2, 4])
+
+
+def test_cond_takes_tf1s_deprecated_fn1_fn2():
+    p = gc.placeholder(gc.bool, [])
+    y = gc.cond(p, fn1=lambda: gc.constant(1.0), fn2=lambda: gc.constant(2.0))
+    assert run(y, {p: False}) == 2.0
+    with pytest.raises(TypeError, match="fn1 and true_fn"):
+        gc.cond(p, lambda: 1.0, lambda: 2.0, fn1=lambda: 3.0)
+
+
+def test_a_sparse_tensor_is_a_cond_output_and_a_loop_variable():
+    """Its indices, values and dense_shape travel as three tensors; in a loop its number
+    of values may change from iteration to iteration (TF1's relaxed invariants). Values
+    and gradients checked against TF 2.21's v1 control flow."""
+    ind = gc.placeholder(gc.int64, [None, 2])
+    val = gc.placeholder(gc.float32, [None])
+    sp = gc.SparseTensor(ind, val, [3, 4])
+    p = gc.placeholder(gc.bool, [])
+    chosen = gc.cond(p, lambda: gc.SparseTensor(sp.indices, sp.values * 2, sp.dense_shape),
+                     lambda: sp)
+    assert isinstance(chosen, gc.SparseTensor)
+    n = gc.placeholder(gc.int32, [])
+
+    def body(i, sp, acc):
+        new = gc.SparseTensor(gc.concat([sp.indices, [[gc.cast(i, gc.int64) % 3, 0]]], 0),
+                              gc.concat([sp.values, [gc.cast(i, gc.float32)]], 0),
+                              sp.dense_shape)
+        return i + 1, gc.sparse.reorder(new), acc + gc.reduce_sum(new.values * new.values)
+    _, grown, acc = gc.while_loop(lambda i, s, a: i < n, body, (0, sp, 0.0))
+    assert grown.indices.shape.as_list() == [None, 2]
+    (g,) = gc.gradients(acc, val)
+    feed = {ind: [[0, 1], [2, 3]], val: [1., 2.], n: 3, p: True}
+    with gc.Session() as s:
+        got = s.run([gc.sparse.to_dense(chosen), gc.sparse.to_dense(grown), acc, g], feed)
+    np.testing.assert_array_equal(got[0], [[0, 2, 0, 0], [0, 0, 0, 0], [0, 0, 0, 4]])
+    np.testing.assert_array_equal(got[1], [[0, 1, 0, 0], [1, 0, 0, 0], [2, 0, 0, 2]])
+    assert got[2] == 21.0
+    np.testing.assert_array_equal(got[3], [6, 12])

@@ -248,3 +248,22 @@ def test_a_long_loop_runs_and_differentiates():
     g, = gc.gradients(y, [x])
     yv, gv = run([y, g], {x: 2.0})
     assert yv == pytest.approx(2.0 * 1.0001 ** 20000) and gv == pytest.approx(1.0001 ** 20000)
+
+
+def test_one_tensor_in_a_structure_comes_back_in_its_structure():
+    """TF1 returns loop_vars[0] packed when the loop has one tensor in all: the dict,
+    namedtuple, tuple or TensorArray holding it, not the bare tensor."""
+    H = collections.namedtuple("H", "h")
+    x = gc.placeholder(gc.float32, [None])
+    small = lambda v: gc.reduce_sum(v) < 10.0       # noqa: E731
+    r1 = gc.while_loop(lambda s: small(s["h"]), lambda s: [{"h": s["h"] * 2}], [{"h": x}])
+    r2 = gc.while_loop(lambda s: small(s.h), lambda s: [H(s.h * 2)], [H(x)])
+    r3 = gc.while_loop(lambda s: small(s[0]), lambda s: [(s[0] * 2,)], [(x,)])
+    ta = gc.while_loop(lambda ta: ta.size() < 0, lambda ta: [ta.write(0, x)],
+                       [gc.TensorArray(gc.float32, size=3)])
+    r5 = gc.while_loop(small, lambda s: [s * 2], [x])
+    assert isinstance(r1, dict) and isinstance(r2, H) and isinstance(r3, tuple)
+    assert isinstance(ta, gc.TensorArray) and isinstance(r5, gc.Tensor)
+    got = run([r1["h"], r2.h, r3[0], r5], {x: [1.0, 2.0]})
+    for v in got:
+        np.testing.assert_array_equal(v, [4.0, 8.0])

@@ -369,7 +369,35 @@ def test_tf_print_as_a_control_dependency(capfd):
     run(gc.print(x, summarize=-1, sep="", end="!"))
     assert capfd.readouterr().err == "[0 1 2 3 4 5 6 7 8 9]!"
     with pytest.raises(ValueError, match="output stream"):
-        gc.print(x, output_stream="file:///tmp/x")
+        gc.print(x, output_stream="/tmp/x")
+
+
+def test_tf_print_appends_to_a_file_stream(tmp_path):
+    path = tmp_path / "log.txt"
+    op = gc.print("x is", gc.constant([1, 2]), output_stream=f"file://{path}")
+    with gc.Session() as s:
+        s.run(op)
+        s.run(op)
+    assert path.read_text() == "x is [1 2]\nx is [1 2]\n"
+
+
+def test_prints_in_loop_bodies_and_branches_print_once_under_gradients(capfd):
+    """A derivative's replay of a while body or a cond branch prints nothing: the lines
+    are TF1's, once per forward value (checked against TF 2.21)."""
+    x = gc.placeholder(gc.float32, [None])
+    w = gc.Variable(0.5)
+
+    def body(i, h):
+        with gc.control_dependencies([gc.print("i =", i)]):
+            return i + 1, gc.tanh(gc.Print(h, [i], "h at ") * w + 0.1)
+    _, h = gc.while_loop(lambda i, h: i < 3, body, (0, x))
+    c = gc.cond(gc.reduce_sum(h) > 0, lambda: gc.Print(h * w, [], "taken "), lambda: h)
+    (g,) = gc.gradients(gc.reduce_sum(c), [w])
+    with gc.Session() as s:
+        s.run(w.initializer)
+        s.run([c, g], {x: [1.0]})
+    assert capfd.readouterr().err == (
+        "i = 0\nh at [0]\ni = 1\nh at [1]\ni = 2\nh at [2]\ntaken \n")
 
 
 # ---- assertions ----------------------------------------------------------------------------

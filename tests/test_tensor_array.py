@@ -167,3 +167,25 @@ def test_per_step_snapshots_of_a_carried_array():
     flows = gc.scan(lambda ta, v: ta.write(gc.cast(v, gc.int32), v + 1.0),
                     gc.constant([0.0, 1.0, 2.0], gc.float64), initializer=ta)
     np.testing.assert_array_equal(run(flows.flow), [[1, 0, 0], [1, 2, 0], [1, 2, 3]])
+
+
+def test_unstack_keeps_the_size_and_split_takes_run_time_lengths():
+    """TF1: unstack is a scatter to range(rows): a size-4 array keeps its size (rows
+    not written stack as zeros) and refuses more rows; split takes int32 lengths
+    computed at run time (graphc: equal ones, checked when run)."""
+    x = gc.placeholder(gc.float32, [None, 2])
+    ta = gc.TensorArray(gc.float32, size=4).unstack(x).write(3, [9.0, 9.0])
+    size, stacked = run([ta.size(), ta.stack()], {x: np.ones((2, 2))})
+    assert size == 4
+    np.testing.assert_array_equal(stacked, [[1, 1], [1, 1], [0, 0], [9, 9]])
+    with pytest.raises(errors.InvalidArgumentError, match="out of range"):
+        run(ta.stack(), {x: np.ones((5, 2))})
+    grown = gc.TensorArray(gc.float32, size=1, dynamic_size=True).unstack(x)
+    assert run(grown.size(), {x: np.ones((3, 2))}) == 3
+    v = gc.placeholder(gc.float32, [None])
+    n = gc.placeholder(gc.int32, [])
+    parts = gc.TensorArray(gc.float32, size=2).split(v, gc.fill([2], n))
+    np.testing.assert_array_equal(run(parts.stack(), {v: np.arange(6.0), n: 3}),
+                                  [[0, 1, 2], [3, 4, 5]])
+    with pytest.raises(errors.InvalidArgumentError, match="lengths must be equal"):
+        run(parts.stack(), {v: np.arange(6.0), n: 2})

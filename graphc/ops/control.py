@@ -155,9 +155,32 @@ def init_scope():
 
 
 # ---- tracing a branch ------------------------------------------------------------------------
+class SparseSpec:
+    """How control flow rebuilds a SparseTensor from its indices, values and dense_shape
+    (its three leaves), as _Spec (tensor_array.py) does a TensorArray from its flow."""
+    __name__ = "SparseTensor"
+
+    def __init__(self, dtype):
+        self.dtype = dtype
+
+    def __call__(self, items):
+        from ..sparse_tensor import SparseTensor
+        return SparseTensor(*items)
+
+    def __eq__(self, other):            # cond's branches return the same structure
+        return isinstance(other, SparseSpec) and self.dtype == other.dtype
+
+    def __hash__(self):
+        return hash(("SparseTensor", self.dtype))
+
+
 def _flatten(value, leaves):
     """The structure of a branch's result (lists, tuples, namedtuples, dicts), its leaves
     appended to `leaves`. Recursion here follows the user's nesting, not the graph."""
+    from ..sparse_tensor import SparseTensor
+    if isinstance(value, SparseTensor):
+        leaves += [value.indices, value.values, value.dense_shape]
+        return (SparseSpec(value.dtype), [None, None, None])
     if isinstance(value, (list, tuple)):
         return (type(value), [_flatten(v, leaves) for v in value])
     if isinstance(value, dict):
@@ -259,7 +282,7 @@ def _common_shape(a, b):
     return TensorShape(tuple(x if x == y else None for x, y in zip(a.dims, b.dims)))
 
 
-def _infer_if(ctx, pred, *args, branches, ins, outs, n_user, n_saved):
+def _infer_if(ctx, pred, *args, branches, ins, outs, n_user, n_saved, replay=False):
     if not pred.dtype.is_bool:
         raise InferError(f"the predicate {{0}} must be bool, not {pred.dtype.name}", "dtype")
     if pred.shape.rank not in (0, None):
@@ -271,13 +294,28 @@ def _infer_if(ctx, pred, *args, branches, ins, outs, n_user, n_saved):
     return types if len(types) != 1 else types[0]
 
 
-def _if_kernel(rt, pred, *args, branches, ins, outs, n_user, n_saved):
+def _if_kernel(rt, pred, *args, branches, ins, outs, n_user, n_saved, replay=False):
     k = 0 if pred else 1
-    values = compiled(rt.session, branches[k], ins[k], outs[k])(args)
+    with quietly(rt.session, replay):
+        values = compiled(rt.session, branches[k], ins[k], outs[k])(args)
     if len(values) == 1:
         return values[0]
     # an output this branch does not make (the other branch's draws) is never read
     return tuple([_dummy(t) if v is None else v for v, t in zip(values, rt.record.outputs)])
+
+
+@contextlib.contextmanager
+def quietly(session, replay):
+    """While a replay runs (a derivative's If or Loop computing a branch or body again),
+    Print and print write nothing: TF1 prints once, when the forward value is made."""
+    if not replay:
+        yield
+        return
+    session._quiet += 1
+    try:
+        yield
+    finally:
+        session._quiet -= 1
 
 
 def compiled(session, fg, ins, outs):
@@ -418,7 +456,8 @@ def _make_if(pred, args, specs, n_saved, name, recompute=None):
     with graph.control_dependencies(control):
         return apply(IF if stateful else STATELESS_IF, (pred,) + tuple(args), name=name,
                      branches=(fg0, fg1), ins=(tuple(ins0), tuple(ins1)),
-                     outs=(outs0, outs1), n_user=len(specs[0][2]), n_saved=n_saved)
+                     outs=(outs0, outs1), n_user=len(specs[0][2]), n_saved=n_saved,
+                     replay=recompute is not None)
 
 
 def _narrow_if(node, used):
@@ -454,7 +493,7 @@ STATELESS_IF = register(OpDef(
     doc="Runs one of two pure branch graphs.", **_DOC))
 
 
-def cond(pred, true_fn=None, false_fn=None, strict=False, name=None):
+def cond(pred, true_fn=None, false_fn=None, strict=False, name=None, fn1=None, fn2=None):
     """`true_fn()` if `pred` else `false_fn()`; only the branch taken runs (TF1 tf.cond).
 
         y = gc.cond(x > 0.0, lambda: gc.sqrt(x), lambda: gc.zeros_like(x))
@@ -466,8 +505,15 @@ def cond(pred, true_fn=None, false_fn=None, strict=False, name=None):
     returned do not run (use control dependencies), except those it adds to UPDATE_OPS:
     the If's output standing for them joins the enclosing graph's UPDATE_OPS, so TF1's
     `with control_dependencies(get_collection(UPDATE_OPS))` runs the taken branch's.
-    Gradients, jvps and vmap go through.
+    Gradients, jvps and vmap go through. fn1 and fn2 are TF1's deprecated names of
+    true_fn and false_fn.
     """
+    for kw, old, new in (("true_fn", fn1, "fn1"), ("false_fn", fn2, "fn2")):
+        if old is not None and (true_fn if kw == "true_fn" else false_fn) is not None:
+            raise TypeError(f"cond: {new} and {kw} are arguments to the same parameter "
+                            f"({new} is its deprecated name): pass only {kw}")
+    true_fn = fn1 if true_fn is None else true_fn
+    false_fn = fn2 if false_fn is None else false_fn
     if not callable(true_fn) or not callable(false_fn):
         raise TypeError("cond: true_fn and false_fn must be callables (e.g. lambda: x * 2.0)")
     graph = get_default_graph()

@@ -205,6 +205,8 @@ def _infer_print(ctx, x, *data, message, first_n, summarize, parts):
 
 
 def _print_kernel(rt, x, *data, message, first_n, summarize, parts):
+    if rt.session._quiet:               # a derivative replaying a loop body or branch
+        return x
     if first_n >= 0:
         # per (session, node), as TF1's stateful kernel counts per session
         counts = rt.session._op_state
@@ -240,16 +242,27 @@ def Print(input_, data, message=None, first_n=None, summarize=None, name=None):
                   summarize=3 if summarize is None else int(summarize), parts=parts)
 
 
-def _print_v2_kernel(*arrays, parts, summarize, output_stream, end):
+def _print_v2_kernel(rt, *arrays, parts, summarize, output_stream, end):
+    if rt.session._quiet:               # a derivative replaying a loop body or branch
+        return ()
+    text = "".join(render(parts, arrays, summarize, summarize_v2)) + end
+    if output_stream.startswith("file://"):
+        with open(output_stream[len("file://"):], "a") as f:
+            f.write(text)
+        return ()
+    if output_stream.startswith("log:"):
+        from .. import logging as tf_logging
+        getattr(tf_logging, output_stream[4:])(text.rstrip("\n"))
+        return ()
     stream = sys.stdout if output_stream == "stdout" else sys.stderr
-    stream.write("".join(render(parts, arrays, summarize, summarize_v2)) + end)
+    stream.write(text)
     stream.flush()
     return ()
 
 
 PRINT_V2 = register(OpDef(
     "PrintV2", lambda ctx, *xs, **attrs: [], _print_v2_kernel, stateful=True,
-    differentiable=False, api="print",
+    uses_state=True, differentiable=False, api="print",
     signature="print(*inputs, output_stream=sys.stderr, summarize=3, sep=' ', end='\\n', "
               "name=None)",
     shape_rule="no outputs", dtypes="any",
@@ -288,14 +301,23 @@ def print_v2(*inputs, output_stream=None, summarize=3, sep=" ", end="\n", name=N
             train = opt.minimize(loss)
     Tensors print numpy style with the first and last `summarize` values of each dim
     (-1: all); strings as they are; lists and dicts as pprint writes them.
-    output_stream is sys.stderr (default) or sys.stdout."""
+    output_stream is sys.stderr (default), sys.stdout, a string "file://<path>" (the
+    text is appended to that file), or gc.logging.info / warning / error (TF's choices).
+    """
+    from .. import logging as tf_logging
+    logs = {getattr(tf_logging, k): k for k in ("info", "warning", "error")}
     if output_stream is None or output_stream is sys.stderr:
         stream = "stderr"
     elif output_stream is sys.stdout:
         stream = "stdout"
+    elif isinstance(output_stream, str) and output_stream.startswith("file://"):
+        stream = output_stream
+    elif callable(output_stream) and output_stream in logs:
+        stream = "log:" + logs[output_stream]
     else:
         raise ValueError(f"print: unsupported output stream {output_stream!r}; graphc "
-                         "supports sys.stdout and sys.stderr")
+                         "supports sys.stdout, sys.stderr, 'file://<path>' and "
+                         "gc.logging.info / warning / error")
     tensors = []
     text = sep.join(_template(x, tensors) for x in inputs)
     pieces = text.split(_PLACEHOLDER)

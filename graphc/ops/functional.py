@@ -166,7 +166,9 @@ def case(pred_fn_pairs, default=None, exclusive=False, strict=False, name="case"
         gc.case([(x < 0., lambda: -x), (x > 10., lambda: x / 10.)], default=lambda: x)
 
     A chain of conds: only the chosen function runs. Without a default the last pair's
-    fn is it. exclusive=True checks, when run, that at most one pred holds.
+    fn is it, and it fails when run (InvalidArgumentError) if its pred is false too:
+    no condition held, as TF1. exclusive=True checks, when run, that at most one pred
+    holds.
     """
     pairs = list(pred_fn_pairs.items()) if isinstance(pred_fn_pairs, dict) else \
         list(pred_fn_pairs)
@@ -177,7 +179,7 @@ def case(pred_fn_pairs, default=None, exclusive=False, strict=False, name="case"
             raise TypeError(f"case: {f!r} is not callable; each pair is (pred, fn)")
     checks = [_exclusive_check(pairs)] if exclusive else []
     if default is None:
-        pairs, default = pairs[:-1], pairs[-1][1]
+        pairs, default = pairs[:-1], _asserted_default(pairs)
     graph = get_default_graph()
     with graph.name_scope(name), graph.control_dependencies(checks):
         result = default
@@ -221,6 +223,26 @@ def switch_case(branch_index, branch_fns, default=None, name="switch_case"):
             pairs, default = pairs[:-1], pairs[-1][1]
         return case([(equal(index, k), f) for k, f in pairs], default=default,
                     name="case")
+
+
+def _asserted_default(pairs):
+    """The last pair's fn as case's default, asserting its pred (TF1: with no default,
+    no true pred is an error, not the last fn's value)."""
+    from .asserts import Assert
+    from .core import identity
+    from .join import stack
+    pred, fn = pairs[-1]
+    preds = [convert_to_tensor(p) for p, _ in pairs]
+
+    def default():
+        check = Assert(pred, ["Input error: None of conditions evaluated as True:",
+                              stack(preds, name="preds_c")])
+        leaves = []
+        structure = _flatten(fn(), leaves)
+        with get_default_graph().control_dependencies([check]):
+            leaves = [identity(t) if isinstance(t, Tensor) else t for t in leaves]
+        return _unflatten(structure, iter(leaves))
+    return default
 
 
 def _exclusive_check(pairs):

@@ -14,8 +14,8 @@ go through too.
 """
 from .. import errors
 from ..graph import Tensor, get_default_graph
-from ..shapes import as_shape, fits
-from .control import FuncGraph, _flatten, _shown, _unflatten
+from ..shapes import TensorShape, as_shape, fits
+from .control import FuncGraph, SparseSpec, _flatten, _shown, _unflatten
 from .core import convert_to_tensor, placeholder
 from .loop_op import make_loop
 
@@ -54,8 +54,37 @@ def _flatten_up_to(structure, value):
     kind, parts = structure
     if hasattr(kind, "meta"):           # a TensorArray's flow: its shape is its own
         return [None]
+    if isinstance(kind, SparseSpec):    # the dense shape: any number of values
+        return _sparse_invariants(as_shape(value).rank)
     items = parts.items() if kind is dict else enumerate(parts)
     return [leaf for k, s in items for leaf in _flatten_up_to(s, value[k])]
+
+
+def _sparse_invariants(rank):
+    """A SparseTensor loop variable's indices, values and dense_shape invariants: its
+    number of values may change from iteration to iteration (TF1)."""
+    return [TensorShape([None, rank]), TensorShape([None]), TensorShape([rank])]
+
+
+def _default_invariants(structure, init):
+    """Each loop variable's own shape, a SparseTensor's relaxed to any number of values."""
+    shapes = iter(t.shape for t in init)
+    out = []
+
+    def walk(st):                       # follows the user's nesting, not the graph
+        if st is None:
+            out.append(next(shapes))
+            return
+        kind, parts = st
+        if isinstance(kind, SparseSpec):
+            indices = next(shapes)
+            next(shapes), next(shapes)
+            out.extend(_sparse_invariants(indices.dims[1] if indices.dims else None))
+            return
+        for part in (parts.values() if kind is dict else parts):
+            walk(part)
+    walk(structure)
+    return out
 
 
 def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations=10,
@@ -68,8 +97,9 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
     loop_vars: a list or tuple (nested structures allowed) of tensors or values; body
     returns the same structure with the same dtypes, and shapes that fit each variable's
     shape (or its entry in `shape_invariants`, which may leave dims unknown).
-    maximum_iterations bounds the number of iterations. With one loop variable and
-    return_same_structure=False the result is that tensor itself, as in TF1.
+    maximum_iterations bounds the number of iterations. With one tensor in all and
+    return_same_structure=False the result is the first loop variable's structure itself
+    (the tensor, TensorArray, dict or namedtuple holding it), as in TF1.
     Gradients, jvps and their second derivatives go through the loop, unless
     back_prop=False.
     """
@@ -81,7 +111,7 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
     if not leaves:
         raise ValueError("while_loop: loop_vars is empty")
     init = [convert_to_tensor(v) for v in leaves]
-    invariants = [t.shape for t in init] if shape_invariants is None else [
+    invariants = _default_invariants(structure, init) if shape_invariants is None else [
         t.shape if s is None else as_shape(s) for t, s in zip(init, _flatten_up_to(
             structure, list(shape_invariants) if isinstance(loop_vars, (list, tuple))
             else [shape_invariants]))]
@@ -116,9 +146,9 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
                          len(init), 0, 0, False, maximum_iterations is not None,
                          back_prop=back_prop)
     outs = node.outputs[:len(init)]
-    if not isinstance(loop_vars, (list, tuple)) or len(outs) == 1 and not return_same_structure:
-        return outs[0]
     result = _unflatten(structure, iter(outs))
+    if not isinstance(loop_vars, (list, tuple)) or len(outs) == 1 and not return_same_structure:
+        return result[0]    # TF1: one tensor in all gives loop_vars[0]'s structure back
     kind = type(loop_vars)
     return result if kind is list else kind(*result) if hasattr(kind, "_fields") else kind(result)
 

@@ -17,7 +17,7 @@ import numpy as np
 from .. import errors
 from ..graph import get_default_graph
 from ..shapes import InferError, TensorShape
-from .control import _needed, _reads, compiled, draw_outputs, has_effect
+from .control import _needed, _reads, compiled, draw_outputs, has_effect, quietly
 from .core import placeholder
 from .registry import OpDef, apply, register
 from .tensor_array_ops import Owned, writes_buffer
@@ -33,7 +33,7 @@ def _parts(seq, n_carry, n_sliced, has_max=False):
 
 
 def _infer_loop(ctx, *args, body, cond, n_carry, n_sliced, n_ys, reverse, has_max,
-                n_draws, ragged=False, back_prop=True, like=None):
+                n_draws, ragged=False, back_prop=True, like=None, replay=False):
     fg, ins, outs = body
     if has_max:
         m = args[-1]
@@ -58,8 +58,14 @@ def _infer_loop(ctx, *args, body, cond, n_carry, n_sliced, n_ys, reverse, has_ma
     return types if len(types) != 1 else types[0]
 
 
-def _loop_kernel(rt, *args, body, cond, n_carry, n_sliced, n_ys, reverse, has_max,
-                 n_draws, ragged=False, back_prop=True, like=None):
+def _loop_kernel(rt, *args, replay=False, **attrs):
+    """A Loop; a replay (a derivative's loop running the body again) prints nothing."""
+    with quietly(rt.session, replay):
+        return _run_loop(rt, *args, **attrs)
+
+
+def _run_loop(rt, *args, body, cond, n_carry, n_sliced, n_ys, reverse, has_max,
+              n_draws, ragged=False, back_prop=True, like=None):
     run = compiled(rt.session, *body)
     carry, sliced, rest = _parts(list(args), n_carry, n_sliced, has_max)
     owned = [k for k in range(n_carry) if writes_buffer(body[2][k])]
@@ -254,7 +260,7 @@ def _vjp_loop(node, gs):
                      body=(fg, tuple(bc) + tuple(bs) + tuple(draws) + tuple(br),
                            tuple(oc) + tuple(bc[k] for k in kept)), cond=cond, n_carry=nc,
                      n_sliced=ns + len(draws), n_ys=len(kept), reverse=a["reverse"],
-                     has_max=a["has_max"], n_draws=0, ragged=True,
+                     has_max=a["has_max"], n_draws=0, ragged=True, replay=True,
                      like=(None,) * nc + tuple((k, True) for k in kept)
                      ).outputs[nc:nc + len(kept)]
     else:
@@ -276,7 +282,7 @@ def _vjp_loop(node, gs):
     back = apply(STATELESS_LOOP, tuple(inputs), name="loop_grad", body=body, cond=None,
                  n_carry=len(fc), n_sliced=len(kept) + ns + len(draws) + len(fy),
                  n_ys=len(fs) + 2 * len(sparse), reverse=not a["reverse"], has_max=False,
-                 n_draws=0, like=like, ragged=bool(sparse))
+                 n_draws=0, like=like, ragged=bool(sparse), replay=True)
     outputs = list(back.outputs[:n_cs])
     at = n_cs
     for j in fr:
@@ -428,7 +434,7 @@ def _jvp_loop(node, ts):
                 (None,) * len(wr), c_outs)
     new = apply(STATELESS_LOOP, tuple(inputs), name="loop_jvp", body=body, cond=cond,
                 n_carry=nc + len(fc), n_sliced=ns + len(draws) + len(ws), n_ys=ny + len(fy),
-                reverse=a["reverse"], has_max=a["has_max"], n_draws=0)
+                reverse=a["reverse"], has_max=a["has_max"], n_draws=0, replay=True)
     nc2, ny2 = nc + len(fc), ny + len(fy)
     result = [None] * len(node.outputs)
     for k, i in enumerate(fc):

@@ -23,7 +23,7 @@ place, as TF1's resource does (a read is copied out, so later writes never chang
 
 Departures from TF1, each documented on its method: a second write to an index
 overwrites it (TF1 raises), unwritten elements of an array whose element shape is known
-read as zeros, and split() is not offered (its elements differ in shape).
+read as zeros, and split() takes only equal lengths (elements share one shape).
 """
 from .. import dtypes, errors
 from ..shapes import TensorShape, as_shape
@@ -160,27 +160,35 @@ class TensorArray:
                                   value, self._meta.dynamic, False))
 
     def unstack(self, value, name=None):
-        """A TensorArray holding the rows of value (its size becomes len(value))."""
+        """Elements 0..len(value)-1 set to the rows of value (TF1: a scatter to
+        range(len(value)); the size stays, unless a dynamic_size array must grow, and
+        more rows than a fixed size fail when run)."""
+        from .creation import range as range_
         value = convert_to_tensor(value, dtype=self.dtype)
         if value.shape.rank == 0:
             raise errors.ShapeError(f"TensorArray.unstack: "
                                     f"{errors.describe_tensor(value, value.name)} is a scalar")
         if value.shape.dims is not None:
             self._seen(TensorShape(value.shape.dims[1:]))
-        return self._next(value)
+        rows = range_(shape_of(value, out_type=dtypes.int32)[0])
+        return self._next(scatter(self._flow, rows, value, self._meta.dynamic, False))
 
     def split(self, value, lengths, name=None):
-        """A TensorArray holding value cut along axis 0 into pieces of `lengths` (known
-        numbers, all equal: graphc's elements share one shape, as concat's do).
+        """A TensorArray holding value cut along axis 0 into pieces of `lengths` (all
+        equal: graphc's elements share one shape, as concat's do; lengths fed at run time
+        are checked when run).
 
             ta = ta.split(gc.zeros([6, 2]), [2, 2, 2])     # 3 elements of shape (2, 2)
         """
         from .registry import constant_value
         value = convert_to_tensor(value, dtype=self.dtype)
-        known = constant_value(convert_to_tensor(lengths, dtype=dtypes.int64))
+        lengths = convert_to_tensor(lengths)
+        if not lengths.dtype.is_integer:
+            raise errors.DTypeError(f"TensorArray.split: lengths must be int32 or int64\n"
+                                    f"  {errors.describe_tensor(lengths, 'lengths')}")
+        known = constant_value(lengths)
         if known is None:
-            raise NotImplementedError("TensorArray.split: lengths must be known when the "
-                                      "graph is built (graphc splits by a reshape)")
+            return self._split_at_run_time(value, lengths, name)
         known = [int(n) for n in known.reshape(-1)]
         if len(set(known)) > 1:
             raise NotImplementedError(
@@ -193,6 +201,28 @@ class TensorArray:
                                     f"{errors.describe_tensor(value, value.name)} has {rows}")
         pieces = reshape(value, join.concat([[len(known), known[0] if known else 0],
                                              shape_of(value)[1:]], 0))
+        return self.unstack(pieces, name=name)
+
+    def _split_at_run_time(self, value, lengths, name):
+        """split by lengths fed at run time: as many pieces as lengths has (its static
+        length), checked when run to be equal and to sum to value's rows."""
+        from .asserts import Assert
+        from .elementwise import equal, logical_and
+        from .reduce import reduce_all, reduce_sum
+        k = lengths.shape.dims[0] if lengths.shape.rank == 1 else None
+        if not isinstance(k, int):
+            raise NotImplementedError(
+                "TensorArray.split: lengths fed at run time need a static length (the "
+                f"number of elements), got {errors.describe_tensor(lengths, 'lengths')}")
+        rows = shape_of(value, out_type=lengths.dtype)[0]
+        ok = logical_and(reduce_all(equal(lengths, lengths[:1])),
+                         equal(reduce_sum(lengths), rows))
+        check = Assert(ok, ["TensorArray.split: graphc's elements share one shape, so the "
+                            "lengths must be equal and sum to the value's rows; lengths:",
+                            lengths, "rows:", rows])
+        from ..graph import get_default_graph
+        with get_default_graph().control_dependencies([check]):
+            pieces = reshape(value, join.concat([[k, -1], shape_of(value)[1:]], 0))
         return self.unstack(pieces, name=name)
 
     def read(self, index, name=None):
