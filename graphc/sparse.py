@@ -20,7 +20,7 @@ from .ops.creation import ones_like, zeros_like
 from .autodiff.sparse_grads import dense_rows
 from .ops.gather import gather, unsorted_segment_sum
 from .ops.join import concat as _concat
-from .ops.mask import boolean_mask
+from .ops.broadcast import where
 from .ops.scatter import scatter_nd
 from .ops.sorting import argsort
 from .sparse_tensor import (SparseTensor, SparseTensorValue, _fail, _int64,  # noqa: F401
@@ -195,18 +195,20 @@ def sparse_reorder(sp_input, name=None):
     with name_scope(name, "SparseReorder"):
         dims = [sp.dense_shape[k] for k in range(r)]
         order = argsort(_flat_index(sp.indices, dims, list(range(r))), stable=True)
-        out = SparseTensor(gather(sp.indices, order), gather(sp.values, order),
+        # the values' gradient stays dense (TF1's SparseReorder gradient gathers it)
+        out = SparseTensor(gather(sp.indices, order), dense_rows(sp.values, order),
                            sp.dense_shape)
     out._static_shape = sp._static_shape
     return out
 
 
 def sparse_retain(sp_input, to_retain):
-    """The entries of sp_input where the bool vector to_retain [N] is true."""
+    """The entries of sp_input where the bool vector to_retain [N] is true (a gather of
+    them, as TF1: a variable's values get an IndexedSlices gradient)."""
     sp = _sparse(sp_input, "sparse_retain")
     keep = convert_to_tensor(to_retain, dtype=dtypes.bool_)
-    out = SparseTensor(boolean_mask(sp.indices, keep), boolean_mask(sp.values, keep),
-                       sp.dense_shape)
+    kept = A.reshape(where(keep), [-1])
+    out = SparseTensor(gather(sp.indices, kept), gather(sp.values, kept), sp.dense_shape)
     out._static_shape = sp._static_shape
     return out
 

@@ -18,6 +18,7 @@ from .ops.asserts import Assert
 from .ops.broadcast import broadcast_to, select, where
 from .ops.core import constant, convert_to_tensor, identity
 from .ops.creation import ones_like, zeros_like
+from .autodiff.sparse_grads import dense_rows
 from .ops.gather import gather, unsorted_segment_sum
 from .ops.indexing import pad
 from .ops.join import concat, stack
@@ -192,7 +193,7 @@ def sparse_slice(sp_input, start, size, name=None):
         start = _int64(start, "start", api)
         size = _int64(size, "size", api)
         idx, picked, shape = apply(SLICE, (sp.indices, sp.dense_shape, start, size)).outputs
-        return _new(idx, gather(sp.values, picked), shape)
+        return _new(idx, dense_rows(sp.values, picked), shape)   # TF1: a dense gradient
 
 
 class _KeywordRequired:

@@ -237,3 +237,28 @@ def test_a_table_read_by_row_lookups_in_a_loop_gets_tf1s_indexed_slices():
     # TF1's while-loop accumulator starts with a zero row at index 0: momentum moves it
     np.testing.assert_allclose(got_f, [0.81, 0.9, 0.9, 0.9], rtol=1e-6)
     np.testing.assert_array_equal(none, np.zeros((4, 3)))        # no call: no rows
+
+
+@pytest.mark.parametrize("name, kind, want", [
+    ("retain", gc.IndexedSlices, [0.9, 0.9, 0.9, 0.9]),
+    ("slice", gc.Tensor, [0.81, 0.81, 0.9, 0.9]),
+    ("reorder", gc.Tensor, [0.71, 0.71, 0.71, 0.71])])
+def test_sparse_values_get_tf1s_gradient_kind(name, kind, want):
+    """Learnable edge weights under Momentum: sparse_retain gathers (an IndexedSlices,
+    so an unused row's momentum does not move it), sparse_slice and sparse_reorder give
+    dense gradients, as TF1's registered gradients do (values from TF 2.21)."""
+    w = gc.Variable([1.0, 1.0, 1.0, 1.0])
+    mask = gc.placeholder(gc.bool, [None])
+    start = gc.placeholder(gc.int64, [2])
+    adj = gc.SparseTensor([[0, 0], [0, 1], [1, 0], [1, 1]], w, [2, 2])
+    sp = {"retain": lambda: gc.sparse_retain(adj, mask),
+          "slice": lambda: gc.sparse_slice(adj, start, [1, 2]),
+          "reorder": lambda: gc.sparse_reorder(adj)}[name]()
+    loss = gc.reduce_sum(gc.sparse_tensor_dense_matmul(sp, gc.ones([2, 1])))
+    assert type(gc.gradients(loss, w)[0]) is kind
+    train = gc.train.MomentumOptimizer(0.1, 0.9).minimize(loss)
+    with gc.Session() as s:
+        s.run(gc.global_variables_initializer())
+        s.run(train, {mask: [True, True, False, False], start: [0, 0]})
+        s.run(train, {mask: [False, False, True, True], start: [1, 0]})
+        np.testing.assert_allclose(s.run(w), want, rtol=1e-6)
