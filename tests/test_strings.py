@@ -305,3 +305,37 @@ def test_string_add_zeros_like_and_print():
         gc.ones_like(v)
     with pytest.raises(gc.errors.DTypeError):
         v - v
+
+
+def test_regex_replace_skips_an_empty_match_where_the_last_one_ended():
+    """RE2's GlobalReplace (TF's), not Python 3.7's re.sub: an empty match adjacent to
+    the previous match is not replaced (values from TF 2.21)."""
+    s = gc.placeholder(gc.string, [None])
+    feed = {s: ["x.y", "ab  ", "a1b22"]}
+    got = run(gc.regex_replace(s, "x*", "-"), gc.regex_replace(s, ".*", "Z"),
+              gc.regex_replace(s, r"\s*$", "!"), gc.regex_replace(s, "[0-9]*", "#"),
+              gc.regex_replace(s, "[0-9]*", "#", replace_global=False), feed=feed)
+    assert [list(v) for v in got] == [
+        [b"-.-y-", b"-a-b- - -", b"-a-1-b-2-2-"], [b"Z", b"Z", b"Z"],
+        [b"x.y!", b"ab!", b"a1b22!"], [b"#x#.#y#", b"#a#b# # #", b"#a#b#"],
+        [b"#x.y", b"#ab  ", b"#a1b22"]]
+
+
+def test_as_string_of_complex_numbers_and_padded_nans():
+    """TF's AsString: complex as "(real,imag)" in the float format (precision allowed);
+    a NaN padded to the width with spaces, its sign kept (values from TF 2.21)."""
+    c = gc.placeholder(gc.complex128, [None])
+    got = run(gc.as_string(c, precision=1, width=7), gc.as_string(c, scientific=True),
+              gc.as_string(c, shortest=True, fill="0", width=5),
+              feed={c: [1 + 2j, -0.5 - 3.25j, np.nan]})
+    assert [list(v) for v in got] == [
+        [b"(    1.0,    2.0)", b"(   -0.5,   -3.2)", b"(    nan,    0.0)"],
+        [b"(1.000000e+00,2.000000e+00)", b"(-5.000000e-01,-3.250000e+00)",
+         b"(nan,0.000000e+00)"],
+        [b"(00001,00002)", b"(-00.5,-3.25)", b"(  nan,00000)"]]
+    x = gc.placeholder(gc.float32, [None])
+    got = run(gc.as_string(x, width=6), gc.as_string(x, width=6, fill="-"),
+              gc.as_string(x, fill="+"), feed={x: np.array([np.nan, -np.nan, 1.5])})
+    assert [list(v) for v in got] == [[b"   nan", b"  -nan", b"1.500000"],
+                                      [b"nan   ", b"-nan  ", b"1.500000"],
+                                      [b"+nan", b"-nan", b"+1.500000"]]

@@ -768,3 +768,20 @@ def test_adding_to_a_finalized_graph_is_tf1s_runtime_error():
             gc.identity(x)
         with pytest.raises(gc.errors.GraphError):
             gc.identity(x)
+
+
+def test_sets_of_an_empty_last_dim_and_empty_list_feeds():
+    """A batch whose every row is an empty set (last dim 0), and [] fed to a bool or
+    int placeholder (numpy makes it float64; no value is lost), as TF1."""
+    a = gc.placeholder(gc.int64, [None, None])
+    b = gc.placeholder(gc.int64, [None, None])
+    u = gc.sets.set_union(a, b)
+    feed = {a: np.zeros((2, 0), np.int64), b: [[1], [2]]}
+    with gc.Session() as s:
+        size, dense, inter = s.run([gc.sets.set_size(u), gc.sparse.to_dense(u, -1),
+                                    gc.sets.set_size(gc.sets.set_intersection(a, b))], feed)
+        flags = gc.placeholder(gc.bool, [None])
+        ids = gc.placeholder(gc.int32, [None])
+        assert s.run([gc.size(flags), gc.size(ids)], {flags: [], ids: []}) == [0, 0]
+    assert size.tolist() == [1, 1] and dense.tolist() == [[1], [2]]
+    assert inter.tolist() == [0, 0]

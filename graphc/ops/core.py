@@ -163,6 +163,8 @@ def to_array(value, dtype, what):
     src = arr.dtype
     if src.kind not in "biufc":
         raise errors.DTypeError(f"{what}: cannot convert {src} values to {dtype.name}")
+    if arr.size == 0:           # no value to lose ([] is float64 to numpy, any dtype to TF1)
+        return arr.astype(dtype.np)
     # real values become complex (TF1 too); complex ones never silently lose their
     # imaginary part: gc.real or gc.cast say so
     if (src.kind == "b") != dtype.is_bool or src.kind == "c" and not dtype.is_complex:

@@ -21,7 +21,8 @@ def _rows(parts, sparse):
     if not sparse:
         (x,) = parts
         prefix = x.shape[:-1]
-        flat = x.reshape(-1, x.shape[-1]) if x.ndim else x.reshape(1, 1)
+        # rows of an empty last dim are empty sets (reshape(-1, 0) cannot infer the -1)
+        flat = x.reshape(int(np.prod(prefix)), x.shape[-1]) if x.ndim else x.reshape(1, 1)
         return prefix, {p: set(row.tolist()) for p, row in enumerate(flat)}
     indices, values, shape = parts
     prefix = tuple(int(d) for d in shape[:-1])

@@ -32,11 +32,18 @@ def _infer_as_string(ctx, x, *, fmt, kind):
 def _as_string_kernel(x, *, fmt, kind):
     if kind == "b":
         return map_array(lambda v: b"true" if v else b"false", x)
-    if kind == "f":
+    if kind in "fc":
         def one(v):
-            if v != v:                      # printf writes the sign of a NaN
-                return b"-nan" if np.signbit(v) else b"nan"
-            return (fmt % v).encode()
+            text = fmt % v                  # a NaN padded to the width, as printf:
+            if v != v and text.startswith("0"):     # with spaces, not zeros
+                text = text.lstrip("0").rjust(len(text))
+            if v != v and np.signbit(v):    # printf writes the sign of a NaN
+                text = "-nan".rjust(len(text)) if text.startswith(" ") else \
+                    "-nan".ljust(len(text))
+            return text.encode()
+        if kind == "c":                     # TF: "(real,imag)", each in the float format
+            return map_array(lambda v: b"(" + one(v.real) + b"," + one(v.imag) + b")",
+                             x.astype(np.complex128))
         return map_array(one, x.astype(np.float64))
     return map_array(lambda v: (fmt % v).encode(), x)
 
@@ -62,10 +69,11 @@ def as_string(input, precision=-1, scientific=False, shortest=False, width=-1, f
     if fill and fill not in " +-0#":
         raise ValueError(f"as_string: fill {fill!r} is not supported (one of ' +-0#')")
     kind = x.dtype.np.kind
-    if precision > -1 and kind != "f":
-        raise ValueError(f"as_string: precision is only for floats, not {x.dtype.name}")
+    if precision > -1 and kind not in "fc":
+        raise ValueError(f"as_string: precision is only for floats and complex numbers, "
+                         f"not {x.dtype.name}")
     fmt = "%" + fill + (str(width) if width > -1 else "")
-    if kind == "f":
+    if kind in "fc":
         fmt += ("." + str(precision) if precision > -1 else "")
         fmt += "e" if scientific else "g" if shortest else "f"
     else:
@@ -257,11 +265,35 @@ def _re2(pattern):
     return re.compile("".join(out))
 
 
+def _re2_global_sub(rx, rewrite, text):
+    """rx.sub(rewrite, text) with RE2's GlobalReplace rule: an empty match right where
+    the previous match ended is skipped (Python 3.7+ replaces it too: "ab  " with
+    r"\s*$" -> "!" gives "ab!" in RE2 and TF, "ab!!" in re.sub)."""
+    out, p, last_end = [], 0, -1
+    while p <= len(text):
+        m = rx.search(text, p)
+        if m is None:
+            break
+        out.append(text[p:m.start()])
+        if m.start() == m.end() == last_end:    # skip a character, search again
+            out.append(text[p:p + 1])
+            p += 1
+            continue
+        out.append(m.expand(rewrite))
+        p = last_end = m.end()
+    out.append(text[p:])
+    return "".join(out)
+
+
 def _regex_replace_kernel(x, pattern, rewrite, *, replace_global):
     rx, rw = _re2(pattern), _re2_rewrite(rewrite)
-    count = 0 if replace_global else 1
-    return map_array(lambda v: rx.sub(rw, _text(v), count=count).encode(
-        "utf-8", "surrogateescape"), x)
+    if replace_global:
+        def sub(v):
+            return _re2_global_sub(rx, rw, _text(v))
+    else:
+        def sub(v):
+            return rx.sub(rw, _text(v), count=1)
+    return map_array(lambda v: sub(v).encode("utf-8", "surrogateescape"), x)
 
 
 REGEX_REPLACE = register(OpDef(
