@@ -1,5 +1,6 @@
 """TF1 behaviours real programs rely on (each found by running a TF1 program under both
 graphc and TF 2.21, and checked against TF's values there)."""
+import math
 import os
 
 import numpy as np
@@ -785,3 +786,37 @@ def test_sets_of_an_empty_last_dim_and_empty_list_feeds():
         assert s.run([gc.size(flags), gc.size(ids)], {flags: [], ids: []}) == [0, 0]
     assert size.tolist() == [1, 1] and dense.tolist() == [[1], [2]]
     assert inter.tolist() == [0, 0]
+
+
+def test_unary_math_shape_and_zeros_like_of_a_sparse_tensor():
+    """The ops TF1 dispatches on a SparseTensor: abs, square, sqrt... act on its values
+    (a SparseTensor comes back, gradients flow to the values); shape, size, rank and
+    zeros_like read its dense shape. Ops TF1 refuses (exp: not zero-preserving) refuse."""
+    ind = gc.placeholder(gc.int64, [None, 2])
+    val = gc.placeholder(gc.float32, [None])
+    sp = gc.SparseTensor(ind, val, [2, 3])
+    fns = [gc.abs, gc.square, gc.sign, gc.negative, gc.tanh, gc.sin, gc.erf, gc.atan,
+           gc.asinh, gc.asin, gc.atanh, gc.tan, gc.math.bessel_i0e, gc.identity,
+           gc.stop_gradient]
+    outs = [f(sp) for f in fns]
+    assert all(isinstance(o, gc.SparseTensor) for o in outs)
+    (g,) = gc.gradients(gc.reduce_sum(gc.sparse.to_dense(gc.square(sp))), val)
+    feed = {ind: [[0, 1], [1, 0]], val: [0.4, -0.9]}
+    with gc.Session() as s:
+        got = s.run([o.values for o in outs] + [g, gc.zeros_like(sp), gc.shape(sp),
+                                                gc.size(sp), gc.rank(sp),
+                                                gc.shape(sp, out_type=gc.int64)], feed)
+    v = np.array([0.4, -0.9], np.float32)
+    erf = [math.erf(t) for t in v]
+    i0e = [0.697399, 0.493160]                      # TF 2.21's bessel_i0e
+    want = [np.abs(v), v * v, np.sign(v), -v, np.tanh(v), np.sin(v), erf, np.arctan(v),
+            np.arcsinh(v), np.arcsin(v), np.arctanh(v), np.tan(v), i0e, v, v]
+    for a, b in zip(got, want):
+        np.testing.assert_allclose(a, b, rtol=1e-5)
+    np.testing.assert_allclose(got[len(fns)], 2 * v)
+    assert got[len(fns) + 1].tolist() == [[0, 0, 0], [0, 0, 0]]
+    assert got[len(fns) + 2].dtype == np.int32 and got[len(fns) + 2].tolist() == [2, 3]
+    assert got[len(fns) + 3] == 6 and got[len(fns) + 4] == 2
+    assert got[len(fns) + 5].dtype == np.int64
+    with pytest.raises(TypeError):
+        gc.exp(sp)

@@ -12,7 +12,7 @@ import numpy as np
 from .. import dtypes
 from ..graph import Tensor
 from ..shapes import Dimension, InferError, TensorShape
-from .core import constant, convert_to_tensor
+from .core import constant, convert_to_tensor, identity
 from .registry import OpDef, apply1, constant_value, register
 
 __all__ = ["shape", "size", "rank", "reshape", "transpose", "expand_dims", "squeeze", "tile",
@@ -42,7 +42,20 @@ SHAPE = register(OpDef(
     dtypes="any -> int32/int64", doc="The run-time shape of input."))
 
 
+def _sparse_shape(input, out_type):
+    """A SparseTensor's dense shape in out_type (TF1's shape/size/rank take one), or None."""
+    from .core import as_sparse
+    sp = as_sparse(input)
+    if sp is None:
+        return None
+    from .cast import cast
+    return cast(sp.dense_shape, out_type)
+
+
 def shape(input, name=None, out_type=dtypes.int32):
+    dense = _sparse_shape(input, out_type)
+    if dense is not None:
+        return identity(dense, name=name)
     return apply1(SHAPE, (convert_to_tensor(input),), name=name,
                   out_type=dtypes.as_dtype(out_type))
 
@@ -61,6 +74,10 @@ SIZE = register(OpDef(
 
 
 def size(input, name=None, out_type=dtypes.int32):
+    dense = _sparse_shape(input, out_type)
+    if dense is not None:
+        from .reduce import reduce_prod
+        return reduce_prod(dense, name=name)
     return apply1(SIZE, (convert_to_tensor(input),), name=name,
                   out_type=dtypes.as_dtype(out_type))
 
@@ -77,6 +94,9 @@ RANK = register(OpDef(
 
 
 def rank(input, name=None):
+    dense = _sparse_shape(input, dtypes.int32)
+    if dense is not None:
+        return size(dense, name=name)
     return apply1(RANK, (convert_to_tensor(input),), name=name)
 
 

@@ -248,12 +248,35 @@ def placeholder_with_default(input, shape, name=None):
                   shape=as_shape(shape), dtype=x.dtype)
 
 
+def as_sparse(x):
+    """x if it is a SparseTensor, else None: TF1's ops that take one (abs, square, sqrt,
+    identity... on its values; shape, size, rank, zeros_like of its dense shape)."""
+    if isinstance(x, Tensor) or not hasattr(x, "dense_shape"):
+        return None
+    from ..sparse_tensor import SparseTensor
+    return x if isinstance(x, SparseTensor) else None
+
+
+def on_values(fn, sp, name):
+    """The SparseTensor of fn applied to sp's values (its indices and shape kept)."""
+    from ..sparse_tensor import SparseTensor
+    out = SparseTensor(sp.indices, fn(sp.values, name=name), sp.dense_shape)
+    out._static_shape = sp._static_shape
+    return out
+
+
 def identity(input, name=None):
+    sp = as_sparse(input)
+    if sp is not None:
+        return on_values(identity, sp, name)
     return apply1(IDENTITY, (convert_to_tensor(input),), name=name)
 
 
 def stop_gradient(input, name=None):
     """Returns `input`; gradients treat it as a constant."""
+    sp = as_sparse(input)
+    if sp is not None:
+        return on_values(stop_gradient, sp, name)
     return apply1(STOP_GRADIENT, (convert_to_tensor(input),), name=name)
 
 

@@ -78,6 +78,11 @@ def ones(shape, dtype=dtypes.float32, name=None):
 
 
 def _like(x, value, dtype, name):
+    from .core import as_sparse
+    sp = as_sparse(x)
+    if sp is not None and value == 0:       # TF1: zeros of the dense shape
+        dtype = dtypes.as_dtype(dtype) if dtype is not None else sp.dtype
+        return fill(sp.dense_shape, constant(_scalar(0, dtype), dtype=dtype), name=name)
     x = convert_to_tensor(x)
     dtype = dtypes.as_dtype(dtype) if dtype is not None else x.dtype
     value = _scalar(value, dtype)

@@ -8,7 +8,7 @@ import numpy as np
 
 from .. import dtypes, errors
 from ..graph import Tensor, get_default_graph
-from .core import convert_to_tensor
+from .core import as_sparse, convert_to_tensor, on_values
 from .registry import OpDef, apply1, register
 
 __all__ = ["add", "subtract", "multiply", "divide", "truediv", "floordiv", "floor_div",
@@ -101,6 +101,12 @@ def _typed(fn):
     return kernel
 
 
+# the unary ops TF1 also applies to a SparseTensor's values (those its math_ops dispatch)
+_ON_SPARSE_VALUES = frozenset(("Abs", "Square", "Sqrt", "Sign", "Neg", "Tanh", "Sin", "Erf",
+                               "Atan", "Asinh", "Asin", "Atanh", "Tan", "BesselI0e",
+                               "BesselI1e"))
+
+
 def _unary(name, api, kernel, deriv=None, kind="numeric", doc="", out=None, kernel_out=None,
            arg="x", rules=None):
     """(OpDef, its function) for a unary elementwise op; arg is the operand's name in
@@ -115,7 +121,11 @@ def _unary(name, api, kernel, deriv=None, kind="numeric", doc="", out=None, kern
                                                   else None)))
 
     def fn(x, name=None):
+        sp = as_sparse(x) if name_ in _ON_SPARSE_VALUES else None
+        if sp is not None:
+            return on_values(fn, sp, name)
         return apply1(op, (convert_to_tensor(x),), name=name)
+    name_ = name
 
     def fn_features(features, name=None):
         return apply1(op, (convert_to_tensor(features),), name=name)
@@ -310,6 +320,9 @@ ABS, _abs_real = _unary("Abs", "abs", np.abs, lambda x, y, a: sign(x), doc="|x|.
 def abs(x, name=None):
     """|x|; for complex x the real magnitude sqrt(re^2 + im^2) (TF1: ComplexAbs), of
     dtype x.dtype.real_dtype: `gc.abs(gc.constant(3 + 4j))` is 5.0 (float64)."""
+    sp = as_sparse(x)
+    if sp is not None:
+        return on_values(abs, sp, name)
     x = convert_to_tensor(x)
     if x.dtype.is_complex:
         from .complex_ops import complex_abs
