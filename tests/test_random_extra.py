@@ -40,6 +40,39 @@ def test_seeds_follow_the_graph_and_op_seed_logic():
     assert not np.array_equal(a[1], b[1])           # no seed: fresh entropy
 
 
+def test_seed_unseeded_makes_unseeded_ops_shuffles_and_queues_repeat():
+    """The hook the test suite's conftest uses: unseeded draws still differ from op to
+    op and session to session, but the whole sequence repeats from the same seed."""
+    from graphc.ops.random import seed_unseeded
+
+    def program():
+        x = gc.random_normal([3])
+        ds = gc.data.Dataset.range(8).shuffle(8)
+        q = gc.RandomShuffleQueue(8, 0, gc.int32, shapes=[()])
+        with gc.Session() as sess:
+            sess.run(q.enqueue_many([np.arange(8, dtype=np.int32)]))
+            out = [sess.run(x), sess.run(x), sess.run(q.dequeue_many(8))]
+            nxt = ds.make_one_shot_iterator().get_next()
+            out.append([sess.run(nxt) for _ in range(8)])
+        with gc.Session() as sess:
+            out.append(sess.run(x))
+        return out
+
+    try:
+        seed_unseeded(11)
+        first = program()
+        seed_unseeded(11)
+        again = program()
+    finally:
+        seed_unseeded(None)
+    for a, b in zip(first, again):
+        np.testing.assert_array_equal(a, b)
+    assert not np.array_equal(first[0], first[1])      # successive runs of the op
+    assert not np.array_equal(first[0], first[4])      # a second session
+    assert sorted(first[2]) == list(range(8)) and sorted(first[3]) == list(range(8))
+    assert not np.array_equal(program()[0], first[0])  # back to the OS's entropy
+
+
 def test_multinomial_shapes_dtypes_and_frequencies():
     with np.errstate(divide="ignore"):
         logits = np.log([[0.2, 0.5, 0.3, 0.0], [0.7, 0.1, 0.1, 0.1]])   # class 3: never

@@ -11,6 +11,7 @@ import sys
 import numpy as np
 
 from .. import errors
+from ..ops.random import fresh_entropy
 from .program import PNode, src_of
 
 CODEGEN_MAX = 4000
@@ -33,7 +34,7 @@ class Runtime:
         gen = rngs.get(self.node)
         if gen is None:
             seed = self.node.attrs.get("seed")
-            gen = np.random.default_rng(None if seed is None else list(seed))
+            gen = np.random.default_rng(fresh_entropy() if seed is None else list(seed))
             rngs[self.node] = gen
         return gen
 

@@ -1,8 +1,8 @@
 """A started input pipeline in one Session: what the iterator ops (iterator.py) keep in
 session._op_state for each iterator, and what a dataset's `_iter(run)` reads (its tensors'
 values, the session, per-dataset epochs, seeds and caches). iterator.py re-exports it."""
-import numpy as np
 
+from ..ops.random import fresh_entropy
 from ..ops.state import _stored
 from .dataset import check_pipeline
 
@@ -27,7 +27,7 @@ class PipelineRun:
     def entropy(self, ds):
         """Fresh random seed words for an unseeded shuffle, fixed for this pipeline."""
         if ds not in self._entropy:
-            self._entropy[ds] = [int(w) for w in np.random.SeedSequence().generate_state(2)]
+            self._entropy[ds] = fresh_entropy()
         return self._entropy[ds]
 
     def store(self, ds):

@@ -17,6 +17,7 @@ import numpy as np
 
 from .. import errors
 from ..run_metadata import wait
+from .random import fresh_entropy
 
 _IDS = itertools.count()        # TF names an unshared queue '_<id>_<node name>'
 
@@ -31,7 +32,7 @@ class QueueState:
         self.kind, self.name, self.capacity = kind, name, capacity
         self.np_dtypes, self.shapes = np_dtypes, shapes
         self.min_after_dequeue = min_after_dequeue
-        self.rng = np.random.default_rng(seed)
+        self.rng = np.random.default_rng(fresh_entropy() if seed is None else seed)
         self.cond = threading.Condition()
         self.closed = False
         self.session_closed = False

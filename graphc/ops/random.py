@@ -17,6 +17,23 @@ __all__ = ["random_normal", "random_uniform", "truncated_normal", "random_shuffl
            "set_random_seed", "random_crop"]
 
 DEFAULT_GRAPH_SEED = 87654321   # TF1's graph seed when only the op seed is set
+_UNSEEDED = [None]   # the Generator unseeded draws take their seeds from; None: the OS
+
+
+def fresh_entropy():
+    """Seed words for a random op, shuffle or queue that has no seed: fresh entropy from
+    the OS (TF1), or the next words of the sequence `seed_unseeded` fixed."""
+    source = _UNSEEDED[0]
+    if source is None:
+        return [int(w) for w in np.random.SeedSequence().generate_state(2)]
+    return [int(w) for w in source.integers(0, 2**32, size=2)]
+
+
+def seed_unseeded(seed):
+    """Makes every later unseeded draw in this process repeatable from `seed` (None: back
+    to fresh OS entropy). Not TF1 API: test harnesses use it (as TF's test case sets a
+    graph seed) so that a run of a test suite cannot pass or fail by chance."""
+    _UNSEEDED[0] = None if seed is None else np.random.default_rng(seed)
 
 
 def set_random_seed(seed):
