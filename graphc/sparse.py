@@ -15,12 +15,13 @@ from .ops import array as A
 from .ops import elementwise as E
 from .ops import reduce as R
 from .ops.asserts import Assert
-from .ops.core import convert_to_tensor, identity
-from .ops.creation import ones_like, zeros_like
+from .ops.core import constant, convert_to_tensor, identity
+from .ops.creation import ones_like, range as range_, zeros_like
 from .autodiff.sparse_grads import dense_rows
 from .ops.gather import gather, unsorted_segment_sum
 from .ops.join import concat as _concat
 from .ops.broadcast import where
+from .ops.scan import cumprod
 from .ops.scatter import scatter_nd
 from .ops.sorting import argsort
 from .sparse_tensor import (SparseTensor, SparseTensorValue, _fail, _int64,  # noqa: F401
@@ -52,8 +53,9 @@ def _in_range(sp, api):
 def sparse_tensor_to_dense(sp_input, default_value=None, validate_indices=True, name=None):
     """The dense tensor of sp_input: values at the indices, default_value elsewhere:
     `gc.sparse.to_dense(gc.SparseTensor([[0, 1]], [5.], [2, 2]))` is [[0, 5], [0, 0]].
-    Out-of-range indices fail at run time; repeated indices add up (TF1 rejects them
-    when validate_indices is set; graphc does not check order or repeats)."""
+    Out-of-range indices fail at run time; a repeated index keeps its last value, as
+    TF1 without validate_indices (with it TF1 rejects repeats; graphc does not check
+    order or repeats)."""
     sp = _sparse(sp_input, "sparse_tensor_to_dense")
     if sp.dtype is dtypes.string:
         return _strings_to_dense(sp, default_value, name)
@@ -82,14 +84,83 @@ def _strings_to_dense(sp, default_value, name):
         return gather(_concat([A.reshape(fill, [1]), sp.values], 0), pos)
 
 
-def _flat_index(indices, dims, keep):
-    """Row-major flat index of each index tuple over the dims in `keep` (rank known)."""
-    flat, stride = None, None
-    for k in reversed(keep):
-        term = indices[:, k] if stride is None else indices[:, k] * stride
-        flat = term if flat is None else flat + term
-        stride = dims[k] if stride is None else stride * dims[k]
-    return flat
+def _known_rank(sp, api):
+    """sp's static rank, or a ValueError naming api when it is unknown."""
+    r = sp.rank
+    if not isinstance(r, int):
+        raise ValueError(f"{api}: needs a SparseTensor of known rank (indices [N, rank] or "
+                         f"dense_shape [rank] of known size)")
+    return r
+
+
+def _dims(sp):
+    """The static dims of sp's dense shape (a tuple of int or None), None if rank unknown."""
+    r = sp.rank
+    if not isinstance(r, int):
+        return None
+    s = sp.shape
+    if s.rank is None:
+        return (None,) * r
+    return tuple(d if isinstance(d, int) else None for d in s.dims)
+
+
+def _rank(sp):
+    """sp's rank as an int64 scalar computed at run time."""
+    return A.shape(sp.dense_shape, out_type=dtypes.int64)[0]
+
+
+def _row_major(indices, dense_shape):
+    """The row-major flat index of each index tuple of indices [N, r] in dense_shape [r]:
+    sum_k indices[:, k] * prod(dense_shape[k + 1:]) (any rank, known or not)."""
+    strides = cumprod(dense_shape, exclusive=True, reverse=True)
+    return R.reduce_sum(indices * strides, 1)
+
+
+def _axis_mask(sp, axis, api):
+    """int64 [rank]: 1 on the dims in axis (an int or a list; every dim when None), 0
+    elsewhere, negative axes counting from the end. A constant when sp's rank is known
+    (an axis out of range raises here), else computed at run time (and checked there)."""
+    r = sp.rank
+    axes = None if axis is None else np.atleast_1d(np.asarray(axis, np.int64)).reshape(-1)
+    if isinstance(r, int):
+        if axes is not None and np.any((axes < -r) | (axes >= r)):
+            raise _fail(errors.ShapeError, api, f"axis {axis!r} out of range for rank {r}",
+                        dense_shape=sp.dense_shape)
+        hit = np.ones(r, bool) if axes is None else np.isin(np.arange(r), axes % r)
+        return constant(hit.astype(np.int64))
+    if axes is None:
+        return ones_like(sp.dense_shape)
+    rank, a = _rank(sp), constant(axes)
+    ok = R.reduce_all(E.logical_and(E.greater_equal(a, -rank), E.less(a, rank)))
+    check = Assert(ok, [f"{api}: axis {axis!r} out of range for rank", rank],
+                   name="check_axis")
+    with control_dependencies([check]):
+        a = E.floormod(a, rank)
+    hit = E.equal(A.expand_dims(range_(rank, dtype=dtypes.int64), 1), a)
+    return E.cast(R.reduce_any(hit, 1), dtypes.int64)
+
+
+def _reduction(sp, axis, keepdims, reduction_axes, keep_dims, api):
+    """(group keys [N, k], dense shape [k] of the reduction of sp over axis, its static
+    dims or None): the kept index columns, or with keepdims all columns, the reduced
+    ones zeroed (dims of size 1)."""
+    axis = reduction_axes if axis is None else axis
+    keepdims = bool(keep_dims if keepdims is None else keepdims)
+    gone = _axis_mask(sp, axis, api)
+    if keepdims:
+        keys = sp.indices * (1 - gone)
+        shape = sp.dense_shape * (1 - gone) + gone
+    else:
+        cols = A.reshape(where(E.equal(gone, 0)), [-1])
+        keys, shape = gather(sp.indices, cols, axis=1), gather(sp.dense_shape, cols)
+    static = _dims(sp)
+    if static is None:
+        return keys, shape, [] if axis is None and not keepdims else None
+    r = len(static)
+    axes = range(r) if axis is None else {a % r for a in np.atleast_1d(axis).tolist()}
+    dims = [1 if k in axes else static[k] for k in range(r)] if keepdims else \
+        [static[k] for k in range(r) if k not in axes]
+    return keys, shape, dims
 
 
 def sparse_tensor_dense_matmul(sp_a, b, adjoint_a=False, adjoint_b=False, name=None):
@@ -134,32 +205,11 @@ def sparse_reduce_sum(sp_input, axis=None, keepdims=None, name=None, reduction_a
     with name_scope(name, "SparseReduceSum"):
         if axis is None and not keepdims:
             return R.reduce_sum(sp.values)
-        r = sp.rank
-        if not isinstance(r, int):
-            raise ValueError(f"{api}: needs a SparseTensor of known rank to reduce over "
-                             f"axis {axis!r}")
-        axes = range(r) if axis is None else np.atleast_1d(axis).tolist()
-        if any(not -r <= a < r for a in axes):
-            raise _fail(errors.ShapeError, api, f"axis {axis!r} out of range for rank {r}",
-                        dense_shape=sp.dense_shape)
-        gone = {a % r for a in axes}
-        keep = [k for k in range(r) if k not in gone]
-        dims = [sp.dense_shape[k] for k in range(r)]
-        static = sp.shape.dims or (None,) * r
-        size = 1
-        for k in keep:
-            size = size * dims[k]
-        if keep:
-            flat = _flat_index(sp.indices, dims, keep)
-            out = unsorted_segment_sum(sp.values, flat, size)
-        else:
-            out = R.reduce_sum(sp.values, keepdims=True)
-        out_dims = [1 if k in gone else dims[k] for k in range(r)] if keepdims \
-            else [dims[k] for k in keep]
-        out = A.reshape(out, A.stack(out_dims) if out_dims else [])
-        known = [1 if k in gone else static[k] for k in range(r)] if keepdims \
-            else [static[k] for k in keep]
-        out.set_shape(known)
+        keys, shape, dims = _reduction(sp, axis, keepdims, None, None, api)
+        total = unsorted_segment_sum(sp.values, _row_major(keys, shape), R.reduce_prod(shape))
+        out = A.reshape(total, shape)
+        if dims is not None:
+            out.set_shape(dims)
         return out
 
 
@@ -189,12 +239,8 @@ def sparse_add(a, b, threshold=None, thresh=None):
 def sparse_reorder(sp_input, name=None):
     """sp_input with its entries in row-major order (TF1's canonical order)."""
     sp = _sparse(sp_input, "sparse_reorder")
-    r = sp.rank
-    if not isinstance(r, int):
-        raise ValueError("sparse_reorder: needs a SparseTensor of known rank")
     with name_scope(name, "SparseReorder"):
-        dims = [sp.dense_shape[k] for k in range(r)]
-        order = argsort(_flat_index(sp.indices, dims, list(range(r))), stable=True)
+        order = argsort(_row_major(sp.indices, sp.dense_shape), stable=True)
         # the values' gradient stays dense (TF1's SparseReorder gradient gathers it)
         out = SparseTensor(gather(sp.indices, order), dense_rows(sp.values, order),
                            sp.dense_shape)

@@ -24,7 +24,7 @@ from .ops.mask import boolean_mask
 from .ops.registry import apply
 from .ops.segment import _lead, segment_sum, unsorted_segment_max
 from .shapes import TensorShape
-from .sparse import SparseTensor, _fail, _sparse
+from .sparse import SparseTensor, _fail, _reduction, _sparse
 from .sparse_plan import GROUP_BY
 
 __all__ = ["sparse_maximum", "sparse_minimum", "sparse_reduce_max", "sparse_reduce_max_sparse",
@@ -114,33 +114,6 @@ def sparse_minimum(sp_a, sp_b, name=None):
 
 
 # ---- reductions -----------------------------------------------------------------------------
-def _reduction(sp, axis, keepdims, reduction_axes, keep_dims, api):
-    """(group keys [N, k], dense shape of the result, its static dims)."""
-    axis = reduction_axes if axis is None else axis
-    keepdims = bool(keep_dims if keepdims is None else keepdims)
-    r = sp.rank
-    if not isinstance(r, int):
-        raise ValueError(f"{api}: needs a SparseTensor of known rank")
-    axes = list(range(r)) if axis is None else np.atleast_1d(axis).tolist()
-    if any(not -r <= a < r for a in axes):
-        raise _fail(errors.ShapeError, api, f"axis {axis!r} out of range for rank {r}",
-                    dense_shape=sp.dense_shape)
-    gone = {a % r for a in axes}
-    keep = [k for k in range(r) if k not in gone]
-    static = sp.shape.dims if sp.shape.rank is not None else (None,) * r
-    if keepdims:
-        mask = constant(np.array([0 if k in gone else 1 for k in range(r)], np.int64))
-        keys = sp.indices * mask
-        shape = sp.dense_shape * mask + (1 - mask)
-        dims = [1 if k in gone else static[k] for k in range(r)]
-    else:
-        cols = constant(np.array(keep, np.int64))
-        keys = gather(sp.indices, cols, axis=1)
-        shape = gather(sp.dense_shape, cols)
-        dims = [static[k] for k in keep]
-    return keys, shape, dims
-
-
 def sparse_reduce_max_sparse(sp_input, axis=None, keepdims=None, reduction_axes=None,
                              keep_dims=None):
     """The max of sp_input's values over axis, as a SparseTensor holding only the groups
@@ -182,11 +155,12 @@ def sparse_reduce_max(sp_input, axis=None, keepdims=None, reduction_axes=None,
         keys, shape, dims = _reduction(sp, axis, keepdims, reduction_axes, keep_dims, api)
         ids, uniq, g = _group(keys)
         top = unsorted_segment_max(sp.values, ids, g)
-        if not dims:                          # a scalar: at most one group
+        if dims == []:                        # a scalar: at most one group
             return R.reduce_sum(top)
         from .sparse_ops import _scatter
-        out = _scatter(uniq, top, shape)
-        out.set_shape(dims)
+        out = _scatter(uniq, top, shape, repeats=False)
+        if dims is not None:
+            out.set_shape(dims)
         return out
 
 
@@ -196,14 +170,13 @@ def sparse_softmax(sp_input, name=None):
     entries [0, 1] = 1 and [0, 3] = 2 become 0.269 and 0.731."""
     api = "sparse_softmax"
     sp = _sparse(sp_input, api)
-    r = sp.rank
-    if not isinstance(r, int) or r < 2:
-        raise ValueError(f"{api}: needs a SparseTensor of known rank >= 2, not {r}")
+    if isinstance(sp.rank, int) and sp.rank < 2:
+        raise ValueError(f"{api}: needs a SparseTensor of rank >= 2, not {sp.rank}")
     if not sp.dtype.is_floating:
         raise _fail(errors.DTypeError, api, f"values must be float, not {sp.dtype.name}",
                     values=sp.values)
     with name_scope(name, "SparseSoftmax"):
-        ids, _, g = _group(sp.indices[:, :r - 1])
+        ids, _, g = _group(sp.indices[:, :-1])    # the rows of the last dim
         top = unsorted_segment_max(stop_gradient(sp.values), ids, g)
         e = E.exp(sp.values - gather(top, ids))
         out = e / gather(unsorted_segment_sum(e, ids, g), ids)

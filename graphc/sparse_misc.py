@@ -15,7 +15,8 @@ from .ops.linalg import matmul
 from .ops.registry import constant_value
 from .ops.scatter import gather_nd
 from .shapes import TensorShape
-from .sparse import SparseTensor, SparseTensorValue, _fail, _int64, _sparse
+from .sparse import (SparseTensor, SparseTensorValue, _dims, _fail, _int64, _known_rank,
+                     _sparse)
 
 __all__ = ["sparse_matmul", "convert_to_tensor_or_sparse_tensor", "sparse_expand_dims",
            "sparse_eye", "sparse_from_dense"]
@@ -25,20 +26,6 @@ def _new(indices, values, dense_shape, static):
     out = SparseTensor(indices, values, dense_shape)
     out._static_shape = TensorShape(static)
     return out
-
-
-def _known_rank(sp, api):
-    r = sp.rank
-    if not isinstance(r, int):
-        raise ValueError(f"{api}: needs a SparseTensor of known rank")
-    return r
-
-
-def _dims(sp):
-    s = sp.shape
-    if s.rank is None:
-        return (None,) * sp.rank
-    return tuple(d if isinstance(d, int) else None for d in s.dims)
 
 
 def sparse_matmul(a, b, transpose_a=False, transpose_b=False, a_is_sparse=False,
@@ -77,18 +64,22 @@ def sparse_expand_dims(sp_input, axis=None, name=None):
     tf.sparse.expand_dims): a (3, 5) tensor at axis -1 becomes (3, 5, 1)."""
     api = "sparse.expand_dims"
     sp = _sparse(sp_input, api)
-    r = _known_rank(sp, api)
+    r = sp.rank
     axis = -1 if axis is None else int(axis)
-    if not -r - 1 <= axis <= r:
+    if r is None and axis < -1:
+        _known_rank(sp, f"{api} with axis {axis}")
+    if r is not None and not -r - 1 <= axis <= r:
         raise ValueError(f"{api}: axis {axis} out of range [{-r - 1}, {r}]")
-    a = axis % (r + 1)
+    a = axis % (r + 1) if r is not None else axis if axis >= 0 else None   # None: last
+    head, tail = (slice(None), slice(0, 0)) if a is None else (slice(None, a), slice(a, None))
     with name_scope(name, "ExpandDims"):
         zero = R.reduce_sum(sp.indices, 1, keepdims=True) * 0
-        idx = concat([sp.indices[:, :a], zero, sp.indices[:, a:]], 1)
+        idx = concat([sp.indices[:, head], zero, sp.indices[:, tail]], 1)
         one = constant(np.array([1], np.int64))
-        shape = concat([sp.dense_shape[:a], one, sp.dense_shape[a:]], 0)
-        static = list(_dims(sp))
-        static.insert(a, 1)
+        shape = concat([sp.dense_shape[head], one, sp.dense_shape[tail]], 0)
+        static = None if r is None else list(_dims(sp))
+        if static is not None:
+            static.insert(a, 1)
         return _new(idx, sp.values, shape, static)
 
 

@@ -16,17 +16,17 @@ from .ops import elementwise as E
 from .ops import reduce as R
 from .ops.asserts import Assert
 from .ops.broadcast import broadcast_to, select, where
-from .ops.core import constant, convert_to_tensor, identity
-from .ops.creation import ones_like, zeros_like
+from .ops.core import constant, convert_to_tensor, identity, stop_gradient
+from .ops.creation import ones_like, range as range_, zeros_like
 from .autodiff.sparse_grads import dense_rows
 from .ops.gather import gather, unsorted_segment_sum
-from .ops.indexing import pad
 from .ops.join import concat, stack
 from .ops.registry import apply, constant_value
 from .ops.scatter import scatter_nd
 from .ops.sorting import argsort
 from .shapes import TensorShape
-from .sparse import SparseTensor, _fail, _int64, _in_range, _sparse
+from .sparse import (SparseTensor, _axis_mask, _dims, _fail, _in_range, _int64,
+                     _rank, _sparse)
 from .sparse import sparse_reorder, sparse_retain
 from .sparse_plan import RESHAPE, SLICE, VALIDATE
 from .sparse_math import (sparse_maximum, sparse_minimum,  # noqa: F401
@@ -53,25 +53,20 @@ def _new(indices, values, dense_shape, static=None):
     return out
 
 
-def _known_rank(sp, api):
-    r = sp.rank
-    if not isinstance(r, int):
-        raise ValueError(f"{api}: needs a SparseTensor of known rank (indices [N, rank] or "
-                         f"dense_shape [rank] of known size)")
-    return r
-
-
-def _dims(sp):
-    """The static dims of sp's dense shape (a tuple of int or None per dim)."""
-    s = sp.shape
-    r = sp.rank
-    if s.rank is None:
-        return (None,) * r
-    return tuple(d if isinstance(d, int) else None for d in s.dims)
-
-
-def _scatter(indices, values, shape):
-    """scatter_nd that also takes bool values (as TF1's SparseToDense does)."""
+def _scatter(indices, values, shape, repeats=True):
+    """scatter_nd that also takes bool values and, with `repeats`, keeps the last value
+    of a repeated index (TF1's SparseToDense) while the gradient still reaches every
+    entry (TF1's gather_nd gradient)."""
+    if repeats:
+        from .ops.creation import range as range_
+        from .ops.segment import unsorted_segment_max
+        from .ops.where import unique
+        from .sparse import _row_major
+        _, which = unique(_row_major(indices, shape))
+        pos = range_(A.size(which))
+        last = E.equal(gather(unsorted_segment_max(pos, which, A.size(which)), which), pos)
+        kept = select(last, values, zeros_like(values))
+        values = values + stop_gradient(kept - values) if values.dtype.is_floating else kept
     if values.dtype is dtypes.bool_:
         hit = scatter_nd(indices, E.cast(values, dtypes.int32), shape)
         return E.greater(hit, 0)
@@ -119,10 +114,26 @@ def sparse_to_dense(sparse_indices, output_shape, sparse_values, default_value=0
         return select(E.greater(hit, 0), dense, broadcast_to(default, A.shape(dense)))
 
 
-def _one_hot_row(r, axis):
-    row = np.zeros(r, np.int64)
-    row[axis] = 1
-    return constant(row)
+def _concat_static(sps, r, axis, expand, api):
+    """The static dense shape of sparse_concat(axis, sps) (None when the rank is unknown)."""
+    if r is None:
+        return None
+    statics = [_dims(s) or (None,) * r for s in sps]
+    static = []
+    for d in range(r):
+        col = [st[d] for st in statics]
+        if d == axis % r:
+            static.append(sum(col) if None not in col else None)
+        elif expand:
+            static.append(max(col) if None not in col else None)
+        else:
+            known = {c for c in col if c is not None}
+            if len(known) > 1:
+                raise _fail(errors.ShapeError, api, f"the dense shapes differ in dim {d}: "
+                            f"{statics}", **{f"dense_shape_{i}": s.dense_shape
+                                             for i, s in enumerate(sps)})
+            static.append(known.pop() if known else None)
+    return static
 
 
 def sparse_concat(axis, sp_inputs, name=None, expand_nonconcat_dim=False, concat_dim=None,
@@ -137,20 +148,17 @@ def sparse_concat(axis, sp_inputs, name=None, expand_nonconcat_dim=False, concat
     sps = [_sparse(s, api) for s in sp_inputs]
     if not sps:
         raise ValueError(f"{api}: needs at least one SparseTensor")
-    ranks = {_known_rank(s, api) for s in sps}
-    if len(ranks) != 1:
+    ranks = {s.rank for s in sps} - {None}
+    if len(ranks) > 1:
         raise ValueError(f"{api}: the inputs have different ranks {sorted(ranks)}")
-    r = ranks.pop()
-    if not -r <= axis < r:
-        raise ValueError(f"{api}: axis {axis} out of range for rank {r}")
-    axis %= r
+    ref = next((s for s in sps if s.rank is not None), sps[0])
     with name_scope(name, "SparseConcat"):
-        mask = _one_hot_row(r, axis)
+        mask = _axis_mask(ref, axis, api)
         offset = constant(np.int64(0))
         indices, shapes = [], []
         for s in sps:
             indices.append(s.indices + mask * offset)
-            offset = offset + s.dense_shape[axis]
+            offset = offset + R.reduce_sum(s.dense_shape * mask)
             shapes.append(s.dense_shape)
         stacked = stack(shapes)
         if expand:
@@ -163,21 +171,7 @@ def sparse_concat(axis, sp_inputs, name=None, expand_nonconcat_dim=False, concat
             with control_dependencies([check]):
                 base = identity(base)
         out_shape = base * (1 - mask) + offset * mask
-        statics = [_dims(s) for s in sps]
-        static = []
-        for d in range(r):
-            col = [st[d] for st in statics]
-            if d == axis:
-                static.append(sum(col) if None not in col else None)
-            elif expand:
-                static.append(max(col) if None not in col else None)
-            else:
-                known = {c for c in col if c is not None}
-                if len(known) > 1:
-                    raise _fail(errors.ShapeError, api, f"the dense shapes differ in dim {d}: "
-                                f"{[st for st in statics]}", **{f"dense_shape_{i}": s.dense_shape
-                                                               for i, s in enumerate(sps)})
-                static.append(known.pop() if known else None)
+        static = _concat_static(sps, ref.rank, axis, expand, api)
         joined = _new(concat(indices, 0), concat([s.values for s in sps], 0), out_shape, static)
         return sparse_reorder(joined)
 
@@ -218,15 +212,12 @@ def sparse_split(keyword_required=_KEYWORD, sp_input=None, num_split=None, axis=
     if sp_input is None or num_split is None or axis is None:
         raise ValueError(f"{api}: sp_input, num_split and axis are required")
     sp = _sparse(sp_input, api)
-    r = _known_rank(sp, api)
     if not isinstance(num_split, (int, np.integer)) or num_split < 1:
         raise ValueError(f"{api}: num_split must be a positive Python int, not {num_split!r}")
-    if not -r <= axis < r:
-        raise ValueError(f"{api}: axis {axis} out of range for rank {r}")
-    axis, n = axis % r, int(num_split)
+    n = int(num_split)
     with name_scope(name, "SparseSplit"):
-        mask = _one_hot_row(r, axis)
-        dim = sp.dense_shape[axis]
+        mask = _axis_mask(sp, axis, api)
+        dim = R.reduce_sum(sp.dense_shape * mask)
         base, extra = dim // n, dim % n
         static = _dims(sp)
         out = []
@@ -235,10 +226,11 @@ def sparse_split(keyword_required=_KEYWORD, sp_input=None, num_split=None, axis=
             begin = ii * base + E.minimum(ii, extra)
             length = base + E.cast(E.less(ii, extra), dtypes.int64)
             piece = sparse_slice(sp, mask * begin, sp.dense_shape * (1 - mask) + mask * length)
-            d = static[axis]
-            want = list(static)
-            want[axis] = None if d is None else d // n + (1 if i < d % n else 0)
-            piece._static_shape = TensorShape(want)
+            if static is not None:
+                want, a = list(static), axis % len(static)
+                d = static[a]
+                want[a] = None if d is None else d // n + (1 if i < d % n else 0)
+                piece._static_shape = TensorShape(want)
             out.append(piece)
         return out
 
@@ -273,16 +265,22 @@ def sparse_transpose(sp_input, perm=None, name=None):
     row-major order (TF1): a (3, 5) tensor transposes to (5, 3)."""
     api = "sparse_transpose"
     sp = _sparse(sp_input, api)
-    r = _known_rank(sp, api)
-    perm = list(range(r - 1, -1, -1)) if perm is None else perm
+    r = sp.rank
+    if perm is None and r is not None:
+        perm = list(range(r - 1, -1, -1))
     p = constant_value(convert_to_tensor(perm)) if isinstance(perm, Tensor) else perm
     p = None if p is None else [int(v) for v in np.reshape(p, -1)]
-    if p is not None and sorted(p) != list(range(r)):
-        raise ValueError(f"{api}: perm {p} is not a permutation of the {r} dims")
+    if p is not None and sorted(p) != list(range(len(p) if r is None else r)):
+        raise ValueError(f"{api}: perm {p} is not a permutation of the "
+                         f"{len(p) if r is None else r} dims")
     with name_scope(name, "SparseTranspose"):
-        perm_t = _int64(perm, "perm", api)
+        if perm is None:                                 # rank unknown: reverse the dims
+            perm_t = _rank(sp) - 1 - range_(_rank(sp), dtype=dtypes.int64)
+        else:
+            perm_t = _int64(perm, "perm", api)
         idx = gather(sp.indices, perm_t, axis=1)
-        static = None if p is None else [_dims(sp)[k] for k in p]
+        dims = _dims(sp) or (None,) * len(p or ())
+        static = None if p is None else [dims[k] for k in p]
         out = _new(idx, sp.values, gather(sp.dense_shape, perm_t), static)
         return sparse_reorder(out)
 
@@ -292,13 +290,13 @@ def sparse_reset_shape(sp_input, new_shape=None):
     new_shape is None, else new_shape, which must be >= the current shape (TF1)."""
     api = "sparse_reset_shape"
     sp = _sparse(sp_input, api)
-    r = _known_rank(sp, api)
+    r = sp.rank
     with name_scope(None, "SparseResetShape"):
         if new_shape is None:
             tight = E.maximum(R.reduce_max(sp.indices, 0) + 1, constant(np.int64(0)))
-            return _new(sp.indices, sp.values, tight, (None,) * r)
+            return _new(sp.indices, sp.values, tight, None if r is None else (None,) * r)
         shape = _int64(new_shape, "new_shape", api)
-        if shape.shape.rank != 1 or shape.shape.dims[0] not in (r, None):
+        if shape.shape.rank != 1 or r is not None and shape.shape.dims[0] not in (r, None):
             raise _fail(errors.ShapeError, api, f"new_shape must be a vector of {r} dims",
                         new_shape=shape)
         want, have = constant_value(shape), constant_value(sp.dense_shape)
@@ -323,13 +321,12 @@ def sparse_fill_empty_rows(sp_input, default_value, name=None):
     rows were empty (TF1). Gradients reach the values and default_value."""
     api = "sparse_fill_empty_rows"
     sp = _sparse(sp_input, api)
-    r = _known_rank(sp, api)
     with name_scope(name, "SparseFillEmptyRows"):
         rows = sp.indices[:, 0]
         count = unsorted_segment_sum(ones_like(rows), rows, sp.dense_shape[0])
         empty = E.equal(count, 0)
         new_rows = where(empty)                              # [k, 1] int64
-        new_idx = pad(new_rows, [[0, 0], [0, r - 1]])
+        new_idx = new_rows * _axis_mask(sp, 0, api)          # [row, 0, ...]
         default = convert_to_tensor(default_value, dtype=sp.dtype)
         fill = broadcast_to(default, A.shape(new_rows[:, 0]))
         all_rows = concat([rows, new_rows[:, 0]], 0)
@@ -346,19 +343,19 @@ def sparse_to_indicator(sp_input, vocab_size, name=None):
         gc.sparse_to_indicator(ids, 4)   # ids [[2, 0], [2]] -> [[F, F... T at 0 and 2]]"""
     api = "sparse_to_indicator"
     sp = _sparse(sp_input, api)
-    r = _known_rank(sp, api)
     if not sp.dtype.is_integer:
         raise _fail(errors.DTypeError, api, f"sp_input must hold integer ids, not "
                     f"{sp.dtype.name}", values=sp.values)
     with name_scope(name, "SparseToIndicator"):
         vocab = _int64(vocab_size, "vocab_size", api)
         ids = E.cast(sp.values, dtypes.int64)
-        idx = concat([sp.indices[:, :r - 1], A.expand_dims(ids, 1)], 1)
-        shape = concat([sp.dense_shape[:r - 1], A.reshape(vocab, [1])], 0)
+        idx = concat([sp.indices[:, :-1], A.expand_dims(ids, 1)], 1)
+        shape = concat([sp.dense_shape[:-1], A.reshape(vocab, [1])], 0)
         box = _in_range(SparseTensor(idx, sp.values, shape), api)
         out = E.greater(scatter_nd(box, ones_like(ids, dtype=dtypes.int32), shape), 0)
-        v = constant_value(vocab)
-        out.set_shape(list(_dims(sp)[:r - 1]) + [None if v is None else int(v)])
+        v, dims = constant_value(vocab), _dims(sp)
+        if dims is not None:
+            out.set_shape(list(dims[:-1]) + [None if v is None else int(v)])
         return out
 
 
@@ -374,17 +371,17 @@ def sparse_merge(sp_ids, sp_values, vocab_size, name=None, already_sorted=False)
         raise ValueError(f"{api}: {len(ids_list)} sp_ids but {len(vocabs)} vocab sizes")
     values = _sparse(sp_values, api)
     first = ids_list[0]
-    r = _known_rank(first, api)
     with name_scope(name, "SparseMerge"):
-        cols = [first.indices[:, :r - 1]]
+        cols = [first.indices[:, :-1]]
         for s in ids_list:
             if not s.dtype.is_integer:
                 raise _fail(errors.DTypeError, api, f"sp_ids must hold integer ids, not "
                             f"{s.dtype.name}", values=s.values)
             cols.append(A.expand_dims(E.cast(s.values, dtypes.int64), 1))
         sizes = [A.reshape(_int64(v, "vocab_size", api), [1]) for v in vocabs]
-        shape = concat([first.dense_shape[:r - 1]] + sizes, 0)
+        shape = concat([first.dense_shape[:-1]] + sizes, 0)
         known = [constant_value(s) for s in sizes]
-        static = list(_dims(first)[:r - 1]) + [None if k is None else int(k[0]) for k in known]
+        static = None if _dims(first) is None else list(_dims(first)[:-1]) + \
+            [None if k is None else int(k[0]) for k in known]
         out = _new(concat(cols, 1), values.values, shape, static)
         return out if already_sorted else sparse_reorder(out)

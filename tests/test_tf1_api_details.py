@@ -820,3 +820,20 @@ def test_unary_math_shape_and_zeros_like_of_a_sparse_tensor():
     assert got[len(fns) + 5].dtype == np.int64
     with pytest.raises(TypeError):
         gc.exp(sp)
+
+
+def test_a_repeated_sparse_index_keeps_its_last_value():
+    """TF1's SparseToDense without validate_indices: the last value of a repeated index
+    wins, and the gradient reaches every entry (values from TF 2.21)."""
+    idx = gc.placeholder(gc.int64, [None, 2])
+    v = gc.placeholder(gc.float32, [None])
+    sp = gc.SparseTensor(idx, v, [2, 3])
+    d = gc.sparse_tensor_to_dense(sp, validate_indices=False)
+    d2 = gc.sparse.to_dense(sp, validate_indices=False, default_value=-1.0)
+    d3 = gc.sparse_to_dense(idx, [2, 3], v, validate_indices=False)
+    (g,) = gc.gradients(gc.reduce_sum(d * gc.constant([[1., 2, 3], [4, 5, 6]])), v)
+    with gc.Session() as s:
+        got = s.run([d, d2, d3, g], {idx: [[0, 1], [0, 1], [1, 2]], v: [1., 2., 5.]})
+    assert got[0].tolist() == got[2].tolist() == [[0, 2, 0], [0, 0, 5]]
+    assert got[1].tolist() == [[-1, 2, -1], [-1, -1, 5]]
+    assert got[3].tolist() == [2, 2, 6]

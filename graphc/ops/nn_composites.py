@@ -23,7 +23,6 @@ from .join import concat, stack
 from .linalg import matmul
 from .mask import boolean_mask
 from .nn import bias_add
-from .scan import cumprod
 
 __all__ = ["dilation2d", "erosion2d", "relu_layer", "weighted_moments",
            "safe_embedding_lookup_sparse", "batch_norm_with_global_normalization"]
@@ -179,8 +178,9 @@ def safe_embedding_lookup_sparse(embedding_weights, sparse_ids, sparse_weights=N
 
         emb = gc.nn.safe_embedding_lookup_sparse(table, sp_ids, combiner="sum")
     embedding_weights is one table or a list of shards (split by partition_strategy);
-    sparse_ids needs a known rank; allow_fast_lookup is accepted and changes nothing."""
-    from ..sparse import SparseTensor, _sparse, embedding_lookup_sparse
+    sparse_ids may be of unknown rank (>= 2 when run); allow_fast_lookup is accepted and
+    changes nothing."""
+    from ..sparse import SparseTensor, _row_major, _sparse, embedding_lookup_sparse
     api = "safe_embedding_lookup_sparse"
     if embedding_weights is None:
         raise ValueError(f"{api}: missing embedding_weights")
@@ -193,19 +193,16 @@ def safe_embedding_lookup_sparse(embedding_weights, sparse_ids, sparse_weights=N
     wsp = None if sparse_weights is None else _sparse(sparse_weights, api)
     dtype = None if wsp is None else wsp.dtype
     shards = [convert_to_tensor(p, dtype=dtype) for p in shards]
-    rank = sp.indices.shape.dims[1] if sp.indices.shape.rank == 2 else None
-    if not isinstance(rank, int):
-        rank = sp.dense_shape.shape.dims[0] if sp.dense_shape.shape.rank == 1 else None
-    if not isinstance(rank, int) or rank < 2:
-        raise ValueError(f"{api}: sparse_ids must have a known rank >= 2, not {rank}")
+    rank = sp.rank
+    if isinstance(rank, int) and rank < 2:
+        raise ValueError(f"{api}: sparse_ids must have rank >= 2, not {rank}")
     with name_scope(name, "embedding_lookup"):
-        lead = sp.dense_shape[:rank - 1]
+        lead = sp.dense_shape[:-1]
         n = R.reduce_prod(lead)
         if rank == 2:
             rows = sp.indices[:, 0]
         else:               # the row-major flat index over the leading dims
-            strides = cumprod(lead, exclusive=True, reverse=True)
-            rows = R.reduce_sum(sp.indices[:, :rank - 1] * strides, 1)
+            rows = _row_major(sp.indices[:, :-1], lead)
         ids, weights = sp.values, None if wsp is None else wsp.values
         keep = E.greater_equal(ids, 0)
         if weights is not None and combiner != "sum":
