@@ -262,3 +262,26 @@ def test_sparse_values_get_tf1s_gradient_kind(name, kind, want):
         s.run(train, {mask: [True, True, False, False], start: [0, 0]})
         s.run(train, {mask: [False, False, True, True], start: [1, 0]})
         np.testing.assert_allclose(s.run(w), want, rtol=1e-6)
+
+
+def test_softmax_cross_entropy_gradient_is_tf1s_softmax_minus_labels():
+    """TF1's gradient w.r.t. logits is softmax - labels for any labels, so multi-hot rows
+    and a padded step's all-zero labels differ from the exact derivative (values from
+    TF 2.21); second derivatives and jvps follow that backprop output."""
+    logits = gc.placeholder(gc.float32, [None, None])
+    labels = gc.placeholder(gc.float32, [None, None])
+    loss = gc.reduce_sum(gc.nn.softmax_cross_entropy_with_logits_v2(labels=labels,
+                                                                    logits=logits))
+    (g,) = gc.gradients(loss, logits)
+    (g2,) = gc.gradients(gc.losses.softmax_cross_entropy(labels, logits), logits)
+    feed = {logits: [[1., 1., 1.], [0., 2., 0.]], labels: [[1., 1., 0.], [0., 0., 0.]]}
+    with gc.Session() as s:
+        got, got2 = s.run([g, g2], feed)
+    np.testing.assert_allclose(got, [[-2 / 3, -2 / 3, 1 / 3], [0.106507, 0.786986, 0.106507]],
+                               rtol=1e-5)
+    np.testing.assert_allclose(got2, got / 2, rtol=1e-5)
+    from graphc.testing import check_jvp, check_vjp
+    xent = gc.nn.softmax_cross_entropy_with_logits_v2
+    for check in (check_vjp, check_jvp):       # backprop = softmax(x) - z, differentiated
+        check(lambda z, x: xent(labels=z, logits=x).op.outputs[1],
+              [np.random.rand(2, 3), np.random.randn(2, 3)])

@@ -159,13 +159,15 @@ def test_second_derivatives_of_softmax_losses():
 
 
 def test_cross_entropy_backprop_output():
-    """The op's second output (the gradient w.r.t. logits, which the gradient sweep uses)
-    has the right value and its own vjp and jvp: second derivatives in both modes."""
+    """The op's second output (the gradient w.r.t. logits, which the gradient sweep uses:
+    TF1's softmax - labels) has the right value and its own vjp and jvp: second
+    derivatives in both modes, for labels that are distributions (TF1's contract)."""
     r = np.random.default_rng(7)
     z, x = r.uniform(0.1, 1, (3, 4)), r.standard_normal((3, 4))
+    z /= z.sum(1, keepdims=True)
     loss = gc.nn.softmax_cross_entropy_with_logits_v2(labels=z, logits=x)
     e = np.exp(x - x.max(1, keepdims=True))
-    want = e / e.sum(1, keepdims=True) * z.sum(1, keepdims=True) - z
+    want = e / e.sum(1, keepdims=True) - z
     np.testing.assert_allclose(run(loss.node.outputs[1]), want, rtol=1e-12)
     grad = _grad_of(lambda z, x: gc.nn.softmax_cross_entropy_with_logits_v2(labels=z,
                                                                             logits=x), 0, 1)

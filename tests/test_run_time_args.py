@@ -119,3 +119,29 @@ def test_stft_and_inverse_stft_with_sizes_from_a_sample_rate():
             assert got[0].shape == (2, (n - L) // S + 1, 17)      # fft_length 32 for 25, 20
             for a, b in zip(got, want):
                 np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.parametrize("blank", [0, -1, 2])
+def test_ctc_loss_v2_with_a_run_time_number_of_classes(blank):
+    """logits [?, ?, ?]: the blank's place is computed when run (TF 2.21's values)."""
+    logits = gc.placeholder(gc.float32, [None, None, None])
+    known = gc.placeholder(gc.float32, [None, None, 4])
+    labels = gc.sparse_placeholder(gc.int32)
+    seq = gc.placeholder(gc.int32, [None])
+    xv = np.random.RandomState(0).standard_normal((5, 1, 4)).astype(np.float32)
+    feed = {logits: xv, known: xv, seq: [5],
+            labels: gc.SparseTensorValue([[0, 0], [0, 1]], [1, 2], [1, 2])}
+    dense = gc.placeholder(gc.int32, [None, None])
+    lengths = gc.placeholder(gc.int32, [None])
+    feed.update({dense: [[1, 2]], lengths: [2]})
+    got = [gc.nn.ctc_loss_v2(labels, x, None, seq, blank_index=blank) for x in (logits, known)]
+    if blank != 2:
+        got += [gc.nn.ctc_loss_v2(dense, x, lengths, seq, blank_index=blank)
+                for x in (logits, known)]
+    (g,) = gc.gradients(got[0], logits)
+    with gc.Session() as s:
+        values = s.run(got + [g], feed)
+    want = {0: 3.8970175, -1: 5.3633647, 2: 6.945869}[blank]
+    for v in values[:-1]:
+        np.testing.assert_allclose(v, [want], rtol=1e-5)
+    assert values[-1].shape == (5, 1, 4) and np.isfinite(values[-1]).all()

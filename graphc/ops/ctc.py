@@ -47,20 +47,28 @@ def _logits(x, time_major, api):
     return x if time_major else A.transpose(x, [1, 0, 2])
 
 
-def _num_classes(x, api):
+def _num_classes(x):
+    """The number of classes (the logits' last dim): an int, or an int32 tensor when it
+    is known only at run time."""
     c = x.shape.dims[2] if x.shape.rank == 3 else None
-    if not isinstance(c, int):
-        raise ValueError(f"{api}: needs a known number of classes (last dim of the logits) "
-                         f"to place the blank, got shape {x.shape}")
-    return c
+    return c if isinstance(c, int) else A.shape(x)[2]
 
 
 def _blank_last(x, blank, c):
-    """x with class `blank` moved to the end (the other classes keep their order)."""
-    if blank == c - 1:
-        return x
-    perm = [k for k in range(c) if k != blank] + [blank]
+    """x with class `blank` moved to the end (the other classes keep their order);
+    blank and c are ints, or tensors known at run time."""
+    if isinstance(blank, int) and isinstance(c, int):
+        if blank == c - 1:
+            return x
+        perm = [k for k in range(c) if k != blank] + [blank]
+    else:
+        from .creation import range as range_
+        perm = concat([range_(blank), range_(blank + 1, c), [blank]], 0)
     return gather(x, perm, axis=2)
+
+
+def _as(t, dtype):
+    return t if isinstance(t, int) else E.cast(t, dtype)
 
 
 def ctc_loss(labels, inputs=None, sequence_length=None, preprocess_collapse_repeated=False,
@@ -112,18 +120,19 @@ def ctc_loss_v2(labels, logits, label_length, logit_length, logits_time_major=Tr
                 raise ValueError(f"{api}: blank_index must be given when labels is a "
                                  "SparseTensor")
             labels = _sparse_labels(labels, api)
-            c = _num_classes(x, api)
+            c = _num_classes(x)
             blank = blank_index + c if blank_index < 0 else blank_index
-            if blank != c - 1:
+            if not (isinstance(c, int) and blank == c - 1):
                 from ..sparse import SparseTensor as ST
                 v = labels.values
-                v = select(E.less(v, blank), v, v - convert_to_tensor(1, dtype=v.dtype))
+                v = select(E.less(v, _as(blank, v.dtype)), v,
+                           v - convert_to_tensor(1, dtype=v.dtype))
                 labels = ST(labels.indices, v, labels.dense_shape)
             return ctc_loss(labels, _blank_last(x, blank, c), logit_length)
-        c = _num_classes(x, api)
+        c = _num_classes(x)
         blank = 0 if blank_index is None else blank_index
         blank = blank + c if blank < 0 else blank
-        if not 0 <= blank < c:
+        if isinstance(c, int) and not 0 <= blank < c:
             raise ValueError(f"{api}: blank_index {blank_index} is out of range for "
                              f"{c} classes")
         labels = convert_to_tensor(labels, name="labels")
@@ -135,10 +144,11 @@ def ctc_loss_v2(labels, logits, label_length, logit_length, logits_time_major=Tr
         coords = where_(sequence_mask(lengths, A.shape(labels, out_type=labels.dtype)[1]))
         v = gather_nd(labels, coords)
         one = convert_to_tensor(1, dtype=v.dtype)
-        last = convert_to_tensor(c - 1, dtype=v.dtype)
+        last = convert_to_tensor(_as(c - 1, v.dtype), dtype=v.dtype)
+        b = _as(blank, v.dtype)
         # renumber so that the blank is the last class: below it unchanged, above it
         # one less; the blank itself becomes c - 1, which the kernel rejects as a label
-        v = select(E.less(v, blank), v, select(E.equal(v, blank), last + one, v - one))
+        v = select(E.less(v, b), v, select(E.equal(v, b), last + one, v - one))
         seq = convert_to_tensor(logit_length, dtype=dtypes.int32, name="logit_length")
         return ctc_loss_op(_blank_last(x, blank, c), coords, E.cast(v, dtypes.int32), seq,
                            collapse=False, merge=True, ignore_longer=False, strict=False)

@@ -125,13 +125,15 @@ def _xent_kernel(labels, logits, *, axis):
                          f"{logits.shape} must have the same shape")
     ls = _log_softmax_kernel(logits, axis=axis)
     loss = -np.sum(labels * ls, axis=axis)
-    return loss, np.exp(ls) * np.sum(labels, axis=axis, keepdims=True) - labels
+    return loss, np.exp(ls) - labels
 
 
 def _xent_vjp(node, gs):
-    """loss = -sum(z * log_softmax(x)): gz = -g log_softmax(x), gx = g * backprop.
-    backprop = s * sum(z) - z, s = softmax(x) (its own cotangent h, for second
-    derivatives): gx = u - s * sum(u) with u = h * sum(z) * s; gz = sum(h * s) - h."""
+    """loss = -sum(z * log_softmax(x)): gz = -g log_softmax(x), gx = g * backprop, where
+    backprop = softmax(x) - z is TF1's gradient (exact when each row of z sums to 1; TF1
+    gives it for any labels: a padded step's all-zero labels still pull its logits
+    toward uniform). backprop's own cotangent h (second derivatives): gx = s * (h -
+    sum(h * s)), gz = -h."""
     z, x = node.inputs
     axis = node.attrs["axis"]
     gz = gx = None
@@ -140,22 +142,21 @@ def _xent_vjp(node, gs):
         gz, gx = g * -log_softmax(x, axis), g * node.outputs[1]
     if gs[1] is not None:
         h, s = gs[1], softmax(x, axis)
-        u = h * _sum(z, axis) * s
-        gx = E.sum_terms([gx, u - s * _sum(u, axis)])
-        gz = E.sum_terms([gz, _sum(h * s, axis) - h])
+        gx = E.sum_terms([gx, s * (h - _sum(h * s, axis))])
+        gz = E.sum_terms([gz, -h])
     return [gz, gx]
 
 
 def _xent_jvp(node, ts):
-    """d loss = sum(tz * -log_softmax(x) + tx * backprop);
-    d backprop = s * (tx - sum(tx * s)) * sum(z) + s * sum(tz) - tz."""
+    """d loss = sum(tz * -log_softmax(x) + tx * backprop) (TF1's backprop, as the vjp);
+    d backprop = s * (tx - sum(tx * s)) - tz."""
     (tz, tx), (z, x) = ts, node.inputs
     axis, bp = node.attrs["axis"], node.outputs[1]
     s = softmax(x, axis)
     loss = [R.reduce_sum(tz * -log_softmax(x, axis), axis=axis) if tz is not None else None,
             R.reduce_sum(tx * bp, axis=axis) if tx is not None else None]
-    back = [s * (tx - _sum(tx * s, axis)) * _sum(z, axis) if tx is not None else None,
-            s * _sum(tz, axis) - tz if tz is not None else None]
+    back = [s * (tx - _sum(tx * s, axis)) if tx is not None else None,
+            -tz if tz is not None else None]
     return [E.sum_terms(loss), E.sum_terms(back)]
 
 
