@@ -144,18 +144,16 @@ def _xent(ex, n):
     """TF's ops take [batch, classes] logits (and [batch] labels): other shapes are
     flattened around the op (another class axis moved last first) and the two outputs
     (loss, backprop) shaped back, ending in an IdentityN that carries the node's name
-    so "name:0" and "name:1" stay the loss and the backprop. TF's dense backprop is
-    softmax - labels; graphc's is softmax * sum(labels) - labels (the gradient also for
-    labels that do not sum to 1), rebuilt from TF's."""
+    so "name:0" and "name:1" stay the loss and the backprop (graphc's, as TF's: softmax
+    - labels)."""
     labels, logits = n.inputs
     sparse = n.type.startswith("Sparse")
     rank, axis = _rank(logits), n.attrs.get("axis", -1)
     ft, lt, i32 = logits.dtype, labels.dtype, dtypes.int32
     attrs = {"T": ft, **({"Tlabels": lt} if sparse else {})}
-    exact_back = not sparse
     if rank is not None and rank >= 1:
         axis %= rank
-    if rank == 2 and axis == 1 and not exact_back:
+    if rank == 2 and axis == 1:
         ex.emit(n, n.type, (logits, labels), **attrs)
         return
     classes = None if rank is None else logits.shape.dims[axis]
@@ -175,12 +173,6 @@ def _xent(ex, n):
                          name="Reshape", T=lt, Tshape=i32)
     op = ex.emit(n, n.type, (logits, labels), name=n.type, **attrs)
     loss, back = op, op + ":1"
-    if exact_back:      # softmax * sum(labels) - labels, softmax = TF's backprop + labels
-        total = ex.emit(n, "Sum", (labels, ex.const(n, "class_axis", [1])), name="Sum",
-                        T=ft, Tidx=i32, keep_dims=True)
-        softmax = ex.emit(n, "AddV2", (back, labels), name="softmax", T=ft)
-        scaled = ex.emit(n, "Mul", (softmax, total), name="mul", T=ft)
-        back = ex.emit(n, "Sub", (scaled, labels), name="backprop", T=ft)
     if rank != 2:
         batch = ex.emit(n, "Slice", (x_shape, ex.const(n, "begin", [0]),
                                      ex.const(n, "size", [rank - 1])),

@@ -17,7 +17,7 @@ from ..ops import activations
 from ..ops.array_extra import _index_list
 from ..ops.image_ops import RESIZE_BILINEAR_GRAD, RESIZE_NEAREST_GRAD
 from ..ops.indexing import STRIDED_SLICE_GRAD, _parse_key
-from ..ops.nn_softmax import SPARSE_SOFTMAX_XENT
+from ..ops.nn_softmax import SOFTMAX_XENT, SPARSE_SOFTMAX_XENT
 from ..ops.random import RANDOM_NORMAL, RANDOM_UNIFORM, TRUNCATED_NORMAL
 from ..ops.registry import apply, apply1, shape_value
 from ..ops.slice_pad import MIRROR_PAD_GRAD
@@ -259,18 +259,11 @@ def _mirror_pad_grad(n, g, paddings):
 
 @_op("SoftmaxCrossEntropyWithLogits", "T T", "T T")
 def _xent(n, logits, labels):
-    """(loss, backprop): TF's backprop is softmax(logits) - labels (graphc's op gives
-    softmax * sum(labels) - labels, the gradient also for labels not summing to 1)."""
+    """(loss, backprop = softmax(logits) - labels): graphc's op, as TF's."""
     for t, what in ((logits, "features"), (labels, "labels")):
         if t.shape.rank not in (2, None):
             raise n.fail(f"{what} ({t.name}) must be 2-D, not of shape {t.shape}", ValueError)
-    # not named as the node: its output 1 is graphc's backprop, so "name:1" must not
-    # find it (the Identity that takes the name has one output)
-    loss = gc.nn.softmax_cross_entropy_with_logits_v2(labels=labels, logits=logits,
-                                                      name=n.sub("xent"))
-    backprop = gc.subtract(gc.nn.softmax(logits, name=n.sub("Softmax")), labels,
-                           name=n.sub("backprop"))
-    return [loss, backprop]
+    return list(apply(SOFTMAX_XENT, (labels, logits), name=n.name, axis=-1).outputs)
 
 
 @_op("SparseSoftmaxCrossEntropyWithLogits", "T Tlabels", "T T")
