@@ -66,10 +66,13 @@ def test_dilation2d_gradient_goes_to_the_first_max():
     np.testing.assert_array_equal(gf[:, :, 0], [[1, 0], [0, 0]])
 
 
-def test_dilation2d_needs_static_spatial_dims():
+def test_dilation2d_needs_a_static_filter_size():
+    """The input's height and width may be fed (test_run_time_args.py); the filter's
+    taps are unrolled, so its height and width must be known."""
     x = gc.placeholder(gc.float64, [None, None, 5, 3])
-    raises(ShapeError, lambda: gc.nn.dilation2d(x, np.zeros((2, 2, 3)), [1, 1, 1, 1],
-                                                [1, 1, 1, 1], "SAME"), "dilation2d", "height")
+    f = gc.placeholder(gc.float64, [None, 2, 3])
+    raises(ShapeError, lambda: gc.nn.dilation2d(x, f, [1, 1, 1, 1], [1, 1, 1, 1], "SAME"),
+           "dilation2d", "height and width of the filter")
 
 
 def test_dilation2d_unknown_batch():

@@ -145,3 +145,27 @@ def test_ctc_loss_v2_with_a_run_time_number_of_classes(blank):
     for v in values[:-1]:
         np.testing.assert_allclose(v, [want], rtol=1e-5)
     assert values[-1].shape == (5, 1, 4) and np.isfinite(values[-1]).all()
+
+
+@pytest.mark.parametrize("strides, rates, padding", [
+    ([1, 1, 1, 1], [1, 2, 2, 1], "SAME"), ([1, 2, 1, 1], [1, 1, 1, 1], "VALID"),
+    ([1, 2, 2, 1], [1, 1, 2, 1], "SAME")])
+def test_dilation2d_and_erosion2d_of_images_of_any_size(strides, rates, padding):
+    """The input's height and width may be fed (TF1): the same values and gradients as
+    a graph built for the size (whose values match TF, test_tf_parity_nn*.py)."""
+    k = np.array([[[0., 1.], [0.5, 0.]], [[0., 0.], [1., -1.]]])
+    x = gc.placeholder(gc.float64, [None, None, None, 2])
+
+    def both(t):
+        y = gc.nn.dilation2d(t, k, strides, rates, padding)
+        e = gc.nn.erosion2d(t, k, strides, rates, padding)
+        return [y, e, gc.gradients(gc.reduce_sum(y * y) + gc.reduce_sum(e), t)[0]]
+    fed = both(x)
+    assert fed[0].shape.as_list() == [None, None, None, 2]
+    with gc.Session() as s:
+        for shp in [(1, 3, 4, 2), (2, 5, 6, 2), (1, 7, 5, 2)]:
+            xv = RNG.randint(0, 7, shp).astype(np.float64)
+            got = s.run(fed, {x: xv})
+            want = s.run(both(gc.constant(xv)))
+            for a, b in zip(got, want):
+                np.testing.assert_array_equal(a, b)

@@ -44,6 +44,19 @@ def _first_max(stacked, axis=-1):
     return R.reduce_sum(where_v2(first, stacked, zeros_like(stacked)), axis)
 
 
+def _spatial_any(n, k, stride, rate, padding):
+    """conv's _spatial (out, pad_before, pad_after) for a dim n known at build time (an
+    int) or only at run time (a tensor: the same rule in ops)."""
+    if isinstance(n, int):
+        return _spatial(n, k, stride, rate, padding)
+    k_eff = (k - 1) * rate + 1
+    if padding == "VALID":
+        return -(-(n - k_eff + 1) // stride), 0, 0
+    out = -(-n // stride)
+    total = E.maximum((out - 1) * stride + k_eff - n, 0)
+    return out, total // 2, total - total // 2
+
+
 def _dilation(api, x, f, strides, rates, padding, name):
     """max over taps (a, b) of x[i * sh + a * rh - pad_top, j * sw + b * rw - pad_left, c]
     + f[a, b, c], out-of-range pixels left out (padded with -inf)."""
@@ -51,21 +64,22 @@ def _dilation(api, x, f, strides, rates, padding, name):
         shape_error(api, "the input must have rank 4 (NHWC)", x)
     if f.shape.rank not in (None, 3):
         shape_error(api, "the filter must have rank 3: [height, width, channels]", f)
-    h, w = _known(api, x, (1, 2), "height and width of the input")
     kh, kw = _known(api, f, (0, 1), "height and width of the filter")
+    h, w = (d if isinstance(d, int) else A.shape(x)[k] for k, d in
+            zip((1, 2), x.shape.dims[1:3] if x.shape.rank == 4 else (None, None)))
     c, fc = x.shape.dims[3], f.shape.dims[2]
     if isinstance(c, int) and isinstance(fc, int) and c != fc:
         shape_error(api, f"the input has {c} channels but the filter {fc}", f)
     (sh, sw), (rh, rw) = (hw_pair(v, what, "NHWC") for v, what in ((strides, "strides"),
                                                                    (rates, "rates")))
     padding = _padding(padding)
-    (oh, top, bottom), (ow, left, right) = (_spatial(n, k, s, r, padding) for n, k, s, r in
-                                            ((h, kh, sh, rh), (w, kw, sw, rw)))
-    if oh <= 0 or ow <= 0:
+    (oh, top, bottom), (ow, left, right) = (_spatial_any(n, k, s, r, padding)
+                                            for n, k, s, r in ((h, kh, sh, rh), (w, kw, sw, rw)))
+    if isinstance(oh, int) and oh <= 0 or isinstance(ow, int) and ow <= 0:
         shape_error(api, f"the dilated filter ({(kh - 1) * rh + 1}, {(kw - 1) * rw + 1}) is "
                     f"larger than the input ({h}, {w}) with VALID padding", x)
     with name_scope(name, api, [x, f]):
-        if top or bottom or left or right:
+        if any(not isinstance(p, int) or p for p in (top, bottom, left, right)):
             low = -np.inf if x.dtype.is_floating else np.iinfo(x.dtype.np).min
             x = A.pad(x, [[0, 0], [top, bottom], [left, right], [0, 0]],
                       constant_values=low)
@@ -83,8 +97,8 @@ def dilation2d(input, filter=None, strides=None, rates=None, padding=None, name=
         y = gc.nn.dilation2d(x, k, [1, 1, 1, 1], [1, 1, 1, 1], "SAME")
     y[n, i, j, c] = max over (a, b) of x[n, i*sh + a*rh, j*sw + b*rw, c] + k[a, b, c]
     (strides and rates 4-lists [1, s, s, 1]; TF's SAME/VALID padding, padded pixels left
-    out). The gradient goes to the first maximal tap, row-major, as TF's. The height and
-    width of input and filter must be known when the graph is built."""
+    out). The gradient goes to the first maximal tap, row-major, as TF's. The filter's
+    height and width must be known when the graph is built; the input's may be fed."""
     filter = filters if filter is None else filter
     rates = dilations if rates is None else rates
     if filter is None or strides is None or rates is None or padding is None:
