@@ -285,3 +285,18 @@ def test_softmax_cross_entropy_gradient_is_tf1s_softmax_minus_labels():
     for check in (check_vjp, check_jvp):       # backprop = softmax(x) - z, differentiated
         check(lambda z, x: xent(labels=z, logits=x).op.outputs[1],
               [np.random.rand(2, 3), np.random.randn(2, 3)])
+
+
+def test_dilated_max_pool_gives_a_tie_to_the_first_tap():
+    """nn.pool(MAX, dilation_rate > 1) differentiates into the first maximal tap of the
+    window, row-major (TF's space_to_batch + max_pool; zeros after a relu tie often)."""
+    x = gc.placeholder(gc.float32, [None, None, None, 1])
+    y = gc.nn.pool(x, [2, 2], "MAX", "VALID", dilation_rate=[2, 2])
+    x3 = gc.placeholder(gc.float32, [None, None, None, None, 1])
+    y3 = gc.nn.pool(x3, [2, 1, 1], "MAX", "VALID", dilation_rate=[2, 1, 1])
+    (g,), (g3,) = gc.gradients(gc.reduce_sum(y), x), gc.gradients(gc.reduce_sum(y3), x3)
+    with gc.Session() as s:
+        got = s.run(g, {x: np.zeros((1, 3, 3, 1))})[0, :, :, 0]
+        got3 = s.run(g3, {x3: np.ones((1, 3, 1, 2, 1))})[0, :, 0, :, 0]
+    assert got.tolist() == [[1, 0, 0], [0, 0, 0], [0, 0, 0]]
+    assert got3.tolist() == [[1, 1], [0, 0], [0, 0]]

@@ -256,8 +256,11 @@ def _dilated_pool(x, window, rates, pooling_type, channels_first, name):
         for ax, t, k, r in zip(range(first, first + len(window)), tap, window, rates):
             key[ax] = slice(t * r, (t - k + 1) * r or None)
         taps.append(x[tuple(key)])
-    reduce = R.reduce_max if pooling_type == "MAX" else R.reduce_mean
-    return reduce(stack(taps, axis=-1), axis=-1, name=name)
+    if pooling_type == "MAX":       # TF's max pool gradient: the first maximal tap only
+        from .nn_composites import _first_max
+        with name_scope(name, "pool"):
+            return _first_max(stack(taps, axis=-1))
+    return R.reduce_mean(stack(taps, axis=-1), axis=-1, name=name)
 
 
 _POOLS = {(2, "MAX"): max_pool, (2, "AVG"): avg_pool, (3, "MAX"): max_pool3d,
