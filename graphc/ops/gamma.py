@@ -60,9 +60,29 @@ def _digamma_f64(x):
     return np.where(ok, out, np.where(x == np.inf, np.inf, np.nan))
 
 
+def cot_term(n, x):
+    """pi^(n+1) P_n(cot(pi x)), P_n(cot y) the n-th derivative of cot y (P_0(c) = c,
+    P_k+1 = -(1 + c^2) P_k'): the reflection term of psi^(n) and of zeta(n + 1, q) for
+    x < 0, so those cost O(1) there, not O(|x|). cot is taken of x's distance to the
+    nearest integer, exact in float64."""
+    poly = np.polynomial.Polynomial([0.0, 1.0])
+    for _ in range(int(n)):
+        poly = -np.polynomial.Polynomial([1.0, 0.0, 1.0]) * poly.deriv()
+    frac = x - np.round(x)
+    return np.pi ** (n + 1) * poly(np.cos(np.pi * frac) / np.sin(np.pi * frac))
+
+
 def _polygamma_f64(n, x):
     """psi^(n)(x) for one integer n >= 1: (-1)^(n+1) n! zeta(n + 1, x), with the Hurwitz
-    zeta as sum_{j<m} (x + j)^-(n+1) plus its Euler-Maclaurin tail at a = x + m."""
+    zeta as sum_{j<m} (x + j)^-(n+1) plus its Euler-Maclaurin tail at a = x + m. For
+    x < 0 the reflection psi^(n)(x) = (-1)^n psi^(n)(1 - x) - cot_term(n, x); at the
+    poles (integers <= 0) (-1)^(n+1) inf, as TF."""
+    neg = x < 0
+    if neg.any():
+        pole = neg & (x == np.floor(x))
+        right = _polygamma_f64(n, np.where(neg, 1.0 - x, x))
+        out = np.where(neg, (-1.0) ** n * right - cot_term(n, np.where(neg, x, 0.5)), right)
+        return np.where(pole, (-1.0) ** (n + 1) * np.inf, out)
     ok = np.isfinite(x)
     a = np.where(ok, x, 1e300)
     start = 12.0 + n                 # far enough that the tail's series converges fast

@@ -15,6 +15,8 @@ at the end), each a vectorized loop that drops the entries that have converged:
   asymptotic series e^-x I_nu(x) ~ (2 pi x)^-1/2 sum_k (-1)^k a_k(nu) / x^k beyond.
 tests/test_math_more.py checks all of them against scipy.special where it is installed.
 """
+import math
+
 import numpy as np
 
 from ..graph import Tensor, name_scope
@@ -23,7 +25,7 @@ from .core import convert_to_tensor
 from .elementwise import _binary, _infer_binary, _unary
 from .elementwise import abs as abs_
 from .elementwise import equal, exp, operands, sign
-from .gamma import _BERNOULLI, _digamma_f64, _lgamma_kernel, lgamma
+from .gamma import _BERNOULLI, _digamma_f64, _lgamma_kernel, cot_term, lgamma
 from .math_composite import xlogy
 from .registry import OpDef, apply1, register
 
@@ -301,6 +303,17 @@ def _zeta_f64(s, q):
 
 
 def _hurwitz(s, q):
+    """sum_k (q + k)^-s; a q < 0 (then s = n + 1 is an integer) by the reflection
+    zeta(s, q) = (-1)^n (cot_term(n, q) / n! + zeta(s, 1 - q))."""
+    neg = q < 0
+    if neg.any():
+        right = _hurwitz(s, np.where(neg, 1.0 - q, q))
+        n = np.where(neg, s - 1.0, 0.0)
+        refl = np.zeros_like(q)
+        for k in np.unique(n[neg]):
+            at = neg & (n == k)
+            refl[at] = cot_term(k, q[at]) / math.factorial(int(k))
+        return np.where(neg, (-1.0) ** n * (refl + right), right)
     start = 12.0 + np.minimum(s, 100.0)     # far enough that the tail converges fast
     a, total = q.copy(), np.zeros_like(q)
     while True:
