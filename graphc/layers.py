@@ -94,6 +94,9 @@ def flatten(inputs, name=None, data_format="channels_last"):
     """
     x = convert_to_tensor(inputs)
     fmt = _format(data_format, "flatten")
+    if x.shape.rank is None:        # TF1: (batch, -1) when run (rank 1 gives (n, 1))
+        with _layer_scope(name, "flatten", scope_is_name=False):
+            return reshape(x, [shape_of(x)[0], -1])
     rank = _rank(x, "flatten", at_least=1)
     with _layer_scope(name, "flatten", scope_is_name=False):
         if rank == 1:

@@ -15,6 +15,7 @@ from .layers import (_float_input, _known, _layer_scope, _smart_cond,
                      _static_bool)
 from .ops.array import reshape, shape as shape_of
 from .ops.core import constant, convert_to_tensor, identity
+from .ops.creation import ones_like, zeros_like
 from .ops.elementwise import cast
 from .ops.graphkeys import GraphKeys, add_to_collection
 from .ops.join import concat
@@ -87,12 +88,16 @@ def batch_normalization(inputs, axis=-1, momentum=0.99, epsilon=1e-3, center=Tru
     the caller. As in TF1 (fused None or True), 4-D inputs on axis 1 or 3 take
     gc.nn.fused_batch_norm: epsilon at least 1.001e-5, the moving variance following the
     unbiased batch variance (n / (n - 1)); else gc.nn.moments' variance. renorm=True is
-    batch renormalization as TF 2.x's layer does it (renorm.py). adjustment is not
-    implemented.
+    batch renormalization as TF 2.x's layer does it (renorm.py). adjustment(shape of
+    inputs) -> (scale, bias), when training, scales and shifts the normalized values
+    before gamma and beta (TF's layer; not fused, not with virtual_batch_size).
     """
-    if adjustment is not None:
-        raise NotImplementedError(f"batch_normalization: adjustment={adjustment!r} is not "
-                                  "implemented in graphc; leave it None")
+    if adjustment is not None and fused:
+        raise ValueError("batch_normalization: passing fused=True is not supported when "
+                         "adjustment is specified")
+    if adjustment is not None and virtual_batch_size is not None:
+        raise ValueError("batch_normalization: when using virtual_batch_size, adjustment "
+                         "cannot be specified")
     if renorm and fused:
         raise ValueError("batch_normalization: passing both fused=True and renorm=True is "
                          "not supported")
@@ -109,7 +114,7 @@ def batch_normalization(inputs, axis=-1, momentum=0.99, epsilon=1e-3, center=Tru
     pdtype = dtypes.float32 if x.dtype is dtypes.float16 else x.dtype
     static = _static_bool(training, "batch_normalization")
     use_fused = fused is not False and ndims == 4 and axes in ([1], [3]) and \
-        x is original and not renorm
+        x is original and not renorm and adjustment is None
     with _layer_scope(name, "batch_normalization", reuse):
         gamma = get_variable("gamma", shape, pdtype, gamma_initializer, gamma_regularizer,
                              trainable=trainable, constraint=gamma_constraint) \
@@ -128,6 +133,8 @@ def batch_normalization(inputs, axis=-1, momentum=0.99, epsilon=1e-3, center=Tru
                                    epsilon, static, training, momentum, renorm_momentum,
                                    renorm_clipping, x is not original)
             return outputs if x is original else _ungrouped(outputs, original)
+        if adjustment is not None and static is not False:
+            variables = _adjusted(variables, adjustment(shape_of(x)), static, training)
         outputs, mean, variance = _fused(x, axes, variables, epsilon, static, training) \
             if use_fused else _unfused(x, axes, variables, epsilon, static, training,
                                        ghost=x is not original)
@@ -142,6 +149,19 @@ def batch_normalization(inputs, axis=-1, momentum=0.99, epsilon=1e-3, center=Tru
                 update = _assign_moving_average(var, value, decay)
                 add_to_collection(GraphKeys.UPDATE_OPS, update)
         return outputs
+
+
+def _adjusted(variables, adjustment, static, training):
+    """variables with gamma and beta composed after the adjustment's (scale, bias) while
+    training (TF's layer): gamma' = scale * gamma, beta' = bias * gamma + beta."""
+    gamma, beta, moving_mean, moving_variance = variables
+    scale, bias = (convert_to_tensor(v, dtype=moving_mean.dtype) for v in adjustment)
+    scale = _smart_cond(static, training, lambda: scale, lambda: ones_like(scale))
+    bias = _smart_cond(static, training, lambda: bias, lambda: zeros_like(bias))
+    new_gamma = scale if gamma is None else scale * gamma
+    new_beta = bias if gamma is None else bias * gamma
+    new_beta = new_beta if beta is None else new_beta + beta
+    return new_gamma, new_beta, moving_mean, moving_variance
 
 
 def _ghost_batches(x, axes, size, fused):

@@ -259,3 +259,34 @@ def test_errors():
     assert fc(np.ones((1, 3))).dtype is gc.float64        # a value takes the layer's dtype
     with pytest.raises(gc.errors.ShapeError, match="expected ndim=3"):
         gc.layers.Conv1D(2, 3)(gc.placeholder(gc.float32, (None, 4)))
+
+
+def test_batch_normalization_adjustment_scales_and_shifts_while_training():
+    """TF's layer: adjustment(shape) -> (scale, bias) applied to the normalized values
+    before gamma and beta, only when training (checked against TF 2.21)."""
+    x = gc.placeholder(gc.float32, [None, 3])
+    t = gc.placeholder(gc.bool, [])
+    a_s, a_b = np.array([1.5, 0.5, 2.0]), np.array([0.1, -0.2, 0.3])
+    y = gc.layers.batch_normalization(
+        x, training=t, adjustment=lambda shape: (gc.constant(a_s, gc.float32),
+                                                 gc.constant(a_b, gc.float32)),
+        gamma_initializer=gc.constant_initializer(2.0),
+        beta_initializer=gc.constant_initializer(0.5))
+    xv = (np.arange(12, dtype=np.float32).reshape(4, 3) ** 1.5)
+    with gc.Session() as s:
+        s.run(gc.global_variables_initializer())
+        train, infer = s.run(y, {x: xv, t: True}), s.run(y, {x: xv, t: False})
+    norm = (xv - xv.mean(0)) / np.sqrt(xv.var(0) + 1e-3)
+    np.testing.assert_allclose(train, norm * a_s * 2.0 + a_b * 2.0 + 0.5, rtol=1e-4,
+                               atol=1e-5)
+    np.testing.assert_allclose(infer, xv / np.sqrt(1 + 1e-3) * 2.0 + 0.5, rtol=1e-5)
+    with pytest.raises(ValueError, match="fused=True"):
+        gc.layers.batch_normalization(x, adjustment=lambda s: (1.0, 0.0), fused=True)
+
+
+def test_flatten_of_unknown_rank():
+    x = gc.placeholder(gc.float32)
+    y = gc.layers.flatten(x)
+    with gc.Session() as s:
+        assert [s.run(y, {x: np.ones(sh)}).shape for sh in [(2, 3, 4), (5,), (2, 3)]] == \
+            [(2, 12), (5, 1), (2, 3)]                          # TF 2.21's shapes
