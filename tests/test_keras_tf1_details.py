@@ -349,3 +349,23 @@ def test_predict_generator_calls_the_predict_hooks():
         out = m.predict_generator(iter([np.ones((2, 3), np.float32)] * 2), steps=2,
                                   callbacks=[cb])
     assert out.shape == (4, 1) and calls == [(0, (2, 1)), (1, (2, 1))]
+
+
+def test_keras_layers_on_raw_tensors_mix_with_plain_ops():
+    """TF1: a layer's outputs are Keras tensors only when all its inputs are, so a layer
+    on a raw placeholder gives a plain tensor that plain ops (a residual, a fed keep
+    scale, a concat of real and generated batches) can mix into the next layer."""
+    x = gc.placeholder(gc.float32, [None, 3])
+    keep = gc.placeholder(gc.float32, [])
+    h = keras.layers.Dense(3, kernel_initializer="ones")(x)
+    o = keras.layers.Dense(1, kernel_initializer="ones")(h + x)
+    o2 = keras.layers.Dense(1, kernel_initializer="ones")(gc.concat([h * keep, x], 1))
+    with gc.Session() as s:
+        s.run(gc.global_variables_initializer())
+        got = s.run([o, o2], {x: np.ones((2, 3), np.float32), keep: 0.5})
+    assert got[0].ravel().tolist() == [12, 12] and got[1].ravel().tolist() == [7.5, 7.5]
+    # from keras.Input, ops between layers still become TensorFlowOpLayers
+    i = keras.Input((3,))
+    m = keras.Model(i, keras.layers.Dense(1)(keras.layers.Dense(3)(i) + i))
+    names = [la.name for la in m.layers]
+    assert names[0] == "input_1" and names[2] == "tf_op_layer_add" and len(names) == 4

@@ -294,13 +294,16 @@ class Layer(LayerWeights):
         keys = sorted(inputs) if isinstance(inputs, dict) else None   # dict: by sorted key
         flat = [self._as_tensor(x) for x in ([inputs[k] for k in keys] if keys
                                              else _flat(inputs))]
+        history = K._state().history
         if not _IN_CALL[0]:
-            history = K._state().history
             given = flat + [t for v in kwargs.values() for t in _flat(v)      # also
                             if isinstance(t, gc.Tensor)]        # initial_state=s * 0.5
             if any(id(x) not in history for x in given):
                 from .engine_op_layer import create_keras_history
                 create_keras_history(given)
+        # TF1: outputs are Keras tensors only when every input is one (a layer on a raw
+        # placeholder gives a plain tensor, which plain ops may then mix with others)
+        keras_inputs = all(id(x) in history for x in flat)
         inputs = dict(zip(keys, flat)) if keys else \
             flat if isinstance(inputs, (list, tuple)) else flat[0]
         recorded = dict(kwargs)
@@ -336,7 +339,7 @@ class Layer(LayerWeights):
                         n = gc.cast(gc.shape(out)[0], reg.dtype)
                         self._losses.append(reg / n)
             self._set_output_masks(inputs, outputs, previous)
-        self._record(flat, _flat(outputs), recorded)
+        self._record(flat, _flat(outputs), recorded, keras_inputs)
         return outputs
 
     def _set_output_masks(self, inputs, outputs, previous):
@@ -369,13 +372,17 @@ class Layer(LayerWeights):
             return x
         return gc.convert_to_tensor(x, dtype=self.dtype or K.floatx())
 
-    def _record(self, inputs, outputs, kwargs):
+    def _record(self, inputs, outputs, kwargs, keras_inputs=True):
+        """An inbound node for this call; its outputs get a Keras history when its inputs
+        all have one."""
         st = K._state()
         history = st.history
-        if any(t.node.id in st.checked for t in outputs if isinstance(t, gc.Tensor)):
-            st.checked.clear()          # an old tensor gets a history: its users now use it
         index = len(self._inbound_nodes)
         self._inbound_nodes.append(_Node(self, inputs, outputs, kwargs))
+        if not keras_inputs:
+            return
+        if any(t.node.id in st.checked for t in outputs if isinstance(t, gc.Tensor)):
+            st.checked.clear()          # an old tensor gets a history: its users now use it
         for i, t in enumerate(outputs):
             history[id(t)] = (t, self, index, i)
 
