@@ -369,3 +369,18 @@ def test_keras_layers_on_raw_tensors_mix_with_plain_ops():
     m = keras.Model(i, keras.layers.Dense(1)(keras.layers.Dense(3)(i) + i))
     names = [la.name for la in m.layers]
     assert names[0] == "input_1" and names[2].startswith("tf_op_layer_add") and len(names) == 4
+
+
+def test_training_learning_phase_argument_inside_a_functional_model():
+    """layer(x, training=K.learning_phase()): the phase tensor is a fixed argument of the
+    call, not a model input (values from TF 2.21)."""
+    K = keras.backend
+    i = keras.Input((2,))
+    X = np.array([[1., 2.], [3., 6.]], np.float32)
+    for layer, phase1 in ((keras.layers.BatchNormalization(momentum=0.0),
+                           [-0.9995004, -0.99987507, 0.9995005, 0.99987507]),
+                          (keras.layers.Dropout(0.0), [1, 2, 3, 6])):
+        m = keras.Model(i, layer(i, training=K.learning_phase()))
+        f = K.function([i, K.learning_phase()], [m.output])
+        np.testing.assert_allclose(f([X, 1])[0].ravel(), phase1, rtol=1e-5)
+        assert m.predict(X).shape == (2, 2)

@@ -19,9 +19,12 @@ __all__ = ["Model", "Sequential", "load_model", "save_model", "model_from_json",
 
 
 def _node_tensors(node):
-    """The tensors a layer call used: its inputs, then those among its keyword arguments
-    (an RNN's initial_state or constants, an explicit mask)."""
-    extra = [t for t in gc.nest.flatten(node.kwargs) if isinstance(t, gc.Tensor)]
+    """The tensors a layer call used: its inputs, then the Keras tensors among its keyword
+    arguments (an RNN's initial_state or constants, an explicit mask); others, such as
+    training=K.learning_phase(), are fixed arguments of the call (tf_keras' Node)."""
+    history = K._state().history
+    extra = [t for t in gc.nest.flatten(node.kwargs)
+             if isinstance(t, gc.Tensor) and id(t) in history]
     return list(node.inputs) + extra
 
 
