@@ -384,3 +384,18 @@ def test_training_learning_phase_argument_inside_a_functional_model():
         f = K.function([i, K.learning_phase()], [m.output])
         np.testing.assert_allclose(f([X, 1])[0].ravel(), phase1, rtol=1e-5)
         assert m.predict(X).shape == (2, 2)
+
+
+def test_tf_layers_after_keras_layers_of_the_same_default_name():
+    """tf.layers.dense after keras Dense 'dense': the new variables' ops are named
+    dense/kernel_1 and dense/bias_1, kept in the store as dense/kernel (TF1's names)."""
+    x = gc.placeholder(gc.float32, [None, 3])
+    h = keras.layers.Dense(4, activation="relu")(x)
+    gc.layers.dense(h, 1)
+    c = gc.layers.conv1d(gc.expand_dims(x, -1), 2, 2)
+    keras.layers.Conv1D(2, 2)(c)
+    assert sorted(v.op.name for v in gc.global_variables()) == [
+        "conv1d/bias", "conv1d/kernel", "conv1d_1/bias", "conv1d_1/kernel", "dense/bias",
+        "dense/bias_1", "dense/kernel", "dense/kernel_1"]
+    with gc.variable_scope("dense", reuse=True):
+        assert gc.get_variable("kernel").op.name == "dense/kernel_1"

@@ -150,13 +150,8 @@ def _get_single(store, name, shape, dtype, initializer, regularizer, reuse, trai
             f"Did you mean to set reuse=gc.AUTO_REUSE in VarScope?"
             + (f"\n  {errors.describe_node(node)} has that name, but only variables made "
                "by gc.get_variable are shared" if node is not None else ""))
-    with root.name_scope(""):
-        taken = root.unique_name(name, mark_as_used=False) != name
-    if taken:       # TF1 would name the variable 'name_1' and keep it under 'name'
-        node = _node(root, name)
-        raise errors.GraphError(
-            f"get_variable: cannot create variable {name}: the name is taken by "
-            + (errors.describe_node(node) if node is not None else "a name scope"))
+    # a name an op not made by get_variable holds (a Keras layer's dense/kernel): the
+    # variable's op is named 'name_1', kept in the store under `name`, as in TF1
     if graph is not root and isinstance(initializer, Tensor) and initializer.graph is graph:
         raise ValueError(f"get_variable {name}: the initializer is a tensor made inside a "
                          "cond branch or a loop body; use an initializer object or a "
