@@ -208,9 +208,12 @@ def _log_softmax(x, axis=-1):
     return s - np.log(np.exp(s).sum(axis=axis, keepdims=True))
 
 
-def _xent_inputs(r):
+def _xent_inputs(r, axis=-1):
+    """Labels that are distributions along the class axis: TF1's gradient w.r.t. the
+    logits, softmax - labels, is the derivative only for those."""
     s = shape(r, rank=int(r.integers(1, 4)), lo=2)
-    return [positive(r, s), normal(r, s) * 3]
+    z = positive(r, s)
+    return [z / z.sum(axis, keepdims=True), normal(r, s) * 3]
 
 
 def _sparse_inputs(r):
@@ -242,7 +245,8 @@ SAMPLES = [
            _xent_inputs, lambda z, x: -(z * _log_softmax(x)).sum(-1), id="v2"),
     Sample("SoftmaxCrossEntropyWithLogits",
            lambda z, x: gc.nn.softmax_cross_entropy_with_logits(labels=z, logits=x, dim=0),
-           _xent_inputs, lambda z, x: -(z * _log_softmax(x, 0)).sum(0), wrt=(1,),
+           lambda r: _xent_inputs(r, 0), lambda z, x: -(z * _log_softmax(x, 0)).sum(0),
+           wrt=(1,),
            id="v1-axis0"),
     Sample("SparseSoftmaxCrossEntropyWithLogits",
            lambda z, x: gc.nn.sparse_softmax_cross_entropy_with_logits(labels=z, logits=x),

@@ -208,8 +208,9 @@ def test_reuse_shares_the_variables():
 
 def test_errors_name_the_argument():
     x = gc.placeholder(gc.float32, (None, 3), name="feats")
-    with pytest.raises(NotImplementedError, match="adjustment="):
-        gc.layers.batch_normalization(x, adjustment=lambda shape: (1.0, 0.0))
+    with pytest.raises(ValueError, match="adjustment"):
+        gc.layers.batch_normalization(x, adjustment=lambda shape: (1.0, 0.0),
+                                      virtual_batch_size=2)
     with pytest.raises(ValueError, match="invalid keys for renorm_clipping"):
         gc.layers.batch_normalization(x, renorm=True, renorm_clipping={"r": 1.0})
     with pytest.raises(ValueError, match="virtual_batch_size must be a positive"):
