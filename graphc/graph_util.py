@@ -23,9 +23,12 @@ def _node_name(ref):
 
 
 def _refs(entry):
-    """The names of the nodes an entry reads: inputs, control inputs, ops in attrs."""
+    """The names of the nodes an entry reads: inputs, control inputs, ops in attrs, and a
+    gradient node's forward node (its "origin", which importing it refers to)."""
     out = [_node_name(r) for r in entry.get("inputs", ())]
     out += [_node_name(r) for r in entry.get("control_inputs", ())]
+    if "origin" in entry:
+        out.append(entry["origin"])
     stack = list(entry.get("attrs", {}).values())
     while stack:
         tag, v = stack.pop()

@@ -837,3 +837,22 @@ def test_a_repeated_sparse_index_keeps_its_last_value():
     assert got[0].tolist() == got[2].tolist() == [[0, 2, 0], [0, 0, 5]]
     assert got[1].tolist() == [[-1, 2, -1], [-1, -1, 5]]
     assert got[3].tolist() == [2, 2, 6]
+
+
+def test_freezing_a_graph_whose_output_is_a_gradient():
+    """FGSM / saliency maps: the frozen subgraph keeps the gradient nodes' forward nodes
+    (their origin), so it serializes and imports back (values as TF 2.21)."""
+    x = gc.placeholder(gc.float32, [None, 3], name="x")
+    w = gc.Variable(np.array([[1.0], [-2.0], [0.5]], np.float32), name="w")
+    loss = gc.reduce_sum(gc.nn.sigmoid(gc.matmul(x, w)))
+    gc.identity(x + 0.1 * gc.sign(gc.gradients(loss, x)[0]), name="adv")
+    with gc.Session() as s:
+        s.run(gc.global_variables_initializer())
+        frozen = gc.graph_util.convert_variables_to_constants(s, s.graph_def, ["adv"])
+        data = frozen.SerializeToString()
+    with gc.Graph().as_default():
+        gd = gc.GraphDef()
+        gd.ParseFromString(data)
+        (a,) = gc.import_graph_def(gd, return_elements=["adv:0"], name="")
+        got = gc.Session().run(a, {"x:0": np.ones((2, 3), np.float32)})
+    np.testing.assert_allclose(got, [[1.1, 0.9, 1.1]] * 2, rtol=1e-6)
