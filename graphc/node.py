@@ -173,4 +173,7 @@ def _as_node(x):
         return x
     if isinstance(x, Tensor):
         return x.node
+    op = getattr(x, "op", None)         # an IndexedSlices or SparseTensor: its values' op
+    if isinstance(op, Node):
+        return op
     raise TypeError(f"expected a graphc Operation or Tensor, got {type(x).__name__}")

@@ -856,3 +856,21 @@ def test_freezing_a_graph_whose_output_is_a_gradient():
         (a,) = gc.import_graph_def(gd, return_elements=["adv:0"], name="")
         got = gc.Session().run(a, {"x:0": np.ones((2, 3), np.float32)})
     np.testing.assert_allclose(got, [[1.1, 0.9, 1.1]] * 2, rtol=1e-6)
+
+
+def test_control_dependencies_on_indexed_slices_and_sparse_tensors():
+    """TF1 takes an IndexedSlices (a lookup's gradient) or a SparseTensor: its op."""
+    emb = gc.Variable(np.ones((5, 2), np.float32), name="emb")
+    ids = gc.placeholder(gc.int32, [None])
+    grads = gc.gradients(gc.reduce_sum(gc.nn.embedding_lookup(emb, ids)), [emb])
+    assert isinstance(grads[0], gc.IndexedSlices)
+    sp = gc.SparseTensor([[0, 0]], [1.0], [2, 2])
+    with gc.control_dependencies(grads + [sp]):
+        train = gc.train.GradientDescentOptimizer(0.1).apply_gradients(zip(grads, [emb]))
+    with gc.Session() as s:
+        s.run(gc.global_variables_initializer())
+        s.run(train, {ids: [1, 1, 3]})
+        np.testing.assert_allclose(s.run(emb)[:, 0], [1, 0.8, 1, 0.9, 1], rtol=1e-6)
+    with pytest.raises(TypeError, match="Operation or Tensor"):
+        with gc.control_dependencies([3.0]):
+            pass
