@@ -311,6 +311,15 @@ class _Pool(Layer):
             out = gc.squeeze(out, [3 if first else 2])
         return out
 
+    def compute_output_shape(self, input_shape):
+        """Each spatial length pooled by conv_length (Keras' arithmetic)."""
+        dims = gc.TensorShape(input_shape).as_list()
+        start = 2 if self.data_format == "channels_first" else 1
+        for i in range(self.rank):
+            dims[start + i] = conv_length(dims[start + i], self.pool_size[i], self.padding,
+                                          self.strides[i])
+        return gc.TensorShape(dims)
+
     def _config(self):
         return {"pool_size": self.pool_size, "strides": self.strides,
                 "padding": self.padding, "data_format": self.data_format}
@@ -348,6 +357,17 @@ class _GlobalPool(Layer):
         axes = list(range(2, 2 + self.rank)) if first else list(range(1, 1 + self.rank))
         reduce = gc.reduce_mean if self.kind == "avg" else gc.reduce_max
         return reduce(inputs, axis=axes, keepdims=self.keepdims)
+
+    def compute_output_shape(self, input_shape):
+        """(batch, channels), or with keepdims the spatial axes kept as 1."""
+        dims = gc.TensorShape(input_shape).as_list()
+        first = self.data_format == "channels_first"
+        channels = dims[1] if first else dims[-1]
+        if not self.keepdims:
+            return gc.TensorShape([dims[0], channels])
+        ones = [1] * self.rank
+        return gc.TensorShape([dims[0], channels] + ones if first
+                              else [dims[0]] + ones + [channels])
 
     def _config(self):
         return {"data_format": self.data_format, "keepdims": self.keepdims}

@@ -76,9 +76,13 @@ class _SeparableConv(_ConvMore):
         if self.rank == 2:
             return gc.nn.separable_conv2d(x, dw, pw, [1, *self.strides, 1],
                                           self.padding.upper(), rate=self.dilation_rate)
+        pad = self.padding.upper()
+        if pad == "CAUSAL":     # left zeros, so out[t] sees no input after t
+            left = self.dilation_rate[0] * (self.kernel_size[0] - 1)
+            x, pad = gc.pad(x, [[0, 0], [left, 0], [0, 0]]), "VALID"
         x, strides, rate = _as_2d(self, x)
         out = gc.nn.separable_conv2d(x, gc.expand_dims(dw, 0), gc.expand_dims(pw, 0),
-                                     strides, self.padding.upper(), rate=rate)
+                                     strides, pad, rate=rate)
         return gc.squeeze(out, [1])
 
     def _config(self):

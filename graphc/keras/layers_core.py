@@ -20,6 +20,17 @@ def _known(shape):
     return None if shape.ndims is None else shape.as_list()
 
 
+def _is_multi(shape):
+    """Whether `shape` is a list of shapes rather than one shape."""
+    return isinstance(shape, (list, tuple)) and len(shape) > 0 and \
+        isinstance(shape[0], (list, tuple, gc.TensorShape))
+
+
+def _shapes(shape):
+    """A shape, or a list of shapes, as TensorShapes."""
+    return [gc.TensorShape(s) for s in shape] if _is_multi(shape) else gc.TensorShape(shape)
+
+
 class Dense(Layer):
     """activation(inputs . kernel + bias) (tf.keras.layers.Dense): kernel (in, units)
     glorot_uniform, bias zeros; inputs of rank > 2 are contracted on their last axis.
@@ -69,6 +80,14 @@ class Dense(Layer):
         if self.use_bias:
             out = gc.nn.bias_add(out, self.bias)
         return self.activation(out)
+
+    def compute_output_shape(self, input_shape):
+        """The input shape with its last axis replaced by `units`."""
+        dims = _known(gc.TensorShape(input_shape))
+        if dims is None or len(dims) < 2 or dims[-1] is None:
+            raise ValueError(f"The innermost dimension of input_shape must be defined, "
+                             f"but saw: {tuple(dims or ())}")
+        return gc.TensorShape(dims[:-1] + [self.units])
 
     def _config(self):
         return {"units": self.units, "activation": activations.serialize(self.activation),
@@ -133,11 +152,14 @@ class Dropout(Layer):
 
 
 class Flatten(Layer):
-    """(batch, d1, d2, ...) -> (batch, d1*d2*...); rank 1 -> (batch, 1)."""
+    """(batch, d1, d2, ...) -> (batch, d1*d2*...); rank 1 -> (batch, 1). Under
+    "channels_first" (data_format=None: K.image_data_format()) the channel axis is
+    moved last first, so the order is that of channels_last data (tf_keras)."""
 
     def __init__(self, data_format=None, **kwargs):
         super().__init__(**kwargs)
-        self.data_format = data_format or "channels_last"
+        from .backend import image_data_format
+        self.data_format = (data_format or image_data_format()).lower()
 
     def call(self, inputs):
         dims = _known(inputs.shape)
@@ -151,6 +173,14 @@ class Flatten(Layer):
             out.set_shape([dims[0], size])
             return out
         return gc.reshape(inputs, gc.stack([gc.shape(inputs)[0], -1]))
+
+    def compute_output_shape(self, input_shape):
+        """(batch, product of the other dims), None when one is unknown or 0."""
+        dims = gc.TensorShape(input_shape).as_list()
+        if not dims:
+            return gc.TensorShape([1])
+        rest = dims[1:]
+        return gc.TensorShape([dims[0], int(np.prod(rest)) if all(rest) else None])
 
     def _config(self):
         return {"data_format": self.data_format}
@@ -168,14 +198,23 @@ class Reshape(Layer):
 
     def call(self, inputs):
         out = gc.reshape(inputs, gc.stack([gc.shape(inputs)[0], *self.target_shape]))
-        dims = _known(inputs.shape)
+        out.set_shape(self.compute_output_shape(inputs.shape))
+        return out
+
+    def compute_output_shape(self, input_shape):
+        """(batch,) + target_shape, its -1 solved when the input's size is known."""
+        dims = _known(gc.TensorShape(input_shape))
         target = list(self.target_shape)
         if -1 in target and dims is not None and None not in dims[1:]:
             known = int(np.prod([d for d in target if d != -1]))
-            target[target.index(-1)] = int(np.prod(dims[1:])) // max(known, 1)
-        out.set_shape([dims[0] if dims else None] + [None if d == -1 else d
-                                                      for d in target])
-        return out
+            size = int(np.prod(dims[1:]))
+            if known == 0 or size % known:
+                raise ValueError(f"total size of new array must be unchanged, "
+                                 f"input_shape = {dims[1:]}, "
+                                 f"output_shape = {list(self.target_shape)}")
+            target[target.index(-1)] = size // known
+        return gc.TensorShape([dims[0] if dims else None]
+                              + [None if d == -1 else d for d in target])
 
     def _config(self):
         return {"target_shape": self.target_shape}
@@ -200,6 +239,26 @@ class Lambda(Layer):
         if training is not None and _takes(self.function, "training"):
             kwargs["training"] = training
         return self.function(inputs, **kwargs)
+
+    def compute_output_shape(self, input_shape):
+        """`output_shape(input_shape)` when it is a function, (batch,) + output_shape
+        when it is a shape, else the shape the function gives on placeholders of
+        `input_shape` in a scratch graph (tf_keras runs it to infer it)."""
+        if callable(self._output_shape):
+            return _shapes(self._output_shape(input_shape))
+        multi, shapes = _is_multi(input_shape), _shapes(input_shape)
+        if self._output_shape is not None:
+            first = shapes[0] if multi else shapes
+            batch = first[0] if first.ndims else None
+            out = _shapes(self._output_shape)
+            if isinstance(out, list):
+                return [gc.TensorShape([batch] + o.as_list()) for o in out]
+            return gc.TensorShape([batch] + out.as_list())
+        from .backend import floatx
+        with gc.Graph().as_default():
+            ph = [gc.placeholder(floatx(), s) for s in (shapes if multi else [shapes])]
+            out = self.function(ph if multi else ph[0], **self.arguments)
+        return [t.shape for t in out] if isinstance(out, (list, tuple)) else out.shape
 
     def compute_mask(self, inputs, mask=None):
         """`mask(inputs, input_mask)` when `mask` is callable, else `mask` itself."""
@@ -264,6 +323,24 @@ class Embedding(Layer):
         if not self.mask_zero:
             return None
         return gc.not_equal(inputs, gc.zeros([], inputs.dtype))
+
+    def compute_output_shape(self, input_shape):
+        """input_shape + (output_dim,), the steps checked against input_length."""
+        dims = gc.TensorShape(input_shape).as_list()
+        if self.input_length is None:
+            return gc.TensorShape(dims + [self.output_dim])
+        lengths = list(self.input_length) if isinstance(self.input_length, (list, tuple)) \
+            else [self.input_length]
+        if len(lengths) != len(dims) - 1:
+            raise ValueError(f'"input_length" is {self.input_length}, but received '
+                             f'input has shape {tuple(dims)}')
+        for i, (want, got) in enumerate(zip(lengths, dims[1:])):
+            if want is not None and got is not None and want != got:
+                raise ValueError(f'"input_length" is {self.input_length}, but received '
+                                 f'input has shape {tuple(dims)}')
+            if want is None:
+                lengths[i] = got
+        return gc.TensorShape([dims[0]] + lengths + [self.output_dim])
 
     def _config(self):
         return {"input_dim": self.input_dim, "output_dim": self.output_dim,

@@ -30,14 +30,29 @@ class _Merge(Layer):
     def _combine(self, a, b):
         raise NotImplementedError
 
-    def call(self, inputs):
-        if not isinstance(inputs, (list, tuple)) or len(inputs) < 2:
-            raise ValueError(f"A merge layer ({type(self).__name__}) should be called on "
-                             f"a list of at least 2 inputs. Got {len(inputs)} inputs.")
+    def _merge(self, inputs):
         out = inputs[0]
         for x in inputs[1:]:
             out = self._combine(out, x)
         return out
+
+    def call(self, inputs):
+        if not isinstance(inputs, (list, tuple)) or len(inputs) < 2:
+            raise ValueError(f"A merge layer ({type(self).__name__}) should be called on "
+                             f"a list of at least 2 inputs. Got {len(inputs)} inputs.")
+        return self._merge(_same_rank(inputs))
+
+    def compute_output_shape(self, input_shape):
+        """The broadcast of the shapes after the batch axis (trailing axes aligned),
+        with the batch size the inputs agree on (tf_keras)."""
+        shapes = [gc.TensorShape(s) for s in input_shape]
+        if any(s.ndims is None for s in shapes):
+            return gc.TensorShape(None)
+        out = shapes[0].as_list()[1:]
+        for s in shapes[1:]:
+            out = _broadcast(out, s.as_list()[1:])
+        batch = {s.as_list()[0] for s in shapes} - {None}
+        return gc.TensorShape([batch.pop() if len(batch) == 1 else None] + out)
 
 
 class Add(_Merge):
@@ -50,7 +65,7 @@ class Add(_Merge):
 class Subtract(_Merge):
     """inputs[0] - inputs[1] (exactly two inputs)."""
 
-    def call(self, inputs):
+    def _merge(self, inputs):
         if len(inputs) != 2:
             raise ValueError("A `Subtract` layer should be called on exactly 2 inputs")
         return inputs[0] - inputs[1]
@@ -76,8 +91,8 @@ class Minimum(_Merge):
 class Average(_Merge):
     """The mean of the inputs."""
 
-    def call(self, inputs):
-        return super().call(inputs) / float(len(inputs))
+    def _merge(self, inputs):
+        return super()._merge(inputs) / float(len(inputs))
 
     def _combine(self, a, b):
         return a + b
@@ -95,6 +110,15 @@ class Concatenate(_Merge):
             raise ValueError("A `Concatenate` layer should be called on a list of at "
                              "least 2 inputs")
         return gc.concat(list(inputs), axis=self.axis)
+
+    def compute_output_shape(self, input_shape):
+        """The shapes joined on `axis`: None there when any input's is unknown."""
+        dims = [gc.TensorShape(s).as_list() for s in input_shape]
+        out = list(dims[0])
+        axis = self.axis % len(out)
+        for d in dims[1:]:
+            out[axis] = None if None in (out[axis], d[axis]) else out[axis] + d[axis]
+        return gc.TensorShape(out)
 
     def compute_mask(self, inputs, mask=None):
         """The inputs' masks (all-True for unmasked ones) joined on `axis`, then ANDed
@@ -116,6 +140,41 @@ class Concatenate(_Merge):
 
     def _config(self):
         return {"axis": self.axis}
+
+
+def _same_rank(inputs):
+    """Inputs of lower rank expanded at axis 1 until all ranks agree (tf_keras): a
+    (batch, 3) vector merged with a (batch, 2, 3) sequence is applied at every step."""
+    ranks = [x.shape.ndims for x in inputs]
+    if None in ranks or len(set(ranks)) == 1:
+        return list(inputs)
+    top = max(ranks)
+    out = []
+    for x, r in zip(inputs, ranks):
+        for _ in range(top - r):
+            x = gc.expand_dims(x, 1)
+        out.append(x)
+    return out
+
+
+def _broadcast(a, b):
+    """Keras' elementwise output shape of two shapes (trailing axes aligned)."""
+    if len(a) < len(b):
+        a, b = b, a
+    if not b:
+        return list(a)
+    out = list(a[:len(a) - len(b)])
+    for i, j in zip(a[len(a) - len(b):], b):
+        if i is None or j is None:
+            out.append(None)
+        elif i == 1 or j == 1:
+            out.append(j if i == 1 else i)
+        elif i != j:
+            raise ValueError(f"Inputs have incompatible shapes. Received shapes "
+                             f"{tuple(a)} and {tuple(b)}")
+        else:
+            out.append(i)
+    return out
 
 
 def _check_mask_list(inputs, mask):

@@ -48,30 +48,33 @@ class BatchNormalization(Layer):
     def build(self, input_shape):
         dims = input_shape.as_list()
         self._ndim = len(dims)
-        self._axis = self.axis % self._ndim
-        c = dims[self._axis]
-        if c is None:
+        self._axes = _validate_axis(self.axis, input_shape)
+        self._axis = self._axes[0]
+        if any(dims[a] is None for a in self._axes):
             raise ValueError(f"Axis {self.axis} of input tensor should have a defined "
                              f"dimension but the layer received an input with shape "
                              f"{input_shape}.")
+        # several axes (tf_keras): parameters of the input's rank, 1 on reduced axes
+        c = (dims[self._axis],) if len(self._axes) == 1 else \
+            tuple(d if i in self._axes else 1 for i, d in enumerate(dims))
         g_init, b_init, m_init, v_init = self._inits
         # tf_keras: float32 parameters for float16 layers, never read as float16
         pd = dict(dtype="float32" if self.dtype == "float16" else self.dtype,
                   autocast=False)
-        self.gamma = self.add_weight("gamma", (c,), initializer=g_init,
+        self.gamma = self.add_weight("gamma", c, initializer=g_init,
                                      regularizer=self.gamma_regularizer,
                                      constraint=self.gamma_constraint, **pd) if self.scale \
             else None
-        self.beta = self.add_weight("beta", (c,), initializer=b_init,
+        self.beta = self.add_weight("beta", c, initializer=b_init,
                                     regularizer=self.beta_regularizer,
                                     constraint=self.beta_constraint, **pd) if self.center \
             else None
-        self.moving_mean = self.add_weight("moving_mean", (c,), initializer=m_init,
+        self.moving_mean = self.add_weight("moving_mean", c, initializer=m_init,
                                            trainable=False, **pd)
-        self.moving_variance = self.add_weight("moving_variance", (c,), initializer=v_init,
+        self.moving_variance = self.add_weight("moving_variance", c, initializer=v_init,
                                                trainable=False, **pd)
         self._is_fused = (self.fused is not False and self._ndim == 4
-                          and self._axis in (1, 3))
+                          and self._axes in ([1], [3]))
         self.built = True
 
     def call(self, inputs, training=None):
@@ -81,13 +84,14 @@ class BatchNormalization(Layer):
 
     def _normalize(self, inputs, training):
         training = self._training(training)
-        axes = [i for i in range(self._ndim) if i != self._axis]
+        axes = [i for i in range(self._ndim) if i not in self._axes]
+        multi = len(self._axes) > 1         # parameters already of the input's rank
         shape = [1] * self._ndim
         shape[self._axis] = -1
 
         def bcast(v):
-            return v if self._axis == self._ndim - 1 else gc.reshape(v, shape)
-        mean, var = gc.nn.moments(inputs, axes)
+            return v if multi or self._axis == self._ndim - 1 else gc.reshape(v, shape)
+        mean, var = gc.nn.moments(inputs, axes, keep_dims=multi)
         static = training if isinstance(training, (bool, int, np.bool_)) else None
         if static is not None:
             use_mean, use_var = (mean, var) if static else (self.moving_mean,

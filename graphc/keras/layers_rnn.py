@@ -215,6 +215,19 @@ class RNN(Layer):
         outputs = gc.transpose(seq[0], [1, 0, 2])
         return outputs, seq[0][-1], [s[-1] for s in seq[1:]]
 
+    def compute_output_shape(self, input_shape):
+        """(batch, time, units) with return_sequences, else (batch, units); with
+        return_state a list, the state shapes (batch, size) after the output's."""
+        if isinstance(input_shape, list) and input_shape \
+                and isinstance(input_shape[0], (list, tuple, gc.TensorShape)):
+            input_shape = input_shape[0]
+        dims = gc.TensorShape(input_shape).as_list()
+        out = gc.TensorShape(dims[:2] + [self._output_size] if self.return_sequences
+                             else [dims[0], self._output_size])
+        if self.return_state:
+            return [out] + [gc.TensorShape([dims[0], n]) for n in self._state_sizes]
+        return out
+
     def compute_mask(self, inputs, mask=None):
         if isinstance(mask, list):
             mask = mask[0]

@@ -96,29 +96,52 @@ class TimeDistributed(Wrapper):
     def call(self, inputs, training=None, mask=None):
         dims = inputs.shape.as_list()
         shape = gc.shape(inputs)
-        inner = gc.reshape(inputs, gc.concat([[-1], shape[2:]], 0))
-        inner.set_shape([None] + dims[2:])
         kwargs = {}
         if _takes(self.layer.call, "training"):
             kwargs["training"] = training
         if mask is not None and _takes(self.layer.call, "mask"):
-            kwargs["mask"] = gc.reshape(mask, [-1])
-        out = self.layer.call(inner, **kwargs)
-        out_dims = out.shape.as_list()
+            kwargs["mask"] = _fold(mask)
+        out = self.layer(_fold(inputs), **kwargs)     # __call__: activity regularizer
         y = gc.reshape(out, gc.concat([shape[:2], gc.shape(out)[1:]], 0))
-        y.set_shape(dims[:2] + out_dims[1:])
+        y.set_shape(dims[:2] + out.shape.as_list()[1:])
         return y
 
+    def compute_output_shape(self, input_shape):
+        """The inner layer's output shape for one step, with the time axis put back."""
+        dims = gc.TensorShape(input_shape).as_list()
+        inner = gc.TensorShape(self.layer.compute_output_shape(
+            gc.TensorShape([dims[0]] + dims[2:]))).as_list()
+        return gc.TensorShape(inner[:1] + [dims[1]] + inner[1:])
+
     def compute_mask(self, inputs, mask=None):
-        return mask
+        """The inner layer's mask of the folded steps, unfolded to (batch, time, ...);
+        when it has none, the input mask reduced by `any` to (batch, time) (tf_keras).
+        """
+        out = self.layer.compute_mask(_fold(inputs), None if mask is None else _fold(mask))
+        if out is None:
+            if mask is None or mask.shape.ndims is None:
+                return mask
+            for _ in range(2, mask.shape.ndims):
+                mask = gc.reduce_any(mask, axis=-1)
+            return mask
+        y = gc.reshape(out, gc.concat([gc.shape(inputs)[:2], gc.shape(out)[1:]], 0))
+        y.set_shape(inputs.shape.as_list()[:2] + out.shape.as_list()[1:])
+        return y
+
+
+def _fold(x):
+    """(batch, time, ...) -> (batch * time, ...): the steps folded into the batch."""
+    y = gc.reshape(x, gc.concat([[-1], gc.shape(x)[2:]], 0))
+    y.set_shape([None] + x.shape.as_list()[2:])
+    return y
 
 
 class Bidirectional(Wrapper):
-    """An RNN run forwards and (a copy, go_backwards flipped) backwards over the
-    inputs, the two outputs merged by `merge_mode`: "concat" (default), "sum", "mul",
-    "ave" or None (a list of both). Weights 'bidirectional/forward_lstm/kernel:0' and
-    'bidirectional/backward_lstm/kernel:0'. With return_state the outputs are
-    [merged, *forward_states, *backward_states].
+    """An RNN run forwards and (a copy, go_backwards flipped, or `backward_layer`
+    itself) backwards over the inputs, the two outputs merged by `merge_mode`:
+    "concat" (default), "sum", "mul", "ave" or None (a list of both). Weights
+    'bidirectional/forward_lstm/kernel:0' and 'bidirectional/backward_lstm/kernel:0'.
+    With return_state the outputs are [merged, *forward_states, *backward_states].
 
         out = gc.keras.layers.Bidirectional(gc.keras.layers.GRU(8), merge_mode="sum")(x)
     """
@@ -138,7 +161,9 @@ class Bidirectional(Wrapper):
             if backward_layer.go_backwards == layer.go_backwards:
                 raise ValueError("Forward layer and backward layer should have different "
                                  "`go_backwards` value.")
-            self.backward_layer = self._recreate(backward_layer, "backward_")
+            self.backward_layer = backward_layer      # the layer given, renamed (tf_keras)
+            if not backward_layer.name.startswith("backward_"):
+                backward_layer.name = "backward_" + backward_layer.name
         # reversed outputs must be zero (not repeated) at masked steps to line up
         for inner in (self.forward_layer, self.backward_layer):
             inner.zero_output_for_mask = inner.return_sequences
@@ -203,6 +228,21 @@ class Bidirectional(Wrapper):
             out = [y, y_rev]
         out += states
         return out if len(out) > 1 else out[0]
+
+    def compute_output_shape(self, input_shape):
+        """The forward layer's shapes, the last axis doubled by "concat", the output
+        twice with merge_mode=None, both layers' states with return_state."""
+        out = self.forward_layer.compute_output_shape(input_shape)
+        states = []
+        if self.return_state:
+            out, states = out[0], list(out[1:])
+        if self.merge_mode == "concat":
+            dims = out.as_list()
+            out = gc.TensorShape(dims[:-1] + [None if dims[-1] is None else 2 * dims[-1]])
+        outs = [out, out] if self.merge_mode is None else [out]
+        if self.return_state:
+            return outs + states + states
+        return outs if len(outs) > 1 else outs[0]
 
     def compute_mask(self, inputs, mask=None):
         if isinstance(mask, list):

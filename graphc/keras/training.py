@@ -117,8 +117,16 @@ class TrainingMixin(GeneratorMixin):
             self._build_compiled()
 
     def _output_names(self):
-        """The names of the layers making the outputs (Keras' output names)."""
-        return [K._state(o.graph).history[id(o)][1].name for o in self.outputs]
+        """The names of the layers making the outputs (Keras' output names), made
+        unique as tf_keras does: two outputs of layer 'enc' are 'enc' and 'enc_1'."""
+        names, counts = [], {}
+        for o in self.outputs:
+            name = proposal = K._state(o.graph).history[id(o)][1].name
+            while proposal in names:
+                counts[name] = counts.get(name, 1) + 1
+                proposal = f"{name}_{counts[name] - 1}"
+            names.append(proposal)
+        return names
 
     @property
     def input_names(self):
