@@ -51,6 +51,10 @@ class Graph:
             raise ValueError(f"'{full}' is not a valid node name (TF1's rule: letters, "
                              "digits and . to start, then also _ - / >; no ':' or spaces)"
                              f" for the {op.name} at {errors.format_site(site)}")
+        if full in self._by_name:       # an absolute name ('scope/') used twice (TF1's error)
+            raise ValueError(f"Duplicate node name in graph: '{full}': the {op.name} at "
+                             f"{errors.format_site(site)} and "
+                             f"{errors.describe_node(self._by_name[full])}")
         node = Node(self, op, inputs, attrs, full, site, control, self._role, self._origin)
         if len(out_types) == 1:
             node.outputs = (Tensor(node, 0, *out_types[0]),)
@@ -65,6 +69,17 @@ class Graph:
         if self._grad_override and node.type in self._grad_override:
             self._node_grad_override[node] = self._grad_override[node.type]
         return node
+
+    def _rename(self, node, base):
+        """Give `node` the absolute name `base`, or base_1, base_2... if that is taken
+        (the GraphDef importer frees a TF name so)."""
+        name, k = base, 0
+        while name in self._by_name:
+            k += 1
+            name = f"{base}_{k}"
+        del self._by_name[node.name]
+        node.name = name
+        self._by_name[name] = node
 
     def unique_name(self, name, mark_as_used=True):
         """`scope/name`, or `scope/name_N` if that is taken (TF1 rules: names differing

@@ -242,9 +242,16 @@ def test_argument_errors(call, cls, msg):
 
 
 def test_attrs_graphc_cannot_honour_are_refused_by_name():
-    with pytest.raises(Exception, match="FusedBatchNormV3.*is_training"):
-        R.FusedBatchNormV3(x=np.ones((1, 2, 2, 3), np.float32), scale=[1.0] * 3,
-                           offset=[0.0] * 3, mean=[0.0] * 3, variance=[1.0] * 3)
+    with pytest.raises(Exception, match="MaxPool.*NCHW_VECT_C"):
+        R.MaxPool(input=np.ones((1, 2, 2, 3), np.float32), ksize=[1, 1, 1, 1],
+                  strides=[1, 1, 1, 1], padding="VALID", data_format="NCHW_VECT_C")
+    # is_training (TF's default) is honoured: the batch mean and unbiased variance
+    out = R.FusedBatchNormV3(x=np.arange(12, dtype=np.float32).reshape(1, 2, 2, 3),
+                             scale=[1.0] * 3, offset=[0.0] * 3, mean=[0.0] * 3,
+                             variance=[1.0] * 3)
+    with gc.Session() as s:
+        _, mean, var = s.run(list(out)[:3])
+    assert mean.tolist() == [4.5, 5.5, 6.5] and var.tolist() == [15.0] * 3
 
 
 def test_unsupported_and_unknown_ops():

@@ -157,11 +157,14 @@ def test_sharing_checks_shape_and_dtype():
         assert gc.get_variable("n", dtype=gc.int32).dtype is gc.int32
 
 
-def test_name_taken_by_another_node_is_an_error_not_a_renamed_variable():
+def test_a_name_taken_by_another_node_gives_a_renamed_variable():
+    """TF1: the variable's op is x/W_1, kept in the variable store as x/W."""
     gc.placeholder(gc.float32, name="x/W")
-    with pytest.raises(gc.errors.GraphError, match="taken by Placeholder 'x/W'"):
-        with gc.variable_scope("x"):
-            gc.get_variable("W", [1])
+    with gc.variable_scope("x"):
+        w = gc.get_variable("W", [1])
+    assert w.op.name == "x/W_1"
+    with gc.variable_scope("x", reuse=True):
+        assert gc.get_variable("W") is w
 
 
 def test_variables_in_cond_branches_are_shared_or_made_outside():

@@ -224,10 +224,31 @@ def test_attrs_honoured_or_refused_by_node():
         with pytest.raises(UnsupportedOpError, match="explicit_paddings"):
             gc.import_graph_def(conv(explicit_paddings=AttrValue(
                 list=AttrValue.ListValue(i=[0] * 8 + [1]))))
-    fbn = GraphDef(node=[_placeholder(n) for n in "xsomv"] + [_node(
-        "bn", "FusedBatchNorm", list("xsomv"), T=_t(1), is_training=AttrValue(b=True))])
-    with gc.Graph().as_default(), pytest.raises(UnsupportedOpError, match="is_training"):
-        gc.import_graph_def(fbn)
+
+
+def test_fused_batch_norm_in_training_mode_imports():
+    """TF's CPU outputs: y, the batch mean and unbiased variance, then the batch mean and
+    biased variance (reserve spaces); exponential_avg_factor f < 1 mixes the running
+    averages given. A frozen graph's training branch (behind a `training` placeholder)
+    thus imports whole."""
+    xv = np.random.RandomState(0).rand(3, 2, 2, 2).astype(np.float32)
+    flat = xv.reshape(-1, 2)
+    for factor in (1.0, 0.25):
+        fbn = GraphDef(node=[_placeholder(n) for n in "xsomv"] + [_node(
+            "bn", "FusedBatchNormV2", list("xsomv"), T=_t(1), U=_t(1), epsilon=AttrValue(
+                f=0.001), is_training=AttrValue(b=True),
+            exponential_avg_factor=AttrValue(f=factor))])
+        feeds = {"x:0": xv, "s:0": [1.0, 2.0], "o:0": [0.0, 1.0], "m:0": [1.0, 1.0],
+                 "v:0": [2.0, 2.0]}
+        y, m, v, r1, r2 = _run(fbn, [f"bn:{k}" for k in range(5)], feeds, name="")
+        mean, var = flat.mean(0), flat.var(0)
+        np.testing.assert_allclose(y, (xv - mean) / np.sqrt(var + 1e-3) * [1, 2] + [0, 1],
+                                   rtol=1e-4, atol=1e-5)
+        unbiased = flat.var(0, ddof=1)
+        np.testing.assert_allclose(m, (1 - factor) * 1.0 + factor * mean, rtol=1e-5)
+        np.testing.assert_allclose(v, (1 - factor) * 2.0 + factor * unbiased, rtol=1e-5)
+        np.testing.assert_allclose(r1, mean, rtol=1e-5)
+        np.testing.assert_allclose(r2, var, rtol=1e-5)
 
 
 def test_explicit_conv_padding_and_a_fed_perm():

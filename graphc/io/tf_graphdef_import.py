@@ -21,7 +21,9 @@ from ..graph import Tensor, get_default_graph
 from .serialize import SerializationError
 from .tf_graphdef import GraphDef
 from .tf_graphdef_function import OPS as _CALL_OPS
+from .tf_graphdef_import_grads import OPS as _GRAD_OPS
 from .tf_graphdef_import_more import OPS as _MORE_OPS
+from .tf_graphdef_import_more3 import OPS as _MORE3_OPS
 from .tf_graphdef_resource import OPS as _RESOURCE_OPS
 from .tf_graphdef_tensorarray import OPS as _TENSOR_ARRAY_OPS
 from .tf_graphdef_nn import NN_OPS
@@ -30,7 +32,8 @@ from .tf_graphdef_ops import OPS as _BASE_OPS
 __all__ = ["import_tf_graph_def", "is_tf_graph_def", "tf_dtype", "tf_datatype", "OPS",
            "UnsupportedOpError"]
 
-OPS = {**_BASE_OPS, **NN_OPS, **_MORE_OPS, **_CALL_OPS, **_RESOURCE_OPS, **_TENSOR_ARRAY_OPS}
+OPS = {**_BASE_OPS, **NN_OPS, **_MORE_OPS, **_GRAD_OPS, **_MORE3_OPS, **_CALL_OPS,
+       **_RESOURCE_OPS, **_TENSOR_ARRAY_OPS}
 
 # DataType numbers (types.proto) of the dtypes graphc has
 _DTYPE_OF = {1: "float32", 2: "float64", 3: "int32", 4: "uint8", 5: "int16", 6: "int8",
@@ -39,6 +42,8 @@ _DTYPE_OF = {1: "float32", 2: "float64", 3: "int32", 4: "uint8", 5: "int16", 6: 
 _CONTROL_FLOW = {"Enter", "Exit", "Merge", "Switch", "NextIteration", "LoopCond",
                  "RefEnter", "RefExit", "RefMerge", "RefSwitch", "RefNextIteration"}
 _V1_FLOW = {"Enter", "Exit", "Merge", "Switch", "NextIteration", "LoopCond"}
+_V1_LOOP_GRADIENT = {"StackV2", "StackPushV2", "StackPopV2", "TensorArrayGradV3",
+                     "ControlTrigger"}
 _REQUIRED = object()
 
 
@@ -186,7 +191,8 @@ def _check_types(node, spec, tensors, kind):
         elif "*" in s:
             count, t = s.split("*")
             fixed = len(spec) - 1       # the other entries of spec are single tensors
-            want.extend([node.attr(t, None)] * node.attr(count, len(tensors) - fixed))
+            d = dtypes.as_dtype(t[1:]) if t.startswith("=") else node.attr(t, None)
+            want.extend([d] * node.attr(count, len(tensors) - fixed))
         else:               # a type attr left out (stripped defaults): not checked
             want.append(node.attr(s, None))
     if kind == "output" and len(tensors) != len(want):
@@ -260,6 +266,11 @@ def _unsupported(nodes):
     if bad.keys() & _CONTROL_FLOW:
         hint += "\nTF1 control flow on reference (non-frozen) variables is not imported; " \
                 "freeze the graph first (convert_variables_to_constants)."
+    if bad.keys() & _V1_LOOP_GRADIENT:
+        hint += "\nThe gradient of a TF1 while loop (tf.gradients through tf.while_loop or " \
+                "dynamic_rnn: StackV2, StackPushV2, StackPopV2, TensorArrayGradV3, " \
+                "ControlTrigger) is not imported; import the forward graph and take " \
+                "graphc's gradients of it (gc.gradients) instead."
     raise UnsupportedOpError("the GraphDef has ops graphc does not import:\n"
                              + "\n".join(lines) + hint)
 
@@ -295,6 +306,9 @@ def _wrap(node, outs):
     if len(outs) == 1:
         from ..ops.core import identity
         return [identity(outs[0], name=node.name)]
+    for t in outs:      # a mapping named one of several outputs as the node: the
+        if t.node.name == node.full:        # IdentityN of them all takes that name
+            t.graph._rename(t.node, node.full + "_out")
     from ..ops.array_extra import identity_n
     return identity_n(outs, name=node.name)
 

@@ -120,7 +120,7 @@ def _broadcast_gradient_args(n, s0, s1):
             statics = [gc.identity(gc.constant(np.array(r, t.np), t)) for r in statics]
     outs = [gc.constant(np.array(r, t.np), t) if isinstance(r, list) else
             r if r is not None else dynamic[j] for j, r in enumerate(statics)]
-    return [gc.identity(outs[0], name=n.name), outs[1]]
+    return outs                 # _wrap names them (an IdentityN named as the node)
 
 
 def _dynamic_reductions(n, s0, s1, t):

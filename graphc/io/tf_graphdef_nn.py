@@ -110,17 +110,33 @@ NN_OPS["LogSoftmax"] = (("T",), ("T",), _softmax(gc.nn.log_softmax))
 
 
 def _fused_batch_norm(n, x, scale, offset, mean, variance):
-    """Inference only: y = scale * (x - mean) / sqrt(variance + epsilon) + offset; the
-    other outputs are the mean and variance given (TF's inference-mode outputs)."""
-    if n.attr("is_training", True):
-        raise n.fail("is_training=true (batch statistics) is not supported; freeze the "
-                     "graph for inference")
-    n.attr("exponential_avg_factor", 1.0)       # used only when training
+    """y = scale * (x - m) / sqrt(v + epsilon) + offset. Inference: m, v the mean and
+    variance given, which are also the other outputs. Training (TF's CPU outputs): the
+    batch mean and unbiased variance (with exponential_avg_factor f < 1, running
+    averages (1 - f) * given + f * batch), then the batch mean and biased variance as
+    the reserve spaces (what FusedBatchNormGrad reads). A frozen graph keeps a training
+    branch behind a `training` placeholder: it imports, and runs when fed True."""
+    factor = n.attr("exponential_avg_factor", 1.0)
     fmt = _layout(n)
-    y, _, _ = gc.nn.fused_batch_norm(x, scale, offset, mean, variance,
-                                     epsilon=n.attr("epsilon", 1e-4), data_format=fmt,
-                                     is_training=False, name=n.sub("impl"))
-    outs = [gc.identity(y, name=n.name), mean, variance, mean, variance]
+    eps = n.attr("epsilon", 1e-4)
+    if n.attr("is_training", True):
+        if x.shape.rank is None:            # TF's shape function: rank 4
+            x = gc.ensure_shape(x, [None] * 4)
+        y, m, v = gc.nn.fused_batch_norm(x, scale, offset, epsilon=eps, data_format=fmt,
+                                         is_training=True, name=n.sub("impl"))
+        count = gc.cast(gc.size(x) // gc.shape(x)[3 if fmt == "NHWC" else 1], v.dtype)
+        biased = v * (count - 1) / count
+        run_m, run_v = m, v
+        if factor != 1.0:
+            run_m, run_v = ((1 - factor) * old + factor * new
+                            for old, new in ((mean, m), (variance, v)))
+        outs = [gc.identity(y, name=n.sub("y")), run_m, run_v, m, biased]
+    else:
+        y, _, _ = gc.nn.fused_batch_norm(x, scale, offset, mean, variance, epsilon=eps,
+                                         data_format=fmt, is_training=False,
+                                         name=n.sub("impl"))
+        # not named n.name: the IdentityN of all the outputs takes it (import's _wrap)
+        outs = [gc.identity(y, name=n.sub("y")), mean, variance, mean, variance]
     if n.op == "FusedBatchNormV3":
         outs.append(gc.zeros([0], mean.dtype, name=n.sub("reserve_space_3")))
     return outs

@@ -27,111 +27,126 @@ TYPE_SETS = (
     'bfloat16 float16 float32 float64 uint8 uint16 uint32 uint64 int8 int16 int32 int64 '
     'complex64 complex128',
     # 5
-    'int32 int64',
+    'float16 float32',
     # 6
-    'complex64 complex128',
+    'int32 int64',
     # 7
-    'float32 float64',
+    'complex64 complex128',
     # 8
+    'float32 float64',
+    # 9
     'float32 float64 int32 uint8 int16 int8 complex64 int64 qint8 quint8 qint32 bfloat16 '
     'qint16 quint16 uint16 complex128 float16 uint32 uint64',
-    # 9
+    # 10
     'float32 float64 int32 uint8 int16 int8 int64 bfloat16 uint16 float16 uint32 uint64 '
     'qint8 quint8 qint32 qint16 quint16 bool',
-    # 10
-    'int16 int32 int64',
     # 11
-    'int16 uint16 int32 int64',
+    'int16 int32 int64',
     # 12
-    'bfloat16 float16 float32 float64',
+    'int16 uint16 int32 int64',
     # 13
-    'float16 bfloat16 float32 float64',
+    'bfloat16 float16 float32 float64',
     # 14
-    'bfloat16 float16 float32 float64 int32 int64 complex64 complex128',
+    'float16 bfloat16 float32 float64',
     # 15
+    'bfloat16 float16 float32 float64 int32 int64 complex64 complex128',
+    # 16
     'bfloat16 float16 float32 float64 int16 int32 int64 uint8 uint16 uint32 uint64 '
     'complex64 complex128',
-    # 16
-    'bfloat16 float16 float32 float64 uint8 int8 int16 int32 int64 complex64 complex128',
     # 17
-    'bfloat16 float16 float32 float64 int16 int32 int64 complex64 complex128',
+    'bfloat16 float16 float32 float64 uint8 int8 int16 int32 int64 complex64 complex128',
     # 18
-    'int32 int64 float32 float64',
+    'bfloat16 float16 float32 float64 int16 int32 int64 complex64 complex128',
     # 19
-    'int8 int16 int32 int64 uint8 uint16 uint32 uint64',
+    'int32 int64 float32 float64',
     # 20
-    'float64 float32 float16 complex64 complex128',
+    'bfloat16 float16 float32 float64 int64 int32 uint8 uint16 uint32 uint64 int8 int16 '
+    'complex64 complex128 qint8 quint8 qint16 quint16 qint32',
     # 21
-    'complex64 complex128 variant',
+    'int8 int16 int32 int64 uint8 uint16 uint32 uint64',
     # 22
-    'float16 bfloat16 float32 float64 int32',
+    'float64 float32 float16 complex64 complex128',
     # 23
-    'float16 float32 bfloat16 float64 complex64 complex128',
+    'complex64 complex128 variant',
     # 24
+    'float16 bfloat16 float32 float64 int32',
+    # 25
+    'uint8 uint16 int8 int16 int32 int64 float16 float32 float64',
+    # 26
+    'float32 float16 float64',
+    # 27
+    'float16 float32 bfloat16 float64 complex64 complex128',
+    # 28
+    'float32 float64 int32 uint8 int16 int8 int64 bfloat16 uint16 float16 uint32 uint64',
+    # 29
     'bfloat16 float16 float32 float64 uint8 int8 uint16 int16 int32 uint32 uint64 int64 '
     'complex64 complex128',
-    # 25
-    'int8 int16 int32 int64 uint8 uint16 uint32 uint64 bfloat16 float16 float32 float64',
-    # 26
-    'float32',
-    # 27
-    'float16 bfloat16 float32',
-    # 28
-    'bfloat16 float32',
-    # 29
-    'float32 float64 int32 uint8 int16 int8 int64 bfloat16 uint16 float16 uint32 uint64',
     # 30
+    'int8 int16 int32 int64 uint8 uint16 uint32 uint64 bfloat16 float16 float32 float64',
+    # 31
+    'float32',
+    # 32
+    'float16 bfloat16 float32',
+    # 33
+    'bfloat16 float32',
+    # 34
+    'float16 float32 float64 complex64 complex128',
+    # 35
     'bfloat16 float16 float32 float64 int32 int64 uint8 uint16 uint32 uint64 complex64 '
     'complex128',
-    # 31
-    'float16 float32 float64 complex64 complex128',
-    # 32
+    # 36
     'bfloat16 float64 float32 float16 complex64 complex128',
-    # 33
+    # 37
     'float32 float64 int32 uint8 int16 int8 int64 bfloat16 uint16 float16 uint32 uint64 '
     'qint8 quint8 qint32 qint16 quint16',
-    # 34
-    'float16 bfloat16 float32 float64 int32 int64 uint8 int16 int8 uint16 qint8',
-    # 35
-    'bfloat16 float16 float32 float64 int8 uint8 int16 uint16 int32 uint32 int64 uint64',
-    # 36
-    'bfloat16 float16 float32 float64 int8 int16 int32 int64 complex64 complex128',
-    # 37
-    'float64 float32',
     # 38
-    'uint8 int8 int32 int64',
+    'float16 bfloat16 float32 float64 int32 int64 uint8 int16 int8 uint16 qint8',
     # 39
+    'bfloat16 float16 float32 float64 int8 uint8 int16 uint16 int32 uint32 int64 uint64',
+    # 40
+    'bfloat16 float16 float32 float64 int8 int16 int32 int64 complex64 complex128',
+    # 41
+    'float64 float32',
+    # 42
+    'uint8 int8 int32 int64',
+    # 43
     'bfloat16 float16 float32 float64 int8 uint8 int16 uint16 int32 uint32 int64 uint64 '
     'complex64 complex128 bool',
-    # 40
+    # 44
     'bfloat16 float32 float16 float64 int8 int16 int32 int64 complex64 complex128',
-    # 41
+    # 45
     'bfloat16 float16 float32 float64 int8 int16 int32 int64 uint16 uint32 uint64',
-    # 42
+    # 46
     'float32 float64 int32 uint8 int16 int8 int64 bfloat16 uint16 float16 uint32 uint64 '
     'qint8',
-    # 43
-    'int8 uint8 int16 uint16 int32 int64 bfloat16 float16 float32 float64 bfloat16',
-    # 44
-    'float32 bfloat16 float16 float64',
-    # 45
-    'int8 uint8 int16 uint16 int32 int64 float16 float32 float64 bfloat16',
-    # 46
-    'uint8 int8 int32 float16 float32 float64 bfloat16',
     # 47
+    'int8 uint8 int16 uint16 int32 int64 bfloat16 float16 float32 float64 bfloat16',
+    # 48
+    'float32 bfloat16 float16 float64',
+    # 49
+    'int8 uint8 int16 uint16 int32 int64 float16 float32 float64 bfloat16',
+    # 50
+    'uint8 int8 int32 float16 float32 float64 bfloat16',
+    # 51
     'uint8 int8 uint16 int16 int32 uint32 int64 uint64 bool bfloat16 float16 float32 '
     'float64 complex64 complex128 string',
-    # 48
+    # 52
     'int8 int32 int64',
-    # 49
+    # 53
     'bfloat16 float16 float32 float64 int8 int16 int32 int64 uint8 uint16 uint32 uint64 '
     'complex64 complex128',
-    # 50
+    # 54
+    'int32 int64 uint32 uint64',
+    # 55
     'bfloat16 float16 float32 float64 uint8 int8 uint16 int16 int32 int64 complex64 '
     'complex128 uint32 uint64',
-    # 51
+    # 56
+    'int16 int32 int64 uint16',
+    # 57
+    'float64 float32 complex64 complex128',
+    # 58
     'int32 int64 bfloat16 float16 float32 float64',
-    # 52
+    # 59
     'float32 float64 int32 uint8 int16 int8 complex64 int64 qint8 quint8 qint32 bfloat16 '
     'qint16 quint16 uint16 complex128 float16 uint32 uint64 bool',
 )
@@ -143,26 +158,28 @@ RAW_OP_DEFS = {
     'Add': ('add', 'x:T y:T', 'z:T', (('T', 'type', 2, None),)),
     'AddN': ('add_n', 'inputs:N*T', 'sum:T', (('N', 'int', None, 1), ('T', 'type', 3, None))),
     'AddV2': ('add_v2', 'x:T y:T', 'z:T', (('T', 'type', 4, None),)),
+    'AdjustContrastv2': ('adjust_contrastv2', 'images:T contrast_factor:=float32', 'output:T', (
+        ('T', 'type', 5, None, 'float32'),)),
     'All': ('_all', 'input:=bool axis=reduction_indices:Tidx', 'output:=bool', (
         ('keep_dims', 'bool', None, None, False),
-        ('Tidx', 'type', 5, None, 'int32'),)),
+        ('Tidx', 'type', 6, None, 'int32'),)),
     'Angle': ('angle', 'input:T', 'output:Tout', (
-        ('T', 'type', 6, None, 'complex64'),
-        ('Tout', 'type', 7, None, 'float32'),)),
+        ('T', 'type', 7, None, 'complex64'),
+        ('Tout', 'type', 8, None, 'float32'),)),
     'Any': ('_any', 'input:=bool axis=reduction_indices:Tidx', 'output:=bool', (
         ('keep_dims', 'bool', None, None, False),
-        ('Tidx', 'type', 5, None, 'int32'),)),
+        ('Tidx', 'type', 6, None, 'int32'),)),
     'ApplyGradientDescent': ('apply_gradient_descent', 'var:&T alpha:T delta:T', 'out:&T', (
-        ('T', 'type', 8, None),
+        ('T', 'type', 9, None),
         ('use_locking', 'bool', None, None, False),)),
     'ArgMax': ('arg_max', 'input:T dimension:Tidx', 'output:output_type', (
-        ('T', 'type', 9, None),
-        ('Tidx', 'type', 10, None, 'int32'),
-        ('output_type', 'type', 11, None, 'int64'),)),
+        ('T', 'type', 10, None),
+        ('Tidx', 'type', 11, None, 'int32'),
+        ('output_type', 'type', 12, None, 'int64'),)),
     'ArgMin': ('arg_min', 'input:T dimension:Tidx', 'output:output_type', (
-        ('T', 'type', 9, None),
-        ('Tidx', 'type', 5, None, 'int32'),
-        ('output_type', 'type', 5, None, 'int64'),)),
+        ('T', 'type', 10, None),
+        ('Tidx', 'type', 6, None, 'int32'),
+        ('output_type', 'type', 6, None, 'int64'),)),
     'Asin': ('asin', 'x:T', 'y:T', (('T', 'type', 1, None),)),
     'Asinh': ('asinh', 'x:T', 'y:T', (('T', 'type', 1, None),)),
     'Assert': ('_assert', 'condition:=bool data:[T]', '', (
@@ -173,12 +190,12 @@ RAW_OP_DEFS = {
         ('validate_shape', 'bool', None, None, True),
         ('use_locking', 'bool', None, None, True),)),
     'AssignAdd': ('assign_add', 'ref:&T value:T', 'output_ref:&T', (
-        ('T', 'type', 8, None),
+        ('T', 'type', 9, None),
         ('use_locking', 'bool', None, None, False),)),
     'AssignAddVariableOp': ('assign_add_variable_op', 'resource:=resource value:dtype', '', (
         ('dtype', 'type', None, None),)),
     'AssignSub': ('assign_sub', 'ref:&T value:T', 'output_ref:&T', (
-        ('T', 'type', 8, None),
+        ('T', 'type', 9, None),
         ('use_locking', 'bool', None, None, False),)),
     'AssignSubVariableOp': ('assign_sub_variable_op', 'resource:=resource value:dtype', '', (
         ('dtype', 'type', None, None),)),
@@ -186,66 +203,89 @@ RAW_OP_DEFS = {
         ('dtype', 'type', None, None),
         ('validate_shape', 'bool', None, None, False),)),
     'Atan': ('atan', 'x:T', 'y:T', (('T', 'type', 1, None),)),
-    'Atan2': ('atan2', 'y:T x:T', 'z:T', (('T', 'type', 12, None),)),
+    'Atan2': ('atan2', 'y:T x:T', 'z:T', (('T', 'type', 13, None),)),
     'Atanh': ('atanh', 'x:T', 'y:T', (('T', 'type', 1, None),)),
     'AvgPool': ('avg_pool', 'value:T', 'output:T', (
         ('ksize', 'list(int)', None, 4),
         ('strides', 'list(int)', None, 4),
         ('padding', 'string', ('SAME', 'VALID'), None),
         ('data_format', 'string', ('NHWC', 'NCHW'), None, 'NHWC'),
-        ('T', 'type', 13, None),)),
+        ('T', 'type', 14, None),)),
+    'AvgPool3D': ('avg_pool3d', 'input:T', 'output:T', (
+        ('ksize', 'list(int)', None, 5),
+        ('strides', 'list(int)', None, 5),
+        ('padding', 'string', ('SAME', 'VALID'), None),
+        ('data_format', 'string', ('NDHWC', 'NCDHW'), None, 'NDHWC'),
+        ('T', 'type', 14, None),)),
+    'AvgPool3DGrad': ('avg_pool3d_grad', 'orig_input_shape:=int32 grad:T', 'output:T', (
+        ('ksize', 'list(int)', None, 5),
+        ('strides', 'list(int)', None, 5),
+        ('padding', 'string', ('SAME', 'VALID'), None),
+        ('data_format', 'string', ('NDHWC', 'NCDHW'), None, 'NDHWC'),
+        ('T', 'type', 14, None),)),
     'AvgPoolGrad': ('avg_pool_grad', 'orig_input_shape:=int32 grad:T', 'output:T', (
         ('ksize', 'list(int)', None, 4),
         ('strides', 'list(int)', None, 4),
         ('padding', 'string', ('SAME', 'VALID'), None),
         ('data_format', 'string', ('NHWC', 'NCHW'), None, 'NHWC'),
-        ('T', 'type', 13, None),)),
+        ('T', 'type', 14, None),)),
     'BatchMatMul': ('batch_mat_mul', 'x:T y:T', 'output:T', (
-        ('T', 'type', 14, None),
-        ('adj_x', 'bool', None, None, False),
-        ('adj_y', 'bool', None, None, False),
-        ('grad_x', 'bool', None, None, False),
-        ('grad_y', 'bool', None, None, False),)),
-    'BatchMatMulV2': ('batch_mat_mul_v2', 'x:T y:T', 'output:T', (
         ('T', 'type', 15, None),
         ('adj_x', 'bool', None, None, False),
         ('adj_y', 'bool', None, None, False),
         ('grad_x', 'bool', None, None, False),
         ('grad_y', 'bool', None, None, False),)),
-    'BatchMatMulV3': ('batch_mat_mul_v3', 'x:Ta y:Tb', 'output:Tout', (
-        ('Ta', 'type', 16, None),
-        ('Tb', 'type', 16, None),
-        ('Tout', 'type', 17, None),
+    'BatchMatMulV2': ('batch_mat_mul_v2', 'x:T y:T', 'output:T', (
+        ('T', 'type', 16, None),
         ('adj_x', 'bool', None, None, False),
         ('adj_y', 'bool', None, None, False),
         ('grad_x', 'bool', None, None, False),
         ('grad_y', 'bool', None, None, False),)),
-    'BesselI0e': ('bessel_i0e', 'x:T', 'y:T', (('T', 'type', 12, None),)),
-    'BesselI1e': ('bessel_i1e', 'x:T', 'y:T', (('T', 'type', 12, None),)),
-    'BesselJ0': ('bessel_j0', 'x:T', 'y:T', (('T', 'type', 12, None),)),
-    'BesselJ1': ('bessel_j1', 'x:T', 'y:T', (('T', 'type', 12, None),)),
-    'BesselK0': ('bessel_k0', 'x:T', 'y:T', (('T', 'type', 12, None),)),
-    'BesselK0e': ('bessel_k0e', 'x:T', 'y:T', (('T', 'type', 12, None),)),
-    'BesselK1': ('bessel_k1', 'x:T', 'y:T', (('T', 'type', 12, None),)),
-    'BesselK1e': ('bessel_k1e', 'x:T', 'y:T', (('T', 'type', 12, None),)),
-    'BesselY0': ('bessel_y0', 'x:T', 'y:T', (('T', 'type', 12, None),)),
-    'BesselY1': ('bessel_y1', 'x:T', 'y:T', (('T', 'type', 12, None),)),
-    'Betainc': ('betainc', 'a:T b:T x:T', 'z:T', (('T', 'type', 7, None),)),
+    'BatchMatMulV3': ('batch_mat_mul_v3', 'x:Ta y:Tb', 'output:Tout', (
+        ('Ta', 'type', 17, None),
+        ('Tb', 'type', 17, None),
+        ('Tout', 'type', 18, None),
+        ('adj_x', 'bool', None, None, False),
+        ('adj_y', 'bool', None, None, False),
+        ('grad_x', 'bool', None, None, False),
+        ('grad_y', 'bool', None, None, False),)),
+    'BatchToSpaceND': (
+        'batch_to_space_nd', 'input:T block_shape:Tblock_shape crops:Tcrops', 'output:T', (
+        ('T', 'type', None, None),
+        ('Tblock_shape', 'type', 6, None, 'int32'),
+        ('Tcrops', 'type', 6, None, 'int32'),)),
+    'BesselI0e': ('bessel_i0e', 'x:T', 'y:T', (('T', 'type', 13, None),)),
+    'BesselI1e': ('bessel_i1e', 'x:T', 'y:T', (('T', 'type', 13, None),)),
+    'BesselJ0': ('bessel_j0', 'x:T', 'y:T', (('T', 'type', 13, None),)),
+    'BesselJ1': ('bessel_j1', 'x:T', 'y:T', (('T', 'type', 13, None),)),
+    'BesselK0': ('bessel_k0', 'x:T', 'y:T', (('T', 'type', 13, None),)),
+    'BesselK0e': ('bessel_k0e', 'x:T', 'y:T', (('T', 'type', 13, None),)),
+    'BesselK1': ('bessel_k1', 'x:T', 'y:T', (('T', 'type', 13, None),)),
+    'BesselK1e': ('bessel_k1e', 'x:T', 'y:T', (('T', 'type', 13, None),)),
+    'BesselY0': ('bessel_y0', 'x:T', 'y:T', (('T', 'type', 13, None),)),
+    'BesselY1': ('bessel_y1', 'x:T', 'y:T', (('T', 'type', 13, None),)),
+    'Betainc': ('betainc', 'a:T b:T x:T', 'z:T', (('T', 'type', 8, None),)),
     'BiasAdd': ('bias_add', 'value:T bias:T', 'output:T', (
-        ('T', 'type', 8, None),
+        ('T', 'type', 9, None),
+        ('data_format', 'string', ('NHWC', 'NCHW'), None, 'NHWC'),)),
+    'BiasAddGrad': ('bias_add_grad', 'out_backprop:T', 'output:T', (
+        ('T', 'type', 9, None),
         ('data_format', 'string', ('NHWC', 'NCHW'), None, 'NHWC'),)),
     'Bincount': ('bincount', 'arr:=int32 size:=int32 weights:T', 'bins:T', (
-        ('T', 'type', 18, None),)),
-    'BitwiseAnd': ('bitwise_and', 'x:T y:T', 'z:T', (('T', 'type', 19, None),)),
-    'BitwiseOr': ('bitwise_or', 'x:T y:T', 'z:T', (('T', 'type', 19, None),)),
-    'BitwiseXor': ('bitwise_xor', 'x:T y:T', 'z:T', (('T', 'type', 19, None),)),
+        ('T', 'type', 19, None),)),
+    'Bitcast': ('bitcast', 'input:T', 'output:type', (
+        ('T', 'type', 20, None),
+        ('type', 'type', 20, None),)),
+    'BitwiseAnd': ('bitwise_and', 'x:T y:T', 'z:T', (('T', 'type', 21, None),)),
+    'BitwiseOr': ('bitwise_or', 'x:T y:T', 'z:T', (('T', 'type', 21, None),)),
+    'BitwiseXor': ('bitwise_xor', 'x:T y:T', 'z:T', (('T', 'type', 21, None),)),
     'BroadcastArgs': ('broadcast_args', 's0:T s1:T', 'r0:T', (
-        ('T', 'type', 5, None, 'int32'),)),
+        ('T', 'type', 6, None, 'int32'),)),
     'BroadcastGradientArgs': ('broadcast_gradient_args', 's0:T s1:T', 'r0:T r1:T', (
-        ('T', 'type', 5, None, 'int32'),)),
+        ('T', 'type', 6, None, 'int32'),)),
     'BroadcastTo': ('broadcast_to', 'input:T shape:Tidx', 'output:T', (
         ('T', 'type', None, None),
-        ('Tidx', 'type', 5, None, 'int32'),)),
+        ('Tidx', 'type', 6, None, 'int32'),)),
     'Case': ('case', 'branch_index:=int32 input:[Tin]', 'output:[Tout]', (
         ('Tin', 'list(type)', None, 0),
         ('Tout', 'list(type)', None, 0),
@@ -255,30 +295,34 @@ RAW_OP_DEFS = {
         ('SrcT', 'type', None, None),
         ('DstT', 'type', None, None),
         ('Truncate', 'bool', None, None, False),)),
-    'Ceil': ('ceil', 'x:T', 'y:T', (('T', 'type', 12, None),)),
+    'Ceil': ('ceil', 'x:T', 'y:T', (('T', 'type', 13, None),)),
     'CheckNumerics': ('check_numerics', 'tensor:T', 'output:T', (
-        ('T', 'type', 12, None),
+        ('T', 'type', 13, None),
         ('message', 'string', None, None),)),
-    'Cholesky': ('cholesky', 'input:T', 'output:T', (('T', 'type', 20, None),)),
+    'Cholesky': ('cholesky', 'input:T', 'output:T', (('T', 'type', 22, None),)),
     'Complex': ('_complex', 'real:T imag:T', 'out:Tout', (
-        ('T', 'type', 7, None, 'float32'),
-        ('Tout', 'type', 6, None, 'complex64'),)),
+        ('T', 'type', 8, None, 'float32'),
+        ('Tout', 'type', 7, None, 'complex64'),)),
     'ComplexAbs': ('complex_abs', 'x:T', 'y:Tout', (
-        ('T', 'type', 6, None, 'complex64'),
-        ('Tout', 'type', 7, None, 'float32'),)),
+        ('T', 'type', 7, None, 'complex64'),
+        ('Tout', 'type', 8, None, 'float32'),)),
     'Concat': ('concat', 'concat_dim:=int32 values:N*T', 'output:T', (
         ('N', 'int', None, 2),
         ('T', 'type', None, None),)),
+    'ConcatOffset': (
+        'concat_offset', 'concat_dim:=int32 shape:N*shape_type', 'offset:N*shape_type', (
+        ('N', 'int', None, 2),
+        ('shape_type', 'type', 6, None, 'int32'),)),
     'ConcatV2': ('concat_v2', 'values:N*T axis:Tidx', 'output:T', (
         ('N', 'int', None, 2),
         ('T', 'type', None, None),
-        ('Tidx', 'type', 5, None, 'int32'),)),
-    'Conj': ('conj', 'input:T', 'output:T', (('T', 'type', 21, None, 'complex64'),)),
+        ('Tidx', 'type', 6, None, 'int32'),)),
+    'Conj': ('conj', 'input:T', 'output:T', (('T', 'type', 23, None, 'complex64'),)),
     'Const': ('const', '', 'output:dtype', (
         ('value', 'tensor', None, None),
         ('dtype', 'type', None, None),)),
     'Conv2D': ('conv2d', 'input:T filter:T', 'output:T', (
-        ('T', 'type', 22, None),
+        ('T', 'type', 24, None),
         ('strides', 'list(int)', None, None),
         ('use_cudnn_on_gpu', 'bool', None, None, True),
         ('padding', 'string', ('SAME', 'VALID', 'EXPLICIT'), None),
@@ -287,7 +331,7 @@ RAW_OP_DEFS = {
         ('dilations', 'list(int)', None, None, [1, 1, 1, 1]),)),
     'Conv2DBackpropFilter': (
         'conv2d_backprop_filter', 'input:T filter_sizes:=int32 out_backprop:T', 'output:T', (
-        ('T', 'type', 13, None),
+        ('T', 'type', 14, None),
         ('strides', 'list(int)', None, None),
         ('use_cudnn_on_gpu', 'bool', None, None, True),
         ('padding', 'string', ('SAME', 'VALID', 'EXPLICIT'), None),
@@ -296,32 +340,72 @@ RAW_OP_DEFS = {
         ('dilations', 'list(int)', None, None, [1, 1, 1, 1]),)),
     'Conv2DBackpropInput': (
         'conv2d_backprop_input', 'input_sizes:=int32 filter:T out_backprop:T', 'output:T', (
-        ('T', 'type', 22, None),
+        ('T', 'type', 24, None),
         ('strides', 'list(int)', None, None),
         ('use_cudnn_on_gpu', 'bool', None, None, True),
         ('padding', 'string', ('SAME', 'VALID', 'EXPLICIT'), None),
         ('explicit_paddings', 'list(int)', None, None, []),
         ('data_format', 'string', ('NHWC', 'NCHW'), None, 'NHWC'),
         ('dilations', 'list(int)', None, None, [1, 1, 1, 1]),)),
+    'Conv3D': ('conv3d', 'input:T filter:T', 'output:T', (
+        ('T', 'type', 14, None),
+        ('strides', 'list(int)', None, 5),
+        ('padding', 'string', ('SAME', 'VALID'), None),
+        ('data_format', 'string', ('NDHWC', 'NCDHW'), None, 'NDHWC'),
+        ('dilations', 'list(int)', None, None, [1, 1, 1, 1, 1]),)),
+    'Conv3DBackpropFilterV2': (
+        'conv3d_backprop_filter_v2', 'input:T filter_sizes:=int32 out_backprop:T', 'output:T', (
+        ('T', 'type', 14, None),
+        ('strides', 'list(int)', None, 5),
+        ('padding', 'string', ('SAME', 'VALID'), None),
+        ('data_format', 'string', ('NDHWC', 'NCDHW'), None, 'NDHWC'),
+        ('dilations', 'list(int)', None, None, [1, 1, 1, 1, 1]),)),
+    'Conv3DBackpropInputV2': (
+        'conv3d_backprop_input_v2', 'input_sizes:Tshape filter:T out_backprop:T', 'output:T', (
+        ('T', 'type', 14, None),
+        ('strides', 'list(int)', None, 5),
+        ('padding', 'string', ('SAME', 'VALID'), None),
+        ('data_format', 'string', ('NDHWC', 'NCDHW'), None, 'NDHWC'),
+        ('dilations', 'list(int)', None, None, [1, 1, 1, 1, 1]),
+        ('Tshape', 'type', 6, None, 'int32'),)),
     'Cos': ('cos', 'x:T', 'y:T', (('T', 'type', 1, None),)),
     'Cosh': ('cosh', 'x:T', 'y:T', (('T', 'type', 1, None),)),
+    'CropAndResize': (
+        'crop_and_resize',
+        'image:T boxes:=float32 box_ind:=int32 crop_size:=int32',
+        'crops:=float32', (
+        ('T', 'type', 25, None),
+        ('method', 'string', ('bilinear', 'nearest'), None, 'bilinear'),
+        ('extrapolation_value', 'float', None, None, 0.0),)),
+    'CropAndResizeGradBoxes': (
+        'crop_and_resize_grad_boxes',
+        'grads:=float32 image:T boxes:=float32 box_ind:=int32',
+        'output:=float32', (
+        ('T', 'type', 25, None),
+        ('method', 'string', ('bilinear',), None, 'bilinear'),)),
+    'CropAndResizeGradImage': (
+        'crop_and_resize_grad_image',
+        'grads:=float32 boxes:=float32 box_ind:=int32 image_size:=int32',
+        'output:T', (
+        ('T', 'type', 26, None),
+        ('method', 'string', ('bilinear', 'nearest'), None, 'bilinear'),)),
     'Cumprod': ('cumprod', 'x:T axis:Tidx', 'out:T', (
         ('exclusive', 'bool', None, None, False),
         ('reverse', 'bool', None, None, False),
-        ('T', 'type', 8, None),
-        ('Tidx', 'type', 5, None, 'int32'),)),
+        ('T', 'type', 9, None),
+        ('Tidx', 'type', 6, None, 'int32'),)),
     'Cumsum': ('cumsum', 'x:T axis:Tidx', 'out:T', (
         ('exclusive', 'bool', None, None, False),
         ('reverse', 'bool', None, None, False),
-        ('T', 'type', 8, None),
-        ('Tidx', 'type', 5, None, 'int32'),)),
-    'Dawsn': ('dawsn', 'x:T', 'y:T', (('T', 'type', 12, None),)),
+        ('T', 'type', 9, None),
+        ('Tidx', 'type', 6, None, 'int32'),)),
+    'Dawsn': ('dawsn', 'x:T', 'y:T', (('T', 'type', 13, None),)),
     'DepthToSpace': ('depth_to_space', 'input:T', 'output:T', (
         ('T', 'type', None, None),
         ('block_size', 'int', None, 2),
         ('data_format', 'string', ('NHWC', 'NCHW', 'NCHW_VECT_C'), None, 'NHWC'),)),
     'DepthwiseConv2dNative': ('depthwise_conv2d_native', 'input:T filter:T', 'output:T', (
-        ('T', 'type', 13, None),
+        ('T', 'type', 14, None),
         ('strides', 'list(int)', None, None),
         ('padding', 'string', ('SAME', 'VALID', 'EXPLICIT'), None),
         ('explicit_paddings', 'list(int)', None, None, []),
@@ -331,7 +415,7 @@ RAW_OP_DEFS = {
         'depthwise_conv2d_native_backprop_filter',
         'input:T filter_sizes:=int32 out_backprop:T',
         'output:T', (
-        ('T', 'type', 13, None),
+        ('T', 'type', 14, None),
         ('strides', 'list(int)', None, None),
         ('padding', 'string', ('SAME', 'VALID', 'EXPLICIT'), None),
         ('explicit_paddings', 'list(int)', None, None, []),
@@ -341,60 +425,143 @@ RAW_OP_DEFS = {
         'depthwise_conv2d_native_backprop_input',
         'input_sizes:=int32 filter:T out_backprop:T',
         'output:T', (
-        ('T', 'type', 13, None),
+        ('T', 'type', 14, None),
         ('strides', 'list(int)', None, None),
         ('padding', 'string', ('SAME', 'VALID', 'EXPLICIT'), None),
         ('explicit_paddings', 'list(int)', None, None, []),
         ('data_format', 'string', ('NHWC', 'NCHW'), None, 'NHWC'),
         ('dilations', 'list(int)', None, None, [1, 1, 1, 1]),)),
-    'Digamma': ('digamma', 'x:T', 'y:T', (('T', 'type', 12, None),)),
-    'DivNoNan': ('div_no_nan', 'x:T y:T', 'z:T', (('T', 'type', 23, None),)),
+    'Digamma': ('digamma', 'x:T', 'y:T', (('T', 'type', 13, None),)),
+    'DivNoNan': ('div_no_nan', 'x:T y:T', 'z:T', (('T', 'type', 27, None),)),
+    'DynamicPartition': (
+        'dynamic_partition', 'data:T partitions:=int32', 'outputs:num_partitions*T', (
+        ('num_partitions', 'int', None, 1),
+        ('T', 'type', None, None),)),
+    'DynamicStitch': ('dynamic_stitch', 'indices:N*=int32 data:N*T', 'merged:T', (
+        ('N', 'int', None, 1),
+        ('T', 'type', None, None),)),
     'Einsum': ('einsum', 'inputs:N*T', 'output:T', (
         ('equation', 'string', None, None),
         ('N', 'int', None, 1),
         ('T', 'type', None, None),)),
-    'Elu': ('elu', 'features:T', 'activations:T', (('T', 'type', 13, None),)),
+    'Elu': ('elu', 'features:T', 'activations:T', (('T', 'type', 14, None),)),
+    'EluGrad': ('elu_grad', 'gradients:T outputs:T', 'backprops:T', (('T', 'type', 14, None),)),
     'EmptyTensorList': (
         'empty_tensor_list',
         'element_shape:shape_type max_num_elements:=int32',
         'handle:=variant', (
         ('element_dtype', 'type', None, None),
-        ('shape_type', 'type', 5, None),)),
+        ('shape_type', 'type', 6, None),)),
     'Equal': ('equal', 'x:T y:T', 'z:=bool', (
         ('T', 'type', None, None),
         ('incompatible_shape_error', 'bool', None, None, True),)),
-    'Erf': ('erf', 'x:T', 'y:T', (('T', 'type', 12, None),)),
-    'Erfc': ('erfc', 'x:T', 'y:T', (('T', 'type', 12, None),)),
-    'Erfinv': ('erfinv', 'x:T', 'y:T', (('T', 'type', 12, None),)),
+    'Erf': ('erf', 'x:T', 'y:T', (('T', 'type', 13, None),)),
+    'Erfc': ('erfc', 'x:T', 'y:T', (('T', 'type', 13, None),)),
+    'Erfinv': ('erfinv', 'x:T', 'y:T', (('T', 'type', 13, None),)),
     'Exp': ('exp', 'x:T', 'y:T', (('T', 'type', 1, None),)),
     'ExpandDims': ('expand_dims', 'input:T axis=dim:Tdim', 'output:T', (
         ('T', 'type', None, None),
-        ('Tdim', 'type', 5, None, 'int32'),)),
-    'Expint': ('expint', 'x:T', 'y:T', (('T', 'type', 12, None),)),
+        ('Tdim', 'type', 6, None, 'int32'),)),
+    'Expint': ('expint', 'x:T', 'y:T', (('T', 'type', 13, None),)),
     'Expm1': ('expm1', 'x:T', 'y:T', (('T', 'type', 1, None),)),
+    'ExtractVolumePatches': ('extract_volume_patches', 'input:T', 'patches:T', (
+        ('ksizes', 'list(int)', None, 5),
+        ('strides', 'list(int)', None, 5),
+        ('T', 'type', 28, None),
+        ('padding', 'string', ('SAME', 'VALID'), None),)),
+    'FFT': ('fft', 'input:Tcomplex', 'output:Tcomplex', (
+        ('Tcomplex', 'type', 7, None, 'complex64'),)),
+    'FFT2D': ('fft2d', 'input:Tcomplex', 'output:Tcomplex', (
+        ('Tcomplex', 'type', 7, None, 'complex64'),)),
+    'FFT3D': ('fft3d', 'input:Tcomplex', 'output:Tcomplex', (
+        ('Tcomplex', 'type', 7, None, 'complex64'),)),
+    'FakeQuantWithMinMaxArgs': (
+        'fake_quant_with_min_max_args', 'inputs:=float32', 'outputs:=float32', (
+        ('min', 'float', None, None, -6.0),
+        ('max', 'float', None, None, 6.0),
+        ('num_bits', 'int', None, None, 8),
+        ('narrow_range', 'bool', None, None, False),)),
+    'FakeQuantWithMinMaxArgsGradient': (
+        'fake_quant_with_min_max_args_gradient',
+        'gradients:=float32 inputs:=float32',
+        'backprops:=float32', (
+        ('min', 'float', None, None, -6.0),
+        ('max', 'float', None, None, 6.0),
+        ('num_bits', 'int', None, None, 8),
+        ('narrow_range', 'bool', None, None, False),)),
+    'FakeQuantWithMinMaxVars': (
+        'fake_quant_with_min_max_vars',
+        'inputs:=float32 min:=float32 max:=float32',
+        'outputs:=float32', (
+        ('num_bits', 'int', None, None, 8),
+        ('narrow_range', 'bool', None, None, False),)),
+    'FakeQuantWithMinMaxVarsGradient': (
+        'fake_quant_with_min_max_vars_gradient',
+        'gradients:=float32 inputs:=float32 min:=float32 max:=float32',
+        'backprops_wrt_input:=float32 backprop_wrt_min:=float32 backprop_wrt_max:=float32', (
+        ('num_bits', 'int', None, None, 8),
+        ('narrow_range', 'bool', None, None, False),)),
+    'FakeQuantWithMinMaxVarsPerChannel': (
+        'fake_quant_with_min_max_vars_per_channel',
+        'inputs:=float32 min:=float32 max:=float32',
+        'outputs:=float32', (
+        ('num_bits', 'int', None, None, 8),
+        ('narrow_range', 'bool', None, None, False),)),
+    'FakeQuantWithMinMaxVarsPerChannelGradient': (
+        'fake_quant_with_min_max_vars_per_channel_gradient',
+        'gradients:=float32 inputs:=float32 min:=float32 max:=float32',
+        'backprops_wrt_input:=float32 backprop_wrt_min:=float32 backprop_wrt_max:=float32', (
+        ('num_bits', 'int', None, None, 8),
+        ('narrow_range', 'bool', None, None, False),)),
     'Fill': ('fill', 'dims:index_type value:T', 'output:T', (
         ('T', 'type', None, None),
-        ('index_type', 'type', 5, None, 'int32'),)),
-    'Floor': ('floor', 'x:T', 'y:T', (('T', 'type', 12, None),)),
-    'FloorDiv': ('floor_div', 'x:T y:T', 'z:T', (('T', 'type', 24, None),)),
-    'FloorMod': ('floor_mod', 'x:T y:T', 'z:T', (('T', 'type', 25, None),)),
-    'FresnelCos': ('fresnel_cos', 'x:T', 'y:T', (('T', 'type', 12, None),)),
-    'FresnelSin': ('fresnel_sin', 'x:T', 'y:T', (('T', 'type', 12, None),)),
+        ('index_type', 'type', 6, None, 'int32'),)),
+    'Floor': ('floor', 'x:T', 'y:T', (('T', 'type', 13, None),)),
+    'FloorDiv': ('floor_div', 'x:T y:T', 'z:T', (('T', 'type', 29, None),)),
+    'FloorMod': ('floor_mod', 'x:T y:T', 'z:T', (('T', 'type', 30, None),)),
+    'FresnelCos': ('fresnel_cos', 'x:T', 'y:T', (('T', 'type', 13, None),)),
+    'FresnelSin': ('fresnel_sin', 'x:T', 'y:T', (('T', 'type', 13, None),)),
     'FusedBatchNorm': (
         '_fused_batch_norm',
         'x:T scale:T offset:T mean:T variance:T',
         'y:T batch_mean:T batch_variance:T reserve_space_1:T reserve_space_2:T', (
-        ('T', 'type', 26, None),
+        ('T', 'type', 31, None),
         ('epsilon', 'float', None, None, 0.0001),
         ('exponential_avg_factor', 'float', None, None, 1.0),
         ('data_format', 'string', ('NHWC', 'NCHW'), None, 'NHWC'),
+        ('is_training', 'bool', None, None, True),)),
+    'FusedBatchNormGrad': (
+        'fused_batch_norm_grad',
+        'y_backprop:T x:T scale:T reserve_space_1:T reserve_space_2:T',
+        'x_backprop:T scale_backprop:T offset_backprop:T reserve_space_3:T reserve_space_4:T', (
+        ('T', 'type', 31, None),
+        ('epsilon', 'float', None, None, 0.0001),
+        ('data_format', 'string', ('NHWC', 'NCHW'), None, 'NHWC'),
+        ('is_training', 'bool', None, None, True),)),
+    'FusedBatchNormGradV2': (
+        'fused_batch_norm_grad_v2',
+        'y_backprop:T x:T scale:=float32 reserve_space_1:U reserve_space_2:U',
+        'x_backprop:T scale_backprop:U offset_backprop:U reserve_space_3:U reserve_space_4:U', (
+        ('T', 'type', 32, None),
+        ('U', 'type', 31, None),
+        ('epsilon', 'float', None, None, 0.0001),
+        ('data_format', 'string', ('NHWC', 'NCHW'), None, 'NHWC'),
+        ('is_training', 'bool', None, None, True),)),
+    'FusedBatchNormGradV3': (
+        'fused_batch_norm_grad_v3',
+        'y_backprop:T x:T scale:=float32 reserve_space_1:U reserve_space_2:U reserve_space_3:U',
+        'x_backprop:T scale_backprop:U offset_backprop:U reserve_space_4:U reserve_space_5:U', (
+        ('T', 'type', 32, None),
+        ('U', 'type', 31, None),
+        ('epsilon', 'float', None, None, 0.0001),
+        ('data_format', 'string', ('NHWC', 'NCHW', 'NDHWC', 'NCDHW'), None, 'NHWC'),
         ('is_training', 'bool', None, None, True),)),
     'FusedBatchNormV2': (
         'fused_batch_norm_v2',
         'x:T scale:U offset:U mean:U variance:U',
         'y:T batch_mean:U batch_variance:U reserve_space_1:U reserve_space_2:U', (
-        ('T', 'type', 27, None),
-        ('U', 'type', 26, None),
+        ('T', 'type', 32, None),
+        ('U', 'type', 31, None),
         ('epsilon', 'float', None, None, 0.0001),
         ('exponential_avg_factor', 'float', None, None, 1.0),
         ('data_format', 'string', ('NHWC', 'NCHW'), None, 'NHWC'),
@@ -403,8 +570,8 @@ RAW_OP_DEFS = {
         'fused_batch_norm_v3',
         'x:T scale:U offset:U mean:U variance:U',
         'y:T batch_mean:U batch_variance:U reserve_space_1:U reserve_space_2:U reserve_space_3:U', (
-        ('T', 'type', 27, None),
-        ('U', 'type', 28, None),
+        ('T', 'type', 32, None),
+        ('U', 'type', 33, None),
         ('epsilon', 'float', None, None, 0.0001),
         ('exponential_avg_factor', 'float', None, None, 1.0),
         ('data_format', 'string', ('NHWC', 'NCHW', 'NDHWC', 'NCDHW'), None, 'NHWC'),
@@ -412,19 +579,38 @@ RAW_OP_DEFS = {
     'Gather': ('gather', 'params:Tparams indices:Tindices', 'output:Tparams', (
         ('validate_indices', 'bool', None, None, True),
         ('Tparams', 'type', None, None),
-        ('Tindices', 'type', 5, None),)),
+        ('Tindices', 'type', 6, None),)),
     'GatherNd': ('gather_nd', 'params:Tparams indices:Tindices', 'output:Tparams', (
         ('Tparams', 'type', None, None),
-        ('Tindices', 'type', 10, None),
+        ('Tindices', 'type', 11, None),
         ('bad_indices_policy', 'string', None, None, ''),)),
     'GatherV2': ('gather_v2', 'params:Tparams indices:Tindices axis:Taxis', 'output:Tparams', (
         ('batch_dims', 'int', None, None, 0),
         ('Tparams', 'type', None, None),
-        ('Tindices', 'type', 10, None),
-        ('Taxis', 'type', 5, None),)),
-    'Greater': ('greater', 'x:T y:T', 'z:=bool', (('T', 'type', 29, None),)),
-    'GreaterEqual': ('greater_equal', 'x:T y:T', 'z:=bool', (('T', 'type', 29, None),)),
+        ('Tindices', 'type', 11, None),
+        ('Taxis', 'type', 6, None),)),
+    'Greater': ('greater', 'x:T y:T', 'z:=bool', (('T', 'type', 28, None),)),
+    'GreaterEqual': ('greater_equal', 'x:T y:T', 'z:=bool', (('T', 'type', 28, None),)),
     'GuaranteeConst': ('guarantee_const', 'input:T', 'output:T', (('T', 'type', None, None),)),
+    'HistogramFixedWidth': (
+        '_histogram_fixed_width', 'values:T value_range:T nbins:=int32', 'out:dtype', (
+        ('T', 'type', 19, None),
+        ('dtype', 'type', 6, None, 'int32'),)),
+    'IFFT': ('ifft', 'input:Tcomplex', 'output:Tcomplex', (
+        ('Tcomplex', 'type', 7, None, 'complex64'),)),
+    'IFFT2D': ('ifft2d', 'input:Tcomplex', 'output:Tcomplex', (
+        ('Tcomplex', 'type', 7, None, 'complex64'),)),
+    'IFFT3D': ('ifft3d', 'input:Tcomplex', 'output:Tcomplex', (
+        ('Tcomplex', 'type', 7, None, 'complex64'),)),
+    'IRFFT': ('irfft', 'input:Tcomplex fft_length:=int32', 'output:Treal', (
+        ('Treal', 'type', 8, None, 'float32'),
+        ('Tcomplex', 'type', 7, None, 'complex64'),)),
+    'IRFFT2D': ('irfft2d', 'input:Tcomplex fft_length:=int32', 'output:Treal', (
+        ('Treal', 'type', 8, None, 'float32'),
+        ('Tcomplex', 'type', 7, None, 'complex64'),)),
+    'IRFFT3D': ('irfft3d', 'input:Tcomplex fft_length:=int32', 'output:Treal', (
+        ('Treal', 'type', 8, None, 'float32'),
+        ('Tcomplex', 'type', 7, None, 'complex64'),)),
     'Identity': ('identity', 'input:T', 'output:T', (('T', 'type', None, None),)),
     'IdentityN': ('identity_n', 'input:[T]', 'output:[T]', (('T', 'list(type)', None, 1),)),
     'If': ('_if', 'cond:Tcond input:[Tin]', 'output:[Tout]', (
@@ -434,126 +620,167 @@ RAW_OP_DEFS = {
         ('then_branch', 'func', None, None),
         ('else_branch', 'func', None, None),
         ('output_shapes', 'list(shape)', None, None, []),)),
-    'Igamma': ('igamma', 'a:T x:T', 'z:T', (('T', 'type', 12, None),)),
-    'IgammaGradA': ('igamma_grad_a', 'a:T x:T', 'z:T', (('T', 'type', 7, None),)),
-    'Igammac': ('igammac', 'a:T x:T', 'z:T', (('T', 'type', 12, None),)),
+    'Igamma': ('igamma', 'a:T x:T', 'z:T', (('T', 'type', 13, None),)),
+    'IgammaGradA': ('igamma_grad_a', 'a:T x:T', 'z:T', (('T', 'type', 8, None),)),
+    'Igammac': ('igammac', 'a:T x:T', 'z:T', (('T', 'type', 13, None),)),
     'Imag': ('imag', 'input:T', 'output:Tout', (
-        ('T', 'type', 6, None, 'complex64'),
-        ('Tout', 'type', 7, None, 'float32'),)),
+        ('T', 'type', 7, None, 'complex64'),
+        ('Tout', 'type', 8, None, 'float32'),)),
     'InTopKV2': ('in_top_kv2', 'predictions:=float32 targets:T k:T', 'precision:=bool', (
-        ('T', 'type', 5, None, 'int32'),)),
-    'Invert': ('invert', 'x:T', 'y:T', (('T', 'type', 19, None),)),
+        ('T', 'type', 6, None, 'int32'),)),
+    'Invert': ('invert', 'x:T', 'y:T', (('T', 'type', 21, None),)),
     'InvertPermutation': ('invert_permutation', 'x:T', 'y:T', (
-        ('T', 'type', 5, None, 'int32'),)),
-    'IsFinite': ('is_finite', 'x:T', 'y:=bool', (('T', 'type', 12, None),)),
-    'IsInf': ('is_inf', 'x:T', 'y:=bool', (('T', 'type', 12, None),)),
-    'IsNan': ('is_nan', 'x:T', 'y:=bool', (('T', 'type', 12, None),)),
-    'L2Loss': ('l2_loss', 't:T', 'output:T', (('T', 'type', 13, None),)),
+        ('T', 'type', 6, None, 'int32'),)),
+    'IsFinite': ('is_finite', 'x:T', 'y:=bool', (('T', 'type', 13, None),)),
+    'IsInf': ('is_inf', 'x:T', 'y:=bool', (('T', 'type', 13, None),)),
+    'IsNan': ('is_nan', 'x:T', 'y:=bool', (('T', 'type', 13, None),)),
+    'L2Loss': ('l2_loss', 't:T', 'output:T', (('T', 'type', 14, None),)),
     'LRN': ('lrn', 'input:T', 'output:T', (
         ('depth_radius', 'int', None, None, 5),
         ('bias', 'float', None, None, 1.0),
         ('alpha', 'float', None, None, 1.0),
         ('beta', 'float', None, None, 0.5),
-        ('T', 'type', 27, None, 'float32'),)),
+        ('T', 'type', 32, None, 'float32'),)),
     'LeakyRelu': ('leaky_relu', 'features:T', 'activations:T', (
         ('alpha', 'float', None, None, 0.2),
-        ('T', 'type', 13, None, 'float32'),)),
+        ('T', 'type', 14, None, 'float32'),)),
     'LeakyReluGrad': ('leaky_relu_grad', 'gradients:T features:T', 'backprops:T', (
         ('alpha', 'float', None, None, 0.2),
-        ('T', 'type', 13, None, 'float32'),)),
-    'LeftShift': ('left_shift', 'x:T y:T', 'z:T', (('T', 'type', 19, None),)),
-    'Less': ('less', 'x:T y:T', 'z:=bool', (('T', 'type', 29, None),)),
-    'LessEqual': ('less_equal', 'x:T y:T', 'z:=bool', (('T', 'type', 29, None),)),
-    'Lgamma': ('lgamma', 'x:T', 'y:T', (('T', 'type', 12, None),)),
+        ('T', 'type', 14, None, 'float32'),)),
+    'LeftShift': ('left_shift', 'x:T y:T', 'z:T', (('T', 'type', 21, None),)),
+    'Less': ('less', 'x:T y:T', 'z:=bool', (('T', 'type', 28, None),)),
+    'LessEqual': ('less_equal', 'x:T y:T', 'z:=bool', (('T', 'type', 28, None),)),
+    'Lgamma': ('lgamma', 'x:T', 'y:T', (('T', 'type', 13, None),)),
     'LinSpace': ('lin_space', 'start:T stop:T num:Tidx', 'output:T', (
-        ('T', 'type', 12, None),
-        ('Tidx', 'type', 5, None, 'int32'),)),
+        ('T', 'type', 13, None),
+        ('Tidx', 'type', 6, None, 'int32'),)),
+    'ListDiff': ('list_diff', 'x:T y:T', 'out:T idx:out_idx', (
+        ('T', 'type', None, None),
+        ('out_idx', 'type', 6, None, 'int32'),)),
     'Log': ('log', 'x:T', 'y:T', (('T', 'type', 1, None),)),
     'Log1p': ('log1p', 'x:T', 'y:T', (('T', 'type', 1, None),)),
-    'LogSoftmax': ('log_softmax', 'logits:T', 'logsoftmax:T', (('T', 'type', 13, None),)),
+    'LogMatrixDeterminant': (
+        'log_matrix_determinant', 'input:T', 'sign:T log_abs_determinant:T', (
+        ('T', 'type', 34, None),)),
+    'LogSoftmax': ('log_softmax', 'logits:T', 'logsoftmax:T', (('T', 'type', 14, None),)),
     'LogicalAnd': ('logical_and', 'x:=bool y:=bool', 'z:=bool', ()),
     'LogicalNot': ('logical_not', 'x:=bool', 'y:=bool', ()),
     'LogicalOr': ('logical_or', 'x:=bool y:=bool', 'z:=bool', ()),
+    'LowerBound': ('lower_bound', 'sorted_inputs:T values:T', 'output:out_type', (
+        ('T', 'type', None, None),
+        ('out_type', 'type', 6, None, 'int32'),)),
+    'Lu': ('lu', 'input:T', 'lu:T p:output_idx_type', (
+        ('T', 'type', 22, None),
+        ('output_idx_type', 'type', 6, None, 'int32'),)),
     'MatMul': ('mat_mul', 'a:T b:T', 'product:T', (
         ('transpose_a', 'bool', None, None, False),
         ('transpose_b', 'bool', None, None, False),
-        ('T', 'type', 30, None),
+        ('T', 'type', 35, None),
         ('grad_a', 'bool', None, None, False),
         ('grad_b', 'bool', None, None, False),)),
     'MatrixBandPart': (
         'matrix_band_part', 'input:T num_lower:Tindex num_upper:Tindex', 'band:T', (
         ('T', 'type', None, None),
-        ('Tindex', 'type', 5, None, 'int64'),)),
+        ('Tindex', 'type', 6, None, 'int64'),)),
     'MatrixDeterminant': ('matrix_determinant', 'input:T', 'output:T', (
-        ('T', 'type', 31, None),)),
+        ('T', 'type', 34, None),)),
     'MatrixDiag': ('matrix_diag', 'diagonal:T', 'output:T', (('T', 'type', None, None),)),
     'MatrixDiagPart': ('matrix_diag_part', 'input:T', 'diagonal:T', (
         ('T', 'type', None, None),)),
     'MatrixInverse': ('matrix_inverse', 'input:T', 'output:T', (
         ('adjoint', 'bool', None, None, False),
-        ('T', 'type', 20, None),)),
+        ('T', 'type', 22, None),)),
+    'MatrixLogarithm': ('matrix_logarithm', 'input:T', 'output:T', (('T', 'type', 7, None),)),
     'MatrixSetDiag': ('matrix_set_diag', 'input:T diagonal:T', 'output:T', (
         ('T', 'type', None, None),)),
     'MatrixSolve': ('matrix_solve', 'matrix:T rhs:T', 'output:T', (
         ('adjoint', 'bool', None, None, False),
-        ('T', 'type', 20, None),)),
+        ('T', 'type', 22, None),)),
     'MatrixSquareRoot': ('matrix_square_root', 'input:T', 'output:T', (
-        ('T', 'type', 20, None),)),
+        ('T', 'type', 22, None),)),
     'MatrixTriangularSolve': ('matrix_triangular_solve', 'matrix:T rhs:T', 'output:T', (
         ('lower', 'bool', None, None, True),
         ('adjoint', 'bool', None, None, False),
-        ('T', 'type', 32, None),)),
+        ('T', 'type', 36, None),)),
     'Max': ('_max', 'input:T axis=reduction_indices:Tidx', 'output:T', (
         ('keep_dims', 'bool', None, None, False),
-        ('T', 'type', 33, None),
-        ('Tidx', 'type', 5, None, 'int32'),)),
+        ('T', 'type', 37, None),
+        ('Tidx', 'type', 6, None, 'int32'),)),
     'MaxPool': ('max_pool', 'input:T', 'output:T', (
-        ('T', 'type', 34, None, 'float32'),
+        ('T', 'type', 38, None, 'float32'),
         ('ksize', 'list(int)', None, 4),
         ('strides', 'list(int)', None, 4),
         ('padding', 'string', ('SAME', 'VALID', 'EXPLICIT'), None),
         ('explicit_paddings', 'list(int)', None, None, []),
         ('data_format', 'string', ('NHWC', 'NCHW', 'NCHW_VECT_C'), None, 'NHWC'),)),
+    'MaxPool3D': ('max_pool3d', 'input:T', 'output:T', (
+        ('ksize', 'list(int)', None, 5),
+        ('strides', 'list(int)', None, 5),
+        ('padding', 'string', ('SAME', 'VALID'), None),
+        ('data_format', 'string', ('NDHWC', 'NCDHW'), None, 'NDHWC'),
+        ('T', 'type', 32, None),)),
+    'MaxPool3DGrad': (
+        'max_pool3d_grad', 'orig_input:TInput orig_output:TInput grad:T', 'output:T', (
+        ('ksize', 'list(int)', None, 5),
+        ('strides', 'list(int)', None, 5),
+        ('padding', 'string', ('SAME', 'VALID'), None),
+        ('data_format', 'string', ('NDHWC', 'NCDHW'), None, 'NDHWC'),
+        ('T', 'type', 32, None, 'float32'),
+        ('TInput', 'type', 32, None, 'float32'),)),
+    'MaxPool3DGradGrad': (
+        'max_pool3d_grad_grad', 'orig_input:T orig_output:T grad:T', 'output:T', (
+        ('ksize', 'list(int)', None, 5),
+        ('strides', 'list(int)', None, 5),
+        ('padding', 'string', ('SAME', 'VALID'), None),
+        ('data_format', 'string', ('NDHWC', 'NCDHW'), None, 'NDHWC'),
+        ('T', 'type', 28, None),)),
     'MaxPoolGrad': ('max_pool_grad', 'orig_input:T orig_output:T grad:T', 'output:T', (
         ('ksize', 'list(int)', None, 4),
         ('strides', 'list(int)', None, 4),
         ('padding', 'string', ('SAME', 'VALID', 'EXPLICIT'), None),
         ('explicit_paddings', 'list(int)', None, None, []),
         ('data_format', 'string', ('NHWC', 'NCHW'), None, 'NHWC'),
-        ('T', 'type', 29, None, 'float32'),)),
+        ('T', 'type', 28, None, 'float32'),)),
     'MaxPoolGradGrad': ('max_pool_grad_grad', 'orig_input:T orig_output:T grad:T', 'output:T', (
         ('ksize', 'list(int)', None, 4),
         ('strides', 'list(int)', None, 4),
         ('padding', 'string', ('SAME', 'VALID'), None),
         ('data_format', 'string', ('NHWC', 'NCHW'), None, 'NHWC'),
-        ('T', 'type', 29, None),)),
+        ('T', 'type', 28, None),)),
     'MaxPoolV2': ('max_pool_v2', 'input:T ksize:=int32 strides:=int32', 'output:T', (
-        ('T', 'type', 34, None, 'float32'),
+        ('T', 'type', 38, None, 'float32'),
         ('padding', 'string', ('SAME', 'VALID'), None),
         ('data_format', 'string', ('NHWC', 'NCHW', 'NCHW_VECT_C'), None, 'NHWC'),)),
-    'Maximum': ('maximum', 'x:T y:T', 'z:T', (('T', 'type', 35, None),)),
+    'MaxPoolWithArgmax': ('max_pool_with_argmax', 'input:T', 'output:T argmax:Targmax', (
+        ('ksize', 'list(int)', None, 4),
+        ('strides', 'list(int)', None, 4),
+        ('Targmax', 'type', 6, None, 'int64'),
+        ('padding', 'string', ('SAME', 'VALID'), None),
+        ('include_batch_in_index', 'bool', None, None, False),
+        ('T', 'type', 28, None),)),
+    'Maximum': ('maximum', 'x:T y:T', 'z:T', (('T', 'type', 39, None),)),
     'Mean': ('mean', 'input:T axis=reduction_indices:Tidx', 'output:T', (
         ('keep_dims', 'bool', None, None, False),
-        ('T', 'type', 8, None),
-        ('Tidx', 'type', 5, None, 'int32'),)),
+        ('T', 'type', 9, None),
+        ('Tidx', 'type', 6, None, 'int32'),)),
     'Min': ('_min', 'input:T axis=reduction_indices:Tidx', 'output:T', (
         ('keep_dims', 'bool', None, None, False),
-        ('T', 'type', 33, None),
-        ('Tidx', 'type', 5, None, 'int32'),)),
-    'Minimum': ('minimum', 'x:T y:T', 'z:T', (('T', 'type', 35, None),)),
+        ('T', 'type', 37, None),
+        ('Tidx', 'type', 6, None, 'int32'),)),
+    'Minimum': ('minimum', 'x:T y:T', 'z:T', (('T', 'type', 39, None),)),
     'MirrorPad': ('mirror_pad', 'input:T paddings:Tpaddings', 'output:T', (
         ('T', 'type', None, None),
-        ('Tpaddings', 'type', 5, None, 'int32'),
+        ('Tpaddings', 'type', 6, None, 'int32'),
         ('mode', 'string', ('REFLECT', 'SYMMETRIC'), None),)),
     'MirrorPadGrad': ('mirror_pad_grad', 'input:T paddings:Tpaddings', 'output:T', (
         ('T', 'type', None, None),
-        ('Tpaddings', 'type', 5, None, 'int32'),
+        ('Tpaddings', 'type', 6, None, 'int32'),
         ('mode', 'string', ('REFLECT', 'SYMMETRIC'), None),)),
-    'Mul': ('mul', 'x:T y:T', 'z:T', (('T', 'type', 24, None),)),
+    'Mul': ('mul', 'x:T y:T', 'z:T', (('T', 'type', 29, None),)),
     'MulNoNan': ('mul_no_nan', 'x:T y:T', 'z:T', (('T', 'type', 1, None),)),
-    'Ndtri': ('ndtri', 'x:T', 'y:T', (('T', 'type', 12, None),)),
-    'Neg': ('neg', 'x:T', 'y:T', (('T', 'type', 36, None),)),
-    'NextAfter': ('next_after', 'x1:T x2:T', 'output:T', (('T', 'type', 37, None, 'float32'),)),
+    'Ndtri': ('ndtri', 'x:T', 'y:T', (('T', 'type', 13, None),)),
+    'Neg': ('neg', 'x:T', 'y:T', (('T', 'type', 40, None),)),
+    'NextAfter': ('next_after', 'x1:T x2:T', 'output:T', (('T', 'type', 41, None, 'float32'),)),
     'NoOp': ('no_op', '', '', ()),
     'NotEqual': ('not_equal', 'x:T y:T', 'z:=bool', (
         ('T', 'type', None, None),
@@ -561,8 +788,8 @@ RAW_OP_DEFS = {
     'OneHot': ('one_hot', 'indices:TI depth:=int32 on_value:T off_value:T', 'output:T', (
         ('axis', 'int', None, None, -1),
         ('T', 'type', None, None),
-        ('TI', 'type', 38, None, 'int64'),)),
-    'OnesLike': ('ones_like', 'x:T', 'y:T', (('T', 'type', 39, None),)),
+        ('TI', 'type', 42, None, 'int64'),)),
+    'OnesLike': ('ones_like', 'x:T', 'y:T', (('T', 'type', 43, None),)),
     'OptionalFromValue': (
         'optional_from_value', 'components:[Toutput_types]', 'optional:=variant', (
         ('Toutput_types', 'list(type)', None, 1),)),
@@ -578,10 +805,14 @@ RAW_OP_DEFS = {
         ('axis', 'int', None, None, 0),)),
     'Pad': ('pad', 'input:T paddings:Tpaddings', 'output:T', (
         ('T', 'type', None, None),
-        ('Tpaddings', 'type', 5, None, 'int32'),)),
+        ('Tpaddings', 'type', 6, None, 'int32'),)),
     'PadV2': ('pad_v2', 'input:T paddings:Tpaddings constant_values:T', 'output:T', (
         ('T', 'type', None, None),
-        ('Tpaddings', 'type', 5, None, 'int32'),)),
+        ('Tpaddings', 'type', 6, None, 'int32'),)),
+    'ParallelDynamicStitch': (
+        'parallel_dynamic_stitch', 'indices:N*=int32 data:N*T', 'merged:T', (
+        ('N', 'int', None, 1),
+        ('T', 'type', None, None),)),
     'PartitionedCall': ('partitioned_call', 'args:[Tin]', 'output:[Tout]', (
         ('Tin', 'list(type)', None, 0),
         ('Tout', 'list(type)', None, 0),
@@ -595,283 +826,350 @@ RAW_OP_DEFS = {
     'PlaceholderWithDefault': ('placeholder_with_default', 'input:dtype', 'output:dtype', (
         ('dtype', 'type', None, None),
         ('shape', 'shape', None, None),)),
-    'Polygamma': ('polygamma', 'a:T x:T', 'z:T', (('T', 'type', 7, None),)),
-    'Pow': ('_pow', 'x:T y:T', 'z:T', (('T', 'type', 40, None),)),
+    'Polygamma': ('polygamma', 'a:T x:T', 'z:T', (('T', 'type', 8, None),)),
+    'Pow': ('_pow', 'x:T y:T', 'z:T', (('T', 'type', 44, None),)),
+    'PreventGradient': ('prevent_gradient', 'input:T', 'output:T', (
+        ('T', 'type', None, None),
+        ('message', 'string', None, None, ''),)),
     'Prod': ('prod', 'input:T axis=reduction_indices:Tidx', 'output:T', (
         ('keep_dims', 'bool', None, None, False),
-        ('T', 'type', 8, None),
-        ('Tidx', 'type', 5, None, 'int32'),)),
+        ('T', 'type', 9, None),
+        ('Tidx', 'type', 6, None, 'int32'),)),
+    'Qr': ('qr', 'input:T', 'q:T r:T', (
+        ('full_matrices', 'bool', None, None, False),
+        ('T', 'type', 22, None),)),
+    'QuantizeAndDequantizeV2': (
+        'quantize_and_dequantize_v2', 'input:T input_min:T input_max:T', 'output:T', (
+        ('signed_input', 'bool', None, None, True),
+        ('num_bits', 'int', None, None, 8),
+        ('range_given', 'bool', None, None, False),
+        ('T', 'type', 13, None),
+        ('round_mode', 'string', ('HALF_TO_EVEN', 'HALF_UP'), None, 'HALF_TO_EVEN'),
+        ('narrow_range', 'bool', None, None, False),
+        ('axis', 'int', None, None, -1),)),
+    'QuantizeAndDequantizeV4': (
+        'quantize_and_dequantize_v4', 'input:T input_min:T input_max:T', 'output:T', (
+        ('signed_input', 'bool', None, None, True),
+        ('num_bits', 'int', None, None, 8),
+        ('range_given', 'bool', None, None, False),
+        ('T', 'type', 13, None),
+        ('round_mode', 'string', ('HALF_TO_EVEN', 'HALF_UP'), None, 'HALF_TO_EVEN'),
+        ('narrow_range', 'bool', None, None, False),
+        ('axis', 'int', None, None, -1),)),
+    'QuantizeAndDequantizeV4Grad': (
+        'quantize_and_dequantize_v4_grad',
+        'gradients:T input:T input_min:T input_max:T',
+        'input_backprop:T input_min_backprop:T input_max_backprop:T', (
+        ('T', 'type', 13, None),
+        ('axis', 'int', None, None, -1),)),
+    'RFFT': ('rfft', 'input:Treal fft_length:=int32', 'output:Tcomplex', (
+        ('Treal', 'type', 8, None, 'float32'),
+        ('Tcomplex', 'type', 7, None, 'complex64'),)),
+    'RFFT2D': ('rfft2d', 'input:Treal fft_length:=int32', 'output:Tcomplex', (
+        ('Treal', 'type', 8, None, 'float32'),
+        ('Tcomplex', 'type', 7, None, 'complex64'),)),
+    'RFFT3D': ('rfft3d', 'input:Treal fft_length:=int32', 'output:Tcomplex', (
+        ('Treal', 'type', 8, None, 'float32'),
+        ('Tcomplex', 'type', 7, None, 'complex64'),)),
     'RandomStandardNormal': ('random_standard_normal', 'shape:T', 'output:dtype', (
         ('seed', 'int', None, None, 0),
         ('seed2', 'int', None, None, 0),
-        ('dtype', 'type', 13, None),
-        ('T', 'type', 5, None),)),
+        ('dtype', 'type', 14, None),
+        ('T', 'type', 6, None),)),
     'RandomUniform': ('random_uniform', 'shape:T', 'output:dtype', (
         ('seed', 'int', None, None, 0),
         ('seed2', 'int', None, None, 0),
-        ('dtype', 'type', 13, None),
-        ('T', 'type', 5, None),)),
+        ('dtype', 'type', 14, None),
+        ('T', 'type', 6, None),)),
     'Range': ('_range', 'start:Tidx limit:Tidx delta:Tidx', 'output:Tidx', (
-        ('Tidx', 'type', 41, None, 'int32'),)),
+        ('Tidx', 'type', 45, None, 'int32'),)),
     'Rank': ('rank', 'input:T', 'output:=int32', (('T', 'type', None, None),)),
     'ReadVariableOp': ('read_variable_op', 'resource:=resource', 'value:dtype', (
         ('dtype', 'type', None, None),)),
     'Real': ('real', 'input:T', 'output:Tout', (
-        ('T', 'type', 6, None, 'complex64'),
-        ('Tout', 'type', 7, None, 'float32'),)),
-    'RealDiv': ('real_div', 'x:T y:T', 'z:T', (('T', 'type', 24, None),)),
-    'Reciprocal': ('reciprocal', 'x:T', 'y:T', (('T', 'type', 36, None),)),
-    'Relu': ('relu', 'features:T', 'activations:T', (('T', 'type', 42, None),)),
-    'Relu6': ('relu6', 'features:T', 'activations:T', (('T', 'type', 29, None),)),
+        ('T', 'type', 7, None, 'complex64'),
+        ('Tout', 'type', 8, None, 'float32'),)),
+    'RealDiv': ('real_div', 'x:T y:T', 'z:T', (('T', 'type', 29, None),)),
+    'Reciprocal': ('reciprocal', 'x:T', 'y:T', (('T', 'type', 40, None),)),
+    'ReciprocalGrad': ('reciprocal_grad', 'y:T dy:T', 'z:T', (('T', 'type', 1, None),)),
+    'Relu': ('relu', 'features:T', 'activations:T', (('T', 'type', 46, None),)),
+    'Relu6': ('relu6', 'features:T', 'activations:T', (('T', 'type', 28, None),)),
     'Relu6Grad': ('relu6_grad', 'gradients:T features:T', 'backprops:T', (
-        ('T', 'type', 29, None),)),
+        ('T', 'type', 28, None),)),
     'ReluGrad': ('relu_grad', 'gradients:T features:T', 'backprops:T', (
-        ('T', 'type', 29, None),)),
+        ('T', 'type', 28, None),)),
     'Reshape': ('reshape', 'tensor:T shape:Tshape', 'output:T', (
         ('T', 'type', None, None),
-        ('Tshape', 'type', 5, None, 'int32'),)),
+        ('Tshape', 'type', 6, None, 'int32'),)),
     'ResizeBilinear': ('resize_bilinear', 'images:T size:=int32', 'resized_images:=float32', (
-        ('T', 'type', 43, None),
+        ('T', 'type', 47, None),
         ('align_corners', 'bool', None, None, False),
         ('half_pixel_centers', 'bool', None, None, False),)),
     'ResizeBilinearGrad': (
         'resize_bilinear_grad', 'grads:=float32 original_image:T', 'output:T', (
-        ('T', 'type', 44, None),
+        ('T', 'type', 48, None),
         ('align_corners', 'bool', None, None, False),
         ('half_pixel_centers', 'bool', None, None, False),)),
     'ResizeNearestNeighbor': (
         'resize_nearest_neighbor', 'images:T size:=int32', 'resized_images:T', (
-        ('T', 'type', 45, None),
+        ('T', 'type', 49, None),
         ('align_corners', 'bool', None, None, False),
         ('half_pixel_centers', 'bool', None, None, False),)),
     'ResizeNearestNeighborGrad': (
         'resize_nearest_neighbor_grad', 'grads:T size:=int32', 'output:T', (
-        ('T', 'type', 46, None),
+        ('T', 'type', 50, None),
         ('align_corners', 'bool', None, None, False),
         ('half_pixel_centers', 'bool', None, None, False),)),
     'ResourceApplyAdaMax': (
         'resource_apply_ada_max',
         'var:=resource m:=resource v:=resource beta1_power:T lr:T beta1:T beta2:T epsilon:T grad:T',
         '', (
-        ('T', 'type', 8, None),
+        ('T', 'type', 9, None),
         ('use_locking', 'bool', None, None, False),)),
     'ResourceApplyAdadelta': (
         'resource_apply_adadelta',
         'var:=resource accum:=resource accum_update:=resource lr:T rho:T epsilon:T grad:T',
         '', (
-        ('T', 'type', 8, None),
+        ('T', 'type', 9, None),
         ('use_locking', 'bool', None, None, False),)),
     'ResourceApplyAdagrad': (
         'resource_apply_adagrad', 'var:=resource accum:=resource lr:T grad:T', '', (
-        ('T', 'type', 8, None),
+        ('T', 'type', 9, None),
         ('use_locking', 'bool', None, None, False),
         ('update_slots', 'bool', None, None, True),)),
     'ResourceApplyAdagradV2': (
         'resource_apply_adagrad_v2',
         'var:=resource accum:=resource lr:T epsilon:T grad:T',
         '', (
-        ('T', 'type', 8, None),
+        ('T', 'type', 9, None),
         ('use_locking', 'bool', None, None, False),
         ('update_slots', 'bool', None, None, True),)),
     'ResourceApplyAdam': (
         'resource_apply_adam',
         'var:=resource m:=resource v:=resource beta1_power:T beta2_power:T lr:T beta1:T beta2:T epsilon:T grad:T',
         '', (
-        ('T', 'type', 8, None),
+        ('T', 'type', 9, None),
         ('use_locking', 'bool', None, None, False),
         ('use_nesterov', 'bool', None, None, False),)),
     'ResourceApplyCenteredRMSProp': (
         'resource_apply_centered_rms_prop',
         'var:=resource mg:=resource ms:=resource mom:=resource lr:T rho:T momentum:T epsilon:T grad:T',
         '', (
-        ('T', 'type', 8, None),
+        ('T', 'type', 9, None),
         ('use_locking', 'bool', None, None, False),)),
     'ResourceApplyGradientDescent': (
         'resource_apply_gradient_descent', 'var:=resource alpha:T delta:T', '', (
-        ('T', 'type', 8, None),
+        ('T', 'type', 9, None),
         ('use_locking', 'bool', None, None, False),)),
     'ResourceApplyKerasMomentum': (
         'resource_apply_keras_momentum',
         'var:=resource accum:=resource lr:T grad:T momentum:T',
         '', (
-        ('T', 'type', 8, None),
+        ('T', 'type', 9, None),
         ('use_locking', 'bool', None, None, False),
         ('use_nesterov', 'bool', None, None, False),)),
     'ResourceApplyMomentum': (
         'resource_apply_momentum', 'var:=resource accum:=resource lr:T grad:T momentum:T', '', (
-        ('T', 'type', 8, None),
+        ('T', 'type', 9, None),
         ('use_locking', 'bool', None, None, False),
         ('use_nesterov', 'bool', None, None, False),)),
     'ResourceApplyRMSProp': (
         'resource_apply_rms_prop',
         'var:=resource ms:=resource mom:=resource lr:T rho:T momentum:T epsilon:T grad:T',
         '', (
-        ('T', 'type', 8, None),
+        ('T', 'type', 9, None),
         ('use_locking', 'bool', None, None, False),)),
     'ResourceGather': (
         'resource_gather', 'resource:=resource indices:Tindices', 'output:dtype', (
         ('batch_dims', 'int', None, None, 0),
         ('validate_indices', 'bool', None, None, True),
         ('dtype', 'type', None, None),
-        ('Tindices', 'type', 5, None),)),
+        ('Tindices', 'type', 6, None),)),
     'ResourceGatherNd': (
         'resource_gather_nd', 'resource:=resource indices:Tindices', 'output:dtype', (
         ('dtype', 'type', None, None),
-        ('Tindices', 'type', 5, None),)),
+        ('Tindices', 'type', 6, None),)),
     'ResourceScatterAdd': (
         'resource_scatter_add', 'resource:=resource indices:Tindices updates:dtype', '', (
-        ('dtype', 'type', 8, None),
-        ('Tindices', 'type', 5, None),)),
+        ('dtype', 'type', 9, None),
+        ('Tindices', 'type', 6, None),)),
     'ResourceScatterDiv': (
         'resource_scatter_div', 'resource:=resource indices:Tindices updates:dtype', '', (
-        ('dtype', 'type', 8, None),
-        ('Tindices', 'type', 5, None),)),
+        ('dtype', 'type', 9, None),
+        ('Tindices', 'type', 6, None),)),
     'ResourceScatterMax': (
         'resource_scatter_max', 'resource:=resource indices:Tindices updates:dtype', '', (
-        ('dtype', 'type', 8, None),
-        ('Tindices', 'type', 5, None),)),
+        ('dtype', 'type', 9, None),
+        ('Tindices', 'type', 6, None),)),
     'ResourceScatterMin': (
         'resource_scatter_min', 'resource:=resource indices:Tindices updates:dtype', '', (
-        ('dtype', 'type', 8, None),
-        ('Tindices', 'type', 5, None),)),
+        ('dtype', 'type', 9, None),
+        ('Tindices', 'type', 6, None),)),
     'ResourceScatterMul': (
         'resource_scatter_mul', 'resource:=resource indices:Tindices updates:dtype', '', (
-        ('dtype', 'type', 8, None),
-        ('Tindices', 'type', 5, None),)),
+        ('dtype', 'type', 9, None),
+        ('Tindices', 'type', 6, None),)),
     'ResourceScatterNdAdd': (
         'resource_scatter_nd_add', 'ref:=resource indices:Tindices updates:T', '', (
         ('T', 'type', None, None),
-        ('Tindices', 'type', 5, None),
+        ('Tindices', 'type', 6, None),
         ('use_locking', 'bool', None, None, True),
         ('bad_indices_policy', 'string', None, None, ''),)),
     'ResourceScatterNdSub': (
         'resource_scatter_nd_sub', 'ref:=resource indices:Tindices updates:T', '', (
         ('T', 'type', None, None),
-        ('Tindices', 'type', 5, None),
+        ('Tindices', 'type', 6, None),
         ('use_locking', 'bool', None, None, True),
         ('bad_indices_policy', 'string', None, None, ''),)),
     'ResourceScatterNdUpdate': (
         'resource_scatter_nd_update', 'ref:=resource indices:Tindices updates:T', '', (
         ('T', 'type', None, None),
-        ('Tindices', 'type', 5, None),
+        ('Tindices', 'type', 6, None),
         ('use_locking', 'bool', None, None, True),
         ('bad_indices_policy', 'string', None, None, ''),)),
     'ResourceScatterSub': (
         'resource_scatter_sub', 'resource:=resource indices:Tindices updates:dtype', '', (
-        ('dtype', 'type', 8, None),
-        ('Tindices', 'type', 5, None),)),
+        ('dtype', 'type', 9, None),
+        ('Tindices', 'type', 6, None),)),
     'ResourceScatterUpdate': (
         'resource_scatter_update', 'resource:=resource indices:Tindices updates:dtype', '', (
         ('dtype', 'type', None, None),
-        ('Tindices', 'type', 5, None),)),
+        ('Tindices', 'type', 6, None),)),
     'ResourceSparseApplyAdadelta': (
         'resource_sparse_apply_adadelta',
         'var:=resource accum:=resource accum_update:=resource lr:T rho:T epsilon:T grad:T indices:Tindices',
         '', (
-        ('T', 'type', 8, None),
-        ('Tindices', 'type', 5, None),
+        ('T', 'type', 9, None),
+        ('Tindices', 'type', 6, None),
         ('use_locking', 'bool', None, None, False),)),
     'ResourceSparseApplyAdagrad': (
         'resource_sparse_apply_adagrad',
         'var:=resource accum:=resource lr:T grad:T indices:Tindices',
         '', (
-        ('T', 'type', 8, None),
-        ('Tindices', 'type', 5, None),
+        ('T', 'type', 9, None),
+        ('Tindices', 'type', 6, None),
         ('use_locking', 'bool', None, None, False),
         ('update_slots', 'bool', None, None, True),)),
     'ResourceSparseApplyAdagradV2': (
         'resource_sparse_apply_adagrad_v2',
         'var:=resource accum:=resource lr:T epsilon:T grad:T indices:Tindices',
         '', (
-        ('T', 'type', 8, None),
-        ('Tindices', 'type', 5, None),
+        ('T', 'type', 9, None),
+        ('Tindices', 'type', 6, None),
         ('use_locking', 'bool', None, None, False),
         ('update_slots', 'bool', None, None, True),)),
     'ResourceSparseApplyCenteredRMSProp': (
         'resource_sparse_apply_centered_rms_prop',
         'var:=resource mg:=resource ms:=resource mom:=resource lr:T rho:T momentum:T epsilon:T grad:T indices:Tindices',
         '', (
-        ('T', 'type', 8, None),
-        ('Tindices', 'type', 5, None),
+        ('T', 'type', 9, None),
+        ('Tindices', 'type', 6, None),
         ('use_locking', 'bool', None, None, False),)),
     'ResourceSparseApplyKerasMomentum': (
         'resource_sparse_apply_keras_momentum',
         'var:=resource accum:=resource lr:T grad:T indices:Tindices momentum:T',
         '', (
-        ('T', 'type', 8, None),
-        ('Tindices', 'type', 5, None),
+        ('T', 'type', 9, None),
+        ('Tindices', 'type', 6, None),
         ('use_locking', 'bool', None, None, False),
         ('use_nesterov', 'bool', None, None, False),)),
     'ResourceSparseApplyMomentum': (
         'resource_sparse_apply_momentum',
         'var:=resource accum:=resource lr:T grad:T indices:Tindices momentum:T',
         '', (
-        ('T', 'type', 8, None),
-        ('Tindices', 'type', 5, None),
+        ('T', 'type', 9, None),
+        ('Tindices', 'type', 6, None),
         ('use_locking', 'bool', None, None, False),
         ('use_nesterov', 'bool', None, None, False),)),
     'ResourceSparseApplyRMSProp': (
         'resource_sparse_apply_rms_prop',
         'var:=resource ms:=resource mom:=resource lr:T rho:T momentum:T epsilon:T grad:T indices:Tindices',
         '', (
-        ('T', 'type', 8, None),
-        ('Tindices', 'type', 5, None),
+        ('T', 'type', 9, None),
+        ('Tindices', 'type', 6, None),
         ('use_locking', 'bool', None, None, False),)),
+    'ReverseSequence': ('reverse_sequence', 'input:T seq_lengths:Tlen', 'output:T', (
+        ('seq_dim', 'int', None, None),
+        ('batch_dim', 'int', None, None, 0),
+        ('T', 'type', None, None),
+        ('Tlen', 'type', 6, None, 'int64'),)),
     'ReverseV2': ('reverse_v2', 'tensor:T axis:Tidx', 'output:T', (
-        ('Tidx', 'type', 5, None, 'int32'),
-        ('T', 'type', 47, None),)),
-    'RightShift': ('right_shift', 'x:T y:T', 'z:T', (('T', 'type', 19, None),)),
-    'Rint': ('rint', 'x:T', 'y:T', (('T', 'type', 12, None),)),
+        ('Tidx', 'type', 6, None, 'int32'),
+        ('T', 'type', 51, None),)),
+    'RightShift': ('right_shift', 'x:T y:T', 'z:T', (('T', 'type', 21, None),)),
+    'Rint': ('rint', 'x:T', 'y:T', (('T', 'type', 13, None),)),
     'Roll': ('roll', 'input:T shift:Tshift axis:Taxis', 'output:T', (
         ('T', 'type', None, None),
-        ('Tshift', 'type', 5, None),
-        ('Taxis', 'type', 5, None),)),
-    'Round': ('round', 'x:T', 'y:T', (('T', 'type', 36, None),)),
+        ('Tshift', 'type', 6, None),
+        ('Taxis', 'type', 6, None),)),
+    'Round': ('round', 'x:T', 'y:T', (('T', 'type', 40, None),)),
     'Rsqrt': ('rsqrt', 'x:T', 'y:T', (('T', 'type', 1, None),)),
+    'RsqrtGrad': ('rsqrt_grad', 'y:T dy:T', 'z:T', (('T', 'type', 1, None),)),
     'ScatterNd': ('scatter_nd', 'indices:Tindices updates:T shape:Tindices', 'output:T', (
         ('T', 'type', None, None),
-        ('Tindices', 'type', 10, None),
+        ('Tindices', 'type', 11, None),
         ('bad_indices_policy', 'string', None, None, ''),)),
     'SegmentMax': ('segment_max', 'data:T segment_ids:Tindices', 'output:T', (
-        ('T', 'type', 29, None),
-        ('Tindices', 'type', 5, None),)),
+        ('T', 'type', 28, None),
+        ('Tindices', 'type', 6, None),)),
     'SegmentMean': ('segment_mean', 'data:T segment_ids:Tindices', 'output:T', (
-        ('T', 'type', 8, None),
-        ('Tindices', 'type', 5, None),)),
+        ('T', 'type', 9, None),
+        ('Tindices', 'type', 6, None),)),
     'SegmentMin': ('segment_min', 'data:T segment_ids:Tindices', 'output:T', (
-        ('T', 'type', 29, None),
-        ('Tindices', 'type', 5, None),)),
+        ('T', 'type', 28, None),
+        ('Tindices', 'type', 6, None),)),
     'SegmentProd': ('segment_prod', 'data:T segment_ids:Tindices', 'output:T', (
-        ('T', 'type', 8, None),
-        ('Tindices', 'type', 5, None),)),
+        ('T', 'type', 9, None),
+        ('Tindices', 'type', 6, None),)),
     'SegmentSum': ('segment_sum', 'data:T segment_ids:Tindices', 'output:T', (
-        ('T', 'type', 8, None),
-        ('Tindices', 'type', 5, None),)),
+        ('T', 'type', 9, None),
+        ('Tindices', 'type', 6, None),)),
     'Select': ('select', 'condition:=bool x=t:T y=e:T', 'output:T', (
         ('T', 'type', None, None),)),
     'SelectV2': ('select_v2', 'condition:=bool t:T e:T', 'output:T', (
         ('T', 'type', None, None),)),
-    'Selu': ('selu', 'features:T', 'activations:T', (('T', 'type', 13, None),)),
+    'SelfAdjointEigV2': ('self_adjoint_eig_v2', 'input:T', 'e:T v:T', (
+        ('compute_v', 'bool', None, None, True),
+        ('T', 'type', 22, None),)),
+    'Selu': ('selu', 'features:T', 'activations:T', (('T', 'type', 14, None),)),
+    'SeluGrad': ('selu_grad', 'gradients:T outputs:T', 'backprops:T', (
+        ('T', 'type', 14, None),)),
     'Shape': ('shape', 'input:T', 'output:out_type', (
         ('T', 'type', None, None),
-        ('out_type', 'type', 5, None, 'int32'),)),
+        ('out_type', 'type', 6, None, 'int32'),)),
+    'ShapeN': ('shape_n', 'input:N*T', 'output:N*out_type', (
+        ('N', 'int', None, 1),
+        ('T', 'type', None, None),
+        ('out_type', 'type', 6, None, 'int32'),)),
     'Sigmoid': ('sigmoid', 'x:T', 'y:T', (('T', 'type', 1, None),)),
-    'Sign': ('sign', 'x:T', 'y:T', (('T', 'type', 36, None),)),
+    'SigmoidGrad': ('sigmoid_grad', 'y:T dy:T', 'z:T', (('T', 'type', 1, None),)),
+    'Sign': ('sign', 'x:T', 'y:T', (('T', 'type', 40, None),)),
     'Sin': ('sin', 'x:T', 'y:T', (('T', 'type', 1, None),)),
     'Sinh': ('sinh', 'x:T', 'y:T', (('T', 'type', 1, None),)),
     'Size': ('size', 'input:T', 'output:out_type', (
         ('T', 'type', None, None),
-        ('out_type', 'type', 5, None, 'int32'),)),
+        ('out_type', 'type', 6, None, 'int32'),)),
     'Slice': ('_slice', 'input:T begin:Index size:Index', 'output:T', (
         ('T', 'type', None, None),
-        ('Index', 'type', 5, None),)),
+        ('Index', 'type', 6, None),)),
     'Snapshot': ('snapshot', 'input:T', 'output:T', (('T', 'type', None, None),)),
-    'Softmax': ('softmax', 'logits:T', 'softmax:T', (('T', 'type', 13, None),)),
+    'Softmax': ('softmax', 'logits:T', 'softmax:T', (('T', 'type', 14, None),)),
     'SoftmaxCrossEntropyWithLogits': (
         'softmax_cross_entropy_with_logits', 'features:T labels:T', 'loss:T backprop:T', (
-        ('T', 'type', 13, None),)),
-    'Softplus': ('softplus', 'features:T', 'activations:T', (('T', 'type', 13, None),)),
-    'Softsign': ('softsign', 'features:T', 'activations:T', (('T', 'type', 13, None),)),
+        ('T', 'type', 14, None),)),
+    'Softplus': ('softplus', 'features:T', 'activations:T', (('T', 'type', 14, None),)),
+    'SoftplusGrad': ('softplus_grad', 'gradients:T features:T', 'backprops:T', (
+        ('T', 'type', 14, None),)),
+    'Softsign': ('softsign', 'features:T', 'activations:T', (('T', 'type', 14, None),)),
+    'SoftsignGrad': ('softsign_grad', 'gradients:T features:T', 'backprops:T', (
+        ('T', 'type', 14, None),)),
+    'SpaceToBatchND': (
+        'space_to_batch_nd',
+        'input:T block_shape:Tblock_shape paddings:Tpaddings',
+        'output:T', (
+        ('T', 'type', None, None),
+        ('Tblock_shape', 'type', 6, None, 'int32'),
+        ('Tpaddings', 'type', 6, None, 'int32'),)),
     'SpaceToDepth': ('space_to_depth', 'input:T', 'output:T', (
         ('T', 'type', None, None),
         ('block_size', 'int', None, 2),
@@ -880,9 +1178,9 @@ RAW_OP_DEFS = {
         'sparse_softmax_cross_entropy_with_logits',
         'features:T labels:Tlabels',
         'loss:T backprop:T', (
-        ('T', 'type', 13, None),
-        ('Tlabels', 'type', 5, None, 'int64'),)),
-    'Spence': ('spence', 'x:T', 'y:T', (('T', 'type', 12, None),)),
+        ('T', 'type', 14, None),
+        ('Tlabels', 'type', 6, None, 'int64'),)),
+    'Spence': ('spence', 'x:T', 'y:T', (('T', 'type', 13, None),)),
     'Split': ('split', 'axis=split_dim:=int32 value:T', 'output:num_split*T', (
         ('num_split', 'int', None, 1),
         ('T', 'type', None, None),)),
@@ -890,10 +1188,11 @@ RAW_OP_DEFS = {
         'split_v', 'value:T size_splits:Tlen axis=split_dim:=int32', 'output:num_split*T', (
         ('num_split', 'int', None, 1),
         ('T', 'type', None, None),
-        ('Tlen', 'type', 48, None, 'int64'),)),
+        ('Tlen', 'type', 52, None, 'int64'),)),
     'Sqrt': ('sqrt', 'x:T', 'y:T', (('T', 'type', 1, None),)),
-    'Square': ('square', 'x:T', 'y:T', (('T', 'type', 49, None),)),
-    'SquaredDifference': ('squared_difference', 'x:T y:T', 'z:T', (('T', 'type', 14, None),)),
+    'SqrtGrad': ('sqrt_grad', 'y:T dy:T', 'z:T', (('T', 'type', 1, None),)),
+    'Square': ('square', 'x:T', 'y:T', (('T', 'type', 53, None),)),
+    'SquaredDifference': ('squared_difference', 'x:T y:T', 'z:T', (('T', 'type', 15, None),)),
     'Squeeze': ('squeeze', 'input:T', 'output:T', (
         ('T', 'type', None, None),
         ('axis=squeeze_dims', 'list(int)', None, 0, []),)),
@@ -916,6 +1215,39 @@ RAW_OP_DEFS = {
         ('then_branch', 'func', None, None),
         ('else_branch', 'func', None, None),
         ('output_shapes', 'list(shape)', None, None, []),)),
+    'StatelessMultinomial': (
+        'stateless_multinomial',
+        'logits:T num_samples:=int32 seed:Tseed',
+        'output:output_dtype', (
+        ('T', 'type', 28, None),
+        ('Tseed', 'type', 6, None, 'int64'),
+        ('output_dtype', 'type', 6, None, 'int64'),)),
+    'StatelessRandomNormal': ('stateless_random_normal', 'shape:T seed:Tseed', 'output:dtype', (
+        ('dtype', 'type', 14, None, 'float32'),
+        ('T', 'type', 6, None, 'int32'),
+        ('Tseed', 'type', 6, None, 'int64'),)),
+    'StatelessRandomUniform': (
+        'stateless_random_uniform', 'shape:T seed:Tseed', 'output:dtype', (
+        ('dtype', 'type', 14, None, 'float32'),
+        ('T', 'type', 6, None, 'int32'),
+        ('Tseed', 'type', 6, None, 'int64'),)),
+    'StatelessRandomUniformFullInt': (
+        'stateless_random_uniform_full_int', 'shape:T seed:Tseed', 'output:dtype', (
+        ('dtype', 'type', 54, None, 'uint64'),
+        ('T', 'type', 6, None, 'int32'),
+        ('Tseed', 'type', 54, None, 'int64'),)),
+    'StatelessRandomUniformInt': (
+        'stateless_random_uniform_int',
+        'shape:T seed:Tseed minval:dtype maxval:dtype',
+        'output:dtype', (
+        ('dtype', 'type', 6, None),
+        ('T', 'type', 6, None),
+        ('Tseed', 'type', 6, None, 'int64'),)),
+    'StatelessTruncatedNormal': (
+        'stateless_truncated_normal', 'shape:T seed:Tseed', 'output:dtype', (
+        ('dtype', 'type', 14, None, 'float32'),
+        ('T', 'type', 6, None, 'int32'),
+        ('Tseed', 'type', 6, None, 'int64'),)),
     'StatelessWhile': ('stateless_while', 'input:[T]', 'output:[T]', (
         ('T', 'list(type)', None, 0),
         ('cond', 'func', None, None),
@@ -926,7 +1258,7 @@ RAW_OP_DEFS = {
     'StridedSlice': (
         'strided_slice', 'input:T begin:Index end:Index strides:Index', 'output:T', (
         ('T', 'type', None, None),
-        ('Index', 'type', 10, None),
+        ('Index', 'type', 11, None),
         ('begin_mask', 'int', None, None, 0),
         ('end_mask', 'int', None, None, 0),
         ('ellipsis_mask', 'int', None, None, 0),
@@ -937,19 +1269,24 @@ RAW_OP_DEFS = {
         'shape:Index begin:Index end:Index strides:Index dy:T',
         'output:T', (
         ('T', 'type', None, None),
-        ('Index', 'type', 5, None),
+        ('Index', 'type', 6, None),
         ('begin_mask', 'int', None, None, 0),
         ('end_mask', 'int', None, None, 0),
         ('ellipsis_mask', 'int', None, None, 0),
         ('new_axis_mask', 'int', None, None, 0),
         ('shrink_axis_mask', 'int', None, None, 0),)),
-    'Sub': ('sub', 'x:T y:T', 'z:T', (('T', 'type', 50, None),)),
+    'Sub': ('sub', 'x:T y:T', 'z:T', (('T', 'type', 55, None),)),
     'Sum': ('_sum', 'input:T axis=reduction_indices:Tidx', 'output:T', (
         ('keep_dims', 'bool', None, None, False),
-        ('T', 'type', 8, None),
-        ('Tidx', 'type', 5, None, 'int32'),)),
+        ('T', 'type', 9, None),
+        ('Tidx', 'type', 6, None, 'int32'),)),
+    'Svd': ('svd', 'input:T', 's:T u:T v:T', (
+        ('compute_uv', 'bool', None, None, True),
+        ('full_matrices', 'bool', None, None, False),
+        ('T', 'type', 22, None),)),
     'Tan': ('tan', 'x:T', 'y:T', (('T', 'type', 1, None),)),
     'Tanh': ('tanh', 'x:T', 'y:T', (('T', 'type', 1, None),)),
+    'TanhGrad': ('tanh_grad', 'y:T dy:T', 'z:T', (('T', 'type', 1, None),)),
     'TensorArrayCloseV3': ('tensor_array_close_v3', 'handle:=resource', '', ()),
     'TensorArrayConcatV3': (
         'tensor_array_concat_v3',
@@ -996,16 +1333,16 @@ RAW_OP_DEFS = {
         'input_handle:=variant element_shape:shape_type leading_dims:=int64',
         'tensor:element_dtype lengths:=int64', (
         ('element_dtype', 'type', None, None),
-        ('shape_type', 'type', 5, None),)),
+        ('shape_type', 'type', 6, None),)),
     'TensorListElementShape': (
         'tensor_list_element_shape', 'input_handle:=variant', 'element_shape:shape_type', (
-        ('shape_type', 'type', 5, None),)),
+        ('shape_type', 'type', 6, None),)),
     'TensorListFromTensor': (
         'tensor_list_from_tensor',
         'tensor:element_dtype element_shape:shape_type',
         'output_handle:=variant', (
         ('element_dtype', 'type', None, None),
-        ('shape_type', 'type', 5, None),)),
+        ('shape_type', 'type', 6, None),)),
     'TensorListGather': (
         'tensor_list_gather',
         'input_handle:=variant indices:=int32 element_shape:=int32',
@@ -1016,7 +1353,7 @@ RAW_OP_DEFS = {
         'input_handle:=variant index:=int32 element_shape:Tshape',
         'item:element_dtype', (
         ('element_dtype', 'type', None, None),
-        ('Tshape', 'type', 5, None, 'int32'),)),
+        ('Tshape', 'type', 6, None, 'int32'),)),
     'TensorListLength': ('tensor_list_length', 'input_handle:=variant', 'length:=int32', ()),
     'TensorListPopBack': (
         'tensor_list_pop_back',
@@ -1033,13 +1370,13 @@ RAW_OP_DEFS = {
         'element_shape:shape_type num_elements:=int32',
         'handle:=variant', (
         ('element_dtype', 'type', None, None),
-        ('shape_type', 'type', 5, None),)),
+        ('shape_type', 'type', 6, None),)),
     'TensorListScatter': (
         'tensor_list_scatter',
         'tensor:element_dtype indices:=int32 element_shape:shape_type',
         'output_handle:=variant', (
         ('element_dtype', 'type', None, None),
-        ('shape_type', 'type', 5, None),)),
+        ('shape_type', 'type', 6, None),)),
     'TensorListScatterIntoExistingList': (
         'tensor_list_scatter_into_existing_list',
         'input_handle:=variant tensor:element_dtype indices:=int32',
@@ -1050,7 +1387,7 @@ RAW_OP_DEFS = {
         'tensor:element_dtype indices:=int32 element_shape:shape_type num_elements:=int32',
         'output_handle:=variant', (
         ('element_dtype', 'type', None, None),
-        ('shape_type', 'type', 5, None),)),
+        ('shape_type', 'type', 6, None),)),
     'TensorListSetItem': (
         'tensor_list_set_item',
         'input_handle:=variant index:=int32 item:element_dtype',
@@ -1063,27 +1400,59 @@ RAW_OP_DEFS = {
         'tensor:element_dtype', (
         ('element_dtype', 'type', None, None),
         ('num_elements', 'int', None, None, -1),)),
+    'TensorScatterAdd': (
+        'tensor_scatter_add', 'tensor:T indices:Tindices updates:T', 'output:T', (
+        ('T', 'type', None, None),
+        ('Tindices', 'type', 6, None),
+        ('bad_indices_policy', 'string', None, None, ''),)),
+    'TensorScatterMax': (
+        'tensor_scatter_max', 'tensor:T indices:Tindices updates:T', 'output:T', (
+        ('T', 'type', None, None),
+        ('Tindices', 'type', 6, None),
+        ('bad_indices_policy', 'string', None, None, ''),)),
+    'TensorScatterMin': (
+        'tensor_scatter_min', 'tensor:T indices:Tindices updates:T', 'output:T', (
+        ('T', 'type', None, None),
+        ('Tindices', 'type', 6, None),
+        ('bad_indices_policy', 'string', None, None, ''),)),
+    'TensorScatterSub': (
+        'tensor_scatter_sub', 'tensor:T indices:Tindices updates:T', 'output:T', (
+        ('T', 'type', None, None),
+        ('Tindices', 'type', 6, None),
+        ('bad_indices_policy', 'string', None, None, ''),)),
+    'TensorScatterUpdate': (
+        'tensor_scatter_update', 'tensor:T indices:Tindices updates:T', 'output:T', (
+        ('T', 'type', None, None),
+        ('Tindices', 'type', 56, None),
+        ('bad_indices_policy', 'string', None, None, ''),)),
     'Tile': ('tile', 'input:T multiples:Tmultiples', 'output:T', (
         ('T', 'type', None, None),
-        ('Tmultiples', 'type', 5, None, 'int32'),)),
+        ('Tmultiples', 'type', 6, None, 'int32'),)),
     'TopKV2': ('top_kv2', 'input:T k:Tk', 'values:T indices:index_type', (
         ('sorted', 'bool', None, None, True),
-        ('T', 'type', 29, None),
-        ('Tk', 'type', 10, None, 'int32'),
-        ('index_type', 'type', 10, None, 'int32'),)),
+        ('T', 'type', 28, None),
+        ('Tk', 'type', 11, None, 'int32'),
+        ('index_type', 'type', 11, None, 'int32'),)),
     'Transpose': ('transpose', 'x:T perm:Tperm', 'y:T', (
         ('T', 'type', None, None),
-        ('Tperm', 'type', 5, None, 'int32'),)),
-    'TruncateDiv': ('truncate_div', 'x:T y:T', 'z:T', (('T', 'type', 24, None),)),
-    'TruncateMod': ('truncate_mod', 'x:T y:T', 'z:T', (('T', 'type', 51, None),)),
+        ('Tperm', 'type', 6, None, 'int32'),)),
+    'TridiagonalSolve': ('tridiagonal_solve', 'diagonals:T rhs:T', 'output:T', (
+        ('partial_pivoting', 'bool', None, None, True),
+        ('perturb_singular', 'bool', None, None, False),
+        ('T', 'type', 57, None),)),
+    'TruncateDiv': ('truncate_div', 'x:T y:T', 'z:T', (('T', 'type', 29, None),)),
+    'TruncateMod': ('truncate_mod', 'x:T y:T', 'z:T', (('T', 'type', 58, None),)),
     'TruncatedNormal': ('truncated_normal', 'shape:T', 'output:dtype', (
         ('seed', 'int', None, None, 0),
         ('seed2', 'int', None, None, 0),
-        ('dtype', 'type', 13, None),
-        ('T', 'type', 5, None),)),
+        ('dtype', 'type', 14, None),
+        ('T', 'type', 6, None),)),
     'Unique': ('unique', 'x:T', 'y:T idx:out_idx', (
         ('T', 'type', None, None),
-        ('out_idx', 'type', 5, None, 'int32'),)),
+        ('out_idx', 'type', 6, None, 'int32'),)),
+    'UniqueWithCounts': ('unique_with_counts', 'x:T', 'y:T idx:out_idx count:out_idx', (
+        ('T', 'type', None, None),
+        ('out_idx', 'type', 6, None, 'int32'),)),
     'Unpack': ('unpack', 'value:T', 'output:num*T', (
         ('num', 'int', None, 0),
         ('T', 'type', None, None),
@@ -1092,30 +1461,33 @@ RAW_OP_DEFS = {
         'unsorted_segment_max',
         'data:T segment_ids:Tindices num_segments:Tnumsegments',
         'output:T', (
-        ('T', 'type', 29, None),
-        ('Tindices', 'type', 5, None),
-        ('Tnumsegments', 'type', 5, None, 'int32'),)),
+        ('T', 'type', 28, None),
+        ('Tindices', 'type', 6, None),
+        ('Tnumsegments', 'type', 6, None, 'int32'),)),
     'UnsortedSegmentMin': (
         'unsorted_segment_min',
         'data:T segment_ids:Tindices num_segments:Tnumsegments',
         'output:T', (
-        ('T', 'type', 29, None),
-        ('Tindices', 'type', 5, None),
-        ('Tnumsegments', 'type', 5, None, 'int32'),)),
+        ('T', 'type', 28, None),
+        ('Tindices', 'type', 6, None),
+        ('Tnumsegments', 'type', 6, None, 'int32'),)),
     'UnsortedSegmentProd': (
         'unsorted_segment_prod',
         'data:T segment_ids:Tindices num_segments:Tnumsegments',
         'output:T', (
-        ('T', 'type', 8, None),
-        ('Tindices', 'type', 5, None),
-        ('Tnumsegments', 'type', 5, None, 'int32'),)),
+        ('T', 'type', 9, None),
+        ('Tindices', 'type', 6, None),
+        ('Tnumsegments', 'type', 6, None, 'int32'),)),
     'UnsortedSegmentSum': (
         'unsorted_segment_sum',
         'data:T segment_ids:Tindices num_segments:Tnumsegments',
         'output:T', (
-        ('T', 'type', 8, None),
-        ('Tindices', 'type', 10, None),
-        ('Tnumsegments', 'type', 5, None, 'int32'),)),
+        ('T', 'type', 9, None),
+        ('Tindices', 'type', 11, None),
+        ('Tnumsegments', 'type', 6, None, 'int32'),)),
+    'UpperBound': ('upper_bound', 'sorted_inputs:T values:T', 'output:out_type', (
+        ('T', 'type', None, None),
+        ('out_type', 'type', 6, None, 'int32'),)),
     'VarHandleOp': ('var_handle_op', '', 'resource:=resource', (
         ('container', 'string', None, None, ''),
         ('shared_name', 'string', None, None, ''),
@@ -1126,13 +1498,13 @@ RAW_OP_DEFS = {
     'VarIsInitializedOp': (
         'var_is_initialized_op', 'resource:=resource', 'is_initialized:=bool', ()),
     'VariableShape': ('variable_shape', 'input:=resource', 'output:out_type', (
-        ('out_type', 'type', 5, None, 'int32'),)),
+        ('out_type', 'type', 6, None, 'int32'),)),
     'VariableV2': ('variable_v2', '', 'ref:&dtype', (
         ('shape', 'shape', None, None),
         ('dtype', 'type', None, None),
         ('container', 'string', None, None, ''),
         ('shared_name', 'string', None, None, ''),)),
-    'Where': ('where', 'condition=input:T', 'index:=int64', (('T', 'type', 52, None, 'bool'),)),
+    'Where': ('where', 'condition=input:T', 'index:=int64', (('T', 'type', 59, None, 'bool'),)),
     'While': ('_while', 'input:[T]', 'output:[T]', (
         ('T', 'list(type)', None, 0),
         ('cond', 'func', None, None),
@@ -1140,31 +1512,30 @@ RAW_OP_DEFS = {
         ('output_shapes', 'list(shape)', None, None, []),
         ('parallel_iterations', 'int', None, None, 10),)),
     'ZerosLike': ('zeros_like', 'x:T', 'y:T', (('T', 'type', None, None),)),
-    'Zeta': ('zeta', 'x:T q:T', 'z:T', (('T', 'type', 7, None),)),
+    'Zeta': ('zeta', 'x:T q:T', 'z:T', (('T', 'type', 8, None),)),
 }
 
 TF_ONLY = """
 Abort AccumulateNV2 AccumulatorApplyGradient AccumulatorNumAccumulated
 AccumulatorSetGlobalStep AccumulatorTakeGradient AddManySparseToTensorsMap
-AddSparseToTensorsMap AdjustContrast AdjustContrastv2 AdjustHue AdjustSaturation
-AllCandidateSampler AllToAll AnonymousHashTable AnonymousIterator AnonymousIteratorV2
-AnonymousIteratorV3 AnonymousMemoryCache AnonymousMultiDeviceIterator
-AnonymousMultiDeviceIteratorV3 AnonymousMutableDenseHashTable AnonymousMutableHashTable
-AnonymousMutableHashTableOfTensors AnonymousRandomSeedGenerator AnonymousSeedGenerator
-ApplyAdaMax ApplyAdadelta ApplyAdagrad ApplyAdagradDA ApplyAdagradV2 ApplyAdam ApplyAddSign
-ApplyCenteredRMSProp ApplyFtrl ApplyFtrlV2 ApplyMomentum ApplyPowerSign
-ApplyProximalAdagrad ApplyProximalGradientDescent ApplyRMSProp ApproxTopK ApproximateEqual
-AsString AssertCardinalityDataset AssertNextDataset AssertPrevDataset
-AssignVariableXlaConcatND AudioSpectrogram AudioSummary AudioSummaryV2 AutoShardDataset
-AvgPool3D AvgPool3DGrad BandedTriangularSolve Barrier BarrierClose BarrierIncompleteSize
-BarrierInsertMany BarrierReadySize BarrierTakeMany Batch BatchCholesky BatchCholeskyGrad
-BatchDataset BatchDatasetV2 BatchFFT BatchFFT2D BatchFFT3D BatchFunction BatchIFFT
-BatchIFFT2D BatchIFFT3D BatchMatrixBandPart BatchMatrixDeterminant BatchMatrixDiag
-BatchMatrixDiagPart BatchMatrixInverse BatchMatrixSetDiag BatchMatrixSolve
+AddSparseToTensorsMap AdjustContrast AdjustHue AdjustSaturation AllCandidateSampler
+AllToAll AnonymousHashTable AnonymousIterator AnonymousIteratorV2 AnonymousIteratorV3
+AnonymousMemoryCache AnonymousMultiDeviceIterator AnonymousMultiDeviceIteratorV3
+AnonymousMutableDenseHashTable AnonymousMutableHashTable AnonymousMutableHashTableOfTensors
+AnonymousRandomSeedGenerator AnonymousSeedGenerator ApplyAdaMax ApplyAdadelta ApplyAdagrad
+ApplyAdagradDA ApplyAdagradV2 ApplyAdam ApplyAddSign ApplyCenteredRMSProp ApplyFtrl
+ApplyFtrlV2 ApplyMomentum ApplyPowerSign ApplyProximalAdagrad ApplyProximalGradientDescent
+ApplyRMSProp ApproxTopK ApproximateEqual AsString AssertCardinalityDataset
+AssertNextDataset AssertPrevDataset AssignVariableXlaConcatND AudioSpectrogram AudioSummary
+AudioSummaryV2 AutoShardDataset BandedTriangularSolve Barrier BarrierClose
+BarrierIncompleteSize BarrierInsertMany BarrierReadySize BarrierTakeMany Batch
+BatchCholesky BatchCholeskyGrad BatchDataset BatchDatasetV2 BatchFFT BatchFFT2D BatchFFT3D
+BatchFunction BatchIFFT BatchIFFT2D BatchIFFT3D BatchMatrixBandPart BatchMatrixDeterminant
+BatchMatrixDiag BatchMatrixDiagPart BatchMatrixInverse BatchMatrixSetDiag BatchMatrixSolve
 BatchMatrixSolveLs BatchMatrixTriangularSolve BatchNormWithGlobalNormalization
 BatchNormWithGlobalNormalizationGrad BatchSelfAdjointEig BatchSelfAdjointEigV2 BatchSvd
-BatchToSpace BatchToSpaceND BesselI0 BesselI1 BiasAddGrad BiasAddV1 Bitcast BlockLSTM
-BlockLSTMGrad BlockLSTMGradV2 BlockLSTMV2 BoostedTreesAggregateStats BoostedTreesBucketize
+BatchToSpace BesselI0 BesselI1 BiasAddV1 BlockLSTM BlockLSTMGrad BlockLSTMGradV2
+BlockLSTMV2 BoostedTreesAggregateStats BoostedTreesBucketize
 BoostedTreesCalculateBestFeatureSplit BoostedTreesCalculateBestFeatureSplitV2
 BoostedTreesCalculateBestGainsPerFeature BoostedTreesCenterBias BoostedTreesCreateEnsemble
 BoostedTreesCreateQuantileStreamResource BoostedTreesDeserializeEnsemble
@@ -1186,15 +1557,13 @@ CollectiveBcastRecvV2 CollectiveBcastSend CollectiveBcastSendV2 CollectiveGather
 CollectiveGatherV2 CollectiveInitializeCommunicator CollectivePermute CollectiveReduce
 CollectiveReduceScatterV2 CollectiveReduceV2 CollectiveReduceV3 CombinedNonMaxSuppression
 CompositeTensorVariantFromComponents CompositeTensorVariantToComponents CompressElement
-ComputeAccidentalHits ComputeBatchSize ConcatOffset ConcatenateDataset
-ConditionalAccumulator ConfigureDistributedTPU ConfigureTPUEmbedding ConjugateTranspose
-ConsumeMutexLock ControlTrigger Conv Conv2DBackpropFilterV2 Conv2DBackpropInputV2 Conv3D
-Conv3DBackpropFilter Conv3DBackpropFilterV2 Conv3DBackpropInput Conv3DBackpropInputV2
-ConvertToCooTensor ConvertToListOfSparseCoreCooTensors
+ComputeAccidentalHits ComputeBatchSize ConcatenateDataset ConditionalAccumulator
+ConfigureDistributedTPU ConfigureTPUEmbedding ConjugateTranspose ConsumeMutexLock
+ControlTrigger Conv Conv2DBackpropFilterV2 Conv2DBackpropInputV2 Conv3DBackpropFilter
+Conv3DBackpropInput ConvertToCooTensor ConvertToListOfSparseCoreCooTensors
 ConvertToSparseCoreCsrWrappedCooTensor Copy CopyHost CountUpTo CreateSummaryDbWriter
-CreateSummaryFileWriter CropAndResize CropAndResizeGradBoxes CropAndResizeGradImage Cross
-CrossReplicaSum CudnnRNN CudnnRNNBackprop CudnnRNNBackpropV2 CudnnRNNBackpropV3
-CudnnRNNCanonicalToParams CudnnRNNCanonicalToParamsV2 CudnnRNNParamsSize
+CreateSummaryFileWriter Cross CrossReplicaSum CudnnRNN CudnnRNNBackprop CudnnRNNBackpropV2
+CudnnRNNBackpropV3 CudnnRNNCanonicalToParams CudnnRNNCanonicalToParamsV2 CudnnRNNParamsSize
 CudnnRNNParamsToCanonical CudnnRNNParamsToCanonicalV2 CudnnRNNV2 CudnnRNNV3
 CumulativeLogsumexp DataFormatDimMap DataFormatVecPermute DataServiceDataset
 DataServiceDatasetV2 DataServiceDatasetV3 DataServiceDatasetV4 DatasetCardinality
@@ -1212,8 +1581,8 @@ DeviceIndex Diag DiagPart Dilation2D Dilation2DBackpropFilter Dilation2DBackprop
 DirectedInterleaveDataset DisableCopyOnRead DistributedSave Div DrawBoundingBoxes
 DrawBoundingBoxesV2 DummyIterationCounter DummyMemoryCache DummySeedGenerator
 DynamicEnqueueTPUEmbeddingArbitraryTensorBatch DynamicEnqueueTPUEmbeddingRaggedTensorBatch
-DynamicPartition DynamicStitch EagerPyFunc EditDistance Eig EluGrad Empty EmptyTensorMap
-EncodeBase64 EncodeJpeg EncodeJpegVariableQuality EncodePng EncodeProto EncodeWav
+EagerPyFunc EditDistance Eig Empty EmptyTensorMap EncodeBase64 EncodeJpeg
+EncodeJpegVariableQuality EncodePng EncodeProto EncodeWav
 EnqueueTPUEmbeddingArbitraryTensorBatch EnqueueTPUEmbeddingIntegerBatch
 EnqueueTPUEmbeddingRaggedTensorBatch EnqueueTPUEmbeddingSparseBatch
 EnqueueTPUEmbeddingSparseTensorBatch EnsureShape Enter EuclideanNorm Exit
@@ -1233,25 +1602,20 @@ ExperimentalSlidingWindowDataset ExperimentalSqlDataset ExperimentalStatsAggrega
 ExperimentalStatsAggregatorSummary ExperimentalTakeWhileDataset
 ExperimentalThreadPoolDataset ExperimentalThreadPoolHandle ExperimentalUnbatchDataset
 ExperimentalUniqueDataset ExtractGlimpse ExtractGlimpseV2 ExtractImagePatches
-ExtractJpegShape ExtractVolumePatches FFT FFT2D FFT3D FFTND FIFOQueue FIFOQueueV2 Fact
-FakeParam FakeQuantWithMinMaxArgs FakeQuantWithMinMaxArgsGradient FakeQuantWithMinMaxVars
-FakeQuantWithMinMaxVarsGradient FakeQuantWithMinMaxVarsPerChannel
-FakeQuantWithMinMaxVarsPerChannelGradient FakeQueue FileSystemSetConfiguration
-FilterByLastComponentDataset FilterDataset FinalizeDataset Fingerprint
-FixedLengthRecordDataset FixedLengthRecordDatasetV2 FixedLengthRecordReader
+ExtractJpegShape FFTND FIFOQueue FIFOQueueV2 Fact FakeParam FakeQueue
+FileSystemSetConfiguration FilterByLastComponentDataset FilterDataset FinalizeDataset
+Fingerprint FixedLengthRecordDataset FixedLengthRecordDatasetV2 FixedLengthRecordReader
 FixedLengthRecordReaderV2 FixedUnigramCandidateSampler FlatMapDataset FlushSummaryWriter
 For FractionalAvgPool FractionalAvgPoolGrad FractionalMaxPool FractionalMaxPoolGrad
-FusedBatchNormGrad FusedBatchNormGradV2 FusedBatchNormGradV3 FusedPadConv2D
-FusedResizeAndPadConv2D GRUBlockCell GRUBlockCellGrad GenerateBoundingBoxProposals
-GenerateVocabRemapping GeneratorDataset GetElementAtIndex
+FusedPadConv2D FusedResizeAndPadConv2D GRUBlockCell GRUBlockCellGrad
+GenerateBoundingBoxProposals GenerateVocabRemapping GeneratorDataset GetElementAtIndex
 GetMinibatchSplitsWithPhysicalReplica GetMinibatchesInCsrWithPhysicalReplica GetOptions
 GetSessionHandle GetSessionHandleV2 GetSessionTensor GetStatsFromListOfSparseCoreCooTensors
 GlobalIterId GlobalShuffleDataset GroupByReducerDataset GroupByWindowDataset HSVToRGB
-HashTable HashTableV2 HistogramFixedWidth HistogramSummary IFFT IFFT2D IFFT3D IFFTND IRFFT
-IRFFT2D IRFFT3D IRFFTND IdentityReader IdentityReaderV2 IgnoreErrorsDataset
-ImageProjectiveTransformV2 ImageProjectiveTransformV3 ImageSummary ImmutableConst
-ImportEvent InTopK IndexFlatMapDataset InfeedDequeue InfeedDequeueTuple InfeedEnqueue
-InfeedEnqueuePrelinearizedBuffer InfeedEnqueueTuple InitializeTable
+HashTable HashTableV2 HistogramSummary IFFTND IRFFTND IdentityReader IdentityReaderV2
+IgnoreErrorsDataset ImageProjectiveTransformV2 ImageProjectiveTransformV3 ImageSummary
+ImmutableConst ImportEvent InTopK IndexFlatMapDataset InfeedDequeue InfeedDequeueTuple
+InfeedEnqueue InfeedEnqueuePrelinearizedBuffer InfeedEnqueueTuple InitializeTable
 InitializeTableFromDataset InitializeTableFromTextFile InitializeTableFromTextFileV2
 InitializeTableV2 InplaceAdd InplaceSub InplaceUpdate InterleaveDataset Inv InvGrad
 IsBoostedTreesEnsembleInitialized IsBoostedTreesQuantileStreamResourceInitialized
@@ -1260,25 +1624,23 @@ IteratorFromStringHandle IteratorFromStringHandleV2 IteratorGetDevice IteratorGe
 IteratorGetNext IteratorGetNextAsOptional IteratorGetNextSync IteratorToStringHandle
 IteratorV2 KMC2ChainInitialization KmeansPlusPlusInitialization LMDBDataset LMDBReader
 LRNGrad LSTMBlockCell LSTMBlockCellGrad LatencyStatsDataset LearnedUnigramCandidateSampler
-LegacyParallelInterleaveDatasetV2 ListDataset ListDiff ListSnapshotChunksDataset
-LoadAndRemapMatrix LoadDataset LoadTPUEmbeddingADAMParameters
-LoadTPUEmbeddingAdadeltaParameters LoadTPUEmbeddingAdagradMomentumParameters
-LoadTPUEmbeddingAdagradParameters LoadTPUEmbeddingCenteredRMSPropParameters
-LoadTPUEmbeddingFTRLParameters LoadTPUEmbeddingFrequencyEstimatorParameters
-LoadTPUEmbeddingMDLAdagradLightParameters LoadTPUEmbeddingMomentumParameters
-LoadTPUEmbeddingProximalAdagradParameters LoadTPUEmbeddingProximalYogiParameters
-LoadTPUEmbeddingRMSPropParameters LoadTPUEmbeddingStochasticGradientDescentParameters
-LogMatrixDeterminant LogUniformCandidateSampler LookupTableExport LookupTableExportV2
-LookupTableFind LookupTableFindV2 LookupTableImport LookupTableImportV2 LookupTableInsert
-LookupTableInsertV2 LookupTableRemoveV2 LookupTableSize LookupTableSizeV2 LoopCond
-LowerBound Lu MakeIterator MapAndBatchDataset MapClear MapDataset MapDefun
-MapIncompleteSize MapPeek MapSize MapStage MapUnstage MapUnstageNoKey MatchingFiles
-MatchingFilesDataset MatrixDiagPartV2 MatrixDiagPartV3 MatrixDiagV2 MatrixDiagV3
-MatrixExponential MatrixLogarithm MatrixSetDiagV2 MatrixSetDiagV3 MatrixSolveLs
-MaxIntraOpParallelismDataset MaxPool3D MaxPool3DGrad MaxPool3DGradGrad MaxPoolGradGradV2
-MaxPoolGradGradWithArgmax MaxPoolGradV2 MaxPoolGradWithArgmax MaxPoolWithArgmax Merge
-MergeSummary MergeV2Checkpoints Mfcc Mod ModelDataset MultiDeviceIterator
-MultiDeviceIteratorFromStringHandle MultiDeviceIteratorGetNextFromShard
+LegacyParallelInterleaveDatasetV2 ListDataset ListSnapshotChunksDataset LoadAndRemapMatrix
+LoadDataset LoadTPUEmbeddingADAMParameters LoadTPUEmbeddingAdadeltaParameters
+LoadTPUEmbeddingAdagradMomentumParameters LoadTPUEmbeddingAdagradParameters
+LoadTPUEmbeddingCenteredRMSPropParameters LoadTPUEmbeddingFTRLParameters
+LoadTPUEmbeddingFrequencyEstimatorParameters LoadTPUEmbeddingMDLAdagradLightParameters
+LoadTPUEmbeddingMomentumParameters LoadTPUEmbeddingProximalAdagradParameters
+LoadTPUEmbeddingProximalYogiParameters LoadTPUEmbeddingRMSPropParameters
+LoadTPUEmbeddingStochasticGradientDescentParameters LogUniformCandidateSampler
+LookupTableExport LookupTableExportV2 LookupTableFind LookupTableFindV2 LookupTableImport
+LookupTableImportV2 LookupTableInsert LookupTableInsertV2 LookupTableRemoveV2
+LookupTableSize LookupTableSizeV2 LoopCond MakeIterator MapAndBatchDataset MapClear
+MapDataset MapDefun MapIncompleteSize MapPeek MapSize MapStage MapUnstage MapUnstageNoKey
+MatchingFiles MatchingFilesDataset MatrixDiagPartV2 MatrixDiagPartV3 MatrixDiagV2
+MatrixDiagV3 MatrixExponential MatrixSetDiagV2 MatrixSetDiagV3 MatrixSolveLs
+MaxIntraOpParallelismDataset MaxPoolGradGradV2 MaxPoolGradGradWithArgmax MaxPoolGradV2
+MaxPoolGradWithArgmax Merge MergeSummary MergeV2Checkpoints Mfcc Mod ModelDataset
+MultiDeviceIterator MultiDeviceIteratorFromStringHandle MultiDeviceIteratorGetNextFromShard
 MultiDeviceIteratorInit MultiDeviceIteratorToStringHandle Multinomial MutableDenseHashTable
 MutableDenseHashTableV2 MutableHashTable MutableHashTableOfTensors
 MutableHashTableOfTensorsV2 MutableHashTableV2 MutexLock MutexV2 NcclAllReduce
@@ -1290,23 +1652,21 @@ OrderedMapIncompleteSize OrderedMapPeek OrderedMapSize OrderedMapStage OrderedMa
 OrderedMapUnstageNoKey OutfeedDequeue OutfeedDequeueTuple OutfeedDequeueTupleV2
 OutfeedDequeueV2 OutfeedEnqueue OutfeedEnqueueTuple PaddedBatchDataset PaddedBatchDatasetV2
 PaddingFIFOQueue PaddingFIFOQueueV2 ParallelBatchDataset ParallelConcat
-ParallelDynamicStitch ParallelFilterDataset ParallelInterleaveDataset
-ParallelInterleaveDatasetV2 ParallelInterleaveDatasetV3 ParallelInterleaveDatasetV4
-ParallelMapDataset ParallelMapDatasetV2 ParameterizedTruncatedNormal ParseExample
-ParseExampleDataset ParseExampleDatasetV2 ParseExampleV2 ParseSequenceExample
-ParseSequenceExampleV2 ParseSingleExample ParseSingleSequenceExample ParseTensor
-PlaceholderV2 PopulationCount PrefetchDataset Prelinearize PrelinearizeTuple
-PreventGradient Print PrintV2 PriorityQueue PriorityQueueV2 PrivateThreadPoolDataset PyFunc
-PyFuncStateless Qr QuantizeAndDequantize QuantizeAndDequantizeV2 QuantizeAndDequantizeV3
-QuantizeAndDequantizeV4 QuantizeAndDequantizeV4Grad QuantizeDownAndShrinkRange QuantizeV2
-QuantizedAdd QuantizedAvgPool QuantizedBatchNormWithGlobalNormalization QuantizedBiasAdd
-QuantizedConcat QuantizedConv2D QuantizedConv2DAndRelu QuantizedConv2DAndReluAndRequantize
-QuantizedConv2DAndRequantize QuantizedConv2DPerChannel QuantizedConv2DWithBias
-QuantizedConv2DWithBiasAndRelu QuantizedConv2DWithBiasAndReluAndRequantize
-QuantizedConv2DWithBiasAndRequantize QuantizedConv2DWithBiasSignedSumAndReluAndRequantize
-QuantizedConv2DWithBiasSumAndRelu QuantizedConv2DWithBiasSumAndReluAndRequantize
-QuantizedDepthwiseConv2D QuantizedDepthwiseConv2DWithBias
-QuantizedDepthwiseConv2DWithBiasAndRelu
+ParallelFilterDataset ParallelInterleaveDataset ParallelInterleaveDatasetV2
+ParallelInterleaveDatasetV3 ParallelInterleaveDatasetV4 ParallelMapDataset
+ParallelMapDatasetV2 ParameterizedTruncatedNormal ParseExample ParseExampleDataset
+ParseExampleDatasetV2 ParseExampleV2 ParseSequenceExample ParseSequenceExampleV2
+ParseSingleExample ParseSingleSequenceExample ParseTensor PlaceholderV2 PopulationCount
+PrefetchDataset Prelinearize PrelinearizeTuple Print PrintV2 PriorityQueue PriorityQueueV2
+PrivateThreadPoolDataset PyFunc PyFuncStateless QuantizeAndDequantize
+QuantizeAndDequantizeV3 QuantizeDownAndShrinkRange QuantizeV2 QuantizedAdd QuantizedAvgPool
+QuantizedBatchNormWithGlobalNormalization QuantizedBiasAdd QuantizedConcat QuantizedConv2D
+QuantizedConv2DAndRelu QuantizedConv2DAndReluAndRequantize QuantizedConv2DAndRequantize
+QuantizedConv2DPerChannel QuantizedConv2DWithBias QuantizedConv2DWithBiasAndRelu
+QuantizedConv2DWithBiasAndReluAndRequantize QuantizedConv2DWithBiasAndRequantize
+QuantizedConv2DWithBiasSignedSumAndReluAndRequantize QuantizedConv2DWithBiasSumAndRelu
+QuantizedConv2DWithBiasSumAndReluAndRequantize QuantizedDepthwiseConv2D
+QuantizedDepthwiseConv2DWithBias QuantizedDepthwiseConv2DWithBiasAndRelu
 QuantizedDepthwiseConv2DWithBiasAndReluAndRequantize QuantizedInstanceNorm QuantizedMatMul
 QuantizedMatMulWithBias QuantizedMatMulWithBiasAndDequantize QuantizedMatMulWithBiasAndRelu
 QuantizedMatMulWithBiasAndReluAndRequantize QuantizedMatMulWithBiasAndRequantize
@@ -1314,8 +1674,8 @@ QuantizedMaxPool QuantizedMul QuantizedRelu QuantizedRelu6 QuantizedReluX Quanti
 QuantizedResizeBilinear QueueClose QueueCloseV2 QueueDequeue QueueDequeueMany
 QueueDequeueManyV2 QueueDequeueUpTo QueueDequeueUpToV2 QueueDequeueV2 QueueEnqueue
 QueueEnqueueMany QueueEnqueueManyV2 QueueEnqueueV2 QueueIsClosed QueueIsClosedV2 QueueSize
-QueueSizeV2 RFFT RFFT2D RFFT3D RFFTND RGBToHSV RaggedBincount RaggedCountSparseOutput
-RaggedCross RaggedFillEmptyRows RaggedFillEmptyRowsGrad RaggedGather RaggedRange
+QueueSizeV2 RFFTND RGBToHSV RaggedBincount RaggedCountSparseOutput RaggedCross
+RaggedFillEmptyRows RaggedFillEmptyRowsGrad RaggedGather RaggedRange
 RaggedTensorFromVariant RaggedTensorToSparse RaggedTensorToTensor RaggedTensorToVariant
 RaggedTensorToVariantGradient RandomCrop RandomDataset RandomDatasetV2 RandomGamma
 RandomGammaGrad RandomIndexShuffle RandomPoisson RandomPoissonV2 RandomShuffle
@@ -1324,15 +1684,14 @@ ReadVariableXlaSplitND ReaderNumRecordsProduced ReaderNumRecordsProducedV2
 ReaderNumWorkUnitsCompleted ReaderNumWorkUnitsCompletedV2 ReaderRead ReaderReadUpTo
 ReaderReadUpToV2 ReaderReadV2 ReaderReset ReaderResetV2 ReaderRestoreState
 ReaderRestoreStateV2 ReaderSerializeState ReaderSerializeStateV2 RebatchDataset
-RebatchDatasetV2 ReciprocalGrad RecordInput Recv RecvTPUEmbeddingActivations ReduceDataset
-ReduceJoin RefEnter RefExit RefIdentity RefMerge RefNextIteration RefSelect RefSwitch
-RegexFullMatch RegexReplace RegisterDataset RegisterDatasetV2 RemoteCall RepeatDataset
-RequantizationRange RequantizationRangePerChannel Requantize RequantizePerChannel
-ResizeArea ResizeBicubic ResizeBicubicGrad ResourceAccumulatorApplyGradient
-ResourceAccumulatorNumAccumulated ResourceAccumulatorSetGlobalStep
-ResourceAccumulatorTakeGradient ResourceApplyAdagradDA ResourceApplyAdamWithAmsgrad
-ResourceApplyAddSign ResourceApplyFtrl ResourceApplyFtrlV2 ResourceApplyPowerSign
-ResourceApplyProximalAdagrad ResourceApplyProximalGradientDescent
+RebatchDatasetV2 RecordInput Recv RecvTPUEmbeddingActivations ReduceDataset ReduceJoin
+RefEnter RefExit RefIdentity RefMerge RefNextIteration RefSelect RefSwitch RegexFullMatch
+RegexReplace RegisterDataset RegisterDatasetV2 RemoteCall RepeatDataset RequantizationRange
+RequantizationRangePerChannel Requantize RequantizePerChannel ResizeArea ResizeBicubic
+ResizeBicubicGrad ResourceAccumulatorApplyGradient ResourceAccumulatorNumAccumulated
+ResourceAccumulatorSetGlobalStep ResourceAccumulatorTakeGradient ResourceApplyAdagradDA
+ResourceApplyAdamWithAmsgrad ResourceApplyAddSign ResourceApplyFtrl ResourceApplyFtrlV2
+ResourceApplyPowerSign ResourceApplyProximalAdagrad ResourceApplyProximalGradientDescent
 ResourceConditionalAccumulator ResourceCountUpTo ResourceScatterNdMax ResourceScatterNdMin
 ResourceSparseApplyAdagradDA ResourceSparseApplyFtrl ResourceSparseApplyFtrlV2
 ResourceSparseApplyProximalAdagrad ResourceSparseApplyProximalGradientDescent
@@ -1344,21 +1703,20 @@ RetrieveTPUEmbeddingFrequencyEstimatorParameters
 RetrieveTPUEmbeddingMDLAdagradLightParameters RetrieveTPUEmbeddingMomentumParameters
 RetrieveTPUEmbeddingProximalAdagradParameters RetrieveTPUEmbeddingProximalYogiParameters
 RetrieveTPUEmbeddingRMSPropParameters
-RetrieveTPUEmbeddingStochasticGradientDescentParameters Reverse ReverseSequence
-RewriteDataset RngReadAndSkip RngSkip RsqrtGrad SampleDistortedBoundingBox
-SampleDistortedBoundingBoxV2 SamplingDataset Save SaveDataset SaveDatasetV2 SaveSlices
-SaveV2 ScalarSummary ScaleAndTranslate ScaleAndTranslateGrad ScanDataset ScatterAdd
-ScatterDiv ScatterMax ScatterMin ScatterMul ScatterNdAdd ScatterNdMax ScatterNdMin
-ScatterNdNonAliasingAdd ScatterNdSub ScatterNdUpdate ScatterSub ScatterUpdate SdcaFprint
-SdcaOptimizer SdcaOptimizerV2 SdcaShrinkL1 SegmentMaxV2 SegmentMinV2 SegmentProdV2
-SegmentSumV2 SelfAdjointEig SelfAdjointEigV2 SeluGrad Send SendTPUEmbeddingGradients
-SerializeIterator SerializeManySparse SerializeSparse SerializeTensor SetSize
-SetStatsAggregatorDataset ShapeN ShardDataset ShardedFilename ShardedFilespec
-ShuffleAndRepeatDataset ShuffleAndRepeatDatasetV2 ShuffleDataset ShuffleDatasetV2
-ShuffleDatasetV3 ShutdownDistributedTPU SigmoidGrad SkipDataset SleepDataset
-SlidingWindowDataset SnapshotChunkDataset SnapshotDataset SnapshotDatasetReader
-SnapshotDatasetV2 SnapshotNestedDatasetReader SobolSample SoftplusGrad SoftsignGrad
-SortListOfSparseCoreCooTensors SpaceToBatch SpaceToBatchND SparseAccumulatorApplyGradient
+RetrieveTPUEmbeddingStochasticGradientDescentParameters Reverse RewriteDataset
+RngReadAndSkip RngSkip SampleDistortedBoundingBox SampleDistortedBoundingBoxV2
+SamplingDataset Save SaveDataset SaveDatasetV2 SaveSlices SaveV2 ScalarSummary
+ScaleAndTranslate ScaleAndTranslateGrad ScanDataset ScatterAdd ScatterDiv ScatterMax
+ScatterMin ScatterMul ScatterNdAdd ScatterNdMax ScatterNdMin ScatterNdNonAliasingAdd
+ScatterNdSub ScatterNdUpdate ScatterSub ScatterUpdate SdcaFprint SdcaOptimizer
+SdcaOptimizerV2 SdcaShrinkL1 SegmentMaxV2 SegmentMinV2 SegmentProdV2 SegmentSumV2
+SelfAdjointEig Send SendTPUEmbeddingGradients SerializeIterator SerializeManySparse
+SerializeSparse SerializeTensor SetSize SetStatsAggregatorDataset ShardDataset
+ShardedFilename ShardedFilespec ShuffleAndRepeatDataset ShuffleAndRepeatDatasetV2
+ShuffleDataset ShuffleDatasetV2 ShuffleDatasetV3 ShutdownDistributedTPU SkipDataset
+SleepDataset SlidingWindowDataset SnapshotChunkDataset SnapshotDataset
+SnapshotDatasetReader SnapshotDatasetV2 SnapshotNestedDatasetReader SobolSample
+SortListOfSparseCoreCooTensors SpaceToBatch SparseAccumulatorApplyGradient
 SparseAccumulatorTakeGradient SparseAdd SparseAddGrad SparseApplyAdadelta
 SparseApplyAdagrad SparseApplyAdagradDA SparseApplyAdagradV2 SparseApplyCenteredRMSProp
 SparseApplyFtrl SparseApplyFtrlV2 SparseApplyMomentum SparseApplyProximalAdagrad
@@ -1376,46 +1734,43 @@ SparseSegmentSqrtNWithNumSegments SparseSegmentSum SparseSegmentSumGrad
 SparseSegmentSumGradV2 SparseSegmentSumWithNumSegments SparseSlice SparseSliceGrad
 SparseSoftmax SparseSparseMaximum SparseSparseMinimum SparseSplit SparseTensorDenseAdd
 SparseTensorDenseMatMul SparseTensorSliceDataset SparseTensorToCSRSparseMatrix
-SparseToDense SparseToSparseSetOperation SqlDataset SqrtGrad Stack StackClose StackCloseV2
-StackPop StackPopV2 StackPush StackPushV2 StackV2 Stage StageClear StagePeek StageSize
+SparseToDense SparseToSparseSetOperation SqlDataset Stack StackClose StackCloseV2 StackPop
+StackPopV2 StackPush StackPushV2 StackV2 Stage StageClear StagePeek StageSize
 StatefulRandomBinomial StatefulStandardNormal StatefulStandardNormalV2
 StatefulTruncatedNormal StatefulUniform StatefulUniformFullInt StatefulUniformInt
-StatelessMultinomial StatelessParameterizedTruncatedNormal StatelessRandomBinomial
-StatelessRandomGammaV2 StatelessRandomGammaV3 StatelessRandomGetAlg
-StatelessRandomGetKeyCounter StatelessRandomGetKeyCounterAlg StatelessRandomNormal
-StatelessRandomNormalV2 StatelessRandomPoisson StatelessRandomUniform
-StatelessRandomUniformFullInt StatelessRandomUniformFullIntV2 StatelessRandomUniformInt
-StatelessRandomUniformIntV2 StatelessRandomUniformV2 StatelessSampleDistortedBoundingBox
-StatelessShuffle StatelessTruncatedNormal StatelessTruncatedNormalV2 StaticRegexFullMatch
-StaticRegexReplace StatsAggregatorHandle StatsAggregatorHandleV2
+StatelessParameterizedTruncatedNormal StatelessRandomBinomial StatelessRandomGammaV2
+StatelessRandomGammaV3 StatelessRandomGetAlg StatelessRandomGetKeyCounter
+StatelessRandomGetKeyCounterAlg StatelessRandomNormalV2 StatelessRandomPoisson
+StatelessRandomUniformFullIntV2 StatelessRandomUniformIntV2 StatelessRandomUniformV2
+StatelessSampleDistortedBoundingBox StatelessShuffle StatelessTruncatedNormalV2
+StaticRegexFullMatch StaticRegexReplace StatsAggregatorHandle StatsAggregatorHandleV2
 StatsAggregatorSetSummaryWriter StatsAggregatorSummary StoreMinibatchStatisticsInFdo
 StridedSliceAssign StringFormat StringJoin StringLength StringLower StringNGrams
 StringSplit StringSplitV2 StringStrip StringToHashBucket StringToHashBucketFast
-StringToHashBucketStrong StringToNumber StringUpper Substr SummaryWriter Svd Switch
+StringToHashBucketStrong StringToNumber StringUpper Substr SummaryWriter Switch
 SymbolicGradient SyncDevice TFRecordDataset TFRecordDatasetV2 TFRecordReader
 TFRecordReaderV2 TPUAnnotateTensorsWithDynamicShape TPUCompilationResult
 TPUCopyWithDynamicShape TPUDummyInput TPUEmbeddingActivations TPUOrdinalSelector
 TPUPartitionedCall TPUPartitionedInput TPUPartitionedInputV2 TPUPartitionedOutput
 TPUPartitionedOutputV2 TPUReplicateMetadata TPUReplicatedInput TPUReplicatedOutput
-TakeDataset TakeManySparseFromTensorsMap TakeWhileDataset TanhGrad TemporaryVariable
-TensorArray TensorArrayClose TensorArrayCloseV2 TensorArrayConcat TensorArrayConcatV2
-TensorArrayGather TensorArrayGatherV2 TensorArrayGrad TensorArrayGradV2 TensorArrayGradV3
+TakeDataset TakeManySparseFromTensorsMap TakeWhileDataset TemporaryVariable TensorArray
+TensorArrayClose TensorArrayCloseV2 TensorArrayConcat TensorArrayConcatV2 TensorArrayGather
+TensorArrayGatherV2 TensorArrayGrad TensorArrayGradV2 TensorArrayGradV3
 TensorArrayGradWithShape TensorArrayPack TensorArrayRead TensorArrayReadV2
 TensorArrayScatter TensorArrayScatterV2 TensorArraySize TensorArraySizeV2 TensorArraySplit
 TensorArraySplitV2 TensorArraySplitV3 TensorArrayUnpack TensorArrayV2 TensorArrayWrite
 TensorArrayWriteV2 TensorDataset TensorListConcatLists TensorListPushBackBatch
 TensorListResize TensorListSplit TensorMapErase TensorMapHasKey TensorMapInsert
-TensorMapLookup TensorMapSize TensorMapStackKeys TensorScatterAdd TensorScatterMax
-TensorScatterMin TensorScatterSub TensorScatterUpdate TensorSliceDataset
+TensorMapLookup TensorMapSize TensorMapStackKeys TensorSliceDataset
 TensorStridedSliceUpdate TensorSummary TensorSummaryV2 TextLineDataset TextLineReader
 TextLineReaderV2 ThreadPoolDataset ThreadPoolHandle ThreadUnsafeUnigramCandidateSampler
-TileGrad Timestamp ToBool TopK TridiagonalMatMul TridiagonalSolve Unbatch UnbatchDataset
-UnbatchGrad UncompressElement UnicodeDecode UnicodeDecodeWithOffsets UnicodeEncode
-UnicodeScript UnicodeTranscode UniformCandidateSampler UniformDequantize UniformQuantize
+TileGrad Timestamp ToBool TopK TridiagonalMatMul Unbatch UnbatchDataset UnbatchGrad
+UncompressElement UnicodeDecode UnicodeDecodeWithOffsets UnicodeEncode UnicodeScript
+UnicodeTranscode UniformCandidateSampler UniformDequantize UniformQuantize
 UniformQuantizedAdd UniformQuantizedClipByValue UniformQuantizedConvolution
 UniformQuantizedConvolutionHybrid UniformQuantizedDot UniformQuantizedDotHybrid
-UniformRequantize UniqueDataset UniqueV2 UniqueWithCounts UniqueWithCountsV2 UnravelIndex
-UnsortedSegmentJoin Unstage UnwrapDatasetVariant UpperBound Variable WeightedFlatMapDataset
+UniformRequantize UniqueDataset UniqueV2 UniqueWithCountsV2 UnravelIndex
+UnsortedSegmentJoin Unstage UnwrapDatasetVariant Variable WeightedFlatMapDataset
 WholeFileReader WholeFileReaderV2 WindowDataset WindowOp WorkerHeartbeat WrapDatasetVariant
 WriteAudioSummary WriteFile WriteGraphSummary WriteHistogramSummary WriteImageSummary
 WriteRawProtoSummary WriteScalarSummary WriteSummary Xdivy XlaConcatND XlaSparseCoreAdagrad

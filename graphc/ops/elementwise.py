@@ -160,7 +160,9 @@ def value_scope(x, y, name):
     if isinstance(x, Tensor) and isinstance(y, Tensor):
         return None
     t = x if isinstance(x, Tensor) else y if isinstance(y, Tensor) else None
-    graph = t.graph if t is not None else get_default_graph()
+    graph = get_default_graph()     # a branch or body captures t: the op is built there
+    if t is not None and graph.outer is None:
+        graph = t.graph
     scope = graph.unique_name(name, mark_as_used=False)
     taken = f"{scope}/x" in graph._by_name or f"{scope}/y" in graph._by_name
     return None if taken else scope
