@@ -8,32 +8,13 @@ import pytest
 
 import graphc as gc
 from graphc.io import tf_graphdef_export_args, tf_graphdef_import
-from graphc.io.tf_graphdef import GraphDef, NodeDef
-from graphc.io.tf_graphdef_export import Shape, attr_value, export_tf_graph_def
+from graphc.io.tf_graphdef import GraphDef
+from graphc.io.tf_graphdef_export import export_tf_graph_def
 from graphc.io.tf_graphdef_import import UnsupportedOpError
 
-F32 = gc.float32
-I32 = gc.int32
+from test_tf_graphdef_import_more import F32, I32, _const, _gd, _ph
+
 RNG = np.random.default_rng(0)
-
-
-def _gd(*nodes):
-    """A GraphDef of (name, op, inputs, attrs) tuples."""
-    gd = GraphDef()
-    for name, op, inputs, attrs in nodes:
-        nd = NodeDef(name=name, op=op, input=list(inputs))
-        for k, v in attrs.items():
-            nd.attr[k] = attr_value(v)
-        gd.node.append(nd)
-    return GraphDef.FromString(gd.SerializeToString())
-
-
-def _const(name, value, dtype=I32):
-    return (name, "Const", (), {"dtype": dtype, "value": np.asarray(value, dtype.np)})
-
-
-def _ph(name, dtype=F32, shape=None):
-    return (name, "Placeholder", (), {"dtype": dtype, "shape": Shape(gc.TensorShape(shape))})
 
 
 def _run(gd, fetches, feed=None):
