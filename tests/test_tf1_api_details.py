@@ -874,3 +874,25 @@ def test_control_dependencies_on_indexed_slices_and_sparse_tensors():
     with pytest.raises(TypeError, match="Operation or Tensor"):
         with gc.control_dependencies([3.0]):
             pass
+
+
+def test_batched_parse_example_strings_are_bytes_for_decode_raw():
+    """parse_example of FixedLenFeature([], string): each cell holds the record's bytes
+    (decode_raw then reads the image; a 0-d array there gave address bytes), and a str
+    default_value comes back as bytes (values as TF 2.21)."""
+    exs = []
+    for i in range(3):
+        ex = gc.train.Example()
+        ex.features.feature["img"].bytes_list.value.append(
+            (np.arange(6, dtype=np.float32) * (i + 1)).tobytes())
+        exs.append(ex.SerializeToString())
+    ser = gc.placeholder(gc.string, [None])
+    f = gc.parse_example(ser, {"img": gc.FixedLenFeature([], gc.string),
+                               "d": gc.FixedLenFeature([], gc.string, default_value="none")})
+    one = gc.parse_single_example(ser[0], {"d": gc.FixedLenFeature([], gc.string,
+                                                                   default_value="x")})
+    with gc.Session() as s:
+        img, d, lengths, d1 = s.run([gc.decode_raw(f["img"], gc.float32), f["d"],
+                                     gc.strings.length(f["img"]), one["d"]], {ser: exs})
+    np.testing.assert_array_equal(img, np.arange(6) * np.arange(1, 4)[:, None])
+    assert list(d) == [b"none"] * 3 and lengths.tolist() == [24] * 3 and d1 == b"x"

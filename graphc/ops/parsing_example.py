@@ -251,6 +251,8 @@ def _default(value, dtype, shape, key, scalar=False):
     if arr.size != want:
         raise ValueError(f"feature '{key}': default_value has {arr.size} elements but "
                          f"must have {want} (shape {list(shape)})")
+    if _NP[dtype] == object:        # a str default is bytes, as a parsed value is
+        return tuple(v.encode() if isinstance(v, str) else v for v in arr.ravel().tolist())
     return tuple(arr.ravel().tolist())
 
 

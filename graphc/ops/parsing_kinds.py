@@ -30,7 +30,9 @@ def _dense(spec, found):
             raise ValueError(f"Name: <unknown>, Key: {key}, Index: {b}.  Number of "
                              f"{_TYPE_NAME[_KIND[dtype]]} values != expected.  Values "
                              f"size: {len(values)} but output shape: {_dims(shape)}")
-        out[b] = np.asarray(values, out.dtype).reshape(shape)
+        # `out[b, ...]`: a record of shape () of an object (bytes) array gets its bytes,
+        # not the 0-d array itself (`out[b] = ...` would store the array object)
+        out[b, ...] = np.asarray(values, out.dtype).reshape(shape)
     return [out]
 
 
