@@ -227,7 +227,17 @@ def _asserted(x0):
         return gc.identity(v)
 
 
+def _initialized_value(x0):
+    """The set value (x0) once initialized and assigned; a fresh variable gives its
+    initial value (zeros) without being assigned."""
+    v, init = _variable(x0)
+    with gc.control_dependencies([init]):
+        return gc.identity(v.initialized_value())
+
+
 INIT = [
+    Sample("InitializedValue", _initialized_value, lambda r: [normal(r, (2, 3))],
+           ref=lambda x: x, grad=False),
     Sample("IsVariableInitialized", _fresh, lambda r: [normal(r, (2, 3))],
            ref=lambda x: False, grad=False),
     Sample("IsVariableInitialized", _initialized, lambda r: [normal(r, (2, 3))],

@@ -896,3 +896,49 @@ def test_batched_parse_example_strings_are_bytes_for_decode_raw():
                                      gc.strings.length(f["img"]), one["d"]], {ser: exs})
     np.testing.assert_array_equal(img, np.arange(6) * np.arange(1, 4)[:, None])
     assert list(d) == [b"none"] * 3 and lengths.tolist() == [24] * 3 and d1 == b"x"
+
+
+def test_initialized_value_reads_without_reinitializing():
+    """TF1: the current value once initialized (a cond on is_variable_initialized); the
+    variable is never re-assigned, so trained or restored weights stay."""
+    w = gc.Variable([1.0, 2.0], name="w")
+    c3 = gc.Variable(w.initialized_value() * 2.0, name="c3")
+    with gc.Session() as s:
+        assert s.run(w.initialized_value()).tolist() == [1.0, 2.0]     # not initialized
+        s.run(w.initializer)
+        s.run(gc.assign(w, [5.0, 6.0]))
+        s.run(c3.initializer)
+        assert s.run(c3).tolist() == [10.0, 12.0] and s.run(w).tolist() == [5.0, 6.0]
+
+
+def test_ema_shadows_start_from_the_current_value_and_float16_decays_in_float32():
+    """Fine-tuning: restored weights, then only the new variables initialized: the
+    shadow starts at the restored value (TF1's initialized_value). float16 variables get
+    1 - decay computed in float32 (0.9999 would round to 1 in float16)."""
+    w = gc.Variable([0.0, 0.0], name="w")
+    h = gc.Variable(np.zeros(2, np.float16), name="h")
+    ema = gc.train.ExponentialMovingAverage(0.9999)
+    update = ema.apply([w, h])
+    with gc.Session() as s:
+        s.run([w.initializer, h.initializer])
+        s.run(gc.assign(w, [3.0, 4.0]))
+        s.run(gc.variables_initializer([ema.average(w), ema.average(h)]))
+        assert s.run(ema.average(w)).tolist() == [3.0, 4.0]
+        s.run(gc.assign(h, np.array([100.0, 1000.0], np.float16)))
+        s.run(update)
+        np.testing.assert_allclose(s.run(ema.average(h)), [0.01, 0.1], rtol=2e-3)
+
+
+def test_global_step_in_a_variable_scope_and_adam_callable_hyperparameters():
+    with gc.variable_scope("model"):
+        step = gc.train.get_or_create_global_step()
+    assert step.op.name == "model/global_step" and gc.train.get_global_step() is step
+    w = gc.Variable([1.0, -2.0])
+    opt = gc.train.AdamOptimizer(lambda: 0.1, beta1=lambda: 0.7, beta2=lambda: 0.9,
+                                 epsilon=lambda: 1e-3)
+    train = opt.minimize(gc.reduce_sum(w * w))
+    with gc.Session() as s:
+        s.run(gc.global_variables_initializer())
+        for _ in range(3):
+            s.run(train)
+        np.testing.assert_allclose(s.run(w), [0.7033844, -1.7014868], rtol=1e-5)   # TF

@@ -252,7 +252,8 @@ def test_ema_shadow_variables_and_updates():
         for _ in range(4):
             w, v = rng.normal(size=(2, 3)), rng.normal(size=2).astype(np.float32)
             sess.run(update, {new_W: w, new_b: v})
-            shadow_W = shadow_W - (shadow_W - w) * (1 - 0.9)
+            # TF1: 1 - decay in float32, cast to the variable's float64
+            shadow_W = shadow_W - (shadow_W - w) * float(np.float32(1) - np.float32(0.9))
             shadow_b = shadow_b - (shadow_b - v) * (np.float32(1) - np.float32(0.9))
             np.testing.assert_allclose(sess.run(avg_W), shadow_W, rtol=1e-12)
             np.testing.assert_allclose(sess.run(avg_b), shadow_b, rtol=1e-6)
@@ -275,8 +276,8 @@ def test_ema_num_updates_lowers_the_decay():
         for n in range(1, 6):                       # num_updates reads the new step
             sess.run(train)
             value = value + 0.1 * 2 * value
-            decay = min(0.99, (1.0 + n) / (10.0 + n))
-            shadow = shadow - (shadow - value) * (1 - decay)
+            decay = min(np.float32(0.99), np.float32(1.0 + n) / np.float32(10.0 + n))
+            shadow = shadow - (shadow - value) * float(np.float32(1) - decay)   # float32
             np.testing.assert_allclose(sess.run(ema.average(w)), shadow, rtol=1e-12)
 
 
@@ -301,7 +302,7 @@ def test_ema_of_a_tensor(zero_debias):
         for _ in range(4):
             xs = rng.normal(size=3)
             sess.run(update, {x: xs})
-            rate = 1.0 - 0.8
+            rate = float(np.float32(1) - np.float32(0.8))      # TF1: in float32
             if zero_debias:                         # TF1's _zero_debias, term by term
                 biased = biased - (biased - 2 * xs) * rate
                 t += 1.0
@@ -310,7 +311,7 @@ def test_ema_of_a_tensor(zero_debias):
                 shadow = shadow - (shadow - 2 * xs) * rate
             np.testing.assert_allclose(sess.run(avg), shadow, rtol=1e-12)
     if zero_debias:         # debiased from the first step: the constant input's own value
-        np.testing.assert_allclose(shadow, biased / (1 - 0.8 ** 4), rtol=1e-12)
+        np.testing.assert_allclose(shadow, biased / (1 - 0.8 ** 4), rtol=1e-6)
 
 
 def test_ema_restores_averages_into_the_model(tmp_path):

@@ -49,6 +49,21 @@ READ_LIVE = register(OpDef(
         "input is the captured value, through which gradients flow."))
 
 
+def _infer_initialized_value(ctx, initial, *, var):
+    ctx.same_dtype()
+    return var.outputs[0].shape, var.outputs[0].dtype
+
+
+INITIALIZED_VALUE = register(OpDef(
+    "InitializedValue", _infer_initialized_value,
+    lambda rt, initial, *, var: rt.session._variables.get(var, initial),
+    stateful=True, uses_state=True, differentiable=False,
+    api="Variable.initialized_value", signature="Variable.initialized_value()",
+    shape_rule="the variable's", dtypes="the variable's",
+    doc="The variable's value if it has one in the Session, else its initial value "
+        "(TF1's cond on is_variable_initialized; nothing is assigned)."))
+
+
 def _infer_assign(ctx, value, *, var, mode):
     want = var.outputs[0]
     if value.dtype is not want.dtype:
@@ -254,8 +269,12 @@ class Variable(Tensor):
         return self
 
     def initialized_value(self):
-        with self.graph.control_dependencies([self.initializer]):
-            return self.read_value()
+        """The variable's value once it is initialized, else its initial value (TF1: a
+        cond on is_variable_initialized; nothing is assigned, so a trained or restored
+        value stays)."""
+        with self.graph.as_default(), self.graph.control_dependencies(None):
+            return apply(INITIALIZED_VALUE, (self.initial_value,), name="initialized_value",
+                         var=self.node).outputs[0]
 
     def eval(self, session=None):
         """The variable's value in `session` (default: the default session), TF1's

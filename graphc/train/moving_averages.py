@@ -9,7 +9,7 @@ and, with zero_debias=True, is corrected for that start as Adam corrects its mom
 """
 import numpy as np
 
-from .. import errors
+from .. import dtypes, errors
 from ..graph import Tensor, get_default_graph
 from ..ops import core, elementwise as el
 from ..ops.graphkeys import GraphKeys
@@ -61,7 +61,7 @@ class ExponentialMovingAverage:
         for var in var_list:
             if var not in self._averages:
                 if isinstance(var, Variable):
-                    avg = _shadow(var, self._name, var.initial_value)
+                    avg = _shadow(var, self._name, var.initialized_value())
                     var.graph.add_to_collection(GraphKeys.MOVING_AVERAGE_VARIABLES, var)
                 else:
                     avg = _shadow(var, self._name, np.zeros(var.shape.dims, var.dtype.np))
@@ -86,12 +86,14 @@ class ExponentialMovingAverage:
             return core.group(*updates, name=scope)
 
     def _one_minus_decay(self, dtype):
-        """1 - decay in `dtype`, decay lowered to (1 + n) / (10 + n) with num_updates n."""
-        decay = _as(self._decay, dtype, "decay")
+        """1 - decay, decay lowered to (1 + n) / (10 + n) with num_updates n: in float32
+        (TF1's), then cast to `dtype` (float16's 0.9999 would round to 1 first)."""
+        decay = _as(self._decay, dtypes.float32, "decay")
         if self._num_updates is not None:
-            n = _as(self._num_updates, dtype, "num_updates")
+            n = _as(self._num_updates, dtypes.float32, "num_updates")
             decay = el.minimum(decay, (1.0 + n) / (10.0 + n))
-        return 1.0 - decay
+        rate = 1.0 - decay
+        return rate if dtype is dtypes.float32 else el.cast(rate, dtype)
 
     def average(self, var):
         """The shadow Variable of `var`, or None if apply() has not been given it.

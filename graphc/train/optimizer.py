@@ -213,6 +213,8 @@ class Optimizer:
         graph = like.graph
         key = (graph, name)
         if key not in self._non_slots:
+            if callable(initial_value) and not isinstance(initial_value, Tensor):
+                initial_value = initial_value()     # TF1's _call_if_callable (beta1)
             if not isinstance(initial_value, Tensor):
                 initial_value = np.asarray(
                     initial_value, np.int32 if isinstance(initial_value, int) else np.float32)

@@ -1,8 +1,6 @@
 """The global step (TF1 training_util); the schedules of it are in decay.py."""
-import numpy as np
-
+from .. import dtypes
 from ..graph import Tensor, get_default_graph
-from ..ops.state import Variable
 
 __all__ = ["get_global_step", "create_global_step", "get_or_create_global_step",
            "global_step", "assert_global_step"]
@@ -32,14 +30,19 @@ def get_global_step(graph=None):
 
 
 def create_global_step(graph=None):
-    """A new int64 scalar Variable 'global_step' (zero, not trainable), in the
-    "variables" and "global_step" collections. ValueError if the graph has one."""
+    """A new int64 scalar variable 'global_step' (zero, not trainable), in the
+    "variables" and "global_step" collections, made by get_variable in the current
+    variable scope (TF1: 'model/global_step' inside variable_scope('model')). ValueError
+    if the graph has one."""
+    from ..initializers import zeros_initializer
+    from ..ops.varstore import get_variable
     graph = graph or get_default_graph()
     if get_global_step(graph) is not None:
         raise ValueError("'global_step' already exists in this graph")
     with graph.as_default(), graph.name_scope(""), graph.control_dependencies(None):
-        return Variable(np.int64(0), trainable=False, name=GLOBAL_STEP,
-                        collections=["variables", GLOBAL_STEP])
+        return get_variable(GLOBAL_STEP, [], dtypes.int64,
+                            initializer=zeros_initializer(), trainable=False,
+                            collections=["variables", GLOBAL_STEP])
 
 
 def get_or_create_global_step(graph=None):
