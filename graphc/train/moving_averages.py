@@ -4,7 +4,8 @@ Shadow variables follow each variable (or tensor) they average:
 
     shadow -= (1 - decay) * (shadow - value)     (= decay * shadow + (1 - decay) * value)
 
-A Variable's shadow starts at the variable's initial value; a tensor's starts at zero
+A Variable's shadow starts at the variable's initialized_value() (its current value when
+it has one, e.g. restored weights, else its initial value); a tensor's starts at zero
 and, with zero_debias=True, is corrected for that start as Adam corrects its moments.
 """
 import numpy as np
