@@ -68,7 +68,8 @@ class Gamma(Distribution):
     def _log_prob(self, x):
         gc = _gc()
         x = self._checked(x)
-        return ((self._concentration - 1.0) * gc.log(x) - self._rate * x
+        # xlogy (TF's): x = 0 with concentration 1 gives log(rate), not NaN
+        return (gc.xlogy(self._concentration - 1.0, x) - self._rate * x
                 - (gc.lgamma(self._concentration)
                    - self._concentration * gc.log(self._rate)))
 
@@ -137,10 +138,8 @@ class Exponential(Gamma):
         x = self._checked(x)
         return gc.log(self._rate) - self._rate * x
 
-    def _cdf(self, x):
-        gc = _gc()
-        return -gc.expm1(-self._rate * self._checked(x))
-
+    # cdf (so survival_function, 1 - cdf) is Gamma's igamma: NaN below 0, outside the
+    # support, as TF's Exponential, which overrides only the log survival function
     def _log_survival_function(self, x):
         return -self._rate * self._checked(x)
 

@@ -942,3 +942,24 @@ def test_global_step_in_a_variable_scope_and_adam_callable_hyperparameters():
         for _ in range(3):
             s.run(train)
         np.testing.assert_allclose(s.run(w), [0.7033844, -1.7014868], rtol=1e-5)   # TF
+
+
+def test_gamma_log_prob_at_zero_and_exponential_outside_its_support():
+    """Gamma's log_prob uses xlogy (x = 0 with concentration 1 gives log(rate), and its
+    gradient in the concentration is TF's); Exponential's cdf and survival function are
+    NaN below 0, as TF's (values from TF 2.21)."""
+    x = gc.placeholder(gc.float32, [None])
+    c = gc.placeholder(gc.float32, [None])
+    d = gc.distributions.Gamma(concentration=c, rate=2.0)
+    lp = d.log_prob(x)
+    (g,) = gc.gradients(gc.reduce_sum(lp), c)
+    e = gc.distributions.Exponential(rate=2.0)
+    with gc.Session() as s:
+        got = s.run([lp, d.prob(x), g], {x: [0.0, 0.5], c: [1.0, 1.0]})
+        cdf, sf = s.run([e.cdf(x), e.survival_function(x)], {x: [-1.0, 0.0, 1.0]})
+    np.testing.assert_allclose(got[0], [0.6931472, -0.30685282], rtol=1e-6)
+    np.testing.assert_allclose(got[1], [2.0, 0.7357589], rtol=1e-6)
+    np.testing.assert_allclose(got[2], [1.2703631, 1.2703631], rtol=1e-5)
+    assert np.isnan(cdf[0]) and np.isnan(sf[0])
+    np.testing.assert_allclose([cdf[1], cdf[2], sf[1], sf[2]],
+                               [0.0, 0.86466473, 1.0, 0.13533527], rtol=1e-6)
