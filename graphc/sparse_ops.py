@@ -25,8 +25,10 @@ from .ops.registry import apply, constant_value
 from .ops.scatter import scatter_nd
 from .ops.sorting import argsort
 from .shapes import TensorShape
+from .ops.segment import unsorted_segment_max
+from .ops.where import unique
 from .sparse import (SparseTensor, _axis_mask, _dims, _fail, _in_range, _int64,
-                     _rank, _sparse)
+                     _rank, _row_major, _sparse)
 from .sparse import sparse_reorder, sparse_retain
 from .sparse_plan import RESHAPE, SLICE, VALIDATE
 from .sparse_math import (sparse_maximum, sparse_minimum,  # noqa: F401
@@ -58,10 +60,6 @@ def _scatter(indices, values, shape, repeats=True):
     of a repeated index (TF1's SparseToDense) while the gradient still reaches every
     entry (TF1's gather_nd gradient)."""
     if repeats:
-        from .ops.creation import range as range_
-        from .ops.segment import unsorted_segment_max
-        from .ops.where import unique
-        from .sparse import _row_major
         _, which = unique(_row_major(indices, shape))
         pos = range_(A.size(which))
         last = E.equal(gather(unsorted_segment_max(pos, which, A.size(which)), which), pos)

@@ -119,13 +119,13 @@ def _unary(name, api, kernel, deriv=None, kind="numeric", doc="", out=None, kern
                         dtypes=kind, doc=doc,
                         kernel_out=kernel_out or (kernel if isinstance(kernel, np.ufunc)
                                                   else None)))
+    on_sparse = name in _ON_SPARSE_VALUES
 
     def fn(x, name=None):
-        sp = as_sparse(x) if name_ in _ON_SPARSE_VALUES else None
+        sp = as_sparse(x) if on_sparse else None
         if sp is not None:
             return on_values(fn, sp, name)
         return apply1(op, (convert_to_tensor(x),), name=name)
-    name_ = name
 
     def fn_features(features, name=None):
         return apply1(op, (convert_to_tensor(features),), name=name)

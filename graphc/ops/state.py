@@ -49,13 +49,9 @@ READ_LIVE = register(OpDef(
         "input is the captured value, through which gradients flow."))
 
 
-def _infer_initialized_value(ctx, initial, *, var):
-    ctx.same_dtype()
-    return var.outputs[0].shape, var.outputs[0].dtype
-
-
 INITIALIZED_VALUE = register(OpDef(
-    "InitializedValue", _infer_initialized_value,
+    "InitializedValue",
+    lambda ctx, initial, *, var: (var.outputs[0].shape, var.outputs[0].dtype),
     lambda rt, initial, *, var: rt.session._variables.get(var, initial),
     stateful=True, uses_state=True, differentiable=False,
     api="Variable.initialized_value", signature="Variable.initialized_value()",

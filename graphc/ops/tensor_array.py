@@ -206,6 +206,7 @@ class TensorArray:
     def _split_at_run_time(self, value, lengths, name):
         """split by lengths fed at run time: as many pieces as lengths has (its static
         length), checked when run to be equal and to sum to value's rows."""
+        from ..graph import control_dependencies
         from .asserts import Assert
         from .elementwise import equal, logical_and
         from .reduce import reduce_all, reduce_sum
@@ -220,8 +221,7 @@ class TensorArray:
         check = Assert(ok, ["TensorArray.split: graphc's elements share one shape, so the "
                             "lengths must be equal and sum to the value's rows; lengths:",
                             lengths, "rows:", rows])
-        from ..graph import get_default_graph
-        with get_default_graph().control_dependencies([check]):
+        with control_dependencies([check]):
             pieces = reshape(value, join.concat([[k, -1], shape_of(value)[1:]], 0))
         return self.unstack(pieces, name=name)
 
