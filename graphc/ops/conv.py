@@ -19,19 +19,21 @@ from .. import dtypes
 from ..graph import Tensor
 from ..shapes import InferError
 from .core import constant
-from .elementwise import operands
+from .elementwise import maximum, operands
 from .registry import OpDef, apply1, register
 
 __all__ = ["conv2d", "conv2d_backprop_input", "conv2d_backprop_filter"]
 
 # ---- geometry ------------------------------------------------------------------------------
 def _spatial(n, k, stride, dilation, padding):
-    """(out, pad_before, pad_after) of one spatial dim (TF's rule, see the module doc)."""
+    """(out, pad_before, pad_after) of one spatial dim (TF's rule, see the module doc);
+    n an int, or a tensor known at run time (dilation2d of fed images): then tensors."""
     k_eff = (k - 1) * dilation + 1
     if padding == "VALID":
         return -(-(n - k_eff + 1) // stride), 0, 0
     out = -(-n // stride)
-    total = max((out - 1) * stride + k_eff - n, 0)
+    total = (out - 1) * stride + k_eff - n
+    total = max(total, 0) if isinstance(total, int) else maximum(total, 0)
     return out, total // 2, total - total // 2
 
 

@@ -14,7 +14,7 @@ from . import elementwise as E
 from . import reduce as R
 from .broadcast import select
 from .core import convert_to_tensor
-from .creation import ones, zeros
+from .creation import ones, range as range_, zeros
 from .ctc_decode import CTC_BEAM_SEARCH_DECODER, CTC_GREEDY_DECODER
 from .ctc_loss import ctc_loss_op
 from .gather import gather
@@ -62,7 +62,6 @@ def _blank_last(x, blank, c):
             return x
         perm = [k for k in range(c) if k != blank] + [blank]
     else:
-        from .creation import range as range_
         perm = concat([range_(blank), range_(blank + 1, c), [blank]], 0)
     return gather(x, perm, axis=2)
 

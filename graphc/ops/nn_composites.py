@@ -44,19 +44,6 @@ def _first_max(stacked, axis=-1):
     return R.reduce_sum(where_v2(first, stacked, zeros_like(stacked)), axis)
 
 
-def _spatial_any(n, k, stride, rate, padding):
-    """conv's _spatial (out, pad_before, pad_after) for a dim n known at build time (an
-    int) or only at run time (a tensor: the same rule in ops)."""
-    if isinstance(n, int):
-        return _spatial(n, k, stride, rate, padding)
-    k_eff = (k - 1) * rate + 1
-    if padding == "VALID":
-        return -(-(n - k_eff + 1) // stride), 0, 0
-    out = -(-n // stride)
-    total = E.maximum((out - 1) * stride + k_eff - n, 0)
-    return out, total // 2, total - total // 2
-
-
 def _dilation(api, x, f, strides, rates, padding, name):
     """max over taps (a, b) of x[i * sh + a * rh - pad_top, j * sw + b * rw - pad_left, c]
     + f[a, b, c], out-of-range pixels left out (padded with -inf)."""
@@ -73,7 +60,7 @@ def _dilation(api, x, f, strides, rates, padding, name):
     (sh, sw), (rh, rw) = (hw_pair(v, what, "NHWC") for v, what in ((strides, "strides"),
                                                                    (rates, "rates")))
     padding = _padding(padding)
-    (oh, top, bottom), (ow, left, right) = (_spatial_any(n, k, s, r, padding)
+    (oh, top, bottom), (ow, left, right) = (_spatial(n, k, s, r, padding)
                                             for n, k, s, r in ((h, kh, sh, rh), (w, kw, sw, rw)))
     if isinstance(oh, int) and oh <= 0 or isinstance(ow, int) and ow <= 0:
         shape_error(api, f"the dilated filter ({(kh - 1) * rh + 1}, {(kw - 1) * rw + 1}) is "

@@ -222,10 +222,11 @@ def frame(signal, frame_length, frame_step, pad_end=False, pad_value=0, axis=-1,
                   axis=axis, pad_end=bool(pad_end))
 
 
-def _int32(value, what):
+def _int32(value, api, what):
+    """A size given as a tensor: a scalar int, as int32."""
     t = convert_to_tensor(value)
     if not t.dtype.is_integer or t.shape.rank not in (None, 0):
-        raise TypeError(f"signal.frame: {what} must be a scalar int, got {t.dtype.name} of "
+        raise TypeError(f"{api}: {what} must be a scalar int, got {t.dtype.name} of "
                         f"shape {t.shape}")
     return t if t.dtype is dtypes.int32 else cast(t, dtypes.int32)
 
@@ -253,8 +254,8 @@ def _run_time_frame(signal, frame_length, frame_step, pad_end, pad_value, axis, 
     api = "signal.frame"
     axis = _signal_axis(signal, axis, api)
     with name_scope(name, "frame"):
-        length = _int32(frame_length, "frame_length")
-        step = _int32(frame_step, "frame_step")
+        length = _int32(frame_length, api, "frame_length")
+        step = _int32(frame_step, api, "frame_step")
         n = shape(signal, out_type=dtypes.int32)[axis]
         if pad_end:
             count = (n + step - 1) // step
@@ -295,7 +296,7 @@ def _run_time_overlap_and_add(signal, frame_step, name):
         raise ValueError("signal.overlap_and_add: with a run-time frame_step the frames "
                          f"need a known rank of at least 2, got shape {signal.shape}")
     with name_scope(name, "overlap_and_add"):
-        step = _int32(frame_step, "frame_step")
+        step = _int32(frame_step, "signal.overlap_and_add", "frame_step")
         dims = shape(signal, out_type=dtypes.int32)
         count, length = dims[r - 2], dims[r - 1]
         rows = reshape(transpose(signal, [r - 2, r - 1] + list(range(r - 2))),

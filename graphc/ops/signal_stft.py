@@ -3,7 +3,7 @@ window, rfft/irfft and overlap_and_add; their derivatives are those ops')."""
 import math
 
 from .. import dtypes
-from .array import as_int, rank, reshape, run_time, shape, static_value, tile
+from .array import rank, reshape, run_time, shape, tile
 from .cast import cast
 from .core import convert_to_tensor
 from .creation import zeros
@@ -12,28 +12,18 @@ from .fft import irfft, rfft
 from .indexing import pad
 from .join import concat, stack
 from .reduce import reduce_sum
-from .signal_frame import frame, overlap_and_add
+from .signal_frame import _int32, _scalar_int, frame, overlap_and_add
 from .signal_windows import hann_window
 
 __all__ = ["stft", "inverse_stft", "inverse_stft_window_fn"]
-
-
-def _int(value, api, what):
-    v = as_int(static_value(value, f"{api}: {what}"))
-    if not isinstance(v, int):
-        raise TypeError(f"{api}: {what} must be an int (or a constant int tensor), got {v!r}")
-    return v
 
 
 def _size(value, api, what):
     """A Python int for a size known at build time, else the run-time scalar int32
     tensor (TF1 takes either: frame sizes computed from a decoded sample rate)."""
     if run_time(value) is None:
-        return _int(value, api, what)
-    if not value.dtype.is_integer or value.shape.rank not in (None, 0):
-        raise TypeError(f"{api}: {what} must be a scalar int, got {value.dtype.name} of "
-                        f"shape {value.shape}")
-    return cast(value, dtypes.int32)
+        return _scalar_int(value, api, what)
+    return _int32(value, api, what)
 
 
 def _fft_length(fft_length, frame_length, api):
