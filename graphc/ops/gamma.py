@@ -72,35 +72,45 @@ def cot_term(n, x):
     return np.pi ** (n + 1) * poly(np.cos(np.pi * frac) / np.sin(np.pi * frac))
 
 
-def _polygamma_f64(n, x):
-    """psi^(n)(x) for one integer n >= 1: (-1)^(n+1) n! zeta(n + 1, x), with the Hurwitz
-    zeta as sum_{j<m} (x + j)^-(n+1) plus its Euler-Maclaurin tail at a = x + m. For
-    x < 0 the reflection psi^(n)(x) = (-1)^n psi^(n)(1 - x) - cot_term(n, x); at the
-    poles (integers <= 0) (-1)^(n+1) inf, as TF."""
-    neg = x < 0
+def hurwitz(s, q):
+    """The Hurwitz zeta sum_k (q + k)^-s for s > 1, q finite and not a pole: direct terms
+    below 12 + s, then Euler-Maclaurin (8 Bernoulli terms); a q < 0 (then s = n + 1 is an integer) by the reflection
+    zeta(s, q) = (-1)^n (cot_term(n, q) / n! + zeta(s, 1 - q))."""
+    neg = q < 0
     if neg.any():
-        pole = neg & (x == np.floor(x))
-        right = _polygamma_f64(n, np.where(neg, 1.0 - x, x))
-        out = np.where(neg, (-1.0) ** n * right - cot_term(n, np.where(neg, x, 0.5)), right)
-        return np.where(pole, (-1.0) ** (n + 1) * np.inf, out)
-    ok = np.isfinite(x)
-    a = np.where(ok, x, 1e300)
-    start = 12.0 + n                 # far enough that the tail's series converges fast
-    total = np.zeros_like(a)
+        right = hurwitz(s, np.where(neg, 1.0 - q, q))
+        n = np.where(neg, s - 1.0, 0.0)
+        refl = np.zeros_like(q)
+        for k in np.unique(n[neg]):
+            at = neg & (n == k)
+            refl[at] = cot_term(k, q[at]) / math.factorial(int(k))
+        return np.where(neg, (-1.0) ** n * (refl + right), right)
+    start = 12.0 + np.minimum(s, 100.0)     # far enough that the tail converges fast
+    a, total = q.copy(), np.zeros_like(q)
     while True:
         small = a < start
         if not small.any():
             break
-        total += np.where(small, np.where(small, a, 1.0) ** -(n + 1.0), 0.0)
+        total += np.where(small, np.where(small, a, 1.0) ** -s, 0.0)
         a = a + small
-    tail = a ** -float(n) / n + 0.5 * a ** -(n + 1.0)
-    coef = 1.0                       # (n + 1)(n + 2)...(n + 2k - 1) / (2k)!
+    tail = a ** (1.0 - s) / (s - 1.0) + 0.5 * a ** -s
+    coef = s / 2.0                          # s (s+1) ... (s+2k-2) / (2k)!
     for k, b in enumerate(_BERNOULLI, 1):
-        coef *= (n + 2 * k - 2) * (n + 2 * k - 1) / ((2 * k - 1) * (2 * k)) if k > 1 \
-            else (n + 1) / 2
-        tail = tail + b * coef * a ** -(n + 2.0 * k)
-    out = (-1.0) ** (n + 1) * math.factorial(n) * (total + tail)
-    return np.where(ok, out, np.where(x == np.inf, 0.0, np.nan))
+        if k > 1:
+            coef = coef * (s + 2 * k - 3) * (s + 2 * k - 2) / ((2 * k - 1) * (2 * k))
+        tail = tail + b * coef * a ** (-s - 2.0 * k + 1.0)
+    return total + tail
+
+
+def _polygamma_f64(n, x):
+    """psi^(n)(x) = (-1)^(n+1) n! zeta(n + 1, x) for one integer n >= 1; at the poles
+    (integers <= 0) (-1)^(n+1) inf, as TF; 0 at inf."""
+    pole = (x <= 0) & (x == np.floor(x))
+    ok = np.isfinite(x) & ~pole
+    z = hurwitz(np.full(np.shape(x), n + 1.0), np.where(ok, x, 1.0))
+    sign = (-1.0) ** (n + 1)
+    return np.where(ok, sign * math.factorial(n) * z,
+                    np.where(pole, sign * np.inf, np.where(x == np.inf, 0.0, np.nan)))
 
 
 def _digamma_kernel(x):

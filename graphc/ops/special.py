@@ -15,8 +15,6 @@ at the end), each a vectorized loop that drops the entries that have converged:
   asymptotic series e^-x I_nu(x) ~ (2 pi x)^-1/2 sum_k (-1)^k a_k(nu) / x^k beyond.
 tests/test_math_more.py checks all of them against scipy.special where it is installed.
 """
-import math
-
 import numpy as np
 
 from ..graph import Tensor, name_scope
@@ -25,7 +23,7 @@ from .core import convert_to_tensor
 from .elementwise import _binary, _infer_binary, _unary
 from .elementwise import abs as abs_
 from .elementwise import equal, exp, operands, sign
-from .gamma import _BERNOULLI, _digamma_f64, _lgamma_kernel, cot_term, lgamma
+from .gamma import _digamma_f64, _lgamma_kernel, hurwitz, lgamma
 from .math_composite import xlogy
 from .registry import OpDef, apply1, register
 
@@ -298,37 +296,8 @@ def _zeta_f64(s, q):
     out[top] = np.where(q[top] == 1, 1.0, np.where(np.abs(q[top]) > 1, 0.0, np.inf))
     rest = ok & (s < np.inf) & (q < np.inf)
     if rest.any():
-        out[rest] = _hurwitz(s[rest], q[rest])
+        out[rest] = hurwitz(s[rest], q[rest])
     return out
-
-
-def _hurwitz(s, q):
-    """sum_k (q + k)^-s; a q < 0 (then s = n + 1 is an integer) by the reflection
-    zeta(s, q) = (-1)^n (cot_term(n, q) / n! + zeta(s, 1 - q))."""
-    neg = q < 0
-    if neg.any():
-        right = _hurwitz(s, np.where(neg, 1.0 - q, q))
-        n = np.where(neg, s - 1.0, 0.0)
-        refl = np.zeros_like(q)
-        for k in np.unique(n[neg]):
-            at = neg & (n == k)
-            refl[at] = cot_term(k, q[at]) / math.factorial(int(k))
-        return np.where(neg, (-1.0) ** n * (refl + right), right)
-    start = 12.0 + np.minimum(s, 100.0)     # far enough that the tail converges fast
-    a, total = q.copy(), np.zeros_like(q)
-    while True:
-        small = a < start
-        if not small.any():
-            break
-        total += np.where(small, np.where(small, a, 1.0) ** -s, 0.0)
-        a = a + small
-    tail = a ** (1.0 - s) / (s - 1.0) + 0.5 * a ** -s
-    coef = s / 2.0                          # s (s+1) ... (s+2k-2) / (2k)!
-    for k, b in enumerate(_BERNOULLI, 1):
-        if k > 1:
-            coef = coef * (s + 2 * k - 3) * (s + 2 * k - 2) / ((2 * k - 1) * (2 * k))
-        tail = tail + b * coef * a ** (-s - 2.0 * k + 1.0)
-    return total + tail
 
 
 def _zeta_kernel(x, q):
