@@ -263,7 +263,7 @@ def test_batching_elements_of_different_shapes_fails_clearly():
             sess.run(nxt)
 
 
-def test_an_error_in_the_pipeline_is_raised_again_not_turned_into_the_end():
+def test_a_failed_element_raises_and_the_iterator_goes_on_as_tf1s():
     x = gc.placeholder(gc.float64, (None,))
     ds = gc.data.Dataset.from_tensor_slices(x).map(lambda v: gc.check_numerics(gc.log(v), "log"))
     it = ds.make_initializable_iterator()
@@ -273,10 +273,24 @@ def test_an_error_in_the_pipeline_is_raised_again_not_turned_into_the_end():
         assert s.run(nxt) == 0.0
         with pytest.raises(gc.errors.ExecutionError, match="log : Tensor had NaN"):
             s.run(nxt)
+        assert s.run(nxt) == pytest.approx(np.log(2.0))    # TF1: the next element
+        with pytest.raises(gc.errors.OutOfRangeError):
+            s.run(nxt)
+
+
+def test_an_error_outside_an_element_ends_the_pipeline_and_is_not_the_end_of_data():
+    x = gc.placeholder(gc.float64, (None,))
+    y = gc.placeholder(gc.float64, (None,))
+    it = gc.data.Dataset.from_tensor_slices((x, y)).make_initializable_iterator()
+    nxt = it.get_next()
+    with gc.Session() as s:
+        s.run(it.initializer, {x: [1.0, 2.0], y: [1.0]})
+        with pytest.raises(gc.errors.ExecutionError, match="common dim 0"):
+            s.run(nxt)
         with pytest.raises(gc.errors.ExecutionError, match="failed on an earlier run"):
-            s.run(nxt)                          # not OutOfRangeError: 2.0 was never read
-        s.run(it.initializer, {x: [2.0]})
-        assert s.run(nxt) == pytest.approx(np.log(2.0))
+            s.run(nxt)                          # not OutOfRangeError: nothing was read
+        s.run(it.initializer, {x: [2.0], y: [3.0]})
+        assert s.run(nxt) == (2.0, 3.0)
 
 
 def test_tf1_structure_helpers_and_constants():

@@ -456,6 +456,7 @@ def test_table_from_dataset_and_index_table():
 
 
 # ---- the wrappers of Dataset methods --------------------------------------------------------
+@pytest.mark.filterwarnings("ignore:divide by zero")
 def test_method_wrappers():
     assert drain(Dataset.range(2).apply(E.enumerate_dataset(5))) == [(5, 0), (6, 1)]
     dup = Dataset.from_tensor_slices(np.array([1, 2, 1, 3], np.int64))

@@ -7,8 +7,6 @@ batch_size may be an int64 scalar tensor (a placeholder fed to the initializer):
 pipeline reads it when it starts, and the static dim 0 is then unknown unless the tensor
 is a constant and drop_remainder is set (TF1's rule).
 """
-import itertools
-
 import numpy as np
 
 from .. import dtypes, errors
@@ -16,9 +14,9 @@ from ..graph import Tensor
 from ..ops.core import convert_to_tensor
 from ..ops.registry import shape_value
 from ..shapes import TensorShape
-from .dataset import Dataset, _count, _invalid, _static, _tensor_args, _value
+from .dataset import Dataset, Failed, _count, _invalid, _static, _tensor_args, _value
 from .specs import nested_leaves
-from .ragged_batch import SizedBatch, batch_plan, run_plan
+from .ragged_batch import SizedBatch, batch_plan, batches, made, run_plan
 from .structure import Sparse, ragged_leaves, sparse_leaves
 
 __all__ = []
@@ -40,13 +38,8 @@ class _Batch(SizedBatch):
     def _iter(self, run):
         parent = self._parents[0]
         actions = batch_plan(parent, None, False, None)[4]
-        it = parent._iter(run)
-        size = _value(run, self._size)
-        while True:
-            rows = list(itertools.islice(it, size))
-            if not rows or (self._drop and len(rows) < size):
-                return
-            yield run_plan(self, actions, rows, None)
+        for rows in batches(self, parent._iter(run), _value(run, self._size)):
+            yield rows if type(rows) is Failed else made(run_plan, self, actions, rows, None)
 
 
 def _batch_sparse(rows, dtype):
@@ -168,21 +161,19 @@ class _PaddedBatch(SizedBatch):
         self._size, self._drop, self._padded, self._pads = size, drop, padded, pads
 
     def _iter(self, run):
-        it = self._parents[0]._iter(run)
-        size = _value(run, self._size)
         specs = [p if not isinstance(p, Tensor) else
                  tuple(None if d < 0 else int(d) for d in np.asarray(run.values[p]))
                  for p in self._padded]
         pads = [np.asarray(run.values[p]) if p is not None else
                 np.asarray(b"" if t is dtypes.string else 0, dtype=t.np)
                 for p, t in zip(self._pads, self._types)]
-        while True:
-            rows = list(itertools.islice(it, size))
-            if not rows or (self._drop and len(rows) < size):
-                return
-            yield [self._pad(k, [np.asarray(r[k], object if t is dtypes.string else None)
-                                 for r in rows], spec, pad)
-                   for k, (spec, pad, t) in enumerate(zip(specs, pads, self._types))]
+        for rows in batches(self, self._parents[0]._iter(run), _value(run, self._size)):
+            yield rows if type(rows) is Failed else made(self._padded_rows, rows, specs, pads)
+
+    def _padded_rows(self, rows, specs, pads):
+        return [self._pad(k, [np.asarray(r[k], object if t is dtypes.string else None)
+                              for r in rows], spec, pad)
+                for k, (spec, pad, t) in enumerate(zip(specs, pads, self._types))]
 
     def _pad(self, k, parts, spec, pad):
         """The parts of component k padded to `spec` and stacked."""
@@ -224,6 +215,9 @@ class _Unbatch(Dataset):
 
     def _iter(self, run):
         for element in self._parents[0]._iter(run):
+            if type(element) is Failed:
+                yield element
+                continue
             parts = [np.asarray(a) for a in element]
             if any(p.ndim == 0 for p in parts):
                 raise _invalid(self, "Input element must have a non-scalar value in each "

@@ -23,7 +23,7 @@ import numpy as np
 from .. import dtypes, errors
 from ..graph import Tensor
 from ..shapes import TensorShape
-from .dataset import Dataset, _invalid
+from .dataset import Dataset, Failed, _invalid
 from .iterator import tf_dtype, tf_shape
 from .specs import nested_leaves
 
@@ -81,6 +81,9 @@ class _FileCache(Dataset):
             f.write(MAGIC + json.dumps(header).encode() + b"\n")
             n = 0
             for element in self._parents[0]._iter(run):
+                if type(element) is Failed:     # passed on, not kept (TF's cache)
+                    yield element
+                    continue
                 f.write(b"R")
                 for a, t in zip(element, self._types):
                     _write(f, np.asarray(a, dtype=t.np))

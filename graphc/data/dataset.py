@@ -8,6 +8,12 @@ it reads and the tensors it is built from. Nothing runs when it is built: an ite
 ops (data/iterator.py) evaluate those tensors in a Session and call `_iter(run)`, a
 generator of elements, each a flat list of numpy arrays (one per leaf). map and filter
 functions are traced once into a FuncGraph (data/functions.py) and run per element.
+
+An element whose making failed (a map function's error, a batch of unlike shapes)
+travels down the generators as a `Failed` in its place: get_next raises its error and
+the next get_next goes on with the next element, as TF's iterators do, and ignore_errors
+drops it. A stage that cannot carry one reads its input through `strict`: the error
+then ends the pipeline (a generator that raised cannot resume).
 """
 import numpy as np
 
@@ -382,6 +388,22 @@ def _invalid(ds, message):
     return errors.InvalidArgumentError(
         f"{message}\n  in the {type(ds).__name__.lstrip('_')} dataset built at "
         f"{errors.format_site(ds._site)}")
+
+
+class Failed:
+    """An element that failed, in the element's place in a pipeline (see above)."""
+    __slots__ = ("error",)
+
+    def __init__(self, error):
+        self.error = error
+
+
+def strict(elements):
+    """The elements, raising a Failed one's error (for a stage that cannot go past it)."""
+    for element in elements:
+        if type(element) is Failed:
+            raise element.error
+        yield element
 
 
 def check_pipeline(root, values):

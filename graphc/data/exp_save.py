@@ -25,7 +25,7 @@ from .. import dtypes, errors, tf_logging
 from ..ops.registry import apply
 from ..shapes import TensorShape
 from ..type_spec import TensorSpec
-from .dataset import UNKNOWN, Dataset, _invalid
+from .dataset import UNKNOWN, Dataset, _invalid, strict
 from .exp_save_format import (COMPRESSIONS, METADATA_FILE, SPEC_FILE, ShardWriter,
                               decode_metadata, decode_spec, encode_metadata, encode_spec,
                               read_shard)
@@ -138,7 +138,7 @@ class _Save(Dataset):
     def _iter(self, run):
         files = _ShardFiles(self._path, self._compression, self._parents[0]._types)
         try:
-            for element in self._parents[0]._iter(run):
+            for element in strict(self._parents[0]._iter(run)):
                 files.write(_shard_index(self, run, element) if self._functions else 0,
                             element)
         finally:
@@ -329,7 +329,7 @@ class _Snapshot(Dataset):
         try:
             # one element read ahead: a pass that has read the last element commits the
             # snapshot before handing it out (as TF, whose writer reads ahead to the end)
-            inputs = self._parents[0]._iter(run)
+            inputs = strict(self._parents[0]._iter(run))
             element = next(inputs, None)
             while True:
                 if element is not None:

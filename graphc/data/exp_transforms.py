@@ -11,7 +11,7 @@ import numpy as np
 from .. import dtypes, errors
 from ..ops.control import _unflatten
 from ..shapes import TensorShape
-from .dataset import Dataset, _count, _tensor_args, _value
+from .dataset import Dataset, Failed, _count, _tensor_args, _value, strict
 from .functions import _Function
 from .nested import _relaxed, _Spec
 from .structure import shown, to_tensors
@@ -90,6 +90,9 @@ class _AssertCardinality(Dataset):
     def _iter(self, run):
         want, n = _value(run, self._expected), 0
         for element in self._parents[0]._iter(run):
+            if type(element) is Failed:         # passed on, not counted (TF's)
+                yield element
+                continue
             n += 1
             if 0 <= want < n:
                 raise errors.FailedPreconditionError(
@@ -224,7 +227,7 @@ class _GroupByReducer(Dataset):
     def _iter(self, run):
         key, init, reduce, final = self._functions
         states = {}                 # key -> state, in order of first appearance (TF's)
-        for element in self._parents[0]._iter(run):
+        for element in strict(self._parents[0]._iter(run)):
             k = int(np.asarray(key(run, element)[0]))
             if k not in states:
                 states[k] = init(run, [np.int64(k)])
@@ -264,6 +267,9 @@ class _Pad(Dataset):
     def _iter(self, run):
         n = 0
         for element in self._parents[0]._iter(run):
+            if type(element) is Failed:
+                yield element
+                continue
             n += 1
             if n > self._cardinality:
                 raise errors.InvalidArgumentError(

@@ -12,7 +12,7 @@ from .. import errors
 from ..graph import Node, Tensor, get_default_graph
 from ..ops.control import FuncGraph, _unflatten, compiled
 from ..ops.core import convert_to_tensor, placeholder
-from .dataset import Dataset, _describe
+from .dataset import Dataset, Failed, _describe
 from .specs import dense_shapes, nested_leaves
 from .structure import flatten, shown
 
@@ -95,12 +95,9 @@ class _Map(Dataset):
     def _iter(self, run):
         fn = self._functions[0]
         for element in self._parents[0]._iter(run):
-            try:
-                out = fn(run, element)
-            except errors.OpError as e:
-                if skips(run, self, e):
-                    continue
-                raise
+            out = element if type(element) is Failed else failed(fn, run, element)
+            if out is None:
+                return
             yield out
 
 
@@ -124,28 +121,28 @@ class _Filter(Dataset):
 
 def predicate_results(ds, run, not_scalar):
     """(element, keep) for each element of ds's parent under ds's predicate (filter,
-    take_while); an element whose predicate failed as an ignore_errors downstream asks
-    is skipped; a non-scalar result raises not_scalar(shape)."""
+    take_while); a failed element, or one whose predicate failed, comes as (Failed,
+    True); a non-scalar result raises not_scalar(shape)."""
     fn = ds._functions[0]
     for element in ds._parents[0]._iter(run):
-        try:
-            keep = np.asarray(fn(run, element)[0])
-        except errors.OpError as e:
-            if skips(run, ds, e):
-                continue
-            raise
+        keep = element if type(element) is Failed else failed(fn, run, element)
+        if keep is None:
+            return
+        if type(keep) is Failed:
+            yield keep, True
+            continue
+        keep = np.asarray(keep[0])
         if keep.shape != ():
             raise not_scalar(keep.shape)
         yield element, keep
 
 
-def skips(run, ds, error):
-    """Whether `ds` drops the element whose function raised `error`: an ignore_errors
-    downstream marked it (stateful.py), and the error is no end of sequence."""
-    log = run.store(ds).get("ignore_errors")
-    if log is None or isinstance(error, errors.OutOfRangeError):
-        return False
-    if log:
-        from .. import tf_logging
-        tf_logging.warning("Dataset.ignore_errors: skipping an element: %s", error)
-    return True
+def failed(fn, run, element):
+    """fn's outputs on the element, a Failed holding its error, or None where fn raised
+    OutOfRangeError: TF1's map and filter end there (the function ended the data)."""
+    try:
+        return fn(run, element)
+    except errors.OutOfRangeError:
+        return None
+    except errors.OpError as e:
+        return Failed(e)

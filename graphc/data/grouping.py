@@ -19,8 +19,8 @@ from ..ops.core import placeholder
 from ..ops.registry import constant_value
 from ..shapes import TensorShape
 from .batching import _up_to
-from .dataset import Dataset, _count, _invalid, _tensor_args, _value, check_pipeline
-from .functions import _Function
+from .dataset import Dataset, Failed, _count, _invalid, _tensor_args, _value, check_pipeline
+from .functions import _Function, failed
 from .nested import _DatasetFunction, _Spec
 from .pipeline import PipelineRun
 from .specs import nested_leaves
@@ -130,7 +130,13 @@ class _GroupByWindow(Dataset):
     def _iter(self, run):
         key_fn, groups = self._functions[0], {}
         for element in self._parents[0]._iter(run):
-            key = np.int64(np.asarray(key_fn(run, element)[0]))
+            key = element if type(element) is Failed else failed(key_fn, run, element)
+            if type(key) is Failed:
+                yield key
+                continue
+            if key is None:
+                break
+            key = np.int64(np.asarray(key[0]))
             size = self._window_size(run, key)
             group = groups.setdefault(int(key), [])
             group.append(element)
@@ -215,6 +221,9 @@ class _Rebatch(Dataset):
         wants, rows = itertools.cycle([int(n) for n in sizes]), []
         want = next(wants)
         for element in self._parents[0]._iter(run):
+            if type(element) is Failed:
+                yield element
+                continue
             parts = [np.asarray(a) for a in element]
             if any(p.ndim == 0 or p.shape[0] != parts[0].shape[0] for p in parts):
                 raise _invalid(self, "rebatch: the components of an element need one "

@@ -15,11 +15,13 @@ import os
 
 import numpy as np
 
+from .. import errors
 from ..graph import Tensor
 from ..ops.control import _unflatten
 from ..ops.registry import OpDef, apply, register
 from ..shapes import TensorShape
-from .dataset import Dataset, _count, _invalid, _tensor_args, _value, check_pipeline
+from .dataset import (Dataset, Failed, _count, _invalid, _tensor_args, _value, check_pipeline,
+                      strict)
 from .functions import _Function
 from .specs import nested_leaves
 from .iterator import PipelineRun, _Handle, _infer_next, _Pipeline, _sources
@@ -77,9 +79,13 @@ class _Interleave(Dataset):
                 raise _invalid(self, f"{name} must be greater than zero.")
 
     def _open(self, run, element):
-        """The element's dataset, started in a run of its own."""
+        """The element's dataset, started in a run of its own (a Failed where the
+        function failed)."""
         fn = self._functions[0]
-        values = dict(zip(self._keys, fn(run, element) if fn.outs else []))
+        try:
+            values = dict(zip(self._keys, fn(run, element) if fn.outs else []))
+        except errors.OpError as e:
+            return Failed(e)
         for k, part in getattr(fn, "parts", ()):     # window components' elements
             values[part] = element[k]
         check_pipeline(self._inner[0], values)
@@ -94,6 +100,9 @@ class _Interleave(Dataset):
         while not ended or n_open:
             if slots[i] is not None:
                 element = next(slots[i], None)
+                if type(element) is Failed:     # passed on, not counted (TF's interleave)
+                    yield element
+                    continue
                 if element is not None:
                     b += 1
                     if b == block:
@@ -105,8 +114,12 @@ class _Interleave(Dataset):
                 x = next(inputs, None)
                 if x is None:
                     ended = True
+                    continue
+                slot = x if type(x) is Failed else self._open(run, x)
+                if type(slot) is Failed:
+                    yield slot
                 else:
-                    slots[i], n_open = self._open(run, x), n_open + 1
+                    slots[i], n_open = slot, n_open + 1
             else:
                 b, i = 0, (i + 1) % cycle
 
@@ -166,7 +179,7 @@ class _Reduce(Dataset):
     def _iter(self, run):
         fn = self._functions[0]
         state = [run.values[t] for t in self._tensors]
-        for element in self._parents[0]._iter(run):
+        for element in strict(self._parents[0]._iter(run)):
             state = [np.asarray(a, t.np) for a, t in zip(fn(run, state + list(element)),
                                                          self._types)]
             for k, (a, s) in enumerate(zip(state, self._shapes)):

@@ -4,7 +4,7 @@ values, the session, per-dataset epochs, seeds and caches). iterator.py re-expor
 
 from ..ops.random import fresh_entropy
 from ..ops.state import _stored
-from .dataset import check_pipeline
+from .dataset import Failed, check_pipeline
 
 
 class PipelineRun:
@@ -59,21 +59,26 @@ class _Pipeline(PipelineRun):
             self.values[t] = _stored(self.session, t.node)
 
     def next(self):
-        """The next element, or None at the end. An error ends the pipeline (its
-        generators cannot resume): later calls raise it again rather than report an
-        end of sequence that would silently drop the remaining elements."""
+        """The next element, or None at the end. A failed element raises its error and
+        the next call goes on (TF's iterators); an error raised through the generators
+        ends the pipeline (they cannot resume): later calls say so rather than report
+        an end of sequence that would silently drop the remaining elements."""
         if self.failed is not None:
             raise ValueError(f"this iterator's pipeline failed on an earlier run "
                              f"({type(self.failed).__name__}: {self.failed}); run its "
                              "initializer to start again")
         if not self.done:
             try:
-                return next(self._elements)
+                element = next(self._elements)
             except StopIteration:
                 self.done = True
             except Exception as e:
                 self.failed = e
                 raise
+            else:
+                if type(element) is Failed:
+                    raise element.error
+                return element
         return None
 
 

@@ -13,14 +13,12 @@ ragged dims are its dims up to the last unknown one (TF's rule) before that.
 SizedBatch, the base of the three batching datasets, checks the batch size and gives
 their cardinality.
 """
-import itertools
-
 import numpy as np
 
 from .. import dtypes, errors
 from ..graph import Tensor
 from ..shapes import TensorShape
-from .dataset import Dataset, _count, _invalid, _static, _tensor_args, _value
+from .dataset import Dataset, Failed, _count, _invalid, _static, _tensor_args, _value
 from .specs import nested_leaves
 from .structure import Ragged, Sparse
 
@@ -102,7 +100,7 @@ def run_plan(ds, actions, rows, splits_dtype):
             dtype = object if ds._types[len(out)] is dtypes.string else None
             parts = [np.asarray(r[k], dtype) for r in rows]     # b"a\0" stays b"a\0"
             if any(p.shape != parts[0].shape for p in parts):
-                raise ValueError(
+                raise errors.InvalidArgumentError(
                     f"batch (called at {errors.format_site(ds._site)}): component "
                     f"{k} has elements of different shapes {sorted({p.shape for p in parts})}"
                     "; batch stacks elements of one shape")
@@ -157,6 +155,33 @@ def batch_cardinality(n, size, drop):
     return n if n < 0 else n // size if drop else -(-n // size)
 
 
+def batches(ds, elements, size):
+    """Lists of `size` elements (the last may be shorter; dropped under ds._drop), and
+    in their place each failed element met: the rows gathered before it are dropped, as
+    TF's batch drops them when its input fails."""
+    rows = []
+    for element in elements:
+        if type(element) is Failed:
+            rows = []
+            yield element
+            continue
+        rows.append(element)
+        if len(rows) == size:
+            yield rows
+            rows = []
+    if rows and not ds._drop:
+        yield rows
+
+
+def made(make, *args):
+    """make(*args), or a Failed holding its OpError (a batch of unlike shapes fails as
+    an element: the iterator goes on to the next batch)."""
+    try:
+        return make(*args)
+    except errors.OpError as e:
+        return Failed(e)
+
+
 class SizedBatch(Dataset):
     """The base of the batching datasets (batch, padded_batch, ragged_batch): a batch
     size `_size` (an int or a scalar tensor) checked at initialization, and the
@@ -185,13 +210,9 @@ class _RaggedBatch(SizedBatch):
         self._size, self._drop, self._splits_dtype = size, drop, splits_dtype
 
     def _iter(self, run):
-        it = self._parents[0]._iter(run)
-        size = _value(run, self._size)
-        while True:
-            rows = list(itertools.islice(it, size))
-            if not rows or (self._drop and len(rows) < size):
-                return
-            yield run_plan(self, self._actions, rows, self._splits_dtype)
+        for rows in batches(self, self._parents[0]._iter(run), _value(run, self._size)):
+            yield rows if type(rows) is Failed else made(
+                run_plan, self, self._actions, rows, self._splits_dtype)
 
 
 def ragged_batch(ds, batch_size, drop_remainder=False, row_splits_dtype=dtypes.int64):

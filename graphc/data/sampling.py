@@ -18,7 +18,7 @@ from ..ops.core import convert_to_tensor
 from ..ops.random import get_seed
 from ..ops.registry import constant_value
 from ..shapes import TensorShape
-from .dataset import INFINITE, UNKNOWN, Dataset, _invalid, _tensor_args
+from .dataset import INFINITE, UNKNOWN, Dataset, _invalid, _tensor_args, strict
 from .specs import nested_leaves
 
 __all__ = []
@@ -72,7 +72,7 @@ class _Choose(_Picked):
     def _iter(self, run):
         its = [d._iter(run) for d in self._parents[:self._n]]
         done = set()
-        for choice in self._parents[-1]._iter(run):
+        for choice in strict(self._parents[-1]._iter(run)):
             k = int(choice[0])
             if not 0 <= k < self._n:
                 raise _invalid(self, f"Selector index out of range: {k} >= {self._n}")
@@ -114,7 +114,8 @@ class _Sample(_Picked):
         base = list(self._seed) if self._seed is not None else run.entropy(self)
         rng = np.random.default_rng(base + [epoch if self._rerandomize else 0])
         its = [d._iter(run) for d in self._parents[:self._n]]
-        weighed = self._parents[self._n]._iter(run) if len(self._parents) > self._n else None
+        weighed = (strict(self._parents[self._n]._iter(run)) if len(self._parents) > self._n
+                   else None)
         fixed = np.ones(self._n) if self._weights is None else \
             np.asarray(run.values[self._weights], np.float64)
         active = np.ones(self._n)

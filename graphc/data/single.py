@@ -14,7 +14,7 @@ from .. import dtypes
 from ..ops.control import _unflatten
 from ..ops.registry import OpDef, apply, register
 from ..shapes import TensorShape
-from .dataset import Dataset, _invalid
+from .dataset import Dataset, _invalid, strict
 from .iterator import _Handle, _infer_next, _sources
 from .nested import _reduce_kernel
 from .specs import nested_leaves
@@ -55,7 +55,7 @@ class _Single(Dataset):
         super().__init__(ds._structure, ds._types, ds._shapes, parents=(ds,))
 
     def _iter(self, run):
-        it = self._parents[0]._iter(run)
+        it = strict(self._parents[0]._iter(run))
         first = next(it, None)
         if first is None:
             raise _invalid(self, "Dataset was empty.")

@@ -6,7 +6,7 @@ from .. import dtypes, errors
 from ..ops.control import _common_shape
 from ..shapes import TensorShape
 from ..graph import Tensor
-from .dataset import (INFINITE, UNKNOWN, Dataset, _count, _describe, _invalid, _nest,
+from .dataset import (INFINITE, Failed, UNKNOWN, Dataset, _count, _describe, _invalid, _nest,
                       _tensor_args, _value)
 from .specs import dense_shapes
 from .structure import flatten, ragged_leaves, sparse_leaves
@@ -121,7 +121,8 @@ class _Zip(Dataset):
 
     def _iter(self, run):
         for elements in zip(*[d._iter(run) for d in self._parents]):
-            yield [a for e in elements for a in e]
+            failed = [e for e in elements if type(e) is Failed]
+            yield failed[0] if failed else [a for e in elements for a in e]    # TF's zip
 
 
 class _Concat(Dataset):

@@ -9,15 +9,15 @@ retraced with relaxed state shapes until the shapes it returns fit the ones it g
 """
 import numpy as np
 
-from .. import dtypes, errors
+from .. import dtypes
 from ..graph import Tensor, get_default_graph
 from ..ops.control import _unflatten
 from ..ops.core import convert_to_tensor
 from ..ops.random import get_seed
 from ..shapes import TensorShape
 from ..type_spec import TensorSpec
-from .dataset import INFINITE, Dataset, _invalid
-from .functions import _Filter, _Function, _Map, predicate_results, skips
+from .dataset import INFINITE, Dataset, Failed, _invalid
+from .functions import _Function, failed, predicate_results
 from .nested import _relaxed, _Spec
 from .specs import dense_shapes, nested_leaves
 from .structure import to_tensors
@@ -165,12 +165,12 @@ class _Scan(Dataset):
         fn, n = self._functions[0], self._n
         state = [run.values[t] for t in self._tensors]
         for element in self._parents[0]._iter(run):
-            try:
-                out = fn(run, state + list(element))
-            except errors.OpError as e:
-                if skips(run, self, e):
-                    continue
-                raise
+            out = element if type(element) is Failed else failed(fn, run, state + list(element))
+            if out is None:
+                return
+            if type(out) is Failed:         # the state stays as it was (TF's scan)
+                yield out
+                continue
             state = [np.asarray(a, t.dtype.np) for a, t in zip(out[:n], fn.outs)]
             for k, (a, s) in enumerate(zip(state, self._state_shapes)):
                 if not s.is_compatible_with(TensorShape(a.shape)):
@@ -219,6 +219,9 @@ class _Unique(Dataset):
     def _iter(self, run):
         seen = set()
         for element in self._parents[0]._iter(run):
+            if type(element) is Failed:
+                yield element
+                continue
             a = np.asarray(element[0])
             key = (a.shape, tuple(a.flat)) if a.dtype == object else (a.shape, a.tobytes())
             if key not in seen:
@@ -228,9 +231,7 @@ class _Unique(Dataset):
 
 # ---- ignore_errors ------------------------------------------------------------------------------
 class _IgnoreErrors(Dataset):
-    """Skips the elements whose function failed in the datasets it reads through those
-    that drop a failed element and go on as TF's do (_RESUMING); errors from elsewhere
-    pass (a Python generator that raised cannot resume)."""
+    """Drops the elements that failed (their Failed markers, dataset.py)."""
     _saved = ("_log",)
 
     def __init__(self, ds, log_warning):
@@ -238,16 +239,10 @@ class _IgnoreErrors(Dataset):
         self._log = bool(log_warning)
 
     def _iter(self, run):
-        d = self._parents[0]
-        while isinstance(d, _RESUMING):
-            run.store(d)["ignore_errors"] = self._log
-            d = d._parents[0]
-        yield from self._parents[0]._iter(run)
-
-
-def _resuming():
-    from .transforms import _Repeat, _Shuffle
-    return (_Map, _Filter, _Scan, _TakeWhile, _Unique, _Shuffle, _Repeat, _IgnoreErrors)
-
-
-_RESUMING = _resuming()
+        for element in self._parents[0]._iter(run):
+            if type(element) is not Failed:
+                yield element
+            elif self._log:
+                from .. import tf_logging
+                tf_logging.warning("Dataset.ignore_errors: skipping an element: %s",
+                                   element.error)

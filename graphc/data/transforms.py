@@ -10,7 +10,7 @@ import itertools
 import numpy as np
 
 from ..graph import Tensor
-from .dataset import INFINITE, UNKNOWN, Dataset, _count, _invalid, _tensor_args, _value
+from .dataset import INFINITE, UNKNOWN, Dataset, Failed, _count, _invalid, _tensor_args, _value
 
 __all__ = []
 
@@ -35,19 +35,29 @@ class _Shuffle(Dataset):
         epoch = run.started(self)
         base = list(self._seed) if self._seed is not None else run.entropy(self)
         rng = np.random.default_rng(base + [epoch if self._reshuffle else 0])
-        it = self._parents[0]._iter(run)
-        buffer = list(itertools.islice(it, _value(run, self._size)))
-        # TF's ShuffleDataset: emit a random slot, refill it from the input
-        while buffer:
-            i = int(rng.integers(len(buffer)))
-            element = buffer[i]
-            nxt = next(it, None)
-            if nxt is not None:
-                buffer[i] = nxt
-            else:
-                buffer[i] = buffer[-1]
+        it, size = self._parents[0]._iter(run), _value(run, self._size)
+        buffer, hole, ended = [], None, False
+        # TF's ShuffleDataset: fill the buffer (passing on a failed element when met),
+        # emit a random slot; the next element takes the slot it left
+        while True:
+            while not ended and (len(buffer) < size or hole is not None):
+                element = next(it, None)
+                if element is None:
+                    ended = True
+                elif type(element) is Failed:
+                    yield element
+                elif hole is None:
+                    buffer.append(element)
+                else:
+                    buffer[hole], hole = element, None
+            if hole is not None:            # the input ended: the last slot moves in
+                buffer[hole] = buffer[-1]
                 buffer.pop()
-            yield element
+                hole = None
+            if not buffer:
+                return
+            hole = int(rng.integers(len(buffer)))
+            yield buffer[hole]
 
 
 class _Repeat(Dataset):
@@ -97,12 +107,18 @@ class _Islice(Dataset):
         return rest if count < 0 else min(rest, count)
 
     def _iter(self, run):
-        it = self._parents[0]._iter(run)
         start, count = _value(run, self._start), _value(run, self._count)
-        if start < 0:               # skip(-1): everything is skipped
+        if start < 0 or count == 0:     # skip(-1): everything is skipped
             return
-        stop = None if count < 0 else start + count
-        yield from itertools.islice(it, start, stop)
+        stop, n = None if count < 0 else start + count, 0
+        for element in self._parents[0]._iter(run):     # a failed one is passed on,
+            if type(element) is not Failed:             # not counted (TF's take, skip)
+                n += 1
+                if n <= start:
+                    continue
+            yield element
+            if n == stop:
+                return
 
 
 class _Shard(Dataset):
@@ -129,7 +145,14 @@ class _Shard(Dataset):
 
     def _iter(self, run):
         num, index = _value(run, self._num), _value(run, self._index)
-        yield from itertools.islice(self._parents[0]._iter(run), index, None, num)
+        n = -1
+        for element in self._parents[0]._iter(run):     # a failed one is passed on
+            if type(element) is Failed:
+                yield element
+            else:
+                n += 1
+                if n % num == index:
+                    yield element
 
 
 def _shard_check(num, index, error):
@@ -161,6 +184,7 @@ class _Cache(Dataset):
             return
         elements = []
         for element in self._parents[0]._iter(run):
-            elements.append(element)
+            if type(element) is not Failed:     # not replayed (TF's cache)
+                elements.append(element)
             yield element
         kept["elements"] = elements

@@ -13,7 +13,7 @@ the window's components (functions.py's _WindowPart).
 import collections
 
 from ..graph import Tensor
-from .dataset import Dataset, _count, _invalid, _tensor_args, _value
+from .dataset import Dataset, Failed, _count, _invalid, _tensor_args, _value
 from .specs import nested_leaves
 from .structure import sparse_leaves
 
@@ -77,5 +77,7 @@ class _Window(Dataset):
             rows = [buf[i] for i in range(0, min(span, len(buf)), stride)]
             if self._drop and len(rows) < size:
                 return                          # the later windows are shorter still
-            yield [[r[k] for r in rows] for k in range(len(self._types))]
+            failed = [r for r in rows if type(r) is Failed]     # TF's: the window fails
+            yield failed[0] if failed else [[r[k] for r in rows]
+                                            for k in range(len(self._types))]
             start += shift

@@ -3,15 +3,17 @@
 The function runs when the node runs, on copies of its inputs, as TF1 passes them: a
 numpy array each, or for a scalar a numpy scalar (bytes for a string). It must return
 as many arrays as Tout names, of those dtypes (Python numbers, lists and str/unicode
-text are converted; a list returned for a list Tout holds the outputs). Output shapes are unknown unless the caller refines them with set_shape,
-and then each run checks them. A py_func is stateful (never merged, folded or
+text are converted; a list returned for a list Tout holds the outputs). Output shapes
+are unknown unless the caller refines them with set_shape, and then each run checks
+them. An exception the function raises becomes TF's error class for it (StopIteration:
+OutOfRangeError, which ends a tf.data map as TF1's does). A py_func is stateful (never merged, folded or
 reordered among other effects) unless stateful=False. It has no gradient (TF1): give it
 one with gc.RegisterGradient + graph.gradient_override_map({"PyFunc": name}), or wrap
 the call in gc.custom_gradient.
 """
 import numpy as np
 
-from .. import dtypes
+from .. import dtypes, errors
 from ..shapes import TensorShape, fits
 from .core import convert_to_tensor
 from .registry import OpDef, apply, register
@@ -29,8 +31,22 @@ def _argument(a):
     return a[()] if a.ndim == 0 else np.array(a)
 
 
+# TF's py_func turns these Python exceptions into its error classes (others: UnknownError;
+# ValueError and TypeError: InvalidArgumentError, what graphc's run-time errors are)
+_RAISED_AS = ((StopIteration, errors.OutOfRangeError), (MemoryError, errors.ResourceExhaustedError),
+              (NotImplementedError, errors.UnimplementedError),
+              ((ValueError, TypeError), None), (errors.GraphcError, None))
+
+
 def _kernel(rt, *arrays, func, Tout, listed=True):
-    out = func(*[_argument(a) for a in arrays])
+    try:
+        out = func(*[_argument(a) for a in arrays])
+    except Exception as e:
+        cls = next((c for kind, c in _RAISED_AS if isinstance(e, kind)), errors.UnknownError)
+        if cls is None:
+            raise
+        from ..compiler.executable import explain
+        raise cls(explain(rt.node, arrays, e), op=rt.node) from e
     if not Tout:
         return ()
     outs = list(out) if isinstance(out, (list, tuple)) and (listed or len(Tout) > 1) \

@@ -266,7 +266,7 @@ def _re2(pattern):
 
 
 def _re2_global_sub(rx, rewrite, text):
-    """rx.sub(rewrite, text) with RE2's GlobalReplace rule: an empty match right where
+    r"""rx.sub(rewrite, text) with RE2's GlobalReplace rule: an empty match right where
     the previous match ended is skipped (Python 3.7+ replaces it too: "ab  " with
     r"\s*$" -> "!" gives "ab!" in RE2 and TF, "ab!!" in re.sub)."""
     out, p, last_end = [], 0, -1
