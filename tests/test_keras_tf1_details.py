@@ -399,3 +399,15 @@ def test_tf_layers_after_keras_layers_of_the_same_default_name():
         "dense/bias_1", "dense/kernel", "dense/kernel_1"]
     with gc.variable_scope("dense", reuse=True):
         assert gc.get_variable("kernel").op.name == "dense/kernel_1"
+
+
+def test_compute_output_shape_of_a_custom_layer_raises_rather_than_guess():
+    class Twice(gc.keras.layers.Layer):
+        def call(self, x):
+            return gc.concat([x, x], -1)
+    with pytest.raises(NotImplementedError, match="compute_output_shape.*Twice"):
+        Twice().compute_output_shape(gc.TensorShape([None, 3]))     # TF1 graph mode too
+    L = gc.keras.layers
+    for layer in [L.Dropout(0.5), L.BatchNormalization(), L.Activation("relu"), L.Softmax(),
+                  L.GaussianNoise(0.1), L.SpatialDropout1D(0.1), L.LayerNormalization()]:
+        assert layer.compute_output_shape(gc.TensorShape([None, 3])).as_list() == [None, 3]

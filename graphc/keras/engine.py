@@ -281,8 +281,18 @@ class Layer(LayerWeights):
     def call(self, inputs, **kwargs):
         return inputs
 
+    _same_shape = False         # the layers whose output has the input's shape say so
+
     def compute_output_shape(self, input_shape):
-        return input_shape
+        """The output shape for `input_shape`: a layer that changes shapes defines it
+        (TF1 graph mode's base raises NotImplementedError, as this one does rather
+        than guess the input shape)."""
+        if self._same_shape or type(self).call is Layer.call:
+            return input_shape
+        raise NotImplementedError(
+            f"Please implement the compute_output_shape method on your layer "
+            f"({type(self).__name__}): graphc, like TF1 in graph mode, cannot know the "
+            "shape its call gives without it")
 
     def __call__(self, inputs, *args, **kwargs):
         """The layer on `inputs` (a tensor or a list): builds the weights on the first
@@ -489,6 +499,7 @@ class InputLayer(Layer):
 
         layer = gc.keras.layers.InputLayer(input_shape=(784,))
     """
+    _same_shape = True      # compute_output_shape: the input shape
 
     def __init__(self, input_shape=None, batch_size=None, dtype=None, input_tensor=None,
                  sparse=False, name=None, batch_input_shape=None, **kwargs):

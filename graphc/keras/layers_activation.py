@@ -46,6 +46,7 @@ class ReLU(Layer):
 
         gc.keras.layers.ReLU(max_value=6.0, negative_slope=0.1)(h)
     """
+    _same_shape = True      # compute_output_shape: the input shape
 
     def __init__(self, max_value=None, negative_slope=0.0, threshold=0.0, **kwargs):
         super().__init__(**kwargs)
@@ -76,6 +77,7 @@ class LeakyReLU(Layer):
 
         gc.keras.layers.LeakyReLU(alpha=0.1)(h)
     """
+    _same_shape = True      # compute_output_shape: the input shape
 
     def __init__(self, alpha=0.3, **kwargs):
         super().__init__(**kwargs)
@@ -98,6 +100,7 @@ class PReLU(Layer):
 
         gc.keras.layers.PReLU(shared_axes=[1, 2])(feature_maps)   # one alpha per channel
     """
+    _same_shape = True      # compute_output_shape: the input shape
 
     def __init__(self, alpha_initializer="zeros", alpha_regularizer=None,
                  alpha_constraint=None, shared_axes=None, **kwargs):
@@ -145,6 +148,7 @@ class ELU(Layer):
 
         gc.keras.layers.ELU(alpha=0.5)(h)
     """
+    _same_shape = True      # compute_output_shape: the input shape
 
     def __init__(self, alpha=1.0, **kwargs):
         super().__init__(**kwargs)
@@ -169,6 +173,7 @@ class ThresholdedReLU(Layer):
 
         gc.keras.layers.ThresholdedReLU(theta=0.5)(h)
     """
+    _same_shape = True      # compute_output_shape: the input shape
 
     def __init__(self, theta=1.0, **kwargs):
         super().__init__(**kwargs)
@@ -200,6 +205,7 @@ class Softmax(Layer):
 
         probs = gc.keras.layers.Softmax()(scores, mask=valid)
     """
+    _same_shape = True      # compute_output_shape: the input shape
 
     def __init__(self, axis=-1, robust_masking=False, **kwargs):
         super().__init__(**kwargs)

@@ -87,6 +87,7 @@ class Normalization(Layer):
 
         norm = gc.keras.layers.Normalization(mean=3.0, variance=2.0)
     """
+    _same_shape = True      # compute_output_shape: the input shape
 
     def __init__(self, axis=-1, mean=None, variance=None, invert=False, **kwargs):
         super().__init__(**kwargs)
@@ -222,6 +223,7 @@ class Discretization(Layer):
 
         gc.keras.layers.Discretization(bin_boundaries=[0.0, 1.0])   # -1 -> 0, 0.5 -> 1
     """
+    _same_shape = True      # compute_output_shape: the input shape
 
     def __init__(self, bin_boundaries=None, num_bins=None, epsilon=0.01, output_mode="int",
                  sparse=False, **kwargs):

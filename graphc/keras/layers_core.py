@@ -98,6 +98,7 @@ class Dense(Layer):
 
 class Activation(Layer):
     """An activation as a layer: gc.keras.layers.Activation("relu")."""
+    _same_shape = True      # compute_output_shape: the input shape
 
     def __init__(self, activation, **kwargs):
         super().__init__(**kwargs)
@@ -117,6 +118,7 @@ class Dropout(Layer):
 
         h = gc.keras.layers.Dropout(0.5)(h)      # identity unless the phase is True
     """
+    _same_shape = True      # compute_output_shape: the input shape
 
     def __init__(self, rate, noise_shape=None, seed=None, **kwargs):
         super().__init__(**kwargs)
@@ -355,6 +357,7 @@ class Masking(Layer):
 
         x = gc.keras.layers.Masking(0.0)(padded)       # then an LSTM skips those steps
     """
+    _same_shape = True      # compute_output_shape: the input shape
 
     def __init__(self, mask_value=0.0, **kwargs):
         super().__init__(**kwargs)

@@ -33,6 +33,7 @@ def _in_train_phase(layer, noised, inputs, training):
 
 class _RandomLayer(Layer):
     """A layer with tf_keras' legacy seeds: `seed`, then seed + 1, ... per random op."""
+    _same_shape = True      # compute_output_shape: the input shape
 
     def __init__(self, seed=None, **kwargs):
         super().__init__(**kwargs)
@@ -223,6 +224,7 @@ class ActivityRegularization(Layer):
 
         h = gc.keras.layers.ActivityRegularization(l1=1e-3)(h)
     """
+    _same_shape = True      # compute_output_shape: the input shape
 
     def __init__(self, l1=0.0, l2=0.0, **kwargs):
         super().__init__(activity_regularizer=regularizers.L1L2(l1=l1, l2=l2), **kwargs)

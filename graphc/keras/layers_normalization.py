@@ -26,6 +26,7 @@ class BatchNormalization(Layer):
 
         h = gc.keras.layers.BatchNormalization()(h)
     """
+    _same_shape = True      # compute_output_shape: the input shape
 
     def __init__(self, axis=-1, momentum=0.99, epsilon=1e-3, center=True, scale=True,
                  beta_initializer="zeros", gamma_initializer="ones",
@@ -160,6 +161,7 @@ class LayerNormalization(Layer):
 
         h = gc.keras.layers.LayerNormalization(epsilon=1e-6)(h)   # 'layer_normalization/gamma:0'
     """
+    _same_shape = True      # compute_output_shape: the input shape
 
     def __init__(self, axis=-1, epsilon=1e-3, center=True, scale=True,
                  beta_initializer="zeros", gamma_initializer="ones", beta_regularizer=None,

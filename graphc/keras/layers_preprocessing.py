@@ -26,6 +26,7 @@ class Rescaling(Layer):
 
         gc.keras.layers.Rescaling(1.0 / 127.5, offset=-1.0)    # [0, 255] -> [-1, 1]
     """
+    _same_shape = True      # compute_output_shape: the input shape
 
     def __init__(self, scale, offset=0.0, **kwargs):
         super().__init__(**kwargs)
@@ -196,6 +197,7 @@ class Hashing(Layer):
 
         gc.keras.layers.Hashing(num_bins=3)(gc.constant([["A"], ["B"]]))
     """
+    _same_shape = True      # compute_output_shape: the input shape
 
     def __init__(self, num_bins, mask_value=None, salt=None, output_mode="int",
                  sparse=False, **kwargs):

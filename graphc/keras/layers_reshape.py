@@ -405,6 +405,7 @@ class Identity(Layer):
 
         gc.keras.layers.Identity()(x)
     """
+    _same_shape = True      # compute_output_shape: the input shape
 
     def call(self, inputs):
         return gc.nest.map_structure(gc.identity, inputs)
