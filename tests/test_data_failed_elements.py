@@ -154,3 +154,63 @@ def test_a_py_func_error_is_tfs_error_class_for_it():
             with pytest.raises(cls, match="boom") as e:
                 s.run(raising(kind))
             assert isinstance(e.value.__cause__, kind) and "PyFunc" in str(e.value)
+
+
+# ---- SparseTensor components (TF1's legacy structures) ------------------------------------
+def test_sparse_components_report_tf1s_output_types_shapes_and_classes():
+    ds = Dataset.range(3).map(lambda x: {"s": gc.SparseTensor([[0]], [x], [3]), "d": x})
+    ds = ds.batch(2)
+    assert ds.output_types == {"s": gc.int64, "d": gc.int64}
+    assert {k: s.as_list() for k, s in ds.output_shapes.items()} == {"s": [None, 3],
+                                                                      "d": [None]}
+    assert ds.output_classes == {"s": gc.SparseTensor, "d": gc.Tensor}
+
+
+def test_from_structure_and_string_handle_iterators_carry_sparse_components():
+    ds = Dataset.range(3).map(lambda x: {"s": gc.SparseTensor([[0]], [x], [3]), "d": x})
+    ds = ds.batch(2)
+    it = gc.data.Iterator.from_structure(ds.output_types, ds.output_shapes,
+                                         output_classes=ds.output_classes)
+    nxt, init = it.get_next(), it.make_initializer(ds)
+    assert nxt["s"].get_shape().as_list() == [None, 3]
+    handle = gc.placeholder(gc.string, [])
+    fed = gc.data.Iterator.from_string_handle(handle, ds.output_types, ds.output_shapes,
+                                              ds.output_classes).get_next()
+    one_shot = gc.data.make_one_shot_iterator(ds)
+    with gc.Session() as s:
+        s.run(init)
+        v = s.run(nxt)
+        assert v["d"].tolist() == [0, 1] and v["s"].indices.tolist() == [[0, 0], [1, 0]]
+        assert v["s"].dense_shape.tolist() == [2, 3]
+        v = s.run(fed, {handle: s.run(one_shot.string_handle())})
+        assert v["s"].values.tolist() == [0, 1]
+    wrong = gc.data.Iterator.from_structure(gc.int64, gc.TensorShape([None, 4]),
+                                            output_classes=gc.SparseTensor)
+    with pytest.raises(TypeError, match="compatible"):      # TF's TypeError too
+        wrong.make_initializer(ds.map(lambda e: e["s"]))
+
+
+def test_from_tensor_slices_slices_a_sparse_tensor_along_dim_0():
+    sp = gc.sparse_placeholder(gc.float32, [None, 4])
+    labels = gc.placeholder(gc.int64, [None])
+    ds = Dataset.from_tensor_slices((sp, labels))
+    assert ds.output_classes == (gc.SparseTensor, gc.Tensor)
+    it = gc.data.make_initializable_iterator(ds.batch(2))
+    x, y = it.get_next()
+    dense = gc.sparse.to_dense(x)
+    with gc.Session() as s:     # TF 2.21 compat.v1 gives these batches
+        s.run(it.initializer, {sp: gc.SparseTensorValue([[0, 3], [2, 0], [2, 1]],
+                                                        [2., 3., 1.], [3, 4]),
+                               labels: [7, 8, 9]})
+        d, l = s.run([dense, y])
+        assert d.tolist() == [[0, 0, 0, 2], [0, 0, 0, 0]] and l.tolist() == [7, 8]
+        d, l = s.run([dense, y])
+        assert d.tolist() == [[3, 1, 0, 0]] and l.tolist() == [9]
+        with pytest.raises(gc.errors.OutOfRangeError):
+            s.run(y)
+        s.run(it.initializer, {sp: gc.SparseTensorValue([[0, 1]], [1.], [2, 4]),
+                               labels: [7, 8, 9]})
+        with pytest.raises(gc.errors.InvalidArgumentError, match="common dim 0"):
+            s.run(y)
+    with pytest.raises(gc.errors.ShapeError, match="different sizes of dim 0"):
+        Dataset.from_tensor_slices((gc.SparseTensor([[0, 0]], [1.], [2, 3]), np.arange(3)))

@@ -35,22 +35,13 @@ def get_output_classes(dataset_or_iterator):
         gc.data.get_output_classes(gc.data.Dataset.from_tensors(rt))  # RaggedTensorSpec
     """
     from ..graph import Tensor
-    from ..sparse import SparseTensor, SparseTensorValue
-    from ..type_spec import RaggedTensorSpec
-
-    def classes(t, spec):      # a sparse part shows as a SparseTensorValue of its dtypes
-        if isinstance(t, DatasetSpec):          # a window component, as TF1
-            return t
-        if isinstance(spec, RaggedTensorSpec):
-            return spec
-        if isinstance(t, SparseTensorValue):
-            return SparseTensor
-        if isinstance(t, dict):
-            return {k: classes(v, spec[k]) for k, v in t.items()}
-        if isinstance(t, (tuple, list)):
-            return type(t)(classes(v, s) for v, s in zip(t, spec))
-        return Tensor
-    return classes(dataset_or_iterator.output_types, dataset_or_iterator.element_spec)
+    from ..nest import map_structure
+    from ..sparse import SparseTensor
+    from ..type_spec import TensorSpec
+    from ..type_spec_more import SparseTensorSpec
+    return map_structure(lambda s: Tensor if isinstance(s, TensorSpec) else SparseTensor
+                         if isinstance(s, SparseTensorSpec) else s,
+                         dataset_or_iterator.element_spec)
 
 
 __all__ += ["AUTOTUNE", "INFINITE_CARDINALITY", "UNKNOWN_CARDINALITY", "get_output_types",

@@ -19,11 +19,10 @@ import numpy as np
 
 from .. import dtypes, errors
 from ..graph import Node, Tensor, get_default_graph
-from ..ops.control import _unflatten
 from ..ops.random import get_seed
 from ..ops.registry import constant_value
 from ..shapes import TensorShape
-from .specs import dense_shapes, element_spec, leaf_specs
+from .specs import dense_shapes, element_spec
 from .structure import to_tensors
 
 __all__ = ["Dataset"]
@@ -75,20 +74,15 @@ class Dataset:
     # ---- what an element is -----------------------------------------------------------
     @property
     def output_types(self):
-        """The dtypes of an element, in its structure (a window component: its
-        DatasetSpec, as TF1)."""
-        return _unflatten(self._structure, iter(self._leaves(self._types)))
+        """The dtypes of an element, in its structure, as TF1's: a SparseTensor's or
+        RaggedTensor's values dtype, a window component's DatasetSpec."""
+        return _legacy(self.element_spec, "dtype")
 
     @property
     def output_shapes(self):
-        """The static shapes of an element, in its structure."""
-        return _unflatten(self._structure, iter(self._leaves(self._shapes)))
-
-    def _leaves(self, values):
-        if not any(self._nested):
-            return values
-        specs = leaf_specs(self)
-        return [s if n else v for v, s, n in zip(values, specs, self._nested)]
+        """The static shapes of an element, in its structure, as TF1's: a
+        SparseTensor's dense shape, a window component's DatasetSpec."""
+        return _legacy(self.element_spec, "shape")
 
     @property
     def element_spec(self):
@@ -345,6 +339,15 @@ class Dataset:
         """An iterator started (and restarted) by running its `initializer`."""
         from .iterator import Iterator
         return Iterator(self, one_shot=False)
+
+
+def _legacy(spec, part):
+    """The `part` ("dtype" or "shape") of each TypeSpec in the structure `spec`; a
+    DatasetSpec stands for itself (TF1's legacy output types and shapes)."""
+    from ..nest import map_structure
+    from .specs import DatasetSpec
+    return map_structure(lambda s: s if isinstance(s, DatasetSpec) else getattr(s, part),
+                         spec)
 
 
 def _count(value, what, low):

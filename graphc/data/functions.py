@@ -14,7 +14,7 @@ from ..ops.control import FuncGraph, _unflatten, compiled
 from ..ops.core import convert_to_tensor, placeholder
 from .dataset import Dataset, Failed, _describe
 from .specs import dense_shapes, nested_leaves
-from .structure import flatten, shown
+from .structure import flatten, shown, sparse_parts, with_dense_shapes
 
 __all__ = []
 
@@ -55,7 +55,8 @@ class _Function:
                     else:
                         phs.append(placeholder(d, s, name="elem"))
                         items.append(phs[-1])
-                arg = _unflatten(ds._structure, iter(items))
+                arg = with_dense_shapes(_unflatten(ds._structure, iter(items)),
+                                        getattr(ds, "_dense", ()))
                 value = fn(*arg) if type(arg) is tuple else fn(arg)
                 outs = self._outputs(fg, value, what)
         self.fg, self.outs, self.what = fg, tuple(outs), what
@@ -69,6 +70,7 @@ class _Function:
             value = tuple(value)
         leaves = []
         self.structure = flatten(value, leaves)
+        self.sparse_shapes = [sp.shape for sp in sparse_parts(value)]
         outs = []
         for v in leaves:
             if isinstance(v, (Node, Dataset)) or v is None:
@@ -89,8 +91,11 @@ class _Function:
 class _Map(Dataset):
     def __init__(self, ds, fn):
         shapes = [t.shape for t in fn.outs]
+        dense = dense_shapes(fn.structure, shapes, fn.outs)
+        for k, s in enumerate(getattr(fn, "sparse_shapes", ())):    # the static ones
+            dense[k] = dense[k].merge_with(s)
         super().__init__(fn.structure, [t.dtype for t in fn.outs], shapes, parents=(ds,),
-                         functions=(fn,), dense=dense_shapes(fn.structure, shapes, fn.outs))
+                         functions=(fn,), dense=dense)
 
     def _iter(self, run):
         fn = self._functions[0]

@@ -25,7 +25,7 @@ from .generator import _shape_leaves
 from .iterator import (ITERATOR_TO_STRING_HANDLE, ITERATOR_V2, MAKE_ITERATOR, Iterator,
                        _Handle, _sources)
 from .specs import nested_leaves
-from .structure import flatten
+from .structure import Sparse, flatten
 
 __all__ = []
 
@@ -49,13 +49,58 @@ def _declared(output_types, output_shapes, output_classes, what):
     if output_shapes is not None:
         shapes = []
         _shape_leaves(output_shapes, structure, shapes)
-    if output_classes is not None:
-        from ..sparse import SparseTensor
-        classes = []
-        flatten(output_classes, classes)
-        if any(c is SparseTensor for c in classes):
-            raise TypeError(f"{what}: SparseTensor components are not supported by graphc")
-    return _Declared(structure, types, shapes)
+    if output_classes is None:
+        return _Declared(structure, types, shapes)
+    from ..sparse import SparseTensor
+    classes = []
+    _class_leaves(output_classes, structure, classes, what)
+    structure, types, shapes, dense = _with_sparse(
+        structure, [c is SparseTensor for c in classes], types, shapes)
+    return _Declared(structure, types, shapes, dense=dense)
+
+
+def _class_leaves(classes, structure, out, what):
+    """The classes of output_classes, in the leaf order of `structure`."""
+    if structure is None:
+        out.append(classes)
+        return
+    kind, parts = structure
+    if kind is dict and isinstance(classes, dict) and set(classes) == set(parts):
+        for k, s in parts.items():
+            _class_leaves(classes[k], s, out, what)
+    elif kind is not dict and isinstance(classes, (tuple, list)) and len(classes) == len(parts):
+        for c, s in zip(classes, parts):
+            _class_leaves(c, s, out, what)
+    else:
+        raise TypeError(f"{what}: output_classes {classes!r} does not have the structure of "
+                        "output_types")
+
+
+def _with_sparse(structure, sparse, types, shapes):
+    """The structure, leaf dtypes and shapes, and SparseTensor dense shapes, where the
+    leaves flagged in `sparse` are SparseTensors of that values dtype and dense shape
+    (TF1's output_classes=SparseTensor)."""
+    leaf = iter(range(len(types)))
+    out_types, out_shapes, dense = [], [], []
+
+    def walk(s):
+        if s is not None:
+            kind, parts = s
+            if kind is dict:
+                return (dict, {k: walk(v) for k, v in parts.items()})
+            return (kind, [walk(v) for v in parts])
+        k = next(leaf)
+        if not sparse[k]:
+            out_types.append(types[k])
+            out_shapes.append(shapes[k])
+            return None
+        rank = shapes[k].rank
+        out_types.extend([dtypes.int64, types[k], dtypes.int64])
+        out_shapes.extend([TensorShape([None, rank]), TensorShape([None]), TensorShape([rank])])
+        dense.append(shapes[k])
+        return (Sparse, [None, None, None])
+    structure = walk(structure)
+    return structure, out_types, out_shapes, dense
 
 
 def _new(dataset, name):
@@ -109,7 +154,8 @@ def make_initializer(it, dataset, name):
     if dataset._types != want._types:
         raise TypeError(f"Expected output types {want.output_types} but got dataset with "
                         f"output types {dataset.output_types}.")
-    if not all(a.is_compatible_with(b) for a, b in zip(want._shapes, dataset._shapes)):
+    if not all(a.is_compatible_with(b) for a, b in zip(want._shapes + want._dense,
+                                                       dataset._shapes + dataset._dense)):
         raise TypeError(f"Expected output shapes compatible with {want.output_shapes} but "
                         f"got dataset with output shapes {dataset.output_shapes}.")
     d = _Handle()

@@ -22,6 +22,7 @@ from ..ops.registry import OpDef, apply, register
 from ..shapes import InferError, TensorShape
 from .pipeline import PipelineRun, _Pipeline, _start  # noqa: F401 (re-exported)
 from .specs import nested_leaves
+from .structure import with_dense_shapes
 
 __all__ = ["Iterator", "make_one_shot_iterator", "make_initializable_iterator"]
 
@@ -304,16 +305,22 @@ class Iterator:
         if self._string is not None:
             node = apply(ITERATOR_GET_NEXT, [self._string], name=name or "IteratorGetNext",
                          handle=h, from_string=True)
-            return _unflatten(h.dataset._structure, iter(node.outputs))
+            return _element(h.dataset, node.outputs)
         inputs = (h.init_tensors if h.one_shot else []) + h.live
         node = apply(ITERATOR_GET_NEXT, inputs, name=name or "IteratorGetNext", handle=h)
-        return _unflatten(h.dataset._structure, iter(node.outputs))
+        return _element(h.dataset, node.outputs)
 
     def get_next_as_optional(self):
         """An Optional holding the next element, or none at the end (no
         OutOfRangeError); gc.data.experimental.get_next_as_optional(self)."""
         from .exp_optional import get_next_as_optional
         return get_next_as_optional(self)
+
+
+def _element(dataset, outputs):
+    """The outputs in the dataset's element structure; its SparseTensors get their static
+    dense shapes (TF's get_next)."""
+    return with_dense_shapes(_unflatten(dataset._structure, iter(outputs)), dataset._dense)
 
 
 def make_one_shot_iterator(dataset):

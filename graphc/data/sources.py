@@ -17,44 +17,84 @@ class _Slices(Dataset):
         site = errors.user_site()
         if not tensors:
             raise ValueError("from_tensor_slices: no tensors given")
-        if sparse_leaves(structure):
-            raise TypeError("from_tensor_slices: slicing a SparseTensor is not supported "
-                            "by graphc; use from_tensors, or slice dense tensors")
         if ragged_leaves(structure):
             raise TypeError("from_tensor_slices: slicing a RaggedTensor is not supported "
                             "by graphc; use from_tensors, or slice dense tensors and "
                             "ragged_batch them")
-        scalars = [t for t in tensors if t.shape.rank == 0]
+        sparse = sparse_leaves(structure)
+        full = dense_shapes(structure, [t.shape for t in tensors], tensors)
+        # each component as sliced along dim 0: a SparseTensor by its dense shape (TF's)
+        whole, comps, k = dict(zip(sparse, full)), [], 0
+        while k < len(tensors):
+            comps.append((tensors[k + 2], whole[k]) if k in whole else
+                         (tensors[k], tensors[k].shape))
+            k += 3 if k in whole else 1
+        scalars = [t for t, s in comps if s.rank == 0]
         if scalars:
             raise errors.ShapeError(
                 "from_tensor_slices: every component needs a dim 0 to slice, but these are "
                 f"scalars:{_describe(scalars)}\n  in from_tensor_slices called at "
                 f"{errors.format_site(site)}")
-        known = [t for t in tensors
-                 if t.shape.rank is not None and isinstance(t.shape.dims[0], int)]
-        if any(t.shape.dims[0] != known[0].shape.dims[0] for t in known):
+        known = [(t, s.dims[0]) for t, s in comps
+                 if s.rank is not None and isinstance(s.dims[0], int)]
+        if any(n != known[0][1] for _, n in known):
             raise errors.ShapeError(
                 "from_tensor_slices: the components have different sizes of dim 0 "
-                f"({', '.join(str(t.shape.dims[0]) for t in known)}); each element takes one "
-                f"slice of every component:{_describe(known)}\n  in from_tensor_slices "
-                f"called at {errors.format_site(site)}")
+                f"({', '.join(str(n) for _, n in known)}); each element takes one slice of "
+                f"every component:{_describe([t for t, _ in known])}\n  in "
+                f"from_tensor_slices called at {errors.format_site(site)}")
         shapes = [TensorShape(None if t.shape.dims is None else t.shape.dims[1:])
                   for t in tensors]
-        super().__init__(structure, [t.dtype for t in tensors], shapes, tensors=tensors)
+        dense = [TensorShape(None if d.dims is None else d.dims[1:]) for d in full]
+        for k, d in zip(sparse, dense):
+            shapes[k:k + 3] = [TensorShape([None, d.rank]), TensorShape([None]),
+                               TensorShape([d.rank])]
+        super().__init__(structure, [t.dtype for t in tensors], shapes, tensors=tensors,
+                         dense=dense)
 
     def _cardinality(self, values, n):
+        if sparse_leaves(self._structure)[:1] == [0]:   # the first is a SparseTensor
+            return int(values[self._tensors[2]][0])
         return int(np.shape(values[self._tensors[0]])[0])
 
     def _iter(self, run):
         arrays = [np.asarray(run.values[t]) for t in self._tensors]
-        sizes = {a.shape[0] if a.ndim else None for a in arrays}
+        parts = list(arrays)
+        for k in sparse_leaves(self._structure):
+            parts[k:k + 3] = [_SparseRows(*arrays[k:k + 3]), None, None]
+        parts = [p for p in parts if p is not None]
+        sizes = {len(p) if isinstance(p, _SparseRows) else p.shape[0] if p.ndim else None
+                 for p in parts}
         if len(sizes) != 1 or None in sizes:
             raise ValueError(
                 f"from_tensor_slices (called at {errors.format_site(self._site)}): the "
                 f"components' run-time shapes {[a.shape for a in arrays]} do not have one "
                 "common dim 0")
-        for i in range(arrays[0].shape[0]):     # a string stays a 0-d object array:
-            yield [a[i, ...] if a.dtype == object else a[i] for a in arrays]  # NULs kept
+        for i in range(sizes.pop()):
+            element = []
+            for p in parts:             # a string stays a 0-d object array: NULs kept
+                element.extend(p.row(i) if isinstance(p, _SparseRows) else
+                               [p[i, ...] if p.dtype == object else p[i]])
+            yield element
+
+
+class _SparseRows:
+    """A SparseTensor's value cut into its rows along dim 0: row(i) is the
+    (indices, values, dense_shape) of row i, in the order of its entries."""
+
+    def __init__(self, indices, values, dense_shape):
+        indices = np.reshape(indices, (len(values), -1)).astype(np.int64)
+        order = np.argsort(indices[:, 0], kind="stable")
+        self.indices, self.values = indices[order], values[order]
+        self.starts = np.searchsorted(self.indices[:, 0], np.arange(int(dense_shape[0]) + 1))
+        self.shape = np.asarray(dense_shape[1:], np.int64)
+
+    def __len__(self):
+        return len(self.starts) - 1
+
+    def row(self, i):
+        a, b = self.starts[i], self.starts[i + 1]
+        return [self.indices[a:b, 1:], self.values[a:b], self.shape]
 
 
 class _Tensors(Dataset):

@@ -146,3 +146,18 @@ def to_tensors(value):
     structure = flatten(value, leaves)
     return structure, [v if isinstance(v, Tensor) else convert_to_tensor(v, name=f"component_{i}")
                        for i, v in enumerate(leaves)]
+
+
+def sparse_parts(value):
+    """The SparseTensors of an element's value, in leaf order."""
+    from ..nest import flatten as nest_flatten
+    from ..sparse import SparseTensor
+    return [v for v in nest_flatten(value) if isinstance(v, SparseTensor)]
+
+
+def with_dense_shapes(value, dense):
+    """The element's value, its SparseTensors given the static dense shapes `dense`."""
+    from ..shapes import TensorShape
+    for sp, shape in zip(sparse_parts(value), dense):
+        sp._static_shape = TensorShape(shape).merge_with(sp.shape)
+    return value
