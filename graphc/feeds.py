@@ -144,6 +144,17 @@ class _One:
         self.feeds = [t]
 
 
+def _copied_out(program, plan):
+    """Per fetch: whether its value must be copied when returned (it is not surely a new
+    array, or an earlier fetch has its slot: fetches the compiler merged)."""
+    seen = set()
+    out = []
+    for t, s in zip(program.fetches, plan.fetch_slots):
+        out.append(not _fresh(t) or s in seen)
+        seen.add(s)
+    return out
+
+
 def _fresh(t):
     """The fetched value is surely a new writable array (no copy needed on return)."""
     node = t.node
@@ -165,8 +176,8 @@ def _results(exe, outs, scalars=True):
             if v.ndim == 0:
                 if scalars:            # a scalar comes back as a numpy scalar, as in TF1
                     v = v[()]
-            elif not v.flags.writeable:
-                v = v.copy()           # never hand out a variable's own buffer
+            else:   # it may be (a view of) a feed, a variable or another fetch: the caller
+                v = v.copy()        # gets an array of its own, as from TF1
         result.append(v)
     return result
 

@@ -14,6 +14,8 @@ ends when every declared fetch has been fetched (TF's rules and messages).
 """
 import itertools
 
+import numpy as np
+
 from . import errors
 from .compiler.program import needed
 from .feeds import _Fetch
@@ -78,12 +80,18 @@ def step(session, handle, fetches, feed_dict=None):
     new = [t for node in sorted(runs, key=lambda n: n.id) for t in node.outputs
            if t not in known]
     value, computed = session.run([fetches, new], feed_dict=known)
-    steps.known.update(feeds)
-    steps.known.update(zip(new, computed))
+    # kept as copies: the caller may refill a fed array or edit a returned one (TF keeps
+    # its own tensors)
+    steps.known.update((t, _own(v)) for t, v in feeds.items())
+    steps.known.update((t, _own(v)) for t, v in zip(new, computed))
     steps.fetched.update(want)
     if steps.fetched >= steps.fetches:
         del session._op_state[("partial_run", handle)]
     return value
+
+
+def _own(value):
+    return value.copy() if isinstance(value, np.ndarray) else value
 
 
 def _fetch_of(why, runs):

@@ -7,7 +7,7 @@ from . import errors
 from .compiler.executable import Executable
 from .compiler.pipeline import as_options, compile_program, no_cyclic_gc
 from .config_proto import ConfigProto, config_changes  # noqa: F401 (gc.ConfigProto)
-from .feeds import (_check_feed, _feed_checker, _Fetch, _fresh, _make_call, _named_dims,
+from .feeds import (_check_feed, _feed_checker, _Fetch, _copied_out, _make_call, _named_dims,
                     _results, _Specializing)
 from .graph import Node, Tensor, get_default_graph
 from .run_metadata import run_with_deadline
@@ -221,7 +221,7 @@ class Session:
         exe.feeds = list(feeds)
         exe.checkers = [_feed_checker(t, self) for t in feeds]
         exe.simple_feeds = not any(_named_dims(t) for t in feeds)
-        exe.copy_out = [not _fresh(t) for t in program.fetches]
+        exe.copy_out = _copied_out(program, plan)
         return exe
 
     def _plan_for(self, items, feeds, options):

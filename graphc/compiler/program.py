@@ -16,7 +16,7 @@ from ..dtypes import as_dtype
 from ..graph import Node, Tensor
 from ..ops.core import CONST, PLACEHOLDER, ConstValue
 from ..ops.registry import InferContext
-from ..shapes import TensorShape, as_shape
+from ..shapes import InferError, TensorShape, as_shape
 
 _ids = itertools.count(1 << 48)     # PNode ids: above every graph id, in creation order
 
@@ -196,7 +196,26 @@ def lower(fetches, targets=(), feeds=()):
             raise errors.UnfedPlaceholderError(_missing_feed(n, via))
     graph = nodes[-1].graph if nodes else next((t.graph for t in feeds), None)
     prog = Program(nodes, feeds, fetches, targets, graph)
-    return _split_state_reads(_drop_fed_controls(prog, fed))
+    return _split_state_reads(_fed_values_as_placeholders(_drop_fed_controls(prog, fed)))
+
+
+def _fed_values_as_placeholders(prog):
+    """A fed tensor that some op computes (a fed intermediate, constant or variable
+    value) becomes the output of a placeholder record standing for its op: the fed
+    value replaces the computed one (TF1), so no pass may look through it to its op
+    (x + zeros with the zeros fed is no x + 0)."""
+    subst = {t: make_node(PLACEHOLDER, (), {"dtype": t.dtype, "shape": t.shape},
+                          [(t.shape, t.dtype)], t.node).outputs[0]
+             for t in prog.feeds if t.node.op is not PLACEHOLDER}
+    if not subst:
+        return prog
+    rw = Rewriter()
+    rw.subst.update(subst)
+    for node in prog.nodes:
+        rw.keep(node)
+    out = rw.program(prog)
+    return Program(out.nodes, [subst.get(t, t) for t in prog.feeds], out.fetches,
+                   out.targets, prog.graph)
 
 
 def needed(fetches, targets, fed):
@@ -312,8 +331,16 @@ def make_const(array, dtype, src):
 
 
 def emit(op, inputs, src, **attrs):
-    """A new record of `op` on `inputs`, its types from op.infer (as the builder does)."""
-    out = op.infer(InferContext(src.graph, tuple(inputs)), *inputs, **attrs)
+    """A new record of `op` on `inputs`, its types from op.infer (as the builder does);
+    inputs that infer refuses (shapes fed in this run that cannot work together) are
+    the run-time error the unoptimized run would raise at that op."""
+    try:
+        out = op.infer(InferContext(src.graph, tuple(inputs)), *inputs, **attrs)
+    except InferError as e:
+        from ..ops.registry import _build_error
+        raise errors.ExecutionError(
+            f"{src.type} '{src.name}' cannot run on the shapes fed in this run:\n"
+            f"{_build_error(op, inputs, e, src.site)}", op=src_of(src)) from None
     out = out if isinstance(out, list) else [out]
     return make_node(op, inputs, attrs, [(as_shape(s), as_dtype(d)) for s, d in out], src)
 

@@ -214,8 +214,23 @@ def _mul_consts(node, ctx):
         for x, c1 in _operand_pairs(y.node):
             a1 = P.const_array(c1)
             if a1 is not None and P.const_array(x) is None:
-                c = ctx.const(np.multiply(a1, a2, dtype=_out(node).dtype.np), _out(node), node)
-                return ctx.emit("Mul", (x, c), node)
+                c = _exact_product(a1, a2, _out(node).dtype.np)
+                if c is not None:
+                    return ctx.emit("Mul", (x, ctx.const(c, _out(node), node)), node)
+
+
+def _exact_product(a1, a2, dtype):
+    """a1*a2 in `dtype`, or None where the product overflows or underflows to 0 there
+    (float16 256*256): x*c1*c2 must not turn finite results into inf, 0 or NaN."""
+    with np.errstate(all="ignore"):
+        c = np.multiply(a1, a2, dtype=dtype)
+        if np.dtype(dtype).kind not in "fc":
+            return c                            # integers wrap either way
+        exact = np.multiply(a1, a2, dtype=np.complex128 if np.iscomplexobj(c) else np.float64)
+    if np.array_equal(np.isfinite(c), np.isfinite(exact)) and \
+            np.array_equal(c == 0, exact == 0):
+        return c
+    return None
 
 
 @rule(SIMPLIFY, "matmul(a, b)*c -> scaled_matmul(a, b, c)", "Mul")
