@@ -141,10 +141,14 @@ class Constant(Initializer):
         if verify and arr.shape != shape:
             raise errors.ShapeError(f"constant_initializer: expected a value of shape "
                                     f"{shape}, got {arr.shape} (verify_shape=True)")
-        if arr.size != 1 and arr.size != int(np.prod(shape)):
+        n = int(np.prod(shape))
+        if arr.size > n:
             raise errors.ShapeError(
                 f"constant_initializer: a value of {arr.size} elements cannot initialize "
-                f"shape {shape}: give a scalar or exactly {int(np.prod(shape))} values")
+                f"shape {shape} ({n} elements)")
+        if 1 < arr.size < n:        # TF1: the last value fills the rest
+            arr = np.concatenate([arr.ravel(), np.repeat(arr.ravel()[-1:], n - arr.size)])
+            return _constant(arr.reshape(shape), dtype=dtype, shape=shape)
         return _constant(self.value, dtype=dtype, shape=shape)
 
     def get_config(self):

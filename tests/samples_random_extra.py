@@ -248,4 +248,23 @@ INIT = [
            ref=lambda x: x, grad=False),
 ]
 
-SAMPLES = RANDOM + SCATTER + INIT
+def _slice_assign(x0, rows, value):
+    """v[1:3, ::2] of a Variable set to x0 first, assigned `value` (rows: unused)."""
+    v, init = _variable(x0)
+    with gc.control_dependencies([init]):
+        return v[1:3, ::2].assign(value)
+
+
+def _slice_assign_ref(x0, rows, value):
+    out = x0.copy()
+    out[1:3, ::2] = value
+    return out
+
+
+SLICE_ASSIGN = [
+    Sample("StridedSliceAssign", _slice_assign,
+           lambda r: [normal(r, (5, 3)), np.zeros(1), normal(r, (2, 2))],
+           ref=_slice_assign_ref, grad=False),
+]
+
+SAMPLES = RANDOM + SCATTER + INIT + SLICE_ASSIGN

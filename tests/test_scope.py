@@ -342,7 +342,10 @@ def test_constant_and_identity_initializers_refuse_a_wrong_size():
     np.testing.assert_array_equal(_value(gc.initializers.identity(2.0), [2, 3]),
                                   2 * np.eye(2, 3))
     with pytest.raises(gc.errors.ShapeError, match="8 elements cannot initialize"):
-        _value(gc.constant_initializer(list(range(8))), [3, 4])
+        _value(gc.constant_initializer(list(range(8))), [2, 3])
+    np.testing.assert_array_equal(    # TF1: fewer values are filled out with the last
+        _value(gc.constant_initializer(list(range(8))), [3, 4]).ravel(),
+        list(range(8)) + [7] * 4)
     with pytest.raises(gc.errors.ShapeError, match="verify_shape"):
         _value(gc.constant_initializer([1, 2], verify_shape=True), [1, 2])
     with pytest.raises(TypeError, match="Invalid type"):

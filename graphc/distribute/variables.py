@@ -44,11 +44,11 @@ class MirroredVariable(Variable):
     are merged across replicas (by `aggregation`) and applied once."""
     __slots__ = ()
 
-    def _assign(self, value, mode, name):
+    def _assign(self, value, mode, name, read_value=True):
         ctx = context.get_replica_context()
         strategy = strategy_of(self)
         if ctx is None or ctx.strategy is not strategy or strategy.num_replicas_in_sync == 1:
-            return Variable._assign(self, value, mode, name)
+            return Variable._assign(self, value, mode, name, read_value)
         agg = self.aggregation
         if agg is VariableAggregation.NONE:
             raise ValueError(
@@ -67,7 +67,7 @@ class MirroredVariable(Variable):
             else:
                 first = strategy.extended.reduce_to(
                     ReduceOp.from_variable_aggregation(agg), value, self)
-            return Variable._assign(self, first, mode, name)
+            return Variable._assign(self, first, mode, name, read_value)
         return ctx.merge_call(merge, args=(value,))
 
     @property

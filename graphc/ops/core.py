@@ -285,23 +285,54 @@ def no_op(name=None):
 
 
 def group(*inputs, name=None):
-    """A NoOp that runs after all `inputs` (ops or tensors)."""
+    """A NoOp that runs after all `inputs`: ops or tensors, in any nesting of lists,
+    tuples and dicts (an IndexedSlices or SparseTensor stands for its parts), as TF1."""
+    from ..nest import flatten
     flat = []
-    for x in inputs:
-        flat.extend(x if isinstance(x, (list, tuple)) else [x])
+    for x in flatten(list(inputs)):
+        if hasattr(x, "_as_parts") and not isinstance(x, Tensor):
+            flat.extend(p for p in x._as_parts() if p is not None)
+        elif isinstance(x, (Node, Tensor)):
+            flat.append(x)
+        else:
+            raise TypeError(f"'inputs' should be zero or more (nested) Tensors. Received "
+                            f"'{x}' with type '{type(x)}'.")
     graph = flat[0].graph if flat else get_default_graph()
     with graph.control_dependencies(flat):
         return apply(NO_OP, (), name=name or "group_deps")
 
 
 def tuple_(tensors, name=None, control_inputs=None):
-    """TF1 tf.tuple: each tensor, available only after all of them are computed."""
-    deps = list(tensors) + list(control_inputs or ())
-    graph = tensors[0].graph
+    """TF1 tf.tuple: each tensor (an IndexedSlices, SparseTensor or op too), available
+    only after all of them are computed; a None stays None (gradients of unused
+    variables)."""
+    given = [t for t in tensors if t is not None]
+    if not given:
+        raise ValueError("Must have at least one Tensor: []")
+    deps = given + list(control_inputs or ())
+    graph = given[0].graph if hasattr(given[0], "graph") else given[0].values.graph
     with graph.name_scope(name or "tuple"):
         g = group(*deps)
+        out = []
         with graph.control_dependencies([g]):
-            return [identity(t, name="control_dependency") for t in tensors]
+            for t in tensors:
+                if t is None or isinstance(t, Tensor):
+                    out.append(t if t is None else identity(t, name="control_dependency"))
+                elif isinstance(t, Node):
+                    out.append(group(t))
+                elif hasattr(t, "_as_parts"):       # IndexedSlices, SparseTensor
+                    out.append(_gated_values(t))
+                else:
+                    raise TypeError(f"tuple: expected Tensors or ops, got {t!r}")
+        return out
+
+
+def _gated_values(x):
+    """An IndexedSlices or SparseTensor whose values pass an identity (its indices and
+    dense shape as they are), made under the caller's control dependencies."""
+    if as_sparse(x) is not None:
+        return identity(x, name="control_dependency")
+    return type(x)(identity(x.values, name="control_dependency"), x.indices, x.dense_shape)
 
 
 def convert_to_tensor(value, dtype=None, name=None, dtype_hint=None):

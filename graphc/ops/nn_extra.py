@@ -25,10 +25,17 @@ def l2_normalize(x, axis=None, epsilon=1e-12, name=None, dim=None):
     """x / sqrt(max(sum(x^2, axis), epsilon)) (TF1: x * rsqrt(max(sum(x^2), epsilon))).
 
         u = gc.nn.l2_normalize(v, axis=1)      # each row of v scaled to unit length
-    axis None normalizes over every axis; `dim` is TF1's old name for axis."""
+    axis None normalizes over every axis; `dim` is TF1's old name for axis. A complex x
+    has its real and imaginary parts scaled by the same real factor (TF)."""
     axis = dim if axis is None else axis
     x = convert_to_tensor(x)
     with name_scope(name, "l2_normalize", [x]) as scope:     # TF1's names
+        if x.dtype.is_complex:
+            from .complex_ops import complex as cplx, imag, real
+            re, im = real(x), imag(x)
+            square_sum = R.reduce_sum(E.square(re) + E.square(im), axis=axis, keepdims=True)
+            inv = E.rsqrt(E.maximum(square_sum, epsilon))
+            return cplx(re * inv, im * inv, name=scope)
         square_sum = R.reduce_sum(E.square(x), axis=axis, keepdims=True)
         return E.multiply(x, E.rsqrt(E.maximum(square_sum, epsilon)), name=scope)
 
@@ -269,6 +276,7 @@ def _clip(result, ids, max_norm):
     if max_norm is None:
         return result
     r, k = result.shape.rank, ids.shape.rank
-    if r is None or k is None:
-        raise ValueError("embedding_lookup: max_norm needs ids and params of known rank")
+    if r is None or k is None:          # the axes known when the graph runs
+        from .creation import range as range_
+        return clip_by_norm(result, max_norm, axes=range_(A.rank(ids), A.rank(result)))
     return clip_by_norm(result, max_norm, axes=list(range(k, r)))

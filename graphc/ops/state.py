@@ -5,7 +5,7 @@ import numpy as np
 
 from .. import errors
 from ..graph import Tensor, get_default_graph
-from ..shapes import InferError
+from ..shapes import InferError, TensorShape
 from .core import convert_to_tensor, group
 from .registry import OpDef, apply, register
 
@@ -81,10 +81,15 @@ def _assign_kernel(rt, value, *, var, mode):
         if shape.dims is not None and any(
                 isinstance(d, int) and d != n for d, n in zip(shape.dims, new.shape)) \
                 or shape.dims is not None and len(shape.dims) != new.ndim:
-            raise errors.FeedError(f"value of shape {new.shape} does not fit variable "
-                                   f"'{var.name}' of shape {shape}")
+            raise errors.InvalidArgumentError(
+                f"Assign requires shapes of both tensors to match: value of shape "
+                f"{new.shape} does not fit variable '{var.name}' of shape {shape}")
     else:
         old = _stored(rt.session, var)
+        if np.shape(value) != old.shape:        # TF1 broadcasts no update into a variable
+            raise errors.InvalidArgumentError(
+                f"{'AssignAdd' if mode == 'add' else 'AssignSub'}: the update's shape "
+                f"{np.shape(value)} is not variable '{var.name}''s shape {old.shape}")
         ufunc = np.add if mode == "add" else np.subtract
         # references to old: the store, this local and getrefcount's argument. Nothing
         # else (no live value, view or earlier result) can see it: update it in place.
@@ -232,25 +237,61 @@ class Variable(Tensor):
         for key in dict.fromkeys(keys):
             graph.add_to_collection(key, self)
 
-    def _assign(self, value, mode, name):
+    def _assign(self, value, mode, name, read_value=True):
         value = convert_to_tensor(value, dtype=self.dtype)
-        return apply(ASSIGN, (value,), name=name, var=self.node, mode=mode).outputs[0]
+        node = apply(ASSIGN, (value,), name=name, var=self.node, mode=mode)
+        return updated(node, self) if read_value else node
 
     def assign(self, value, use_locking=None, name=None, read_value=True):
-        """An op that sets the variable to `value` and gives the new value."""
-        return self._assign(value, "set", name or "Assign")
+        """An op that sets the variable to `value` and gives the new value (the op
+        itself with read_value=False)."""
+        return self._assign(value, "set", name or "Assign", read_value)
 
     def assign_add(self, delta, use_locking=None, name=None, read_value=True):
-        return self._assign(delta, "add", name or "AssignAdd")
+        return self._assign(delta, "add", name or "AssignAdd", read_value)
 
     def assign_sub(self, delta, use_locking=None, name=None, read_value=True):
-        return self._assign(delta, "sub", name or "AssignSub")
+        return self._assign(delta, "sub", name or "AssignSub", read_value)
+
+    def __bool__(self):
+        return True                 # TF1's Variable is an object (`if global_step:`)
+
+    def __getitem__(self, key):
+        """The variable's value sliced (numpy basic indexing); `v[1:3].assign(x)` sets
+        that slice of the variable (TF1's sliced assignment)."""
+        from .indexing import strided_slice_
+        t = strided_slice_(self, key)
+        sliced = SlicedVariable(t.node, t.index, t.shape, t.dtype)
+        sliced._var, sliced._key = self, key
+        t.node.outputs = (sliced,)          # the node is new: nothing holds its output yet
+        return sliced
 
     scatter_update, scatter_add, scatter_sub, scatter_mul, scatter_div, scatter_max, \
         scatter_min = (_sparse_update(m) for m in ("update", "add", "sub", "mul", "div",
                                                    "max", "min"))
     scatter_nd_update, scatter_nd_add, scatter_nd_sub = (
         _sparse_update(m, nd=True) for m in ("update", "add", "sub"))
+
+    def sparse_read(self, indices, name=None):
+        """The rows `indices` of the variable: gc.gather(self, indices)."""
+        from .indexing import gather
+        return gather(self, indices, name=name or "Gather")
+
+    def gather_nd(self, indices, name=None):
+        """gc.gather_nd(self, indices)."""
+        from .scatter import gather_nd
+        return gather_nd(self, indices, name=name or "GatherNd")
+
+    def is_initialized(self, name=None):
+        """A bool scalar: whether the variable has a value in the running Session."""
+        from .init_checks import is_variable_initialized
+        return is_variable_initialized(self)
+
+    def batch_scatter_update(self, sparse_delta, use_locking=False, name=None):
+        """gc.batch_scatter_update(self, sparse_delta.indices, sparse_delta.values)."""
+        from ..tf1_misc import batch_scatter_update
+        return batch_scatter_update(self, sparse_delta.indices, sparse_delta.values,
+                                    name=name)
 
     def count_up_to(self, limit):
         """gc.count_up_to(self, limit): this value, then 1 more; OutOfRangeError at limit."""
@@ -295,6 +336,83 @@ class Variable(Tensor):
                 f"dtype={self.dtype.name}>")
 
 
+class VariableUpdate(Tensor):
+    """The new value an update of a variable (assign, scatter...) gives; TF1's state ops
+    also take it as the variable itself (its ref output), updating it after this one."""
+    __slots__ = ("_var",)
+
+
+def updated(node, var):
+    """The output of `node`, a new node updating `var`, as a VariableUpdate."""
+    t = node.outputs[0]
+    out = VariableUpdate(node, 0, t.shape, t.dtype)
+    out._var = var
+    node.outputs = (out,)                   # the node is new: nothing holds its output yet
+    return out
+
+
+def after_update(ref, build):
+    """build(variable) for `ref`, a variable or a VariableUpdate (then run after that
+    update, as TF1 runs an op on the ref an update returns)."""
+    if isinstance(ref, VariableUpdate):
+        with ref.graph.control_dependencies([ref.node]):
+            return build(ref._var)
+    return build(ref)
+
+
+class SlicedVariable(Tensor):
+    """v[key] of a variable: its value sliced, with assign(value) setting that slice."""
+    __slots__ = ("_var", "_key")
+
+    def assign(self, value, name=None, use_locking=None, read_value=True):
+        """An op that sets the slice to `value` (of the slice's shape) and gives the
+        variable's new value (TF1's strided_slice_assign)."""
+        from .indexing import _parse_key
+        var = self._var
+        spec, idx = _parse_key(self._key)
+        value = convert_to_tensor(value, dtype=var.dtype)
+        node = apply(SLICE_ASSIGN, (value, *idx), name=name or "StridedSliceAssign",
+                     var=var.node, spec=spec)
+        return updated(node, var) if read_value else node
+
+
+def _infer_slice_assign(ctx, value, *idx, var, spec):
+    from .indexing import _infer_strided_slice
+    want = var.outputs[0]
+    if value.dtype is not want.dtype:
+        raise InferError(f"cannot assign {{0}} of dtype {value.dtype.name} to a slice of "
+                         f"variable '{var.name}' of dtype {want.dtype.name}", "dtype")
+    part, _ = _infer_strided_slice(ctx, want, *idx, spec=spec)
+    part = TensorShape(part)
+    if not part.is_compatible_with(value.shape):
+        raise InferError(f"cannot assign {{0}} of shape {value.shape} to the slice of shape "
+                         f"{part} of variable '{var.name}'")
+    return want.shape, want.dtype
+
+
+def _slice_assign_kernel(rt, value, *idx, var, spec):
+    from .indexing import _numpy_key
+    new = np.array(_stored(rt.session, var), copy=True)
+    key = _numpy_key(spec, idx)
+    if new[key].shape != np.shape(value):
+        raise errors.InvalidArgumentError(
+            f"sliced l-value shape {list(new[key].shape)} does not match r-value shape "
+            f"{list(np.shape(value))} in the assignment to a slice of variable '{var.name}'")
+    new[key] = value
+    new.setflags(write=False)
+    rt.session._variables[var] = new
+    return new
+
+
+SLICE_ASSIGN = register(OpDef(
+    "StridedSliceAssign", _infer_slice_assign, _slice_assign_kernel, stateful=True,
+    uses_state=True, differentiable=False, api="Variable.__getitem__(...).assign",
+    signature="v[key].assign(value)", shape_rule="shape of the variable",
+    dtypes="dtype of the variable; tensor indices scalar int",
+    doc="Sets v[key] (numpy basic indexing) to value, of that slice's shape; returns the "
+        "variable's new value."))
+
+
 def assign(ref, value, validate_shape=None, use_locking=None, name=None):
     """An op that sets variable `ref` to `value` and gives the new value (TF1). A value
     of another shape needs a variable made with validate_shape=False (graphc keeps a
@@ -304,15 +422,15 @@ def assign(ref, value, validate_shape=None, use_locking=None, name=None):
             f"assign(validate_shape=False): variable '{ref.node.name}' has the static "
             f"shape {ref.shape}, which graphc keeps; make the variable with "
             "validate_shape=False to assign values of other shapes")
-    return ref.assign(value, use_locking=use_locking, name=name)
+    return after_update(ref, lambda v: v.assign(value, use_locking=use_locking, name=name))
 
 
 def assign_add(ref, value, use_locking=None, name=None):
-    return ref.assign_add(value, use_locking=use_locking, name=name)
+    return after_update(ref, lambda v: v.assign_add(value, use_locking=use_locking, name=name))
 
 
 def assign_sub(ref, value, use_locking=None, name=None):
-    return ref.assign_sub(value, use_locking=use_locking, name=name)
+    return after_update(ref, lambda v: v.assign_sub(value, use_locking=use_locking, name=name))
 
 
 def global_variables(scope=None):

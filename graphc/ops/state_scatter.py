@@ -18,9 +18,9 @@ from .core import convert_to_tensor
 from .creation import fill, range as range_, zeros_like
 from .elementwise import cast, equal
 from .indexing import _int_index
-from .registry import OpDef, apply1, constant_value, register
+from .registry import OpDef, apply, apply1, constant_value, register
 from .scatter import _check_indices, _depth, _key, gather_nd, scatter_nd
-from .state import Variable, _stored
+from .state import Variable, VariableUpdate, _stored, after_update, updated
 
 __all__ = ["scatter_update", "scatter_add", "scatter_sub", "scatter_mul", "scatter_div",
            "scatter_max", "scatter_min", "scatter_nd_update", "scatter_nd_add",
@@ -160,6 +160,8 @@ VAR_SCATTER = {(m, nd): _var_scatter_op(m, nd) for nd in (False, True)
 
 
 def _scatter(ref, indices, updates, mode, nd, name):
+    if isinstance(ref, VariableUpdate):     # TF1's ref output of an update: after it
+        return after_update(ref, lambda v: _scatter(v, indices, updates, mode, nd, name))
     api = f"scatter_{'nd_' if nd else ''}{mode}"
     if not isinstance(ref, Variable):
         raise TypeError(f"{api}: ref must be a gc.Variable, not {type(ref).__name__} "
@@ -167,7 +169,8 @@ def _scatter(ref, indices, updates, mode, nd, name):
                         "tensor_scatter_nd_update/add/sub")
     indices = convert_to_tensor(indices)
     updates = convert_to_tensor(updates, dtype=ref.dtype)
-    return apply1(VAR_SCATTER[mode, nd], (indices, updates), name=name, var=ref.node)
+    return updated(apply(VAR_SCATTER[mode, nd], (indices, updates), name=name, var=ref.node),
+                   ref)
 
 
 def _public(mode, nd, doc):
