@@ -164,16 +164,24 @@ def _infer_svd(ctx, x, *, full_matrices, compute_uv):
 
 
 def _svd_kernel(x, *, full_matrices, compute_uv):
+    """numpy's SVD; a matrix with a NaN or inf gets all-NaN outputs (TF) instead of
+    numpy's "SVD did not converge"."""
     a = x.astype(_linalg_dtype(x))
+    bad = ~np.isfinite(a).all(axis=(-2, -1))
+    if bad.any():
+        a = np.where(bad[..., None, None], 0, a)
     if not compute_uv:
-        return np.linalg.svd(a, compute_uv=False).astype(x.dtype)
-    u, s, vh = np.linalg.svd(a, full_matrices=full_matrices)
-    v = np.swapaxes(vh, -1, -2)
-    su, sv = _signs(u), _signs(v)
-    k = s.shape[-1]
-    sv[..., :k] = su[..., :k]                     # u's column i and v's flip together
-    return s.astype(x.dtype), (u * su[..., None, :]).astype(x.dtype), \
-        (v * sv[..., None, :]).astype(x.dtype)
+        outs = [np.linalg.svd(a, compute_uv=False)]
+    else:
+        u, s, vh = np.linalg.svd(a, full_matrices=full_matrices)
+        v = np.swapaxes(vh, -1, -2)
+        su, sv = _signs(u), _signs(v)
+        k = s.shape[-1]
+        sv[..., :k] = su[..., :k]                 # u's column i and v's flip together
+        outs = [s, u * su[..., None, :], v * sv[..., None, :]]
+    outs = [np.where(bad.reshape(bad.shape + (1,) * (o.ndim - bad.ndim)), np.nan, o)
+            .astype(x.dtype) for o in outs]
+    return tuple(outs) if compute_uv else outs[0]
 
 
 def _svd_parts(node):

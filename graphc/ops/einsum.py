@@ -162,9 +162,27 @@ def _broadcast_ellipses(ctx, ell):
 
 
 def _einsum_kernel(*xs, equation):
+    _check_sizes(equation, xs)
     eq = _spell_ellipsis(equation, [x.ndim for x in xs])
     out = np.einsum(eq, *xs, optimize=len(xs) > 2)
     return np.asarray(out, dtype=xs[0].dtype)
+
+
+def _check_sizes(equation, xs):
+    """Each named index has one size in every operand (TF's InvalidArgument otherwise;
+    numpy would broadcast a size 1 or read a non-square diagonal)."""
+    from ..errors import ExecutionError
+    sizes = {}
+    for i, (s, x) in enumerate(zip(_parse(equation)[0], xs)):
+        k = s.index(".") if "." in s else len(s)
+        n_ell = x.ndim - (len(s) - ("." in s))
+        for pos, c in enumerate(s):
+            if c != ".":
+                d = x.shape[pos if pos < k else pos - 1 + n_ell]
+                if sizes.setdefault(c, d) != d:
+                    raise ExecutionError(f"einsum: index '{c}' of '{equation}' has size "
+                                         f"{sizes[c]} and {d} (operand {i}, shape "
+                                         f"{x.shape})")
 
 
 def _spell_ellipsis(equation, ndims):

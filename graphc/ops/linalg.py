@@ -2,10 +2,12 @@
 ops/einsum.py) is re-exported here; the composites matvec and cross."""
 import numpy as np
 
+from .. import dtypes
+from ..graph import Tensor
 from ..shapes import InferError
 from .einsum import _LETTERS, _join, _parse, einsum
 from .elementwise import operands
-from .registry import OpDef, apply1, register
+from .registry import OpDef, apply1, constant_value, register
 
 __all__ = ["matmul", "tensordot", "einsum", "cross"]
 
@@ -141,11 +143,13 @@ SCALED_MATMUL = OpDef(
 
 
 def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_b=False,
-           name=None):
+           a_is_sparse=False, b_is_sparse=False, name=None):
     """a @ b. `gc.matmul(x, W)` with x (batch, 784) and W (784, 10) gives (batch, 10).
 
     adjoint_a/adjoint_b take the conjugate transpose (the transpose for real dtypes);
-    passing transpose_a and adjoint_a together is a ValueError, as in TF1."""
+    passing transpose_a and adjoint_a together is a ValueError, as in TF1.
+    a_is_sparse/b_is_sparse are TF1's hints that an operand has many zeros: accepted and
+    ignored (the result is the same)."""
     a, b = operands(a, b, "matmul")
     if transpose_a and adjoint_a or transpose_b and adjoint_b:
         raise ValueError("matmul: only one of transpose_a and adjoint_a (and of transpose_b "
@@ -247,8 +251,13 @@ TENSORDOT = register(OpDef(
 
 def tensordot(a, b, axes, name=None):
     """numpy.tensordot: `axes` is an int N (last N of a with first N of b) or a pair of
-    axis lists. `gc.tensordot(x, w, [[1], [0]])` is x @ w."""
+    axis lists. `gc.tensordot(x, w, [[1], [0]])` is x @ w. axes may be a tensor and a or b
+    of unknown rank (TF1): then a transpose, reshape and matmul read at run time."""
     a, b = operands(a, b, "tensordot")
+    if isinstance(axes, Tensor) and constant_value(axes) is not None:
+        axes = constant_value(axes).tolist()
+    if isinstance(axes, Tensor) or a.shape.rank is None or b.shape.rank is None:
+        return _tensordot_dynamic(a, b, axes, name)
     if isinstance(axes, (int, np.integer)) and not isinstance(axes, bool):
         axes = int(axes)
     else:
@@ -261,6 +270,43 @@ def tensordot(a, b, axes, name=None):
                              f"{axes!r}") from None
         axes = (xa, xb)
     return apply1(TENSORDOT, (a, b), name=name, axes=axes)
+
+
+def _tensordot_dynamic(a, b, axes, name):
+    """tensordot with axes or ranks known only at run time, as TF1 builds it: each operand
+    transposed to (free, contracted) / (contracted, free), reshaped to a matrix, matmul."""
+    from ..graph import name_scope
+    from .array import rank, reshape, shape, transpose
+    from .core import convert_to_tensor
+    from .counting import setdiff1d
+    from .creation import range as range_
+    from .gather import gather
+    from .join import concat, stack
+    from .reduce import reduce_prod
+    with name_scope(name, "Tensordot"):
+        if not isinstance(axes, Tensor) and np.ndim(axes) == 0:
+            axes = int(axes)
+        axes = convert_to_tensor(axes, dtype=dtypes.int32)
+        ra, rb = rank(a), rank(b)
+        if axes.shape.rank == 0:
+            xa, xb = range_(ra - axes, ra), range_(axes)
+        elif axes.shape.rank in (1, 2):      # [[...], [...]] or [i, j]
+            xa, xb = reshape(axes[0], [-1]), reshape(axes[1], [-1])
+        else:
+            raise ValueError(f"tensordot: axes must be a scalar or a [2, k] tensor, got "
+                             f"shape {axes.shape}")
+
+        def as_matrix(x, r, ax, contracted_first):
+            ax = ax % r
+            free = setdiff1d(range_(r), ax)[0]
+            dims = shape(x)
+            nf, nc = reduce_prod(gather(dims, free)), reduce_prod(gather(dims, ax))
+            perm, sizes = ([ax, free], [nc, nf]) if contracted_first else ([free, ax], [nf, nc])
+            return reshape(transpose(x, concat(perm, 0)), stack(sizes)), gather(dims, free)
+
+        ma, fa = as_matrix(a, ra, xa, False)
+        mb, fb = as_matrix(b, rb, xb, True)
+        return reshape(matmul(ma, mb), concat([fa, fb], 0))
 
 
 # ---- composites ---------------------------------------------------------------------------

@@ -31,8 +31,9 @@ __all__ = ["expm", "matrix_square_root", "pinv", "matrix_rank", "normalize"]
 
 
 def _infer_square(ctx, x):
-    _square(ctx, x)
-    return x.shape, x.dtype
+    """(..., n, n), n merged from both matrix dims (TF's sqrtm: [?, 4, ?] -> [?, 4, 4])."""
+    sq = _square(ctx, x)
+    return (None if sq is None else tuple(sq[0]) + (sq[1], sq[1])), x.dtype
 
 
 def _infer_expm(ctx, x):
@@ -120,17 +121,59 @@ def expm(input, name=None):  # noqa: A002 (TF1 names)
 
 # ---- matrix_square_root -----------------------------------------------------------------------
 def _sqrtm_kernel(x):
-    """V sqrt(D) V^-1 from the eigendecomposition, the principal root; real where the
-    root is (no eigenvalue on the negative real axis), NaN elsewhere."""
+    """The principal square root of each matrix, real where one is (no eigenvalue on the
+    negative real axis), NaN elsewhere and for NaN/inf input. First V sqrt(D) V^-1 from
+    the eigendecomposition, in complex arithmetic, eigenvalues within rounding of 0 taken
+    as 0; where that root misses (S @ S != A: a defective A, V singular) the
+    Denman-Beavers iteration, whichever root has the smaller residual."""
     a = x.astype(_linalg_dtype(x))
-    if a.shape[-1] == 0:
+    if a.size == 0:
         return a.astype(x.dtype)
-    w, v = np.linalg.eig(a)
-    root = np.sqrt(w.astype(np.complex128))
-    r = (v * root[..., None, :]) @ np.linalg.inv(v)
-    bad = np.any((w.imag == 0) & (w.real < 0), axis=-1)
-    out = np.where(bad[..., None, None], np.nan, r.real)
+    n = a.shape[-1]
+    out = np.array([_sqrtm_one(m) for m in a.reshape((-1, n, n))]).reshape(a.shape)
     return out.astype(x.dtype)
+
+
+def _sqrtm_one(a):
+    """The principal real root of one float64 matrix a, or NaN (see _sqrtm_kernel)."""
+    n = a.shape[-1]
+    nan = np.full_like(a, np.nan)
+    if not np.isfinite(a).all():
+        return nan
+    scale = max(np.abs(a).max(), np.finfo(np.float64).tiny)
+    tol = 10 * n * np.finfo(np.float64).eps * scale
+    w, v = np.linalg.eig(a)
+    if np.any((np.abs(w.imag) <= tol) & (w.real < -tol)):
+        return nan                              # a negative real eigenvalue: no real root
+
+    def residual(r):
+        return np.abs(r @ r - a).max() / scale if np.isfinite(r).all() else np.inf
+
+    w = np.where(np.abs(w) <= tol, 0, w).astype(np.complex128)
+    with np.errstate(all="ignore"):
+        try:
+            best = ((v * np.sqrt(w)) @ np.linalg.inv(v)).real
+        except np.linalg.LinAlgError:
+            best = nan
+    if residual(best) > 1e3 * n * np.finfo(np.float64).eps:
+        db = _denman_beavers(a)
+        best = db if residual(db) < residual(best) else best
+    return best if residual(best) < 1e-6 else nan
+
+
+def _denman_beavers(a, steps=100):
+    """Y -> (Y + Z^-1) / 2, Z -> (Z + Y^-1) / 2 from Y = A, Z = I: Y tends to sqrt(A) for
+    A without eigenvalues on the closed negative real axis (defective ones too)."""
+    y, z = a, np.eye(a.shape[-1])
+    with np.errstate(all="ignore"):
+        try:
+            for _ in range(steps):
+                y, z = (y + np.linalg.inv(z)) / 2, (z + np.linalg.inv(y)) / 2
+                if np.abs(y @ y - a).max() <= 4 * np.finfo(np.float64).eps * np.abs(a).max():
+                    break
+        except np.linalg.LinAlgError:
+            return np.full_like(a, np.nan)
+    return y
 
 
 def _kron(a, b):

@@ -34,7 +34,8 @@ def _infer_lu(ctx, x, *, output_idx_type):
         raise InferError(f"output_idx_type must be int32 or int64, not "
                          f"{output_idx_type.name}", "dtype")
     perm = None if sq is None else tuple(sq[0]) + (sq[1],)
-    return [(x.shape, x.dtype), (perm, output_idx_type)]
+    lu_shape = None if sq is None else tuple(sq[0]) + (sq[1], sq[1])
+    return [(lu_shape, x.dtype), (perm, output_idx_type)]
 
 
 def _lu_kernel(x, *, output_idx_type):

@@ -10,14 +10,15 @@ import numpy as np
 from .. import dtypes, errors
 from ..graph import Tensor, name_scope
 from ..shapes import InferError
-from .array import _shape_tensor, expand_dims, reshape, shape, tile, transpose, zeros_like
+from .array import (_shape_tensor, expand_dims, rank, reshape, shape, tile, transpose,
+                    zeros_like)
 from .core import convert_to_tensor
 from .creation import range as range_
 from .elementwise import broadcast_to, cast, equal
-from .join import concat
+from .join import concat, stack
 from .linalg import matmul
 from .reduce import reduce_prod, reduce_sum
-from .registry import OpDef, apply, apply1, register
+from .registry import OpDef, apply, apply1, register, shape_value
 
 __all__ = ["matrix_inverse", "matrix_determinant", "matrix_transpose", "matrix_diag",
            "matrix_diag_part", "matrix_set_diag", "trace", "eye", "diag", "diag_part"]
@@ -47,8 +48,9 @@ def _linalg_dtype(x):
 
 # ---- inverse, determinant -----------------------------------------------------------------
 def _infer_inverse(ctx, x):
-    _square(ctx, x)
-    return x.shape, x.dtype
+    """(..., n, n), n merged from both matrix dims (TF: [?, 4, ?] gives [?, 4, 4])."""
+    sq = _square(ctx, x)
+    return (None if sq is None else tuple(sq[0]) + (sq[1], sq[1])), x.dtype
 
 
 def _inverse_vjp(node, gs):
@@ -272,11 +274,16 @@ def matrix_set_diag(input, diagonal, name="set_diag", k=0):  # noqa: A002 (TF1 n
 # ---- composites -----------------------------------------------------------------------------
 def matrix_transpose(a, name="matrix_transpose", conjugate=False):
     """Swaps the last two dims: (..., m, n) -> (..., n, m); with conjugate, complex
-    values are conjugated too (the adjoint). Needs a known rank."""
+    values are conjugated too (the adjoint). An unknown rank is read at run time (TF1)."""
     a = convert_to_tensor(a)
     r = a.shape.rank
-    if r is None or r < 2:
-        raise ValueError(f"matrix_transpose: needs a known rank >= 2, got shape {a.shape}")
+    if r is None:
+        with name_scope(name):
+            n = rank(a)
+            perm = concat([range_(n - 2), stack([n - 1, n - 2])], 0)
+            return transpose(a, perm, conjugate=conjugate)
+    if r < 2:
+        raise ValueError(f"matrix_transpose: needs a rank >= 2, got shape {a.shape}")
     return transpose(a, list(range(r - 2)) + [r - 1, r - 2], name=name, conjugate=conjugate)
 
 
@@ -298,4 +305,7 @@ def eye(num_rows, num_columns=None, batch_shape=None, dtype=dtypes.float32, name
             for _ in batch_shape:
                 out = expand_dims(out, 0)
             return tile(out, list(batch_shape) + [1, 1])
-        return broadcast_to(out, concat([_shape_tensor(batch_shape), shape(out)], 0))
+        batch = _shape_tensor(batch_shape)
+        full = broadcast_to(out, concat([batch, shape(out)], 0))
+        full.set_shape(shape_value(batch).concatenate(out.shape))    # TF1's static shape
+        return full

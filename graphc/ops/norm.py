@@ -1,14 +1,16 @@
 """norm: vector and matrix norms composed of reductions, as TF1's tf.norm composes
-them. The euclidean norm's gradient is x / norm: not finite at 0 (TF1 neither)."""
+them. The euclidean norm's gradient is x / norm: not finite at 0 (TF1 neither). For a
+complex tensor the euclidean norm is sqrt(sum(x * conj(x))), of the complex dtype (TF1)."""
 import numbers
 
 import numpy as np
 
 from ..graph import name_scope
 from .array import expand_dims, squeeze, transpose
+from .complex_ops import conj
 from .core import convert_to_tensor
 from .elementwise import abs, pow, sqrt
-from .reduce import reduce_max, reduce_sum
+from .reduce import reduce_max, reduce_min, reduce_sum
 
 __all__ = ["norm"]
 
@@ -54,7 +56,8 @@ def norm(tensor, ord="euclidean", axis=None, keepdims=None, name=None,  # noqa: 
         if is_matrix and ord == 2:
             return _spectral(x, axis, keepdims)
         if ord in ("euclidean", "fro") or ord == 2:
-            out = sqrt(reduce_sum(x * x, axis, keepdims=True))
+            xx = x * conj(x) if x.dtype.is_complex else x * x
+            out = sqrt(reduce_sum(xx, axis, keepdims=True))
         elif ord == 1:
             out = reduce_sum(abs(x), None if axis is None else axis[0], keepdims=True)
             if is_matrix:
@@ -70,11 +73,23 @@ def norm(tensor, ord="euclidean", axis=None, keepdims=None, name=None,  # noqa: 
 
 
 def _spectral(x, axis, keepdims):
-    """The largest singular value of the matrices over the two axes (TF1: an SVD)."""
+    """The largest singular value of the matrices over the two axes (TF1: an SVD). With
+    an unknown rank the transpose that moves the two axes last is read at run time."""
     from .decomp import svd             # decomp builds on this module's neighbours
     r = x.shape.rank
     if r is None:
-        raise ValueError(f"norm: the matrix 2-norm needs the rank of x known, got {x.shape}")
+        from .array import rank
+        from .counting import setdiff1d
+        from .creation import range as range_
+        from .join import concat
+        n = rank(x)
+        ab = convert_to_tensor(list(axis)) % n
+        rest = setdiff1d(range_(n), ab)[0]
+        out = reduce_max(svd(transpose(x, concat([rest, ab], 0)), compute_uv=False), -1)
+        if keepdims:
+            lo, hi = reduce_min(ab), reduce_max(ab)
+            out = expand_dims(expand_dims(out, lo), hi)
+        return out
     a, b = (k % r for k in axis)
     rest = [k for k in range(r) if k not in (a, b)]
     out = reduce_max(svd(transpose(x, rest + [a, b]), compute_uv=False), -1)

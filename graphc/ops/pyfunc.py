@@ -6,10 +6,10 @@ as many arrays as Tout names, of those dtypes (Python numbers, lists and str/uni
 text are converted; a list returned for a list Tout holds the outputs). Output shapes
 are unknown unless the caller refines them with set_shape, and then each run checks
 them. An exception the function raises becomes TF's error class for it (StopIteration:
-OutOfRangeError, which ends a tf.data map as TF1's does). A py_func is stateful (never merged, folded or
-reordered among other effects) unless stateful=False. It has no gradient (TF1): give it
-one with gc.RegisterGradient + graph.gradient_override_map({"PyFunc": name}), or wrap
-the call in gc.custom_gradient.
+OutOfRangeError, which ends a tf.data map as TF1's does). A py_func is stateful (never
+merged, folded or reordered among other effects) unless stateful=False. It has no
+gradient (TF1): give it one with gc.RegisterGradient +
+graph.gradient_override_map({"PyFunc": name}), or wrap the call in gc.custom_gradient.
 """
 import numpy as np
 

@@ -238,7 +238,9 @@ def _infer_slogdet(ctx, x):
 
 
 def _slogdet_kernel(x):
-    sign, logdet = np.linalg.slogdet(x.astype(_linalg_dtype(x)))
+    with np.errstate(invalid="ignore"):
+        sign, logdet = np.linalg.slogdet(x.astype(_linalg_dtype(x)))
+    sign = np.where(np.isnan(logdet), np.nan, sign)      # a NaN matrix: sign NaN (TF)
     return np.asarray(sign, x.dtype), np.asarray(logdet, x.dtype)
 
 
@@ -344,7 +346,7 @@ def matrix_solve_ls(matrix, rhs, l2_regularizer=0.0, fast=True, name=None):
     """The least-squares X of matrix @ X = rhs (..., m, n), (..., m, k) -> (..., n, k), by
     the normal equations with a Cholesky factorization (TF1's fast path):
     X = (A^T A + l2 I)^-1 A^T B if m >= n, else the minimum-norm A^T (A A^T + l2 I)^-1 B.
-    With unknown m or n the choice is made at run time (a cond).
+    With unknown m or n (or rank) the choice is made at run time (a cond).
 
     fast=False gives the minimum-norm least-squares solution, also for rank-deficient
     matrices, ignoring l2_regularizer (as TF1's complete orthogonal decomposition):
@@ -355,9 +357,8 @@ def matrix_solve_ls(matrix, rhs, l2_regularizer=0.0, fast=True, name=None):
         a, b = _operands(matrix, rhs)
         if not fast:
             return _pinv_solve(a, b)
-        if a.shape.rank is None or a.shape.rank < 2:
-            raise ValueError(f"matrix_solve_ls: matrix needs a known rank >= 2, got shape "
-                             f"{a.shape}")
+        if a.shape.rank is not None and a.shape.rank < 2:
+            raise ValueError(f"matrix_solve_ls: matrix needs a rank >= 2, got shape {a.shape}")
 
         def overdetermined():
             gram = _regularized_gram(a, l2_regularizer, True)
@@ -367,7 +368,7 @@ def matrix_solve_ls(matrix, rhs, l2_regularizer=0.0, fast=True, name=None):
             gram = _regularized_gram(a, l2_regularizer, False)
             return matmul(a, cholesky_solve(cholesky(gram), b), transpose_a=True)
 
-        m, n = a.shape.dims[-2:]
+        m, n = a.shape.dims[-2:] if a.shape.rank is not None else (None, None)
         if isinstance(m, int) and isinstance(n, int):
             return overdetermined() if m >= n else underdetermined()
         dims = shape(a)
