@@ -362,3 +362,21 @@ def test_namespaces():
     assert gc.compat.v1.io.decode_csv is gc.decode_csv
     assert gc.compat.v1.train.Example is T.Example
     assert callable(gc.io.write_graph) and gc.io.events.Event
+
+
+def test_compression_type_may_be_a_string_tensor(tmp_path):
+    path = str(tmp_path / "a.txt.gz")
+    with gzip.open(path, "wb") as f:
+        f.write(b"l1\nl2\n")
+    kind = gc.placeholder(gc.string, [])
+    it = gc.data.make_initializable_iterator(
+        gc.data.TextLineDataset([path], compression_type=kind))
+    nxt = it.get_next()
+    with gc.Session() as s:
+        s.run(it.initializer, {kind: "GZIP"})
+        assert [s.run(nxt), s.run(nxt)] == [b"l1", b"l2"]
+        s.run(it.initializer, {kind: "BZIP"})
+        with pytest.raises(gc.errors.InvalidArgumentError, match="compression_type"):
+            s.run(nxt)
+    with pytest.raises(gc.errors.DTypeError, match="compression_type"):
+        gc.data.TFRecordDataset([path], compression_type=gc.constant(1))

@@ -30,7 +30,13 @@ class _FileDataset(Dataset):
 
     def __init__(self, filenames, compression_type=None, buffer_size=None,
                  num_parallel_reads=None):
-        self._compression = compression_name(compression_type, self._api)
+        if isinstance(compression_type, Tensor):    # a string read when the pipeline starts
+            if compression_type.dtype is not dtypes.string:
+                raise errors.DTypeError(f"{self._api}: compression_type must be a string, got "
+                                        f"{errors.describe_tensor(compression_type, 'it')}")
+            self._compression = compression_type
+        else:
+            self._compression = compression_name(compression_type, self._api)
         if num_parallel_reads is not None and (
                 isinstance(num_parallel_reads, (bool, Tensor))
                 or not isinstance(num_parallel_reads, (int, np.integer))
@@ -49,6 +55,8 @@ class _FileDataset(Dataset):
             names = [filenames] if isinstance(filenames, (str, bytes, os.PathLike)) \
                 else list(filenames)
             self._files = [_path(n, self._api) for n in names]
+        if isinstance(self._compression, Tensor):
+            tensors += (self._compression,)
         super().__init__(None, [dtypes.string], [TensorShape(())], tensors=tensors)
 
     def _names(self, run):
@@ -57,20 +65,28 @@ class _FileDataset(Dataset):
                                                             object).reshape(-1)]
         return self._files
 
-    def _open(self, path):
+    def _codec(self, run):
+        """The compression ('', 'ZLIB' or 'GZIP'), a tensor's read in this run."""
+        c = self._compression
+        if not isinstance(c, Tensor):
+            return c
+        c = np.asarray(run.values[c], object).item()
+        return compression_name(c.decode() if isinstance(c, bytes) else c, self._api)
+
+    def _open(self, path, compression):
         try:
-            return open_records(path, self._compression)
+            return open_records(path, compression)
         except FileNotFoundError:
             raise errors.NotFoundError(f"{self._api} (made at {errors.format_site(self._site)}"
                                        f"): {path}; No such file or directory") from None
 
     def _iter(self, run):
-        files = iter(self._names(run))
+        files, codec = iter(self._names(run)), self._codec(run)
         slots = []
         for _ in range(self._parallel):       # TF's interleave: a cycle of open files
             name = next(files, None)
             if name is not None:
-                slots.append(self._records(name))
+                slots.append(self._records(name, codec))
         i = 0
         while slots:
             i %= len(slots)
@@ -80,13 +96,13 @@ class _FileDataset(Dataset):
                 if name is None:
                     del slots[i]
                 else:
-                    slots[i] = self._records(name)
+                    slots[i] = self._records(name, codec)
                     i += 1
                 continue
             yield [np.array(record, object)]
             i += 1
 
-    def _records(self, path):
+    def _records(self, path, compression):
         raise NotImplementedError
 
 
@@ -106,8 +122,8 @@ class TFRecordDataset(_FileDataset):
     """
     _api = "TFRecordDataset"
 
-    def _records(self, path):
-        f = self._open(path)
+    def _records(self, path, compression):
+        f = self._open(path, compression)
         try:
             yield from read_records(f, path)
         finally:
@@ -121,8 +137,8 @@ class TextLineDataset(_FileDataset):
     """
     _api = "TextLineDataset"
 
-    def _records(self, path):
-        f = self._open(path)
+    def _records(self, path, compression):
+        f = self._open(path, compression)
         try:
             rest = b""
             while True:
@@ -157,15 +173,15 @@ class FixedLengthRecordDataset(_FileDataset):
         self._sizes = (int(record_bytes), int(header_bytes or 0), int(footer_bytes or 0))
         super().__init__(filenames, compression_type, num_parallel_reads=num_parallel_reads)
 
-    def _records(self, path):
+    def _records(self, path, compression):
         size, header, footer = self._sizes
-        f = self._open(path)
+        f = self._open(path, compression)
         try:
-            data = f.read(1 << 62) if self._compression else f.read()
+            data = f.read(1 << 62) if compression else f.read()
         finally:
             f.close()
         body = len(data) - header - footer
-        if body % size and not self._compression:
+        if body % size and not compression:
             raise DataLossError(
                 f"Excluding the header ({header} bytes) and footer ({footer} bytes), input "
                 f"file \"{path}\" has body length {body} bytes, which is not an exact "
