@@ -104,3 +104,17 @@ def test_constant_initializer_fills_with_its_last_value_and_max_norm_of_unknown_
         np.testing.assert_allclose(s.run(looked), [[0.6, 0.8], [0.0, 1.0]], rtol=1e-6)
     with pytest.raises(gc.errors.ShapeError, match="3 elements cannot initialize"):
         gc.constant_initializer([1.0, 2.0, 3.0])([2])
+
+
+def test_saver_records_no_checkpoints_without_max_to_keep_and_refuses_a_variable_twice(
+        tmp_path):
+    v = gc.Variable([1.0, 2.0], name="v")
+    with gc.Session() as s:
+        s.run(gc.global_variables_initializer())
+        saver = gc.train.Saver(max_to_keep=None)
+        for i in range(2):
+            saver.save(s, str(tmp_path / "m"), global_step=i)
+        assert saver.last_checkpoints == []                     # TF1
+        assert gc.train.latest_checkpoint(str(tmp_path)).endswith("m-1")
+    with pytest.raises(ValueError, match="two names"):
+        gc.train.Saver({"a": v, "b": v})

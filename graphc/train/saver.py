@@ -45,7 +45,7 @@ class Saver:
     var_list: None (every global variable of the default graph), a list of Variables
     (saved under their names, e.g. "dense/W") or a dict {checkpoint name: Variable}.
     max_to_keep None or 0 keeps every file; the "checkpoint" file then names only the
-    latest. reshape=True restores a value of another shape but the same size.
+    latest, and last_checkpoints is empty (TF1). reshape=True restores a value of another shape but the same size.
     write_version: None (graphc's .npz) or SaverDef.V2 (TF's .index and
     .data-00000-of-00001, which TF restores); restore reads both. sharded,
     restore_sequentially, save_relative_paths (paths are always relative) and filename
@@ -179,7 +179,7 @@ class Saver:
         self._last = [(p, t) for p, t in self._last if p != prefix]
         self._last.append((prefix, time.time()))
         if not self._max_to_keep:
-            self._last = self._last[-1:]    # TF1: keep every file, name only the latest
+            self._last = []                 # TF1: keep every file, record none of them
             return []
         dropped = []
         while len(self._last) > self._max_to_keep:
@@ -259,6 +259,10 @@ def _named(var_list):
             raise ValueError(f"Saver: two variables have the checkpoint name '{name}': "
                              f"{_describe(out[name])} and {_describe(v)}")
         out[name] = v
+    if len({id(v) for v in out.values()}) < len(out):
+        twice = [n for n, v in out.items() if sum(u is v for u in out.values()) > 1]
+        raise ValueError(f"Saver: one variable is saved under two names {twice} (TF1: the "
+                         "same saveable will be restored with two names)")
     if len({v.graph for v in out.values()}) > 1:
         raise errors.GraphError("Saver: var_list mixes variables of different graphs: "
                                 + ", ".join(_describe(v) for v in out.values()))
