@@ -225,3 +225,8 @@ def test_einsum_checks_index_sizes_at_run_time():
     v = run(gc.einsum("...ij,...jk->...ik", x, y),
             feed={x: np.ones((2, 1, 2, 3)), y: np.ones((4, 3, 1))})
     assert v.shape == (2, 4, 2, 1)
+
+
+def test_einsum_repeated_index_needs_equal_sizes():
+    with pytest.raises(gc.errors.ShapeError, match="repeated index 'i'"):
+        gc.einsum("ii->i", gc.ones([2, 3]))

@@ -98,6 +98,12 @@ def _take_diagonals(x, s):
             axes.append(a)
             a += r - len(named) if t == "." else 1
         p, q = (axes[k] for k, t in enumerate(subs) if t == c)
+        m, n = x.shape.dims[p], x.shape.dims[q]
+        if isinstance(m, int) and isinstance(n, int) and m != n:
+            from .. import errors
+            raise errors.ShapeError(f"einsum: the repeated index '{c}' in '{s}' has sizes "
+                                    f"{m} and {n} in its operand of shape {x.shape} (a "
+                                    "diagonal needs equal sizes)")
         x = matrix_diag_part(transpose(x, [k for k in range(r) if k not in (p, q)] + [p, q]))
         subs = [t for t in subs if t != c] + [c]
 
