@@ -154,9 +154,11 @@ def layer_variable(name, shape, dtype, initializer, regularizer, trainable=True,
                      constraint=constraint)
     if regularizer is not None and \
             len(graph.get_collection(GraphKeys.GLOBAL_VARIABLES)) > before:
+        scope = graph.get_name_scope()  # TF1 names the loss in the layer call's scope
         with init_scope():              # beside the variable, out of any cond or loop
             root = get_default_graph()
-            with root.name_scope(v.op.name + "/Regularizer/"), root.colocate_with(v.node):
+            at = f"{scope}/{name}/Regularizer/" if scope else f"{name}/Regularizer/"
+            with root.name_scope(at), root.colocate_with(v.node):
                 loss = regularizer(v)
             if loss is not None:
                 add_to_collection(GraphKeys.REGULARIZATION_LOSSES, loss)

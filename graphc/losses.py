@@ -99,6 +99,44 @@ def _check_weights(api, w, losses):
     return [_assert_broadcastable(api, w, losses)]
 
 
+def _maybe_squeeze(x, when):
+    """x without its last dim where the bool scalar `when` holds when the graph runs."""
+    return cond(when, lambda: A.squeeze(x, [-1]), lambda: x)
+
+
+def _could_be_one(t):
+    """t's last dim may be 1 (its rank or that dim unknown)."""
+    return t.shape.rank is None or (t.shape.rank > 0 and t.shape.dims[-1] in (1, None))
+
+
+def squeeze_dynamic(labels, predictions, expected_rank_diff=0):
+    """TF1's remove_squeezable_dimensions where a rank is unknown: the trailing size-1
+    dim of predictions (labels) is squeezed when run if rank(predictions) - rank(labels)
+    is expected_rank_diff + 1 (- 1). Static ranks are the caller's to handle."""
+    diff = E.subtract(A.rank(predictions), A.rank(labels))
+    if _could_be_one(predictions):
+        predictions = _maybe_squeeze(predictions, E.equal(diff, expected_rank_diff + 1))
+    if _could_be_one(labels):
+        labels = _maybe_squeeze(labels, E.equal(diff, expected_rank_diff - 1))
+    return labels, predictions
+
+
+def weights_like(weights, values, expand=True):
+    """TF1's dynamic-rank weights adjustment (metrics' and losses'
+    _remove_squeezable_dimensions): a trailing size-1 dim squeezed when weights have one
+    more dim than values, one added (with `expand`) when they have one less; a scalar
+    stays. For weights or values of unknown rank; static ranks are the caller's."""
+    diff = E.subtract(A.rank(weights), A.rank(values))
+    squeezed = (lambda: A.squeeze(weights, [-1])) if _could_be_one(weights) else \
+        (lambda: weights)
+    other = (lambda: cond(E.equal(diff, -1), lambda: A.expand_dims(weights, -1),
+                          lambda: weights)) if expand else (lambda: weights)
+    adjusted = cond(E.equal(diff, 1), squeezed, other)
+    if weights.shape.rank is not None:
+        return adjusted
+    return cond(E.equal(A.rank(weights), 0), lambda: weights, lambda: adjusted)
+
+
 def _assert_broadcastable(api, w, losses):
     """The run-time half of _check_weights: an Assert op (TF1's message)."""
     with name_scope("assert_broadcastable"):
@@ -293,13 +331,18 @@ def sparse_softmax_cross_entropy(labels, logits, weights=1.0, scope=None,
                              "be None.")
         y, x = convert_to_tensor(labels, name="labels"), _float(logits, "logits")
         ry, rx = y.shape.rank, x.shape.rank
-        if ry is not None and ry == rx and y.shape.dims[-1] in (1, None):
+        if ry is None or rx is None:        # TF1's squeeze decided when run
+            y, _ = squeeze_dynamic(y, x, expected_rank_diff=1)
+            ry = None
+        elif ry == rx and y.shape.dims[-1] in (1, None):
             y = A.squeeze(y, [-1])
             ry -= 1
         if isinstance(weights, Tensor) or np.ndim(weights):
             w = _as(weights, x.dtype, "weights")
             if ry is not None and w.shape.rank == ry + 1:
                 w = A.squeeze(w, [-1])
+            elif ry is None or w.shape.rank is None:
+                w = weights_like(w, y, expand=False)
             weights = w
         losses = sparse_softmax_cross_entropy_with_logits(labels=y, logits=x, name="xentropy")
         return _reduce("sparse_softmax_cross_entropy", losses, weights, reduction,

@@ -20,7 +20,8 @@ precision_at_thresholds, ...) are in metrics_curves.py.
 """
 from . import dtypes, errors
 from .graph import control_dependencies
-from .losses import _assert_broadcastable      # TF1's run-time half of broadcast_weights
+from .losses import (_assert_broadcastable,  # TF1's run-time half of broadcast_weights
+                     squeeze_dynamic, weights_like)
 from .ops import array as A, elementwise as E, reduce as R
 from .ops.core import convert_to_tensor, identity
 from .ops.creation import ones_like, zeros, zeros_like
@@ -91,6 +92,8 @@ def _squeeze_pair(api, labels, predictions):
             predictions = A.squeeze(predictions, [-1])
         elif rl == rp + 1 and _last_is_one(labels):
             labels = A.squeeze(labels, [-1])
+    else:                                   # decided when run (TF1)
+        labels, predictions = squeeze_dynamic(labels, predictions)
     _check_compatible(api, labels, predictions, ("labels", "predictions"))
     return labels, predictions
 
@@ -108,6 +111,8 @@ def _weights(api, weights, values, dtype=F32, shown=None):
             w = A.squeeze(w, [-1])
         elif rv == rw + 1:
             w = A.expand_dims(w, -1)
+    elif rw != 0:                           # decided when run (TF1)
+        w = weights_like(w, values)
     w = _as_type(w, dtype)
     ws, vs = w.shape, values.shape
     if ws.rank == 0:
