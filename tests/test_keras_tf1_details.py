@@ -411,3 +411,31 @@ def test_compute_output_shape_of_a_custom_layer_raises_rather_than_guess():
     for layer in [L.Dropout(0.5), L.BatchNormalization(), L.Activation("relu"), L.Softmax(),
                   L.GaussianNoise(0.1), L.SpatialDropout1D(0.1), L.LayerNormalization()]:
         assert layer.compute_output_shape(gc.TensorShape([None, 3])).as_list() == [None, 3]
+
+
+def test_a_functional_model_of_a_dict_of_inputs():
+    K = gc.keras
+    inputs = {"a": K.Input((2,), name="a"), "b": K.Input((3,), name="b")}
+    x = K.layers.Concatenate()([inputs["a"], inputs["b"]])
+    m = K.Model(inputs, K.layers.Dense(1, kernel_initializer="ones")(x))
+    out = m.predict({"a": np.ones((2, 2), np.float32), "b": np.ones((2, 3), np.float32)})
+    assert out.ravel().tolist() == [5.0, 5.0]               # TF 2.21 compat.v1
+
+
+def test_sequential_dense_features_on_dict_data_and_deferred_weight_names():
+    K, fc = gc.keras, gc.feature_column
+    cols = [fc.numeric_column("a"), fc.numeric_column("b", shape=[2])]
+    m = K.Sequential([K.layers.DenseFeatures(cols), K.layers.Dense(1, kernel_initializer="ones")])
+    m.compile("sgd", "mse")
+    x = {"a": np.array([1., 2.], np.float32), "b": np.array([[1., 1.], [2., 2.]], np.float32)}
+    assert m.predict(x).ravel().tolist() == [3.0, 6.0]
+    ds = gc.data.Dataset.from_tensor_slices((x, np.zeros(2, np.float32))).batch(2)
+    assert m.fit(ds, epochs=1, verbose=0).history["loss"] == [pytest.approx(22.5)]
+    # tf_keras builds a Sequential without an input shape under its name
+    s = K.Sequential([K.layers.Dense(3), K.layers.Dense(1)])
+    s.predict(np.ones((4, 2), np.float32))
+    assert [w.name for w in s.weights][:2] == [f"{s.name}/dense_1/kernel:0",
+                                               f"{s.name}/dense_1/bias:0"]
+    built = K.Sequential([K.layers.Dense(3, name="top")])
+    built.build((None, 2))
+    assert built.weights[0].name == "top/kernel:0"

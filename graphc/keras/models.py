@@ -6,6 +6,7 @@ summary, weights and weight files (saving.py: .npz or HDF5); training is in trai
     model = gc.keras.Model(inputs, outputs)
     y2 = model(other_inputs)                 # the same weights on new tensors
 """
+import contextlib
 
 import numpy as np
 
@@ -93,6 +94,12 @@ def _keras_order(layers, nodes, met):
                                           rank.get(id(la), -1)))
 
 
+def _flat_inputs(x):
+    """A model's input tensors: a dict's values by sorted key (tf_keras' nest.flatten),
+    a list's, or x alone."""
+    return [x[k] for k in sorted(x)] if isinstance(x, dict) else _flat(x)
+
+
 class Model(training.TrainingMixin, Layer):
     """A functional Keras model: the layers between `inputs` and `outputs`.
 
@@ -115,7 +122,7 @@ class Model(training.TrainingMixin, Layer):
             else None                   # a subclassed model builds in its scope later
         training.TrainingMixin._init_training(self)
         if inputs is not None:
-            self._init_graph(_flat(inputs), _flat(outputs))
+            self._init_graph(_flat_inputs(inputs), _flat(outputs))
 
     def _init_graph(self, inputs, outputs):
         history = K._state().history
@@ -237,7 +244,7 @@ class Model(training.TrainingMixin, Layer):
 
     def call(self, inputs, training=None):
         """The model's layers on new tensors, sharing their weights."""
-        new = _flat(inputs)
+        new = _flat_inputs(inputs)
         if len(new) != len(self.inputs):
             raise ValueError(f"Model {self.name} expects {len(self.inputs)} inputs, "
                              f"got {len(new)}")
@@ -409,11 +416,15 @@ class Sequential(Model):
         if self.inputs:
             self._set_graph(self.inputs[0])
 
-    def _set_graph(self, x):
+    def _set_graph(self, x, scoped=False):
+        """The model's graph from its input(s) x through the stack; `scoped`: built when
+        first called or fed data, the layers' weights are made under the model's name
+        (tf_keras: sequential/dense/kernel; with an input shape given: dense/kernel)."""
         inputs = x
-        for layer in self._stack:
-            x = layer(x)
-        self._init_graph([inputs], _flat(x))
+        with gc.name_scope(self.name) if scoped else contextlib.nullcontext():
+            for layer in self._stack:
+                x = layer(x)
+        self._init_graph(_flat_inputs(inputs), _flat(x))
         self._layers = self._with_input_layer()
 
     def predict_proba(self, x, batch_size=32, verbose=0):
@@ -450,11 +461,16 @@ class Sequential(Model):
         if isinstance(x, (list, tuple)):
             x = x[0]
         if not self.inputs:
-            shape = (None,) + tuple(np.shape(x)[1:])
-            dtype = np.asarray(x).dtype
-            layer = InputLayer(batch_input_shape=shape,
-                               dtype="float32" if dtype.kind == "f" else dtype.name)
-            self._set_graph(layer._inbound_nodes[0].outputs[0])
+            def input_for(a, name=None):
+                a = np.asarray(a)
+                layer = InputLayer(batch_input_shape=(None,) + a.shape[1:], name=name,
+                                   dtype="float32" if a.dtype.kind == "f" else
+                                   "string" if a.dtype.kind in "USO" else a.dtype.name)
+                return layer._inbound_nodes[0].outputs[0]
+            if isinstance(x, dict):     # a dict of features (DenseFeatures first)
+                self._set_graph({k: input_for(v, k) for k, v in x.items()}, scoped=True)
+            else:
+                self._set_graph(input_for(x), scoped=True)
 
     def get_config(self):
         """{"name", "layers": [{"class_name", "config"}, ...]}; the first layer's
@@ -482,7 +498,7 @@ class Sequential(Model):
             # (it stays one layer of the calling model, which it can freeze or save)
             layer = InputLayer(batch_input_shape=[None] + inputs.shape.as_list()[1:],
                                dtype=inputs.dtype)
-            self._set_graph(layer._inbound_nodes[0].outputs[0])
+            self._set_graph(layer._inbound_nodes[0].outputs[0], scoped=True)
         return super().__call__(inputs, *args, **kwargs)
 
 
