@@ -150,11 +150,16 @@ class Layer(LayerWeights):
         from .graph import get_default_graph
         from .ops.control import FuncGraph
         from .ops.core import placeholder
-        scratch = FuncGraph(get_default_graph(), "compute_output_shape/")
+        graph = get_default_graph()
+        scratch = FuncGraph(graph, "compute_output_shape/")
         n_updates, n_losses = len(self._updates), len(self._losses)
+        kept = {k: len(graph.get_collection_ref(k))
+                for k in (GraphKeys.UPDATE_OPS, GraphKeys.REGULARIZATION_LOSSES)}
         with scratch.as_default():
             out = self(placeholder(self._dtype or dtypes.float32, input_shape))
         del self._updates[n_updates:], self._losses[n_losses:]
+        for k, n in kept.items():               # nothing of the scratch graph stays
+            del graph.get_collection_ref(k)[n:]
         return out.shape if isinstance(out, Tensor) else [t.shape for t in out]
 
     def apply(self, inputs, *args, **kwargs):

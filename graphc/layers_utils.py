@@ -148,6 +148,8 @@ def layer_variable(name, shape, dtype, initializer, regularizer, trainable=True,
         kernel = layer_variable("kernel", [3, 4], gc.float32, None, l2, trainable=True)
     """
     from .graph import get_default_graph
+    initializer, regularizer = by_name(initializer, "initializers"), \
+        by_name(regularizer, "regularizers")
     graph = get_default_graph()
     before = len(graph.get_collection(GraphKeys.GLOBAL_VARIABLES))
     v = get_variable(name, shape, dtype, initializer, trainable=trainable,
@@ -173,8 +175,19 @@ def _bias(n, dtype, use_bias, initializer, regularizer, constraint, trainable):
                           constraint)
 
 
+def by_name(fn, kind):
+    """fn, or the Keras `kind` ("activations", "initializers", "regularizers") it names:
+    TF1's tf.layers take activation="relu", kernel_initializer="zeros"... (Keras-based)."""
+    if not isinstance(fn, str):
+        return fn
+    from . import keras
+    return getattr(keras, kind).get(fn)
+
+
 def _finish(outputs, bias, activation, activity_regularizer, data_format="NHWC"):
     """bias_add, the activation and the activity regularizer's loss (mean over the batch)."""
+    activation = by_name(activation, "activations")
+    activity_regularizer = by_name(activity_regularizer, "regularizers")
     if bias is not None:
         outputs = bias_add(outputs, bias, data_format=data_format)
     if activation is not None:

@@ -149,7 +149,7 @@ class Executable:
         plan = self.plan
         wrap = wrap or (lambda k, node: k)
         ns = {"_GraphcError": errors.GraphcError, "_fail": self._fail_generated,
-              "_take": self._take, "_spares": self._spares}
+              "_take": self._take, "_spares": self._spares, "_locate": self._locate}
         recycled = []
         for s, value in plan.consts:
             ns[f"v{s}"] = value
@@ -178,7 +178,8 @@ class Executable:
             lines.append("        " + line)
         lines.append("        pass")
         lines += [f"        _spares[{s}] = v{s}" for s in recycled]
-        lines.append("    except _GraphcError:")
+        lines.append("    except _GraphcError as _e:")
+        lines.append("        _locate(_e)")
         lines.append("        raise")
         lines.append("    except Exception as _e:")
         lines.append("        _fail(_e, locals())")
@@ -196,10 +197,28 @@ class Executable:
         k = _kernel(st, self.session, True)
         return _numerics_checked(k, st) if self._checked else k
 
-    def _fail_generated(self, e, local_vars):
+    def _step_of(self, e):
+        """The index of the generated run's step that raised e."""
         tb = e.__traceback__
+        while tb is not None and tb.tb_frame.f_code.co_filename != "<graphc plan>":
+            tb = tb.tb_next
         line = tb.tb_lineno if tb is not None else self._first_line
-        i = max(0, min(line - self._first_line, len(self.plan.steps) - 1))
+        return max(0, min(line - self._first_line, len(self.plan.steps) - 1))
+
+    def _locate(self, e, i=None):
+        """A run-time error a kernel raised without naming its node (an OpError of TF1's
+        classes: InvalidArgumentError...) gets the node and where it was created."""
+        if not isinstance(e, errors.OpError) or e._op is not None:
+            return
+        node = self.plan.steps[self._step_of(e) if i is None else i].node
+        e._op = node
+        if f"'{node.name}'" not in str(e._message):    # unless the message names it
+            e._message = (f"{e._message}\n  in {node.type} '{node.name}', created at "
+                          f"{errors.format_site(node.site)}")
+            e.args = (e._message,)
+
+    def _fail_generated(self, e, local_vars):
+        i = self._step_of(e)
         st = self.plan.steps[i]
         ns = self.run.__globals__
 
@@ -231,7 +250,8 @@ class Executable:
                         vals[s] = v
                 for s in frees:
                     vals[s] = None
-        except errors.GraphcError:
+        except errors.GraphcError as e:
+            self._locate(e, i)
             raise
         except Exception as e:
             st = self.plan.steps[i]

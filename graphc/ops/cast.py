@@ -39,9 +39,18 @@ def _cast_out(x, out, *, dtype):
     return out
 
 
+def _cast_partial(node):
+    """An int shape vector cast to another int dtype is the same shape (TF1)."""
+    x = node.inputs[0]
+    if not (x.dtype.is_integer and node.outputs[0].dtype.is_integer):
+        return None
+    from .registry import shape_value
+    return shape_value(x)
+
+
 CAST = register(OpDef(
     "Cast", _infer_cast, _cast_kernel, vjp=_cast_vjp,
-    kernel_out=_cast_out,
+    kernel_out=_cast_out, partial=_cast_partial,
     jvp=_cast_jvp, elementwise=True, api="cast", signature="cast(x, dtype, name=None)",
     shape_rule="same as x", dtypes="any -> dtype",
     doc="Converts to dtype (float -> int truncates toward zero, complex -> real drops the "

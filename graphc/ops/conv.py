@@ -15,7 +15,7 @@ conv2d_backprop_input and conv2d_backprop_filter are each other's adjoints.
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from .. import dtypes
+from .. import dtypes, errors
 from ..graph import Tensor
 from ..shapes import InferError
 from .core import constant
@@ -213,7 +213,14 @@ def _backprop_input_kernel(sizes, f, g, **attrs):
     """dx = col2im(g . f^T): each output pixel sends g f[a, b]^T back to its taps."""
     fmt, nd = attrs["data_format"], f.ndim - 2
     g = to_nhwc(g, fmt)
-    geo = geometry(sizes_nhwc(sizes, fmt), f.shape[:nd], attrs)
+    want = tuple(int(d) for d in sizes_nhwc(sizes, fmt))
+    geo = geometry(want, f.shape[:nd], attrs)
+    expected = (want[0],) + geo.out + (f.shape[-1],)
+    if g.shape != expected:         # output_shape fed when run (TF's check)
+        raise errors.InvalidArgumentError(
+            f"Conv{nd}DCustomBackpropInput: the input of shape {list(g.shape)} does not fit "
+            f"output_shape {list(want)}: a convolution of that shape gives "
+            f"{list(expected)}")
     cols = np.tensordot(g, f, axes=(-1, -1))                      # (N, OH, OW, kh, kw, C)
     cols = np.moveaxis(cols, -1, nd + 1)                            # (N, OH, OW, C, kh, kw)
     return from_nhwc(geo.col2im(cols).astype(f.dtype, copy=False), fmt)

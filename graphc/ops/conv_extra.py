@@ -137,6 +137,11 @@ def extract_image_patches(images, ksizes, strides, rates, padding, name=None, si
     x = convert_to_tensor(images)
     if x.shape.rank not in (4, None):
         shape_error("extract_image_patches", "images must have rank 4 (NHWC)", x)
+    if x.dtype.is_integer:      # uint8 images (TF1): the patches of float64, exact to 2^53
+        from .cast import cast
+        from .elementwise import round as round_
+        p = extract_image_patches(cast(x, "float64"), ksizes, strides, rates, padding)
+        return cast(round_(p), x.dtype, name=name or "ExtractImagePatches")
     c = _dim(x, 3)
     kh, kw = (int(k) for k in (ksizes[1:3] if len(ksizes) == 4 else ksizes))
     if isinstance(c, int):

@@ -90,9 +90,22 @@ def _join_jvp(join):
     return jvp
 
 
+def _concat_partial(node):
+    """Vectors joined as a shape: each part's known dims (TF1's constant_value_as_shape:
+    concat([shape(x)[:3], [4]]) is (?, ?, ?, 4))."""
+    if node.outputs[0].shape.rank != 1:
+        return None
+    from .registry import shape_value
+    out = TensorShape([])
+    for t in node.inputs:
+        out = out.concatenate(shape_value(t))
+    return out
+
+
 CONCAT = register(OpDef(
     "ConcatV2", _infer_concat, lambda *xs, axis: np.concatenate(xs, axis=axis),
-    vjp=_concat_vjp, jvp=_join_jvp(lambda xs, axis: concat(xs, axis)), api="concat",
+    vjp=_concat_vjp, jvp=_join_jvp(lambda xs, axis: concat(xs, axis)),
+    partial=_concat_partial, api="concat",
     signature="concat(values, axis, name='concat')",
     shape_rule="dims equal except axis, which adds up", dtypes="any (all the same)",
     doc="Joins tensors along an existing axis."))

@@ -257,8 +257,8 @@ def shape_value(t):
     exact for constants, (?, 3) for shape(x) with x of shape (?, 3) (TF1:
     constant_value_as_shape)."""
     v = constant_value(t)
-    if v is not None:
-        return TensorShape(tuple(int(d) for d in np.reshape(v, -1)))
+    if v is not None:       # -1 (reshape's inferred dim) is unknown, as in TF1
+        return TensorShape(tuple(None if d < 0 else int(d) for d in np.reshape(v, -1)))
     if t.node.op.partial is not None:
         s = t.node.op.partial(t.node)
         if s is not None:

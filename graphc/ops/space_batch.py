@@ -120,7 +120,10 @@ def batch_to_space_nd(input, block_shape, crops, name=None):  # noqa: A002
             begin = concat([fill([1], 0), c[:, 0], fill([r - 1 - m], 0)], 0)
             size = concat([fill([1], -1), _shape_tensor(spatial) - c[:, 0] - c[:, 1],
                            fill([r - 1 - m], -1)], 0)
-            return slice_(y, begin, size)
+            out = slice_(y, begin, size)
+            out.set_shape([batch // nb if isinstance(batch, int) else None] + [None] * m
+                          + [d if isinstance(d, int) else None for d in rest])
+            return out
         if not any(map(any, c)):
             return y
         for k in range(m):

@@ -1,0 +1,71 @@
+"""Conv, pooling and tf.layers details from the session-18 conv hunt; the expected values
+are TF 2.21's (compat.v1, graph mode) on the same programs."""
+import numpy as np
+import pytest
+
+import graphc as gc
+
+
+def test_shapes_built_with_concat_and_cast_keep_their_known_dims():
+    x = gc.placeholder(gc.float32, [None, None, None, 3])
+    skip = gc.placeholder(gc.float32, [None, None, None, 8])
+    w = gc.ones([3, 3, 4, 3])
+    up = gc.nn.conv2d_transpose(x, w, gc.concat([gc.shape(skip)[:3], [4]], 0),
+                                [1, 2, 2, 1], "SAME")
+    assert up.shape.as_list() == [None, None, None, 4]
+    assert gc.layers.conv2d(up, 2, 3).shape.as_list() == [None, None, None, 2]
+    flat = gc.reshape(skip, gc.concat([gc.shape(skip)[:1], [-1, 8]], 0))
+    assert flat.shape.as_list() == [None, None, 8]
+    z = gc.zeros(gc.cast(gc.concat([gc.shape(x)[:3], [8]], 0), gc.int64))
+    assert z.shape.as_list() == [None, None, None, 8]
+    x1 = gc.placeholder(gc.float32, [None, None, 3])
+    y = gc.nn.conv1d_transpose(x1, gc.ones([3, 2, 3]),
+                               gc.stack([gc.shape(x1)[0], gc.shape(x1)[1] * 2, 2]), 2)
+    assert y.shape.as_list() == [None, None, 2]
+    crops = gc.placeholder(gc.int32, [2, 2])
+    b2s = gc.batch_to_space_nd(gc.placeholder(gc.float32, [4, 6, 8, 3]), [2, 2], crops)
+    assert b2s.shape.as_list() == [1, None, None, 3]
+
+
+def test_tf_layers_take_names_of_activations_initializers_and_regularizers():
+    x = gc.placeholder(gc.float32, [None, 5, 5, 3])
+    relu = gc.layers.conv2d(x, 2, 3, activation="relu", kernel_initializer="ones",
+                            bias_initializer="zeros", kernel_regularizer="l2")
+    tanh = gc.layers.dense(gc.layers.flatten(x), 2, activation="tanh",
+                           kernel_initializer="zeros", bias_initializer="ones")
+    with gc.Session() as s:
+        s.run(gc.global_variables_initializer())
+        a, b = s.run([relu, tanh], {x: -np.ones([1, 5, 5, 3])})
+        assert a.shape == (1, 3, 3, 2) and not a.any()          # relu of -27
+        np.testing.assert_allclose(b, np.tanh(1.0) * np.ones((1, 2)), rtol=1e-6)
+        reg = s.run(gc.losses.get_regularization_loss())
+        assert reg == pytest.approx(0.01 * 27 * 2)              # keras "l2": 0.01 sum(w^2)
+
+
+def test_a_transposed_conv_checks_a_fed_output_shape_against_its_input():
+    x = gc.placeholder(gc.float32, [None, None, None, 4])
+    size = gc.placeholder(gc.int32, [4])
+    y = gc.nn.conv2d_transpose(x, gc.ones([3, 3, 2, 4]), size, [1, 2, 2, 1], "SAME")
+    with gc.Session() as s:
+        assert s.run(y, {x: np.ones([1, 2, 2, 4]), size: [1, 4, 4, 2]}).sum() == 200.0
+        for shape, out in [([1, 1, 2, 4], [1, 3, 4, 2]), ([1, 2, 2, 4], [2, 4, 4, 2])]:
+            with pytest.raises(gc.errors.InvalidArgumentError, match="does not fit") as e:
+                s.run(y, {x: np.ones(shape), size: out})
+            assert e.value.op is not None and "created at" in str(e.value)  # names the op
+
+
+def test_compute_output_shape_leaves_no_scratch_loss_in_the_collection():
+    layer = gc.layers.Conv2D(4, 3, activity_regularizer=lambda t: gc.reduce_sum(t))
+    assert layer.compute_output_shape([None, 9, 8, 2]).as_list() == [None, 7, 6, 4]
+    assert gc.get_collection(gc.GraphKeys.REGULARIZATION_LOSSES) == []
+    layer(gc.placeholder(gc.float32, [None, 9, 8, 2]))
+    assert len(gc.get_collection(gc.GraphKeys.REGULARIZATION_LOSSES)) == 1
+    gc.losses.get_regularization_loss()                     # one graph: builds
+
+
+def test_extract_patches_of_integer_images():
+    img = gc.placeholder(gc.uint8, [None, None, None, 3])
+    p = gc.image.extract_patches(img, [1, 2, 2, 1], [1, 2, 2, 1], [1, 1, 1, 1], "VALID")
+    with gc.Session() as s:
+        v = s.run(p, {img: np.arange(96, dtype=np.uint8).reshape(2, 4, 4, 3)})
+    assert v.dtype == np.uint8 and v.shape == (2, 2, 2, 12) and int(v.sum()) == 4560
