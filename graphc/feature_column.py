@@ -27,7 +27,7 @@ from .feature_column_sequence import (SequenceFeatures,
                                       sequence_categorical_column_with_vocabulary_file,
                                       sequence_categorical_column_with_vocabulary_list,
                                       sequence_numeric_column)
-from .graph import get_default_graph
+from .graph import get_default_graph, name_scope
 from .initializers import zeros_initializer
 from .ops import array as A
 from .ops.broadcast import add_n
@@ -39,6 +39,7 @@ from .ops.nn import bias_add
 from .ops.nn_composites import safe_embedding_lookup_sparse
 from .ops.scope import variable_scope
 from .ops.varstore import get_variable
+from .partitioned import PartitionedVariable
 from .sparse_ops import sparse_reshape
 
 __all__ = ["numeric_column", "bucketized_column", "categorical_column_with_identity",
@@ -164,11 +165,21 @@ def _rows(sp):
     return stack([sp.dense_shape[0], convert_to_tensor(-1, dtype=dtypes.int64)])
 
 
+def _parts(var):
+    """A variable as a list of variables: a PartitionedVariable's parts, or [var]
+    (TF1's _get_expanded_variable_list)."""
+    return list(var) if isinstance(var, PartitionedVariable) else [var]
+
+
 def _add_to(var, keys):
+    """var, or each part of a PartitionedVariable, added to the collections `keys` where
+    not there yet (TF1's _add_to_collections: collections never hold the
+    PartitionedVariable itself, so global_variables_initializer() and Saver work)."""
     graph = get_default_graph()
-    for key in keys:
-        if var not in graph.get_collection(key):
-            graph.add_to_collection(key, var)
+    for part in _parts(var):
+        for key in keys:
+            if part not in graph.get_collection(key):
+                graph.add_to_collection(key, part)
 
 
 def linear_model(features, feature_columns, units=1, sparse_combiner="sum",
@@ -181,7 +192,9 @@ def linear_model(features, feature_columns, units=1, sparse_combiner="sum",
     Variables (zeros): 'linear_model/<column name>/weights' [n or num_buckets, units]
     and 'linear_model/bias_weights' [units], also in weight_collections and
     "model_variables". cols_to_vars, if a dict, receives each column's variables and
-    'bias'."""
+    'bias'. Under a variable_scope partitioner, the collections and cols_to_vars hold
+    each variable's parts ('.../weights/part_0', ...), not the PartitionedVariable
+    (cols_to_vars['bias'] only the first part, as TF1's)."""
     feature_columns = _normalize(feature_columns)
     for c in feature_columns:
         if not (c._is_dense or c._is_categorical):
@@ -197,7 +210,9 @@ def linear_model(features, feature_columns, units=1, sparse_combiner="sum",
     for column in sorted(feature_columns, key=lambda c: c.name):
         with variable_scope(None, default_name=column._var_scope_name) as vs:
             scope_names[column] = vs.name.split("/")[-1]
-    with variable_scope(model_scope):
+    # TF1's _LinearModel layer re-enters its scope (name scope 'linear_model_1/') and
+    # then its call opens 'linear_model/': ops are 'linear_model_1/linear_model/...'
+    with variable_scope(model_scope), name_scope(model_scope.name.split("/")[-1]):
         builder = _LazyBuilder(features)
         sums, ordered, col_vars = [], [], {}
         for column in sorted(feature_columns, key=lambda c: c.name):
@@ -217,7 +232,9 @@ def linear_model(features, feature_columns, units=1, sparse_combiner="sum",
         bias = get_variable("bias_weights", shape=[units], initializer=zeros_initializer(),
                             trainable=trainable)
         _add_to(bias, weight_collections)
-        col_vars["bias"] = [bias]
+        # TF1 takes its bias layer's variables[0]: the first part only, when the
+        # bias (units > 1) is split
+        col_vars["bias"] = _parts(bias)[:1]
         predictions = bias_add(no_bias, bias, name="weighted_sum")
     if cols_to_vars is not None:
         cols_to_vars.update(col_vars)

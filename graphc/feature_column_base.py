@@ -11,10 +11,11 @@ import collections
 import numpy as np
 
 from . import dtypes
-from .graph import Tensor, name_scope
+from .graph import Tensor, control_dependencies, name_scope
 from .ops import array as A
 from .ops import elementwise as E
 from .ops.array_extra import where_v2
+from .ops.asserts import assert_positive
 from .ops.control import cond
 from .ops.core import convert_to_tensor, identity
 from .ops.join import stack
@@ -85,18 +86,26 @@ class _LazyBuilder:
         return transformed
 
     def _raw_feature(self, key):
-        """The feature as a Tensor or SparseTensor; a vector becomes [batch, 1]."""
+        """The feature as a Tensor or SparseTensor; a vector becomes [batch, 1]. Of
+        unknown rank (a sparse_placeholder without shape, a py_func output), it is
+        expanded at run time, when its rank is 1, by a cond (TF1)."""
         feature = as_tensor_or_sparse(self._features[key])
         rank = feature.shape.rank
         if rank == 0:
             raise ValueError(f"Feature (key: {key}) cannot have rank 0. Give: {feature}")
         if rank is not None:
             return _expand(feature) if rank == 1 else feature
-        if isinstance(feature, SparseTensor):
-            raise ValueError(f"Feature (key: {key}) is a SparseTensor of unknown rank: "
-                             "graphc needs its rank (give the sparse_placeholder a shape)")
-        return cond(E.equal(A.rank(feature), 1), lambda: _expand(feature),
-                    lambda: identity(feature))
+        sparse = isinstance(feature, SparseTensor)
+        rank = A.size(feature.dense_shape) if sparse else A.rank(feature)
+        with control_dependencies([assert_positive(rank,
+                                                   message="Feature cannot have rank 0")]):
+            if sparse:
+                return cond(E.equal(rank, 1), lambda: _expand(feature),
+                            lambda: SparseTensor(identity(feature.indices),
+                                                 identity(feature.values),
+                                                 identity(feature.dense_shape)))
+            return cond(E.equal(rank, 1), lambda: _expand(feature),
+                        lambda: identity(feature))
 
 
 def _expand(x):

@@ -18,10 +18,9 @@ from .conv_extra import shape_error
 from .core import convert_to_tensor
 from .creation import one_hot, ones_like, zeros_like
 from .elementwise import operands
-from .gather import unsorted_segment_sum
+from .gather import gather, unsorted_segment_sum
 from .join import concat, stack
 from .linalg import matmul
-from .mask import boolean_mask
 from .nn import bias_add
 
 __all__ = ["dilation2d", "erosion2d", "relu_layer", "weighted_moments",
@@ -208,9 +207,12 @@ def safe_embedding_lookup_sparse(embedding_weights, sparse_ids, sparse_weights=N
         keep = E.greater_equal(ids, 0)
         if weights is not None and combiner != "sum":
             keep = E.logical_and(keep, E.greater(weights, 0))
-        rows, ids = boolean_mask(rows, keep), boolean_mask(ids, keep)
+        # TF1's sparse_retain: gather at where(keep), which (unlike boolean_mask) needs
+        # no static rank, so ids from a feature of unknown rank work
+        kept = A.reshape(where(keep), [-1])
+        rows, ids = gather(rows, kept), gather(ids, kept)
         if weights is not None:
-            weights = boolean_mask(weights, keep)
+            weights = gather(weights, kept)
         # fill each empty row with one entry: default_id (0 if None) of weight 1
         count = unsorted_segment_sum(ones_like(rows, dtype=dtypes.int32), rows, n)
         empty = E.equal(count, 0)
