@@ -114,10 +114,15 @@ CONCAT = register(OpDef(
 def concat(values, axis, name="concat"):
     """Joins values along `axis`: (2, 3) and (2, 5) along axis 1 give (2, 8). axis may
     be a tensor computed at run time."""
+    xs = _tensors(values, "concat")
+    if len(xs) == 1:                # TF1: an identity, named concat/concat
+        from ..graph import name_scope
+        from .core import identity
+        with name_scope(name):
+            return identity(xs[0], name=name)
     if run_time(axis) is not None:
-        return _concat_dynamic(_tensors(values, "concat"), axis, name)
-    return apply1(CONCAT, _tensors(values, "concat"), name=name,
-                  axis=as_int(static_value(axis, "concat: axis")))
+        return _concat_dynamic(xs, axis, name)
+    return apply1(CONCAT, xs, name=name, axis=as_int(static_value(axis, "concat: axis")))
 
 
 def _concat_dynamic(xs, axis, name):
