@@ -230,3 +230,27 @@ def test_einsum_checks_index_sizes_at_run_time():
 def test_einsum_repeated_index_needs_equal_sizes():
     with pytest.raises(gc.errors.ShapeError, match="repeated index 'i'"):
         gc.einsum("ii->i", gc.ones([2, 3]))
+
+
+@pytest.mark.parametrize("m, n", [(4, 3), (3, 4)])
+def test_svd_gradient_with_full_matrices_when_m_and_n_differ_by_one(m, n):
+    rng = np.random.RandomState(0)
+    a = gc.placeholder(gc.float64, [m, n])
+    s, u, v = gc.svd(a, full_matrices=True)
+    cu, cv, cs = rng.randn(m, m), rng.randn(n, n), rng.randn(min(m, n))
+    # sign-invariant uses of u's and v's columns (the extra column included)
+    loss = gc.reduce_sum(gc.square(gc.matmul(u * cu[:1], u, transpose_b=True))) + \
+        gc.reduce_sum(gc.matmul(v, v * cv[:1], transpose_b=True) * cv) + gc.reduce_sum(s * cs)
+    g = gc.gradients(loss, a)[0]
+    x = rng.randn(m, n)
+    with gc.Session() as sess:
+        got, fd = sess.run(g, {a: x}), np.zeros_like(x)
+        for i in range(m):
+            for j in range(n):
+                e = np.zeros_like(x)
+                e[i, j] = 1e-6
+                fd[i, j] = (sess.run(loss, {a: x + e}) - sess.run(loss, {a: x - e})) / 2e-6
+    np.testing.assert_allclose(got, fd, atol=1e-6)
+    with pytest.raises(NotImplementedError, match="full_matrices"):
+        b = gc.placeholder(gc.float64, [5, 3])
+        gc.gradients(gc.reduce_sum(gc.svd(b, full_matrices=True)[1]), b)

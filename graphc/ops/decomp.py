@@ -10,7 +10,8 @@ Conventions, as in TF1:
   positive, so results do not depend on the LAPACK build.
 - Gradients need distinct eigenvalues / singular values (nonzero where u or v has more
   rows than columns); qr's need m >= n (full_matrices only when m == n), svd's
-  full_matrices=True square matrices of known size (TF1 raises NotImplementedError too).
+  full_matrices=True matrices of known size, square or (reverse mode)
+  |m - n| = 1 (TF1 raises NotImplementedError beyond).
 """
 import numpy as np
 
@@ -184,13 +185,14 @@ def _svd_kernel(x, *, full_matrices, compute_uv):
     return tuple(outs) if compute_uv else outs[0]
 
 
-def _svd_parts(node):
+def _svd_parts(node, jvp=False):
     """(s, u, v, whether u may have more rows than columns, whether v may)."""
     m, n = _dims(node)
     if node.attrs["compute_uv"]:
-        if node.attrs["full_matrices"] and (m is None or m != n):
-            raise NotImplementedError("svd: derivatives with full_matrices=True need square "
-                                      f"matrices of known size, got {m} x {n}")
+        if node.attrs["full_matrices"] and (m is None or n is None or abs(m - n) > jvp):
+            raise NotImplementedError(
+                "svd: derivatives with full_matrices=True need matrices of known size, "
+                f"square or (reverse mode) |m - n| = 1 (TF1's limits), got {m} x {n}")
         s, u, v = node.outputs
     else:
         s, u, v = svd(node.inputs[0])
@@ -202,8 +204,27 @@ def _svd_vjp(node, gs):
     """U [(F o (U^T gU - gU^T U)) S + diag(gS) + S (F o (V^T gV - gV^T V))] V^T
     + (I - U U^T) gU S^-1 V^T + U S^-1 gV^T (I - V V^T), F[i, j] = 1 / (s_j^2 - s_i^2)
     (Townsend 2016); with compute_uv=False, U diag(gS) V^T."""
-    s, u, v, tall, wide = _svd_parts(node)
+    s, u, v, tall, wide = _svd_parts(node, jvp=True)
     gs_, gu, gv = gs if node.attrs["compute_uv"] else (gs[0], None, None)
+    extra = None
+    m, n = _dims(node)
+    if node.attrs["compute_uv"] and node.attrs["full_matrices"] and m != n:
+        # |m - n| = 1: the left-over column of the square factor (TF1's term): with
+        # U = [U1 u2] (m > n), - u2 (gu2^T U1) S^-1 V^T; mirrored for V when m < n
+        k = min(m, n)
+        inv = expand_dims(reciprocal(s), -2)
+        if m > n:
+            u, u2 = u[..., :, :k], u[..., :, k:]
+            if gu is not None:
+                gu, gu2 = gu[..., :, :k], gu[..., :, k:]
+                extra = -matmul(u2, matmul(gu2, u, transpose_a=True) * inv, transpose_b=False)
+                extra = matmul(extra, v, transpose_b=True)
+        else:
+            v, v2 = v[..., :, :k], v[..., :, k:]
+            if gv is not None:
+                gv, gv2 = gv[..., :, :k], gv[..., :, k:]
+                extra = -matmul(u * inv, matmul(matmul(v, gv2, transpose_a=True), v2,
+                                                transpose_b=True))
     inner = [] if gs_ is None else [matrix_diag(gs_)]
     if gu is not None or gv is not None:
         f, inv = _gaps(square(s)), expand_dims(reciprocal(s), -2)
@@ -220,7 +241,7 @@ def _svd_vjp(node, gs):
         ga = ga + matmul((gu - matmul(u, ugu)) * inv, v, transpose_b=True)
     if gv is not None and wide:
         ga = ga + matmul(u * inv, gv - matmul(v, vgv), transpose_b=True)
-    return [ga]
+    return [ga if extra is None else ga + extra]
 
 
 def _svd_jvp(node, ts):
