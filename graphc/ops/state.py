@@ -89,7 +89,7 @@ def _assign_kernel(rt, value, *, var, mode):
         if np.shape(value) != old.shape:        # TF1 broadcasts no update into a variable
             raise errors.InvalidArgumentError(
                 f"{'AssignAdd' if mode == 'add' else 'AssignSub'}: the update's shape "
-                f"{np.shape(value)} is not variable '{var.name}''s shape {old.shape}")
+                f"{np.shape(value)} is not the shape {old.shape} of variable '{var.name}'")
         ufunc = np.add if mode == "add" else np.subtract
         # references to old: the store, this local and getrefcount's argument. Nothing
         # else (no live value, view or earlier result) can see it: update it in place.
