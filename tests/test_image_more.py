@@ -267,3 +267,28 @@ def test_draw_glimpse_and_resize_with_pad():
     p = gc.image.resize_image_with_pad(np.ones((4, 8, 2), np.float32), 6, 6)
     assert p.shape.as_list() == [6, 6, 2]
     np.testing.assert_array_equal(run(p)[:, 0, 0], [0, 1, 1, 1, 0, 0])
+
+
+@pytest.mark.parametrize("sigma", [0.0, 0.5])
+def test_nms_compares_each_candidate_with_the_selected_boxes_only(sigma):
+    """The per-candidate IoU rows give the selections of the full (n, n) matrix (the
+    greedy loop of TF's kernel) on SSD-like anchors, soft-NMS included."""
+    from graphc.ops.image_nms import greedy_nms, iou_rows
+    r = np.random.RandomState(0)
+    yx = r.rand(400, 2).astype(np.float32)
+    boxes = np.concatenate([yx, yx + 0.05 + 0.2 * r.rand(400, 2).astype(np.float32)], 1)
+    boxes[::37] = boxes[::37, [2, 3, 0, 1]]                 # corners in either order
+    scores = r.rand(400).astype(np.float32)
+    rows = iou_rows(boxes)
+    full = np.stack([rows(i, np.arange(400)) for i in range(400)])
+    for thr, s_thr, k in [(0.5, 0.3, 50), (0.3, float("-inf"), 400)]:
+        fast = greedy_nms(rows, scores, k, thr, s_thr, sigma)
+        slow = greedy_nms(lambda i, js: full[i, js], scores, k, thr, s_thr, sigma)
+        np.testing.assert_array_equal(fast[0], slow[0])
+        np.testing.assert_array_equal(fast[1], slow[1])
+    b = gc.placeholder(gc.float32, [None, 4])
+    s = gc.placeholder(gc.float32, [None])
+    sel = gc.image.non_max_suppression(b, s, 100, 0.5, score_threshold=0.3)
+    with gc.Session() as sess:
+        got = sess.run(sel, {b: boxes, s: scores})
+    np.testing.assert_array_equal(got, greedy_nms(rows, scores, 100, 0.5, 0.3)[0])

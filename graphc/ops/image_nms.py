@@ -18,25 +18,29 @@ from ..shapes import InferError
 from .registry import OpDef, register
 
 
-def iou_matrix(boxes):
-    """(n, n) intersection over union of boxes [y1, x1, y2, x2] (corners in any order),
-    0 where either box is empty (TF's IOU)."""
+def iou_rows(boxes):
+    """sim(i, js): the intersection over union of box i with boxes js (an index array),
+    boxes [y1, x1, y2, x2] (corners in any order), 0 where either box is empty (TF's
+    IOU). Computed per candidate against the boxes selected so far, as TF's kernel
+    does: no (n, n) matrix (8732 SSD anchors took seconds and gigabytes)."""
     b = np.asarray(boxes, np.float32)
-    lo = np.minimum(b[:, :2], b[:, 2:])
-    hi = np.maximum(b[:, :2], b[:, 2:])
+    lo, hi = np.minimum(b[:, :2], b[:, 2:]), np.maximum(b[:, :2], b[:, 2:])
     area = np.prod(hi - lo, axis=1)
-    ilo = np.maximum(lo[:, None], lo[None])
-    ihi = np.minimum(hi[:, None], hi[None])
-    inter = np.prod(np.maximum(ihi - ilo, np.float32(0)), axis=2)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        iou = inter / (area[:, None] + area[None] - inter)
-    empty = (area[:, None] <= 0) | (area[None] <= 0)
-    return np.where(empty, np.float32(0), iou).astype(np.float32)
+
+    def sim(i, js):
+        inter = np.prod(np.maximum(np.minimum(hi[i], hi[js]) - np.maximum(lo[i], lo[js]),
+                                   np.float32(0)), axis=1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            iou = inter / (area[i] + area[js] - inter)
+        return np.where((area[i] <= 0) | (area[js] <= 0), np.float32(0), iou
+                        ).astype(np.float32)
+    return sim
 
 
 def greedy_nms(sim, scores, max_out, threshold, score_threshold, sigma=0.0):
-    """(selected indices, their scores) of the greedy (soft-)NMS loop over a similarity
-    matrix sim; sim[i, j] > threshold suppresses."""
+    """(selected indices, their scores) of the greedy (soft-)NMS loop; sim(i, js) gives
+    the similarities of box i with boxes js (a matrix's rows: `lambda i, js: m[i, js]`);
+    a similarity > threshold suppresses."""
     scores = np.asarray(scores, np.float32)
     thr, s_thr = np.float32(threshold), np.float32(score_threshold)
     scale = np.float32(-0.5 / sigma) if sigma > 0 else np.float32(0)
@@ -47,17 +51,15 @@ def greedy_nms(sim, scores, max_out, threshold, score_threshold, sigma=0.0):
     while len(sel) < max_out and heap:
         neg, i, begin = heapq.heappop(heap)
         original = score = np.float32(-neg)
-        hard = False
-        for j in range(len(sel) - 1, begin - 1, -1):
-            s = sim[i, sel[j]]
-            score = score * (np.exp(scale * s * s) if s <= thr else np.float32(0))
-            if sigma <= 0 and s > thr:
-                hard = True
-                break
-            if score <= s_thr:
-                break
-        if hard:
-            continue
+        if begin < len(sel):
+            s = sim(i, np.asarray(sel[begin:][::-1]))       # the latest selected first
+            if sigma <= 0 and (s > thr).any():
+                continue                                    # suppressed
+            if sigma > 0 or np.isnan(s).any():              # decayed one by one (TF)
+                for v in s:
+                    score = score * (np.exp(scale * v * v) if v <= thr else np.float32(0))
+                    if score <= s_thr:
+                        break
         if score == original:
             sel.append(i)
             sel_scores.append(score)
@@ -123,7 +125,7 @@ def _nms_kernel(boxes, scores, max_output_size, iou_threshold, score_threshold,
     if boxes.shape[0] != scores.shape[0]:
         raise ValueError(f"scores has {scores.shape[0]} entries but boxes has "
                          f"{boxes.shape[0]}")
-    sel, sc = greedy_nms(iou_matrix(boxes), scores, int(max_output_size), iou_threshold,
+    sel, sc = greedy_nms(iou_rows(boxes), scores, int(max_output_size), iou_threshold,
                          score_threshold, float(soft_nms_sigma))
     n = len(sel)
     if pad_to_max_output_size:
@@ -166,7 +168,8 @@ def _overlaps_kernel(overlaps, scores, max_output_size, overlap_threshold,
                      score_threshold):
     if max_output_size < 0:
         raise ValueError(f"max_output_size must be >= 0, got {int(max_output_size)}")
-    sel, _ = greedy_nms(np.asarray(overlaps, np.float32), scores, int(max_output_size),
+    m = np.asarray(overlaps, np.float32)
+    sel, _ = greedy_nms(lambda i, js: m[i, js], scores, int(max_output_size),
                         overlap_threshold, score_threshold)
     return sel
 
@@ -234,7 +237,7 @@ def _combined_kernel(boxes, scores, max_per_class, max_total, iou_threshold,
         found = []                              # (score, class, box) of every selection
         for c in range(classes):
             bx = boxes[n, :, c if q > 1 else 0]
-            sel, sc = greedy_nms(iou_matrix(bx), scores[n, :, c], per, iou_threshold,
+            sel, sc = greedy_nms(iou_rows(bx), scores[n, :, c], per, iou_threshold,
                                  score_threshold)
             found.extend((s, c, bx[i]) for i, s in zip(sel, sc))
         found.sort(key=lambda r: -r[0])        # stable: equal scores keep class order
