@@ -498,7 +498,9 @@ class Sequential(Model):
             # (it stays one layer of the calling model, which it can freeze or save)
             layer = InputLayer(batch_input_shape=[None] + inputs.shape.as_list()[1:],
                                dtype=inputs.dtype)
-            self._set_graph(layer._inbound_nodes[0].outputs[0], scoped=True)
+            # under its name when called at the top (tf_keras), not within a model's call
+            self._set_graph(layer._inbound_nodes[0].outputs[0],
+                            scoped=not engine._IN_CALL[0])
         return super().__call__(inputs, *args, **kwargs)
 
 
