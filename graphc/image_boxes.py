@@ -111,7 +111,8 @@ def resize_image_with_pad(image, target_height, target_width,
                             E.cast(E.floor(rw), dtypes.int32)])
         ph = E.maximum(0, E.cast(E.floor((fth - rh) / 2), dtypes.int32))
         pw = E.maximum(0, E.cast(E.floor((ftw - rw) / 2), dtypes.int32))
-        resized = resize_images(x, new_size, method=method, align_corners=align_corners)
+        resized = resize_images(x, new_size, method=method, align_corners=align_corners,
+                                _skip_same=False)   # TF1 resizes (its size is no constant)
         out = pad_to_bounding_box(resized, ph, pw, target_height, target_width)
         out.set_shape([None, target_height if isinstance(target_height, int) else None,
                        target_width if isinstance(target_width, int) else None, None])

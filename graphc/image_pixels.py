@@ -199,7 +199,10 @@ def grayscale_to_rgb(images, name=None):
         raise _shape_error("grayscale_to_rgb", "a grayscale image must be at least "
                            "two-dimensional, with a last dimension of size 1", images)
     with name_scope(name, "grayscale_to_rgb"):
-        return A.concat([images, images, images], -1)
+        out = A.concat([images, images, images], -1)
+        if d is not None:
+            out.set_shape(list(d[:-1]) + [3])   # the channels are 3 (TF1), known or not
+        return out
 
 
 def _channels(images, api):

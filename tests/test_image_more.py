@@ -292,3 +292,16 @@ def test_nms_compares_each_candidate_with_the_selected_boxes_only(sigma):
     with gc.Session() as sess:
         got = sess.run(sel, {b: boxes, s: scores})
     np.testing.assert_array_equal(got, greedy_nms(rows, scores, 100, 0.5, 0.3)[0])
+
+
+def test_resize_skips_only_what_tf1_knows_is_the_same_size_and_keeps_static_shapes():
+    x = gc.placeholder(gc.uint8, [None, 112, 224, 3])
+    assert gc.image.resize_image_with_pad(x, 224, 224).dtype == gc.float32     # resized
+    assert gc.image.resize_images(x, gc.shape(x)[1:3]) is x                 # skipped
+    y = gc.placeholder(gc.float32, [None, 10, 12, 3])
+    kept = gc.image.resize_images(y, [5, 8], preserve_aspect_ratio=True)
+    assert kept.shape.as_list() == [None, 5, 6, 3]                          # TF1's
+    with gc.Session() as s:
+        assert s.run(kept, {y: np.ones((1, 10, 12, 3))}).shape == (1, 5, 6, 3)
+    gray = gc.placeholder(gc.float32, [None, None, None, None])
+    assert gc.image.grayscale_to_rgb(gray).shape.as_list() == [None, None, None, 3]

@@ -17,7 +17,7 @@ from .core import convert_to_tensor
 from .elementwise import cast
 from .image_ops import (ResizeMethod, _check_size, _scale, _source, resize_bilinear,
                         resize_nearest_neighbor, shape_error, size_tensor)
-from .registry import OpDef, apply1, constant_value, register
+from .registry import OpDef, apply1, constant_value, register, shape_value
 
 __all__ = ["resize_images", "resize_bicubic", "resize_area"]
 
@@ -143,7 +143,7 @@ _METHOD_NAMES = {"bilinear": ResizeMethod.BILINEAR, "nearest": ResizeMethod.NEAR
 
 
 def resize_images(images, size, method=ResizeMethod.BILINEAR, align_corners=False,
-                  preserve_aspect_ratio=False, name=None):
+                  preserve_aspect_ratio=False, name=None, _skip_same=True):
     """images (NHWC, or one HWC image) resized to size = (new_height, new_width). As TF1:
     float32 for BILINEAR, the input's dtype for NEAREST_NEIGHBOR, and images itself when
     its static size already is `size`. preserve_aspect_ratio fits the image into size.
@@ -169,10 +169,17 @@ def resize_images(images, size, method=ResizeMethod.BILINEAR, align_corners=Fals
         if size.shape.rank != 1 or size.shape.dims[0] not in (2, None):
             raise shape_error("resize_images", "'size' must be a 1-D Tensor of 2 elements: "
                               "new_height, new_width", size, "size")
-        want = constant_value(size)
-        h, w = x.shape.dims[1:3]
-        if want is not None and (h, w) == tuple(int(v) for v in want):
-            return images                         # TF1 skips a resize to the same size
+        want, h, w = constant_value(size), *x.shape.dims[1:3]
+        if preserve_aspect_ratio and want is not None and isinstance(h, int) \
+                and isinstance(w, int):         # TF1's float32 arithmetic, static
+            hw = np.array([h, w], np.float32)
+            scale = np.min(np.asarray(want, np.float32) / hw)
+            want = np.round(scale * hw).astype(np.int32)
+            size, preserve_aspect_ratio = convert_to_tensor(want), False
+        # TF1 skips a resize to the same size, as far as constant_value_as_shape knows
+        if _skip_same and not preserve_aspect_ratio and (h, w) == tuple(
+                shape_value(size).dims or (None, None)) and None not in (h, w):
+            return images
         if preserve_aspect_ratio:
             hw = E.cast(A.shape(x)[1:3], dtypes.float32)
             scale = R.reduce_min(E.cast(size, dtypes.float32) / hw)
