@@ -305,3 +305,28 @@ def test_resize_skips_only_what_tf1_knows_is_the_same_size_and_keeps_static_shap
         assert s.run(kept, {y: np.ones((1, 10, 12, 3))}).shape == (1, 5, 6, 3)
     gray = gc.placeholder(gc.float32, [None, None, None, None])
     assert gc.image.grayscale_to_rgb(gray).shape.as_list() == [None, None, None, 3]
+
+
+def test_decode_png_reads_interlaced_files_and_gray_or_rgb_colour_keys():
+    from graphc.ops.image_png import png_decode
+    r = np.random.RandomState(0)
+    img = r.randint(0, 256, (9, 11, 3)).astype(np.uint8)
+    img[0, 0] = img[1, 1] = (7, 8, 9)
+    raw = bytearray()                       # Adam7 passes of filter-0 scanlines
+    for r0, c0, rs, cs in [(0, 0, 8, 8), (0, 4, 8, 8), (4, 0, 8, 4), (0, 2, 4, 4),
+                           (2, 0, 4, 2), (0, 1, 2, 2), (1, 0, 2, 1)]:
+        part = img[r0::rs, c0::cs]
+        for row in part if part.size else []:
+            raw += b"\x00" + row.tobytes()
+    import struct
+    import zlib
+
+    def chunk(kind, body):
+        return struct.pack(">I", len(body)) + kind + body + \
+            struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
+    png = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 11, 9, 8, 2, 0, 0, 1))
+           + chunk(b"tRNS", struct.pack(">HHH", 7, 8, 9))
+           + chunk(b"IDAT", zlib.compress(bytes(raw))) + chunk(b"IEND", b""))
+    np.testing.assert_array_equal(png_decode(png), img)     # TF: no alpha unless asked
+    rgba = png_decode(png, channels=4)
+    assert rgba[0, 0, 3] == 0 and rgba[1, 1, 3] == 0 and (rgba[..., 3] == 255).sum() == 97

@@ -2,9 +2,10 @@
 EncodePng / DecodePng / DecodeBmp ops of ops/image_codec.py run.
 
 decode_png reads every colour type (gray, RGB, palette, gray + alpha, RGBA) at every
-bit depth PNG allows (1, 2, 4, 8, 16) with the five scanline filters; interlaced
-(Adam7) files are refused. Conversions follow TF's libpng setup: low bit depths are
-scaled to 8 bits, a palette becomes RGB (RGBA with a tRNS chunk), 16-bit samples read
+bit depth PNG allows (1, 2, 4, 8, 16) with the five scanline filters, interlaced
+(Adam7) or not. Conversions follow TF's libpng setup: low bit depths are scaled to 8
+bits, a palette becomes RGB (RGBA with a tRNS chunk), a gray or RGB tRNS colour key
+makes a requested alpha channel 0 where the key matches, 16-bit samples read
 as uint8 keep their high byte, 8-bit samples read as uint16 are scaled by 257, RGB to
 gray is (9797 R + 19234 G + 3737 B + 16384) >> 15 (libpng's rgb_to_gray with 0.299,
 0.587), and an added alpha channel is opaque.
@@ -83,6 +84,11 @@ def _samples(rows, width, depth, count):
     return (bits.astype(np.uint16) @ weights)[:, :width * count]
 
 
+# Adam7's passes: (first row, first column, row step, column step)
+_ADAM7 = ((0, 0, 8, 8), (0, 4, 8, 8), (4, 0, 8, 4), (0, 2, 4, 4), (2, 0, 4, 2), (0, 1, 2, 2),
+          (1, 0, 2, 1))
+
+
 def png_decode(data, channels=0, uint16=False):
     """(h, w, c) uint8 or uint16 pixels of PNG bytes."""
     header, palette, trns, idat = None, None, None, []
@@ -100,17 +106,31 @@ def png_decode(data, channels=0, uint16=False):
     w, h, depth, ctype, _, _, interlace = header
     if ctype not in _NATIVE or depth not in (1, 2, 4, 8, 16):
         raise CodecError(f"decode_png: unsupported colour type {ctype} / depth {depth}")
-    if interlace:
-        raise CodecError("decode_png: interlaced (Adam7) PNGs are not supported by graphc")
     count = {0: 1, 2: 3, 3: 1, 4: 2, 6: 4}[ctype]
-    stride = (w * count * depth + 7) // 8
     try:
         raw = zlib.decompress(b"".join(idat))
     except zlib.error as e:
         raise CodecError(f"decode_png: corrupt image data ({e})") from None
-    rows = _unfilter(raw, h, stride, max(1, count * depth // 8))
-    px = _samples(rows, w, depth, count).reshape(h, w, count)
+    px = np.zeros((h, w, count), np.uint16)
+    at = 0
+    for r0, c0, rs, cs in (_ADAM7 if interlace else ((0, 0, 1, 1),)):
+        ph, pw = max(0, -(-(h - r0) // rs)), max(0, -(-(w - c0) // cs))
+        if ph == 0 or pw == 0:                  # an empty pass has no scanlines
+            continue
+        stride = (pw * count * depth + 7) // 8
+        rows = _unfilter(raw[at:], ph, stride, max(1, count * depth // 8))
+        px[r0::rs, c0::cs] = _samples(rows, pw, depth, count).reshape(ph, pw, count)
+        at += ph * (stride + 1)
     bits = depth
+    if trns is not None and ctype in (0, 2) and channels in (2, 4):
+        # a colour key, where alpha is asked for: that colour transparent (TF's libpng)
+        key = np.frombuffer(trns[:2 * count], ">u2")
+        opaque = np.any(px != key, axis=-1, keepdims=True)
+        if depth < 8:
+            px, bits = px * (255 // ((1 << depth) - 1)), 8
+        top = 65535 if bits == 16 else 255
+        px = np.concatenate([px, np.where(opaque, top, 0).astype(np.uint16)], -1)
+        return _convert(px, bits, channels, uint16)
     if ctype == 3:
         if palette is None:
             raise CodecError("decode_png: a palette image without a PLTE chunk")
