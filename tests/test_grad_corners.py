@@ -300,3 +300,24 @@ def test_dilated_max_pool_gives_a_tie_to_the_first_tap():
         got3 = s.run(g3, {x3: np.ones((1, 3, 1, 2, 1))})[0, :, 0, :, 0]
     assert got.tolist() == [[1, 0, 0], [0, 0, 0], [0, 0, 0]]
     assert got3.tolist() == [[1, 1], [0, 0], [0, 0]]
+
+
+def test_cast_and_scalar_mul_keep_a_sparse_gradient_sparse():
+    # TF1's mixed-precision and tower-averaging idioms on an embedding gradient: the
+    # optimizer still updates only the looked-up rows (TF 2.21 gives these values)
+    for wrap, want in [(lambda g: gc.cast(g, gc.float32), 0.9),
+                       (lambda g: gc.scalar_mul(0.5, g), 0.95)]:
+        gc.reset_default_graph()
+        emb = gc.Variable(np.ones((4, 2), np.float32))
+        ids = gc.placeholder(gc.int32, [None])
+        opt = gc.train.MomentumOptimizer(0.1, 0.9)
+        gv = [(wrap(g), v) for g, v in opt.compute_gradients(
+            gc.reduce_sum(gc.nn.embedding_lookup(emb, ids)))]
+        assert isinstance(gv[0][0], gc.IndexedSlices)
+        train = opt.apply_gradients(gv)
+        with gc.Session() as s:
+            s.run(gc.global_variables_initializer())
+            s.run(train, {ids: [0, 1]})
+            s.run(train, {ids: [2, 3]})
+            np.testing.assert_allclose(s.run(emb)[:, 0], [want] * 4, rtol=1e-6)
+    assert gc.scalar_mul(2, gc.constant([1.5])).dtype == gc.float32

@@ -61,6 +61,9 @@ def cast(x, dtype, name=None):
     """x converted to dtype; a SparseTensor's values (TF1: edit_distance(gc.cast(
     decoded[0], gc.int32), labels) after a CTC decoder)."""
     dtype = dtypes.as_dtype(dtype)
+    from ..indexed_slices import IndexedSlices
+    if isinstance(x, IndexedSlices):        # a sparse gradient stays one (TF1)
+        return IndexedSlices(cast(x.values, dtype, name=name), x.indices, x.dense_shape)
     if hasattr(x, "_as_parts") and hasattr(x, "indices"):         # a SparseTensor
         from ..sparse_tensor import SparseTensor
         out = SparseTensor(x.indices, cast(x.values, dtype, name=name), x.dense_shape)

@@ -422,7 +422,17 @@ floormod = mod
 
 
 def scalar_mul(scalar, x, name=None):
-    return multiply(scalar, x, name=name)
+    """scalar * x, the scalar in x's dtype; an IndexedSlices stays one (its values
+    scaled), as TF1's (averaged tower gradients keep sparse optimizer updates)."""
+    from ..indexed_slices import IndexedSlices
+    values = x.values if isinstance(x, IndexedSlices) else convert_to_tensor(x)
+    scalar = convert_to_tensor(scalar, dtype=values.dtype)
+    if scalar.shape.rank not in (0, None):
+        raise errors.ShapeError(f"scalar_mul: the scalar must be 0-D, not of shape "
+                                f"{scalar.shape}")
+    if isinstance(x, IndexedSlices):
+        return IndexedSlices(multiply(scalar, values, name=name), x.indices, x.dense_shape)
+    return multiply(scalar, values, name=name)
 
 
 # the rest of the elementwise family, in modules of their own (they use the ops above)
