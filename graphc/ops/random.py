@@ -99,7 +99,13 @@ def _normal_kernel(rt, shape, *, dtype, seed):
 
 
 def _uniform_kernel(rt, shape, *, dtype, seed):
-    return rt.rng().random(_dims(shape)).astype(dtype.np, copy=False)
+    """[0, 1) in dtype: a draw that rounds up to 1 there (float16, float32) becomes the
+    largest value below 1, as TF's never reach 1 (-log(1 - u) stays finite)."""
+    u = rt.rng().random(_dims(shape)).astype(dtype.np, copy=False)
+    if dtype.np != np.float64:
+        t = np.dtype(dtype.np).type
+        np.minimum(u, np.nextafter(t(1), t(0)), out=u)
+    return u
 
 
 def _truncated_kernel(rt, shape, *, dtype, seed):

@@ -54,19 +54,21 @@ def _multinomial_kernel(rt, logits, num_samples, *, seed, output_dtype):
         raise ValueError(f"multinomial: num_samples must be >= 0, got {n}")
     if b == 0 or n == 0:
         return np.zeros((b, n), output_dtype.np)
-    x = logits.astype(np.float64)
-    top = x.max(axis=1, keepdims=True) if k else np.full((b, 1), np.nan)
-    bad = ~np.isfinite(top[:, 0]) | np.isnan(x).any(axis=1)
-    if bad.any():
-        r = int(np.argmax(bad))
-        raise ValueError(f"multinomial: row {r} of logits ({x[r][:8].tolist()}...) has no "
-                         "finite maximum: logits must be finite or -inf, with one finite")
-    cdf = np.cumsum(np.exp(x - top), axis=1)
+    # TF's kernel: a NaN or +inf logit is skipped like -inf; a row with no finite logit
+    # draws num_classes (no class)
+    x = np.where(np.isfinite(logits), logits.astype(np.float64), -np.inf)
+    top = x.max(axis=1, keepdims=True) if k else np.full((b, 1), -np.inf)
+    none = ~np.isfinite(top[:, 0])
+    top[none] = 0.0
+    cdf = np.cumsum(np.exp(x - top), axis=1) if k else np.zeros((b, 1))
+    cdf[none] = 1.0
     cdf /= cdf[:, -1:]
     rows = np.arange(b)[:, None]
     # one searchsorted for all rows: row r's CDF shifted into [r, r + 1]
     pos = np.searchsorted((cdf + rows).ravel(), rt.rng().random((b, n)) + rows, "right")
-    return np.minimum(pos - rows * k, k - 1).astype(output_dtype.np)
+    out = np.minimum(pos - rows * cdf.shape[1], max(k - 1, 0))
+    out[none] = k
+    return out.astype(output_dtype.np)
 
 
 MULTINOMIAL = register(OpDef(
@@ -190,10 +192,12 @@ def _cfrac(a, x, deriv=False):
             c = b + an / c
             c = np.where(np.abs(c) < _TINY, _TINY, c)
         delta = c * d
-        if deriv:
-            df = df * delta + f * (dc * d + c * dd)
-        f = f * delta
         going = np.abs(delta - 1.0) > 1e-15             # NaN counts as done
+        if deriv:       # at an integer a a term an is 0: the value is done there, its
+            new = df * delta + f * (dc * d + c * dd)    # derivative is not (TF's)
+            going |= np.abs(new - df) > 1e-15 * np.abs(new)
+            df = new
+        f = f * delta
         if _compact(going):
             out[live], dout[live] = f, df
             live, a, b, d, c, f, dd, dc, df = (

@@ -46,6 +46,8 @@ def key_counter(seed):
 def blocks(seed, starts, n):
     """Philox blocks [len(starts), n, 4] of the seed's stream, n from each start."""
     counter, key = key_counter(seed)
+    if n == 0:                                  # an empty shape draws nothing (TF)
+        return np.zeros((np.size(starts), 0, 4), np.uint32)
     i = (np.asarray(starts, np.uint64).reshape(-1, 1) + np.arange(n, dtype=np.uint64)).ravel()
     words, carry = np.zeros((i.size, 4), np.uint32), np.zeros(i.size, np.uint64)
     for j, add in enumerate((i & _MASK, i >> _SHIFT, 0, 0)):   # counter + i, 128-bit
