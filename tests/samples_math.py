@@ -41,6 +41,11 @@ def _scan(op, fn, reduce, gen, axis, exclusive, reverse, **kw):
                   _scan_ref(reduce, axis, exclusive, reverse), id=f"axis {axis} {flags}", **kw)
 
 
+def _logaddexp(a, axis):
+    """log(sum(exp(a))) over axis; -inf (log 0) for no elements."""
+    return np.logaddexp.reduce(a, axis=axis) if len(a) else np.full(a.shape[1:], -np.inf)
+
+
 def _cube(r):
     return [normal(r, (2, 3, 4))]
 
@@ -152,6 +157,12 @@ SAMPLES = [
     _scan("Cumprod", gc.cumprod, np.prod, lambda r: [_signed(r, (4, 3))], 0, True, False),
     _scan("Cumprod", gc.cumprod, np.prod, lambda r: [_signed(r, (3, 5))], -1, False, True),
     _scan("Cumprod", gc.cumprod, np.prod, lambda r: [_signed(r, (2, 3, 4))], 2, True, True),
+    _scan("CumulativeLogsumexp", gc.math.cumulative_logsumexp, _logaddexp, _cube, 1, False,
+          False),
+    _scan("CumulativeLogsumexp", gc.math.cumulative_logsumexp, _logaddexp,
+          lambda r: [np.array([[-200., 0., 1.], [-700., 3., -40.]])], -1, False, True),
+    _scan("CumulativeLogsumexp", gc.math.cumulative_logsumexp, _logaddexp, _cube, 0, True,
+          True, grad=False),        # exclusive: a constant -inf, no finite differences
     # ---- gather_nd and scatter_nd (each other's transpose)
     _gather_nd(1), _gather_nd(2), _gather_nd(3, lead=(2, 3)),
     Sample("GatherNd", lambda p, i: gc.gather_nd(p, i, batch_dims=1),

@@ -28,12 +28,14 @@ def _infer_gather(ctx, params, indices, *, axis):
 
 def _gather_vjp(node, gs):
     """Scatter-add g back into params' shape (unsorted_segment_sum over the indices).
-    For axis a > 0, g (P[:a], I, P[a+1:]) is first brought to (I, P[:a], P[a+1:])."""
+    For axis a > 0, g (P[:a], I, P[a+1:]) is first brought to (I, P[:a], P[a+1:]). With
+    an unknown rank (params' or indices'), TF1's run-time form: indices flattened, g
+    reshaped to (P[:a], -1, P[a+1:]) and transposed with run-time permutations."""
     params, indices = node.inputs
     r, ni, g = params.shape.rank, indices.shape.rank, gs[0]
     axis = node.attrs["axis"]
     if axis != 0 and (r is None or ni is None):
-        raise NotImplementedError("the gradient of gather along axis != 0 needs known ranks")
+        return [_gather_vjp_dynamic(params, indices, g, axis), None]
     a = axis % r if axis else 0
     d = params.shape.dims[a] if r is not None else None
     n = d if isinstance(d, int) else shape(params)[a]
@@ -44,6 +46,24 @@ def _gather_vjp(node, gs):
     s = unsorted_segment_sum(transpose(g, lead), indices, n)    # (n, P[:a], P[a+1:])
     back = list(range(1, a + 1)) + [0] + list(range(a + 1, r))
     return [transpose(s, back), None]
+
+
+def _gather_vjp_dynamic(params, indices, g, axis):
+    """gather's vjp along axis != 0 with ranks known only at run time (TF1's
+    _GatherV2Grad, batch_dims 0)."""
+    from .array import rank
+    from .creation import range as range_
+    from .elementwise import mod
+    from .join import concat, stack
+    ps = shape(params)
+    r = rank(params)
+    a = mod(axis, r) if axis < 0 else axis
+    outer, inner = gather(ps, range_(a)), gather(ps, range_(a + 1, r))
+    values = reshape(g, concat([outer, [-1], inner], 0))     # (P[:a], I flat, P[a+1:])
+    lead = concat([stack([a]), range_(a), range_(a + 1, r)], 0)
+    s = unsorted_segment_sum(transpose(values, lead), reshape(indices, [-1]), ps[a])
+    back = concat([range_(1, a + 1), [0], range_(a + 1, r)], 0)
+    return transpose(s, back)
 
 
 def check_indices(indices, n, what="indices"):
@@ -89,10 +109,15 @@ def gather(params, indices, validate_indices=None, name=None, axis=None, batch_d
 
 def _gather_batched(params, indices, axis, batch_dims, name):
     """gather_nd (batch_dims=b) of params with axis moved to b, on indices with a last
-    dim of 1; the result's params[b:axis] dims then move back in front of indices'."""
+    dim of 1; the result's params[b:axis] dims then move back in front of indices'.
+    params may have an unknown rank where axis == b (nothing moves: batch_gather)."""
     from .array import expand_dims
     from .scatter import gather_nd
     r, ri = params.shape.rank, indices.shape.rank
+    if r is None and ri is not None and axis == (batch_dims + ri if batch_dims < 0
+                                                 else batch_dims) >= 0:
+        # axis == batch_dims (batch_gather's case): no dim moves, params' rank not needed
+        return gather_nd(params, expand_dims(indices, -1), batch_dims=axis, name=name)
     if r is None or ri is None:
         raise ValueError(f"gather: batch_dims needs params and indices of known rank, got "
                          f"shapes {params.shape} and {indices.shape}")
@@ -144,7 +169,9 @@ def _segment_sum_kernel(data, ids, num):
 
 
 def _segment_sum_vjp(node, gs):
-    """g gathered at the ids (a dropped, negative id gets 0)."""
+    """g gathered at the ids (a dropped, negative id gets 0: a mask of ids' shape with
+    ones for data's inner dims, their number computed at run time if a rank is
+    unknown, as TF1's _GatherDropNegatives)."""
     from .creation import ones
     from .elementwise import cast, greater_equal, maximum
     from .join import concat
@@ -154,11 +181,13 @@ def _segment_sum_vjp(node, gs):
         return [gather(gs[0], ids), None, None]
     kept = greater_equal(ids, 0)
     picked = gather(gs[0], maximum(ids, 0))
-    if data.shape.rank is None or ids.shape.rank is None:
-        raise NotImplementedError("the gradient of unsorted_segment_sum with ids that may "
-                                  "be negative needs known ranks")
-    mask = reshape(cast(kept, picked.dtype),
-                   concat([shape(ids), ones([data.shape.rank - ids.shape.rank], "int32")], 0))
+    if data.shape.rank is None or ids.shape.rank is None:   # TF1: ranks at run time
+        from .array import rank
+        from .join import stack
+        ones_ = ones(stack([rank(data) - rank(ids)]), "int32")
+    else:
+        ones_ = ones([data.shape.rank - ids.shape.rank], "int32")
+    mask = reshape(cast(kept, picked.dtype), concat([shape(ids), ones_], 0))
     return [picked * mask, None, None]
 
 

@@ -81,14 +81,14 @@ def scale_regularization_loss(regularization_loss):
 def histogram_fixed_width_bins(values, value_range, nbins=100, dtype=dtypes.int32,
                                name=None):
     """The bin of each value among nbins equal bins of value_range (values below go to 0,
-    above to nbins - 1). `gc.histogram_fixed_width_bins([0., 0.5, 9.], [0., 1.], 2)` is
-    [0, 1, 1]."""
+    above to nbins - 1, +-inf included: the bin is clipped before the int cast, as TF1).
+    `gc.histogram_fixed_width_bins([0., 0.5, 9.], [0., 1.], 2)` is [0, 1, 1]."""
     with name_scope(name, "histogram_fixed_width_bins"):
         values = convert_to_tensor(values)
         value_range = convert_to_tensor(value_range, dtype=values.dtype)
         flat = reshape(values, [-1])
         scaled = (flat - value_range[0]) / (value_range[1] - value_range[0])
-        n = convert_to_tensor(nbins, dtype=dtypes.int32)
-        idx = cast(floor(cast(n, scaled.dtype) * scaled), dtypes.int32)
-        idx = clip_by_value(idx, 0, n - 1)
+        nf = cast(convert_to_tensor(nbins, dtype=dtypes.int32), scaled.dtype)
+        # clipped while still float (TF1): inf and huge values would overflow the cast
+        idx = cast(clip_by_value(floor(nf * scaled), 0, nf - 1), dtypes.int32)
         return reshape(cast(idx, dtypes.as_dtype(dtype)), shape(values))

@@ -190,9 +190,50 @@ def _extreme_partial(x, y, attrs):
 
 
 def _prod_partial(x, y, attrs):
-    """d prod / d x_i = the product of the others, without dividing by zero: with p the
-    product of the nonzero x and z the number of zeros, it is p / x_i if z = 0; p at the
-    zero if z = 1; else 0. (Second derivatives at zeros are not exact.)"""
+    """d prod / d x_i = the product of the others, never divided out (TF1's _ProdGrad):
+    the reduced axes go in front (a transpose), flattened to one, and the partial is the
+    exclusive cumprod from the left times the one from the right. So zeros, inf, NaN and
+    a product that under- or overflows give TF1's values ([1e-30, 1e-30, 1e30]: [1, 1,
+    0]). The axes and x's rank may be known only at run time. Complex x (which cumprod
+    does not take) keeps the older rule _prod_partial_divide."""
+    if x.dtype.is_complex:
+        return _prod_partial_divide(x, y, attrs)
+    from .counting import setdiff1d
+    from .gather import gather
+    from .join import concat, stack
+    from .scan import cumprod
+    from .array import transpose
+    from .array_more import invert_permutation
+    axis, r = attrs["axis"], x.shape.rank
+    if r is not None and not isinstance(axis, Tensor):
+        red = sorted(set(range(r)) if axis is None else {a % r for a in axis}) if r else []
+        other = [i for i in range(r) if i not in red]
+        perm = red + other
+        inv = [int(i) for i in np.argsort(perm)]
+        red, other = (constant(v, dtypes.int32, shape=[len(v)]) for v in (red, other))
+    else:
+        rk = rank(x)
+        if axis is None:
+            red = range_(rk)
+        else:
+            a = axis if isinstance(axis, Tensor) else constant(list(axis), dtypes.int32)
+            red = mod(reshape(cast(a, dtypes.int32), [-1]), rk)
+        other = setdiff1d(range_(rk), red)[0]
+        perm = concat([red, other], 0)
+        inv = invert_permutation(perm)
+    xs = shape(x)
+    same = isinstance(perm, list) and perm == list(range(r))
+    moved = x if same else transpose(x, perm)
+    flat = reshape(moved, stack([reduce_prod(gather(xs, red)),
+                                 reduce_prod(gather(xs, other))]))
+    d = cumprod(flat, 0, exclusive=True) * cumprod(flat, 0, exclusive=True, reverse=True)
+    d = reshape(d, shape(moved))
+    return d if moved is x else transpose(d, inv)
+
+
+def _prod_partial_divide(x, y, attrs):
+    """The product of the others for complex x: with p the product of the nonzero x and
+    z the number of zeros, p / x_i if z = 0; p at the zero if z = 1; else 0."""
     axis = attrs["axis"]
     zero = equal(x, 0)
     safe = select(zero, ones_like(x), x)

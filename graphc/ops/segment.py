@@ -46,9 +46,10 @@ def _start(kind, dtype):
 
 
 def _reduce(kind, data, ids, num, sorted_):
-    """out[i] = the reduction of the data[j...] with ids[j...] == i (ids >= 0 here)."""
+    """out[i] = the reduction of the data[j...] with ids[j...] == i (ids >= 0 here).
+    data's inner dims (rest) may hold a 0: the rows are then counted from ids."""
     rest = data.shape[ids.ndim:]
-    ids, data = ids.reshape(-1), data.reshape((-1,) + rest)
+    ids, data = ids.reshape(-1), data.reshape((ids.size,) + rest)
     out = np.full((num,) + rest, _start(kind, data.dtype), data.dtype)
     _UFUNC[kind].at(out, ids, data)
     if kind == "mean" or sorted_ and kind in ("max", "min"):
