@@ -9,6 +9,9 @@ import pytest
 import graphc as gc
 from graphc.testing import check_jvp, check_vjp
 
+# inf and -1e9 inputs on purpose: numpy's overflow/invalid warnings are expected here
+pytestmark = pytest.mark.filterwarnings("ignore::RuntimeWarning")
+
 RNG = np.random.default_rng(18)
 
 
