@@ -212,3 +212,17 @@ def test_confusion_matrix_takes_an_int64_num_classes():
     for v in got:
         assert v.dtype == np.int32
         assert v.tolist() == [[1, 0, 0], [0, 0, 1], [0, 0, 1]]
+
+
+def test_an_axis_or_perm_list_may_hold_scalar_tensors():
+    x = gc.placeholder(gc.float32)                          # unknown rank
+    y = gc.placeholder(gc.float32, [None, None])
+    a = gc.placeholder(gc.int32, [])
+    v = np.arange(6, dtype=np.float32).reshape(2, 3)
+    outs = [gc.reduce_sum(x, [gc.rank(x) - 1]), gc.reduce_mean(x, [gc.constant(1)]),
+            gc.reduce_max(x, [a, 0]), gc.reverse(y, [gc.rank(y) - 1]),
+            gc.transpose(x, [a, 0])]
+    with gc.Session() as s:
+        got = s.run(outs, {x: v, y: v, a: 1})
+    assert got[0].tolist() == [3, 12] and got[1].tolist() == [1, 4] and got[2] == 5
+    assert got[3].tolist() == [[2, 1, 0], [5, 4, 3]] and got[4].shape == (3, 2)

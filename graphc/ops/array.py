@@ -135,6 +135,8 @@ def static_value(value, what):
             raise TypeError(f"{what} must be known when the graph is built, but "
                             f"'{value.name}' is only computed at run time")
         return v
+    if isinstance(value, (list, tuple)) and any(isinstance(v, Tensor) for v in value):
+        return [static_value(v, what) for v in value]      # [tf.constant(1)] (TF1)
     return value
 
 
@@ -149,6 +151,9 @@ def as_int(v):
 def run_time(value):
     """value when it is a tensor known only at run time (TF1 takes such tensors for an
     axis, perm or depth; graphc then builds the op from others); else None."""
+    if isinstance(value, (list, tuple)) and any(run_time(v) is not None for v in value):
+        from .core import convert_to_tensor
+        return convert_to_tensor(value)         # [tf.rank(x) - 1]: packed (TF1)
     return value if isinstance(value, Tensor) and constant_value(value) is None else None
 
 
@@ -328,7 +333,7 @@ def transpose(a, perm=None, name="transpose", conjugate=False):
         from .complex_ops import conj
         a = conj(a)
     if run_time(perm) is not None:
-        return _transpose_dynamic(a, perm, name=name)
+        return _transpose_dynamic(a, run_time(perm), name=name)
     return apply1(TRANSPOSE, (a,), name=name, perm=int_tuple(perm, "transpose: perm"))
 
 

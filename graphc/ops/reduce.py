@@ -12,7 +12,7 @@ import numpy as np
 from .. import dtypes
 from ..shapes import InferError
 from .array import (as_int, expand_dims, int_tuple, ones_like, rank, reshape, shape,
-                    shape_of, size, static_value, zeros_like)
+                    run_time, shape_of, size, static_value, zeros_like)
 from .array import range as range_
 from .core import constant, convert_to_tensor, stop_gradient
 from .elementwise import (add, broadcast_to, cast, divide, equal, exp, is_finite, log,
@@ -263,8 +263,8 @@ def _reduction(name, api, kind, partial=None, doc="", out_dtype=None):
     def fn(input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None,
            keep_dims=None):
         x = convert_to_tensor(input_tensor)
-        given = reduction_indices if axis is None else axis
-        if isinstance(given, Tensor) and constant_value(given) is None:   # run-time axes
+        given = run_time(reduction_indices if axis is None else axis)
+        if given is not None:                               # run-time axes
             if axis is not None and reduction_indices is not None:
                 raise ValueError(f"{api}: pass axis or reduction_indices, not both")
             _, keepdims = _reduction_args(api, None, keepdims, None, keep_dims)
