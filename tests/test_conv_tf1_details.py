@@ -69,3 +69,14 @@ def test_extract_patches_of_integer_images():
     with gc.Session() as s:
         v = s.run(p, {img: np.arange(96, dtype=np.uint8).reshape(2, 4, 4, 3)})
     assert v.dtype == np.uint8 and v.shape == (2, 2, 2, 12) and int(v.sum()) == 4560
+
+
+def test_conv2d_backprop_input_takes_filters_and_random_shuffle_a_scalar():
+    g, w = gc.ones([1, 4, 4, 2]), gc.ones([3, 3, 1, 2])
+    a = gc.nn.conv2d_backprop_input([1, 4, 4, 1], filters=w, out_backprop=g,
+                                    strides=[1, 1, 1, 1], padding="SAME")
+    b = gc.nn.conv2d_backprop_input([1, 4, 4, 1], w, g, [1, 1, 1, 1], "SAME")
+    with gc.Session() as s:
+        va, vb = s.run([a, b])
+        assert (va == vb).all() and va[0, 1, 1, 0] == 18
+        assert s.run(gc.random_shuffle(3.0)) == 3.0             # TF1: unchanged

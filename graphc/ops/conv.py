@@ -410,11 +410,15 @@ def conv2d(input, filter=None, strides=None, padding=None, use_cudnn_on_gpu=True
     return apply1(CONV2D, (x, f), name=name, **attrs)
 
 
-def conv2d_backprop_input(input_sizes, filter, out_backprop, strides, padding,
-                          use_cudnn_on_gpu=True, data_format="NHWC", dilations=None,
-                          name=None):
-    """The gradient of conv2d with respect to an input of shape input_sizes."""
-    f, g = operands(filter, out_backprop, "conv2d_backprop_input")
+def conv2d_backprop_input(input_sizes, filter=None, out_backprop=None, strides=None,
+                          padding=None, use_cudnn_on_gpu=True, data_format="NHWC",
+                          dilations=None, name=None, filters=None):
+    """The gradient of conv2d with respect to an input of shape input_sizes (`filters`:
+    TF1's later name of `filter`)."""
+    if (filter is None) == (filters is None):
+        raise ValueError("conv2d_backprop_input: give one of filter and filters")
+    f, g = operands(filter if filters is None else filters, out_backprop,
+                    "conv2d_backprop_input")
     attrs = _conv_attrs(strides, padding, data_format, dilations)
     return apply1(CONV2D_BACKPROP_INPUT, (sizes_tensor(input_sizes), f, g), name=name, **attrs)
 

@@ -226,8 +226,11 @@ def random_uniform(shape, minval=0, maxval=None, dtype=dtypes.float32, seed=None
 
 
 def random_shuffle(value, seed=None, name=None):
-    """value with its first dimension randomly permuted."""
+    """value with its first dimension randomly permuted (a scalar as it is, TF1)."""
     value = convert_to_tensor(value)
+    if value.shape.rank == 0:
+        from .core import identity
+        return identity(value, name=name or "RandomShuffle")
     return apply1(RANDOM_SHUFFLE, (value,), name=name,
                   seed=get_seed(value.graph, seed))
 
