@@ -199,7 +199,10 @@ def _segments(kind, data, indices, segment_ids, name, num_segments, sparse_gradi
         if not ids.dtype.is_integer:
             raise _fail(errors.DTypeError, api, f"segment_ids must be integers, not "
                         f"{ids.dtype.name}", segment_ids=ids)
-        ones = ones_like(ids, dtype=data.dtype)
+        out_dtype = data.dtype
+        if out_dtype is dtypes.float16:         # TF's kernel adds half in float32
+            picked = E.cast(picked, dtypes.float32)
+        ones = ones_like(ids, dtype=picked.dtype)
         if num_segments is None:
             total, count = segment_sum(picked, ids), segment_sum(ones, ids)
         else:
@@ -211,11 +214,11 @@ def _segments(kind, data, indices, segment_ids, name, num_segments, sparse_gradi
                 ids = identity(ids)
             total = unsorted_segment_sum(picked, ids, num_segments)
             count = unsorted_segment_sum(ones, ids, num_segments)
-        if kind == "sum":
-            return total
-        count = E.maximum(count, constant(np.ones((), data.dtype.np)))
-        den = count if kind == "mean" else E.sqrt(count)
-        return total / _lead(den, total)
+        if kind != "sum":
+            count = E.maximum(count, constant(np.ones((), picked.dtype.np)))
+            den = count if kind == "mean" else E.sqrt(count)
+            total = total / _lead(den, total)
+        return total if total.dtype is out_dtype else E.cast(total, out_dtype)
 
 
 def sparse_segment_sum(data, indices, segment_ids, name=None, num_segments=None,

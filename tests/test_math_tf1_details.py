@@ -226,3 +226,16 @@ def test_an_axis_or_perm_list_may_hold_scalar_tensors():
         got = s.run(outs, {x: v, y: v, a: 1})
     assert got[0].tolist() == [3, 12] and got[1].tolist() == [1, 4] and got[2] == 5
     assert got[3].tolist() == [[2, 1, 0], [5, 4, 3]] and got[4].shape == (3, 2)
+
+
+def test_sparse_segment_ops_of_float16_add_in_float32():
+    x = gc.placeholder(gc.float16, [None])
+    n = gc.size(x)
+    ids, zeros = gc.range(n), gc.zeros([n], gc.int32)
+    outs = [gc.sparse.segment_sum(x, ids, zeros), gc.sparse.segment_mean(x, ids, zeros),
+            gc.sparse.segment_sqrt_n(x, ids, zeros)]
+    with gc.Session() as s:
+        got = s.run(outs, {x: np.ones(5000, np.float16)})
+    assert [g.dtype for g in got] == [np.float16] * 3
+    assert got[0][0] == 5000 and got[1][0] == 1     # TF's kernel; half alone stops at 2048
+    assert abs(float(got[2][0]) - np.sqrt(5000)) < 0.1
