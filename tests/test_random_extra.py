@@ -34,7 +34,8 @@ def test_seeds_follow_the_graph_and_op_seed_logic():
     m = gc.multinomial([[0.0, 1.0]], 2, seed=5)
     assert m.node.attrs["seed"] == (DEFAULT_GRAPH_SEED, 5)
     assert gc.random_poisson([1.0], [2]).node.attrs["seed"] is None
-    u = gc.random_gamma([2], 1.0, seed=5).node.inputs[1].node      # its uniform draws
+    gc.random_gamma([2], 1.0, seed=5)
+    u = next(n for n in gc.get_default_graph().nodes if n.type == "RandomUniform")
     assert u.type == "RandomUniform" and u.attrs["seed"] == (DEFAULT_GRAPH_SEED, 5)
     (a, _), (b, _) = draw_twice(lambda: _all_three())
     assert not np.array_equal(a[1], b[1])           # no seed: fresh entropy
@@ -303,3 +304,10 @@ def test_random_gamma_grad_at_integer_alpha():
                                [1.6316914623496996, 1.9379116938249585, 1.505973945002042,
                                 1.349881068559514, 1.9368225157727754, 1.3396081953658678],
                                rtol=1e-12)
+
+
+def test_random_gamma_floors_its_samples_at_tiny_as_tf1():
+    alpha = gc.placeholder(gc.float32, [None])
+    g = gc.random_gamma([2], alpha=alpha, beta=[1.0, -1.0], seed=1)
+    out = run(g, {alpha: [0.0, 3.0]})
+    assert (out == np.finfo(np.float32).tiny).all()    # alpha 0, and beta < 0 (TF1)

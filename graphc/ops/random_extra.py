@@ -337,7 +337,17 @@ def random_gamma(shape, alpha, beta=None, dtype=dtypes.float32, seed=None, name=
         if lead is not None and alpha.shape.dims is not None:   # concat's static value
             u.set_shape(tuple(lead) + tuple(alpha.shape.dims))  # may not be known
         x = _igamma_inv_op(alpha, u, name="sample")
-        return x if beta is None else x / beta
+        return gamma_floor(x if beta is None else x / beta, alpha)
+
+
+def gamma_floor(x, alpha):
+    """TF1's max(tiny, sample / beta): alpha = 0 samples 0 (then tiny), a negative beta
+    gives tiny, and a sample never underflows to 0 (log(x) stays finite)."""
+    from .broadcast import select
+    from .elementwise import equal, maximum
+    zero = zeros_like(x)
+    x = select(equal(alpha + zero, 0), zero, x)
+    return maximum(np.finfo(x.dtype.np).tiny.astype(x.dtype.np), x)
 
 
 from .random_stateless import (stateless_random_normal,  # noqa: E402,F401

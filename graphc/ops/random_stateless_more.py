@@ -254,6 +254,8 @@ def stateless_random_gamma(shape, seed, alpha, beta=None, dtype=dtypes.float32, 
         x = _igamma_inv_op(full, u, name="sample")
         if beta is not None:
             x = x / convert_to_tensor(beta, dtype=dtype, name="beta")
+        from .random_extra import gamma_floor
+        x = gamma_floor(x, full)
         if isinstance(full.shape, TensorShape) and full.shape.rank is not None:
             x.set_shape(full.shape)
         return x
