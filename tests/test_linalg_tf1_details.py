@@ -254,3 +254,31 @@ def test_svd_gradient_with_full_matrices_when_m_and_n_differ_by_one(m, n):
     with pytest.raises(NotImplementedError, match="full_matrices"):
         b = gc.placeholder(gc.float64, [5, 3])
         gc.gradients(gc.reduce_sum(gc.svd(b, full_matrices=True)[1]), b)
+
+
+def test_linear_operator_methods_tf1_has_on_every_operator():
+    a = gc.placeholder(gc.float64, [None, None, None])
+    op = gc.linalg.LinearOperatorFullMatrix(
+        gc.matmul(a, a, transpose_b=True) + gc.eye(gc.shape(a)[-1], dtype=gc.float64),
+        is_self_adjoint=True, is_positive_definite=True, is_non_singular=True)
+    av = np.random.RandomState(0).standard_normal((2, 3, 3))
+    dense = av @ np.swapaxes(av, -1, -2) + np.eye(3)
+    with gc.Session() as s:
+        got = s.run([op.add_to_tensor(np.ones((2, 3, 3))), op.batch_shape_tensor(),
+                     op.domain_dimension_tensor(), op.range_dimension_tensor(),
+                     op.tensor_rank_tensor(), op.cholesky().to_dense(), op.cond(),
+                     op.eigvals(), op.assert_non_singular(), op.assert_positive_definite(),
+                     op.assert_self_adjoint()], {a: av})
+    np.testing.assert_allclose(got[0], dense + 1)
+    assert got[1].tolist() == [2] and got[2] == 3 and got[3] == 3 and got[4] == 3
+    np.testing.assert_allclose(got[5], np.linalg.cholesky(dense), atol=1e-12)
+    s_ = np.linalg.svd(dense, compute_uv=False)
+    np.testing.assert_allclose(got[6], s_.max(-1) / s_.min(-1), rtol=1e-10)
+    np.testing.assert_allclose(got[7], np.linalg.eigvalsh(dense), rtol=1e-10)
+    plain = gc.linalg.LinearOperatorFullMatrix(np.array([[1.0, 2.0], [3.0, 4.0]]))
+    with pytest.raises(ValueError, match="self-adjoint positive"):
+        plain.cholesky()
+    with pytest.raises(NotImplementedError, match="self-adjoint"):
+        plain.eigvals()
+    with gc.Session() as s, pytest.raises(gc.errors.InvalidArgumentError, match="adjoint"):
+        s.run(plain.assert_self_adjoint())

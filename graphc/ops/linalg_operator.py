@@ -119,6 +119,96 @@ class LinearOperator:
         from .array import shape
         return shape(self.to_dense(), name=name)
 
+    def batch_shape_tensor(self, name="batch_shape_tensor"):
+        """The batch dims as a 1-D int32 tensor (the shape less its last two dims)."""
+        with name_scope(self._name):
+            return self.shape_tensor(name)[:-2]
+
+    def range_dimension_tensor(self, name="range_dimension_tensor"):
+        with name_scope(self._name):
+            return self.shape_tensor(name)[-2]
+
+    def domain_dimension_tensor(self, name="domain_dimension_tensor"):
+        with name_scope(self._name):
+            return self.shape_tensor(name)[-1]
+
+    def tensor_rank_tensor(self, name="tensor_rank_tensor"):
+        from .array import size
+        with name_scope(self._name):
+            return size(self.shape_tensor(name))
+
+    def add_to_tensor(self, x, name="add_to_tensor"):
+        """x + the dense matrix of the operator."""
+        with name_scope(self._name):
+            with name_scope(name):
+                return self.to_dense() + convert_to_tensor(x, dtype=self._dtype)
+
+    def assert_non_singular(self, name="assert_non_singular"):
+        """An op failing when the operator is singular up to precision (TF1's check of
+        the condition number against 100 n / eps; positive-definite operators: by
+        Cholesky)."""
+        if self.is_self_adjoint and self.is_positive_definite:
+            return self.assert_positive_definite(name)
+        import numpy as np
+        from .asserts import assert_less
+        with name_scope(self._name):
+            with name_scope(name):
+                dense = self.to_dense()
+                n = cast(self.domain_dimension_tensor(), dense.dtype.real_dtype)
+                eps = np.finfo(dense.dtype.real_dtype.np).eps
+                return assert_less(self.cond(), 100.0 * n / eps,
+                                   message="Singular matrix up to precision epsilon.")
+
+    def assert_positive_definite(self, name="assert_positive_definite"):
+        """An op failing unless the (self-adjoint) operator is positive definite: its
+        Cholesky factor's diagonal is positive (TF1's check)."""
+        from .asserts import assert_positive
+        from .solve import cholesky
+        with name_scope(self._name):
+            with name_scope(name):
+                return assert_positive(real(matrix_diag_part(cholesky(self.to_dense()))),
+                                       message="Matrix was not positive definite.")
+
+    def assert_self_adjoint(self, name="assert_self_adjoint"):
+        """An op failing unless the operator equals its adjoint (TF1's check)."""
+        from .asserts import assert_equal
+        with name_scope(self._name):
+            with name_scope(name):
+                dense = self.to_dense()
+                return assert_equal(dense, matrix_transpose(dense, conjugate=True),
+                                    message="Matrix was not equal to its adjoint.")
+
+    def cholesky(self, name="cholesky"):
+        """The lower-triangular Cholesky factor of a self-adjoint positive-definite
+        operator, as a LinearOperatorLowerTriangular."""
+        if not (self.is_self_adjoint and self.is_positive_definite):
+            raise ValueError("Cholesky decomposition only applies to self-adjoint positive "
+                             "definite operators.")
+        from .solve import cholesky
+        with name_scope(self._name):
+            with name_scope(name):
+                return LinearOperatorLowerTriangular(cholesky(self.to_dense()),
+                                                     is_non_singular=True)
+
+    def cond(self, name="cond"):
+        """The condition number: the largest singular value over the smallest."""
+        from .decomp import svd
+        from .reduce import reduce_max, reduce_min
+        with name_scope(self._name):
+            with name_scope(name):
+                s = svd(self.to_dense(), compute_uv=False)
+                return reduce_max(s, -1) / reduce_min(s, -1)
+
+    def eigvals(self, name="eigvals"):
+        """The eigenvalues of a self-adjoint operator, ascending (TF1: others are not
+        supported)."""
+        if not self.is_self_adjoint:
+            raise NotImplementedError("Only self-adjoint matrices are supported.")
+        from .decomp import self_adjoint_eigvals
+        with name_scope(self._name):
+            with name_scope(name):
+                return self_adjoint_eigvals(self.to_dense())
+
     def _checked(self, x, self_axis, arg_axis):
         """x as a tensor whose dim arg_axis fits the operator's dim self_axis (TF)."""
         x = convert_to_tensor(x, dtype=self._dtype)
