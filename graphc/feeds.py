@@ -145,21 +145,16 @@ class _One:
 
 
 def _copied_out(program, plan):
-    """Per fetch: whether its value must be copied when returned (it is not surely a new
-    array, or an earlier fetch has its slot: fetches the compiler merged)."""
+    """Per fetch: whether its value must be copied when returned: it is not surely a new
+    array of its record's own (memory planning's owned output), or an earlier fetch has
+    its slot (fetches the compiler merged)."""
+    from .compiler.passes.memory import _owned_output
     seen = set()
     out = []
     for t, s in zip(program.fetches, plan.fetch_slots):
-        out.append(not _fresh(t) or s in seen)
+        out.append(not _owned_output(t.node) or s in seen)
         seen.add(s)
     return out
-
-
-def _fresh(t):
-    """The fetched value is surely a new writable array (no copy needed on return)."""
-    node = t.node
-    return (node.op.kernel_out is not None and len(node.outputs) == 1
-            and t.shape.rank is not None and t.shape.rank >= 1)
 
 
 def _results(exe, outs, scalars=True):

@@ -15,7 +15,7 @@ import numpy as np
 from .. import dtypes
 from ..shapes import TensorShape
 from .dataset import Dataset
-from .structure import flatten, to_tensors
+from .structure import flatten, leaves_along, to_tensors
 
 __all__ = []
 
@@ -65,20 +65,12 @@ class _Generator(Dataset):
 
 def _shape_leaves(shapes, structure, out):
     """The shapes of output_shapes, in the leaf order of `structure` (output_types')."""
-    if structure is None:
-        out.append(TensorShape(shapes.dims if isinstance(shapes, TensorShape) else
-                               None if shapes is None else tuple(shapes)))
-        return
-    kind, parts = structure
-    if kind is dict and isinstance(shapes, dict) and set(shapes) == set(parts):
-        for k, s in parts.items():
-            _shape_leaves(shapes[k], s, out)
-    elif kind is not dict and isinstance(shapes, tuple) and len(shapes) == len(parts):
-        for v, s in zip(shapes, parts):
-            _shape_leaves(v, s, out)
-    else:
-        raise TypeError(f"from_generator: output_shapes {shapes!r} does not have the "
-                        "structure of output_types")
+    def error():
+        return TypeError(f"from_generator: output_shapes {shapes!r} does not have the "
+                         "structure of output_types")
+    for s in leaves_along(shapes, structure, tuple, error):
+        out.append(TensorShape(s.dims if isinstance(s, TensorShape) else
+                               None if s is None else tuple(s)))
 
 
 def _convert(leaf, dtype, declared, value):

@@ -25,7 +25,7 @@ from .generator import _shape_leaves
 from .iterator import (ITERATOR_TO_STRING_HANDLE, ITERATOR_V2, MAKE_ITERATOR, Iterator,
                        _Handle, _sources)
 from .specs import nested_leaves
-from .structure import Sparse, flatten
+from .structure import Sparse, flatten, leaves_along
 
 __all__ = []
 
@@ -52,28 +52,12 @@ def _declared(output_types, output_shapes, output_classes, what):
     if output_classes is None:
         return _Declared(structure, types, shapes)
     from ..sparse import SparseTensor
-    classes = []
-    _class_leaves(output_classes, structure, classes, what)
+    classes = leaves_along(output_classes, structure, (tuple, list), lambda: TypeError(
+        f"{what}: output_classes {output_classes!r} does not have the structure of "
+        "output_types"))
     structure, types, shapes, dense = _with_sparse(
         structure, [c is SparseTensor for c in classes], types, shapes)
     return _Declared(structure, types, shapes, dense=dense)
-
-
-def _class_leaves(classes, structure, out, what):
-    """The classes of output_classes, in the leaf order of `structure`."""
-    if structure is None:
-        out.append(classes)
-        return
-    kind, parts = structure
-    if kind is dict and isinstance(classes, dict) and set(classes) == set(parts):
-        for k, s in parts.items():
-            _class_leaves(classes[k], s, out, what)
-    elif kind is not dict and isinstance(classes, (tuple, list)) and len(classes) == len(parts):
-        for c, s in zip(classes, parts):
-            _class_leaves(c, s, out, what)
-    else:
-        raise TypeError(f"{what}: output_classes {classes!r} does not have the structure of "
-                        "output_types")
 
 
 def _with_sparse(structure, sparse, types, shapes):

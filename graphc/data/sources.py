@@ -217,8 +217,6 @@ class _SparseSlices(Dataset):
         return int(np.asarray(values[self._tensors[2]])[0])
 
     def _iter(self, run):
-        indices, values, shape = (np.asarray(run.values[t]) for t in self._tensors)
-        rows = indices[:, 0] if len(indices) else np.zeros(0, np.int64)
-        for i in range(int(shape[0])):
-            at = rows == i
-            yield [indices[at, 1:].astype(np.int64), values[at], shape[1:].astype(np.int64)]
+        rows = _SparseRows(*(np.asarray(run.values[t]) for t in self._tensors))
+        for i in range(len(rows)):
+            yield rows.row(i)

@@ -161,3 +161,19 @@ def with_dense_shapes(value, dense):
     for sp, shape in zip(sparse_parts(value), dense):
         sp._static_shape = TensorShape(shape).merge_with(sp.shape)
     return value
+
+
+def leaves_along(value, structure, sequences, error):
+    """The parts of `value` at the leaves of the element `structure`, in leaf order: a
+    dict kind matched by its keys, a tuple kind by an instance of `sequences` of its
+    length (a part there is a leaf); raises error() where value does not fit."""
+    if structure is None:
+        return [value]
+    kind, parts = structure
+    if kind is dict and isinstance(value, dict) and set(value) == set(parts):
+        pairs = [(value[k], p) for k, p in parts.items()]
+    elif kind is not dict and isinstance(value, sequences) and len(value) == len(parts):
+        pairs = list(zip(value, parts))
+    else:
+        raise error()
+    return [leaf for v, p in pairs for leaf in leaves_along(v, p, sequences, error)]

@@ -260,11 +260,7 @@ class Variable(Tensor):
         """The variable's value sliced (numpy basic indexing); `v[1:3].assign(x)` sets
         that slice of the variable (TF1's sliced assignment)."""
         from .indexing import strided_slice_
-        t = strided_slice_(self, key)
-        sliced = SlicedVariable(t.node, t.index, t.shape, t.dtype)
-        sliced._var, sliced._key = self, key
-        t.node.outputs = (sliced,)          # the node is new: nothing holds its output yet
-        return sliced
+        return _retyped(strided_slice_(self, key).node, SlicedVariable, _var=self, _key=key)
 
     scatter_update, scatter_add, scatter_sub, scatter_mul, scatter_div, scatter_max, \
         scatter_min = (_sparse_update(m) for m in ("update", "add", "sub", "mul", "div",
@@ -342,13 +338,20 @@ class VariableUpdate(Tensor):
     __slots__ = ("_var",)
 
 
+def _retyped(node, cls, **slots):
+    """The one output of `node`, a node just made, as an instance of the Tensor subclass
+    cls with `slots` set (nothing holds the output yet, so it is replaced)."""
+    t = node.outputs[0]
+    out = cls(node, 0, t.shape, t.dtype)
+    for k, v in slots.items():
+        setattr(out, k, v)
+    node.outputs = (out,)
+    return out
+
+
 def updated(node, var):
     """The output of `node`, a new node updating `var`, as a VariableUpdate."""
-    t = node.outputs[0]
-    out = VariableUpdate(node, 0, t.shape, t.dtype)
-    out._var = var
-    node.outputs = (out,)                   # the node is new: nothing holds its output yet
-    return out
+    return _retyped(node, VariableUpdate, _var=var)
 
 
 def after_update(ref, build):
