@@ -372,6 +372,21 @@ def test_tf_print_as_a_control_dependency(capfd):
         gc.print(x, output_stream="/tmp/x")
 
 
+def test_tf_print_of_sparse_tensors_and_indexed_slices_as_tf(capfd):
+    """TF 2.21's text: a SparseTensor as a quoted SparseTensor(...), an IndexedSlices
+    (a gather's gradient) dense."""
+    sp = gc.SparseTensor([[0, 1], [2, 0]], [5.0, 6.0], [3, 2])
+    v = gc.Variable([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])
+    (ix,) = gc.gradients(gc.reduce_sum(gc.gather(v, [0, 2])), v)
+    with gc.Session() as s:
+        s.run(v.initializer)
+        s.run(gc.print("sp:", sp, {"a": sp}, [ix], output_stream=sys.stdout))
+    assert capfd.readouterr().out == (
+        "sp: 'SparseTensor(indices=[[0 1]\n [2 0]], values=[5 6], shape=[3 2])' "
+        "{'a': 'SparseTensor(indices=[[0 1]\n [2 0]], values=[5 6], shape=[3 2])'} "
+        "[[[1 1]\n [0 0]\n [1 1]]]\n")
+
+
 def test_tf_print_appends_to_a_file_stream(tmp_path):
     path = tmp_path / "log.txt"
     op = gc.print("x is", gc.constant([1, 2]), output_stream=f"file://{path}")

@@ -311,3 +311,20 @@ def test_random_gamma_floors_its_samples_at_tiny_as_tf1():
     g = gc.random_gamma([2], alpha=alpha, beta=[1.0, -1.0], seed=1)
     out = run(g, {alpha: [0.0, 3.0]})
     assert (out == np.finfo(np.float32).tiny).all()    # alpha 0, and beta < 0 (TF1)
+
+
+def test_random_gamma_of_infinite_alpha_is_infinite_as_tf1():
+    alpha = gc.placeholder(gc.float32, [None])
+    out = run(gc.random_gamma([3], alpha, seed=1), {alpha: [np.inf, np.nan]})
+    assert (out[:, 0] == np.inf).all() and np.isnan(out[:, 1]).all()
+
+
+def test_get_seed_keeps_seeds_below_2_31_and_maps_zero_zero_as_tf1():
+    # TF 2.21's tf.compat.v1.get_seed on the same calls
+    with gc.Graph().as_default():
+        assert gc.get_seed(2 ** 40) == (87654321, 512)
+        gc.set_random_seed(0)
+        assert gc.get_seed(0) == gc.get_seed(2 ** 31 - 1) == (0, 2 ** 31 - 1)
+        assert gc.get_seed(2 ** 33 + 5) == (0, 9)
+        gc.set_random_seed(2 ** 35 + 3)
+        assert gc.get_seed(1) == (19, 1) and gc.get_seed(-1) == (19, 2 ** 31 - 2)

@@ -271,25 +271,40 @@ PRINT_V2 = register(OpDef(
 _PLACEHOLDER = "\x00graphc-tensor\x00"
 
 
+class _Text(str):
+    """Text that pformat writes as it is (a SparseTensor's template)."""
+    def __repr__(self):
+        return str(self)
+
+
 def _template(x, tensors):
     """The text of one input of print, each tensor in it a placeholder (TF pformats
-    lists, tuples and dicts, with the tensors unquoted)."""
+    lists, tuples and dicts, with the tensors unquoted). An IndexedSlices prints dense
+    and a SparseTensor as 'SparseTensor(indices=.., values=.., shape=..)', as TF's."""
+    from ..indexed_slices import IndexedSlices
+    from ..sparse_tensor import SparseTensor
     if isinstance(x, str):
         return x
-    if isinstance(x, Tensor):
-        tensors.append(x)
-        return _PLACEHOLDER
 
     def swap(v):
+        if isinstance(v, IndexedSlices):
+            v = convert_to_tensor(v)
         if isinstance(v, Tensor):
             tensors.append(v)
             return _PLACEHOLDER
+        if isinstance(v, SparseTensor):
+            tensors.extend([v.indices, v.values, v.dense_shape])
+            return _Text("'SparseTensor(indices={0}, values={0}, shape={0})'".format(
+                _PLACEHOLDER))
         if isinstance(v, dict):
             return {k: swap(v[k]) for k in sorted(v)}
         if isinstance(v, (list, tuple)):
             return type(v)(swap(e) for e in v)
         return v
-    return pprint.pformat(swap(x)).replace(repr(_PLACEHOLDER), _PLACEHOLDER)
+    v = swap(x)
+    if isinstance(v, str):
+        return v
+    return pprint.pformat(v).replace(repr(_PLACEHOLDER), _PLACEHOLDER)
 
 
 def print_v2(*inputs, output_stream=None, summarize=3, sep=" ", end="\n", name=None):

@@ -44,14 +44,21 @@ def set_random_seed(seed):
     get_default_graph().seed = None if seed is None else int(seed)
 
 
+_MAXINT32 = 2 ** 31 - 1
+
+
 def get_seed(graph, op_seed):
     """The (graph seed, op seed) pair of a new random op, or None (TF1's get_seed)."""
     if graph.seed is not None:
         # an op seed from the number of nodes so far: deterministic for a given program
-        return (graph.seed, len(graph.nodes) if op_seed is None else int(op_seed))
-    if op_seed is not None:
-        return (DEFAULT_GRAPH_SEED, int(op_seed))
-    return None
+        seeds = (graph.seed, len(graph.nodes) if op_seed is None else int(op_seed))
+    elif op_seed is not None:
+        seeds = (DEFAULT_GRAPH_SEED, int(op_seed))
+    else:
+        return None
+    # TF1 keeps both seeds below 2**31 - 1, and (0, 0) means "unseeded" to its kernels
+    seeds = tuple(s % _MAXINT32 for s in seeds)
+    return (0, _MAXINT32) if seeds == (0, 0) else seeds
 
 
 def _shape_tensor(shape):

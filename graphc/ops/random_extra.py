@@ -266,6 +266,7 @@ def _igamma_inv_kernel(alpha, u):
     u = np.clip(u, _TINY, 1.0 - 2.0 ** -53)         # u = 0 gives the dtype's tiny (TF1)
     with np.errstate(all="ignore"):
         out[ok] = _igamma_inv(a[ok], u[ok], lga[ok])
+    out[(a == np.inf) & ~np.isnan(u)] = np.inf     # TF1: gamma(inf) samples are inf
     return np.maximum(out, np.finfo(alpha.dtype).tiny).astype(alpha.dtype)
 
 
