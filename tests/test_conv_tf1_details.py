@@ -80,3 +80,42 @@ def test_conv2d_backprop_input_takes_filters_and_random_shuffle_a_scalar():
         va, vb = s.run([a, b])
         assert (va == vb).all() and va[0, 1, 1, 0] == 18
         assert s.run(gc.random_shuffle(3.0)) == 3.0             # TF1: unchanged
+
+
+@pytest.mark.parametrize("op", ["patches", "argmax", "max", "avg", "conv", "depthwise",
+                                "dilation", "conv3d"])
+def test_a_valid_window_a_little_wider_than_the_input_gives_an_empty_output(op):
+    """TF's (n - k + s) / s, rounded toward zero: 0 windows fit a 3x3 image with a 4x4
+    (or, strided, 5x5) VALID window, an empty output; a 2x2 image is an error (TF 2.21's
+    values and classes). Known static shapes are refused when the graph is built, as
+    TF's shape functions do (but for ExtractImagePatches and Dilation2D)."""
+    def build(x, k, s):
+        win, st = [1, k, k, 1], [1, s, s, 1]
+        return {"patches": lambda: gc.extract_image_patches(x, win, st, [1] * 4, "VALID"),
+                "argmax": lambda: gc.nn.max_pool_with_argmax(x, win, st, "VALID")[0],
+                "max": lambda: gc.nn.max_pool(x, win, st, "VALID"),
+                "avg": lambda: gc.nn.avg_pool(x, win, st, "VALID"),
+                "conv": lambda: gc.nn.conv2d(x, gc.ones([k, k, 2, 3]), st, "VALID"),
+                "depthwise": lambda: gc.nn.depthwise_conv2d(x, gc.ones([k, k, 2, 1]), st,
+                                                            "VALID"),
+                "dilation": lambda: gc.nn.dilation2d(x, gc.ones([k, k, 2]), st, [1] * 4,
+                                                     "VALID"),
+                "conv3d": lambda: gc.nn.conv3d(gc.expand_dims(x, 1),
+                                               gc.ones([1, k, k, 2, 3]), [1, 1, s, s, 1],
+                                               "VALID")[:, 0]}[op]()
+    x = gc.placeholder(gc.float32, [None, None, None, 2])
+    for k, s in ((4, 1), (5, 2)):
+        y = build(x, k, s)
+        (g,) = gc.gradients(gc.reduce_sum(y), [x])
+        with gc.Session() as sess:
+            out, grad = sess.run([y, g], {x: np.ones([2, 3, 3, 2])})
+            assert out.shape[:3] == (2, 0, 0) and grad.shape == (2, 3, 3, 2)
+            assert not grad.any()
+        with pytest.raises(ValueError, match="larger than"):
+            build(gc.placeholder(gc.float32, [2, 3, 3, 2]), k, s)
+    if op != "dilation":        # dilation2d reads the fed size with ops: TF errs there too
+        with gc.Session() as sess, pytest.raises(gc.errors.InvalidArgumentError,
+                                                 match="output size would be negative"):
+            sess.run(build(x, 4, 1), {x: np.ones([1, 2, 2, 2])})
+    with pytest.raises(ValueError):
+        build(gc.placeholder(gc.float32, [1, 2, 2, 2]), 4, 1)

@@ -30,7 +30,12 @@ def _spatial(n, k, stride, dilation, padding):
     n an int, or a tensor known at run time (dilation2d of fed images): then tensors."""
     k_eff = (k - 1) * dilation + 1
     if padding == "VALID":
-        return -(-(n - k_eff + 1) // stride), 0, 0
+        if isinstance(n, Tensor):
+            return -(-(n - k_eff + 1) // stride), 0, 0
+        # TF's (n - k + s) / s in C's division toward zero: 0 for a window a little
+        # wider than n (an empty output), negative (an error) for a much wider one
+        v = n - k_eff + stride
+        return (v // stride if v >= 0 else -(-v // stride)), 0, 0
     out = -(-n // stride)
     total = (out - 1) * stride + k_eff - n
     total = max(total, 0) if isinstance(total, int) else maximum(total, 0)
@@ -72,11 +77,18 @@ class _Geometry:
         self.hw, self.k, self.strides, self.dilations = tuple(hw), tuple(k), strides, dilations
         dims = [_spatial(n, kk, s, d, padding) for n, kk, s, d in zip(hw, k, strides, dilations)]
         self.out = tuple(d[0] for d in dims)
+        if any(o < 0 for o in self.out):
+            raise errors.InvalidArgumentError(
+                f"Computed output size would be negative: the window {tuple(k)} (dilations "
+                f"{tuple(dilations)}, strides {tuple(strides)}) does not fit the input's "
+                f"spatial size {tuple(hw)} with VALID padding")
         self.pads = ((0, 0),) + tuple((d[1], d[2]) for d in dims) + ((0, 0),)
 
     def windows(self, x, fill=0):
         """The (N, OH, OW, C, kh, kw) view of padded x whose element [n, i, j, c, a, b]
         is xp[n, i*sh + a*dh, j*sw + b*dw, c] (in 3-D: (N, OD, OH, OW, C, kd, kh, kw))."""
+        if 0 in self.out:               # no whole window fits (TF: an empty output)
+            return np.zeros((x.shape[0],) + self.out + (x.shape[-1],) + self.k, x.dtype)
         xp = np.pad(x, self.pads, constant_values=fill)
         span = tuple((k - 1) * d + 1 for k, d in zip(self.k, self.dilations))
         v = sliding_window_view(xp, span, axis=tuple(range(1, len(span) + 1)))
@@ -88,11 +100,19 @@ class _Geometry:
         padded = tuple(n + a + b for n, (a, b) in zip(self.hw, self.pads[1:-1]))
         xp = np.zeros((cols.shape[0],) + padded + (cols.shape[len(self.k) + 1],), cols.dtype)
         for tap in np.ndindex(*self.k):     # one strided add per kernel tap
-            at = tuple(slice(t * d, t * d + (o - 1) * s + 1, s) for t, d, o, s in
+            at = tuple(tap_rows(t * d, o, s) for t, d, o, s in
                        zip(tap, self.dilations, self.out, self.strides))
             xp[(slice(None),) + at] += cols[(Ellipsis,) + tap]
         return xp[(slice(None),) + tuple(slice(a, a + n) for n, (a, _) in
                                          zip(self.hw, self.pads[1:-1]))]
+
+
+def tap_rows(start, out, stride):
+    """The input positions one kernel tap reads for `out` outputs, from `start` (a slice;
+    an empty one for out = 0, where start + (out - 1) * stride + 1 would wrap round)."""
+    span = (out - 1) * stride + 1
+    span = maximum(span, 0) if isinstance(span, Tensor) else max(span, 0)   # out: a tensor
+    return slice(start, start + span, stride)                                 # or an int
 
 
 def geometry(x_nhwc_shape, k, attrs):
@@ -119,7 +139,7 @@ def out_dims(ctx, dims, k, attrs, i):
             out.append(None)
             continue
         o = _spatial(n, kk, s, d, attrs["padding"])[0]
-        if o <= 0:
+        if o <= 0:          # TF's static shapes refuse what its kernels leave empty
             what = ("depth", "height", "width")[axis - len(k)]
             raise InferError(f"the window's effective {what} {(kk - 1) * d + 1} is larger "
                              f"than the {what} {n} of {{{i}}} with VALID padding")

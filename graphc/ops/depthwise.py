@@ -12,7 +12,7 @@ import numpy as np
 
 from .conv import (_conv_attrs, _format, backprop_infers, bilinear_jvp, conv2d, from_nhwc,
                    geometry, hw_pair, nhwc_dims, out_dims, ranked_dims, shape_of, sizes_nhwc,
-                   sizes_tensor, to_layout, to_nhwc)
+                   sizes_tensor, tap_rows, to_layout, to_nhwc)
 from .conv_extra import shape_error
 from .elementwise import operands
 from .registry import OpDef, apply1, register
@@ -78,8 +78,7 @@ def _dw_input_kernel(sizes, f, g, **attrs):
     xp = np.zeros((n, h + pt + pb, w + pl + pr, c), f.dtype)
     for a in range(kh):
         for b in range(kw):
-            xp[:, a * dh:a * dh + (oh - 1) * sh + 1:sh, b * dw:b * dw + (ow - 1) * sw + 1:sw] \
-                += np.einsum("nhwcm,cm->nhwc", g, f[a, b])
+            xp[:, tap_rows(a * dh, oh, sh), tap_rows(b * dw, ow, sw)] += np.einsum("nhwcm,cm->nhwc", g, f[a, b])
     return from_nhwc(xp[:, pt:pt + h, pl:pl + w], fmt)
 
 

@@ -13,7 +13,7 @@ from . import elementwise as E
 from . import reduce as R
 from .array_extra import where_v2
 from .broadcast import where
-from .conv import _padding, _spatial, hw_pair
+from .conv import _padding, _spatial, hw_pair, tap_rows
 from .conv_extra import shape_error
 from .core import convert_to_tensor
 from .creation import one_hot, ones_like, zeros_like
@@ -69,8 +69,7 @@ def _dilation(api, x, f, strides, rates, padding, name):
             low = -np.inf if x.dtype.is_floating else np.iinfo(x.dtype.np).min
             x = A.pad(x, [[0, 0], [top, bottom], [left, right], [0, 0]],
                       constant_values=low)
-        taps = [x[:, a * rh:a * rh + (oh - 1) * sh + 1:sh,
-                  b * rw:b * rw + (ow - 1) * sw + 1:sw, :] + f[a, b]
+        taps = [x[:, tap_rows(a * rh, oh, sh), tap_rows(b * rw, ow, sw), :] + f[a, b]
                 for a, b in np.ndindex(kh, kw)]
         return _first_max(stack(taps, axis=-1))
 
