@@ -2,6 +2,8 @@
 the variable scope captured on the first call, variables built there and shared by later
 calls, the variables, updates and losses its calls made; re-exported by
 layers_classes.py (gc.layers.Layer)."""
+import inspect
+
 import numpy as np
 
 from . import dtypes, errors
@@ -162,6 +164,51 @@ class Layer(LayerWeights):
             del graph.get_collection_ref(k)[n:]
         return out.shape if isinstance(out, Tensor) else [t.shape for t in out]
 
+    def get_config(self):
+        """The layer's constructor arguments as a dict (TF1's layers are Keras layers, so
+        this is the Keras layer's config: activations by name, initializers, regularizers
+        and constraints serialized, sizes as tuples), with name, trainable and dtype. A
+        subclass taking other constructor arguments must override it (as in Keras)."""
+        base = {"name": self.name, "trainable": self.trainable,
+                "dtype": None if self._dtype is None else self._dtype.name}
+        args = _init_args(type(self))
+        twin = _keras_twin(type(self))
+        if twin is None:
+            if args:
+                raise NotImplementedError(
+                    f"Layer {type(self).__name__} has arguments {args} in `__init__` and "
+                    f"therefore must override `get_config()`")
+            return base
+        kw = getattr(self, "_kw", None) or {k: getattr(self, k) for k in args}
+        takes, defaults = (inspect.signature(c).parameters for c in (twin, type(self)))
+        for k in [k for k in kw if k not in takes]:
+            if kw[k] is not defaults[k].default and kw[k] != defaults[k].default:
+                raise NotImplementedError(f"{type(self).__name__}.get_config: {k}="
+                                          f"{kw[k]!r} has no Keras counterpart")
+            del kw[k]       # a TF1-only argument left at its default (Keras leaves it out)
+        config = twin(**kw, name=base["name"], trainable=self.trainable).get_config()
+        return {**config, "dtype": base["dtype"]}
+
+    @classmethod
+    def from_config(cls, config):
+        """The layer get_config described (serialized objects are deserialized)."""
+        from .keras import activations, constraints, initializers, regularizers
+        config, args = dict(config), _init_args(cls)
+        for key, value in list(config.items()):
+            getter = (activations.get if key == "activation" else
+                      next((g for end, g in (("_initializer", initializers.get),
+                                             ("_regularizer", regularizers.get),
+                                             ("_constraint", constraints.get))
+                            if key.endswith(end)), None))
+            if getter is not None and value is not None:
+                config[key] = getter(value)
+            twin = _keras_twin(cls)
+            if key not in args and key not in ("name", "trainable", "dtype") and twin:
+                default = inspect.signature(twin).parameters.get(key)
+                if default is not None and default.default == value:
+                    del config[key]         # a Keras argument TF1's layer does not take
+        return cls(**config)
+
     def apply(self, inputs, *args, **kwargs):
         """The same as calling the layer."""
         return self(inputs, *args, **kwargs)
@@ -223,6 +270,22 @@ class Layer(LayerWeights):
     def __repr__(self):
         where = f" '{self._scope.name}'" if self._scope is not None else ""
         return f"<gc.layers.{type(self).__name__}{where}>"
+
+
+def _init_args(cls):
+    """The names of cls's own constructor arguments (not name, trainable, dtype)."""
+    params = inspect.signature(cls.__init__).parameters
+    return [k for k, p in params.items() if k not in ("self", "name", "trainable", "dtype")
+            and p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL)]
+
+
+def _keras_twin(cls):
+    """The Keras layer class a built-in tf.layers class is in TF1 (None for others)."""
+    from . import layers_classes, layers_conv_more
+    if cls.__module__ not in (layers_classes.__name__, layers_conv_more.__name__):
+        return None
+    from .keras import layers
+    return getattr(layers, cls.__name__, None)
 
 
 def _config(local_vars):

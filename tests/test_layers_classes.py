@@ -290,3 +290,43 @@ def test_flatten_of_unknown_rank():
     with gc.Session() as s:
         assert [s.run(y, {x: np.ones(sh)}).shape for sh in [(2, 3, 4), (5,), (2, 3)]] == \
             [(2, 12), (5, 1), (2, 3)]                          # TF 2.21's shapes
+
+
+def test_get_config_is_the_keras_layers_config_as_tf1():
+    """TF1's tf.layers classes are Keras layers: TF 2.21's configs of these (but names,
+    which TF numbers from its Keras counter), and from_config rebuilds the layer."""
+    zeros = {"class_name": "Zeros", "config": {"dtype": "float32"}}
+    dense = gc.layers.Dense(3, activation=gc.nn.relu, name="d")
+    assert dense.get_config() == {
+        "name": "d", "trainable": True, "dtype": None, "units": 3, "activation": "relu",
+        "use_bias": True, "kernel_initializer": None, "bias_initializer": zeros,
+        "kernel_regularizer": None, "bias_regularizer": None, "activity_regularizer": None,
+        "kernel_constraint": None, "bias_constraint": None}
+    conv = gc.layers.Conv2D(4, 3, padding="same").get_config()
+    assert {k: conv[k] for k in ("kernel_size", "strides", "dilation_rate", "groups",
+                                 "activation", "padding", "data_format")} == {
+        "kernel_size": (3, 3), "strides": (1, 1), "dilation_rate": (1, 1), "groups": 1,
+        "activation": "linear", "padding": "same", "data_format": "channels_last"}
+    bn = gc.layers.BatchNormalization().get_config()
+    assert bn["moving_variance_initializer"] == {"class_name": "Ones",
+                                                 "config": {"dtype": "float32"}}
+    assert "renorm" not in bn and "fused" not in bn
+    assert gc.layers.MaxPooling2D(2, 2).get_config()["pool_size"] == (2, 2)
+    assert gc.layers.Dropout(0.3).get_config()["rate"] == 0.3
+    again = gc.layers.Dense.from_config(dense.get_config())
+    x = gc.placeholder(gc.float32, [None, 2])
+    assert again(x).shape.as_list() == [None, 3] and again.activation is gc.keras.activations.relu
+    assert gc.layers.BatchNormalization.from_config(bn).momentum == 0.99
+    # an op function serializes by its short name, so TF can load what graphc saves
+    assert gc.keras.layers.Dense(2, activation=gc.nn.relu).get_config()["activation"] == "relu"
+    with pytest.raises(NotImplementedError, match="no Keras counterpart"):
+        gc.layers.BatchNormalization(adjustment=lambda shape: (1.0, 0.0)).get_config()
+
+    class Scale(gc.layers.Layer):
+        def __init__(self, k, **kw):
+            super().__init__(**kw)
+            self.k = k
+    assert gc.layers.Layer(name="plain").get_config() == {"name": "plain",
+                                                           "trainable": True, "dtype": None}
+    with pytest.raises(NotImplementedError, match="must override"):
+        Scale(2).get_config()

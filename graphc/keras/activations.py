@@ -109,7 +109,9 @@ def get(identifier):
 
 
 def serialize(activation):
-    return getattr(activation, "__name__", str(activation))
+    """The activation's name: 'relu' for gc.keras.activations.relu and gc.nn.relu alike
+    (an op function's __name__ is 'nn.relu'), as TF's."""
+    return getattr(activation, "__name__", str(activation)).rsplit(".", 1)[-1]
 
 
 def deserialize(name):

@@ -123,8 +123,11 @@ class BatchNormalization(Layer):
         return out
 
     def _config(self):
+        g, b, m, v = (initializers.serialize(i) for i in self._inits)
         return {"axis": self.axis, "momentum": self.momentum, "epsilon": self.epsilon,
-                "center": self.center, "scale": self.scale}
+                "center": self.center, "scale": self.scale, "beta_initializer": b,
+                "gamma_initializer": g, "moving_mean_initializer": m,
+                "moving_variance_initializer": v}
 
 
 def _float32_inputs(layer, inputs):
