@@ -214,3 +214,56 @@ def test_from_tensor_slices_slices_a_sparse_tensor_along_dim_0():
             s.run(y)
     with pytest.raises(gc.errors.ShapeError, match="different sizes of dim 0"):
         Dataset.from_tensor_slices((gc.SparseTensor([[0, 0]], [1.], [2, 3]), np.arange(3)))
+
+
+def _outcomes(nxt, n=8):
+    out = []
+    with gc.Session() as s:
+        for _ in range(n):
+            try:
+                v = s.run(nxt)
+                out.append(v.tolist() if hasattr(v, "tolist") else v)
+            except gc.errors.OutOfRangeError:
+                out.append("END")
+                break
+            except gc.errors.OpError as e:
+                out.append(type(e).__name__)
+    return out
+
+
+def test_from_generator_errors_as_tf():
+    """TF 2.21: an element of the wrong shape or type fails its get_next only; an
+    exception the generator raises fails one get_next (py_func's class) and ends it."""
+    def gen():
+        yield [1, 2]
+        yield [1, 2, 3]
+        yield "x"
+        yield [4, 5]
+        raise RuntimeError("late")
+    nxt = gc.data.Dataset.from_generator(gen, gc.int64, [2]).batch(1) \
+        .make_one_shot_iterator().get_next()
+    assert _outcomes(nxt) == [[[1, 2]], "ExecutionError", "ExecutionError", [[4, 5]],
+                              "UnknownError", "END"]
+
+    def gen2():
+        for i in range(5):
+            if i == 2:
+                raise ValueError("boom")
+            yield i
+    ds = gc.data.Dataset.from_generator(gen2, gc.int64, []).map(lambda v: v * 10)
+    nxt = ds.make_one_shot_iterator().get_next()
+    assert _outcomes(nxt) == [0, 10, "ExecutionError", "END"]     # InvalidArgumentError
+    with gc.Session() as s, pytest.raises(gc.errors.InvalidArgumentError,
+                                          match=r"ValueError: boom\n  raised by the generator"):
+        s.run(gc.data.Dataset.from_generator(gen2, gc.int64, []).skip(2)
+              .make_one_shot_iterator().get_next())
+
+
+def test_a_reader_error_is_raised_again_with_its_class(tmp_path):
+    """TF's TextLineDataset raises NotFoundError for a missing file on every later
+    get_next too (graphc's pipeline cannot go on after it: the same class, saying so)."""
+    good = tmp_path / "a.txt"
+    good.write_text("a\nb\n")
+    ds = gc.data.TextLineDataset([str(good), str(tmp_path / "missing.txt"), str(good)])
+    assert _outcomes(ds.make_one_shot_iterator().get_next(), 5) == [
+        b"a", b"b", "NotFoundError", "NotFoundError", "NotFoundError"]

@@ -12,9 +12,10 @@ serializer refuses it, naming the iterator's node and where the dataset was buil
 """
 import numpy as np
 
-from .. import dtypes
+from .. import dtypes, errors
+from ..ops.pyfunc import raised_as
 from ..shapes import TensorShape
-from .dataset import Dataset
+from .dataset import Dataset, Failed
 from .structure import flatten, leaves_along, to_tensors
 
 __all__ = []
@@ -37,10 +38,29 @@ class _Generator(Dataset):
         self._generator = generator
 
     def _iter(self, run):
+        """The generator's elements. As TF's: an exception the generator raises fails
+        that get_next and ends the data (a generator that raised is finished); an
+        element of the wrong structure, shape or type fails its get_next only."""
         args = [np.asarray(run.values[t]) for t in self._args]
         args = [a.item() if a.dtype == object and a.ndim == 0 else a for a in args]
-        for value in self._generator(*args):
-            yield self._element(value)
+        values = iter(self._generator(*args))
+        while True:
+            try:
+                value = next(values)
+            except StopIteration:
+                return
+            except Exception as e:
+                cls = raised_as(e) or errors.InvalidArgumentError
+                yield Failed(cls(f"{type(e).__name__}: {e}\n  raised by the generator of "
+                                 f"the Dataset.from_generator made at "
+                                 f"{errors.format_site(self._site)}"))
+                return
+            try:
+                yield self._element(value)
+            except TypeError as e:
+                yield Failed(errors.InvalidArgumentError(
+                    f"{e}\n  in the Dataset.from_generator made at "
+                    f"{errors.format_site(self._site)}"))
 
     def _element(self, value):
         declared = self.output_types

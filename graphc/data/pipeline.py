@@ -2,6 +2,7 @@
 session._op_state for each iterator, and what a dataset's `_iter(run)` reads (its tensors'
 values, the session, per-dataset epochs, seeds and caches). iterator.py re-exports it."""
 
+from .. import errors
 from ..ops.random import fresh_entropy
 from ..ops.state import _stored
 from .dataset import Failed, check_pipeline
@@ -64,9 +65,12 @@ class _Pipeline(PipelineRun):
         ends the pipeline (they cannot resume): later calls say so rather than report
         an end of sequence that would silently drop the remaining elements."""
         if self.failed is not None:
-            raise ValueError(f"this iterator's pipeline failed on an earlier run "
-                             f"({type(self.failed).__name__}: {self.failed}); run its "
-                             "initializer to start again")
+            again = (f"this iterator's pipeline failed on an earlier run and cannot go on "
+                     f"(run its initializer to start again); that error was "
+                     f"{type(self.failed).__name__}: {self.failed}")
+            if isinstance(self.failed, errors.OpError):     # the same class, as TF's
+                raise type(self.failed)(again)              # readers raise it again
+            raise ValueError(again)
         if not self.done:
             try:
                 element = next(self._elements)

@@ -38,11 +38,17 @@ _RAISED_AS = ((StopIteration, errors.OutOfRangeError), (MemoryError, errors.Reso
               ((ValueError, TypeError), None), (errors.GraphcError, None))
 
 
+def raised_as(e):
+    """The TF error class py_func turns Python exception e into, or None where graphc
+    raises e itself (ValueError, TypeError and graphc's own errors)."""
+    return next((c for kind, c in _RAISED_AS if isinstance(e, kind)), errors.UnknownError)
+
+
 def _kernel(rt, *arrays, func, Tout, listed=True):
     try:
         out = func(*[_argument(a) for a in arrays])
     except Exception as e:
-        cls = next((c for kind, c in _RAISED_AS if isinstance(e, kind)), errors.UnknownError)
+        cls = raised_as(e)
         if cls is None:
             raise
         from ..compiler.executable import explain
