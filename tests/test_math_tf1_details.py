@@ -239,3 +239,44 @@ def test_sparse_segment_ops_of_float16_add_in_float32():
     assert [g.dtype for g in got] == [np.float16] * 3
     assert got[0][0] == 5000 and got[1][0] == 1     # TF's kernel; half alone stops at 2048
     assert abs(float(got[2][0]) - np.sqrt(5000)) < 0.1
+
+
+def test_complex_variance_scans_segments_and_sigmoid_as_tf():
+    """TF 2.21's values and gradients (of a loss of the first three values y: the sum of
+    re(y conj(w)) + im(y)^2 over w's two rows): a complex variance is real, mean(|x -
+    mean|^2); cumsum, cumprod, segment sum/mean/prod and sigmoid take complex inputs."""
+    x = gc.placeholder(gc.complex64, [None, 3])
+    v = (np.arange(6).reshape(2, 3) + 1j * np.arange(6)[::-1].reshape(2, 3)) / 4 + 0.1
+    w = gc.constant(np.array([[1 + 2j, 0.5 - 1j, 2j]] * 2, np.complex64))
+
+    def first_row_loss(y):
+        y = gc.reshape(y, [-1])[:3]
+        return gc.reduce_sum(gc.real(y * gc.conj(w)) + gc.imag(y) ** 2)
+    var = gc.math.reduce_variance(x, 0)
+    assert var.dtype == gc.float32
+    cases = {
+        "var": (gc.cast(var, gc.complex64), [0.2812] * 3,
+                [-0.75 + 0.75j, -0.375 + 0.375j, 0, 0.75 - 0.75j, 0.375 - 0.375j, 0]),
+        "sigmoid": (gc.sigmoid(x), [0.5379 + 0.3594j, 0.6115 + 0.2626j, 0.666 + 0.1778j],
+                    [0.6072 + 2.1083j, 0.3621 - 0.2325j, -0.2781 + 1.1968j, 0, 0, 0]),
+        "cumprod": (gc.cumprod(x, 1, exclusive=True), [1, 0.1 + 1.25j, -1.215 + 0.5375j],
+                    [-5.15 + 5.1525j, -7.6875 + 0.615j, 0, 0, 0, 0]),
+        "segment_prod": (gc.math.segment_prod(x, [0, 0]),
+                         [-0.54 + 1.1125j, 0.135 + 1.1875j, 0.81 + 1.0125j],
+                         [-2.525 + 8.1825j, 0.4125 + 3.275j, 10.8675j,
+                          -10.3625 + 3.345j, -2.4 + 1.9625j, -6.0375 + 4.83j]),
+    }
+    with gc.Session() as s:
+        for name, (y, value, grad) in cases.items():
+            (g,) = gc.gradients(first_row_loss(y), x)
+            out, dx = s.run([y, g], {x: v})
+            np.testing.assert_allclose(out.ravel()[:3], value, atol=1e-4, err_msg=name)
+            np.testing.assert_allclose(dx.ravel(), grad, atol=1e-4, err_msg=name)
+        v32 = v.astype(np.complex64)
+        np.testing.assert_allclose(s.run(gc.cumsum(x, 1), {x: v}), np.cumsum(v32, 1),
+                                   rtol=1e-6)
+        np.testing.assert_allclose(s.run(gc.math.segment_mean(x, [0, 0]), {x: v}),
+                                   v32.mean(0, keepdims=True), rtol=1e-6)
+        np.testing.assert_allclose(s.run(gc.math.reduce_std(x, 1), {x: v}),
+                                   np.sqrt(np.mean(np.abs(v32 - v32.mean(1, keepdims=True))
+                                                   ** 2, 1)), rtol=1e-6)

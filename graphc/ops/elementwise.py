@@ -361,11 +361,16 @@ TANH, tanh = _unary("Tanh", "tanh", np.tanh, lambda x, y, a: 1 - y * y,
 
 
 def _sigmoid_kernel(x):
+    if x.dtype.kind == "c":
+        return 1 / (1 + np.exp(-x))
     # 1/(1+e^-x) without overflow: e^(-softplus(-x))
     return np.exp(-np.logaddexp(0, -x)).astype(x.dtype, copy=False)
 
 
 def _sigmoid_out(x, out):
+    if x.dtype.kind == "c":
+        out[...] = _sigmoid_kernel(x)
+        return out
     np.negative(x, out=out)
     np.logaddexp(0, out, out=out)
     np.negative(out, out=out)
@@ -373,10 +378,11 @@ def _sigmoid_out(x, out):
 
 
 SIGMOID, sigmoid = _unary("Sigmoid", "sigmoid", _sigmoid_kernel,
-                          lambda x, y, a: y * (1 - y), kind="float",
+                          lambda x, y, a: y * (1 - y), kind="float or complex",
                           doc="1 / (1 + e^-x); d = s (1 - s).", kernel_out=_sigmoid_out)
 # g s (1 - s), grouped so that "(g/s)*s -> g" cancels log's 1/s in log(sigmoid(x))
-SIGMOID.vjp = lambda node, gs: [(gs[0] * node.outputs[0]) * (1 - node.outputs[0])]
+SIGMOID.vjp = lambda node, gs: [(gs[0] * conj_of(node.outputs[0])) *
+                                conj_of(1 - node.outputs[0])]
 SIGMOID.jvp = lambda node, ts: None if ts[0] is None else \
     ((1 - node.outputs[0]) * ts[0]) * node.outputs[0]
 

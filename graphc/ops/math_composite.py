@@ -17,8 +17,8 @@ from .asserts import assert_less, assert_non_negative
 from .broadcast import select
 from .core import convert_to_tensor
 from .creation import ones_like, zeros_like
-from .elementwise import (add_n, cast, equal, exp, greater, greater_equal, less, log,
-                          maximum, sqrt, square)
+from .elementwise import (abs as abs_, add_n, cast, equal, exp, greater, greater_equal,
+                          less, log, maximum, sqrt, square)
 from .gamma import lgamma
 from .gather import unsorted_segment_sum
 from .math_extra import div_no_nan
@@ -38,6 +38,8 @@ def reduce_variance(input_tensor, axis=None, keepdims=False, name=None):
     with name_scope(name, "reduce_variance"):
         x = convert_to_tensor(input_tensor)
         dev = x - reduce_mean(x, axis=axis, keepdims=True)
+        if x.dtype.is_complex:          # TF: |x - mean|^2, a real variance
+            dev = abs_(dev)
         return reduce_mean(square(dev), axis=axis, keepdims=keepdims)
 
 

@@ -16,7 +16,7 @@ __all__ = ["cumsum", "cumprod"]
 
 
 def _infer_scan(ctx, x, *, axis, exclusive, reverse):
-    ctx.require(0, "numeric")
+    ctx.require(0, "numeric or complex")
     if x.shape.rank == 0:
         raise InferError("{0} must have at least one dim to scan along")
     if x.shape.rank is not None:
@@ -71,13 +71,13 @@ CUMSUM = register(OpDef(
     "Cumsum", _infer_scan, _scan_kernel(np.cumsum, 0), vjp=_cumsum_vjp,
     jvp=lambda node, ts: None if ts[0] is None else cumsum(ts[0], **node.attrs),
     batch=_batch_scan, api="cumsum", signature="cumsum" + _SIGNATURE,
-    shape_rule="same as x", dtypes="numeric",
+    shape_rule="same as x", dtypes="numeric or complex",
     doc="Running sums along axis; exclusive leaves out the element itself, reverse "
         "runs from the end."))
 CUMPROD = register(OpDef(
     "Cumprod", _infer_scan, _scan_kernel(np.cumprod, 1), vjp=_cumprod_vjp,
     jvp=_cumprod_jvp, batch=_batch_scan, api="cumprod", signature="cumprod" + _SIGNATURE,
-    shape_rule="same as x", dtypes="numeric",
+    shape_rule="same as x", dtypes="numeric or complex",
     doc="Running products along axis (flags as cumsum); the gradient divides by x, so "
         "it is not finite where x is 0 (as in TF1)."))
 

@@ -56,7 +56,7 @@ def _reduce(kind, data, ids, num, sorted_):
         count = np.bincount(ids, minlength=num).reshape((num,) + (1,) * len(rest))
         if kind != "mean":
             return np.where(count > 0, out, np.zeros((), data.dtype))
-        if data.dtype.kind == "f":
+        if data.dtype.kind in "fc":
             return (out / np.maximum(count, 1)).astype(data.dtype)
         q = np.abs(out) // np.maximum(count, 1)      # C++ integer division: toward zero
         return (np.sign(out) * q).astype(data.dtype)
@@ -98,8 +98,8 @@ def _unsorted_kernel(kind, api):
 
 
 # ---- static shapes ---------------------------------------------------------------------------
-def _infer_sorted(ctx, data, ids):
-    ctx.require(0, "numeric")
+def _infer_sorted(ctx, data, ids, kinds="numeric"):
+    ctx.require(0, kinds)
     _int_index(ctx, 1, ids, "segment_ids")
     if ids.shape.rank not in (1, None):
         raise InferError(f"segment_ids {{1}} must be a vector, not of shape {ids.shape}")
@@ -180,7 +180,7 @@ def _factor(kind):
             share = cast(picked, data.dtype)
             return divide(share, s.gather(maximum(s.sum(share), 1.0)))
         is_zero = equal(data, 0.0)               # prod: the product of the others
-        zeros = s.sum(cast(s.keep(is_zero), data.dtype))
+        zeros = s.sum(cast(s.keep(is_zero), data.dtype.real_dtype))     # a count
         nonzero = select(is_zero, ones_like(data), data)
         d = select(is_zero, s.gather(s.prod(nonzero)), divide(s.gather(y), nonzero))
         d = select(greater(s.gather(zeros), 1.0), zeros_like(data), d)
@@ -226,12 +226,14 @@ _UNSORTED_EMPTY = {"prod": "1", "max": "the dtype's lowest value",
 def _sorted_op(kind):
     name, api = f"Segment{kind.capitalize()}", f"segment_{kind}"
     factor = _factor(kind)
+    kinds = "numeric" if kind in ("max", "min") else "numeric or complex"
     return register(OpDef(
-        name, _infer_sorted, _sorted_kernel(kind, api), vjp=_vjp(factor),
+        name, lambda ctx, data, ids: _infer_sorted(ctx, data, ids, kinds),
+        _sorted_kernel(kind, api), vjp=_vjp(factor),
         jvp=_jvp(factor), batch=_batch_segment, api=api,
         signature=f"{api}(data, segment_ids, name=None)",
         shape_rule="(segment_ids[-1] + 1,) + data[1:]; the count unknown statically",
-        dtypes="numeric; segment_ids int",
+        dtypes=f"{kinds}; segment_ids int",
         doc=f"The {kind} of the rows of data in each segment; segment_ids sorted, one per "
             f"row; an empty segment gives {_EMPTY[kind]}."))
 
