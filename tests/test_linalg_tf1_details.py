@@ -282,3 +282,28 @@ def test_linear_operator_methods_tf1_has_on_every_operator():
         plain.eigvals()
     with gc.Session() as s, pytest.raises(gc.errors.InvalidArgumentError, match="adjoint"):
         s.run(plain.assert_self_adjoint())
+
+
+def test_identity_operators_take_a_num_rows_tensor():
+    """TF 2.21: num_rows may be an int tensor known only at run time (the static dims
+    are unknown then); a constant one gives static dims."""
+    n = gc.placeholder(gc.int32, [])
+    x = gc.placeholder(gc.float32, [None, None])
+    LO = gc.linalg
+    eye = LO.LinearOperatorIdentity(n)
+    scaled = LO.LinearOperatorScaledIdentity(gc.shape(x)[0], 2.0)
+    assert eye.shape.as_list() == [None, None]
+    assert LO.LinearOperatorIdentity(n, batch_shape=[2]).shape.as_list() == [2, None, None]
+    assert LO.LinearOperatorIdentity(gc.constant(3)).shape.as_list() == [3, 3]
+    feed = {n: 3, x: np.ones([3, 2])}
+    with gc.Session() as s:
+        np.testing.assert_array_equal(s.run(eye.to_dense(), feed), np.eye(3))
+        np.testing.assert_array_equal(s.run(eye.shape_tensor(), feed), [3, 3])
+        np.testing.assert_array_equal(s.run(eye.diag_part(), feed), np.ones(3))
+        np.testing.assert_array_equal(s.run(scaled.matmul(x), feed), np.full([3, 2], 2.0))
+        np.testing.assert_array_equal(s.run(scaled.solve(x), feed), np.full([3, 2], 0.5))
+        three = LO.LinearOperatorScaledIdentity(n, 3.0)
+        np.testing.assert_allclose(s.run(three.log_abs_determinant(), feed), 3 * np.log(3))
+        np.testing.assert_allclose(s.run(three.determinant(), feed), 27.0)
+    with pytest.raises(ValueError, match="int scalar"):
+        LO.LinearOperatorIdentity(gc.placeholder(gc.float32, []))

@@ -2,9 +2,11 @@
 ScaledIdentity, Composition, Adjoint and Inversion. For complex operators the adjoint
 is the conjugate transpose, as in TF."""
 from .. import dtypes
+from ..graph import Tensor
 from ..shapes import TensorShape
 from .array import expand_dims
 from .broadcast import broadcast_to
+from .cast import cast
 from .complex_ops import conj
 from .core import convert_to_tensor
 from .creation import ones
@@ -13,16 +15,30 @@ from .linalg_operator import (LinearOperator, _adjoint, _check_dtype, _log_abs_p
                               real_self_adjoint)
 from .math_extra import broadcast_static_shape
 from .matrix import eye
+from .registry import constant_value
 
 __all__ = ["LinearOperatorIdentity", "LinearOperatorScaledIdentity",
            "LinearOperatorComposition", "LinearOperatorAdjoint", "LinearOperatorInversion"]
 
 
 def _num_rows(num_rows, name):
+    """(num_rows: an int or a scalar int tensor, its static value or None), as TF's."""
+    if isinstance(num_rows, Tensor):
+        if num_rows.shape.rank not in (0, None) or not num_rows.dtype.is_integer:
+            raise ValueError(f"{name}: num_rows must be an int scalar, not {num_rows!r}")
+        known = constant_value(num_rows)
+        if known is None:
+            return num_rows, None
+        num_rows = int(known)
     if not isinstance(num_rows, int) or isinstance(num_rows, bool) or num_rows < 0:
-        raise ValueError(f"{name}: num_rows must be a non-negative Python int, not "
+        raise ValueError(f"{name}: num_rows must be a non-negative int, not "
                          f"{num_rows!r}")
-    return num_rows
+    return num_rows, num_rows
+
+
+def _as(n, dtype):
+    """num_rows as a scalar of dtype (a float for int num_rows)."""
+    return float(n) if isinstance(n, int) else cast(n, dtype)
 
 
 class LinearOperatorIdentity(LinearOperator):
@@ -35,13 +51,13 @@ class LinearOperatorIdentity(LinearOperator):
     def __init__(self, num_rows, batch_shape=None, dtype=None, is_non_singular=True,
                  is_self_adjoint=True, is_positive_definite=True, is_square=True,
                  assert_proper_shapes=False, name="LinearOperatorIdentity"):
-        self._n = _num_rows(num_rows, name)
+        self._n, self._n_static = _num_rows(num_rows, name)
         self._batch = () if batch_shape is None else tuple(int(d) for d in batch_shape)
         super().__init__(dtypes.float32 if dtype is None else dtype, is_non_singular,
                          is_self_adjoint, is_positive_definite, is_square, name)
 
     def _shape(self):
-        return TensorShape(self._batch + (self._n, self._n))
+        return TensorShape(self._batch + (self._n_static, self._n_static))
 
     def _to_dense(self):
         return eye(self._n, batch_shape=list(self._batch) or None, dtype=self._dtype)
@@ -80,7 +96,7 @@ class LinearOperatorScaledIdentity(LinearOperator):
     def __init__(self, num_rows, multiplier, is_non_singular=None, is_self_adjoint=None,
                  is_positive_definite=None, is_square=True, assert_proper_shapes=False,
                  name="LinearOperatorScaledIdentity"):
-        self._n = _num_rows(num_rows, name)
+        self._n, self._n_static = _num_rows(num_rows, name)
         self._multiplier = convert_to_tensor(multiplier)
         _check_dtype(self._multiplier, "multiplier", name)
         super().__init__(self._multiplier.dtype, is_non_singular,
@@ -89,7 +105,8 @@ class LinearOperatorScaledIdentity(LinearOperator):
 
     def _shape(self):
         m = self._multiplier.shape
-        return TensorShape(None) if m.rank is None else TensorShape(m.dims + (self._n, self._n))
+        return TensorShape(None) if m.rank is None else \
+            TensorShape(m.dims + (self._n_static, self._n_static))
 
     def _scale(self, adjoint=False):
         m = conj(self._multiplier) if adjoint and self._dtype.is_complex else self._multiplier
@@ -105,10 +122,11 @@ class LinearOperatorScaledIdentity(LinearOperator):
         return rhs / self._scale(adjoint)
 
     def _determinant(self):
-        return self._multiplier ** float(self._n)
+        return self._multiplier ** _as(self._n, self._dtype)
 
     def _log_abs_determinant(self):
-        return float(self._n) * log(abs_(self._multiplier))    # real, complex too (TF)
+        m = abs_(self._multiplier)                      # real, complex too (TF)
+        return _as(self._n, m.dtype) * log(m)
 
     def _diag_part(self):
         return expand_dims(self._multiplier, -1) * ones([self._n], dtype=self._dtype)
