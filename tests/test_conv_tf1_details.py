@@ -119,3 +119,18 @@ def test_a_valid_window_a_little_wider_than_the_input_gives_an_empty_output(op):
             sess.run(build(x, 4, 1), {x: np.ones([1, 2, 2, 2])})
     with pytest.raises(ValueError):
         build(gc.placeholder(gc.float32, [1, 2, 2, 2]), 4, 1)
+
+
+def test_bias_add_nchw_of_unknown_rank_finds_the_channel_axis_at_run_time():
+    """TF 2.21: NCHW bias_add of a shapeless placeholder adds along dim 1 of whatever is
+    fed; the bias gradient sums every other axis."""
+    u = gc.placeholder(gc.float32)
+    b = gc.constant([1.0, 2.0])
+    y = gc.nn.bias_add(u, b, data_format="NCHW")
+    gu, gb = gc.gradients(gc.reduce_sum(y * 2), [u, b])
+    with gc.Session() as s:
+        np.testing.assert_array_equal(s.run(y, {u: np.zeros([1, 2, 2])})[0, :, 0], [1, 2])
+        for shape in ([1, 2, 2, 2], [3, 2], [1, 2, 3, 1, 2]):
+            du, db = s.run([gu, gb], {u: np.ones(shape)})
+            assert du.shape == tuple(shape)
+            np.testing.assert_array_equal(db, [2.0 * np.prod(shape) / 2] * 2)

@@ -16,6 +16,8 @@ from . import reduce as R
 from .conv import *  # noqa: F401,F403
 from .conv import __all__ as _conv_all
 from .core import convert_to_tensor
+from .creation import range as range_
+from .join import concat
 from .elementwise import operands
 from .pool import *  # noqa: F401,F403
 from .pool import __all__ as _pool_all
@@ -121,9 +123,7 @@ def _infer_bias_add(ctx, value, bias, *, data_format):
     if bias.shape.rank not in (1, None):
         raise InferError(f"the bias {{1}} must be 1-D, not of shape {bias.shape}")
     r = value.shape.rank
-    if r is None:
-        if data_format == "NCHW":
-            raise InferError("data_format NCHW needs a value {0} of known rank")
+    if r is None:                       # the kernel finds dim 1 at run time (NCHW)
         return value.shape, value.dtype
     if r < 2:
         raise InferError(f"the value {{0}} must have rank >= 2, not {r}")
@@ -147,6 +147,9 @@ def _bias_add_vjp(node, gs):
     if fmt == "NHWC":
         return [g, g]                   # the sweep sums g down to the bias shape
     r = value.shape.rank
+    if r is None:                       # every axis but 1, known at run time
+        axes = concat([[0], range_(2, A.rank(g))], 0)
+        return [g, R.reduce_sum(g, axis=axes)]
     return [g, R.reduce_sum(g, axis=[k for k in range(r) if k != 1])]
 
 
