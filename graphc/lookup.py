@@ -19,6 +19,7 @@ from .graph import Tensor, get_default_graph, name_scope
 from .ops import lookup_ops as L
 from .ops.broadcast import where
 from .ops.core import convert_to_tensor
+from .ops.graphkeys import GraphKeys
 from .ops.elementwise import add, cast, not_equal
 from .ops.lookup_text import INITIALIZE_TABLE_FROM_TEXT_FILE, LINE_NUMBER, WHOLE_LINE
 from .ops.strings import as_string
@@ -130,9 +131,12 @@ class TextFileInitializer:
             filename = convert_to_tensor(self._filename, dtype=dtypes.string,
                                          name="asset_filepath")
             from .ops.registry import apply
-            return apply(INITIALIZE_TABLE_FROM_TEXT_FILE, (filename,),
+            init = apply(INITIALIZE_TABLE_FROM_TEXT_FILE, (filename,),
                          name="InitializeTableFromTextFileV2", table=table._ref,
                          **self._attrs)
+        if filename.node.type == "Const":   # an asset a SavedModel copies (TF1)
+            filename.graph.add_to_collection(GraphKeys.ASSET_FILEPATHS, filename)
+        return init
 
 
 def _keys_tensor(keys, dtype):

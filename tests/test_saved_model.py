@@ -82,7 +82,7 @@ def test_builder_tags_assets_and_main_op(tmp_path, monkeypatch):
             b.add_meta_graph(["train", "gpu"])
             assert b.save(as_text=True) == os.fsencode(os.path.join("exp",
                                                                     "saved_model.json"))
-        assert not gc.get_collection(sm.MAIN_OP_KEY)        # the graph is not changed
+        assert gc.get_collection(sm.MAIN_OP_KEY) == [init]  # kept in the graph (TF1)
     assert os.listdir("exp/assets") == ["vocab.txt"]
     with gc.Graph().as_default(), gc.Session() as sess:
         meta = sm.loader.load(sess, ["serve"], "exp")
@@ -299,3 +299,47 @@ def test_sparse_signature_and_existing_main_op(tmp_path):
         assert sig.inputs["sp"].name == "" and sig.inputs["sp"].dtype == 1
         sp = sm.get_tensor_from_tensor_info(sig.inputs["sp"], g)
         np.testing.assert_array_equal(sess.run(sig.outputs["t"].name, {sp: value}), [2, 5])
+
+
+def test_vocabulary_files_are_assets_and_main_op_as_tf1(tmp_path):
+    """TF 2.21 on the session-19 export hunt's repros: a text file table registers its
+    file in ASSET_FILEPATHS, so simple_save ships it; main_op() re-initializes the global
+    variables too; the main op stays in the graph's collection for later meta graphs,
+    and a second one is refused."""
+    vocab = tmp_path / "vocab.txt"
+    vocab.write_text("the\ncat\nsat\n")
+    with gc.Graph().as_default():
+        w = gc.placeholder(gc.string, [None], name="w")
+        table = gc.lookup.StaticHashTable(gc.lookup.TextFileInitializer(
+            str(vocab), gc.string, gc.lookup.TextFileIndex.WHOLE_LINE, gc.int64,
+            gc.lookup.TextFileIndex.LINE_NUMBER), -1)
+        ids = table.lookup(w)
+        assert len(gc.get_collection(gc.GraphKeys.ASSET_FILEPATHS)) == 1
+        with gc.Session() as sess:
+            sess.run(gc.tables_initializer())
+            gc.saved_model.simple_save(sess, str(tmp_path / "e1"), {"w": w}, {"ids": ids},
+                                       legacy_init_op=gc.tables_initializer())
+    vocab.unlink()                          # only the export is shipped
+    with gc.Graph().as_default(), gc.Session() as sess:
+        gc.saved_model.loader.load(sess, ["serve"], str(tmp_path / "e1"))
+        np.testing.assert_array_equal(sess.run(ids.name, {"w:0": ["cat", "dog"]}), [1, -1])
+    with gc.Graph().as_default():
+        v = gc.get_variable("v", initializer=gc.zeros([2]))
+        k = gc.placeholder(gc.string, [None], name="k")
+        ids = gc.lookup.StaticHashTable(gc.lookup.KeyValueTensorInitializer(
+            ["a", "b", "c"], [0, 1, 2], gc.string, gc.int64), -1).lookup(k)
+        with gc.Session() as sess:
+            sess.run([gc.global_variables_initializer(), gc.tables_initializer()])
+            sess.run(v.assign([5.0, 6.0]))
+            b = gc.saved_model.builder.SavedModelBuilder(str(tmp_path / "e2"))
+            b.add_meta_graph_and_variables(sess, ["train"],
+                                           main_op=gc.saved_model.main_op.main_op())
+            b.add_meta_graph(["serve"])
+            with pytest.raises(ValueError, match="already contains one or more main ops"):
+                b.add_meta_graph(["other"], main_op=gc.no_op())
+            b.save()
+    for tags in (["train"], ["serve"]):
+        with gc.Graph().as_default(), gc.Session() as sess:
+            gc.saved_model.loader.load(sess, tags, str(tmp_path / "e2"))
+            np.testing.assert_array_equal(sess.run("v:0"), [0.0, 0.0])
+            np.testing.assert_array_equal(sess.run(ids.name, {"k:0": ["b", "z"]}), [1, -1])

@@ -102,10 +102,10 @@ class SavedModelBuilder:
         if not all(isinstance(t, str) for t in tags):
             raise TypeError(f"tags must be strings, got {tags!r}")
         sigs = _check_signatures(graph, signature_def_map or {})
-        main = _main_op(graph, main_op if main_op is not None else legacy_init_op)
+        _add_main_op(graph, main_op if main_op is not None else legacy_init_op)
         assets = self._copy_assets(graph, assets_collection)
         return {"tags": tags, "signature_def": {k: v.to_json() for k, v in sigs.items()},
-                "asset_file_def": assets, "main_op": main,
+                "asset_file_def": assets,
                 "stripped_default_attrs": bool(strip_default_attrs)}
 
     def _saver(self, graph, saver):
@@ -120,9 +120,9 @@ class SavedModelBuilder:
         from ..io.serialize import export_meta_graph
         meta = export_meta_graph(graph=graph, saver=saver)
         collections = meta["graph_def"]["collections"]
-        main = record.pop("main_op")
-        if main is not None:        # TF1 keeps the main op in this collection
-            collections[constants.MAIN_OP_KEY] = [["op", main]]
+        main = graph.get_collection(constants.MAIN_OP_KEY)     # this one's or an earlier
+        if main:
+            collections[constants.MAIN_OP_KEY] = [["op", op.name] for op in main]
         if record["asset_file_def"]:
             collections[constants.ASSETS_KEY] = [
                 ["tensor", a["tensor_name"]] for a in record["asset_file_def"]]
@@ -187,16 +187,18 @@ def _check_signatures(graph, signature_def_map):
     return signature_def_map
 
 
-def _main_op(graph, op):
-    """The name of the main op (None if none), checked as TF1 checks it."""
+def _add_main_op(graph, op):
+    """Puts the main op (if any) in the graph's main op collection, checked as TF1
+    checks it."""
     if op is None:
-        return None
+        return
     if not isinstance(op, Node):
         raise TypeError(f"main_op needs to be an Operation: {op!r}")
     if op.graph is not graph:
         raise ValueError(f"main_op {op.name!r} belongs to another graph than the one "
                          "being saved")
-    if graph.get_collection(constants.MAIN_OP_KEY):
-        raise ValueError("Graph already contains one or more main ops under the "
-                         f"collection {constants.MAIN_OP_KEY}.")
-    return op.name
+    for key in (constants.MAIN_OP_KEY, constants.LEGACY_INIT_OP_KEY):
+        if graph.get_collection(key):
+            raise ValueError(f"Graph already contains one or more main ops under the "
+                             f"collection {key}.")
+    graph.add_to_collection(constants.MAIN_OP_KEY, op)  # later meta graphs keep it (TF1)
