@@ -23,6 +23,19 @@ settings.register_profile("explore", derandomize=False, deadline=None, max_examp
 settings.load_profile("default")
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item):
+    """Hypothesis' pytest plugin (6.155) wraps a parametrized test's settings in new
+    settings whose parent is the previous case's, so their chain grows by one per case;
+    past ~950 cases of one test (test_registry's samples) reading them exceeds Python's
+    recursion limit. Each case starts again from the test's own settings."""
+    fn = getattr(getattr(item, "obj", None), "__func__", getattr(item, "obj", None))
+    own = getattr(fn, "_hypothesis_internal_use_settings", None)
+    yield
+    if own is not None:
+        fn._hypothesis_internal_use_settings = own
+
+
 def pytest_addoption(parser):
     parser.addoption("--tf2-shapes", action="store_true",
                      help="run every test with TF2's int-indexed shapes "

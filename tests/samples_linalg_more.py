@@ -213,3 +213,140 @@ SAMPLES += [
            grad=False, id="pivoting, not dominant"),
 ]
 
+
+
+# ---- diagonals k = (lo, hi) (MatrixDiagV3, MatrixDiagPartV3, MatrixSetDiagV3) ----------------
+# The references walk TF's formulas entry by entry (tf.linalg.diag_part's docstring): band
+# row m holds diagonal d = hi - m; entry t of it is input[t + max(-d, 0) - offset,
+# t + max(d, 0) - offset], offset = max_diag_len - len(d) for right-aligned diagonals.
+def _offset(d, rows, cols, n, align):
+    length = min(cols - max(d, 0), rows + min(d, 0))
+    left = d >= 0 and align.startswith("LEFT") or d <= 0 and align.endswith("LEFT")
+    return 0 if left else n - length
+
+
+def _k_pair(k):
+    return (k, k) if np.ndim(k) == 0 else (k[0], k[-1])
+
+
+def diag_part_ref(x, k=0, padding_value=0, align="RIGHT_LEFT"):
+    lo, hi = _k_pair(k)
+    rows, cols = x.shape[-2:]
+    n = min(rows + min(hi, 0), cols - max(lo, 0))
+    out = np.full(x.shape[:-2] + (hi - lo + 1, n), padding_value, x.dtype)
+    for m in range(hi - lo + 1):
+        d = hi - m
+        off = _offset(d, rows, cols, n, align)
+        for t in range(n):
+            i, j = t + max(-d, 0) - off, t + max(d, 0) - off
+            if 0 <= i < rows and 0 <= j < cols:
+                out[..., m, t] = x[..., i, j]
+    return out if lo < hi else out[..., 0, :]
+
+
+def diag_ref(diagonal, k=0, num_rows=-1, num_cols=-1, padding_value=0, align="RIGHT_LEFT"):
+    lo, hi = _k_pair(k)
+    band = diagonal if lo < hi else diagonal[..., None, :]
+    n = band.shape[-1]
+    min_rows, min_cols = n - min(hi, 0), n + max(lo, 0)
+    if num_rows == -1 and num_cols == -1:
+        num_rows = num_cols = max(min_rows, min_cols)
+    num_rows = min_rows if num_rows == -1 else num_rows
+    num_cols = min_cols if num_cols == -1 else num_cols
+    out = np.full(band.shape[:-2] + (num_rows, num_cols), padding_value, band.dtype)
+    for i in range(num_rows):
+        for j in range(num_cols):
+            d = j - i
+            if lo <= d <= hi:
+                t = j - max(d, 0) + _offset(d, num_rows, num_cols, n, align)
+                out[..., i, j] = band[..., hi - d, t]
+    return out
+
+
+def set_diag_ref(x, diagonal, k=0, align="RIGHT_LEFT"):
+    lo, hi = _k_pair(k)
+    band = diagonal if lo < hi else diagonal[..., None, :]
+    rows, cols = x.shape[-2:]
+    n = band.shape[-1]
+    out = x.copy()
+    for i in range(rows):
+        for j in range(cols):
+            d = j - i
+            if lo <= d <= hi:
+                out[..., i, j] = band[..., hi - d, j - max(d, 0) + _offset(d, rows, cols, n,
+                                                                            align)]
+    return out
+
+
+def _band_len(rows, cols, k):
+    lo, hi = _k_pair(k)
+    return min(rows + min(hi, 0), cols - max(lo, 0))
+
+
+def _set_diag_inputs(batch, rows, cols, k):
+    lo, hi = _k_pair(k)
+    band = () if lo == hi else (hi - lo + 1,)
+    return lambda r: [normal(r, batch + (rows, cols)),
+                      normal(r, batch + band + (_band_len(rows, cols, k),))]
+
+
+# (k, num_rows, num_cols, padding_value, align, diagonal shape)
+_DIAG_CASES = [
+    ((-1, 2), -1, -1, 0, "RIGHT_LEFT", (2, 4, 3)),
+    (1, 5, -1, 0.5, "LEFT_RIGHT", (3,)),
+    ((-2, -1), -1, 6, -1.0, "LEFT_LEFT", (2, 2, 3)),
+    ((0, 2), 6, -1, 2.0, "RIGHT_RIGHT", (3, 4)),
+    (-2, -1, -1, 0, "RIGHT_LEFT", (2, 3, 2)),
+]
+# (k, padding_value, align, input shape)
+_PART_CASES = [
+    ((-1, 2), 0, "RIGHT_LEFT", (2, 3, 4)),
+    ((1, 3), 9.0, "LEFT_RIGHT", (3, 5)),
+    (-2, 0, "RIGHT_LEFT", (4, 3)),
+    ((-3, 1), -1.0, "RIGHT_RIGHT", (2, 5, 3)),
+    ((-1, 0), 0.5, "LEFT_LEFT", (4, 2)),
+]
+# (k, align, input shape)
+_SET_CASES = [
+    ((-1, 2), "RIGHT_LEFT", (2, 3, 4)),
+    (1, "RIGHT_LEFT", (3, 5)),
+    ((-2, 0), "LEFT_LEFT", (2, 5, 3)),
+    ((0, 1), "LEFT_RIGHT", (4, 2)),
+    ((-1, 1), "RIGHT_RIGHT", (3, 4)),
+]
+
+
+def _ints32(s):
+    return lambda r: [r.integers(-9, 10, size=s).astype(np.int32)]
+
+
+SAMPLES += [
+    Sample("MatrixDiagV3",
+           lambda d, k=k, nr=nr, nc=nc, p=p, a=a: gc.linalg.diag(
+               d, k=k, num_rows=nr, num_cols=nc, padding_value=p, align=a),
+           lambda r, s=s: [normal(r, s)],
+           lambda d, k=k, nr=nr, nc=nc, p=p, a=a: diag_ref(d, k, nr, nc, p, a),
+           id=f"k={k} rows={nr} cols={nc} pad={p} {a}")
+    for k, nr, nc, p, a, s in _DIAG_CASES
+] + [
+    Sample("MatrixDiagV3", lambda d: gc.matrix_diag(d, k=(-1, 1), padding_value=7,
+                                                    align="LEFT_RIGHT"),
+           _ints32((2, 3, 3)), lambda d: diag_ref(d, (-1, 1), padding_value=7,
+                                                  align="LEFT_RIGHT"),
+           grad=False, id="int32"),
+    Sample("MatrixDiagPartV3", lambda x: gc.matrix_diag_part(x, k=(0, 2), padding_value=-5),
+           _ints32((2, 3, 4)), lambda x: diag_part_ref(x, (0, 2), -5), grad=False,
+           id="int32"),
+] + [
+    Sample("MatrixDiagPartV3",
+           lambda x, k=k, p=p, a=a: gc.linalg.diag_part(x, k=k, padding_value=p, align=a),
+           lambda r, s=s: [normal(r, s)],
+           lambda x, k=k, p=p, a=a: diag_part_ref(x, k, p, a),
+           id=f"k={k} pad={p} {a} {s}")
+    for k, p, a, s in _PART_CASES
+] + [
+    Sample("MatrixSetDiagV3", lambda x, d, k=k, a=a: gc.linalg.set_diag(x, d, k=k, align=a),
+           _set_diag_inputs(s[:-2], s[-2], s[-1], k),
+           lambda x, d, k=k, a=a: set_diag_ref(x, d, k, a), id=f"k={k} {a} {s}")
+    for k, a, s in _SET_CASES
+]

@@ -3,7 +3,14 @@ matrix_determinant, the diagonal ops (matrix_diag, matrix_diag_part, matrix_set_
 each one's vjp is another of the three), and the composites matrix_transpose, trace
 and eye. (gc.linalg re-exports them under tf.linalg's names.)
 
-Only the main diagonal (k=0) is supported by the diagonal ops.
+The diagonal ops take TF's k (one diagonal, or a band k = (lo, hi) packed as
+(..., hi - lo + 1, max_diag_len), row 0 holding diagonal hi), num_rows, num_cols,
+padding_value and align ("RIGHT_LEFT", "LEFT_RIGHT", "LEFT_LEFT", "RIGHT_RIGHT": where
+the short super- and subdiagonals sit in their rows), as TF 2's MatrixDiagV3,
+MatrixDiagPartV3 and MatrixSetDiagV3 do. k, num_rows, num_cols and padding_value must
+be known when the graph is built (python values or constant tensors). The main
+diagonal with the default sizes and padding builds MatrixDiag, MatrixDiagPart and
+MatrixSetDiag; anything else the V3 ops (matrix_bands.py).
 """
 import numpy as np
 
@@ -204,26 +211,44 @@ MATRIX_SET_DIAG = register(OpDef(
     doc="input with its main diagonal replaced by diagonal."))
 
 
-def _main_diagonal_only(api, k, padding_value=0, num_rows=-1, num_cols=-1):
-    if k != 0 or padding_value != 0 or num_rows != -1 or num_cols != -1:
-        raise NotImplementedError(f"{api}: only the main diagonal (k=0) with the default "
-                                  "num_rows, num_cols and padding_value is supported")
+def matrix_diag(diagonal, name="diag", k=0, num_rows=-1, num_cols=-1, padding_value=0,
+                align="RIGHT_LEFT"):
+    """Batched matrices with `diagonal` on their diagonals k (TF's MatrixDiagV3):
+    `gc.matrix_diag([1., 2.])` is [[1, 0], [0, 2]], and
+    `gc.matrix_diag([[1., 2.], [3., 4.]], k=(0, 1))` is [[3, 2], [0, 4]] (row 0 of the
+    band holds diagonal k[1]; superdiagonals are right-aligned under "RIGHT_LEFT", so
+    the 1 is padding).
+
+    k is an int or a (lo, hi) pair known at build time; diagonal is (..., max_diag_len)
+    for one diagonal, (..., hi - lo + 1, max_diag_len) for a band. num_rows and num_cols
+    default (-1) to the smallest matrices that hold the diagonals (square when both are
+    unspecified); padding_value fills the matrix outside the band."""
+    d = convert_to_tensor(diagonal)
+    lo, hi = _diag_index("matrix_diag", k)
+    align = _align("matrix_diag", align)
+    num_rows = _static_int("matrix_diag", "num_rows", num_rows)
+    num_cols = _static_int("matrix_diag", "num_cols", num_cols)
+    padding = _padding("matrix_diag", padding_value, d.dtype)
+    if (lo, hi) == (0, 0) and num_rows == -1 and num_cols == -1 and padding in (0, b""):
+        return apply1(MATRIX_DIAG, (d,), name=name)
+    return apply1(MATRIX_DIAG_V3, (d,), name=name, k=(lo, hi), num_rows=num_rows,
+                  num_cols=num_cols, padding_value=padding, align=align)
 
 
-def matrix_diag(diagonal, name="diag", k=0, num_rows=-1, num_cols=-1, padding_value=0):
-    """Square matrices with `diagonal` (..., n) on the main diagonal: (..., n, n).
-    `gc.matrix_diag([1., 2.])` is [[1, 0], [0, 2]]. Only k=0 with the default sizes
-    and padding is supported."""
-    _main_diagonal_only("matrix_diag", k, num_rows=num_rows, num_cols=num_cols,
-                        padding_value=padding_value)
-    return apply1(MATRIX_DIAG, (convert_to_tensor(diagonal),), name=name)
-
-
-def matrix_diag_part(input, name="diag_part", k=0, padding_value=0):  # noqa: A002
-    """The main diagonal of each matrix: (..., m, n) -> (..., min(m, n)).
-    `gc.matrix_diag_part([[1., 2.], [3., 4.]])` is [1, 4]. Only k=0 is supported."""
-    _main_diagonal_only("matrix_diag_part", k, padding_value=padding_value)
-    return apply1(MATRIX_DIAG_PART, (convert_to_tensor(input),), name=name)
+def matrix_diag_part(input, name="diag_part", k=0, padding_value=0,  # noqa: A002
+                     align="RIGHT_LEFT"):
+    """Diagonals k of each matrix (TF's MatrixDiagPartV3): (..., m, n) -> (..., len) for
+    one diagonal, (..., hi - lo + 1, len) for a band k = (lo, hi), row 0 holding diagonal
+    hi, len = min(m + min(hi, 0), n - max(lo, 0)); shorter diagonals are padded with
+    padding_value as align says. `gc.matrix_diag_part([[1., 2.], [3., 4.]])` is [1, 4]."""
+    x = convert_to_tensor(input)
+    lo, hi = _diag_index("matrix_diag_part", k)
+    align = _align("matrix_diag_part", align)
+    padding = _padding("matrix_diag_part", padding_value, x.dtype)
+    if (lo, hi) == (0, 0):
+        return apply1(MATRIX_DIAG_PART, (x,), name=name)
+    return apply1(MATRIX_DIAG_PART_V3, (x,), name=name, k=(lo, hi), padding_value=padding,
+                  align=align)
 
 
 def diag(diagonal, name=None):
@@ -262,13 +287,18 @@ def diag_part(input, name=None):  # noqa: A002 (TF1 names)
         return out
 
 
-def matrix_set_diag(input, diagonal, name="set_diag", k=0):  # noqa: A002 (TF1 names)
-    """input with the main diagonal of each matrix replaced by diagonal:
+def matrix_set_diag(input, diagonal, name="set_diag", k=0,  # noqa: A002 (TF1 names)
+                    align="RIGHT_LEFT"):
+    """input with its diagonals k replaced by diagonal (TF's MatrixSetDiagV3; diagonal is
+    packed as matrix_diag_part(input, k, align=align) gives it):
     `gc.matrix_set_diag(gc.zeros([2, 3]), [1., 2.])` is [[1, 0, 0], [0, 2, 0]]."""
-    _main_diagonal_only("matrix_set_diag", k)
     x = convert_to_tensor(input)
     d = diagonal if isinstance(diagonal, Tensor) else convert_to_tensor(diagonal, dtype=x.dtype)
-    return apply1(MATRIX_SET_DIAG, (x, d), name=name)
+    lo, hi = _diag_index("matrix_set_diag", k)
+    align = _align("matrix_set_diag", align)
+    if (lo, hi) == (0, 0):
+        return apply1(MATRIX_SET_DIAG, (x, d), name=name)
+    return apply1(MATRIX_SET_DIAG_V3, (x, d), name=name, k=(lo, hi), align=align)
 
 
 # ---- composites -----------------------------------------------------------------------------
@@ -309,3 +339,8 @@ def eye(num_rows, num_columns=None, batch_shape=None, dtype=dtypes.float32, name
         full = broadcast_to(out, concat([batch, shape(out)], 0))
         full.set_shape(shape_value(batch).concatenate(out.shape))    # TF1's static shape
         return full
+
+
+from .matrix_bands import (MATRIX_DIAG_PART_V3, MATRIX_DIAG_V3,  # noqa: E402 (they use
+                           MATRIX_SET_DIAG_V3, _align, _diag_index,  # the functions above)
+                           _padding, _static_int)
