@@ -65,6 +65,11 @@ def extract_sub_graph(graph_def, dest_nodes):
     out = GraphDefDict((k, v) for k, v in graph_def.items()
                        if k not in ("nodes", "collections"))
     out["nodes"] = [copy.deepcopy(e) for e in graph_def["nodes"] if e["name"] in keep]
+    for e in out["nodes"]:      # a variable kept without its initializer (TF1 keeps it so)
+        var = e.get("variable", {})
+        for k in ("initial_value", "initializer"):
+            if var.get(k) is not None and _node_name(var[k]) not in keep:
+                var[k] = None
     return out
 
 
@@ -74,9 +79,10 @@ def convert_variables_to_constants(sess, input_graph_def, output_node_names,
     """A graph_def of what output_node_names need, with every variable among it replaced
     by a constant holding its value in sess (TF1's freezing). Initializers, optimizer
     slots and other nodes the outputs do not need are left out, as are collections (a
-    GraphDef has none)."""
+    GraphDef has none). As in TF1, the readers of a frozen variable `w` read it through
+    an Identity node 'w/read' (where the graph_def has no such node yet)."""
     sub = extract_sub_graph(input_graph_def, output_node_names)
-    count = 0
+    frozen = []
     for e in sub["nodes"]:
         if e["op"] != "VariableV2":
             continue
@@ -92,10 +98,30 @@ def convert_variables_to_constants(sess, input_graph_def, output_node_names,
                   "attrs": {"value": ["const", _array_payload(value.astype(dtype.np))],
                             "dtype": ["dtype", dtype.name]},
                   "outputs": [[list(value.shape), dtype.name]]})
-        count += 1
-    info("Froze %d variables.", count)
-    info("Converted %d variables to const ops.", count)
+        frozen.append(e)
+    _add_reads(sub, frozen)
+    info("Froze %d variables.", len(frozen))
+    info("Converted %d variables to const ops.", len(frozen))
     return sub
+
+
+def _add_reads(graph_def, consts):
+    """Each Const of consts that nodes read gets TF1's Identity '<name>/read' right after
+    it, and they read that instead."""
+    names = {e["name"] for e in graph_def["nodes"]}
+    read = {c["name"] + ":0" for c in consts if c["name"] + "/read" not in names}
+    used = set()
+    for e in graph_def["nodes"]:
+        used.update(r for r in e["inputs"] if r in read)
+        e["inputs"] = [r[:-2] + "/read:0" if r in read else r for r in e["inputs"]]
+    nodes = []
+    for e in graph_def["nodes"]:
+        nodes.append(e)
+        if e["name"] + ":0" in used:
+            nodes.append({"name": e["name"] + "/read", "op": "Identity",
+                          "inputs": [e["name"] + ":0"],
+                          "outputs": copy.deepcopy(e["outputs"])})
+    graph_def["nodes"] = nodes
 
 
 def remove_training_nodes(input_graph, protected_nodes=None):

@@ -244,6 +244,7 @@ class FileWriter:
         self._file = None
         self._closed = False
         self._run_tags = set()
+        self._seen_tags = set()         # summary tags written with their metadata
         self._open()
         if graph is not None or graph_def is not None:
             self.add_graph(graph, graph_def=graph_def)
@@ -295,8 +296,15 @@ class FileWriter:
 
     def add_summary(self, summary, global_step=None):
         """Add a Summary (an object, its bytes, or what sess.run gave for a summary op)
-        as an event at global_step (an int, or a scalar array)."""
-        self._add_event(Event(summary=_as_summary(summary)), global_step)
+        as an event at global_step (an int, or a scalar array). As TF1's, it keeps a
+        value's metadata only on the first event of its tag (clearing it in a Summary
+        object passed again)."""
+        summary = _as_summary(summary)
+        for value in summary.value:
+            if value.tag in self._seen_tags:
+                value.metadata = None
+            self._seen_tags.add(value.tag)
+        self._add_event(Event(summary=summary), global_step)
 
     def add_graph(self, graph, global_step=None, graph_def=None):
         """Add a graph event: graph's structure as a GraphDef (events.graph_def: nodes,

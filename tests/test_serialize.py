@@ -280,9 +280,11 @@ def test_imported_nodes_say_where_they_came_from(tmp_path):
 # ---- files ------------------------------------------------------------------------------------
 @pytest.mark.parametrize("as_text", [True, False])
 def test_write_graph_writes_json(tmp_path, as_text):
+    """A gc.Graph is written as graphc's JSON (a graph_def dict as TF's GraphDef:
+    tests/test_export_tf1_details.py)."""
     _affine()
-    path = serialize.write_graph(gc.get_default_graph().as_graph_def(), str(tmp_path / "d"),
-                                 "g.json", as_text=as_text)
+    path = serialize.write_graph(gc.get_default_graph(), str(tmp_path / "d"), "g.json",
+                                 as_text=as_text)
     text = open(path).read()
     assert json.loads(text) == through_json()
     n = len(gc.get_default_graph().nodes)
@@ -328,7 +330,7 @@ def test_saver_save_writes_a_meta_graph_its_var_list_comes_back(tmp_path):
         s.run(gc.global_variables_initializer())
         prefix = gc.train.Saver({"renamed": w}).save(s, str(tmp_path / "c"))
     meta = json.load(open(prefix + ".meta"))
-    assert meta["saver_def"] == {"var_list": {"renamed": "w"}}
+    assert meta["saver_def"]["var_list"] == {"renamed": "w"}
     with gc.Graph().as_default() as g:
         saver = serialize.import_meta_graph(prefix + ".meta", import_scope="again")
         with gc.Session() as s:

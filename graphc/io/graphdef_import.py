@@ -146,7 +146,8 @@ class _Importer:
             var.initializer = self.nodes[init] if init else None
         for key, values in self.gd.get("collections", {}).items():
             for v in values:
-                self.graph.add_to_collection(key, _decode(v, self.ref))
+                v = _decode(v, self.ref)    # TF1 keeps a str as bytes (a bytes_list)
+                self.graph.add_to_collection(key, v.encode() if isinstance(v, str) else v)
 
     def build(self, e):
         op = REGISTRY.get(e["op"])
@@ -282,14 +283,14 @@ def import_meta_graph(meta_graph_or_file, clear_devices=False, import_scope=None
     gd = meta["graph_def"]
     _check_format(gd, FORMAT)
     imp = _import(gd, input_map, import_scope or "", source)
-    if "saver_def" in meta:
-        names = meta["saver_def"]["var_list"]
-    else:                   # TF1: a Saver over the imported global variables
-        names = {_tensor_ref(ref)[0]: _tensor_ref(ref)[0]
-                 for tag, ref in gd["collections"].get("variables", ()) if tag == "tensor"}
-    if not names:
+    saver_def = meta.get("saver_def")
+    if saver_def is None:           # TF1: a Saver over the imported global variables
+        names = [_tensor_ref(ref)[0]
+                 for tag, ref in gd["collections"].get("variables", ()) if tag == "tensor"]
+        saver_def = {"var_list": {n: n for n in names}}
+    if not saver_def["var_list"]:
         return None
-    from ..train.saver import Saver     # lazily: train may import io, not vice versa
+    from ..train.saver import saver_from_def    # lazily: train may import io, not vice versa
     # checkpoint keys stay the names the graph was saved with, so a checkpoint of the
     # exported graph restores into the imported one under import_scope
-    return Saver(var_list={k: imp.ref("tensor", v + ":0") for k, v in names.items()})
+    return saver_from_def(saver_def, lambda name: imp.ref("tensor", name))

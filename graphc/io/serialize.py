@@ -1,9 +1,9 @@
 """Graphs as JSON (TF1: GraphDef and MetaGraphDef), never pickle: the format and export.
 
     gd = gc.get_default_graph().as_graph_def()          # a JSON-able dict
-    gc.train.write_graph(gd, "/tmp/model", "graph.json")
+    gc.train.write_graph(gc.get_default_graph(), "/tmp/model", "graph.json")   # its JSON
     with gc.Graph().as_default():
-        y, = gc.import_graph_def("/tmp/model/graph.json", return_elements=["y:0"])
+        y, = gc.import_graph_def(gd, return_elements=["y:0"])     # or the file's path
 
 A graph_def holds a format version, one entry per node in creation order (name, op,
 input tensors, control inputs, attrs as [type tag, payload], each output's static shape
@@ -137,12 +137,7 @@ class _Writer:
             return self.iterator(v, home)
         from ..train.saver import Saver
         if isinstance(v, Saver):                    # TF1 keeps Savers in "savers"
-            v.build()
-            return ["saver", {"var_list": {k: var.name for k, var in v._var_list.items()},
-                              "max_to_keep": v._max_to_keep,
-                              "keep_checkpoint_every_n_hours": v._keep_hours,
-                              "name": v._name, "pad_step_number": v._pad_step_number,
-                              "reshape": v._reshape, "allow_empty": v._allow_empty}]
+            return ["saver", v.as_saver_def()]
         what = "a Python callable" if callable(v) else f"a {t.__name__}"
         raise _Unserializable(f"{what} ({v!r}), which JSON cannot hold")
 
@@ -246,11 +241,16 @@ class GraphDefDict(dict):
 
 
 class MetaGraphDict(dict):
-    """graphc's meta graph (export_meta_graph's dict); .graph_def is its graph_def."""
+    """graphc's meta graph (export_meta_graph's dict); .graph_def is its graph_def,
+    .saver_def its Saver's (a dict, or None)."""
 
     @property
     def graph_def(self):
         return GraphDefDict(self["graph_def"])
+
+    @property
+    def saver_def(self):
+        return self.get("saver_def")
 
 
 def graph_to_dict(graph=None):
@@ -292,19 +292,26 @@ def _write_json(d, path, as_text=True):
 def write_graph(graph_or_graph_def, logdir, name, as_text=True):
     """Write a graph to logdir/name; returns the path (TF1).
 
-        gc.train.write_graph(sess.graph, "/tmp/model", "graph.json")
-        gd = gc.io.export_tf_graph_def(sess.graph)           # TensorFlow's GraphDef
-        gc.io.write_graph(gd, "/tmp/model", "model.pb", as_text=False)
+        frozen = gc.graph_util.convert_variables_to_constants(sess, sess.graph_def, ["y"])
+        gc.train.write_graph(frozen, "/tmp/model", "frozen.pb", as_text=False)
+        gc.train.write_graph(sess.graph, "/tmp/model", "graph.json")   # graphc's JSON
 
-    A gc.Graph or a graphc graph_def dict is written as graphc's JSON (as_text=True: one
-    node per line; False: compact; both load alike). A gc.GraphDef (or a TF GraphDef
-    object) is written as TF writes it: its protobuf bytes, or with as_text=True
-    protobuf's text format (a .pbtxt).
+    A graph_def (a graphc graph_def dict such as as_graph_def() and
+    convert_variables_to_constants return, a gc.GraphDef or a TF GraphDef object) is
+    written as TF writes it: the bytes of TF's GraphDef protobuf (what
+    graph_def.SerializeToString() gives; gc.GraphDef().ParseFromString and TF read it),
+    or with as_text=True protobuf's text format (a .pbtxt). A graph TF has no ops for
+    raises UnsupportedOpError. A gc.Graph is written as graphc's own JSON, which keeps
+    everything (as_text=True: one node per line; False: compact; both load alike with
+    gc.import_graph_def(path)).
     """
     from .tf_graphdef_import import is_tf_graph_def
     gd = graph_or_graph_def
     os.makedirs(logdir, exist_ok=True)
     path = os.path.join(logdir, name)
+    if isinstance(gd, dict):
+        from .tf_graphdef_export import export_tf_graph_def
+        gd = export_tf_graph_def(gd)
     if is_tf_graph_def(gd):
         from .tf_graphdef import GraphDef
         from .tf_graphdef_text import graph_def_text
@@ -314,9 +321,7 @@ def write_graph(graph_or_graph_def, logdir, name, as_text=True):
         with open(path, "wb") as f:
             f.write(data)
         return path
-    if not isinstance(gd, dict):
-        gd = graph_to_dict(gd)
-    _write_json(gd, path, as_text)
+    _write_json(graph_to_dict(gd), path, as_text)
     return path
 
 
@@ -331,9 +336,9 @@ def export_meta_graph(filename=None, meta_info_def=None, graph_def=None, saver_d
         meta = gc.train.export_meta_graph("/tmp/model/model.meta", saver=saver)
 
     TF1's arguments: `meta_info_def` (a dict, kept as is), `graph_def` (a graph_def dict
-    to write instead of the graph's), `saver_def` (a saver_def dict, or `saver=`, a
-    gc.train.Saver: graphc's way), `collection_list` (the collections to keep; default
-    all). The file is always JSON text, so `as_text` changes nothing; graphc places
+    to write instead of the graph's), `saver_def` (a dict: Saver.as_saver_def(); or
+    `saver=`, a gc.train.Saver: graphc's way), `collection_list` (the collections to
+    keep; default all). The file is always JSON text, so `as_text` changes nothing; graphc places
     nothing on devices, keeps no default attrs, extra savers or debug info, so
     clear_devices, clear_extraneous_savers, strip_default_attrs and save_debug_info
     change nothing either. `export_scope` (a subgraph) is not supported.
@@ -353,8 +358,7 @@ def export_meta_graph(filename=None, meta_info_def=None, graph_def=None, saver_d
     if meta_info_def is not None:
         meta["meta_info_def"] = dict(meta_info_def)
     if saver is not None:
-        saver.build()                   # its var_list as {checkpoint name: Variable}
-        meta["saver_def"] = {"var_list": {k: v.node.name for k, v in saver._var_list.items()}}
+        meta["saver_def"] = saver.as_saver_def()
     elif saver_def is not None:
         meta["saver_def"] = dict(saver_def)
     if filename:
@@ -379,10 +383,8 @@ def _decode(enc, ref):
         from ..data.graph_codec import decode_handle
         return decode_handle(v, lambda x: _decode(x, ref))
     if tag == "saver":
-        from ..train.saver import Saver
-        kw = dict(v)
-        kw["var_list"] = {k: ref("tensor", name) for k, name in v["var_list"].items()}
-        return Saver(**kw)
+        from ..train.saver import saver_from_def
+        return saver_from_def(v, lambda name: ref("tensor", name))
     decode = {"float": float, "dtype": dtypes.as_dtype, "array": _array,
               "bytes": base64.b64decode,
               "shape": lambda d: TensorShape(None if d is None else tuple(d)),

@@ -59,7 +59,8 @@ class Saver:
                  pad_step_number=False, save_relative_paths=False, filename=None):
         if saver_def is not None or builder is not None:
             raise NotImplementedError("graphc's Saver builds no save/restore ops: "
-                                      "saver_def and builder are not supported")
+                                      "saver_def and builder are not supported (a "
+                                      "saver_def: gc.train.Saver.from_proto(saver_def))")
         if write_version not in (None, SaverDef.V2):
             what = {SaverDef.V1: "SaverDef.V1 (TF's deprecated single-file format)",
                     SaverDef.LEGACY: "SaverDef.LEGACY"}.get(write_version,
@@ -95,6 +96,63 @@ class Saver:
         self._var_list, self._built = named, True
         self._graph = (next(iter(self._var_list.values())).graph if self._var_list
                        else get_default_graph())
+
+    # ---- its definition (TF1's SaverDef) -----------------------------------------------
+    def as_saver_def(self):
+        """What this Saver saves and how, as a dict (TF1: a SaverDef): var_list
+        {checkpoint name: variable's node name} and the Saver's settings. A meta graph
+        carries it; Saver.from_proto rebuilds the Saver from it.
+
+            meta = gc.train.export_meta_graph(saver_def=saver.as_saver_def())
+        """
+        self.build()
+        return {"var_list": {k: v.node.name for k, v in self._var_list.items()},
+                "max_to_keep": self._max_to_keep,
+                "keep_checkpoint_every_n_hours": self._keep_hours,
+                "version": self._write_version, "name": self._name,
+                "pad_step_number": self._pad_step_number, "reshape": self._reshape,
+                "allow_empty": self._allow_empty}
+
+    saver_def = property(as_saver_def)
+
+    def to_proto(self, export_scope=None):
+        """as_saver_def(), its variables' names relative to export_scope (what
+        from_proto's import_scope undoes); None when one of them is outside it. TF1
+        tests its save ops' names instead, which graphc's Saver does not have."""
+        saver_def = self.as_saver_def()
+        if export_scope is None:
+            return saver_def
+        scope = export_scope.rstrip("/") + "/"
+        names = saver_def["var_list"]
+        if not all(n.startswith(scope) for n in names.values()):
+            return None
+        saver_def["var_list"] = {k: n[len(scope):] for k, n in names.items()}
+        return saver_def
+
+    @staticmethod
+    def from_proto(saver_def, import_scope=None):
+        """The Saver a saver_def (as_saver_def, to_proto, a meta graph's) describes, over
+        the variables of that name (under import_scope) in the default graph (TF1)."""
+        graph = get_default_graph()
+        scope = import_scope.rstrip("/") + "/" if import_scope else ""
+        return saver_from_def(saver_def, lambda n: graph.get_tensor_by_name(f"{scope}{n}:0"))
+
+    def export_meta_graph(self, filename=None, collection_list=None, as_text=False,
+                          export_scope=None, clear_devices=False,
+                          clear_extraneous_savers=False, strip_default_attrs=False,
+                          save_debug_info=False):
+        """The Saver's graph as a meta graph carrying this Saver's saver_def, written to
+        filename if given (TF1; the arguments are gc.train.export_meta_graph's).
+
+            saver.export_meta_graph("ckpt/model.meta")
+            saver = gc.train.import_meta_graph("ckpt/model.meta")  # the same var_list
+        """
+        from ..io import serialize      # lazily: io may import train, not vice versa
+        return serialize.export_meta_graph(
+            filename, saver_def=self.as_saver_def(), collection_list=collection_list,
+            as_text=as_text, graph=self._graph, export_scope=export_scope,
+            clear_devices=clear_devices, clear_extraneous_savers=clear_extraneous_savers,
+            strip_default_attrs=strip_default_attrs, save_debug_info=save_debug_info)
 
     @property
     def last_checkpoints(self):
@@ -156,11 +214,12 @@ class Saver:
                 os.remove(path)
             _write_atomic(prefix + DATA_SUFFIX, lambda f: _write_npz(f, values))
         if write_meta_graph:
-            from ..io import serialize      # lazily: io may import train, not vice versa
+            from ..io.serialize import SerializationError
             try:
-                serialize.export_meta_graph(prefix + "." + meta_graph_suffix,
-                                            graph=self._graph, saver=self)
-            except serialize.SerializationError as e:
+                self.export_meta_graph(prefix + "." + meta_graph_suffix,
+                                       strip_default_attrs=strip_default_attrs,
+                                       save_debug_info=save_debug_info)
+            except SerializationError as e:
                 # a graph JSON cannot hold (a py_func, a custom_gradient): the variables
                 # are saved all the same, as TF1 would save them; say what is missing
                 from ..tf_logging import warning
@@ -239,6 +298,17 @@ class Saver:
                 f"Saver.{what}: the Session runs another graph than the one this Saver's "
                 "variables belong to; build the Saver in the Session's graph (after "
                 "rebuilding the model there)")
+
+
+def saver_from_def(saver_def, tensor):
+    """The Saver of saver_def (Saver.as_saver_def), each variable `tensor(its name)`."""
+    d = saver_def
+    return Saver({k: tensor(n) for k, n in d["var_list"].items()},
+                 reshape=d.get("reshape", False), max_to_keep=d.get("max_to_keep", 5),
+                 keep_checkpoint_every_n_hours=d.get("keep_checkpoint_every_n_hours", 10000.0),
+                 name=d.get("name"), allow_empty=d.get("allow_empty", False),
+                 write_version=d.get("version"),
+                 pad_step_number=d.get("pad_step_number", False))
 
 
 def _named(var_list):
