@@ -210,3 +210,33 @@ def test_strings_in_collections_come_back_as_bytes(tmp_path):
             gc.train.import_meta_graph(source)
             assert [gc.get_collection(k) for k in ("my_strs", "ints", "floats", "bytes")] \
                 == [[b"hello", "wörld".encode()], [3], [2.5], [b"x"]]
+
+
+def test_saver_restores_an_object_based_checkpoint_and_checkpoint_takes_tf_layers(tmp_path):
+    """TF 2.21: Saver.restore finds a tf.train.Checkpoint's values through its object
+    graph ('dense/kernel' is 'model/kernel/.ATTRIBUTES/VARIABLE_VALUE'); a tf.layers
+    layer is trackable (TF1's are Keras layers)."""
+    def build(k):
+        x = gc.placeholder(gc.float32, [None, 2])
+        layer = gc.keras.layers.Dense(3, name="dense",
+                                      kernel_initializer=gc.constant_initializer(k))
+        return x, layer, layer(x)
+    with gc.Graph().as_default():
+        x, layer, y = build(1.0)
+        with gc.Session() as sess:
+            sess.run(gc.global_variables_initializer())
+            path = gc.train.Checkpoint(model=layer).save(str(tmp_path / "ckpt"), session=sess)
+    with gc.Graph().as_default():
+        x, layer, y = build(0.0)
+        with gc.Session() as sess:
+            gc.train.Saver().restore(sess, path)
+            np.testing.assert_array_equal(sess.run(y, {x: [[1.0, 2.0]]}), [[3.0, 3.0, 3.0]])
+    with gc.Graph().as_default():
+        dense = gc.layers.Dense(3, name="d")
+        dense(gc.placeholder(gc.float32, [None, 2]))
+        with gc.Session() as sess:
+            sess.run(gc.global_variables_initializer())
+            path = gc.train.Checkpoint(model=dense).save(str(tmp_path / "tfl"), session=sess)
+        assert sorted(k for k, _ in gc.train.list_variables(path)) == [
+            "_CHECKPOINTABLE_OBJECT_GRAPH", "model/bias/.ATTRIBUTES/VARIABLE_VALUE",
+            "model/kernel/.ATTRIBUTES/VARIABLE_VALUE", "save_counter/.ATTRIBUTES/VARIABLE_VALUE"]

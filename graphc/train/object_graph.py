@@ -43,8 +43,10 @@ def _is_optimizer(obj):
 
 
 def _is_layer(obj):
+    """A Keras layer, or a tf.layers one (TF1's are Keras layers)."""
     from ..keras.engine import Layer
-    return isinstance(obj, Layer)
+    from ..layers_base import Layer as TF1Layer
+    return isinstance(obj, (Layer, TF1Layer))
 
 
 def _is_attribute_holder(obj):

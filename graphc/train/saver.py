@@ -6,6 +6,7 @@ files (graphc/train/checkpoint_tf_write.py). Restore reads either format, told a
 the files. The Saver chooses the prefixes, keeps max_to_keep of them and checks every
 value against its variable before restoring.
 """
+import json
 import os
 import time
 
@@ -20,6 +21,7 @@ from .checkpoint import (DATA_SUFFIX, STATE_FILENAME, _closest, _data_path, _hea
                          _listing, _prefix, _read, _write_atomic, _write_npz,
                          checkpoint_exists, remove_checkpoint, update_checkpoint_state)
 from .checkpoint_tf_write import bundle_files, write_bundle
+from .object_graph import OBJECT_GRAPH_KEY
 
 __all__ = ["Saver", "SaverDef"]
 
@@ -274,6 +276,10 @@ class Saver:
         path = _data_path(prefix) or prefix + DATA_SUFFIX     # for messages
         names = pc.checkpoint_names(self._var_list)     # a part: its full variable's
         missing = [key for key, name in names.items() if name not in headers]
+        if missing and OBJECT_GRAPH_KEY in headers:     # a tf.train.Checkpoint's: TF1
+            by_name = _object_graph_keys(prefix + DATA_SUFFIX)  # finds the variables'
+            names = {k: by_name.get(n, n) for k, n in names.items()}    # keys by name
+            missing = [key for key, name in names.items() if name not in headers]
         if missing:
             lines = [f"  '{names[n]}': {_describe(self._var_list[n])}; closest in the "
                      f"checkpoint: {_closest(names[n], headers)}" for n in missing]
@@ -298,6 +304,18 @@ class Saver:
                 f"Saver.{what}: the Session runs another graph than the one this Saver's "
                 "variables belong to; build the Saver in the Session's graph (after "
                 "rebuilding the model there)")
+
+
+def _object_graph_keys(path):
+    """{variable name: checkpoint key} of an object-based checkpoint's variables (the
+    full names its object graph records)."""
+    raw = _read(path, [OBJECT_GRAPH_KEY])[OBJECT_GRAPH_KEY][()]
+    try:
+        nodes = json.loads(raw.decode("utf-8"))["nodes"]
+    except (UnicodeDecodeError, ValueError, KeyError):     # not graphc's (TF's proto)
+        return {}
+    return {a["full_name"]: a["checkpoint_key"] for node in nodes
+            for a in node.get("attributes", ()) if a.get("full_name")}
 
 
 def saver_from_def(saver_def, tensor):
