@@ -439,3 +439,17 @@ def test_sequential_dense_features_on_dict_data_and_deferred_weight_names():
     built = K.Sequential([K.layers.Dense(3, name="top")])
     built.build((None, 2))
     assert built.weights[0].name == "top/kernel:0"
+
+
+def test_layers_experimental_namespace_as_tf1():
+    """tf.compat.v1.keras.layers.experimental of TF 2.21 (less DynamicEmbedding,
+    DynamicLookup, RandomFourierFeatures and the PreprocessingLayer base)."""
+    e = gc.keras.layers.experimental
+    assert e.EinsumDense is gc.keras.layers.EinsumDense
+    for name in ("CategoryEncoding", "CenterCrop", "Discretization", "Hashing",
+                 "Normalization", "Rescaling", "Resizing"):
+        assert getattr(e.preprocessing, name) is getattr(gc.keras.layers, name)
+    x = gc.placeholder(gc.float32, [None, 2])
+    with gc.Session() as s:
+        np.testing.assert_allclose(s.run(e.preprocessing.Rescaling(0.5)(x), {x: [[2.0, 4.0]]}),
+                                   [[1.0, 2.0]])

@@ -29,3 +29,16 @@ __all__ = (["Layer", "InputLayer", "Input", "InputSpec", "LayerNormalization",
            + layers_activation.__all__ + layers_reshape.__all__ + layers_noise.__all__
            + layers_pooling_more.__all__ + layers_conv_more.__all__ + layers_rnn_more.__all__
            + layers_attention.__all__ + layers_preprocessing.__all__)
+
+# tf.keras.layers.experimental (TF 1.x names of layers that later left it)
+from ..namespaces import _namespace  # noqa: E402
+
+experimental = _namespace(
+    "keras.layers.experimental", "gc.keras.layers.experimental (TF1's names): "
+    "EinsumDense and preprocessing.", ["EinsumDense"], globals())
+experimental.preprocessing = _namespace(
+    "keras.layers.experimental.preprocessing", "The preprocessing layers (TF1's names).",
+    ["CategoryEncoding", "CenterCrop", "Discretization", "Hashing", "Normalization",
+     "Rescaling", "Resizing"], globals())
+experimental.__all__.append("preprocessing")
+
