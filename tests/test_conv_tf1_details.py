@@ -134,3 +134,25 @@ def test_bias_add_nchw_of_unknown_rank_finds_the_channel_axis_at_run_time():
             du, db = s.run([gu, gb], {u: np.ones(shape)})
             assert du.shape == tuple(shape)
             np.testing.assert_array_equal(db, [2.0 * np.prod(shape) / 2] * 2)
+
+
+def test_space_to_batch_nd_with_a_block_shape_fed_at_run_time():
+    """TF 2.21: block_shape may be a fed int tensor (of known length); the static dims
+    it decides are unknown then; batch_to_space_nd undoes it; gradients flow."""
+    x = gc.placeholder(gc.float32, [None, None, None, 2])
+    static = gc.placeholder(gc.float32, [1, 4, 4, 2])
+    bs = gc.placeholder(gc.int32, [2])
+    y = gc.space_to_batch_nd(x, bs, [[0, 0], [0, 0]])
+    assert y.shape.as_list() == [None, None, None, 2]
+    back = gc.batch_to_space_nd(gc.space_to_batch_nd(static, bs, [[0, 0], [0, 0]]), bs,
+                                [[0, 0], [0, 0]])
+    (g,) = gc.gradients(gc.reduce_sum(y ** 2), x)
+    v = np.arange(32.0).reshape(1, 4, 4, 2)
+    with gc.Session() as s:
+        out, grad = s.run([y, g], {x: v, bs: [2, 2]})
+        assert out.shape == (4, 2, 2, 2)
+        np.testing.assert_array_equal(out.ravel()[:8], [0, 1, 4, 5, 16, 17, 20, 21])
+        np.testing.assert_array_equal(grad, 2 * v)
+        np.testing.assert_array_equal(s.run(back, {static: v, bs: [1, 2]}), v)
+    with pytest.raises(ValueError, match="known length"):
+        gc.space_to_batch_nd(x, gc.placeholder(gc.int32, [None]), [[0, 0], [0, 0]])

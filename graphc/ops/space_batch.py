@@ -19,12 +19,31 @@ __all__ = ["space_to_batch_nd", "batch_to_space_nd", "space_to_batch", "batch_to
 
 # ---- space_to_batch_nd, batch_to_space_nd -------------------------------------------------
 def _block_shape(block_shape, api):
-    """block_shape as a tuple of ints >= 1 (it must be known when the graph is built)."""
+    """block_shape as a tuple of ints >= 1, or of scalar int tensors for a 1-D tensor
+    known only at run time (its length must be known: TF1's static rank)."""
+    if isinstance(block_shape, Tensor) and constant_value(block_shape) is None:
+        dims = block_shape.shape.dims
+        if dims is None or len(dims) != 1 or not isinstance(dims[0], int) or not dims[0]:
+            raise ValueError(f"{api}: a block_shape known only at run time must be a 1-D "
+                             f"int tensor of known length, not {block_shape.shape}")
+        if not block_shape.dtype.is_integer:
+            raise TypeError(f"{api}: block_shape must be int32 or int64, not "
+                            f"{block_shape.dtype.name}")
+        b = E.cast(block_shape, dtypes.int32)
+        return tuple(b[k] for k in range(dims[0]))
     v = np.asarray(static_value(block_shape, f"{api}: block_shape"))
     if v.ndim != 1 or not v.size or not np.issubdtype(v.dtype, np.integer) or (v < 1).any():
         raise ValueError(f"{api}: block_shape must be a non-empty 1-D list of ints >= 1, "
                          f"not {v.tolist()}")
     return tuple(int(b) for b in v)
+
+
+def _product(bs):
+    """The product of the block sizes (an int, or a tensor if one is)."""
+    out = 1
+    for b in bs:
+        out = out * b
+    return out
 
 
 def _pairs(p, m, api, what):
@@ -78,7 +97,7 @@ def space_to_batch_nd(input, block_shape, paddings, name=None):  # noqa: A002
         outer = []
         for k, b in enumerate(bs):
             d = _dim(y, 1 + k)
-            if isinstance(d, int) and d % b:
+            if isinstance(d, int) and isinstance(b, int) and d % b:
                 raise _shape_error(api, f"padded dim {1 + k} of input, {d}, is not a "
                                    f"multiple of block_shape[{k}] = {b}", x)
             outer.append(d // b)
@@ -87,7 +106,7 @@ def space_to_batch_nd(input, block_shape, paddings, name=None):  # noqa: A002
         perm = [2 + 2 * k for k in range(m)] + [0] + [1 + 2 * k for k in range(m)] + \
             list(range(1 + 2 * m, r + m))
         y = transpose(y, perm)
-        return reshape(y, _shape_tensor([batch * int(np.prod(bs))] + outer + rest))
+        return reshape(y, _shape_tensor([batch * _product(bs)] + outer + rest))
 
 
 def batch_to_space_nd(input, block_shape, crops, name=None):  # noqa: A002
@@ -103,9 +122,9 @@ def batch_to_space_nd(input, block_shape, crops, name=None):  # noqa: A002
         m = len(bs)
         r = _rows(x, m, api)
         c = _pairs(crops, m, api, "crops")
-        nb = int(np.prod(bs))
+        nb = _product(bs)
         batch = _dim(x, 0)
-        if isinstance(batch, int) and batch % nb:
+        if isinstance(batch, int) and isinstance(nb, int) and batch % nb:
             raise _shape_error(api, f"the batch of input, {batch}, is not a multiple of "
                                f"prod(block_shape) = {nb}", x)
         inner = [_dim(x, k) for k in range(1, 1 + m)]
