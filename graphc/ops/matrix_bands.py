@@ -221,14 +221,20 @@ def _infer_diag_part_v3(ctx, x, *, k, padding_value, align):
     return tuple(dims[:-2]) + _band_rows(k) + (length,), x.dtype
 
 
-def _diag_part_v3_kernel(x, *, k, padding_value, align):
+def _matrix_size(api, x, k):
+    """(rows, cols) of x's matrices, checked to hold the diagonals k (at run time)."""
     if x.ndim < 2:
-        raise errors.InvalidArgumentError(f"matrix_diag_part: the input must have rank >= 2, "
-                                          f"not shape {x.shape}")
+        raise errors.InvalidArgumentError(f"{api}: the input must have rank >= 2, not "
+                                          f"shape {x.shape}")
     rows, cols = x.shape[-2:]
     bad = _out_of_bound(rows, cols, k)
     if bad:
-        raise errors.InvalidArgumentError("matrix_diag_part: " + bad)
+        raise errors.InvalidArgumentError(f"{api}: " + bad)
+    return rows, cols
+
+
+def _diag_part_v3_kernel(x, *, k, padding_value, align):
+    rows, cols = _matrix_size("matrix_diag_part", x, k)
     n = _band_len(rows, cols, k)
     i, j, inside = _band_index(rows, cols, k, n, align)
     out = np.full(x.shape[:-2] + inside.shape, padding_value, x.dtype)
@@ -264,13 +270,7 @@ def _infer_set_diag_v3(ctx, x, d, *, k, align):
 
 
 def _set_diag_v3_kernel(x, d, *, k, align):
-    if x.ndim < 2:
-        raise errors.InvalidArgumentError(f"matrix_set_diag: the input must have rank >= 2, "
-                                          f"not shape {x.shape}")
-    rows, cols = x.shape[-2:]
-    bad = _out_of_bound(rows, cols, k)
-    if bad:
-        raise errors.InvalidArgumentError("matrix_set_diag: " + bad)
+    rows, cols = _matrix_size("matrix_set_diag", x, k)
     band, n = _band_rows(k), _band_len(rows, cols, k)
     want = x.shape[:-2] + band + (n,)
     if d.shape != want:
