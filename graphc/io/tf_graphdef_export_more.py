@@ -361,4 +361,5 @@ def _irfft(ex, n):
             Tcomplex=_T(n))
 
 
-from . import tf_graphdef_export_flow, tf_graphdef_export_more2  # noqa: E402,F401 (fake quantization, random ops)
+from . import (tf_graphdef_export_flow, tf_graphdef_export_more2,  # noqa: E402,F401
+               tf_graphdef_export_strings)    # (control flow, fake quantization, random, strings)
