@@ -6,8 +6,8 @@ other ops' rules use."""
 import numpy as np
 
 from .. import dtypes, errors
-from ..ops import (array, conv, core, einsum, elementwise, indexing, join, linalg, nn,
-                   pool, reduce)
+from ..ops import (array, conv, core, creation, einsum, elementwise, indexing, join, linalg,
+                   nn, pool, reduce)
 from ..ops.registry import apply, constant_value
 
 
@@ -127,10 +127,23 @@ def _batch_reshape(node, args, batched):
 
 def _batch_broadcast_to(node, args, batched):
     """broadcast_to(x, s) -> broadcast_to(x_b with unit dims, [n] + s)."""
-    if batched[1] or node.outputs[0].shape.rank is None or args[0].shape.rank is None:
+    if batched[1]:
         return batch_by_slices(node, args, batched)
-    x = expand_to(args[0], node.outputs[0].shape.rank)
+    rank = node.outputs[0].shape.rank
+    if rank is None or args[0].shape.rank is None:
+        x = _unit_dims_at_run_time(args[0], array.size(args[1]) if rank is None else rank)
+    else:
+        x = expand_to(args[0], rank)
     return _rebuild(node, [x, _with_batch(args[1], args, batched)])
+
+
+def _unit_dims_at_run_time(a, rank):
+    """expand_to for a rank known only when run (of `a` or of `rank`, an int or an int32
+    scalar): (n,) + shape -> (n, 1.., shape) of rank+1 dims, by a reshape."""
+    s = array.shape(a, out_type=dtypes.int32)
+    pad = elementwise.maximum(rank - (array.size(s) - 1), 0)
+    ones = creation.fill(array.reshape(pad, [1]), core.constant(1, dtype=dtypes.int32))
+    return array.reshape(a, array.concat([s[:1], ones, s[1:]], 0))
 
 
 def _batch_sum_to(node, args, batched):

@@ -318,10 +318,12 @@ def quietly(session, replay):
         session._quiet -= 1
 
 
-def compiled(session, fg, ins, outs):
+def compiled(session, fg, ins, outs, keep=()):
     """run(args) -> the values of `outs` (None where an entry is None), computed in graph
-    `fg` from args fed where `ins` has a tensor; compiled once per session."""
-    key = (fg, ins, outs)
+    `fg` from args fed where `ins` has a tensor; compiled once per session. The values
+    of outs[p] for p in `keep` come back as the kernels made them, never copied (a
+    loop's own buffers, which its body writes in place)."""
+    key = (fg, ins, outs, keep)
     run = session._branches.get(key)
     if run is None:
         from ..feeds import _results
@@ -330,6 +332,8 @@ def compiled(session, fg, ins, outs):
         where = [i for i, t in enumerate(outs) if t is not None]
         dense = len(where) == len(outs)
         strings = [k for k, i in enumerate(where) if outs[i].dtype is dtypes.string]
+        for p in keep:
+            exe.copy_out[exe.out_index[where.index(p)]] = False
 
         def run(args):
             values = _results(exe, exe.run(*[args[i] for i in pick]), scalars=False)

@@ -20,7 +20,7 @@ from ..shapes import InferError, TensorShape
 from .control import _needed, _reads, compiled, draw_outputs, has_effect, quietly
 from .core import placeholder
 from .registry import OpDef, apply, register
-from .tensor_array_ops import Owned, writes_buffer
+from .tensor_array_ops import Owned, in_place_carries
 
 __all__ = ["make_loop"]
 
@@ -66,9 +66,9 @@ def _loop_kernel(rt, *args, replay=False, **attrs):
 
 def _run_loop(rt, *args, body, cond, n_carry, n_sliced, n_ys, reverse, has_max,
               n_draws, ragged=False, back_prop=True, like=None):
-    run = compiled(rt.session, *body)
+    owned = _owned(rt.session, body, n_carry)
+    run = compiled(rt.session, *body, keep=owned)   # an owned buffer comes back uncopied
     carry, sliced, rest = _parts(list(args), n_carry, n_sliced, has_max)
-    owned = [k for k in range(n_carry) if writes_buffer(body[2][k])]
     for k in owned:                 # a TensorArray's buffer: copied once, then written in place
         carry[k] = np.array(carry[k]).view(Owned)
     test = limit = None
@@ -88,9 +88,9 @@ def _run_loop(rt, *args, body, cond, n_carry, n_sliced, n_ys, reverse, has_max,
             break
         out = run(carry + [s[i] if isinstance(s, Ragged) else s[i, ...]  # arrays, strings
                            for s in sliced] + rest)
-        carry = _own(out[:n_carry], owned)
+        carry = out[:n_carry]       # owned ones: the same buffers, written in place
         for acc, y in zip(ys, out[n_carry:n_carry + n_ys]):
-            acc.append(np.array(y) if isinstance(y, Owned) else y)  # owned ones change
+            acc.append(y)           # never an owned buffer (in_place_carries)
         z = out[n_carry + n_ys:]
         if zs is None:
             zs = [np.array(v, copy=True) for v in z]
@@ -110,19 +110,15 @@ def _run_loop(rt, *args, body, cond, n_carry, n_sliced, n_ys, reverse, has_max,
     return result[0] if len(result) == 1 else tuple(result)
 
 
-def _own(carry, owned):
-    """The carry for the next call: each owned buffer an Owned array of its own (a write
-    that made a new array, a body returning one buffer twice), and any other Owned value
-    a plain copy (a buffer that some write could still change)."""
-    carry, seen = list(carry), set()
-    for k, c in enumerate(carry):
-        if k in owned:
-            if not isinstance(c, Owned) or id(c) in seen:
-                carry[k] = c = np.array(c).view(Owned)
-            seen.add(id(c))
-        elif isinstance(c, Owned):
-            carry[k] = np.array(c)
-    return carry
+def _owned(session, body, n_carry):
+    """The carries the loop writes in place (tensor_array_ops.in_place_carries), found
+    once per session: no other value the body reads or gives, nor any earlier call's
+    output, shares their buffers."""
+    key = ("owned", body, n_carry)
+    owned = session._branches.get(key)
+    if owned is None:
+        owned = session._branches[key] = tuple(in_place_carries(*body, n_carry))
+    return owned
 
 
 class Ragged(np.ndarray):

@@ -20,6 +20,9 @@ the buffer, so a loop's gradient does not keep a copy of it per iteration. A wri
 copies the buffer, except inside a loop whose carry it is: the Loop kernel copies such a
 carry once when it starts (into an `Owned` array) and the writes then update it in
 place, as TF1's resource does (a read is copied out, so later writes never change it).
+A loop owns a buffer only when its body's writes are all that see it (reads that run
+before them aside): not, say, in a derivative's replay that also stacks the buffer
+each call received (tensor_array_ops.in_place_carries).
 
 Departures from TF1, each documented on its method: a second write to an index
 overwrites it (TF1 raises), unwritten elements of an array whose element shape is known

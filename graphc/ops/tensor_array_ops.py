@@ -6,7 +6,7 @@ tensor_array.py unchanged.
 import numpy as np
 
 from ..shapes import InferError, TensorShape
-from .array import shape as shape_of
+from .array import SHAPE, shape as shape_of
 from .registry import OpDef, apply, apply1, register
 
 __all__ = []
@@ -15,8 +15,10 @@ __all__ = []
 # ---- buffers a loop owns ---------------------------------------------------------------------
 class Owned(np.ndarray):
     """A TensorArray buffer that a Loop carries and owns (ops/loop_op.py): the writes in
-    its body update it in place. Arithmetic on it gives plain arrays, so ownership never
-    spreads to values computed from it."""
+    its body update it in place, and each call gets back the buffer the last one wrote
+    (never a copy), so a loop of T writes copies it once, not T times. A loop owns only
+    buffers that nothing else can see (in_place_carries). Arithmetic on it gives plain
+    arrays, so ownership never spreads to values computed from it."""
 
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
         plain = [x.view(np.ndarray) if isinstance(x, Owned) else x for x in inputs]
@@ -27,10 +29,59 @@ class Owned(np.ndarray):
 
 
 def writes_buffer(t):
-    """t is a TensorArray write's result (or its gradient's cleared buffer): a loop
-    carrying it may own the buffer."""
+    """t is a TensorArray write's result (or its gradient's cleared buffer): the buffer
+    its record writes in place when it is Owned."""
     return t is not None and (t.node.op is TENSOR_ARRAY_SCATTER or
                               t.node.op is TENSOR_ARRAY_POP and t.index == 0)
+
+
+def in_place_carries(fg, ins, outs, n_carry):
+    """The carries a Loop whose body is (fg, ins, outs) may own (write in place): those
+    whose buffer goes from the body's input to its output k through a chain of writes
+    and nothing else. A value of the chain is read by its one write (as the buffer),
+    and besides by copying readers (read, stack, shape) only, which run before that
+    write because it depends on them (a read after it would see the write); no value
+    of the chain but the last is a body output (a stacked carry, as the one a
+    derivative's trajectory stacks, would change after the call gave it)."""
+    from .control import _needed
+    nodes = _needed([t for t in outs if t is not None], {t for t in ins if t is not None})
+    users = {}
+    for n in nodes:
+        for slot, t in enumerate(n.inputs):
+            users.setdefault(t, []).append((n, slot))
+    n_out = {}
+    for t in outs:
+        n_out[t] = n_out.get(t, 0) + 1
+    return [k for k in range(n_carry)
+            if writes_buffer(outs[k]) and _one_chain(ins[k], outs[k], users, n_out, nodes)]
+
+
+def _one_chain(t, last, users, n_out, nodes):
+    """Whether the buffer t becomes `last` through writes that no one else sees."""
+    while t is not last:
+        uses = users.get(t, [])
+        writes = [n for n, slot in uses if slot == 0 and writes_buffer(n.outputs[0])]
+        if len(writes) != 1 or n_out.get(t):
+            return False
+        write = writes[0]
+        before = _ancestors(write, nodes)
+        if any(n is write and slot != 0 or n is not write and (
+                n.op not in _COPY_OUT or n not in before) for n, slot in uses):
+            return False
+        t = write.outputs[0]
+    return n_out.get(t) == 1 and all(n.op in _COPY_OUT for n, _ in users.get(t, []))
+
+
+def _ancestors(node, nodes):
+    """The records among `nodes` that `node` depends on."""
+    seen, stack = set(), [node]
+    while stack:
+        n = stack.pop()
+        for m in [t.node for t in n.inputs] + list(n.control_inputs):
+            if m in nodes and m not in seen:
+                seen.add(m)
+                stack.append(m)
+    return seen
 
 
 # ---- the ops -------------------------------------------------------------------------------
@@ -237,6 +288,9 @@ TENSOR_ARRAY_STACK = register(OpDef(
     vjp=lambda node, gs: [gs[0]], jvp=lambda node, ts: ts[0],
     api="TensorArray.stack", signature="ta.stack()", shape_rule="(size,) + element_shape",
     dtypes="any", doc="All the elements, stacked along a new first dim."))
+
+
+_COPY_OUT = (TENSOR_ARRAY_GATHER, TENSOR_ARRAY_STACK, SHAPE)   # their results alias no buffer
 
 
 def scatter(buf, index, value, dynamic, add):
