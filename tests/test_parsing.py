@@ -380,3 +380,23 @@ def test_compression_type_may_be_a_string_tensor(tmp_path):
             s.run(nxt)
     with pytest.raises(gc.errors.DTypeError, match="compression_type"):
         gc.data.TFRecordDataset([path], compression_type=gc.constant(1))
+
+
+def test_decode_csv_parses_numbers_and_quotes_as_tf():
+    """TF 2.21 (the session-19 queues hunt): numbers as TF's parsers read them (no '_'
+    separators, hex floats), no quote, CR or LF in an unquoted field, and an empty record
+    has no field."""
+    s = gc.placeholder(gc.string, [None])
+    (i,), (f,) = gc.decode_csv(s, [[0]]), gc.decode_csv(s, [[0.0]])
+    a, _ = gc.decode_csv(s, [[""], [""]])
+    (raw,) = gc.decode_csv(s, [[""]], use_quote_delim=False)
+    with gc.Session() as sess:
+        for t, rec, want in [(f, "0x10", 16.0), (f, "-0X1A", -26.0), (i, " 12 ", 12),
+                             (f, "1e3", 1000.0), (raw, 'a"b', b'a"b')]:
+            assert sess.run(t, {s: [rec]}).tolist() == [want]
+        for t, rec, msg in [(i, "1_0", "not a valid int32"), (f, "1_000.5", "float32"),
+                            (i, "3.0", "int32"), (a, 'a"b,c', "Unquoted fields"),
+                            (a, ' "q",c', "Unquoted fields"), (a, "a\rb,c", "CRLF"),
+                            (raw, "", "Expect 1 fields but have 0")]:
+            with pytest.raises(gc.errors.InvalidArgumentError, match=msg):
+                sess.run(t, {s: [rec]})

@@ -17,6 +17,7 @@ from ..io.wire import _varints
 from ..shapes import InferError, TensorShape
 from .core import convert_to_tensor
 from .registry import OpDef, apply, apply1, constant_value, register
+from .strings import parse_number
 
 __all__ = ["decode_raw", "decode_csv", "serialize_tensor", "parse_tensor"]
 
@@ -87,8 +88,11 @@ def decode_raw(input_bytes=None, out_type=None, little_endian=True, name=None, b
 # ---- decode_csv ------------------------------------------------------------------------
 def _split(record, delim, quotes, index):
     """The fields of one CSV record (TF's rules: a quoted field may hold the delimiter
-    and "" for a quote; it must end at a delimiter or the record's end)."""
+    and "" for a quote; it must end at a delimiter or the record's end; an unquoted one
+    holds no quote, CR or LF; an empty record has no field)."""
     fields, i, n = [], 0, len(record)
+    if not n:                           # no field at all (TF: "have 0"), not one empty one
+        return fields
     while True:
         if quotes and i < n and record[i:i + 1] == b'"':
             j, field = i + 1, bytearray()
@@ -113,6 +117,9 @@ def _split(record, delim, quotes, index):
         else:
             j = record.find(delim, i)
             j = n if j < 0 else j
+            if quotes and any(c in record[i:j] for c in (b'"', b"\r", b"\n")):
+                raise ValueError(f"Unquoted fields cannot have quotes/CRLFs inside "
+                                 f"(record {index})")
             fields.append(record[i:j])
             i = j
         if i >= n:
@@ -121,20 +128,13 @@ def _split(record, delim, quotes, index):
 
 
 def _convert(field, dtype, col, index):
-    try:
-        if dtype == "string":
-            return field
-        text = field.decode("ascii")
-        if dtype in ("int32", "int64"):
-            v = int(text, 10)
-            info = np.iinfo(dtype)
-            if not info.min <= v <= info.max:
-                raise ValueError
-            return v
-        return float(text)
-    except (ValueError, UnicodeDecodeError):
+    if dtype == "string":
+        return field
+    v = parse_number(field, dtypes.as_dtype(dtype))     # TF's parsers (string_to_number)
+    if v is None:
         raise ValueError(f"Field {col} in record {index} is not a valid {dtype}: "
-                         f"{field.decode('utf-8', 'replace')}") from None
+                         f"{field.decode('utf-8', 'replace')}")
+    return v
 
 
 def _infer_csv(ctx, records, *, defaults, delim, quotes, na_value, select_cols):

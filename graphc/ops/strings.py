@@ -396,28 +396,32 @@ _FLOAT = re.compile(rb"[ \t\n\v\f\r]*([+-]?(\d+\.?\d*(e[+-]?\d+)?|\.\d+(e[+-]?\d
 _INT = re.compile(rb"[ \t\n\v\f\r]*([+-]?\d+)[ \t\n\v\f\r]*")
 
 
-def _to_number_kernel(x, *, out_type):
-    dt = out_type.np
+def parse_number(v, out_type):
+    """The number the bytes v spell for out_type as TF's parsers (safe_strto32/64,
+    safe_strtof/d) read them: surrounding whitespace allowed, no '_' separators, hex
+    floats; None when v is not one, or an int out of out_type's range."""
     is_int = out_type.is_integer
-    info = np.iinfo(dt) if is_int else None
+    m = (_INT if is_int else _FLOAT).fullmatch(v)
+    if m is None:
+        return None
+    s = m.group(1).decode()
+    if is_int:
+        k = int(s)
+        info = np.iinfo(out_type.np)
+        return k if info.min <= k <= info.max else None
+    t = s.lstrip("+-").lower()
+    return (-1 if s.startswith("-") else 1) * int(t, 16) if t.startswith("0x") else float(s)
 
+
+def _to_number_kernel(x, *, out_type):
     def one(v):
-        m = (_INT if is_int else _FLOAT).fullmatch(v)
-        if m is None:
+        k = parse_number(v, out_type)
+        if k is None:
             raise ValueError(f"StringToNumberOp could not correctly convert string: "
                              f"{v.decode('utf-8', 'replace')}")
-        s = m.group(1).decode()
-        if is_int:
-            k = int(s)
-            if not info.min <= k <= info.max:
-                raise ValueError(f"StringToNumberOp could not correctly convert string: "
-                                 f"{s} (out of the range of {out_type.name})")
-            return k
-        t = s.lstrip("+-").lower()
-        return (-1 if s.startswith("-") else 1) * int(t, 16) if t.startswith("0x") \
-            else float(s)
+        return k
     with np.errstate(over="ignore"):
-        return map_array(one, x, dt)
+        return map_array(one, x, out_type.np)
 
 
 def _infer_to_number(ctx, x, *, out_type):
