@@ -103,6 +103,11 @@ class MultiHeadAttention(Layer):
         self._sublayers = []
 
     # ---- calling: query, value, key and attention_mask travel as one input list -------
+    # a config writes them as tf_keras does: the query as the input, the others as
+    # keyword arguments (key left out when it is the value) (saving_config._call_arguments)
+    _packed_arguments = ("query", "value", "key", "attention_mask")
+    _packed_defaults = {"key": "value"}
+
     def __call__(self, query, value=None, key=None, attention_mask=None, **kwargs):
         if value is None and isinstance(query, (list, tuple)):
             inputs = list(query)        # a functional model replaying this call

@@ -1,6 +1,8 @@
 """Model architecture as Keras configs: Model.get_config (layers with their inbound
 nodes, input and output layers), Sequential's, and the rebuilding of a model from them
-(Model.from_config, models.model_from_config / model_from_json).
+(Model.from_config, models.model_from_config / model_from_json). Tensors a layer got as
+keyword arguments (mask=, initial_state=, MultiHeadAttention's value=) are held in the
+call's kwargs as [layer name, node index, tensor index], as tf_keras writes them.
 
     config = model.get_config()
     clone = gc.keras.Model.from_config(config)        # new layers, new weights
@@ -11,8 +13,11 @@ import inspect
 import marshal
 import types
 
+import numpy as np
+
+import graphc as gc
 from . import backend as K
-from .engine import InputLayer, _flat
+from .engine import InputLayer, _flat, _takes
 
 __all__ = ["functional_config", "functional_from_config", "layer_from_config",
            "serialize_function", "deserialize_function"]
@@ -99,18 +104,93 @@ def layer_from_config(config, custom_objects=None):
     return cls.from_config(cfg)
 
 
-def _json_kwargs(node):
-    kwargs = {k: v for k, v in node.kwargs.items() if k != "mask"}
-    for k, v in kwargs.items():
-        if not isinstance(v, (bool, int, float, str, type(None))):
-            raise NotImplementedError(f"get_config: layer {node.layer.name} was called "
-                                      f"with {k}={v!r}, which a config cannot hold")
-    return kwargs
+def _map_nested(value, fn, is_leaf):
+    """A copy of nested lists, tuples (as lists) and dicts with each leaf (a value that
+    is no container, or one is_leaf accepts) replaced by fn(leaf); an explicit stack."""
+    root = [value]
+    stack = [(root, 0)]
+    while stack:
+        parent, key = stack.pop()
+        v = parent[key]
+        if is_leaf(v) or not isinstance(v, (list, tuple, dict)):
+            parent[key] = fn(v)
+        elif isinstance(v, dict):
+            parent[key] = dict(v)
+            stack.extend((parent[key], k) for k in v)
+        else:
+            parent[key] = list(v)
+            stack.extend((parent[key], i) for i in range(len(v)))
+    return root[0]
+
+
+def _is_ref(value):
+    """Whether a config value is node data: [layer name, node index, tensor index]
+    (and the call's kwargs), tf_keras' reference to a Keras tensor."""
+    return (isinstance(value, list) and len(value) in (3, 4) and isinstance(value[0], str)
+            and isinstance(value[1], int) and isinstance(value[2], int))
+
+
+def _refs_in(value):
+    """The (layer name, node index, tensor index) of each reference in nested `value`."""
+    found, stack = [], [value]
+    while stack:
+        v = stack.pop()
+        if _is_ref(v):
+            found.append(tuple(v[:3]))
+        elif isinstance(v, dict):
+            stack.extend(v.values())
+        elif isinstance(v, (list, tuple)):
+            stack.extend(v)
+    return found
+
+
+def _json_argument(layer, key, value, refs):
+    """A call argument as a config holds it (tf_keras' Node.serialize): Keras tensors
+    of the model as references, arrays as lists, JSON scalars as they are."""
+    def leaf(v):
+        if isinstance(v, gc.Tensor) and id(v) in refs:
+            return list(refs[id(v)])
+        if isinstance(v, np.ndarray):
+            return v.tolist()
+        if isinstance(v, np.generic):
+            return v.item()
+        if isinstance(v, (bool, int, float, str, type(None))):
+            return v
+        what = "a tensor that is not a Keras tensor of the model" \
+            if isinstance(v, gc.Tensor) else "a value that is not JSON"
+        raise NotImplementedError(f"get_config: layer {layer.name} was called with "
+                                  f"{key}={v!r}, {what}, which a config cannot hold")
+    return _map_nested(value, leaf, lambda v: False)
+
+
+def _call_arguments(node):
+    """(first call argument's tensors, the other arguments by name) of a call. A layer
+    that packs several call arguments into its input list (MultiHeadAttention's query,
+    value, key, attention_mask) names them in `_packed_arguments`; `_packed_defaults`
+    maps an argument to the one it defaults to (key -> value), left out when equal."""
+    names = getattr(node.layer, "_packed_arguments", None)
+    if not names:
+        return list(node.inputs), dict(node.kwargs)
+    packed = dict(zip(names[1:], node.inputs[1:]))
+    for name, default in getattr(node.layer, "_packed_defaults", {}).items():
+        if name in packed and default in packed and packed[name] is packed[default]:
+            del packed[name]
+    return list(node.inputs[:1]), {**packed, **node.kwargs}
+
+
+def _node_data(node, refs):
+    """One call as tf_keras' config holds it: [layer name, node index, tensor index,
+    kwargs] per tensor of the first call argument, the other arguments in kwargs
+    (tensors as [layer name, node index, tensor index])."""
+    first, arguments = _call_arguments(node)
+    kwargs = {k: _json_argument(node.layer, k, v, refs) for k, v in arguments.items()}
+    return [refs[id(t)] + [kwargs] for t in first]
 
 
 def functional_config(model):
     """The config of a functional model: each layer with its calls ('inbound_nodes':
-    [layer name, node index, tensor index, kwargs] per input), inputs and outputs."""
+    [layer name, node index, tensor index, kwargs] per input, tensors among the
+    kwargs as [layer name, node index, tensor index], as tf_keras), inputs, outputs."""
     history = K._state(model.inputs[0].graph).history if model.inputs else {}
     refs, per_layer = {}, collections.OrderedDict()
     for t in model.inputs:
@@ -122,8 +202,7 @@ def functional_config(model):
         calls.append(node)
     layers = []
     for layer in model._layers:
-        inbound = [[refs[id(t)] + [_json_kwargs(node)] for t in node.inputs]
-                   for node in per_layer.get(id(layer), [])]
+        inbound = [_node_data(node, refs) for node in per_layer.get(id(layer), [])]
         layers.append({"class_name": type(layer).__name__, "config": layer.get_config(),
                        "name": layer.name, "inbound_nodes": inbound})
     return {"name": model.name, "layers": layers,
@@ -131,9 +210,34 @@ def functional_config(model):
             "output_layers": [refs[id(t)] for t in model.outputs]}
 
 
+_CONSTANT = "_CONSTANT_VALUE"   # tf_keras' node data of a constant input: [_CONSTANT, -1, value]
+
+
+def _node_ready(node_data, tensors):
+    """Whether every tensor a call's node data names (inputs and kwargs) exists."""
+    kwargs = node_data[0][3] if node_data and len(node_data[0]) > 3 else {}
+    needed = [tuple(r[:3]) for r in node_data if r[0] != _CONSTANT] + _refs_in(kwargs)
+    return all(r in tensors for r in needed)
+
+
+def _call_node(layer, node_data, tensors):
+    """Call `layer` as node data says: its first argument's tensors (one alone, several
+    as a list) and the kwargs with their references resolved. A None the layer's call
+    does not take is its default left out (tf_keras' Bidirectional writes
+    constants=None, which graphc's does not take)."""
+    args = [r[2] if r[0] == _CONSTANT else tensors[tuple(r[:3])] for r in node_data]
+    kwargs = node_data[0][3] if len(node_data[0]) > 3 else {}
+    kwargs = _map_nested(kwargs, lambda v: tensors[tuple(v[:3])] if _is_ref(v) else v,
+                         _is_ref)
+    kwargs = {k: v for k, v in kwargs.items() if v is not None or _takes(layer.call, k)}
+    return layer(args if len(args) > 1 else args[0], **kwargs)
+
+
 def functional_from_config(cls, config, custom_objects=None):
     """Rebuild the layers of a functional config and call them in an order that has
-    each call's inputs ready (a work list, no recursion)."""
+    each call's inputs, and the tensors among its kwargs, ready (a work list, no
+    recursion). Reads tf_keras' configs and graphc's older ones (MultiHeadAttention's
+    arguments as one input list, no tensors among the kwargs)."""
     layers, queues = {}, collections.OrderedDict()
     tensors = {}
     for entry in config["layers"]:
@@ -148,11 +252,8 @@ def functional_from_config(cls, config, custom_objects=None):
     while progress and any(queues.values()):
         progress = False
         for name, queue in queues.items():
-            while queue and all((r[0], r[1], r[2]) in tensors for r in queue[0]):
-                refs = queue.popleft()
-                args = [tensors[(r[0], r[1], r[2])] for r in refs]
-                kwargs = refs[0][3] if refs and len(refs[0]) > 3 else {}
-                outs = layers[name](args if len(args) > 1 else args[0], **kwargs)
+            while queue and _node_ready(queue[0], tensors):
+                outs = _call_node(layers[name], queue.popleft(), tensors)
                 for i, t in enumerate(_flat(outs)):
                     tensors[(name, done[name], i)] = t
                 done[name] += 1
