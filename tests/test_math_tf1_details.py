@@ -3,11 +3,14 @@ the row's maximum, reduce_prod's gradient without division, gradients of segment
 gather on inputs of unknown rank, segment reductions with a zero-size inner dim,
 histogram_fixed_width_bins at +-inf and confusion_matrix with an int64 num_classes.
 Expected values are TF's outputs; gradients are also checked by finite differences."""
+import warnings
+
 import numpy as np
 import pytest
 
 import graphc as gc
 from graphc.testing import check_jvp, check_vjp
+from helpers import run
 
 # inf and -1e9 inputs on purpose: numpy's overflow/invalid warnings are expected here
 pytestmark = pytest.mark.filterwarnings("ignore::RuntimeWarning")
@@ -280,3 +283,14 @@ def test_complex_variance_scans_segments_and_sigmoid_as_tf():
         np.testing.assert_allclose(s.run(gc.math.reduce_std(x, 1), {x: v}),
                                    np.sqrt(np.mean(np.abs(v32 - v32.mean(1, keepdims=True))
                                                    ** 2, 1)), rtol=1e-6)
+
+
+def test_elu_and_selu_of_large_inputs_warn_of_no_overflow():
+    """np.where evaluated expm1 on every input: x > 88 printed 'overflow in expm1'
+    (TF is silent); the values are TF's."""
+    x = gc.placeholder(gc.float32, [None])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        elu, selu = run([gc.nn.elu(x), gc.nn.selu(x)], {x: [100.0, -1.0, np.nan]})
+    np.testing.assert_allclose(elu, [100.0, np.expm1(-1.0), np.nan], rtol=1e-6)
+    np.testing.assert_allclose(selu, [105.07009873554805, -1.1113307, np.nan], rtol=1e-6)

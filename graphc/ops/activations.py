@@ -78,13 +78,19 @@ LEAKY_RELU_GRAD, leaky_relu_grad = _grad_op(
     "LeakyReluGrad", "leaky_relu_grad",
     lambda f, alpha: np.where(f > 0, 1, alpha).astype(f.dtype),
     "gradients where features > 0 else alpha * gradients: leaky_relu's vjp.", alpha=0.2)
-ELU, elu = _unary("Elu", "nn.elu", _typed(lambda x: np.where(x > 0, x, np.expm1(x))),
+def _expm1_below_0(x):
+    """expm1(min(x, 0)): the negative branch of elu and selu, without overflow warnings
+    from the positive inputs that np.where discards."""
+    return np.expm1(np.minimum(x, 0))
+
+
+ELU, elu = _unary("Elu", "nn.elu", _typed(lambda x: np.where(x > 0, x, _expm1_below_0(x))),
                   lambda x, y, a: select(less(x, 0), y + 1, ones_like_(x)), kind="float",
                   doc="x if x > 0 else e^x - 1.", arg="features")
 _SELU_A, _SELU_S = 1.6732632423543772848170429916717, 1.0507009873554804934193349852946
 SELU, selu = _unary(
     "Selu", "nn.selu",
-    _typed(lambda x: _SELU_S * np.where(x > 0, x, _SELU_A * np.expm1(x))),
+    _typed(lambda x: _SELU_S * np.where(x > 0, x, _SELU_A * _expm1_below_0(x))),
     lambda x, y, a: select(less(x, 0), y + _SELU_S * _SELU_A, _SELU_S * ones_like_(x)),
     kind="float", doc="scale * elu(x) with SELU's alpha and scale.", arg="features")
 
