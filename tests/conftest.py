@@ -65,7 +65,8 @@ def pytest_unconfigure(config):
 @pytest.fixture(autouse=True)
 def fresh_graph(request):
     """Each test starts on a new, empty default graph, with TF1's Dimension-indexed
-    shapes, graphc's default (TF2's ints or None under --tf2-shapes), and with its unseeded
+    shapes, graphc's default (TF2's ints or None under --tf2-shapes), Keras' TF2 layer
+    dtypes (graphc's default; disable_v2_behavior switches to TF1's), and with its unseeded
     random draws (graphc's, numpy's global ones, Python's) fixed by its own name, so its
     outcome does not depend on chance or on the tests that ran before it."""
     if not request.config.getoption("--fresh-entropy"):
@@ -78,5 +79,6 @@ def fresh_graph(request):
         gc.enable_v2_tensorshape()
     else:
         gc.disable_v2_tensorshape()
+    gc.keras.layers.enable_v2_dtype_behavior()   # the default (disable_v2_behavior leaks)
     yield
     seed_unseeded(None)

@@ -339,6 +339,6 @@ def test_premade_models_train_like_tf_keras(kind):
     for a, b in zip(got["weights"], want["weights"]):
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(got["pred"], want["pred"], rtol=1e-5, atol=1e-6)
-    # TF nests the DNN's weights in the Sequential's scope too ('sequential/dense/...')
-    assert [n.replace("sequential/", "") for n in want["names"]] == got["names"]
+    # the DNN's weights in the Sequential's scope ('wide_deep_model/sequential/dense/...')
+    assert want["names"] == got["names"]
     assert got["layers"] == want["layers"]

@@ -2,7 +2,7 @@
 helpers (as_bytes, as_text, path_to_str, the *_types tuples, forward_compatible).
 
     import graphc.compat.v1 as tf      # as `import tensorflow.compat.v1 as tf`
-    tf.disable_v2_behavior()           # graphc is always TF1: a no-op
+    tf.disable_v2_behavior()           # TF1's shapes and Keras layer dtypes, as in TF
     gc.compat.as_bytes("name")         # b'name'
 """
 import contextlib

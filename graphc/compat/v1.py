@@ -7,8 +7,12 @@ from graphc import (compat, debugging, initializers, layers, linalg, losses,  # 
 
 def disable_v2_behavior():
     """TF2 code calls this to get TF1's graph mode, graphc's only mode. As in TF, it also
-    makes shapes index to Dimension objects (disable_v2_tensorshape)."""
+    makes shapes index to Dimension objects (disable_v2_tensorshape) and gives Keras
+    layers TF 1.x's dtypes (keras.layers.disable_v2_dtype_behavior: a layer made without
+    a dtype computes in its first input's, so a Dense on float64 inputs is float64)."""
+    from graphc.keras import engine_dtype
     disable_v2_tensorshape()
+    engine_dtype.disable_v2_dtype_behavior()
 
 
 def disable_eager_execution():
@@ -28,9 +32,13 @@ def enable_eager_execution(config=None, device_policy=None, execution_mode=None)
 
 
 def enable_v2_behavior():
-    """Refused: TF2 behaviour is eager execution, which graphc does not have."""
+    """Refused, switching nothing: TF2 behaviour is eager execution, which graphc does not
+    have. TF2's parts that graphc has are switched on one by one: enable_v2_tensorshape()
+    and keras.layers.enable_v2_dtype_behavior()."""
     raise NotImplementedError("graphc is TF1 graph mode only; enable_v2_behavior would "
-                              "turn on eager execution, which graphc does not have")
+                              "turn on eager execution, which graphc does not have (TF2's "
+                              "shapes: enable_v2_tensorshape(); TF2's Keras layer dtypes: "
+                              "keras.layers.enable_v2_dtype_behavior())")
 
 
 def resource_variables_enabled():

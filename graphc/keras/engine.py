@@ -39,9 +39,7 @@ def _own_outputs(outputs, inputs):
     layer's output must be its own, or the Model would lose the layers before it."""
     def own(t):
         return gc.identity(t) if any(t is x for x in inputs) else t
-    if isinstance(outputs, (list, tuple)):
-        return type(outputs)(own(t) for t in outputs)
-    return own(outputs)
+    return gc.nest.map_structure(own, outputs)
 
 
 def _takes(fn, arg):
@@ -94,6 +92,10 @@ class Layer(LayerWeights):
             raise TypeError(f"Keyword argument not understood: {sorted(kwargs)[0]!r}")
         self.trainable = trainable
         self.name = name or K.unique_name(_snake(type(self).__name__))
+        if dtype is None and autocast is False and \
+                not engine_dtype.v2_dtype_behavior_enabled():
+            dtype = K.floatx()  # V1: a layer whose inputs are not values of its dtype (an
+            #                     Embedding's ids) does not take theirs (tf_keras)
         self._dtype_policy = engine_dtype.policy_of(dtype)
         self._autocast = (engine_dtype.v2_dtype_behavior_enabled() if autocast is None
                           else bool(autocast))
@@ -344,18 +346,18 @@ class Layer(LayerWeights):
                 _IN_CALL[0] -= 1
             if self.activity_regularizer is not None:
                 with gc.name_scope("ActivityRegularizer"):
-                    for out in _flat(outputs):
+                    for out in gc.nest.flatten(outputs):
                         reg = self.activity_regularizer(out)
                         n = gc.cast(gc.shape(out)[0], reg.dtype)
                         self._losses.append(reg / n)
             self._set_output_masks(inputs, outputs, previous)
-        self._record(flat, _flat(outputs), recorded, keras_inputs)
+        self._record(flat, gc.nest.flatten(outputs), recorded, keras_inputs)
         return outputs
 
     def _set_output_masks(self, inputs, outputs, previous):
         """TF1: masks come from compute_mask only when the layer supports masking or
         overrides compute_mask; otherwise they are dropped."""
-        flat_out = _flat(outputs)
+        flat_out = gc.nest.flatten(outputs)
         if not (self.supports_masking or type(self).compute_mask is not Layer.compute_mask):
             return
         out_masks = self.compute_mask(inputs, previous)
@@ -451,9 +453,8 @@ class Layer(LayerWeights):
 
     @property
     def output_shape(self):
-        outs = _flat(self.output)
-        shapes = [K.int_shape(x) for x in outs]
-        return shapes[0] if len(shapes) == 1 else shapes
+        """The output's shape, or a list of shapes (a model's: in its outputs' structure)."""
+        return gc.nest.map_structure(K.int_shape, self.output)
 
     def get_config(self):
         """The constructor arguments (name, trainable, dtype and the layer's own)."""

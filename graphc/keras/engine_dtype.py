@@ -37,9 +37,10 @@ def enable_v2_dtype_behavior():
 
 
 def disable_v2_dtype_behavior():
-    """TF 1.x's layer dtypes (tf.compat.v1.keras.layers.disable_v2_dtype_behavior()):
-    a layer made without a dtype takes the dtype of its first input when first called
-    (a Dense on float64 inputs builds float64 variables) and does not cast its inputs;
+    """TF 1.x's layer dtypes (tf.compat.v1.keras.layers.disable_v2_dtype_behavior(); also
+    set by gc.compat.v1.disable_v2_behavior(), as in TF): a layer made without a dtype
+    takes the dtype of its first input when first called (a Dense on float64 inputs
+    builds float64 variables; an Embedding keeps floatx) and does not cast its inputs;
     set_global_policy then raises ValueError, as in TF.
 
         gc.keras.layers.disable_v2_dtype_behavior()

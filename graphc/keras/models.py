@@ -105,7 +105,13 @@ class Model(training.TrainingMixin, Layer):
 
         model = gc.keras.Model(inputs=inputs, outputs=outputs)
         model.compile("adam", "sparse_categorical_crossentropy", metrics=["accuracy"])
+
+    `outputs` may be nested (lists of lists, tuples, dicts: Model(x, {"att": a, "y": y})):
+    `model.outputs` is their flat list (a dict's values by sorted key), which `predict`
+    returns; `model.output` and calling the model give the structure as given.
     """
+
+    _nested_outputs = None      # Model(inputs, outputs)'s outputs as given (functional)
 
     def __new__(cls, *args, **kwargs):
         model = super().__new__(cls)
@@ -122,7 +128,10 @@ class Model(training.TrainingMixin, Layer):
             else None                   # a subclassed model builds in its scope later
         training.TrainingMixin._init_training(self)
         if inputs is not None:
-            self._init_graph(_flat_inputs(inputs), _flat(outputs))
+            if isinstance(outputs, list) and len(gc.nest.flatten(outputs)) == 1:
+                outputs = gc.nest.flatten(outputs)[0]   # tf_keras: [[y]] is y
+            self._init_graph(_flat_inputs(inputs), gc.nest.flatten(outputs))
+            self._nested_outputs = outputs
 
     def _init_graph(self, inputs, outputs):
         history = K._state().history
@@ -159,6 +168,10 @@ class Model(training.TrainingMixin, Layer):
 
     @property
     def output(self):
+        """The output tensor, or the outputs in the structure given to Model(inputs,
+        outputs) (a list, a nested list, a dict); `outputs` is always the flat list."""
+        if self._nested_outputs is not None:
+            return self._nested_outputs
         return self.outputs[0] if len(self.outputs) == 1 else self.outputs
 
     def _unique(self, attr, own=()):
@@ -239,7 +252,8 @@ class Model(training.TrainingMixin, Layer):
     def __call__(self, inputs, *args, **kwargs):
         outputs = super().__call__(inputs, *args, **kwargs)
         if not (self._graph_network or self._layers or self.inputs):
-            self.inputs, self.outputs = _flat(inputs), _flat(outputs)  # tf_keras' v1
+            # tf_keras' v1: the inputs and (flat) outputs of the first call
+            self.inputs, self.outputs = _flat(inputs), gc.nest.flatten(outputs)
         return outputs
 
     def call(self, inputs, training=None):
@@ -257,9 +271,11 @@ class Model(training.TrainingMixin, Layer):
             if training is not None and "training" in _call_args(node.layer):
                 kwargs["training"] = training
             out = node.layer(args if len(args) > 1 else args[0], **kwargs)
-            for t, o in zip(node.outputs, _flat(out)):
+            for t, o in zip(node.outputs, gc.nest.flatten(out)):
                 values[id(t)] = o
         outs = [values[id(t)] for t in self.outputs]
+        if self._nested_outputs is not None:        # the structure Model(...) was given
+            return gc.nest.pack_sequence_as(self._nested_outputs, outs)
         return outs[0] if len(outs) == 1 else outs
 
     def summary(self, line_length=65, print_fn=None):
@@ -498,9 +514,9 @@ class Sequential(Model):
             # (it stays one layer of the calling model, which it can freeze or save)
             layer = InputLayer(batch_input_shape=[None] + inputs.shape.as_list()[1:],
                                dtype=inputs.dtype)
-            # under its name when called at the top (tf_keras), not within a model's call
-            self._set_graph(layer._inbound_nodes[0].outputs[0],
-                            scoped=not engine._IN_CALL[0])
+            # its layers' weights under its name, also within another layer's or model's
+            # call (tf_keras: blk/sequential/dense/kernel)
+            self._set_graph(layer._inbound_nodes[0].outputs[0], scoped=True)
         return super().__call__(inputs, *args, **kwargs)
 
 

@@ -23,7 +23,7 @@ import numpy as np
 
 import graphc as gc
 from . import backend as K
-from .engine import InputLayer, _flat
+from .engine import InputLayer
 
 NOT_BUILT = ("This model has not yet been built. Build the model first by calling "
              "`build()` or by calling the model on a batch of data.")
@@ -65,7 +65,7 @@ def build_from_data(model, x):
         inputs if isinstance(x, (list, tuple)) else inputs[0]
     with _in_scope(model):
         outputs = model(given, **kwargs)
-    model.inputs, model.outputs = inputs, _flat(outputs)
+    model.inputs, model.outputs = inputs, gc.nest.flatten(outputs)
 
 
 def build(model, input_shape):

@@ -15,6 +15,7 @@ from . import losses as losses_mod
 from . import metrics as metrics_mod
 from . import optimizers
 from . import training_weights as tw
+from .losses_classes import SparseCategoricalCrossentropy
 from .losses_classes import _per_sample as per_sample_loss
 from .metrics_classes import Mean, MeanMetricWrapper, Metric
 from .training_generator import GeneratorMixin, is_generator
@@ -78,6 +79,13 @@ def _per_output_metrics(metrics, names, what):
     if len(names) > 1:
         lists = [[_clone_metric(m) for m in ms] for ms in lists]
     return lists
+
+
+def _is_sparse_loss(loss):
+    """Whether a compiled loss takes integer class targets (sparse_categorical_crossentropy
+    or a SparseCategoricalCrossentropy object: tf_keras' feed_output_shape rule)."""
+    return isinstance(loss, SparseCategoricalCrossentropy) or \
+        getattr(loss, "fn", loss) is losses_mod.sparse_categorical_crossentropy
 
 
 def _clone_metric(m):
@@ -174,8 +182,8 @@ class TrainingMixin(GeneratorMixin):
         names = self._output_names()
         # Loss objects: their call(); an output without a loss gets no target (its
         # model is trained on add_loss's losses alone, as the Keras VAE example)
-        loss_fns = [None if x is None else per_sample_loss(losses_mod.get(x))
-                    for x in self._per_output(loss, "loss")]
+        given_losses = [losses_mod.get(x) for x in self._per_output(loss, "loss")]
+        loss_fns = [None if x is None else per_sample_loss(x) for x in given_losses]
         if all(fn is None for fn in loss_fns) and not self.losses:
             raise ValueError("The model cannot be compiled because it has no loss to "
                              "optimize.")
@@ -191,6 +199,7 @@ class TrainingMixin(GeneratorMixin):
         multi = len(self.outputs) > 1
         kept = [i for i, fn in enumerate(loss_fns) if fn is not None]
         self._loss_outputs = kept               # the outputs with a target
+        self._sparse_targets = [_is_sparse_loss(given_losses[i]) for i in kept]
         given = getattr(self, "_target_tensors", None)
         given = self._per_output(given, "target_tensors") if given is not None else \
             [None] * len(names)
@@ -341,6 +350,11 @@ class TrainingMixin(GeneratorMixin):
         cws = tw.per_output(class_weight, names, "class_weight")
         ws = [tw.standardize_weights(a, s, c, m) for a, s, c, m in
               zip(ys, sws, cws, self._sample_weight_modes)]
+        # a sparse loss's integer targets may leave out the output's class axis ((batch,
+        # time) for a (batch, time, classes) output): TF1 feeds them without a shape
+        # check and the loss flattens them; graphc's feed needs the placeholder's rank
+        ys = [a[..., None] if sparse and t.shape.ndims and a.ndim == t.shape.ndims - 1
+              else a for a, t, sparse in zip(ys, self.targets, self._sparse_targets)]
         counts = {len(a) for a in xs + ys + [w for w in ws if w is not None]}
         if len(counts) > 1:
             raise ValueError(f"Input arrays should have the same number of samples as "
