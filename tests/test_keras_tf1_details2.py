@@ -315,3 +315,23 @@ def test_sequential_names_in_premade_functional_and_nested_models():
     m = K.Model(i, Blk(name="blk")(i))
     assert _names(m) == ["blk/sequential_5/dense_8/kernel:0", "blk/sequential_5/dense_8/bias:0",
                          "blk/sequential_5/dense_9/kernel:0", "blk/sequential_5/dense_9/bias:0"]
+
+
+def test_nested_outputs_survive_get_config_and_json_as_tf_keras():
+    """tf_keras writes output_layers in the outputs' structure ([[a, b], c], a dict)
+    and rebuilds it; a single output stays [ref] (TF 2.21's configs)."""
+    K = gc.keras
+    i = K.Input((3,), name="i")
+    a = K.layers.Dense(2, name="a", kernel_initializer="ones")(i)
+    b = K.layers.Dense(1, name="b", kernel_initializer="ones")(a)
+    c = K.layers.Dense(1, name="c", kernel_initializer="ones")(a)
+    for outs, written in (([[a, b], c], [[["a", 0, 0], ["b", 0, 0]], ["c", 0, 0]]),
+                          ({"x": a, "y": b}, {"x": ["a", 0, 0], "y": ["b", 0, 0]}),
+                          (a, [["a", 0, 0]])):
+        model = K.Model(i, outs)
+        assert model.get_config()["output_layers"] == written
+        for copy in (K.Model.from_config(model.get_config()),
+                     K.models.model_from_json(model.to_json())):
+            assert type(copy.output) is type(model.output)
+            got = gc.nest.flatten(copy.predict(np.ones((1, 3))))
+            assert [np.asarray(v).tolist() for v in got][0] == [[3.0, 3.0]]

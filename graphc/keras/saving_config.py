@@ -207,7 +207,17 @@ def functional_config(model):
                        "name": layer.name, "inbound_nodes": inbound})
     return {"name": model.name, "layers": layers,
             "input_layers": [refs[id(t)] for t in model.inputs],
-            "output_layers": [refs[id(t)] for t in model.outputs]}
+            "output_layers": _outputs_config(model, refs)}
+
+
+def _outputs_config(model, refs):
+    """The outputs' references, in the structure Model(inputs, outputs) was given (a
+    nested list or dict, as tf_keras writes it), else a flat list."""
+    flat = [refs[id(t)] for t in model.outputs]
+    nested = getattr(model, "_nested_outputs", None)
+    if not isinstance(nested, (list, tuple, dict)):
+        return flat
+    return gc.nest.pack_sequence_as(nested, flat)
 
 
 _CONSTANT = "_CONSTANT_VALUE"   # tf_keras' node data of a constant input: [_CONSTANT, -1, value]
@@ -263,7 +273,8 @@ def functional_from_config(cls, config, custom_objects=None):
         raise ValueError(f"Cannot rebuild the model from its config: the inputs of "
                          f"layer(s) {stuck} are never produced")
     inputs = [tensors[tuple(r[:3])] for r in config["input_layers"]]
-    outputs = [tensors[tuple(r[:3])] for r in config["output_layers"]]
+    outputs = _map_nested(config["output_layers"], lambda r: tensors[tuple(r[:3])],
+                          _is_ref)       # a flat list, or tf_keras' nested structure
     model = cls(inputs=inputs, outputs=outputs, name=config.get("name"))
     _connect_ancillary(model, [layers[e["name"]] for e in config["layers"]])
     return model
