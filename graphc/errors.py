@@ -164,6 +164,14 @@ class FinalizedGraphError(GraphError, RuntimeError):
     is finalized and cannot be modified.")."""
 
 
+class ClosedSessionError(GraphcError, RuntimeError):
+    """A Session used after close(): a GraphcError, and TF1's RuntimeError ("Attempted
+    to use a closed Session.")."""
+
+    def __init__(self, message="Attempted to use a closed Session."):
+        super().__init__(message)
+
+
 class NotFoundError(OpError, KeyError):
     """A name that is not in the graph (TF1's NotFoundError: code NOT_FOUND)."""
     _code = NOT_FOUND

@@ -6,6 +6,7 @@ import numpy as np
 from . import errors
 from .graph import Node, Tensor
 from .ops.core import to_array
+from .run_metadata import run_with_deadline
 
 
 class _Fetch:
@@ -177,6 +178,18 @@ def _results(exe, outs, scalars=True):
     return result
 
 
+def _deadlined(session, run):
+    """run, or with a ConfigProto(operation_timeout_in_ms) run under that deadline, as
+    Session.run applies it (decided once here, so the fast path pays nothing without)."""
+    timeout = session._timeout_ms
+    if not timeout:
+        return run
+
+    def run_timed(*args):
+        return run_with_deadline(timeout, run, *args)
+    return run_timed
+
+
 def _make_call(session, exe, fetch, feed_list):
     """The make_callable function, specialized for the common shapes of the call."""
     n = len(feed_list)
@@ -185,7 +198,7 @@ def _make_call(session, exe, fetch, feed_list):
 
     def wrong(args):
         if session._closed:
-            return errors.GraphcError("attempted to use a closed Session")
+            return errors.ClosedSessionError()
         return errors.FeedError(f"callable takes {n} feed(s) ({names}), got {len(args)}")
 
     if type(exe) is _Specializing:         # a plan per feed-shape signature
@@ -195,10 +208,10 @@ def _make_call(session, exe, fetch, feed_list):
             vals = [chk(a) for chk, a in zip(checkers, args)] if exe.simple_feeds \
                 else session._check_feeds(exe, args)
             plan = exe.plan(vals)
-            return fetch.rebuild(_results(plan, plan.run(*vals)))
+            return fetch.rebuild(_results(plan, _deadlined(session, plan.run)(*vals)))
         return call_specialized
 
-    run = exe.run
+    run = _deadlined(session, exe.run)
     single = (len(fetch.items) == 1 and isinstance(fetch.template, int)
               and exe.out_index == [0])
     if single and n == 1 and exe.simple_feeds and not exe.copy_out[0]:

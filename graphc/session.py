@@ -101,7 +101,7 @@ class Session:
         With `options=gc.RunOptions(trace_level=gc.RunOptions.FULL_TRACE)` and a
         `run_metadata=gc.RunMetadata()`, every kernel call is timed into it."""
         if self._closed:
-            raise errors.GraphcError("attempted to use a closed Session")
+            raise errors.ClosedSessionError()
         if type(fetches) is list:
             fkey = tuple(fetches)
         elif type(fetches) is tuple and not hasattr(fetches, "_fields"):
@@ -274,7 +274,7 @@ class Session:
 
     def _callable(self, fetches, feed_list, options):
         if self._closed:
-            raise errors.GraphcError("attempted to use a closed Session")
+            raise errors.ClosedSessionError()
         fetch = _handle_fetch(_Fetch(self.graph, fetches), self)
         keys = list(feed_list or ())
         flat = list(self._feed_keys({k: None for k in keys}))

@@ -138,6 +138,11 @@ class _Writer:
         from ..train.saver import Saver
         if isinstance(v, Saver):                    # TF1 keeps Savers in "savers"
             return ["saver", v.as_saver_def()]
+        from ..train.queue_runner import QueueRunner
+        if isinstance(v, QueueRunner):              # and QueueRunners in "queue_runners"
+            if any(op.graph is not home for op in [v.close_op, *v.enqueue_ops]):
+                raise _Unserializable(f"{v!r}, whose queue belongs to another graph")
+            return ["queue_runner", v.to_proto()]
         what = "a Python callable" if callable(v) else f"a {t.__name__}"
         raise _Unserializable(f"{what} ({v!r}), which JSON cannot hold")
 
@@ -242,11 +247,16 @@ class GraphDefDict(dict):
 
 class MetaGraphDict(dict):
     """graphc's meta graph (export_meta_graph's dict); .graph_def is its graph_def,
-    .saver_def its Saver's (a dict, or None)."""
+    .saver_def its Saver's (a dict, or None), .collection_def its collections ({key:
+    encoded values}, as saved_model's MetaGraphDef has them)."""
 
     @property
     def graph_def(self):
         return GraphDefDict(self["graph_def"])
+
+    @property
+    def collection_def(self):
+        return self["graph_def"].get("collections", {})
 
     @property
     def saver_def(self):
@@ -385,6 +395,9 @@ def _decode(enc, ref):
     if tag == "saver":
         from ..train.saver import saver_from_def
         return saver_from_def(v, lambda name: ref("tensor", name))
+    if tag == "queue_runner":
+        from ..train.queue_runner import queue_runner_from_def
+        return queue_runner_from_def(v, lambda name: ref("op", name))
     decode = {"float": float, "dtype": dtypes.as_dtype, "array": _array,
               "bytes": base64.b64decode,
               "shape": lambda d: TensorShape(None if d is None else tuple(d)),

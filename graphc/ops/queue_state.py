@@ -98,22 +98,23 @@ class QueueState:
         """Adds the elements (tuples of arrays) in order, waiting for room."""
         with self.cond:
             if self.closed:
-                kind = "FIFOQueue" if self.kind == "PaddingFIFOQueue" else self.kind
-                raise errors.CancelledError(f"{kind} '{self.name}' is closed.")
+                raise errors.CancelledError(self._closed_message())
             ticket, gen = next(self.tickets), self.cancel_gen
             self.enq_line.append(ticket)
             try:
                 i = 0
                 while True:
+                    if self.cancel_gen != gen:
+                        raise errors.CancelledError("Enqueue operation was cancelled")
                     if self.enq_line[0] == ticket:
+                        if self.closed:         # by a close() that waited ahead of us
+                            raise errors.CancelledError(self._closed_message())
                         while i < len(elements) and len(self.items) < self.capacity:
                             self._put(elements[i])
                             i += 1
                         self.cond.notify_all()
                         if i == len(elements):
                             return
-                    if self.cancel_gen != gen:
-                        raise errors.CancelledError("Enqueue operation was cancelled")
                     self._wait("Enqueue")
             finally:
                 self.enq_line.remove(ticket)
@@ -149,12 +150,36 @@ class QueueState:
                 self.deq_line.remove(ticket)
                 self.cond.notify_all()
 
+    def _closed_message(self):
+        kind = "FIFOQueue" if self.kind == "PaddingFIFOQueue" else self.kind
+        return f"{kind} '{self.name}' is closed."
+
     def close(self, cancel_pending_enqueues):
+        """With cancel_pending_enqueues: closed at once, waiting enqueues cancelled.
+        Without: TF's queues put the close in the enqueues' line, so the enqueues waiting
+        before it may still complete (as room comes) and the close waits for them; a
+        queue already closed fails it (CancelledError)."""
         with self.cond:
-            self.closed = True
             if cancel_pending_enqueues:
+                self.closed = True
                 self.cancel_gen += 1
-            self.cond.notify_all()
+                self.cond.notify_all()
+                return
+            ticket, gen = next(self.tickets), self.cancel_gen
+            self.enq_line.append(ticket)
+            try:
+                while True:
+                    if self.cancel_gen != gen:
+                        raise errors.CancelledError("Enqueue operation was cancelled")
+                    if self.enq_line[0] == ticket:
+                        break
+                    self._wait("Close")
+                if self.closed:
+                    raise errors.CancelledError(f"Queue '{self.name}' is already closed.")
+                self.closed = True
+            finally:
+                self.enq_line.remove(ticket)
+                self.cond.notify_all()
 
 
 def new_name(handle):

@@ -202,7 +202,7 @@ class TensorHandle:
             raise TypeError(f"Persistent tensor {self._handle} may have already been "
                             "deleted.")
         if self._session._closed:
-            raise errors.GraphcError("attempted to use a closed Session")
+            raise errors.ClosedSessionError()
 
     def eval(self):
         """The value kept under this handle."""

@@ -2,6 +2,10 @@
 a queue filled by a QueueRunner's threads, and a dequeue_many (or dequeue_up_to with
 allow_smaller_final_batch) of batch_size elements. The structure given (a list or a
 dict of tensors) comes back batched; a one-tensor list gives a tensor (TF1 does so).
+A SparseTensor goes through the queue serialized (serialize_sparse, or with
+enqueue_many serialize_many_sparse: a (3,) string element each) and comes back as one
+SparseTensor of the batch (deserialize_many_sparse), each dim the batch's largest, as
+TF1's batchers return it.
 
     images, labels = gc.train.batch([image, label], batch_size=32)
 """
@@ -13,6 +17,9 @@ from ..ops import array, core, creation, elementwise as el
 from ..ops.partition import dynamic_partition
 from ..ops.registry import constant_value
 from ..shapes import TensorShape
+from ..sparse_serialize import (deserialize_many_sparse, serialize_many_sparse,
+                                serialize_sparse)
+from ..sparse_tensor import SparseTensor, SparseTensorValue
 from . import queue_runner
 
 __all__ = ["batch", "maybe_batch", "batch_join", "maybe_batch_join", "shuffle_batch",
@@ -61,10 +68,61 @@ def _validate(tensor_list, what="batch()"):
     if not isinstance(tensor_list, (list, tuple)):
         raise TypeError(f"{what} takes a list or dict of tensors, not "
                         f"{type(tensor_list).__name__} (TF1 cannot iterate a tensor)")
-    tensor_list = [core.convert_to_tensor(t) for t in tensor_list]
+    tensor_list = [SparseTensor(*t) if isinstance(t, SparseTensorValue) else
+                   t if isinstance(t, SparseTensor) else core.convert_to_tensor(t)
+                   for t in tensor_list]
     if not tensor_list:
         raise ValueError(f"Expected at least one tensor in {what}.")
     return tensor_list
+
+
+class _SparseInfo:
+    """What a queue component that holds serialized SparseTensors needs to be
+    deserialized: the values' dtype and the rank of one element (None: unknown)."""
+
+    def __init__(self, dtype, rank):
+        self.dtype, self.rank = dtype, rank
+
+    def fits(self, other):
+        """Whether `other` (an element of another batch_join list) is alike."""
+        return isinstance(other, _SparseInfo) and self.dtype == other.dtype and (
+            self.rank is None or other.rank is None or self.rank == other.rank)
+
+
+def _store_sparse(tensor_list, enqueue_many):
+    """tensor_list with each SparseTensor serialized (TF1's _store_sparse_tensors):
+    (the list to enqueue, per entry a _SparseInfo or None for a dense tensor)."""
+    stored, infos = [], []
+    for t in tensor_list:
+        if not isinstance(t, SparseTensor):
+            stored.append(t)
+            infos.append(None)
+            continue
+        rank = t.rank
+        if enqueue_many:
+            stored.append(serialize_many_sparse(t))
+            rank = None if rank is None else rank - 1
+        else:
+            stored.append(serialize_sparse(t))
+        infos.append(_SparseInfo(t.dtype, rank))
+    return stored, infos
+
+
+def _store_sparse_join(lists, enqueue_many):
+    """_store_sparse of each list of batch_join; their SparseTensors must match."""
+    stored, infos = zip(*[_store_sparse(tl, enqueue_many) for tl in lists])
+    for tl, other in zip(lists[1:], infos[1:]):
+        if any((a is None) != (b is None) or (a is not None and not a.fits(b))
+               for a, b in zip(infos[0], other)):
+            raise ValueError(f"Inconsistent SparseTensors list: {lists[0]} vs. {tl}")
+    return list(stored), infos[0]
+
+
+def _restore_sparse(dequeued, infos):
+    """The dequeued batch with each serialized component a SparseTensor again."""
+    return [t if info is None else deserialize_many_sparse(
+        t, info.dtype, rank=None if info.rank is None else info.rank + 1)
+        for t, info in zip(dequeued, infos)]
 
 
 def _validate_keep_input(keep_input, enqueue_many):
@@ -146,8 +204,12 @@ def _batch_impl(kind, tensors_list, batch_size, keep_input, *, threads=1, capaci
                 capacity, min_after_dequeue))
         lists = [_validate(tl, "batch_join()" if join else "batch()") for tl in lists]
         keep_input = _validate_keep_input(keep_input, enqueue_many)
+        lists, infos = _store_sparse_join(lists, enqueue_many)
         types = _dtypes(lists)
         shapes = _shapes(lists, shapes, enqueue_many)
+        if shapes is not None:          # a serialized SparseTensor's element is (3,)
+            shapes = [s if info is None else TensorShape([3])
+                      for s, info in zip(shapes, infos)]
         if min_after_dequeue is not None:
             queue = RandomShuffleQueue(capacity=capacity, min_after_dequeue=min_after_dequeue,
                                        seed=seed, dtypes=types, shapes=shapes,
@@ -167,6 +229,9 @@ def _batch_impl(kind, tensors_list, batch_size, keep_input, *, threads=1, capaci
             out = queue.dequeue_up_to(batch_size, name=scope)
         else:
             out = queue.dequeue_many(batch_size, name=scope)
+        if any(infos):
+            out = _restore_sparse(out if isinstance(out, list) else [out], infos)
+            out = out[0] if len(out) == 1 else out
         return _as_original_type(tensors_list[0] if join else tensors_list, out)
 
 

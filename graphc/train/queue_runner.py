@@ -12,7 +12,9 @@ import threading
 import weakref
 
 from .. import errors
+from ..graph import get_default_graph
 from ..ops.graphkeys import GraphKeys, add_to_collection, get_collection
+from ..shapes import TensorShape
 from ..tf_logging import get_logger
 
 __all__ = ["QueueRunner", "add_queue_runner", "start_queue_runners"]
@@ -23,7 +25,9 @@ class QueueRunner:
     queue_closed_exception_types (default OutOfRangeError: the input ran out); the last
     thread to stop then runs close_op (default queue.close()). With a Coordinator, a
     further thread runs cancel_op (default queue.close(cancel_pending_enqueues=True))
-    once the coordinator is asked to stop, so blocked enqueues end (TF1).
+    once the coordinator is asked to stop, so blocked enqueues end (TF1). With
+    queue_runner_def (a to_proto dict), it runs the nodes named there (under
+    import_scope) in the default graph instead.
 
         qr = gc.train.QueueRunner(q, [q.enqueue(x)])
         threads = qr.create_threads(sess, coord=coord, start=True)
@@ -33,8 +37,13 @@ class QueueRunner:
                  queue_closed_exception_types=None, queue_runner_def=None,
                  import_scope=None):
         if queue_runner_def is not None:
-            raise NotImplementedError("QueueRunner(queue_runner_def=...): graphc has no "
-                                      "QueueRunnerDef protos; build it from the queue")
+            if queue or enqueue_ops:
+                raise ValueError("queue_runner_def and queue are mutually exclusive.")
+            graph = get_default_graph()
+            scope = import_scope.rstrip("/") + "/" if import_scope else ""
+            queue, enqueue_ops, close_op, cancel_op, queue_closed_exception_types = \
+                _parts_of_def(queue_runner_def,
+                              lambda name: graph.as_graph_element(scope + name))
         if not queue or not enqueue_ops:
             raise ValueError("Must provide queue and enqueue_ops.")
         self._queue = queue
@@ -87,6 +96,34 @@ class QueueRunner:
     def name(self):
         """The name of the queue."""
         return self._queue.name
+
+    def to_proto(self, export_scope=None):
+        """This runner as a dict (TF1: a QueueRunnerDef, with its field names): the
+        queue's and the ops' node names, relative to export_scope, and the error codes
+        of queue_closed_exception_types; None when the queue is outside export_scope.
+        Meta graphs carry the QUEUE_RUNNERS collection so.
+
+            qr_def = qr.to_proto()      # {"queue_name": "batch/fifo_queue", ...}
+        """
+        scope = export_scope.rstrip("/") + "/" if export_scope else ""
+        if not self._queue.name.startswith(scope):
+            return None
+
+        def strip(name):
+            return name[len(scope):] if name.startswith(scope) else name
+        return {"queue_name": strip(self._queue.name),
+                "enqueue_op_name": [strip(op.name) for op in self._enqueue_ops],
+                "close_op_name": strip(self._close_op.name),
+                "cancel_op_name": strip(self._cancel_op.name),
+                "queue_closed_exception_types": [
+                    errors.error_code_from_exception_type(cls)
+                    for cls in self._queue_closed_exception_types]}
+
+    @staticmethod
+    def from_proto(queue_runner_def, import_scope=None):
+        """The QueueRunner a to_proto dict describes, over the nodes of those names
+        (under import_scope) in the default graph (TF1)."""
+        return QueueRunner(queue_runner_def=queue_runner_def, import_scope=import_scope)
 
     def _run(self, sess, enqueue_op, coord=None):
         """One thread: run enqueue_op until the queue's input ends or coord stops."""
@@ -152,6 +189,27 @@ class QueueRunner:
             if start:
                 t.start()
         return threads
+
+
+def _parts_of_def(qr_def, node):
+    """QueueRunner's arguments from a to_proto dict; node(name) finds a node."""
+    from ..queues import QueueBase
+    handle = node(qr_def["queue_name"])
+    ref = handle.outputs[0]
+    shapes = handle.attrs.get("shapes")         # (a from_list queue's node has none)
+    queue = QueueBase(handle.attrs.get("component_types", ()),
+                      None if shapes is None else [TensorShape(s) for s in shapes],
+                      None, ref)
+    codes = qr_def.get("queue_closed_exception_types") or ()
+    types = tuple(errors.exception_type_from_error_code(c) for c in codes) or None
+    return (queue, [node(n) for n in qr_def["enqueue_op_name"]],
+            node(qr_def["close_op_name"]), node(qr_def["cancel_op_name"]), types)
+
+
+def queue_runner_from_def(qr_def, node):
+    """The QueueRunner of a to_proto dict, each node `node(its name)` (meta graphs)."""
+    queue, enqueue_ops, close_op, cancel_op, types = _parts_of_def(qr_def, node)
+    return QueueRunner(queue, enqueue_ops, close_op, cancel_op, types)
 
 
 def add_queue_runner(qr, collection=GraphKeys.QUEUE_RUNNERS):

@@ -298,7 +298,7 @@ class Saver:
             raise RuntimeError(f"build() should be called before {what} if defer_build "
                                "is True")
         if getattr(sess, "_closed", False):
-            raise errors.GraphcError("attempted to use a closed Session")
+            raise errors.ClosedSessionError()
         if self._var_list and sess.graph is not self._graph:
             raise errors.GraphError(
                 f"Saver.{what}: the Session runs another graph than the one this Saver's "
