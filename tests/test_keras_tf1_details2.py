@@ -236,23 +236,16 @@ def test_lstm_states_in_a_feature_extractor_and_a_nested_model_as_a_layer():
 
 
 # ---- weight names of a Sequential first called inside a call ------------------------------------
+def _calling_a_sequential(base, name):
+    """A subclass of base (a Model or a Layer) whose call runs a Sequential."""
+    def __init__(self, **kw):
+        base.__init__(self, **kw)
+        self.ffn = K.Sequential([L.Dense(3), L.Dense(2)])
+    return type(name, (base,), {"__init__": __init__, "call": lambda self, x: self.ffn(x)})
+
+
 def test_sequential_in_a_call_is_named_under_its_own_name():
-    class M(K.Model):
-        def __init__(self, **kw):
-            super().__init__(**kw)
-            self.ffn = K.Sequential([L.Dense(3), L.Dense(2)])
-
-        def call(self, x):
-            return self.ffn(x)
-
-    class Blk(L.Layer):
-        def __init__(self, **kw):
-            super().__init__(**kw)
-            self.ffn = K.Sequential([L.Dense(3), L.Dense(2)])
-
-        def call(self, x):
-            return self.ffn(x)
-
+    M, Blk = _calling_a_sequential(K.Model, "M"), _calling_a_sequential(L.Layer, "Blk")
     m = M()
     m(gc.placeholder(gc.float32, [None, 4]))
     assert _names(m) == ["m/sequential/dense/kernel:0", "m/sequential/dense/bias:0",
