@@ -431,6 +431,33 @@ def test_assert_equal_fails_at_run_time_with_tf1s_message():
     assert f"test_nn_training_ops.py:{line_of('# site: assert-line')}" in msg
 
 
+def test_asserts_on_values_known_when_built_are_decided_then_as_tf():
+    """TF 2.21 (the session-19 asserts hunt): both sides known (constants, the shape of
+    a placeholder of known shape) -> InvalidArgumentError when the op is built, even in
+    an untaken cond branch; a message leads given data."""
+    x = gc.placeholder(gc.float32, [3, 4])
+    for build, msg in [(lambda: gc.assert_equal(gc.shape(x), [3, 5], message="shape"),
+                        "shape\nCondition x == y"),
+                       (lambda: gc.assert_less(gc.size(x), 10, message="too big"),
+                        "too big"),
+                       (lambda: gc.assert_positive(gc.constant([1.0, -2.0])), "x > 0")]:
+        with pytest.raises(gc.errors.InvalidArgumentError, match=msg) as e:
+            build()
+        assert "decided when the graph was built" in str(e.value)
+    p = gc.placeholder(gc.bool, [])
+    with pytest.raises(gc.errors.InvalidArgumentError, match="in branch"):
+        gc.cond(p, lambda: gc.assert_equal(gc.constant(1), 2, message="in branch"),
+                lambda: gc.no_op())
+    gc.assert_equal(gc.shape(x), [3, 4])                    # true: built, no error
+    i = gc.placeholder(gc.int32, [])
+    check = gc.assert_less(i, 5, data=["i =", i], message="loop ran too long")
+    with pytest.raises(gc.errors.InvalidArgumentError, match=re.escape(
+            "assertion failed: [loop ran too long] [i =] [7]")):
+        run(check, {i: 7})
+    with pytest.raises(ValueError, match="float"):
+        gc.assert_near(gc.constant([1]), 1)
+
+
 @pytest.mark.parametrize("fn, good, bad, cond", [
     (gc.assert_positive, [1.0, 2.0], [1.0, 0.0], "x > 0"),
     (gc.assert_negative, [-1.0], [-1.0, 0.0], "x < 0"),

@@ -5,8 +5,11 @@ control_dependencies. When its condition is false it fails; the executable re-ra
 that as an ExecutionError naming the node and where it was built, with TF's message:
     assertion failed: [] [Condition x == y did not hold element-wise:] [x (x:0) = ] [1 2 3]...
 Static facts are checked when the op is built, as TF1 does, where graphc has an
-error for them: a wrong known rank (ShapeError) or dtype (DTypeError). Asserts on
-constant values are not decided at build time: they fail when run.
+error for them: a wrong known rank (ShapeError) or dtype (DTypeError). A comparison
+(assert_equal, assert_less, ..., assert_positive, ...) whose both sides are known when
+the graph is built (constants, the shapes of placeholders of known shape) is decided
+then, as TF does: a false one raises InvalidArgumentError at once, with its data (the
+op is still built, and checks again when run).
 """
 import numpy as np
 
@@ -74,15 +77,33 @@ def _pair(x, y):
     return x, convert_to_tensor(y, dtype=None if isinstance(y, Tensor) else x.dtype, name="y")
 
 
-def _binary(sym, opname, compare, doc, held="hold element-wise"):
+def _static_check(x, y, compare, data):
+    """TF's _assert_static: when x and y are known now, a false comparison raises
+    InvalidArgumentError here (with the data, tensors by their known values)."""
+    xv, yv = constant_value(x), constant_value(y)
+    if xv is None or yv is None or np.all(compare(xv, yv)):
+        return
+    shown = []
+    for d in data:
+        v = constant_value(d) if isinstance(d, Tensor) else d
+        shown.append(str(d.name if isinstance(d, Tensor) and v is None else v))
+    raise errors.InvalidArgumentError(
+        "\n".join(shown) + f"\n  (decided when the graph was built, at "
+        f"{errors.format_site(errors.user_site())})")
+
+
+def _binary(sym, opname, compare, static, doc, held="hold element-wise"):
     def fn(x, y, data=None, summarize=None, message=None, name=None):
-        message = message or ""
         with name_scope(name, opname, [x, y]):
             x, y = _pair(x, y)
             if data is None:
-                data = [message, f"Condition x {sym} y did not {held}:",
+                data = [message or "", f"Condition x {sym} y did not {held}:",
                         f"x ({x.name}) = ", x, f"y ({y.name}) = ", y]
-            return Assert(R.reduce_all(compare(x, y)), data, summarize=summarize)
+            elif message is not None:           # TF's: the message leads the data
+                data = [message] + list(data)
+            condition = R.reduce_all(compare(x, y))
+            _static_check(x, y, static, data)
+            return Assert(condition, data, summarize=summarize)
     fn.__name__ = fn.__qualname__ = opname
     fn.__doc__ = (f"An op that fails when run unless x {sym} y for every pair of "
                   f"(broadcast) elements.\n\n        {doc}\n    data, summarize and "
@@ -90,16 +111,17 @@ def _binary(sym, opname, compare, doc, held="hold element-wise"):
     return fn
 
 
-assert_equal = _binary("==", "assert_equal", E.equal,
+assert_equal = _binary("==", "assert_equal", E.equal, np.equal,
                        "with gc.control_dependencies([gc.assert_equal(n, 3)]): ...")
-assert_none_equal = _binary("!=", "assert_none_equal", E.not_equal,
+assert_none_equal = _binary("!=", "assert_none_equal", E.not_equal, np.not_equal,
                             "gc.assert_none_equal(x, 0)", "hold for every single element")
-assert_less = _binary("<", "assert_less", E.less, "gc.assert_less(p, 1.0)")
-assert_less_equal = _binary("<=", "assert_less_equal", E.less_equal,
+assert_less = _binary("<", "assert_less", E.less, np.less, "gc.assert_less(p, 1.0)")
+assert_less_equal = _binary("<=", "assert_less_equal", E.less_equal, np.less_equal,
                             "gc.assert_less_equal(p, 1.0)")
-assert_greater = _binary(">", "assert_greater", E.greater, "gc.assert_greater(n, 0)")
+assert_greater = _binary(">", "assert_greater", E.greater, np.greater,
+                         "gc.assert_greater(n, 0)")
 assert_greater_equal = _binary(">=", "assert_greater_equal", E.greater_equal,
-                               "gc.assert_greater_equal(p, 0.0)")
+                               np.greater_equal, "gc.assert_greater_equal(p, 0.0)")
 
 
 def _sign(sym, opname, zero_left, check):
@@ -134,9 +156,9 @@ def assert_near(x, y, rtol=None, atol=None, data=None, summarize=None, message=N
     message = message or ""
     with name_scope(name, "assert_near", [x, y]):
         x = convert_to_tensor(x, name="x")
-        if not x.dtype.is_floating:
-            raise errors.DTypeError("assert_near: x must be a float tensor\n  "
-                                    + errors.describe_tensor(x, x.name))
+        if not x.dtype.is_floating:             # TF raises ValueError here
+            raise ValueError("assert_near: x must be a float tensor\n  "
+                             + errors.describe_tensor(x, x.name))
         y = convert_to_tensor(y, dtype=x.dtype, name="y")
         eps = float(np.finfo(x.dtype.np).eps)
         rtol = 10 * eps if rtol is None else rtol
