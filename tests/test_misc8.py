@@ -149,7 +149,7 @@ def test_assert_shapes_static_pass_and_fail_name_both_tensors():
     op = gc.debugging.assert_shapes([(x, ("N", "Q")), (y, ("N", "D")), (p, ("Q",)),
                                      (1.0, ())])
     assert op.type == "NoOp"
-    with pytest.raises(ValueError, match="y:0 dimension -1 must have size 3") as e:
+    with pytest.raises(ValueError, match="y:0 dimension 1 must have size 3") as e:
         gc.debugging.assert_shapes({x: ("N", "D"), y: ("N", "D")})
     assert "'x'" in str(e.value) and "'y'" in str(e.value) and "test_misc8.py" in str(e.value)
     with pytest.raises(ValueError, match="rank 3"):
@@ -163,7 +163,7 @@ def test_assert_shapes_checks_unknown_dims_when_run():
     op = gc.debugging.assert_shapes([(a, ("N", 3)), (b, ("N",))])
     with gc.Session() as s:
         s.run(op, {a: np.zeros((4, 3)), b: np.zeros(4)})
-        with pytest.raises(gc.errors.InvalidArgumentError, match="must have the size"):
+        with pytest.raises(gc.errors.InvalidArgumentError, match="must have size"):
             s.run(op, {a: np.zeros((4, 3)), b: np.zeros(5)})
         with pytest.raises(gc.errors.InvalidArgumentError, match="must have rank 1"):
             s.run(op, {a: np.zeros((4, 3)), b: np.zeros((4, 1))})

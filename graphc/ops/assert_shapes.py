@@ -10,6 +10,8 @@ from . import array as A
 from . import elementwise as E
 from .asserts import Assert
 from .core import convert_to_tensor, no_op
+from .creation import fill
+from .join import concat
 
 __all__ = ["assert_shapes"]
 
@@ -39,11 +41,20 @@ def _fail(message, text, *tensors):
     raise errors.ShapeError("\n".join(lines))
 
 
+def _sizes(t):
+    """t's dim sizes as a run-time vector, a scalar counting as shape [1] (TF's
+    _dimension_sizes): [1] when t turns out to be rank 0, shape(t) otherwise."""
+    pad = E.subtract(1, E.minimum(A.rank(t), 1))
+    return concat([fill(A.reshape(pad, [1]), 1), A.shape(t)], 0)
+
+
 def assert_shapes(shapes, data=None, summarize=None, message=None, name=None):
     """Checks that each (tensor, spec) of `shapes` (a list of pairs or a dict) fits: a
     spec entry is an int (that size), None or '.' (any size), or a symbol (any hashable:
     every dim labelled with it has one size). Known shapes are checked now; the rest
-    by asserts that fail when run. Returns the op to make other ops wait on.
+    by asserts that fail when run, the size checks only after the rank checks pass.
+    Dims are named as TF names them: counted from the outermost dim, or from the
+    innermost (negative) after a leading '*'. Returns the op to make other ops wait on.
 
         with gc.control_dependencies([gc.debugging.assert_shapes([(x, ("N", 3))])]):
             y = gc.identity(x)
@@ -51,11 +62,12 @@ def assert_shapes(shapes, data=None, summarize=None, message=None, name=None):
     message = message or ""
     pairs = list(shapes.items() if isinstance(shapes, dict) else shapes)
     with name_scope(name, "assert_shapes", [t for t, _ in pairs]):
-        bound = {}        # symbol -> (size or None, the (tensor, dim) that first had it)
-        checks = []
+        specs = []        # (tensor, dims, prefix)
+        rank_checks = []
         for t, spec in pairs:
             t = convert_to_tensor(t, name="x")
             dims, prefix = _spec(spec)
+            specs.append((t, dims, prefix))
             rank = t.shape.rank
             if rank is not None:
                 have = max(rank, 1)
@@ -64,51 +76,50 @@ def assert_shapes(shapes, data=None, summarize=None, message=None, name=None):
                           f"{'at least ' if prefix else ''}{len(dims)}; got shape "
                           f"{t.shape}", t)
             else:
-                checks.append(Assert((E.greater_equal if prefix else E.equal)(
+                rank_checks.append(Assert((E.greater_equal if prefix else E.equal)(
                     E.maximum(A.rank(t), 1), len(dims)),
                     data or [message, f"Tensor {t.name} must have rank "
                              f"{'at least ' if prefix else ''}{len(dims)}. Received shape: ",
                              A.shape(t)], summarize=summarize))
-            shape = None if rank == 0 else A.shape(t)
-            for i, entry in enumerate(dims):
-                at = i - len(dims)              # counted from the innermost dim
-                static = None
-                if rank is not None and rank > 0:
-                    static = t.shape.dims[rank + at]
-                    static = static if isinstance(static, int) else None
-                elif rank == 0:
-                    static = 1
-                if entry is None or entry == ".":
-                    continue
-                want = _size(entry)
-                if want is None:                # a symbol
-                    if entry not in bound:
-                        bound[entry] = (static, (t, at))
+        bound = {}        # symbol -> (size: int or tensor, tensor, dim as shown)
+        checks = []
+        with control_dependencies(rank_checks):     # no dim is read before its rank holds
+            for t, dims, prefix in specs:
+                rank = t.shape.rank
+                sizes = None
+                for i, entry in enumerate(dims):
+                    at = i - len(dims)              # counted from the innermost dim
+                    shown = at if prefix else i     # as TF numbers it in messages
+                    if entry is None or entry == ".":
                         continue
-                    want, (t0, at0) = bound[entry]
-                    if want is None and static is not None:
-                        bound[entry] = (static, (t, at))
-                    if want is not None and static is not None and want != static:
-                        _fail(message, f"Specified by tensor {t0.name} dimension {at0}. "
-                              f"Tensor {t.name} dimension {at} must have size {want}. "
-                              f"Received size {static}, shape {t.shape}", t, t0)
-                    if want is None or static is None:
-                        other = (want if want is not None else
-                                 (A.shape(t0)[at0] if t0.shape.rank != 0 else 1))
-                        mine = shape[at] if shape is not None else 1
-                        checks.append(Assert(E.equal(mine, other), data or [
-                            message, f"Tensor {t.name} dimension {at} must have the size "
-                                     f"of {t0.name} dimension {at0}. Received shape: ",
-                            A.shape(t)], summarize=summarize))
-                    continue
-                if static is not None:
-                    if static != want:
-                        _fail(message, f"Tensor {t.name} dimension {at} must have size "
-                              f"{want}. Received size {static}, shape {t.shape}", t)
-                    continue
-                checks.append(Assert(E.equal(shape[at], want), data or [
-                    message, f"Tensor {t.name} dimension {at} must have size {want}. "
-                             "Received shape: ", A.shape(t)], summarize=summarize))
+                    if rank == 0:
+                        size = 1
+                    elif rank is not None and isinstance(t.shape.dims[rank + at], int):
+                        size = t.shape.dims[rank + at]
+                    else:
+                        if sizes is None:
+                            sizes = A.shape(t) if rank is not None else _sizes(t)
+                        size = sizes[at]
+                    want = _size(entry)
+                    if want is not None:
+                        how = "Specified explicitly"
+                    elif entry in bound:
+                        want, t0, shown0 = bound[entry]
+                        how = f"Specified by tensor {t0.name} dimension {shown0}"
+                    else:
+                        bound[entry] = (size, t, shown)
+                        continue
+                    if isinstance(size, int) and isinstance(want, int):
+                        if size != want:
+                            by = [] if _size(entry) is not None else [t0]
+                            _fail(message, f"{how}. Tensor {t.name} dimension {shown} "
+                                  f"must have size {want}. Received size {size}, shape "
+                                  f"{t.shape}", t, *by)
+                        continue
+                    checks.append(Assert(E.equal(size, want), data or [
+                        message, how, f"Tensor {t.name} dimension", shown, "must have size",
+                        want, "Received shape: ", A.shape(t)], summarize=summarize))
+        checks = rank_checks + checks
         if not checks:
             return no_op(name="static_checks_determined_all_ok")
         with control_dependencies(checks):

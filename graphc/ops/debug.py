@@ -22,7 +22,10 @@ __all__ = ["check_numerics", "verify_tensor_all_finite", "add_check_numerics_ops
 # ---- TF's value summaries -----------------------------------------------------------------
 def _element(v):
     """One value as TF's StrCat writes it: %g with 6 (float32) or 15 (float64) digits,
-    9 or 17 where fewer do not read back; bool as 1/0; float16 as float32."""
+    9 or 17 where fewer do not read back; bool as 1/0; float16 as float32; a complex
+    value as '?' (TF's summaries do not format complex)."""
+    if isinstance(v, np.complexfloating):
+        return "?"
     if isinstance(v, np.floating):
         if v.dtype == np.float64:
             s = "%.15g" % v

@@ -34,8 +34,9 @@ def is_tensor(x):
 
 
 def is_numeric_tensor(tensor):
-    """True for a Tensor of a number dtype (not bool or string)."""
-    return isinstance(tensor, Tensor) and tensor.dtype.is_numeric
+    """True for a Tensor of a number dtype, quantized ones too (not bool or string)."""
+    return isinstance(tensor, Tensor) and (tensor.dtype.is_numeric or
+                                           tensor.dtype.is_quantized)
 
 
 def get_static_value(tensor, partial=False):
@@ -110,17 +111,25 @@ def assert_integer(x, message=None, name=None):
 
 
 def assert_rank_in(x, ranks, data=None, summarize=None, message=None, name=None):
-    """An op that fails when run unless x's rank is one of ranks; decided now (a
-    ShapeError or a no_op) when x's rank is known."""
+    """An op that fails when run unless x's rank is one of ranks (ints or scalar int
+    tensors); decided now (a ShapeError or a no_op) when x's rank and every rank are
+    known, as TF1 does."""
     message = message or ""
-    with name_scope(name, "assert_rank_in", [x]):
+    with name_scope(name, "assert_rank_in", [x] + list(ranks)):
         x = convert_to_tensor(x, name="x")
-        ranks = [int(r) for r in ranks]
-        if x.shape.rank is not None:
-            if x.shape.rank in ranks:
+        ranks = [r if isinstance(r, Tensor) else int(r) for r in ranks]
+        for r in ranks:
+            if isinstance(r, Tensor) and r.shape.rank not in (None, 0):
+                raise errors.ShapeError(
+                    f"Rank must be a scalar: {errors.describe_tensor(r, r.name)}"
+                    + _site("assert_rank_in"))
+        known = [constant_value(r) if isinstance(r, Tensor) else r for r in ranks]
+        if x.shape.rank is not None and all(k is not None for k in known):
+            known = [int(k) for k in known]
+            if x.shape.rank in known:
                 return no_op(name="static_checks_determined_all_ok")
             raise errors.ShapeError(
-                f"{message}Tensor {x.name} must have rank in {ranks}. Received rank "
+                f"{message}Tensor {x.name} must have rank in {known}. Received rank "
                 f"{x.shape.rank}, shape {x.shape}\n  " + errors.describe_tensor(x, x.name)
                 + _site("assert_rank_in"))
         rank = A.rank(x)
@@ -128,7 +137,7 @@ def assert_rank_in(x, ranks, data=None, summarize=None, message=None, name=None)
         for r in ranks[1:]:
             ok = E.logical_or(ok, E.equal(rank, r))
         if data is None:
-            data = [message, f"Tensor {x.name} must have rank in", str(ranks),
+            data = [message, f"Tensor {x.name} must have rank in", *ranks,
                     "Received shape: ", A.shape(x)]
         return Assert(ok, data, summarize=summarize)
 
