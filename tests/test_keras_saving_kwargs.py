@@ -247,3 +247,16 @@ def test_tf_mha_h5_loads_and_predicts_as_in_tf(tmp_path):
     np.testing.assert_allclose(model.predict(feeds), want[0], rtol=1e-5, atol=1e-5)
     assert _inbound(model, "mha") == [[["q", 0, 0, {
         "value": ["v", 0, 0], "key": ["k", 0, 0], "attention_mask": ["am", 0, 0]}]]]
+
+
+def test_positional_call_arguments_are_kept_by_name_as_tf_keras():
+    """tf_keras' Node.serialize names the call's other positional arguments: Dropout
+    called as (x, True) is written {"training": true} (TF 2.21's config)."""
+    i = gc.keras.Input((4,), name="i")
+    d = gc.keras.layers.Dropout(0.5, name="drop")(i, True)
+    model = gc.keras.Model(i, gc.keras.layers.Dense(1, name="o")(d))
+    assert model.get_config()["layers"][1]["inbound_nodes"] == [[["i", 0, 0,
+                                                                  {"training": True}]]]
+    again = gc.keras.models.model_from_json(model.to_json())
+    assert again.get_config()["layers"][1]["inbound_nodes"] == [[["i", 0, 0,
+                                                                  {"training": True}]]]

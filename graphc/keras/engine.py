@@ -7,6 +7,7 @@ of the functional graph) so that gc.keras.Model can replay it on new inputs.
     y1, y2 = d(x1), d(x2)           # one kernel 'dense/kernel:0'; ops 'dense/...',
                                     # then 'dense_1/...'
 """
+import inspect
 import re
 
 import numpy as np
@@ -308,8 +309,8 @@ class Layer(LayerWeights):
                                              else _flat(inputs))]
         history = K._state().history
         if not _IN_CALL[0]:
-            given = flat + [t for v in kwargs.values() for t in _flat(v)      # also
-                            if isinstance(t, gc.Tensor)]        # initial_state=s * 0.5
+            given = flat + [t for v in (*args, *kwargs.values()) for t in _flat(v)
+                            if isinstance(t, gc.Tensor)]  # also initial_state=s * 0.5
             if any(id(x) not in history for x in given):
                 from .engine_op_layer import create_keras_history
                 create_keras_history(given)
@@ -319,6 +320,8 @@ class Layer(LayerWeights):
         inputs = dict(zip(keys, flat)) if keys else \
             flat if isinstance(inputs, (list, tuple)) else flat[0]
         recorded = dict(kwargs)
+        if args:        # tf_keras' Node.serialize: the other positional arguments by name
+            recorded.update(zip(list(inspect.signature(self.call).parameters)[1:], args))
         masks = [K.get_mask(x) for x in flat]
         previous = dict(zip(keys, masks)) if keys else \
             masks if isinstance(inputs, list) else masks[0]
