@@ -22,11 +22,11 @@ import numpy as np
 from ..graph import get_default_graph
 from ..ops.state import Variable
 from ..session import _session_or_default
-from .checkpoint import (DATA_SUFFIX, _headers, _prefix, _read, _write_atomic, _write_npz,
+from .checkpoint import (DATA_SUFFIX, _headers, _prefix, _write_atomic, _write_npz,
                          update_checkpoint_state)
 from .checkpoint_status import (CheckpointLoadStatus, InitializationOnlyStatus,
                                 NameBasedSaverStatus, _check_graph)
-from .object_graph import OBJECT_GRAPH_KEY, ObjectGraph, holds_trackable
+from .object_graph import OBJECT_GRAPH_KEY, ObjectGraph, holds_trackable, read_object_graph
 
 __all__ = ["Checkpoint", "CheckpointManager", "CheckpointOptions"]
 
@@ -155,8 +155,7 @@ class Checkpoint:
         headers = _headers(path)
         if OBJECT_GRAPH_KEY not in headers:
             return NameBasedSaverStatus(self, path, headers)
-        raw = _read(path, [OBJECT_GRAPH_KEY])[OBJECT_GRAPH_KEY][()]
-        return CheckpointLoadStatus(self, path, headers, json.loads(raw.decode("utf-8")))
+        return CheckpointLoadStatus(self, path, headers, read_object_graph(path))
 
 
 def _stored_value(sess, v):

@@ -22,6 +22,7 @@ object names it. A variable's key is its path joined by "/" (each name escaped: 
 is "<v's path>/.OPTIMIZER_SLOT/<optimizer's path>/<slot name>/.ATTRIBUTES/VARIABLE_VALUE".
 """
 import collections
+import json
 
 from ..ops.state import Variable
 
@@ -60,6 +61,14 @@ def is_trackable(obj):
     """Whether `obj` is a trackable object itself (containers are not)."""
     return (isinstance(obj, Variable) or _is_optimizer(obj) or _is_layer(obj)
             or _is_attribute_holder(obj))
+
+
+def read_object_graph(path):
+    """The object graph (TF's proto fields, JSON: nodes with children and attributes)
+    that gc.train.Checkpoint stored in the checkpoint data file at path."""
+    from .checkpoint import _read
+    raw = _read(path, [OBJECT_GRAPH_KEY])[OBJECT_GRAPH_KEY][()]
+    return json.loads(raw.decode("utf-8"))
 
 
 def holds_trackable(value):

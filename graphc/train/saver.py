@@ -6,7 +6,6 @@ files (graphc/train/checkpoint_tf_write.py). Restore reads either format, told a
 the files. The Saver chooses the prefixes, keeps max_to_keep of them and checks every
 value against its variable before restoring.
 """
-import json
 import os
 import time
 
@@ -21,7 +20,7 @@ from .checkpoint import (DATA_SUFFIX, STATE_FILENAME, _closest, _data_path, _hea
                          _listing, _prefix, _read, _write_atomic, _write_npz,
                          checkpoint_exists, remove_checkpoint, update_checkpoint_state)
 from .checkpoint_tf_write import bundle_files, write_bundle
-from .object_graph import OBJECT_GRAPH_KEY
+from .object_graph import OBJECT_GRAPH_KEY, read_object_graph
 
 __all__ = ["Saver", "SaverDef"]
 
@@ -309,9 +308,8 @@ class Saver:
 def _object_graph_keys(path):
     """{variable name: checkpoint key} of an object-based checkpoint's variables (the
     full names its object graph records)."""
-    raw = _read(path, [OBJECT_GRAPH_KEY])[OBJECT_GRAPH_KEY][()]
     try:
-        nodes = json.loads(raw.decode("utf-8"))["nodes"]
+        nodes = read_object_graph(path)["nodes"]
     except (UnicodeDecodeError, ValueError, KeyError):     # not graphc's (TF's proto)
         return {}
     return {a["full_name"]: a["checkpoint_key"] for node in nodes
