@@ -202,13 +202,17 @@ def _make_call(session, exe, fetch, feed_list):
         return errors.FeedError(f"callable takes {n} feed(s) ({names}), got {len(args)}")
 
     if type(exe) is _Specializing:         # a plan per feed-shape signature
+        timeout = session._timeout_ms      # decided once, as _deadlined does
+
         def call_specialized(*args):
             if len(args) != n or session._closed:
                 raise wrong(args)
             vals = [chk(a) for chk, a in zip(checkers, args)] if exe.simple_feeds \
                 else session._check_feeds(exe, args)
             plan = exe.plan(vals)
-            return fetch.rebuild(_results(plan, _deadlined(session, plan.run)(*vals)))
+            outs = run_with_deadline(timeout, plan.run, *vals) if timeout else \
+                plan.run(*vals)
+            return fetch.rebuild(_results(plan, outs))
         return call_specialized
 
     run = _deadlined(session, exe.run)

@@ -102,16 +102,15 @@ def assert_shapes(shapes, data=None, summarize=None, message=None, name=None):
                         size = sizes[at]
                     want = _size(entry)
                     if want is not None:
-                        how = "Specified explicitly"
+                        how, by = "Specified explicitly", ()
                     elif entry in bound:
                         want, t0, shown0 = bound[entry]
-                        how = f"Specified by tensor {t0.name} dimension {shown0}"
+                        how, by = f"Specified by tensor {t0.name} dimension {shown0}", (t0,)
                     else:
                         bound[entry] = (size, t, shown)
                         continue
                     if isinstance(size, int) and isinstance(want, int):
                         if size != want:
-                            by = [] if _size(entry) is not None else [t0]
                             _fail(message, f"{how}. Tensor {t.name} dimension {shown} "
                                   f"must have size {want}. Received size {size}, shape "
                                   f"{t.shape}", t, *by)
