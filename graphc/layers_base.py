@@ -194,6 +194,8 @@ class Layer(LayerWeights):
         """The layer get_config described (serialized objects are deserialized)."""
         from .keras import activations, constraints, initializers, regularizers
         config, args = dict(config), _init_args(cls)
+        twin = _keras_twin(cls)
+        keras_args = inspect.signature(twin).parameters if twin else {}
         for key, value in list(config.items()):
             getter = (activations.get if key == "activation" else
                       next((g for end, g in (("_initializer", initializers.get),
@@ -202,9 +204,8 @@ class Layer(LayerWeights):
                             if key.endswith(end)), None))
             if getter is not None and value is not None:
                 config[key] = getter(value)
-            twin = _keras_twin(cls)
-            if key not in args and key not in ("name", "trainable", "dtype") and twin:
-                default = inspect.signature(twin).parameters.get(key)
+            if key not in args and key not in ("name", "trainable", "dtype"):
+                default = keras_args.get(key)
                 if default is not None and default.default == value:
                     del config[key]         # a Keras argument TF1's layer does not take
         return cls(**config)
