@@ -161,13 +161,27 @@ class _Table:
 
     def _make(self, name, key_dtype, value_dtype, value_shape=(), mutable=False,
               reserved=(), unique=True):
+        self._graph = get_default_graph()
         if unique:
-            name = get_default_graph().unique_name(name)
+            name = self._graph.unique_name(name)
         self._ref = L.table_attr(name, key_dtype, value_dtype, value_shape, mutable,
                                  reserved)
         self._spec = L.Spec(*self._ref)
 
     name = property(lambda self: self._spec.name)
+
+    @property
+    def resource_handle(self):
+        """The table's handle: a string scalar node named as the table (TF's
+        HashTableV2; graphc's ops name their table in an attr, so it holds the table's
+        name), made on first use in the table's graph, as if made with the table."""
+        handle = getattr(self, "_handle", None)
+        if handle is None:
+            with self._graph.as_default(), self._graph.control_dependencies(None):
+                handle = self._handle = L.table_op(L.TABLE_HANDLE, (), self._ref,
+                                                   self.name + "/").outputs[0]
+        return handle
+
     key_dtype = property(lambda self: self._spec.key_dtype)
     value_dtype = property(lambda self: self._spec.value_dtype)
 
@@ -260,6 +274,11 @@ class _Buckets:
     @property
     def initializer(self):
         return self._table.initializer if self._table is not None else None
+
+    @property
+    def resource_handle(self):
+        """The handle of the vocabulary table (TF's; None for hashing only)."""
+        return self._table.resource_handle if self._table is not None else None
 
     def size(self, name=None):
         """Entries of the table plus num_oov_buckets (int64)."""

@@ -2,8 +2,10 @@
 SparseCross (graphc/sparse_cross.py). A table op reads session state, so each sample
 builds its table and runs the initializer (or inserts) through control dependencies in
 the same Session.run. String results are compared through their FarmHash bucket."""
+import atexit
 import itertools
 import os
+import shutil
 import tempfile
 
 import numpy as np
@@ -16,6 +18,7 @@ from samples import Sample, shape
 B = 2 ** 40          # exact in float64
 VOCAB = [b"ant", b"bee", b"cat", b"dog", b"eel", b"fox"]
 _DIR = tempfile.mkdtemp(prefix="graphc_lookup_samples_")
+atexit.register(shutil.rmtree, _DIR, True)      # (pytest's own runs: inside its tmp dir)
 VOCAB_FILE = os.path.join(_DIR, "vocab.txt")
 with open(VOCAB_FILE, "wb") as _f:
     _f.write(b"".join(w + b"\t" + str(10 * i).encode() + b"\n" for i, w in enumerate(VOCAB)))
@@ -49,6 +52,13 @@ def _find_int(x):
 
 def _find_int_ref(x):
     return np.where((x >= 0) & (x < 10), VALS[np.clip(x, 0, 9)], -5.0)
+
+
+def _by_handle(x):
+    """A lookup through the table's handle, as TF's raw ops take it."""
+    t = gc.lookup.StaticHashTable(gc.lookup.KeyValueTensorInitializer(KEYS, VALS), -5.0)
+    return _after(t.initializer, lambda: gc.raw_ops.LookupTableFindV2(
+        table_handle=t.resource_handle, keys=x, default_value=gc.constant(-5.0, gc.float64)))
 
 
 def _find_str(x):
@@ -167,6 +177,9 @@ SAMPLES = [
     Sample("LookupTableFindV2", _find_int,
            lambda rng: [rng.integers(-3, 13, size=shape(rng)).astype(np.int64)],
            _find_int_ref, grad=False, id="int64"),
+    Sample("TableHandle", _by_handle,
+           lambda rng: [rng.integers(-3, 13, size=shape(rng)).astype(np.int64)],
+           _find_int_ref, grad=False),
     Sample("LookupTableFindV2", _find_str, lambda rng: [_words(rng, shape(rng))],
            _find_str_ref, grad=False, id="string"),
     Sample("InitializeTableV2", _init, _unique_keys,

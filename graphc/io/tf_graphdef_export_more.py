@@ -361,5 +361,6 @@ def _irfft(ex, n):
             Tcomplex=_T(n))
 
 
-from . import (tf_graphdef_export_flow, tf_graphdef_export_more2,  # noqa: E402,F401
-               tf_graphdef_export_strings)    # (control flow, fake quantization, random, strings)
+from . import (tf_graphdef_export_flow, tf_graphdef_export_lookup,  # noqa: E402,F401
+               tf_graphdef_export_more2, tf_graphdef_export_strings)
+# (control flow, lookup tables, fake quantization, random, strings)

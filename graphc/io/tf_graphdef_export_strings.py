@@ -1,5 +1,5 @@
-"""The export side of tf_graphdef_strings.py (string hash buckets, AsString, the image
-codecs): each graphc op becomes TF's op of the same attrs."""
+"""The export side of tf_graphdef_strings.py (string hash buckets, StringLength,
+AsString, the image codecs): each graphc op becomes TF's op of the same attrs."""
 from .tf_graphdef_export import export, in_dtype
 from .tf_graphdef_strings import _BUCKETS, _CODECS, _FORMAT
 
@@ -11,6 +11,11 @@ def _export_bucket(ex, n):
     a = n.attrs
     key = {"key": list(a["key"])} if a["how"] == "strong" else {}
     ex.emit(n, _BUCKETS[a["how"]], n.inputs, num_buckets=a["num_buckets"], **key)
+
+
+@export("StringLength")
+def _export_length(ex, n):
+    ex.emit(n, "StringLength", n.inputs, unit=n.attrs["unit"])
 
 
 @export("AsString")

@@ -1,5 +1,5 @@
 """TF GraphDef import and export of the preprocessing ops of serving graphs: string hash
-buckets, AsString and the image codecs (DecodeJpeg, DecodePng, DecodeImage, DecodeBmp,
+buckets, StringLength, AsString and the image codecs (DecodeJpeg, DecodePng, DecodeImage, DecodeBmp,
 DecodeGif, DecodeAndCropJpeg, ExtractJpegShape, EncodePng, EncodeJpeg). graphc's op
 attrs are TF's (AsString keeps a printf format, rebuilt from and into TF's attrs), so
 each op maps one to one (the export side: tf_graphdef_export_strings.py).
@@ -32,6 +32,11 @@ def _bucket(n, s):
 def _bucket_strong(n, s):
     return gc.strings.to_hash_bucket_strong(s, n.attr("num_buckets"), list(n.attr("key")),
                                             name=n.name)
+
+
+@_op("StringLength", "=string", "=int32")
+def _length(n, s):
+    return gc.strings.length(s, unit=n.attr("unit", "BYTE"), name=n.name)
 
 
 # ---- AsString: graphc's printf format <-> TF's attrs -----------------------------------------

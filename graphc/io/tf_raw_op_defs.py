@@ -45,108 +45,115 @@ TYPE_SETS = (
     # 12
     'int16 uint16 int32 int64',
     # 13
-    'bfloat16 float16 float32 float64',
+    'float32 float64 int32 uint8 int16 int8 int64 bfloat16 uint16 float16 uint32 uint64 '
+    'complex64 complex128 bool variant string',
     # 14
-    'float16 bfloat16 float32 float64',
+    'bfloat16 float16 float32 float64',
     # 15
-    'bfloat16 float16 float32 float64 int32 int64 complex64 complex128',
+    'float16 bfloat16 float32 float64',
     # 16
+    'bfloat16 float16 float32 float64 int32 int64 complex64 complex128',
+    # 17
     'bfloat16 float16 float32 float64 int16 int32 int64 uint8 uint16 uint32 uint64 '
     'complex64 complex128',
-    # 17
-    'bfloat16 float16 float32 float64 uint8 int8 int16 int32 int64 complex64 complex128',
     # 18
-    'bfloat16 float16 float32 float64 int16 int32 int64 complex64 complex128',
+    'bfloat16 float16 float32 float64 uint8 int8 int16 int32 int64 complex64 complex128',
     # 19
-    'int32 int64 float32 float64',
+    'bfloat16 float16 float32 float64 int16 int32 int64 complex64 complex128',
     # 20
+    'int32 int64 float32 float64',
+    # 21
     'bfloat16 float16 float32 float64 int64 int32 uint8 uint16 uint32 uint64 int8 int16 '
     'complex64 complex128 qint8 quint8 qint16 quint16 qint32',
-    # 21
-    'int8 int16 int32 int64 uint8 uint16 uint32 uint64',
     # 22
-    'float64 float32 float16 complex64 complex128',
+    'int8 int16 int32 int64 uint8 uint16 uint32 uint64',
     # 23
-    'complex64 complex128 variant',
+    'float64 float32 float16 complex64 complex128',
     # 24
-    'float16 bfloat16 float32 float64 int32',
+    'complex64 complex128 variant',
     # 25
-    'uint8 uint16 int8 int16 int32 int64 float16 float32 float64',
+    'float16 bfloat16 float32 float64 int32',
     # 26
-    'float32 float16 float64',
+    'uint8 uint16 int8 int16 int32 int64 float16 float32 float64',
     # 27
-    'float16 float32 bfloat16 float64 complex64 complex128',
+    'float32 float16 float64',
     # 28
-    'float32 float64 int32 uint8 int16 int8 int64 bfloat16 uint16 float16 uint32 uint64',
+    'uint8 uint16 float32',
     # 29
+    'uint8 uint16',
+    # 30
+    'float16 float32 bfloat16 float64 complex64 complex128',
+    # 31
+    'float32 float64 int32 uint8 int16 int8 int64 bfloat16 uint16 float16 uint32 uint64',
+    # 32
     'bfloat16 float16 float32 float64 uint8 int8 uint16 int16 int32 uint32 uint64 int64 '
     'complex64 complex128',
-    # 30
-    'int8 int16 int32 int64 uint8 uint16 uint32 uint64 bfloat16 float16 float32 float64',
-    # 31
-    'float32',
-    # 32
-    'float16 bfloat16 float32',
     # 33
-    'bfloat16 float32',
+    'int8 int16 int32 int64 uint8 uint16 uint32 uint64 bfloat16 float16 float32 float64',
     # 34
-    'float16 float32 float64 complex64 complex128',
+    'float32',
     # 35
+    'float16 bfloat16 float32',
+    # 36
+    'bfloat16 float32',
+    # 37
+    'float16 float32 float64 complex64 complex128',
+    # 38
     'bfloat16 float16 float32 float64 int32 int64 uint8 uint16 uint32 uint64 complex64 '
     'complex128',
-    # 36
+    # 39
     'bfloat16 float64 float32 float16 complex64 complex128',
-    # 37
+    # 40
     'float32 float64 int32 uint8 int16 int8 int64 bfloat16 uint16 float16 uint32 uint64 '
     'qint8 quint8 qint32 qint16 quint16',
-    # 38
-    'float16 bfloat16 float32 float64 int32 int64 uint8 int16 int8 uint16 qint8',
-    # 39
-    'bfloat16 float16 float32 float64 int8 uint8 int16 uint16 int32 uint32 int64 uint64',
-    # 40
-    'bfloat16 float16 float32 float64 int8 int16 int32 int64 complex64 complex128',
     # 41
-    'float64 float32',
+    'float16 bfloat16 float32 float64 int32 int64 uint8 int16 int8 uint16 qint8',
     # 42
-    'uint8 int8 int32 int64',
+    'bfloat16 float16 float32 float64 int8 uint8 int16 uint16 int32 uint32 int64 uint64',
     # 43
+    'bfloat16 float16 float32 float64 int8 int16 int32 int64 complex64 complex128',
+    # 44
+    'float64 float32',
+    # 45
+    'uint8 int8 int32 int64',
+    # 46
     'bfloat16 float16 float32 float64 int8 uint8 int16 uint16 int32 uint32 int64 uint64 '
     'complex64 complex128 bool',
-    # 44
+    # 47
     'bfloat16 float32 float16 float64 int8 int16 int32 int64 complex64 complex128',
-    # 45
+    # 48
     'bfloat16 float16 float32 float64 int8 int16 int32 int64 uint16 uint32 uint64',
-    # 46
+    # 49
     'float32 float64 int32 uint8 int16 int8 int64 bfloat16 uint16 float16 uint32 uint64 '
     'qint8',
-    # 47
-    'int8 uint8 int16 uint16 int32 int64 bfloat16 float16 float32 float64 bfloat16',
-    # 48
-    'float32 bfloat16 float16 float64',
-    # 49
-    'int8 uint8 int16 uint16 int32 int64 float16 float32 float64 bfloat16',
     # 50
-    'uint8 int8 int32 float16 float32 float64 bfloat16',
+    'int8 uint8 int16 uint16 int32 int64 bfloat16 float16 float32 float64 bfloat16',
     # 51
+    'float32 bfloat16 float16 float64',
+    # 52
+    'int8 uint8 int16 uint16 int32 int64 float16 float32 float64 bfloat16',
+    # 53
+    'uint8 int8 int32 float16 float32 float64 bfloat16',
+    # 54
     'uint8 int8 uint16 int16 int32 uint32 int64 uint64 bool bfloat16 float16 float32 '
     'float64 complex64 complex128 string',
-    # 52
+    # 55
     'int8 int32 int64',
-    # 53
+    # 56
     'bfloat16 float16 float32 float64 int8 int16 int32 int64 uint8 uint16 uint32 uint64 '
     'complex64 complex128',
-    # 54
+    # 57
     'int32 int64 uint32 uint64',
-    # 55
+    # 58
     'bfloat16 float16 float32 float64 uint8 int8 uint16 int16 int32 int64 complex64 '
     'complex128 uint32 uint64',
-    # 56
-    'int16 int32 int64 uint16',
-    # 57
-    'float64 float32 complex64 complex128',
-    # 58
-    'int32 int64 bfloat16 float16 float32 float64',
     # 59
+    'int16 int32 int64 uint16',
+    # 60
+    'float64 float32 complex64 complex128',
+    # 61
+    'int32 int64 bfloat16 float16 float32 float64',
+    # 62
     'float32 float64 int32 uint8 int16 int8 complex64 int64 qint8 quint8 qint32 bfloat16 '
     'qint16 quint16 uint16 complex128 float16 uint32 uint64 bool',
 )
@@ -180,6 +187,13 @@ RAW_OP_DEFS = {
         ('T', 'type', 10, None),
         ('Tidx', 'type', 6, None, 'int32'),
         ('output_type', 'type', 6, None, 'int64'),)),
+    'AsString': ('as_string', 'input:T', 'output:=string', (
+        ('T', 'type', 13, None),
+        ('precision', 'int', None, None, -1),
+        ('scientific', 'bool', None, None, False),
+        ('shortest', 'bool', None, None, False),
+        ('width', 'int', None, None, -1),
+        ('fill', 'string', None, None, ''),)),
     'Asin': ('asin', 'x:T', 'y:T', (('T', 'type', 1, None),)),
     'Asinh': ('asinh', 'x:T', 'y:T', (('T', 'type', 1, None),)),
     'Assert': ('_assert', 'condition:=bool data:[T]', '', (
@@ -203,48 +217,48 @@ RAW_OP_DEFS = {
         ('dtype', 'type', None, None),
         ('validate_shape', 'bool', None, None, False),)),
     'Atan': ('atan', 'x:T', 'y:T', (('T', 'type', 1, None),)),
-    'Atan2': ('atan2', 'y:T x:T', 'z:T', (('T', 'type', 13, None),)),
+    'Atan2': ('atan2', 'y:T x:T', 'z:T', (('T', 'type', 14, None),)),
     'Atanh': ('atanh', 'x:T', 'y:T', (('T', 'type', 1, None),)),
     'AvgPool': ('avg_pool', 'value:T', 'output:T', (
         ('ksize', 'list(int)', None, 4),
         ('strides', 'list(int)', None, 4),
         ('padding', 'string', ('SAME', 'VALID'), None),
         ('data_format', 'string', ('NHWC', 'NCHW'), None, 'NHWC'),
-        ('T', 'type', 14, None),)),
+        ('T', 'type', 15, None),)),
     'AvgPool3D': ('avg_pool3d', 'input:T', 'output:T', (
         ('ksize', 'list(int)', None, 5),
         ('strides', 'list(int)', None, 5),
         ('padding', 'string', ('SAME', 'VALID'), None),
         ('data_format', 'string', ('NDHWC', 'NCDHW'), None, 'NDHWC'),
-        ('T', 'type', 14, None),)),
+        ('T', 'type', 15, None),)),
     'AvgPool3DGrad': ('avg_pool3d_grad', 'orig_input_shape:=int32 grad:T', 'output:T', (
         ('ksize', 'list(int)', None, 5),
         ('strides', 'list(int)', None, 5),
         ('padding', 'string', ('SAME', 'VALID'), None),
         ('data_format', 'string', ('NDHWC', 'NCDHW'), None, 'NDHWC'),
-        ('T', 'type', 14, None),)),
+        ('T', 'type', 15, None),)),
     'AvgPoolGrad': ('avg_pool_grad', 'orig_input_shape:=int32 grad:T', 'output:T', (
         ('ksize', 'list(int)', None, 4),
         ('strides', 'list(int)', None, 4),
         ('padding', 'string', ('SAME', 'VALID'), None),
         ('data_format', 'string', ('NHWC', 'NCHW'), None, 'NHWC'),
-        ('T', 'type', 14, None),)),
+        ('T', 'type', 15, None),)),
     'BatchMatMul': ('batch_mat_mul', 'x:T y:T', 'output:T', (
-        ('T', 'type', 15, None),
-        ('adj_x', 'bool', None, None, False),
-        ('adj_y', 'bool', None, None, False),
-        ('grad_x', 'bool', None, None, False),
-        ('grad_y', 'bool', None, None, False),)),
-    'BatchMatMulV2': ('batch_mat_mul_v2', 'x:T y:T', 'output:T', (
         ('T', 'type', 16, None),
         ('adj_x', 'bool', None, None, False),
         ('adj_y', 'bool', None, None, False),
         ('grad_x', 'bool', None, None, False),
         ('grad_y', 'bool', None, None, False),)),
+    'BatchMatMulV2': ('batch_mat_mul_v2', 'x:T y:T', 'output:T', (
+        ('T', 'type', 17, None),
+        ('adj_x', 'bool', None, None, False),
+        ('adj_y', 'bool', None, None, False),
+        ('grad_x', 'bool', None, None, False),
+        ('grad_y', 'bool', None, None, False),)),
     'BatchMatMulV3': ('batch_mat_mul_v3', 'x:Ta y:Tb', 'output:Tout', (
-        ('Ta', 'type', 17, None),
-        ('Tb', 'type', 17, None),
-        ('Tout', 'type', 18, None),
+        ('Ta', 'type', 18, None),
+        ('Tb', 'type', 18, None),
+        ('Tout', 'type', 19, None),
         ('adj_x', 'bool', None, None, False),
         ('adj_y', 'bool', None, None, False),
         ('grad_x', 'bool', None, None, False),
@@ -254,16 +268,16 @@ RAW_OP_DEFS = {
         ('T', 'type', None, None),
         ('Tblock_shape', 'type', 6, None, 'int32'),
         ('Tcrops', 'type', 6, None, 'int32'),)),
-    'BesselI0e': ('bessel_i0e', 'x:T', 'y:T', (('T', 'type', 13, None),)),
-    'BesselI1e': ('bessel_i1e', 'x:T', 'y:T', (('T', 'type', 13, None),)),
-    'BesselJ0': ('bessel_j0', 'x:T', 'y:T', (('T', 'type', 13, None),)),
-    'BesselJ1': ('bessel_j1', 'x:T', 'y:T', (('T', 'type', 13, None),)),
-    'BesselK0': ('bessel_k0', 'x:T', 'y:T', (('T', 'type', 13, None),)),
-    'BesselK0e': ('bessel_k0e', 'x:T', 'y:T', (('T', 'type', 13, None),)),
-    'BesselK1': ('bessel_k1', 'x:T', 'y:T', (('T', 'type', 13, None),)),
-    'BesselK1e': ('bessel_k1e', 'x:T', 'y:T', (('T', 'type', 13, None),)),
-    'BesselY0': ('bessel_y0', 'x:T', 'y:T', (('T', 'type', 13, None),)),
-    'BesselY1': ('bessel_y1', 'x:T', 'y:T', (('T', 'type', 13, None),)),
+    'BesselI0e': ('bessel_i0e', 'x:T', 'y:T', (('T', 'type', 14, None),)),
+    'BesselI1e': ('bessel_i1e', 'x:T', 'y:T', (('T', 'type', 14, None),)),
+    'BesselJ0': ('bessel_j0', 'x:T', 'y:T', (('T', 'type', 14, None),)),
+    'BesselJ1': ('bessel_j1', 'x:T', 'y:T', (('T', 'type', 14, None),)),
+    'BesselK0': ('bessel_k0', 'x:T', 'y:T', (('T', 'type', 14, None),)),
+    'BesselK0e': ('bessel_k0e', 'x:T', 'y:T', (('T', 'type', 14, None),)),
+    'BesselK1': ('bessel_k1', 'x:T', 'y:T', (('T', 'type', 14, None),)),
+    'BesselK1e': ('bessel_k1e', 'x:T', 'y:T', (('T', 'type', 14, None),)),
+    'BesselY0': ('bessel_y0', 'x:T', 'y:T', (('T', 'type', 14, None),)),
+    'BesselY1': ('bessel_y1', 'x:T', 'y:T', (('T', 'type', 14, None),)),
     'Betainc': ('betainc', 'a:T b:T x:T', 'z:T', (('T', 'type', 8, None),)),
     'BiasAdd': ('bias_add', 'value:T bias:T', 'output:T', (
         ('T', 'type', 9, None),
@@ -272,13 +286,13 @@ RAW_OP_DEFS = {
         ('T', 'type', 9, None),
         ('data_format', 'string', ('NHWC', 'NCHW'), None, 'NHWC'),)),
     'Bincount': ('bincount', 'arr:=int32 size:=int32 weights:T', 'bins:T', (
-        ('T', 'type', 19, None),)),
+        ('T', 'type', 20, None),)),
     'Bitcast': ('bitcast', 'input:T', 'output:type', (
-        ('T', 'type', 20, None),
-        ('type', 'type', 20, None),)),
-    'BitwiseAnd': ('bitwise_and', 'x:T y:T', 'z:T', (('T', 'type', 21, None),)),
-    'BitwiseOr': ('bitwise_or', 'x:T y:T', 'z:T', (('T', 'type', 21, None),)),
-    'BitwiseXor': ('bitwise_xor', 'x:T y:T', 'z:T', (('T', 'type', 21, None),)),
+        ('T', 'type', 21, None),
+        ('type', 'type', 21, None),)),
+    'BitwiseAnd': ('bitwise_and', 'x:T y:T', 'z:T', (('T', 'type', 22, None),)),
+    'BitwiseOr': ('bitwise_or', 'x:T y:T', 'z:T', (('T', 'type', 22, None),)),
+    'BitwiseXor': ('bitwise_xor', 'x:T y:T', 'z:T', (('T', 'type', 22, None),)),
     'BroadcastArgs': ('broadcast_args', 's0:T s1:T', 'r0:T', (
         ('T', 'type', 6, None, 'int32'),)),
     'BroadcastGradientArgs': ('broadcast_gradient_args', 's0:T s1:T', 'r0:T r1:T', (
@@ -295,11 +309,11 @@ RAW_OP_DEFS = {
         ('SrcT', 'type', None, None),
         ('DstT', 'type', None, None),
         ('Truncate', 'bool', None, None, False),)),
-    'Ceil': ('ceil', 'x:T', 'y:T', (('T', 'type', 13, None),)),
+    'Ceil': ('ceil', 'x:T', 'y:T', (('T', 'type', 14, None),)),
     'CheckNumerics': ('check_numerics', 'tensor:T', 'output:T', (
-        ('T', 'type', 13, None),
+        ('T', 'type', 14, None),
         ('message', 'string', None, None),)),
-    'Cholesky': ('cholesky', 'input:T', 'output:T', (('T', 'type', 22, None),)),
+    'Cholesky': ('cholesky', 'input:T', 'output:T', (('T', 'type', 23, None),)),
     'Complex': ('_complex', 'real:T imag:T', 'out:Tout', (
         ('T', 'type', 8, None, 'float32'),
         ('Tout', 'type', 7, None, 'complex64'),)),
@@ -317,12 +331,12 @@ RAW_OP_DEFS = {
         ('N', 'int', None, 2),
         ('T', 'type', None, None),
         ('Tidx', 'type', 6, None, 'int32'),)),
-    'Conj': ('conj', 'input:T', 'output:T', (('T', 'type', 23, None, 'complex64'),)),
+    'Conj': ('conj', 'input:T', 'output:T', (('T', 'type', 24, None, 'complex64'),)),
     'Const': ('const', '', 'output:dtype', (
         ('value', 'tensor', None, None),
         ('dtype', 'type', None, None),)),
     'Conv2D': ('conv2d', 'input:T filter:T', 'output:T', (
-        ('T', 'type', 24, None),
+        ('T', 'type', 25, None),
         ('strides', 'list(int)', None, None),
         ('use_cudnn_on_gpu', 'bool', None, None, True),
         ('padding', 'string', ('SAME', 'VALID', 'EXPLICIT'), None),
@@ -331,7 +345,7 @@ RAW_OP_DEFS = {
         ('dilations', 'list(int)', None, None, [1, 1, 1, 1]),)),
     'Conv2DBackpropFilter': (
         'conv2d_backprop_filter', 'input:T filter_sizes:=int32 out_backprop:T', 'output:T', (
-        ('T', 'type', 14, None),
+        ('T', 'type', 15, None),
         ('strides', 'list(int)', None, None),
         ('use_cudnn_on_gpu', 'bool', None, None, True),
         ('padding', 'string', ('SAME', 'VALID', 'EXPLICIT'), None),
@@ -340,7 +354,7 @@ RAW_OP_DEFS = {
         ('dilations', 'list(int)', None, None, [1, 1, 1, 1]),)),
     'Conv2DBackpropInput': (
         'conv2d_backprop_input', 'input_sizes:=int32 filter:T out_backprop:T', 'output:T', (
-        ('T', 'type', 24, None),
+        ('T', 'type', 25, None),
         ('strides', 'list(int)', None, None),
         ('use_cudnn_on_gpu', 'bool', None, None, True),
         ('padding', 'string', ('SAME', 'VALID', 'EXPLICIT'), None),
@@ -348,21 +362,21 @@ RAW_OP_DEFS = {
         ('data_format', 'string', ('NHWC', 'NCHW'), None, 'NHWC'),
         ('dilations', 'list(int)', None, None, [1, 1, 1, 1]),)),
     'Conv3D': ('conv3d', 'input:T filter:T', 'output:T', (
-        ('T', 'type', 14, None),
+        ('T', 'type', 15, None),
         ('strides', 'list(int)', None, 5),
         ('padding', 'string', ('SAME', 'VALID'), None),
         ('data_format', 'string', ('NDHWC', 'NCDHW'), None, 'NDHWC'),
         ('dilations', 'list(int)', None, None, [1, 1, 1, 1, 1]),)),
     'Conv3DBackpropFilterV2': (
         'conv3d_backprop_filter_v2', 'input:T filter_sizes:=int32 out_backprop:T', 'output:T', (
-        ('T', 'type', 14, None),
+        ('T', 'type', 15, None),
         ('strides', 'list(int)', None, 5),
         ('padding', 'string', ('SAME', 'VALID'), None),
         ('data_format', 'string', ('NDHWC', 'NCDHW'), None, 'NDHWC'),
         ('dilations', 'list(int)', None, None, [1, 1, 1, 1, 1]),)),
     'Conv3DBackpropInputV2': (
         'conv3d_backprop_input_v2', 'input_sizes:Tshape filter:T out_backprop:T', 'output:T', (
-        ('T', 'type', 14, None),
+        ('T', 'type', 15, None),
         ('strides', 'list(int)', None, 5),
         ('padding', 'string', ('SAME', 'VALID'), None),
         ('data_format', 'string', ('NDHWC', 'NCDHW'), None, 'NDHWC'),
@@ -374,20 +388,20 @@ RAW_OP_DEFS = {
         'crop_and_resize',
         'image:T boxes:=float32 box_ind:=int32 crop_size:=int32',
         'crops:=float32', (
-        ('T', 'type', 25, None),
+        ('T', 'type', 26, None),
         ('method', 'string', ('bilinear', 'nearest'), None, 'bilinear'),
         ('extrapolation_value', 'float', None, None, 0.0),)),
     'CropAndResizeGradBoxes': (
         'crop_and_resize_grad_boxes',
         'grads:=float32 image:T boxes:=float32 box_ind:=int32',
         'output:=float32', (
-        ('T', 'type', 25, None),
+        ('T', 'type', 26, None),
         ('method', 'string', ('bilinear',), None, 'bilinear'),)),
     'CropAndResizeGradImage': (
         'crop_and_resize_grad_image',
         'grads:=float32 boxes:=float32 box_ind:=int32 image_size:=int32',
         'output:T', (
-        ('T', 'type', 26, None),
+        ('T', 'type', 27, None),
         ('method', 'string', ('bilinear', 'nearest'), None, 'bilinear'),)),
     'Cumprod': ('cumprod', 'x:T axis:Tidx', 'out:T', (
         ('exclusive', 'bool', None, None, False),
@@ -399,13 +413,38 @@ RAW_OP_DEFS = {
         ('reverse', 'bool', None, None, False),
         ('T', 'type', 9, None),
         ('Tidx', 'type', 6, None, 'int32'),)),
-    'Dawsn': ('dawsn', 'x:T', 'y:T', (('T', 'type', 13, None),)),
+    'Dawsn': ('dawsn', 'x:T', 'y:T', (('T', 'type', 14, None),)),
+    'DecodeAndCropJpeg': (
+        'decode_and_crop_jpeg', 'contents:=string crop_window:=int32', 'image:=uint8', (
+        ('channels', 'int', None, None, 0),
+        ('ratio', 'int', None, None, 1),
+        ('fancy_upscaling', 'bool', None, None, True),
+        ('try_recover_truncated', 'bool', None, None, False),
+        ('acceptable_fraction', 'float', None, None, 1.0),
+        ('dct_method', 'string', None, None, ''),)),
+    'DecodeBmp': ('decode_bmp', 'contents:=string', 'image:=uint8', (
+        ('channels', 'int', None, None, 0),)),
+    'DecodeGif': ('decode_gif', 'contents:=string', 'image:=uint8', ()),
+    'DecodeImage': ('decode_image', 'contents:=string', 'image:dtype', (
+        ('channels', 'int', None, None, 0),
+        ('dtype', 'type', 28, None, 'uint8'),
+        ('expand_animations', 'bool', None, None, True),)),
+    'DecodeJpeg': ('decode_jpeg', 'contents:=string', 'image:=uint8', (
+        ('channels', 'int', None, None, 0),
+        ('ratio', 'int', None, None, 1),
+        ('fancy_upscaling', 'bool', None, None, True),
+        ('try_recover_truncated', 'bool', None, None, False),
+        ('acceptable_fraction', 'float', None, None, 1.0),
+        ('dct_method', 'string', None, None, ''),)),
+    'DecodePng': ('decode_png', 'contents:=string', 'image:dtype', (
+        ('channels', 'int', None, None, 0),
+        ('dtype', 'type', 29, None, 'uint8'),)),
     'DepthToSpace': ('depth_to_space', 'input:T', 'output:T', (
         ('T', 'type', None, None),
         ('block_size', 'int', None, 2),
         ('data_format', 'string', ('NHWC', 'NCHW', 'NCHW_VECT_C'), None, 'NHWC'),)),
     'DepthwiseConv2dNative': ('depthwise_conv2d_native', 'input:T filter:T', 'output:T', (
-        ('T', 'type', 14, None),
+        ('T', 'type', 15, None),
         ('strides', 'list(int)', None, None),
         ('padding', 'string', ('SAME', 'VALID', 'EXPLICIT'), None),
         ('explicit_paddings', 'list(int)', None, None, []),
@@ -415,7 +454,7 @@ RAW_OP_DEFS = {
         'depthwise_conv2d_native_backprop_filter',
         'input:T filter_sizes:=int32 out_backprop:T',
         'output:T', (
-        ('T', 'type', 14, None),
+        ('T', 'type', 15, None),
         ('strides', 'list(int)', None, None),
         ('padding', 'string', ('SAME', 'VALID', 'EXPLICIT'), None),
         ('explicit_paddings', 'list(int)', None, None, []),
@@ -425,14 +464,14 @@ RAW_OP_DEFS = {
         'depthwise_conv2d_native_backprop_input',
         'input_sizes:=int32 filter:T out_backprop:T',
         'output:T', (
-        ('T', 'type', 14, None),
+        ('T', 'type', 15, None),
         ('strides', 'list(int)', None, None),
         ('padding', 'string', ('SAME', 'VALID', 'EXPLICIT'), None),
         ('explicit_paddings', 'list(int)', None, None, []),
         ('data_format', 'string', ('NHWC', 'NCHW'), None, 'NHWC'),
         ('dilations', 'list(int)', None, None, [1, 1, 1, 1]),)),
-    'Digamma': ('digamma', 'x:T', 'y:T', (('T', 'type', 13, None),)),
-    'DivNoNan': ('div_no_nan', 'x:T y:T', 'z:T', (('T', 'type', 27, None),)),
+    'Digamma': ('digamma', 'x:T', 'y:T', (('T', 'type', 14, None),)),
+    'DivNoNan': ('div_no_nan', 'x:T y:T', 'z:T', (('T', 'type', 30, None),)),
     'DynamicPartition': (
         'dynamic_partition', 'data:T partitions:=int32', 'outputs:num_partitions*T', (
         ('num_partitions', 'int', None, 1),
@@ -444,30 +483,45 @@ RAW_OP_DEFS = {
         ('equation', 'string', None, None),
         ('N', 'int', None, 1),
         ('T', 'type', None, None),)),
-    'Elu': ('elu', 'features:T', 'activations:T', (('T', 'type', 14, None),)),
-    'EluGrad': ('elu_grad', 'gradients:T outputs:T', 'backprops:T', (('T', 'type', 14, None),)),
+    'Elu': ('elu', 'features:T', 'activations:T', (('T', 'type', 15, None),)),
+    'EluGrad': ('elu_grad', 'gradients:T outputs:T', 'backprops:T', (('T', 'type', 15, None),)),
     'EmptyTensorList': (
         'empty_tensor_list',
         'element_shape:shape_type max_num_elements:=int32',
         'handle:=variant', (
         ('element_dtype', 'type', None, None),
         ('shape_type', 'type', 6, None),)),
+    'EncodeJpeg': ('encode_jpeg', 'image:=uint8', 'contents:=string', (
+        ('format', 'string', ('', 'grayscale', 'rgb'), None, ''),
+        ('quality', 'int', None, None, 95),
+        ('progressive', 'bool', None, None, False),
+        ('optimize_size', 'bool', None, None, False),
+        ('chroma_downsampling', 'bool', None, None, True),
+        ('density_unit', 'string', ('in', 'cm'), None, 'in'),
+        ('x_density', 'int', None, None, 300),
+        ('y_density', 'int', None, None, 300),
+        ('xmp_metadata', 'string', None, None, ''),)),
+    'EncodePng': ('encode_png', 'image:T', 'contents:=string', (
+        ('compression', 'int', None, None, -1),
+        ('T', 'type', 29, None, 'uint8'),)),
     'Equal': ('equal', 'x:T y:T', 'z:=bool', (
         ('T', 'type', None, None),
         ('incompatible_shape_error', 'bool', None, None, True),)),
-    'Erf': ('erf', 'x:T', 'y:T', (('T', 'type', 13, None),)),
-    'Erfc': ('erfc', 'x:T', 'y:T', (('T', 'type', 13, None),)),
-    'Erfinv': ('erfinv', 'x:T', 'y:T', (('T', 'type', 13, None),)),
+    'Erf': ('erf', 'x:T', 'y:T', (('T', 'type', 14, None),)),
+    'Erfc': ('erfc', 'x:T', 'y:T', (('T', 'type', 14, None),)),
+    'Erfinv': ('erfinv', 'x:T', 'y:T', (('T', 'type', 14, None),)),
     'Exp': ('exp', 'x:T', 'y:T', (('T', 'type', 1, None),)),
     'ExpandDims': ('expand_dims', 'input:T axis=dim:Tdim', 'output:T', (
         ('T', 'type', None, None),
         ('Tdim', 'type', 6, None, 'int32'),)),
-    'Expint': ('expint', 'x:T', 'y:T', (('T', 'type', 13, None),)),
+    'Expint': ('expint', 'x:T', 'y:T', (('T', 'type', 14, None),)),
     'Expm1': ('expm1', 'x:T', 'y:T', (('T', 'type', 1, None),)),
+    'ExtractJpegShape': ('extract_jpeg_shape', 'contents:=string', 'image_shape:output_type', (
+        ('output_type', 'type', 6, None, 'int32'),)),
     'ExtractVolumePatches': ('extract_volume_patches', 'input:T', 'patches:T', (
         ('ksizes', 'list(int)', None, 5),
         ('strides', 'list(int)', None, 5),
-        ('T', 'type', 28, None),
+        ('T', 'type', 31, None),
         ('padding', 'string', ('SAME', 'VALID'), None),)),
     'FFT': ('fft', 'input:Tcomplex', 'output:Tcomplex', (
         ('Tcomplex', 'type', 7, None, 'complex64'),)),
@@ -516,16 +570,16 @@ RAW_OP_DEFS = {
     'Fill': ('fill', 'dims:index_type value:T', 'output:T', (
         ('T', 'type', None, None),
         ('index_type', 'type', 6, None, 'int32'),)),
-    'Floor': ('floor', 'x:T', 'y:T', (('T', 'type', 13, None),)),
-    'FloorDiv': ('floor_div', 'x:T y:T', 'z:T', (('T', 'type', 29, None),)),
-    'FloorMod': ('floor_mod', 'x:T y:T', 'z:T', (('T', 'type', 30, None),)),
-    'FresnelCos': ('fresnel_cos', 'x:T', 'y:T', (('T', 'type', 13, None),)),
-    'FresnelSin': ('fresnel_sin', 'x:T', 'y:T', (('T', 'type', 13, None),)),
+    'Floor': ('floor', 'x:T', 'y:T', (('T', 'type', 14, None),)),
+    'FloorDiv': ('floor_div', 'x:T y:T', 'z:T', (('T', 'type', 32, None),)),
+    'FloorMod': ('floor_mod', 'x:T y:T', 'z:T', (('T', 'type', 33, None),)),
+    'FresnelCos': ('fresnel_cos', 'x:T', 'y:T', (('T', 'type', 14, None),)),
+    'FresnelSin': ('fresnel_sin', 'x:T', 'y:T', (('T', 'type', 14, None),)),
     'FusedBatchNorm': (
         '_fused_batch_norm',
         'x:T scale:T offset:T mean:T variance:T',
         'y:T batch_mean:T batch_variance:T reserve_space_1:T reserve_space_2:T', (
-        ('T', 'type', 31, None),
+        ('T', 'type', 34, None),
         ('epsilon', 'float', None, None, 0.0001),
         ('exponential_avg_factor', 'float', None, None, 1.0),
         ('data_format', 'string', ('NHWC', 'NCHW'), None, 'NHWC'),
@@ -534,7 +588,7 @@ RAW_OP_DEFS = {
         'fused_batch_norm_grad',
         'y_backprop:T x:T scale:T reserve_space_1:T reserve_space_2:T',
         'x_backprop:T scale_backprop:T offset_backprop:T reserve_space_3:T reserve_space_4:T', (
-        ('T', 'type', 31, None),
+        ('T', 'type', 34, None),
         ('epsilon', 'float', None, None, 0.0001),
         ('data_format', 'string', ('NHWC', 'NCHW'), None, 'NHWC'),
         ('is_training', 'bool', None, None, True),)),
@@ -542,8 +596,8 @@ RAW_OP_DEFS = {
         'fused_batch_norm_grad_v2',
         'y_backprop:T x:T scale:=float32 reserve_space_1:U reserve_space_2:U',
         'x_backprop:T scale_backprop:U offset_backprop:U reserve_space_3:U reserve_space_4:U', (
-        ('T', 'type', 32, None),
-        ('U', 'type', 31, None),
+        ('T', 'type', 35, None),
+        ('U', 'type', 34, None),
         ('epsilon', 'float', None, None, 0.0001),
         ('data_format', 'string', ('NHWC', 'NCHW'), None, 'NHWC'),
         ('is_training', 'bool', None, None, True),)),
@@ -551,8 +605,8 @@ RAW_OP_DEFS = {
         'fused_batch_norm_grad_v3',
         'y_backprop:T x:T scale:=float32 reserve_space_1:U reserve_space_2:U reserve_space_3:U',
         'x_backprop:T scale_backprop:U offset_backprop:U reserve_space_4:U reserve_space_5:U', (
-        ('T', 'type', 32, None),
-        ('U', 'type', 31, None),
+        ('T', 'type', 35, None),
+        ('U', 'type', 34, None),
         ('epsilon', 'float', None, None, 0.0001),
         ('data_format', 'string', ('NHWC', 'NCHW', 'NDHWC', 'NCDHW'), None, 'NHWC'),
         ('is_training', 'bool', None, None, True),)),
@@ -560,8 +614,8 @@ RAW_OP_DEFS = {
         'fused_batch_norm_v2',
         'x:T scale:U offset:U mean:U variance:U',
         'y:T batch_mean:U batch_variance:U reserve_space_1:U reserve_space_2:U', (
-        ('T', 'type', 32, None),
-        ('U', 'type', 31, None),
+        ('T', 'type', 35, None),
+        ('U', 'type', 34, None),
         ('epsilon', 'float', None, None, 0.0001),
         ('exponential_avg_factor', 'float', None, None, 1.0),
         ('data_format', 'string', ('NHWC', 'NCHW'), None, 'NHWC'),
@@ -570,8 +624,8 @@ RAW_OP_DEFS = {
         'fused_batch_norm_v3',
         'x:T scale:U offset:U mean:U variance:U',
         'y:T batch_mean:U batch_variance:U reserve_space_1:U reserve_space_2:U reserve_space_3:U', (
-        ('T', 'type', 32, None),
-        ('U', 'type', 33, None),
+        ('T', 'type', 35, None),
+        ('U', 'type', 36, None),
         ('epsilon', 'float', None, None, 0.0001),
         ('exponential_avg_factor', 'float', None, None, 1.0),
         ('data_format', 'string', ('NHWC', 'NCHW', 'NDHWC', 'NCDHW'), None, 'NHWC'),
@@ -589,12 +643,18 @@ RAW_OP_DEFS = {
         ('Tparams', 'type', None, None),
         ('Tindices', 'type', 11, None),
         ('Taxis', 'type', 6, None),)),
-    'Greater': ('greater', 'x:T y:T', 'z:=bool', (('T', 'type', 28, None),)),
-    'GreaterEqual': ('greater_equal', 'x:T y:T', 'z:=bool', (('T', 'type', 28, None),)),
+    'Greater': ('greater', 'x:T y:T', 'z:=bool', (('T', 'type', 31, None),)),
+    'GreaterEqual': ('greater_equal', 'x:T y:T', 'z:=bool', (('T', 'type', 31, None),)),
     'GuaranteeConst': ('guarantee_const', 'input:T', 'output:T', (('T', 'type', None, None),)),
+    'HashTableV2': ('hash_table_v2', '', 'table_handle:=resource', (
+        ('container', 'string', None, None, ''),
+        ('shared_name', 'string', None, None, ''),
+        ('use_node_name_sharing', 'bool', None, None, False),
+        ('key_dtype', 'type', None, None),
+        ('value_dtype', 'type', None, None),)),
     'HistogramFixedWidth': (
         '_histogram_fixed_width', 'values:T value_range:T nbins:=int32', 'out:dtype', (
-        ('T', 'type', 19, None),
+        ('T', 'type', 20, None),
         ('dtype', 'type', 6, None, 'int32'),)),
     'IFFT': ('ifft', 'input:Tcomplex', 'output:Tcomplex', (
         ('Tcomplex', 'type', 7, None, 'complex64'),)),
@@ -620,39 +680,50 @@ RAW_OP_DEFS = {
         ('then_branch', 'func', None, None),
         ('else_branch', 'func', None, None),
         ('output_shapes', 'list(shape)', None, None, []),)),
-    'Igamma': ('igamma', 'a:T x:T', 'z:T', (('T', 'type', 13, None),)),
+    'Igamma': ('igamma', 'a:T x:T', 'z:T', (('T', 'type', 14, None),)),
     'IgammaGradA': ('igamma_grad_a', 'a:T x:T', 'z:T', (('T', 'type', 8, None),)),
-    'Igammac': ('igammac', 'a:T x:T', 'z:T', (('T', 'type', 13, None),)),
+    'Igammac': ('igammac', 'a:T x:T', 'z:T', (('T', 'type', 14, None),)),
     'Imag': ('imag', 'input:T', 'output:Tout', (
         ('T', 'type', 7, None, 'complex64'),
         ('Tout', 'type', 8, None, 'float32'),)),
     'InTopKV2': ('in_top_kv2', 'predictions:=float32 targets:T k:T', 'precision:=bool', (
         ('T', 'type', 6, None, 'int32'),)),
-    'Invert': ('invert', 'x:T', 'y:T', (('T', 'type', 21, None),)),
+    'InitializeTableFromTextFileV2': (
+        'initialize_table_from_text_file_v2', 'table_handle:=resource filename:=string', '', (
+        ('key_index', 'int', None, -2),
+        ('value_index', 'int', None, -2),
+        ('vocab_size', 'int', None, -1, -1),
+        ('delimiter', 'string', None, None, '\t'),
+        ('offset', 'int', None, None, 0),)),
+    'InitializeTableV2': (
+        'initialize_table_v2', 'table_handle:=resource keys:Tkey values:Tval', '', (
+        ('Tkey', 'type', None, None),
+        ('Tval', 'type', None, None),)),
+    'Invert': ('invert', 'x:T', 'y:T', (('T', 'type', 22, None),)),
     'InvertPermutation': ('invert_permutation', 'x:T', 'y:T', (
         ('T', 'type', 6, None, 'int32'),)),
-    'IsFinite': ('is_finite', 'x:T', 'y:=bool', (('T', 'type', 13, None),)),
-    'IsInf': ('is_inf', 'x:T', 'y:=bool', (('T', 'type', 13, None),)),
-    'IsNan': ('is_nan', 'x:T', 'y:=bool', (('T', 'type', 13, None),)),
-    'L2Loss': ('l2_loss', 't:T', 'output:T', (('T', 'type', 14, None),)),
+    'IsFinite': ('is_finite', 'x:T', 'y:=bool', (('T', 'type', 14, None),)),
+    'IsInf': ('is_inf', 'x:T', 'y:=bool', (('T', 'type', 14, None),)),
+    'IsNan': ('is_nan', 'x:T', 'y:=bool', (('T', 'type', 14, None),)),
+    'L2Loss': ('l2_loss', 't:T', 'output:T', (('T', 'type', 15, None),)),
     'LRN': ('lrn', 'input:T', 'output:T', (
         ('depth_radius', 'int', None, None, 5),
         ('bias', 'float', None, None, 1.0),
         ('alpha', 'float', None, None, 1.0),
         ('beta', 'float', None, None, 0.5),
-        ('T', 'type', 32, None, 'float32'),)),
+        ('T', 'type', 35, None, 'float32'),)),
     'LeakyRelu': ('leaky_relu', 'features:T', 'activations:T', (
         ('alpha', 'float', None, None, 0.2),
-        ('T', 'type', 14, None, 'float32'),)),
+        ('T', 'type', 15, None, 'float32'),)),
     'LeakyReluGrad': ('leaky_relu_grad', 'gradients:T features:T', 'backprops:T', (
         ('alpha', 'float', None, None, 0.2),
-        ('T', 'type', 14, None, 'float32'),)),
-    'LeftShift': ('left_shift', 'x:T y:T', 'z:T', (('T', 'type', 21, None),)),
-    'Less': ('less', 'x:T y:T', 'z:=bool', (('T', 'type', 28, None),)),
-    'LessEqual': ('less_equal', 'x:T y:T', 'z:=bool', (('T', 'type', 28, None),)),
-    'Lgamma': ('lgamma', 'x:T', 'y:T', (('T', 'type', 13, None),)),
+        ('T', 'type', 15, None, 'float32'),)),
+    'LeftShift': ('left_shift', 'x:T y:T', 'z:T', (('T', 'type', 22, None),)),
+    'Less': ('less', 'x:T y:T', 'z:=bool', (('T', 'type', 31, None),)),
+    'LessEqual': ('less_equal', 'x:T y:T', 'z:=bool', (('T', 'type', 31, None),)),
+    'Lgamma': ('lgamma', 'x:T', 'y:T', (('T', 'type', 14, None),)),
     'LinSpace': ('lin_space', 'start:T stop:T num:Tidx', 'output:T', (
-        ('T', 'type', 13, None),
+        ('T', 'type', 14, None),
         ('Tidx', 'type', 6, None, 'int32'),)),
     'ListDiff': ('list_diff', 'x:T y:T', 'out:T idx:out_idx', (
         ('T', 'type', None, None),
@@ -661,21 +732,42 @@ RAW_OP_DEFS = {
     'Log1p': ('log1p', 'x:T', 'y:T', (('T', 'type', 1, None),)),
     'LogMatrixDeterminant': (
         'log_matrix_determinant', 'input:T', 'sign:T log_abs_determinant:T', (
-        ('T', 'type', 34, None),)),
-    'LogSoftmax': ('log_softmax', 'logits:T', 'logsoftmax:T', (('T', 'type', 14, None),)),
+        ('T', 'type', 37, None),)),
+    'LogSoftmax': ('log_softmax', 'logits:T', 'logsoftmax:T', (('T', 'type', 15, None),)),
     'LogicalAnd': ('logical_and', 'x:=bool y:=bool', 'z:=bool', ()),
     'LogicalNot': ('logical_not', 'x:=bool', 'y:=bool', ()),
     'LogicalOr': ('logical_or', 'x:=bool y:=bool', 'z:=bool', ()),
+    'LookupTableExportV2': (
+        'lookup_table_export_v2', 'table_handle:=resource', 'keys:Tkeys values:Tvalues', (
+        ('Tkeys', 'type', None, None),
+        ('Tvalues', 'type', None, None),)),
+    'LookupTableFindV2': (
+        'lookup_table_find_v2',
+        'table_handle:=resource keys:Tin default_value:Tout',
+        'values:Tout', (
+        ('Tin', 'type', None, None),
+        ('Tout', 'type', None, None),)),
+    'LookupTableImportV2': (
+        'lookup_table_import_v2', 'table_handle:=resource keys:Tin values:Tout', '', (
+        ('Tin', 'type', None, None),
+        ('Tout', 'type', None, None),)),
+    'LookupTableInsertV2': (
+        'lookup_table_insert_v2', 'table_handle:=resource keys:Tin values:Tout', '', (
+        ('Tin', 'type', None, None),
+        ('Tout', 'type', None, None),)),
+    'LookupTableRemoveV2': ('lookup_table_remove_v2', 'table_handle:=resource keys:Tin', '', (
+        ('Tin', 'type', None, None),)),
+    'LookupTableSizeV2': ('lookup_table_size_v2', 'table_handle:=resource', 'size:=int64', ()),
     'LowerBound': ('lower_bound', 'sorted_inputs:T values:T', 'output:out_type', (
         ('T', 'type', None, None),
         ('out_type', 'type', 6, None, 'int32'),)),
     'Lu': ('lu', 'input:T', 'lu:T p:output_idx_type', (
-        ('T', 'type', 22, None),
+        ('T', 'type', 23, None),
         ('output_idx_type', 'type', 6, None, 'int32'),)),
     'MatMul': ('mat_mul', 'a:T b:T', 'product:T', (
         ('transpose_a', 'bool', None, None, False),
         ('transpose_b', 'bool', None, None, False),
-        ('T', 'type', 35, None),
+        ('T', 'type', 38, None),
         ('grad_a', 'bool', None, None, False),
         ('grad_b', 'bool', None, None, False),)),
     'MatrixBandPart': (
@@ -683,31 +775,31 @@ RAW_OP_DEFS = {
         ('T', 'type', None, None),
         ('Tindex', 'type', 6, None, 'int64'),)),
     'MatrixDeterminant': ('matrix_determinant', 'input:T', 'output:T', (
-        ('T', 'type', 34, None),)),
+        ('T', 'type', 37, None),)),
     'MatrixDiag': ('matrix_diag', 'diagonal:T', 'output:T', (('T', 'type', None, None),)),
     'MatrixDiagPart': ('matrix_diag_part', 'input:T', 'diagonal:T', (
         ('T', 'type', None, None),)),
     'MatrixInverse': ('matrix_inverse', 'input:T', 'output:T', (
         ('adjoint', 'bool', None, None, False),
-        ('T', 'type', 22, None),)),
+        ('T', 'type', 23, None),)),
     'MatrixLogarithm': ('matrix_logarithm', 'input:T', 'output:T', (('T', 'type', 7, None),)),
     'MatrixSetDiag': ('matrix_set_diag', 'input:T diagonal:T', 'output:T', (
         ('T', 'type', None, None),)),
     'MatrixSolve': ('matrix_solve', 'matrix:T rhs:T', 'output:T', (
         ('adjoint', 'bool', None, None, False),
-        ('T', 'type', 22, None),)),
+        ('T', 'type', 23, None),)),
     'MatrixSquareRoot': ('matrix_square_root', 'input:T', 'output:T', (
-        ('T', 'type', 22, None),)),
+        ('T', 'type', 23, None),)),
     'MatrixTriangularSolve': ('matrix_triangular_solve', 'matrix:T rhs:T', 'output:T', (
         ('lower', 'bool', None, None, True),
         ('adjoint', 'bool', None, None, False),
-        ('T', 'type', 36, None),)),
+        ('T', 'type', 39, None),)),
     'Max': ('_max', 'input:T axis=reduction_indices:Tidx', 'output:T', (
         ('keep_dims', 'bool', None, None, False),
-        ('T', 'type', 37, None),
+        ('T', 'type', 40, None),
         ('Tidx', 'type', 6, None, 'int32'),)),
     'MaxPool': ('max_pool', 'input:T', 'output:T', (
-        ('T', 'type', 38, None, 'float32'),
+        ('T', 'type', 41, None, 'float32'),
         ('ksize', 'list(int)', None, 4),
         ('strides', 'list(int)', None, 4),
         ('padding', 'string', ('SAME', 'VALID', 'EXPLICIT'), None),
@@ -718,37 +810,37 @@ RAW_OP_DEFS = {
         ('strides', 'list(int)', None, 5),
         ('padding', 'string', ('SAME', 'VALID'), None),
         ('data_format', 'string', ('NDHWC', 'NCDHW'), None, 'NDHWC'),
-        ('T', 'type', 32, None),)),
+        ('T', 'type', 35, None),)),
     'MaxPool3DGrad': (
         'max_pool3d_grad', 'orig_input:TInput orig_output:TInput grad:T', 'output:T', (
         ('ksize', 'list(int)', None, 5),
         ('strides', 'list(int)', None, 5),
         ('padding', 'string', ('SAME', 'VALID'), None),
         ('data_format', 'string', ('NDHWC', 'NCDHW'), None, 'NDHWC'),
-        ('T', 'type', 32, None, 'float32'),
-        ('TInput', 'type', 32, None, 'float32'),)),
+        ('T', 'type', 35, None, 'float32'),
+        ('TInput', 'type', 35, None, 'float32'),)),
     'MaxPool3DGradGrad': (
         'max_pool3d_grad_grad', 'orig_input:T orig_output:T grad:T', 'output:T', (
         ('ksize', 'list(int)', None, 5),
         ('strides', 'list(int)', None, 5),
         ('padding', 'string', ('SAME', 'VALID'), None),
         ('data_format', 'string', ('NDHWC', 'NCDHW'), None, 'NDHWC'),
-        ('T', 'type', 28, None),)),
+        ('T', 'type', 31, None),)),
     'MaxPoolGrad': ('max_pool_grad', 'orig_input:T orig_output:T grad:T', 'output:T', (
         ('ksize', 'list(int)', None, 4),
         ('strides', 'list(int)', None, 4),
         ('padding', 'string', ('SAME', 'VALID', 'EXPLICIT'), None),
         ('explicit_paddings', 'list(int)', None, None, []),
         ('data_format', 'string', ('NHWC', 'NCHW'), None, 'NHWC'),
-        ('T', 'type', 28, None, 'float32'),)),
+        ('T', 'type', 31, None, 'float32'),)),
     'MaxPoolGradGrad': ('max_pool_grad_grad', 'orig_input:T orig_output:T grad:T', 'output:T', (
         ('ksize', 'list(int)', None, 4),
         ('strides', 'list(int)', None, 4),
         ('padding', 'string', ('SAME', 'VALID'), None),
         ('data_format', 'string', ('NHWC', 'NCHW'), None, 'NHWC'),
-        ('T', 'type', 28, None),)),
+        ('T', 'type', 31, None),)),
     'MaxPoolV2': ('max_pool_v2', 'input:T ksize:=int32 strides:=int32', 'output:T', (
-        ('T', 'type', 38, None, 'float32'),
+        ('T', 'type', 41, None, 'float32'),
         ('padding', 'string', ('SAME', 'VALID'), None),
         ('data_format', 'string', ('NHWC', 'NCHW', 'NCHW_VECT_C'), None, 'NHWC'),)),
     'MaxPoolWithArgmax': ('max_pool_with_argmax', 'input:T', 'output:T argmax:Targmax', (
@@ -757,17 +849,17 @@ RAW_OP_DEFS = {
         ('Targmax', 'type', 6, None, 'int64'),
         ('padding', 'string', ('SAME', 'VALID'), None),
         ('include_batch_in_index', 'bool', None, None, False),
-        ('T', 'type', 28, None),)),
-    'Maximum': ('maximum', 'x:T y:T', 'z:T', (('T', 'type', 39, None),)),
+        ('T', 'type', 31, None),)),
+    'Maximum': ('maximum', 'x:T y:T', 'z:T', (('T', 'type', 42, None),)),
     'Mean': ('mean', 'input:T axis=reduction_indices:Tidx', 'output:T', (
         ('keep_dims', 'bool', None, None, False),
         ('T', 'type', 9, None),
         ('Tidx', 'type', 6, None, 'int32'),)),
     'Min': ('_min', 'input:T axis=reduction_indices:Tidx', 'output:T', (
         ('keep_dims', 'bool', None, None, False),
-        ('T', 'type', 37, None),
+        ('T', 'type', 40, None),
         ('Tidx', 'type', 6, None, 'int32'),)),
-    'Minimum': ('minimum', 'x:T y:T', 'z:T', (('T', 'type', 39, None),)),
+    'Minimum': ('minimum', 'x:T y:T', 'z:T', (('T', 'type', 42, None),)),
     'MirrorPad': ('mirror_pad', 'input:T paddings:Tpaddings', 'output:T', (
         ('T', 'type', None, None),
         ('Tpaddings', 'type', 6, None, 'int32'),
@@ -776,11 +868,25 @@ RAW_OP_DEFS = {
         ('T', 'type', None, None),
         ('Tpaddings', 'type', 6, None, 'int32'),
         ('mode', 'string', ('REFLECT', 'SYMMETRIC'), None),)),
-    'Mul': ('mul', 'x:T y:T', 'z:T', (('T', 'type', 29, None),)),
+    'Mul': ('mul', 'x:T y:T', 'z:T', (('T', 'type', 32, None),)),
     'MulNoNan': ('mul_no_nan', 'x:T y:T', 'z:T', (('T', 'type', 1, None),)),
-    'Ndtri': ('ndtri', 'x:T', 'y:T', (('T', 'type', 13, None),)),
-    'Neg': ('neg', 'x:T', 'y:T', (('T', 'type', 40, None),)),
-    'NextAfter': ('next_after', 'x1:T x2:T', 'output:T', (('T', 'type', 41, None, 'float32'),)),
+    'MutableHashTableOfTensorsV2': (
+        'mutable_hash_table_of_tensors_v2', '', 'table_handle:=resource', (
+        ('container', 'string', None, None, ''),
+        ('shared_name', 'string', None, None, ''),
+        ('use_node_name_sharing', 'bool', None, None, False),
+        ('key_dtype', 'type', None, None),
+        ('value_dtype', 'type', None, None),
+        ('value_shape', 'shape', None, None, []),)),
+    'MutableHashTableV2': ('mutable_hash_table_v2', '', 'table_handle:=resource', (
+        ('container', 'string', None, None, ''),
+        ('shared_name', 'string', None, None, ''),
+        ('use_node_name_sharing', 'bool', None, None, False),
+        ('key_dtype', 'type', None, None),
+        ('value_dtype', 'type', None, None),)),
+    'Ndtri': ('ndtri', 'x:T', 'y:T', (('T', 'type', 14, None),)),
+    'Neg': ('neg', 'x:T', 'y:T', (('T', 'type', 43, None),)),
+    'NextAfter': ('next_after', 'x1:T x2:T', 'output:T', (('T', 'type', 44, None, 'float32'),)),
     'NoOp': ('no_op', '', '', ()),
     'NotEqual': ('not_equal', 'x:T y:T', 'z:=bool', (
         ('T', 'type', None, None),
@@ -788,8 +894,8 @@ RAW_OP_DEFS = {
     'OneHot': ('one_hot', 'indices:TI depth:=int32 on_value:T off_value:T', 'output:T', (
         ('axis', 'int', None, None, -1),
         ('T', 'type', None, None),
-        ('TI', 'type', 42, None, 'int64'),)),
-    'OnesLike': ('ones_like', 'x:T', 'y:T', (('T', 'type', 43, None),)),
+        ('TI', 'type', 45, None, 'int64'),)),
+    'OnesLike': ('ones_like', 'x:T', 'y:T', (('T', 'type', 46, None),)),
     'OptionalFromValue': (
         'optional_from_value', 'components:[Toutput_types]', 'optional:=variant', (
         ('Toutput_types', 'list(type)', None, 1),)),
@@ -827,7 +933,7 @@ RAW_OP_DEFS = {
         ('dtype', 'type', None, None),
         ('shape', 'shape', None, None),)),
     'Polygamma': ('polygamma', 'a:T x:T', 'z:T', (('T', 'type', 8, None),)),
-    'Pow': ('_pow', 'x:T y:T', 'z:T', (('T', 'type', 44, None),)),
+    'Pow': ('_pow', 'x:T y:T', 'z:T', (('T', 'type', 47, None),)),
     'PreventGradient': ('prevent_gradient', 'input:T', 'output:T', (
         ('T', 'type', None, None),
         ('message', 'string', None, None, ''),)),
@@ -837,13 +943,13 @@ RAW_OP_DEFS = {
         ('Tidx', 'type', 6, None, 'int32'),)),
     'Qr': ('qr', 'input:T', 'q:T r:T', (
         ('full_matrices', 'bool', None, None, False),
-        ('T', 'type', 22, None),)),
+        ('T', 'type', 23, None),)),
     'QuantizeAndDequantizeV2': (
         'quantize_and_dequantize_v2', 'input:T input_min:T input_max:T', 'output:T', (
         ('signed_input', 'bool', None, None, True),
         ('num_bits', 'int', None, None, 8),
         ('range_given', 'bool', None, None, False),
-        ('T', 'type', 13, None),
+        ('T', 'type', 14, None),
         ('round_mode', 'string', ('HALF_TO_EVEN', 'HALF_UP'), None, 'HALF_TO_EVEN'),
         ('narrow_range', 'bool', None, None, False),
         ('axis', 'int', None, None, -1),)),
@@ -852,7 +958,7 @@ RAW_OP_DEFS = {
         ('signed_input', 'bool', None, None, True),
         ('num_bits', 'int', None, None, 8),
         ('range_given', 'bool', None, None, False),
-        ('T', 'type', 13, None),
+        ('T', 'type', 14, None),
         ('round_mode', 'string', ('HALF_TO_EVEN', 'HALF_UP'), None, 'HALF_TO_EVEN'),
         ('narrow_range', 'bool', None, None, False),
         ('axis', 'int', None, None, -1),)),
@@ -860,7 +966,7 @@ RAW_OP_DEFS = {
         'quantize_and_dequantize_v4_grad',
         'gradients:T input:T input_min:T input_max:T',
         'input_backprop:T input_min_backprop:T input_max_backprop:T', (
-        ('T', 'type', 13, None),
+        ('T', 'type', 14, None),
         ('axis', 'int', None, None, -1),)),
     'RFFT': ('rfft', 'input:Treal fft_length:=int32', 'output:Tcomplex', (
         ('Treal', 'type', 8, None, 'float32'),
@@ -874,50 +980,50 @@ RAW_OP_DEFS = {
     'RandomStandardNormal': ('random_standard_normal', 'shape:T', 'output:dtype', (
         ('seed', 'int', None, None, 0),
         ('seed2', 'int', None, None, 0),
-        ('dtype', 'type', 14, None),
+        ('dtype', 'type', 15, None),
         ('T', 'type', 6, None),)),
     'RandomUniform': ('random_uniform', 'shape:T', 'output:dtype', (
         ('seed', 'int', None, None, 0),
         ('seed2', 'int', None, None, 0),
-        ('dtype', 'type', 14, None),
+        ('dtype', 'type', 15, None),
         ('T', 'type', 6, None),)),
     'Range': ('_range', 'start:Tidx limit:Tidx delta:Tidx', 'output:Tidx', (
-        ('Tidx', 'type', 45, None, 'int32'),)),
+        ('Tidx', 'type', 48, None, 'int32'),)),
     'Rank': ('rank', 'input:T', 'output:=int32', (('T', 'type', None, None),)),
     'ReadVariableOp': ('read_variable_op', 'resource:=resource', 'value:dtype', (
         ('dtype', 'type', None, None),)),
     'Real': ('real', 'input:T', 'output:Tout', (
         ('T', 'type', 7, None, 'complex64'),
         ('Tout', 'type', 8, None, 'float32'),)),
-    'RealDiv': ('real_div', 'x:T y:T', 'z:T', (('T', 'type', 29, None),)),
-    'Reciprocal': ('reciprocal', 'x:T', 'y:T', (('T', 'type', 40, None),)),
+    'RealDiv': ('real_div', 'x:T y:T', 'z:T', (('T', 'type', 32, None),)),
+    'Reciprocal': ('reciprocal', 'x:T', 'y:T', (('T', 'type', 43, None),)),
     'ReciprocalGrad': ('reciprocal_grad', 'y:T dy:T', 'z:T', (('T', 'type', 1, None),)),
-    'Relu': ('relu', 'features:T', 'activations:T', (('T', 'type', 46, None),)),
-    'Relu6': ('relu6', 'features:T', 'activations:T', (('T', 'type', 28, None),)),
+    'Relu': ('relu', 'features:T', 'activations:T', (('T', 'type', 49, None),)),
+    'Relu6': ('relu6', 'features:T', 'activations:T', (('T', 'type', 31, None),)),
     'Relu6Grad': ('relu6_grad', 'gradients:T features:T', 'backprops:T', (
-        ('T', 'type', 28, None),)),
+        ('T', 'type', 31, None),)),
     'ReluGrad': ('relu_grad', 'gradients:T features:T', 'backprops:T', (
-        ('T', 'type', 28, None),)),
+        ('T', 'type', 31, None),)),
     'Reshape': ('reshape', 'tensor:T shape:Tshape', 'output:T', (
         ('T', 'type', None, None),
         ('Tshape', 'type', 6, None, 'int32'),)),
     'ResizeBilinear': ('resize_bilinear', 'images:T size:=int32', 'resized_images:=float32', (
-        ('T', 'type', 47, None),
+        ('T', 'type', 50, None),
         ('align_corners', 'bool', None, None, False),
         ('half_pixel_centers', 'bool', None, None, False),)),
     'ResizeBilinearGrad': (
         'resize_bilinear_grad', 'grads:=float32 original_image:T', 'output:T', (
-        ('T', 'type', 48, None),
+        ('T', 'type', 51, None),
         ('align_corners', 'bool', None, None, False),
         ('half_pixel_centers', 'bool', None, None, False),)),
     'ResizeNearestNeighbor': (
         'resize_nearest_neighbor', 'images:T size:=int32', 'resized_images:T', (
-        ('T', 'type', 49, None),
+        ('T', 'type', 52, None),
         ('align_corners', 'bool', None, None, False),
         ('half_pixel_centers', 'bool', None, None, False),)),
     'ResizeNearestNeighborGrad': (
         'resize_nearest_neighbor_grad', 'grads:T size:=int32', 'output:T', (
-        ('T', 'type', 50, None),
+        ('T', 'type', 53, None),
         ('align_corners', 'bool', None, None, False),
         ('half_pixel_centers', 'bool', None, None, False),)),
     'ResourceApplyAdaMax': (
@@ -1095,14 +1201,14 @@ RAW_OP_DEFS = {
         ('Tlen', 'type', 6, None, 'int64'),)),
     'ReverseV2': ('reverse_v2', 'tensor:T axis:Tidx', 'output:T', (
         ('Tidx', 'type', 6, None, 'int32'),
-        ('T', 'type', 51, None),)),
-    'RightShift': ('right_shift', 'x:T y:T', 'z:T', (('T', 'type', 21, None),)),
-    'Rint': ('rint', 'x:T', 'y:T', (('T', 'type', 13, None),)),
+        ('T', 'type', 54, None),)),
+    'RightShift': ('right_shift', 'x:T y:T', 'z:T', (('T', 'type', 22, None),)),
+    'Rint': ('rint', 'x:T', 'y:T', (('T', 'type', 14, None),)),
     'Roll': ('roll', 'input:T shift:Tshift axis:Taxis', 'output:T', (
         ('T', 'type', None, None),
         ('Tshift', 'type', 6, None),
         ('Taxis', 'type', 6, None),)),
-    'Round': ('round', 'x:T', 'y:T', (('T', 'type', 40, None),)),
+    'Round': ('round', 'x:T', 'y:T', (('T', 'type', 43, None),)),
     'Rsqrt': ('rsqrt', 'x:T', 'y:T', (('T', 'type', 1, None),)),
     'RsqrtGrad': ('rsqrt_grad', 'y:T dy:T', 'z:T', (('T', 'type', 1, None),)),
     'ScatterNd': ('scatter_nd', 'indices:Tindices updates:T shape:Tindices', 'output:T', (
@@ -1110,13 +1216,13 @@ RAW_OP_DEFS = {
         ('Tindices', 'type', 11, None),
         ('bad_indices_policy', 'string', None, None, ''),)),
     'SegmentMax': ('segment_max', 'data:T segment_ids:Tindices', 'output:T', (
-        ('T', 'type', 28, None),
+        ('T', 'type', 31, None),
         ('Tindices', 'type', 6, None),)),
     'SegmentMean': ('segment_mean', 'data:T segment_ids:Tindices', 'output:T', (
         ('T', 'type', 9, None),
         ('Tindices', 'type', 6, None),)),
     'SegmentMin': ('segment_min', 'data:T segment_ids:Tindices', 'output:T', (
-        ('T', 'type', 28, None),
+        ('T', 'type', 31, None),
         ('Tindices', 'type', 6, None),)),
     'SegmentProd': ('segment_prod', 'data:T segment_ids:Tindices', 'output:T', (
         ('T', 'type', 9, None),
@@ -1130,10 +1236,10 @@ RAW_OP_DEFS = {
         ('T', 'type', None, None),)),
     'SelfAdjointEigV2': ('self_adjoint_eig_v2', 'input:T', 'e:T v:T', (
         ('compute_v', 'bool', None, None, True),
-        ('T', 'type', 22, None),)),
-    'Selu': ('selu', 'features:T', 'activations:T', (('T', 'type', 14, None),)),
+        ('T', 'type', 23, None),)),
+    'Selu': ('selu', 'features:T', 'activations:T', (('T', 'type', 15, None),)),
     'SeluGrad': ('selu_grad', 'gradients:T outputs:T', 'backprops:T', (
-        ('T', 'type', 14, None),)),
+        ('T', 'type', 15, None),)),
     'Shape': ('shape', 'input:T', 'output:out_type', (
         ('T', 'type', None, None),
         ('out_type', 'type', 6, None, 'int32'),)),
@@ -1143,7 +1249,7 @@ RAW_OP_DEFS = {
         ('out_type', 'type', 6, None, 'int32'),)),
     'Sigmoid': ('sigmoid', 'x:T', 'y:T', (('T', 'type', 1, None),)),
     'SigmoidGrad': ('sigmoid_grad', 'y:T dy:T', 'z:T', (('T', 'type', 1, None),)),
-    'Sign': ('sign', 'x:T', 'y:T', (('T', 'type', 40, None),)),
+    'Sign': ('sign', 'x:T', 'y:T', (('T', 'type', 43, None),)),
     'Sin': ('sin', 'x:T', 'y:T', (('T', 'type', 1, None),)),
     'Sinh': ('sinh', 'x:T', 'y:T', (('T', 'type', 1, None),)),
     'Size': ('size', 'input:T', 'output:out_type', (
@@ -1153,16 +1259,16 @@ RAW_OP_DEFS = {
         ('T', 'type', None, None),
         ('Index', 'type', 6, None),)),
     'Snapshot': ('snapshot', 'input:T', 'output:T', (('T', 'type', None, None),)),
-    'Softmax': ('softmax', 'logits:T', 'softmax:T', (('T', 'type', 14, None),)),
+    'Softmax': ('softmax', 'logits:T', 'softmax:T', (('T', 'type', 15, None),)),
     'SoftmaxCrossEntropyWithLogits': (
         'softmax_cross_entropy_with_logits', 'features:T labels:T', 'loss:T backprop:T', (
-        ('T', 'type', 14, None),)),
-    'Softplus': ('softplus', 'features:T', 'activations:T', (('T', 'type', 14, None),)),
+        ('T', 'type', 15, None),)),
+    'Softplus': ('softplus', 'features:T', 'activations:T', (('T', 'type', 15, None),)),
     'SoftplusGrad': ('softplus_grad', 'gradients:T features:T', 'backprops:T', (
-        ('T', 'type', 14, None),)),
-    'Softsign': ('softsign', 'features:T', 'activations:T', (('T', 'type', 14, None),)),
+        ('T', 'type', 15, None),)),
+    'Softsign': ('softsign', 'features:T', 'activations:T', (('T', 'type', 15, None),)),
     'SoftsignGrad': ('softsign_grad', 'gradients:T features:T', 'backprops:T', (
-        ('T', 'type', 14, None),)),
+        ('T', 'type', 15, None),)),
     'SpaceToBatchND': (
         'space_to_batch_nd',
         'input:T block_shape:Tblock_shape paddings:Tpaddings',
@@ -1178,9 +1284,9 @@ RAW_OP_DEFS = {
         'sparse_softmax_cross_entropy_with_logits',
         'features:T labels:Tlabels',
         'loss:T backprop:T', (
-        ('T', 'type', 14, None),
+        ('T', 'type', 15, None),
         ('Tlabels', 'type', 6, None, 'int64'),)),
-    'Spence': ('spence', 'x:T', 'y:T', (('T', 'type', 13, None),)),
+    'Spence': ('spence', 'x:T', 'y:T', (('T', 'type', 14, None),)),
     'Split': ('split', 'axis=split_dim:=int32 value:T', 'output:num_split*T', (
         ('num_split', 'int', None, 1),
         ('T', 'type', None, None),)),
@@ -1188,11 +1294,11 @@ RAW_OP_DEFS = {
         'split_v', 'value:T size_splits:Tlen axis=split_dim:=int32', 'output:num_split*T', (
         ('num_split', 'int', None, 1),
         ('T', 'type', None, None),
-        ('Tlen', 'type', 52, None, 'int64'),)),
+        ('Tlen', 'type', 55, None, 'int64'),)),
     'Sqrt': ('sqrt', 'x:T', 'y:T', (('T', 'type', 1, None),)),
     'SqrtGrad': ('sqrt_grad', 'y:T dy:T', 'z:T', (('T', 'type', 1, None),)),
-    'Square': ('square', 'x:T', 'y:T', (('T', 'type', 53, None),)),
-    'SquaredDifference': ('squared_difference', 'x:T y:T', 'z:T', (('T', 'type', 15, None),)),
+    'Square': ('square', 'x:T', 'y:T', (('T', 'type', 56, None),)),
+    'SquaredDifference': ('squared_difference', 'x:T y:T', 'z:T', (('T', 'type', 16, None),)),
     'Squeeze': ('squeeze', 'input:T', 'output:T', (
         ('T', 'type', None, None),
         ('axis=squeeze_dims', 'list(int)', None, 0, []),)),
@@ -1219,23 +1325,23 @@ RAW_OP_DEFS = {
         'stateless_multinomial',
         'logits:T num_samples:=int32 seed:Tseed',
         'output:output_dtype', (
-        ('T', 'type', 28, None),
+        ('T', 'type', 31, None),
         ('Tseed', 'type', 6, None, 'int64'),
         ('output_dtype', 'type', 6, None, 'int64'),)),
     'StatelessRandomNormal': ('stateless_random_normal', 'shape:T seed:Tseed', 'output:dtype', (
-        ('dtype', 'type', 14, None, 'float32'),
+        ('dtype', 'type', 15, None, 'float32'),
         ('T', 'type', 6, None, 'int32'),
         ('Tseed', 'type', 6, None, 'int64'),)),
     'StatelessRandomUniform': (
         'stateless_random_uniform', 'shape:T seed:Tseed', 'output:dtype', (
-        ('dtype', 'type', 14, None, 'float32'),
+        ('dtype', 'type', 15, None, 'float32'),
         ('T', 'type', 6, None, 'int32'),
         ('Tseed', 'type', 6, None, 'int64'),)),
     'StatelessRandomUniformFullInt': (
         'stateless_random_uniform_full_int', 'shape:T seed:Tseed', 'output:dtype', (
-        ('dtype', 'type', 54, None, 'uint64'),
+        ('dtype', 'type', 57, None, 'uint64'),
         ('T', 'type', 6, None, 'int32'),
-        ('Tseed', 'type', 54, None, 'int64'),)),
+        ('Tseed', 'type', 57, None, 'int64'),)),
     'StatelessRandomUniformInt': (
         'stateless_random_uniform_int',
         'shape:T seed:Tseed minval:dtype maxval:dtype',
@@ -1245,7 +1351,7 @@ RAW_OP_DEFS = {
         ('Tseed', 'type', 6, None, 'int64'),)),
     'StatelessTruncatedNormal': (
         'stateless_truncated_normal', 'shape:T seed:Tseed', 'output:dtype', (
-        ('dtype', 'type', 14, None, 'float32'),
+        ('dtype', 'type', 15, None, 'float32'),
         ('T', 'type', 6, None, 'int32'),
         ('Tseed', 'type', 6, None, 'int64'),)),
     'StatelessWhile': ('stateless_while', 'input:[T]', 'output:[T]', (
@@ -1275,7 +1381,15 @@ RAW_OP_DEFS = {
         ('ellipsis_mask', 'int', None, None, 0),
         ('new_axis_mask', 'int', None, None, 0),
         ('shrink_axis_mask', 'int', None, None, 0),)),
-    'Sub': ('sub', 'x:T y:T', 'z:T', (('T', 'type', 55, None),)),
+    'StringToHashBucket': ('string_to_hash_bucket', 'string_tensor:=string', 'output:=int64', (
+        ('num_buckets', 'int', None, 1),)),
+    'StringToHashBucketFast': ('string_to_hash_bucket_fast', 'input:=string', 'output:=int64', (
+        ('num_buckets', 'int', None, 1),)),
+    'StringToHashBucketStrong': (
+        'string_to_hash_bucket_strong', 'input:=string', 'output:=int64', (
+        ('num_buckets', 'int', None, 1),
+        ('key', 'list(int)', None, None),)),
+    'Sub': ('sub', 'x:T y:T', 'z:T', (('T', 'type', 58, None),)),
     'Sum': ('_sum', 'input:T axis=reduction_indices:Tidx', 'output:T', (
         ('keep_dims', 'bool', None, None, False),
         ('T', 'type', 9, None),
@@ -1283,7 +1397,7 @@ RAW_OP_DEFS = {
     'Svd': ('svd', 'input:T', 's:T u:T v:T', (
         ('compute_uv', 'bool', None, None, True),
         ('full_matrices', 'bool', None, None, False),
-        ('T', 'type', 22, None),)),
+        ('T', 'type', 23, None),)),
     'Tan': ('tan', 'x:T', 'y:T', (('T', 'type', 1, None),)),
     'Tanh': ('tanh', 'x:T', 'y:T', (('T', 'type', 1, None),)),
     'TanhGrad': ('tanh_grad', 'y:T dy:T', 'z:T', (('T', 'type', 1, None),)),
@@ -1423,14 +1537,14 @@ RAW_OP_DEFS = {
     'TensorScatterUpdate': (
         'tensor_scatter_update', 'tensor:T indices:Tindices updates:T', 'output:T', (
         ('T', 'type', None, None),
-        ('Tindices', 'type', 56, None),
+        ('Tindices', 'type', 59, None),
         ('bad_indices_policy', 'string', None, None, ''),)),
     'Tile': ('tile', 'input:T multiples:Tmultiples', 'output:T', (
         ('T', 'type', None, None),
         ('Tmultiples', 'type', 6, None, 'int32'),)),
     'TopKV2': ('top_kv2', 'input:T k:Tk', 'values:T indices:index_type', (
         ('sorted', 'bool', None, None, True),
-        ('T', 'type', 28, None),
+        ('T', 'type', 31, None),
         ('Tk', 'type', 11, None, 'int32'),
         ('index_type', 'type', 11, None, 'int32'),)),
     'Transpose': ('transpose', 'x:T perm:Tperm', 'y:T', (
@@ -1439,13 +1553,13 @@ RAW_OP_DEFS = {
     'TridiagonalSolve': ('tridiagonal_solve', 'diagonals:T rhs:T', 'output:T', (
         ('partial_pivoting', 'bool', None, None, True),
         ('perturb_singular', 'bool', None, None, False),
-        ('T', 'type', 57, None),)),
-    'TruncateDiv': ('truncate_div', 'x:T y:T', 'z:T', (('T', 'type', 29, None),)),
-    'TruncateMod': ('truncate_mod', 'x:T y:T', 'z:T', (('T', 'type', 58, None),)),
+        ('T', 'type', 60, None),)),
+    'TruncateDiv': ('truncate_div', 'x:T y:T', 'z:T', (('T', 'type', 32, None),)),
+    'TruncateMod': ('truncate_mod', 'x:T y:T', 'z:T', (('T', 'type', 61, None),)),
     'TruncatedNormal': ('truncated_normal', 'shape:T', 'output:dtype', (
         ('seed', 'int', None, None, 0),
         ('seed2', 'int', None, None, 0),
-        ('dtype', 'type', 14, None),
+        ('dtype', 'type', 15, None),
         ('T', 'type', 6, None),)),
     'Unique': ('unique', 'x:T', 'y:T idx:out_idx', (
         ('T', 'type', None, None),
@@ -1461,14 +1575,14 @@ RAW_OP_DEFS = {
         'unsorted_segment_max',
         'data:T segment_ids:Tindices num_segments:Tnumsegments',
         'output:T', (
-        ('T', 'type', 28, None),
+        ('T', 'type', 31, None),
         ('Tindices', 'type', 6, None),
         ('Tnumsegments', 'type', 6, None, 'int32'),)),
     'UnsortedSegmentMin': (
         'unsorted_segment_min',
         'data:T segment_ids:Tindices num_segments:Tnumsegments',
         'output:T', (
-        ('T', 'type', 28, None),
+        ('T', 'type', 31, None),
         ('Tindices', 'type', 6, None),
         ('Tnumsegments', 'type', 6, None, 'int32'),)),
     'UnsortedSegmentProd': (
@@ -1504,7 +1618,7 @@ RAW_OP_DEFS = {
         ('dtype', 'type', None, None),
         ('container', 'string', None, None, ''),
         ('shared_name', 'string', None, None, ''),)),
-    'Where': ('where', 'condition=input:T', 'index:=int64', (('T', 'type', 59, None, 'bool'),)),
+    'Where': ('where', 'condition=input:T', 'index:=int64', (('T', 'type', 62, None, 'bool'),)),
     'While': ('_while', 'input:[T]', 'output:[T]', (
         ('T', 'list(type)', None, 0),
         ('cond', 'func', None, None),
@@ -1525,13 +1639,13 @@ AnonymousMutableDenseHashTable AnonymousMutableHashTable AnonymousMutableHashTab
 AnonymousRandomSeedGenerator AnonymousSeedGenerator ApplyAdaMax ApplyAdadelta ApplyAdagrad
 ApplyAdagradDA ApplyAdagradV2 ApplyAdam ApplyAddSign ApplyCenteredRMSProp ApplyFtrl
 ApplyFtrlV2 ApplyMomentum ApplyPowerSign ApplyProximalAdagrad ApplyProximalGradientDescent
-ApplyRMSProp ApproxTopK ApproximateEqual AsString AssertCardinalityDataset
-AssertNextDataset AssertPrevDataset AssignVariableXlaConcatND AudioSpectrogram AudioSummary
-AudioSummaryV2 AutoShardDataset BandedTriangularSolve Barrier BarrierClose
-BarrierIncompleteSize BarrierInsertMany BarrierReadySize BarrierTakeMany Batch
-BatchCholesky BatchCholeskyGrad BatchDataset BatchDatasetV2 BatchFFT BatchFFT2D BatchFFT3D
-BatchFunction BatchIFFT BatchIFFT2D BatchIFFT3D BatchMatrixBandPart BatchMatrixDeterminant
-BatchMatrixDiag BatchMatrixDiagPart BatchMatrixInverse BatchMatrixSetDiag BatchMatrixSolve
+ApplyRMSProp ApproxTopK ApproximateEqual AssertCardinalityDataset AssertNextDataset
+AssertPrevDataset AssignVariableXlaConcatND AudioSpectrogram AudioSummary AudioSummaryV2
+AutoShardDataset BandedTriangularSolve Barrier BarrierClose BarrierIncompleteSize
+BarrierInsertMany BarrierReadySize BarrierTakeMany Batch BatchCholesky BatchCholeskyGrad
+BatchDataset BatchDatasetV2 BatchFFT BatchFFT2D BatchFFT3D BatchFunction BatchIFFT
+BatchIFFT2D BatchIFFT3D BatchMatrixBandPart BatchMatrixDeterminant BatchMatrixDiag
+BatchMatrixDiagPart BatchMatrixInverse BatchMatrixSetDiag BatchMatrixSolve
 BatchMatrixSolveLs BatchMatrixTriangularSolve BatchNormWithGlobalNormalization
 BatchNormWithGlobalNormalizationGrad BatchSelfAdjointEig BatchSelfAdjointEigV2 BatchSvd
 BatchToSpace BesselI0 BesselI1 BiasAddV1 BlockLSTM BlockLSTMGrad BlockLSTMGradV2
@@ -1570,23 +1684,21 @@ DataServiceDatasetV2 DataServiceDatasetV3 DataServiceDatasetV4 DatasetCardinalit
 DatasetFingerprint DatasetFromGraph DatasetToGraph DatasetToGraphV2 DatasetToSingleElement
 DatasetToTFRecord DebugGradientIdentity DebugGradientRefIdentity DebugIdentity
 DebugIdentityV2 DebugIdentityV3 DebugNanCount DebugNumericSummary DebugNumericSummaryV2
-DecodeAndCropJpeg DecodeBase64 DecodeBmp DecodeCSV DecodeCompressed DecodeGif DecodeImage
-DecodeJSONExample DecodeJpeg DecodeJxl DecodePaddedRaw DecodePng DecodeProtoV2 DecodeRaw
-DecodeWav DecodeWebP DeepCopy DeleteIterator DeleteMemoryCache DeleteMultiDeviceIterator
-DeleteRandomSeedGenerator DeleteSeedGenerator DeleteSessionTensor DenseBincount
-DenseCountSparseOutput DenseToCSRSparseMatrix DenseToDenseSetOperation
+DecodeBase64 DecodeCSV DecodeCompressed DecodeJSONExample DecodeJxl DecodePaddedRaw
+DecodeProtoV2 DecodeRaw DecodeWav DecodeWebP DeepCopy DeleteIterator DeleteMemoryCache
+DeleteMultiDeviceIterator DeleteRandomSeedGenerator DeleteSeedGenerator DeleteSessionTensor
+DenseBincount DenseCountSparseOutput DenseToCSRSparseMatrix DenseToDenseSetOperation
 DenseToSparseBatchDataset DenseToSparseSetOperation Dequantize DeserializeIterator
 DeserializeManySparse DeserializeSparse DestroyResourceOp DestroyTemporaryVariable
 DeviceIndex Diag DiagPart Dilation2D Dilation2DBackpropFilter Dilation2DBackpropInput
 DirectedInterleaveDataset DisableCopyOnRead DistributedSave Div DrawBoundingBoxes
 DrawBoundingBoxesV2 DummyIterationCounter DummyMemoryCache DummySeedGenerator
 DynamicEnqueueTPUEmbeddingArbitraryTensorBatch DynamicEnqueueTPUEmbeddingRaggedTensorBatch
-EagerPyFunc EditDistance Eig Empty EmptyTensorMap EncodeBase64 EncodeJpeg
-EncodeJpegVariableQuality EncodePng EncodeProto EncodeWav
-EnqueueTPUEmbeddingArbitraryTensorBatch EnqueueTPUEmbeddingIntegerBatch
-EnqueueTPUEmbeddingRaggedTensorBatch EnqueueTPUEmbeddingSparseBatch
-EnqueueTPUEmbeddingSparseTensorBatch EnsureShape Enter EuclideanNorm Exit
-ExperimentalAssertNextDataset ExperimentalAutoShardDataset
+EagerPyFunc EditDistance Eig Empty EmptyTensorMap EncodeBase64 EncodeJpegVariableQuality
+EncodeProto EncodeWav EnqueueTPUEmbeddingArbitraryTensorBatch
+EnqueueTPUEmbeddingIntegerBatch EnqueueTPUEmbeddingRaggedTensorBatch
+EnqueueTPUEmbeddingSparseBatch EnqueueTPUEmbeddingSparseTensorBatch EnsureShape Enter
+EuclideanNorm Exit ExperimentalAssertNextDataset ExperimentalAutoShardDataset
 ExperimentalBytesProducedStatsDataset ExperimentalCSVDataset
 ExperimentalChooseFastestDataset ExperimentalDatasetCardinality
 ExperimentalDatasetToTFRecord ExperimentalDenseToSparseBatchDataset
@@ -1601,10 +1713,10 @@ ExperimentalScanDataset ExperimentalSetStatsAggregatorDataset ExperimentalSleepD
 ExperimentalSlidingWindowDataset ExperimentalSqlDataset ExperimentalStatsAggregatorHandle
 ExperimentalStatsAggregatorSummary ExperimentalTakeWhileDataset
 ExperimentalThreadPoolDataset ExperimentalThreadPoolHandle ExperimentalUnbatchDataset
-ExperimentalUniqueDataset ExtractGlimpse ExtractGlimpseV2 ExtractImagePatches
-ExtractJpegShape FFTND FIFOQueue FIFOQueueV2 Fact FakeParam FakeQueue
-FileSystemSetConfiguration FilterByLastComponentDataset FilterDataset FinalizeDataset
-Fingerprint FixedLengthRecordDataset FixedLengthRecordDatasetV2 FixedLengthRecordReader
+ExperimentalUniqueDataset ExtractGlimpse ExtractGlimpseV2 ExtractImagePatches FFTND
+FIFOQueue FIFOQueueV2 Fact FakeParam FakeQueue FileSystemSetConfiguration
+FilterByLastComponentDataset FilterDataset FinalizeDataset Fingerprint
+FixedLengthRecordDataset FixedLengthRecordDatasetV2 FixedLengthRecordReader
 FixedLengthRecordReaderV2 FixedUnigramCandidateSampler FlatMapDataset FlushSummaryWriter
 For FractionalAvgPool FractionalAvgPoolGrad FractionalMaxPool FractionalMaxPoolGrad
 FusedPadConv2D FusedResizeAndPadConv2D GRUBlockCell GRUBlockCellGrad
@@ -1612,18 +1724,18 @@ GenerateBoundingBoxProposals GenerateVocabRemapping GeneratorDataset GetElementA
 GetMinibatchSplitsWithPhysicalReplica GetMinibatchesInCsrWithPhysicalReplica GetOptions
 GetSessionHandle GetSessionHandleV2 GetSessionTensor GetStatsFromListOfSparseCoreCooTensors
 GlobalIterId GlobalShuffleDataset GroupByReducerDataset GroupByWindowDataset HSVToRGB
-HashTable HashTableV2 HistogramSummary IFFTND IRFFTND IdentityReader IdentityReaderV2
+HashTable HistogramSummary IFFTND IRFFTND IdentityReader IdentityReaderV2
 IgnoreErrorsDataset ImageProjectiveTransformV2 ImageProjectiveTransformV3 ImageSummary
 ImmutableConst ImportEvent InTopK IndexFlatMapDataset InfeedDequeue InfeedDequeueTuple
 InfeedEnqueue InfeedEnqueuePrelinearizedBuffer InfeedEnqueueTuple InitializeTable
-InitializeTableFromDataset InitializeTableFromTextFile InitializeTableFromTextFileV2
-InitializeTableV2 InplaceAdd InplaceSub InplaceUpdate InterleaveDataset Inv InvGrad
-IsBoostedTreesEnsembleInitialized IsBoostedTreesQuantileStreamResourceInitialized
-IsTPUEmbeddingInitialized IsVariableInitialized IsotonicRegression Iterator
-IteratorFromStringHandle IteratorFromStringHandleV2 IteratorGetDevice IteratorGetModelProto
-IteratorGetNext IteratorGetNextAsOptional IteratorGetNextSync IteratorToStringHandle
-IteratorV2 KMC2ChainInitialization KmeansPlusPlusInitialization LMDBDataset LMDBReader
-LRNGrad LSTMBlockCell LSTMBlockCellGrad LatencyStatsDataset LearnedUnigramCandidateSampler
+InitializeTableFromDataset InitializeTableFromTextFile InplaceAdd InplaceSub InplaceUpdate
+InterleaveDataset Inv InvGrad IsBoostedTreesEnsembleInitialized
+IsBoostedTreesQuantileStreamResourceInitialized IsTPUEmbeddingInitialized
+IsVariableInitialized IsotonicRegression Iterator IteratorFromStringHandle
+IteratorFromStringHandleV2 IteratorGetDevice IteratorGetModelProto IteratorGetNext
+IteratorGetNextAsOptional IteratorGetNextSync IteratorToStringHandle IteratorV2
+KMC2ChainInitialization KmeansPlusPlusInitialization LMDBDataset LMDBReader LRNGrad
+LSTMBlockCell LSTMBlockCellGrad LatencyStatsDataset LearnedUnigramCandidateSampler
 LegacyParallelInterleaveDatasetV2 ListDataset ListSnapshotChunksDataset LoadAndRemapMatrix
 LoadDataset LoadTPUEmbeddingADAMParameters LoadTPUEmbeddingAdadeltaParameters
 LoadTPUEmbeddingAdagradMomentumParameters LoadTPUEmbeddingAdagradParameters
@@ -1632,19 +1744,17 @@ LoadTPUEmbeddingFrequencyEstimatorParameters LoadTPUEmbeddingMDLAdagradLightPara
 LoadTPUEmbeddingMomentumParameters LoadTPUEmbeddingProximalAdagradParameters
 LoadTPUEmbeddingProximalYogiParameters LoadTPUEmbeddingRMSPropParameters
 LoadTPUEmbeddingStochasticGradientDescentParameters LogUniformCandidateSampler
-LookupTableExport LookupTableExportV2 LookupTableFind LookupTableFindV2 LookupTableImport
-LookupTableImportV2 LookupTableInsert LookupTableInsertV2 LookupTableRemoveV2
-LookupTableSize LookupTableSizeV2 LoopCond MakeIterator MapAndBatchDataset MapClear
-MapDataset MapDefun MapIncompleteSize MapPeek MapSize MapStage MapUnstage MapUnstageNoKey
-MatchingFiles MatchingFilesDataset MatrixDiagPartV2 MatrixDiagPartV3 MatrixDiagV2
-MatrixDiagV3 MatrixExponential MatrixSetDiagV2 MatrixSetDiagV3 MatrixSolveLs
-MaxIntraOpParallelismDataset MaxPoolGradGradV2 MaxPoolGradGradWithArgmax MaxPoolGradV2
-MaxPoolGradWithArgmax Merge MergeSummary MergeV2Checkpoints Mfcc Mod ModelDataset
-MultiDeviceIterator MultiDeviceIteratorFromStringHandle MultiDeviceIteratorGetNextFromShard
+LookupTableExport LookupTableFind LookupTableImport LookupTableInsert LookupTableSize
+LoopCond MakeIterator MapAndBatchDataset MapClear MapDataset MapDefun MapIncompleteSize
+MapPeek MapSize MapStage MapUnstage MapUnstageNoKey MatchingFiles MatchingFilesDataset
+MatrixDiagPartV2 MatrixDiagPartV3 MatrixDiagV2 MatrixDiagV3 MatrixExponential
+MatrixSetDiagV2 MatrixSetDiagV3 MatrixSolveLs MaxIntraOpParallelismDataset
+MaxPoolGradGradV2 MaxPoolGradGradWithArgmax MaxPoolGradV2 MaxPoolGradWithArgmax Merge
+MergeSummary MergeV2Checkpoints Mfcc Mod ModelDataset MultiDeviceIterator
+MultiDeviceIteratorFromStringHandle MultiDeviceIteratorGetNextFromShard
 MultiDeviceIteratorInit MultiDeviceIteratorToStringHandle Multinomial MutableDenseHashTable
-MutableDenseHashTableV2 MutableHashTable MutableHashTableOfTensors
-MutableHashTableOfTensorsV2 MutableHashTableV2 MutexLock MutexV2 NcclAllReduce
-NcclBroadcast NcclReduce NearestNeighbors NextIteration NonDeterministicInts
+MutableDenseHashTableV2 MutableHashTable MutableHashTableOfTensors MutexLock MutexV2
+NcclAllReduce NcclBroadcast NcclReduce NearestNeighbors NextIteration NonDeterministicInts
 NonMaxSuppression NonMaxSuppressionV2 NonMaxSuppressionV3 NonMaxSuppressionV4
 NonMaxSuppressionV5 NonMaxSuppressionWithOverlaps NonSerializableDataset NthElement
 OneShotIterator OptimizeDataset OptimizeDatasetV2 OptionsDataset OrderedMapClear
@@ -1746,9 +1856,8 @@ StatelessSampleDistortedBoundingBox StatelessShuffle StatelessTruncatedNormalV2
 StaticRegexFullMatch StaticRegexReplace StatsAggregatorHandle StatsAggregatorHandleV2
 StatsAggregatorSetSummaryWriter StatsAggregatorSummary StoreMinibatchStatisticsInFdo
 StridedSliceAssign StringFormat StringJoin StringLength StringLower StringNGrams
-StringSplit StringSplitV2 StringStrip StringToHashBucket StringToHashBucketFast
-StringToHashBucketStrong StringToNumber StringUpper Substr SummaryWriter Switch
-SymbolicGradient SyncDevice TFRecordDataset TFRecordDatasetV2 TFRecordReader
+StringSplit StringSplitV2 StringStrip StringToNumber StringUpper Substr SummaryWriter
+Switch SymbolicGradient SyncDevice TFRecordDataset TFRecordDatasetV2 TFRecordReader
 TFRecordReaderV2 TPUAnnotateTensorsWithDynamicShape TPUCompilationResult
 TPUCopyWithDynamicShape TPUDummyInput TPUEmbeddingActivations TPUOrdinalSelector
 TPUPartitionedCall TPUPartitionedInput TPUPartitionedInputV2 TPUPartitionedOutput

@@ -10,6 +10,8 @@ dict key -> value row: the same graph run in two Sessions has two tables, as in 
     LookupTableSizeV2()                      int64 entry count
     LookupTableExportV2()                    (keys, values) in insertion order
     LookupTableInsertV2(keys, values), LookupTableRemoveV2(keys)   mutable tables only
+    TableHandle()                            the table's name, a string scalar: what
+                                             stands for TF's resource handle (HashTableV2)
 
 A static table read before its initializer ran fails with FailedPreconditionError
 "Table not initialized." (TF1); a mutable table starts empty in each Session.
@@ -273,6 +275,28 @@ LOOKUP_REMOVE = register(OpDef(
     signature="table.remove(keys, name=None)", shape_rule="keys of any shape -> no outputs",
     dtypes="the table's key dtype", doc="Removes keys (missing ones ignored) from a "
     "mutable table."))
+
+
+def _handle_kernel(*, table):
+    return np.array(table.name.encode("utf-8"), dtype=object)
+
+
+TABLE_HANDLE = register(OpDef(
+    "TableHandle", lambda ctx, *, table: ((), dtypes.string), with_spec(_handle_kernel),
+    stateful=True, differentiable=False, api="lookup.StaticHashTable.resource_handle",
+    signature="table.resource_handle", shape_rule="() string",
+    dtypes="string", doc="A table's handle (TF's HashTableV2 and MutableHashTableV2 "
+    "nodes): graphc's ops name their table in an attr, so the handle is only the table's "
+    "name; TF GraphDef import and export map it to TF's resource handle."))
+
+
+def table_of(t):
+    """The table attr of the TableHandle that tensor `t` comes from (through
+    Identities), or None."""
+    node = t.node
+    while node.type == "Identity" and node.inputs:
+        node = node.inputs[0].node
+    return node.attrs["table"] if node.op is TABLE_HANDLE else None
 
 
 def table_op(op, inputs, table, name):
