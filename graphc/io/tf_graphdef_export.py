@@ -124,7 +124,7 @@ class Shape:
 
 def attr_value(v):
     """A Python attr value as an AttrValue: a dtype, bool, int, float, str, Shape, an
-    ndarray (a tensor), or a list of ints / floats / dtypes / strs."""
+    ndarray (a tensor), or a list of ints / floats / dtypes / strs / Shapes."""
     if isinstance(v, AttrValue):
         return v
     if isinstance(v, dtypes.DType):
@@ -147,6 +147,8 @@ def attr_value(v):
         return AttrValue(list=ListValue(type=[tf_datatype(x) for x in v]))
     if all(isinstance(x, str) for x in v) and v:
         return AttrValue(list=ListValue(s=[x.encode("utf-8") for x in v]))
+    if all(isinstance(x, Shape) for x in v) and v:
+        return AttrValue(list=ListValue(shape=[shape_proto(x.shape) for x in v]))
     if all(isinstance(x, (float, np.floating)) for x in v) and v:
         return AttrValue(list=ListValue(f=[float(x) for x in v]))
     return AttrValue(list=ListValue(i=[int(x) for x in v]))

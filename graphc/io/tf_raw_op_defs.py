@@ -78,82 +78,89 @@ TYPE_SETS = (
     # 27
     'float32 float16 float64',
     # 28
-    'uint8 uint16 float32',
+    'float32 float64 int32 int64 string',
     # 29
-    'uint8 uint16',
+    'uint8 uint16 float32',
     # 30
-    'float16 float32 bfloat16 float64 complex64 complex128',
+    'uint8 uint16',
     # 31
-    'float32 float64 int32 uint8 int16 int8 int64 bfloat16 uint16 float16 uint32 uint64',
+    'float16 float32 float64 int32 uint16 uint8 int16 int8 int64 complex64 complex128 '
+    'bool bfloat16',
     # 32
+    'float16 float32 bfloat16 float64 complex64 complex128',
+    # 33
+    'float32 float64 int32 uint8 int16 int8 int64 bfloat16 uint16 float16 uint32 uint64',
+    # 34
     'bfloat16 float16 float32 float64 uint8 int8 uint16 int16 int32 uint32 uint64 int64 '
     'complex64 complex128',
-    # 33
-    'int8 int16 int32 int64 uint8 uint16 uint32 uint64 bfloat16 float16 float32 float64',
-    # 34
-    'float32',
     # 35
-    'float16 bfloat16 float32',
+    'int8 int16 int32 int64 uint8 uint16 uint32 uint64 bfloat16 float16 float32 float64',
     # 36
-    'bfloat16 float32',
+    'float32',
     # 37
-    'float16 float32 float64 complex64 complex128',
+    'float16 bfloat16 float32',
     # 38
+    'bfloat16 float32',
+    # 39
+    'float16 float32 float64 complex64 complex128',
+    # 40
     'bfloat16 float16 float32 float64 int32 int64 uint8 uint16 uint32 uint64 complex64 '
     'complex128',
-    # 39
+    # 41
     'bfloat16 float64 float32 float16 complex64 complex128',
-    # 40
+    # 42
     'float32 float64 int32 uint8 int16 int8 int64 bfloat16 uint16 float16 uint32 uint64 '
     'qint8 quint8 qint32 qint16 quint16',
-    # 41
-    'float16 bfloat16 float32 float64 int32 int64 uint8 int16 int8 uint16 qint8',
-    # 42
-    'bfloat16 float16 float32 float64 int8 uint8 int16 uint16 int32 uint32 int64 uint64',
     # 43
-    'bfloat16 float16 float32 float64 int8 int16 int32 int64 complex64 complex128',
+    'float16 bfloat16 float32 float64 int32 int64 uint8 int16 int8 uint16 qint8',
     # 44
-    'float64 float32',
+    'bfloat16 float16 float32 float64 int8 uint8 int16 uint16 int32 uint32 int64 uint64',
     # 45
-    'uint8 int8 int32 int64',
+    'bfloat16 float16 float32 float64 int8 int16 int32 int64 complex64 complex128',
     # 46
+    'float64 float32',
+    # 47
+    'uint8 int8 int32 int64',
+    # 48
     'bfloat16 float16 float32 float64 int8 uint8 int16 uint16 int32 uint32 int64 uint64 '
     'complex64 complex128 bool',
-    # 47
-    'bfloat16 float32 float16 float64 int8 int16 int32 int64 complex64 complex128',
-    # 48
-    'bfloat16 float16 float32 float64 int8 int16 int32 int64 uint16 uint32 uint64',
     # 49
+    'float32 int64 string',
+    # 50
+    'bfloat16 float32 float16 float64 int8 int16 int32 int64 complex64 complex128',
+    # 51
+    'bfloat16 float16 float32 float64 int8 int16 int32 int64 uint16 uint32 uint64',
+    # 52
     'float32 float64 int32 uint8 int16 int8 int64 bfloat16 uint16 float16 uint32 uint64 '
     'qint8',
-    # 50
-    'int8 uint8 int16 uint16 int32 int64 bfloat16 float16 float32 float64 bfloat16',
-    # 51
-    'float32 bfloat16 float16 float64',
-    # 52
-    'int8 uint8 int16 uint16 int32 int64 float16 float32 float64 bfloat16',
     # 53
-    'uint8 int8 int32 float16 float32 float64 bfloat16',
+    'int8 uint8 int16 uint16 int32 int64 bfloat16 float16 float32 float64 bfloat16',
     # 54
+    'float32 bfloat16 float16 float64',
+    # 55
+    'int8 uint8 int16 uint16 int32 int64 float16 float32 float64 bfloat16',
+    # 56
+    'uint8 int8 int32 float16 float32 float64 bfloat16',
+    # 57
     'uint8 int8 uint16 int16 int32 uint32 int64 uint64 bool bfloat16 float16 float32 '
     'float64 complex64 complex128 string',
-    # 55
+    # 58
     'int8 int32 int64',
-    # 56
+    # 59
     'bfloat16 float16 float32 float64 int8 int16 int32 int64 uint8 uint16 uint32 uint64 '
     'complex64 complex128',
-    # 57
+    # 60
     'int32 int64 uint32 uint64',
-    # 58
+    # 61
     'bfloat16 float16 float32 float64 uint8 int8 uint16 int16 int32 int64 complex64 '
     'complex128 uint32 uint64',
-    # 59
-    'int16 int32 int64 uint16',
-    # 60
-    'float64 float32 complex64 complex128',
-    # 61
-    'int32 int64 bfloat16 float16 float32 float64',
     # 62
+    'int16 int32 int64 uint16',
+    # 63
+    'float64 float32 complex64 complex128',
+    # 64
+    'int32 int64 bfloat16 float16 float32 float64',
+    # 65
     'float32 float64 int32 uint8 int16 int8 complex64 int64 qint8 quint8 qint32 bfloat16 '
     'qint16 quint16 uint16 complex128 float16 uint32 uint64 bool',
 )
@@ -424,10 +431,17 @@ RAW_OP_DEFS = {
         ('dct_method', 'string', None, None, ''),)),
     'DecodeBmp': ('decode_bmp', 'contents:=string', 'image:=uint8', (
         ('channels', 'int', None, None, 0),)),
+    'DecodeCSV': (
+        'decode_csv', 'records:=string record_defaults:[OUT_TYPE]', 'output:[OUT_TYPE]', (
+        ('OUT_TYPE', 'list(type)', 28, 1),
+        ('field_delim', 'string', None, None, ','),
+        ('use_quote_delim', 'bool', None, None, True),
+        ('na_value', 'string', None, None, ''),
+        ('select_cols', 'list(int)', None, None, []),)),
     'DecodeGif': ('decode_gif', 'contents:=string', 'image:=uint8', ()),
     'DecodeImage': ('decode_image', 'contents:=string', 'image:dtype', (
         ('channels', 'int', None, None, 0),
-        ('dtype', 'type', 28, None, 'uint8'),
+        ('dtype', 'type', 29, None, 'uint8'),
         ('expand_animations', 'bool', None, None, True),)),
     'DecodeJpeg': ('decode_jpeg', 'contents:=string', 'image:=uint8', (
         ('channels', 'int', None, None, 0),
@@ -438,7 +452,10 @@ RAW_OP_DEFS = {
         ('dct_method', 'string', None, None, ''),)),
     'DecodePng': ('decode_png', 'contents:=string', 'image:dtype', (
         ('channels', 'int', None, None, 0),
-        ('dtype', 'type', 29, None, 'uint8'),)),
+        ('dtype', 'type', 30, None, 'uint8'),)),
+    'DecodeRaw': ('decode_raw', 'bytes:=string', 'output:out_type', (
+        ('out_type', 'type', 31, None),
+        ('little_endian', 'bool', None, None, True),)),
     'DepthToSpace': ('depth_to_space', 'input:T', 'output:T', (
         ('T', 'type', None, None),
         ('block_size', 'int', None, 2),
@@ -471,7 +488,7 @@ RAW_OP_DEFS = {
         ('data_format', 'string', ('NHWC', 'NCHW'), None, 'NHWC'),
         ('dilations', 'list(int)', None, None, [1, 1, 1, 1]),)),
     'Digamma': ('digamma', 'x:T', 'y:T', (('T', 'type', 14, None),)),
-    'DivNoNan': ('div_no_nan', 'x:T y:T', 'z:T', (('T', 'type', 30, None),)),
+    'DivNoNan': ('div_no_nan', 'x:T y:T', 'z:T', (('T', 'type', 32, None),)),
     'DynamicPartition': (
         'dynamic_partition', 'data:T partitions:=int32', 'outputs:num_partitions*T', (
         ('num_partitions', 'int', None, 1),
@@ -503,7 +520,7 @@ RAW_OP_DEFS = {
         ('xmp_metadata', 'string', None, None, ''),)),
     'EncodePng': ('encode_png', 'image:T', 'contents:=string', (
         ('compression', 'int', None, None, -1),
-        ('T', 'type', 29, None, 'uint8'),)),
+        ('T', 'type', 30, None, 'uint8'),)),
     'Equal': ('equal', 'x:T y:T', 'z:=bool', (
         ('T', 'type', None, None),
         ('incompatible_shape_error', 'bool', None, None, True),)),
@@ -521,7 +538,7 @@ RAW_OP_DEFS = {
     'ExtractVolumePatches': ('extract_volume_patches', 'input:T', 'patches:T', (
         ('ksizes', 'list(int)', None, 5),
         ('strides', 'list(int)', None, 5),
-        ('T', 'type', 31, None),
+        ('T', 'type', 33, None),
         ('padding', 'string', ('SAME', 'VALID'), None),)),
     'FFT': ('fft', 'input:Tcomplex', 'output:Tcomplex', (
         ('Tcomplex', 'type', 7, None, 'complex64'),)),
@@ -571,15 +588,15 @@ RAW_OP_DEFS = {
         ('T', 'type', None, None),
         ('index_type', 'type', 6, None, 'int32'),)),
     'Floor': ('floor', 'x:T', 'y:T', (('T', 'type', 14, None),)),
-    'FloorDiv': ('floor_div', 'x:T y:T', 'z:T', (('T', 'type', 32, None),)),
-    'FloorMod': ('floor_mod', 'x:T y:T', 'z:T', (('T', 'type', 33, None),)),
+    'FloorDiv': ('floor_div', 'x:T y:T', 'z:T', (('T', 'type', 34, None),)),
+    'FloorMod': ('floor_mod', 'x:T y:T', 'z:T', (('T', 'type', 35, None),)),
     'FresnelCos': ('fresnel_cos', 'x:T', 'y:T', (('T', 'type', 14, None),)),
     'FresnelSin': ('fresnel_sin', 'x:T', 'y:T', (('T', 'type', 14, None),)),
     'FusedBatchNorm': (
         '_fused_batch_norm',
         'x:T scale:T offset:T mean:T variance:T',
         'y:T batch_mean:T batch_variance:T reserve_space_1:T reserve_space_2:T', (
-        ('T', 'type', 34, None),
+        ('T', 'type', 36, None),
         ('epsilon', 'float', None, None, 0.0001),
         ('exponential_avg_factor', 'float', None, None, 1.0),
         ('data_format', 'string', ('NHWC', 'NCHW'), None, 'NHWC'),
@@ -588,7 +605,7 @@ RAW_OP_DEFS = {
         'fused_batch_norm_grad',
         'y_backprop:T x:T scale:T reserve_space_1:T reserve_space_2:T',
         'x_backprop:T scale_backprop:T offset_backprop:T reserve_space_3:T reserve_space_4:T', (
-        ('T', 'type', 34, None),
+        ('T', 'type', 36, None),
         ('epsilon', 'float', None, None, 0.0001),
         ('data_format', 'string', ('NHWC', 'NCHW'), None, 'NHWC'),
         ('is_training', 'bool', None, None, True),)),
@@ -596,8 +613,8 @@ RAW_OP_DEFS = {
         'fused_batch_norm_grad_v2',
         'y_backprop:T x:T scale:=float32 reserve_space_1:U reserve_space_2:U',
         'x_backprop:T scale_backprop:U offset_backprop:U reserve_space_3:U reserve_space_4:U', (
-        ('T', 'type', 35, None),
-        ('U', 'type', 34, None),
+        ('T', 'type', 37, None),
+        ('U', 'type', 36, None),
         ('epsilon', 'float', None, None, 0.0001),
         ('data_format', 'string', ('NHWC', 'NCHW'), None, 'NHWC'),
         ('is_training', 'bool', None, None, True),)),
@@ -605,8 +622,8 @@ RAW_OP_DEFS = {
         'fused_batch_norm_grad_v3',
         'y_backprop:T x:T scale:=float32 reserve_space_1:U reserve_space_2:U reserve_space_3:U',
         'x_backprop:T scale_backprop:U offset_backprop:U reserve_space_4:U reserve_space_5:U', (
-        ('T', 'type', 35, None),
-        ('U', 'type', 34, None),
+        ('T', 'type', 37, None),
+        ('U', 'type', 36, None),
         ('epsilon', 'float', None, None, 0.0001),
         ('data_format', 'string', ('NHWC', 'NCHW', 'NDHWC', 'NCDHW'), None, 'NHWC'),
         ('is_training', 'bool', None, None, True),)),
@@ -614,8 +631,8 @@ RAW_OP_DEFS = {
         'fused_batch_norm_v2',
         'x:T scale:U offset:U mean:U variance:U',
         'y:T batch_mean:U batch_variance:U reserve_space_1:U reserve_space_2:U', (
-        ('T', 'type', 35, None),
-        ('U', 'type', 34, None),
+        ('T', 'type', 37, None),
+        ('U', 'type', 36, None),
         ('epsilon', 'float', None, None, 0.0001),
         ('exponential_avg_factor', 'float', None, None, 1.0),
         ('data_format', 'string', ('NHWC', 'NCHW'), None, 'NHWC'),
@@ -624,8 +641,8 @@ RAW_OP_DEFS = {
         'fused_batch_norm_v3',
         'x:T scale:U offset:U mean:U variance:U',
         'y:T batch_mean:U batch_variance:U reserve_space_1:U reserve_space_2:U reserve_space_3:U', (
-        ('T', 'type', 35, None),
-        ('U', 'type', 36, None),
+        ('T', 'type', 37, None),
+        ('U', 'type', 38, None),
         ('epsilon', 'float', None, None, 0.0001),
         ('exponential_avg_factor', 'float', None, None, 1.0),
         ('data_format', 'string', ('NHWC', 'NCHW', 'NDHWC', 'NCDHW'), None, 'NHWC'),
@@ -643,8 +660,8 @@ RAW_OP_DEFS = {
         ('Tparams', 'type', None, None),
         ('Tindices', 'type', 11, None),
         ('Taxis', 'type', 6, None),)),
-    'Greater': ('greater', 'x:T y:T', 'z:=bool', (('T', 'type', 31, None),)),
-    'GreaterEqual': ('greater_equal', 'x:T y:T', 'z:=bool', (('T', 'type', 31, None),)),
+    'Greater': ('greater', 'x:T y:T', 'z:=bool', (('T', 'type', 33, None),)),
+    'GreaterEqual': ('greater_equal', 'x:T y:T', 'z:=bool', (('T', 'type', 33, None),)),
     'GuaranteeConst': ('guarantee_const', 'input:T', 'output:T', (('T', 'type', None, None),)),
     'HashTableV2': ('hash_table_v2', '', 'table_handle:=resource', (
         ('container', 'string', None, None, ''),
@@ -711,7 +728,7 @@ RAW_OP_DEFS = {
         ('bias', 'float', None, None, 1.0),
         ('alpha', 'float', None, None, 1.0),
         ('beta', 'float', None, None, 0.5),
-        ('T', 'type', 35, None, 'float32'),)),
+        ('T', 'type', 37, None, 'float32'),)),
     'LeakyRelu': ('leaky_relu', 'features:T', 'activations:T', (
         ('alpha', 'float', None, None, 0.2),
         ('T', 'type', 15, None, 'float32'),)),
@@ -719,8 +736,8 @@ RAW_OP_DEFS = {
         ('alpha', 'float', None, None, 0.2),
         ('T', 'type', 15, None, 'float32'),)),
     'LeftShift': ('left_shift', 'x:T y:T', 'z:T', (('T', 'type', 22, None),)),
-    'Less': ('less', 'x:T y:T', 'z:=bool', (('T', 'type', 31, None),)),
-    'LessEqual': ('less_equal', 'x:T y:T', 'z:=bool', (('T', 'type', 31, None),)),
+    'Less': ('less', 'x:T y:T', 'z:=bool', (('T', 'type', 33, None),)),
+    'LessEqual': ('less_equal', 'x:T y:T', 'z:=bool', (('T', 'type', 33, None),)),
     'Lgamma': ('lgamma', 'x:T', 'y:T', (('T', 'type', 14, None),)),
     'LinSpace': ('lin_space', 'start:T stop:T num:Tidx', 'output:T', (
         ('T', 'type', 14, None),
@@ -732,7 +749,7 @@ RAW_OP_DEFS = {
     'Log1p': ('log1p', 'x:T', 'y:T', (('T', 'type', 1, None),)),
     'LogMatrixDeterminant': (
         'log_matrix_determinant', 'input:T', 'sign:T log_abs_determinant:T', (
-        ('T', 'type', 37, None),)),
+        ('T', 'type', 39, None),)),
     'LogSoftmax': ('log_softmax', 'logits:T', 'logsoftmax:T', (('T', 'type', 15, None),)),
     'LogicalAnd': ('logical_and', 'x:=bool y:=bool', 'z:=bool', ()),
     'LogicalNot': ('logical_not', 'x:=bool', 'y:=bool', ()),
@@ -767,7 +784,7 @@ RAW_OP_DEFS = {
     'MatMul': ('mat_mul', 'a:T b:T', 'product:T', (
         ('transpose_a', 'bool', None, None, False),
         ('transpose_b', 'bool', None, None, False),
-        ('T', 'type', 38, None),
+        ('T', 'type', 40, None),
         ('grad_a', 'bool', None, None, False),
         ('grad_b', 'bool', None, None, False),)),
     'MatrixBandPart': (
@@ -775,7 +792,7 @@ RAW_OP_DEFS = {
         ('T', 'type', None, None),
         ('Tindex', 'type', 6, None, 'int64'),)),
     'MatrixDeterminant': ('matrix_determinant', 'input:T', 'output:T', (
-        ('T', 'type', 37, None),)),
+        ('T', 'type', 39, None),)),
     'MatrixDiag': ('matrix_diag', 'diagonal:T', 'output:T', (('T', 'type', None, None),)),
     'MatrixDiagPart': ('matrix_diag_part', 'input:T', 'diagonal:T', (
         ('T', 'type', None, None),)),
@@ -793,13 +810,13 @@ RAW_OP_DEFS = {
     'MatrixTriangularSolve': ('matrix_triangular_solve', 'matrix:T rhs:T', 'output:T', (
         ('lower', 'bool', None, None, True),
         ('adjoint', 'bool', None, None, False),
-        ('T', 'type', 39, None),)),
+        ('T', 'type', 41, None),)),
     'Max': ('_max', 'input:T axis=reduction_indices:Tidx', 'output:T', (
         ('keep_dims', 'bool', None, None, False),
-        ('T', 'type', 40, None),
+        ('T', 'type', 42, None),
         ('Tidx', 'type', 6, None, 'int32'),)),
     'MaxPool': ('max_pool', 'input:T', 'output:T', (
-        ('T', 'type', 41, None, 'float32'),
+        ('T', 'type', 43, None, 'float32'),
         ('ksize', 'list(int)', None, 4),
         ('strides', 'list(int)', None, 4),
         ('padding', 'string', ('SAME', 'VALID', 'EXPLICIT'), None),
@@ -810,37 +827,37 @@ RAW_OP_DEFS = {
         ('strides', 'list(int)', None, 5),
         ('padding', 'string', ('SAME', 'VALID'), None),
         ('data_format', 'string', ('NDHWC', 'NCDHW'), None, 'NDHWC'),
-        ('T', 'type', 35, None),)),
+        ('T', 'type', 37, None),)),
     'MaxPool3DGrad': (
         'max_pool3d_grad', 'orig_input:TInput orig_output:TInput grad:T', 'output:T', (
         ('ksize', 'list(int)', None, 5),
         ('strides', 'list(int)', None, 5),
         ('padding', 'string', ('SAME', 'VALID'), None),
         ('data_format', 'string', ('NDHWC', 'NCDHW'), None, 'NDHWC'),
-        ('T', 'type', 35, None, 'float32'),
-        ('TInput', 'type', 35, None, 'float32'),)),
+        ('T', 'type', 37, None, 'float32'),
+        ('TInput', 'type', 37, None, 'float32'),)),
     'MaxPool3DGradGrad': (
         'max_pool3d_grad_grad', 'orig_input:T orig_output:T grad:T', 'output:T', (
         ('ksize', 'list(int)', None, 5),
         ('strides', 'list(int)', None, 5),
         ('padding', 'string', ('SAME', 'VALID'), None),
         ('data_format', 'string', ('NDHWC', 'NCDHW'), None, 'NDHWC'),
-        ('T', 'type', 31, None),)),
+        ('T', 'type', 33, None),)),
     'MaxPoolGrad': ('max_pool_grad', 'orig_input:T orig_output:T grad:T', 'output:T', (
         ('ksize', 'list(int)', None, 4),
         ('strides', 'list(int)', None, 4),
         ('padding', 'string', ('SAME', 'VALID', 'EXPLICIT'), None),
         ('explicit_paddings', 'list(int)', None, None, []),
         ('data_format', 'string', ('NHWC', 'NCHW'), None, 'NHWC'),
-        ('T', 'type', 31, None, 'float32'),)),
+        ('T', 'type', 33, None, 'float32'),)),
     'MaxPoolGradGrad': ('max_pool_grad_grad', 'orig_input:T orig_output:T grad:T', 'output:T', (
         ('ksize', 'list(int)', None, 4),
         ('strides', 'list(int)', None, 4),
         ('padding', 'string', ('SAME', 'VALID'), None),
         ('data_format', 'string', ('NHWC', 'NCHW'), None, 'NHWC'),
-        ('T', 'type', 31, None),)),
+        ('T', 'type', 33, None),)),
     'MaxPoolV2': ('max_pool_v2', 'input:T ksize:=int32 strides:=int32', 'output:T', (
-        ('T', 'type', 41, None, 'float32'),
+        ('T', 'type', 43, None, 'float32'),
         ('padding', 'string', ('SAME', 'VALID'), None),
         ('data_format', 'string', ('NHWC', 'NCHW', 'NCHW_VECT_C'), None, 'NHWC'),)),
     'MaxPoolWithArgmax': ('max_pool_with_argmax', 'input:T', 'output:T argmax:Targmax', (
@@ -849,17 +866,17 @@ RAW_OP_DEFS = {
         ('Targmax', 'type', 6, None, 'int64'),
         ('padding', 'string', ('SAME', 'VALID'), None),
         ('include_batch_in_index', 'bool', None, None, False),
-        ('T', 'type', 31, None),)),
-    'Maximum': ('maximum', 'x:T y:T', 'z:T', (('T', 'type', 42, None),)),
+        ('T', 'type', 33, None),)),
+    'Maximum': ('maximum', 'x:T y:T', 'z:T', (('T', 'type', 44, None),)),
     'Mean': ('mean', 'input:T axis=reduction_indices:Tidx', 'output:T', (
         ('keep_dims', 'bool', None, None, False),
         ('T', 'type', 9, None),
         ('Tidx', 'type', 6, None, 'int32'),)),
     'Min': ('_min', 'input:T axis=reduction_indices:Tidx', 'output:T', (
         ('keep_dims', 'bool', None, None, False),
-        ('T', 'type', 40, None),
+        ('T', 'type', 42, None),
         ('Tidx', 'type', 6, None, 'int32'),)),
-    'Minimum': ('minimum', 'x:T y:T', 'z:T', (('T', 'type', 42, None),)),
+    'Minimum': ('minimum', 'x:T y:T', 'z:T', (('T', 'type', 44, None),)),
     'MirrorPad': ('mirror_pad', 'input:T paddings:Tpaddings', 'output:T', (
         ('T', 'type', None, None),
         ('Tpaddings', 'type', 6, None, 'int32'),
@@ -868,7 +885,7 @@ RAW_OP_DEFS = {
         ('T', 'type', None, None),
         ('Tpaddings', 'type', 6, None, 'int32'),
         ('mode', 'string', ('REFLECT', 'SYMMETRIC'), None),)),
-    'Mul': ('mul', 'x:T y:T', 'z:T', (('T', 'type', 32, None),)),
+    'Mul': ('mul', 'x:T y:T', 'z:T', (('T', 'type', 34, None),)),
     'MulNoNan': ('mul_no_nan', 'x:T y:T', 'z:T', (('T', 'type', 1, None),)),
     'MutableHashTableOfTensorsV2': (
         'mutable_hash_table_of_tensors_v2', '', 'table_handle:=resource', (
@@ -885,8 +902,8 @@ RAW_OP_DEFS = {
         ('key_dtype', 'type', None, None),
         ('value_dtype', 'type', None, None),)),
     'Ndtri': ('ndtri', 'x:T', 'y:T', (('T', 'type', 14, None),)),
-    'Neg': ('neg', 'x:T', 'y:T', (('T', 'type', 43, None),)),
-    'NextAfter': ('next_after', 'x1:T x2:T', 'output:T', (('T', 'type', 44, None, 'float32'),)),
+    'Neg': ('neg', 'x:T', 'y:T', (('T', 'type', 45, None),)),
+    'NextAfter': ('next_after', 'x1:T x2:T', 'output:T', (('T', 'type', 46, None, 'float32'),)),
     'NoOp': ('no_op', '', '', ()),
     'NotEqual': ('not_equal', 'x:T y:T', 'z:=bool', (
         ('T', 'type', None, None),
@@ -894,8 +911,8 @@ RAW_OP_DEFS = {
     'OneHot': ('one_hot', 'indices:TI depth:=int32 on_value:T off_value:T', 'output:T', (
         ('axis', 'int', None, None, -1),
         ('T', 'type', None, None),
-        ('TI', 'type', 45, None, 'int64'),)),
-    'OnesLike': ('ones_like', 'x:T', 'y:T', (('T', 'type', 46, None),)),
+        ('TI', 'type', 47, None, 'int64'),)),
+    'OnesLike': ('ones_like', 'x:T', 'y:T', (('T', 'type', 48, None),)),
     'OptionalFromValue': (
         'optional_from_value', 'components:[Toutput_types]', 'optional:=variant', (
         ('Toutput_types', 'list(type)', None, 1),)),
@@ -919,6 +936,35 @@ RAW_OP_DEFS = {
         'parallel_dynamic_stitch', 'indices:N*=int32 data:N*T', 'merged:T', (
         ('N', 'int', None, 1),
         ('T', 'type', None, None),)),
+    'ParseExample': (
+        'parse_example',
+        'serialized:=string names:=string sparse_keys:Nsparse*=string dense_keys:Ndense*=string dense_defaults:[Tdense]',
+        'sparse_indices:Nsparse*=int64 sparse_values:[sparse_types] sparse_shapes:Nsparse*=int64 dense_values:[Tdense]', (
+        ('Nsparse', 'int', None, 0),
+        ('Ndense', 'int', None, 0),
+        ('sparse_types', 'list(type)', 49, 0),
+        ('Tdense', 'list(type)', 49, 0),
+        ('dense_shapes', 'list(shape)', None, 0),)),
+    'ParseExampleV2': (
+        'parse_example_v2',
+        'serialized:=string names:=string sparse_keys:=string dense_keys:=string ragged_keys:=string dense_defaults:[Tdense]',
+        'sparse_indices:num_sparse*=int64 sparse_values:[sparse_types] sparse_shapes:num_sparse*=int64 dense_values:[Tdense] ragged_values:[ragged_value_types] ragged_row_splits:[ragged_split_types]', (
+        ('Tdense', 'list(type)', 49, 0),
+        ('num_sparse', 'int', None, 0),
+        ('sparse_types', 'list(type)', 49, 0),
+        ('ragged_value_types', 'list(type)', 49, 0),
+        ('ragged_split_types', 'list(type)', 6, 0),
+        ('dense_shapes', 'list(shape)', None, 0),)),
+    'ParseSingleExample': (
+        'parse_single_example',
+        'serialized:=string dense_defaults:[Tdense]',
+        'sparse_indices:num_sparse*=int64 sparse_values:[sparse_types] sparse_shapes:num_sparse*=int64 dense_values:[Tdense]', (
+        ('num_sparse', 'int', None, 0),
+        ('sparse_keys', 'list(string)', None, 0),
+        ('dense_keys', 'list(string)', None, 0),
+        ('sparse_types', 'list(type)', 49, 0),
+        ('Tdense', 'list(type)', 49, 0),
+        ('dense_shapes', 'list(shape)', None, 0),)),
     'PartitionedCall': ('partitioned_call', 'args:[Tin]', 'output:[Tout]', (
         ('Tin', 'list(type)', None, 0),
         ('Tout', 'list(type)', None, 0),
@@ -933,7 +979,7 @@ RAW_OP_DEFS = {
         ('dtype', 'type', None, None),
         ('shape', 'shape', None, None),)),
     'Polygamma': ('polygamma', 'a:T x:T', 'z:T', (('T', 'type', 8, None),)),
-    'Pow': ('_pow', 'x:T y:T', 'z:T', (('T', 'type', 47, None),)),
+    'Pow': ('_pow', 'x:T y:T', 'z:T', (('T', 'type', 50, None),)),
     'PreventGradient': ('prevent_gradient', 'input:T', 'output:T', (
         ('T', 'type', None, None),
         ('message', 'string', None, None, ''),)),
@@ -988,42 +1034,42 @@ RAW_OP_DEFS = {
         ('dtype', 'type', 15, None),
         ('T', 'type', 6, None),)),
     'Range': ('_range', 'start:Tidx limit:Tidx delta:Tidx', 'output:Tidx', (
-        ('Tidx', 'type', 48, None, 'int32'),)),
+        ('Tidx', 'type', 51, None, 'int32'),)),
     'Rank': ('rank', 'input:T', 'output:=int32', (('T', 'type', None, None),)),
     'ReadVariableOp': ('read_variable_op', 'resource:=resource', 'value:dtype', (
         ('dtype', 'type', None, None),)),
     'Real': ('real', 'input:T', 'output:Tout', (
         ('T', 'type', 7, None, 'complex64'),
         ('Tout', 'type', 8, None, 'float32'),)),
-    'RealDiv': ('real_div', 'x:T y:T', 'z:T', (('T', 'type', 32, None),)),
-    'Reciprocal': ('reciprocal', 'x:T', 'y:T', (('T', 'type', 43, None),)),
+    'RealDiv': ('real_div', 'x:T y:T', 'z:T', (('T', 'type', 34, None),)),
+    'Reciprocal': ('reciprocal', 'x:T', 'y:T', (('T', 'type', 45, None),)),
     'ReciprocalGrad': ('reciprocal_grad', 'y:T dy:T', 'z:T', (('T', 'type', 1, None),)),
-    'Relu': ('relu', 'features:T', 'activations:T', (('T', 'type', 49, None),)),
-    'Relu6': ('relu6', 'features:T', 'activations:T', (('T', 'type', 31, None),)),
+    'Relu': ('relu', 'features:T', 'activations:T', (('T', 'type', 52, None),)),
+    'Relu6': ('relu6', 'features:T', 'activations:T', (('T', 'type', 33, None),)),
     'Relu6Grad': ('relu6_grad', 'gradients:T features:T', 'backprops:T', (
-        ('T', 'type', 31, None),)),
+        ('T', 'type', 33, None),)),
     'ReluGrad': ('relu_grad', 'gradients:T features:T', 'backprops:T', (
-        ('T', 'type', 31, None),)),
+        ('T', 'type', 33, None),)),
     'Reshape': ('reshape', 'tensor:T shape:Tshape', 'output:T', (
         ('T', 'type', None, None),
         ('Tshape', 'type', 6, None, 'int32'),)),
     'ResizeBilinear': ('resize_bilinear', 'images:T size:=int32', 'resized_images:=float32', (
-        ('T', 'type', 50, None),
+        ('T', 'type', 53, None),
         ('align_corners', 'bool', None, None, False),
         ('half_pixel_centers', 'bool', None, None, False),)),
     'ResizeBilinearGrad': (
         'resize_bilinear_grad', 'grads:=float32 original_image:T', 'output:T', (
-        ('T', 'type', 51, None),
+        ('T', 'type', 54, None),
         ('align_corners', 'bool', None, None, False),
         ('half_pixel_centers', 'bool', None, None, False),)),
     'ResizeNearestNeighbor': (
         'resize_nearest_neighbor', 'images:T size:=int32', 'resized_images:T', (
-        ('T', 'type', 52, None),
+        ('T', 'type', 55, None),
         ('align_corners', 'bool', None, None, False),
         ('half_pixel_centers', 'bool', None, None, False),)),
     'ResizeNearestNeighborGrad': (
         'resize_nearest_neighbor_grad', 'grads:T size:=int32', 'output:T', (
-        ('T', 'type', 53, None),
+        ('T', 'type', 56, None),
         ('align_corners', 'bool', None, None, False),
         ('half_pixel_centers', 'bool', None, None, False),)),
     'ResourceApplyAdaMax': (
@@ -1201,14 +1247,14 @@ RAW_OP_DEFS = {
         ('Tlen', 'type', 6, None, 'int64'),)),
     'ReverseV2': ('reverse_v2', 'tensor:T axis:Tidx', 'output:T', (
         ('Tidx', 'type', 6, None, 'int32'),
-        ('T', 'type', 54, None),)),
+        ('T', 'type', 57, None),)),
     'RightShift': ('right_shift', 'x:T y:T', 'z:T', (('T', 'type', 22, None),)),
     'Rint': ('rint', 'x:T', 'y:T', (('T', 'type', 14, None),)),
     'Roll': ('roll', 'input:T shift:Tshift axis:Taxis', 'output:T', (
         ('T', 'type', None, None),
         ('Tshift', 'type', 6, None),
         ('Taxis', 'type', 6, None),)),
-    'Round': ('round', 'x:T', 'y:T', (('T', 'type', 43, None),)),
+    'Round': ('round', 'x:T', 'y:T', (('T', 'type', 45, None),)),
     'Rsqrt': ('rsqrt', 'x:T', 'y:T', (('T', 'type', 1, None),)),
     'RsqrtGrad': ('rsqrt_grad', 'y:T dy:T', 'z:T', (('T', 'type', 1, None),)),
     'ScatterNd': ('scatter_nd', 'indices:Tindices updates:T shape:Tindices', 'output:T', (
@@ -1216,13 +1262,13 @@ RAW_OP_DEFS = {
         ('Tindices', 'type', 11, None),
         ('bad_indices_policy', 'string', None, None, ''),)),
     'SegmentMax': ('segment_max', 'data:T segment_ids:Tindices', 'output:T', (
-        ('T', 'type', 31, None),
+        ('T', 'type', 33, None),
         ('Tindices', 'type', 6, None),)),
     'SegmentMean': ('segment_mean', 'data:T segment_ids:Tindices', 'output:T', (
         ('T', 'type', 9, None),
         ('Tindices', 'type', 6, None),)),
     'SegmentMin': ('segment_min', 'data:T segment_ids:Tindices', 'output:T', (
-        ('T', 'type', 31, None),
+        ('T', 'type', 33, None),
         ('Tindices', 'type', 6, None),)),
     'SegmentProd': ('segment_prod', 'data:T segment_ids:Tindices', 'output:T', (
         ('T', 'type', 9, None),
@@ -1249,7 +1295,7 @@ RAW_OP_DEFS = {
         ('out_type', 'type', 6, None, 'int32'),)),
     'Sigmoid': ('sigmoid', 'x:T', 'y:T', (('T', 'type', 1, None),)),
     'SigmoidGrad': ('sigmoid_grad', 'y:T dy:T', 'z:T', (('T', 'type', 1, None),)),
-    'Sign': ('sign', 'x:T', 'y:T', (('T', 'type', 43, None),)),
+    'Sign': ('sign', 'x:T', 'y:T', (('T', 'type', 45, None),)),
     'Sin': ('sin', 'x:T', 'y:T', (('T', 'type', 1, None),)),
     'Sinh': ('sinh', 'x:T', 'y:T', (('T', 'type', 1, None),)),
     'Size': ('size', 'input:T', 'output:out_type', (
@@ -1294,10 +1340,10 @@ RAW_OP_DEFS = {
         'split_v', 'value:T size_splits:Tlen axis=split_dim:=int32', 'output:num_split*T', (
         ('num_split', 'int', None, 1),
         ('T', 'type', None, None),
-        ('Tlen', 'type', 55, None, 'int64'),)),
+        ('Tlen', 'type', 58, None, 'int64'),)),
     'Sqrt': ('sqrt', 'x:T', 'y:T', (('T', 'type', 1, None),)),
     'SqrtGrad': ('sqrt_grad', 'y:T dy:T', 'z:T', (('T', 'type', 1, None),)),
-    'Square': ('square', 'x:T', 'y:T', (('T', 'type', 56, None),)),
+    'Square': ('square', 'x:T', 'y:T', (('T', 'type', 59, None),)),
     'SquaredDifference': ('squared_difference', 'x:T y:T', 'z:T', (('T', 'type', 16, None),)),
     'Squeeze': ('squeeze', 'input:T', 'output:T', (
         ('T', 'type', None, None),
@@ -1325,7 +1371,7 @@ RAW_OP_DEFS = {
         'stateless_multinomial',
         'logits:T num_samples:=int32 seed:Tseed',
         'output:output_dtype', (
-        ('T', 'type', 31, None),
+        ('T', 'type', 33, None),
         ('Tseed', 'type', 6, None, 'int64'),
         ('output_dtype', 'type', 6, None, 'int64'),)),
     'StatelessRandomNormal': ('stateless_random_normal', 'shape:T seed:Tseed', 'output:dtype', (
@@ -1339,9 +1385,9 @@ RAW_OP_DEFS = {
         ('Tseed', 'type', 6, None, 'int64'),)),
     'StatelessRandomUniformFullInt': (
         'stateless_random_uniform_full_int', 'shape:T seed:Tseed', 'output:dtype', (
-        ('dtype', 'type', 57, None, 'uint64'),
+        ('dtype', 'type', 60, None, 'uint64'),
         ('T', 'type', 6, None, 'int32'),
-        ('Tseed', 'type', 57, None, 'int64'),)),
+        ('Tseed', 'type', 60, None, 'int64'),)),
     'StatelessRandomUniformInt': (
         'stateless_random_uniform_int',
         'shape:T seed:Tseed minval:dtype maxval:dtype',
@@ -1381,6 +1427,8 @@ RAW_OP_DEFS = {
         ('ellipsis_mask', 'int', None, None, 0),
         ('new_axis_mask', 'int', None, None, 0),
         ('shrink_axis_mask', 'int', None, None, 0),)),
+    'StringLength': ('string_length', 'input:=string', 'output:=int32', (
+        ('unit', 'string', ('BYTE', 'UTF8_CHAR'), None, 'BYTE'),)),
     'StringToHashBucket': ('string_to_hash_bucket', 'string_tensor:=string', 'output:=int64', (
         ('num_buckets', 'int', None, 1),)),
     'StringToHashBucketFast': ('string_to_hash_bucket_fast', 'input:=string', 'output:=int64', (
@@ -1389,7 +1437,7 @@ RAW_OP_DEFS = {
         'string_to_hash_bucket_strong', 'input:=string', 'output:=int64', (
         ('num_buckets', 'int', None, 1),
         ('key', 'list(int)', None, None),)),
-    'Sub': ('sub', 'x:T y:T', 'z:T', (('T', 'type', 58, None),)),
+    'Sub': ('sub', 'x:T y:T', 'z:T', (('T', 'type', 61, None),)),
     'Sum': ('_sum', 'input:T axis=reduction_indices:Tidx', 'output:T', (
         ('keep_dims', 'bool', None, None, False),
         ('T', 'type', 9, None),
@@ -1537,14 +1585,14 @@ RAW_OP_DEFS = {
     'TensorScatterUpdate': (
         'tensor_scatter_update', 'tensor:T indices:Tindices updates:T', 'output:T', (
         ('T', 'type', None, None),
-        ('Tindices', 'type', 59, None),
+        ('Tindices', 'type', 62, None),
         ('bad_indices_policy', 'string', None, None, ''),)),
     'Tile': ('tile', 'input:T multiples:Tmultiples', 'output:T', (
         ('T', 'type', None, None),
         ('Tmultiples', 'type', 6, None, 'int32'),)),
     'TopKV2': ('top_kv2', 'input:T k:Tk', 'values:T indices:index_type', (
         ('sorted', 'bool', None, None, True),
-        ('T', 'type', 31, None),
+        ('T', 'type', 33, None),
         ('Tk', 'type', 11, None, 'int32'),
         ('index_type', 'type', 11, None, 'int32'),)),
     'Transpose': ('transpose', 'x:T perm:Tperm', 'y:T', (
@@ -1553,9 +1601,9 @@ RAW_OP_DEFS = {
     'TridiagonalSolve': ('tridiagonal_solve', 'diagonals:T rhs:T', 'output:T', (
         ('partial_pivoting', 'bool', None, None, True),
         ('perturb_singular', 'bool', None, None, False),
-        ('T', 'type', 60, None),)),
-    'TruncateDiv': ('truncate_div', 'x:T y:T', 'z:T', (('T', 'type', 32, None),)),
-    'TruncateMod': ('truncate_mod', 'x:T y:T', 'z:T', (('T', 'type', 61, None),)),
+        ('T', 'type', 63, None),)),
+    'TruncateDiv': ('truncate_div', 'x:T y:T', 'z:T', (('T', 'type', 34, None),)),
+    'TruncateMod': ('truncate_mod', 'x:T y:T', 'z:T', (('T', 'type', 64, None),)),
     'TruncatedNormal': ('truncated_normal', 'shape:T', 'output:dtype', (
         ('seed', 'int', None, None, 0),
         ('seed2', 'int', None, None, 0),
@@ -1575,14 +1623,14 @@ RAW_OP_DEFS = {
         'unsorted_segment_max',
         'data:T segment_ids:Tindices num_segments:Tnumsegments',
         'output:T', (
-        ('T', 'type', 31, None),
+        ('T', 'type', 33, None),
         ('Tindices', 'type', 6, None),
         ('Tnumsegments', 'type', 6, None, 'int32'),)),
     'UnsortedSegmentMin': (
         'unsorted_segment_min',
         'data:T segment_ids:Tindices num_segments:Tnumsegments',
         'output:T', (
-        ('T', 'type', 31, None),
+        ('T', 'type', 33, None),
         ('Tindices', 'type', 6, None),
         ('Tnumsegments', 'type', 6, None, 'int32'),)),
     'UnsortedSegmentProd': (
@@ -1618,7 +1666,7 @@ RAW_OP_DEFS = {
         ('dtype', 'type', None, None),
         ('container', 'string', None, None, ''),
         ('shared_name', 'string', None, None, ''),)),
-    'Where': ('where', 'condition=input:T', 'index:=int64', (('T', 'type', 62, None, 'bool'),)),
+    'Where': ('where', 'condition=input:T', 'index:=int64', (('T', 'type', 65, None, 'bool'),)),
     'While': ('_while', 'input:[T]', 'output:[T]', (
         ('T', 'list(type)', None, 0),
         ('cond', 'func', None, None),
@@ -1684,10 +1732,10 @@ DataServiceDatasetV2 DataServiceDatasetV3 DataServiceDatasetV4 DatasetCardinalit
 DatasetFingerprint DatasetFromGraph DatasetToGraph DatasetToGraphV2 DatasetToSingleElement
 DatasetToTFRecord DebugGradientIdentity DebugGradientRefIdentity DebugIdentity
 DebugIdentityV2 DebugIdentityV3 DebugNanCount DebugNumericSummary DebugNumericSummaryV2
-DecodeBase64 DecodeCSV DecodeCompressed DecodeJSONExample DecodeJxl DecodePaddedRaw
-DecodeProtoV2 DecodeRaw DecodeWav DecodeWebP DeepCopy DeleteIterator DeleteMemoryCache
-DeleteMultiDeviceIterator DeleteRandomSeedGenerator DeleteSeedGenerator DeleteSessionTensor
-DenseBincount DenseCountSparseOutput DenseToCSRSparseMatrix DenseToDenseSetOperation
+DecodeBase64 DecodeCompressed DecodeJSONExample DecodeJxl DecodePaddedRaw DecodeProtoV2
+DecodeWav DecodeWebP DeepCopy DeleteIterator DeleteMemoryCache DeleteMultiDeviceIterator
+DeleteRandomSeedGenerator DeleteSeedGenerator DeleteSessionTensor DenseBincount
+DenseCountSparseOutput DenseToCSRSparseMatrix DenseToDenseSetOperation
 DenseToSparseBatchDataset DenseToSparseSetOperation Dequantize DeserializeIterator
 DeserializeManySparse DeserializeSparse DestroyResourceOp DestroyTemporaryVariable
 DeviceIndex Diag DiagPart Dilation2D Dilation2DBackpropFilter Dilation2DBackpropInput
@@ -1764,19 +1812,19 @@ OutfeedDequeueV2 OutfeedEnqueue OutfeedEnqueueTuple PaddedBatchDataset PaddedBat
 PaddingFIFOQueue PaddingFIFOQueueV2 ParallelBatchDataset ParallelConcat
 ParallelFilterDataset ParallelInterleaveDataset ParallelInterleaveDatasetV2
 ParallelInterleaveDatasetV3 ParallelInterleaveDatasetV4 ParallelMapDataset
-ParallelMapDatasetV2 ParameterizedTruncatedNormal ParseExample ParseExampleDataset
-ParseExampleDatasetV2 ParseExampleV2 ParseSequenceExample ParseSequenceExampleV2
-ParseSingleExample ParseSingleSequenceExample ParseTensor PlaceholderV2 PopulationCount
-PrefetchDataset Prelinearize PrelinearizeTuple Print PrintV2 PriorityQueue PriorityQueueV2
-PrivateThreadPoolDataset PyFunc PyFuncStateless QuantizeAndDequantize
-QuantizeAndDequantizeV3 QuantizeDownAndShrinkRange QuantizeV2 QuantizedAdd QuantizedAvgPool
-QuantizedBatchNormWithGlobalNormalization QuantizedBiasAdd QuantizedConcat QuantizedConv2D
-QuantizedConv2DAndRelu QuantizedConv2DAndReluAndRequantize QuantizedConv2DAndRequantize
-QuantizedConv2DPerChannel QuantizedConv2DWithBias QuantizedConv2DWithBiasAndRelu
-QuantizedConv2DWithBiasAndReluAndRequantize QuantizedConv2DWithBiasAndRequantize
-QuantizedConv2DWithBiasSignedSumAndReluAndRequantize QuantizedConv2DWithBiasSumAndRelu
-QuantizedConv2DWithBiasSumAndReluAndRequantize QuantizedDepthwiseConv2D
-QuantizedDepthwiseConv2DWithBias QuantizedDepthwiseConv2DWithBiasAndRelu
+ParallelMapDatasetV2 ParameterizedTruncatedNormal ParseExampleDataset ParseExampleDatasetV2
+ParseSequenceExample ParseSequenceExampleV2 ParseSingleSequenceExample ParseTensor
+PlaceholderV2 PopulationCount PrefetchDataset Prelinearize PrelinearizeTuple Print PrintV2
+PriorityQueue PriorityQueueV2 PrivateThreadPoolDataset PyFunc PyFuncStateless
+QuantizeAndDequantize QuantizeAndDequantizeV3 QuantizeDownAndShrinkRange QuantizeV2
+QuantizedAdd QuantizedAvgPool QuantizedBatchNormWithGlobalNormalization QuantizedBiasAdd
+QuantizedConcat QuantizedConv2D QuantizedConv2DAndRelu QuantizedConv2DAndReluAndRequantize
+QuantizedConv2DAndRequantize QuantizedConv2DPerChannel QuantizedConv2DWithBias
+QuantizedConv2DWithBiasAndRelu QuantizedConv2DWithBiasAndReluAndRequantize
+QuantizedConv2DWithBiasAndRequantize QuantizedConv2DWithBiasSignedSumAndReluAndRequantize
+QuantizedConv2DWithBiasSumAndRelu QuantizedConv2DWithBiasSumAndReluAndRequantize
+QuantizedDepthwiseConv2D QuantizedDepthwiseConv2DWithBias
+QuantizedDepthwiseConv2DWithBiasAndRelu
 QuantizedDepthwiseConv2DWithBiasAndReluAndRequantize QuantizedInstanceNorm QuantizedMatMul
 QuantizedMatMulWithBias QuantizedMatMulWithBiasAndDequantize QuantizedMatMulWithBiasAndRelu
 QuantizedMatMulWithBiasAndReluAndRequantize QuantizedMatMulWithBiasAndRequantize
@@ -1855,9 +1903,9 @@ StatelessRandomUniformFullIntV2 StatelessRandomUniformIntV2 StatelessRandomUnifo
 StatelessSampleDistortedBoundingBox StatelessShuffle StatelessTruncatedNormalV2
 StaticRegexFullMatch StaticRegexReplace StatsAggregatorHandle StatsAggregatorHandleV2
 StatsAggregatorSetSummaryWriter StatsAggregatorSummary StoreMinibatchStatisticsInFdo
-StridedSliceAssign StringFormat StringJoin StringLength StringLower StringNGrams
-StringSplit StringSplitV2 StringStrip StringToNumber StringUpper Substr SummaryWriter
-Switch SymbolicGradient SyncDevice TFRecordDataset TFRecordDatasetV2 TFRecordReader
+StridedSliceAssign StringFormat StringJoin StringLower StringNGrams StringSplit
+StringSplitV2 StringStrip StringToNumber StringUpper Substr SummaryWriter Switch
+SymbolicGradient SyncDevice TFRecordDataset TFRecordDatasetV2 TFRecordReader
 TFRecordReaderV2 TPUAnnotateTensorsWithDynamicShape TPUCompilationResult
 TPUCopyWithDynamicShape TPUDummyInput TPUEmbeddingActivations TPUOrdinalSelector
 TPUPartitionedCall TPUPartitionedInput TPUPartitionedInputV2 TPUPartitionedOutput
