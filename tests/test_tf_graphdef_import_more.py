@@ -147,6 +147,21 @@ def test_random_seeds():
     assert not np.array_equal(c, d)
 
 
+def test_matrix_diag_part_v2_and_v3_import():
+    """TF 2's matrix_diag ops (V3, align; V2 packs every diagonal to the left) with
+    TF 2.21's values; k, sizes and padding must be Consts."""
+    m = np.arange(12, dtype=np.float32).reshape(3, 4)
+    want = [[1.0, 6.0, 11.0], [0.0, 5.0, 10.0], [4.0, 9.0, 7.0]]   # TF's, both ops
+    for op, attrs in (("MatrixDiagPartV2", {}), ("MatrixDiagPartV3", {"align": "LEFT_LEFT"})):
+        gd = _gd(_const("m", m, F32), _const("k", [-1, 1]), _const("p", 7.0, F32),
+                 ("d", op, ("m", "k", "p"), {"T": F32, **attrs}))
+        np.testing.assert_array_equal(_run(gd, "d:0"), want)
+    gd = _gd(_const("m", m, F32), _ph("k", I32, [2]), _const("p", 7.0, F32),
+             ("d", "MatrixDiagPartV3", ("m", "k", "p"), {"T": F32}))
+    with pytest.raises(UnsupportedOpError, match="'d'.*input 'k'.*must be known"):
+        _run(gd, "d:0", {"k:0": [0, 1]})
+
+
 # TF's BroadcastGradientArgs outputs, as TF 2.21 computes them
 _BGA = [([1, 1], [1, 1], [], []), ([2, 1], [2, 3], [1], []), ([3], [2, 3], [0], []),
         ([1], [2, 1], [0, 1], [1]), ([0, 1], [1, 3], [1], [0]), ([], [2, 3], [0, 1], []),

@@ -117,6 +117,15 @@ CASES = {
                                 tf.nn.space_to_depth(img[:, :4, :4], 2),
                                 tf.nn.depth_to_space(tf.tile(img, [1, 1, 1, 4]), 2)],
                 [f32(3, 4), IMG]),
+    "matrix_diag_v3": (lambda d, m: [
+        tf.linalg.diag(d[0]), tf.linalg.diag_part(m), tf.linalg.set_diag(m, d[0]),
+        tf.linalg.diag(d, k=(-1, 1), num_rows=4, padding_value=9.0),
+        tf.linalg.diag_part(m, k=(-2, 1), padding_value=-1.0, align="LEFT_RIGHT"),
+        tf.linalg.set_diag(m, d, k=(0, 2))], [f32(3, 4), f32(4, 5)]),
+    "matrix_diag_v2": (lambda d, m: [
+        R.MatrixDiagV2(diagonal=d, k=[-1, 1], num_rows=-1, num_cols=5, padding_value=2.0),
+        R.MatrixDiagPartV2(input=m, k=[-1, 2], padding_value=7.0),
+        R.MatrixSetDiagV2(input=m, diagonal=d[:2, :4], k=[0, 1])], [f32(3, 4), f32(4, 5)]),
     "bincount": (lambda a, w: [R.Bincount(arr=a, size=6, weights=tf.zeros([0])),
                                R.Bincount(arr=a, size=5, weights=w)],
                  [i32(1, 1, 3, 7, 4), f32(5)]),

@@ -80,3 +80,31 @@ def _quantize_dequantize(ex, n):
 @export("QuantizeAndDequantizeV4Grad")
 def _quantize_dequantize_grad(ex, n):
     ex.emit(n, n.type, n.inputs, T=n.inputs[0].dtype, axis=int(n.attrs["axis"]))
+
+
+# ---- the banded diagonal ops: their static attrs as TF's Const inputs --------------------
+def _k(ex, n):
+    lo, hi = n.attrs["k"]
+    return ex.const(n, "k", lo if lo == hi else [lo, hi])
+
+
+@export("MatrixDiagV3")
+def _matrix_diag_v3(ex, n):
+    a, t = n.attrs, n.outputs[0].dtype
+    ex.emit(n, "MatrixDiagV3", (n.inputs[0], _k(ex, n), ex.const(n, "num_rows", a["num_rows"]),
+                                ex.const(n, "num_cols", a["num_cols"]),
+                                ex.const(n, "padding_value", a["padding_value"], t)),
+            T=t, align=a["align"])
+
+
+@export("MatrixDiagPartV3")
+def _matrix_diag_part_v3(ex, n):
+    t = n.outputs[0].dtype
+    ex.emit(n, "MatrixDiagPartV3", (n.inputs[0], _k(ex, n), ex.const(
+        n, "padding_value", n.attrs["padding_value"], t)), T=t, align=n.attrs["align"])
+
+
+@export("MatrixSetDiagV3")
+def _matrix_set_diag_v3(ex, n):
+    ex.emit(n, "MatrixSetDiagV3", (*n.inputs, _k(ex, n)), T=n.outputs[0].dtype,
+            align=n.attrs["align"])

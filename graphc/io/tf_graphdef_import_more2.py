@@ -194,3 +194,36 @@ def _space_depth(fn):
 
 OPS["SpaceToDepth"] = (("T",), ("T",), _space_depth(gc.space_to_depth))
 OPS["DepthToSpace"] = (("T",), ("T",), _space_depth(gc.depth_to_space))
+
+
+# ---- the banded diagonal ops (what TF 2's matrix_diag & co. build, even for k = 0) -----
+def _band_args(n, k, align=True):
+    """k as graphc takes it, and align (TF's V2 ops pack every diagonal to the left)."""
+    k = n.static(k, "k")
+    k = int(k) if np.ndim(k) == 0 else tuple(int(v) for v in np.ravel(k))
+    return k, (n.attr("align", "RIGHT_LEFT") if align else "LEFT_LEFT")
+
+
+def _diag_v3(n, diagonal, k, num_rows, num_cols, padding_value):
+    k, align = _band_args(n, k, n.op == "MatrixDiagV3")
+    return gc.linalg.diag(diagonal, k=k, num_rows=int(n.static(num_rows, "num_rows")),
+                          num_cols=int(n.static(num_cols, "num_cols")),
+                          padding_value=n.static(padding_value, "padding_value").item(),
+                          align=align, name=n.name)
+
+
+def _diag_part_v3(n, x, k, padding_value):
+    k, align = _band_args(n, k, n.op == "MatrixDiagPartV3")
+    return gc.linalg.diag_part(x, k=k, align=align, name=n.name,
+                               padding_value=n.static(padding_value, "padding_value").item())
+
+
+def _set_diag_v3(n, x, diagonal, k):
+    k, align = _band_args(n, k, n.op == "MatrixSetDiagV3")
+    return gc.linalg.set_diag(x, diagonal, k=k, align=align, name=n.name)
+
+
+for _v in ("V2", "V3"):
+    OPS["MatrixDiag" + _v] = (("T", "=int32", "=int32", "=int32", "T"), ("T",), _diag_v3)
+    OPS["MatrixDiagPart" + _v] = (("T", "=int32", "T"), ("T",), _diag_part_v3)
+    OPS["MatrixSetDiag" + _v] = (("T", "T", "=int32"), ("T",), _set_diag_v3)
