@@ -145,22 +145,26 @@ TYPE_SETS = (
     'uint8 int8 uint16 int16 int32 uint32 int64 uint64 bool bfloat16 float16 float32 '
     'float64 complex64 complex128 string',
     # 58
-    'int8 int32 int64',
+    'int64 string',
     # 59
+    'int8 int32 int64',
+    # 60
     'bfloat16 float16 float32 float64 int8 int16 int32 int64 uint8 uint16 uint32 uint64 '
     'complex64 complex128',
-    # 60
-    'int32 int64 uint32 uint64',
     # 61
+    'int32 int64 uint32 uint64',
+    # 62
+    'float32 float64 int32 int64 uint32 uint64',
+    # 63
     'bfloat16 float16 float32 float64 uint8 int8 uint16 int16 int32 int64 complex64 '
     'complex128 uint32 uint64',
-    # 62
-    'int16 int32 int64 uint16',
-    # 63
-    'float64 float32 complex64 complex128',
     # 64
-    'int32 int64 bfloat16 float16 float32 float64',
+    'int16 int32 int64 uint16',
     # 65
+    'float64 float32 complex64 complex128',
+    # 66
+    'int32 int64 bfloat16 float16 float32 float64',
+    # 67
     'float32 float64 int32 uint8 int16 int8 complex64 int64 qint8 quint8 qint32 bfloat16 '
     'qint16 quint16 uint16 complex128 float16 uint32 uint64 bool',
 )
@@ -429,6 +433,7 @@ RAW_OP_DEFS = {
         ('try_recover_truncated', 'bool', None, None, False),
         ('acceptable_fraction', 'float', None, None, 1.0),
         ('dct_method', 'string', None, None, ''),)),
+    'DecodeBase64': ('decode_base64', 'input:=string', 'output:=string', ()),
     'DecodeBmp': ('decode_bmp', 'contents:=string', 'image:=uint8', (
         ('channels', 'int', None, None, 0),)),
     'DecodeCSV': (
@@ -508,6 +513,8 @@ RAW_OP_DEFS = {
         'handle:=variant', (
         ('element_dtype', 'type', None, None),
         ('shape_type', 'type', 6, None),)),
+    'EncodeBase64': ('encode_base64', 'input:=string', 'output:=string', (
+        ('pad', 'bool', None, None, False),)),
     'EncodeJpeg': ('encode_jpeg', 'image:=uint8', 'contents:=string', (
         ('format', 'string', ('', 'grayscale', 'rgb'), None, ''),
         ('quality', 'int', None, None, 95),
@@ -587,6 +594,8 @@ RAW_OP_DEFS = {
     'Fill': ('fill', 'dims:index_type value:T', 'output:T', (
         ('T', 'type', None, None),
         ('index_type', 'type', 6, None, 'int32'),)),
+    'Fingerprint': ('fingerprint', 'data:T method:=string', 'fingerprint:=uint8', (
+        ('T', 'type', None, None),)),
     'Floor': ('floor', 'x:T', 'y:T', (('T', 'type', 14, None),)),
     'FloorDiv': ('floor_div', 'x:T y:T', 'z:T', (('T', 'type', 34, None),)),
     'FloorMod': ('floor_mod', 'x:T y:T', 'z:T', (('T', 'type', 35, None),)),
@@ -796,12 +805,35 @@ RAW_OP_DEFS = {
     'MatrixDiag': ('matrix_diag', 'diagonal:T', 'output:T', (('T', 'type', None, None),)),
     'MatrixDiagPart': ('matrix_diag_part', 'input:T', 'diagonal:T', (
         ('T', 'type', None, None),)),
+    'MatrixDiagPartV2': (
+        'matrix_diag_part_v2', 'input:T k:=int32 padding_value:T', 'diagonal:T', (
+        ('T', 'type', None, None),)),
+    'MatrixDiagPartV3': (
+        'matrix_diag_part_v3', 'input:T k:=int32 padding_value:T', 'diagonal:T', (
+        ('T', 'type', None, None),
+        ('align', 'string', ('LEFT_RIGHT', 'RIGHT_LEFT', 'LEFT_LEFT', 'RIGHT_RIGHT'), None, 'RIGHT_LEFT'),)),
+    'MatrixDiagV2': (
+        'matrix_diag_v2',
+        'diagonal:T k:=int32 num_rows:=int32 num_cols:=int32 padding_value:T',
+        'output:T', (
+        ('T', 'type', None, None),)),
+    'MatrixDiagV3': (
+        'matrix_diag_v3',
+        'diagonal:T k:=int32 num_rows:=int32 num_cols:=int32 padding_value:T',
+        'output:T', (
+        ('T', 'type', None, None),
+        ('align', 'string', ('LEFT_RIGHT', 'RIGHT_LEFT', 'LEFT_LEFT', 'RIGHT_RIGHT'), None, 'RIGHT_LEFT'),)),
     'MatrixInverse': ('matrix_inverse', 'input:T', 'output:T', (
         ('adjoint', 'bool', None, None, False),
         ('T', 'type', 23, None),)),
     'MatrixLogarithm': ('matrix_logarithm', 'input:T', 'output:T', (('T', 'type', 7, None),)),
     'MatrixSetDiag': ('matrix_set_diag', 'input:T diagonal:T', 'output:T', (
         ('T', 'type', None, None),)),
+    'MatrixSetDiagV2': ('matrix_set_diag_v2', 'input:T diagonal:T k:=int32', 'output:T', (
+        ('T', 'type', None, None),)),
+    'MatrixSetDiagV3': ('matrix_set_diag_v3', 'input:T diagonal:T k:=int32', 'output:T', (
+        ('T', 'type', None, None),
+        ('align', 'string', ('LEFT_RIGHT', 'RIGHT_LEFT', 'LEFT_LEFT', 'RIGHT_RIGHT'), None, 'RIGHT_LEFT'),)),
     'MatrixSolve': ('matrix_solve', 'matrix:T rhs:T', 'output:T', (
         ('adjoint', 'bool', None, None, False),
         ('T', 'type', 23, None),)),
@@ -1044,6 +1076,13 @@ RAW_OP_DEFS = {
     'RealDiv': ('real_div', 'x:T y:T', 'z:T', (('T', 'type', 34, None),)),
     'Reciprocal': ('reciprocal', 'x:T', 'y:T', (('T', 'type', 45, None),)),
     'ReciprocalGrad': ('reciprocal_grad', 'y:T dy:T', 'z:T', (('T', 'type', 1, None),)),
+    'ReduceJoin': ('reduce_join', 'inputs:=string reduction_indices:=int32', 'output:=string', (
+        ('keep_dims', 'bool', None, None, False),
+        ('separator', 'string', None, None, ''),)),
+    'RegexFullMatch': ('regex_full_match', 'input:=string pattern:=string', 'output:=bool', ()),
+    'RegexReplace': (
+        'regex_replace', 'input:=string pattern:=string rewrite:=string', 'output:=string', (
+        ('replace_global', 'bool', None, None, True),)),
     'Relu': ('relu', 'features:T', 'activations:T', (('T', 'type', 52, None),)),
     'Relu6': ('relu6', 'features:T', 'activations:T', (('T', 'type', 33, None),)),
     'Relu6Grad': ('relu6_grad', 'gradients:T features:T', 'backprops:T', (
@@ -1326,6 +1365,25 @@ RAW_OP_DEFS = {
         ('T', 'type', None, None),
         ('block_size', 'int', None, 2),
         ('data_format', 'string', ('NHWC', 'NCHW', 'NCHW_VECT_C'), None, 'NHWC'),)),
+    'SparseCross': (
+        'sparse_cross',
+        'indices:N*=int64 values:[sparse_types] shapes:N*=int64 dense_inputs:[dense_types]',
+        'output_indices:=int64 output_values:out_type output_shape:=int64', (
+        ('N', 'int', None, 0),
+        ('hashed_output', 'bool', None, None),
+        ('num_buckets', 'int', None, 0),
+        ('hash_key', 'int', None, None),
+        ('sparse_types', 'list(type)', 58, 0),
+        ('dense_types', 'list(type)', 58, 0),
+        ('out_type', 'type', 58, None),
+        ('internal_type', 'type', 58, None),)),
+    'SparseCrossV2': (
+        'sparse_cross_v2',
+        'indices:N*=int64 values:[sparse_types] shapes:N*=int64 dense_inputs:[dense_types] sep:=string',
+        'output_indices:=int64 output_values:=string output_shape:=int64', (
+        ('N', 'int', None, 0),
+        ('sparse_types', 'list(type)', 58, 0),
+        ('dense_types', 'list(type)', 58, 0),)),
     'SparseSoftmaxCrossEntropyWithLogits': (
         'sparse_softmax_cross_entropy_with_logits',
         'features:T labels:Tlabels',
@@ -1340,10 +1398,10 @@ RAW_OP_DEFS = {
         'split_v', 'value:T size_splits:Tlen axis=split_dim:=int32', 'output:num_split*T', (
         ('num_split', 'int', None, 1),
         ('T', 'type', None, None),
-        ('Tlen', 'type', 58, None, 'int64'),)),
+        ('Tlen', 'type', 59, None, 'int64'),)),
     'Sqrt': ('sqrt', 'x:T', 'y:T', (('T', 'type', 1, None),)),
     'SqrtGrad': ('sqrt_grad', 'y:T dy:T', 'z:T', (('T', 'type', 1, None),)),
-    'Square': ('square', 'x:T', 'y:T', (('T', 'type', 59, None),)),
+    'Square': ('square', 'x:T', 'y:T', (('T', 'type', 60, None),)),
     'SquaredDifference': ('squared_difference', 'x:T y:T', 'z:T', (('T', 'type', 16, None),)),
     'Squeeze': ('squeeze', 'input:T', 'output:T', (
         ('T', 'type', None, None),
@@ -1385,9 +1443,9 @@ RAW_OP_DEFS = {
         ('Tseed', 'type', 6, None, 'int64'),)),
     'StatelessRandomUniformFullInt': (
         'stateless_random_uniform_full_int', 'shape:T seed:Tseed', 'output:dtype', (
-        ('dtype', 'type', 60, None, 'uint64'),
+        ('dtype', 'type', 61, None, 'uint64'),
         ('T', 'type', 6, None, 'int32'),
-        ('Tseed', 'type', 60, None, 'int64'),)),
+        ('Tseed', 'type', 61, None, 'int64'),)),
     'StatelessRandomUniformInt': (
         'stateless_random_uniform_int',
         'shape:T seed:Tseed minval:dtype maxval:dtype',
@@ -1406,6 +1464,12 @@ RAW_OP_DEFS = {
         ('body', 'func', None, None),
         ('output_shapes', 'list(shape)', None, None, []),
         ('parallel_iterations', 'int', None, None, 10),)),
+    'StaticRegexFullMatch': ('static_regex_full_match', 'input:=string', 'output:=bool', (
+        ('pattern', 'string', None, None),)),
+    'StaticRegexReplace': ('static_regex_replace', 'input:=string', 'output:=string', (
+        ('pattern', 'string', None, None),
+        ('rewrite', 'string', None, None),
+        ('replace_global', 'bool', None, None, True),)),
     'StopGradient': ('stop_gradient', 'input:T', 'output:T', (('T', 'type', None, None),)),
     'StridedSlice': (
         'strided_slice', 'input:T begin:Index end:Index strides:Index', 'output:T', (
@@ -1427,8 +1491,40 @@ RAW_OP_DEFS = {
         ('ellipsis_mask', 'int', None, None, 0),
         ('new_axis_mask', 'int', None, None, 0),
         ('shrink_axis_mask', 'int', None, None, 0),)),
+    'StringFormat': ('string_format', 'inputs:[T]', 'output:=string', (
+        ('T', 'list(type)', None, 0),
+        ('template', 'string', None, None, '%s'),
+        ('placeholder', 'string', None, None, '%s'),
+        ('summarize', 'int', None, None, 3),)),
+    'StringJoin': ('string_join', 'inputs:N*=string', 'output:=string', (
+        ('N', 'int', None, 0),
+        ('separator', 'string', None, None, ''),)),
     'StringLength': ('string_length', 'input:=string', 'output:=int32', (
         ('unit', 'string', ('BYTE', 'UTF8_CHAR'), None, 'BYTE'),)),
+    'StringLower': ('string_lower', 'input:=string', 'output:=string', (
+        ('encoding', 'string', None, None, ''),)),
+    'StringNGrams': (
+        'string_n_grams',
+        'data:=string data_splits:Tsplits',
+        'ngrams:=string ngrams_splits:Tsplits', (
+        ('separator', 'string', None, None),
+        ('ngram_widths', 'list(int)', None, 0),
+        ('left_pad', 'string', None, None),
+        ('right_pad', 'string', None, None),
+        ('pad_width', 'int', None, None),
+        ('preserve_short_sequences', 'bool', None, None),
+        ('Tsplits', 'type', 6, None, 'int64'),)),
+    'StringSplit': (
+        'string_split',
+        'input:=string delimiter:=string',
+        'indices:=int64 values:=string shape:=int64', (
+        ('skip_empty', 'bool', None, None, True),)),
+    'StringSplitV2': (
+        'string_split_v2',
+        'input:=string sep:=string',
+        'indices:=int64 values:=string shape:=int64', (
+        ('maxsplit', 'int', None, None, -1),)),
+    'StringStrip': ('string_strip', 'input:=string', 'output:=string', ()),
     'StringToHashBucket': ('string_to_hash_bucket', 'string_tensor:=string', 'output:=int64', (
         ('num_buckets', 'int', None, 1),)),
     'StringToHashBucketFast': ('string_to_hash_bucket_fast', 'input:=string', 'output:=int64', (
@@ -1437,7 +1533,14 @@ RAW_OP_DEFS = {
         'string_to_hash_bucket_strong', 'input:=string', 'output:=int64', (
         ('num_buckets', 'int', None, 1),
         ('key', 'list(int)', None, None),)),
-    'Sub': ('sub', 'x:T y:T', 'z:T', (('T', 'type', 61, None),)),
+    'StringToNumber': ('string_to_number', 'string_tensor:=string', 'output:out_type', (
+        ('out_type', 'type', 62, None, 'float32'),)),
+    'StringUpper': ('string_upper', 'input:=string', 'output:=string', (
+        ('encoding', 'string', None, None, ''),)),
+    'Sub': ('sub', 'x:T y:T', 'z:T', (('T', 'type', 63, None),)),
+    'Substr': ('substr', 'input:=string pos:T len:T', 'output:=string', (
+        ('T', 'type', 6, None),
+        ('unit', 'string', ('BYTE', 'UTF8_CHAR'), None, 'BYTE'),)),
     'Sum': ('_sum', 'input:T axis=reduction_indices:Tidx', 'output:T', (
         ('keep_dims', 'bool', None, None, False),
         ('T', 'type', 9, None),
@@ -1585,7 +1688,7 @@ RAW_OP_DEFS = {
     'TensorScatterUpdate': (
         'tensor_scatter_update', 'tensor:T indices:Tindices updates:T', 'output:T', (
         ('T', 'type', None, None),
-        ('Tindices', 'type', 62, None),
+        ('Tindices', 'type', 64, None),
         ('bad_indices_policy', 'string', None, None, ''),)),
     'Tile': ('tile', 'input:T multiples:Tmultiples', 'output:T', (
         ('T', 'type', None, None),
@@ -1601,14 +1704,42 @@ RAW_OP_DEFS = {
     'TridiagonalSolve': ('tridiagonal_solve', 'diagonals:T rhs:T', 'output:T', (
         ('partial_pivoting', 'bool', None, None, True),
         ('perturb_singular', 'bool', None, None, False),
-        ('T', 'type', 63, None),)),
+        ('T', 'type', 65, None),)),
     'TruncateDiv': ('truncate_div', 'x:T y:T', 'z:T', (('T', 'type', 34, None),)),
-    'TruncateMod': ('truncate_mod', 'x:T y:T', 'z:T', (('T', 'type', 64, None),)),
+    'TruncateMod': ('truncate_mod', 'x:T y:T', 'z:T', (('T', 'type', 66, None),)),
     'TruncatedNormal': ('truncated_normal', 'shape:T', 'output:dtype', (
         ('seed', 'int', None, None, 0),
         ('seed2', 'int', None, None, 0),
         ('dtype', 'type', 15, None),
         ('T', 'type', 6, None),)),
+    'UnicodeDecode': (
+        'unicode_decode', 'input:=string', 'row_splits:Tsplits char_values:=int32', (
+        ('input_encoding', 'string', None, None),
+        ('errors', 'string', ('strict', 'replace', 'ignore'), None, 'replace'),
+        ('replacement_char', 'int', None, None, 65533),
+        ('replace_control_characters', 'bool', None, None, False),
+        ('Tsplits', 'type', 6, None, 'int64'),)),
+    'UnicodeDecodeWithOffsets': (
+        'unicode_decode_with_offsets',
+        'input:=string',
+        'row_splits:Tsplits char_values:=int32 char_to_byte_starts:=int64', (
+        ('input_encoding', 'string', None, None),
+        ('errors', 'string', ('strict', 'replace', 'ignore'), None, 'replace'),
+        ('replacement_char', 'int', None, None, 65533),
+        ('replace_control_characters', 'bool', None, None, False),
+        ('Tsplits', 'type', 6, None, 'int64'),)),
+    'UnicodeEncode': (
+        'unicode_encode', 'input_values:=int32 input_splits:Tsplits', 'output:=string', (
+        ('errors', 'string', ('ignore', 'replace', 'strict'), None, 'replace'),
+        ('output_encoding', 'string', ('UTF-8', 'UTF-16-BE', 'UTF-32-BE'), None),
+        ('replacement_char', 'int', None, None, 65533),
+        ('Tsplits', 'type', 6, None, 'int64'),)),
+    'UnicodeTranscode': ('unicode_transcode', 'input:=string', 'output:=string', (
+        ('input_encoding', 'string', None, None),
+        ('output_encoding', 'string', ('UTF-8', 'UTF-16-BE', 'UTF-32-BE'), None),
+        ('errors', 'string', ('strict', 'replace', 'ignore'), None, 'replace'),
+        ('replacement_char', 'int', None, None, 65533),
+        ('replace_control_characters', 'bool', None, None, False),)),
     'Unique': ('unique', 'x:T', 'y:T idx:out_idx', (
         ('T', 'type', None, None),
         ('out_idx', 'type', 6, None, 'int32'),)),
@@ -1619,6 +1750,13 @@ RAW_OP_DEFS = {
         ('num', 'int', None, 0),
         ('T', 'type', None, None),
         ('axis', 'int', None, None, 0),)),
+    'UnsortedSegmentJoin': (
+        'unsorted_segment_join',
+        'inputs:=string segment_ids:Tindices num_segments:Tnumsegments',
+        'output:=string', (
+        ('separator', 'string', None, None, ''),
+        ('Tindices', 'type', 6, None),
+        ('Tnumsegments', 'type', 6, None, 'int32'),)),
     'UnsortedSegmentMax': (
         'unsorted_segment_max',
         'data:T segment_ids:Tindices num_segments:Tnumsegments',
@@ -1666,7 +1804,7 @@ RAW_OP_DEFS = {
         ('dtype', 'type', None, None),
         ('container', 'string', None, None, ''),
         ('shared_name', 'string', None, None, ''),)),
-    'Where': ('where', 'condition=input:T', 'index:=int64', (('T', 'type', 65, None, 'bool'),)),
+    'Where': ('where', 'condition=input:T', 'index:=int64', (('T', 'type', 67, None, 'bool'),)),
     'While': ('_while', 'input:[T]', 'output:[T]', (
         ('T', 'list(type)', None, 0),
         ('cond', 'func', None, None),
@@ -1732,8 +1870,8 @@ DataServiceDatasetV2 DataServiceDatasetV3 DataServiceDatasetV4 DatasetCardinalit
 DatasetFingerprint DatasetFromGraph DatasetToGraph DatasetToGraphV2 DatasetToSingleElement
 DatasetToTFRecord DebugGradientIdentity DebugGradientRefIdentity DebugIdentity
 DebugIdentityV2 DebugIdentityV3 DebugNanCount DebugNumericSummary DebugNumericSummaryV2
-DecodeBase64 DecodeCompressed DecodeJSONExample DecodeJxl DecodePaddedRaw DecodeProtoV2
-DecodeWav DecodeWebP DeepCopy DeleteIterator DeleteMemoryCache DeleteMultiDeviceIterator
+DecodeCompressed DecodeJSONExample DecodeJxl DecodePaddedRaw DecodeProtoV2 DecodeWav
+DecodeWebP DeepCopy DeleteIterator DeleteMemoryCache DeleteMultiDeviceIterator
 DeleteRandomSeedGenerator DeleteSeedGenerator DeleteSessionTensor DenseBincount
 DenseCountSparseOutput DenseToCSRSparseMatrix DenseToDenseSetOperation
 DenseToSparseBatchDataset DenseToSparseSetOperation Dequantize DeserializeIterator
@@ -1742,11 +1880,11 @@ DeviceIndex Diag DiagPart Dilation2D Dilation2DBackpropFilter Dilation2DBackprop
 DirectedInterleaveDataset DisableCopyOnRead DistributedSave Div DrawBoundingBoxes
 DrawBoundingBoxesV2 DummyIterationCounter DummyMemoryCache DummySeedGenerator
 DynamicEnqueueTPUEmbeddingArbitraryTensorBatch DynamicEnqueueTPUEmbeddingRaggedTensorBatch
-EagerPyFunc EditDistance Eig Empty EmptyTensorMap EncodeBase64 EncodeJpegVariableQuality
-EncodeProto EncodeWav EnqueueTPUEmbeddingArbitraryTensorBatch
-EnqueueTPUEmbeddingIntegerBatch EnqueueTPUEmbeddingRaggedTensorBatch
-EnqueueTPUEmbeddingSparseBatch EnqueueTPUEmbeddingSparseTensorBatch EnsureShape Enter
-EuclideanNorm Exit ExperimentalAssertNextDataset ExperimentalAutoShardDataset
+EagerPyFunc EditDistance Eig Empty EmptyTensorMap EncodeJpegVariableQuality EncodeProto
+EncodeWav EnqueueTPUEmbeddingArbitraryTensorBatch EnqueueTPUEmbeddingIntegerBatch
+EnqueueTPUEmbeddingRaggedTensorBatch EnqueueTPUEmbeddingSparseBatch
+EnqueueTPUEmbeddingSparseTensorBatch EnsureShape Enter EuclideanNorm Exit
+ExperimentalAssertNextDataset ExperimentalAutoShardDataset
 ExperimentalBytesProducedStatsDataset ExperimentalCSVDataset
 ExperimentalChooseFastestDataset ExperimentalDatasetCardinality
 ExperimentalDatasetToTFRecord ExperimentalDenseToSparseBatchDataset
@@ -1763,12 +1901,12 @@ ExperimentalStatsAggregatorSummary ExperimentalTakeWhileDataset
 ExperimentalThreadPoolDataset ExperimentalThreadPoolHandle ExperimentalUnbatchDataset
 ExperimentalUniqueDataset ExtractGlimpse ExtractGlimpseV2 ExtractImagePatches FFTND
 FIFOQueue FIFOQueueV2 Fact FakeParam FakeQueue FileSystemSetConfiguration
-FilterByLastComponentDataset FilterDataset FinalizeDataset Fingerprint
-FixedLengthRecordDataset FixedLengthRecordDatasetV2 FixedLengthRecordReader
-FixedLengthRecordReaderV2 FixedUnigramCandidateSampler FlatMapDataset FlushSummaryWriter
-For FractionalAvgPool FractionalAvgPoolGrad FractionalMaxPool FractionalMaxPoolGrad
-FusedPadConv2D FusedResizeAndPadConv2D GRUBlockCell GRUBlockCellGrad
-GenerateBoundingBoxProposals GenerateVocabRemapping GeneratorDataset GetElementAtIndex
+FilterByLastComponentDataset FilterDataset FinalizeDataset FixedLengthRecordDataset
+FixedLengthRecordDatasetV2 FixedLengthRecordReader FixedLengthRecordReaderV2
+FixedUnigramCandidateSampler FlatMapDataset FlushSummaryWriter For FractionalAvgPool
+FractionalAvgPoolGrad FractionalMaxPool FractionalMaxPoolGrad FusedPadConv2D
+FusedResizeAndPadConv2D GRUBlockCell GRUBlockCellGrad GenerateBoundingBoxProposals
+GenerateVocabRemapping GeneratorDataset GetElementAtIndex
 GetMinibatchSplitsWithPhysicalReplica GetMinibatchesInCsrWithPhysicalReplica GetOptions
 GetSessionHandle GetSessionHandleV2 GetSessionTensor GetStatsFromListOfSparseCoreCooTensors
 GlobalIterId GlobalShuffleDataset GroupByReducerDataset GroupByWindowDataset HSVToRGB
@@ -1795,10 +1933,9 @@ LoadTPUEmbeddingStochasticGradientDescentParameters LogUniformCandidateSampler
 LookupTableExport LookupTableFind LookupTableImport LookupTableInsert LookupTableSize
 LoopCond MakeIterator MapAndBatchDataset MapClear MapDataset MapDefun MapIncompleteSize
 MapPeek MapSize MapStage MapUnstage MapUnstageNoKey MatchingFiles MatchingFilesDataset
-MatrixDiagPartV2 MatrixDiagPartV3 MatrixDiagV2 MatrixDiagV3 MatrixExponential
-MatrixSetDiagV2 MatrixSetDiagV3 MatrixSolveLs MaxIntraOpParallelismDataset
-MaxPoolGradGradV2 MaxPoolGradGradWithArgmax MaxPoolGradV2 MaxPoolGradWithArgmax Merge
-MergeSummary MergeV2Checkpoints Mfcc Mod ModelDataset MultiDeviceIterator
+MatrixExponential MatrixSolveLs MaxIntraOpParallelismDataset MaxPoolGradGradV2
+MaxPoolGradGradWithArgmax MaxPoolGradV2 MaxPoolGradWithArgmax Merge MergeSummary
+MergeV2Checkpoints Mfcc Mod ModelDataset MultiDeviceIterator
 MultiDeviceIteratorFromStringHandle MultiDeviceIteratorGetNextFromShard
 MultiDeviceIteratorInit MultiDeviceIteratorToStringHandle Multinomial MutableDenseHashTable
 MutableDenseHashTableV2 MutableHashTable MutableHashTableOfTensors MutexLock MutexV2
@@ -1842,9 +1979,9 @@ ReadVariableXlaSplitND ReaderNumRecordsProduced ReaderNumRecordsProducedV2
 ReaderNumWorkUnitsCompleted ReaderNumWorkUnitsCompletedV2 ReaderRead ReaderReadUpTo
 ReaderReadUpToV2 ReaderReadV2 ReaderReset ReaderResetV2 ReaderRestoreState
 ReaderRestoreStateV2 ReaderSerializeState ReaderSerializeStateV2 RebatchDataset
-RebatchDatasetV2 RecordInput Recv RecvTPUEmbeddingActivations ReduceDataset ReduceJoin
-RefEnter RefExit RefIdentity RefMerge RefNextIteration RefSelect RefSwitch RegexFullMatch
-RegexReplace RegisterDataset RegisterDatasetV2 RemoteCall RepeatDataset RequantizationRange
+RebatchDatasetV2 RecordInput Recv RecvTPUEmbeddingActivations ReduceDataset RefEnter
+RefExit RefIdentity RefMerge RefNextIteration RefSelect RefSwitch RegisterDataset
+RegisterDatasetV2 RemoteCall RepeatDataset RequantizationRange
 RequantizationRangePerChannel Requantize RequantizePerChannel ResizeArea ResizeBicubic
 ResizeBicubicGrad ResourceAccumulatorApplyGradient ResourceAccumulatorNumAccumulated
 ResourceAccumulatorSetGlobalStep ResourceAccumulatorTakeGradient ResourceApplyAdagradDA
@@ -1879,33 +2016,30 @@ SparseAccumulatorTakeGradient SparseAdd SparseAddGrad SparseApplyAdadelta
 SparseApplyAdagrad SparseApplyAdagradDA SparseApplyAdagradV2 SparseApplyCenteredRMSProp
 SparseApplyFtrl SparseApplyFtrlV2 SparseApplyMomentum SparseApplyProximalAdagrad
 SparseApplyProximalGradientDescent SparseApplyRMSProp SparseBincount SparseConcat
-SparseConditionalAccumulator SparseCountSparseOutput SparseCross SparseCrossHashed
-SparseCrossV2 SparseDenseCwiseAdd SparseDenseCwiseDiv SparseDenseCwiseMul
-SparseFillEmptyRows SparseFillEmptyRowsGrad SparseMatMul SparseMatrixAdd SparseMatrixMatMul
-SparseMatrixMul SparseMatrixNNZ SparseMatrixOrderingAMD SparseMatrixSoftmax
-SparseMatrixSoftmaxGrad SparseMatrixSparseCholesky SparseMatrixSparseMatMul
-SparseMatrixTranspose SparseMatrixZeros SparseReduceMax SparseReduceMaxSparse
-SparseReduceSum SparseReduceSumSparse SparseReorder SparseReshape SparseSegmentMean
-SparseSegmentMeanGrad SparseSegmentMeanGradV2 SparseSegmentMeanWithNumSegments
-SparseSegmentSqrtN SparseSegmentSqrtNGrad SparseSegmentSqrtNGradV2
-SparseSegmentSqrtNWithNumSegments SparseSegmentSum SparseSegmentSumGrad
-SparseSegmentSumGradV2 SparseSegmentSumWithNumSegments SparseSlice SparseSliceGrad
-SparseSoftmax SparseSparseMaximum SparseSparseMinimum SparseSplit SparseTensorDenseAdd
-SparseTensorDenseMatMul SparseTensorSliceDataset SparseTensorToCSRSparseMatrix
-SparseToDense SparseToSparseSetOperation SqlDataset Stack StackClose StackCloseV2 StackPop
-StackPopV2 StackPush StackPushV2 StackV2 Stage StageClear StagePeek StageSize
-StatefulRandomBinomial StatefulStandardNormal StatefulStandardNormalV2
+SparseConditionalAccumulator SparseCountSparseOutput SparseCrossHashed SparseDenseCwiseAdd
+SparseDenseCwiseDiv SparseDenseCwiseMul SparseFillEmptyRows SparseFillEmptyRowsGrad
+SparseMatMul SparseMatrixAdd SparseMatrixMatMul SparseMatrixMul SparseMatrixNNZ
+SparseMatrixOrderingAMD SparseMatrixSoftmax SparseMatrixSoftmaxGrad
+SparseMatrixSparseCholesky SparseMatrixSparseMatMul SparseMatrixTranspose SparseMatrixZeros
+SparseReduceMax SparseReduceMaxSparse SparseReduceSum SparseReduceSumSparse SparseReorder
+SparseReshape SparseSegmentMean SparseSegmentMeanGrad SparseSegmentMeanGradV2
+SparseSegmentMeanWithNumSegments SparseSegmentSqrtN SparseSegmentSqrtNGrad
+SparseSegmentSqrtNGradV2 SparseSegmentSqrtNWithNumSegments SparseSegmentSum
+SparseSegmentSumGrad SparseSegmentSumGradV2 SparseSegmentSumWithNumSegments SparseSlice
+SparseSliceGrad SparseSoftmax SparseSparseMaximum SparseSparseMinimum SparseSplit
+SparseTensorDenseAdd SparseTensorDenseMatMul SparseTensorSliceDataset
+SparseTensorToCSRSparseMatrix SparseToDense SparseToSparseSetOperation SqlDataset Stack
+StackClose StackCloseV2 StackPop StackPopV2 StackPush StackPushV2 StackV2 Stage StageClear
+StagePeek StageSize StatefulRandomBinomial StatefulStandardNormal StatefulStandardNormalV2
 StatefulTruncatedNormal StatefulUniform StatefulUniformFullInt StatefulUniformInt
 StatelessParameterizedTruncatedNormal StatelessRandomBinomial StatelessRandomGammaV2
 StatelessRandomGammaV3 StatelessRandomGetAlg StatelessRandomGetKeyCounter
 StatelessRandomGetKeyCounterAlg StatelessRandomNormalV2 StatelessRandomPoisson
 StatelessRandomUniformFullIntV2 StatelessRandomUniformIntV2 StatelessRandomUniformV2
 StatelessSampleDistortedBoundingBox StatelessShuffle StatelessTruncatedNormalV2
-StaticRegexFullMatch StaticRegexReplace StatsAggregatorHandle StatsAggregatorHandleV2
-StatsAggregatorSetSummaryWriter StatsAggregatorSummary StoreMinibatchStatisticsInFdo
-StridedSliceAssign StringFormat StringJoin StringLower StringNGrams StringSplit
-StringSplitV2 StringStrip StringToNumber StringUpper Substr SummaryWriter Switch
-SymbolicGradient SyncDevice TFRecordDataset TFRecordDatasetV2 TFRecordReader
+StatsAggregatorHandle StatsAggregatorHandleV2 StatsAggregatorSetSummaryWriter
+StatsAggregatorSummary StoreMinibatchStatisticsInFdo StridedSliceAssign SummaryWriter
+Switch SymbolicGradient SyncDevice TFRecordDataset TFRecordDatasetV2 TFRecordReader
 TFRecordReaderV2 TPUAnnotateTensorsWithDynamicShape TPUCompilationResult
 TPUCopyWithDynamicShape TPUDummyInput TPUEmbeddingActivations TPUOrdinalSelector
 TPUPartitionedCall TPUPartitionedInput TPUPartitionedInputV2 TPUPartitionedOutput
@@ -1922,15 +2056,14 @@ TensorMapLookup TensorMapSize TensorMapStackKeys TensorSliceDataset
 TensorStridedSliceUpdate TensorSummary TensorSummaryV2 TextLineDataset TextLineReader
 TextLineReaderV2 ThreadPoolDataset ThreadPoolHandle ThreadUnsafeUnigramCandidateSampler
 TileGrad Timestamp ToBool TopK TridiagonalMatMul Unbatch UnbatchDataset UnbatchGrad
-UncompressElement UnicodeDecode UnicodeDecodeWithOffsets UnicodeEncode UnicodeScript
-UnicodeTranscode UniformCandidateSampler UniformDequantize UniformQuantize
+UncompressElement UnicodeScript UniformCandidateSampler UniformDequantize UniformQuantize
 UniformQuantizedAdd UniformQuantizedClipByValue UniformQuantizedConvolution
 UniformQuantizedConvolutionHybrid UniformQuantizedDot UniformQuantizedDotHybrid
-UniformRequantize UniqueDataset UniqueV2 UniqueWithCountsV2 UnravelIndex
-UnsortedSegmentJoin Unstage UnwrapDatasetVariant Variable WeightedFlatMapDataset
-WholeFileReader WholeFileReaderV2 WindowDataset WindowOp WorkerHeartbeat WrapDatasetVariant
-WriteAudioSummary WriteFile WriteGraphSummary WriteHistogramSummary WriteImageSummary
-WriteRawProtoSummary WriteScalarSummary WriteSummary Xdivy XlaConcatND XlaSparseCoreAdagrad
+UniformRequantize UniqueDataset UniqueV2 UniqueWithCountsV2 UnravelIndex Unstage
+UnwrapDatasetVariant Variable WeightedFlatMapDataset WholeFileReader WholeFileReaderV2
+WindowDataset WindowOp WorkerHeartbeat WrapDatasetVariant WriteAudioSummary WriteFile
+WriteGraphSummary WriteHistogramSummary WriteImageSummary WriteRawProtoSummary
+WriteScalarSummary WriteSummary Xdivy XlaConcatND XlaSparseCoreAdagrad
 XlaSparseCoreAdagradMomentum XlaSparseCoreAdam XlaSparseCoreFtrl XlaSparseCoreSgd
 XlaSparseDenseMatmul XlaSparseDenseMatmulCustomCombinerOnTcGradWithAdagradAndCsrInput
 XlaSparseDenseMatmulCustomCombinerOnTcGradWithAdagradMomentumAndCsrInput
