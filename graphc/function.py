@@ -17,9 +17,12 @@ gradients and variables are TF's. What differs, and why:
 - No AutoGraph: `if` and `for` on tensors raise TypeError as with autograph=False; use
   gc.cond / gc.while_loop (TF's autograph rewrites them into those).
 TF's rules that graphc keeps: an input_signature fixes the number, dtypes and shapes of
-the arguments (TypeError otherwise, with TF's wording); variables may be created only on
-the first call (ValueError after, TF's message); `get_concrete_function` gives a trace
-with placeholders named after the arguments.
+the arguments (TypeError otherwise, with TF's wording; the function sees the signature's
+static shape); variables may be created only on the first call (ValueError after, TF's
+message), named by the name scopes opened inside the function only (TF lifts them out
+with init_scope); a call runs the function's side effects (assigns, prints, asserts)
+whenever an output is computed (TF's automatic control dependencies);
+`get_concrete_function` gives a trace with placeholders named after the arguments.
 """
 import functools
 import inspect
@@ -28,6 +31,7 @@ import re
 from . import nest
 from .graph import Tensor, get_default_graph
 from .ops.core import convert_to_tensor, placeholder
+from .ops.array_more import ensure_shape
 from .ops.variable_creator import variable_creator_scope
 from .type_spec import TensorSpec
 
@@ -88,6 +92,7 @@ class Function:
         self._jit_compile = jit_compile
         self._name = name or getattr(python_function, "__name__", "function")
         self._calls = 0
+        self._scope = ""                # the name scope of the trace being built
         functools.update_wrapper(self, python_function)
 
     @property
@@ -147,6 +152,9 @@ class Function:
                 if not s.is_compatible_with(t):
                     self._binding_error(args, kwargs, f"Can not cast "
                                         f"{TensorSpec(t.shape, t.dtype)} to {s}")
+                merged = t.shape.merge_with(s.shape)
+                if merged != t.shape:       # TF's function sees the signature's shape
+                    t = ensure_shape(t, merged)
                 tensors.append(t)
             out.append(nest.pack_sequence_as(spec, tensors))
         return tuple(out), {}
@@ -164,27 +172,39 @@ class Function:
         if _RUN_EAGERLY[0]:
             return self._python_function(*args, **kwargs)
         args, kwargs = self._bind(args, kwargs)
-        made = []
+        made, creating = [], []
 
         def creator(next_creator, **kw):
             if self._calls > 0 or made and made[0] == "forbidden":
                 raise ValueError(_VARIABLES_AFTER_FIRST_CALL)
             made.append(kw.get("name"))
-            return next_creator(**kw)
+            graph = get_default_graph()
+            start = len(graph.nodes)
+            # TF lifts the variable out of the function (init_scope): no control
+            # dependencies, and only the name scopes opened inside the function
+            inner = graph._scope
+            inner = inner[len(self._scope):] if inner.startswith(self._scope) else inner
+            with graph.control_dependencies(None), graph.name_scope(inner or None):
+                v = next_creator(**kw)
+            creating.extend(graph.nodes[start:])   # (its initializer: no effect of a call)
+            return v
 
-        out = self._trace(creator, args, kwargs)
+        out = self._trace(creator, creating, args, kwargs)
         if made:
             # TF traces a first call that made variables once more, with creation
             # forbidden: a function must make its variables only once (if v is None)
             made[:] = ["forbidden"]
-            out = self._trace(creator, args, kwargs)
+            out = self._trace(creator, creating, args, kwargs)
         self._calls += 1
         return out
 
-    def _trace(self, creator, args, kwargs):
+    def _trace(self, creator, creating, args, kwargs):
         graph = get_default_graph()
-        with graph.name_scope(self._name), variable_creator_scope(creator):
-            return self._python_function(*args, **kwargs)
+        start = len(graph.nodes)
+        with graph.name_scope(_scope_name(self._name)) as self._scope, \
+                variable_creator_scope(creator):
+            out = self._python_function(*args, **kwargs)
+            return _with_effects(out, graph.nodes[start:], creating)
 
     def get_concrete_function(self, *args, **kwargs):
         """The function traced once into a graph of its own, for the input_signature or
@@ -200,6 +220,39 @@ class Function:
 
     def __repr__(self):
         return f"<gc.function {self._name}>"
+
+
+def _scope_name(name):
+    """A function's name as a valid name scope ('<lambda>' -> 'lambda')."""
+    return re.sub(r"[^A-Za-z0-9_.-]", "_", name).strip("_") or "function"
+
+
+def _with_effects(out, built, creating):
+    """out, made to run the side effects the trace built (TF's automatic control
+    dependencies: a call runs every stateful op of its function): where a stateful op
+    with inputs (an assign, an optimizer update, a print or assert) is not already
+    something out depends on, each tensor of out is passed through an Identity that
+    waits for it. Variable creation (and its initializer) is no effect of a call."""
+    skip = {id(n) for n in creating}
+    effects = [n for n in built if n.op.stateful and (n.inputs or n.control_inputs)
+               and id(n) not in skip]
+    if not effects:
+        return out
+    flat = [t for t in nest.flatten(out) if isinstance(t, Tensor)]
+    seen, stack = set(), [t.node for t in flat]
+    while stack:
+        n = stack.pop()
+        if id(n) not in seen:
+            seen.add(id(n))
+            stack.extend(t.node for t in n.inputs)
+            stack.extend(n.control_inputs)
+    missing = [n for n in effects if id(n) not in seen]
+    if not missing:
+        return out
+    from .ops.core import identity
+    with get_default_graph().control_dependencies(missing):
+        return nest.map_structure(
+            lambda t: identity(t) if isinstance(t, Tensor) else t, out)
 
 
 def _spec_of(value):
@@ -224,8 +277,7 @@ class ConcreteFunction:
         self._function = fn
         params = list(inspect.signature(fn.python_function).parameters)
         self.graph = get_default_graph()
-        scope = re.sub(r"[^A-Za-z0-9_.-]", "_", fn._name).lstrip("_") or "function"
-        with self.graph.name_scope(f"{scope}_concrete"):     # ('<lambda>': TF1-valid)
+        with self.graph.name_scope(f"{_scope_name(fn._name)}_concrete"):
             placeholders = []
             for i, spec in enumerate(specs):
                 leaves = nest.flatten(spec)

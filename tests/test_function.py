@@ -110,3 +110,89 @@ def test_concrete_trace_uses_the_graphs_variables():
         f.get_concrete_function(gc.TensorSpec([], gc.float32))
         assert holder["v"].graph is outer
         assert _run(f(2.0)) == 6.0
+
+
+# ---- TF's automatic control dependencies, variable lifting, signature shapes ------------
+def test_a_call_runs_the_functions_side_effects():
+    """TF's automatic control dependencies: an optimizer update (or assign, print,
+    assert) in the function runs whenever an output is computed (values: TF 2.21)."""
+    with gc.Graph().as_default():
+        x = gc.placeholder(gc.float32, [None, 3])
+        y = gc.placeholder(gc.float32, [None])
+        w = gc.get_variable("w", [3], initializer=gc.zeros_initializer(), use_resource=True)
+        opt = gc.train.GradientDescentOptimizer(0.1)
+
+        @gc.function
+        def train_step(a, t):
+            with gc.GradientTape() as tape:
+                loss = gc.reduce_mean((gc.reduce_sum(a * w, 1) - t) ** 2)
+            opt.apply_gradients(zip(tape.gradient(loss, [w]), [w]))
+            return loss
+
+        loss = train_step(x, y)
+        c = gc.Variable(10.0, name="c")
+
+        @gc.function
+        def bump(a):
+            c.assign_add(a)
+            gc.debugging.assert_positive(a, message="must be positive")
+            return c.read_value()
+
+        z = gc.placeholder(gc.float32, [])
+        bumped = bump(z)
+        pure = gc.function(lambda a: a * 2.0)(z)
+        with gc.Session() as s:
+            s.run(gc.global_variables_initializer())
+            feed = {x: np.eye(3), y: [1.0, 2.0, 3.0]}
+            losses = [s.run(loss, feed) for _ in range(3)]
+            np.testing.assert_allclose(losses, [4.6667, 4.0652, 3.5412], rtol=1e-4)
+            np.testing.assert_allclose(s.run(w), [0.18696296, 0.37392592, 0.5608889],
+                                       rtol=1e-6)
+            assert s.run(bumped, {z: 5.0}) == 15.0
+            with pytest.raises(gc.errors.InvalidArgumentError, match="must be positive"):
+                s.run(bumped, {z: -1.0})
+        assert pure.op.type == "Mul"            # a pure function gets no extra nodes
+
+
+def test_variables_made_in_a_function_take_only_its_inner_name_scopes():
+    """TF lifts them out of the function (init_scope): not under the function's or the
+    caller's name scope, nor its control dependencies (names: TF 2.21)."""
+    with gc.Graph().as_default():
+        class Lin(gc.Module):
+            def __init__(self):
+                super().__init__(name="lin")
+                self.w = None
+
+            @gc.function
+            def __call__(self, a):
+                if self.w is None:
+                    with gc.name_scope("inner"):
+                        self.w = gc.Variable(gc.ones([3, 2]), name="kernel")
+                return gc.matmul(a, self.w)
+
+        x = gc.placeholder(gc.float32, [None, 3])
+        Lin()(x)
+        with gc.variable_scope("net"), gc.control_dependencies([gc.no_op()]):
+            Lin()(x)
+        assert sorted(v.name for v in gc.global_variables()) == [
+            "inner/kernel:0", "inner/kernel_1:0"]
+        assert not gc.global_variables()[1].initializer.control_inputs
+
+
+def test_input_signature_shapes_the_arguments():
+    """The function sees the signature's static shape (TF's placeholder), checked at
+    run time."""
+    with gc.Graph().as_default():
+        x = gc.placeholder(gc.float32, [None, None])
+
+        @gc.function(input_signature=[gc.TensorSpec([None, 3], gc.float32)])
+        def f(a):
+            assert a.shape.as_list() == [None, 3]
+            return gc.reshape(a, [-1, a.shape[1], 1])
+
+        y = f(x)
+        assert y.shape.as_list() == [None, 3, 1]
+        with gc.Session() as s:
+            assert s.run(y, {x: np.ones((2, 3))}).shape == (2, 3, 1)
+            with pytest.raises(gc.errors.InvalidArgumentError):
+                s.run(y, {x: np.ones((2, 4))})

@@ -231,3 +231,42 @@ def test_nested_control_flow_differentiates_to_second_order():
                         sess.run(g, {x: xv - eps * e.reshape(3, 4)})).ravel() / (2 * eps)
                        for e in np.eye(12)])
     np.testing.assert_allclose(hv, fd, rtol=1e-5, atol=1e-7)
+
+
+def test_map_fn_and_scan_bodies_read_variables_live():
+    """A read after an assign in fn sees it (TF: the variable is read where the body
+    reads it; values: TF 2.21)."""
+    with gc.Graph().as_default():
+        x = gc.placeholder(gc.float32, [None])
+        c = gc.get_variable("c", [], initializer=gc.zeros_initializer(), use_resource=True)
+        d = gc.get_variable("d", [], initializer=gc.zeros_initializer())
+
+        def body(e):
+            with gc.control_dependencies([c.assign_add(1.0)]):
+                return c.read_value() + e * 0
+
+        def step(acc, e):
+            with gc.control_dependencies([d.assign_add(e)]):
+                return acc + gc.identity(d)
+
+        m = gc.map_fn(body, x, parallel_iterations=1)
+        sc = gc.scan(step, x, initializer=0.0)
+        with gc.Session() as s:
+            s.run(gc.global_variables_initializer())
+            np.testing.assert_array_equal(s.run(m, {x: [5.0, 6.0, 7.0]}), [1, 2, 3])
+            np.testing.assert_array_equal(s.run(sc, {x: [1.0, 2.0, 3.0]}), [1, 4, 10])
+
+
+def test_map_fn_fn_output_signature():
+    x = gc.constant([[1.0, 2.0], [3.0, 4.0]])
+    a = gc.map_fn(lambda r: gc.reduce_sum(r), x, fn_output_signature=gc.float32)
+    b = gc.map_fn(lambda r: (r[0], gc.cast(r[1], gc.int32)), x,
+                  fn_output_signature=(gc.TensorSpec([], gc.float32), gc.int32))
+    with gc.Session() as s:
+        got_a, (b0, b1) = s.run([a, b])
+    np.testing.assert_array_equal(got_a, [3.0, 7.0])
+    assert b1.dtype == np.int32 and b1.tolist() == [2, 4] and b0.tolist() == [1.0, 3.0]
+    with pytest.raises(gc.errors.DTypeError, match="fn returns"):
+        gc.map_fn(lambda r: r[0], x, fn_output_signature=gc.int32)
+    with pytest.raises(ValueError, match="not both"):
+        gc.map_fn(lambda r: r[0], x, dtype=gc.float32, fn_output_signature=gc.float32)

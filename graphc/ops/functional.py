@@ -43,6 +43,7 @@ def _build(what, fn, carry, carry_s, sliced, sliced_s, reverse, name, n_ys_of=No
     graph = get_default_graph()
     with graph.name_scope(name or what) as scope:
         fg = FuncGraph(graph, scope + "fn/")
+        fg.live_variables = True            # a read after an assign in fn sees it
         with fg.as_default():
             c_ph = [placeholder(t.dtype, t.shape, name="carry") for t in carry]
             s_ph = [placeholder(*_slice_type(t), name="elem") for t in sliced]
@@ -63,7 +64,7 @@ def _build(what, fn, carry, carry_s, sliced, sliced_s, reverse, name, n_ys_of=No
                                  f"and shapes; part {i} is {o.dtype.name} {o.shape} for "
                                  f"{t.dtype.name} {t.shape}\n  {errors.describe_tensor(o, o.name)}")
         captured = list(fg.captures)
-        ins = tuple(c_ph) + tuple(s_ph) + tuple(fg.capture(t) for t in captured)
+        ins = tuple(c_ph) + tuple(s_ph) + tuple(fg.capture_placeholder(t) for t in captured)
         body_outs = tuple(new_carry) + tuple(ys) + tuple(zs)
         node = make_loop(tuple(carry) + tuple(sliced) + tuple(captured),
                          (fg, ins, body_outs), None, len(carry), len(sliced), len(ys), reverse,
@@ -72,15 +73,20 @@ def _build(what, fn, carry, carry_s, sliced, sliced_s, reverse, name, n_ys_of=No
 
 
 def map_fn(fn, elems, dtype=None, parallel_iterations=None, back_prop=True,
-           swap_memory=False, infer_shape=True, name=None):
+           swap_memory=False, infer_shape=True, name=None, fn_output_signature=None):
     """fn applied to each element of `elems` along dim 0, results stacked (TF1 tf.map_fn).
 
         gc.map_fn(lambda row: gc.reduce_sum(row * row), x)       # x (n, d) -> (n,)
 
     elems may be a structure (tuple, list, dict) of tensors of the same length; fn gets
     the same structure of elements and may return any structure of tensors. `dtype`, when
-    given, must match what fn returns (TF1 needs it; graphc infers it and checks).
+    given, must match what fn returns (TF1 needs it; graphc infers it and checks);
+    fn_output_signature is TF 2's name for it (dtypes or TensorSpecs).
     """
+    if fn_output_signature is not None:
+        if dtype is not None:
+            raise ValueError("map_fn: give dtype or fn_output_signature, not both")
+        dtype = fn_output_signature
     structure, sliced = _elems(elems, "map_fn")
 
     def parts(out_s, outs):
@@ -90,6 +96,7 @@ def map_fn(fn, elems, dtype=None, parallel_iterations=None, back_prop=True,
     if dtype is not None:
         want = []
         _flatten(dtype, want)
+        want = [getattr(d, "dtype", d) for d in want]        # a TensorSpec's dtype
         got = [t.dtype.name for t in outs]
         from ..dtypes import as_dtype
         if [as_dtype(d).name for d in want] != got:
