@@ -9,6 +9,7 @@ import pytest
 import graphc as gc
 import tf_fixtures
 from graphc.io.tf_graphdef import AttrValue, GraphDef, NodeDef
+from graphc.io.tf_graphdef_functiondef import parse_function_def
 from graphc.io.tf_graphdef_import import UnsupportedOpError
 
 FETCHES = ["ids", "ids_size", "counts", "score", "names", "seen", "seen_size", "seen_keys",
@@ -220,3 +221,34 @@ def test_dense_hash_table_export_is_refused_by_name():
         t.lookup(gc.constant([1], gc.int64))
         with pytest.raises(UnsupportedOpError, match="'dense' is a DenseHashTable"):
             gc.io.export_tf_graph_def(g)
+
+
+def _lookup_in_cond():
+    """A graph looking a table up in both branches of a cond; (fetch, feeds, init)."""
+    x = gc.placeholder(gc.string, [None], name="x")
+    p = gc.placeholder(gc.bool, [], name="p")
+    t = gc.lookup.StaticHashTable(gc.lookup.KeyValueTensorInitializer(
+        ["a", "b"], gc.constant([1, 2], gc.int64)), -1, name="tab")
+    y = gc.identity(gc.cond(p, lambda: t.lookup(x), lambda: t.lookup(x) * 10), name="y")
+    return y, [{"x:0": [b"a", b"c"], "p:0": v} for v in (True, False)], t.initializer
+
+
+COND_WANT = [[1, -1], [10, -10]]        # TF 2.21's, running the export
+
+
+def test_a_table_read_in_cond_branches_exports_and_imports_back():
+    """A branch function gets its own table node of the table's shared_name (TF shares
+    one table between them)."""
+    with gc.Graph().as_default() as g:
+        y, feeds, init = _lookup_in_cond()
+        with gc.Session() as sess:
+            sess.run(init)
+            assert [sess.run(y, f).tolist() for f in feeds] == COND_WANT
+        gd = gc.io.export_tf_graph_def(g)
+    bodies = [nd.op for f in gd.library.function for nd in parse_function_def(f).node_def]
+    assert bodies.count("HashTableV2") == 2
+    with gc.Graph().as_default():
+        gc.import_graph_def(GraphDef.FromString(gd.SerializeToString()), name="")
+        with gc.Session() as sess:
+            sess.run(init.name)
+            assert [sess.run("y:0", f).tolist() for f in feeds] == COND_WANT

@@ -93,3 +93,15 @@ def test_shared_name_shares_the_table_in_both():
         with gc.Session() as sess:
             sess.run(init)
             np.testing.assert_array_equal(sess.run(find), want)
+
+
+def test_a_table_read_in_cond_branches_runs_in_tf():
+    from test_tf_graphdef_lookup import COND_WANT, _lookup_in_cond
+    with gc.Graph().as_default() as g:
+        _, feeds, init = _lookup_in_cond()
+        data = gc.io.export_tf_graph_def(g).SerializeToString()
+    with tf.Graph().as_default():
+        v1.import_graph_def(v1.GraphDef.FromString(data), name="")
+        with v1.Session() as sess:
+            sess.run(init.name)
+            assert [sess.run("y:0", f).tolist() for f in feeds] == COND_WANT

@@ -38,10 +38,12 @@ def _export_handle(ex, n):
 
 
 def _handle(ex, n):
-    """The name of the handle node of n's table, written at its first use."""
+    """The name of the handle node of n's table, written at its first use (in a function
+    body, its own: TF's table nodes of one shared_name are one table)."""
     handles = ex.__dict__.setdefault("table_handles", {})
-    if not handles:
-        handles.update((m.attrs["table"][0], m.name) for m in ex._graph.nodes
+    graph = getattr(ex, "_graph", None)         # (None: a function body's exporter)
+    if not handles and graph is not None:
+        handles.update((m.attrs["table"][0], m.name) for m in graph.nodes
                        if m.type == "TableHandle")
     spec = Spec(*n.attrs["table"])
     if spec.name not in handles:
