@@ -93,6 +93,7 @@ OUTPUT_ARGS = {
     'Softsign': 'activations', 'SpaceToDepth': 'output',
     'SparseCross': 'output_indices output_values output_shape',
     'SparseCrossV2': 'output_indices output_values output_shape',
+    'SparseReshape': 'output_indices output_shape',
     'SparseSoftmaxCrossEntropyWithLogits': 'loss backprop', 'Spence': 'y',
     'Split': 'output*num_split', 'SplitV': 'output*num_split', 'Sqrt': 'y', 'Square': 'y',
     'SquaredDifference': 'z', 'Squeeze': 'output', 'StatelessIf': 'output+Tout',

@@ -108,3 +108,9 @@ def _matrix_diag_part_v3(ex, n):
 def _matrix_set_diag_v3(ex, n):
     ex.emit(n, "MatrixSetDiagV3", (*n.inputs, _k(ex, n)), T=n.outputs[0].dtype,
             align=n.attrs["align"])
+
+
+@export("SparseReshape")
+def _sparse_reshape(ex, n):
+    """graphc's op is TF's: (indices, dense_shape, new_shape) -> (indices, shape)."""
+    ex.emit(n, "SparseReshape", n.inputs)

@@ -147,24 +147,26 @@ TYPE_SETS = (
     # 58
     'int64 string',
     # 59
-    'int8 int32 int64',
+    'float16 float32 float64',
     # 60
+    'int8 int32 int64',
+    # 61
     'bfloat16 float16 float32 float64 int8 int16 int32 int64 uint8 uint16 uint32 uint64 '
     'complex64 complex128',
-    # 61
-    'int32 int64 uint32 uint64',
     # 62
-    'float32 float64 int32 int64 uint32 uint64',
+    'int32 int64 uint32 uint64',
     # 63
+    'float32 float64 int32 int64 uint32 uint64',
+    # 64
     'bfloat16 float16 float32 float64 uint8 int8 uint16 int16 int32 int64 complex64 '
     'complex128 uint32 uint64',
-    # 64
-    'int16 int32 int64 uint16',
     # 65
-    'float64 float32 complex64 complex128',
+    'int16 int32 int64 uint16',
     # 66
-    'int32 int64 bfloat16 float16 float32 float64',
+    'float64 float32 complex64 complex128',
     # 67
+    'int32 int64 bfloat16 float16 float32 float64',
+    # 68
     'float32 float64 int32 uint8 int16 int8 complex64 int64 qint8 quint8 qint32 bfloat16 '
     'qint16 quint16 uint16 complex128 float16 uint32 uint64 bool',
 )
@@ -1365,6 +1367,19 @@ RAW_OP_DEFS = {
         ('T', 'type', None, None),
         ('block_size', 'int', None, 2),
         ('data_format', 'string', ('NHWC', 'NCHW', 'NCHW_VECT_C'), None, 'NHWC'),)),
+    'SparseAdd': (
+        'sparse_add',
+        'a_indices:=int64 a_values:T a_shape:=int64 b_indices:=int64 b_values:T b_shape:=int64 thresh:Treal',
+        'sum_indices:=int64 sum_values:T sum_shape:=int64', (
+        ('T', 'type', 9, None),
+        ('Treal', 'type', 33, None),)),
+    'SparseConcat': (
+        'sparse_concat',
+        'indices:N*=int64 values:N*T shapes:N*=int64',
+        'output_indices:=int64 output_values:T output_shape:=int64', (
+        ('concat_dim', 'int', None, None),
+        ('N', 'int', None, 2),
+        ('T', 'type', None, None),)),
     'SparseCross': (
         'sparse_cross',
         'indices:N*=int64 values:[sparse_types] shapes:N*=int64 dense_inputs:[dense_types]',
@@ -1384,12 +1399,149 @@ RAW_OP_DEFS = {
         ('N', 'int', None, 0),
         ('sparse_types', 'list(type)', 58, 0),
         ('dense_types', 'list(type)', 58, 0),)),
+    'SparseDenseCwiseAdd': (
+        'sparse_dense_cwise_add',
+        'sp_indices:=int64 sp_values:T sp_shape:=int64 dense:T',
+        'output:T', (
+        ('T', 'type', 9, None),)),
+    'SparseDenseCwiseDiv': (
+        'sparse_dense_cwise_div',
+        'sp_indices:=int64 sp_values:T sp_shape:=int64 dense:T',
+        'output:T', (
+        ('T', 'type', 9, None),)),
+    'SparseDenseCwiseMul': (
+        'sparse_dense_cwise_mul',
+        'sp_indices:=int64 sp_values:T sp_shape:=int64 dense:T',
+        'output:T', (
+        ('T', 'type', 9, None),)),
+    'SparseFillEmptyRows': (
+        'sparse_fill_empty_rows',
+        'indices:=int64 values:T dense_shape:=int64 default_value:T',
+        'output_indices:=int64 output_values:T empty_row_indicator:=bool reverse_index_map:=int64', (
+        ('T', 'type', None, None),)),
+    'SparseReduceMax': (
+        'sparse_reduce_max',
+        'input_indices:=int64 input_values:T input_shape:=int64 reduction_axes:=int32',
+        'output:T', (
+        ('keep_dims', 'bool', None, None, False),
+        ('T', 'type', 33, None),)),
+    'SparseReduceMaxSparse': (
+        'sparse_reduce_max_sparse',
+        'input_indices:=int64 input_values:T input_shape:=int64 reduction_axes:=int32',
+        'output_indices:=int64 output_values:T output_shape:=int64', (
+        ('keep_dims', 'bool', None, None, False),
+        ('T', 'type', 33, None),)),
+    'SparseReduceSum': (
+        'sparse_reduce_sum',
+        'input_indices:=int64 input_values:T input_shape:=int64 reduction_axes:=int32',
+        'output:T', (
+        ('keep_dims', 'bool', None, None, False),
+        ('T', 'type', 9, None),)),
+    'SparseReduceSumSparse': (
+        'sparse_reduce_sum_sparse',
+        'input_indices:=int64 input_values:T input_shape:=int64 reduction_axes:=int32',
+        'output_indices:=int64 output_values:T output_shape:=int64', (
+        ('keep_dims', 'bool', None, None, False),
+        ('T', 'type', 9, None),)),
+    'SparseReorder': (
+        'sparse_reorder',
+        'input_indices:=int64 input_values:T input_shape:=int64',
+        'output_indices:=int64 output_values:T', (
+        ('T', 'type', None, None),)),
+    'SparseReshape': (
+        'sparse_reshape',
+        'input_indices:=int64 input_shape:=int64 new_shape:=int64',
+        'output_indices:=int64 output_shape:=int64', ()),
+    'SparseSegmentMean': (
+        'sparse_segment_mean', 'data:T indices:Tidx segment_ids:Tsegmentids', 'output:T', (
+        ('T', 'type', 14, None),
+        ('Tidx', 'type', 6, None, 'int32'),
+        ('Tsegmentids', 'type', 6, None, 'int32'),
+        ('sparse_gradient', 'bool', None, None, False),)),
+    'SparseSegmentMeanWithNumSegments': (
+        'sparse_segment_mean_with_num_segments',
+        'data:T indices:Tidx segment_ids:Tsegmentids num_segments:Tnumsegments',
+        'output:T', (
+        ('T', 'type', 14, None),
+        ('Tidx', 'type', 6, None, 'int32'),
+        ('Tnumsegments', 'type', 6, None, 'int32'),
+        ('Tsegmentids', 'type', 6, None, 'int32'),
+        ('sparse_gradient', 'bool', None, None, False),)),
+    'SparseSegmentSqrtN': (
+        'sparse_segment_sqrt_n', 'data:T indices:Tidx segment_ids:Tsegmentids', 'output:T', (
+        ('T', 'type', 14, None),
+        ('Tidx', 'type', 6, None, 'int32'),
+        ('Tsegmentids', 'type', 6, None, 'int32'),
+        ('sparse_gradient', 'bool', None, None, False),)),
+    'SparseSegmentSqrtNWithNumSegments': (
+        'sparse_segment_sqrt_n_with_num_segments',
+        'data:T indices:Tidx segment_ids:Tsegmentids num_segments:Tnumsegments',
+        'output:T', (
+        ('T', 'type', 14, None),
+        ('Tidx', 'type', 6, None, 'int32'),
+        ('Tnumsegments', 'type', 6, None, 'int32'),
+        ('Tsegmentids', 'type', 6, None, 'int32'),
+        ('sparse_gradient', 'bool', None, None, False),)),
+    'SparseSegmentSum': (
+        'sparse_segment_sum', 'data:T indices:Tidx segment_ids:Tsegmentids', 'output:T', (
+        ('T', 'type', 33, None),
+        ('Tidx', 'type', 6, None, 'int32'),
+        ('Tsegmentids', 'type', 6, None, 'int32'),
+        ('sparse_gradient', 'bool', None, None, False),)),
+    'SparseSegmentSumWithNumSegments': (
+        'sparse_segment_sum_with_num_segments',
+        'data:T indices:Tidx segment_ids:Tsegmentids num_segments:Tnumsegments',
+        'output:T', (
+        ('T', 'type', 33, None),
+        ('Tidx', 'type', 6, None, 'int32'),
+        ('Tnumsegments', 'type', 6, None, 'int32'),
+        ('Tsegmentids', 'type', 6, None, 'int32'),
+        ('sparse_gradient', 'bool', None, None, False),)),
+    'SparseSlice': (
+        'sparse_slice',
+        'indices:=int64 values:T shape:=int64 start:=int64 size:=int64',
+        'output_indices:=int64 output_values:T output_shape:=int64', (
+        ('T', 'type', None, None),)),
+    'SparseSoftmax': (
+        'sparse_softmax', 'sp_indices:=int64 sp_values:T sp_shape:=int64', 'output:T', (
+        ('T', 'type', 59, None),)),
     'SparseSoftmaxCrossEntropyWithLogits': (
         'sparse_softmax_cross_entropy_with_logits',
         'features:T labels:Tlabels',
         'loss:T backprop:T', (
         ('T', 'type', 15, None),
         ('Tlabels', 'type', 6, None, 'int64'),)),
+    'SparseSparseMaximum': (
+        'sparse_sparse_maximum',
+        'a_indices:=int64 a_values:T a_shape:=int64 b_indices:=int64 b_values:T b_shape:=int64',
+        'output_indices:=int64 output_values:T', (
+        ('T', 'type', 33, None),)),
+    'SparseSparseMinimum': (
+        'sparse_sparse_minimum',
+        'a_indices:=int64 a_values:T a_shape:=int64 b_indices:=int64 b_values:T b_shape:=int64',
+        'output_indices:=int64 output_values:T', (
+        ('T', 'type', 9, None),)),
+    'SparseTensorDenseAdd': (
+        'sparse_tensor_dense_add',
+        'a_indices:Tindices a_values:T a_shape:Tindices b:T',
+        'output:T', (
+        ('T', 'type', 9, None),
+        ('Tindices', 'type', 6, None),)),
+    'SparseTensorDenseMatMul': (
+        'sparse_tensor_dense_mat_mul',
+        'a_indices:Tindices a_values:T a_shape:=int64 b:T',
+        'product:T', (
+        ('T', 'type', None, None),
+        ('Tindices', 'type', 6, None, 'int64'),
+        ('adjoint_a', 'bool', None, None, False),
+        ('adjoint_b', 'bool', None, None, False),)),
+    'SparseToDense': (
+        'sparse_to_dense',
+        'sparse_indices:Tindices output_shape:Tindices sparse_values:T default_value:T',
+        'dense:T', (
+        ('validate_indices', 'bool', None, None, True),
+        ('T', 'type', None, None),
+        ('Tindices', 'type', 6, None),)),
     'Spence': ('spence', 'x:T', 'y:T', (('T', 'type', 14, None),)),
     'Split': ('split', 'axis=split_dim:=int32 value:T', 'output:num_split*T', (
         ('num_split', 'int', None, 1),
@@ -1398,10 +1550,10 @@ RAW_OP_DEFS = {
         'split_v', 'value:T size_splits:Tlen axis=split_dim:=int32', 'output:num_split*T', (
         ('num_split', 'int', None, 1),
         ('T', 'type', None, None),
-        ('Tlen', 'type', 59, None, 'int64'),)),
+        ('Tlen', 'type', 60, None, 'int64'),)),
     'Sqrt': ('sqrt', 'x:T', 'y:T', (('T', 'type', 1, None),)),
     'SqrtGrad': ('sqrt_grad', 'y:T dy:T', 'z:T', (('T', 'type', 1, None),)),
-    'Square': ('square', 'x:T', 'y:T', (('T', 'type', 60, None),)),
+    'Square': ('square', 'x:T', 'y:T', (('T', 'type', 61, None),)),
     'SquaredDifference': ('squared_difference', 'x:T y:T', 'z:T', (('T', 'type', 16, None),)),
     'Squeeze': ('squeeze', 'input:T', 'output:T', (
         ('T', 'type', None, None),
@@ -1443,9 +1595,9 @@ RAW_OP_DEFS = {
         ('Tseed', 'type', 6, None, 'int64'),)),
     'StatelessRandomUniformFullInt': (
         'stateless_random_uniform_full_int', 'shape:T seed:Tseed', 'output:dtype', (
-        ('dtype', 'type', 61, None, 'uint64'),
+        ('dtype', 'type', 62, None, 'uint64'),
         ('T', 'type', 6, None, 'int32'),
-        ('Tseed', 'type', 61, None, 'int64'),)),
+        ('Tseed', 'type', 62, None, 'int64'),)),
     'StatelessRandomUniformInt': (
         'stateless_random_uniform_int',
         'shape:T seed:Tseed minval:dtype maxval:dtype',
@@ -1534,10 +1686,10 @@ RAW_OP_DEFS = {
         ('num_buckets', 'int', None, 1),
         ('key', 'list(int)', None, None),)),
     'StringToNumber': ('string_to_number', 'string_tensor:=string', 'output:out_type', (
-        ('out_type', 'type', 62, None, 'float32'),)),
+        ('out_type', 'type', 63, None, 'float32'),)),
     'StringUpper': ('string_upper', 'input:=string', 'output:=string', (
         ('encoding', 'string', None, None, ''),)),
-    'Sub': ('sub', 'x:T y:T', 'z:T', (('T', 'type', 63, None),)),
+    'Sub': ('sub', 'x:T y:T', 'z:T', (('T', 'type', 64, None),)),
     'Substr': ('substr', 'input:=string pos:T len:T', 'output:=string', (
         ('T', 'type', 6, None),
         ('unit', 'string', ('BYTE', 'UTF8_CHAR'), None, 'BYTE'),)),
@@ -1688,7 +1840,7 @@ RAW_OP_DEFS = {
     'TensorScatterUpdate': (
         'tensor_scatter_update', 'tensor:T indices:Tindices updates:T', 'output:T', (
         ('T', 'type', None, None),
-        ('Tindices', 'type', 64, None),
+        ('Tindices', 'type', 65, None),
         ('bad_indices_policy', 'string', None, None, ''),)),
     'Tile': ('tile', 'input:T multiples:Tmultiples', 'output:T', (
         ('T', 'type', None, None),
@@ -1704,9 +1856,9 @@ RAW_OP_DEFS = {
     'TridiagonalSolve': ('tridiagonal_solve', 'diagonals:T rhs:T', 'output:T', (
         ('partial_pivoting', 'bool', None, None, True),
         ('perturb_singular', 'bool', None, None, False),
-        ('T', 'type', 65, None),)),
+        ('T', 'type', 66, None),)),
     'TruncateDiv': ('truncate_div', 'x:T y:T', 'z:T', (('T', 'type', 34, None),)),
-    'TruncateMod': ('truncate_mod', 'x:T y:T', 'z:T', (('T', 'type', 66, None),)),
+    'TruncateMod': ('truncate_mod', 'x:T y:T', 'z:T', (('T', 'type', 67, None),)),
     'TruncatedNormal': ('truncated_normal', 'shape:T', 'output:dtype', (
         ('seed', 'int', None, None, 0),
         ('seed2', 'int', None, None, 0),
@@ -1804,7 +1956,7 @@ RAW_OP_DEFS = {
         ('dtype', 'type', None, None),
         ('container', 'string', None, None, ''),
         ('shared_name', 'string', None, None, ''),)),
-    'Where': ('where', 'condition=input:T', 'index:=int64', (('T', 'type', 67, None, 'bool'),)),
+    'Where': ('where', 'condition=input:T', 'index:=int64', (('T', 'type', 68, None, 'bool'),)),
     'While': ('_while', 'input:[T]', 'output:[T]', (
         ('T', 'list(type)', None, 0),
         ('cond', 'func', None, None),
@@ -2012,47 +2164,41 @@ ShuffleDataset ShuffleDatasetV2 ShuffleDatasetV3 ShutdownDistributedTPU SkipData
 SleepDataset SlidingWindowDataset SnapshotChunkDataset SnapshotDataset
 SnapshotDatasetReader SnapshotDatasetV2 SnapshotNestedDatasetReader SobolSample
 SortListOfSparseCoreCooTensors SpaceToBatch SparseAccumulatorApplyGradient
-SparseAccumulatorTakeGradient SparseAdd SparseAddGrad SparseApplyAdadelta
-SparseApplyAdagrad SparseApplyAdagradDA SparseApplyAdagradV2 SparseApplyCenteredRMSProp
-SparseApplyFtrl SparseApplyFtrlV2 SparseApplyMomentum SparseApplyProximalAdagrad
-SparseApplyProximalGradientDescent SparseApplyRMSProp SparseBincount SparseConcat
-SparseConditionalAccumulator SparseCountSparseOutput SparseCrossHashed SparseDenseCwiseAdd
-SparseDenseCwiseDiv SparseDenseCwiseMul SparseFillEmptyRows SparseFillEmptyRowsGrad
-SparseMatMul SparseMatrixAdd SparseMatrixMatMul SparseMatrixMul SparseMatrixNNZ
-SparseMatrixOrderingAMD SparseMatrixSoftmax SparseMatrixSoftmaxGrad
+SparseAccumulatorTakeGradient SparseAddGrad SparseApplyAdadelta SparseApplyAdagrad
+SparseApplyAdagradDA SparseApplyAdagradV2 SparseApplyCenteredRMSProp SparseApplyFtrl
+SparseApplyFtrlV2 SparseApplyMomentum SparseApplyProximalAdagrad
+SparseApplyProximalGradientDescent SparseApplyRMSProp SparseBincount
+SparseConditionalAccumulator SparseCountSparseOutput SparseCrossHashed
+SparseFillEmptyRowsGrad SparseMatMul SparseMatrixAdd SparseMatrixMatMul SparseMatrixMul
+SparseMatrixNNZ SparseMatrixOrderingAMD SparseMatrixSoftmax SparseMatrixSoftmaxGrad
 SparseMatrixSparseCholesky SparseMatrixSparseMatMul SparseMatrixTranspose SparseMatrixZeros
-SparseReduceMax SparseReduceMaxSparse SparseReduceSum SparseReduceSumSparse SparseReorder
-SparseReshape SparseSegmentMean SparseSegmentMeanGrad SparseSegmentMeanGradV2
-SparseSegmentMeanWithNumSegments SparseSegmentSqrtN SparseSegmentSqrtNGrad
-SparseSegmentSqrtNGradV2 SparseSegmentSqrtNWithNumSegments SparseSegmentSum
-SparseSegmentSumGrad SparseSegmentSumGradV2 SparseSegmentSumWithNumSegments SparseSlice
-SparseSliceGrad SparseSoftmax SparseSparseMaximum SparseSparseMinimum SparseSplit
-SparseTensorDenseAdd SparseTensorDenseMatMul SparseTensorSliceDataset
-SparseTensorToCSRSparseMatrix SparseToDense SparseToSparseSetOperation SqlDataset Stack
-StackClose StackCloseV2 StackPop StackPopV2 StackPush StackPushV2 StackV2 Stage StageClear
-StagePeek StageSize StatefulRandomBinomial StatefulStandardNormal StatefulStandardNormalV2
-StatefulTruncatedNormal StatefulUniform StatefulUniformFullInt StatefulUniformInt
-StatelessParameterizedTruncatedNormal StatelessRandomBinomial StatelessRandomGammaV2
-StatelessRandomGammaV3 StatelessRandomGetAlg StatelessRandomGetKeyCounter
-StatelessRandomGetKeyCounterAlg StatelessRandomNormalV2 StatelessRandomPoisson
-StatelessRandomUniformFullIntV2 StatelessRandomUniformIntV2 StatelessRandomUniformV2
-StatelessSampleDistortedBoundingBox StatelessShuffle StatelessTruncatedNormalV2
-StatsAggregatorHandle StatsAggregatorHandleV2 StatsAggregatorSetSummaryWriter
-StatsAggregatorSummary StoreMinibatchStatisticsInFdo StridedSliceAssign SummaryWriter
-Switch SymbolicGradient SyncDevice TFRecordDataset TFRecordDatasetV2 TFRecordReader
-TFRecordReaderV2 TPUAnnotateTensorsWithDynamicShape TPUCompilationResult
-TPUCopyWithDynamicShape TPUDummyInput TPUEmbeddingActivations TPUOrdinalSelector
-TPUPartitionedCall TPUPartitionedInput TPUPartitionedInputV2 TPUPartitionedOutput
-TPUPartitionedOutputV2 TPUReplicateMetadata TPUReplicatedInput TPUReplicatedOutput
-TakeDataset TakeManySparseFromTensorsMap TakeWhileDataset TemporaryVariable TensorArray
-TensorArrayClose TensorArrayCloseV2 TensorArrayConcat TensorArrayConcatV2 TensorArrayGather
-TensorArrayGatherV2 TensorArrayGrad TensorArrayGradV2 TensorArrayGradV3
-TensorArrayGradWithShape TensorArrayPack TensorArrayRead TensorArrayReadV2
-TensorArrayScatter TensorArrayScatterV2 TensorArraySize TensorArraySizeV2 TensorArraySplit
-TensorArraySplitV2 TensorArraySplitV3 TensorArrayUnpack TensorArrayV2 TensorArrayWrite
-TensorArrayWriteV2 TensorDataset TensorListConcatLists TensorListPushBackBatch
-TensorListResize TensorListSplit TensorMapErase TensorMapHasKey TensorMapInsert
-TensorMapLookup TensorMapSize TensorMapStackKeys TensorSliceDataset
+SparseSegmentMeanGrad SparseSegmentMeanGradV2 SparseSegmentSqrtNGrad
+SparseSegmentSqrtNGradV2 SparseSegmentSumGrad SparseSegmentSumGradV2 SparseSliceGrad
+SparseSplit SparseTensorSliceDataset SparseTensorToCSRSparseMatrix
+SparseToSparseSetOperation SqlDataset Stack StackClose StackCloseV2 StackPop StackPopV2
+StackPush StackPushV2 StackV2 Stage StageClear StagePeek StageSize StatefulRandomBinomial
+StatefulStandardNormal StatefulStandardNormalV2 StatefulTruncatedNormal StatefulUniform
+StatefulUniformFullInt StatefulUniformInt StatelessParameterizedTruncatedNormal
+StatelessRandomBinomial StatelessRandomGammaV2 StatelessRandomGammaV3 StatelessRandomGetAlg
+StatelessRandomGetKeyCounter StatelessRandomGetKeyCounterAlg StatelessRandomNormalV2
+StatelessRandomPoisson StatelessRandomUniformFullIntV2 StatelessRandomUniformIntV2
+StatelessRandomUniformV2 StatelessSampleDistortedBoundingBox StatelessShuffle
+StatelessTruncatedNormalV2 StatsAggregatorHandle StatsAggregatorHandleV2
+StatsAggregatorSetSummaryWriter StatsAggregatorSummary StoreMinibatchStatisticsInFdo
+StridedSliceAssign SummaryWriter Switch SymbolicGradient SyncDevice TFRecordDataset
+TFRecordDatasetV2 TFRecordReader TFRecordReaderV2 TPUAnnotateTensorsWithDynamicShape
+TPUCompilationResult TPUCopyWithDynamicShape TPUDummyInput TPUEmbeddingActivations
+TPUOrdinalSelector TPUPartitionedCall TPUPartitionedInput TPUPartitionedInputV2
+TPUPartitionedOutput TPUPartitionedOutputV2 TPUReplicateMetadata TPUReplicatedInput
+TPUReplicatedOutput TakeDataset TakeManySparseFromTensorsMap TakeWhileDataset
+TemporaryVariable TensorArray TensorArrayClose TensorArrayCloseV2 TensorArrayConcat
+TensorArrayConcatV2 TensorArrayGather TensorArrayGatherV2 TensorArrayGrad TensorArrayGradV2
+TensorArrayGradV3 TensorArrayGradWithShape TensorArrayPack TensorArrayRead
+TensorArrayReadV2 TensorArrayScatter TensorArrayScatterV2 TensorArraySize TensorArraySizeV2
+TensorArraySplit TensorArraySplitV2 TensorArraySplitV3 TensorArrayUnpack TensorArrayV2
+TensorArrayWrite TensorArrayWriteV2 TensorDataset TensorListConcatLists
+TensorListPushBackBatch TensorListResize TensorListSplit TensorMapErase TensorMapHasKey
+TensorMapInsert TensorMapLookup TensorMapSize TensorMapStackKeys TensorSliceDataset
 TensorStridedSliceUpdate TensorSummary TensorSummaryV2 TextLineDataset TextLineReader
 TextLineReaderV2 ThreadPoolDataset ThreadPoolHandle ThreadUnsafeUnigramCandidateSampler
 TileGrad Timestamp ToBool TopK TridiagonalMatMul Unbatch UnbatchDataset UnbatchGrad
