@@ -307,3 +307,36 @@ def test_missing_required_attr_and_static_inputs():
              ("d", "SpaceToDepth", ("x",), {"T": F32}))
     with pytest.raises(SerializationError, match="has no attr 'block_size'"):
         _run(gd, [])
+
+
+def test_tf1_ref_variable_optimizer_and_scatter_ops():
+    """TF1's Apply*/SparseApply*/Scatter* on ref variables: the update, and the
+    variable after it as the output (TF's kernels; test_tf_parity_tf_graphdef_import_more
+    trains TF1 graphs of every optimizer)."""
+    v = gc.Variable([1.0, 2.0], name="v")
+    m, s = gc.Variable([0.0, 0.0]), gc.Variable([0.0, 0.0])
+    adam = gc.raw_ops.ApplyAdam(var=v, m=m, v=s, beta1_power=0.9, beta2_power=0.999,
+                                lr=0.1, beta1=0.9, beta2=0.999, epsilon=1e-8,
+                                grad=[0.5, -1.0])
+    e = gc.Variable(np.zeros((3, 2), np.float32), name="e")
+    acc = gc.Variable(np.ones((3, 2), np.float32))
+    mom = gc.raw_ops.SparseApplyMomentum(var=e, accum=acc, lr=0.5, grad=[[1.0, 2.0]],
+                                         indices=[2], momentum=0.9)
+    with gc.Session() as sess:
+        sess.run(gc.global_variables_initializer())
+        np.testing.assert_allclose(sess.run(adam), [0.9, 2.1], rtol=1e-6)
+        np.testing.assert_allclose(sess.run([m, s]), [[0.05, -0.1], [0.00025, 0.001]],
+                                   rtol=1e-4)      # (float32's 1 - 0.999)
+        np.testing.assert_allclose(sess.run(mom), [[0, 0], [0, 0], [-0.95, -1.45]])
+    with gc.Graph().as_default() as g:
+        w = gc.Variable(np.arange(6, dtype=np.float32).reshape(3, 2), name="w")
+        add = gc.scatter_add(w, [0, 2], [[1.0, 1.0], [2.0, 2.0]], name="sa")
+        upd = gc.identity(gc.scatter_nd_update(w, [[1, 1]], [9.0], name="snu"), name="r")
+        gd = export_tf_graph_def(g)
+        assert {"ScatterAdd", "ScatterNdUpdate"} <= {nd.op for nd in gd.node}
+    with gc.Graph().as_default():
+        gc.import_graph_def(GraphDef.FromString(gd.SerializeToString()), name="")
+        with gc.Session() as sess:
+            sess.run("w/Assign")
+            sess.run("sa")
+            np.testing.assert_array_equal(sess.run("r:0"), [[1, 2], [2, 9], [6, 7]])

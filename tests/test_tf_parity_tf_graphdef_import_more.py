@@ -157,9 +157,20 @@ def test_random_ops_import():
     assert not np.array_equal(a, a2)           # a new draw each run, as in TF
 
 
-def test_tf1_training_graph():
-    """tf.compat.v1 variables + GradientDescent, imported into graphc: initialize with
-    TF's init op, train three steps, TF's losses."""
+OPTIMIZERS = {"sgd": lambda: v1.train.GradientDescentOptimizer(0.5),
+              "adam": lambda: v1.train.AdamOptimizer(0.1),
+              "momentum": lambda: v1.train.MomentumOptimizer(0.1, 0.9, use_nesterov=True),
+              "rmsprop": lambda: v1.train.RMSPropOptimizer(0.05, momentum=0.5),
+              "rmsprop_centered": lambda: v1.train.RMSPropOptimizer(0.05, centered=True),
+              "adagrad": lambda: v1.train.AdagradOptimizer(0.3),
+              "adadelta": lambda: v1.train.AdadeltaOptimizer(1.0)}
+
+
+@pytest.mark.parametrize("opt", sorted(OPTIMIZERS))
+def test_tf1_training_graph(opt):
+    """tf.compat.v1 ref variables (VariableV2) trained by a TF1 optimizer (ApplyAdam,
+    SparseApplyMomentum, ScatterAdd ... for the embedding's sparse gradient), imported
+    into graphc: initialize with TF's init op, train three steps, TF's losses."""
     rng = np.random.default_rng(1)
     xs, ys = rng.standard_normal((8, 5)).astype(np.float32), rng.integers(0, 3, 8)
     g = tf.Graph()
@@ -171,18 +182,20 @@ def test_tf1_training_graph():
         b = v1.Variable(tf.zeros([4]), name="b", use_resource=False)
         w2 = v1.Variable(v1.random_uniform([4, 3], -1.0, 1.0, seed=2), name="w2",
                          use_resource=False)
-        h = tf.nn.relu(tf.matmul(x, w) + b)
+        e = v1.Variable(v1.random_uniform([6, 4], -1.0, 1.0, seed=3), name="e",
+                        use_resource=False)
+        h = tf.nn.relu(tf.matmul(x, w) + b + tf.gather(e, y * 2))
         logits = tf.matmul(h, w2)
         loss = tf.identity(tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(
             labels=y, logits=logits)) + 0.1 * tf.reduce_mean(
             v1.nn.softmax_cross_entropy_with_logits_v2(labels=tf.one_hot(y, 3),
                                                        logits=logits * 2.0)), name="loss")
-        train = v1.train.GradientDescentOptimizer(0.5).minimize(loss, name="train")
+        train = OPTIMIZERS[opt]().minimize(loss, name="train")
         init = v1.global_variables_initializer()
         feed = {x: xs, y: ys}
         with v1.Session() as s:
             s.run(init)
-            start = s.run([w, b, w2])
+            start = s.run([w, b, w2, e])
             want = [s.run([loss, train], feed)[0] for _ in range(3)]
         data = g.as_graph_def().SerializeToString()
     gd = GraphDef.FromString(data)
@@ -191,7 +204,7 @@ def test_tf1_training_graph():
         with gc.Session() as s:
             s.run(init.name)
             # TF's initial values (its random streams differ from graphc's)
-            for var, value in zip(("w", "b", "w2"), start):
+            for var, value in zip(("w", "b", "w2", "e"), start):
                 s.run(f"{var}/Assign", {_init_input(gd, var): value})
             feed = {"x:0": xs, "y:0": ys.astype(np.int32)}
             got = [s.run(["loss:0", "train"], feed)[0] for _ in range(3)]

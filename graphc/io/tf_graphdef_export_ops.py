@@ -53,13 +53,25 @@ def _assign(ex, n):
     mode = n.attrs.get("mode", "set")
     if mode not in _ASSIGN:
         raise ex.fail(n, f"assign mode {mode!r} has no TF op")
-    var = n.attrs["var"]
     extra = {"validate_shape": True} if mode == "set" else {}
+    _update(ex, n, _ASSIGN[mode], n.inputs, use_locking=mode == "set", **extra)
+
+
+def _update(ex, n, op, inputs, **attrs):
+    """Emit TF1 ref op `op` updating graphc node n's variable (input 0), after the
+    readers made before n that meet it downstream (see _assign)."""
+    var = n.attrs["var"]
     readers = [r for r in ex.readers.get(var, ()) if r.id < n.id]
     after = ex.reach(n) if readers else set()
     before = [r for r in readers if after and ex.reach(r, after)]
-    ex.emit(n, _ASSIGN[mode], (var.name, n.inputs[0]), control=before, T=_T(n),
-            use_locking=mode == "set", **extra)
+    ex.emit(n, op, (var.name, *inputs), control=before, T=var.outputs[0].dtype, **attrs)
+
+
+@export("ScatterUpdate", "ScatterAdd", "ScatterSub", "ScatterMul", "ScatterDiv",
+        "ScatterMax", "ScatterMin", "ScatterNdUpdate", "ScatterNdAdd", "ScatterNdSub")
+def _scatter(ex, n):
+    """TF1's scatter ops on a ref variable (graphc's op types are TF's names)."""
+    _update(ex, n, n.type, n.inputs, Tindices=_T(n), use_locking=True)
 
 
 @export("IdentityN")

@@ -100,25 +100,35 @@ OPS["AssignAddVariableOp"] = (("?", "dtype"), (), _assign("add"))
 OPS["AssignSubVariableOp"] = (("?", "dtype"), (), _assign("sub"))
 
 
-def _scatter(mode, nd):
+def _scatter(mode, nd, ref=False):
     def build(n, handle, indices, updates):
-        var = variable_of(n, handle, 0, n.attr("T" if nd else "dtype"))
-        if nd:
+        var = variable_of(n, handle, 0, n.attr("T" if nd or ref else "dtype"))
+        if nd or ref:
             n.attr("use_locking", True)
+        if nd:
             policy = n.attr("bad_indices_policy", "")
             if policy not in ("", "DEFAULT", "ERROR"):
                 raise n.fail(f"bad_indices_policy={policy!r}: graphc raises for indices "
                              "out of range (ERROR) only")
-        return apply1(VAR_SCATTER[mode, nd], (indices, updates), name=n.name, var=var).op
+        if not ref:
+            return apply1(VAR_SCATTER[mode, nd], (indices, updates), name=n.name, var=var).op
+        # TF1's ref op: its output is the variable after the update
+        update = apply1(VAR_SCATTER[mode, nd], (indices, updates), name="update", var=var)
+        with gc.control_dependencies([update.op]):
+            return gc.identity(var.outputs[0], name=n.name)
     return build
 
 
 for _mode in ("update", "add", "sub", "mul", "div", "max", "min"):
     OPS["ResourceScatter" + _mode.capitalize()] = (
         ("?", "Tindices", "dtype"), (), _scatter(_mode, False))
+    OPS["Scatter" + _mode.capitalize()] = (("T", "Tindices", "T"), ("T",),
+                                           _scatter(_mode, False, ref=True))
 for _mode in ("update", "add", "sub"):
     OPS["ResourceScatterNd" + _mode.capitalize()] = (
         ("?", "Tindices", "T"), (), _scatter(_mode, True))
+    OPS["ScatterNd" + _mode.capitalize()] = (("T", "Tindices", "T"), ("T",),
+                                             _scatter(_mode, True, ref=True))
 
 
 @_op("Unique", "T", "T out_idx")

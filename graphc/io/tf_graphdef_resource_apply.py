@@ -1,6 +1,8 @@
-"""The optimizer ops of resource variables in the import table: ResourceApply* (dense)
-and ResourceSparseApply* (rows of the variable picked by indices), as graphc Assign
-and Scatter nodes computing the update of TF's kernels (TF's training_ops docs):
+"""The optimizer ops in the import table: ResourceApply* (dense) and ResourceSparseApply*
+(rows of the variable picked by indices) of resource variables, and TF1's Apply* and
+SparseApply* of ref variables (VariableV2; their output is the updated variable), as
+graphc Assign and Scatter nodes computing the update of TF's kernels (TF's
+training_ops docs):
 
     GradientDescent  var -= alpha * delta
     Momentum         accum = accum * momentum + grad
@@ -169,7 +171,16 @@ def _handles(n, names, ins):
             if k == "var" or k in _SLOTS}
 
 
-def _dense(names, rule):
+def _result(n, updates, variables, ref):
+    """The op: a group of the updates named as the node or, for TF1's ref ops, the
+    variable read after them (their `out`)."""
+    if not ref:
+        return gc.group(*updates, name=n.name)
+    with gc.control_dependencies([gc.group(*updates, name="updates")]):
+        return gc.identity(variables["var"].outputs[0], name=n.name)
+
+
+def _dense(names, rule, ref=False):
     names = names.split()
     grad = "delta" if "delta" in names else "grad"
 
@@ -185,11 +196,11 @@ def _dense(names, rule):
                    for k, value in new.items()]
         updates.append(apply1(ASSIGN, (delta,), name="update_var", var=variables["var"],
                               mode=mode))
-        return gc.group(*updates, name=n.name)
+        return _result(n, updates, variables, ref)
     return build
 
 
-def _sparse(names, rule):
+def _sparse(names, rule, ref=False):
     names = names.split()
 
     def build(n, *ins):
@@ -226,7 +237,7 @@ def _sparse(names, rule):
                               name=f"update_{k}", var=variables[k]) for k, value in new.items()]
             updates.append(apply1(VAR_SCATTER[mode, False], (indices, delta),
                                   name="update_var", var=variables["var"]))
-        return gc.group(*updates, name=n.name)
+        return _result(n, updates, variables, ref)
     return build
 
 
@@ -244,14 +255,23 @@ _RULES = {   # name: (inputs after var and slots, with "indices" for the sparse 
 }
 
 
-def _types(names):
-    return tuple("?" if k == "var" or k in _SLOTS else "Tindices" if k == "indices" else "T"
-                 for k in names.split())
+def _types(names, ref=False):
+    handle = "T" if ref else "?"            # TF1's ref inputs are of the variable's type
+    return tuple(handle if k == "var" or k in _SLOTS else "Tindices" if k == "indices"
+                 else "T" for k in names.split())
 
 
 for _name, (_ins, _rule) in _RULES.items():
     _names = "var " + _ins
-    OPS["ResourceApply" + _name] = (_types(_names.replace(" indices", "")), (),
-                                    _dense(_names.replace(" indices", ""), _rule))
+    _dense_names = _names.replace(" indices", "")
+    OPS["ResourceApply" + _name] = (_types(_dense_names), (), _dense(_dense_names, _rule))
     if "indices" in _ins:
         OPS["ResourceSparseApply" + _name] = (_types(_names), (), _sparse(_names, _rule))
+    if _name in ("GradientDescent", "KerasMomentum"):
+        continue        # (TF1's ApplyGradientDescent: tf_graphdef_import_more.py)
+    # TF1's ops on ref variables (VariableV2): the same update, the variable as output
+    OPS["Apply" + _name] = (_types(_dense_names, True), ("T",),
+                            _dense(_dense_names, _rule, ref=True))
+    if "indices" in _ins:
+        OPS["SparseApply" + _name] = (_types(_names, True), ("T",),
+                                      _sparse(_names, _rule, ref=True))

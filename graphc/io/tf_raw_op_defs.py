@@ -145,28 +145,30 @@ TYPE_SETS = (
     'uint8 int8 uint16 int16 int32 uint32 int64 uint64 bool bfloat16 float16 float32 '
     'float64 complex64 complex128 string',
     # 58
-    'int64 string',
+    'float16 bfloat16 float32 float64 int32 int64',
     # 59
-    'float16 float32 float64',
+    'int64 string',
     # 60
-    'int8 int32 int64',
+    'float16 float32 float64',
     # 61
+    'int8 int32 int64',
+    # 62
     'bfloat16 float16 float32 float64 int8 int16 int32 int64 uint8 uint16 uint32 uint64 '
     'complex64 complex128',
-    # 62
-    'int32 int64 uint32 uint64',
     # 63
-    'float32 float64 int32 int64 uint32 uint64',
+    'int32 int64 uint32 uint64',
     # 64
+    'float32 float64 int32 int64 uint32 uint64',
+    # 65
     'bfloat16 float16 float32 float64 uint8 int8 uint16 int16 int32 int64 complex64 '
     'complex128 uint32 uint64',
-    # 65
-    'int16 int32 int64 uint16',
     # 66
-    'float64 float32 complex64 complex128',
+    'int16 int32 int64 uint16',
     # 67
-    'int32 int64 bfloat16 float16 float32 float64',
+    'float64 float32 complex64 complex128',
     # 68
+    'int32 int64 bfloat16 float16 float32 float64',
+    # 69
     'float32 float64 int32 uint8 int16 int8 complex64 int64 qint8 quint8 qint32 bfloat16 '
     'qint16 quint16 uint16 complex128 float16 uint32 uint64 bool',
 )
@@ -189,7 +191,50 @@ RAW_OP_DEFS = {
     'Any': ('_any', 'input:=bool axis=reduction_indices:Tidx', 'output:=bool', (
         ('keep_dims', 'bool', None, None, False),
         ('Tidx', 'type', 6, None, 'int32'),)),
+    'ApplyAdaMax': (
+        'apply_ada_max',
+        'var:&T m:&T v:&T beta1_power:T lr:T beta1:T beta2:T epsilon:T grad:T',
+        'out:&T', (
+        ('T', 'type', 9, None),
+        ('use_locking', 'bool', None, None, False),)),
+    'ApplyAdadelta': (
+        'apply_adadelta',
+        'var:&T accum:&T accum_update:&T lr:T rho:T epsilon:T grad:T',
+        'out:&T', (
+        ('T', 'type', 9, None),
+        ('use_locking', 'bool', None, None, False),)),
+    'ApplyAdagrad': ('apply_adagrad', 'var:&T accum:&T lr:T grad:T', 'out:&T', (
+        ('T', 'type', 9, None),
+        ('use_locking', 'bool', None, None, False),
+        ('update_slots', 'bool', None, None, True),)),
+    'ApplyAdagradV2': ('apply_adagrad_v2', 'var:&T accum:&T lr:T epsilon:T grad:T', 'out:&T', (
+        ('T', 'type', 9, None),
+        ('use_locking', 'bool', None, None, False),
+        ('update_slots', 'bool', None, None, True),)),
+    'ApplyAdam': (
+        'apply_adam',
+        'var:&T m:&T v:&T beta1_power:T beta2_power:T lr:T beta1:T beta2:T epsilon:T grad:T',
+        'out:&T', (
+        ('T', 'type', 9, None),
+        ('use_locking', 'bool', None, None, False),
+        ('use_nesterov', 'bool', None, None, False),)),
+    'ApplyCenteredRMSProp': (
+        'apply_centered_rms_prop',
+        'var:&T mg:&T ms:&T mom:&T lr:T rho:T momentum:T epsilon:T grad:T',
+        'out:&T', (
+        ('T', 'type', 9, None),
+        ('use_locking', 'bool', None, None, False),)),
     'ApplyGradientDescent': ('apply_gradient_descent', 'var:&T alpha:T delta:T', 'out:&T', (
+        ('T', 'type', 9, None),
+        ('use_locking', 'bool', None, None, False),)),
+    'ApplyMomentum': ('apply_momentum', 'var:&T accum:&T lr:T grad:T momentum:T', 'out:&T', (
+        ('T', 'type', 9, None),
+        ('use_locking', 'bool', None, None, False),
+        ('use_nesterov', 'bool', None, None, False),)),
+    'ApplyRMSProp': (
+        'apply_rms_prop',
+        'var:&T ms:&T mom:&T lr:T rho:T momentum:T epsilon:T grad:T',
+        'out:&T', (
         ('T', 'type', 9, None),
         ('use_locking', 'bool', None, None, False),)),
     'ArgMax': ('arg_max', 'input:T dimension:Tidx', 'output:output_type', (
@@ -1298,10 +1343,54 @@ RAW_OP_DEFS = {
     'Round': ('round', 'x:T', 'y:T', (('T', 'type', 45, None),)),
     'Rsqrt': ('rsqrt', 'x:T', 'y:T', (('T', 'type', 1, None),)),
     'RsqrtGrad': ('rsqrt_grad', 'y:T dy:T', 'z:T', (('T', 'type', 1, None),)),
+    'ScatterAdd': ('scatter_add', 'ref:&T indices:Tindices updates:T', 'output_ref:&T', (
+        ('T', 'type', 9, None),
+        ('Tindices', 'type', 6, None),
+        ('use_locking', 'bool', None, None, False),)),
+    'ScatterDiv': ('scatter_div', 'ref:&T indices:Tindices updates:T', 'output_ref:&T', (
+        ('T', 'type', 9, None),
+        ('Tindices', 'type', 6, None),
+        ('use_locking', 'bool', None, None, False),)),
+    'ScatterMax': ('scatter_max', 'ref:&T indices:Tindices updates:T', 'output_ref:&T', (
+        ('T', 'type', 58, None),
+        ('Tindices', 'type', 6, None),
+        ('use_locking', 'bool', None, None, False),)),
+    'ScatterMin': ('scatter_min', 'ref:&T indices:Tindices updates:T', 'output_ref:&T', (
+        ('T', 'type', 58, None),
+        ('Tindices', 'type', 6, None),
+        ('use_locking', 'bool', None, None, False),)),
+    'ScatterMul': ('scatter_mul', 'ref:&T indices:Tindices updates:T', 'output_ref:&T', (
+        ('T', 'type', 9, None),
+        ('Tindices', 'type', 6, None),
+        ('use_locking', 'bool', None, None, False),)),
     'ScatterNd': ('scatter_nd', 'indices:Tindices updates:T shape:Tindices', 'output:T', (
         ('T', 'type', None, None),
         ('Tindices', 'type', 11, None),
         ('bad_indices_policy', 'string', None, None, ''),)),
+    'ScatterNdAdd': ('scatter_nd_add', 'ref:&T indices:Tindices updates:T', 'output_ref:&T', (
+        ('T', 'type', 9, None),
+        ('Tindices', 'type', 6, None),
+        ('use_locking', 'bool', None, None, False),
+        ('bad_indices_policy', 'string', None, None, ''),)),
+    'ScatterNdSub': ('scatter_nd_sub', 'ref:&T indices:Tindices updates:T', 'output_ref:&T', (
+        ('T', 'type', 9, None),
+        ('Tindices', 'type', 6, None),
+        ('use_locking', 'bool', None, None, False),
+        ('bad_indices_policy', 'string', None, None, ''),)),
+    'ScatterNdUpdate': (
+        'scatter_nd_update', 'ref:&T indices:Tindices updates:T', 'output_ref:&T', (
+        ('T', 'type', None, None),
+        ('Tindices', 'type', 6, None),
+        ('use_locking', 'bool', None, None, True),
+        ('bad_indices_policy', 'string', None, None, ''),)),
+    'ScatterSub': ('scatter_sub', 'ref:&T indices:Tindices updates:T', 'output_ref:&T', (
+        ('T', 'type', 9, None),
+        ('Tindices', 'type', 6, None),
+        ('use_locking', 'bool', None, None, False),)),
+    'ScatterUpdate': ('scatter_update', 'ref:&T indices:Tindices updates:T', 'output_ref:&T', (
+        ('T', 'type', None, None),
+        ('Tindices', 'type', 6, None),
+        ('use_locking', 'bool', None, None, True),)),
     'SegmentMax': ('segment_max', 'data:T segment_ids:Tindices', 'output:T', (
         ('T', 'type', 33, None),
         ('Tindices', 'type', 6, None),)),
@@ -1373,6 +1462,49 @@ RAW_OP_DEFS = {
         'sum_indices:=int64 sum_values:T sum_shape:=int64', (
         ('T', 'type', 9, None),
         ('Treal', 'type', 33, None),)),
+    'SparseApplyAdadelta': (
+        'sparse_apply_adadelta',
+        'var:&T accum:&T accum_update:&T lr:T rho:T epsilon:T grad:T indices:Tindices',
+        'out:&T', (
+        ('T', 'type', 9, None),
+        ('Tindices', 'type', 6, None),
+        ('use_locking', 'bool', None, None, False),)),
+    'SparseApplyAdagrad': (
+        'sparse_apply_adagrad', 'var:&T accum:&T lr:T grad:T indices:Tindices', 'out:&T', (
+        ('T', 'type', 9, None),
+        ('Tindices', 'type', 6, None),
+        ('use_locking', 'bool', None, None, False),
+        ('update_slots', 'bool', None, None, True),)),
+    'SparseApplyAdagradV2': (
+        'sparse_apply_adagrad_v2',
+        'var:&T accum:&T lr:T epsilon:T grad:T indices:Tindices',
+        'out:&T', (
+        ('T', 'type', 9, None),
+        ('Tindices', 'type', 6, None),
+        ('use_locking', 'bool', None, None, False),
+        ('update_slots', 'bool', None, None, True),)),
+    'SparseApplyCenteredRMSProp': (
+        'sparse_apply_centered_rms_prop',
+        'var:&T mg:&T ms:&T mom:&T lr:T rho:T momentum:T epsilon:T grad:T indices:Tindices',
+        'out:&T', (
+        ('T', 'type', 9, None),
+        ('Tindices', 'type', 6, None),
+        ('use_locking', 'bool', None, None, False),)),
+    'SparseApplyMomentum': (
+        'sparse_apply_momentum',
+        'var:&T accum:&T lr:T grad:T indices:Tindices momentum:T',
+        'out:&T', (
+        ('T', 'type', 9, None),
+        ('Tindices', 'type', 6, None),
+        ('use_locking', 'bool', None, None, False),
+        ('use_nesterov', 'bool', None, None, False),)),
+    'SparseApplyRMSProp': (
+        'sparse_apply_rms_prop',
+        'var:&T ms:&T mom:&T lr:T rho:T momentum:T epsilon:T grad:T indices:Tindices',
+        'out:&T', (
+        ('T', 'type', 9, None),
+        ('Tindices', 'type', 6, None),
+        ('use_locking', 'bool', None, None, False),)),
     'SparseConcat': (
         'sparse_concat',
         'indices:N*=int64 values:N*T shapes:N*=int64',
@@ -1388,17 +1520,17 @@ RAW_OP_DEFS = {
         ('hashed_output', 'bool', None, None),
         ('num_buckets', 'int', None, 0),
         ('hash_key', 'int', None, None),
-        ('sparse_types', 'list(type)', 58, 0),
-        ('dense_types', 'list(type)', 58, 0),
-        ('out_type', 'type', 58, None),
-        ('internal_type', 'type', 58, None),)),
+        ('sparse_types', 'list(type)', 59, 0),
+        ('dense_types', 'list(type)', 59, 0),
+        ('out_type', 'type', 59, None),
+        ('internal_type', 'type', 59, None),)),
     'SparseCrossV2': (
         'sparse_cross_v2',
         'indices:N*=int64 values:[sparse_types] shapes:N*=int64 dense_inputs:[dense_types] sep:=string',
         'output_indices:=int64 output_values:=string output_shape:=int64', (
         ('N', 'int', None, 0),
-        ('sparse_types', 'list(type)', 58, 0),
-        ('dense_types', 'list(type)', 58, 0),)),
+        ('sparse_types', 'list(type)', 59, 0),
+        ('dense_types', 'list(type)', 59, 0),)),
     'SparseDenseCwiseAdd': (
         'sparse_dense_cwise_add',
         'sp_indices:=int64 sp_values:T sp_shape:=int64 dense:T',
@@ -1504,7 +1636,7 @@ RAW_OP_DEFS = {
         ('T', 'type', None, None),)),
     'SparseSoftmax': (
         'sparse_softmax', 'sp_indices:=int64 sp_values:T sp_shape:=int64', 'output:T', (
-        ('T', 'type', 59, None),)),
+        ('T', 'type', 60, None),)),
     'SparseSoftmaxCrossEntropyWithLogits': (
         'sparse_softmax_cross_entropy_with_logits',
         'features:T labels:Tlabels',
@@ -1550,10 +1682,10 @@ RAW_OP_DEFS = {
         'split_v', 'value:T size_splits:Tlen axis=split_dim:=int32', 'output:num_split*T', (
         ('num_split', 'int', None, 1),
         ('T', 'type', None, None),
-        ('Tlen', 'type', 60, None, 'int64'),)),
+        ('Tlen', 'type', 61, None, 'int64'),)),
     'Sqrt': ('sqrt', 'x:T', 'y:T', (('T', 'type', 1, None),)),
     'SqrtGrad': ('sqrt_grad', 'y:T dy:T', 'z:T', (('T', 'type', 1, None),)),
-    'Square': ('square', 'x:T', 'y:T', (('T', 'type', 61, None),)),
+    'Square': ('square', 'x:T', 'y:T', (('T', 'type', 62, None),)),
     'SquaredDifference': ('squared_difference', 'x:T y:T', 'z:T', (('T', 'type', 16, None),)),
     'Squeeze': ('squeeze', 'input:T', 'output:T', (
         ('T', 'type', None, None),
@@ -1595,9 +1727,9 @@ RAW_OP_DEFS = {
         ('Tseed', 'type', 6, None, 'int64'),)),
     'StatelessRandomUniformFullInt': (
         'stateless_random_uniform_full_int', 'shape:T seed:Tseed', 'output:dtype', (
-        ('dtype', 'type', 62, None, 'uint64'),
+        ('dtype', 'type', 63, None, 'uint64'),
         ('T', 'type', 6, None, 'int32'),
-        ('Tseed', 'type', 62, None, 'int64'),)),
+        ('Tseed', 'type', 63, None, 'int64'),)),
     'StatelessRandomUniformInt': (
         'stateless_random_uniform_int',
         'shape:T seed:Tseed minval:dtype maxval:dtype',
@@ -1686,10 +1818,10 @@ RAW_OP_DEFS = {
         ('num_buckets', 'int', None, 1),
         ('key', 'list(int)', None, None),)),
     'StringToNumber': ('string_to_number', 'string_tensor:=string', 'output:out_type', (
-        ('out_type', 'type', 63, None, 'float32'),)),
+        ('out_type', 'type', 64, None, 'float32'),)),
     'StringUpper': ('string_upper', 'input:=string', 'output:=string', (
         ('encoding', 'string', None, None, ''),)),
-    'Sub': ('sub', 'x:T y:T', 'z:T', (('T', 'type', 64, None),)),
+    'Sub': ('sub', 'x:T y:T', 'z:T', (('T', 'type', 65, None),)),
     'Substr': ('substr', 'input:=string pos:T len:T', 'output:=string', (
         ('T', 'type', 6, None),
         ('unit', 'string', ('BYTE', 'UTF8_CHAR'), None, 'BYTE'),)),
@@ -1840,7 +1972,7 @@ RAW_OP_DEFS = {
     'TensorScatterUpdate': (
         'tensor_scatter_update', 'tensor:T indices:Tindices updates:T', 'output:T', (
         ('T', 'type', None, None),
-        ('Tindices', 'type', 65, None),
+        ('Tindices', 'type', 66, None),
         ('bad_indices_policy', 'string', None, None, ''),)),
     'Tile': ('tile', 'input:T multiples:Tmultiples', 'output:T', (
         ('T', 'type', None, None),
@@ -1856,9 +1988,9 @@ RAW_OP_DEFS = {
     'TridiagonalSolve': ('tridiagonal_solve', 'diagonals:T rhs:T', 'output:T', (
         ('partial_pivoting', 'bool', None, None, True),
         ('perturb_singular', 'bool', None, None, False),
-        ('T', 'type', 66, None),)),
+        ('T', 'type', 67, None),)),
     'TruncateDiv': ('truncate_div', 'x:T y:T', 'z:T', (('T', 'type', 34, None),)),
-    'TruncateMod': ('truncate_mod', 'x:T y:T', 'z:T', (('T', 'type', 67, None),)),
+    'TruncateMod': ('truncate_mod', 'x:T y:T', 'z:T', (('T', 'type', 68, None),)),
     'TruncatedNormal': ('truncated_normal', 'shape:T', 'output:dtype', (
         ('seed', 'int', None, None, 0),
         ('seed2', 'int', None, None, 0),
@@ -1956,7 +2088,7 @@ RAW_OP_DEFS = {
         ('dtype', 'type', None, None),
         ('container', 'string', None, None, ''),
         ('shared_name', 'string', None, None, ''),)),
-    'Where': ('where', 'condition=input:T', 'index:=int64', (('T', 'type', 68, None, 'bool'),)),
+    'Where': ('where', 'condition=input:T', 'index:=int64', (('T', 'type', 69, None, 'bool'),)),
     'While': ('_while', 'input:[T]', 'output:[T]', (
         ('T', 'list(type)', None, 0),
         ('cond', 'func', None, None),
@@ -1974,17 +2106,16 @@ AddSparseToTensorsMap AdjustContrast AdjustHue AdjustSaturation AllCandidateSamp
 AllToAll AnonymousHashTable AnonymousIterator AnonymousIteratorV2 AnonymousIteratorV3
 AnonymousMemoryCache AnonymousMultiDeviceIterator AnonymousMultiDeviceIteratorV3
 AnonymousMutableDenseHashTable AnonymousMutableHashTable AnonymousMutableHashTableOfTensors
-AnonymousRandomSeedGenerator AnonymousSeedGenerator ApplyAdaMax ApplyAdadelta ApplyAdagrad
-ApplyAdagradDA ApplyAdagradV2 ApplyAdam ApplyAddSign ApplyCenteredRMSProp ApplyFtrl
-ApplyFtrlV2 ApplyMomentum ApplyPowerSign ApplyProximalAdagrad ApplyProximalGradientDescent
-ApplyRMSProp ApproxTopK ApproximateEqual AssertCardinalityDataset AssertNextDataset
-AssertPrevDataset AssignVariableXlaConcatND AudioSpectrogram AudioSummary AudioSummaryV2
-AutoShardDataset BandedTriangularSolve Barrier BarrierClose BarrierIncompleteSize
-BarrierInsertMany BarrierReadySize BarrierTakeMany Batch BatchCholesky BatchCholeskyGrad
-BatchDataset BatchDatasetV2 BatchFFT BatchFFT2D BatchFFT3D BatchFunction BatchIFFT
-BatchIFFT2D BatchIFFT3D BatchMatrixBandPart BatchMatrixDeterminant BatchMatrixDiag
-BatchMatrixDiagPart BatchMatrixInverse BatchMatrixSetDiag BatchMatrixSolve
-BatchMatrixSolveLs BatchMatrixTriangularSolve BatchNormWithGlobalNormalization
+AnonymousRandomSeedGenerator AnonymousSeedGenerator ApplyAdagradDA ApplyAddSign ApplyFtrl
+ApplyFtrlV2 ApplyPowerSign ApplyProximalAdagrad ApplyProximalGradientDescent ApproxTopK
+ApproximateEqual AssertCardinalityDataset AssertNextDataset AssertPrevDataset
+AssignVariableXlaConcatND AudioSpectrogram AudioSummary AudioSummaryV2 AutoShardDataset
+BandedTriangularSolve Barrier BarrierClose BarrierIncompleteSize BarrierInsertMany
+BarrierReadySize BarrierTakeMany Batch BatchCholesky BatchCholeskyGrad BatchDataset
+BatchDatasetV2 BatchFFT BatchFFT2D BatchFFT3D BatchFunction BatchIFFT BatchIFFT2D
+BatchIFFT3D BatchMatrixBandPart BatchMatrixDeterminant BatchMatrixDiag BatchMatrixDiagPart
+BatchMatrixInverse BatchMatrixSetDiag BatchMatrixSolve BatchMatrixSolveLs
+BatchMatrixTriangularSolve BatchNormWithGlobalNormalization
 BatchNormWithGlobalNormalizationGrad BatchSelfAdjointEig BatchSelfAdjointEigV2 BatchSvd
 BatchToSpace BesselI0 BesselI1 BiasAddV1 BlockLSTM BlockLSTMGrad BlockLSTMGradV2
 BlockLSTMV2 BoostedTreesAggregateStats BoostedTreesBucketize
@@ -2153,33 +2284,30 @@ RetrieveTPUEmbeddingRMSPropParameters
 RetrieveTPUEmbeddingStochasticGradientDescentParameters Reverse RewriteDataset
 RngReadAndSkip RngSkip SampleDistortedBoundingBox SampleDistortedBoundingBoxV2
 SamplingDataset Save SaveDataset SaveDatasetV2 SaveSlices SaveV2 ScalarSummary
-ScaleAndTranslate ScaleAndTranslateGrad ScanDataset ScatterAdd ScatterDiv ScatterMax
-ScatterMin ScatterMul ScatterNdAdd ScatterNdMax ScatterNdMin ScatterNdNonAliasingAdd
-ScatterNdSub ScatterNdUpdate ScatterSub ScatterUpdate SdcaFprint SdcaOptimizer
-SdcaOptimizerV2 SdcaShrinkL1 SegmentMaxV2 SegmentMinV2 SegmentProdV2 SegmentSumV2
-SelfAdjointEig Send SendTPUEmbeddingGradients SerializeIterator SerializeManySparse
-SerializeSparse SerializeTensor SetSize SetStatsAggregatorDataset ShardDataset
-ShardedFilename ShardedFilespec ShuffleAndRepeatDataset ShuffleAndRepeatDatasetV2
-ShuffleDataset ShuffleDatasetV2 ShuffleDatasetV3 ShutdownDistributedTPU SkipDataset
-SleepDataset SlidingWindowDataset SnapshotChunkDataset SnapshotDataset
-SnapshotDatasetReader SnapshotDatasetV2 SnapshotNestedDatasetReader SobolSample
-SortListOfSparseCoreCooTensors SpaceToBatch SparseAccumulatorApplyGradient
-SparseAccumulatorTakeGradient SparseAddGrad SparseApplyAdadelta SparseApplyAdagrad
-SparseApplyAdagradDA SparseApplyAdagradV2 SparseApplyCenteredRMSProp SparseApplyFtrl
-SparseApplyFtrlV2 SparseApplyMomentum SparseApplyProximalAdagrad
-SparseApplyProximalGradientDescent SparseApplyRMSProp SparseBincount
-SparseConditionalAccumulator SparseCountSparseOutput SparseCrossHashed
-SparseFillEmptyRowsGrad SparseMatMul SparseMatrixAdd SparseMatrixMatMul SparseMatrixMul
-SparseMatrixNNZ SparseMatrixOrderingAMD SparseMatrixSoftmax SparseMatrixSoftmaxGrad
-SparseMatrixSparseCholesky SparseMatrixSparseMatMul SparseMatrixTranspose SparseMatrixZeros
-SparseSegmentMeanGrad SparseSegmentMeanGradV2 SparseSegmentSqrtNGrad
-SparseSegmentSqrtNGradV2 SparseSegmentSumGrad SparseSegmentSumGradV2 SparseSliceGrad
-SparseSplit SparseTensorSliceDataset SparseTensorToCSRSparseMatrix
-SparseToSparseSetOperation SqlDataset Stack StackClose StackCloseV2 StackPop StackPopV2
-StackPush StackPushV2 StackV2 Stage StageClear StagePeek StageSize StatefulRandomBinomial
-StatefulStandardNormal StatefulStandardNormalV2 StatefulTruncatedNormal StatefulUniform
-StatefulUniformFullInt StatefulUniformInt StatelessParameterizedTruncatedNormal
-StatelessRandomBinomial StatelessRandomGammaV2 StatelessRandomGammaV3 StatelessRandomGetAlg
+ScaleAndTranslate ScaleAndTranslateGrad ScanDataset ScatterNdMax ScatterNdMin
+ScatterNdNonAliasingAdd SdcaFprint SdcaOptimizer SdcaOptimizerV2 SdcaShrinkL1 SegmentMaxV2
+SegmentMinV2 SegmentProdV2 SegmentSumV2 SelfAdjointEig Send SendTPUEmbeddingGradients
+SerializeIterator SerializeManySparse SerializeSparse SerializeTensor SetSize
+SetStatsAggregatorDataset ShardDataset ShardedFilename ShardedFilespec
+ShuffleAndRepeatDataset ShuffleAndRepeatDatasetV2 ShuffleDataset ShuffleDatasetV2
+ShuffleDatasetV3 ShutdownDistributedTPU SkipDataset SleepDataset SlidingWindowDataset
+SnapshotChunkDataset SnapshotDataset SnapshotDatasetReader SnapshotDatasetV2
+SnapshotNestedDatasetReader SobolSample SortListOfSparseCoreCooTensors SpaceToBatch
+SparseAccumulatorApplyGradient SparseAccumulatorTakeGradient SparseAddGrad
+SparseApplyAdagradDA SparseApplyFtrl SparseApplyFtrlV2 SparseApplyProximalAdagrad
+SparseApplyProximalGradientDescent SparseBincount SparseConditionalAccumulator
+SparseCountSparseOutput SparseCrossHashed SparseFillEmptyRowsGrad SparseMatMul
+SparseMatrixAdd SparseMatrixMatMul SparseMatrixMul SparseMatrixNNZ SparseMatrixOrderingAMD
+SparseMatrixSoftmax SparseMatrixSoftmaxGrad SparseMatrixSparseCholesky
+SparseMatrixSparseMatMul SparseMatrixTranspose SparseMatrixZeros SparseSegmentMeanGrad
+SparseSegmentMeanGradV2 SparseSegmentSqrtNGrad SparseSegmentSqrtNGradV2
+SparseSegmentSumGrad SparseSegmentSumGradV2 SparseSliceGrad SparseSplit
+SparseTensorSliceDataset SparseTensorToCSRSparseMatrix SparseToSparseSetOperation
+SqlDataset Stack StackClose StackCloseV2 StackPop StackPopV2 StackPush StackPushV2 StackV2
+Stage StageClear StagePeek StageSize StatefulRandomBinomial StatefulStandardNormal
+StatefulStandardNormalV2 StatefulTruncatedNormal StatefulUniform StatefulUniformFullInt
+StatefulUniformInt StatelessParameterizedTruncatedNormal StatelessRandomBinomial
+StatelessRandomGammaV2 StatelessRandomGammaV3 StatelessRandomGetAlg
 StatelessRandomGetKeyCounter StatelessRandomGetKeyCounterAlg StatelessRandomNormalV2
 StatelessRandomPoisson StatelessRandomUniformFullIntV2 StatelessRandomUniformIntV2
 StatelessRandomUniformV2 StatelessSampleDistortedBoundingBox StatelessShuffle
