@@ -30,6 +30,7 @@ from .tf_graphdef_resource import OPS as _RESOURCE_OPS
 from .tf_graphdef_sparse import OPS as _SPARSE_OPS
 from .tf_graphdef_strings import OPS as _STRING_OPS
 from .tf_graphdef_strops import OPS as _STROPS_OPS
+from .tf_graphdef_summary import OPS as _SUMMARY_OPS
 from .tf_graphdef_tensorarray import OPS as _TENSOR_ARRAY_OPS
 from .tf_graphdef_nn import NN_OPS
 from .tf_graphdef_ops import OPS as _BASE_OPS
@@ -39,7 +40,8 @@ __all__ = ["import_tf_graph_def", "is_tf_graph_def", "tf_dtype", "tf_datatype", 
 
 OPS = {**_BASE_OPS, **NN_OPS, **_MORE_OPS, **_GRAD_OPS, **_MORE3_OPS, **_CALL_OPS,
        **_RESOURCE_OPS, **_TENSOR_ARRAY_OPS, **_STRING_OPS, **_LOOKUP_OPS,
-       **_PARSING_OPS, **_STROPS_OPS, **_SPARSE_OPS}
+       **_PARSING_OPS, **_STROPS_OPS, **_SPARSE_OPS,
+       **_SUMMARY_OPS}
 
 # DataType numbers (types.proto) of the dtypes graphc has
 _DTYPE_OF = {1: "float32", 2: "float64", 3: "int32", 4: "uint8", 5: "int16", 6: "int8",
