@@ -102,73 +102,75 @@ TYPE_SETS = (
     # 38
     'bfloat16 float32',
     # 39
-    'float16 float32 float64 complex64 complex128',
+    'uint8 float32 float16 float64',
     # 40
+    'float16 float32 float64 complex64 complex128',
+    # 41
     'bfloat16 float16 float32 float64 int32 int64 uint8 uint16 uint32 uint64 complex64 '
     'complex128',
-    # 41
-    'bfloat16 float64 float32 float16 complex64 complex128',
     # 42
+    'bfloat16 float64 float32 float16 complex64 complex128',
+    # 43
     'float32 float64 int32 uint8 int16 int8 int64 bfloat16 uint16 float16 uint32 uint64 '
     'qint8 quint8 qint32 qint16 quint16',
-    # 43
-    'float16 bfloat16 float32 float64 int32 int64 uint8 int16 int8 uint16 qint8',
     # 44
-    'bfloat16 float16 float32 float64 int8 uint8 int16 uint16 int32 uint32 int64 uint64',
+    'float16 bfloat16 float32 float64 int32 int64 uint8 int16 int8 uint16 qint8',
     # 45
-    'bfloat16 float16 float32 float64 int8 int16 int32 int64 complex64 complex128',
+    'bfloat16 float16 float32 float64 int8 uint8 int16 uint16 int32 uint32 int64 uint64',
     # 46
-    'float64 float32',
+    'bfloat16 float16 float32 float64 int8 int16 int32 int64 complex64 complex128',
     # 47
-    'uint8 int8 int32 int64',
+    'float64 float32',
     # 48
+    'uint8 int8 int32 int64',
+    # 49
     'bfloat16 float16 float32 float64 int8 uint8 int16 uint16 int32 uint32 int64 uint64 '
     'complex64 complex128 bool',
-    # 49
-    'float32 int64 string',
     # 50
-    'bfloat16 float32 float16 float64 int8 int16 int32 int64 complex64 complex128',
+    'float32 int64 string',
     # 51
-    'bfloat16 float16 float32 float64 int8 int16 int32 int64 uint16 uint32 uint64',
+    'bfloat16 float32 float16 float64 int8 int16 int32 int64 complex64 complex128',
     # 52
+    'bfloat16 float16 float32 float64 int8 int16 int32 int64 uint16 uint32 uint64',
+    # 53
     'float32 float64 int32 uint8 int16 int8 int64 bfloat16 uint16 float16 uint32 uint64 '
     'qint8',
-    # 53
-    'int8 uint8 int16 uint16 int32 int64 bfloat16 float16 float32 float64 bfloat16',
     # 54
-    'float32 bfloat16 float16 float64',
+    'int8 uint8 int16 uint16 int32 int64 bfloat16 float16 float32 float64 bfloat16',
     # 55
-    'int8 uint8 int16 uint16 int32 int64 float16 float32 float64 bfloat16',
+    'float32 bfloat16 float16 float64',
     # 56
-    'uint8 int8 int32 float16 float32 float64 bfloat16',
+    'int8 uint8 int16 uint16 int32 int64 float16 float32 float64 bfloat16',
     # 57
+    'uint8 int8 int32 float16 float32 float64 bfloat16',
+    # 58
     'uint8 int8 uint16 int16 int32 uint32 int64 uint64 bool bfloat16 float16 float32 '
     'float64 complex64 complex128 string',
-    # 58
-    'float16 bfloat16 float32 float64 int32 int64',
     # 59
-    'int64 string',
+    'float16 bfloat16 float32 float64 int32 int64',
     # 60
-    'float16 float32 float64',
+    'int64 string',
     # 61
-    'int8 int32 int64',
+    'float16 float32 float64',
     # 62
+    'int8 int32 int64',
+    # 63
     'bfloat16 float16 float32 float64 int8 int16 int32 int64 uint8 uint16 uint32 uint64 '
     'complex64 complex128',
-    # 63
-    'int32 int64 uint32 uint64',
     # 64
-    'float32 float64 int32 int64 uint32 uint64',
+    'int32 int64 uint32 uint64',
     # 65
+    'float32 float64 int32 int64 uint32 uint64',
+    # 66
     'bfloat16 float16 float32 float64 uint8 int8 uint16 int16 int32 int64 complex64 '
     'complex128 uint32 uint64',
-    # 66
-    'int16 int32 int64 uint16',
     # 67
-    'float64 float32 complex64 complex128',
+    'int16 int32 int64 uint16',
     # 68
-    'int32 int64 bfloat16 float16 float32 float64',
+    'float64 float32 complex64 complex128',
     # 69
+    'int32 int64 bfloat16 float16 float32 float64',
+    # 70
     'float32 float64 int32 uint8 int16 int8 complex64 int64 qint8 quint8 qint32 bfloat16 '
     'qint16 quint16 uint16 complex128 float16 uint32 uint64 bool',
 )
@@ -277,6 +279,11 @@ RAW_OP_DEFS = {
     'Atan': ('atan', 'x:T', 'y:T', (('T', 'type', 1, None),)),
     'Atan2': ('atan2', 'y:T x:T', 'z:T', (('T', 'type', 14, None),)),
     'Atanh': ('atanh', 'x:T', 'y:T', (('T', 'type', 1, None),)),
+    'AudioSummaryV2': (
+        'audio_summary_v2',
+        'tag:=string tensor:=float32 sample_rate:=float32',
+        'summary:=string', (
+        ('max_outputs', 'int', None, 1, 3),)),
     'AvgPool': ('avg_pool', 'value:T', 'output:T', (
         ('ksize', 'list(int)', None, 4),
         ('strides', 'list(int)', None, 4),
@@ -729,6 +736,8 @@ RAW_OP_DEFS = {
         '_histogram_fixed_width', 'values:T value_range:T nbins:=int32', 'out:dtype', (
         ('T', 'type', 20, None),
         ('dtype', 'type', 6, None, 'int32'),)),
+    'HistogramSummary': ('histogram_summary', 'tag:=string values:T', 'summary:=string', (
+        ('T', 'type', 33, None, 'float32'),)),
     'IFFT': ('ifft', 'input:Tcomplex', 'output:Tcomplex', (
         ('Tcomplex', 'type', 7, None, 'complex64'),)),
     'IFFT2D': ('ifft2d', 'input:Tcomplex', 'output:Tcomplex', (
@@ -759,6 +768,10 @@ RAW_OP_DEFS = {
     'Imag': ('imag', 'input:T', 'output:Tout', (
         ('T', 'type', 7, None, 'complex64'),
         ('Tout', 'type', 8, None, 'float32'),)),
+    'ImageSummary': ('image_summary', 'tag:=string tensor:T', 'summary:=string', (
+        ('max_images', 'int', None, 1, 3),
+        ('T', 'type', 39, None, 'float32'),
+        ('bad_color', 'tensor', None, None, None),)),
     'InTopKV2': ('in_top_kv2', 'predictions:=float32 targets:T k:T', 'precision:=bool', (
         ('T', 'type', 6, None, 'int32'),)),
     'InitializeTableFromTextFileV2': (
@@ -805,7 +818,7 @@ RAW_OP_DEFS = {
     'Log1p': ('log1p', 'x:T', 'y:T', (('T', 'type', 1, None),)),
     'LogMatrixDeterminant': (
         'log_matrix_determinant', 'input:T', 'sign:T log_abs_determinant:T', (
-        ('T', 'type', 39, None),)),
+        ('T', 'type', 40, None),)),
     'LogSoftmax': ('log_softmax', 'logits:T', 'logsoftmax:T', (('T', 'type', 15, None),)),
     'LogicalAnd': ('logical_and', 'x:=bool y:=bool', 'z:=bool', ()),
     'LogicalNot': ('logical_not', 'x:=bool', 'y:=bool', ()),
@@ -840,7 +853,7 @@ RAW_OP_DEFS = {
     'MatMul': ('mat_mul', 'a:T b:T', 'product:T', (
         ('transpose_a', 'bool', None, None, False),
         ('transpose_b', 'bool', None, None, False),
-        ('T', 'type', 40, None),
+        ('T', 'type', 41, None),
         ('grad_a', 'bool', None, None, False),
         ('grad_b', 'bool', None, None, False),)),
     'MatrixBandPart': (
@@ -848,7 +861,7 @@ RAW_OP_DEFS = {
         ('T', 'type', None, None),
         ('Tindex', 'type', 6, None, 'int64'),)),
     'MatrixDeterminant': ('matrix_determinant', 'input:T', 'output:T', (
-        ('T', 'type', 39, None),)),
+        ('T', 'type', 40, None),)),
     'MatrixDiag': ('matrix_diag', 'diagonal:T', 'output:T', (('T', 'type', None, None),)),
     'MatrixDiagPart': ('matrix_diag_part', 'input:T', 'diagonal:T', (
         ('T', 'type', None, None),)),
@@ -889,13 +902,13 @@ RAW_OP_DEFS = {
     'MatrixTriangularSolve': ('matrix_triangular_solve', 'matrix:T rhs:T', 'output:T', (
         ('lower', 'bool', None, None, True),
         ('adjoint', 'bool', None, None, False),
-        ('T', 'type', 41, None),)),
+        ('T', 'type', 42, None),)),
     'Max': ('_max', 'input:T axis=reduction_indices:Tidx', 'output:T', (
         ('keep_dims', 'bool', None, None, False),
-        ('T', 'type', 42, None),
+        ('T', 'type', 43, None),
         ('Tidx', 'type', 6, None, 'int32'),)),
     'MaxPool': ('max_pool', 'input:T', 'output:T', (
-        ('T', 'type', 43, None, 'float32'),
+        ('T', 'type', 44, None, 'float32'),
         ('ksize', 'list(int)', None, 4),
         ('strides', 'list(int)', None, 4),
         ('padding', 'string', ('SAME', 'VALID', 'EXPLICIT'), None),
@@ -936,7 +949,7 @@ RAW_OP_DEFS = {
         ('data_format', 'string', ('NHWC', 'NCHW'), None, 'NHWC'),
         ('T', 'type', 33, None),)),
     'MaxPoolV2': ('max_pool_v2', 'input:T ksize:=int32 strides:=int32', 'output:T', (
-        ('T', 'type', 43, None, 'float32'),
+        ('T', 'type', 44, None, 'float32'),
         ('padding', 'string', ('SAME', 'VALID'), None),
         ('data_format', 'string', ('NHWC', 'NCHW', 'NCHW_VECT_C'), None, 'NHWC'),)),
     'MaxPoolWithArgmax': ('max_pool_with_argmax', 'input:T', 'output:T argmax:Targmax', (
@@ -946,16 +959,18 @@ RAW_OP_DEFS = {
         ('padding', 'string', ('SAME', 'VALID'), None),
         ('include_batch_in_index', 'bool', None, None, False),
         ('T', 'type', 33, None),)),
-    'Maximum': ('maximum', 'x:T y:T', 'z:T', (('T', 'type', 44, None),)),
+    'Maximum': ('maximum', 'x:T y:T', 'z:T', (('T', 'type', 45, None),)),
     'Mean': ('mean', 'input:T axis=reduction_indices:Tidx', 'output:T', (
         ('keep_dims', 'bool', None, None, False),
         ('T', 'type', 9, None),
         ('Tidx', 'type', 6, None, 'int32'),)),
+    'MergeSummary': ('merge_summary', 'inputs:N*=string', 'summary:=string', (
+        ('N', 'int', None, 1),)),
     'Min': ('_min', 'input:T axis=reduction_indices:Tidx', 'output:T', (
         ('keep_dims', 'bool', None, None, False),
-        ('T', 'type', 42, None),
+        ('T', 'type', 43, None),
         ('Tidx', 'type', 6, None, 'int32'),)),
-    'Minimum': ('minimum', 'x:T y:T', 'z:T', (('T', 'type', 44, None),)),
+    'Minimum': ('minimum', 'x:T y:T', 'z:T', (('T', 'type', 45, None),)),
     'MirrorPad': ('mirror_pad', 'input:T paddings:Tpaddings', 'output:T', (
         ('T', 'type', None, None),
         ('Tpaddings', 'type', 6, None, 'int32'),
@@ -981,8 +996,8 @@ RAW_OP_DEFS = {
         ('key_dtype', 'type', None, None),
         ('value_dtype', 'type', None, None),)),
     'Ndtri': ('ndtri', 'x:T', 'y:T', (('T', 'type', 14, None),)),
-    'Neg': ('neg', 'x:T', 'y:T', (('T', 'type', 45, None),)),
-    'NextAfter': ('next_after', 'x1:T x2:T', 'output:T', (('T', 'type', 46, None, 'float32'),)),
+    'Neg': ('neg', 'x:T', 'y:T', (('T', 'type', 46, None),)),
+    'NextAfter': ('next_after', 'x1:T x2:T', 'output:T', (('T', 'type', 47, None, 'float32'),)),
     'NoOp': ('no_op', '', '', ()),
     'NotEqual': ('not_equal', 'x:T y:T', 'z:=bool', (
         ('T', 'type', None, None),
@@ -990,8 +1005,8 @@ RAW_OP_DEFS = {
     'OneHot': ('one_hot', 'indices:TI depth:=int32 on_value:T off_value:T', 'output:T', (
         ('axis', 'int', None, None, -1),
         ('T', 'type', None, None),
-        ('TI', 'type', 47, None, 'int64'),)),
-    'OnesLike': ('ones_like', 'x:T', 'y:T', (('T', 'type', 48, None),)),
+        ('TI', 'type', 48, None, 'int64'),)),
+    'OnesLike': ('ones_like', 'x:T', 'y:T', (('T', 'type', 49, None),)),
     'OptionalFromValue': (
         'optional_from_value', 'components:[Toutput_types]', 'optional:=variant', (
         ('Toutput_types', 'list(type)', None, 1),)),
@@ -1021,17 +1036,17 @@ RAW_OP_DEFS = {
         'sparse_indices:Nsparse*=int64 sparse_values:[sparse_types] sparse_shapes:Nsparse*=int64 dense_values:[Tdense]', (
         ('Nsparse', 'int', None, 0),
         ('Ndense', 'int', None, 0),
-        ('sparse_types', 'list(type)', 49, 0),
-        ('Tdense', 'list(type)', 49, 0),
+        ('sparse_types', 'list(type)', 50, 0),
+        ('Tdense', 'list(type)', 50, 0),
         ('dense_shapes', 'list(shape)', None, 0),)),
     'ParseExampleV2': (
         'parse_example_v2',
         'serialized:=string names:=string sparse_keys:=string dense_keys:=string ragged_keys:=string dense_defaults:[Tdense]',
         'sparse_indices:num_sparse*=int64 sparse_values:[sparse_types] sparse_shapes:num_sparse*=int64 dense_values:[Tdense] ragged_values:[ragged_value_types] ragged_row_splits:[ragged_split_types]', (
-        ('Tdense', 'list(type)', 49, 0),
+        ('Tdense', 'list(type)', 50, 0),
         ('num_sparse', 'int', None, 0),
-        ('sparse_types', 'list(type)', 49, 0),
-        ('ragged_value_types', 'list(type)', 49, 0),
+        ('sparse_types', 'list(type)', 50, 0),
+        ('ragged_value_types', 'list(type)', 50, 0),
         ('ragged_split_types', 'list(type)', 6, 0),
         ('dense_shapes', 'list(shape)', None, 0),)),
     'ParseSingleExample': (
@@ -1041,8 +1056,8 @@ RAW_OP_DEFS = {
         ('num_sparse', 'int', None, 0),
         ('sparse_keys', 'list(string)', None, 0),
         ('dense_keys', 'list(string)', None, 0),
-        ('sparse_types', 'list(type)', 49, 0),
-        ('Tdense', 'list(type)', 49, 0),
+        ('sparse_types', 'list(type)', 50, 0),
+        ('Tdense', 'list(type)', 50, 0),
         ('dense_shapes', 'list(shape)', None, 0),)),
     'PartitionedCall': ('partitioned_call', 'args:[Tin]', 'output:[Tout]', (
         ('Tin', 'list(type)', None, 0),
@@ -1058,10 +1073,19 @@ RAW_OP_DEFS = {
         ('dtype', 'type', None, None),
         ('shape', 'shape', None, None),)),
     'Polygamma': ('polygamma', 'a:T x:T', 'z:T', (('T', 'type', 8, None),)),
-    'Pow': ('_pow', 'x:T y:T', 'z:T', (('T', 'type', 50, None),)),
+    'Pow': ('_pow', 'x:T y:T', 'z:T', (('T', 'type', 51, None),)),
     'PreventGradient': ('prevent_gradient', 'input:T', 'output:T', (
         ('T', 'type', None, None),
         ('message', 'string', None, None, ''),)),
+    'Print': ('_print', 'input:T data:[U]', 'output:T', (
+        ('T', 'type', None, None),
+        ('U', 'list(type)', None, 0),
+        ('message', 'string', None, None, ''),
+        ('first_n', 'int', None, None, -1),
+        ('summarize', 'int', None, None, 3),)),
+    'PrintV2': ('print_v2', 'input:=string', '', (
+        ('output_stream', 'string', None, None, 'stderr'),
+        ('end', 'string', None, None, '\n'),)),
     'Prod': ('prod', 'input:T axis=reduction_indices:Tidx', 'output:T', (
         ('keep_dims', 'bool', None, None, False),
         ('T', 'type', 9, None),
@@ -1113,7 +1137,7 @@ RAW_OP_DEFS = {
         ('dtype', 'type', 15, None),
         ('T', 'type', 6, None),)),
     'Range': ('_range', 'start:Tidx limit:Tidx delta:Tidx', 'output:Tidx', (
-        ('Tidx', 'type', 51, None, 'int32'),)),
+        ('Tidx', 'type', 52, None, 'int32'),)),
     'Rank': ('rank', 'input:T', 'output:=int32', (('T', 'type', None, None),)),
     'ReadVariableOp': ('read_variable_op', 'resource:=resource', 'value:dtype', (
         ('dtype', 'type', None, None),)),
@@ -1121,7 +1145,7 @@ RAW_OP_DEFS = {
         ('T', 'type', 7, None, 'complex64'),
         ('Tout', 'type', 8, None, 'float32'),)),
     'RealDiv': ('real_div', 'x:T y:T', 'z:T', (('T', 'type', 34, None),)),
-    'Reciprocal': ('reciprocal', 'x:T', 'y:T', (('T', 'type', 45, None),)),
+    'Reciprocal': ('reciprocal', 'x:T', 'y:T', (('T', 'type', 46, None),)),
     'ReciprocalGrad': ('reciprocal_grad', 'y:T dy:T', 'z:T', (('T', 'type', 1, None),)),
     'ReduceJoin': ('reduce_join', 'inputs:=string reduction_indices:=int32', 'output:=string', (
         ('keep_dims', 'bool', None, None, False),
@@ -1130,7 +1154,7 @@ RAW_OP_DEFS = {
     'RegexReplace': (
         'regex_replace', 'input:=string pattern:=string rewrite:=string', 'output:=string', (
         ('replace_global', 'bool', None, None, True),)),
-    'Relu': ('relu', 'features:T', 'activations:T', (('T', 'type', 52, None),)),
+    'Relu': ('relu', 'features:T', 'activations:T', (('T', 'type', 53, None),)),
     'Relu6': ('relu6', 'features:T', 'activations:T', (('T', 'type', 33, None),)),
     'Relu6Grad': ('relu6_grad', 'gradients:T features:T', 'backprops:T', (
         ('T', 'type', 33, None),)),
@@ -1140,22 +1164,22 @@ RAW_OP_DEFS = {
         ('T', 'type', None, None),
         ('Tshape', 'type', 6, None, 'int32'),)),
     'ResizeBilinear': ('resize_bilinear', 'images:T size:=int32', 'resized_images:=float32', (
-        ('T', 'type', 53, None),
+        ('T', 'type', 54, None),
         ('align_corners', 'bool', None, None, False),
         ('half_pixel_centers', 'bool', None, None, False),)),
     'ResizeBilinearGrad': (
         'resize_bilinear_grad', 'grads:=float32 original_image:T', 'output:T', (
-        ('T', 'type', 54, None),
+        ('T', 'type', 55, None),
         ('align_corners', 'bool', None, None, False),
         ('half_pixel_centers', 'bool', None, None, False),)),
     'ResizeNearestNeighbor': (
         'resize_nearest_neighbor', 'images:T size:=int32', 'resized_images:T', (
-        ('T', 'type', 55, None),
+        ('T', 'type', 56, None),
         ('align_corners', 'bool', None, None, False),
         ('half_pixel_centers', 'bool', None, None, False),)),
     'ResizeNearestNeighborGrad': (
         'resize_nearest_neighbor_grad', 'grads:T size:=int32', 'output:T', (
-        ('T', 'type', 56, None),
+        ('T', 'type', 57, None),
         ('align_corners', 'bool', None, None, False),
         ('half_pixel_centers', 'bool', None, None, False),)),
     'ResourceApplyAdaMax': (
@@ -1333,16 +1357,18 @@ RAW_OP_DEFS = {
         ('Tlen', 'type', 6, None, 'int64'),)),
     'ReverseV2': ('reverse_v2', 'tensor:T axis:Tidx', 'output:T', (
         ('Tidx', 'type', 6, None, 'int32'),
-        ('T', 'type', 57, None),)),
+        ('T', 'type', 58, None),)),
     'RightShift': ('right_shift', 'x:T y:T', 'z:T', (('T', 'type', 22, None),)),
     'Rint': ('rint', 'x:T', 'y:T', (('T', 'type', 14, None),)),
     'Roll': ('roll', 'input:T shift:Tshift axis:Taxis', 'output:T', (
         ('T', 'type', None, None),
         ('Tshift', 'type', 6, None),
         ('Taxis', 'type', 6, None),)),
-    'Round': ('round', 'x:T', 'y:T', (('T', 'type', 45, None),)),
+    'Round': ('round', 'x:T', 'y:T', (('T', 'type', 46, None),)),
     'Rsqrt': ('rsqrt', 'x:T', 'y:T', (('T', 'type', 1, None),)),
     'RsqrtGrad': ('rsqrt_grad', 'y:T dy:T', 'z:T', (('T', 'type', 1, None),)),
+    'ScalarSummary': ('scalar_summary', 'tags:=string values:T', 'summary:=string', (
+        ('T', 'type', 33, None),)),
     'ScatterAdd': ('scatter_add', 'ref:&T indices:Tindices updates:T', 'output_ref:&T', (
         ('T', 'type', 9, None),
         ('Tindices', 'type', 6, None),
@@ -1352,11 +1378,11 @@ RAW_OP_DEFS = {
         ('Tindices', 'type', 6, None),
         ('use_locking', 'bool', None, None, False),)),
     'ScatterMax': ('scatter_max', 'ref:&T indices:Tindices updates:T', 'output_ref:&T', (
-        ('T', 'type', 58, None),
+        ('T', 'type', 59, None),
         ('Tindices', 'type', 6, None),
         ('use_locking', 'bool', None, None, False),)),
     'ScatterMin': ('scatter_min', 'ref:&T indices:Tindices updates:T', 'output_ref:&T', (
-        ('T', 'type', 58, None),
+        ('T', 'type', 59, None),
         ('Tindices', 'type', 6, None),
         ('use_locking', 'bool', None, None, False),)),
     'ScatterMul': ('scatter_mul', 'ref:&T indices:Tindices updates:T', 'output_ref:&T', (
@@ -1425,7 +1451,7 @@ RAW_OP_DEFS = {
         ('out_type', 'type', 6, None, 'int32'),)),
     'Sigmoid': ('sigmoid', 'x:T', 'y:T', (('T', 'type', 1, None),)),
     'SigmoidGrad': ('sigmoid_grad', 'y:T dy:T', 'z:T', (('T', 'type', 1, None),)),
-    'Sign': ('sign', 'x:T', 'y:T', (('T', 'type', 45, None),)),
+    'Sign': ('sign', 'x:T', 'y:T', (('T', 'type', 46, None),)),
     'Sin': ('sin', 'x:T', 'y:T', (('T', 'type', 1, None),)),
     'Sinh': ('sinh', 'x:T', 'y:T', (('T', 'type', 1, None),)),
     'Size': ('size', 'input:T', 'output:out_type', (
@@ -1520,17 +1546,17 @@ RAW_OP_DEFS = {
         ('hashed_output', 'bool', None, None),
         ('num_buckets', 'int', None, 0),
         ('hash_key', 'int', None, None),
-        ('sparse_types', 'list(type)', 59, 0),
-        ('dense_types', 'list(type)', 59, 0),
-        ('out_type', 'type', 59, None),
-        ('internal_type', 'type', 59, None),)),
+        ('sparse_types', 'list(type)', 60, 0),
+        ('dense_types', 'list(type)', 60, 0),
+        ('out_type', 'type', 60, None),
+        ('internal_type', 'type', 60, None),)),
     'SparseCrossV2': (
         'sparse_cross_v2',
         'indices:N*=int64 values:[sparse_types] shapes:N*=int64 dense_inputs:[dense_types] sep:=string',
         'output_indices:=int64 output_values:=string output_shape:=int64', (
         ('N', 'int', None, 0),
-        ('sparse_types', 'list(type)', 59, 0),
-        ('dense_types', 'list(type)', 59, 0),)),
+        ('sparse_types', 'list(type)', 60, 0),
+        ('dense_types', 'list(type)', 60, 0),)),
     'SparseDenseCwiseAdd': (
         'sparse_dense_cwise_add',
         'sp_indices:=int64 sp_values:T sp_shape:=int64 dense:T',
@@ -1636,7 +1662,7 @@ RAW_OP_DEFS = {
         ('T', 'type', None, None),)),
     'SparseSoftmax': (
         'sparse_softmax', 'sp_indices:=int64 sp_values:T sp_shape:=int64', 'output:T', (
-        ('T', 'type', 60, None),)),
+        ('T', 'type', 61, None),)),
     'SparseSoftmaxCrossEntropyWithLogits': (
         'sparse_softmax_cross_entropy_with_logits',
         'features:T labels:Tlabels',
@@ -1682,10 +1708,10 @@ RAW_OP_DEFS = {
         'split_v', 'value:T size_splits:Tlen axis=split_dim:=int32', 'output:num_split*T', (
         ('num_split', 'int', None, 1),
         ('T', 'type', None, None),
-        ('Tlen', 'type', 61, None, 'int64'),)),
+        ('Tlen', 'type', 62, None, 'int64'),)),
     'Sqrt': ('sqrt', 'x:T', 'y:T', (('T', 'type', 1, None),)),
     'SqrtGrad': ('sqrt_grad', 'y:T dy:T', 'z:T', (('T', 'type', 1, None),)),
-    'Square': ('square', 'x:T', 'y:T', (('T', 'type', 62, None),)),
+    'Square': ('square', 'x:T', 'y:T', (('T', 'type', 63, None),)),
     'SquaredDifference': ('squared_difference', 'x:T y:T', 'z:T', (('T', 'type', 16, None),)),
     'Squeeze': ('squeeze', 'input:T', 'output:T', (
         ('T', 'type', None, None),
@@ -1727,9 +1753,9 @@ RAW_OP_DEFS = {
         ('Tseed', 'type', 6, None, 'int64'),)),
     'StatelessRandomUniformFullInt': (
         'stateless_random_uniform_full_int', 'shape:T seed:Tseed', 'output:dtype', (
-        ('dtype', 'type', 63, None, 'uint64'),
+        ('dtype', 'type', 64, None, 'uint64'),
         ('T', 'type', 6, None, 'int32'),
-        ('Tseed', 'type', 63, None, 'int64'),)),
+        ('Tseed', 'type', 64, None, 'int64'),)),
     'StatelessRandomUniformInt': (
         'stateless_random_uniform_int',
         'shape:T seed:Tseed minval:dtype maxval:dtype',
@@ -1818,10 +1844,10 @@ RAW_OP_DEFS = {
         ('num_buckets', 'int', None, 1),
         ('key', 'list(int)', None, None),)),
     'StringToNumber': ('string_to_number', 'string_tensor:=string', 'output:out_type', (
-        ('out_type', 'type', 64, None, 'float32'),)),
+        ('out_type', 'type', 65, None, 'float32'),)),
     'StringUpper': ('string_upper', 'input:=string', 'output:=string', (
         ('encoding', 'string', None, None, ''),)),
-    'Sub': ('sub', 'x:T y:T', 'z:T', (('T', 'type', 65, None),)),
+    'Sub': ('sub', 'x:T y:T', 'z:T', (('T', 'type', 66, None),)),
     'Substr': ('substr', 'input:=string pos:T len:T', 'output:=string', (
         ('T', 'type', 6, None),
         ('unit', 'string', ('BYTE', 'UTF8_CHAR'), None, 'BYTE'),)),
@@ -1972,8 +1998,13 @@ RAW_OP_DEFS = {
     'TensorScatterUpdate': (
         'tensor_scatter_update', 'tensor:T indices:Tindices updates:T', 'output:T', (
         ('T', 'type', None, None),
-        ('Tindices', 'type', 66, None),
+        ('Tindices', 'type', 67, None),
         ('bad_indices_policy', 'string', None, None, ''),)),
+    'TensorSummaryV2': (
+        'tensor_summary_v2',
+        'tag:=string tensor:T serialized_summary_metadata:=string',
+        'summary:=string', (
+        ('T', 'type', None, None),)),
     'Tile': ('tile', 'input:T multiples:Tmultiples', 'output:T', (
         ('T', 'type', None, None),
         ('Tmultiples', 'type', 6, None, 'int32'),)),
@@ -1988,9 +2019,9 @@ RAW_OP_DEFS = {
     'TridiagonalSolve': ('tridiagonal_solve', 'diagonals:T rhs:T', 'output:T', (
         ('partial_pivoting', 'bool', None, None, True),
         ('perturb_singular', 'bool', None, None, False),
-        ('T', 'type', 67, None),)),
+        ('T', 'type', 68, None),)),
     'TruncateDiv': ('truncate_div', 'x:T y:T', 'z:T', (('T', 'type', 34, None),)),
-    'TruncateMod': ('truncate_mod', 'x:T y:T', 'z:T', (('T', 'type', 68, None),)),
+    'TruncateMod': ('truncate_mod', 'x:T y:T', 'z:T', (('T', 'type', 69, None),)),
     'TruncatedNormal': ('truncated_normal', 'shape:T', 'output:dtype', (
         ('seed', 'int', None, None, 0),
         ('seed2', 'int', None, None, 0),
@@ -2088,7 +2119,7 @@ RAW_OP_DEFS = {
         ('dtype', 'type', None, None),
         ('container', 'string', None, None, ''),
         ('shared_name', 'string', None, None, ''),)),
-    'Where': ('where', 'condition=input:T', 'index:=int64', (('T', 'type', 69, None, 'bool'),)),
+    'Where': ('where', 'condition=input:T', 'index:=int64', (('T', 'type', 70, None, 'bool'),)),
     'While': ('_while', 'input:[T]', 'output:[T]', (
         ('T', 'list(type)', None, 0),
         ('cond', 'func', None, None),
@@ -2109,7 +2140,7 @@ AnonymousMutableDenseHashTable AnonymousMutableHashTable AnonymousMutableHashTab
 AnonymousRandomSeedGenerator AnonymousSeedGenerator ApplyAdagradDA ApplyAddSign ApplyFtrl
 ApplyFtrlV2 ApplyPowerSign ApplyProximalAdagrad ApplyProximalGradientDescent ApproxTopK
 ApproximateEqual AssertCardinalityDataset AssertNextDataset AssertPrevDataset
-AssignVariableXlaConcatND AudioSpectrogram AudioSummary AudioSummaryV2 AutoShardDataset
+AssignVariableXlaConcatND AudioSpectrogram AudioSummary AutoShardDataset
 BandedTriangularSolve Barrier BarrierClose BarrierIncompleteSize BarrierInsertMany
 BarrierReadySize BarrierTakeMany Batch BatchCholesky BatchCholeskyGrad BatchDataset
 BatchDatasetV2 BatchFFT BatchFFT2D BatchFFT3D BatchFunction BatchIFFT BatchIFFT2D
@@ -2193,10 +2224,10 @@ GenerateVocabRemapping GeneratorDataset GetElementAtIndex
 GetMinibatchSplitsWithPhysicalReplica GetMinibatchesInCsrWithPhysicalReplica GetOptions
 GetSessionHandle GetSessionHandleV2 GetSessionTensor GetStatsFromListOfSparseCoreCooTensors
 GlobalIterId GlobalShuffleDataset GroupByReducerDataset GroupByWindowDataset HSVToRGB
-HashTable HistogramSummary IFFTND IRFFTND IdentityReader IdentityReaderV2
-IgnoreErrorsDataset ImageProjectiveTransformV2 ImageProjectiveTransformV3 ImageSummary
-ImmutableConst ImportEvent InTopK IndexFlatMapDataset InfeedDequeue InfeedDequeueTuple
-InfeedEnqueue InfeedEnqueuePrelinearizedBuffer InfeedEnqueueTuple InitializeTable
+HashTable IFFTND IRFFTND IdentityReader IdentityReaderV2 IgnoreErrorsDataset
+ImageProjectiveTransformV2 ImageProjectiveTransformV3 ImmutableConst ImportEvent InTopK
+IndexFlatMapDataset InfeedDequeue InfeedDequeueTuple InfeedEnqueue
+InfeedEnqueuePrelinearizedBuffer InfeedEnqueueTuple InitializeTable
 InitializeTableFromDataset InitializeTableFromTextFile InplaceAdd InplaceSub InplaceUpdate
 InterleaveDataset Inv InvGrad IsBoostedTreesEnsembleInitialized
 IsBoostedTreesQuantileStreamResourceInitialized IsTPUEmbeddingInitialized
@@ -2217,34 +2248,33 @@ LookupTableExport LookupTableFind LookupTableImport LookupTableInsert LookupTabl
 LoopCond MakeIterator MapAndBatchDataset MapClear MapDataset MapDefun MapIncompleteSize
 MapPeek MapSize MapStage MapUnstage MapUnstageNoKey MatchingFiles MatchingFilesDataset
 MatrixExponential MatrixSolveLs MaxIntraOpParallelismDataset MaxPoolGradGradV2
-MaxPoolGradGradWithArgmax MaxPoolGradV2 MaxPoolGradWithArgmax Merge MergeSummary
-MergeV2Checkpoints Mfcc Mod ModelDataset MultiDeviceIterator
-MultiDeviceIteratorFromStringHandle MultiDeviceIteratorGetNextFromShard
-MultiDeviceIteratorInit MultiDeviceIteratorToStringHandle Multinomial MutableDenseHashTable
-MutableDenseHashTableV2 MutableHashTable MutableHashTableOfTensors MutexLock MutexV2
-NcclAllReduce NcclBroadcast NcclReduce NearestNeighbors NextIteration NonDeterministicInts
-NonMaxSuppression NonMaxSuppressionV2 NonMaxSuppressionV3 NonMaxSuppressionV4
-NonMaxSuppressionV5 NonMaxSuppressionWithOverlaps NonSerializableDataset NthElement
-OneShotIterator OptimizeDataset OptimizeDatasetV2 OptionsDataset OrderedMapClear
-OrderedMapIncompleteSize OrderedMapPeek OrderedMapSize OrderedMapStage OrderedMapUnstage
-OrderedMapUnstageNoKey OutfeedDequeue OutfeedDequeueTuple OutfeedDequeueTupleV2
-OutfeedDequeueV2 OutfeedEnqueue OutfeedEnqueueTuple PaddedBatchDataset PaddedBatchDatasetV2
-PaddingFIFOQueue PaddingFIFOQueueV2 ParallelBatchDataset ParallelConcat
-ParallelFilterDataset ParallelInterleaveDataset ParallelInterleaveDatasetV2
-ParallelInterleaveDatasetV3 ParallelInterleaveDatasetV4 ParallelMapDataset
-ParallelMapDatasetV2 ParameterizedTruncatedNormal ParseExampleDataset ParseExampleDatasetV2
-ParseSequenceExample ParseSequenceExampleV2 ParseSingleSequenceExample ParseTensor
-PlaceholderV2 PopulationCount PrefetchDataset Prelinearize PrelinearizeTuple Print PrintV2
-PriorityQueue PriorityQueueV2 PrivateThreadPoolDataset PyFunc PyFuncStateless
-QuantizeAndDequantize QuantizeAndDequantizeV3 QuantizeDownAndShrinkRange QuantizeV2
-QuantizedAdd QuantizedAvgPool QuantizedBatchNormWithGlobalNormalization QuantizedBiasAdd
-QuantizedConcat QuantizedConv2D QuantizedConv2DAndRelu QuantizedConv2DAndReluAndRequantize
-QuantizedConv2DAndRequantize QuantizedConv2DPerChannel QuantizedConv2DWithBias
-QuantizedConv2DWithBiasAndRelu QuantizedConv2DWithBiasAndReluAndRequantize
-QuantizedConv2DWithBiasAndRequantize QuantizedConv2DWithBiasSignedSumAndReluAndRequantize
-QuantizedConv2DWithBiasSumAndRelu QuantizedConv2DWithBiasSumAndReluAndRequantize
-QuantizedDepthwiseConv2D QuantizedDepthwiseConv2DWithBias
-QuantizedDepthwiseConv2DWithBiasAndRelu
+MaxPoolGradGradWithArgmax MaxPoolGradV2 MaxPoolGradWithArgmax Merge MergeV2Checkpoints Mfcc
+Mod ModelDataset MultiDeviceIterator MultiDeviceIteratorFromStringHandle
+MultiDeviceIteratorGetNextFromShard MultiDeviceIteratorInit
+MultiDeviceIteratorToStringHandle Multinomial MutableDenseHashTable MutableDenseHashTableV2
+MutableHashTable MutableHashTableOfTensors MutexLock MutexV2 NcclAllReduce NcclBroadcast
+NcclReduce NearestNeighbors NextIteration NonDeterministicInts NonMaxSuppression
+NonMaxSuppressionV2 NonMaxSuppressionV3 NonMaxSuppressionV4 NonMaxSuppressionV5
+NonMaxSuppressionWithOverlaps NonSerializableDataset NthElement OneShotIterator
+OptimizeDataset OptimizeDatasetV2 OptionsDataset OrderedMapClear OrderedMapIncompleteSize
+OrderedMapPeek OrderedMapSize OrderedMapStage OrderedMapUnstage OrderedMapUnstageNoKey
+OutfeedDequeue OutfeedDequeueTuple OutfeedDequeueTupleV2 OutfeedDequeueV2 OutfeedEnqueue
+OutfeedEnqueueTuple PaddedBatchDataset PaddedBatchDatasetV2 PaddingFIFOQueue
+PaddingFIFOQueueV2 ParallelBatchDataset ParallelConcat ParallelFilterDataset
+ParallelInterleaveDataset ParallelInterleaveDatasetV2 ParallelInterleaveDatasetV3
+ParallelInterleaveDatasetV4 ParallelMapDataset ParallelMapDatasetV2
+ParameterizedTruncatedNormal ParseExampleDataset ParseExampleDatasetV2 ParseSequenceExample
+ParseSequenceExampleV2 ParseSingleSequenceExample ParseTensor PlaceholderV2 PopulationCount
+PrefetchDataset Prelinearize PrelinearizeTuple PriorityQueue PriorityQueueV2
+PrivateThreadPoolDataset PyFunc PyFuncStateless QuantizeAndDequantize
+QuantizeAndDequantizeV3 QuantizeDownAndShrinkRange QuantizeV2 QuantizedAdd QuantizedAvgPool
+QuantizedBatchNormWithGlobalNormalization QuantizedBiasAdd QuantizedConcat QuantizedConv2D
+QuantizedConv2DAndRelu QuantizedConv2DAndReluAndRequantize QuantizedConv2DAndRequantize
+QuantizedConv2DPerChannel QuantizedConv2DWithBias QuantizedConv2DWithBiasAndRelu
+QuantizedConv2DWithBiasAndReluAndRequantize QuantizedConv2DWithBiasAndRequantize
+QuantizedConv2DWithBiasSignedSumAndReluAndRequantize QuantizedConv2DWithBiasSumAndRelu
+QuantizedConv2DWithBiasSumAndReluAndRequantize QuantizedDepthwiseConv2D
+QuantizedDepthwiseConv2DWithBias QuantizedDepthwiseConv2DWithBiasAndRelu
 QuantizedDepthwiseConv2DWithBiasAndReluAndRequantize QuantizedInstanceNorm QuantizedMatMul
 QuantizedMatMulWithBias QuantizedMatMulWithBiasAndDequantize QuantizedMatMulWithBiasAndRelu
 QuantizedMatMulWithBiasAndReluAndRequantize QuantizedMatMulWithBiasAndRequantize
@@ -2283,31 +2313,30 @@ RetrieveTPUEmbeddingProximalAdagradParameters RetrieveTPUEmbeddingProximalYogiPa
 RetrieveTPUEmbeddingRMSPropParameters
 RetrieveTPUEmbeddingStochasticGradientDescentParameters Reverse RewriteDataset
 RngReadAndSkip RngSkip SampleDistortedBoundingBox SampleDistortedBoundingBoxV2
-SamplingDataset Save SaveDataset SaveDatasetV2 SaveSlices SaveV2 ScalarSummary
-ScaleAndTranslate ScaleAndTranslateGrad ScanDataset ScatterNdMax ScatterNdMin
-ScatterNdNonAliasingAdd SdcaFprint SdcaOptimizer SdcaOptimizerV2 SdcaShrinkL1 SegmentMaxV2
-SegmentMinV2 SegmentProdV2 SegmentSumV2 SelfAdjointEig Send SendTPUEmbeddingGradients
-SerializeIterator SerializeManySparse SerializeSparse SerializeTensor SetSize
-SetStatsAggregatorDataset ShardDataset ShardedFilename ShardedFilespec
-ShuffleAndRepeatDataset ShuffleAndRepeatDatasetV2 ShuffleDataset ShuffleDatasetV2
-ShuffleDatasetV3 ShutdownDistributedTPU SkipDataset SleepDataset SlidingWindowDataset
-SnapshotChunkDataset SnapshotDataset SnapshotDatasetReader SnapshotDatasetV2
-SnapshotNestedDatasetReader SobolSample SortListOfSparseCoreCooTensors SpaceToBatch
-SparseAccumulatorApplyGradient SparseAccumulatorTakeGradient SparseAddGrad
-SparseApplyAdagradDA SparseApplyFtrl SparseApplyFtrlV2 SparseApplyProximalAdagrad
-SparseApplyProximalGradientDescent SparseBincount SparseConditionalAccumulator
-SparseCountSparseOutput SparseCrossHashed SparseFillEmptyRowsGrad SparseMatMul
-SparseMatrixAdd SparseMatrixMatMul SparseMatrixMul SparseMatrixNNZ SparseMatrixOrderingAMD
-SparseMatrixSoftmax SparseMatrixSoftmaxGrad SparseMatrixSparseCholesky
-SparseMatrixSparseMatMul SparseMatrixTranspose SparseMatrixZeros SparseSegmentMeanGrad
-SparseSegmentMeanGradV2 SparseSegmentSqrtNGrad SparseSegmentSqrtNGradV2
-SparseSegmentSumGrad SparseSegmentSumGradV2 SparseSliceGrad SparseSplit
-SparseTensorSliceDataset SparseTensorToCSRSparseMatrix SparseToSparseSetOperation
-SqlDataset Stack StackClose StackCloseV2 StackPop StackPopV2 StackPush StackPushV2 StackV2
-Stage StageClear StagePeek StageSize StatefulRandomBinomial StatefulStandardNormal
-StatefulStandardNormalV2 StatefulTruncatedNormal StatefulUniform StatefulUniformFullInt
-StatefulUniformInt StatelessParameterizedTruncatedNormal StatelessRandomBinomial
-StatelessRandomGammaV2 StatelessRandomGammaV3 StatelessRandomGetAlg
+SamplingDataset Save SaveDataset SaveDatasetV2 SaveSlices SaveV2 ScaleAndTranslate
+ScaleAndTranslateGrad ScanDataset ScatterNdMax ScatterNdMin ScatterNdNonAliasingAdd
+SdcaFprint SdcaOptimizer SdcaOptimizerV2 SdcaShrinkL1 SegmentMaxV2 SegmentMinV2
+SegmentProdV2 SegmentSumV2 SelfAdjointEig Send SendTPUEmbeddingGradients SerializeIterator
+SerializeManySparse SerializeSparse SerializeTensor SetSize SetStatsAggregatorDataset
+ShardDataset ShardedFilename ShardedFilespec ShuffleAndRepeatDataset
+ShuffleAndRepeatDatasetV2 ShuffleDataset ShuffleDatasetV2 ShuffleDatasetV3
+ShutdownDistributedTPU SkipDataset SleepDataset SlidingWindowDataset SnapshotChunkDataset
+SnapshotDataset SnapshotDatasetReader SnapshotDatasetV2 SnapshotNestedDatasetReader
+SobolSample SortListOfSparseCoreCooTensors SpaceToBatch SparseAccumulatorApplyGradient
+SparseAccumulatorTakeGradient SparseAddGrad SparseApplyAdagradDA SparseApplyFtrl
+SparseApplyFtrlV2 SparseApplyProximalAdagrad SparseApplyProximalGradientDescent
+SparseBincount SparseConditionalAccumulator SparseCountSparseOutput SparseCrossHashed
+SparseFillEmptyRowsGrad SparseMatMul SparseMatrixAdd SparseMatrixMatMul SparseMatrixMul
+SparseMatrixNNZ SparseMatrixOrderingAMD SparseMatrixSoftmax SparseMatrixSoftmaxGrad
+SparseMatrixSparseCholesky SparseMatrixSparseMatMul SparseMatrixTranspose SparseMatrixZeros
+SparseSegmentMeanGrad SparseSegmentMeanGradV2 SparseSegmentSqrtNGrad
+SparseSegmentSqrtNGradV2 SparseSegmentSumGrad SparseSegmentSumGradV2 SparseSliceGrad
+SparseSplit SparseTensorSliceDataset SparseTensorToCSRSparseMatrix
+SparseToSparseSetOperation SqlDataset Stack StackClose StackCloseV2 StackPop StackPopV2
+StackPush StackPushV2 StackV2 Stage StageClear StagePeek StageSize StatefulRandomBinomial
+StatefulStandardNormal StatefulStandardNormalV2 StatefulTruncatedNormal StatefulUniform
+StatefulUniformFullInt StatefulUniformInt StatelessParameterizedTruncatedNormal
+StatelessRandomBinomial StatelessRandomGammaV2 StatelessRandomGammaV3 StatelessRandomGetAlg
 StatelessRandomGetKeyCounter StatelessRandomGetKeyCounterAlg StatelessRandomNormalV2
 StatelessRandomPoisson StatelessRandomUniformFullIntV2 StatelessRandomUniformIntV2
 StatelessRandomUniformV2 StatelessSampleDistortedBoundingBox StatelessShuffle
@@ -2327,19 +2356,19 @@ TensorArraySplit TensorArraySplitV2 TensorArraySplitV3 TensorArrayUnpack TensorA
 TensorArrayWrite TensorArrayWriteV2 TensorDataset TensorListConcatLists
 TensorListPushBackBatch TensorListResize TensorListSplit TensorMapErase TensorMapHasKey
 TensorMapInsert TensorMapLookup TensorMapSize TensorMapStackKeys TensorSliceDataset
-TensorStridedSliceUpdate TensorSummary TensorSummaryV2 TextLineDataset TextLineReader
-TextLineReaderV2 ThreadPoolDataset ThreadPoolHandle ThreadUnsafeUnigramCandidateSampler
-TileGrad Timestamp ToBool TopK TridiagonalMatMul Unbatch UnbatchDataset UnbatchGrad
-UncompressElement UnicodeScript UniformCandidateSampler UniformDequantize UniformQuantize
-UniformQuantizedAdd UniformQuantizedClipByValue UniformQuantizedConvolution
-UniformQuantizedConvolutionHybrid UniformQuantizedDot UniformQuantizedDotHybrid
-UniformRequantize UniqueDataset UniqueV2 UniqueWithCountsV2 UnravelIndex Unstage
-UnwrapDatasetVariant Variable WeightedFlatMapDataset WholeFileReader WholeFileReaderV2
-WindowDataset WindowOp WorkerHeartbeat WrapDatasetVariant WriteAudioSummary WriteFile
-WriteGraphSummary WriteHistogramSummary WriteImageSummary WriteRawProtoSummary
-WriteScalarSummary WriteSummary Xdivy XlaConcatND XlaSparseCoreAdagrad
-XlaSparseCoreAdagradMomentum XlaSparseCoreAdam XlaSparseCoreFtrl XlaSparseCoreSgd
-XlaSparseDenseMatmul XlaSparseDenseMatmulCustomCombinerOnTcGradWithAdagradAndCsrInput
+TensorStridedSliceUpdate TensorSummary TextLineDataset TextLineReader TextLineReaderV2
+ThreadPoolDataset ThreadPoolHandle ThreadUnsafeUnigramCandidateSampler TileGrad Timestamp
+ToBool TopK TridiagonalMatMul Unbatch UnbatchDataset UnbatchGrad UncompressElement
+UnicodeScript UniformCandidateSampler UniformDequantize UniformQuantize UniformQuantizedAdd
+UniformQuantizedClipByValue UniformQuantizedConvolution UniformQuantizedConvolutionHybrid
+UniformQuantizedDot UniformQuantizedDotHybrid UniformRequantize UniqueDataset UniqueV2
+UniqueWithCountsV2 UnravelIndex Unstage UnwrapDatasetVariant Variable
+WeightedFlatMapDataset WholeFileReader WholeFileReaderV2 WindowDataset WindowOp
+WorkerHeartbeat WrapDatasetVariant WriteAudioSummary WriteFile WriteGraphSummary
+WriteHistogramSummary WriteImageSummary WriteRawProtoSummary WriteScalarSummary
+WriteSummary Xdivy XlaConcatND XlaSparseCoreAdagrad XlaSparseCoreAdagradMomentum
+XlaSparseCoreAdam XlaSparseCoreFtrl XlaSparseCoreSgd XlaSparseDenseMatmul
+XlaSparseDenseMatmulCustomCombinerOnTcGradWithAdagradAndCsrInput
 XlaSparseDenseMatmulCustomCombinerOnTcGradWithAdagradMomentumAndCsrInput
 XlaSparseDenseMatmulCustomCombinerOnTcGradWithAdamAndCsrInput
 XlaSparseDenseMatmulCustomCombinerOnTcGradWithCsrInput
