@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 
 import graphc as gc
-from graphc import errors
 from graphc.autodiff.batching import vmap
 from graphc.ops.registry import OpDef, apply1
 from graphc.testing import numeric_jacobian
@@ -232,11 +231,8 @@ def test_jacobian_of_x_itself_is_the_identity():
 
 def test_jacobian_errors():
     x = gc.placeholder(gc.float64, (None,))
-    y = gc.placeholder(gc.float64, (None,))
     with pytest.raises(ValueError, match="mode must be"):
         gc.jacobian(x * 2.0, x, mode="sideways")
-    with pytest.raises(errors.ShapeError, match="needs a static shape"):
-        gc.jacobian(x * y, x)
     with pytest.raises(TypeError, match="expected tensors"):
         gc.jacobian(np.ones(2), x)
 

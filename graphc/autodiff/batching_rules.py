@@ -5,9 +5,11 @@ at the bottom of this module. batching.py re-exports the helpers and generic rul
 other ops' rules use."""
 import numpy as np
 
-from .. import dtypes, errors
+from .. import dtypes
 from ..ops import (array, conv, core, creation, einsum, elementwise, indexing, join, linalg,
-                   nn, pool, reduce)
+                   nn, nn_softmax, pool, reduce)
+from ..ops import random as random_ops
+from ..ops.gather import gather
 from ..ops.registry import apply, constant_value
 
 
@@ -76,12 +78,12 @@ def batch_broadcasting(node, args, batched):
 
 
 def batch_by_slices(node, args, batched):
-    """Any op: apply it to each slice of the batch and stack the results (n copies)."""
+    """Any op: apply it to each slice of the batch and stack the results (n copies); a
+    loop over the elements where n is known only at run time, or where the op is random
+    (n copies would share its seed, so draw the same numbers)."""
     n = batch_size(args, batched)
-    if n is None:
-        raise errors.GradientError(
-            f"cannot batch {errors.describe_node(node)}: it has no batching rule and the "
-            "batch size is not known statically")
+    if n is None or node.op.random:
+        return batch_by_loop(node, args, batched)
     slices = [array.unstack(a, num=n) if b else None for a, b in zip(args, batched)]
     per_out = [[] for _ in node.outputs]
     for k in range(n):
@@ -89,6 +91,30 @@ def batch_by_slices(node, args, batched):
         for lst, out in zip(per_out, _rebuild(node, args_k)):
             lst.append(out)
     return [array.stack(lst, 0) for lst in per_out]
+
+
+def batch_by_loop(node, args, batched, like=None):
+    """Any op: run it on each element in a map_fn loop and stack the results (TF's
+    fallback_to_while_loop); the batch size may be known only at run time. With no
+    batched operand (a random op drawn once per element), `like` gives the batch size."""
+    from ..ops.functional import map_fn
+    elems = [a for a, b in zip(args, batched) if b]
+    if not elems:
+        elems = [creation.range(array.shape(like, out_type=dtypes.int32)[0])]
+
+    def one(element):
+        it = iter(element)
+        return _rebuild(node, [next(it) if b else a for a, b in zip(args, batched)])
+    return list(map_fn(one, elems, name=node.name.rsplit("/", 1)[-1] + "_loop"))
+
+
+def batch_fresh(node, args, like):
+    """A random op of vectorized_map's fn with no batched operand: drawn once per
+    element, not shared. An op whose operand 0 is the output shape draws [n] + shape at
+    once; any other runs in a loop. `like` is a batched tensor (n, ...)."""
+    if node.op in SHAPED_RANDOM:
+        return _rebuild(node, [_with_batch(args[0], [like], [True])] + list(args[1:]))
+    return batch_by_loop(node, args, [False] * len(args), like)
 
 
 def batch_unbatched(node, args, batched):
@@ -272,7 +298,34 @@ def _batch_pad(node, args, batched):
 def _batch_gather(node, args, batched):
     """gather(params_b, indices, axis) -> gather(params_b, indices, axis + 1)."""
     rank = node.inputs[0].shape.rank
-    if batched[1] or rank is None:
+    if batched[1]:
+        return _batch_gather_rows(node, args, batched)
+    if rank is None:
+        return batch_by_slices(node, args, batched)
+    return _rebuild(node, args, axis=_norm_axis(node.attrs["axis"], rank) + 1)
+
+
+def _batch_gather_rows(node, args, batched):
+    """Batched indices: gather(params, idx_b, a) puts the batch dim at a, so move it to
+    the front; both batched: gather(params_b, idx_b, a + 1, batch_dims=1)."""
+    rank, ri = node.inputs[0].shape.rank, node.inputs[1].shape.rank
+    if rank is None or ri is None:
+        return batch_by_slices(node, args, batched)
+    a = _norm_axis(node.attrs["axis"], rank)
+    if batched[0]:
+        return [gather(args[0], args[1], axis=a + 1, batch_dims=1)]
+    y = _rebuild(node, args)[0]
+    if a == 0:
+        return [y]
+    out_rank = rank + ri      # P[:a] + (n,) + I + P[a+1:]
+    return [array.transpose(y, [a] + [k for k in range(out_rank) if k != a])]
+
+
+def _batch_one_hot(node, args, batched):
+    """one_hot(idx_b, depth, axis) -> one_hot(idx_b, depth, axis + 1): axis counts in
+    the output; on and off values stay scalars."""
+    rank = node.outputs[0].shape.rank
+    if any(batched[1:]) or rank is None:
         return batch_by_slices(node, args, batched)
     return _rebuild(node, args, axis=_norm_axis(node.attrs["axis"], rank) + 1)
 
@@ -364,6 +417,13 @@ for _op, _rule in [
         (linalg.TENSORDOT, _batch_tensordot), (nn.BIAS_ADD, _batch_bias_add),
         (nn.SOFTMAX, _axis_rule("input")), (nn.LOG_SOFTMAX, _axis_rule("input")),
         (nn.SOFTMAX_XENT, _axis_rule("input")), (conv.CONV2D, _batch_into_leading_dim),
-        (pool.MAX_POOL, _batch_into_leading_dim), (pool.AVG_POOL, _batch_into_leading_dim)]:
+        (pool.MAX_POOL, _batch_into_leading_dim), (pool.AVG_POOL, _batch_into_leading_dim),
+        (core.STOP_GRADIENT, _batch_identity), (reduce.ARGMAX, _axis_rule("input")),
+        (reduce.ARGMIN, _axis_rule("input")), (creation.ONE_HOT, _batch_one_hot),
+        (nn_softmax.SPARSE_SOFTMAX_XENT, batch_all_inputs)]:
     if _op.batch is None:
         _op.batch = _rule
+
+# random ops whose operand 0 is the shape of their output (batch_fresh draws [n] + shape)
+SHAPED_RANDOM = frozenset([random_ops.RANDOM_NORMAL, random_ops.RANDOM_UNIFORM,
+                           random_ops.TRUNCATED_NORMAL, random_ops.RANDOM_UNIFORM_INT])

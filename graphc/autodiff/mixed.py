@@ -137,7 +137,8 @@ def jacobian(y, x, mode="auto", name="jacobian"):
     mode="forward" batches the jvp over the n = size(x) basis vectors of x (cheap when x
     is small), mode="reverse" batches the vjp over the m = size(y) basis vectors of y
     (cheap when y is small); "auto" picks forward when size(x) < size(y), else reverse.
-    The batched mode needs the static shape of its basis (x for forward, y for reverse).
+    A basis whose size is known only at run time (an unknown batch dim) is built then,
+    and the batched graph handles the run-time batch size.
     """
     _check_tensors("jacobian", [y, x])
     mode = _mode(mode, x, y)
@@ -148,35 +149,79 @@ def jacobian(y, x, mode="auto", name="jacobian"):
         return _reverse_jacobian(y, x)
 
 
+def _basis_of(t, what):
+    """(the identity basis of t's space, (size,) + t's shape; t's static shape or None
+    where its size is known only at run time)."""
+    try:
+        shape, n = _static_size(t, "jacobian", what)
+    except errors.ShapeError:
+        return _run_time_basis(t), None
+    return _basis(shape, n, t.dtype), shape
+
+
+def _run_time_basis(t):
+    """The identity basis of t's space built at run time: eye(size(t)) reshaped to
+    (size(t),) + shape(t)."""
+    from ..ops import elementwise
+    from ..ops.join import concat
+    k = array.range(array.size(t, out_type=dtypes.int32))
+    eye = elementwise.cast(elementwise.equal(array.expand_dims(k, 1),
+                                             array.expand_dims(k, 0)), t.dtype)
+    return array.reshape(eye, concat([array.reshape(array.size(t, out_type=dtypes.int32),
+                                                    [1]),
+                                      array.shape(t, out_type=dtypes.int32)], 0))
+
+
+def _shape_of(t, static):
+    """t's shape as an int32 vector: its static dims where known, else computed."""
+    return _dims(static) if static is not None else array.shape(t, out_type=dtypes.int32)
+
+
+def _joined(flat, y, x, yshape, xshape):
+    """flat (y's dims, x's dims in one tensor) reshaped to y.shape + x.shape, with the
+    static dims known of both."""
+    if yshape is not None and xshape is not None:
+        return array.reshape(flat, list(yshape) + list(xshape))
+    from ..ops.join import concat
+    out = array.reshape(flat, concat([_shape_of(y, yshape), _shape_of(x, xshape)], 0))
+    if y.shape.rank is not None and x.shape.rank is not None:
+        out.set_shape(y.shape.concatenate(x.shape))
+    return out
+
+
+def _static_shape(t):
+    try:
+        return _static_size(t, "jacobian", "")[0]
+    except errors.ShapeError:
+        return None
+
+
 def _forward_jacobian(y, x):
-    xshape, n = _static_size(x, "jacobian", "x (forward mode)")
     if not (y.dtype.is_differentiable and x.dtype.is_differentiable):
-        return _zeros(y, xshape)
+        return _zeros(y, x)
     v = array.zeros_like(x, name="v")          # stands for the tangent; vmap replaces it
     t, = jvp([y], [x], [v])
-    cols, = vmap([t], {v: _basis(xshape, n, x.dtype)})
+    basis, xshape = _basis_of(x, "x (forward mode)")
+    cols, = vmap([t], {v: basis})
     # cols: (n,) + y.shape; J[..., k] = cols[k]
     r = y.shape.rank
-    moved = array.transpose(cols, list(range(1, r + 1)) + [0])
-    if y.shape.is_fully_defined():
-        return array.reshape(moved, list(y.shape.dims) + list(xshape))
-    target = array.concat([array.shape(y), _dims(xshape)], 0)
-    return array.reshape(moved, target)
+    if r is not None:
+        moved = array.transpose(cols, list(range(1, r + 1)) + [0])
+    else:                       # (n, size(y)) -> (size(y), n)
+        moved = array.transpose(array.reshape(cols, array.stack(
+            [array.shape(cols, out_type=dtypes.int32)[0], -1])), [1, 0])
+    return _joined(moved, y, x, _static_shape(y), xshape)
 
 
 def _reverse_jacobian(y, x, only=None):
-    yshape, m = _static_size(y, "jacobian", "y (reverse mode)")
-    xshape = x.shape.dims
     if not (y.dtype.is_differentiable and x.dtype.is_differentiable):
-        return _zeros(y, x.shape.dims)
+        return _zeros(y, x)
     w = array.zeros_like(y, name="w")          # stands for the cotangent; vmap replaces it
     g, = gradients([y], [x], grad_ys=[w], unconnected_gradients="zero", _only=only, _dense=True)
-    rows, = vmap([g], {w: _basis(yshape, m, y.dtype)})
+    basis, yshape = _basis_of(y, "y (reverse mode)")
+    rows, = vmap([g], {w: basis})
     # rows: (m,) + x.shape; J[i...] = rows[flat i]
-    if x.shape.is_fully_defined():
-        return array.reshape(rows, list(yshape) + list(xshape))
-    target = array.concat([_dims(yshape), array.shape(x)], 0)
-    return array.reshape(rows, target)
+    return _joined(rows, y, x, yshape, _static_shape(x))
 
 
 def _dims(dims):
@@ -184,10 +229,11 @@ def _dims(dims):
     return core.constant(list(dims), dtype=dtypes.int32)
 
 
-def _zeros(y, xshape):
-    """The Jacobian of a y that carries no derivative (an integer y or x)."""
-    if y.shape.is_fully_defined():
-        return array.zeros(list(y.shape.dims) + list(xshape), dtype=y.dtype)
-    return array.zeros(array.concat([array.shape(y), _dims(xshape)], 0),
-                       dtype=y.dtype)
-
+def _zeros(y, x):
+    """The Jacobian of a y that carries no derivative (an integer y or x, or one that
+    does not reach y): zeros of y.shape + x.shape."""
+    if y.shape.is_fully_defined() and x.shape.is_fully_defined():
+        return array.zeros(list(y.shape.dims) + list(x.shape.dims), dtype=y.dtype)
+    from ..ops.join import concat
+    return array.zeros(concat([array.shape(y, out_type=dtypes.int32),
+                               array.shape(x, out_type=dtypes.int32)], 0), dtype=y.dtype)

@@ -207,6 +207,30 @@ def capture_links(graph):
     return links, {g: len(chain) - k for k, g in enumerate(chain)}
 
 
+def outer_source(t, links):
+    """The tensor of the outermost graph that t stands for in a cond branch or loop body:
+    t followed out through captured placeholders (`links`, capture_links) and the live
+    reads of captured variables; t itself where it captures nothing."""
+    from ..ops.state import READ_LIVE
+    while True:
+        if t in links:
+            t = links[t]
+        elif t.node.op is READ_LIVE and t.node.inputs[0] in links:
+            t = t.node.inputs[0]
+        else:
+            return t
+
+
+def capture_chain(t, links):
+    """The nodes between t and outer_source(t, links): the captures (and live reads) that
+    carry an outer value into a body."""
+    chain, source = [], outer_source(t, links)
+    while t is not source:
+        chain.append(t.node)
+        t = links[t] if t in links else t.node.inputs[0]
+    return chain
+
+
 def between(ys, xs, stop=(), only=None, links=None):
     """Nodes on a path from xs to ys (ancestors of ys that depend on an x), in
     topological order. The nodes that make a tensor of stop are left out (TF's
@@ -341,12 +365,14 @@ def gradients(ys, xs, grad_ys=None, name="gradients", stop_gradients=None,
 
 
 # ---- custom gradients -------------------------------------------------------------------
-def _variables_read(nodes):
-    """The Variables that nodes read, once each, in first-read order."""
+def _variables_read(nodes, links=None):
+    """The Variables that nodes read, once each, in first-read order; in a body, the
+    outer variables its captures stand for (`links`, capture_links)."""
     from ..ops.state import Variable
     seen = {}
     for n in nodes:
         for t in n.inputs:
+            t = outer_source(t, links or {})
             if isinstance(t, Variable) and t.trainable:
                 seen.setdefault(t, None)
     return list(seen)
@@ -363,8 +389,10 @@ def _custom_vjp(node, gs):
     xs, variables = inputs[:len(inputs) - n_vars], inputs[len(inputs) - n_vars:]
     # every output's cotangent, zeros where unconnected (TF1 fills them so)
     dys = [g if g is not None else array.zeros_like(y) for g, y in zip(gs, node.outputs)]
-    if n_vars:
-        out = node.attrs["grad_fn"](*dys, variables=list(variables))
+    if n_vars:      # the Variables themselves, also where a body captured them (TF)
+        links = capture_links(node.graph)[0]
+        variables = [outer_source(v, links) for v in variables]
+        out = node.attrs["grad_fn"](*dys, variables=variables)
         if not (isinstance(out, (list, tuple)) and len(out) == 2):
             raise errors.GradientError(
                 "a custom gradient function given variables= must return (gradients of "
@@ -412,8 +440,10 @@ def custom_gradient(f):
         graph = get_default_graph()
         first = len(graph.nodes)
         y, grad_fn = f(*xs)
-        variables = [v for v in _variables_read(graph.nodes[first:])   # not one of xs:
-                     if not any(v is x for x in xs)]         # those get dy as inputs
+        links = capture_links(graph)[0]
+        own = [outer_source(x, links) for x in xs]      # the xs get dy as inputs
+        variables = [v for v in _variables_read(graph.nodes[first:], links)
+                     if not any(v is x for x in own)]
         if variables and "variables" not in inspect.signature(grad_fn).parameters:
             raise TypeError(
                 f"@custom_gradient grad_fn must accept variables= since {f.__name__} reads "

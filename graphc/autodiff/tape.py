@@ -22,7 +22,8 @@ from ..graph import Tensor, get_default_graph
 from ..ops import array
 from .batching import vmap
 from .mixed import _basis, _reverse_jacobian, _zeros
-from .reverse import UnconnectedGradients, between, gradients
+from .reverse import (UnconnectedGradients, between, capture_chain, capture_links,
+                      gradients, outer_source)
 
 __all__ = ["GradientTape"]
 
@@ -112,18 +113,29 @@ class GradientTape:
             ranges.append((self._start, len(self._graph.nodes)))
         return [self._graph.nodes[i] for a, b in ranges for i in range(a, b)]
 
+    def _links(self):
+        """capture_links of the graph the tape records in (a body's: outer -> inner)."""
+        return capture_links(self._graph) if self._graph is not None else ({}, {})
+
     def _tracked(self):
         """(nodes that pass gradients, tensors they carry them for): the recorded nodes a
         watched tensor reaches, in build order, and the watched tensors plus their
-        outputs."""
+        outputs. In a cond branch or loop body an outer variable or tensor comes in
+        through a capture: the capture stands for it (and passes its gradient out)."""
         from ..ops.state import Variable
         tracked = dict(self._watched)
         only = set()
+        links = self._links()[0]
         for n in self._recorded():
-            if self._watch_accessed_variables:
-                for t in n.inputs:
-                    if isinstance(t, Variable) and t.trainable:
-                        tracked.setdefault(t, None)
+            for t in n.inputs:
+                source = outer_source(t, links) if links else t
+                if self._watch_accessed_variables and isinstance(source, Variable) and \
+                        source.trainable:
+                    tracked.setdefault(source, None)
+                if source is not t and source in tracked:
+                    for c in capture_chain(t, links):
+                        only.add(c)
+                        tracked.setdefault(c.outputs[0], None)
             if any(t in tracked for t in n.inputs):
                 only.add(n)
                 for t in n.outputs:
@@ -161,8 +173,8 @@ class GradientTape:
     def jacobian(self, target, sources, unconnected_gradients=UnconnectedGradients.NONE,
                  parallel_iterations=None, experimental_use_pfor=True):
         """d(target)/d(source): for each source a tensor of shape target.shape +
-        source.shape, computed by the vjp batched over the basis of the target (which
-        needs the target's static shape)."""
+        source.shape, computed by the vjp batched over the basis of the target (built at
+        run time where the target's shape is not static, e.g. an unknown batch dim)."""
         _check("jacobian", [target], "target")
         xs = nest.flatten(sources)
         _check("jacobian", xs, "sources")
@@ -171,9 +183,9 @@ class GradientTape:
         out = []
         with self._graph_of(target).name_scope("jacobian"):
             for x in xs:
-                if not _reaches(target, x, only) or x not in tracked:
+                if not _reaches(target, x, only, self._links()) or x not in tracked:
                     out.append(None if mode == "none" else
-                               _zeros(target, x.shape.dims))
+                               _zeros(target, x))
                 else:
                     out.append(_reverse_jacobian(target, x, only))
         return nest.pack_sequence_as(sources, out)
@@ -194,7 +206,7 @@ class GradientTape:
         m_shape, m = _example_size(target)
         only, tracked = self._begin("batch_jacobian")
         with self._graph_of(target).name_scope("batch_jacobian"):
-            if not _reaches(target, source, only) or source not in tracked:
+            if not _reaches(target, source, only, self._links()) or source not in tracked:
                 if mode == "none":
                     return None
                 zeros_shape = array.concat([array.shape(target),
@@ -216,12 +228,12 @@ class GradientTape:
         return self._graph if self._graph is not None else t.graph
 
 
-def _reaches(target, x, only):
+def _reaches(target, x, only, links):
     """Whether a gradient flows from target to x through the nodes in `only` (what
     gradients would find, without building it)."""
     if target is x:
         return True
-    _, reached = between([target], [x], only=only)
+    _, reached = between([target], [x], only=only, links=links)
     return target in reached and target.dtype.is_differentiable and \
         x.dtype.is_differentiable
 

@@ -66,8 +66,9 @@ def vectorized_map(fn, elems, fallback_to_while_loop=True, warn=True):
 
     elems may be a nested structure of tensors with the same first dim; fn gets one
     slice of each in that structure and may return a nested structure. Ops without a
-    batching rule run once per element and are stacked, so every op works (TF's
-    fallback_to_while_loop).
+    batching rule run once per element and are stacked, in a loop where the batch size
+    is known only at run time, so every op works (TF's fallback_to_while_loop). Random
+    ops in fn draw once per element, as in TF.
     """
     leaves = [core.convert_to_tensor(e) for e in nest.flatten(elems)]
     if not leaves:
@@ -77,7 +78,10 @@ def vectorized_map(fn, elems, fallback_to_while_loop=True, warn=True):
             raise ValueError(f"vectorized_map: elems must have a first dim to map over, "
                              f"but {e.name} is a scalar")
     slices = [gather(e, 0, name="vectorized_map_element") for e in leaves]
+    graph = slices[0].graph
+    first = len(graph.nodes)
     out = fn(nest.pack_sequence_as(elems, slices))
     outs = [core.convert_to_tensor(t) for t in nest.flatten(out)]
-    batched = vmap(outs, dict(zip(slices, leaves)), name="vectorized_map")
+    fresh = [n for n in graph.nodes[first:] if n.op.random]    # drawn per element (TF)
+    batched = vmap(outs, dict(zip(slices, leaves)), name="vectorized_map", fresh=fresh)
     return nest.pack_sequence_as(out, batched)
