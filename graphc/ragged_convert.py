@@ -37,6 +37,39 @@ def _uniform(values, nrows, length, dtype):
     return rt
 
 
+def _nested_lengths(lengths):
+    """Whether from_tensor's lengths is TF's tuple of row_lengths, one per ragged dim."""
+    return isinstance(lengths, (list, tuple)) and len(lengths) > 0 and \
+        not isinstance(lengths[0], (int, float, np.integer, np.floating))
+
+
+def _int_lengths(lengths, dt, api, what="lengths"):
+    lengths = convert_to_tensor(lengths, name=what)
+    if not lengths.dtype.is_integer:
+        raise fail(errors.DTypeError, api, f"{what} must be integers", lengths=lengths)
+    if lengths.shape.rank not in (None, 1):
+        raise fail(errors.ShapeError, api, f"{what} must be a vector", lengths=lengths)
+    return E.cast(lengths, dt) if lengths.dtype is not dt else lengths
+
+
+def _from_nested_lengths(tensor, lengths, ragged_rank, shape, dt, api):
+    """TF's from_tensor(lengths=(row_lengths, ...)): the values inside the ragged shape
+    the nested row_lengths describe, masked out of the tensor's leading dims."""
+    if ragged_rank not in (1, len(lengths)):
+        raise ValueError(f"{api}: a tuple of {len(lengths)} row_lengths needs ragged_rank="
+                         f"{len(lengths)}, not {ragged_rank}")
+    if tensor.shape.rank <= len(lengths):
+        raise fail(errors.ShapeError, api, f"{len(lengths)} row_lengths need a tensor of "
+                   f"rank > {len(lengths)}, not of shape {tensor.shape}", tensor=tensor)
+    lengths = [_int_lengths(x, dt, api) for x in lengths]
+    ones = fill(stack([R.reduce_sum(lengths[-1])]), True)
+    cols = _coordinates(RaggedTensor.from_nested_row_lengths(ones, lengths, validate=False))
+    where = scatter_nd(stack(cols, axis=1), ones_like(ones, dtype=dtypes.int32),
+                       shape[:len(lengths) + 1])
+    values = boolean_mask(tensor, E.greater(where, 0))
+    return RaggedTensor.from_nested_row_lengths(values, lengths, validate=False)
+
+
 def from_tensor(tensor, lengths=None, padding=None, ragged_rank=1, name=None,
                 row_splits_dtype=dtypes.int64):
     api = "RaggedTensor.from_tensor"
@@ -48,44 +81,58 @@ def from_tensor(tensor, lengths=None, padding=None, ragged_rank=1, name=None,
         rank = tensor.shape.rank
         if not isinstance(ragged_rank, int) or ragged_rank < 1:
             raise ValueError(f"{api}: ragged_rank must be an int >= 1, not {ragged_rank!r}")
+        dims = tensor.shape.dims
+        shape = A.shape(tensor, out_type=dt)
+        if lengths is not None and _nested_lengths(lengths):
+            return _from_nested_lengths(tensor, lengths, ragged_rank, shape, dt, api)
         if rank is None or ragged_rank >= rank:
             raise fail(errors.ShapeError, api, f"ragged_rank={ragged_rank} needs a tensor "
                        f"of rank > {ragged_rank}, not of shape {tensor.shape}", tensor=tensor)
-        dims = tensor.shape.dims
-        shape = A.shape(tensor, out_type=dt)
         if lengths is None and padding is None:
-            known = [d for d in dims[:ragged_rank + 1]]
-            total = int(np.prod(known)) if all(isinstance(d, int) for d in known) else None
-            values = A.reshape(tensor, concat([dense_constant(np.array([-1], dt.np)),
-                                               shape[ragged_rank + 1:]], 0))
-            values.set_shape((total,) + tuple(dims[ragged_rank + 1:]))
-            for k in range(ragged_rank, 0, -1):
-                n = dims[:k]
-                n = int(np.prod(n)) if all(isinstance(d, int) for d in n) else \
-                    R.reduce_prod(shape[:k])
-                values = _uniform(values, n, dims[k] if isinstance(dims[k], int)
-                                  else shape[k], dt)
-            return values
-        if padding is not None:
-            pad = convert_to_tensor(padding, dtype=tensor.dtype, name="padding")
-            is_pad = E.equal(tensor, pad)
-            if rank > 2:
-                is_pad = R.reduce_all(is_pad, axis=list(range(2, rank)))
-            pos = range_(1, shape[1] + 1, 1, dtype=dt)
-            lengths = R.reduce_max(E.cast(E.logical_not(is_pad), dt) * pos, axis=1)
+            inner = ragged_rank + 1
         else:
-            lengths = convert_to_tensor(lengths, name="lengths")
-            if not lengths.dtype.is_integer:
-                raise fail(errors.DTypeError, api, "lengths must be integers",
-                           lengths=lengths)
-            lengths = E.cast(lengths, dt) if lengths.dtype is not dt else lengths
-        values = boolean_mask(tensor, sequence_mask(lengths, shape[1]))
-        if ragged_rank > 1:
-            values = from_tensor(values, ragged_rank=ragged_rank - 1, row_splits_dtype=dt)
-        splits = splits_of_lengths(lengths)
-        if isinstance(dims[0], int):
-            splits.set_shape([dims[0] + 1])
-        return RaggedTensor(values, splits, internal=True)
+            # padding and lengths apply to the innermost ragged dim only: the outer
+            # ragged_rank - 1 dims are flattened into the rows, then rebuilt uniform (TF)
+            inner = ragged_rank
+        known = dims[:inner]
+        total = int(np.prod(known)) if all(isinstance(d, int) for d in known) else None
+        values = tensor
+        if inner > 1:
+            values = A.reshape(tensor, concat([A.reshape(R.reduce_prod(shape[:inner]), [1]),
+                                               shape[inner:]], 0))
+            values.set_shape((total,) + tuple(dims[inner:]))
+        if inner == ragged_rank:
+            values = _from_tensor_rows(values, lengths, padding, dt, api)
+        for k in range(ragged_rank - 1 if inner == ragged_rank else ragged_rank, 0, -1):
+            n = dims[:k]
+            n = int(np.prod(n)) if all(isinstance(d, int) for d in n) else \
+                R.reduce_prod(shape[:k])
+            values = _uniform(values, n, dims[k] if isinstance(dims[k], int)
+                              else shape[k], dt)
+        return values
+
+
+def _from_tensor_rows(tensor, lengths, padding, dt, api):
+    """ragged_rank 1: row i keeps its first lengths[i] values (clipped to [0, width], as
+    TF), or those up to its last one that is not all padding."""
+    dims = tensor.shape.dims
+    shape = A.shape(tensor, out_type=dt)
+    rank = len(dims)
+    if padding is not None:
+        pad = convert_to_tensor(padding, dtype=tensor.dtype, name="padding")
+        is_pad = E.equal(tensor, pad)
+        if rank > 2:
+            is_pad = R.reduce_all(is_pad, axis=list(range(2, rank)))
+        pos = range_(1, shape[1] + 1, 1, dtype=dt)
+        lengths = R.reduce_max(E.cast(E.logical_not(is_pad), dt) * pos, axis=1)
+    else:
+        lengths = _int_lengths(lengths, dt, api)
+        lengths = E.maximum(E.minimum(lengths, shape[1]), zeros_like(lengths))
+    values = boolean_mask(tensor, sequence_mask(lengths, shape[1]))
+    splits = splits_of_lengths(lengths)
+    if isinstance(dims[0], int):
+        splits.set_shape([dims[0] + 1])
+    return RaggedTensor(values, splits, internal=True)
 
 
 def _coordinates(rt):

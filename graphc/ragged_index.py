@@ -123,8 +123,16 @@ def _slice_rows(x, s, lengths):
     def bound(b, default):
         if b is None:
             return default
-        b = int(b)
-        return E.minimum(b, lengths) if b >= 0 else E.maximum(lengths + b, 0)
+        if not isinstance(b, Tensor):
+            b = int(b)
+            return E.minimum(b, lengths) if b >= 0 else E.maximum(lengths + b, 0)
+        if not b.dtype.is_integer or b.shape.rank not in (None, 0):
+            raise fail(errors.DTypeError, "RaggedTensor.__getitem__", "a slice bound "
+                       "must be an integer scalar", bound=b)
+        b = E.cast(b, lengths.dtype) if b.dtype is not lengths.dtype else b
+        # a run-time bound: Python's rule for both signs, chosen per run
+        return where(E.greater_equal(b, 0), E.minimum(b, lengths),
+                     E.maximum(lengths + b, 0))
     splits = x.row_splits
     start, stop = bound(s.start, 0 * lengths), bound(s.stop, lengths)
     n = E.maximum(stop - start, 0)

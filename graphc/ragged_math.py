@@ -183,12 +183,6 @@ def _map(fn, x):
 def _reduce_axis(kind, x, axis):
     if kind in ("sum", "prod", "max", "min"):
         return _reduce1(kind, x, axis)
-    if kind == "mean":
-        total = _reduce1("sum", x, axis)
-        count = _reduce1("sum", _map(ones_like, x), axis)
-        if is_ragged(total):
-            return elementwise(E.divide, total, count, "reduce_mean")
-        return E.divide(total, count)
     ints = _map(lambda v: E.cast(E.logical_not(v) if kind == "all" else v, dtypes.int32),
                 x)
     total = _reduce1("sum", ints, axis)
@@ -203,6 +197,14 @@ def _reduce(kind, api, input_tensor, axis, keepdims, name):
         raise fail(errors.DTypeError, api, f"needs bool values, not {rt.dtype.name}",
                    flat_values=rt.flat_values)
     with name_scope(name, "Ragged" + api.title().replace("_", "")):
+        if kind == "mean":
+            # mean = sum / count over all the axes together, as TF (not a mean of
+            # means); integer values give float64 (truediv), axis=None included.
+            total = _reduce("sum", api, rt, axis, keepdims, None)
+            count = _reduce("sum", api, _map(ones_like, rt), axis, keepdims, None)
+            if is_ragged(total):
+                return elementwise(E.divide, total, count, api)
+            return E.divide(total, count)
         if axis is None:
             out = _DENSE[kind](rt.flat_values)
             if keepdims:
@@ -244,7 +246,8 @@ reduce_max = _reducer("max", "reduce_max", """The maximum over axis (the dtype's
 reduce_min = _reducer("min", "reduce_min", """The minimum over axis (the dtype's highest
     value for an empty row): `gc.ragged.reduce_min(rt, axis=1)`.""")
 reduce_mean = _reducer("mean", "reduce_mean", """The mean over axis (NaN for an empty
-    row, 0/0): `gc.ragged.reduce_mean(rt, axis=1)`.""")
+    row, 0/0; over several axes their sum over their count, as TF; integers give
+    float64): `gc.ragged.reduce_mean(rt, axis=1)`.""")
 reduce_all = _reducer("all", "reduce_all", """Logical and over axis (True for an empty
     row): `gc.ragged.reduce_all(rt > 0, axis=1)`.""")
 reduce_any = _reducer("any", "reduce_any", """Logical or over axis (False for an empty

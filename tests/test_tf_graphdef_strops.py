@@ -44,6 +44,8 @@ TF = {
             [b'<_d', b'd_\xc3\xa9', b'\xc3\xa9_f', b'f_>', b'<_d_\xc3\xa9', b'd_\xc3\xa9_f',
              b'\xc3\xa9_f_>']],
     "ng3": [[b'<_a_b_c_>'], [b'<_d_\xc3\xa9_f_>']],
+    "ng5": [[b'a', b'b', b'c', b'#_a', b'a_b', b'b_c', b'c_#'],
+            [b'd', b'\xc3\xa9', b'f', b'#_d', b'd_\xc3\xa9', b'\xc3\xa9_f', b'f_#']],
     "ng4": [b'h\xc3\xa9llo', b'w\xc3\xb6rld!', b'abcd', b'# h\xc3\xa9llo',
             b'h\xc3\xa9llo w\xc3\xb6rld!', b'w\xc3\xb6rld! abcd', b'abcd #'],
     "ue": [b'h\xc3\xa9\xe2\x82\xac', b'ABC'],
@@ -99,6 +101,8 @@ def _build():
         "ng3": gc.strings.ngrams(m, [6], separator="_", pad_values=("<", ">"),
                                  padding_width=1, preserve_short_sequences=True),
         "ng4": gc.strings.ngrams(w, [1, 2], pad_values="#"),
+        "ng5": gc.strings.ngrams(m, [1, 2], separator="_", pad_values="#",
+                                 padding_width=3),      # each width w padded by w - 1
         "ue": gc.strings.unicode_encode(cp, "UTF-8"),
         "ut": gc.strings.unicode_transcode(s, "UTF-8", "UTF-16-BE"),
         "ud": gc.strings.unicode_decode(sc, "UTF-8"),
@@ -237,9 +241,6 @@ def _import(*nodes):
         "output_encoding": AttrValue(s=b"UTF-8")}), "'ut'.*input_encoding='ISO-8859-1'"),
     (NodeDef(name="ud", op="UnicodeDecode", input=["s"], attr={
         "input_encoding": AttrValue(s=b"UTF-8")}), "'ud'.*decodes one string"),
-    (NodeDef(name="ng", op="StringNGrams", input=["s", "splits"], attr={
-        "ngram_widths": _ints([1, 2]), "pad_width": AttrValue(i=1),
-        "Tsplits": I32}), "'ng'.*pad_width=1 with an ngram width of 1"),
     (NodeDef(name="ng", op="StringNGrams", input=["s", "ragged"], attr={
         "ngram_widths": _ints([2]), "pad_width": AttrValue(i=0), "Tsplits": I32}),
      "'ng'.*rows of different widths"),
@@ -273,11 +274,6 @@ def test_import_of_ragged_rows_checks_their_widths_when_run():
 
 
 def test_export_refusals_name_the_node():
-    with gc.Graph().as_default() as g:
-        gc.strings.ngrams(gc.placeholder(gc.string, [None, 4]), [1, 2], pad_values="#",
-                          padding_width=1, name="pad_all")
-        with pytest.raises(UnsupportedOpError, match="'pad_all'.*padding_width=1"):
-            gc.io.export_tf_graph_def(g)
     with gc.Graph().as_default() as g:
         gc.strings.format("{}", [gc.placeholder(gc.string, [None])], name="fmt")
         with pytest.raises(UnsupportedOpError, match="'fmt'.*non-ASCII bytes in octal"):

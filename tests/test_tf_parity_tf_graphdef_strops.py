@@ -52,8 +52,7 @@ def _tf_ops(s):
     sp3 = v1.strings.split(s)
     cps = st.unicode_decode(sc, "UTF-8")
     cps2, offs = st.unicode_decode_with_offsets(sc, "UTF-8", replace_control_characters=True)
-    s1 = v1.concat([s, ["."]], 0)       # (at least one row: see the ngrams below)
-    dense = v1.transpose(v1.reshape(v1.tile(s1, [3]), [3, -1]))
+    dense = v1.transpose(v1.reshape(v1.tile(s, [3]), [3, -1]))
     ids = v1.range(v1.size(s)) % 2
     cross_sp = v1.SparseTensor(sp3.indices, sp3.values, sp3.dense_shape)
     outs = [
@@ -72,14 +71,15 @@ def _tf_ops(s):
         sp.indices, sp.values, sp.dense_shape, sp2.indices, sp2.values, sp2.dense_shape,
         sp3.values, st.lower(s), st.upper(s), st.upper(s, encoding="utf-8"),
         st.format("n={}, l={}", [v1.size(s), st.length(s)], summarize=2),
-        # (s1, never empty: graphc's ngrams and Fingerprint kernels fail on no strings,
-        # and its Reshape of 0 values to [0, -1], which TF's ngrams of no rows makes)
-        st.ngrams(s1, 2, separator="+"),
+        # (the empty feed: ngrams and Fingerprint of no strings, and the Reshape of 0
+        # values to [0, -1] that TF's ngrams of no rows makes)
+        st.ngrams(s, 2, separator="+"),
         st.ngrams(dense, [2, 3], pad_values=("<", ">"), padding_width=1),
+        st.ngrams(dense, [1, 2, 3], pad_values="#", padding_width=4),
         st.ngrams(dense, 5, pad_values="#", preserve_short_sequences=True),
         st.unicode_encode(v1.reshape(cps, [1, -1]), "UTF-16-BE"),
         st.unicode_transcode(s, "UTF-8", "UTF-32-BE"), cps, cps2, offs,
-        v1.fingerprint(s1), st.unsorted_segment_join(s, ids, 2, separator=";"),
+        v1.fingerprint(s), st.unsorted_segment_join(s, ids, 2, separator=";"),
     ]
     for c in (v1.sparse.cross([cross_sp, v1.reshape(s, [-1, 1])], name="cross"),
               v1.sparse.cross_hashed([cross_sp, v1.reshape(s, [-1, 1])], num_buckets=100)):

@@ -170,10 +170,6 @@ def _shape_const(ex, n, dims, what):
 def _ngrams(ex, n):
     a = n.attrs
     x = n.inputs[0]
-    if a["width"] >= min(a["widths"]):
-        raise ex.fail(n, f"padding_width={a['width']} with an ngram width of "
-                         f"{min(a['widths'])}: graphc pads each width by padding_width, "
-                         "TF's op a width w by at most w - 1")
     values, splits = _ragged_rows(ex, n, x)
     attrs = dict(Tsplits=_i64, separator=a["separator"], ngram_widths=list(a["widths"]),
                  left_pad=a["pads"][0], right_pad=a["pads"][1], pad_width=a["width"],

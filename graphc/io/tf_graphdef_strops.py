@@ -205,11 +205,8 @@ def _ngrams(n, data, splits):
     pad = n.attr("pad_width")
     if not widths or min(widths) < 1:
         raise n.fail(f"ngram_widths {widths} must be ints >= 1")
-    if pad >= min(widths):
-        raise n.fail(f"pad_width={pad} with an ngram width of {min(widths)}: TF pads each "
-                     "width w by at most w - 1, graphc's op by pad_width")
     pads = (n.attr("left_pad", ""), n.attr("right_pad", ""))
-    out = gc.strings.ngrams(     # pad_width pads on each side (-1: ngram_width - 1)
+    out = gc.strings.ngrams(     # pad_width pads each side, at most w - 1 (-1: w - 1)
         _dense_rows(n, data, splits), widths, separator=n.attr("separator", " "),
         pad_values=pads if pad != 0 else None,
         padding_width=pad if pad > 0 else None,

@@ -226,8 +226,8 @@ def _infer_reshape(ctx, x, shape):
         raise InferError(f"{what} ({n_out} elements)")
     if not unknown_in and len(open_) == 1:
         k = open_[0]
-        if n_out == 0 and n_in == 0 and out[k] != -1:
-            pass                                   # a run-time size times 0: unknown
+        if n_out == 0 and n_in == 0:
+            pass                       # a run-time size or -1 (TF's rule) times 0: unknown
         elif n_out == 0 or n_in % n_out:
             raise InferError(f"{what}: {n_in} is not a multiple of {n_out}, the product "
                              "of the other dims")
@@ -242,9 +242,19 @@ def _infer_reshape(ctx, x, shape):
     return tuple(None if d == -1 else d for d in out), x.dtype
 
 
+def _reshape_kernel(x, shape):
+    sizes = [int(d) for d in shape]
+    if x.size == 0 and -1 in sizes and 0 in sizes:
+        # TF's rule (numpy refuses): with a 0 in the target, -1 is the product of the
+        # nonzero input dims over that of the nonzero target dims: (0, 3) -> [0, -1] is
+        # (0, 3), (0,) -> [0, -1] is (0, 1)
+        known = math.prod(d for d in sizes if d > 0)
+        sizes[sizes.index(-1)] = math.prod(d for d in x.shape if d > 0) // known
+    return np.reshape(x, sizes)
+
+
 RESHAPE = register(OpDef(
-    "Reshape", _infer_reshape,
-    lambda x, shape: np.reshape(x, tuple(int(d) for d in shape)),
+    "Reshape", _infer_reshape, _reshape_kernel,
     vjp=lambda node, gs: [reshape(gs[0], shape_of(node.inputs[0])), None],
     jvp=lambda node, ts: None if ts[0] is None else reshape(ts[0], node.inputs[1]),
     api="reshape", signature="reshape(tensor, shape, name=None)",

@@ -174,13 +174,41 @@ class SparseSpec:
         return hash(("SparseTensor", self.dtype))
 
 
+class RaggedSpec:
+    """How control flow rebuilds a RaggedTensor from its flat_values and nested
+    row_splits (its ragged_rank + 1 leaves), as SparseSpec does a SparseTensor."""
+    __name__ = "RaggedTensor"
+
+    def __init__(self, dtype, ragged_rank, splits_dtype):
+        self.dtype, self.ragged_rank, self.splits_dtype = dtype, ragged_rank, splits_dtype
+
+    def __call__(self, items):
+        from ..ragged_tensor import RaggedTensor
+        return RaggedTensor.from_nested_row_splits(items[0], items[1:], validate=False)
+
+    def _key(self):
+        return ("RaggedTensor", self.dtype, self.ragged_rank, self.splits_dtype)
+
+    def __eq__(self, other):            # cond's branches return the same structure
+        return isinstance(other, RaggedSpec) and self._key() == other._key()
+
+    def __hash__(self):
+        return hash(self._key())
+
+
 def _flatten(value, leaves):
     """The structure of a branch's result (lists, tuples, namedtuples, dicts), its leaves
     appended to `leaves`. Recursion here follows the user's nesting, not the graph."""
+    from ..ragged_tensor import RaggedTensor
     from ..sparse_tensor import SparseTensor
     if isinstance(value, SparseTensor):
         leaves += [value.indices, value.values, value.dense_shape]
         return (SparseSpec(value.dtype), [None, None, None])
+    if isinstance(value, RaggedTensor):
+        splits = list(value.nested_row_splits)
+        leaves += [value.flat_values] + splits
+        return (RaggedSpec(value.dtype, len(splits), splits[0].dtype),
+                [None] * (len(splits) + 1))
     if isinstance(value, (list, tuple)):
         return (type(value), [_flatten(v, leaves) for v in value])
     if isinstance(value, dict):

@@ -15,7 +15,7 @@ go through too.
 from .. import errors
 from ..graph import Tensor, get_default_graph
 from ..shapes import TensorShape, as_shape, fits
-from .control import FuncGraph, SparseSpec, _flatten, _shown, _unflatten
+from .control import FuncGraph, RaggedSpec, SparseSpec, _flatten, _shown, _unflatten
 from .core import convert_to_tensor, placeholder
 from .loop_op import make_loop
 
@@ -56,6 +56,8 @@ def _flatten_up_to(structure, value):
         return [None]
     if isinstance(kind, SparseSpec):    # the dense shape: any number of values
         return _sparse_invariants(as_shape(value).rank)
+    if isinstance(kind, RaggedSpec):    # the ragged shape: any number of values
+        return _ragged_invariants(kind.ragged_rank, as_shape(value))
     items = parts.items() if kind is dict else enumerate(parts)
     return [leaf for k, s in items for leaf in _flatten_up_to(s, value[k])]
 
@@ -66,8 +68,20 @@ def _sparse_invariants(rank):
     return [TensorShape([None, rank]), TensorShape([None]), TensorShape([rank])]
 
 
+def _ragged_invariants(ragged_rank, shape):
+    """A RaggedTensor loop variable's flat_values and row_splits invariants from its
+    shape: any number of values and inner rows; a known number of rows stays (TF1)."""
+    dims = shape.dims
+    if dims is None:
+        return [TensorShape(None)] + [TensorShape([None])] * ragged_rank
+    n = dims[0] + 1 if isinstance(dims[0], int) else None
+    return [TensorShape([None] + list(dims[ragged_rank + 1:])), TensorShape([n])] + \
+        [TensorShape([None])] * (ragged_rank - 1)
+
+
 def _default_invariants(structure, init):
-    """Each loop variable's own shape, a SparseTensor's relaxed to any number of values."""
+    """Each loop variable's own shape, a SparseTensor's or RaggedTensor's relaxed to any
+    number of values."""
     shapes = iter(t.shape for t in init)
     out = []
 
@@ -80,6 +94,18 @@ def _default_invariants(structure, init):
             indices = next(shapes)
             next(shapes), next(shapes)
             out.extend(_sparse_invariants(indices.dims[1] if indices.dims else None))
+            return
+        if isinstance(kind, RaggedSpec):
+            values = next(shapes)
+            outer = next(shapes)
+            for _ in range(kind.ragged_rank - 1):
+                next(shapes)
+            inner = values.dims[1:] if values.dims is not None else None
+            rows = outer.dims[0] - 1 if outer.dims and isinstance(outer.dims[0], int) \
+                else None
+            shape = TensorShape(None if inner is None else
+                                [rows] + [None] * kind.ragged_rank + list(inner))
+            out.extend(_ragged_invariants(kind.ragged_rank, shape))
             return
         for part in (parts.values() if kind is dict else parts):
             walk(part)

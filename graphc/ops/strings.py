@@ -34,9 +34,9 @@ def _as_string_kernel(x, *, fmt, kind):
         return map_array(lambda v: b"true" if v else b"false", x)
     if kind in "fc":
         def one(v):
-            text = fmt % v                  # a NaN padded to the width, as printf:
-            if v != v and text.startswith("0"):     # with spaces, not zeros
-                text = text.lstrip("0").rjust(len(text))
+            text = fmt % v                  # a NaN or inf padded to the width, as
+            if not np.isfinite(v) and "0" in text:  # printf: with spaces, not zeros
+                text = text.replace("0", "").rjust(len(text))
             if v != v and np.signbit(v):    # printf writes the sign of a NaN
                 text = "-nan".rjust(len(text)) if text.startswith(" ") else \
                     "-nan".ljust(len(text))
@@ -215,52 +215,133 @@ def _text(b):
     return b.decode("utf-8", "surrogateescape") if isinstance(b, bytes) else b
 
 
+_LETTER, _NOT_LETTER = r"[^\W\d_]", r"[\W\d_]"       # \pL, \PL as Python classes
+_WORD = "[0-9A-Za-z_]"                               # RE2's \b is ASCII
+_BOUNDARY = f"(?:(?<={_WORD})(?!{_WORD})|(?<!{_WORD})(?={_WORD}))"
+_NOT_BOUNDARY = f"(?:(?<={_WORD})(?={_WORD})|(?<!{_WORD})(?!{_WORD}))"
+_MULTILINE = re.compile(r"\(\?[a-zA-Z]*m[a-zA-Z]*[:)]")
+
+
+def _complement(body):
+    r"""A class body of every character outside the ASCII class body `body` (\W, \D, \S
+    and [:^name:] inside a class, ASCII as RE2's)."""
+    inside = re.compile(f"[{body}]")
+    out, c = [], 0
+    while c < 128:
+        if inside.match(chr(c)):
+            c += 1
+            continue
+        first = c
+        while c < 128 and not inside.match(chr(c)):
+            c += 1
+        out.append(f"\\x{first:02x}" if c - 1 == first else f"\\x{first:02x}-\\x{c - 1:02x}")
+    return "".join(out) + "\\x80-\\U0010ffff"
+
+
+def _hex_char(src, i):
+    r"""RE2's \x{hex} at src[i]: (Python escape, index after it)."""
+    end = src.find("}", i)
+    return f"\\U{int(src[i + 3:end], 16):08x}", end + 1
+
+
+def _letter_class(src, i):
+    r"""Whether src[i:] starts \pL / \p{L} (or \P): (positive, index after), else None."""
+    if src[i + 1:i + 2] not in ("p", "P"):
+        return None
+    for name in ("L", "{L}"):
+        if src.startswith(name, i + 2):
+            return src[i + 1] == "p", i + 2 + len(name)
+    raise ValueError(f"regex: the Unicode class {src[i:i + 8]!r} is not supported by "
+                     "graphc (only \\pL)")
+
+
+def _re2_class(src, i):
+    r"""The RE2 class starting at src[i] == '[': (Python pattern, index after it). A class
+    with \pL becomes a group: [^\pL\s] is (?:(?!letter)[^\s])."""
+    j, neg, parts, letters = i + 1, False, [], []
+    if src[j:j + 1] == "^":
+        neg, j = True, j + 1
+    if src[j:j + 1] == "]":                     # a ']' first in a class is literal
+        parts.append("\\]")
+        j += 1
+    while j < len(src) and src[j] != "]":
+        if src.startswith("[:", j):
+            end = src.find(":]", j + 2)
+            name = src[j + 2:end] if end > 0 else None
+            if name in _POSIX or name and name[0] == "^" and name[1:] in _POSIX:
+                parts.append(_POSIX[name] if name in _POSIX else _complement(_POSIX[name[1:]]))
+                j = end + 2
+                continue
+        c = src[j]
+        if c == "\\" and j + 1 < len(src):
+            e = src[j + 1]
+            if e in _PERL:
+                parts.append(_PERL[e])
+            elif e.lower() in _PERL:
+                parts.append(_complement(_PERL[e.lower()]))
+            elif e in "pP":
+                positive, j = _letter_class(src, j)
+                letters.append(_LETTER if positive else _NOT_LETTER)
+                continue
+            elif e == "x" and src[j + 2:j + 3] == "{":
+                esc, j = _hex_char(src, j)
+                parts.append(esc)
+                continue
+            else:
+                parts.append(src[j:j + 2])
+            j += 2
+            continue
+        parts.append("\\" + c if c in "[&~|" else c)    # Python warns of set operations
+        j += 1
+    body = "".join(parts)
+    if not letters:
+        return f"[{'^' if neg else ''}{body}]", j + 1
+    if neg:
+        rest = f"[^{body}]" if body else r"[\s\S]"
+        return "(?:" + "".join(f"(?!{a})" for a in letters) + rest + ")", j + 1
+    return "(?:" + "|".join(letters + ([f"[{body}]"] if body else [])) + ")", j + 1
+
+
 def _re2(pattern):
     """An RE2 pattern (UTF-8: '.' is one character) as a compiled Python pattern on str:
-    POSIX classes ([[:punct:]]), ASCII \\d \\w \\s and \\pL (a letter)."""
-    src, out, i, depth = _text(pattern), [], 0, 0
+    POSIX classes ([[:punct:]], [[:^alpha:]]), ASCII \\d \\w \\s \\b as RE2's, \\pL (a
+    letter), $ and \\z at the end of the text only (RE2 without (?m)), \\x{hex} and
+    \\Q..\\E."""
+    src, out, i = _text(pattern), [], 0
+    multiline = _MULTILINE.search(src) is not None
     while i < len(src):
         c = src[i]
         if c == "\\" and i + 1 < len(src):
             e = src[i + 1]
-            if e in _PERL or e.lower() in _PERL and depth == 0:
-                body = _PERL[e.lower()]
-                out.append(body if depth and e in _PERL else
-                           f"[{'^' if e.isupper() else ''}{body}]")
-            elif e in "pP" and src[i + 2:i + 3] == "L" or src[i + 2:i + 5] == "{L}":
-                end = i + 3 if src[i + 2] == "L" else i + 5
-                out.append(("[^\\W\\d_]" if e == "p" else "[\\W\\d_]") if not depth
-                           else "\\w")
-                i = end
-                continue
+            if e.lower() in _PERL:
+                out.append(f"[{'^' if e.isupper() else ''}{_PERL[e.lower()]}]")
             elif e in "pP":
-                raise ValueError(f"regex: the Unicode class {src[i:i + 8]!r} is not "
-                                 "supported by graphc (only \\pL)")
+                positive, i = _letter_class(src, i)
+                out.append(_LETTER if positive else _NOT_LETTER)
+                continue
+            elif e in "bB":
+                out.append(_BOUNDARY if e == "b" else _NOT_BOUNDARY)
+            elif e == "z":
+                out.append("\\Z")
+            elif e == "x" and src[i + 2:i + 3] == "{":
+                esc, i = _hex_char(src, i)
+                out.append(esc)
+                continue
+            elif e == "Q":                      # a literal up to \E (or the end)
+                end = src.find("\\E", i + 2)
+                end = len(src) if end < 0 else end
+                out.append(re.escape(src[i + 2:end]))
+                i = end + 2
+                continue
             else:
                 out.append(src[i:i + 2])
             i += 2
             continue
-        if c == "[" and depth and src[i:i + 2] == "[:":
-            end = src.find(":]", i + 2)
-            name = src[i + 2:end] if end > 0 else None
-            if name in _POSIX:
-                out.append(_POSIX[name])
-                i = end + 2
-                continue
-        if c == "[" and not depth:
-            depth = 1
-            out.append(c)
-            if src[i + 1:i + 2] == "^":
-                out.append("^")
-                i += 1
-            if src[i + 1:i + 2] == "]":            # a ']' first in a class is literal
-                out.append("\\]")
-                i += 1
-        elif c == "]" and depth:
-            depth = 0
-            out.append(c)
-        else:
-            out.append(c)
+        if c == "[":
+            part, i = _re2_class(src, i)
+            out.append(part)
+            continue
+        out.append("\\Z" if c == "$" and not multiline else c)
         i += 1
     return re.compile("".join(out))
 

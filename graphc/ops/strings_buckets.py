@@ -73,7 +73,7 @@ def _infer_fingerprint(ctx, x, *, method):
 
 def _fingerprint_kernel(x, *, method):
     x = obj(x) if isinstance(x, bytes) else x
-    rows = x.reshape(x.shape[0], -1)
+    rows = x.reshape(x.shape[0], int(np.prod(x.shape[1:])))     # -1 fails on size 0
     if x.dtype.kind == "O":
         def one(row):
             if len(row) == 1:

@@ -162,7 +162,7 @@ def length(input, name=None, unit="BYTE"):
 def _case(v, upper, encoding):
     if not encoding:                      # ASCII letters only, as TF without encoding
         return v.upper() if upper else v.lower()
-    s = v.decode("utf-8")
+    s = v.decode("utf-8", "replace")       # TF: each bad byte sequence becomes U+FFFD
     return (s.upper() if upper else s.lower()).encode("utf-8")
 
 

@@ -118,13 +118,29 @@ def format(template, inputs, placeholder="{}", summarize=3, name=None):
 
 
 # ---- ngrams ---------------------------------------------------------------------------
+def _pad_width(width, w):
+    """TF's padding for ngrams of width w: padding_width (-1: w - 1), capped at w - 1."""
+    return min(width if width >= 0 else w - 1, w - 1)
+
+
+def _ngram_count(n, widths, width, preserve):
+    """How many ngrams a row of n strings gives (a short nonempty row preserved gives 1).
+    No strings give none, padding or not: TF's kernel returns nothing for an input
+    without strings (and a dense input's rows all have n strings)."""
+    if n == 0:
+        return 0
+    count = sum(max(0, n + 2 * _pad_width(width, w) - w + 1) for w in widths)
+    return 1 if preserve and count == 0 and n > 0 else count
+
+
 def _row_ngrams(row, widths, sep, pads, width, preserve):
     out = []
     for w in widths:
-        p = width if width >= 0 else w - 1
+        p = _pad_width(width, w)
         padded = [pads[0]] * p + row + [pads[1]] * p
         out += [sep.join(padded[i:i + w]) for i in range(len(padded) - w + 1)]
     if preserve and not out and row:
+        # TF joins the whole row with the full padding_width (not capped) on each side
         p = max(width, 0)
         out = [sep.join([pads[0]] * p + row + [pads[1]] * p)]
     return out
@@ -137,23 +153,19 @@ def _infer_ngrams(ctx, x, *, widths, separator, pads, width, preserve):
     if x.shape.dims is None:
         return None, dtypes.string
     n = x.shape.dims[-1]
-    count = None
-    if isinstance(n, int):
-        count = sum(max(0, n + 2 * (width if width >= 0 else w - 1) - w + 1) for w in widths)
-        if preserve and count == 0 and n > 0:
-            count = 1
+    count = _ngram_count(n, widths, width, preserve) if isinstance(n, int) else None
     return x.shape.dims[:-1] + (count,), dtypes.string
 
 
 def _ngrams_kernel(x, *, widths, separator, pads, width, preserve):
     x = obj(x)
-    rows = x.reshape(-1, x.shape[-1]).tolist()
+    n = x.shape[-1]
+    rows = x.reshape(int(np.prod(x.shape[:-1])), n).tolist()   # -1 fails on size 0
     sep, pads = separator.encode(), (pads[0].encode(), pads[1].encode())
-    grams = [_row_ngrams(r, widths, sep, pads, width, preserve) for r in rows]
-    k = len(grams[0]) if grams else 0
-    out = np.empty((len(grams), k), object)
-    for i, g in enumerate(grams):
-        out[i, :] = g
+    k = _ngram_count(n, widths, width, preserve)
+    out = np.empty((len(rows), k), object)
+    for i, r in enumerate(rows):
+        out[i, :] = _row_ngrams(r, widths, sep, pads, width, preserve)
     return out.reshape(x.shape[:-1] + (k,))
 
 
