@@ -31,6 +31,11 @@ SKIP = {"ResizeBilinear": "float64: graphc's op keeps it, TF's gives float32",
                       "of the same pixels to within rounding; tests/test_image_jpeg.py)",
         "ParseExample[ragged]": "a RaggedFeature with partitions: refused by the exporter "
                                 "(TF's parse_example builds it from several ops)",
+        "ImageSummary[uint8]": "as ImageSummary",
+        "ImageSummary": "graphc's PNG encoder is not TF's zlib byte for byte (the same "
+                        "pixels: test_tf_parity_tf_graphdef_summary.py decodes them)",
+        "PriorityQueueV2": "TF 2.21's PriorityQueue dequeue_up_to of a closed queue with "
+                           "elements left fails (its kernel; dequeue_many works)",
         "LookupTableExportV2": "the order of the entries: TF's is its hash map's, graphc's "
                                "the insertion order (test_tf_parity_tf_graphdef_lookup.py "
                                "compares them sorted)"}

@@ -363,6 +363,7 @@ def _irfft(ex, n):
 
 from . import (tf_graphdef_export_flow, tf_graphdef_export_lookup,  # noqa: E402,F401
                tf_graphdef_export_more2, tf_graphdef_export_parsing,
-               tf_graphdef_export_strings, tf_graphdef_export_strops,
-               tf_graphdef_export_summary)
-# (control flow, lookup tables, fake quantization, random, parsing, strings, summaries)
+               tf_graphdef_export_queues, tf_graphdef_export_strings,
+               tf_graphdef_export_strops, tf_graphdef_export_summary)
+# (control flow, lookup tables, fake quantization, random, parsing, queues, strings,
+# summaries)

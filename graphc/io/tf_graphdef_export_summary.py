@@ -50,10 +50,21 @@ def _merge(ex, n):
 
 @export("Print")
 def _print(ex, n):
-    a = n.attrs
-    if any(p is not None for p in a["parts"]):
-        raise ex.fail(n, "its data holds Python values (TF's Print takes tensors only)")
-    ex.emit(n, "Print", n.inputs, T=in_dtype(n), U=[t.dtype for t in n.inputs[1:]],
+    """TF's Print takes its data as tensors: a Python value among graphc's (a string
+    label) becomes a Const, which TF prints the same way."""
+    a, tensors = n.attrs, iter(n.inputs[1:])
+    data, types = [], []
+    for k, part in enumerate(a["parts"]):
+        if part is None:
+            t = next(tensors)
+            data.append(t)
+            types.append(t.dtype)
+            continue
+        value = np.asarray(part.encode("utf-8") if isinstance(part, str) else part)
+        dtype = dtypes.string if value.dtype.kind in "SUO" else dtypes.as_dtype(value.dtype)
+        data.append(ex.const(n, f"data_{k}", value.astype(dtype.np), dtype))
+        types.append(dtype)
+    ex.emit(n, "Print", (n.inputs[0], *data), T=in_dtype(n), U=types,
             message=a["message"], first_n=a["first_n"], summarize=a["summarize"])
 
 

@@ -607,6 +607,12 @@ RAW_OP_DEFS = {
         ('Tcomplex', 'type', 7, None, 'complex64'),)),
     'FFT3D': ('fft3d', 'input:Tcomplex', 'output:Tcomplex', (
         ('Tcomplex', 'type', 7, None, 'complex64'),)),
+    'FIFOQueueV2': ('fifo_queue_v2', '', 'handle:=resource', (
+        ('component_types', 'list(type)', None, 1),
+        ('shapes', 'list(shape)', None, 0, []),
+        ('capacity', 'int', None, None, -1),
+        ('container', 'string', None, None, ''),
+        ('shared_name', 'string', None, None, ''),)),
     'FakeQuantWithMinMaxArgs': (
         'fake_quant_with_min_max_args', 'inputs:=float32', 'outputs:=float32', (
         ('min', 'float', None, None, -6.0),
@@ -1026,6 +1032,12 @@ RAW_OP_DEFS = {
     'PadV2': ('pad_v2', 'input:T paddings:Tpaddings constant_values:T', 'output:T', (
         ('T', 'type', None, None),
         ('Tpaddings', 'type', 6, None, 'int32'),)),
+    'PaddingFIFOQueueV2': ('padding_fifo_queue_v2', '', 'handle:=resource', (
+        ('component_types', 'list(type)', None, 1),
+        ('shapes', 'list(shape)', None, 0, []),
+        ('capacity', 'int', None, None, -1),
+        ('container', 'string', None, None, ''),
+        ('shared_name', 'string', None, None, ''),)),
     'ParallelDynamicStitch': (
         'parallel_dynamic_stitch', 'indices:N*=int32 data:N*T', 'merged:T', (
         ('N', 'int', None, 1),
@@ -1086,6 +1098,12 @@ RAW_OP_DEFS = {
     'PrintV2': ('print_v2', 'input:=string', '', (
         ('output_stream', 'string', None, None, 'stderr'),
         ('end', 'string', None, None, '\n'),)),
+    'PriorityQueueV2': ('priority_queue_v2', '', 'handle:=resource', (
+        ('component_types', 'list(type)', None, 0, []),
+        ('shapes', 'list(shape)', None, 0),
+        ('capacity', 'int', None, None, -1),
+        ('container', 'string', None, None, ''),
+        ('shared_name', 'string', None, None, ''),)),
     'Prod': ('prod', 'input:T axis=reduction_indices:Tidx', 'output:T', (
         ('keep_dims', 'bool', None, None, False),
         ('T', 'type', 9, None),
@@ -1117,6 +1135,28 @@ RAW_OP_DEFS = {
         'input_backprop:T input_min_backprop:T input_max_backprop:T', (
         ('T', 'type', 14, None),
         ('axis', 'int', None, None, -1),)),
+    'QueueCloseV2': ('queue_close_v2', 'handle:=resource', '', (
+        ('cancel_pending_enqueues', 'bool', None, None, False),)),
+    'QueueDequeueManyV2': (
+        'queue_dequeue_many_v2', 'handle:=resource n:=int32', 'components:[component_types]', (
+        ('component_types', 'list(type)', None, 1),
+        ('timeout_ms', 'int', None, None, -1),)),
+    'QueueDequeueUpToV2': (
+        'queue_dequeue_up_to_v2', 'handle:=resource n:=int32', 'components:[component_types]', (
+        ('component_types', 'list(type)', None, 1),
+        ('timeout_ms', 'int', None, None, -1),)),
+    'QueueDequeueV2': ('queue_dequeue_v2', 'handle:=resource', 'components:[component_types]', (
+        ('component_types', 'list(type)', None, 1),
+        ('timeout_ms', 'int', None, None, -1),)),
+    'QueueEnqueueManyV2': (
+        'queue_enqueue_many_v2', 'handle:=resource components:[Tcomponents]', '', (
+        ('Tcomponents', 'list(type)', None, 1),
+        ('timeout_ms', 'int', None, None, -1),)),
+    'QueueEnqueueV2': ('queue_enqueue_v2', 'handle:=resource components:[Tcomponents]', '', (
+        ('Tcomponents', 'list(type)', None, 1),
+        ('timeout_ms', 'int', None, None, -1),)),
+    'QueueIsClosedV2': ('queue_is_closed_v2', 'handle:=resource', 'is_closed:=bool', ()),
+    'QueueSizeV2': ('queue_size_v2', 'handle:=resource', 'size:=int32', ()),
     'RFFT': ('rfft', 'input:Treal fft_length:=int32', 'output:Tcomplex', (
         ('Treal', 'type', 8, None, 'float32'),
         ('Tcomplex', 'type', 7, None, 'complex64'),)),
@@ -1126,6 +1166,15 @@ RAW_OP_DEFS = {
     'RFFT3D': ('rfft3d', 'input:Treal fft_length:=int32', 'output:Tcomplex', (
         ('Treal', 'type', 8, None, 'float32'),
         ('Tcomplex', 'type', 7, None, 'complex64'),)),
+    'RandomShuffleQueueV2': ('random_shuffle_queue_v2', '', 'handle:=resource', (
+        ('component_types', 'list(type)', None, 1),
+        ('shapes', 'list(shape)', None, 0, []),
+        ('capacity', 'int', None, None, -1),
+        ('min_after_dequeue', 'int', None, None, 0),
+        ('seed', 'int', None, None, 0),
+        ('seed2', 'int', None, None, 0),
+        ('container', 'string', None, None, ''),
+        ('shared_name', 'string', None, None, ''),)),
     'RandomStandardNormal': ('random_standard_normal', 'shape:T', 'output:dtype', (
         ('seed', 'int', None, None, 0),
         ('seed2', 'int', None, None, 0),
@@ -2214,20 +2263,19 @@ ExperimentalSlidingWindowDataset ExperimentalSqlDataset ExperimentalStatsAggrega
 ExperimentalStatsAggregatorSummary ExperimentalTakeWhileDataset
 ExperimentalThreadPoolDataset ExperimentalThreadPoolHandle ExperimentalUnbatchDataset
 ExperimentalUniqueDataset ExtractGlimpse ExtractGlimpseV2 ExtractImagePatches FFTND
-FIFOQueue FIFOQueueV2 Fact FakeParam FakeQueue FileSystemSetConfiguration
-FilterByLastComponentDataset FilterDataset FinalizeDataset FixedLengthRecordDataset
-FixedLengthRecordDatasetV2 FixedLengthRecordReader FixedLengthRecordReaderV2
-FixedUnigramCandidateSampler FlatMapDataset FlushSummaryWriter For FractionalAvgPool
-FractionalAvgPoolGrad FractionalMaxPool FractionalMaxPoolGrad FusedPadConv2D
-FusedResizeAndPadConv2D GRUBlockCell GRUBlockCellGrad GenerateBoundingBoxProposals
-GenerateVocabRemapping GeneratorDataset GetElementAtIndex
-GetMinibatchSplitsWithPhysicalReplica GetMinibatchesInCsrWithPhysicalReplica GetOptions
-GetSessionHandle GetSessionHandleV2 GetSessionTensor GetStatsFromListOfSparseCoreCooTensors
-GlobalIterId GlobalShuffleDataset GroupByReducerDataset GroupByWindowDataset HSVToRGB
-HashTable IFFTND IRFFTND IdentityReader IdentityReaderV2 IgnoreErrorsDataset
-ImageProjectiveTransformV2 ImageProjectiveTransformV3 ImmutableConst ImportEvent InTopK
-IndexFlatMapDataset InfeedDequeue InfeedDequeueTuple InfeedEnqueue
-InfeedEnqueuePrelinearizedBuffer InfeedEnqueueTuple InitializeTable
+FIFOQueue Fact FakeParam FakeQueue FileSystemSetConfiguration FilterByLastComponentDataset
+FilterDataset FinalizeDataset FixedLengthRecordDataset FixedLengthRecordDatasetV2
+FixedLengthRecordReader FixedLengthRecordReaderV2 FixedUnigramCandidateSampler
+FlatMapDataset FlushSummaryWriter For FractionalAvgPool FractionalAvgPoolGrad
+FractionalMaxPool FractionalMaxPoolGrad FusedPadConv2D FusedResizeAndPadConv2D GRUBlockCell
+GRUBlockCellGrad GenerateBoundingBoxProposals GenerateVocabRemapping GeneratorDataset
+GetElementAtIndex GetMinibatchSplitsWithPhysicalReplica
+GetMinibatchesInCsrWithPhysicalReplica GetOptions GetSessionHandle GetSessionHandleV2
+GetSessionTensor GetStatsFromListOfSparseCoreCooTensors GlobalIterId GlobalShuffleDataset
+GroupByReducerDataset GroupByWindowDataset HSVToRGB HashTable IFFTND IRFFTND IdentityReader
+IdentityReaderV2 IgnoreErrorsDataset ImageProjectiveTransformV2 ImageProjectiveTransformV3
+ImmutableConst ImportEvent InTopK IndexFlatMapDataset InfeedDequeue InfeedDequeueTuple
+InfeedEnqueue InfeedEnqueuePrelinearizedBuffer InfeedEnqueueTuple InitializeTable
 InitializeTableFromDataset InitializeTableFromTextFile InplaceAdd InplaceSub InplaceUpdate
 InterleaveDataset Inv InvGrad IsBoostedTreesEnsembleInitialized
 IsBoostedTreesQuantileStreamResourceInitialized IsTPUEmbeddingInitialized
@@ -2260,17 +2308,17 @@ OptimizeDataset OptimizeDatasetV2 OptionsDataset OrderedMapClear OrderedMapIncom
 OrderedMapPeek OrderedMapSize OrderedMapStage OrderedMapUnstage OrderedMapUnstageNoKey
 OutfeedDequeue OutfeedDequeueTuple OutfeedDequeueTupleV2 OutfeedDequeueV2 OutfeedEnqueue
 OutfeedEnqueueTuple PaddedBatchDataset PaddedBatchDatasetV2 PaddingFIFOQueue
-PaddingFIFOQueueV2 ParallelBatchDataset ParallelConcat ParallelFilterDataset
-ParallelInterleaveDataset ParallelInterleaveDatasetV2 ParallelInterleaveDatasetV3
-ParallelInterleaveDatasetV4 ParallelMapDataset ParallelMapDatasetV2
-ParameterizedTruncatedNormal ParseExampleDataset ParseExampleDatasetV2 ParseSequenceExample
-ParseSequenceExampleV2 ParseSingleSequenceExample ParseTensor PlaceholderV2 PopulationCount
-PrefetchDataset Prelinearize PrelinearizeTuple PriorityQueue PriorityQueueV2
-PrivateThreadPoolDataset PyFunc PyFuncStateless QuantizeAndDequantize
-QuantizeAndDequantizeV3 QuantizeDownAndShrinkRange QuantizeV2 QuantizedAdd QuantizedAvgPool
-QuantizedBatchNormWithGlobalNormalization QuantizedBiasAdd QuantizedConcat QuantizedConv2D
-QuantizedConv2DAndRelu QuantizedConv2DAndReluAndRequantize QuantizedConv2DAndRequantize
-QuantizedConv2DPerChannel QuantizedConv2DWithBias QuantizedConv2DWithBiasAndRelu
+ParallelBatchDataset ParallelConcat ParallelFilterDataset ParallelInterleaveDataset
+ParallelInterleaveDatasetV2 ParallelInterleaveDatasetV3 ParallelInterleaveDatasetV4
+ParallelMapDataset ParallelMapDatasetV2 ParameterizedTruncatedNormal ParseExampleDataset
+ParseExampleDatasetV2 ParseSequenceExample ParseSequenceExampleV2
+ParseSingleSequenceExample ParseTensor PlaceholderV2 PopulationCount PrefetchDataset
+Prelinearize PrelinearizeTuple PriorityQueue PrivateThreadPoolDataset PyFunc
+PyFuncStateless QuantizeAndDequantize QuantizeAndDequantizeV3 QuantizeDownAndShrinkRange
+QuantizeV2 QuantizedAdd QuantizedAvgPool QuantizedBatchNormWithGlobalNormalization
+QuantizedBiasAdd QuantizedConcat QuantizedConv2D QuantizedConv2DAndRelu
+QuantizedConv2DAndReluAndRequantize QuantizedConv2DAndRequantize QuantizedConv2DPerChannel
+QuantizedConv2DWithBias QuantizedConv2DWithBiasAndRelu
 QuantizedConv2DWithBiasAndReluAndRequantize QuantizedConv2DWithBiasAndRequantize
 QuantizedConv2DWithBiasSignedSumAndReluAndRequantize QuantizedConv2DWithBiasSumAndRelu
 QuantizedConv2DWithBiasSumAndReluAndRequantize QuantizedDepthwiseConv2D
@@ -2279,15 +2327,13 @@ QuantizedDepthwiseConv2DWithBiasAndReluAndRequantize QuantizedInstanceNorm Quant
 QuantizedMatMulWithBias QuantizedMatMulWithBiasAndDequantize QuantizedMatMulWithBiasAndRelu
 QuantizedMatMulWithBiasAndReluAndRequantize QuantizedMatMulWithBiasAndRequantize
 QuantizedMaxPool QuantizedMul QuantizedRelu QuantizedRelu6 QuantizedReluX QuantizedReshape
-QuantizedResizeBilinear QueueClose QueueCloseV2 QueueDequeue QueueDequeueMany
-QueueDequeueManyV2 QueueDequeueUpTo QueueDequeueUpToV2 QueueDequeueV2 QueueEnqueue
-QueueEnqueueMany QueueEnqueueManyV2 QueueEnqueueV2 QueueIsClosed QueueIsClosedV2 QueueSize
-QueueSizeV2 RFFTND RGBToHSV RaggedBincount RaggedCountSparseOutput RaggedCross
-RaggedFillEmptyRows RaggedFillEmptyRowsGrad RaggedGather RaggedRange
-RaggedTensorFromVariant RaggedTensorToSparse RaggedTensorToTensor RaggedTensorToVariant
-RaggedTensorToVariantGradient RandomCrop RandomDataset RandomDatasetV2 RandomGamma
-RandomGammaGrad RandomIndexShuffle RandomPoisson RandomPoissonV2 RandomShuffle
-RandomShuffleQueue RandomShuffleQueueV2 RandomUniformInt RangeDataset ReadFile
+QuantizedResizeBilinear QueueClose QueueDequeue QueueDequeueMany QueueDequeueUpTo
+QueueEnqueue QueueEnqueueMany QueueIsClosed QueueSize RFFTND RGBToHSV RaggedBincount
+RaggedCountSparseOutput RaggedCross RaggedFillEmptyRows RaggedFillEmptyRowsGrad
+RaggedGather RaggedRange RaggedTensorFromVariant RaggedTensorToSparse RaggedTensorToTensor
+RaggedTensorToVariant RaggedTensorToVariantGradient RandomCrop RandomDataset
+RandomDatasetV2 RandomGamma RandomGammaGrad RandomIndexShuffle RandomPoisson
+RandomPoissonV2 RandomShuffle RandomShuffleQueue RandomUniformInt RangeDataset ReadFile
 ReadVariableXlaSplitND ReaderNumRecordsProduced ReaderNumRecordsProducedV2
 ReaderNumWorkUnitsCompleted ReaderNumWorkUnitsCompletedV2 ReaderRead ReaderReadUpTo
 ReaderReadUpToV2 ReaderReadV2 ReaderReset ReaderResetV2 ReaderRestoreState
