@@ -23,6 +23,7 @@ from ..indexed_slices import IndexedSlices
 from ..train.loss_scale import all_finite
 from ..train.optimizer import Optimizer
 from . import backend as K
+from .optimizers import keras_minimize
 
 __all__ = ["Policy", "global_policy", "set_global_policy", "LossScaleOptimizer"]
 
@@ -229,6 +230,12 @@ class LossScaleOptimizer(Optimizer):
                 g = gc.convert_to_tensor(g)
                 out.append(g * gc.cast(inverse, g.dtype))
         return out
+
+    def minimize(self, loss, var_list=None, grad_loss=None, name=None, tape=None,
+                 **tf1_keywords):
+        """Keras' minimize(loss, var_list, grad_loss=None, name=None, tape=None) of the
+        scaled loss (see gc.keras.optimizers.SGD.minimize)."""
+        return keras_minimize(super(), loss, var_list, grad_loss, name, tf1_keywords)
 
     def compute_gradients(self, loss, var_list=None, gate_gradients=Optimizer.GATE_OP,
                           aggregation_method=None, colocate_gradients_with_ops=False,

@@ -10,7 +10,7 @@ callbacks (LearningRateScheduler) set.
 import numpy as np
 
 import graphc as gc
-from ..train.optimizer import Optimizer
+from ..train.optimizer import WHOLE, Optimizer, Rows
 from ..train.optimizers import AdamOptimizer, MomentumOptimizer
 from . import optimizer_schedules as _schedules
 from .optimizer_schedules import LearningRateSchedule
@@ -64,6 +64,16 @@ class _KerasHypers:
                 self._iter_vars[graph] = gc.Variable(np.int64(0), trainable=False,
                                                      name=f"{self._name}/iter")
         return self._iter_vars[graph]
+
+    def minimize(self, loss, var_list=None, grad_loss=None, name=None, tape=None,
+                 **tf1_keywords):
+        """Keras' minimize(loss, var_list, grad_loss=None, name=None, tape=None): one
+        step on `loss` for `var_list`, either of which may be a callable; `tape` is
+        unused (graph mode). TF1's keywords (global_step=...) are taken too.
+
+            train_op = gc.keras.optimizers.SGD(0.1).minimize(lambda: loss, [w])
+        """
+        return keras_minimize(super(), loss, var_list, grad_loss, name, tf1_keywords)
 
     def compute_gradients(self, loss, var_list=None, **kwargs):
         """TF1's compute_gradients, each gradient then clipped by clipnorm (its own norm)
@@ -160,6 +170,15 @@ class _KerasHypers:
                  if getattr(self, k) is not None}
         return {"name": self._name, "learning_rate": lr, "decay": self._decay,
                 **self._config, **clips}
+
+
+def keras_minimize(base, loss, var_list, grad_loss, name, tf1_keywords):
+    """base.minimize (TF1's signature) called with Keras' arguments; var_list may be
+    a callable returning the list."""
+    if callable(var_list):
+        var_list = var_list()
+    return base.minimize(loss, var_list=var_list, grad_loss=grad_loss, name=name,
+                         **tf1_keywords)
 
 
 class SGD(_KerasHypers, MomentumOptimizer):
@@ -265,22 +284,38 @@ class RMSprop(_KerasHypers, Optimizer):
                 self._zeros_slot(v, "mg", self._name)
 
     def _apply_dense(self, grad, var):
+        return self._update(grad, var, WHOLE)
+
+    def _apply_sparse(self, grad, var):
+        """With momentum only the rows grad names change (TF's SparseApplyRMSProp);
+        without, ms (and mg) decay everywhere as tf_keras' sparse update does, which is
+        the dense update of the summed-up gradient."""
+        if not self._momentum:
+            return self._apply_dense(gc.convert_to_tensor(grad), var)
+        return self._update(grad.values, var, Rows(grad.indices))
+
+    def _update(self, grad, var, at):
         """centered: mg = rho*mg + (1-rho)*g and the denominator uses ms - mg^2."""
         dt = var.dtype
         lr = self._hyper("learning_rate", self._learning_rate, dt)
         rho, eps = gc.cast(self._rho, dt), gc.cast(self._epsilon, dt)
         ms = self.get_slot(var, "rms")
-        ms_t = ms.assign(rho * ms + (1.0 - rho) * gc.square(grad))
-        denom, extra = ms_t, []
+        ms_op, ms_t = at.write(ms, rho * at.read(ms) + (1.0 - rho) * gc.square(grad))
+        denom, extra = ms_t, [ms_op]
         if self.centered:
             mg = self.get_slot(var, "mg")
-            mg_t = mg.assign(rho * mg + (1.0 - rho) * grad)
-            denom, extra = ms_t - gc.square(mg_t), [mg_t]
+            mg_op, mg_t = at.write(mg, rho * at.read(mg) + (1.0 - rho) * grad)
+            denom, extra = ms_t - gc.square(mg_t), extra + [mg_op]
         if not self._momentum:
-            return gc.group(var.assign_sub(lr * grad / (gc.sqrt(denom) + eps)), *extra)
+            return gc.group(at.sub(var, lr * grad / (gc.sqrt(denom) + eps)), *extra)
         mom = self.get_slot(var, "momentum")
-        mom_t = mom.assign(mom * gc.cast(self._momentum, dt) + lr * grad / gc.sqrt(denom + eps))
-        return gc.group(var.assign_sub(mom_t), *extra)
+        mu = gc.cast(self._momentum, dt)
+        if at is WHOLE:
+            step = lr * grad / gc.sqrt(denom + eps)
+        else:                           # TF's SparseApply*RMSProp kernels' order
+            step = gc.rsqrt(denom + eps) * lr * grad
+        mom_op, mom_t = at.write(mom, at.read(mom) * mu + step)
+        return gc.group(at.sub(var, mom_t), mom_op, *extra)
 
 
 class Adagrad(_KerasHypers, Optimizer):

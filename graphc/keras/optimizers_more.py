@@ -6,8 +6,10 @@ and learning_rate may be a float or a schedule.
     opt = gc.keras.optimizers.Nadam(learning_rate=0.002)
     model.compile(opt, "mse")
 """
+import numpy as np
+
 import graphc as gc
-from ..train.optimizer import Optimizer
+from ..train.optimizer import WHOLE, Optimizer, Rows
 from ..train.optimizers_extra import FtrlOptimizer
 from .optimizers import _KerasHypers
 
@@ -41,16 +43,23 @@ class Adadelta(_KerasHypers, Optimizer):
             self._zeros_slot(v, "accum_var", f"{self._name}/accum_var")
 
     def _apply_dense(self, grad, var):
+        return self._update(grad, var, WHOLE)
+
+    def _apply_sparse(self, grad, var):
+        """Only the rows grad names change (TF's SparseApplyAdadelta)."""
+        return self._update(grad.values, var, Rows(grad.indices))
+
+    def _update(self, grad, var, at):
         dt = var.dtype
         lr = self._hyper("learning_rate", self._learning_rate, dt)
         rho, eps = gc.cast(self._rho, dt), gc.cast(self._epsilon, dt)
         acc_g, acc_v = self.get_slot(var, "accum_grad"), self.get_slot(var, "accum_var")
-        acc_g_t = acc_g.assign(acc_g * rho + gc.square(grad) * (1.0 - rho))
-        acc_v_old = gc.identity(acc_v)
+        acc_g_op, acc_g_t = at.write(acc_g, at.read(acc_g) * rho + gc.square(grad) * (1.0 - rho))
+        acc_v_old = gc.identity(at.read(acc_v))
         delta = gc.sqrt(acc_v_old + eps) * gc.rsqrt(acc_g_t + eps) * grad
-        var_t = var.assign_sub(delta * lr)
-        acc_v_t = acc_v.assign(acc_v_old * rho + gc.square(delta) * (1.0 - rho))
-        return gc.group(acc_g_t, var_t, acc_v_t)
+        var_t = at.sub(var, delta * lr)
+        acc_v_op, _ = at.write(acc_v, acc_v_old * rho + gc.square(delta) * (1.0 - rho))
+        return gc.group(acc_g_op, var_t, acc_v_op)
 
 
 class Adamax(_KerasHypers, Optimizer):
@@ -73,16 +82,32 @@ class Adamax(_KerasHypers, Optimizer):
             self._zeros_slot(v, "m", f"{self._name}/m")
             self._zeros_slot(v, "v", f"{self._name}/v")
 
-    def _apply_dense(self, grad, var):
+    def _coefficients(self, var):
+        """(beta_1, beta_2, epsilon, lr / (1 - beta_1^t)) in var's dtype."""
         dt = var.dtype
         lr = self._hyper("learning_rate", self._learning_rate, dt)
         b1, b2 = gc.cast(self._beta_1, dt), gc.cast(self._beta_2, dt)
-        eps = gc.cast(self._epsilon, dt)
         b1_power = gc.pow(b1, self._hyper("local_step", lambda: _step(self, dt), dt))
+        return b1, b2, gc.cast(self._epsilon, dt), lr / (1.0 - b1_power)
+
+    def _apply_dense(self, grad, var):
+        b1, b2, eps, scaled_lr = self._coefficients(var)
         m, v = self.get_slot(var, "m"), self.get_slot(var, "v")
         m_t = m.assign(m + (grad - m) * (1.0 - b1))
         v_t = v.assign(gc.maximum(b2 * v, gc.abs(grad)))
-        var_t = var.assign_sub(lr / (1.0 - b1_power) * (m_t / (v_t + eps)))
+        var_t = var.assign_sub(scaled_lr * (m_t / (v_t + eps)))
+        return gc.group(m_t, v_t, var_t)
+
+    def _apply_sparse(self, grad, var):
+        """tf_keras' sparse Adamax: only the rows i that grad names change, in m, v and
+        var: m[i] = m[i] * beta_1 + g * (1 - beta_1); v[i] = max(v[i] * beta_2, |g|)."""
+        b1, b2, eps, scaled_lr = self._coefficients(var)
+        i, g = grad.indices, grad.values
+        m, v = self.get_slot(var, "m"), self.get_slot(var, "v")
+        m_rows = gc.gather(m, i) * b1 + g * (1.0 - b1)
+        v_rows = gc.maximum(gc.gather(v, i) * b2, gc.abs(g))
+        m_t, v_t = gc.scatter_update(m, i, m_rows), gc.scatter_update(v, i, v_rows)
+        var_t = gc.scatter_add(var, i, -scaled_lr * (m_rows / (v_rows + eps)))
         return gc.group(m_t, v_t, var_t)
 
 
@@ -146,8 +171,9 @@ class Nadam(_KerasHypers, Optimizer):
 
     def _create_slots(self, var_list):
         first = min(var_list, key=lambda v: v.node.name)
-        with gc.name_scope(""):
-            self._non_slot(f"{self._name}/momentum_cache", 1.0, first)
+        with gc.name_scope(""):         # in the first variable's dtype, as tf_keras
+            self._non_slot(f"{self._name}/momentum_cache",
+                           np.ones((), var_list[0].dtype.np), first)
         for v in var_list:
             self._zeros_slot(v, "m", f"{self._name}/m")
             self._zeros_slot(v, "v", f"{self._name}/v")
@@ -160,7 +186,7 @@ class Nadam(_KerasHypers, Optimizer):
         def terms():
             t, t_next = _step(self, dt, 1), _step(self, dt, 2)
             b1, b2 = gc.cast(self._beta_1, dt), gc.cast(self._beta_2, dt)
-            base, decay = gc.cast(0.96, dt), gc.cast(self._decay, dt)
+            base, decay = gc.cast(0.96, dt), self._decay    # decay: a Python float, as TF
             u_t = b1 * (1.0 - 0.5 * gc.pow(base, decay * t))
             u_next = b1 * (1.0 - 0.5 * gc.pow(base, decay * t_next))
             cache_t = gc.cast(gc.identity(cache), dt) * u_t
@@ -182,6 +208,27 @@ class Nadam(_KerasHypers, Optimizer):
         v_t = v.assign(b2 * v + (1.0 - b2) * gc.square(grad))
         m_bar = (1.0 - u_t) * g_prime + u_next * m_prime
         var_t = var.assign_sub(lr * m_bar / (gc.sqrt(v_t / v_denom) + eps))
+        return gc.group(m_t, v_t, var_t)
+
+    def _apply_sparse(self, grad, var):
+        """tf_keras' sparse Nadam: every row of m and v decays, the rows i that grad
+        names get their share (m = m * beta_1, then m[i] += g * (1 - beta_1); v
+        likewise with g^2), and only var's rows i move."""
+        dt = var.dtype
+        lr = self._hyper("learning_rate", self._learning_rate, dt)
+        b1, b2 = gc.cast(self._beta_1, dt), gc.cast(self._beta_2, dt)
+        eps = gc.cast(self._epsilon, dt)
+        u_t, u_next, cache_t, cache_next, v_denom = self._schedule_terms(var)
+        i, g = grad.indices, grad.values
+        m, v = self.get_slot(var, "m"), self.get_slot(var, "v")
+        g_prime = g / (1.0 - cache_t)
+        with gc.control_dependencies([m.assign(m * b1)]):
+            m_t = gc.scatter_add(m, i, g * (1.0 - b1))
+        m_bar = (1.0 - u_t) * g_prime + u_next * (gc.gather(m_t, i) / (1.0 - cache_next))
+        with gc.control_dependencies([v.assign(v * b2)]):
+            v_t = gc.scatter_add(v, i, (g * g) * (1.0 - b2))
+        v_prime = gc.gather(v_t, i) / v_denom
+        var_t = gc.scatter_add(var, i, -lr * m_bar / (gc.sqrt(v_prime) + eps))
         return gc.group(m_t, v_t, var_t)
 
     def _finish(self, update_ops, name):

@@ -57,11 +57,11 @@ def _dw_kernel(x, f, **attrs):
     x = to_nhwc(x, fmt)
     kh, kw, c, m = f.shape
     win = geometry(x.shape, (kh, kw), attrs).windows(x)     # (N, OH, OW, C, kh, kw)
-    out = np.zeros(win.shape[:4] + (m,), x.dtype)
+    out = np.zeros(win.shape[:4] + (m,), _acc(x.dtype))
     for a in range(kh):                                      # one step per filter tap
         for b in range(kw):
             out += win[..., a, b, None] * f[a, b]
-    return from_nhwc(out.reshape(out.shape[:3] + (c * m,)), fmt)
+    return from_nhwc(out.reshape(out.shape[:3] + (c * m,)).astype(x.dtype, copy=False), fmt)
 
 
 def _dw_input_kernel(sizes, f, g, **attrs):
@@ -88,12 +88,18 @@ def _dw_filter_kernel(x, sizes, g, **attrs):
     x, g = to_nhwc(x, fmt), to_nhwc(g, fmt)
     kh, kw, c, m = (int(d) for d in sizes)
     win = geometry(x.shape, (kh, kw), attrs).windows(x)
-    g = g.reshape(g.shape[:3] + (c, m))
+    g = g.reshape(g.shape[:3] + (c, m)).astype(_acc(x.dtype), copy=False)
     df = np.empty((kh, kw, c, m), x.dtype)
     for a in range(kh):
         for b in range(kw):
-            df[a, b] = np.einsum("nhwc,nhwcm->cm", win[..., a, b], g)
+            df[a, b] = np.einsum("nhwc,nhwcm->cm", win[..., a, b], g, dtype=g.dtype)
     return df
+
+
+def _acc(dtype):
+    """The accumulator of the forward and filter-gradient sums: float32 for float16, as
+    TF's kernels (TF's input gradient adds its taps up in float16, and so does ours)."""
+    return np.float32 if dtype == np.float16 else dtype
 
 
 # ---- derivatives (all three ops are bilinear) ----------------------------------------------

@@ -170,8 +170,11 @@ def _broadcast_ellipses(ctx, ell):
 def _einsum_kernel(*xs, equation):
     _check_sizes(equation, xs)
     eq = _spell_ellipsis(equation, [x.ndim for x in xs])
+    dtype = xs[0].dtype
+    if dtype == np.float16:             # float16 contracts in float32, as TF's Einsum
+        xs = [x.astype(np.float32) for x in xs]
     out = np.einsum(eq, *xs, optimize=len(xs) > 2)
-    return np.asarray(out, dtype=xs[0].dtype)
+    return np.asarray(out, dtype=dtype)
 
 
 def _check_sizes(equation, xs):

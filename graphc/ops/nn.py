@@ -142,11 +142,15 @@ def _bias_add_kernel(value, bias, *, data_format):
 
 
 def _bias_add_vjp(node, gs):
-    """gvalue = g; gbias = g summed over every axis but the channel axis."""
+    """gvalue = g; gbias = g summed over every axis but the channel axis. reduce_sum, not
+    the sweep's sum_to: TF's BiasAddGrad accumulates float16 in float32, as reduce_sum
+    does, while a plain broadcast's Sum stays in float16."""
     value, fmt, g = node.inputs[0], node.attrs["data_format"], gs[0]
-    if fmt == "NHWC":
-        return [g, g]                   # the sweep sums g down to the bias shape
     r = value.shape.rank
+    if fmt == "NHWC":
+        if r is None:                   # every axis but the last, known at run time
+            return [g, R.reduce_sum(g, axis=range_(0, A.rank(g) - 1))]
+        return [g, R.reduce_sum(g, axis=list(range(r - 1)))]
     if r is None:                       # every axis but 1, known at run time
         axes = concat([[0], range_(2, A.rank(g))], 0)
         return [g, R.reduce_sum(g, axis=axes)]
@@ -163,7 +167,7 @@ def _bias_add_jvp(node, ts):
 
 BIAS_ADD = register(OpDef(
     "BiasAdd", _infer_bias_add, _bias_add_kernel, vjp=_bias_add_vjp, jvp=_bias_add_jvp,
-    broadcasts=True,  # the bias is broadcast: its cotangent is summed back by the sweep
+    broadcasts=True,  # the bias is broadcast; the vjp sums its cotangent itself (float32)
     api="nn.bias_add", signature="nn.bias_add(value, bias, data_format=None, name=None)",
     shape_rule="value (..., C) + bias (C,) -> value's shape (C is dim 1 for NCHW)",
     dtypes="numeric (value, bias same)",

@@ -60,6 +60,7 @@ class Optimizer:
             train_op = gc.train.AdamOptimizer(1e-3).minimize(loss)
             sess.run(train_op, feed_dict={x: batch})
         """
+        loss = checked_loss(loss)       # a callable loss called once, here
         grads_and_vars = self.compute_gradients(
             loss, var_list=var_list, gate_gradients=gate_gradients,
             aggregation_method=aggregation_method,
@@ -209,13 +210,14 @@ class Optimizer:
         """The one variable `name` this optimizer keeps per graph (beside `like`), in
         the current name scope (TF1: 'train/beta1_power' under name_scope('train')). A
         Python number makes a float32 (or int32) variable whatever `like`'s dtype, as
-        TF1's _create_non_slot_variable: users cast it to the variable's dtype."""
+        TF1's _create_non_slot_variable: users cast it to the variable's dtype. A numpy
+        value keeps its dtype."""
         graph = like.graph
         key = (graph, name)
         if key not in self._non_slots:
             if callable(initial_value) and not isinstance(initial_value, Tensor):
                 initial_value = initial_value()     # TF1's _call_if_callable (beta1)
-            if not isinstance(initial_value, Tensor):
+            if not isinstance(initial_value, (Tensor, np.ndarray, np.generic)):
                 initial_value = np.asarray(
                     initial_value, np.int32 if isinstance(initial_value, int) else np.float32)
             with graph.control_dependencies(None):

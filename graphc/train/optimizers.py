@@ -247,10 +247,10 @@ class AdamOptimizer(Optimizer):
         i, g = grad.indices, grad.values
         b1, b2, eps, lr_t = self._coefficients(var)
         m_scaled = g * (1.0 - b1)
-        with var.graph.control_dependencies([m.assign(m * b1)]):
+        with get_default_graph().control_dependencies([m.assign(m * b1)]):
             m_t = scatter_add(m, i, m_scaled)
         v_scaled = (g * g) * (1.0 - b2)
-        with var.graph.control_dependencies([v.assign(v * b2)]):
+        with get_default_graph().control_dependencies([v.assign(v * b2)]):
             v_t = scatter_add(v, i, v_scaled)
         var_t = var.assign_sub(lr_t * m_t / (el.sqrt(v_t) + eps))
         return core.group(m_t, v_t, var_t)
