@@ -181,3 +181,6 @@ from .compat.v1 import (control_flow_v2_enabled, disable_control_flow_v2,  # noq
                         enable_resource_variables, enable_tensor_equality,
                         enable_v2_behavior, enable_v2_tensorshape, executing_eagerly,
                         resource_variables_enabled)
+
+from .ragged_dispatch import install as _install_ragged_dispatch  # noqa: E402
+_install_ragged_dispatch()   # gc.add(rt, 1.), gc.reduce_sum(rt, 1), ...: TF's ragged dispatch

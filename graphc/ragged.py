@@ -1,6 +1,7 @@
 """gc.ragged: TF's tf.ragged namespace (tf.compat.v1.ragged), plus the ragged versions
 of the ops that TF reaches by dispatch (tf.reduce_sum(rt, axis=1), tf.gather(rt, i),
-tf.concat([rt, rt], 0), ...): graphc's dense functions do not dispatch, so call these."""
+tf.concat([rt, rt], 0), ...); graphc's dense functions dispatch to them too
+(ragged_dispatch.py)."""
 from .ragged_convert import constant, constant_value, placeholder
 from .ragged_cross import cross, cross_hashed, stack_dynamic_partitions
 from .ragged_index import boolean_mask, concat, expand_dims, gather, stack

@@ -12,7 +12,6 @@ from ..ops.strings_unicode import _CODECS as _UNICODE_CODECS
 from ..ops.tensor_utils import get_static_value
 from .tf_graphdef import AttrValue
 from .tf_graphdef_export import export, in_dtype, rank_of
-from .tf_graphdef_strops import _FORMAT_STRINGS
 
 __all__ = []
 
@@ -103,8 +102,6 @@ def _case(ex, n):
 @export("StringFormat")
 def _format(ex, n):
     a = n.attrs
-    if any(t.dtype == _str for t in n.inputs):
-        raise ex.fail(n, f"a string input: {_FORMAT_STRINGS}")
     ex.emit(n, "StringFormat", n.inputs, T=[t.dtype for t in n.inputs],
             template=a["template"], placeholder=a["placeholder"], summarize=a["summarize"])
 

@@ -132,14 +132,8 @@ OPS["StringLower"] = (("=string",), ("=string",), _case(False))
 OPS["StringUpper"] = (("=string",), ("=string",), _case(True))
 
 
-_FORMAT_STRINGS = ("graphc's StringFormat escapes a string's non-ASCII bytes in octal, "
-                   "TF 2.21 writes them as they are")
-
-
 @_op("StringFormat", "*T", "=string")
 def _format(n, *xs):
-    if any(x.dtype == dtypes.string for x in xs):
-        raise n.fail(f"a string input: {_FORMAT_STRINGS}")
     return gc.strings.format(n.attr("template", "%s"), list(xs),
                              placeholder=n.attr("placeholder", "%s"),
                              summarize=n.attr("summarize", 3), name=n.name)

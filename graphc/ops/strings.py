@@ -198,8 +198,24 @@ def _infer_regex(ctx, x, *_, replace_global=None):
 
 
 def _re2_rewrite(rewrite):
-    """RE2's rewrite string (\\0..\\9 groups, \\\\ a backslash) as a Python re template."""
-    return re.sub(r"\\(\d)", r"\\g<\1>", _text(rewrite))
+    """RE2's rewrite string (\\0..\\9 groups, \\\\ a backslash) as a Python re template.
+    Any other backslash makes the rewrite invalid: RE2 writes what came before it and
+    drops the rest, so TF's `\\g<1>` deletes the match (it is not a group)."""
+    text, out, i = _text(rewrite), [], 0
+    while i < len(text):
+        c = text[i]
+        if c != "\\":
+            out.append(c)
+        elif i + 1 < len(text) and text[i + 1].isdigit() and text[i + 1] < "\x80":
+            out.append(f"\\g<{text[i + 1]}>")
+            i += 1
+        elif i + 1 < len(text) and text[i + 1] == "\\":
+            out.append("\\\\")
+            i += 1
+        else:
+            break
+        i += 1
+    return "".join(out)
 
 
 # RE2's POSIX classes (ASCII, as RE2's) and Perl classes (ASCII too: \d is [0-9])

@@ -102,9 +102,20 @@ def split(input=None, sep=None, maxsplit=-1, result_type="SparseTensor", source=
         gc.strings.split(['a<>b', 'c'], sep='<>')   # values [b'a' b'b' b'c']
     """
     _check_result_type(result_type, "strings.split")
-    x = strings(input if input is not None else source)
-    return _result(_sparse_split(x, b"" if sep is None else sep, name, "str",
-                                 maxsplit=-1 if maxsplit is None else int(maxsplit)),
+    from ..ragged_tensor import RaggedTensor
+    x = input if input is not None else source
+    sep = b"" if sep is None else sep
+    maxsplit = -1 if maxsplit is None else int(maxsplit)
+    if isinstance(x, RaggedTensor) or (result_type == "RaggedTensor" and
+                                       strings(x).shape.rank not in (0, 1, None)):
+        # TF: the tokens of every string of a RaggedTensor or of a rank >= 2 tensor
+        from ..graph import name_scope
+        from ..ragged_strings import split_rows
+        with name_scope(name, "StringSplit"):
+            rt = split_rows(x, lambda flat: _sparse_split(flat, sep, None, "str",
+                                                          maxsplit=maxsplit))
+        return rt if result_type == "RaggedTensor" else rt.to_sparse()
+    return _result(_sparse_split(strings(x), sep, name, "str", maxsplit=maxsplit),
                    result_type)
 
 
@@ -122,14 +133,17 @@ def _result(sp, result_type):
 
 
 def bytes_split(input, name=None):
-    """The bytes of each string: a 1-D tensor for a scalar input, else a SparseTensor
-    (TF returns a RaggedTensor there).
+    """The bytes of each string: a 1-D tensor for a scalar input, else a RaggedTensor
+    with one more ragged dim (as TF).
 
         gc.strings.bytes_split('ab')                 # [b'a' b'b']
+        gc.strings.bytes_split(['ab', ''])           # [[b'a', b'b'], []]
     """
-    x = strings(input)
-    sp = _sparse_split(x, b"", name, "bytes")
-    return sp.values if x.shape.rank == 0 else sp
+    from ..ragged_tensor import RaggedTensor
+    if isinstance(input, RaggedTensor) or strings(input).shape.rank != 0:
+        from ..ragged_strings import split_rows
+        return split_rows(input, lambda flat: _sparse_split(flat, b"", name, "bytes"))
+    return _sparse_split(strings(input), b"", name, "bytes").values
 
 
 # ---- length, lower, upper -------------------------------------------------------------

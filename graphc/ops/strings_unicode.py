@@ -15,9 +15,10 @@ _ESCAPES = {0x0a: b"\\n", 0x0d: b"\\r", 0x09: b"\\t", 0x22: b'\\"', 0x27: b"\\'"
 
 
 def _c_escape(v):
-    """TF's CEscape: C escapes, and octal for other bytes outside printable ASCII."""
-    return b"".join(_ESCAPES.get(b) or (bytes([b]) if 0x20 <= b < 0x7f else b"\\%03o" % b)
-                    for b in v)
+    """TF 2.21's string summary: C escapes, octal for ASCII control bytes and DEL, and
+    bytes >= 0x80 (UTF-8 text) written as they are."""
+    return b"".join(_ESCAPES.get(b) or (bytes([b]) if 0x20 <= b < 0x7f or b >= 0x80
+                                        else b"\\%03o" % b) for b in v)
 
 
 def _float_text(v, dtype):
@@ -31,7 +32,7 @@ def _float_text(v, dtype):
 
 def _element_text(v, dtype):
     if dtype.kind == "O":
-        return '"' + _c_escape(v).decode("latin-1") + '"'
+        return '"' + _c_escape(v).decode("utf-8", "surrogateescape") + '"'
     if dtype.kind == "b":
         return "1" if v else "0"
     if dtype.kind == "f":
@@ -92,7 +93,7 @@ def _format_kernel(*xs, template, placeholder, summarize):
         text.append(_summarize(obj(x) if isinstance(x, bytes) else np.asarray(x),
                                summarize))
         text.append(piece)
-    return np.array("".join(text).encode("utf-8"), dtype=object)
+    return np.array("".join(text).encode("utf-8", "surrogateescape"), dtype=object)
 
 
 STRING_FORMAT = register(OpDef(
@@ -193,6 +194,13 @@ def ngrams(data, ngram_width, separator=" ", pad_values=None, padding_width=None
     else:
         pads = (pad_values, pad_values) if isinstance(pad_values, str) else tuple(pad_values)
         width = -1 if padding_width is None else int(padding_width)
+    from ..ragged_tensor import RaggedTensor
+    if isinstance(data, RaggedTensor):             # TF: ngrams of each innermost row
+        from ..graph import name_scope
+        from ..ragged_strings import ngrams as ragged_ngrams
+        with name_scope(name, "StringNGrams"):
+            return ragged_ngrams(data, widths, separator, pads, width,
+                                 bool(preserve_short_sequences))
     return apply1(NGRAMS, (strings(data),), name=name, widths=widths, separator=separator,
                   pads=pads, width=width, preserve=bool(preserve_short_sequences))
 
@@ -285,6 +293,11 @@ def unicode_encode(input, output_encoding, errors="replace", replacement_char=65
         gc.strings.unicode_encode([[104, 233]], 'UTF-8')      # [b'h\\xc3\\xa9']
     """
     _attrs_ok(errors, replacement_char, "unicode_encode")
+    from ..ragged_tensor import RaggedTensor
+    if isinstance(input, RaggedTensor):            # TF: the strings of the innermost rows
+        from ..ragged_strings import encode_rows
+        return encode_rows(input, _codec(output_encoding, "unicode_encode") and
+                           output_encoding, errors, int(replacement_char))
     return apply1(UNICODE_ENCODE, (convert_to_tensor(input, dtype_hint=dtypes.int32),),
                   name=name, codec=_codec(output_encoding, "unicode_encode"),
                   errors=errors, repl=int(replacement_char))
@@ -345,13 +358,37 @@ UNICODE_DECODE = register(OpDef(
     doc="The code points of a scalar string and their byte offsets."))
 
 
+def _rows_input(input):
+    """Whether unicode_decode's input gives a RaggedTensor (TF: any input of rank >= 1)."""
+    from ..ragged_tensor import RaggedTensor
+    if isinstance(input, RaggedTensor):
+        return True
+    return strings(input).shape.rank not in (0, None)
+
+
+def _decode_rows(input, input_encoding, errors, replacement_char, control, offsets,
+                 name):
+    from ..graph import name_scope
+    from ..ragged_strings import decode_rows, per_string
+    _attrs_ok(errors, replacement_char, "unicode_decode")
+    _codec(input_encoding, "unicode_decode")
+    with name_scope(name, "UnicodeDecode"):
+        return per_string(lambda x: decode_rows(x, input_encoding, errors,
+                                                int(replacement_char), control, offsets),
+                          input, "unicode_decode")
+
+
 def unicode_decode_with_offsets(input, input_encoding, errors="replace",
                                 replacement_char=65533, replace_control_characters=False,
                                 name=None):
-    """(code points, byte offsets) of a scalar string (others: TF's result is ragged).
+    """(code points, byte offsets) of a scalar string; of a tensor of rank >= 1 or a
+    RaggedTensor, two RaggedTensors with one more ragged dim (as TF).
 
         cps, offs = gc.strings.unicode_decode_with_offsets('hé', 'UTF-8')   # [104 233], [0 1]
     """
+    if _rows_input(input):
+        return _decode_rows(input, input_encoding, errors, replacement_char,
+                            bool(replace_control_characters), True, name)
     _attrs_ok(errors, replacement_char, "unicode_decode")
     node = apply(UNICODE_DECODE, (strings(input),), name=name,
                  codec=_codec(input_encoding, "unicode_decode"), errors=errors,
@@ -361,27 +398,40 @@ def unicode_decode_with_offsets(input, input_encoding, errors="replace",
 
 def unicode_decode(input, input_encoding, errors="replace", replacement_char=65533,
                    replace_control_characters=False, name=None):
-    """The code points (int32) of a scalar string: `unicode_decode('hé', 'UTF-8')`."""
+    """The code points (int32) of each string: a 1-D tensor for a scalar,
+    `unicode_decode('hé', 'UTF-8')`; a RaggedTensor for rank >= 1 or a RaggedTensor,
+    `unicode_decode(['hé', ''], 'UTF-8')` is [[104, 233], []]."""
+    if _rows_input(input):
+        return _decode_rows(input, input_encoding, errors, replacement_char,
+                            bool(replace_control_characters), False, name)
     return unicode_decode_with_offsets(input, input_encoding, errors, replacement_char,
                                        replace_control_characters, name)[0]
 
 
+def _chars(cps, input_encoding, errors, replacement_char):
+    """Each code point re-encoded alone (a RaggedTensor's flat values, or a vector)."""
+    from ..ragged_tensor import RaggedTensor
+    if isinstance(cps, RaggedTensor):
+        return cps.with_flat_values(_chars(cps.flat_values, input_encoding, errors,
+                                           replacement_char))
+    return unicode_encode(expand_dims(cps, -1), input_encoding, errors, replacement_char)
+
+
 def unicode_split(input, input_encoding, errors="replace", replacement_char=65533,
                   name=None):
-    """The characters of a scalar string, each re-encoded: `unicode_split('hé', 'UTF-8')`
-    is [b'h' b'\\xc3\\xa9']."""
+    """The characters of each string, each re-encoded: `unicode_split('hé', 'UTF-8')`
+    is [b'h' b'\\xc3\\xa9'] (a RaggedTensor for an input of rank >= 1, as TF)."""
     cps = unicode_decode(input, input_encoding, errors, replacement_char, name=name)
-    return unicode_encode(expand_dims(cps, -1), input_encoding, errors, replacement_char)
+    return _chars(cps, input_encoding, errors, replacement_char)
 
 
 def unicode_split_with_offsets(input, input_encoding, errors="replace",
                                replacement_char=65533, name=None):
-    """(characters, byte offsets) of a scalar string: unicode_split plus where each
+    """(characters, byte offsets) of each string: unicode_split plus where each
     character starts."""
     cps, offsets = unicode_decode_with_offsets(input, input_encoding, errors,
                                                replacement_char, name=name)
-    chars = unicode_encode(expand_dims(cps, -1), input_encoding, errors, replacement_char)
-    return chars, offsets
+    return _chars(cps, input_encoding, errors, replacement_char), offsets
 
 
 __all__ = ["format", "ngrams", "unicode_encode", "unicode_transcode", "unicode_decode",
