@@ -415,3 +415,15 @@ def test_a_pass_that_changes_nothing_returns_the_same_program():
             assert out is prog and not ch, name
     exe = compiled(y * 1.0, [x])            # a rule fired: the second prune ran
     assert fired(exe, "simplify")["x*1 -> x"] == 1
+
+
+def test_reshape_of_reshape_kept_where_zero_elements_decide_the_minus_one():
+    """With no elements, reshape's -1 comes from the input's nonzero dims (TF's rule), so
+    reshape(reshape(x, [0, 2]), [0, -1]) is (0, 2), not reshape(x, [0, -1]) = (0, 6)."""
+    x = gc.placeholder(gc.float32, [None, 6])
+    y = gc.reshape(gc.reshape(x, [0, 2]), [0, -1])
+    feed = {x: np.zeros((0, 6), np.float32)}
+    with gc.Session() as s:
+        assert s.run(y, feed).shape == (0, 2)
+    with gc.Session(optimize=False) as s:
+        assert s.run(y, feed).shape == (0, 2)

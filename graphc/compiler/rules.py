@@ -139,9 +139,17 @@ def _transpose_transpose(node, ctx):
 
 @rule(SIMPLIFY, "reshape(reshape(x)) -> reshape(x)", "Reshape")
 def _reshape_reshape(node, ctx):
+    """Not where the outer shape may hold both 0 and -1: with no elements, -1 comes
+    from the input's nonzero dims (TF's rule), which the inner reshape changes."""
     y, shape = node.inputs
-    if _is(y, "Reshape"):
-        return ctx.emit("Reshape", (y.node.inputs[0], shape), node)
+    if not _is(y, "Reshape"):
+        return None
+    dims = P.const_array(shape)
+    if dims is None or (-1 in dims and 0 in dims):
+        x = y.node.inputs[0].shape
+        if not (x.is_fully_defined() and 0 not in x.as_list()):
+            return None
+    return ctx.emit("Reshape", (y.node.inputs[0], shape), node)
 
 
 @rule(SIMPLIFY, "reshape(x, shape(x)) -> x", "Reshape")
