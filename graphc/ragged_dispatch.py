@@ -601,6 +601,25 @@ def install():
                 wrappers[id(f)] = _wrap_api(f, h)
             setattr(mod, name, wrappers[id(f)])
             _DISPATCHED[(ns, name)] = h
+    _alias_everywhere(wrappers)
+
+
+_INTERNAL = ("graphc.ops", "graphc.compiler", "graphc.autodiff", "graphc.io.tf_graphdef",
+             "graphc.ragged")
+
+
+def _alias_everywhere(wrappers):
+    """The other public names of a wrapped function (gc.manip.reverse is gc.reverse)
+    get its wrapper too; graphc's internal modules keep the originals."""
+    import sys
+    for modname, mod in list(sys.modules.items()):
+        if mod is None or not modname.startswith("graphc.") or \
+                modname.startswith(_INTERNAL):
+            continue
+        for name, f in list(vars(mod).items()):
+            w = wrappers.get(id(f))
+            if w is not None and callable(f) and not name.startswith("_"):
+                setattr(mod, name, w)
 
 
 def dispatched():

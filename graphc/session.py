@@ -1,6 +1,7 @@
 """Session: checks feeds, caches one Executable per (fetches, feeds), returns fetches
 in the structure they were asked in."""
 import collections
+import threading
 import weakref
 
 from . import errors
@@ -75,6 +76,7 @@ class Session:
         self._spares = {}       # variable -> its previous value, reused by the next update
         self._rngs = {}
         self._op_state = {}             # node -> what a stateful kernel keeps (Print's count)
+        self._fed_variables = threading.local()     # .vars: variables fed in this run
         self._plans = {}
         self._branches = {}             # cond branches compiled here (ops/control.py)
         self._quiet = 0                 # > 0 while a derivative replays a body: no Print

@@ -270,3 +270,20 @@ def test_map_fn_fn_output_signature():
         gc.map_fn(lambda r: r[0], x, fn_output_signature=gc.int32)
     with pytest.raises(ValueError, match="not both"):
         gc.map_fn(lambda r: r[0], x, dtype=gc.float32, fn_output_signature=gc.float32)
+
+
+def test_a_fed_variable_is_read_fed_in_loop_bodies():
+    """Feeding a variable replaces its value for the run, in while_loop and map_fn
+    bodies too (they read variables live; TF1 reads the fed tensor)."""
+    with gc.Graph().as_default():
+        v = gc.Variable(1.0)
+        out = gc.while_loop(lambda i, a: i < 3, lambda i, a: (i + 1, a + v), [0, 0.0])[1]
+        m = gc.map_fn(lambda e: e * v, gc.constant([1.0, 2.0]))
+        with gc.Session() as s:
+            s.run(v.initializer)
+            assert s.run(out) == 3.0 and s.run(m).tolist() == [1.0, 2.0]
+            got = s.run([out, m], {v: 10.0})
+            assert got[0] == 30.0 and got[1].tolist() == [10.0, 20.0]
+            assert s.run(out) == 3.0
+        with gc.Session() as s:             # never initialized: the feed is enough
+            assert s.run(m, {v: 2.0}).tolist() == [2.0, 4.0]

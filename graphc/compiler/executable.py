@@ -39,6 +39,21 @@ class Runtime:
         return gen
 
 
+def _feeding(run, session, fed):
+    """run, telling the variable reads of loop bodies and cond branches (ReadCapturedVariable)
+    that the variables `fed` are fed in this run: they read the fed value, as TF1's do."""
+    local = session._fed_variables
+
+    def fed_run(*feeds):
+        old = getattr(local, "vars", None)
+        local.vars = fed if old is None else old | fed
+        try:
+            return run(*feeds)
+        finally:
+            local.vars = old
+    return fed_run
+
+
 def _kernel(step, session, out=False):
     """The step's kernel with its attrs bound (`kernel_out` when it writes into a
     buffer: step.into, or `out`)."""
@@ -135,6 +150,10 @@ class Executable:
                            for k, st in zip(self._kernels, plan.steps)]
             self._recycled = [st.outs for st in plan.steps if st.recycle]
             self.run = self._interpret
+        fed = frozenset(n for n in (src_of(t.node) for t in program.feeds)
+                        if n.op.name == "VariableV2")
+        if fed:
+            self.run = _feeding(self.run, session, fed)
 
     # ---- the two ways to run -----------------------------------------------------------
     def traced_run(self, *feed_values):

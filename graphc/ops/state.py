@@ -38,9 +38,16 @@ VARIABLE = register(OpDef(
     doc="A value kept in the Session between runs."))
 
 
+def _read_live(rt, x, *, var):
+    """The variable's value now, or, where this run feeds the variable, the fed value
+    (x: the captured value, which the feed replaced)."""
+    fed = getattr(rt.session._fed_variables, "vars", None)
+    return x if fed and var in fed else _stored(rt.session, var)
+
+
 READ_LIVE = register(OpDef(
     "ReadCapturedVariable", lambda ctx, x, *, var: (var.outputs[0].shape, var.outputs[0].dtype),
-    lambda rt, x, *, var: _stored(rt.session, var),
+    _read_live,
     stateful=True, uses_state=True, vjp=lambda node, gs: [gs[0]],
     jvp=lambda node, ts: ts[0], api="(a variable used in a cond branch or loop body)",
     signature="", shape_rule="the variable's", dtypes="any",
