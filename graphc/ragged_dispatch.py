@@ -68,6 +68,17 @@ def _bound(op, args, kwargs):
     return dict(b.arguments)
 
 
+def _axis_keep(a):
+    """(axis, keepdims) of a reduction's bound arguments, TF1's older names too."""
+    axis = a.get("axis")
+    if axis is None:
+        axis = a.get("reduction_indices")
+    keep = a.get("keepdims")
+    if keep is None:
+        keep = a.get("keep_dims")
+    return axis, keep
+
+
 def _first_params(op, n):
     return list(inspect.signature(op).parameters)[:n]
 
@@ -151,12 +162,7 @@ def _reducer(kind):
         rt = a.get("input_tensor")
         if not is_ragged(rt):
             raise _unsupported(op, " except as input_tensor")
-        axis = a.get("axis")
-        if axis is None:
-            axis = a.get("reduction_indices")
-        keep = a.get("keepdims")
-        if keep is None:
-            keep = a.get("keep_dims")
+        axis, keep = _axis_keep(a)
         if kind in ("variance", "std"):
             return _variance(kind, rt, axis, bool(keep), a.get("name"))
         return _reduce(kind, "reduce_" + kind, rt, axis, bool(keep), a.get("name"))
@@ -515,12 +521,7 @@ def _string_join(op, args, kwargs):
 def _reduce_join(op, args, kwargs):
     from .ragged_strings import reduce_join
     a = _bound(op, args, kwargs)
-    axis = a.get("axis")
-    if axis is None:
-        axis = a.get("reduction_indices")
-    keep = a.get("keepdims")
-    if keep is None:
-        keep = a.get("keep_dims")
+    axis, keep = _axis_keep(a)
     return reduce_join(a["inputs"], axis, bool(keep), a.get("separator", ""),
                        a.get("name"))
 

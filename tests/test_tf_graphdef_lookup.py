@@ -3,6 +3,9 @@
 and key-value initializers, find/size/insert/export) imports and gives TF's values;
 graphc's tables export to TF's ops (TF ran the export in
 test_tf_parity_tf_graphdef_lookup.py) and import back. No TensorFlow needed."""
+import importlib.util
+import os
+
 import numpy as np
 import pytest
 
@@ -12,6 +15,10 @@ from graphc.io.tf_graphdef import AttrValue, GraphDef, NodeDef
 from graphc.io.tf_graphdef_functiondef import parse_function_def
 from graphc.io.tf_graphdef_import import UnsupportedOpError
 
+_spec = importlib.util.spec_from_file_location(
+    "make_tf_lookup", os.path.join(os.path.dirname(__file__), "data", "make_tf_lookup.py"))
+make = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(make)
 FETCHES = ["ids", "ids_size", "counts", "score", "names", "seen", "seen_size", "seen_keys",
            "seen_values", "emb"]
 
@@ -82,41 +89,8 @@ def test_tables_before_init_fail_as_in_tf(fixture):
 
 
 def _build_graphc(vocab_path, counts_path):
-    """make_tf_lookup.build written with graphc's API."""
-    words = gc.placeholder(gc.string, [None, None], name="words")
-    with gc.name_scope("vocab"):
-        ids_table = gc.lookup.StaticVocabularyTable(
-            gc.lookup.TextFileInitializer(vocab_path, gc.string, -2, gc.int64, -1), 2)
-    ids = gc.identity(ids_table.lookup(words), name="ids")
-    gc.identity(ids_table.size(), name="ids_size")
-    with gc.name_scope("counts_table"):
-        counts = gc.lookup.StaticHashTable(gc.lookup.TextFileInitializer(
-            counts_path, gc.string, 0, gc.int64, 1, delimiter=" "), -1)
-    gc.identity(counts.lookup(words), name="counts")
-    score = gc.lookup.StaticHashTable(gc.lookup.KeyValueTensorInitializer(
-        ["cat", "eel"], [1.5, -2.0]), -1.0, name="score_table")
-    gc.identity(score.lookup(words), name="score")
-    rev = gc.raw_ops.HashTableV2(key_dtype=gc.int64, value_dtype=gc.string,
-                                 shared_name="rev", name="rev")
-    rev_init = gc.raw_ops.InitializeTableV2(
-        table_handle=rev, keys=gc.constant([0, 1, 2, 3, 4, 5], gc.int64),
-        values=gc.constant(["ant", "bee", "cat", "dog", "<oov0>", "<oov1>"]))
-    gc.identity(gc.raw_ops.LookupTableFindV2(table_handle=rev, keys=ids,
-                                             default_value="?"), name="names")
-    seen = gc.lookup.experimental.MutableHashTable(gc.string, gc.int64, 0, name="seen_table")
-    flat = gc.reshape(words, [-1])
-    emb = gc.lookup.experimental.MutableHashTable(gc.int64, gc.float32, [0.0, 0.0],
-                                                  name="emb_table")
-    gc.group(seen.insert(flat, gc.cast(gc.strings.length(flat), gc.int64)),
-             emb.insert(gc.constant([0, 2], gc.int64), [[1.0, 2.0], [3.0, 4.0]]),
-             name="insert")
-    gc.identity(seen.lookup(words), name="seen")
-    gc.identity(seen.size(), name="seen_size")
-    keys, values = seen.export()
-    gc.identity(keys, name="seen_keys")
-    gc.identity(values, name="seen_values")
-    gc.identity(emb.lookup(ids), name="emb")
-    gc.group(gc.tables_initializer(), rev_init, name="init")
+    """make_tf_lookup.build, written once for both libraries, with graphc."""
+    make.build(gc, vocab_path, counts_path)
 
 
 def test_graphc_tables_export_to_tf_ops_and_import_back(fixture):

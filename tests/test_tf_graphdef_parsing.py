@@ -36,24 +36,26 @@ TF = {"a": [[1.0, 2.0], [5.0, 6.0]], "b": [3, 7], "ci": [[0, 0], [0, 1]],
 FEED = {"s:0": RECORDS, "s1:0": RECORDS[1]}
 
 
-def build():
-    s = gc.placeholder(gc.string, [None], name="s")
-    out = gc.io.parse_example(s, {
-        "a": gc.io.FixedLenFeature([2], gc.float32),
-        "b": gc.io.FixedLenFeature([], gc.int64, default_value=7),
-        "c": gc.io.VarLenFeature(gc.string),
-        "d": gc.io.FixedLenSequenceFeature([3], gc.float32, allow_missing=True,
-                                           default_value=1.5),
-        "e": gc.io.RaggedFeature(gc.int64)}, name="pe")
-    s1 = gc.placeholder(gc.string, [], name="s1")
-    one = gc.io.parse_single_example(s1, {"a": gc.io.FixedLenFeature([2], gc.float32),
-                                          "c": gc.io.VarLenFeature(gc.string),
-                                          "e": gc.io.RaggedFeature(gc.int64)}, name="pse")
+def build(m=gc):
+    """The parse graph in module m (graphc, or tf.compat.v1 in the parity test): its
+    fetches {key: the tensor named "o_<key>"}."""
+    s = m.placeholder(m.string, [None], name="s")
+    out = m.io.parse_example(s, {
+        "a": m.io.FixedLenFeature([2], m.float32),
+        "b": m.io.FixedLenFeature([], m.int64, default_value=7),
+        "c": m.io.VarLenFeature(m.string),
+        "d": m.io.FixedLenSequenceFeature([3], m.float32, allow_missing=True,
+                                          default_value=1.5),
+        "e": m.io.RaggedFeature(m.int64)}, name="pe")
+    s1 = m.placeholder(m.string, [], name="s1")
+    one = m.io.parse_single_example(s1, {"a": m.io.FixedLenFeature([2], m.float32),
+                                         "c": m.io.VarLenFeature(m.string),
+                                         "e": m.io.RaggedFeature(m.int64)}, name="pse")
     fetch = {"a": out["a"], "b": out["b"], "ci": out["c"].indices, "cv": out["c"].values,
              "cs": out["c"].dense_shape, "d": out["d"], "ev": out["e"].values,
              "es": out["e"].row_splits, "a1": one["a"], "ci1": one["c"].indices,
              "cv1": one["c"].values, "cs1": one["c"].dense_shape, "e1": one["e"]}
-    return {k: gc.identity(v, name="o_" + k) for k, v in fetch.items()}
+    return {k: m.identity(v, name="o_" + k) for k, v in fetch.items()}
 
 
 def _same(got, want):

@@ -53,8 +53,9 @@ def _same(got, want):
             np.testing.assert_array_equal(g, w)
 
 
-def _session():
-    return gc.Session(config=gc.ConfigProto(operation_timeout_in_ms=10000))
+def _session(m=gc):
+    """A Session of module m (graphc, or tf.compat.v1) that fails a blocked queue op."""
+    return m.Session(config=m.ConfigProto(operation_timeout_in_ms=10000))
 
 
 def test_queues_export_and_import_back():

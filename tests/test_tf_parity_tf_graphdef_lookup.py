@@ -3,21 +3,13 @@ tests/data/make_tf_lookup.py's serving graph, graphc imports it and gives TF's v
 several feeds; TF imports graphc's export of the same graph written with graphc's API
 and gives graphc's values; TF and graphc share a table between handles of one
 shared_name alike."""
-import importlib.util
-import os
-
 import numpy as np
 import pytest
 
 import graphc as gc
 from graphc.io.tf_graphdef import GraphDef
-from test_tf_graphdef_lookup import FETCHES, _build_graphc
+from test_tf_graphdef_lookup import FETCHES, _build_graphc, make
 from tf_parity import tf, v1
-
-_spec = importlib.util.spec_from_file_location(
-    "make_tf_lookup", os.path.join(os.path.dirname(__file__), "data", "make_tf_lookup.py"))
-make = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(make)
 
 FEEDS = [make.FEED, np.array([[b"dog"], [b"d\xc3\xb6g"]], object),
          np.array([[b"bee", b"bee", b"zebra", b"cat"]], object)]
@@ -51,7 +43,7 @@ def _same(got, want):
 def test_tf_graph_imports_into_graphc(paths, feed):
     g = tf.Graph()
     with g.as_default():
-        make.build(*paths)
+        make.build(v1, *paths)
         with v1.Session() as sess:
             want = _run(sess, feed)
     with gc.Graph().as_default():

@@ -7,7 +7,7 @@ import pytest
 
 import graphc as gc
 from graphc.io.tf_graphdef import GraphDef
-from test_tf_graphdef_parsing import RECORDS, example
+from test_tf_graphdef_parsing import RECORDS, build as build_parse, example
 from tf_parity import tf, v1
 
 FEED = {"s:0": RECORDS, "s1:0": RECORDS[1],
@@ -18,28 +18,16 @@ MORE = dict(FEED, **{"s:0": np.array([example([0, 1], 2, [b"\xc3\xa9"], [], [])]
 
 
 def build(m):
-    """The graph in module m (graphc or tf.compat.v1); its fetches by name."""
-    s = m.placeholder(m.string, [None], name="s")
-    out = m.io.parse_example(s, {
-        "a": m.io.FixedLenFeature([2], m.float32),
-        "b": m.io.FixedLenFeature([], m.int64, default_value=7),
-        "c": m.io.VarLenFeature(m.string),
-        "d": m.io.FixedLenSequenceFeature([3], m.float32, allow_missing=True,
-                                          default_value=1.5),
-        "e": m.io.RaggedFeature(m.int64)}, name="pe")
-    s1 = m.placeholder(m.string, [], name="s1")
-    one = m.io.parse_single_example(s1, {"a": m.io.FixedLenFeature([2], m.float32),
-                                         "c": m.io.VarLenFeature(m.string),
-                                         "e": m.io.RaggedFeature(m.int64)}, name="pse")
+    """The parse graph of test_tf_graphdef_parsing.py and decode_raw / decode_csv, in
+    module m (graphc or tf.compat.v1); its fetches by name."""
+    parsed = build_parse(m)
     r = m.placeholder(m.string, [None], name="r")
     csv = m.io.decode_csv(m.placeholder(m.string, [None], name="csv"),
                           [[1.0], [], ["q"], [np.int64(3)]], field_delim=";",
                           na_value="NA", select_cols=[0, 2, 3, 5])
-    fetch = [out["a"], out["b"], out["c"].indices, out["c"].values, out["c"].dense_shape,
-             out["d"], out["e"].values, out["e"].row_splits, one["a"], one["c"].indices,
-             one["c"].values, one["c"].dense_shape, one["e"],
-             m.io.decode_raw(r, m.int16, little_endian=False)] + list(csv)
-    return [m.identity(t, name=f"o{k}").name for k, t in enumerate(fetch)]
+    fetch = [m.io.decode_raw(r, m.int16, little_endian=False)] + list(csv)
+    return [parsed[k].name for k in sorted(parsed)] + [
+        m.identity(t, name=f"o{k}").name for k, t in enumerate(fetch)]
 
 
 def build_tf1_raw():

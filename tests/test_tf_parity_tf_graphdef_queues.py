@@ -6,14 +6,10 @@ from test_tf_graphdef_queues import TF, _same, _session, build, run
 from tf_parity import tf, v1
 
 
-def _tf_session():
-    return v1.Session(config=v1.ConfigProto(operation_timeout_in_ms=10000))
-
-
 def test_tf_queues_import_and_graphc_export_runs_in_tf():
     with tf.Graph().as_default() as g:
         build(v1)
-        with _tf_session() as sess:
+        with _session(v1) as sess:
             _same(run(sess), TF)
         tf_gd = g.as_graph_def().SerializeToString()
     with gc.Graph().as_default():
@@ -25,5 +21,5 @@ def test_tf_queues_import_and_graphc_export_runs_in_tf():
         data = gc.io.export_tf_graph_def(g).SerializeToString()
     with tf.Graph().as_default():
         v1.import_graph_def(v1.GraphDef.FromString(data), name="")
-        with _tf_session() as sess:
+        with _session(v1) as sess:
             _same(run(sess), TF)

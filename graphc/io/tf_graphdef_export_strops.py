@@ -171,12 +171,7 @@ def _ngrams(ex, n):
     attrs = dict(Tsplits=_i64, separator=a["separator"], ngram_widths=list(a["widths"]),
                  left_pad=a["pads"][0], right_pad=a["pads"][1], pad_width=a["width"],
                  preserve_short_sequences=a["preserve"])
-    if rank_of(x) == 1:         # one row: TF's flat values are graphc's result
-        ex.emit(n, "StringNGrams", (values, splits), **attrs)
-        return
-    op = ex.emit(n, "StringNGrams", (values, splits), name="StringNGrams", **attrs)
-    ex.emit(n, "Reshape", (op, _shape_const(ex, n, n.outputs[0].shape.dims, "shape")),
-            T=_str, Tshape=_i32)
+    _emit_flat(ex, n, "StringNGrams", (values, splits), rank_of(x) == 1, attrs)
 
 
 @export("UnicodeEncode")
@@ -188,11 +183,17 @@ def _unicode_encode(ex, n):
     values, splits = _ragged_rows(ex, n, x)
     attrs = dict(Tsplits=_i64, output_encoding=_ENCODING[a["codec"]], errors=a["errors"],
                  replacement_char=a["repl"])
-    if rank_of(x) == 2:         # TF's result is graphc's: one string a row
-        ex.emit(n, "UnicodeEncode", (values, splits), **attrs)
+    _emit_flat(ex, n, "UnicodeEncode", (values, splits), rank_of(x) == 2, attrs)
+
+
+def _emit_flat(ex, n, op, inputs, same, attrs):
+    """TF's op of flat string results: n's own node where they are graphc's result
+    (`same`), else reshaped to graphc's output shape."""
+    if same:
+        ex.emit(n, op, inputs, **attrs)
         return
-    op = ex.emit(n, "UnicodeEncode", (values, splits), name="UnicodeEncode", **attrs)
-    ex.emit(n, "Reshape", (op, _shape_const(ex, n, n.outputs[0].shape.dims, "shape")),
+    flat = ex.emit(n, op, inputs, name=op, **attrs)
+    ex.emit(n, "Reshape", (flat, _shape_const(ex, n, n.outputs[0].shape.dims, "shape")),
             T=_str, Tshape=_i32)
 
 

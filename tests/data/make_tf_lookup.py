@@ -2,7 +2,8 @@
 what TF computes with it (tests/test_tf_graphdef_lookup.py imports it).
 
 Run once with TensorFlow 2.x (python tests/data/make_tf_lookup.py). The graph is built
-with tf.compat.v1 in graph mode:
+with tf.compat.v1 in graph mode (`build` takes the module: graphc's tests build the same
+graph with graphc):
     ids       index_table_from_file(vocab.txt, num_oov_buckets=2): HashTableV2,
               InitializeTableFromTextFileV2, LookupTableFindV2/SizeV2 and hash buckets
     counts    a StaticHashTable of counts.txt's "word count" columns (delimiter " ")
@@ -23,9 +24,7 @@ import os
 import tempfile
 
 import numpy as np
-import tensorflow as tf
 
-v1 = tf.compat.v1
 HERE = os.path.dirname(os.path.abspath(__file__))
 VOCAB = ["ant", "bee", "cat", "dog"]
 COUNTS = ["ant 5", "cat 7", "eel 11"]
@@ -34,46 +33,47 @@ FETCHES = ["ids", "ids_size", "counts", "score", "names", "seen", "seen_size", "
            "seen_values", "emb"]
 
 
-def build(vocab_path, counts_path):
-    """The graph (in the default graph); returns the asset Const node names, in the
-    order (vocab, counts)."""
-    words = v1.placeholder(tf.string, [None, None], name="words")
-    with tf.name_scope("vocab"):
-        ids_table = v1.lookup.StaticVocabularyTable(
-            v1.lookup.TextFileInitializer(vocab_path, tf.string, -2, tf.int64, -1), 2)
-    ids = tf.identity(ids_table.lookup(words), name="ids")
-    tf.identity(ids_table.size(), name="ids_size")
-    with tf.name_scope("counts_table"):
-        counts = v1.lookup.StaticHashTable(v1.lookup.TextFileInitializer(
-            counts_path, tf.string, 0, tf.int64, 1, delimiter=" "), -1)
-    tf.identity(counts.lookup(words), name="counts")
-    score = v1.lookup.StaticHashTable(v1.lookup.KeyValueTensorInitializer(
+def build(m, vocab_path, counts_path):
+    """The graph in module m's default graph (tf.compat.v1, or graphc in
+    tests/test_tf_graphdef_lookup.py)."""
+    words = m.placeholder(m.string, [None, None], name="words")
+    with m.name_scope("vocab"):
+        ids_table = m.lookup.StaticVocabularyTable(
+            m.lookup.TextFileInitializer(vocab_path, m.string, -2, m.int64, -1), 2)
+    ids = m.identity(ids_table.lookup(words), name="ids")
+    m.identity(ids_table.size(), name="ids_size")
+    with m.name_scope("counts_table"):
+        counts = m.lookup.StaticHashTable(m.lookup.TextFileInitializer(
+            counts_path, m.string, 0, m.int64, 1, delimiter=" "), -1)
+    m.identity(counts.lookup(words), name="counts")
+    score = m.lookup.StaticHashTable(m.lookup.KeyValueTensorInitializer(
         ["cat", "eel"], [1.5, -2.0]), -1.0, name="score_table")
-    tf.identity(score.lookup(words), name="score")
-    rev = tf.raw_ops.HashTableV2(key_dtype=tf.int64, value_dtype=tf.string,
-                                 shared_name="rev", name="rev")
-    rev_init = tf.raw_ops.InitializeTableV2(
-        table_handle=rev, keys=tf.constant([0, 1, 2, 3, 4, 5], tf.int64),
-        values=tf.constant(["ant", "bee", "cat", "dog", "<oov0>", "<oov1>"]))
-    tf.identity(tf.raw_ops.LookupTableFindV2(table_handle=rev, keys=ids,
-                                             default_value="?"), name="names")
-    seen = v1.lookup.experimental.MutableHashTable(tf.string, tf.int64, 0, name="seen_table")
-    flat = tf.reshape(words, [-1])
-    emb = v1.lookup.experimental.MutableHashTable(tf.int64, tf.float32, [0.0, 0.0],
-                                                  name="emb_table")
-    tf.group(seen.insert(flat, tf.cast(tf.strings.length(flat), tf.int64)),
-             emb.insert(tf.constant([0, 2], tf.int64), [[1.0, 2.0], [3.0, 4.0]]),
-             name="insert")
-    tf.identity(seen.lookup(words), name="seen")
-    tf.identity(seen.size(), name="seen_size")
+    m.identity(score.lookup(words), name="score")
+    rev = m.raw_ops.HashTableV2(key_dtype=m.int64, value_dtype=m.string,
+                                shared_name="rev", name="rev")
+    rev_init = m.raw_ops.InitializeTableV2(
+        table_handle=rev, keys=m.constant([0, 1, 2, 3, 4, 5], m.int64),
+        values=m.constant(["ant", "bee", "cat", "dog", "<oov0>", "<oov1>"]))
+    m.identity(m.raw_ops.LookupTableFindV2(table_handle=rev, keys=ids, default_value="?"),
+               name="names")
+    seen = m.lookup.experimental.MutableHashTable(m.string, m.int64, 0, name="seen_table")
+    flat = m.reshape(words, [-1])
+    emb = m.lookup.experimental.MutableHashTable(m.int64, m.float32, [0.0, 0.0],
+                                                 name="emb_table")
+    m.group(seen.insert(flat, m.cast(m.strings.length(flat), m.int64)),
+            emb.insert(m.constant([0, 2], m.int64), [[1.0, 2.0], [3.0, 4.0]]), name="insert")
+    m.identity(seen.lookup(words), name="seen")
+    m.identity(seen.size(), name="seen_size")
     keys, values = seen.export()
-    tf.identity(keys, name="seen_keys")
-    tf.identity(values, name="seen_values")
-    tf.identity(emb.lookup(ids), name="emb")
-    tf.group(v1.tables_initializer(), rev_init, name="init")
+    m.identity(keys, name="seen_keys")
+    m.identity(values, name="seen_values")
+    m.identity(emb.lookup(ids), name="emb")
+    m.group(m.tables_initializer(), rev_init, name="init")
 
 
 def main():
+    import tensorflow as tf
+    v1 = tf.compat.v1
     d = tempfile.mkdtemp()
     paths = []
     for name, lines in (("vocab.txt", VOCAB), ("counts.txt", COUNTS)):
@@ -82,7 +82,7 @@ def main():
             f.write("".join(line + "\n" for line in lines))
     g = tf.Graph()
     with g.as_default():
-        build(*paths)
+        build(v1, *paths)
         gd = g.as_graph_def()
         assets = {}
         for nd in gd.node:
