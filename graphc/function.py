@@ -255,6 +255,11 @@ def _with_effects(out, built, creating):
             lambda t: identity(t) if isinstance(t, Tensor) else t, out)
 
 
+def _outputs_map(concrete, fn):
+    return nest.map_structure(lambda t: fn(t) if isinstance(t, Tensor) else t,
+                              concrete.structured_outputs)
+
+
 def _spec_of(value):
     if isinstance(value, TensorSpec):
         return value
@@ -277,6 +282,7 @@ class ConcreteFunction:
         self._function = fn
         params = list(inspect.signature(fn.python_function).parameters)
         self.graph = get_default_graph()
+        start = len(self.graph.nodes)
         with self.graph.name_scope(f"{_scope_name(fn._name)}_concrete"):
             placeholders = []
             for i, spec in enumerate(specs):
@@ -292,6 +298,11 @@ class ConcreteFunction:
         self.inputs = [t for p in placeholders for t in nest.flatten(p)]
         self.outputs = [t for t in nest.flatten(self.structured_outputs)
                         if isinstance(t, Tensor)]
+        built = self.graph.nodes[start:]
+        own = {id(n) for n in built}
+        self.captured_inputs = list(dict.fromkeys(
+            t for n in built for t in n.inputs if id(t.node) not in own))
+        fn._calls += 1                                  # (TF counts this trace too)
         self.structured_input_signature = (
             tuple(nest.map_structure(
                 lambda t: TensorSpec(t.shape, t.dtype, t.node.name.rsplit('/', 1)[-1]), p)
@@ -301,6 +312,21 @@ class ConcreteFunction:
     @property
     def name(self):
         return self._function._name
+
+    output_shapes = property(lambda self: _outputs_map(self, lambda t: t.shape),
+                             doc="The shapes of structured_outputs (TF's).")
+    output_dtypes = property(lambda self: _outputs_map(self, lambda t: t.dtype),
+                             doc="The dtypes of structured_outputs (TF's).")
+
+    @property
+    def variables(self):
+        """The variables the trace reads (TF: the ones its function captures)."""
+        from .ops.state import Variable
+        return tuple(t for t in self.captured_inputs if isinstance(t, Variable))
+
+    @property
+    def trainable_variables(self):
+        return tuple(v for v in self.variables if v.trainable)
 
     def __call__(self, *args, **kwargs):
         checker = Function(self._function.python_function, self._specs,

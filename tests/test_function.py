@@ -196,3 +196,20 @@ def test_input_signature_shapes_the_arguments():
             assert s.run(y, {x: np.ones((2, 3))}).shape == (2, 3, 1)
             with pytest.raises(gc.errors.InvalidArgumentError):
                 s.run(y, {x: np.ones((2, 4))})
+
+
+def test_concrete_function_outputs_and_variables():
+    with gc.Graph().as_default():
+        w = gc.Variable([[1.0], [2.0]], name="w")
+        b = gc.Variable(0.5, name="b", trainable=False)
+
+        @gc.function
+        def f(x):
+            return {"y": gc.matmul(x, w) + b, "n": gc.shape(x)}
+
+        c = f.get_concrete_function(gc.TensorSpec([None, 2], gc.float32))
+        assert c.output_shapes["y"].as_list() == [None, 1]
+        assert c.output_dtypes == {"y": gc.float32, "n": gc.int32}
+        assert [v.name for v in c.variables] == ["w:0", "b:0"]
+        assert [v.name for v in c.trainable_variables] == ["w:0"]
+        assert f.experimental_get_tracing_count() == 1       # TF counts the trace
