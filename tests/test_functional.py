@@ -287,3 +287,21 @@ def test_a_fed_variable_is_read_fed_in_loop_bodies():
             assert s.run(out) == 3.0
         with gc.Session() as s:             # never initialized: the feed is enough
             assert s.run(m, {v: 2.0}).tolist() == [2.0, 4.0]
+
+
+def test_map_fn_over_ragged_rows():
+    """fn gets each row of a RaggedTensor (TF's map_fn; values: TF 2.21)."""
+    v = gc.placeholder(gc.float32, [None])
+    lengths = gc.placeholder(gc.int64, [None])
+    rt = gc.RaggedTensor.from_row_lengths(v, lengths)
+    s = gc.map_fn(lambda r: gc.reduce_sum(r), rt, fn_output_signature=gc.float32)
+    m = gc.map_fn(lambda r: gc.stack([gc.reduce_max(r), gc.cast(gc.size(r), gc.float32)]),
+                  rt, dtype=gc.float32)
+    g = gc.convert_to_tensor(gc.gradients(gc.reduce_sum(s * s), v)[0])
+    with gc.Session() as sess:
+        got = sess.run([s, m, g], {v: [1., 2., 3., 4., 5., 6.], lengths: [2, 0, 4]})
+    np.testing.assert_array_equal(got[0], [3, 0, 18])
+    np.testing.assert_array_equal(got[1], [[2, 2], [-np.inf, 0], [6, 4]])
+    np.testing.assert_array_equal(got[2], [6, 6, 36, 36, 36, 36])
+    with pytest.raises(NotImplementedError, match="ragged results"):
+        gc.map_fn(lambda r: r, rt, fn_output_signature=gc.RaggedTensorSpec([None], gc.float32))

@@ -87,6 +87,9 @@ def map_fn(fn, elems, dtype=None, parallel_iterations=None, back_prop=True,
         if dtype is not None:
             raise ValueError("map_fn: give dtype or fn_output_signature, not both")
         dtype = fn_output_signature
+    from ..ragged_tensor import RaggedTensor
+    if isinstance(elems, RaggedTensor):
+        return _map_ragged_rows(fn, elems, dtype, parallel_iterations, back_prop, name)
     structure, sliced = _elems(elems, "map_fn")
 
     def parts(out_s, outs):
@@ -103,6 +106,33 @@ def map_fn(fn, elems, dtype=None, parallel_iterations=None, back_prop=True,
             raise errors.DTypeError(f"map_fn: dtype says {[as_dtype(d).name for d in want]} "
                                     f"but fn returns {got}")
     return _unflatten(out_s, iter(outs))
+
+
+def _map_ragged_rows(fn, rt, dtype, parallel_iterations, back_prop, name):
+    """map_fn over the rows of a RaggedTensor (TF's): fn gets each row (a Tensor for
+    ragged_rank 1, else a RaggedTensor one rank less) and returns tensors of one shape
+    for all rows, stacked. Ragged results (a RaggedTensorSpec signature) are refused."""
+    from ..ragged_tensor import RaggedTensor
+    if any(isinstance(d, RaggedTensor) or type(d).__name__ == "RaggedTensorSpec"
+           for d in ([] if dtype is None else _leaves(dtype))):
+        raise NotImplementedError("map_fn over a RaggedTensor with ragged results "
+                                  "(fn_output_signature=RaggedTensorSpec) is not supported "
+                                  "by graphc: return tensors of one shape per row")
+    splits = rt.row_splits
+
+    def row_fn(i):
+        return fn(rt[i])
+    from .array import shape
+    from .creation import range as range_
+    rows = range_(shape(splits, out_type=splits.dtype)[0] - 1, dtype=splits.dtype)
+    return map_fn(row_fn, rows, dtype=dtype, parallel_iterations=parallel_iterations,
+                  back_prop=back_prop, name=name or "map_fn")
+
+
+def _leaves(structure):
+    out = []
+    _flatten(structure, out)
+    return out
 
 
 def _first(elems, what, reverse, initializer):
