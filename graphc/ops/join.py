@@ -113,7 +113,10 @@ CONCAT = register(OpDef(
 
 def concat(values, axis, name="concat"):
     """Joins values along `axis`: (2, 3) and (2, 5) along axis 1 give (2, 8). axis may
-    be a tensor computed at run time."""
+    be a tensor computed at run time. One tensor (not in a list) is returned as it is
+    (TF's concat takes it as a list of one)."""
+    if isinstance(values, Tensor):
+        values = [values]
     xs = _tensors(values, "concat")
     if len(xs) == 1:                # TF1: an identity, named concat/concat
         from ..graph import name_scope

@@ -286,6 +286,10 @@ def constant_value(t):
         seen.add(node)
         if len(seen) > _STATIC_NODES:
             return None
+        known = _known_shape_elements(node)
+        if known is not None:
+            values[node] = (known,)
+            continue
         if node.op.static is not None:
             v = node.op.static(node)
             if v is None:
@@ -307,6 +311,27 @@ def constant_value(t):
             return None
         values[node] = out
     return values[t.node][t.index]
+
+
+def _known_shape_elements(node):
+    """The value of shape(x)[i] (or a slice of it) where those dims of x are known,
+    though others are not (TF's shape inference: tf.range(tf.shape(x)[1]) has a static
+    size when x's dim 1 is): the slice run on the dims' positions picks them. None
+    otherwise."""
+    if node.op.name != "StridedSlice" or not node.inputs or \
+            node.inputs[0].node.op.name != "Shape":
+        return None
+    shape = node.inputs[0].node.inputs[0].shape
+    if shape.dims is None or shape.is_fully_defined():
+        return None         # (fully known: the Shape folds, as any constant)
+    try:
+        picked = node.op.kernel(np.arange(len(shape.dims)), **node.attrs)
+    except Exception:
+        return None
+    dims = [shape.dims[int(i)] for i in np.ravel(picked)]
+    if any(not isinstance(d, int) for d in dims):
+        return None
+    return np.asarray(dims, node.outputs[0].dtype.np).reshape(np.shape(picked))
 
 
 def same_shape_as_output(node, k):

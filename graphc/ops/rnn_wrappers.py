@@ -277,8 +277,11 @@ class DropoutWrapper(RNNCell):
             noise = self._step_noise.get((kind, i))
         if noise is None:
             return nn_dropout(v, keep_prob=keep, seed=self._gen_seed(kind, i))
-        # floor(keep + u) is 1 with probability keep, for u uniform in [0, 1)
-        return E.divide(v, keep) * E.floor(keep + noise)
+        # floor(keep + u) is 1 with probability keep, for u uniform in [0, 1); the
+        # result keeps v's shape, whatever keep's (an unshaped placeholder), as TF's
+        out = E.divide(v, keep) * E.floor(keep + noise)
+        out.set_shape(v.shape)
+        return out
 
     def __call__(self, inputs, state, scope=None):
         """The wrapped cell's step with dropout on its inputs, new state and output."""
