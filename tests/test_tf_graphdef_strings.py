@@ -54,3 +54,30 @@ def test_string_and_image_ops_export_to_tf_and_import_back():
             got = sess.run({k: f"out_{k}:0" for k in want}, FEED)
     for k in want:
         np.testing.assert_array_equal(got[k], want[k], err_msg=k)
+
+
+def test_image_serving_input_in_map_fn_exports():
+    """map_fn over image bytes (the usual serving input): the codecs inside the loop's
+    function export (their output arg names are in the export table)."""
+    with gc.Graph().as_default() as g:
+        b = gc.placeholder(gc.string, [None], name="image_bytes")
+        gc.identity(gc.map_fn(lambda s: gc.cast(gc.image.decode_png(s, channels=3),
+                                                gc.float32) / 255.0, b, dtype=gc.float32),
+                    name="images")
+        gc.identity(gc.map_fn(lambda s: gc.strings.to_hash_bucket_fast(s, 10),
+                              gc.placeholder(gc.string, [None, 2], name="words"),
+                              dtype=gc.int64), name="buckets")
+        png = gc.image.encode_png(IMAGE)
+        with gc.Session() as sess:
+            data = sess.run(png)
+            feed = {"image_bytes:0": np.array([data, data], object),
+                    "words:0": np.array([[b"a", b"b"], [b"c", b""]], object)}
+            want = sess.run(["images:0", "buckets:0"], feed)
+        gd = gc.io.export_tf_graph_def(g)
+    with gc.Graph().as_default():
+        gc.import_graph_def(GraphDef.FromString(gd.SerializeToString()), name="")
+        with gc.Session() as sess:
+            got = sess.run(["images:0", "buckets:0"], feed)
+    np.testing.assert_array_equal(got[0], want[0])
+    np.testing.assert_array_equal(got[1], want[1])
+    np.testing.assert_allclose(want[0][0], IMAGE / 255.0, rtol=1e-6)

@@ -104,3 +104,29 @@ def test_random_draws_in_a_while_body_feed_its_gradient():
     (yv, dv), = _in_tf(gd, [y.name, dx.name], [{"x:0": np.ones((20, 3), "f"), "n:0": 3}])
     np.testing.assert_allclose(dv, yv)
     assert len(np.unique(yv)) > 2
+
+
+def test_image_serving_input_in_map_fn_runs_in_tf():
+    """The codecs and hash buckets inside a map_fn's function, exported, run in TF."""
+    img = (np.arange(48) * 5 % 256).astype(np.uint8).reshape(4, 4, 3)
+    with gc.Graph().as_default() as g:
+        b = gc.placeholder(gc.string, [None], name="image_bytes")
+        gc.identity(gc.map_fn(lambda s: gc.cast(gc.image.decode_png(s, channels=3),
+                                                gc.float32), b, dtype=gc.float32),
+                    name="images")
+        gc.identity(gc.map_fn(lambda s: gc.strings.to_hash_bucket_fast(s, 10),
+                              gc.placeholder(gc.string, [None, 2], name="words"),
+                              dtype=gc.int64), name="buckets")
+        with gc.Session() as sess:
+            data = sess.run(gc.image.encode_png(img))
+            feed = {"image_bytes:0": np.array([data, data], object),
+                    "words:0": np.array([[b"a", b"b"], [b"c", b""]], object)}
+            want = sess.run(["images:0", "buckets:0"], feed)
+        gd = gc.io.export_tf_graph_def(g)
+    g2 = tf.Graph()
+    with g2.as_default():
+        v1.import_graph_def(v1.GraphDef.FromString(gd.SerializeToString()), name="")
+        with v1.Session() as sess:
+            got = sess.run(["images:0", "buckets:0"], feed)
+    np.testing.assert_array_equal(got[0], want[0])
+    np.testing.assert_array_equal(got[1], want[1])

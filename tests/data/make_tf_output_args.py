@@ -4,9 +4,10 @@ op registry. Run with TensorFlow installed, from the repository root:
 
     python tests/data/make_tf_output_args.py
 
-The op names are the string literals of graphc/io/tf_graphdef_export*.py (the
-@export lists, whose graphc types are also TF's op names, and the ops emitted by
-name) that TF's registry knows; rerun it after adding ops to the export table."""
+The op names are the string literals of graphc/io/tf_graphdef*.py (the @export
+lists, whose graphc types are also TF's op names, the ops emitted by name, and the
+import tables some exporters take their names from) that TF's registry knows; rerun
+it after adding ops to the export table."""
 import ast
 import glob
 import os
@@ -35,7 +36,9 @@ def spec(arg):
 
 def main():
     names = set()
-    for path in sorted(glob.glob(os.path.join(ROOT, "graphc", "io", "tf_graphdef_export*.py"))):
+    # (the import modules too: some exporters take their op names from their tables,
+    # e.g. tf_graphdef_strings.py's image codecs)
+    for path in sorted(glob.glob(os.path.join(ROOT, "graphc", "io", "tf_graphdef*.py"))):
         if not path.endswith("_args.py"):
             names |= literals(path)
     table = {}
