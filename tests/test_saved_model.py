@@ -113,6 +113,12 @@ def test_directory_errors(tmp_path):
     with pytest.raises(OSError, match=r"SavedModel file does not exist at: .*nope.*"
                                       r"\{saved_model.json\}"):
         sm.loader.load(gc.Session(graph=gc.Graph()), ["serve"], str(tmp_path / "nope"))
+    tf_model = tmp_path / "tf_model"            # a TensorFlow SavedModel: said so
+    tf_model.mkdir()
+    (tf_model / "saved_model.pb").write_bytes(b"")
+    with pytest.raises(OSError, match="saved_model.pb is a TensorFlow SavedModel.*"
+                                      "gc.import_graph_def"):
+        sm.loader.load(gc.Session(graph=gc.Graph()), ["serve"], str(tf_model))
 
 
 def test_builder_checks_signatures_and_main_op(tmp_path):
