@@ -294,9 +294,18 @@ def test_signature_is_tfs(op):
     assert ours.__name__ == theirs.__name__
     a = inspect.signature(ours).parameters.values()
     b = inspect.signature(theirs).parameters.values()
-    shown = [(p.name, getattr(p.default, "name", p.default)) for p in a]
-    want = [(p.name, getattr(p.default, "name", p.default)) for p in b]
+    shown = [(p.name, _default(p.default)) for p in a]
+    want = [(p.name, _default(p.default)) for p in b]
     assert shown == want
+
+
+def _default(d):
+    """A default as compared: a dtype by name, a TensorProto (graphc's or TF's) by
+    its values."""
+    if type(d).__name__ == "TensorProto":
+        from tensorflow.core.framework.tensor_pb2 import TensorProto
+        return tf.make_ndarray(TensorProto.FromString(d.SerializeToString())).tolist()
+    return getattr(d, "name", d)
 
 
 def _errors(call):

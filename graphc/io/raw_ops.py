@@ -21,6 +21,8 @@ import collections
 import inspect
 import types
 
+import numpy as np
+
 from .. import dtypes
 from ..graph import get_default_graph
 
@@ -59,6 +61,11 @@ class _Attr:
             else allowed
         self.has_default = len(entry) == 5
         self.default = entry[4] if self.has_default else None
+        if self.kind == "tensor" and self.default is not None:    # [values, dtype]
+            from ..tf1_misc import make_tensor_proto
+            values, dtype = self.default
+            dtype = dtypes.as_dtype(dtype)
+            self.default = make_tensor_proto(np.asarray(values, dtype.np), dtype)
 
 
 class RawOpSignature:

@@ -340,8 +340,6 @@ def convert_attrs(sig, kwargs, inferred):
         v = kwargs.get(attr.name)
         if v is None and attr.has_default:      # TF's wrappers: None means the default
             v = attr.default
-        if v is None and attr.kind == "tensor" and attr.has_default:
-            continue                # a tensor default: the NodeDef leaves it to the op
         if not attr.kind.startswith("list("):
             out[attr.tf_name] = _checked(sig, attr, v)
             continue

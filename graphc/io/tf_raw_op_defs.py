@@ -365,6 +365,9 @@ RAW_OP_DEFS = {
     'BroadcastTo': ('broadcast_to', 'input:T shape:Tidx', 'output:T', (
         ('T', 'type', None, None),
         ('Tidx', 'type', 6, None, 'int32'),)),
+    'Bucketize': ('bucketize', 'input:T', 'output:=int32', (
+        ('T', 'type', 20, None),
+        ('boundaries', 'list(float)', None, None),)),
     'Case': ('case', 'branch_index:=int32 input:[Tin]', 'output:[Tout]', (
         ('Tin', 'list(type)', None, 0),
         ('Tout', 'list(type)', None, 0),
@@ -777,7 +780,7 @@ RAW_OP_DEFS = {
     'ImageSummary': ('image_summary', 'tag:=string tensor:T', 'summary:=string', (
         ('max_images', 'int', None, 1, 3),
         ('T', 'type', 39, None, 'float32'),
-        ('bad_color', 'tensor', None, None, None),)),
+        ('bad_color', 'tensor', None, None, [[255, 0, 0, 255], 'uint8']),)),
     'InTopKV2': ('in_top_kv2', 'predictions:=float32 targets:T k:T', 'precision:=bool', (
         ('T', 'type', 6, None, 'int32'),)),
     'InitializeTableFromTextFileV2': (
@@ -1665,6 +1668,20 @@ RAW_OP_DEFS = {
         ('Tidx', 'type', 6, None, 'int32'),
         ('Tsegmentids', 'type', 6, None, 'int32'),
         ('sparse_gradient', 'bool', None, None, False),)),
+    'SparseSegmentMeanGrad': (
+        'sparse_segment_mean_grad',
+        'grad:T indices:Tidx segment_ids:Tsegmentids output_dim0:=int32',
+        'output:T', (
+        ('T', 'type', 14, None),
+        ('Tidx', 'type', 6, None, 'int32'),
+        ('Tsegmentids', 'type', 6, None, 'int32'),)),
+    'SparseSegmentMeanGradV2': (
+        'sparse_segment_mean_grad_v2',
+        'grad:T indices:Tidx segment_ids:Tsegmentids dense_output_dim0:=int32',
+        'output:T sorted_unique_indices:Tidx', (
+        ('T', 'type', 14, None),
+        ('Tidx', 'type', 6, None, 'int32'),
+        ('Tsegmentids', 'type', 6, None, 'int32'),)),
     'SparseSegmentMeanWithNumSegments': (
         'sparse_segment_mean_with_num_segments',
         'data:T indices:Tidx segment_ids:Tsegmentids num_segments:Tnumsegments',
@@ -1680,6 +1697,20 @@ RAW_OP_DEFS = {
         ('Tidx', 'type', 6, None, 'int32'),
         ('Tsegmentids', 'type', 6, None, 'int32'),
         ('sparse_gradient', 'bool', None, None, False),)),
+    'SparseSegmentSqrtNGrad': (
+        'sparse_segment_sqrt_n_grad',
+        'grad:T indices:Tidx segment_ids:Tsegmentids output_dim0:=int32',
+        'output:T', (
+        ('T', 'type', 14, None),
+        ('Tidx', 'type', 6, None, 'int32'),
+        ('Tsegmentids', 'type', 6, None, 'int32'),)),
+    'SparseSegmentSqrtNGradV2': (
+        'sparse_segment_sqrt_n_grad_v2',
+        'grad:T indices:Tidx segment_ids:Tsegmentids dense_output_dim0:=int32',
+        'output:T sorted_unique_indices:Tidx', (
+        ('T', 'type', 14, None),
+        ('Tidx', 'type', 6, None, 'int32'),
+        ('Tsegmentids', 'type', 6, None, 'int32'),)),
     'SparseSegmentSqrtNWithNumSegments': (
         'sparse_segment_sqrt_n_with_num_segments',
         'data:T indices:Tidx segment_ids:Tsegmentids num_segments:Tnumsegments',
@@ -1695,6 +1726,20 @@ RAW_OP_DEFS = {
         ('Tidx', 'type', 6, None, 'int32'),
         ('Tsegmentids', 'type', 6, None, 'int32'),
         ('sparse_gradient', 'bool', None, None, False),)),
+    'SparseSegmentSumGrad': (
+        'sparse_segment_sum_grad',
+        'grad:T indices:Tidx segment_ids:Tsegmentids output_dim0:=int32',
+        'output:T', (
+        ('T', 'type', 14, None),
+        ('Tidx', 'type', 6, None, 'int32'),
+        ('Tsegmentids', 'type', 6, None, 'int32'),)),
+    'SparseSegmentSumGradV2': (
+        'sparse_segment_sum_grad_v2',
+        'grad:T indices:Tidx segment_ids:Tsegmentids dense_output_dim0:=int32',
+        'output:T sorted_unique_indices:Tidx', (
+        ('T', 'type', 14, None),
+        ('Tidx', 'type', 6, None, 'int32'),
+        ('Tsegmentids', 'type', 6, None, 'int32'),)),
     'SparseSegmentSumWithNumSegments': (
         'sparse_segment_sum_with_num_segments',
         'data:T indices:Tidx segment_ids:Tsegmentids num_segments:Tnumsegments',
@@ -2211,7 +2256,7 @@ BoostedTreesQuantileStreamResourceGetBucketBoundaries
 BoostedTreesQuantileStreamResourceHandleOp BoostedTreesSerializeEnsemble
 BoostedTreesSparseAggregateStats BoostedTreesSparseCalculateBestFeatureSplit
 BoostedTreesTrainingPredict BoostedTreesUpdateEnsemble BoostedTreesUpdateEnsembleV2
-Bucketize BytesProducedStatsDataset CSRSparseMatrixComponents CSRSparseMatrixToDense
+BytesProducedStatsDataset CSRSparseMatrixComponents CSRSparseMatrixToDense
 CSRSparseMatrixToSparseTensor CSVDataset CSVDatasetV2 CTCBeamSearchDecoder CTCGreedyDecoder
 CTCLoss CTCLossV2 CacheDataset CacheDatasetV2 CheckNumericsV2 CheckPinned CholeskyGrad
 ChooseFastestBranchDataset ChooseFastestDataset ClipByValue CloseSummaryWriter
@@ -2375,9 +2420,7 @@ SparseBincount SparseConditionalAccumulator SparseCountSparseOutput SparseCrossH
 SparseFillEmptyRowsGrad SparseMatMul SparseMatrixAdd SparseMatrixMatMul SparseMatrixMul
 SparseMatrixNNZ SparseMatrixOrderingAMD SparseMatrixSoftmax SparseMatrixSoftmaxGrad
 SparseMatrixSparseCholesky SparseMatrixSparseMatMul SparseMatrixTranspose SparseMatrixZeros
-SparseSegmentMeanGrad SparseSegmentMeanGradV2 SparseSegmentSqrtNGrad
-SparseSegmentSqrtNGradV2 SparseSegmentSumGrad SparseSegmentSumGradV2 SparseSliceGrad
-SparseSplit SparseTensorSliceDataset SparseTensorToCSRSparseMatrix
+SparseSliceGrad SparseSplit SparseTensorSliceDataset SparseTensorToCSRSparseMatrix
 SparseToSparseSetOperation SqlDataset Stack StackClose StackCloseV2 StackPop StackPopV2
 StackPush StackPushV2 StackV2 Stage StageClear StagePeek StageSize StatefulRandomBinomial
 StatefulStandardNormal StatefulStandardNormalV2 StatefulTruncatedNormal StatefulUniform

@@ -72,8 +72,8 @@ def attr_value(v, kind):
         return getattr(v, which)
     if which is None and kind.startswith("list("):
         return []
-    if which == "tensor":           # (ImageSummary's bad_color): left to the importer
-        return None
+    if which == "tensor":           # (ImageSummary's bad_color): [values, dtype name]
+        return [tf.make_ndarray(v.tensor).tolist(), dtype_name(v.tensor.dtype)]
     raise ValueError(f"a default of kind {which} ({kind})")
 
 
