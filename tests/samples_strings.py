@@ -93,8 +93,9 @@ SAMPLES = [
     Sample("UnsortedSegmentJoin",
            lambda x: _h(gc.strings.unsorted_segment_join(x, [1, 0, 1], 3, separator=",")),
            lambda r: [_words(r, (3,) + shape(r, 1))],
-           lambda x: _href(np.stack([x[1], np.frompyfunc(lambda a, b: a + b"," + b, 2, 1)(
-               x[0], x[2]), np.full(x.shape[1:], b"", object)])), grad=False),
+           lambda x: _href(np.stack([x[1], np.frompyfunc(     # (TF: no "," after "")
+               lambda a, b: a + b"," + b if a else b, 2, 1)(x[0], x[2]),
+               np.full(x.shape[1:], b"", object)])), grad=False),
     Sample("StringFormat", lambda x: _h(gc.strings.format("v={} !", x)),
            lambda r: [r.integers(-9, 99, size=shape(r, 1)).astype(np.int32)],
            lambda x: _href(np.array(("v=[" + " ".join(map(str, x.tolist())) + "] !")

@@ -13,8 +13,9 @@ def _values(data):
     """(tag, what the value holds) of each Summary value; images as decoded pixels."""
     out = []
     for v in v1.Summary.FromString(data).value:
-        if v.HasField("image"):
-            pixels = tf.io.decode_png(v.image.encoded_image_string).numpy()
+        if v.HasField("image"):         # (graphc's decoder: TF may be in graph mode)
+            with gc.Graph().as_default(), gc.Session() as sess:
+                pixels = sess.run(gc.image.decode_png(v.image.encoded_image_string))
             out.append((v.tag, pixels.tolist()))
         else:
             out.append((v.tag, str(v)))

@@ -223,6 +223,15 @@ def _infer_segment_join(ctx, x, ids, n, *, separator):
     return (None if k is None else int(k),) + tuple(xd[len(idd):]), dtypes.string
 
 
+def _join_after_nonempty(items, sep):
+    """TF's UnsortedSegmentJoin: the separator goes before an item only once the joined
+    text is not empty (['', 'q'] -> 'q', but ['a', ''] -> 'a,')."""
+    out = b""
+    for s in items:
+        out = out + sep + s if out else s
+    return out
+
+
 def _segment_join_kernel(x, ids, n, *, separator):
     x = obj(x)
     n = int(n)
@@ -241,7 +250,7 @@ def _segment_join_kernel(x, ids, n, *, separator):
             out[s] = b""
             continue
         stacked = np.stack(parts[s], axis=-1).reshape(-1, len(parts[s]))
-        joined = [sep.join(r) for r in stacked.tolist()]
+        joined = [_join_after_nonempty(r, sep) for r in stacked.tolist()]
         if rest:
             out[s] = np.array(joined, dtype=object).reshape(rest)
         else:
