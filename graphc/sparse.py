@@ -59,29 +59,26 @@ def sparse_tensor_to_dense(sp_input, default_value=None, validate_indices=True, 
     sp = _sparse(sp_input, "sparse_tensor_to_dense")
     if sp.dtype is dtypes.string:
         return _strings_to_dense(sp, default_value, name)
-    with name_scope(name, "SparseToDense"):
+    with name_scope(name, "SparseToDense") as scope:
         from .sparse_ops import _scatter
-        dense = _scatter(sp.indices, sp.values, sp.dense_shape)
         if default_value is None or isinstance(default_value, (int, float)) and \
                 default_value == 0:
-            return dense
+            return _scatter(sp.indices, sp.values, sp.dense_shape, name=scope)
+        dense = _scatter(sp.indices, sp.values, sp.dense_shape)
         hit = scatter_nd(sp.indices, ones_like(sp.values, dtype=dtypes.int32),
                          sp.dense_shape)
         fill = convert_to_tensor(default_value, dtype=sp.dtype)
         from .ops.broadcast import select
-        return select(E.greater(hit, 0), dense, zeros_like(dense) + fill)
+        return select(E.greater(hit, 0), dense, zeros_like(dense) + fill, name=scope)
 
 
 def _strings_to_dense(sp, default_value, name):
-    """A string SparseTensor made dense: each position picks its value's number (0: the
-    default, b"" unless given) from a scatter of 1..n, then gathers it."""
-    from .ops.creation import range as range_
-    with name_scope(name, "SparseToDense"):
-        fill = convert_to_tensor(b"" if default_value is None else default_value,
-                                 dtype=dtypes.string)
-        n = A.shape(sp.values, out_type=dtypes.int64)[0]
-        pos = scatter_nd(sp.indices, range_(1, n + 1, dtype=dtypes.int64), sp.dense_shape)
-        return gather(_concat([A.reshape(fill, [1]), sp.values], 0), pos)
+    """A string SparseTensor made dense: each position gathers its value, or the default
+    (b"" unless given) where no index is (sparse_ops._gather_dense)."""
+    from .sparse_ops import _gather_dense
+    with name_scope(name, "SparseToDense") as scope:
+        fill = b"" if default_value is None else default_value
+        return _gather_dense(sp.indices, sp.values, sp.dense_shape, fill, name=scope)
 
 
 def _known_rank(sp, api):
@@ -276,16 +273,16 @@ def embedding_lookup_sparse(params, sp_ids, sp_weights, partition_strategy="mod"
     if not sp_ids.dtype.is_integer:
         raise _fail(errors.DTypeError, api, f"sp_ids must hold integer ids, not "
                     f"{sp_ids.dtype.name}", values=sp_ids.values)
-    with name_scope(name, "embedding_lookup_sparse"):
+    with name_scope(name, "embedding_lookup_sparse") as scope:
         rows = sp_ids.indices[:, 0]
         n = R.reduce_max(_concat([rows, convert_to_tensor([-1], dtype=dtypes.int64)], 0)) + 1
         emb = embedding_lookup(params, sp_ids.values, partition_strategy=partition_strategy,
                                max_norm=max_norm)
         r = emb.shape.rank
         if sp_weights is None:
-            total = unsorted_segment_sum(emb, rows, n)
             if combiner == "sum":
-                return total
+                return unsorted_segment_sum(emb, rows, n, name=scope)
+            total = unsorted_segment_sum(emb, rows, n)
             count = unsorted_segment_sum(ones_like(rows, dtype=emb.dtype), rows, n)
             den = count if combiner == "mean" else E.sqrt(count)
             den = E.maximum(den, convert_to_tensor(1, dtype=emb.dtype))    # empty row: 0
@@ -294,13 +291,15 @@ def embedding_lookup_sparse(params, sp_ids, sp_weights, partition_strategy="mod"
             w = convert_to_tensor(w, dtype=emb.dtype)
             if r is None:
                 raise ValueError(f"{api}: weights need params of known rank")
-            total = unsorted_segment_sum(emb * A.reshape(w, [-1] + [1] * (r - 1)), rows, n)
+            weighted = emb * A.reshape(w, [-1] + [1] * (r - 1))
             if combiner == "sum":
-                return total
+                return unsorted_segment_sum(weighted, rows, n, name=scope)
+            total = unsorted_segment_sum(weighted, rows, n)
             den = unsorted_segment_sum(w if combiner == "mean" else E.square(w), rows, n)
             den = den if combiner == "mean" else E.sqrt(den)
-        return total / A.reshape(den, [-1] + [1] * (r - 1)) if r is not None else \
-            total / A.expand_dims(den, 1)
+        den = A.reshape(den, [-1] + [1] * (r - 1)) if r is not None else \
+            A.expand_dims(den, 1)
+        return E.divide(total, den, name=scope)
 
 
 to_dense = sparse_tensor_to_dense

@@ -55,20 +55,40 @@ def _new(indices, values, dense_shape, static=None):
     return out
 
 
-def _scatter(indices, values, shape, repeats=True):
+def _last_of_repeats(indices, shape):
+    """True for each index that no later entry repeats (TF1's SparseToDense keeps it)."""
+    _, which = unique(_row_major(indices, shape))
+    pos = range_(A.size(which))
+    return E.equal(gather(unsorted_segment_max(pos, which, A.size(which)), which), pos)
+
+
+def _scatter(indices, values, shape, repeats=True, name=None):
     """scatter_nd that also takes bool values and, with `repeats`, keeps the last value
     of a repeated index (TF1's SparseToDense) while the gradient still reaches every
-    entry (TF1's gather_nd gradient)."""
+    entry (TF1's gather_nd gradient). Strings: _gather_dense with default b""."""
+    if values.dtype is dtypes.string:
+        return _gather_dense(indices, values, shape, b"", repeats, name)
     if repeats:
-        _, which = unique(_row_major(indices, shape))
-        pos = range_(A.size(which))
-        last = E.equal(gather(unsorted_segment_max(pos, which, A.size(which)), which), pos)
+        last = _last_of_repeats(indices, shape)
         kept = select(last, values, zeros_like(values))
         values = values + stop_gradient(kept - values) if values.dtype.is_floating else kept
     if values.dtype is dtypes.bool_:
         hit = scatter_nd(indices, E.cast(values, dtypes.int32), shape)
-        return E.greater(hit, 0)
-    return scatter_nd(indices, values, shape)
+        return E.greater(hit, 0, name=name)
+    return scatter_nd(indices, values, shape, name=name)
+
+
+def _gather_dense(indices, values, shape, default, repeats=True, name=None):
+    """The dense tensor of values of any dtype (strings): each position gathers entry k
+    of [default, *values], k scattered as 1..n to the indices (0 elsewhere; a repeated
+    index keeps its last entry)."""
+    n = A.shape(values, out_type=dtypes.int64)[0]
+    number = range_(1, n + 1, dtype=dtypes.int64)
+    if repeats:
+        number = select(_last_of_repeats(indices, shape), number, zeros_like(number))
+    at = scatter_nd(indices, number, shape)
+    fill = A.reshape(convert_to_tensor(default, dtype=values.dtype), [1])
+    return gather(concat([fill, values], 0), at, name=name)
 
 
 def sparse_to_dense(sparse_indices, output_shape, sparse_values, default_value=0,
@@ -81,7 +101,7 @@ def sparse_to_dense(sparse_indices, output_shape, sparse_values, default_value=0
 
     With validate_indices, indices out of row-major order or repeated fail (TF1)."""
     api = "sparse_to_dense"
-    with name_scope(name, "SparseToDense"):
+    with name_scope(name, "SparseToDense") as scope:
         idx = _int64(sparse_indices, "sparse_indices", api)
         shape = _int64(output_shape, "output_shape", api)
         values = convert_to_tensor(sparse_values)
@@ -101,15 +121,25 @@ def sparse_to_dense(sparse_indices, output_shape, sparse_values, default_value=0
                         f"vector, not of shape {values.shape}", sparse_values=values)
         idx = apply(VALIDATE, (idx, shape)).outputs[0] if validate_indices else \
             _in_range(SparseTensor(idx, values, shape), api)
+        zero = isinstance(default_value, (int, float, bool)) and default_value == 0
+        if values.dtype is dtypes.string:       # (TF1's default 0 is b"" for strings)
+            default = b"" if zero else convert_to_tensor(default_value, dtype=values.dtype)
+            _scalar_default(default, api)
+            return _gather_dense(idx, values, shape, default, name=scope)
+        if zero:
+            return _scatter(idx, values, shape, name=scope)
         dense = _scatter(idx, values, shape)
-        if isinstance(default_value, (int, float, bool)) and default_value == 0:
-            return dense
         default = convert_to_tensor(default_value, dtype=values.dtype)
-        if default.shape.rank not in (0, None):
-            raise _fail(errors.ShapeError, api, f"default_value must be a scalar, not of "
-                        f"shape {default.shape}", default_value=default)
+        _scalar_default(default, api)
         hit = scatter_nd(idx, ones_like(idx[:, 0], dtype=dtypes.int32), shape)
-        return select(E.greater(hit, 0), dense, broadcast_to(default, A.shape(dense)))
+        return select(E.greater(hit, 0), dense, broadcast_to(default, A.shape(dense)),
+                      name=scope)
+
+
+def _scalar_default(default, api):
+    if isinstance(default, Tensor) and default.shape.rank not in (0, None):
+        raise _fail(errors.ShapeError, api, f"default_value must be a scalar, not of "
+                    f"shape {default.shape}", default_value=default)
 
 
 def _concat_static(sps, r, axis, expand, api):
@@ -344,13 +374,14 @@ def sparse_to_indicator(sp_input, vocab_size, name=None):
     if not sp.dtype.is_integer:
         raise _fail(errors.DTypeError, api, f"sp_input must hold integer ids, not "
                     f"{sp.dtype.name}", values=sp.values)
-    with name_scope(name, "SparseToIndicator"):
+    with name_scope(name, "SparseToIndicator") as scope:
         vocab = _int64(vocab_size, "vocab_size", api)
         ids = E.cast(sp.values, dtypes.int64)
         idx = concat([sp.indices[:, :-1], A.expand_dims(ids, 1)], 1)
         shape = concat([sp.dense_shape[:-1], A.reshape(vocab, [1])], 0)
         box = _in_range(SparseTensor(idx, sp.values, shape), api)
-        out = E.greater(scatter_nd(box, ones_like(ids, dtype=dtypes.int32), shape), 0)
+        out = E.greater(scatter_nd(box, ones_like(ids, dtype=dtypes.int32), shape), 0,
+                        name=scope)
         v, dims = constant_value(vocab), _dims(sp)
         if dims is not None:
             out.set_shape(list(dims[:-1]) + [None if v is None else int(v)])

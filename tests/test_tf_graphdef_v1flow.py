@@ -18,11 +18,11 @@ def load(name):
     return tf_fixtures.load("tf_v1flow_", name)
 
 
-@pytest.mark.parametrize("name", ["cond", "bn", "while"])
+@pytest.mark.parametrize("name", ["cond", "bn", "while", "cond_grad"])
 def test_tf_fixture_outputs(name):
     gd, d = load(name)
     assert {"Switch", "Merge"} <= {nd.op for nd in gd.node}
-    tf_fixtures.replay(gd, d, atol=1e-5)
+    tf_fixtures.replay(gd, d, rtol=1e-5, atol=1e-5)
 
 
 def test_loops_are_while_loops_and_grow():
@@ -204,3 +204,44 @@ def test_ref_control_flow_refused_with_hint():
     nodes[2] = node("sw", "RefSwitch", ["x", "p"], T=t(F32))
     with pytest.raises(UnsupportedOpError, match=r"RefSwitch: 'sw'[\s\S]*freeze the graph"):
         run(nodes, ["merge:0"], {})
+
+
+def cond_grad_nodes():
+    """cond_nodes' merge, then TF1's gradient of a cond (cond_grad): a Switch of the
+    cotangent on the same pred, branch ops reading the forward branch's tensor `sq`, a
+    Merge; and a Merge with zeros made under a second Switch of x, as TF's zeros for a
+    branch that does not use an input."""
+    return cond_nodes() + [
+        const("two", 2.0), node("g", "Mul", ["merge", "two"], T=t(F32)),
+        node("gsw", "Switch", ["g", "piv_id"], T=t(F32)),
+        node("piv_id", "Identity", ["p"], T=t(BOOL)),
+        node("gt", "Mul", ["gsw:1", "sq"], T=t(F32)),
+        node("gf", "Neg", ["gsw"], T=t(F32)),
+        node("gmerge", "Merge", ["gf", "gt"], T=t(F32), N=AttrValue(i=2)),
+        node("zsw", "Switch", ["x", "piv_id"], T=t(F32)),
+        node("zid", "Identity", ["zsw:1"], T=t(F32)),
+        node("zero", "ZerosLike", ["zid"], T=t(F32)),
+        node("zmerge", "Merge", ["gf", "zero"], T=t(F32), N=AttrValue(i=2))]
+
+
+def test_cond_gradient_structure_is_a_second_cond():
+    x = np.array([2.0, -3.0], np.float32)
+    with gc.Graph().as_default() as g:
+        outs = gc.import_graph_def(GraphDef(node=cond_grad_nodes()), name="",
+                                   return_elements=["merge:0", "gmerge:0", "zmerge:0"])
+        assert sum(n.op.name == "StatelessIf" for n in g.nodes) == 2
+        with gc.Session() as sess:
+            y, gy, z = sess.run(outs, {"p:0": True, "x:0": x})
+            np.testing.assert_allclose([y, gy, z], [x * x + 1, 2 * (x * x + 1) * x * x, 0 * x])
+            y, gy, z = sess.run(outs, {"p:0": False, "x:0": x})
+            np.testing.assert_allclose([y, gy, z], [-x, 2 * x, 2 * x])
+    with pytest.raises(ValueError, match=r"'sq:0'.*true branch of the cond on 'p:0'"):
+        run(cond_grad_nodes(), ["sq:0"], {})
+
+
+def test_unbuilt_top_level_node_is_a_clear_error():
+    from graphc.io.tf_graphdef_v1flow import _Flow
+    with gc.Graph().as_default():
+        flow = _Flow(cond_nodes(), {}, "", set(), None)
+        with pytest.raises(UnsupportedOpError, match="Placeholder node 'x': was not built"):
+            flow.why("x")

@@ -106,3 +106,76 @@ def test_lstm_loop_frozen():
         _, c, h = tf.while_loop(lambda t, c, h: t < steps, body, [0, zeros, zeros])
         return [x], [tf.identity(c, name="c"), tf.identity(h, name="h")]
     via_graphdef(build, [(f32(2, 5, 3),), (f32(1, 0, 3),), (f32(3, 1, 3),)])
+
+
+# ---- gradients through v1 conds (TF's cond_grad: a Switch of the gradient on the same
+# pred, a Merge of the branch gradients, reading the forward branches' tensors) --------
+def test_gradients_through_conds():
+    def build():
+        x, p, k = ph(tf.float32, [None, 3], "x"), ph(tf.bool, [], "p"), ph(tf.int32, [], "k")
+        w = tf.constant([1.0, -2.0, 0.5])
+        h = tf.cond(p, lambda: tf.tanh(x * w) * 2.0, lambda: tf.square(x) * w)
+        inner = tf.cond(p, lambda: tf.cond(k > 1, lambda: tf.sin(h), lambda: h * h),
+                        lambda: tf.constant(0.5) * x)
+        a, b = tf.cond(k > 2, lambda: (tf.exp(-inner), tf.reduce_sum(x, 1)),
+                       lambda: (inner, tf.reduce_max(x, 1)))
+        c = tf.cond(p, lambda: tf.constant([1.0, 2.0, 3.0]), lambda: x[0] * 3.0)
+        loss = tf.reduce_mean(tf.square(a - 1.0)) + tf.reduce_sum(b) + tf.reduce_sum(c)
+        gx, = tf.gradients(loss, [x])
+        return [x, p, k], [loss, gx]
+    via_graphdef(build, [(f32(2, 3), p, k) for p in (True, False) for k in (0, 2, 5)],
+                 rtol=1e-4, atol=1e-5)
+
+
+def train_steps(build, feeds, steps=3):
+    """build() -> (placeholders, loss, train op) in a TF graph with variables: the losses
+    of `steps` train steps per feed, in TF and after gc.import_graph_def."""
+    import graphc as gc
+    g = tf.Graph()
+    with g.as_default():
+        xs, loss, train = build()
+        init = v1.global_variables_initializer()
+        gd = g.as_graph_def()
+        with v1.Session() as sess:
+            sess.run(init)
+            want = [sess.run([loss, train], dict(zip(xs, fd)))[0]
+                    for fd in feeds for _ in range(steps)]
+    names = [x.name for x in xs]
+    with gc.Graph().as_default():
+        gc.import_graph_def(gc.GraphDef.FromString(gd.SerializeToString()), name="")
+        with gc.Session() as sess:
+            sess.run(init.name)
+            got = [sess.run([loss.name, train.name], dict(zip(names, fd)))[0]
+                   for fd in feeds for _ in range(steps)]
+    assert {"Switch", "Merge"} <= {nd.op for nd in gd.node}
+    np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-6)
+
+
+def test_train_through_cond_dropout_and_fused_batch_norm():
+    """What tf.layers' batch_normalization(fused=True) and dropout build on a `training`
+    tensor, written out: fused batch norms and dropout in conds, moving averages
+    updated with a cond's momentum, trained by Adam."""
+    def build():
+        x, tr = ph(tf.float32, [None, 2, 2, 3], "x"), ph(tf.bool, [], "training")
+        w = v1.get_variable("w", initializer=f32(1, 1, 3, 4))
+        h = tf.nn.conv2d(x, w, 1, "VALID")
+        scale = v1.get_variable("gamma", initializer=np.ones(4, np.float32))
+        offset = v1.get_variable("beta", initializer=np.zeros(4, np.float32))
+        mm = v1.get_variable("moving_mean", initializer=np.zeros(4, np.float32))
+        mv = v1.get_variable("moving_variance", initializer=np.ones(4, np.float32))
+        h, mean, var = tf.cond(
+            tr, lambda: v1.nn.fused_batch_norm(h, scale, offset, epsilon=1e-3),
+            lambda: v1.nn.fused_batch_norm(h, scale, offset, mm, mv, 1e-3,
+                                           is_training=False))
+        momentum = tf.cond(tr, lambda: tf.constant(0.9), lambda: tf.constant(1.0))
+        updates = [v1.assign_sub(mm, (mm - mean) * (1.0 - momentum)),
+                   v1.assign_sub(mv, (mv - var) * (1.0 - momentum))]
+        h = tf.cond(tf.logical_and(tr, False), lambda: tf.nn.dropout(h, rate=0.3),
+                    lambda: tf.identity(h))
+        h = tf.cond(tr, lambda: h * 2.0, lambda: h - 1.0)
+        loss = tf.reduce_mean(tf.square(h - 1.0))
+        with tf.control_dependencies(updates):
+            train = v1.train.AdamOptimizer(0.1).minimize(loss)
+        return [x, tr], loss, train
+    train_steps(build, [(f32(4, 2, 2, 3), True), (f32(3, 2, 2, 3), False),
+                        (f32(5, 2, 2, 3), True)])

@@ -24,6 +24,23 @@ training_ops docs):
                      update = sqrt(accum_update + eps) * rsqrt(accum + eps) * grad
                      accum_update = rho * accum_update + (1 - rho) * update^2
                      var -= update * lr
+    Ftrl             (V2: grad_s = grad + 2 * l2_shrinkage * var, else grad_s = grad)
+                     new_accum = accum + grad^2; p = -lr_power (sqrt when p == 0.5)
+                     linear += grad_s - (new_accum^p - accum^p) / lr * var
+                     var = (clip(linear, -l1, l1) - linear) / (new_accum^p / lr + 2 * l2)
+                     (multiply_linear_by_lr: linear += grad_s * lr - (..) * var,
+                      var = (clip(linear, -l1 * lr, l1 * lr) - linear)
+                            / (new_accum^p + 2 * l2 * lr))
+                     accum = new_accum
+    ProximalAdagrad  accum += grad^2; rate = lr * rsqrt(accum); p = var - grad * rate
+                     var = sign(p) * max(|p| - rate * l1, 0) / (1 + l2 * rate)  (l1 > 0)
+                     var = p / (1 + l2 * rate)  (otherwise)
+    ProximalGradientDescent  p = var - delta * alpha
+                     var = sign(p) * max(|p| - alpha * l1, 0) / (1 + l2 * alpha)  (l1 > 0)
+                     var = p / (1 + l2 * alpha)  (otherwise)
+    AdagradDA        ga += grad; gg += grad^2; t = float(global_step)
+                     var = -lr * sign(ga) * max(|ga| - t * l1, 0) / (l2 * t * lr + sqrt(gg))
+                     (l1 > 0; otherwise -lr * ga / (l2 * t * lr + sqrt(gg)))
 
 The dense ops read the variable and its slots where the op runs (graphc reads a
 variable when each consumer runs) and assign the new values; the op is a group of the
@@ -43,9 +60,10 @@ __all__ = ["OPS", "variable_of"]
 OPS = {}
 
 # the inputs that are resource handles of slot variables (besides "var")
-_SLOTS = ("accum", "accum_update", "m", "v", "mg", "ms", "mom")
+_SLOTS = ("accum", "accum_update", "m", "v", "mg", "ms", "mom", "linear",
+          "gradient_accumulator", "gradient_squared_accumulator")
 _SCALARS = ("lr", "alpha", "momentum", "rho", "epsilon", "beta1", "beta2", "beta1_power",
-            "beta2_power")
+            "beta2_power", "l1", "l2", "l2_shrinkage", "lr_power", "global_step")
 
 
 def variable_of(n, handle, i, dtype=None):
@@ -150,6 +168,71 @@ def _adadelta(n, a):
     return {"accum": accum, "accum_update": accum_update}, "sub", update * a["lr"]
 
 
+def _where_l1(l1, shrunk, plain):
+    """TF's kernels branch on l1 > 0 (the shrunk form), else take the plain one."""
+    return gc.where(gc.greater(l1, gc.zeros_like(l1)), shrunk, plain)
+
+
+def _ftrl(n, a):
+    lr, l1, l2, var, g = a["lr"], a["l1"], a["l2"], a["var"], a["grad"]
+    by_lr = n.attr("multiply_linear_by_lr", False)
+    shrunk = g + 2 * a["l2_shrinkage"] * var if "l2_shrinkage" in a else g
+    new_accum = a["accum"] + gc.square(g)
+    p = -a["lr_power"]
+    half = gc.equal(p, gc.constant(0.5, dtype=p.dtype))
+    power = lambda x: gc.where(half, gc.sqrt(x), gc.pow(x, p))   # noqa: E731
+    step = power(new_accum) - power(a["accum"])
+    if by_lr:
+        linear = gc.add(a["linear"], shrunk * lr - step * var, name="linear")
+        x = gc.maximum(gc.minimum(linear, l1 * lr), -l1 * lr) - linear
+        y = power(new_accum) + 2 * l2 * lr
+    else:
+        linear = gc.add(a["linear"], shrunk - step / lr * var, name="linear")
+        x = gc.maximum(gc.minimum(linear, l1), -l1) - linear
+        y = power(new_accum) / lr + 2 * l2
+    accum = gc.add(a["accum"], gc.square(g), name="accum")
+    return {"accum": accum, "linear": linear}, "set", x / y
+
+
+def _proximal(p, rate, l1, l2):
+    """sign(p) * max(|p| - rate * l1, 0) / (1 + l2 * rate), or p / (1 + l2 * rate)
+    when l1 <= 0."""
+    shrunk = gc.sign(p) * gc.maximum(gc.abs(p) - rate * l1, gc.zeros_like(p))
+    return _where_l1(l1, shrunk, p) / (1 + l2 * rate)
+
+
+def _proximal_adagrad(n, a):
+    accum = gc.add(a["accum"], gc.square(a["grad"]), name="accum")
+    rate = a["lr"] * gc.rsqrt(accum)
+    prox = a["var"] - a["grad"] * rate
+    return {"accum": accum}, "set", _proximal(prox, rate, a["l1"], a["l2"])
+
+
+def _proximal_gradient_descent(n, a):
+    prox = a["var"] - a["grad"] * a["alpha"]
+    return {}, "set", _proximal(prox, a["alpha"], a["l1"], a["l2"])
+
+
+def _adagrad_da(n, a):
+    lr, l1, l2 = a["lr"], a["l1"], a["l2"]
+    ga = gc.add(a["gradient_accumulator"], a["grad"], name="gradient_accumulator")
+    gg = gc.add(a["gradient_squared_accumulator"], gc.square(a["grad"]),
+                name="gradient_squared_accumulator")
+    t = gc.cast(gc.cast(a["global_step"], gc.float32), lr.dtype)
+    zero = gc.zeros_like(ga)
+    if n.op.startswith(("SparseApply", "ResourceSparseApply")):   # TF's sparse kernel
+        gs_lr = t * lr
+        den = l2 + gc.sqrt(gg) / gs_lr
+        shrunk = -gc.sign(ga) * gc.maximum(gc.abs(ga) / t - l1, zero) / den
+        plain = -(ga / t) / den
+    else:
+        den = l2 * (t * lr) + gc.sqrt(gg)
+        shrunk = lr * -gc.sign(ga) * gc.maximum(gc.abs(ga) - t * l1, zero) / den
+        plain = lr * ga * -1.0 / den
+    return ({"gradient_accumulator": ga, "gradient_squared_accumulator": gg}, "set",
+            _where_l1(l1, shrunk, plain))
+
+
 # ---- dense and sparse builders ------------------------------------------------------------
 def _check_scalars(n, names, ins):
     for i, (k, t) in enumerate(zip(names, ins)):
@@ -192,10 +275,12 @@ def _dense(names, rule, ref=False):
         for k in [*variables, grad]:
             _check_like(n, k, a[k], var)
         new, mode, delta = rule(n, a)
-        updates = [apply1(ASSIGN, (value,), name=f"update_{k}", var=variables[k], mode="set")
-                   for k, value in new.items()]
-        updates.append(apply1(ASSIGN, (delta,), name="update_var", var=variables["var"],
-                              mode=mode))
+        # every read (old values) happens before the first assign
+        with gc.control_dependencies([*new.values(), delta]):
+            updates = [apply1(ASSIGN, (value,), name=f"update_{k}", var=variables[k],
+                              mode="set") for k, value in new.items()]
+            updates.append(apply1(ASSIGN, (delta,), name="update_var", var=variables["var"],
+                                  mode=mode))
         return _result(n, updates, variables, ref)
     return build
 
@@ -229,10 +314,11 @@ def _sparse(names, rule, ref=False):
                                    "applies them one after another, graphc does not; "
                                    "sum them first, as TF's optimizers do):", indices])
         for k in variables:
-            if k != "var":
+            if k != "var" or rule in _READS_VAR:
                 a[k] = gc.gather(a[k], indices, name=f"{k}_rows")
         new, mode, delta = rule(n, a)
-        with gc.control_dependencies([check]):
+        mode = "update" if mode == "set" else mode
+        with gc.control_dependencies([check, *new.values(), delta]):
             updates = [apply1(VAR_SCATTER["update", False], (indices, value),
                               name=f"update_{k}", var=variables[k]) for k, value in new.items()]
             updates.append(apply1(VAR_SCATTER[mode, False], (indices, delta),
@@ -252,13 +338,21 @@ _RULES = {   # name: (inputs after var and slots, with "indices" for the sparse 
     "RMSProp": ("ms mom lr rho momentum epsilon grad indices", _rms_prop),
     "CenteredRMSProp": ("mg ms mom lr rho momentum epsilon grad indices", _centered_rms_prop),
     "Adadelta": ("accum accum_update lr rho epsilon grad indices", _adadelta),
+    "Ftrl": ("accum linear grad indices lr l1 l2 lr_power", _ftrl),
+    "FtrlV2": ("accum linear grad indices lr l1 l2 l2_shrinkage lr_power", _ftrl),
+    "ProximalAdagrad": ("accum lr l1 l2 grad indices", _proximal_adagrad),
+    # (the dense op's "delta" is the sparse op's "grad")
+    "ProximalGradientDescent": ("alpha l1 l2 grad indices", _proximal_gradient_descent),
+    "AdagradDA": ("gradient_accumulator gradient_squared_accumulator grad indices lr l1 l2 "
+                  "global_step", _adagrad_da),
 }
+_READS_VAR = (_ftrl, _proximal_adagrad, _proximal_gradient_descent)   # the old var rows
 
 
 def _types(names, ref=False):
     handle = "T" if ref else "?"            # TF1's ref inputs are of the variable's type
     return tuple(handle if k == "var" or k in _SLOTS else "Tindices" if k == "indices"
-                 else "T" for k in names.split())
+                 else "=int64" if k == "global_step" else "T" for k in names.split())
 
 
 for _name, (_ins, _rule) in _RULES.items():

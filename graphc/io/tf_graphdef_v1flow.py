@@ -19,10 +19,18 @@ as gc.cond over its Merges, a loop as gc.while_loop over its Merges, its cond an
 functions building the nodes of the loop that LoopCond and the NextIterations need.
 Nesting is followed by recursion (one level per cond or loop), the graph never.
 Tensors inside a branch or a loop cannot be returned (only Merge and Exit outputs).
+
+TF's gradient of a cond (cond_grad) is a second cond on the same pred: a Switch of the
+cotangent, branch ops reading the forward branches' tensors, a Merge. It comes after the
+forward cond's Merges (through the loss), so a cond's nodes are split by stage, the
+number of the level's Merges and Exits on their longest input path, taken as late as
+their users allow (`stages`); a branch tensor another cond reads is exported by its cond
+as an extra output (zero in the other branch) and read from `exported`.
 """
 import collections
 import contextlib
 
+from .. import dtypes as _dtypes, errors
 from ..graph import get_default_graph
 from .serialize import SerializationError
 
@@ -65,6 +73,7 @@ class _Flow:
         from .tf_graphdef_tensorarray import ta_flows
         self.ta_flows = ta_flows(self.nds, self.ins, self.order)
         self.member, self.out, self.kind, self.pred = {}, {}, {}, {}
+        self.exported = {}      # (name, index) in a cond branch -> the cond's output
         for name in self.order:
             self._context(name)
 
@@ -167,7 +176,13 @@ class _Flow:
         return self.member[name][level][:2]
 
     def why(self, name):
+        """Why node `name` cannot be read at the top level (nor a top-level node that
+        was not built, which is an error of its own)."""
         ctx = self.member[name]
+        if not ctx:
+            from .tf_graphdef_import import UnsupportedOpError
+            raise self._fail(name, "was not built: graphc cannot order it among the TF1 "
+                                   "conds and loops of the graph", UnsupportedOpError)
         outs = "Exit" if ctx[-1][0] == "w" else "Merge"
         return f"it is inside {_where(ctx)} (only its {outs} outputs are available there)"
 
@@ -177,6 +192,8 @@ class _Flow:
         if i is not None and (src, i) in self.mapped:
             return self.mapped[(src, i)]
         if src not in chain:
+            if i is not None and (src, i) in self.exported:
+                return self.exported[(src, i)]
             raise self._fail(user, f"cannot read '{src}': {self.why(src)}")
         op, outs = chain[src]
         if i is None:
@@ -196,10 +213,35 @@ class _Flow:
                 controls.append(t)
         return inputs, controls
 
+    def stages(self, level, members, inside):
+        """Per node deeper than `level` in a cond: its stage, the number of this level's
+        Merges and Exits on the longest path to it, taken as late as its users allow.
+        A v1 cond's gradient is a second cond on the same pred that reads the first
+        one's branch tensors, after the first one's Merges: stages keep them apart."""
+        asap = {}
+        for m in members:
+            asap[m] = max((asap.get(s, 0) + self.exits(s, level) for s, _ in self.ins[m]
+                           if s in inside), default=0)
+        stage = {}
+        for m in reversed(members):
+            if len(self.member[m]) <= level or self.member[m][level][0] != "c":
+                continue
+            later = [stage[u] for u in self.users[m] if u in stage]
+            level_merge = self.kind.get(m) == "cmerge" and len(self.member[m]) == level + 1
+            stage[m] = asap[m] if level_merge or not later else min(later)
+        return stage
+
+    def exits(self, name, level):
+        """1 if `name` is a Merge or Exit leaving a cond or loop of nesting `level`."""
+        return int(self.nds[name].op in ("Merge", "Exit") and len(self.out[name]) == level
+                   and len(self.member[name]) == level + 1)
+
     def region(self, level, members, chain, targets=None):
         """Build `members` (node names in Kahn order, living at nesting `level` or in the
         conds and loops below it) into the default graph, recording them in `chain`;
-        only the ancestors of `targets` ((name, index) pairs) unless it is None."""
+        only the ancestors of `targets` ((name, index) pairs) unless it is None. A
+        target, or a tensor another cond reads, inside a cond below is exported by it
+        (`self.exported`)."""
         graph = get_default_graph()
         if level == 0:
             prefix, names = self.prefix, self.names
@@ -207,6 +249,7 @@ class _Flow:
             scope = graph.get_name_scope()
             prefix, names = scope + "/" if scope else "", {n.name for n in graph.nodes}
         inside = set(members)
+        stage = self.stages(level, members, inside)
         parent = {m: m for m in members if len(self.member[m]) > level}
 
         def find(u):
@@ -214,16 +257,24 @@ class _Flow:
                 parent[u] = parent[parent[u]]
                 u = parent[u]
             return u
-        for u in parent:            # a cond or loop: the connected nodes of its pred/frame
+        for u in parent:        # a cond or loop: the connected nodes of its pred/frame
             for src, _ in self.ins[u]:
-                if src in parent and self.key(src, level) == self.key(u, level):
+                if src in parent and self.key(src, level) == self.key(u, level) \
+                        and stage.get(src) == stage.get(u):
                     parent[find(src)] = find(u)
         unit = {m: find(m) if m in parent else m for m in members}
         groups, deps = collections.defaultdict(list), collections.defaultdict(set)
+        exports = collections.defaultdict(dict)     # unit -> {(src, i): None}
         for m in members:
             groups[unit[m]].append(m)
-            deps[unit[m]].update(unit[s] for s, _ in self.ins[m]
-                                 if s in inside and unit[s] != unit[m])
+            for s, i in self.ins[m]:
+                if s in inside and unit[s] != unit[m]:
+                    deps[unit[m]].add(unit[s])
+                    if s in parent and i is not None and not self.exits(s, level):
+                        exports[unit[s]][(s, i)] = None
+        for s, i in targets or ():
+            if s in parent and not self.exits(s, level):
+                exports[unit[s]][(s, i)] = None
         if targets is None:
             needed = set(groups)
         else:
@@ -243,16 +294,28 @@ class _Flow:
         ready = [u for u in reversed(groups) if u in needed and pending[u] == 0]
         while ready:
             u = ready.pop()
+            del pending[u]
             if u in parent:
                 from .tf_graphdef_v1flow2 import build_loop
-                build = _Flow.build_cond if self.key(u, level)[0] == "c" else build_loop
-                build(self, level, groups[u], chain, prefix, names)
+                if self.key(u, level)[0] == "c":
+                    self.build_cond(level, groups[u], chain, prefix, names, list(exports[u]))
+                elif exports[u]:
+                    s, i = next(iter(exports[u]))
+                    raise self._fail(s, f"output {i} is read outside its {_where(self.member[s])}")
+                else:
+                    build_loop(self, level, groups[u], chain, prefix, names)
             else:
                 self.build_plain(u, chain, graph, prefix, names)
             for v in reversed(users[u]):
                 pending[v] -= 1
                 if pending[v] == 0:
                     ready.append(v)
+        if pending:
+            from .tf_graphdef_import import UnsupportedOpError
+            stuck = min(pending, key=members.index)
+            raise self._fail(stuck, "graphc cannot order it: it is on a cycle through the "
+                                    f"TF1 conds and loops of {_where(self.member[stuck][:level])}",
+                             UnsupportedOpError)
 
     def build_plain(self, name, chain, graph, prefix, names):
         from .tf_graphdef_import import build_node
@@ -309,40 +372,80 @@ class _Flow:
         names.add(t.node.name)
         return t
 
-    def build_cond(self, level, group, chain, prefix, names):
-        """A cond's Merges as one gc.cond; a cond with no Merge is never built."""
+    def build_cond(self, level, group, chain, prefix, names, exports=()):
+        """A cond's Merges as one gc.cond; a cond with no Merge and nothing to export is
+        never built. `exports` ((name, index) pairs in its branches that another cond
+        reads, as a cond's gradient reads its forward branch) become extra outputs:
+        the branch's tensor, a zero in the other branch, which the reader never sees
+        since it runs only under the same pred and branch."""
         import graphc as gc
         merges = [m for m in group if self.kind.get(m) == "cmerge"
                   and len(self.member[m]) == level + 1]
-        if not merges:
+        if not merges and not exports:
             return
-        pred_ref = self.pred[merges[0]]
-        pred = self.resolve(merges[0], *pred_ref, chain)
+        first = (merges or [s for s, _ in exports])[0]
+        pred_ref = self.pred[merges[0]] if merges else self.member[first][level][1]
+        pred = self.resolve(first, *pred_ref, chain)
         picks = {True: [], False: []}       # per branch: (merge, (src, i)) it returns
         for m in merges:
             for k, (src, i) in enumerate(s for s in self.ins[m] if s[1] is not None):
                 picks[self.ctx_of(src, i)[level][2]].append((m, src, i, k))
+        side = {(s, i): self.member[s][level][2] for s, i in exports}
+        dtypes, shapes = {}, {}             # an export's, once its branch is built
 
         def branch(b):
             def fn():
                 sub = chain.new_child()
                 inner = [u for u in group if self.member[u][level][2] is b]
-                self.region(level + 1, inner, sub, [(s, i) for _, s, i, _ in picks[b]])
+                mine = [(s, i) for s, i in exports if side[(s, i)] is b]
+                self.region(level + 1, inner, sub,
+                            [(s, i) for _, s, i, _ in picks[b]] + mine)
                 outs = [self.resolve(m, s, i, sub) for m, s, i, _ in picks[b]]
-                return outs + [gc.constant(k, gc.int32, name="value_index")
-                               for _, _, _, k in picks[b]]
+                outs += [gc.constant(k, gc.int32, name="value_index")
+                         for _, _, _, k in picks[b]]
+                for s, i in exports:
+                    if side[(s, i)] is b:
+                        t = self.resolve(s, s, i, sub)
+                        dtypes[(s, i)], shapes[(s, i)] = t.dtype, t.shape
+                    else:
+                        t = gc.zeros([], dtypes.get((s, i)) or self.guess_dtype(s, i),
+                                     name="unused")
+                    outs.append(t)
+                return outs
             return fn
-        scope = merges[0].rpartition("/")[0].replace("/", "_") or "cond"
+        scope = first.rpartition("/")[0].replace("/", "_") or "cond"
         graph = get_default_graph()
         before = len(graph.nodes)
-        with graph.control_dependencies(None):
-            outs = gc.cond(pred, branch(True), branch(False), strict=True, name=scope)
+        for attempt in (0, 1):              # again with the dtypes the branches gave
+            try:
+                with graph.control_dependencies(None):
+                    outs = gc.cond(pred, branch(True), branch(False), strict=True,
+                                   name=scope)
+                break
+            except errors.DTypeError:
+                if attempt or len(dtypes) < len(exports):
+                    raise
         names.update(n.name for n in graph.nodes[before:])
         for j, m in enumerate(merges):
             out, index = outs[j], outs[len(merges) + j]
             self.checked(m, prefix, names, ("N*T",), [out, out])
             out = self.named(m, out, prefix, names)
             chain[m] = (out.node, [out, index])
+        for (s, i), out in zip(exports, outs[2 * len(merges):]):
+            out.set_shape(shapes[(s, i)])   # the reader sees only its branch's value
+            self.exported[(s, i)] = out
+
+    def guess_dtype(self, name, i):
+        """The dtype output i of node `name` likely has, from its type attrs."""
+        from .tf_graphdef_import import tf_dtype
+        attr = self.nds[name].attr
+        keys = ("U", "T", "dtype") if self.nds[name].op.startswith("FusedBatchNorm") and i \
+            else ("T", "dtype", "DstT", "out_type")
+        for key in keys:
+            v = attr.get(key)
+            if v is not None and v.type:
+                return tf_dtype(v.type, f"node '{name}'")
+        return _dtypes.float32
 
 
 def build_v1_flow(nodes, mapped, graph, prefix, names, library):

@@ -209,6 +209,12 @@ RAW_OP_DEFS = {
         ('T', 'type', 9, None),
         ('use_locking', 'bool', None, None, False),
         ('update_slots', 'bool', None, None, True),)),
+    'ApplyAdagradDA': (
+        'apply_adagrad_da',
+        'var:&T gradient_accumulator:&T gradient_squared_accumulator:&T grad:T lr:T l1:T l2:T global_step:=int64',
+        'out:&T', (
+        ('T', 'type', 9, None),
+        ('use_locking', 'bool', None, None, False),)),
     'ApplyAdagradV2': ('apply_adagrad_v2', 'var:&T accum:&T lr:T epsilon:T grad:T', 'out:&T', (
         ('T', 'type', 9, None),
         ('use_locking', 'bool', None, None, False),
@@ -226,6 +232,18 @@ RAW_OP_DEFS = {
         'out:&T', (
         ('T', 'type', 9, None),
         ('use_locking', 'bool', None, None, False),)),
+    'ApplyFtrl': (
+        'apply_ftrl', 'var:&T accum:&T linear:&T grad:T lr:T l1:T l2:T lr_power:T', 'out:&T', (
+        ('T', 'type', 9, None),
+        ('use_locking', 'bool', None, None, False),
+        ('multiply_linear_by_lr', 'bool', None, None, False),)),
+    'ApplyFtrlV2': (
+        'apply_ftrl_v2',
+        'var:&T accum:&T linear:&T grad:T lr:T l1:T l2:T l2_shrinkage:T lr_power:T',
+        'out:&T', (
+        ('T', 'type', 9, None),
+        ('use_locking', 'bool', None, None, False),
+        ('multiply_linear_by_lr', 'bool', None, None, False),)),
     'ApplyGradientDescent': ('apply_gradient_descent', 'var:&T alpha:T delta:T', 'out:&T', (
         ('T', 'type', 9, None),
         ('use_locking', 'bool', None, None, False),)),
@@ -233,6 +251,14 @@ RAW_OP_DEFS = {
         ('T', 'type', 9, None),
         ('use_locking', 'bool', None, None, False),
         ('use_nesterov', 'bool', None, None, False),)),
+    'ApplyProximalAdagrad': (
+        'apply_proximal_adagrad', 'var:&T accum:&T lr:T l1:T l2:T grad:T', 'out:&T', (
+        ('T', 'type', 9, None),
+        ('use_locking', 'bool', None, None, False),)),
+    'ApplyProximalGradientDescent': (
+        'apply_proximal_gradient_descent', 'var:&T alpha:T l1:T l2:T delta:T', 'out:&T', (
+        ('T', 'type', 9, None),
+        ('use_locking', 'bool', None, None, False),)),
     'ApplyRMSProp': (
         'apply_rms_prop',
         'var:&T ms:&T mom:&T lr:T rho:T momentum:T epsilon:T grad:T',
@@ -1251,6 +1277,12 @@ RAW_OP_DEFS = {
         ('T', 'type', 9, None),
         ('use_locking', 'bool', None, None, False),
         ('update_slots', 'bool', None, None, True),)),
+    'ResourceApplyAdagradDA': (
+        'resource_apply_adagrad_da',
+        'var:=resource gradient_accumulator:=resource gradient_squared_accumulator:=resource grad:T lr:T l1:T l2:T global_step:=int64',
+        '', (
+        ('T', 'type', 9, None),
+        ('use_locking', 'bool', None, None, False),)),
     'ResourceApplyAdagradV2': (
         'resource_apply_adagrad_v2',
         'var:=resource accum:=resource lr:T epsilon:T grad:T',
@@ -1271,6 +1303,20 @@ RAW_OP_DEFS = {
         '', (
         ('T', 'type', 9, None),
         ('use_locking', 'bool', None, None, False),)),
+    'ResourceApplyFtrl': (
+        'resource_apply_ftrl',
+        'var:=resource accum:=resource linear:=resource grad:T lr:T l1:T l2:T lr_power:T',
+        '', (
+        ('T', 'type', 9, None),
+        ('use_locking', 'bool', None, None, False),
+        ('multiply_linear_by_lr', 'bool', None, None, False),)),
+    'ResourceApplyFtrlV2': (
+        'resource_apply_ftrl_v2',
+        'var:=resource accum:=resource linear:=resource grad:T lr:T l1:T l2:T l2_shrinkage:T lr_power:T',
+        '', (
+        ('T', 'type', 9, None),
+        ('use_locking', 'bool', None, None, False),
+        ('multiply_linear_by_lr', 'bool', None, None, False),)),
     'ResourceApplyGradientDescent': (
         'resource_apply_gradient_descent', 'var:=resource alpha:T delta:T', '', (
         ('T', 'type', 9, None),
@@ -1287,6 +1333,18 @@ RAW_OP_DEFS = {
         ('T', 'type', 9, None),
         ('use_locking', 'bool', None, None, False),
         ('use_nesterov', 'bool', None, None, False),)),
+    'ResourceApplyProximalAdagrad': (
+        'resource_apply_proximal_adagrad',
+        'var:=resource accum:=resource lr:T l1:T l2:T grad:T',
+        '', (
+        ('T', 'type', 9, None),
+        ('use_locking', 'bool', None, None, False),)),
+    'ResourceApplyProximalGradientDescent': (
+        'resource_apply_proximal_gradient_descent',
+        'var:=resource alpha:T l1:T l2:T delta:T',
+        '', (
+        ('T', 'type', 9, None),
+        ('use_locking', 'bool', None, None, False),)),
     'ResourceApplyRMSProp': (
         'resource_apply_rms_prop',
         'var:=resource ms:=resource mom:=resource lr:T rho:T momentum:T epsilon:T grad:T',
@@ -1364,6 +1422,13 @@ RAW_OP_DEFS = {
         ('Tindices', 'type', 6, None),
         ('use_locking', 'bool', None, None, False),
         ('update_slots', 'bool', None, None, True),)),
+    'ResourceSparseApplyAdagradDA': (
+        'resource_sparse_apply_adagrad_da',
+        'var:=resource gradient_accumulator:=resource gradient_squared_accumulator:=resource grad:T indices:Tindices lr:T l1:T l2:T global_step:=int64',
+        '', (
+        ('T', 'type', 9, None),
+        ('Tindices', 'type', 6, None),
+        ('use_locking', 'bool', None, None, False),)),
     'ResourceSparseApplyAdagradV2': (
         'resource_sparse_apply_adagrad_v2',
         'var:=resource accum:=resource lr:T epsilon:T grad:T indices:Tindices',
@@ -1379,6 +1444,22 @@ RAW_OP_DEFS = {
         ('T', 'type', 9, None),
         ('Tindices', 'type', 6, None),
         ('use_locking', 'bool', None, None, False),)),
+    'ResourceSparseApplyFtrl': (
+        'resource_sparse_apply_ftrl',
+        'var:=resource accum:=resource linear:=resource grad:T indices:Tindices lr:T l1:T l2:T lr_power:T',
+        '', (
+        ('T', 'type', 9, None),
+        ('Tindices', 'type', 6, None),
+        ('use_locking', 'bool', None, None, False),
+        ('multiply_linear_by_lr', 'bool', None, None, False),)),
+    'ResourceSparseApplyFtrlV2': (
+        'resource_sparse_apply_ftrl_v2',
+        'var:=resource accum:=resource linear:=resource grad:T indices:Tindices lr:T l1:T l2:T l2_shrinkage:T lr_power:T',
+        '', (
+        ('T', 'type', 9, None),
+        ('Tindices', 'type', 6, None),
+        ('use_locking', 'bool', None, None, False),
+        ('multiply_linear_by_lr', 'bool', None, None, False),)),
     'ResourceSparseApplyKerasMomentum': (
         'resource_sparse_apply_keras_momentum',
         'var:=resource accum:=resource lr:T grad:T indices:Tindices momentum:T',
@@ -1395,6 +1476,20 @@ RAW_OP_DEFS = {
         ('Tindices', 'type', 6, None),
         ('use_locking', 'bool', None, None, False),
         ('use_nesterov', 'bool', None, None, False),)),
+    'ResourceSparseApplyProximalAdagrad': (
+        'resource_sparse_apply_proximal_adagrad',
+        'var:=resource accum:=resource lr:T l1:T l2:T grad:T indices:Tindices',
+        '', (
+        ('T', 'type', 9, None),
+        ('Tindices', 'type', 6, None),
+        ('use_locking', 'bool', None, None, False),)),
+    'ResourceSparseApplyProximalGradientDescent': (
+        'resource_sparse_apply_proximal_gradient_descent',
+        'var:=resource alpha:T l1:T l2:T grad:T indices:Tindices',
+        '', (
+        ('T', 'type', 9, None),
+        ('Tindices', 'type', 6, None),
+        ('use_locking', 'bool', None, None, False),)),
     'ResourceSparseApplyRMSProp': (
         'resource_sparse_apply_rms_prop',
         'var:=resource ms:=resource mom:=resource lr:T rho:T momentum:T epsilon:T grad:T indices:Tindices',
@@ -1553,6 +1648,13 @@ RAW_OP_DEFS = {
         ('Tindices', 'type', 6, None),
         ('use_locking', 'bool', None, None, False),
         ('update_slots', 'bool', None, None, True),)),
+    'SparseApplyAdagradDA': (
+        'sparse_apply_adagrad_da',
+        'var:&T gradient_accumulator:&T gradient_squared_accumulator:&T grad:T indices:Tindices lr:T l1:T l2:T global_step:=int64',
+        'out:&T', (
+        ('T', 'type', 9, None),
+        ('Tindices', 'type', 6, None),
+        ('use_locking', 'bool', None, None, False),)),
     'SparseApplyAdagradV2': (
         'sparse_apply_adagrad_v2',
         'var:&T accum:&T lr:T epsilon:T grad:T indices:Tindices',
@@ -1568,6 +1670,22 @@ RAW_OP_DEFS = {
         ('T', 'type', 9, None),
         ('Tindices', 'type', 6, None),
         ('use_locking', 'bool', None, None, False),)),
+    'SparseApplyFtrl': (
+        'sparse_apply_ftrl',
+        'var:&T accum:&T linear:&T grad:T indices:Tindices lr:T l1:T l2:T lr_power:T',
+        'out:&T', (
+        ('T', 'type', 9, None),
+        ('Tindices', 'type', 6, None),
+        ('use_locking', 'bool', None, None, False),
+        ('multiply_linear_by_lr', 'bool', None, None, False),)),
+    'SparseApplyFtrlV2': (
+        'sparse_apply_ftrl_v2',
+        'var:&T accum:&T linear:&T grad:T indices:Tindices lr:T l1:T l2:T l2_shrinkage:T lr_power:T',
+        'out:&T', (
+        ('T', 'type', 9, None),
+        ('Tindices', 'type', 6, None),
+        ('use_locking', 'bool', None, None, False),
+        ('multiply_linear_by_lr', 'bool', None, None, False),)),
     'SparseApplyMomentum': (
         'sparse_apply_momentum',
         'var:&T accum:&T lr:T grad:T indices:Tindices momentum:T',
@@ -1576,6 +1694,20 @@ RAW_OP_DEFS = {
         ('Tindices', 'type', 6, None),
         ('use_locking', 'bool', None, None, False),
         ('use_nesterov', 'bool', None, None, False),)),
+    'SparseApplyProximalAdagrad': (
+        'sparse_apply_proximal_adagrad',
+        'var:&T accum:&T lr:T l1:T l2:T grad:T indices:Tindices',
+        'out:&T', (
+        ('T', 'type', 9, None),
+        ('Tindices', 'type', 6, None),
+        ('use_locking', 'bool', None, None, False),)),
+    'SparseApplyProximalGradientDescent': (
+        'sparse_apply_proximal_gradient_descent',
+        'var:&T alpha:T l1:T l2:T grad:T indices:Tindices',
+        'out:&T', (
+        ('T', 'type', 9, None),
+        ('Tindices', 'type', 6, None),
+        ('use_locking', 'bool', None, None, False),)),
     'SparseApplyRMSProp': (
         'sparse_apply_rms_prop',
         'var:&T ms:&T mom:&T lr:T rho:T momentum:T epsilon:T grad:T indices:Tindices',
@@ -2231,8 +2363,7 @@ AddSparseToTensorsMap AdjustContrast AdjustHue AdjustSaturation AllCandidateSamp
 AllToAll AnonymousHashTable AnonymousIterator AnonymousIteratorV2 AnonymousIteratorV3
 AnonymousMemoryCache AnonymousMultiDeviceIterator AnonymousMultiDeviceIteratorV3
 AnonymousMutableDenseHashTable AnonymousMutableHashTable AnonymousMutableHashTableOfTensors
-AnonymousRandomSeedGenerator AnonymousSeedGenerator ApplyAdagradDA ApplyAddSign ApplyFtrl
-ApplyFtrlV2 ApplyPowerSign ApplyProximalAdagrad ApplyProximalGradientDescent ApproxTopK
+AnonymousRandomSeedGenerator AnonymousSeedGenerator ApplyAddSign ApplyPowerSign ApproxTopK
 ApproximateEqual AssertCardinalityDataset AssertNextDataset AssertPrevDataset
 AssignVariableXlaConcatND AudioSpectrogram AudioSummary AutoShardDataset
 BandedTriangularSolve Barrier BarrierClose BarrierIncompleteSize BarrierInsertMany
@@ -2388,12 +2519,9 @@ RefExit RefIdentity RefMerge RefNextIteration RefSelect RefSwitch RegisterDatase
 RegisterDatasetV2 RemoteCall RepeatDataset RequantizationRange
 RequantizationRangePerChannel Requantize RequantizePerChannel ResizeArea ResizeBicubic
 ResizeBicubicGrad ResourceAccumulatorApplyGradient ResourceAccumulatorNumAccumulated
-ResourceAccumulatorSetGlobalStep ResourceAccumulatorTakeGradient ResourceApplyAdagradDA
-ResourceApplyAdamWithAmsgrad ResourceApplyAddSign ResourceApplyFtrl ResourceApplyFtrlV2
-ResourceApplyPowerSign ResourceApplyProximalAdagrad ResourceApplyProximalGradientDescent
+ResourceAccumulatorSetGlobalStep ResourceAccumulatorTakeGradient
+ResourceApplyAdamWithAmsgrad ResourceApplyAddSign ResourceApplyPowerSign
 ResourceConditionalAccumulator ResourceCountUpTo ResourceScatterNdMax ResourceScatterNdMin
-ResourceSparseApplyAdagradDA ResourceSparseApplyFtrl ResourceSparseApplyFtrlV2
-ResourceSparseApplyProximalAdagrad ResourceSparseApplyProximalGradientDescent
 ResourceStridedSliceAssign Restore RestoreSlice RestoreV2
 RetrieveTPUEmbeddingADAMParameters RetrieveTPUEmbeddingAdadeltaParameters
 RetrieveTPUEmbeddingAdagradMomentumParameters RetrieveTPUEmbeddingAdagradParameters
@@ -2414,13 +2542,12 @@ ShuffleAndRepeatDatasetV2 ShuffleDataset ShuffleDatasetV2 ShuffleDatasetV3
 ShutdownDistributedTPU SkipDataset SleepDataset SlidingWindowDataset SnapshotChunkDataset
 SnapshotDataset SnapshotDatasetReader SnapshotDatasetV2 SnapshotNestedDatasetReader
 SobolSample SortListOfSparseCoreCooTensors SpaceToBatch SparseAccumulatorApplyGradient
-SparseAccumulatorTakeGradient SparseAddGrad SparseApplyAdagradDA SparseApplyFtrl
-SparseApplyFtrlV2 SparseApplyProximalAdagrad SparseApplyProximalGradientDescent
-SparseBincount SparseConditionalAccumulator SparseCountSparseOutput SparseCrossHashed
-SparseFillEmptyRowsGrad SparseMatMul SparseMatrixAdd SparseMatrixMatMul SparseMatrixMul
-SparseMatrixNNZ SparseMatrixOrderingAMD SparseMatrixSoftmax SparseMatrixSoftmaxGrad
-SparseMatrixSparseCholesky SparseMatrixSparseMatMul SparseMatrixTranspose SparseMatrixZeros
-SparseSliceGrad SparseSplit SparseTensorSliceDataset SparseTensorToCSRSparseMatrix
+SparseAccumulatorTakeGradient SparseAddGrad SparseBincount SparseConditionalAccumulator
+SparseCountSparseOutput SparseCrossHashed SparseFillEmptyRowsGrad SparseMatMul
+SparseMatrixAdd SparseMatrixMatMul SparseMatrixMul SparseMatrixNNZ SparseMatrixOrderingAMD
+SparseMatrixSoftmax SparseMatrixSoftmaxGrad SparseMatrixSparseCholesky
+SparseMatrixSparseMatMul SparseMatrixTranspose SparseMatrixZeros SparseSliceGrad
+SparseSplit SparseTensorSliceDataset SparseTensorToCSRSparseMatrix
 SparseToSparseSetOperation SqlDataset Stack StackClose StackCloseV2 StackPop StackPopV2
 StackPush StackPushV2 StackV2 Stage StageClear StagePeek StageSize StatefulRandomBinomial
 StatefulStandardNormal StatefulStandardNormalV2 StatefulTruncatedNormal StatefulUniform

@@ -25,14 +25,37 @@ from .object_graph import OBJECT_GRAPH_KEY, read_object_graph
 __all__ = ["Saver", "SaverDef"]
 
 
-class SaverDef:
-    """The checkpoint format versions of TF1's SaverDef proto (its enum only).
+class SaverDef(dict):
+    """What a Saver saves and how (TF1's SaverDef proto): a dict, as a meta graph's JSON
+    holds it (var_list {checkpoint name: variable's node name} and the Saver's
+    settings), with TF's fields as attributes, and the checkpoint format versions:
 
         gc.train.Saver(write_version=gc.train.SaverDef.V2)     # TF's own files
+        saver.saver_def.max_to_keep                             # 5
+
+    filename_tensor_name, save_tensor_name and restore_op_name are the names TF's Saver
+    gives its save and restore ops ("save/Const:0", "save/control_dependency:0",
+    "save/restore_all"); graphc's Saver builds no such ops (Saver.save and
+    Saver.restore do the work), so nothing in the graph has these names.
     """
     LEGACY = 0
     V1 = 1
     V2 = 2
+
+    def _scoped(self, key, suffix):
+        return self.get(key) or f"{self.get('name') or 'save'}/{suffix}"
+
+    filename_tensor_name = property(lambda self: self._scoped("filename_tensor_name",
+                                                              "Const:0"))
+    save_tensor_name = property(lambda self: self._scoped("save_tensor_name",
+                                                          "control_dependency:0"))
+    restore_op_name = property(lambda self: self._scoped("restore_op_name", "restore_all"))
+    max_to_keep = property(lambda self: self.get("max_to_keep", 5))
+    sharded = property(lambda self: self.get("sharded", False))
+    keep_checkpoint_every_n_hours = property(
+        lambda self: self.get("keep_checkpoint_every_n_hours", 10000.0))
+    # None: graphc's .npz files (not a TF format); SaverDef.V2: TF's
+    version = property(lambda self: self.get("version"))
 
 
 class Saver:
@@ -100,19 +123,20 @@ class Saver:
 
     # ---- its definition (TF1's SaverDef) -----------------------------------------------
     def as_saver_def(self):
-        """What this Saver saves and how, as a dict (TF1: a SaverDef): var_list
-        {checkpoint name: variable's node name} and the Saver's settings. A meta graph
-        carries it; Saver.from_proto rebuilds the Saver from it.
+        """What this Saver saves and how, a SaverDef (a dict with TF1's SaverDef
+        fields as attributes): var_list {checkpoint name: variable's node name} and the
+        Saver's settings. A meta graph carries it; Saver.from_proto rebuilds the Saver
+        from it.
 
             meta = gc.train.export_meta_graph(saver_def=saver.as_saver_def())
         """
         self.build()
-        return {"var_list": {k: v.node.name for k, v in self._var_list.items()},
-                "max_to_keep": self._max_to_keep,
-                "keep_checkpoint_every_n_hours": self._keep_hours,
-                "version": self._write_version, "name": self._name,
-                "pad_step_number": self._pad_step_number, "reshape": self._reshape,
-                "allow_empty": self._allow_empty}
+        return SaverDef({"var_list": {k: v.node.name for k, v in self._var_list.items()},
+                         "max_to_keep": self._max_to_keep,
+                         "keep_checkpoint_every_n_hours": self._keep_hours,
+                         "version": self._write_version, "name": self._name,
+                         "pad_step_number": self._pad_step_number,
+                         "reshape": self._reshape, "allow_empty": self._allow_empty})
 
     saver_def = property(as_saver_def)
 
@@ -201,7 +225,11 @@ class Saver:
                              "without a directory")
         directory = os.path.dirname(os.path.abspath(prefix))
         if not os.path.isdir(directory):
-            raise ValueError(f"Parent directory of {save_path} doesn't exist, can't save.")
+            # TF1 makes the one missing directory (its writer's), not more levels
+            if not os.path.isdir(os.path.dirname(directory)):
+                raise ValueError(f"Parent directory of {save_path} doesn't exist, can't "
+                                 "save.")
+            os.makedirs(directory, exist_ok=True)
         # read every value first: an uninitialized variable writes nothing
         # (the parts of a partitioned variable as one value under its full name)
         values = pc.saved_values(self._var_list, lambda v: _stored(sess, v.node))

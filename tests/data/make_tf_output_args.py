@@ -4,13 +4,14 @@ op registry. Run with TensorFlow installed, from the repository root:
 
     python tests/data/make_tf_output_args.py
 
-The op names are the string literals of graphc/io/tf_graphdef*.py (the @export
-lists, whose graphc types are also TF's op names, the ops emitted by name, and the
-import tables some exporters take their names from) that TF's registry knows; rerun
-it after adding ops to the export table."""
+The op names are the string literals of graphc/io/tf_graphdef_export*.py (the
+@export lists, whose graphc types are also TF's op names, and the ops emitted by
+name) and graphc's export table's keys (some exporters take their names from tables)
+that TF's registry knows; rerun it after adding ops to the export table."""
 import ast
 import glob
 import os
+import sys
 
 from tensorflow.python.framework import op_def_registry
 
@@ -36,11 +37,15 @@ def spec(arg):
 
 def main():
     names = set()
-    # (the import modules too: some exporters take their op names from their tables,
-    # e.g. tf_graphdef_strings.py's image codecs)
-    for path in sorted(glob.glob(os.path.join(ROOT, "graphc", "io", "tf_graphdef*.py"))):
+    for path in sorted(glob.glob(os.path.join(ROOT, "graphc", "io", "tf_graphdef_export*.py"))):
         if not path.endswith("_args.py"):
             names |= literals(path)
+    # and the names exporters take from tables (the image codecs' @export(*_CODECS),
+    # the hash buckets' _BUCKETS): graphc's export table itself
+    sys.path.insert(0, ROOT)
+    from graphc.io.tf_graphdef_export import EXPORT
+    from graphc.io.tf_graphdef_strings import _BUCKETS
+    names |= set(EXPORT) | set(_BUCKETS.values())
     table = {}
     for name in sorted(names):
         if not name.isidentifier():

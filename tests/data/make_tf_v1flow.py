@@ -10,6 +10,9 @@ with tf.compat.v1 in graph mode after tf.compat.v1.disable_control_flow_v2():
     tf_v1flow_bn.pb     a conv + batch norm whose statistics a cond on a fed
                         is_training picks (slim.batch_norm, fused=False), frozen with
                         convert_variables_to_constants
+    tf_v1flow_cond_grad.pb  tf.gradients through conds (TF's cond_grad: Switches of the
+                        gradients on the forward preds, Merges of the branch gradients):
+                        nested conds, a cond with two outputs, a branch not using x
     tf_v1flow_while.pb  a loop counting to a fed n, nested loops, a cond inside a loop, a
                         loop inside a cond, a loop growing a tensor (shape invariant)
     tf_v1flow_<name>.npz  per graph: "fetches", "feeds" (tensor names), and for each
@@ -41,6 +44,28 @@ def cond_graph(g):
              {x: np.array([[-1, 2, -3]], "f"), p: True, k: 5},
              {x: np.array([[-1, -2, 0]], "f"), p: False, k: 1}]
     return [y, z, a, b, c, d, idx], feeds
+
+
+def cond_grad_graph(g):
+    x = v1.placeholder(tf.float32, [None, 3], name="x")
+    p = v1.placeholder(tf.bool, [], name="p")
+    k = v1.placeholder(tf.int32, [], name="k")
+    w = tf.constant([1.0, -2.0, 0.5])
+    h = tf.cond(p, lambda: tf.tanh(x * w) * 2.0, lambda: tf.square(x) * w, name="h")
+    z = tf.cond(p, lambda: tf.cond(k > 1, lambda: tf.sin(h), lambda: h * h, name="inner"),
+                lambda: tf.constant(0.5) * x, name="nested")
+    a, b = tf.cond(k > 2, lambda: (tf.exp(-z), tf.reduce_sum(x, 1)),
+                   lambda: (z, tf.reduce_max(x, 1)), name="pair")
+    c = tf.cond(p, lambda: tf.constant([1.0, 2.0, 3.0]), lambda: x[0] * 3.0, name="const")
+    loss = tf.add(tf.reduce_mean(tf.square(a - 1.0)) + tf.reduce_sum(b),
+                  tf.reduce_sum(c), name="loss")
+    gx, = tf.gradients(loss, [x])
+    feeds = [{x: np.array([[1, 2, -1.5], [0.5, 0, 1]], "f"), p: True, k: 0},
+             {x: np.array([[1, 2, -1.5], [0.5, 0, 1]], "f"), p: False, k: 2},
+             {x: np.array([[-1, 0.5, -3]], "f"), p: True, k: 5},
+             {x: np.array([[-1, -2, 0.25]], "f"), p: False, k: 3},
+             {x: np.array([[0.3, -0.2, 0.1]], "f"), p: True, k: 2}]
+    return [loss, tf.identity(gx, name="gx")], feeds
 
 
 def bn_graph(g, rng):
@@ -123,5 +148,6 @@ if __name__ == "__main__":
     v1.disable_eager_execution()
     v1.disable_control_flow_v2()
     write("cond", cond_graph)
+    write("cond_grad", cond_grad_graph)
     write("bn", lambda g: bn_graph(g, np.random.default_rng(0)))
     write("while", while_graph)
