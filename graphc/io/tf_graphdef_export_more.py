@@ -361,9 +361,10 @@ def _irfft(ex, n):
             Tcomplex=_T(n))
 
 
-from . import (tf_graphdef_export_flow, tf_graphdef_export_lookup,  # noqa: E402,F401
+from . import (tf_graphdef_export_checkpoint, tf_graphdef_export_flow,  # noqa: E402,F401
+               tf_graphdef_export_lookup,
                tf_graphdef_export_more2, tf_graphdef_export_parsing,
                tf_graphdef_export_queues, tf_graphdef_export_strings,
                tf_graphdef_export_strops, tf_graphdef_export_summary)
-# (control flow, lookup tables, fake quantization, random, parsing, queues, strings,
-# summaries)
+# (a Saver's nodes, control flow, lookup tables, fake quantization, random, parsing,
+# queues, strings, summaries)

@@ -1,11 +1,14 @@
 """More of the import table (tf_graphdef_ops.py's form): Bucketize (bucketized feature
-columns) and the gradient ops of the sparse segment reductions that TF's gradient code
+columns), a TF1 Saver's SaveV2/RestoreV2/MergeV2Checkpoints/ShardedFilename, and the
+gradient ops of the sparse segment reductions that TF's gradient code
 writes for embedding_column / linear_model (SparseSegmentSum/Mean/SqrtNGrad and their
 V2 forms). Each is built from graphc ops with TF's CPU kernel's arithmetic, so graphc
 differentiates it again.
 """
 import graphc as gc
 
+from ..ops import checkpoint_ops as CK
+from ..ops.registry import apply
 from .tf_graphdef_ops import table_op
 
 __all__ = ["OPS"]
@@ -69,3 +72,28 @@ for _kind in _KIND:
     _op(f"SparseSegment{_kind}Grad", "T Tidx Tsegmentids =int32", "T")(_segment_grad)
     _op(f"SparseSegment{_kind}GradV2", "T Tidx Tsegmentids =int32", "T Tidx")(
         _segment_grad_v2)
+
+
+# ---- a TF1 Saver's nodes (ops/checkpoint_ops.py) ------------------------------------------
+@_op("SaveV2", "=string =string =string *dtypes", "")
+def _save_v2(n, prefix, names, slices, *tensors):
+    return apply(CK.SAVE_V2, (prefix, names, slices, *tensors), name=n.name)
+
+
+@_op("RestoreV2", "=string =string =string", "*dtypes")
+def _restore_v2(n, prefix, names, slices):
+    node = apply(CK.RESTORE_V2, (prefix, names, slices), name=n.name,
+                 dtypes=tuple(n.attr("dtypes")))
+    return list(node.outputs)
+
+
+@_op("MergeV2Checkpoints", "=string =string", "")
+def _merge_v2(n, prefixes, destination):
+    return apply(CK.MERGE_V2_CHECKPOINTS, (prefixes, destination), name=n.name,
+                 delete_old_dirs=n.attr("delete_old_dirs", True),
+                 allow_missing_files=n.attr("allow_missing_files", False))
+
+
+@_op("ShardedFilename", "=string =int32 =int32", "=string")
+def _sharded_filename(n, basename, shard, num_shards):
+    return apply(CK.SHARDED_FILENAME, (basename, shard, num_shards), name=n.name).outputs[0]

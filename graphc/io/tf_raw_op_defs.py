@@ -1001,6 +1001,10 @@ RAW_OP_DEFS = {
         ('Tidx', 'type', 6, None, 'int32'),)),
     'MergeSummary': ('merge_summary', 'inputs:N*=string', 'summary:=string', (
         ('N', 'int', None, 1),)),
+    'MergeV2Checkpoints': (
+        'merge_v2_checkpoints', 'checkpoint_prefixes:=string destination_prefix:=string', '', (
+        ('delete_old_dirs', 'bool', None, None, True),
+        ('allow_missing_files', 'bool', None, None, False),)),
     'Min': ('_min', 'input:T axis=reduction_indices:Tidx', 'output:T', (
         ('keep_dims', 'bool', None, None, False),
         ('T', 'type', 43, None),
@@ -1497,6 +1501,11 @@ RAW_OP_DEFS = {
         ('T', 'type', 9, None),
         ('Tindices', 'type', 6, None),
         ('use_locking', 'bool', None, None, False),)),
+    'RestoreV2': (
+        'restore_v2',
+        'prefix:=string tensor_names:=string shape_and_slices:=string',
+        'tensors:[dtypes]', (
+        ('dtypes', 'list(type)', None, 1),)),
     'ReverseSequence': ('reverse_sequence', 'input:T seq_lengths:Tlen', 'output:T', (
         ('seq_dim', 'int', None, None),
         ('batch_dim', 'int', None, None, 0),
@@ -1514,6 +1523,11 @@ RAW_OP_DEFS = {
     'Round': ('round', 'x:T', 'y:T', (('T', 'type', 46, None),)),
     'Rsqrt': ('rsqrt', 'x:T', 'y:T', (('T', 'type', 1, None),)),
     'RsqrtGrad': ('rsqrt_grad', 'y:T dy:T', 'z:T', (('T', 'type', 1, None),)),
+    'SaveV2': (
+        'save_v2',
+        'prefix:=string tensor_names:=string shape_and_slices:=string tensors:[dtypes]',
+        '', (
+        ('dtypes', 'list(type)', None, 1),)),
     'ScalarSummary': ('scalar_summary', 'tags:=string values:T', 'summary:=string', (
         ('T', 'type', 33, None),)),
     'ScatterAdd': ('scatter_add', 'ref:&T indices:Tindices updates:T', 'output_ref:&T', (
@@ -1596,6 +1610,10 @@ RAW_OP_DEFS = {
         ('N', 'int', None, 1),
         ('T', 'type', None, None),
         ('out_type', 'type', 6, None, 'int32'),)),
+    'ShardedFilename': (
+        'sharded_filename',
+        'basename:=string shard:=int32 num_shards:=int32',
+        'filename:=string', ()),
     'Sigmoid': ('sigmoid', 'x:T', 'y:T', (('T', 'type', 1, None),)),
     'SigmoidGrad': ('sigmoid_grad', 'y:T dy:T', 'z:T', (('T', 'type', 1, None),)),
     'Sign': ('sign', 'x:T', 'y:T', (('T', 'type', 46, None),)),
@@ -2472,29 +2490,28 @@ LookupTableExport LookupTableFind LookupTableImport LookupTableInsert LookupTabl
 LoopCond MakeIterator MapAndBatchDataset MapClear MapDataset MapDefun MapIncompleteSize
 MapPeek MapSize MapStage MapUnstage MapUnstageNoKey MatchingFiles MatchingFilesDataset
 MatrixExponential MatrixSolveLs MaxIntraOpParallelismDataset MaxPoolGradGradV2
-MaxPoolGradGradWithArgmax MaxPoolGradV2 MaxPoolGradWithArgmax Merge MergeV2Checkpoints Mfcc
-Mod ModelDataset MultiDeviceIterator MultiDeviceIteratorFromStringHandle
-MultiDeviceIteratorGetNextFromShard MultiDeviceIteratorInit
-MultiDeviceIteratorToStringHandle Multinomial MutableDenseHashTable MutableDenseHashTableV2
-MutableHashTable MutableHashTableOfTensors MutexLock MutexV2 NcclAllReduce NcclBroadcast
-NcclReduce NearestNeighbors NextIteration NonDeterministicInts NonMaxSuppression
-NonMaxSuppressionV2 NonMaxSuppressionV3 NonMaxSuppressionV4 NonMaxSuppressionV5
-NonMaxSuppressionWithOverlaps NonSerializableDataset NthElement OneShotIterator
-OptimizeDataset OptimizeDatasetV2 OptionsDataset OrderedMapClear OrderedMapIncompleteSize
-OrderedMapPeek OrderedMapSize OrderedMapStage OrderedMapUnstage OrderedMapUnstageNoKey
-OutfeedDequeue OutfeedDequeueTuple OutfeedDequeueTupleV2 OutfeedDequeueV2 OutfeedEnqueue
-OutfeedEnqueueTuple PaddedBatchDataset PaddedBatchDatasetV2 PaddingFIFOQueue
-ParallelBatchDataset ParallelConcat ParallelFilterDataset ParallelInterleaveDataset
-ParallelInterleaveDatasetV2 ParallelInterleaveDatasetV3 ParallelInterleaveDatasetV4
-ParallelMapDataset ParallelMapDatasetV2 ParameterizedTruncatedNormal ParseExampleDataset
-ParseExampleDatasetV2 ParseSequenceExample ParseSequenceExampleV2
-ParseSingleSequenceExample ParseTensor PlaceholderV2 PopulationCount PrefetchDataset
-Prelinearize PrelinearizeTuple PriorityQueue PrivateThreadPoolDataset PyFunc
-PyFuncStateless QuantizeAndDequantize QuantizeAndDequantizeV3 QuantizeDownAndShrinkRange
-QuantizeV2 QuantizedAdd QuantizedAvgPool QuantizedBatchNormWithGlobalNormalization
-QuantizedBiasAdd QuantizedConcat QuantizedConv2D QuantizedConv2DAndRelu
-QuantizedConv2DAndReluAndRequantize QuantizedConv2DAndRequantize QuantizedConv2DPerChannel
-QuantizedConv2DWithBias QuantizedConv2DWithBiasAndRelu
+MaxPoolGradGradWithArgmax MaxPoolGradV2 MaxPoolGradWithArgmax Merge Mfcc Mod ModelDataset
+MultiDeviceIterator MultiDeviceIteratorFromStringHandle MultiDeviceIteratorGetNextFromShard
+MultiDeviceIteratorInit MultiDeviceIteratorToStringHandle Multinomial MutableDenseHashTable
+MutableDenseHashTableV2 MutableHashTable MutableHashTableOfTensors MutexLock MutexV2
+NcclAllReduce NcclBroadcast NcclReduce NearestNeighbors NextIteration NonDeterministicInts
+NonMaxSuppression NonMaxSuppressionV2 NonMaxSuppressionV3 NonMaxSuppressionV4
+NonMaxSuppressionV5 NonMaxSuppressionWithOverlaps NonSerializableDataset NthElement
+OneShotIterator OptimizeDataset OptimizeDatasetV2 OptionsDataset OrderedMapClear
+OrderedMapIncompleteSize OrderedMapPeek OrderedMapSize OrderedMapStage OrderedMapUnstage
+OrderedMapUnstageNoKey OutfeedDequeue OutfeedDequeueTuple OutfeedDequeueTupleV2
+OutfeedDequeueV2 OutfeedEnqueue OutfeedEnqueueTuple PaddedBatchDataset PaddedBatchDatasetV2
+PaddingFIFOQueue ParallelBatchDataset ParallelConcat ParallelFilterDataset
+ParallelInterleaveDataset ParallelInterleaveDatasetV2 ParallelInterleaveDatasetV3
+ParallelInterleaveDatasetV4 ParallelMapDataset ParallelMapDatasetV2
+ParameterizedTruncatedNormal ParseExampleDataset ParseExampleDatasetV2 ParseSequenceExample
+ParseSequenceExampleV2 ParseSingleSequenceExample ParseTensor PlaceholderV2 PopulationCount
+PrefetchDataset Prelinearize PrelinearizeTuple PriorityQueue PrivateThreadPoolDataset
+PyFunc PyFuncStateless QuantizeAndDequantize QuantizeAndDequantizeV3
+QuantizeDownAndShrinkRange QuantizeV2 QuantizedAdd QuantizedAvgPool
+QuantizedBatchNormWithGlobalNormalization QuantizedBiasAdd QuantizedConcat QuantizedConv2D
+QuantizedConv2DAndRelu QuantizedConv2DAndReluAndRequantize QuantizedConv2DAndRequantize
+QuantizedConv2DPerChannel QuantizedConv2DWithBias QuantizedConv2DWithBiasAndRelu
 QuantizedConv2DWithBiasAndReluAndRequantize QuantizedConv2DWithBiasAndRequantize
 QuantizedConv2DWithBiasSignedSumAndReluAndRequantize QuantizedConv2DWithBiasSumAndRelu
 QuantizedConv2DWithBiasSumAndReluAndRequantize QuantizedDepthwiseConv2D
@@ -2522,26 +2539,25 @@ ResizeBicubicGrad ResourceAccumulatorApplyGradient ResourceAccumulatorNumAccumul
 ResourceAccumulatorSetGlobalStep ResourceAccumulatorTakeGradient
 ResourceApplyAdamWithAmsgrad ResourceApplyAddSign ResourceApplyPowerSign
 ResourceConditionalAccumulator ResourceCountUpTo ResourceScatterNdMax ResourceScatterNdMin
-ResourceStridedSliceAssign Restore RestoreSlice RestoreV2
-RetrieveTPUEmbeddingADAMParameters RetrieveTPUEmbeddingAdadeltaParameters
-RetrieveTPUEmbeddingAdagradMomentumParameters RetrieveTPUEmbeddingAdagradParameters
-RetrieveTPUEmbeddingCenteredRMSPropParameters RetrieveTPUEmbeddingFTRLParameters
-RetrieveTPUEmbeddingFrequencyEstimatorParameters
+ResourceStridedSliceAssign Restore RestoreSlice RetrieveTPUEmbeddingADAMParameters
+RetrieveTPUEmbeddingAdadeltaParameters RetrieveTPUEmbeddingAdagradMomentumParameters
+RetrieveTPUEmbeddingAdagradParameters RetrieveTPUEmbeddingCenteredRMSPropParameters
+RetrieveTPUEmbeddingFTRLParameters RetrieveTPUEmbeddingFrequencyEstimatorParameters
 RetrieveTPUEmbeddingMDLAdagradLightParameters RetrieveTPUEmbeddingMomentumParameters
 RetrieveTPUEmbeddingProximalAdagradParameters RetrieveTPUEmbeddingProximalYogiParameters
 RetrieveTPUEmbeddingRMSPropParameters
 RetrieveTPUEmbeddingStochasticGradientDescentParameters Reverse RewriteDataset
 RngReadAndSkip RngSkip SampleDistortedBoundingBox SampleDistortedBoundingBoxV2
-SamplingDataset Save SaveDataset SaveDatasetV2 SaveSlices SaveV2 ScaleAndTranslate
+SamplingDataset Save SaveDataset SaveDatasetV2 SaveSlices ScaleAndTranslate
 ScaleAndTranslateGrad ScanDataset ScatterNdMax ScatterNdMin ScatterNdNonAliasingAdd
 SdcaFprint SdcaOptimizer SdcaOptimizerV2 SdcaShrinkL1 SegmentMaxV2 SegmentMinV2
 SegmentProdV2 SegmentSumV2 SelfAdjointEig Send SendTPUEmbeddingGradients SerializeIterator
 SerializeManySparse SerializeSparse SerializeTensor SetSize SetStatsAggregatorDataset
-ShardDataset ShardedFilename ShardedFilespec ShuffleAndRepeatDataset
-ShuffleAndRepeatDatasetV2 ShuffleDataset ShuffleDatasetV2 ShuffleDatasetV3
-ShutdownDistributedTPU SkipDataset SleepDataset SlidingWindowDataset SnapshotChunkDataset
-SnapshotDataset SnapshotDatasetReader SnapshotDatasetV2 SnapshotNestedDatasetReader
-SobolSample SortListOfSparseCoreCooTensors SpaceToBatch SparseAccumulatorApplyGradient
+ShardDataset ShardedFilespec ShuffleAndRepeatDataset ShuffleAndRepeatDatasetV2
+ShuffleDataset ShuffleDatasetV2 ShuffleDatasetV3 ShutdownDistributedTPU SkipDataset
+SleepDataset SlidingWindowDataset SnapshotChunkDataset SnapshotDataset
+SnapshotDatasetReader SnapshotDatasetV2 SnapshotNestedDatasetReader SobolSample
+SortListOfSparseCoreCooTensors SpaceToBatch SparseAccumulatorApplyGradient
 SparseAccumulatorTakeGradient SparseAddGrad SparseBincount SparseConditionalAccumulator
 SparseCountSparseOutput SparseCrossHashed SparseFillEmptyRowsGrad SparseMatMul
 SparseMatrixAdd SparseMatrixMatMul SparseMatrixMul SparseMatrixNNZ SparseMatrixOrderingAMD
