@@ -113,11 +113,11 @@ def test_directory_errors(tmp_path):
     with pytest.raises(OSError, match=r"SavedModel file does not exist at: .*nope.*"
                                       r"\{saved_model.json\}"):
         sm.loader.load(gc.Session(graph=gc.Graph()), ["serve"], str(tmp_path / "nope"))
-    tf_model = tmp_path / "tf_model"            # a TensorFlow SavedModel: said so
+    tf_model = tmp_path / "tf_model"            # TensorFlow's text format: said so
     tf_model.mkdir()
-    (tf_model / "saved_model.pb").write_bytes(b"")
-    with pytest.raises(OSError, match="saved_model.pb is a TensorFlow SavedModel.*"
-                                      "gc.import_graph_def"):
+    (tf_model / "saved_model.pbtxt").write_bytes(b"")
+    with pytest.raises(OSError, match="saved_model.pbtxt is a TensorFlow SavedModel in "
+                                      "text format"):
         sm.loader.load(gc.Session(graph=gc.Graph()), ["serve"], str(tf_model))
 
 

@@ -7,7 +7,7 @@
 """
 import os
 
-from . import constants, meta_graph
+from . import constants, meta_graph, tf_saved_model
 
 __all__ = ["load", "maybe_saved_model_directory", "contains_saved_model"]
 
@@ -23,6 +23,9 @@ def load(sess, tags, export_dir, import_scope=None, **saver_kwargs):
         meta = gc.saved_model.loader.load(sess, [gc.saved_model.tag_constants.SERVING],
                                           "export/1")
 
+    TensorFlow's own SavedModels (saved_model.pb of TF1's builder or simple_save) load
+    too: their GraphDef is imported and their Saver's restore op run
+    (tf_saved_model.py).
     import_scope prefixes the names of the loaded graph ("scope/x:0"); the signatures
     keep the names they were saved with (get_tensor_from_tensor_info takes the scope).
     The asset tensors are fed the paths of the files in export_dir/assets/ while the
@@ -31,8 +34,15 @@ def load(sess, tags, export_dir, import_scope=None, **saver_kwargs):
     tag sets there are, when none is `tags`.
     """
     export_dir = os.fsdecode(export_dir)     # TF1 paths may be bytes (export_saved_model)
-    records = meta_graph.read(export_dir)
     tags = [tags] if isinstance(tags, str) else list(tags)
+    if not os.path.isfile(meta_graph.saved_model_path(export_dir)) and \
+            os.path.isfile(os.path.join(export_dir, tf_saved_model.TF_SAVED_MODEL)):
+        records = tf_saved_model.read_tf(export_dir)       # TensorFlow's own
+        found = next((m for m in records if set(m["tags"]) == set(tags)), None)
+        if found is not None:
+            return tf_saved_model.load_tf(sess, found, export_dir, import_scope)
+    else:
+        records = meta_graph.read(export_dir)
     record = next((r for r in records if set(r["tags"]) == set(tags)), None)
     if record is None:
         available = "[" + ", ".join(_tags_text(r["tags"]) for r in records) + "]"

@@ -95,14 +95,12 @@ def read(export_dir):
     there is none)."""
     path = saved_model_path(export_dir)
     if not os.path.isfile(path):
-        for tf_name in ("saved_model.pb", "saved_model.pbtxt"):
-            if os.path.isfile(os.path.join(os.fspath(export_dir), tf_name)):
-                raise OSError(
-                    f"{os.path.join(os.fspath(export_dir), tf_name)} is a TensorFlow "
-                    "SavedModel, which graphc's loader does not read (graphc's SavedModel "
-                    f"is {constants.SAVED_MODEL_FILENAME_JSON}). To move a TF model, "
-                    "import its GraphDef (gc.import_graph_def; docs/tf-graphdef.md) and "
-                    "restore its variables from the TF checkpoint (gc.train.Saver)")
+        if os.path.isfile(os.path.join(os.fspath(export_dir), "saved_model.pbtxt")):
+            raise OSError(
+                f"{os.path.join(os.fspath(export_dir), 'saved_model.pbtxt')} is a "
+                "TensorFlow SavedModel in text format, which graphc's loader does not "
+                "read (it reads saved_model.pb and graphc's "
+                f"{constants.SAVED_MODEL_FILENAME_JSON})")
         raise OSError(f"SavedModel file does not exist at: "
                       f"{os.path.join(os.fspath(export_dir), '')}"
                       f"{{{constants.SAVED_MODEL_FILENAME_JSON}}}")

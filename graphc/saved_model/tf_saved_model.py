@@ -1,0 +1,174 @@
+"""TensorFlow's own SavedModels (saved_model.pb, written by TF1's SavedModelBuilder or
+simple_save): loader.load reads them too. Each MetaGraphDef's GraphDef is imported with
+graphc's TF GraphDef importer (docs/tf-graphdef.md), its Saver's restore op (an imported
+RestoreV2) reads export_dir/variables/variables, and its main op (or legacy init op)
+runs with the asset tensors fed the paths of export_dir/assets/ files, as TF's loader
+does. TF 2's object-based SavedModels (tf.saved_model.save of a tf.Module or Keras
+model) hold functions, not a graph with a Saver: they are refused by name.
+"""
+import os
+
+from ..io.events import DecodeError
+from ..io.tf_graphdef import GraphDef
+from ..io.wire import _fields
+from . import constants
+from .meta_graph import AssetFileDef, MetaGraphDef, MetaInfoDef
+from .signature_def_utils import SignatureDef
+from .utils import CooSparse, Dim, TensorInfo, TensorShapeProto
+
+__all__ = ["TF_SAVED_MODEL", "read_tf", "load_tf"]
+
+TF_SAVED_MODEL = "saved_model.pb"
+
+
+def _text(b):
+    return bytes(b).decode("utf-8")
+
+
+def _map(buf, value):
+    """(key, value(bytes)) of a protobuf map entry."""
+    key, v = "", b""
+    for f, _, x, _ in _fields(buf):
+        if f == 1:
+            key = _text(x)
+        elif f == 2:
+            v = value(x)
+    return key, v
+
+
+def _signed(v):
+    return v - (1 << 64) if v >= 1 << 63 else v
+
+
+def _shape(buf):
+    """A TensorShapeProto: dim (2) {size (1), name (2)}, unknown_rank (3)."""
+    dims, unknown = [], False
+    for f, _, x, _ in _fields(buf):
+        if f == 2:
+            parts = {g: y for g, _, y, _ in _fields(x)}
+            dims.append(Dim(_signed(parts.get(1, 0)), _text(parts.get(2, b""))))
+        elif f == 3:
+            unknown = bool(x)
+    return TensorShapeProto(dims, unknown)
+
+
+def _tensor_info(buf):
+    name, dtype, shape, coo = "", 0, TensorShapeProto(unknown_rank=True), None
+    for f, _, x, _ in _fields(buf):
+        if f == 1:
+            name = _text(x)
+        elif f == 2:
+            dtype = x
+        elif f == 3:
+            shape = _shape(x)
+        elif f == 4:
+            parts = {g: _text(y) for g, _, y, _ in _fields(x)}
+            coo = CooSparse(parts.get(1, ""), parts.get(2, ""), parts.get(3, ""))
+    return TensorInfo(name, dtype, shape, coo)
+
+
+def _signature(buf):
+    inputs, outputs, method = {}, {}, ""
+    for f, _, x, _ in _fields(buf):
+        if f in (1, 2):
+            k, v = _map(x, _tensor_info)
+            (inputs if f == 1 else outputs)[k] = v
+        elif f == 3:
+            method = _text(x)
+    return SignatureDef(inputs, outputs, method)
+
+
+def _collection(buf):
+    """A CollectionDef's node names (node_list) or bytes (bytes_list), else []."""
+    for f, _, x, _ in _fields(buf):
+        if f in (1, 2):
+            return [_text(y) if f == 1 else bytes(y) for g, _, y, _ in _fields(x) if g == 1]
+    return []
+
+
+def _meta_graph(buf):
+    m = {"tags": [], "graph_def": None, "saver_def": {}, "collections": {},
+         "signature_def": {}, "asset_file_def": [], "has_functions": False}
+    for f, _, x, _ in _fields(buf):
+        if f == 1:          # MetaInfoDef: tags are field 4
+            m["tags"] += [_text(y) for g, _, y, _ in _fields(x) if g == 4]
+        elif f == 2:
+            m["graph_def"] = GraphDef.FromString(bytes(x))
+        elif f == 3:
+            names = {1: "filename_tensor_name", 2: "save_tensor_name", 3: "restore_op_name"}
+            m["saver_def"] = {names[g]: _text(y) for g, _, y, _ in _fields(x) if g in names}
+        elif f == 4:
+            k, v = _map(x, _collection)
+            m["collections"][k] = v
+        elif f == 5:
+            k, v = _map(x, _signature)
+            m["signature_def"][k] = v
+        elif f == 6:
+            info, filename = TensorInfo(), ""
+            for g, _, y, _ in _fields(x):
+                if g == 1:
+                    info = _tensor_info(y)
+                elif g == 2:
+                    filename = _text(y)
+            m["asset_file_def"].append(AssetFileDef(info, filename))
+        elif f == 7:                        # object_graph_def: TF 2's SavedModel
+            m["has_functions"] = True
+    return m
+
+
+def read_tf(export_dir):
+    """The meta graphs of TF's saved_model.pb in export_dir, as dicts."""
+    path = os.path.join(os.fsdecode(export_dir), TF_SAVED_MODEL)
+    with open(path, "rb") as f:
+        data = f.read()
+    try:
+        return [_meta_graph(x) for field, _, x, _ in _fields(data) if field == 2]
+    except (DecodeError, UnicodeDecodeError) as e:
+        raise OSError(f"Cannot parse file {path}: {e}") from None
+
+
+class TFMetaGraphDef(MetaGraphDef):
+    """A meta graph of TF's saved_model.pb, as loader.load returns it: graph_def is the
+    TF GraphDef, collection_def {key: node names or bytes}, saver_def {field: name}."""
+    __slots__ = ()
+
+    def __init__(self, m):              # (not MetaGraphDef's: no graphc JSON record)
+        self.meta_info_def = MetaInfoDef(m["tags"])
+        self.signature_def = m["signature_def"]
+        self.asset_file_def = m["asset_file_def"]
+        self.graph_def = m["graph_def"]
+        self.collection_def = m["collections"]
+        self.saver_def = m["saver_def"]
+
+    def __repr__(self):
+        return (f"<MetaGraphDef tags={self.meta_info_def.tags} signatures="
+                f"{sorted(self.signature_def)} nodes={len(self.graph_def.node)} (TF)>")
+
+
+def load_tf(sess, m, export_dir, import_scope):
+    """Import meta graph m into sess's graph, restore its variables, run its main op."""
+    from ..io.graphdef_import import import_graph_def
+    if m["graph_def"] is None or (m["has_functions"] and not m["saver_def"]):
+        raise OSError(f"{export_dir}: a TF 2 SavedModel (an object graph of functions, "
+                      "tf.saved_model.save) is not supported by graphc's loader; TF1's "
+                      "SavedModelBuilder / simple_save graphs are")
+    graph = sess.graph
+    with graph.as_default():
+        import_graph_def(m["graph_def"], name=import_scope or "")
+    scope = f"{import_scope}/" if import_scope else ""
+    saver = m["saver_def"]
+    if saver.get("restore_op_name"):
+        prefix = os.path.join(os.fspath(export_dir), constants.VARIABLES_DIRECTORY,
+                              constants.VARIABLES_FILENAME)
+        sess.run(graph.get_operation_by_name(scope + saver["restore_op_name"]),
+                 {graph.get_tensor_by_name(scope + saver["filename_tensor_name"]): prefix})
+    ops = m["collections"].get(constants.MAIN_OP_KEY) or \
+        m["collections"].get(constants.LEGACY_INIT_OP_KEY) or []
+    if len(ops) > 1:
+        raise RuntimeError(f"Expected exactly one SavedModel main op. Found: {ops}")
+    if ops:
+        feeds = {graph.get_tensor_by_name(scope + a.tensor_info.name): os.fsencode(
+            os.path.join(os.fspath(export_dir), constants.ASSETS_DIRECTORY, a.filename))
+            for a in m["asset_file_def"]}
+        sess.run(graph.get_operation_by_name(scope + ops[0].split(":")[0]), feed_dict=feeds)
+    return TFMetaGraphDef(m)

@@ -1,0 +1,47 @@
+"""Writes tests/data/tf_saved_model/, a TF1 SavedModel made by TensorFlow's simple_save
+(saved_model.pb, variables/, assets/vocab.txt) that tests/test_saved_model_tf.py loads
+with graphc's loader. Run once with TensorFlow 2.x: python tests/data/make_tf_saved_model.py
+
+The model: y = x @ w + sum(ids), w = [[3], [4]] (trained away from its initial value),
+ids the vocabulary table's ids of `words` (a text-file table, its file an asset, filled
+by the legacy init op); signature "serving_default": inputs x, words; outputs y, ids."""
+import os
+import shutil
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TARGET = os.path.join(HERE, "tf_saved_model")
+
+
+def build(m, vocab):
+    """The model in module m's default graph; (x, words, y, ids, w)."""
+    words = m.placeholder(m.string, [None], name="words")
+    x = m.placeholder(m.float32, [None, 2], name="x")
+    w = m.Variable([[1.0], [2.0]], name="w")
+    table = m.lookup.StaticHashTable(m.lookup.TextFileInitializer(
+        vocab, m.string, -2, m.int64, -1), -1)
+    ids = m.identity(table.lookup(words), name="ids")
+    y = m.identity(m.matmul(x, w) + m.cast(m.reduce_sum(ids), m.float32), name="y")
+    return x, words, y, ids, w
+
+
+def main():
+    import tensorflow as tf
+    v1 = tf.compat.v1
+    v1.disable_v2_behavior()
+    vocab = os.path.join(tempfile.mkdtemp(), "vocab.txt")
+    with open(vocab, "w") as f:
+        f.write("ant\nbee\ncat\n")
+    shutil.rmtree(TARGET, ignore_errors=True)
+    with tf.Graph().as_default():
+        x, words, y, ids, w = build(v1, vocab)
+        with v1.Session() as s:
+            s.run([v1.global_variables_initializer(), v1.tables_initializer()])
+            s.run(w.assign([[3.0], [4.0]]))
+            v1.saved_model.simple_save(s, TARGET, {"x": x, "words": words},
+                                       {"y": y, "ids": ids},
+                                       legacy_init_op=v1.tables_initializer())
+
+
+if __name__ == "__main__":
+    main()
