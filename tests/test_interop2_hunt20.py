@@ -114,16 +114,22 @@ def test_new_optimizer_updates_are_tfs(case):
                    else [k for k, _ in scalars] + ["g"])
     gd = _gd(*_variables(zip(names, init)), *consts, _ph("g", F32, [2]),
              ("step", op, ins, {"T": F32, **attrs}))
+    got = _steps(gd, names, lambda g: g)
+    for n, g, w in zip(names, got, want):
+        np.testing.assert_allclose(g, w, rtol=2e-6, err_msg=f"{case} {n}")
+
+
+def _steps(gd, names, feed):
+    """Import gd, initialize its variables `names`, run "step" on each of _G (fed as
+    feed(g)); the variables' values."""
     with gc.Graph().as_default():
         gc.import_graph_def(gd, name="")
         with gc.Session() as s:
             for n in names:
                 s.run(n + "/assign")
             for g in _G:
-                s.run("step", {"g:0": g})
-            got = s.run([n + ":0" for n in names])
-    for n, g, w in zip(names, got, want):
-        np.testing.assert_allclose(g, w, rtol=2e-6, err_msg=f"{case} {n}")
+                s.run("step", {"g:0": feed(g)})
+            return s.run([n + ":0" for n in names])
 
 
 def test_sparse_ftrl_and_adagrad_da_update_the_picked_rows():
@@ -143,14 +149,7 @@ def test_sparse_ftrl_and_adagrad_da_update_the_picked_rows():
                  _const("idx", [1], I64),
                  ("step", op, names + ["g", "idx"] + [k for k, _ in scalars],
                   {"T": F32, "Tindices": I64}))
-        with gc.Graph().as_default():
-            gc.import_graph_def(gd, name="")
-            with gc.Session() as s:
-                for n in names:
-                    s.run(n + "/assign")
-                for g in _G:
-                    s.run("step", {"g:0": [g]})
-                got = s.run([n + ":0" for n in names])
+        got = _steps(gd, names, lambda g: [g])
         for n, g, w in zip(names, got, want):
             np.testing.assert_allclose(g, w, rtol=2e-6, err_msg=f"{op} {n}")
 

@@ -6,19 +6,11 @@ import numpy as np
 import pytest
 
 import graphc as gc
-from graphc.io.tf_graphdef import GraphDef
+from test_tf_parity_tf_graphdef_resource import _import
 from tf_parity import tf, v1
 
 R = tf.raw_ops
 STEPS = 3
-
-
-def _import(g):
-    gd = GraphDef.FromString(g.as_graph_def().SerializeToString())
-    graph = gc.Graph()
-    with graph.as_default():
-        gc.import_graph_def(gd, name="")
-    return graph
 
 
 def _tf_run(g, fetches, feeds=None, init=False):

@@ -47,16 +47,20 @@ def _infer_save(ctx, prefix, names, slices, *tensors):
     return []
 
 
+def _request(op, prefix, names, slices, n, what):
+    """(checkpoint path, tensor names) of a save or restore of n tensors (`what`)."""
+    names, slices = _strings(names), _strings(slices)
+    if len(names) != n or len(slices) != n:
+        raise errors.InvalidArgumentError(
+            f"{op}: {n} {what} for {len(names)} names and {len(slices)} shape_and_slices")
+    _whole(names, slices, op)
+    return _strings(prefix)[0], names
+
+
 def _save_kernel(prefix, names, slices, *tensors):
     from ..train.checkpoint import _write_atomic
     from ..train.checkpoint_tf_write import write_bundle
-    names, slices = _strings(names), _strings(slices)
-    if len(names) != len(tensors) or len(slices) != len(tensors):
-        raise errors.InvalidArgumentError(
-            f"SaveV2: {len(tensors)} tensors for {len(names)} names and {len(slices)} "
-            "shape_and_slices")
-    _whole(names, slices, "SaveV2")
-    path = _strings(prefix)[0]
+    path, names = _request("SaveV2", prefix, names, slices, len(tensors), "tensors")
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     write_bundle(path, dict(zip(names, tensors)), _write_atomic)
     return ()
@@ -79,13 +83,7 @@ def _infer_restore(ctx, prefix, names, slices, *, dtypes):
 
 def _restore_kernel(prefix, names, slices, *, dtypes):
     from ..train.checkpoint_tf import Bundle
-    names, slices = _strings(names), _strings(slices)
-    if len(names) != len(dtypes) or len(slices) != len(dtypes):
-        raise errors.InvalidArgumentError(
-            f"RestoreV2: {len(dtypes)} dtypes for {len(names)} names and {len(slices)} "
-            "shape_and_slices")
-    _whole(names, slices, "RestoreV2")
-    path = _strings(prefix)[0]
+    path, names = _request("RestoreV2", prefix, names, slices, len(dtypes), "dtypes")
     bundle = Bundle(path)
     missing = [n for n in names if n not in bundle.entries]
     if missing:
