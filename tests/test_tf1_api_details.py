@@ -124,11 +124,11 @@ def test_summary_protos_nest_image_and_audio_and_collections_list_their_keys():
         "mine", "trainable_variables", "variables"]
 
 
-def test_a_tensorflow_meta_file_gets_a_clear_error(tmp_path):
+def test_a_broken_meta_file_gets_a_clear_error(tmp_path):
     path = tmp_path / "m.meta"
     path.write_bytes(b"\n\xa9\x01\n\x05prune")          # protobuf, not graphc's JSON
     with pytest.raises(gc.io.serialize.SerializationError,
-                       match="not a graphc graph file.*TensorFlow .meta or .pb"):
+                       match="not a graphc graph file .JSON. nor a TensorFlow .meta"):
         gc.train.import_meta_graph(str(path))
 
 

@@ -231,9 +231,10 @@ def _load(obj, fmt):
         except (UnicodeDecodeError, json.JSONDecodeError) as e:
             raise SerializationError(
                 f"{source} is not a graphc graph file (graphc writes JSON; {e}). A "
-                "TensorFlow .meta or .pb holds protobuf: graphc imports a TensorFlow "
-                "GraphDef with gc.import_graph_def(gc.GraphDef.FromString(data)) and "
-                "reads TensorFlow checkpoints with gc.train.load_checkpoint") from None
+                "TensorFlow .pb holds protobuf: graphc imports a TensorFlow GraphDef "
+                "with gc.import_graph_def(gc.GraphDef.FromString(data)), TensorFlow's "
+                ".meta files with gc.train.import_meta_graph, and reads TensorFlow "
+                "checkpoints with gc.train.load_checkpoint") from None
     _check_format(obj, fmt)
     return obj, source
 
@@ -274,11 +275,15 @@ def import_meta_graph(meta_graph_or_file, clear_devices=False, import_scope=None
                       input_map=None):
     """Import a meta graph (a dict or a file path) into the default graph, its names
     under `import_scope`; returns a gc.train.Saver over its variables, or None if it has
-    none (TF1).
+    none (TF1). A TensorFlow `.meta` file (protobuf) imports too (tf_meta_graph.py).
 
         saver = gc.train.import_meta_graph("ckpt/model-100.meta")
         saver.restore(sess, "ckpt/model-100")
     """
+    if isinstance(meta_graph_or_file, (str, os.PathLike)):
+        from .tf_meta_graph import import_tf_meta_graph, is_tf_meta_graph_file
+        if is_tf_meta_graph_file(meta_graph_or_file):       # TensorFlow's .meta
+            return import_tf_meta_graph(meta_graph_or_file, import_scope, input_map)
     meta, source = _load(meta_graph_or_file, META_FORMAT)
     gd = meta["graph_def"]
     _check_format(gd, FORMAT)
