@@ -50,3 +50,25 @@ def test_graphc_meta_files_still_json(tmp_path):
         assert isinstance(restored, gc.train.Saver)
         restored.restore(sess, path)
         assert sess.run("v:0").tolist() == [1.0]
+
+
+def test_tf_meta_graph_variables_are_gc_variables():
+    """The VariableDef collections come back as gc.Variables (TF's import_meta_graph
+    rebuilds them): initializers run, a new optimizer fine-tunes them."""
+    xs, ys = make.data()
+    with gc.Graph().as_default() as g, gc.Session() as sess:
+        saver = gc.train.import_meta_graph(PREFIX + ".meta")
+        assert [v.name for v in gc.global_variables()] == [
+            "w:0", "beta1_power:0", "beta2_power:0", "w/Adam:0", "w/Adam_1:0"]
+        assert [v.name for v in gc.trainable_variables()] == ["w:0"]
+        sess.run(gc.global_variables_initializer())
+        assert sess.run("w:0").tolist() == [[0.0], [0.0], [0.0]]
+        saver.restore(sess, PREFIX)
+        loss = g.get_tensor_by_name("loss:0")
+        tune = gc.train.GradientDescentOptimizer(0.1).minimize(
+            loss, var_list=gc.trainable_variables())
+        first = sess.run([loss, tune], {"x:0": xs, "y:0": ys})[0]
+        second = sess.run(loss, {"x:0": xs, "y:0": ys})
+    want = np.load(os.path.join(DATA, "tf_meta.npz"))["losses"]
+    np.testing.assert_allclose(first, want[0], rtol=1e-6)
+    assert second < first

@@ -176,15 +176,7 @@ class _Importer:
 
     def wrap_variable(self, node, info):
         """The rebuilt VariableV2 node's output as the gc.Variable it was."""
-        from ..ops.variable_creator import resolve_sync
-        out = node.outputs[0]
-        var = Variable.__new__(Variable)
-        Tensor.__init__(var, node, 0, out.shape, out.dtype)
-        node.outputs = (var,)
-        var.trainable = info["trainable"]
-        var.constraint = None                   # a Python callable is not saved
-        var.synchronization, var.aggregation, _ = resolve_sync(None, None, True, node.name)
-        var._done = True
+        var = as_variable(node, info["trainable"])
         init = info["initial_value"]
         var.initial_value = None if init is None else self.input(init)
         self.variables[var] = info["initializer"]
@@ -208,6 +200,22 @@ class _Importer:
                     "recorded in the graph_def (a graph_def edited by hand, or ops that "
                     "changed since it was written)")
             t.shape = TensorShape(_merge_dims(t.shape.dims, dims))
+
+
+def as_variable(node, trainable):
+    """A rebuilt VariableV2 node's output made a gc.Variable (before anything reads it):
+    its initial value and initializer are the caller's to set."""
+    from ..ops.variable_creator import resolve_sync
+    out = node.outputs[0]
+    var = Variable.__new__(Variable)
+    Tensor.__init__(var, node, 0, out.shape, out.dtype)
+    node.outputs = (var,)
+    var.trainable = trainable
+    var.constraint = None                       # a Python callable is not saved
+    var.synchronization, var.aggregation, _ = resolve_sync(None, None, True, node.name)
+    var._done = True
+    var.initial_value = var.initializer = None
+    return var
 
 
 def _import(gd, input_map, name, source):

@@ -365,7 +365,18 @@ def build_node(nd, inputs, controls, graph, prefix, names, library):
         names.add(gnode.name)
         if nd.device:
             gnode.device = nd.device
+    wanted = VARIABLES_WANTED[-1] if VARIABLES_WANTED else None
+    if wanted is not None and nd.name in wanted and built[1] and \
+            built[1][0].node.op.name == "VariableV2":
+        from .graphdef_import import as_variable        # (it imports this module)
+        as_variable(built[1][0].node, wanted[nd.name])
+        built = (built[0], [t.node.outputs[t.index] for t in built[1]])
     return built
+
+
+# TF node name -> trainable, of the variables a TF .meta's VariableDefs name, while
+# tf_meta_graph.py imports its GraphDef: their nodes become gc.Variables when built
+VARIABLES_WANTED = []
 
 
 def import_tf_graph_def(graph_def, input_map=None, return_elements=None, name="import",

@@ -8,17 +8,38 @@ beside a checkpoint) in gc.train.import_meta_graph, the TF1 idiom
 The GraphDef is imported by graphc's TF importer (docs/tf-graphdef.md), the collections
 of node names (node_list: "train_op", a script's own add_to_collection) come back as the
 imported ops and tensors, and the returned saver runs the imported Saver's own nodes:
-its restore op fed the checkpoint path (an imported RestoreV2), its save tensor. TF's
-variables collections (VariableDef protos) are not rebuilt as gc.Variables: the
-variables are the imported VariableV2 / VarHandleOp nodes, restored by the saver.
+its restore op fed the checkpoint path (an imported RestoreV2), its save tensor. The
+variables its VariableDef collections name become gc.Variables (in those collections,
+with their initial values and initializers), so global_variables_initializer, a new
+optimizer's minimize and a new gc.train.Saver work on them as after TF's import.
 """
 import os
 
 from ..graph import get_default_graph
 from .events import DecodeError
 from .serialize import SerializationError
+from .tf_graphdef_import import VARIABLES_WANTED
+from .wire import _fields
 
 __all__ = ["is_tf_meta_graph_file", "import_tf_meta_graph"]
+
+
+VARIABLE_COLLECTIONS = ("variables", "trainable_variables", "local_variables",
+                        "model_variables", "moving_average_variables")
+
+
+def _variable_def(buf):
+    """A VariableDef's fields: variable_name (1), initializer_name (2), snapshot_name
+    (3), is_resource (5), initial_value_name (6), trainable (7)."""
+    names = {1: "variable_name", 2: "initializer_name", 3: "snapshot_name",
+             6: "initial_value_name"}
+    out = {}
+    for f, _, v, _ in _fields(buf):
+        if f in names:
+            out[names[f]] = bytes(v).decode("utf-8")
+        elif f == 7:
+            out["trainable"] = bool(v)
+    return out
 
 
 def is_tf_meta_graph_file(path):
@@ -68,11 +89,27 @@ def import_tf_meta_graph(path, import_scope=None, input_map=None):
         raise SerializationError(f"{path} is not a graphc graph file (JSON) nor a "
                                  f"TensorFlow .meta (a MetaGraphDef protobuf): {why}")
     graph = get_default_graph()
-    import_tf_graph_def(m["graph_def"], input_map, None, import_scope or "")
+    defs = {key: [_variable_def(b) for b in items] for key, items in m["collections"].items()
+            if key in VARIABLE_COLLECTIONS}
+    wanted = {d["variable_name"].split(":")[0]: d.get("trainable", False)
+              for items in defs.values() for d in items}
+    VARIABLES_WANTED.append(wanted)
+    try:
+        import_tf_graph_def(m["graph_def"], input_map, None, import_scope or "")
+    finally:
+        VARIABLES_WANTED.pop()
     scope = f"{import_scope}/" if import_scope else ""
+    for key, items in defs.items():             # the variables, as gc.Variables
+        for d in items:
+            var = graph.get_tensor_by_name(scope + d["variable_name"])
+            if d.get("initial_value_name") and var.initial_value is None:
+                var.initial_value = graph.get_tensor_by_name(scope + d["initial_value_name"])
+            if d.get("initializer_name") and var.initializer is None:
+                var.initializer = graph.get_operation_by_name(scope + d["initializer_name"])
+            graph.add_to_collection(key, var)
     for key, names in m["collections"].items():
         if not names or not isinstance(names[0], str):
-            continue                        # (bytes_list: VariableDefs and the like)
+            continue                        # (bytes_list: VariableDefs above, and others)
         for name in names:
             item = graph.get_tensor_by_name(scope + name) if ":" in name else \
                 graph.get_operation_by_name(scope + name)
