@@ -31,6 +31,13 @@ def test_tf_saved_model_loads_restores_and_serves(tmp_path):
     assert meta.meta_info_def.tags == ["serve"]
 
 
+def test_tf_saved_model_variables_are_gc_variables():
+    with gc.Graph().as_default(), gc.Session() as sess:
+        gc.saved_model.loader.load(sess, ["serve"], HERE)
+        (w,) = gc.global_variables()
+        assert w.name == "w:0" and sess.run(w).tolist() == [[3.0], [4.0]]
+
+
 def test_tf_saved_model_tags_and_scope():
     with gc.Graph().as_default() as g, gc.Session() as sess:
         with pytest.raises(RuntimeError, match="could not be found.*'serve'"):

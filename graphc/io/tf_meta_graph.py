@@ -18,7 +18,7 @@ import os
 from ..graph import get_default_graph
 from .events import DecodeError
 from .serialize import SerializationError
-from .tf_graphdef_import import VARIABLES_WANTED
+from .tf_graphdef_import import VARIABLES_WANTED, import_tf_graph_def
 from .wire import _fields
 
 __all__ = ["is_tf_meta_graph_file", "import_tf_meta_graph"]
@@ -77,7 +77,6 @@ class TFMetaGraphSaver:
 def import_tf_meta_graph(path, import_scope=None, input_map=None):
     """Import TF's .meta file `path` into the default graph; its saver (or None)."""
     from ..saved_model.tf_saved_model import _meta_graph
-    from .tf_graphdef_import import import_tf_graph_def
     with open(path, "rb") as f:
         data = f.read()
     try:
@@ -88,6 +87,12 @@ def import_tf_meta_graph(path, import_scope=None, input_map=None):
         why = m.get("error", "no graph_def")
         raise SerializationError(f"{path} is not a graphc graph file (JSON) nor a "
                                  f"TensorFlow .meta (a MetaGraphDef protobuf): {why}")
+    return import_parsed(m, import_scope, input_map)
+
+
+def import_parsed(m, import_scope=None, input_map=None):
+    """Import a parsed MetaGraphDef (saved_model/tf_saved_model.py's dict) into the
+    default graph: its graph, variables and collections; its saver (or None)."""
     graph = get_default_graph()
     defs = {key: [_variable_def(b) for b in items] for key, items in m["collections"].items()
             if key in VARIABLE_COLLECTIONS}

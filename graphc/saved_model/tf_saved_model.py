@@ -3,7 +3,8 @@ simple_save): loader.load reads them too. Each MetaGraphDef's GraphDef is import
 graphc's TF GraphDef importer (docs/tf-graphdef.md), its Saver's restore op (an imported
 RestoreV2) reads export_dir/variables/variables, and its main op (or legacy init op)
 runs with the asset tensors fed the paths of export_dir/assets/ files, as TF's loader
-does. TF 2's object-based SavedModels (tf.saved_model.save of a tf.Module or Keras
+does; the collections come back as for a TF .meta (io/tf_meta_graph.py: variables as
+gc.Variables). TF 2's object-based SavedModels (tf.saved_model.save of a tf.Module or Keras
 model) hold functions, not a graph with a Saver: they are refused by name.
 """
 import os
@@ -147,21 +148,18 @@ class TFMetaGraphDef(MetaGraphDef):
 
 def load_tf(sess, m, export_dir, import_scope):
     """Import meta graph m into sess's graph, restore its variables, run its main op."""
-    from ..io.graphdef_import import import_graph_def
+    from ..io.tf_meta_graph import import_parsed
     if m["graph_def"] is None or (m["has_functions"] and not m["saver_def"]):
         raise OSError(f"{export_dir}: a TF 2 SavedModel (an object graph of functions, "
                       "tf.saved_model.save) is not supported by graphc's loader; TF1's "
                       "SavedModelBuilder / simple_save graphs are")
     graph = sess.graph
     with graph.as_default():
-        import_graph_def(m["graph_def"], name=import_scope or "")
+        saver = import_parsed(m, import_scope)
     scope = f"{import_scope}/" if import_scope else ""
-    saver = m["saver_def"]
-    if saver.get("restore_op_name"):
-        prefix = os.path.join(os.fspath(export_dir), constants.VARIABLES_DIRECTORY,
-                              constants.VARIABLES_FILENAME)
-        sess.run(graph.get_operation_by_name(scope + saver["restore_op_name"]),
-                 {graph.get_tensor_by_name(scope + saver["filename_tensor_name"]): prefix})
+    if saver is not None:
+        saver.restore(sess, os.path.join(os.fspath(export_dir), constants.VARIABLES_DIRECTORY,
+                                         constants.VARIABLES_FILENAME))
     ops = m["collections"].get(constants.MAIN_OP_KEY) or \
         m["collections"].get(constants.LEGACY_INIT_OP_KEY) or []
     if len(ops) > 1:
