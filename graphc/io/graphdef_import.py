@@ -249,7 +249,8 @@ def _load(obj, fmt):
 
 def import_graph_def(graph_def, input_map=None, return_elements=None, name="import",
                      op_dict=None, producer_op_list=None):
-    """Import a graph_def (a dict, or the path of a JSON file) into the default graph,
+    """Import a graph_def (a dict, or the path of a JSON file; a path of TF's .pb or
+    text-format .pbtxt GraphDef imports through the TF importer) into the default graph,
     its names under name scope `name` ("" for none); returns the elements named in
     `return_elements` ("op" or "tensor:0") or None (TF1 semantics).
 
@@ -262,6 +263,10 @@ def import_graph_def(graph_def, input_map=None, return_elements=None, name="impo
     global_variables_initializer.
     """
     from .tf_graphdef_import import import_tf_graph_def, is_tf_graph_def
+    if isinstance(graph_def, (str, os.PathLike)):
+        tf_gd = _tf_graph_def_file(graph_def)
+        if tf_gd is not None:
+            graph_def = tf_gd
     if is_tf_graph_def(graph_def):          # TF's protobuf GraphDef (a frozen .pb)
         return import_tf_graph_def(graph_def, input_map, return_elements, name, op_dict,
                                    producer_op_list)
@@ -277,6 +282,23 @@ def import_graph_def(graph_def, input_map=None, return_elements=None, name="impo
             raise SerializationError(f"return_elements: '{r}' is not in the graph_def "
                                      "(TF1: Requested return_element not found)") from None
     return out
+
+
+def _tf_graph_def_file(path):
+    """The TF GraphDef in file `path` (a .pb, or a .pbtxt in text format), or None for
+    graphc's JSON."""
+    with open(path, "rb") as f:
+        data = f.read()
+    if data.lstrip()[:1] == b"{":
+        return None
+    from .tf_graphdef import GraphDef
+    from .tf_graphdef_text_read import looks_like_graph_def_text, parse_graph_def_text
+    if looks_like_graph_def_text(data):
+        return parse_graph_def_text(data)
+    try:
+        return GraphDef.FromString(data)
+    except Exception:           # (neither: _load's message says what graphc reads)
+        return None
 
 
 def import_meta_graph(meta_graph_or_file, clear_devices=False, import_scope=None,
