@@ -28,7 +28,7 @@ from .tfrecord import (DataLossError, crc32c, encode_record,  # noqa: F401  (re-
 from .wire import (  # noqa: F401  (re-exported: other modules import them from here)
     DecodeError, I32, I64, LEN, VARINT, Message, _bytes, _double, _doubles, _f64, _fields,
     _float, _has_field, _int, _key, _oneof, _packed_doubles, _parse, _read_varint,
-    _repr, _same, _string, _utf8, _varint, _which_oneof)
+    _repr, _same, _string, _utf8, _varint, _which_oneof, signed64)
 
 __all__ = ["crc32c", "masked_crc32c", "encode_record", "read_records", "DataLossError",
            "DecodeError", "HistogramProto", "Value", "Summary", "SessionLog", "Event",
@@ -248,7 +248,7 @@ class Event:
         e = cls()
         e._unknown = _parse(e, data, {
             1: ("wall_time", (I64,), _f64),
-            2: ("step", (VARINT,), lambda n: n - (1 << 64) if n >= 1 << 63 else n),
+            2: ("step", (VARINT,), signed64),
             3: ("file_version", (LEN,), _utf8),
             4: ("graph_def", (LEN,), bytes),
             5: ("summary", (LEN,), Summary.FromString),

@@ -10,6 +10,7 @@ import struct
 import numpy as np
 
 from .events import I32, LEN, VARINT, DecodeError, _bytes, _fields, _read_varint, _varint
+from .wire import signed64
 from .proto import (_as_bytes, _as_float, _as_int64, _Repeated, _text, _text_bytes,
                     _text_float)
 
@@ -125,10 +126,6 @@ class FloatList(_Message):
         return [("value", _text_float(v)) for v in self.value]
 
 
-def _signed(n):
-    return n - (1 << 64) if n >= 1 << 63 else n
-
-
 class Int64List(_Message):
     """tf.train.Int64List: `Int64List(value=[1, -2])`."""
     __slots__ = ("value",)
@@ -152,12 +149,12 @@ class Int64List(_Message):
             return
         _want(self, field, wire, (LEN, VARINT))
         if wire == VARINT:
-            list.append(self.value, _signed(value))
+            list.append(self.value, signed64(value))
             return
         pos, out = 0, []
         while pos < len(value):
             n, pos = _read_varint(value, pos)
-            out.append(_signed(n))
+            out.append(signed64(n))
         list.extend(self.value, out)
 
     def _text_fields(self):

@@ -18,7 +18,7 @@ string_val (float_val, int_val...) are kept as raw bytes and written back unchan
 import struct
 
 from .events import (I32, LEN, VARINT, DecodeError, _bytes, _fields, _int, _key,
-                     _parse, _repr, _same, _string, _utf8)
+                     _parse, _repr, _same, _string, _utf8, signed64)
 
 __all__ = ["Image", "Audio", "PluginData", "SummaryMetadata", "TensorShapeProto",
            "TensorProto", "to_numpy"]
@@ -32,10 +32,6 @@ def _float_field(field, x):
 
 def _blob(field, b):
     return _bytes(field, bytes(b)) if b else b""
-
-
-def _signed(n):
-    return n - (1 << 64) if n >= 1 << 63 else n
 
 
 class Image:
@@ -54,8 +50,8 @@ class Image:
     @classmethod
     def FromString(cls, data):
         m = cls()
-        _parse(m, data, {1: ("height", (VARINT,), _signed), 2: ("width", (VARINT,), _signed),
-                         3: ("colorspace", (VARINT,), _signed),
+        _parse(m, data, {1: ("height", (VARINT,), signed64), 2: ("width", (VARINT,), signed64),
+                         3: ("colorspace", (VARINT,), signed64),
                          4: ("encoded_image_string", (LEN,), bytes)})
         return m
 
@@ -83,8 +79,8 @@ class Audio:
     def FromString(cls, data):
         m = cls()
         _parse(m, data, {1: ("sample_rate", (I32,), lambda b: struct.unpack("<f", b)[0]),
-                         2: ("num_channels", (VARINT,), _signed),
-                         3: ("length_frames", (VARINT,), _signed),
+                         2: ("num_channels", (VARINT,), signed64),
+                         3: ("length_frames", (VARINT,), signed64),
                          4: ("encoded_audio_string", (LEN,), bytes),
                          5: ("content_type", (LEN,), _utf8)})
         return m
@@ -149,7 +145,7 @@ class SummaryMetadata:
         _parse(m, data, {1: ("plugin_data", (LEN,), PluginData.FromString),
                          2: ("display_name", (LEN,), _utf8),
                          3: ("summary_description", (LEN,), _utf8),
-                         4: ("data_class", (VARINT,), _signed)})
+                         4: ("data_class", (VARINT,), signed64)})
         return m
 
     __eq__ = _same
@@ -187,7 +183,7 @@ class TensorShapeProto:
         for field, wire, value, _ in _fields(data):
             if field == 2 and wire == LEN:
                 d = Dim()
-                _parse(d, value, {1: ("size", (VARINT,), _signed), 2: ("name", (LEN,), _utf8)})
+                _parse(d, value, {1: ("size", (VARINT,), signed64), 2: ("name", (LEN,), _utf8)})
                 m.dim.append(d)
             elif field == 3 and wire == VARINT:
                 m.unknown_rank = bool(value)

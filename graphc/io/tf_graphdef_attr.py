@@ -9,13 +9,9 @@ import numpy as np
 from .proto import RepeatedMessages as _Repeated, _MessageMap
 from .summary_protos import TensorProto, TensorShapeProto
 from .wire import (I32, LEN, VARINT, DecodeError, Message, _bytes, _fields, _float, _key,
-                   _string, _utf8, _varint, _varints)
+                   _string, _utf8, _varint, _varints, signed64)
 
 __all__ = ["AttrValue", "NameAttrList", "ListValue"]
-
-def _signed(n):
-    return n - (1 << 64) if n >= 1 << 63 else n
-
 
 def _int32(n):
     n &= 0xFFFFFFFF
@@ -134,7 +130,7 @@ class ListValue(_Message):
             if f == 2 and w == LEN:
                 self.s.append(bytes(v))
             elif f == 3 and w in (VARINT, LEN):
-                self.i.extend(_signed(n) for n in _varints(w, v))
+                self.i.extend(signed64(n) for n in _varints(w, v))
             elif f == 4 and w in (I32, LEN):
                 self.f.extend(_floats(w, v))
             elif f == 5 and w in (VARINT, LEN):
@@ -248,7 +244,7 @@ class AttrValue(_Message):
             elif name == "f" and w == I32:
                 self._which, self._payload = name, struct.unpack("<f", v)[0]
             elif name in ("i", "b", "type") and w == VARINT:
-                val = {"i": _signed, "b": bool, "type": _int32}[name](v)
+                val = {"i": signed64, "b": bool, "type": _int32}[name](v)
                 self._which, self._payload = name, val
             else:
                 raise DecodeError(f"AttrValue.{name} (field {f}) has wire type {w}")

@@ -12,6 +12,7 @@ from ..ops.strings_unicode import _CODECS as _UNICODE_CODECS
 from ..ops.tensor_utils import get_static_value
 from .tf_graphdef import AttrValue
 from .tf_graphdef_export import export, in_dtype, rank_of
+from .wire import signed64
 
 __all__ = []
 
@@ -235,8 +236,7 @@ def _sparse_cross(ex, n):
         sep = ex.const(n, "sep", a["separator"].encode("utf-8"), _str)
         ex.emit(n, "SparseCrossV2", (*inputs, sep), **types)
         return
-    key = a["hash_key"] & M64
-    key = key - (1 << 64) if key >= 1 << 63 else key      # TF's int64 attr
+    key = signed64(a["hash_key"] & M64)                    # TF's int64 attr
     internal = _str if all(t.dtype == _str for t in (*vals, *dense)) else _i64
     ex.emit(n, "SparseCross", inputs, hashed_output=True, num_buckets=a["num_buckets"],
             hash_key=key, out_type=_i64, internal_type=internal, **types)

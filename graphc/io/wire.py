@@ -80,6 +80,11 @@ def _varints(wire, value):
     return out
 
 
+def signed64(v):
+    """A varint's unsigned 64-bit value read as protobuf's int64 (two's complement)."""
+    return v - (1 << 64) if v >= 1 << 63 else v
+
+
 def _fields(buf):
     """(field, wire type, value, raw bytes of the whole field) of each field of buf; a
     value is an int (varint), or the payload bytes (fixed64, fixed32, length-delimited)."""

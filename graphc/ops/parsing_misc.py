@@ -13,7 +13,7 @@ from .. import dtypes
 from ..graph import Tensor
 from ..io.events import (I32, I64, LEN, VARINT, DecodeError, _bytes, _fields, _int,
                          _read_varint, _varint)
-from ..io.wire import _varints
+from ..io.wire import _varints, signed64
 from ..shapes import InferError, TensorShape
 from .core import convert_to_tensor
 from .registry import OpDef, apply, apply1, constant_value, register
@@ -350,7 +350,7 @@ def parse_tensor_proto(data, out_type):
     if name == "float16":
         flat = np.array(flat, np.uint16).view(np.float16).tolist()
     elif name in _SIGNED:
-        flat = [v - (1 << 64) if v >= 1 << 63 else v for v in flat]
+        flat = [signed64(v) for v in flat]
     elif name.startswith("complex"):
         flat = [complex(a, b) for a, b in zip(flat[::2], flat[1::2])]
     if n and not flat:

@@ -11,7 +11,7 @@ import os
 
 from ..io.events import DecodeError
 from ..io.tf_graphdef import GraphDef
-from ..io.wire import _fields
+from ..io.wire import _fields, signed64
 from . import constants
 from .meta_graph import AssetFileDef, MetaGraphDef, MetaInfoDef
 from .signature_def_utils import SignatureDef
@@ -37,17 +37,13 @@ def _map(buf, value):
     return key, v
 
 
-def _signed(v):
-    return v - (1 << 64) if v >= 1 << 63 else v
-
-
 def _shape(buf):
     """A TensorShapeProto: dim (2) {size (1), name (2)}, unknown_rank (3)."""
     dims, unknown = [], False
     for f, _, x, _ in _fields(buf):
         if f == 2:
             parts = {g: y for g, _, y, _ in _fields(x)}
-            dims.append(Dim(_signed(parts.get(1, 0)), _text(parts.get(2, b""))))
+            dims.append(Dim(signed64(parts.get(1, 0)), _text(parts.get(2, b""))))
         elif f == 3:
             unknown = bool(x)
     return TensorShapeProto(dims, unknown)

@@ -22,7 +22,7 @@ import numpy as np
 
 from .. import errors
 from ..io.crc32c import crc32c, mask
-from ..io.wire import DecodeError, _fields, _read_varint
+from ..io.wire import DecodeError, _fields, _read_varint, signed64
 
 __all__ = []
 
@@ -135,10 +135,6 @@ def read_table(path):
 
 
 # ---- the protos ---------------------------------------------------------------------------
-def _signed(value):
-    return value - (1 << 64) if value >= 1 << 63 else value
-
-
 def parse_header(buf):
     """BundleHeaderProto -> (num_shards, endianness, producer version)."""
     num_shards, endianness, producer = 0, 0, 0
@@ -157,7 +153,7 @@ def _shape(buf):
     for field, _, value, _ in _fields(buf):
         if field == 2:
             size = dict((f, v) for f, _, v, _ in _fields(value)).get(1, 0)
-            dims.append(_signed(size))
+            dims.append(signed64(size))
         elif field == 3 and value:
             raise DecodeError("unknown rank")
     return tuple(dims)
@@ -169,7 +165,7 @@ def _slice(buf):
     for field, _, value, _ in _fields(buf):
         if field == 1:
             ext = dict((f, v) for f, _, v, _ in _fields(value))
-            extents.append((_signed(ext.get(1, 0)), _signed(ext[2]) if 2 in ext else -1))
+            extents.append((signed64(ext.get(1, 0)), signed64(ext[2]) if 2 in ext else -1))
     return extents
 
 
