@@ -17,7 +17,7 @@ tf_graphdef_export_lookup.py.
 from ..ops import lookup_ops as L
 from ..ops.lookup_text import INITIALIZE_TABLE_FROM_TEXT_FILE
 from ..ops.registry import apply, apply1
-from .tf_graphdef_ops import table_op
+from .tf_graphdef_ops import table_op, through_identities
 
 __all__ = ["OPS", "TABLE_NODES"]
 
@@ -46,12 +46,12 @@ def _table(n):
 
 def table_at(n, handle):
     """The table attr of the handle input of node n."""
-    table = L.table_of(handle)
-    if table is None:
+    node = through_identities(handle)
+    if node.op is not L.TABLE_HANDLE:
         raise n.fail(f"input 0 ({handle.name}) is not a table's handle (a HashTableV2 or "
                      "MutableHashTableV2 node, through Identities): graphc cannot tell "
                      "which table it is")
-    return table
+    return node.attrs["table"]
 
 
 def _init(n, handle, keys, values):

@@ -14,6 +14,15 @@ __all__ = ["OPS"]
 OPS = {}
 
 
+def through_identities(t):
+    """The node tensor t comes from, seen through Identity nodes (TF passes resource
+    handles on through them)."""
+    node = t.node
+    while node.type == "Identity" and node.inputs:
+        node = node.inputs[0].node
+    return node
+
+
 def table_op(table):
     """The decorator of an import table: @op("Name", "T T", "T") puts (input types,
     output types, build) into table under each name."""

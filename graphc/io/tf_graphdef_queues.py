@@ -9,7 +9,7 @@ TF's node leaves it out. Export: tf_graphdef_export_queues.py.
 from .. import dtypes
 from ..ops import queue_ops as Q
 from ..ops.registry import apply, apply1
-from .tf_graphdef_ops import table_op
+from .tf_graphdef_ops import table_op, through_identities
 
 __all__ = ["OPS", "QUEUES"]
 
@@ -50,9 +50,7 @@ def _queue(n):
 
 def queue_of(n, handle):
     """The graphc queue node input 0 (a handle) comes from, through Identities."""
-    node = handle.node
-    while node.type == "Identity" and node.inputs:
-        node = node.inputs[0].node
+    node = through_identities(handle)
     if node.op not in QUEUES.values():
         raise n.fail(f"input 0 ({handle.name}) is not a queue's handle (a FIFOQueueV2 ... "
                      "node, through Identities): graphc cannot tell which queue it is")

@@ -54,6 +54,7 @@ import graphc as gc
 from ..ops.registry import apply1
 from ..ops.state import ASSIGN, VARIABLE
 from ..ops.state_scatter import VAR_SCATTER
+from .tf_graphdef_ops import through_identities
 
 __all__ = ["OPS", "variable_of"]
 
@@ -70,9 +71,7 @@ def variable_of(n, handle, i, dtype=None):
     """The VariableV2 node that input i (a resource handle) stands for, seen through
     Identity nodes (TF passes handles on through Identity); its dtype must be `dtype`
     when given (the node's T or dtype attr)."""
-    var = handle.node
-    while var.type == "Identity" and var.inputs:      # an Identity of the handle
-        var = var.inputs[0].node
+    var = through_identities(handle)
     if var.op is not VARIABLE:
         raise n.fail(f"input {i} ({handle.name}) is a {var.type}, not a variable handle "
                      "(VarHandleOp): graphc imports resource inputs of variables only")

@@ -290,15 +290,6 @@ TABLE_HANDLE = register(OpDef(
     "name; TF GraphDef import and export map it to TF's resource handle."))
 
 
-def table_of(t):
-    """The table attr of the TableHandle that tensor `t` comes from (through
-    Identities), or None."""
-    node = t.node
-    while node.type == "Identity" and node.inputs:
-        node = node.inputs[0].node
-    return node.attrs["table"] if node.op is TABLE_HANDLE else None
-
-
 def table_op(op, inputs, table, name):
     """Builds one of the ops above on `table` (the node; tensors via .outputs)."""
     return apply(op, tuple(inputs), name=name, table=table)
