@@ -347,6 +347,12 @@ def sparse_fill_empty_rows(sp_input, default_value, name=None):
     """(sp, empty_row_indicator): sp_input with one entry default_value at [row, 0, ...]
     for each empty row, entries sorted by row (stable), and a bool [rows] saying which
     rows were empty (TF1). Gradients reach the values and default_value."""
+    return fill_empty_rows_ordered(sp_input, default_value, name)[:2]
+
+
+def fill_empty_rows_ordered(sp_input, default_value, name=None):
+    """sparse_fill_empty_rows, and the order its entries were taken in (the input's
+    entries, then the new ones): TF's reverse_index_map is that order's inverse."""
     api = "sparse_fill_empty_rows"
     sp = _sparse(sp_input, api)
     with name_scope(name, "SparseFillEmptyRows"):
@@ -361,7 +367,7 @@ def sparse_fill_empty_rows(sp_input, default_value, name=None):
         order = argsort(all_rows, stable=True)
         idx = gather(concat([sp.indices, new_idx], 0), order)
         values = gather(concat([sp.values, fill], 0), order)
-        return _new(idx, values, sp.dense_shape, _dims(sp)), empty
+        return _new(idx, values, sp.dense_shape, _dims(sp)), empty, order
 
 
 def sparse_to_indicator(sp_input, vocab_size, name=None):

@@ -10,6 +10,7 @@ import numpy as np
 import graphc as gc
 
 from ..sparse import SparseTensor
+from ..sparse_ops import fill_empty_rows_ordered
 from .tf_graphdef_ops import table_op
 
 __all__ = ["OPS"]
@@ -60,11 +61,9 @@ def _concat(n, *parts):
 
 @_op("SparseFillEmptyRows", "=int64 T =int64 T", "=int64 T =bool =int64")
 def _fill_empty_rows(n, indices, values, shape, default):
-    sp, empty = gc.sparse.fill_empty_rows(_sp(indices, values, shape), default, name=n.name)
-    # where each input entry went: the output is the inputs and the new entries,
-    # stably sorted by row (sparse_ops.sparse_fill_empty_rows)
-    rows = gc.concat([indices[:, 0], gc.cast(gc.where(empty)[:, 0], gc.int64)], 0)
-    where = gc.invert_permutation(gc.argsort(rows, stable=True))
+    sp, empty, order = fill_empty_rows_ordered(_sp(indices, values, shape), default,
+                                               name=n.name)
+    where = gc.invert_permutation(order)        # where each input entry went
     return _parts(sp, "indices", "values") + [
         empty, gc.cast(where[:gc.shape(indices)[0]], gc.int64)]
 
