@@ -288,9 +288,10 @@ def _tf_graph_def_file(path):
     """The TF GraphDef in file `path` (a .pb, or a .pbtxt in text format), or None for
     graphc's JSON."""
     with open(path, "rb") as f:
+        if f.read(4096).lstrip()[:1] == b"{":
+            return None             # (graphc's JSON: _load reads it, once)
+        f.seek(0)
         data = f.read()
-    if data.lstrip()[:1] == b"{":
-        return None
     from .tf_graphdef import GraphDef
     from .tf_graphdef_text_read import looks_like_graph_def_text, parse_graph_def_text
     if looks_like_graph_def_text(data):

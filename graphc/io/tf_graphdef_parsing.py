@@ -104,7 +104,7 @@ def _parse_v2(n, serialized, names, sparse_keys, dense_keys, ragged_keys, *defau
                   list(zip(rkeys, rtypes, stypes)))
 
 
-def _v1_split(n, inputs, counts):
+def _v1_split(inputs, counts):
     out, i = [], 0
     for c in counts:
         out.append(list(inputs[i:i + c]))
@@ -116,7 +116,7 @@ def _v1_split(n, inputs, counts):
      "Nsparse*=int64 *sparse_types Nsparse*=int64 *Tdense")
 def _parse_v1(n, serialized, names, *rest):
     ns, nd = n.attr("Nsparse"), n.attr("Ndense")
-    skeys, dkeys, defaults = _v1_split(n, rest, (ns, nd, nd))
+    skeys, dkeys, defaults = _v1_split(rest, (ns, nd, nd))
     sparse_types, tdense = _types(n, "sparse_types"), _types(n, "Tdense")
     shapes = n.attr("dense_shapes", [])
     return _parse(n, serialized, list(zip(_keys(n, skeys, "sparse_keys"), sparse_types)),
