@@ -32,8 +32,9 @@ def _export(path, **kw):
 def test_simple_save_then_load_in_a_fresh_graph(tmp_path):
     path = str(tmp_path / "m")
     expected = _export(path)
-    assert sorted(os.listdir(path)) == ["saved_model.json", "variables"]
-    assert os.listdir(os.path.join(path, "variables")) == ["variables.npz"]
+    assert sorted(os.listdir(path)) == ["saved_model.json", "saved_model.pb", "variables"]
+    assert sorted(os.listdir(os.path.join(path, "variables"))) == [
+        "variables.data-00000-of-00001", "variables.index"]       # TF's V2 checkpoint
     with gc.Graph().as_default() as g, gc.Session() as sess:
         meta = sm.loader.load(sess, [sm.tag_constants.SERVING], path)
         assert meta.meta_info_def.tags == ["serve"]
@@ -81,7 +82,7 @@ def test_builder_tags_assets_and_main_op(tmp_path, monkeypatch):
                 b.add_meta_graph_and_variables(sess, ["x"])
             b.add_meta_graph(["train", "gpu"])
             assert b.save(as_text=True) == os.fsencode(os.path.join("exp",
-                                                                    "saved_model.json"))
+                                                                    "saved_model.pbtxt"))
         assert gc.get_collection(sm.MAIN_OP_KEY) == [init]  # kept in the graph (TF1)
     assert os.listdir("exp/assets") == ["vocab.txt"]
     with gc.Graph().as_default(), gc.Session() as sess:
@@ -111,7 +112,7 @@ def test_directory_errors(tmp_path):
     assert sm.contains_saved_model(path) and sm.maybe_saved_model_directory(path)
     assert not sm.maybe_saved_model_directory(str(tmp_path / "nope"))
     with pytest.raises(OSError, match=r"SavedModel file does not exist at: .*nope.*"
-                                      r"\{saved_model.json\}"):
+                                      r"\{saved_model.json\|saved_model.pb\}"):
         sm.loader.load(gc.Session(graph=gc.Graph()), ["serve"], str(tmp_path / "nope"))
     tf_model = tmp_path / "tf_model"            # TensorFlow's text format: said so
     tf_model.mkdir()

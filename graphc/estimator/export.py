@@ -3,7 +3,7 @@ calls, and the ExportOutputs (export_output.py) a PREDICT EstimatorSpec names.
 
     fn = gc.estimator.export.build_parsing_serving_input_receiver_fn(
         {"x": gc.FixedLenFeature([3], gc.float32)})
-    est.export_saved_model("export", fn)        # export/<timestamp>/saved_model.json
+    est.export_saved_model("export", fn)        # export/<timestamp>/saved_model.pb
 """
 import collections
 

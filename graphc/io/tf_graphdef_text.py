@@ -210,10 +210,16 @@ def graph_def_text(gd):
     empty GraphDef). Fields graphc keeps only as bytes (debug info, gradient functions,
     a function's attr definitions) have no text form here: ValueError, write those as
     binary."""
+    w = _Writer()
+    _graph_def(w, gd)
+    return "".join(line + "\n" for line in w.lines)
+
+
+def _graph_def(w, gd):
+    """Write gd's fields (a GraphDef's body; saved_model's writer nests it)."""
     if gd._rest or gd.library._rest:
         raise ValueError("a GraphDef with debug info or gradient functions has no text "
                          "form in graphc; write it with as_text=False")
-    w = _Writer()
     for nd in gd.node:
         w.message("node", _node, nd)
     if gd.library.function:
@@ -222,4 +228,3 @@ def graph_def_text(gd):
         w.field("version", gd.version)
     if gd.versions.SerializeToString():
         w.message("versions", _versions, gd.versions)
-    return "".join(line + "\n" for line in w.lines)

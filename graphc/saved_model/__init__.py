@@ -1,5 +1,6 @@
 """TF1 tf.saved_model (tf.compat.v1.saved_model): export a model for serving and load it
-back, in graphc's own format (saved_model.json, a variables/ checkpoint, assets/).
+back: TF1's files (saved_model.pb, TF's V2 checkpoint in variables/, assets/), which
+TensorFlow loads too, with graphc's exact graph beside them (saved_model.json).
 
     gc.saved_model.simple_save(sess, "export/1", inputs={"x": x}, outputs={"y": y})
     with gc.Graph().as_default(), gc.Session() as sess:

@@ -28,10 +28,15 @@ class SavedModelBuilder:
         b.add_meta_graph_and_variables(sess, ["serve"], signature_def_map=sigs,
                                        assets_collection=[vocab_path], main_op=init)
         b.add_meta_graph(["train"])         # the same variables, other tags
-        b.save()                            # -> b"export/1/saved_model.json"
+        b.save()                            # -> b"export/1/saved_model.pb"
 
-    clear_devices and strip_default_attrs are accepted and change nothing (graphc
-    places nothing on devices and writes every attr).
+    The directory holds TF1's files, which TensorFlow loads (tf.saved_model.loader.load,
+    tf.saved_model.load, TF Serving): saved_model.pb and the variables as TF's V2
+    checkpoint (tf_saved_model_write.py), and beside them graphc's exact graph,
+    saved_model.json, which graphc's loader reads. A graph holding an op TensorFlow has
+    no counterpart for (a py_func ...) gets saved_model.json only, with a warning that
+    names the op. clear_devices and strip_default_attrs are accepted and change nothing
+    (graphc places nothing on devices and writes every attr).
     """
 
     def __init__(self, export_dir):
@@ -45,6 +50,7 @@ class SavedModelBuilder:
         else:
             os.makedirs(self._export_dir)
         self._records = []
+        self._tf_metas, self._tf_refused = [], None   # saved_model.pb's meta graphs
         self._has_saved_variables = False
 
     def add_meta_graph_and_variables(self, sess, tags, signature_def_map=None,
@@ -70,8 +76,8 @@ class SavedModelBuilder:
         variables_dir = os.path.join(self._export_dir, constants.VARIABLES_DIRECTORY)
         os.makedirs(variables_dir, exist_ok=True)
         if saver is not None:
-            saver.save(sess, meta_graph.variables_prefix(self._export_dir),
-                       write_meta_graph=False, write_state=False)
+            _tf_format(saver).save(sess, meta_graph.variables_prefix(self._export_dir),
+                                   write_meta_graph=False, write_state=False)
         self._finish(record, graph, saver)
         self._has_saved_variables = True
 
@@ -90,9 +96,22 @@ class SavedModelBuilder:
         self._finish(record, graph, self._saver(graph, saver))
 
     def save(self, as_text=False):
-        """Write saved_model.json; returns its path, as bytes (TF1 returns the .pb's).
-        as_text=True writes it indented (TF1: saved_model.pbtxt), else compact."""
+        """Write saved_model.pb (as_text=True: saved_model.pbtxt) and saved_model.json
+        (indented if as_text); returns the path of TF's file, as bytes (TF1), or of
+        saved_model.json where the graph has no TF form (a warning says why)."""
         path = meta_graph.write(self._export_dir, self._records, as_text)
+        from . import tf_saved_model_write
+        refused = self._tf_refused
+        if refused is None:
+            try:
+                path = tf_saved_model_write.write_tf(self._export_dir, self._tf_metas,
+                                                     as_text)
+            except ValueError as e:         # (a GraphDef part with no text form)
+                refused = e
+        if refused is not None:
+            from ..tf_logging import warning
+            warning("SavedModelBuilder.save: %s only, no %s for TensorFlow: %s", path,
+                    "saved_model.pbtxt" if as_text else "saved_model.pb", refused)
         return os.fsencode(path)
 
     # ---- helpers ---------------------------------------------------------------------
@@ -101,7 +120,7 @@ class SavedModelBuilder:
         tags = [tags] if isinstance(tags, str) else list(tags)
         if not all(isinstance(t, str) for t in tags):
             raise TypeError(f"tags must be strings, got {tags!r}")
-        sigs = _check_signatures(graph, signature_def_map or {})
+        sigs = self._signatures = _check_signatures(graph, signature_def_map or {})
         _add_main_op(graph, main_op if main_op is not None else legacy_init_op)
         assets = self._copy_assets(graph, assets_collection)
         return {"tags": tags, "signature_def": {k: v.to_json() for k, v in sigs.items()},
@@ -111,9 +130,9 @@ class SavedModelBuilder:
     def _saver(self, graph, saver):
         if saver is not None:
             return saver
-        from ..train.saver import Saver
+        from ..train.saver import Saver, SaverDef
         with graph.as_default():
-            saver = Saver(allow_empty=True, max_to_keep=None)
+            saver = Saver(allow_empty=True, max_to_keep=None, write_version=SaverDef.V2)
         return saver if saver._var_list else None
 
     def _finish(self, record, graph, saver):
@@ -128,6 +147,15 @@ class SavedModelBuilder:
                 ["tensor", a["tensor_name"]] for a in record["asset_file_def"]]
         record["meta_graph"] = meta
         self._records.append(record)
+        if self._tf_refused is None:
+            from ..io.tf_graphdef_import import UnsupportedOpError
+            from . import tf_saved_model_write
+            try:
+                self._tf_metas.append(tf_saved_model_write.tf_meta_graph(
+                    graph, record["tags"], self._signatures, record["asset_file_def"],
+                    saver._var_list if saver is not None else {}))
+            except (UnsupportedOpError, errors.UnimplementedError) as e:
+                self._tf_refused = e
 
     def _copy_assets(self, graph, assets_collection):
         """Copy each asset file into assets/; [{"tensor_name", "filename"}]."""
@@ -202,3 +230,15 @@ def _add_main_op(graph, op):
             raise ValueError(f"Graph already contains one or more main ops under the "
                              f"collection {key}.")
     graph.add_to_collection(constants.MAIN_OP_KEY, op)  # later meta graphs keep it (TF1)
+
+
+def _tf_format(saver):
+    """saver, or a twin of it writing TF's V2 checkpoint files (what saved_model.pb's
+    restore op reads) where it writes graphc's .npz."""
+    from ..ops.state import Variable
+    from ..train.saver import Saver, SaverDef
+    if saver._write_version == SaverDef.V2 or not all(
+            isinstance(v, Variable) for v in saver._var_list.values()):
+        return saver
+    return Saver(dict(saver._var_list), allow_empty=True, max_to_keep=None,
+                 write_version=SaverDef.V2)

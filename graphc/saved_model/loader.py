@@ -72,11 +72,14 @@ def load(sess, tags, export_dir, import_scope=None, **saver_kwargs):
 
 
 def maybe_saved_model_directory(export_dir):
-    """Whether export_dir holds a SavedModel (its saved_model.json) (TF1).
+    """Whether export_dir holds a SavedModel: graphc's saved_model.json or TF's
+    saved_model.pb or saved_model.pbtxt (TF1).
 
         gc.saved_model.loader.maybe_saved_model_directory("export/1")    # True
     """
-    return os.path.isfile(meta_graph.saved_model_path(export_dir))
+    return any(os.path.isfile(os.path.join(os.fsdecode(export_dir), name)) for name in (
+        constants.SAVED_MODEL_FILENAME_JSON, constants.SAVED_MODEL_FILENAME_PB,
+        constants.SAVED_MODEL_FILENAME_PBTXT))
 
 
 def contains_saved_model(export_dir):

@@ -1,9 +1,11 @@
 """The file saved_model.json and the MetaGraphDef records loader.load returns.
 
-A SavedModel directory, as TF1's with JSON for the protobuf:
+A SavedModel directory, as TF1's, with graphc's exact graph beside TF's protobuf:
 
     export_dir/saved_model.json           every meta graph: tags, signatures, assets, graph
-    export_dir/variables/variables.npz    the variables' values (a graphc checkpoint)
+    export_dir/saved_model.pb             the same for TensorFlow (tf_saved_model_write.py)
+    export_dir/variables/variables.index  the variables' values (TF's V2 checkpoint;
+    export_dir/variables/variables.data-00000-of-00001    older graphc: variables.npz)
     export_dir/assets/                    the asset files, copied
 
 saved_model.json holds {"format": "graphc.SavedModel", "version": 1,
@@ -103,7 +105,8 @@ def read(export_dir):
                 f"{constants.SAVED_MODEL_FILENAME_JSON})")
         raise OSError(f"SavedModel file does not exist at: "
                       f"{os.path.join(os.fspath(export_dir), '')}"
-                      f"{{{constants.SAVED_MODEL_FILENAME_JSON}}}")
+                      f"{{{constants.SAVED_MODEL_FILENAME_JSON}|"
+                      f"{constants.SAVED_MODEL_FILENAME_PB}}}")
     with open(path, encoding="utf-8") as f:
         try:
             data = json.load(f)

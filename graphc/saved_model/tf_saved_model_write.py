@@ -1,0 +1,280 @@
+"""graphc's SavedModels for TensorFlow: the saved_model.pb (or saved_model.pbtxt) that
+SavedModelBuilder writes beside graphc's saved_model.json, so that TF1's
+tf.saved_model.loader.load, TF 2's tf.saved_model.load and TF Serving load a model
+built and trained in graphc.
+
+Each meta graph is TF1's MetaGraphDef: the graph as TF's GraphDef (io/tf_graphdef_export.py),
+the Saver TF1 would have built for it (save/Const, save/SaveV2, save/control_dependency,
+save/RestoreV2, save/Assign*, save/restore_all) and its SaverDef, the variable
+collections as VariableDefs, the other collections of ops and tensors as node lists, the
+signatures and the asset files. The variables themselves are TF's V2 checkpoint
+(variables/variables.index and .data-00000-of-00001), which graphc's Saver writes.
+
+A graph with an op TF has no counterpart for cannot be written so; builder.py then writes
+saved_model.json only, and says why.
+"""
+import os
+import struct
+
+import numpy as np
+
+from .. import dtypes, errors
+from ..graph import Node, Tensor
+from ..io.tf_graphdef import NodeDef
+from ..io.tf_graphdef_export import attr_value, export_tf_graph_def
+from ..io.tf_graphdef_text import _graph_def, _Writer, quote
+from ..io.wire import I32, VARINT, _bytes, _key, _varint
+from ..ops.state import Variable
+from . import constants
+from .utils import DT_ENUM, _DT_PROTO
+
+__all__ = ["tf_meta_graph", "write_tf"]
+
+VARIABLE_COLLECTIONS = ("variables", "trainable_variables", "local_variables",
+                        "model_variables", "moving_average_variables")
+
+
+# ---- a message as [(field name, number, value)], written binary or as text -------------
+class Enum(int):
+    """An enum field's value: its number, and its name for the text format."""
+    def __new__(cls, number, name):
+        self = super().__new__(cls, number)
+        self.name = name
+        return self
+
+
+class Float(float):
+    """A `float` field (fixed32)."""
+
+
+class Embedded:
+    """A message graphc models elsewhere (a GraphDef): its bytes and its text writer."""
+    def __init__(self, data, write_text):
+        self.data, self.write_text = data, write_text
+
+
+def encode(fields):
+    out = []
+    for _, number, v in fields:
+        if isinstance(v, list):
+            out.append(_bytes(number, encode(v)))
+        elif isinstance(v, Embedded):
+            out.append(_bytes(number, v.data))
+        elif isinstance(v, Float):
+            out.append(_key(number, I32) + struct.pack("<f", v))
+        elif isinstance(v, (bool, int)):
+            out.append(_key(number, VARINT) + _varint(int(v)))
+        else:
+            out.append(_bytes(number, v.encode("utf-8") if isinstance(v, str) else v))
+    return b"".join(out)
+
+
+def write_text(w, fields):
+    for name, _, v in fields:
+        if isinstance(v, list):
+            w.message(name, write_text, v)
+        elif isinstance(v, Embedded):
+            w.message(name, v.write_text, None)
+        elif isinstance(v, Enum):
+            w.field(name, v.name)
+        elif isinstance(v, bool):
+            w.field(name, "true" if v else "false")
+        elif isinstance(v, (int, Float)):
+            w.field(name, repr(float(v)) if isinstance(v, Float) else v)
+        else:
+            w.field(name, quote(v))
+
+
+def _entry(name, key, value):
+    return (name, _MAP_FIELD[name], [("key", 1, key), ("value", 2, value)])
+
+
+_MAP_FIELD = {"collection_def": 4, "signature_def": 5, "inputs": 1, "outputs": 2}
+
+
+# ---- the parts of a MetaGraphDef ---------------------------------------------------------
+def _shape(proto):
+    """A saved_model.utils TensorShapeProto as fields."""
+    if proto.unknown_rank:
+        return [("unknown_rank", 3, True)]
+    return [("dim", 2, [f for f in (("size", 1, d.size), ("name", 2, d.name)) if f[2]])
+            for d in proto.dim]
+
+
+def _tensor_info(info):
+    fields = [("name", 1, info.name)] if info.name else []
+    if info.coo_sparse is not None:
+        c = info.coo_sparse
+        fields.append(("coo_sparse", 4, [("values_tensor_name", 1, c.values_tensor_name),
+                                         ("indices_tensor_name", 2, c.indices_tensor_name),
+                                         ("dense_shape_tensor_name", 3,
+                                          c.dense_shape_tensor_name)]))
+    if info.dtype:
+        fields.append(("dtype", 2, Enum(info.dtype, _DT_PROTO[info.dtype])))
+    fields.append(("tensor_shape", 3, _shape(info.tensor_shape)))
+    return fields
+
+
+def _signature(sig):
+    fields = [_entry(kind, k, _tensor_info(v)) for kind, infos in
+              (("inputs", sig.inputs), ("outputs", sig.outputs))
+              for k, v in sorted(infos.items())]
+    return fields + ([("method_name", 3, sig.method_name)] if sig.method_name else [])
+
+
+def _add_node(gd, name, op, inputs=(), **attrs):
+    nd = NodeDef(name=name, op=op, input=list(inputs))
+    for key in sorted(attrs):
+        nd.attr[key] = attr_value(attrs[key])
+    gd.node.append(nd)
+    return name
+
+
+def _scope(gd, base="save"):
+    """TF1's Saver name scope: "save", or "save_1" ... where that is taken."""
+    taken = {nd.name.split("/")[0] for nd in gd.node}
+    name, k = base, 0
+    while name in taken:
+        k += 1
+        name = f"{base}_{k}"
+    return name
+
+
+def _strings(values):
+    return np.array([v.encode("utf-8") for v in values], object)
+
+
+def add_saver(gd, var_list):
+    """Append to gd the save and restore nodes TF1's Saver (V2 format, not sharded)
+    builds for var_list ({checkpoint name: Variable}); returns its SaverDef fields."""
+    s = _scope(gd)
+    names = sorted(var_list)
+    vars_ = [var_list[n] for n in names]
+    kinds = [v.dtype.base_dtype for v in vars_]
+    string = dtypes.string
+    _add_node(gd, f"{s}/filename/input", "Const", dtype=string,
+              value=np.array(b"model", object))
+    _add_node(gd, f"{s}/filename", "PlaceholderWithDefault", [f"{s}/filename/input"],
+              dtype=string, shape=_scalar())
+    prefix = _add_node(gd, f"{s}/Const", "PlaceholderWithDefault", [f"{s}/filename"],
+                       dtype=string, shape=_scalar())
+    for op in ("SaveV2", "RestoreV2"):
+        _add_node(gd, f"{s}/{op}/tensor_names", "Const", dtype=string,
+                  value=_strings(names))
+        _add_node(gd, f"{s}/{op}/shape_and_slices", "Const", dtype=string,
+                  value=_strings([""] * len(names)))
+    _add_node(gd, f"{s}/SaveV2", "SaveV2",
+              [prefix, f"{s}/SaveV2/tensor_names", f"{s}/SaveV2/shape_and_slices"]
+              + [v.node.name for v in vars_], dtypes=kinds)
+    _add_node(gd, f"{s}/control_dependency", "Identity", [prefix, f"^{s}/SaveV2"], T=string,
+              _class=[f"loc:@{prefix}"])
+    _add_node(gd, f"{s}/RestoreV2", "RestoreV2",
+              [prefix, f"{s}/RestoreV2/tensor_names", f"{s}/RestoreV2/shape_and_slices"],
+              dtypes=kinds)
+    assigns = []
+    for k, (v, kind) in enumerate(zip(vars_, kinds)):
+        name = f"{s}/Assign" + (f"_{k}" if k else "")
+        assigns.append(_add_node(gd, name, "Assign", [v.node.name, f"{s}/RestoreV2" +
+                                                      (f":{k}" if k else "")],
+                                 T=kind, use_locking=True, validate_shape=True,
+                                 _class=[f"loc:@{v.node.name}"]))
+    _add_node(gd, f"{s}/restore_all", "NoOp", ["^" + a for a in assigns])
+    return [("filename_tensor_name", 1, f"{prefix}:0"),
+            ("save_tensor_name", 2, f"{s}/control_dependency:0"),
+            ("restore_op_name", 3, f"{s}/restore_all"),
+            ("max_to_keep", 4, 5), ("keep_checkpoint_every_n_hours", 6, Float(10000.0)),
+            ("version", 7, Enum(2, "V2"))]
+
+
+def _scalar():
+    from ..io.tf_graphdef_export import Shape
+    from ..shapes import TensorShape
+    return Shape(TensorShape(()))
+
+
+def _variable_def(v, gd_names, trainable):
+    """A VariableDef: the variable, its initializer and initial value, and its
+    snapshot (the "<name>/read" Identity TF1 reads it through, where the graph has one;
+    else the variable itself, which every reader in graphc's export reads)."""
+    name = v.node.name
+    read = f"{name}/read" if f"{name}/read" in gd_names else name
+    fields = [("variable_name", 1, f"{name}:0")]
+    if v.initializer is not None:
+        fields.append(("initializer_name", 2, v.initializer.name))
+    fields.append(("snapshot_name", 3, f"{read}:0"))
+    if v.initial_value is not None:
+        fields.append(("initial_value_name", 6, v.initial_value.name))
+    if trainable:
+        fields.append(("trainable", 7, True))
+    return encode(fields)
+
+
+def _collections(graph, gd_names):
+    """graphc's collections as CollectionDefs: the variable ones as VariableDefs, those
+    of ops and tensors as node lists. Collections of other Python objects (queue
+    runners, savers, iterators) have no TF form here and are left out."""
+    trainable = {id(v) for v in graph.get_collection("trainable_variables")}
+    out = []
+    for key in sorted(graph.get_all_collection_keys()):
+        items = graph.get_collection(key)
+        if key in VARIABLE_COLLECTIONS:
+            defs = [_variable_def(v, gd_names, id(v) in trainable)
+                    for v in items if isinstance(v, Variable)]
+            if defs:
+                out.append(_entry("collection_def", key,
+                                  [("bytes_list", 2, [("value", 1, d) for d in defs])]))
+            continue
+        names = [x.name for x in items if isinstance(x, (Node, Tensor))]
+        if names and len(names) == len(items):
+            out.append(_entry("collection_def", key,
+                              [("node_list", 1, [("value", 1, n) for n in names])]))
+    return out
+
+
+def tf_meta_graph(graph, tags, signature_def_map, assets, var_list):
+    """The MetaGraphDef (fields) of `graph` for TF: var_list {checkpoint name: Variable}
+    saved by its Saver, assets [{"tensor_name", "filename"}]. Raises UnsupportedOpError
+    (from the GraphDef exporter) or UnimplementedError where TF cannot have it."""
+    from .. import partitioned_ckpt as pc
+    sliced = [k for k in var_list if pc.parse_key(k) is not None]
+    if sliced:
+        raise errors.UnimplementedError(
+            f"partitioned variable slice(s) {sliced[:3]}: graphc's saved_model.pb has no "
+            "sliced save/restore ops")
+    gd = export_tf_graph_def(graph)
+    gd_names = {nd.name for nd in gd.node}
+    collections = _collections(graph, gd_names)
+    saver_def = add_saver(gd, var_list) if var_list else None
+    info = [("tags", 4, t) for t in tags] + [("tensorflow_version", 5, "2.21.0")]
+    fields = [("meta_info_def", 1, info),
+              ("graph_def", 2, Embedded(gd.SerializeToString(),
+                                        lambda w, _: _graph_def(w, gd)))]
+    if saver_def:
+        fields.append(("saver_def", 3, saver_def))
+    fields += collections
+    fields += [_entry("signature_def", k, _signature(sig))
+               for k, sig in sorted(signature_def_map.items())]
+    fields += [("asset_file_def", 6, [
+        ("tensor_info", 1, [("name", 1, a["tensor_name"]),
+                            ("dtype", 2, Enum(DT_ENUM["string"], "DT_STRING")),
+                            ("tensor_shape", 3, [])]),
+        ("filename", 2, a["filename"])]) for a in assets]
+    return fields
+
+
+def write_tf(export_dir, metas, as_text):
+    """Write saved_model.pb (as_text: saved_model.pbtxt) holding the meta graphs
+    `metas` (tf_meta_graph's); returns its path."""
+    fields = [("saved_model_schema_version", 1, constants.SAVED_MODEL_SCHEMA_VERSION)]
+    fields += [("meta_graphs", 2, m) for m in metas]
+    if as_text:
+        w = _Writer()
+        write_text(w, fields)
+        path = os.path.join(export_dir, constants.SAVED_MODEL_FILENAME_PBTXT)
+        data = "".join(line + "\n" for line in w.lines).encode("utf-8")
+    else:
+        path = os.path.join(export_dir, constants.SAVED_MODEL_FILENAME_PB)
+        data = encode(fields)
+    with open(path, "wb") as f:
+        f.write(data)
+    return path
