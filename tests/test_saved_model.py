@@ -114,11 +114,11 @@ def test_directory_errors(tmp_path):
     with pytest.raises(OSError, match=r"SavedModel file does not exist at: .*nope.*"
                                       r"\{saved_model.json\|saved_model.pb\}"):
         sm.loader.load(gc.Session(graph=gc.Graph()), ["serve"], str(tmp_path / "nope"))
-    tf_model = tmp_path / "tf_model"            # TensorFlow's text format: said so
+    tf_model = tmp_path / "tf_model"            # TF's text format, broken: said where
     tf_model.mkdir()
-    (tf_model / "saved_model.pbtxt").write_bytes(b"")
-    with pytest.raises(OSError, match="saved_model.pbtxt is a TensorFlow SavedModel in "
-                                      "text format"):
+    (tf_model / "saved_model.pbtxt").write_bytes(b"meta_graphs { colour: 1 }")
+    with pytest.raises(OSError, match=r"Cannot parse file .*saved_model.pbtxt: .*"
+                                      r"SavedModel.meta_graphs: field 'colour'"):
         sm.loader.load(gc.Session(graph=gc.Graph()), ["serve"], str(tf_model))
 
 

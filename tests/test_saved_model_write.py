@@ -101,7 +101,7 @@ def test_several_meta_graphs_and_the_parsed_meta_graph(tmp_path):
 
 def test_text_format(tmp_path):
     path = str(tmp_path / "m")
-    _, written = _save(path, as_text=True)
+    want, written = _save(path, as_text=True)
     assert written == os.fsencode(os.path.join(path, "saved_model.pbtxt"))
     assert sorted(os.listdir(path)) == ["assets", "saved_model.json", "saved_model.pbtxt",
                                         "variables"]
@@ -116,6 +116,10 @@ def test_text_format(tmp_path):
     with gc.Graph().as_default(), gc.Session() as s:       # graphc reads its JSON
         sm.loader.load(s, ["serve"], path)
         assert s.run("ids:0", {"words:0": [b"ant"]}).tolist() == [0]
+    got, meta, names, _ = _load_tf_format(path)            # and the text, without it
+    np.testing.assert_allclose(got[0], want[0])
+    np.testing.assert_array_equal(got[1], [1, -1])
+    assert names == ["w:0"] and meta.saver_def["restore_op_name"] == "save/restore_all"
 
 
 def test_graph_without_tf_form_gets_json_only(tmp_path, monkeypatch, caplog):

@@ -1,5 +1,5 @@
-"""TF's SavedModels (simple_save and the builder with a main op) built live by TF 2.21
-load in graphc and serve TF's values on several feeds."""
+"""TF's SavedModels (simple_save and the builder with a main op, saved_model.pb and
+.pbtxt) built live by TF 2.21 load in graphc and serve TF's values on several feeds."""
 import importlib.util
 import os
 
@@ -19,7 +19,7 @@ FEEDS = [([[1.0, 1.0]], [b"cat", b"zz"]), ([[0.5, -2.0], [3.0, 0.0]], [b"ant", b
 def test_tf_saved_models_load_in_graphc(tmp_path):
     vocab = tmp_path / "vocab.txt"
     vocab.write_text("ant\nbee\ncat\n")
-    for how in ("simple_save", "builder"):
+    for how in ("simple_save", "builder", "builder_text"):
         export = str(tmp_path / how)
         with tf.Graph().as_default():
             x, words, y, ids, w = make.build(v1, str(vocab))
@@ -38,7 +38,7 @@ def test_tf_saved_models_load_in_graphc(tmp_path):
                     b.add_meta_graph_and_variables(
                         s, ["serve", "gpu"], {"predict": sig},
                         main_op=v1.tables_initializer())
-                    b.save()
+                    b.save(as_text=how == "builder_text")      # .pbtxt
         with gc.Graph().as_default(), gc.Session() as sess:
             tags = ["serve"] if how == "simple_save" else ["serve", "gpu"]
             meta = gc.saved_model.loader.load(sess, tags, export)

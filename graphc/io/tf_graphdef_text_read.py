@@ -1,7 +1,8 @@
 """Reading a TF GraphDef in protobuf's text format (the `.pbtxt` TF1's
 `tf.io.write_graph(..., as_text=True)` writes by default): the text is parsed against
 the GraphDef schema below and re-encoded as the protobuf wire format, which gc.GraphDef
-reads (the writer is tf_graphdef_text.py).
+reads (the writer is tf_graphdef_text.py). A SavedModel's saved_model.pbtxt is read the
+same way (its schema below holds the GraphDef's).
 
     gd = gc.io.tf_graphdef_text_read.parse_graph_def_text(open("graph.pbtxt").read())
     gc.import_graph_def("graph.pbtxt")          # the same, from a path
@@ -15,7 +16,7 @@ from .tf_graphdef import GraphDef
 from .tf_graphdef_text import _DT_NAMES
 from .wire import _bytes, _key, _varint
 
-__all__ = ["parse_graph_def_text", "looks_like_graph_def_text"]
+__all__ = ["parse_graph_def_text", "looks_like_graph_def_text", "saved_model_text_wire"]
 
 _DT = {v: k for k, v in _DT_NAMES.items()}
 _DT.update({"DT_RESOURCE": 20, "DT_VARIANT": 21, "DT_BFLOAT16": 14, "DT_QINT8": 11,
@@ -67,6 +68,34 @@ _LIBRARY = {"function": (1, "msg", _FUNCTION),
             "gradient": (2, "msg", {"function_name": (1, "str"), "gradient_func": (2, "str")})}
 _GRAPH = {"node": (1, "msg", _NODE), "versions": (4, "msg", _VERSIONS),
           "version": (3, "int"), "library": (2, "msg", _LIBRARY)}
+
+# TF1's SavedModel (saved_model.pbtxt): MetaGraphDefs holding the GraphDef above
+_TENSOR_INFO = {"name": (1, "str"), "dtype": (2, "enum"), "tensor_shape": (3, "msg", _SHAPE),
+                "coo_sparse": (4, "msg", {"values_tensor_name": (1, "str"),
+                                          "indices_tensor_name": (2, "str"),
+                                          "dense_shape_tensor_name": (3, "str")})}
+_SIGNATURE = {"inputs": (1, "map", _TENSOR_INFO), "outputs": (2, "map", _TENSOR_INFO),
+              "method_name": (3, "str")}
+_COLLECTION = {"node_list": (1, "msg", {"value": (1, "str")}),
+               "bytes_list": (2, "msg", {"value": (1, "bytes")}),
+               "int64_list": (3, "msg", {"value": (1, "int")}),
+               "float_list": (4, "msg", {"value": (1, "float")})}
+_SAVER = {"filename_tensor_name": (1, "str"), "save_tensor_name": (2, "str"),
+          "restore_op_name": (3, "str"), "max_to_keep": (4, "int"), "sharded": (5, "bool"),
+          "keep_checkpoint_every_n_hours": (6, "float"), "version": (7, "enum")}
+_META_INFO = {"meta_graph_version": (1, "str"),
+              "stripped_op_list": (2, "msg", {"op": (1, "msg", _OP_DEF)}),
+              "tags": (4, "str"), "tensorflow_version": (5, "str"),
+              "tensorflow_git_version": (6, "str"), "stripped_default_attrs": (7, "bool"),
+              "function_aliases": (8, "map", "str")}
+_META_GRAPH = {"meta_info_def": (1, "msg", _META_INFO), "graph_def": (2, "msg", _GRAPH),
+               "saver_def": (3, "msg", _SAVER), "collection_def": (4, "map", _COLLECTION),
+               "signature_def": (5, "map", _SIGNATURE),
+               "asset_file_def": (6, "msg", {"tensor_info": (1, "msg", _TENSOR_INFO),
+                                             "filename": (2, "str")})}
+_SAVED_MODEL = {"saved_model_schema_version": (1, "int"),
+                "meta_graphs": (2, "msg", _META_GRAPH)}
+_ENUMS = {**_DT, "LEGACY": 0, "V1": 1, "V2": 2}        # DataType, SaverDef's version
 
 _TOKEN = re.compile(r'\s*(?:#[^\n]*\n\s*)*("(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\'|[{}:<>\[\],;]'
                     r'|[^\s{}:<>\[\],;"\']+)')
@@ -131,7 +160,7 @@ class _Parser:
             name = self.next()
             if name not in schema:
                 raise ValueError(f"{where}: field '{name}' is not read by graphc's "
-                                 "text-format GraphDef parser")
+                                 "text-format parser")
             number, kind, *sub = schema[name]
             if self.peek() == ":":
                 self.next()
@@ -173,7 +202,7 @@ class _Parser:
                 data += _unquote(self.next())
             return _bytes(number, data)
         if kind == "enum":
-            value = _DT.get(tok)
+            value = _ENUMS.get(tok)
             if value is None:
                 value = int(tok)
             return _key(number, 0) + _varint(value)
@@ -189,15 +218,25 @@ class _Parser:
         return _key(number, 1) + struct.pack("<d", float(v))
 
 
-def parse_graph_def_text(text):
-    """A gc.GraphDef from its protobuf text format (str or bytes)."""
+def _wire(text, schema, what):
     if isinstance(text, bytes):
         text = text.decode("utf-8")
     parser = _Parser(text)
     try:
-        data = parser.message(_GRAPH, "GraphDef")
+        data = parser.message(schema, what)
     except (ValueError, KeyError, IndexError) as e:
-        raise ValueError(f"cannot read the GraphDef text: {e}") from None
+        raise ValueError(f"cannot read the {what} text: {e}") from None
     if parser.peek() is not None:
-        raise ValueError(f"cannot read the GraphDef text: unexpected '{parser.peek()}'")
-    return GraphDef.FromString(bytes(data))
+        raise ValueError(f"cannot read the {what} text: unexpected '{parser.peek()}'")
+    return bytes(data)
+
+
+def parse_graph_def_text(text):
+    """A gc.GraphDef from its protobuf text format (str or bytes)."""
+    return GraphDef.FromString(_wire(text, _GRAPH, "GraphDef"))
+
+
+def saved_model_text_wire(text):
+    """The wire bytes of a SavedModel (saved_model.pbtxt's text, str or bytes), as
+    saved_model.pb would hold them. TF 2's object graphs are not read (ValueError)."""
+    return _wire(text, _SAVED_MODEL, "SavedModel")

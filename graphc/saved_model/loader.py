@@ -23,8 +23,8 @@ def load(sess, tags, export_dir, import_scope=None, **saver_kwargs):
         meta = gc.saved_model.loader.load(sess, [gc.saved_model.tag_constants.SERVING],
                                           "export/1")
 
-    TensorFlow's own SavedModels (saved_model.pb of TF1's builder or simple_save) load
-    too: their GraphDef is imported and their Saver's restore op run
+    TensorFlow's own SavedModels (saved_model.pb or .pbtxt of TF1's builder or
+    simple_save) load too: their GraphDef is imported and their Saver's restore op run
     (tf_saved_model.py).
     import_scope prefixes the names of the loaded graph ("scope/x:0"); the signatures
     keep the names they were saved with (get_tensor_from_tensor_info takes the scope).
@@ -35,8 +35,9 @@ def load(sess, tags, export_dir, import_scope=None, **saver_kwargs):
     """
     export_dir = os.fsdecode(export_dir)     # TF1 paths may be bytes (export_saved_model)
     tags = [tags] if isinstance(tags, str) else list(tags)
-    if not os.path.isfile(meta_graph.saved_model_path(export_dir)) and \
-            os.path.isfile(os.path.join(export_dir, tf_saved_model.TF_SAVED_MODEL)):
+    if not os.path.isfile(meta_graph.saved_model_path(export_dir)) and any(
+            os.path.isfile(os.path.join(export_dir, name)) for name in (
+                constants.SAVED_MODEL_FILENAME_PB, constants.SAVED_MODEL_FILENAME_PBTXT)):
         records = tf_saved_model.read_tf(export_dir)       # TensorFlow's own
         found = next((m for m in records if set(m["tags"]) == set(tags)), None)
         if found is not None:

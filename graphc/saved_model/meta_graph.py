@@ -97,12 +97,6 @@ def read(export_dir):
     there is none)."""
     path = saved_model_path(export_dir)
     if not os.path.isfile(path):
-        if os.path.isfile(os.path.join(os.fspath(export_dir), "saved_model.pbtxt")):
-            raise OSError(
-                f"{os.path.join(os.fspath(export_dir), 'saved_model.pbtxt')} is a "
-                "TensorFlow SavedModel in text format, which graphc's loader does not "
-                "read (it reads saved_model.pb and graphc's "
-                f"{constants.SAVED_MODEL_FILENAME_JSON})")
         raise OSError(f"SavedModel file does not exist at: "
                       f"{os.path.join(os.fspath(export_dir), '')}"
                       f"{{{constants.SAVED_MODEL_FILENAME_JSON}|"

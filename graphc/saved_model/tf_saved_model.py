@@ -114,10 +114,23 @@ def _meta_graph(buf):
 
 
 def read_tf(export_dir):
-    """The meta graphs of TF's saved_model.pb in export_dir, as dicts."""
+    """The meta graphs of TF's saved_model.pb (or saved_model.pbtxt) in export_dir, as
+    dicts."""
     path = os.path.join(os.fsdecode(export_dir), TF_SAVED_MODEL)
+    if not os.path.isfile(path):
+        path += "txt"
     with open(path, "rb") as f:
         data = f.read()
+    if path.endswith("txt"):
+        from ..io.tf_graphdef_text_read import saved_model_text_wire
+        if b"object_graph_def" in data:
+            raise OSError(f"{export_dir}: a TF 2 SavedModel (an object graph of "
+                          "functions, tf.saved_model.save) is not supported by graphc's "
+                          "loader; TF1's SavedModelBuilder / simple_save graphs are")
+        try:
+            data = saved_model_text_wire(data)
+        except (ValueError, UnicodeDecodeError) as e:
+            raise OSError(f"Cannot parse file {path}: {e}") from None
     try:
         return [_meta_graph(x) for field, _, x, _ in _fields(data) if field == 2]
     except (DecodeError, UnicodeDecodeError) as e:
