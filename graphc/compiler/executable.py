@@ -54,6 +54,41 @@ def _feeding(run, session, fed):
     return fed_run
 
 
+def _lenient_reads(plan):
+    """The steps of variables read only to be captured by cond branches that read them
+    live (ReadCapturedVariable, when the branch runs): those pass None for a variable
+    not initialized yet, so a branch not taken does not need it (TF1's Switch keeps the
+    read in the branch: initialized_value(), ExponentialMovingAverage)."""
+    users = {}
+    for st in plan.steps:
+        for j, slot in enumerate(st.ins):
+            users.setdefault(slot, []).append((st.node, j))
+    fetched = set(plan.fetch_slots)
+    return [i for i, st in enumerate(plan.steps)
+            if st.node.op.name == "VariableV2" and st.outs not in fetched
+            and (uses := users.get(st.outs))
+            and all(_live_capture(node, j) for node, j in uses)]
+
+
+def _live_capture(node, j):
+    """Whether input j of plan node `node` is a cond's capture that each branch reads
+    only through ReadCapturedVariable."""
+    if node.op.name not in ("If", "StatelessIf") or j == 0 or \
+            j > len(node.inputs) - 1 - node.attrs["n_saved"]:
+        return False
+    for fg, ins in zip(node.attrs["branches"], node.attrs["ins"]):
+        ph = ins[j - 1]
+        if ph is not None and any(t.node is ph.node and n.op.name != "ReadCapturedVariable"
+                                  for n in fg.nodes for t in n.inputs):
+            return False
+    return True
+
+
+def _read_if_initialized(step, session):
+    node = src_of(step.node)
+    return lambda **attrs: session._variables.get(node)
+
+
 def _kernel(step, session, out=False):
     """The step's kernel with its attrs bound (`kernel_out` when it writes into a
     buffer: step.into, or `out`)."""
@@ -136,6 +171,8 @@ class Executable:
         self.n_slots = plan.n_slots
         self.out_index = None
         self._kernels = [_kernel(st, session) for st in plan.steps]
+        for i in _lenient_reads(plan):
+            self._kernels[i] = _read_if_initialized(plan.steps[i], session)
         self._checked = options is not None and options.checks_numerics()
         if self._checked:
             self._kernels = [_numerics_checked(k, st) for k, st in zip(self._kernels,

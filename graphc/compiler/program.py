@@ -121,13 +121,13 @@ class Rewriter:
     def control_of(self, node):
         if not node.control_inputs:
             return ()
-        ns = self.nsubst
-        out = []
-        for c in node.control_inputs:
-            c = ns.get(c, c)
-            if c is not None:
-                out.append(c)
-        return tuple(out)
+        return tuple(dict.fromkeys(r for c in node.control_inputs for r in self.records(c)))
+
+    def records(self, old):
+        """What waiting for record `old` now means: the records that replaced it (one,
+        or those making the values that replaced its outputs), none if dropped."""
+        new = self.nsubst.get(old, old)
+        return () if new is None else new if isinstance(new, tuple) else (new,)
 
     def rewired(self, node):
         """`node` with its inputs rewired (the node itself if nothing changed)."""
@@ -161,13 +161,13 @@ class Rewriter:
             self.nsubst[old] = new
             for a, b in zip(old.outputs, new.outputs):
                 self.subst[a] = b
-        elif isinstance(new, dict):
-            self.nsubst[old] = None
-            self.subst.update(new)
-        else:
-            self.nsubst[old] = None
-            for a, b in zip(old.outputs, new):
+        else:       # control edges on `old` now wait for the records of the values
+            pairs = list(new.items()) if isinstance(new, dict) else zip(old.outputs, new)
+            made = []
+            for a, b in pairs:
                 self.subst[a] = b
+                made.append(b.node)
+            self.nsubst[old] = tuple(dict.fromkeys(made))
 
     def drop(self, old):
         self.nsubst[old] = None
@@ -177,8 +177,7 @@ class Rewriter:
         if not self.subst and not self.nsubst and len(self.nodes) == len(prog.nodes):
             return prog
         fetches = tuple(self.value(t) for t in prog.fetches)
-        targets = tuple(t for t in (self.nsubst.get(n, n) for n in prog.targets)
-                        if t is not None)
+        targets = tuple(dict.fromkeys(r for n in prog.targets for r in self.records(n)))
         return prog.replace(self.nodes, fetches, targets)
 
 
@@ -308,7 +307,7 @@ def _split_state_reads(prog):
             rw.nodes.append(r)
             t = r.outputs[t.index]
         fetches.append(rw.value(t))
-    return prog.replace(rw.nodes, fetches, [rw.nsubst.get(n, n) for n in prog.targets])
+    return prog.replace(rw.nodes, fetches, [r for n in prog.targets for r in rw.records(n)])
 
 
 def _missing_feed(node, via):

@@ -51,7 +51,7 @@ _DTYPE_OF = {1: "float32", 2: "float64", 3: "int32", 4: "uint8", 5: "int16", 6: 
              18: "complex128", 19: "float16", 22: "uint32", 23: "uint64"}
 _CONTROL_FLOW = {"Enter", "Exit", "Merge", "Switch", "NextIteration", "LoopCond",
                  "RefEnter", "RefExit", "RefMerge", "RefSwitch", "RefNextIteration"}
-_V1_FLOW = {"Enter", "Exit", "Merge", "Switch", "NextIteration", "LoopCond"}
+_V1_FLOW = {"Enter", "Exit", "Merge", "Switch", "RefSwitch", "NextIteration", "LoopCond"}
 _V1_LOOP_GRADIENT = {"StackV2", "StackPushV2", "StackPopV2", "TensorArrayGradV3",
                      "ControlTrigger"}
 _REQUIRED = object()
@@ -274,8 +274,9 @@ def _unsupported(nodes):
              for op, names in sorted(bad.items())]
     hint = ""
     if bad.keys() & _CONTROL_FLOW:
-        hint += "\nTF1 control flow on reference (non-frozen) variables is not imported; " \
-                "freeze the graph first (convert_variables_to_constants)."
+        hint += "\nTF1 control flow on reference (non-frozen) variables is not imported " \
+                "beyond a cond's RefSwitch; freeze the graph first " \
+                "(convert_variables_to_constants)."
     if bad.keys() & _V1_LOOP_GRADIENT:
         hint += "\nThe gradient of a TF1 while loop (tf.gradients through tf.while_loop or " \
                 "dynamic_rnn: StackV2, StackPushV2, StackPopV2, TensorArrayGradV3, " \

@@ -62,6 +62,15 @@ for _name, _fn in (("Real", gc.math.real), ("Imag", gc.math.imag),
                    ("ComplexAbs", gc.abs), ("Angle", gc.math.angle)):
     OPS[_name] = (("T",), ("Tout",), lambda n, x, f=_fn: f(x, name=n.name))
 OPS["IsInf"] = (("T",), ("=bool",), lambda n, x: gc.math.is_inf(x, name=n.name))
+
+
+@_op("IsVariableInitialized", "dtype", "=bool")
+def _is_variable_initialized(n, ref):
+    """TF1's is_variable_initialized (initialized_value's and EMA's cond reads it)."""
+    if ref.node.type != "VariableV2":
+        raise n.fail(f"input 0 ({ref.name}) is a {ref.node.type}, not a VariableV2")
+    from ..ops.init_checks import IS_VARIABLE_INITIALIZED
+    return apply1(IS_VARIABLE_INITIALIZED, (), name=n.name, var=ref.node)
 OPS["Complex"] = (("T", "T"), ("Tout",), lambda n, x, y: gc.complex(x, y, name=n.name))
 
 

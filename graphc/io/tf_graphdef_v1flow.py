@@ -3,6 +3,8 @@ tf.while_loop build in TF 1.x graphs, or after tf.compat.v1.disable_control_flow
 rebuilt as graphc's functional control flow:
 
     Switch(x, p) ... Merge(a, b)          -> gc.cond(p, lambda: a, lambda: b)
+    RefSwitch(variable, p)                -> the variable, in either branch (its reads
+                                             and assigns there: EMA, batch norm updates)
     Enter -> Merge(Enter, NextIteration) -> Switch(Merge, LoopCond) -> Identity ...
           -> NextIteration; Switch:0 -> Exit
                                           -> gc.while_loop(cond, body, [Enter inputs])
@@ -153,10 +155,13 @@ class _Flow:
             return
         deepest = self._deepest(name, ctxs)
         self.member[name] = self.out[name] = deepest
-        if op == "Switch":
+        if op in ("Switch", "RefSwitch"):
             if len(ins) < 2 or ins[1][1] is None:
                 raise self._fail(name, "has no pred input")
             if self.nds[ins[1][0]].op == "LoopCond":
+                if op == "RefSwitch":
+                    raise self._fail(name, "a variable switched into a TF1 while loop "
+                                           "(RefSwitch on LoopCond) is not imported")
                 self.kind[name] = "lswitch"
             else:
                 self.kind[name], self.pred[name] = "cswitch", self._canonical(*ins[1])
@@ -321,9 +326,16 @@ class _Flow:
         from .tf_graphdef_import import build_node
         nd = self.nds[name]
         inputs, controls = self.inputs(name, chain)
-        if nd.op == "Switch":        # a cond's Switch: its data, in either branch
-            self.checked(name, prefix, names, ("T", "=bool"), inputs)
+        if nd.op in ("Switch", "RefSwitch"):    # a cond's Switch: its data, in either
+            self.checked(name, prefix, names, ("T", "=bool"), inputs)     # branch
             data = inputs[0]
+            if nd.op == "RefSwitch":        # the variable itself (branches assign to it)
+                if data.node.type != "VariableV2":
+                    raise self._fail(name, f"switches {data.name}, a {data.node.type}: "
+                                           "graphc imports RefSwitch of a variable only")
+                if controls:
+                    raise self._fail(name, "a RefSwitch with control inputs is not "
+                                           "imported")
             if controls:
                 from ..ops.core import identity
                 with graph.control_dependencies(controls):
