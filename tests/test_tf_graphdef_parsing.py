@@ -186,3 +186,58 @@ def test_refusals_name_the_node():
     with gc.Graph().as_default():
         with pytest.raises(UnsupportedOpError, match="v1.*dense_defaults for 'a'.*Const"):
             gc.import_graph_def(gd, name="")
+
+
+# ---- SequenceExamples (test_tf_parity_tf_graphdef_sequence_parsing.py checks TF) --------
+def sequence_graph(m, single):
+    """parse_single_sequence_example (single) or parse_sequence_example of a fed
+    "ser" in module m (graphc or tf.compat.v1): the names of every output."""
+    ser = m.placeholder(m.string, [] if single else [None], name="ser")
+    ctx = {"len": m.io.FixedLenFeature([], m.int64), "tag": m.io.VarLenFeature(m.string),
+           "w": m.io.FixedLenFeature([2], m.float32, default_value=[0.5, 1.5])}
+    seq = {"tok": m.io.FixedLenSequenceFeature([], m.int64, allow_missing=single),
+           "vec": m.io.FixedLenSequenceFeature([2], m.float32, allow_missing=True),
+           "ids": m.io.VarLenFeature(m.int64)}
+    if single:
+        outs = m.io.parse_single_sequence_example(ser, ctx, seq)
+    else:
+        outs = m.io.parse_sequence_example(ser, ctx, seq)
+    names = []
+    for d in outs:
+        for k in sorted(d):
+            v = d[k]
+            names += [v.indices.name, v.values.name, v.dense_shape.name] \
+                if hasattr(v, "indices") else [v.name]
+    return names
+
+
+def sequence_records(m):
+    """Two serialized SequenceExamples (2 and 3 steps; "vec" only in the second)."""
+    out = []
+    for n in (2, 3):
+        ex = m.train.SequenceExample()
+        ex.context.feature["len"].int64_list.value.append(n)
+        ex.context.feature["tag"].bytes_list.value.extend([b"a", b"b"][:n - 1])
+        for t in range(n):
+            ex.feature_lists.feature_list["tok"].feature.add().int64_list.value.append(10 * t)
+            ex.feature_lists.feature_list["ids"].feature.add().int64_list.value.extend(range(t))
+            if n == 3:
+                ex.feature_lists.feature_list["vec"].feature.add().float_list.value.extend(
+                    [t, -t])
+        out.append(ex.SerializeToString())
+    return np.array(out, object)
+
+
+@pytest.mark.parametrize("single", [True, False], ids=["single", "batch"])
+def test_sequence_parsing_exports_and_imports_back(single):
+    feeds = {"ser:0": sequence_records(gc)[1] if single else sequence_records(gc)}
+    with gc.Graph().as_default() as g, gc.Session() as s:
+        names = sequence_graph(gc, single)
+        want = s.run(names, feeds)
+        gd = gc.io.export_tf_graph_def(g)
+    assert "ParseSequenceExampleV2" in {nd.op for nd in gd.node}
+    with gc.Graph().as_default(), gc.Session() as s:
+        gc.import_graph_def(gd, name="")
+        got = s.run(names, feeds)
+    for n, g_, w in zip(names, got, want):
+        np.testing.assert_array_equal(g_, w, err_msg=n)

@@ -308,11 +308,13 @@ def _input_map(input_map, by_name, graph):
 
 
 def _wrap(node, outs):
-    """Give the outputs the TF name when graphc's mapping built them under other names:
-    one output through an Identity, several through one IdentityN, so "name:k" is
-    output k as in TF."""
-    if not outs or not node.name.endswith("/") or \
-            all(t.node.name == node.full for t in outs):
+    """Give the outputs the TF name when graphc's mapping built them under other names
+    or in another order (a parse node's, by feature where TF's are by kind): one output
+    through an Identity, several through one IdentityN, so "name:k" is output k as in
+    TF."""
+    if not outs or not node.name.endswith("/") or (
+            all(t.node.name == node.full for t in outs)
+            and [t.index for t in outs] == list(range(len(outs)))):
         return outs
     if len(outs) == 1:
         from ..ops.core import identity

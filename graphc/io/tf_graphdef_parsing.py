@@ -154,3 +154,68 @@ def _decode_csv(n, records, *record_defaults):
                  delim=n.attr("field_delim", ","), quotes=n.attr("use_quote_delim", True),
                  na_value=n.attr("na_value", ""), select_cols=tuple(cols) if cols else None)
     return list(node.outputs)
+
+
+@_op("ParseSequenceExampleV2",
+     "=string =string =string =string =string =string =string =string =bool "
+     "*Tcontext_dense",
+     "Ncontext_sparse*=int64 *context_sparse_types Ncontext_sparse*=int64 *Tcontext_dense "
+     "*context_ragged_value_types *context_ragged_split_types "
+     "Nfeature_list_sparse*=int64 *feature_list_sparse_types Nfeature_list_sparse*=int64 "
+     "*feature_list_dense_types Nfeature_list_dense*=int64 "
+     "*feature_list_ragged_value_types *feature_list_ragged_split_types "
+     "*feature_list_ragged_split_types")
+def _parse_sequence_v2(n, serialized, names, c_sparse, c_dense, c_ragged, f_sparse, f_dense,
+                       f_ragged, missing_empty, *defaults):
+    """tf.io.parse_sequence_example (a batch) and parse_single_sequence_example (a
+    scalar): graphc's ParseSequenceExample / ParseSingleSequenceExample node, its
+    outputs put in TF's order by kind. Ragged features are refused."""
+    from ..ops.parsing_sequence import PARSE_SEQUENCE
+    from ..ops.parsing_sequence_batch import PARSE_SEQUENCE_BATCH
+    for what, keys in (("context_ragged_keys", c_ragged), ("feature_list_ragged_keys",
+                                                            f_ragged)):
+        if _keys(n, [keys], what):
+            raise n.fail(f"{what}: ragged features of SequenceExamples are not supported "
+                         "by graphc")
+    n.attr("Ncontext_sparse", 0)
+    n.attr("Nfeature_list_sparse", 0)
+    n.attr("Nfeature_list_dense", 0)
+    csk, cdk = _keys(n, [c_sparse], "context_sparse_keys"), _keys(n, [c_dense],
+                                                                    "context_dense_keys")
+    fsk, fdk = _keys(n, [f_sparse], "feature_list_sparse_keys"), _keys(
+        n, [f_dense], "feature_list_dense_keys")
+    empty = np.asarray(n.static(missing_empty, "feature_list_dense_missing_assumed_empty"),
+                       bool).ravel().tolist()
+    cst, cdt = _types(n, "context_sparse_types"), _types(n, "Tcontext_dense")
+    fst, fdt = _types(n, "feature_list_sparse_types"), _types(n, "feature_list_dense_types")
+    cshapes = n.attr("context_dense_shapes", [])
+    fshapes = n.attr("feature_list_dense_shapes", [])
+    if not (len(csk) == len(cst) and len(cdk) == len(cdt) == len(cshapes) == len(defaults)
+            and len(fsk) == len(fst) and len(fdk) == len(fdt) == len(fshapes)
+            and len(empty) in (0, len(fdk))):
+        raise n.fail("its keys, types and shapes disagree in number")
+    empty = empty or [False] * len(fdk)
+    context = tuple([("var", k, dt.name, (), None, None) for k, dt in zip(csk, cst)]
+                    + [_dense_spec(n, *d) for d in zip(cdk, cdt, cshapes, defaults)])
+    sequence = []
+    for k, dt, dims, allow in zip(fdk, fdt, fshapes, empty):
+        if dims is None or None in dims:
+            raise n.fail(f"feature list '{k}' has shape {dims}: graphc needs it known")
+        sequence.append(("seq", k, dt.name, tuple(dims), None, bool(allow)))
+    sequence = tuple([("var", k, dt.name, (), None, None) for k, dt in zip(fsk, fst)]
+                     + sequence)
+    single = serialized.shape.rank == 0
+    node = apply(PARSE_SEQUENCE if single else PARSE_SEQUENCE_BATCH, (serialized,),
+                 name=n.name, context=context, sequence=sequence)
+    outs = list(node.outputs)
+    n_context = 3 * len(csk) + len(cdk)
+    head = tf_order(outs[:n_context], len(csk), len(cdk), 0)
+    seq = outs[n_context:]
+    sp, rest = seq[:3 * len(fsk)], seq[3 * len(fsk):]
+    if single:                  # one example: its length is its values' first dim
+        values = rest
+        lengths = [gc.cast(gc.shape(v, out_type=gc.int64)[0], gc.int64,
+                           name=n.sub(f"length_{i}")) for i, v in enumerate(values)]
+    else:
+        values, lengths = rest[0::2], rest[1::2]
+    return head + sp[0::3] + sp[1::3] + sp[2::3] + values + lengths
