@@ -159,3 +159,49 @@ def test_no_variables(tmp_path):
     with gc.Graph().as_default(), gc.Session() as s:
         sm.loader.load(s, ["serve"], path)
         assert s.run("y:0", {"x:0": [1.0, 2.0]}).tolist() == [2.0, 4.0]
+
+
+def _linear_trained(d, as_text=False):
+    """A linear model trained 3 Adam steps, saved as a V2 checkpoint with a TF .meta;
+    graphc's losses of the next 3 steps."""
+    xs = np.random.RandomState(0).randn(8, 3).astype(np.float32)
+    ys = xs @ np.array([[1.0], [-2.0], [0.5]], np.float32)
+    with gc.Graph().as_default():
+        x = gc.placeholder(gc.float32, [None, 3], name="x")
+        y = gc.placeholder(gc.float32, [None, 1], name="y")
+        w = gc.Variable(gc.zeros([3, 1]), name="w")
+        loss = gc.reduce_mean(gc.square(gc.matmul(x, w) - y), name="loss")
+        train = gc.train.AdamOptimizer(0.1).minimize(loss)
+        saver = gc.train.Saver(write_version=gc.train.SaverDef.V2)
+        with gc.Session() as s:
+            s.run(gc.global_variables_initializer())
+            for _ in range(3):
+                s.run(train, {x: xs, y: ys})
+            prefix = saver.save(s, os.path.join(d, "model"), write_meta_graph=False)
+            meta = gc.io.export_tf_meta_graph(prefix + ".meta", saver=saver,
+                                              as_text=as_text)
+            want = [s.run([loss, train], {x: xs, y: ys})[0] for _ in range(3)]
+    return prefix, meta, {"x:0": xs, "y:0": ys}, want
+
+
+def test_export_tf_meta_graph_imports_restores_and_trains_on(tmp_path):
+    prefix, meta, feed, want = _linear_trained(str(tmp_path))
+    assert meta == prefix + ".meta"
+    with open(meta, "rb") as f:
+        assert not f.read(1).startswith(b"{")            # TF's protobuf, not JSON
+    with gc.Graph().as_default(), gc.Session() as s:
+        saver = gc.train.import_meta_graph(meta)
+        saver.restore(s, prefix)
+        train = gc.get_collection("train_op")[0]
+        got = [s.run(["loss:0", train], feed)[0] for _ in range(3)]
+        assert sorted(v.name for v in gc.global_variables()) == [
+            "beta1_power:0", "beta2_power:0", "w/Adam:0", "w/Adam_1:0", "w:0"]
+    np.testing.assert_allclose(got, want, rtol=1e-6)
+
+
+def test_export_tf_meta_graph_text(tmp_path):
+    _, meta, _, _ = _linear_trained(str(tmp_path), as_text=True)
+    with open(meta, encoding="utf-8") as f:
+        text = f.read()
+    assert text.startswith("graph_def {\n") and 'restore_op_name: "save/restore_all"' in text
+    assert 'key: "train_op"' in text

@@ -169,3 +169,17 @@ def test_estimator_export_served_by_tf(tmp_path):
                 np.testing.assert_array_equal(w[k], g[k])
             else:
                 np.testing.assert_allclose(w[k], g[k], rtol=1e-5, err_msg=k)
+
+
+def test_export_tf_meta_graph_trains_on_in_tf(tmp_path):
+    """gc.io.export_tf_meta_graph + a V2 checkpoint: TF1's import_meta_graph, restore
+    and the "train_op" collection give graphc's next losses."""
+    from test_saved_model_write import _linear_trained
+    for as_text in (False, True):
+        prefix, meta, feed, want = _linear_trained(str(tmp_path / str(as_text)), as_text)
+        with tf.Graph().as_default(), v1.Session() as sess:
+            saver = v1.train.import_meta_graph(meta)
+            saver.restore(sess, prefix)
+            train = v1.get_collection("train_op")[0]
+            got = [sess.run(["loss:0", train], feed)[0] for _ in range(3)]
+        np.testing.assert_allclose(got, want, rtol=1e-6)

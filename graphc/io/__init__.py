@@ -21,7 +21,8 @@ __all__ = list(_PARSING + _PYTHON_IO + _TOP + _IMAGE) + ["write_graph", "gfile",
                                                           "match_filenames_once",
                                                           "parse_sequence_example",
                                                           "decode_json_example", "RaggedFeature",
-                                                          "export_tf_graph_def"]
+                                                          "export_tf_graph_def",
+                                                          "export_tf_meta_graph"]
 
 
 def __getattr__(name):
@@ -51,6 +52,9 @@ def __getattr__(name):
     elif name == "export_tf_graph_def":
         from .tf_graphdef_export import export_tf_graph_def
         return export_tf_graph_def
+    elif name == "export_tf_meta_graph":
+        from ..saved_model.tf_saved_model_write import export_tf_meta_graph
+        return export_tf_meta_graph
     elif name == "write_graph":
         from . import serialize as module
     else:

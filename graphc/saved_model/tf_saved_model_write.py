@@ -28,7 +28,7 @@ from ..ops.state import Variable
 from . import constants
 from .utils import DT_ENUM, _DT_PROTO
 
-__all__ = ["tf_meta_graph", "write_tf"]
+__all__ = ["tf_meta_graph", "write_tf", "export_tf_meta_graph"]
 
 VARIABLE_COLLECTIONS = ("variables", "trainable_variables", "local_variables",
                         "model_variables", "moving_average_variables")
@@ -245,10 +245,9 @@ def tf_meta_graph(graph, tags, signature_def_map, assets, var_list):
     gd_names = {nd.name for nd in gd.node}
     collections = _collections(graph, gd_names)
     saver_def = add_saver(gd, var_list) if var_list else None
-    info = [("tags", 4, t) for t in tags] + [("tensorflow_version", 5, "2.21.0")]
-    fields = [("meta_info_def", 1, info),
-              ("graph_def", 2, Embedded(gd.SerializeToString(),
-                                        lambda w, _: _graph_def(w, gd)))]
+    fields = [("meta_info_def", 1, [("tags", 4, t) for t in tags])] if tags else []
+    fields.append(("graph_def", 2, Embedded(gd.SerializeToString(),
+                                            lambda w, _: _graph_def(w, gd))))
     if saver_def:
         fields.append(("saver_def", 3, saver_def))
     fields += collections
@@ -274,6 +273,42 @@ def write_tf(export_dir, metas, as_text):
         data = "".join(line + "\n" for line in w.lines).encode("utf-8")
     else:
         path = os.path.join(export_dir, constants.SAVED_MODEL_FILENAME_PB)
+        data = encode(fields)
+    with open(path, "wb") as f:
+        f.write(data)
+    return path
+
+
+def export_tf_meta_graph(filename, graph=None, saver=None, as_text=False):
+    """Write `graph` (default: the default graph) as TensorFlow's MetaGraphDef, the
+    `.meta` TF1's tf.train.import_meta_graph reads: the graph as TF's GraphDef, the
+    Saver nodes TF1 would add for `saver` (default: every global variable) and its
+    SaverDef, VariableDefs and node-list collections ("train_op" ...). Pair it with a
+    checkpoint of gc.train.Saver(write_version=gc.train.SaverDef.V2), whose files TF
+    restores:
+
+        saver = gc.train.Saver(write_version=gc.train.SaverDef.V2)
+        prefix = saver.save(sess, "ckpt/model", write_meta_graph=False)
+        gc.io.export_tf_meta_graph(prefix + ".meta", saver=saver)
+        # in TensorFlow: tf.compat.v1.train.import_meta_graph("ckpt/model.meta")
+        #                .restore(sess, "ckpt/model")
+
+    A graph with an op that has no TF export raises UnsupportedOpError naming it.
+    Returns the path written."""
+    from ..graph import get_default_graph
+    from ..train.saver import Saver
+    graph = get_default_graph() if graph is None else graph
+    if saver is None:
+        with graph.as_default():
+            saver = Saver(allow_empty=True)
+    saver.build()
+    fields = tf_meta_graph(graph, (), {}, (), saver._var_list)
+    path = os.fspath(filename)
+    if as_text:
+        w = _Writer()
+        write_text(w, fields)
+        data = "".join(line + "\n" for line in w.lines).encode("utf-8")
+    else:
         data = encode(fields)
     with open(path, "wb") as f:
         f.write(data)
