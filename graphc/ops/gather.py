@@ -3,7 +3,7 @@ into params' shape; the segment sum's vjp gathers), so derivatives of any order 
 import numpy as np
 
 from ..shapes import InferError
-from .array import as_int, reshape, shape, static_value, transpose
+from .array import as_int, reshape, run_time, shape, static_value, transpose
 from .core import convert_to_tensor
 from .indexing import _int_index, scalar_dim
 from .registry import OpDef, apply1, constant_value, register
@@ -101,10 +101,29 @@ def gather(params, indices, validate_indices=None, name=None, axis=None, batch_d
     """
     params, indices = convert_to_tensor(params), convert_to_tensor(indices)
     b = as_int(static_value(batch_dims, "gather: batch_dims"))
+    if not b and axis is not None and run_time(axis) is not None:
+        return _gather_run_time_axis(params, indices, run_time(axis), name)
     axis = b if axis is None else as_int(static_value(axis, "gather: axis"))
     if b:
         return _gather_batched(params, indices, axis, b, name)
     return apply1(GATHER, (params, indices), name=name, axis=axis)
+
+
+def _gather_run_time_axis(params, indices, axis, name):
+    """gather along an axis known at run time (TF1 takes a tensor): params' axis moved
+    first, gathered along 0, and indices' dims moved to where the axis was."""
+    from .creation import range as range_
+    from .dynamic_axis import _at, back, to_front
+    from .join import concat
+    k = indices.shape.ndims
+    if k is None or params.shape.ndims is None:
+        raise TypeError(f"gather: axis '{axis.name}' is computed at run time, which needs "
+                        "the ranks of params and indices known when the graph is built")
+    moved, _ = to_front(params, axis)
+    out = apply1(GATHER, (moved, indices), axis=0)
+    at, r = _at(params, axis)
+    perm = concat([range_(k, k + at), range_(k), range_(k + at, k + r - 1)], 0)
+    return back(out, perm, params.shape.ndims - 1 + k, name)
 
 
 def _gather_batched(params, indices, axis, batch_dims, name):

@@ -133,19 +133,12 @@ def _concat_dynamic(xs, axis, name):
     joined along 0, moved back."""
     from .array import transpose
     from .array_more import invert_permutation
-    from .broadcast import select
-    from .creation import range as range_
-    from .elementwise import add, cast, less
-    axis = axis if axis.dtype == dtypes.int32 else cast(axis, dtypes.int32)
-    r = shape(shape(xs[0]))[0]
-    at = select(less(axis, 0), add(axis, r), axis)
-    perm = concat([at[None], range_(at), range_(at + 1, r)], 0)
+    from .dynamic_axis import back, front_perm
+    perm = front_perm(xs[0], axis)
     out = concat([transpose(x, perm) for x in xs], 0)
-    out = transpose(out, invert_permutation(perm), name=name)
     ranks = {x.shape.ndims for x in xs} - {None}
-    if len(ranks) == 1:
-        out.set_shape([None] * ranks.pop())
-    return out
+    return back(out, invert_permutation(perm), ranks.pop() if len(ranks) == 1 else None,
+                name)
 
 
 def _infer_pack(ctx, *xs, axis):
@@ -290,6 +283,11 @@ def split(value, num_or_size_splits, axis=0, num=None, name="split"):
     """A list of parts of value along axis: an int n gives n equal parts, a list of sizes
     parts of those sizes (one may be -1). `gc.split(x, [2, 3], axis=1)`."""
     value = convert_to_tensor(value)
+    if run_time(axis) is not None:          # moved first, split along 0, moved back
+        from .dynamic_axis import back, to_front
+        moved, perm = to_front(value, run_time(axis))
+        return [back(p, perm, value.shape.ndims)
+                for p in split(moved, num_or_size_splits, 0, num, name)]
     axis = as_int(static_value(axis, "split: axis"))
     n = as_int(num_or_size_splits)
     if isinstance(n, int):

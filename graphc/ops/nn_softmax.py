@@ -78,20 +78,31 @@ LOG_SOFTMAX = register(OpDef(
     dtypes="float", doc="x - logsumexp(x) along axis; finite for any finite logits."))
 
 
-def _axis_arg(axis, dim):
+def _axis_arg(axis, dim, api="softmax"):
+    """The static axis of axis or dim (TF1's old name); default the last."""
     axis = dim if axis is None else axis
-    return -1 if axis is None else int(axis)
+    return -1 if axis is None else A.as_int(A.static_value(axis, f"{api}: axis"))
+
+
+def _along(op, logits, axis, dim, name):
+    """op along axis (default the last; a tensor computed at run time too)."""
+    axis = dim if axis is None else axis
+    x = convert_to_tensor(logits)
+    if axis is not None and A.run_time(axis) is not None:
+        from .dynamic_axis import along
+        return along(x, A.run_time(axis), lambda m: apply1(op, (m,), axis=-1), last=True,
+                     name=name)
+    return apply1(op, (x,), name=name, axis=_axis_arg(axis, None, op.api))
 
 
 def softmax(logits, axis=None, name=None, dim=None):
     """exp(logits) normalized along axis (default the last): `gc.nn.softmax(x @ W + b)`."""
-    return apply1(SOFTMAX, (convert_to_tensor(logits),), name=name, axis=_axis_arg(axis, dim))
+    return _along(SOFTMAX, logits, axis, dim, name)
 
 
 def log_softmax(logits, axis=None, name=None, dim=None):
     """log(softmax(logits)), computed stably along axis (default the last)."""
-    return apply1(LOG_SOFTMAX, (convert_to_tensor(logits),), name=name,
-                  axis=_axis_arg(axis, dim))
+    return _along(LOG_SOFTMAX, logits, axis, dim, name)
 
 
 # ---- cross-entropies -----------------------------------------------------------------------

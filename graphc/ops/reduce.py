@@ -355,7 +355,12 @@ def _arg_op(name, api, fn, doc):
         if axis is not None and dimension is not None:
             raise ValueError(f"{api}: pass axis or dimension (its old name), not both")
         axis = dimension if axis is None else axis
-        return apply1(op, (convert_to_tensor(input),), name=name,
+        x = convert_to_tensor(input)
+        if axis is not None and run_time(axis) is not None:     # moved last (TF1 takes
+            from .dynamic_axis import to_back                     # a run-time axis)
+            return apply1(op, (to_back(x, run_time(axis))[0],), name=name, axis=-1,
+                          output_type=dtypes.as_dtype(output_type))
+        return apply1(op, (x,), name=name,
                       axis=0 if axis is None else as_int(static_value(axis, f"{api}: axis")),
                       output_type=dtypes.as_dtype(output_type))
     public.__name__ = public.__qualname__ = api

@@ -8,7 +8,7 @@ where x has zeros.
 import numpy as np
 
 from ..shapes import InferError
-from .array import as_int, static_value
+from .array import as_int, run_time, static_value
 from .core import convert_to_tensor
 from .registry import OpDef, apply1, register
 
@@ -83,6 +83,10 @@ CUMPROD = register(OpDef(
 
 
 def _scan(op, x, axis, exclusive, reverse, name):
+    if run_time(axis) is not None:                  # TF1 takes a run-time axis
+        from .dynamic_axis import along
+        return along(convert_to_tensor(x), run_time(axis), lambda m: apply1(
+            op, (m,), axis=0, exclusive=bool(exclusive), reverse=bool(reverse)), name=name)
     return apply1(op, (convert_to_tensor(x),), name=name,
                   axis=as_int(static_value(axis, f"{op.api}: axis")),
                   exclusive=bool(exclusive), reverse=bool(reverse))

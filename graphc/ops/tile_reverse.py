@@ -4,7 +4,8 @@ import builtins
 import numpy as np
 
 from ..shapes import InferError
-from .array import _reduce_sum, _shape_tensor, int_tuple, reshape, shape, transpose
+from .array import (_reduce_sum, _shape_tensor, int_tuple, reshape, run_time, shape,
+                    transpose)
 from .core import convert_to_tensor
 from .registry import OpDef, apply1, constant_value, register
 
@@ -93,9 +94,40 @@ REVERSE = register(OpDef(
 
 
 def reverse(tensor, axis, name=None):
-    """tensor with the order of elements along each of `axis` reversed."""
-    return apply1(REVERSE, (convert_to_tensor(tensor),), name=name,
-                  axis=int_tuple(axis, "reverse: axis"))
+    """tensor with the order of elements along each of `axis` reversed (axes may be
+    tensors computed at run time: each is moved first and reversed there)."""
+    x = convert_to_tensor(tensor)
+    if run_time(axis) is not None:
+        from .dynamic_axis import along
+        axes = run_time(axis)
+        if axes.shape.ndims == 0:
+            axes = axes[None]
+        n = axes.shape.num_elements()
+        if n is None:
+            raise TypeError(f"reverse: axis '{axes.name}' is computed at run time and its "
+                            "length must be known when the graph is built")
+        if n > 1:                           # TF: "axis 0 specified more than once"
+            x = _distinct_axes(x, axes, n)
+        for i in range(n):
+            x = along(x, axes[i], lambda m: apply1(REVERSE, (m,), axis=(0,)),
+                      name=name if i == n - 1 else None)
+        return x
+    return apply1(REVERSE, (x,), name=name, axis=int_tuple(axis, "reverse: axis"))
+
+
+def _distinct_axes(x, axes, n):
+    """x, once the run-time `axes` (n of them) are checked to name n different dims."""
+    from ..graph import control_dependencies
+    from .asserts import Assert
+    from .core import identity
+    from .dynamic_axis import _at
+    from .elementwise import cast, equal
+    norm = _at(x, axes)[0]
+    pairs = _reduce_sum(cast(equal(norm[:, None], norm[None, :]), axes.dtype), None)
+    ok = equal(pairs, n)
+    with control_dependencies([Assert(ok, ["reverse: an axis is given more than once:",
+                                           axes])]):
+        return identity(x)
 
 
 reverse_v2 = reverse
