@@ -114,3 +114,5 @@ def _matrix_set_diag_v3(ex, n):
 def _sparse_reshape(ex, n):
     """graphc's op is TF's: (indices, dense_shape, new_shape) -> (indices, shape)."""
     ex.emit(n, "SparseReshape", n.inputs)
+
+from . import tf_graphdef_export_more3  # noqa: E402,F401 (masks, CTC, sets, NMS, audio ...)

@@ -146,11 +146,6 @@ def _add_n(ex, n):
     ex.emit(n, "AddN", n.inputs, N=len(n.inputs), T=_T(n))
 
 
-@export("Cast")
-def _cast(ex, n):
-    ex.emit(n, "Cast", n.inputs, SrcT=_T(n), DstT=n.outputs[0].dtype, Truncate=False)
-
-
 @export("Select")
 def _select(ex, n):       # graphc's Select broadcasts its three inputs: TF's SelectV2
     ex.emit(n, "SelectV2", n.inputs, T=_T(n, 1))

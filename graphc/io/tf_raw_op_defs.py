@@ -826,6 +826,8 @@ RAW_OP_DEFS = {
     'IsFinite': ('is_finite', 'x:T', 'y:=bool', (('T', 'type', 14, None),)),
     'IsInf': ('is_inf', 'x:T', 'y:=bool', (('T', 'type', 14, None),)),
     'IsNan': ('is_nan', 'x:T', 'y:=bool', (('T', 'type', 14, None),)),
+    'IsVariableInitialized': ('is_variable_initialized', 'ref:&dtype', 'is_initialized:=bool', (
+        ('dtype', 'type', None, None),)),
     'L2Loss': ('l2_loss', 't:T', 'output:T', (('T', 'type', 15, None),)),
     'LRN': ('lrn', 'input:T', 'output:T', (
         ('depth_radius', 'int', None, None, 5),
@@ -1094,6 +1096,23 @@ RAW_OP_DEFS = {
         ('ragged_value_types', 'list(type)', 50, 0),
         ('ragged_split_types', 'list(type)', 6, 0),
         ('dense_shapes', 'list(shape)', None, 0),)),
+    'ParseSequenceExampleV2': (
+        'parse_sequence_example_v2',
+        'serialized:=string debug_name:=string context_sparse_keys:=string context_dense_keys:=string context_ragged_keys:=string feature_list_sparse_keys:=string feature_list_dense_keys:=string feature_list_ragged_keys:=string feature_list_dense_missing_assumed_empty:=bool context_dense_defaults:[Tcontext_dense]',
+        'context_sparse_indices:Ncontext_sparse*=int64 context_sparse_values:[context_sparse_types] context_sparse_shapes:Ncontext_sparse*=int64 context_dense_values:[Tcontext_dense] context_ragged_values:[context_ragged_value_types] context_ragged_row_splits:[context_ragged_split_types] feature_list_sparse_indices:Nfeature_list_sparse*=int64 feature_list_sparse_values:[feature_list_sparse_types] feature_list_sparse_shapes:Nfeature_list_sparse*=int64 feature_list_dense_values:[feature_list_dense_types] feature_list_dense_lengths:Nfeature_list_dense*=int64 feature_list_ragged_values:[feature_list_ragged_value_types] feature_list_ragged_outer_splits:[feature_list_ragged_split_types] feature_list_ragged_inner_splits:[feature_list_ragged_split_types]', (
+        ('Ncontext_sparse', 'int', None, 0, 0),
+        ('Tcontext_dense', 'list(type)', 50, 0, []),
+        ('context_sparse_types', 'list(type)', 50, 0, []),
+        ('context_ragged_value_types', 'list(type)', 50, 0, []),
+        ('context_ragged_split_types', 'list(type)', 6, 0, []),
+        ('context_dense_shapes', 'list(shape)', None, 0, []),
+        ('Nfeature_list_sparse', 'int', None, 0, 0),
+        ('Nfeature_list_dense', 'int', None, 0, 0),
+        ('feature_list_dense_types', 'list(type)', 50, 0, []),
+        ('feature_list_sparse_types', 'list(type)', 50, 0, []),
+        ('feature_list_ragged_value_types', 'list(type)', 50, 0, []),
+        ('feature_list_ragged_split_types', 'list(type)', 6, 0, []),
+        ('feature_list_dense_shapes', 'list(shape)', None, 0, []),)),
     'ParseSingleExample': (
         'parse_single_example',
         'serialized:=string dense_defaults:[Tdense]',
@@ -2473,13 +2492,13 @@ InfeedEnqueue InfeedEnqueuePrelinearizedBuffer InfeedEnqueueTuple InitializeTabl
 InitializeTableFromDataset InitializeTableFromTextFile InplaceAdd InplaceSub InplaceUpdate
 InterleaveDataset Inv InvGrad IsBoostedTreesEnsembleInitialized
 IsBoostedTreesQuantileStreamResourceInitialized IsTPUEmbeddingInitialized
-IsVariableInitialized IsotonicRegression Iterator IteratorFromStringHandle
-IteratorFromStringHandleV2 IteratorGetDevice IteratorGetModelProto IteratorGetNext
-IteratorGetNextAsOptional IteratorGetNextSync IteratorToStringHandle IteratorV2
-KMC2ChainInitialization KmeansPlusPlusInitialization LMDBDataset LMDBReader LRNGrad
-LSTMBlockCell LSTMBlockCellGrad LatencyStatsDataset LearnedUnigramCandidateSampler
-LegacyParallelInterleaveDatasetV2 ListDataset ListSnapshotChunksDataset LoadAndRemapMatrix
-LoadDataset LoadTPUEmbeddingADAMParameters LoadTPUEmbeddingAdadeltaParameters
+IsotonicRegression Iterator IteratorFromStringHandle IteratorFromStringHandleV2
+IteratorGetDevice IteratorGetModelProto IteratorGetNext IteratorGetNextAsOptional
+IteratorGetNextSync IteratorToStringHandle IteratorV2 KMC2ChainInitialization
+KmeansPlusPlusInitialization LMDBDataset LMDBReader LRNGrad LSTMBlockCell LSTMBlockCellGrad
+LatencyStatsDataset LearnedUnigramCandidateSampler LegacyParallelInterleaveDatasetV2
+ListDataset ListSnapshotChunksDataset LoadAndRemapMatrix LoadDataset
+LoadTPUEmbeddingADAMParameters LoadTPUEmbeddingAdadeltaParameters
 LoadTPUEmbeddingAdagradMomentumParameters LoadTPUEmbeddingAdagradParameters
 LoadTPUEmbeddingCenteredRMSPropParameters LoadTPUEmbeddingFTRLParameters
 LoadTPUEmbeddingFrequencyEstimatorParameters LoadTPUEmbeddingMDLAdagradLightParameters
@@ -2505,13 +2524,13 @@ PaddingFIFOQueue ParallelBatchDataset ParallelConcat ParallelFilterDataset
 ParallelInterleaveDataset ParallelInterleaveDatasetV2 ParallelInterleaveDatasetV3
 ParallelInterleaveDatasetV4 ParallelMapDataset ParallelMapDatasetV2
 ParameterizedTruncatedNormal ParseExampleDataset ParseExampleDatasetV2 ParseSequenceExample
-ParseSequenceExampleV2 ParseSingleSequenceExample ParseTensor PlaceholderV2 PopulationCount
-PrefetchDataset Prelinearize PrelinearizeTuple PriorityQueue PrivateThreadPoolDataset
-PyFunc PyFuncStateless QuantizeAndDequantize QuantizeAndDequantizeV3
-QuantizeDownAndShrinkRange QuantizeV2 QuantizedAdd QuantizedAvgPool
-QuantizedBatchNormWithGlobalNormalization QuantizedBiasAdd QuantizedConcat QuantizedConv2D
-QuantizedConv2DAndRelu QuantizedConv2DAndReluAndRequantize QuantizedConv2DAndRequantize
-QuantizedConv2DPerChannel QuantizedConv2DWithBias QuantizedConv2DWithBiasAndRelu
+ParseSingleSequenceExample ParseTensor PlaceholderV2 PopulationCount PrefetchDataset
+Prelinearize PrelinearizeTuple PriorityQueue PrivateThreadPoolDataset PyFunc
+PyFuncStateless QuantizeAndDequantize QuantizeAndDequantizeV3 QuantizeDownAndShrinkRange
+QuantizeV2 QuantizedAdd QuantizedAvgPool QuantizedBatchNormWithGlobalNormalization
+QuantizedBiasAdd QuantizedConcat QuantizedConv2D QuantizedConv2DAndRelu
+QuantizedConv2DAndReluAndRequantize QuantizedConv2DAndRequantize QuantizedConv2DPerChannel
+QuantizedConv2DWithBias QuantizedConv2DWithBiasAndRelu
 QuantizedConv2DWithBiasAndReluAndRequantize QuantizedConv2DWithBiasAndRequantize
 QuantizedConv2DWithBiasSignedSumAndReluAndRequantize QuantizedConv2DWithBiasSumAndRelu
 QuantizedConv2DWithBiasSumAndReluAndRequantize QuantizedDepthwiseConv2D
