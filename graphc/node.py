@@ -7,7 +7,8 @@ from .shapes import TensorShape, as_shape
 class Node:
     """One application of an OpDef to input tensors (TF1: tf.Operation)."""
     __slots__ = ("graph", "op", "inputs", "attrs", "outputs", "name", "site",
-                 "control_inputs", "id", "role", "origin", "device")
+                 "control_inputs", "id", "role", "origin", "device",
+                 "__dict__")    # a user's own attributes (TF1 code tags ops: op.foo = 1)
 
     def __init__(self, graph, op, inputs, attrs, name, site, control_inputs, role, origin):
         self.graph = graph
@@ -78,7 +79,8 @@ Operation = Node
 
 class Tensor:
     """A symbolic value: output `index` of `node`, with a static shape and dtype."""
-    __slots__ = ("node", "index", "shape", "dtype")
+    __slots__ = ("node", "index", "shape", "dtype",
+                 "__dict__")    # a user's own attributes (TF1: v.param = True, x.foo = 1)
     __array_ufunc__ = None      # numpy defers to our reflected operators
     __array_priority__ = 100
 

@@ -344,6 +344,14 @@ def _strided_slice_grad(ex, n):
             **masks)
 
 
+@export("StridedSliceAssign")
+def _strided_slice_assign(ex, n):
+    """v[key].assign(value): TF1's ref StridedSliceAssign, ordered as Assign is."""
+    value = n.inputs[0]
+    vectors, index, masks = _slice_spec(ex, n, n.inputs[1:])
+    _update(ex, n, "StridedSliceAssign", vectors + [value], Index=index, **masks)
+
+
 def _slice_spec(ex, n, idx):
     """graphc's slice spec (n.attrs["spec"], tensor bounds idx) as TF's begin, end and
     strides tensors, their dtype, and the five masks."""

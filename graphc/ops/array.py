@@ -281,7 +281,9 @@ def _infer_transpose(ctx, x, *, perm):
     if dims is not None and len(perm) != len(dims):
         raise InferError(f"perm {list(perm)} has {len(perm)} entries but {{0}} has rank "
                          f"{len(dims)}")
-    return (None if dims is None else tuple(dims[p] for p in perm)), x.dtype
+    if dims is None:                    # the rank perm implies (TF's shape function)
+        return (None,) * len(perm), x.dtype
+    return tuple(dims[p] for p in perm), x.dtype
 
 
 def _inverse(perm):

@@ -127,12 +127,17 @@ def _initial_state(api, cell, initial_state, batch, dtype, x):
 
 
 def _check_state_sizes(api, cell, state):
-    """Each state tensor is (batch,) + its entry of cell.state_size, or a scalar (not
-    batched, passed through each step: AttentionWrapperState.time)."""
+    """The state has as many tensors as cell.state_size; for graphc's own cells each is
+    (batch,) + its entry of state_size, or a scalar (not batched, passed through each
+    step: AttentionWrapperState.time). A user's cell's state keeps its own shapes, as in
+    TF1's dynamic_rnn, whatever state_size says (a Neural Turing Machine's cell gives
+    its memory flat there and as a matrix in zero_state)."""
     sizes, leaves = flatten(cell.state_size), flatten(state)
     if len(sizes) != len(leaves):
         raise ValueError(f"{api}: initial_state has {len(leaves)} tensors but the cell's "
                          f"state_size {cell.state_size!r} has {len(sizes)}")
+    if not type(cell).__module__.startswith("graphc."):
+        return
     for s, t in zip(sizes, leaves):
         want = size_dims(s)
         dims = t.shape.dims

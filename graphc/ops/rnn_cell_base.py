@@ -177,7 +177,11 @@ class RNNCell:
 
     def _prebuild(self, inputs_shape, dtype, scope=None):
         """Capture the scope and build, as the first call would, without computing a
-        step (dynamic_rnn does this outside its loop)."""
+        step (dynamic_rnn does this outside its loop). A TF 1.0-style cell that never
+        ran RNNCell.__init__ (and overrides __call__) makes its variables in its first
+        call instead, in the loop's body, as TF's dynamic_rnn lets it."""
+        if "_scope" not in vars(self):
+            return
         with self._scoped(scope, inputs_shape, dtype, calling=False):
             pass
 
