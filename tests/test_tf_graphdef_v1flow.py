@@ -200,9 +200,11 @@ def test_loop_structure_errors():
 
 
 def test_ref_control_flow_refused_with_hint():
+    """A RefSwitch imports for a variable only (tests/test_tf_ema_import.py)."""
     nodes = cond_nodes()
     nodes[2] = node("sw", "RefSwitch", ["x", "p"], T=t(F32))
-    with pytest.raises(UnsupportedOpError, match=r"RefSwitch: 'sw'[\s\S]*freeze the graph"):
+    with pytest.raises(UnsupportedOpError, match=r"RefSwitch node 'sw': switches x:0, a "
+                                                 r"Placeholder[\s\S]*freeze the graph"):
         run(nodes, ["merge:0"], {})
 
 

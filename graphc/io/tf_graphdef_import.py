@@ -263,9 +263,14 @@ def _topological(nodes):
 
 
 def _unsupported(nodes):
+    lifted = {}
+    if any(nd.op in _V1_LOOP_GRADIENT for nd in nodes) and \
+            any(nd.op in _V1_FLOW for nd in nodes):     # what build_v1_flow will build
+        from .tf_graphdef_v1grad import lift_loop_gradients
+        nodes, lifted = lift_loop_gradients(nodes)
     bad = {}
     for nd in nodes:
-        if nd.op not in OPS and nd.op not in _V1_FLOW:
+        if nd.op not in OPS and nd.op not in _V1_FLOW and nd.name not in lifted:
             bad.setdefault(nd.op, []).append(nd.name)
     if not bad:
         return
@@ -278,10 +283,14 @@ def _unsupported(nodes):
                 "beyond a cond's RefSwitch; freeze the graph first " \
                 "(convert_variables_to_constants)."
     if bad.keys() & _V1_LOOP_GRADIENT:
-        hint += "\nThe gradient of a TF1 while loop (tf.gradients through tf.while_loop or " \
-                "dynamic_rnn: StackV2, StackPushV2, StackPopV2, TensorArrayGradV3, " \
-                "ControlTrigger) is not imported; import the forward graph and take " \
-                "graphc's gradients of it (gc.gradients) instead."
+        hint += "\nTF's gradient of a TF1 while loop (tf.gradients through tf.while_loop " \
+                "or dynamic_rnn) is imported by dropping its backward loop (StackV2, " \
+                "StackPushV2, StackPopV2, ControlTrigger) for graphc's own gradient of the " \
+                "forward loop, when every stack is popped only in a backward loop that " \
+                "graphc pairs with its forward loop (a frame named '<gradients scope>/' + " \
+                "the forward frame, its counter entering from the forward loop's Exit) and " \
+                "TensorArrayGradV3 is in a graph with TF1 control flow; otherwise import " \
+                "the forward graph and take graphc's gradients of it (gc.gradients)."
     raise UnsupportedOpError("the GraphDef has ops graphc does not import:\n"
                              + "\n".join(lines) + hint)
 
@@ -314,8 +323,8 @@ def _wrap(node, outs):
     TF."""
     if not outs or not node.name.endswith("/") or (
             all(t.node.name == node.full for t in outs)
-            and [t.index for t in outs] == list(range(len(outs)))):
-        return outs
+            and all(t.index == k or t.index < k for k, t in enumerate(outs))):
+        return outs         # (a repeat of an earlier output: a TensorArray's flow)
     if len(outs) == 1:
         from ..ops.core import identity
         return [identity(outs[0], name=node.name)]

@@ -28,6 +28,10 @@ forward cond's Merges (through the loss), so a cond's nodes are split by stage, 
 number of the level's Merges and Exits on their longest input path, taken as late as
 their users allow (`stages`); a branch tensor another cond reads is exported by its cond
 as an extra output (zero in the other branch) and read from `exported`.
+
+TF's gradient of a while loop (a backward loop popping stacks the forward loop pushed)
+is lifted first (tf_graphdef_v1grad.py): its nodes go, and its Exits read graphc's
+gradient of the forward loop (build_loop_gradient in tf_graphdef_v1flow2.py).
 """
 import collections
 import contextlib
@@ -76,6 +80,10 @@ class _Flow:
         self.ta_flows = ta_flows(self.nds, self.ins, self.order)
         self.member, self.out, self.kind, self.pred = {}, {}, {}, {}
         self.exported = {}      # (name, index) in a cond branch -> the cond's output
+        self.lifted = {}        # a lifted loop gradient's node -> its LoopGradient
+        self.lift_frames = {}   # the frames of the loops those differentiate -> the
+        #                         Enters whose input slots they differentiate by
+        self.loops = {}         # such a frame -> its Enters' input slots, Exits' outputs
         for name in self.order:
             self._context(name)
 
@@ -331,8 +339,12 @@ class _Flow:
             data = inputs[0]
             if nd.op == "RefSwitch":        # the variable itself (branches assign to it)
                 if data.node.type != "VariableV2":
+                    from .tf_graphdef_import import UnsupportedOpError
                     raise self._fail(name, f"switches {data.name}, a {data.node.type}: "
-                                           "graphc imports RefSwitch of a variable only")
+                                           "graphc imports RefSwitch of a variable only; "
+                                           "freeze the graph first "
+                                           "(convert_variables_to_constants)",
+                                     UnsupportedOpError)
                 if controls:
                     raise self._fail(name, "a RefSwitch with control inputs is not "
                                            "imported")
@@ -349,6 +361,9 @@ class _Flow:
                 t = identity(inputs[0], name=node.name)
             names.add(t.node.name)
             chain[name] = (t.node, [t])
+        elif name in self.lifted:
+            from .tf_graphdef_v1flow2 import build_loop_gradient
+            chain[name] = build_loop_gradient(self, name, inputs, controls, prefix, names)
         elif nd.op in ("Enter", "Exit", "Merge", "NextIteration", "LoopCond"):
             raise self._fail(name, f"is not part of a while loop that graphc recognizes "
                                    f"(it is in {_where(self.member[name])})")
@@ -464,10 +479,20 @@ def build_v1_flow(nodes, mapped, graph, prefix, names, library):
     """Build GraphDef nodes holding TF1 control flow into `graph` (the default graph,
     under import scope `prefix`); the top-level nodes built, TF name -> (op, outputs)."""
     del graph
+    from .tf_graphdef_v1grad import lift_loop_gradients
+    given = [nd.name for nd in nodes]
+    nodes, lifted = lift_loop_gradients(nodes)      # TF's gradients of its while loops
     flow = _Flow(nodes, mapped, prefix, names, library)
+    flow.lifted = lifted
+    for grad in lifted.values():
+        flow.lift_frames.setdefault(grad.frame, set()).update(grad.xs)
     built = ImportedGraph()
     flow.region(0, flow.order, collections.ChainMap(built))
     built.dead = {n: flow.why(n) for n in flow.order if n not in built}
+    if lifted:
+        built.dead.update({n: "it is part of TF's gradient of a TF1 while loop, which graphc "
+                              "replaces by its own gradient of the loop (only the gradient "
+                              "loop's Exits are kept)" for n in given if n not in flow.nds})
     for src, i in mapped:
         if src in built.dead:
             raise ValueError(f"input_map['{src}:{i}']: {built.dead[src]}")

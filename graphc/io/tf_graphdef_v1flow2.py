@@ -19,7 +19,7 @@ from ..ops.control import _common_shape
 from ..shapes import TensorShape, fits
 from .serialize import SerializationError
 
-__all__ = ["build_loop"]
+__all__ = ["build_loop", "build_loop_gradient"]
 
 
 def _one(flow, frame, nodes, what):
@@ -70,6 +70,17 @@ def build_loop(flow, level, group, chain, prefix, names):
             raise flow._fail(enter, "is a constant Enter feeding a loop Merge")
         src, i = next(s for s in flow.ins[enter] if s[1] is not None)
         init.append(flow.resolve(enter, src, i, chain))
+    graph = get_default_graph()
+    scope = frame.rpartition("/")[0].replace("/", "_") or "while"
+    if frame in flow.lift_frames:       # TF's gradient of it is lifted: each input slot
+        slots = {}                      # its own Identity, which gc.gradients reaches
+        with graph.control_dependencies(None):      # only through the loop
+            wanted = flow.lift_frames[frame]
+            for u in [u for u in invariant if u in wanted]:
+                invariant[u] = slots[u] = _slot(invariant[u], scope, names)
+            for k, (enter, *_) in enumerate(variables):
+                if enter in wanted:
+                    init[k] = slots[enter] = _slot(init[k], scope, names)
     skip = set(invariant) | {u for v in variables for u in v if u} | {loop_cond}
     inner = [u for u in group if u not in skip]
 
@@ -102,9 +113,7 @@ def build_loop(flow, level, group, chain, prefix, names):
         return outs
 
     shapes = [t.shape for t in init]
-    graph = get_default_graph()
     before = len(graph.nodes)
-    scope = frame.rpartition("/")[0].replace("/", "_") or "while"
     for attempt in range(4):
         try:
             with graph.control_dependencies(None):
@@ -120,8 +129,49 @@ def build_loop(flow, level, group, chain, prefix, names):
             if attempt == 2:
                 shapes = [TensorShape(None) for _ in shapes]
     names.update(n.name for n in graph.nodes[before:])
+    if frame in flow.lift_frames:
+        flow.loops[frame] = (slots, {v[3]: t for v, t in zip(variables, outs) if v[3]})
     for (_, _, _, x, _), t in zip(variables, outs):
         if x is not None:
             flow.checked(x, prefix, names, ("T",), [t])
             t = flow.named(x, t, prefix, names)
             chain[x] = (t.node, [t])
+
+
+def _slot(t, scope, names):
+    """t through a fresh Identity: a loop input slot of its own."""
+    from ..ops.core import identity
+    t = identity(t, name=f"{scope}_input")
+    names.add(t.node.name)
+    return t
+
+
+def build_loop_gradient(flow, name, cotangents, controls, prefix, names):
+    """A lifted TF1 loop gradient (tf_graphdef_v1grad.py): graphc's gradients of the
+    forward loop's Exits, the cotangents as grad_ys, with respect to its input slots;
+    an input slot the Exits do not depend on gets zeros."""
+    import graphc as gc
+    from .tf_graphdef_import import Node
+    grad = flow.lifted[name]
+    if grad.frame not in flow.loops:
+        raise flow._fail(name, f"the TF1 while loop '{grad.frame}' whose gradient it is "
+                               "was not built before it")
+    slots, exits = flow.loops[grad.frame]
+    missing = [e for e in grad.xs if e not in slots] + [x for x in grad.ys if x not in exits]
+    if missing:
+        raise flow._fail(name, f"graphc's loop '{grad.frame}' has no {missing}")
+    ys = [exits[x] for x in grad.ys]
+    pairs = [(y, g) for y, g in zip(ys, cotangents) if y.dtype.is_differentiable]
+    xs = [slots[e] for e in grad.xs]
+    graph = get_default_graph()
+    node = Node(flow.nds[name], prefix, prefix + name in names)
+    before = len(graph.nodes)
+    del controls            # (they only order it after the forward loop's Exits)
+    with graph.name_scope(node.scope or None):
+        grads = gc.gradients([y for y, _ in pairs], xs, [g for _, g in pairs],
+                             name="gradients", _dense=True) if pairs else [None] * len(xs)
+        outs = [gc.zeros_like(x) if d is None else gc.convert_to_tensor(d)
+                for x, d in zip(xs, grads)]
+        outs = [gc.identity(t) for t in outs]
+    names.update(n.name for n in graph.nodes[before:])
+    return outs[0].node if outs else None, outs
