@@ -173,11 +173,17 @@ class Distribution:
                                       name="event_shape")
             return self._event_shape_tensor()
 
+    def _batch_shape(self):
+        return TensorShape(None)
+
+    def _batch_shape_tensor(self):
+        raise _not_implemented("batch_shape_tensor", self)
+
     def _event_shape(self):
-        return TensorShape([])
+        return TensorShape(None)
 
     def _event_shape_tensor(self):
-        return _gc().constant([], dtype=dtypes.int32)
+        raise _not_implemented("event_shape_tensor", self)
 
     def is_scalar_event(self, name="is_scalar_event"):
         """A bool tensor: is the event shape `[]`?"""
@@ -191,91 +197,178 @@ class Distribution:
 
     @staticmethod
     def _is_scalar(static, dynamic):
+        """TF1's _is_scalar_helper: the static rank, else the length of the shape tensor
+        (statically where known)."""
         gc = _gc()
         if static.ndims is not None:
             return gc.constant(static.ndims == 0)
-        return gc.equal(gc.size(dynamic()), 0)
+        shape = dynamic()
+        if shape.shape.ndims is not None and shape.shape.dims[0] is not None:
+            return gc.constant(shape.shape.as_list() == [0])
+        return gc.equal(gc.shape(shape)[0], 0)
 
     # --- sampling ---------------------------------------------------------------------
     def sample(self, sample_shape=(), seed=None, name="sample"):
         """Samples of shape `sample_shape + batch_shape + event_shape`:
         `tf.distributions.Normal(0., 1.).sample([2, 3], seed=1)` has shape (2, 3)."""
+        return self._call_sample_n(sample_shape, seed, name)
+
+    def _call_sample_n(self, sample_shape, seed, name, **kwargs):
         gc = _gc()
         with self._name_scope(name, values=[sample_shape]):
             sample_shape = gc.convert_to_tensor(sample_shape, dtype=dtypes.int32,
                                                 name="sample_shape")
-            static = gc.get_static_value(sample_shape)
-            if sample_shape.shape.ndims == 0:
-                sample_shape = gc.reshape(sample_shape, [1])
-            n = gc.reduce_prod(sample_shape)
-            samples = self._sample_n(n, seed)
+            sample_shape, n = self._expand_sample_shape_to_vector(sample_shape,
+                                                                  "sample_shape")
+            samples = self._sample_n(n, seed, **kwargs)
             final = gc.concat([sample_shape, gc.shape(samples)[1:]], 0)
             samples = gc.reshape(samples, final)
-            if static is not None:
-                lead = TensorShape(np.reshape(static, [-1]).tolist())
-            elif sample_shape.shape.ndims == 1 and sample_shape.shape.dims[0] is not None:
-                lead = TensorShape([None] * sample_shape.shape.dims[0])
-            else:
-                lead = TensorShape(None)
-            samples.set_shape(lead.concatenate(self.batch_shape).concatenate(
-                self.event_shape))
-            return samples
+            return self._set_sample_static_shape(samples, sample_shape)
 
     def _sample_n(self, n, seed=None):
         raise _not_implemented("sample_n", self)
 
+    def _expand_sample_shape_to_vector(self, x, name):
+        """(x as a vector, the number of draws: a numpy scalar where x is static)."""
+        gc = _gc()
+        static = gc.get_static_value(x)
+        if static is None:
+            prod = gc.reduce_prod(x)
+        else:
+            prod = np.prod(static, dtype=x.dtype.as_numpy_dtype)
+        ndims = x.shape.ndims
+        if ndims is None:
+            x = gc.reshape(x, [-1])
+        elif ndims == 0:
+            if static is not None:
+                x = gc.convert_to_tensor(np.array([static], dtype=x.dtype.as_numpy_dtype),
+                                         name=name)
+            else:
+                x = gc.reshape(x, [1])
+        elif ndims != 1:
+            raise ValueError("Input is neither scalar nor vector.")
+        return x, prod
+
+    def _set_sample_static_shape(self, x, sample_shape):
+        """TF1's static shape of a sample: the sample, batch and event parts, each where
+        known, merged into x's shape."""
+        static = _gc().get_static_value(sample_shape)
+        sample_shape = TensorShape(None if static is None else static.tolist())
+        ndims = x.shape.ndims
+        sample_ndims = sample_shape.ndims
+        batch_ndims = self.batch_shape.ndims
+        event_ndims = self.event_shape.ndims
+        if (ndims is None and sample_ndims is not None and batch_ndims is not None
+                and event_ndims is not None):
+            ndims = sample_ndims + batch_ndims + event_ndims
+            x.set_shape([None] * ndims)
+        if ndims is not None and sample_ndims is not None:
+            x.set_shape(x.shape.merge_with(
+                sample_shape.concatenate([None] * (ndims - sample_ndims))))
+        if ndims is not None and event_ndims is not None:
+            x.set_shape(x.shape.merge_with(
+                TensorShape([None] * (ndims - event_ndims)).concatenate(self.event_shape)))
+        if batch_ndims is not None:
+            if ndims is not None:
+                if sample_ndims is None and event_ndims is not None:
+                    sample_ndims = ndims - batch_ndims - event_ndims
+                elif event_ndims is None and sample_ndims is not None:
+                    event_ndims = ndims - batch_ndims - sample_ndims
+            if sample_ndims is not None and event_ndims is not None:
+                x.set_shape(x.shape.merge_with(
+                    TensorShape([None] * sample_ndims).concatenate(self.batch_shape)
+                    .concatenate([None] * event_ndims)))
+        return x
+
     # --- values -----------------------------------------------------------------------
     def _value(self, value):
-        """`value` as a tensor, of the distribution's dtype where it is a Python value."""
+        """`value` as a tensor, of the distribution's dtype where it is a Python value.
+        A numpy value is cast to that dtype (as TF1's graph mode does with numpy's
+        astype) where no value changes: float64 samples for a float32 Normal, 0./1.
+        labels for an int32 Bernoulli. TF1 also truncates soft labels
+        (Bernoulli.log_prob(np.array([0.7])) reads label 0); graphc never truncates
+        silently and keeps such values as they are."""
         gc = _gc()
         if isinstance(value, gc.Tensor):
             return value
+        if isinstance(value, (np.ndarray, np.generic)):
+            try:
+                cast = value.astype(self.dtype.as_numpy_dtype)
+                same = np.array_equal(cast, value, equal_nan=cast.dtype.kind in "fc")
+            except (TypeError, ValueError):   # TF1 then converts the value as it is
+                same = False
+            if same or (cast.dtype.kind in "fc" and value.dtype.kind in "fc"):
+                value = cast
         return gc.convert_to_tensor(value, name="value", dtype_hint=self.dtype)
 
-    def _call(self, method, value, name, first, second=None, combine=None):
+    def _call(self, value, name, first, second=None, combine=None, kwargs=None):
         """`first(value)`, or `combine(second(value))` where `first` is not implemented."""
+        kwargs = kwargs or {}
         with self._name_scope(name, values=[value]):
             value = self._value(value)
             try:
-                return first(value)
+                return first(value, **kwargs)
             except NotImplementedError as original:
                 if second is None:
                     raise
                 try:
-                    return combine(second(value))
+                    return combine(second(value, **kwargs))
                 except NotImplementedError:
                     raise original from None
 
+    # TF1's _call_* methods: the public ones with keyword arguments for the hooks
+    def _call_log_prob(self, value, name, **kwargs):
+        return self._call(value, name, self._log_prob, self._prob, _gc().log, kwargs)
+
+    def _call_prob(self, value, name, **kwargs):
+        return self._call(value, name, self._prob, self._log_prob, _gc().exp, kwargs)
+
+    def _call_log_cdf(self, value, name, **kwargs):
+        return self._call(value, name, self._log_cdf, self._cdf, _gc().log, kwargs)
+
+    def _call_cdf(self, value, name, **kwargs):
+        return self._call(value, name, self._cdf, self._log_cdf, _gc().exp, kwargs)
+
+    def _call_log_survival_function(self, value, name, **kwargs):
+        # log1p(-cdf), through the public cdf (so from _log_cdf too)
+        return self._call(value, name, self._log_survival_function, self.cdf,
+                          lambda c: _gc().log1p(-c), kwargs)
+
+    def _call_survival_function(self, value, name, **kwargs):
+        # 1 - cdf, through the public cdf (so from _log_cdf too)
+        return self._call(value, name, self._survival_function, self.cdf,
+                          lambda c: 1.0 - c, kwargs)
+
+    def _call_quantile(self, value, name, **kwargs):
+        return self._call(value, name, self._quantile, kwargs=kwargs)
+
     def log_prob(self, value, name="log_prob"):
         """Log probability density/mass of `value`."""
-        return self._call("log_prob", value, name, self._log_prob, self._prob, _gc().log)
+        return self._call_log_prob(value, name)
 
     def prob(self, value, name="prob"):
         """Probability density/mass of `value`."""
-        return self._call("prob", value, name, self._prob, self._log_prob, _gc().exp)
+        return self._call_prob(value, name)
 
     def log_cdf(self, value, name="log_cdf"):
         """log P[X <= value]."""
-        return self._call("log_cdf", value, name, self._log_cdf, self._cdf, _gc().log)
+        return self._call_log_cdf(value, name)
 
     def cdf(self, value, name="cdf"):
         """P[X <= value]."""
-        return self._call("cdf", value, name, self._cdf, self._log_cdf, _gc().exp)
+        return self._call_cdf(value, name)
 
     def log_survival_function(self, value, name="log_survival_function"):
-        """log P[X > value]: falls back to log1p(-cdf)."""
-        return self._call("log_survival_function", value, name,
-                          self._log_survival_function, self._cdf,
-                          lambda c: _gc().log1p(-c))
+        """log P[X > value]: falls back to log1p(-cdf(value))."""
+        return self._call_log_survival_function(value, name)
 
     def survival_function(self, value, name="survival_function"):
-        """P[X > value]: falls back to 1 - cdf."""
-        return self._call("survival_function", value, name, self._survival_function,
-                          self._cdf, lambda c: 1.0 - c)
+        """P[X > value]: falls back to 1 - cdf(value)."""
+        return self._call_survival_function(value, name)
 
     def quantile(self, value, name="quantile"):
         """The x with P[X <= x] = value."""
-        return self._call("quantile", value, name, self._quantile)
+        return self._call_quantile(value, name)
 
     def _log_prob(self, value):
         raise _not_implemented("log_prob", self)
@@ -359,24 +452,38 @@ class Distribution:
     def _stddev(self):
         raise _not_implemented("stddev", self)
 
+    def _cross_entropy(self, other):
+        with _gc().name_scope("cross_entropy"):
+            return self.entropy() + kl_divergence(self, other, self.allow_nan_stats)
+
     def cross_entropy(self, other, name="cross_entropy"):
-        """H[self, other] = entropy(self) + KL[self || other]."""
+        """H[self, other] = entropy(self) + KL[self || other] (the `_cross_entropy`
+        hook)."""
         with self._name_scope(name):
-            return self._entropy() + kl_divergence(self, other, self.allow_nan_stats)
+            return self._cross_entropy(other)
+
+    def _kl_divergence(self, other):
+        return kl_divergence(self, other, self.allow_nan_stats)
 
     def kl_divergence(self, other, name="kl_divergence"):
-        """KL[self || other], by the function registered for the two classes."""
+        """KL[self || other], by the function registered for the two classes (the
+        `_kl_divergence` hook)."""
         with self._name_scope(name):
-            return kl_divergence(self, other, self.allow_nan_stats)
+            return self._kl_divergence(other)
 
     # --- printing ---------------------------------------------------------------------
-    def _shape_str(self, shape):
-        return "?" if shape.ndims is None else str(tuple(shape.as_list()))
+    @staticmethod
+    def _shape_str(shape):
+        return "<unknown>" if shape.ndims is None else str(tuple(shape.as_list()))
 
     def __str__(self):
-        return ('tfp.distributions.%s("%s", batch_shape=%s, event_shape=%s, dtype=%s)'
-                % (type(self).__name__, self.name, self._shape_str(self.batch_shape),
-                   self._shape_str(self.event_shape), self.dtype.name))
+        # TF1 leaves out a shape of unknown rank
+        known = "".join(", %s=%s" % (what, self._shape_str(shape))
+                        for what, shape in (("batch_shape", self.batch_shape),
+                                            ("event_shape", self.event_shape))
+                        if shape.ndims is not None)
+        return ('tfp.distributions.%s("%s"%s, dtype=%s)'
+                % (type(self).__name__, self.name, known, self.dtype.name))
 
     def __repr__(self):
         return ("<tfp.distributions.%s '%s' batch_shape=%s event_shape=%s dtype=%s>"

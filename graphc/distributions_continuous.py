@@ -7,8 +7,9 @@ import numpy as np
 from . import dtypes
 from .distributions_base import FULLY_REPARAMETERIZED, Distribution
 from .distributions_kl import RegisterKL
-from .distributions_util import (batch_shape_of, float_params, gen_new_seed, guarded,
-                                 log_ndtr, ndtr, ones_batch, static_broadcast,
+from .distributions_util import (batch_shape_of, gen_new_seed, identity_params,
+                                 log_ndtr, ndtr, ones_batch, scalar_event_shape,
+                                 scalar_event_shape_tensor, static_broadcast,
                                  undefined_as_nan)
 
 __all__ = ["Normal", "Laplace", "Uniform", "StudentT"]
@@ -31,15 +32,27 @@ def _same_shape_params(names, sample_shape):
     return {n: shape for n in names}
 
 
+def _ndtri(p):
+    """TF1's special_math.ndtri at the ends: -inf for p <= 0, inf for p >= 1, with zero
+    gradient there (ndtri sees 0.5 instead, so its infinite slope never meets the zero
+    cotangent); NaN stays NaN."""
+    gc = _gc()
+    low, high = p <= 0.0, p >= 1.0
+    outside = gc.logical_or(low, high)
+    x = gc.math.ndtri(gc.where(outside, gc.fill(gc.shape(p), gc.constant(0.5, p.dtype)), p))
+    inf = gc.fill(gc.shape(p), gc.constant(np.inf, dtype=p.dtype))
+    return gc.where(low, -inf, gc.where(high, inf, x))
+
+
 class _LocScale(Distribution):
     """The shared part of Normal and Laplace: loc, scale > 0, batch = broadcast."""
 
     def __init__(self, loc, scale, validate_args, allow_nan_stats, name, parameters):
         gc = _gc()
         with gc.name_scope(name, values=[loc, scale]) as name:
-            loc, scale = float_params(("loc", loc), ("scale", scale))
-            self._loc, self._scale = guarded(validate_args, [loc, scale],
-                                             lambda: [gc.assert_positive(scale)])
+            self._loc, self._scale = identity_params(
+                validate_args, [("loc", loc), ("scale", scale)],
+                lambda loc, scale: [gc.assert_positive(scale)])
         super().__init__(dtype=self._scale.dtype,
                          reparameterization_type=FULLY_REPARAMETERIZED,
                          validate_args=validate_args, allow_nan_stats=allow_nan_stats,
@@ -60,6 +73,9 @@ class _LocScale(Distribution):
         """The scale parameter."""
         return self._scale
 
+    _event_shape = scalar_event_shape
+    _event_shape_tensor = scalar_event_shape_tensor
+
     def _batch_shape(self):
         return static_broadcast(self._loc, self._scale)
 
@@ -67,7 +83,18 @@ class _LocScale(Distribution):
         return batch_shape_of(self._loc, self._scale)[1]
 
     def _z(self, x):
-        return (x - self._loc) / self._scale
+        """x standardized: (x - loc) / scale."""
+        with _gc().name_scope("standardize", values=[x]):
+            return (x - self._loc) / self._scale
+
+    def _inv_z(self, z):
+        """x from its standardized z: z * scale + loc."""
+        with _gc().name_scope("reconstruct", values=[z]):
+            return z * self._scale + self._loc
+
+    def _log_prob(self, x):
+        # TF1's hooks: a subclass may override either part
+        return self._log_unnormalized_prob(x) - self._log_normalization()
 
     def _mean(self):
         return self._loc * _gc().ones_like(self._scale)
@@ -92,10 +119,11 @@ class Normal(_LocScale):
                                  seed=seed)
         return draws * self._scale + self._loc
 
-    def _log_prob(self, x):
-        gc = _gc()
-        return (-0.5 * gc.square(self._z(x))
-                - (0.5 * math.log(2.0 * math.pi) + gc.log(self._scale)))
+    def _log_unnormalized_prob(self, x):
+        return -0.5 * _gc().square(self._z(x))
+
+    def _log_normalization(self):
+        return 0.5 * math.log(2.0 * math.pi) + _gc().log(self._scale)
 
     def _cdf(self, x):
         return ndtr(self._z(x))
@@ -110,7 +138,7 @@ class Normal(_LocScale):
         return log_ndtr(-self._z(x))
 
     def _quantile(self, p):
-        return self._loc + self._scale * _gc().math.ndtri(p)
+        return self._inv_z(_ndtri(p))
 
     def _entropy(self):
         gc = _gc()
@@ -139,9 +167,11 @@ class Laplace(_LocScale):
                               seed=seed)
         return self._loc - self._scale * gc.sign(u) * gc.log1p(-gc.abs(u))
 
-    def _log_prob(self, x):
-        gc = _gc()
-        return -gc.abs(self._z(x)) - (math.log(2.0) + gc.log(self._scale))
+    def _log_unnormalized_prob(self, x):
+        return -_gc().abs(self._z(x))
+
+    def _log_normalization(self):
+        return math.log(2.0) + _gc().log(self._scale)
 
     def _cdf(self, x):
         gc = _gc()
@@ -183,11 +213,10 @@ class Uniform(Distribution):
         parameters = dict(locals())
         gc = _gc()
         with gc.name_scope(name, values=[low, high]) as name:
-            low, high = float_params(("low", low), ("high", high))
-            self._low, self._high = guarded(
-                validate_args, [low, high],
-                lambda: [gc.assert_less(low, high,
-                                        message="uniform not defined when low >= high.")])
+            self._low, self._high = identity_params(
+                validate_args, [("low", low), ("high", high)],
+                lambda low, high: [gc.assert_less(
+                    low, high, message="uniform not defined when low >= high.")])
         super().__init__(dtype=self._low.dtype,
                          reparameterization_type=FULLY_REPARAMETERIZED,
                          validate_args=validate_args, allow_nan_stats=allow_nan_stats,
@@ -212,6 +241,9 @@ class Uniform(Distribution):
         """high - low."""
         with self._name_scope(name):
             return self._high - self._low
+
+    _event_shape = scalar_event_shape
+    _event_shape_tensor = scalar_event_shape_tensor
 
     def _batch_shape(self):
         return static_broadcast(self._low, self._high)
@@ -264,9 +296,9 @@ class StudentT(Distribution):
         parameters = dict(locals())
         gc = _gc()
         with gc.name_scope(name, values=[df, loc, scale]) as name:
-            df, loc, scale = float_params(("df", df), ("loc", loc), ("scale", scale))
-            self._df, self._loc, self._scale = guarded(
-                validate_args, [df, loc, scale], lambda: [gc.assert_positive(df)])
+            self._df, self._loc, self._scale = identity_params(
+                validate_args, [("df", df), ("loc", loc), ("scale", scale)],
+                lambda df, loc, scale: [gc.assert_positive(df)])
         super().__init__(dtype=self._scale.dtype,
                          reparameterization_type=FULLY_REPARAMETERIZED,
                          validate_args=validate_args, allow_nan_stats=allow_nan_stats,
@@ -290,6 +322,9 @@ class StudentT(Distribution):
     def scale(self):
         return self._scale
 
+    _event_shape = scalar_event_shape
+    _event_shape_tensor = scalar_event_shape_tensor
+
     def _batch_shape(self):
         return static_broadcast(self._df, self._loc, self._scale)
 
@@ -307,13 +342,19 @@ class StudentT(Distribution):
         return z * gc.rsqrt(g / df) * self._scale + self._loc
 
     def _log_prob(self, x):
+        # TF1's hooks: a subclass may override either part
+        return self._log_unnormalized_prob(x) - self._log_normalization()
+
+    def _log_unnormalized_prob(self, x):
         gc = _gc()
         y = (x - self._loc) / self._scale
-        log_unnormalized = -0.5 * (self._df + 1.0) * gc.log1p(gc.square(y) / self._df)
-        log_normalization = (gc.log(gc.abs(self._scale)) + 0.5 * gc.log(self._df)
-                             + 0.5 * math.log(math.pi) + gc.lgamma(0.5 * self._df)
-                             - gc.lgamma(0.5 * (self._df + 1.0)))
-        return log_unnormalized - log_normalization
+        return -0.5 * (self._df + 1.0) * gc.log1p(gc.square(y) / self._df)
+
+    def _log_normalization(self):
+        gc = _gc()
+        return (gc.log(gc.abs(self._scale)) + 0.5 * gc.log(self._df)
+                + 0.5 * math.log(math.pi) + gc.lgamma(0.5 * self._df)
+                - gc.lgamma(0.5 * (self._df + 1.0)))
 
     def _cdf(self, x):
         # P[T <= t] = betainc(df/2, 1/2, df / (t^2 + df)) / 2 for t < 0 (mirrored above)
@@ -350,11 +391,11 @@ class StudentT(Distribution):
         var = ones * gc.square(self._scale) * df / denom
         inf = gc.fill(gc.shape(var), gc.constant(np.inf, dtype=self.dtype))
         defined = gc.where(df > 2.0, var, inf)
-        if self.allow_nan_stats:
-            return undefined_as_nan(self, defined, df > 1.0, "", None)
-        with gc.control_dependencies([gc.assert_less(
-                2.0 * ones, df, message="variance not defined for components of df <= 2")]):
-            return gc.identity(var)
+        # inf where 1 < df <= 2, so only df <= 1 is undefined (NaN or the assertion)
+        return undefined_as_nan(
+            self, defined, df > 1.0, "variance not defined for components of df <= 1",
+            lambda msg: gc.assert_less(gc.ones([], dtype=self.dtype), self._df,
+                                       message=msg))
 
     def _mode(self):
         return _gc().identity(self._loc)

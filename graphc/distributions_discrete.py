@@ -6,7 +6,8 @@ from .distributions_base import NOT_REPARAMETERIZED, Distribution
 from .distributions_kl import RegisterKL
 from .distributions_continuous import _lead, _same_shape_params
 from .distributions_util import (check_value, float_params, gen_new_seed, guarded,
-                                 logits_and_probs)
+                                 logits_and_probs, scalar_event_shape,
+                                 scalar_event_shape_tensor)
 from .shapes import TensorShape
 
 __all__ = ["Bernoulli", "Categorical", "Multinomial", "DirichletMultinomial"]
@@ -74,6 +75,9 @@ class Bernoulli(Distribution):
     def probs(self):
         """Probability of drawing a 1."""
         return self._probs
+
+    _event_shape = scalar_event_shape
+    _event_shape_tensor = scalar_event_shape_tensor
 
     def _batch_shape(self):
         return self._logits.shape
@@ -147,6 +151,9 @@ class Categorical(Distribution):
     @property
     def probs(self):
         return self._probs
+
+    _event_shape = scalar_event_shape
+    _event_shape_tensor = scalar_event_shape_tensor
 
     def _batch_shape(self):
         shape = self._logits.shape
@@ -226,7 +233,7 @@ class _Counts(Distribution):
         """Number of draws."""
         return self._total_count
 
-    def _checked_counts(self, counts):
+    def _maybe_assert_valid_sample(self, counts):
         gc = _gc()
         return check_value(self.validate_args, counts, lambda t: _integer_form_checks(t) + [
             gc.assert_equal(self._total_count, gc.reduce_sum(t, -1),
@@ -283,10 +290,17 @@ class Multinomial(_Counts):
         return self._draw_counts(n, self._logits, seed)
 
     def _log_prob(self, counts):
+        # TF1's hooks: a subclass may override either part
+        return self._log_unnormalized_prob(counts) - self._log_normalization(counts)
+
+    def _log_unnormalized_prob(self, counts):
         gc = _gc()
-        counts = self._checked_counts(counts)
-        log_unnormalized = gc.reduce_sum(counts * gc.nn.log_softmax(self._logits), -1)
-        return log_unnormalized + _log_combinations(self._total_count, counts)
+        counts = self._maybe_assert_valid_sample(counts)
+        return gc.reduce_sum(counts * gc.nn.log_softmax(self._logits), -1)
+
+    def _log_normalization(self, counts):
+        counts = self._maybe_assert_valid_sample(counts)
+        return -_log_combinations(self._total_count, counts)
 
     def _probs_batch(self):
         return self._probs * _gc().ones_like(self._total_count)[..., None]
@@ -344,7 +358,7 @@ class DirichletMultinomial(_Counts):
 
     def _log_prob(self, counts):
         gc = _gc()
-        counts = self._checked_counts(counts)
+        counts = self._maybe_assert_valid_sample(counts)
         c = self._concentration
         return (gc.lbeta(c + counts) - gc.lbeta(c)
                 + _log_combinations(self._total_count, counts))

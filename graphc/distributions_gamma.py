@@ -8,7 +8,9 @@ from .distributions_base import FULLY_REPARAMETERIZED, Distribution
 from .distributions_kl import RegisterKL
 from .distributions_continuous import _lead, _same_shape_params
 from .distributions_util import (batch_shape_of, check_value, float_params, gen_new_seed,
-                                 guarded, static_broadcast, undefined_as_nan)
+                                 guarded, identity_params, scalar_event_shape,
+                                 scalar_event_shape_tensor, static_broadcast,
+                                 undefined_as_nan)
 from .shapes import TensorShape
 
 __all__ = ["Gamma", "Exponential", "Beta", "Dirichlet"]
@@ -28,11 +30,9 @@ class Gamma(Distribution):
         parameters = dict(locals())
         gc = _gc()
         with gc.name_scope(name, values=[concentration, rate]) as name:
-            concentration, rate = float_params(("concentration", concentration),
-                                               ("rate", rate))
-            self._concentration, self._rate = guarded(
-                validate_args, [concentration, rate],
-                lambda: [gc.assert_positive(concentration), gc.assert_positive(rate)])
+            self._concentration, self._rate = identity_params(
+                validate_args, [("concentration", concentration), ("rate", rate)],
+                lambda c, r: [gc.assert_positive(c), gc.assert_positive(r)])
         super().__init__(dtype=self._concentration.dtype,
                          reparameterization_type=FULLY_REPARAMETERIZED,
                          validate_args=validate_args, allow_nan_stats=allow_nan_stats,
@@ -51,6 +51,9 @@ class Gamma(Distribution):
     def rate(self):
         return self._rate
 
+    _event_shape = scalar_event_shape
+    _event_shape_tensor = scalar_event_shape_tensor
+
     def _batch_shape(self):
         return static_broadcast(self._concentration, self._rate)
 
@@ -62,20 +65,25 @@ class Gamma(Distribution):
         return gc.random_gamma(gc.reshape(n, [1]), self._concentration, beta=self._rate,
                                dtype=self.dtype, seed=seed)
 
-    def _checked(self, x):
+    def _maybe_assert_valid_sample(self, x):
         return check_value(self.validate_args, x, lambda t: [_gc().assert_positive(t)])
 
     def _log_prob(self, x):
-        gc = _gc()
-        x = self._checked(x)
+        # TF1's hooks: a subclass may override either part
+        return self._log_unnormalized_prob(x) - self._log_normalization()
+
+    def _log_unnormalized_prob(self, x):
         # xlogy (TF's): x = 0 with concentration 1 gives log(rate), not NaN
-        return (gc.xlogy(self._concentration - 1.0, x) - self._rate * x
-                - (gc.lgamma(self._concentration)
-                   - self._concentration * gc.log(self._rate)))
+        x = self._maybe_assert_valid_sample(x)
+        return _gc().xlogy(self._concentration - 1.0, x) - self._rate * x
+
+    def _log_normalization(self):
+        gc = _gc()
+        return gc.lgamma(self._concentration) - self._concentration * gc.log(self._rate)
 
     def _cdf(self, x):
         gc = _gc()
-        x = self._checked(x)
+        x = self._maybe_assert_valid_sample(x)
         a = self._concentration
         z = self._rate * x
         return gc.igamma(a + gc.zeros_like(z), z + gc.zeros_like(a))
@@ -133,15 +141,10 @@ class Exponential(Gamma):
         u = gc.random_uniform(shape, minval=tiny, maxval=1.0, dtype=self.dtype, seed=seed)
         return -gc.log(u) / self._rate
 
-    def _log_prob(self, x):
-        gc = _gc()
-        x = self._checked(x)
-        return gc.log(self._rate) - self._rate * x
-
     # cdf (so survival_function, 1 - cdf) is Gamma's igamma: NaN below 0, outside the
     # support, as TF's Exponential, which overrides only the log survival function
     def _log_survival_function(self, x):
-        return -self._rate * self._checked(x)
+        return -self._rate * self._maybe_assert_valid_sample(x)
 
 
 class Beta(Distribution):
@@ -183,6 +186,9 @@ class Beta(Distribution):
         """concentration1 + concentration0."""
         return self._total_concentration
 
+    _event_shape = scalar_event_shape
+    _event_shape_tensor = scalar_event_shape_tensor
+
     def _batch_shape(self):
         return self._total_concentration.shape
 
@@ -199,27 +205,32 @@ class Beta(Distribution):
                              dtype=self.dtype, seed=gen_new_seed(seed, "beta"))
         return g1 / (g1 + g0)
 
-    def _checked(self, x):
+    def _maybe_assert_valid_sample(self, x):
         gc = _gc()
         return check_value(self.validate_args, x, lambda t: [
             gc.assert_positive(t),
             gc.assert_less(t, gc.ones([], dtype=self.dtype),
                            message="sample must be less than `1`.")])
 
-    def _lbeta(self):
+    def _log_normalization(self):
+        """log B(c1, c0); TF1's entropy and Beta-Beta KL use it too."""
         gc = _gc()
         c1, c0 = self._concentration1, self._concentration0
         return gc.lgamma(c1) + gc.lgamma(c0) - gc.lgamma(self._total_concentration)
 
     def _log_prob(self, x):
+        # TF1's hooks: a subclass may override either part
+        return self._log_unnormalized_prob(x) - self._log_normalization()
+
+    def _log_unnormalized_prob(self, x):
         gc = _gc()
-        x = self._checked(x)
+        x = self._maybe_assert_valid_sample(x)
         return (gc.xlogy(self._concentration1 - 1.0, x)
-                + (self._concentration0 - 1.0) * gc.log1p(-x) - self._lbeta())
+                + (self._concentration0 - 1.0) * gc.log1p(-x))
 
     def _cdf(self, x):
         gc = _gc()
-        x = self._checked(x)
+        x = self._maybe_assert_valid_sample(x)
         c1, c0 = self._concentration1, self._concentration0
         zero = gc.zeros_like(x) + gc.zeros_like(self._total_concentration)
         return gc.betainc(c1 + zero, c0 + zero, x + zero)
@@ -228,7 +239,8 @@ class Beta(Distribution):
         gc = _gc()
         c1, c0, total = (self._concentration1, self._concentration0,
                          self._total_concentration)
-        return (self._lbeta() - (c1 - 1.0) * gc.digamma(c1) - (c0 - 1.0) * gc.digamma(c0)
+        return (self._log_normalization() - (c1 - 1.0) * gc.digamma(c1)
+                - (c0 - 1.0) * gc.digamma(c0)
                 + (total - 2.0) * gc.digamma(total))
 
     def _mean(self):
@@ -305,19 +317,29 @@ class Dirichlet(Distribution):
                             seed=seed)
         return g / gc.reduce_sum(g, -1, keepdims=True)
 
-    def _log_prob(self, x):
+    def _maybe_assert_valid_sample(self, x):
         gc = _gc()
-        x = check_value(self.validate_args, x, lambda t: [
+        return check_value(self.validate_args, x, lambda t: [
             gc.assert_positive(t),
             gc.assert_near(gc.ones([], dtype=self.dtype), gc.reduce_sum(t, -1),
                            message="sample last-dimension must sum to `1`")])
-        return (gc.reduce_sum(gc.xlogy(self._concentration - 1.0, x), -1)
-                - gc.lbeta(self._concentration))
+
+    def _log_prob(self, x):
+        # TF1's hooks: a subclass may override either part
+        return self._log_unnormalized_prob(x) - self._log_normalization()
+
+    def _log_unnormalized_prob(self, x):
+        gc = _gc()
+        x = self._maybe_assert_valid_sample(x)
+        return gc.reduce_sum(gc.xlogy(self._concentration - 1.0, x), -1)
+
+    def _log_normalization(self):
+        return _gc().lbeta(self._concentration)
 
     def _entropy(self):
         gc = _gc()
         c, total = self._concentration, self._total_concentration
-        return (gc.lbeta(c) + (total - self._k()) * gc.digamma(total)
+        return (self._log_normalization() + (total - self._k()) * gc.digamma(total)
                 - gc.reduce_sum((c - 1.0) * gc.digamma(c), -1))
 
     def _mean(self):
@@ -363,7 +385,7 @@ def _kl_beta_beta(d1, d2, name=None):
     with gc.name_scope(name or "kl_beta_beta"):
         a1, b1, t1 = d1.concentration1, d1.concentration0, d1.total_concentration
         a2, b2, t2 = d2.concentration1, d2.concentration0, d2.total_concentration
-        return (d2._lbeta() - d1._lbeta() + (a1 - a2) * gc.digamma(a1)
+        return (d2._log_normalization() - d1._log_normalization() + (a1 - a2) * gc.digamma(a1)
                 + (b1 - b2) * gc.digamma(b1) + (t2 - t1) * gc.digamma(t1))
 
 

@@ -6,6 +6,7 @@ import math
 import numpy as np
 
 from . import dtypes
+from .shapes import TensorShape
 
 
 def _gc():
@@ -23,6 +24,32 @@ def float_params(*named):
     except TypeError as e:              # TF1's distributions raise ValueError here
         raise ValueError(str(e)) from None
     return tensors
+
+
+def identity_params(validate_args, named, checks):
+    """TF1's parameters of Normal, Laplace, Uniform, StudentT and Gamma:
+    identity(value, name=name) of each (name, value) pair, behind the run-time
+    `checks(*tensors)` when validate_args, all of one float dtype. The identity makes
+    gradients with respect to `d.loc` those through the distribution only, as in TF1."""
+    gc = _gc()
+    tensors = [gc.convert_to_tensor(v) for _, v in named]
+    with gc.control_dependencies(checks(*tensors) if validate_args else []):
+        tensors = [gc.identity(t, name=n) for (n, _), t in zip(named, tensors)]
+    try:
+        gc.assert_same_float_dtype(tensors)
+    except TypeError as e:              # TF1's distributions raise ValueError here
+        raise ValueError(str(e)) from None
+    return tensors
+
+
+def scalar_event_shape(dist):
+    """The static event shape of a scalar distribution: []."""
+    return TensorShape([])
+
+
+def scalar_event_shape_tensor(dist):
+    """The event shape of a scalar distribution as a tensor: [] (int32)."""
+    return _gc().constant([], dtype=dtypes.int32)
 
 
 def guarded(validate_args, tensors, checks):

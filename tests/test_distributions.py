@@ -231,3 +231,67 @@ def test_bernoulli_validate_args_checks_events():
     np.testing.assert_allclose(run(lp, {p: [0.0, 1.0]}), np.log([0.7, 0.3]), rtol=1e-6)
     with pytest.raises(Exception, match="bool-equivalent"):
         run(lp, {p: [0.5, 2.0]})
+
+
+def test_subclass_defaults_and_hooks():
+    """TF1's base class: unknown static shapes by default (the *_tensor hooks run),
+    survival functions through the public cdf, and the _log_normalization /
+    _kl_divergence hooks of the built-in classes."""
+    class Diag(D.Distribution):
+        def __init__(self, mean):
+            self._m = mean
+            super().__init__(gc.float32, D.FULLY_REPARAMETERIZED, False, True,
+                             graph_parents=[mean], name="Diag")
+
+        def _batch_shape_tensor(self):
+            return gc.shape(self._m)[:-1]
+
+        def _event_shape_tensor(self):
+            return gc.shape(self._m)[-1:]
+
+        def _sample_n(self, n, seed=None):
+            return self._m + gc.zeros(gc.concat([[n], gc.shape(self._m)], 0))
+
+        def _log_cdf(self, x):
+            return -gc.nn.softplus(-x)
+
+    m = gc.placeholder(gc.float32, [None, 2])
+    d = Diag(m)
+    assert d.batch_shape.ndims is None and d.event_shape.ndims is None
+    feed = {m: [[1.0, 2.0]]}
+    ev, scalar, batch, s = run([d.event_shape_tensor(), d.is_scalar_event(),
+                                d.batch_shape_tensor(), d.sample(3)], feed)
+    assert list(ev) == [2] and not scalar and list(batch) == [1] and s.shape == (3, 1, 2)
+    sf, lsf = run([d.survival_function(0.5), d.log_survival_function(0.5)])
+    assert sf == pytest.approx(1 - 1 / (1 + math.exp(-0.5)))
+    assert lsf == pytest.approx(math.log(sf))
+
+    class HalfNormal(D.Normal):
+        def _log_normalization(self):
+            return super()._log_normalization() - math.log(2.0)
+
+    class ZeroKL(D.Categorical):
+        def _kl_divergence(self, other):
+            return gc.zeros_like(self.entropy())
+
+    lp = run(HalfNormal(0.0, 1.0).log_prob(0.0))
+    assert lp == pytest.approx(math.log(2.0) - 0.5 * math.log(2 * math.pi))
+    assert run(ZeroKL(logits=[0.0, 1.0]).kl_divergence(D.Categorical(logits=[1.0, 0.0]))) == 0
+
+
+def test_parameters_are_identities_and_quantile_ends():
+    """d.loc is TF1's identity(loc): gradients w.r.t. it skip the caller's other uses.
+    Normal.quantile is +-inf at p = 0, 1 with zero gradient there."""
+    x = gc.placeholder(gc.float32, [None])
+    mu = 2.0 * x
+    pi = D.Normal(loc=mu, scale=1.0)
+    assert pi.loc.name == "Normal/loc:0"
+    loss = -gc.reduce_sum(pi.log_prob(1.0)) + 0.5 * gc.reduce_sum(gc.square(mu))
+    np.testing.assert_allclose(run(gc.gradients(loss, pi.loc)[0], {x: [1.0, 3.0]}), [1, 5])
+    p = gc.constant([0.0, 0.5, 1.0])
+    q = D.Normal(0.0, 2.0).quantile(p)
+    qv, g = run([q, gc.gradients(gc.reduce_sum(q), p)[0]])
+    np.testing.assert_allclose(qv, [-np.inf, 0.0, np.inf])
+    np.testing.assert_allclose(g, [0.0, 2.0 * math.sqrt(2 * math.pi), 0.0], rtol=1e-6)
+    var = D.StudentT([1.5, 3.0], 0.0, 1.0, allow_nan_stats=False).variance()
+    np.testing.assert_allclose(run(var), [np.inf, 3.0])

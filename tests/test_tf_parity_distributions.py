@@ -287,7 +287,8 @@ def test_not_implemented_messages():
     assert got == want and len(got) == 4
 
 
-FEEDS = {"beta_mode": (2.0, 0.5), "student_mean": (2.0, 0.5), "gamma_sample": (2.0, -1.0),
+FEEDS = {"beta_mode": (2.0, 0.5), "student_mean": (2.0, 0.5), "student_var": (1.5, 0.9),
+         "gamma_sample": (2.0, -1.0),
          "normal_scale": (2.0, -1.0), "multinomial_sum": (2.0, 1.0), "kl_nan": (2.0, np.nan)}
 
 
@@ -300,6 +301,8 @@ def test_runtime_assertions_fail_in_both(case):
         p = m.placeholder(m.float32, [])
         t = {"beta_mode": lambda: D.Beta(p, 2.0, allow_nan_stats=False).mode(),
              "student_mean": lambda: D.StudentT(p, 0.0, 1.0, allow_nan_stats=False).mean(),
+             "student_var": lambda: D.StudentT(p, 0.0, 1.0,
+                                               allow_nan_stats=False).variance(),
              "gamma_sample": lambda: D.Gamma(2.0, 1.0, validate_args=True).log_prob(p),
              "normal_scale": lambda: D.Normal(0.0, p, validate_args=True).mean(),
              "multinomial_sum": lambda: D.Multinomial(
@@ -315,3 +318,233 @@ def test_runtime_assertions_fail_in_both(case):
         return round(value, 5), "ran"
     got, want = _both(build)
     assert want[1] == "failed" and got == want
+
+
+# --- user subclasses and TF1's hooks ------------------------------------------------------
+
+def _diag_gaussian(m):
+    """A baselines-style subclass: only the *_tensor shapes and _sample_n."""
+    D = m.distributions
+
+    class DiagGaussian(D.Distribution):
+        def __init__(self, mean):
+            self._m = m.convert_to_tensor(mean)
+            super().__init__(dtype=m.float32, reparameterization_type=D.FULLY_REPARAMETERIZED,
+                             validate_args=False, allow_nan_stats=True,
+                             graph_parents=[self._m], name="DiagGaussian")
+
+        def _batch_shape_tensor(self):
+            return m.shape(self._m)[:-1]
+
+        def _event_shape_tensor(self):
+            return m.shape(self._m)[-1:]
+
+        def _sample_n(self, n, seed=None):
+            return self._m + m.zeros(m.concat([[n], m.shape(self._m)], 0))
+    return DiagGaussian
+
+
+def test_subclass_shape_defaults_are_unknown():
+    """Base-class _batch_shape/_event_shape are unknown (TF1), so the *_tensor hooks run."""
+    def build(m):
+        x = m.placeholder(m.float32, [None, 2])
+        d = _diag_gaussian(m)(x)
+        s = d.sample(3)
+        fetch = [d.event_shape_tensor(), d.is_scalar_event(), d.batch_shape_tensor(),
+                 d.is_scalar_batch(), s]
+        with m.Session() as sess:
+            vals = sess.run(fetch, {x: [[1.0, 2.0]]})
+        return (str(d.batch_shape), str(d.event_shape), str(d), repr(d), s.shape.as_list(),
+                [np.asarray(v).tolist() for v in vals])
+    got, want = _both(build)
+    assert got == want
+
+
+def test_subclass_without_shape_tensors_raises():
+    def build(m):
+        D = m.distributions
+        d = D.Distribution(m.float32, D.NOT_REPARAMETERIZED, False, True, name="Bare")
+        out = []
+        for f in (d.batch_shape_tensor, d.event_shape_tensor):
+            try:
+                f()
+            except NotImplementedError as e:
+                out.append(str(e))
+        return out
+    got, want = _both(build)
+    assert got == want and len(got) == 2
+
+
+def _logistic(m):
+    """A subclass with only _log_cdf (the stable -softplus(-z))."""
+    D = m.distributions
+
+    class Logistic(D.Distribution):
+        def __init__(self, loc, scale):
+            self._loc, self._scale = m.convert_to_tensor(loc), m.convert_to_tensor(scale)
+            super().__init__(dtype=self._loc.dtype,
+                             reparameterization_type=D.FULLY_REPARAMETERIZED,
+                             validate_args=False, allow_nan_stats=True,
+                             graph_parents=[self._loc, self._scale], name="Logistic")
+
+        def _log_cdf(self, x):
+            return -m.nn.softplus(-(x - self._loc) / self._scale)
+    return Logistic
+
+
+def test_survival_functions_fall_back_to_public_cdf():
+    check(lambda m, loc, scale, x: [_logistic(m)(loc, scale).survival_function(x),
+                                    _logistic(m)(loc, scale).log_survival_function(x),
+                                    _logistic(m)(loc, scale).cdf(x),
+                                    _logistic(m)(loc, scale).log_cdf(x)],
+          rand(3), pos(3), rand(3, seed=30))
+
+
+def _hooked(m):
+    """Subclasses of built-in distributions overriding TF1's hooks."""
+    D = m.distributions
+
+    class HalfNormal(D.Normal):
+        def _log_normalization(self):
+            return super()._log_normalization() - np.log(2.0)
+
+    class Tempered(D.Gamma):
+        def _log_unnormalized_prob(self, x):
+            return 0.5 * super()._log_unnormalized_prob(x)
+
+    class Shifted(D.Laplace):
+        def _log_normalization(self):
+            return super()._log_normalization() + 1.0
+
+    class HalfT(D.StudentT):
+        def _log_normalization(self):
+            return super()._log_normalization() - np.log(2.0)
+
+    class TemperedExp(D.Exponential):
+        def _log_unnormalized_prob(self, x):
+            return 2.0 * super()._log_unnormalized_prob(x)
+
+    class BetaN(D.Beta):      # TF1's entropy and Beta-Beta KL use _log_normalization
+        def _log_normalization(self):
+            return 2.0 * super()._log_normalization()
+
+    class DirN(D.Dirichlet):
+        def _log_normalization(self):
+            return super()._log_normalization() + 0.25
+
+    class MultU(D.Multinomial):
+        def _log_unnormalized_prob(self, counts):
+            return 0.5 * super()._log_unnormalized_prob(counts)
+
+    class ZeroKL(D.Categorical):
+        def _kl_divergence(self, other):
+            return m.zeros_like(self.entropy())
+
+    class SelfCE(D.Normal):
+        def _cross_entropy(self, other):
+            return self.entropy()
+    return (HalfNormal, Tempered, Shifted, HalfT, TemperedExp, BetaN, DirN, MultU, ZeroKL,
+            SelfCE)
+
+
+def test_subclass_hooks_are_used():
+    def fn(m, a, b, x, u):
+        (HalfNormal, Tempered, Shifted, HalfT, TemperedExp, BetaN, DirN, MultU, ZeroKL,
+         SelfCE) = _hooked(m)
+        D = m.distributions
+        c = m.stack([a, b, a + b], -1)
+        return [HalfNormal(a, b).log_prob(x), Tempered(b, a + 1.0).log_prob(b),
+                Shifted(a, b).prob(x), HalfT(b + 2.0, a, b).log_prob(x),
+                TemperedExp(b).log_prob(b), BetaN(a + 1.0, b).log_prob(u),
+                BetaN(a + 1.0, b).entropy(), BetaN(a + 1.0, b).kl_divergence(D.Beta(b, b)),
+                DirN(c).log_prob(m.nn.softmax(c)),
+                MultU(m.cast(3.0, a.dtype), logits=c).log_prob(
+                    m.constant([[1.0, 1.0, 1.0]] * 3, a.dtype)),
+                ZeroKL(logits=c).kl_divergence(D.Categorical(logits=-c)),
+                SelfCE(a, b).cross_entropy(D.Normal(0.0, 1.0))]
+    check(fn, pos(3, seed=31), pos(3, seed=32), rand(3, seed=33), unit(3, seed=34))
+
+
+# --- parameters, StudentT variance, quantile ends, numpy values ---------------------------
+
+def test_gradients_with_respect_to_parameters_are_the_distributions():
+    """TF1 keeps identity(loc, name="loc") etc.: a loss that also uses the caller's
+    tensor gets, w.r.t. d.loc, only the path through the distribution."""
+    def fn(m, x):
+        D = m.distributions
+        mu, s = 2.0 * x, m.exp(x)
+        ds = [D.Normal(mu, s), D.Laplace(mu, s), D.StudentT(s + 2.0, mu, s),
+              D.Gamma(s, s), D.Exponential(s), D.Uniform(mu - 5.0, mu + 5.0)]
+        params = [[d.loc, d.scale] for d in ds[:2]] + [
+            [ds[2].df, ds[2].loc, ds[2].scale], [ds[3].concentration, ds[3].rate],
+            [ds[4].rate], [ds[5].low, ds[5].high]]
+        out = []
+        for d, ps in zip(ds, params):
+            loss = m.reduce_sum(d.log_prob(1.5)) + m.reduce_sum(m.square(mu) + s)
+            out += m.gradients(loss, ps)
+        return out
+    check(fn, pos(4, seed=35), grad=False)
+
+
+def test_parameter_names():
+    got, want = _both(lambda m: [
+        t.name for t in (m.distributions.Normal(0.0, 1.0).loc,
+                         m.distributions.Laplace(0.0, 1.0).scale,
+                         m.distributions.StudentT(3.0, 0.0, 1.0).df,
+                         m.distributions.Uniform(0.0, 1.0).high,
+                         m.distributions.Gamma(1.0, 2.0).concentration,
+                         m.distributions.Normal(m.constant([1.0]), 2.0,
+                                                validate_args=True).loc)])
+    assert got == want
+
+
+def test_student_t_variance_infinite_without_nan_stats():
+    check(lambda m, df: [m.distributions.StudentT(df, 0.0, 1.0, allow_nan_stats=False)
+                         .variance(),
+                         m.distributions.StudentT(df, 0.0, 1.0, allow_nan_stats=False)
+                         .stddev(),
+                         m.distributions.StudentT(1.5, 0.0, 1.0, allow_nan_stats=False)
+                         .variance()],
+          np.array([1.5, 2.0, 3.0, 6.0], np.float32), rtol=1e-6)
+
+
+def test_normal_quantile_ends():
+    """TF1's ndtri: +-inf at and beyond p = 0, 1, with zero gradient there (so a saturated
+    sigmoid in front stays finite)."""
+    p = np.array([-0.5, 0.0, 1e-30, 1e-8, 0.1, 0.5, 0.9, 0.99999, 1 - 6e-8, 1.0, 1.5, np.nan],
+                 np.float32)
+    check(lambda m, loc, p: [m.distributions.Normal(loc, 2.0).quantile(p)],
+          np.zeros(12, np.float32), p, rtol=1e-5, atol=1e-5)
+    check(lambda m, z: [m.distributions.Normal(0.0, 1.0).quantile(m.sigmoid(z))],
+          np.array([-200.0, -3.0, 0.0, 3.0, 200.0], np.float32), rtol=1e-5, atol=1e-5)
+
+
+def test_numpy_values_take_the_distribution_dtype():
+    """TF1 converts a numpy value with numpy's astype to the distribution's dtype;
+    graphc does where no value changes (TF1 also truncates soft labels given to an
+    int32 Bernoulli: graphc keeps them, see the next test)."""
+    y, y32 = np.array([0.0, 1.0, 1.0]), np.float32([0.0, 0.0, 1.0])
+    check(lambda m, z: [
+        m.distributions.Bernoulli(logits=z).log_prob(y),
+        m.distributions.Bernoulli(logits=z).log_prob([0.2, 0.7, 1.0]),
+        m.distributions.Bernoulli(logits=z).log_prob(y32),
+        m.distributions.Bernoulli(logits=z, dtype=m.float32).log_prob(y),
+        m.distributions.Normal(z, 1.0).log_prob(y),
+        m.distributions.Categorical(logits=m.stack([z, -z], -1)).log_prob(y)],
+        rand(3, dtype=np.float32, seed=36))
+
+
+def test_soft_labels_in_a_numpy_array_are_not_truncated():
+    """TF1 truncates np.array([0.2, 0.7]) to the int32 labels [0, 0] (its eager mode
+    calls that a bug); graphc never truncates silently: the soft labels, as a list of
+    them gives in both."""
+    soft = [0.2, 0.7, 1.0]
+    with gc.Graph().as_default(), gc.Session() as s:
+        d = gc.distributions.Bernoulli(logits=0.3)
+        got, want = s.run([d.log_prob(np.array(soft)), d.log_prob(soft)])
+    np.testing.assert_allclose(got, want)
+    with tf.Graph().as_default(), v1.Session() as s:
+        d = v1.distributions.Bernoulli(logits=0.3)
+        tf_list, tf_np = s.run([d.log_prob(soft), d.log_prob(np.array(soft))])
+    np.testing.assert_allclose(want, tf_list, rtol=1e-6)
+    assert tf_np[0] == tf_np[1]                     # TF's truncated labels
