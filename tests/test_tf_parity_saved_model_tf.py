@@ -21,24 +21,7 @@ def test_tf_saved_models_load_in_graphc(tmp_path):
     vocab.write_text("ant\nbee\ncat\n")
     for how in ("simple_save", "builder", "builder_text"):
         export = str(tmp_path / how)
-        with tf.Graph().as_default():
-            x, words, y, ids, w = make.build(v1, str(vocab))
-            with v1.Session() as s:
-                s.run([v1.global_variables_initializer(), v1.tables_initializer()])
-                s.run(w.assign([[3.0], [-4.0]]))
-                want = [s.run([y, ids], {x: a, words: b}) for a, b in FEEDS]
-                if how == "simple_save":
-                    v1.saved_model.simple_save(s, export, {"x": x, "words": words},
-                                               {"y": y, "ids": ids},
-                                               legacy_init_op=v1.tables_initializer())
-                else:
-                    b = v1.saved_model.builder.SavedModelBuilder(export)
-                    sig = v1.saved_model.signature_def_utils.predict_signature_def(
-                        {"x": x, "words": words}, {"y": y, "ids": ids})
-                    b.add_meta_graph_and_variables(
-                        s, ["serve", "gpu"], {"predict": sig},
-                        main_op=v1.tables_initializer())
-                    b.save(as_text=how == "builder_text")      # .pbtxt
+        want = make.export(v1, tf.Graph, v1.Session, str(vocab), export, how, FEEDS)
         with gc.Graph().as_default(), gc.Session() as sess:
             tags = ["serve"] if how == "simple_save" else ["serve", "gpu"]
             meta = gc.saved_model.loader.load(sess, tags, export)

@@ -20,45 +20,31 @@ _spec.loader.exec_module(make)
 FEEDS = [([[1.0, 1.0]], [b"cat", b"zz"]), ([[0.5, -2.0], [3.0, 0.0]], [b"ant", b"bee", b""])]
 
 
-def _vocab_model(tmp_path, as_text=False):
+def _vocab_model(tmp_path, how="simple_save"):
     """make_tf_saved_model's model (a vocabulary table from an asset file, a variable
     trained away from its initial value) saved by graphc's simple_save or builder, its
-    vocabulary file deleted after (the SavedModel's asset copy must be used); graphc's
-    values on FEEDS."""
+    vocabulary file deleted after (the SavedModel's asset copy must be used): the
+    export's directory, its tags and signature key, and graphc's values on FEEDS."""
     vocab = tmp_path / "vocab.txt"
     vocab.write_text("ant\nbee\ncat\n")
     export = str(tmp_path / "export")
-    with gc.Graph().as_default():
-        x, words, y, ids, w = make.build(gc, str(vocab))
-        with gc.Session() as s:
-            s.run([gc.global_variables_initializer(), gc.tables_initializer()])
-            s.run(w.assign([[3.0], [-4.0]]))
-            want = [s.run([y, ids], {x: a, words: b}) for a, b in FEEDS]
-            if not as_text:
-                gc.saved_model.simple_save(s, export, {"x": x, "words": words},
-                                           {"y": y, "ids": ids},
-                                           legacy_init_op=gc.tables_initializer())
-            else:
-                b = gc.saved_model.builder.SavedModelBuilder(export)
-                sig = gc.saved_model.signature_def_utils.predict_signature_def(
-                    {"x": x, "words": words}, {"y": y, "ids": ids})
-                b.add_meta_graph_and_variables(
-                    s, ["serve"], {"serving_default": sig},
-                    assets_collection=gc.get_collection("asset_filepaths"),
-                    main_op=gc.tables_initializer())
-                assert b.save(as_text=True).endswith(b"saved_model.pbtxt")
+    want = make.export(gc, gc.Graph, gc.Session, str(vocab), export, how, FEEDS)
+    assert os.path.exists(os.path.join(export, "saved_model.pbtxt" if how == "builder_text"
+                                       else "saved_model.pb"))
     vocab.unlink()
-    return export, want
+    if how == "simple_save":
+        return export, ["serve"], "serving_default", want
+    return export, ["serve", "gpu"], "predict", want
 
 
-@pytest.mark.parametrize("as_text", [False, True])
-def test_tf1_loader_serves_graphc_saved_model(tmp_path, as_text):
-    export, want = _vocab_model(tmp_path, as_text)
+@pytest.mark.parametrize("how", ["simple_save", "builder", "builder_text"])
+def test_tf1_loader_serves_graphc_saved_model(tmp_path, how):
+    export, tags, key, want = _vocab_model(tmp_path, how)
     moved = str(tmp_path / "moved")
     shutil.move(export, moved)
     with tf.Graph().as_default(), v1.Session() as sess:
-        meta = v1.saved_model.loader.load(sess, ["serve"], moved)
-        sig = meta.signature_def["serving_default"]
+        meta = v1.saved_model.loader.load(sess, tags, moved)
+        sig = meta.signature_def[key]
         assert sig.method_name == "tensorflow/serving/predict"
         assert [d.size for d in sig.inputs["x"].tensor_shape.dim] == [-1, 2]
         for (a, b), w_ in zip(FEEDS, want):
@@ -71,8 +57,8 @@ def test_tf1_loader_serves_graphc_saved_model(tmp_path, as_text):
 
 
 def test_tf2_load_serves_graphc_saved_model(tmp_path, needs_eager):  # noqa: F811
-    export, want = _vocab_model(tmp_path)
-    fn = tf.saved_model.load(export).signatures["serving_default"]
+    export, _, key, want = _vocab_model(tmp_path)
+    fn = tf.saved_model.load(export).signatures[key]
     for (a, b), w_ in zip(FEEDS, want):
         got = fn(x=tf.constant(a, tf.float32), words=tf.constant(b))
         np.testing.assert_allclose(got["y"].numpy(), w_[0])

@@ -79,7 +79,9 @@ _SIGNATURE = {"inputs": (1, "map", _TENSOR_INFO), "outputs": (2, "map", _TENSOR_
 _COLLECTION = {"node_list": (1, "msg", {"value": (1, "str")}),
                "bytes_list": (2, "msg", {"value": (1, "bytes")}),
                "int64_list": (3, "msg", {"value": (1, "int")}),
-               "float_list": (4, "msg", {"value": (1, "float")})}
+               "float_list": (4, "msg", {"value": (1, "float")}),
+               "any_list": (5, "msg", {"value": (1, "msg", {"type_url": (1, "str"),
+                                                            "value": (2, "bytes")})})}
 _SAVER = {"filename_tensor_name": (1, "str"), "save_tensor_name": (2, "str"),
           "restore_op_name": (3, "str"), "max_to_keep": (4, "int"), "sharded": (5, "bool"),
           "keep_checkpoint_every_n_hours": (6, "float"), "version": (7, "enum")}

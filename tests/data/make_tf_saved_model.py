@@ -25,6 +25,34 @@ def build(m, vocab):
     return x, words, y, ids, w
 
 
+def export(m, Graph, Session, vocab, export_dir, how, feeds):
+    """The model in module m (graphc or tf.compat.v1) with w trained to [[3], [-4]],
+    saved to export_dir by simple_save (tag "serve", signature "serving_default") or
+    the builder (how "builder" or "builder_text" (.pbtxt): tags "serve" and "gpu",
+    signature "predict", the vocabulary an asset); m's values of (y, ids) on feeds,
+    [(x, words)]."""
+    with Graph().as_default():
+        x, words, y, ids, w = build(m, vocab)
+        with Session() as s:
+            s.run([m.global_variables_initializer(), m.tables_initializer()])
+            s.run(w.assign([[3.0], [-4.0]]))
+            want = [s.run([y, ids], {x: a, words: b}) for a, b in feeds]
+            if how == "simple_save":
+                m.saved_model.simple_save(s, export_dir, {"x": x, "words": words},
+                                          {"y": y, "ids": ids},
+                                          legacy_init_op=m.tables_initializer())
+                return want
+            b = m.saved_model.builder.SavedModelBuilder(export_dir)
+            sig = m.saved_model.signature_def_utils.predict_signature_def(
+                {"x": x, "words": words}, {"y": y, "ids": ids})
+            b.add_meta_graph_and_variables(
+                s, ["serve", "gpu"], {"predict": sig},
+                assets_collection=m.get_collection("asset_filepaths"),
+                main_op=m.tables_initializer())
+            b.save(as_text=how == "builder_text")
+    return want
+
+
 def main():
     import tensorflow as tf
     v1 = tf.compat.v1

@@ -18,6 +18,7 @@ import os
 
 import numpy as np
 import tensorflow as tf
+from fixture_files import save
 
 v1 = tf.compat.v1
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -117,14 +118,7 @@ def write(name, build):
         fetches, feeds = build(g)
         wants = [sess.run(fetches, fd) for fd in feeds]
         gd = g.as_graph_def()
-    with open(os.path.join(HERE, f"tf_ta_{name}.pb"), "wb") as f:
-        f.write(gd.SerializeToString())
-    arrays = {"fetches": np.array([t.name for t in fetches]),
-              "feeds": np.array([t.name for t in feeds[0]])}
-    for k, (fd, want) in enumerate(zip(feeds, wants)):
-        arrays.update({f"in{k}_{i}": np.asarray(v) for i, v in enumerate(fd.values())})
-        arrays.update({f"out{k}_{j}": np.asarray(v) for j, v in enumerate(want)})
-    np.savez(os.path.join(HERE, f"tf_ta_{name}.npz"), **arrays)
+    save(os.path.join(HERE, f"tf_ta_{name}"), gd, fetches, feeds, wants)
 
 
 if __name__ == "__main__":

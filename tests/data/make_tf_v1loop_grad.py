@@ -18,6 +18,7 @@ import os
 
 import numpy as np
 import tensorflow as tf
+from fixture_files import save
 
 v1 = tf.compat.v1
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -63,14 +64,7 @@ def write(name, build):
         wants = [sess.run(fetches, fd) for fd in feeds]
         gd = v1.graph_util.convert_variables_to_constants(
             sess, g.as_graph_def(), [t.op.name for t in fetches])
-    with open(os.path.join(HERE, f"{name}.pb"), "wb") as f:
-        f.write(gd.SerializeToString())
-    arrays = {"fetches": np.array([t.name for t in fetches]),
-              "feeds": np.array([t.name for t in feeds[0]])}
-    for k, (fd, want) in enumerate(zip(feeds, wants)):
-        arrays.update({f"in{k}_{i}": np.asarray(v) for i, v in enumerate(fd.values())})
-        arrays.update({f"out{k}_{j}": np.asarray(v) for j, v in enumerate(want)})
-    np.savez(os.path.join(HERE, f"{name}.npz"), **arrays)
+    save(os.path.join(HERE, f"{name}"), gd, fetches, feeds, wants)
 
 
 if __name__ == "__main__":
