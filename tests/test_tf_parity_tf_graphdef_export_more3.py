@@ -8,16 +8,12 @@ import pytest
 
 import graphc as gc
 from graphc.io.tf_graphdef_import import UnsupportedOpError
-from tf_parity import tf, v1
+from tf_parity import tf, tf_graph_of, v1
 
 
 def _run_in_tf(gd, fetches, feeds, times=1):
-    g = tf.Graph()
-    with g.as_default():
-        v1.import_graph_def(tf.compat.v1.GraphDef.FromString(gd.SerializeToString()),
-                            name="")
-        with v1.Session() as s:
-            return [s.run(fetches, feeds) for _ in range(times)]
+    with tf_graph_of(gd).as_default(), v1.Session() as s:
+        return [s.run(fetches, feeds) for _ in range(times)]
 
 
 def _both(build, *arrays, grad=True, shapes=None):
@@ -87,10 +83,8 @@ def test_count_up_to_steps_and_limit():
         init = gc.global_variables_initializer()
         done = gc.is_variable_initialized(v)
         gd = gc.io.export_tf_graph_def(g)
-    tg = tf.Graph()
+    tg = tf_graph_of(gd)
     with tg.as_default():
-        v1.import_graph_def(tf.compat.v1.GraphDef.FromString(gd.SerializeToString()),
-                            name="")
         with v1.Session() as s:
             assert not s.run(done.name)
             s.run(tg.get_operation_by_name(init.name))
@@ -224,10 +218,8 @@ def test_initialized_value_before_and_after_init():
         bump = v.assign_add([10.0, 10.0])
         init = gc.global_variables_initializer()
         gd = gc.io.export_tf_graph_def(g)
-    tg = tf.Graph()
+    tg = tf_graph_of(gd)
     with tg.as_default():
-        v1.import_graph_def(tf.compat.v1.GraphDef.FromString(gd.SerializeToString()),
-                            name="")
         with v1.Session() as s:
             np.testing.assert_array_equal(s.run(iv.name), [1, 2])     # not initialized
             s.run(tg.get_operation_by_name(init.name))

@@ -7,16 +7,12 @@ import numpy as np
 import pytest
 
 import tf_fixtures
-from tf_parity import frozen_tf_graph, tf, v1
+from tf_parity import control_flow_v1, frozen_tf_graph, tf, v1  # noqa: F401
 
 rng = np.random.default_rng(0)
 
 
-@pytest.fixture(autouse=True)
-def control_flow_v1():
-    v1.disable_control_flow_v2()
-    yield
-    v1.enable_control_flow_v2()
+pytestmark = pytest.mark.usefixtures("control_flow_v1")
 
 
 def f32(*shape):

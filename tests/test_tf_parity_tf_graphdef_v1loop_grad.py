@@ -14,16 +14,12 @@ os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")      # tf.compat.v1.nn.rnn_cel
 
 import graphc as gc                                     # noqa: E402
 import tf_fixtures                                      # noqa: E402
-from tf_parity import frozen_tf_graph, tf, v1           # noqa: E402
+from tf_parity import control_flow_v1, frozen_tf_graph, tf, v1  # noqa: E402,F401
 
 rng = np.random.default_rng(0)
 
 
-@pytest.fixture(autouse=True)
-def control_flow_v1():
-    v1.disable_control_flow_v2()
-    yield
-    v1.enable_control_flow_v2()
+pytestmark = pytest.mark.usefixtures("control_flow_v1")
 
 
 def f32(*shape):

@@ -139,6 +139,22 @@ def no_cf_intermediates():
     cfu._EXPERIMENTAL_OUTPUT_ALL_INTERMEDIATES_OVERRIDE = saved
 
 
+def tf_graph_of(gd):
+    """A new TF graph holding gc.GraphDef gd (graphc's export), imported unprefixed."""
+    g = tf.Graph()
+    with g.as_default():
+        v1.import_graph_def(v1.GraphDef.FromString(gd.SerializeToString()), name="")
+    return g
+
+
+@pytest.fixture
+def control_flow_v1():
+    """TF's control flow v1 (Switch/Merge, Enter/Exit) while a test runs."""
+    v1.disable_control_flow_v2()
+    yield
+    v1.enable_control_flow_v2()
+
+
 def frozen_tf_graph(build, feeds):
     """build() -> (placeholders, outputs) in a TF graph: TF's outputs on each feed, and
     the GraphDef (its variables frozen) as graphc's gc.GraphDef.
