@@ -169,3 +169,27 @@ def test_export_tf_meta_graph_trains_on_in_tf(tmp_path):
             train = v1.get_collection("train_op")[0]
             got = [sess.run(["loss:0", train], feed)[0] for _ in range(3)]
         np.testing.assert_allclose(got, want, rtol=1e-6)
+
+
+def test_keras_model_simple_saved_served_by_tf(tmp_path):
+    """TF1's Keras serving idiom: simple_save(K.get_session(), ...) of a trained model
+    with dropout and batch norm (learning phase 0): TF serves graphc's predictions."""
+    with gc.Graph().as_default():
+        keras = gc.keras
+        model = keras.Sequential([
+            keras.layers.Dense(8, activation="relu", input_shape=(4,)),
+            keras.layers.Dropout(0.5), keras.layers.BatchNormalization(),
+            keras.layers.Dense(3, activation="softmax")])
+        model.compile("adam", "sparse_categorical_crossentropy")
+        x = np.random.RandomState(0).randn(16, 4).astype(np.float32)
+        model.fit(x, np.arange(16) % 3, epochs=2, verbose=0)
+        keras.backend.set_learning_phase(0)
+        export = str(tmp_path / "keras")
+        gc.saved_model.simple_save(keras.backend.get_session(), export,
+                                   {"x": model.input}, {"probs": model.output})
+        want = model.predict(x[:3])
+    with tf.Graph().as_default(), v1.Session() as sess:
+        sig = v1.saved_model.loader.load(sess, ["serve"], export).signature_def[
+            "serving_default"]
+        got = sess.run(sig.outputs["probs"].name, {sig.inputs["x"].name: x[:3]})
+    np.testing.assert_allclose(got, want, rtol=1e-5)
