@@ -45,3 +45,25 @@ def test_tf_saved_model_tags_and_scope():
         gc.saved_model.loader.load(sess, ["serve"], HERE, import_scope="m")
         assert g.get_operation_by_name("m/y") is not None
         assert sess.run("m/y:0", {"m/x:0": [[0.0, 1.0]], "m/words:0": [b"ant"]}) == [[4.0]]
+
+
+def test_tf2_saved_model_loads_and_serves(tmp_path):
+    """A TF 2 SavedModel (tests/data/make_tf2_saved_model.py: tf.saved_model.save of a
+    tf.Module): its graph calls traced functions, its restore op is a function reading
+    the checkpoint (w trained away from its initial value) and its init op fills a
+    vocabulary table; graphc serves TF's outputs."""
+    tf2 = os.path.join(os.path.dirname(HERE), "tf2_saved_model")
+    want = np.load(os.path.join(os.path.dirname(HERE), "tf2_saved_model.npz"),
+                   allow_pickle=True)
+    moved = str(tmp_path / "moved")
+    shutil.copytree(tf2, moved)
+    with gc.Graph().as_default(), gc.Session() as sess:
+        meta = gc.saved_model.loader.load(sess, ["serve"], moved)
+        sig = meta.signature_def["serving_default"]
+        assert sorted(sig.inputs) == ["words", "x"] and sorted(sig.outputs) == ["score", "y"]
+        y, score = sess.run([sig.outputs["y"].name, sig.outputs["score"].name],
+                            {sig.inputs["x"].name: want["x"],
+                             sig.inputs["words"].name: want["words"]})
+    np.testing.assert_allclose(y, want["y"], rtol=1e-6)
+    np.testing.assert_allclose(score, want["score"], rtol=1e-6)
+    assert want["score"][1] == 0.0 and want["score"][0] != 0.0      # the table's default

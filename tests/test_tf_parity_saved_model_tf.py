@@ -6,7 +6,7 @@ import os
 import numpy as np
 
 import graphc as gc
-from tf_parity import tf, v1
+from tf_parity import needs_eager, tf, v1  # noqa: F401 (a fixture)
 
 _spec = importlib.util.spec_from_file_location(
     "make_tf_saved_model",
@@ -31,3 +31,39 @@ def test_tf_saved_models_load_in_graphc(tmp_path):
                                {sig.inputs["x"].name: a, sig.inputs["words"].name: b})
                 np.testing.assert_allclose(got[0], w_[0])
                 np.testing.assert_array_equal(got[1], w_[1])
+
+
+def _keras_models(keras):
+    """Two TF 2 Keras models: Conv1D, BatchNormalization, LSTM, Dropout and a softmax
+    head (trained one epoch); a StringLookup, Embedding and pooling over words."""
+    inp = keras.Input((6, 3))
+    h = keras.layers.Conv1D(4, 3, padding="same", activation="relu")(inp)
+    h = keras.layers.LSTM(5)(keras.layers.BatchNormalization()(h))
+    conv = keras.Model(inp, keras.layers.Dense(2, activation="softmax")(
+        keras.layers.Dropout(0.3)(h)))
+    conv.compile("adam", "sparse_categorical_crossentropy")
+    x = np.random.RandomState(0).randn(8, 6, 3).astype(np.float32)
+    conv.fit(x, np.arange(8) % 2, epochs=1, verbose=0)
+    words = keras.Input((None,), dtype="string")
+    h = keras.layers.Embedding(5, 3)(keras.layers.StringLookup(
+        vocabulary=["ant", "bee", "cat"])(words))
+    lookup = keras.Model(words, keras.layers.Dense(2)(
+        keras.layers.GlobalAveragePooling1D()(h)))
+    texts = np.array([[b"ant", b"cat", b"zzz"], [b"bee", b"bee", b"ant"]], object)
+    return [(conv, x), (lookup, texts)]
+
+
+def test_tf2_keras_saved_models_load_in_graphc(tmp_path, needs_eager):  # noqa: F811
+    """Keras model.save (TF 2 SavedModels: traced functions, a restore function, a
+    lookup table's init op) loaded by graphc's TF1 loader: TF's predictions."""
+    import tf_keras
+    for k, (model, x) in enumerate(_keras_models(tf_keras)):
+        export = str(tmp_path / f"m{k}")
+        model.save(export)
+        want = model.predict(x, verbose=0)
+        with gc.Graph().as_default(), gc.Session() as sess:
+            sig = gc.saved_model.loader.load(sess, ["serve"], export).signature_def[
+                "serving_default"]
+            (name,), (out,) = sig.inputs, sig.outputs
+            got = sess.run(sig.outputs[out].name, {sig.inputs[name].name: x})
+        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)

@@ -55,6 +55,13 @@ def _read(n, handle):
     return gc.identity(var.outputs[0], name=n.name)
 
 
+@_op("DisableCopyOnRead", "?", "")
+def _disable_copy_on_read(n, handle):
+    """TF 2's hint that a variable's reads need not copy it (its SavedModels' save
+    functions): graphc's reads never copy, so nothing to do."""
+    return gc.no_op(name=n.name)
+
+
 @_op("VarIsInitializedOp", "?", "=bool")
 def _is_initialized(n, handle):
     var = variable_of(n, handle, 0)

@@ -4,8 +4,12 @@ graphc's TF GraphDef importer (docs/tf-graphdef.md), its Saver's restore op (an 
 RestoreV2) reads export_dir/variables/variables, and its main op (or legacy init op)
 runs with the asset tensors fed the paths of export_dir/assets/ files, as TF's loader
 does; the collections come back as for a TF .meta (io/tf_meta_graph.py: variables as
-gc.Variables). TF 2's object-based SavedModels (tf.saved_model.save of a tf.Module or Keras
-model) hold functions, not a graph with a Saver: they are refused by name.
+gc.Variables). TF 2's SavedModels (tf.saved_model.save of a tf.Module, Keras model.save)
+load the same way, as TF1's loader loads them: their graph calls the traced functions
+(StatefulPartitionedCall, imported with their library), their Saver's restore op is a
+function that reads the checkpoint, their init op (tables) is the main op, and their
+signatures are the serving functions' inputs and outputs; the object graph (the Python
+objects' structure) is not rebuilt.
 """
 import os
 
@@ -85,7 +89,7 @@ def _collection(buf):
 
 def _meta_graph(buf):
     m = {"tags": [], "graph_def": None, "saver_def": {}, "collections": {},
-         "signature_def": {}, "asset_file_def": [], "has_functions": False}
+         "signature_def": {}, "asset_file_def": []}
     for f, _, x, _ in _fields(buf):
         if f == 1:          # MetaInfoDef: tags are field 4
             m["tags"] += [_text(y) for g, _, y, _ in _fields(x) if g == 4]
@@ -108,8 +112,7 @@ def _meta_graph(buf):
                 elif g == 2:
                     filename = _text(y)
             m["asset_file_def"].append(AssetFileDef(info, filename))
-        elif f == 7:                        # object_graph_def: TF 2's SavedModel
-            m["has_functions"] = True
+        # (7: TF 2's object graph, the Python objects' structure: not rebuilt)
     return m
 
 
@@ -124,9 +127,8 @@ def read_tf(export_dir):
     if path.endswith("txt"):
         from ..io.tf_graphdef_text_read import saved_model_text_wire
         if b"object_graph_def" in data:
-            raise OSError(f"{export_dir}: a TF 2 SavedModel (an object graph of "
-                          "functions, tf.saved_model.save) is not supported by graphc's "
-                          "loader; TF1's SavedModelBuilder / simple_save graphs are")
+            raise OSError(f"{path}: a TF 2 SavedModel in text format (its object graph "
+                          "has no text reader in graphc; TF writes saved_model.pb)")
         try:
             data = saved_model_text_wire(data)
         except (ValueError, UnicodeDecodeError) as e:
@@ -158,10 +160,8 @@ class TFMetaGraphDef(MetaGraphDef):
 def load_tf(sess, m, export_dir, import_scope):
     """Import meta graph m into sess's graph, restore its variables, run its main op."""
     from ..io.tf_meta_graph import import_parsed
-    if m["graph_def"] is None or (m["has_functions"] and not m["saver_def"]):
-        raise OSError(f"{export_dir}: a TF 2 SavedModel (an object graph of functions, "
-                      "tf.saved_model.save) is not supported by graphc's loader; TF1's "
-                      "SavedModelBuilder / simple_save graphs are")
+    if m["graph_def"] is None:
+        raise OSError(f"{export_dir}: the meta graph of tags {m['tags']} has no graph")
     graph = sess.graph
     with graph.as_default():
         saver = import_parsed(m, import_scope)
