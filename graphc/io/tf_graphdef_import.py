@@ -24,6 +24,7 @@ from .tf_graphdef_function import OPS as _CALL_OPS
 from .tf_graphdef_import_grads import OPS as _GRAD_OPS
 from .tf_graphdef_import_more import OPS as _MORE_OPS
 from .tf_graphdef_import_more3 import OPS as _MORE3_OPS
+from .tf_graphdef_import_more4 import OPS as _MORE4_OPS
 from .tf_graphdef_lookup import OPS as _LOOKUP_OPS
 from .tf_graphdef_misc_ops import OPS as _MISC_OPS
 from .tf_graphdef_parsing import OPS as _PARSING_OPS
@@ -41,7 +42,7 @@ __all__ = ["import_tf_graph_def", "is_tf_graph_def", "tf_dtype", "tf_datatype", 
            "UnsupportedOpError"]
 
 OPS = {**_BASE_OPS, **NN_OPS, **_MORE_OPS, **_GRAD_OPS, **_MORE3_OPS, **_CALL_OPS,
-       **_RESOURCE_OPS, **_TENSOR_ARRAY_OPS, **_STRING_OPS, **_LOOKUP_OPS,
+       **_MORE4_OPS, **_RESOURCE_OPS, **_TENSOR_ARRAY_OPS, **_STRING_OPS, **_LOOKUP_OPS,
        **_PARSING_OPS, **_STROPS_OPS, **_SPARSE_OPS,
        **_SUMMARY_OPS, **_QUEUE_OPS, **_MISC_OPS}
 

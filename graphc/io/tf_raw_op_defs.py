@@ -87,90 +87,104 @@ TYPE_SETS = (
     'float16 float32 float64 int32 uint16 uint8 int16 int8 int64 complex64 complex128 '
     'bool bfloat16',
     # 32
-    'float16 float32 bfloat16 float64 complex64 complex128',
+    'int8 int16 int32 int64 uint8 uint16 string',
     # 33
-    'float32 float64 int32 uint8 int16 int8 int64 bfloat16 uint16 float16 uint32 uint64',
+    'qint8 quint8 qint32 qint16 quint16',
     # 34
+    'bfloat16 float32',
+    # 35
+    'float16 float32 bfloat16 float64 complex64 complex128',
+    # 36
+    'float32 float16',
+    # 37
+    'float32 float64 int32 uint8 int16 int8 int64 bfloat16 uint16 float16 uint32 uint64',
+    # 38
     'bfloat16 float16 float32 float64 uint8 int8 uint16 int16 int32 uint32 uint64 int64 '
     'complex64 complex128',
-    # 35
-    'int8 int16 int32 int64 uint8 uint16 uint32 uint64 bfloat16 float16 float32 float64',
-    # 36
-    'float32',
-    # 37
-    'float16 bfloat16 float32',
-    # 38
-    'bfloat16 float32',
     # 39
-    'uint8 float32 float16 float64',
+    'int8 int16 int32 int64 uint8 uint16 uint32 uint64 bfloat16 float16 float32 float64',
     # 40
-    'float16 float32 float64 complex64 complex128',
+    'float32 float64 int32 int64',
     # 41
+    'float32',
+    # 42
+    'float16 bfloat16 float32',
+    # 43
+    'uint8 int32 int64 float16 bfloat16 float32 float64',
+    # 44
+    'uint8 float32 float16 float64',
+    # 45
+    'float16 float32 float64 complex64 complex128',
+    # 46
     'bfloat16 float16 float32 float64 int32 int64 uint8 uint16 uint32 uint64 complex64 '
     'complex128',
-    # 42
+    # 47
     'bfloat16 float64 float32 float16 complex64 complex128',
-    # 43
+    # 48
     'float32 float64 int32 uint8 int16 int8 int64 bfloat16 uint16 float16 uint32 uint64 '
     'qint8 quint8 qint32 qint16 quint16',
-    # 44
-    'float16 bfloat16 float32 float64 int32 int64 uint8 int16 int8 uint16 qint8',
-    # 45
-    'bfloat16 float16 float32 float64 int8 uint8 int16 uint16 int32 uint32 int64 uint64',
-    # 46
-    'bfloat16 float16 float32 float64 int8 int16 int32 int64 complex64 complex128',
-    # 47
-    'float64 float32',
-    # 48
-    'uint8 int8 int32 int64',
     # 49
+    'float16 bfloat16 float32 float64 int32 int64 uint8 int16 int8 uint16 qint8',
+    # 50
+    'bfloat16 float16 float32 float64 int8 uint8 int16 uint16 int32 uint32 int64 uint64',
+    # 51
+    'bfloat16 float16 float32 float64 int8 int16 int32 int64 complex64 complex128',
+    # 52
+    'float64 float32',
+    # 53
+    'uint8 int8 int32 int64',
+    # 54
     'bfloat16 float16 float32 float64 int8 uint8 int16 uint16 int32 uint32 int64 uint64 '
     'complex64 complex128 bool',
-    # 50
+    # 55
     'float32 int64 string',
-    # 51
+    # 56
     'bfloat16 float32 float16 float64 int8 int16 int32 int64 complex64 complex128',
-    # 52
+    # 57
     'bfloat16 float16 float32 float64 int8 int16 int32 int64 uint16 uint32 uint64',
-    # 53
+    # 58
     'float32 float64 int32 uint8 int16 int8 int64 bfloat16 uint16 float16 uint32 uint64 '
     'qint8',
-    # 54
+    # 59
     'int8 uint8 int16 uint16 int32 int64 bfloat16 float16 float32 float64 bfloat16',
-    # 55
+    # 60
     'float32 bfloat16 float16 float64',
-    # 56
+    # 61
     'int8 uint8 int16 uint16 int32 int64 float16 float32 float64 bfloat16',
-    # 57
+    # 62
     'uint8 int8 int32 float16 float32 float64 bfloat16',
-    # 58
+    # 63
     'uint8 int8 uint16 int16 int32 uint32 int64 uint64 bool bfloat16 float16 float32 '
     'float64 complex64 complex128 string',
-    # 59
+    # 64
+    'uint8 int8 int16 int32 int64',
+    # 65
     'float16 bfloat16 float32 float64 int32 int64',
-    # 60
+    # 66
+    'string variant',
+    # 67
     'int64 string',
-    # 61
+    # 68
     'float16 float32 float64',
-    # 62
+    # 69
     'int8 int32 int64',
-    # 63
+    # 70
     'bfloat16 float16 float32 float64 int8 int16 int32 int64 uint8 uint16 uint32 uint64 '
     'complex64 complex128',
-    # 64
+    # 71
     'int32 int64 uint32 uint64',
-    # 65
+    # 72
     'float32 float64 int32 int64 uint32 uint64',
-    # 66
+    # 73
     'bfloat16 float16 float32 float64 uint8 int8 uint16 int16 int32 int64 complex64 '
     'complex128 uint32 uint64',
-    # 67
+    # 74
     'int16 int32 int64 uint16',
-    # 68
+    # 75
     'float64 float32 complex64 complex128',
-    # 69
+    # 76
     'int32 int64 bfloat16 float16 float32 float64',
-    # 70
+    # 77
     'float32 float64 int32 uint8 int16 int8 complex64 int64 qint8 quint8 qint32 bfloat16 '
     'qint16 quint16 uint16 complex128 float16 uint32 uint64 bool',
 )
@@ -394,6 +408,29 @@ RAW_OP_DEFS = {
     'Bucketize': ('bucketize', 'input:T', 'output:=int32', (
         ('T', 'type', 20, None),
         ('boundaries', 'list(float)', None, None),)),
+    'CTCBeamSearchDecoder': (
+        'ctc_beam_search_decoder',
+        'inputs:T sequence_length:=int32',
+        'decoded_indices:top_paths*=int64 decoded_values:top_paths*=int64 decoded_shape:top_paths*=int64 log_probability:T', (
+        ('beam_width', 'int', None, 1),
+        ('top_paths', 'int', None, 1),
+        ('merge_repeated', 'bool', None, None, True),
+        ('T', 'type', 8, None, 'float32'),)),
+    'CTCGreedyDecoder': (
+        'ctc_greedy_decoder',
+        'inputs:T sequence_length:=int32',
+        'decoded_indices:=int64 decoded_values:=int64 decoded_shape:=int64 log_probability:T', (
+        ('merge_repeated', 'bool', None, None, False),
+        ('blank_index', 'int', None, None, -1),
+        ('T', 'type', 8, None, 'float32'),)),
+    'CTCLoss': (
+        'ctc_loss',
+        'inputs:T labels_indices:=int64 labels_values:=int32 sequence_length:=int32',
+        'loss:T gradient:T', (
+        ('preprocess_collapse_repeated', 'bool', None, None, False),
+        ('ctc_merge_repeated', 'bool', None, None, True),
+        ('ignore_longer_outputs_than_inputs', 'bool', None, None, False),
+        ('T', 'type', 8, None, 'float32'),)),
     'Case': ('case', 'branch_index:=int32 input:[Tin]', 'output:[Tout]', (
         ('Tin', 'list(type)', None, 0),
         ('Tout', 'list(type)', None, 0),
@@ -408,6 +445,12 @@ RAW_OP_DEFS = {
         ('T', 'type', 14, None),
         ('message', 'string', None, None),)),
     'Cholesky': ('cholesky', 'input:T', 'output:T', (('T', 'type', 23, None),)),
+    'CombinedNonMaxSuppression': (
+        'combined_non_max_suppression',
+        'boxes:=float32 scores:=float32 max_output_size_per_class:=int32 max_total_size:=int32 iou_threshold:=float32 score_threshold:=float32',
+        'nmsed_boxes:=float32 nmsed_scores:=float32 nmsed_classes:=float32 valid_detections:=int32', (
+        ('pad_per_class', 'bool', None, None, False),
+        ('clip_boxes', 'bool', None, None, True),)),
     'Complex': ('_complex', 'real:T imag:T', 'out:Tout', (
         ('T', 'type', 8, None, 'float32'),
         ('Tout', 'type', 7, None, 'complex64'),)),
@@ -478,6 +521,9 @@ RAW_OP_DEFS = {
         ('Tshape', 'type', 6, None, 'int32'),)),
     'Cos': ('cos', 'x:T', 'y:T', (('T', 'type', 1, None),)),
     'Cosh': ('cosh', 'x:T', 'y:T', (('T', 'type', 1, None),)),
+    'CountUpTo': ('count_up_to', 'ref:&T', 'output:T', (
+        ('limit', 'int', None, None),
+        ('T', 'type', 6, None),)),
     'CropAndResize': (
         'crop_and_resize',
         'image:T boxes:=float32 box_ind:=int32 crop_size:=int32',
@@ -507,6 +553,11 @@ RAW_OP_DEFS = {
         ('reverse', 'bool', None, None, False),
         ('T', 'type', 9, None),
         ('Tidx', 'type', 6, None, 'int32'),)),
+    'CumulativeLogsumexp': ('cumulative_logsumexp', 'x:T axis:Tidx', 'out:T', (
+        ('exclusive', 'bool', None, None, False),
+        ('reverse', 'bool', None, None, False),
+        ('T', 'type', 14, None),
+        ('Tidx', 'type', 6, None, 'int32'),)),
     'Dawsn': ('dawsn', 'x:T', 'y:T', (('T', 'type', 14, None),)),
     'DecodeAndCropJpeg': (
         'decode_and_crop_jpeg', 'contents:=string crop_window:=int32', 'image:=uint8', (
@@ -531,6 +582,8 @@ RAW_OP_DEFS = {
         ('channels', 'int', None, None, 0),
         ('dtype', 'type', 29, None, 'uint8'),
         ('expand_animations', 'bool', None, None, True),)),
+    'DecodeJSONExample': (
+        'decode_json_example', 'json_examples:=string', 'binary_examples:=string', ()),
     'DecodeJpeg': ('decode_jpeg', 'contents:=string', 'image:=uint8', (
         ('channels', 'int', None, None, 0),
         ('ratio', 'int', None, None, 1),
@@ -544,6 +597,23 @@ RAW_OP_DEFS = {
     'DecodeRaw': ('decode_raw', 'bytes:=string', 'output:out_type', (
         ('out_type', 'type', 31, None),
         ('little_endian', 'bool', None, None, True),)),
+    'DecodeWav': ('decode_wav', 'contents:=string', 'audio:=float32 sample_rate:=int32', (
+        ('desired_channels', 'int', None, None, -1),
+        ('desired_samples', 'int', None, None, -1),)),
+    'DenseToDenseSetOperation': (
+        'dense_to_dense_set_operation',
+        'set1:T set2:T',
+        'result_indices:=int64 result_values:T result_shape:=int64', (
+        ('set_operation', 'string', None, None),
+        ('validate_indices', 'bool', None, None, True),
+        ('T', 'type', 32, None),)),
+    'DenseToSparseSetOperation': (
+        'dense_to_sparse_set_operation',
+        'set1:T set2_indices:=int64 set2_values:T set2_shape:=int64',
+        'result_indices:=int64 result_values:T result_shape:=int64', (
+        ('set_operation', 'string', None, None),
+        ('validate_indices', 'bool', None, None, True),
+        ('T', 'type', 32, None),)),
     'DepthToSpace': ('depth_to_space', 'input:T', 'output:T', (
         ('T', 'type', None, None),
         ('block_size', 'int', None, 2),
@@ -575,14 +645,35 @@ RAW_OP_DEFS = {
         ('explicit_paddings', 'list(int)', None, None, []),
         ('data_format', 'string', ('NHWC', 'NCHW'), None, 'NHWC'),
         ('dilations', 'list(int)', None, None, [1, 1, 1, 1]),)),
+    'Dequantize': (
+        'dequantize', 'input:T min_range:=float32 max_range:=float32', 'output:dtype', (
+        ('T', 'type', 33, None),
+        ('mode', 'string', ('MIN_COMBINED', 'MIN_FIRST', 'SCALED'), None, 'MIN_COMBINED'),
+        ('narrow_range', 'bool', None, None, False),
+        ('axis', 'int', None, None, -1),
+        ('dtype', 'type', 34, None, 'float32'),)),
+    'DeserializeManySparse': (
+        'deserialize_many_sparse',
+        'serialized_sparse:=string',
+        'sparse_indices:=int64 sparse_values:dtype sparse_shape:=int64', (
+        ('dtype', 'type', None, None),)),
     'Digamma': ('digamma', 'x:T', 'y:T', (('T', 'type', 14, None),)),
-    'DivNoNan': ('div_no_nan', 'x:T y:T', 'z:T', (('T', 'type', 32, None),)),
+    'DivNoNan': ('div_no_nan', 'x:T y:T', 'z:T', (('T', 'type', 35, None),)),
+    'DrawBoundingBoxesV2': (
+        'draw_bounding_boxes_v2', 'images:T boxes:=float32 colors:=float32', 'output:T', (
+        ('T', 'type', 36, None, 'float32'),)),
     'DynamicPartition': (
         'dynamic_partition', 'data:T partitions:=int32', 'outputs:num_partitions*T', (
         ('num_partitions', 'int', None, 1),
         ('T', 'type', None, None),)),
     'DynamicStitch': ('dynamic_stitch', 'indices:N*=int32 data:N*T', 'merged:T', (
         ('N', 'int', None, 1),
+        ('T', 'type', None, None),)),
+    'EditDistance': (
+        'edit_distance',
+        'hypothesis_indices:=int64 hypothesis_values:T hypothesis_shape:=int64 truth_indices:=int64 truth_values:T truth_shape:=int64',
+        'output:=float32', (
+        ('normalize', 'bool', None, None, True),
         ('T', 'type', None, None),)),
     'Einsum': ('einsum', 'inputs:N*T', 'output:T', (
         ('equation', 'string', None, None),
@@ -611,6 +702,7 @@ RAW_OP_DEFS = {
     'EncodePng': ('encode_png', 'image:T', 'contents:=string', (
         ('compression', 'int', None, None, -1),
         ('T', 'type', 30, None, 'uint8'),)),
+    'EncodeWav': ('encode_wav', 'audio:=float32 sample_rate:=int32', 'contents:=string', ()),
     'Equal': ('equal', 'x:T y:T', 'z:=bool', (
         ('T', 'type', None, None),
         ('incompatible_shape_error', 'bool', None, None, True),)),
@@ -623,12 +715,18 @@ RAW_OP_DEFS = {
         ('Tdim', 'type', 6, None, 'int32'),)),
     'Expint': ('expint', 'x:T', 'y:T', (('T', 'type', 14, None),)),
     'Expm1': ('expm1', 'x:T', 'y:T', (('T', 'type', 1, None),)),
+    'ExtractGlimpse': (
+        'extract_glimpse', 'input:=float32 size:=int32 offsets:=float32', 'glimpse:=float32', (
+        ('centered', 'bool', None, None, True),
+        ('normalized', 'bool', None, None, True),
+        ('uniform_noise', 'bool', None, None, True),
+        ('noise', 'string', None, None, 'uniform'),)),
     'ExtractJpegShape': ('extract_jpeg_shape', 'contents:=string', 'image_shape:output_type', (
         ('output_type', 'type', 6, None, 'int32'),)),
     'ExtractVolumePatches': ('extract_volume_patches', 'input:T', 'patches:T', (
         ('ksizes', 'list(int)', None, 5),
         ('strides', 'list(int)', None, 5),
-        ('T', 'type', 33, None),
+        ('T', 'type', 37, None),
         ('padding', 'string', ('SAME', 'VALID'), None),)),
     'FFT': ('fft', 'input:Tcomplex', 'output:Tcomplex', (
         ('Tcomplex', 'type', 7, None, 'complex64'),)),
@@ -686,15 +784,49 @@ RAW_OP_DEFS = {
     'Fingerprint': ('fingerprint', 'data:T method:=string', 'fingerprint:=uint8', (
         ('T', 'type', None, None),)),
     'Floor': ('floor', 'x:T', 'y:T', (('T', 'type', 14, None),)),
-    'FloorDiv': ('floor_div', 'x:T y:T', 'z:T', (('T', 'type', 34, None),)),
-    'FloorMod': ('floor_mod', 'x:T y:T', 'z:T', (('T', 'type', 35, None),)),
+    'FloorDiv': ('floor_div', 'x:T y:T', 'z:T', (('T', 'type', 38, None),)),
+    'FloorMod': ('floor_mod', 'x:T y:T', 'z:T', (('T', 'type', 39, None),)),
+    'FractionalAvgPool': (
+        'fractional_avg_pool',
+        'value:T',
+        'output:T row_pooling_sequence:=int64 col_pooling_sequence:=int64', (
+        ('pooling_ratio', 'list(float)', None, 4),
+        ('pseudo_random', 'bool', None, None, False),
+        ('overlapping', 'bool', None, None, False),
+        ('deterministic', 'bool', None, None, False),
+        ('seed', 'int', None, None, 0),
+        ('seed2', 'int', None, None, 0),
+        ('T', 'type', 40, None),)),
+    'FractionalAvgPoolGrad': (
+        'fractional_avg_pool_grad',
+        'orig_input_tensor_shape:=int64 out_backprop:T row_pooling_sequence:=int64 col_pooling_sequence:=int64',
+        'output:T', (
+        ('overlapping', 'bool', None, None, False),
+        ('T', 'type', 40, None),)),
+    'FractionalMaxPool': (
+        'fractional_max_pool',
+        'value:T',
+        'output:T row_pooling_sequence:=int64 col_pooling_sequence:=int64', (
+        ('pooling_ratio', 'list(float)', None, 4),
+        ('pseudo_random', 'bool', None, None, False),
+        ('overlapping', 'bool', None, None, False),
+        ('deterministic', 'bool', None, None, False),
+        ('seed', 'int', None, None, 0),
+        ('seed2', 'int', None, None, 0),
+        ('T', 'type', 40, None),)),
+    'FractionalMaxPoolGrad': (
+        'fractional_max_pool_grad',
+        'orig_input:T orig_output:T out_backprop:T row_pooling_sequence:=int64 col_pooling_sequence:=int64',
+        'output:T', (
+        ('overlapping', 'bool', None, None, False),
+        ('T', 'type', 40, None),)),
     'FresnelCos': ('fresnel_cos', 'x:T', 'y:T', (('T', 'type', 14, None),)),
     'FresnelSin': ('fresnel_sin', 'x:T', 'y:T', (('T', 'type', 14, None),)),
     'FusedBatchNorm': (
         '_fused_batch_norm',
         'x:T scale:T offset:T mean:T variance:T',
         'y:T batch_mean:T batch_variance:T reserve_space_1:T reserve_space_2:T', (
-        ('T', 'type', 36, None),
+        ('T', 'type', 41, None),
         ('epsilon', 'float', None, None, 0.0001),
         ('exponential_avg_factor', 'float', None, None, 1.0),
         ('data_format', 'string', ('NHWC', 'NCHW'), None, 'NHWC'),
@@ -703,7 +835,7 @@ RAW_OP_DEFS = {
         'fused_batch_norm_grad',
         'y_backprop:T x:T scale:T reserve_space_1:T reserve_space_2:T',
         'x_backprop:T scale_backprop:T offset_backprop:T reserve_space_3:T reserve_space_4:T', (
-        ('T', 'type', 36, None),
+        ('T', 'type', 41, None),
         ('epsilon', 'float', None, None, 0.0001),
         ('data_format', 'string', ('NHWC', 'NCHW'), None, 'NHWC'),
         ('is_training', 'bool', None, None, True),)),
@@ -711,8 +843,8 @@ RAW_OP_DEFS = {
         'fused_batch_norm_grad_v2',
         'y_backprop:T x:T scale:=float32 reserve_space_1:U reserve_space_2:U',
         'x_backprop:T scale_backprop:U offset_backprop:U reserve_space_3:U reserve_space_4:U', (
-        ('T', 'type', 37, None),
-        ('U', 'type', 36, None),
+        ('T', 'type', 42, None),
+        ('U', 'type', 41, None),
         ('epsilon', 'float', None, None, 0.0001),
         ('data_format', 'string', ('NHWC', 'NCHW'), None, 'NHWC'),
         ('is_training', 'bool', None, None, True),)),
@@ -720,8 +852,8 @@ RAW_OP_DEFS = {
         'fused_batch_norm_grad_v3',
         'y_backprop:T x:T scale:=float32 reserve_space_1:U reserve_space_2:U reserve_space_3:U',
         'x_backprop:T scale_backprop:U offset_backprop:U reserve_space_4:U reserve_space_5:U', (
-        ('T', 'type', 37, None),
-        ('U', 'type', 36, None),
+        ('T', 'type', 42, None),
+        ('U', 'type', 41, None),
         ('epsilon', 'float', None, None, 0.0001),
         ('data_format', 'string', ('NHWC', 'NCHW', 'NDHWC', 'NCDHW'), None, 'NHWC'),
         ('is_training', 'bool', None, None, True),)),
@@ -729,8 +861,8 @@ RAW_OP_DEFS = {
         'fused_batch_norm_v2',
         'x:T scale:U offset:U mean:U variance:U',
         'y:T batch_mean:U batch_variance:U reserve_space_1:U reserve_space_2:U', (
-        ('T', 'type', 37, None),
-        ('U', 'type', 36, None),
+        ('T', 'type', 42, None),
+        ('U', 'type', 41, None),
         ('epsilon', 'float', None, None, 0.0001),
         ('exponential_avg_factor', 'float', None, None, 1.0),
         ('data_format', 'string', ('NHWC', 'NCHW'), None, 'NHWC'),
@@ -739,8 +871,8 @@ RAW_OP_DEFS = {
         'fused_batch_norm_v3',
         'x:T scale:U offset:U mean:U variance:U',
         'y:T batch_mean:U batch_variance:U reserve_space_1:U reserve_space_2:U reserve_space_3:U', (
-        ('T', 'type', 37, None),
-        ('U', 'type', 38, None),
+        ('T', 'type', 42, None),
+        ('U', 'type', 34, None),
         ('epsilon', 'float', None, None, 0.0001),
         ('exponential_avg_factor', 'float', None, None, 1.0),
         ('data_format', 'string', ('NHWC', 'NCHW', 'NDHWC', 'NCDHW'), None, 'NHWC'),
@@ -758,8 +890,8 @@ RAW_OP_DEFS = {
         ('Tparams', 'type', None, None),
         ('Tindices', 'type', 11, None),
         ('Taxis', 'type', 6, None),)),
-    'Greater': ('greater', 'x:T y:T', 'z:=bool', (('T', 'type', 33, None),)),
-    'GreaterEqual': ('greater_equal', 'x:T y:T', 'z:=bool', (('T', 'type', 33, None),)),
+    'Greater': ('greater', 'x:T y:T', 'z:=bool', (('T', 'type', 37, None),)),
+    'GreaterEqual': ('greater_equal', 'x:T y:T', 'z:=bool', (('T', 'type', 37, None),)),
     'GuaranteeConst': ('guarantee_const', 'input:T', 'output:T', (('T', 'type', None, None),)),
     'HashTableV2': ('hash_table_v2', '', 'table_handle:=resource', (
         ('container', 'string', None, None, ''),
@@ -772,7 +904,7 @@ RAW_OP_DEFS = {
         ('T', 'type', 20, None),
         ('dtype', 'type', 6, None, 'int32'),)),
     'HistogramSummary': ('histogram_summary', 'tag:=string values:T', 'summary:=string', (
-        ('T', 'type', 33, None, 'float32'),)),
+        ('T', 'type', 37, None, 'float32'),)),
     'IFFT': ('ifft', 'input:Tcomplex', 'output:Tcomplex', (
         ('Tcomplex', 'type', 7, None, 'complex64'),)),
     'IFFT2D': ('ifft2d', 'input:Tcomplex', 'output:Tcomplex', (
@@ -803,9 +935,16 @@ RAW_OP_DEFS = {
     'Imag': ('imag', 'input:T', 'output:Tout', (
         ('T', 'type', 7, None, 'complex64'),
         ('Tout', 'type', 8, None, 'float32'),)),
+    'ImageProjectiveTransformV2': (
+        'image_projective_transform_v2',
+        'images:dtype transforms:=float32 output_shape:=int32',
+        'transformed_images:dtype', (
+        ('dtype', 'type', 43, None),
+        ('interpolation', 'string', None, None),
+        ('fill_mode', 'string', None, None, 'CONSTANT'),)),
     'ImageSummary': ('image_summary', 'tag:=string tensor:T', 'summary:=string', (
         ('max_images', 'int', None, 1, 3),
-        ('T', 'type', 39, None, 'float32'),
+        ('T', 'type', 44, None, 'float32'),
         ('bad_color', 'tensor', None, None, [[255, 0, 0, 255], 'uint8']),)),
     'InTopKV2': ('in_top_kv2', 'predictions:=float32 targets:T k:T', 'precision:=bool', (
         ('T', 'type', 6, None, 'int32'),)),
@@ -834,7 +973,7 @@ RAW_OP_DEFS = {
         ('bias', 'float', None, None, 1.0),
         ('alpha', 'float', None, None, 1.0),
         ('beta', 'float', None, None, 0.5),
-        ('T', 'type', 37, None, 'float32'),)),
+        ('T', 'type', 42, None, 'float32'),)),
     'LeakyRelu': ('leaky_relu', 'features:T', 'activations:T', (
         ('alpha', 'float', None, None, 0.2),
         ('T', 'type', 15, None, 'float32'),)),
@@ -842,8 +981,8 @@ RAW_OP_DEFS = {
         ('alpha', 'float', None, None, 0.2),
         ('T', 'type', 15, None, 'float32'),)),
     'LeftShift': ('left_shift', 'x:T y:T', 'z:T', (('T', 'type', 22, None),)),
-    'Less': ('less', 'x:T y:T', 'z:=bool', (('T', 'type', 33, None),)),
-    'LessEqual': ('less_equal', 'x:T y:T', 'z:=bool', (('T', 'type', 33, None),)),
+    'Less': ('less', 'x:T y:T', 'z:=bool', (('T', 'type', 37, None),)),
+    'LessEqual': ('less_equal', 'x:T y:T', 'z:=bool', (('T', 'type', 37, None),)),
     'Lgamma': ('lgamma', 'x:T', 'y:T', (('T', 'type', 14, None),)),
     'LinSpace': ('lin_space', 'start:T stop:T num:Tidx', 'output:T', (
         ('T', 'type', 14, None),
@@ -855,7 +994,7 @@ RAW_OP_DEFS = {
     'Log1p': ('log1p', 'x:T', 'y:T', (('T', 'type', 1, None),)),
     'LogMatrixDeterminant': (
         'log_matrix_determinant', 'input:T', 'sign:T log_abs_determinant:T', (
-        ('T', 'type', 40, None),)),
+        ('T', 'type', 45, None),)),
     'LogSoftmax': ('log_softmax', 'logits:T', 'logsoftmax:T', (('T', 'type', 15, None),)),
     'LogicalAnd': ('logical_and', 'x:=bool y:=bool', 'z:=bool', ()),
     'LogicalNot': ('logical_not', 'x:=bool', 'y:=bool', ()),
@@ -890,15 +1029,16 @@ RAW_OP_DEFS = {
     'MatMul': ('mat_mul', 'a:T b:T', 'product:T', (
         ('transpose_a', 'bool', None, None, False),
         ('transpose_b', 'bool', None, None, False),
-        ('T', 'type', 41, None),
+        ('T', 'type', 46, None),
         ('grad_a', 'bool', None, None, False),
         ('grad_b', 'bool', None, None, False),)),
+    'MatchingFiles': ('matching_files', 'pattern:=string', 'filenames:=string', ()),
     'MatrixBandPart': (
         'matrix_band_part', 'input:T num_lower:Tindex num_upper:Tindex', 'band:T', (
         ('T', 'type', None, None),
         ('Tindex', 'type', 6, None, 'int64'),)),
     'MatrixDeterminant': ('matrix_determinant', 'input:T', 'output:T', (
-        ('T', 'type', 40, None),)),
+        ('T', 'type', 45, None),)),
     'MatrixDiag': ('matrix_diag', 'diagonal:T', 'output:T', (('T', 'type', None, None),)),
     'MatrixDiagPart': ('matrix_diag_part', 'input:T', 'diagonal:T', (
         ('T', 'type', None, None),)),
@@ -920,6 +1060,8 @@ RAW_OP_DEFS = {
         'output:T', (
         ('T', 'type', None, None),
         ('align', 'string', ('LEFT_RIGHT', 'RIGHT_LEFT', 'LEFT_LEFT', 'RIGHT_RIGHT'), None, 'RIGHT_LEFT'),)),
+    'MatrixExponential': ('matrix_exponential', 'input:T', 'output:T', (
+        ('T', 'type', 23, None),)),
     'MatrixInverse': ('matrix_inverse', 'input:T', 'output:T', (
         ('adjoint', 'bool', None, None, False),
         ('T', 'type', 23, None),)),
@@ -939,13 +1081,13 @@ RAW_OP_DEFS = {
     'MatrixTriangularSolve': ('matrix_triangular_solve', 'matrix:T rhs:T', 'output:T', (
         ('lower', 'bool', None, None, True),
         ('adjoint', 'bool', None, None, False),
-        ('T', 'type', 42, None),)),
+        ('T', 'type', 47, None),)),
     'Max': ('_max', 'input:T axis=reduction_indices:Tidx', 'output:T', (
         ('keep_dims', 'bool', None, None, False),
-        ('T', 'type', 43, None),
+        ('T', 'type', 48, None),
         ('Tidx', 'type', 6, None, 'int32'),)),
     'MaxPool': ('max_pool', 'input:T', 'output:T', (
-        ('T', 'type', 44, None, 'float32'),
+        ('T', 'type', 49, None, 'float32'),
         ('ksize', 'list(int)', None, 4),
         ('strides', 'list(int)', None, 4),
         ('padding', 'string', ('SAME', 'VALID', 'EXPLICIT'), None),
@@ -956,37 +1098,37 @@ RAW_OP_DEFS = {
         ('strides', 'list(int)', None, 5),
         ('padding', 'string', ('SAME', 'VALID'), None),
         ('data_format', 'string', ('NDHWC', 'NCDHW'), None, 'NDHWC'),
-        ('T', 'type', 37, None),)),
+        ('T', 'type', 42, None),)),
     'MaxPool3DGrad': (
         'max_pool3d_grad', 'orig_input:TInput orig_output:TInput grad:T', 'output:T', (
         ('ksize', 'list(int)', None, 5),
         ('strides', 'list(int)', None, 5),
         ('padding', 'string', ('SAME', 'VALID'), None),
         ('data_format', 'string', ('NDHWC', 'NCDHW'), None, 'NDHWC'),
-        ('T', 'type', 37, None, 'float32'),
-        ('TInput', 'type', 37, None, 'float32'),)),
+        ('T', 'type', 42, None, 'float32'),
+        ('TInput', 'type', 42, None, 'float32'),)),
     'MaxPool3DGradGrad': (
         'max_pool3d_grad_grad', 'orig_input:T orig_output:T grad:T', 'output:T', (
         ('ksize', 'list(int)', None, 5),
         ('strides', 'list(int)', None, 5),
         ('padding', 'string', ('SAME', 'VALID'), None),
         ('data_format', 'string', ('NDHWC', 'NCDHW'), None, 'NDHWC'),
-        ('T', 'type', 33, None),)),
+        ('T', 'type', 37, None),)),
     'MaxPoolGrad': ('max_pool_grad', 'orig_input:T orig_output:T grad:T', 'output:T', (
         ('ksize', 'list(int)', None, 4),
         ('strides', 'list(int)', None, 4),
         ('padding', 'string', ('SAME', 'VALID', 'EXPLICIT'), None),
         ('explicit_paddings', 'list(int)', None, None, []),
         ('data_format', 'string', ('NHWC', 'NCHW'), None, 'NHWC'),
-        ('T', 'type', 33, None, 'float32'),)),
+        ('T', 'type', 37, None, 'float32'),)),
     'MaxPoolGradGrad': ('max_pool_grad_grad', 'orig_input:T orig_output:T grad:T', 'output:T', (
         ('ksize', 'list(int)', None, 4),
         ('strides', 'list(int)', None, 4),
         ('padding', 'string', ('SAME', 'VALID'), None),
         ('data_format', 'string', ('NHWC', 'NCHW'), None, 'NHWC'),
-        ('T', 'type', 33, None),)),
+        ('T', 'type', 37, None),)),
     'MaxPoolV2': ('max_pool_v2', 'input:T ksize:=int32 strides:=int32', 'output:T', (
-        ('T', 'type', 44, None, 'float32'),
+        ('T', 'type', 49, None, 'float32'),
         ('padding', 'string', ('SAME', 'VALID'), None),
         ('data_format', 'string', ('NHWC', 'NCHW', 'NCHW_VECT_C'), None, 'NHWC'),)),
     'MaxPoolWithArgmax': ('max_pool_with_argmax', 'input:T', 'output:T argmax:Targmax', (
@@ -995,8 +1137,8 @@ RAW_OP_DEFS = {
         ('Targmax', 'type', 6, None, 'int64'),
         ('padding', 'string', ('SAME', 'VALID'), None),
         ('include_batch_in_index', 'bool', None, None, False),
-        ('T', 'type', 33, None),)),
-    'Maximum': ('maximum', 'x:T y:T', 'z:T', (('T', 'type', 45, None),)),
+        ('T', 'type', 37, None),)),
+    'Maximum': ('maximum', 'x:T y:T', 'z:T', (('T', 'type', 50, None),)),
     'Mean': ('mean', 'input:T axis=reduction_indices:Tidx', 'output:T', (
         ('keep_dims', 'bool', None, None, False),
         ('T', 'type', 9, None),
@@ -1009,9 +1151,9 @@ RAW_OP_DEFS = {
         ('allow_missing_files', 'bool', None, None, False),)),
     'Min': ('_min', 'input:T axis=reduction_indices:Tidx', 'output:T', (
         ('keep_dims', 'bool', None, None, False),
-        ('T', 'type', 43, None),
+        ('T', 'type', 48, None),
         ('Tidx', 'type', 6, None, 'int32'),)),
-    'Minimum': ('minimum', 'x:T y:T', 'z:T', (('T', 'type', 45, None),)),
+    'Minimum': ('minimum', 'x:T y:T', 'z:T', (('T', 'type', 50, None),)),
     'MirrorPad': ('mirror_pad', 'input:T paddings:Tpaddings', 'output:T', (
         ('T', 'type', None, None),
         ('Tpaddings', 'type', 6, None, 'int32'),
@@ -1020,7 +1162,7 @@ RAW_OP_DEFS = {
         ('T', 'type', None, None),
         ('Tpaddings', 'type', 6, None, 'int32'),
         ('mode', 'string', ('REFLECT', 'SYMMETRIC'), None),)),
-    'Mul': ('mul', 'x:T y:T', 'z:T', (('T', 'type', 34, None),)),
+    'Mul': ('mul', 'x:T y:T', 'z:T', (('T', 'type', 38, None),)),
     'MulNoNan': ('mul_no_nan', 'x:T y:T', 'z:T', (('T', 'type', 1, None),)),
     'MutableHashTableOfTensorsV2': (
         'mutable_hash_table_of_tensors_v2', '', 'table_handle:=resource', (
@@ -1037,17 +1179,27 @@ RAW_OP_DEFS = {
         ('key_dtype', 'type', None, None),
         ('value_dtype', 'type', None, None),)),
     'Ndtri': ('ndtri', 'x:T', 'y:T', (('T', 'type', 14, None),)),
-    'Neg': ('neg', 'x:T', 'y:T', (('T', 'type', 46, None),)),
-    'NextAfter': ('next_after', 'x1:T x2:T', 'output:T', (('T', 'type', 47, None, 'float32'),)),
+    'Neg': ('neg', 'x:T', 'y:T', (('T', 'type', 51, None),)),
+    'NextAfter': ('next_after', 'x1:T x2:T', 'output:T', (('T', 'type', 52, None, 'float32'),)),
     'NoOp': ('no_op', '', '', ()),
+    'NonMaxSuppressionV5': (
+        'non_max_suppression_v5',
+        'boxes:T scores:T max_output_size:=int32 iou_threshold:T score_threshold:T soft_nms_sigma:T',
+        'selected_indices:=int32 selected_scores:T valid_outputs:=int32', (
+        ('T', 'type', 5, None, 'float32'),
+        ('pad_to_max_output_size', 'bool', None, None, False),)),
+    'NonMaxSuppressionWithOverlaps': (
+        'non_max_suppression_with_overlaps',
+        'overlaps:=float32 scores:=float32 max_output_size:=int32 overlap_threshold:=float32 score_threshold:=float32',
+        'selected_indices:=int32', ()),
     'NotEqual': ('not_equal', 'x:T y:T', 'z:=bool', (
         ('T', 'type', None, None),
         ('incompatible_shape_error', 'bool', None, None, True),)),
     'OneHot': ('one_hot', 'indices:TI depth:=int32 on_value:T off_value:T', 'output:T', (
         ('axis', 'int', None, None, -1),
         ('T', 'type', None, None),
-        ('TI', 'type', 48, None, 'int64'),)),
-    'OnesLike': ('ones_like', 'x:T', 'y:T', (('T', 'type', 49, None),)),
+        ('TI', 'type', 53, None, 'int64'),)),
+    'OnesLike': ('ones_like', 'x:T', 'y:T', (('T', 'type', 54, None),)),
     'OptionalFromValue': (
         'optional_from_value', 'components:[Toutput_types]', 'optional:=variant', (
         ('Toutput_types', 'list(type)', None, 1),)),
@@ -1083,17 +1235,17 @@ RAW_OP_DEFS = {
         'sparse_indices:Nsparse*=int64 sparse_values:[sparse_types] sparse_shapes:Nsparse*=int64 dense_values:[Tdense]', (
         ('Nsparse', 'int', None, 0),
         ('Ndense', 'int', None, 0),
-        ('sparse_types', 'list(type)', 50, 0),
-        ('Tdense', 'list(type)', 50, 0),
+        ('sparse_types', 'list(type)', 55, 0),
+        ('Tdense', 'list(type)', 55, 0),
         ('dense_shapes', 'list(shape)', None, 0),)),
     'ParseExampleV2': (
         'parse_example_v2',
         'serialized:=string names:=string sparse_keys:=string dense_keys:=string ragged_keys:=string dense_defaults:[Tdense]',
         'sparse_indices:num_sparse*=int64 sparse_values:[sparse_types] sparse_shapes:num_sparse*=int64 dense_values:[Tdense] ragged_values:[ragged_value_types] ragged_row_splits:[ragged_split_types]', (
-        ('Tdense', 'list(type)', 50, 0),
+        ('Tdense', 'list(type)', 55, 0),
         ('num_sparse', 'int', None, 0),
-        ('sparse_types', 'list(type)', 50, 0),
-        ('ragged_value_types', 'list(type)', 50, 0),
+        ('sparse_types', 'list(type)', 55, 0),
+        ('ragged_value_types', 'list(type)', 55, 0),
         ('ragged_split_types', 'list(type)', 6, 0),
         ('dense_shapes', 'list(shape)', None, 0),)),
     'ParseSequenceExampleV2': (
@@ -1101,16 +1253,16 @@ RAW_OP_DEFS = {
         'serialized:=string debug_name:=string context_sparse_keys:=string context_dense_keys:=string context_ragged_keys:=string feature_list_sparse_keys:=string feature_list_dense_keys:=string feature_list_ragged_keys:=string feature_list_dense_missing_assumed_empty:=bool context_dense_defaults:[Tcontext_dense]',
         'context_sparse_indices:Ncontext_sparse*=int64 context_sparse_values:[context_sparse_types] context_sparse_shapes:Ncontext_sparse*=int64 context_dense_values:[Tcontext_dense] context_ragged_values:[context_ragged_value_types] context_ragged_row_splits:[context_ragged_split_types] feature_list_sparse_indices:Nfeature_list_sparse*=int64 feature_list_sparse_values:[feature_list_sparse_types] feature_list_sparse_shapes:Nfeature_list_sparse*=int64 feature_list_dense_values:[feature_list_dense_types] feature_list_dense_lengths:Nfeature_list_dense*=int64 feature_list_ragged_values:[feature_list_ragged_value_types] feature_list_ragged_outer_splits:[feature_list_ragged_split_types] feature_list_ragged_inner_splits:[feature_list_ragged_split_types]', (
         ('Ncontext_sparse', 'int', None, 0, 0),
-        ('Tcontext_dense', 'list(type)', 50, 0, []),
-        ('context_sparse_types', 'list(type)', 50, 0, []),
-        ('context_ragged_value_types', 'list(type)', 50, 0, []),
+        ('Tcontext_dense', 'list(type)', 55, 0, []),
+        ('context_sparse_types', 'list(type)', 55, 0, []),
+        ('context_ragged_value_types', 'list(type)', 55, 0, []),
         ('context_ragged_split_types', 'list(type)', 6, 0, []),
         ('context_dense_shapes', 'list(shape)', None, 0, []),
         ('Nfeature_list_sparse', 'int', None, 0, 0),
         ('Nfeature_list_dense', 'int', None, 0, 0),
-        ('feature_list_dense_types', 'list(type)', 50, 0, []),
-        ('feature_list_sparse_types', 'list(type)', 50, 0, []),
-        ('feature_list_ragged_value_types', 'list(type)', 50, 0, []),
+        ('feature_list_dense_types', 'list(type)', 55, 0, []),
+        ('feature_list_sparse_types', 'list(type)', 55, 0, []),
+        ('feature_list_ragged_value_types', 'list(type)', 55, 0, []),
         ('feature_list_ragged_split_types', 'list(type)', 6, 0, []),
         ('feature_list_dense_shapes', 'list(shape)', None, 0, []),)),
     'ParseSingleExample': (
@@ -1120,9 +1272,11 @@ RAW_OP_DEFS = {
         ('num_sparse', 'int', None, 0),
         ('sparse_keys', 'list(string)', None, 0),
         ('dense_keys', 'list(string)', None, 0),
-        ('sparse_types', 'list(type)', 50, 0),
-        ('Tdense', 'list(type)', 50, 0),
+        ('sparse_types', 'list(type)', 55, 0),
+        ('Tdense', 'list(type)', 55, 0),
         ('dense_shapes', 'list(shape)', None, 0),)),
+    'ParseTensor': ('parse_tensor', 'serialized:=string', 'output:out_type', (
+        ('out_type', 'type', None, None),)),
     'PartitionedCall': ('partitioned_call', 'args:[Tin]', 'output:[Tout]', (
         ('Tin', 'list(type)', None, 0),
         ('Tout', 'list(type)', None, 0),
@@ -1137,7 +1291,7 @@ RAW_OP_DEFS = {
         ('dtype', 'type', None, None),
         ('shape', 'shape', None, None),)),
     'Polygamma': ('polygamma', 'a:T x:T', 'z:T', (('T', 'type', 8, None),)),
-    'Pow': ('_pow', 'x:T y:T', 'z:T', (('T', 'type', 51, None),)),
+    'Pow': ('_pow', 'x:T y:T', 'z:T', (('T', 'type', 56, None),)),
     'PreventGradient': ('prevent_gradient', 'input:T', 'output:T', (
         ('T', 'type', None, None),
         ('message', 'string', None, None, ''),)),
@@ -1187,6 +1341,16 @@ RAW_OP_DEFS = {
         'input_backprop:T input_min_backprop:T input_max_backprop:T', (
         ('T', 'type', 14, None),
         ('axis', 'int', None, None, -1),)),
+    'QuantizeV2': (
+        'quantize_v2',
+        'input:=float32 min_range:=float32 max_range:=float32',
+        'output:T output_min:=float32 output_max:=float32', (
+        ('T', 'type', 33, None),
+        ('mode', 'string', ('MIN_COMBINED', 'MIN_FIRST', 'SCALED'), None, 'MIN_COMBINED'),
+        ('round_mode', 'string', ('HALF_AWAY_FROM_ZERO', 'HALF_TO_EVEN'), None, 'HALF_AWAY_FROM_ZERO'),
+        ('narrow_range', 'bool', None, None, False),
+        ('axis', 'int', None, None, -1),
+        ('ensure_minimum_range', 'float', None, None, 0.01),)),
     'QueueCloseV2': ('queue_close_v2', 'handle:=resource', '', (
         ('cancel_pending_enqueues', 'bool', None, None, False),)),
     'QueueDequeueManyV2': (
@@ -1238,15 +1402,16 @@ RAW_OP_DEFS = {
         ('dtype', 'type', 15, None),
         ('T', 'type', 6, None),)),
     'Range': ('_range', 'start:Tidx limit:Tidx delta:Tidx', 'output:Tidx', (
-        ('Tidx', 'type', 52, None, 'int32'),)),
+        ('Tidx', 'type', 57, None, 'int32'),)),
     'Rank': ('rank', 'input:T', 'output:=int32', (('T', 'type', None, None),)),
+    'ReadFile': ('read_file', 'filename:=string', 'contents:=string', ()),
     'ReadVariableOp': ('read_variable_op', 'resource:=resource', 'value:dtype', (
         ('dtype', 'type', None, None),)),
     'Real': ('real', 'input:T', 'output:Tout', (
         ('T', 'type', 7, None, 'complex64'),
         ('Tout', 'type', 8, None, 'float32'),)),
-    'RealDiv': ('real_div', 'x:T y:T', 'z:T', (('T', 'type', 34, None),)),
-    'Reciprocal': ('reciprocal', 'x:T', 'y:T', (('T', 'type', 46, None),)),
+    'RealDiv': ('real_div', 'x:T y:T', 'z:T', (('T', 'type', 38, None),)),
+    'Reciprocal': ('reciprocal', 'x:T', 'y:T', (('T', 'type', 51, None),)),
     'ReciprocalGrad': ('reciprocal_grad', 'y:T dy:T', 'z:T', (('T', 'type', 1, None),)),
     'ReduceJoin': ('reduce_join', 'inputs:=string reduction_indices:=int32', 'output:=string', (
         ('keep_dims', 'bool', None, None, False),
@@ -1255,32 +1420,32 @@ RAW_OP_DEFS = {
     'RegexReplace': (
         'regex_replace', 'input:=string pattern:=string rewrite:=string', 'output:=string', (
         ('replace_global', 'bool', None, None, True),)),
-    'Relu': ('relu', 'features:T', 'activations:T', (('T', 'type', 53, None),)),
-    'Relu6': ('relu6', 'features:T', 'activations:T', (('T', 'type', 33, None),)),
+    'Relu': ('relu', 'features:T', 'activations:T', (('T', 'type', 58, None),)),
+    'Relu6': ('relu6', 'features:T', 'activations:T', (('T', 'type', 37, None),)),
     'Relu6Grad': ('relu6_grad', 'gradients:T features:T', 'backprops:T', (
-        ('T', 'type', 33, None),)),
+        ('T', 'type', 37, None),)),
     'ReluGrad': ('relu_grad', 'gradients:T features:T', 'backprops:T', (
-        ('T', 'type', 33, None),)),
+        ('T', 'type', 37, None),)),
     'Reshape': ('reshape', 'tensor:T shape:Tshape', 'output:T', (
         ('T', 'type', None, None),
         ('Tshape', 'type', 6, None, 'int32'),)),
     'ResizeBilinear': ('resize_bilinear', 'images:T size:=int32', 'resized_images:=float32', (
-        ('T', 'type', 54, None),
+        ('T', 'type', 59, None),
         ('align_corners', 'bool', None, None, False),
         ('half_pixel_centers', 'bool', None, None, False),)),
     'ResizeBilinearGrad': (
         'resize_bilinear_grad', 'grads:=float32 original_image:T', 'output:T', (
-        ('T', 'type', 55, None),
+        ('T', 'type', 60, None),
         ('align_corners', 'bool', None, None, False),
         ('half_pixel_centers', 'bool', None, None, False),)),
     'ResizeNearestNeighbor': (
         'resize_nearest_neighbor', 'images:T size:=int32', 'resized_images:T', (
-        ('T', 'type', 56, None),
+        ('T', 'type', 61, None),
         ('align_corners', 'bool', None, None, False),
         ('half_pixel_centers', 'bool', None, None, False),)),
     'ResizeNearestNeighborGrad': (
         'resize_nearest_neighbor_grad', 'grads:T size:=int32', 'output:T', (
-        ('T', 'type', 57, None),
+        ('T', 'type', 62, None),
         ('align_corners', 'bool', None, None, False),
         ('half_pixel_centers', 'bool', None, None, False),)),
     'ResourceApplyAdaMax': (
@@ -1532,23 +1697,34 @@ RAW_OP_DEFS = {
         ('Tlen', 'type', 6, None, 'int64'),)),
     'ReverseV2': ('reverse_v2', 'tensor:T axis:Tidx', 'output:T', (
         ('Tidx', 'type', 6, None, 'int32'),
-        ('T', 'type', 58, None),)),
+        ('T', 'type', 63, None),)),
     'RightShift': ('right_shift', 'x:T y:T', 'z:T', (('T', 'type', 22, None),)),
     'Rint': ('rint', 'x:T', 'y:T', (('T', 'type', 14, None),)),
     'Roll': ('roll', 'input:T shift:Tshift axis:Taxis', 'output:T', (
         ('T', 'type', None, None),
         ('Tshift', 'type', 6, None),
         ('Taxis', 'type', 6, None),)),
-    'Round': ('round', 'x:T', 'y:T', (('T', 'type', 46, None),)),
+    'Round': ('round', 'x:T', 'y:T', (('T', 'type', 51, None),)),
     'Rsqrt': ('rsqrt', 'x:T', 'y:T', (('T', 'type', 1, None),)),
     'RsqrtGrad': ('rsqrt_grad', 'y:T dy:T', 'z:T', (('T', 'type', 1, None),)),
+    'SampleDistortedBoundingBoxV2': (
+        'sample_distorted_bounding_box_v2',
+        'image_size:T bounding_boxes:=float32 min_object_covered:=float32',
+        'begin:T size:T bboxes:=float32', (
+        ('T', 'type', 64, None),
+        ('seed', 'int', None, None, 0),
+        ('seed2', 'int', None, None, 0),
+        ('aspect_ratio_range', 'list(float)', None, None, [0.75, 1.33]),
+        ('area_range', 'list(float)', None, None, [0.05, 1.0]),
+        ('max_attempts', 'int', None, None, 100),
+        ('use_image_if_no_bounding_boxes', 'bool', None, None, False),)),
     'SaveV2': (
         'save_v2',
         'prefix:=string tensor_names:=string shape_and_slices:=string tensors:[dtypes]',
         '', (
         ('dtypes', 'list(type)', None, 1),)),
     'ScalarSummary': ('scalar_summary', 'tags:=string values:T', 'summary:=string', (
-        ('T', 'type', 33, None),)),
+        ('T', 'type', 37, None),)),
     'ScatterAdd': ('scatter_add', 'ref:&T indices:Tindices updates:T', 'output_ref:&T', (
         ('T', 'type', 9, None),
         ('Tindices', 'type', 6, None),
@@ -1558,11 +1734,11 @@ RAW_OP_DEFS = {
         ('Tindices', 'type', 6, None),
         ('use_locking', 'bool', None, None, False),)),
     'ScatterMax': ('scatter_max', 'ref:&T indices:Tindices updates:T', 'output_ref:&T', (
-        ('T', 'type', 59, None),
+        ('T', 'type', 65, None),
         ('Tindices', 'type', 6, None),
         ('use_locking', 'bool', None, None, False),)),
     'ScatterMin': ('scatter_min', 'ref:&T indices:Tindices updates:T', 'output_ref:&T', (
-        ('T', 'type', 59, None),
+        ('T', 'type', 65, None),
         ('Tindices', 'type', 6, None),
         ('use_locking', 'bool', None, None, False),)),
     'ScatterMul': ('scatter_mul', 'ref:&T indices:Tindices updates:T', 'output_ref:&T', (
@@ -1598,13 +1774,13 @@ RAW_OP_DEFS = {
         ('Tindices', 'type', 6, None),
         ('use_locking', 'bool', None, None, True),)),
     'SegmentMax': ('segment_max', 'data:T segment_ids:Tindices', 'output:T', (
-        ('T', 'type', 33, None),
+        ('T', 'type', 37, None),
         ('Tindices', 'type', 6, None),)),
     'SegmentMean': ('segment_mean', 'data:T segment_ids:Tindices', 'output:T', (
         ('T', 'type', 9, None),
         ('Tindices', 'type', 6, None),)),
     'SegmentMin': ('segment_min', 'data:T segment_ids:Tindices', 'output:T', (
-        ('T', 'type', 33, None),
+        ('T', 'type', 37, None),
         ('Tindices', 'type', 6, None),)),
     'SegmentProd': ('segment_prod', 'data:T segment_ids:Tindices', 'output:T', (
         ('T', 'type', 9, None),
@@ -1622,6 +1798,23 @@ RAW_OP_DEFS = {
     'Selu': ('selu', 'features:T', 'activations:T', (('T', 'type', 15, None),)),
     'SeluGrad': ('selu_grad', 'gradients:T outputs:T', 'backprops:T', (
         ('T', 'type', 15, None),)),
+    'SerializeManySparse': (
+        'serialize_many_sparse',
+        'sparse_indices:=int64 sparse_values:T sparse_shape:=int64',
+        'serialized_sparse:out_type', (
+        ('T', 'type', None, None),
+        ('out_type', 'type', 66, None, 'string'),)),
+    'SerializeSparse': (
+        'serialize_sparse',
+        'sparse_indices:=int64 sparse_values:T sparse_shape:=int64',
+        'serialized_sparse:out_type', (
+        ('T', 'type', None, None),
+        ('out_type', 'type', 66, None, 'string'),)),
+    'SerializeTensor': ('serialize_tensor', 'tensor:T', 'serialized:=string', (
+        ('T', 'type', None, None),)),
+    'SetSize': ('set_size', 'set_indices:=int64 set_values:T set_shape:=int64', 'size:=int32', (
+        ('validate_indices', 'bool', None, None, True),
+        ('T', 'type', 32, None),)),
     'Shape': ('shape', 'input:T', 'output:out_type', (
         ('T', 'type', None, None),
         ('out_type', 'type', 6, None, 'int32'),)),
@@ -1635,7 +1828,7 @@ RAW_OP_DEFS = {
         'filename:=string', ()),
     'Sigmoid': ('sigmoid', 'x:T', 'y:T', (('T', 'type', 1, None),)),
     'SigmoidGrad': ('sigmoid_grad', 'y:T dy:T', 'z:T', (('T', 'type', 1, None),)),
-    'Sign': ('sign', 'x:T', 'y:T', (('T', 'type', 46, None),)),
+    'Sign': ('sign', 'x:T', 'y:T', (('T', 'type', 51, None),)),
     'Sin': ('sin', 'x:T', 'y:T', (('T', 'type', 1, None),)),
     'Sinh': ('sinh', 'x:T', 'y:T', (('T', 'type', 1, None),)),
     'Size': ('size', 'input:T', 'output:out_type', (
@@ -1671,7 +1864,7 @@ RAW_OP_DEFS = {
         'a_indices:=int64 a_values:T a_shape:=int64 b_indices:=int64 b_values:T b_shape:=int64 thresh:Treal',
         'sum_indices:=int64 sum_values:T sum_shape:=int64', (
         ('T', 'type', 9, None),
-        ('Treal', 'type', 33, None),)),
+        ('Treal', 'type', 37, None),)),
     'SparseApplyAdadelta': (
         'sparse_apply_adadelta',
         'var:&T accum:&T accum_update:&T lr:T rho:T epsilon:T grad:T indices:Tindices',
@@ -1767,17 +1960,17 @@ RAW_OP_DEFS = {
         ('hashed_output', 'bool', None, None),
         ('num_buckets', 'int', None, 0),
         ('hash_key', 'int', None, None),
-        ('sparse_types', 'list(type)', 60, 0),
-        ('dense_types', 'list(type)', 60, 0),
-        ('out_type', 'type', 60, None),
-        ('internal_type', 'type', 60, None),)),
+        ('sparse_types', 'list(type)', 67, 0),
+        ('dense_types', 'list(type)', 67, 0),
+        ('out_type', 'type', 67, None),
+        ('internal_type', 'type', 67, None),)),
     'SparseCrossV2': (
         'sparse_cross_v2',
         'indices:N*=int64 values:[sparse_types] shapes:N*=int64 dense_inputs:[dense_types] sep:=string',
         'output_indices:=int64 output_values:=string output_shape:=int64', (
         ('N', 'int', None, 0),
-        ('sparse_types', 'list(type)', 60, 0),
-        ('dense_types', 'list(type)', 60, 0),)),
+        ('sparse_types', 'list(type)', 67, 0),
+        ('dense_types', 'list(type)', 67, 0),)),
     'SparseDenseCwiseAdd': (
         'sparse_dense_cwise_add',
         'sp_indices:=int64 sp_values:T sp_shape:=int64 dense:T',
@@ -1803,13 +1996,13 @@ RAW_OP_DEFS = {
         'input_indices:=int64 input_values:T input_shape:=int64 reduction_axes:=int32',
         'output:T', (
         ('keep_dims', 'bool', None, None, False),
-        ('T', 'type', 33, None),)),
+        ('T', 'type', 37, None),)),
     'SparseReduceMaxSparse': (
         'sparse_reduce_max_sparse',
         'input_indices:=int64 input_values:T input_shape:=int64 reduction_axes:=int32',
         'output_indices:=int64 output_values:T output_shape:=int64', (
         ('keep_dims', 'bool', None, None, False),
-        ('T', 'type', 33, None),)),
+        ('T', 'type', 37, None),)),
     'SparseReduceSum': (
         'sparse_reduce_sum',
         'input_indices:=int64 input_values:T input_shape:=int64 reduction_axes:=int32',
@@ -1891,7 +2084,7 @@ RAW_OP_DEFS = {
         ('sparse_gradient', 'bool', None, None, False),)),
     'SparseSegmentSum': (
         'sparse_segment_sum', 'data:T indices:Tidx segment_ids:Tsegmentids', 'output:T', (
-        ('T', 'type', 33, None),
+        ('T', 'type', 37, None),
         ('Tidx', 'type', 6, None, 'int32'),
         ('Tsegmentids', 'type', 6, None, 'int32'),
         ('sparse_gradient', 'bool', None, None, False),)),
@@ -1913,7 +2106,7 @@ RAW_OP_DEFS = {
         'sparse_segment_sum_with_num_segments',
         'data:T indices:Tidx segment_ids:Tsegmentids num_segments:Tnumsegments',
         'output:T', (
-        ('T', 'type', 33, None),
+        ('T', 'type', 37, None),
         ('Tidx', 'type', 6, None, 'int32'),
         ('Tnumsegments', 'type', 6, None, 'int32'),
         ('Tsegmentids', 'type', 6, None, 'int32'),
@@ -1925,7 +2118,7 @@ RAW_OP_DEFS = {
         ('T', 'type', None, None),)),
     'SparseSoftmax': (
         'sparse_softmax', 'sp_indices:=int64 sp_values:T sp_shape:=int64', 'output:T', (
-        ('T', 'type', 61, None),)),
+        ('T', 'type', 68, None),)),
     'SparseSoftmaxCrossEntropyWithLogits': (
         'sparse_softmax_cross_entropy_with_logits',
         'features:T labels:Tlabels',
@@ -1936,7 +2129,7 @@ RAW_OP_DEFS = {
         'sparse_sparse_maximum',
         'a_indices:=int64 a_values:T a_shape:=int64 b_indices:=int64 b_values:T b_shape:=int64',
         'output_indices:=int64 output_values:T', (
-        ('T', 'type', 33, None),)),
+        ('T', 'type', 37, None),)),
     'SparseSparseMinimum': (
         'sparse_sparse_minimum',
         'a_indices:=int64 a_values:T a_shape:=int64 b_indices:=int64 b_values:T b_shape:=int64',
@@ -1963,6 +2156,13 @@ RAW_OP_DEFS = {
         ('validate_indices', 'bool', None, None, True),
         ('T', 'type', None, None),
         ('Tindices', 'type', 6, None),)),
+    'SparseToSparseSetOperation': (
+        'sparse_to_sparse_set_operation',
+        'set1_indices:=int64 set1_values:T set1_shape:=int64 set2_indices:=int64 set2_values:T set2_shape:=int64',
+        'result_indices:=int64 result_values:T result_shape:=int64', (
+        ('set_operation', 'string', None, None),
+        ('validate_indices', 'bool', None, None, True),
+        ('T', 'type', 32, None),)),
     'Spence': ('spence', 'x:T', 'y:T', (('T', 'type', 14, None),)),
     'Split': ('split', 'axis=split_dim:=int32 value:T', 'output:num_split*T', (
         ('num_split', 'int', None, 1),
@@ -1971,10 +2171,10 @@ RAW_OP_DEFS = {
         'split_v', 'value:T size_splits:Tlen axis=split_dim:=int32', 'output:num_split*T', (
         ('num_split', 'int', None, 1),
         ('T', 'type', None, None),
-        ('Tlen', 'type', 62, None, 'int64'),)),
+        ('Tlen', 'type', 69, None, 'int64'),)),
     'Sqrt': ('sqrt', 'x:T', 'y:T', (('T', 'type', 1, None),)),
     'SqrtGrad': ('sqrt_grad', 'y:T dy:T', 'z:T', (('T', 'type', 1, None),)),
-    'Square': ('square', 'x:T', 'y:T', (('T', 'type', 63, None),)),
+    'Square': ('square', 'x:T', 'y:T', (('T', 'type', 70, None),)),
     'SquaredDifference': ('squared_difference', 'x:T y:T', 'z:T', (('T', 'type', 16, None),)),
     'Squeeze': ('squeeze', 'input:T', 'output:T', (
         ('T', 'type', None, None),
@@ -2002,13 +2202,19 @@ RAW_OP_DEFS = {
         'stateless_multinomial',
         'logits:T num_samples:=int32 seed:Tseed',
         'output:output_dtype', (
-        ('T', 'type', 33, None),
+        ('T', 'type', 37, None),
         ('Tseed', 'type', 6, None, 'int64'),
         ('output_dtype', 'type', 6, None, 'int64'),)),
     'StatelessRandomNormal': ('stateless_random_normal', 'shape:T seed:Tseed', 'output:dtype', (
         ('dtype', 'type', 15, None, 'float32'),
         ('T', 'type', 6, None, 'int32'),
         ('Tseed', 'type', 6, None, 'int64'),)),
+    'StatelessRandomNormalV2': (
+        'stateless_random_normal_v2',
+        'shape:Tshape key:=uint64 counter:=uint64 alg:=int32',
+        'output:dtype', (
+        ('dtype', 'type', 15, None, 'float32'),
+        ('Tshape', 'type', 6, None, 'int32'),)),
     'StatelessRandomUniform': (
         'stateless_random_uniform', 'shape:T seed:Tseed', 'output:dtype', (
         ('dtype', 'type', 15, None, 'float32'),
@@ -2016,9 +2222,15 @@ RAW_OP_DEFS = {
         ('Tseed', 'type', 6, None, 'int64'),)),
     'StatelessRandomUniformFullInt': (
         'stateless_random_uniform_full_int', 'shape:T seed:Tseed', 'output:dtype', (
-        ('dtype', 'type', 64, None, 'uint64'),
+        ('dtype', 'type', 71, None, 'uint64'),
         ('T', 'type', 6, None, 'int32'),
-        ('Tseed', 'type', 64, None, 'int64'),)),
+        ('Tseed', 'type', 71, None, 'int64'),)),
+    'StatelessRandomUniformFullIntV2': (
+        'stateless_random_uniform_full_int_v2',
+        'shape:Tshape key:=uint64 counter:=uint64 alg:=int32',
+        'output:dtype', (
+        ('dtype', 'type', 71, None, 'uint64'),
+        ('Tshape', 'type', 6, None, 'int32'),)),
     'StatelessRandomUniformInt': (
         'stateless_random_uniform_int',
         'shape:T seed:Tseed minval:dtype maxval:dtype',
@@ -2026,11 +2238,29 @@ RAW_OP_DEFS = {
         ('dtype', 'type', 6, None),
         ('T', 'type', 6, None),
         ('Tseed', 'type', 6, None, 'int64'),)),
+    'StatelessRandomUniformIntV2': (
+        'stateless_random_uniform_int_v2',
+        'shape:Tshape key:=uint64 counter:=uint64 alg:=int32 minval:dtype maxval:dtype',
+        'output:dtype', (
+        ('dtype', 'type', 71, None),
+        ('Tshape', 'type', 6, None, 'int32'),)),
+    'StatelessRandomUniformV2': (
+        'stateless_random_uniform_v2',
+        'shape:Tshape key:=uint64 counter:=uint64 alg:=int32',
+        'output:dtype', (
+        ('dtype', 'type', 15, None, 'float32'),
+        ('Tshape', 'type', 6, None, 'int32'),)),
     'StatelessTruncatedNormal': (
         'stateless_truncated_normal', 'shape:T seed:Tseed', 'output:dtype', (
         ('dtype', 'type', 15, None, 'float32'),
         ('T', 'type', 6, None, 'int32'),
         ('Tseed', 'type', 6, None, 'int64'),)),
+    'StatelessTruncatedNormalV2': (
+        'stateless_truncated_normal_v2',
+        'shape:Tshape key:=uint64 counter:=uint64 alg:=int32',
+        'output:dtype', (
+        ('dtype', 'type', 15, None, 'float32'),
+        ('Tshape', 'type', 6, None, 'int32'),)),
     'StatelessWhile': ('stateless_while', 'input:[T]', 'output:[T]', (
         ('T', 'list(type)', None, 0),
         ('cond', 'func', None, None),
@@ -2107,10 +2337,10 @@ RAW_OP_DEFS = {
         ('num_buckets', 'int', None, 1),
         ('key', 'list(int)', None, None),)),
     'StringToNumber': ('string_to_number', 'string_tensor:=string', 'output:out_type', (
-        ('out_type', 'type', 65, None, 'float32'),)),
+        ('out_type', 'type', 72, None, 'float32'),)),
     'StringUpper': ('string_upper', 'input:=string', 'output:=string', (
         ('encoding', 'string', None, None, ''),)),
-    'Sub': ('sub', 'x:T y:T', 'z:T', (('T', 'type', 66, None),)),
+    'Sub': ('sub', 'x:T y:T', 'z:T', (('T', 'type', 73, None),)),
     'Substr': ('substr', 'input:=string pos:T len:T', 'output:=string', (
         ('T', 'type', 6, None),
         ('unit', 'string', ('BYTE', 'UTF8_CHAR'), None, 'BYTE'),)),
@@ -2261,7 +2491,7 @@ RAW_OP_DEFS = {
     'TensorScatterUpdate': (
         'tensor_scatter_update', 'tensor:T indices:Tindices updates:T', 'output:T', (
         ('T', 'type', None, None),
-        ('Tindices', 'type', 67, None),
+        ('Tindices', 'type', 74, None),
         ('bad_indices_policy', 'string', None, None, ''),)),
     'TensorSummaryV2': (
         'tensor_summary_v2',
@@ -2271,9 +2501,10 @@ RAW_OP_DEFS = {
     'Tile': ('tile', 'input:T multiples:Tmultiples', 'output:T', (
         ('T', 'type', None, None),
         ('Tmultiples', 'type', 6, None, 'int32'),)),
+    'Timestamp': ('timestamp', '', 'ts:=float64', ()),
     'TopKV2': ('top_kv2', 'input:T k:Tk', 'values:T indices:index_type', (
         ('sorted', 'bool', None, None, True),
-        ('T', 'type', 33, None),
+        ('T', 'type', 37, None),
         ('Tk', 'type', 11, None, 'int32'),
         ('index_type', 'type', 11, None, 'int32'),)),
     'Transpose': ('transpose', 'x:T perm:Tperm', 'y:T', (
@@ -2282,9 +2513,9 @@ RAW_OP_DEFS = {
     'TridiagonalSolve': ('tridiagonal_solve', 'diagonals:T rhs:T', 'output:T', (
         ('partial_pivoting', 'bool', None, None, True),
         ('perturb_singular', 'bool', None, None, False),
-        ('T', 'type', 68, None),)),
-    'TruncateDiv': ('truncate_div', 'x:T y:T', 'z:T', (('T', 'type', 34, None),)),
-    'TruncateMod': ('truncate_mod', 'x:T y:T', 'z:T', (('T', 'type', 69, None),)),
+        ('T', 'type', 75, None),)),
+    'TruncateDiv': ('truncate_div', 'x:T y:T', 'z:T', (('T', 'type', 38, None),)),
+    'TruncateMod': ('truncate_mod', 'x:T y:T', 'z:T', (('T', 'type', 76, None),)),
     'TruncatedNormal': ('truncated_normal', 'shape:T', 'output:dtype', (
         ('seed', 'int', None, None, 0),
         ('seed2', 'int', None, None, 0),
@@ -2339,14 +2570,14 @@ RAW_OP_DEFS = {
         'unsorted_segment_max',
         'data:T segment_ids:Tindices num_segments:Tnumsegments',
         'output:T', (
-        ('T', 'type', 33, None),
+        ('T', 'type', 37, None),
         ('Tindices', 'type', 6, None),
         ('Tnumsegments', 'type', 6, None, 'int32'),)),
     'UnsortedSegmentMin': (
         'unsorted_segment_min',
         'data:T segment_ids:Tindices num_segments:Tnumsegments',
         'output:T', (
-        ('T', 'type', 33, None),
+        ('T', 'type', 37, None),
         ('Tindices', 'type', 6, None),
         ('Tnumsegments', 'type', 6, None, 'int32'),)),
     'UnsortedSegmentProd': (
@@ -2382,13 +2613,14 @@ RAW_OP_DEFS = {
         ('dtype', 'type', None, None),
         ('container', 'string', None, None, ''),
         ('shared_name', 'string', None, None, ''),)),
-    'Where': ('where', 'condition=input:T', 'index:=int64', (('T', 'type', 70, None, 'bool'),)),
+    'Where': ('where', 'condition=input:T', 'index:=int64', (('T', 'type', 77, None, 'bool'),)),
     'While': ('_while', 'input:[T]', 'output:[T]', (
         ('T', 'list(type)', None, 0),
         ('cond', 'func', None, None),
         ('body', 'func', None, None),
         ('output_shapes', 'list(shape)', None, None, []),
         ('parallel_iterations', 'int', None, None, 10),)),
+    'WriteFile': ('write_file', 'filename:=string contents:=string', '', ()),
     'ZerosLike': ('zeros_like', 'x:T', 'y:T', (('T', 'type', None, None),)),
     'Zeta': ('zeta', 'x:T q:T', 'z:T', (('T', 'type', 8, None),)),
 }
@@ -2425,42 +2657,39 @@ BoostedTreesQuantileStreamResourceHandleOp BoostedTreesSerializeEnsemble
 BoostedTreesSparseAggregateStats BoostedTreesSparseCalculateBestFeatureSplit
 BoostedTreesTrainingPredict BoostedTreesUpdateEnsemble BoostedTreesUpdateEnsembleV2
 BytesProducedStatsDataset CSRSparseMatrixComponents CSRSparseMatrixToDense
-CSRSparseMatrixToSparseTensor CSVDataset CSVDatasetV2 CTCBeamSearchDecoder CTCGreedyDecoder
-CTCLoss CTCLossV2 CacheDataset CacheDatasetV2 CheckNumericsV2 CheckPinned CholeskyGrad
-ChooseFastestBranchDataset ChooseFastestDataset ClipByValue CloseSummaryWriter
-CollectiveAllToAllV2 CollectiveAllToAllV3 CollectiveAssignGroupV2 CollectiveBcastRecv
-CollectiveBcastRecvV2 CollectiveBcastSend CollectiveBcastSendV2 CollectiveGather
-CollectiveGatherV2 CollectiveInitializeCommunicator CollectivePermute CollectiveReduce
-CollectiveReduceScatterV2 CollectiveReduceV2 CollectiveReduceV3 CombinedNonMaxSuppression
-CompositeTensorVariantFromComponents CompositeTensorVariantToComponents CompressElement
-ComputeAccidentalHits ComputeBatchSize ConcatenateDataset ConditionalAccumulator
-ConfigureDistributedTPU ConfigureTPUEmbedding ConjugateTranspose ConsumeMutexLock
-ControlTrigger Conv Conv2DBackpropFilterV2 Conv2DBackpropInputV2 Conv3DBackpropFilter
-Conv3DBackpropInput ConvertToCooTensor ConvertToListOfSparseCoreCooTensors
-ConvertToSparseCoreCsrWrappedCooTensor Copy CopyHost CountUpTo CreateSummaryDbWriter
-CreateSummaryFileWriter Cross CrossReplicaSum CudnnRNN CudnnRNNBackprop CudnnRNNBackpropV2
-CudnnRNNBackpropV3 CudnnRNNCanonicalToParams CudnnRNNCanonicalToParamsV2 CudnnRNNParamsSize
-CudnnRNNParamsToCanonical CudnnRNNParamsToCanonicalV2 CudnnRNNV2 CudnnRNNV3
-CumulativeLogsumexp DataFormatDimMap DataFormatVecPermute DataServiceDataset
-DataServiceDatasetV2 DataServiceDatasetV3 DataServiceDatasetV4 DatasetCardinality
-DatasetFingerprint DatasetFromGraph DatasetToGraph DatasetToGraphV2 DatasetToSingleElement
-DatasetToTFRecord DebugGradientIdentity DebugGradientRefIdentity DebugIdentity
-DebugIdentityV2 DebugIdentityV3 DebugNanCount DebugNumericSummary DebugNumericSummaryV2
-DecodeCompressed DecodeJSONExample DecodeJxl DecodePaddedRaw DecodeProtoV2 DecodeWav
-DecodeWebP DeepCopy DeleteIterator DeleteMemoryCache DeleteMultiDeviceIterator
+CSRSparseMatrixToSparseTensor CSVDataset CSVDatasetV2 CTCLossV2 CacheDataset CacheDatasetV2
+CheckNumericsV2 CheckPinned CholeskyGrad ChooseFastestBranchDataset ChooseFastestDataset
+ClipByValue CloseSummaryWriter CollectiveAllToAllV2 CollectiveAllToAllV3
+CollectiveAssignGroupV2 CollectiveBcastRecv CollectiveBcastRecvV2 CollectiveBcastSend
+CollectiveBcastSendV2 CollectiveGather CollectiveGatherV2 CollectiveInitializeCommunicator
+CollectivePermute CollectiveReduce CollectiveReduceScatterV2 CollectiveReduceV2
+CollectiveReduceV3 CompositeTensorVariantFromComponents CompositeTensorVariantToComponents
+CompressElement ComputeAccidentalHits ComputeBatchSize ConcatenateDataset
+ConditionalAccumulator ConfigureDistributedTPU ConfigureTPUEmbedding ConjugateTranspose
+ConsumeMutexLock ControlTrigger Conv Conv2DBackpropFilterV2 Conv2DBackpropInputV2
+Conv3DBackpropFilter Conv3DBackpropInput ConvertToCooTensor
+ConvertToListOfSparseCoreCooTensors ConvertToSparseCoreCsrWrappedCooTensor Copy CopyHost
+CreateSummaryDbWriter CreateSummaryFileWriter Cross CrossReplicaSum CudnnRNN
+CudnnRNNBackprop CudnnRNNBackpropV2 CudnnRNNBackpropV3 CudnnRNNCanonicalToParams
+CudnnRNNCanonicalToParamsV2 CudnnRNNParamsSize CudnnRNNParamsToCanonical
+CudnnRNNParamsToCanonicalV2 CudnnRNNV2 CudnnRNNV3 DataFormatDimMap DataFormatVecPermute
+DataServiceDataset DataServiceDatasetV2 DataServiceDatasetV3 DataServiceDatasetV4
+DatasetCardinality DatasetFingerprint DatasetFromGraph DatasetToGraph DatasetToGraphV2
+DatasetToSingleElement DatasetToTFRecord DebugGradientIdentity DebugGradientRefIdentity
+DebugIdentity DebugIdentityV2 DebugIdentityV3 DebugNanCount DebugNumericSummary
+DebugNumericSummaryV2 DecodeCompressed DecodeJxl DecodePaddedRaw DecodeProtoV2 DecodeWebP
+DeepCopy DeleteIterator DeleteMemoryCache DeleteMultiDeviceIterator
 DeleteRandomSeedGenerator DeleteSeedGenerator DeleteSessionTensor DenseBincount
-DenseCountSparseOutput DenseToCSRSparseMatrix DenseToDenseSetOperation
-DenseToSparseBatchDataset DenseToSparseSetOperation Dequantize DeserializeIterator
-DeserializeManySparse DeserializeSparse DestroyResourceOp DestroyTemporaryVariable
-DeviceIndex Diag DiagPart Dilation2D Dilation2DBackpropFilter Dilation2DBackpropInput
-DirectedInterleaveDataset DisableCopyOnRead DistributedSave Div DrawBoundingBoxes
-DrawBoundingBoxesV2 DummyIterationCounter DummyMemoryCache DummySeedGenerator
-DynamicEnqueueTPUEmbeddingArbitraryTensorBatch DynamicEnqueueTPUEmbeddingRaggedTensorBatch
-EagerPyFunc EditDistance Eig Empty EmptyTensorMap EncodeJpegVariableQuality EncodeProto
-EncodeWav EnqueueTPUEmbeddingArbitraryTensorBatch EnqueueTPUEmbeddingIntegerBatch
-EnqueueTPUEmbeddingRaggedTensorBatch EnqueueTPUEmbeddingSparseBatch
-EnqueueTPUEmbeddingSparseTensorBatch EnsureShape Enter EuclideanNorm Exit
-ExperimentalAssertNextDataset ExperimentalAutoShardDataset
+DenseCountSparseOutput DenseToCSRSparseMatrix DenseToSparseBatchDataset DeserializeIterator
+DeserializeSparse DestroyResourceOp DestroyTemporaryVariable DeviceIndex Diag DiagPart
+Dilation2D Dilation2DBackpropFilter Dilation2DBackpropInput DirectedInterleaveDataset
+DisableCopyOnRead DistributedSave Div DrawBoundingBoxes DummyIterationCounter
+DummyMemoryCache DummySeedGenerator DynamicEnqueueTPUEmbeddingArbitraryTensorBatch
+DynamicEnqueueTPUEmbeddingRaggedTensorBatch EagerPyFunc Eig Empty EmptyTensorMap
+EncodeJpegVariableQuality EncodeProto EnqueueTPUEmbeddingArbitraryTensorBatch
+EnqueueTPUEmbeddingIntegerBatch EnqueueTPUEmbeddingRaggedTensorBatch
+EnqueueTPUEmbeddingSparseBatch EnqueueTPUEmbeddingSparseTensorBatch EnsureShape Enter
+EuclideanNorm Exit ExperimentalAssertNextDataset ExperimentalAutoShardDataset
 ExperimentalBytesProducedStatsDataset ExperimentalCSVDataset
 ExperimentalChooseFastestDataset ExperimentalDatasetCardinality
 ExperimentalDatasetToTFRecord ExperimentalDenseToSparseBatchDataset
@@ -2475,30 +2704,28 @@ ExperimentalScanDataset ExperimentalSetStatsAggregatorDataset ExperimentalSleepD
 ExperimentalSlidingWindowDataset ExperimentalSqlDataset ExperimentalStatsAggregatorHandle
 ExperimentalStatsAggregatorSummary ExperimentalTakeWhileDataset
 ExperimentalThreadPoolDataset ExperimentalThreadPoolHandle ExperimentalUnbatchDataset
-ExperimentalUniqueDataset ExtractGlimpse ExtractGlimpseV2 ExtractImagePatches FFTND
-FIFOQueue Fact FakeParam FakeQueue FileSystemSetConfiguration FilterByLastComponentDataset
-FilterDataset FinalizeDataset FixedLengthRecordDataset FixedLengthRecordDatasetV2
-FixedLengthRecordReader FixedLengthRecordReaderV2 FixedUnigramCandidateSampler
-FlatMapDataset FlushSummaryWriter For FractionalAvgPool FractionalAvgPoolGrad
-FractionalMaxPool FractionalMaxPoolGrad FusedPadConv2D FusedResizeAndPadConv2D GRUBlockCell
-GRUBlockCellGrad GenerateBoundingBoxProposals GenerateVocabRemapping GeneratorDataset
-GetElementAtIndex GetMinibatchSplitsWithPhysicalReplica
-GetMinibatchesInCsrWithPhysicalReplica GetOptions GetSessionHandle GetSessionHandleV2
-GetSessionTensor GetStatsFromListOfSparseCoreCooTensors GlobalIterId GlobalShuffleDataset
-GroupByReducerDataset GroupByWindowDataset HSVToRGB HashTable IFFTND IRFFTND IdentityReader
-IdentityReaderV2 IgnoreErrorsDataset ImageProjectiveTransformV2 ImageProjectiveTransformV3
-ImmutableConst ImportEvent InTopK IndexFlatMapDataset InfeedDequeue InfeedDequeueTuple
-InfeedEnqueue InfeedEnqueuePrelinearizedBuffer InfeedEnqueueTuple InitializeTable
-InitializeTableFromDataset InitializeTableFromTextFile InplaceAdd InplaceSub InplaceUpdate
-InterleaveDataset Inv InvGrad IsBoostedTreesEnsembleInitialized
-IsBoostedTreesQuantileStreamResourceInitialized IsTPUEmbeddingInitialized
-IsotonicRegression Iterator IteratorFromStringHandle IteratorFromStringHandleV2
-IteratorGetDevice IteratorGetModelProto IteratorGetNext IteratorGetNextAsOptional
-IteratorGetNextSync IteratorToStringHandle IteratorV2 KMC2ChainInitialization
-KmeansPlusPlusInitialization LMDBDataset LMDBReader LRNGrad LSTMBlockCell LSTMBlockCellGrad
-LatencyStatsDataset LearnedUnigramCandidateSampler LegacyParallelInterleaveDatasetV2
-ListDataset ListSnapshotChunksDataset LoadAndRemapMatrix LoadDataset
-LoadTPUEmbeddingADAMParameters LoadTPUEmbeddingAdadeltaParameters
+ExperimentalUniqueDataset ExtractGlimpseV2 ExtractImagePatches FFTND FIFOQueue Fact
+FakeParam FakeQueue FileSystemSetConfiguration FilterByLastComponentDataset FilterDataset
+FinalizeDataset FixedLengthRecordDataset FixedLengthRecordDatasetV2 FixedLengthRecordReader
+FixedLengthRecordReaderV2 FixedUnigramCandidateSampler FlatMapDataset FlushSummaryWriter
+For FusedPadConv2D FusedResizeAndPadConv2D GRUBlockCell GRUBlockCellGrad
+GenerateBoundingBoxProposals GenerateVocabRemapping GeneratorDataset GetElementAtIndex
+GetMinibatchSplitsWithPhysicalReplica GetMinibatchesInCsrWithPhysicalReplica GetOptions
+GetSessionHandle GetSessionHandleV2 GetSessionTensor GetStatsFromListOfSparseCoreCooTensors
+GlobalIterId GlobalShuffleDataset GroupByReducerDataset GroupByWindowDataset HSVToRGB
+HashTable IFFTND IRFFTND IdentityReader IdentityReaderV2 IgnoreErrorsDataset
+ImageProjectiveTransformV3 ImmutableConst ImportEvent InTopK IndexFlatMapDataset
+InfeedDequeue InfeedDequeueTuple InfeedEnqueue InfeedEnqueuePrelinearizedBuffer
+InfeedEnqueueTuple InitializeTable InitializeTableFromDataset InitializeTableFromTextFile
+InplaceAdd InplaceSub InplaceUpdate InterleaveDataset Inv InvGrad
+IsBoostedTreesEnsembleInitialized IsBoostedTreesQuantileStreamResourceInitialized
+IsTPUEmbeddingInitialized IsotonicRegression Iterator IteratorFromStringHandle
+IteratorFromStringHandleV2 IteratorGetDevice IteratorGetModelProto IteratorGetNext
+IteratorGetNextAsOptional IteratorGetNextSync IteratorToStringHandle IteratorV2
+KMC2ChainInitialization KmeansPlusPlusInitialization LMDBDataset LMDBReader LRNGrad
+LSTMBlockCell LSTMBlockCellGrad LatencyStatsDataset LearnedUnigramCandidateSampler
+LegacyParallelInterleaveDatasetV2 ListDataset ListSnapshotChunksDataset LoadAndRemapMatrix
+LoadDataset LoadTPUEmbeddingADAMParameters LoadTPUEmbeddingAdadeltaParameters
 LoadTPUEmbeddingAdagradMomentumParameters LoadTPUEmbeddingAdagradParameters
 LoadTPUEmbeddingCenteredRMSPropParameters LoadTPUEmbeddingFTRLParameters
 LoadTPUEmbeddingFrequencyEstimatorParameters LoadTPUEmbeddingMDLAdagradLightParameters
@@ -2507,30 +2734,29 @@ LoadTPUEmbeddingProximalYogiParameters LoadTPUEmbeddingRMSPropParameters
 LoadTPUEmbeddingStochasticGradientDescentParameters LogUniformCandidateSampler
 LookupTableExport LookupTableFind LookupTableImport LookupTableInsert LookupTableSize
 LoopCond MakeIterator MapAndBatchDataset MapClear MapDataset MapDefun MapIncompleteSize
-MapPeek MapSize MapStage MapUnstage MapUnstageNoKey MatchingFiles MatchingFilesDataset
-MatrixExponential MatrixSolveLs MaxIntraOpParallelismDataset MaxPoolGradGradV2
-MaxPoolGradGradWithArgmax MaxPoolGradV2 MaxPoolGradWithArgmax Merge Mfcc Mod ModelDataset
-MultiDeviceIterator MultiDeviceIteratorFromStringHandle MultiDeviceIteratorGetNextFromShard
+MapPeek MapSize MapStage MapUnstage MapUnstageNoKey MatchingFilesDataset MatrixSolveLs
+MaxIntraOpParallelismDataset MaxPoolGradGradV2 MaxPoolGradGradWithArgmax MaxPoolGradV2
+MaxPoolGradWithArgmax Merge Mfcc Mod ModelDataset MultiDeviceIterator
+MultiDeviceIteratorFromStringHandle MultiDeviceIteratorGetNextFromShard
 MultiDeviceIteratorInit MultiDeviceIteratorToStringHandle Multinomial MutableDenseHashTable
 MutableDenseHashTableV2 MutableHashTable MutableHashTableOfTensors MutexLock MutexV2
 NcclAllReduce NcclBroadcast NcclReduce NearestNeighbors NextIteration NonDeterministicInts
 NonMaxSuppression NonMaxSuppressionV2 NonMaxSuppressionV3 NonMaxSuppressionV4
-NonMaxSuppressionV5 NonMaxSuppressionWithOverlaps NonSerializableDataset NthElement
-OneShotIterator OptimizeDataset OptimizeDatasetV2 OptionsDataset OrderedMapClear
-OrderedMapIncompleteSize OrderedMapPeek OrderedMapSize OrderedMapStage OrderedMapUnstage
-OrderedMapUnstageNoKey OutfeedDequeue OutfeedDequeueTuple OutfeedDequeueTupleV2
-OutfeedDequeueV2 OutfeedEnqueue OutfeedEnqueueTuple PaddedBatchDataset PaddedBatchDatasetV2
-PaddingFIFOQueue ParallelBatchDataset ParallelConcat ParallelFilterDataset
-ParallelInterleaveDataset ParallelInterleaveDatasetV2 ParallelInterleaveDatasetV3
-ParallelInterleaveDatasetV4 ParallelMapDataset ParallelMapDatasetV2
-ParameterizedTruncatedNormal ParseExampleDataset ParseExampleDatasetV2 ParseSequenceExample
-ParseSingleSequenceExample ParseTensor PlaceholderV2 PopulationCount PrefetchDataset
-Prelinearize PrelinearizeTuple PriorityQueue PrivateThreadPoolDataset PyFunc
-PyFuncStateless QuantizeAndDequantize QuantizeAndDequantizeV3 QuantizeDownAndShrinkRange
-QuantizeV2 QuantizedAdd QuantizedAvgPool QuantizedBatchNormWithGlobalNormalization
-QuantizedBiasAdd QuantizedConcat QuantizedConv2D QuantizedConv2DAndRelu
-QuantizedConv2DAndReluAndRequantize QuantizedConv2DAndRequantize QuantizedConv2DPerChannel
-QuantizedConv2DWithBias QuantizedConv2DWithBiasAndRelu
+NonSerializableDataset NthElement OneShotIterator OptimizeDataset OptimizeDatasetV2
+OptionsDataset OrderedMapClear OrderedMapIncompleteSize OrderedMapPeek OrderedMapSize
+OrderedMapStage OrderedMapUnstage OrderedMapUnstageNoKey OutfeedDequeue OutfeedDequeueTuple
+OutfeedDequeueTupleV2 OutfeedDequeueV2 OutfeedEnqueue OutfeedEnqueueTuple
+PaddedBatchDataset PaddedBatchDatasetV2 PaddingFIFOQueue ParallelBatchDataset
+ParallelConcat ParallelFilterDataset ParallelInterleaveDataset ParallelInterleaveDatasetV2
+ParallelInterleaveDatasetV3 ParallelInterleaveDatasetV4 ParallelMapDataset
+ParallelMapDatasetV2 ParameterizedTruncatedNormal ParseExampleDataset ParseExampleDatasetV2
+ParseSequenceExample ParseSingleSequenceExample PlaceholderV2 PopulationCount
+PrefetchDataset Prelinearize PrelinearizeTuple PriorityQueue PrivateThreadPoolDataset
+PyFunc PyFuncStateless QuantizeAndDequantize QuantizeAndDequantizeV3
+QuantizeDownAndShrinkRange QuantizedAdd QuantizedAvgPool
+QuantizedBatchNormWithGlobalNormalization QuantizedBiasAdd QuantizedConcat QuantizedConv2D
+QuantizedConv2DAndRelu QuantizedConv2DAndReluAndRequantize QuantizedConv2DAndRequantize
+QuantizedConv2DPerChannel QuantizedConv2DWithBias QuantizedConv2DWithBiasAndRelu
 QuantizedConv2DWithBiasAndReluAndRequantize QuantizedConv2DWithBiasAndRequantize
 QuantizedConv2DWithBiasSignedSumAndReluAndRequantize QuantizedConv2DWithBiasSumAndRelu
 QuantizedConv2DWithBiasSumAndReluAndRequantize QuantizedDepthwiseConv2D
@@ -2545,7 +2771,7 @@ RaggedCountSparseOutput RaggedCross RaggedFillEmptyRows RaggedFillEmptyRowsGrad
 RaggedGather RaggedRange RaggedTensorFromVariant RaggedTensorToSparse RaggedTensorToTensor
 RaggedTensorToVariant RaggedTensorToVariantGradient RandomCrop RandomDataset
 RandomDatasetV2 RandomGamma RandomGammaGrad RandomIndexShuffle RandomPoisson
-RandomPoissonV2 RandomShuffle RandomShuffleQueue RandomUniformInt RangeDataset ReadFile
+RandomPoissonV2 RandomShuffle RandomShuffleQueue RandomUniformInt RangeDataset
 ReadVariableXlaSplitND ReaderNumRecordsProduced ReaderNumRecordsProducedV2
 ReaderNumWorkUnitsCompleted ReaderNumWorkUnitsCompletedV2 ReaderRead ReaderReadUpTo
 ReaderReadUpToV2 ReaderReadV2 ReaderReset ReaderResetV2 ReaderRestoreState
@@ -2566,56 +2792,53 @@ RetrieveTPUEmbeddingMDLAdagradLightParameters RetrieveTPUEmbeddingMomentumParame
 RetrieveTPUEmbeddingProximalAdagradParameters RetrieveTPUEmbeddingProximalYogiParameters
 RetrieveTPUEmbeddingRMSPropParameters
 RetrieveTPUEmbeddingStochasticGradientDescentParameters Reverse RewriteDataset
-RngReadAndSkip RngSkip SampleDistortedBoundingBox SampleDistortedBoundingBoxV2
-SamplingDataset Save SaveDataset SaveDatasetV2 SaveSlices ScaleAndTranslate
-ScaleAndTranslateGrad ScanDataset ScatterNdMax ScatterNdMin ScatterNdNonAliasingAdd
-SdcaFprint SdcaOptimizer SdcaOptimizerV2 SdcaShrinkL1 SegmentMaxV2 SegmentMinV2
-SegmentProdV2 SegmentSumV2 SelfAdjointEig Send SendTPUEmbeddingGradients SerializeIterator
-SerializeManySparse SerializeSparse SerializeTensor SetSize SetStatsAggregatorDataset
-ShardDataset ShardedFilespec ShuffleAndRepeatDataset ShuffleAndRepeatDatasetV2
-ShuffleDataset ShuffleDatasetV2 ShuffleDatasetV3 ShutdownDistributedTPU SkipDataset
-SleepDataset SlidingWindowDataset SnapshotChunkDataset SnapshotDataset
-SnapshotDatasetReader SnapshotDatasetV2 SnapshotNestedDatasetReader SobolSample
-SortListOfSparseCoreCooTensors SpaceToBatch SparseAccumulatorApplyGradient
-SparseAccumulatorTakeGradient SparseAddGrad SparseBincount SparseConditionalAccumulator
-SparseCountSparseOutput SparseCrossHashed SparseFillEmptyRowsGrad SparseMatMul
-SparseMatrixAdd SparseMatrixMatMul SparseMatrixMul SparseMatrixNNZ SparseMatrixOrderingAMD
-SparseMatrixSoftmax SparseMatrixSoftmaxGrad SparseMatrixSparseCholesky
-SparseMatrixSparseMatMul SparseMatrixTranspose SparseMatrixZeros SparseSliceGrad
-SparseSplit SparseTensorSliceDataset SparseTensorToCSRSparseMatrix
-SparseToSparseSetOperation SqlDataset Stack StackClose StackCloseV2 StackPop StackPopV2
-StackPush StackPushV2 StackV2 Stage StageClear StagePeek StageSize StatefulRandomBinomial
-StatefulStandardNormal StatefulStandardNormalV2 StatefulTruncatedNormal StatefulUniform
-StatefulUniformFullInt StatefulUniformInt StatelessParameterizedTruncatedNormal
-StatelessRandomBinomial StatelessRandomGammaV2 StatelessRandomGammaV3 StatelessRandomGetAlg
-StatelessRandomGetKeyCounter StatelessRandomGetKeyCounterAlg StatelessRandomNormalV2
-StatelessRandomPoisson StatelessRandomUniformFullIntV2 StatelessRandomUniformIntV2
-StatelessRandomUniformV2 StatelessSampleDistortedBoundingBox StatelessShuffle
-StatelessTruncatedNormalV2 StatsAggregatorHandle StatsAggregatorHandleV2
-StatsAggregatorSetSummaryWriter StatsAggregatorSummary StoreMinibatchStatisticsInFdo
-StridedSliceAssign SummaryWriter Switch SymbolicGradient SyncDevice TFRecordDataset
-TFRecordDatasetV2 TFRecordReader TFRecordReaderV2 TPUAnnotateTensorsWithDynamicShape
-TPUCompilationResult TPUCopyWithDynamicShape TPUDummyInput TPUEmbeddingActivations
-TPUOrdinalSelector TPUPartitionedCall TPUPartitionedInput TPUPartitionedInputV2
-TPUPartitionedOutput TPUPartitionedOutputV2 TPUReplicateMetadata TPUReplicatedInput
-TPUReplicatedOutput TakeDataset TakeManySparseFromTensorsMap TakeWhileDataset
-TemporaryVariable TensorArray TensorArrayClose TensorArrayCloseV2 TensorArrayConcat
-TensorArrayConcatV2 TensorArrayGather TensorArrayGatherV2 TensorArrayGrad TensorArrayGradV2
-TensorArrayGradV3 TensorArrayGradWithShape TensorArrayPack TensorArrayRead
-TensorArrayReadV2 TensorArrayScatter TensorArrayScatterV2 TensorArraySize TensorArraySizeV2
-TensorArraySplit TensorArraySplitV2 TensorArraySplitV3 TensorArrayUnpack TensorArrayV2
-TensorArrayWrite TensorArrayWriteV2 TensorDataset TensorListConcatLists
-TensorListPushBackBatch TensorListResize TensorListSplit TensorMapErase TensorMapHasKey
-TensorMapInsert TensorMapLookup TensorMapSize TensorMapStackKeys TensorSliceDataset
+RngReadAndSkip RngSkip SampleDistortedBoundingBox SamplingDataset Save SaveDataset
+SaveDatasetV2 SaveSlices ScaleAndTranslate ScaleAndTranslateGrad ScanDataset ScatterNdMax
+ScatterNdMin ScatterNdNonAliasingAdd SdcaFprint SdcaOptimizer SdcaOptimizerV2 SdcaShrinkL1
+SegmentMaxV2 SegmentMinV2 SegmentProdV2 SegmentSumV2 SelfAdjointEig Send
+SendTPUEmbeddingGradients SerializeIterator SetStatsAggregatorDataset ShardDataset
+ShardedFilespec ShuffleAndRepeatDataset ShuffleAndRepeatDatasetV2 ShuffleDataset
+ShuffleDatasetV2 ShuffleDatasetV3 ShutdownDistributedTPU SkipDataset SleepDataset
+SlidingWindowDataset SnapshotChunkDataset SnapshotDataset SnapshotDatasetReader
+SnapshotDatasetV2 SnapshotNestedDatasetReader SobolSample SortListOfSparseCoreCooTensors
+SpaceToBatch SparseAccumulatorApplyGradient SparseAccumulatorTakeGradient SparseAddGrad
+SparseBincount SparseConditionalAccumulator SparseCountSparseOutput SparseCrossHashed
+SparseFillEmptyRowsGrad SparseMatMul SparseMatrixAdd SparseMatrixMatMul SparseMatrixMul
+SparseMatrixNNZ SparseMatrixOrderingAMD SparseMatrixSoftmax SparseMatrixSoftmaxGrad
+SparseMatrixSparseCholesky SparseMatrixSparseMatMul SparseMatrixTranspose SparseMatrixZeros
+SparseSliceGrad SparseSplit SparseTensorSliceDataset SparseTensorToCSRSparseMatrix
+SqlDataset Stack StackClose StackCloseV2 StackPop StackPopV2 StackPush StackPushV2 StackV2
+Stage StageClear StagePeek StageSize StatefulRandomBinomial StatefulStandardNormal
+StatefulStandardNormalV2 StatefulTruncatedNormal StatefulUniform StatefulUniformFullInt
+StatefulUniformInt StatelessParameterizedTruncatedNormal StatelessRandomBinomial
+StatelessRandomGammaV2 StatelessRandomGammaV3 StatelessRandomGetAlg
+StatelessRandomGetKeyCounter StatelessRandomGetKeyCounterAlg StatelessRandomPoisson
+StatelessSampleDistortedBoundingBox StatelessShuffle StatsAggregatorHandle
+StatsAggregatorHandleV2 StatsAggregatorSetSummaryWriter StatsAggregatorSummary
+StoreMinibatchStatisticsInFdo StridedSliceAssign SummaryWriter Switch SymbolicGradient
+SyncDevice TFRecordDataset TFRecordDatasetV2 TFRecordReader TFRecordReaderV2
+TPUAnnotateTensorsWithDynamicShape TPUCompilationResult TPUCopyWithDynamicShape
+TPUDummyInput TPUEmbeddingActivations TPUOrdinalSelector TPUPartitionedCall
+TPUPartitionedInput TPUPartitionedInputV2 TPUPartitionedOutput TPUPartitionedOutputV2
+TPUReplicateMetadata TPUReplicatedInput TPUReplicatedOutput TakeDataset
+TakeManySparseFromTensorsMap TakeWhileDataset TemporaryVariable TensorArray
+TensorArrayClose TensorArrayCloseV2 TensorArrayConcat TensorArrayConcatV2 TensorArrayGather
+TensorArrayGatherV2 TensorArrayGrad TensorArrayGradV2 TensorArrayGradV3
+TensorArrayGradWithShape TensorArrayPack TensorArrayRead TensorArrayReadV2
+TensorArrayScatter TensorArrayScatterV2 TensorArraySize TensorArraySizeV2 TensorArraySplit
+TensorArraySplitV2 TensorArraySplitV3 TensorArrayUnpack TensorArrayV2 TensorArrayWrite
+TensorArrayWriteV2 TensorDataset TensorListConcatLists TensorListPushBackBatch
+TensorListResize TensorListSplit TensorMapErase TensorMapHasKey TensorMapInsert
+TensorMapLookup TensorMapSize TensorMapStackKeys TensorSliceDataset
 TensorStridedSliceUpdate TensorSummary TextLineDataset TextLineReader TextLineReaderV2
-ThreadPoolDataset ThreadPoolHandle ThreadUnsafeUnigramCandidateSampler TileGrad Timestamp
-ToBool TopK TridiagonalMatMul Unbatch UnbatchDataset UnbatchGrad UncompressElement
-UnicodeScript UniformCandidateSampler UniformDequantize UniformQuantize UniformQuantizedAdd
+ThreadPoolDataset ThreadPoolHandle ThreadUnsafeUnigramCandidateSampler TileGrad ToBool TopK
+TridiagonalMatMul Unbatch UnbatchDataset UnbatchGrad UncompressElement UnicodeScript
+UniformCandidateSampler UniformDequantize UniformQuantize UniformQuantizedAdd
 UniformQuantizedClipByValue UniformQuantizedConvolution UniformQuantizedConvolutionHybrid
 UniformQuantizedDot UniformQuantizedDotHybrid UniformRequantize UniqueDataset UniqueV2
 UniqueWithCountsV2 UnravelIndex Unstage UnwrapDatasetVariant Variable
 WeightedFlatMapDataset WholeFileReader WholeFileReaderV2 WindowDataset WindowOp
-WorkerHeartbeat WrapDatasetVariant WriteAudioSummary WriteFile WriteGraphSummary
+WorkerHeartbeat WrapDatasetVariant WriteAudioSummary WriteGraphSummary
 WriteHistogramSummary WriteImageSummary WriteRawProtoSummary WriteScalarSummary
 WriteSummary Xdivy XlaConcatND XlaSparseCoreAdagrad XlaSparseCoreAdagradMomentum
 XlaSparseCoreAdam XlaSparseCoreFtrl XlaSparseCoreSgd XlaSparseDenseMatmul
