@@ -120,6 +120,16 @@ def _insert_ref(keys, values, probe):
                     ).reshape(probe.shape + (3,))
 
 
+def _import(keys, values, probe):
+    """TF 2's restore of a MutableHashTable (LookupTableImportV2): its entries replaced."""
+    from graphc.ops import lookup_ops as L
+    t = _mutable((3,))
+    old = t.insert(gc.constant([0, 1, 2, 3], gc.int64), gc.ones([4, 3], gc.float64))
+    imp = _after(old, lambda: L.table_op(L.LOOKUP_IMPORT, (keys, values), t._ref,
+                                         "LookupTableImportV2"))
+    return _after(imp, lambda: t.lookup(probe))
+
+
 def _remove(keys, values, gone):
     t = _mutable()
     ins = t.insert(keys, values)
@@ -189,6 +199,7 @@ SAMPLES = [
     Sample("InitializeTableFromTextFileV2", _text, lambda rng: [_words(rng, shape(rng))],
            _text_ref, grad=False),
     Sample("LookupTableInsertV2", _insert, _insert_inputs, _insert_ref, grad=False),
+    Sample("LookupTableImportV2", _import, _insert_inputs, _insert_ref, grad=False),
     Sample("LookupTableRemoveV2", _remove, _remove_inputs, _remove_ref, grad=False),
     Sample("LookupTableExportV2", _export,
            lambda rng: _unique_keys(rng), lambda k, v: [k, v], grad=False),

@@ -181,11 +181,11 @@ def test_import_refusals_name_the_node():
             gc.import_graph_def(_graph_def(table), name="")
     mutable = NodeDef(name="m", op="MutableHashTableV2",
                       attr={"key_dtype": STR, "value_dtype": I64})
-    imp = NodeDef(name="imp", op="LookupTableImportV2", input=["m", "k", "d"],
-                  attr={"Tin": STR, "Tout": I64})
-    with gc.Graph().as_default():
-        with pytest.raises(UnsupportedOpError, match="'imp'.*mutable table"):
-            gc.import_graph_def(_graph_def(mutable, k, dflt, imp), name="")
+    init = NodeDef(name="init", op="InitializeTableV2", input=["m", "k", "d"],
+                   attr={"Tkey": STR, "Tval": I64})
+    with gc.Graph().as_default():       # (a mutable table's LookupTableImportV2 imports)
+        with pytest.raises(UnsupportedOpError, match="'init'.*of a mutable table"):
+            gc.import_graph_def(_graph_def(mutable, k, dflt, init), name="")
 
 
 def test_dense_hash_table_export_is_refused_by_name():
@@ -226,3 +226,10 @@ def test_a_table_read_in_cond_branches_exports_and_imports_back():
         with gc.Session() as sess:
             sess.run(init.name)
             assert [sess.run("y:0", f).tolist() for f in feeds] == COND_WANT
+
+
+def test_keras_preprocessing_ops_replay_tf():
+    """DenseBincount and RaggedTensorToTensor (what TF 2's TextVectorization builds):
+    a fixture TF wrote (tests/data/make_tf_keras_prep.py) gives TF's outputs."""
+    import tf_fixtures
+    tf_fixtures.replay(*tf_fixtures.load("tf_", "keras_prep"))

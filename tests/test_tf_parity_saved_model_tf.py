@@ -34,8 +34,11 @@ def test_tf_saved_models_load_in_graphc(tmp_path):
 
 
 def _keras_models(keras):
-    """Two TF 2 Keras models: Conv1D, BatchNormalization, LSTM, Dropout and a softmax
-    head (trained one epoch); a StringLookup, Embedding and pooling over words."""
+    """TF 2 Keras models: Conv1D, BatchNormalization, LSTM, Dropout and a softmax head
+    (trained one epoch); StringLookup, Embedding and pooling over words; Conv2D,
+    MaxPooling2D, SeparableConv2D; a bidirectional GRU, LayerNormalization and
+    MultiHeadAttention; TextVectorization (a MutableHashTable vocabulary restored from
+    the checkpoint, ragged splits, DenseBincount, RaggedTensorToTensor)."""
     inp = keras.Input((6, 3))
     h = keras.layers.Conv1D(4, 3, padding="same", activation="relu")(inp)
     h = keras.layers.LSTM(5)(keras.layers.BatchNormalization()(h))
@@ -50,7 +53,24 @@ def _keras_models(keras):
     lookup = keras.Model(words, keras.layers.Dense(2)(
         keras.layers.GlobalAveragePooling1D()(h)))
     texts = np.array([[b"ant", b"cat", b"zzz"], [b"bee", b"bee", b"ant"]], object)
-    return [(conv, x), (lookup, texts)]
+    img = keras.Input((8, 8, 3))
+    h = keras.layers.MaxPooling2D()(keras.layers.Conv2D(4, 3, activation="relu")(img))
+    cnn = keras.Model(img, keras.layers.Dense(3)(keras.layers.Flatten()(
+        keras.layers.SeparableConv2D(3, 2, padding="same")(h))))
+    seq = keras.Input((5, 4))
+    h = keras.layers.LayerNormalization()(keras.layers.Bidirectional(
+        keras.layers.GRU(3, return_sequences=True))(seq))
+    attn = keras.Model(seq, keras.layers.GlobalMaxPooling1D()(
+        keras.layers.MultiHeadAttention(2, 3)(h, h)))
+    line = keras.Input((1,), dtype="string")
+    vectorize = keras.layers.TextVectorization(max_tokens=10, output_sequence_length=4)
+    vectorize.adapt(["the cat sat", "a dog ran far away", "the dog"])
+    text = keras.Model(line, keras.layers.GlobalAveragePooling1D()(
+        keras.layers.Embedding(10, 3)(vectorize(line))))
+    rng = np.random.RandomState(1)
+    return [(conv, x), (lookup, texts), (cnn, rng.randn(2, 8, 8, 3).astype(np.float32)),
+            (attn, rng.randn(2, 5, 4).astype(np.float32)),
+            (text, np.array([["the cat ran"], ["unknown words here ok"]], object))]
 
 
 def test_tf2_keras_saved_models_load_in_graphc(tmp_path, needs_eager):  # noqa: F811

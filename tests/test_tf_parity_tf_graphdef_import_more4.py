@@ -236,3 +236,45 @@ def test_count_up_to_and_timestamp():
             with pytest.raises(gc.errors.OutOfRangeError):
                 s.run(c2)
             assert s.run(t2) > 1.6e9
+
+
+# ---- TF 2 Keras preprocessing's ops (tf_graphdef_misc_ops.py) ---------------------------
+def test_dense_bincount():
+    def build():
+        v = v1.placeholder(tf.int32, [None], name="v")
+        m = v1.placeholder(tf.int64, [None, None], name="m")
+        w = v1.placeholder(tf.float32, [None, None], name="w")
+        return [raw.DenseBincount(input=v, size=5, weights=tf.constant([], tf.int32)),
+                raw.DenseBincount(input=v, size=4, weights=tf.constant([], tf.float32),
+                                  binary_output=True),
+                raw.DenseBincount(input=m, size=tf.constant(6, tf.int64), weights=w),
+                raw.DenseBincount(input=m, size=tf.constant(3, tf.int64),
+                                  weights=tf.constant([], tf.int64), binary_output=True)]
+    feeds = {"v:0": [1, 1, 4, 0, 7, 4, 4], "m:0": [[0, 5, 5, 2], [1, 1, 9, 0]],
+             "w:0": [[0.5, 1.0, 2.0, 4.0], [1.5, 1.5, 3.0, 0.25]]}
+    _close(*_both(build, feeds))
+
+
+def test_ragged_tensor_to_tensor():
+    def build():
+        values = v1.placeholder(tf.float32, [None], name="values")
+        splits = v1.placeholder(tf.int64, [None], name="splits")
+        rowids = v1.placeholder(tf.int64, [None], name="rowids")
+        nrows = v1.placeholder(tf.int64, [], name="nrows")
+        outer = v1.placeholder(tf.int64, [None], name="outer")
+        return [raw.RaggedTensorToTensor(shape=tf.constant([-1, -1], tf.int64),
+                                         values=values, default_value=tf.constant(-1.0),
+                                         row_partition_tensors=[splits],
+                                         row_partition_types=["ROW_SPLITS"]),
+                raw.RaggedTensorToTensor(shape=tf.constant([-1, 2], tf.int64),
+                                         values=values, default_value=tf.constant(9.0),
+                                         row_partition_tensors=[nrows, rowids],
+                                         row_partition_types=["FIRST_DIM_SIZE",
+                                                              "VALUE_ROWIDS"]),
+                raw.RaggedTensorToTensor(shape=tf.constant([-1, -1, 3], tf.int64),
+                                         values=values, default_value=tf.constant(0.0),
+                                         row_partition_tensors=[outer, splits],
+                                         row_partition_types=["ROW_SPLITS", "ROW_SPLITS"])]
+    feeds = {"values:0": [1.0, 2.0, 3.0, 4.0, 5.0], "splits:0": [0, 2, 2, 5],
+             "rowids:0": [0, 0, 2, 2, 2], "nrows:0": 4, "outer:0": [0, 1, 3]}
+    _close(*_both(build, feeds))

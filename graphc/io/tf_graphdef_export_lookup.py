@@ -67,7 +67,7 @@ def _export_init_text(ex, n):
             vocab_size=a["vocab_size"], delimiter=a["delimiter"], offset=a["offset"])
 
 
-@export("LookupTableFindV2", "LookupTableInsertV2")
+@export("LookupTableFindV2", "LookupTableInsertV2", "LookupTableImportV2")
 def _export_find(ex, n):
     ex.emit(n, n.type, (_handle(ex, n), *n.inputs), Tin=in_dtype(n, 0),
             Tout=in_dtype(n, 1))

@@ -187,7 +187,20 @@ def output_index(op, spec, arg, index):
     op's output arg names."""
     if len(spec) == 1:                 # one output arg (a tensor or a list): by index
         return index
-    names = OUTPUT_ARGS.get(op)
+    names = OUTPUT_ARGS.get(op) or _single_output_args(op)
     if names is None or arg not in names or index != 0:
         return None
     return names.index(arg)
+
+
+def _single_output_args(op):
+    """TF's output arg names of `op` from its registry's signature (tf_raw_op_defs.py)
+    where each is a single tensor (StringSplitV2's indices, values, shape); else None."""
+    from .tf_raw_op_defs import RAW_OP_DEFS
+    entry = RAW_OP_DEFS.get(op)
+    if entry is None:
+        return None
+    args = [a.split(":", 1) for a in entry[2].split()]
+    if any("*" in kind or kind.startswith("[") for _, kind in args):
+        return None
+    return tuple(name for name, _ in args)

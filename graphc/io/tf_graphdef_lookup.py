@@ -6,6 +6,7 @@ table, and each op taking its handle builds graphc's op on that table:
 
     HashTableV2                        -> TableHandle (a static table)
     InitializeTableV2, LookupTableImportV2 (of a static table)   -> InitializeTableV2
+    LookupTableImportV2 of a mutable table  -> LookupTableImportV2 (its entries replaced)
     InitializeTableFromTextFileV2      -> InitializeTableFromTextFileV2
     LookupTableFindV2 / SizeV2 / ExportV2 / InsertV2 / RemoveV2  -> the same ops
 
@@ -55,10 +56,14 @@ def table_at(n, handle):
 
 
 def _init(n, handle, keys, values):
+    """A static table's initialization; a mutable one's LookupTableImportV2 (TF 2's
+    restore of its checkpointed entries) replaces its contents."""
     table = table_at(n, handle)
     if L.Spec(*table).mutable:
-        raise n.fail("importing into a mutable table (replacing its contents) is not "
-                     "supported by graphc; insert the entries (LookupTableInsertV2)")
+        if n.op != "LookupTableImportV2":
+            raise n.fail("InitializeTableV2 of a mutable table (TF initializes static "
+                         "tables only)")
+        return L.table_op(L.LOOKUP_IMPORT, (keys, values), table, n.name)
     return L.table_op(L.INITIALIZE_TABLE, (keys, values), table, n.name)
 
 

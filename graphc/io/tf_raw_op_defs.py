@@ -141,50 +141,52 @@ TYPE_SETS = (
     # 56
     'bfloat16 float32 float16 float64 int8 int16 int32 int64 complex64 complex128',
     # 57
-    'bfloat16 float16 float32 float64 int8 int16 int32 int64 uint16 uint32 uint64',
+    'int64 int32',
     # 58
+    'bfloat16 float16 float32 float64 int8 int16 int32 int64 uint16 uint32 uint64',
+    # 59
     'float32 float64 int32 uint8 int16 int8 int64 bfloat16 uint16 float16 uint32 uint64 '
     'qint8',
-    # 59
-    'int8 uint8 int16 uint16 int32 int64 bfloat16 float16 float32 float64 bfloat16',
     # 60
-    'float32 bfloat16 float16 float64',
+    'int8 uint8 int16 uint16 int32 int64 bfloat16 float16 float32 float64 bfloat16',
     # 61
-    'int8 uint8 int16 uint16 int32 int64 float16 float32 float64 bfloat16',
+    'float32 bfloat16 float16 float64',
     # 62
-    'uint8 int8 int32 float16 float32 float64 bfloat16',
+    'int8 uint8 int16 uint16 int32 int64 float16 float32 float64 bfloat16',
     # 63
+    'uint8 int8 int32 float16 float32 float64 bfloat16',
+    # 64
     'uint8 int8 uint16 int16 int32 uint32 int64 uint64 bool bfloat16 float16 float32 '
     'float64 complex64 complex128 string',
-    # 64
-    'uint8 int8 int16 int32 int64',
     # 65
-    'float16 bfloat16 float32 float64 int32 int64',
+    'uint8 int8 int16 int32 int64',
     # 66
-    'string variant',
+    'float16 bfloat16 float32 float64 int32 int64',
     # 67
-    'int64 string',
+    'string variant',
     # 68
-    'float16 float32 float64',
+    'int64 string',
     # 69
-    'int8 int32 int64',
+    'float16 float32 float64',
     # 70
+    'int8 int32 int64',
+    # 71
     'bfloat16 float16 float32 float64 int8 int16 int32 int64 uint8 uint16 uint32 uint64 '
     'complex64 complex128',
-    # 71
-    'int32 int64 uint32 uint64',
     # 72
-    'float32 float64 int32 int64 uint32 uint64',
+    'int32 int64 uint32 uint64',
     # 73
+    'float32 float64 int32 int64 uint32 uint64',
+    # 74
     'bfloat16 float16 float32 float64 uint8 int8 uint16 int16 int32 int64 complex64 '
     'complex128 uint32 uint64',
-    # 74
-    'int16 int32 int64 uint16',
     # 75
-    'float64 float32 complex64 complex128',
+    'int16 int32 int64 uint16',
     # 76
-    'int32 int64 bfloat16 float16 float32 float64',
+    'float64 float32 complex64 complex128',
     # 77
+    'int32 int64 bfloat16 float16 float32 float64',
+    # 78
     'float32 float64 int32 uint8 int16 int8 complex64 int64 qint8 quint8 qint32 bfloat16 '
     'qint16 quint16 uint16 complex128 float16 uint32 uint64 bool',
 )
@@ -600,6 +602,10 @@ RAW_OP_DEFS = {
     'DecodeWav': ('decode_wav', 'contents:=string', 'audio:=float32 sample_rate:=int32', (
         ('desired_channels', 'int', None, None, -1),
         ('desired_samples', 'int', None, None, -1),)),
+    'DenseBincount': ('dense_bincount', 'input:Tidx size:Tidx weights:T', 'output:T', (
+        ('Tidx', 'type', 6, None),
+        ('T', 'type', 20, None),
+        ('binary_output', 'bool', None, None, False),)),
     'DenseToDenseSetOperation': (
         'dense_to_dense_set_operation',
         'set1:T set2:T',
@@ -658,6 +664,7 @@ RAW_OP_DEFS = {
         'sparse_indices:=int64 sparse_values:dtype sparse_shape:=int64', (
         ('dtype', 'type', None, None),)),
     'Digamma': ('digamma', 'x:T', 'y:T', (('T', 'type', 14, None),)),
+    'DisableCopyOnRead': ('disable_copy_on_read', 'resource:=resource', '', ()),
     'DivNoNan': ('div_no_nan', 'x:T y:T', 'z:T', (('T', 'type', 35, None),)),
     'DrawBoundingBoxesV2': (
         'draw_bounding_boxes_v2', 'images:T boxes:=float32 colors:=float32', 'output:T', (
@@ -1382,6 +1389,15 @@ RAW_OP_DEFS = {
     'RFFT3D': ('rfft3d', 'input:Treal fft_length:=int32', 'output:Tcomplex', (
         ('Treal', 'type', 8, None, 'float32'),
         ('Tcomplex', 'type', 7, None, 'complex64'),)),
+    'RaggedTensorToTensor': (
+        'ragged_tensor_to_tensor',
+        'shape:Tshape values:T default_value:T row_partition_tensors:num_row_partition_tensors*Tindex',
+        'result:T', (
+        ('T', 'type', None, None),
+        ('Tindex', 'type', 57, None),
+        ('Tshape', 'type', 57, None),
+        ('num_row_partition_tensors', 'int', None, 1),
+        ('row_partition_types', 'list(string)', None, None),)),
     'RandomShuffleQueueV2': ('random_shuffle_queue_v2', '', 'handle:=resource', (
         ('component_types', 'list(type)', None, 1),
         ('shapes', 'list(shape)', None, 0, []),
@@ -1402,7 +1418,7 @@ RAW_OP_DEFS = {
         ('dtype', 'type', 15, None),
         ('T', 'type', 6, None),)),
     'Range': ('_range', 'start:Tidx limit:Tidx delta:Tidx', 'output:Tidx', (
-        ('Tidx', 'type', 57, None, 'int32'),)),
+        ('Tidx', 'type', 58, None, 'int32'),)),
     'Rank': ('rank', 'input:T', 'output:=int32', (('T', 'type', None, None),)),
     'ReadFile': ('read_file', 'filename:=string', 'contents:=string', ()),
     'ReadVariableOp': ('read_variable_op', 'resource:=resource', 'value:dtype', (
@@ -1420,7 +1436,7 @@ RAW_OP_DEFS = {
     'RegexReplace': (
         'regex_replace', 'input:=string pattern:=string rewrite:=string', 'output:=string', (
         ('replace_global', 'bool', None, None, True),)),
-    'Relu': ('relu', 'features:T', 'activations:T', (('T', 'type', 58, None),)),
+    'Relu': ('relu', 'features:T', 'activations:T', (('T', 'type', 59, None),)),
     'Relu6': ('relu6', 'features:T', 'activations:T', (('T', 'type', 37, None),)),
     'Relu6Grad': ('relu6_grad', 'gradients:T features:T', 'backprops:T', (
         ('T', 'type', 37, None),)),
@@ -1430,22 +1446,22 @@ RAW_OP_DEFS = {
         ('T', 'type', None, None),
         ('Tshape', 'type', 6, None, 'int32'),)),
     'ResizeBilinear': ('resize_bilinear', 'images:T size:=int32', 'resized_images:=float32', (
-        ('T', 'type', 59, None),
+        ('T', 'type', 60, None),
         ('align_corners', 'bool', None, None, False),
         ('half_pixel_centers', 'bool', None, None, False),)),
     'ResizeBilinearGrad': (
         'resize_bilinear_grad', 'grads:=float32 original_image:T', 'output:T', (
-        ('T', 'type', 60, None),
+        ('T', 'type', 61, None),
         ('align_corners', 'bool', None, None, False),
         ('half_pixel_centers', 'bool', None, None, False),)),
     'ResizeNearestNeighbor': (
         'resize_nearest_neighbor', 'images:T size:=int32', 'resized_images:T', (
-        ('T', 'type', 61, None),
+        ('T', 'type', 62, None),
         ('align_corners', 'bool', None, None, False),
         ('half_pixel_centers', 'bool', None, None, False),)),
     'ResizeNearestNeighborGrad': (
         'resize_nearest_neighbor_grad', 'grads:T size:=int32', 'output:T', (
-        ('T', 'type', 62, None),
+        ('T', 'type', 63, None),
         ('align_corners', 'bool', None, None, False),
         ('half_pixel_centers', 'bool', None, None, False),)),
     'ResourceApplyAdaMax': (
@@ -1697,7 +1713,7 @@ RAW_OP_DEFS = {
         ('Tlen', 'type', 6, None, 'int64'),)),
     'ReverseV2': ('reverse_v2', 'tensor:T axis:Tidx', 'output:T', (
         ('Tidx', 'type', 6, None, 'int32'),
-        ('T', 'type', 63, None),)),
+        ('T', 'type', 64, None),)),
     'RightShift': ('right_shift', 'x:T y:T', 'z:T', (('T', 'type', 22, None),)),
     'Rint': ('rint', 'x:T', 'y:T', (('T', 'type', 14, None),)),
     'Roll': ('roll', 'input:T shift:Tshift axis:Taxis', 'output:T', (
@@ -1711,7 +1727,7 @@ RAW_OP_DEFS = {
         'sample_distorted_bounding_box_v2',
         'image_size:T bounding_boxes:=float32 min_object_covered:=float32',
         'begin:T size:T bboxes:=float32', (
-        ('T', 'type', 64, None),
+        ('T', 'type', 65, None),
         ('seed', 'int', None, None, 0),
         ('seed2', 'int', None, None, 0),
         ('aspect_ratio_range', 'list(float)', None, None, [0.75, 1.33]),
@@ -1734,11 +1750,11 @@ RAW_OP_DEFS = {
         ('Tindices', 'type', 6, None),
         ('use_locking', 'bool', None, None, False),)),
     'ScatterMax': ('scatter_max', 'ref:&T indices:Tindices updates:T', 'output_ref:&T', (
-        ('T', 'type', 65, None),
+        ('T', 'type', 66, None),
         ('Tindices', 'type', 6, None),
         ('use_locking', 'bool', None, None, False),)),
     'ScatterMin': ('scatter_min', 'ref:&T indices:Tindices updates:T', 'output_ref:&T', (
-        ('T', 'type', 65, None),
+        ('T', 'type', 66, None),
         ('Tindices', 'type', 6, None),
         ('use_locking', 'bool', None, None, False),)),
     'ScatterMul': ('scatter_mul', 'ref:&T indices:Tindices updates:T', 'output_ref:&T', (
@@ -1803,13 +1819,13 @@ RAW_OP_DEFS = {
         'sparse_indices:=int64 sparse_values:T sparse_shape:=int64',
         'serialized_sparse:out_type', (
         ('T', 'type', None, None),
-        ('out_type', 'type', 66, None, 'string'),)),
+        ('out_type', 'type', 67, None, 'string'),)),
     'SerializeSparse': (
         'serialize_sparse',
         'sparse_indices:=int64 sparse_values:T sparse_shape:=int64',
         'serialized_sparse:out_type', (
         ('T', 'type', None, None),
-        ('out_type', 'type', 66, None, 'string'),)),
+        ('out_type', 'type', 67, None, 'string'),)),
     'SerializeTensor': ('serialize_tensor', 'tensor:T', 'serialized:=string', (
         ('T', 'type', None, None),)),
     'SetSize': ('set_size', 'set_indices:=int64 set_values:T set_shape:=int64', 'size:=int32', (
@@ -1960,17 +1976,17 @@ RAW_OP_DEFS = {
         ('hashed_output', 'bool', None, None),
         ('num_buckets', 'int', None, 0),
         ('hash_key', 'int', None, None),
-        ('sparse_types', 'list(type)', 67, 0),
-        ('dense_types', 'list(type)', 67, 0),
-        ('out_type', 'type', 67, None),
-        ('internal_type', 'type', 67, None),)),
+        ('sparse_types', 'list(type)', 68, 0),
+        ('dense_types', 'list(type)', 68, 0),
+        ('out_type', 'type', 68, None),
+        ('internal_type', 'type', 68, None),)),
     'SparseCrossV2': (
         'sparse_cross_v2',
         'indices:N*=int64 values:[sparse_types] shapes:N*=int64 dense_inputs:[dense_types] sep:=string',
         'output_indices:=int64 output_values:=string output_shape:=int64', (
         ('N', 'int', None, 0),
-        ('sparse_types', 'list(type)', 67, 0),
-        ('dense_types', 'list(type)', 67, 0),)),
+        ('sparse_types', 'list(type)', 68, 0),
+        ('dense_types', 'list(type)', 68, 0),)),
     'SparseDenseCwiseAdd': (
         'sparse_dense_cwise_add',
         'sp_indices:=int64 sp_values:T sp_shape:=int64 dense:T',
@@ -2118,7 +2134,7 @@ RAW_OP_DEFS = {
         ('T', 'type', None, None),)),
     'SparseSoftmax': (
         'sparse_softmax', 'sp_indices:=int64 sp_values:T sp_shape:=int64', 'output:T', (
-        ('T', 'type', 68, None),)),
+        ('T', 'type', 69, None),)),
     'SparseSoftmaxCrossEntropyWithLogits': (
         'sparse_softmax_cross_entropy_with_logits',
         'features:T labels:Tlabels',
@@ -2171,10 +2187,10 @@ RAW_OP_DEFS = {
         'split_v', 'value:T size_splits:Tlen axis=split_dim:=int32', 'output:num_split*T', (
         ('num_split', 'int', None, 1),
         ('T', 'type', None, None),
-        ('Tlen', 'type', 69, None, 'int64'),)),
+        ('Tlen', 'type', 70, None, 'int64'),)),
     'Sqrt': ('sqrt', 'x:T', 'y:T', (('T', 'type', 1, None),)),
     'SqrtGrad': ('sqrt_grad', 'y:T dy:T', 'z:T', (('T', 'type', 1, None),)),
-    'Square': ('square', 'x:T', 'y:T', (('T', 'type', 70, None),)),
+    'Square': ('square', 'x:T', 'y:T', (('T', 'type', 71, None),)),
     'SquaredDifference': ('squared_difference', 'x:T y:T', 'z:T', (('T', 'type', 16, None),)),
     'Squeeze': ('squeeze', 'input:T', 'output:T', (
         ('T', 'type', None, None),
@@ -2222,14 +2238,14 @@ RAW_OP_DEFS = {
         ('Tseed', 'type', 6, None, 'int64'),)),
     'StatelessRandomUniformFullInt': (
         'stateless_random_uniform_full_int', 'shape:T seed:Tseed', 'output:dtype', (
-        ('dtype', 'type', 71, None, 'uint64'),
+        ('dtype', 'type', 72, None, 'uint64'),
         ('T', 'type', 6, None, 'int32'),
-        ('Tseed', 'type', 71, None, 'int64'),)),
+        ('Tseed', 'type', 72, None, 'int64'),)),
     'StatelessRandomUniformFullIntV2': (
         'stateless_random_uniform_full_int_v2',
         'shape:Tshape key:=uint64 counter:=uint64 alg:=int32',
         'output:dtype', (
-        ('dtype', 'type', 71, None, 'uint64'),
+        ('dtype', 'type', 72, None, 'uint64'),
         ('Tshape', 'type', 6, None, 'int32'),)),
     'StatelessRandomUniformInt': (
         'stateless_random_uniform_int',
@@ -2242,7 +2258,7 @@ RAW_OP_DEFS = {
         'stateless_random_uniform_int_v2',
         'shape:Tshape key:=uint64 counter:=uint64 alg:=int32 minval:dtype maxval:dtype',
         'output:dtype', (
-        ('dtype', 'type', 71, None),
+        ('dtype', 'type', 72, None),
         ('Tshape', 'type', 6, None, 'int32'),)),
     'StatelessRandomUniformV2': (
         'stateless_random_uniform_v2',
@@ -2337,10 +2353,10 @@ RAW_OP_DEFS = {
         ('num_buckets', 'int', None, 1),
         ('key', 'list(int)', None, None),)),
     'StringToNumber': ('string_to_number', 'string_tensor:=string', 'output:out_type', (
-        ('out_type', 'type', 72, None, 'float32'),)),
+        ('out_type', 'type', 73, None, 'float32'),)),
     'StringUpper': ('string_upper', 'input:=string', 'output:=string', (
         ('encoding', 'string', None, None, ''),)),
-    'Sub': ('sub', 'x:T y:T', 'z:T', (('T', 'type', 73, None),)),
+    'Sub': ('sub', 'x:T y:T', 'z:T', (('T', 'type', 74, None),)),
     'Substr': ('substr', 'input:=string pos:T len:T', 'output:=string', (
         ('T', 'type', 6, None),
         ('unit', 'string', ('BYTE', 'UTF8_CHAR'), None, 'BYTE'),)),
@@ -2491,7 +2507,7 @@ RAW_OP_DEFS = {
     'TensorScatterUpdate': (
         'tensor_scatter_update', 'tensor:T indices:Tindices updates:T', 'output:T', (
         ('T', 'type', None, None),
-        ('Tindices', 'type', 74, None),
+        ('Tindices', 'type', 75, None),
         ('bad_indices_policy', 'string', None, None, ''),)),
     'TensorSummaryV2': (
         'tensor_summary_v2',
@@ -2513,9 +2529,9 @@ RAW_OP_DEFS = {
     'TridiagonalSolve': ('tridiagonal_solve', 'diagonals:T rhs:T', 'output:T', (
         ('partial_pivoting', 'bool', None, None, True),
         ('perturb_singular', 'bool', None, None, False),
-        ('T', 'type', 75, None),)),
+        ('T', 'type', 76, None),)),
     'TruncateDiv': ('truncate_div', 'x:T y:T', 'z:T', (('T', 'type', 38, None),)),
-    'TruncateMod': ('truncate_mod', 'x:T y:T', 'z:T', (('T', 'type', 76, None),)),
+    'TruncateMod': ('truncate_mod', 'x:T y:T', 'z:T', (('T', 'type', 77, None),)),
     'TruncatedNormal': ('truncated_normal', 'shape:T', 'output:dtype', (
         ('seed', 'int', None, None, 0),
         ('seed2', 'int', None, None, 0),
@@ -2613,7 +2629,7 @@ RAW_OP_DEFS = {
         ('dtype', 'type', None, None),
         ('container', 'string', None, None, ''),
         ('shared_name', 'string', None, None, ''),)),
-    'Where': ('where', 'condition=input:T', 'index:=int64', (('T', 'type', 77, None, 'bool'),)),
+    'Where': ('where', 'condition=input:T', 'index:=int64', (('T', 'type', 78, None, 'bool'),)),
     'While': ('_while', 'input:[T]', 'output:[T]', (
         ('T', 'list(type)', None, 0),
         ('cond', 'func', None, None),
@@ -2679,17 +2695,17 @@ DatasetToSingleElement DatasetToTFRecord DebugGradientIdentity DebugGradientRefI
 DebugIdentity DebugIdentityV2 DebugIdentityV3 DebugNanCount DebugNumericSummary
 DebugNumericSummaryV2 DecodeCompressed DecodeJxl DecodePaddedRaw DecodeProtoV2 DecodeWebP
 DeepCopy DeleteIterator DeleteMemoryCache DeleteMultiDeviceIterator
-DeleteRandomSeedGenerator DeleteSeedGenerator DeleteSessionTensor DenseBincount
-DenseCountSparseOutput DenseToCSRSparseMatrix DenseToSparseBatchDataset DeserializeIterator
-DeserializeSparse DestroyResourceOp DestroyTemporaryVariable DeviceIndex Diag DiagPart
-Dilation2D Dilation2DBackpropFilter Dilation2DBackpropInput DirectedInterleaveDataset
-DisableCopyOnRead DistributedSave Div DrawBoundingBoxes DummyIterationCounter
-DummyMemoryCache DummySeedGenerator DynamicEnqueueTPUEmbeddingArbitraryTensorBatch
-DynamicEnqueueTPUEmbeddingRaggedTensorBatch EagerPyFunc Eig Empty EmptyTensorMap
-EncodeJpegVariableQuality EncodeProto EnqueueTPUEmbeddingArbitraryTensorBatch
-EnqueueTPUEmbeddingIntegerBatch EnqueueTPUEmbeddingRaggedTensorBatch
-EnqueueTPUEmbeddingSparseBatch EnqueueTPUEmbeddingSparseTensorBatch EnsureShape Enter
-EuclideanNorm Exit ExperimentalAssertNextDataset ExperimentalAutoShardDataset
+DeleteRandomSeedGenerator DeleteSeedGenerator DeleteSessionTensor DenseCountSparseOutput
+DenseToCSRSparseMatrix DenseToSparseBatchDataset DeserializeIterator DeserializeSparse
+DestroyResourceOp DestroyTemporaryVariable DeviceIndex Diag DiagPart Dilation2D
+Dilation2DBackpropFilter Dilation2DBackpropInput DirectedInterleaveDataset DistributedSave
+Div DrawBoundingBoxes DummyIterationCounter DummyMemoryCache DummySeedGenerator
+DynamicEnqueueTPUEmbeddingArbitraryTensorBatch DynamicEnqueueTPUEmbeddingRaggedTensorBatch
+EagerPyFunc Eig Empty EmptyTensorMap EncodeJpegVariableQuality EncodeProto
+EnqueueTPUEmbeddingArbitraryTensorBatch EnqueueTPUEmbeddingIntegerBatch
+EnqueueTPUEmbeddingRaggedTensorBatch EnqueueTPUEmbeddingSparseBatch
+EnqueueTPUEmbeddingSparseTensorBatch EnsureShape Enter EuclideanNorm Exit
+ExperimentalAssertNextDataset ExperimentalAutoShardDataset
 ExperimentalBytesProducedStatsDataset ExperimentalCSVDataset
 ExperimentalChooseFastestDataset ExperimentalDatasetCardinality
 ExperimentalDatasetToTFRecord ExperimentalDenseToSparseBatchDataset
@@ -2768,19 +2784,19 @@ QuantizedMaxPool QuantizedMul QuantizedRelu QuantizedRelu6 QuantizedReluX Quanti
 QuantizedResizeBilinear QueueClose QueueDequeue QueueDequeueMany QueueDequeueUpTo
 QueueEnqueue QueueEnqueueMany QueueIsClosed QueueSize RFFTND RGBToHSV RaggedBincount
 RaggedCountSparseOutput RaggedCross RaggedFillEmptyRows RaggedFillEmptyRowsGrad
-RaggedGather RaggedRange RaggedTensorFromVariant RaggedTensorToSparse RaggedTensorToTensor
-RaggedTensorToVariant RaggedTensorToVariantGradient RandomCrop RandomDataset
-RandomDatasetV2 RandomGamma RandomGammaGrad RandomIndexShuffle RandomPoisson
-RandomPoissonV2 RandomShuffle RandomShuffleQueue RandomUniformInt RangeDataset
-ReadVariableXlaSplitND ReaderNumRecordsProduced ReaderNumRecordsProducedV2
-ReaderNumWorkUnitsCompleted ReaderNumWorkUnitsCompletedV2 ReaderRead ReaderReadUpTo
-ReaderReadUpToV2 ReaderReadV2 ReaderReset ReaderResetV2 ReaderRestoreState
-ReaderRestoreStateV2 ReaderSerializeState ReaderSerializeStateV2 RebatchDataset
-RebatchDatasetV2 RecordInput Recv RecvTPUEmbeddingActivations ReduceDataset RefEnter
-RefExit RefIdentity RefMerge RefNextIteration RefSelect RefSwitch RegisterDataset
-RegisterDatasetV2 RemoteCall RepeatDataset RequantizationRange
-RequantizationRangePerChannel Requantize RequantizePerChannel ResizeArea ResizeBicubic
-ResizeBicubicGrad ResourceAccumulatorApplyGradient ResourceAccumulatorNumAccumulated
+RaggedGather RaggedRange RaggedTensorFromVariant RaggedTensorToSparse RaggedTensorToVariant
+RaggedTensorToVariantGradient RandomCrop RandomDataset RandomDatasetV2 RandomGamma
+RandomGammaGrad RandomIndexShuffle RandomPoisson RandomPoissonV2 RandomShuffle
+RandomShuffleQueue RandomUniformInt RangeDataset ReadVariableXlaSplitND
+ReaderNumRecordsProduced ReaderNumRecordsProducedV2 ReaderNumWorkUnitsCompleted
+ReaderNumWorkUnitsCompletedV2 ReaderRead ReaderReadUpTo ReaderReadUpToV2 ReaderReadV2
+ReaderReset ReaderResetV2 ReaderRestoreState ReaderRestoreStateV2 ReaderSerializeState
+ReaderSerializeStateV2 RebatchDataset RebatchDatasetV2 RecordInput Recv
+RecvTPUEmbeddingActivations ReduceDataset RefEnter RefExit RefIdentity RefMerge
+RefNextIteration RefSelect RefSwitch RegisterDataset RegisterDatasetV2 RemoteCall
+RepeatDataset RequantizationRange RequantizationRangePerChannel Requantize
+RequantizePerChannel ResizeArea ResizeBicubic ResizeBicubicGrad
+ResourceAccumulatorApplyGradient ResourceAccumulatorNumAccumulated
 ResourceAccumulatorSetGlobalStep ResourceAccumulatorTakeGradient
 ResourceApplyAdamWithAmsgrad ResourceApplyAddSign ResourceApplyPowerSign
 ResourceConditionalAccumulator ResourceCountUpTo ResourceScatterNdMax ResourceScatterNdMin

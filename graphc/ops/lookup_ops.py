@@ -255,6 +255,21 @@ LOOKUP_INSERT = register(OpDef(
     doc="Sets the values of keys in a mutable table."))
 
 
+def _import_kernel(rt, keys, values, *, table):
+    _entries(rt, table).clear()
+    return _insert_kernel(rt, keys, values, table=table)
+
+
+LOOKUP_IMPORT = register(OpDef(
+    "LookupTableImportV2", with_spec(_infer_insert), with_spec(_import_kernel),
+    uses_state=True, stateful=True, differentiable=False,
+    api="lookup.experimental.MutableHashTable (a restore of its checkpointed entries)",
+    signature="(TF's LookupTableImportV2 of a mutable table)",
+    shape_rule="keys K, values K + value_shape -> no outputs", dtypes="the table's",
+    doc="Replaces all entries of a mutable table by keys and values (what TF 2's "
+        "checkpoint restore of a MutableHashTable runs)."))
+
+
 def _infer_remove(ctx, keys, *, table):
     _check_table_dtype(keys, table.key_dtype, "keys", 0, table)
     return []
