@@ -50,6 +50,21 @@ def _in_range(sp, api):
         return identity(idx)
 
 
+def _checked(t, ok, message, *data):
+    """t, made to wait for a run-time check that ok holds (else fails with message)."""
+    check = Assert(ok, [message, *data], name="check_shapes")
+    with control_dependencies([check]):
+        return identity(t)
+
+
+def _same_shape(a, b):
+    """Whether the 1-D shapes a and b are equal, as a bool tensor; safe for different
+    lengths (concat(a, b) == concat(b, a) entrywise, plus the lengths)."""
+    n_a, n_b = A.reshape(A.size(a, out_type=a.dtype), [1]), A.reshape(
+        A.size(b, out_type=a.dtype), [1])
+    return R.reduce_all(E.equal(_concat([a, b, n_a], 0), _concat([b, a, n_b], 0)))
+
+
 def sparse_tensor_to_dense(sp_input, default_value=None, validate_indices=True, name=None):
     """The dense tensor of sp_input: values at the indices, default_value elsewhere:
     `gc.sparse.to_dense(gc.SparseTensor([[0, 1]], [5.], [2, 2]))` is [[0, 5], [0, 0]].
@@ -187,6 +202,11 @@ def sparse_tensor_dense_matmul(sp_a, b, adjoint_a=False, adjoint_b=False, name=N
                         f"(dim {k_dim}) but b has {n_b}", values=sp.values, b=b)
         m = static.dims[m_dim] if static.rank == 2 else None
         m = m if isinstance(m, int) else sp.dense_shape[m_dim]
+        rows_b = A.shape(b, out_type=dtypes.int64)[0]
+        cols = _checked(cols, E.equal(sp.dense_shape[k_dim], rows_b),
+                        f"{api}: inner dimensions differ: sp_a (adjoint_a={adjoint_a}) has",
+                        sp.dense_shape[k_dim], "(dense_shape:", sp.dense_shape, ") but b has",
+                        rows_b)
         picked = dense_rows(b, cols) * A.expand_dims(sp.values, 1)     # b's gradient: dense
         return unsorted_segment_sum(picked, rows, m)
 
@@ -229,8 +249,11 @@ def sparse_add(a, b, threshold=None, thresh=None):
     sp, dense = (_sparse(a, api), b) if sa else (_sparse(b, api), a)
     dense = convert_to_tensor(dense, dtype=sp.dtype)
     with name_scope(None, "SparseTensorDenseAdd"):
-        return dense + scatter_nd(_in_range(sp, api), sp.values, A.shape(dense,
-                                                                        out_type=dtypes.int64))
+        shape = A.shape(dense, out_type=dtypes.int64)
+        idx = _checked(_in_range(sp, api), _same_shape(sp.dense_shape, shape),
+                       f"{api}: the SparseTensor's dense_shape", sp.dense_shape,
+                       "differs from the dense operand's shape", shape)
+        return dense + scatter_nd(idx, sp.values, shape)
 
 
 def sparse_reorder(sp_input, name=None):

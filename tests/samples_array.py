@@ -163,6 +163,8 @@ SAMPLES = [
            lambda r: [normal(r, (3, 2))], _pad_ref("reflect"), id="REFLECT"),
     Sample("Pad", lambda x: gc.pad(x, [[1, 0], [0, 1]], "SYMMETRIC"),
            lambda r: [normal(r, (3, 2))], _pad_ref("symmetric"), id="SYMMETRIC"),
+    Sample("Pad", lambda x: gc.pad(x, [[1, 0], [0, 2]]), lambda r: [normal(r, (3, 2)) > 0],
+           lambda x: np.pad(x, [[1, 0], [0, 2]]), grad=False, id="bool"),
     _transposed("MirrorPadGrad", lambda x: gc.pad(x, [[2, 1], [0, 2]], "REFLECT"),
                 lambda x: np.pad(x, [[2, 1], [0, 2]], mode="reflect"), (4, 3)),
     _transposed("MirrorPadGrad", lambda x: gc.pad(x, [[2, 1], [1, 2]], "SYMMETRIC"),

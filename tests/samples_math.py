@@ -172,6 +172,9 @@ SAMPLES = [
     Sample("ScatterNd", lambda i, u: gc.scatter_nd(i, u, gc.constant([5], gc.int64)),
            lambda r: [r.integers(0, 5, size=(4, 1)), normal(r, (4,))],
            lambda i, u: np.bincount(i[:, 0], u, 5), wrt=(1,), id="int64"),
+    Sample("ScatterNd", lambda i, u: gc.scatter_nd(i, u, [5]),    # repeats: logical or
+           lambda r: [r.integers(0, 5, size=(4, 1)), normal(r, (4,)) > 0],
+           lambda i, u: np.bincount(i[:, 0], u, 5) > 0, grad=False, id="bool"),
     # ---- boolean_mask, its transpose, sequence_mask
     Sample("BooleanMask", gc.boolean_mask, lambda r: [normal(r, (5, 3)), _bools(r, (5,))],
            lambda x, m: x[m]),

@@ -329,3 +329,18 @@ def test_image_resize_is_tf1_resize_images():
     y = gc.image.resize(x[0], [5, 3], align_corners=True)
     assert y.shape.as_list() == [5, 3, 3]
     raises(ShapeError, lambda: gc.image.resize(np.zeros((4, 5)), [2, 2]), "dimensions")
+
+
+def test_bool_pad_and_scatter_nd():
+    """Bool tensors pad with False by default, in every mode, and scatter_nd takes bool
+    updates, repeats or-ed (TF1; hunt 21)."""
+    m = gc.placeholder(gc.bool, [None, None])
+    mv = np.array([[True, False, True], [False, False, True]])
+    got = run([gc.pad(m, [[1, 0], [0, 1]]), gc.pad(m, [[1, 1], [0, 0]], mode="REFLECT"),
+               gc.image.pad_to_bounding_box(m[:, :, None], 1, 1, 4, 5)[..., 0],
+               gc.scatter_nd([[0], [0], [2]], [True, False, True], [3])], {m: mv})
+    np.testing.assert_array_equal(got[0], np.pad(mv, [[1, 0], [0, 1]]))
+    np.testing.assert_array_equal(got[1], np.pad(mv, [[1, 1], [0, 0]], mode="reflect"))
+    np.testing.assert_array_equal(got[2], np.pad(mv, [[1, 1], [1, 1]]))
+    assert got[3].dtype == np.bool_ and got[3].tolist() == [True, False, True]
+    raises(DTypeError, lambda: gc.scatter_nd([[0]], ["a"], [2]), "numeric or bool")

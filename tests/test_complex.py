@@ -220,3 +220,36 @@ def test_fft_gradients_finite_differences():
         check_vjp(fn, [a])
         check_vjp(fn, [a], dynamic=True)
         check_transpose(fn, [a])
+
+
+def test_hunt21_complex_sign_sqdiff_div_no_nan_and_norm():
+    """TF's complex kernels: sign z/|z| (0 at 0), squared_difference |z - w|^2,
+    div_no_nan (0 where w == 0) and the real-valued euclidean norm."""
+    z = gc.constant(np.array([3 + 4j, 0, -2j], np.complex64))
+    w = gc.constant(np.array([1j, 0, 1], np.complex64))
+    got = run([gc.sign(z), gc.squared_difference(z, w), gc.div_no_nan(z, w),
+               gc.math.reciprocal_no_nan(z), gc.math.reduce_euclidean_norm(z),
+               gc.nn.moments(z, [0])[1]])
+    want = [[0.6 + 0.8j, 0, -1j], [18, 0, 5], [4 - 3j, 0, -2j], [0.12 - 0.16j, 0, 0.5j],
+            np.sqrt(29), 8.2222222]
+    for g, w_ in zip(got, want):
+        assert g.dtype == np.complex64
+        np.testing.assert_allclose(g, w_, rtol=1e-6, atol=1e-6)
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+def test_hunt21_gradients_of_real_valued_complex_ops():
+    """|z - w|^2 and the norm are real: d/dz is 2 (z - w) and z / |z| (TF's convention);
+    sqrt'(0) is inf in the real direction, as TF's (g * 0.5) / conj(sqrt z)."""
+    z = gc.placeholder(gc.complex128, [3])
+    zv = np.array([1 + 2j, 3j, 1])
+    loss = gc.real(gc.reduce_sum(gc.squared_difference(z, 1j)))
+    norm = gc.real(gc.math.reduce_euclidean_norm(z))
+    g1, g2 = run(gc.gradients(loss, z) + gc.gradients(norm, z), {z: zv})
+    np.testing.assert_allclose(g1, 2 * (zv - 1j))
+    np.testing.assert_allclose(g2, zv / np.sqrt(15))
+    c = gc.placeholder(gc.complex64, [2])
+    g0 = run(gc.gradients(gc.real(gc.reduce_sum(gc.sqrt(c))), c)[0], {c: [0, 4]})
+    assert g0[0].real == np.inf and g0[1] == 0.25
+    from graphc.testing import check_vjp
+    check_vjp(lambda a, b: gc.squared_difference(a, b), [zv, zv[::-1] * 0.5])

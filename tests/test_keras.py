@@ -351,3 +351,13 @@ def test_dataset_fit_and_tf1_optimizer_on_keras_layers():
     for _ in range(20):
         sess.run(train, {x: xs})
     assert sess.run(loss, {x: xs}) < first / 2
+
+
+def test_predict_on_an_empty_batch():
+    """No samples: an empty prediction of the outputs' shape (TF1's predict_on_batch;
+    hunt 21)."""
+    inp = L.Input((4,))
+    m = keras.models.Model(inp, L.Dense(2, activation="softmax")(inp))
+    out = m.predict_on_batch(np.zeros((0, 4), np.float32))
+    assert out.shape == (0, 2) and out.dtype == np.float32
+    assert m.predict(np.zeros((0, 4), np.float32)).shape == (0, 2)

@@ -382,3 +382,15 @@ def test_erf_without_scipy(monkeypatch, shape):
         out = s.run(gc.erf(x), {x: xv})
     assert out.dtype == np.float32 and out.shape == shape
     np.testing.assert_allclose(out, np.vectorize(math.erf)(xv), rtol=1e-6)
+
+
+def test_softmax_and_cross_entropy_of_zero_classes():
+    """[N, 0] logits: empty softmax/log_softmax, a loss of 0 per row, empty gradients
+    (TF1; hunt 21)."""
+    x = gc.placeholder(gc.float32, [None, None])
+    sm, lsm = gc.nn.softmax(x), gc.nn.log_softmax(x)
+    ce = gc.nn.softmax_cross_entropy_with_logits_v2(labels=x, logits=x)
+    g = gc.gradients(gc.reduce_sum(sm) + gc.reduce_sum(lsm) + gc.reduce_sum(ce), x)[0]
+    got = run([sm, lsm, ce, g], {x: np.zeros((2, 0), np.float32)})
+    assert [a.shape for a in got] == [(2, 0), (2, 0), (2,), (2, 0)]
+    assert got[2].tolist() == [0, 0]

@@ -277,3 +277,19 @@ def test_stitch_second_derivative_with_run_time_repeats():
     # 5.0 wins), a[2] on row 3: sum(y^2) = a3^4 + a2^4 + 61, so d2 = 12 a^2 for a2, a3
     assert got[0].tolist() == [16.0, 5.0, 6.0, 9.0]
     assert got[1].tolist() == [0.0, 0.0, 12 * 9.0, 12 * 16.0]
+
+
+def test_64_bit_integer_means_wrap_then_truncate_as_tf():
+    """TF sums 64-bit ints in their dtype (wrapping) and divides toward zero (hunt 21):
+    uint64 stays unsigned, INT64_MIN keeps its sign."""
+    m = 2**64 - 1
+    u = gc.constant(np.array([2**63 + 4, 2, m, m, 1], np.uint64))
+    i = gc.constant(np.array([2**63 - 1, 1, -7, 2], np.int64))
+    got = run([gc.reduce_mean(u[:2]), gc.reduce_mean(u[2:]), gc.reduce_mean(i[:2]),
+               gc.reduce_mean(i[2:]), gc.segment_mean(u, [0, 0, 1, 1, 1]),
+               gc.segment_mean(i, [0, 0, 1, 1])])
+    assert got[0] == 4611686018427387907 and got[1] == 6148914691236517205
+    assert got[2] == -4611686018427387904 and got[3] == -2
+    assert got[4].tolist() == [4611686018427387907, 6148914691236517205]
+    assert got[5].tolist() == [-4611686018427387904, -2]
+    assert run(gc.reduce_mean(gc.constant([[1, 2], [3, -4]], gc.int8), 1)).tolist() == [1, 0]

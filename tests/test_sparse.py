@@ -278,3 +278,19 @@ def test_sparse_times_and_over_dense_keep_the_indices():
     np.testing.assert_allclose(got[-1], dense_g)
     with pytest.raises(TypeError, match="must be dense"):
         sp * sp
+
+
+def test_fed_shapes_that_do_not_fit_fail_when_run():
+    """sparse_tensor_dense_matmul (adjoint_a too) and sparse + dense check the fed
+    dense_shape against the dense operand when run (TF1; hunt 21)."""
+    idx, val = gc.placeholder(gc.int64, [None, 2]), gc.placeholder(gc.float32, [None])
+    shp, d = gc.placeholder(gc.int64, [2]), gc.placeholder(gc.float32, [None, None])
+    sp = gc.SparseTensor(idx, val, shp)
+    feed = {idx: [[1, 0]], val: [3.0], shp: [2, 4], d: np.ones((4, 3), np.float32)}
+    assert run(gc.sparse_tensor_dense_matmul(sp, d), feed).tolist() == [[0] * 3, [3] * 3]
+    for out, name in [(gc.sparse_tensor_dense_matmul(sp, d, adjoint_a=True),
+                       "sparse_tensor_dense_matmul"), (gc.sparse.add(sp, d), "sparse_add")]:
+        with pytest.raises(gc.errors.InvalidArgumentError, match=name):
+            run(out, feed)
+    feed[d] = np.ones((2, 4), np.float32)
+    assert run(gc.sparse.add(sp, d), feed)[1, 0] == 4

@@ -189,3 +189,24 @@ def test_unstack_keeps_the_size_and_split_takes_run_time_lengths():
                                   [[0, 1, 2], [3, 4, 5]])
     with pytest.raises(errors.InvalidArgumentError, match="lengths must be equal"):
         run(parts.stack(), {v: np.arange(6.0), n: 2})
+
+
+def test_split_with_a_run_time_number_of_lengths():
+    """lengths whose count is known only when run (hunt 21): one piece per entry, none
+    for an empty lengths; gradients flow back through concat."""
+    x = gc.placeholder(gc.float32, [None, 3])
+    ta = gc.TensorArray(gc.float32, size=gc.shape(x)[0], infer_shape=False)
+    ta = ta.split(gc.reshape(x, [-1]), gc.fill([gc.shape(x)[0]], 3))
+    out = ta.concat()
+    g = gc.gradients(gc.reduce_sum(out * out), x)[0]
+    xv = np.arange(6, dtype=np.float32).reshape(2, 3)
+    got, gx, size = run([out, g, ta.size()], {x: xv})
+    np.testing.assert_array_equal(got, xv.ravel())
+    np.testing.assert_array_equal(gx, 2 * xv)
+    assert size == 2
+    assert run([ta.size(), out], {x: np.zeros((0, 3))})[0] == 0
+    with pytest.raises(errors.InvalidArgumentError, match="lengths must be equal"):
+        n = gc.placeholder(gc.int32, [None])
+        bad = gc.TensorArray(gc.float32, size=0, dynamic_size=True).split(
+            gc.reshape(x, [-1]), n)
+        run(bad.concat(), {x: xv, n: [2, 4]})

@@ -501,6 +501,19 @@ CASES = {
                               rand(5, 4)),
     "matrix_diag_part_batch": (lambda m, x: m.matrix_diag_part(x), rand(2, 4, 4, dtype=F32)),
     "trace_batch": (lambda m, x: m.trace(x), rand(2, 5, 3)),
+    # bool padding: the default constant is False (hunt 21)
+    "pad_bool": (lambda m, x: m.pad(x, [[1, 0], [0, 1]]), MASK23),
+    "pad_bool_dynamic": (lambda m, x: m.pad(x, [[0, 4 - m.shape(x)[0]], [0, 0]]), MASK23),
+    "pad_bool_reflect": (lambda m, x: m.pad(x, [[1, 1], [0, 0]], mode="REFLECT"), MASK23),
+    "pad_bool_symmetric": (lambda m, x: m.pad(x, [[1, 2], [2, 0]], mode="SYMMETRIC"), MASK23),
+    "pad_to_bounding_box_bool": (lambda m, x: m.image.pad_to_bounding_box(
+        x[:, :, None], 1, 1, 4, 5), MASK23),
+    "crop_or_pad_bool": (lambda m, x: m.image.resize_image_with_crop_or_pad(
+        x[:, :, None], 4, 4), MASK35),
+    "scatter_nd_bool": (lambda m, i, u: m.scatter_nd(i, u, [4]), ints([0], [0], [2]),
+                        np.array([True, False, True])),
+    "scatter_nd_bool_2d": (lambda m, i, u: m.scatter_nd(i, u, [3, 5]), ints([2], [0]),
+                           MASK35[:2]),
 }
 
 

@@ -17,6 +17,7 @@ def cplx(m, a, b):
 
 
 A, B = rand(3, 8, seed=1), rand(3, 8, seed=2)
+ZEROS = (np.arange(24).reshape(3, 8) % 3 != 0).astype(np.float64)     # z = 0 at every 3rd
 A3, B3 = rand(2, 3, 4, 6, seed=3), rand(2, 3, 4, 6, seed=4)
 M1, M2 = rand(3, 4, seed=5), rand(3, 4, seed=6)
 
@@ -61,6 +62,19 @@ CASES = {
     "irfft": (lambda m, a, b: [m.spectral.irfft(cplx(m, a, b)),
                                m.spectral.irfft(cplx(m, a, b), [15])], A, B),
     "irfft2d": (lambda m, a, b: [m.spectral.irfft2d(cplx(m, a, b))], A3, B3),
+    # hunt 21. Ops whose complex value is real (the norm, squared_difference, moments):
+    # only the real part is compared, as TF's gradient of the zero imaginary part is its
+    # holomorphic formula applied to a non-holomorphic function (see docs/complex.md)
+    "euclidean_norm": (lambda m, a, b: [m.math.real(m.math.reduce_euclidean_norm(
+        cplx(m, a, b), 1)), m.math.real(m.math.reduce_euclidean_norm(cplx(m, b, a)))], A, B),
+    "sign": (lambda m, a, b: parts(m, m.sign(cplx(m, a * ZEROS, b * ZEROS))), A, B),
+    "squared_difference": (lambda m, a, b: [m.math.real(m.squared_difference(
+        cplx(m, a, b), cplx(m, b, a * ZEROS)))], A, B),
+    "moments": (lambda m, a, b: [m.math.real(m.nn.moments(cplx(m, a, b), [0])[1])], A, B),
+    "div_no_nan": (lambda m, a, b: parts(m, m.div_no_nan(cplx(m, a, b), cplx(
+        m, b * ZEROS, a * ZEROS))), A, B),
+    "reciprocal_no_nan": (lambda m, a, b: parts(m, m.math.reciprocal_no_nan(
+        cplx(m, a * ZEROS, b * ZEROS))), A, B),
 }
 
 # fft_length cropping or padding the input, and rfft3d/irfft3d: TF builds no gradient
@@ -159,3 +173,9 @@ def test_static_shapes(make):
         # shapes); wherever TF knows a dim, graphc knows the same one
         a, b = ours.shape.as_list(), theirs.shape.as_list()
         assert len(a) == len(b) and all(q is None or p == q for p, q in zip(a, b))
+
+
+def test_sqrt_gradient_at_zero_is_inf():
+    """complex64 sqrt'(0): (g * 0.5) / conj(sqrt(z)) is inf + nan*i, as TF's (hunt 21)."""
+    re, im = np.array([0, 1, 0], np.float32), np.array([0, 0, 2], np.float32)
+    check(lambda m, a, b: m.math.real(m.sqrt(cplx(m, a, b))), re, im, rtol=1e-6, atol=1e-7)

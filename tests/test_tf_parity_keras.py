@@ -252,3 +252,23 @@ def test_batchnorm_training_step(shape):
     for a, b in zip(gw, tw):
         np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-6)
     np.testing.assert_allclose(gp, tp, rtol=1e-4, atol=1e-5)
+
+
+def test_predict_on_batch_of_no_samples():
+    """An empty batch gives an empty (0, 2) prediction (hunt 21)."""
+    got = []
+    for lib in (gc.keras, tfk):
+        g = gc.Graph() if lib is gc.keras else tf.Graph()
+        with g.as_default():
+            inp = lib.layers.Input((4,))
+            m = lib.models.Model(inp, lib.layers.Dense(2, activation="softmax")(inp))
+            m.compile("sgd", "sparse_categorical_crossentropy")
+            if lib is gc.keras:
+                got.append(m.predict_on_batch(np.zeros((0, 4), np.float32)))
+                continue
+            with tf.compat.v1.Session(graph=g) as sess:
+                _tfk_backend.set_session(sess)
+                sess.run(tf.compat.v1.global_variables_initializer())
+                got.append(m.predict_on_batch(np.zeros((0, 4), np.float32)))
+    assert got[0].shape == got[1].shape == (0, 2)
+    assert got[0].dtype == got[1].dtype

@@ -604,6 +604,23 @@ CASES = {
                                                m.math.log_sigmoid(x)), X),
     "grad2_polyval": case(grad_of(lambda m, x: m.math.polyval([x, 2.0 * x, x * x], x)), X),
     "grad2_lbeta": case(grad_of(lambda m, x: m.lbeta(x)), POS, rtol=1e-5),
+    # 64-bit integer means: the sum wraps in the dtype, then divides toward zero (hunt 21)
+    "mean_uint64_large": case(lambda m, x: [m.reduce_mean(x[:2]), m.reduce_mean(x[2:5]),
+                                            m.reduce_mean(x[5:]), m.reduce_mean(x)],
+                              np.array([2**63 + 4, 2, 2**64 - 1, 2**64 - 1, 1, 2**64 - 2,
+                                        2**64 - 4], np.uint64)),
+    "mean_int64_wraps": case(lambda m, x: [m.reduce_mean(x[:2]), m.reduce_mean(x[2:4]),
+                                           m.reduce_mean(x[4:]), m.reduce_mean(x)],
+                             np.array([2**63 - 1, 1, -2**63, -1, -7, 2, -5], i64)),
+    "mean_int64_axis": case(lambda m, x: m.reduce_mean(x, 1, keepdims=True),
+                            np.array([[2**63 - 1, 1, 5], [-2**63, -3, -2], [-7, 2, 1]], i64)),
+    "segment_mean_uint64": case(lambda m, x: fixed(m, m.segment_mean(x, [0, 0, 1, 1, 1, 2]),
+                                                   [3]),
+                                np.array([2**63 + 4, 2, 2**64 - 1, 2**64 - 1, 1, 7],
+                                         np.uint64)),
+    "segment_mean_int64": case(lambda m, x: fixed(m, m.segment_mean(x, [0, 0, 1, 1, 2, 2]),
+                                                  [3]),
+                               np.array([2**63 - 1, 1, -2**63, -1, -7, 2], i64)),
 }
 
 

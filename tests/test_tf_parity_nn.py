@@ -117,6 +117,13 @@ XENT = {
                     rand(3, 4, low=0, high=5), rand(3, 4)),
     "log_poisson_full": (lambda m, t, x: m.nn.log_poisson_loss(t, x, compute_full_loss=True),
                          rand(3, 4, low=0, high=5), rand(3, 4)),
+    # zero classes: empty softmax, a loss of 0 per row (hunt 21)
+    "softmax_zero_classes": (lambda m, x: [m.nn.softmax(x), m.nn.log_softmax(x),
+                                           m.nn.softmax(x, axis=0)], rand(2, 0)),
+    "softmax_xent_zero_classes": (
+        lambda m, l, z: [m.nn.softmax_cross_entropy_with_logits_v2(labels=l, logits=z),
+                         m.nn.softmax_cross_entropy_with_logits(labels=l, logits=z)],
+        rand(3, 0, dtype=F32), rand(3, 0, dtype=F32)),
 }
 
 # ---- normalization, moments, misc ------------------------------------------------------------

@@ -3,7 +3,9 @@ same graph in graphc and in tf.compat.v1, values fed; SparseTensor results are
 compared part by part (indices, values, dense_shape), gradients w.r.t. the values."""
 import numpy as np
 import pytest
-from tf_parity import check, rand
+from tf_parity import check, rand, tf, v1
+
+import graphc as gc
 
 IDX = [[2, 0], [0, 3], [1, 1], [0, 1], [2, 4]]            # not in row-major order
 SORTED = [[0, 1], [0, 3], [1, 1], [2, 0], [2, 4]]
@@ -91,3 +93,28 @@ def test_case(name):
 def test_case_no_gradient(name):
     fn, *args = NO_GRAD[name]
     check(fn, *args, grad=False)
+
+
+# shapes fed at run time that do not fit: both fail when run (hunt 21)
+MISMATCH = {
+    "matmul_adjoint_a": (lambda m, sp, d: m.sparse_tensor_dense_matmul(sp, d, adjoint_a=True),
+                         [2, 4], (4, 3)),
+    "matmul": (lambda m, sp, d: m.sparse_tensor_dense_matmul(sp, d), [2, 5], (4, 3)),
+    "matmul_adjoint_b": (lambda m, sp, d: m.sparse_tensor_dense_matmul(sp, d, adjoint_b=True),
+                         [2, 4], (4, 3)),
+    "add_dense": (lambda m, sp, d: m.sparse.add(sp, d), [2, 4], (4, 3)),
+    "add_dense_rank": (lambda m, sp, d: m.sparse_add(d, sp), [2, 4], (2, 4, 1)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(MISMATCH))
+def test_run_time_shape_mismatch_fails(name):
+    fn, shape, dense = MISMATCH[name]
+    for m, error in ((gc, gc.errors.InvalidArgumentError), (v1, tf.errors.InvalidArgumentError)):
+        with m.Graph().as_default():
+            idx, val = m.placeholder(m.int64, [None, 2]), m.placeholder(m.float32, [None])
+            shp, d = m.placeholder(m.int64, [2]), m.placeholder(m.float32, None)
+            out = fn(m, m.SparseTensor(idx, val, shp), d)
+            feed = {idx: [[1, 0]], val: [3.0], shp: shape, d: np.ones(dense, np.float32)}
+            with m.Session() as sess, pytest.raises(error):
+                sess.run(out, feed)

@@ -572,6 +572,13 @@ def _ta_gather_concat(m, x):
     return ta.gather([2, 0]), m.reshape(ta.concat(), [6]), ta.size()
 
 
+def _ta_split_run_time(m, x, n):
+    lengths = m.boolean_mask(n, n > 0)      # how many pieces is known only at run time
+    ta = m.TensorArray(x.dtype, size=0, dynamic_size=True, infer_shape=False)
+    ta = ta.split(m.reshape(x, [-1]), lengths)
+    return m.reshape(ta.concat(), [6]) * 2.0, ta.size()
+
+
 def _shape_inv(m, x):
     i0 = m.constant(0)
     _, out = m.while_loop(lambda i, a: i < 2, lambda i, a: (i + 1, m.concat([a, a * 2.0], 0)),
@@ -627,6 +634,8 @@ CONTROL = {
     "ta_unstack_read": (_ta_unstack_sum, rand(5, 2)),
     "ta_dynamic_size": (_ta_dynamic, rand(2, 3)),
     "ta_gather_concat": (_ta_gather_concat, rand(3, 2)),
+    "ta_split_run_time_lengths": (_ta_split_run_time, rand(2, 3),
+                                  np.array([3, 0, 3], np.int32)),
     "map_fn": (lambda m, x: m.map_fn(lambda r: m.reduce_sum(r * r) + r[0], x), rand(4, 3)),
     "map_fn_tuple": (lambda m, x, y: m.map_fn(lambda ab: (ab[0] * ab[1], ab[0] - ab[1]),
                                               (x, y), dtype=(x.dtype, x.dtype)),

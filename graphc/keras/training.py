@@ -512,7 +512,8 @@ class TrainingMixin(GeneratorMixin):
         if cb is not None:
             cb.call("on_predict_begin", None)
         parts = []
-        for b, start in enumerate(range(0, n, batch_size)):
+        # no samples: one empty batch, so the outputs keep their shapes (0, ...)
+        for b, start in enumerate(range(0, n, batch_size) or [0]):
             idx = np.arange(start, min(n, start + batch_size))
             if cb is not None:
                 cb.call("on_predict_batch_begin", b, {"batch": b, "size": len(idx)})

@@ -282,9 +282,42 @@ MAXIMUM, maximum = _binary("Maximum", "maximum", np.maximum,
 MINIMUM, minimum = _binary("Minimum", "minimum", np.minimum,
                            doc="Elementwise min; at ties the gradient goes to x.",
                            commutative=True, rules=_pick_rules(lambda x, y: less_equal(x, y)))
+def _sqdiff_kernel(x, y):
+    d = x - y
+    return d * np.conj(d) if d.dtype.kind == "c" else np.square(d)
+
+
+def _real_part_of(g):
+    """g with its imaginary part dropped, in g's complex dtype (the cotangent that
+    reaches a complex op whose values are real)."""
+    from .complex_ops import real
+    return cast(real(g), g.dtype)
+
+
+def _sqdiff_vjp(node, gs):
+    """g 2(x - y) and g 2(y - x); for complex x, y, z = |x - y|^2 is real, so only
+    real(g) reaches them: 2 real(g) (x - y) (TF's formula for a real g)."""
+    x, y = node.inputs
+    g = _real_part_of(gs[0]) if x.dtype.is_complex else gs[0]
+    return [g * (2 * (x - y)), g * (2 * (y - x))]
+
+
+def _sqdiff_jvp(node, ts):
+    """2 (x - y) (tx - ty); for complex x, y its real part 2 re(conj(x - y) (tx - ty))."""
+    x, y = node.inputs
+    t = sum_terms([ts[0], None if ts[1] is None else -ts[1]])
+    if t is None:
+        return None
+    if x.dtype.is_complex:
+        from .complex_ops import conj
+        return _real_part_of(2 * (conj(x - y) * t))
+    return 2 * (x - y) * t
+
+
 SQDIFF, squared_difference = _binary(
-    "SquaredDifference", "squared_difference", lambda x, y: np.square(x - y),
-    lambda x, y, z: (2 * (x - y), 2 * (y - x)), doc="(x - y)^2.", commutative=True)
+    "SquaredDifference", "squared_difference", _sqdiff_kernel, kind="numeric or complex",
+    doc="(x - y)^2; for complex x, y the real |x - y|^2 = (x - y) conj(x - y) (TF1).",
+    commutative=True, rules=(_sqdiff_vjp, _sqdiff_jvp))
 
 # ---- comparisons and logic ---------------------------------------------------------------
 EQUAL, equal = _binary("Equal", "equal", np.equal, kind="any", out=dtypes.bool_,
@@ -330,13 +363,38 @@ def abs(x, name=None):
         from .complex_ops import complex_abs
         return complex_abs(x, name=name)
     return _abs_real(x, name=name)
-SIGN, sign = _unary("Sign", "sign", np.sign, doc="-1, 0 or 1; its gradient is zeros (TF1's).",
-                    rules=(lambda node, gs: [zeros_like_(node.inputs[0])],
-                           lambda node, ts: zeros_like_(node.outputs[0])))
+SIGN, _sign_real = _unary("Sign", "sign", np.sign,
+                          doc="-1, 0 or 1; its gradient is zeros (TF1's).",
+                          rules=(lambda node, gs: [zeros_like_(node.inputs[0])],
+                                 lambda node, ts: zeros_like_(node.outputs[0])))
+
+
+def sign(x, name=None):
+    """-1, 0 or 1 elementwise (its gradient is zeros); for complex x, x / |x| and 0 at 0,
+    TF's div_no_nan(x, |x|), differentiable: `gc.sign(gc.constant(3 + 4j))` is 0.6+0.8j."""
+    sp = as_sparse(x)
+    if sp is not None:
+        return on_values(sign, sp, name)
+    x = convert_to_tensor(x)
+    if x.dtype.is_complex:
+        from .complex_ops import complex_abs
+        from .math_extra import div_no_nan
+        return div_no_nan(x, cast(complex_abs(x), x.dtype), name=name)
+    return _sign_real(x, name=name)
 SQUARE, square = _unary("Square", "square", np.square, lambda x, y, a: 2 * x,
                         kind="numeric or complex", doc="x^2.")
-SQRT, sqrt = _unary("Sqrt", "sqrt", np.sqrt, lambda x, y, a: 0.5 / y, kind="float or complex",
-                    doc="sqrt(x); d = 0.5 / sqrt(x).")
+def _sqrt_vjp(node, gs):
+    """Returns g * (0.5 / y); for complex y (g * 0.5) / conj(y), TF's SqrtGrad order: at
+    y = 0 the quotient is inf + nan*i, which a later product would turn into NaN."""
+    y = node.outputs[0]
+    if y.dtype.is_complex:
+        return [(gs[0] * 0.5) / conj_of(y)]
+    return [gs[0] * (0.5 / y)]
+
+
+SQRT, sqrt = _unary("Sqrt", "sqrt", np.sqrt, kind="float or complex",
+                    doc="sqrt(x); d = 0.5 / sqrt(x).",
+                    rules=(_sqrt_vjp, _unary_rules(lambda x, y, a: 0.5 / y)[1]))
 
 
 def _rsqrt_vjp(node, gs):

@@ -51,9 +51,15 @@ def reduce_std(input_tensor, axis=None, keepdims=False, name=None):
 
 def reduce_euclidean_norm(input_tensor, axis=None, keepdims=False, name=None):
     """sqrt(sum(x^2)) over axis: gc.reduce_euclidean_norm([3., 4.]) is 5. Integers give
-    integers, the root truncated (TF1): [[3, 4], [1, 2]] over axis 1 is [5, 2]."""
+    integers, the root truncated (TF1): [[3, 4], [1, 2]] over axis 1 is [5, 2]. Complex x
+    gives sqrt(sum |x|^2) (x conj(x)), real-valued in x's complex dtype (TF1)."""
     with name_scope(name, "reduce_euclidean_norm"):
         x = convert_to_tensor(input_tensor)
+        if x.dtype.is_complex:
+            from .complex_ops import imag, real
+            sum_sq = reduce_sum(square(real(x)) + square(imag(x)), axis=axis,
+                                keepdims=keepdims)
+            return cast(sqrt(sum_sq), x.dtype)
         sum_sq = reduce_sum(square(x), axis=axis, keepdims=keepdims)
         if x.dtype.is_integer:
             return cast(sqrt(cast(sum_sq, dtypes.float64)), x.dtype)

@@ -12,7 +12,7 @@ from ..graph import name_scope
 from ..shapes import InferError, TensorShape, as_shape
 from .array import _shape_tensor, zeros_like
 from .core import convert_to_tensor
-from .elementwise import DIV, _infer_binary, _unary, exp, operands
+from .elementwise import DIV, _infer_binary, _unary, conj_of, exp, operands
 from .indexing import _int_index
 from .registry import OpDef, apply1, register, shape_value
 
@@ -175,9 +175,9 @@ def _div_no_nan_kernel(x, y):
 
 
 def _div_no_nan_vjp(node, gs):
-    """div_no_nan(g, y) and div_no_nan(-g z, y) (z the output): 0 where y == 0, where
-    -g x / y^2 would be 0 * inf."""
-    y, z = node.inputs[1], node.outputs[0]
+    """div_no_nan(g, conj(y)) and div_no_nan(-g conj(z), conj(y)) (z the output): 0 where
+    y == 0, where -g x / y^2 would be 0 * inf (conj: TF's complex convention)."""
+    y, z = conj_of(node.inputs[1]), conj_of(node.outputs[0])
     return [div_no_nan(gs[0], y), div_no_nan(-gs[0] * z, y)]
 
 
@@ -191,10 +191,10 @@ def _div_no_nan_jvp(node, ts):
 
 
 DIV_NO_NAN = register(OpDef(
-    "DivNoNan", _infer_binary("float"), _div_no_nan_kernel, vjp=_div_no_nan_vjp,
+    "DivNoNan", _infer_binary("float or complex"), _div_no_nan_kernel, vjp=_div_no_nan_vjp,
     jvp=_div_no_nan_jvp, elementwise=True,
     api="div_no_nan", signature="div_no_nan(x, y, name=None)",
-    shape_rule="numpy broadcast of x and y", dtypes="float (x, y same)",
+    shape_rule="numpy broadcast of x and y", dtypes="float or complex (x, y same)",
     doc="x / y, and 0 where y == 0 (whatever x is); the derivatives are 0 there too."))
 
 

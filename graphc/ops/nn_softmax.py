@@ -30,14 +30,21 @@ def _infer_along(ctx, x, *, axis):
     return x.shape, x.dtype
 
 
+def _row_max(x, axis):
+    """The max along axis, kept; -inf for zero classes (an empty axis: TF1 gives an
+    empty softmax and a loss of 0 there)."""
+    return x.max(axis=axis, keepdims=True, initial=-np.inf)
+
+
 def _softmax_kernel(x, *, axis):
-    e = np.exp(x - x.max(axis=axis, keepdims=True))
+    e = np.exp(x - _row_max(x, axis))
     return e / e.sum(axis=axis, keepdims=True)
 
 
 def _log_softmax_kernel(x, *, axis):
-    s = x - x.max(axis=axis, keepdims=True)
-    return s - np.log(np.exp(s).sum(axis=axis, keepdims=True))
+    s = x - _row_max(x, axis)
+    with np.errstate(divide="ignore"):     # log 0 of zero classes: an empty result
+        return s - np.log(np.exp(s).sum(axis=axis, keepdims=True))
 
 
 def _softmax_vjp(node, gs):

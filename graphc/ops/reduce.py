@@ -93,11 +93,25 @@ def _highest(dtype):
     return np.inf if dtype.kind == "f" else np.iinfo(dtype).max
 
 
+def trunc_div(s, n):
+    """s / n rounded toward zero (C++ integer division), for integer s and counts n >= 1:
+    in s's dtype for 64-bit s (uint64 stays unsigned, INT64_MIN keeps its sign), else
+    in int64."""
+    wide = s.dtype if s.dtype.itemsize == 8 else np.dtype(np.int64)
+    s, n = np.asarray(s).astype(wide), np.asarray(n).astype(wide)
+    q = s // n
+    if wide.kind == "i":            # floor -> toward zero for negative inexact quotients
+        q = q + ((s % n != 0) & (s < 0)).astype(wide)
+    return q
+
+
 def _int_mean(x, axis, keepdims):
-    """TF1 integer mean: the sum divided by the count, rounded toward zero."""
-    s = np.sum(x, axis=axis, keepdims=keepdims, dtype=np.int64)
+    """TF1 integer mean: the sum divided by the count, rounded toward zero. The sum is
+    exact for 8-32 bit ints; 64-bit ones add up in their own dtype and wrap, as TF's."""
+    acc = x.dtype if x.dtype.itemsize == 8 else np.int64
+    s = np.asarray(np.sum(x, axis=axis, keepdims=keepdims, dtype=acc))
     n = max(np.size(x) // max(np.size(s), 1), 1)
-    return np.sign(s) * (np.abs(s) // n)
+    return trunc_div(s, n)
 
 
 def _acc(dtype):

@@ -121,7 +121,9 @@ def _with_batch_coordinates(params, indices, b):
 def _infer_scatter_nd(ctx, indices, updates, shape_t):
     _int_index(ctx, 0, indices, "indices")
     _int_index(ctx, 2, shape_t, "shape")
-    ctx.require(1, "numeric")
+    if updates.dtype.np.kind not in "biuf":     # bool updates add up as `or` (TF1)
+        raise InferError(f"{{1}} has dtype {updates.dtype.name}, but this op needs a "
+                         "numeric or bool dtype", "dtype")
     if shape_t.shape.rank not in (1, None):
         raise InferError(f"shape {{2}} must be 1-D, not of shape {shape_t.shape}")
     out = ctx.shape_value(shape_t).dims
@@ -163,7 +165,7 @@ SCATTER_ND = register(OpDef(
         node.inputs[0], ts[1], node.inputs[2]),
     api="scatter_nd", signature="scatter_nd(indices, updates, shape, name=None)",
     shape_rule="shape (updates: indices[:-1] + shape[q:])",
-    dtypes="numeric; indices, shape int",
+    dtypes="numeric or bool; indices, shape int",
     doc="Zeros of `shape` with updates added at the index tuples (repeats add up; "
         "gather_nd's transpose)."))
 

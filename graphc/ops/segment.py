@@ -24,6 +24,7 @@ from .elementwise import (cast, divide, equal, greater, greater_equal, logical_a
                           sqrt, select)
 from .gather import _infer_segment_sum, gather, unsorted_segment_sum
 from .indexing import _int_index
+from .reduce import trunc_div
 from .registry import OpDef, apply1, register
 
 __all__ = ["segment_sum", "segment_mean", "segment_max", "segment_min", "segment_prod",
@@ -58,8 +59,7 @@ def _reduce(kind, data, ids, num, sorted_):
             return np.where(count > 0, out, np.zeros((), data.dtype))
         if data.dtype.kind in "fc":
             return (out / np.maximum(count, 1)).astype(data.dtype)
-        q = np.abs(out) // np.maximum(count, 1)      # C++ integer division: toward zero
-        return (np.sign(out) * q).astype(data.dtype)
+        return trunc_div(out, np.maximum(count, 1)).astype(data.dtype)
     return out
 
 

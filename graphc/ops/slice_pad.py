@@ -233,8 +233,10 @@ def pad(tensor, paddings, mode="CONSTANT", name=None, constant_values=0):
     mode = str(mode).upper()
     if mode not in ("CONSTANT", "REFLECT", "SYMMETRIC"):
         raise ValueError(f"pad: mode must be CONSTANT, REFLECT or SYMMETRIC, not {mode!r}")
-    if x.dtype is dtypes.string and type(constant_values) is int and constant_values == 0:
-        constant_values = b""                  # TF1 pads strings with b"" by default
+    if type(constant_values) is int and constant_values == 0:
+        # the default pads with the dtype's zero: b"" for strings, False for bool (TF1)
+        constant_values = b"" if x.dtype is dtypes.string else \
+            False if x.dtype is dtypes.bool_ else 0
     cval = convert_to_tensor(constant_values, dtype=x.dtype) \
         if not isinstance(constant_values, Tensor) else constant_values
     return apply1(PAD, (x, _paddings(paddings), cval), name=name, mode=mode)

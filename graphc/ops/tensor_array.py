@@ -207,25 +207,26 @@ class TensorArray:
         return self.unstack(pieces, name=name)
 
     def _split_at_run_time(self, value, lengths, name):
-        """split by lengths fed at run time: as many pieces as lengths has (its static
-        length), checked when run to be equal and to sum to value's rows."""
+        """split by lengths computed at run time: as many pieces as lengths has, checked
+        when run to be equal and to sum to value's rows."""
         from ..graph import control_dependencies
         from .asserts import Assert
         from .elementwise import equal, logical_and
         from .reduce import reduce_all, reduce_sum
-        k = lengths.shape.dims[0] if lengths.shape.rank == 1 else None
-        if not isinstance(k, int):
-            raise NotImplementedError(
-                "TensorArray.split: lengths fed at run time need a static length (the "
-                f"number of elements), got {errors.describe_tensor(lengths, 'lengths')}")
+        if lengths.shape.rank not in (1, None):
+            raise errors.ShapeError(f"TensorArray.split: lengths must be 1-D\n"
+                                    f"  {errors.describe_tensor(lengths, 'lengths')}")
         rows = shape_of(value, out_type=lengths.dtype)[0]
         ok = logical_and(reduce_all(equal(lengths, lengths[:1])),
                          equal(reduce_sum(lengths), rows))
         check = Assert(ok, ["TensorArray.split: graphc's elements share one shape, so the "
                             "lengths must be equal and sum to the value's rows; lengths:",
                             lengths, "rows:", rows])
+        k = shape_of(lengths, out_type=lengths.dtype)[:1]
+        piece = reshape(reduce_sum(lengths[:1]), [1])   # lengths[0], 0 for no pieces
         with control_dependencies([check]):
-            pieces = reshape(value, join.concat([[k, -1], shape_of(value)[1:]], 0))
+            pieces = reshape(value, join.concat([k, piece, shape_of(value, out_type=
+                                                                    lengths.dtype)[1:]], 0))
         return self.unstack(pieces, name=name)
 
     def read(self, index, name=None):
