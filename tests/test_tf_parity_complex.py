@@ -33,6 +33,12 @@ CASES = {
                                           - m.reciprocal(cplx(m, a, b)) + m.square(
                                               m.sin(cplx(m, a, b) / 2) * m.cos(cplx(m, b, a) / 3))),
                     A, B),
+    "inverse_trig": (lambda m, a, b: parts(m, m.atan(cplx(m, a, b) / 3)
+                                           + m.asin(cplx(m, a, b) / 3)
+                                           + m.acos(cplx(m, b, a) / 3)
+                                           + m.asinh(cplx(m, a, b) / 2)
+                                           + m.acosh(cplx(m, b, a) + 3)
+                                           + m.atanh(cplx(m, a, b) / 3)), A, B),
     "reduce": (lambda m, a, b: parts(m, m.reduce_sum(cplx(m, a, b), 1)
                                      + m.reduce_mean(cplx(m, b, a), 1)
                                      + m.reduce_prod(cplx(m, a, b) / 2, 1)), A, B),

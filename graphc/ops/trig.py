@@ -10,22 +10,26 @@ __all__ = ["atan", "asin", "acos", "sinh", "cosh", "asinh", "acosh", "atanh", "a
            "log_sigmoid"]
 
 ATAN, atan = _unary("Atan", "atan", np.arctan, lambda x, y, a: reciprocal(1 + x * x),
-                    kind="float", doc="arctan x; d = 1 / (1 + x^2).")
+                    kind="float or complex", doc="arctan x; d = 1 / (1 + x^2).")
 ASIN, asin = _unary("Asin", "asin", np.arcsin, lambda x, y, a: rsqrt(1 - x * x),
-                    kind="float", doc="arcsin x (NaN outside [-1, 1]); d = 1 / sqrt(1 - x^2).")
+                    kind="float or complex",
+                    doc="arcsin x (real x: NaN outside [-1, 1]); d = 1 / sqrt(1 - x^2).")
 ACOS, acos = _unary("Acos", "acos", np.arccos, lambda x, y, a: -rsqrt(1 - x * x),
-                    kind="float", doc="arccos x (NaN outside [-1, 1]); d = -1 / sqrt(1 - x^2).")
+                    kind="float or complex",
+                    doc="arccos x (real x: NaN outside [-1, 1]); d = -1 / sqrt(1 - x^2).")
 SINH, sinh = _unary("Sinh", "sinh", np.sinh, lambda x, y, a: cosh(x), kind="float or complex",
                     doc="sinh x; d = cosh x.")
 COSH, cosh = _unary("Cosh", "cosh", np.cosh, lambda x, y, a: sinh(x), kind="float or complex",
                     doc="cosh x; d = sinh x.")
 ASINH, asinh = _unary("Asinh", "asinh", np.arcsinh, lambda x, y, a: rsqrt(x * x + 1),
-                      kind="float", doc="arsinh x; d = 1 / sqrt(x^2 + 1).")
+                      kind="float or complex", doc="arsinh x; d = 1 / sqrt(x^2 + 1).")
 # d = 1 / sinh(y) (TF1's form): no cancellation in x^2 - 1 near x = 1
 ACOSH, acosh = _unary("Acosh", "acosh", np.arccosh, lambda x, y, a: reciprocal(sinh(y)),
-                      kind="float", doc="arcosh x (NaN below 1); d = 1 / sinh(acosh x).")
+                      kind="float or complex",
+                      doc="arcosh x (real x: NaN below 1); d = 1 / sinh(acosh x).")
 ATANH, atanh = _unary("Atanh", "atanh", np.arctanh, lambda x, y, a: reciprocal(1 - x * x),
-                      kind="float", doc="artanh x (NaN outside [-1, 1]); d = 1 / (1 - x^2).")
+                      kind="float or complex",
+                      doc="artanh x (real x: NaN outside [-1, 1]); d = 1 / (1 - x^2).")
 
 
 def _atan2_partials(y, x, z):
