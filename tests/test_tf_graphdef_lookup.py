@@ -3,8 +3,6 @@
 and key-value initializers, find/size/insert/export) imports and gives TF's values;
 graphc's tables export to TF's ops (TF ran the export in
 test_tf_parity_tf_graphdef_lookup.py) and import back. No TensorFlow needed."""
-import importlib.util
-import os
 
 import numpy as np
 import pytest
@@ -15,10 +13,7 @@ from graphc.io.tf_graphdef import AttrValue, GraphDef, NodeDef
 from graphc.io.tf_graphdef_functiondef import parse_function_def
 from graphc.io.tf_graphdef_import import UnsupportedOpError
 
-_spec = importlib.util.spec_from_file_location(
-    "make_tf_lookup", os.path.join(os.path.dirname(__file__), "data", "make_tf_lookup.py"))
-make = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(make)
+make = tf_fixtures.data_module("make_tf_lookup")
 FETCHES = ["ids", "ids_size", "counts", "score", "names", "seen", "seen_size", "seen_keys",
            "seen_values", "emb"]
 

@@ -2,20 +2,17 @@
 meta graph, restore the checkpoint, fetch the train op from its collection and train
 on): tests/data/tf_meta (tests/data/make_tf_meta.py, written by TF 2.21's Saver after 3
 Adam steps) with TF's next 3 losses. No TensorFlow needed."""
-import importlib.util
 import os
 
 import numpy as np
 import pytest
 
 import graphc as gc
+import tf_fixtures
 
 DATA = os.path.join(os.path.dirname(__file__), "data")
 PREFIX = os.path.join(DATA, "tf_meta", "model.ckpt-3")
-_spec = importlib.util.spec_from_file_location("make_tf_meta",
-                                               os.path.join(DATA, "make_tf_meta.py"))
-make = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(make)
+make = tf_fixtures.data_module("make_tf_meta")
 
 
 def test_tf_meta_graph_restores_and_trains_as_in_tf(tmp_path):

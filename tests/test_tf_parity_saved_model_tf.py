@@ -1,19 +1,14 @@
 """TF's SavedModels (simple_save and the builder with a main op, saved_model.pb and
 .pbtxt) built live by TF 2.21 load in graphc and serve TF's values on several feeds."""
-import importlib.util
-import os
 
 import numpy as np
 
 import graphc as gc
+import tf_fixtures
 from tf_parity import needs_eager, tf, v1  # noqa: F401 (a fixture)
 
-_spec = importlib.util.spec_from_file_location(
-    "make_tf_saved_model",
-    os.path.join(os.path.dirname(__file__), "data", "make_tf_saved_model.py"))
-make = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(make)
-FEEDS = [([[1.0, 1.0]], [b"cat", b"zz"]), ([[0.5, -2.0], [3.0, 0.0]], [b"ant", b"bee", b""])]
+make = tf_fixtures.data_module("make_tf_saved_model")
+FEEDS = make.FEEDS
 
 
 def test_tf_saved_models_load_in_graphc(tmp_path):

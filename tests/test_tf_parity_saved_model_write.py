@@ -2,7 +2,6 @@
 .loader.load) and TF 2's tf.saved_model.load read the saved_model.pb (or .pbtxt) and the
 V2 checkpoint graphc's builder writes, serve graphc's values on several feeds, and a
 "train" meta graph goes on training in TF as it does in graphc."""
-import importlib.util
 import os
 import shutil
 
@@ -10,14 +9,11 @@ import numpy as np
 import pytest
 
 import graphc as gc
+import tf_fixtures
 from tf_parity import needs_eager, tf, v1  # noqa: F401 (a fixture)
 
-_spec = importlib.util.spec_from_file_location(
-    "make_tf_saved_model",
-    os.path.join(os.path.dirname(__file__), "data", "make_tf_saved_model.py"))
-make = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(make)
-FEEDS = [([[1.0, 1.0]], [b"cat", b"zz"]), ([[0.5, -2.0], [3.0, 0.0]], [b"ant", b"bee", b""])]
+make = tf_fixtures.data_module("make_tf_saved_model")
+FEEDS = make.FEEDS
 
 
 def _vocab_model(tmp_path, how="simple_save"):

@@ -8,7 +8,7 @@ import pytest
 
 import graphc as gc
 from graphc.io.tf_graphdef_import import UnsupportedOpError
-from tf_parity import tf, tf_graph_of, v1
+from tf_parity import close_values, tf, tf_graph_of, v1
 
 
 def _run_in_tf(gd, fetches, feeds, times=1):
@@ -35,14 +35,7 @@ def _both(build, *arrays, grad=True, shapes=None):
     return want, got[0]
 
 
-def _close(want, got, rtol=1e-6, atol=1e-9):
-    for w, v in zip(want, got):
-        w, v = np.asarray(w), np.asarray(v)
-        assert v.shape == w.shape
-        if w.dtype.kind in "fc":
-            np.testing.assert_allclose(v, w, rtol=rtol, atol=atol)
-        else:
-            np.testing.assert_array_equal(v.astype(w.dtype), w)
+_close = close_values
 
 
 rng = np.random.default_rng(0)

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import graphc as gc
-from tf_parity import tf, v1
+from tf_parity import close_values, tf, v1
 
 raw = tf.raw_ops
 rng = np.random.default_rng(0)
@@ -30,14 +30,7 @@ def _both(build, feeds=None):
     return want, got
 
 
-def _close(want, got, rtol=1e-6, atol=1e-9):
-    for w, v in zip(want, got):
-        w, v = np.asarray(w), np.asarray(v)
-        assert v.shape == w.shape
-        if w.dtype.kind in "fc":
-            np.testing.assert_allclose(v, w, rtol=rtol, atol=atol)
-        else:
-            np.testing.assert_array_equal(v.astype(w.dtype), w)
+_close = close_values
 
 
 # ---- CTC and edit distance ------------------------------------------------------------------

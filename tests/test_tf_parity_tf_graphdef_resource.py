@@ -2,20 +2,16 @@
 tf.compat.v1): TF builds and trains each graph of tests/data/make_tf_res.py (every
 optimizer and raw op there, not only the fixtures' share), graphc imports its GraphDef
 bytes and trains it from TF's init op: the same losses and variables."""
-import importlib.util
-import os
 
 import numpy as np
 import pytest
 
 import graphc as gc
+import tf_fixtures
 from graphc.io.tf_graphdef import GraphDef
 from tf_parity import tf, v1
 
-_spec = importlib.util.spec_from_file_location(
-    "make_tf_res", os.path.join(os.path.dirname(__file__), "data", "make_tf_res.py"))
-make = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(make)
+make = tf_fixtures.data_module("make_tf_res")
 
 
 def _import(g):

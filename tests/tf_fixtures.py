@@ -11,6 +11,15 @@ from graphc.io.tf_graphdef import AttrValue, GraphDef, NodeDef
 DATA = os.path.join(os.path.dirname(__file__), "data")
 
 
+def data_module(name):
+    """The module tests/data/<name>.py (a make_tf_*.py script: its graph builders)."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location(name, os.path.join(DATA, name + ".py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def load(prefix, name):
     """(GraphDef, npz) of fixture <prefix><name>."""
     with open(os.path.join(DATA, f"{prefix}{name}.pb"), "rb") as f:

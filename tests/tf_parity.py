@@ -139,6 +139,18 @@ def no_cf_intermediates():
     cfu._EXPERIMENTAL_OUTPUT_ALL_INTERMEDIATES_OVERRIDE = saved
 
 
+def close_values(want, got, rtol=1e-6, atol=1e-9):
+    """got equals want element by element: shapes, floats to rtol/atol, the rest exactly
+    (ints compared in want's dtype)."""
+    for w, v in zip(want, got):
+        w, v = np.asarray(w), np.asarray(v)
+        assert v.shape == w.shape
+        if w.dtype.kind in "fc":
+            np.testing.assert_allclose(v, w, rtol=rtol, atol=atol)
+        else:
+            np.testing.assert_array_equal(v.astype(w.dtype), w)
+
+
 def tf_graph_of(gd):
     """A new TF graph holding gc.GraphDef gd (graphc's export), imported unprefixed."""
     g = tf.Graph()

@@ -11,6 +11,8 @@ import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TARGET = os.path.join(HERE, "tf_saved_model")
+FEEDS = [([[1.0, 1.0]], [b"cat", b"zz"]),          # (x, words) the parity tests serve
+         ([[0.5, -2.0], [3.0, 0.0]], [b"ant", b"bee", b""])]
 
 
 def build(m, vocab):
