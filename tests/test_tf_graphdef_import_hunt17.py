@@ -255,7 +255,7 @@ def test_v1_while_loop_gradients_are_refused_clearly():
 # ---- the exporter's ops import back -----------------------------------------------------
 # exported since session 21, not imported yet (TF graphs holding them are refused by name)
 EXPORT_ONLY = {
-    "ParseSequenceExample", "ParseSingleSequenceExample", "RandomPoissonV2"}
+    "RandomPoissonV2"}
 
 
 def test_every_exported_op_imports():

@@ -68,3 +68,47 @@ def test_parse_example_with_two_sparse_features_by_name():
         got = s.run(names, feeds)
     for n, g_, w in zip(names, got, want):
         np.testing.assert_array_equal(g_, w, err_msg=n)
+
+
+def test_tf1_sequence_parse_ops_import():
+    """TF 1's ParseSingleSequenceExample (keys as inputs) and ParseSequenceExample (keys
+    as attrs), as raw ops: graphc gives TF's outputs by name."""
+    raw = tf.raw_ops
+    recs = sequence_records(gc)
+
+    def build():
+        s1 = v1.placeholder(tf.string, [], name="s1")
+        sb = v1.placeholder(tf.string, [None], name="sb")
+        dflt = [tf.constant([0.5, 1.5]), tf.constant(7, tf.int64)]
+        one = raw.ParseSingleSequenceExample(
+            serialized=s1, feature_list_dense_missing_assumed_empty=tf.constant(["vec"]),
+            context_sparse_keys=[tf.constant("tag")],
+            context_dense_keys=[tf.constant("w"), tf.constant("len")],
+            feature_list_sparse_keys=[tf.constant("ids")],
+            feature_list_dense_keys=[tf.constant("tok"), tf.constant("vec")],
+            context_dense_defaults=dflt, debug_name=tf.constant(""),
+            context_sparse_types=[tf.string], feature_list_dense_types=[tf.int64, tf.float32],
+            context_dense_shapes=[[2], []], feature_list_sparse_types=[tf.int64],
+            feature_list_dense_shapes=[[], [2]], name="one")
+        many = raw.ParseSequenceExample(
+            serialized=sb, debug_name=tf.constant([], tf.string), context_dense_defaults=dflt,
+            feature_list_dense_missing_assumed_empty=["tok", "vec"],
+            context_sparse_keys=["tag"], context_dense_keys=["w", "len"],
+            feature_list_sparse_keys=["ids"], feature_list_dense_keys=["tok", "vec"],
+            Ncontext_sparse=1, Ncontext_dense=2, Nfeature_list_sparse=1,
+            Nfeature_list_dense=2, context_sparse_types=[tf.string],
+            feature_list_dense_types=[tf.int64, tf.float32], context_dense_shapes=[[2], []],
+            feature_list_sparse_types=[tf.int64], feature_list_dense_shapes=[[], [2]],
+            name="many")
+        return [t.name for part in (one, many) for group in part for t in group]
+    feeds = {"s1:0": recs[0], "sb:0": recs}
+    with tf.Graph().as_default() as g:
+        names = build()
+        with v1.Session() as s:
+            want = s.run(names, feeds)
+        gd = g.as_graph_def()
+    with gc.Graph().as_default(), gc.Session() as s:
+        gc.import_graph_def(GraphDef.FromString(gd.SerializeToString()), name="")
+        got = s.run(names, feeds)
+    for n, g_, w in zip(names, got, want):
+        np.testing.assert_array_equal(g_, w, err_msg=n)

@@ -170,31 +170,36 @@ def _parse_sequence_v2(n, serialized, names, c_sparse, c_dense, c_ragged, f_spar
     """tf.io.parse_sequence_example (a batch) and parse_single_sequence_example (a
     scalar): graphc's ParseSequenceExample / ParseSingleSequenceExample node, its
     outputs put in TF's order by kind. Ragged features are refused."""
-    from ..ops.parsing_sequence import PARSE_SEQUENCE
-    from ..ops.parsing_sequence_batch import PARSE_SEQUENCE_BATCH
     for what, keys in (("context_ragged_keys", c_ragged), ("feature_list_ragged_keys",
                                                             f_ragged)):
         if _keys(n, [keys], what):
             raise n.fail(f"{what}: ragged features of SequenceExamples are not supported "
                          "by graphc")
-    n.attr("Ncontext_sparse", 0)
-    n.attr("Nfeature_list_sparse", 0)
-    n.attr("Nfeature_list_dense", 0)
-    csk, cdk = _keys(n, [c_sparse], "context_sparse_keys"), _keys(n, [c_dense],
-                                                                    "context_dense_keys")
-    fsk, fdk = _keys(n, [f_sparse], "feature_list_sparse_keys"), _keys(
-        n, [f_dense], "feature_list_dense_keys")
     empty = np.asarray(n.static(missing_empty, "feature_list_dense_missing_assumed_empty"),
                        bool).ravel().tolist()
+    fdk = _keys(n, [f_dense], "feature_list_dense_keys")
+    return _sequence(n, serialized, _keys(n, [c_sparse], "context_sparse_keys"),
+                     _keys(n, [c_dense], "context_dense_keys"),
+                     _keys(n, [f_sparse], "feature_list_sparse_keys"), fdk,
+                     empty or [False] * len(fdk), defaults, lengths=True)
+
+
+def _sequence(n, serialized, csk, cdk, fsk, fdk, empty, defaults, lengths):
+    """graphc's sequence parse of TF's feature lists (keys, the attrs' types and shapes,
+    missing-assumed-empty flags of the dense feature lists), its outputs in TF's order
+    by kind; `lengths`: with the dense feature lists' lengths (not TF1's single op)."""
+    from ..ops.parsing_sequence import PARSE_SEQUENCE
+    from ..ops.parsing_sequence_batch import PARSE_SEQUENCE_BATCH
+    for k in ("Ncontext_sparse", "Ncontext_dense", "Nfeature_list_sparse",
+              "Nfeature_list_dense"):
+        n.attr(k, 0)
     cst, cdt = _types(n, "context_sparse_types"), _types(n, "Tcontext_dense")
     fst, fdt = _types(n, "feature_list_sparse_types"), _types(n, "feature_list_dense_types")
     cshapes = n.attr("context_dense_shapes", [])
     fshapes = n.attr("feature_list_dense_shapes", [])
     if not (len(csk) == len(cst) and len(cdk) == len(cdt) == len(cshapes) == len(defaults)
-            and len(fsk) == len(fst) and len(fdk) == len(fdt) == len(fshapes)
-            and len(empty) in (0, len(fdk))):
+            and len(fsk) == len(fst) and len(fdk) == len(fdt) == len(fshapes) == len(empty)):
         raise n.fail("its keys, types and shapes disagree in number")
-    empty = empty or [False] * len(fdk)
     context = tuple([("var", k, dt.name, (), None, None) for k, dt in zip(csk, cst)]
                     + [_dense_spec(n, *d) for d in zip(cdk, cdt, cshapes, defaults)])
     sequence = []
@@ -214,8 +219,46 @@ def _parse_sequence_v2(n, serialized, names, c_sparse, c_dense, c_ragged, f_spar
     sp, rest = seq[:3 * len(fsk)], seq[3 * len(fsk):]
     if single:                  # one example: its length is its values' first dim
         values = rest
-        lengths = [gc.cast(gc.shape(v, out_type=gc.int64)[0], gc.int64,
-                           name=n.sub(f"length_{i}")) for i, v in enumerate(values)]
+        lens = [gc.cast(gc.shape(v, out_type=gc.int64)[0], gc.int64,
+                        name=n.sub(f"length_{i}")) for i, v in enumerate(values)]
     else:
-        values, lengths = rest[0::2], rest[1::2]
-    return head + sp[0::3] + sp[1::3] + sp[2::3] + values + lengths
+        values, lens = rest[0::2], rest[1::2]
+    return head + sp[0::3] + sp[1::3] + sp[2::3] + values + (lens if lengths else [])
+
+
+def _attr_keys(n, key):
+    return [k.decode("utf-8") if isinstance(k, bytes) else str(k) for k in n.attr(key, [])]
+
+
+@_op("ParseSingleSequenceExample",
+     "=string =string Ncontext_sparse*=string Ncontext_dense*=string "
+     "Nfeature_list_sparse*=string Nfeature_list_dense*=string *Tcontext_dense =string",
+     "Ncontext_sparse*=int64 *context_sparse_types Ncontext_sparse*=int64 *Tcontext_dense "
+     "Nfeature_list_sparse*=int64 *feature_list_sparse_types Nfeature_list_sparse*=int64 "
+     "*feature_list_dense_types")
+def _parse_single_sequence_v1(n, serialized, missing_empty, *rest):
+    """TF 1's parse_single_sequence_example op: keys as scalar inputs, the dense feature
+    lists that may be missing named by a string vector."""
+    counts = [n.attr(k, 0) for k in ("Ncontext_sparse", "Ncontext_dense",
+                                     "Nfeature_list_sparse", "Nfeature_list_dense")]
+    csk, cdk, fsk, fdk, defaults = _v1_split(rest, counts + [counts[1]])
+    fdk = _keys(n, fdk, "feature_list_dense_keys")
+    allowed = set(_keys(n, [missing_empty], "feature_list_dense_missing_assumed_empty"))
+    return _sequence(n, serialized, _keys(n, csk, "context_sparse_keys"),
+                     _keys(n, cdk, "context_dense_keys"),
+                     _keys(n, fsk, "feature_list_sparse_keys"), fdk,
+                     [k in allowed for k in fdk], defaults, lengths=False)
+
+
+@_op("ParseSequenceExample", "=string =string *Tcontext_dense",
+     "Ncontext_sparse*=int64 *context_sparse_types Ncontext_sparse*=int64 *Tcontext_dense "
+     "Nfeature_list_sparse*=int64 *feature_list_sparse_types Nfeature_list_sparse*=int64 "
+     "*feature_list_dense_types Nfeature_list_dense*=int64")
+def _parse_sequence_v1(n, serialized, names, *defaults):
+    """TF 1's parse_sequence_example op (a batch): keys and flags as attrs."""
+    fdk = _attr_keys(n, "feature_list_dense_keys")
+    allowed = set(_attr_keys(n, "feature_list_dense_missing_assumed_empty"))
+    return _sequence(n, serialized, _attr_keys(n, "context_sparse_keys"),
+                     _attr_keys(n, "context_dense_keys"),
+                     _attr_keys(n, "feature_list_sparse_keys"), fdk,
+                     [k in allowed for k in fdk], defaults, lengths=True)

@@ -1255,6 +1255,25 @@ RAW_OP_DEFS = {
         ('ragged_value_types', 'list(type)', 55, 0),
         ('ragged_split_types', 'list(type)', 6, 0),
         ('dense_shapes', 'list(shape)', None, 0),)),
+    'ParseSequenceExample': (
+        'parse_sequence_example',
+        'serialized:=string debug_name:=string context_dense_defaults:[Tcontext_dense]',
+        'context_sparse_indices:Ncontext_sparse*=int64 context_sparse_values:[context_sparse_types] context_sparse_shapes:Ncontext_sparse*=int64 context_dense_values:[Tcontext_dense] feature_list_sparse_indices:Nfeature_list_sparse*=int64 feature_list_sparse_values:[feature_list_sparse_types] feature_list_sparse_shapes:Nfeature_list_sparse*=int64 feature_list_dense_values:[feature_list_dense_types] feature_list_dense_lengths:Nfeature_list_dense*=int64', (
+        ('feature_list_dense_missing_assumed_empty', 'list(string)', None, 0),
+        ('context_sparse_keys', 'list(string)', None, 0),
+        ('context_dense_keys', 'list(string)', None, 0),
+        ('feature_list_sparse_keys', 'list(string)', None, 0),
+        ('feature_list_dense_keys', 'list(string)', None, 0),
+        ('Ncontext_sparse', 'int', None, 0, 0),
+        ('Ncontext_dense', 'int', None, 0, 0),
+        ('Nfeature_list_sparse', 'int', None, 0, 0),
+        ('Nfeature_list_dense', 'int', None, 0, 0),
+        ('context_sparse_types', 'list(type)', 55, 0, []),
+        ('Tcontext_dense', 'list(type)', 55, 0, []),
+        ('feature_list_dense_types', 'list(type)', 55, 0, []),
+        ('context_dense_shapes', 'list(shape)', None, 0, []),
+        ('feature_list_sparse_types', 'list(type)', 55, 0, []),
+        ('feature_list_dense_shapes', 'list(shape)', None, 0, []),)),
     'ParseSequenceExampleV2': (
         'parse_sequence_example_v2',
         'serialized:=string debug_name:=string context_sparse_keys:=string context_dense_keys:=string context_ragged_keys:=string feature_list_sparse_keys:=string feature_list_dense_keys:=string feature_list_ragged_keys:=string feature_list_dense_missing_assumed_empty:=bool context_dense_defaults:[Tcontext_dense]',
@@ -1282,6 +1301,20 @@ RAW_OP_DEFS = {
         ('sparse_types', 'list(type)', 55, 0),
         ('Tdense', 'list(type)', 55, 0),
         ('dense_shapes', 'list(shape)', None, 0),)),
+    'ParseSingleSequenceExample': (
+        'parse_single_sequence_example',
+        'serialized:=string feature_list_dense_missing_assumed_empty:=string context_sparse_keys:Ncontext_sparse*=string context_dense_keys:Ncontext_dense*=string feature_list_sparse_keys:Nfeature_list_sparse*=string feature_list_dense_keys:Nfeature_list_dense*=string context_dense_defaults:[Tcontext_dense] debug_name:=string',
+        'context_sparse_indices:Ncontext_sparse*=int64 context_sparse_values:[context_sparse_types] context_sparse_shapes:Ncontext_sparse*=int64 context_dense_values:[Tcontext_dense] feature_list_sparse_indices:Nfeature_list_sparse*=int64 feature_list_sparse_values:[feature_list_sparse_types] feature_list_sparse_shapes:Nfeature_list_sparse*=int64 feature_list_dense_values:[feature_list_dense_types]', (
+        ('Ncontext_sparse', 'int', None, 0, 0),
+        ('Ncontext_dense', 'int', None, 0, 0),
+        ('Nfeature_list_sparse', 'int', None, 0, 0),
+        ('Nfeature_list_dense', 'int', None, 0, 0),
+        ('context_sparse_types', 'list(type)', 55, 0, []),
+        ('Tcontext_dense', 'list(type)', 55, 0, []),
+        ('feature_list_dense_types', 'list(type)', 55, 0, []),
+        ('context_dense_shapes', 'list(shape)', None, 0, []),
+        ('feature_list_sparse_types', 'list(type)', 55, 0, []),
+        ('feature_list_dense_shapes', 'list(shape)', None, 0, []),)),
     'ParseTensor': ('parse_tensor', 'serialized:=string', 'output:out_type', (
         ('out_type', 'type', None, None),)),
     'PartitionedCall': ('partitioned_call', 'args:[Tin]', 'output:[Tout]', (
@@ -2766,10 +2799,9 @@ PaddedBatchDataset PaddedBatchDatasetV2 PaddingFIFOQueue ParallelBatchDataset
 ParallelConcat ParallelFilterDataset ParallelInterleaveDataset ParallelInterleaveDatasetV2
 ParallelInterleaveDatasetV3 ParallelInterleaveDatasetV4 ParallelMapDataset
 ParallelMapDatasetV2 ParameterizedTruncatedNormal ParseExampleDataset ParseExampleDatasetV2
-ParseSequenceExample ParseSingleSequenceExample PlaceholderV2 PopulationCount
-PrefetchDataset Prelinearize PrelinearizeTuple PriorityQueue PrivateThreadPoolDataset
-PyFunc PyFuncStateless QuantizeAndDequantize QuantizeAndDequantizeV3
-QuantizeDownAndShrinkRange QuantizedAdd QuantizedAvgPool
+PlaceholderV2 PopulationCount PrefetchDataset Prelinearize PrelinearizeTuple PriorityQueue
+PrivateThreadPoolDataset PyFunc PyFuncStateless QuantizeAndDequantize
+QuantizeAndDequantizeV3 QuantizeDownAndShrinkRange QuantizedAdd QuantizedAvgPool
 QuantizedBatchNormWithGlobalNormalization QuantizedBiasAdd QuantizedConcat QuantizedConv2D
 QuantizedConv2DAndRelu QuantizedConv2DAndReluAndRequantize QuantizedConv2DAndRequantize
 QuantizedConv2DPerChannel QuantizedConv2DWithBias QuantizedConv2DWithBiasAndRelu
