@@ -336,11 +336,37 @@ def _wrap(node, outs):
     return identity_n(outs, name=node.name)
 
 
+def _live_reads(node, inputs):
+    """inputs, each ref variable's value read when the node runs: in TF1 a variable's
+    `read` Identity aliases its buffer, so a node waiting for an update by a control
+    edge (ExponentialMovingAverage.apply under control_dependencies([train_op])) reads
+    the updated value; graphc reads variables once per run, so such a node gets a read
+    of its own after its control inputs. Ops taking a ref or resource input (Assign,
+    Apply*, ReadVariableOp...) keep theirs."""
+    from ..ops.registry import apply
+    from ..ops.state import READ_LIVE
+    from .tf_raw_op_defs import RAW_OP_DEFS
+    entry = RAW_OP_DEFS.get(node.op)
+    if entry is None or "&" in entry[1] or "=resource" in entry[1]:
+        return inputs                   # (a ref or a resource handle input: the variable)
+    out = list(inputs)
+    for i, t in enumerate(inputs):
+        src = t.node
+        while src.type == "Identity" and src.inputs:
+            src = src.inputs[0].node
+        if src.op.name == "VariableV2":
+            base = node.nd.name.rpartition("/")[2]          # (in the node's scope)
+            out[i] = apply(READ_LIVE, (t,), name=f"{base}_read_{i}", var=src).outputs[0]
+    return out
+
+
 def _build(node, inputs, controls, graph):
     ins_spec, outs_spec, build = OPS[node.op]
     _check_types(node, ins_spec, inputs, "input")
     with graph.control_dependencies(controls) if controls else contextlib.nullcontext(), \
             graph.name_scope(node.scope or None):
+        if controls:
+            inputs = _live_reads(node, inputs)
         try:
             result = build(node, *inputs)
         except UnsupportedOpError:

@@ -1,9 +1,10 @@
 """Writes tests/data/tf_ema.meta, a TF1 training graph with ref variables that uses
 TF1 control flow on them: non-fused batch norm on a training placeholder (its moving
 averages assigned in a tf.cond: RefSwitch) and an ExponentialMovingAverage (its
-averages initialized by initialized_value(): a cond on IsVariableInitialized), and
-tf_ema.npz, TF's values for 3 training steps (each followed by the EMA update, run
-apart) and an evaluation. tests/test_tf_ema_import.py imports it with
+averages initialized by initialized_value(): a cond on IsVariableInitialized) applied under a control
+dependency on the optimizer step (TF1's idiom: the averages read the updated weights
+through their `read` Identities, which alias the variables' buffers), and tf_ema.npz,
+TF's values for 3 training steps and an evaluation. tests/test_tf_ema_import.py imports it with
 gc.train.import_meta_graph. Run once with TensorFlow 2.x (tf_keras installed):
 TF_USE_LEGACY_KERAS=1 python tests/data/make_tf_ema.py"""
 import os
@@ -29,8 +30,10 @@ def main():
         h = v1.layers.batch_normalization(tf.matmul(x, w), training=training, fused=False)
         loss = tf.reduce_mean(tf.square(h - 1.0), name="loss")
         with tf.control_dependencies(v1.get_collection(v1.GraphKeys.UPDATE_OPS)):
-            v1.train.GradientDescentOptimizer(0.1).minimize(loss, name="train")
-        v1.train.ExponentialMovingAverage(0.9).apply(v1.trainable_variables())
+            step = v1.train.GradientDescentOptimizer(0.1).minimize(loss)
+        with tf.control_dependencies([step]):
+            tf.group(v1.train.ExponentialMovingAverage(0.9).apply(
+                v1.trainable_variables()), name="train")
         v1.train.export_meta_graph(os.path.join(HERE, "tf_ema.meta"))
         with v1.Session() as s:
             s.run(v1.global_variables_initializer())
@@ -38,7 +41,6 @@ def main():
             for _ in range(3):
                 out["losses"].append(s.run(["loss:0", "train"],
                                            {x: XS, training: True})[0])
-                s.run("ExponentialMovingAverage")
                 for k in VARIABLES:
                     out[k].append(s.run(k + ":0"))
             out["eval_loss"] = s.run("loss:0", {x: XS})
