@@ -183,8 +183,7 @@ def to_tensor(rt, default_value=None, name=None, shape=None):
                 if static is not None else static
         indices = stack(cols, axis=1)
         if not flat.dtype.is_numeric or flat.dtype is dtypes.bool_:
-            raise fail(errors.DTypeError, api, f"graphc pads only numeric values, not "
-                       f"{flat.dtype.name}", flat_values=flat)
+            return _gathered(rt, default_value, static if shape is not None else None)
         dense = scatter_nd(indices, flat, bound)
         if default_value is not None:
             default = convert_to_tensor(default_value, dtype=flat.dtype, name="default")
@@ -195,6 +194,38 @@ def to_tensor(rt, default_value=None, name=None, shape=None):
         if static is not None:
             dense.set_shape(static)
         return dense
+
+
+def _gathered(rt, default, shape):
+    """to_tensor of strings or bools (scatter_nd adds numbers): each dense position
+    gathers its value, or the default from a row appended to the values. shape: the
+    dims wanted (None: the bounding ones)."""
+    dtype = rt.flat_values.dtype
+    default = convert_to_tensor(b"" if default is None and dtype is dtypes.string else
+                                False if default is None else default, dtype=dtype,
+                                name="default")
+    shape = list(shape) if shape is not None else [None] * (rt.ragged_rank + 1 +
+                                                             (rt.flat_values.shape.rank - 1))
+    values = rt.values
+    if isinstance(values, RaggedTensor):
+        values = _gathered(values, default, shape[1:])
+    pad = fill(A.shape(values)[1:], default)[None]
+    values = concat([values, pad], 0)
+    n = A.shape(values)[0] - 1                  # the default row's index
+    dt = rt.row_splits.dtype
+    starts, lens = rt.row_splits[:-1], rt.row_splits[1:] - rt.row_splits[:-1]
+    width = R.reduce_max(concat([lens, dense_constant([0], dt)], 0)) \
+        if shape[1] is None else dense_constant(shape[1], dt)
+    cols = range_(width, dtype=dt)[None, :]
+    at = select(E.less(cols, lens[:, None]), starts[:, None] + cols, E.cast(n, dt) +
+                zeros_like(cols))
+    dense = gather(values, at)
+    if shape[0] is not None:                    # rows cut off or padded
+        rows = range_(shape[0], dtype=dt)
+        dense = gather(concat([dense, fill(A.shape(dense)[1:], default)[None]], 0),
+                       select(E.less(rows, A.shape(dense, out_type=dt)[0]), rows,
+                              A.shape(dense, out_type=dt)[0] + zeros_like(rows)))
+    return dense
 
 
 def to_sparse(rt, name=None):

@@ -133,3 +133,21 @@ def test_sliced_assign_exports():
         got = [s.run(n, {"i:0": 2}) for n in ("a:0", "b:0", "c:0")]
     for w, g_ in zip(want, got):
         np.testing.assert_array_equal(w, g_)
+
+
+def test_ragged_string_and_bool_to_tensor():
+    """tf.strings.split(s).to_tensor("") (strings) and bool RaggedTensors padded,
+    nested and cut to a shape, on fed strings (an empty batch too)."""
+    def build(m):
+        s = m.placeholder(m.string, [None], name="s")
+        rt = m.strings.split(s, result_type="RaggedTensor")
+        nested = m.RaggedTensor.from_nested_row_splits(
+            m.constant(["a", "b", "c", "d"]), [[0, 2, 3], [0, 1, 1, 4]])
+        return [rt.to_tensor(""), rt.to_tensor("pad"), rt.to_tensor("-", shape=[3, 2]),
+                m.RaggedTensor.from_row_splits(m.constant([True, False, True]),
+                                               [0, 1, 3]).to_tensor(),
+                nested.to_tensor("x")]
+    for feed in ([b"a b c", b"d"], [b"", b"x y"], []):
+        (got, _), (want, _) = _both(build, lambda m, f=feed: {"s:0": np.array(f, object)})
+        for g, w in zip(got, want):
+            np.testing.assert_array_equal(g, w)

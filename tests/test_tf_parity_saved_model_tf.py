@@ -82,3 +82,45 @@ def test_tf2_keras_saved_models_load_in_graphc(tmp_path, needs_eager):  # noqa: 
             (name,), (out,) = sig.inputs, sig.outputs
             got = sess.run(sig.outputs[out].name, {sig.inputs[name].name: x})
         np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+
+
+def test_tf2_module_functions_load_in_graphc(tmp_path, needs_eager):  # noqa: F811
+    """tf.Module signatures whose traced functions leave default attrs out (tf.range's
+    Tidx), take gradients (GradientTape), split strings into a padded string tensor and
+    assign variables in nested functions: graphc serves TF's outputs."""
+    class Model(tf.Module):
+        def __init__(self):
+            super().__init__()
+            self.w = tf.Variable(2.0)
+            self.n = tf.Variable(1.0)
+
+        @tf.function(input_signature=[tf.TensorSpec([], tf.int32),
+                                      tf.TensorSpec([None, 2], tf.float32),
+                                      tf.TensorSpec([None], tf.string)])
+        def serve(self, n, x, s):
+            with tf.GradientTape() as tape:
+                tape.watch(x)
+                loss = tf.reduce_sum(x * x * self.w)
+            return {"range": tf.range(n) * 2, "grad": tape.gradient(loss, x),
+                    "tokens": tf.strings.split(s).to_tensor(""),
+                    "nested": self._bump(x)}
+
+        @tf.function
+        def _bump(self, x):
+            self.n.assign_add(1.0)
+            return x + self.n
+    m = Model()
+    export = str(tmp_path / "module")
+    tf.saved_model.save(m, export, signatures={"serving_default": m.serve})
+    feeds = [(3, [[1.0, 2.0]], ["a b c", "d"]), (0, np.zeros((0, 2)), ["", "x y"])]
+    for n, x, s in feeds:
+        want = tf.saved_model.load(export).signatures["serving_default"](
+            n=tf.constant(n), x=tf.constant(x, tf.float32), s=tf.constant(s))
+        with gc.Graph().as_default(), gc.Session() as sess:
+            sig = gc.saved_model.loader.load(sess, ["serve"], export).signature_def[
+                "serving_default"]
+            got = sess.run({k: v.name for k, v in sig.outputs.items()},
+                           {sig.inputs["n"].name: n, sig.inputs["x"].name: x,
+                            sig.inputs["s"].name: np.array(s, object)})
+        for k, v in want.items():
+            np.testing.assert_array_equal(got[k], v.numpy(), err_msg=k)

@@ -25,6 +25,7 @@ from .tf_graphdef_import_grads import OPS as _GRAD_OPS
 from .tf_graphdef_import_more import OPS as _MORE_OPS
 from .tf_graphdef_import_more3 import OPS as _MORE3_OPS
 from .tf_graphdef_import_more4 import OPS as _MORE4_OPS
+from .tf_graphdef_import_more5 import OPS as _MORE5_OPS
 from .tf_graphdef_lookup import OPS as _LOOKUP_OPS
 from .tf_graphdef_misc_ops import OPS as _MISC_OPS
 from .tf_graphdef_parsing import OPS as _PARSING_OPS
@@ -44,7 +45,7 @@ __all__ = ["import_tf_graph_def", "is_tf_graph_def", "tf_dtype", "tf_datatype", 
 OPS = {**_BASE_OPS, **NN_OPS, **_MORE_OPS, **_GRAD_OPS, **_MORE3_OPS, **_CALL_OPS,
        **_MORE4_OPS, **_RESOURCE_OPS, **_TENSOR_ARRAY_OPS, **_STRING_OPS, **_LOOKUP_OPS,
        **_PARSING_OPS, **_STROPS_OPS, **_SPARSE_OPS,
-       **_SUMMARY_OPS, **_QUEUE_OPS, **_MISC_OPS}
+       **_SUMMARY_OPS, **_QUEUE_OPS, **_MISC_OPS, **_MORE5_OPS}
 
 # DataType numbers (types.proto) of the dtypes graphc has
 _DTYPE_OF = {1: "float32", 2: "float64", 3: "int32", 4: "uint8", 5: "int16", 6: "int8",
@@ -136,7 +137,9 @@ class Node:
         self.used.add(key)
         if key not in self.nd.attr:
             if default is _REQUIRED:
-                raise self.fail(f"has no attr '{key}'", SerializationError)
+                default = _registry_default(self.op, key)
+                if default is _REQUIRED:
+                    raise self.fail(f"has no attr '{key}'", SerializationError)
             return default
         return self.decode(key, self.nd.attr[key])
 
@@ -336,6 +339,22 @@ def _wrap(node, outs):
     return identity_n(outs, name=node.name)
 
 
+def _registry_default(op, key):
+    """TF's default of attr `key` of op `op` (its registry's, tf_raw_op_defs.py): TF 2
+    leaves default-valued attrs out of the NodeDefs of its functions (Range's Tidx)."""
+    from .tf_raw_op_defs import RAW_OP_DEFS
+    entry = RAW_OP_DEFS.get(op)
+    for spec in entry[3] if entry else ():
+        if spec[0].rpartition("=")[2] == key and len(spec) == 5:
+            value = spec[4]
+            if spec[1] == "type":
+                return dtypes.as_dtype(value)
+            if spec[1] == "list(type)":
+                return [dtypes.as_dtype(v) for v in value]
+            return value
+    return _REQUIRED
+
+
 def _live_reads(node, inputs):
     """inputs, each ref variable's value read when the node runs: in TF1 a variable's
     `read` Identity aliases its buffer, so a node waiting for an update by a control
@@ -354,7 +373,7 @@ def _live_reads(node, inputs):
         src = t.node
         while src.type == "Identity" and src.inputs:
             src = src.inputs[0].node
-        if src.op.name == "VariableV2":
+        if src.op.name == "VariableV2" and not getattr(src, "tf_resource", False):
             base = node.nd.name.rpartition("/")[2]          # (in the node's scope)
             out[i] = apply(READ_LIVE, (t,), name=f"{base}_read_{i}", var=src).outputs[0]
     return out

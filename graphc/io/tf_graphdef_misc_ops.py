@@ -152,8 +152,7 @@ def _ragged_to_tensor(n, shape, values, default, *partitions):
     else:
         raise n.fail(f"row_partition_types {kinds}: graphc imports ROW_SPLITS, or "
                      "FIRST_DIM_SIZE and one VALUE_ROWIDS")
-    want = None
-    if shape.shape.rank != 0 or gc.constant_value(shape) is not None:
-        want = [None if d < 0 else int(d) for d in
-                n.static(shape, "shape").reshape(-1).tolist()]
+    want = n.static(shape, "shape")
+    want = None if want.ndim == 0 else [None if d < 0 else int(d) for d in want.tolist()]
+    #   (a scalar -1: TF's "no shape", the bounding shape)
     return gc.identity(rt.to_tensor(default_value=default, shape=want), name=n.name)

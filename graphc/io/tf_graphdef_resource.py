@@ -46,7 +46,9 @@ def _var_handle(n):
                      "with other handles (or sessions) is not supported (graphc keeps a "
                      "variable in its Session, one node each)")
     shape = n.attr("shape", None)
-    return apply1(VARIABLE, (), name=n.name, shape=TensorShape(shape), dtype=n.attr("dtype"))
+    var = apply1(VARIABLE, (), name=n.name, shape=TensorShape(shape), dtype=n.attr("dtype"))
+    var.node.tf_resource = True     # (its reads are ReadVariableOps, ordered by TF's
+    return var                      # control edges, not aliases of a ref's buffer)
 
 
 @_op("ReadVariableOp", "?", "dtype")

@@ -52,7 +52,7 @@ run-time error (TF's optimizers sum them first, with Unique and UnsortedSegmentS
 import graphc as gc
 
 from ..ops.registry import apply1
-from ..ops.state import ASSIGN, VARIABLE
+from ..ops.state import ASSIGN, READ_LIVE, VARIABLE
 from ..ops.state_scatter import VAR_SCATTER
 from .tf_graphdef_ops import through_identities
 
@@ -72,6 +72,8 @@ def variable_of(n, handle, i, dtype=None):
     Identity nodes (TF passes handles on through Identity); its dtype must be `dtype`
     when given (the node's T or dtype attr)."""
     var = through_identities(handle)
+    if var.op is READ_LIVE:             # a handle captured by a nested function's body
+        var = var.attrs["var"]
     if var.op is not VARIABLE:
         raise n.fail(f"input {i} ({handle.name}) is a {var.type}, not a variable handle "
                      "(VarHandleOp): graphc imports resource inputs of variables only")
