@@ -11,9 +11,9 @@ from .node import Node, Operation, Tensor, _as_node  # noqa: F401 (re-exported)
 from .shapes import DimBindings
 
 
-# TF1's rules: a name scope of [A-Za-z0-9_.\/>-], an op's own name starting with a letter,
-# digit or '.'
-_VALID_NAME = re.compile(r"(?:[A-Za-z0-9_.\\>-]*/)*[A-Za-z0-9.][A-Za-z0-9_.\\>-]*\Z")
+# TF1's rule for a node's full name: a letter, digit or '.' first, then also _ - / > \
+# (so "scope/_0" is valid: TF's clip_by_global_norm names its outputs so)
+_VALID_NAME = re.compile(r"[A-Za-z0-9.][A-Za-z0-9_.\\/>-]*\Z")
 
 
 class Graph:

@@ -713,6 +713,8 @@ def test_invalid_node_names_are_refused_as_tf1():
             with pytest.raises(ValueError, match="not a valid node name"):
                 gc.placeholder(gc.float32, [], name=bad)
         assert gc.placeholder(gc.float32, [], name="ok.name-1/sub").name == "ok.name-1/sub:0"
+        with gc.name_scope("scope"):        # after the first character "_" is fine (TF's
+            assert gc.identity(1.0, name="_0").name == "scope/_0:0"     # clip_by_global_norm)
 
 
 def test_image_ops_on_images_of_unknown_rank():

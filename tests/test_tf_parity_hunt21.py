@@ -151,3 +151,22 @@ def test_ragged_string_and_bool_to_tensor():
         (got, _), (want, _) = _both(build, lambda m, f=feed: {"s:0": np.array(f, object)})
         for g, w in zip(got, want):
             np.testing.assert_array_equal(g, w)
+
+
+def test_clip_by_global_norm_graph_imports():
+    """TF names clip_by_global_norm's outputs "clip_by_global_norm/clip_by_global_norm/_0",
+    which graphc's node names allow, as TF's."""
+    with tf.Graph().as_default() as g:
+        a = v1.placeholder(tf.float32, [2], name="a")
+        b = v1.placeholder(tf.float32, [3], name="b")
+        clipped, norm = v1.clip_by_global_norm([a, b * 2.0], 1.5)
+        names = [t.name for t in clipped] + [norm.name]
+        feed = {"a:0": [3.0, 4.0], "b:0": [1.0, -2.0, 0.5]}
+        with v1.Session() as s:
+            want = s.run(names, feed)
+    with gc.Graph().as_default(), gc.Session() as s:
+        gc.import_graph_def(gc.GraphDef.FromString(g.as_graph_def().SerializeToString()),
+                            name="")
+        got = s.run(names, feed)
+    for w, g_ in zip(want, got):
+        np.testing.assert_allclose(g_, w, rtol=1e-6)
