@@ -170,3 +170,36 @@ def test_clip_by_global_norm_graph_imports():
         got = s.run(names, feed)
     for w, g_ in zip(want, got):
         np.testing.assert_allclose(g_, w, rtol=1e-6)
+
+
+TRAINING_GRAPH_OPS = {      # (orthogonal_initializer's DiagPart, cifar10's LRNGrad ...)
+    "diag": lambda m, x: m.linalg.tensor_diag(m.reshape(x, [-1])[:3]),
+    "diag_part": lambda m, x: m.linalg.tensor_diag_part(m.reshape(x, [4, 8])[:, :4]),
+    "xlogy": lambda m, x: m.math.xlogy(x, x + 1.0),
+    "xdivy": lambda m, x: m.math.xdivy(x, x + 1.0),
+    "ensure_shape": lambda m, x: m.ensure_shape(x, [None, 4, 4, 2]) * 2.0,
+    "bicubic_grad": lambda m, x: m.gradients(m.reduce_sum(
+        m.image.resize_bicubic(x, [6, 6]) ** 2), x)[0],
+    "dilation2d_grads": lambda m, x: m.gradients(m.reduce_sum(m.nn.dilation2d(
+        x, m.ones([2, 2, 2]) * m.reduce_mean(x), [1, 1, 1, 1], [1, 1, 1, 1], "SAME") ** 2),
+        x)[0],
+    "lrn_grad": lambda m, x: m.gradients(m.reduce_sum(m.nn.lrn(x, 1) ** 2), x)[0],
+    "random_gamma_grad": lambda m, x: m.raw_ops.RandomGammaGrad(alpha=x + 1.0,
+                                                                sample=x + 0.5),
+    "clip_by_value": lambda m, x: m.raw_ops.ClipByValue(t=x, clip_value_min=0.2,
+                                                        clip_value_max=0.7)}
+
+
+@pytest.mark.parametrize("case", sorted(TRAINING_GRAPH_OPS))
+def test_training_graph_ops_import(case):
+    x = np.random.RandomState(0).rand(1, 4, 4, 2).astype(np.float32)
+    with tf.Graph().as_default() as g:
+        xp = v1.placeholder(tf.float32, [None, 4, 4, 2], name="x")
+        out = tf.identity(TRAINING_GRAPH_OPS[case](v1, xp), name="out")
+        with v1.Session() as s:
+            want = s.run(out, {xp: x})
+    with gc.Graph().as_default(), gc.Session() as s:
+        gc.import_graph_def(gc.GraphDef.FromString(g.as_graph_def().SerializeToString()),
+                            name="")
+        got = s.run("out:0", {"x:0": x})
+    np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)

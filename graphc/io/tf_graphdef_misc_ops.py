@@ -156,3 +156,84 @@ def _ragged_to_tensor(n, shape, values, default, *partitions):
     want = None if want.ndim == 0 else [None if d < 0 else int(d) for d in want.tolist()]
     #   (a scalar -1: TF's "no shape", the bounding shape)
     return gc.identity(rt.to_tensor(default_value=default, shape=want), name=n.name)
+
+
+# ---- more of TF1 training graphs' ops (orthogonal_initializer, LRN, resize, morphology)
+@_op("DiagPart", "T", "T")
+def _diag_part(n, x):
+    return gc.diag_part(x, name=n.name)
+
+
+@_op("Diag", "T", "T")
+def _diag(n, x):
+    return gc.diag(x, name=n.name)
+
+
+@_op("EnsureShape", "T", "T")
+def _ensure_shape(n, x):
+    return gc.ensure_shape(x, n.attr("shape"), name=n.name)
+
+
+@_op("ClipByValue", "T T T", "T")
+def _clip_by_value(n, x, lo, hi):
+    return gc.clip_by_value(x, lo, hi, name=n.name)
+
+
+@_op("Xlogy", "T T", "T")
+def _xlogy(n, x, y):
+    return gc.math.xlogy(x, y, name=n.name)
+
+
+@_op("Xdivy", "T T", "T")
+def _xdivy(n, x, y):
+    return gc.math.xdivy(x, y, name=n.name)
+
+
+@_op("RandomGammaGrad", "T T", "T")
+def _random_gamma_grad(n, alpha, sample):
+    from ..ops.random_extra import random_gamma_grad
+    return random_gamma_grad(alpha, sample, name=n.name)
+
+
+def _vjp(n, forward, x, g):
+    """TF's gradient op of a forward op: graphc's gradient of forward(x) w.r.t. x with
+    cotangent g (the forward op recomputed inside; its other inputs behind
+    stop_gradient, so a path from x through them is not counted: TF's graph has it)."""
+    (d,) = gc.gradients(forward(x), [x], grad_ys=[g])
+    return gc.identity(gc.convert_to_tensor(d), name=n.name)
+
+
+@_op("LRNGrad", "T T T", "T")
+def _lrn_grad(n, grads, image, output):
+    del output                              # (recomputed from image)
+    return _vjp(n, lambda x: gc.nn.lrn(
+        x, depth_radius=n.attr("depth_radius", 5), bias=n.attr("bias", 1.0),
+        alpha=n.attr("alpha", 1.0), beta=n.attr("beta", 0.5)), image, grads)
+
+
+@_op("ResizeBicubicGrad", "=float32 T", "T")
+def _resize_bicubic_grad(n, grads, image):
+    size = gc.shape(grads)[1:3]
+    return _vjp(n, lambda x: gc.image.resize_bicubic(
+        x, size, align_corners=n.attr("align_corners", False),
+        half_pixel_centers=n.attr("half_pixel_centers", False)), image, grads)
+
+
+@_op("Dilation2DBackpropInput", "T T T", "T")
+def _dilation2d_backprop_input(n, image, kernel, grads):
+    return _vjp(n, lambda x: gc.nn.dilation2d(
+        x, gc.stop_gradient(kernel), strides=n.attr("strides"), rates=n.attr("rates"),
+        padding=n.attr("padding")), image, grads)
+
+
+@_op("Dilation2DBackpropFilter", "T T T", "T")
+def _dilation2d_backprop_filter(n, image, kernel, grads):
+    return _vjp(n, lambda k: gc.nn.dilation2d(
+        gc.stop_gradient(image), k, strides=n.attr("strides"), rates=n.attr("rates"),
+        padding=n.attr("padding")), kernel, grads)
+
+
+@_op("Dilation2D", "T T", "T")
+def _dilation2d(n, image, kernel):
+    return gc.nn.dilation2d(image, kernel, strides=n.attr("strides"), rates=n.attr("rates"),
+                            padding=n.attr("padding"), name=n.name)

@@ -93,102 +93,109 @@ TYPE_SETS = (
     # 34
     'bfloat16 float32',
     # 35
-    'float16 float32 bfloat16 float64 complex64 complex128',
-    # 36
-    'float32 float16',
-    # 37
     'float32 float64 int32 uint8 int16 int8 int64 bfloat16 uint16 float16 uint32 uint64',
+    # 36
+    'float16 float32 bfloat16 float64 complex64 complex128',
+    # 37
+    'float32 float16',
     # 38
+    'bfloat16 float16 float32 float64 int8 int16 int32 int64 uint8 uint16 uint32 uint64 '
+    'complex64 complex128 bool',
+    # 39
     'bfloat16 float16 float32 float64 uint8 int8 uint16 int16 int32 uint32 uint64 int64 '
     'complex64 complex128',
-    # 39
-    'int8 int16 int32 int64 uint8 uint16 uint32 uint64 bfloat16 float16 float32 float64',
     # 40
-    'float32 float64 int32 int64',
+    'int8 int16 int32 int64 uint8 uint16 uint32 uint64 bfloat16 float16 float32 float64',
     # 41
-    'float32',
+    'float32 float64 int32 int64',
     # 42
-    'float16 bfloat16 float32',
+    'float32',
     # 43
-    'uint8 int32 int64 float16 bfloat16 float32 float64',
+    'float16 bfloat16 float32',
     # 44
-    'uint8 float32 float16 float64',
+    'uint8 int32 int64 float16 bfloat16 float32 float64',
     # 45
-    'float16 float32 float64 complex64 complex128',
+    'uint8 float32 float16 float64',
     # 46
+    'float16 float32 float64 complex64 complex128',
+    # 47
     'bfloat16 float16 float32 float64 int32 int64 uint8 uint16 uint32 uint64 complex64 '
     'complex128',
-    # 47
-    'bfloat16 float64 float32 float16 complex64 complex128',
     # 48
+    'bfloat16 float64 float32 float16 complex64 complex128',
+    # 49
     'float32 float64 int32 uint8 int16 int8 int64 bfloat16 uint16 float16 uint32 uint64 '
     'qint8 quint8 qint32 qint16 quint16',
-    # 49
-    'float16 bfloat16 float32 float64 int32 int64 uint8 int16 int8 uint16 qint8',
     # 50
-    'bfloat16 float16 float32 float64 int8 uint8 int16 uint16 int32 uint32 int64 uint64',
+    'float16 bfloat16 float32 float64 int32 int64 uint8 int16 int8 uint16 qint8',
     # 51
-    'bfloat16 float16 float32 float64 int8 int16 int32 int64 complex64 complex128',
+    'bfloat16 float16 float32 float64 int8 uint8 int16 uint16 int32 uint32 int64 uint64',
     # 52
-    'float64 float32',
+    'bfloat16 float16 float32 float64 int8 int16 int32 int64 complex64 complex128',
     # 53
-    'uint8 int8 int32 int64',
+    'float64 float32',
     # 54
+    'uint8 int8 int32 int64',
+    # 55
     'bfloat16 float16 float32 float64 int8 uint8 int16 uint16 int32 uint32 int64 uint64 '
     'complex64 complex128 bool',
-    # 55
-    'float32 int64 string',
     # 56
-    'bfloat16 float32 float16 float64 int8 int16 int32 int64 complex64 complex128',
+    'float32 int64 string',
     # 57
-    'int64 int32',
+    'bfloat16 float32 float16 float64 int8 int16 int32 int64 complex64 complex128',
     # 58
-    'bfloat16 float16 float32 float64 int8 int16 int32 int64 uint16 uint32 uint64',
+    'int64 int32',
     # 59
+    'bfloat16 float16 float32 float64 int8 int16 int32 int64 uint16 uint32 uint64',
+    # 60
     'float32 float64 int32 uint8 int16 int8 int64 bfloat16 uint16 float16 uint32 uint64 '
     'qint8',
-    # 60
-    'int8 uint8 int16 uint16 int32 int64 bfloat16 float16 float32 float64 bfloat16',
     # 61
-    'float32 bfloat16 float16 float64',
-    # 62
     'int8 uint8 int16 uint16 int32 int64 float16 float32 float64 bfloat16',
+    # 62
+    'int8 uint8 int16 uint16 int32 int64 bfloat16 float16 float32 float64 bfloat16',
     # 63
-    'uint8 int8 int32 float16 float32 float64 bfloat16',
+    'float32 bfloat16 float16 float64',
     # 64
+    'uint8 int8 int32 float16 float32 float64 bfloat16',
+    # 65
     'uint8 int8 uint16 int16 int32 uint32 int64 uint64 bool bfloat16 float16 float32 '
     'float64 complex64 complex128 string',
-    # 65
-    'uint8 int8 int16 int32 int64',
     # 66
-    'float16 bfloat16 float32 float64 int32 int64',
+    'uint8 int8 int16 int32 int64',
     # 67
-    'string variant',
+    'int8 uint8 int16 uint16 int32 int64 bfloat16 float16 float32 float64',
     # 68
-    'int64 string',
+    'float16 bfloat16 float32 float64 int32 int64',
     # 69
-    'float16 float32 float64',
+    'string variant',
     # 70
-    'int8 int32 int64',
+    'int64 string',
     # 71
+    'float16 float32 float64',
+    # 72
+    'int8 int32 int64',
+    # 73
     'bfloat16 float16 float32 float64 int8 int16 int32 int64 uint8 uint16 uint32 uint64 '
     'complex64 complex128',
-    # 72
-    'int32 int64 uint32 uint64',
-    # 73
-    'float32 float64 int32 int64 uint32 uint64',
     # 74
+    'int32 int64 uint32 uint64',
+    # 75
+    'float32 float64 int32 int64 uint32 uint64',
+    # 76
     'bfloat16 float16 float32 float64 uint8 int8 uint16 int16 int32 int64 complex64 '
     'complex128 uint32 uint64',
-    # 75
-    'int16 int32 int64 uint16',
-    # 76
-    'float64 float32 complex64 complex128',
     # 77
-    'int32 int64 bfloat16 float16 float32 float64',
+    'int16 int32 int64 uint16',
     # 78
+    'float64 float32 complex64 complex128',
+    # 79
+    'int32 int64 bfloat16 float16 float32 float64',
+    # 80
     'float32 float64 int32 uint8 int16 int8 complex64 int64 qint8 quint8 qint32 bfloat16 '
     'qint16 quint16 uint16 complex128 float16 uint32 uint64 bool',
+    # 81
+    'float16 bfloat16 float32 float64 complex64 complex128',
 )
 
 RAW_OP_DEFS = {
@@ -447,6 +454,8 @@ RAW_OP_DEFS = {
         ('T', 'type', 14, None),
         ('message', 'string', None, None),)),
     'Cholesky': ('cholesky', 'input:T', 'output:T', (('T', 'type', 23, None),)),
+    'ClipByValue': ('_clip_by_value', 't:T clip_value_min:T clip_value_max:T', 'output:T', (
+        ('T', 'type', 9, None),)),
     'CombinedNonMaxSuppression': (
         'combined_non_max_suppression',
         'boxes:=float32 scores:=float32 max_output_size_per_class:=int32 max_total_size:=int32 iou_threshold:=float32 score_threshold:=float32',
@@ -663,12 +672,31 @@ RAW_OP_DEFS = {
         'serialized_sparse:=string',
         'sparse_indices:=int64 sparse_values:dtype sparse_shape:=int64', (
         ('dtype', 'type', None, None),)),
+    'Diag': ('diag', 'diagonal:T', 'output:T', (('T', 'type', 16, None),)),
+    'DiagPart': ('diag_part', 'input:T', 'diagonal:T', (('T', 'type', 16, None),)),
     'Digamma': ('digamma', 'x:T', 'y:T', (('T', 'type', 14, None),)),
+    'Dilation2D': ('dilation2d', 'input:T filter:T', 'output:T', (
+        ('T', 'type', 35, None),
+        ('strides', 'list(int)', None, 4),
+        ('rates', 'list(int)', None, 4),
+        ('padding', 'string', ('SAME', 'VALID'), None),)),
+    'Dilation2DBackpropFilter': (
+        'dilation2d_backprop_filter', 'input:T filter:T out_backprop:T', 'filter_backprop:T', (
+        ('T', 'type', 35, None),
+        ('strides', 'list(int)', None, 4),
+        ('rates', 'list(int)', None, 4),
+        ('padding', 'string', ('SAME', 'VALID'), None),)),
+    'Dilation2DBackpropInput': (
+        'dilation2d_backprop_input', 'input:T filter:T out_backprop:T', 'in_backprop:T', (
+        ('T', 'type', 35, None),
+        ('strides', 'list(int)', None, 4),
+        ('rates', 'list(int)', None, 4),
+        ('padding', 'string', ('SAME', 'VALID'), None),)),
     'DisableCopyOnRead': ('disable_copy_on_read', 'resource:=resource', '', ()),
-    'DivNoNan': ('div_no_nan', 'x:T y:T', 'z:T', (('T', 'type', 35, None),)),
+    'DivNoNan': ('div_no_nan', 'x:T y:T', 'z:T', (('T', 'type', 36, None),)),
     'DrawBoundingBoxesV2': (
         'draw_bounding_boxes_v2', 'images:T boxes:=float32 colors:=float32', 'output:T', (
-        ('T', 'type', 36, None, 'float32'),)),
+        ('T', 'type', 37, None, 'float32'),)),
     'DynamicPartition': (
         'dynamic_partition', 'data:T partitions:=int32', 'outputs:num_partitions*T', (
         ('num_partitions', 'int', None, 1),
@@ -710,6 +738,9 @@ RAW_OP_DEFS = {
         ('compression', 'int', None, None, -1),
         ('T', 'type', 30, None, 'uint8'),)),
     'EncodeWav': ('encode_wav', 'audio:=float32 sample_rate:=int32', 'contents:=string', ()),
+    'EnsureShape': ('ensure_shape', 'input:T', 'output:T', (
+        ('shape', 'shape', None, None),
+        ('T', 'type', None, None),)),
     'Equal': ('equal', 'x:T y:T', 'z:=bool', (
         ('T', 'type', None, None),
         ('incompatible_shape_error', 'bool', None, None, True),)),
@@ -728,12 +759,18 @@ RAW_OP_DEFS = {
         ('normalized', 'bool', None, None, True),
         ('uniform_noise', 'bool', None, None, True),
         ('noise', 'string', None, None, 'uniform'),)),
+    'ExtractImagePatches': ('extract_image_patches', 'images:T', 'patches:T', (
+        ('ksizes', 'list(int)', None, 4),
+        ('strides', 'list(int)', None, 4),
+        ('rates', 'list(int)', None, 4),
+        ('T', 'type', 38, None),
+        ('padding', 'string', ('SAME', 'VALID'), None),)),
     'ExtractJpegShape': ('extract_jpeg_shape', 'contents:=string', 'image_shape:output_type', (
         ('output_type', 'type', 6, None, 'int32'),)),
     'ExtractVolumePatches': ('extract_volume_patches', 'input:T', 'patches:T', (
         ('ksizes', 'list(int)', None, 5),
         ('strides', 'list(int)', None, 5),
-        ('T', 'type', 37, None),
+        ('T', 'type', 35, None),
         ('padding', 'string', ('SAME', 'VALID'), None),)),
     'FFT': ('fft', 'input:Tcomplex', 'output:Tcomplex', (
         ('Tcomplex', 'type', 7, None, 'complex64'),)),
@@ -791,8 +828,8 @@ RAW_OP_DEFS = {
     'Fingerprint': ('fingerprint', 'data:T method:=string', 'fingerprint:=uint8', (
         ('T', 'type', None, None),)),
     'Floor': ('floor', 'x:T', 'y:T', (('T', 'type', 14, None),)),
-    'FloorDiv': ('floor_div', 'x:T y:T', 'z:T', (('T', 'type', 38, None),)),
-    'FloorMod': ('floor_mod', 'x:T y:T', 'z:T', (('T', 'type', 39, None),)),
+    'FloorDiv': ('floor_div', 'x:T y:T', 'z:T', (('T', 'type', 39, None),)),
+    'FloorMod': ('floor_mod', 'x:T y:T', 'z:T', (('T', 'type', 40, None),)),
     'FractionalAvgPool': (
         'fractional_avg_pool',
         'value:T',
@@ -803,13 +840,13 @@ RAW_OP_DEFS = {
         ('deterministic', 'bool', None, None, False),
         ('seed', 'int', None, None, 0),
         ('seed2', 'int', None, None, 0),
-        ('T', 'type', 40, None),)),
+        ('T', 'type', 41, None),)),
     'FractionalAvgPoolGrad': (
         'fractional_avg_pool_grad',
         'orig_input_tensor_shape:=int64 out_backprop:T row_pooling_sequence:=int64 col_pooling_sequence:=int64',
         'output:T', (
         ('overlapping', 'bool', None, None, False),
-        ('T', 'type', 40, None),)),
+        ('T', 'type', 41, None),)),
     'FractionalMaxPool': (
         'fractional_max_pool',
         'value:T',
@@ -820,20 +857,20 @@ RAW_OP_DEFS = {
         ('deterministic', 'bool', None, None, False),
         ('seed', 'int', None, None, 0),
         ('seed2', 'int', None, None, 0),
-        ('T', 'type', 40, None),)),
+        ('T', 'type', 41, None),)),
     'FractionalMaxPoolGrad': (
         'fractional_max_pool_grad',
         'orig_input:T orig_output:T out_backprop:T row_pooling_sequence:=int64 col_pooling_sequence:=int64',
         'output:T', (
         ('overlapping', 'bool', None, None, False),
-        ('T', 'type', 40, None),)),
+        ('T', 'type', 41, None),)),
     'FresnelCos': ('fresnel_cos', 'x:T', 'y:T', (('T', 'type', 14, None),)),
     'FresnelSin': ('fresnel_sin', 'x:T', 'y:T', (('T', 'type', 14, None),)),
     'FusedBatchNorm': (
         '_fused_batch_norm',
         'x:T scale:T offset:T mean:T variance:T',
         'y:T batch_mean:T batch_variance:T reserve_space_1:T reserve_space_2:T', (
-        ('T', 'type', 41, None),
+        ('T', 'type', 42, None),
         ('epsilon', 'float', None, None, 0.0001),
         ('exponential_avg_factor', 'float', None, None, 1.0),
         ('data_format', 'string', ('NHWC', 'NCHW'), None, 'NHWC'),
@@ -842,7 +879,7 @@ RAW_OP_DEFS = {
         'fused_batch_norm_grad',
         'y_backprop:T x:T scale:T reserve_space_1:T reserve_space_2:T',
         'x_backprop:T scale_backprop:T offset_backprop:T reserve_space_3:T reserve_space_4:T', (
-        ('T', 'type', 41, None),
+        ('T', 'type', 42, None),
         ('epsilon', 'float', None, None, 0.0001),
         ('data_format', 'string', ('NHWC', 'NCHW'), None, 'NHWC'),
         ('is_training', 'bool', None, None, True),)),
@@ -850,8 +887,8 @@ RAW_OP_DEFS = {
         'fused_batch_norm_grad_v2',
         'y_backprop:T x:T scale:=float32 reserve_space_1:U reserve_space_2:U',
         'x_backprop:T scale_backprop:U offset_backprop:U reserve_space_3:U reserve_space_4:U', (
-        ('T', 'type', 42, None),
-        ('U', 'type', 41, None),
+        ('T', 'type', 43, None),
+        ('U', 'type', 42, None),
         ('epsilon', 'float', None, None, 0.0001),
         ('data_format', 'string', ('NHWC', 'NCHW'), None, 'NHWC'),
         ('is_training', 'bool', None, None, True),)),
@@ -859,8 +896,8 @@ RAW_OP_DEFS = {
         'fused_batch_norm_grad_v3',
         'y_backprop:T x:T scale:=float32 reserve_space_1:U reserve_space_2:U reserve_space_3:U',
         'x_backprop:T scale_backprop:U offset_backprop:U reserve_space_4:U reserve_space_5:U', (
-        ('T', 'type', 42, None),
-        ('U', 'type', 41, None),
+        ('T', 'type', 43, None),
+        ('U', 'type', 42, None),
         ('epsilon', 'float', None, None, 0.0001),
         ('data_format', 'string', ('NHWC', 'NCHW', 'NDHWC', 'NCDHW'), None, 'NHWC'),
         ('is_training', 'bool', None, None, True),)),
@@ -868,8 +905,8 @@ RAW_OP_DEFS = {
         'fused_batch_norm_v2',
         'x:T scale:U offset:U mean:U variance:U',
         'y:T batch_mean:U batch_variance:U reserve_space_1:U reserve_space_2:U', (
-        ('T', 'type', 42, None),
-        ('U', 'type', 41, None),
+        ('T', 'type', 43, None),
+        ('U', 'type', 42, None),
         ('epsilon', 'float', None, None, 0.0001),
         ('exponential_avg_factor', 'float', None, None, 1.0),
         ('data_format', 'string', ('NHWC', 'NCHW'), None, 'NHWC'),
@@ -878,7 +915,7 @@ RAW_OP_DEFS = {
         'fused_batch_norm_v3',
         'x:T scale:U offset:U mean:U variance:U',
         'y:T batch_mean:U batch_variance:U reserve_space_1:U reserve_space_2:U reserve_space_3:U', (
-        ('T', 'type', 42, None),
+        ('T', 'type', 43, None),
         ('U', 'type', 34, None),
         ('epsilon', 'float', None, None, 0.0001),
         ('exponential_avg_factor', 'float', None, None, 1.0),
@@ -897,9 +934,10 @@ RAW_OP_DEFS = {
         ('Tparams', 'type', None, None),
         ('Tindices', 'type', 11, None),
         ('Taxis', 'type', 6, None),)),
-    'Greater': ('greater', 'x:T y:T', 'z:=bool', (('T', 'type', 37, None),)),
-    'GreaterEqual': ('greater_equal', 'x:T y:T', 'z:=bool', (('T', 'type', 37, None),)),
+    'Greater': ('greater', 'x:T y:T', 'z:=bool', (('T', 'type', 35, None),)),
+    'GreaterEqual': ('greater_equal', 'x:T y:T', 'z:=bool', (('T', 'type', 35, None),)),
     'GuaranteeConst': ('guarantee_const', 'input:T', 'output:T', (('T', 'type', None, None),)),
+    'HSVToRGB': ('hsv_to_rgb', 'images:T', 'output:T', (('T', 'type', 15, None, 'float32'),)),
     'HashTableV2': ('hash_table_v2', '', 'table_handle:=resource', (
         ('container', 'string', None, None, ''),
         ('shared_name', 'string', None, None, ''),
@@ -911,7 +949,7 @@ RAW_OP_DEFS = {
         ('T', 'type', 20, None),
         ('dtype', 'type', 6, None, 'int32'),)),
     'HistogramSummary': ('histogram_summary', 'tag:=string values:T', 'summary:=string', (
-        ('T', 'type', 37, None, 'float32'),)),
+        ('T', 'type', 35, None, 'float32'),)),
     'IFFT': ('ifft', 'input:Tcomplex', 'output:Tcomplex', (
         ('Tcomplex', 'type', 7, None, 'complex64'),)),
     'IFFT2D': ('ifft2d', 'input:Tcomplex', 'output:Tcomplex', (
@@ -946,12 +984,12 @@ RAW_OP_DEFS = {
         'image_projective_transform_v2',
         'images:dtype transforms:=float32 output_shape:=int32',
         'transformed_images:dtype', (
-        ('dtype', 'type', 43, None),
+        ('dtype', 'type', 44, None),
         ('interpolation', 'string', None, None),
         ('fill_mode', 'string', None, None, 'CONSTANT'),)),
     'ImageSummary': ('image_summary', 'tag:=string tensor:T', 'summary:=string', (
         ('max_images', 'int', None, 1, 3),
-        ('T', 'type', 44, None, 'float32'),
+        ('T', 'type', 45, None, 'float32'),
         ('bad_color', 'tensor', None, None, [[255, 0, 0, 255], 'uint8']),)),
     'InTopKV2': ('in_top_kv2', 'predictions:=float32 targets:T k:T', 'precision:=bool', (
         ('T', 'type', 6, None, 'int32'),)),
@@ -980,7 +1018,13 @@ RAW_OP_DEFS = {
         ('bias', 'float', None, None, 1.0),
         ('alpha', 'float', None, None, 1.0),
         ('beta', 'float', None, None, 0.5),
-        ('T', 'type', 42, None, 'float32'),)),
+        ('T', 'type', 43, None, 'float32'),)),
+    'LRNGrad': ('lrn_grad', 'input_grads:T input_image:T output_image:T', 'output:T', (
+        ('depth_radius', 'int', None, None, 5),
+        ('bias', 'float', None, None, 1.0),
+        ('alpha', 'float', None, None, 1.0),
+        ('beta', 'float', None, None, 0.5),
+        ('T', 'type', 43, None, 'float32'),)),
     'LeakyRelu': ('leaky_relu', 'features:T', 'activations:T', (
         ('alpha', 'float', None, None, 0.2),
         ('T', 'type', 15, None, 'float32'),)),
@@ -988,8 +1032,8 @@ RAW_OP_DEFS = {
         ('alpha', 'float', None, None, 0.2),
         ('T', 'type', 15, None, 'float32'),)),
     'LeftShift': ('left_shift', 'x:T y:T', 'z:T', (('T', 'type', 22, None),)),
-    'Less': ('less', 'x:T y:T', 'z:=bool', (('T', 'type', 37, None),)),
-    'LessEqual': ('less_equal', 'x:T y:T', 'z:=bool', (('T', 'type', 37, None),)),
+    'Less': ('less', 'x:T y:T', 'z:=bool', (('T', 'type', 35, None),)),
+    'LessEqual': ('less_equal', 'x:T y:T', 'z:=bool', (('T', 'type', 35, None),)),
     'Lgamma': ('lgamma', 'x:T', 'y:T', (('T', 'type', 14, None),)),
     'LinSpace': ('lin_space', 'start:T stop:T num:Tidx', 'output:T', (
         ('T', 'type', 14, None),
@@ -1001,7 +1045,7 @@ RAW_OP_DEFS = {
     'Log1p': ('log1p', 'x:T', 'y:T', (('T', 'type', 1, None),)),
     'LogMatrixDeterminant': (
         'log_matrix_determinant', 'input:T', 'sign:T log_abs_determinant:T', (
-        ('T', 'type', 45, None),)),
+        ('T', 'type', 46, None),)),
     'LogSoftmax': ('log_softmax', 'logits:T', 'logsoftmax:T', (('T', 'type', 15, None),)),
     'LogicalAnd': ('logical_and', 'x:=bool y:=bool', 'z:=bool', ()),
     'LogicalNot': ('logical_not', 'x:=bool', 'y:=bool', ()),
@@ -1036,7 +1080,7 @@ RAW_OP_DEFS = {
     'MatMul': ('mat_mul', 'a:T b:T', 'product:T', (
         ('transpose_a', 'bool', None, None, False),
         ('transpose_b', 'bool', None, None, False),
-        ('T', 'type', 46, None),
+        ('T', 'type', 47, None),
         ('grad_a', 'bool', None, None, False),
         ('grad_b', 'bool', None, None, False),)),
     'MatchingFiles': ('matching_files', 'pattern:=string', 'filenames:=string', ()),
@@ -1045,7 +1089,7 @@ RAW_OP_DEFS = {
         ('T', 'type', None, None),
         ('Tindex', 'type', 6, None, 'int64'),)),
     'MatrixDeterminant': ('matrix_determinant', 'input:T', 'output:T', (
-        ('T', 'type', 45, None),)),
+        ('T', 'type', 46, None),)),
     'MatrixDiag': ('matrix_diag', 'diagonal:T', 'output:T', (('T', 'type', None, None),)),
     'MatrixDiagPart': ('matrix_diag_part', 'input:T', 'diagonal:T', (
         ('T', 'type', None, None),)),
@@ -1088,13 +1132,13 @@ RAW_OP_DEFS = {
     'MatrixTriangularSolve': ('matrix_triangular_solve', 'matrix:T rhs:T', 'output:T', (
         ('lower', 'bool', None, None, True),
         ('adjoint', 'bool', None, None, False),
-        ('T', 'type', 47, None),)),
+        ('T', 'type', 48, None),)),
     'Max': ('_max', 'input:T axis=reduction_indices:Tidx', 'output:T', (
         ('keep_dims', 'bool', None, None, False),
-        ('T', 'type', 48, None),
+        ('T', 'type', 49, None),
         ('Tidx', 'type', 6, None, 'int32'),)),
     'MaxPool': ('max_pool', 'input:T', 'output:T', (
-        ('T', 'type', 49, None, 'float32'),
+        ('T', 'type', 50, None, 'float32'),
         ('ksize', 'list(int)', None, 4),
         ('strides', 'list(int)', None, 4),
         ('padding', 'string', ('SAME', 'VALID', 'EXPLICIT'), None),
@@ -1105,37 +1149,37 @@ RAW_OP_DEFS = {
         ('strides', 'list(int)', None, 5),
         ('padding', 'string', ('SAME', 'VALID'), None),
         ('data_format', 'string', ('NDHWC', 'NCDHW'), None, 'NDHWC'),
-        ('T', 'type', 42, None),)),
+        ('T', 'type', 43, None),)),
     'MaxPool3DGrad': (
         'max_pool3d_grad', 'orig_input:TInput orig_output:TInput grad:T', 'output:T', (
         ('ksize', 'list(int)', None, 5),
         ('strides', 'list(int)', None, 5),
         ('padding', 'string', ('SAME', 'VALID'), None),
         ('data_format', 'string', ('NDHWC', 'NCDHW'), None, 'NDHWC'),
-        ('T', 'type', 42, None, 'float32'),
-        ('TInput', 'type', 42, None, 'float32'),)),
+        ('T', 'type', 43, None, 'float32'),
+        ('TInput', 'type', 43, None, 'float32'),)),
     'MaxPool3DGradGrad': (
         'max_pool3d_grad_grad', 'orig_input:T orig_output:T grad:T', 'output:T', (
         ('ksize', 'list(int)', None, 5),
         ('strides', 'list(int)', None, 5),
         ('padding', 'string', ('SAME', 'VALID'), None),
         ('data_format', 'string', ('NDHWC', 'NCDHW'), None, 'NDHWC'),
-        ('T', 'type', 37, None),)),
+        ('T', 'type', 35, None),)),
     'MaxPoolGrad': ('max_pool_grad', 'orig_input:T orig_output:T grad:T', 'output:T', (
         ('ksize', 'list(int)', None, 4),
         ('strides', 'list(int)', None, 4),
         ('padding', 'string', ('SAME', 'VALID', 'EXPLICIT'), None),
         ('explicit_paddings', 'list(int)', None, None, []),
         ('data_format', 'string', ('NHWC', 'NCHW'), None, 'NHWC'),
-        ('T', 'type', 37, None, 'float32'),)),
+        ('T', 'type', 35, None, 'float32'),)),
     'MaxPoolGradGrad': ('max_pool_grad_grad', 'orig_input:T orig_output:T grad:T', 'output:T', (
         ('ksize', 'list(int)', None, 4),
         ('strides', 'list(int)', None, 4),
         ('padding', 'string', ('SAME', 'VALID'), None),
         ('data_format', 'string', ('NHWC', 'NCHW'), None, 'NHWC'),
-        ('T', 'type', 37, None),)),
+        ('T', 'type', 35, None),)),
     'MaxPoolV2': ('max_pool_v2', 'input:T ksize:=int32 strides:=int32', 'output:T', (
-        ('T', 'type', 49, None, 'float32'),
+        ('T', 'type', 50, None, 'float32'),
         ('padding', 'string', ('SAME', 'VALID'), None),
         ('data_format', 'string', ('NHWC', 'NCHW', 'NCHW_VECT_C'), None, 'NHWC'),)),
     'MaxPoolWithArgmax': ('max_pool_with_argmax', 'input:T', 'output:T argmax:Targmax', (
@@ -1144,8 +1188,8 @@ RAW_OP_DEFS = {
         ('Targmax', 'type', 6, None, 'int64'),
         ('padding', 'string', ('SAME', 'VALID'), None),
         ('include_batch_in_index', 'bool', None, None, False),
-        ('T', 'type', 37, None),)),
-    'Maximum': ('maximum', 'x:T y:T', 'z:T', (('T', 'type', 50, None),)),
+        ('T', 'type', 35, None),)),
+    'Maximum': ('maximum', 'x:T y:T', 'z:T', (('T', 'type', 51, None),)),
     'Mean': ('mean', 'input:T axis=reduction_indices:Tidx', 'output:T', (
         ('keep_dims', 'bool', None, None, False),
         ('T', 'type', 9, None),
@@ -1158,9 +1202,9 @@ RAW_OP_DEFS = {
         ('allow_missing_files', 'bool', None, None, False),)),
     'Min': ('_min', 'input:T axis=reduction_indices:Tidx', 'output:T', (
         ('keep_dims', 'bool', None, None, False),
-        ('T', 'type', 48, None),
+        ('T', 'type', 49, None),
         ('Tidx', 'type', 6, None, 'int32'),)),
-    'Minimum': ('minimum', 'x:T y:T', 'z:T', (('T', 'type', 50, None),)),
+    'Minimum': ('minimum', 'x:T y:T', 'z:T', (('T', 'type', 51, None),)),
     'MirrorPad': ('mirror_pad', 'input:T paddings:Tpaddings', 'output:T', (
         ('T', 'type', None, None),
         ('Tpaddings', 'type', 6, None, 'int32'),
@@ -1169,7 +1213,7 @@ RAW_OP_DEFS = {
         ('T', 'type', None, None),
         ('Tpaddings', 'type', 6, None, 'int32'),
         ('mode', 'string', ('REFLECT', 'SYMMETRIC'), None),)),
-    'Mul': ('mul', 'x:T y:T', 'z:T', (('T', 'type', 38, None),)),
+    'Mul': ('mul', 'x:T y:T', 'z:T', (('T', 'type', 39, None),)),
     'MulNoNan': ('mul_no_nan', 'x:T y:T', 'z:T', (('T', 'type', 1, None),)),
     'MutableHashTableOfTensorsV2': (
         'mutable_hash_table_of_tensors_v2', '', 'table_handle:=resource', (
@@ -1186,9 +1230,33 @@ RAW_OP_DEFS = {
         ('key_dtype', 'type', None, None),
         ('value_dtype', 'type', None, None),)),
     'Ndtri': ('ndtri', 'x:T', 'y:T', (('T', 'type', 14, None),)),
-    'Neg': ('neg', 'x:T', 'y:T', (('T', 'type', 51, None),)),
-    'NextAfter': ('next_after', 'x1:T x2:T', 'output:T', (('T', 'type', 52, None, 'float32'),)),
+    'Neg': ('neg', 'x:T', 'y:T', (('T', 'type', 52, None),)),
+    'NextAfter': ('next_after', 'x1:T x2:T', 'output:T', (('T', 'type', 53, None, 'float32'),)),
     'NoOp': ('no_op', '', '', ()),
+    'NonMaxSuppression': (
+        'non_max_suppression',
+        'boxes:=float32 scores:=float32 max_output_size:=int32',
+        'selected_indices:=int32', (
+        ('iou_threshold', 'float', None, None, 0.5),)),
+    'NonMaxSuppressionV2': (
+        'non_max_suppression_v2',
+        'boxes:T scores:T max_output_size:=int32 iou_threshold:T_threshold',
+        'selected_indices:=int32', (
+        ('T', 'type', 5, None, 'float32'),
+        ('T_threshold', 'type', 5, None, 'float32'),)),
+    'NonMaxSuppressionV3': (
+        'non_max_suppression_v3',
+        'boxes:T scores:T max_output_size:=int32 iou_threshold:T_threshold score_threshold:T_threshold',
+        'selected_indices:=int32', (
+        ('T', 'type', 5, None, 'float32'),
+        ('T_threshold', 'type', 5, None, 'float32'),)),
+    'NonMaxSuppressionV4': (
+        'non_max_suppression_v4',
+        'boxes:T scores:T max_output_size:=int32 iou_threshold:T_threshold score_threshold:T_threshold',
+        'selected_indices:=int32 valid_outputs:=int32', (
+        ('T', 'type', 5, None, 'float32'),
+        ('T_threshold', 'type', 5, None, 'float32'),
+        ('pad_to_max_output_size', 'bool', None, None, False),)),
     'NonMaxSuppressionV5': (
         'non_max_suppression_v5',
         'boxes:T scores:T max_output_size:=int32 iou_threshold:T score_threshold:T soft_nms_sigma:T',
@@ -1205,8 +1273,8 @@ RAW_OP_DEFS = {
     'OneHot': ('one_hot', 'indices:TI depth:=int32 on_value:T off_value:T', 'output:T', (
         ('axis', 'int', None, None, -1),
         ('T', 'type', None, None),
-        ('TI', 'type', 53, None, 'int64'),)),
-    'OnesLike': ('ones_like', 'x:T', 'y:T', (('T', 'type', 54, None),)),
+        ('TI', 'type', 54, None, 'int64'),)),
+    'OnesLike': ('ones_like', 'x:T', 'y:T', (('T', 'type', 55, None),)),
     'OptionalFromValue': (
         'optional_from_value', 'components:[Toutput_types]', 'optional:=variant', (
         ('Toutput_types', 'list(type)', None, 1),)),
@@ -1242,17 +1310,17 @@ RAW_OP_DEFS = {
         'sparse_indices:Nsparse*=int64 sparse_values:[sparse_types] sparse_shapes:Nsparse*=int64 dense_values:[Tdense]', (
         ('Nsparse', 'int', None, 0),
         ('Ndense', 'int', None, 0),
-        ('sparse_types', 'list(type)', 55, 0),
-        ('Tdense', 'list(type)', 55, 0),
+        ('sparse_types', 'list(type)', 56, 0),
+        ('Tdense', 'list(type)', 56, 0),
         ('dense_shapes', 'list(shape)', None, 0),)),
     'ParseExampleV2': (
         'parse_example_v2',
         'serialized:=string names:=string sparse_keys:=string dense_keys:=string ragged_keys:=string dense_defaults:[Tdense]',
         'sparse_indices:num_sparse*=int64 sparse_values:[sparse_types] sparse_shapes:num_sparse*=int64 dense_values:[Tdense] ragged_values:[ragged_value_types] ragged_row_splits:[ragged_split_types]', (
-        ('Tdense', 'list(type)', 55, 0),
+        ('Tdense', 'list(type)', 56, 0),
         ('num_sparse', 'int', None, 0),
-        ('sparse_types', 'list(type)', 55, 0),
-        ('ragged_value_types', 'list(type)', 55, 0),
+        ('sparse_types', 'list(type)', 56, 0),
+        ('ragged_value_types', 'list(type)', 56, 0),
         ('ragged_split_types', 'list(type)', 6, 0),
         ('dense_shapes', 'list(shape)', None, 0),)),
     'ParseSequenceExample': (
@@ -1268,27 +1336,27 @@ RAW_OP_DEFS = {
         ('Ncontext_dense', 'int', None, 0, 0),
         ('Nfeature_list_sparse', 'int', None, 0, 0),
         ('Nfeature_list_dense', 'int', None, 0, 0),
-        ('context_sparse_types', 'list(type)', 55, 0, []),
-        ('Tcontext_dense', 'list(type)', 55, 0, []),
-        ('feature_list_dense_types', 'list(type)', 55, 0, []),
+        ('context_sparse_types', 'list(type)', 56, 0, []),
+        ('Tcontext_dense', 'list(type)', 56, 0, []),
+        ('feature_list_dense_types', 'list(type)', 56, 0, []),
         ('context_dense_shapes', 'list(shape)', None, 0, []),
-        ('feature_list_sparse_types', 'list(type)', 55, 0, []),
+        ('feature_list_sparse_types', 'list(type)', 56, 0, []),
         ('feature_list_dense_shapes', 'list(shape)', None, 0, []),)),
     'ParseSequenceExampleV2': (
         'parse_sequence_example_v2',
         'serialized:=string debug_name:=string context_sparse_keys:=string context_dense_keys:=string context_ragged_keys:=string feature_list_sparse_keys:=string feature_list_dense_keys:=string feature_list_ragged_keys:=string feature_list_dense_missing_assumed_empty:=bool context_dense_defaults:[Tcontext_dense]',
         'context_sparse_indices:Ncontext_sparse*=int64 context_sparse_values:[context_sparse_types] context_sparse_shapes:Ncontext_sparse*=int64 context_dense_values:[Tcontext_dense] context_ragged_values:[context_ragged_value_types] context_ragged_row_splits:[context_ragged_split_types] feature_list_sparse_indices:Nfeature_list_sparse*=int64 feature_list_sparse_values:[feature_list_sparse_types] feature_list_sparse_shapes:Nfeature_list_sparse*=int64 feature_list_dense_values:[feature_list_dense_types] feature_list_dense_lengths:Nfeature_list_dense*=int64 feature_list_ragged_values:[feature_list_ragged_value_types] feature_list_ragged_outer_splits:[feature_list_ragged_split_types] feature_list_ragged_inner_splits:[feature_list_ragged_split_types]', (
         ('Ncontext_sparse', 'int', None, 0, 0),
-        ('Tcontext_dense', 'list(type)', 55, 0, []),
-        ('context_sparse_types', 'list(type)', 55, 0, []),
-        ('context_ragged_value_types', 'list(type)', 55, 0, []),
+        ('Tcontext_dense', 'list(type)', 56, 0, []),
+        ('context_sparse_types', 'list(type)', 56, 0, []),
+        ('context_ragged_value_types', 'list(type)', 56, 0, []),
         ('context_ragged_split_types', 'list(type)', 6, 0, []),
         ('context_dense_shapes', 'list(shape)', None, 0, []),
         ('Nfeature_list_sparse', 'int', None, 0, 0),
         ('Nfeature_list_dense', 'int', None, 0, 0),
-        ('feature_list_dense_types', 'list(type)', 55, 0, []),
-        ('feature_list_sparse_types', 'list(type)', 55, 0, []),
-        ('feature_list_ragged_value_types', 'list(type)', 55, 0, []),
+        ('feature_list_dense_types', 'list(type)', 56, 0, []),
+        ('feature_list_sparse_types', 'list(type)', 56, 0, []),
+        ('feature_list_ragged_value_types', 'list(type)', 56, 0, []),
         ('feature_list_ragged_split_types', 'list(type)', 6, 0, []),
         ('feature_list_dense_shapes', 'list(shape)', None, 0, []),)),
     'ParseSingleExample': (
@@ -1298,8 +1366,8 @@ RAW_OP_DEFS = {
         ('num_sparse', 'int', None, 0),
         ('sparse_keys', 'list(string)', None, 0),
         ('dense_keys', 'list(string)', None, 0),
-        ('sparse_types', 'list(type)', 55, 0),
-        ('Tdense', 'list(type)', 55, 0),
+        ('sparse_types', 'list(type)', 56, 0),
+        ('Tdense', 'list(type)', 56, 0),
         ('dense_shapes', 'list(shape)', None, 0),)),
     'ParseSingleSequenceExample': (
         'parse_single_sequence_example',
@@ -1309,11 +1377,11 @@ RAW_OP_DEFS = {
         ('Ncontext_dense', 'int', None, 0, 0),
         ('Nfeature_list_sparse', 'int', None, 0, 0),
         ('Nfeature_list_dense', 'int', None, 0, 0),
-        ('context_sparse_types', 'list(type)', 55, 0, []),
-        ('Tcontext_dense', 'list(type)', 55, 0, []),
-        ('feature_list_dense_types', 'list(type)', 55, 0, []),
+        ('context_sparse_types', 'list(type)', 56, 0, []),
+        ('Tcontext_dense', 'list(type)', 56, 0, []),
+        ('feature_list_dense_types', 'list(type)', 56, 0, []),
         ('context_dense_shapes', 'list(shape)', None, 0, []),
-        ('feature_list_sparse_types', 'list(type)', 55, 0, []),
+        ('feature_list_sparse_types', 'list(type)', 56, 0, []),
         ('feature_list_dense_shapes', 'list(shape)', None, 0, []),)),
     'ParseTensor': ('parse_tensor', 'serialized:=string', 'output:out_type', (
         ('out_type', 'type', None, None),)),
@@ -1331,7 +1399,7 @@ RAW_OP_DEFS = {
         ('dtype', 'type', None, None),
         ('shape', 'shape', None, None),)),
     'Polygamma': ('polygamma', 'a:T x:T', 'z:T', (('T', 'type', 8, None),)),
-    'Pow': ('_pow', 'x:T y:T', 'z:T', (('T', 'type', 56, None),)),
+    'Pow': ('_pow', 'x:T y:T', 'z:T', (('T', 'type', 57, None),)),
     'PreventGradient': ('prevent_gradient', 'input:T', 'output:T', (
         ('T', 'type', None, None),
         ('message', 'string', None, None, ''),)),
@@ -1422,15 +1490,23 @@ RAW_OP_DEFS = {
     'RFFT3D': ('rfft3d', 'input:Treal fft_length:=int32', 'output:Tcomplex', (
         ('Treal', 'type', 8, None, 'float32'),
         ('Tcomplex', 'type', 7, None, 'complex64'),)),
+    'RGBToHSV': ('rgb_to_hsv', 'images:T', 'output:T', (('T', 'type', 15, None, 'float32'),)),
+    'RaggedBincount': (
+        'ragged_bincount', 'splits:=int64 values:Tidx size:Tidx weights:T', 'output:T', (
+        ('Tidx', 'type', 6, None),
+        ('T', 'type', 20, None),
+        ('binary_output', 'bool', None, None, False),)),
     'RaggedTensorToTensor': (
         'ragged_tensor_to_tensor',
         'shape:Tshape values:T default_value:T row_partition_tensors:num_row_partition_tensors*Tindex',
         'result:T', (
         ('T', 'type', None, None),
-        ('Tindex', 'type', 57, None),
-        ('Tshape', 'type', 57, None),
+        ('Tindex', 'type', 58, None),
+        ('Tshape', 'type', 58, None),
         ('num_row_partition_tensors', 'int', None, 1),
         ('row_partition_types', 'list(string)', None, None),)),
+    'RandomGammaGrad': ('random_gamma_grad', 'alpha:T sample:T', 'output:T', (
+        ('T', 'type', 8, None),)),
     'RandomShuffleQueueV2': ('random_shuffle_queue_v2', '', 'handle:=resource', (
         ('component_types', 'list(type)', None, 1),
         ('shapes', 'list(shape)', None, 0, []),
@@ -1451,7 +1527,7 @@ RAW_OP_DEFS = {
         ('dtype', 'type', 15, None),
         ('T', 'type', 6, None),)),
     'Range': ('_range', 'start:Tidx limit:Tidx delta:Tidx', 'output:Tidx', (
-        ('Tidx', 'type', 58, None, 'int32'),)),
+        ('Tidx', 'type', 59, None, 'int32'),)),
     'Rank': ('rank', 'input:T', 'output:=int32', (('T', 'type', None, None),)),
     'ReadFile': ('read_file', 'filename:=string', 'contents:=string', ()),
     'ReadVariableOp': ('read_variable_op', 'resource:=resource', 'value:dtype', (
@@ -1459,8 +1535,8 @@ RAW_OP_DEFS = {
     'Real': ('real', 'input:T', 'output:Tout', (
         ('T', 'type', 7, None, 'complex64'),
         ('Tout', 'type', 8, None, 'float32'),)),
-    'RealDiv': ('real_div', 'x:T y:T', 'z:T', (('T', 'type', 38, None),)),
-    'Reciprocal': ('reciprocal', 'x:T', 'y:T', (('T', 'type', 51, None),)),
+    'RealDiv': ('real_div', 'x:T y:T', 'z:T', (('T', 'type', 39, None),)),
+    'Reciprocal': ('reciprocal', 'x:T', 'y:T', (('T', 'type', 52, None),)),
     'ReciprocalGrad': ('reciprocal_grad', 'y:T dy:T', 'z:T', (('T', 'type', 1, None),)),
     'ReduceJoin': ('reduce_join', 'inputs:=string reduction_indices:=int32', 'output:=string', (
         ('keep_dims', 'bool', None, None, False),
@@ -1469,32 +1545,44 @@ RAW_OP_DEFS = {
     'RegexReplace': (
         'regex_replace', 'input:=string pattern:=string rewrite:=string', 'output:=string', (
         ('replace_global', 'bool', None, None, True),)),
-    'Relu': ('relu', 'features:T', 'activations:T', (('T', 'type', 59, None),)),
-    'Relu6': ('relu6', 'features:T', 'activations:T', (('T', 'type', 37, None),)),
+    'Relu': ('relu', 'features:T', 'activations:T', (('T', 'type', 60, None),)),
+    'Relu6': ('relu6', 'features:T', 'activations:T', (('T', 'type', 35, None),)),
     'Relu6Grad': ('relu6_grad', 'gradients:T features:T', 'backprops:T', (
-        ('T', 'type', 37, None),)),
+        ('T', 'type', 35, None),)),
     'ReluGrad': ('relu_grad', 'gradients:T features:T', 'backprops:T', (
-        ('T', 'type', 37, None),)),
+        ('T', 'type', 35, None),)),
     'Reshape': ('reshape', 'tensor:T shape:Tshape', 'output:T', (
         ('T', 'type', None, None),
         ('Tshape', 'type', 6, None, 'int32'),)),
+    'ResizeArea': ('resize_area', 'images:T size:=int32', 'resized_images:=float32', (
+        ('T', 'type', 61, None),
+        ('align_corners', 'bool', None, None, False),)),
+    'ResizeBicubic': ('resize_bicubic', 'images:T size:=int32', 'resized_images:=float32', (
+        ('T', 'type', 61, None),
+        ('align_corners', 'bool', None, None, False),
+        ('half_pixel_centers', 'bool', None, None, False),)),
+    'ResizeBicubicGrad': (
+        'resize_bicubic_grad', 'grads:=float32 original_image:T', 'output:T', (
+        ('T', 'type', 8, None),
+        ('align_corners', 'bool', None, None, False),
+        ('half_pixel_centers', 'bool', None, None, False),)),
     'ResizeBilinear': ('resize_bilinear', 'images:T size:=int32', 'resized_images:=float32', (
-        ('T', 'type', 60, None),
+        ('T', 'type', 62, None),
         ('align_corners', 'bool', None, None, False),
         ('half_pixel_centers', 'bool', None, None, False),)),
     'ResizeBilinearGrad': (
         'resize_bilinear_grad', 'grads:=float32 original_image:T', 'output:T', (
-        ('T', 'type', 61, None),
+        ('T', 'type', 63, None),
         ('align_corners', 'bool', None, None, False),
         ('half_pixel_centers', 'bool', None, None, False),)),
     'ResizeNearestNeighbor': (
         'resize_nearest_neighbor', 'images:T size:=int32', 'resized_images:T', (
-        ('T', 'type', 62, None),
+        ('T', 'type', 61, None),
         ('align_corners', 'bool', None, None, False),
         ('half_pixel_centers', 'bool', None, None, False),)),
     'ResizeNearestNeighborGrad': (
         'resize_nearest_neighbor_grad', 'grads:T size:=int32', 'output:T', (
-        ('T', 'type', 63, None),
+        ('T', 'type', 64, None),
         ('align_corners', 'bool', None, None, False),
         ('half_pixel_centers', 'bool', None, None, False),)),
     'ResourceApplyAdaMax': (
@@ -1746,21 +1834,21 @@ RAW_OP_DEFS = {
         ('Tlen', 'type', 6, None, 'int64'),)),
     'ReverseV2': ('reverse_v2', 'tensor:T axis:Tidx', 'output:T', (
         ('Tidx', 'type', 6, None, 'int32'),
-        ('T', 'type', 64, None),)),
+        ('T', 'type', 65, None),)),
     'RightShift': ('right_shift', 'x:T y:T', 'z:T', (('T', 'type', 22, None),)),
     'Rint': ('rint', 'x:T', 'y:T', (('T', 'type', 14, None),)),
     'Roll': ('roll', 'input:T shift:Tshift axis:Taxis', 'output:T', (
         ('T', 'type', None, None),
         ('Tshift', 'type', 6, None),
         ('Taxis', 'type', 6, None),)),
-    'Round': ('round', 'x:T', 'y:T', (('T', 'type', 51, None),)),
+    'Round': ('round', 'x:T', 'y:T', (('T', 'type', 52, None),)),
     'Rsqrt': ('rsqrt', 'x:T', 'y:T', (('T', 'type', 1, None),)),
     'RsqrtGrad': ('rsqrt_grad', 'y:T dy:T', 'z:T', (('T', 'type', 1, None),)),
     'SampleDistortedBoundingBoxV2': (
         'sample_distorted_bounding_box_v2',
         'image_size:T bounding_boxes:=float32 min_object_covered:=float32',
         'begin:T size:T bboxes:=float32', (
-        ('T', 'type', 65, None),
+        ('T', 'type', 66, None),
         ('seed', 'int', None, None, 0),
         ('seed2', 'int', None, None, 0),
         ('aspect_ratio_range', 'list(float)', None, None, [0.75, 1.33]),
@@ -1773,7 +1861,14 @@ RAW_OP_DEFS = {
         '', (
         ('dtypes', 'list(type)', None, 1),)),
     'ScalarSummary': ('scalar_summary', 'tags:=string values:T', 'summary:=string', (
-        ('T', 'type', 37, None),)),
+        ('T', 'type', 35, None),)),
+    'ScaleAndTranslate': (
+        'scale_and_translate',
+        'images:T size:=int32 scale:=float32 translation:=float32',
+        'resized_images:=float32', (
+        ('T', 'type', 67, None),
+        ('kernel_type', 'string', None, None, 'lanczos3'),
+        ('antialias', 'bool', None, None, True),)),
     'ScatterAdd': ('scatter_add', 'ref:&T indices:Tindices updates:T', 'output_ref:&T', (
         ('T', 'type', 9, None),
         ('Tindices', 'type', 6, None),
@@ -1783,11 +1878,11 @@ RAW_OP_DEFS = {
         ('Tindices', 'type', 6, None),
         ('use_locking', 'bool', None, None, False),)),
     'ScatterMax': ('scatter_max', 'ref:&T indices:Tindices updates:T', 'output_ref:&T', (
-        ('T', 'type', 66, None),
+        ('T', 'type', 68, None),
         ('Tindices', 'type', 6, None),
         ('use_locking', 'bool', None, None, False),)),
     'ScatterMin': ('scatter_min', 'ref:&T indices:Tindices updates:T', 'output_ref:&T', (
-        ('T', 'type', 66, None),
+        ('T', 'type', 68, None),
         ('Tindices', 'type', 6, None),
         ('use_locking', 'bool', None, None, False),)),
     'ScatterMul': ('scatter_mul', 'ref:&T indices:Tindices updates:T', 'output_ref:&T', (
@@ -1823,13 +1918,13 @@ RAW_OP_DEFS = {
         ('Tindices', 'type', 6, None),
         ('use_locking', 'bool', None, None, True),)),
     'SegmentMax': ('segment_max', 'data:T segment_ids:Tindices', 'output:T', (
-        ('T', 'type', 37, None),
+        ('T', 'type', 35, None),
         ('Tindices', 'type', 6, None),)),
     'SegmentMean': ('segment_mean', 'data:T segment_ids:Tindices', 'output:T', (
         ('T', 'type', 9, None),
         ('Tindices', 'type', 6, None),)),
     'SegmentMin': ('segment_min', 'data:T segment_ids:Tindices', 'output:T', (
-        ('T', 'type', 37, None),
+        ('T', 'type', 35, None),
         ('Tindices', 'type', 6, None),)),
     'SegmentProd': ('segment_prod', 'data:T segment_ids:Tindices', 'output:T', (
         ('T', 'type', 9, None),
@@ -1852,13 +1947,13 @@ RAW_OP_DEFS = {
         'sparse_indices:=int64 sparse_values:T sparse_shape:=int64',
         'serialized_sparse:out_type', (
         ('T', 'type', None, None),
-        ('out_type', 'type', 67, None, 'string'),)),
+        ('out_type', 'type', 69, None, 'string'),)),
     'SerializeSparse': (
         'serialize_sparse',
         'sparse_indices:=int64 sparse_values:T sparse_shape:=int64',
         'serialized_sparse:out_type', (
         ('T', 'type', None, None),
-        ('out_type', 'type', 67, None, 'string'),)),
+        ('out_type', 'type', 69, None, 'string'),)),
     'SerializeTensor': ('serialize_tensor', 'tensor:T', 'serialized:=string', (
         ('T', 'type', None, None),)),
     'SetSize': ('set_size', 'set_indices:=int64 set_values:T set_shape:=int64', 'size:=int32', (
@@ -1877,7 +1972,7 @@ RAW_OP_DEFS = {
         'filename:=string', ()),
     'Sigmoid': ('sigmoid', 'x:T', 'y:T', (('T', 'type', 1, None),)),
     'SigmoidGrad': ('sigmoid_grad', 'y:T dy:T', 'z:T', (('T', 'type', 1, None),)),
-    'Sign': ('sign', 'x:T', 'y:T', (('T', 'type', 51, None),)),
+    'Sign': ('sign', 'x:T', 'y:T', (('T', 'type', 52, None),)),
     'Sin': ('sin', 'x:T', 'y:T', (('T', 'type', 1, None),)),
     'Sinh': ('sinh', 'x:T', 'y:T', (('T', 'type', 1, None),)),
     'Size': ('size', 'input:T', 'output:out_type', (
@@ -1913,7 +2008,7 @@ RAW_OP_DEFS = {
         'a_indices:=int64 a_values:T a_shape:=int64 b_indices:=int64 b_values:T b_shape:=int64 thresh:Treal',
         'sum_indices:=int64 sum_values:T sum_shape:=int64', (
         ('T', 'type', 9, None),
-        ('Treal', 'type', 37, None),)),
+        ('Treal', 'type', 35, None),)),
     'SparseApplyAdadelta': (
         'sparse_apply_adadelta',
         'var:&T accum:&T accum_update:&T lr:T rho:T epsilon:T grad:T indices:Tindices',
@@ -1994,6 +2089,13 @@ RAW_OP_DEFS = {
         ('T', 'type', 9, None),
         ('Tindices', 'type', 6, None),
         ('use_locking', 'bool', None, None, False),)),
+    'SparseBincount': (
+        'sparse_bincount',
+        'indices:=int64 values:Tidx dense_shape:=int64 size:Tidx weights:T',
+        'output:T', (
+        ('Tidx', 'type', 6, None),
+        ('T', 'type', 20, None),
+        ('binary_output', 'bool', None, None, False),)),
     'SparseConcat': (
         'sparse_concat',
         'indices:N*=int64 values:N*T shapes:N*=int64',
@@ -2009,17 +2111,17 @@ RAW_OP_DEFS = {
         ('hashed_output', 'bool', None, None),
         ('num_buckets', 'int', None, 0),
         ('hash_key', 'int', None, None),
-        ('sparse_types', 'list(type)', 68, 0),
-        ('dense_types', 'list(type)', 68, 0),
-        ('out_type', 'type', 68, None),
-        ('internal_type', 'type', 68, None),)),
+        ('sparse_types', 'list(type)', 70, 0),
+        ('dense_types', 'list(type)', 70, 0),
+        ('out_type', 'type', 70, None),
+        ('internal_type', 'type', 70, None),)),
     'SparseCrossV2': (
         'sparse_cross_v2',
         'indices:N*=int64 values:[sparse_types] shapes:N*=int64 dense_inputs:[dense_types] sep:=string',
         'output_indices:=int64 output_values:=string output_shape:=int64', (
         ('N', 'int', None, 0),
-        ('sparse_types', 'list(type)', 68, 0),
-        ('dense_types', 'list(type)', 68, 0),)),
+        ('sparse_types', 'list(type)', 70, 0),
+        ('dense_types', 'list(type)', 70, 0),)),
     'SparseDenseCwiseAdd': (
         'sparse_dense_cwise_add',
         'sp_indices:=int64 sp_values:T sp_shape:=int64 dense:T',
@@ -2045,13 +2147,13 @@ RAW_OP_DEFS = {
         'input_indices:=int64 input_values:T input_shape:=int64 reduction_axes:=int32',
         'output:T', (
         ('keep_dims', 'bool', None, None, False),
-        ('T', 'type', 37, None),)),
+        ('T', 'type', 35, None),)),
     'SparseReduceMaxSparse': (
         'sparse_reduce_max_sparse',
         'input_indices:=int64 input_values:T input_shape:=int64 reduction_axes:=int32',
         'output_indices:=int64 output_values:T output_shape:=int64', (
         ('keep_dims', 'bool', None, None, False),
-        ('T', 'type', 37, None),)),
+        ('T', 'type', 35, None),)),
     'SparseReduceSum': (
         'sparse_reduce_sum',
         'input_indices:=int64 input_values:T input_shape:=int64 reduction_axes:=int32',
@@ -2133,7 +2235,7 @@ RAW_OP_DEFS = {
         ('sparse_gradient', 'bool', None, None, False),)),
     'SparseSegmentSum': (
         'sparse_segment_sum', 'data:T indices:Tidx segment_ids:Tsegmentids', 'output:T', (
-        ('T', 'type', 37, None),
+        ('T', 'type', 35, None),
         ('Tidx', 'type', 6, None, 'int32'),
         ('Tsegmentids', 'type', 6, None, 'int32'),
         ('sparse_gradient', 'bool', None, None, False),)),
@@ -2155,7 +2257,7 @@ RAW_OP_DEFS = {
         'sparse_segment_sum_with_num_segments',
         'data:T indices:Tidx segment_ids:Tsegmentids num_segments:Tnumsegments',
         'output:T', (
-        ('T', 'type', 37, None),
+        ('T', 'type', 35, None),
         ('Tidx', 'type', 6, None, 'int32'),
         ('Tnumsegments', 'type', 6, None, 'int32'),
         ('Tsegmentids', 'type', 6, None, 'int32'),
@@ -2167,7 +2269,7 @@ RAW_OP_DEFS = {
         ('T', 'type', None, None),)),
     'SparseSoftmax': (
         'sparse_softmax', 'sp_indices:=int64 sp_values:T sp_shape:=int64', 'output:T', (
-        ('T', 'type', 69, None),)),
+        ('T', 'type', 71, None),)),
     'SparseSoftmaxCrossEntropyWithLogits': (
         'sparse_softmax_cross_entropy_with_logits',
         'features:T labels:Tlabels',
@@ -2178,7 +2280,7 @@ RAW_OP_DEFS = {
         'sparse_sparse_maximum',
         'a_indices:=int64 a_values:T a_shape:=int64 b_indices:=int64 b_values:T b_shape:=int64',
         'output_indices:=int64 output_values:T', (
-        ('T', 'type', 37, None),)),
+        ('T', 'type', 35, None),)),
     'SparseSparseMinimum': (
         'sparse_sparse_minimum',
         'a_indices:=int64 a_values:T a_shape:=int64 b_indices:=int64 b_values:T b_shape:=int64',
@@ -2220,10 +2322,10 @@ RAW_OP_DEFS = {
         'split_v', 'value:T size_splits:Tlen axis=split_dim:=int32', 'output:num_split*T', (
         ('num_split', 'int', None, 1),
         ('T', 'type', None, None),
-        ('Tlen', 'type', 70, None, 'int64'),)),
+        ('Tlen', 'type', 72, None, 'int64'),)),
     'Sqrt': ('sqrt', 'x:T', 'y:T', (('T', 'type', 1, None),)),
     'SqrtGrad': ('sqrt_grad', 'y:T dy:T', 'z:T', (('T', 'type', 1, None),)),
-    'Square': ('square', 'x:T', 'y:T', (('T', 'type', 71, None),)),
+    'Square': ('square', 'x:T', 'y:T', (('T', 'type', 73, None),)),
     'SquaredDifference': ('squared_difference', 'x:T y:T', 'z:T', (('T', 'type', 16, None),)),
     'Squeeze': ('squeeze', 'input:T', 'output:T', (
         ('T', 'type', None, None),
@@ -2251,9 +2353,18 @@ RAW_OP_DEFS = {
         'stateless_multinomial',
         'logits:T num_samples:=int32 seed:Tseed',
         'output:output_dtype', (
-        ('T', 'type', 37, None),
+        ('T', 'type', 35, None),
         ('Tseed', 'type', 6, None, 'int64'),
         ('output_dtype', 'type', 6, None, 'int64'),)),
+    'StatelessRandomGetAlg': ('stateless_random_get_alg', '', 'alg:=int32', ()),
+    'StatelessRandomGetKeyCounter': (
+        'stateless_random_get_key_counter', 'seed:Tseed', 'key:=uint64 counter:=uint64', (
+        ('Tseed', 'type', 6, None, 'int64'),)),
+    'StatelessRandomGetKeyCounterAlg': (
+        'stateless_random_get_key_counter_alg',
+        'seed:Tseed',
+        'key:=uint64 counter:=uint64 alg:=int32', (
+        ('Tseed', 'type', 6, None, 'int64'),)),
     'StatelessRandomNormal': ('stateless_random_normal', 'shape:T seed:Tseed', 'output:dtype', (
         ('dtype', 'type', 15, None, 'float32'),
         ('T', 'type', 6, None, 'int32'),
@@ -2271,14 +2382,14 @@ RAW_OP_DEFS = {
         ('Tseed', 'type', 6, None, 'int64'),)),
     'StatelessRandomUniformFullInt': (
         'stateless_random_uniform_full_int', 'shape:T seed:Tseed', 'output:dtype', (
-        ('dtype', 'type', 72, None, 'uint64'),
+        ('dtype', 'type', 74, None, 'uint64'),
         ('T', 'type', 6, None, 'int32'),
-        ('Tseed', 'type', 72, None, 'int64'),)),
+        ('Tseed', 'type', 74, None, 'int64'),)),
     'StatelessRandomUniformFullIntV2': (
         'stateless_random_uniform_full_int_v2',
         'shape:Tshape key:=uint64 counter:=uint64 alg:=int32',
         'output:dtype', (
-        ('dtype', 'type', 72, None, 'uint64'),
+        ('dtype', 'type', 74, None, 'uint64'),
         ('Tshape', 'type', 6, None, 'int32'),)),
     'StatelessRandomUniformInt': (
         'stateless_random_uniform_int',
@@ -2291,7 +2402,7 @@ RAW_OP_DEFS = {
         'stateless_random_uniform_int_v2',
         'shape:Tshape key:=uint64 counter:=uint64 alg:=int32 minval:dtype maxval:dtype',
         'output:dtype', (
-        ('dtype', 'type', 72, None),
+        ('dtype', 'type', 74, None),
         ('Tshape', 'type', 6, None, 'int32'),)),
     'StatelessRandomUniformV2': (
         'stateless_random_uniform_v2',
@@ -2386,10 +2497,10 @@ RAW_OP_DEFS = {
         ('num_buckets', 'int', None, 1),
         ('key', 'list(int)', None, None),)),
     'StringToNumber': ('string_to_number', 'string_tensor:=string', 'output:out_type', (
-        ('out_type', 'type', 73, None, 'float32'),)),
+        ('out_type', 'type', 75, None, 'float32'),)),
     'StringUpper': ('string_upper', 'input:=string', 'output:=string', (
         ('encoding', 'string', None, None, ''),)),
-    'Sub': ('sub', 'x:T y:T', 'z:T', (('T', 'type', 74, None),)),
+    'Sub': ('sub', 'x:T y:T', 'z:T', (('T', 'type', 76, None),)),
     'Substr': ('substr', 'input:=string pos:T len:T', 'output:=string', (
         ('T', 'type', 6, None),
         ('unit', 'string', ('BYTE', 'UTF8_CHAR'), None, 'BYTE'),)),
@@ -2540,7 +2651,7 @@ RAW_OP_DEFS = {
     'TensorScatterUpdate': (
         'tensor_scatter_update', 'tensor:T indices:Tindices updates:T', 'output:T', (
         ('T', 'type', None, None),
-        ('Tindices', 'type', 75, None),
+        ('Tindices', 'type', 77, None),
         ('bad_indices_policy', 'string', None, None, ''),)),
     'TensorSummaryV2': (
         'tensor_summary_v2',
@@ -2553,7 +2664,7 @@ RAW_OP_DEFS = {
     'Timestamp': ('timestamp', '', 'ts:=float64', ()),
     'TopKV2': ('top_kv2', 'input:T k:Tk', 'values:T indices:index_type', (
         ('sorted', 'bool', None, None, True),
-        ('T', 'type', 37, None),
+        ('T', 'type', 35, None),
         ('Tk', 'type', 11, None, 'int32'),
         ('index_type', 'type', 11, None, 'int32'),)),
     'Transpose': ('transpose', 'x:T perm:Tperm', 'y:T', (
@@ -2562,9 +2673,9 @@ RAW_OP_DEFS = {
     'TridiagonalSolve': ('tridiagonal_solve', 'diagonals:T rhs:T', 'output:T', (
         ('partial_pivoting', 'bool', None, None, True),
         ('perturb_singular', 'bool', None, None, False),
-        ('T', 'type', 76, None),)),
-    'TruncateDiv': ('truncate_div', 'x:T y:T', 'z:T', (('T', 'type', 38, None),)),
-    'TruncateMod': ('truncate_mod', 'x:T y:T', 'z:T', (('T', 'type', 77, None),)),
+        ('T', 'type', 78, None),)),
+    'TruncateDiv': ('truncate_div', 'x:T y:T', 'z:T', (('T', 'type', 39, None),)),
+    'TruncateMod': ('truncate_mod', 'x:T y:T', 'z:T', (('T', 'type', 79, None),)),
     'TruncatedNormal': ('truncated_normal', 'shape:T', 'output:dtype', (
         ('seed', 'int', None, None, 0),
         ('seed2', 'int', None, None, 0),
@@ -2619,14 +2730,14 @@ RAW_OP_DEFS = {
         'unsorted_segment_max',
         'data:T segment_ids:Tindices num_segments:Tnumsegments',
         'output:T', (
-        ('T', 'type', 37, None),
+        ('T', 'type', 35, None),
         ('Tindices', 'type', 6, None),
         ('Tnumsegments', 'type', 6, None, 'int32'),)),
     'UnsortedSegmentMin': (
         'unsorted_segment_min',
         'data:T segment_ids:Tindices num_segments:Tnumsegments',
         'output:T', (
-        ('T', 'type', 37, None),
+        ('T', 'type', 35, None),
         ('Tindices', 'type', 6, None),
         ('Tnumsegments', 'type', 6, None, 'int32'),)),
     'UnsortedSegmentProd': (
@@ -2662,7 +2773,7 @@ RAW_OP_DEFS = {
         ('dtype', 'type', None, None),
         ('container', 'string', None, None, ''),
         ('shared_name', 'string', None, None, ''),)),
-    'Where': ('where', 'condition=input:T', 'index:=int64', (('T', 'type', 78, None, 'bool'),)),
+    'Where': ('where', 'condition=input:T', 'index:=int64', (('T', 'type', 80, None, 'bool'),)),
     'While': ('_while', 'input:[T]', 'output:[T]', (
         ('T', 'list(type)', None, 0),
         ('cond', 'func', None, None),
@@ -2670,6 +2781,8 @@ RAW_OP_DEFS = {
         ('output_shapes', 'list(shape)', None, None, []),
         ('parallel_iterations', 'int', None, None, 10),)),
     'WriteFile': ('write_file', 'filename:=string contents:=string', '', ()),
+    'Xdivy': ('xdivy', 'x:T y:T', 'z:T', (('T', 'type', 81, None),)),
+    'Xlogy': ('xlogy', 'x:T y:T', 'z:T', (('T', 'type', 81, None),)),
     'ZerosLike': ('zeros_like', 'x:T', 'y:T', (('T', 'type', None, None),)),
     'Zeta': ('zeta', 'x:T q:T', 'z:T', (('T', 'type', 8, None),)),
 }
@@ -2708,38 +2821,36 @@ BoostedTreesTrainingPredict BoostedTreesUpdateEnsemble BoostedTreesUpdateEnsembl
 BytesProducedStatsDataset CSRSparseMatrixComponents CSRSparseMatrixToDense
 CSRSparseMatrixToSparseTensor CSVDataset CSVDatasetV2 CTCLossV2 CacheDataset CacheDatasetV2
 CheckNumericsV2 CheckPinned CholeskyGrad ChooseFastestBranchDataset ChooseFastestDataset
-ClipByValue CloseSummaryWriter CollectiveAllToAllV2 CollectiveAllToAllV3
-CollectiveAssignGroupV2 CollectiveBcastRecv CollectiveBcastRecvV2 CollectiveBcastSend
-CollectiveBcastSendV2 CollectiveGather CollectiveGatherV2 CollectiveInitializeCommunicator
-CollectivePermute CollectiveReduce CollectiveReduceScatterV2 CollectiveReduceV2
-CollectiveReduceV3 CompositeTensorVariantFromComponents CompositeTensorVariantToComponents
-CompressElement ComputeAccidentalHits ComputeBatchSize ConcatenateDataset
-ConditionalAccumulator ConfigureDistributedTPU ConfigureTPUEmbedding ConjugateTranspose
-ConsumeMutexLock ControlTrigger Conv Conv2DBackpropFilterV2 Conv2DBackpropInputV2
-Conv3DBackpropFilter Conv3DBackpropInput ConvertToCooTensor
-ConvertToListOfSparseCoreCooTensors ConvertToSparseCoreCsrWrappedCooTensor Copy CopyHost
-CreateSummaryDbWriter CreateSummaryFileWriter Cross CrossReplicaSum CudnnRNN
-CudnnRNNBackprop CudnnRNNBackpropV2 CudnnRNNBackpropV3 CudnnRNNCanonicalToParams
-CudnnRNNCanonicalToParamsV2 CudnnRNNParamsSize CudnnRNNParamsToCanonical
-CudnnRNNParamsToCanonicalV2 CudnnRNNV2 CudnnRNNV3 DataFormatDimMap DataFormatVecPermute
-DataServiceDataset DataServiceDatasetV2 DataServiceDatasetV3 DataServiceDatasetV4
-DatasetCardinality DatasetFingerprint DatasetFromGraph DatasetToGraph DatasetToGraphV2
-DatasetToSingleElement DatasetToTFRecord DebugGradientIdentity DebugGradientRefIdentity
-DebugIdentity DebugIdentityV2 DebugIdentityV3 DebugNanCount DebugNumericSummary
-DebugNumericSummaryV2 DecodeCompressed DecodeJxl DecodePaddedRaw DecodeProtoV2 DecodeWebP
-DeepCopy DeleteIterator DeleteMemoryCache DeleteMultiDeviceIterator
-DeleteRandomSeedGenerator DeleteSeedGenerator DeleteSessionTensor DenseCountSparseOutput
-DenseToCSRSparseMatrix DenseToSparseBatchDataset DeserializeIterator DeserializeSparse
-DestroyResourceOp DestroyTemporaryVariable DeviceIndex Diag DiagPart Dilation2D
-Dilation2DBackpropFilter Dilation2DBackpropInput DirectedInterleaveDataset DistributedSave
-Div DrawBoundingBoxes DummyIterationCounter DummyMemoryCache DummySeedGenerator
+CloseSummaryWriter CollectiveAllToAllV2 CollectiveAllToAllV3 CollectiveAssignGroupV2
+CollectiveBcastRecv CollectiveBcastRecvV2 CollectiveBcastSend CollectiveBcastSendV2
+CollectiveGather CollectiveGatherV2 CollectiveInitializeCommunicator CollectivePermute
+CollectiveReduce CollectiveReduceScatterV2 CollectiveReduceV2 CollectiveReduceV3
+CompositeTensorVariantFromComponents CompositeTensorVariantToComponents CompressElement
+ComputeAccidentalHits ComputeBatchSize ConcatenateDataset ConditionalAccumulator
+ConfigureDistributedTPU ConfigureTPUEmbedding ConjugateTranspose ConsumeMutexLock
+ControlTrigger Conv Conv2DBackpropFilterV2 Conv2DBackpropInputV2 Conv3DBackpropFilter
+Conv3DBackpropInput ConvertToCooTensor ConvertToListOfSparseCoreCooTensors
+ConvertToSparseCoreCsrWrappedCooTensor Copy CopyHost CreateSummaryDbWriter
+CreateSummaryFileWriter Cross CrossReplicaSum CudnnRNN CudnnRNNBackprop CudnnRNNBackpropV2
+CudnnRNNBackpropV3 CudnnRNNCanonicalToParams CudnnRNNCanonicalToParamsV2 CudnnRNNParamsSize
+CudnnRNNParamsToCanonical CudnnRNNParamsToCanonicalV2 CudnnRNNV2 CudnnRNNV3
+DataFormatDimMap DataFormatVecPermute DataServiceDataset DataServiceDatasetV2
+DataServiceDatasetV3 DataServiceDatasetV4 DatasetCardinality DatasetFingerprint
+DatasetFromGraph DatasetToGraph DatasetToGraphV2 DatasetToSingleElement DatasetToTFRecord
+DebugGradientIdentity DebugGradientRefIdentity DebugIdentity DebugIdentityV2
+DebugIdentityV3 DebugNanCount DebugNumericSummary DebugNumericSummaryV2 DecodeCompressed
+DecodeJxl DecodePaddedRaw DecodeProtoV2 DecodeWebP DeepCopy DeleteIterator
+DeleteMemoryCache DeleteMultiDeviceIterator DeleteRandomSeedGenerator DeleteSeedGenerator
+DeleteSessionTensor DenseCountSparseOutput DenseToCSRSparseMatrix DenseToSparseBatchDataset
+DeserializeIterator DeserializeSparse DestroyResourceOp DestroyTemporaryVariable
+DeviceIndex DirectedInterleaveDataset DistributedSave Div DrawBoundingBoxes
+DummyIterationCounter DummyMemoryCache DummySeedGenerator
 DynamicEnqueueTPUEmbeddingArbitraryTensorBatch DynamicEnqueueTPUEmbeddingRaggedTensorBatch
 EagerPyFunc Eig Empty EmptyTensorMap EncodeJpegVariableQuality EncodeProto
 EnqueueTPUEmbeddingArbitraryTensorBatch EnqueueTPUEmbeddingIntegerBatch
 EnqueueTPUEmbeddingRaggedTensorBatch EnqueueTPUEmbeddingSparseBatch
-EnqueueTPUEmbeddingSparseTensorBatch EnsureShape Enter EuclideanNorm Exit
-ExperimentalAssertNextDataset ExperimentalAutoShardDataset
-ExperimentalBytesProducedStatsDataset ExperimentalCSVDataset
+EnqueueTPUEmbeddingSparseTensorBatch Enter EuclideanNorm Exit ExperimentalAssertNextDataset
+ExperimentalAutoShardDataset ExperimentalBytesProducedStatsDataset ExperimentalCSVDataset
 ExperimentalChooseFastestDataset ExperimentalDatasetCardinality
 ExperimentalDatasetToTFRecord ExperimentalDenseToSparseBatchDataset
 ExperimentalDirectedInterleaveDataset ExperimentalGroupByReducerDataset
@@ -2753,16 +2864,16 @@ ExperimentalScanDataset ExperimentalSetStatsAggregatorDataset ExperimentalSleepD
 ExperimentalSlidingWindowDataset ExperimentalSqlDataset ExperimentalStatsAggregatorHandle
 ExperimentalStatsAggregatorSummary ExperimentalTakeWhileDataset
 ExperimentalThreadPoolDataset ExperimentalThreadPoolHandle ExperimentalUnbatchDataset
-ExperimentalUniqueDataset ExtractGlimpseV2 ExtractImagePatches FFTND FIFOQueue Fact
-FakeParam FakeQueue FileSystemSetConfiguration FilterByLastComponentDataset FilterDataset
-FinalizeDataset FixedLengthRecordDataset FixedLengthRecordDatasetV2 FixedLengthRecordReader
+ExperimentalUniqueDataset ExtractGlimpseV2 FFTND FIFOQueue Fact FakeParam FakeQueue
+FileSystemSetConfiguration FilterByLastComponentDataset FilterDataset FinalizeDataset
+FixedLengthRecordDataset FixedLengthRecordDatasetV2 FixedLengthRecordReader
 FixedLengthRecordReaderV2 FixedUnigramCandidateSampler FlatMapDataset FlushSummaryWriter
 For FusedPadConv2D FusedResizeAndPadConv2D GRUBlockCell GRUBlockCellGrad
 GenerateBoundingBoxProposals GenerateVocabRemapping GeneratorDataset GetElementAtIndex
 GetMinibatchSplitsWithPhysicalReplica GetMinibatchesInCsrWithPhysicalReplica GetOptions
 GetSessionHandle GetSessionHandleV2 GetSessionTensor GetStatsFromListOfSparseCoreCooTensors
-GlobalIterId GlobalShuffleDataset GroupByReducerDataset GroupByWindowDataset HSVToRGB
-HashTable IFFTND IRFFTND IdentityReader IdentityReaderV2 IgnoreErrorsDataset
+GlobalIterId GlobalShuffleDataset GroupByReducerDataset GroupByWindowDataset HashTable
+IFFTND IRFFTND IdentityReader IdentityReaderV2 IgnoreErrorsDataset
 ImageProjectiveTransformV3 ImmutableConst ImportEvent InTopK IndexFlatMapDataset
 InfeedDequeue InfeedDequeueTuple InfeedEnqueue InfeedEnqueuePrelinearizedBuffer
 InfeedEnqueueTuple InitializeTable InitializeTableFromDataset InitializeTableFromTextFile
@@ -2771,8 +2882,8 @@ IsBoostedTreesEnsembleInitialized IsBoostedTreesQuantileStreamResourceInitialize
 IsTPUEmbeddingInitialized IsotonicRegression Iterator IteratorFromStringHandle
 IteratorFromStringHandleV2 IteratorGetDevice IteratorGetModelProto IteratorGetNext
 IteratorGetNextAsOptional IteratorGetNextSync IteratorToStringHandle IteratorV2
-KMC2ChainInitialization KmeansPlusPlusInitialization LMDBDataset LMDBReader LRNGrad
-LSTMBlockCell LSTMBlockCellGrad LatencyStatsDataset LearnedUnigramCandidateSampler
+KMC2ChainInitialization KmeansPlusPlusInitialization LMDBDataset LMDBReader LSTMBlockCell
+LSTMBlockCellGrad LatencyStatsDataset LearnedUnigramCandidateSampler
 LegacyParallelInterleaveDatasetV2 ListDataset ListSnapshotChunksDataset LoadAndRemapMatrix
 LoadDataset LoadTPUEmbeddingADAMParameters LoadTPUEmbeddingAdadeltaParameters
 LoadTPUEmbeddingAdagradMomentumParameters LoadTPUEmbeddingAdagradParameters
@@ -2790,7 +2901,6 @@ MultiDeviceIteratorFromStringHandle MultiDeviceIteratorGetNextFromShard
 MultiDeviceIteratorInit MultiDeviceIteratorToStringHandle Multinomial MutableDenseHashTable
 MutableDenseHashTableV2 MutableHashTable MutableHashTableOfTensors MutexLock MutexV2
 NcclAllReduce NcclBroadcast NcclReduce NearestNeighbors NextIteration NonDeterministicInts
-NonMaxSuppression NonMaxSuppressionV2 NonMaxSuppressionV3 NonMaxSuppressionV4
 NonSerializableDataset NthElement OneShotIterator OptimizeDataset OptimizeDatasetV2
 OptionsDataset OrderedMapClear OrderedMapIncompleteSize OrderedMapPeek OrderedMapSize
 OrderedMapStage OrderedMapUnstage OrderedMapUnstageNoKey OutfeedDequeue OutfeedDequeueTuple
@@ -2814,20 +2924,19 @@ QuantizedMatMulWithBias QuantizedMatMulWithBiasAndDequantize QuantizedMatMulWith
 QuantizedMatMulWithBiasAndReluAndRequantize QuantizedMatMulWithBiasAndRequantize
 QuantizedMaxPool QuantizedMul QuantizedRelu QuantizedRelu6 QuantizedReluX QuantizedReshape
 QuantizedResizeBilinear QueueClose QueueDequeue QueueDequeueMany QueueDequeueUpTo
-QueueEnqueue QueueEnqueueMany QueueIsClosed QueueSize RFFTND RGBToHSV RaggedBincount
-RaggedCountSparseOutput RaggedCross RaggedFillEmptyRows RaggedFillEmptyRowsGrad
-RaggedGather RaggedRange RaggedTensorFromVariant RaggedTensorToSparse RaggedTensorToVariant
+QueueEnqueue QueueEnqueueMany QueueIsClosed QueueSize RFFTND RaggedCountSparseOutput
+RaggedCross RaggedFillEmptyRows RaggedFillEmptyRowsGrad RaggedGather RaggedRange
+RaggedTensorFromVariant RaggedTensorToSparse RaggedTensorToVariant
 RaggedTensorToVariantGradient RandomCrop RandomDataset RandomDatasetV2 RandomGamma
-RandomGammaGrad RandomIndexShuffle RandomPoisson RandomPoissonV2 RandomShuffle
-RandomShuffleQueue RandomUniformInt RangeDataset ReadVariableXlaSplitND
-ReaderNumRecordsProduced ReaderNumRecordsProducedV2 ReaderNumWorkUnitsCompleted
-ReaderNumWorkUnitsCompletedV2 ReaderRead ReaderReadUpTo ReaderReadUpToV2 ReaderReadV2
-ReaderReset ReaderResetV2 ReaderRestoreState ReaderRestoreStateV2 ReaderSerializeState
-ReaderSerializeStateV2 RebatchDataset RebatchDatasetV2 RecordInput Recv
-RecvTPUEmbeddingActivations ReduceDataset RefEnter RefExit RefIdentity RefMerge
-RefNextIteration RefSelect RefSwitch RegisterDataset RegisterDatasetV2 RemoteCall
-RepeatDataset RequantizationRange RequantizationRangePerChannel Requantize
-RequantizePerChannel ResizeArea ResizeBicubic ResizeBicubicGrad
+RandomIndexShuffle RandomPoisson RandomPoissonV2 RandomShuffle RandomShuffleQueue
+RandomUniformInt RangeDataset ReadVariableXlaSplitND ReaderNumRecordsProduced
+ReaderNumRecordsProducedV2 ReaderNumWorkUnitsCompleted ReaderNumWorkUnitsCompletedV2
+ReaderRead ReaderReadUpTo ReaderReadUpToV2 ReaderReadV2 ReaderReset ReaderResetV2
+ReaderRestoreState ReaderRestoreStateV2 ReaderSerializeState ReaderSerializeStateV2
+RebatchDataset RebatchDatasetV2 RecordInput Recv RecvTPUEmbeddingActivations ReduceDataset
+RefEnter RefExit RefIdentity RefMerge RefNextIteration RefSelect RefSwitch RegisterDataset
+RegisterDatasetV2 RemoteCall RepeatDataset RequantizationRange
+RequantizationRangePerChannel Requantize RequantizePerChannel
 ResourceAccumulatorApplyGradient ResourceAccumulatorNumAccumulated
 ResourceAccumulatorSetGlobalStep ResourceAccumulatorTakeGradient
 ResourceApplyAdamWithAmsgrad ResourceApplyAddSign ResourceApplyPowerSign
@@ -2841,16 +2950,16 @@ RetrieveTPUEmbeddingProximalAdagradParameters RetrieveTPUEmbeddingProximalYogiPa
 RetrieveTPUEmbeddingRMSPropParameters
 RetrieveTPUEmbeddingStochasticGradientDescentParameters Reverse RewriteDataset
 RngReadAndSkip RngSkip SampleDistortedBoundingBox SamplingDataset Save SaveDataset
-SaveDatasetV2 SaveSlices ScaleAndTranslate ScaleAndTranslateGrad ScanDataset ScatterNdMax
-ScatterNdMin ScatterNdNonAliasingAdd SdcaFprint SdcaOptimizer SdcaOptimizerV2 SdcaShrinkL1
-SegmentMaxV2 SegmentMinV2 SegmentProdV2 SegmentSumV2 SelfAdjointEig Send
-SendTPUEmbeddingGradients SerializeIterator SetStatsAggregatorDataset ShardDataset
-ShardedFilespec ShuffleAndRepeatDataset ShuffleAndRepeatDatasetV2 ShuffleDataset
-ShuffleDatasetV2 ShuffleDatasetV3 ShutdownDistributedTPU SkipDataset SleepDataset
-SlidingWindowDataset SnapshotChunkDataset SnapshotDataset SnapshotDatasetReader
-SnapshotDatasetV2 SnapshotNestedDatasetReader SobolSample SortListOfSparseCoreCooTensors
-SpaceToBatch SparseAccumulatorApplyGradient SparseAccumulatorTakeGradient SparseAddGrad
-SparseBincount SparseConditionalAccumulator SparseCountSparseOutput SparseCrossHashed
+SaveDatasetV2 SaveSlices ScaleAndTranslateGrad ScanDataset ScatterNdMax ScatterNdMin
+ScatterNdNonAliasingAdd SdcaFprint SdcaOptimizer SdcaOptimizerV2 SdcaShrinkL1 SegmentMaxV2
+SegmentMinV2 SegmentProdV2 SegmentSumV2 SelfAdjointEig Send SendTPUEmbeddingGradients
+SerializeIterator SetStatsAggregatorDataset ShardDataset ShardedFilespec
+ShuffleAndRepeatDataset ShuffleAndRepeatDatasetV2 ShuffleDataset ShuffleDatasetV2
+ShuffleDatasetV3 ShutdownDistributedTPU SkipDataset SleepDataset SlidingWindowDataset
+SnapshotChunkDataset SnapshotDataset SnapshotDatasetReader SnapshotDatasetV2
+SnapshotNestedDatasetReader SobolSample SortListOfSparseCoreCooTensors SpaceToBatch
+SparseAccumulatorApplyGradient SparseAccumulatorTakeGradient SparseAddGrad
+SparseConditionalAccumulator SparseCountSparseOutput SparseCrossHashed
 SparseFillEmptyRowsGrad SparseMatMul SparseMatrixAdd SparseMatrixMatMul SparseMatrixMul
 SparseMatrixNNZ SparseMatrixOrderingAMD SparseMatrixSoftmax SparseMatrixSoftmaxGrad
 SparseMatrixSparseCholesky SparseMatrixSparseMatMul SparseMatrixTranspose SparseMatrixZeros
@@ -2859,8 +2968,7 @@ SqlDataset Stack StackClose StackCloseV2 StackPop StackPopV2 StackPush StackPush
 Stage StageClear StagePeek StageSize StatefulRandomBinomial StatefulStandardNormal
 StatefulStandardNormalV2 StatefulTruncatedNormal StatefulUniform StatefulUniformFullInt
 StatefulUniformInt StatelessParameterizedTruncatedNormal StatelessRandomBinomial
-StatelessRandomGammaV2 StatelessRandomGammaV3 StatelessRandomGetAlg
-StatelessRandomGetKeyCounter StatelessRandomGetKeyCounterAlg StatelessRandomPoisson
+StatelessRandomGammaV2 StatelessRandomGammaV3 StatelessRandomPoisson
 StatelessSampleDistortedBoundingBox StatelessShuffle StatsAggregatorHandle
 StatsAggregatorHandleV2 StatsAggregatorSetSummaryWriter StatsAggregatorSummary
 StoreMinibatchStatisticsInFdo StridedSliceAssign SummaryWriter Switch SymbolicGradient
@@ -2888,7 +2996,7 @@ UniqueWithCountsV2 UnravelIndex Unstage UnwrapDatasetVariant Variable
 WeightedFlatMapDataset WholeFileReader WholeFileReaderV2 WindowDataset WindowOp
 WorkerHeartbeat WrapDatasetVariant WriteAudioSummary WriteGraphSummary
 WriteHistogramSummary WriteImageSummary WriteRawProtoSummary WriteScalarSummary
-WriteSummary Xdivy XlaConcatND XlaSparseCoreAdagrad XlaSparseCoreAdagradMomentum
+WriteSummary XlaConcatND XlaSparseCoreAdagrad XlaSparseCoreAdagradMomentum
 XlaSparseCoreAdam XlaSparseCoreFtrl XlaSparseCoreSgd XlaSparseDenseMatmul
 XlaSparseDenseMatmulCustomCombinerOnTcGradWithAdagradAndCsrInput
 XlaSparseDenseMatmulCustomCombinerOnTcGradWithAdagradMomentumAndCsrInput
@@ -2907,5 +3015,5 @@ XlaSparseDenseMatmulGradWithFtrlAndCsrInput
 XlaSparseDenseMatmulGradWithFtrlAndStaticBufferSize
 XlaSparseDenseMatmulGradWithSgdAndCsrInput
 XlaSparseDenseMatmulGradWithSgdAndStaticBufferSize XlaSparseDenseMatmulWithCsrInput
-XlaSparseDenseMatmulWithStaticBufferSize XlaSplitND Xlog1py Xlogy ZipDataset
+XlaSparseDenseMatmulWithStaticBufferSize XlaSplitND Xlog1py ZipDataset
 """.split()
