@@ -205,3 +205,22 @@ def test_export_tf_meta_graph_text(tmp_path):
         text = f.read()
     assert text.startswith("graph_def {\n") and 'restore_op_name: "save/restore_all"' in text
     assert 'key: "train_op"' in text
+
+
+def test_metric_and_global_step_collections_are_variable_defs(tmp_path):
+    """TF1 keeps metric_variables and global_step as VariableDefs, so TF's
+    variables_initializer(get_collection(METRIC_VARIABLES)) works on them."""
+    with gc.Graph().as_default() as g, gc.Session() as s:
+        x = gc.placeholder(gc.float32, [None], name="x")
+        gc.train.get_or_create_global_step()
+        gc.metrics.mean(x, name="m")
+        s.run([gc.global_variables_initializer(), gc.local_variables_initializer()])
+        path = gc.io.export_tf_meta_graph(str(tmp_path / "m.meta"), graph=g)
+    from graphc.saved_model.tf_saved_model import _meta_graph
+    from graphc.io.tf_meta_graph import _variable_def
+    with open(path, "rb") as f:
+        m = _meta_graph(f.read())
+    assert [_variable_def(b)["variable_name"] for b in m["collections"]["global_step"]] == [
+        "global_step:0"]
+    assert sorted(_variable_def(b)["variable_name"] for b in
+                  m["collections"]["metric_variables"]) == ["m/count:0", "m/total:0"]

@@ -24,8 +24,10 @@ from .wire import _fields
 __all__ = ["is_tf_meta_graph_file", "import_tf_meta_graph"]
 
 
+# TF1's collections whose items a MetaGraphDef holds as VariableDefs
 VARIABLE_COLLECTIONS = ("variables", "trainable_variables", "local_variables",
-                        "model_variables", "moving_average_variables")
+                        "model_variables", "moving_average_variables", "metric_variables",
+                        "global_step")
 
 
 def _variable_def(buf):

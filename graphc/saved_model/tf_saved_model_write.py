@@ -23,15 +23,13 @@ from ..graph import Node, Tensor
 from ..io.tf_graphdef import NodeDef
 from ..io.tf_graphdef_export import attr_value, export_tf_graph_def
 from ..io.tf_graphdef_text import _graph_def, _Writer, quote
+from ..io.tf_meta_graph import VARIABLE_COLLECTIONS
 from ..io.wire import I32, VARINT, _bytes, _key, _varint
 from ..ops.state import Variable
 from . import constants
 from .utils import DT_ENUM, _DT_PROTO
 
 __all__ = ["tf_meta_graph", "write_tf", "export_tf_meta_graph"]
-
-VARIABLE_COLLECTIONS = ("variables", "trainable_variables", "local_variables",
-                        "model_variables", "moving_average_variables")
 
 
 # ---- a message as [(field name, number, value)], written binary or as text -------------
@@ -217,7 +215,7 @@ def _collections(graph, gd_names):
     out = []
     for key in sorted(graph.get_all_collection_keys()):
         items = graph.get_collection(key)
-        if key in VARIABLE_COLLECTIONS:
+        if key in VARIABLE_COLLECTIONS:     # (io/tf_meta_graph.py's)
             defs = [_variable_def(v, gd_names, id(v) in trainable)
                     for v in items if isinstance(v, Variable)]
             if defs:
