@@ -44,12 +44,38 @@ def _conv_attrs(n):
     return fmt, n.attr("strides"), n.attr("dilations", [1, 1, 1, 1])
 
 
+def _groups(n, x, w, fmt):
+    """TF's grouped Conv2D: the input's channels a multiple g of the filter's in-channels
+    (1: a plain conv). Known when the graph is built, else taken as 1."""
+    c = x.shape.dims[3 if fmt == "NHWC" else 1] if x.shape.rank == 4 else None
+    k = w.shape.dims[2] if w.shape.rank == 4 else None
+    if not isinstance(c, int) or not isinstance(k, int) or c == k:
+        return 1
+    out = w.shape.dims[3]
+    if k == 0 or c % k or (isinstance(out, int) and out % (c // k)):
+        raise n.fail(f"input {x.name} has {c} channels, filter {w.name} of shape "
+                     f"{w.shape} takes {k}: a grouped conv needs the channels a multiple "
+                     "of the filter's in-channels and its out-channels of the groups",
+                     ValueError)
+    return c // k
+
+
 @_op("Conv2D", "T T", "T")
 def _conv2d(n, x, w):
+    """groups g > 1: x's channels and w's out-channels split in g, each part convolved
+    alone, the results concatenated along the channels (TF's grouped conv)."""
     fmt, strides, dilations = _conv_attrs(n)
+    g = _groups(n, x, w, fmt)
     x, padding = _padding(n, x, fmt)
-    return gc.nn.conv2d(x, w, strides=strides, padding=padding, data_format=fmt,
-                        dilations=dilations, name=n.name)
+    if g == 1:
+        return gc.nn.conv2d(x, w, strides=strides, padding=padding, data_format=fmt,
+                            dilations=dilations, name=n.name)
+    axis = 3 if fmt == "NHWC" else 1
+    parts = [gc.nn.conv2d(xi, wi, strides=strides, padding=padding, data_format=fmt,
+                          dilations=dilations, name=n.sub(f"group_{i}"))
+             for i, (xi, wi) in enumerate(zip(gc.split(x, g, axis=axis),
+                                              gc.split(w, g, axis=3)))]
+    return gc.concat(parts, axis, name=n.name)
 
 
 @_op("DepthwiseConv2dNative", "T T", "T")

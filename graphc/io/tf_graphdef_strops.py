@@ -4,11 +4,9 @@ StringToNumber, Encode/DecodeBase64, StringSplit(V2), StringLower/Upper, StringF
 StringNGrams, UnicodeDecode(WithOffsets), UnicodeEncode, UnicodeTranscode, Fingerprint,
 UnsortedSegmentJoin and SparseCross(V2). The export side: tf_graphdef_export_strops.py.
 
-Where TF takes a ragged (values, row_splits) pair and graphc's op a dense tensor
-(StringNGrams, UnicodeEncode), the rows must all have one length, as the RaggedTensor
-that tf.strings.ngrams makes of a dense tensor has: checked when the graph is built for
-constant splits, else when it runs. TF's ragged outputs are graphc's dense rows
-flattened, with their row_splits.
+Where TF takes or gives a ragged (values, row_splits) pair (StringNGrams, UnicodeEncode,
+UnicodeDecode of any shape), graphc builds its RaggedTensor ops (ragged_strings.py):
+rows of any lengths.
 """
 import numpy as np
 
@@ -18,7 +16,6 @@ from .. import dtypes
 from ..ops.registry import apply
 from ..ops.strings_hash import M64
 from ..ops.strings_unicode import _CODECS as _UNICODE_CODECS
-from ..ops.tensor_utils import get_static_value
 from ..sparse_cross import SPARSE_CROSS
 from .tf_graphdef_ops import table_op
 
@@ -164,48 +161,68 @@ def _string_split_v2(n, x, sep):
     return sp.indices, sp.values, sp.dense_shape
 
 
-# ---- ragged rows <-> graphc's dense rows -------------------------------------------------
-def _dense_rows(n, values, splits):
-    """TF's ragged (values, row_splits) as a dense (rows, width) tensor: every row must
-    have one width (checked now for constant splits, else when the graph runs)."""
-    known = get_static_value(splits)
-    if known is not None:
-        widths = np.diff(np.asarray(known, np.int64))
-        if known[0] != 0 or widths.size and (widths != widths[0]).any():
-            raise n.fail(f"row_splits {list(known)} give rows of different widths; "
-                         "graphc's op takes a dense tensor")
-        return gc.reshape(values, [widths.size, int(widths[0]) if widths.size else 0])
-    s = gc.cast(splits, gc.int64)
-    rows = gc.size(s, out_type=gc.int64) - 1
-    # no rows: any width fits; 1 keeps the reshape unambiguous
-    width = gc.floordiv(s[-1], gc.maximum(rows, 1)) + gc.cast(gc.equal(rows, 0), gc.int64)
-    uniform = gc.reduce_all(gc.equal(s, gc.range(rows + 1, dtype=gc.int64) * width))
-    check = gc.Assert(uniform, [f"{n.op} node '{n.nd.name}': graphc's op needs rows of "
-                                "one width (a dense tensor); row_splits:", s])
-    with gc.control_dependencies([check]):
-        return gc.reshape(values, gc.stack([rows, width]))
-
-
-def _ragged_out(dense, tsplits):
-    """A dense (rows, width) result as TF's (flat values, row_splits of dtype tsplits)."""
-    shape = gc.shape(dense, out_type=gc.int64)
-    splits = gc.range(shape[0] + 1, dtype=gc.int64) * shape[1]
-    return gc.reshape(dense, [-1]), gc.cast(splits, tsplits)
+# ---- ragged rows (values, row_splits): graphc's RaggedTensor ops ---------------------
+def _ngram_rows(values, splits, widths, sep, pads, pad, preserve):
+    """TF's StringNGrams kernel on the ragged (values, splits): per row, the ngrams of each
+    width in turn, each side padded min(pad (-1: w - 1), w - 1), so an empty row gets
+    pad-only ngrams; no strings at all give none; preserve: a nonempty row without
+    ngrams gives one of the whole row, pad a side. (values, row_splits)."""
+    from ..ops.mask import boolean_mask
+    from ..ops.strings_unicode import _pad_width
+    from ..ragged_index import concat as ragged_concat
+    from ..ragged_tensor import RaggedTensor, rowids_of, splits_of_lengths
+    dt = splits.dtype
+    rt = RaggedTensor.from_row_splits(values, splits, validate=False)
+    lens = splits[1:] - splits[:-1]
+    any_data = gc.cast(gc.size(values, out_type=dt) > 0, dt)
+    p0, p1 = (gc.constant(np.array([pads[k].encode()], object)) for k in (0, 1))
+    padded = gc.concat([values, p0], 0)          # never empty: gathers stay in range
+    last = gc.size(padded, out_type=dt) - 1
+    parts, total = [], None
+    for w in widths:
+        p = _pad_width(pad, w)
+        count = any_data * gc.maximum(lens + (2 * p - w + 1), 0)
+        total = count if total is None else total + count
+        new = splits_of_lengths(count)
+        rows = rowids_of(new)
+        start = gc.range(0, new[-1], 1, dtype=dt) - gc.gather(new, rows)
+        base, length = gc.gather(splits, rows), gc.gather(lens, rows)
+        pieces = []
+        for k in range(w):
+            q = start + (k - p)                      # position in the row, < 0: left pad
+            tok = gc.gather(padded, gc.minimum(gc.maximum(base + q, 0), last))
+            pieces.append(gc.where_v2(q < 0, p0[0], gc.where_v2(q >= length, p1[0], tok)))
+        flat = gc.strings.join(pieces, separator=sep) if w > 1 else pieces[0]
+        parts.append(RaggedTensor.from_row_splits(flat, new, validate=False))
+    if preserve:
+        keep = gc.logical_and(gc.equal(total, 0), lens > 0)
+        whole = gc.strings.unsorted_segment_join(values, rt.value_rowids(), rt.nrows(),
+                                         separator=sep)
+        pw = max(pad, 0)
+        if pw:
+            whole = gc.strings.join([p0[0]] * pw + [whole] + [p1[0]] * pw, separator=sep)
+        parts.append(RaggedTensor.from_row_splits(boolean_mask(whole, keep),
+                                                  splits_of_lengths(gc.cast(keep, dt)),
+                                                  validate=False))
+    out = parts[0] if len(parts) == 1 else ragged_concat(parts, axis=1)
+    return out.values, out.row_splits
 
 
 @_op("StringNGrams", "=string Tsplits", "=string Tsplits")
 def _ngrams(n, data, splits):
+    """The ngrams of each row of the ragged (data, data_splits), rows of any lengths."""
     widths = list(n.attr("ngram_widths"))
-    pad = n.attr("pad_width")
+    pad = int(n.attr("pad_width"))
     if not widths or min(widths) < 1:
         raise n.fail(f"ngram_widths {widths} must be ints >= 1")
+    if data.shape.rank not in (1, None):
+        raise n.fail(f"data {data.name} of shape {data.shape}: TF's op takes a vector")
     pads = (n.attr("left_pad", ""), n.attr("right_pad", ""))
-    out = gc.strings.ngrams(     # pad_width pads each side, at most w - 1 (-1: w - 1)
-        _dense_rows(n, data, splits), widths, separator=n.attr("separator", " "),
-        pad_values=pads if pad != 0 else None,
-        padding_width=pad if pad > 0 else None,
-        preserve_short_sequences=n.attr("preserve_short_sequences", False))
-    return _ragged_out(out, n.attr("Tsplits", dtypes.int64))
+    with gc.name_scope(n.sub("ngrams")):
+        values, out_splits = _ngram_rows(gc.reshape(data, [-1]), splits, tuple(widths),
+                                         n.attr("separator", " "), pads, pad,
+                                         bool(n.attr("preserve_short_sequences", False)))
+    return values, gc.cast(out_splits, n.attr("Tsplits", dtypes.int64))
 
 
 def _codec(n, key):
@@ -225,7 +242,8 @@ def _errors(n):
 @_op("UnicodeEncode", "=int32 Tsplits", "=string")
 def _unicode_encode(n, values, splits):
     errors, repl = _errors(n)
-    return gc.strings.unicode_encode(_dense_rows(n, values, splits),
+    rt = gc.RaggedTensor.from_row_splits(values, splits, validate=False)
+    return gc.strings.unicode_encode(rt,
                                      _codec(n, "output_encoding"), errors=errors,
                                      replacement_char=repl, name=n.name)
 
@@ -242,17 +260,26 @@ def _unicode_transcode(n, x):
 
 def _unicode_decode(offsets):
     def build(n, x):
-        if x.shape.num_elements() != 1:
-            raise n.fail(f"input of shape {x.shape}: graphc decodes one string (a "
-                         "RaggedTensor of several is not built)")
+        """Each string of x (any shape, flattened: TF's rows) decoded: the row_splits,
+        the code points (and each one's byte offset in its string). One string: graphc's
+        op; several: graphc's ragged decode, whose offsets after an invalid sequence
+        count the replacement's bytes, not the input's (TF's)."""
         errors, repl = _errors(n)
-        cps, starts = gc.strings.unicode_decode_with_offsets(
-            gc.reshape(x, []), _codec(n, "input_encoding"), errors=errors,
-            replacement_char=repl,
-            replace_control_characters=n.attr("replace_control_characters", False))
-        size = gc.size(cps, out_type=n.attr("Tsplits", dtypes.int64))
-        splits = gc.stack([gc.zeros((), size.dtype), size])
-        return (splits, cps, starts) if offsets else (splits, cps)
+        kw = dict(errors=errors, replacement_char=repl,
+                  replace_control_characters=n.attr("replace_control_characters", False))
+        tsplits = n.attr("Tsplits", dtypes.int64)
+        codec = _codec(n, "input_encoding")
+        if x.shape.num_elements() == 1:
+            cps, starts = gc.strings.unicode_decode_with_offsets(gc.reshape(x, []), codec,
+                                                                 **kw)
+            size = gc.size(cps, out_type=tsplits)
+            splits = gc.stack([gc.zeros((), size.dtype), size])
+            return (splits, cps, starts) if offsets else (splits, cps)
+        got = gc.strings.unicode_decode_with_offsets(gc.reshape(x, [-1]), codec,
+                                                     name=n.sub("decode"), **kw)
+        splits = gc.cast(got[0].row_splits, tsplits)
+        return (splits, got[0].values, got[1].values) if offsets else (splits,
+                                                                       got[0].values)
     return build
 
 
