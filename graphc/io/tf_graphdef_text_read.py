@@ -24,7 +24,8 @@ _DT.update({"DT_RESOURCE": 20, "DT_VARIANT": 21, "DT_BFLOAT16": 14, "DT_QINT8": 
 _DT.update({k + "_REF": v + 100 for k, v in list(_DT.items())})
 
 # message: {field name: (number, kind, message schema for "msg")}; kinds: str, bytes,
-# int (varint, signed 64), uint, bool, enum (DataType), float (fixed32), double, msg, map
+# int (varint, signed 64), uint, bool, enum (DataType), float (fixed32), double, msg, map,
+# skip (a message read past: a node's experimental_type)
 _DIM = {"size": (1, "int"), "name": (2, "str")}
 _SHAPE = {"dim": (2, "msg", _DIM), "unknown_rank": (3, "bool")}
 _TENSOR = {"dtype": (1, "enum"), "tensor_shape": (2, "msg", _SHAPE),
@@ -45,7 +46,7 @@ _ATTR.update({"list": (1, "msg", _LIST), "s": (2, "bytes"), "i": (3, "int"),
               "shape": (7, "msg", _SHAPE), "tensor": (8, "msg", _TENSOR),
               "placeholder": (9, "str"), "func": (10, "msg", _NAME_ATTR_LIST)})
 _NODE = {"name": (1, "str"), "op": (2, "str"), "input": (3, "str"), "device": (4, "str"),
-         "attr": (5, "map", _ATTR)}
+         "attr": (5, "map", _ATTR), "experimental_type": (7, "skip")}
 _VERSIONS = {"producer": (1, "int"), "min_consumer": (2, "int"),
              "bad_consumers": (3, "int")}
 _ARG = {"name": (1, "str"), "description": (2, "str"), "type": (3, "enum"),
@@ -166,7 +167,9 @@ class _Parser:
             number, kind, *sub = schema[name]
             if self.peek() == ":":
                 self.next()
-            if kind in ("msg", "map"):
+            if kind == "skip":                  # a message graphc does not use
+                self.skip(f"{where}.{name}")
+            elif kind in ("msg", "map"):
                 opener = self.next()
                 close = {"{": "}", "<": ">"}.get(opener)
                 if close is None:
@@ -189,6 +192,18 @@ class _Parser:
             if self.peek() in (",", ";"):
                 self.next()
         return out
+
+    def skip(self, where):
+        """Pass over one message (TF's full-type information of a node)."""
+        opener = self.next()
+        close = {"{": "}", "<": ">"}.get(opener)
+        if close is None:
+            raise ValueError(f"{where}: expected '{{', got '{opener}'")
+        depth = 1
+        while depth:
+            tok = self.next()
+            depth += tok in ("{", "<")
+            depth -= tok in ("}", ">")
 
     def map_entry(self, value, key="str", *, where, close):
         """A map entry: `key` of its kind, `value` a message (a schema) or a scalar
