@@ -203,3 +203,20 @@ def test_training_graph_ops_import(case):
                             name="")
         got = s.run("out:0", {"x:0": x})
     np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+
+
+def test_rnn_over_a_batch_of_zero():
+    """dynamic_rnn and a TensorArray unstacked from a batch of 0: empty elements are
+    written elements (only an array never written to is an error to read)."""
+    def build(m):
+        x = m.placeholder(m.float32, [None, None, 3], name="x")
+        cell = m.nn.rnn_cell.GRUCell(4, kernel_initializer=m.constant_initializer(0.1))
+        out, st = m.nn.dynamic_rnn(cell, x, dtype=m.float32)
+        ta = m.TensorArray(m.float32, size=2).unstack(m.transpose(x, [1, 0, 2]))
+        return [out, st, ta.read(1)]
+    for batch in (2, 0):
+        (got, _), (want, _) = _both(build, lambda m, b=batch: {
+            "x:0": np.ones((b, 2, 3), np.float32)})
+        for g, w in zip(got, want):
+            assert g.shape == w.shape
+            np.testing.assert_allclose(g, w, rtol=1e-5)

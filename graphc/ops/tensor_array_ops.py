@@ -28,6 +28,17 @@ class Owned(np.ndarray):
         return getattr(ufunc, method)(*plain, **kwargs)
 
 
+class Unwritten(np.ndarray):
+    """A TensorArray's first buffer, before any write: reading it is an error where its
+    elements have no size yet (TF: "has not yet been written to"), unlike a written
+    buffer of empty elements (a batch of 0 through dynamic_rnn). Writes and arithmetic
+    give plain arrays."""
+
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        plain = [x.view(np.ndarray) if isinstance(x, Unwritten) else x for x in inputs]
+        return getattr(ufunc, method)(*plain, **kwargs)
+
+
 def writes_buffer(t):
     """t is a TensorArray write's result (or its gradient's cleared buffer): the buffer
     its record writes in place when it is Owned."""
@@ -104,7 +115,7 @@ def _new_kernel(size, *, dtype, element_shape, dynamic):
         raise ValueError(f"a TensorArray cannot have negative size {size}")
     elem = (0,) if element_shape is None else tuple(0 if d is None else d
                                                     for d in element_shape)
-    return np.zeros((int(size),) + elem, dtype.np)
+    return np.zeros((int(size),) + elem, dtype.np).view(Unwritten)
 
 
 TENSOR_ARRAY_NEW = register(OpDef(
@@ -170,7 +181,7 @@ def _scatter_kernel(buf, index, value, *, dynamic, add):
         out = np.zeros((n,) + buf.shape[1:], buf.dtype)
         out[:len(buf)] = buf
     else:
-        out = buf if owned else buf.copy()          # a loop's own buffer: in place
+        out = buf if owned else np.array(buf)       # a loop's own buffer: in place
     if out.shape[1:] != elem:
         raise ValueError(f"writing elements of shape {elem} into a TensorArray of "
                          f"elements of shape {out.shape[1:]}")
@@ -225,7 +236,7 @@ def _infer_pop(ctx, buf, index):
 
 def _pop_kernel(buf, index):
     rows = np.array(buf[_rows(buf, index, "read")], dtype=buf.dtype)
-    out = buf if isinstance(buf, Owned) else buf.copy()
+    out = buf if isinstance(buf, Owned) else np.array(buf)
     out[np.asarray(index)] = 0
     return out, rows
 
@@ -258,7 +269,7 @@ def _infer_gather(ctx, buf, index):
 
 
 def _gather_kernel(buf, index):
-    if buf.size == 0 and len(buf):
+    if isinstance(buf, Unwritten) and buf.size == 0 and len(buf):
         raise ValueError("reading a TensorArray that nothing has been written to")
     rows = buf[_rows(buf, index, "read")]
     if isinstance(buf, Owned):                                  # later writes: not seen
@@ -277,10 +288,10 @@ TENSOR_ARRAY_GATHER = register(OpDef(
 
 
 def _stack_kernel(buf, *, known):
-    if buf.size == 0 and len(buf) and not known:
+    if isinstance(buf, Unwritten) and buf.size == 0 and len(buf) and not known:
         raise ValueError(f"stacking a TensorArray of size {len(buf)} that nothing has "
                          "been written to, whose element shape is not known")
-    return np.array(buf) if isinstance(buf, Owned) else buf
+    return np.array(buf) if isinstance(buf, (Owned, Unwritten)) else buf
 
 
 TENSOR_ARRAY_STACK = register(OpDef(
