@@ -124,3 +124,36 @@ def test_tf2_module_functions_load_in_graphc(tmp_path, needs_eager):  # noqa: F8
                             sig.inputs["s"].name: np.array(s, object)})
         for k, v in want.items():
             np.testing.assert_array_equal(got[k], v.numpy(), err_msg=k)
+
+
+def test_tf2_empty_batches_and_loops_load_in_graphc(tmp_path, needs_eager):  # noqa: F811
+    """A Keras LayerNormalization fed a batch of 0 (its fused batch norm over 0 rows)
+    and a TensorArray stacked after a loop of 0 iterations: TF's outputs' shapes."""
+    import tf_keras
+    inp = tf_keras.Input((None, 4), name="x")
+    model = tf_keras.Model(inp, tf_keras.layers.LayerNormalization()(inp))
+    model.save(str(tmp_path / "ln"))
+
+    class Loop(tf.Module):
+        @tf.function(input_signature=[tf.TensorSpec([], tf.int32, name="n")])
+        def f(self, n):
+            ta = tf.TensorArray(tf.float32, size=0, dynamic_size=True)
+            for i in tf.range(n):
+                ta = ta.write(i, tf.cast(i, tf.float32))
+            return {"y": ta.stack()}
+    loop = Loop()
+    tf.saved_model.save(loop, str(tmp_path / "loop"), signatures={"serving_default": loop.f})
+    for name, feeds in (("ln", {"x": np.ones((0, 3, 4), np.float32)}),
+                        ("ln", {"x": np.arange(24, dtype=np.float32).reshape(2, 3, 4)}),
+                        ("loop", {"n": np.int32(0)}), ("loop", {"n": np.int32(3)})):
+        export = str(tmp_path / name)
+        want = tf.saved_model.load(export).signatures["serving_default"](
+            **{k: tf.constant(v) for k, v in feeds.items()})
+        with gc.Graph().as_default(), gc.Session() as sess:
+            sig = gc.saved_model.loader.load(sess, ["serve"], export).signature_def[
+                "serving_default"]
+            got = sess.run({k: v.name for k, v in sig.outputs.items()},
+                           {sig.inputs[k].name: v for k, v in feeds.items()})
+        for k, v in want.items():
+            assert got[k].shape == v.shape, (name, k)
+            np.testing.assert_allclose(got[k], v.numpy(), rtol=1e-5, atol=1e-6)

@@ -150,7 +150,8 @@ def _fused_batch_norm(n, x, scale, offset, mean, variance):
             x = gc.ensure_shape(x, [None] * 4)
         y, m, v = gc.nn.fused_batch_norm(x, scale, offset, epsilon=eps, data_format=fmt,
                                          is_training=True, name=n.sub("impl"))
-        count = gc.cast(gc.size(x) // gc.shape(x)[3 if fmt == "NHWC" else 1], v.dtype)
+        channels = gc.maximum(gc.shape(x)[3 if fmt == "NHWC" else 1], 1)  # (0: no rows)
+        count = gc.cast(gc.size(x) // channels, v.dtype)
         biased = v * (count - 1) / count
         run_m, run_v = m, v
         if factor != 1.0:

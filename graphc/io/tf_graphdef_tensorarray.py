@@ -252,9 +252,17 @@ def _list_stack(n, handle, element_shape):
     size = handle.shape.dims[0] if handle.shape.dims else None
     if want != -1 and size is not None and size != want:
         raise n.fail(f"num_elements={want}, but the list {handle.name} has {size} elements")
-    out = _stack(handle, n.name)
-    return _refine(out, (size if want == -1 else want,),
-                   _shape_input(n, element_shape, "element_shape"))
+    elem = _shape_input(n, element_shape, "element_shape")
+    if elem is not None and None not in elem and (handle.shape.rank is None or
+                                                   handle.shape.rank != len(elem) + 1):
+        # a list never written to (a loop of 0 iterations) holds no element shape:
+        # its stack gets the one TF's element_shape input gives, (0,) + elem
+        out = _stack(handle, n.sub("stack"))
+        out = gc.reshape(out, gc.concat([gc.shape(out)[:1], gc.constant(elem, gc.int32)],
+                                        0), name=n.name)
+    else:
+        out = _stack(handle, n.name)
+    return _refine(out, (size if want == -1 else want,), elem)
 
 
 @_op("TensorListScatterIntoExistingList", "? element_dtype =int32", "?")
