@@ -167,8 +167,9 @@ def _join1(x, axis, sep, dense_join):
 # ---- ngrams -----------------------------------------------------------------------------
 def ngrams(rt, widths, separator, pads, width, preserve):
     """TF's ngrams of each innermost row of RaggedTensor rt (ops/strings_unicode.py's
-    rules: padding min(padding_width, w - 1) a side, none for an empty row, one ngram of
-    the whole row with padding_width a side for a short row when preserve)."""
+    rules: padding min(padding_width, w - 1) a side, one ngram of the whole row with
+    padding_width a side for a short row when preserve). An empty row gets the
+    padding-only ngrams, unless no row has a string (TF's kernel: nothing then)."""
     from .ops.strings import string_join
     from .ops.strings_more import unsorted_segment_join
     from .ops.strings_unicode import _pad_width
@@ -179,14 +180,14 @@ def ngrams(rt, widths, separator, pads, width, preserve):
                    flat_values=rt.values)
     splits, dt = rt.row_splits, rt.row_splits.dtype
     n = splits[1:] - splits[:-1]
-    nonempty = E.cast(n > 0, dt)
+    any_values = E.cast(A.size(rt.values, out_type=dt) > 0, dt)
     p0, p1 = (constant(np.array([pads[k].encode()], object)) for k in (0, 1))
     values = concat([rt.values, p0], 0)           # never empty: gathers stay in range
     last = A.shape(values, out_type=dt)[0] - 1
     parts, total = [], None
     for w in widths:
         p = _pad_width(width, w)
-        count = nonempty * E.maximum(n + 2 * p - w + 1, 0)
+        count = any_values * E.maximum(n + 2 * p - w + 1, 0)
         total = count if total is None else total + count
         new = splits_of_lengths(count)
         rows = rowids_of(new)

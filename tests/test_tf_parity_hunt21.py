@@ -220,3 +220,22 @@ def test_rnn_over_a_batch_of_zero():
         for g, w in zip(got, want):
             assert g.shape == w.shape
             np.testing.assert_allclose(g, w, rtol=1e-5)
+
+
+def test_ragged_ngrams_of_empty_rows():
+    """An empty row gets the padding-only ngrams (TF's kernel), unless no row has a
+    string."""
+    def build(m):
+        rt = m.ragged.constant([[b"a", b"b", b"c"], [], [b"d"]])
+        none = m.ragged.constant([[], []], dtype=m.string)
+        outs = [m.strings.ngrams(rt, 2), m.strings.ngrams(rt, 2, pad_values=("L", "R")),
+                m.strings.ngrams(rt, 3, pad_values=("#", "#"), padding_width=2),
+                m.strings.ngrams(rt, [1, 2], pad_values=("<", ">"),
+                                 preserve_short_sequences=True),
+                m.strings.ngrams(rt, 4, pad_values=("<", ">"), padding_width=1,
+                                 preserve_short_sequences=True),
+                m.strings.ngrams(none, 2, pad_values=("L", "R"))]
+        return [t for o in outs for t in (o.flat_values, o.row_splits)]
+    (got, _), (want, _) = _both(build)
+    for g, w in zip(got, want):
+        np.testing.assert_array_equal(g, w)
