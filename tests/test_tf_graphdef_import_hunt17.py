@@ -12,16 +12,9 @@ from graphc.io.tf_graphdef import GraphDef
 from graphc.io.tf_graphdef_export import export_tf_graph_def
 from graphc.io.tf_graphdef_import import UnsupportedOpError
 
-from test_tf_graphdef_import_more import F32, I32, _const, _gd, _ph
+from test_tf_graphdef_import_more import F32, I32, _const, _gd, _ph, _run
 
 RNG = np.random.default_rng(0)
-
-
-def _run(gd, fetches, feed=None):
-    with gc.Graph().as_default():
-        ts = gc.import_graph_def(gd, name="", return_elements=fetches)
-        with gc.Session() as s:
-            return s.run(ts, {k + ":0": v for k, v in (feed or {}).items()})
 
 
 def test_dynamic_stitch_and_parallel():

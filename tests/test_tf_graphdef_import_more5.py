@@ -8,17 +8,10 @@ import pytest
 import graphc as gc
 from graphc.io.tf_graphdef_import import OPS, UnsupportedOpError
 from graphc.io.tf_graphdef_import_more5 import OPS as MORE5
-from test_tf_graphdef_import_more import F32, I32, _const, _gd, _ph
+from test_tf_graphdef_import_more import F32, I32, _const, _gd, _ph, _run
 
 I64 = gc.int64
 RNG = np.random.default_rng(0)
-
-
-def _run(gd, fetches, feed=None):
-    with gc.Graph().as_default():
-        ts = gc.import_graph_def(gd, name="", return_elements=fetches)
-        with gc.Session() as s:
-            return s.run(ts, {k + ":0": v for k, v in (feed or {}).items()})
 
 
 def test_merged_into_the_import_table():

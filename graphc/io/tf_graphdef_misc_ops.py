@@ -159,34 +159,16 @@ def _ragged_to_tensor(n, shape, values, default, *partitions):
 
 
 # ---- more of TF1 training graphs' ops (orthogonal_initializer, LRN, resize, morphology)
-@_op("DiagPart", "T", "T")
-def _diag_part(n, x):
-    return gc.diag_part(x, name=n.name)
-
-
-@_op("Diag", "T", "T")
-def _diag(n, x):
-    return gc.diag(x, name=n.name)
+for _name, _ins, _fn in (("DiagPart", ("T",), gc.diag_part), ("Diag", ("T",), gc.diag),
+                         ("ClipByValue", ("T",) * 3, gc.clip_by_value),
+                         ("Xlogy", ("T",) * 2, gc.math.xlogy),
+                         ("Xdivy", ("T",) * 2, gc.math.xdivy)):
+    OPS[_name] = (_ins, ("T",), lambda n, *xs, f=_fn: f(*xs, name=n.name))
 
 
 @_op("EnsureShape", "T", "T")
 def _ensure_shape(n, x):
     return gc.ensure_shape(x, n.attr("shape"), name=n.name)
-
-
-@_op("ClipByValue", "T T T", "T")
-def _clip_by_value(n, x, lo, hi):
-    return gc.clip_by_value(x, lo, hi, name=n.name)
-
-
-@_op("Xlogy", "T T", "T")
-def _xlogy(n, x, y):
-    return gc.math.xlogy(x, y, name=n.name)
-
-
-@_op("Xdivy", "T T", "T")
-def _xdivy(n, x, y):
-    return gc.math.xdivy(x, y, name=n.name)
 
 
 @_op("RandomGammaGrad", "T T", "T")
