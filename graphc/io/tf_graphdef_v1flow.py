@@ -207,6 +207,12 @@ class _Flow:
         if src not in chain:
             if i is not None and (src, i) in self.exported:
                 return self.exported[(src, i)]
+            if i is None and self.nds[src].op == "NoOp" and self.member[src]:
+                return None     # a gated gradient's group_deps in another stage of a
+            #                     cond: it orders pure ops only, so it is dropped
+            if i is None and user in self.lifted and self.member[src]:
+                return None     # a forward Exit inside a cond: the lifted gradient,
+            #                     in the cond's gradient, rebuilds the loop
             raise self._fail(user, f"cannot read '{src}': {self.why(src)}")
         op, outs = chain[src]
         if i is None:
@@ -239,7 +245,8 @@ class _Flow:
         for m in reversed(members):
             if len(self.member[m]) <= level or self.member[m][level][0] != "c":
                 continue
-            later = [stage[u] for u in self.users[m] if u in stage]
+            later = [stage[u] for u in self.users[m] if u in stage and
+                     not (u in self.lifted and self.nds[m].op == "Exit")]
             level_merge = self.kind.get(m) == "cmerge" and len(self.member[m]) == level + 1
             stage[m] = asap[m] if level_merge or not later else min(later)
         return stage

@@ -26,7 +26,16 @@ ControlTriggers go; control edges to them are dropped; f_count stays (an unused 
 loop variable). A backward Exit is paired with the forward loop variable whose
 cotangent its Switch/Merge/Enter chain carries (that Enter's name says which forward
 Exit, "<Exit>_grad/b_exit"), or, for an accumulator, with the invariant Enter its name
-gives; a backward Exit read outside B that neither pairs is refused by name.
+gives; a backward Exit read outside B that neither pairs is refused by name. Pairing
+looks through Identities between a Switch and its Exit (gated gradients put
+tuple/control_dependency there); an invariant whose gradient TF accumulates as
+IndexedSlices (a gather in the loop) has three accumulators, bound to the indices,
+values and dense_shape of graphc's gradient (LoopGradient.sparse); a counter a later
+tf.gradients added to B (its Exit read by that gradient's own, empty, backward loop) is
+bound to F's f_count Exit, which counts the same iterations. The lifted node's inputs
+are the cotangents, then the data inputs of F's Enters (so that a loop inside a
+tf.cond branch can be built again in its gradient's cond), then control edges from F's
+Exits.
 
 TensorArrayGradV3 outside B (the gradients of TensorArray stack/unstack around
 dynamic_rnn's loop) is rewritten too: graphc's TensorArray buffer *is* its flow, so the
@@ -51,6 +60,7 @@ _TA_READS = {"TensorArrayReadV3", "TensorArrayGatherV3"}
 _B_EXIT = re.compile(r"^(?P<x>.+)_grad(?:_\d+)?/b_exit$")
 _B_ACC = re.compile(r"^(?P<e>.+)_grad(?:_\d+)?/b_acc(?:_\d+)?$")
 _B_OUT = re.compile(r"^(?P<e>.+)_grad(?:_\d+)?/Exit(?:_\d+)?$")
+_PARTS = ("indices", "values", "dense_shape")    # of an IndexedSlices gradient
 
 
 class LoopGradient:
@@ -58,8 +68,18 @@ class LoopGradient:
     Exits `ys` (cotangents: the node's inputs, in order) with respect to the input slots
     of its Enters `xs` (one output each)."""
 
-    def __init__(self, frame, backward, ys, xs):
+    def __init__(self, frame, backward, ys, xs, sparse=()):
         self.frame, self.backward, self.ys, self.xs = frame, backward, ys, xs
+        self.sparse = set(sparse)       # xs whose gradient TF accumulates as IndexedSlices
+        self.types = {}                 # (x, part) -> the TF DataType of its Exit
+        self.enters = []                # (Enter, its data input): the loop's inputs,
+        #                                 the node's inputs after the cotangents
+
+    def outputs(self):
+        """(x, part) per output: part None for a dense gradient, else "indices",
+        "values" or "dense_shape" of an IndexedSlices one."""
+        return [(x, p) for x in self.xs
+                for p in (_PARTS if x in self.sparse else (None,))]
 
     def __repr__(self):
         return f"LoopGradient({self.frame!r}, ys={self.ys}, xs={self.xs})"
@@ -174,8 +194,13 @@ def _frames_around(fr, frame):
 
 def _loop_var(fr, exit_name):
     """Exit -> Switch -> Merge -> (Enter, Merge) of one loop variable; None when the
-    chain is not there."""
+    chain is not there. Identities between the Switch and the Exit are followed: gated
+    gradients (minimize's GATE_OP) put tuple/control_dependency there."""
     switch, _ = fr.data(exit_name)
+    seen = set()
+    while switch is not None and fr.nds[switch].op == "Identity" and switch not in seen:
+        seen.add(switch)
+        switch, _ = fr.data(switch)
     if switch is None or fr.nds[switch].op != "Switch":
         return None
     merge, _ = fr.data(switch)
@@ -210,7 +235,7 @@ def _lift_one(fr, b, f, inside):
                             "that graphc recognizes")
         ys.append(m["x"])
         cots.append(fr.data(n))
-    xs, bound = [], {}
+    xs, bound, parts, aliases = [], {}, {}, {}
     for n in fr.order:                    # B's Exits: each paired, or not read outside
         if fr.left.get(n) != b:
             continue
@@ -235,14 +260,82 @@ def _lift_one(fr, b, f, inside):
                     enter = e
         if enter is None and all(u in inside for u, _ in fr.users[n]):
             continue                      # b_count's Exit, say
+        if enter is None and _counter(fr, n):
+            count = _forward_count(fr, b, f)
+            if count is not None:         # a later tf.gradients' f_count of B: B runs
+                aliases[n] = count        # as often as F, whose f_count Exit says it
+                continue
         if enter is None:
             raise _fail(nd, f"is an output of the gradient loop '{b}' (of the TF1 while "
                             f"loop '{f}') that graphc cannot pair with an input of the "
                             "forward loop, so it cannot lift the gradient loop")
         if enter not in xs:
             xs.append(enter)
-        bound[n] = xs.index(enter)
-    return LoopGradient(f, b, ys, xs), cots, bound
+        bound[n] = enter
+        parts.setdefault(enter, []).append(n)
+    sparse = set()
+    for e, exits in parts.items():        # an IndexedSlices gradient: three accumulators
+        if len(exits) == 1:
+            continue
+        kinds = {_acc_part(fr, x): x for x in exits}
+        if len(exits) != 3 or set(kinds) != set(_PARTS):
+            raise _fail(fr.nds[exits[0]], f"the gradient of '{e}' is accumulated by "
+                                          f"{exits}, which graphc cannot read as the "
+                                          "indices, values and dense_shape of an "
+                                          "IndexedSlices")
+        sparse.add(e)
+        for part, x in kinds.items():
+            bound[x] = (e, part)
+    grad = LoopGradient(f, b, ys, xs, sparse)
+    for n, v in bound.items():
+        t = fr.nds[n].attr.get("T")
+        if isinstance(v, tuple) and t is not None:
+            grad.types[v] = t.type
+    outputs = grad.outputs()
+    bound = {n: outputs.index(v if isinstance(v, tuple) else (v, None))
+             for n, v in bound.items()}
+    return grad, cots, bound, aliases
+
+
+def _counter(fr, exit_name):
+    """Whether Exit `exit_name` ends a counter loop variable (TF's f_count: from a
+    constant, plus a constant each iteration)."""
+    var = _loop_var(fr, exit_name)
+    if var is None:
+        return False
+    enter, merge = var
+    src, _ = fr.data(enter)
+    nxt = [s for s, i in fr.ins[merge] if i is not None and fr.nds[s].op == "NextIteration"]
+    if src is None or fr.nds[src].op != "Const" or len(nxt) != 1:
+        return False
+    add, _ = fr.data(nxt[0])
+    return add is not None and fr.nds[add].op in ("Add", "AddV2") and \
+        any(fr.nds[s].op == "Const" for s, i in fr.ins[add] if i is not None)
+
+
+def _forward_count(fr, b, f):
+    """The Exit of forward loop f that backward loop b counts down from (f_count's,
+    which b_count enters); None when there is none."""
+    for n in fr.order:
+        if fr.nds[n].op == "Enter" and fr.ctx[n] and fr.ctx[n][-1] == b:
+            src, _ = fr.data(n)
+            if src is not None and fr.left.get(src) == f and _counter(fr, src):
+                return src
+    return None
+
+
+def _acc_part(fr, exit_name):
+    """Which part of an IndexedSlices an accumulator Exit of TF's gradient loop carries
+    (TF's AddBackpropIndexedSlicesAccumulator): the dense_shape is the Maximum of the
+    shapes, the values the floating one, the indices the other one."""
+    var = _loop_var(fr, exit_name)
+    if var is not None:
+        nxt = [s for s, i in fr.ins[var[1]] if i is not None and
+               fr.nds[s].op == "NextIteration"]
+        if nxt and fr.nds[fr.data(nxt[0])[0] or nxt[0]].op == "Maximum":
+            return "dense_shape"
+    t = fr.nds[exit_name].attr.get("T")
+    return "indices" if t is not None and t.type in (3, 9) else "values"
 
 
 def _rewrite_ta_grads(fr, keep, replace):
@@ -306,7 +399,10 @@ def lift_loop_gradients(nodes):
     taken = set(fr.nds)
     for b, f in sorted(pairs.items()):
         inside = {n for n in drop if b in fr.ctx[n] or fr.left.get(n) == b}
-        grad, cots, bound = _lift_one(fr, b, f, inside)
+        grad, cots, bound, aliases = _lift_one(fr, b, f, inside)
+        for n, src in aliases.items():
+            replace[n] = NodeDef(name=n, op="Identity", input=[src], device=fr.nds[n].device)
+            keep.add(n)
         if not bound:
             continue
         name, k = b + "/lifted_gradient", 0
@@ -315,10 +411,14 @@ def lift_loop_gradients(nodes):
             name = f"{b}/lifted_gradient_{k}"
         taken.add(name)
         controls = sorted("^" + x for x, fl in fr.left.items() if fl == f and x in keep)
+        grad.enters = [(n, fr.data(n)) for n in fr.order if fr.nds[n].op == "Enter" and
+                       fr.ctx[n] and fr.ctx[n][-1] == f and n not in drop and
+                       fr.data(n)[0] is not None and fr.ctx[fr.data(n)[0]] == fr.ctx[n][:-1]]
         lifted[name] = grad
         first = min(bound, key=fr.order.index)
         extra[first] = NodeDef(name=name, op=LIFTED_OP,
-                               input=[_join(c) for c in cots] + controls)
+                               input=[_join(c) for c in cots] +
+                               [_join(src) for _, src in grad.enters] + controls)
         for n, k in bound.items():
             replace[n] = NodeDef(name=n, op="Identity", input=[f"{name}:{k}"],
                                  device=fr.nds[n].device)

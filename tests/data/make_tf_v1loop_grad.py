@@ -10,7 +10,12 @@ its variables frozen with convert_variables_to_constants:
                         reaches the loss through the initial state too, and a second
                         output accumulated in the loop; a loop with a cond in its body;
                         nested loops; the loss and tf.gradients of it with respect to
-                        the weights, x and the initial state
+                        the weights, x and the initial state. A second loss, "loss2",
+                        and its gated gradients (gate_gradients=True, as minimize's):
+                        a decoder-like loop over fed tokens from a learned initial
+                        state, reading the resource variable r (not frozen: run
+                        "r/Assign" first) and looking up a table (IndexedSlices
+                        gradients), and a foldl read in a tf.cond branch on "flag"
     tf_v1loop_grad.npz  "fetches", "feeds" (tensor names), and for each feed set k
                         "in{k}_{i}" and "out{k}_{j}".
 """
@@ -52,7 +57,33 @@ def loop_grad_graph():
     grads = tf.gradients(loss, [w, u, x, h0])
     fetches = [loss] + [tf.identity(g, name=f"grad_{k}") for k, g in
                         zip(["w", "u", "x", "h0"], grads)]
-    feeds = [{x: rng.uniform(-1, 1, (k, 3)).astype("f")} for k in (4, 1, 0, 5)]
+
+    # a decoder-like loop from a learned initial state, reading a resource variable
+    # and looking up a table; a foldl read in a cond branch; gated gradients
+    tok = v1.placeholder(tf.int32, [None, None], name="tok")
+    flag = v1.placeholder(tf.bool, [], name="flag")
+    r = v1.get_variable("r", initializer=rng.uniform(-1, 1, (2, 2)).astype("f"),
+                        use_resource=True)
+    table = tf.constant(rng.uniform(-1, 1, (5, 2)).astype("f"), name="table")
+
+    scaled = table * w[0, 0]
+
+    def decode(t, g):
+        e = tf.nn.embedding_lookup(table, tok[:, t]) + tf.gather(scaled, tok[:, t])
+        return t + 1, tf.tanh(g @ r + e)
+    g0 = tf.tanh(tf.ones([tf.shape(tok)[0], 2]) @ w)
+    _, g = tf.while_loop(lambda t, g: t < tf.shape(tok)[1], decode, [0, g0], name="decode")
+    fold = tf.foldl(lambda a, row: tf.tanh(a * 0.5 + row),     # (TF: not over 0 rows)
+                    tf.concat([x, tf.ones([1, 3])], 0) * u[0, 0], initializer=tf.zeros([3]))
+    loss2 = tf.cond(flag, lambda: tf.reduce_sum(g * g) + tf.reduce_mean(fold),
+                    lambda: tf.reduce_sum(g * g) * 2.0, name="pick")
+    grads2 = tf.gradients(loss2, [w, u, r, table], gate_gradients=True)
+    fetches += [tf.identity(loss2, name="loss2")] + [
+        tf.identity(tf.convert_to_tensor(g), name=f"grad2_{k}")
+        for k, g in zip(["w", "u", "r", "table"], grads2)]
+    toks = [[[1, 2, 1], [3, 0, 4]], [[2]], [[4, 4], [0, 1], [3, 2]], [[1, 2, 3, 4]]]
+    feeds = [{x: rng.uniform(-1, 1, (k, 3)).astype("f"), tok: np.array(t, np.int32),
+              flag: k % 2 == 0} for k, t in zip((4, 1, 0, 5), toks)]
     return fetches, feeds
 
 
@@ -62,8 +93,11 @@ def write(name, build):
         fetches, feeds = build()
         sess.run(v1.global_variables_initializer())
         wants = [sess.run(fetches, fd) for fd in feeds]
-        gd = v1.graph_util.convert_variables_to_constants(
-            sess, g.as_graph_def(), [t.op.name for t in fetches])
+        resource = [v for v in v1.global_variables() if "r:" in v.name]
+        gd = v1.graph_util.convert_variables_to_constants(   # r stays a variable
+            sess, g.as_graph_def(), [t.op.name for t in fetches] +
+            [v.initializer.name for v in resource],
+            variable_names_blacklist=[v.op.name for v in resource])
     save(os.path.join(HERE, f"{name}"), gd, fetches, feeds, wants)
 
 
