@@ -150,6 +150,8 @@ class SavedModelBuilder:
         if self._tf_refused is None:
             from ..io.tf_graphdef_import import UnsupportedOpError
             from . import tf_saved_model_write
+            if saver is not None:
+                saver.build()
             try:
                 self._tf_metas.append(tf_saved_model_write.tf_meta_graph(
                     graph, record["tags"], self._signatures, record["asset_file_def"],
@@ -237,6 +239,7 @@ def _tf_format(saver):
     restore op reads) where it writes graphc's .npz."""
     from ..ops.state import Variable
     from ..train.saver import Saver, SaverDef
+    saver.build()                               # (a Saver(defer_build=True) too)
     if saver._write_version == SaverDef.V2 or not all(
             isinstance(v, Variable) for v in saver._var_list.values()):
         return saver
