@@ -4,7 +4,6 @@ each backward loop becomes graphc's gradient of the imported forward loop
 (graphc/io/tf_graphdef_v1grad.py). A fixture TF wrote (tests/data/make_tf_v1loop_grad.py)
 reproduces TF's loss and gradients; edited copies of it check the pairing rules and
 the errors. No TensorFlow needed."""
-import numpy as np
 import pytest
 
 import graphc as gc
@@ -26,22 +25,7 @@ def test_tf_fixture_loss_and_gradients():
     gd, d = load()
     assert {"StackV2", "StackPushV2", "StackPopV2", "ControlTrigger"} <= \
         {nd.op for nd in gd.node}
-    fetches, feeds = [str(f) for f in d["fetches"]], [str(f) for f in d["feeds"]]
-    with gc.Graph().as_default() as g:
-        outs = gc.import_graph_def(gd, return_elements=fetches, name="")
-        with gc.Session() as sess:
-            sess.run("r/Assign")
-            k = 0
-            while f"in{k}_0" in d:
-                got = sess.run(outs, {g.get_tensor_by_name(f): d[f"in{k}_{i}"]
-                                      for i, f in enumerate(feeds)})
-                for j, v in enumerate(got):
-                    want = d[f"out{k}_{j}"]
-                    assert (v.dtype, v.shape) == (want.dtype, want.shape), (k, fetches[j])
-                    np.testing.assert_allclose(v, want, rtol=1e-4, atol=1e-5,
-                                               err_msg=f"feed {k}, {fetches[j]}")
-                k += 1
-    assert k >= 3
+    tf_fixtures.replay(gd, d, rtol=1e-4, atol=1e-5, init=["r/Assign"])
 
 
 def test_backward_loops_are_lifted():

@@ -27,9 +27,10 @@ def load(prefix, name):
     return gd, np.load(os.path.join(DATA, f"{prefix}{name}.npz"))
 
 
-def replay(gd, d, rtol=1e-5, atol=1e-6):
-    """Import gd and run it on every stored feed: TF's outputs, dtypes and shapes.
-    Returns the imported fetches; output 0 of each keeps TF's name."""
+def replay(gd, d, rtol=1e-5, atol=1e-6, init=()):
+    """Import gd and run it on every stored feed (after the ops named `init`, a
+    variable's initializer say): TF's outputs, dtypes and shapes. Returns the imported
+    fetches; output 0 of each keeps TF's name."""
     fetches, feeds = [str(f) for f in d["fetches"]], [str(f) for f in d["feeds"]]
     with gc.Graph().as_default() as g:
         outs = gc.import_graph_def(gd, return_elements=fetches, name="")
@@ -37,6 +38,8 @@ def replay(gd, d, rtol=1e-5, atol=1e-6):
             if f.endswith(":0"):
                 assert g.get_tensor_by_name(f) is t, f
         with gc.Session() as sess:
+            for op in init:
+                sess.run(op)
             k = 0
             while f"in{k}_0" in d:
                 got = sess.run(outs, {g.get_tensor_by_name(f): d[f"in{k}_{i}"]
