@@ -1,9 +1,10 @@
 """The import table's fifth batch (tf_graphdef_ops.py's form): ops TF 2 SavedModels emit
 for graphc ops that had no importer. Non-max suppression V1-V4 (graphc's
 NonMaxSuppressionV5 with sigma 0), ResizeBicubic / ResizeArea, RGBToHSV / HSVToRGB,
-ExtractImagePatches, RaggedBincount and SparseBincount (Keras TextVectorization's
-multi_hot / count / tf_idf), and StatelessRandomGetKeyCounter(Alg) / StatelessRandomGetAlg
-(tf.random.stateless_* in TF 2: the Philox key and counter of a seed, TF's bits).
+ExtractImagePatches, DenseBincount, RaggedBincount and SparseBincount (Keras
+TextVectorization's multi_hot / count / tf_idf), and StatelessRandomGetKeyCounter(Alg) /
+StatelessRandomGetAlg (tf.random.stateless_* in TF 2: the Philox key and counter of a
+seed, TF's bits).
 
 Refused, each with its reason: ScaleAndTranslate (antialiased and lanczos / gaussian /
 mitchellcubic resizes: graphc has none of these kernels); a seed of
@@ -130,6 +131,23 @@ def _counts(n, values, rows, nrows, size, weights):
     shape = gc.reshape(size, [1]) if rows is None else gc.stack([gc.cast(nrows, gc.int64),
                                                                   size])
     return gc.reshape(counts, shape, name=n.name)
+
+
+@_op("DenseBincount", "Tidx Tidx T", "T")
+def _dense_bincount(n, arr, size, weights):
+    """Counts of a vector, or per row of a matrix (rank known when the graph is built)."""
+    rank = arr.shape.rank
+    if rank not in (1, 2):
+        raise n.fail(f"input {arr.name} must be a vector or a matrix (rank known when the "
+                     f"graph is built), not of shape {arr.shape}")
+    if weights.shape.num_elements() != 0 and not weights.shape.is_compatible_with(arr.shape):
+        raise n.fail(f"weights ({weights.name}) must be empty or of the input's shape "
+                     f"{arr.shape}, not {weights.shape}", ValueError)
+    if rank == 1:
+        return _counts(n, arr, None, None, size, weights)
+    rows = gc.shape(arr)[0]
+    return _counts(n, arr, gc.reshape(gc.zeros_like(arr) + gc.expand_dims(
+        gc.range(rows, dtype=arr.dtype), 1), [-1]), rows, size, weights)
 
 
 @_op("RaggedBincount", "=int64 Tidx Tidx T", "T")

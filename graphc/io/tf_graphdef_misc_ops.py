@@ -100,40 +100,7 @@ def _sharded_filename(n, basename, shard, num_shards):
 
 
 # ---- what TF 2's Keras preprocessing (TextVectorization, ragged rows) builds ------------
-@_op("DenseBincount", "Tidx Tidx T", "T")
-def _dense_bincount(n, arr, size, weights):
-    """Counts of 0..size-1 in arr (a vector, or per row of a matrix), summing weights
-    where given; binary_output: 1 where a value occurs. Values >= size are skipped."""
-    binary = bool(n.attr("binary_output", False))
-    t = n.attr("T")
-    rank = arr.shape.rank
-    if rank not in (1, 2):
-        raise n.fail(f"input {arr.name} must be a vector or a matrix (rank known when the "
-                     f"graph is built), not of shape {arr.shape}")
-    arr, size = gc.cast(arr, gc.int32), gc.cast(size, gc.int32)
-    if rank == 2:                       # row r's values shifted by r * size
-        rows = gc.shape(arr)[0]
-        arr = gc.where_v2(gc.less(arr, size), arr + gc.expand_dims(gc.range(rows) * size, 1),
-                          -1)
-        total = rows * size
-    else:
-        arr = gc.where_v2(gc.less(arr, size), arr, -1)
-        total = size
-    flat = gc.reshape(arr, [-1])
-    if weights.shape.num_elements() == 0 or binary:
-        ones = gc.cast(gc.greater_equal(flat, 0), t)
-    else:
-        if not weights.shape.is_compatible_with(arr.shape):
-            raise n.fail(f"weights ({weights.name}) must be empty or of the input's shape "
-                         f"{arr.shape}, not {weights.shape}", ValueError)
-        ones = gc.reshape(weights, [-1])
-    counts = gc.unsorted_segment_sum(ones, flat, total)
-    if binary:
-        counts = gc.minimum(counts, gc.ones_like(counts))
-    shape = gc.stack([rows, size]) if rank == 2 else gc.reshape(size, [1])
-    return gc.reshape(counts, shape, name=n.name)
-
-
+# (its bincounts: tf_graphdef_import_more5.py)
 @_op("RaggedTensorToTensor", "Tshape T T num_row_partition_tensors*Tindex", "T")
 def _ragged_to_tensor(n, shape, values, default, *partitions):
     """RaggedTensor.to_tensor: the ragged tensor of values and its row partitions
