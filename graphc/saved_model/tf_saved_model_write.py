@@ -264,13 +264,18 @@ def write_tf(export_dir, metas, as_text):
     `metas` (tf_meta_graph's); returns its path."""
     fields = [("saved_model_schema_version", 1, constants.SAVED_MODEL_SCHEMA_VERSION)]
     fields += [("meta_graphs", 2, m) for m in metas]
+    name = constants.SAVED_MODEL_FILENAME_PBTXT if as_text else constants.SAVED_MODEL_FILENAME_PB
+    return _write(os.path.join(export_dir, name), fields, as_text)
+
+
+def _write(path, fields, as_text):
+    """Write the message `fields` to `path` as protobuf bytes, or its text format
+    when `as_text`; returns `path`."""
     if as_text:
         w = _Writer()
         write_text(w, fields)
-        path = os.path.join(export_dir, constants.SAVED_MODEL_FILENAME_PBTXT)
         data = "".join(line + "\n" for line in w.lines).encode("utf-8")
     else:
-        path = os.path.join(export_dir, constants.SAVED_MODEL_FILENAME_PB)
         data = encode(fields)
     with open(path, "wb") as f:
         f.write(data)
@@ -301,13 +306,4 @@ def export_tf_meta_graph(filename, graph=None, saver=None, as_text=False):
             saver = Saver(allow_empty=True)
     saver.build()
     fields = tf_meta_graph(graph, (), {}, (), saver._var_list)
-    path = os.fspath(filename)
-    if as_text:
-        w = _Writer()
-        write_text(w, fields)
-        data = "".join(line + "\n" for line in w.lines).encode("utf-8")
-    else:
-        data = encode(fields)
-    with open(path, "wb") as f:
-        f.write(data)
-    return path
+    return _write(os.fspath(filename), fields, as_text)
