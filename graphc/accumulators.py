@@ -45,7 +45,7 @@ def _handle(op, dtype, shape, shared_name, name, reduction_type):
     if dtype not in _FLOATS:
         raise TypeError(f"{op.api}: dtype {dtype.name} has no kernel (TF registers the "
                         "accumulators for float16, float32 and float64 only)")
-    dims = None if shape.dims is None else tuple(shape.dims)
+    dims = None if shape._dims is None else tuple(shape._dims)
     with get_default_graph().control_dependencies(None):     # TF1's init_scope
         return apply1(op, (), name=name, dtype=dtype, shape=dims,
                       shared_name=shared_name or "", reduction_type=reduction_type)
@@ -124,7 +124,7 @@ class ConditionalAccumulator(ConditionalAccumulatorBase):
 
             mean_grad = acc.take_grad(2)"""
         n = convert_to_tensor(num_required, dtype=_dtypes.int32)
-        dims = None if self._shape.dims is None else tuple(self._shape.dims)
+        dims = None if self._shape._dims is None else tuple(self._shape._dims)
         return apply1(A.TAKE_GRADIENT, (self._accumulator_ref, n), name=name,
                       dtype=self._dtype, shape=dims)
 

@@ -203,7 +203,7 @@ class Distribution:
         if static.ndims is not None:
             return gc.constant(static.ndims == 0)
         shape = dynamic()
-        if shape.shape.ndims is not None and shape.shape.dims[0] is not None:
+        if shape.shape.ndims is not None and shape.shape._dims[0] is not None:
             return gc.constant(shape.shape.as_list() == [0])
         return gc.equal(gc.shape(shape)[0], 0)
 

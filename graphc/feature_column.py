@@ -84,7 +84,7 @@ def _check_batch_sizes(tensors, columns):
     """Equal static batch sizes, where known (TF1's message)."""
     first = None
     for t, c in zip(tensors, columns):
-        n = t.shape.dims[0] if t.shape.rank else None
+        n = t.shape._dims[0] if t.shape.rank else None
         if isinstance(n, int):
             if first is None:
                 first = (c, n)

@@ -179,7 +179,7 @@ def _lookup(column, embedding_weights, ids, weights):
         from .train.checkpoint_reader import init_from_checkpoint
         init_from_checkpoint(column.ckpt_to_load_from,
                              {column.tensor_name_in_ckpt: embedding_weights})
-    rank = ids.dense_shape.shape.dims[0] if ids.dense_shape.shape.rank == 1 else None
+    rank = ids.dense_shape.shape._dims[0] if ids.dense_shape.shape.rank == 1 else None
     if not column.use_safe_embedding_lookup and isinstance(rank, int) and rank <= 2:
         return embedding_lookup_sparse(embedding_weights, ids, weights,
                                        combiner=column.combiner, name=f"{column.name}_weights",

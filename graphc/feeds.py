@@ -79,7 +79,7 @@ def _check_feed(t, value, sizes):
     except (ValueError, TypeError) as e:
         raise errors.FeedError(f"{what}: cannot make an array of {type(value).__name__}: "
                                f"{e}\n  {errors.describe_tensor(t, t.node.name)}") from None
-    dims = t.shape.dims
+    dims = t.shape._dims
     if dims is None:
         return arr
     bad = len(dims) != arr.ndim
@@ -105,14 +105,14 @@ def _check_feed(t, value, sizes):
 
 
 def _named_dims(t):
-    return t.shape.dims is not None and any(isinstance(d, str) for d in t.shape.dims)
+    return t.shape._dims is not None and any(isinstance(d, str) for d in t.shape._dims)
 
 
 def _feed_checker(t, session):
     """A function: fed value -> array of t's dtype and static shape (FeedError if not).
     An ndarray that already fits passes straight through."""
     npdt = t.dtype.np
-    dims = t.shape.dims
+    dims = t.shape._dims
     if dims is None:
         def fits(v):
             return True

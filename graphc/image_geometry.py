@@ -153,8 +153,8 @@ def _checks(api, x, image, conditions):
 def _dims(x):
     """Height and width of an NHWC tensor: ints where known, else scalar tensors."""
     s = A.shape(x)
-    return [d if isinstance(d, int) else s[i] for i, d in ((1, x.shape.dims[1]),
-                                                          (2, x.shape.dims[2]))]
+    return [d if isinstance(d, int) else s[i] for i, d in ((1, x.shape._dims[1]),
+                                                          (2, x.shape._dims[2]))]
 
 
 def _ge(a, b):
@@ -172,7 +172,7 @@ def _maybe_int(v):
 def _static_box(out, x, th, tw):
     """TF1's set_shape after a crop or pad: x's batch and channel dims, and the target
     height and width where they are known numbers."""
-    dims = x.shape.dims
+    dims = x.shape._dims
     if dims is not None:
         out.set_shape([dims[0], th if isinstance(th, int) else None,
                        tw if isinstance(tw, int) else None, dims[3]])

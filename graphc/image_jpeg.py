@@ -87,7 +87,7 @@ def adjust_jpeg_quality(image, jpeg_quality, dct_method="", name=None):
     from .graph import name_scope
     with name_scope(name, "adjust_jpeg_quality"):
         image = convert_to_tensor(image)
-        channels = image.shape.dims[-1] if image.shape.rank else None
+        channels = image.shape._dims[-1] if image.shape.rank else None
         orig = image.dtype
         image = convert_image_dtype(image, dtypes.uint8, saturate=True)
         quality = convert_to_tensor(jpeg_quality, dtype=dtypes.int32)

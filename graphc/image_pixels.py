@@ -194,7 +194,7 @@ def rgb_to_grayscale(images, name=None):
 def grayscale_to_rgb(images, name=None):
     """The one channel of grayscale images (last dim 1) repeated three times."""
     images = convert_to_tensor(images)
-    d = images.shape.dims
+    d = images.shape._dims
     if d is not None and (len(d) < 2 or isinstance(d[-1], int) and d[-1] != 1):
         raise _shape_error("grayscale_to_rgb", "a grayscale image must be at least "
                            "two-dimensional, with a last dimension of size 1", images)
@@ -210,7 +210,7 @@ def _channels(images, api):
     images = convert_to_tensor(images)
     if not images.dtype.is_floating:
         raise _shape_error(api, f"images must be float, not {images.dtype.name}", images)
-    d = images.shape.dims
+    d = images.shape._dims
     if d is not None and (not d or d[-1] not in (3, None)):
         raise _shape_error(api, "the last dimension of images must be 3", images)
     return images, A.unstack(images, 3, axis=-1)

@@ -54,23 +54,23 @@ def _infer_proposals(ctx, scores, bbox_deltas, image_info, anchors, nms_threshol
                              f"{ctx.inputs[i].dtype.name}", "dtype")
     n = None
     if scores.shape.rank == 4:
-        n, h, w, a = scores.shape.dims
+        n, h, w, a = scores.shape._dims
         fours = None if a is None or isinstance(a, str) else 4 * a
         if bbox_deltas.shape.rank == 4:
-            for k, (d, e) in enumerate(zip(bbox_deltas.shape.dims, (n, h, w, fours))):
+            for k, (d, e) in enumerate(zip(bbox_deltas.shape._dims, (n, h, w, fours))):
                 if e is not None:
                     ctx.merge_dims(d, e, f"bbox_deltas {{{{1}}}} must be of shape (N, H, "
                                    f"W, 4*A) for scores {{{{0}}}} of shape (N, H, W, A): "
                                    f"dim {k} is {{a}}, not {{b}}")
         if anchors.shape.rank == 3 and fours is not None:
-            ctx.merge_dims(anchors.shape.dims[2], fours, "anchors {{3}} must be of shape "
+            ctx.merge_dims(anchors.shape._dims[2], fours, "anchors {{3}} must be of shape "
                            "(H, W, 4*A) for scores {{0}} of shape (N, H, W, A): its last "
                            "dim is {a}, not {b}")
         if image_info.shape.rank == 2:
-            ctx.merge_dims(image_info.shape.dims[0], n, "image_info {{2}} must have a row "
+            ctx.merge_dims(image_info.shape._dims[0], n, "image_info {{2}} must have a row "
                            "per image of scores {{0}} ({a} rows, {b} images)")
     if image_info.shape.rank == 2:
-        ctx.merge_dims(image_info.shape.dims[1], 5, "image_info {{2}} must be of shape "
+        ctx.merge_dims(image_info.shape._dims[1], 5, "image_info {{2}} must be of shape "
                        "(num_images, 5), not {a} columns")
     return [((n, post_nms_topn, 4), dtypes.float32), ((n, post_nms_topn), dtypes.float32)]
 

@@ -29,7 +29,7 @@ def _pair(a, b, api):
             raise shape_error(api, f"{label} must be at least three-dimensional, not "
                               f"{t.shape}", t, label)
     if a.shape.rank is not None and b.shape.rank is not None:
-        da, db = a.shape.dims[-3:], b.shape.dims[-3:]
+        da, db = a.shape._dims[-3:], b.shape._dims[-3:]
         if any(isinstance(x, int) and isinstance(y, int) and x != y
                for x, y in zip(da, db)):
             raise shape_error(api, f"the images' last three dimensions differ: {a.shape} "
@@ -70,7 +70,7 @@ def _gauss(size, sigma):
 
 def _ssim_per_channel(x, y, max_val, filter_size, filter_sigma, k1, k2, api):
     """(ssim, contrast-structure), each averaged over height and width per channel."""
-    d = x.shape.dims
+    d = x.shape._dims
     if d is not None and any(isinstance(v, int) and v < filter_size for v in d[-3:-1]):
         raise shape_error(api, f"the images ({x.shape}) are smaller than filter_size "
                           f"{filter_size}", x)
@@ -154,7 +154,7 @@ def ssim_multiscale(img1, img2, max_val, power_factors=_POWERS, filter_size=11,
 def _static_tail(t, orig, k):
     """t with the static (h, w, c) that k halvings of orig's give, where known (the
     reshape to a shape tensor loses them; _ssim_per_channel checks them)."""
-    d = orig.shape.dims
+    d = orig.shape._dims
     if d is None:
         return t
     dims = [v if isinstance(v, int) else None for v in d]

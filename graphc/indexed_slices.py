@@ -62,8 +62,8 @@ class IndexedSlices:
         if rows.rank is None:
             return TensorShape(None)
         known = None if self._dense_shape is None else shape_value(self._dense_shape)
-        n = known.dims[0] if known is not None and known.rank else None
-        return TensorShape((n,) + tuple(rows.dims[1:]))
+        n = known._dims[0] if known is not None and known.rank else None
+        return TensorShape((n,) + tuple(rows._dims[1:]))
 
     def get_shape(self):
         return self.shape

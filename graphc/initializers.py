@@ -58,7 +58,7 @@ def _static(shape, who):
     s = as_shape(shape)
     if not s.is_fully_defined():
         raise ValueError(f"{who}: needs a fully known shape, got {s}")
-    return tuple(s.dims)
+    return tuple(s._dims)
 
 
 def _shape_arg(shape, who):

@@ -76,7 +76,7 @@ def dropout(inputs, rate=0.5, noise_shape=None, seed=None, training=False, name=
     x = _float_input(inputs, "Dropout")
     with _layer_scope(name, "dropout", scope_is_name=False):
         if noise_shape is not None and not isinstance(noise_shape, Tensor):
-            dims = x.shape.dims
+            dims = x.shape._dims
             noise_shape = [(dims[i] if isinstance(dims[i], int) else shape_of(x)[i])
                            if d is None else d for i, d in enumerate(noise_shape)]
         return _smart_cond(_static_bool(training, "dropout"), training,
@@ -103,7 +103,7 @@ def flatten(inputs, name=None, data_format="channels_last"):
             return expand_dims(x, 1)
         if fmt == "NCHW" and rank > 2:
             x = transpose(x, [0] + list(range(2, rank)) + [1])
-        dims = [x.graph.dims.resolve(d) for d in x.shape.dims]
+        dims = [x.graph.dims.resolve(d) for d in x.shape._dims]
         if all(d is not None for d in dims[1:]):
             return reshape(x, [-1, int(np.prod(dims[1:]))])
         if dims[0] is not None:

@@ -150,7 +150,7 @@ def _conv_transpose(x, kernel, filters, k, s, pad, fmt):
     """conv2d_transpose to Keras' output size: n * stride, plus max(k - stride, 0) when
     'VALID'; an unknown dim is computed at run time."""
     spatial = [1, 2] if fmt == "NHWC" else [2, 3]
-    dims = [x.graph.dims.resolve(dim) for dim in x.shape.dims]
+    dims = [x.graph.dims.resolve(dim) for dim in x.shape._dims]
     out = [dims[0] if dims[0] is not None else shape_of(x)[0]]
     for i, ki, si in zip(spatial, k, s):
         n = dims[i] if dims[i] is not None else shape_of(x)[i]

@@ -88,9 +88,9 @@ def _check_one(spec, x, i, layer_name):
     head = f"Input {i} of layer {layer_name} is incompatible with the layer: "
     if spec.dtype is not None and x.dtype.name != spec.dtype:
         raise ValueError(head + f"expected dtype={spec.dtype}, found dtype={x.dtype.name}")
-    if x.shape.dims is None:
+    if x.shape._dims is None:
         return                          # an unknown rank: nothing more to check yet
-    dims = tuple(x.graph.dims.resolve(d) for d in x.shape.dims)
+    dims = tuple(x.graph.dims.resolve(d) for d in x.shape._dims)
     rank = len(dims)
     if spec.ndim is not None and not spec.allow_last_axis_squeeze and rank != spec.ndim:
         raise errors.ShapeError(head + f"expected ndim={spec.ndim}, found ndim={rank}. "
@@ -227,7 +227,7 @@ def conv3d_transpose(inputs, filters, kernel_size, strides=(1, 1, 1), padding="v
                                 constraint=kernel_constraint)
         bias = _bias(filters, x.dtype, use_bias, bias_initializer, bias_regularizer,
                      bias_constraint, trainable)
-        dims = [x.graph.dims.resolve(dim) for dim in x.shape.dims]
+        dims = [x.graph.dims.resolve(dim) for dim in x.shape._dims]
         spatial = [1, 2, 3] if last else [2, 3, 4]
         sizes = []
         for i, ki, si in zip(spatial, k, s):
@@ -256,7 +256,7 @@ class _SpecConv(_Conv):
             last = _format_nd(self._kw["data_format"], self._rank, self.name).endswith("C")
             axis = -1 if last else 1
             self.input_spec = InputSpec(ndim=self._rank + 2,
-                                        axes={axis: x.graph.dims.resolve(x.shape.dims[axis])})
+                                        axes={axis: x.graph.dims.resolve(x.shape._dims[axis])})
         return outputs
 
 

@@ -51,7 +51,7 @@ def _float_input(inputs, layer):
 
 def _known(x, axis, layer, what):
     """The size of x's dim `axis` (a bound named dim counts); an error if unknown."""
-    d = x.graph.dims.resolve(x.shape.dims[axis])
+    d = x.graph.dims.resolve(x.shape._dims[axis])
     if d is None:
         raise errors.ShapeError(f"The {what} dimension of the inputs to `{layer}` should be "
                                 f"defined. Found `None`.\n  " + errors.describe_tensor(x, "inputs"))

@@ -34,7 +34,7 @@ class MutableHashTable(_Table):
         if not default.shape.is_fully_defined():
             raise ValueError(f"MutableHashTable: default_value needs a fully known shape, "
                              f"got {default.shape}")
-        self._make(name, key_dtype, value_dtype, tuple(default.shape.dims), mutable=True,
+        self._make(name, key_dtype, value_dtype, tuple(default.shape._dims), mutable=True,
                    reserved=_reserved(key_dtype) if _reserved else (), unique=False)
         self._default = default
 

@@ -86,7 +86,7 @@ def _check_weights(api, w, losses):
     if ws.rank == 0:
         return []
     if ws.rank is not None and ls.rank is not None:
-        pairs = list(zip(ws.dims, ls.dims))
+        pairs = list(zip(ws._dims, ls._dims))
         static = [isinstance(a, int) and (a == 1 or isinstance(b, int)) for a, b in pairs]
         if ws.rank == ls.rank and all(a in (1, b) for (a, b), s in zip(pairs, static) if s):
             return [] if all(static) else [_assert_broadcastable(api, w, losses)]
@@ -106,7 +106,7 @@ def _maybe_squeeze(x, when):
 
 def _could_be_one(t):
     """t's last dim may be 1 (its rank or that dim unknown)."""
-    return t.shape.rank is None or (t.shape.rank > 0 and t.shape.dims[-1] in (1, None))
+    return t.shape.rank is None or (t.shape.rank > 0 and t.shape._dims[-1] in (1, None))
 
 
 def squeeze_dynamic(labels, predictions, expected_rank_diff=0):
@@ -310,7 +310,7 @@ def softmax_cross_entropy(onehot_labels, logits, weights=1.0, label_smoothing=0,
         y, x = _pair("softmax_cross_entropy", onehot_labels, logits, "logits",
                      to_float32=False)
         if label_smoothing > 0:
-            n = x.shape.dims[-1] if x.shape.rank else None
+            n = x.shape._dims[-1] if x.shape.rank else None
             n = float(n) if isinstance(n, int) else E.cast(A.shape(y)[-1], x.dtype)
             y = y * (1.0 - label_smoothing) + label_smoothing / n
         y = stop_gradient(y, name="labels_stop_gradient")
@@ -334,7 +334,7 @@ def sparse_softmax_cross_entropy(labels, logits, weights=1.0, scope=None,
         if ry is None or rx is None:        # TF1's squeeze decided when run
             y, _ = squeeze_dynamic(y, x, expected_rank_diff=1)
             ry = None
-        elif ry == rx and y.shape.dims[-1] in (1, None):
+        elif ry == rx and y.shape._dims[-1] in (1, None):
             y = A.squeeze(y, [-1])
             ry -= 1
         if isinstance(weights, Tensor) or np.ndim(weights):

@@ -78,7 +78,7 @@ def _as_type(x, dtype):
 
 
 def _last_is_one(t):
-    return t.shape.dims[-1] in (1, None)
+    return t.shape._dims[-1] in (1, None)
 
 
 def _squeeze_pair(api, labels, predictions):
@@ -118,14 +118,14 @@ def _weights(api, weights, values, dtype=F32, shown=None):
     if ws.rank == 0:
         return w * ones_like(values, dtype=dtype)
     if ws.rank is not None and vs.rank is not None:
-        pairs = list(zip(ws.dims, vs.dims))
+        pairs = list(zip(ws._dims, vs._dims))
         if ws.rank != vs.rank or any(isinstance(a, int) and isinstance(b, int)
                                      and a not in (1, b) for a, b in pairs):
             raise _shape_error(api, f"weights of shape {given.shape} cannot be broadcast to "
                                     f"values of shape {vs}: weights must be a scalar or have "
                                     f"the values' rank (give or take a trailing 1), each dim "
                                     f"1 or equal", ("weights", given), shown or ("values", values))
-        if ws.dims == vs.dims and ws.is_fully_defined():
+        if ws._dims == vs._dims and ws.is_fully_defined():
             return w
         if all(a == 1 or a == b and a is not None for a, b in pairs):
             return w * ones_like(values, dtype=dtype)

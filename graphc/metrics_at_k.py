@@ -43,7 +43,7 @@ def _is_sparse(x):
 
 
 def _sparse_rank(sp):
-    dims = sp.dense_shape.shape.dims
+    dims = sp.dense_shape.shape._dims
     return dims[0] if dims is not None and isinstance(dims[0], int) else None
 
 
@@ -102,7 +102,7 @@ def _weighted(api, values, weights, broadcast):
     known = ws.rank is not None and vs.rank is not None
     if known and ws.rank != 0 and (ws.rank != vs.rank or any(
             isinstance(a, int) and isinstance(b, int) and a not in (1, b)
-            for a, b in zip(ws.dims, vs.dims))):
+            for a, b in zip(ws._dims, vs._dims))):
         raise _shape_error(api, f"weights of shape {ws} cannot be broadcast to values of "
                                 f"shape {vs}: weights must be a scalar or have the values' "
                                 f"rank, each dim 1 or equal", ("weights", w),
@@ -257,7 +257,7 @@ def _average_precision_per_row(api, labels, predictions_idx):
         if predictions_idx.shape.rank == 0:
             raise _shape_error(api, "The rank of predictions_idx must be at least 1.",
                                ("predictions_idx", predictions_idx))
-        k = predictions_idx.shape.dims[-1] if predictions_idx.shape.rank else None
+        k = predictions_idx.shape._dims[-1] if predictions_idx.shape.rank else None
         if not isinstance(k, int):
             raise _shape_error(api, "The last dimension of predictions_idx must be set.",
                                ("predictions_idx", predictions_idx))

@@ -125,18 +125,18 @@ class Tensor:
     def set_shape(self, shape):
         """Refine the static shape (TF1); it must be compatible with what is known."""
         shape = as_shape(shape)
-        if self.shape.dims is None:
+        if self.shape._dims is None:
             self.shape = shape
             return
-        if shape.dims is None:
+        if shape._dims is None:
             return
-        old = self.shape.dims
-        if len(old) != len(shape.dims) or any(
+        old = self.shape._dims
+        if len(old) != len(shape._dims) or any(
                 isinstance(a, int) and isinstance(b, int) and a != b
-                for a, b in zip(old, shape.dims)):
+                for a, b in zip(old, shape._dims)):
             raise errors.ShapeError(f"set_shape: {shape} is incompatible with the known "
                                     f"shape\n  {errors.describe_tensor(self, self.name)}")
-        self.shape = TensorShape(tuple(a if b is None else b for a, b in zip(old, shape.dims)))
+        self.shape = TensorShape(tuple(a if b is None else b for a, b in zip(old, shape._dims)))
 
     def eval(self, feed_dict=None, session=None):
         """The value of this tensor in `session` (default: the default session)."""

@@ -108,7 +108,7 @@ def batch_normalization(inputs, axis=-1, momentum=0.99, epsilon=1e-3, center=Tru
     original = x
     if virtual_batch_size is not None:
         x, axes = _ghost_batches(x, axes, virtual_batch_size, fused)
-    ndims, dims = x.shape.rank, [x.graph.dims.resolve(d) for d in x.shape.dims]
+    ndims, dims = x.shape.rank, [x.graph.dims.resolve(d) for d in x.shape._dims]
     shape = [dims[axes[0]]] if len(axes) == 1 and x is original else [
         dims[i] if i in axes else 1 for i in range(ndims)]
     pdtype = dtypes.float32 if x.dtype is dtypes.float16 else x.dtype
@@ -176,14 +176,14 @@ def _ghost_batches(x, axes, size, fused):
     if fused:
         raise ValueError("batch_normalization: fused=True is not supported with "
                          "virtual_batch_size; leave fused None")
-    batch = x.shape.dims[0]
+    batch = x.shape._dims[0]
     if isinstance(batch, int) and batch % size:
         raise errors.ShapeError(f"batch_normalization: virtual_batch_size {size} does not "
                                 f"divide the batch size {batch}\n  "
                                 + errors.describe_tensor(x, "inputs"))
     ghost = reshape(x, concat([[size, -1], shape_of(x)[1:]], 0))
     ghost.set_shape([size, batch // size if isinstance(batch, int) else None]
-                    + list(x.shape.dims[1:]))
+                    + list(x.shape._dims[1:]))
     return ghost, [a + 1 for a in axes]
 
 
@@ -215,7 +215,7 @@ def param_layout(x, axes, ghost, dtype):
     ndims = x.shape.rank
     reduction = [i for i in range(ndims) if i not in axes and not (ghost and i == 1)]
     channels = [1] * ndims
-    channels[axes[0]] = x.graph.dims.resolve(x.shape.dims[axes[0]])
+    channels[axes[0]] = x.graph.dims.resolve(x.shape._dims[axes[0]])
 
     def as_x(v):
         if v is None:

@@ -137,7 +137,7 @@ class PartitionedVariable:
             raise ValueError(f"All variables must have a save_slice_info available: "
                              f"{[v.name for v in variable_list]}")
         shape = as_shape(shape)
-        if len(shape.dims) != len(partitions):
+        if len(shape._dims) != len(partitions):
             raise ValueError(f"len(shape) != len(partitions): {shape} vs. {list(partitions)}")
         self._name, self._shape = name, shape
         self._dtype = dtypes.as_dtype(dtype)
@@ -214,7 +214,7 @@ class PartitionedVariable:
             return value
         if isinstance(value, PartitionedVariable):
             return list(value)
-        sizes = [v.shape.dims[axes[0]] for v in self._variable_list]
+        sizes = [v.shape._dims[axes[0]] for v in self._variable_list]
         return split(value, sizes, axis=axes[0])
 
     def _assign_each(self, method, value, name, read_value):
@@ -277,7 +277,7 @@ def variable_axis_size_partitioner(max_shard_bytes, axis=0, bytes_per_string_ele
         shape, dtype = _check_shape_dtype(shape, dtype)
         size = bytes_per_string_element if dtype is dtypes.string else dtype.size
         parts = [1] * len(shape)
-        n = shape.dims[axis]
+        n = shape._dims[axis]
         slice_bytes = 1.0 * (shape.num_elements() / n) * size
         slices_per_shard = max(1, math.floor(max_shard_bytes / slice_bytes))
         shards = int(math.ceil(1.0 * n / slices_per_shard))
@@ -294,20 +294,20 @@ def min_max_variable_partitioner(max_partitions=1, axis=0, min_slice_size=256 <<
         p = gc.min_max_variable_partitioner(max_partitions=8, min_slice_size=1 << 20)"""
     def _partitioner(shape, dtype):
         shape = as_shape(shape)
-        if shape.dims is None or axis >= len(shape.dims):
+        if shape._dims is None or axis >= len(shape._dims):
             raise ValueError(f"Can not partition variable along axis {axis} when shape is "
                              f"only {shape}")
         dtype = dtypes.as_dtype(dtype)
         size = bytes_per_string_element if dtype is dtypes.string else dtype.size
         wanted = shape.num_elements() * size / min_slice_size
-        parts = [1] * len(shape.dims)
-        parts[axis] = max(1, min(shape.dims[axis], max_partitions, int(math.ceil(wanted))))
+        parts = [1] * len(shape._dims)
+        parts[axis] = max(1, min(shape._dims[axis], max_partitions, int(math.ceil(wanted))))
         return parts
     return _partitioner
 
 
 def _dim(shape, axis):
-    d = as_shape(shape).dims[axis]
+    d = as_shape(shape)._dims[axis]
     if not isinstance(d, int):
         raise ValueError(f"fixed_size_partitioner: axis {axis} of shape {shape} is unknown")
     return d

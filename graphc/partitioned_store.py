@@ -101,13 +101,13 @@ def _call_partitioner(partitioner, shape, dtype):
     if not shape.is_fully_defined():
         raise ValueError(f"Shape of a new partitioned variable must be fully defined, but "
                          f"instead was {_show(shape)}.")
-    if len(shape.dims) < 1:
+    if len(shape._dims) < 1:
         raise ValueError(f"A partitioned Variable must have rank at least 1, shape: "
                          f"{_show(shape)}")
     slicing = partitioner(shape=shape, dtype=dtype)
     if not isinstance(slicing, (list, tuple)):
         raise ValueError(f"Partitioner must return a sequence, but saw: {slicing}")
-    if len(slicing) != len(shape.dims):
+    if len(slicing) != len(shape._dims):
         raise ValueError(f"Partitioner returned a partition list that does not match the "
                          f"Variable's rank: {slicing} vs. {_show(shape)}")
     if any(p < 1 for p in slicing):
@@ -120,10 +120,10 @@ def _call_partitioner(partitioner, shape, dtype):
 
 def _show(shape):
     """A shape as TF1 prints it in these messages: '(10, 4)', '<unknown>'."""
-    if shape.dims is None:
+    if shape._dims is None:
         return "<unknown>"
-    dims = ", ".join("None" if d is None else str(d) for d in shape.dims)
-    return f"({dims},)" if len(shape.dims) == 1 else f"({dims})"
+    dims = ", ".join("None" if d is None else str(d) for d in shape._dims)
+    return f"({dims},)" if len(shape._dims) == 1 else f"({dims})"
 
 
 def _slice_axis(partitions):

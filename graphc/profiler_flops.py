@@ -27,7 +27,7 @@ class _Unknown(Exception):
 
 def _dims(t):
     """t's shape as a list of ints, or _Unknown."""
-    dims = t.shape.dims
+    dims = t.shape._dims
     if dims is None or not all(type(d) is int for d in dims):
         raise _Unknown
     return list(dims)

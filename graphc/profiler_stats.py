@@ -26,7 +26,7 @@ _CPU_OR_GPU = re.compile(r".*/(device:gpu|gpu|device:cpu|cpu):\d+")
 
 def shape_vec(shape):
     """TF's shape vector: [] unknown rank, [1] a scalar, -1 an unknown dim."""
-    dims = getattr(shape, "dims", shape)
+    dims = getattr(shape, "_dims", shape)
     if dims is None:
         return []
     if len(dims) == 0:
@@ -86,7 +86,7 @@ class GNode:
 
     def _read(self, node):
         shape = node.attrs.get("shape")
-        if isinstance(shape, (tuple, list)) or hasattr(shape, "dims"):
+        if isinstance(shape, (tuple, list)) or hasattr(shape, "_dims"):
             self.shape = shape_vec(shape)
         # TF's Assign reads the variable as input 0; graphc keeps it as an attr
         sources = [(v.name, 0) for v in node.attrs.values() if isinstance(v, Node)]

@@ -46,13 +46,13 @@ def _as_shape_list(shapes, partial=False):
     shapes = [as_shape(s) for s in shapes]
     if not partial and any(not s.is_fully_defined() for s in shapes):
         raise ValueError(f"All shapes must be fully defined: {_list_str(shapes)}")
-    if any(s.dims is None for s in shapes):
+    if any(s._dims is None for s in shapes):
         raise ValueError(f"All shapes must have a defined rank: {_list_str(shapes)}")
     return shapes
 
 
 def _list_str(shapes):
-    return "[" + ", ".join(f"TensorShape({list(s.dims)})" for s in shapes) + "]"
+    return "[" + ", ".join(f"TensorShape({list(s._dims)})" for s in shapes) + "]"
 
 
 def _as_name_list(names, types):
@@ -72,7 +72,7 @@ def _check_lengths(types, shapes):
 
 
 def _shape_attr(s):
-    return None if s.dims is None else tuple(s.dims)
+    return None if s._dims is None else tuple(s._dims)
 
 
 class QueueBase:
@@ -184,14 +184,14 @@ class QueueBase:
             batch = None
             for v, s in zip(vals, self._shapes):
                 v.shape.with_rank_at_least(1)
-                d = v.shape.dims[0] if v.shape.dims else None
+                d = v.shape._dims[0] if v.shape._dims else None
                 if isinstance(d, int):
                     if batch is not None and batch != d:
                         from .errors import ShapeError
                         raise ShapeError(f"Dimensions {batch} and {d} are not compatible")
                     batch = d
-                if v.shape.dims is not None:
-                    TensorShape(v.shape.dims[1:]).assert_is_compatible_with(s)
+                if v.shape._dims is not None:
+                    TensorShape(v.shape._dims[1:]).assert_is_compatible_with(s)
             return apply(Q.ENQUEUE_MANY, [self._queue_ref] + vals, name=scope,
                          component_types=tuple(self._dtypes), many=True)
 

@@ -81,7 +81,7 @@ def from_tensor(tensor, lengths=None, padding=None, ragged_rank=1, name=None,
         rank = tensor.shape.rank
         if not isinstance(ragged_rank, int) or ragged_rank < 1:
             raise ValueError(f"{api}: ragged_rank must be an int >= 1, not {ragged_rank!r}")
-        dims = tensor.shape.dims
+        dims = tensor.shape._dims
         shape = A.shape(tensor, out_type=dt)
         if lengths is not None and _nested_lengths(lengths):
             return _from_nested_lengths(tensor, lengths, ragged_rank, shape, dt, api)
@@ -115,7 +115,7 @@ def from_tensor(tensor, lengths=None, padding=None, ragged_rank=1, name=None,
 def _from_tensor_rows(tensor, lengths, padding, dt, api):
     """ragged_rank 1: row i keeps its first lengths[i] values (clipped to [0, width], as
     TF), or those up to its last one that is not all padding."""
-    dims = tensor.shape.dims
+    dims = tensor.shape._dims
     shape = A.shape(tensor, out_type=dt)
     rank = len(dims)
     if padding is not None:
@@ -160,13 +160,13 @@ def to_tensor(rt, default_value=None, name=None, shape=None):
         cols = _coordinates(rt)
         dt = rt.row_splits.dtype
         bound = rt.bounding_shape()
-        static = rt.shape.dims
+        static = rt.shape._dims
         if shape is not None:
             want = TensorShape(shape)
             if want.rank is not None and static is not None and want.rank != len(static):
                 raise fail(errors.ShapeError, api, f"shape {want} must have rank "
                            f"{len(static)}", flat_values=flat)
-            wanted = np.array([-1 if d is None else d for d in want.dims], dt.np)
+            wanted = np.array([-1 if d is None else d for d in want._dims], dt.np)
             if np.any(wanted[k:] >= 0) and static is not None and any(
                     w >= 0 and w != s for w, s in zip(wanted[k:], static[k:])):
                 raise fail(errors.ShapeError, api, f"shape {want}: graphc cannot pad or "
@@ -376,7 +376,7 @@ def placeholder(dtype, ragged_rank, value_shape=None, name=None):
         value_shape = TensorShape(value_shape if value_shape is not None else ())
         if value_shape.rank is None:
             raise ValueError("ragged.placeholder: value_shape must have a known rank")
-        flat = placeholder_(dtype, (None,) + tuple(value_shape.dims), name="flat_values")
+        flat = placeholder_(dtype, (None,) + tuple(value_shape._dims), name="flat_values")
         if ragged_rank == 0:
             return flat
         splits = [placeholder_(dtypes.int64, [None], name=f"row_splits_{i}")

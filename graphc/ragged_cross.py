@@ -57,7 +57,7 @@ def _as_input(x, i, api):
 
 def _rank(x):
     if isinstance(x, SparseTensor):
-        n = x.dense_shape.shape.dims[0] if x.dense_shape.shape.rank == 1 else None
+        n = x.dense_shape.shape._dims[0] if x.dense_shape.shape.rank == 1 else None
         return n if isinstance(n, int) else None
     if is_ragged(x):
         return x.ragged_rank + 1 if x.flat_values.shape.rank == 1 else x.shape.rank
@@ -73,7 +73,7 @@ def _batch(x):
     if isinstance(x, SparseTensor):
         v = constant_value(x.dense_shape)
         return int(v[0]) if v is not None and len(v) else None
-    d = x.shape.dims[0] if x.shape.rank else None
+    d = x.shape._dims[0] if x.shape.rank else None
     return d if isinstance(d, int) else None
 
 
@@ -194,7 +194,7 @@ def _flatten_outer(data, partitions):
     if drank is not None and rank > drank:
         raise fail(errors.ShapeError, _SDP, f"partitions of rank {rank} must have a prefix "
                    f"of data's shape {data.shape}", partitions=partitions)
-    head = data.shape.dims[:rank] if data.shape.rank is not None else None
+    head = data.shape._dims[:rank] if data.shape.rank is not None else None
     if head is not None and not TensorShape(head).is_compatible_with(partitions.shape):
         raise ValueError(f"{_SDP}: Shapes {partitions.shape} and {TensorShape(head)} are "
                          "incompatible (partitions.shape must be a prefix of data.shape)"

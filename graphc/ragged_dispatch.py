@@ -203,7 +203,7 @@ class DynamicRaggedShape:
 
     def static_lengths(self):
         """The static shape as a list: ints for known dims, None for unknown ones."""
-        return list(self._rt.shape.dims)
+        return list(self._rt.shape._dims)
 
     def __getitem__(self, index):
         rank = self.rank
@@ -215,7 +215,7 @@ class DynamicRaggedShape:
             n = rt.nrows(out_type=self.dtype)
             return n
         k = rt.ragged_rank
-        dims = rt.shape.dims
+        dims = rt.shape._dims
         if i <= k:
             if isinstance(dims[i], int):
                 return constant(np.asarray(dims[i], self.dtype.np))
@@ -226,7 +226,7 @@ class DynamicRaggedShape:
         return self.rank
 
     def __repr__(self):
-        dims = [d if isinstance(d, int) else None for d in self._rt.shape.dims]
+        dims = [d if isinstance(d, int) else None for d in self._rt.shape._dims]
         return (f"<DynamicRaggedShape lengths={dims} "
                 f"num_row_partitions={self.num_row_partitions}>")
 
@@ -285,7 +285,7 @@ def _gather_nd(op, args, kwargs):
         raise _unsupported(op, " as indices or with batch_dims")
     with name_scope(a.get("name"), "RaggedGatherNd"):
         indices = convert_to_tensor(indices, name="indices")
-        k = indices.shape.dims[-1] if indices.shape.rank else None
+        k = indices.shape._dims[-1] if indices.shape.rank else None
         if indices.shape.rank not in (1, 2) or not isinstance(k, int):
             raise fail(errors.ShapeError, "gather_nd", "graphc needs indices of rank 1 or "
                        "2 with a known last dim for a RaggedTensor", indices=indices)
@@ -380,7 +380,7 @@ def _squeeze(op, args, kwargs):
 def _squeeze1(x, axis):
     if not is_ragged(x):
         return A.squeeze(x, [axis])
-    dims = x.shape.dims
+    dims = x.shape._dims
     if axis == 0:
         if dims[0] != 1:
             raise ValueError(f"squeeze: dim 0 of a RaggedTensor of shape {x.shape} is not "
@@ -458,7 +458,7 @@ def _tile(op, args, kwargs):
         lead = dense_concat([A.reshape(m0, [1]),
                              ones_like(A.shape(values, out_type=dt)[1:])], 0)
         out_values = dense_tile(values, lead)
-        n = rt.shape.dims[0]
+        n = rt.shape._dims[0]
         if static is not None and isinstance(n, int):
             out_splits.set_shape([n * int(static[0]) + 1])
         return _wrap(out_values, out_splits)

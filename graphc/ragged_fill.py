@@ -35,7 +35,7 @@ def _rank(t, i, rank, what):
 
 
 def _dim0(t):
-    return t.shape.dims[0] if t.shape.rank == 1 else None
+    return t.shape._dims[0] if t.shape.rank == 1 else None
 
 
 def _int64(t, i, what):

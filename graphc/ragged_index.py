@@ -43,7 +43,7 @@ def gather_rows(x, idx):
 def _row(x, i):
     """Row i (an int or scalar int tensor; negative counts from the end) of ragged x."""
     splits = x.row_splits
-    n = x.shape.dims[0] if x.shape.rank else None
+    n = x.shape._dims[0] if x.shape.rank else None
     if not isinstance(i, Tensor) and isinstance(n, int) and not -n <= i < n:
         raise fail(errors.ShapeError, "RaggedTensor.__getitem__", f"row index {i} is out "
                    f"of range for a RaggedTensor of {n} rows", row_splits=splits)
@@ -164,7 +164,7 @@ def gather(params, indices, validate_indices=None, axis=None, batch_dims=0, name
             raise fail(errors.ShapeError, "ragged.gather", "indices must have a known "
                        "rank", indices=indices)
         out = gather_rows(params, A.reshape(indices, [-1]))
-        dims = indices.shape.dims
+        dims = indices.shape._dims
         shape = A.shape(indices, out_type=params.row_splits.dtype)
         for k in range(r - 1, 0, -1):
             n = R.reduce_prod(shape[:k])
@@ -306,7 +306,7 @@ def expand_dims(input, axis, name=None):  # noqa: A002 (TF name)
             axis += rank + 1
         dt = input.row_splits.dtype
         n = input.nrows()
-        static = input.shape.dims[0] if input.shape.rank else None
+        static = input.shape._dims[0] if input.shape.rank else None
         if axis == 0:
             splits = A.stack([constant(np.zeros((), dt.np)), n])
             return _wrap(input, splits, static if isinstance(static, int) else None)

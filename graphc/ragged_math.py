@@ -39,8 +39,8 @@ def _same_splits(x, y, api):
         if a.dtype is not b.dtype:
             raise fail(errors.DTypeError, api, "the row_splits dtypes differ",
                        x_row_splits=a, y_row_splits=b)
-        if a.shape.rank == 1 and b.shape.rank == 1 and isinstance(a.shape.dims[0], int) \
-                and isinstance(b.shape.dims[0], int) and a.shape.dims[0] != b.shape.dims[0]:
+        if a.shape.rank == 1 and b.shape.rank == 1 and isinstance(a.shape._dims[0], int) \
+                and isinstance(b.shape._dims[0], int) and a.shape._dims[0] != b.shape._dims[0]:
             raise fail(errors.ShapeError, api, "the RaggedTensors have different numbers "
                        "of rows", x_row_splits=a, y_row_splits=b)
         checks.append(Assert(R.reduce_all(E.equal(a, b)), [
@@ -73,7 +73,7 @@ def _dense_for_flat(rt, d, api):
     if r > rank:
         raise fail(errors.ShapeError, api, f"cannot broadcast a dense operand of rank {r} "
                    f"against a RaggedTensor of shape {rt.shape}", dense=d)
-    dims = (1,) * (rank - r) + tuple(d.shape.dims)
+    dims = (1,) * (rank - r) + tuple(d.shape._dims)
     for j in builtins.range(1, k + 1):
         if isinstance(dims[j], int) and dims[j] != 1:
             raise fail(errors.ShapeError, api, f"cannot broadcast dim {j} of size "

@@ -58,7 +58,7 @@ def per_string(fn, x, api):
 
 def _outer(rt, x):
     """rt (one row per element of x) under uniform partitions for x's dims."""
-    r, dims = x.shape.rank, x.shape.dims
+    r, dims = x.shape.rank, x.shape._dims
     shape = A.shape(x, out_type=rt.row_splits.dtype)
     for k in range(r - 1, 0, -1):
         lead = dims[:k]

@@ -209,7 +209,7 @@ class RaggedTensor:
     @property
     def shape(self):
         """Static shape: nrows, None for each ragged dim, then flat_values' inner dims."""
-        n = self._row_splits.shape.dims[0] if self._row_splits.shape.rank == 1 else None
+        n = self._row_splits.shape._dims[0] if self._row_splits.shape.rank == 1 else None
         n = n - 1 if isinstance(n, int) else None
         inner = self.flat_values.shape
         if inner.rank is None:
@@ -218,7 +218,7 @@ class RaggedTensor:
         while is_ragged(level):
             ragged.append(level._uniform)
             level = level._values
-        return TensorShape((n,) + tuple(ragged) + tuple(inner.dims[1:]))
+        return TensorShape((n,) + tuple(ragged) + tuple(inner._dims[1:]))
 
     def get_shape(self):
         return self.shape
@@ -231,7 +231,7 @@ class RaggedTensor:
         """The number of rows (a scalar of row_splits' dtype unless out_type)."""
         out_type = self._row_splits.dtype if out_type is None else dtypes.as_dtype(out_type)
         with name_scope(name, "RaggedNRows"):
-            n = self._row_splits.shape.dims[0] if self._row_splits.shape.rank == 1 else None
+            n = self._row_splits.shape._dims[0] if self._row_splits.shape.rank == 1 else None
             if isinstance(n, int):
                 return constant(np.asarray(n - 1, out_type.np))
             return A.shape(self._row_splits, out_type=out_type)[0] - 1

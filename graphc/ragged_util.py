@@ -70,7 +70,7 @@ def nvals(values, out_type):
 
 
 def _dim0(values):
-    return values.shape.dims[0] if values.shape.rank else None
+    return values.shape._dims[0] if values.shape.rank else None
 
 
 def rowids_of(splits):

@@ -104,7 +104,7 @@ def _state_tensor(state):
 
 def _check_size(state, alg, what="state"):
     size = R.STATE_SIZE[alg]
-    dims = state.shape.dims
+    dims = state.shape._dims
     if dims is not None and (len(dims) != 1 or dims[0] not in (None, size)):
         raise ValueError(f"Generator: the {what} must have shape [{size}] for algorithm "
                          f"{alg}, got {state.shape}")

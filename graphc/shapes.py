@@ -33,38 +33,44 @@ def _norm_dim(d):
 
 # TF's TensorShape switch: by default (TF1's shapes) shape[i] and iteration give
 # Dimension objects, so TF1 code's `shape[i].value` works; after
-# compat.v1.enable_v2_tensorshape() they give ints or None (TF2's). graphc's own code
-# reads `shape.dims`, which is the same either way.
+# compat.v1.enable_v2_tensorshape() they give ints or None (TF2's). `shape.dims` is a
+# list of Dimensions under both, as in TF; graphc's own code reads the raw tuple
+# `shape._dims` (ints, None or names).
 _v2 = [False]
 
 
 class TensorShape:
     """A partially known shape (TF1: tf.TensorShape)."""
-    __slots__ = ("dims", "_n")    # immutable; _n caches num_elements() (-1: not yet)
+    __slots__ = ("_dims", "_n")    # immutable; _n caches num_elements() (-1: not yet)
 
     def __init__(self, dims):
         if dims is not None:
             if isinstance(dims, TensorShape):
-                dims = dims.dims
+                dims = dims._dims
             elif isinstance(dims, (int, str)):
                 dims = (dims,)
             elif isinstance(dims, Dimension):
                 dims = (dims.value,)
             elif not (type(dims) is tuple and all(type(d) is int for d in dims)):
                 dims = tuple(_norm_dim(d) for d in dims)
-        self.dims = dims
+        self._dims = dims
         self._n = -1
 
     @property
+    def dims(self):
+        """The dims as a list of Dimensions, None for an unknown rank (TF's)."""
+        return None if self._dims is None else [Dimension(d) for d in self._dims]
+
+    @property
     def rank(self):
-        return None if self.dims is None else len(self.dims)
+        return None if self._dims is None else len(self._dims)
 
     ndims = rank
 
     def as_list(self):
-        if self.dims is None:
+        if self._dims is None:
             raise ValueError("as_list() is not defined on an unknown TensorShape")
-        return list(self.dims)
+        return list(self._dims)
 
     def is_fully_defined(self):
         return self.num_elements() is not None
@@ -73,44 +79,44 @@ class TensorShape:
         """The element count, or None if any dim is not a known int."""
         if self._n == -1:
             n = None
-            if self.dims is not None and all(type(d) is int for d in self.dims):
+            if self._dims is not None and all(type(d) is int for d in self._dims):
                 n = 1
-                for d in self.dims:
+                for d in self._dims:
                     n *= d
             self._n = n
         return self._n
 
     def __len__(self):
-        if self.dims is None:
+        if self._dims is None:
             raise ValueError("len() of a TensorShape of unknown rank")
-        return len(self.dims)
+        return len(self._dims)
 
     def __iter__(self):
-        if self.dims is None:
+        if self._dims is None:
             raise ValueError("cannot iterate a TensorShape of unknown rank")
-        return iter(self.dims) if _v2[0] else map(Dimension, self.dims)
+        return iter(self._dims) if _v2[0] else map(Dimension, self._dims)
 
     def __getitem__(self, i):
         if isinstance(i, slice):
-            return TensorShape(None if self.dims is None else self.dims[i])
-        d = None if self.dims is None else self.dims[i]
+            return TensorShape(None if self._dims is None else self._dims[i])
+        d = None if self._dims is None else self._dims[i]
         return d if _v2[0] else Dimension(d)
 
     def __eq__(self, other):
         if isinstance(other, TensorShape):
-            return self.dims == other.dims
+            return self._dims == other._dims
         if isinstance(other, (list, tuple)):
-            return self.dims is not None and list(self.dims) == list(other)
+            return self._dims is not None and list(self._dims) == list(other)
         return NotImplemented
 
     def __hash__(self):
-        return hash(self.dims)
+        return hash(self._dims)
 
     def __repr__(self):
-        if self.dims is None:
+        if self._dims is None:
             return "<unknown>"
-        inner = ", ".join(dim_str(d) for d in self.dims)
-        return f"({inner},)" if len(self.dims) == 1 else f"({inner})"
+        inner = ", ".join(dim_str(d) for d in self._dims)
+        return f"({inner},)" if len(self._dims) == 1 else f"({inner})"
 
     def get_shape(self):
         return self
@@ -126,10 +132,10 @@ class TensorShape:
             TensorShape((2, None)).is_compatible_with((2, 5, 1))  # False
         """
         other = as_shape(other)
-        if self.dims is None or other.dims is None:
+        if self._dims is None or other._dims is None:
             return True
-        return len(self.dims) == len(other.dims) and all(
-            _dims_compatible(a, b) for a, b in zip(self.dims, other.dims))
+        return len(self._dims) == len(other._dims) and all(
+            _dims_compatible(a, b) for a, b in zip(self._dims, other._dims))
 
     def assert_is_compatible_with(self, other):
         """Raise ShapeError (a ValueError) unless `is_compatible_with(other)`."""
@@ -143,13 +149,13 @@ class TensorShape:
             TensorShape((2, None)).merge_with((None, 3))          # (2, 3)
         """
         other = as_shape(other)
-        if self.dims is None:
+        if self._dims is None:
             return other
-        if other.dims is None:
+        if other._dims is None:
             return self
         if not self.is_compatible_with(other):
             raise ShapeError(f"Shapes {self} and {other} are not compatible")
-        return TensorShape(tuple(_merge_dim(a, b) for a, b in zip(self.dims, other.dims)))
+        return TensorShape(tuple(_merge_dim(a, b) for a, b in zip(self._dims, other._dims)))
 
     def most_specific_compatible_shape(self, other):
         """The most specific shape that both this one and `other` fit (TF1): unknown
@@ -158,9 +164,9 @@ class TensorShape:
             TensorShape((2, 3)).most_specific_compatible_shape((2, 4))   # (2, ?)
         """
         other = as_shape(other)
-        if self.dims is None or other.dims is None or len(self.dims) != len(other.dims):
+        if self._dims is None or other._dims is None or len(self._dims) != len(other._dims):
             return UNKNOWN
-        return TensorShape(tuple(a if a == b else None for a, b in zip(self.dims, other.dims)))
+        return TensorShape(tuple(a if a == b else None for a, b in zip(self._dims, other._dims)))
 
     def concatenate(self, other):
         """This shape's dims followed by `other`'s; unknown if either rank is (TF1).
@@ -168,9 +174,9 @@ class TensorShape:
             TensorShape((2,)).concatenate((3, None))              # (2, 3, ?)
         """
         other = as_shape(other)
-        if self.dims is None or other.dims is None:
+        if self._dims is None or other._dims is None:
             return UNKNOWN
-        return TensorShape(self.dims + other.dims)
+        return TensorShape(self._dims + other._dims)
 
     def __add__(self, other):
         return self.concatenate(other)
@@ -180,14 +186,14 @@ class TensorShape:
 
     def assert_has_rank(self, rank):
         """Raise ShapeError if the rank is known and is not `rank`."""
-        if self.dims is not None and len(self.dims) != rank:
+        if self._dims is not None and len(self._dims) != rank:
             raise ShapeError(f"Shape {self} must have rank {rank}")
 
     def assert_same_rank(self, other):
         """Raise ShapeError if both ranks are known and differ."""
         other = as_shape(other)
-        if self.dims is not None and other.dims is not None and len(self.dims) != len(
-                other.dims):
+        if self._dims is not None and other._dims is not None and len(self._dims) != len(
+                other._dims):
             raise ShapeError(f"Shapes {self} and {other} must have the same rank")
 
     def assert_is_fully_defined(self):
@@ -207,13 +213,13 @@ class TensorShape:
 
     def with_rank_at_least(self, rank):
         """This shape; ShapeError if its rank is known and less than `rank`."""
-        if self.dims is not None and len(self.dims) < rank:
+        if self._dims is not None and len(self._dims) < rank:
             raise ShapeError(f"Shape {self} must have rank at least {rank}")
         return self
 
     def with_rank_at_most(self, rank):
         """This shape; ShapeError if its rank is known and more than `rank`."""
-        if self.dims is not None and len(self.dims) > rank:
+        if self._dims is not None and len(self._dims) > rank:
             raise ShapeError(f"Shape {self} must have rank at most {rank}")
         return self
 
@@ -225,9 +231,9 @@ def dimension_at_index(shape, index):
         dimension_at_index(TensorShape((2, None)), 0)     # Dimension(2)
     """
     shape = as_shape(shape)
-    if shape.dims is None:
+    if shape._dims is None:
         return Dimension(None)
-    return Dimension(shape.dims[index])
+    return Dimension(shape._dims[index])
 
 
 UNKNOWN = TensorShape(None)
@@ -240,18 +246,18 @@ def as_shape(s):
 def fits(shape, want):
     """`shape` is `want` or more specific: same rank, and equal where `want` has an int
     (a loop variable's shape invariant, a py_func's declared result shape)."""
-    if want.dims is None:
+    if want._dims is None:
         return True
-    return shape.dims is not None and len(shape.dims) == len(want.dims) and all(
-        not isinstance(w, int) or w == d for d, w in zip(shape.dims, want.dims))
+    return shape._dims is not None and len(shape._dims) == len(want._dims) and all(
+        not isinstance(w, int) or w == d for d, w in zip(shape._dims, want._dims))
 
 
 def surely_differ(a, b):
     """Two TensorShapes that cannot be equal: other ranks, or a known dim that differs."""
-    if a.dims is None or b.dims is None:
+    if a._dims is None or b._dims is None:
         return False
-    return len(a.dims) != len(b.dims) or any(
-        isinstance(p, int) and isinstance(q, int) and p != q for p, q in zip(a.dims, b.dims))
+    return len(a._dims) != len(b._dims) or any(
+        isinstance(p, int) and isinstance(q, int) and p != q for p, q in zip(a._dims, b._dims))
 
 
 def is_known(d):

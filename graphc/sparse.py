@@ -113,7 +113,7 @@ def _dims(sp):
     s = sp.shape
     if s.rank is None:
         return (None,) * r
-    return tuple(d if isinstance(d, int) else None for d in s.dims)
+    return tuple(d if isinstance(d, int) else None for d in s._dims)
 
 
 def _rank(sp):
@@ -195,12 +195,12 @@ def sparse_tensor_dense_matmul(sp_a, b, adjoint_a=False, adjoint_b=False, name=N
         rows, cols = (idx[:, 1], idx[:, 0]) if adjoint_a else (idx[:, 0], idx[:, 1])
         m_dim, k_dim = (1, 0) if adjoint_a else (0, 1)
         static = sp.shape
-        k = static.dims[k_dim] if static.rank == 2 else None
-        n_b = b.shape.dims[0] if b.shape.rank == 2 else None
+        k = static._dims[k_dim] if static.rank == 2 else None
+        n_b = b.shape._dims[0] if b.shape.rank == 2 else None
         if isinstance(k, int) and isinstance(n_b, int) and k != n_b:
             raise _fail(errors.ShapeError, api, f"inner dimensions differ: sp_a has {k} "
                         f"(dim {k_dim}) but b has {n_b}", values=sp.values, b=b)
-        m = static.dims[m_dim] if static.rank == 2 else None
+        m = static._dims[m_dim] if static.rank == 2 else None
         m = m if isinstance(m, int) else sp.dense_shape[m_dim]
         rows_b = A.shape(b, out_type=dtypes.int64)[0]
         cols = _checked(cols, E.equal(sp.dense_shape[k_dim], rows_b),

@@ -114,7 +114,7 @@ def _infer_dense(ctx, values, weights, **_):
     r = values.shape.rank
     if r not in (None, 1, 2):
         raise InferError(f"values {{0}} must be 1-D or 2-D (a batch of rows), not of rank {r}")
-    vd, wd = values.shape.dims, weights.shape.dims
+    vd, wd = values.shape._dims, weights.shape._dims
     if vd is not None and wd is not None and wd != (0,) and (len(vd) != len(wd) or any(
             isinstance(a, int) and isinstance(b, int) and a != b for a, b in zip(vd, wd))):
         raise InferError("weights {1} must have the shape of values {0}")
@@ -123,7 +123,7 @@ def _infer_dense(ctx, values, weights, **_):
 
 def _infer_sparse(ctx, indices, values, dense_shape, weights, **_):
     _check_types(values, weights, 1, 3)
-    n = dense_shape.shape.dims[0] if dense_shape.shape.rank == 1 else None
+    n = dense_shape.shape._dims[0] if dense_shape.shape.rank == 1 else None
     return _outputs(None if n is None else 1 if n == 1 else 2, weights.dtype)
 
 

@@ -324,7 +324,7 @@ def sparse_reset_shape(sp_input, new_shape=None):
             tight = E.maximum(R.reduce_max(sp.indices, 0) + 1, constant(np.int64(0)))
             return _new(sp.indices, sp.values, tight, None if r is None else (None,) * r)
         shape = _int64(new_shape, "new_shape", api)
-        if shape.shape.rank != 1 or r is not None and shape.shape.dims[0] not in (r, None):
+        if shape.shape.rank != 1 or r is not None and shape.shape._dims[0] not in (r, None):
             raise _fail(errors.ShapeError, api, f"new_shape must be a vector of {r} dims",
                         new_shape=shape)
         want, have = constant_value(shape), constant_value(sp.dense_shape)

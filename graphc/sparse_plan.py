@@ -23,10 +23,10 @@ _I64 = dtypes.int64
 
 def _rank_of(indices, shape):
     """The sparse rank known from indices [N, r] or dense_shape [r], or None."""
-    r = indices.shape.dims[1] if indices.shape.rank == 2 else None
+    r = indices.shape._dims[1] if indices.shape.rank == 2 else None
     if isinstance(r, int):
         return r
-    s = shape.shape.dims[0] if shape.shape.rank == 1 else None
+    s = shape.shape._dims[0] if shape.shape.rank == 1 else None
     return s if isinstance(s, int) else None
 
 
@@ -96,7 +96,7 @@ def _infer_group_by(ctx, keys):
         raise InferError(f"keys {{0}} must be int64, not {keys.dtype.name}", kind="dtype")
     if keys.shape.rank not in (2, None):
         raise InferError(f"keys {{0}} must be 2-D [N, k], not of shape {keys.shape}")
-    n, k = keys.shape.dims if keys.shape.rank == 2 else (None, None)
+    n, k = keys.shape._dims if keys.shape.rank == 2 else (None, None)
     return [((n,), _I64), ((None, k), _I64)]
 
 
@@ -124,7 +124,7 @@ def _vector(ctx, t, i, what, r):
         raise InferError(f"{what} {{{i}}} must be integers, not {t.dtype.name}", kind="dtype")
     if t.shape.rank not in (1, None):
         raise InferError(f"{what} {{{i}}} must be a vector, not of shape {t.shape}")
-    n = t.shape.dims[0] if t.shape.rank == 1 else None
+    n = t.shape._dims[0] if t.shape.rank == 1 else None
     if isinstance(n, int) and isinstance(r, int) and n != r:
         raise InferError(f"{what} {{{i}}} has {n} entries but the sparse tensor has rank {r}")
 
@@ -163,8 +163,8 @@ SLICE = register(OpDef(
 # ---- SparseReshape --------------------------------------------------------------------------
 def _infer_reshape(ctx, indices, shape, new_shape):
     _vector(ctx, new_shape, 2, "new_shape", None)
-    k = new_shape.shape.dims[0] if new_shape.shape.rank == 1 else None
-    n = indices.shape.dims[0] if indices.shape.rank == 2 else None
+    k = new_shape.shape._dims[0] if new_shape.shape.rank == 1 else None
+    n = indices.shape._dims[0] if indices.shape.rank == 2 else None
     return [((n, k), _I64), ((k,), _I64)]
 
 

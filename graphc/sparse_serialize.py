@@ -28,7 +28,7 @@ def _protos(indices, values, shape, dtype):
 
 
 def _infer_serialize(ctx, indices, values, shape, *, many):
-    rank = shape.shape.dims[0] if shape.shape.rank == 1 else None
+    rank = shape.shape._dims[0] if shape.shape.rank == 1 else None
     if many and rank == 0:
         raise InferError("serialize_many_sparse needs a SparseTensor of rank at least 1")
     return (TensorShape([None, 3]) if many else TensorShape([3])), dtypes.string
@@ -69,7 +69,7 @@ def _serialize(sp_input, name, out_type, many, api):
                      many=many)
     out = node.outputs[0]
     if many and sp.shape.rank is not None and sp.shape.rank > 0:
-        out.set_shape([sp.shape.dims[0], 3])
+        out.set_shape([sp.shape._dims[0], 3])
     return out
 
 
@@ -86,7 +86,7 @@ def serialize_many_sparse(sp_input, name=None, out_type=dtypes.string):
 
 def _infer_deserialize(ctx, serialized, *, dtype, rank):
     if serialized.shape.rank not in (None, 2) or (
-            serialized.shape.rank == 2 and serialized.shape.dims[1] not in (None, 3)):
+            serialized.shape.rank == 2 and serialized.shape._dims[1] not in (None, 3)):
         raise InferError(f"deserialize_many_sparse needs an (N, 3) string tensor, got "
                          f"{{0}} of shape {serialized.shape}")
     r = rank

@@ -74,13 +74,13 @@ class SparseTensor:
         if s.shape.rank not in (1, None):
             raise _fail(errors.ShapeError, api, f"dense_shape must be 1-D [rank], not of "
                         f"shape {s.shape}", **parts)
-        r_i = i.shape.dims[1] if i.shape.rank == 2 else None
-        r_s = s.shape.dims[0] if s.shape.rank == 1 else None
+        r_i = i.shape._dims[1] if i.shape.rank == 2 else None
+        r_s = s.shape._dims[0] if s.shape.rank == 1 else None
         if isinstance(r_i, int) and isinstance(r_s, int) and r_i != r_s:
             raise _fail(errors.ShapeError, api, f"indices hold index tuples of rank {r_i} "
                         f"but dense_shape has rank {r_s}", **parts)
-        n_i = i.shape.dims[0] if i.shape.rank == 2 else None
-        n_v = v.shape.dims[0] if v.shape.rank == 1 else None
+        n_i = i.shape._dims[0] if i.shape.rank == 2 else None
+        n_v = v.shape._dims[0] if v.shape.rank == 1 else None
         if isinstance(n_i, int) and isinstance(n_v, int) and n_i != n_v:
             raise _fail(errors.ShapeError, api, f"indices has {n_i} index tuples but "
                         f"values has {n_v} values", **parts)
@@ -109,7 +109,7 @@ class SparseTensor:
 
     @property
     def rank(self):
-        r = self._indices.shape.dims[1] if self._indices.shape.rank == 2 else None
+        r = self._indices.shape._dims[1] if self._indices.shape.rank == 2 else None
         return r if isinstance(r, int) else self.shape.rank
 
     def _as_parts(self):
@@ -141,7 +141,7 @@ class SparseTensor:
         from .ops.scatter import gather_nd
         with name_scope(None, name):
             d = convert_to_tensor(other, dtype=self.dtype, name="dense")
-            rank, dims = self.rank, d.shape.dims
+            rank, dims = self.rank, d.shape._dims
             if dims is None or rank is None or len(dims) > rank or None in dims:
                 from .ops.broadcast import broadcast_to
                 at = gather_nd(broadcast_to(d, self._dense_shape), self._indices)
@@ -193,7 +193,7 @@ def sparse_placeholder(dtype, shape=None, name=None):
         if rank is None:
             dense_shape = placeholder(dtypes.int64, [None], name="shape")
         else:
-            default = np.array([d if isinstance(d, int) else -1 for d in static.dims],
+            default = np.array([d if isinstance(d, int) else -1 for d in static._dims],
                                np.int64)
             dense_shape = placeholder_with_default(default, [rank], name="shape")
     sp = SparseTensor(indices, values, dense_shape)

@@ -40,7 +40,7 @@ def _infer_image(ctx, x, *, tag, max_images, bad_color):
     if d not in (dtypes.uint8, dtypes.float32, dtypes.float16, dtypes.float64):
         raise InferError(f"{{0}} has dtype {d.name}, but summary.image takes uint8, "
                          "float16, float32 or float64 images", "dtype")
-    dims = x.shape.dims
+    dims = x.shape._dims
     if dims is not None:
         depth = ctx.resolve(dims[-1]) if dims else None
         if len(dims) != 4 or depth not in (None, 1, 3, 4):

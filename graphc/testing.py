@@ -66,7 +66,7 @@ def check_infer(fn, inputs, dynamic=False):
     for t, v in zip(outs, vals):
         v = np.asarray(v, dtype=object if isinstance(v, bytes) else None)
         assert v.dtype == t.dtype.np, f"{t.name}: static dtype {t.dtype.name}, run {v.dtype}"
-        dims = t.shape.dims
+        dims = t.shape._dims
         if dims is None:
             continue
         assert len(dims) == v.ndim, f"{t.name}: static shape {t.shape}, run shape {v.shape}"

@@ -34,17 +34,17 @@ def _shape(shape):
 
 def shape_repr(shape):
     """A shape as TF's TensorShape repr: TensorShape([2, None]), TensorShape(None)."""
-    if shape.dims is None:
+    if shape._dims is None:
         return "TensorShape(None)"
     return "TensorShape([" + ", ".join(str(d) if isinstance(d, int) else "None"
-                                       for d in shape.dims) + "])"
+                                       for d in shape._dims) + "])"
 
 
 def _tuple_repr(shape):
     """A shape as TF's TensorSpec prints it: (2, None), <unknown>."""
-    if shape.dims is None:
+    if shape._dims is None:
         return "<unknown>"
-    dims = [str(d) if isinstance(d, int) else "None" for d in shape.dims]
+    dims = [str(d) if isinstance(d, int) else "None" for d in shape._dims]
     return f"({dims[0]},)" if len(dims) == 1 else "(" + ", ".join(dims) + ")"
 
 
@@ -66,10 +66,10 @@ def _dtype(d, what="dtype"):
 
 def _subtype_shape(a, b):
     """True if every shape `a` holds is one `b` holds."""
-    if b.dims is None:
+    if b._dims is None:
         return True
-    return a.dims is not None and len(a.dims) == len(b.dims) and all(
-        y is None or x == y for x, y in zip(a.dims, b.dims))
+    return a._dims is not None and len(a._dims) == len(b._dims) and all(
+        y is None or x == y for x, y in zip(a._dims, b._dims))
 
 
 # ---- fields compared across a nested structure of specs -------------------------------------

@@ -111,7 +111,7 @@ def _variable(x0):
     """A Variable of x0's static shape and an op setting it to x0: its initializer (zeros)
     needs no feed, as test_serialize's runs of initializers want."""
     if x0.shape.is_fully_defined():
-        v = gc.Variable(np.zeros(x0.shape.dims, x0.dtype.np), name="v")
+        v = gc.Variable(np.zeros(x0.shape.as_list(), x0.dtype.np), name="v")
     else:
         v = gc.Variable(np.zeros((), x0.dtype.np), name="v", validate_shape=False)
     return v, v.assign(x0)

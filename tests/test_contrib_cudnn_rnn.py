@@ -253,7 +253,7 @@ def test_gradients_finite_differences(mode, direction):
     x = gc.placeholder(gc.float64, (3, 2, 2))
     layer = LAYERS[mode](2, 2, direction=direction, dtype=gc.float64)
     out, states = layer(x, sequence_lengths=[3, 2])
-    y = gc.reduce_sum(out * gc.constant(rng.randn(3, 2, out.shape.dims[-1]))) \
+    y = gc.reduce_sum(out * gc.constant(rng.randn(3, 2, out.shape.as_list()[-1]))) \
         + gc.reduce_sum(states[-1] * 0.7)
     ws = layer.variables[:3]
     with gc.Session():

@@ -79,10 +79,10 @@ def test_shapes_are_what_both_branches_agree_on():
     x = gc.placeholder(gc.float32, (None, 3))
     y = gc.placeholder(gc.float32, (2, 3))
     p = gc.placeholder(gc.bool, ())
-    assert gc.cond(p, lambda: x, lambda: y).shape.dims == (None, 3)
-    assert gc.cond(p, lambda: y, lambda: y * 2.0).shape.dims == (2, 3)
+    assert gc.cond(p, lambda: x, lambda: y).shape == (None, 3)
+    assert gc.cond(p, lambda: y, lambda: y * 2.0).shape == (2, 3)
     assert gc.cond(p, lambda: gc.reduce_sum(y), lambda: y).shape.dims is None
-    assert gc.cond(p, lambda: y[0], lambda: y[:, 0]).shape.dims == (None,)
+    assert gc.cond(p, lambda: y[0], lambda: y[:, 0]).shape == (None,)
 
 
 def test_errors_name_the_branches_and_the_predicate():

@@ -259,7 +259,7 @@ def _apply_recipe(recipe):
             else:
                 b = pool[step[3]]
                 try:
-                    np.broadcast_shapes(tuple(a.shape.dims), tuple(b.shape.dims))
+                    np.broadcast_shapes(tuple(a.shape.as_list()), tuple(b.shape.as_list()))
                 except ValueError:
                     pool.append(a)
                     continue

@@ -27,7 +27,7 @@ def test_map_fn_over_structures():
     y = gc.constant(X[:, 0] * 2.0)
     out = gc.map_fn(lambda e: {"dot": gc.reduce_sum(e[0] * e[1]), "row": e[0] - e[1]},
                     (x, y))
-    assert out["dot"].shape.dims == (5,) and out["row"].shape.dims == (5, 3)
+    assert out["dot"].shape == (5,) and out["row"].shape == (5, 3)
     got = run(out)
     np.testing.assert_allclose(got["dot"], (X * X[:, :1] * 2.0).sum(1))
     np.testing.assert_allclose(got["row"], X - X[:, :1] * 2.0)

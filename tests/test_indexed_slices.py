@@ -171,7 +171,7 @@ def test_sparse_step_never_builds_a_dense_gradient():
         exe = sess.compile(train, feed_list=[ids])
         got = sess.run(emb)
     assert not any(n.op.name == "UnsortedSegmentSum" and n.outputs[0].shape.dims
-                   and n.outputs[0].shape.dims[0] == 100000 for n in exe.program.nodes)
+                   and n.outputs[0].shape.as_list()[0] == 100000 for n in exe.program.nodes)
     assert np.count_nonzero(got.any(axis=1)) == 2
 
 

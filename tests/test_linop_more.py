@@ -261,7 +261,7 @@ def test_unknown_static_shapes():
            L.LinearOperatorToeplitz(col, col + 1.0),
            L.LinearOperatorCirculant(col, input_output_dtype=gc.float64),
            L.LinearOperatorHouseholder(col)]
-    assert ops[0].shape.dims == (None, None)
+    assert ops[0].shape == (None, None)
     av, cv = _spd(2, 2), np.array([5., 1., 2., 1.])   # a Hermitian spectrum
     feed = {a: av, col: cv, x: R.standard_normal((4, 3))}
     for op in ops:

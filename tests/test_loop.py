@@ -25,7 +25,7 @@ def test_counts_and_stops():
     n = gc.placeholder(gc.int32, ())
     x = gc.placeholder(gc.float64, (2,))
     i, y = gc.while_loop(lambda i, y: i < n, lambda i, y: (i + 1, y * 2.0), [0, x])
-    assert y.op.type == "StatelessLoop" and y.shape.dims == (2,)
+    assert y.op.type == "StatelessLoop" and y.shape == (2,)
     for k in (0, 1, 5):
         iv, yv = run([i, y], {n: k, x: [1.0, -3.0]})
         assert iv == k
@@ -59,7 +59,7 @@ def test_shape_invariants_let_a_shape_grow():
         gc.while_loop(lambda v: gc.size(v) < 8, lambda v: gc.concat([v, v], 0), [x])
     v = gc.while_loop(lambda v: gc.size(v) < 8, lambda v: gc.concat([v, v * 2.0], 0), [x],
                       shape_invariants=[gc.TensorShape([None])])
-    assert v.shape.dims == (None,)
+    assert v.shape == (None,)
     np.testing.assert_allclose(run(v), [1, 2, 2, 4, 2, 4, 4, 8])
 
 

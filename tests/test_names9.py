@@ -23,7 +23,7 @@ def graph():
 def test_handle_round_trip(graph):
     c = gc.constant(10.0) * gc.constant([5.0, 2.0])
     h = get_session_handle(c, name="hh")
-    assert h.dtype is gc.string and h.shape.dims == ()
+    assert h.dtype is gc.string and h.shape == ()
     with gc.Session() as sess:
         hv = sess.run(h)
         assert isinstance(hv, TensorHandle)

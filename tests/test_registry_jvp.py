@@ -75,7 +75,7 @@ def _check_batched_jacobians(fn, inputs, wrt, seed):
                 if not o.shape.is_fully_defined():      # reverse mode needs y's size
                     checks.append((v, None, jf, jv))
                     continue
-                w = rng.standard_normal(tuple(o.shape.dims))
+                w = rng.standard_normal(tuple(o.shape.as_list()))
                 jr = gc.jacobian(o, phs[i], mode="reverse")
                 vj, = gc.gradients([o], [phs[i]], grad_ys=[w], unconnected_gradients="zero")
                 vj = gc.convert_to_tensor(vj)       # a gather's params: IndexedSlices

@@ -122,7 +122,7 @@ def test_one_step_matches_numpy(kind):
             randomize(sess, cell, rng)
             w = weights_of(sess, cell)
             xv = rng.standard_normal((4, 3))
-            sv = [rng.standard_normal((4, f.shape.dims[1])) for f in feeds]
+            sv = [rng.standard_normal((4, f.shape.as_list()[1])) for f in feeds]
             got = sess.run([out, new_state], dict(zip([x] + feeds, [xv] + sv)))
     want_out, want_state = ref(w, xv, tuple(sv) if is_lstm else sv[0])
     np.testing.assert_allclose(got[0], want_out, rtol=1e-12, atol=1e-12)

@@ -28,7 +28,7 @@ def test_where_gives_int64_coordinates_in_row_major_order():
 def test_where_static_shapes_and_gather_nd():
     x = gc.placeholder(gc.float32, (None, 3), name="x")
     assert gc.where(x > 0).shape.as_list() == [None, 2]
-    assert gc.where(gc.placeholder(gc.bool)).shape.dims == (None, None)
+    assert gc.where(gc.placeholder(gc.bool)).shape == (None, None)
     v = np.array([[1.0, -2.0, 3.0], [-4.0, 5.0, 6.0]], np.float32)
     got = run(gc.gather_nd(x, gc.where(x > 0)), {x: v})      # TF1's boolean_mask idiom
     assert got.tolist() == [1.0, 3.0, 5.0, 6.0]

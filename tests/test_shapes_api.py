@@ -93,7 +93,9 @@ def test_fully_defined_ndims_dims():
         with pytest.raises(ShapeError, match="not fully defined"):
             s.assert_is_fully_defined()
     assert S((1, None)).ndims == 2 and U.ndims is None
-    assert S((1, None, "n")).dims == (1, None, "n")    # graphc's dims stay plain values
+    dims = S((1, None, "n")).dims          # TF's: a list of Dimensions
+    assert [type(d) for d in dims] == [Dimension] * 3
+    assert [d.value for d in dims] == [1, None, "n"] and U.dims is None
 
 
 def test_dimension_values_and_errors():

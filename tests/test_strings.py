@@ -21,7 +21,7 @@ def test_constants_and_feeds():
     a, b = gc.constant(b"abc"), gc.constant(["a", "héllo"])
     c = gc.constant(np.array([[b"x", b"y"]]))
     d = gc.constant("z", shape=[2, 2])
-    assert a.dtype is gc.string and b.shape.dims == (2,)
+    assert a.dtype is gc.string and b.shape == (2,)
     ra, rb, rc, rd = run(a, b, c, d)
     assert ra == b"abc" and type(ra) is bytes
     assert rb.dtype == object and list(rb) == [b"a", "héllo".encode()]

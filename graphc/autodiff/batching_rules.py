@@ -17,8 +17,8 @@ from ..ops.registry import apply, constant_value
 def batch_size(args, batched):
     """The static size n of the batch dim (None if only known at run time)."""
     for a, b in zip(args, batched):
-        if b and a.shape.dims is not None:
-            d = a.shape.dims[0]
+        if b and a.shape._dims is not None:
+            d = a.shape._dims[0]
             if isinstance(d, int):
                 return d
     return None
@@ -46,7 +46,7 @@ def broadcast_batch(t, args, batched):
     t = array.expand_dims(t, 0)
     n = batch_size(args, batched)
     if n is not None and t.shape.is_fully_defined():
-        return elementwise.broadcast_to(t, [n] + list(t.shape.dims[1:]))
+        return elementwise.broadcast_to(t, [n] + list(t.shape._dims[1:]))
     return elementwise.broadcast_to(t, array.concat(
         [_batch_dim_tensor(args, batched), array.shape(t, out_type=dtypes.int32)[1:]], 0))
 
@@ -211,9 +211,9 @@ def _batch_squeeze(node, args, batched):
     if x.shape.rank is None:
         return batch_by_slices(node, args, batched)
     if axis is None:            # all unit dims: spell them out, so n == 1 stays
-        if not all(isinstance(d, int) for d in x.shape.dims):
+        if not all(isinstance(d, int) for d in x.shape._dims):
             return batch_by_slices(node, args, batched)
-        axis = [k for k, d in enumerate(x.shape.dims) if d == 1]
+        axis = [k for k, d in enumerate(x.shape._dims) if d == 1]
     return _rebuild(node, args, axis=tuple(_norm_axis(a, x.shape.rank) + 1 for a in axis))
 
 
@@ -388,7 +388,7 @@ def _batch_into_leading_dim(node, args, batched):
     x, out = args[0], node.outputs[0].shape
     if any(batched[1:]) or x.shape.rank is None or out.rank is None:
         return batch_by_slices(node, args, batched)
-    inner, rest = x.shape.dims[2:], out.dims[1:]
+    inner, rest = x.shape._dims[2:], out._dims[1:]
     n = batch_size(args, batched)
     if n is None or not all(isinstance(d, int) for d in tuple(inner) + tuple(rest)):
         return batch_by_slices(node, args, batched)

@@ -16,9 +16,9 @@ __all__ = ["jvp"]
 
 
 def _same_static_shape(a, b):
-    if a.dims is None or b.dims is None or len(a.dims) != len(b.dims):
+    if a._dims is None or b._dims is None or len(a._dims) != len(b._dims):
         return False
-    return all(x is not None and x == y for x, y in zip(a.dims, b.dims))
+    return all(x is not None and x == y for x, y in zip(a._dims, b._dims))
 
 
 def _fit(t, out):
@@ -27,13 +27,13 @@ def _fit(t, out):
     t = core.convert_to_tensor(t, dtype=out.dtype)
     if _same_static_shape(t.shape, out.shape):
         return t
-    if t.shape.dims is not None and out.shape.dims is not None and \
-            len(t.shape.dims) == len(out.shape.dims) and \
+    if t.shape._dims is not None and out.shape._dims is not None and \
+            len(t.shape._dims) == len(out.shape._dims) and \
             all(a == b or b is None and a is not None and a != 1
-                for a, b in zip(t.shape.dims, out.shape.dims)):
+                for a, b in zip(t.shape._dims, out.shape._dims)):
         return t        # equal as far as is known, and no dim 1 left to broadcast
     if out.shape.is_fully_defined():
-        return elementwise.broadcast_to(t, list(out.shape.dims))
+        return elementwise.broadcast_to(t, list(out.shape._dims))
     return elementwise.broadcast_to(t, array.shape(out, out_type=dtypes.int64))
 
 

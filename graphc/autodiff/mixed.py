@@ -46,7 +46,7 @@ def hessian_vector_product(ys, xs, vs, name="hessian_vector_product"):
 
 
 def _static_size(t, api, what):
-    dims = t.shape.dims
+    dims = t.shape._dims
     if dims is None or not all(isinstance(d, int) for d in dims):
         resolved = None if dims is None else [t.graph.dims.resolve(d) for d in dims]
         if resolved is None or any(d is None for d in resolved):
@@ -233,7 +233,7 @@ def _zeros(y, x):
     """The Jacobian of a y that carries no derivative (an integer y or x, or one that
     does not reach y): zeros of y.shape + x.shape."""
     if y.shape.is_fully_defined() and x.shape.is_fully_defined():
-        return array.zeros(list(y.shape.dims) + list(x.shape.dims), dtype=y.dtype)
+        return array.zeros(list(y.shape._dims) + list(x.shape._dims), dtype=y.dtype)
     from ..ops.join import concat
     return array.zeros(concat([array.shape(y, out_type=dtypes.int32),
                                array.shape(x, out_type=dtypes.int32)], 0), dtype=y.dtype)

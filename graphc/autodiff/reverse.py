@@ -167,9 +167,9 @@ def join_slices(slices):
 
 
 def _same_static_shape(a, b):
-    if a.dims is None or b.dims is None or len(a.dims) != len(b.dims):
+    if a._dims is None or b._dims is None or len(a._dims) != len(b._dims):
         return False
-    return all(x is not None and x == y for x, y in zip(a.dims, b.dims))
+    return all(x is not None and x == y for x, y in zip(a._dims, b._dims))
 
 
 def unbroadcast(g, x, node=None, k=None):
@@ -181,7 +181,7 @@ def unbroadcast(g, x, node=None, k=None):
             same_shape_as_output(node, k):
         return g
     if x.shape.is_fully_defined():
-        return elementwise.sum_to(g, list(x.shape.dims))
+        return elementwise.sum_to(g, list(x.shape._dims))
     return elementwise.sum_to(g, array.shape(x, out_type=dtypes.int64))
 
 

@@ -77,7 +77,7 @@ def row_lookup(n):
     if n.op is GATHER:
         return n.attrs["axis"] == 0
     if n.op is GATHER_ND:
-        dims = n.inputs[1].shape.dims
+        dims = n.inputs[1].shape._dims
         return dims is not None and len(dims) == 2 and dims[1] == 1
     return False
 
@@ -94,7 +94,7 @@ def dense_rows(params, indices):
 def sparse_gradient(x, parts):
     """The IndexedSlices gradient of x from [(gather node, its output's gradient)]: the
     rows, and the looked-up indices."""
-    rows = (-1,) + tuple(x.shape.dims[1:]) if x.shape.is_fully_defined() else \
+    rows = (-1,) + tuple(x.shape._dims[1:]) if x.shape.is_fully_defined() else \
         concat([[-1], array.shape(x)[1:]], 0)
     values, indices = [], []
     for n, g in parts:

@@ -241,7 +241,7 @@ def _reaches(target, x, only, links):
 def _example_size(target):
     """(shape, size) of one example of target: its static dims after the batch dim."""
     resolve = target.graph.dims.resolve
-    dims = [d if isinstance(d, int) else resolve(d) for d in target.shape.dims[1:]]
+    dims = [d if isinstance(d, int) else resolve(d) for d in target.shape._dims[1:]]
     if any(d is None for d in dims):
         raise errors.ShapeError(
             "batch_jacobian: the target's dims after the batch dim must be static, but\n  "

@@ -36,7 +36,7 @@ def dimension_at_index(shape, index):
     shape = shape if isinstance(shape, TensorShape) else TensorShape(shape)
     if shape.rank is None:
         return Dimension(None)
-    return Dimension(shape.dims[index])
+    return Dimension(shape._dims[index])
 
 
 def as_bytes(bytes_or_text, encoding="utf-8"):

@@ -64,8 +64,8 @@ def _filled(t, value):
 def _same_type(a, b):
     """a and b surely have the same shape and dtype at run time (b is computed from a
     and constants, so equal static dims, unknown ones included, are the same)."""
-    return (a.dtype is b.dtype and a.shape.dims is not None
-            and a.shape.dims == b.shape.dims)
+    return (a.dtype is b.dtype and a.shape._dims is not None
+            and a.shape._dims == b.shape._dims)
 
 
 def _operand_pairs(node):

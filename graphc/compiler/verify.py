@@ -10,12 +10,12 @@ class VerifyError(AssertionError):
 
 
 def _compatible(a, b):
-    if a.dims is None or b.dims is None:
+    if a._dims is None or b._dims is None:
         return True
-    if len(a.dims) != len(b.dims):
+    if len(a._dims) != len(b._dims):
         return False
     return all(x is None or y is None or not isinstance(x, int) or not isinstance(y, int)
-               or x == y for x, y in zip(a.dims, b.dims))
+               or x == y for x, y in zip(a._dims, b._dims))
 
 
 def verify(program, where="program", infer=True):

@@ -56,7 +56,7 @@ def _static_dim(t, axis):
     """Dim `axis` of t as an int when known (a bound named dim counts), else None."""
     if t.shape.rank is None:
         return None
-    d = t.shape.dims[axis]
+    d = t.shape._dims[axis]
     return t.graph.dims.resolve(d) if d is not None else None
 
 

@@ -224,10 +224,10 @@ class _CudnnRNN(Layer):
         shape = TensorShape(input_shape)
         if shape.rank != 3:
             raise ValueError(f"Expecting input_shape with 3 dims, got {shape.rank}")
-        if shape.dims[-1] is None:
+        if shape._dims[-1] is None:
             raise ValueError("The last dimension of the inputs to `CudnnRNN` should be "
                              "defined. Found `None`.")
-        self._input_size = shape.dims[-1]
+        self._input_size = shape._dims[-1]
         for layer in range(self._num_layers):
             depth = self._input_size if layer == 0 else self._num_units * self.num_dirs
             row = []

@@ -39,10 +39,10 @@ def remove_squeezable_dimensions(predictions, labels, name=None):
             return predictions, labels
         rank_diff = gc.rank(predictions) - gc.rank(labels)
         p, lab = predictions, labels
-        if rp is None or predictions.shape.dims[-1] in (None, 1):
+        if rp is None or predictions.shape._dims[-1] in (None, 1):
             predictions = gc.cond(gc.equal(1, rank_diff), lambda: gc.squeeze(p, [-1]),
                                   lambda: gc.identity(p))
-        if rl is None or labels.shape.dims[-1] in (None, 1):
+        if rl is None or labels.shape._dims[-1] in (None, 1):
             labels = gc.cond(gc.equal(-1, rank_diff), lambda: gc.squeeze(lab, [-1]),
                              lambda: gc.identity(lab))
         return predictions, labels

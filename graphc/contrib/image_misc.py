@@ -125,7 +125,7 @@ def _infer_match(ctx, distance_mat, num_valid_rows, *, top_k):
     for i, t in ((0, distance_mat), (1, num_valid_rows)):
         if t.dtype is not dtypes.float32:
             raise InferError(f"{{{i}}} must be float32, not {t.dtype.name}", "dtype")
-    dims = distance_mat.shape.dims or (None, None)
+    dims = distance_mat.shape._dims or (None, None)
     return [((dims[0],), dtypes.int32), ((dims[1],), dtypes.int32)]
 
 
@@ -171,7 +171,7 @@ def adjust_hsv_in_yiq(image, delta_hue=0, scale_saturation=1, scale_value=1, nam
     with name_scope(name, "adjust_hsv_in_yiq"):
         image = convert_to_tensor(image, name="image")
         if image.shape.rank is not None and (
-                image.shape.rank < 3 or image.shape.dims[-1] not in (3, None)):
+                image.shape.rank < 3 or image.shape._dims[-1] not in (3, None)):
             raise errors.ShapeError(
                 "adjust_hsv_in_yiq: input must be at least 3-D with 3 channels (RGB), got "
                 f"shape {image.shape}\n  " + errors.describe_tensor(image, "image"))

@@ -99,20 +99,20 @@ def _infer_transform(ctx, images, transforms, output_shape, *, interpolation):
     if images.shape.rank not in (4, None):
         raise InferError(f"images {{0}} must be 4-D (NHWC), not of shape {images.shape}")
     if transforms.shape.rank not in (2, None) or (
-            transforms.shape.rank == 2 and transforms.shape.dims[1] not in (8, None)):
+            transforms.shape.rank == 2 and transforms.shape._dims[1] not in (8, None)):
         raise InferError(f"transforms {{1}} must be of shape (num_images or 1, 8), not "
                          f"{transforms.shape}")
     if output_shape.shape.rank not in (1, None) or (
-            output_shape.shape.rank == 1 and output_shape.shape.dims[0] not in (2, None)):
+            output_shape.shape.rank == 1 and output_shape.shape._dims[0] not in (2, None)):
         raise InferError(f"output_shape {{2}} must be a 1-D tensor of 2 elements "
                          f"(new_height, new_width), not of shape {output_shape.shape}")
-    hw = ctx.shape_value(output_shape).dims
+    hw = ctx.shape_value(output_shape)._dims
     hw = (None, None) if hw is None or len(hw) != 2 else hw
-    n, c = (None, None) if images.shape.rank is None else (images.shape.dims[0],
-                                                           images.shape.dims[3])
-    if transforms.shape.rank == 2 and isinstance(transforms.shape.dims[0], int) and \
-            transforms.shape.dims[0] != 1 and n is not None:
-        ctx.merge_dims(n, transforms.shape.dims[0],
+    n, c = (None, None) if images.shape.rank is None else (images.shape._dims[0],
+                                                           images.shape._dims[3])
+    if transforms.shape.rank == 2 and isinstance(transforms.shape._dims[0], int) and \
+            transforms.shape._dims[0] != 1 and n is not None:
+        ctx.merge_dims(n, transforms.shape._dims[0],
                        "{{0}} has {a} images but {{1}} has {b} transforms (need 1 or "
                        "num_images)")
     return (n, hw[0], hw[1], c), images.dtype
@@ -203,14 +203,14 @@ def transform(images, transforms, interpolation="NEAREST", output_shape=None, na
                                                     dtype=dtypes.float32)
         images, rank = _as_batch("contrib.image.transform", image_or_images)
         if output_shape is None:
-            dims = images.shape.dims[1:3]
+            dims = images.shape._dims[1:3]
             output_shape = (np.asarray(dims, np.int32) if all(isinstance(d, int)
                                                                for d in dims)
                             else shape(images)[1:3])
         output_shape = convert_to_tensor(output_shape, dtype=dtypes.int32,
                                          name="output_shape")
         if output_shape.shape.rank not in (1, None) or (
-                output_shape.shape.rank == 1 and output_shape.shape.dims[0] not in (2, None)):
+                output_shape.shape.rank == 1 and output_shape.shape._dims[0] not in (2, None)):
             raise errors.ShapeError(
                 "output_shape must be a 1-D Tensor of 2 elements: new_height, new_width\n  "
                 + errors.describe_tensor(output_shape, "output_shape"))

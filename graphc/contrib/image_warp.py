@@ -142,7 +142,7 @@ def _phi(r, order):
 
 
 def _static_last(t, what):
-    d = t.shape.dims[-1] if t.shape.rank else None
+    d = t.shape._dims[-1] if t.shape.rank else None
     d = t.graph.dims.resolve(d) if d is not None else None
     if not isinstance(d, int):
         raise errors.ShapeError(f"The dimensionality of the {what} must be "
@@ -238,7 +238,7 @@ def sparse_image_warp(image, source_control_point_locations, dest_control_point_
     flows = dest - source
     with name_scope(name):
         dims = [image.graph.dims.resolve(d) if d is not None else None
-                for d in (image.shape.dims or [None] * 4)]
+                for d in (image.shape._dims or [None] * 4)]
         if len(dims) != 4 or not all(isinstance(d, int) for d in dims[:3]):
             raise errors.ShapeError("sparse_image_warp: the image's batch, height and width "
                                     "must be known when the graph is built (as TF 1.15)\n  "

@@ -127,7 +127,7 @@ def _rank_of(x, layer, allowed=None):
 
 def _dim(x, axis, layer, what="channels"):
     """The static size of x's dim `axis`; an error naming the layer if unknown."""
-    d = x.graph.dims.resolve(x.shape.dims[axis])
+    d = x.graph.dims.resolve(x.shape._dims[axis])
     if d is None:
         raise errors.ShapeError(f"{layer}: the {what} dimension of inputs must be known\n  "
                                 + errors.describe_tensor(x, "inputs"))

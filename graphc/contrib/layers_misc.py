@@ -171,7 +171,7 @@ def softmax(logits, scope=None):
         if logits.shape.rank < 2:
             raise ValueError(f"softmax: logits must have rank >= 2, not "
                              f"{logits.shape.rank}: {logits.name}")
-        n = logits.graph.dims.resolve(logits.shape.dims[-1])
+        n = logits.graph.dims.resolve(logits.shape._dims[-1])
         if n is None:
             raise ValueError(f"softmax: the last dimension of logits must be known: "
                              f"{logits.name} of shape {logits.shape}")
@@ -212,7 +212,7 @@ def maxout(inputs, num_units, axis=-1, scope=None):
     with _layer_scope(scope, "MaxOut"):
         x = convert_to_tensor(inputs)
         _rank_of(x, "maxout")
-        shape = [x.graph.dims.resolve(d) for d in x.shape.dims]
+        shape = [x.graph.dims.resolve(d) for d in x.shape._dims]
         channels = shape[axis]
         if channels is None:
             raise ValueError(f"maxout: the dimension {axis} of inputs must be known: "

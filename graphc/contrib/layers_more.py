@@ -114,7 +114,7 @@ def spatial_softmax(features, temperature=None, name=None, variables_collections
                              + describe_tensor(features, "features"))
         shape = gc.shape(features)
         ch_axis, h_axis, w_axis = (1, 2, 3) if data_format == "NCHW" else (3, 1, 2)
-        channels = features.graph.dims.resolve(features.shape.dims[ch_axis])
+        channels = features.graph.dims.resolve(features.shape._dims[ch_axis])
         if channels is None:
             raise ValueError("The num_channels dimension of the inputs to "
                              "`spatial_softmax` should be defined. Found `None`.\n  "
@@ -174,7 +174,7 @@ def images_to_sequence(inputs, data_format="NHWC", outputs_collections=None,
         if data_format == "NCHW":
             x = gc.transpose(x, [0, 2, 3, 1])
         shape = gc.shape(x)
-        depth = x.graph.dims.resolve(x.shape.dims[3]) if x.shape.rank == 4 else None
+        depth = x.graph.dims.resolve(x.shape._dims[3]) if x.shape.rank == 4 else None
         depth = shape[3] if depth is None else int(depth)
         outputs = gc.reshape(gc.transpose(x, [2, 0, 1, 3]),
                              gc.stack([shape[2], shape[0] * shape[1], depth]))
@@ -219,7 +219,7 @@ def legacy_fully_connected(x, num_output_units, activation_fn=None,
     gc = _gc()
     with variable_scope(name, "fully_connected", [x]):
         x = gc.convert_to_tensor(x)
-        dims = x.shape.dims
+        dims = x.shape._dims
         if dims is None:
             raise ValueError("dims of x must be known but is None\n  " + describe_tensor(x))
         if len(dims) < 2:

@@ -78,7 +78,7 @@ def conv2d_in_plane(inputs, kernel_size, stride=1, padding="SAME", activation_fn
         if x.shape.rank is not None and x.shape.rank < 4:
             raise ValueError(f"conv2d_in_plane: inputs must have rank at least 4, got "
                              f"{x.shape}")
-        channels = x.shape.dims[-1] if x.shape.rank is not None else None
+        channels = x.shape._dims[-1] if x.shape.rank is not None else None
         if channels is None:
             raise ValueError("conv2d_in_plane: inputs' last dimension must be known, got "
                              f"{x.shape}")
@@ -132,7 +132,7 @@ def embedding_lookup_unique(params, ids, partition_strategy="mod", name=None):
         flat = gc.gather(unique_emb, idx)
         out = gc.reshape(flat, gc.concat([shape, gc.shape(unique_emb)[1:]], 0))
         if ids.shape.rank is not None and unique_emb.shape.rank is not None:
-            out.set_shape(list(ids.shape.dims) + list(unique_emb.shape.dims[1:]))
+            out.set_shape(list(ids.shape._dims) + list(unique_emb.shape._dims[1:]))
         return out
 
 

@@ -130,7 +130,7 @@ def _legacy_batch_norm(x, rank, sc, decay, center, scale, epsilon, activation_fn
     """slim's own unfused batch norm (custom updates_collections): moments' variance."""
     nchw = data_format == "NCHW"
     c_axis = 1 if nchw else rank - 1
-    c = x.graph.dims.resolve(x.shape.dims[c_axis])
+    c = x.graph.dims.resolve(x.shape._dims[c_axis])
     if c is None:
         raise errors.ShapeError("batch_norm: the channels dimension of inputs must be known"
                                 "\n  " + errors.describe_tensor(x, "inputs"))
@@ -184,7 +184,7 @@ def _fused_batch_norm(x, decay, center, scale, epsilon, activation_fn, param_ini
     with _layer_scope(scope, "BatchNorm", reuse) as sc:
         original = x
         rank = x.shape.rank
-        c = x.graph.dims.resolve(x.shape.dims[1 if nchw and rank == 4 else -1])
+        c = x.graph.dims.resolve(x.shape._dims[1 if nchw and rank == 4 else -1])
         if c is None:
             raise errors.ShapeError("batch_norm: the `C` dimension of inputs must be known"
                                     "\n  " + errors.describe_tensor(x, "inputs"))
@@ -221,7 +221,7 @@ def _fused_batch_norm(x, decay, center, scale, epsilon, activation_fn, param_ini
                 add_to_collections(updates_collections, update_mean)
                 add_to_collections(updates_collections, update_variance)
         if rank == 2:
-            dims = [original.graph.dims.resolve(d) for d in original.shape.dims]
+            dims = [original.graph.dims.resolve(d) for d in original.shape._dims]
             target = [-1 if d is None else d for d in dims]
             outputs = reshape(outputs, target if target.count(-1) <= 1
                               else shape_of(original))
@@ -248,7 +248,7 @@ def layer_norm(inputs, center=True, scale=True, activation_fn=None, reuse=None,
             raise ValueError(f"layer_norm: begin_params_axis ({begin_params_axis}) and "
                              f"begin_norm_axis ({begin_norm_axis}) must be < rank(inputs) "
                              f"({rank})")
-        dims = [x.graph.dims.resolve(d) for d in x.shape.dims][begin_params_axis:]
+        dims = [x.graph.dims.resolve(d) for d in x.shape._dims][begin_params_axis:]
         if any(d is None for d in dims):
             raise errors.ShapeError(
                 f"layer_norm: shape(inputs)[{begin_params_axis}:] is not fully defined: "

@@ -116,7 +116,7 @@ def group_norm(inputs, groups=32, channels_axis=-1, reduction_axes=(-3, -2), cen
     x = _input(inputs, "group_norm")
     rank = _rank_of(x, "group_norm")
     channels, c_axis, axes = _group_axes(x, rank, groups, channels_axis, reduction_axes)
-    known = [x.graph.dims.resolve(d) for d in x.shape.dims]
+    known = [x.graph.dims.resolve(d) for d in x.shape._dims]
     dims = [d if d is not None else shape_of(x)[i] for i, d in enumerate(known)]
     grouped = dims[:c_axis] + [groups, channels // groups] + dims[c_axis + 1:]
     bshape = [1] * c_axis + [groups, channels // groups] + [1] * (rank - c_axis - 1)

@@ -110,7 +110,7 @@ def convolution3d_transpose(inputs, num_outputs, kernel_size, stride=1, padding=
             biases = _model_variable("biases", [num_outputs], x.dtype, biases_initializer,
                                      biases_regularizer, trainable,
                                      _variable_collections(variables_collections, "biases"))
-        dims = [x.graph.dims.resolve(d) for d in x.shape.dims]
+        dims = [x.graph.dims.resolve(d) for d in x.shape._dims]
         size = [d if d is not None else shape_of(x)[i] for i, d in enumerate(dims)]
         spatial = [n * si + (max(ki - si, 0) if pad == "VALID" else 0)
                    for n, ki, si in zip(size[2:] if first else size[1:4], k, s)]
@@ -181,7 +181,7 @@ class GDN(Layer):
     def build(self, input_shape):
         rank = input_shape.rank
         self._check_rank(rank)
-        channels = get_default_graph().dims.resolve(input_shape.dims[self._channel_axis()])
+        channels = get_default_graph().dims.resolve(input_shape._dims[self._channel_axis()])
         if channels is None:
             raise ValueError("The channel dimension of the inputs to `GDN` must be defined.")
         self._input_rank = rank

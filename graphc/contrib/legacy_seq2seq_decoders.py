@@ -34,7 +34,7 @@ def _linear(args, output_size, bias):
     args = list(args) if isinstance(args, (list, tuple)) else [args]
     depth = 0
     for a in args:
-        d = a.shape.dims[1] if a.shape.rank == 2 else None
+        d = a.shape._dims[1] if a.shape.rank == 2 else None
         if not isinstance(d, int):
             raise errors.ShapeError("linear is expecting 2D arguments with a known last "
                                     "dimension\n  " + errors.describe_tensor(a, "arg"))
@@ -137,7 +137,7 @@ def attention_decoder(decoder_inputs, initial_state, attention_states, cell,
     if num_heads < 1:
         raise ValueError("With less than 1 heads, use a non-attention decoder.")
     attention_states = convert_to_tensor(attention_states)
-    dims = attention_states.shape.dims if attention_states.shape.rank == 3 else None
+    dims = attention_states.shape._dims if attention_states.shape.rank == 3 else None
     if dims is None or not isinstance(dims[2], int):
         raise ValueError("Shape[2] of attention_states must be known: %s"
                          % attention_states.shape)
@@ -184,9 +184,9 @@ def attention_decoder(decoder_inputs, initial_state, attention_states, cell,
             if inp.shape.rank != 2:
                 raise errors.ShapeError("attention_decoder: each input must have rank 2\n  "
                                         + errors.describe_tensor(inp, "input"))
-            if not isinstance(inp.shape.dims[1], int):
+            if not isinstance(inp.shape._dims[1], int):
                 raise ValueError("Could not infer input size from input: %s" % inp.name)
-            x = _linear([inp] + attns, inp.shape.dims[1], True)
+            x = _linear([inp] + attns, inp.shape._dims[1], True)
             cell_output, state = cell(x, state)
             if i == 0 and initial_state_attention:
                 with variable_scope(get_variable_scope(), reuse=True):

@@ -80,7 +80,7 @@ def _num_present(losses, weights, per_batch=False):
 def _weights(api, weights):
     w = _f32(weights)
     _known_rank(api, w, "weights")
-    if w.shape.rank > 1 and w.shape.dims[-1] in (1, None):
+    if w.shape.rank > 1 and w.shape._dims[-1] in (1, None):
         w = A.squeeze(w, [-1])
     return w
 

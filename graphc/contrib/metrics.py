@@ -302,7 +302,7 @@ def streaming_sparse_average_precision_at_top_k(top_k_predictions, labels, weigh
     """
     api = "streaming_sparse_average_precision_at_top_k"
     idx = convert_to_tensor(top_k_predictions)
-    k = idx.shape.dims[-1] if idx.shape.rank else None
+    k = idx.shape._dims[-1] if idx.shape.rank else None
     if not isinstance(k, int):
         raise ValueError(f"{api}: the last dimension of top_k_predictions must be set, "
                          f"not {idx.shape}")

@@ -55,7 +55,7 @@ def streaming_concat(values, axis=0, max_size=None, metrics_collections=None,
     """
     values = convert_to_tensor(values, name="values")
     with variable_scope(name, "streaming_concat", (values,)):
-        dims = values.shape.dims
+        dims = values.shape._dims
         if dims is None:
             raise ValueError("`values` must have known statically known rank\n  "
                              + errors.describe_tensor(values, "values"))

@@ -142,7 +142,7 @@ class GRUBlockCell(RNNCell):
         self.built = True
 
     def call(self, inputs, h_prev):
-        size = h_prev.shape.dims[1] if isinstance(h_prev, Tensor) and h_prev.shape.rank == 2 \
+        size = h_prev.shape._dims[1] if isinstance(h_prev, Tensor) and h_prev.shape.rank == 2 \
             else None
         if isinstance(size, int) and size != self._cell_size:
             raise ValueError(f"Shape of h_prev[1] incorrect: cell_size {self._cell_size} vs "
@@ -287,14 +287,14 @@ class LSTMBlockWrapper(FusedRNNCell):
             raise errors.ShapeError(f"{type(self).__name__}: inputs must be (time, batch, "
                                     f"depth), got rank {x.shape.rank}\n  "
                                     + errors.describe_tensor(x, "inputs"))
-        if not isinstance(x.shape.dims[2], int):
+        if not isinstance(x.shape._dims[2], int):
             raise ValueError(f"Expecting inputs_shape[2] to be set: {x.shape}")
         with self._scoped(scope, x.shape, x.dtype):
             outputs, state = self.call(x, initial_state, dtype, sequence_length)
         return (unstack(outputs) if is_list else outputs), state
 
     def call(self, inputs, initial_state=None, dtype=None, sequence_length=None):
-        dims = inputs.shape.dims
+        dims = inputs.shape._dims
         batch = dims[1] if isinstance(dims[1], int) else shape(inputs)[1]
         time_len = dims[0] if isinstance(dims[0], int) else shape(inputs)[0]
         if initial_state is None:
@@ -348,7 +348,7 @@ class LSTMBlockFusedCell(LSTMBlockWrapper):
     num_units = property(lambda self: self._num_units)
 
     def build(self, input_shape):
-        depth, n = input_shape.dims[2], self._num_units
+        depth, n = input_shape._dims[2], self._num_units
         self._kernel = self.add_variable("kernel", [depth + n, 4 * n])
         self._bias = self.add_variable("bias", [4 * n], initializer=constant_initializer(0.0))
         if self._use_peephole:

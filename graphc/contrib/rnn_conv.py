@@ -67,7 +67,7 @@ class ConvLSTMCell(RNNCell):
 
     def build(self, inputs_shape):
         shape = as_shape(inputs_shape)
-        depth = shape.dims[-1] if shape.rank else None
+        depth = shape._dims[-1] if shape.rank else None
         if shape.rank != self._conv_ndims + 2 or not isinstance(depth, int):
             raise errors.ShapeError(
                 f"{type(self).__name__}: expected inputs of rank {self._conv_ndims + 2} "

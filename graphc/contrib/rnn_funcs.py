@@ -105,8 +105,8 @@ def best_effort_input_batch_size(flat_input):
         if x.shape.rank < 2:
             raise errors.ShapeError(f"Expected input tensor {x.name} to have rank at least 2"
                                     "\n  " + errors.describe_tensor(x, "input"))
-        if isinstance(x.shape.dims[1], int):
-            return x.shape.dims[1]
+        if isinstance(x.shape._dims[1], int):
+            return x.shape._dims[1]
     return shape(flat_input[0])[1]
 
 

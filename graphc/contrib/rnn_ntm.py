@@ -105,7 +105,7 @@ class NTMCell(RNNCell):
         self._M = self.add_variable("memory", [self.memory_size, self.memory_vector_dim],
                                     initializer=constant_initializer(1e-6))
         # TF 1.15 makes the controller's variables at its first call, inside this scope
-        batch = TensorShape(inputs_shape).dims[0]
+        batch = TensorShape(inputs_shape)._dims[0]
         _prebuild(self.controller, depth + reads, batch, self._dtype)
         self.built = True
 

@@ -43,7 +43,7 @@ def _prebuild(cell, depth, batch, dtype):
 def _batch(inputs_shape):
     first = TensorShape(flatten(inputs_shape)[0]) if not isinstance(inputs_shape, TensorShape) \
         else inputs_shape
-    return first.dims[0] if first.rank else None
+    return first._dims[0] if first.rank else None
 
 
 class _Wrapper(RNNCell):
@@ -286,7 +286,7 @@ class HighwayWrapper(RNNCell):
         """Build the wrapped cell, then carry_w/carry_b in the current scope."""
         if hasattr(self._cell, "_prebuild"):
             self._cell._prebuild(inputs_shape, dtype, scope)
-        self._make_gates(TensorShape(inputs_shape).dims[-1], dtype)
+        self._make_gates(TensorShape(inputs_shape)._dims[-1], dtype)
 
     def __call__(self, inputs, state, scope=None):
         """(highway(inputs, cell output), new_state)."""
@@ -297,7 +297,7 @@ class HighwayWrapper(RNNCell):
                                     "the same (batch, depth) shape\n  "
                                     + errors.describe_tensor(inputs, "inputs") + "\n  "
                                     + errors.describe_tensor(outputs, "outputs"))
-        self._make_gates(inputs.shape.dims[1], inputs.dtype)
+        self._make_gates(inputs.shape._dims[1], inputs.dtype)
         (cw, cb), transform = self._gates
         carry = E.sigmoid(_apply([inputs], cw, cb))
         t = 1 - carry if transform is None else E.sigmoid(_apply([inputs], *transform))

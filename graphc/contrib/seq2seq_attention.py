@@ -49,7 +49,7 @@ def hardmax(logits, name=None):
     """
     with name_scope(name, "Hardmax"):
         logits = convert_to_tensor(logits, name="logits")
-        depth = logits.shape.dims[-1] if logits.shape.rank else None
+        depth = logits.shape._dims[-1] if logits.shape.rank else None
         if not isinstance(depth, int):
             depth = shape_of(logits)[-1]
         return one_hot(argmax(logits, -1), depth, dtype=logits.dtype)
@@ -80,7 +80,7 @@ def monotonic_attention(p_choose_i, previous_attention, mode):
     p = convert_to_tensor(p_choose_i, name="p_choose_i")
     prev = convert_to_tensor(previous_attention, name="previous_attention")
     if mode == "recursive":
-        b = p.shape.dims[0] if p.shape.rank else None
+        b = p.shape._dims[0] if p.shape.rank else None
         b = b if isinstance(b, int) else shape_of(p)[0]
         shifted = concat([ones([b, 1], dtype=p.dtype), 1 - p[:, :-1]], 1)
         # q_j = (1 - p_{j-1}) q_{j-1} + prev_j, over memory positions j
@@ -125,7 +125,7 @@ def _prepare_memory(memory, memory_sequence_length, check_inner_dims_defined):
     memory = nest.map_structure(lambda m: convert_to_tensor(m, name="memory"), memory)
     if check_inner_dims_defined:
         for m in nest.flatten(memory):
-            if m.shape.dims is None or not all(isinstance(d, int) for d in m.shape.dims[2:]):
+            if m.shape._dims is None or not all(isinstance(d, int) for d in m.shape._dims[2:]):
                 raise ValueError(f"Expected memory {m.name} to have fully defined inner "
                                  f"dims, but saw shape: {m.shape}")
     if memory_sequence_length is None:
@@ -134,8 +134,8 @@ def _prepare_memory(memory, memory_sequence_length, check_inner_dims_defined):
     mask = sequence_mask(memory_sequence_length, shape_of(first)[1], dtype=first.dtype)
 
     def masked(m):
-        b_seq = memory_sequence_length.shape.dims[0]
-        b_mem = m.shape.dims[0] if m.shape.rank else None
+        b_seq = memory_sequence_length.shape._dims[0]
+        b_mem = m.shape._dims[0] if m.shape.rank else None
         message = "memory_sequence_length and memory tensor batch sizes do not match."
         if isinstance(b_seq, int) and isinstance(b_mem, int):
             if b_seq != b_mem:
@@ -195,7 +195,7 @@ class _BaseAttentionMechanism(AttentionMechanism):
             score_mask_value = self.dtype.np.type(-np.inf)
         self._probability_fn = lambda score, prev: probability_fn(
             _mask_score(score, memory_sequence_length, score_mask_value), prev)
-        dims = self._keys.shape.dims
+        dims = self._keys.shape._dims
         b = dims[0] if dims else None
         t = dims[1] if dims and len(dims) > 1 else None
         self._batch_size = b if isinstance(b, int) else shape_of(self._keys)[0]
@@ -236,7 +236,7 @@ class _BaseAttentionMechanism(AttentionMechanism):
 
 
 def _luong_score(query, keys, scale):
-    depth, key_units = query.shape.dims[-1], keys.shape.dims[-1]
+    depth, key_units = query.shape._dims[-1], keys.shape._dims[-1]
     if not isinstance(depth, int) or depth != key_units:
         raise ValueError(f"Incompatible or unknown inner dimensions between query and keys.  "
                          f"Query ({query.name}) has units: {depth}.  Keys ({keys.name}) have "
@@ -248,7 +248,7 @@ def _luong_score(query, keys, scale):
 
 def _bahdanau_score(processed_query, keys, normalize):
     dtype = processed_query.dtype
-    n = keys.shape.dims[2]
+    n = keys.shape._dims[2]
     if not isinstance(n, int):
         raise ValueError(f"BahdanauAttention: the keys' depth must be known, not "
                          f"{keys.shape}")

@@ -24,12 +24,12 @@ def _tile_batch(t, multiplier):
                          f"{errors.describe_tensor(t, t.name)}")
     tiling = [1] * (t.shape.rank + 1)
     tiling[1] = multiplier
-    b = t.shape.dims[0]
+    b = t.shape._dims[0]
     tiled = tile(expand_dims(t, 1), tiling)
     s = shape_of(t)
     tiled = reshape(tiled, concat([[s[0] * multiplier], s[1:]], 0))
     static_b = b * multiplier if isinstance(b, int) and isinstance(multiplier, int) else None
-    tiled.set_shape(TensorShape((static_b,) + tuple(t.shape.dims[1:])))
+    tiled.set_shape(TensorShape((static_b,) + tuple(t.shape._dims[1:])))
     return tiled
 
 
@@ -57,7 +57,7 @@ def _infer_gather_tree(ctx, step_ids, parent_ids, lengths, end_token):
     if step_ids.dtype is not parent_ids.dtype or step_ids.dtype is not end_token.dtype:
         raise InferError("step_ids {0}, parent_ids {1} and end_token {3} must have one dtype",
                          "dtype")
-    return step_ids.shape.dims, step_ids.dtype
+    return step_ids.shape._dims, step_ids.dtype
 
 
 def _gather_tree_kernel(step_ids, parent_ids, lengths, end_token):

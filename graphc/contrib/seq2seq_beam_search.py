@@ -109,7 +109,7 @@ class BeamSearchDecoder(Decoder):
         self._end_token = convert_to_tensor(end_token, dtype=dtypes.int32, name="end_token")
         if self._end_token.shape.rank != 0:
             raise ValueError("end_token must be a scalar")
-        b = _static(self._start_tokens.shape.dims[0])
+        b = _static(self._start_tokens.shape._dims[0])
         self._static_batch = b
         self._batch_size = b if b is not None else shape_of(self._start_tokens)[0]
         self._beam_width = beam_width
@@ -141,7 +141,7 @@ class BeamSearchDecoder(Decoder):
     def _split(self, t):
         s = shape_of(t)
         out = reshape(t, concat([[self._batch_size, self._beam_width], s[1:]], 0))
-        rest = t.shape.dims[1:] if t.shape.dims is not None else None
+        rest = t.shape._dims[1:] if t.shape._dims is not None else None
         if rest is not None:
             want = TensorShape((self._static_batch, self._beam_width) + tuple(rest))
             if not out.shape.is_compatible_with(want):
@@ -155,9 +155,9 @@ class BeamSearchDecoder(Decoder):
 
     def _merge(self, t):
         out = reshape(t, concat([[self._batch_size * self._beam_width], shape_of(t)[2:]], 0))
-        if t.shape.dims is not None:
+        if t.shape._dims is not None:
             bk = None if self._static_batch is None else self._static_batch * self._beam_width
-            out.set_shape(TensorShape((bk,) + tuple(t.shape.dims[2:])))
+            out.set_shape(TensorShape((bk,) + tuple(t.shape._dims[2:])))
         return out
 
     def _maybe_split(self, t):
@@ -225,7 +225,7 @@ class BeamSearchDecoder(Decoder):
         not_finished = logical_not(prev_finished)
         step_log_probs = _mask_probs(log_softmax(logits), end, prev_finished)
         total = expand_dims(beam_state.log_probs, 2) + step_log_probs
-        vocab = _static(logits.shape.dims[-1]) if logits.shape.rank else None
+        vocab = _static(logits.shape._dims[-1]) if logits.shape.rank else None
         vocab = vocab if vocab is not None else shape_of(logits)[-1]
         add = one_hot(fill([b, k], end), vocab, on_value=np.int64(0), off_value=np.int64(1),
                       dtype=dtypes.int64) * expand_dims(cast(not_finished, dtypes.int64), 2)
@@ -319,11 +319,11 @@ def _gather_beams(indices, gather_from, batch_size, range_size, gather_shape):
         out = gather(reshape(gather_from, gather_shape), flat)
         if len(gather_shape) == 1:          # one value per (batch, beam)
             out = reshape(out, shape_of(indices))
-            static = (_static(batch_size), indices.shape.dims[1])
+            static = (_static(batch_size), indices.shape._dims[1])
         else:                               # rows of (batch, beam, ...)
             out = reshape(out, concat([shape_of(indices), shape_of(gather_from)[2:]], 0))
-            static = None if gather_from.shape.dims is None else (
-                (_static(batch_size), indices.shape.dims[1]) + tuple(gather_from.shape.dims[2:]))
+            static = None if gather_from.shape._dims is None else (
+                (_static(batch_size), indices.shape._dims[1]) + tuple(gather_from.shape._dims[2:]))
         if static is not None:
             out.set_shape(TensorShape(static))
         return out

@@ -151,7 +151,7 @@ def _layer_output_size(layer, size):
     dims = as_shape(size).as_list()
     if hasattr(layer, "compute_output_shape"):
         return TensorShape(as_shape(layer.compute_output_shape(
-            TensorShape([None] + dims))).dims[1:])
+            TensorShape([None] + dims)))._dims[1:])
     if hasattr(layer, "units"):
         return TensorShape(dims[:-1] + [layer.units])
     raise TypeError(f"BasicDecoder: cannot tell the output size of output_layer {layer!r}: "

@@ -353,7 +353,7 @@ class InferenceHelper(Helper):
         self._sample_dtype = dtypes.as_dtype(sample_dtype)
         self._next_inputs_fn = next_inputs_fn
         self._start_inputs = convert_to_tensor(start_inputs, name="start_inputs")
-        b = self._start_inputs.shape.dims[0] if self._start_inputs.shape.rank else None
+        b = self._start_inputs.shape._dims[0] if self._start_inputs.shape.rank else None
         self._batch_size = b if isinstance(b, int) else shape_of(self._start_inputs)[0]
 
     @property

@@ -68,7 +68,7 @@ def _compute_attention(mechanism, cell_output, attention_state, attention_layer)
 
 
 def _depth(t):
-    d = t.shape.dims[-1] if t.shape.rank else None
+    d = t.shape._dims[-1] if t.shape.rank else None
     if not isinstance(d, int):
         raise ValueError(f"AttentionWrapper: the depth of {t.name} must be known, not "
                          f"{t.shape}")
@@ -266,13 +266,13 @@ class AttentionWrapper(RNNCell):
 
 
 def _batch(t):
-    b = t.shape.dims[0] if t.shape.rank else None
+    b = t.shape._dims[0] if t.shape.rank else None
     return b if isinstance(b, int) else shape_of(t)[0]
 
 
 def _out_units(layer, in_units):
     if hasattr(layer, "compute_output_shape"):
-        return TensorShape(layer.compute_output_shape(TensorShape([None, in_units]))).dims[-1]
+        return TensorShape(layer.compute_output_shape(TensorShape([None, in_units])))._dims[-1]
     if hasattr(layer, "units"):
         return layer.units
     raise TypeError(f"AttentionWrapper: cannot tell the output size of attention_layer "

@@ -88,7 +88,7 @@ def _padded_shape(spec):
     """A padded shape as (dims tuple, or a 1-D int64 tensor read at the start; its
     static TensorShape): -1 and None are unknown dims (the longest in the batch)."""
     if isinstance(spec, TensorShape):
-        return spec.dims, spec
+        return spec._dims, spec
     if isinstance(spec, Tensor):
         if spec.dtype not in (dtypes.int64, dtypes.int32) or spec.shape.rank != 1:
             raise ValueError(f"Dataset.padded_batch: a padded shape tensor must be a 1-D "
@@ -131,7 +131,7 @@ def padded_batch(ds, batch_size, padded_shapes, padding_values, drop_remainder):
             if s.rank is None:
                 raise ValueError("You must provide `padded_shapes` argument because "
                                  f"component {k} has unknown rank.")
-            padded.append(tuple(None for _ in s.dims))
+            padded.append(tuple(None for _ in s._dims))
             statics.append(TensorShape(padded[-1]))
     else:
         pairs = [_padded_shape(p) for p in _up_to(padded_shapes, ds._structure, [],
@@ -140,7 +140,7 @@ def padded_batch(ds, batch_size, padded_shapes, padding_values, drop_remainder):
     for p, s in zip(statics, ds._shapes):
         if p.rank is not None and s.rank is not None and (p.rank != s.rank or any(
                 isinstance(a, int) and isinstance(b, int) and a < b
-                for a, b in zip(p.dims, s.dims))):
+                for a, b in zip(p._dims, s._dims))):
             raise ValueError(f"The padded shape {p} is not compatible with the shape {s} "
                              "of the corresponding input component.")
     pads = [None] * len(ds._types)
@@ -155,7 +155,7 @@ class _PaddedBatch(SizedBatch):
 
     def __init__(self, ds, size, padded, statics, pads, drop):
         lead = _static(size) if drop else None
-        shapes = [TensorShape(None if s.dims is None else (lead,) + s.dims) for s in statics]
+        shapes = [TensorShape(None if s._dims is None else (lead,) + s._dims) for s in statics]
         tensors = _tensor_args(size, *padded, *pads)
         super().__init__(ds._structure, ds._types, shapes, parents=(ds,), tensors=tensors)
         self._size, self._drop, self._padded, self._pads = size, drop, padded, pads
@@ -205,12 +205,12 @@ class _Unbatch(Dataset):
                             "by graphc")
         if any(s.rank == 0 for s in ds._shapes):
             raise ValueError("Cannot unbatch an input with scalar components.")
-        known = [s.dims[0] for s in ds._shapes if s.rank and isinstance(s.dims[0], int)]
+        known = [s._dims[0] for s in ds._shapes if s.rank and isinstance(s._dims[0], int)]
         if len(set(known)) > 1:
             raise ValueError("`unbatch()` is only supported for datasets of elements whose "
                              "components have a matching leading dimension. Encountered "
                              f"both {known[0]} and {[n for n in known if n != known[0]][0]}.")
-        shapes = [TensorShape(None if s.dims is None else s.dims[1:]) for s in ds._shapes]
+        shapes = [TensorShape(None if s._dims is None else s._dims[1:]) for s in ds._shapes]
         super().__init__(ds._structure, ds._types, shapes, parents=(ds,))
 
     def _iter(self, run):

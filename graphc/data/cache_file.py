@@ -76,7 +76,7 @@ class _FileCache(Dataset):
         done = False
         try:
             header = {"types": [t.name for t in self._types],
-                      "shapes": [None if s.dims is None else list(s.dims)
+                      "shapes": [None if s._dims is None else list(s._dims)
                                  for s in self._shapes]}
             f.write(MAGIC + json.dumps(header).encode() + b"\n")
             n = 0

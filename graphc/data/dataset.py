@@ -55,7 +55,7 @@ class Dataset:
                  dense=None, nested=None):
         self._structure = structure
         self._types = list(types)
-        self._shapes = [TensorShape(s.dims) if isinstance(s, TensorShape) else TensorShape(s)
+        self._shapes = [TensorShape(s._dims) if isinstance(s, TensorShape) else TensorShape(s)
                         for s in shapes]
         self._parents = tuple(parents)
         self._tensors = tuple(tensors)      # evaluated when an iterator is initialized

@@ -41,7 +41,7 @@ def _default(value, k):
         raise TypeError(f"Value passed to parameter 'record_defaults' has DataType "
                         f"{value.dtype.name} not in list of allowed values: float32, float64, "
                         "int32, int64, string")
-    dims = value.shape.dims
+    dims = value.shape._dims
     if dims is not None and (len(dims) > 1 or dims and dims[0] not in (0, 1, None)):
         raise ValueError(f"CsvDataset: record_defaults[{k}] has shape {value.shape}. Shape of "
                          "a default must be a length-0 or length-1 vector, or a scalar.")

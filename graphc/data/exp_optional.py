@@ -92,7 +92,7 @@ def _next_optional_kernel(rt, *arrays, handle, from_string=False):
         return (np.asarray(True),) + out
     except errors.OutOfRangeError:
         return (np.asarray(False),) + tuple(
-            np.zeros([0 if d is None else d for d in (t.shape.dims or ())], t.dtype.np)
+            np.zeros([0 if d is None else d for d in (t.shape._dims or ())], t.dtype.np)
             for t in rt.node.outputs[1:])
 
 
@@ -138,7 +138,7 @@ class Optional:
         if not all(isinstance(s, TensorSpec) for s in leaves):
             raise TypeError("Optional.empty: element_spec must be TensorSpecs in a structure "
                             f"of tuples and dicts, got {element_spec!r}")
-        values = [constant(np.zeros([0 if d is None else d for d in (s.shape.dims or ())],
+        values = [constant(np.zeros([0 if d is None else d for d in (s.shape._dims or ())],
                                     s.dtype.np), name="OptionalNone") for s in leaves]
         opt = Optional(constant(False, name="OptionalNone"), structure, values, element_spec)
         opt._shapes = [s.shape for s in leaves]
@@ -161,7 +161,7 @@ class Optional:
         """The value, as tensors in its structure; running it on an empty optional
         raises InvalidArgumentError."""
         shapes = getattr(self, "_shapes", None) or [v.shape for v in self._values]
-        shapes = tuple(None if s.dims is None else tuple(s.dims) for s in shapes)
+        shapes = tuple(None if s._dims is None else tuple(s._dims) for s in shapes)
         if not self._values:
             raise ValueError("Optional.get_value: this optional's value has no tensors")
         node = apply(OPTIONAL_GET_VALUE, [self._has] + self._values,

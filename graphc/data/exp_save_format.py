@@ -38,7 +38,7 @@ _BLOCK = 1 << 16        # uncompressed bytes per snappy block graphc writes
 def _shape_proto(shape):
     if shape.rank is None:
         return _int(3, 1)                           # unknown_rank
-    return b"".join(_bytes(2, _int(1, -1 if d is None else d)) for d in shape.dims)
+    return b"".join(_bytes(2, _int(1, -1 if d is None else d)) for d in shape._dims)
 
 
 def encode_spec(structure, types, shapes, what="save"):

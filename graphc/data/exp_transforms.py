@@ -215,7 +215,7 @@ class _GroupByReducer(Dataset):
                     f"Expected {_unflatten(structure, iter(types))}; got "
                     f"{_unflatten(reduce.structure, iter(got))}.")
             new = [_relaxed(a, t.shape) for a, t in zip(shapes, reduce.outs)]
-            if [s.dims for s in new] == [s.dims for s in shapes]:
+            if [s._dims for s in new] == [s._dims for s in shapes]:
                 break
             shapes = new
         final = _Function("finalize_func", reducer.finalize_func,
@@ -277,7 +277,7 @@ class _Pad(Dataset):
                     f"elements, the cardinality to pad to\n  in the dataset built at "
                     f"{errors.format_site(self._site)}")
             yield element
-        zeros = [np.zeros(s.dims, object if t is dtypes.string else t.np)
+        zeros = [np.zeros(s._dims, object if t is dtypes.string else t.np)
                  for t, s in zip(self._types, self._shapes)]
         for k, t in enumerate(self._types):
             if t is dtypes.string:

@@ -89,7 +89,7 @@ def _shape_leaves(shapes, structure, out):
         return TypeError(f"from_generator: output_shapes {shapes!r} does not have the "
                          "structure of output_types")
     for s in leaves_along(shapes, structure, tuple, error):
-        out.append(TensorShape(s.dims if isinstance(s, TensorShape) else
+        out.append(TensorShape(s._dims if isinstance(s, TensorShape) else
                                None if s is None else tuple(s)))
 
 

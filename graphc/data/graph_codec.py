@@ -130,7 +130,7 @@ def encode_handle(h, enc):
                              f"{errors.format_site(ds._site)}") from None
         datasets.append({
             "kind": name, "structure": structure, "types": [t.name for t in ds._types],
-            "shapes": [None if s.dims is None else list(s.dims) for s in ds._shapes],
+            "shapes": [None if s._dims is None else list(s._dims) for s in ds._shapes],
             "parents": [index[id(p)] for p in ds._parents],
             "inner": [index[id(p)] for p in getattr(ds, "_inner", ())],
             "tensors": [enc(t) for t in ds._tensors],

@@ -192,7 +192,7 @@ def bucket_by_sequence_length(ds, element_length_func, bucket_boundaries, bucket
 def _filled(shape, filler):
     """A padded shape's dims with its unknown ones set to `filler` (None: unknown)."""
     dims = shape if isinstance(shape, Tensor) else TensorShape(
-        shape.dims if isinstance(shape, TensorShape) else shape).dims
+        shape._dims if isinstance(shape, TensorShape) else shape)._dims
     if isinstance(dims, Tensor) or dims is None:
         return dims
     return [filler if d is None else d for d in dims]
@@ -203,7 +203,7 @@ class _Rebatch(Dataset):
     _saved = ("_sizes", "_drop")
 
     def __init__(self, ds, sizes, lead, drop):
-        shapes = [TensorShape(None if s.dims is None else (lead,) + s.dims[1:])
+        shapes = [TensorShape(None if s._dims is None else (lead,) + s._dims[1:])
                   for s in ds._shapes]
         super().__init__(ds._structure, ds._types, shapes, parents=(ds,),
                          tensors=_tensor_args(sizes))
@@ -277,8 +277,8 @@ class _SparseBatch(Dataset):
             raise TypeError("`dense_to_sparse_batch` requires an input dataset whose elements "
                             "have a single component, but the given dataset has the following "
                             f"component types: {ds.output_types}.")
-        dims = TensorShape(row_shape).dims if not isinstance(row_shape, TensorShape) \
-            else row_shape.dims
+        dims = TensorShape(row_shape)._dims if not isinstance(row_shape, TensorShape) \
+            else row_shape._dims
         if dims is None:
             raise ValueError("Dataset.sparse_batch: row_shape must have a known rank")
         size = _count(batch_size, "batch_size", 1)

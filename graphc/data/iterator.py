@@ -114,7 +114,7 @@ def tf_shape(s):
     """A shape as TF's kernels print it: [2,?], <unknown>."""
     if s.rank is None:
         return "<unknown>"
-    return "[" + ",".join("?" if d is None else str(d) for d in s.dims) + "]"
+    return "[" + ",".join("?" if d is None else str(d) for d in s._dims) + "]"
 
 
 def tf_dtype(d):

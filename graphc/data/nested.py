@@ -136,7 +136,7 @@ def _relaxed(a, b):
     """The most specific shape both a and b fit (TF's state-shape relaxation)."""
     if a.rank is None or b.rank is None or a.rank != b.rank:
         return TensorShape(None)
-    return TensorShape(tuple(x if x == y else None for x, y in zip(a.dims, b.dims)))
+    return TensorShape(tuple(x if x == y else None for x, y in zip(a._dims, b._dims)))
 
 
 def reduce(ds, initial_state, reduce_func):
@@ -158,7 +158,7 @@ def reduce(ds, initial_state, reduce_func):
                             f"state. Expected {_unflatten(structure, iter(types))} but got "
                             f"{_unflatten(structure, iter(got))}.")
         new = [_relaxed(a, t.shape) for a, t in zip(shapes, fn.outs)]
-        if [s.dims for s in new] == [s.dims for s in shapes]:
+        if [s._dims for s in new] == [s._dims for s in shapes]:
             break
         shapes = new
     folded = _Reduce(ds, structure, types, shapes, state, fn)

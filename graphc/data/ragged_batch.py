@@ -29,7 +29,7 @@ def _last_unknown(shape):
     """The index of the last unknown dim of a known-rank shape, or None."""
     if shape.rank is None:
         return None
-    unknown = [i for i, d in enumerate(shape.dims) if not isinstance(d, int)]
+    unknown = [i for i, d in enumerate(shape._dims) if not isinstance(d, int)]
     return unknown[-1] if unknown else None
 
 
@@ -51,33 +51,33 @@ def batch_plan(ds, lead, to_ragged, splits_dtype):
             u = _last_unknown(sh) if to_ragged else None
             if u is None:
                 types.append(t)
-                shapes.append(TensorShape(None if sh.dims is None else (lead,) + sh.dims))
+                shapes.append(TensorShape(None if sh._dims is None else (lead,) + sh._dims))
                 actions.append(("stack", k))
                 return None
             types.extend([t] + [splits_dtype] * (u + 1))
-            shapes.extend([TensorShape((None,) + sh.dims[u + 1:]), outer] +
+            shapes.extend([TensorShape((None,) + sh._dims[u + 1:]), outer] +
                           [TensorShape((None,))] * u)
             actions.append(("to_ragged", k, u))
-            return (Ragged(sh.dims[:u + 1]), [None] * (u + 2))
+            return (Ragged(sh._dims[:u + 1]), [None] * (u + 2))
         kind, parts = s
         if kind is Sparse:
             pos[0] += 3
-            rank = ds._shapes[k + 2].dims[0] if ds._shapes[k + 2].rank == 1 else None
+            rank = ds._shapes[k + 2]._dims[0] if ds._shapes[k + 2].rank == 1 else None
             rank = rank + 1 if isinstance(rank, int) else None
             types.extend(ds._types[k:k + 3])
             shapes.extend([TensorShape((None, rank)), TensorShape((None,)),
                            TensorShape((rank,))])
             d = next(sparse_dense)
-            dense.append(TensorShape(None if d.dims is None else (lead,) + d.dims))
+            dense.append(TensorShape(None if d._dims is None else (lead,) + d._dims))
             actions.append(("sparse", k))
             return s
         if isinstance(kind, Ragged):
             n = len(parts)
             pos[0] += n
-            rows = ds._shapes[k + 1].dims[0] if ds._shapes[k + 1].rank == 1 else None
+            rows = ds._shapes[k + 1]._dims[0] if ds._shapes[k + 1].rank == 1 else None
             flat = ds._shapes[k]
             types.extend([ds._types[k], ds._types[k + 1]] + ds._types[k + 1:k + n])
-            shapes.extend([TensorShape(None if flat.dims is None else (None,) + flat.dims[1:]),
+            shapes.extend([TensorShape(None if flat._dims is None else (None,) + flat._dims[1:]),
                            outer] + [TensorShape((None,))] * (n - 1))
             actions.append(("ragged", k, n))
             rows = rows - 1 if isinstance(rows, int) else None

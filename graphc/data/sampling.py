@@ -195,7 +195,7 @@ def rejection_resample(ds, class_func, target_dist, initial_dist, seed):
     import graphc as gc
     target_given = convert_to_tensor(target_dist, name="target_dist")
     target = gc.cast(target_given, gc.float32)
-    num_classes = target.shape.dims[0] if target.shape.rank == 1 else None
+    num_classes = target.shape._dims[0] if target.shape.rank == 1 else None
     if not isinstance(num_classes, int):
         raise ValueError("Dataset.rejection_resample: target_dist must be a vector of a "
                          f"known length, got {target!r}")

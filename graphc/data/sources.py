@@ -35,17 +35,17 @@ class _Slices(Dataset):
                 "from_tensor_slices: every component needs a dim 0 to slice, but these are "
                 f"scalars:{_describe(scalars)}\n  in from_tensor_slices called at "
                 f"{errors.format_site(site)}")
-        known = [(t, s.dims[0]) for t, s in comps
-                 if s.rank is not None and isinstance(s.dims[0], int)]
+        known = [(t, s._dims[0]) for t, s in comps
+                 if s.rank is not None and isinstance(s._dims[0], int)]
         if any(n != known[0][1] for _, n in known):
             raise errors.ShapeError(
                 "from_tensor_slices: the components have different sizes of dim 0 "
                 f"({', '.join(str(n) for _, n in known)}); each element takes one slice of "
                 f"every component:{_describe([t for t, _ in known])}\n  in "
                 f"from_tensor_slices called at {errors.format_site(site)}")
-        shapes = [TensorShape(None if t.shape.dims is None else t.shape.dims[1:])
+        shapes = [TensorShape(None if t.shape._dims is None else t.shape._dims[1:])
                   for t in tensors]
-        dense = [TensorShape(None if d.dims is None else d.dims[1:]) for d in full]
+        dense = [TensorShape(None if d._dims is None else d._dims[1:]) for d in full]
         for k, d in zip(sparse, dense):
             shapes[k:k + 3] = [TensorShape([None, d.rank]), TensorShape([None]),
                                TensorShape([d.rank])]
@@ -206,7 +206,7 @@ class _SparseSlices(Dataset):
     """The rows of a SparseTensor, each an (indices, values, dense_shape) tuple (TF1)."""
 
     def __init__(self, st):
-        rank = st.dense_shape.shape.dims[0] if st.dense_shape.shape.rank == 1 else None
+        rank = st.dense_shape.shape._dims[0] if st.dense_shape.shape.rank == 1 else None
         r = rank - 1 if isinstance(rank, int) else None
         super().__init__((tuple, [None, None, None]), [dtypes.int64, st.values.dtype,
                                                        dtypes.int64],

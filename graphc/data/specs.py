@@ -64,8 +64,8 @@ def dense_shapes(structure, shapes, tensors=None):
             except Exception:       # a dense_shape graphc cannot evaluate statically
                 pass
         s = shapes[k + 2]
-        out.append(TensorShape((None,) * s.dims[0]) if s.rank == 1 and
-                   isinstance(s.dims[0], int) else TensorShape(None))
+        out.append(TensorShape((None,) * s._dims[0]) if s.rank == 1 and
+                   isinstance(s._dims[0], int) else TensorShape(None))
     return out
 
 

@@ -141,7 +141,7 @@ def scan(ds, initial_state, scan_func):
                             f"match the initial state. Expected {show(types)}, got "
                             f"{show(got)}.")
         new = [_relaxed(a, t.shape) for a, t in zip(shapes, fn.outs)]
-        if [x.dims for x in new] == [x.dims for x in shapes]:
+        if [x._dims for x in new] == [x._dims for x in shapes]:
             break
         shapes = new
     return _Scan(ds, state, shapes, fn, s[1][1])

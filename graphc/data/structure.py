@@ -49,9 +49,9 @@ class Ragged:
         from ..shapes import TensorShape
         if flat_shape.rank is None:
             return TensorShape(None)
-        n = outer_splits_shape.dims[0] if outer_splits_shape.rank == 1 else None
+        n = outer_splits_shape._dims[0] if outer_splits_shape.rank == 1 else None
         n = n - 1 if isinstance(n, int) else None
-        return TensorShape((n,) + self.uniform + tuple(flat_shape.dims[1:]))
+        return TensorShape((n,) + self.uniform + tuple(flat_shape._dims[1:]))
 
     def __call__(self, flat_values, *splits):
         from ..dtypes import DType
@@ -79,7 +79,7 @@ def ragged_of(value):
     from ..ragged_tensor import RaggedTensor
     if not isinstance(value, RaggedTensor):
         return None
-    kind = Ragged(value.shape.dims[1:1 + value.ragged_rank] if value.shape.rank is not None
+    kind = Ragged(value.shape._dims[1:1 + value.ragged_rank] if value.shape.rank is not None
                   else (None,) * value.ragged_rank)
     return kind, list(value._as_parts())
 

@@ -124,7 +124,7 @@ def check_dense_labels_match_logits_and_reshape(labels, logits, expected_labels_
                    "n_classes argument to the estimator and/or the shape of your label.")
         rank_ok = assert_rank_at_least(labels, 2, message=err_msg)
         with control_dependencies([rank_ok]):
-            dims = labels.shape.dims
+            dims = labels.shape._dims
             if dims is not None and dims and dims[-1] is not None and dims[-1] != d:
                 raise ValueError(
                     f"Mismatched label shape. Expected labels dimension={d}.  Received "
@@ -194,7 +194,7 @@ def check_logits_final_dim(logits, expected_logits_dimension):
             logits, 2, data=[logits_shape],
             message="logits shape must be [D0, D1, ... DN, logits_dimension]")
         with control_dependencies([rank_ok]):
-            dims = logits.shape.dims
+            dims = logits.shape._dims
             if dims is not None and dims and dims[-1] is not None:
                 if isinstance(expected_logits_dimension, int) \
                         and dims[-1] != expected_logits_dimension:

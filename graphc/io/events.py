@@ -302,12 +302,12 @@ def histogram_proto(values):
 def _shape_proto(shape):
     """tensorflow.TensorShapeProto {repeated Dim dim = 2 {int64 size = 1; string name =
     2}; bool unknown_rank = 3}; an unknown dim is -1 (a named one keeps its name)."""
-    if shape.dims is None:
+    if shape._dims is None:
         return _int(3, 1)
     return b"".join(
         _bytes(2, _int(1, d if isinstance(d, int) else -1)
                + (_string(2, d) if isinstance(d, str) else b""))
-        for d in shape.dims)
+        for d in shape._dims)
 
 
 def graph_def(graph):

@@ -62,7 +62,7 @@ def _misfit(t, dims, dtype_name):
     """Why tensor t cannot stand for a recorded output, or None."""
     if t.dtype.name != dtype_name:
         return f"dtype {t.dtype.name}, not {dtype_name}"
-    if _merge_dims(t.shape.dims, dims) is False:
+    if _merge_dims(t.shape._dims, dims) is False:
         return f"shape {t.shape}, not {TensorShape(None if dims is None else tuple(dims))}"
     return None
 
@@ -191,7 +191,7 @@ class _Importer:
                                      f"{len(node.outputs)}")
         for t, (dims, dtype_name) in zip(node.outputs, recorded):
             if t.dtype.name == dtype_name and (
-                    t.shape.dims is None if dims is None else t.shape.dims == tuple(dims)):
+                    t.shape._dims is None if dims is None else t.shape._dims == tuple(dims)):
                 continue                        # the common case: rebuilt as recorded
             why = _misfit(t, dims, dtype_name)
             if why is not None:
@@ -199,7 +199,7 @@ class _Importer:
                     f"{e['op']} '{e['name']}': output {t.index} rebuilds with {why} as "
                     "recorded in the graph_def (a graph_def edited by hand, or ops that "
                     "changed since it was written)")
-            t.shape = TensorShape(_merge_dims(t.shape.dims, dims))
+            t.shape = TensorShape(_merge_dims(t.shape._dims, dims))
 
 
 def as_variable(node, trainable):

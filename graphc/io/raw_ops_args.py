@@ -294,7 +294,7 @@ def _as_shape(v, name):
     if isinstance(v, TensorShapeProto):
         return None if v.unknown_rank else [d.size if d.size >= 0 else None for d in v.dim]
     try:
-        dims = TensorShape(v).dims
+        dims = TensorShape(v)._dims
     except (TypeError, ValueError) as err:
         raise TypeError(f"Error converting shape to a TensorShape: {err}.") from None
     return None if dims is None else [d if isinstance(d, int) else None for d in dims]

@@ -74,7 +74,7 @@ def _array(payload):
 
 
 def _dims(shape):
-    return None if shape.dims is None else list(shape.dims)
+    return None if shape._dims is None else list(shape._dims)
 
 
 def _is_function(g):

@@ -103,15 +103,15 @@ def seeds(node):
 
 def rank_of(x):
     """x's rank, or None if unknown."""
-    return None if x.shape.dims is None else len(x.shape.dims)
+    return None if x.shape._dims is None else len(x.shape._dims)
 
 
 def shape_proto(shape):
     """A graphc TensorShape as a TensorShapeProto (-1 for an unknown dim)."""
-    if shape.dims is None:
+    if shape._dims is None:
         return TensorShapeProto(unknown_rank=True)
     return TensorShapeProto(dim=[TensorShapeProto.Dim(-1 if d is None else d)
-                                 for d in shape.dims])
+                                 for d in shape._dims])
 
 
 class Shape:

@@ -60,7 +60,7 @@ def _if(ex, n):
 def _zeros(fx, t):
     """An output a branch does not make (the other branch's random draws, never read):
     zeros, an unknown dim of size 0."""
-    dims = t.shape.dims
+    dims = t.shape._dims
     shape = (0,) if dims is None else tuple(d if isinstance(d, int) else 0 for d in dims)
     return fx.const("unused", np.zeros(shape, t.dtype.np), t.dtype)
 
@@ -69,14 +69,14 @@ def _zeros(fx, t):
 def _element_shape(shape):
     """A TensorList's element_shape input: the dims (-1 unknown), or -1 for an unknown
     rank."""
-    if shape.dims is None:
+    if shape._dims is None:
         return -1
-    return [-1 if d is None else d for d in shape.dims]
+    return [-1 if d is None else d for d in shape._dims]
 
 
 def _tail(shape):
     """The shape of an element of a tensor of `shape` (its dim 0 dropped)."""
-    return TensorShape(None) if shape.dims is None else TensorShape(shape.dims[1:])
+    return TensorShape(None) if shape._dims is None else TensorShape(shape._dims[1:])
 
 
 @export("Loop", "StatelessLoop")
@@ -127,7 +127,7 @@ def _loop(ex, n):
     sums = []
     for z in zs_out:
         known = z.shape.is_fully_defined()
-        sums.append(ex.const(n, "zeros", np.zeros(z.shape.dims if known else ()), z.dtype))
+        sums.append(ex.const(n, "zeros", np.zeros(z.shape._dims if known else ()), z.dtype))
     elems = [ex.emit(n, "TensorListFromTensor", (s, ex.const(n, "element_shape",
                                                             _element_shape(_tail(s.shape)))),
                      name="TensorListFromTensor", element_dtype=s.dtype, shape_type=_i32)

@@ -114,10 +114,10 @@ def _bounds(ex, n):
     if _rank(seq) == 2 and _rank(values) == 2:
         ex.emit(n, n.type, n.inputs, T=t, out_type=out)
         return
-    if _rank(seq) is None or _rank(values) is None or None in (seq.shape.dims[-1],
-                                                               values.shape.dims[-1]):
+    if _rank(seq) is None or _rank(values) is None or None in (seq.shape._dims[-1],
+                                                               values.shape._dims[-1]):
         raise ex.fail(n, "inputs of unknown rank or last dim (TF's op takes 2-D inputs)")
-    flat = [ex.emit(n, "Reshape", (x, ex.const(n, "shape", [-1, x.shape.dims[-1]])),
+    flat = [ex.emit(n, "Reshape", (x, ex.const(n, "shape", [-1, x.shape._dims[-1]])),
                     name="Reshape", T=t, Tshape=_i32) for x in (seq, values)]
     shape = ex.emit(n, "Shape", (values,), name="Shape", T=t, out_type=_i32)
     op = ex.emit(n, n.type, flat, name=n.type, T=t, out_type=out)
@@ -228,10 +228,10 @@ def _flip(ex, n, v, sign, t):
 def _matrix_dims(ex, n):
     x = n.inputs[0]
     rank = _rank(x)
-    if rank is None or None in x.shape.dims[-2:]:
+    if rank is None or None in x.shape._dims[-2:]:
         raise ex.fail(n, "matrices of unknown rank or size (graphc's sign convention "
                          "for the vectors needs them)")
-    return rank, x.shape.dims[-2], x.shape.dims[-1]
+    return rank, x.shape._dims[-2], x.shape._dims[-1]
 
 
 @export("SelfAdjointEigV2")
@@ -337,7 +337,7 @@ def _padded_for_rfft(ex, n):
     want = [int(v) for v in np.reshape(want, -1)]
     if n.type.startswith("I"):
         want[-1] = want[-1] // 2 + 1
-    dims = x.shape.dims[rank - k:]
+    dims = x.shape._dims[rank - k:]
     short = [max(w - d, 0) if d is not None else None for w, d in zip(want, dims)]
     if None in short:
         raise ex.fail(n, "an inner dim of unknown size (TF's op refuses one shorter than "

@@ -444,7 +444,7 @@ def _matrix_exponential(ex, n):
     Switch, NextIteration, Exit) whose body squares the matrices with k < s."""
     (x,) = n.inputs
     t = x.dtype
-    dims = x.shape.dims
+    dims = x.shape._dims
     _outside_functions(ex, n, "its squarings are a TF1 while loop")
     if dims is None or dims[-1] is None:
         raise ex.fail(n, "matrices of unknown size (the Pade identity is a Const)")

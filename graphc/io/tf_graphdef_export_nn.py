@@ -156,7 +156,7 @@ def _xent(ex, n):
     if rank == 2 and axis == 1:
         ex.emit(n, n.type, (logits, labels), **attrs)
         return
-    classes = None if rank is None else logits.shape.dims[axis]
+    classes = None if rank is None else logits.shape._dims[axis]
     if classes is None:
         raise ex.fail(n, "logits of unknown rank or class count (TF's op is 2-D)")
     perm = [k for k in range(rank) if k != axis] + [axis]   # the class axis moved last

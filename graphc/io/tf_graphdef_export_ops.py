@@ -155,12 +155,12 @@ def _select(ex, n):       # graphc's Select broadcasts its three inputs: TF's Se
 def _axes(ex, n, x, axis, name="reduction_indices"):
     """A Const of the reduced axes (all of x's, for axis None)."""
     if axis is None:
-        if x.shape.dims is None:
+        if x.shape._dims is None:
             rank = ex.emit(n, "Rank", (x,), name="Rank", T=x.dtype)
             return ex.emit(n, "Range", (ex.const(n, "range/start", 0), rank,
                                         ex.const(n, "range/delta", 1)),
                            name=name, Tidx=_i32)
-        axis = range(len(x.shape.dims))
+        axis = range(len(x.shape._dims))
     axis = [axis] if np.ndim(axis) == 0 else list(axis)
     return ex.const(n, name, axis)
 
@@ -238,9 +238,9 @@ def _transpose(ex, n):
     x = n.inputs[0]
     perm = n.attrs.get("perm")
     if perm is None:
-        if x.shape.dims is None:
+        if x.shape._dims is None:
             raise ex.fail(n, "a transpose of unknown rank without perm")
-        perm = range(len(x.shape.dims) - 1, -1, -1)
+        perm = range(len(x.shape._dims) - 1, -1, -1)
     ex.emit(n, "Transpose", (x, ex.const(n, "perm", list(perm))), T=x.dtype, Tperm=_i32)
 
 
@@ -467,11 +467,11 @@ def _betainc(ex, n):
     """graphc's Betainc broadcasts; TF's takes equal shapes (or scalars)."""
     out = n.outputs[0].shape
     ins = list(n.inputs)
-    if any(t.shape.dims != out.dims and t.shape.dims != [] for t in ins):
+    if any(t.shape._dims != out._dims and t.shape._dims != [] for t in ins):
         if not out.is_fully_defined():
             raise ex.fail(n, "inputs of different shapes that broadcast to an unknown shape")
-        shape = ex.const(n, "shape", out.dims)
-        ins = [t if t.shape.dims in (out.dims, []) else
+        shape = ex.const(n, "shape", out._dims)
+        ins = [t if t.shape._dims in (out._dims, []) else
                ex.emit(n, "BroadcastTo", (t, shape), name="BroadcastTo", T=t.dtype, Tidx=_i32)
                for t in ins]
     ex.emit(n, "Betainc", ins, T=_T(n))
@@ -482,7 +482,7 @@ def _spell_ellipsis(ex, n, eq):
     the broadcast dims are); the dims a letter names must agree."""
     subs, arrow, out = eq.partition("->")
     subs = subs.split(",")
-    ranks = [len(t.shape.dims) if t.shape.dims is not None else None for t in n.inputs]
+    ranks = [len(t.shape._dims) if t.shape._dims is not None else None for t in n.inputs]
     if None in ranks:
         raise ex.fail(n, f"an ellipsis in '{eq}' over operands of unknown rank")
     free = [c for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz" if c not in eq]
@@ -491,7 +491,7 @@ def _spell_ellipsis(ex, n, eq):
     sizes = {}
     for t, sub, w in zip(n.inputs, subs, widths):
         if w:
-            for c, d in zip(letters[len(letters) - w:], t.shape.dims[sub.index("..."):]):
+            for c, d in zip(letters[len(letters) - w:], t.shape._dims[sub.index("..."):]):
                 if d is not None and sizes.setdefault(c, d) != d:
                     raise ex.fail(n, f"'{eq}' broadcasts ellipsis dims {sizes[c]} and {d}")
     spelled = [sub.replace("...", "".join(letters[len(letters) - w:])) if w else sub

@@ -135,7 +135,7 @@ def _string_split(ex, n):
 # ---- graphc's dense rows <-> TF's ragged (values, row_splits) ----------------------------
 def _ragged_rows(ex, n, x):
     """x's rows (its last axis) as TF's (flat values, int64 row_splits) NodeDef names."""
-    dims = None if x.shape.dims is None else list(x.shape.dims)
+    dims = None if x.shape._dims is None else list(x.shape._dims)
     if not dims:
         raise ex.fail(n, f"an input of shape {x.shape} (its rows need a known rank >= 1)")
     flat = x if len(dims) == 1 else ex.emit(
@@ -194,7 +194,7 @@ def _emit_flat(ex, n, op, inputs, same, attrs):
         ex.emit(n, op, inputs, **attrs)
         return
     flat = ex.emit(n, op, inputs, name=op, **attrs)
-    ex.emit(n, "Reshape", (flat, _shape_const(ex, n, n.outputs[0].shape.dims, "shape")),
+    ex.emit(n, "Reshape", (flat, _shape_const(ex, n, n.outputs[0].shape._dims, "shape")),
             T=_str, Tshape=_i32)
 
 

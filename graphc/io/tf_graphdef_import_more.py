@@ -53,7 +53,7 @@ def _assign(mode):
             raise n.fail(f"input 0 ({ref.name}) is a {ref.node.type}, not a VariableV2: "
                          "graphc updates variables only")
         if mode == "set" and not n.attr("validate_shape", True) and \
-                ref.shape.dims is not None:
+                ref.shape._dims is not None:
             raise n.fail(f"validate_shape=false on variable '{ref.node.name}' of static "
                          f"shape {ref.shape}: graphc keeps a variable's shape (make it "
                          "with an unknown shape)")
@@ -95,7 +95,7 @@ def _broadcast_gradient_args(n, s0, s1):
     broadcast). Each r_k is a constant where what is known of the shapes decides it
     (graphc's Sum takes static axes), else computed when the graph runs."""
     t = n.attr("T")
-    a, b = shape_value(s0).dims, shape_value(s1).dims
+    a, b = shape_value(s0)._dims, shape_value(s1)._dims
     statics = [None, None]
     if a is not None and b is not None:
         k = max(len(a), len(b))

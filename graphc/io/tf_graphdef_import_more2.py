@@ -139,7 +139,7 @@ def _bincount(n, arr, size, weights):
     """TF: an empty weights counts; else out[i] sums the weights of the entries i."""
     if weights.shape.num_elements() == 0:
         return apply1(BINCOUNT, (arr, size), name=n.name, dtype=n.attr("T"))
-    if weights.shape.dims is None or not weights.shape.is_compatible_with(arr.shape):
+    if weights.shape._dims is None or not weights.shape.is_compatible_with(arr.shape):
         raise n.fail(f"weights ({weights.name}) must be empty or of arr's shape "
                      f"{arr.shape} when the graph is built, not {weights.shape}", ValueError)
     ids = gc.where_v2(gc.less(arr, size), arr, -1, name=n.sub("ids"))   # -1: dropped

@@ -47,11 +47,11 @@ def _conv_attrs(n):
 def _groups(n, x, w, fmt):
     """TF's grouped Conv2D: the input's channels a multiple g of the filter's in-channels
     (1: a plain conv). Known when the graph is built, else taken as 1."""
-    c = x.shape.dims[3 if fmt == "NHWC" else 1] if x.shape.rank == 4 else None
-    k = w.shape.dims[2] if w.shape.rank == 4 else None
+    c = x.shape._dims[3 if fmt == "NHWC" else 1] if x.shape.rank == 4 else None
+    k = w.shape._dims[2] if w.shape.rank == 4 else None
     if not isinstance(c, int) or not isinstance(k, int) or c == k:
         return 1
-    out = w.shape.dims[3]
+    out = w.shape._dims[3]
     if k == 0 or c % k or (isinstance(out, int) and out % (c // k)):
         raise n.fail(f"input {x.name} has {c} channels, filter {w.name} of shape "
                      f"{w.shape} takes {k}: a grouped conv needs the channels a multiple "

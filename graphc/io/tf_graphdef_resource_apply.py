@@ -303,8 +303,8 @@ def _sparse(names, rule, ref=False):
             _check_like(n, k, a[k], var)
         g, i = grad.shape, indices.shape
         if g.rank is not None and var.rank is not None and (
-                g.rank != var.rank or not gc.TensorShape(g.dims[1:]).is_compatible_with(
-                    var.dims[1:])) or \
+                g.rank != var.rank or not gc.TensorShape(g._dims[1:]).is_compatible_with(
+                    var._dims[1:])) or \
                 g.rank is not None and i.rank == 1 and not g[:1].is_compatible_with(i):
             raise n.fail(f"grad of shape {g} does not hold the rows of var {var} picked by "
                          f"indices of shape {i} (want shape indices.shape + var.shape[1:])",

@@ -97,7 +97,7 @@ def _shape_input(n, t, what):
 def _known(buf):
     """The buffer's element shape is known statically (so its rows are real even before
     a write)."""
-    return buf.shape.dims is not None and all(d is not None for d in buf.shape.dims[1:])
+    return buf.shape._dims is not None and all(d is not None for d in buf.shape._dims[1:])
 
 
 def _stack(buf, name):
@@ -144,7 +144,7 @@ def _read(n, handle, index, flow):
 @_op("TensorArrayGatherV3", "? =int32 ?", "dtype")
 def _gather(n, handle, indices, flow):
     del handle
-    lead = indices.shape.dims[:1] if indices.shape.dims is not None else (None,)
+    lead = indices.shape._dims[:1] if indices.shape._dims is not None else (None,)
     return _refine(gather(flow, indices), lead, _elem_shape(n, "element_shape"))
 
 
@@ -203,10 +203,10 @@ def _from_tensor(n, tensor, element_shape):
     if tensor.shape.rank == 0:
         raise n.fail(f"tensor {tensor.name} is a scalar; a list needs a rank of 1 or more")
     elem = _shape_input(n, element_shape, "element_shape")
-    if elem is not None and tensor.shape.dims is not None:
-        if not TensorShape(tensor.shape.dims[1:]).is_compatible_with(TensorShape(elem)):
+    if elem is not None and tensor.shape._dims is not None:
+        if not TensorShape(tensor.shape._dims[1:]).is_compatible_with(TensorShape(elem)):
             raise n.fail(f"tensor {tensor.name} has elements of shape "
-                         f"{TensorShape(tensor.shape.dims[1:])}, not {TensorShape(elem)}")
+                         f"{TensorShape(tensor.shape._dims[1:])}, not {TensorShape(elem)}")
     return gc.identity(tensor, name=n.name)
 
 
@@ -240,7 +240,7 @@ def _get_item(n, handle, index, element_shape):
 
 @_op("TensorListGather", "? =int32 =int32", "element_dtype")
 def _list_gather(n, handle, indices, element_shape):
-    lead = indices.shape.dims[:1] if indices.shape.dims is not None else (None,)
+    lead = indices.shape._dims[:1] if indices.shape._dims is not None else (None,)
     return _refine(gather(handle, indices), lead,
                    _shape_input(n, element_shape, "element_shape"))
 
@@ -249,7 +249,7 @@ def _list_gather(n, handle, indices, element_shape):
 def _list_stack(n, handle, element_shape):
     """All the elements; num_elements (when not -1) must be the list's length."""
     want = n.attr("num_elements", -1)
-    size = handle.shape.dims[0] if handle.shape.dims else None
+    size = handle.shape._dims[0] if handle.shape._dims else None
     if want != -1 and size is not None and size != want:
         raise n.fail(f"num_elements={want}, but the list {handle.name} has {size} elements")
     elem = _shape_input(n, element_shape, "element_shape")
@@ -310,7 +310,7 @@ def _element_shape(n, handle):
     """The elements' shape: static where the buffer knows it, else the buffer's."""
     d = n.attr("shape_type")
     if _known(handle):
-        return gc.constant(list(handle.shape.dims[1:]), d, name=n.name)
+        return gc.constant(list(handle.shape._dims[1:]), d, name=n.name)
     return gc.shape(handle, out_type=d)[1:]
 
 

@@ -21,7 +21,7 @@ __all__ = ["shape", "size", "rank", "reshape", "transpose", "expand_dims", "sque
 
 def _static_shape(node):
     x = node.inputs[0]
-    dims = x.shape.dims
+    dims = x.shape._dims
     if dims is None:
         return None
     resolved = [x.graph.dims.resolve(d) for d in dims]
@@ -123,7 +123,7 @@ def _computed(shape):
 def shape_of(x):
     """x's shape as a list of ints when static, else the tensor shape(x). vjps use it so
     that a graph with static shapes keeps them in its gradient."""
-    return list(x.shape.dims) if x.shape.is_fully_defined() else shape(x)
+    return list(x.shape._dims) if x.shape.is_fully_defined() else shape(x)
 
 
 def static_value(value, what):
@@ -189,7 +189,7 @@ def _reshape_target(ctx, x, shape):
             target.append(int(c) if c is not None else ("x", src[1]) if src is not None
                           and src[0] is x and ("x", src[1]) not in target else scalar_dim(e))
         return target
-    dims = ctx.shape_value(shape).dims
+    dims = ctx.shape_value(shape)._dims
     return None if dims is None else list(dims)
 
 
@@ -208,14 +208,14 @@ def _infer_reshape(ctx, x, shape):
     if any(d < -1 for d in ints) or ints.count(-1) > 1:
         raise InferError(f"bad target shape {shown}: sizes must be >= 0, and at most one "
                          "may be -1 (inferred)")
-    if x.shape.dims is None:
+    if x.shape._dims is None:
         return tuple(None if isinstance(d, tuple) or d == -1 else d for d in target), x.dtype
     # shape(x)[i] in the target stands for x's dim i: both sides drop it
-    same = {d[1] % len(x.shape.dims) for d in target if isinstance(d, tuple)}
-    out = [x.shape.dims[d[1]] if isinstance(d, tuple) else d for d in target]
+    same = {d[1] % len(x.shape._dims) for d in target if isinstance(d, tuple)}
+    out = [x.shape._dims[d[1]] if isinstance(d, tuple) else d for d in target]
     rest = [k for k, d in enumerate(target) if not isinstance(d, tuple)]
-    in_dims = [ctx.resolve(d) for k, d in enumerate(x.shape.dims) if k not in same]
-    unknown_in = [d for k, d in enumerate(x.shape.dims) if k not in same and
+    in_dims = [ctx.resolve(d) for k, d in enumerate(x.shape._dims) if k not in same]
+    unknown_in = [d for k, d in enumerate(x.shape._dims) if k not in same and
                   ctx.resolve(d) is None]
     open_ = [k for k in rest if out[k] == -1 or ctx.resolve(out[k]) is None]
     n_in = math.prod(r for r in in_dims if r is not None)
@@ -272,7 +272,7 @@ def reshape(tensor, shape, name=None):
 
 # ---- transpose, expand_dims, squeeze ------------------------------------------------------
 def _infer_transpose(ctx, x, *, perm):
-    dims = x.shape.dims
+    dims = x.shape._dims
     if perm is None:
         return (None if dims is None else tuple(reversed(dims))), x.dtype
     if not all(isinstance(p, int) for p in perm) or \
@@ -301,8 +301,8 @@ TRANSPOSE = register(OpDef(
 
 def _infer_transpose_dynamic(ctx, x, perm):
     ctx.require(1, "int")
-    n = perm.shape.dims[0] if perm.shape.dims is not None and \
-        len(perm.shape.dims) == 1 else None
+    n = perm.shape._dims[0] if perm.shape._dims is not None and \
+        len(perm.shape._dims) == 1 else None
     rank = x.shape.ndims if x.shape.ndims is not None else n
     if x.shape.ndims is not None and n is not None and n != rank:
         raise InferError(f"perm {{1}} has {n} entries but {{0}} has rank {rank}")
@@ -350,9 +350,9 @@ def transpose(a, perm=None, name="transpose", conjugate=False):
 
 
 def _infer_expand_dims(ctx, x, *, axis):
-    if x.shape.dims is None:
+    if x.shape._dims is None:
         return None, x.dtype
-    dims = list(x.shape.dims)
+    dims = list(x.shape._dims)
     dims.insert(ctx.axis(axis, len(dims), extra=1), 1)
     return tuple(dims), x.dtype
 
@@ -398,7 +398,7 @@ def _expand_dims_dynamic(x, axis, name):
 
 
 def _infer_squeeze(ctx, x, *, axis):
-    dims = x.shape.dims
+    dims = x.shape._dims
     if dims is None:
         return None, x.dtype
     if axis is None:

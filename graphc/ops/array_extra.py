@@ -31,7 +31,7 @@ def _int_tensor(v):
 def _entries(ctx, t):
     """The number of entries of a scalar or 1-D tensor, if known."""
     r = t.shape.rank
-    return 1 if r == 0 else ctx.resolve(t.shape.dims[0]) if r == 1 else None
+    return 1 if r == 0 else ctx.resolve(t.shape._dims[0]) if r == 1 else None
 
 
 # ---- roll ---------------------------------------------------------------------------------
@@ -166,7 +166,7 @@ def _infer_depth(to_depth):
         b = block_size
         if not isinstance(b, int) or isinstance(b, bool) or b < 2:
             raise InferError(f"block_size must be an int >= 2, got {b!r}")
-        dims = x.shape.dims
+        dims = x.shape._dims
         if dims is None:
             return None, x.dtype
         if len(dims) != 4:
@@ -345,7 +345,7 @@ def _index_list(v, what):
         c = constant_value(v)
         if c is not None:
             return [int(e) for e in np.reshape(c, -1)]
-        n = v.shape.dims[0] if v.shape.rank == 1 else None
+        n = v.shape._dims[0] if v.shape.rank == 1 else None
         if not isinstance(n, int):
             raise TypeError(f"strided_slice: {what} '{v.name}' must have a length known "
                             "when the graph is built")

@@ -42,14 +42,14 @@ def _shape_error(api, msg, *tensors):
 
 def _tf_shape(s):
     """A shape as TF prints it: [?,5]."""
-    if s.dims is None:
+    if s._dims is None:
         return "<unknown>"
-    return "[" + ",".join("?" if not isinstance(d, int) else str(d) for d in s.dims) + "]"
+    return "[" + ",".join("?" if not isinstance(d, int) else str(d) for d in s._dims) + "]"
 
 
 def _dim(x, k):
     """Dim k of x: an int where known, else a scalar int32 tensor."""
-    d = x.shape.dims[k]
+    d = x.shape._dims[k]
     return d if isinstance(d, int) else shape(x)[k]
 
 
@@ -70,10 +70,10 @@ def ensure_shape(x, shape, name=None):  # noqa: A002 (TF1 names)
     x = convert_to_tensor(x)
     want = as_shape(shape)
     have = x.shape
-    if want.dims is not None and have.dims is not None and (
-            len(want.dims) != len(have.dims) or any(
+    if want._dims is not None and have._dims is not None and (
+            len(want._dims) != len(have._dims) or any(
                 isinstance(a, int) and isinstance(b, int) and a != b
-                for a, b in zip(have.dims, want.dims))):
+                for a, b in zip(have._dims, want._dims))):
         raise _shape_error("ensure_shape", f"the shape of x, {_tf_shape(have)}, is not "
                            f"compatible with the expected shape {_tf_shape(want)}", x)
     with name_scope(name, "EnsureShape"):
@@ -89,11 +89,11 @@ def ensure_shape(x, shape, name=None):  # noqa: A002 (TF1 names)
 
 def _shape_check(x, want):
     """An Assert that x's run-time shape matches `want` where graphc cannot tell now."""
-    if want.dims is None:
+    if want._dims is None:
         return None
-    n = len(want.dims)
-    known = x.shape.dims
-    todo = [k for k, d in enumerate(want.dims) if isinstance(d, int)
+    n = len(want._dims)
+    known = x.shape._dims
+    todo = [k for k, d in enumerate(want._dims) if isinstance(d, int)
             and (known is None or not isinstance(known[k], int))]
     if known is not None and not todo:
         return None
@@ -101,7 +101,7 @@ def _shape_check(x, want):
     if known is None:           # the rank too; pad so that gathering position k is valid
         s = concat([s, fill([n], -1)], 0)[:n]
     got = gather(s, constant(np.array(todo, np.int32)))
-    ok = R.reduce_all(E.equal(got, constant(np.array([want.dims[k] for k in todo],
+    ok = R.reduce_all(E.equal(got, constant(np.array([want._dims[k] for k in todo],
                                                      np.int32))))
     if known is None:
         ok = E.logical_and(E.equal(rank(x), n), ok)
@@ -152,7 +152,7 @@ def _repeat_indices(reps, n):
             raise _shape_error("repeat", f"repeats must be >= 0, got {v.tolist()}", reps)
         return constant(np.repeat(np.arange(n, dtype=np.int32), np.broadcast_to(v, (n,))))
     counts = E.cast(reps, dtypes.int32)
-    if reps.shape.rank != 1 or reps.shape.dims[0] != n or not isinstance(n, int):
+    if reps.shape.rank != 1 or reps.shape._dims[0] != n or not isinstance(n, int):
         counts = counts * fill(_shape_tensor([n]), 1)        # broadcast to (n,)
     ends = cumsum(counts)                   # element i fills [ends[i-1], ends[i])
     return searchsorted(ends, range_(R.reduce_sum(counts)), side="right")

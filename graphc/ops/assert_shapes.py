@@ -94,8 +94,8 @@ def assert_shapes(shapes, data=None, summarize=None, message=None, name=None):
                         continue
                     if rank == 0:
                         size = 1
-                    elif rank is not None and isinstance(t.shape.dims[rank + at], int):
-                        size = t.shape.dims[rank + at]
+                    elif rank is not None and isinstance(t.shape._dims[rank + at], int):
+                        size = t.shape._dims[rank + at]
                     else:
                         if sizes is None:
                             sizes = A.shape(t) if rank is not None else _sizes(t)

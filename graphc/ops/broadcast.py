@@ -80,15 +80,15 @@ def _infer_add_n(ctx, *xs):
     ctx.same_dtype()
     shape = xs[0].shape
     for i, x in enumerate(xs[1:], 1):
-        if shape.dims is None or x.shape.dims is None:
-            shape = shape if shape.dims is not None else x.shape
+        if shape._dims is None or x.shape._dims is None:
+            shape = shape if shape._dims is not None else x.shape
             continue
-        if len(shape.dims) != len(x.shape.dims):
+        if len(shape._dims) != len(x.shape._dims):
             raise InferError(f"add_n inputs must have equal shapes: {{0}} has {xs[0].shape} "
                              f"but {{{i}}} has {x.shape}")
         shape = TensorShape(tuple(ctx.merge_dims(
             a, b, f"add_n inputs must have equal shapes: {{{{0}}}} has {xs[0].shape} but "
-                  f"{{{{{i}}}}} has {x.shape}") for a, b in zip(shape.dims, x.shape.dims)))
+                  f"{{{{{i}}}}} has {x.shape}") for a, b in zip(shape._dims, x.shape._dims)))
     return shape, xs[0].dtype
 
 
@@ -180,13 +180,13 @@ def sum_to(g, shape, name=None):
 def _infer_broadcast_to(ctx, x, shape):
     if not shape.dtype.is_integer:
         raise InferError("the target shape {1} must be an integer tensor", "dtype")
-    target = ctx.shape_value(shape).dims
-    if x.shape.dims is not None and target is not None:
-        if len(x.shape.dims) > len(target):
+    target = ctx.shape_value(shape)._dims
+    if x.shape._dims is not None and target is not None:
+        if len(x.shape._dims) > len(target):
             raise InferError(f"cannot broadcast {{0}} of shape {x.shape} to {target}: "
                              "more dims than the target")
-        for k, d in enumerate(x.shape.dims):
-            t = target[k + len(target) - len(x.shape.dims)]
+        for k, d in enumerate(x.shape._dims):
+            t = target[k + len(target) - len(x.shape._dims)]
             r, rt = ctx.resolve(d), ctx.resolve(t)
             if r is not None and rt is not None and r != 1 and r != rt:
                 raise InferError(f"cannot broadcast {{0}} of shape {x.shape} to {target}")

@@ -37,8 +37,8 @@ def clip_by_norm(t, clip_norm, axes=None, name=None):
         l2sum_safe = select(pred, l2sum, E.ones_like_(l2sum))
         l2norm = select(pred, E.sqrt(l2sum_safe), l2sum)
         intermediate = t * clip_norm
-        if intermediate.shape != t.shape and intermediate.shape.dims is not None \
-                and t.shape.dims is not None:
+        if intermediate.shape != t.shape and intermediate.shape._dims is not None \
+                and t.shape._dims is not None:
             raise errors.ShapeError(
                 f"clip_by_norm: clip_norm would broadcast t of shape {t.shape} to "
                 f"{intermediate.shape}; it must be a scalar (or broadcast to t)\n"

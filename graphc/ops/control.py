@@ -305,9 +305,9 @@ def draw_outputs(outs, fed):
 # ---- the If op -------------------------------------------------------------------------------
 def _common_shape(a, b):
     """The most specific shape both a and b have (a dim where they differ is unknown)."""
-    if a.dims is None or b.dims is None or len(a.dims) != len(b.dims):
+    if a._dims is None or b._dims is None or len(a._dims) != len(b._dims):
         return TensorShape(None)
-    return TensorShape(tuple(x if x == y else None for x, y in zip(a.dims, b.dims)))
+    return TensorShape(tuple(x if x == y else None for x, y in zip(a._dims, b._dims)))
 
 
 def _infer_if(ctx, pred, *args, branches, ins, outs, n_user, n_saved, replay=False):
@@ -380,7 +380,7 @@ def compiled(session, fg, ins, outs, keep=()):
 
 def _dummy(t):
     """Zeros standing for a value that is never read (read-only, allocating nothing)."""
-    dims = t.shape.dims
+    dims = t.shape._dims
     shape = tuple(d if isinstance(d, int) else 0 for d in dims) if dims is not None else (0,)
     return np.broadcast_to(np.zeros((), t.dtype.np), shape)
 

@@ -125,7 +125,7 @@ def ranked_dims(ctx, t, i, what, rank=4):
     """The dims of input i, which must have `rank` (unknown dims if its rank is unknown)."""
     if t.shape.rank not in (None, rank):
         raise InferError(f"{{{i}}} ({what}) must have rank {rank}, not shape {t.shape}")
-    return t.shape.dims if t.shape.rank == rank else (None,) * rank
+    return t.shape._dims if t.shape.rank == rank else (None,) * rank
 
 
 def out_dims(ctx, dims, k, attrs, i):
@@ -171,7 +171,7 @@ def _infer_conv(ctx, x, f, **attrs):
 def sizes_value(ctx, sizes, i, n=4):
     if not sizes.dtype.is_integer:
         raise InferError(f"the sizes {{{i}}} must be an int tensor", "dtype")
-    dims = ctx.shape_value(sizes).dims
+    dims = ctx.shape_value(sizes)._dims
     if dims is not None and len(dims) != n:
         raise InferError(f"the sizes {{{i}}} must have {n} elements, not {len(dims)}")
     return dims or (None,) * n
@@ -258,7 +258,7 @@ def _backprop_filter_kernel(x, sizes, g, **attrs):
 def shape_of(t):
     """t's shape as a tensor: a constant when static."""
     if t.shape.is_fully_defined():
-        return constant(np.array(t.shape.dims, np.int32), dtype=dtypes.int32)
+        return constant(np.array(t.shape._dims, np.int32), dtype=dtypes.int32)
     from .array import shape
     return shape(t)
 

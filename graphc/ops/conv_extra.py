@@ -21,7 +21,7 @@ def shape_error(api, msg, t):
 
 
 def _dim(t, k):
-    return t.shape.dims[k] if t.shape.rank is not None else None
+    return t.shape._dims[k] if t.shape.rank is not None else None
 
 
 def _clash(a, b):
@@ -63,7 +63,7 @@ def conv_transpose(api, backprop_input, data_format, value, filter, output_shape
                     f"'{f.node.name}' (of shape {f.shape}) expects {_dim(f, rank - 1)} (its "
                     f"dim {rank - 1})", x)
     sizes = _shape_tensor(output_shape)
-    if sizes.shape.rank != 1 or sizes.shape.dims[0] not in (rank, None):
+    if sizes.shape.rank != 1 or sizes.shape._dims[0] not in (rank, None):
         shape_error(api, f"output_shape must be a vector of {rank} sizes", sizes)
     if isinstance(output_shape, (list, tuple, np.ndarray)) and not isinstance(
             output_shape[axis], Tensor) and _clash(int(output_shape[axis]), _dim(f, rank - 2)):

@@ -59,7 +59,7 @@ def conv(input, filter, strides, padding, explicit_paddings=(), data_format="CHA
                              f"got {v}")
     spatial = slice(2, None) if first else slice(1, -1)
     if groups > 1 and x.shape.rank is not None:
-        c_in, k_in = x.shape.dims[1 if first else -1], k.shape.dims[-2]
+        c_in, k_in = x.shape._dims[1 if first else -1], k.shape._dims[-2]
         if isinstance(c_in, int) and isinstance(k_in, int) and c_in != k_in * groups:
             _fail(f"input has {c_in} channels but filter takes {k_in} per group x "
                   f"{groups} groups", x, k)

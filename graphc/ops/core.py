@@ -62,9 +62,9 @@ PLACEHOLDER = register(OpDef(
 
 
 def _infer_with_default(ctx, x, *, shape, dtype):
-    if shape.dims is not None and x.shape.dims is not None:
-        if len(shape.dims) != len(x.shape.dims) or not all(
-                ctx.compatible(a, b) for a, b in zip(shape.dims, x.shape.dims)):
+    if shape._dims is not None and x.shape._dims is not None:
+        if len(shape._dims) != len(x.shape._dims) or not all(
+                ctx.compatible(a, b) for a, b in zip(shape._dims, x.shape._dims)):
             raise InferError(f"the default {{0}} has shape {x.shape}, not compatible "
                              f"with the placeholder shape {shape}")
     return shape, x.dtype
@@ -208,7 +208,7 @@ def constant(value, dtype=None, shape=None, name="Const"):
                             "dimension: its size is known only at run time (build the "
                             "shape from gc.shape(x)[i])\n  in constant called at "
                             f"{errors.format_site(errors.user_site())}")
-        shape = tuple(as_shape(shape).dims)
+        shape = tuple(as_shape(shape)._dims)
         if arr.size == 1:
             arr = np.full(shape, arr.reshape(()), dtype=dtype.np)
         elif arr.size == int(np.prod(shape)):
@@ -235,7 +235,7 @@ def placeholder(dtype, shape=None, name=None):
 
 def as_shape_like(shape):
     if isinstance(shape, TensorShape):
-        return shape.dims
+        return shape._dims
     if isinstance(shape, (int, str)):
         return (shape,)
     return tuple(shape)

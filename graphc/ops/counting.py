@@ -131,7 +131,7 @@ def bincount(arr, weights=None, minlength=None, maxlength=None, dtype=dtypes.int
 def _infer_bound(ctx, seq, values, *, out_type):
     ctx.same_dtype()
     ctx.require(0, "numeric")
-    sd, vd = seq.shape.dims, values.shape.dims
+    sd, vd = seq.shape._dims, values.shape._dims
     for i, d in ((0, sd), (1, vd)):
         if d is not None and not d:
             raise InferError(f"{{{i}}} must have at least one dim (rows on the last dim)")
@@ -200,7 +200,7 @@ def _infer_histogram(ctx, values, value_range, nbins, *, dtype):
     _int_index(ctx, 2, nbins, "nbins")
     _scalar(nbins, 2, "nbins")
     vr = value_range.shape
-    if vr.rank is not None and (vr.rank != 1 or not ctx.compatible(vr.dims[0], 2)):
+    if vr.rank is not None and (vr.rank != 1 or not ctx.compatible(vr._dims[0], 2)):
         raise InferError(f"value_range {{1}} must have shape (2,), not {vr}")
     n, r = ctx.constant_value(nbins), ctx.constant_value(value_range)
     if n is not None and n <= 0:

@@ -65,7 +65,7 @@ def zeros(shape, dtype=dtypes.float32, name=None):
     dtype = dtypes.as_dtype(dtype)
     if _computed(shape):
         return fill(shape, constant(_scalar(0, dtype), dtype=dtype), name=name)
-    return constant(_scalar(0, dtype), dtype=dtype, shape=tuple(as_shape(shape).dims),
+    return constant(_scalar(0, dtype), dtype=dtype, shape=tuple(as_shape(shape)._dims),
                     name=name or "zeros")
 
 
@@ -73,7 +73,7 @@ def ones(shape, dtype=dtypes.float32, name=None):
     dtype = dtypes.as_dtype(dtype)
     if _computed(shape):
         return fill(shape, constant(_scalar(1, dtype), dtype=dtype), name=name)
-    return constant(_scalar(1, dtype), dtype=dtype, shape=tuple(as_shape(shape).dims),
+    return constant(_scalar(1, dtype), dtype=dtype, shape=tuple(as_shape(shape)._dims),
                     name=name or "ones")
 
 
@@ -87,7 +87,7 @@ def _like(x, value, dtype, name):
     dtype = dtypes.as_dtype(dtype) if dtype is not None else x.dtype
     value = _scalar(value, dtype)
     if x.shape.is_fully_defined():
-        return constant(value, dtype=dtype, shape=x.shape.dims, name=name)
+        return constant(value, dtype=dtype, shape=x.shape._dims, name=name)
     return fill(shape(x), constant(value, dtype=dtype), name=name)
 
 
@@ -109,9 +109,9 @@ def _infer_one_hot(ctx, indices, on, off, *, depth, axis):
             raise InferError(f"{{{i}}} must be a scalar, not of shape {t.shape}")
     if not isinstance(depth, int) or depth < 0:
         raise InferError(f"depth must be an int >= 0, got {depth!r}")
-    if indices.shape.dims is None:
+    if indices.shape._dims is None:
         return None, on.dtype
-    dims = list(indices.shape.dims)
+    dims = list(indices.shape._dims)
     dims.insert(ctx.axis(axis, len(dims), extra=1), depth)
     return tuple(dims), on.dtype
 

@@ -50,7 +50,7 @@ def _logits(x, time_major, api):
 def _num_classes(x):
     """The number of classes (the logits' last dim): an int, or an int32 tensor when it
     is known only at run time."""
-    c = x.shape.dims[2] if x.shape.rank == 3 else None
+    c = x.shape._dims[2] if x.shape.rank == 3 else None
     return c if isinstance(c, int) else A.shape(x)[2]
 
 
@@ -170,7 +170,7 @@ def ctc_greedy_decoder(inputs, sequence_length, merge_repeated=True, blank_index
     x = _logits(inputs, True, "ctc_greedy_decoder")
     seq = convert_to_tensor(sequence_length, dtype=dtypes.int32, name="sequence_length")
     blank = -1 if blank_index is None else int(blank_index)
-    c = x.shape.dims[2] if x.shape.rank == 3 else None
+    c = x.shape._dims[2] if x.shape.rank == 3 else None
     if isinstance(c, int) and not -c <= blank < c:
         raise ValueError(f"ctc_greedy_decoder: blank_index {blank_index} is out of range "
                          f"for {c} classes")

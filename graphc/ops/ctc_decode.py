@@ -28,7 +28,7 @@ def _infer_decoder_inputs(ctx, x, seq_len):
     ctx.require(0, "float")
     if seq_len.dtype is not dtypes.int32:
         raise InferError(f"{{1}} must be int32, not {seq_len.dtype.name}", "dtype")
-    dims = x.shape.dims
+    dims = x.shape._dims
     if dims is not None and len(dims) != 3:
         raise InferError("{0} must be 3-D [max_time, batch, num_classes], not of shape "
                          f"{x.shape}")
@@ -36,7 +36,7 @@ def _infer_decoder_inputs(ctx, x, seq_len):
         raise InferError(f"{{1}} must be 1-D [batch], not of shape {seq_len.shape}")
     b = dims[1] if dims is not None else None
     if seq_len.shape.rank == 1:
-        b = ctx.merge_dims(b, seq_len.shape.dims[0], "{{0}} has batch size {a} (dim 1) but "
+        b = ctx.merge_dims(b, seq_len.shape._dims[0], "{{0}} has batch size {a} (dim 1) but "
                            "{{1}} has {b} lengths")
     return b
 

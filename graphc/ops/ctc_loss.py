@@ -31,7 +31,7 @@ def _infer_ctc_loss(ctx, x, idx, vals, seq_len, *, with_grad, **_):
         if ctx.inputs[i].dtype is not want:
             raise InferError(f"{{{i}}} must be {want.name}, not {ctx.inputs[i].dtype.name}",
                              "dtype")
-    dims = x.shape.dims
+    dims = x.shape._dims
     if dims is not None and len(dims) != 3:
         raise InferError("{0} must be 3-D [max_time, batch, num_classes], not of shape "
                          f"{x.shape}")
@@ -41,13 +41,13 @@ def _infer_ctc_loss(ctx, x, idx, vals, seq_len, *, with_grad, **_):
             raise InferError(f"{{{i}}} must be {rank}-D, not of shape "
                              f"{ctx.inputs[i].shape}")
     if idx.shape.rank == 2:
-        ctx.merge_dims(idx.shape.dims[1], 2, "{{1}} must be [N, 2] (batch, time), its "
+        ctx.merge_dims(idx.shape._dims[1], 2, "{{1}} must be [N, 2] (batch, time), its "
                        "last dim is {a}")
-        ctx.merge_dims(idx.shape.dims[0], vals.shape.dims[0] if vals.shape.rank else None,
+        ctx.merge_dims(idx.shape._dims[0], vals.shape._dims[0] if vals.shape.rank else None,
                        "{{1}} has {a} index pairs but {{2}} has {b} values")
     t, b, c = dims if dims is not None else (None, None, None)
     if seq_len.shape.rank == 1:
-        b = ctx.merge_dims(b, seq_len.shape.dims[0], "{{0}} has batch size {a} (dim 1) but "
+        b = ctx.merge_dims(b, seq_len.shape._dims[0], "{{0}} has batch size {a} (dim 1) but "
                            "{{3}} has {b} lengths")
     loss = ((b,), x.dtype)
     return [loss, ((t, b, c), x.dtype)] if with_grad else [loss]

@@ -60,7 +60,7 @@ def _signs(v):
 def _matrices(ctx, x):
     """The dims of a batch of float matrices {0} (rank >= 2), or None if rank unknown."""
     ctx.require(0, "float")
-    dims = x.shape.dims
+    dims = x.shape._dims
     if dims is not None and len(dims) < 2:
         raise InferError(f"{{0}} must be a matrix or a batch of them (rank >= 2), not of "
                          f"rank {len(dims)}")
@@ -69,7 +69,7 @@ def _matrices(ctx, x):
 
 def _dims(node):
     """(m, n) of node's input, each None where unknown statically."""
-    dims = node.inputs[0].shape.dims
+    dims = node.inputs[0].shape._dims
     return (None, None) if dims is None else tuple(
         d if isinstance(d, int) else None for d in dims[-2:])
 

@@ -238,7 +238,7 @@ def separable_conv2d(input, depthwise_filter, pointwise_filter, strides, padding
     x, dw = operands(input, depthwise_filter, "separable_conv2d")
     pw = operands(x, pointwise_filter, "separable_conv2d")[1]
     if pw.shape.rank not in (4, None) or pw.shape.rank == 4 and any(
-            d not in (1, None) for d in pw.shape.dims[:2]):
+            d not in (1, None) for d in pw.shape._dims[:2]):
         shape_error("separable_conv2d", "the pointwise filter must have shape "
                     "(1, 1, in_channels * multiplier, out_channels)", pw)
     data_format = _format(data_format or "NHWC")

@@ -21,10 +21,10 @@ def _infer_edit_distance(ctx, h_idx, h_vals, h_shape, t_idx, t_vals, t_shape, *,
                          f"{{4}} are {t_vals.dtype.name}", "dtype")
     ranks = []
     for i, s in ((0, h_idx), (3, t_idx)):
-        if s.shape.rank == 2 and isinstance(s.shape.dims[1], int):
-            ranks.append(s.shape.dims[1])
+        if s.shape.rank == 2 and isinstance(s.shape._dims[1], int):
+            ranks.append(s.shape._dims[1])
     for i in (2, 5):
-        r = ctx.inputs[i].shape.dims[0] if ctx.inputs[i].shape.rank == 1 else None
+        r = ctx.inputs[i].shape._dims[0] if ctx.inputs[i].shape.rank == 1 else None
         if isinstance(r, int):
             ranks.append(r)
     if len(set(ranks)) > 1:
@@ -32,7 +32,7 @@ def _infer_edit_distance(ctx, h_idx, h_vals, h_shape, t_idx, t_vals, t_shape, *,
                          f"{ranks[-1]}")
     if not ranks:
         return (None, dtypes.float32)
-    hs, ts = ctx.shape_value(h_shape).dims, ctx.shape_value(t_shape).dims
+    hs, ts = ctx.shape_value(h_shape)._dims, ctx.shape_value(t_shape)._dims
     out = []
     for k in range(ranks[0] - 1):
         a = hs[k] if hs is not None else None

@@ -98,7 +98,7 @@ def _take_diagonals(x, s):
             axes.append(a)
             a += r - len(named) if t == "." else 1
         p, q = (axes[k] for k, t in enumerate(subs) if t == c)
-        m, n = x.shape.dims[p], x.shape.dims[q]
+        m, n = x.shape._dims[p], x.shape._dims[q]
         if isinstance(m, int) and isinstance(n, int) and m != n:
             from .. import errors
             raise errors.ShapeError(f"einsum: the repeated index '{c}' in '{s}' has sizes "
@@ -131,10 +131,10 @@ def _infer_einsum(ctx, *xs, equation):
         n_ell = r - len(named)
         for pos, c in enumerate(s):
             if c == ".":
-                ell.append((i, x.shape.dims[k:k + n_ell]))
+                ell.append((i, x.shape._dims[k:k + n_ell]))
                 continue
             axis = pos if pos < k else pos - 1 + n_ell
-            d = x.shape.dims[axis]
+            d = x.shape._dims[axis]
             if c in dims:
                 j, ax = where[c]
                 d = ctx.merge_dims(dims[c], d, (

@@ -58,7 +58,7 @@ def _cfft_kernel(k, inverse):
 def _inner_size(t, k, dtype):
     """The number of elements N of t's k innermost dims: a Python float when static,
     else a scalar tensor of dtype."""
-    dims = t.shape.dims
+    dims = t.shape._dims
     if dims is not None and all(isinstance(d, int) for d in dims[len(dims) - k:]):
         return float(np.prod(dims[len(dims) - k:]))
     from .array import shape
@@ -116,10 +116,10 @@ def _lengths(ctx, x, fft_length, k):
     if fft_length.dtype not in (dtypes.int32, dtypes.int64):
         raise InferError(f"fft_length {{1}} must be int32, not {fft_length.dtype.name}",
                          "dtype")
-    if fft_length.shape.dims is not None and fft_length.shape.dims != (k,) and \
-            fft_length.shape.dims != (None,):
+    if fft_length.shape._dims is not None and fft_length.shape._dims != (k,) and \
+            fft_length.shape._dims != (None,):
         raise InferError(f"fft_length {{1}} must have shape ({k},), not {fft_length.shape}")
-    known = ctx.shape_value(fft_length).dims
+    known = ctx.shape_value(fft_length)._dims
     n = tuple(known) if known is not None and len(known) == k else (None,) * k
     for d in n:
         if isinstance(d, int) and d < 0:
@@ -136,10 +136,10 @@ def _infer_rfft(k):
         _check_rank(ctx, x, k)
         n = _lengths(ctx, x, fft_length, k)
         out = _COMPLEX_OF[x.dtype.name]
-        if x.shape.dims is None:
+        if x.shape._dims is None:
             return None, out
         last = n[-1] // 2 + 1 if isinstance(n[-1], int) else None
-        return tuple(x.shape.dims[:-k]) + n[:-1] + (last,), out
+        return tuple(x.shape._dims[:-k]) + n[:-1] + (last,), out
     return infer
 
 
@@ -148,9 +148,9 @@ def _infer_irfft(k):
         ctx.require(0, "complex")
         _check_rank(ctx, y, k)
         n = _lengths(ctx, y, fft_length, k)
-        if y.shape.dims is None:
+        if y.shape._dims is None:
             return None, y.dtype.real_dtype
-        return tuple(y.shape.dims[:-k]) + n, y.dtype.real_dtype
+        return tuple(y.shape._dims[:-k]) + n, y.dtype.real_dtype
     return infer
 
 
@@ -207,8 +207,8 @@ def _fit(t, target, k):
     from .join import concat, stack
     from .registry import shape_value
     r = t.shape.rank
-    want = shape_value(target).dims
-    have = t.shape.dims
+    want = shape_value(target)._dims
+    have = t.shape._dims
     if have is not None and want is not None and tuple(have[r - k:]) == tuple(want) and \
             all(isinstance(d, int) for d in want):
         return t
@@ -241,7 +241,7 @@ def _rfft_vjp(k):
         size = cast(reduce_prod(fft_length), x.dtype)
         v = _RFFT[(k, True)](g * _complex_weights(fft_length, g.dtype), fft_length) * size
         return [_fit(v, shape(x)[-k:] if not _static_inner(x, k) else
-                     constant(list(x.shape.dims[-k:]), dtype=dtypes.int32), k), None]
+                     constant(list(x.shape._dims[-k:]), dtype=dtypes.int32), k), None]
     return vjp
 
 
@@ -257,12 +257,12 @@ def _irfft_vjp(k):
         c = _complex_weights(fft_length, y.dtype)
         v = _RFFT[(k, False)](g, fft_length) / (c * size)
         return [_fit(v, shape(y)[-k:] if not _static_inner(y, k) else
-                     constant(list(y.shape.dims[-k:]), dtype=dtypes.int32), k), None]
+                     constant(list(y.shape._dims[-k:]), dtype=dtypes.int32), k), None]
     return vjp
 
 
 def _static_inner(t, k):
-    dims = t.shape.dims
+    dims = t.shape._dims
     return dims is not None and all(isinstance(d, int) for d in dims[len(dims) - k:])
 
 
@@ -319,7 +319,7 @@ def _real_fft(k, inverse):
 def _default_length(x, k, inverse):
     """input.shape[-k:] for rfft; the same with the last dim 2 (m - 1) for irfft, as a
     constant when the dims are static, else computed from shape(input)."""
-    dims = x.shape.dims
+    dims = x.shape._dims
     if dims is not None and len(dims) >= k and _static_inner(x, k):
         n = list(dims[len(dims) - k:])
         if inverse:

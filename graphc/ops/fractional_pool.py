@@ -61,7 +61,7 @@ def _pool_kernel(reduce):
 def _rank4(ctx, t, i, what):
     if t.shape.rank not in (None, 4):
         raise InferError(f"{{{i}}} ({what}) must have rank 4 (NHWC), not shape {t.shape}")
-    return list(t.shape.dims) if t.shape.rank == 4 else [None] * 4
+    return list(t.shape._dims) if t.shape.rank == 4 else [None] * 4
 
 
 def _pool_dtype(ctx, i):
@@ -79,7 +79,7 @@ def _seq_len(ctx, i):
         raise InferError(f"the pooling sequence {{{i}}} must be an int tensor", "dtype")
     if t.shape.rank not in (None, 1):
         raise InferError(f"the pooling sequence {{{i}}} must be 1-D, not of shape {t.shape}")
-    d = ctx.resolve(t.shape.dims[0]) if t.shape.rank == 1 else None
+    d = ctx.resolve(t.shape._dims[0]) if t.shape.rank == 1 else None
     return None if d is None else d - 1
 
 
@@ -130,7 +130,7 @@ def _infer_max_grad_grad(ctx, x, h, row, col, *, overlapping):
 def _infer_avg_grad(ctx, sizes, g, row, col, *, overlapping):
     if not sizes.dtype.is_integer:
         raise InferError("the input shape {0} must be an int tensor", "dtype")
-    dims = ctx.shape_value(sizes).dims
+    dims = ctx.shape_value(sizes)._dims
     if dims is not None and len(dims) != 4:
         raise InferError(f"the input shape {{0}} must have 4 elements, not {len(dims)}")
     dtype = _pool_dtype(ctx, 1)

@@ -33,7 +33,7 @@ def _elems(elems, what):
 
 
 def _slice_type(t):
-    return (t.dtype, TensorShape(None if t.shape.dims is None else t.shape.dims[1:]))
+    return (t.dtype, TensorShape(None if t.shape._dims is None else t.shape._dims[1:]))
 
 
 def _build(what, fn, carry, carry_s, sliced, sliced_s, reverse, name, n_ys_of=None,

@@ -13,7 +13,7 @@ __all__ = ["gather", "unsorted_segment_sum"]
 
 def _infer_gather(ctx, params, indices, *, axis):
     _int_index(ctx, 1, indices, "indices")
-    dims, idims = params.shape.dims, indices.shape.dims
+    dims, idims = params.shape._dims, indices.shape._dims
     if dims is None:
         return None, params.dtype
     a = ctx.axis(axis, len(dims))
@@ -37,7 +37,7 @@ def _gather_vjp(node, gs):
     if axis != 0 and (r is None or ni is None):
         return [_gather_vjp_dynamic(params, indices, g, axis), None]
     a = axis % r if axis else 0
-    d = params.shape.dims[a] if r is not None else None
+    d = params.shape._dims[a] if r is not None else None
     n = d if isinstance(d, int) else shape(params)[a]
     if a == 0:
         return [unsorted_segment_sum(g, indices, n), None]
@@ -148,7 +148,7 @@ def _gather_batched(params, indices, axis, batch_dims, name):
                          f"of shape {indices.shape}")
     p = params if a == b else transpose(
         params, list(range(b)) + [a] + [k for k in range(b, r) if k != a])
-    pd, idims = params.shape.dims, indices.shape.dims
+    pd, idims = params.shape._dims, indices.shape._dims
     static = [i if i is not None else q for i, q in zip(idims[:b], pd[:b])] + \
         list(pd[b:a]) + list(idims[b:]) + list(pd[a + 1:])   # TF1's static shape
     if a == b:
@@ -169,7 +169,7 @@ def _infer_segment_sum(ctx, data, ids, num):
     _int_index(ctx, 2, num, "num_segments")
     if num.shape.rank not in (0, None):
         raise InferError(f"num_segments {{2}} must be a scalar, not of shape {num.shape}")
-    dims, idims = data.shape.dims, ids.shape.dims
+    dims, idims = data.shape._dims, ids.shape._dims
     if dims is None or idims is None:
         return None, data.dtype
     if len(idims) > len(dims) or not all(ctx.compatible(a, b) for a, b in zip(dims, idims)):

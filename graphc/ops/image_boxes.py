@@ -14,7 +14,7 @@ _COLORS = np.array([[1, 1, 0, 1], [0, 0, 1, 1], [1, 0, 0, 1], [0, 1, 0, 1],
 
 
 def _infer_draw(ctx, images, boxes, colors):
-    d = images.shape.dims
+    d = images.shape._dims
     if images.shape.rank not in (4, None):
         raise InferError(f"images {{0}} must be 4-D (NHWC), not {images.shape}")
     if images.dtype not in (dtypes.float16, dtypes.float32):
@@ -22,7 +22,7 @@ def _infer_draw(ctx, images, boxes, colors):
                          "dtype")
     if d is not None and d[3] not in (1, 3, 4, None):
         raise InferError(f"images {{0}} must have 1, 3 or 4 channels, not {d[3]}")
-    b = boxes.shape.dims
+    b = boxes.shape._dims
     if boxes.shape.rank not in (3, None) or (b is not None and b[2] not in (4, None)):
         raise InferError(f"boxes {{1}} must be of shape (batch, num_boxes, 4), not "
                          f"{boxes.shape}")
@@ -161,11 +161,11 @@ def _infer_sample(ctx, image_size, bounding_boxes, min_object_covered, *, seed,
         raise InferError(f"image_size {{0}} must be an int tensor, not "
                          f"{image_size.dtype.name}", "dtype")
     if image_size.shape.rank not in (1, None) or (image_size.shape.rank == 1 and
-                                                  image_size.shape.dims[0] not in (3,
+                                                  image_size.shape._dims[0] not in (3,
                                                                                    None)):
         raise InferError(f"image_size {{0}} must be 1-D [height, width, channels], not "
                          f"{image_size.shape}")
-    b = bounding_boxes.shape.dims
+    b = bounding_boxes.shape._dims
     if bounding_boxes.shape.rank not in (3, None) or (b is not None and b[2] not in (4,
                                                                                      None)):
         raise InferError(f"bounding_boxes {{1}} must be of shape (batch, N, 4), not "
@@ -193,12 +193,12 @@ SAMPLE_BOX = register(OpDef(
 
 def _infer_glimpse(ctx, images, size, offsets, *, seed, centered, normalized,
                    uniform_noise):
-    d = images.shape.dims
+    d = images.shape._dims
     if images.shape.rank not in (4, None):
         raise InferError(f"input {{0}} must be 4-D (NHWC), not {images.shape}")
     if images.dtype is not dtypes.float32:
         raise InferError(f"input {{0}} must be float32, not {images.dtype.name}", "dtype")
-    o = offsets.shape.dims
+    o = offsets.shape._dims
     if offsets.shape.rank not in (2, None) or (o is not None and o[1] not in (2, None)):
         raise InferError(f"offsets {{2}} must be of shape (batch, 2), not {offsets.shape}")
     n = None
@@ -206,7 +206,7 @@ def _infer_glimpse(ctx, images, size, offsets, *, seed, centered, normalized,
         n = ctx.merge_dims(d[0], o[0], "the batch of {{0}} ({a}) and {{2}} ({b}) differ")
     elif d is not None or o is not None:
         n = (d or o)[0]
-    sv = ctx.shape_value(size).dims
+    sv = ctx.shape_value(size)._dims
     gh, gw = (None, None) if sv is None or len(sv) != 2 else sv
     return (n, gh, gw, None if d is None else d[3]), dtypes.float32
 

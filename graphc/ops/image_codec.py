@@ -74,7 +74,7 @@ def _infer_encode(ctx, image, *, compression):
     if image.dtype not in (dtypes.uint8, dtypes.uint16):
         raise InferError(f"image {{0}} must be uint8 or uint16, not {image.dtype.name}",
                          "dtype")
-    d = image.shape.dims
+    d = image.shape._dims
     if image.shape.rank not in (3, None) or (d is not None and d[2] not in (1, 2, 3, 4,
                                                                                None)):
         raise InferError(f"image {{0}} must be (height, width, 1..4 channels), not "

@@ -143,7 +143,7 @@ def _boxes_tangent_kernel(image, boxes, box_ind, boxes_dot, crop_size):
 
 def _boxes_ind(ctx, boxes, box_ind, i):
     if boxes.shape.rank not in (2, None) or (boxes.shape.rank == 2 and
-                                             boxes.shape.dims[1] not in (4, None)):
+                                             boxes.shape._dims[1] not in (4, None)):
         raise InferError(f"boxes {{{i}}} must be of shape (num_boxes, 4), not {boxes.shape}")
     if boxes.dtype is not dtypes.float32:
         raise InferError(f"boxes {{{i}}} must be float32, not {boxes.dtype.name}", "dtype")
@@ -153,8 +153,8 @@ def _boxes_ind(ctx, boxes, box_ind, i):
         raise InferError(f"box_ind {{{i + 1}}} must be int32, not {box_ind.dtype.name}",
                          "dtype")
     if boxes.shape.rank is None or box_ind.shape.rank is None:
-        return boxes.shape.dims[0] if boxes.shape.rank else None
-    return ctx.merge_dims(boxes.shape.dims[0], box_ind.shape.dims[0],
+        return boxes.shape._dims[0] if boxes.shape.rank else None
+    return ctx.merge_dims(boxes.shape._dims[0], box_ind.shape._dims[0],
                           "boxes {{%d}} has {a} rows but box_ind {{%d}} has {b}" % (i, i + 1))
 
 
@@ -162,7 +162,7 @@ def _size2(ctx, size, i):
     if not size.dtype.is_integer or size.shape.rank not in (1, None):
         raise InferError(f"{{{i}}} must be a 1-D int32 tensor, not {size.dtype.name} "
                          f"{size.shape}", "dtype")
-    d = ctx.shape_value(size).dims
+    d = ctx.shape_value(size)._dims
     return (None,) * 2 if d is None or len(d) != 2 else d
 
 
@@ -178,7 +178,7 @@ def _infer_crop(ctx, image, boxes, box_ind, crop_size, *, method, extrapolation_
     ctx.require(0, "numeric")
     n = _boxes_ind(ctx, boxes, box_ind, 1)
     ch, cw = _size2(ctx, crop_size, 3)
-    c = None if image.shape.rank is None else image.shape.dims[3]
+    c = None if image.shape.rank is None else image.shape._dims[3]
     return (n, ch, cw, c), dtypes.float32
 
 
@@ -188,7 +188,7 @@ def _infer_grad_image(ctx, grads, boxes, box_ind, image_size, *, method, T):
         raise InferError(f"grads {{0}} must be 4-D, not {grads.shape}")
     ctx.require(0, "float")
     _boxes_ind(ctx, boxes, box_ind, 1)
-    d = ctx.shape_value(image_size).dims
+    d = ctx.shape_value(image_size)._dims
     return (None,) * 4 if d is None else d, T
 
 

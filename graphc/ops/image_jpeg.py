@@ -66,7 +66,7 @@ def _infer_crop(ctx, contents, window, *, channels, ratio, fancy_upscaling,
     if window.dtype is not dtypes.int32:
         raise InferError(f"crop_window {{1}} must be int32, not {window.dtype.name}",
                          "dtype")
-    if window.shape.rank not in (1, None) or window.shape.dims not in (None, (4,), (None,)):
+    if window.shape.rank not in (1, None) or window.shape._dims not in (None, (4,), (None,)):
         raise InferError("crop_window {1} must be a vector of 4 ints [y, x, h, w]")
     value = ctx.constant_value(window)
     h, w = (int(value[2]), int(value[3])) if value is not None else (None, None)
@@ -121,7 +121,7 @@ EXTRACT_JPEG_SHAPE = register(OpDef(
 def _check_image(image):
     if image.dtype is not dtypes.uint8:
         raise InferError(f"image {{0}} must be uint8, not {image.dtype.name}", "dtype")
-    d = image.shape.dims
+    d = image.shape._dims
     if image.shape.rank not in (3, None) or (d is not None and d[2] not in (1, 3, None)):
         raise InferError(f"image {{0}} must have 1 or 3 channels (h, w, c), not "
                          f"{image.shape}")

@@ -83,7 +83,7 @@ def _int_value(ctx, t):
 
 
 def _num_boxes(ctx, a, b, what):
-    da, db = a.shape.dims, b.shape.dims
+    da, db = a.shape._dims, b.shape._dims
     if da is None or db is None:
         return None
     return ctx.merge_dims(da[0], db[0], "the number of boxes of {{0}} ({a}) and of "
@@ -93,7 +93,7 @@ def _num_boxes(ctx, a, b, what):
 def _infer_nms(ctx, boxes, scores, max_output_size, iou_threshold, score_threshold,
                soft_nms_sigma, *, pad_to_max_output_size):
     if boxes.shape.rank not in (2, None) or (boxes.shape.rank == 2 and
-                                             boxes.shape.dims[1] not in (4, None)):
+                                             boxes.shape._dims[1] not in (4, None)):
         raise InferError(f"boxes {{0}} must be of shape (num_boxes, 4), not {boxes.shape}")
     if scores.shape.rank not in (1, None):
         raise InferError(f"scores {{1}} must be 1-D (num_boxes,), not {scores.shape}")
@@ -148,7 +148,7 @@ NMS = register(OpDef(
 
 def _infer_overlaps(ctx, overlaps, scores, max_output_size, overlap_threshold,
                     score_threshold):
-    d = overlaps.shape.dims
+    d = overlaps.shape._dims
     if overlaps.shape.rank not in (2, None):
         raise InferError(f"overlaps {{0}} must be 2-D (n, n), not {overlaps.shape}")
     if scores.shape.rank not in (1, None):
@@ -187,7 +187,7 @@ NMS_OVERLAPS = register(OpDef(
 def _infer_combined(ctx, boxes, scores, max_per_class, max_total, iou_threshold,
                     score_threshold, *, pad_per_class, clip_boxes):
     if boxes.shape.rank not in (4, None) or (boxes.shape.rank == 4 and
-                                             boxes.shape.dims[3] not in (4, None)):
+                                             boxes.shape._dims[3] not in (4, None)):
         raise InferError(f"boxes {{0}} must be of shape (batch, num_boxes, q, 4), not "
                          f"{boxes.shape}")
     if scores.shape.rank not in (3, None):
@@ -199,7 +199,7 @@ def _infer_combined(ctx, boxes, scores, max_per_class, max_total, iou_threshold,
         _scalar(ctx, ctx.inputs[i], i, "int")
     for i in (4, 5):
         _scalar(ctx, ctx.inputs[i], i, "float")
-    b, s = boxes.shape.dims, scores.shape.dims
+    b, s = boxes.shape._dims, scores.shape._dims
     batch = None
     if b is not None and s is not None:
         batch = ctx.merge_dims(b[0], s[0], "the batch of {{0}} ({a}) and {{1}} ({b}) differ")

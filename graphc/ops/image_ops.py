@@ -137,10 +137,10 @@ def _size_dims(ctx, size, i):
         raise InferError(f"size {{{i}}} must be an int tensor, not {size.dtype.name}",
                          "dtype")
     if size.shape.rank not in (1, None) or (size.shape.rank == 1 and
-                                            size.shape.dims[0] not in (2, None)):
+                                            size.shape._dims[0] not in (2, None)):
         raise InferError(f"size {{{i}}} must be a 1-D tensor of 2 elements (new_height, "
                          f"new_width), not of shape {size.shape}")
-    dims = ctx.shape_value(size).dims
+    dims = ctx.shape_value(size)._dims
     dims = (None, None) if dims is None or len(dims) != 2 else dims
     for d in dims:
         if isinstance(d, int) and d <= 0:
@@ -149,7 +149,7 @@ def _size_dims(ctx, size, i):
 
 
 def _nc(x):
-    d = x.shape.dims
+    d = x.shape._dims
     return (None, None) if d is None else (d[0], d[3])
 
 
@@ -169,7 +169,7 @@ def _infer_bilinear_grad(ctx, grads, original_image, *, align_corners, half_pixe
     _rank4(original_image, 1, "original_image")
     ctx.same_dtype(0, 1)
     ctx.require(0, "float")
-    g, o = grads.shape.dims, original_image.shape.dims
+    g, o = grads.shape._dims, original_image.shape._dims
     if g is None or o is None:
         return original_image.shape, grads.dtype
     n = ctx.merge_dims(g[0], o[0], "the batch of {{0}} ({a}) and {{1}} ({b}) differ")

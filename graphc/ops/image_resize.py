@@ -102,7 +102,7 @@ def _separable_resize(api, images, size, method, flags, name):
     want = constant_value(size)
     if want is not None:
         _check_size(want, api)
-    dims = images.shape.dims
+    dims = images.shape._dims
     with name_scope(name, api.split(".")[-1]):
         x = cast(images, dtypes.float32) if images.dtype is not dtypes.float32 else images
         if want is not None and dims is not None and all(isinstance(d, int)
@@ -166,10 +166,10 @@ def resize_images(images, size, method=ResizeMethod.BILINEAR, align_corners=Fals
         batched = images.shape.rank == 4
         x = images if batched else A.expand_dims(images, 0)
         size = size_tensor(size)
-        if size.shape.rank != 1 or size.shape.dims[0] not in (2, None):
+        if size.shape.rank != 1 or size.shape._dims[0] not in (2, None):
             raise shape_error("resize_images", "'size' must be a 1-D Tensor of 2 elements: "
                               "new_height, new_width", size, "size")
-        want, h, w = constant_value(size), *x.shape.dims[1:3]
+        want, h, w = constant_value(size), *x.shape._dims[1:3]
         if preserve_aspect_ratio and want is not None and isinstance(h, int) \
                 and isinstance(w, int):         # TF1's float32 arithmetic, static
             hw = np.array([h, w], np.float32)
@@ -178,7 +178,7 @@ def resize_images(images, size, method=ResizeMethod.BILINEAR, align_corners=Fals
             size, preserve_aspect_ratio = convert_to_tensor(want), False
         # TF1 skips a resize to the same size, as far as constant_value_as_shape knows
         if _skip_same and not preserve_aspect_ratio and (h, w) == tuple(
-                shape_value(size).dims or (None, None)) and None not in (h, w):
+                shape_value(size)._dims or (None, None)) and None not in (h, w):
             return images
         if preserve_aspect_ratio:
             hw = E.cast(A.shape(x)[1:3], dtypes.float32)

@@ -121,7 +121,7 @@ def _infer_strided_slice(ctx, x, *idx, spec):
                              "(gc.gather picks several elements)")
     if sum(e[0] == "..." for e in spec) > 1:
         raise InferError("an index can have only one Ellipsis (...)")
-    dims = x.shape.dims
+    dims = x.shape._dims
     if dims is None:
         return None, x.dtype
     used = sum(e[0] in ("int", "slice", "tensor") for e in spec)
@@ -154,7 +154,7 @@ def _strided_slice_partial(node):
                                                      for b in spec[0][1:]):
         return None
     s = shape_value(node.inputs[0])
-    return None if s.dims is None else TensorShape(s.dims[builtins.slice(*spec[0][1:])])
+    return None if s._dims is None else TensorShape(s._dims[builtins.slice(*spec[0][1:])])
 
 
 def _element_of(t):
@@ -172,7 +172,7 @@ def scalar_dim(t):
     if v is not None:
         return int(v) if v.ndim == 0 and v >= 0 else None
     s_i = _element_of(t)
-    dims = None if s_i is None else shape_value(s_i[0]).dims
+    dims = None if s_i is None else shape_value(s_i[0])._dims
     if dims is not None and -len(dims) <= s_i[1] < len(dims):
         return dims[s_i[1]]
     return None

@@ -28,17 +28,17 @@ def _tensors(values, api):
 def _same_rank_shapes(ctx, xs, need, skip=None):
     """The merged dims of xs (all of one rank, equal dims except dim `skip`), or None if no
     rank is known. `need` ends the error message."""
-    known = [i for i, x in enumerate(xs) if x.shape.dims is not None]
+    known = [i for i, x in enumerate(xs) if x.shape._dims is not None]
     if not known:
         return None
     f = known[0]
-    dims, owner = list(xs[f].shape.dims), [f] * len(xs[f].shape.dims)
+    dims, owner = list(xs[f].shape._dims), [f] * len(xs[f].shape._dims)
     for i in known[1:]:
         s = xs[i].shape
-        if len(s.dims) != len(dims):
+        if len(s._dims) != len(dims):
             raise InferError(f"{{{f}}} has shape {xs[f].shape} but {{{i}}} has shape {s}: "
-                             f"ranks differ ({len(dims)} vs {len(s.dims)}); {need}")
-        for k, d in enumerate(s.dims):
+                             f"ranks differ ({len(dims)} vs {len(s._dims)}); {need}")
+        for k, d in enumerate(s._dims):
             if k == skip:
                 continue
             if not ctx.compatible(dims[k], d):
@@ -57,13 +57,13 @@ def _infer_concat(ctx, *xs, axis):
     if not xs:
         raise InferError("concat needs at least one value")
     ctx.same_dtype()
-    ranked = [i for i, x in enumerate(xs) if x.shape.dims is not None]
+    ranked = [i for i, x in enumerate(xs) if x.shape._dims is not None]
     if not ranked:
         return None, xs[0].dtype
     a = ctx.axis(axis, xs[ranked[0]].shape.rank, ranked[0])
     dims = _same_rank_shapes(ctx, xs, f"concat along axis {a} needs equal ranks and all "
                                       "other dims equal", skip=a)
-    sizes = [ctx.resolve(x.shape.dims[a]) if x.shape.dims is not None else None for x in xs]
+    sizes = [ctx.resolve(x.shape._dims[a]) if x.shape._dims is not None else None for x in xs]
     if all(s is not None for s in sizes):
         dims[a] = sum(sizes)
     elif len(xs) > 1:
@@ -74,8 +74,8 @@ def _infer_concat(ctx, *xs, axis):
 def _concat_vjp(node, gs):
     """Each value's part of g: split(g, [n_0, n_1, ...], axis)."""
     axis = node.attrs["axis"]
-    sizes = [x.shape.dims[axis] if x.shape.dims is not None and isinstance(
-        x.shape.dims[axis], int) else shape(x)[axis] for x in node.inputs]
+    sizes = [x.shape._dims[axis] if x.shape._dims is not None and isinstance(
+        x.shape._dims[axis], int) else shape(x)[axis] for x in node.inputs]
     return split(gs[0], sizes, axis=axis, num=len(sizes))
 
 
@@ -176,7 +176,7 @@ def stack(values, axis=0, name="stack"):
 
 
 def _infer_unpack(ctx, x, *, num, axis):
-    dims = x.shape.dims
+    dims = x.shape._dims
     if dims is None:
         if num is None:
             raise InferError("cannot unstack {0} of unknown rank without num=")
@@ -222,7 +222,7 @@ def unstack(value, num=None, axis=0, name="unstack"):
 
 
 def _infer_split(ctx, x, *sizes, axis, num):
-    dims = x.shape.dims
+    dims = x.shape._dims
     if dims is None:
         return [(None, x.dtype)] * num
     a = ctx.axis(axis, len(dims))
@@ -237,7 +237,7 @@ def _infer_split(ctx, x, *sizes, axis, num):
             raise InferError("the sizes {1} must be an integer tensor", "dtype")
         v = ctx.constant_value(sizes[0])
         if v is None:
-            parts = list(ctx.shape_value(sizes[0]).dims or (None,) * num)
+            parts = list(ctx.shape_value(sizes[0])._dims or (None,) * num)
         else:
             parts = [int(p) for p in np.reshape(v, -1)]
             rest = sum(p for p in parts if p != -1)
@@ -295,7 +295,7 @@ def split(value, num_or_size_splits, axis=0, num=None, name="split"):
             raise ValueError(f"split: the number of parts must be >= 1, got {n}")
         return list(apply(SPLIT, (value,), name=name, axis=axis, num=n).outputs)
     sizes = _shape_tensor(num_or_size_splits)
-    n = sizes.shape.dims[0] if num is None else num
+    n = sizes.shape._dims[0] if num is None else num
     if not isinstance(n, int):
         raise ValueError("split: size_splits has an unknown length: pass num=")
     return list(apply(SPLIT, (value, sizes), name=name, axis=axis, num=n).outputs)

@@ -22,7 +22,7 @@ def _infer_matmul(ctx, a, b, *, transpose_a, transpose_b):
                              f"{t.shape}); use gc.expand_dims or gc.tensordot for vectors")
     if ra is None or rb is None:
         return None, a.dtype
-    da, db = a.shape.dims, b.shape.dims
+    da, db = a.shape._dims, b.shape._dims
     ka, m = (ra - 2, ra - 1) if transpose_a else (ra - 1, ra - 2)
     kb, n = (rb - 1, rb - 2) if transpose_b else (rb - 2, rb - 1)
     ctx.merge_dims(da[ka], db[kb],
@@ -87,7 +87,7 @@ def _sum_batch(g, x):
     from .array import shape
     from .elementwise import sum_to
     if x.shape.is_fully_defined():
-        return g if g.shape == x.shape else sum_to(g, list(x.shape.dims))
+        return g if g.shape == x.shape else sum_to(g, list(x.shape._dims))
     return sum_to(g, shape(x, out_type="int64"))
 
 
@@ -198,7 +198,7 @@ def _infer_tensordot(ctx, a, b, *, axes):
     ctx.same_dtype()
     ctx.require(0, "numeric or complex")
     xa, xb = _tensordot_axes(ctx, a, b, axes)
-    da, db = a.shape.dims, b.shape.dims
+    da, db = a.shape._dims, b.shape._dims
     for p, q in zip(xa, xb):
         ctx.merge_dims(da[p], db[q], f"contracted dims differ: {{{{0}}}} has {{a}} (dim {p}) "
                                      f"but {{{{1}}}} has {{b}} (dim {q})")
@@ -329,7 +329,7 @@ def cross(a, b, name=None):
     from ..graph import name_scope
     from .array import stack
     a, b = operands(a, b, "cross")
-    da, db = a.shape.dims, b.shape.dims
+    da, db = a.shape._dims, b.shape._dims
     bad = [d for d in (da, db) if d is not None and (not d or d[-1] not in (3, None))]
     if not bad and da is not None and db is not None:
         bad = len(da) != len(db) or any(p != q and None not in (p, q) for p, q in zip(da, db))

@@ -38,7 +38,7 @@ def _infer_square(ctx, x):
 
 def _infer_expm(ctx, x):
     ctx.require(0, "float or complex")          # TF's expm takes complex matrices too
-    dims = x.shape.dims
+    dims = x.shape._dims
     if dims is not None:
         if len(dims) < 2:
             raise InferError(f"{{0}} must be a matrix or a batch of them (rank >= 2), not "
@@ -231,7 +231,7 @@ def _float_matrices(a, api):
 
 def _max_dim(a):
     """max(rows, cols) of a's matrices, as a scalar of a's dtype."""
-    m, n = (a.shape.dims[-2:] if a.shape.rank is not None else (None, None))
+    m, n = (a.shape._dims[-2:] if a.shape.rank is not None else (None, None))
     if isinstance(m, int) and isinstance(n, int):
         return float(max(m, n))
     s = shape(a)

@@ -101,7 +101,7 @@ def _infer_logm(ctx, x):
     if x.shape.rank < 2:
         raise InferError(f"{{0}} must have rank >= 2 (a stack of square matrices), not "
                          f"shape {x.shape}")
-    dims = list(x.shape.dims)
+    dims = list(x.shape._dims)
     d = ctx.merge_dims(dims[-2], dims[-1], "{{0}} is not square: it has {a} rows and {b} "
                                            "columns")
     return tuple(dims[:-2]) + (d, d), x.dtype

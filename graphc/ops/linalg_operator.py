@@ -98,11 +98,11 @@ class LinearOperator:
 
     @property
     def range_dimension(self):
-        return self.shape.dims[-2] if self.shape.rank else None
+        return self.shape._dims[-2] if self.shape.rank else None
 
     @property
     def domain_dimension(self):
-        return self.shape.dims[-1] if self.shape.rank else None
+        return self.shape._dims[-1] if self.shape.rank else None
 
     @property
     def tensor_rank(self):
@@ -212,8 +212,8 @@ class LinearOperator:
     def _checked(self, x, self_axis, arg_axis):
         """x as a tensor whose dim arg_axis fits the operator's dim self_axis (TF)."""
         x = convert_to_tensor(x, dtype=self._dtype)
-        a = self.shape.dims[self_axis] if self.shape.rank is not None else None
-        b = x.shape.dims[arg_axis] if x.shape.rank not in (None, 0) else None
+        a = self.shape._dims[self_axis] if self.shape.rank is not None else None
+        b = x.shape._dims[arg_axis] if x.shape.rank not in (None, 0) else None
         if isinstance(a, int) and isinstance(b, int) and a != b:
             raise errors.ShapeError(f"Dimensions {a} and {b} are not compatible: "
                                     f"{self._name} is {self.shape}\n  "
@@ -407,7 +407,7 @@ class LinearOperatorDiag(LinearOperator):
 
     def _shape(self):
         d = self._diag.shape
-        return TensorShape(None) if d.rank is None else TensorShape(d.dims + d.dims[-1:])
+        return TensorShape(None) if d.rank is None else TensorShape(d._dims + d._dims[-1:])
 
     def _to_dense(self):
         return matrix_diag(self._diag)

@@ -201,7 +201,7 @@ class LinearOperatorBlockDiag(_Blocks):
         batch = _batch_shape(self.operators)
         if batch.rank is None:
             return TensorShape(None)
-        return TensorShape(batch.dims + (_sum([o.range_dimension for o in self.operators]),
+        return TensorShape(batch._dims + (_sum([o.range_dimension for o in self.operators]),
                                          _sum([o.domain_dimension for o in self.operators])))
 
     def _block_matmul(self, xs, adjoint):
@@ -292,7 +292,7 @@ class LinearOperatorBlockLowerTriangular(_Blocks):
         if batch.rank is None:
             return TensorShape(None)
         n = _sum([o.domain_dimension for o in self._diagonal()])
-        return TensorShape(batch.dims + (n, n))
+        return TensorShape(batch._dims + (n, n))
 
     def _block_matmul(self, xs, adjoint):
         rows, k = self.operators, len(self.operators)

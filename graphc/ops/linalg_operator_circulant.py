@@ -73,7 +73,7 @@ class _Circulant(LinearOperator):
     @property
     def block_shape(self):
         s = self._spectrum.shape
-        return TensorShape(None) if s.rank is None else TensorShape(s.dims[-self._block_depth:])
+        return TensorShape(None) if s.rank is None else TensorShape(s._dims[-self._block_depth:])
 
     def block_shape_tensor(self):
         """The block shape as an int32 tensor."""
@@ -81,9 +81,9 @@ class _Circulant(LinearOperator):
 
     def _n(self):
         b = self.block_shape
-        if b.rank is not None and all(isinstance(d, int) for d in b.dims):
+        if b.rank is not None and all(isinstance(d, int) for d in b._dims):
             out = 1
-            for d in b.dims:
+            for d in b._dims:
                 out *= d
             return out
         return reduce_prod(self.block_shape_tensor())
@@ -94,7 +94,7 @@ class _Circulant(LinearOperator):
             return TensorShape(None)
         n = self._n()
         n = n if isinstance(n, int) else None
-        return TensorShape(s.dims[:-self._block_depth] + (n, n))
+        return TensorShape(s._dims[:-self._block_depth] + (n, n))
 
     def _axes(self):
         return list(range(-self._block_depth, 0))
@@ -114,8 +114,8 @@ class _Circulant(LinearOperator):
         xt = matrix_transpose(x)
         xt = xt if xt.dtype == s.dtype else cast(xt, s.dtype)
         block = self.block_shape
-        block = list(block.dims) if block.rank is not None and all(
-            isinstance(d, int) for d in block.dims) else self.block_shape_tensor()
+        block = list(block._dims) if block.rank is not None and all(
+            isinstance(d, int) for d in block._dims) else self.block_shape_tensor()
         y = fwd(reshape(xt, as_shape([lead(xt, 1), block])))
         s = expand_dims(s, -self._block_depth - 1)
         y = inv(y / s if divide else y * s)

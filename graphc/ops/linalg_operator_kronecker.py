@@ -43,7 +43,7 @@ class LinearOperatorKronecker(LinearOperator):
             return TensorShape(None)
         m = [o.range_dimension for o in self.operators]
         n = [o.domain_dimension for o in self.operators]
-        return TensorShape(batch.dims + (_prod(m) if known(*m) else None,
+        return TensorShape(batch._dims + (_prod(m) if known(*m) else None,
                                          _prod(n) if known(*n) else None))
 
     def _factorwise(self, x, adjoint, method):

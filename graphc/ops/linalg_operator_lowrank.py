@@ -50,18 +50,18 @@ class LinearOperatorLowRankUpdate(LinearOperator):
         for t, what in ((self.u, "u"), (self.v, "v")):
             if t.shape.rank is not None and t.shape.rank < 2:
                 raise ValueError(f"{api}: {what} must have rank >= 2, not shape {t.shape}")
-        _compatible(base_operator.range_dimension, self.u.shape.dims[-2]
+        _compatible(base_operator.range_dimension, self.u.shape._dims[-2]
                     if self.u.shape.rank else None, "base_operator's rows and u's", api)
-        _compatible(base_operator.domain_dimension, self.v.shape.dims[-2]
+        _compatible(base_operator.domain_dimension, self.v.shape._dims[-2]
                     if self.v.shape.rank else None, "base_operator's columns and v's", api)
-        k = self.u.shape.dims[-1] if self.u.shape.rank else None
-        _compatible(k, self.v.shape.dims[-1] if self.v.shape.rank else None,
+        k = self.u.shape._dims[-1] if self.u.shape.rank else None
+        _compatible(k, self.v.shape._dims[-1] if self.v.shape.rank else None,
                     "u's and v's columns", api)
         if self.diag_update is not None:
             d = self.diag_update
             if d.shape.rank == 0:
                 raise ValueError(f"{api}: diag_update must have rank >= 1, not be a scalar")
-            _compatible(k, d.shape.dims[-1] if d.shape.rank else None,
+            _compatible(k, d.shape._dims[-1] if d.shape.rank else None,
                         "u's columns and diag_update's length", api)
             self.diag_operator = LinearOperatorDiag(d, is_positive_definite=is_diag_update_positive)
         else:
@@ -89,10 +89,10 @@ class LinearOperatorLowRankUpdate(LinearOperator):
             if t is not None:
                 s = t.shape
                 batch = broadcast_static_shape(batch, TensorShape(None) if s.rank is None
-                                               else TensorShape(s.dims[:s.rank - keep]))
+                                               else TensorShape(s._dims[:s.rank - keep]))
         if batch.rank is None:
             return TensorShape(None)
-        return TensorShape(batch.dims + (self.base_operator.range_dimension,
+        return TensorShape(batch._dims + (self.base_operator.range_dimension,
                                          self.base_operator.domain_dimension))
 
     def _d(self):

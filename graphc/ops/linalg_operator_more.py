@@ -65,10 +65,10 @@ class LinearOperatorIdentity(LinearOperator):
     def _batched(self, x):
         if not self._batch:
             return x
-        shape = x.shape.dims
+        shape = x.shape._dims
         if shape is not None and all(isinstance(d, int) for d in shape):
             out = broadcast_static_shape(TensorShape(self._batch + (1, 1)), x.shape)
-            return broadcast_to(x, list(out.dims))
+            return broadcast_to(x, list(out._dims))
         return x * ones(list(self._batch) + [1, 1], dtype=self._dtype)
 
     def _matmul(self, x, adjoint):
@@ -106,7 +106,7 @@ class LinearOperatorScaledIdentity(LinearOperator):
     def _shape(self):
         m = self._multiplier.shape
         return TensorShape(None) if m.rank is None else \
-            TensorShape(m.dims + (self._n_static, self._n_static))
+            TensorShape(m._dims + (self._n_static, self._n_static))
 
     def _scale(self, adjoint=False):
         m = conj(self._multiplier) if adjoint and self._dtype.is_complex else self._multiplier
@@ -163,7 +163,7 @@ class LinearOperatorComposition(LinearOperator):
             batch = broadcast_static_shape(batch, o.batch_shape)
         if batch.rank is None:
             return TensorShape(None)
-        return TensorShape(batch.dims + (self.operators[0].range_dimension,
+        return TensorShape(batch._dims + (self.operators[0].range_dimension,
                                          self.operators[-1].domain_dimension))
 
     def _to_dense(self):
@@ -209,7 +209,7 @@ class LinearOperatorAdjoint(LinearOperator):
 
     def _shape(self):
         s = self.operator.shape
-        return s if s.rank is None else TensorShape(s.dims[:-2] + (s.dims[-1], s.dims[-2]))
+        return s if s.rank is None else TensorShape(s._dims[:-2] + (s._dims[-1], s._dims[-2]))
 
     def _to_dense(self):
         return _adjoint(self.operator.to_dense())

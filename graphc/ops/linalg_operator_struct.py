@@ -45,7 +45,7 @@ def _real_tensor(x, what, api, dtype=None):
 def _vector_shape(v):
     """(..., N) -> the static shape (..., N, N)."""
     s = v.shape
-    return TensorShape(None) if s.rank is None else TensorShape(s.dims + s.dims[-1:])
+    return TensorShape(None) if s.rank is None else TensorShape(s._dims + s._dims[-1:])
 
 
 class LinearOperatorHouseholder(LinearOperator):

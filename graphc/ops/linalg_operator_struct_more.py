@@ -51,7 +51,7 @@ class LinearOperatorToeplitz(LinearOperator):
                  is_positive_definite=None, is_square=None, name="LinearOperatorToeplitz"):
         self.col = _float(col, "col", name)
         self.row = _float(row, "row", name, dtype=self.col.dtype)
-        n, m = (t.shape.dims[-1] if t.shape.rank else None for t in (self.col, self.row))
+        n, m = (t.shape._dims[-1] if t.shape.rank else None for t in (self.col, self.row))
         if isinstance(n, int) and isinstance(m, int) and n != m:
             raise ValueError(f"{name}: expected square matrix, got row and col with "
                              f"mismatched dimensions ({m} and {n})")
@@ -62,9 +62,9 @@ class LinearOperatorToeplitz(LinearOperator):
         c, r = self.col.shape, self.row.shape
         if c.rank is None or r.rank is None:
             return TensorShape(None)
-        batch = broadcast_static_shape(TensorShape(c.dims[:-1]), TensorShape(r.dims[:-1]))
-        n = c.dims[-1] if isinstance(c.dims[-1], int) else r.dims[-1]
-        return TensorShape(None) if batch.rank is None else TensorShape(batch.dims + (n, n))
+        batch = broadcast_static_shape(TensorShape(c._dims[:-1]), TensorShape(r._dims[:-1]))
+        n = c._dims[-1] if isinstance(c._dims[-1], int) else r._dims[-1]
+        return TensorShape(None) if batch.rank is None else TensorShape(batch._dims + (n, n))
 
     def _parts(self):
         return broadcast_batch([self.col, self.row], [1, 1])
@@ -135,7 +135,7 @@ class LinearOperatorTridiag(LinearOperator):
 
     def _shape(self):
         s = self._compact.shape
-        return TensorShape(None) if s.rank is None else TensorShape(s.dims[:-2] + s.dims[-1:] * 2)
+        return TensorShape(None) if s.rank is None else TensorShape(s._dims[:-2] + s._dims[-1:] * 2)
 
     def _adjoint_compact(self):
         """The compact diagonals of the transpose: super'[i] = sub[i+1], sub'[i] = super[i-1]."""
@@ -206,15 +206,15 @@ class LinearOperatorZeros(LinearOperator):
 
     def _matmul(self, x, adjoint):
         k, m = (self._rows, self._cols) if adjoint else (self._cols, self._rows)
-        n = x.shape.dims[-2] if x.shape.rank else None
+        n = x.shape._dims[-2] if x.shape.rank else None
         if isinstance(n, int) and n != k:
             raise ValueError(f"{self._name}: matmul: dimensions {k} and {n} are not "
                              f"compatible (x has shape {x.shape})")
-        xb = TensorShape(None) if x.shape.rank is None else TensorShape(x.shape.dims[:-2])
+        xb = TensorShape(None) if x.shape.rank is None else TensorShape(x.shape._dims[:-2])
         batch = broadcast_static_shape(TensorShape(self._batch), xb)
-        if batch.rank is not None and all(isinstance(d, int) for d in batch.dims) and \
-                isinstance(x.shape.dims[-1], int):
-            return zeros(list(batch.dims) + [m, x.shape.dims[-1]], dtype=self._dtype)
+        if batch.rank is not None and all(isinstance(d, int) for d in batch._dims) and \
+                isinstance(x.shape._dims[-1], int):
+            return zeros(list(batch._dims) + [m, x.shape._dims[-1]], dtype=self._dtype)
         b = broadcast_dynamic_shape(convert_to_tensor(list(self._batch), dtype=dtypes.int32),
                                     lead(x, 2) if not isinstance(lead(x, 2), list)
                                     else convert_to_tensor(lead(x, 2), dtype=dtypes.int32))

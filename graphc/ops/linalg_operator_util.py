@@ -19,13 +19,13 @@ def known(*dims):
 
 def dim(x, axis):
     """Dim `axis` of tensor x: a Python int where static, else an int32 scalar tensor."""
-    d = x.shape.dims[axis] if x.shape.rank is not None else None
+    d = x.shape._dims[axis] if x.shape.rank is not None else None
     return d if isinstance(d, int) else shape_(x)[axis]
 
 
 def op_dim(op, axis):
     """Dim `axis` (-1 domain, -2 range) of a LinearOperator, static or from shape_tensor."""
-    d = op.shape.dims[axis] if op.shape.rank is not None else None
+    d = op.shape._dims[axis] if op.shape.rank is not None else None
     return d if isinstance(d, int) else op.shape_tensor()[axis]
 
 
@@ -53,8 +53,8 @@ def as_shape(parts):
 
 def lead(x, keep):
     """x's leading (batch) dims, before its last `keep`: a list or an int32 tensor."""
-    if x.shape.rank is not None and known(*x.shape.dims[:x.shape.rank - keep]):
-        return list(x.shape.dims[:x.shape.rank - keep])
+    if x.shape.rank is not None and known(*x.shape._dims[:x.shape.rank - keep]):
+        return list(x.shape._dims[:x.shape.rank - keep])
     return shape_(x)[:-keep] if keep else shape_(x)
 
 
@@ -69,10 +69,10 @@ def broadcast_batch(tensors, keeps):
     for t, k in zip(tensors, keeps):
         s = t.shape
         static = broadcast_static_shape(static, TensorShape(None) if s.rank is None
-                                        else TensorShape(s.dims[:s.rank - k]))
-    if static.rank is not None and known(*static.dims):
-        target = list(static.dims)
-        return [t if list(t.shape.dims[:t.shape.rank - k]) == target
+                                        else TensorShape(s._dims[:s.rank - k]))
+    if static.rank is not None and known(*static._dims):
+        target = list(static._dims)
+        return [t if list(t.shape._dims[:t.shape.rank - k]) == target
                 else broadcast_to(t, as_shape([target, tail(t, k)]))
                 for t, k in zip(tensors, keeps)]
     batch = None

@@ -35,7 +35,7 @@ __all__ = ["tridiagonal_solve", "tridiagonal_matmul", "eigh_tridiagonal"]
 def _infer_tridiagonal_solve(ctx, diagonals, rhs, *, partial_pivoting):
     ctx.same_dtype()
     ctx.require(0, "float")
-    d, b = diagonals.shape.dims, rhs.shape.dims
+    d, b = diagonals.shape._dims, rhs.shape._dims
     if d is not None and (len(d) < 2 or d[-2] not in (3, None)):
         raise InferError("{0} must be compact diagonals of shape (..., 3, M)")
     if b is not None and len(b) < 2:
@@ -163,11 +163,11 @@ def _compact(diagonals, diagonals_format, api, dtype=None):
         main = convert_to_tensor(diagonals[1], dtype=dtype)
         sup = convert_to_tensor(diagonals[0], dtype=main.dtype)
         sub = convert_to_tensor(diagonals[2], dtype=main.dtype)
-        m = main.shape.dims[-1] if main.shape.rank else None
+        m = main.shape._dims[-1] if main.shape.rank else None
         # M - 1 entries: pad super at the end and sub at the start (their ignored entries)
-        if sup.shape.rank and isinstance(m, int) and sup.shape.dims[-1] == m - 1:
+        if sup.shape.rank and isinstance(m, int) and sup.shape._dims[-1] == m - 1:
             sup = concat([sup, zeros_like(main[..., :1])], -1)
-        if sub.shape.rank and isinstance(m, int) and sub.shape.dims[-1] == m - 1:
+        if sub.shape.rank and isinstance(m, int) and sub.shape._dims[-1] == m - 1:
             sub = concat([zeros_like(main[..., :1]), sub], -1)
         return stack([sup, main, sub], -2)
     if diagonals_format == "matrix":

@@ -123,9 +123,9 @@ def _infer_init(ctx, keys, values, *, table):
         if t.shape.rank not in (None, 1):
             raise InferError(f"Shape must be rank 1 but is rank {t.shape.rank}: {{{i}}}")
     if keys.shape.rank == 1 and values.shape.rank == 1 and \
-            not ctx.compatible(keys.shape.dims[0], values.shape.dims[0]):
-        raise InferError(f"Dimensions must be equal, but are {keys.shape.dims[0]} and "
-                         f"{values.shape.dims[0]}: {{0}} and {{1}}")
+            not ctx.compatible(keys.shape._dims[0], values.shape._dims[0]):
+        raise InferError(f"Dimensions must be equal, but are {keys.shape._dims[0]} and "
+                         f"{values.shape._dims[0]}: {{0}} and {{1}}")
     return []
 
 
@@ -151,15 +151,15 @@ def _infer_find(ctx, keys, default, *, table):
     _check_table_dtype(keys, table.key_dtype, "keys", 0, table)
     _check_table_dtype(default, table.value_dtype, "default_value", 1, table)
     vshape = table.value_shape
-    d = default.shape.dims
+    d = default.shape._dims
     rank = keys.shape.rank
     if d is not None and len(d) not in (0, len(vshape)) and \
             (rank is None or len(d) != rank + len(vshape)):
         raise InferError(f"default_value {{1}} must have shape {TensorShape(vshape)} "
                          f"(or the keys' shape {keys.shape} + that)")
-    if keys.shape.dims is None:
+    if keys.shape._dims is None:
         return TensorShape(None), table.value_dtype
-    return TensorShape(tuple(keys.shape.dims) + vshape), table.value_dtype
+    return TensorShape(tuple(keys.shape._dims) + vshape), table.value_dtype
 
 
 def _find_kernel(rt, keys, default, *, table):
@@ -224,7 +224,7 @@ LOOKUP_EXPORT = register(OpDef(
 def _infer_insert(ctx, keys, values, *, table):
     _check_table_dtype(keys, table.key_dtype, "keys", 0, table)
     _check_table_dtype(values, table.value_dtype, "values", 1, table)
-    k, v = keys.shape.dims, values.shape.dims
+    k, v = keys.shape._dims, values.shape._dims
     if k is not None and v is not None:
         want = tuple(k) + table.value_shape
         if len(v) != len(want) or not all(ctx.compatible(a, b) for a, b in zip(v, want)):

@@ -71,7 +71,7 @@ def _sparse_invariants(rank):
 def _ragged_invariants(ragged_rank, shape):
     """A RaggedTensor loop variable's flat_values and row_splits invariants from its
     shape: any number of values and inner rows; a known number of rows stays (TF1)."""
-    dims = shape.dims
+    dims = shape._dims
     if dims is None:
         return [TensorShape(None)] + [TensorShape([None])] * ragged_rank
     n = dims[0] + 1 if isinstance(dims[0], int) else None
@@ -93,15 +93,15 @@ def _default_invariants(structure, init):
         if isinstance(kind, SparseSpec):
             indices = next(shapes)
             next(shapes), next(shapes)
-            out.extend(_sparse_invariants(indices.dims[1] if indices.dims else None))
+            out.extend(_sparse_invariants(indices._dims[1] if indices._dims else None))
             return
         if isinstance(kind, RaggedSpec):
             values = next(shapes)
             outer = next(shapes)
             for _ in range(kind.ragged_rank - 1):
                 next(shapes)
-            inner = values.dims[1:] if values.dims is not None else None
-            rows = outer.dims[0] - 1 if outer.dims and isinstance(outer.dims[0], int) \
+            inner = values._dims[1:] if values._dims is not None else None
+            rows = outer._dims[0] - 1 if outer._dims and isinstance(outer._dims[0], int) \
                 else None
             shape = TensorShape(None if inner is None else
                                 [rows] + [None] * kind.ragged_rank + list(inner))

@@ -44,7 +44,7 @@ def _infer_loop(ctx, *args, body, cond, n_carry, n_sliced, n_ys, reverse, has_ma
     for t in args[n_carry:n_carry + n_sliced]:
         if t.shape.rank == 0:
             raise InferError("cannot loop over the elements of scalar {0}")
-        d = t.shape.dims[0] if t.shape.dims is not None else None
+        d = t.shape._dims[0] if t.shape._dims is not None else None
         if isinstance(d, int):
             if isinstance(n, int) and n != d:
                 raise InferError(f"the elements looped over have different lengths, "
@@ -52,7 +52,7 @@ def _infer_loop(ctx, *args, body, cond, n_carry, n_sliced, n_ys, reverse, has_ma
             n = d
     carry, ys, zs = _parts(outs, n_carry, n_ys)
     types = [(t.shape, t.dtype) for t in ins[:n_carry]]
-    types += [(TensorShape(None) if t.shape.dims is None else TensorShape((n,) + t.shape.dims),
+    types += [(TensorShape(None) if t.shape._dims is None else TensorShape((n,) + t.shape._dims),
                t.dtype) for t in ys]
     types += [(t.shape, t.dtype) for t in zs]
     return types if len(types) != 1 else types[0]
@@ -142,7 +142,7 @@ def _stack(values, ragged=False):
 
 
 def _static(t, skip=0):
-    dims = t.shape.dims
+    dims = t.shape._dims
     if dims is None or not all(isinstance(d, int) for d in dims[skip:]):
         raise ValueError(f"looping over no elements, the shape of '{t.name}' ({t.shape}) "
                          "must be known to make its empty result")
@@ -153,7 +153,7 @@ def _none_of(t, like, args, stacked=False):
     """Output t of a loop that made no call: the stack of no values (dim 0 of 0) or the
     sum of none. Its shape is t's static one, else that of the input `like` names: (its
     position, whether t stacks values shaped as it (a carry) or has its whole shape)."""
-    dims = t.shape.dims
+    dims = t.shape._dims
     if dims is not None and all(isinstance(d, int) for d in dims[stacked:]):
         shape = tuple(dims[stacked:])
         return np.zeros(((0,) if stacked else ()) + shape, t.dtype.np)
@@ -330,7 +330,7 @@ def _concat_calls_kernel(stacked, like):
 
 
 def _infer_concat_calls(ctx, stacked, like):
-    dims = stacked.shape.dims
+    dims = stacked.shape._dims
     return (None if dims is None else (None,) + tuple(dims[2:])), stacked.dtype
 
 

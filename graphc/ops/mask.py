@@ -28,7 +28,7 @@ def _mask_key(axis, mask):
 def _infer_boolean_mask(ctx, tensor, mask, *, axis):
     if not mask.dtype.is_bool:
         raise InferError(f"mask {{1}} must be bool, not {mask.dtype.name}", "dtype")
-    k, dims = mask.shape.rank, tensor.shape.dims
+    k, dims = mask.shape.rank, tensor.shape._dims
     if k is None:
         raise InferError("mask {1} must have a known rank (its dims may be unknown)")
     if k == 0:
@@ -38,7 +38,7 @@ def _infer_boolean_mask(ctx, tensor, mask, *, axis):
     if axis + k > len(dims):
         raise InferError(f"mask {{1}} of rank {k} at axis {axis} needs {{0}} of rank >= "
                          f"{axis + k}, not {len(dims)}")
-    for j, (d, m) in enumerate(zip(dims[axis:axis + k], mask.shape.dims)):
+    for j, (d, m) in enumerate(zip(dims[axis:axis + k], mask.shape._dims)):
         ctx.merge_dims(d, m, f"mask {{{{1}}}} has {{b}} at dim {j} but {{{{0}}}} has {{a}} "
                              f"at dim {axis + j}")
     v = ctx.constant_value(mask)

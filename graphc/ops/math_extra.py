@@ -23,7 +23,7 @@ __all__ = ["broadcast_dynamic_shape", "broadcast_static_shape", "polyval", "real
 def _entries(ctx, t):
     """The number of entries of a scalar or 1-D tensor, if known."""
     r = t.shape.rank
-    return 1 if r == 0 else ctx.resolve(t.shape.dims[0]) if r == 1 else None
+    return 1 if r == 0 else ctx.resolve(t.shape._dims[0]) if r == 1 else None
 
 
 # ---- broadcast shapes: BroadcastArgs and broadcast_static_shape ------------------------------
@@ -52,7 +52,7 @@ def _infer_broadcast_args(ctx, s0, s1):
         if t.shape.rank not in (1, None):
             raise InferError(f"the shape {{{i}}} must be 1-D, not of shape {t.shape}")
     ctx.same_dtype()
-    a, b = ctx.shape_value(s0).dims, ctx.shape_value(s1).dims
+    a, b = ctx.shape_value(s0)._dims, ctx.shape_value(s1)._dims
     if a is not None and b is not None:
         try:
             _broadcast_dims(a, b)
@@ -74,7 +74,7 @@ def _broadcast_args_kernel(s0, s1):
 
 def _broadcast_args_partial(node):
     """What is known of the result from what is known of the two shapes."""
-    a, b = (shape_value(t).dims for t in node.inputs)
+    a, b = (shape_value(t)._dims for t in node.inputs)
     try:
         return None if a is None or b is None else TensorShape(_broadcast_dims(a, b))
     except ValueError:                      # named dims that clash: known at run time
@@ -106,10 +106,10 @@ def broadcast_static_shape(shape_x, shape_y):
         # TensorShape([None, 4, 3])
     """
     a, b = as_shape(shape_x), as_shape(shape_y)
-    if a.dims is None or b.dims is None:
+    if a._dims is None or b._dims is None:
         return TensorShape(None)
     try:
-        return TensorShape(_broadcast_dims(a.dims, b.dims))
+        return TensorShape(_broadcast_dims(a._dims, b._dims))
     except ValueError as e:
         raise ValueError(f"Incompatible shapes for broadcasting: {a} and {b} ({e})") from None
 

@@ -118,7 +118,7 @@ def _approx_k(operand, k, reduction_dimension, recall_target, aggregate_to_topk,
         raise ValueError(f"{api}: reduction_dimension {reduction_dimension} is out of "
                          f"range for rank {r}")
     axis = reduction_dimension % r
-    size = x.shape.dims[axis]
+    size = x.shape._dims[axis]
     if isinstance(size, int) and k > size:
         raise ValueError(f"{api}: k = {k} is more than the {size} entries of dim {axis}")
     with name_scope(name, api):

@@ -34,7 +34,7 @@ __all__ = ["matrix_inverse", "matrix_determinant", "matrix_transpose", "matrix_d
 def _square(ctx, x):
     """(batch dims, n) of a batch of square float matrices {0}, or None if rank unknown."""
     ctx.require(0, "float")
-    dims = x.shape.dims
+    dims = x.shape._dims
     if dims is None:
         return None
     if len(dims) < 2:
@@ -131,14 +131,14 @@ def _diag_len(ctx, m, n):
 
 
 def _matrix_dims(ctx, x, what):
-    dims = x.shape.dims
+    dims = x.shape._dims
     if dims is not None and len(dims) < 2:
         raise InferError(f"{what} must have rank >= 2, not {len(dims)}")
     return dims
 
 
 def _infer_diag(ctx, d):
-    dims = d.shape.dims
+    dims = d.shape._dims
     if dims is not None and not dims:
         raise InferError("diagonal {0} must have at least one dim")
     return (None if dims is None else tuple(dims) + (dims[-1],)), d.dtype
@@ -159,7 +159,7 @@ def _infer_diag_part(ctx, x):
 
 def _infer_set_diag(ctx, x, d):
     ctx.same_dtype()
-    dims, ddims = _matrix_dims(ctx, x, "input {0}"), d.shape.dims
+    dims, ddims = _matrix_dims(ctx, x, "input {0}"), d.shape._dims
     if dims is None or ddims is None:
         return x.shape, x.dtype
     want = tuple(dims[:-2]) + (_diag_len(ctx, dims[-2], dims[-1]),)
@@ -259,8 +259,8 @@ def diag(diagonal, name=None):
         dims = shape(d)
         square = matrix_diag(reshape(d, [-1]))
         out = reshape(square, concat([dims, dims], 0))
-        if d.shape.dims is not None:
-            out.set_shape(d.shape.dims + d.shape.dims)
+        if d.shape._dims is not None:
+            out.set_shape(d.shape._dims + d.shape._dims)
         return out
 
 
@@ -269,7 +269,7 @@ def diag_part(input, name=None):  # noqa: A002 (TF1 names)
     out[i1..ik] = input[i1..ik, i1..ik]. `gc.diag_part([[1., 2.], [3., 4.]])` is [1, 4]."""
     with name_scope(name, "DiagPart"):
         x = convert_to_tensor(input)
-        dims = x.shape.dims
+        dims = x.shape._dims
         if dims is None:
             raise errors.ShapeError(f"diag_part needs the rank of its input, which is "
                                     f"unknown\n  {errors.describe_tensor(x, x.name)}")

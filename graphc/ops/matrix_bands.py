@@ -158,7 +158,7 @@ def _shifted(ctx, dim, c):
 def _infer_diag_v3(ctx, d, *, k, num_rows, num_cols, padding_value, align):
     """(..., [hi - lo + 1,] n) -> (..., rows, cols), sized as _diag_matrix_size says."""
     k = _check_k(k, align)
-    dims = d.shape.dims
+    dims = d.shape._dims
     if dims is None:
         return None, d.dtype
     band = _band_rows(k)
@@ -246,7 +246,7 @@ def _infer_set_diag_v3(ctx, x, d, *, k, align):
     """Same as input; diagonal (..., [hi - lo + 1,] max_diag_len) as diag_part gives it."""
     ctx.same_dtype()
     k = _check_k(k, align)
-    dims, ddims, band = _matrix_dims(ctx, x, "input {0}"), d.shape.dims, _band_rows(k)
+    dims, ddims, band = _matrix_dims(ctx, x, "input {0}"), d.shape._dims, _band_rows(k)
     if ddims is not None and len(ddims) < 1 + len(band):
         raise InferError(f"diagonal {{1}} must have rank >= {1 + len(band)} for k = {k}, "
                          f"not {len(ddims)}")
@@ -289,7 +289,7 @@ def _diag_v3_vjp(node, gs):
     (0, 2) for 2 x 2 ones, which TF's rule refuses) gets zeros: diag_part takes the
     diagonals inside (max_diag_len stays the same) and zero rows stand for the others."""
     a = node.attrs
-    (lo, hi), dims = a["k"], node.outputs[0].shape.dims
+    (lo, hi), dims = a["k"], node.outputs[0].shape._dims
     rows, cols = (None, None) if dims is None else dims[-2:]
     if isinstance(rows, int) and isinstance(cols, int):
         inside = (max(lo, 1 - rows), min(hi, cols - 1))

@@ -88,7 +88,7 @@ def _infer_bitcast(ctx, x, *, type):
     if x.dtype is dtypes.string or type is dtypes.string:
         raise InferError("bitcast cannot reinterpret strings", "dtype")
     a, b = _width(x.dtype), _width(type)
-    dims = x.shape.dims
+    dims = x.shape._dims
     if a == b or dims is None:
         return (x.shape if a == b else TensorShape(None)), type
     if a > b:

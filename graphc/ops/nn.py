@@ -58,7 +58,7 @@ def _check_same_shape(api, a, b):
         return
     if s.rank == t.rank and all(
             x is None or y is None or not isinstance(x, int) or not isinstance(y, int) or x == y
-            for x, y in zip(s.dims, t.dims)):
+            for x, y in zip(s._dims, t._dims)):
         return
     raise errors.ShapeError(
         f"{api}: labels and logits must have the same shape, not {s} and {t}\n"
@@ -128,8 +128,8 @@ def _infer_bias_add(ctx, value, bias, *, data_format):
     if r < 2:
         raise InferError(f"the value {{0}} must have rank >= 2, not {r}")
     c = _channel_axis(r, data_format)
-    dims = list(value.shape.dims)
-    dims[c] = ctx.merge_dims(dims[c], bias.shape.dims[0] if bias.shape.rank else None,
+    dims = list(value.shape._dims)
+    dims[c] = ctx.merge_dims(dims[c], bias.shape._dims[0] if bias.shape.rank else None,
                              f"the bias {{{{1}}}} has {{b}} elements but {{{{0}}}} has {{a}} "
                              f"channels (dim {c}, data_format {data_format})")
     return tuple(dims), value.dtype
@@ -207,7 +207,7 @@ def dropout(x, keep_prob=None, noise_shape=None, seed=None, name=None, rate=None
         if keep == 1:
             return x
     if noise_shape is None:
-        noise_shape = (x.shape.dims if x.shape.is_fully_defined()
+        noise_shape = (x.shape._dims if x.shape.is_fully_defined()
                        else A.shape(x))
     # floor(keep + u) is 1 with probability keep, for u uniform in [0, 1)
     mask = E.floor(keep + random_uniform(noise_shape, dtype=x.dtype, seed=seed))

@@ -29,7 +29,7 @@ __all__ = ["dilation2d", "erosion2d", "relu_layer", "weighted_moments",
 
 # ---- morphological dilation and erosion ----------------------------------------------------
 def _known(api, t, axes, what):
-    dims = [t.shape.dims[k] if t.shape.rank is not None else None for k in axes]
+    dims = [t.shape._dims[k] if t.shape.rank is not None else None for k in axes]
     if not all(isinstance(d, int) for d in dims):
         shape_error(api, f"the {what} must be known when the graph is built", t)
     return dims
@@ -38,7 +38,7 @@ def _known(api, t, axes, what):
 def _first_max(stacked, axis=-1):
     """The max over `axis`, differentiating into the first maximal entry only (TF's rule
     for dilation2d): stacked where it is the argmax, summed over axis."""
-    first = one_hot(R.argmax(stacked, axis), stacked.shape.dims[axis], on_value=True,
+    first = one_hot(R.argmax(stacked, axis), stacked.shape._dims[axis], on_value=True,
                     off_value=False, dtype=dtypes.bool_)
     return R.reduce_sum(where_v2(first, stacked, zeros_like(stacked)), axis)
 
@@ -52,8 +52,8 @@ def _dilation(api, x, f, strides, rates, padding, name):
         shape_error(api, "the filter must have rank 3: [height, width, channels]", f)
     kh, kw = _known(api, f, (0, 1), "height and width of the filter")
     h, w = (d if isinstance(d, int) else A.shape(x)[k] for k, d in
-            zip((1, 2), x.shape.dims[1:3] if x.shape.rank == 4 else (None, None)))
-    c, fc = x.shape.dims[3], f.shape.dims[2]
+            zip((1, 2), x.shape._dims[1:3] if x.shape.rank == 4 else (None, None)))
+    c, fc = x.shape._dims[3], f.shape._dims[2]
     if isinstance(c, int) and isinstance(fc, int) and c != fc:
         shape_error(api, f"the input has {c} channels but the filter {fc}", f)
     (sh, sw), (rh, rw) = (hw_pair(v, what, "NHWC") for v, what in ((strides, "strides"),

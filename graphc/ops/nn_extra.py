@@ -99,7 +99,7 @@ def _as(t, dtype):
 
 
 def _check_channels(api, t, what, channels):
-    dims = t.shape.dims
+    dims = t.shape._dims
     c = channels if isinstance(channels, int) else None
     if dims is not None and (len(dims) != 1 or c is not None and isinstance(dims[0], int)
                              and dims[0] != c):
@@ -138,7 +138,7 @@ def fused_batch_norm(x, scale, offset, mean=None, variance=None, epsilon=0.001,
             f"  {errors.describe_tensor(x, x.name)}\n"
             f"  in {api} called at {errors.format_site(errors.user_site())}")
     c = 3 if data_format == "NHWC" else 1
-    channels = x.shape.dims[c]
+    channels = x.shape._dims[c]
     for t, what in ((scale, "scale"), (offset, "offset")):
         _check_channels(api, t, what, channels)
     epsilon = max(float(epsilon), 1.001e-5)
@@ -169,7 +169,7 @@ def _per_channel(t, c):
 
 def _per_channel_count(x, c):
     """The number of values averaged per channel: a Python int when static."""
-    dims = x.shape.dims
+    dims = x.shape._dims
     if all(isinstance(d, int) for d in dims):
         return int(np.prod([d for k, d in enumerate(dims) if k != c]))
     return E.cast(A.size(x), x.dtype) / E.cast(A.shape(x)[c], x.dtype)
@@ -236,13 +236,13 @@ def _sharded_lookup(shards, ids, strategy):
     found = dynamic_stitch(where, [gather(s, r) for s, r in zip(shards, rows)])
     out = A.reshape(found, A.concat([A.shape(ids), element_shape], 0))
     if ids.shape.rank is not None and rest is not None:
-        out.set_shape(list(ids.shape.dims) + list(rest))
+        out.set_shape(list(ids.shape._dims) + list(rest))
     return out
 
 
 def _shard_sizes(shards, dtype):
     """(the shards' row counts as a vector, their total), in `dtype`."""
-    sizes = [p.shape.dims[0] if p.shape.rank else None for p in shards]
+    sizes = [p.shape._dims[0] if p.shape.rank else None for p in shards]
     if all(isinstance(s, int) for s in sizes):
         return constant(np.array(sizes), dtype=dtype), constant(sum(sizes), dtype=dtype)
     dyn = A.stack([E.cast(A.shape(p)[0], dtype) for p in shards])
@@ -253,9 +253,9 @@ def _element_shape(shards):
     """(the static shape of one row, or None), and that shape as an int32 vector
     (a constant when the shards fix it)."""
     rest = shards[0].shape
-    rest = None if rest.rank is None else rest.dims[1:]
+    rest = None if rest.rank is None else rest._dims[1:]
     for p in shards[1:]:
-        other = None if p.shape.rank is None else p.shape.dims[1:]
+        other = None if p.shape.rank is None else p.shape._dims[1:]
         if rest is None or other is None:
             rest = rest if other is None else other
             continue

@@ -58,7 +58,7 @@ def _lrn_kernel(x, *, depth_radius, bias, alpha, beta):
 
 def _band(x, r):
     """The (depth, depth) matrix B[c, d] = [|c - d| <= r]: W(v) = v @ B, and B = B^T."""
-    depth = x.shape.dims[-1] if x.shape.rank else None
+    depth = x.shape._dims[-1] if x.shape.rank else None
     if isinstance(depth, int):
         i = np.arange(depth)
         band = np.abs(i[:, None] - i[None, :]) <= r
@@ -137,8 +137,8 @@ def _infer_in_top_k(ctx, p, t, k):
                              (1, t, 1, "targets, [batch],"), (2, k, 0, "k, a scalar,")):
         if u.shape.rank not in (None, rank):
             raise InferError(f"{{{i}}} ({what}) must have rank {rank}, not shape {u.shape}")
-    rows = p.shape.dims[0] if p.shape.rank else None
-    n = t.shape.dims[0] if t.shape.rank else None
+    rows = p.shape._dims[0] if p.shape.rank else None
+    n = t.shape._dims[0] if t.shape.rank else None
     return (ctx.merge_dims(rows, n, "{{0}} has {a} rows but {{1}} has {b} targets"),), \
         dtypes.bool_
 
@@ -245,7 +245,7 @@ def _dilated_pool(x, window, rates, pooling_type, channels_first, name):
     """VALID pooling with holes and strides 1 (TF1 gets it through space_to_batch): the
     max or mean over the window's taps of x shifted by tap * rate along each spatial dim."""
     first = 2 if channels_first else 1
-    dims = x.shape.dims
+    dims = x.shape._dims
     for ax, k, r in zip(range(first, first + len(window)), window, rates):
         if dims is not None and isinstance(dims[ax], int) and dims[ax] <= (k - 1) * r:
             shape_error("pool", f"the dilated window spans {(k - 1) * r + 1} but dim {ax} of "
@@ -327,7 +327,7 @@ def log_poisson_loss(targets, log_input, compute_full_loss=False, name=None):
     s, t = z.shape, c.shape
     if s.rank is not None and t.rank is not None and (s.rank != t.rank or any(
             isinstance(a, int) and isinstance(b, int) and a != b
-            for a, b in zip(s.dims, t.dims))):
+            for a, b in zip(s._dims, t._dims))):
         shape_error("log_poisson_loss", f"log_input and targets must have the same shape "
                     f"({t} vs {s})", c)
     with name_scope(name, "log_poisson_loss", [z, c]):
@@ -349,7 +349,7 @@ def sufficient_statistics(x, axes, shift=None, keep_dims=None, name=None, keepdi
     axes = sorted(set(int(a) for a in axes))
     x = convert_to_tensor(x)
     with name_scope(name, "sufficient_statistics", [x]):
-        dims = x.shape.dims
+        dims = x.shape._dims
         if dims is not None and all(isinstance(dims[d], int) for d in axes):
             count = constant(np.prod([dims[d] for d in axes]), dtype=x.dtype)
         else:                       # (a negative axis counts from the end)

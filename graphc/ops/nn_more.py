@@ -245,7 +245,7 @@ def conv_transpose(input, filters, output_shape, strides, padding="SAME", data_f
 
         y = gc.nn.conv_transpose(x, W, [8, 14, 14, 3], 2)"""
     if isinstance(output_shape, Tensor):
-        n = output_shape.shape.dims[0] if output_shape.shape.rank == 1 else None
+        n = output_shape.shape._dims[0] if output_shape.shape.rank == 1 else None
         if not isinstance(n, int):
             raise ValueError("conv_transpose: output_shape must have a known length")
         n -= 2

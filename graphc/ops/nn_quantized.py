@@ -121,7 +121,7 @@ def _infer_pool(ctx, x, lo, hi, *, ksize, strides, padding, kind):
         raise InferError("ksize and strides must be positive")
     if x.shape.rank not in (None, 4):
         raise InferError("{0} must be 4-D (NHWC)")
-    d = x.shape.dims if x.shape.rank == 4 else (None,) * 4
+    d = x.shape._dims if x.shape.rank == 4 else (None,) * 4
     out = (d[0], _out_dim(d[1], ksize[1], strides[1], padding),
            _out_dim(d[2], ksize[2], strides[2], padding), d[3])
     return [(out, x.dtype), ((), dtypes.float32), ((), dtypes.float32)]
@@ -240,8 +240,8 @@ def _infer_qconv(ctx, x, f, *ranges, strides, padding, out_type, dilations):
     for i, t in ((0, x), (1, f)):
         if t.shape.rank not in (None, 4):
             raise InferError(f"{{{i}}} must be 4-D")
-    xd = x.shape.dims if x.shape.rank == 4 else (None,) * 4
-    fd = f.shape.dims if f.shape.rank == 4 else (None,) * 4
+    xd = x.shape._dims if x.shape.rank == 4 else (None,) * 4
+    fd = f.shape._dims if f.shape.rank == 4 else (None,) * 4
     ctx.merge_dims(xd[3], fd[2], "{{0}} has {a} channels but {{1}} expects {b}")
     kh, kw = fd[0], fd[1]
     oh = None if kh is None else _out_dim(xd[1], kh, strides[1], padding)

@@ -126,9 +126,9 @@ def _infer_xent(ctx, labels, logits, *, axis):
                              f"{s} and {t}")
         dims = [ctx.merge_dims(a, b, f"labels {{{{0}}}} and logits {{{{1}}}} must have the "
                                      f"same shape: dim {k} is {{a}} and {{b}}")
-                for k, (a, b) in enumerate(zip(s.dims, t.dims))]
+                for k, (a, b) in enumerate(zip(s._dims, t._dims))]
     else:
-        dims = (s if s.rank is not None else t).dims
+        dims = (s if s.rank is not None else t)._dims
     if dims is None:
         return [(None, logits.dtype), (None, logits.dtype)]
     if not dims:
@@ -223,11 +223,11 @@ def _infer_sparse_xent(ctx, labels, logits):
         dims = tuple(ctx.merge_dims(a, b, f"labels {{{{0}}}} must have the shape of logits "
                                           f"{{{{1}}}} without its class axis: dim {k} is "
                                           "{a}, not {b}")
-                     for k, (a, b) in enumerate(zip(s.dims, t.dims)))
-        t = t.dims[-1:]
+                     for k, (a, b) in enumerate(zip(s._dims, t._dims)))
+        t = t._dims[-1:]
     else:
-        dims = s.dims if s.rank is not None else None if t.rank is None else t.dims[:-1]
-        t = (None,) if t.rank is None else t.dims[-1:]
+        dims = s._dims if s.rank is not None else None if t.rank is None else t._dims[:-1]
+        t = (None,) if t.rank is None else t._dims[-1:]
     return [(dims, logits.dtype), (None if dims is None else dims + tuple(t), logits.dtype)]
 
 

@@ -204,7 +204,7 @@ def check_serialized(serialized, single):
                          f"not of shape {serialized.shape}")
     if single:
         return ()
-    return (serialized.shape.dims[0] if serialized.shape.rank == 1 else None,)
+    return (serialized.shape._dims[0] if serialized.shape.rank == 1 else None,)
 
 
 def _infer_parse(ctx, serialized, *, specs, single):
@@ -235,7 +235,7 @@ def _spec_dtype(dtype, key):
 
 
 def _shape_tuple(shape, key, what):
-    dims = TensorShape(shape).dims if not isinstance(shape, TensorShape) else shape.dims
+    dims = TensorShape(shape)._dims if not isinstance(shape, TensorShape) else shape._dims
     if dims is None or any(not isinstance(d, int) for d in dims):
         raise ValueError(f"{what} for feature '{key}' needs a fully known shape, got "
                          f"{shape!r}" + (". Consider using FixedLenSequenceFeature."

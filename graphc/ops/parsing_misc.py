@@ -45,7 +45,7 @@ def _string_tensor(x, name):
 # ---- decode_raw ------------------------------------------------------------------------
 def _infer_decode_raw(ctx, x, *, out_type, little_endian):
     _need_string(x, "input_bytes")
-    dims = x.shape.dims
+    dims = x.shape._dims
     return (None if dims is None else dims + (None,)), out_type
 
 

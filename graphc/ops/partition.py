@@ -28,7 +28,7 @@ __all__ = ["dynamic_partition", "dynamic_stitch"]
 def _prefix(ctx, data, ids, i, j, what):
     """data's dims after those of ids (whose shape must be a prefix of data's), or None;
     ids is operand i, data operand j."""
-    dims, idims = data.shape.dims, ids.shape.dims
+    dims, idims = data.shape._dims, ids.shape._dims
     if dims is None or idims is None:
         return None
     if len(idims) > len(dims) or not all(ctx.compatible(a, b) for a, b in zip(dims, idims)):

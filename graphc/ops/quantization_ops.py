@@ -71,14 +71,14 @@ def _require_f32(ctx, *idx):
 def _same_shape(ctx, i, j):
     """The merged shape of inputs i and j, which must match (TF: gradients like inputs)."""
     a, b = ctx.inputs[i].shape, ctx.inputs[j].shape
-    if a.dims is None:
+    if a._dims is None:
         return b
-    if b.dims is None:
+    if b._dims is None:
         return a
-    if len(a.dims) != len(b.dims):
+    if len(a._dims) != len(b._dims):
         raise InferError(f"{{{i}}} and {{{j}}} must have the same shape")
     return tuple(ctx.merge_dims(x, y, f"{{{{{i}}}}} and {{{{{j}}}}} must have the same "
-                                f"shape: {{a}} vs {{b}}") for x, y in zip(a.dims, b.dims))
+                                f"shape: {{a}} vs {{b}}") for x, y in zip(a._dims, b._dims))
 
 
 # ---- FakeQuantWithMinMaxArgs ------------------------------------------------------------
@@ -159,13 +159,13 @@ def _infer_vars(per_channel, with_grad):
         if per_channel and x.shape.rank is not None:
             if x.shape.rank < 1:
                 raise InferError(f"{{{k}}} must have rank >= 1 (channels last)")
-            depth = x.shape.dims[-1]
+            depth = x.shape._dims[-1]
         for i, t in ((k + 1, mn), (k + 2, mx)):
             if t.shape.rank is not None and t.shape.rank != want:
                 raise InferError(f"{{{i}}} must be a {'vector' if want else 'scalar'}, "
                                  f"not of rank {t.shape.rank}")
             if per_channel and t.shape.rank == 1:
-                depth = ctx.merge_dims(depth, t.shape.dims[0],
+                depth = ctx.merge_dims(depth, t.shape._dims[0],
                                        f"{{{{{i}}}}} has {{b}} entries but the inputs' "
                                        f"last dim is {{a}}")
         if not with_grad:

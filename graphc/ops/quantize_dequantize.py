@@ -76,13 +76,13 @@ def range_shape(ctx, x, lo, hi, axis):
     if axis != -1 and x.shape.rank is not None:
         if not 0 <= axis < x.shape.rank:
             raise InferError(f"axis {axis} is out of range for {{0}} of rank {x.shape.rank}")
-        depth = x.shape.dims[axis]
+        depth = x.shape._dims[axis]
     for i, t in ((1, lo), (2, hi)):
         if t.shape.rank is not None and t.shape.rank != want:
             raise InferError(f"{{{i}}} must be a {'vector' if want else 'scalar'} "
                              f"(axis={axis}), not of rank {t.shape.rank}")
         if want and t.shape.rank == 1:
-            depth = ctx.merge_dims(depth, t.shape.dims[0],
+            depth = ctx.merge_dims(depth, t.shape._dims[0],
                                    f"{{{{{i}}}}} has {{b}} entries but axis {axis} has {{a}}")
     return (depth,) if want else ()
 

@@ -305,7 +305,7 @@ def _concat_shape(ctx, values, axis):
     dims = [None] * rank
     total = 0
     for j, v in enumerate(values):
-        for k, d in enumerate(v.shape.dims):
+        for k, d in enumerate(v.shape._dims):
             if k == axis:
                 total = None if total is None or d is None else total + d
             else:

@@ -259,7 +259,7 @@ def random_crop(value, size, seed=None, name=None):
         value = convert_to_tensor(value)
         size = convert_to_tensor(size, dtype=dtypes.int32)
         want = constant_value(size)
-        dims = value.shape.dims
+        dims = value.shape._dims
         if want is not None and dims is not None:
             want = np.asarray(want).reshape(-1)
             if len(want) != len(dims) or any(isinstance(d, int) and d < w

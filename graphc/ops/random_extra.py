@@ -43,7 +43,7 @@ def _infer_multinomial(ctx, logits, num_samples, *, seed, output_dtype):
     n = ctx.constant_value(num_samples)
     if n is not None and n < 0:
         raise InferError(f"num_samples {{1}} must be >= 0, got {int(n)}")
-    batch = None if logits.shape.dims is None else logits.shape.dims[0]
+    batch = None if logits.shape._dims is None else logits.shape._dims[0]
     return (batch, None if n is None else int(n)), output_dtype
 
 
@@ -101,7 +101,7 @@ def _infer_poisson(ctx, shape, lam, *, seed, dtype):
     if not shape.dtype.is_integer or shape.shape.rank not in (1, None):
         raise InferError("the shape {0} must be a 1-D int tensor", "dtype")
     ctx.require(1, "numeric")
-    lead, dims = ctx.shape_value(shape).dims, lam.shape.dims
+    lead, dims = ctx.shape_value(shape)._dims, lam.shape._dims
     if lead is None or dims is None:
         return None, dtype
     return tuple(lead) + tuple(dims), dtype
@@ -334,9 +334,9 @@ def random_gamma(shape, alpha, beta=None, dtype=dtypes.float32, seed=None, name=
             alpha = alpha + zeros_like(beta)
         dims = concat([shape, shape_op(alpha, out_type=shape.dtype)], 0)
         u = random_uniform(dims, dtype=dtype, seed=seed)
-        lead = shape_value(shape).dims
-        if lead is not None and alpha.shape.dims is not None:   # concat's static value
-            u.set_shape(tuple(lead) + tuple(alpha.shape.dims))  # may not be known
+        lead = shape_value(shape)._dims
+        if lead is not None and alpha.shape._dims is not None:   # concat's static value
+            u.set_shape(tuple(lead) + tuple(alpha.shape._dims))  # may not be known
         x = _igamma_inv_op(alpha, u, name="sample")
         return gamma_floor(x if beta is None else x / beta, alpha)
 

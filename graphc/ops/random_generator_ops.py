@@ -111,8 +111,8 @@ def _infer_kc(ctx, shape, key, counter, i=1):
     for j, t, n in ((i, key, 1), (i + 1, counter, 2)):
         if t.dtype is not dtypes.uint64:
             raise InferError(f"{{{j}}} must be uint64, not {t.dtype.name}", "dtype")
-        if t.shape.rank not in (1, None) or t.shape.dims is not None and \
-                not ctx.compatible(t.shape.dims[0], n):
+        if t.shape.rank not in (1, None) or t.shape._dims is not None and \
+                not ctx.compatible(t.shape._dims[0], n):
             raise InferError(f"{{{j}}} must have shape [{n}], not {t.shape}")
 
 

@@ -81,7 +81,7 @@ def _infer(ctx, index, seed, max_index, *, rounds):
     ri, rs, rm = index.shape.rank, seed.shape.rank, max_index.shape.rank
     if ri not in (0, 1, None) or rm not in (0, 1, None):
         raise InferError("index {0} and max_index {2} must be scalars or vectors")
-    sdims = seed.shape.dims
+    sdims = seed.shape._dims
     if rs not in (1, 2, None) or sdims is not None and not ctx.compatible(sdims[-1], 3):
         raise InferError(f"Seed must have shape [3] or [n, 3] but got {seed.shape}")
     if ri == 0 and rs == 1 and rm == 0:
@@ -89,7 +89,7 @@ def _infer(ctx, index, seed, max_index, *, rounds):
     n = None
     for t in (index, max_index):
         if t.shape.rank == 1:
-            n = t.shape.dims[0] if n is None else n
+            n = t.shape._dims[0] if n is None else n
     if rs == 2 and n is None:
         n = sdims[0]
     return TensorShape((n,)), index.dtype

@@ -35,7 +35,7 @@ def infer_seed(ctx, seed, i):
     if not seed.dtype.is_integer:
         raise InferError(f"the seed {{{i}}} must hold 2 ints, not {seed.dtype.name}", "dtype")
     if not ctx.compatible(seed.shape.rank, 1) or \
-            seed.shape.dims is not None and not ctx.compatible(seed.shape.dims[0], 2):
+            seed.shape._dims is not None and not ctx.compatible(seed.shape._dims[0], 2):
         raise InferError(f"the seed {{{i}}} must hold 2 ints (shape [2]), not {seed.shape}")
 
 

@@ -34,7 +34,7 @@ def _infer_multinomial(ctx, logits, num_samples, seed, *, output_dtype):
         raise InferError(f"output_dtype must be int32 or int64, not {output_dtype.name}",
                          "dtype")
     n = ctx.constant_value(num_samples)
-    batch = None if logits.shape.dims is None else logits.shape.dims[0]
+    batch = None if logits.shape._dims is None else logits.shape._dims[0]
     return (batch, None if n is None else int(n)), output_dtype
 
 

@@ -84,7 +84,7 @@ def _batch_size(flat_input):
             raise errors.ShapeError(f"{_API}: next_input must be (a structure of) tensors "
                                     f"of rank >= 1, [batch, ...]\n  "
                                     + errors.describe_tensor(x, "next_input"))
-        d = x.shape.dims[0] if x.shape.dims is not None else None
+        d = x.shape._dims[0] if x.shape._dims is not None else None
         d = get_default_graph().dims.resolve(d) if d is not None else None
         if isinstance(d, int):
             if static is not None and static != d:
@@ -103,7 +103,7 @@ def _emit_spec(cell, emit_structure, flat_state):
         s, flat = _leaves(emit_structure, "emit_output (the first call's)")
         spec = []
         for e in flat:
-            dims = e.shape.dims
+            dims = e.shape._dims
             known = dims is not None and all(isinstance(d, int) for d in dims)
             spec.append((list(dims) if known else shape_of(e),
                          dims if dims is not None else None, e.dtype))
@@ -255,7 +255,7 @@ def raw_rnn(cell, loop_fn, parallel_iterations=None, swap_memory=False, scope=No
         emit_s, spec = _emit_spec(cell, emit_structure, flat_state)
         zero_emit = [_zeros(batch, size, dt) for size, _, dt in spec]
         if hasattr(cell, "_prebuild"):
-            cell._prebuild(pack_as(next_input, [TensorShape(x.shape.dims)
+            cell._prebuild(pack_as(next_input, [TensorShape(x.shape._dims)
                                                 for x in flat_input]), flat_state[0].dtype)
         carry = [time, finished] + flat_input + flat_state + flat_loop
         init = {"carry": carry, "structures": (in_s, state_s, loop_s)}

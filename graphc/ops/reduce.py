@@ -49,8 +49,8 @@ def _infer_reduce(kind, out_dtype=None):
         if axes is None:                        # rank unknown
             return (() if axis is None and not keepdims else None), dtype
         if keepdims:
-            return tuple(1 if k in axes else d for k, d in enumerate(x.shape.dims)), dtype
-        return tuple(d for k, d in enumerate(x.shape.dims) if k not in axes), dtype
+            return tuple(1 if k in axes else d for k, d in enumerate(x.shape._dims)), dtype
+        return tuple(d for k, d in enumerate(x.shape._dims) if k not in axes), dtype
     return infer
 
 
@@ -351,10 +351,10 @@ def _infer_arg(ctx, x, *, axis, output_type):
     if not output_type.is_integer:
         raise InferError(f"output_type must be int32 or int64, not {output_type.name}",
                          "dtype")
-    if x.shape.dims is None:
+    if x.shape._dims is None:
         return None, output_type
     k = ctx.axis(axis, x.shape.rank)
-    return tuple(d for i, d in enumerate(x.shape.dims) if i != k), output_type
+    return tuple(d for i, d in enumerate(x.shape._dims) if i != k), output_type
 
 
 def _arg_op(name, api, fn, doc):

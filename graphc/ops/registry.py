@@ -169,13 +169,13 @@ class InferContext:
         """numpy broadcasting of the shapes of inputs idx (default: all inputs)."""
         if not idx and len(self.inputs) == 2:   # the common case, without allocating:
             a, b = self.inputs[0].shape, self.inputs[1].shape   # shapes are immutable
-            if a.dims is not None and b.dims is not None:
-                if a.dims == b.dims or not b.dims:
+            if a._dims is not None and b._dims is not None:
+                if a._dims == b._dims or not b._dims:
                     return a
-                if not a.dims:
+                if not a._dims:
                     return b
         idx = idx or range(len(self.inputs))
-        shapes = [self.inputs[i].shape.dims for i in idx]
+        shapes = [self.inputs[i].shape._dims for i in idx]
         if None in shapes:
             return TensorShape(None)
         ranked = [d for d in shapes if d]               # scalars broadcast as they are
@@ -184,12 +184,12 @@ class InferContext:
         result, owner = (), None
         for i in idx:
             s = self.inputs[i].shape
-            if s.dims is None:
+            if s._dims is None:
                 return TensorShape(None)
             if owner is None:
-                result, owner = s.dims, i
+                result, owner = s._dims, i
                 continue
-            a, b = list(result), list(s.dims)
+            a, b = list(result), list(s._dims)
             n = max(len(a), len(b))
             a = [1] * (n - len(a)) + a
             b = [1] * (n - len(b)) + b
@@ -263,7 +263,7 @@ def shape_value(t):
         s = t.node.op.partial(t.node)
         if s is not None:
             return s
-    n = t.shape.dims[0] if t.shape.rank == 1 else None
+    n = t.shape._dims[0] if t.shape.rank == 1 else None
     return TensorShape((None,) * n if isinstance(n, int) else None)
 
 
@@ -322,13 +322,13 @@ def _known_shape_elements(node):
             node.inputs[0].node.op.name != "Shape":
         return None
     shape = node.inputs[0].node.inputs[0].shape
-    if shape.dims is None or shape.is_fully_defined():
+    if shape._dims is None or shape.is_fully_defined():
         return None         # (fully known: the Shape folds, as any constant)
     try:
-        picked = node.op.kernel(np.arange(len(shape.dims)), **node.attrs)
+        picked = node.op.kernel(np.arange(len(shape._dims)), **node.attrs)
     except Exception:
         return None
-    dims = [shape.dims[int(i)] for i in np.ravel(picked)]
+    dims = [shape._dims[int(i)] for i in np.ravel(picked)]
     if any(not isinstance(d, int) for d in dims):
         return None
     return np.asarray(dims, node.outputs[0].dtype.np).reshape(np.shape(picked))
@@ -340,7 +340,7 @@ def same_shape_as_output(node, k):
     others have 1 there, nothing, or the same named dim)."""
     if not node.op.elementwise:
         return False
-    dims, out = node.inputs[k].shape.dims, node.outputs[0].shape.dims
+    dims, out = node.inputs[k].shape._dims, node.outputs[0].shape._dims
     if dims is None or out is None or len(dims) != len(out):
         return False
     for pos, d in enumerate(dims):
@@ -351,7 +351,7 @@ def same_shape_as_output(node, k):
         for j, y in enumerate(node.inputs):
             if j == k:
                 continue
-            yd = y.shape.dims
+            yd = y.shape._dims
             if yd is None:
                 return False
             off = pos - (len(dims) - len(yd))

@@ -30,11 +30,11 @@ def _infer_reverse_sequence(ctx, x, lengths, *, seq_axis, batch_axis):
         raise InferError(f"seq_axis {seq_axis} and batch_axis {batch_axis} are the same "
                          f"axis of {{0}}")
     if lengths.shape.rank == 1:
-        ctx.merge_dims(x.shape.dims[b], lengths.shape.dims[0],
+        ctx.merge_dims(x.shape._dims[b], lengths.shape._dims[0],
                        f"seq_lengths {{{{1}}}} has {{b}} entries but {{{{0}}}} has {{a}} "
                        f"along batch_axis {batch_axis}")
     v = ctx.constant_value(lengths)
-    n = ctx.resolve(x.shape.dims[s])
+    n = ctx.resolve(x.shape._dims[s])
     if v is not None and n is not None and (np.any(v > n) or np.any(v < 0)):
         raise InferError(f"seq_lengths {{1}} must be in [0, {n}] (the size of {{0}} along "
                          f"seq_axis {seq_axis}), got {np.asarray(v).tolist()}")

@@ -52,7 +52,7 @@ def _check_inputs(api, inputs, min_rank):
             raise errors.ShapeError(f"{api}: inputs must have rank >= {min_rank}, {layout}; "
                                     f"got rank {x.shape.rank}\n  "
                                     + errors.describe_tensor(x, "inputs"))
-        if any(_static(d) is None for d in x.shape.dims[max(min_rank - 1, 1):]):
+        if any(_static(d) is None for d in x.shape._dims[max(min_rank - 1, 1):]):
             raise errors.ShapeError(f"{api}: Input size (depth of inputs) must be accessible "
                                     f"via shape inference, but saw value None.\n  "
                                     + errors.describe_tensor(x, "inputs"))
@@ -65,7 +65,7 @@ def _check_inputs(api, inputs, min_rank):
 
 def _dim(flat, axis, what, api):
     """The size of dim `axis` shared by the flat inputs: an int if static, else a tensor."""
-    known = [(x, _static(x.shape.dims[axis])) for x in flat]
+    known = [(x, _static(x.shape._dims[axis])) for x in flat]
     sizes = {n for _, n in known if n is not None}
     if len(sizes) > 1:
         raise errors.ShapeError(f"{api}: {what} is not the same for all the inputs\n  "
@@ -86,7 +86,7 @@ def _sequence_length(api, sequence_length, batch):
                                 + errors.describe_tensor(seq, "sequence_length"))
     if seq.dtype is not dtypes.int32:
         seq = cast(seq, dtypes.int32)
-    n = _static(seq.shape.dims[0]) if seq.shape.rank == 1 else None
+    n = _static(seq.shape._dims[0]) if seq.shape.rank == 1 else None
     if isinstance(batch, int) and n is not None:
         if n != batch:
             raise errors.ShapeError(f"{api}: sequence_length has {n} entries for a batch of "
@@ -140,7 +140,7 @@ def _check_state_sizes(api, cell, state):
         return
     for s, t in zip(sizes, leaves):
         want = size_dims(s)
-        dims = t.shape.dims
+        dims = t.shape._dims
         if dims == [] or dims == ():
             continue
         if dims is not None and (len(dims) != len(want) + 1 or any(
@@ -172,7 +172,7 @@ def _copy_through(valid, new, old):
 def _step_shape(flat, inputs, batch):
     """The shape (structure) of one step's inputs, for the cell's build."""
     b = batch if isinstance(batch, int) else None
-    return pack_as(inputs, [TensorShape([b] + list(x.shape.dims[2:])) for x in flat])
+    return pack_as(inputs, [TensorShape([b] + list(x.shape._dims[2:])) for x in flat])
 
 
 def _dynamic_loop(api, cell, inputs, flat, state, seq, steps, batch):
@@ -184,7 +184,7 @@ def _dynamic_loop(api, cell, inputs, flat, state, seq, steps, batch):
         cell._prebuild(_step_shape(flat, inputs, batch), dtype)
     noise = _StepNoise()
     if hasattr(cell, "_register_noise"):
-        cell._register_noise(noise, [_static(d) for d in flat[0].shape.dims[2:]])
+        cell._register_noise(noise, [_static(d) for d in flat[0].shape._dims[2:]])
     drawn = noise.draw(steps, batch, dtype)
     sliced = list(flat) + drawn
     if seq is not None:

@@ -244,7 +244,7 @@ class RNNCell:
         """
         if inputs is not None:
             inputs = convert_to_tensor(inputs)
-            batch_size = inputs.shape.dims[0] if inputs.shape.rank else None
+            batch_size = inputs.shape._dims[0] if inputs.shape.rank else None
             if not isinstance(batch_size, int):
                 from .array import shape
                 batch_size = shape(inputs)[0]

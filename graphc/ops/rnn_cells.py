@@ -50,7 +50,7 @@ def _input_depth(cell, inputs_shape):
     cells check in build)."""
     _float_dtype(cell._dtype)
     shape = as_shape(inputs_shape)
-    d = shape.dims[-1] if shape.rank else None
+    d = shape._dims[-1] if shape.rank else None
     d = get_default_graph().dims.resolve(d) if d is not None else None
     if shape.rank != 2 or d is None:
         raise errors.ShapeError(f"{type(cell).__name__}: expected inputs of shape (batch, "
@@ -77,7 +77,7 @@ def _check_step(cell, inputs, state):
             f"{what} has {cell.dtype.name} variables but its inputs are "
             f"{inputs.dtype.name}; graphc never converts: use gc.cast\n  "
             + errors.describe_tensor(inputs, "inputs"))
-    d = inputs.shape.dims[1]
+    d = inputs.shape._dims[1]
     if isinstance(d, int) and d != cell._input_depth:
         raise errors.ShapeError(f"{what} was built for inputs of depth {cell._input_depth}, "
                                 f"but these have depth {d}\n  "

@@ -98,7 +98,7 @@ class MultiRNNCell(RNNCell):
                 if hasattr(cell, "_prebuild"):
                     cell._prebuild(shape, self.dtype)
             first = TensorShape(flatten(shape)[0])
-            shape = TensorShape([first.dims[0] if first.rank else None]
+            shape = TensorShape([first._dims[0] if first.rank else None]
                                 + size_dims(cell.output_size))
         self.built = True
 
@@ -351,10 +351,10 @@ class ResidualWrapper(RNNCell):
 
 def _add_residual(x, y):
     x = convert_to_tensor(x)
-    if x.shape.dims is not None and y.shape.dims is not None and (
-            len(x.shape.dims) != len(y.shape.dims) or any(
+    if x.shape._dims is not None and y.shape._dims is not None and (
+            len(x.shape._dims) != len(y.shape._dims) or any(
                 isinstance(a, int) and isinstance(b, int) and a != b
-                for a, b in zip(x.shape.dims, y.shape.dims))):
+                for a, b in zip(x.shape._dims, y.shape._dims))):
         raise errors.ShapeError(
             "ResidualWrapper: the cell's inputs and outputs must have the same shape\n  "
             + errors.describe_tensor(x, "inputs") + "\n  " + errors.describe_tensor(y, "output"))

@@ -138,7 +138,7 @@ def _infer_sampler(ctx, true_classes, *, num_true, num_sampled, unique, range_ma
     if true_classes.dtype != dtypes.int64:
         raise InferError(f"true_classes {{0}} must be int64, not {true_classes.dtype.name}",
                          "dtype")
-    dims = true_classes.shape.dims
+    dims = true_classes.shape._dims
     if dims is not None and (len(dims) != 2 or dims[1] not in (num_true, None)):
         raise InferError(f"true_classes {{0}} must be [batch_size, num_true={num_true}]")
     batch = None if dims is None else dims[0]
@@ -228,7 +228,7 @@ def _infer_hits(ctx, true_classes, sampled, *, num_true):
     for i, t in ((0, true_classes), (1, sampled)):
         if t.dtype != dtypes.int64:
             raise InferError(f"{{{i}}} must be int64, not {t.dtype.name}", "dtype")
-    dims = true_classes.shape.dims
+    dims = true_classes.shape._dims
     if dims is not None and (len(dims) != 2 or dims[1] not in (num_true, None)):
         raise InferError(f"true_classes {{0}} must be [batch_size, num_true={num_true}]")
     if sampled.shape.rank not in (1, None):

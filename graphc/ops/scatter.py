@@ -19,7 +19,7 @@ __all__ = ["gather_nd", "scatter_nd"]
 
 def _depth(ctx, indices, i):
     """q, the length of the index tuples (indices' last dim), if known."""
-    dims = indices.shape.dims
+    dims = indices.shape._dims
     if dims is not None and not dims:
         raise InferError(f"indices {{{i}}} must have at least one dim (its last dim holds "
                          "the index tuples)")
@@ -58,7 +58,7 @@ def _key(indices, shape, api):
 # ---- gather_nd ---------------------------------------------------------------------------
 def _infer_gather_nd(ctx, params, indices):
     _int_index(ctx, 1, indices, "indices")
-    q, dims, idims = _depth(ctx, indices, 1), params.shape.dims, indices.shape.dims
+    q, dims, idims = _depth(ctx, indices, 1), params.shape._dims, indices.shape._dims
     _check_indices(ctx, indices, 1, dims, q, "params {0}")
     if q is None or dims is None:
         return None, params.dtype
@@ -109,7 +109,7 @@ def _with_batch_coordinates(params, indices, b):
                      convert_to_tensor([1], dtype=indices.dtype)], 0)
     coords = []
     for k in range(b):
-        d = indices.shape.dims[k]
+        d = indices.shape._dims[k]
         n = d if isinstance(d, int) else shape(indices, out_type=indices.dtype)[k]
         c = range_(n, dtype=indices.dtype)
         c = reshape(c, [1] * k + [-1] + [1] * (r - 1 - k))
@@ -126,10 +126,10 @@ def _infer_scatter_nd(ctx, indices, updates, shape_t):
                          "numeric or bool dtype", "dtype")
     if shape_t.shape.rank not in (1, None):
         raise InferError(f"shape {{2}} must be 1-D, not of shape {shape_t.shape}")
-    out = ctx.shape_value(shape_t).dims
+    out = ctx.shape_value(shape_t)._dims
     if out is not None and any(isinstance(d, int) and d < 0 for d in out):
         raise InferError(f"shape {{2}} must have sizes >= 0, got {list(out)}")
-    q, idims, udims = _depth(ctx, indices, 0), indices.shape.dims, updates.shape.dims
+    q, idims, udims = _depth(ctx, indices, 0), indices.shape._dims, updates.shape._dims
     _check_indices(ctx, indices, 0, out, q, "shape {2}")
     if out is None or q is None or idims is None or udims is None:
         return TensorShape(out), updates.dtype

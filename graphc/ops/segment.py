@@ -103,7 +103,7 @@ def _infer_sorted(ctx, data, ids, kinds="numeric"):
     _int_index(ctx, 1, ids, "segment_ids")
     if ids.shape.rank not in (1, None):
         raise InferError(f"segment_ids {{1}} must be a vector, not of shape {ids.shape}")
-    dims = data.shape.dims
+    dims = data.shape._dims
     if dims is not None and not dims:
         raise InferError("{0} is a scalar: segments split its first dim")
     v = ctx.constant_value(ids)
@@ -117,7 +117,7 @@ def _infer_sorted(ctx, data, ids, kinds="numeric"):
     if dims is None:
         return None, data.dtype
     if ids.shape.rank == 1:
-        ctx.merge_dims(dims[0], ids.shape.dims[0], "segment_ids {{1}} has {b} ids but {{0}} "
+        ctx.merge_dims(dims[0], ids.shape._dims[0], "segment_ids {{1}} has {b} ids but {{0}} "
                                                    "has {a} rows")
     return (n,) + tuple(dims[1:]), data.dtype
 

@@ -54,8 +54,8 @@ def _infer_set_op(ctx, *inputs, set_operation, a_sparse, b_sparse, validate_indi
         raise InferError(f"set operations take ints or strings, not {va.dtype.name}",
                          "dtype")
     ranks = [t.shape.rank for t, s in ((a[0], a_sparse), (b[0], b_sparse)) if not s]
-    ranks += [t[2].shape.dims[0] for t, s in ((a, a_sparse), (b, b_sparse))
-              if s and t[2].shape.dims is not None]
+    ranks += [t[2].shape._dims[0] for t, s in ((a, a_sparse), (b, b_sparse))
+              if s and t[2].shape._dims is not None]
     known = {r for r in ranks if isinstance(r, int)}
     if len(known) > 1:
         raise InferError(f"a and b must have the same rank, not {sorted(known)}")
@@ -137,7 +137,7 @@ def set_difference(a, b, aminusb=True, validate_indices=True):
 
 
 def _infer_set_size(ctx, indices, values, shape, *, validate_indices):
-    r = shape.shape.dims[0] if shape.shape.dims is not None else None
+    r = shape.shape._dims[0] if shape.shape._dims is not None else None
     if isinstance(r, int) and r < 2:
         raise InferError("set_size needs rank >= 2 (rows of sets in the last dim)")
     return TensorShape(None if r is None else (None,) * (r - 1)), dtypes.int32

@@ -59,7 +59,7 @@ def _basis(n, type, norm):
 
 def _resize_last(x, n):
     """x truncated or zero-padded to n samples along the last axis."""
-    d = x.shape.dims[-1] if x.shape.dims is not None else None
+    d = x.shape._dims[-1] if x.shape._dims is not None else None
     if isinstance(d, int):
         if d >= n:
             return x[..., :n]
@@ -94,7 +94,7 @@ def _dct(input, type, n, axis, norm, name, api):
     _check(x, type, n, axis, norm, api)
     if n is not None:
         x = _resize_last(x, n)
-    d = x.shape.dims[-1] if x.shape.dims is not None else None
+    d = x.shape._dims[-1] if x.shape._dims is not None else None
     size = d if isinstance(d, int) else shape(x)[-1]
     if type == 1 and isinstance(size, int) and size <= 1:
         raise ValueError(f"{api}: Type-I DCT requires the dimension to be greater than one.")
@@ -139,7 +139,7 @@ def mfccs_from_log_mel_spectrograms(log_mel_spectrograms, name=None):
         raise ValueError(f"{api}: log_mel_spectrograms must have rank at least 1, got a "
                          "scalar")
     y = _dct(x, 2, None, -1, None, None, api)
-    d = x.shape.dims[-1] if x.shape.dims is not None else None
+    d = x.shape._dims[-1] if x.shape._dims is not None else None
     if isinstance(d, int):
         scale = constant(1.0 / math.sqrt(2.0 * d), y.dtype)
     else:

@@ -53,7 +53,7 @@ def _shift(x, axes, sign, api, name):
                                      f"{rank} (shape {x.shape})")
         if not axes:
             return roll(x, [0], [0]) if rank else x
-        dims = x.shape.dims
+        dims = x.shape._dims
         if dims is not None and all(isinstance(dims[a], int) for a in axes):
             shift = [sign * (dims[a] // 2) for a in axes]
         else:
@@ -142,7 +142,7 @@ def inverse_mdct(mdcts, window_fn=vorbis_window, norm=None, name=None):
         if norm not in (None, "ortho"):
             raise ValueError(f"signal.inverse_mdct: norm must be None or 'ortho', got "
                              f"{norm!r}")
-        half = y.shape.dims[-1] if y.shape.dims is not None else None
+        half = y.shape._dims[-1] if y.shape._dims is not None else None
         if not isinstance(half, int):
             raise ValueError("signal.inverse_mdct: the last dim of mdcts (half the frame "
                              f"length) must be known, got shape {y.shape}")
@@ -199,12 +199,12 @@ def _nd_infer(name):
                              "float64", "dtype")
         out = (_COMPLEX_OF[x.dtype.name] if name == "RFFTND" else
                x.dtype.real_dtype if name == "IRFFTND" else x.dtype)
-        if x.shape.dims is None:
+        if x.shape._dims is None:
             return None, out
-        r = len(x.shape.dims)
+        r = len(x.shape._dims)
         if any(not -r <= a < r for a in axes):
             raise InferError(f"axes {list(axes)} are out of range for {{0}} of rank {r}")
-        return _nd_shape(name, x.shape.dims, fft_length, [a % r for a in axes]), out
+        return _nd_shape(name, x.shape._dims, fft_length, [a % r for a in axes]), out
     return infer
 
 

@@ -93,14 +93,14 @@ def _infer_frame(ctx, signal, pad_value, *like, frame_length, frame_step, axis, 
     ctx.same_dtype(0, 1)
     if pad_value.shape.rank not in (None, 0):
         raise InferError(f"pad_value {{1}} must be a scalar, got shape {pad_value.shape}")
-    dims = signal.shape.dims
+    dims = signal.shape._dims
     if dims is None:
         return None, signal.dtype
     if not dims:
         raise InferError("signal {0} must have rank at least 1 (frames are cut along an axis)")
     a = ctx.axis(axis, len(dims), 0)
     if like:
-        ld = like[0].shape.dims
+        ld = like[0].shape._dims
         count, length = (None, None) if ld is None else (ld[a], ld[a + 1])
     else:
         d, length = ctx.resolve(dims[a]), frame_length
@@ -109,7 +109,7 @@ def _infer_frame(ctx, signal, pad_value, *like, frame_length, frame_step, axis, 
 
 
 def _infer_overlap_add(ctx, frames, *like, frame_step, axis):
-    dims = frames.shape.dims
+    dims = frames.shape._dims
     if dims is None:
         return None, frames.dtype
     if len(dims) < 2:
@@ -119,7 +119,7 @@ def _infer_overlap_add(ctx, frames, *like, frame_step, axis):
     if a + 1 >= len(dims):
         raise InferError(f"axis {axis} of {{0}} must leave a frame_length axis after it")
     if like:
-        ld = like[0].shape.dims
+        ld = like[0].shape._dims
         out = None if ld is None else ld[a]
     else:
         count, length = ctx.resolve(dims[a]), ctx.resolve(dims[a + 1])

@@ -28,7 +28,7 @@ def _infer_slice(ctx, x, begin, size):
     _int_index(ctx, 1, begin, "begin")
     _int_index(ctx, 2, size, "size")
     b, s = ctx.constant_value(begin), ctx.constant_value(size)
-    dims = x.shape.dims
+    dims = x.shape._dims
     if dims is None:
         r = next((len(v) for v in (b, s) if v is not None), begin.shape[0])
         return (None if not isinstance(r, int) else (None,) * r), x.dtype
@@ -37,7 +37,7 @@ def _infer_slice(ctx, x, begin, size):
         if v is not None and (v.ndim != 1 or len(v) != r):
             raise InferError(f"{what} {v.tolist()} must have one entry per dim of {{0}} "
                              f"(rank {r})")
-    sizes = [int(n) for n in s] if s is not None else ctx.shape_value(size).dims
+    sizes = [int(n) for n in s] if s is not None else ctx.shape_value(size)._dims
     sizes = sizes if sizes is not None and len(sizes) == r else [None] * r
     out = []
     for k, d in enumerate(dims):
@@ -76,8 +76,8 @@ def _slice_vjp(node, gs):
     y = node.outputs[0]
     b = constant_value(begin)
     if b is not None and x.shape.is_fully_defined() and y.shape.is_fully_defined():
-        paddings = [[bk, n - bk - m] for bk, n, m in zip(b.tolist(), x.shape.dims,
-                                                          y.shape.dims)]
+        paddings = [[bk, n - bk - m] for bk, n, m in zip(b.tolist(), x.shape._dims,
+                                                          y.shape._dims)]
     else:
         after = shape(x, out_type=begin.dtype) - begin - shape(y, out_type=begin.dtype)
         paddings = stack([begin, after], axis=1)
@@ -109,7 +109,7 @@ def _infer_pad(ctx, x, paddings, cval, *, mode):
     ctx.same_dtype(0, 2)
     if cval.shape.rank not in (0, None):
         raise InferError(f"constant_values {{2}} must be a scalar, not of shape {cval.shape}")
-    dims, p = x.shape.dims, ctx.constant_value(paddings)
+    dims, p = x.shape._dims, ctx.constant_value(paddings)
     if p is None and dims is not None:          # rows stacked: each known one keeps its dim
         rows = _known_rows(ctx, paddings, len(dims))
         if rows is not None:
@@ -189,7 +189,7 @@ PAD = register(OpDef(
 
 def _infer_mirror_pad_grad(ctx, g, paddings, *, mode):
     _int_index(ctx, 1, paddings, "paddings")
-    dims, p = g.shape.dims, ctx.constant_value(paddings)
+    dims, p = g.shape._dims, ctx.constant_value(paddings)
     if dims is None or p is None:
         return (None if dims is None else (None,) * len(dims)), g.dtype
     out = []

@@ -112,7 +112,7 @@ def _infer_solve(ctx, a, b, **attrs):
     """op(A) X = B: A (..., n, n), B (..., n, k) -> X (..., n, k)."""
     ctx.same_dtype()
     sq = _square(ctx, a)
-    bd = b.shape.dims
+    bd = b.shape._dims
     if bd is not None and len(bd) < 2:
         raise InferError(f"the right-hand side {{1}} must be a matrix or a batch of them "
                          f"(rank >= 2), not of rank {len(bd)}")
@@ -368,7 +368,7 @@ def matrix_solve_ls(matrix, rhs, l2_regularizer=0.0, fast=True, name=None):
             gram = _regularized_gram(a, l2_regularizer, False)
             return matmul(a, cholesky_solve(cholesky(gram), b), transpose_a=True)
 
-        m, n = a.shape.dims[-2:] if a.shape.rank is not None else (None, None)
+        m, n = a.shape._dims[-2:] if a.shape.rank is not None else (None, None)
         if isinstance(m, int) and isinstance(n, int):
             return overdetermined() if m >= n else underdetermined()
         dims = shape(a)

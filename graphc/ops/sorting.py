@@ -33,7 +33,7 @@ def _infer_top_k(ctx, x, k, *, sorted):
     v = ctx.constant_value(k)
     if v is not None and v < 0:
         raise InferError(f"k {{1}} must be >= 0, got {int(v)}")
-    dims, kd = x.shape.dims, scalar_dim(k)
+    dims, kd = x.shape._dims, scalar_dim(k)
     if dims is None:
         return [(None, x.dtype), (None, dtypes.int32)]
     if not dims:
@@ -61,7 +61,7 @@ def _top_k_kernel(x, k, *, sorted):
 def _flat_positions(x, idx):
     """The position in reshape(x, [-1]) of each entry of idx (indices into x's last
     dim): row r's index j is at r * n + j. Returns a 1-D tensor."""
-    n, total = x.shape.dims[-1] if x.shape.rank else None, x.shape.num_elements()
+    n, total = x.shape._dims[-1] if x.shape.rank else None, x.shape.num_elements()
     if isinstance(n, int) and total is not None:
         rows = constant(np.arange(0, total, max(n, 1), dtype=np.int32))
     else:
@@ -149,7 +149,7 @@ def _sort(values, axis, direction, api):
     # which never overflows
     flip = (lambda v: negative(v)) if x.dtype.is_floating else (lambda v: subtract(-v, 1))
     key = x if direction == "DESCENDING" else flip(x)
-    n = x.shape.dims[-1] if r is not None else None
+    n = x.shape._dims[-1] if r is not None else None
     n = n if isinstance(n, int) else shape(x)[-1]
     out, idx = top_k(key, n)
     if direction == "ASCENDING":

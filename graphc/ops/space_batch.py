@@ -22,7 +22,7 @@ def _block_shape(block_shape, api):
     """block_shape as a tuple of ints >= 1, or of scalar int tensors for a 1-D tensor
     known only at run time (its length must be known: TF1's static rank)."""
     if isinstance(block_shape, Tensor) and constant_value(block_shape) is None:
-        dims = block_shape.shape.dims
+        dims = block_shape.shape._dims
         if dims is None or len(dims) != 1 or not isinstance(dims[0], int) or not dims[0]:
             raise ValueError(f"{api}: a block_shape known only at run time must be a 1-D "
                              f"int tensor of known length, not {block_shape.shape}")
@@ -51,8 +51,8 @@ def _pairs(p, m, api, what):
     if isinstance(p, Tensor):
         v = constant_value(p)
         if v is None:
-            if p.shape.dims is not None and (p.shape.rank != 2 or p.shape.dims[0] not in
-                                             (m, None) or p.shape.dims[1] not in (2, None)):
+            if p.shape._dims is not None and (p.shape.rank != 2 or p.shape._dims[0] not in
+                                             (m, None) or p.shape._dims[1] not in (2, None)):
                 raise _shape_error(api, f"{what} must have shape ({m}, 2), not {p.shape}", p)
             return E.cast(p, dtypes.int32)
         p = v

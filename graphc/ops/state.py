@@ -72,7 +72,7 @@ def _infer_assign(ctx, value, *, var, mode):
     if value.dtype is not want.dtype:
         raise InferError(f"cannot assign {{0}} of dtype {value.dtype.name} to variable "
                          f"'{var.name}' of dtype {want.dtype.name}", "dtype")
-    a, b = value.shape.dims, want.shape.dims
+    a, b = value.shape._dims, want.shape._dims
     if a is not None and b is not None:
         if len(a) != len(b) or not all(ctx.compatible(x, y) for x, y in zip(a, b)):
             raise InferError(f"cannot assign {{0}} of shape {value.shape} to variable "
@@ -85,9 +85,9 @@ def _assign_kernel(rt, value, *, var, mode):
     if mode == "set":
         new = np.array(value, dtype=var.outputs[0].dtype.np, copy=True)
         shape = var.outputs[0].shape
-        if shape.dims is not None and any(
-                isinstance(d, int) and d != n for d, n in zip(shape.dims, new.shape)) \
-                or shape.dims is not None and len(shape.dims) != new.ndim:
+        if shape._dims is not None and any(
+                isinstance(d, int) and d != n for d, n in zip(shape._dims, new.shape)) \
+                or shape._dims is not None and len(shape._dims) != new.ndim:
             raise errors.InvalidArgumentError(
                 f"Assign requires shapes of both tensors to match: value of shape "
                 f"{new.shape} does not fit variable '{var.name}' of shape {shape}")

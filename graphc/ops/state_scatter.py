@@ -36,7 +36,7 @@ _COMBINE = {"add": np.add, "sub": np.subtract, "mul": np.multiply, "div": np.div
 # ---- shared checks and the update itself ------------------------------------------------
 def _check_updates(ctx, i, updates, want, what):
     """updates (input i) has shape `want` where both are known."""
-    udims = updates.shape.dims
+    udims = updates.shape._dims
     if udims is None or want is None:
         return
     if len(udims) != len(want) or not all(ctx.compatible(a, b) for a, b in zip(udims, want)):
@@ -51,7 +51,7 @@ def _check_nd(ctx, dims, i, indices, updates, target):
     if q == 0:
         raise InferError(f"indices {{{i}}} hold empty index tuples (their last dim is 0)")
     _check_indices(ctx, indices, i, dims, q, target)
-    idims = indices.shape.dims
+    idims = indices.shape._dims
     if dims is not None and q is not None and idims is not None:
         _check_updates(ctx, i + 1, updates, tuple(idims[:-1]) + tuple(dims[q:]),
                        f"indices.shape[:-1] + shape[{q}:]")
@@ -90,7 +90,7 @@ def _infer_var_scatter(ctx, indices, updates, *, var, mode, nd):
     if mode != "update" and not want.dtype.is_numeric:
         raise InferError(f"variable '{var.name}' is {want.dtype.name}: scatter_{mode} needs "
                          "numbers", "dtype")
-    dims, target = want.shape.dims, f"variable '{var.name}'"
+    dims, target = want.shape._dims, f"variable '{var.name}'"
     if nd:
         _check_nd(ctx, dims, 0, indices, updates, target)
         return want.shape, want.dtype
@@ -104,8 +104,8 @@ def _infer_var_scatter(ctx, indices, updates, *, var, mode, nd):
         if bad.any():
             raise InferError(f"indices {{0}} hold {int(v[bad][0])}, out of range for the "
                              f"first dim of {target}, of size {n}")
-    if dims is not None and indices.shape.dims is not None and updates.shape.rank != 0:
-        _check_updates(ctx, 1, updates, tuple(indices.shape.dims) + tuple(dims[1:]),
+    if dims is not None and indices.shape._dims is not None and updates.shape.rank != 0:
+        _check_updates(ctx, 1, updates, tuple(indices.shape._dims) + tuple(dims[1:]),
                        "indices.shape + shape[1:] (or a scalar)")
     return want.shape, want.dtype
 
@@ -221,7 +221,7 @@ def _infer_tensor_scatter(ctx, tensor, indices, updates, mode):
     ctx.same_dtype(0, 2)
     if mode != "update":
         ctx.require(0, "numeric")
-    _check_nd(ctx, tensor.shape.dims, 1, indices, updates, "tensor {0}")
+    _check_nd(ctx, tensor.shape._dims, 1, indices, updates, "tensor {0}")
     return tensor.shape, tensor.dtype
 
 

@@ -91,14 +91,14 @@ def _infer_string_join(ctx, *xs, separator):
         if shape == ():
             shape, first = x.shape, i
             continue
-        if x.shape.dims is None:
+        if x.shape._dims is None:
             continue
-        if shape.dims is None or len(shape.dims) != len(x.shape.dims) or not all(
-                ctx.compatible(a, b) for a, b in zip(shape.dims, x.shape.dims)):
+        if shape._dims is None or len(shape._dims) != len(x.shape._dims) or not all(
+                ctx.compatible(a, b) for a, b in zip(shape._dims, x.shape._dims)):
             raise InferError(f"string_join inputs must be scalars or of one shape: "
                              f"{{{first}}} has shape {shape} but {{{i}}} has {x.shape}")
-        shape = type(shape)(tuple(ctx.merge(a, b) for a, b in zip(shape.dims, x.shape.dims))) \
-            if shape.dims is not None else x.shape
+        shape = type(shape)(tuple(ctx.merge(a, b) for a, b in zip(shape._dims, x.shape._dims))) \
+            if shape._dims is not None else x.shape
     return shape, dtypes.string
 
 
@@ -133,12 +133,12 @@ def string_join(inputs, separator="", name=None):
 
 def _infer_reduce_join(ctx, x, *, axis, keepdims, separator):
     need_string(ctx, 0)
-    if x.shape.dims is None:
+    if x.shape._dims is None:
         return None, dtypes.string
-    rank = len(x.shape.dims)
+    rank = len(x.shape._dims)
     axes = range(rank) if axis is None else {ctx.axis(a, rank) for a in axis}
     dims = []
-    for k, d in enumerate(x.shape.dims):
+    for k, d in enumerate(x.shape._dims):
         if k not in axes:
             dims.append(d)
         elif keepdims:

@@ -67,7 +67,7 @@ def string_to_hash_bucket_strong(input, num_buckets, key, name=None):
 def _infer_fingerprint(ctx, x, *, method):
     if x.shape.rank == 0:
         raise InferError("{0} must be at least rank 1, not a scalar")
-    n = x.shape.dims[0] if x.shape.dims is not None else None
+    n = x.shape._dims[0] if x.shape._dims is not None else None
     return (n, 8), dtypes.uint8
 
 

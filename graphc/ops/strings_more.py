@@ -214,7 +214,7 @@ def _infer_segment_join(ctx, x, ids, n, *, separator):
                          "dtype")
     need_scalar(ctx, 2, "num_segments")
     k = ctx.constant_value(n)
-    xd, idd = x.shape.dims, ids.shape.dims
+    xd, idd = x.shape._dims, ids.shape._dims
     if xd is None or idd is None:
         return None, dtypes.string
     if len(idd) > len(xd) or not all(ctx.compatible(a, b) for a, b in zip(xd, idd)):

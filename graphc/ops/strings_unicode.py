@@ -151,11 +151,11 @@ def _infer_ngrams(ctx, x, *, widths, separator, pads, width, preserve):
     need_string(ctx, 0)
     if x.shape.rank == 0:
         raise InferError("{0} must have rank >= 1, not be a scalar")
-    if x.shape.dims is None:
+    if x.shape._dims is None:
         return None, dtypes.string
-    n = x.shape.dims[-1]
+    n = x.shape._dims[-1]
     count = _ngram_count(n, widths, width, preserve) if isinstance(n, int) else None
-    return x.shape.dims[:-1] + (count,), dtypes.string
+    return x.shape._dims[:-1] + (count,), dtypes.string
 
 
 def _ngrams_kernel(x, *, widths, separator, pads, width, preserve):
@@ -266,7 +266,7 @@ def _infer_encode(ctx, x, *, codec, errors, repl):
         raise InferError(f"{{0}} must hold int32 code points, not {x.dtype.name}", "dtype")
     if x.shape.rank == 0:
         raise InferError("{0} must have rank >= 1 (the last axis holds the characters)")
-    return (None if x.shape.dims is None else x.shape.dims[:-1]), dtypes.string
+    return (None if x.shape._dims is None else x.shape._dims[:-1]), dtypes.string
 
 
 UNICODE_ENCODE = register(OpDef(

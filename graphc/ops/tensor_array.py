@@ -97,7 +97,7 @@ class TensorArray:
             size = 0
         size = convert_to_tensor(size, dtype=dtypes.int32)
         self._flow = apply1(TENSOR_ARRAY_NEW, (size,), name=name or tensor_array_name,
-                            dtype=dtype, dynamic=dynamic, element_shape=elem.dims)
+                            dtype=dtype, dynamic=dynamic, element_shape=elem._dims)
 
     @classmethod
     def _wrap(cls, meta, flow):
@@ -134,16 +134,16 @@ class TensorArray:
     def _seen(self, shape):
         """Refine the shared element shape with a written element's (TF1 infer_shape)."""
         meta = self._meta
-        if not meta.infer_shape or shape.dims is None:
+        if not meta.infer_shape or shape._dims is None:
             return
         old = meta.element_shape
-        if old.dims is not None and (len(old.dims) != len(shape.dims) or any(
+        if old._dims is not None and (len(old._dims) != len(shape._dims) or any(
                 isinstance(a, int) and isinstance(b, int) and a != b
-                for a, b in zip(old.dims, shape.dims))):
+                for a, b in zip(old._dims, shape._dims))):
             raise errors.ShapeError(f"TensorArray: writing an element of shape {shape} "
                                     f"into an array of elements of shape {old}")
-        meta.element_shape = shape if old.dims is None else TensorShape(tuple(
-            a if b is None else b for a, b in zip(old.dims, shape.dims)))
+        meta.element_shape = shape if old._dims is None else TensorShape(tuple(
+            a if b is None else b for a, b in zip(old._dims, shape._dims)))
 
     # ---- TF1 methods ----------------------------------------------------------------
     def write(self, index, value, name=None):
@@ -157,8 +157,8 @@ class TensorArray:
     def scatter(self, indices, value, name=None):
         """Elements `indices` set to the rows of value."""
         value = convert_to_tensor(value, dtype=self.dtype)
-        if value.shape.dims is not None and value.shape.dims:
-            self._seen(TensorShape(value.shape.dims[1:]))
+        if value.shape._dims is not None and value.shape._dims:
+            self._seen(TensorShape(value.shape._dims[1:]))
         return self._next(scatter(self._flow, convert_to_tensor(indices, dtype=dtypes.int32),
                                   value, self._meta.dynamic, False))
 
@@ -171,8 +171,8 @@ class TensorArray:
         if value.shape.rank == 0:
             raise errors.ShapeError(f"TensorArray.unstack: "
                                     f"{errors.describe_tensor(value, value.name)} is a scalar")
-        if value.shape.dims is not None:
-            self._seen(TensorShape(value.shape.dims[1:]))
+        if value.shape._dims is not None:
+            self._seen(TensorShape(value.shape._dims[1:]))
         rows = range_(shape_of(value, out_type=dtypes.int32)[0])
         return self._next(scatter(self._flow, rows, value, self._meta.dynamic, False))
 
@@ -197,7 +197,7 @@ class TensorArray:
             raise NotImplementedError(
                 f"TensorArray.split: pieces of lengths {known} would be elements of "
                 f"different shapes, which graphc's TensorArray does not hold")
-        rows = value.shape.dims[0] if value.shape.dims else None
+        rows = value.shape._dims[0] if value.shape._dims else None
         if isinstance(rows, int) and rows != sum(known):
             raise errors.ShapeError(f"TensorArray.split: lengths {known} sum to "
                                     f"{sum(known)}, but "
@@ -237,14 +237,14 @@ class TensorArray:
     def gather(self, indices, name=None):
         """Elements `indices`, stacked."""
         indices = convert_to_tensor(indices, dtype=dtypes.int32)
-        return self._with_shape(gather(self._flow, indices), indices.shape.dims or (None,))
+        return self._with_shape(gather(self._flow, indices), indices.shape._dims or (None,))
 
     def stack(self, name=None):
         """All elements stacked: (size,) + element_shape. Unwritten elements are zeros
         when the element shape is known (else stacking an unwritten array raises)."""
         known = self._meta.element_shape.is_fully_defined()
         out = apply1(TENSOR_ARRAY_STACK, (self._flow,), name=name, known=known)
-        lead = out.shape.dims[:1] if out.shape.dims is not None else (None,)
+        lead = out.shape._dims[:1] if out.shape._dims is not None else (None,)
         return self._with_shape(out, lead)
 
     def concat(self, name=None):
@@ -269,8 +269,8 @@ class TensorArray:
 
     def _with_shape(self, t, lead):
         elem = self._meta.element_shape
-        if elem.dims is not None and t.shape.dims is None:
-            t.set_shape(TensorShape(tuple(lead) + elem.dims))
+        if elem._dims is not None and t.shape._dims is None:
+            t.set_shape(TensorShape(tuple(lead) + elem._dims))
         return t
 
     def __repr__(self):

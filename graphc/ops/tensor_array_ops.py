@@ -105,9 +105,9 @@ def _infer_new(ctx, size, *, dtype, element_shape, dynamic):
     _index(ctx, 0)
     n = None if dynamic else ctx.constant_value(size)
     elem = TensorShape(element_shape)
-    if elem.dims is None:
+    if elem._dims is None:
         return TensorShape(None), dtype
-    return TensorShape((None if n is None else int(n),) + elem.dims), dtype
+    return TensorShape((None if n is None else int(n),) + elem._dims), dtype
 
 
 def _new_kernel(size, *, dtype, element_shape, dynamic):
@@ -127,9 +127,9 @@ TENSOR_ARRAY_NEW = register(OpDef(
 
 def _elem_dims(ctx, buf, value, scalar):
     """The element shape a write of {2} into {0} gives, merged with what {0} knows."""
-    v = value.shape.dims
+    v = value.shape._dims
     vals = None if v is None else (v if scalar else v[1:])
-    b = buf.shape.dims
+    b = buf.shape._dims
     if b is None or vals is None:
         return vals if b is None else b[1:]
     if len(b) - 1 != len(vals):
@@ -150,12 +150,12 @@ def _infer_scatter(ctx, buf, index, value, *, dynamic, add):
     if index.shape.rank == 1 and value.shape.rank is not None:
         if value.shape.rank == 0:
             raise InferError("{2} must have one row per index of {1}, not be a scalar")
-        ctx.merge_dims(index.shape.dims[0], value.shape.dims[0],
+        ctx.merge_dims(index.shape._dims[0], value.shape._dims[0],
                        "{{1}} has {a} indices but {{2}} has {b} rows")
     elem = _elem_dims(ctx, buf, value, scalar)
     if elem is None:
         return TensorShape(None), buf.dtype
-    n = None if dynamic or buf.shape.dims is None else buf.shape.dims[0]
+    n = None if dynamic or buf.shape._dims is None else buf.shape._dims[0]
     return TensorShape((n,) + tuple(elem)), buf.dtype
 
 
@@ -260,11 +260,11 @@ TENSOR_ARRAY_POP = register(OpDef(
 
 def _infer_gather(ctx, buf, index):
     _index(ctx, 1)
-    b = buf.shape.dims
+    b = buf.shape._dims
     if b is None:
         return TensorShape(None), buf.dtype
     lead = () if index.shape.rank == 0 else \
-        (index.shape.dims[0] if index.shape.dims is not None else None,)
+        (index.shape._dims[0] if index.shape._dims is not None else None,)
     return TensorShape(lead + tuple(b[1:])), buf.dtype
 
 

@@ -20,8 +20,8 @@ def _infer_tile(ctx, x, multiples):
             raise InferError(f"multiples must be a 1-D list of ints >= 0, got {v.tolist()}")
         mult = [int(m) for m in v]
     else:
-        mult = ctx.shape_value(multiples).dims
-    dims = x.shape.dims
+        mult = ctx.shape_value(multiples)._dims
+    dims = x.shape._dims
     if dims is None or mult is None:
         n = len(mult) if mult is not None else None if dims is None else len(dims)
         return (None if n is None else (None,) * n), x.dtype
@@ -47,7 +47,7 @@ def _tile_vjp(node, gs):
     r = x.shape.rank if x.shape.rank is not None else multiples.shape[0]
     m = constant_value(multiples)
     if m is not None and x.shape.is_fully_defined():
-        split_shape = [n for pair in zip(m.tolist(), x.shape.dims) for n in pair]
+        split_shape = [n for pair in zip(m.tolist(), x.shape._dims) for n in pair]
     else:
         from .join import stack
         pairs = stack([multiples, shape(x, out_type=multiples.dtype)])
@@ -75,7 +75,7 @@ def tile(input, multiples, name=None):
 
 
 def _infer_reverse(ctx, x, *, axis):
-    if x.shape.dims is not None:
+    if x.shape._dims is not None:
         seen = set()
         for a in axis:
             k = ctx.axis(a, x.shape.rank)

@@ -73,7 +73,7 @@ def _patch_dims(ctx, dims, ksizes, strides, padding):
 def _rank5(ctx, t, i, what):
     if t.shape.rank not in (None, 5):
         raise InferError(f"{{{i}}} ({what}) must have rank 5 (NDHWC), not shape {t.shape}")
-    return list(t.shape.dims) if t.shape.rank == 5 else [None] * 5
+    return list(t.shape._dims) if t.shape.rank == 5 else [None] * 5
 
 
 def _infer_patches(ctx, x, **attrs):
@@ -84,7 +84,7 @@ def _infer_patches(ctx, x, **attrs):
 def _infer_patches_grad(ctx, sizes, g, **attrs):
     if not sizes.dtype.is_integer:
         raise InferError("the input shape {0} must be an int tensor", "dtype")
-    dims = ctx.shape_value(sizes).dims
+    dims = ctx.shape_value(sizes)._dims
     if dims is not None and len(dims) != 5:
         raise InferError(f"the input shape {{0}} must have 5 elements, not {len(dims)}")
     dims = list(dims) if dims is not None else [None] * 5

@@ -52,7 +52,7 @@ def _infer_unique(counts):
                              f"shape {x.shape}")
         v = ctx.constant_value(x)
         k = None if v is None else len(_unique(v)[0])
-        n = x.shape.dims[0] if x.shape.rank == 1 else None
+        n = x.shape._dims[0] if x.shape.rank == 1 else None
         outs = [((k,), x.dtype), ((n,), out_idx)]
         return outs + [((k,), out_idx)] if counts else outs
     return infer

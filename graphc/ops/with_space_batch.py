@@ -106,7 +106,7 @@ def with_space_to_batch(input, dilation_rate, padding, op, filter_shape=None,  #
     if all(r == 1 for r in rate):
         return op(x, m, padding)
     base = _base_paddings(filter_shape, rate, padding)
-    sizes = [x.shape.dims[d] if x.shape.rank is not None else None for d in dims]
+    sizes = [x.shape._dims[d] if x.shape.rank is not None else None for d in dims]
     if all(isinstance(s, int) for s in sizes):
         full = np.asarray(sizes) + base.sum(axis=1)
         extra = (-full) % np.asarray(rate)

@@ -66,11 +66,11 @@ class TensorShapeProto(_Record):
 
     @classmethod
     def from_shape(cls, shape):
-        if shape.dims is None:
+        if shape._dims is None:
             return cls(unknown_rank=True)
         # a named dim (a str) is unknown to TF1: size -1, its name kept
         return cls([Dim(d, "") if isinstance(d, int) else
-                    Dim(-1, d if isinstance(d, str) else "") for d in shape.dims])
+                    Dim(-1, d if isinstance(d, str) else "") for d in shape._dims])
 
     def as_list(self):
         """The dims as a list (None for unknown), or None for an unknown rank."""

@@ -118,7 +118,7 @@ def init_from_checkpoint(ckpt_dir_or_file, assignment_map):
                 continue
             if surely_differ(var.shape, TensorShape(tuple(shapes[ckpt_name]))):
                 raise ValueError(
-                    f"Shape of variable {var.name} ({tuple(var.shape.dims)}) doesn't match "
+                    f"Shape of variable {var.name} ({tuple(var.shape._dims)}) doesn't match "
                     f"with shape of tensor {ckpt_name} ({shapes[ckpt_name]}) from "
                     "checkpoint reader.")
             _set_initializer(var, reader, ckpt_name)

@@ -67,7 +67,7 @@ def input_producer(input_tensor, element_shape=None, num_epochs=None, shuffle=Tr
     from ..shapes import TensorShape
     with name_scope(name, "input_producer", [input_tensor]):
         input_tensor = convert_to_tensor(input_tensor, name="input_tensor")
-        dims = input_tensor.shape.dims
+        dims = input_tensor.shape._dims
         element_shape = TensorShape(None if dims is None else dims[1:]).merge_with(
             TensorShape(element_shape))
         if not element_shape.is_fully_defined():

@@ -157,7 +157,7 @@ def _shapes(tensor_list_list, shapes, enqueue_many):
             if s.rank is None:
                 raise ValueError(f"Cannot infer Tensor's rank: {tl[i]!r}")
             if enqueue_many:
-                s = TensorShape(s.with_rank_at_least(1).dims[1:])
+                s = TensorShape(s.with_rank_at_least(1)._dims[1:])
             merged = s if merged is None else merged.merge_with(s)
         out.append(merged)
     return out

@@ -65,7 +65,7 @@ class ExponentialMovingAverage:
                     avg = _shadow(var, self._name, var.initialized_value())
                     var.graph.add_to_collection(GraphKeys.MOVING_AVERAGE_VARIABLES, var)
                 else:
-                    avg = _shadow(var, self._name, np.zeros(var.shape.dims, var.dtype.np))
+                    avg = _shadow(var, self._name, np.zeros(var.shape._dims, var.dtype.np))
                     if self._zero_debias:
                         debiased.add(avg)
                 self._averages[var] = avg
@@ -171,7 +171,7 @@ def _zero_debias(avg, value, rate, name):
     """TF1's _zero_debias: a biased average and a step count beside `avg`, which gets
     biased / (1 - (1 - rate)^step); `rate` is 1 - decay."""
     graph = avg.graph
-    zeros = np.zeros(avg.shape.dims, avg.dtype.np)
+    zeros = np.zeros(avg.shape._dims, avg.dtype.np)
     with graph.name_scope(""), graph.control_dependencies(None):
         biased = Variable(zeros, trainable=False, name=f"{avg.node.name}/biased")
         local_step = Variable(np.zeros((), avg.dtype.np), trainable=False,

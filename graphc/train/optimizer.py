@@ -189,7 +189,7 @@ class Optimizer:
                 if value is not None:           # TF1's _get_or_make_slot: a given value
                     init = value
                 elif var.shape.is_fully_defined():
-                    init = np.full(var.shape.dims, fill, dtype=var.dtype.np)
+                    init = np.full(var.shape._dims, fill, dtype=var.dtype.np)
                 else:
                     init = array.fill(array.shape(var.initial_value),
                                       core.constant(fill, dtype=var.dtype))
@@ -379,8 +379,8 @@ def _check_slices(g, v):
                                 f"'{v.node.name}' is {v.dtype.name}")
     rows, want = g.values.shape, v.shape
     if rows.rank is not None and want.rank is not None and (
-            rows.rank != want.rank or surely_differ(TensorShape(rows.dims[1:]),
-                                                    TensorShape(want.dims[1:]))):
+            rows.rank != want.rank or surely_differ(TensorShape(rows._dims[1:]),
+                                                    TensorShape(want._dims[1:]))):
         raise errors.ShapeError(
             f"apply_gradients: the rows {errors.describe_tensor(g.values, 'values')} of "
             f"the sparse gradient do not fit variable '{v.node.name}' of shape {v.shape} "

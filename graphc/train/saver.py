@@ -396,7 +396,7 @@ def _fit(arr, name, v, path, reshape):
             f"is {arr.dtype.name} of shape {arr.shape}: graphc never casts on restore "
             f"(TF1 refuses too); build the variable with dtype={arr.dtype.name} or "
             "convert the checkpoint")
-    dims = v.shape.dims and tuple(v.graph.dims.resolve(d) for d in v.shape.dims)
+    dims = v.shape._dims and tuple(v.graph.dims.resolve(d) for d in v.shape._dims)
     if surely_differ(TensorShape(dims), TensorShape(arr.shape)):
         size = TensorShape(dims).num_elements()
         if reshape and size == arr.size:

@@ -25,8 +25,8 @@ def _refine(node):
     types, better = [], False
     for (s, d), t in zip(out, node.outputs):
         s = as_shape(s)
-        if (s.dims is not None and as_dtype(d) is t.dtype and
-                (t.shape.dims is None or len(s.dims) == len(t.shape.dims)) and
+        if (s._dims is not None and as_dtype(d) is t.dtype and
+                (t.shape._dims is None or len(s._dims) == len(t.shape._dims)) and
                 _known(s) > _known(t.shape)):
             types.append((_merge(s, t.shape), t.dtype))
             better = True
@@ -38,13 +38,13 @@ def _refine(node):
 
 
 def _known(s):
-    return -1 if s.dims is None else sum(isinstance(d, int) for d in s.dims)
+    return -1 if s._dims is None else sum(isinstance(d, int) for d in s._dims)
 
 
 def _merge(new, old):
-    if old.dims is None:
+    if old._dims is None:
         return new
-    return as_shape(tuple(a if isinstance(a, int) else b for a, b in zip(new.dims, old.dims)))
+    return as_shape(tuple(a if isinstance(a, int) else b for a, b in zip(new._dims, old._dims)))
 
 
 def _nbytes(t):
@@ -123,7 +123,7 @@ def _fits(values, outputs, max_bytes):
         v = np.asarray(v)
         if v.nbytes > max_bytes or v.dtype != t.dtype.np:
             return False
-        dims = t.shape.dims
+        dims = t.shape._dims
         if dims is not None and (len(dims) != v.ndim or any(
                 isinstance(d, int) and d != n for d, n in zip(dims, v.shape))):
             return False

@@ -272,7 +272,7 @@ def _conforms(t, dims):
     """t has the root's shape, one element, the root's last dims (a bias, repeated along
     the rows, all known), or its leading dims and 1 (a column, repeated along each row).
     (The kernel checks again at run time, where unknown dims are known.)"""
-    d = t.shape.dims
+    d = t.shape._dims
     if d == dims or t.shape.num_elements() == 1:
         return True
     if d is None or len(d) > len(dims):
@@ -300,7 +300,7 @@ def _root(node, chunk_bytes):
     n = out.shape.num_elements()
     if n is not None and n < 2 * max(1, chunk_bytes // out.dtype.np.itemsize):
         return False
-    dims = out.shape.dims
+    dims = out.shape._dims
     return (dims is not None and _fusible(node)
             and all(_conforms(t, dims) for t in node.inputs))
 
@@ -323,7 +323,7 @@ def fuse(program, options=None):
     for root in roots:
         if root in taken:
             continue
-        dims = root.outputs[0].shape.dims
+        dims = root.outputs[0].shape._dims
         members = {root}
         inside = {}                             # Tensor -> uses by members
         work = [root]
@@ -334,7 +334,7 @@ def fuse(program, options=None):
                 p = t.node
                 if (p in members or p in taken or p not in pos or t in outside or p in ordered
                         or inside[t] != uses.get(t) or not _fusible(p)
-                        or t.shape.dims != dims
+                        or t.shape._dims != dims
                         or not all(_conforms(x, dims) for x in p.inputs)):
                     continue
                 members.add(p)

@@ -128,7 +128,7 @@ def plan_memory(program, options=None, inplace=True):
                     n_inplace += 1
                     break
             if into is None and out.shape.is_fully_defined():
-                key = (out.shape.dims, out.dtype)
+                key = (out.shape._dims, out.dtype)
                 cands = pool.get(key)
                 while cands and cands[0][0] < i - REUSE_WINDOW:
                     cands.popleft()
@@ -160,7 +160,7 @@ def plan_memory(program, options=None, inplace=True):
                 roots[t] = (s,)
                 buf_last[s] = last.get(t, i)
                 if t.shape.is_fully_defined():
-                    buf_key[s] = (t.shape.dims, t.dtype)
+                    buf_key[s] = (t.shape._dims, t.dtype)
             elif not owns:                  # a view, perhaps: it keeps its inputs' buffers
                 r = set()
                 for x in inputs:

@@ -48,7 +48,7 @@ class RuleContext:
         n = t.shape.num_elements()
         if n is None or n * t.dtype.size > (1 << 20):
             return None
-        return self.const(np.full(t.shape.dims, value, t.dtype.np), t, node)
+        return self.const(np.full(t.shape._dims, value, t.dtype.np), t, node)
 
 
 def _index(rules, unsafe):
