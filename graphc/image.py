@@ -20,6 +20,8 @@ from .ops.conv_extra import extract_image_patches  # noqa: F401 (a re-export)
 from .ops.image_ops import (ResizeMethod, resize_bilinear,  # noqa: F401
                             resize_nearest_neighbor)
 from .ops.image_resize import resize_area, resize_bicubic, resize_images  # noqa: F401
+from .ops.image_resize import SCALE_AND_TRANSLATE_METHODS as _TF2_ONLY, \
+    resize_images_v2 as _resize_v2
 from .ops.random import random_crop  # noqa: F401 (a re-export)
 from . import image_color as _color, image_detect as _detect, image_quality as _quality
 from .image_color import *  # noqa: F401,F403 (hue, saturation, YIQ, YUV)
@@ -48,13 +50,24 @@ __all__ += _proposals.__all__
 
 
 def resize(images, size, method=ResizeMethod.BILINEAR, align_corners=False,
-           preserve_aspect_ratio=False, name=None):
+           preserve_aspect_ratio=False, name=None, antialias=False):
     """TF 1.14+'s name for resize_images: tf.compat.v1.image.resize *is* resize_images
-    (legacy pixel coordinates, no half_pixel_centers; TF 2's tf.image.resize, with
-    antialias, is another function), so this takes its arguments and gives its result.
+    (legacy pixel coordinates, no half_pixel_centers), so this takes its arguments and
+    gives its result. With antialias=True, or one of TF 2's methods only it has
+    ("lanczos3", "lanczos5", "gaussian", "mitchellcubic"), it is TF 2's tf.image.resize
+    instead (half-pixel centers; ScaleAndTranslate for those methods and for an
+    antialiased "bilinear" / "bicubic"), which has no align_corners.
 
         gc.image.resize(x, [224, 224], gc.image.ResizeMethod.BICUBIC)
+        gc.image.resize(x, [56, 56], "bilinear", antialias=True)     # TF 2's
     """
+    if antialias or method in _TF2_ONLY:
+        if align_corners:
+            raise ValueError(f"resize: align_corners=True is TF1's, but method={method!r} "
+                             f"with antialias={antialias} is TF 2's tf.image.resize, "
+                             "which has no align_corners")
+        return _resize_v2(images, size, method=method,
+                          preserve_aspect_ratio=preserve_aspect_ratio,
+                          antialias=bool(antialias), name=name)
     return resize_images(images, size, method=method, align_corners=align_corners,
                          preserve_aspect_ratio=preserve_aspect_ratio, name=name)
-

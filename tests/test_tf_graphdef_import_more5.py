@@ -87,9 +87,3 @@ def test_refusals():
              ("kc", "StatelessRandomGetKeyCounter", ("s",), {"Tseed": I32}))
     with pytest.raises(UnsupportedOpError, match="known only at run time"):
         _run(gd, ["kc:0"])
-    gd = _gd(_ph("x", F32, [1, 4, 4, 1]), _const("size", [2, 2]),
-             _const("scale", [0.5, 0.5], F32), _const("tr", [0.0, 0.0], F32),
-             ("r", "ScaleAndTranslate", ("x", "size", "scale", "tr"),
-              {"T": F32, "kernel_type": "lanczos3", "antialias": True}))
-    with pytest.raises(UnsupportedOpError, match="no ScaleAndTranslate kernels"):
-        _run(gd, ["r:0"])

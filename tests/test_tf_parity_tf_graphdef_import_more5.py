@@ -127,16 +127,6 @@ def test_extract_image_patches_ints():
     _same(*_both(build, [(IMG * 255).astype(np.uint8)]))
 
 
-def test_scale_and_translate_is_refused():
-    g = tf.Graph()
-    with g.as_default():
-        x = v1.placeholder(tf.float32, [1, 4, 4, 1])
-        tf.image.resize(x, [2, 2], antialias=True)
-    with gc.Graph().as_default():
-        with pytest.raises(UnsupportedOpError, match="ScaleAndTranslate"):
-            gc.import_graph_def(g.as_graph_def(), name="")
-
-
 # ---- grouped Conv2D ---------------------------------------------------------------------
 @pytest.mark.parametrize("fmt", ["NHWC"])
 @pytest.mark.parametrize("groups,padding", [(2, "SAME"), (3, "VALID"), (6, "SAME")])

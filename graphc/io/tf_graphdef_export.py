@@ -260,3 +260,5 @@ def export(*types):
 
 
 from . import tf_graphdef_export_ops  # noqa: E402,F401 (fills EXPORT)
+from .tf_graphdef_scale import EXPORTS as _SCALE_EXPORTS  # noqa: E402 (ScaleAndTranslate)
+EXPORT.update(_SCALE_EXPORTS)

@@ -31,6 +31,7 @@ from .tf_graphdef_misc_ops import OPS as _MISC_OPS
 from .tf_graphdef_parsing import OPS as _PARSING_OPS
 from .tf_graphdef_queues import OPS as _QUEUE_OPS
 from .tf_graphdef_resource import OPS as _RESOURCE_OPS
+from .tf_graphdef_scale import OPS as _SCALE_OPS
 from .tf_graphdef_sparse import OPS as _SPARSE_OPS
 from .tf_graphdef_strings import OPS as _STRING_OPS
 from .tf_graphdef_strops import OPS as _STROPS_OPS
@@ -45,7 +46,7 @@ __all__ = ["import_tf_graph_def", "is_tf_graph_def", "tf_dtype", "tf_datatype", 
 OPS = {**_BASE_OPS, **NN_OPS, **_MORE_OPS, **_GRAD_OPS, **_MORE3_OPS, **_CALL_OPS,
        **_MORE4_OPS, **_RESOURCE_OPS, **_TENSOR_ARRAY_OPS, **_STRING_OPS, **_LOOKUP_OPS,
        **_PARSING_OPS, **_STROPS_OPS, **_SPARSE_OPS,
-       **_SUMMARY_OPS, **_QUEUE_OPS, **_MISC_OPS, **_MORE5_OPS}
+       **_SUMMARY_OPS, **_QUEUE_OPS, **_MISC_OPS, **_MORE5_OPS, **_SCALE_OPS}
 
 # DataType numbers (types.proto) of the dtypes graphc has
 _DTYPE_OF = {1: "float32", 2: "float64", 3: "int32", 4: "uint8", 5: "int16", 6: "int8",

@@ -6,10 +6,9 @@ TextVectorization's multi_hot / count / tf_idf), and StatelessRandomGetKeyCounte
 StatelessRandomGetAlg (tf.random.stateless_* in TF 2: the Philox key and counter of a
 seed, TF's bits).
 
-Refused, each with its reason: ScaleAndTranslate (antialiased and lanczos / gaussian /
-mitchellcubic resizes: graphc has none of these kernels); a seed of
-StatelessRandomGetKeyCounter known only at run time (graphc derives Philox keys from
-seeds when the graph is built).
+Refused, with its reason: a seed of StatelessRandomGetKeyCounter known only at run time
+(graphc derives Philox keys from seeds when the graph is built). ScaleAndTranslate
+imports in tf_graphdef_scale.py.
 """
 import numpy as np
 
@@ -78,14 +77,6 @@ def _resize_area(n, images, size):
     return gc.image.resize_area(images, size, align_corners=bool(n.attr("align_corners",
                                                                         False)),
                                 name=n.name)
-
-
-@_op("ScaleAndTranslate", "T =int32 =float32 =float32", "=float32")
-def _scale_and_translate(n, *ins):
-    raise n.fail(f"kernel_type={n.attr('kernel_type', 'lanczos3')!r}, antialias="
-                 f"{n.attr('antialias', True)}: graphc has no ScaleAndTranslate kernels "
-                 "(tf.image.resize with antialias=True or the lanczos / gaussian / "
-                 "mitchellcubic methods); resize without antialias instead")
 
 
 OPS["RGBToHSV"] = (("T",), ("T",), lambda n, x: gc.image.rgb_to_hsv(x, name=n.name))

@@ -1869,6 +1869,13 @@ RAW_OP_DEFS = {
         ('T', 'type', 67, None),
         ('kernel_type', 'string', None, None, 'lanczos3'),
         ('antialias', 'bool', None, None, True),)),
+    'ScaleAndTranslateGrad': (
+        'scale_and_translate_grad',
+        'grads:T original_image:T scale:=float32 translation:=float32',
+        'output:T', (
+        ('T', 'type', 42, None),
+        ('kernel_type', 'string', None, None, 'lanczos3'),
+        ('antialias', 'bool', None, None, True),)),
     'ScatterAdd': ('scatter_add', 'ref:&T indices:Tindices updates:T', 'output_ref:&T', (
         ('T', 'type', 9, None),
         ('Tindices', 'type', 6, None),
@@ -2950,42 +2957,41 @@ RetrieveTPUEmbeddingProximalAdagradParameters RetrieveTPUEmbeddingProximalYogiPa
 RetrieveTPUEmbeddingRMSPropParameters
 RetrieveTPUEmbeddingStochasticGradientDescentParameters Reverse RewriteDataset
 RngReadAndSkip RngSkip SampleDistortedBoundingBox SamplingDataset Save SaveDataset
-SaveDatasetV2 SaveSlices ScaleAndTranslateGrad ScanDataset ScatterNdMax ScatterNdMin
-ScatterNdNonAliasingAdd SdcaFprint SdcaOptimizer SdcaOptimizerV2 SdcaShrinkL1 SegmentMaxV2
-SegmentMinV2 SegmentProdV2 SegmentSumV2 SelfAdjointEig Send SendTPUEmbeddingGradients
-SerializeIterator SetStatsAggregatorDataset ShardDataset ShardedFilespec
-ShuffleAndRepeatDataset ShuffleAndRepeatDatasetV2 ShuffleDataset ShuffleDatasetV2
-ShuffleDatasetV3 ShutdownDistributedTPU SkipDataset SleepDataset SlidingWindowDataset
-SnapshotChunkDataset SnapshotDataset SnapshotDatasetReader SnapshotDatasetV2
-SnapshotNestedDatasetReader SobolSample SortListOfSparseCoreCooTensors SpaceToBatch
-SparseAccumulatorApplyGradient SparseAccumulatorTakeGradient SparseAddGrad
-SparseConditionalAccumulator SparseCountSparseOutput SparseCrossHashed
-SparseFillEmptyRowsGrad SparseMatMul SparseMatrixAdd SparseMatrixMatMul SparseMatrixMul
-SparseMatrixNNZ SparseMatrixOrderingAMD SparseMatrixSoftmax SparseMatrixSoftmaxGrad
-SparseMatrixSparseCholesky SparseMatrixSparseMatMul SparseMatrixTranspose SparseMatrixZeros
-SparseSliceGrad SparseSplit SparseTensorSliceDataset SparseTensorToCSRSparseMatrix
-SqlDataset Stack StackClose StackCloseV2 StackPop StackPopV2 StackPush StackPushV2 StackV2
-Stage StageClear StagePeek StageSize StatefulRandomBinomial StatefulStandardNormal
-StatefulStandardNormalV2 StatefulTruncatedNormal StatefulUniform StatefulUniformFullInt
-StatefulUniformInt StatelessParameterizedTruncatedNormal StatelessRandomBinomial
-StatelessRandomGammaV2 StatelessRandomGammaV3 StatelessRandomPoisson
-StatelessSampleDistortedBoundingBox StatelessShuffle StatsAggregatorHandle
-StatsAggregatorHandleV2 StatsAggregatorSetSummaryWriter StatsAggregatorSummary
-StoreMinibatchStatisticsInFdo StridedSliceAssign SummaryWriter Switch SymbolicGradient
-SyncDevice TFRecordDataset TFRecordDatasetV2 TFRecordReader TFRecordReaderV2
-TPUAnnotateTensorsWithDynamicShape TPUCompilationResult TPUCopyWithDynamicShape
-TPUDummyInput TPUEmbeddingActivations TPUOrdinalSelector TPUPartitionedCall
-TPUPartitionedInput TPUPartitionedInputV2 TPUPartitionedOutput TPUPartitionedOutputV2
-TPUReplicateMetadata TPUReplicatedInput TPUReplicatedOutput TakeDataset
-TakeManySparseFromTensorsMap TakeWhileDataset TemporaryVariable TensorArray
-TensorArrayClose TensorArrayCloseV2 TensorArrayConcat TensorArrayConcatV2 TensorArrayGather
-TensorArrayGatherV2 TensorArrayGrad TensorArrayGradV2 TensorArrayGradV3
-TensorArrayGradWithShape TensorArrayPack TensorArrayRead TensorArrayReadV2
-TensorArrayScatter TensorArrayScatterV2 TensorArraySize TensorArraySizeV2 TensorArraySplit
-TensorArraySplitV2 TensorArraySplitV3 TensorArrayUnpack TensorArrayV2 TensorArrayWrite
-TensorArrayWriteV2 TensorDataset TensorListConcatLists TensorListPushBackBatch
-TensorListResize TensorListSplit TensorMapErase TensorMapHasKey TensorMapInsert
-TensorMapLookup TensorMapSize TensorMapStackKeys TensorSliceDataset
+SaveDatasetV2 SaveSlices ScanDataset ScatterNdMax ScatterNdMin ScatterNdNonAliasingAdd
+SdcaFprint SdcaOptimizer SdcaOptimizerV2 SdcaShrinkL1 SegmentMaxV2 SegmentMinV2
+SegmentProdV2 SegmentSumV2 SelfAdjointEig Send SendTPUEmbeddingGradients SerializeIterator
+SetStatsAggregatorDataset ShardDataset ShardedFilespec ShuffleAndRepeatDataset
+ShuffleAndRepeatDatasetV2 ShuffleDataset ShuffleDatasetV2 ShuffleDatasetV3
+ShutdownDistributedTPU SkipDataset SleepDataset SlidingWindowDataset SnapshotChunkDataset
+SnapshotDataset SnapshotDatasetReader SnapshotDatasetV2 SnapshotNestedDatasetReader
+SobolSample SortListOfSparseCoreCooTensors SpaceToBatch SparseAccumulatorApplyGradient
+SparseAccumulatorTakeGradient SparseAddGrad SparseConditionalAccumulator
+SparseCountSparseOutput SparseCrossHashed SparseFillEmptyRowsGrad SparseMatMul
+SparseMatrixAdd SparseMatrixMatMul SparseMatrixMul SparseMatrixNNZ SparseMatrixOrderingAMD
+SparseMatrixSoftmax SparseMatrixSoftmaxGrad SparseMatrixSparseCholesky
+SparseMatrixSparseMatMul SparseMatrixTranspose SparseMatrixZeros SparseSliceGrad
+SparseSplit SparseTensorSliceDataset SparseTensorToCSRSparseMatrix SqlDataset Stack
+StackClose StackCloseV2 StackPop StackPopV2 StackPush StackPushV2 StackV2 Stage StageClear
+StagePeek StageSize StatefulRandomBinomial StatefulStandardNormal StatefulStandardNormalV2
+StatefulTruncatedNormal StatefulUniform StatefulUniformFullInt StatefulUniformInt
+StatelessParameterizedTruncatedNormal StatelessRandomBinomial StatelessRandomGammaV2
+StatelessRandomGammaV3 StatelessRandomPoisson StatelessSampleDistortedBoundingBox
+StatelessShuffle StatsAggregatorHandle StatsAggregatorHandleV2
+StatsAggregatorSetSummaryWriter StatsAggregatorSummary StoreMinibatchStatisticsInFdo
+StridedSliceAssign SummaryWriter Switch SymbolicGradient SyncDevice TFRecordDataset
+TFRecordDatasetV2 TFRecordReader TFRecordReaderV2 TPUAnnotateTensorsWithDynamicShape
+TPUCompilationResult TPUCopyWithDynamicShape TPUDummyInput TPUEmbeddingActivations
+TPUOrdinalSelector TPUPartitionedCall TPUPartitionedInput TPUPartitionedInputV2
+TPUPartitionedOutput TPUPartitionedOutputV2 TPUReplicateMetadata TPUReplicatedInput
+TPUReplicatedOutput TakeDataset TakeManySparseFromTensorsMap TakeWhileDataset
+TemporaryVariable TensorArray TensorArrayClose TensorArrayCloseV2 TensorArrayConcat
+TensorArrayConcatV2 TensorArrayGather TensorArrayGatherV2 TensorArrayGrad TensorArrayGradV2
+TensorArrayGradV3 TensorArrayGradWithShape TensorArrayPack TensorArrayRead
+TensorArrayReadV2 TensorArrayScatter TensorArrayScatterV2 TensorArraySize TensorArraySizeV2
+TensorArraySplit TensorArraySplitV2 TensorArraySplitV3 TensorArrayUnpack TensorArrayV2
+TensorArrayWrite TensorArrayWriteV2 TensorDataset TensorListConcatLists
+TensorListPushBackBatch TensorListResize TensorListSplit TensorMapErase TensorMapHasKey
+TensorMapInsert TensorMapLookup TensorMapSize TensorMapStackKeys TensorSliceDataset
 TensorStridedSliceUpdate TensorSummary TextLineDataset TextLineReader TextLineReaderV2
 ThreadPoolDataset ThreadPoolHandle ThreadUnsafeUnigramCandidateSampler TileGrad ToBool TopK
 TridiagonalMatMul Unbatch UnbatchDataset UnbatchGrad UncompressElement UnicodeScript

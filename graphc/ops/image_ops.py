@@ -27,11 +27,16 @@ __all__ = ["resize_bilinear", "resize_nearest_neighbor", "ResizeMethod"]
 
 
 class ResizeMethod:
-    """TF1's tf.image.ResizeMethod: the interpolation of resize_images."""
+    """TF1's tf.image.ResizeMethod: the interpolation of resize_images; and the names of
+    TF 2's methods that only gc.image.resize (its TF 2 path) has."""
     BILINEAR = 0
     NEAREST_NEIGHBOR = 1
     BICUBIC = 2
     AREA = 3
+    LANCZOS3 = "lanczos3"
+    LANCZOS5 = "lanczos5"
+    GAUSSIAN = "gaussian"
+    MITCHELLCUBIC = "mitchellcubic"
 
 
 # ---- the source coordinates ---------------------------------------------------------------

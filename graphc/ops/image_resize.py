@@ -4,7 +4,9 @@ they need static sizes), with the weights of TF1's ResizeBicubic (a 1024-entry t
 -0.5 with half_pixel_centers) and ResizeArea (each output pixel the mean of the input
 area it covers).
 
-resize_images dispatches on ResizeMethod.
+resize_images (TF1's) dispatches on ResizeMethod; resize_images_v2 is TF 2's
+tf.image.resize (half-pixel centers, ScaleAndTranslate for the antialiased and the
+lanczos / gaussian / mitchellcubic methods: image_scale.py).
 """
 import numpy as np
 
@@ -17,9 +19,10 @@ from .core import convert_to_tensor
 from .elementwise import cast
 from .image_ops import (ResizeMethod, _check_size, _scale, _source, resize_bilinear,
                         resize_nearest_neighbor, shape_error, size_tensor)
+from .image_scale import scale_and_translate
 from .registry import OpDef, apply1, constant_value, register, shape_value
 
-__all__ = ["resize_images", "resize_bicubic", "resize_area"]
+__all__ = ["resize_images", "resize_images_v2", "resize_bicubic", "resize_area"]
 
 
 # ---- bicubic and area weights (composites) ------------------------------------------------
@@ -136,10 +139,49 @@ def resize_area(images, size, align_corners=False, name=None):
                              {"align_corners": bool(align_corners)}, name)
 
 
-# ---- resize -------------------------------------------------------------------------------
+# ---- resize ----------------------------------------------------------------------------------
 # TF 1.14+ also takes the names of TF2's ResizeMethod
 _METHOD_NAMES = {"bilinear": ResizeMethod.BILINEAR, "nearest": ResizeMethod.NEAREST_NEIGHBOR,
                  "bicubic": ResizeMethod.BICUBIC, "area": ResizeMethod.AREA}
+# TF 2's methods that only ScaleAndTranslate computes
+SCALE_AND_TRANSLATE_METHODS = ("lanczos3", "lanczos5", "gaussian", "mitchellcubic")
+_ANTIALIASED = {"bilinear": "triangle", "bicubic": "keyscubic"}    # TF 2's kernels for these
+
+
+def _resize_common(images, size, resize_fn, preserve_aspect_ratio, name, skip_same):
+    """TF's _resize_images_common: images (NHWC, or one HWC image) resized by
+    resize_fn(batch, size); preserve_aspect_ratio fits the image into size; with
+    skip_same, images itself when its static size already is `size`."""
+    with name_scope(name, "resize"):
+        images = convert_to_tensor(images)
+        if images.shape.rank is None:
+            raise shape_error("resize_images", "'images' contains no shape", images)
+        if images.shape.rank not in (3, 4):
+            raise shape_error("resize_images", "'images' must have either 3 or 4 "
+                              f"dimensions, not {images.shape.rank}", images)
+        batched = images.shape.rank == 4
+        x = images if batched else A.expand_dims(images, 0)
+        size = size_tensor(size)
+        if size.shape.rank != 1 or size.shape._dims[0] not in (2, None):
+            raise shape_error("resize_images", "'size' must be a 1-D Tensor of 2 elements: "
+                              "new_height, new_width", size, "size")
+        want, h, w = constant_value(size), *x.shape._dims[1:3]
+        if preserve_aspect_ratio and want is not None and isinstance(h, int) \
+                and isinstance(w, int):         # TF's float32 arithmetic, static
+            hw = np.array([h, w], np.float32)
+            scale = np.min(np.asarray(want, np.float32) / hw)
+            want = np.round(scale * hw).astype(np.int32)
+            size, preserve_aspect_ratio = convert_to_tensor(want), False
+        # TF1 skips a resize to the same size, as far as constant_value_as_shape knows
+        if skip_same and not preserve_aspect_ratio and (h, w) == tuple(
+                shape_value(size)._dims or (None, None)) and None not in (h, w):
+            return images
+        if preserve_aspect_ratio:
+            hw = E.cast(A.shape(x)[1:3], dtypes.float32)
+            scale = R.reduce_min(E.cast(size, dtypes.float32) / hw)
+            size = E.cast(E.round(scale * hw), dtypes.int32)
+        out = resize_fn(x, size)
+        return out if batched else A.squeeze(out, [0])
 
 
 def resize_images(images, size, method=ResizeMethod.BILINEAR, align_corners=False,
@@ -156,33 +198,36 @@ def resize_images(images, size, method=ResizeMethod.BILINEAR, align_corners=Fals
     method = _METHOD_NAMES.get(method, method) if isinstance(method, str) else method
     if method not in fns:
         raise ValueError(f"resize_images: unknown resize method {method!r}")
-    with name_scope(name, "resize"):
-        images = convert_to_tensor(images)
-        if images.shape.rank is None:
-            raise shape_error("resize_images", "'images' contains no shape", images)
-        if images.shape.rank not in (3, 4):
-            raise shape_error("resize_images", "'images' must have either 3 or 4 "
-                              f"dimensions, not {images.shape.rank}", images)
-        batched = images.shape.rank == 4
-        x = images if batched else A.expand_dims(images, 0)
-        size = size_tensor(size)
-        if size.shape.rank != 1 or size.shape._dims[0] not in (2, None):
-            raise shape_error("resize_images", "'size' must be a 1-D Tensor of 2 elements: "
-                              "new_height, new_width", size, "size")
-        want, h, w = constant_value(size), *x.shape._dims[1:3]
-        if preserve_aspect_ratio and want is not None and isinstance(h, int) \
-                and isinstance(w, int):         # TF1's float32 arithmetic, static
-            hw = np.array([h, w], np.float32)
-            scale = np.min(np.asarray(want, np.float32) / hw)
-            want = np.round(scale * hw).astype(np.int32)
-            size, preserve_aspect_ratio = convert_to_tensor(want), False
-        # TF1 skips a resize to the same size, as far as constant_value_as_shape knows
-        if _skip_same and not preserve_aspect_ratio and (h, w) == tuple(
-                shape_value(size)._dims or (None, None)) and None not in (h, w):
-            return images
-        if preserve_aspect_ratio:
-            hw = E.cast(A.shape(x)[1:3], dtypes.float32)
-            scale = R.reduce_min(E.cast(size, dtypes.float32) / hw)
-            size = E.cast(E.round(scale * hw), dtypes.int32)
-        out = fns[method](x, size, align_corners=align_corners)
-        return out if batched else A.squeeze(out, [0])
+    return _resize_common(images, size, lambda x, s: fns[method](
+        x, s, align_corners=align_corners), preserve_aspect_ratio, name, _skip_same)
+
+
+def resize_images_v2(images, size, method="bilinear", preserve_aspect_ratio=False,
+                     antialias=False, name=None):
+    """TF 2's tf.image.resize: half-pixel centers, float32 out (the input's dtype for
+    "nearest"), never skipped. The lanczos3 / lanczos5 / gaussian / mitchellcubic
+    methods, and bilinear / bicubic with antialias (the triangle / Keys cubic kernels),
+    are ScaleAndTranslate with scale = size / input size and no translation; antialias
+    widens the kernel when downsampling (no effect on nearest and area).
+
+        gc.image.resize(x, [56, 56], "lanczos3")          # (gc.image.resize's TF 2 path)
+    """
+    names = {v: k for k, v in _METHOD_NAMES.items()}
+    method = names.get(method, method) if not isinstance(method, str) else method
+    if method not in _METHOD_NAMES and method not in SCALE_AND_TRANSLATE_METHODS:
+        raise ValueError(f"Resize method is not implemented: {method}")
+    kernel = method if method in SCALE_AND_TRANSLATE_METHODS else \
+        _ANTIALIASED.get(method) if antialias else None
+
+    def resize_fn(x, size):
+        if kernel is not None:
+            scale = E.cast(size, dtypes.float32) / E.cast(A.shape(x)[1:3], dtypes.float32)
+            return scale_and_translate(x, size, scale, np.zeros(2, np.float32),
+                                       kernel_type=kernel, antialias=antialias)
+        if method == "nearest":
+            return resize_nearest_neighbor(x, size, half_pixel_centers=True)
+        if method == "area":
+            return resize_area(x, size)
+        fn = resize_bilinear if method == "bilinear" else resize_bicubic
+        return fn(x, size, half_pixel_centers=True)
+    return _resize_common(images, size, resize_fn, preserve_aspect_ratio, name, False)
