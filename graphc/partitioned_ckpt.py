@@ -1,6 +1,8 @@
 """Partitioned variables in checkpoints (TF1's slices): a Saver saves the parts of one
-partitioned variable as ONE array under its full name, and restores each part from its
-slice of that array, whatever partitioning wrote it.
+partitioned variable under ONE name, its full variable's, and restores each part from
+its slice of that tensor, whatever partitioning wrote it (TF reassembles the slices).
+graphc's .npz holds the whole array; TF's V2 files (write_version=SaverDef.V2) hold the
+slices as TF's Saver writes them (graphc/train/checkpoint_tf_write.py's Slices).
 
 A Saver's var_list maps checkpoint keys to Variables; a part's key is its slice key,
 "<full name> <TF1 slice spec>" (e.g. "emb 10 4 4,3:0,4"): op names hold no spaces, so
@@ -15,6 +17,16 @@ from .partitioned import PartitionedVariable, SaveSliceInfo, slice_info
 __all__ = []
 
 
+class SliceShapeError(errors.ShapeError, errors.InvalidArgumentError):
+    """A checkpoint tensor whose shape is not a partitioned variable's full shape: a
+    ShapeError, and TF1's InvalidArgumentError (what TF's RestoreV2 raises)."""
+
+
+class SliceDTypeError(errors.DTypeError, errors.InvalidArgumentError):
+    """A checkpoint tensor of another dtype than a partitioned variable's: a DTypeError,
+    and TF1's InvalidArgumentError (what TF's RestoreV2 raises)."""
+
+
 def slice_key(full_name, info):
     return f"{full_name} {info.spec}"
 
@@ -22,17 +34,28 @@ def slice_key(full_name, info):
 def parse_key(key):
     """(full name, SaveSliceInfo) of a slice key, or None for a plain name."""
     name, _, spec = key.partition(" ")
-    if not spec or not name:
+    parsed = parse_spec(spec) if name else None
+    if parsed is None:
         return None
+    full, extents = parsed
+    return name, SaveSliceInfo(name, full, [o for o, _ in extents], [n for _, n in extents])
+
+
+def parse_spec(spec):
+    """(full shape, [(start, length)]) of TF1's slice spec "10 4 4,3:0,4", or None when
+    `spec` is not one; "-" stands for a whole axis ("10 4 4,3:-")."""
     words = spec.split(" ")
+    axes = words[-1].split(":")
     try:
         full = [int(w) for w in words[:-1]]
-        pairs = [tuple(int(x) for x in p.split(",")) for p in words[-1].split(":")]
+        pairs = [(0, d) if a == "-" else tuple(int(x) for x in a.split(","))
+                 for a, d in zip(axes, full)]
     except ValueError:
         return None
-    if len(pairs) != len(full) or any(len(p) != 2 for p in pairs):
+    if not full or len(axes) != len(full) or any(
+            len(p) != 2 or p[0] < 0 or p[1] < 0 or p[0] + p[1] > d for p, d in zip(pairs, full)):
         return None
-    return name, SaveSliceInfo(name, full, [o for o, _ in pairs], [n for _, n in pairs])
+    return full, pairs
 
 
 def has_slices(var_list):
@@ -100,43 +123,115 @@ def checkpoint_names(var_list):
     return out
 
 
-def saved_values(var_list, read):
-    """{name in the file: array}: plain variables' values, and each partitioned
-    variable assembled from its parts' values (read(variable) gives one)."""
-    values, wholes, covered = {}, {}, {}
+def saved_values(var_list, read, sliced=False):
+    """{name in the file: value}: plain variables' arrays (read(variable) gives one),
+    and for each partitioned variable its parts' arrays assembled into one, or with
+    `sliced` (TF's V2 files) a Slices of them, by offset (what TF's Saver writes)."""
+    from .train.checkpoint_tf_write import Slices
+    values, groups = {}, {}
     for key, v in var_list.items():
         parsed = parse_key(key)
         if parsed is None:
             values[key] = read(v)
-            continue
-        name, info = parsed
-        value = read(v)
-        whole = wholes.get(name)
-        if whole is None:
-            whole = wholes[name] = np.zeros(info.full_shape, value.dtype)
-            covered[name] = np.zeros(info.full_shape, bool)
-        whole[info.slices()] = value
-        covered[name][info.slices()] = True
-    for name, mask in covered.items():
-        if not mask.all():
-            raise errors.GraphcError(
-                f"Saver.save: var_list holds only some parts of partitioned variable "
-                f"'{name}' (shape {list(mask.shape)}); graphc saves a partitioned variable "
-                "whole, so list all its parts (or the PartitionedVariable)")
-        values[name] = wholes[name]
+        else:
+            groups.setdefault(parsed[0], []).append((parsed[1], read(v), v))
+    for name, parts in groups.items():
+        parts.sort(key=lambda p: p[0].var_offset)
+        whole = _assembled(name, parts)
+        values[name] = whole if not sliced else Slices(
+            list(whole.shape), [(list(zip(i.var_offset, i.var_shape)), a) for i, a, _ in parts])
     return values
 
 
-def restored_value(key, arr, path):
-    """The value a variable of checkpoint key `key` takes from the file's array `arr`:
-    arr itself, or the part's slice of it."""
+def _assembled(name, parts):
+    """The full value of partitioned variable `name` from its parts [(SaveSliceInfo,
+    array, variable)], which must tile it exactly (graphc reads a variable whole)."""
+    info0, first, v0 = parts[0]
+    whole = np.zeros(info0.full_shape, first.dtype)
+    covered = np.zeros(info0.full_shape, bool)
+    for info, value, v in parts:
+        if info.full_shape != info0.full_shape or value.dtype != first.dtype:
+            raise ValueError(f"Saver: the parts of partitioned variable '{name}' are not "
+                             f"slices of one tensor: '{v0.node.name}' is {first.dtype} of "
+                             f"full shape {info0.full_shape} but '{v.node.name}' is "
+                             f"{value.dtype} of full shape {info.full_shape}")
+        if covered[info.slices()].any():
+            raise ValueError(f"Saver: parts of partitioned variable '{name}' overlap: "
+                             f"'{v.node.name}' (slice '{info.spec}') and an earlier one")
+        whole[info.slices()] = value
+        covered[info.slices()] = True
+    if not covered.all():
+        raise errors.GraphcError(
+            f"Saver.save: var_list holds only some parts of partitioned variable "
+            f"'{name}' (shape {list(covered.shape)}); graphc saves a partitioned variable "
+            "whole, so list all its parts (or the PartitionedVariable)")
+    return whole
+
+
+def restored_value(key, arr, path, v):
+    """The value variable v of checkpoint key `key` takes from the file's array `arr`:
+    arr itself, or the part's slice of it (whatever slices the file holds). A slice of
+    another full shape or dtype raises what TF's RestoreV2 does, InvalidArgumentError."""
     parsed = parse_key(key)
     if parsed is None:
         return arr
     name, info = parsed
     if list(arr.shape) != info.full_shape:
-        raise errors.ShapeError(
+        raise SliceShapeError(
             f"restore: partitioned variable '{name}' of full shape {info.full_shape} "
-            f"cannot take '{name}' of checkpoint '{path}', which has shape "
-            f"{list(arr.shape)}")
+            f"(part '{v.node.name}', slice '{info.spec}') cannot take '{name}' of "
+            f"checkpoint '{path}', which has shape {list(arr.shape)} (TF: shape in "
+            f"shape_and_slice spec does not match the shape stored in checkpoint)")
+    if arr.dtype != v.dtype.np:
+        raise SliceDTypeError(
+            f"restore: partitioned variable '{name}' is {v.dtype.name} (part "
+            f"'{v.node.name}') but '{name}' of checkpoint '{path}' is {arr.dtype}: graphc "
+            "never casts on restore (TF: expected dtype does not equal original dtype)")
     return arr[info.slices()]
+
+
+# ---- TF's SaveV2 / RestoreV2 slice specs (graphc/ops/checkpoint_ops.py) --------------------
+def _spec(name, spec):
+    parsed = parse_spec(spec)
+    if parsed is None:
+        raise errors.InvalidArgumentError(f"tensor_name = {name}; bad slice spec '{spec}' "
+                                          "(TF1's \"<full shape> <start,length:...>\")")
+    return parsed
+
+
+def sliced_values(names, specs, tensors):
+    """{name: array, or Slices of its slices}: what SaveV2 writes of `tensors`, each
+    under its name, whole for an empty spec, else its slice spec's slice (TF1's
+    "10 4 4,3:0,4"; the slices of one name are written in the order given)."""
+    from .train.checkpoint_tf_write import Slices
+    out = {}
+    for name, spec, value in zip(names, specs, tensors):
+        value = np.asarray(value)
+        if not spec:
+            out[name] = value
+            continue
+        full, extents = _spec(name, spec)
+        if list(value.shape) != [n for _, n in extents]:
+            raise errors.InvalidArgumentError(
+                f"tensor_name = {name}; slice '{spec}' has shape "
+                f"{[n for _, n in extents]} but its tensor has shape {list(value.shape)}")
+        slices = out.setdefault(name, Slices(full, []))
+        if not isinstance(slices, Slices) or slices.shape != full:
+            raise errors.InvalidArgumentError(
+                f"tensor_name = {name}; saved twice, as '{spec}' and as another shape")
+        slices.parts.append((extents, value))
+    return out
+
+
+def spec_slice(name, spec, arr):
+    """What RestoreV2 returns for `name` of spec `spec` from its checkpoint value arr:
+    arr for an empty spec, else its slice (of any slicing the checkpoint has)."""
+    if not spec:
+        return arr
+    full, extents = _spec(name, spec)
+    if list(arr.shape) != full:
+        raise errors.InvalidArgumentError(
+            f"tensor_name = {name}; shape in shape_and_slice spec [{','.join(map(str, full))}]"
+            f" does not match the shape stored in checkpoint: "
+            f"[{','.join(map(str, arr.shape))}]")
+    return arr[tuple(slice(s, s + n) for s, n in extents)]

@@ -9,13 +9,16 @@ graphc's own Saver does not build these nodes (it saves from Python).
     MergeV2Checkpoints(prefixes, destination)     one bundle from several (sharded)
     ShardedFilename(basename, shard, num_shards) -> "basename-00000-of-00002"
 
-Slices (a non-empty shape_and_slices: partitioned variables) are refused at run time.
+A non-empty shape_and_slices entry (a partitioned variable's part: TF1's slice spec
+"10 4 4,3:0,4") saves or restores that slice of the tensor of its name
+(graphc/partitioned_ckpt.py).
 """
 import os
 
 import numpy as np
 
 from .. import dtypes, errors
+from ..partitioned_ckpt import sliced_values, spec_slice
 from ..shapes import InferError, TensorShape
 from .registry import OpDef, register
 
@@ -25,14 +28,6 @@ __all__ = []
 def _strings(v):
     return [s.decode("utf-8") if isinstance(s, bytes) else str(s)
             for s in np.asarray(v, object).reshape(-1).tolist()]
-
-
-def _whole(names, slices, what):
-    for n, s in zip(names, slices):
-        if s:
-            raise errors.UnimplementedError(
-                f"{what}: tensor '{n}' has slice spec '{s}': graphc saves and restores "
-                "whole tensors only (a partitioned variable's slices are not supported)")
 
 
 def _check_strings(ctx, *ks):
@@ -48,21 +43,21 @@ def _infer_save(ctx, prefix, names, slices, *tensors):
 
 
 def _request(op, prefix, names, slices, n, what):
-    """(checkpoint path, tensor names) of a save or restore of n tensors (`what`)."""
+    """(checkpoint path, tensor names, slice specs) of a save or restore of n tensors
+    (`what`)."""
     names, slices = _strings(names), _strings(slices)
     if len(names) != n or len(slices) != n:
         raise errors.InvalidArgumentError(
             f"{op}: {n} {what} for {len(names)} names and {len(slices)} shape_and_slices")
-    _whole(names, slices, op)
-    return _strings(prefix)[0], names
+    return _strings(prefix)[0], names, slices
 
 
 def _save_kernel(prefix, names, slices, *tensors):
     from ..train.checkpoint import _write_atomic
     from ..train.checkpoint_tf_write import write_bundle
-    path, names = _request("SaveV2", prefix, names, slices, len(tensors), "tensors")
+    path, names, slices = _request("SaveV2", prefix, names, slices, len(tensors), "tensors")
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-    write_bundle(path, dict(zip(names, tensors)), _write_atomic)
+    write_bundle(path, sliced_values(names, slices, tensors), _write_atomic)
     return ()
 
 
@@ -83,20 +78,20 @@ def _infer_restore(ctx, prefix, names, slices, *, dtypes):
 
 def _restore_kernel(prefix, names, slices, *, dtypes):
     from ..train.checkpoint_tf import Bundle
-    path, names = _request("RestoreV2", prefix, names, slices, len(dtypes), "dtypes")
+    path, names, slices = _request("RestoreV2", prefix, names, slices, len(dtypes), "dtypes")
     bundle = Bundle(path)
     missing = [n for n in names if n not in bundle.entries]
     if missing:
         raise errors.NotFoundError(f"Key {missing[0]} not found in checkpoint {path}")
     values = bundle.read(names)
     out = []
-    for n, d in zip(names, dtypes):
-        v = values[n]
-        if np.asarray(v).dtype != np.dtype(d.np):
+    for n, spec, d in zip(names, slices, dtypes):
+        v = np.asarray(values[n])
+        if v.dtype != np.dtype(d.np):
             raise errors.InvalidArgumentError(
                 f"tensor_name = {n}; expected dtype {d.name} does not equal original "
-                f"dtype {np.asarray(v).dtype}")
-        out.append(np.asarray(v))
+                f"dtype {v.dtype}")
+        out.append(spec_slice(n, spec, v))
     return out[0] if len(out) == 1 else tuple(out)
 
 

@@ -14,6 +14,7 @@ import numpy as np
 from .. import dtypes, errors
 from ..graph import get_default_graph
 from ..ops.state import Variable
+from ..partitioned_ckpt import SliceDTypeError, SliceShapeError
 from ..shapes import TensorShape, surely_differ
 from .checkpoint import _checkpoint_file, _headers, _prefix, _read, DATA_SUFFIX
 
@@ -177,9 +178,12 @@ def _set_parts_initializers(parts, reader, name, shape):
         raise ValueError(f"Slices must all be from the same tensor: "
                          f"{[v.name for v in parts]} (checkpoint tensor {name})")
     if list(shape) != infos[0].full_shape:
-        raise ValueError(f"Shape of partitioned variable {infos[0].full_name} "
-                         f"({infos[0].full_shape}) doesn't match with shape of tensor "
-                         f"{name} ({list(shape)}) from checkpoint reader.")
+        # TF1 raises InvalidArgumentError when the initializer runs; graphc reads now
+        raise SliceShapeError(f"Shape of partitioned variable {infos[0].full_name} "
+                              f"({infos[0].full_shape}) doesn't match with shape of tensor "
+                              f"{name} ({list(shape)}) from checkpoint reader (TF: shape "
+                              "in shape_and_slice spec does not match the shape stored in "
+                              "checkpoint).")
     for v, info in zip(parts, infos):
         _set_initializer(v, reader, name, part=info)
 
@@ -195,7 +199,8 @@ def _set_initializer(var, reader, name, vocab=None, part=None):
     if part is not None:
         value = np.asarray(value)[part.slices()]
     if dtypes.as_dtype(value.dtype) is not var.dtype:
-        raise errors.DTypeError(
+        # a part: TF1's InvalidArgumentError (RestoreV2's) too
+        raise (errors.DTypeError if part is None else SliceDTypeError)(
             f"init_from_checkpoint: variable '{var.node.name}' is {var.dtype.name} but "
             f"'{name}' of checkpoint '{reader._path}' is {value.dtype}; TF1 refuses "
             "this too (when the initializer runs)")

@@ -232,7 +232,8 @@ class Saver:
             os.makedirs(directory, exist_ok=True)
         # read every value first: an uninitialized variable writes nothing
         # (the parts of a partitioned variable as one value under its full name)
-        values = pc.saved_values(self._var_list, lambda v: _stored(sess, v.node))
+        values = pc.saved_values(self._var_list, lambda v: _stored(sess, v.node),
+                                 sliced=self._write_version == SaverDef.V2)
         # one format per prefix: the other's files would be read instead (.npz first)
         if self._write_version == SaverDef.V2:
             if os.path.exists(prefix + DATA_SUFFIX):
@@ -315,7 +316,7 @@ class Saver:
                 f"{len(missing)} variable(s):\n" + "\n".join(lines) +
                 f"\n  the checkpoint holds: {_listing(headers)}")
         wanted = _read(prefix + DATA_SUFFIX, sorted(set(names.values())))
-        new = {v.node: _fit(pc.restored_value(key, wanted[names[key]], path), names[key], v,
+        new = {v.node: _fit(pc.restored_value(key, wanted[names[key]], path, v), names[key], v,
                             path, self._reshape)
                for key, v in self._var_list.items()}
         sess._variables.update(new)
