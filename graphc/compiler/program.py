@@ -62,9 +62,8 @@ def copy_node(node, inputs, control):
 
 def is_state_read(node):
     """A record that reads session state and computes nothing (a variable read): its
-    value depends on when it runs, so each consumer reads at its own turn. An OpDef may
-    say so with a `reads_state` field; otherwise: stateful, uses state, not random, no
-    The OpDef says so with `ref=True` (TF1 ref semantics)."""
+    value depends on when it runs, so each consumer reads at its own turn. The OpDef
+    says so with `ref=True` (TF1's ref variables, whose reads alias the variable)."""
     return node.op.ref
 
 
