@@ -13,6 +13,7 @@ import numpy as np
 
 import graphc as gc
 from ..graph import Tensor
+from ..ops.image_resize import resize_images_v2
 from .backend import int_shape
 from .backend_ops import batch_dot, image_data_format, repeat_elements
 
@@ -244,15 +245,14 @@ def bias_add(x, bias, data_format=None):
 
 _METHODS = ("area", "bicubic", "bilinear", "gaussian", "lanczos3", "lanczos5",
             "mitchellcubic", "nearest")
-_SUPPORTED = ("nearest", "bilinear", "bicubic", "area")
 
 
 def resize_images(x, height_factor, width_factor, data_format, interpolation="nearest"):
-    """Images scaled by integer factors with tf.image.resize (v2: half-pixel centers);
-    'nearest' keeps the dtype, 'bilinear', 'bicubic' and 'area' give float32 (the
-    lanczos/gaussian/mitchellcubic kernels are not in graphc).
+    """Images scaled by integer factors with TF 2's tf.image.resize (half-pixel centers,
+    no antialias): 'nearest' keeps the dtype, the other methods give float32.
 
-        K.resize_images(x, 2, 2, "channels_last")          # (n, 2h, 2w, c)
+        K.resize_images(x, 2, 2, "channels_last")                 # (n, 2h, 2w, c)
+        K.resize_images(x, 2, 2, "channels_last", "lanczos3")     # ScaleAndTranslate
     """
     if data_format == "channels_first":
         rows, cols = 2, 3
@@ -272,26 +272,10 @@ def resize_images(x, height_factor, width_factor, data_format, interpolation="ne
     size = size * gc.constant(np.array([height_factor, width_factor], dtype="int32"))
     if data_format == "channels_first":
         x = gc.transpose(x, [0, 2, 3, 1])
-    x = _resize_v2(x, size, interpolation)
+    x = resize_images_v2(x, size, method=interpolation)
     if data_format == "channels_first":
         x = gc.transpose(x, [0, 3, 1, 2])
     return x
-
-
-def _resize_v2(x, size, method):
-    """tf.image.resize (v2, antialias=False): half-pixel centers; float32 out except
-    for 'nearest'."""
-    if method == "nearest":
-        return gc.image.resize_nearest_neighbor(x, size, half_pixel_centers=True)
-    if method not in _SUPPORTED:
-        raise ValueError(f"resize_images: interpolation '{method}' is not available in "
-                         f"graphc (supported: {list(_SUPPORTED)})")
-    if x.dtype is not gc.float32:
-        x = gc.cast(x, gc.float32)
-    if method == "area":
-        return gc.image.resize_area(x, size)
-    fn = gc.image.resize_bilinear if method == "bilinear" else gc.image.resize_bicubic
-    return fn(x, size, half_pixel_centers=True)
 
 
 def resize_volumes(x, depth_factor, height_factor, width_factor, data_format):

@@ -8,6 +8,7 @@ columns (layers_features.py).
     norm.adapt(train_x)                       # mean and variance per feature
 """
 import graphc as gc
+from ..ops.image_resize import resize_images_v2
 from . import backend as K
 from .engine import Layer
 from .layers_adapt import (Discretization, Normalization, compute_dtype_of,
@@ -17,7 +18,9 @@ from .layers_features import DenseFeatures
 __all__ = ["Rescaling", "Resizing", "CenterCrop", "Normalization", "Discretization",
            "Hashing", "CategoryEncoding", "DenseFeatures"]
 
-_RESIZE = ("bilinear", "nearest", "bicubic", "area")
+# tf_keras' image_utils.get_interpolation names (TF 2's tf.image.resize methods)
+_RESIZE = ("bilinear", "nearest", "bicubic", "area", "lanczos3", "lanczos5", "gaussian",
+           "mitchellcubic")
 _MODES = ("int", "one_hot", "multi_hot", "count")
 
 
@@ -39,17 +42,6 @@ class Rescaling(Layer):
 
     def _config(self):
         return {"scale": self.scale, "offset": self.offset}
-
-
-def _resize(images, size, method):
-    """TF 2's tf.image.resize (half-pixel centers, no antialias) of a 4-D batch."""
-    if method == "bilinear":
-        return gc.image.resize_bilinear(images, size, half_pixel_centers=True)
-    if method == "nearest":
-        return gc.image.resize_nearest_neighbor(images, size, half_pixel_centers=True)
-    if method == "bicubic":
-        return gc.image.resize_bicubic(images, size, half_pixel_centers=True)
-    return gc.image.resize_area(images, size)
 
 
 def _batched(images, fn):
@@ -77,7 +69,7 @@ def _smart_resize(images, size, method):
         hs = gc.cast(gc.cast(h - ch, gc.float32) / 2.0, gc.int32)
         ws = gc.cast(gc.cast(w - cw, gc.float32) / 2.0, gc.int32)
         crop = gc.slice(x, gc.stack([0, hs, ws, 0]), gc.stack([-1, ch, cw, -1]))
-        out = _resize(crop, [th, tw], method)
+        out = resize_images_v2(crop, [th, tw], method)
         out.set_shape([None, None, None, x.shape.as_list()[-1]])
         return out
     return _batched(images, fn)
@@ -97,8 +89,7 @@ class Resizing(Layer):
         if interpolation.lower() not in _RESIZE:
             raise NotImplementedError(
                 f"Value not recognized for `interpolation`: {interpolation}. Supported "
-                f"values in graphc are: {list(_RESIZE)} (lanczos3, lanczos5, gaussian and "
-                f"mitchellcubic are not implemented)")
+                f"values are: {list(_RESIZE)}")
         super().__init__(**kwargs)
         self.height, self.width = height, width
         self.interpolation, self.crop_to_aspect_ratio = interpolation, crop_to_aspect_ratio
@@ -112,7 +103,7 @@ class Resizing(Layer):
         if self.crop_to_aspect_ratio:
             out = _smart_resize(x, size, method)
         else:
-            out = _batched(x, lambda t: _resize(t, size, method))
+            out = resize_images_v2(x, size, method)
         return out if out.dtype == dtype else gc.cast(out, dtype)
 
     def compute_output_shape(self, input_shape):

@@ -9,6 +9,7 @@ output shape of its compute_output_shape.
 import numpy as np
 
 import graphc as gc
+from .backend_conv import resize_images
 from .engine import InputSpec, Layer
 
 __all__ = ["Permute", "RepeatVector", "Cropping1D", "Cropping2D", "Cropping3D",
@@ -16,7 +17,7 @@ __all__ = ["Permute", "RepeatVector", "Cropping1D", "Cropping2D", "Cropping3D",
            "UpSampling2D", "UpSampling3D", "Identity"]
 
 _ORDINALS = ("1st", "2nd", "3rd")
-# tf_keras accepts these names (image_utils); graphc resizes with the two below
+# tf_keras' image_utils.get_interpolation names (TF 2's tf.image.resize methods)
 _INTERPOLATIONS = ("bilinear", "nearest", "bicubic", "area", "lanczos3", "lanczos5",
                    "gaussian", "mitchellcubic")
 
@@ -340,8 +341,9 @@ class UpSampling1D(_UpSampling):
 
 
 class UpSampling2D(_UpSampling):
-    """Scales rows and columns by `size`; interpolation 'nearest' (repeat) or
-    'bilinear' (TF 2's tf.image.resize: half-pixel centres), as tf_keras.
+    """Scales rows and columns by `size`; interpolation 'nearest' (repeat) or any other
+    of TF 2's tf.image.resize methods (K.resize_images: half-pixel centres, float32 out),
+    as tf_keras.
 
         gc.keras.layers.UpSampling2D((2, 3), interpolation="bilinear")(images)
     """
@@ -356,10 +358,6 @@ class UpSampling2D(_UpSampling):
             raise NotImplementedError(
                 f"Value not recognized for `interpolation`: {interpolation}. Supported "
                 f"values are: {list(_INTERPOLATIONS)}")
-        if interpolation not in ("nearest", "bilinear"):
-            raise NotImplementedError(f"UpSampling2D(interpolation={interpolation!r}) is "
-                                      "not supported by graphc: use 'nearest' or "
-                                      "'bilinear'")
         self.interpolation = interpolation
         self.input_spec = InputSpec(ndim=4)
 
@@ -367,16 +365,8 @@ class UpSampling2D(_UpSampling):
         if self.interpolation == "nearest":
             return super().call(inputs)
         _check_ndim(self, inputs, 4)
-        first = self.data_format == "channels_first"
-        x = gc.transpose(inputs, [0, 2, 3, 1]) if first else inputs
-        dims = x.shape.as_list()[1:3]
-        if None in dims:
-            size = gc.shape(x)[1:3] * gc.constant(list(self.size))
-        else:
-            size = [d * s for d, s in zip(dims, self.size)]
-        # float32 whatever the input's float type, as TF 2's tf.image.resize
-        out = gc.image.resize_bilinear(x, size, half_pixel_centers=True)
-        return gc.transpose(out, [0, 3, 1, 2]) if first else out
+        return resize_images(inputs, self.size[0], self.size[1], self.data_format,
+                             interpolation=self.interpolation)
 
     def _config(self):
         return {"size": self.size, "data_format": self.data_format,

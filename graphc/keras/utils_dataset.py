@@ -173,9 +173,10 @@ def _both_or_one(paths, labels, validation_split, subset, make, empty):
 
 # ---- images -----------------------------------------------------------------------------
 def _tf_resize(px, size, method):
-    """(h, w, c) pixels resized as TF 2's tf.image.resize: float32 (the input's dtype
-    for nearest), half-pixel centres."""
-    from ..ops import image_ops, image_resize
+    """(h, w, c) pixels resized as TF 2's tf.image.resize (antialias=False): float32 (the
+    input's dtype for nearest), half-pixel centres; lanczos3 / lanczos5 / gaussian /
+    mitchellcubic are ScaleAndTranslate with scale = size / (h, w) in float32."""
+    from ..ops import image_ops, image_resize, image_scale
     (oh, ow), (h, w) = size, px.shape[:2]
     attrs = {"align_corners": False, "half_pixel_centers": True}
     if method == "nearest":
@@ -183,6 +184,11 @@ def _tf_resize(px, size, method):
     if method == "bilinear":
         return image_ops.RESIZE_BILINEAR.kernel(px[None].astype(np.float32), np.array(size),
                                                 **attrs)[0]
+    if method in image_resize.SCALE_AND_TRANSLATE_METHODS:
+        scale = np.array(size, np.float32) / np.array([h, w], np.float32)
+        return image_scale.SCALE_AND_TRANSLATE.kernel(
+            px[None], np.array(size, np.int32), scale, np.zeros(2, np.float32),
+            kernel_type=method, antialias=False)[0]
     if method == "bicubic":
         weights = (image_resize._bicubic_weights(h, oh, False, True),
                    image_resize._bicubic_weights(w, ow, False, True))
@@ -237,15 +243,11 @@ def image_dataset_from_directory(directory, labels="inferred", label_mode="int",
     if channels is None:
         raise ValueError(f'`color_mode` must be one of {{"rgb", "rgba", "grayscale"}}. '
                          f"Received: color_mode={color_mode}")
+    interpolation = interpolation.lower()         # tf_keras' get_interpolation
     if interpolation not in _INTERPOLATIONS:
         raise NotImplementedError(f"Value not recognized for `interpolation`: "
                                   f"{interpolation}. Supported values are: "
                                   f"{set(_INTERPOLATIONS)}")
-    if interpolation not in ("bilinear", "nearest", "bicubic", "area"):
-        raise NotImplementedError(f"image_dataset_from_directory: interpolation "
-                                  f"'{interpolation}' (TF's ScaleAndTranslate) is not "
-                                  f"supported by graphc; use bilinear, nearest, bicubic or "
-                                  f"area")
     _check_split(validation_split, subset, shuffle, seed)
     seed = np.random.randint(1e6) if seed is None else seed
     paths, labels_, names = _index_directory(directory, labels, IMAGE_FORMATS, class_names,
