@@ -23,6 +23,10 @@ message), named by the name scopes opened inside the function only (TF lifts the
 with init_scope); a call runs the function's side effects (assigns, prints, asserts)
 whenever an output is computed (TF's automatic control dependencies);
 `get_concrete_function` gives a trace with placeholders named after the arguments.
+SparseTensorSpec and RaggedTensorSpec arguments check their parts as TF does (a
+SparseTensor's indices, values and dense_shape; a RaggedTensor's flat_values and
+row_splits: type_spec_more's _component_specs), and SparseTensor and RaggedTensor
+results are as any other.
 """
 import functools
 import inspect
@@ -34,6 +38,7 @@ from .ops.core import convert_to_tensor, placeholder
 from .ops.array_more import ensure_shape
 from .ops.variable_creator import variable_creator_scope
 from .type_spec import TensorSpec
+from .type_spec_more import RaggedTensorSpec, SparseTensorSpec, type_spec_from_value
 
 __all__ = ["function", "Function", "ConcreteFunction", "run_functions_eagerly",
            "functions_run_eagerly"]
@@ -83,7 +88,7 @@ class Function:
                 raise TypeError(f"input_signature must be either a tuple or a list, got "
                                 f"{type(input_signature).__name__}")
             for spec in nest.flatten(input_signature):
-                if not isinstance(spec, TensorSpec):
+                if not isinstance(spec, _SPECS):
                     raise TypeError(f"input_signature must be a possibly nested sequence "
                                     f"of TensorSpec objects, got {spec!r}")
         self._python_function = python_function
@@ -140,23 +145,21 @@ class Function:
                                 f"{self._param_name(len(args))!r}")
         out = []
         for arg, spec in zip(args, self._input_signature):
+            arg = _sparse_values(arg, spec)
             try:
                 flat = nest.flatten(arg)
                 nest.assert_same_structure(arg, spec)
             except (TypeError, ValueError) as e:
                 self._binding_error(args, kwargs, str(e))
             specs = nest.flatten(spec)
-            tensors = []
+            values = []
             for a, s in zip(flat, specs):
-                t = a if isinstance(a, Tensor) else convert_to_tensor(a, dtype=s.dtype)
-                if not s.is_compatible_with(t):
-                    self._binding_error(args, kwargs, f"Can not cast "
-                                        f"{TensorSpec(t.shape, t.dtype)} to {s}")
-                merged = t.shape.merge_with(s.shape)
-                if merged != t.shape:       # TF's function sees the signature's shape
-                    t = ensure_shape(t, merged)
-                tensors.append(t)
-            out.append(nest.pack_sequence_as(spec, tensors))
+                try:
+                    values.append(_bind_composite(a, s) if isinstance(s, _COMPOSITE)
+                                  else _bind_tensor(a, s))
+                except (AttributeError, TypeError, ValueError) as e:
+                    self._binding_error(args, kwargs, str(e))
+            out.append(nest.pack_sequence_as(spec, values))
         return tuple(out), {}
 
     def _param_name(self, i):
@@ -222,6 +225,82 @@ class Function:
         return f"<gc.function {self._name}>"
 
 
+_COMPOSITE = (SparseTensorSpec, RaggedTensorSpec)
+_SPECS = (TensorSpec,) + _COMPOSITE
+
+
+def _bind_tensor(a, s):
+    """Argument a as a tensor of TensorSpec s (ValueError: TF's "Can not cast")."""
+    t = a if isinstance(a, Tensor) else convert_to_tensor(a, dtype=s.dtype)
+    if not s.is_compatible_with(t):
+        raise ValueError(f"Can not cast {TensorSpec(t.shape, t.dtype)} to {s}")
+    merged = t.shape.merge_with(s.shape)
+    if merged != t.shape:       # TF's function sees the signature's shape
+        t = ensure_shape(t, merged)
+    return t
+
+
+def _sparse_values(arg, spec):
+    """arg with each SparseTensorValue where spec has a SparseTensorSpec made a
+    SparseTensor (a namedtuple would otherwise be nested). Recursion follows the user's
+    nesting of specs."""
+    from .sparse_tensor import SparseTensor, SparseTensorValue
+    if isinstance(spec, SparseTensorSpec) and isinstance(arg, SparseTensorValue):
+        return SparseTensor(*arg)
+    if isinstance(spec, dict) and isinstance(arg, dict):
+        return type(arg)((k, _sparse_values(v, spec.get(k))) for k, v in arg.items())
+    if isinstance(spec, (list, tuple)) and type(arg) is type(spec) and len(arg) == len(spec):
+        items = [_sparse_values(a, s) for a, s in zip(arg, spec)]
+        return type(arg)(*items) if hasattr(arg, "_fields") else type(arg)(items)
+    return arg
+
+
+def _bind_composite(a, s):
+    """Argument a as a SparseTensor / RaggedTensor of spec s: TF checks its parts
+    against s's _component_specs, not its dense shape. Wrong kinds fail as in TF (no
+    attribute 'indices'; another nesting of parts)."""
+    from .sparse_tensor import SparseTensor
+    parts, specs = s._to_components(a), s._component_specs
+    if len(parts) != len(specs):
+        raise ValueError(f"The two structures don't have the same nested structure.\n\n"
+                         f"First structure: type=list str={specs}\n\nSecond structure: "
+                         f"type=list str={parts}")
+    parts = [_bind_tensor(t, c) for t, c in zip(parts, specs)]
+    if isinstance(s, RaggedTensorSpec):
+        return s._from_components(parts)
+    sp = SparseTensor(*parts)               # its shape: also the spec's where they agree
+    known = a.shape
+    sp._static_shape = known.merge_with(s.shape) if known.is_compatible_with(s.shape) \
+        else s.shape
+    return sp
+
+
+def _parts(x):
+    """The tensors of x: itself, or a SparseTensor's or RaggedTensor's parts (TF's
+    components); [] for anything else."""
+    if isinstance(x, Tensor):
+        return [x]
+    spec = _composite_spec(x)
+    return [] if spec is None else spec._to_components(x)
+
+
+def _composite_spec(x):
+    from .ragged_tensor import RaggedTensor
+    from .sparse_tensor import SparseTensor
+    return type_spec_from_value(x) if isinstance(x, (RaggedTensor, SparseTensor)) else None
+
+
+def _map_tensors(fn, structure):
+    """structure with fn applied to each tensor, a composite rebuilt from its parts."""
+    def one(x):
+        if isinstance(x, Tensor):
+            return fn(x)
+        spec = _composite_spec(x)
+        return x if spec is None else spec._from_components(
+            [fn(t) for t in spec._to_components(x)])
+    return nest.map_structure(one, structure)
+
+
 def _scope_name(name):
     """A function's name as a valid name scope ('<lambda>' -> 'lambda')."""
     return re.sub(r"[^A-Za-z0-9_.-]", "_", name).strip("_") or "function"
@@ -238,7 +317,7 @@ def _with_effects(out, built, creating):
                and id(n) not in skip]
     if not effects:
         return out
-    flat = [t for t in nest.flatten(out) if isinstance(t, Tensor)]
+    flat = [t for x in nest.flatten(out) for t in _parts(x)]
     seen, stack = set(), [t.node for t in flat]
     while stack:
         n = stack.pop()
@@ -251,22 +330,38 @@ def _with_effects(out, built, creating):
         return out
     from .ops.core import identity
     with get_default_graph().control_dependencies(missing):
-        return nest.map_structure(
-            lambda t: identity(t) if isinstance(t, Tensor) else t, out)
+        return _map_tensors(identity, out)
 
 
 def _outputs_map(concrete, fn):
-    return nest.map_structure(lambda t: fn(t) if isinstance(t, Tensor) else t,
-                              concrete.structured_outputs)
+    """fn of each tensor of structured_outputs; a composite's: a list, one per part
+    (TF's output_shapes and output_dtypes)."""
+    def one(x):
+        if isinstance(x, Tensor):
+            return fn(x)
+        parts = _parts(x)
+        return [fn(t) for t in parts] if parts else x
+    return nest.map_structure(one, concrete.structured_outputs)
 
 
 def _spec_of(value):
-    if isinstance(value, TensorSpec):
+    if isinstance(value, _SPECS):
         return value
     if isinstance(value, Tensor):
         return TensorSpec.from_tensor(value)
+    if _composite_spec(value) is not None:
+        return type_spec_from_value(value)
     t = convert_to_tensor(value)
     return TensorSpec(t.shape, t.dtype)
+
+
+def _placeholder(spec, name):
+    """A placeholder of a TensorSpec; for a composite spec, one per part (all named
+    `name`, so name, name_1...: TF's) made into the composite."""
+    if not isinstance(spec, _COMPOSITE):
+        return placeholder(spec.dtype, spec.shape, name=name)
+    return spec._from_components([placeholder(c.dtype, c.shape, name=name)
+                                  for c in spec._component_specs])
 
 
 class ConcreteFunction:
@@ -289,15 +384,13 @@ class ConcreteFunction:
                 leaves = nest.flatten(spec)
                 base = spec.name if isinstance(spec, TensorSpec) and spec.name else \
                     (params[i] if i < len(params) else f"arg{i}")
-                made = [placeholder(s.dtype, s.shape,
-                                    name=s.name or (base if len(leaves) == 1 else
-                                                    f"{base}_{k}"))
+                made = [_placeholder(s, getattr(s, "name", None) or (
+                    base if len(leaves) == 1 else f"{base}_{k}"))
                         for k, s in enumerate(leaves)]
                 placeholders.append(nest.pack_sequence_as(spec, made))
             self.structured_outputs = fn.python_function(*placeholders)
-        self.inputs = [t for p in placeholders for t in nest.flatten(p)]
-        self.outputs = [t for t in nest.flatten(self.structured_outputs)
-                        if isinstance(t, Tensor)]
+        self.inputs = [t for p in placeholders for x in nest.flatten(p) for t in _parts(x)]
+        self.outputs = [t for x in nest.flatten(self.structured_outputs) for t in _parts(x)]
         built = self.graph.nodes[start:]
         own = {id(n) for n in built}
         self.captured_inputs = list(dict.fromkeys(
@@ -305,7 +398,8 @@ class ConcreteFunction:
         fn._calls += 1                                  # (TF counts this trace too)
         self.structured_input_signature = (
             tuple(nest.map_structure(
-                lambda t: TensorSpec(t.shape, t.dtype, t.node.name.rsplit('/', 1)[-1]), p)
+                lambda t: TensorSpec(t.shape, t.dtype, t.node.name.rsplit('/', 1)[-1])
+                if isinstance(t, Tensor) else type_spec_from_value(t), p)
                 for p in placeholders), {})
         self._specs = specs
 

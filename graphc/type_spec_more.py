@@ -40,6 +40,33 @@ class SparseTensorSpec(TypeSpec):
                        dtypes.as_dtype(np.asarray(value.values).dtype))
         return cls(value.shape, value.dtype)
 
+    # ---- TF's composite protocol: the parts of a value, and a value of parts -----------
+    @property
+    def _component_specs(self):
+        """indices [None, rank], values [None], dense_shape [rank] (TF's)."""
+        rank = self._shape.rank
+        return [TensorSpec([None, rank], dtypes.int64), TensorSpec([None], self._dtype),
+                TensorSpec([rank], dtypes.int64)]
+
+    def _to_components(self, value):
+        return [value.indices, value.values, value.dense_shape]
+
+    def _from_components(self, tensors):
+        """The SparseTensor of three tensors; its static shape is also this spec's."""
+        from .sparse import SparseTensor
+        sp = SparseTensor(*tensors)
+        sp._static_shape = sp.shape.merge_with(self._shape)
+        return sp
+
+    def _batch(self, batch_size):
+        """The spec of `batch_size` such values stacked (TF's)."""
+        return SparseTensorSpec(TensorShape([batch_size]).concatenate(self._shape),
+                                self._dtype)
+
+    def _unbatch(self):
+        """The spec of one row of such a value (TF's)."""
+        return SparseTensorSpec(self._shape[1:], self._dtype)
+
 
 class RaggedTensorSpec(TypeSpec):
     """The type of a RaggedTensor (TF's tf.RaggedTensorSpec): shape (None for ragged
@@ -92,6 +119,63 @@ class RaggedTensorSpec(TypeSpec):
     def from_value(cls, value):
         """The spec of a RaggedTensor."""
         return cls(value.shape, value.dtype, value.ragged_rank, value.row_splits.dtype)
+
+    def is_compatible_with(self, spec_or_value):
+        """As TypeSpec's; a ragged_rank-0 spec also takes a Tensor or TensorSpec of its
+        shape and dtype (TF's: such a spec describes what becomes one ragged row)."""
+        from .graph import Tensor
+        if self._ragged_rank == 0 and self._flat_values_spec is None and isinstance(
+                spec_or_value, (Tensor, TensorSpec)):
+            return TensorSpec(self._shape, self._dtype).is_compatible_with(spec_or_value)
+        return super().is_compatible_with(spec_or_value)
+
+    # ---- TF's composite protocol: the parts of a value, and a value of parts -----------
+    @property
+    def _component_specs(self):
+        """flat_values [None, inner dims...], then one row_splits per ragged dim (the
+        outer one [nrows + 1]); a ragged_rank-0 spec: the Tensor itself (TF's)."""
+        if self._ragged_rank <= 0:
+            return [self._flat_values_spec or TensorSpec(self._shape, self._dtype)]
+        flat = self._flat_values_spec or TensorSpec(
+            TensorShape([None]).concatenate(self._shape[self._ragged_rank + 1:]),
+            self._dtype)
+        n = self._shape._dims[0] if self._shape.rank else None
+        outer = TensorSpec([n + 1 if isinstance(n, int) else None], self._row_splits_dtype)
+        inner = TensorSpec([None], self._row_splits_dtype)
+        return [flat, outer] + [inner] * (self._ragged_rank - 1)
+
+    def _to_components(self, value):
+        from .ragged_util import is_ragged
+        return [value.flat_values] + list(value.nested_row_splits) if is_ragged(value) \
+            else [value]
+
+    def _from_components(self, tensors):
+        """The RaggedTensor of flat_values and nested row_splits (a ragged_rank-0 spec:
+        the Tensor), its static shape merged with this spec's (TF's _set_shape)."""
+        from .ragged_tensor import RaggedTensor
+        flat, splits = tensors[0], list(tensors[1:])
+        specs = self._component_specs
+        for t, spec in zip(tensors, specs):
+            t.set_shape(spec.shape)
+        if not splits:
+            return flat
+        rt = RaggedTensor.from_nested_row_splits(flat, splits, validate=False)
+        dims, level = self._shape._dims, rt
+        for k in range(len(splits)):            # a ragged dim the spec knows the size of
+            if dims is not None and isinstance(dims[k + 1], int):
+                level._uniform = dims[k + 1]
+            level = level.values
+        return rt
+
+    def _batch(self, batch_size):
+        """The spec of `batch_size` such values stacked: one more ragged dim (TF's)."""
+        return RaggedTensorSpec(TensorShape([batch_size]).concatenate(self._shape),
+                                self._dtype, self._ragged_rank + 1, self._row_splits_dtype)
+
+    def _unbatch(self):
+        """The spec of one row of such a value: one ragged dim less (TF's)."""
+        return RaggedTensorSpec(self._shape[1:], self._dtype, self._ragged_rank - 1,
+                                self._row_splits_dtype)
 
 
 def _tensor_type():

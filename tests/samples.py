@@ -114,7 +114,8 @@ MODULES = ["samples_names10", "samples_elementwise", "samples_array", "samples_r
            "samples_audio", "samples_sigx", "samples_rng", "samples_quant",
            "samples_seqfc", "samples_names9", "samples_data_methods",
            "samples_data_experimental", "samples_seq2seq",
-           "samples_contrib_image", "samples_checkpoint", "samples_image_scale"]
+           "samples_contrib_image", "samples_checkpoint", "samples_image_scale",
+           "samples_map_fn_composite"]
 
 
 def all_samples():

@@ -303,5 +303,3 @@ def test_map_fn_over_ragged_rows():
     np.testing.assert_array_equal(got[0], [3, 0, 18])
     np.testing.assert_array_equal(got[1], [[2, 2], [-np.inf, 0], [6, 4]])
     np.testing.assert_array_equal(got[2], [6, 6, 36, 36, 36, 36])
-    with pytest.raises(NotImplementedError, match="ragged results"):
-        gc.map_fn(lambda r: r, rt, fn_output_signature=gc.RaggedTensorSpec([None], gc.float32))

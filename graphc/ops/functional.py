@@ -13,6 +13,7 @@ from ..shapes import TensorShape, fits
 from .control import FuncGraph, _flatten, _unflatten, cond
 from .core import convert_to_tensor, placeholder, stop_gradient
 from .loop_op import make_loop
+from .map_fn_composite import dense_results, map_composite, needs_composite
 
 __all__ = ["map_fn", "scan", "foldl", "foldr", "case", "switch_case"]
 
@@ -37,9 +38,10 @@ def _slice_type(t):
 
 
 def _build(what, fn, carry, carry_s, sliced, sliced_s, reverse, name, n_ys_of=None,
-           back_prop=True, like=None):
-    """Trace fn(carry..., element...) and build the Loop. fn returns the new carry (when
-    there is one) and/or the per-element outputs, as n_ys_of(result) says."""
+           back_prop=True, like=None, make=make_loop):
+    """Trace fn(carry..., element...) and build the Loop (with `make`, make_loop's
+    signature). fn returns the new carry (when there is one) and/or the per-element
+    outputs, as n_ys_of(result) says."""
     graph = get_default_graph()
     with graph.name_scope(name or what) as scope:
         fg = FuncGraph(graph, scope + "fn/")
@@ -66,9 +68,9 @@ def _build(what, fn, carry, carry_s, sliced, sliced_s, reverse, name, n_ys_of=No
         captured = list(fg.captures)
         ins = tuple(c_ph) + tuple(s_ph) + tuple(fg.capture_placeholder(t) for t in captured)
         body_outs = tuple(new_carry) + tuple(ys) + tuple(zs)
-        node = make_loop(tuple(carry) + tuple(sliced) + tuple(captured),
-                         (fg, ins, body_outs), None, len(carry), len(sliced), len(ys), reverse,
-                         False, back_prop=back_prop, like=like)
+        node = make(tuple(carry) + tuple(sliced) + tuple(captured),
+                    (fg, ins, body_outs), None, len(carry), len(sliced), len(ys), reverse,
+                    False, back_prop=back_prop, like=like)
     return out_s, node.outputs[:len(carry) + len(ys)]
 
 
@@ -82,20 +84,31 @@ def map_fn(fn, elems, dtype=None, parallel_iterations=None, back_prop=True,
     the same structure of elements and may return any structure of tensors. `dtype`, when
     given, must match what fn returns (TF1 needs it; graphc infers it and checks);
     fn_output_signature is TF 2's name for it (dtypes or TensorSpecs).
+
+    As in TF, elems may hold RaggedTensors (fn gets each row: a Tensor, or a RaggedTensor
+    one ragged dim less) and SparseTensors (fn gets each row: a SparseTensor one dim
+    less), and a RaggedTensorSpec or SparseTensorSpec signature makes ragged or sparse
+    results (ops/map_fn_composite.py):
+
+        gc.map_fn(gc.range, gc.constant([3, 0, 2]),
+                  fn_output_signature=gc.RaggedTensorSpec([None], gc.int32))
+        # [[0, 1, 2], [], [0, 1]]
     """
     if fn_output_signature is not None:
         if dtype is not None:
             raise ValueError("map_fn: give dtype or fn_output_signature, not both")
         dtype = fn_output_signature
-    from ..ragged_tensor import RaggedTensor
-    if isinstance(elems, RaggedTensor):
-        return _map_ragged_rows(fn, elems, dtype, parallel_iterations, back_prop, name)
+    if not callable(fn):
+        raise TypeError(f"The provided function {getattr(fn, '__name__', fn)} is not "
+                        "callable.fn must be callable.")
+    if needs_composite(elems, dtype):
+        return map_composite(fn, elems, dtype, back_prop, name)
     structure, sliced = _elems(elems, "map_fn")
 
     def parts(out_s, outs):
         return [], outs, []
-    out_s, outs = _build("map_fn", fn, [], False, sliced, structure, False, name, parts,
-                         back_prop)
+    out_s, outs = _build("map_fn", lambda *a: dense_results(fn(*a)), [], False, sliced,
+                         structure, False, name, parts, back_prop)
     if dtype is not None:
         want = []
         _flatten(dtype, want)
@@ -106,33 +119,6 @@ def map_fn(fn, elems, dtype=None, parallel_iterations=None, back_prop=True,
             raise errors.DTypeError(f"map_fn: dtype says {[as_dtype(d).name for d in want]} "
                                     f"but fn returns {got}")
     return _unflatten(out_s, iter(outs))
-
-
-def _map_ragged_rows(fn, rt, dtype, parallel_iterations, back_prop, name):
-    """map_fn over the rows of a RaggedTensor (TF's): fn gets each row (a Tensor for
-    ragged_rank 1, else a RaggedTensor one rank less) and returns tensors of one shape
-    for all rows, stacked. Ragged results (a RaggedTensorSpec signature) are refused."""
-    from ..ragged_tensor import RaggedTensor
-    if any(isinstance(d, RaggedTensor) or type(d).__name__ == "RaggedTensorSpec"
-           for d in ([] if dtype is None else _leaves(dtype))):
-        raise NotImplementedError("map_fn over a RaggedTensor with ragged results "
-                                  "(fn_output_signature=RaggedTensorSpec) is not supported "
-                                  "by graphc: return tensors of one shape per row")
-    splits = rt.row_splits
-
-    def row_fn(i):
-        return fn(rt[i])
-    from .array import shape
-    from .creation import range as range_
-    rows = range_(shape(splits, out_type=splits.dtype)[0] - 1, dtype=splits.dtype)
-    return map_fn(row_fn, rows, dtype=dtype, parallel_iterations=parallel_iterations,
-                  back_prop=back_prop, name=name or "map_fn")
-
-
-def _leaves(structure):
-    out = []
-    _flatten(structure, out)
-    return out
 
 
 def _first(elems, what, reverse, initializer):
