@@ -13,7 +13,8 @@ import numpy as np
 from . import dtypes, errors
 from .graph import Tensor, name_scope
 from .ops import elementwise as E
-from .ops.core import convert_to_tensor, placeholder, placeholder_with_default
+from .ops.core import (as_shape_like, convert_to_tensor, placeholder,
+                       placeholder_with_default)
 from .ops.registry import shape_value
 from .shapes import TensorShape
 
@@ -181,21 +182,46 @@ def _sparse(x, api):
 
 
 def sparse_placeholder(dtype, shape=None, name=None):
-    """A SparseTensor of three placeholders, fed with a SparseTensorValue:
+    """A SparseTensor of three placeholders, fed with a SparseTensorValue or an
+    (indices, values, dense_shape) tuple:
     `sp = gc.sparse_placeholder(gc.float32, [None, 5])`,
-    `sess.run(y, {sp: gc.SparseTensorValue(idx, vals, [3, 5])})`. A known shape is the
-    default of dense_shape (its unknown dims -1, to be fed)."""
-    with name_scope(name, "SparseTensor"):
-        values = placeholder(dtype, [None], name="values")
-        static = TensorShape(None if shape is None else shape)
-        rank = static.rank
-        indices = placeholder(dtypes.int64, [None, rank], name="indices")
-        if rank is None:
-            dense_shape = placeholder(dtypes.int64, [None], name="shape")
-        else:
-            default = np.array([d if isinstance(d, int) else -1 for d in static._dims],
-                               np.int64)
-            dense_shape = placeholder_with_default(default, [rank], name="shape")
+    `sess.run(y, {sp: gc.SparseTensorValue(idx, vals, [3, 5])})`.
+
+    As TF1's: `shape` is None (any rank; dense_shape must be fed), a list whose unknown
+    dims are None or -1, or an int64 shape tensor (tkipf/gcn's
+    `tf.constant(features[2], dtype=tf.int64)`). A given shape is the default of
+    dense_shape (unknown dims -1) and, as far as it is known, the static shape."""
+    api = "sparse_placeholder"
+
+    def part(suffix):           # TF1 names the parts name/values ... without a scope
+        return None if name is None else f"{name}/{suffix}"
+
+    if shape is None:
+        dense_shape = placeholder(dtypes.int64, [None], name=part("shape"))
+        static = TensorShape(None)
+    elif isinstance(shape, Tensor):
+        if shape.dtype is not dtypes.int64:
+            raise _fail(errors.DTypeError, api, f"a shape tensor must be int64 (it "
+                        f"becomes dense_shape), not {shape.dtype.name}", shape=shape)
+        if shape.shape.rank not in (1, None):
+            raise _fail(errors.ShapeError, api, f"a shape tensor must be 1-D, not of "
+                        f"shape {shape.shape}", shape=shape)
+        dense_shape = placeholder_with_default(shape, shape.shape, name=part("shape"))
+        static = shape_value(shape)
+    else:
+        dims = as_shape_like(shape)
+        if dims is None:
+            raise errors.ShapeError(f"{api}: shape {shape} has unknown rank; pass None "
+                                    "for a sparse tensor of any rank")
+        static = TensorShape(tuple(None if isinstance(d, (int, np.integer)) and d == -1
+                                   else d for d in dims))
+        default = np.array([d if isinstance(d, int) else -1 for d in static._dims],
+                           np.int64)
+        default = convert_to_tensor(default, name=part("shape_default"))
+        dense_shape = placeholder_with_default(default, [static.rank], name=part("shape"))
+    rank = dense_shape.shape._dims[0] if dense_shape.shape.rank == 1 else None
+    values = placeholder(dtype, [None], name=part("values"))
+    indices = placeholder(dtypes.int64, [None, rank], name=part("indices"))
     sp = SparseTensor(indices, values, dense_shape)
     sp._static_shape = static
     return sp

@@ -10,8 +10,11 @@ gc.train.Optimizer (docs/contrib-training-opt.md).
 - AddSignOptimizer, PowerSignOptimizer and the sign decays get_linear_decay_fn,
   get_cosine_decay_fn, get_restart_decay_fn (opt_sign.py)
 - LARSOptimizer, MovingAverageOptimizer (opt_misc.py)
+- ExternalOptimizerInterface, ScipyOptimizerInterface: scipy.optimize.minimize driving
+  a Session (opt_external.py; scipy is optional)
 """
 from .opt_adam import LazyAdamOptimizer, NadamOptimizer
+from .opt_external import ExternalOptimizerInterface, ScipyOptimizerInterface
 from .opt_misc import LARSOptimizer, MovingAverageOptimizer
 from .opt_sign import (AddSignOptimizer, PowerSignOptimizer, get_cosine_decay_fn,
                        get_linear_decay_fn, get_restart_decay_fn)
@@ -22,4 +25,5 @@ __all__ = ["AdamWOptimizer", "MomentumWOptimizer", "DecoupledWeightDecayExtensio
            "extend_with_decoupled_weight_decay", "LazyAdamOptimizer", "NadamOptimizer",
            "AddSignOptimizer", "PowerSignOptimizer", "get_linear_decay_fn",
            "get_cosine_decay_fn", "get_restart_decay_fn", "LARSOptimizer",
-           "MovingAverageOptimizer"]
+           "MovingAverageOptimizer", "ExternalOptimizerInterface",
+           "ScipyOptimizerInterface"]
