@@ -15,6 +15,7 @@ from . import losses as losses_mod
 from . import metrics as metrics_mod
 from . import optimizers
 from . import training_weights as tw
+from . import training_standardize as std
 from .losses_classes import SparseCategoricalCrossentropy
 from .losses_classes import _per_sample as per_sample_loss
 from .metrics_classes import Mean, MeanMetricWrapper, Metric
@@ -86,6 +87,23 @@ def _is_sparse_loss(loss):
     or a SparseCategoricalCrossentropy object: tf_keras' feed_output_shape rule)."""
     return isinstance(loss, SparseCategoricalCrossentropy) or \
         getattr(loss, "fn", loss) is losses_mod.sparse_categorical_crossentropy
+
+
+def _to_target_rank(a, target, sparse):
+    """A target array with its placeholder's rank where TF1 feeds it unchecked (graphc
+    checks each feed's rank): a rank-1 output's (n, 1) targets lose the axis the 1-D
+    rule gave them; a sparse loss's integer targets, which it flattens, get or lose
+    their trailing axes ((batch, time) for a (batch, time, classes) output)."""
+    rank = target.shape.ndims
+    if rank is None or a.ndim == rank:
+        return a
+    if rank == 1 and a.ndim == 2 and a.shape[1] == 1:
+        return a[:, 0]
+    if sparse and a.ndim == rank - 1:
+        return a[..., None]
+    if sparse and rank > 1 and a.ndim > rank:
+        return a.reshape(a.shape[:rank - 1] + (-1,))
+    return a
 
 
 def _clone_metric(m):
@@ -199,10 +217,13 @@ class TrainingMixin(GeneratorMixin):
         multi = len(self.outputs) > 1
         kept = [i for i, fn in enumerate(loss_fns) if fn is not None]
         self._loss_outputs = kept               # the outputs with a target
+        self._target_losses = [given_losses[i] for i in kept]
         self._sparse_targets = [_is_sparse_loss(given_losses[i]) for i in kept]
         given = getattr(self, "_target_tensors", None)
         given = self._per_output(given, "target_tensors") if given is not None else \
             [None] * len(names)
+        # the targets fed from y (tf_keras' feedable ones): not those given as tensors
+        self._fed_targets = [j for j, i in enumerate(kept) if given[i] is None]
         self._sample_weight_modes = [modes[i] for i in kept]
         out_losses = []
         with gc.name_scope("loss"):
@@ -322,52 +343,38 @@ class TrainingMixin(GeneratorMixin):
 
     # ---- data --------------------------------------------------------------------------
     def _standardize(self, x, y=None, sample_weight=None, class_weight=None):
-        """(inputs, targets, weights) as lists of arrays; weights holds one array or
-        None per output (Keras' standardize_weights)."""
-        xs = [np.asarray(a) for a in _as_list(self._by_name(x, self.input_names, "data"))]
-        if len(xs) != len(self.inputs):
-            raise ValueError(f"Error when checking model input: the list of Numpy arrays "
-                             f"that you are passing to your model is not the size the "
-                             f"model expected. Expected to see {len(self.inputs)} "
-                             f"array(s), but instead got {len(xs)}")
+        """(inputs, targets, weights) as lists of arrays, checked before anything runs
+        as tf_keras' v1 _standardize_user_data does (training_standardize.py); targets
+        and weights hold one array (or None weights) per target fed from y."""
+        xs = std.standardize_input_data(self._by_name(x, self.input_names, "data"),
+                                        self.input_names,
+                                        [K.int_shape(t) for t in self.inputs], "input")
         if y is None:
             return xs, None, None
-        ys = []
-        y = self._by_name(y, [self._output_names()[i] for i in self._loss_outputs],
-                          "target")
-        if isinstance(y, (list, tuple)) and len(self.targets) == 1 and y and \
-                isinstance(y[0], (int, float, np.number)):
-            y = [np.asarray(y)]         # tf_keras: a list of numbers is one target array
-        for a, t in zip(_as_list(y), self.targets):
-            a = np.asarray(a)
-            if a.ndim == 1 and t.shape.ndims and t.shape.ndims > 1:
-                a = a[:, None]                      # Keras: 1-D targets become (n, 1)
-            ys.append(a)
-        if len(ys) != len(self.targets):
-            raise ValueError(f"Expected {len(self.targets)} target arrays, got {len(ys)}")
-        names = [self._output_names()[i] for i in self._loss_outputs]
-        sws = tw.per_output(sample_weight, names, "sample_weight")
-        cws = tw.per_output(class_weight, names, "class_weight")
-        ws = [tw.standardize_weights(a, s, c, m) for a, s, c, m in
-              zip(ys, sws, cws, self._sample_weight_modes)]
-        # a sparse loss's integer targets may leave out the output's class axis ((batch,
-        # time) for a (batch, time, classes) output): TF1 feeds them without a shape
-        # check and the loss flattens them; graphc's feed needs the placeholder's rank
-        ys = [a[..., None] if sparse and t.shape.ndims and a.ndim == t.shape.ndims - 1
-              else a for a, t, sparse in zip(ys, self.targets, self._sparse_targets)]
-        counts = {len(a) for a in xs + ys + [w for w in ws if w is not None]}
-        if len(counts) > 1:
-            raise ValueError(f"Input arrays should have the same number of samples as "
-                             f"target arrays. Found sizes {sorted(counts)}.")
+        out_names = self._output_names()
+        fed = self._fed_targets
+        names = [out_names[self._loss_outputs[j]] for j in fed]
+        ys = std.standardize_input_data(y, names, None, "target")
+        sws = std.standardize_sample_or_class_weights(sample_weight, names, "sample_weight")
+        cws = std.standardize_sample_or_class_weights(class_weight, names, "class_weight")
+        ws = [tw.standardize_weights(a, s, c, self._sample_weight_modes[j]) for
+              a, s, c, j in zip(ys, sws, cws, fed)]
+        std.check_array_lengths(xs, ys, ws)
+        if self._graph_network:         # (tf_keras: not for a subclassed model)
+            outs = [self.outputs[self._loss_outputs[j]] for j in fed]
+            std.check_loss_and_target_compatibility(
+                ys, [self._target_losses[j] for j in fed], [K.int_shape(o) for o in outs])
+        ys = [_to_target_rank(a, self.targets[j], self._sparse_targets[j])
+              for a, j in zip(ys, fed)]
         return xs, ys, ws
 
     def _feed(self, xs, ys, idx, phase, ws=None):
         feed = {t: a[idx] for t, a in zip(self.inputs, xs)}
         if ys is not None:
-            feed.update({t: a[idx] for t, a in zip(self.targets, ys)})
-        for t, w in zip(self.sample_weights if ws else [], ws or []):
-            if w is not None:
-                feed[t] = w[idx]
+            for j, a, w in zip(self._fed_targets, ys, ws or [None] * len(ys)):
+                feed[self.targets[j]] = a[idx]
+                if w is not None:
+                    feed[self.sample_weights[j]] = w[idx]
         lp = K._phase_tensor()
         if lp is not None:
             feed[lp] = phase
