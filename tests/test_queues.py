@@ -478,3 +478,11 @@ def test_match_filenames_once(tmp_path):
         sess.run(gc.local_variables_initializer())
         got = sess.run(files)
     assert sorted(os.path.basename(f.decode()) for f in got) == ["a.txt", "b.txt"]
+
+
+def test_a_negative_capacity_is_no_bound():
+    q = gc.FIFOQueue(-1, gc.int32, shapes=[()])
+    with gc.Session() as sess:
+        sess.run(q.enqueue_many([list(range(100))]))     # TF: unbounded, never blocks
+        assert sess.run(q.size()) == 100
+        assert sess.run(q.dequeue_many(100)).tolist() == list(range(100))

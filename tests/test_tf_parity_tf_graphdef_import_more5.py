@@ -265,3 +265,26 @@ def test_stateless_get_key_counter_fed_seed_is_refused():
     with gc.Graph().as_default():
         with pytest.raises(UnsupportedOpError, match="known only at run time"):
             gc.import_graph_def(g.as_graph_def(), name="")
+
+
+# ---- StridedSliceAssign (TF1's v[key].assign), ref and resource variables -------------
+@pytest.mark.parametrize("use_resource", [False, True])
+def test_strided_slice_assign_imports(use_resource):
+    g = tf.Graph()
+    with g.as_default():
+        v = v1.Variable(np.arange(12.0).reshape(3, 4), name="v", use_resource=use_resource)
+        ops = [v[1:, ::2].assign([[-1.0, -2.0], [-3.0, -4.0]]),
+               v[0, ...].assign(np.ones(4)), v[2, 1:3].assign([7.0, 8.0]),
+               v[:, tf.newaxis, -1].assign([[5.0], [6.0], [7.0]])]
+        read = v.read_value()
+        with v1.Session() as sess:
+            sess.run(v.initializer)
+            want = [sess.run(read) for o in ops if sess.run(o) is not False]
+    with gc.Graph().as_default() as g2:
+        ts = gc.import_graph_def(g.as_graph_def(), name="",
+                                 return_elements=[o.name for o in ops] + [read.name])
+        with gc.Session() as sess:
+            sess.run(g2.get_operation_by_name(v.initializer.name))
+            got = [sess.run(ts[-1]) for o in ts[:-1] if sess.run(o) is not False]
+    for w, x in zip(want, got):
+        np.testing.assert_array_equal(x, w)

@@ -21,7 +21,7 @@ from ..ops.nn_softmax import SOFTMAX_XENT, SPARSE_SOFTMAX_XENT
 from ..ops.random import RANDOM_NORMAL, RANDOM_UNIFORM, TRUNCATED_NORMAL
 from ..ops.registry import apply, apply1, shape_value
 from ..ops.slice_pad import MIRROR_PAD_GRAD
-from ..ops.state import ASSIGN, VARIABLE
+from ..ops.state import ASSIGN, SLICE_ASSIGN, VARIABLE
 from ..shapes import TensorShape
 from .tf_graphdef_import_more2 import OPS as _MORE2
 from .tf_graphdef_nn import _conv_attrs, _layout, _padding
@@ -206,9 +206,9 @@ def _depthwise_backprop_input(n, sizes, w, g):
         sizes, w, g, strides, padding, data_format=fmt, dilations=dilations, name=n.name)
 
 
-@_op("StridedSliceGrad", "Index Index Index Index T", "T")
-def _strided_slice_grad(n, shape, begin, end, strides, dy):
-    """Zeros of `shape` with dy written where StridedSlice (same masks) reads."""
+def _slice_key(n, begin, end, strides):
+    """The Python key of a TF StridedSlice-like node of constant begin, end, strides and
+    its five masks (for graphc's slice spec)."""
     m = {k: n.attr(k, 0) for k in ("begin_mask", "end_mask", "ellipsis_mask",
                                     "new_axis_mask", "shrink_axis_mask")}
     b, e = _index_list(begin, "begin"), _index_list(end, "end")
@@ -228,8 +228,24 @@ def _strided_slice_grad(n, shape, begin, end, strides, dy):
         else:
             key.append(slice(None if m["begin_mask"] & bit else b[i],
                              None if m["end_mask"] & bit else e[i], s[i]))
-    spec, idx = _parse_key(tuple(key))
+    return tuple(key)
+
+
+@_op("StridedSliceGrad", "Index Index Index Index T", "T")
+def _strided_slice_grad(n, shape, begin, end, strides, dy):
+    """Zeros of `shape` with dy written where StridedSlice (same masks) reads."""
+    spec, idx = _parse_key(_slice_key(n, begin, end, strides))
     return apply1(STRIDED_SLICE_GRAD, (dy, shape, *idx), name=n.name, spec=spec)
+
+
+@_op("StridedSliceAssign", "T Index Index Index T", "T")
+def _strided_slice_assign(n, ref, begin, end, strides, value):
+    """TF1's v[key].assign(value) on a ref variable: graphc's slice assign of it."""
+    if ref.node.type != "VariableV2":
+        raise n.fail(f"input 0 ({ref.name}) is a {ref.node.type}, not a VariableV2: "
+                     "graphc updates variables only")
+    spec, idx = _parse_key(_slice_key(n, begin, end, strides))
+    return apply1(SLICE_ASSIGN, (value, *idx), name=n.name, var=ref.node, spec=spec)
 
 
 def _resize_attrs(n):

@@ -16,9 +16,11 @@ import graphc as gc
 
 from ..ops.init_checks import IS_VARIABLE_INITIALIZED
 from ..ops.registry import apply1
-from ..ops.state import ASSIGN, VARIABLE
+from ..ops.indexing import _parse_key
+from ..ops.state import ASSIGN, SLICE_ASSIGN, VARIABLE
 from ..ops.state_scatter import VAR_SCATTER
 from ..shapes import TensorShape
+from .tf_graphdef_import_more import _slice_key
 from .tf_graphdef_ops import table_op
 from .tf_graphdef_resource_apply import OPS as _APPLY_OPS, variable_of
 
@@ -107,6 +109,17 @@ def _assign(mode):
 OPS["AssignVariableOp"] = (("?", "dtype"), (), _assign("set"))
 OPS["AssignAddVariableOp"] = (("?", "dtype"), (), _assign("add"))
 OPS["AssignSubVariableOp"] = (("?", "dtype"), (), _assign("sub"))
+
+
+def _strided_slice_assign(n, handle, begin, end, strides, value):
+    """TF's v[key].assign(value) on a resource variable: graphc's slice assign."""
+    var = variable_of(n, handle, 0, n.attr("T"))
+    spec, idx = _parse_key(_slice_key(n, begin, end, strides))
+    return apply1(SLICE_ASSIGN, (value, *idx), name=n.name, var=var, spec=spec).op
+
+
+OPS["ResourceStridedSliceAssign"] = (("?", "Index", "Index", "Index", "T"), (),
+                                     _strided_slice_assign)
 
 
 def _scatter(mode, nd, ref=False):

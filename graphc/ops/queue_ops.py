@@ -173,7 +173,7 @@ def _infer_dequeue(ctx, handle, *n, component_types, shapes, many=False, up_to=F
     lead = None
     if not up_to:
         v = ctx.constant_value(count)
-        lead = None if v is None else int(v)
+        lead = None if v is None or int(v) < 0 else int(v)   # < 0: refused when run
     return [(TensorShape(None) if s is None else TensorShape((lead,) + tuple(s)), d)
             for s, d in zip(shapes, component_types)]
 

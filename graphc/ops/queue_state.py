@@ -29,7 +29,9 @@ class QueueState:
 
     def __init__(self, kind, name, capacity, np_dtypes, shapes, min_after_dequeue=0,
                  seed=None):
-        self.kind, self.name, self.capacity = kind, name, capacity
+        # TF's kernels: a negative capacity is no bound
+        self.kind, self.name = kind, name
+        self.capacity = capacity if capacity >= 0 else float("inf")
         self.np_dtypes, self.shapes = np_dtypes, shapes
         self.min_after_dequeue = min_after_dequeue
         self.rng = np.random.default_rng(fresh_entropy() if seed is None else seed)
