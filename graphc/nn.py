@@ -26,3 +26,7 @@ from .ops.math_ndtri import approx_max_k, approx_min_k  # noqa: F401,E402 (tf.nn
 from .ops.sampled_more import *  # noqa: F401,F403,E402 (candidate samplers)
 from .ops.nn_quantized import *  # noqa: F401,F403,E402 (quantized_*)
 from .ops.raw_rnn import raw_rnn  # noqa: F401,E402
+from .namespaces import _namespace  # noqa: E402
+from .ops import stateless_dropout as _stateless_dropout  # noqa: E402
+experimental = _namespace("nn.experimental", "tf.nn.experimental (TF1 names): the dropouts.",
+                          _stateless_dropout.__all__, vars(_stateless_dropout))

@@ -194,8 +194,3 @@ def test_refusals_name_why():
                  ("p", "ImageProjectiveTransformV2", ("img", "t", "shape"),
                   {"dtype": F32, "interpolation": "NEAREST", "fill_mode": "REFLECT"})),
              "fill_mode 'REFLECT'")
-
-
-def test_random_poisson_stays_export_only():
-    """Unseeded, graphc's draws could not repeat an exported graph's."""
-    assert "RandomPoissonV2" not in OPS

@@ -100,8 +100,8 @@ def train(train_op, logdir, train_step_fn=train_step, train_step_kwargs=_USE_DEF
 
         slim.learning.train(train_op, "logs", number_of_steps=100, log_every_n_steps=10)
 
-    sync_optimizer and trace_every_n_steps are not supported (graphc has no
-    SyncReplicasOptimizer and writes no timelines).
+    sync_optimizer and trace_every_n_steps are not supported (slim's hooks for a
+    SyncReplicasOptimizer are not wired here; graphc writes no timelines).
     """
     gc = _gc()
     if train_op is None:
@@ -115,7 +115,8 @@ def train(train_op, logdir, train_step_fn=train_step, train_step_kwargs=_USE_DEF
             raise ValueError("Cannot provide trace_every_n_steps because logdir=None")
     if sync_optimizer is not None:
         raise NotImplementedError("slim.learning.train: sync_optimizer is not supported "
-                                  "(graphc has no SyncReplicasOptimizer)")
+                                  "(use the optimizer's make_session_run_hook with a "
+                                  "MonitoredTrainingSession)")
     if trace_every_n_steps is not None:
         raise NotImplementedError("slim.learning.train: trace_every_n_steps is not "
                                   "supported (graphc writes no Chrome timelines)")

@@ -26,6 +26,7 @@ from .tf_graphdef_import_more import OPS as _MORE_OPS
 from .tf_graphdef_import_more3 import OPS as _MORE3_OPS
 from .tf_graphdef_import_more4 import OPS as _MORE4_OPS
 from .tf_graphdef_import_more5 import OPS as _MORE5_OPS
+from .tf_graphdef_import_more6 import OPS as _MORE6_OPS
 from .tf_graphdef_lookup import OPS as _LOOKUP_OPS
 from .tf_graphdef_misc_ops import OPS as _MISC_OPS
 from .tf_graphdef_parsing import OPS as _PARSING_OPS
@@ -46,7 +47,7 @@ __all__ = ["import_tf_graph_def", "is_tf_graph_def", "tf_dtype", "tf_datatype", 
 OPS = {**_BASE_OPS, **NN_OPS, **_MORE_OPS, **_GRAD_OPS, **_MORE3_OPS, **_CALL_OPS,
        **_MORE4_OPS, **_RESOURCE_OPS, **_TENSOR_ARRAY_OPS, **_STRING_OPS, **_LOOKUP_OPS,
        **_PARSING_OPS, **_STROPS_OPS, **_SPARSE_OPS,
-       **_SUMMARY_OPS, **_QUEUE_OPS, **_MISC_OPS, **_MORE5_OPS, **_SCALE_OPS}
+       **_SUMMARY_OPS, **_QUEUE_OPS, **_MISC_OPS, **_MORE5_OPS, **_MORE6_OPS, **_SCALE_OPS}
 
 # DataType numbers (types.proto) of the dtypes graphc has
 _DTYPE_OF = {1: "float32", 2: "float64", 3: "int32", 4: "uint8", 5: "int16", 6: "int8",
@@ -267,6 +268,11 @@ def _topological(nodes):
     return [(nodes[i], parsed[i]) for i in order]
 
 
+class UnregisteredOpError(UnsupportedOpError, errors.NotFoundError):
+    """GraphDef nodes of op types graphc does not know: an UnsupportedOpError, and the
+    NotFoundError TF raises for an op type not registered in its binary."""
+
+
 def _unsupported(nodes):
     lifted = {}
     if any(nd.op in _V1_LOOP_GRADIENT for nd in nodes) and \
@@ -296,8 +302,8 @@ def _unsupported(nodes):
                 "the forward frame, its counter entering from the forward loop's Exit) and " \
                 "TensorArrayGradV3 is in a graph with TF1 control flow; otherwise import " \
                 "the forward graph and take graphc's gradients of it (gc.gradients)."
-    raise UnsupportedOpError("the GraphDef has ops graphc does not import:\n"
-                             + "\n".join(lines) + hint)
+    raise UnregisteredOpError("the GraphDef has ops graphc does not import (TF: Op type "
+                              "not registered):\n" + "\n".join(lines) + hint)
 
 
 def _input_map(input_map, by_name, graph):

@@ -8,8 +8,8 @@ seeds), files and Timestamp, CountUpTo, images (boxes, glimpses, projective tran
 distorted boxes), CumulativeLogsumexp and MatrixExponential.
 
 Seeded random ops (SampleDistortedBoundingBoxV2, ExtractGlimpse's noise) keep TF's seeds
-but not TF's streams (RandomPoissonV2 is not imported: graphc's draws of an exported
-graph could not repeat). Refused, each with its reason: ThreeFry draws,
+but not TF's streams (RandomPoissonV2 imports in tf_graphdef_import_more6.py, seeded
+alike). Refused, each with its reason: ThreeFry draws,
 ExtractGlimpse's "zero" noise, fill modes other than CONSTANT, variant-serialized
 SparseTensors, ragged / dense-only shapes graphc cannot hold.
 """

@@ -146,55 +146,57 @@ TYPE_SETS = (
     # 58
     'int64 int32',
     # 59
-    'bfloat16 float16 float32 float64 int8 int16 int32 int64 uint16 uint32 uint64',
+    'float16 float32 float64 int32 int64',
     # 60
+    'bfloat16 float16 float32 float64 int8 int16 int32 int64 uint16 uint32 uint64',
+    # 61
     'float32 float64 int32 uint8 int16 int8 int64 bfloat16 uint16 float16 uint32 uint64 '
     'qint8',
-    # 61
-    'int8 uint8 int16 uint16 int32 int64 float16 float32 float64 bfloat16',
     # 62
-    'int8 uint8 int16 uint16 int32 int64 bfloat16 float16 float32 float64 bfloat16',
+    'int8 uint8 int16 uint16 int32 int64 float16 float32 float64 bfloat16',
     # 63
-    'float32 bfloat16 float16 float64',
+    'int8 uint8 int16 uint16 int32 int64 bfloat16 float16 float32 float64 bfloat16',
     # 64
-    'uint8 int8 int32 float16 float32 float64 bfloat16',
+    'float32 bfloat16 float16 float64',
     # 65
+    'uint8 int8 int32 float16 float32 float64 bfloat16',
+    # 66
     'uint8 int8 uint16 int16 int32 uint32 int64 uint64 bool bfloat16 float16 float32 '
     'float64 complex64 complex128 string',
-    # 66
-    'uint8 int8 int16 int32 int64',
     # 67
-    'int8 uint8 int16 uint16 int32 int64 bfloat16 float16 float32 float64',
+    'uint8 int8 int16 int32 int64',
     # 68
-    'float16 bfloat16 float32 float64 int32 int64',
+    'int8 uint8 int16 uint16 int32 int64 bfloat16 float16 float32 float64',
     # 69
-    'string variant',
+    'float16 bfloat16 float32 float64 int32 int64',
     # 70
-    'int64 string',
+    'string variant',
     # 71
-    'float16 float32 float64',
+    'int64 string',
     # 72
-    'int8 int32 int64',
+    'float16 float32 float64',
     # 73
+    'int8 int32 int64',
+    # 74
     'bfloat16 float16 float32 float64 int8 int16 int32 int64 uint8 uint16 uint32 uint64 '
     'complex64 complex128',
-    # 74
-    'int32 int64 uint32 uint64',
     # 75
-    'float32 float64 int32 int64 uint32 uint64',
+    'int32 int64 uint32 uint64',
     # 76
+    'float32 float64 int32 int64 uint32 uint64',
+    # 77
     'bfloat16 float16 float32 float64 uint8 int8 uint16 int16 int32 int64 complex64 '
     'complex128 uint32 uint64',
-    # 77
-    'int16 int32 int64 uint16',
     # 78
-    'float64 float32 complex64 complex128',
+    'int16 int32 int64 uint16',
     # 79
-    'int32 int64 bfloat16 float16 float32 float64',
+    'float64 float32 complex64 complex128',
     # 80
+    'int32 int64 bfloat16 float16 float32 float64',
+    # 81
     'float32 float64 int32 uint8 int16 int8 complex64 int64 qint8 quint8 qint32 bfloat16 '
     'qint16 quint16 uint16 complex128 float16 uint32 uint64 bool',
-    # 81
+    # 82
     'float16 bfloat16 float32 float64 complex64 complex128',
 )
 
@@ -1507,6 +1509,12 @@ RAW_OP_DEFS = {
         ('row_partition_types', 'list(string)', None, None),)),
     'RandomGammaGrad': ('random_gamma_grad', 'alpha:T sample:T', 'output:T', (
         ('T', 'type', 8, None),)),
+    'RandomPoissonV2': ('random_poisson_v2', 'shape:S rate:R', 'output:dtype', (
+        ('seed', 'int', None, None, 0),
+        ('seed2', 'int', None, None, 0),
+        ('S', 'type', 6, None),
+        ('R', 'type', 59, None, 'float64'),
+        ('dtype', 'type', 59, None, 'int64'),)),
     'RandomShuffleQueueV2': ('random_shuffle_queue_v2', '', 'handle:=resource', (
         ('component_types', 'list(type)', None, 1),
         ('shapes', 'list(shape)', None, 0, []),
@@ -1527,7 +1535,7 @@ RAW_OP_DEFS = {
         ('dtype', 'type', 15, None),
         ('T', 'type', 6, None),)),
     'Range': ('_range', 'start:Tidx limit:Tidx delta:Tidx', 'output:Tidx', (
-        ('Tidx', 'type', 59, None, 'int32'),)),
+        ('Tidx', 'type', 60, None, 'int32'),)),
     'Rank': ('rank', 'input:T', 'output:=int32', (('T', 'type', None, None),)),
     'ReadFile': ('read_file', 'filename:=string', 'contents:=string', ()),
     'ReadVariableOp': ('read_variable_op', 'resource:=resource', 'value:dtype', (
@@ -1545,7 +1553,7 @@ RAW_OP_DEFS = {
     'RegexReplace': (
         'regex_replace', 'input:=string pattern:=string rewrite:=string', 'output:=string', (
         ('replace_global', 'bool', None, None, True),)),
-    'Relu': ('relu', 'features:T', 'activations:T', (('T', 'type', 60, None),)),
+    'Relu': ('relu', 'features:T', 'activations:T', (('T', 'type', 61, None),)),
     'Relu6': ('relu6', 'features:T', 'activations:T', (('T', 'type', 35, None),)),
     'Relu6Grad': ('relu6_grad', 'gradients:T features:T', 'backprops:T', (
         ('T', 'type', 35, None),)),
@@ -1555,10 +1563,10 @@ RAW_OP_DEFS = {
         ('T', 'type', None, None),
         ('Tshape', 'type', 6, None, 'int32'),)),
     'ResizeArea': ('resize_area', 'images:T size:=int32', 'resized_images:=float32', (
-        ('T', 'type', 61, None),
+        ('T', 'type', 62, None),
         ('align_corners', 'bool', None, None, False),)),
     'ResizeBicubic': ('resize_bicubic', 'images:T size:=int32', 'resized_images:=float32', (
-        ('T', 'type', 61, None),
+        ('T', 'type', 62, None),
         ('align_corners', 'bool', None, None, False),
         ('half_pixel_centers', 'bool', None, None, False),)),
     'ResizeBicubicGrad': (
@@ -1567,22 +1575,22 @@ RAW_OP_DEFS = {
         ('align_corners', 'bool', None, None, False),
         ('half_pixel_centers', 'bool', None, None, False),)),
     'ResizeBilinear': ('resize_bilinear', 'images:T size:=int32', 'resized_images:=float32', (
-        ('T', 'type', 62, None),
+        ('T', 'type', 63, None),
         ('align_corners', 'bool', None, None, False),
         ('half_pixel_centers', 'bool', None, None, False),)),
     'ResizeBilinearGrad': (
         'resize_bilinear_grad', 'grads:=float32 original_image:T', 'output:T', (
-        ('T', 'type', 63, None),
+        ('T', 'type', 64, None),
         ('align_corners', 'bool', None, None, False),
         ('half_pixel_centers', 'bool', None, None, False),)),
     'ResizeNearestNeighbor': (
         'resize_nearest_neighbor', 'images:T size:=int32', 'resized_images:T', (
-        ('T', 'type', 61, None),
+        ('T', 'type', 62, None),
         ('align_corners', 'bool', None, None, False),
         ('half_pixel_centers', 'bool', None, None, False),)),
     'ResizeNearestNeighborGrad': (
         'resize_nearest_neighbor_grad', 'grads:T size:=int32', 'output:T', (
-        ('T', 'type', 64, None),
+        ('T', 'type', 65, None),
         ('align_corners', 'bool', None, None, False),
         ('half_pixel_centers', 'bool', None, None, False),)),
     'ResourceApplyAdaMax': (
@@ -1822,6 +1830,17 @@ RAW_OP_DEFS = {
         ('T', 'type', 9, None),
         ('Tindices', 'type', 6, None),
         ('use_locking', 'bool', None, None, False),)),
+    'ResourceStridedSliceAssign': (
+        'resource_strided_slice_assign',
+        'ref:=resource begin:Index end:Index strides:Index value:T',
+        '', (
+        ('T', 'type', None, None),
+        ('Index', 'type', 6, None),
+        ('begin_mask', 'int', None, None, 0),
+        ('end_mask', 'int', None, None, 0),
+        ('ellipsis_mask', 'int', None, None, 0),
+        ('new_axis_mask', 'int', None, None, 0),
+        ('shrink_axis_mask', 'int', None, None, 0),)),
     'RestoreV2': (
         'restore_v2',
         'prefix:=string tensor_names:=string shape_and_slices:=string',
@@ -1834,7 +1853,7 @@ RAW_OP_DEFS = {
         ('Tlen', 'type', 6, None, 'int64'),)),
     'ReverseV2': ('reverse_v2', 'tensor:T axis:Tidx', 'output:T', (
         ('Tidx', 'type', 6, None, 'int32'),
-        ('T', 'type', 65, None),)),
+        ('T', 'type', 66, None),)),
     'RightShift': ('right_shift', 'x:T y:T', 'z:T', (('T', 'type', 22, None),)),
     'Rint': ('rint', 'x:T', 'y:T', (('T', 'type', 14, None),)),
     'Roll': ('roll', 'input:T shift:Tshift axis:Taxis', 'output:T', (
@@ -1848,7 +1867,7 @@ RAW_OP_DEFS = {
         'sample_distorted_bounding_box_v2',
         'image_size:T bounding_boxes:=float32 min_object_covered:=float32',
         'begin:T size:T bboxes:=float32', (
-        ('T', 'type', 66, None),
+        ('T', 'type', 67, None),
         ('seed', 'int', None, None, 0),
         ('seed2', 'int', None, None, 0),
         ('aspect_ratio_range', 'list(float)', None, None, [0.75, 1.33]),
@@ -1866,7 +1885,7 @@ RAW_OP_DEFS = {
         'scale_and_translate',
         'images:T size:=int32 scale:=float32 translation:=float32',
         'resized_images:=float32', (
-        ('T', 'type', 67, None),
+        ('T', 'type', 68, None),
         ('kernel_type', 'string', None, None, 'lanczos3'),
         ('antialias', 'bool', None, None, True),)),
     'ScaleAndTranslateGrad': (
@@ -1885,11 +1904,11 @@ RAW_OP_DEFS = {
         ('Tindices', 'type', 6, None),
         ('use_locking', 'bool', None, None, False),)),
     'ScatterMax': ('scatter_max', 'ref:&T indices:Tindices updates:T', 'output_ref:&T', (
-        ('T', 'type', 68, None),
+        ('T', 'type', 69, None),
         ('Tindices', 'type', 6, None),
         ('use_locking', 'bool', None, None, False),)),
     'ScatterMin': ('scatter_min', 'ref:&T indices:Tindices updates:T', 'output_ref:&T', (
-        ('T', 'type', 68, None),
+        ('T', 'type', 69, None),
         ('Tindices', 'type', 6, None),
         ('use_locking', 'bool', None, None, False),)),
     'ScatterMul': ('scatter_mul', 'ref:&T indices:Tindices updates:T', 'output_ref:&T', (
@@ -1954,13 +1973,13 @@ RAW_OP_DEFS = {
         'sparse_indices:=int64 sparse_values:T sparse_shape:=int64',
         'serialized_sparse:out_type', (
         ('T', 'type', None, None),
-        ('out_type', 'type', 69, None, 'string'),)),
+        ('out_type', 'type', 70, None, 'string'),)),
     'SerializeSparse': (
         'serialize_sparse',
         'sparse_indices:=int64 sparse_values:T sparse_shape:=int64',
         'serialized_sparse:out_type', (
         ('T', 'type', None, None),
-        ('out_type', 'type', 69, None, 'string'),)),
+        ('out_type', 'type', 70, None, 'string'),)),
     'SerializeTensor': ('serialize_tensor', 'tensor:T', 'serialized:=string', (
         ('T', 'type', None, None),)),
     'SetSize': ('set_size', 'set_indices:=int64 set_values:T set_shape:=int64', 'size:=int32', (
@@ -2118,17 +2137,17 @@ RAW_OP_DEFS = {
         ('hashed_output', 'bool', None, None),
         ('num_buckets', 'int', None, 0),
         ('hash_key', 'int', None, None),
-        ('sparse_types', 'list(type)', 70, 0),
-        ('dense_types', 'list(type)', 70, 0),
-        ('out_type', 'type', 70, None),
-        ('internal_type', 'type', 70, None),)),
+        ('sparse_types', 'list(type)', 71, 0),
+        ('dense_types', 'list(type)', 71, 0),
+        ('out_type', 'type', 71, None),
+        ('internal_type', 'type', 71, None),)),
     'SparseCrossV2': (
         'sparse_cross_v2',
         'indices:N*=int64 values:[sparse_types] shapes:N*=int64 dense_inputs:[dense_types] sep:=string',
         'output_indices:=int64 output_values:=string output_shape:=int64', (
         ('N', 'int', None, 0),
-        ('sparse_types', 'list(type)', 70, 0),
-        ('dense_types', 'list(type)', 70, 0),)),
+        ('sparse_types', 'list(type)', 71, 0),
+        ('dense_types', 'list(type)', 71, 0),)),
     'SparseDenseCwiseAdd': (
         'sparse_dense_cwise_add',
         'sp_indices:=int64 sp_values:T sp_shape:=int64 dense:T',
@@ -2276,7 +2295,7 @@ RAW_OP_DEFS = {
         ('T', 'type', None, None),)),
     'SparseSoftmax': (
         'sparse_softmax', 'sp_indices:=int64 sp_values:T sp_shape:=int64', 'output:T', (
-        ('T', 'type', 71, None),)),
+        ('T', 'type', 72, None),)),
     'SparseSoftmaxCrossEntropyWithLogits': (
         'sparse_softmax_cross_entropy_with_logits',
         'features:T labels:Tlabels',
@@ -2329,10 +2348,10 @@ RAW_OP_DEFS = {
         'split_v', 'value:T size_splits:Tlen axis=split_dim:=int32', 'output:num_split*T', (
         ('num_split', 'int', None, 1),
         ('T', 'type', None, None),
-        ('Tlen', 'type', 72, None, 'int64'),)),
+        ('Tlen', 'type', 73, None, 'int64'),)),
     'Sqrt': ('sqrt', 'x:T', 'y:T', (('T', 'type', 1, None),)),
     'SqrtGrad': ('sqrt_grad', 'y:T dy:T', 'z:T', (('T', 'type', 1, None),)),
-    'Square': ('square', 'x:T', 'y:T', (('T', 'type', 73, None),)),
+    'Square': ('square', 'x:T', 'y:T', (('T', 'type', 74, None),)),
     'SquaredDifference': ('squared_difference', 'x:T y:T', 'z:T', (('T', 'type', 16, None),)),
     'Squeeze': ('squeeze', 'input:T', 'output:T', (
         ('T', 'type', None, None),
@@ -2389,14 +2408,14 @@ RAW_OP_DEFS = {
         ('Tseed', 'type', 6, None, 'int64'),)),
     'StatelessRandomUniformFullInt': (
         'stateless_random_uniform_full_int', 'shape:T seed:Tseed', 'output:dtype', (
-        ('dtype', 'type', 74, None, 'uint64'),
+        ('dtype', 'type', 75, None, 'uint64'),
         ('T', 'type', 6, None, 'int32'),
-        ('Tseed', 'type', 74, None, 'int64'),)),
+        ('Tseed', 'type', 75, None, 'int64'),)),
     'StatelessRandomUniformFullIntV2': (
         'stateless_random_uniform_full_int_v2',
         'shape:Tshape key:=uint64 counter:=uint64 alg:=int32',
         'output:dtype', (
-        ('dtype', 'type', 74, None, 'uint64'),
+        ('dtype', 'type', 75, None, 'uint64'),
         ('Tshape', 'type', 6, None, 'int32'),)),
     'StatelessRandomUniformInt': (
         'stateless_random_uniform_int',
@@ -2409,7 +2428,7 @@ RAW_OP_DEFS = {
         'stateless_random_uniform_int_v2',
         'shape:Tshape key:=uint64 counter:=uint64 alg:=int32 minval:dtype maxval:dtype',
         'output:dtype', (
-        ('dtype', 'type', 74, None),
+        ('dtype', 'type', 75, None),
         ('Tshape', 'type', 6, None, 'int32'),)),
     'StatelessRandomUniformV2': (
         'stateless_random_uniform_v2',
@@ -2445,6 +2464,17 @@ RAW_OP_DEFS = {
         'strided_slice', 'input:T begin:Index end:Index strides:Index', 'output:T', (
         ('T', 'type', None, None),
         ('Index', 'type', 11, None),
+        ('begin_mask', 'int', None, None, 0),
+        ('end_mask', 'int', None, None, 0),
+        ('ellipsis_mask', 'int', None, None, 0),
+        ('new_axis_mask', 'int', None, None, 0),
+        ('shrink_axis_mask', 'int', None, None, 0),)),
+    'StridedSliceAssign': (
+        'strided_slice_assign',
+        'ref:&T begin:Index end:Index strides:Index value:T',
+        'output_ref:&T', (
+        ('T', 'type', None, None),
+        ('Index', 'type', 6, None),
         ('begin_mask', 'int', None, None, 0),
         ('end_mask', 'int', None, None, 0),
         ('ellipsis_mask', 'int', None, None, 0),
@@ -2504,10 +2534,10 @@ RAW_OP_DEFS = {
         ('num_buckets', 'int', None, 1),
         ('key', 'list(int)', None, None),)),
     'StringToNumber': ('string_to_number', 'string_tensor:=string', 'output:out_type', (
-        ('out_type', 'type', 75, None, 'float32'),)),
+        ('out_type', 'type', 76, None, 'float32'),)),
     'StringUpper': ('string_upper', 'input:=string', 'output:=string', (
         ('encoding', 'string', None, None, ''),)),
-    'Sub': ('sub', 'x:T y:T', 'z:T', (('T', 'type', 76, None),)),
+    'Sub': ('sub', 'x:T y:T', 'z:T', (('T', 'type', 77, None),)),
     'Substr': ('substr', 'input:=string pos:T len:T', 'output:=string', (
         ('T', 'type', 6, None),
         ('unit', 'string', ('BYTE', 'UTF8_CHAR'), None, 'BYTE'),)),
@@ -2658,7 +2688,7 @@ RAW_OP_DEFS = {
     'TensorScatterUpdate': (
         'tensor_scatter_update', 'tensor:T indices:Tindices updates:T', 'output:T', (
         ('T', 'type', None, None),
-        ('Tindices', 'type', 77, None),
+        ('Tindices', 'type', 78, None),
         ('bad_indices_policy', 'string', None, None, ''),)),
     'TensorSummaryV2': (
         'tensor_summary_v2',
@@ -2680,9 +2710,9 @@ RAW_OP_DEFS = {
     'TridiagonalSolve': ('tridiagonal_solve', 'diagonals:T rhs:T', 'output:T', (
         ('partial_pivoting', 'bool', None, None, True),
         ('perturb_singular', 'bool', None, None, False),
-        ('T', 'type', 78, None),)),
+        ('T', 'type', 79, None),)),
     'TruncateDiv': ('truncate_div', 'x:T y:T', 'z:T', (('T', 'type', 39, None),)),
-    'TruncateMod': ('truncate_mod', 'x:T y:T', 'z:T', (('T', 'type', 79, None),)),
+    'TruncateMod': ('truncate_mod', 'x:T y:T', 'z:T', (('T', 'type', 80, None),)),
     'TruncatedNormal': ('truncated_normal', 'shape:T', 'output:dtype', (
         ('seed', 'int', None, None, 0),
         ('seed2', 'int', None, None, 0),
@@ -2780,7 +2810,7 @@ RAW_OP_DEFS = {
         ('dtype', 'type', None, None),
         ('container', 'string', None, None, ''),
         ('shared_name', 'string', None, None, ''),)),
-    'Where': ('where', 'condition=input:T', 'index:=int64', (('T', 'type', 80, None, 'bool'),)),
+    'Where': ('where', 'condition=input:T', 'index:=int64', (('T', 'type', 81, None, 'bool'),)),
     'While': ('_while', 'input:[T]', 'output:[T]', (
         ('T', 'list(type)', None, 0),
         ('cond', 'func', None, None),
@@ -2788,8 +2818,8 @@ RAW_OP_DEFS = {
         ('output_shapes', 'list(shape)', None, None, []),
         ('parallel_iterations', 'int', None, None, 10),)),
     'WriteFile': ('write_file', 'filename:=string contents:=string', '', ()),
-    'Xdivy': ('xdivy', 'x:T y:T', 'z:T', (('T', 'type', 81, None),)),
-    'Xlogy': ('xlogy', 'x:T y:T', 'z:T', (('T', 'type', 81, None),)),
+    'Xdivy': ('xdivy', 'x:T y:T', 'z:T', (('T', 'type', 82, None),)),
+    'Xlogy': ('xlogy', 'x:T y:T', 'z:T', (('T', 'type', 82, None),)),
     'ZerosLike': ('zeros_like', 'x:T', 'y:T', (('T', 'type', None, None),)),
     'Zeta': ('zeta', 'x:T q:T', 'z:T', (('T', 'type', 8, None),)),
 }
@@ -2935,20 +2965,20 @@ QueueEnqueue QueueEnqueueMany QueueIsClosed QueueSize RFFTND RaggedCountSparseOu
 RaggedCross RaggedFillEmptyRows RaggedFillEmptyRowsGrad RaggedGather RaggedRange
 RaggedTensorFromVariant RaggedTensorToSparse RaggedTensorToVariant
 RaggedTensorToVariantGradient RandomCrop RandomDataset RandomDatasetV2 RandomGamma
-RandomIndexShuffle RandomPoisson RandomPoissonV2 RandomShuffle RandomShuffleQueue
-RandomUniformInt RangeDataset ReadVariableXlaSplitND ReaderNumRecordsProduced
-ReaderNumRecordsProducedV2 ReaderNumWorkUnitsCompleted ReaderNumWorkUnitsCompletedV2
-ReaderRead ReaderReadUpTo ReaderReadUpToV2 ReaderReadV2 ReaderReset ReaderResetV2
-ReaderRestoreState ReaderRestoreStateV2 ReaderSerializeState ReaderSerializeStateV2
-RebatchDataset RebatchDatasetV2 RecordInput Recv RecvTPUEmbeddingActivations ReduceDataset
-RefEnter RefExit RefIdentity RefMerge RefNextIteration RefSelect RefSwitch RegisterDataset
+RandomIndexShuffle RandomPoisson RandomShuffle RandomShuffleQueue RandomUniformInt
+RangeDataset ReadVariableXlaSplitND ReaderNumRecordsProduced ReaderNumRecordsProducedV2
+ReaderNumWorkUnitsCompleted ReaderNumWorkUnitsCompletedV2 ReaderRead ReaderReadUpTo
+ReaderReadUpToV2 ReaderReadV2 ReaderReset ReaderResetV2 ReaderRestoreState
+ReaderRestoreStateV2 ReaderSerializeState ReaderSerializeStateV2 RebatchDataset
+RebatchDatasetV2 RecordInput Recv RecvTPUEmbeddingActivations ReduceDataset RefEnter
+RefExit RefIdentity RefMerge RefNextIteration RefSelect RefSwitch RegisterDataset
 RegisterDatasetV2 RemoteCall RepeatDataset RequantizationRange
 RequantizationRangePerChannel Requantize RequantizePerChannel
 ResourceAccumulatorApplyGradient ResourceAccumulatorNumAccumulated
 ResourceAccumulatorSetGlobalStep ResourceAccumulatorTakeGradient
 ResourceApplyAdamWithAmsgrad ResourceApplyAddSign ResourceApplyPowerSign
 ResourceConditionalAccumulator ResourceCountUpTo ResourceScatterNdMax ResourceScatterNdMin
-ResourceStridedSliceAssign Restore RestoreSlice RetrieveTPUEmbeddingADAMParameters
+Restore RestoreSlice RetrieveTPUEmbeddingADAMParameters
 RetrieveTPUEmbeddingAdadeltaParameters RetrieveTPUEmbeddingAdagradMomentumParameters
 RetrieveTPUEmbeddingAdagradParameters RetrieveTPUEmbeddingCenteredRMSPropParameters
 RetrieveTPUEmbeddingFTRLParameters RetrieveTPUEmbeddingFrequencyEstimatorParameters
@@ -2978,20 +3008,20 @@ StatelessParameterizedTruncatedNormal StatelessRandomBinomial StatelessRandomGam
 StatelessRandomGammaV3 StatelessRandomPoisson StatelessSampleDistortedBoundingBox
 StatelessShuffle StatsAggregatorHandle StatsAggregatorHandleV2
 StatsAggregatorSetSummaryWriter StatsAggregatorSummary StoreMinibatchStatisticsInFdo
-StridedSliceAssign SummaryWriter Switch SymbolicGradient SyncDevice TFRecordDataset
-TFRecordDatasetV2 TFRecordReader TFRecordReaderV2 TPUAnnotateTensorsWithDynamicShape
-TPUCompilationResult TPUCopyWithDynamicShape TPUDummyInput TPUEmbeddingActivations
-TPUOrdinalSelector TPUPartitionedCall TPUPartitionedInput TPUPartitionedInputV2
-TPUPartitionedOutput TPUPartitionedOutputV2 TPUReplicateMetadata TPUReplicatedInput
-TPUReplicatedOutput TakeDataset TakeManySparseFromTensorsMap TakeWhileDataset
-TemporaryVariable TensorArray TensorArrayClose TensorArrayCloseV2 TensorArrayConcat
-TensorArrayConcatV2 TensorArrayGather TensorArrayGatherV2 TensorArrayGrad TensorArrayGradV2
-TensorArrayGradV3 TensorArrayGradWithShape TensorArrayPack TensorArrayRead
-TensorArrayReadV2 TensorArrayScatter TensorArrayScatterV2 TensorArraySize TensorArraySizeV2
-TensorArraySplit TensorArraySplitV2 TensorArraySplitV3 TensorArrayUnpack TensorArrayV2
-TensorArrayWrite TensorArrayWriteV2 TensorDataset TensorListConcatLists
-TensorListPushBackBatch TensorListResize TensorListSplit TensorMapErase TensorMapHasKey
-TensorMapInsert TensorMapLookup TensorMapSize TensorMapStackKeys TensorSliceDataset
+SummaryWriter Switch SymbolicGradient SyncDevice TFRecordDataset TFRecordDatasetV2
+TFRecordReader TFRecordReaderV2 TPUAnnotateTensorsWithDynamicShape TPUCompilationResult
+TPUCopyWithDynamicShape TPUDummyInput TPUEmbeddingActivations TPUOrdinalSelector
+TPUPartitionedCall TPUPartitionedInput TPUPartitionedInputV2 TPUPartitionedOutput
+TPUPartitionedOutputV2 TPUReplicateMetadata TPUReplicatedInput TPUReplicatedOutput
+TakeDataset TakeManySparseFromTensorsMap TakeWhileDataset TemporaryVariable TensorArray
+TensorArrayClose TensorArrayCloseV2 TensorArrayConcat TensorArrayConcatV2 TensorArrayGather
+TensorArrayGatherV2 TensorArrayGrad TensorArrayGradV2 TensorArrayGradV3
+TensorArrayGradWithShape TensorArrayPack TensorArrayRead TensorArrayReadV2
+TensorArrayScatter TensorArrayScatterV2 TensorArraySize TensorArraySizeV2 TensorArraySplit
+TensorArraySplitV2 TensorArraySplitV3 TensorArrayUnpack TensorArrayV2 TensorArrayWrite
+TensorArrayWriteV2 TensorDataset TensorListConcatLists TensorListPushBackBatch
+TensorListResize TensorListSplit TensorMapErase TensorMapHasKey TensorMapInsert
+TensorMapLookup TensorMapSize TensorMapStackKeys TensorSliceDataset
 TensorStridedSliceUpdate TensorSummary TextLineDataset TextLineReader TextLineReaderV2
 ThreadPoolDataset ThreadPoolHandle ThreadUnsafeUnigramCandidateSampler TileGrad ToBool TopK
 TridiagonalMatMul Unbatch UnbatchDataset UnbatchGrad UncompressElement UnicodeScript

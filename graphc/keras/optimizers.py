@@ -23,6 +23,7 @@ __all__ = ["SGD", "Adam", "RMSprop", "Adagrad", "Adadelta", "Adamax", "Ftrl", "N
 
 class _KerasHypers:
     """The learning rate as a variable '<name>/learning_rate', made when first used."""
+    _slots_by_get_variable = False      # Keras' slots are weights, not get_variable's
 
     def _init_lr(self, learning_rate, kwargs, default, decay=0.0):
         lr = kwargs.pop("lr", None)

@@ -61,7 +61,9 @@ def _multiply_no_nan_kernel(x, y):
 
 
 def _multiply_no_nan_vjp(node, gs):
-    """multiply_no_nan(g, y) and multiply_no_nan(x, g): the x-side is 0 where y == 0."""
+    """multiply_no_nan(g, y) and multiply_no_nan(x, g): the x-side is 0 where y == 0.
+    For complex x, y this is TF's gradient, which does not conjugate (multiply's does:
+    g * conj(y)): a TF quirk, kept so that gradients agree with TF's."""
     x, y = node.inputs
     return [multiply_no_nan(gs[0], y), multiply_no_nan(x, gs[0])]
 
@@ -74,10 +76,10 @@ def _multiply_no_nan_jvp(node, ts):
 
 
 MULTIPLY_NO_NAN = register(OpDef(
-    "MulNoNan", _infer_binary("float"), _multiply_no_nan_kernel, vjp=_multiply_no_nan_vjp,
-    jvp=_multiply_no_nan_jvp, elementwise=True,
+    "MulNoNan", _infer_binary("float or complex"), _multiply_no_nan_kernel,
+    vjp=_multiply_no_nan_vjp, jvp=_multiply_no_nan_jvp, elementwise=True,
     api="multiply_no_nan", signature="multiply_no_nan(x, y, name=None)",
-    shape_rule="numpy broadcast of x and y", dtypes="float (x, y same)",
+    shape_rule="numpy broadcast of x and y", dtypes="float or complex (x, y same)",
     doc="x * y, and 0 where y == 0 even if x is inf or NaN; d/dx is 0 there too."))
 
 

@@ -62,3 +62,5 @@ __all__ += ["experimental"]
 __all__ += ["AdagradDAOptimizer", "Supervisor", "ClusterSpec", "replica_device_setter"]
 __all__ += object_checkpoint.__all__
 __all__ += ["SaverDef"]
+from .sync_replicas import SyncReplicasOptimizer  # noqa: E402
+__all__ += ["SyncReplicasOptimizer"]

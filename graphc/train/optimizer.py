@@ -18,7 +18,8 @@ from ..ops.gather import gather, unsorted_segment_sum
 from ..ops.control import init_scope
 from ..ops.state import Variable, trainable_variables
 from ..ops.state_scatter import scatter_sub, scatter_update
-from ..ops.scope import get_variable_scope
+from ..ops.scope import _store, _unique_scope_name
+from ..ops.varstore import _shared
 from ..ops.where import unique
 from ..partitioned import SaveSliceInfo, SlicedVariable, slice_info
 from ..shapes import TensorShape, surely_differ
@@ -38,6 +39,9 @@ class Optimizer:
     """
 
     GATE_NONE, GATE_OP, GATE_GRAPH = 0, 1, 2
+    # TF1's optimizers make their slots with get_variable (its slot_creator), so a variable
+    # scope's reuse applies to them; Keras's optimizers use plain Variables (False)
+    _slots_by_get_variable = True
 
     def __init__(self, use_locking, name):
         if not name:
@@ -86,8 +90,8 @@ class Optimizer:
         else:
             var_list = list(var_list)
         if not var_list:
-            raise ValueError("No variables to optimize: the graph has no trainable "
-                             "variables and var_list is empty")
+            raise errors.UsageError("No variables to optimize: the graph has no "
+                                    "trainable variables and var_list is empty")
         for v in var_list:
             _check_variable(v, "compute_gradients")
         # an integer or bool variable gets no gradient (None), as in TF1, which checks
@@ -184,27 +188,54 @@ class Optimizer:
         '<full name>/<op_name>', as TF1 checkpoints it."""
         slots = self._slots.setdefault(slot_name, {})
         if var not in slots:
-            graph = var.graph
-            with graph.name_scope(""), graph.control_dependencies(None):
-                if value is not None:           # TF1's _get_or_make_slot: a given value
-                    init = value
-                elif var.shape.is_fully_defined():
-                    init = np.full(var.shape._dims, fill, dtype=var.dtype.np)
-                else:
-                    init = array.fill(array.shape(var.initial_value),
-                                      core.constant(fill, dtype=var.dtype))
-                info = slice_info(var)
-                scope = get_variable_scope().name
-                slot = (Variable if info is None else SlicedVariable)(
-                    init, trainable=False,
-                    name=f"{scope + '/' if scope else ''}{var.node.name}/{op_name}")
-                if info is not None:        # a part's slot is a part of the slot (TF1)
-                    own = slot.node.name[len(var.node.name) + 1:]
-                    slot._save_slice_info = SaveSliceInfo(
-                        f"{info.full_name}/{own}", info.full_shape, info.var_offset,
-                        info.var_shape)
-                slots[var] = slot
+            slots[var] = self._slot_variable(var, op_name, fill, value)
         return slots[var]
+
+    def _slot_variable(self, var, op_name, fill, value):
+        """TF1's slot_creator: get_variable("") in variable_scope(None, default_name=
+        '<var>/<op_name>'). So the slot is named by that scope, made unique under the
+        current variable scope, and kept in the get_variable store under that name + "/";
+        the scope's reuse decides as get_variable's does: True shares a stored slot of
+        that name or raises (TF1's error when minimize runs under reuse_variables()),
+        AUTO_REUSE shares or makes, otherwise a stored one is "already exists"."""
+        store = _store(var.graph)
+        scope = store.current
+        if not self._slots_by_get_variable:
+            prefix = scope.name + "/" if scope.name else ""
+            return self._new_slot(var, f"{prefix}{var.node.name}/{op_name}", fill, value)
+        unique = _unique_scope_name(store, f"{var.node.name}/{op_name}")
+        name = f"{scope.name}/{unique}" if scope.name else unique
+        store.counts[name] = store.counts.get(name, 0) + 1     # the scope TF1 opens
+        key = name + "/"
+        if key in store.vars:
+            return _shared(store.vars[key], key, var.shape, var.dtype, scope.reuse, True)
+        if scope.reuse is True:
+            raise errors.GraphError(
+                f"Variable {key} does not exist, or was not created with gc.get_variable(). "
+                f"Did you mean to set reuse=gc.AUTO_REUSE in VarScope?")
+        store.vars[key] = slot = self._new_slot(var, name, fill, value)
+        return slot
+
+    def _new_slot(self, var, name, fill, value):
+        """A new slot Variable `name` like var, filled with `fill` or of initial `value`."""
+        graph = var.graph
+        with graph.name_scope(""), graph.control_dependencies(None):
+            if value is not None:           # TF1's _get_or_make_slot: a given value
+                init = value
+            elif var.shape.is_fully_defined():
+                init = np.full(var.shape._dims, fill, dtype=var.dtype.np)
+            else:
+                init = array.fill(array.shape(var.initial_value),
+                                  core.constant(fill, dtype=var.dtype))
+            info = slice_info(var)
+            slot = (Variable if info is None else SlicedVariable)(init, trainable=False,
+                                                                  name=name)
+            if info is not None:        # a part's slot is a part of the slot (TF1)
+                own = slot.node.name[len(var.node.name) + 1:]
+                slot._save_slice_info = SaveSliceInfo(
+                    f"{info.full_name}/{own}", info.full_shape, info.var_offset,
+                    info.var_shape)
+        return slot
 
     def _non_slot(self, name, initial_value, like):
         """The one variable `name` this optimizer keeps per graph (beside `like`), in
