@@ -25,6 +25,40 @@ class FeedError(GraphcError, ValueError):
     """A feed or fetch given to Session.run that does not fit the graph."""
 
 
+class FeedTypeError(FeedError, TypeError):
+    """A feed key or fetch that is no tensor of the Session's graph (an unknown name, an
+    operation's name, a tensor of another graph, a number): a FeedError, and TF1's
+    TypeError ("Cannot interpret feed_dict key as Tensor")."""
+
+
+class DTypeValueError(DTypeError, ValueError):
+    """A dtype mismatch TF1 reports as a ValueError (convert_to_tensor(t, dtype=...),
+    get_variable reuse, import_graph_def's input_map, Dataset.filter's predicate): a
+    DTypeError, and TF1's ValueError."""
+
+
+class UsageError(GraphcError, ValueError):
+    """An API given arguments it cannot work with, where TF1 raises a ValueError: a
+    Saver with no variables, a checkpoint path that names no checkpoint, a Variable with
+    no initial value."""
+
+
+class UsageTypeError(UsageError, TypeError):
+    """An argument of the wrong kind, where TF1 raises a TypeError: a function argument
+    that is not callable, one parameter passed under both of its names."""
+
+
+class StructureError(UsageError, TypeError):
+    """Nested structures that must match and do not: a cond's branches, a while_loop
+    body's result and its loop_vars. TF1 raises ValueError or TypeError there (by how
+    they differ): this is both."""
+
+
+class NoDefaultSessionError(GraphcError, ValueError):
+    """Tensor.eval(), Operation.run() and the like with no session given and no default
+    session (TF1's ValueError)."""
+
+
 # ---- TF1's run-time error classes (tf.errors) --------------------------------------------
 # The canonical error codes, as TF1 numbers them (OpError.error_code).
 OK, CANCELLED, UNKNOWN, INVALID_ARGUMENT, DEADLINE_EXCEEDED, NOT_FOUND = 0, 1, 2, 3, 4, 5
@@ -105,6 +139,17 @@ InvalidArgumentError = ExecutionError
 class UnfedPlaceholderError(FeedError, ExecutionError):
     """A fetch depends on a placeholder that was not fed: a FeedError, and TF1's
     InvalidArgumentError ("You must feed a value for placeholder tensor ...")."""
+
+
+class CheckpointShapeError(ShapeError, ExecutionError):
+    """A checkpoint tensor whose shape is not the restored variable's (or a partitioned
+    variable's full shape): a ShapeError, and TF1's InvalidArgumentError (what TF's
+    Assign or RestoreV2 raises)."""
+
+
+class CheckpointDTypeError(DTypeError, ExecutionError):
+    """A checkpoint tensor of another dtype than the restored variable's: a DTypeError,
+    and TF1's InvalidArgumentError (what TF's RestoreV2 raises)."""
 
 
 class OutOfRangeError(OpError):

@@ -5,7 +5,7 @@ import numpy as np
 
 from . import errors
 from .graph import Node, Tensor
-from .ops.core import to_array
+from .ops.core import as_array, to_array
 from .run_metadata import run_with_deadline
 
 
@@ -29,8 +29,8 @@ class _Fetch:
             return ("namedtuple", type(f), [self._flatten(v) for v in f])
         if isinstance(f, (list, tuple)):
             return (type(f), [self._flatten(v) for v in f])
-        raise TypeError(f"fetch {f!r} of type {type(f).__name__} is not a tensor, "
-                        "operation, name, or list/tuple/dict of them")
+        raise errors.FeedTypeError(f"fetch {f!r} of type {type(f).__name__} is not a "
+                                   "tensor, operation, name, or list/tuple/dict of them")
 
     def _leaf(self, f):
         if isinstance(f, str):
@@ -64,17 +64,9 @@ class _Fetch:
 def _check_feed(t, value, sizes):
     """The fed value converted to t's dtype and checked against t's static shape."""
     what = f"feed for '{t.name}'"
-    if t.dtype.is_bool:                 # TF1 (numpy) feeds 0 and 1 to a bool placeholder
-        ints = np.asarray(value)        # ({K.learning_phase(): 1}); other ints stay errors
-        if ints.dtype.kind in "iu" and np.isin(ints, (0, 1)).all():
-            value = ints.astype(bool)
-    elif t.dtype.is_floating or t.dtype.is_integer:     # a bool mask fed as 0/1 (TF1
-        bools = np.asarray(value)                       # too: `{mask: ids > 0}`)
-        if bools.dtype.kind == "b":
-            value = bools.astype(t.dtype.np)
     try:
-        arr = to_array(value, t.dtype, what)
-    except errors.DTypeError as e:
+        arr = to_array(_bools_as_numbers(t, value, what), t.dtype, what)
+    except (errors.DTypeError, errors.ShapeError) as e:     # (ShapeError: ragged lists)
         raise errors.FeedError(f"{e}\n  {errors.describe_tensor(t, t.node.name)}") from None
     except (ValueError, TypeError) as e:
         raise errors.FeedError(f"{what}: cannot make an array of {type(value).__name__}: "
@@ -102,6 +94,20 @@ def _check_feed(t, value, sizes):
             f"feed for '{t.name}' has shape {arr.shape}, which does not fit static "
             f"shape {t.shape}: {why}\n  {errors.describe_tensor(t, t.node.name)}")
     return arr
+
+
+def _bools_as_numbers(t, value, what):
+    """TF1 (numpy) feeds 0 and 1 to a bool placeholder ({K.learning_phase(): 1}; other
+    ints stay errors), and a bool mask as 0/1 to a number one (`{mask: ids > 0}`)."""
+    if t.dtype.is_bool:
+        ints = as_array(value, what)
+        if ints.dtype.kind in "iu" and np.isin(ints, (0, 1)).all():
+            return ints.astype(bool)
+    elif t.dtype.is_floating or t.dtype.is_integer:
+        bools = as_array(value, what)
+        if bools.dtype.kind == "b":
+            return bools.astype(t.dtype.np)
+    return value
 
 
 def _named_dims(t):

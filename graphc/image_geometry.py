@@ -169,6 +169,20 @@ def _maybe_int(v):
     return v if s is None else s
 
 
+def _int_args(api, **args):
+    """A crop's or pad's offsets and targets as ints where known, else scalar tensors. A
+    float (even 2.0) or a float tensor is a DTypeError (TF1's TypeError): never
+    truncated."""
+    out = []
+    for what, v in args.items():
+        if not isinstance(v, Tensor):
+            v = A.int_array(v, api, what)
+        elif not v.dtype.is_integer:
+            raise A._not_ints(api, what, v, f"a {v.dtype.name} tensor '{v.name}'")
+        out.append(_maybe_int(v))
+    return out
+
+
 def _static_box(out, x, th, tw):
     """TF1's set_shape after a crop or pad: x's batch and channel dims, and the target
     height and width where they are known numbers."""
@@ -183,8 +197,9 @@ def crop_to_bounding_box(image, offset_height, offset_width, target_height, targ
     """The target_height x target_width window of image (HWC or NHWC) whose top-left
     corner is (offset_height, offset_width)."""
     image, x, batched = _as_batch(image, "crop_to_bounding_box")
-    oh, ow, th, tw = (_maybe_int(v) for v in (offset_height, offset_width, target_height,
-                                              target_width))
+    oh, ow, th, tw = _int_args("crop_to_bounding_box", offset_height=offset_height,
+                               offset_width=offset_width, target_height=target_height,
+                               target_width=target_width)
     h, w = _dims(x)
     x = _checks("crop_to_bounding_box", x, image, [
         (_ge(ow, 0), "offset_width must be >= 0."), (_ge(oh, 0), "offset_height must be >= 0."),
@@ -200,8 +215,9 @@ def pad_to_bounding_box(image, offset_height, offset_width, target_height, targe
     """image (HWC or NHWC) zero-padded to target_height x target_width, with
     offset_height rows above and offset_width columns left of it."""
     image, x, batched = _as_batch(image, "pad_to_bounding_box")
-    oh, ow, th, tw = (_maybe_int(v) for v in (offset_height, offset_width, target_height,
-                                              target_width))
+    oh, ow, th, tw = _int_args("pad_to_bounding_box", offset_height=offset_height,
+                               offset_width=offset_width, target_height=target_height,
+                               target_width=target_width)
     h, w = _dims(x)
     after_h, after_w = _maybe_int(th - oh - h), _maybe_int(tw - ow - w)
     x = _checks("pad_to_bounding_box", x, image, [
@@ -217,7 +233,8 @@ def resize_image_with_crop_or_pad(image, target_height, target_width):
     """image (HWC or NHWC) centrally cropped and/or zero-padded to the target size
     (TF1's offsets: (diff) // 2 on each axis)."""
     image, x, batched = _as_batch(image, "resize_image_with_crop_or_pad")
-    th, tw = _maybe_int(target_height), _maybe_int(target_width)
+    th, tw = _int_args("resize_image_with_crop_or_pad", target_height=target_height,
+                       target_width=target_width)
     x = _checks("resize_image_with_crop_or_pad", x, image, [
         (_ge(tw, 1), "target_width must be > 0."), (_ge(th, 1), "target_height must be > 0.")])
     h, w = _dims(x)

@@ -68,7 +68,8 @@ class Node:
     def run(self, feed_dict=None, session=None):
         """Run this node in `session` (default: the default session), TF1 style."""
         from .session import _session_or_default
-        _session_or_default(session).run(self, feed_dict)
+        _session_or_default(session, f"execute operation '{self.name}' using `run()`").run(
+            self, feed_dict)
 
     def __repr__(self):
         return f"<gc.Operation '{self.name}' type={self.type}>"
@@ -141,7 +142,8 @@ class Tensor:
     def eval(self, feed_dict=None, session=None):
         """The value of this tensor in `session` (default: the default session)."""
         from .session import _session_or_default
-        return _session_or_default(session).run(self, feed_dict)
+        return _session_or_default(session, f"evaluate tensor '{self.name}' using "
+                                            "`eval()`").run(self, feed_dict)
 
     def __bool__(self):
         raise TypeError(

@@ -12,19 +12,11 @@ the keys) still knows its slices after import_meta_graph.
 import numpy as np
 
 from . import errors
+from .errors import (CheckpointDTypeError as SliceDTypeError,  # (also the names
+                     CheckpointShapeError as SliceShapeError)  # checkpoint_reader uses)
 from .partitioned import PartitionedVariable, SaveSliceInfo, slice_info
 
 __all__ = []
-
-
-class SliceShapeError(errors.ShapeError, errors.InvalidArgumentError):
-    """A checkpoint tensor whose shape is not a partitioned variable's full shape: a
-    ShapeError, and TF1's InvalidArgumentError (what TF's RestoreV2 raises)."""
-
-
-class SliceDTypeError(errors.DTypeError, errors.InvalidArgumentError):
-    """A checkpoint tensor of another dtype than a partitioned variable's: a DTypeError,
-    and TF1's InvalidArgumentError (what TF's RestoreV2 raises)."""
 
 
 def slice_key(full_name, info):

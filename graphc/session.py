@@ -20,11 +20,15 @@ def get_default_session():
     return _session_stack[-1] if _session_stack else None
 
 
-def _session_or_default(session):
+def _session_or_default(session, what=None):
+    """`session`, else the default session; TF1's ValueError where there is none (what:
+    "evaluate tensor 'y:0' using `eval()`", for the message)."""
     session = session or get_default_session()
     if session is None:
-        raise errors.GraphcError("no default session: pass session=, or run inside "
-                                 "`with gc.Session() as sess:`")
+        raise errors.NoDefaultSessionError(
+            (f"Cannot {what}: no" if what else "no") + " default session is registered. "
+            "Pass session=sess, or run it inside `with sess.as_default():` (or `with "
+            "gc.Session() as sess:`)")
     return session
 
 
@@ -187,22 +191,33 @@ class Session:
                 for t, pv in zip(k._as_parts(), k._feed_parts(v)):
                     feeds.update(self._feed_keys({t: pv}))
                 continue
-            t = k
-            if isinstance(k, str):
-                try:
-                    t = self.graph.get_tensor_by_name(k if ":" in k else k + ":0")
-                except (KeyError, ValueError) as e:
-                    raise errors.FeedError(f"feed key '{k}' is not in the graph: {e}") from None
+            t = self._feed_tensor(k) if isinstance(k, str) else k
             if not isinstance(t, Tensor):
-                raise errors.FeedError(f"feed key {k!r} is not a tensor or tensor name")
+                raise errors.FeedTypeError(f"Cannot interpret feed_dict key as Tensor: "
+                                           f"{k!r} is not a tensor or tensor name")
             if t.graph is not self.graph:
-                raise errors.FeedError(
-                    f"feed key '{t.name}' (created at {errors.format_site(t.node.site)}) "
-                    "belongs to another graph than this Session's")
+                raise errors.FeedTypeError(
+                    f"Cannot interpret feed_dict key as Tensor: '{t.name}' (created at "
+                    f"{errors.format_site(t.node.site)}) belongs to another graph than this "
+                    "Session's")
             if t in self.graph._unfeedable:
                 raise errors.FeedError(f"Tensor {t.name} may not be fed.")
             feeds[t] = v
         return feeds
+
+    def _feed_tensor(self, name):
+        """The tensor a feed key names, "op:index" (TF1's TypeError for anything else)."""
+        if ":" not in name:
+            what = ("refers to an Operation, not a Tensor" if name in self.graph._by_name
+                    else "looks like an (invalid) Operation name, not a Tensor")
+            raise errors.FeedTypeError(
+                f"Cannot interpret feed_dict key as Tensor: the name '{name}' {what}. "
+                f"Tensor names look like \"<op_name>:<output_index>\" ('{name}:0')")
+        try:
+            return self.graph.get_tensor_by_name(name)
+        except (KeyError, ValueError) as e:
+            raise errors.FeedTypeError(f"Cannot interpret feed_dict key as Tensor: "
+                                       f"'{name}' is not in the graph: {e}") from None
 
     def _compile(self, items, feeds, options=None, shapes=None):
         """The Executable for fetch items (tensors and ops) given `feeds` (of `shapes`,

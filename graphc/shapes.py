@@ -51,7 +51,7 @@ class TensorShape:
                 dims = (dims,)
             elif isinstance(dims, Dimension):
                 dims = (dims.value,)
-            elif not (type(dims) is tuple and all(type(d) is int for d in dims)):
+            elif not (type(dims) is tuple and all(type(d) is int and d >= 0 for d in dims)):
                 dims = tuple(_norm_dim(d) for d in dims)
         self._dims = dims
         self._n = -1

@@ -68,10 +68,16 @@ def _same_shape(a, b):
 def sparse_tensor_to_dense(sp_input, default_value=None, validate_indices=True, name=None):
     """The dense tensor of sp_input: values at the indices, default_value elsewhere:
     `gc.sparse.to_dense(gc.SparseTensor([[0, 1]], [5.], [2, 2]))` is [[0, 5], [0, 0]].
-    Out-of-range indices fail at run time; a repeated index keeps its last value, as
-    TF1 without validate_indices (with it TF1 rejects repeats; graphc does not check
-    order or repeats)."""
+    Out-of-range indices fail at run time. With validate_indices (TF1's default), so do
+    indices out of row-major order or repeated (gc.sparse.reorder sorts them); without
+    it, a repeated index keeps its last value."""
     sp = _sparse(sp_input, "sparse_tensor_to_dense")
+    if validate_indices:
+        from .sparse_plan import VALIDATE
+        from .ops.registry import apply
+        checked = SparseTensor(apply(VALIDATE, (sp.indices, sp.dense_shape)).outputs[0],
+                               sp.values, sp.dense_shape)
+        checked._static_shape, sp = sp._static_shape, checked
     if sp.dtype is dtypes.string:
         return _strings_to_dense(sp, default_value, name)
     with name_scope(name, "SparseToDense") as scope:
@@ -100,8 +106,8 @@ def _known_rank(sp, api):
     """sp's static rank, or a ValueError naming api when it is unknown."""
     r = sp.rank
     if not isinstance(r, int):
-        raise ValueError(f"{api}: needs a SparseTensor of known rank (indices [N, rank] or "
-                         f"dense_shape [rank] of known size)")
+        raise _fail(errors.ShapeError, api, "needs a SparseTensor of known rank (indices "
+                                            "[N, rank] or dense_shape [rank] of known size)")
     return r
 
 
@@ -245,7 +251,7 @@ def sparse_add(a, b, threshold=None, thresh=None):
         from .sparse_math import sparse_add_sparse
         return sparse_add_sparse(a, b, threshold)
     if not (sa or sb):
-        raise TypeError(f"{api}: one of a and b must be a SparseTensor")
+        raise _fail(errors.DTypeError, api, "one of a and b must be a SparseTensor")
     sp, dense = (_sparse(a, api), b) if sa else (_sparse(b, api), a)
     dense = convert_to_tensor(dense, dtype=sp.dtype)
     with name_scope(None, "SparseTensorDenseAdd"):
@@ -290,8 +296,8 @@ def embedding_lookup_sparse(params, sp_ids, sp_weights, partition_strategy="mod"
     api = "embedding_lookup_sparse"
     combiner = "mean" if combiner is None else combiner
     if combiner not in ("sum", "mean", "sqrtn"):
-        raise ValueError(f"{api}: combiner must be 'sum', 'mean' or 'sqrtn', not "
-                         f"{combiner!r}")
+        raise _fail(errors.UsageError, api, f"combiner must be 'sum', 'mean' or 'sqrtn', not "
+                                            f"{combiner!r}")
     sp_ids = _sparse(sp_ids, api)
     if not sp_ids.dtype.is_integer:
         raise _fail(errors.DTypeError, api, f"sp_ids must hold integer ids, not "
@@ -313,7 +319,7 @@ def embedding_lookup_sparse(params, sp_ids, sp_weights, partition_strategy="mod"
             w = _sparse(sp_weights, api).values
             w = convert_to_tensor(w, dtype=emb.dtype)
             if r is None:
-                raise ValueError(f"{api}: weights need params of known rank")
+                raise _fail(errors.ShapeError, api, "weights need params of known rank")
             weighted = emb * A.reshape(w, [-1] + [1] * (r - 1))
             if combiner == "sum":
                 return unsorted_segment_sum(weighted, rows, n, name=scope)

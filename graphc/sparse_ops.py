@@ -175,10 +175,10 @@ def sparse_concat(axis, sp_inputs, name=None, expand_nonconcat_dim=False, concat
     expand = expand_nonconcat_dim if expand_nonconcat_dims is None else expand_nonconcat_dims
     sps = [_sparse(s, api) for s in sp_inputs]
     if not sps:
-        raise ValueError(f"{api}: needs at least one SparseTensor")
+        raise _fail(errors.UsageError, api, "needs at least one SparseTensor")
     ranks = {s.rank for s in sps} - {None}
     if len(ranks) > 1:
-        raise ValueError(f"{api}: the inputs have different ranks {sorted(ranks)}")
+        raise _fail(errors.ShapeError, api, f"the inputs have different ranks {sorted(ranks)}")
     ref = next((s for s in sps if s.rank is not None), sps[0])
     with name_scope(name, "SparseConcat"):
         mask = _axis_mask(ref, axis, api)
@@ -234,14 +234,15 @@ def sparse_split(keyword_required=_KEYWORD, sp_input=None, num_split=None, axis=
         a, b = gc.sparse_split(sp_input=sp, num_split=2, axis=1)   # (3, 5) -> 3 + 2"""
     api = "sparse_split"
     if keyword_required is not _KEYWORD:
-        raise ValueError(f"{api}: keyword arguments are required (sp_input=, num_split=, "
-                         f"axis=)")
+        raise _fail(errors.UsageError, api, "keyword arguments are required (sp_input=, "
+                                            "num_split=, axis=)")
     axis = split_dim if axis is None else axis
     if sp_input is None or num_split is None or axis is None:
-        raise ValueError(f"{api}: sp_input, num_split and axis are required")
+        raise _fail(errors.UsageError, api, "sp_input, num_split and axis are required")
     sp = _sparse(sp_input, api)
     if not isinstance(num_split, (int, np.integer)) or num_split < 1:
-        raise ValueError(f"{api}: num_split must be a positive Python int, not {num_split!r}")
+        raise _fail(errors.UsageError, api, f"num_split must be a positive Python int, not "
+                                            f"{num_split!r}")
     n = int(num_split)
     with name_scope(name, "SparseSplit"):
         mask = _axis_mask(sp, axis, api)
@@ -299,8 +300,8 @@ def sparse_transpose(sp_input, perm=None, name=None):
     p = constant_value(convert_to_tensor(perm)) if isinstance(perm, Tensor) else perm
     p = None if p is None else [int(v) for v in np.reshape(p, -1)]
     if p is not None and sorted(p) != list(range(len(p) if r is None else r)):
-        raise ValueError(f"{api}: perm {p} is not a permutation of the "
-                         f"{len(p) if r is None else r} dims")
+        raise _fail(errors.UsageError, api, f"perm {p} is not a permutation of the "
+                                            f"{len(p) if r is None else r} dims")
     with name_scope(name, "SparseTranspose"):
         if perm is None:                                 # rank unknown: reverse the dims
             perm_t = _rank(sp) - 1 - range_(_rank(sp), dtype=dtypes.int64)
@@ -330,9 +331,9 @@ def sparse_reset_shape(sp_input, new_shape=None):
         want, have = constant_value(shape), constant_value(sp.dense_shape)
         if want is not None and have is not None:
             if np.any(np.asarray(want) < np.asarray(have)):
-                raise ValueError(f"{api}: new_shape {np.asarray(want).tolist()} must be >= "
-                                 f"the current dense shape {np.asarray(have).tolist()} "
-                                 f"in every dim")
+                raise _fail(errors.ShapeError, api,
+                            f"new_shape {np.asarray(want).tolist()} must be >= the current "
+                            f"dense shape {np.asarray(have).tolist()} in every dim")
         else:
             ok = R.reduce_all(E.greater_equal(shape, sp.dense_shape))
             check = Assert(ok, [f"{api}: new_shape must be >= the current dense shape",
@@ -403,7 +404,8 @@ def sparse_merge(sp_ids, sp_values, vocab_size, name=None, already_sorted=False)
     ids_list = [_sparse(s, api) for s in (sp_ids if many else [sp_ids])]
     vocabs = list(vocab_size) if many else [vocab_size]
     if len(vocabs) != len(ids_list):
-        raise ValueError(f"{api}: {len(ids_list)} sp_ids but {len(vocabs)} vocab sizes")
+        raise _fail(errors.UsageError, api,
+                    f"{len(ids_list)} sp_ids but {len(vocabs)} vocab sizes")
     values = _sparse(sp_values, api)
     first = ids_list[0]
     with name_scope(name, "SparseMerge"):

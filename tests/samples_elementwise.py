@@ -119,9 +119,12 @@ SAMPLES = [
            gen=away_from),
     _unary("LeakyRelu", lambda x: gc.nn.leaky_relu(x, alpha=0.1),
            lambda x: np.where(x > 0, x, 0.1 * x), gen=away_from),
-    Sample("Select", lambda c, x, y: gc.where(c, x, y),
-           lambda r: [r.random((3, 4)) < 0.5, normal(r, (3, 4)), normal(r, (4,))],
+    Sample("Select", lambda c, x, y: gc.where(c, x, y),      # TF1's: x, y, condition equal
+           lambda r: [r.random((3, 4)) < 0.5, normal(r, (3, 4)), normal(r, (3, 4))],
            lambda c, x, y: np.where(c, x, y)),
+    Sample("Select", lambda c, x, y: gc.where(c, x, y),      # TF1's: a vector picks rows
+           lambda r: [r.random(3) < 0.5, normal(r, (3, 4, 2)), normal(r, (3, 4, 2))],
+           lambda c, x, y: np.where(c[:, None, None], x, y), id="rows"),
     _unary("Cast", lambda x: gc.cast(x, gc.float32), lambda x: x.astype(np.float32),
            rtol=1e-6, atol=1e-6, grad_kw={"eps": 0.5}),  # linear: FD is exact
     _unary("Cast", lambda x: gc.cast(x, gc.int32), lambda x: x.astype(np.int32),

@@ -10,16 +10,18 @@ def _ta(buf):
     return gc.TensorArray(buf.dtype, size=0, dynamic_size=True).unstack(buf)
 
 
+def _room(buf, extra):
+    """buf's rows in a TensorArray of fixed size with `extra` elements not written yet
+    (TF1 fails a second write to an element)."""
+    return gc.TensorArray(buf.dtype, size=gc.shape(buf)[0] + extra).unstack(buf)
+
+
 def _written(buf, v):
-    out = buf.copy()
-    out[2] = v
-    return out
+    return np.concatenate([buf, v[None]])
 
 
 def _scattered(buf, v):
-    out = buf.copy()
-    out[[3, 0]] = v
-    return out
+    return np.concatenate([buf, v[::-1]])
 
 
 def _grown(v):
@@ -32,9 +34,9 @@ SAMPLES = [
     Sample("TensorArrayNew", lambda n: gc.TensorArray(gc.float32, size=n,
                                                       element_shape=(2, 3)).stack(),
            lambda r: [np.int32(4)], lambda n: np.zeros((4, 2, 3), np.float32)),
-    Sample("TensorArrayScatter", lambda buf, v: _ta(buf).write(2, v).stack(),
+    Sample("TensorArrayScatter", lambda buf, v: _room(buf, 1).write(4, v).stack(),
            lambda r: [normal(r, (4, 3, 2)), normal(r, (3, 2))], _written, id="write"),
-    Sample("TensorArrayScatter", lambda buf, v: _ta(buf).scatter([3, 0], v).stack(),
+    Sample("TensorArrayScatter", lambda buf, v: _room(buf, 2).scatter([5, 4], v).stack(),
            lambda r: [normal(r, (4, 3)), normal(r, (2, 3))], _scattered, id="scatter"),
     Sample("TensorArrayScatter",
            lambda v: gc.TensorArray(gc.float64, size=0, dynamic_size=True).write(2, v).stack(),

@@ -21,7 +21,9 @@ ERROR_CLASSES = ["GraphcError", "ShapeError", "DTypeError", "FeedError",
                  "UnfedPlaceholderError", "UninitializedVariableError", "ExecutionError",
                  "GradientError",
                  "GraphError", "FinalizedGraphError", "NotFoundError", "OutOfRangeError", "FailedPreconditionError",
-                 "DeadlineExceededError", "ClosedSessionError"]
+                 "DeadlineExceededError", "ClosedSessionError", "NoDefaultSessionError",
+                 "FeedTypeError", "DTypeValueError", "UsageError", "UsageTypeError",
+                 "StructureError", "CheckpointShapeError", "CheckpointDTypeError"]
 # TF1's error classes graphc itself never raises (or, OpError, raises only as a
 # subclass): they cannot have an example, so docs/errors.md lists them, as `Name`s, in
 # its section TF1_ONLY_HEADING instead.

@@ -181,7 +181,7 @@ def test_a_100000_node_chain_does_not_recurse():
 @pytest.mark.parametrize("fn, shapes", [
     (lambda x, W: gc.tanh(x @ W), [(2, 3), (3, 4)]),
     (lambda x, b: gc.sigmoid(x * b) / (1.0 + gc.square(b)), [(3, 4), (4,)]),
-    (lambda x, y: gc.where(x > y, gc.exp(x), gc.sin(y)), [(3, 1), (1, 4)]),
+    (lambda x, y: gc.where_v2(x > y, gc.exp(x), gc.sin(y)), [(3, 1), (1, 4)]),
     (lambda x: [gc.nn.softplus(x), gc.cast(x > 0.0, gc.float64) * x], [(5,)]),
 ])
 def test_composites_match_finite_differences_and_transpose(fn, shapes):

@@ -167,7 +167,7 @@ def test_errors():
         with pytest.raises(ValueError, match="Batch size"):
             fc.SequenceFeatures([fc.indicator_column(w), fc.sequence_numeric_column("x")])(
                 {"w": gc.SparseTensor([[0, 0]], np.int64([1]), [1, 1]),
-                 "x": gc.SparseTensor(gc.zeros([2, 2], gc.int64), [1., 2.], [2, 1])})
+                 "x": gc.SparseTensor([[0, 0], [1, 0]], [1., 2.], [2, 1])})
     for bad in ([fc.numeric_column("n")], [plain], []):
         with pytest.raises(ValueError):
             fc.SequenceFeatures(bad)

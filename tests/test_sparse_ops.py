@@ -88,7 +88,8 @@ def test_slice_and_split_keep_input_order():
     check_value(b, IDX[IDX[:, 1] >= 3] - [0, 3], VALS[IDX[:, 1] >= 3], [3, 2])
     with pytest.raises(ValueError, match="keyword"):
         gc.sparse_split(sp(), 2, 1)
-    check_vjp(lambda v: gc.sparse.to_dense(gc.sparse.slice(sp(vals=v), [1, 0], [2, 4])), [VALS])
+    check_vjp(lambda v: gc.sparse.to_dense(gc.sparse.slice(sp(vals=v), [1, 0], [2, 4]),
+                                           validate_indices=False), [VALS])   # unordered
 
 
 def test_reshape_static_and_fed_shapes():
@@ -103,7 +104,8 @@ def test_reshape_static_and_fed_shapes():
     with pytest.raises(gc.errors.GraphcError, match="at most one"):
         run(fed, {new: [-1, -1]})
     assert run(fed, {new: [15]}).indices[:, 0].tolist() == flat.tolist()
-    check_vjp(lambda v: gc.sparse.to_dense(gc.sparse.reshape(sp(vals=v), [5, 3])), [VALS])
+    check_vjp(lambda v: gc.sparse.to_dense(gc.sparse.reshape(sp(vals=v), [5, 3]),
+                                           validate_indices=False), [VALS])   # unordered
 
 
 def test_transpose_reset_shape_expand_dims():

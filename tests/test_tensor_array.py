@@ -103,8 +103,8 @@ def test_gather_scatter_concat():
     x = gc.constant(np.arange(12.0).reshape(4, 3))
     ta = gc.TensorArray(gc.float64, size=4).unstack(x)
     assert run(ta.gather([3, 1])).tolist() == [[9, 10, 11], [3, 4, 5]]
-    ta2 = ta.scatter([0, 2], gc.zeros((2, 3), gc.float64))
-    assert run(ta2.stack())[:, 0].tolist() == [0, 3, 0, 9]
+    ta2 = gc.TensorArray(gc.float64, size=4).unstack(x[:2]).scatter([3, 2], -x[:2])
+    assert run(ta2.stack())[:, 0].tolist() == [0, 3, -3, 0]
     assert run(ta.concat()).shape == (12,)
     assert run(ta.read(1)).tolist() == [3, 4, 5]
 
@@ -141,10 +141,10 @@ def test_a_loop_writes_its_own_copy_in_place():
     second run gives the same), and a value read or stacked inside the body is a
     snapshot that later writes do not change."""
     x = gc.placeholder(gc.float64, (4, 2))
-    start = gc.TensorArray(gc.float64, size=4).unstack(x)
+    start = gc.TensorArray(gc.float64, size=8).unstack(x)      # elements 4..7: not yet
 
     def body(i, ta, seen):
-        ta = ta.write(i, ta.read(i) * 10.0)
+        ta = ta.write(i + 4, ta.read(i) * 10.0)
         return i + 1, ta, seen + gc.reduce_sum(ta.stack())      # a stack of this step
     _, ta, seen = gc.while_loop(lambda i, ta, s: i < 4, body,
                                 [0, start, gc.constant(0.0, gc.float64)])
@@ -152,13 +152,13 @@ def test_a_loop_writes_its_own_copy_in_place():
     with gc.Session() as s:
         for _ in range(2):
             got, total, before = s.run([ta.stack(), seen, start.stack()], {x: xv})
-            np.testing.assert_array_equal(got, xv * 10)
-            np.testing.assert_array_equal(before, xv)
-            # after write k the sum is sum(xv) + 9 * (rows 0..k)
-            want = sum(xv.sum() + 9 * xv[:k + 1].sum() for k in range(4))
+            np.testing.assert_array_equal(got, np.concatenate([xv, xv * 10]))
+            np.testing.assert_array_equal(before, np.concatenate([xv, 0 * xv]))
+            # after write k the sum is sum(xv) + 10 * (rows 0..k)
+            want = sum(xv.sum() + 10 * xv[:k + 1].sum() for k in range(4))
             assert total == want
     g, = gc.gradients(seen, [x])
-    np.testing.assert_allclose(run(g, {x: xv}), np.full((4, 2), 1.0) * [[40], [31], [22], [13]])
+    np.testing.assert_allclose(run(g, {x: xv}), np.full((4, 2), 1.0) * [[44], [34], [24], [14]])
 
 
 def test_per_step_snapshots_of_a_carried_array():

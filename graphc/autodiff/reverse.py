@@ -282,21 +282,24 @@ def gradients(ys, xs, grad_ys=None, name="gradients", stop_gradients=None,
     ys, xs = as_list(ys), as_list(xs)
     unconnected_gradients = getattr(unconnected_gradients, "value", unconnected_gradients)
     if unconnected_gradients not in ("none", "zero"):
-        raise ValueError("unconnected_gradients must be 'none' or 'zero'")
+        raise errors.UsageError("unconnected_gradients must be 'none' or 'zero'")
     if aggregation_method not in (None, 0, 1, 2):
-        raise ValueError(f"Invalid aggregation_method specified {aggregation_method!r} "
-                         "(use gc.AggregationMethod)")
+        raise errors.UsageError(f"Invalid aggregation_method specified "
+                                f"{aggregation_method!r} (use gc.AggregationMethod)")
     for t in ys + xs:
         if not isinstance(t, Tensor):
-            raise TypeError(f"gradients: expected tensors, got {type(t).__name__} {t!r}")
+            raise errors.UsageTypeError(f"gradients: expected tensors, got "
+                                        f"{type(t).__name__} {t!r}")
     if not ys:                  # TF1: nothing to differentiate, no gradient
         return [array.zeros_like(x) if unconnected_gradients == "zero" else None
                 for x in xs]
     graph = ys[0].graph
     grad_ys = as_list(grad_ys) if grad_ys is not None else [None] * len(ys)
     if len(grad_ys) != len(ys):
-        raise ValueError(f"gradients: {len(ys)} ys but {len(grad_ys)} grad_ys")
+        raise errors.UsageError(f"gradients: {len(ys)} ys but {len(grad_ys)} grad_ys")
     stop = set(as_list(stop_gradients)) if stop_gradients is not None else set()
+    _check_arguments(ys, xs, as_list(stop_gradients) if stop_gradients is not None else [],
+                     grad_ys)
     links = capture_links(get_default_graph())      # in a cond branch or loop body
     order, reached = between(ys, xs, stop, _only, links)   # _only: a tape's (tape.py)
     grads = {}
@@ -362,6 +365,40 @@ def gradients(ys, xs, grad_ys=None, name="gradients", stop_gradients=None,
                 else:
                     result.append(None)
     return result
+
+
+def _check_arguments(ys, xs, stop, grad_ys):
+    """TF1's checks of gradients' arguments, before any pruning: all of one graph
+    (ValueError), and each y one that a default gradient (ones) or its grad_y fits."""
+    from ..ops.scope import _root          # (a cond branch's graph: its outermost one)
+    first, home = ys[0], _root(ys[0].graph)
+    for t in ys + xs + stop + grad_ys:
+        if isinstance(t, Tensor) and _root(t.graph) is not home:
+            raise errors.GraphError(
+                f"gradients: {t.name} must be from the same graph as {first.name} (TF1's "
+                f"ValueError)\n  {errors.describe_tensor(t, t.name)}\n  "
+                + errors.describe_tensor(first, first.name))
+    for i, (y, gy) in enumerate(zip(ys, grad_ys)):
+        gd = gy.dtype if isinstance(gy, Tensor) else None
+        if gy is None and y.dtype.is_complex:
+            why = "a complex y needs its grad_ys (TF1: Gradients of complex tensors must set " \
+                  "grad_ys)"
+        elif gy is None and y.dtype is not dtypes.string:
+            continue
+        elif gy is None:
+            why = "a default gradient (ones) cannot be made of strings; only a numeric y has one"
+        elif y.dtype.is_floating or y.dtype.is_integer:
+            if gd is None or gd.is_floating or gd.is_integer:
+                continue
+            why = f"its grad_ys is {gd.name}, not a real or integer tensor"
+        elif y.dtype.is_complex:
+            if gd is None or gd.is_complex:
+                continue
+            why = f"its grad_ys is {gd.name}, not a complex tensor"
+        else:
+            why = "it must be numeric to obtain a default gradient"
+        raise errors.DTypeError(f"gradients: ys[{i}] is {y.dtype.name}: {why}\n  "
+                                + errors.describe_tensor(y, y.name))
 
 
 # ---- custom gradients -------------------------------------------------------------------

@@ -38,7 +38,8 @@ class _Function:
 
     def __init__(self, what, fn, ds):
         if not callable(fn):
-            raise TypeError(f"Dataset.{what}: expected a function, got {type(fn).__name__}")
+            raise errors.UsageTypeError(         # (TF1: a ValueError)
+                f"Dataset.{what}: expected a function, got {type(fn).__name__}")
         nested = getattr(ds, "_nested", None) or [False] * len(ds._types)
         if what not in ("flat_map", "interleave"):
             if isinstance(ds, Dataset):
@@ -73,12 +74,14 @@ class _Function:
         self.sparse_shapes = [sp.shape for sp in sparse_parts(value)]
         outs = []
         for v in leaves:
-            if isinstance(v, (Node, Dataset)) or v is None:
-                raise TypeError(f"Dataset.{what}: the function must return tensors, "
-                                f"got {type(v).__name__} in {shown(self.structure)}")
+            if isinstance(v, (Node, Dataset)) or v is None:     # TF1: None a ValueError
+                raise (errors.DTypeError if v is not None else errors.DTypeValueError)(
+                    f"Dataset.{what}: the function must return tensors, got "
+                    f"{type(v).__name__} in {shown(self.structure)}\n  "
+                    f"in Dataset.{what} called at {errors.format_site(errors.user_site())}")
             outs.append(fg.capture(v) if isinstance(v, Tensor) else convert_to_tensor(v))
         if not outs:
-            raise ValueError(f"Dataset.{what}: the function returned no tensors")
+            raise errors.UsageError(f"Dataset.{what}: the function returned no tensors")
         return outs
 
     def __call__(self, run, leaves):
@@ -110,7 +113,7 @@ class _Filter(Dataset):
     def __init__(self, ds, fn):
         out = fn.outs[0]
         if fn.structure is not None or not out.dtype.is_bool or out.shape.rank not in (0, None):
-            raise errors.DTypeError(
+            raise errors.DTypeValueError(           # (TF1's ValueError)
                 f"Dataset.filter: the predicate must return one scalar bool tensor, but "
                 f"returned {shown(fn.structure)} starting with{_describe([out])}")
         super().__init__(ds._structure, ds._types, ds._shapes, parents=(ds,),

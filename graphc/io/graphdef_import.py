@@ -90,7 +90,8 @@ class _Importer:
                                 f"imported into, got {t!r}")
             why = _misfit(t, *e["outputs"][i])
             if why is not None:
-                cls = errors.DTypeError if why.startswith("dtype") else errors.ShapeError
+                # TF1: a ValueError either way
+                cls = errors.DTypeValueError if why.startswith("dtype") else errors.ShapeError
                 raise cls(f"input_map['{key}']: the substitute has {why} as in the "
                           f"graph_def ({e['op']} '{name}', created at "
                           f"{errors.format_site(_site(e, where))})\n"

@@ -147,8 +147,11 @@ def _add_n(ex, n):
 
 
 @export("Select")
-def _select(ex, n):       # graphc's Select broadcasts its three inputs: TF's SelectV2
-    ex.emit(n, "SelectV2", n.inputs, T=_T(n, 1))
+def _select(ex, n):
+    """rule "broadcast" (where_v2) and "rows" (a vector condition where() reshaped to
+    broadcast) are TF's SelectV2; TF1's where with its operands as given is TF's Select."""
+    ex.emit(n, "Select" if n.attrs.get("rule") == "same" else "SelectV2", n.inputs,
+            T=_T(n, 1))
 
 
 # ---- reductions ---------------------------------------------------------------------------
@@ -434,6 +437,14 @@ def _scatter_nd(ex, n):
                         DstT=indices.dtype, Truncate=False)
     ex.emit(n, "ScatterNd", (indices, updates, shape), T=updates.dtype,
             Tindices=indices.dtype)
+
+
+@export("SparseValidateIndices")
+def _sparse_validate_indices(ex, n):
+    """graphc's check of sparse indices (range, row-major order, repeats) before it
+    scatters them: TF has no such op, and its own check lives in SparseToDense, which
+    would make the dense array; the export passes the indices through unchecked."""
+    ex.emit(n, "Identity", n.inputs[:1], T=_T(n))
 
 
 @export("Einsum")

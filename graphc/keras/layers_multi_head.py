@@ -185,8 +185,8 @@ class MultiHeadAttention(Layer):
                 mask = gc.expand_dims(mask, -len(self._attention_axes) * 2 - 1)
             big = _large_negative(scores.dtype)
             if self._softmax_robust_masking:
-                scores = gc.where(mask, scores, gc.fill(gc.shape(scores),
-                                                        gc.cast(big, scores.dtype)))
+                scores = gc.where_v2(mask, scores, gc.fill(gc.shape(scores),
+                                                           gc.cast(big, scores.dtype)))
             else:
                 scores += (1.0 - gc.cast(mask, scores.dtype)) * big
         if len(self._norm_axes) > 1:

@@ -9,7 +9,7 @@ import math
 
 import numpy as np
 
-from .. import dtypes
+from .. import dtypes, errors
 from ..graph import Tensor
 from ..shapes import Dimension, InferError, TensorShape
 from .core import constant, convert_to_tensor, identity
@@ -100,17 +100,71 @@ def rank(input, name=None):
     return apply1(RANK, (convert_to_tensor(input),), name=name)
 
 
-def _shape_tensor(s):
-    """A 1-D int tensor from a shape given as a tensor, list, tuple or TensorShape."""
+def _shape_tensor(s, api=None, what="shape", name="Const"):
+    """A 1-D int tensor from a shape given as a tensor, list, tuple or TensorShape: the
+    one checked conversion of an int argument (sizes, begin, multiples...) of op `api`.
+    Non-int values raise a DTypeError (see int_array)."""
     if isinstance(s, Tensor):
         return s
     if isinstance(s, TensorShape):
+        if not s.is_fully_defined():
+            raise errors.ShapeError(f"{api or 'a shape'}: cannot convert the partially "
+                                    f"known shape {s} to a tensor (TF1 neither)" +
+                                    _called_at(api))
         s = s.as_list()
     if isinstance(s, (list, tuple)) and any(isinstance(d, Tensor) for d in s):
+        for d in s:
+            if isinstance(d, Tensor) and not d.dtype.is_integer:
+                raise _not_ints(api, what, s, f"a {d.dtype.name} tensor '{d.name}'")
         dtype = dtypes.int64 if any(isinstance(d, Tensor) and d.dtype is dtypes.int64
                                     for d in s) else dtypes.int32
-        return stack([convert_to_tensor(d, dtype=dtype) for d in s])
-    return constant(np.array(s, dtype=np.int32).reshape(-1), dtype=dtypes.int32)
+        return stack([d if isinstance(d, Tensor) else
+                      convert_to_tensor(int_array(d, api, what), dtype=dtype) for d in s])
+    arr = int_array(s, api, what).reshape(-1)
+    return constant(arr, dtype=dtypes.as_dtype(arr.dtype), name=name)
+
+
+_KINDS = {"f": "floats", "c": "complex numbers", "U": "strings", "S": "strings",
+          "O": "objects", "M": "dates", "m": "time deltas", "V": "records"}
+
+
+def int_array(value, api=None, what="shape"):
+    """value (an int, nested lists of ints, known TF1 Dimensions, a numpy int array) as
+    a numpy int32 array, int64 when a value needs it. Python floats (even 2.0), strings
+    or None raise a DTypeError, as TF1's TypeError "DataType float32 not in list of
+    allowed values: int32, int64"; a numpy float array passes only if no value changes
+    (TF1 truncates it: graphc never does). Bools count as ints, as in TF1."""
+    try:
+        arr = np.asarray(value)
+    except ValueError:
+        raise errors.ShapeError(f"{api + ': ' if api else ''}{what} {value!r} is ragged: "
+                                "it needs one length per level" + _called_at(api)) from None
+    kind = arr.dtype.kind
+    if kind == "f" and isinstance(value, (np.ndarray, np.generic)) and \
+            np.all(np.isfinite(arr) & (arr == np.trunc(arr)) & (abs(arr) < 2.0**63)):
+        arr, kind = arr.astype(np.int64), "i"
+    if kind not in "biu":
+        if arr.size:
+            raise _not_ints(api, what, value, _KINDS.get(kind, arr.dtype.name))
+        return arr.astype(np.int32)             # [] (numpy's float64): no sizes
+    if kind == "u" and arr.size and arr.max() > np.iinfo(np.int64).max:
+        raise _not_ints(api, what, value, "uint64 values beyond int64")
+    if arr.size and kind != "b" and (arr.min() < -2**31 or arr.max() >= 2**31):
+        return arr.astype(np.int64)
+    return arr.astype(np.int32)
+
+
+def _called_at(api):
+    site = errors.format_site(errors.user_site())
+    return f"\n  in {api} called at {site}" if api else f"\n  at {site}"
+
+
+def _not_ints(api, what, value, got):
+    shown = repr(value) if len(repr(value)) <= 80 else repr(value)[:77] + "..."
+    fractional = " (graphc never truncates them)" if got.startswith("float") else ""
+    return errors.DTypeError(f"{api + ': ' if api else ''}{what} must be ints (a list of "
+                             f"ints or an int32/int64 tensor), not {got}{fractional}: got "
+                             f"{shown}" + _called_at(api))
 
 
 def _computed(shape):
@@ -267,7 +321,8 @@ def reshape(tensor, shape, name=None):
 
         gc.reshape(x, [-1, 784])        # x of shape (?, 28, 28) -> (?, 784)
     """
-    return apply1(RESHAPE, (convert_to_tensor(tensor), _shape_tensor(shape)), name=name)
+    return apply1(RESHAPE, (convert_to_tensor(tensor), _shape_tensor(shape, "reshape")),
+                  name=name)
 
 
 # ---- transpose, expand_dims, squeeze ------------------------------------------------------
@@ -275,8 +330,9 @@ def _infer_transpose(ctx, x, *, perm):
     dims = x.shape._dims
     if perm is None:
         return (None if dims is None else tuple(reversed(dims))), x.dtype
-    if not all(isinstance(p, int) for p in perm) or \
-            sorted(perm) != list(builtins.range(len(perm))):
+    if not all(isinstance(p, int) and not isinstance(p, bool) for p in perm):
+        raise InferError(f"perm {list(perm)} must hold ints", "dtype")     # TF: TypeError
+    if sorted(perm) != list(builtins.range(len(perm))):
         raise InferError(f"perm {list(perm)} is not a permutation of 0..{len(perm) - 1}")
     if dims is not None and len(perm) != len(dims):
         raise InferError(f"perm {list(perm)} has {len(perm)} entries but {{0}} has rank "

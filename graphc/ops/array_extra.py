@@ -11,7 +11,7 @@ import numpy as np
 from .. import dtypes, errors
 from ..graph import Tensor, name_scope
 from ..shapes import InferError
-from .array import _shape_tensor, reshape, shape, size, static_value
+from .array import _not_ints, _shape_tensor, int_array, reshape, shape, size, static_value
 from .core import constant, convert_to_tensor
 from .broadcast import select
 from .elementwise import broadcast_to, operands, where
@@ -340,8 +340,10 @@ def where_v2(condition, x=None, y=None, name=None):
 
 
 def _index_list(v, what):
-    """begin/end/strides as a list of ints and scalar int tensors (known length)."""
+    """begin/end/strides as a list of ints and scalar int tensors (known length). A float
+    (even 0.0) or a float tensor is a DTypeError (TF1's TypeError): never truncated."""
     if isinstance(v, Tensor):
+        _int_dtype(v, v, what)
         c = constant_value(v)
         if c is not None:
             return [int(e) for e in np.reshape(c, -1)]
@@ -350,12 +352,22 @@ def _index_list(v, what):
             raise TypeError(f"strided_slice: {what} '{v.name}' must have a length known "
                             "when the graph is built")
         return [v[k] for k in builtins.range(n)]
-    items = list(v) if isinstance(v, (list, tuple)) else np.reshape(v, -1).tolist()
+    if not isinstance(v, (list, tuple)):
+        return int_array(v, "strided_slice", what).reshape(-1).tolist()
     out = []
-    for e in items:
-        c = constant_value(e) if isinstance(e, Tensor) else e
-        out.append(e if c is None else int(c))
+    for e in v:
+        if isinstance(e, Tensor):
+            _int_dtype(e, v, what)
+            c = constant_value(e)
+            out.append(e if c is None else int(c))
+        else:
+            out.append(int(int_array(e, "strided_slice", what)))
     return out
+
+
+def _int_dtype(t, value, what):
+    if not t.dtype.is_integer:
+        raise _not_ints("strided_slice", what, value, f"a {t.dtype.name} tensor '{t.name}'")
 
 
 def strided_slice(input_, begin, end, strides=None, begin_mask=0, end_mask=0,

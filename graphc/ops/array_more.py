@@ -14,7 +14,7 @@ from ..graph import Tensor, control_dependencies, name_scope
 from ..shapes import InferError, as_shape
 from . import elementwise as E
 from . import reduce as R
-from .array import _shape_tensor, as_int, rank, reshape, shape, static_value
+from .array import _shape_tensor, as_int, int_array, rank, reshape, shape, static_value
 from .asserts import Assert
 from .core import constant, convert_to_tensor, identity
 from .counting import searchsorted
@@ -129,7 +129,7 @@ def repeat(input, repeats, axis=None, name=None):  # noqa: A002 (TF1 names)
                                f"rank {r}", x)
         axis %= r
         reps = repeats if isinstance(repeats, Tensor) else convert_to_tensor(
-            np.asarray(repeats, np.int32))
+            int_array(repeats, "repeat", "repeats"))      # 1.5 raises: never truncated
         if not reps.dtype.is_integer:
             raise errors.DTypeError(f"repeat: repeats must be int, not {reps.dtype.name}\n  "
                                     + errors.describe_tensor(reps, reps.name))
@@ -226,7 +226,8 @@ def invert_permutation(x, name=None):
 
         gc.invert_permutation([3, 4, 0, 2, 1])       # [2, 4, 3, 0, 1]
     """
-    x = x if isinstance(x, Tensor) else convert_to_tensor(np.asarray(x, np.int32))
+    if not isinstance(x, Tensor):
+        x = convert_to_tensor(int_array(x, "invert_permutation", "x"))
     return apply1(INVERT_PERMUTATION, (x,), name=name)
 
 

@@ -13,18 +13,93 @@ __all__ = ["where", "add_n", "clip_by_value", "sum_to", "broadcast_to"]
 
 
 # ---- where, add_n, clip_by_value ----------------------------------------------------------
-def _infer_select(ctx, c, a, b):
+# One op, two of TF's. rule="broadcast" (the default) is TF's SelectV2 (where_v2, TF2's
+# tf.where): condition, x and y broadcast as numpy does. TF1's Select (gc.where) is
+# stricter: x and y of one shape, and the condition a scalar (picking all of x or all of
+# y), of their shape, or a vector picking rows of x. Its nodes carry rule="same", with the
+# operands as given, or rule="rows", with a vector condition that where() reshaped to
+# (n, 1, ...): that node also computes as numpy broadcasting does (and exports as TF's
+# SelectV2), while its checks stay TF1's.
+_HINT = "TF1's where; gc.where_v2 broadcasts"
+
+
+def _equal_shapes(ctx, i, j):
+    """The shape of inputs i and j merged; TF1's Select needs them equal."""
+    s, t = ctx.inputs[i].shape, ctx.inputs[j].shape
+    if s._dims is None or t._dims is None:
+        return (s if t._dims is None else t)._dims
+    if len(s._dims) != len(t._dims):
+        raise InferError(f"{{{i}}} and {{{j}}} must have the same shape ({_HINT}), not {s} "
+                         f"and {t}")
+    return tuple(ctx.merge_dims(a, b, f"{{{{{i}}}}} and {{{{{j}}}}} must have the same shape "
+                                      f"({_HINT}): dim {k} is {{a}} and {{b}}")
+                 for k, (a, b) in enumerate(zip(s._dims, t._dims)))
+
+
+def _infer_select(ctx, c, a, b, *, rule="broadcast"):
     if not c.dtype.is_bool:
         raise InferError(f"the condition {{0}} must be bool, not {c.dtype.name}", "dtype")
     ctx.same_dtype(1, 2)
-    return ctx.broadcast(), a.dtype
+    if rule == "broadcast":
+        return ctx.broadcast(), a.dtype
+    data = _equal_shapes(ctx, 1, 2)
+    cond = c.shape._dims
+    if data is None or cond is None or not cond:        # unknown ranks, a scalar condition
+        return data, a.dtype
+    if rule == "rows" or (len(cond) == 1 and len(data) > 1):     # a vector picks rows
+        ctx.merge_dims(cond[0], data[0], f"the condition {{{{0}}}} has {{a}} elements but "
+                                         f"x {{{{1}}}} has {{b}} rows ({_HINT})")
+        return data, a.dtype
+    if len(cond) != len(data):
+        raise InferError(f"the condition {{0}} must be a scalar, a vector of x's rows or of "
+                         f"x's shape {TensorShape(data)}, not of shape {c.shape} ({_HINT})")
+    return tuple(ctx.merge_dims(p, q, f"the condition {{{{0}}}} must have x's shape: dim {k} "
+                                      f"is {{a}} and {{b}} ({_HINT})")
+                 for k, (p, q) in enumerate(zip(cond, data))), a.dtype
+
+
+def _dims(shape):
+    return "[" + ",".join(map(str, shape)) + "]"     # TF's way: [3,2]
+
+
+def _check_tf1_select(c, x, y, rule):
+    """TF1's Select kernel's checks, with its words (InvalidArgumentError)."""
+    rows = rule == "rows" or (c.ndim == 1 and x.ndim != 1)
+    if c.ndim and not rows:
+        for k, t in ((1, x), (2, y)):
+            if t.shape != c.shape:
+                raise errors.InvalidArgumentError(
+                    f"Inputs to operation Select of type Select must have the same size and "
+                    f"shape.  Input 0: {_dims(c.shape)} != input {k}: {_dims(t.shape)} "
+                    f"({_HINT})")
+        return
+    if rows and x.ndim == 0:
+        raise errors.InvalidArgumentError(
+            f"'then' must be at least a vector, but saw shape: [] ({_HINT})")
+    if rows and x.shape[0] != c.shape[0]:
+        raise errors.InvalidArgumentError(
+            f"Number of batches of 'then' must match size of 'cond', but saw: {x.shape[0]} "
+            f"vs. {c.shape[0]} ({_HINT})")
+    if x.shape != y.shape:
+        raise errors.InvalidArgumentError(
+            f"'then' and 'else' must have the same size.  but received: {_dims(x.shape)} vs. "
+            f"{_dims(y.shape)} ({_HINT})")
+
+
+def _select_kernel(c, x, y, *, rule="broadcast"):
+    if rule != "broadcast":
+        _check_tf1_select(c, x, y, rule)
+        if c.ndim == 1 and x.ndim > 1:      # TF1: a vector condition picks rows
+            c = c.reshape((-1,) + (1,) * (x.ndim - 1))
+    return np.where(c, x, y)
 
 
 def _select_vjp(node, gs):
+    """gx = where(c, g, 0), gy = where(c, 0, g) (under the node's rule)."""
     c, a, b = node.inputs
     g = gs[0]
     zero = zeros_like_(g)
-    return [None, select(c, g, zero), select(c, zero, g)]
+    return [None, _select(c, g, zero, node.attrs), _select(c, zero, g, node.attrs)]
 
 
 def _select_jvp(node, ts):
@@ -34,14 +109,34 @@ def _select_jvp(node, ts):
         return None
     ta = ta if ta is not None else zeros_like_(a)
     tb = tb if tb is not None else zeros_like_(b)
-    return select(c, ta, tb)
+    return _select(c, ta, tb, node.attrs)
+
+
+def _select_batch(node, args, batched):
+    """vmap. Where every rank is known, TF1's Select computes as numpy broadcasting does
+    (a vector condition was reshaped to rows), so the batched op is where_v2's; with a
+    rank unknown, slice by slice."""
+    from ..autodiff.batching_rules import batch_broadcasting, batch_by_slices, expand_to
+    if not node.attrs:
+        return batch_broadcasting(node, args, batched)
+    rank = node.outputs[0].shape.rank
+    if rank is None or any(t.shape.rank is None for t in node.inputs):
+        return batch_by_slices(node, args, batched)
+    return [select(*(expand_to(a, rank) if b else a for a, b in zip(args, batched)))]
 
 
 SELECT = register(OpDef(
-    "Select", _infer_select, np.where, vjp=_select_vjp, jvp=_select_jvp, elementwise=True,
-    api="where", signature="where(condition, x, y, name=None)",
-    shape_rule="numpy broadcast of condition, x, y", dtypes="condition bool; x, y same",
-    doc="x where condition else y (TF2/numpy broadcasting)."))
+    "Select", _infer_select, _select_kernel, vjp=_select_vjp, jvp=_select_jvp,
+    batch=_select_batch, elementwise=True, api="where",
+    signature="where(condition, x, y, name=None)",
+    shape_rule="numpy broadcast of condition, x, y (rule 'broadcast'); TF1's: x, y equal, "
+               "the condition a scalar, x's shape or a vector of x's rows",
+    dtypes="condition bool; x, y same",
+    doc="x where condition else y: TF2/numpy broadcasting, or TF1's rules (gc.where)."))
+
+
+def _select(c, x, y, attrs):
+    return apply1(SELECT, (c, x, y), **attrs)
 
 
 def select(condition, x, y, name=None):
@@ -52,9 +147,10 @@ def select(condition, x, y, name=None):
 
 def where(condition, x=None, y=None, name=None):
     """Elementwise x where condition, else y; with condition alone, the int64
-    coordinates of its true elements, one row each (TF1; where.py). As in TF1, a vector
-    condition with matrices (or higher) x, y picks whole rows; otherwise the three
-    broadcast as numpy does:
+    coordinates of its true elements, one row each (TF1; where.py). As TF1's Select, x
+    and y must have one shape, and the condition x's shape, a scalar (all of x or all of
+    y) or, for x of rank >= 2, a vector picking rows of x; gc.where_v2 broadcasts all
+    three as numpy does:
 
         gc.where([True, False, True], [1, 2, 3], [9, 9, 9])     # [1, 9, 3]
         gc.where([True, False], [[1, 2], [3, 4]], [[0, 0], [0, 0]])   # [[1, 2], [0, 0]]
@@ -64,14 +160,30 @@ def where(condition, x=None, y=None, name=None):
         from .where import where_
         return where_(condition, name=name)
     if x is None or y is None:
-        raise ValueError("where: x and y must both be given or both be None")
+        raise errors.UsageError("where: x and y must both be given or both be None\n  in "
+                                f"where called at {errors.format_site(errors.user_site())}")
     x, y = operands(x, y, "where")
     condition = convert_to_tensor(condition)
-    rank = max(x.shape.rank or 0, y.shape.rank or 0)
-    if condition.shape.rank == 1 and rank > 1:      # TF1's Select: condition[i] picks row i
-        from .array import reshape
-        condition = reshape(condition, [-1] + [1] * (rank - 1))
-    return select(condition, x, y, name=name)
+    rank = x.shape.rank if x.shape.rank is not None else y.shape.rank
+    if condition.shape.rank != 1 or rank is None or rank < 2:
+        return apply1(SELECT, (condition, x, y), name=name, rule="same")
+    _check_rows(condition, x, y)
+    from .array import reshape          # (n,) -> (n, 1, ...): numpy broadcasting picks rows
+    condition = reshape(condition, [-1] + [1] * (rank - 1))
+    return apply1(SELECT, (condition, x, y), name=name, rule="rows")
+
+
+def _check_rows(c, x, y):
+    """A vector condition has one element per row of x and y (checked here, where the
+    message can name the condition itself rather than its reshape)."""
+    n = c.shape._dims[0]
+    m = next((t.shape._dims[0] for t in (x, y) if t.shape.rank and
+              isinstance(t.shape._dims[0], int)), None)
+    if isinstance(n, int) and m is not None and n != m:
+        raise errors.ShapeError(
+            f"where: the condition has {n} elements but x and y have {m} rows ({_HINT})\n"
+            + "\n".join(f"  {errors.describe_tensor(t, t.node.name)}" for t in (c, x, y))
+            + f"\n  in where called at {errors.format_site(errors.user_site())}")
 
 
 def _infer_add_n(ctx, *xs):
@@ -204,6 +316,6 @@ BROADCAST_TO = register(OpDef(
 
 
 def broadcast_to(input, shape, name=None):
+    from .array import _shape_tensor        # lazy, as _shape_of: no import cycle
     x = convert_to_tensor(input)
-    return apply1(BROADCAST_TO, (x, convert_to_tensor(shape, dtype_hint=dtypes.int64)),
-                  name=name)
+    return apply1(BROADCAST_TO, (x, _shape_tensor(shape, "broadcast_to")), name=name)

@@ -2,7 +2,7 @@
 gradient is cast back (elementwise.py re-exports it)."""
 import numpy as np
 
-from .. import dtypes
+from .. import dtypes, errors
 from .core import convert_to_tensor
 from .registry import OpDef, apply1, register
 
@@ -60,7 +60,11 @@ CAST = register(OpDef(
 def cast(x, dtype, name=None):
     """x converted to dtype; a SparseTensor's values (TF1: edit_distance(gc.cast(
     decoded[0], gc.int32), labels) after a CTC decoder)."""
-    dtype = dtypes.as_dtype(dtype)
+    try:
+        dtype = dtypes.as_dtype(dtype)
+    except TypeError as e:                  # TF1: TypeError; here a DTypeError at this line
+        raise errors.DTypeError(f"cast: {e}\n  in cast called at "
+                                f"{errors.format_site(errors.user_site())}") from None
     from ..indexed_slices import IndexedSlices
     if isinstance(x, IndexedSlices):        # a sparse gradient stays one (TF1)
         return IndexedSlices(cast(x.values, dtype, name=name), x.indices, x.dense_shape)
@@ -70,7 +74,25 @@ def cast(x, dtype, name=None):
         out._static_shape = getattr(x, "_static_shape", None)
         return out
     x = convert_to_tensor(x)
+    if (x.dtype is dtypes.string) != (dtype is dtypes.string):
+        raise _unsupported(x, dtype)
     return apply1(CAST, (x,), name=name, dtype=dtype)
+
+
+class CastError(errors.DTypeError, errors.UnimplementedError):
+    """A cast between strings and numbers: a DTypeError, raised when the Cast is built,
+    that is also the UnimplementedError TF's kernel raises ("Cast string to float is
+    not supported")."""
+
+
+def _unsupported(x, dtype):
+    def tf_name(d):
+        return {"float32": "float", "float64": "double", "float16": "half"}.get(d.name, d.name)
+    how = ("parse strings with gc.strings.to_number" if x.dtype is dtypes.string else
+           "format numbers with gc.strings.as_string")
+    return CastError(f"cast: Cast {tf_name(x.dtype)} to {tf_name(dtype)} is not supported "
+                     f"({how})\n  {errors.describe_tensor(x, 'x')}\n  in cast called at "
+                     f"{errors.format_site(errors.user_site())}")
 
 
 def to_float(x, name=None):

@@ -12,6 +12,9 @@ for any number of spatial dims: conv3d.py's ops (NDHWC) use them too. Each gradi
 linear in its cotangent input, so its vjp is built from the adjoint ops: conv2d,
 conv2d_backprop_input and conv2d_backprop_filter are each other's adjoints.
 """
+import os
+import sys
+
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
@@ -222,11 +225,28 @@ _infer_backprop_input, _infer_backprop_filter = backprop_infers(check_backprop)
 # The kernels work for any number nd of spatial dims (conv3d.py's ops use them too).
 def _conv_kernel(x, f, **attrs):
     fmt, nd = attrs["data_format"], f.ndim - 2
+    if x.ndim != len(fmt) or f.ndim != len(fmt) or x.shape[fmt.index("C")] != f.shape[-2]:
+        _conv_inputs_error(x, f, fmt)
     x = to_nhwc(x, fmt)
     win = geometry(x.shape, f.shape[:nd], attrs).windows(x)       # (N, OH, OW, C, kh, kw)
     out = np.tensordot(win, f, axes=(list(range(nd + 1, 2 * nd + 2)),   # (N, OH, OW, O)
                                      [nd] + list(range(nd))))
     return from_nhwc(out.astype(x.dtype, copy=False), fmt)
+
+
+def _conv_inputs_error(x, f, fmt):
+    """The run-time checks static shapes left open, in graphc's words (TF's at the end)."""
+    nd = len(fmt) - 2
+    if x.ndim != len(fmt) or f.ndim != len(fmt):
+        t, what = (x, "input") if x.ndim != len(fmt) else (f, "filter")
+        raise errors.InvalidArgumentError(
+            f"conv{nd}d: the {what} must be {nd + 2}-D, not of shape {t.shape} (input shape "
+            f"{x.shape}, filter shape {f.shape}, data_format {fmt})")
+    c = x.shape[fmt.index("C")]
+    raise errors.InvalidArgumentError(
+        f"conv{nd}d: the input of shape {x.shape} ({fmt}) has {c} channels but the filter "
+        f"of shape {f.shape} expects {f.shape[-2]} (input depth must be evenly divisible by "
+        f"filter depth: {c} vs {f.shape[-2]})")
 
 
 def _backprop_input_kernel(sizes, f, g, **attrs):
@@ -342,17 +362,43 @@ def _bpf(x, sizes, g, **kw):
 
 
 # ---- public functions ----------------------------------------------------------------------
+_PKG_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+
+
+def attr_error(msg, cls=errors.UsageError):
+    """A window op's bad attribute (strides, ksize, dilations, padding, data_format): a
+    UsageError (TF's ValueError; DTypeError where TF raises a TypeError) naming the
+    graphc function the user called and their line."""
+    f, api = sys._getframe(1), None
+    while f is not None and f.f_code.co_filename.startswith(_PKG_DIR):
+        api, f = f.f_code.co_name, f.f_back
+    api = api if api and not api.startswith("_") else "the call"
+    site = errors.format_site((f.f_code.co_filename, f.f_lineno) if f else ("<unknown>", 0))
+    return cls(f"{api}: {msg}\n  in {api} called at {site}")
+
+
 def _format(data_format):
     if data_format not in ("NHWC", "NCHW"):
-        raise ValueError(f"data_format must be 'NHWC' or 'NCHW', not {data_format!r}")
+        raise attr_error(f"data_format must be 'NHWC' or 'NCHW', not {data_format!r}")
     return data_format
 
 
 def _padding(padding):
-    if not isinstance(padding, str) or padding.upper() not in ("SAME", "VALID"):
-        raise ValueError(f"padding must be 'SAME' or 'VALID', not {padding!r} (explicit "
-                         "paddings only for conv2d; elsewhere use gc.pad and 'VALID')")
-    return padding.upper()
+    """'SAME' or 'VALID', exactly (TF's attr: 'same' is an error); bytes as TF takes."""
+    if isinstance(padding, bytes):
+        padding = padding.decode("latin-1")
+    if not isinstance(padding, str):
+        raise attr_error(f"padding must be a string, 'SAME' or 'VALID', not {padding!r}",
+                         errors.DTypeError)
+    if padding not in ("SAME", "VALID"):
+        hint = ("use upper case, as TF does" if padding.upper() in ("SAME", "VALID") else
+                "explicit paddings are a list, and only for conv2d; elsewhere use gc.pad "
+                "and 'VALID'")
+        raise attr_error(f"padding must be 'SAME' or 'VALID', not {padding!r} ({hint})")
+    return padding
+
+
+_LEAST = {"strides": "Stride must be > 0", "ksize": "`ksize` must be > 0"}
 
 
 def hw_pair(v, what, data_format, default=1):
@@ -364,17 +410,20 @@ def hw_pair(v, what, data_format, default=1):
     if isinstance(v, (int, np.integer)):
         v = (int(v),) * n
     v = tuple(int(d) for d in v)
+    if len(v) not in (1, n, n + 2):
+        raise attr_error(f"{what} should be of length 1, {n} or {n + 2}, not {list(v)} of "
+                         f"length {len(v)}")
+    if min(v) < 1:
+        least = _LEAST.get(what, "Dilation rate must be >= 1")
+        raise attr_error(f"{what} {list(v)}: {least}, but got {min(v)}")
     if len(v) == 1:
         v = v * n
     elif len(v) == n + 2:
         c = data_format.index("C")
         if v[0] != 1 or v[c] != 1:
-            raise ValueError(f"{what} {list(v)}: the batch and channel entries must be 1")
+            raise attr_error(f"{what} {list(v)}: the batch and channel entries must be 1 "
+                             f"(TF: not yet supported in the batch and depth dimensions)")
         v = tuple(d for k, d in enumerate(v) if k not in (0, c))
-    if len(v) != n or min(v) < 1:
-        sizes = "[h, w]" if n == 2 else "[d, h, w]"
-        raise ValueError(f"{what} must be positive: an int, {sizes} or a {n + 2}-list, got "
-                         f"{list(v)}")
     return v
 
 
@@ -400,14 +449,14 @@ def _explicit(x, padding, data_format):
     """x padded by TF's explicit conv2d paddings (4 pairs in data_format's order)."""
     pairs = [list(p) if isinstance(p, (list, tuple)) else None for p in padding]
     if len(pairs) != 4 or any(p is None or len(p) != 2 for p in pairs):
-        raise ValueError(f"conv2d: explicit padding must be 4 (before, after) pairs, one "
-                         f"per dimension of {data_format}, not {padding!r}")
+        raise attr_error(f"explicit padding must be 4 (before, after) pairs, one per "
+                         f"dimension of {data_format}, not {padding!r}")
     if any(int(v) < 0 for p in pairs for v in p):
-        raise ValueError(f"conv2d: explicit paddings cannot be negative: {padding!r}")
+        raise attr_error(f"explicit paddings cannot be negative: {padding!r}")
     channels = 3 if data_format.endswith("C") else 1
     if any(pairs[i] != [0, 0] for i in (0, channels)):
-        raise ValueError(f"conv2d: the explicit padding of the batch and channel "
-                         f"dimensions must be 0 ({data_format}), not {padding!r}")
+        raise attr_error(f"the explicit padding of the batch and channel dimensions "
+                         f"must be 0 ({data_format}), not {padding!r}")
     from .array import pad
     return pad(x, [[int(v) for v in p] for p in pairs]) if any(map(any, pairs)) else x
 
@@ -436,7 +485,7 @@ def conv2d_backprop_input(input_sizes, filter=None, out_backprop=None, strides=N
     """The gradient of conv2d with respect to an input of shape input_sizes (`filters`:
     TF1's later name of `filter`)."""
     if (filter is None) == (filters is None):
-        raise ValueError("conv2d_backprop_input: give one of filter and filters")
+        raise attr_error("give one of filter and filters")
     f, g = operands(filter if filters is None else filters, out_backprop,
                     "conv2d_backprop_input")
     attrs = _conv_attrs(strides, padding, data_format, dilations)

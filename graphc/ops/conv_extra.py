@@ -62,7 +62,7 @@ def conv_transpose(api, backprop_input, data_format, value, filter, output_shape
         shape_error(api, f"value has {_dim(x, axis)} channels but the filter "
                     f"'{f.node.name}' (of shape {f.shape}) expects {_dim(f, rank - 1)} (its "
                     f"dim {rank - 1})", x)
-    sizes = _shape_tensor(output_shape)
+    sizes = _shape_tensor(output_shape, api, "output_shape")
     if sizes.shape.rank != 1 or sizes.shape._dims[0] not in (rank, None):
         shape_error(api, f"output_shape must be a vector of {rank} sizes", sizes)
     if isinstance(output_shape, (list, tuple, np.ndarray)) and not isinstance(

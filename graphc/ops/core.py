@@ -1,10 +1,12 @@
 """Sources and plumbing: constant, placeholder, identity, stop_gradient, no_op, group,
 and the conversion of Python values to tensors."""
+import operator
+
 import numpy as np
 
 from .. import dtypes, errors
 from ..graph import Node, Tensor, get_default_graph
-from ..shapes import InferError, TensorShape, as_shape
+from ..shapes import Dimension, InferError, TensorShape, as_shape
 from .registry import OpDef, apply, apply1, register
 
 __all__ = ["constant", "placeholder", "placeholder_with_default", "identity",
@@ -96,13 +98,13 @@ NO_OP = register(OpDef(
     doc="Does nothing; useful with control dependencies."))
 
 
-def _py_dtype(value):
+def _py_dtype(value, what="constant"):
     """TF1 default dtypes for Python values: float -> float32, int -> int32."""
     if isinstance(value, (np.ndarray, np.generic)):
         return dtypes.from_value(np.asarray(value))
     if isinstance(value, (bytes, str)):
         return dtypes.string
-    arr = np.asarray(value)
+    arr = as_array(value, what)
     if arr.dtype.kind in "SUO" and arr.size and _is_text(arr.flat[0]):
         return dtypes.string
     if arr.dtype.kind == "f":
@@ -142,12 +144,61 @@ def string_array(value, what):
     except ValueError as e:
         raise errors.DTypeError(f"{what}: cannot make a string array: {e}") from None
     bad = [v for v in arr.flat if not _is_text(v)]
+    spot = ragged_spot(value) if bad and _is_seq(bad[0]) else None
+    if spot is not None:                # (numpy made an array of the unequal lists)
+        raise ragged_error(what, spot)
     if bad:
         raise errors.DTypeError(f"{what}: cannot convert {type(bad[0]).__name__} values "
                                 f"such as {bad[0]!r} to string (only bytes and str)")
     if arr.ndim == 0:
         return np.array(_to_bytes(arr[()]), dtype=object)
     return _encode(arr).astype(object, copy=False)
+
+
+def ragged_spot(value):
+    """Where nested lists are ragged: "value[1] has 1 element(s) where value[0] has 2",
+    or None."""
+    level = [((), value)]
+    while level:
+        seqs = [(p, v) for p, v in level if _is_seq(v)]
+        if not seqs:
+            return None
+        (p0, v0), plain = seqs[0], [p for p, v in level if not _is_seq(v)]
+        if plain:
+            return f"{_at(plain[0])} is a scalar where {_at(p0)} is a list"
+        other = [(p, v) for p, v in seqs if len(v) != len(v0)]
+        if other:
+            return (f"{_at(other[0][0])} has {len(other[0][1])} element(s) where {_at(p0)} "
+                    f"has {len(v0)}")
+        level = [(p + (k,), x) for p, v in seqs for k, x in enumerate(v)]
+    return None
+
+
+def _is_seq(v):
+    return isinstance(v, (list, tuple)) or isinstance(v, np.ndarray) and v.ndim > 0
+
+
+def _at(path):
+    return "value" + "".join(f"[{k}]" for k in path)
+
+
+def as_array(value, what, dtype=None):
+    """np.asarray(value, dtype); ragged nested lists raise a ShapeError that names `what`
+    (the constant or feed), where the lists differ and the user's line, not numpy's text."""
+    try:
+        return np.asarray(value, dtype)
+    except ValueError:
+        spot = ragged_spot(value) if isinstance(value, (list, tuple)) else None
+        if spot is None:
+            raise
+    raise ragged_error(what, spot)
+
+
+def ragged_error(what, spot):
+    return errors.ShapeError(
+        f"{what}: the nested lists are ragged ({spot}); a tensor needs lists of equal "
+        f"length at each level (TF1: \"inhomogeneous shape\")\n  at "
+        f"{errors.format_site(errors.user_site())}")
 
 
 def to_array(value, dtype, what):
@@ -157,7 +208,7 @@ def to_array(value, dtype, what):
                 type(v) is bytes for v in value.flat):
             return value
         return string_array(value, what)
-    arr = np.asarray(value)
+    arr = as_array(value, what)
     if arr.dtype == dtype.np:
         return arr
     src = arr.dtype
@@ -189,19 +240,26 @@ def constant(value, dtype=None, shape=None, name="Const"):
 
     A scalar `value` with `shape` fills that shape; otherwise `value` is reshaped to it.
     """
-    dtype = dtypes.as_dtype(dtype) if dtype is not None else _py_dtype(value)
+    dtype = dtypes.as_dtype(dtype) if dtype is not None else \
+        _py_dtype(value, f"constant '{name}'")
     if type(value) is float and dtype.is_floating or type(value) is int and dtype.is_integer:
         try:                                    # fast path: a Python scalar that fits
             arr = np.array(value, dtype.np)
         except OverflowError:                   # numpy 2: an int out of an int dtype's range
             arr = None
         if dtype.is_integer and (arr is None or arr != value):
-            raise errors.DTypeError(f"constant '{name}': {value} overflows {dtype.name}")
+            raise errors.DTypeError(f"constant '{name}': {value} overflows {dtype.name}\n  "
+                                    "in constant called at "
+                                    f"{errors.format_site(errors.user_site())}")
         if shape is None:
             return apply1(CONST, (), name=name, value=ConstValue(arr, fresh=True),
                           dtype=dtype)
     else:
-        arr = to_array(value, dtype, f"constant '{name}'")
+        try:
+            arr = to_array(value, dtype, f"constant '{name}'")
+        except errors.DTypeError as e:
+            raise type(e)(f"{e}\n  in constant called at "
+                          f"{errors.format_site(errors.user_site())}") from None
     if shape is not None:
         if not as_shape(shape).is_fully_defined():
             raise TypeError(f"constant '{name}': the shape {as_shape(shape)} has an unknown "
@@ -225,12 +283,31 @@ def constant(value, dtype=None, shape=None, name="Const"):
 
 
 def placeholder(dtype, shape=None, name=None):
-    """A tensor whose value is fed to Session.run. Dims: int, None (any), or a name."""
+    """A tensor whose value is fed to Session.run. Dims: int, None (any), or a name;
+    as in TF1, -1 is no unknown dim (use None): `gc.placeholder(gc.float32, [None, 3])`."""
     like = None if shape is None else as_shape_like(shape)
-    dims = None if like is None else tuple(
-        None if isinstance(d, int) and d == -1 else d for d in like)
+    for d in like or ():
+        _check_placeholder_dim(d, like, name)
     return apply1(PLACEHOLDER, (), name=name or "Placeholder",
-                  shape=TensorShape(dims), dtype=dtypes.as_dtype(dtype))
+                  shape=TensorShape(like), dtype=dtypes.as_dtype(dtype))
+
+
+def _check_placeholder_dim(d, dims, name):
+    """TF1's error for a bad dim of a placeholder's shape, at the user's line: a negative
+    one (-1 too) is a ShapeError (TF1's ValueError "Dimension -1 must be >= 0"), a float
+    or bool one a DTypeError (TF1's TypeError)."""
+    if d is None or isinstance(d, (str, Dimension)):
+        return
+    try:
+        i = None if isinstance(d, (bool, np.bool_)) else operator.index(d)
+    except TypeError:
+        i = None
+    if i is not None and i >= 0:
+        return
+    cls, why = (errors.ShapeError, "must be >= 0 (None for an unknown dim)") if i is not None \
+        else (errors.DTypeError, "must be an int, None or a name")
+    raise cls(f"placeholder '{name or 'Placeholder'}': dim {d!r} of shape {list(dims)} {why}"
+              f"\n  in placeholder called at {errors.format_site(errors.user_site())}")
 
 
 def as_shape_like(shape):
@@ -335,11 +412,12 @@ def _gated_values(x):
     return type(x)(identity(x.values, name="control_dependency"), x.indices, x.dense_shape)
 
 
-def convert_to_tensor(value, dtype=None, name=None, dtype_hint=None):
-    """A Tensor from a Tensor (checked against `dtype`) or a Python/numpy value."""
+def convert_to_tensor(value, dtype=None, name=None, dtype_hint=None, preferred_dtype=None):
+    """A Tensor from a Tensor (checked against `dtype`) or a Python/numpy value;
+    preferred_dtype is TF1's name for dtype_hint."""
     if isinstance(value, Tensor):
         if dtype is not None and dtypes.as_dtype(dtype) is not value.dtype:
-            raise errors.DTypeError(
+            raise errors.DTypeValueError(          # TF1: a ValueError
                 f"convert_to_tensor: expected {dtypes.as_dtype(dtype).name} but got\n  "
                 + errors.describe_tensor(value, value.name))
         return value
@@ -351,12 +429,29 @@ def convert_to_tensor(value, dtype=None, name=None, dtype_hint=None):
     first = _first_tensor(value) if isinstance(value, (list, tuple)) else None
     if first is not None:       # TF1 packs a list holding tensors (numbers take its dtype)
         return _pack(value, first.dtype if dtype is None else dtype, name)
+    dtype_hint = preferred_dtype if dtype_hint is None else dtype_hint
     if dtype is None and dtype_hint is not None:
         try:
             return constant(value, dtype=dtype_hint, name=name or "Const")
         except errors.DTypeError:
             pass
     return constant(value, dtype=dtype, name=name or "Const")
+
+
+_PLAIN = (int, float, complex, bool, str, bytes, list, tuple, np.ndarray, np.generic)
+
+
+def convert_arg(value, dtype, what):
+    """convert_to_tensor(value, dtype) for an argument of an op, `what` ("the value for
+    variable 'v' (int32, ...)"): a Python or numpy value that does not convert raises a
+    DTypeError that names `what` and the user's line, not the constant it would become."""
+    if isinstance(value, _PLAIN) and not (isinstance(value, (list, tuple))
+                                          and _first_tensor(value) is not None):
+        try:
+            value = to_array(value, dtype, what)
+        except errors.DTypeError as e:
+            raise type(e)(f"{e}\n  at {errors.format_site(errors.user_site())}") from None
+    return convert_to_tensor(value, dtype=dtype)
 
 
 _CONVERSIONS = []     # (priority, base_type, conversion_func), lowest priority first

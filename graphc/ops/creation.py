@@ -43,7 +43,7 @@ def _reduce_all(g):
 
 
 def fill(dims, value, name=None):
-    dims_t = _shape_tensor(dims)
+    dims_t = _shape_tensor(dims, "fill", "dims")
     return apply1(FILL, (dims_t, convert_to_tensor(value)), name=name)
 
 
@@ -107,8 +107,10 @@ def _infer_one_hot(ctx, indices, on, off, *, depth, axis):
     for i, t in ((1, on), (2, off)):
         if t.shape.rank not in (0, None):
             raise InferError(f"{{{i}}} must be a scalar, not of shape {t.shape}")
-    if not isinstance(depth, int) or depth < 0:
-        raise InferError(f"depth must be an int >= 0, got {depth!r}")
+    if not isinstance(depth, int) or isinstance(depth, bool):
+        raise InferError(f"depth must be an int, got {depth!r}", "dtype")  # TF: TypeError
+    if depth < 0:
+        raise InferError(f"depth must be >= 0, got {depth}")
     if indices.shape._dims is None:
         return None, on.dtype
     dims = list(indices.shape._dims)
@@ -129,15 +131,16 @@ ONE_HOT = register(OpDef(
 
 
 def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None, name=None):
-    """One-hot encoding: `gc.one_hot([0, 2], 3)` is [[1., 0., 0.], [0., 0., 1.]]."""
-    from .core import _py_dtype
-    if dtype is None:
-        given = next((v for v in (on_value, off_value) if v is not None), None)
-        dtype = dtypes.float32 if given is None else \
-            given.dtype if isinstance(given, Tensor) else _py_dtype(given)
-    dtype = dtypes.as_dtype(dtype)
-    on = np.ones((), dtype.np) if on_value is None else on_value
-    off = np.zeros((), dtype.np) if off_value is None else off_value
+    """One-hot encoding: `gc.one_hot([0, 2], 3)` is [[1., 0., 0.], [0., 0., 1.]].
+
+    on_value and off_value, where given, must have one dtype, and dtype's if it is given
+    (Python numbers take dtype; TF1's TypeError otherwise)."""
+    dtype = None if dtype is None else dtypes.as_dtype(dtype)
+    on, off = (None if v is None else _hinted(v, dtype) for v in (on_value, off_value))
+    _check_on_off(on, off, dtype)
+    dtype = dtype or next((t.dtype for t in (on, off) if t is not None), dtypes.float32)
+    on = np.ones((), dtype.np) if on is None else on
+    off = np.zeros((), dtype.np) if off is None else off
     if run_time(depth) is not None:
         return _one_hot_dynamic(convert_to_tensor(indices), depth,
                                 convert_to_tensor(on, dtype=dtype),
@@ -146,6 +149,35 @@ def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None
                             convert_to_tensor(off, dtype=dtype)), name=name,
                   depth=as_int(static_value(depth, "one_hot: depth")),
                   axis=-1 if axis is None else as_int(axis))
+
+
+_TAKES = {"b": "b", "i": "iufc", "u": "iufc", "f": "fc", "c": "c"}
+
+
+def _hinted(v, dtype):
+    """v as TF's convert_to_tensor(v, dtype_hint=dtype): a number takes dtype where TF
+    converts it (an int to a float, never a float to an int), else keeps its own."""
+    if dtype is not None and not isinstance(v, Tensor) and np.ndim(v) == 0 and \
+            dtype.np.kind not in _TAKES.get(np.asarray(v).dtype.kind, dtype.np.kind):
+        return convert_to_tensor(v)
+    return convert_to_tensor(v, dtype_hint=dtype)
+
+
+def _check_on_off(on, off, dtype):
+    """TF1's TypeErrors for on_value/off_value dtypes that differ (DTypeError here)."""
+    given = [(w, t) for w, t in (("on_value", on), ("off_value", off)) if t is not None]
+    bad = [(w, t) for w, t in given if dtype is not None and t.dtype is not dtype]
+    if bad:
+        (w, t), = bad[:1]
+        why = f"dtype {t.dtype.name} of {w} does not match dtype parameter {dtype.name}"
+    elif len(given) == 2 and on.dtype is not off.dtype:
+        why = (f"dtype {on.dtype.name} of on_value does not match dtype {off.dtype.name} of "
+               "off_value")
+    else:
+        return
+    raise errors.DTypeError(
+        f"one_hot: {why}\n" + "".join(f"  {errors.describe_tensor(t, w)}\n" for w, t in given)
+        + f"  in one_hot called at {errors.format_site(errors.user_site())}")
 
 
 def _one_hot_dynamic(indices, depth, on, off, axis, name):

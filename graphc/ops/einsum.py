@@ -2,6 +2,7 @@
 einsums with the subscripts permuted; tensordot (ops/linalg.py) is built on it."""
 import numpy as np
 
+from .. import errors
 from ..graph import Tensor
 from ..shapes import InferError
 from .core import convert_to_tensor
@@ -17,19 +18,27 @@ __all__ = ["einsum"]
 _LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
+def _equation_error(msg):
+    """An equation that does not fit its operands (or is malformed): a ShapeError (TF's
+    ValueError) at the user's line."""
+    return errors.ShapeError(f"{msg}\n  in einsum called at "
+                             f"{errors.format_site(errors.user_site())}")
+
+
 def _split_subscripts(s, what):
     """'...ij' -> ('.', 'i', 'j'); checks letters and that no index repeats."""
     if s.count("...") > 1 or s.replace("...", "").count(".") > 0:
-        raise ValueError(f"einsum: {what} '{s}' has a misplaced '.': use '...' once at most")
+        raise _equation_error(f"einsum: {what} '{s}' has a misplaced '.': use '...' once "
+                              "at most")
     out = _tokens(s)
     for c in out:
         if c != "." and c not in _LETTERS:
-            raise ValueError(f"einsum: {what} '{s}' has the character {c!r}; indices are "
-                             "letters a-z, A-Z")
+            raise _equation_error(f"einsum: {what} '{s}' has the character {c!r}; indices "
+                                  "are letters a-z, A-Z")
     seen = set()
     for c in out:
         if c in seen and c != ".":
-            raise ValueError(
+            raise _equation_error(
                 f"einsum: index '{c}' repeats in the {what} '{s}': an index repeated in "
                 "the output (building a diagonal) is not supported")
         seen.add(c)
@@ -56,15 +65,15 @@ def normalize_equation(equation, n_inputs):
     lhs, arrow, rhs = eq.partition("->")
     ins = lhs.split(",")
     if len(ins) != n_inputs:
-        raise ValueError(f"einsum: the equation '{equation}' has {len(ins)} operands but "
-                         f"{n_inputs} tensors were given")
+        raise _equation_error(f"einsum: the equation '{equation}' has {len(ins)} operands "
+                              f"but {n_inputs} tensors were given")
     subs = [_split_subscripts(s, f"subscripts of input {i}") for i, s in enumerate(ins)]
     out = _split_subscripts(rhs, "output subscripts") if arrow else _implicit_output(subs)
     known = set().union(*subs)
     for c in out:
         if c not in known:
             what = "'...'" if c == "." else f"index '{c}'"
-            raise ValueError(f"einsum: the output {what} of '{equation}' is in no input")
+            raise _equation_error(f"einsum: the output {what} of '{equation}' is in no input")
     return ",".join(_join(s) for s in subs) + "->" + _join(out)
 
 
@@ -91,8 +100,8 @@ def _take_diagonals(x, s):
         if c is None or (r is not None and r < len(named)):
             return x, _join(subs)       # a rank mismatch is the op's own error
         if r is None:
-            raise ValueError(f"einsum: the repeated index '{c}' in '{s}' needs its "
-                             f"operand's rank known, got {x.shape}")
+            raise _equation_error(f"einsum: the repeated index '{c}' in '{s}' needs its "
+                                  f"operand's rank known, got {x.shape}")
         axes, a = [], 0                 # the first axis of each subscript
         for t in subs:
             axes.append(a)
@@ -100,10 +109,9 @@ def _take_diagonals(x, s):
         p, q = (axes[k] for k, t in enumerate(subs) if t == c)
         m, n = x.shape._dims[p], x.shape._dims[q]
         if isinstance(m, int) and isinstance(n, int) and m != n:
-            from .. import errors
-            raise errors.ShapeError(f"einsum: the repeated index '{c}' in '{s}' has sizes "
-                                    f"{m} and {n} in its operand of shape {x.shape} (a "
-                                    "diagonal needs equal sizes)")
+            raise _equation_error(f"einsum: the repeated index '{c}' in '{s}' has sizes {m} "
+                                  f"and {n} in its operand of shape {x.shape} (a diagonal "
+                                  "needs equal sizes)")
         x = matrix_diag_part(transpose(x, [k for k in range(r) if k not in (p, q)] + [p, q]))
         subs = [t for t in subs if t != c] + [c]
 
@@ -267,7 +275,8 @@ def einsum(equation, *inputs, name=None):
     if len(inputs) == 1 and isinstance(inputs[0], (list, tuple)):
         inputs = tuple(inputs[0])
     if not inputs:
-        raise ValueError("einsum: no input tensors")
+        raise errors.UsageError("einsum: no input tensors\n  in einsum called at "
+                                f"{errors.format_site(errors.user_site())}")
     first = next((x for x in inputs if isinstance(x, Tensor)), None)
     xs = [convert_to_tensor(x, dtype=None if first is None else first.dtype) for x in inputs]
     lhs, arrow, rhs = equation.replace(" ", "").partition("->")

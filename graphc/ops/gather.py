@@ -13,15 +13,16 @@ __all__ = ["gather", "unsorted_segment_sum"]
 
 def _infer_gather(ctx, params, indices, *, axis):
     _int_index(ctx, 1, indices, "indices")
-    dims, idims = params.shape._dims, indices.shape._dims
-    if dims is None:
-        return None, params.dtype
-    a = ctx.axis(axis, len(dims))
-    n, v = ctx.resolve(dims[a]), ctx.constant_value(indices)
-    if n is not None and v is not None and v.size and v.max() >= n:   # (a negative one
-        raise InferError(f"indices {{1}} reach {v.max()}, out of range [0, {n}) for "
-                         f"dim {a} of {{0}}")     # fails at run time, after any asserts)
-    if idims is None:
+    dims, idims, v = params.shape._dims, indices.shape._dims, ctx.constant_value(indices)
+    a = None if dims is None else ctx.axis(axis, len(dims))
+    n = None if dims is None else ctx.resolve(dims[a])
+    if v is not None and v.size and (v.min() < 0 or n is not None and v.max() >= n):
+        bad = v.min() if v.min() < 0 else v.max()      # TF's CPU kernel: no wrap-around
+        size = "dim" if n is None else n
+        raise InferError(f"indices {{1}} {'hold' if bad < 0 else 'reach'} {bad}, out of "
+                         f"range [0, {size}) for dim {axis if a is None else a} of {{0}}" +
+                         (" (gather does not count from the end)" if bad < 0 else ""))
+    if dims is None or idims is None:
         return None, params.dtype
     return tuple(dims[:a]) + tuple(idims) + tuple(dims[a + 1:]), params.dtype
 
@@ -169,6 +170,14 @@ def _infer_segment_sum(ctx, data, ids, num):
     _int_index(ctx, 2, num, "num_segments")
     if num.shape.rank not in (0, None):
         raise InferError(f"num_segments {{2}} must be a scalar, not of shape {num.shape}")
+    v, k = ctx.constant_value(ids), ctx.constant_value(num)
+    if k is not None and k < 0:
+        raise InferError(f"num_segments {{2}} must be >= 0, got {k}")
+    if v is not None and k is not None and v.size and v.max() >= k:
+        at = tuple(int(i) for i in np.argwhere(v >= k)[0])
+        raise InferError(f"segment_ids {{1}} hold {v[at]} at {list(at)}, out of range "
+                         f"[0, {k}) for num_segments {{2}} = {k} (a negative id drops its "
+                         "data)")
     dims, idims = data.shape._dims, ids.shape._dims
     if dims is None or idims is None:
         return None, data.dtype
@@ -178,8 +187,23 @@ def _infer_segment_sum(ctx, data, ids, num):
     return (scalar_dim(num),) + tuple(dims[len(idims):]), data.dtype
 
 
+def check_segment_ids(ids, num):
+    """TF's kernels refuse a segment id >= num_segments (a negative one drops its data)."""
+    if num < 0:
+        from ..errors import ExecutionError
+        raise ExecutionError(f"num_segments must be >= 0, got {num}")
+    over = np.argwhere(ids >= num)
+    if over.size:
+        at = tuple(int(i) for i in over[0])
+        from ..errors import ExecutionError
+        raise ExecutionError(f"segment_ids{list(at)} = {ids[at]} is out of range "
+                             f"[0, {num})")
+
+
 def _segment_sum_kernel(data, ids, num):
-    out = np.zeros((int(num),) + data.shape[ids.ndim:], data.dtype)
+    num = int(num)
+    check_segment_ids(ids, num)
+    out = np.zeros((num,) + data.shape[ids.ndim:], data.dtype)
     if ids.size and ids.min() < 0:          # TF1: a negative id drops its data
         keep = ids >= 0
         ids, data = ids[keep], data[keep]

@@ -18,7 +18,7 @@ import numpy as np
 from .. import dtypes, errors
 from ..graph import Tensor
 from ..shapes import InferError
-from .array import shape as shape_of, stack
+from .array import _shape_tensor, int_array, shape as shape_of
 from .core import convert_to_tensor
 from .elementwise import cast
 from .registry import OpDef, apply1, register
@@ -262,17 +262,19 @@ def shape_error(api, msg, t, label="image"):
 
 
 # ---- public functions ---------------------------------------------------------------------
-def size_tensor(size):
-    """size as a 1-D int32 tensor (a tensor, or a list of ints and scalar tensors)."""
+def size_tensor(size, api=None, what="size"):
+    """size as a 1-D int tensor (a tensor, or a list of ints and scalar int tensors). A
+    float size (even 2.0) is a DTypeError naming api, as TF1's TypeError: never
+    truncated."""
     if isinstance(size, Tensor):
         return size
     if isinstance(size, (list, tuple)) and any(isinstance(s, Tensor) for s in size):
-        return stack([convert_to_tensor(s, dtype=dtypes.int32) for s in size])
-    return convert_to_tensor(np.asarray(size, np.int32), dtype=dtypes.int32)
+        return _shape_tensor(size, api, what)
+    return convert_to_tensor(int_array(size, api, what))
 
 
 def _resize(op, images, size, align_corners, half_pixel_centers, name):
-    return apply1(op, (images, size_tensor(size)), name=name,
+    return apply1(op, (images, size_tensor(size, op.api)), name=name,
                   align_corners=bool(align_corners),
                   half_pixel_centers=bool(half_pixel_centers))
 

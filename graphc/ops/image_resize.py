@@ -10,7 +10,7 @@ lanczos / gaussian / mitchellcubic methods: image_scale.py).
 """
 import numpy as np
 
-from .. import dtypes
+from .. import dtypes, errors
 from ..graph import name_scope
 from . import array as A
 from . import elementwise as E
@@ -101,7 +101,7 @@ def _separable_resize(api, images, size, method, flags, name):
     if images.shape.rank not in (4, None):
         raise shape_error(api, f"images must be 4-D (NHWC), not of shape {images.shape}",
                           images)
-    size = size_tensor(size)
+    size = size_tensor(size, api)
     want = constant_value(size)
     if want is not None:
         _check_size(want, api)
@@ -161,7 +161,15 @@ def _resize_common(images, size, resize_fn, preserve_aspect_ratio, name, skip_sa
                               f"dimensions, not {images.shape.rank}", images)
         batched = images.shape.rank == 4
         x = images if batched else A.expand_dims(images, 0)
-        size = size_tensor(size)
+        try:        # TF1: a ValueError "'size' must be a 1-D int32 Tensor"
+            size = size_tensor(size, "resize_images")
+        except errors.DTypeError as e:
+            raise errors.DTypeValueError(str(e)) from None
+        if not size.dtype.is_integer:
+            raise errors.DTypeValueError(
+                f"resize_images: size must be ints, not {size.dtype.name}\n  "
+                f"{errors.describe_tensor(size, 'size')}\n  in resize_images called at "
+                f"{errors.format_site(errors.user_site())}")
         if size.shape.rank != 1 or size.shape._dims[0] not in (2, None):
             raise shape_error("resize_images", "'size' must be a 1-D Tensor of 2 elements: "
                               "new_height, new_width", size, "size")

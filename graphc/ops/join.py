@@ -4,7 +4,7 @@ its pair, so derivatives of any order work.
 """
 import numpy as np
 
-from .. import dtypes
+from .. import dtypes, errors
 from ..graph import Tensor
 from ..shapes import InferError, TensorShape
 from .array import _shape_tensor, as_int, run_time, shape, static_value, zeros_like
@@ -294,8 +294,15 @@ def split(value, num_or_size_splits, axis=0, num=None, name="split"):
         if n < 1:
             raise ValueError(f"split: the number of parts must be >= 1, got {n}")
         return list(apply(SPLIT, (value,), name=name, axis=axis, num=n).outputs)
-    sizes = _shape_tensor(num_or_size_splits)
-    n = sizes.shape._dims[0] if num is None else num
+    s = num_or_size_splits
+    if s.shape.rank == 0 if isinstance(s, Tensor) else \
+            not isinstance(s, (list, tuple)) and np.ndim(s) == 0:
+        raise errors.ShapeError(         # TF1's ValueError: a scalar is not a size list
+            f"split: Rank-0 tensors are not supported as the num_or_size_splits argument "
+            f"to split: pass an int for equal parts or a list of sizes, got {s!r}\n  in "
+            f"split called at {errors.format_site(errors.user_site())}")
+    sizes = _shape_tensor(s, "split", "num_or_size_splits")
+    n = (sizes.shape._dims or (None,))[0] if num is None else num
     if not isinstance(n, int):
         raise ValueError("split: size_splits has an unknown length: pass num=")
     return list(apply(SPLIT, (value, sizes), name=name, axis=axis, num=n).outputs)

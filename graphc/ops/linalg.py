@@ -2,7 +2,7 @@
 ops/einsum.py) is re-exported here; the composites matvec and cross."""
 import numpy as np
 
-from .. import dtypes
+from .. import dtypes, errors
 from ..graph import Tensor
 from ..shapes import InferError
 from .einsum import _LETTERS, _join, _parse, einsum
@@ -50,11 +50,7 @@ def _broadcast_batch(ctx, x, y):
 
 
 def _matmul_kernel(a, b, *, transpose_a, transpose_b):
-    if transpose_a:
-        a = np.swapaxes(a, -1, -2)
-    if transpose_b:
-        b = np.swapaxes(b, -1, -2)
-    return np.matmul(a, b)
+    return _matmul_out(a, b, transpose_a=transpose_a, transpose_b=transpose_b, out=None)
 
 
 def _matmul_vjp(node, gs):
@@ -105,11 +101,40 @@ def _matmul_jvp(node, ts):
 
 
 def _matmul_out(a, b, *, transpose_a, transpose_b, out):
-    if transpose_a:
-        a = np.swapaxes(a, -1, -2)
-    if transpose_b:
-        b = np.swapaxes(b, -1, -2)
-    return np.matmul(a, b, out=out)
+    if a.ndim < 2 or b.ndim < 2:        # numpy would take a vector: TF's error instead
+        i, x = (0, a) if a.ndim < 2 else (1, b)
+        raise errors.InvalidArgumentError(
+            f"matmul: In[{i}] ndims must be >= 2: {x.ndim} (In[{i}] has shape {x.shape}); "
+            "use gc.expand_dims or gc.tensordot for vectors")
+    at = np.swapaxes(a, -1, -2) if transpose_a else a
+    bt = np.swapaxes(b, -1, -2) if transpose_b else b
+    try:
+        return np.matmul(at, bt, out=out)
+    except ValueError:
+        _explain_sizes(a, b, at, bt, transpose_a, transpose_b)
+        raise
+
+
+def _explain_sizes(a, b, at, bt, transpose_a, transpose_b):
+    """Raise TF's error, in graphc's words, for inputs whose inner or batch dims clash."""
+    shapes = f"In[0]: {_tf_dims(a.shape)}, In[1]: {_tf_dims(b.shape)}"
+    if at.shape[-1] != bt.shape[-2]:
+        ka, kb = a.ndim - (2 if transpose_a else 1), b.ndim - (1 if transpose_b else 2)
+        raise errors.InvalidArgumentError(
+            f"matmul: inner dimensions differ: In[0] of shape {a.shape} has {a.shape[ka]} "
+            f"(dim {ka}) but In[1] of shape {b.shape} has {b.shape[kb]} (dim {kb}) "
+            f"(Matrix size-incompatible: {shapes})")
+    try:
+        np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
+    except ValueError:
+        raise errors.InvalidArgumentError(
+            f"matmul: the batch dimensions of In[0] of shape {a.shape} and In[1] of shape "
+            f"{b.shape} do not broadcast (In[0] and In[1] must have compatible batch "
+            f"dimensions: {_tf_dims(a.shape)} vs. {_tf_dims(b.shape)})") from None
+
+
+def _tf_dims(shape):
+    return "[" + ",".join(map(str, shape)) + "]"
 
 
 MATMUL = register(OpDef(
@@ -147,13 +172,16 @@ def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_
     """a @ b. `gc.matmul(x, W)` with x (batch, 784) and W (784, 10) gives (batch, 10).
 
     adjoint_a/adjoint_b take the conjugate transpose (the transpose for real dtypes);
-    passing transpose_a and adjoint_a together is a ValueError, as in TF1.
+    passing transpose_a and adjoint_a together is a ValueError (UsageError), as in TF1.
     a_is_sparse/b_is_sparse are TF1's hints that an operand has many zeros: accepted and
     ignored (the result is the same)."""
     a, b = operands(a, b, "matmul")
-    if transpose_a and adjoint_a or transpose_b and adjoint_b:
-        raise ValueError("matmul: only one of transpose_a and adjoint_a (and of transpose_b "
-                         "and adjoint_b) can be True")
+    for k, (t, adj) in enumerate(((transpose_a, adjoint_a), (transpose_b, adjoint_b))):
+        if t and adj:
+            s = "ab"[k]
+            raise errors.UsageError(
+                f"matmul: only one of transpose_{s} and adjoint_{s} can be True\n  in matmul "
+                f"called at {errors.format_site(errors.user_site())}")
     if adjoint_a and a.dtype.is_complex or adjoint_b and b.dtype.is_complex:
         from .complex_ops import conj
         a = conj(a) if adjoint_a and a.dtype.is_complex else a
@@ -266,8 +294,9 @@ def tensordot(a, b, axes, name=None):
             xa = (int(xa),) if isinstance(xa, (int, np.integer)) else tuple(int(k) for k in xa)
             xb = (int(xb),) if isinstance(xb, (int, np.integer)) else tuple(int(k) for k in xb)
         except (TypeError, ValueError):
-            raise ValueError(f"tensordot: axes must be an int or a pair of axis lists, got "
-                             f"{axes!r}") from None
+            raise errors.UsageError(
+                f"tensordot: axes must be an int or a pair of axis lists, got {axes!r}\n  "
+                f"in tensordot called at {errors.format_site(errors.user_site())}") from None
         axes = (xa, xb)
     return apply1(TENSORDOT, (a, b), name=name, axes=axes)
 
@@ -293,8 +322,10 @@ def _tensordot_dynamic(a, b, axes, name):
         elif axes.shape.rank in (1, 2):      # [[...], [...]] or [i, j]
             xa, xb = reshape(axes[0], [-1]), reshape(axes[1], [-1])
         else:
-            raise ValueError(f"tensordot: axes must be a scalar or a [2, k] tensor, got "
-                             f"shape {axes.shape}")
+            raise errors.UsageError(
+                f"tensordot: axes must be a scalar or a [2, k] tensor, got shape "
+                f"{axes.shape}\n  in tensordot called at "
+                f"{errors.format_site(errors.user_site())}")
 
         def as_matrix(x, r, ax, contracted_first):
             ax = ax % r

@@ -15,6 +15,7 @@ go through too.
 from .. import errors
 from ..graph import Tensor, get_default_graph
 from ..shapes import TensorShape, as_shape, fits
+from .array import _called_at
 from .control import FuncGraph, RaggedSpec, SparseSpec, _flatten, _shown, _unflatten
 from .core import convert_to_tensor, placeholder
 from .loop_op import make_loop
@@ -123,19 +124,23 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
     loop_vars: a list or tuple (nested structures allowed) of tensors or values; body
     returns the same structure with the same dtypes, and shapes that fit each variable's
     shape (or its entry in `shape_invariants`, which may leave dims unknown).
-    maximum_iterations bounds the number of iterations. With one tensor in all and
-    return_same_structure=False the result is the first loop variable's structure itself
-    (the tensor, TensorArray, dict or namedtuple holding it), as in TF1.
+    maximum_iterations bounds the number of iterations: a limit <= 0 runs none, a float
+    limit m up to ceil(m) (TF1 counts iterations in the limit's dtype while the count is
+    below it). With one tensor in all and return_same_structure=False the result is the
+    first loop variable's structure itself (the tensor, TensorArray, dict or namedtuple
+    holding it), as in TF1.
     Gradients, jvps and their second derivatives go through the loop, unless
     back_prop=False.
     """
     if not callable(cond) or not callable(body):
-        raise TypeError("while_loop: cond and body must be callables")
+        raise errors.UsageTypeError(f"while_loop: cond and body must be callables"
+                                    f"{_called_at('while_loop')}")
     seq = loop_vars if isinstance(loop_vars, (list, tuple)) else [loop_vars]
     leaves = []
     structure = _flatten(list(seq), leaves)
     if not leaves:
-        raise ValueError("while_loop: loop_vars is empty")
+        raise errors.StructureError(f"while_loop: loop_vars is empty"
+                                    f"{_called_at('while_loop')}")
     init = [convert_to_tensor(v) for v in leaves]
     invariants = _default_invariants(structure, init) if shape_invariants is None else [
         t.shape if s is None else as_shape(s) for t, s in zip(init, _flatten_up_to(
@@ -151,16 +156,18 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
     with graph.name_scope(name or "while") as scope:
         cfg, c_args, c_shape, c_outs = _trace(graph, cond, scope + "cond/", structure, types)
         if c_shape is not None and c_shape != (list, [None]) or len(c_outs) != 1:
-            raise ValueError("while_loop: cond must return one bool tensor")
+            raise errors.StructureError(f"while_loop: cond must return one bool tensor, "
+                                        f"not {_shown(c_shape)}{_called_at('while_loop')}")
         c = c_outs[0]
         if not c.dtype.is_bool or c.shape.rank not in (0, None):
             raise errors.DTypeError(f"while_loop: cond must return a bool scalar, not "
                                     f"{errors.describe_tensor(c, c.name)}")
         bfg, b_args, b_shape, b_outs = _trace(graph, body, scope + "body/", structure, types)
         if b_shape is not None and _plain(b_shape) != _plain(structure):
-            raise ValueError(f"while_loop: body must return the structure of loop_vars, "
-                             f"{_shown(structure)}; it returned "
-                             f"{_shown(b_shape)}")
+            raise errors.StructureError(
+                f"while_loop: body must return the structure of loop_vars, "
+                f"{_shown(structure)}; it returned {_shown(b_shape)}"
+                f"{_called_at('while_loop')}")
         _check_body(init, invariants, b_outs)
         captured = list(dict.fromkeys(list(cfg.captures) + list(bfg.captures)))
         c_ins = tuple(c_args) + tuple(cfg.capture_placeholder(t) for t in captured)
@@ -181,8 +188,8 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
 
 def _check_body(init, invariants, outs):
     if len(outs) != len(init):
-        raise ValueError(f"while_loop: body returned {len(outs)} tensors for "
-                         f"{len(init)} loop variables")
+        raise errors.StructureError(f"while_loop: body returned {len(outs)} tensors for "
+                                    f"{len(init)} loop variables{_called_at('while_loop')}")
     for i, (t, s, o) in enumerate(zip(init, invariants, outs)):
         if o.dtype is not t.dtype:
             raise errors.DTypeError(

@@ -20,7 +20,7 @@ from ..shapes import InferError, TensorShape
 from .control import _needed, _reads, compiled, draw_outputs, has_effect, quietly
 from .core import placeholder
 from .registry import OpDef, apply, register
-from .tensor_array_ops import Owned, in_place_carries
+from .tensor_array_ops import Buffer, Owned, in_place_carries, owned_copy
 
 __all__ = ["make_loop"]
 
@@ -36,10 +36,13 @@ def _infer_loop(ctx, *args, body, cond, n_carry, n_sliced, n_ys, reverse, has_ma
                 n_draws, ragged=False, back_prop=True, like=None, replay=False):
     fg, ins, outs = body
     if has_max:
-        m = args[-1]
-        if not m.dtype.is_integer or m.shape.rank not in (0, None):
-            raise InferError(f"maximum_iterations {{{len(args) - 1}}} must be an integer "
-                             f"scalar, not {m.dtype.name} of shape {m.shape}")
+        m, at = args[-1], len(args) - 1
+        if not (m.dtype.is_integer or m.dtype.is_floating):
+            raise InferError(f"maximum_iterations {{{at}}} must be a real number (TF1 "
+                             f"counts calls in its dtype), not {m.dtype.name}", "dtype")
+        if m.shape.rank not in (0, None):
+            raise InferError(f"maximum_iterations {{{at}}} must be a scalar, not of shape "
+                             f"{m.shape}")
     n = None
     for t in args[n_carry:n_carry + n_sliced]:
         if t.shape.rank == 0:
@@ -70,7 +73,7 @@ def _run_loop(rt, *args, body, cond, n_carry, n_sliced, n_ys, reverse, has_max,
     run = compiled(rt.session, *body, keep=owned)   # an owned buffer comes back uncopied
     carry, sliced, rest = _parts(list(args), n_carry, n_sliced, has_max)
     for k in owned:                 # a TensorArray's buffer: copied once, then written in place
-        carry[k] = np.array(carry[k]).view(Owned)
+        carry[k] = owned_copy(carry[k])
     test = limit = None
     if cond is None:                # for: every element
         n = len(sliced[0])
@@ -80,11 +83,14 @@ def _run_loop(rt, *args, body, cond, n_carry, n_sliced, n_ys, reverse, has_max,
         order = range(n - 1, -1, -1) if reverse else range(n)
     else:                           # while: as long as cond holds
         test, order = compiled(rt.session, *cond), itertools.count()
-        limit = int(args[-1]) if has_max else None
+        limit = args[-1] if has_max else None
     ys, zs = [[] for _ in range(n_ys)], None
     unread = [None] * len(sliced)   # a condition reads no per-call input (draws fed back)
     for i in order:
-        if test is not None and (i == limit or not test(carry + unread + rest)[0]):
+        # TF1 counts calls from 0 while count < maximum_iterations: none for a limit
+        # <= 0, ceil(limit) for a float one (its counter has the limit's dtype)
+        if test is not None and (has_max and not i < limit or
+                                 not test(carry + unread + rest)[0]):
             break
         out = run(carry + [s[i] if isinstance(s, Ragged) else s[i, ...]  # arrays, strings
                            for s in sliced] + rest)
@@ -98,7 +104,7 @@ def _run_loop(rt, *args, body, cond, n_carry, n_sliced, n_ys, reverse, has_max,
             for acc, v in zip(zs, z):
                 np.add(acc, v, out=acc)
     outs = rt.record.outputs
-    carry = [c.view(np.ndarray) if isinstance(c, Owned) else c for c in carry]
+    carry = [c.view(Buffer) if isinstance(c, Owned) else c for c in carry]
     like = like or (None,) * len(body[2])
     stacked = [_stack(acc[::-1] if reverse else acc, ragged) if acc else
                _none_of(t, like[n_carry + j], args, stacked=True)

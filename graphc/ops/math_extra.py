@@ -94,7 +94,9 @@ def broadcast_dynamic_shape(shape_x, shape_y):
     """The broadcast of two shapes given as 1-D int tensors, a 1-D int tensor:
     `gc.broadcast_dynamic_shape(gc.shape(x), gc.shape(y))`; [2, 1, 3] and [4, 1] give
     [2, 4, 3]."""
-    return apply1(BROADCAST_ARGS, (_shape_tensor(shape_x), _shape_tensor(shape_y)),
+    api = "broadcast_dynamic_shape"
+    return apply1(BROADCAST_ARGS, (_shape_tensor(shape_x, api, "shape_x"),
+                                   _shape_tensor(shape_y, api, "shape_y")),
                   name="BroadcastArgs")
 
 

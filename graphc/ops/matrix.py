@@ -17,8 +17,8 @@ import numpy as np
 from .. import dtypes, errors
 from ..graph import Tensor, name_scope
 from ..shapes import InferError
-from .array import (_shape_tensor, expand_dims, rank, reshape, shape, tile, transpose,
-                    zeros_like)
+from .array import (_shape_tensor, as_int, expand_dims, int_array, rank, reshape, shape,
+                    tile, transpose, zeros_like)
 from .core import convert_to_tensor
 from .creation import range as range_
 from .elementwise import broadcast_to, cast, equal
@@ -325,6 +325,8 @@ def trace(x, name=None):
 def eye(num_rows, num_columns=None, batch_shape=None, dtype=dtypes.float32, name=None):
     """The identity matrix (num_rows x num_columns, ones where row == column), repeated
     over batch_shape: `gc.eye(2, 3)` is [[1, 0, 0], [0, 1, 0]]; sizes may be tensors."""
+    num_rows = _eye_size(num_rows, "num_rows")
+    num_columns = None if num_columns is None else _eye_size(num_columns, "num_columns")
     with name_scope(name, "eye"):
         cols = num_rows if num_columns is None else num_columns
         out = cast(equal(expand_dims(range_(num_rows), 1), range_(cols)), dtype)
@@ -335,10 +337,16 @@ def eye(num_rows, num_columns=None, batch_shape=None, dtype=dtypes.float32, name
             for _ in batch_shape:
                 out = expand_dims(out, 0)
             return tile(out, list(batch_shape) + [1, 1])
-        batch = _shape_tensor(batch_shape)
+        batch = _shape_tensor(batch_shape, "eye", "batch_shape")
         full = broadcast_to(out, concat([batch, shape(out)], 0))
         full.set_shape(shape_value(batch).concatenate(out.shape))    # TF1's static shape
         return full
+
+
+def _eye_size(v, what):
+    """eye's num_rows or num_columns: a tensor, or an int (a float, even 2.0, is a
+    DTypeError, as TF1's TypeError: never truncated)."""
+    return v if isinstance(v, Tensor) else as_int(int_array(v, "eye", what))
 
 
 from .matrix_bands import (MATRIX_DIAG_PART_V3, MATRIX_DIAG_V3,  # noqa: E402 (they use

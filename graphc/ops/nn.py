@@ -15,7 +15,7 @@ from . import elementwise as E
 from . import reduce as R
 from .conv import *  # noqa: F401,F403
 from .conv import __all__ as _conv_all
-from .core import convert_to_tensor
+from .core import convert_to_tensor, stop_gradient
 from .creation import range as range_
 from .join import concat
 from .elementwise import operands
@@ -40,8 +40,10 @@ def sigmoid_cross_entropy_with_logits(labels=None, logits=None, name=None):
     """Elementwise logistic loss, stable for large |x|:
     max(x, 0) - x * z + log(1 + exp(-|x|)) for logits x and labels z."""
     if labels is None or logits is None:
-        raise ValueError("sigmoid_cross_entropy_with_logits: both labels and logits are "
-                         "required")
+        raise errors.UsageError(
+            "sigmoid_cross_entropy_with_logits: both labels and logits are required\n  in "
+            "sigmoid_cross_entropy_with_logits called at "
+            f"{errors.format_site(errors.user_site())}")
     x, z = operands(logits, labels, "sigmoid_cross_entropy_with_logits")
     _check_same_shape("sigmoid_cross_entropy_with_logits", z, x)
     # max(x, 0) and -|x| as selects on x >= 0 (TF's form), not relu and abs: their
@@ -93,9 +95,10 @@ def l2_loss(t, name=None):
 def moments(x, axes, shift=None, name=None, keep_dims=None, keepdims=None):
     """(mean, variance) of x over `axes`: `mean, var = gc.nn.moments(x, axes=[0])`.
 
-    variance = mean((x - mean)^2). TF1 wraps the mean in stop_gradient here; graphc does
-    not: that term's first-order gradient is zero anyway, and keeping it makes second
-    derivatives exact."""
+    variance = mean((x - stop_gradient(mean))^2), as TF1 computes it: the first-order
+    gradient is the same either way (that term's is zero), but second derivatives through
+    moments (MAML's meta-gradients, gradient penalties through a layer or batch norm) are
+    TF1's, not the exact ones. For exact ones, write mean((x - mean)^2) out."""
     from ..graph import get_default_graph
     keep = bool(keepdims if keepdims is not None else keep_dims)
     x = convert_to_tensor(x)
@@ -103,8 +106,8 @@ def moments(x, axes, shift=None, name=None, keep_dims=None, keepdims=None):
     with get_default_graph().name_scope(name or "moments"):    # TF1's names
         y = E.cast(x, "float32") if x.dtype.name == "float16" else x   # float16: in float32
         mean = R.reduce_mean(y, axis=axes, keepdims=True, name="mean")
-        var = R.reduce_mean(E.squared_difference(y, mean), axis=axes, keepdims=True,
-                            name="variance")
+        var = R.reduce_mean(E.squared_difference(y, stop_gradient(mean)), axis=axes,
+                            keepdims=True, name="variance")
         if not keep:
             mean, var = A.squeeze(mean, axes), A.squeeze(var, axes)
         if y is not x:
@@ -136,9 +139,33 @@ def _infer_bias_add(ctx, value, bias, *, data_format):
 
 
 def _bias_add_kernel(value, bias, *, data_format):
+    c = value.ndim - 1 if data_format == "NHWC" else 1
+    if value.ndim < 2 or bias.ndim != 1 or bias.shape[0] != value.shape[c]:
+        _bias_add_error(value, bias, data_format)
     if data_format == "NCHW":
         bias = bias.reshape((-1,) + (1,) * (value.ndim - 2))
     return value + bias
+
+
+def _bias_add_error(value, bias, data_format):
+    """The run-time checks that static shapes left open (TF's words at the end)."""
+    if value.ndim < 2:
+        why = (f"the value must have rank >= 2, not shape {value.shape} (Input tensor must "
+               f"be at least 2D: {_tf_dims(value.shape)})")
+    elif bias.ndim != 1:
+        why = (f"the bias must be 1-D, not of shape {bias.shape} (Biases must be 1D: "
+               f"{_tf_dims(bias.shape)})")
+    else:
+        c = value.ndim - 1 if data_format == "NHWC" else 1
+        why = (f"the bias has {bias.shape[0]} elements but the value of shape {value.shape} "
+               f"has {value.shape[c]} channels (dim {c}, data_format {data_format}); a bias "
+               f"is never broadcast (Must provide as many biases as the last dimension of "
+               f"the input tensor: {_tf_dims(bias.shape)} vs. {_tf_dims(value.shape)})")
+    raise errors.InvalidArgumentError(f"bias_add: {why}")
+
+
+def _tf_dims(shape):
+    return "[" + ",".join(map(str, shape)) + "]"
 
 
 def _bias_add_vjp(node, gs):
@@ -182,7 +209,9 @@ def bias_add(value, bias, data_format=None, name=None):
     elif fmt.startswith("N") and fmt.endswith("C"):
         fmt = "NHWC"
     else:
-        raise ValueError(f"bias_add: data_format must be NHWC or NCHW, not {data_format!r}")
+        raise errors.UsageError(f"bias_add: data_format must be NHWC or NCHW, not "
+                                f"{data_format!r}\n  in bias_add called at "
+                                f"{errors.format_site(errors.user_site())}")
     value, bias = operands(value, bias, "bias_add")
     return apply1(BIAS_ADD, (value, bias), name=name, data_format=fmt)
 
@@ -197,13 +226,20 @@ def dropout(x, keep_prob=None, noise_shape=None, seed=None, name=None, rate=None
     if not x.dtype.is_floating:
         raise errors.DTypeError(f"dropout: x must be a float tensor, not {x.dtype.name}\n  "
                                 + errors.describe_tensor(x, x.name))
-    if (keep_prob is None) == (rate is None):
-        raise ValueError("dropout: give exactly one of keep_prob and rate")
+    if keep_prob is not None and rate is not None:
+        raise _dropout_error("Cannot specify both 'keep_prob' and 'rate'.")
+    if keep_prob is None and rate is None:
+        raise _dropout_error("`rate` must be provided. Received: rate=None")
     keep = (1 - rate) if keep_prob is None else keep_prob
     if not isinstance(keep, Tensor):
         keep = float(keep)
+        if not 0 < keep <= 1 and keep_prob is None:
+            raise _dropout_error(f"`rate` must be a scalar tensor or a float in the range "
+                                 f"[0, 1). Received: rate={rate}")
         if not 0 < keep <= 1:
-            raise ValueError(f"dropout: keep_prob must be in (0, 1], got {keep}")
+            raise _dropout_error(f"keep_prob must be in (0, 1], got {keep_prob} (TF1 "
+                                 f"drops with rate = 1 - keep_prob = {1 - keep}, which must "
+                                 f"be in [0, 1))")
         if keep == 1:
             return x
     if noise_shape is None:
@@ -214,3 +250,9 @@ def dropout(x, keep_prob=None, noise_shape=None, seed=None, name=None, rate=None
     out = E.multiply(E.divide(x, keep), mask, name=name)
     out.set_shape(x.shape)      # the mask broadcasts to x: the result has x's shape
     return out
+
+
+def _dropout_error(msg):
+    """dropout's argument errors: a UsageError (TF1's ValueError) at the user's line."""
+    return errors.UsageError(f"dropout: {msg}\n  in dropout called at "
+                             f"{errors.format_site(errors.user_site())}")

@@ -5,6 +5,7 @@ inf or NaN:
 """
 import numpy as np
 
+from .. import errors
 from ..shapes import InferError
 from . import array as A
 from . import elementwise as E
@@ -116,34 +117,64 @@ def log_softmax(logits, axis=None, name=None, dim=None):
 # Two outputs, as TF1's op has: the loss, and its gradient with respect to the logits
 # ("backprop", softmax(x) * sum(z) - z), made in the same kernel from the same softmax, so
 # the gradient sweep reuses it instead of computing softmax again.
+def _labels_clash(s, t, axis):
+    """Why labels of dims s cannot meet logits of dims t in TF's kernel, or None. TF
+    flattens both to [rows, classes] and stretches a labels row or class count of 1 (so
+    labels (2, 1) fit logits (2, 3)); graphc stretches labels only, never logits, as
+    numpy broadcasting would. Dims unknown (None) are taken to fit."""
+    if len(s) > len(t) or len(s) < len(t) and axis != -1:   # (TF moves axis last first)
+        return f"labels of rank {len(s)} cannot go with logits of rank {len(t)}"
+    a = axis % len(t)
+    s = (1,) * (len(t) - len(s)) + tuple(s)
+    for k, (p, q) in enumerate(zip(s, t)):
+        if p not in (1, None) and q is not None and p != q:
+            return f"dim {k} is {p} in the labels but {q} in the logits"
+    outer = [k for k in range(len(t)) if k != a]
+    if any(s[k] == 1 and t[k] not in (1, None) for k in outer) and \
+            any(s[k] not in (1, None) for k in outer):
+        return ("the labels stretch some of the logits' rows but not all (their rows, "
+                "the dims but the class axis, must be all 1 or all the logits')")
+    return None
+
+
 def _infer_xent(ctx, labels, logits, *, axis):
     ctx.same_dtype()
     ctx.require(1, "float")
-    s, t = labels.shape, logits.shape
-    if s.rank is not None and t.rank is not None:
-        if s.rank != t.rank:
-            raise InferError(f"labels {{0}} and logits {{1}} must have the same shape, not "
-                             f"{s} and {t}")
-        dims = [ctx.merge_dims(a, b, f"labels {{{{0}}}} and logits {{{{1}}}} must have the "
-                                     f"same shape: dim {k} is {{a}} and {{b}}")
-                for k, (a, b) in enumerate(zip(s._dims, t._dims))]
-    else:
-        dims = (s if s.rank is not None else t)._dims
-    if dims is None:
+    s, t = labels.shape._dims, logits.shape._dims
+    if t is None:
         return [(None, logits.dtype), (None, logits.dtype)]
-    if not dims:
+    if not t:
         raise InferError("logits {1} is a scalar: the classes need an axis")
-    a = ctx.axis(axis, len(dims), 1)
+    a = ctx.axis(axis, len(t), 1)
+    dims = list(t)
+    if s is not None:
+        why = _labels_clash([ctx.resolve(d) for d in s], [ctx.resolve(d) for d in t], axis)
+        if why is not None:
+            raise InferError(f"labels {{0}} of shape {labels.shape} do not fit logits {{1}} "
+                             f"of shape {logits.shape}: {why}")
+        for k, d in enumerate(s, len(t) - len(s)):     # labels' dims other than 1: logits'
+            if d != 1 and d is not None:
+                dims[k] = ctx.merge(dims[k], d)
     return [(dims[:a] + dims[a + 1:], logits.dtype), (dims, logits.dtype)]
 
 
 def _xent_kernel(labels, logits, *, axis):
-    if labels.shape != logits.shape:        # never broadcast silently (TF1 refuses too)
-        raise ValueError(f"labels of shape {labels.shape} and logits of shape "
-                         f"{logits.shape} must have the same shape")
+    if labels.shape != logits.shape:        # labels (2, 1) for logits (2, 3): TF's kernel
+        why = _labels_clash(labels.shape, logits.shape, axis)
+        if why is not None:
+            raise errors.InvalidArgumentError(
+                f"softmax_cross_entropy_with_logits: labels of shape {labels.shape} do "
+                f"not fit logits of shape {logits.shape}: {why} (logits and labels must be "
+                f"broadcastable)")
+        labels = np.broadcast_to(labels, logits.shape)
     ls = _log_softmax_kernel(logits, axis=axis)
     loss = -np.sum(labels * ls, axis=axis)
     return loss, np.exp(ls) - labels
+
+
+def _same_shape(z, x):
+    """Whether labels z surely have the shape of logits x (else they may be stretched)."""
+    return z.shape.is_fully_defined() and z.shape == x.shape
 
 
 def _xent_vjp(node, gs):
@@ -151,7 +182,7 @@ def _xent_vjp(node, gs):
     backprop = softmax(x) - z is TF1's gradient (exact when each row of z sums to 1; TF1
     gives it for any labels: a padded step's all-zero labels still pull its logits
     toward uniform). backprop's own cotangent h (second derivatives): gx = s * (h -
-    sum(h * s)), gz = -h."""
+    sum(h * s)), gz = -h. Stretched labels get gz summed back to their shape."""
     z, x = node.inputs
     axis = node.attrs["axis"]
     gz = gx = None
@@ -162,6 +193,9 @@ def _xent_vjp(node, gs):
         h, s = gs[1], softmax(x, axis)
         gx = E.sum_terms([gx, s * (h - _sum(h * s, axis))])
         gz = E.sum_terms([gz, -h])
+    if gz is not None and not _same_shape(z, x):
+        gz = E.sum_to(gz, list(z.shape._dims) if z.shape.is_fully_defined() else
+                      A.shape(z, out_type="int64"))
     return [gz, gx]
 
 
@@ -171,6 +205,8 @@ def _xent_jvp(node, ts):
     (tz, tx), (z, x) = ts, node.inputs
     axis, bp = node.attrs["axis"], node.outputs[1]
     s = softmax(x, axis)
+    if tz is not None and not _same_shape(z, x):        # stretched labels
+        tz = E.broadcast_to(tz, A.shape(x))
     loss = [R.reduce_sum(tz * -log_softmax(x, axis), axis=axis) if tz is not None else None,
             R.reduce_sum(tx * bp, axis=axis) if tx is not None else None]
     back = [s * (tx - _sum(tx * s, axis)) if tx is not None else None,
@@ -182,10 +218,17 @@ SOFTMAX_XENT = register(OpDef(
     "SoftmaxCrossEntropyWithLogits", _infer_xent, _xent_kernel, vjp=_xent_vjp,
     jvp=_xent_jvp, api="nn.softmax_cross_entropy_with_logits_v2",
     signature="nn.softmax_cross_entropy_with_logits_v2(labels, logits, axis=-1)",
-    shape_rule="labels and logits the same shape; the class axis is removed (a second "
-               "output, the gradient w.r.t. logits, has their shape)",
+    shape_rule="logits' shape without the class axis (a second output, the gradient "
+               "w.r.t. logits, has logits' shape); labels of logits' shape, or stretched "
+               "from rows or classes of 1 as TF's kernel stretches them",
     dtypes="float (labels, logits same)",
     doc="-sum(labels * log_softmax(logits)) along axis, stable for large logits."))
+
+
+def _missing(api):
+    """The error of a cross-entropy called without labels or logits (TF1's ValueError)."""
+    return errors.UsageError(f"{api}: both labels and logits are required\n  in {api} "
+                             f"called at {errors.format_site(errors.user_site())}")
 
 
 def softmax_cross_entropy_with_logits_v2(labels=None, logits=None, axis=None,
@@ -193,8 +236,7 @@ def softmax_cross_entropy_with_logits_v2(labels=None, logits=None, axis=None,
     """Cross-entropy of softmax(logits) against a distribution `labels` (same shape),
     one value per example. Gradients flow to labels too (stop_gradient them if needed)."""
     if labels is None or logits is None:
-        raise ValueError("softmax_cross_entropy_with_logits: both labels and logits are "
-                         "required")
+        raise _missing("softmax_cross_entropy_with_logits")
     logits, labels = operands(logits, labels, "softmax_cross_entropy_with_logits")
     return apply1(SOFTMAX_XENT, (labels, logits), name=name, axis=_axis_arg(axis, dim))
 
@@ -203,8 +245,7 @@ def softmax_cross_entropy_with_logits(labels=None, logits=None, dim=-1,
                                       name=None, axis=None):
     """TF1's v1: like _v2, but labels get no gradient."""
     if labels is None or logits is None:
-        raise ValueError("softmax_cross_entropy_with_logits: both labels and logits are "
-                         "required")
+        raise _missing("softmax_cross_entropy_with_logits")
     logits, labels = operands(logits, labels, "softmax_cross_entropy_with_logits")
     return apply1(SOFTMAX_XENT, (stop_gradient(labels), logits), name=name,
                   axis=_axis_arg(axis, dim))
@@ -284,8 +325,7 @@ def sparse_softmax_cross_entropy_with_logits(labels=None, logits=None,
                                              name=None):
     """Cross-entropy with integer class labels: labels (batch,), logits (batch, classes)."""
     if labels is None or logits is None:
-        raise ValueError("sparse_softmax_cross_entropy_with_logits: both labels and "
-                         "logits are required")
+        raise _missing("sparse_softmax_cross_entropy_with_logits")
     node = apply(SPARSE_SOFTMAX_XENT, (convert_to_tensor(labels), convert_to_tensor(logits)),
                  name=name)
     return node.outputs[0]

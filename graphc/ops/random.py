@@ -9,8 +9,9 @@ import numpy as np
 
 from .. import dtypes
 from ..graph import Tensor, get_default_graph
-from ..shapes import InferError, TensorShape
-from .core import constant, convert_to_tensor
+from ..shapes import InferError
+from .array import _shape_tensor as _checked_shape
+from .core import convert_to_tensor
 from .registry import OpDef, apply1, constant_value, register
 
 __all__ = ["random_normal", "random_uniform", "truncated_normal", "random_shuffle",
@@ -61,19 +62,10 @@ def get_seed(graph, op_seed):
     return (0, _MAXINT32) if seeds == (0, 0) else seeds
 
 
-def _shape_tensor(shape):
-    """A 1-D int tensor from a shape given as a tensor, list, tuple or TensorShape."""
-    if isinstance(shape, Tensor):
-        return shape
-    if isinstance(shape, TensorShape):
-        shape = shape.as_list()
-    if isinstance(shape, (list, tuple)) and any(isinstance(d, Tensor) for d in shape):
-        from .array import stack
-        return stack([convert_to_tensor(d, dtype=dtypes.int32) for d in shape])
-    arr = np.asarray(shape)
-    if arr.dtype.kind not in "iu" and arr.size:
-        raise TypeError(f"a shape must be a list of ints or a 1-D int tensor, got {shape!r}")
-    return constant(arr.astype(np.int32).reshape(-1), dtype=dtypes.int32, name="shape")
+def _shape_tensor(shape, api=None):
+    """The shape argument of a random op as a 1-D int tensor named "shape" (array.py's
+    checked conversion: a non-int size is a DTypeError)."""
+    return _checked_shape(shape, api, "shape", name="shape")
 
 
 def _graph_of(*xs):
@@ -193,7 +185,7 @@ def _scaled(x, scale, shift):
 
 def random_normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=None, name=None):
     """Normal samples of `shape`: `gc.random_normal([784, 10], stddev=0.1)`."""
-    shape = _shape_tensor(shape)
+    shape = _shape_tensor(shape, "random_normal")
     dtype = dtypes.as_dtype(dtype)
     x = apply1(RANDOM_NORMAL, (shape,), name=name or "random_normal", dtype=dtype,
                seed=get_seed(_graph_of(shape, mean, stddev), seed))
@@ -203,7 +195,7 @@ def random_normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=None, 
 def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=None,
                      name=None):
     """Normal samples of `shape`, redrawn where beyond 2 stddev from the mean."""
-    shape = _shape_tensor(shape)
+    shape = _shape_tensor(shape, "truncated_normal")
     dtype = dtypes.as_dtype(dtype)
     x = apply1(TRUNCATED_NORMAL, (shape,), name=name or "truncated_normal", dtype=dtype,
                seed=get_seed(_graph_of(shape, mean, stddev), seed))
@@ -214,7 +206,7 @@ def random_uniform(shape, minval=0, maxval=None, dtype=dtypes.float32, seed=None
                    name=None):
     """Uniform samples in [minval, maxval) (maxval defaults to 1 for floats; integer
     dtypes need maxval): `gc.random_uniform([2, 3], -1.0, 1.0)`."""
-    shape = _shape_tensor(shape)
+    shape = _shape_tensor(shape, "random_uniform")
     dtype = dtypes.as_dtype(dtype)
     graph_seed = get_seed(_graph_of(shape, minval, maxval), seed)
     if dtype.is_integer:

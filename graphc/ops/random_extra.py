@@ -128,8 +128,8 @@ def random_poisson(lam, shape, dtype=dtypes.float32, seed=None, name=None):
     """Poisson samples of shape `shape + lam.shape` (TF1 argument order: lam first):
     `gc.random_poisson([0.5, 12.], [10])` has shape (10, 2)."""
     dtype = dtypes.as_dtype(dtype)
-    lam = convert_to_tensor(lam)          # keeps its own dtype (TF1: lam may be float32
-    shape = _shape_tensor(shape)          # with dtype=int64)
+    lam = convert_to_tensor(lam)    # its own dtype (TF1: lam may be float32 with dtype=int64)
+    shape = _shape_tensor(shape, "random_poisson")
     return apply1(RANDOM_POISSON, (shape, lam), name=name or "random_poisson", dtype=dtype,
                   seed=get_seed(_graph_of(lam), seed))
 
@@ -326,7 +326,7 @@ def random_gamma(shape, alpha, beta=None, dtype=dtypes.float32, seed=None, name=
     dtype = dtypes.as_dtype(dtype)
     if not dtype.is_floating:
         raise TypeError(f"random_gamma: dtype must be a float dtype, not {dtype.name}")
-    shape = _shape_tensor(shape)
+    shape = _shape_tensor(shape, "random_gamma")
     alpha = convert_to_tensor(alpha, dtype=dtype)
     beta = None if beta is None else convert_to_tensor(beta, dtype=dtype)
     with _graph_of(alpha, beta, shape).name_scope(name or "random_gamma"):

@@ -197,7 +197,7 @@ STATELESS_UNIFORM_FULL_INT = register(OpDef(
 
 
 def _stateless_call(op, shape, seed, dtype, name, scale, shift):
-    shape = _shape_tensor(shape)
+    shape = _shape_tensor(shape, op.api)
     seed = convert_to_tensor(seed)
     x = apply1(op, (shape, seed), name=name or op.api, dtype=dtypes.as_dtype(dtype))
     return _scaled(x, scale, shift)
@@ -227,7 +227,7 @@ def stateless_random_uniform(shape, seed, minval=0, maxval=None, dtype=dtypes.fl
         with name_scope(name, "stateless_random_uniform"):
             lo = convert_to_tensor(minval, dtype=dtype, name="min")
             hi = convert_to_tensor(maxval, dtype=dtype, name="max")
-            return apply1(STATELESS_UNIFORM_INT, (_shape_tensor(shape),
+            return apply1(STATELESS_UNIFORM_INT, (_shape_tensor(shape, api),
                           convert_to_tensor(seed), lo, hi), name="StatelessRandomUniformInt",
                           dtype=dtype)
     if dtype not in _FLOATS:

@@ -209,7 +209,7 @@ STATELESS_PTN = _params_op(
 def _params_call(op, api, shape, seed, params, dtype, name, param_dtype=None):
     with name_scope(name, api):
         ts = [convert_to_tensor(p, dtype=param_dtype) for p in params]
-        return apply1(op, (_shape_tensor(shape), convert_to_tensor(seed), *ts),
+        return apply1(op, (_shape_tensor(shape, api), convert_to_tensor(seed), *ts),
                       name=op.name, dtype=dtypes.as_dtype(dtype))
 
 
@@ -247,7 +247,7 @@ def stateless_random_gamma(shape, seed, alpha, beta=None, dtype=dtypes.float32, 
         raise TypeError(f"stateless_random_gamma: dtype must be a float dtype, not "
                         f"{dtype.name}")
     with name_scope(name, "stateless_random_gamma"):
-        shape = _shape_tensor(shape)
+        shape = _shape_tensor(shape, "stateless_random_gamma")
         alpha = convert_to_tensor(alpha, dtype=dtype, name="alpha")
         full = alpha + zeros(shape, dtype)
         u = stateless_random_uniform(shape, seed, dtype=dtype)

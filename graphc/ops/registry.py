@@ -213,7 +213,7 @@ class InferContext:
         """Normalize an axis for operand i of `rank` (rank+extra positions are valid)."""
         n = rank + extra
         if not isinstance(axis, (int, np.integer)) or isinstance(axis, bool):
-            raise InferError(f"axis must be an int, got {axis!r}")
+            raise InferError(f"axis must be an int, got {axis!r}", "dtype")  # TF: TypeError
         if not -n <= axis < n:
             raise InferError(f"axis {axis} is out of range for {{{i}}} of rank {rank} "
                              f"(valid: {-n}..{n - 1})")

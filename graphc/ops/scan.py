@@ -21,8 +21,8 @@ def _infer_scan(ctx, x, *, axis, exclusive, reverse):
         raise InferError("{0} must have at least one dim to scan along")
     if x.shape.rank is not None:
         ctx.axis(axis, x.shape.rank)
-    elif not isinstance(axis, int):
-        raise InferError(f"axis must be an int, got {axis!r}")
+    elif not isinstance(axis, int) or isinstance(axis, bool):
+        raise InferError(f"axis must be an int, got {axis!r}", "dtype")    # TF1: TypeError
     return x.shape, x.dtype
 
 

@@ -4,7 +4,6 @@ order work. The last dim of `indices` holds index tuples into the leading dims o
 params (or of `shape`); indices out of range are an error, as on TF1's CPU."""
 import numpy as np
 
-from ..graph import Tensor
 from ..shapes import InferError, TensorShape
 from .array import _shape_tensor, as_int, reshape, shape, shape_of, static_value
 from .core import convert_to_tensor
@@ -174,5 +173,5 @@ def scatter_nd(indices, updates, shape, name=None):
     """Zeros of `shape` with each update added at its index tuple (repeats add up):
     `gc.scatter_nd([[1], [3]], [9., 10.], [5])` is [0, 9, 0, 10, 0]."""
     indices = convert_to_tensor(indices)
-    shape_t = shape if isinstance(shape, Tensor) else _shape_tensor(shape)
+    shape_t = _shape_tensor(shape, "scatter_nd")
     return apply1(SCATTER_ND, (indices, convert_to_tensor(updates), shape_t), name=name)

@@ -22,7 +22,7 @@ from .array import zeros_like
 from .core import convert_to_tensor
 from .elementwise import (cast, divide, equal, greater, greater_equal, logical_and, maximum,
                           sqrt, select)
-from .gather import _infer_segment_sum, gather, unsorted_segment_sum
+from .gather import _infer_segment_sum, check_segment_ids, gather, unsorted_segment_sum
 from .indexing import _int_index
 from .reduce import trunc_div
 from .registry import OpDef, apply1, register
@@ -85,13 +85,7 @@ def _unsorted_kernel(kind, api):
         if data.shape[:ids.ndim] != ids.shape:
             raise ValueError(f"{api}: the shape {ids.shape} of segment_ids must be a prefix "
                              f"of the shape {data.shape} of data")
-        if num < 0:
-            raise ValueError(f"{api}: num_segments must be >= 0, got {num}")
-        over = np.argwhere(ids >= num)
-        if over.size:
-            at = tuple(int(i) for i in over[0])
-            raise ValueError(f"{api}: segment_ids{list(at)} = {ids[at]} is out of range "
-                             f"[0, {num})")
+        check_segment_ids(ids, num)
         keep = ids >= 0                         # TF1 drops the slices of negative ids
         return _reduce(kind, data[keep], ids[keep], num, False)
     return kernel

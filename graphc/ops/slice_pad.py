@@ -10,7 +10,8 @@ import numpy as np
 from .. import dtypes
 from ..graph import Tensor
 from ..shapes import InferError
-from .array import _computed, _reduce_sum, _shape_tensor, shape, shape_of, zeros_like
+from .array import (_computed, _reduce_sum, _shape_tensor, int_array, shape, shape_of,
+                    zeros_like)
 from .core import convert_to_tensor
 from .join import stack
 from .registry import OpDef, apply1, constant_value, register
@@ -97,8 +98,8 @@ def slice(input_, begin, size, name=None):  # noqa: A001 (TF1 name)
 
         gc.slice(x, [0, 1], [2, -1])    # x[0:2, 1:]
     """
-    return apply1(SLICE, (convert_to_tensor(input_), _shape_tensor(begin),
-                          _shape_tensor(size)), name=name)
+    return apply1(SLICE, (convert_to_tensor(input_), _shape_tensor(begin, "slice", "begin"),
+                          _shape_tensor(size, "slice", "size")), name=name)
 
 
 _MIRROR_LIMIT = {"REFLECT": 1, "SYMMETRIC": 0}   # pad <= dim - limit
@@ -243,9 +244,10 @@ def pad(tensor, paddings, mode="CONSTANT", name=None, constant_values=0):
 
 
 def _paddings(p):
-    """An int tensor of shape (rank, 2) from paddings given as a tensor or nested list."""
+    """An int tensor of shape (rank, 2) from paddings given as a tensor or nested list
+    (array.py's checked conversion: 0.5 is a DTypeError, not 0)."""
     if isinstance(p, Tensor):
         return p
     if any(_computed(q) for q in p):
-        return stack([_shape_tensor(q) for q in p])
-    return convert_to_tensor(np.asarray(p, dtype=np.int32).reshape(-1, 2))
+        return stack([_shape_tensor(q, "pad", "paddings") for q in p])
+    return convert_to_tensor(int_array(p, "pad", "paddings").reshape(-1, 2))

@@ -6,8 +6,9 @@ import numpy as np
 from .. import errors
 from ..graph import Tensor, get_default_graph
 from ..shapes import InferError, TensorShape
-from .core import convert_to_tensor, group
+from .core import convert_arg, convert_to_tensor, group
 from .registry import OpDef, apply, register
+from .scope import _root
 
 __all__ = ["Variable", "global_variables_initializer", "variables_initializer",
            "global_variables", "trainable_variables", "initialize_all_variables",
@@ -150,7 +151,7 @@ def _check_liftable(graph, initial_value, name):
     """A variable made in a function graph lives in the outermost graph; its initial value
     cannot be a tensor of the function graph (TF1's error), only a callable or a value."""
     if isinstance(initial_value, Tensor) and initial_value.graph is not graph.root:
-        raise ValueError(
+        raise errors.GraphError(
             f"Initializer for variable {graph.lifted_scope()}{name or 'Variable'}/ is from "
             "inside a control-flow construct, such as a loop or conditional. When creating "
             "a variable inside a loop or conditional, use a lambda as the initializer.\n  "
@@ -194,10 +195,11 @@ class Variable(Tensor):
                 "Variable(variable_def=...): graphc rebuilds variables from its own graph "
                 "files (gc.train.import_meta_graph), not from VariableDef protos")
         if initial_value is None:
-            raise ValueError("Variable needs an initial_value")
+            raise errors.UsageError("initial_value must be specified: gc.Variable needs an "
+                                    "initial value (a tensor, a value or a callable)")
         if constraint is not None and not callable(constraint):
-            raise ValueError(f"The `constraint` argument must be a callable, got "
-                             f"{constraint!r}")
+            raise errors.UsageError(f"The `constraint` argument must be a callable, got "
+                                    f"{constraint!r}")
         self.synchronization, self.aggregation, trainable = resolve_sync(
             synchronization, aggregation, trainable, name)
         graph = get_default_graph()
@@ -233,8 +235,11 @@ class Variable(Tensor):
         node.outputs = (self,)
         self.initial_value = init
         self.constraint = constraint
-        with graph.name_scope(scope), graph.colocate_with(node):    # on its device (TF1)
-            self.initializer = apply(ASSIGN, (init,), name="Assign", var=node, mode="set")
+        with graph.name_scope(scope):
+            value = _guarded(init, scope)
+            with graph.colocate_with(node):                         # on its device (TF1)
+                self.initializer = apply(ASSIGN, (value,), name="Assign", var=node,
+                                         mode="set")
         # TF1: collections default to the global variables; a trainable variable also
         # joins the trainable ones; an empty list means no collection at all
         keys = ["variables"] if collections is None else list(collections)
@@ -245,7 +250,7 @@ class Variable(Tensor):
             graph.add_to_collection(key, self)
 
     def _assign(self, value, mode, name, read_value=True):
-        value = convert_to_tensor(value, dtype=self.dtype)
+        value = _update_value(self, value, f"Variable.{_METHOD[mode]}")
         node = apply(ASSIGN, (value,), name=name, var=self.node, mode=mode)
         return updated(node, self) if read_value else node
 
@@ -320,23 +325,81 @@ class Variable(Tensor):
         """The variable's value in `session` (default: the default session), TF1's
         Variable.eval(session) (a tensor's eval takes feed_dict first)."""
         from ..session import _session_or_default
-        return _session_or_default(session).run(self)
+        return _session_or_default(session, f"evaluate variable '{self.name}' using "
+                                            "`eval()`").run(self)
 
     def load(self, value, session=None):
         """Set the value directly in `session` (default session), without an op."""
         from ..session import _session_or_default
-        sess = _session_or_default(session)
+        sess = _session_or_default(session, f"load a value into variable '{self.name}'")
         arr = np.array(value, dtype=self.dtype.np, copy=True)
         from ..shapes import TensorShape, fits
         if not fits(TensorShape(arr.shape), self.shape):
-            raise ValueError(f"Cannot feed value of shape {arr.shape} for Tensor "
-                             f"'{self.name}', which has shape {self.shape}")
+            raise errors.FeedError(f"Cannot feed value of shape {arr.shape} for Tensor "
+                                   f"'{self.name}', which has shape {self.shape}")
         arr.setflags(write=False)
         sess._variables[self.node] = arr
 
     def __repr__(self):
         return (f"<gc.Variable '{self.node.name}:0' shape={self.shape} "
                 f"dtype={self.dtype.name}>")
+
+
+_METHOD = {"set": "assign", "add": "assign_add", "sub": "assign_sub"}
+
+
+def _update_value(var, value, api):
+    """The value of an update of `var` as a tensor: converted in var's graph (or the cond
+    branch or loop body being built in it), to var's dtype where it is a Python or numpy
+    value (a tensor's dtype the op checks); one of another graph raises TF1's ValueError."""
+    default = get_default_graph()
+    with (default if _root(default) is var.graph else var.graph).as_default():
+        if not isinstance(value, Tensor):
+            value = convert_arg(value, var.dtype, f"{api}: the value for {_describe(var)}")
+    if _root(value.graph) is not var.graph:
+        raise errors.GraphError(
+            f"{api}: {value.name} must be from the same graph as {var.name} (TF1's "
+            f"ValueError)\n  {errors.describe_tensor(value, 'value')}\n  "
+            + errors.describe_tensor(var, "variable"))
+    return value
+
+
+def _describe(var):
+    return (f"variable '{var.node.name}' ({var.dtype.name}, shape {var.shape}, created at "
+            f"{errors.format_site(var.node.site)})")
+
+
+def _guarded(init, scope):
+    """TF1's _try_guard_against_uninitialized_dependencies: `init` with each read of a
+    variable of the global or local variables replaced by its initialized_value(), so
+    that a variable made from another one's value can be initialized first. The ops on
+    the way are copied, named '<op>_<variable>'; ops that read or write state (a variable
+    update, a cond, a loop) are kept as they are, as TF1 keeps its If and variable reads."""
+    known = None
+    new = {}                            # node -> its copy's outputs, or None: unchanged
+    stack = [init.node]
+    while stack:                        # post-order, iterative
+        node = stack[-1]
+        if node in new:
+            stack.pop()
+        elif node.op is VARIABLE:
+            if known is None:
+                known = {id(v) for key in ("variables", "local_variables")
+                         for v in init.graph.get_collection(key)}
+            var = node.outputs[0]
+            new[node] = (var.initialized_value(),) if id(var) in known else None
+        elif node.op.uses_state:
+            new[node] = None
+        elif any(t.node not in new for t in node.inputs):
+            stack.extend(t.node for t in node.inputs if t.node not in new)
+        else:
+            stack.pop()
+            ins = [t if new[t.node] is None else new[t.node][t.index] for t in node.inputs]
+            same = all(a is b for a, b in zip(ins, node.inputs))
+            new[node] = None if same else apply(
+                node.op, ins, name=f"{node.name}_{scope}", **node.attrs).outputs
+    out = new[init.node]
+    return init if out is None else out[init.index]
 
 
 class VariableUpdate(Tensor):
@@ -380,7 +443,7 @@ class SlicedVariable(Tensor):
         from .indexing import _parse_key
         var = self._var
         spec, idx = _parse_key(self._key)
-        value = convert_to_tensor(value, dtype=var.dtype)
+        value = _update_value(var, value, "assign to a slice of a variable")
         node = apply(SLICE_ASSIGN, (value, *idx), name=name or "StridedSliceAssign",
                      var=var.node, spec=spec)
         return updated(node, var) if read_value else node

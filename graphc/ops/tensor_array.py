@@ -24,13 +24,18 @@ A loop owns a buffer only when its body's writes are all that see it (reads that
 before them aside): not, say, in a derivative's replay that also stacks the buffer
 each call received (tensor_array_ops.in_place_carries).
 
-Departures from TF1, each documented on its method: a second write to an index
-overwrites it (TF1 raises), unwritten elements of an array whose element shape is known
-read as zeros, and split() takes only equal lengths (elements share one shape).
+A second write to an element fails when run, as in TF1 ("Could not write to TensorArray
+index 0 because it has already been written to"): each buffer knows which elements were
+written (tensor_array_ops.Buffer); the writes derivatives make add up or clear instead.
+Departures from TF1, each documented on its method: unwritten elements of an array whose
+element shape is known read as zeros, and split() takes only equal lengths (elements
+share one shape). Being values, two writes to one TensorArray (a fork) make two arrays,
+each checked on its own; TF1's one resource also fails a write after a read of the
+element, and a second read when clear_after_read.
 """
 from .. import dtypes, errors
 from ..shapes import TensorShape, as_shape
-from .array import reshape, shape as shape_of
+from .array import _called_at, reshape, shape as shape_of
 from . import join
 from .core import convert_to_tensor
 from .registry import apply1
@@ -42,12 +47,13 @@ __all__ = ["TensorArray"]
 # ---- the Python object ---------------------------------------------------------------------
 class _Meta:
     """What the TensorArrays of one lineage share (TF1 shares it through the Python
-    object too): dtype, dynamic_size, and the element shape the writes have shown."""
-    __slots__ = ("dtype", "dynamic", "infer_shape", "element_shape")
+    object too): dtype, dynamic_size, the element shape the writes have shown, and the
+    name errors give it (its TensorArrayNew's)."""
+    __slots__ = ("dtype", "dynamic", "infer_shape", "element_shape", "name")
 
-    def __init__(self, dtype, dynamic, infer_shape, element_shape):
+    def __init__(self, dtype, dynamic, infer_shape, element_shape, name=None):
         self.dtype, self.dynamic, self.infer_shape = dtype, dynamic, infer_shape
-        self.element_shape = element_shape
+        self.element_shape, self.name = element_shape, name
 
 
 class _Spec:
@@ -90,14 +96,17 @@ class TensorArray:
         self._meta = _Meta(dtype, dynamic, infer_shape, elem)
         if flow is not None:
             self._flow = convert_to_tensor(flow, dtype=dtype)
+            self._meta.name = self._flow.node.name
             return
         if size is None:
             if not dynamic:
-                raise ValueError("TensorArray: give a size (or dynamic_size=True)")
+                raise errors.UsageError("TensorArray: give a size (or dynamic_size=True)"
+                                        f"{_called_at('TensorArray')}")
             size = 0
         size = convert_to_tensor(size, dtype=dtypes.int32)
         self._flow = apply1(TENSOR_ARRAY_NEW, (size,), name=name or tensor_array_name,
                             dtype=dtype, dynamic=dynamic, element_shape=elem._dims)
+        self._meta.name = self._flow.node.name
 
     @classmethod
     def _wrap(cls, meta, flow):
@@ -131,7 +140,7 @@ class TensorArray:
     def element_shape(self):
         return self._meta.element_shape
 
-    def _seen(self, shape):
+    def _seen(self, shape, value=None, api="write"):
         """Refine the shared element shape with a written element's (TF1 infer_shape)."""
         meta = self._meta
         if not meta.infer_shape or shape._dims is None:
@@ -140,27 +149,32 @@ class TensorArray:
         if old._dims is not None and (len(old._dims) != len(shape._dims) or any(
                 isinstance(a, int) and isinstance(b, int) and a != b
                 for a, b in zip(old._dims, shape._dims))):
-            raise errors.ShapeError(f"TensorArray: writing an element of shape {shape} "
-                                    f"into an array of elements of shape {old}")
+            shown = "" if value is None else "\n  " + errors.describe_tensor(value, "value")
+            raise errors.ShapeError(
+                f"TensorArray '{meta.name}': writing an element of shape {shape} into an "
+                f"array of elements of shape {old}{shown}{_called_at('TensorArray.' + api)}")
         meta.element_shape = shape if old._dims is None else TensorShape(tuple(
             a if b is None else b for a, b in zip(old._dims, shape._dims)))
 
     # ---- TF1 methods ----------------------------------------------------------------
     def write(self, index, value, name=None):
-        """A TensorArray with element `index` set to value (an existing one is
-        overwritten; TF1 raises)."""
+        """A TensorArray with element `index` set to value. Writing an element that is
+        already written fails when run (InvalidArgumentError, as in TF1)."""
         value = convert_to_tensor(value, dtype=self.dtype)
-        self._seen(value.shape)
-        return self._next(scatter(self._flow, convert_to_tensor(index, dtype=dtypes.int32),
-                                  value, self._meta.dynamic, False))
+        self._seen(value.shape, value, "write")
+        return self._write(convert_to_tensor(index, dtype=dtypes.int32), value)
+
+    def _write(self, indices, value):
+        return self._next(scatter(self._flow, indices, value, self._meta.dynamic, False,
+                                  array=self._meta.name))
 
     def scatter(self, indices, value, name=None):
-        """Elements `indices` set to the rows of value."""
+        """Elements `indices` set to the rows of value (each must not be written yet,
+        nor repeated, as for write)."""
         value = convert_to_tensor(value, dtype=self.dtype)
         if value.shape._dims is not None and value.shape._dims:
-            self._seen(TensorShape(value.shape._dims[1:]))
-        return self._next(scatter(self._flow, convert_to_tensor(indices, dtype=dtypes.int32),
-                                  value, self._meta.dynamic, False))
+            self._seen(TensorShape(value.shape._dims[1:]), value, "scatter")
+        return self._write(convert_to_tensor(indices, dtype=dtypes.int32), value)
 
     def unstack(self, value, name=None):
         """Elements 0..len(value)-1 set to the rows of value (TF1: a scatter to
@@ -172,9 +186,8 @@ class TensorArray:
             raise errors.ShapeError(f"TensorArray.unstack: "
                                     f"{errors.describe_tensor(value, value.name)} is a scalar")
         if value.shape._dims is not None:
-            self._seen(TensorShape(value.shape._dims[1:]))
-        rows = range_(shape_of(value, out_type=dtypes.int32)[0])
-        return self._next(scatter(self._flow, rows, value, self._meta.dynamic, False))
+            self._seen(TensorShape(value.shape._dims[1:]), value, "unstack")
+        return self._write(range_(shape_of(value, out_type=dtypes.int32)[0]), value)
 
     def split(self, value, lengths, name=None):
         """A TensorArray holding value cut along axis 0 into pieces of `lengths` (all

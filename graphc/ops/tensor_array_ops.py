@@ -1,7 +1,8 @@
 """The TensorArray ops (ops/tensor_array.py has the TensorArray object and the design):
 TensorArrayNew, Scatter (write, scatter), Pop (the write's gradient), Gather (read,
-gather) and Stack, and the Owned buffers that a Loop writes in place. Moved from
-tensor_array.py unchanged.
+gather) and Stack, and the buffers they make: a Buffer knows which elements the user's
+writes have set (a second write to one raises, as in TF1), an Owned one a Loop writes in
+place.
 """
 import numpy as np
 
@@ -12,31 +13,51 @@ from .registry import OpDef, apply, apply1, register
 __all__ = []
 
 
-# ---- buffers a loop owns ---------------------------------------------------------------------
-class Owned(np.ndarray):
-    """A TensorArray buffer that a Loop carries and owns (ops/loop_op.py): the writes in
-    its body update it in place, and each call gets back the buffer the last one wrote
-    (never a copy), so a loop of T writes copies it once, not T times. A loop owns only
-    buffers that nothing else can see (in_place_carries). Arithmetic on it gives plain
-    arrays, so ownership never spreads to values computed from it."""
+# ---- buffers -----------------------------------------------------------------------------
+class Buffer(np.ndarray):
+    """A TensorArray buffer that knows which of its elements the user's writes have set:
+    `written`, a bool per element (None where not known: a buffer fed, or made from a
+    flow), so that a second write to one raises, as in TF1. Views and copies share it.
+    Arithmetic on a buffer gives plain arrays, so it never spreads to values computed
+    from one."""
+    written = None
+
+    def __array_finalize__(self, obj):
+        self.written = getattr(obj, "written", None)
 
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
-        plain = [x.view(np.ndarray) if isinstance(x, Owned) else x for x in inputs]
+        plain = [x.view(np.ndarray) if isinstance(x, Buffer) else x for x in inputs]
         if "out" in kwargs:
-            kwargs["out"] = tuple(o.view(np.ndarray) if isinstance(o, Owned) else o
+            kwargs["out"] = tuple(o.view(np.ndarray) if isinstance(o, Buffer) else o
                                   for o in kwargs["out"])
         return getattr(ufunc, method)(*plain, **kwargs)
 
 
-class Unwritten(np.ndarray):
+class Owned(Buffer):
+    """A TensorArray buffer that a Loop carries and owns (ops/loop_op.py): the writes in
+    its body update it (and its `written`) in place, and each call gets back the buffer
+    the last one wrote (never a copy), so a loop of T writes copies it once, not T times.
+    A loop owns only buffers that nothing else can see (in_place_carries)."""
+
+
+class Unwritten(Buffer):
     """A TensorArray's first buffer, before any write: reading it is an error where its
     elements have no size yet (TF: "has not yet been written to"), unlike a written
-    buffer of empty elements (a batch of 0 through dynamic_rnn). Writes and arithmetic
-    give plain arrays."""
+    buffer of empty elements (a batch of 0 through dynamic_rnn)."""
 
-    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
-        plain = [x.view(np.ndarray) if isinstance(x, Unwritten) else x for x in inputs]
-        return getattr(ufunc, method)(*plain, **kwargs)
+
+def written_of(buf):
+    """Which elements of buf the user's writes have set, or None where not known."""
+    w = getattr(buf, "written", None)
+    return w if w is not None and len(w) == len(buf) else None
+
+
+def owned_copy(buf):
+    """A copy of buf that a Loop owns (writes in place), its `written` copied too."""
+    out = np.array(buf).view(Owned)
+    w = written_of(buf)
+    out.written = None if w is None else w.copy()
+    return out
 
 
 def writes_buffer(t):
@@ -110,16 +131,19 @@ def _infer_new(ctx, size, *, dtype, element_shape, dynamic):
     return TensorShape((None if n is None else int(n),) + elem._dims), dtype
 
 
-def _new_kernel(size, *, dtype, element_shape, dynamic):
+def _new_kernel(rt, size, *, dtype, element_shape, dynamic):
     if size < 0:
         raise ValueError(f"a TensorArray cannot have negative size {size}")
     elem = (0,) if element_shape is None else tuple(0 if d is None else d
                                                     for d in element_shape)
-    return np.zeros((int(size),) + elem, dtype.np).view(Unwritten)
+    out = np.zeros((int(size),) + elem, dtype.np).view(Unwritten)
+    out.written = np.zeros(int(size), bool)
+    return out
 
 
+# uses_state: a new array each run, never a folded constant (which would forget `written`)
 TENSOR_ARRAY_NEW = register(OpDef(
-    "TensorArrayNew", _infer_new, _new_kernel, differentiable=False,
+    "TensorArrayNew", _infer_new, _new_kernel, differentiable=False, uses_state=True,
     api="TensorArray", signature="TensorArray(dtype, size=None, dynamic_size=None, "
     "element_shape=None, ...)", shape_rule="(size,) + element_shape", dtypes="any",
     doc="A TensorArray's first buffer: zeros, or no elements until the first write."))
@@ -141,7 +165,7 @@ def _elem_dims(ctx, buf, value, scalar):
                  for x, y in zip(b[1:], vals))
 
 
-def _infer_scatter(ctx, buf, index, value, *, dynamic, add):
+def _infer_scatter(ctx, buf, index, value, *, dynamic, add, array=None):
     _index(ctx, 1)
     if ctx.inputs[2].dtype is not buf.dtype:
         raise InferError(f"{{2}} is {value.dtype.name}, but the TensorArray {{0}} holds "
@@ -168,7 +192,7 @@ def _rows(buf, index, what):
     return i
 
 
-def _scatter_kernel(buf, index, value, *, dynamic, add):
+def _scatter_kernel(buf, index, value, *, dynamic, add, array=None):
     i = np.asarray(index)
     n = len(buf)
     if dynamic and i.size and i.max() >= n:
@@ -186,11 +210,49 @@ def _scatter_kernel(buf, index, value, *, dynamic, add):
         raise ValueError(f"writing elements of shape {elem} into a TensorArray of "
                          f"elements of shape {out.shape[1:]}")
     i = _rows(out, i, "write")
+    written = None if array is None else _mark(buf, n, i, array, in_place=out is buf)
     if add:
         np.add.at(out, i, value)
     else:
         out[i] = value
-    return out.view(Owned) if owned and out is not buf else out
+    if out is not buf:
+        out = out.view(Owned if owned else Buffer)
+    if written is not None:
+        out.written = written
+    return out
+
+
+def _mark(buf, n, rows, array, in_place):
+    """buf's written elements, grown to n, with `rows` set (in place when the buffer is
+    written in place); TF1's error where one of them is already written, or repeated.
+    None while buf's are not known."""
+    old = written_of(buf)
+    if old is None:
+        return None
+    new = old if in_place and len(old) == n else np.zeros(n, bool)
+    if new is not old:
+        new[:len(old)] = old
+    if rows.ndim == 0:                  # write: one element (the common case, kept fast)
+        k = int(rows)
+        if new[k]:
+            raise _written_twice(array, k)
+        new[k] = True
+        return new
+    flat = rows.reshape(-1)
+    again = new[flat]
+    if len(flat) > 1:                   # a row given twice: its second write fails
+        repeat = np.ones(len(flat), bool)
+        repeat[np.unique(flat, return_index=True)[1]] = False
+        again |= repeat
+    if again.any():
+        raise _written_twice(array, flat[again.argmax()])
+    new[flat] = True
+    return new
+
+
+def _written_twice(array, k):
+    return ValueError(f"TensorArray {array}: Could not write to TensorArray index {k} "
+                      "because it has already been written to.")
 
 
 def _scatter_vjp(node, gs):
@@ -291,7 +353,9 @@ def _stack_kernel(buf, *, known):
     if isinstance(buf, Unwritten) and buf.size == 0 and len(buf) and not known:
         raise ValueError(f"stacking a TensorArray of size {len(buf)} that nothing has "
                          "been written to, whose element shape is not known")
-    return np.array(buf) if isinstance(buf, (Owned, Unwritten)) else buf
+    if isinstance(buf, (Owned, Unwritten)):
+        return np.array(buf)                # later writes (or zeros): a copy
+    return buf.view(np.ndarray) if isinstance(buf, Buffer) else buf
 
 
 TENSOR_ARRAY_STACK = register(OpDef(
@@ -304,8 +368,12 @@ TENSOR_ARRAY_STACK = register(OpDef(
 _COPY_OUT = (TENSOR_ARRAY_GATHER, TENSOR_ARRAY_STACK, SHAPE)   # their results alias no buffer
 
 
-def scatter(buf, index, value, dynamic, add):
-    return apply1(TENSOR_ARRAY_SCATTER, (buf, index, value), dynamic=dynamic, add=add)
+def scatter(buf, index, value, dynamic, add, array=None):
+    """Rows `index` of buf set to (add: added to) value. `array`: the TensorArray's name,
+    for the user's writes, which fail on an element already written (TF1); None for the
+    writes that derivatives make (TF1's gradient arrays add up repeated writes)."""
+    return apply1(TENSOR_ARRAY_SCATTER, (buf, index, value), dynamic=dynamic, add=add,
+                  **({} if array is None else {"array": array}))
 
 
 def gather(buf, index):

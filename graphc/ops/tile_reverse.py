@@ -71,7 +71,8 @@ TILE = register(OpDef(
 
 def tile(input, multiples, name=None):
     """input repeated along each dim: (2, 3) tiled by [2, 1] gives (4, 3)."""
-    return apply1(TILE, (convert_to_tensor(input), _shape_tensor(multiples)), name=name)
+    return apply1(TILE, (convert_to_tensor(input), _shape_tensor(multiples, "tile", "multiples")),
+                  name=name)
 
 
 def _infer_reverse(ctx, x, *, axis):

@@ -190,9 +190,9 @@ def _shared(found, name, shape, dtype, reuse, explicit_dtype):
                                 f"{shape} and found shape {found.shape} (created at {site})")
     if dtype is not found.dtype:
         hint = "" if explicit_dtype else f" (the scope's default: pass dtype={found.dtype!r})"
-        raise errors.DTypeError(f"Trying to share variable {name}, but specified dtype "
-                                f"{dtype.name}{hint} and found dtype {found.dtype.name} "
-                                f"(created at {site})")
+        raise errors.DTypeValueError(f"Trying to share variable {name}, but specified "
+                                     f"dtype {dtype.name}{hint} and found dtype "
+                                     f"{found.dtype.name} (created at {site})")
     return found
 
 

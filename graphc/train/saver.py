@@ -89,9 +89,9 @@ class Saver:
             what = {SaverDef.V1: "SaverDef.V1 (TF's deprecated single-file format)",
                     SaverDef.LEGACY: "SaverDef.LEGACY"}.get(write_version,
                                                             repr(write_version))
-            raise ValueError(f"Saver: write_version {what} is not supported: pass None "
-                             "(graphc's .npz files) or gc.train.SaverDef.V2 (TF's V2 "
-                             "checkpoint files)")
+            raise errors.UsageError(f"Saver: write_version {what} is not supported: pass "
+                                    "None (graphc's .npz files) or gc.train.SaverDef.V2 "
+                                    "(TF's V2 checkpoint files)")
         self._write_version = write_version
         self._var_list = var_list   # as given; after build(): {checkpoint name: Variable}
         self._built = False
@@ -114,9 +114,9 @@ class Saver:
         var_list = global_variables() if self._var_list is None else self._var_list
         named = _named(pc.expand(var_list) if pc.has_slices(var_list) else var_list)
         if not named and not self._allow_empty:
-            raise ValueError("No variables to save: var_list is empty (the default graph "
-                             "has no variables yet?); Saver(allow_empty=True) makes a "
-                             "Saver that saves nothing")
+            raise errors.UsageError("No variables to save: var_list is empty (the default "
+                                    "graph has no variables yet?); Saver(allow_empty=True) "
+                                    "makes a Saver that saves nothing")
         self._var_list, self._built = named, True
         self._graph = (next(iter(self._var_list.values())).graph if self._var_list
                        else get_default_graph())
@@ -221,14 +221,14 @@ class Saver:
             prefix = os.fspath(save_path)
         latest_filename = latest_filename or STATE_FILENAME
         if os.path.dirname(latest_filename):
-            raise ValueError(f"latest_filename '{latest_filename}' must be a file name, "
-                             "without a directory")
+            raise errors.UsageError(f"latest_filename '{latest_filename}' must be a file "
+                                    "name, without a directory")
         directory = os.path.dirname(os.path.abspath(prefix))
         if not os.path.isdir(directory):
             # TF1 makes the one missing directory (its writer's), not more levels
             if not os.path.isdir(os.path.dirname(directory)):
-                raise ValueError(f"Parent directory of {save_path} doesn't exist, can't "
-                                 "save.")
+                raise errors.UsageError(f"Parent directory of {save_path} doesn't exist, "
+                                        "can't save.")
             os.makedirs(directory, exist_ok=True)
         # read every value first: an uninitialized variable writes nothing
         # (the parts of a partitioned variable as one value under its full name)
@@ -292,14 +292,14 @@ class Saver:
         if not self._var_list:
             return
         if save_path is None:
-            raise ValueError("Can't load save_path when it is None.")
+            raise errors.UsageError("Can't load save_path when it is None.")
         prefix = _prefix(save_path)
         try:
             headers = _headers(prefix + DATA_SUFFIX)
         except errors.NotFoundError as e:   # no such checkpoint: TF1's ValueError
             if _data_path(prefix) is None:
-                raise ValueError(f"The passed save_path is not a valid checkpoint: {prefix}"
-                                 f"\n  {e}") from None
+                raise errors.UsageError(f"The passed save_path is not a valid checkpoint: "
+                                        f"{prefix}\n  {e}") from None
             raise
         path = _data_path(prefix) or prefix + DATA_SUFFIX     # for messages
         names = pc.checkpoint_names(self._var_list)     # a part: its full variable's
@@ -363,21 +363,21 @@ def _named(var_list):
     out = {}
     for name, v in items:
         if not isinstance(v, Variable):
-            raise TypeError(f"Saver: var_list holds {type(v).__name__} {v!r}; it takes "
-                            "gc.Variables only")
+            raise errors.UsageTypeError(f"Saver: var_list holds {type(v).__name__} {v!r}; "
+                                        "it takes gc.Variables only")
         if not isinstance(name, str) or not name:
-            raise TypeError(f"Saver: checkpoint name {name!r} for {_describe(v)} is not "
-                            "a non-empty string")
+            raise errors.UsageTypeError(f"Saver: checkpoint name {name!r} for {_describe(v)} "
+                                        "is not a non-empty string")
         if name in out:
             if out[name] is v:
-                raise ValueError(f"Saver: {_describe(v)} appears twice in var_list")
-            raise ValueError(f"Saver: two variables have the checkpoint name '{name}': "
-                             f"{_describe(out[name])} and {_describe(v)}")
+                raise errors.UsageError(f"Saver: {_describe(v)} appears twice in var_list")
+            raise errors.UsageError(f"Saver: two variables have the checkpoint name "
+                                    f"'{name}': {_describe(out[name])} and {_describe(v)}")
         out[name] = v
     if len({id(v) for v in out.values()}) < len(out):
         twice = [n for n, v in out.items() if sum(u is v for u in out.values()) > 1]
-        raise ValueError(f"Saver: one variable is saved under two names {twice} (TF1: the "
-                         "same saveable will be restored with two names)")
+        raise errors.UsageError(f"Saver: one variable is saved under two names {twice} "
+                                "(TF1: the same saveable will be restored with two names)")
     if len({v.graph for v in out.values()}) > 1:
         raise errors.GraphError("Saver: var_list mixes variables of different graphs: "
                                 + ", ".join(_describe(v) for v in out.values()))
@@ -392,7 +392,7 @@ def _describe(v):
 def _fit(arr, name, v, path, reshape):
     """arr as the stored value of variable v: same dtype, and a shape v accepts."""
     if arr.dtype != v.dtype.np:
-        raise errors.DTypeError(
+        raise errors.CheckpointDTypeError(
             f"restore: {_describe(v)} cannot take '{name}' of checkpoint '{path}', which "
             f"is {arr.dtype.name} of shape {arr.shape}: graphc never casts on restore "
             f"(TF1 refuses too); build the variable with dtype={arr.dtype.name} or "
@@ -405,7 +405,7 @@ def _fit(arr, name, v, path, reshape):
         else:
             hint = ("; Saver(reshape=True) restores a value of the same size into it"
                     if size == arr.size else "")
-            raise errors.ShapeError(
+            raise errors.CheckpointShapeError(
                 f"restore: {_describe(v)} cannot take '{name}' of checkpoint '{path}', "
                 f"which has shape {arr.shape}{hint}")
     out = np.array(arr, dtype=v.dtype.np, copy=True, order="C")
