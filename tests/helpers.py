@@ -12,16 +12,18 @@ def run(t, feed=None):
         return sess.run(t, feed)
 
 
-def raises(cls, build, *fragments):
-    """build() raises cls, naming the test file's line where build was written and each
-    of fragments."""
+def raises(cls, build, *fragments, line=None):
+    """build() raises cls, naming the test file's line where build was written (or
+    `line` of that file) and each of fragments; returns the exception."""
     with pytest.raises(cls) as e:
         build()
     msg = str(e.value)
     code = build.__code__
-    assert f"{os.path.basename(code.co_filename)}:{code.co_firstlineno}" in msg, msg
+    where = code.co_firstlineno if line is None else line
+    assert f"{os.path.basename(code.co_filename)}:{where}" in msg, msg
     for f in fragments:
         assert f in msg, f"{f!r} not in:\n{msg}"
+    return e.value
 
 
 def draw_twice(build):

@@ -7,23 +7,12 @@ import pytest
 import graphc as gc
 from graphc.errors import DTypeError, ShapeError
 from graphc.testing import check_infer, check_vjp
+from helpers import raises, run
 
 
 def check_error(cls, build, *fragments):
-    """build() (a one-line lambda) raises cls naming this file, build's line and each of
-    fragments."""
-    with pytest.raises(cls) as e:
-        build()
-    msg = str(e.value)
-    assert f"test_array_ops.py:{build.__code__.co_firstlineno}" in msg, msg
-    for f in fragments:
-        assert f in msg, f"{f!r} not in:\n{msg}"
-    return msg
-
-
-def run(t, feed=None):
-    with gc.Session() as sess:
-        return sess.run(t, feed)
+    """helpers.raises; the message."""
+    return str(raises(cls, build, *fragments))
 
 
 # ---- error messages -------------------------------------------------------------------------

@@ -9,25 +9,14 @@ import pytest
 
 import graphc as gc
 from graphc.errors import DTypeError, ExecutionError, ShapeError
+from helpers import raises, run
 
 HERE = "test_errors_hunt22_args.py"
 
 
 def check_error(cls, build, *fragments):
-    """build() (a one-line lambda) raises cls naming this file, build's line and each of
-    fragments."""
-    with pytest.raises(cls) as e:
-        build()
-    msg = str(e.value)
-    assert f"{HERE}:{build.__code__.co_firstlineno}" in msg, msg
-    for f in fragments:
-        assert f in msg, f"{f!r} not in:\n{msg}"
-    return msg
-
-
-def run(t, feed=None):
-    with gc.Session() as sess:
-        return sess.run(t, feed)
+    """helpers.raises; the message."""
+    return str(raises(cls, build, *fragments))
 
 
 def x23():

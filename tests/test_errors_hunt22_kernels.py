@@ -10,27 +10,14 @@ import graphc as gc
 from graphc.errors import (DTypeError, ExecutionError, GraphcError, ShapeError,
                            UnimplementedError, UsageError)
 from graphc.testing import check_vjp
-
-HERE = "test_errors_hunt22_kernels.py"
+from helpers import raises, run
 
 
 def check_error(cls, build, *fragments, line=None):
-    """build() (a one-line lambda) raises cls naming this file, build's line (or `line`)
-    and each of fragments."""
-    with pytest.raises(cls) as e:
-        build()
-    msg = str(e.value)
-    assert isinstance(e.value, GraphcError)
-    line = build.__code__.co_firstlineno if line is None else line
-    assert f"{HERE}:{line}" in msg, msg
-    for f in fragments:
-        assert f in msg, f"{f!r} not in:\n{msg}"
-    return msg
-
-
-def run(t, feed=None):
-    with gc.Session() as sess:
-        return sess.run(t, feed)
+    """helpers.raises, and the error is a GraphcError; its message."""
+    e = raises(cls, build, *fragments, line=line)
+    assert isinstance(e, GraphcError)
+    return str(e)
 
 
 def check_run_error(build, feed_values, *fragments, cls=ExecutionError):
