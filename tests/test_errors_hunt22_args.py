@@ -191,3 +191,12 @@ def test_run_time_out_of_range_segment_ids_get_a_graphc_message(api):
         msg = str(e.value)
         assert want in msg and f"{HERE}:{line}" in msg, msg
         assert "IndexError" not in msg and "out of bounds for axis" not in msg, msg
+
+
+def test_expand_dims_takes_a_one_element_axis_list_as_tf():
+    """BERT's modeling.py: tf.expand_dims(x, axis=[-1])."""
+    x = gc.placeholder(gc.float32, [None, 3])
+    assert gc.expand_dims(x, axis=[-1]).shape.as_list() == [None, 3, 1]
+    assert gc.expand_dims(x, gc.constant([1])).shape.as_list() == [None, 1, 3]
+    assert gc.expand_dims(x, np.array([0])).shape.as_list() == [1, None, 3]
+    check_error(ShapeError, lambda: gc.expand_dims(x, [1, 2]), "single value", "[1, 2]")

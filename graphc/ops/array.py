@@ -429,8 +429,14 @@ def expand_dims(input, axis=None, name=None, dim=None):
         raise TypeError("expand_dims: axis is required")
     if run_time(axis) is not None:          # a reshape to shape[:axis] + [1] + shape[axis:]
         return _expand_dims_dynamic(convert_to_tensor(input), axis, name)
-    return apply1(EXPAND_DIMS, (convert_to_tensor(input),), name=name,
-                  axis=as_int(static_value(axis, "expand_dims: axis")))
+    value = static_value(axis, "expand_dims: axis")
+    if np.ndim(value):                      # TF takes a one-element list or tensor
+        if np.size(value) != 1:             # (BERT's expand_dims(x, axis=[-1]))
+            raise errors.ShapeError(f"expand_dims: 'dim' input must be a tensor with a "
+                                    f"single value, got {np.asarray(value).tolist()}"
+                                    + _called_at("expand_dims"))
+        value = np.asarray(value).reshape(())[()]
+    return apply1(EXPAND_DIMS, (convert_to_tensor(input),), name=name, axis=as_int(value))
 
 
 def _expand_dims_dynamic(x, axis, name):
