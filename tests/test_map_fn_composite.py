@@ -440,3 +440,18 @@ def test_function_effects_run_with_composite_results():
         s.run(sp, {x: 2.})
         s.run(rt, {x: 3.})
         assert s.run(counter) == 2.0
+
+
+def test_jvp_through_ragged_results():
+    """The loop built for forward mode keeps the map_fn's ragged rows."""
+    v = gc.placeholder(gc.float64, [None])
+    lengths = gc.placeholder(gc.int64, [None])
+    rt = gc.RaggedTensor.from_row_lengths(v, lengths)
+    out = gc.map_fn(lambda r: r * r, rt,
+                    fn_output_signature=gc.RaggedTensorSpec([None], gc.float64))
+    t = gc.placeholder(gc.float64, [None])
+    jv, = gc.jvp(out.flat_values, [v], [t])
+    x = np.arange(1.0, 7.0)
+    with gc.Session() as sess:
+        got = sess.run(jv, {v: x, lengths: [2, 0, 4], t: np.ones(6)})
+    np.testing.assert_allclose(got, 2 * x)

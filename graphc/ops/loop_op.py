@@ -284,7 +284,8 @@ def _vjp_loop(node, gs):
     back = apply(STATELESS_LOOP, tuple(inputs), name="loop_grad", body=body, cond=None,
                  n_carry=len(fc), n_sliced=len(kept) + ns + len(draws) + len(fy),
                  n_ys=len(fs) + 2 * len(sparse), reverse=not a["reverse"], has_max=False,
-                 n_draws=0, like=like, ragged=bool(sparse), replay=True)
+                 n_draws=0, like=like, replay=True,
+                 ragged=bool(sparse) or a.get("ragged", False))
     outputs = list(back.outputs[:n_cs])
     at = n_cs
     for j in fr:
@@ -436,7 +437,8 @@ def _jvp_loop(node, ts):
                 (None,) * len(wr), c_outs)
     new = apply(STATELESS_LOOP, tuple(inputs), name="loop_jvp", body=body, cond=cond,
                 n_carry=nc + len(fc), n_sliced=ns + len(draws) + len(ws), n_ys=ny + len(fy),
-                reverse=a["reverse"], has_max=a["has_max"], n_draws=0, replay=True)
+                reverse=a["reverse"], has_max=a["has_max"], n_draws=0, replay=True,
+                ragged=a.get("ragged", False))
     nc2, ny2 = nc + len(fc), ny + len(fy)
     result = [None] * len(node.outputs)
     for k, i in enumerate(fc):
