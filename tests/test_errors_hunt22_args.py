@@ -1,4 +1,4 @@
-"""Bad int arguments, as the hunt of /tmp/p22 found them (A1, A7, B4, E5, C1): each error
+"""Bad int arguments, as session 22's errors hunt found them (A1, A7, B4, E5, C1): each error
 has TF1's class (TypeError for a non-int size, axis, perm or depth; ValueError for a
 negative dim or a scalar size list) and names the op and this file's line. No TF needed.
 """

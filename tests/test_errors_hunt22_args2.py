@@ -1,4 +1,4 @@
-"""Bad int arguments, second round (the hunt of /tmp/p22): each op that takes sizes,
+"""Bad int arguments, second round (session 22's errors hunt): each op that takes sizes,
 offsets or counts names itself and the argument, refuses a float (TF1's TypeError)
 instead of truncating it, and points at this file's line. A negative placeholder dim
 is a ShapeError (TF1's ValueError). No TF needed.

@@ -1,4 +1,4 @@
-"""Kernel and attribute errors, as the hunt of /tmp/p22 found them (A2-A4, A10-A12, D2,
+"""Kernel and attribute errors, as session 22's errors hunt found them (A2-A4, A10-A12, D2,
 E1, E2, E4, B9): TF1's class (a graphc subclass of it), a message naming what is wrong
 and this file's line, at build time where shapes tell, else when the graph runs. No TF
 needed: TF 2.21's behaviour was checked by hand and is quoted in the comments.
