@@ -218,3 +218,8 @@ def test_eye_int_sizes_still_work():
     np.testing.assert_array_equal(run(gc.eye(gc.constant(2))), np.eye(2))
     assert run(gc.eye(2, batch_shape=[3])).shape == (3, 2, 2)
     assert run(gc.eye(True)).shape == (1, 1)                   # bools are ints (TF1)
+
+
+def test_placeholder_with_default_refuses_negative_dims_at_the_users_line():
+    check_error(ShapeError, lambda: gc.placeholder_with_default([[1.0, 2.0]], [1, -1]),
+                "placeholder_with_default", "dim -1", "must be >= 0")

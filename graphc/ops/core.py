@@ -292,7 +292,7 @@ def placeholder(dtype, shape=None, name=None):
                   shape=TensorShape(like), dtype=dtypes.as_dtype(dtype))
 
 
-def _check_placeholder_dim(d, dims, name):
+def _check_placeholder_dim(d, dims, name, api="placeholder"):
     """TF1's error for a bad dim of a placeholder's shape, at the user's line: a negative
     one (-1 too) is a ShapeError (TF1's ValueError "Dimension -1 must be >= 0"), a float
     or bool one a DTypeError (TF1's TypeError)."""
@@ -306,8 +306,8 @@ def _check_placeholder_dim(d, dims, name):
         return
     cls, why = (errors.ShapeError, "must be >= 0 (None for an unknown dim)") if i is not None \
         else (errors.DTypeError, "must be an int, None or a name")
-    raise cls(f"placeholder '{name or 'Placeholder'}': dim {d!r} of shape {list(dims)} {why}"
-              f"\n  in placeholder called at {errors.format_site(errors.user_site())}")
+    raise cls(f"{api} '{name or 'Placeholder'}': dim {d!r} of shape {list(dims)} {why}"
+              f"\n  in {api} called at {errors.format_site(errors.user_site())}")
 
 
 def as_shape_like(shape):
@@ -321,6 +321,10 @@ def as_shape_like(shape):
 def placeholder_with_default(input, shape, name=None):
     """`input`, unless a value is fed for the result."""
     x = convert_to_tensor(input)
+    like = None if shape is None else as_shape_like(shape)
+    for d in like or ():
+        _check_placeholder_dim(d, like, name or "PlaceholderWithDefault",
+                               "placeholder_with_default")
     return apply1(PLACEHOLDER_WITH_DEFAULT, (x,), name=name or "PlaceholderWithDefault",
                   shape=as_shape(shape), dtype=x.dtype)
 
