@@ -99,15 +99,22 @@ def moments(x, axes, shift=None, name=None, keep_dims=None, keepdims=None):
     gradient is the same either way (that term's is zero), but second derivatives through
     moments (MAML's meta-gradients, gradient penalties through a layer or batch norm) are
     TF1's, not the exact ones. For exact ones, write mean((x - mean)^2) out."""
-    from ..graph import get_default_graph
     keep = bool(keepdims if keepdims is not None else keep_dims)
+    return _moments(x, axes, keep, name, hold_mean=True)
+
+
+def _moments(x, axes, keep, name=None, hold_mean=False):
+    """moments; with hold_mean=False the variance's mean is not held by stop_gradient, so
+    second derivatives are exact (fused_batch_norm's, as TF's FusedBatchNormGrad has)."""
+    from ..graph import get_default_graph
     x = convert_to_tensor(x)
     axes = [int(a) for a in (axes if isinstance(axes, (list, tuple)) else [axes])]
     with get_default_graph().name_scope(name or "moments"):    # TF1's names
         y = E.cast(x, "float32") if x.dtype.name == "float16" else x   # float16: in float32
         mean = R.reduce_mean(y, axis=axes, keepdims=True, name="mean")
-        var = R.reduce_mean(E.squared_difference(y, stop_gradient(mean)), axis=axes,
-                            keepdims=True, name="variance")
+        var = R.reduce_mean(E.squared_difference(y, stop_gradient(mean) if hold_mean
+                                                 else mean),
+                            axis=axes, keepdims=True, name="variance")
         if not keep:
             mean, var = A.squeeze(mean, axes), A.squeeze(var, axes)
         if y is not x:

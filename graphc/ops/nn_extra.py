@@ -15,7 +15,7 @@ from .clip import clip_by_norm
 from .core import constant, convert_to_tensor, stop_gradient
 from .elementwise import operands
 from .gather import gather
-from .nn import _check_same_shape, moments
+from .nn import _check_same_shape, _moments
 
 __all__ = ["l2_normalize", "embedding_lookup", "batch_normalization", "fused_batch_norm",
            "weighted_cross_entropy_with_logits", "zero_fraction", "swish", "silu"]
@@ -145,7 +145,7 @@ def fused_batch_norm(x, scale, offset, mean=None, variance=None, epsilon=0.001,
     with name_scope(name, "FusedBatchNorm", [x]):
         xc = _as(x, scale.dtype)
         if is_training:
-            mean, var = moments(xc, [k for k in range(4) if k != c])
+            mean, var = _moments(xc, [k for k in range(4) if k != c], False)   # exact
         else:
             mean = stop_gradient(convert_to_tensor(mean, dtype=scale.dtype))
             var = stop_gradient(convert_to_tensor(variance, dtype=scale.dtype))
