@@ -271,3 +271,11 @@ def test_einsum_equation_errors_are_shape_errors():
                 "the output index 'z'", "is in no input")
     check_error(ShapeError, lambda: gc.einsum("i.j->ij", a), "misplaced '.'")
     check_error(UsageError, lambda: gc.einsum("ij->ij"), "no input tensors")
+
+
+def test_conv_without_strides_or_padding_names_them_at_the_users_line():
+    x, w = gc.zeros([1, 4, 4, 1]), gc.zeros([2, 2, 1, 1])
+    check_error(TypeError, lambda: gc.nn.conv2d(x, w), "strides, padding", "conv2d")
+    check_error(TypeError, lambda: gc.nn.conv2d(x, w, [1, 1, 1, 1]), "padding")
+    check_error(TypeError, lambda: gc.nn.conv3d(gc.zeros([1, 2, 2, 2, 1]), None, None, "SAME"),
+                "filter, strides")

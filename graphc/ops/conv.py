@@ -471,7 +471,10 @@ def conv2d(input, filter=None, strides=None, padding=None, use_cudnn_on_gpu=True
     (those of the batch and channels 0), as TF's: [[0, 0], [1, 1], [2, 2], [0, 0]]."""
     filter = filters if filter is None else filter
     if strides is None or padding is None:
-        raise TypeError("conv2d needs strides and padding")
+        missing = [k for k, v in (("strides", strides), ("padding", padding)) if v is None]
+        raise errors.UsageTypeError(
+            f"conv2d() missing required argument(s): {', '.join(missing)} (TF1's TypeError)"
+            f"\n  in conv2d called at {errors.format_site(errors.user_site())}")
     x, f = operands(input, filter, "conv2d")
     if isinstance(padding, (list, tuple)):
         x, padding = _explicit(x, padding, data_format or "NHWC"), "VALID"

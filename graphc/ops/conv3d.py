@@ -9,6 +9,7 @@ adjoints, and the pooling gradient ops come in adjoint pairs (max_pool3d_grad <-
 max_pool3d_grad_grad, avg_pool3d_grad <-> avg_pool3d), so derivatives of any order are
 built from these eight ops.
 """
+from .. import errors
 from . import pool
 from .conv import (_backprop_filter_kernel, _backprop_input_kernel, _conv_kernel, _padding,
                    backprop_infers, bilinear_jvp, check_backprop, hw_pair, nhwc_dims,
@@ -192,7 +193,11 @@ def conv3d(input, filter=None, strides=None, padding=None, data_format="NDHWC",
     clips (N, D, H, W, C) and W (kd, kh, kw, C, O) give (N, D, ceil(H/2), ceil(W/2), O)."""
     filter = filters if filter is None else filter
     if filter is None or strides is None or padding is None:
-        raise TypeError("conv3d needs filter, strides and padding")
+        missing = [k for k, v in (("filter", filter), ("strides", strides),
+                                  ("padding", padding)) if v is None]
+        raise errors.UsageTypeError(
+            f"conv3d() missing required argument(s): {', '.join(missing)} (TF1's TypeError)"
+            f"\n  in conv3d called at {errors.format_site(errors.user_site())}")
     x, f = operands(input, filter, "conv3d")
     return apply1(CONV3D, (x, f), name=name,
                   **_attrs(strides, padding, data_format, dilations=dilations))
