@@ -174,12 +174,18 @@ def _infer_bilinear_grad(ctx, grads, original_image, *, align_corners, half_pixe
     _rank4(original_image, 1, "original_image")
     ctx.same_dtype(0, 1)
     ctx.require(0, "float")
+    return grad_image_shape(ctx, grads, original_image), grads.dtype
+
+
+def grad_image_shape(ctx, grads, original_image):
+    """The shape of a resize's gradient w.r.t. the image: original_image's, its batch and
+    channels merged with those of grads (inputs 0 and 1, both NHWC)."""
     g, o = grads.shape._dims, original_image.shape._dims
     if g is None or o is None:
-        return original_image.shape, grads.dtype
+        return original_image.shape
     n = ctx.merge_dims(g[0], o[0], "the batch of {{0}} ({a}) and {{1}} ({b}) differ")
     c = ctx.merge_dims(g[3], o[3], "the channels of {{0}} ({a}) and {{1}} ({b}) differ")
-    return (n, o[1], o[2], c), grads.dtype
+    return n, o[1], o[2], c
 
 
 def _infer_nearest_grad(ctx, grads, size, *, align_corners, half_pixel_centers):

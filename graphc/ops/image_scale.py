@@ -23,7 +23,8 @@ from .. import dtypes, errors
 from ..shapes import InferError
 from .array import shape as shape_of
 from .core import convert_to_tensor
-from .image_ops import _apply_weights, _nc, _rank4, _size_dims, size_tensor
+from .image_ops import (_apply_weights, _nc, _rank4, _size_dims, grad_image_shape,
+                        size_tensor)
 from .registry import OpDef, apply1, register
 
 __all__ = ["scale_and_translate", "KERNEL_TYPES"]
@@ -199,12 +200,7 @@ def _infer_grad(ctx, grads, original_image, scale, translation, *, kernel_type, 
         raise InferError(f"grads {{0}} must be float32 (TF's kernel has no other), not "
                          f"{grads.dtype.name}", "dtype")
     _check_float_pairs(ctx, scale, translation)
-    g, o = grads.shape._dims, original_image.shape._dims
-    if g is None or o is None:
-        return original_image.shape, dtypes.float32
-    n = ctx.merge_dims(g[0], o[0], "the batch of {{0}} ({a}) and {{1}} ({b}) differ")
-    c = ctx.merge_dims(g[3], o[3], "the channels of {{0}} ({a}) and {{1}} ({b}) differ")
-    return (n, o[1], o[2], c), dtypes.float32
+    return grad_image_shape(ctx, grads, original_image), dtypes.float32
 
 
 # ---- derivatives ------------------------------------------------------------------------------
