@@ -25,7 +25,7 @@ from ..ops.state import ASSIGN, SLICE_ASSIGN, VARIABLE
 from ..shapes import TensorShape
 from .tf_graphdef_import_more2 import OPS as _MORE2
 from .tf_graphdef_nn import _conv_attrs, _layout, _padding
-from .tf_graphdef_ops import table_op
+from .tf_graphdef_ops import ref_variable, table_op
 
 __all__ = ["OPS"]
 
@@ -49,9 +49,7 @@ def _variable(n):
 def _assign(mode):
     def build(n, ref, value):
         n.attr("use_locking", False)            # graphc runs one update at a time
-        if ref.node.type != "VariableV2":
-            raise n.fail(f"input 0 ({ref.name}) is a {ref.node.type}, not a VariableV2: "
-                         "graphc updates variables only")
+        ref_variable(n, ref)
         if mode == "set" and not n.attr("validate_shape", True) and \
                 ref.shape._dims is not None:
             raise n.fail(f"validate_shape=false on variable '{ref.node.name}' of static "
@@ -241,11 +239,9 @@ def _strided_slice_grad(n, shape, begin, end, strides, dy):
 @_op("StridedSliceAssign", "T Index Index Index T", "T")
 def _strided_slice_assign(n, ref, begin, end, strides, value):
     """TF1's v[key].assign(value) on a ref variable: graphc's slice assign of it."""
-    if ref.node.type != "VariableV2":
-        raise n.fail(f"input 0 ({ref.name}) is a {ref.node.type}, not a VariableV2: "
-                     "graphc updates variables only")
+    var = ref_variable(n, ref)
     spec, idx = _parse_key(_slice_key(n, begin, end, strides))
-    return apply1(SLICE_ASSIGN, (value, *idx), name=n.name, var=ref.node, spec=spec)
+    return apply1(SLICE_ASSIGN, (value, *idx), name=n.name, var=var, spec=spec)
 
 
 def _resize_attrs(n):

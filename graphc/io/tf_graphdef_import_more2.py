@@ -9,7 +9,7 @@ import graphc as gc
 
 from ..ops.counting import BINCOUNT
 from ..ops.registry import REGISTRY, apply1
-from .tf_graphdef_ops import table_op
+from .tf_graphdef_ops import ref_variable, table_op
 
 __all__ = ["OPS"]
 
@@ -67,10 +67,9 @@ OPS["IsInf"] = (("T",), ("=bool",), lambda n, x: gc.math.is_inf(x, name=n.name))
 @_op("IsVariableInitialized", "dtype", "=bool")
 def _is_variable_initialized(n, ref):
     """TF1's is_variable_initialized (initialized_value's and EMA's cond reads it)."""
-    if ref.node.type != "VariableV2":
-        raise n.fail(f"input 0 ({ref.name}) is a {ref.node.type}, not a VariableV2")
+    var = ref_variable(n, ref, None)
     from ..ops.init_checks import IS_VARIABLE_INITIALIZED
-    return apply1(IS_VARIABLE_INITIALIZED, (), name=n.name, var=ref.node)
+    return apply1(IS_VARIABLE_INITIALIZED, (), name=n.name, var=var)
 OPS["Complex"] = (("T", "T"), ("Tout",), lambda n, x, y: gc.complex(x, y, name=n.name))
 
 

@@ -17,7 +17,7 @@ import graphc as gc
 
 from .. import dtypes
 from ..ops.registry import REGISTRY, apply, apply1
-from .tf_graphdef_ops import OPS as _BASE_OPS, table_op
+from .tf_graphdef_ops import OPS as _BASE_OPS, ref_variable, table_op
 
 __all__ = ["OPS"]
 
@@ -194,10 +194,8 @@ OPS["DecodeJSONExample"] = (("=string",), ("=string",),
 @_op("CountUpTo", "T", "T")
 def _count_up_to(n, ref):
     """TF1's count_up_to on a ref VariableV2."""
-    if ref.node.type != "VariableV2":
-        raise n.fail(f"input 0 ({ref.name}) is a {ref.node.type}, not a VariableV2: "
-                     "graphc counts in variables only")
-    return apply1(REGISTRY["CountUpTo"], (), name=n.name, var=ref.node,
+    var = ref_variable(n, ref, "graphc counts in variables only")
+    return apply1(REGISTRY["CountUpTo"], (), name=n.name, var=var,
                   limit=int(n.attr("limit")))
 
 

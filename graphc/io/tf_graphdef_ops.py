@@ -23,6 +23,14 @@ def through_identities(t):
     return node
 
 
+def ref_variable(n, ref, why="graphc updates variables only"):
+    """The VariableV2 node a TF1 ref input (input 0 of `n`) names; else n's error."""
+    if ref.node.type != "VariableV2":
+        raise n.fail(f"input 0 ({ref.name}) is a {ref.node.type}, not a VariableV2"
+                     + (f": {why}" if why else ""))
+    return ref.node
+
+
 def table_op(table):
     """The decorator of an import table: @op("Name", "T T", "T") puts (input types,
     output types, build) into table under each name."""
