@@ -245,7 +245,7 @@ def test_conv_lstm_dropout_phases_and_training_step():
     plain.set_weights(layer.get_weights())
     x = RNG.standard_normal((2, 3, 4, 4, 1)).astype(np.float32)
     a, b, c = _run([y_test, y_train, y_plain], {p: x})
-    np.testing.assert_allclose(a, c, rtol=1e-6)
+    np.testing.assert_allclose(a, c, rtol=1e-5, atol=1e-7)    # float32: two graphs, op orders differ
     assert not np.allclose(b, c)
     model = keras.Sequential([L.ConvLSTM3D(2, 2, input_shape=(2, 3, 3, 3, 1)),
                               L.Flatten(), L.Dense(1)])

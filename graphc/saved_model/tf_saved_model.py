@@ -80,11 +80,27 @@ def _signature(buf):
 
 
 def _collection(buf):
-    """A CollectionDef's node names (node_list) or bytes (bytes_list), else []."""
+    """A CollectionDef's node names (node_list), bytes (bytes_list) or AssetFileDefs
+    (any_list, where TF1's builder keeps the assets: "saved_model_assets"), else []."""
     for f, _, x, _ in _fields(buf):
         if f in (1, 2):
             return [_text(y) if f == 1 else bytes(y) for g, _, y, _ in _fields(x) if g == 1]
+        if f == 5:
+            anys = [dict((g, y) for g, _, y, _ in _fields(a)) for h, _, a, _ in _fields(x)
+                    if h == 1]
+            return [_asset_file_def(a[2]) for a in anys
+                    if _text(a.get(1, b"")).endswith("tensorflow.AssetFileDef")]
     return []
+
+
+def _asset_file_def(buf):
+    info, filename = TensorInfo(), ""
+    for g, _, y, _ in _fields(buf):
+        if g == 1:
+            info = _tensor_info(y)
+        elif g == 2:
+            filename = _text(y)
+    return AssetFileDef(info, filename)
 
 
 def _meta_graph(buf):
@@ -105,14 +121,10 @@ def _meta_graph(buf):
             k, v = _map(x, _signature)
             m["signature_def"][k] = v
         elif f == 6:
-            info, filename = TensorInfo(), ""
-            for g, _, y, _ in _fields(x):
-                if g == 1:
-                    info = _tensor_info(y)
-                elif g == 2:
-                    filename = _text(y)
-            m["asset_file_def"].append(AssetFileDef(info, filename))
+            m["asset_file_def"].append(_asset_file_def(x))
         # (7: TF 2's object graph, the Python objects' structure: not rebuilt)
+    if not m["asset_file_def"]:     # TF1's builder: the assets collection (TF's loader too)
+        m["asset_file_def"] = m["collections"].get(constants.ASSETS_KEY, [])
     return m
 
 
