@@ -11,6 +11,7 @@ import numpy as np
 from .. import dtypes
 from ..shapes import InferError
 from .core import convert_to_tensor
+from .re2_unicode import unicode_class
 from .registry import OpDef, apply1, register
 from .strings_base import (_either, _elementwise, char_starts,  # noqa: F401 (re-exports)
                            map_array, need_scalar, need_string, obj, strings)
@@ -231,7 +232,6 @@ def _text(b):
     return b.decode("utf-8", "surrogateescape") if isinstance(b, bytes) else b
 
 
-_LETTER, _NOT_LETTER = r"[^\W\d_]", r"[\W\d_]"       # \pL, \PL as Python classes
 _WORD = "[0-9A-Za-z_]"                               # RE2's \b is ASCII
 _BOUNDARY = f"(?:(?<={_WORD})(?!{_WORD})|(?<!{_WORD})(?={_WORD}))"
 _NOT_BOUNDARY = f"(?:(?<={_WORD})(?={_WORD})|(?<!{_WORD})(?!{_WORD}))"
@@ -260,21 +260,9 @@ def _hex_char(src, i):
     return f"\\U{int(src[i + 3:end], 16):08x}", end + 1
 
 
-def _letter_class(src, i):
-    r"""Whether src[i:] starts \pL / \p{L} (or \P): (positive, index after), else None."""
-    if src[i + 1:i + 2] not in ("p", "P"):
-        return None
-    for name in ("L", "{L}"):
-        if src.startswith(name, i + 2):
-            return src[i + 1] == "p", i + 2 + len(name)
-    raise ValueError(f"regex: the Unicode class {src[i:i + 8]!r} is not supported by "
-                     "graphc (only \\pL)")
-
-
 def _re2_class(src, i):
-    r"""The RE2 class starting at src[i] == '[': (Python pattern, index after it). A class
-    with \pL becomes a group: [^\pL\s] is (?:(?!letter)[^\s])."""
-    j, neg, parts, letters = i + 1, False, [], []
+    r"""The RE2 class starting at src[i] == '[': (Python pattern, index after it)."""
+    j, neg, parts = i + 1, False, []
     if src[j:j + 1] == "^":
         neg, j = True, j + 1
     if src[j:j + 1] == "]":                     # a ']' first in a class is literal
@@ -296,8 +284,8 @@ def _re2_class(src, i):
             elif e.lower() in _PERL:
                 parts.append(_complement(_PERL[e.lower()]))
             elif e in "pP":
-                positive, j = _letter_class(src, j)
-                letters.append(_LETTER if positive else _NOT_LETTER)
+                body, j = unicode_class(src, j)
+                parts.append(body)
                 continue
             elif e == "x" and src[j + 2:j + 3] == "{":
                 esc, j = _hex_char(src, j)
@@ -309,20 +297,14 @@ def _re2_class(src, i):
             continue
         parts.append("\\" + c if c in "[&~|" else c)    # Python warns of set operations
         j += 1
-    body = "".join(parts)
-    if not letters:
-        return f"[{'^' if neg else ''}{body}]", j + 1
-    if neg:
-        rest = f"[^{body}]" if body else r"[\s\S]"
-        return "(?:" + "".join(f"(?!{a})" for a in letters) + rest + ")", j + 1
-    return "(?:" + "|".join(letters + ([f"[{body}]"] if body else [])) + ")", j + 1
+    return f"[{'^' if neg else ''}{''.join(parts)}]", j + 1
 
 
 def _re2(pattern):
     """An RE2 pattern (UTF-8: '.' is one character) as a compiled Python pattern on str:
-    POSIX classes ([[:punct:]], [[:^alpha:]]), ASCII \\d \\w \\s \\b as RE2's, \\pL (a
-    letter), $ and \\z at the end of the text only (RE2 without (?m)), \\x{hex} and
-    \\Q..\\E."""
+    POSIX classes ([[:punct:]], [[:^alpha:]]), ASCII \\d \\w \\s \\b as RE2's, Unicode
+    classes (\\pL, \\p{Lu}, \\P{N}: re2_unicode.py), $ and \\z at the end of the text only
+    (RE2 without (?m)), \\x{hex} and \\Q..\\E."""
     src, out, i = _text(pattern), [], 0
     multiline = _MULTILINE.search(src) is not None
     while i < len(src):
@@ -332,8 +314,8 @@ def _re2(pattern):
             if e.lower() in _PERL:
                 out.append(f"[{'^' if e.isupper() else ''}{_PERL[e.lower()]}]")
             elif e in "pP":
-                positive, i = _letter_class(src, i)
-                out.append(_LETTER if positive else _NOT_LETTER)
+                body, i = unicode_class(src, i)
+                out.append(f"[{body}]")
                 continue
             elif e in "bB":
                 out.append(_BOUNDARY if e == "b" else _NOT_BOUNDARY)
