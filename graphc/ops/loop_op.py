@@ -336,6 +336,13 @@ def _concat_calls_kernel(stacked, like):
     return np.ascontiguousarray(stacked.reshape((-1,) + stacked.shape[2:]))
 
 
+def _split_calls(g, stacked):
+    """g cut back into the calls' parts: a reshape for a dense stack, a cut for a Ragged
+    one (calls whose parts differ in length)."""
+    from .map_fn_composite import map_split         # (map_fn_composite imports this module)
+    return map_split(g, stacked)
+
+
 def _infer_concat_calls(ctx, stacked, like):
     dims = stacked.shape._dims
     return (None if dims is None else (None,) + tuple(dims[2:])), stacked.dtype
@@ -343,8 +350,7 @@ def _infer_concat_calls(ctx, stacked, like):
 
 CONCAT_CALLS = register(OpDef(
     "ConcatCalls", _infer_concat_calls, _concat_calls_kernel,
-    vjp=lambda node, gs: [_array().reshape(gs[0], _array().shape(node.inputs[0])),
-                          None],
+    vjp=lambda node, gs: [_split_calls(gs[0], node.inputs[0]), None],
     jvp=lambda node, ts: None if ts[0] is None else apply(
         CONCAT_CALLS, (ts[0], node.inputs[1])).outputs[0],
     api="(a loop's sparse gradient)",

@@ -18,6 +18,8 @@ arrays (loop_op's `ragged`), and one MapFnResults node joins them all:
         static shape `shapes[k]`, the fn_output_signature's as in TF (an as_is stack's
         own when None)
     MapFnSplit(g, stack)   g cut into the calls' parts (concat's vjp): a Ragged stack
+    MapFnCut(values, bounds)   values cut at bounds into the calls' parts, stacked (a
+        Ragged stack when they differ): a RaggedTensor element's rows (concat: its vjp)
 
 All the float parts of a map_fn go through its one MapFnResults node, so that when any
 result gets a gradient every part does (zeros where the loss does not read it): the
@@ -34,10 +36,11 @@ from ..type_spec import TensorSpec, TypeSpec
 from ..type_spec_more import RaggedTensorSpec, SparseTensorSpec, type_spec_from_value
 from .control import draw_outputs
 from .core import convert_to_tensor
-from .loop_op import LOOP, STATELESS_LOOP, Ragged, _draw_like, effects
+from .loop_op import LOOP, STATELESS_LOOP, Ragged, _draw_like, _stack, effects
 from .registry import OpDef, apply, register
 
-__all__ = ["map_composite", "needs_composite", "dense_results", "map_results", "map_split"]
+__all__ = ["map_composite", "needs_composite", "dense_results", "map_results", "map_split",
+           "map_cut"]
 
 
 def is_composite(x):
@@ -220,6 +223,46 @@ MAP_FN_SPLIT = register(OpDef(
         "(a Ragged stack: one array per call), for the gradient of map_fn's Loop."))
 
 
+def _infer_cut(ctx, values, bounds):
+    if not bounds.dtype.is_integer:
+        raise InferError(f"bounds {{1}} must be int, not {bounds.dtype.name}", "dtype")
+    if bounds.shape.rank not in (None, 1):
+        raise InferError(f"bounds {{1}} must be 1-D, not of shape {bounds.shape}")
+    if values.shape.rank == 0:
+        raise InferError("{0} must have a dim 0 to cut")
+    n = bounds.shape._dims[0] if bounds.shape.rank else None
+    inner = values.shape._dims
+    return TensorShape(None if inner is None else
+                       (n - 1 if isinstance(n, int) else None, None) + tuple(inner[1:])), \
+        values.dtype
+
+
+def _cut_kernel(values, bounds):
+    parts = [values[bounds[i]:bounds[i + 1]] for i in range(len(bounds) - 1)]
+    if not parts:
+        return np.zeros((0, 0) + values.shape[1:], values.dtype)
+    return _stack(parts, ragged=True)       # as the Loop stacks: Ragged if lengths differ
+
+
+def map_cut(values, bounds):
+    """MapFnCut: values[bounds[i]:bounds[i + 1]] for each i, stacked for map_fn's Loop
+    to slice (a Ragged stack, one array per call, when their lengths differ): the rows
+    of a RaggedTensor element."""
+    return apply(MAP_FN_CUT, (values, bounds), name="MapFnCut").outputs[0]
+
+
+MAP_FN_CUT = register(OpDef(
+    "MapFnCut", _infer_cut, _cut_kernel,
+    vjp=lambda node, gs: [map_results([gs[0]], ["concat"], [node.inputs[0].shape._dims])[0],
+                          None],
+    jvp=lambda node, ts: None if ts[0] is None else map_cut(ts[0], node.inputs[1]),
+    api="map_fn", signature="(a RaggedTensor element's values, where its rows start)",
+    shape_rule="(n, ...), bounds (calls + 1,) -> (calls, None, ...)", dtypes="any",
+    doc="Cuts the values of a RaggedTensor that map_fn loops over into its rows, "
+        "stacked (a Ragged stack when their lengths differ), as TF boxes each row into a "
+        "variant; its gradient joins the calls' gradients again."))
+
+
 # ---- map_fn ----------------------------------------------------------------------------------
 def _ragged_loop(inputs, body, n_sliced, like, back_prop):
     """loop_op.make_loop for a map_fn (no carry, no condition) whose per-call outputs may
@@ -257,24 +300,52 @@ def _result_spec(d):
 
 
 def _rows(e):
-    """(the tensor the Loop slices, row(slice) -> the element fn gets) for one leaf of
-    elems: a tensor's rows; a RaggedTensor's or SparseTensor's row indices."""
+    """([the tensors the Loop slices], row(their slices) -> the element fn gets) for one
+    leaf of elems: a tensor's rows; a RaggedTensor's rows cut apart (_ragged_rows); a
+    SparseTensor's row indices."""
     from ..ragged_tensor import RaggedTensor
     from ..sparse_tensor import SparseTensor
-    from .creation import range as range_
     if isinstance(e, RaggedTensor):
-        return range_(e.nrows(), dtype=e.row_splits.dtype, name="rows"), lambda i: e[i]
+        return _ragged_rows(e)
     if isinstance(e, SparseTensor):
         return _sparse_rows(e)
     t = convert_to_tensor(e)
     if t.shape.rank == 0:
         raise errors.ShapeError(f"map_fn: elems must have a dim 0 to loop over, but "
                                 f"{errors.describe_tensor(t, t.name)} is a scalar")
-    return t, lambda x: x
+    return [t], lambda parts: parts[0]
+
+
+def _ragged_rows(rt):
+    """RaggedTensor rt cut into its rows before the Loop, as TF boxes each row into a
+    variant: its flat_values cut at where each row's values start (MapFnCut) and, for
+    each inner ragged dim, its row lengths cut so; row(parts) rebuilds a row from one
+    call's parts. The gradient joins the calls' parts again (MapFnResults' concat): a
+    dense one of flat_values, as TF's."""
+    from ..ragged_tensor import RaggedTensor
+    from ..ragged_util import splits_of_lengths
+    from .gather import gather
+    levels = [rt]
+    while isinstance(levels[-1].values, RaggedTensor):
+        levels.append(levels[-1].values)
+    bounds, lengths = levels[0].row_splits, []
+    for level in levels[1:]:        # bounds: where each row starts in this level's rows
+        splits = level.row_splits
+        lengths.append(map_cut(splits[1:] - splits[:-1], bounds))
+        bounds = gather(splits, bounds)
+    cut = [map_cut(rt.flat_values, bounds)] + lengths
+
+    def row(parts):
+        values = parts[0]
+        for level, n in reversed(list(zip(levels[1:], parts[1:]))):
+            values = RaggedTensor(values, splits_of_lengths(n), internal=True)
+            values._uniform = level._uniform
+        return values
+    return cut, row
 
 
 def _sparse_rows(sp):
-    """SparseTensor sp's row indices and row(i): the SparseTensor of row i (TF's
+    """[SparseTensor sp's row indices] and row([i]): the SparseTensor of row i (TF's
     SerializeManySparse first checks the indices: in range, ordered, distinct)."""
     from ..ragged_util import splits_of_lengths
     from ..sparse_plan import VALIDATE
@@ -293,13 +364,13 @@ def _sparse_rows(sp):
                                                     indices[:, 0], n))
     inner = sp.shape[1:]
 
-    def row(i):
-        lo, hi = splits[i], splits[i + 1]
+    def row(parts):
+        lo, hi = splits[parts[0]], splits[parts[0] + 1]
         out = SparseTensor(indices[lo:hi, 1:], values[lo:hi],
                            _spec_dense_shape(sp.dense_shape[1:], inner))
         out._static_shape = inner
         return out
-    return range_(n, dtype=dtypes.int64, name="rows"), row
+    return [range_(n, dtype=dtypes.int64, name="rows")], row
 
 
 def _spec_dense_shape(dense_shape, shape):
@@ -432,11 +503,14 @@ def map_composite(fn, elems, signature, back_prop, name):
         like = signature
         specs = [_result_spec(d) for d in nest.flatten(signature)]
     with graph.name_scope(name or "map_fn") as scope:
-        sliced, rows = zip(*[_rows(e) for e in leaves])
+        cuts, rows = zip(*[_rows(e) for e in leaves])
+        sliced = [t for cut in cuts for t in cut]
         encoded = []
 
         def body(args):
-            value = fn(nest.pack_sequence_as(elems, [r(a) for r, a in zip(rows, args)]))
+            args = iter(args)
+            value = fn(nest.pack_sequence_as(elems, [r([next(args) for _ in cut])
+                                                     for r, cut in zip(rows, cuts)]))
             nest.assert_same_structure(like, value)     # TF's: the signature's (or
             #                                             elems') structure
             encoded[:] = [_encode(v, s) for v, s in zip(nest.flatten(value), specs)]
@@ -448,7 +522,7 @@ def map_composite(fn, elems, signature, back_prop, name):
                          for parts in encoded for p in parts)       # join, any shape
             return _ragged_loop(inputs, loop_body, n_sliced, like, back_prop)
 
-        _, stacks = _build("map_fn", body, [], False, list(sliced),
+        _, stacks = _build("map_fn", body, [], False, sliced,
                            (list, [None] * len(sliced)), False, scope,
                            lambda out_s, outs: ([], outs, []), back_prop, make=make)
         n = _calls(leaves[0], sliced[0])
