@@ -3,22 +3,35 @@ gc.distributions (Normal, Categorical, Bernoulli, ... and kl_divergence, Registe
 the multivariate normals MultivariateNormalDiag, MultivariateNormalTriL,
 MultivariateNormalFullCovariance, MultivariateNormalDiagWithSoftplusScale and
 MultivariateNormalLinearOperator (distributions_mvn.py), and the softplus-parameterized
-NormalWithSoftplusScale, LaplaceWithSoftplusScale and BernoulliWithSigmoidProbs.
+NormalWithSoftplusScale, LaplaceWithSoftplusScale and BernoulliWithSigmoidProbs;
+the bijectors (gc.contrib.distributions.bijectors: distributions_bijectors_ns.py),
+TransformedDistribution, Mixture and MixtureSameFamily.
 
     from graphc.contrib.distributions import Normal, kl_divergence
     pi = gc.contrib.distributions.MultivariateNormalDiag(loc=mu, scale_diag=sigma)
+    log_normal = gc.contrib.distributions.TransformedDistribution(
+        distribution=Normal(0., 1.), bijector=gc.contrib.distributions.bijectors.Exp())
 
-The rest of TF 1.15's contrib.distributions (bijectors, TransformedDistribution,
-Mixture, RelaxedOneHotCategorical, Wishart, ...) is not here.
+The rest of TF 1.15's contrib.distributions (RelaxedOneHotCategorical, Wishart, ...)
+is not here.
 """
+import sys
+
+from .. import distributions_bijectors_ns as bijectors
 from .. import dtypes
 from ..distributions import *  # noqa: F401,F403
 from ..distributions import Bernoulli, Laplace, Normal, __all__ as _core_all
 from ..distributions_mvn import *  # noqa: F401,F403
 from ..distributions_mvn import __all__ as _mvn_all
+from ..distributions_mixture import Mixture, MixtureSameFamily
+from ..distributions_transformed import TransformedDistribution
 
 __all__ = _core_all + _mvn_all + ["NormalWithSoftplusScale", "LaplaceWithSoftplusScale",
-                                  "BernoulliWithSigmoidProbs"]
+                                  "BernoulliWithSigmoidProbs", "bijectors",
+                                  "TransformedDistribution", "Mixture", "MixtureSameFamily"]
+
+# `import graphc.contrib.distributions.bijectors` works, as TF1's module path does
+sys.modules.setdefault(__name__ + ".bijectors", bijectors)
 
 
 def _gc():
