@@ -227,3 +227,54 @@ def spec_slice(name, spec, arr):
             f" does not match the shape stored in checkpoint: "
             f"[{','.join(map(str, arr.shape))}]")
     return arr[tuple(slice(s, s + n) for s, n in extents)]
+
+
+def saver_entries(var_list):
+    """[(tensor name, slice spec, Variable)] of a Saver's var_list ({checkpoint key:
+    Variable}) in the order TF1's Saver saves them: by name, the slices of a partitioned
+    variable by offset; the spec is "" for a whole variable, else TF1's slice spec."""
+    out = []
+    for key, v in var_list.items():
+        parsed = parse_key(key)
+        out.append((key, "", [], v) if parsed is None else
+                   (parsed[0], parsed[1].spec, parsed[1].var_offset, v))
+    out.sort(key=lambda e: (e[0], e[2]))
+    return [(name, spec, v) for name, spec, _, v in out]
+
+
+def merged_values(bundles):
+    """{name: array, or Slices}: the tensors of TF checkpoints `bundles` (the shards of
+    a sharded Saver, graphc/train/checkpoint_tf.py's Bundles) as one checkpoint's, what
+    MergeV2Checkpoints writes. The slices of one partitioned variable may lie in several
+    shards (its parts on several devices, TF1): they are gathered under its name."""
+    from .train.checkpoint_tf import slice_key
+    from .train.checkpoint_tf_write import Slices
+    out = {}
+    for b in bundles:
+        for name, e in b.entries.items():
+            have = out.get(name)
+            if not e["slices"] or have is not None and not isinstance(have, Slices):
+                if have is not None:
+                    raise errors.InvalidArgumentError(
+                        f"Duplicate tensor keyed by {name} encountered, when merging "
+                        f"prefix: {b.prefix}")
+                out[name] = b.read([name])[name]
+                continue
+            have = out.setdefault(name, Slices(list(e["shape"]), []))
+            if have.shape != list(e["shape"]):
+                raise errors.InvalidArgumentError(
+                    f"tensor {name} has shape {have.shape} in one shard but "
+                    f"{list(e['shape'])} in {b.prefix}, when merging")
+            files = {}
+            try:
+                for extents in e["slices"]:
+                    part = b.slices.get(slice_key(name, extents))
+                    if part is None:
+                        raise errors.DataLossError(f"TF checkpoint '{b.prefix}': slice "
+                                                   f"{extents} of '{name}' has no entry")
+                    shape = [d if n < 0 else n for (_, n), d in zip(extents, e["shape"])]
+                    have.parts.append((extents, b._tensor(part, shape, files)))
+            finally:
+                for f in files.values():
+                    f.close()
+    return out

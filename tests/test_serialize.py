@@ -552,8 +552,6 @@ def test_export_meta_graph_takes_tf1s_arguments(tmp_path):
         gc.train.import_meta_graph(path)
         assert [x.op.name for x in gc.global_variables()] == ["v"]
         assert gc.get_collection("extra") == []
-    with pytest.raises(NotImplementedError, match="export_scope"):
-        gc.train.export_meta_graph(export_scope="a")
     with pytest.raises(TypeError, match="unexpected arguments"):
         gc.train.export_meta_graph(nonsense=1)
 

@@ -17,6 +17,7 @@ from ..compiler.pipeline import no_cyclic_gc
 from ..graph import Tensor, get_default_graph
 from ..ops.registry import REGISTRY, apply
 from ..ops.state import Variable
+from ..saved_model.meta_graph import UNBOUND, UNBOUND_KEY
 from ..shapes import TensorShape
 from .serialize import FORMAT, META_FORMAT, VERSION, SerializationError, _decode
 
@@ -80,6 +81,9 @@ class _Importer:
         entries = {e["name"]: e for e in gd["nodes"]} if input_map else {}
         for key, t in (input_map or {}).items():
             name, i = _tensor_ref(key)
+            if name.lstrip("^").startswith(UNBOUND):   # export_scope's (import_meta_graph
+                self.input_map[name if name[0] == "^" else f"{name}:{i}"] = t   # checks)
+                continue
             e = entries.get(name)
             if e is None or i >= len(e["outputs"]):
                 raise SerializationError(f"input_map: '{key}' is not a tensor of the "
@@ -106,6 +110,9 @@ class _Importer:
             if name[0] == -1:       # of the main graph (a variable a branch reads)
                 return self.root.ref(tag, name[1])
             return self.func(name[0]).ref(tag, name[1])
+        if name.lstrip("^").startswith(UNBOUND):       # outside an export_scope
+            key = name if tag == "op" else "%s:%d" % _tensor_ref(name)
+            return self.root.input_map[key]
         op_name, i = _tensor_ref(name) if tag == "tensor" else (name, None)
         node = self.nodes.get(op_name)
         if node is None:
@@ -303,6 +310,24 @@ def _tf_graph_def_file(path):
         return None
 
 
+def _bind(gd, input_map):
+    """gd without its collection of unbound inputs (an export_scope's), which
+    input_map must give exactly (TF1's ValueError otherwise)."""
+    unbound = [v for _, v in gd["collections"].get(UNBOUND_KEY, ())]
+    given = {k for k in input_map or () if k.lstrip("^").startswith(UNBOUND)}
+    if sorted(given) != sorted(unbound):
+        missing = [n for n in unbound if n not in given]
+        what = (f"Graph contains unbound inputs: {','.join(missing)}. Must provide these "
+                "inputs through input_map." if missing else
+                f"input_map: {sorted(given - set(unbound))} are not unbound inputs of the "
+                f"graph (it has {unbound})")
+        raise SerializationError(f"import_meta_graph: {what}")
+    if not unbound:
+        return gd
+    return dict(gd, collections={k: v for k, v in gd["collections"].items()
+                                 if k != UNBOUND_KEY})
+
+
 def import_meta_graph(meta_graph_or_file, clear_devices=False, import_scope=None,
                       input_map=None):
     """Import a meta graph (a dict or a file path) into the default graph, its names
@@ -319,6 +344,7 @@ def import_meta_graph(meta_graph_or_file, clear_devices=False, import_scope=None
     meta, source = _load(meta_graph_or_file, META_FORMAT)
     gd = meta["graph_def"]
     _check_format(gd, FORMAT)
+    gd = _bind(gd, input_map)
     imp = _import(gd, input_map, import_scope or "", source)
     saver_def = meta.get("saver_def")
     if saver_def is None:           # TF1: a Saver over the imported global variables

@@ -351,11 +351,11 @@ def export_meta_graph(filename=None, meta_info_def=None, graph_def=None, saver_d
     keep; default all). The file is always JSON text, so `as_text` changes nothing; graphc places
     nothing on devices, keeps no default attrs, extra savers or debug info, so
     clear_devices, clear_extraneous_savers, strip_default_attrs and save_debug_info
-    change nothing either. `export_scope` (a subgraph) is not supported.
+    change nothing either. `export_scope` exports the nodes under that name scope only,
+    the scope stripped from their names (saved_model/meta_graph.py's scoped_graph_def;
+    import_meta_graph(import_scope=...) puts them under another); the saver_def then
+    names the variables inside it.
     """
-    if export_scope:
-        raise NotImplementedError("export_meta_graph(export_scope=...): graphc exports "
-                                  "whole graphs")
     if kwargs:
         raise TypeError(f"export_meta_graph: unexpected arguments {sorted(kwargs)}")
     graph = get_default_graph() if graph is None else graph
@@ -364,12 +364,16 @@ def export_meta_graph(filename=None, meta_info_def=None, graph_def=None, saver_d
         keep = set(collection_list)
         gd = {**gd, "collections": {k: v for k, v in gd["collections"].items()
                                     if k in keep}}
+    if saver is not None:
+        saver_def = saver.as_saver_def()
+    if export_scope:
+        from ..saved_model.meta_graph import scoped_graph_def, scoped_saver_def
+        gd = scoped_graph_def(gd, export_scope)
+        saver_def = saver_def and scoped_saver_def(saver_def, export_scope)
     meta = MetaGraphDict(format=META_FORMAT, version=VERSION, graph_def=gd)
     if meta_info_def is not None:
         meta["meta_info_def"] = dict(meta_info_def)
-    if saver is not None:
-        meta["saver_def"] = saver.as_saver_def()
-    elif saver_def is not None:
+    if saver_def is not None:
         meta["saver_def"] = dict(saver_def)
     if filename:
         _write_json(meta, os.fspath(filename))

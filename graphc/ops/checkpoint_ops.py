@@ -106,15 +106,14 @@ RESTORE_V2 = register(OpDef(
 
 # ---- sharded savers ------------------------------------------------------------------------
 def _merge_kernel(prefixes, destination, *, delete_old_dirs, allow_missing_files):
+    from ..partitioned_ckpt import merged_values
     from ..train.checkpoint import _write_atomic
     from ..train.checkpoint_tf import Bundle
     from ..train.checkpoint_tf_write import bundle_files, write_bundle
-    values = {}
-    for p in _strings(prefixes):
-        if allow_missing_files and not os.path.exists(p + ".index"):
-            continue
-        bundle = Bundle(p)
-        values.update(bundle.read(list(bundle.entries)))
+    shards = [p for p in _strings(prefixes)
+              if not allow_missing_files or os.path.exists(p + ".index")]
+    values = merged_values([Bundle(p) for p in shards])     # (a variable's slices too)
+    for p in shards:
         for f in bundle_files(p):
             os.remove(f)
         if delete_old_dirs:

@@ -114,3 +114,211 @@ def read(export_dir):
                       f"{data.get('version')!r} is not supported (this graphc reads "
                       f"version {VERSION})")
     return data["meta_graphs"]
+
+
+# ---- export_scope: a meta graph of one name scope (TF1's export_scoped_meta_graph) ----------
+UNBOUND, UNBOUND_KEY = "$unbound_inputs_", "unbound_inputs"
+
+
+class _Scope:
+    """Rewrites the names of a graphc graph_def for its scope `scope/` stripped: a name
+    under it loses the prefix; a tensor outside it that a kept node reads becomes an
+    unbound input, "$unbound_inputs_<name>" (TF1), which import_meta_graph's input_map
+    must give; an op outside it that a kept node names (in an attr) cannot be kept."""
+
+    def __init__(self, gd, scope):
+        self.scope = scope.rstrip("/") + "/"
+        self.gd, self.unbound, self.node = gd, [], None
+
+    def inside(self, name):
+        return name.startswith(self.scope)
+
+    def strip(self, name):
+        return name[len(self.scope):]
+
+    def tensor(self, name):
+        """A tensor input's new name: stripped, or its unbound input's."""
+        if self.inside(name):
+            return self.strip(name)
+        op, _, index = name.rpartition(":")
+        key = UNBOUND + (op if index == "0" else name)      # TF1 drops ":0"
+        if key not in self.unbound:
+            self.unbound.append(key)
+        return f"{UNBOUND}{op}:{index}"
+
+    def control(self, name):
+        if self.inside(name):
+            return self.strip(name)
+        key = f"^{UNBOUND}{name}"
+        if key not in self.unbound:
+            self.unbound.append(key)
+        return key
+
+    def op(self, name, what):
+        if not self.inside(name):
+            from ..io.serialize import SerializationError
+            raise SerializationError(
+                f"export_meta_graph(export_scope={self.scope[:-1]!r}): {self.node['op']} "
+                f"'{self.node['name']}' (created at {self.node['site'][0]}:"
+                f"{self.node['site'][1]}) names op '{name}' in {what}, outside the scope; "
+                "export a scope that holds it too")
+        return self.strip(name)
+
+    def value(self, enc, what, fids):
+        """An encoded attr value [tag, payload] with its references rewritten."""
+        tag, v = enc
+        if tag in ("tuple", "list"):
+            return [tag, [self.value(x, what, fids) for x in v]]
+        if tag == "graph":
+            return [tag, fids[v]]
+        if tag in ("tensor", "op"):
+            if isinstance(v, list):             # [branch graph index (-1: main), name]
+                name = self.tensor(v[1]) if tag == "tensor" else self.op(v[1], what)
+                return [tag, [v[0] if v[0] == -1 else fids[v[0]], name]]
+            return [tag, self.tensor(v) if tag == "tensor" else self.op(v, what)]
+        if tag == "iterator":
+            return [tag, self.payload(v, what, fids)]
+        return enc
+
+    def payload(self, v, what, fids):
+        """A structured payload (an iterator's) with the encoded values in it rewritten."""
+        if isinstance(v, dict):
+            return {k: self.payload(x, what, fids) for k, x in v.items()}
+        if isinstance(v, list):
+            if len(v) == 2 and v[0] in ("tensor", "op", "graph", "list", "tuple"):
+                return self.value(v, what, fids)
+            return [self.payload(x, what, fids) for x in v]
+        return v
+
+    def entry(self, e, fids):
+        """A node's entry, its name and references rewritten."""
+        self.node = e
+        out = dict(e, name=self.strip(e["name"]), inputs=[self.tensor(t) for t in e["inputs"]])
+        if "control_inputs" in e:
+            out["control_inputs"] = [self.control(c) for c in e["control_inputs"]]
+        if "attrs" in e:
+            out["attrs"] = {k: self.value(v, f"attr {k!r}", fids) for k, v in e["attrs"].items()}
+        if "origin" in e:               # (where a gradient node came from: kept if inside)
+            if self.inside(e["origin"]):
+                out["origin"] = self.strip(e["origin"])
+            else:
+                del out["origin"]
+        if "variable" in e:
+            var = dict(e["variable"])
+            if var["initial_value"] is not None:
+                var["initial_value"] = self.tensor(var["initial_value"])
+            if var["initializer"] is not None:
+                var["initializer"] = self.op(var["initializer"], "its initializer")
+            out["variable"] = var
+        return out
+
+    def functions(self, kept):
+        """{old index: new index} of the branch graphs the kept nodes use, in order."""
+        used, stack = set(), [e for e in kept]
+        functions = self.gd.get("functions", [])
+        while stack:
+            e = stack.pop()
+            for enc in e.get("attrs", {}).values():
+                for fid in _graph_ids(enc):
+                    if fid >= 0 and fid not in used:
+                        used.add(fid)
+                        stack.extend(functions[fid]["nodes"])
+        return {old: new for new, old in enumerate(sorted(used))}
+
+    def collection(self, values):
+        """A collection's encoded items that lie in the scope, renamed (TF1 drops the
+        others)."""
+        out = []
+        for tag, v in values:
+            if tag in ("tensor", "op") and isinstance(v, str):
+                if self.inside(v):
+                    out.append([tag, self.strip(v)])
+            elif tag == "saver":            # Saver.to_proto(export_scope)
+                names = v["var_list"]
+                if names and all(self.inside(n) for n in names.values()):
+                    out.append([tag, dict(v, var_list={k: self.strip(n)
+                                                       for k, n in names.items()})])
+            elif tag == "queue_runner":     # QueueRunner.to_proto(export_scope)
+                if self.inside(v["queue_name"]):
+                    out.append([tag, _strip_names(v, self)])
+            elif tag == "iterator":
+                continue                    # (a pipeline's handle: its node's, not kept)
+            else:
+                out.append([tag, v])
+        return out
+
+    def graph_def(self):
+        kept = [e for e in self.gd["nodes"] if self.inside(e["name"])]
+        fids = self.functions(kept)
+        nodes = [self.entry(e, fids) for e in kept]
+        functions = []
+        for old in sorted(fids):
+            f = self.gd["functions"][old]
+            outside = [e["name"] for e in f["nodes"] if not self.inside(e["name"])]
+            if outside or not self.inside(f["scope"]):
+                from ..io.serialize import SerializationError
+                raise SerializationError(
+                    f"export_meta_graph(export_scope={self.scope[:-1]!r}): the branch "
+                    f"graph '{f['scope']}' of a node in the scope holds nodes outside it "
+                    f"({outside[:3]})")
+            functions.append({
+                "scope": self.strip(f["scope"]),
+                "nodes": [self.entry(e, fids) for e in f["nodes"]],
+                "outer_control": [self.control(n) for n in f["outer_control"]],
+                "captures": [[self.value(o, "a capture", fids), self.value(i, "a capture", fids)]
+                             for o, i in f["captures"]]})
+        collections = {k: self.collection(v) for k, v in self.gd.get("collections", {}).items()}
+        collections = {k: v for k, v in collections.items() if v}
+        if self.unbound:
+            collections[UNBOUND_KEY] = [["str", n] for n in self.unbound]
+        out = dict(self.gd, nodes=nodes, collections=collections)
+        out.pop("functions", None)
+        if functions:
+            out["functions"] = functions
+        return out
+
+
+def _graph_ids(enc):
+    """The branch graph indices an encoded value refers to."""
+    stack, out = [enc], []
+    while stack:
+        tag, v = stack.pop()
+        if tag in ("tuple", "list"):
+            stack.extend(v)
+        elif tag == "graph":
+            out.append(v)
+        elif tag in ("tensor", "op") and isinstance(v, list):
+            out.append(v[0])
+    return out
+
+
+def _strip_names(qr_def, scope):
+    def strip(n):
+        return scope.strip(n) if scope.inside(n) else n
+    return dict(qr_def, queue_name=strip(qr_def["queue_name"]),
+                enqueue_op_name=[strip(n) for n in qr_def["enqueue_op_name"]],
+                close_op_name=strip(qr_def["close_op_name"]),
+                cancel_op_name=strip(qr_def["cancel_op_name"]))
+
+
+def scoped_graph_def(graph_def, export_scope):
+    """graphc's graph_def restricted to the nodes under name scope export_scope, that
+    prefix stripped from every name (TF1's export_meta_graph(export_scope=...)): a tensor
+    from outside that a kept node reads is an unbound input "$unbound_inputs_<name>",
+    listed in collection "unbound_inputs", which import_meta_graph's input_map must map;
+    collection items outside the scope are left out.
+
+        meta = gc.train.export_meta_graph(export_scope="tower_0")
+        gc.train.import_meta_graph(meta, import_scope="tower_1")
+    """
+    return _Scope(graph_def, export_scope).graph_def()
+
+
+def scoped_saver_def(saver_def, export_scope):
+    """saver_def (a dict: Saver.as_saver_def) over the variables under export_scope,
+    their node names stripped of it (their checkpoint keys kept, so a checkpoint of the
+    whole graph restores into the imported scope); None when none is inside."""
+    scope = export_scope.rstrip("/") + "/"
+    names = {k: n[len(scope):] for k, n in saver_def.get("var_list", {}).items()
+             if n.startswith(scope)}
+    return dict(saver_def, var_list=names) if names else None

@@ -16,12 +16,9 @@ saved_model.json only, and says why.
 import os
 import struct
 
-import numpy as np
-
-from .. import dtypes, errors
 from ..graph import Node, Tensor
-from ..io.tf_graphdef import NodeDef
-from ..io.tf_graphdef_export import attr_value, export_tf_graph_def
+from ..io.tf_graphdef_export import export_tf_graph_def
+from ..io.tf_graphdef_export_checkpoint import add_saver, save_slice_info_fields
 from ..io.tf_graphdef_text import _graph_def, _Writer, quote
 from ..io.tf_meta_graph import VARIABLE_COLLECTIONS
 from ..io.wire import I32, VARINT, _bytes, _key, _varint
@@ -120,76 +117,6 @@ def _signature(sig):
     return fields + ([("method_name", 3, sig.method_name)] if sig.method_name else [])
 
 
-def _add_node(gd, name, op, inputs=(), **attrs):
-    nd = NodeDef(name=name, op=op, input=list(inputs))
-    for key in sorted(attrs):
-        nd.attr[key] = attr_value(attrs[key])
-    gd.node.append(nd)
-    return name
-
-
-def _scope(gd, base="save"):
-    """TF1's Saver name scope: "save", or "save_1" ... where that is taken."""
-    taken = {nd.name.split("/")[0] for nd in gd.node}
-    name, k = base, 0
-    while name in taken:
-        k += 1
-        name = f"{base}_{k}"
-    return name
-
-
-def _strings(values):
-    return np.array([v.encode("utf-8") for v in values], object)
-
-
-def add_saver(gd, var_list):
-    """Append to gd the save and restore nodes TF1's Saver (V2 format, not sharded)
-    builds for var_list ({checkpoint name: Variable}); returns its SaverDef fields."""
-    s = _scope(gd)
-    names = sorted(var_list)
-    vars_ = [var_list[n] for n in names]
-    kinds = [v.dtype.base_dtype for v in vars_]
-    string = dtypes.string
-    _add_node(gd, f"{s}/filename/input", "Const", dtype=string,
-              value=np.array(b"model", object))
-    _add_node(gd, f"{s}/filename", "PlaceholderWithDefault", [f"{s}/filename/input"],
-              dtype=string, shape=_scalar())
-    prefix = _add_node(gd, f"{s}/Const", "PlaceholderWithDefault", [f"{s}/filename"],
-                       dtype=string, shape=_scalar())
-    for op in ("SaveV2", "RestoreV2"):
-        _add_node(gd, f"{s}/{op}/tensor_names", "Const", dtype=string,
-                  value=_strings(names))
-        _add_node(gd, f"{s}/{op}/shape_and_slices", "Const", dtype=string,
-                  value=_strings([""] * len(names)))
-    _add_node(gd, f"{s}/SaveV2", "SaveV2",
-              [prefix, f"{s}/SaveV2/tensor_names", f"{s}/SaveV2/shape_and_slices"]
-              + [v.node.name for v in vars_], dtypes=kinds)
-    _add_node(gd, f"{s}/control_dependency", "Identity", [prefix, f"^{s}/SaveV2"], T=string,
-              _class=[f"loc:@{prefix}"])
-    _add_node(gd, f"{s}/RestoreV2", "RestoreV2",
-              [prefix, f"{s}/RestoreV2/tensor_names", f"{s}/RestoreV2/shape_and_slices"],
-              dtypes=kinds)
-    assigns = []
-    for k, (v, kind) in enumerate(zip(vars_, kinds)):
-        name = f"{s}/Assign" + (f"_{k}" if k else "")
-        assigns.append(_add_node(gd, name, "Assign", [v.node.name, f"{s}/RestoreV2" +
-                                                      (f":{k}" if k else "")],
-                                 T=kind, use_locking=True, validate_shape=True,
-                                 _class=[f"loc:@{v.node.name}"]))
-    _add_node(gd, f"{s}/restore_all", "NoOp", ["^" + a for a in assigns])
-    return [("filename_tensor_name", 1, f"{prefix}:0"),
-            ("save_tensor_name", 2, f"{s}/control_dependency:0"),
-            ("restore_op_name", 3, f"{s}/restore_all"),
-            ("max_to_keep", 4, 5), ("keep_checkpoint_every_n_hours", 6, Float(10000.0)),
-            ("version", 7, Enum(2, "V2"))]
-
-
-def _scalar():
-    from ..io.tf_graphdef_export import Shape
-    from ..shapes import TensorShape
-    return Shape(TensorShape(()))
-
-
 def _variable_def(v, gd_names, trainable):
     """A VariableDef: the variable, its initializer and initial value, and its
     snapshot (the "<name>/read" Identity TF1 reads it through, where the graph has one;
@@ -200,6 +127,7 @@ def _variable_def(v, gd_names, trainable):
     if v.initializer is not None:
         fields.append(("initializer_name", 2, v.initializer.name))
     fields.append(("snapshot_name", 3, f"{read}:0"))
+    fields += save_slice_info_fields(v)         # (a partitioned variable's part)
     if v.initial_value is not None:
         fields.append(("initial_value_name", 6, v.initial_value.name))
     if trainable:
@@ -229,20 +157,15 @@ def _collections(graph, gd_names):
     return out
 
 
-def tf_meta_graph(graph, tags, signature_def_map, assets, var_list):
+def tf_meta_graph(graph, tags, signature_def_map, assets, var_list, sharded=False):
     """The MetaGraphDef (fields) of `graph` for TF: var_list {checkpoint name: Variable}
-    saved by its Saver, assets [{"tensor_name", "filename"}]. Raises UnsupportedOpError
-    (from the GraphDef exporter) or UnimplementedError where TF cannot have it."""
-    from .. import partitioned_ckpt as pc
-    sliced = [k for k in var_list if pc.parse_key(k) is not None]
-    if sliced:
-        raise errors.UnimplementedError(
-            f"partitioned variable slice(s) {sliced[:3]}: graphc's saved_model.pb has no "
-            "sliced save/restore ops")
+    saved by its Saver (sharded by device if `sharded`), assets [{"tensor_name",
+    "filename"}]. Raises UnsupportedOpError (from the GraphDef exporter) where TF cannot
+    have it."""
     gd = export_tf_graph_def(graph)
     gd_names = {nd.name for nd in gd.node}
     collections = _collections(graph, gd_names)
-    saver_def = add_saver(gd, var_list) if var_list else None
+    saver_def = add_saver(gd, var_list, sharded) if var_list else None
     fields = [("meta_info_def", 1, [("tags", 4, t) for t in tags])] if tags else []
     fields.append(("graph_def", 2, Embedded(gd.SerializeToString(),
                                             lambda w, _: _graph_def(w, gd))))
@@ -305,5 +228,5 @@ def export_tf_meta_graph(filename, graph=None, saver=None, as_text=False):
         with graph.as_default():
             saver = Saver(allow_empty=True)
     saver.build()
-    fields = tf_meta_graph(graph, (), {}, (), saver._var_list)
+    fields = tf_meta_graph(graph, (), {}, (), saver._var_list, saver.saver_def.sharded)
     return _write(os.fspath(filename), fields, as_text)

@@ -71,9 +71,11 @@ class Saver:
     max_to_keep None or 0 keeps every file; the "checkpoint" file then names only the
     latest, and last_checkpoints is empty (TF1). reshape=True restores a value of another shape but the same size.
     write_version: None (graphc's .npz) or SaverDef.V2 (TF's .index and
-    .data-00000-of-00001, which TF restores); restore reads both. sharded,
-    restore_sequentially, save_relative_paths (paths are always relative) and filename
-    are accepted for TF1 compatibility and change nothing.
+    .data-00000-of-00001, which TF restores); restore reads both. sharded is kept in
+    the saver_def (gc.io.export_tf_meta_graph writes TF1's sharded save ops for it; the
+    files graphc writes are one shard, which TF reads alike); restore_sequentially,
+    save_relative_paths (paths are always relative) and filename are accepted for TF1
+    compatibility and change nothing.
     """
 
     def __init__(self, var_list=None, reshape=False, sharded=False, max_to_keep=5,
@@ -96,6 +98,7 @@ class Saver:
         self._var_list = var_list   # as given; after build(): {checkpoint name: Variable}
         self._built = False
         self._reshape = reshape
+        self._sharded = bool(sharded)
         self._max_to_keep = max_to_keep
         self._keep_hours = keep_checkpoint_every_n_hours
         self._next_keep_time = time.time() + keep_checkpoint_every_n_hours * 3600
@@ -136,7 +139,8 @@ class Saver:
                          "keep_checkpoint_every_n_hours": self._keep_hours,
                          "version": self._write_version, "name": self._name,
                          "pad_step_number": self._pad_step_number,
-                         "reshape": self._reshape, "allow_empty": self._allow_empty})
+                         "reshape": self._reshape, "allow_empty": self._allow_empty,
+                         "sharded": self._sharded})
 
     saver_def = property(as_saver_def)
 
@@ -349,7 +353,8 @@ def saver_from_def(saver_def, tensor):
     """The Saver of saver_def (Saver.as_saver_def), each variable `tensor(its name)`."""
     d = saver_def
     return Saver({k: tensor(n) for k, n in d["var_list"].items()},
-                 reshape=d.get("reshape", False), max_to_keep=d.get("max_to_keep", 5),
+                 reshape=d.get("reshape", False), sharded=d.get("sharded", False),
+                 max_to_keep=d.get("max_to_keep", 5),
                  keep_checkpoint_every_n_hours=d.get("keep_checkpoint_every_n_hours", 10000.0),
                  name=d.get("name"), allow_empty=d.get("allow_empty", False),
                  write_version=d.get("version"),
