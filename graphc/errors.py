@@ -281,6 +281,16 @@ def format_site(site):
     return f"{filename}:{lineno}"
 
 
+def called_at(api, site=None):
+    """The last line of a build-time error: which API the user called, and where.
+
+        raise ShapeError(f"conv2d: ...{called_at('conv2d')}")
+        # conv2d: ...
+        #   in conv2d called at model.py:12
+    """
+    return f"\n  in {api} called at {format_site(site or user_site())}"
+
+
 def describe_node(node):
     """"MatMul 'dense/MatMul' created at model.py:12" """
     return f"{node.type} '{node.name}' created at {format_site(node.site)}"

@@ -78,7 +78,7 @@ def extract_glimpse(input, size, offsets, centered=True, normalized=True,  # noq
         g = gc.image.extract_glimpse(images, [8, 8], [[0.0, 0.0]] * n)
     """
     from .graph import get_default_graph
-    return apply1(GLIMPSE, (convert_to_tensor(input), size_tensor(size),
+    return apply1(GLIMPSE, (convert_to_tensor(input), size_tensor(size, GLIMPSE.api),
                             convert_to_tensor(offsets, dtype=dtypes.float32)),
                   name=name or "extract_glimpse", seed=get_seed(get_default_graph(), seed),
                   centered=bool(centered), normalized=bool(normalized),

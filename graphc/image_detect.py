@@ -4,7 +4,7 @@ crop_and_resize (ops/image_crop.py), with TF1's signatures and defaults.
     keep = gc.image.non_max_suppression(boxes, scores, max_output_size=10)
     crops = gc.image.crop_and_resize(images, boxes, box_ind, [14, 14])
 """
-from . import dtypes
+from . import dtypes, errors
 from .graph import name_scope
 from .ops.core import convert_to_tensor
 from .ops.image_crop import CROP_AND_RESIZE
@@ -131,11 +131,13 @@ def crop_and_resize(image, boxes, box_ind=None, crop_size=None, method="bilinear
     if box_ind is None:
         box_ind = box_indices
     elif box_indices is not None:
-        raise ValueError("crop_and_resize: give box_ind or box_indices, not both")
+        raise errors.UsageError("crop_and_resize: give box_ind or box_indices, not both"
+                                + errors.called_at(CROP_AND_RESIZE.api))
     if box_ind is None or crop_size is None:
-        raise ValueError("crop_and_resize: box_ind and crop_size are required")
+        raise errors.UsageError("crop_and_resize: box_ind and crop_size are required"
+                                + errors.called_at(CROP_AND_RESIZE.api))
     return apply1(CROP_AND_RESIZE, (convert_to_tensor(image),
                                     convert_to_tensor(boxes, dtype=dtypes.float32),
                                     convert_to_tensor(box_ind, dtype=dtypes.int32),
-                                    size_tensor(crop_size)),
+                                    size_tensor(crop_size, CROP_AND_RESIZE.api, "crop_size")),
                   name=name, method=str(method), extrapolation_value=float(extrapolation_value))

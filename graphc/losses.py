@@ -74,8 +74,7 @@ def _same_shape(api, a, b, names=("labels", "predictions")):
         raise errors.ShapeError(
             f"{api}: {names[0]} and {names[1]} must have compatible shapes, not {a.shape} "
             f"and {b.shape}\n  {errors.describe_tensor(a, names[0])}\n  "
-            f"{errors.describe_tensor(b, names[1])}\n  in {api} called at "
-            f"{errors.format_site(errors.user_site())}")
+            f"{errors.describe_tensor(b, names[1])}" + errors.called_at(api))
 
 
 def _check_weights(api, w, losses):
@@ -94,8 +93,7 @@ def _check_weights(api, w, losses):
             f"{api}: weights of shape {ws} cannot be broadcast to the losses of shape {ls}:"
             f" weights must be a scalar or have the losses' rank, each dim 1 or equal\n  "
             f"{errors.describe_tensor(w, 'weights')}\n  "
-            f"{errors.describe_tensor(losses, 'losses')}\n  in {api} called at "
-            f"{errors.format_site(errors.user_site())}")
+            f"{errors.describe_tensor(losses, 'losses')}" + errors.called_at(api))
     return [_assert_broadcastable(api, w, losses)]
 
 

@@ -62,8 +62,7 @@ def _finish(value, update_op, metrics_collections, updates_collections):
 def _shape_error(api, problem, *labelled):
     """A ShapeError naming each (label, tensor) and the user's line."""
     lines = "".join(f"\n  {errors.describe_tensor(t, label)}" for label, t in labelled)
-    return errors.ShapeError(f"{api}: {problem}{lines}\n  in {api} called at "
-                             f"{errors.format_site(errors.user_site())}")
+    return errors.ShapeError(f"{api}: {problem}{lines}" + errors.called_at(api))
 
 
 def _check_compatible(api, a, b, names):

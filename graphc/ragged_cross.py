@@ -47,11 +47,11 @@ def _as_input(x, i, api):
     dtype = x.dtype if not isinstance(x, SparseTensor) else x.values.dtype
     if dtype is not dtypes.string and not dtype.is_integer:
         raise ValueError(f"{api}: Unexpected dtype for inputs[{i}]: {dtype!r} (inputs "
-                         "must be string or integer)\n  in " + _site(api))
+                         "must be string or integer)" + errors.called_at(api))
     rank = _rank(x)
     if rank not in (2, None):
         raise ValueError(f"{api}: tf.ragged.cross only supports inputs with rank=2; "
-                         f"inputs[{i}] has rank {rank}\n  in " + _site(api))
+                         f"inputs[{i}] has rank {rank}" + errors.called_at(api))
     return x
 
 
@@ -62,10 +62,6 @@ def _rank(x):
     if is_ragged(x):
         return x.ragged_rank + 1 if x.flat_values.shape.rank == 1 else x.shape.rank
     return x.shape.rank
-
-
-def _site(api):
-    return f"{api} called at {errors.format_site(errors.user_site())}"
 
 
 def _batch(x):
@@ -99,13 +95,13 @@ def _ragged_cross(inputs, hashed, num_buckets, hash_key, name, api):
             raise errors.DTypeError(
                 f"{api}: Input RaggedTensors have mismatched row_splits dtypes; use "
                 "RaggedTensor.with_row_splits_dtype() to convert them to compatible dtypes"
-                "\n  in " + _site(api))
+                + errors.called_at(api))
         split_dtype = splits.pop() if splits else dtypes.int64
         out_dtype = dtypes.int64 if hashed else dtypes.string
         known = {b for b in (_batch(x) for x in inputs) if b is not None}
         if len(known) > 1:
             raise ValueError(f"{api}: inputs must all have the same batch dimension size; "
-                             f"got {sorted(known)}\n  in " + _site(api))
+                             f"got {sorted(known)}" + errors.called_at(api))
         if not inputs:                  # TF: no rows
             return RaggedTensor.from_row_splits(
                 constant(np.zeros(0, out_dtype.np), dtype=out_dtype),
@@ -198,7 +194,7 @@ def _flatten_outer(data, partitions):
     if head is not None and not TensorShape(head).is_compatible_with(partitions.shape):
         raise ValueError(f"{_SDP}: Shapes {partitions.shape} and {TensorShape(head)} are "
                          "incompatible (partitions.shape must be a prefix of data.shape)"
-                         "\n  in " + _site(_SDP))
+                         + errors.called_at(_SDP))
     if rank == 1:
         return data, partitions
     if is_ragged(data):
@@ -239,7 +235,7 @@ def stack_dynamic_partitions(data, partitions, num_partitions, name=None):
         pdtype = partitions.dtype
         if pdtype not in (dtypes.int32, dtypes.int64):
             raise ValueError(f"{_SDP}: partitions must have dtype int32 or int64, not "
-                             f"{pdtype.name}\n  in " + _site(_SDP))
+                             f"{pdtype.name}" + errors.called_at(_SDP))
         split_dtype = data.row_splits.dtype if is_ragged(data) else \
             partitions.row_splits.dtype if is_ragged(partitions) else pdtype
         n = _num_partitions(num_partitions, split_dtype)
@@ -273,11 +269,11 @@ def _check_constant(partitions, n):
         return
     p = np.asarray(p)
     if np.any(p < 0):
-        raise ValueError(f"{_SDP}: partitions must be non-negative, got {p.tolist()}\n  in "
-                         + _site(_SDP))
+        raise ValueError(f"{_SDP}: partitions must be non-negative, got {p.tolist()}"
+                         + errors.called_at(_SDP))
     if np.any(p >= int(top)):
         raise ValueError(f"{_SDP}: partitions must be less than num_partitions "
-                         f"({int(top)}), got {p.tolist()}\n  in " + _site(_SDP))
+                         f"({int(top)}), got {p.tolist()}" + errors.called_at(_SDP))
 
 
 def _num_partitions(num_partitions, dtype):

@@ -22,8 +22,7 @@ def fail(cls, api, why, **tensors):
     lines = [f"{api}: {why}"]
     lines += [f"  {errors.describe_tensor(t, label)}" for label, t in tensors.items()
               if isinstance(t, Tensor)]
-    lines.append(f"  in {api} called at {errors.format_site(errors.user_site())}")
-    return cls("\n".join(lines))
+    return cls("\n".join(lines) + errors.called_at(api))
 
 
 def is_ragged(x):
@@ -40,8 +39,7 @@ def _partition(x, what, api, dtype=None):
         arr = np.asarray(x)
         if arr.dtype.kind not in "iu" and arr.size:
             raise errors.DTypeError(f"{api}: {what} must be integers, got {arr.dtype} "
-                                    f"values\n  in {api} called at "
-                                    f"{errors.format_site(errors.user_site())}")
+                                    "values" + errors.called_at(api))
         x = constant(arr.astype((dtype or dtypes.int64).np), name=what)
     if x.dtype not in _SPLIT_DTYPES:
         raise fail(errors.DTypeError, api, f"{what} must be int32 or int64, not "

@@ -29,8 +29,7 @@ def _fail(cls, api, why, **tensors):
     """cls(message) naming each tensor and the user's line that called `api`."""
     lines = [f"{api}: {why}"]
     lines += [f"  {errors.describe_tensor(t, label)}" for label, t in tensors.items()]
-    lines.append(f"  in {api} called at {errors.format_site(errors.user_site())}")
-    return cls("\n".join(lines))
+    return cls("\n".join(lines) + errors.called_at(api))
 
 
 def _int64(x, what, api):
@@ -43,8 +42,7 @@ def _int64(x, what, api):
         arr = np.asarray(x)
         if arr.dtype.kind not in "iu" and not (arr.size == 0 and arr.dtype.kind == "f"):
             raise errors.DTypeError(f"{api}: {what} must be integers, got {arr.dtype} "
-                                    f"values\n  in {api} called at "
-                                    f"{errors.format_site(errors.user_site())}")
+                                    "values" + errors.called_at(api))
         return convert_to_tensor(arr.astype(np.int64), name=what)
     if not x.dtype.is_integer:
         raise _fail(errors.DTypeError, api, f"{what} must be an int tensor, not "

@@ -81,19 +81,19 @@ def test_static_shapes_with_unknown_dims():
     assert gc.nn.avg_pool3d(c, [1, 1, 2, 2, 2], [1, 1, 2, 2, 2], "SAME",
                             data_format="NCDHW").shape.as_list() == [4, 3, None, 3, None]
     u = gc.placeholder(gc.float32, None, name="u")
-    assert gc.nn.conv3d(u, f, 1, "SAME").shape.as_list() == [None, None, None, None, 4]
+    assert gc.nn.conv3d(u, f, [1] * 5, "SAME").shape.as_list() == [None, None, None, None, 4]
     g = gc.placeholder(gc.float32, (2, None, 3, 3, 4), name="g")
     assert gc.nn.conv3d_transpose(g, f, [2, 5, 6, 6, 3], [1, 1, 2, 2, 1]).shape == \
         (2, 5, 6, 6, 3)
     gv = gc.placeholder(gc.float32, (None, None, 8, 7, None), name="gv")
-    assert gc.nn.conv3d_backprop_filter(x, [3, 2, 2, 3, 4], gv, 1, "VALID").shape == \
+    assert gc.nn.conv3d_backprop_filter(x, [3, 2, 2, 3, 4], gv, [1] * 5, "VALID").shape == \
         (3, 2, 2, 3, 4)
 
 
 def test_conv3d_runs_on_run_time_shapes():
     x = gc.placeholder(gc.float64, (None, None, None, None, 2), name="x")
     f = rand(2, 2, 2, 2, 3)
-    y = gc.nn.conv3d(x, f, 2, "SAME")
+    y = gc.nn.conv3d(x, f, [1, 2, 2, 2, 1], "SAME")
     gx = gc.gradients(gc.reduce_sum(y * y), x)[0]
     for shape in ((1, 3, 4, 5, 2), (2, 5, 2, 3, 2)):
         xv = rand(*shape)
@@ -105,8 +105,8 @@ def test_conv3d_runs_on_run_time_shapes():
 def test_argument_forms():
     x, f = rand(1, 4, 5, 6, 2), rand(2, 2, 2, 2, 3)
     a = gc.nn.conv3d(x, filters=f, strides=[1, 2, 2, 2, 1], padding="SAME")
-    b = gc.nn.conv3d(x, f, [2], "SAME", dilations=1)
-    c = gc.nn.conv3d(x, f, [2, 2, 2], "SAME", name="c3")
+    b = gc.nn.conv3d(x, f, [1, 2, 2, 2, 1], "SAME", dilations=[1] * 5)
+    c = gc.nn.conv3d(x, f, [1, 2, 2, 2, 1], "SAME", name="c3")   # (TF: strides of 5 only)
     assert c.node.name == "c3" and c.node.op.name == "Conv3D"
     np.testing.assert_allclose(*run([a, b]), rtol=1e-12)
     np.testing.assert_allclose(*run([a, c]), rtol=1e-12)
@@ -119,17 +119,17 @@ def test_argument_forms():
 def test_build_errors():
     x = gc.placeholder(gc.float32, (1, 4, 5, 6, 3), name="x")
     f = gc.placeholder(gc.float32, (2, 2, 2, 4, 5), name="f")
-    raises(ShapeError, lambda: gc.nn.conv3d(x, f, 1, "SAME"), "3 input channels", "expects 4",
+    raises(ShapeError, lambda: gc.nn.conv3d(x, f, [1] * 5, "SAME"), "3 input channels", "expects 4",
            "'x'", "'f'")
     img = gc.placeholder(gc.float32, (1, 4, 5, 3), name="img")
-    raises(ShapeError, lambda: gc.nn.conv3d(img, f, 1, "SAME"), "rank 5", "'img'")
+    raises(ShapeError, lambda: gc.nn.conv3d(img, f, [1] * 5, "SAME"), "rank 5", "'img'")
     big = gc.placeholder(gc.float32, (5, 2, 2, 3, 1), name="big")
-    raises(ShapeError, lambda: gc.nn.conv3d(x, big, 1, "VALID"), "effective depth 5",
+    raises(ShapeError, lambda: gc.nn.conv3d(x, big, [1] * 5, "VALID"), "effective depth 5",
            "depth 4")
     raises(ShapeError, lambda: gc.nn.max_pool3d(x, [1, 1, 1, 7, 1], 1, "VALID"),
            "effective width 7", "width 6")
-    raises(DTypeError, lambda: gc.nn.conv3d(x, gc.zeros([1, 1, 1, 3, 2], gc.float64), 1,
-                                            "SAME"), "float32", "float64")
+    raises(DTypeError, lambda: gc.nn.conv3d(x, gc.zeros([1, 1, 1, 3, 2], gc.float64),
+                                            [1] * 5, "SAME"), "float32", "float64")
     g = gc.placeholder(gc.float32, (1, 4, 5, 6, 5), name="g")
     raises(ShapeError, lambda: gc.nn.conv3d_backprop_input_v2([1, 4, 5, 6], f, g, 1, "SAME"),
            "5 elements")
@@ -142,10 +142,10 @@ def test_build_errors():
     raises(ShapeError, lambda: gc.nn.conv3d_transpose(v, f4, [1, 4, 6, 6, 2], 2),
            "2 channels", "makes 3", "'f4'")
     with pytest.raises(ValueError, match="NDHWC"):
-        gc.nn.conv3d(x, f, 1, "SAME", data_format="NHWC")
+        gc.nn.conv3d(x, f, [1] * 5, "SAME", data_format="NHWC")
     with pytest.raises(ValueError, match="batch and channel"):
         gc.nn.max_pool3d(x, [2, 2, 2, 2, 1], 1, "SAME")
-    with pytest.raises(ValueError, match="should be of length 1, 3 or 5"):
+    with pytest.raises(ValueError, match="strides must have 5 entries"):
         gc.nn.conv3d(x, f, [1, 2], "SAME")
     with pytest.raises(ValueError, match="padding"):
         gc.nn.avg_pool3d(x, 2, 2, "FULL")

@@ -246,7 +246,7 @@ def test_conv_and_pool_attribute_errors_are_usage_errors_naming_op_and_line():
                 "conv2d: data_format must be 'NHWC' or 'NCHW', not 'NHCW'")
     check_error(UsageError, lambda: gc.nn.conv3d(gc.ones([1, 4, 4, 4, 1]),
                                                  gc.ones([3, 3, 3, 1, 1]), [1, 1, 1, 1], "SAME"),
-                "conv3d: strides should be of length 1, 3 or 5")
+                "conv3d: strides must have 5 entries")
 
 
 # ---- E4: conv2d's run-time channel check names both shapes ----------------------------------

@@ -294,6 +294,12 @@ def gradients(ys, xs, grad_ys=None, name="gradients", stop_gradients=None,
         return [array.zeros_like(x) if unconnected_gradients == "zero" else None
                 for x in xs]
     graph = ys[0].graph
+    from ..ops.scope import _root
+    if _root(get_default_graph()) is not _root(graph):   # TF1 builds the gradient in
+        with graph.as_default():                        # ys's graph, whatever the default
+            return gradients(ys, xs, grad_ys, name, stop_gradients, unconnected_gradients,
+                             colocate_gradients_with_ops, gate_gradients,
+                             aggregation_method, _only, _dense)
     grad_ys = as_list(grad_ys) if grad_ys is not None else [None] * len(ys)
     if len(grad_ys) != len(ys):
         raise errors.UsageError(f"gradients: {len(ys)} ys but {len(grad_ys)} grad_ys")

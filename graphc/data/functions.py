@@ -77,8 +77,8 @@ class _Function:
             if isinstance(v, (Node, Dataset)) or v is None:     # TF1: None a ValueError
                 raise (errors.DTypeError if v is not None else errors.DTypeValueError)(
                     f"Dataset.{what}: the function must return tensors, got "
-                    f"{type(v).__name__} in {shown(self.structure)}\n  "
-                    f"in Dataset.{what} called at {errors.format_site(errors.user_site())}")
+                    f"{type(v).__name__} in {shown(self.structure)}"
+                    + errors.called_at(f"Dataset.{what}"))
             outs.append(fg.capture(v) if isinstance(v, Tensor) else convert_to_tensor(v))
         if not outs:
             raise errors.UsageError(f"Dataset.{what}: the function returned no tensors")

@@ -33,16 +33,15 @@ class _Slices(Dataset):
         if scalars:
             raise errors.ShapeError(
                 "from_tensor_slices: every component needs a dim 0 to slice, but these are "
-                f"scalars:{_describe(scalars)}\n  in from_tensor_slices called at "
-                f"{errors.format_site(site)}")
+                f"scalars:{_describe(scalars)}" + errors.called_at("from_tensor_slices", site))
         known = [(t, s._dims[0]) for t, s in comps
                  if s.rank is not None and isinstance(s._dims[0], int)]
         if any(n != known[0][1] for _, n in known):
             raise errors.ShapeError(
                 "from_tensor_slices: the components have different sizes of dim 0 "
                 f"({', '.join(str(n) for _, n in known)}); each element takes one slice of "
-                f"every component:{_describe([t for t, _ in known])}\n  in "
-                f"from_tensor_slices called at {errors.format_site(site)}")
+                f"every component:{_describe([t for t, _ in known])}"
+                + errors.called_at("from_tensor_slices", site))
         shapes = [TensorShape(None if t.shape._dims is None else t.shape._dims[1:])
                   for t in tensors]
         dense = [TensorShape(None if d._dims is None else d._dims[1:]) for d in full]

@@ -60,15 +60,6 @@ def _source(t):
     return None
 
 
-def _dynamic(n, handle):
-    node = _source(handle)
-    if node is None:
-        raise n.fail(f"its TensorArray handle ({handle.name}) does not come from a "
-                     "TensorArrayV3 node that graphc can follow (through Identity, Enter "
-                     "and Switch)")
-    return node.attrs["dynamic"]
-
-
 def _elem_shape(n, key):
     """Attr `key` (a shape) as element-shape dims: None for an unknown rank."""
     dims = n.attr(key, None)
@@ -125,14 +116,17 @@ def _tensor_array(n, size):
     return [buf, buf]
 
 
-@_op("TensorArrayWriteV3", "? =int32 T ?", "?")
-def _write(n, handle, index, value, flow):
-    return scatter(flow, index, value, _dynamic(n, handle), False)
-
-
-@_op("TensorArrayScatterV3", "? =int32 T ?", "?")
-def _scatter(n, handle, indices, value, flow):
-    return scatter(flow, indices, value, _dynamic(n, handle), False)
+@_op("TensorArrayWriteV3 TensorArrayScatterV3", "? =int32 T ?", "?")
+def _write(n, handle, indices, value, flow):
+    """flow with rows `indices` (a scalar for a write) set to value: the user's writes, so
+    one to an element already written fails when run, as gc.TensorArray's do (TF's
+    InvalidArgumentError "Could not write to TensorArray index ...")."""
+    node = _source(handle)
+    if node is None:
+        raise n.fail(f"its TensorArray handle ({handle.name}) does not come from a "
+                     "TensorArrayV3 node that graphc can follow (through Identity, Enter "
+                     "and Switch)")
+    return scatter(flow, indices, value, node.attrs["dynamic"], False, array=node.name)
 
 
 @_op("TensorArrayReadV3", "? =int32 ?", "dtype")

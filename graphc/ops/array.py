@@ -155,8 +155,8 @@ def int_array(value, api=None, what="shape"):
 
 
 def _called_at(api):
-    site = errors.format_site(errors.user_site())
-    return f"\n  in {api} called at {site}" if api else f"\n  at {site}"
+    """errors.called_at(api), or only the user's line when no API is named."""
+    return errors.called_at(api) if api else f"\n  at {errors.format_site(errors.user_site())}"
 
 
 def _not_ints(api, what, value, got):
@@ -434,7 +434,7 @@ def expand_dims(input, axis=None, name=None, dim=None):
         if np.size(value) != 1:             # (BERT's expand_dims(x, axis=[-1]))
             raise errors.ShapeError(f"expand_dims: 'dim' input must be a tensor with a "
                                     f"single value, got {np.asarray(value).tolist()}"
-                                    + _called_at("expand_dims"))
+                                    + errors.called_at("expand_dims"))
         value = np.asarray(value).reshape(())[()]
     return apply1(EXPAND_DIMS, (convert_to_tensor(input),), name=name, axis=as_int(value))
 

@@ -288,8 +288,7 @@ def meshgrid(*args, **kwargs):
                 raise errors.DTypeError(
                     "meshgrid: all inputs must have one dtype:\n  "
                     f"{errors.describe_tensor(xs[0], xs[0].name)}\n  "
-                    f"{errors.describe_tensor(x, x.name)}\n  in meshgrid called at "
-                    f"{errors.format_site(errors.user_site())}")
+                    f"{errors.describe_tensor(x, x.name)}" + errors.called_at("meshgrid"))
         n = len(xs)
         sizes = [x.shape.num_elements() if x.shape.is_fully_defined() else size(x)
                  for x in xs]

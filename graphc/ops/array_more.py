@@ -36,8 +36,7 @@ __all__ = ["ensure_shape", "repeat", "unravel_index", "invert_permutation", "par
 def _shape_error(api, msg, *tensors):
     """A ShapeError naming each tensor and the caller's line."""
     lines = "".join(f"\n  {errors.describe_tensor(t, t.name)}" for t in tensors)
-    return errors.ShapeError(f"{api}: {msg}{lines}\n  in {api} called at "
-                             f"{errors.format_site(errors.user_site())}")
+    return errors.ShapeError(f"{api}: {msg}{lines}" + errors.called_at(api))
 
 
 def _tf_shape(s):

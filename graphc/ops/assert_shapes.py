@@ -37,8 +37,7 @@ def _size(entry):
 def _fail(message, text, *tensors):
     lines = [f"{message + '  ' if message else ''}{text}"]
     lines += [f"  {errors.describe_tensor(t, t.name)}" for t in tensors]
-    lines.append(f"  in assert_shapes called at {errors.format_site(errors.user_site())}")
-    raise errors.ShapeError("\n".join(lines))
+    raise errors.ShapeError("\n".join(lines) + errors.called_at("assert_shapes"))
 
 
 def _sizes(t):

@@ -191,8 +191,7 @@ def _rank_assert(opname, words, static_ok, dynamic_ok):
                 raise errors.ShapeError(
                     f"{message}.  Tensor {x.name} must have {words} {int(want)}.  Received "
                     f"rank {x.shape.rank}, shape {x.shape}\n  "
-                    f"{errors.describe_tensor(x, x.name)}\n  in {opname} called at "
-                    f"{errors.format_site(errors.user_site())}")
+                    f"{errors.describe_tensor(x, x.name)}" + errors.called_at(opname))
             return Assert(dynamic_ok(A.rank(x), rank), data, summarize=summarize)
     fn.__name__ = fn.__qualname__ = opname
     fn.__doc__ = (f"An op that fails when run unless x has {words} `rank`; when both are "

@@ -160,8 +160,8 @@ def where(condition, x=None, y=None, name=None):
         from .where import where_
         return where_(condition, name=name)
     if x is None or y is None:
-        raise errors.UsageError("where: x and y must both be given or both be None\n  in "
-                                f"where called at {errors.format_site(errors.user_site())}")
+        raise errors.UsageError("where: x and y must both be given or both be None"
+                                + errors.called_at("where"))
     x, y = operands(x, y, "where")
     condition = convert_to_tensor(condition)
     rank = x.shape.rank if x.shape.rank is not None else y.shape.rank
@@ -183,7 +183,7 @@ def _check_rows(c, x, y):
         raise errors.ShapeError(
             f"where: the condition has {n} elements but x and y have {m} rows ({_HINT})\n"
             + "\n".join(f"  {errors.describe_tensor(t, t.node.name)}" for t in (c, x, y))
-            + f"\n  in where called at {errors.format_site(errors.user_site())}")
+            + errors.called_at("where"))
 
 
 def _infer_add_n(ctx, *xs):
@@ -249,8 +249,7 @@ def clip_by_value(t, clip_value_min, clip_value_max, name=None):
     if surely_differ(out.shape, t.shape):
         raise errors.ShapeError(
             f"clip_by_value: the bounds would broadcast t of shape {t.shape} to "
-            f"{out.shape}\n  {errors.describe_tensor(t, 't')}\n"
-            f"  in clip_by_value called at {errors.format_site(errors.user_site())}")
+            f"{out.shape}\n  {errors.describe_tensor(t, 't')}" + errors.called_at("clip_by_value"))
     return out
 
 

@@ -63,8 +63,7 @@ def cast(x, dtype, name=None):
     try:
         dtype = dtypes.as_dtype(dtype)
     except TypeError as e:                  # TF1: TypeError; here a DTypeError at this line
-        raise errors.DTypeError(f"cast: {e}\n  in cast called at "
-                                f"{errors.format_site(errors.user_site())}") from None
+        raise errors.DTypeError(f"cast: {e}" + errors.called_at("cast")) from None
     from ..indexed_slices import IndexedSlices
     if isinstance(x, IndexedSlices):        # a sparse gradient stays one (TF1)
         return IndexedSlices(cast(x.values, dtype, name=name), x.indices, x.dense_shape)
@@ -91,8 +90,7 @@ def _unsupported(x, dtype):
     how = ("parse strings with gc.strings.to_number" if x.dtype is dtypes.string else
            "format numbers with gc.strings.as_string")
     return CastError(f"cast: Cast {tf_name(x.dtype)} to {tf_name(dtype)} is not supported "
-                     f"({how})\n  {errors.describe_tensor(x, 'x')}\n  in cast called at "
-                     f"{errors.format_site(errors.user_site())}")
+                     f"({how})\n  {errors.describe_tensor(x, 'x')}" + errors.called_at("cast"))
 
 
 def to_float(x, name=None):

@@ -42,8 +42,7 @@ def clip_by_norm(t, clip_norm, axes=None, name=None):
             raise errors.ShapeError(
                 f"clip_by_norm: clip_norm would broadcast t of shape {t.shape} to "
                 f"{intermediate.shape}; it must be a scalar (or broadcast to t)\n"
-                f"  {errors.describe_tensor(t, t.name)}\n"
-                f"  in clip_by_norm called at {errors.format_site(errors.user_site())}")
+                f"  {errors.describe_tensor(t, t.name)}" + errors.called_at("clip_by_norm"))
         return E.divide(intermediate, E.maximum(l2norm, clip_norm), name=scope)  # TF1:
         #                                                       the result takes the name
 

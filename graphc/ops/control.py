@@ -20,7 +20,6 @@ import numpy as np
 from .. import dtypes, errors
 from ..graph import Graph, Node, Tensor, get_default_graph
 from ..shapes import InferError, TensorShape
-from .array import _called_at
 from .core import constant, convert_to_tensor, identity, placeholder
 from .registry import OpDef, apply, register
 from .state import READ_LIVE, VARIABLE
@@ -252,7 +251,7 @@ def _trace(graph, fn, scope, taken, strict=True):
         if value is None:
             raise errors.StructureError(
                 f"cond: the {'true' if taken else 'false'} branch returned None; a branch "
-                f"must return tensors (or ops){_called_at('cond')}")
+                f"must return tensors (or ops){errors.called_at('cond')}")
         leaves = []
         structure = _flatten(value, leaves)
         outs = []
@@ -546,12 +545,12 @@ def cond(pred, true_fn=None, false_fn=None, strict=False, name=None, fn1=None, f
         if old is not None and (true_fn if kw == "true_fn" else false_fn) is not None:
             raise errors.UsageTypeError(
                 f"cond: {new} and {kw} are arguments to the same parameter ({new} is its "
-                f"deprecated name): pass only {kw}{_called_at('cond')}")
+                f"deprecated name): pass only {kw}{errors.called_at('cond')}")
     true_fn = fn1 if true_fn is None else true_fn
     false_fn = fn2 if false_fn is None else false_fn
     if not callable(true_fn) or not callable(false_fn):
         raise errors.UsageTypeError("cond: true_fn and false_fn must be callables (e.g. "
-                                    f"lambda: x * 2.0){_called_at('cond')}")
+                                    f"lambda: x * 2.0){errors.called_at('cond')}")
     graph = get_default_graph()
     pred = convert_to_tensor(pred)
     with graph.name_scope(name or "cond") as scope:
@@ -561,16 +560,16 @@ def cond(pred, true_fn=None, false_fn=None, strict=False, name=None, fn1=None, f
         if s0 != s1:
             raise errors.StructureError(
                 f"cond: true_fn and false_fn must return the same structure; true_fn "
-                f"returned {_shown(s0)}, false_fn {_shown(s1)}{_called_at('cond')}")
+                f"returned {_shown(s0)}, false_fn {_shown(s1)}{errors.called_at('cond')}")
         if not outs0:
             raise errors.StructureError(f"cond: the branches return no tensors"
-                                        f"{_called_at('cond')}")
+                                        f"{errors.called_at('cond')}")
         for i, (a, b) in enumerate(zip(outs0, outs1)):
             if a.dtype is not b.dtype:          # TF1: a ValueError
                 raise errors.DTypeValueError(
                     f"cond: output {i} is {a.dtype.name} in true_fn but {b.dtype.name} in "
                     f"false_fn\n  {errors.describe_tensor(a, a.name)}\n  "
-                    f"{errors.describe_tensor(b, b.name)}{_called_at('cond')}")
+                    f"{errors.describe_tensor(b, b.name)}{errors.called_at('cond')}")
         n_user = len(outs0)
         updated = _updates_ran(fg0, fg1)
         if updated:

@@ -373,8 +373,8 @@ def attr_error(msg, cls=errors.UsageError):
     while f is not None and f.f_code.co_filename.startswith(_PKG_DIR):
         api, f = f.f_code.co_name, f.f_back
     api = api if api and not api.startswith("_") else "the call"
-    site = errors.format_site((f.f_code.co_filename, f.f_lineno) if f else ("<unknown>", 0))
-    return cls(f"{api}: {msg}\n  in {api} called at {site}")
+    site = (f.f_code.co_filename, f.f_lineno) if f else ("<unknown>", 0)
+    return cls(f"{api}: {msg}" + errors.called_at(api, site))
 
 
 def _format(data_format):
@@ -474,7 +474,7 @@ def conv2d(input, filter=None, strides=None, padding=None, use_cudnn_on_gpu=True
         missing = [k for k, v in (("strides", strides), ("padding", padding)) if v is None]
         raise errors.UsageTypeError(
             f"conv2d() missing required argument(s): {', '.join(missing)} (TF1's TypeError)"
-            f"\n  in conv2d called at {errors.format_site(errors.user_site())}")
+            + errors.called_at("conv2d"))
     x, f = operands(input, filter, "conv2d")
     if isinstance(padding, (list, tuple)):
         x, padding = _explicit(x, padding, data_format or "NHWC"), "VALID"

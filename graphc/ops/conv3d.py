@@ -185,19 +185,45 @@ def _attrs(strides, padding, data_format, **windows):
     return attrs
 
 
+def _five(api, **lists):
+    """TF1's rule for conv3d's strides and dilations (the raw op's attrs): lists of 5 ints,
+    one per dim of the input (TypeError for an int, ValueError for another length)."""
+    for what, v in lists.items():
+        if v is None:                       # dilations=None: TF's default, all 1s
+            continue
+        if not isinstance(v, (list, tuple)):
+            raise errors.UsageTypeError(
+                f"{api}: {what} must be a list of 5 ints, one per dim of the 5-D input, not "
+                f"{v!r} (TF1's TypeError)" + errors.called_at(api))
+        if len(v) != 5:
+            raise errors.UsageError(
+                f"{api}: {what} must have 5 entries, one per dim of the 5-D input, not "
+                f"{list(v)} of length {len(v)} (TF1 takes no shorter form)"
+                + errors.called_at(api))
+
+
 def conv3d(input, filter=None, strides=None, padding=None, data_format="NDHWC",
            dilations=(1, 1, 1, 1, 1), name=None, filters=None):
     """3-D cross-correlation, TF1 semantics:
 
         y = gc.nn.conv3d(clips, W, strides=[1, 1, 2, 2, 1], padding="SAME")
-    clips (N, D, H, W, C) and W (kd, kh, kw, C, O) give (N, D, ceil(H/2), ceil(W/2), O)."""
+    clips (N, D, H, W, C) and W (kd, kh, kw, C, O) give (N, D, ceil(H/2), ceil(W/2), O).
+    strides and dilations are lists of 5, in data_format's order, as TF1's."""
     filter = filters if filter is None else filter
     if filter is None or strides is None or padding is None:
         missing = [k for k, v in (("filter", filter), ("strides", strides),
                                   ("padding", padding)) if v is None]
         raise errors.UsageTypeError(
             f"conv3d() missing required argument(s): {', '.join(missing)} (TF1's TypeError)"
-            f"\n  in conv3d called at {errors.format_site(errors.user_site())}")
+            + errors.called_at("conv3d"))
+    _five("conv3d", strides=strides, dilations=dilations)
+    return conv3d_windows(input, filter, strides, padding, data_format, dilations, name)
+
+
+def conv3d_windows(input, filter, strides, padding, data_format="NDHWC", dilations=1,
+                   name=None):
+    """conv3d with strides and dilations also as an int or a (d, h, w) triple (graphc's
+    own callers: nn.convolution); tf.nn.conv3d itself takes 5-lists only."""
     x, f = operands(input, filter, "conv3d")
     return apply1(CONV3D, (x, f), name=name,
                   **_attrs(strides, padding, data_format, dilations=dilations))
@@ -214,6 +240,7 @@ def conv3d_backprop_input_v2(input_sizes, filter, out_backprop, strides, padding
 def conv3d_backprop_filter_v2(input, filter_sizes, out_backprop, strides, padding,
                               data_format="NDHWC", dilations=(1, 1, 1, 1, 1), name=None):
     """The gradient of conv3d with respect to a filter of shape filter_sizes."""
+    _five("conv3d_backprop_filter_v2", strides=strides, dilations=dilations)
     x, g = operands(input, out_backprop, "conv3d_backprop_filter_v2")
     return apply1(CONV3D_FILTER, (x, sizes_tensor(filter_sizes), g), name=name,
                   **_attrs(strides, padding, data_format, dilations=dilations))

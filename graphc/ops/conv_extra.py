@@ -16,8 +16,8 @@ __all__ = ["conv2d_transpose", "conv1d", "extract_image_patches"]
 
 def shape_error(api, msg, t):
     """Raise a ShapeError from `api` about tensor t, naming it and the user's line."""
-    raise errors.ShapeError(f"{api}: {msg}\n  {errors.describe_tensor(t, t.node.name)}\n"
-                            f"  in {api} called at {errors.format_site(errors.user_site())}")
+    raise errors.ShapeError(f"{api}: {msg}\n  {errors.describe_tensor(t, t.node.name)}"
+                            + errors.called_at(api))
 
 
 def _dim(t, k):

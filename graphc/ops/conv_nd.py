@@ -19,8 +19,7 @@ _FORMATS = {"CHANNELS_LAST": ("NHWC", "NDHWC"), "CHANNELS_FIRST": ("NCHW", "NCDH
 def _fail(msg, *tensors):
     details = "".join("\n  " + errors.describe_tensor(t, label)
                       for t, label in zip(tensors, ("input", "filter")))
-    raise errors.ShapeError(f"conv: {msg}{details}\n  in conv called at "
-                            f"{errors.format_site(errors.user_site())}")
+    raise errors.ShapeError(f"conv: {msg}{details}" + errors.called_at("conv"))
 
 
 def conv(input, filter, strides, padding, explicit_paddings=(), data_format="CHANNELS_LAST",

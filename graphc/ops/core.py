@@ -248,9 +248,8 @@ def constant(value, dtype=None, shape=None, name="Const"):
         except OverflowError:                   # numpy 2: an int out of an int dtype's range
             arr = None
         if dtype.is_integer and (arr is None or arr != value):
-            raise errors.DTypeError(f"constant '{name}': {value} overflows {dtype.name}\n  "
-                                    "in constant called at "
-                                    f"{errors.format_site(errors.user_site())}")
+            raise errors.DTypeError(f"constant '{name}': {value} overflows {dtype.name}"
+                                    + errors.called_at("constant"))
         if shape is None:
             return apply1(CONST, (), name=name, value=ConstValue(arr, fresh=True),
                           dtype=dtype)
@@ -258,14 +257,12 @@ def constant(value, dtype=None, shape=None, name="Const"):
         try:
             arr = to_array(value, dtype, f"constant '{name}'")
         except errors.DTypeError as e:
-            raise type(e)(f"{e}\n  in constant called at "
-                          f"{errors.format_site(errors.user_site())}") from None
+            raise type(e)(str(e) + errors.called_at("constant")) from None
     if shape is not None:
         if not as_shape(shape).is_fully_defined():
             raise TypeError(f"constant '{name}': the shape {as_shape(shape)} has an unknown "
                             "dimension: its size is known only at run time (build the "
-                            "shape from gc.shape(x)[i])\n  in constant called at "
-                            f"{errors.format_site(errors.user_site())}")
+                            "shape from gc.shape(x)[i])" + errors.called_at("constant"))
         shape = tuple(as_shape(shape)._dims)
         if arr.size == 1:
             arr = np.full(shape, arr.reshape(()), dtype=dtype.np)
@@ -278,7 +275,7 @@ def constant(value, dtype=None, shape=None, name="Const"):
         else:
             raise errors.ShapeError(
                 f"constant: a value of {arr.size} elements (shape {arr.shape}) cannot have "
-                f"shape {shape}\n  in constant called at {errors.format_site(errors.user_site())}")
+                f"shape {shape}" + errors.called_at("constant"))
     return apply1(CONST, (), name=name, value=ConstValue(arr), dtype=dtype)
 
 
@@ -307,7 +304,7 @@ def _check_placeholder_dim(d, dims, name, api="placeholder"):
     cls, why = (errors.ShapeError, "must be >= 0 (None for an unknown dim)") if i is not None \
         else (errors.DTypeError, "must be an int, None or a name")
     raise cls(f"{api} '{name or 'Placeholder'}': dim {d!r} of shape {list(dims)} {why}"
-              f"\n  in {api} called at {errors.format_site(errors.user_site())}")
+              + errors.called_at(api))
 
 
 def as_shape_like(shape):

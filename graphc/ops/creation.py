@@ -176,8 +176,8 @@ def _check_on_off(on, off, dtype):
     else:
         return
     raise errors.DTypeError(
-        f"one_hot: {why}\n" + "".join(f"  {errors.describe_tensor(t, w)}\n" for w, t in given)
-        + f"  in one_hot called at {errors.format_site(errors.user_site())}")
+        f"one_hot: {why}" + "".join(f"\n  {errors.describe_tensor(t, w)}" for w, t in given)
+        + errors.called_at("one_hot"))
 
 
 def _one_hot_dynamic(indices, depth, on, off, axis, name):

@@ -21,8 +21,7 @@ _LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 def _equation_error(msg):
     """An equation that does not fit its operands (or is malformed): a ShapeError (TF's
     ValueError) at the user's line."""
-    return errors.ShapeError(f"{msg}\n  in einsum called at "
-                             f"{errors.format_site(errors.user_site())}")
+    return errors.ShapeError(f"{msg}" + errors.called_at("einsum"))
 
 
 def _split_subscripts(s, what):
@@ -275,8 +274,7 @@ def einsum(equation, *inputs, name=None):
     if len(inputs) == 1 and isinstance(inputs[0], (list, tuple)):
         inputs = tuple(inputs[0])
     if not inputs:
-        raise errors.UsageError("einsum: no input tensors\n  in einsum called at "
-                                f"{errors.format_site(errors.user_site())}")
+        raise errors.UsageError("einsum: no input tensors" + errors.called_at("einsum"))
     first = next((x for x in inputs if isinstance(x, Tensor)), None)
     xs = [convert_to_tensor(x, dtype=None if first is None else first.dtype) for x in inputs]
     lhs, arrow, rhs = equation.replace(" ", "").partition("->")

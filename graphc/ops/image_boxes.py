@@ -5,6 +5,7 @@ import numpy as np
 
 from .. import dtypes
 from ..shapes import InferError
+from .image_crop import size2
 from .registry import OpDef, register
 
 # TF's default colours (RGBA), cycled through by box index
@@ -206,8 +207,7 @@ def _infer_glimpse(ctx, images, size, offsets, *, seed, centered, normalized,
         n = ctx.merge_dims(d[0], o[0], "the batch of {{0}} ({a}) and {{2}} ({b}) differ")
     elif d is not None or o is not None:
         n = (d or o)[0]
-    sv = ctx.shape_value(size)._dims
-    gh, gw = (None, None) if sv is None or len(sv) != 2 else sv
+    gh, gw = size2(ctx, size, 1, "size", least=0)      # TF: an empty glimpse for 0
     return (n, gh, gw, None if d is None else d[3]), dtypes.float32
 
 

@@ -158,10 +158,20 @@ def _boxes_ind(ctx, boxes, box_ind, i):
                           "boxes {{%d}} has {a} rows but box_ind {{%d}} has {b}" % (i, i + 1))
 
 
-def _size2(ctx, size, i):
-    if not size.dtype.is_integer or size.shape.rank not in (1, None):
-        raise InferError(f"{{{i}}} must be a 1-D int32 tensor, not {size.dtype.name} "
-                         f"{size.shape}", "dtype")
+def size2(ctx, size, i, what, least=1):
+    """The static (height, width) (None where unknown) of input i, a 1-D int32 tensor
+    of 2 elements (TF's shape rule: its TypeError or ValueError); a known size under
+    `least` fails now, where TF fails at run time."""
+    if size.dtype is not dtypes.int32:
+        raise InferError(f"{what} {{{i}}} must be int32, not {size.dtype.name}", "dtype")
+    if size.shape.rank not in (1, None) or size.shape.rank == 1 and \
+            size.shape._dims[0] not in (2, None):
+        raise InferError(f"{what} {{{i}}} must be a 1-D tensor of 2 elements (height, "
+                         f"width), not of shape {size.shape}")
+    v = ctx.constant_value(size)
+    if v is not None and (np.asarray(v) < least).any():
+        raise InferError(f"{what} {{{i}}} must be {'positive' if least else 'non-negative'}"
+                         f", got {np.asarray(v).tolist()}")
     d = ctx.shape_value(size)._dims
     return (None,) * 2 if d is None or len(d) != 2 else d
 
@@ -177,7 +187,7 @@ def _infer_crop(ctx, image, boxes, box_ind, crop_size, *, method, extrapolation_
         raise InferError(f"image {{0}} must be 4-D (NHWC), not {image.shape}")
     ctx.require(0, "numeric")
     n = _boxes_ind(ctx, boxes, box_ind, 1)
-    ch, cw = _size2(ctx, crop_size, 3)
+    ch, cw = size2(ctx, crop_size, 3, "crop_size")
     c = None if image.shape.rank is None else image.shape._dims[3]
     return (n, ch, cw, c), dtypes.float32
 

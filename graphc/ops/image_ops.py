@@ -263,8 +263,8 @@ RESIZE_NEAREST_GRAD = register(OpDef(
 
 def shape_error(api, msg, t, label="image"):
     """A ShapeError about tensor t (the image) raised from the caller's line."""
-    return errors.ShapeError(f"{api}: {msg}\n  {errors.describe_tensor(t, label)}\n"
-                             f"  in {api} called at {errors.format_site(errors.user_site())}")
+    return errors.ShapeError(f"{api}: {msg}\n  {errors.describe_tensor(t, label)}"
+                             + errors.called_at(api))
 
 
 # ---- public functions ---------------------------------------------------------------------

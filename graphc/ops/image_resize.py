@@ -168,8 +168,7 @@ def _resize_common(images, size, resize_fn, preserve_aspect_ratio, name, skip_sa
         if not size.dtype.is_integer:
             raise errors.DTypeValueError(
                 f"resize_images: size must be ints, not {size.dtype.name}\n  "
-                f"{errors.describe_tensor(size, 'size')}\n  in resize_images called at "
-                f"{errors.format_site(errors.user_site())}")
+                f"{errors.describe_tensor(size, 'size')}" + errors.called_at("resize_images"))
         if size.shape.rank != 1 or size.shape._dims[0] not in (2, None):
             raise shape_error("resize_images", "'size' must be a 1-D Tensor of 2 elements: "
                               "new_height, new_width", size, "size")

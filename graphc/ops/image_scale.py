@@ -256,7 +256,7 @@ def scale_and_translate(images, size, scale, translation, kernel_type="lanczos3"
         y = scale_and_translate(x, [8, 8], [2.0, 2.0], [0.0, 0.0], "lanczos3")
     """
     return apply1(SCALE_AND_TRANSLATE,
-                  (convert_to_tensor(images), size_tensor(size),
+                  (convert_to_tensor(images), size_tensor(size, SCALE_AND_TRANSLATE.api),
                    convert_to_tensor(scale, dtype=dtypes.float32),
                    convert_to_tensor(translation, dtype=dtypes.float32)),
                   name=name, kernel_type=str(kernel_type), antialias=bool(antialias))

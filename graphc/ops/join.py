@@ -299,8 +299,8 @@ def split(value, num_or_size_splits, axis=0, num=None, name="split"):
             not isinstance(s, (list, tuple)) and np.ndim(s) == 0:
         raise errors.ShapeError(         # TF1's ValueError: a scalar is not a size list
             f"split: Rank-0 tensors are not supported as the num_or_size_splits argument "
-            f"to split: pass an int for equal parts or a list of sizes, got {s!r}\n  in "
-            f"split called at {errors.format_site(errors.user_site())}")
+            f"to split: pass an int for equal parts or a list of sizes, got {s!r}"
+            + errors.called_at("split"))
     sizes = _shape_tensor(s, "split", "num_or_size_splits")
     n = (sizes.shape._dims or (None,))[0] if num is None else num
     if not isinstance(n, int):

@@ -180,8 +180,8 @@ def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_
         if t and adj:
             s = "ab"[k]
             raise errors.UsageError(
-                f"matmul: only one of transpose_{s} and adjoint_{s} can be True\n  in matmul "
-                f"called at {errors.format_site(errors.user_site())}")
+                f"matmul: only one of transpose_{s} and adjoint_{s} can be True"
+                + errors.called_at("matmul"))
     if adjoint_a and a.dtype.is_complex or adjoint_b and b.dtype.is_complex:
         from .complex_ops import conj
         a = conj(a) if adjoint_a and a.dtype.is_complex else a
@@ -295,8 +295,8 @@ def tensordot(a, b, axes, name=None):
             xb = (int(xb),) if isinstance(xb, (int, np.integer)) else tuple(int(k) for k in xb)
         except (TypeError, ValueError):
             raise errors.UsageError(
-                f"tensordot: axes must be an int or a pair of axis lists, got {axes!r}\n  "
-                f"in tensordot called at {errors.format_site(errors.user_site())}") from None
+                f"tensordot: axes must be an int or a pair of axis lists, got {axes!r}"
+                + errors.called_at("tensordot")) from None
         axes = (xa, xb)
     return apply1(TENSORDOT, (a, b), name=name, axes=axes)
 
@@ -324,8 +324,7 @@ def _tensordot_dynamic(a, b, axes, name):
         else:
             raise errors.UsageError(
                 f"tensordot: axes must be a scalar or a [2, k] tensor, got shape "
-                f"{axes.shape}\n  in tensordot called at "
-                f"{errors.format_site(errors.user_site())}")
+                f"{axes.shape}" + errors.called_at("tensordot"))
 
         def as_matrix(x, r, ax, contracted_first):
             ax = ax % r
@@ -367,8 +366,8 @@ def cross(a, b, name=None):
     if bad:
         raise errors.ShapeError(
             f"cross: a and b must have the same shape (..., 3)\n"
-            f"  {errors.describe_tensor(a, 'a')}\n  {errors.describe_tensor(b, 'b')}\n"
-            f"  in cross called at {errors.format_site(errors.user_site())}")
+            f"  {errors.describe_tensor(a, 'a')}\n  {errors.describe_tensor(b, 'b')}"
+            + errors.called_at("cross"))
     with name_scope(name, "Cross"):
         x, y = [[t[..., i] for i in range(3)] for t in (a, b)]
         return stack([x[1] * y[2] - x[2] * y[1], x[2] * y[0] - x[0] * y[2],

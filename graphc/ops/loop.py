@@ -15,7 +15,6 @@ go through too.
 from .. import errors
 from ..graph import Tensor, get_default_graph
 from ..shapes import TensorShape, as_shape, fits
-from .array import _called_at
 from .control import FuncGraph, RaggedSpec, SparseSpec, _flatten, _shown, _unflatten
 from .core import convert_to_tensor, placeholder
 from .loop_op import make_loop
@@ -134,13 +133,13 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
     """
     if not callable(cond) or not callable(body):
         raise errors.UsageTypeError(f"while_loop: cond and body must be callables"
-                                    f"{_called_at('while_loop')}")
+                                    f"{errors.called_at('while_loop')}")
     seq = loop_vars if isinstance(loop_vars, (list, tuple)) else [loop_vars]
     leaves = []
     structure = _flatten(list(seq), leaves)
     if not leaves:
         raise errors.StructureError(f"while_loop: loop_vars is empty"
-                                    f"{_called_at('while_loop')}")
+                                    f"{errors.called_at('while_loop')}")
     init = [convert_to_tensor(v) for v in leaves]
     invariants = _default_invariants(structure, init) if shape_invariants is None else [
         t.shape if s is None else as_shape(s) for t, s in zip(init, _flatten_up_to(
@@ -157,7 +156,7 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
         cfg, c_args, c_shape, c_outs = _trace(graph, cond, scope + "cond/", structure, types)
         if c_shape is not None and c_shape != (list, [None]) or len(c_outs) != 1:
             raise errors.StructureError(f"while_loop: cond must return one bool tensor, "
-                                        f"not {_shown(c_shape)}{_called_at('while_loop')}")
+                                        f"not {_shown(c_shape)}{errors.called_at('while_loop')}")
         c = c_outs[0]
         if not c.dtype.is_bool or c.shape.rank not in (0, None):
             raise errors.DTypeError(f"while_loop: cond must return a bool scalar, not "
@@ -167,7 +166,7 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
             raise errors.StructureError(
                 f"while_loop: body must return the structure of loop_vars, "
                 f"{_shown(structure)}; it returned {_shown(b_shape)}"
-                f"{_called_at('while_loop')}")
+                f"{errors.called_at('while_loop')}")
         _check_body(init, invariants, b_outs)
         captured = list(dict.fromkeys(list(cfg.captures) + list(bfg.captures)))
         c_ins = tuple(c_args) + tuple(cfg.capture_placeholder(t) for t in captured)
@@ -189,7 +188,7 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
 def _check_body(init, invariants, outs):
     if len(outs) != len(init):
         raise errors.StructureError(f"while_loop: body returned {len(outs)} tensors for "
-                                    f"{len(init)} loop variables{_called_at('while_loop')}")
+                                    f"{len(init)} loop variables{errors.called_at('while_loop')}")
     for i, (t, s, o) in enumerate(zip(init, invariants, outs)):
         if o.dtype is not t.dtype:
             raise errors.DTypeError(

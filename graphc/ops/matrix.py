@@ -278,8 +278,7 @@ def diag_part(input, name=None):  # noqa: A002 (TF1 names)
                                     for a, b in zip(dims[:k], dims[k:])):
             raise errors.ShapeError(
                 f"diag_part: the input's shape must be (D1..Dk, D1..Dk), not {x.shape}\n"
-                f"  {errors.describe_tensor(x, x.name)}\n  in diag_part called at "
-                f"{errors.format_site(errors.user_site())}")
+                f"  {errors.describe_tensor(x, x.name)}" + errors.called_at("diag_part"))
         half = shape(x)[:k]
         n = reshape(reduce_prod(half), [1])
         out = reshape(matrix_diag_part(reshape(x, concat([n, n], 0))), half)

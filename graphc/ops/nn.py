@@ -41,9 +41,8 @@ def sigmoid_cross_entropy_with_logits(labels=None, logits=None, name=None):
     max(x, 0) - x * z + log(1 + exp(-|x|)) for logits x and labels z."""
     if labels is None or logits is None:
         raise errors.UsageError(
-            "sigmoid_cross_entropy_with_logits: both labels and logits are required\n  in "
-            "sigmoid_cross_entropy_with_logits called at "
-            f"{errors.format_site(errors.user_site())}")
+            "sigmoid_cross_entropy_with_logits: both labels and logits are required"
+            + errors.called_at("sigmoid_cross_entropy_with_logits"))
     x, z = operands(logits, labels, "sigmoid_cross_entropy_with_logits")
     _check_same_shape("sigmoid_cross_entropy_with_logits", z, x)
     # max(x, 0) and -|x| as selects on x >= 0 (TF's form), not relu and abs: their
@@ -64,8 +63,8 @@ def _check_same_shape(api, a, b):
         return
     raise errors.ShapeError(
         f"{api}: labels and logits must have the same shape, not {s} and {t}\n"
-        f"  {errors.describe_tensor(a, a.name)}\n  {errors.describe_tensor(b, b.name)}\n"
-        f"  in {api} called at {errors.format_site(errors.user_site())}")
+        f"  {errors.describe_tensor(a, a.name)}\n  {errors.describe_tensor(b, b.name)}"
+        + errors.called_at(api))
 
 
 # ---- compositions -------------------------------------------------------------------------
@@ -217,8 +216,7 @@ def bias_add(value, bias, data_format=None, name=None):
         fmt = "NHWC"
     else:
         raise errors.UsageError(f"bias_add: data_format must be NHWC or NCHW, not "
-                                f"{data_format!r}\n  in bias_add called at "
-                                f"{errors.format_site(errors.user_site())}")
+                                f"{data_format!r}" + errors.called_at("bias_add"))
     value, bias = operands(value, bias, "bias_add")
     return apply1(BIAS_ADD, (value, bias), name=name, data_format=fmt)
 
@@ -261,5 +259,4 @@ def dropout(x, keep_prob=None, noise_shape=None, seed=None, name=None, rate=None
 
 def _dropout_error(msg):
     """dropout's argument errors: a UsageError (TF1's ValueError) at the user's line."""
-    return errors.UsageError(f"dropout: {msg}\n  in dropout called at "
-                             f"{errors.format_site(errors.user_site())}")
+    return errors.UsageError(f"dropout: {msg}" + errors.called_at("dropout"))

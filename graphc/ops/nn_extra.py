@@ -105,8 +105,7 @@ def _check_channels(api, t, what, channels):
                              and dims[0] != c):
         raise errors.ShapeError(
             f"{api}: {what} must be 1-D with one value per channel ({channels}), not of "
-            f"shape {t.shape}\n  {errors.describe_tensor(t, t.name)}\n"
-            f"  in {api} called at {errors.format_site(errors.user_site())}")
+            f"shape {t.shape}\n  {errors.describe_tensor(t, t.name)}" + errors.called_at(api))
 
 
 def fused_batch_norm(x, scale, offset, mean=None, variance=None, epsilon=0.001,
@@ -135,8 +134,7 @@ def fused_batch_norm(x, scale, offset, mean=None, variance=None, epsilon=0.001,
     if x.shape.rank != 4:
         raise errors.ShapeError(
             f"{api}: x must be 4-dimensional (a known rank), not of shape {x.shape}\n"
-            f"  {errors.describe_tensor(x, x.name)}\n"
-            f"  in {api} called at {errors.format_site(errors.user_site())}")
+            f"  {errors.describe_tensor(x, x.name)}" + errors.called_at(api))
     c = 3 if data_format == "NHWC" else 1
     channels = x.shape._dims[c]
     for t, what in ((scale, "scale"), (offset, "offset")):

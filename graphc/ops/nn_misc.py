@@ -19,7 +19,7 @@ from . import elementwise as E
 from . import reduce as R
 from .broadcast import select
 from .conv import _padding, conv2d
-from .conv3d import avg_pool3d, conv3d, max_pool3d
+from .conv3d import avg_pool3d, conv3d_windows, max_pool3d
 from .conv_extra import conv1d, shape_error
 from .core import constant, convert_to_tensor
 from .creation import range as range_
@@ -228,7 +228,7 @@ def convolution(input, filter=None, padding=None, strides=None, dilation_rate=No
     if n == 1:
         return conv1d(x, f, strides[0], padding, data_format=fmt, dilations=rates[0],
                       name=name)
-    conv = conv2d if n == 2 else conv3d
+    conv = conv2d if n == 2 else conv3d_windows
     return conv(x, f, strides=strides, padding=padding, data_format=fmt, dilations=rates,
                 name=name)
 

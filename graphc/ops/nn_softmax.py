@@ -227,8 +227,8 @@ SOFTMAX_XENT = register(OpDef(
 
 def _missing(api):
     """The error of a cross-entropy called without labels or logits (TF1's ValueError)."""
-    return errors.UsageError(f"{api}: both labels and logits are required\n  in {api} "
-                             f"called at {errors.format_site(errors.user_site())}")
+    return errors.UsageError(f"{api}: both labels and logits are required"
+                             + errors.called_at(api))
 
 
 def softmax_cross_entropy_with_logits_v2(labels=None, logits=None, axis=None,

@@ -258,8 +258,7 @@ def random_crop(value, size, seed=None, name=None):
                                              for d, w in zip(dims, want)):
                 raise errors.ShapeError(
                     f"random_crop: need value.shape >= size, got size {want.tolist()}\n"
-                    f"  {errors.describe_tensor(value, 'value')}\n  in random_crop called at "
-                    f"{errors.format_site(errors.user_site())}")
+                    f"  {errors.describe_tensor(value, 'value')}" + errors.called_at("random_crop"))
         full = shape_of(value)
         if dims is None or want is None or None in dims:
             check = Assert(reduce_all(greater_equal(full, size)),

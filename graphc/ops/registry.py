@@ -389,9 +389,8 @@ def _build_error(op, inputs, e, site):
         if label not in seen:
             seen.add(label)
             lines.append("  " + errors.describe_tensor(t, label))
-    lines.append(f"  in {op.api} called at {errors.format_site(site)}")
     cls = errors.DTypeError if e.kind == "dtype" else errors.ShapeError
-    return cls("\n".join(lines))
+    return cls("\n".join(lines) + errors.called_at(op.api, site))
 
 
 def apply(op, inputs=(), name=None, **attrs):

@@ -360,7 +360,7 @@ def unsorted_segment_sqrt_n(data, segment_ids, num_segments, name=None):
     if not data.dtype.is_floating:
         raise errors.DTypeError(
             f"unsorted_segment_sqrt_n: data must be floating point (sqrt of the counts)\n"
-            f"  {errors.describe_tensor(data, data.node.name)}\n  in unsorted_segment_sqrt_n "
-            f"called at {errors.format_site(errors.user_site())}")
+            f"  {errors.describe_tensor(data, data.node.name)}"
+            + errors.called_at("unsorted_segment_sqrt_n"))
     total, count = _counted(data, segment_ids, num_segments)
     return divide(total, sqrt(count), name=name)

@@ -35,7 +35,7 @@ element, and a second read when clear_after_read.
 """
 from .. import dtypes, errors
 from ..shapes import TensorShape, as_shape
-from .array import _called_at, reshape, shape as shape_of
+from .array import reshape, shape as shape_of
 from . import join
 from .core import convert_to_tensor
 from .registry import apply1
@@ -101,7 +101,7 @@ class TensorArray:
         if size is None:
             if not dynamic:
                 raise errors.UsageError("TensorArray: give a size (or dynamic_size=True)"
-                                        f"{_called_at('TensorArray')}")
+                                        f"{errors.called_at('TensorArray')}")
             size = 0
         size = convert_to_tensor(size, dtype=dtypes.int32)
         self._flow = apply1(TENSOR_ARRAY_NEW, (size,), name=name or tensor_array_name,
@@ -152,7 +152,7 @@ class TensorArray:
             shown = "" if value is None else "\n  " + errors.describe_tensor(value, "value")
             raise errors.ShapeError(
                 f"TensorArray '{meta.name}': writing an element of shape {shape} into an "
-                f"array of elements of shape {old}{shown}{_called_at('TensorArray.' + api)}")
+                f"array of elements of shape {old}{shown}{errors.called_at('TensorArray.' + api)}")
         meta.element_shape = shape if old._dims is None else TensorShape(tuple(
             a if b is None else b for a, b in zip(old._dims, shape._dims)))
 

@@ -84,10 +84,6 @@ def _representable(bound, np_dtype, up):
 
 
 # ---- more of tf.debugging ----------------------------------------------------------------
-def _site(api):
-    return f"\n  in {api} called at {errors.format_site(errors.user_site())}"
-
-
 def assert_scalar(tensor, name=None, message=None):
     """tensor itself if it is a scalar (rank 0, checked now); a ValueError otherwise."""
     tensor = convert_to_tensor(tensor, name="tensor")
@@ -95,7 +91,7 @@ def assert_scalar(tensor, name=None, message=None):
         raise errors.ShapeError(f"{message or ''}Expected scalar shape for {tensor.name}, "
                                 f"saw shape: {tensor.shape}\n  "
                                 + errors.describe_tensor(tensor, tensor.name)
-                                + _site("assert_scalar"))
+                                + errors.called_at("assert_scalar"))
     return tensor
 
 
@@ -105,7 +101,7 @@ def assert_integer(x, message=None, name=None):
     if not x.dtype.is_integer:
         raise errors.DTypeError(f"{message or ''}Expected integer type for {x.name}, got "
                                 f"{x.dtype.name}\n  " + errors.describe_tensor(x, x.name)
-                                + _site("assert_integer"))
+                                + errors.called_at("assert_integer"))
     with name_scope(name, "assert_integer", [x]):
         return no_op(name="statically_determined_was_integer")
 
@@ -122,7 +118,7 @@ def assert_rank_in(x, ranks, data=None, summarize=None, message=None, name=None)
             if isinstance(r, Tensor) and r.shape.rank not in (None, 0):
                 raise errors.ShapeError(
                     f"Rank must be a scalar: {errors.describe_tensor(r, r.name)}"
-                    + _site("assert_rank_in"))
+                    + errors.called_at("assert_rank_in"))
         known = [constant_value(r) if isinstance(r, Tensor) else r for r in ranks]
         if x.shape.rank is not None and all(k is not None for k in known):
             known = [int(k) for k in known]
@@ -131,7 +127,7 @@ def assert_rank_in(x, ranks, data=None, summarize=None, message=None, name=None)
             raise errors.ShapeError(
                 f"{message}Tensor {x.name} must have rank in {known}. Received rank "
                 f"{x.shape.rank}, shape {x.shape}\n  " + errors.describe_tensor(x, x.name)
-                + _site("assert_rank_in"))
+                + errors.called_at("assert_rank_in"))
         rank = A.rank(x)
         ok = E.equal(rank, ranks[0] if ranks else -1)
         for r in ranks[1:]:
@@ -157,10 +153,10 @@ def assert_same_float_dtype(tensors=None, dtype=None):
             continue
         if not t.dtype.is_floating:
             raise FloatDTypeError(f"Expected floating point type, got {t.dtype.name} for "
-                                    f"{t.name}" + _site("assert_same_float_dtype"))
+                                    f"{t.name}" + errors.called_at("assert_same_float_dtype"))
         if found is not None and t.dtype is not found:
             raise FloatDTypeError(f"{t.name}, type={t.dtype.name}: expected type "
-                                    f"{found.name}" + _site("assert_same_float_dtype"))
+                                    f"{found.name}" + errors.called_at("assert_same_float_dtype"))
         found = found or t.dtype
     if found is not None and not found.is_floating:
         raise FloatDTypeError(f"Expected floating point type, got {found.name}")
