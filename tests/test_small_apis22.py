@@ -3,7 +3,6 @@ and general_dropout, RandomPoissonV2 imported from a GraphDef, optimizer slots u
 variable scope's reuse, complex multiply_no_nan gradients, SyncReplicasOptimizer in one
 process. TF's own numbers are checked in test_tf_parity_small_apis22.py."""
 import threading
-import time
 
 import numpy as np
 import pytest
@@ -11,6 +10,7 @@ import pytest
 import graphc as gc
 from graphc.io.tf_graphdef import GraphDef
 from graphc.io.tf_graphdef_import import OPS
+from graphc.ops.accumulators import handle_key
 from graphc.testing import check_infer, check_vjp
 
 SD = gc.nn.experimental.stateless_dropout
@@ -291,18 +291,13 @@ def _sync_model(rep, total, base=None):
     return gs, v, x, opt, opt.minimize(loss, global_step=gs)
 
 
-def _counts(opt):
-    return [acc.num_accumulated() for acc, _ in opt._accumulator_list]
-
-
-def _settle(sess, counts, rep):
-    """Wait until the chief's thread took what the last run made takeable (TF's
-    accumulator takes in the apply itself)."""
-    for _ in range(2000):
-        if all(n < rep for n in sess.run(counts)):
-            return
-        time.sleep(0.002)
-    raise AssertionError("the chief's queue runner took no gradient")
+def _settle(sess, opt):
+    """Wait until the chief's queue runner waits in take_grad again: it runs one graph at
+    a time, so its last step (take, update, tokens) is done and nothing is takeable."""
+    acc, = [a for a, _ in opt._accumulator_list]
+    st = sess._op_state[handle_key(sess.run(acc.accumulator_ref))]
+    with st.cond:
+        assert st.cond.wait_for(lambda: st.takes, timeout=30), "the chief's take never came"
 
 
 # closing the session cancels the chief thread's take after the coordinator joined: the
@@ -314,13 +309,13 @@ def test_sync_replicas_one_worker_drops_the_stale_step():
     with gc.Graph().as_default():
         gs, v, x, opt, train = _sync_model(1, 1)
         hook = opt.make_session_run_hook(is_chief=True)
-        counts, got = _counts(opt), []
+        got = []
         with gc.train.MonitoredTrainingSession(hooks=[hook],
                                                stop_grace_period_secs=1) as sess:
             raw = sess._tf_sess()
             for i in range(4):
                 sess.run(train, {x: [i, 0.0]})
-                _settle(raw, counts, 1)
+                _settle(raw, opt)
                 got.append((raw.run(gs), raw.run(v).tolist()))
         for t in threading.enumerate():       # the chief's thread ends within this test
             if t.name.startswith("QueueRunnerThread-sync_token_q"):
@@ -340,7 +335,7 @@ def test_sync_replicas_two_replicas_average():
         hook.after_create_session(sess, coord)
         sess.run(train, {x: [0.0, 0.0]})
         sess.run(train, {x: [1.0, 10.0]})
-        _settle(sess, _counts(opt), 2)
+        _settle(sess, opt)
         # the mean of [1, -2] and [0, -12], times 0.5
         assert sess.run(gs) == 1 and sess.run(v).tolist() == [0.75, 1.5]
         assert sess.run(opt._local_step) == 0      # the two initial tokens

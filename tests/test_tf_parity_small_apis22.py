@@ -7,6 +7,7 @@ import time
 
 import numpy as np
 import pytest
+from test_small_apis22 import _settle
 from tf_parity import check, rand, tf, v1
 
 import graphc as gc
@@ -226,11 +227,13 @@ def _sync_run(m, rep, total, calls, steps, kind):
                     if kind == "sparse":
                         feed[ids] = np.array([(i + c) % 3, 2], np.int32)
                     sess.run(train, feed)
-                    # graphc's chief thread takes after the run; TF's apply takes at once
-                    for _ in range(2000):
-                        if all(n < rep for n in sess.run(counts)):
-                            break
-                        time.sleep(0.002)
+                    if m is gc:     # the chief waits in take_grad again: its step is done
+                        _settle(sess._tf_sess(), opt)
+                    else:           # TF's chief runs its update right after the take
+                        for _ in range(2000):
+                            if all(n < rep for n in sess.run(counts)):
+                                break
+                            time.sleep(0.002)
                 out.append((int(sess.run(gs)), sess.run(var)))
         for t in threading.enumerate():
             if t.name.startswith("QueueRunnerThread-sync_token_q"):

@@ -4,11 +4,12 @@ and SparseConditionalAccumulator resources), safe for runs on several threads.
 An accumulator sums the gradients applied with local_step >= its global step (older,
 "stale" ones are dropped before any check) and counts them. take(n) waits until n have
 arrived, returns their mean (or sum), clears the sum and adds 1 to the global step.
-Waiting takes are served in arrival order and fail with CancelledError when the Session
-closes. Messages are TF's.
+Waiting takes are served in arrival order, and as TF's kernel serves them: by the apply
+that brings the n-th gradient, before that apply returns, so an apply that comes after
+it sees the new global step. They fail with CancelledError when the Session closes.
+Messages are TF's.
 """
 import collections
-import itertools
 import threading
 
 import numpy as np
@@ -29,6 +30,15 @@ def _divide(total, count):
     return (total / np.asarray(count, total.dtype)).astype(total.dtype, copy=False)
 
 
+class _Take:
+    """One take waiting in line: how many gradients it needs, its result once served."""
+
+    __slots__ = ("num_required", "result", "done")
+
+    def __init__(self, num_required):
+        self.num_required, self.result, self.done = num_required, None, False
+
+
 class AccumulatorState:
     """shape: the accumulator's shape attr, a tuple of dims (None: unknown) or None."""
 
@@ -38,8 +48,7 @@ class AccumulatorState:
         self.counter = 0
         self.global_step = 0
         self.session_closed = False
-        self.tickets = itertools.count()
-        self.take_line = collections.deque()
+        self.takes = collections.deque()       # the waiting takes, in arrival order
 
     # ---- the shared protocol ----------------------------------------------------------
     def apply(self, local_step, *grad):
@@ -52,27 +61,41 @@ class AccumulatorState:
             else:
                 self._assign(*grad)
             self.counter += 1
-            self.cond.notify_all()
+            self._serve()
 
     def take(self, num_required):
         if num_required <= 0:
             raise errors.InvalidArgumentError(
                 f"Argument num_required must be positive, but was {num_required}")
         with self.cond:
-            ticket = next(self.tickets)
-            self.take_line.append(ticket)
-            try:
-                while not (self.take_line[0] == ticket and self.counter >= num_required):
+            mine = _Take(num_required)
+            self.takes.append(mine)
+            self.cond.notify_all()              # the line changed: wake whoever watches it
+            self._serve()
+            while not mine.done:
+                try:
                     if self.session_closed:
                         raise errors.CancelledError("TakeGrad operation was cancelled")
                     wait(self.cond)
-                out = self._result()
-                self.counter = 0
-                self.global_step += 1
-                return out
-            finally:
-                self.take_line.remove(ticket)
-                self.cond.notify_all()
+                except errors.OpError:          # cancelled, or past the run's deadline
+                    if mine.done:               # served while the wait timed out
+                        break
+                    self.takes.remove(mine)
+                    self._serve()               # TF flushes after a cancel too
+                    raise
+            return mine.result
+
+    def _serve(self):
+        """TF's flush (TryAttemptLocked): the head take gets the mean once it has enough;
+        the counter goes to 0 and the global step up by 1 under the same lock, so no
+        apply lands between. (Only the head can be served: after it the counter is 0.)"""
+        if self.takes and self.counter >= self.takes[0].num_required:
+            head = self.takes.popleft()
+            head.result = self._result()
+            head.done = True
+            self.counter = 0
+            self.global_step += 1
+            self.cond.notify_all()
 
     def num_accumulated(self):
         with self.cond:
