@@ -5,15 +5,19 @@ MultivariateNormalFullCovariance, MultivariateNormalDiagWithSoftplusScale and
 MultivariateNormalLinearOperator (distributions_mvn.py), and the softplus-parameterized
 NormalWithSoftplusScale, LaplaceWithSoftplusScale and BernoulliWithSigmoidProbs;
 the bijectors (gc.contrib.distributions.bijectors: distributions_bijectors_ns.py),
-TransformedDistribution, Mixture and MixtureSameFamily.
+TransformedDistribution, Mixture and MixtureSameFamily; Logistic, OneHotCategorical and
+the Gumbel-softmax relaxations ExpRelaxedOneHotCategorical, RelaxedOneHotCategorical and
+RelaxedBernoulli (distributions_relaxed.py); Independent, Deterministic,
+VectorDeterministic, Kumaraswamy, Poisson, Geometric and NegativeBinomial
+(distributions_contrib_more*.py).
 
     from graphc.contrib.distributions import Normal, kl_divergence
     pi = gc.contrib.distributions.MultivariateNormalDiag(loc=mu, scale_diag=sigma)
     log_normal = gc.contrib.distributions.TransformedDistribution(
         distribution=Normal(0., 1.), bijector=gc.contrib.distributions.bijectors.Exp())
 
-The rest of TF 1.15's contrib.distributions (RelaxedOneHotCategorical, Wishart, ...)
-is not here.
+The rest of TF 1.15's contrib.distributions (Wishart, VectorDiffeomixture, ...) is not
+here.
 """
 import sys
 
@@ -23,12 +27,23 @@ from ..distributions import *  # noqa: F401,F403
 from ..distributions import Bernoulli, Laplace, Normal, __all__ as _core_all
 from ..distributions_mvn import *  # noqa: F401,F403
 from ..distributions_mvn import __all__ as _mvn_all
+from ..distributions_contrib_more import (Deterministic, Independent,  # noqa: F401
+                                          Kumaraswamy, VectorDeterministic)
+from ..distributions_contrib_more_counts import (Geometric,  # noqa: F401
+                                                 NegativeBinomial, Poisson)
 from ..distributions_mixture import Mixture, MixtureSameFamily
+from ..distributions_relaxed import (ExpRelaxedOneHotCategorical, Logistic,  # noqa: F401
+                                     OneHotCategorical, RelaxedBernoulli,
+                                     RelaxedOneHotCategorical)
 from ..distributions_transformed import TransformedDistribution
 
 __all__ = _core_all + _mvn_all + ["NormalWithSoftplusScale", "LaplaceWithSoftplusScale",
                                   "BernoulliWithSigmoidProbs", "bijectors",
-                                  "TransformedDistribution", "Mixture", "MixtureSameFamily"]
+                                  "TransformedDistribution", "Mixture", "MixtureSameFamily",
+                                  "Logistic", "OneHotCategorical", "ExpRelaxedOneHotCategorical",
+                                  "RelaxedOneHotCategorical", "RelaxedBernoulli", "Independent",
+                                  "Deterministic", "VectorDeterministic", "Kumaraswamy",
+                                  "Poisson", "Geometric", "NegativeBinomial"]
 
 # `import graphc.contrib.distributions.bijectors` works, as TF1's module path does
 sys.modules.setdefault(__name__ + ".bijectors", bijectors)
