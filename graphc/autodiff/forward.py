@@ -10,7 +10,7 @@ happens here, once, never in the rules.
 from .. import dtypes, errors
 from ..graph import Tensor, get_default_graph
 from ..ops import array, core, elementwise
-from .reverse import as_list
+from .reverse import as_list, builds_here
 
 __all__ = ["jvp"]
 
@@ -87,6 +87,9 @@ def jvp(ys, xs, tangents, name="jvp", stop_gradients=None):
         if not isinstance(t, Tensor):
             raise TypeError(f"jvp: expected tensors, got {type(t).__name__} {t!r}")
     graph = ys[0].graph
+    if not builds_here(graph):
+        with graph.as_default():
+            return jvp(ys, xs, tangents, name, stop_gradients)
     stop = set(as_list(stop_gradients)) if stop_gradients is not None else set()
     links = capture_links(get_default_graph())      # in a cond branch or loop body
     order, _ = between(ys, xs, stop, links=links)

@@ -5,6 +5,7 @@ All three are graph transformations composed from `gradients` (reverse.py), `jvp
 (forward.py) and `vmap` (batching.py): a Jacobian is the jvp (or the vjp) batched over
 the identity basis, so it runs as one Session.run, not one run per basis vector.
 """
+import contextlib
 import math
 
 import numpy as np
@@ -14,9 +15,15 @@ from ..graph import Tensor
 from ..ops import array, core
 from .batching import vmap
 from .forward import jvp
-from .reverse import as_list, gradients
+from .reverse import as_list, builds_here, gradients
 
 __all__ = ["hessian_vector_product", "hessians", "jacobian"]
+
+
+def _in(graph):
+    """graph as the default graph where another graph is (TF1 builds a derivative in its
+    ys' graph)."""
+    return contextlib.nullcontext() if builds_here(graph) else graph.as_default()
 
 
 def _check_tensors(api, ts):
@@ -40,7 +47,7 @@ def hessian_vector_product(ys, xs, vs, name="hessian_vector_product"):
     if len(vs) != len(xs):
         raise ValueError(f"hessian_vector_product: {len(xs)} xs but {len(vs)} vs")
     graph = ys[0].graph
-    with graph.name_scope(name):
+    with _in(graph), graph.name_scope(name):
         grads = gradients(ys, xs, unconnected_gradients="zero", _dense=True)
         return jvp(grads, xs, vs)
 
@@ -83,7 +90,7 @@ def hessians(ys, xs, name="hessians", colocate_gradients_with_ops=False,
     _check_tensors("hessians", ys + xs)
     graph = ys[0].graph
     out = []
-    with graph.name_scope(name):
+    with _in(graph), graph.name_scope(name):
         grads = gradients(ys, xs, unconnected_gradients="zero", _dense=True)
         for x, g in zip(xs, grads):
             try:
@@ -143,7 +150,7 @@ def jacobian(y, x, mode="auto", name="jacobian"):
     _check_tensors("jacobian", [y, x])
     mode = _mode(mode, x, y)
     graph = y.graph
-    with graph.name_scope(name):
+    with _in(graph), graph.name_scope(name):
         if mode == "forward":
             return _forward_jacobian(y, x)
         return _reverse_jacobian(y, x)

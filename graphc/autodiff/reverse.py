@@ -266,6 +266,14 @@ def between(ys, xs, stop=(), only=None, links=None):
     return order, reached_t
 
 
+def builds_here(graph):
+    """Whether the default graph is graph (or one of its function bodies). TF1 builds a
+    derivative in its ys' graph whatever the default graph is: gradients, jvp, hessians
+    and jacobian enter ys's graph where this is False."""
+    from ..ops.scope import _root
+    return _root(get_default_graph()) is _root(graph)
+
+
 def gradients(ys, xs, grad_ys=None, name="gradients", stop_gradients=None,
               unconnected_gradients="none", colocate_gradients_with_ops=False,
               gate_gradients=False, aggregation_method=None, _only=None, _dense=False):
@@ -294,9 +302,8 @@ def gradients(ys, xs, grad_ys=None, name="gradients", stop_gradients=None,
         return [array.zeros_like(x) if unconnected_gradients == "zero" else None
                 for x in xs]
     graph = ys[0].graph
-    from ..ops.scope import _root
-    if _root(get_default_graph()) is not _root(graph):   # TF1 builds the gradient in
-        with graph.as_default():                        # ys's graph, whatever the default
+    if not builds_here(graph):
+        with graph.as_default():
             return gradients(ys, xs, grad_ys, name, stop_gradients, unconnected_gradients,
                              colocate_gradients_with_ops, gate_gradients,
                              aggregation_method, _only, _dense)
