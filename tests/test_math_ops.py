@@ -34,13 +34,6 @@ def test_cumsum_errors_at_build_time():
     raises(DTypeError, lambda: gc.cumsum(gc.constant([True])), "numeric")
 
 
-def test_cumprod_gradient_is_not_finite_at_zeros_as_in_tf1():
-    x = gc.constant([2.0, 0.0, 3.0], gc.float64)
-    g, = gc.gradients(gc.reduce_sum(gc.cumprod(x)), [x])
-    with np.errstate(all="ignore"):
-        assert not np.isfinite(run(g)).all()
-
-
 # ---- gather_nd, scatter_nd ------------------------------------------------------------------
 def test_gather_nd_shapes_and_values():
     p = np.arange(24.0).reshape(2, 3, 4)

@@ -18,7 +18,7 @@ import numpy as np
 from ..shapes import InferError
 from .array import expand_dims
 from .core import convert_to_tensor
-from .creation import ones_like, zeros_like
+from .creation import zeros_like
 from .elementwise import reciprocal, square
 from .linalg import matmul
 from .matrix import (_diag_len, _linalg_dtype, _same_op, _square, matrix_diag,
@@ -42,10 +42,17 @@ def _to_lower(g):
                            matrix_diag_part(g))
 
 
+def _safe_reciprocal(x):
+    """x / (x^2 + 1e-20): 1/x, but 0 at x = 0 (TF's _SafeReciprocal, a Lorentz broadening
+    that gives repeated eigen- or singular values and zero singular values finite, zero
+    gradients where the true ones are not defined)."""
+    return x * reciprocal(x * x + 1e-20)
+
+
 def _gaps(e):
-    """F[i, j] = 1 / (e[j] - e[i]) off the diagonal, 0 on it."""
+    """F[i, j] = 1 / (e[j] - e[i]) off the diagonal (0 where e[j] = e[i]), 0 on it."""
     d = expand_dims(e, -2) - expand_dims(e, -1)
-    return matrix_set_diag(reciprocal(matrix_set_diag(d, ones_like(e))), zeros_like(e))
+    return matrix_set_diag(_safe_reciprocal(d), zeros_like(e))
 
 
 def _signs(v):
@@ -212,7 +219,7 @@ def _svd_vjp(node, gs):
         # |m - n| = 1: the left-over column of the square factor (TF1's term): with
         # U = [U1 u2] (m > n), - u2 (gu2^T U1) S^-1 V^T; mirrored for V when m < n
         k = min(m, n)
-        inv = expand_dims(reciprocal(s), -2)
+        inv = expand_dims(_safe_reciprocal(s), -2)
         if m > n:
             u, u2 = u[..., :, :k], u[..., :, k:]
             if gu is not None:
@@ -227,7 +234,7 @@ def _svd_vjp(node, gs):
                                                 transpose_b=True))
     inner = [] if gs_ is None else [matrix_diag(gs_)]
     if gu is not None or gv is not None:
-        f, inv = _gaps(square(s)), expand_dims(reciprocal(s), -2)
+        f, inv = _gaps(square(s)), expand_dims(_safe_reciprocal(s), -2)
     if gu is not None:
         ugu = matmul(u, gu, transpose_a=True)
         inner.append(f * (ugu - matrix_transpose(ugu)) * expand_dims(s, -2))
@@ -254,7 +261,7 @@ def _svd_jvp(node, ts):
     dp = matmul(u, dav, transpose_a=True)
     if not node.attrs["compute_uv"]:
         return matrix_diag_part(dp)
-    f, inv = _gaps(square(s)), expand_dims(reciprocal(s), -2)
+    f, inv = _gaps(square(s)), expand_dims(_safe_reciprocal(s), -2)
     row, col, dpt = expand_dims(s, -2), expand_dims(s, -1), matrix_transpose(dp)
     du = matmul(u, f * (dp * row + col * dpt))
     dv = matmul(v, f * (col * dp + dpt * row))

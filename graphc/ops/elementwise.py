@@ -185,8 +185,8 @@ def operands(x, y, api="op", scope=None):
         except errors.DTypeError as e:
             raise errors.DTypeError(
                 f"{api}: the value {y if t is x else x!r} cannot take the dtype "
-                f"{t.dtype.name} of\n  {errors.describe_tensor(t, t.node.name)}\n  ({e})\n"
-                f"  in {api} called at {errors.format_site(errors.user_site())}") from None
+                f"{t.dtype.name} of\n  {errors.describe_tensor(t, t.node.name)}\n  ({e})"
+                + errors.called_at(api)) from None
     x = convert_to_tensor(x, name=named("x"))
     return x, convert_to_tensor(y, dtype=x.dtype, name=named("y"))
 
@@ -383,13 +383,23 @@ def sign(x, name=None):
     return _sign_real(x, name=name)
 SQUARE, square = _unary("Square", "square", np.square, lambda x, y, a: 2 * x,
                         kind="numeric or complex", doc="x^2.")
+def _zero_where_zero(g, product):
+    """product, but 0 where the cotangent g is 0: TF's SqrtGrad, RsqrtGrad and
+    ReciprocalGrad kernels return 0 for a zero g, so the unselected branch of
+    where(x > 0, sqrt(x), 0) passes 0 at x = 0, not 0 * inf = NaN. The jvps stay
+    t * d, as TF's forward mode: a select picks tangents, so no branch leaks there, and
+    norm(x) at x = 0 gets NaN both ways."""
+    return select(equal(g, 0), zeros_like_(g), product)
+
+
 def _sqrt_vjp(node, gs):
-    """Returns g * (0.5 / y); for complex y (g * 0.5) / conj(y), TF's SqrtGrad order: at
-    y = 0 the quotient is inf + nan*i, which a later product would turn into NaN."""
+    """Returns g * (0.5 / y), 0 where g is 0; for complex y (g * 0.5) / conj(y), TF's
+    SqrtGrad order: at y = 0 the quotient is inf + nan*i, which a later product would
+    turn into NaN."""
     y = node.outputs[0]
     if y.dtype.is_complex:
-        return [(gs[0] * 0.5) / conj_of(y)]
-    return [gs[0] * (0.5 / y)]
+        return [_zero_where_zero(gs[0], (gs[0] * 0.5) / conj_of(y))]
+    return [_zero_where_zero(gs[0], gs[0] * (0.5 / y))]
 
 
 SQRT, sqrt = _unary("Sqrt", "sqrt", np.sqrt, kind="float or complex",
@@ -398,10 +408,10 @@ SQRT, sqrt = _unary("Sqrt", "sqrt", np.sqrt, kind="float or complex",
 
 
 def _rsqrt_vjp(node, gs):
-    """Returns -0.5 * (g * conj(y)) * (conj(y) * conj(y)), TF's RsqrtGrad order: float16
-    y^3 overflows where g * y does not (y = 57.7 at x = 3e-4, g = 1e-4)."""
+    """Returns -0.5 * (g * conj(y)) * (conj(y) * conj(y)), 0 where g is 0, TF's RsqrtGrad
+    order: float16 y^3 overflows where g * y does not (y = 57.7 at x = 3e-4, g = 1e-4)."""
     y = conj_of(node.outputs[0])
-    return [-0.5 * (gs[0] * y) * (y * y)]
+    return [_zero_where_zero(gs[0], -0.5 * (gs[0] * y) * (y * y))]
 
 
 RSQRT, rsqrt = _unary("Rsqrt", "rsqrt", lambda x: 1 / np.sqrt(x), kind="float or complex",
@@ -468,8 +478,15 @@ ERF, erf = _unary("Erf", "erf", _erf_kernel,
 FLOOR, floor = _unary("Floor", "floor", np.floor, kind="float", doc="floor x; no gradient.")
 CEIL, ceil = _unary("Ceil", "ceil", np.ceil, kind="float", doc="ceil x; no gradient.")
 ROUND, round = _unary("Round", "round", np.round, doc="Round half to even; no gradient.")
+def _reciprocal_vjp(node, gs):
+    """Returns g * -conj(y)^2, 0 where g is 0 (TF's ReciprocalGrad)."""
+    y = conj_of(node.outputs[0])
+    return [_zero_where_zero(gs[0], gs[0] * (-y * y))]
+
+
 RECIPROCAL, reciprocal = _unary("Reciprocal", "reciprocal", np.reciprocal,
-                                lambda x, y, a: -y * y, kind="float or complex", doc="1/x.")
+                                kind="float or complex", doc="1/x.",
+                                rules=(_reciprocal_vjp, _unary_rules(lambda x, y, a: -y * y)[1]))
 def divide(x, y, name=None):
     """x / y. Integer inputs are converted to float first, as TF1's truediv does:
     int8/int16/uint8/uint16 to float32, int32/int64 to float64."""

@@ -2,8 +2,8 @@
 Cumprod, with the exclusive and reverse flags).
 
 cumsum is linear: its vjp is the cumsum of g in the other direction, its jvp the cumsum
-of the tangent. cumprod's rules divide by x (TF1 does the same), so they are NaN or inf
-where x has zeros.
+of the tangent. cumprod's rules divide by x with div_no_nan (TF does the same), so they
+give 0 for an x that is 0.
 """
 import numpy as np
 
@@ -53,17 +53,21 @@ def _cumsum_vjp(node, gs):
 
 
 def _cumprod_vjp(node, gs):
-    """cumsum(g * y, other direction, same exclusive) / x: y_i holds x_j for each j it
-    is a product over (TF1's rule; not finite where x is 0)."""
+    """div_no_nan(cumsum(g * y, other direction, same exclusive), x): y_i holds x_j for
+    each j it is a product over. TF's rule: 0, not the true partial, where x is 0 (the
+    gradient of cumprod([2, 0, 3]) is [1, 0, 0])."""
+    from .math_extra import div_no_nan
     x, y, a = node.inputs[0], node.outputs[0], node.attrs
-    return [cumsum(gs[0] * y, a["axis"], a["exclusive"], not a["reverse"]) / x]
+    return [div_no_nan(cumsum(gs[0] * y, a["axis"], a["exclusive"], not a["reverse"]), x)]
 
 
 def _cumprod_jvp(node, ts):
-    """y * cumsum(t / x) with the same flags."""
+    """y * cumsum(div_no_nan(t, x)) with the same flags: the vjp's Jacobian, 0 for
+    each x that is 0."""
+    from .math_extra import div_no_nan
     if ts[0] is None:
         return None
-    return node.outputs[0] * cumsum(ts[0] / node.inputs[0], **node.attrs)
+    return node.outputs[0] * cumsum(div_no_nan(ts[0], node.inputs[0]), **node.attrs)
 
 
 _SIGNATURE = "(x, axis=0, exclusive=False, reverse=False, name=None)"
@@ -78,8 +82,8 @@ CUMPROD = register(OpDef(
     "Cumprod", _infer_scan, _scan_kernel(np.cumprod, 1), vjp=_cumprod_vjp,
     jvp=_cumprod_jvp, batch=_batch_scan, api="cumprod", signature="cumprod" + _SIGNATURE,
     shape_rule="same as x", dtypes="numeric or complex",
-    doc="Running products along axis (flags as cumsum); the gradient divides by x, so "
-        "it is not finite where x is 0 (as in TF1)."))
+    doc="Running products along axis (flags as cumsum); the gradient divides by x "
+        "with div_no_nan, so it is 0 for an x that is 0 (as in TF)."))
 
 
 def _scan(op, x, axis, exclusive, reverse, name):

@@ -33,9 +33,11 @@ ATANH, atanh = _unary("Atanh", "atanh", np.arctanh, lambda x, y, a: reciprocal(1
 
 
 def _atan2_partials(y, x, z):
-    """d/dy atan2(y, x) = x / (x^2 + y^2); d/dx = -y / (x^2 + y^2)."""
-    r = reciprocal(x * x + y * y)
-    return x * r, -y * r
+    """d/dy atan2(y, x) = x / (x^2 + y^2); d/dx = -y / (x^2 + y^2). A division, as TF's
+    rule, not a reciprocal (whose gradient is 0 for a zero cotangent): the second
+    derivatives at the origin stay NaN, as TF's."""
+    d = x * x + y * y
+    return x / d, -y / d
 
 
 ATAN2, _atan2 = _binary("Atan2", "atan2", np.arctan2, _atan2_partials, kind="float",
