@@ -14,6 +14,8 @@ from .ops.registry import constant_value
 
 __all__ = ["MutableHashTable", "DenseHashTable", "experimental"]
 
+DEFAULT_BUCKETS = 131072    # TF's MutableDenseHashTableV2 initial_num_buckets default
+
 
 class MutableHashTable(_Table):
     """A table of keys (string, int32, int64) to values of any dtype and a fixed shape
@@ -25,7 +27,8 @@ class MutableHashTable(_Table):
     """
 
     def __init__(self, key_dtype, value_dtype, default_value, name="MutableHashTable",
-                 checkpoint=True, experimental_is_anonymous=False, _reserved=()):
+                 checkpoint=True, experimental_is_anonymous=False, _reserved=(),
+                 _buckets=()):
         key_dtype = _key_dtype(dtypes.as_dtype(key_dtype), "MutableHashTable")
         value_dtype = dtypes.as_dtype(value_dtype)
         name = get_default_graph().unique_name(name)
@@ -36,6 +39,9 @@ class MutableHashTable(_Table):
                              f"got {default.shape}")
         self._make(name, key_dtype, value_dtype, tuple(default.shape._dims), mutable=True,
                    reserved=_reserved(key_dtype) if _reserved else (), unique=False)
+        if _buckets:                    # a DenseHashTable's (see ops/lookup_ops.py)
+            self._ref = L.table_attr(*self._ref[:6], buckets=_buckets)
+            self._spec = L.Spec(*self._ref)
         self._default = default
 
     default_value = property(lambda self: self._default)
@@ -81,8 +87,11 @@ def _key_value(key, dtype, what):
 class DenseHashTable(MutableHashTable):
     """TF1's open-addressing table: a MutableHashTable whose empty_key and deleted_key
     may never be used as keys (an InvalidArgumentError when they are). graphc keeps its
-    entries in a dict, so initial_num_buckets only sets no capacity and export gives the
-    entries alone, not TF1's bucket array.
+    entries as TF's MutableDenseHashTable does, in initial_num_buckets buckets (131072
+    by default; a power of 2, at least 4) doubled when more than max_load_factor (0.8)
+    of them would be used, so export() gives TF's bucket arrays: keys [buckets, 1]
+    (empty_key in free buckets, deleted_key in removed ones) and values [buckets, value
+    size], what TF's checkpoints of the table hold (docs/lookup.md).
 
         table = gc.lookup.experimental.DenseHashTable(gc.int64, gc.int64, -1,
                                                       empty_key=0, deleted_key=-1)
@@ -90,14 +99,25 @@ class DenseHashTable(MutableHashTable):
 
     def __init__(self, key_dtype, value_dtype, default_value, empty_key, deleted_key,
                  initial_num_buckets=None, name="MutableDenseHashTable", checkpoint=True,
-                 experimental_is_anonymous=False):
+                 experimental_is_anonymous=False, _max_load_factor=0.8):
         key_dtype = dtypes.as_dtype(key_dtype)
         empty = _key_value(empty_key, key_dtype, "empty_key")
         deleted = _key_value(deleted_key, key_dtype, "deleted_key")
         if empty == deleted:
             raise ValueError("Empty and deleted keys cannot be equal")
+        buckets = DEFAULT_BUCKETS if initial_num_buckets is None else int(initial_num_buckets)
+        if buckets < 4 or buckets & (buckets - 1):
+            raise ValueError(f"DenseHashTable: initial_num_buckets must be a power of 2 "
+                             f"and at least 4 (TF's kernel refuses others), got {buckets}")
+        if not 0 < _max_load_factor < 1:
+            raise ValueError(f"max_load_factor must be between 0 and 1, got: "
+                             f"{_max_load_factor}")
         super().__init__(key_dtype, value_dtype, default_value, name=name,
-                         _reserved=lambda _: ((empty, "empty_key"), (deleted, "deleted_key")))
+                         _reserved=lambda _: ((empty, "empty_key"), (deleted, "deleted_key")),
+                         _buckets=(buckets, float(_max_load_factor)))
+        if len(self._spec.value_shape) > 1:
+            raise ValueError(f"DenseHashTable: default_value must be a scalar or a vector "
+                             f"(TF), got shape {self._spec.value_shape}")
         self._empty_key, self._deleted_key = empty, deleted
 
 

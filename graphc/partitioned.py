@@ -99,11 +99,10 @@ class PartitionInfo:
 
 
 class SlicedVariable(Variable):
-    """A part of a partitioned variable: a Variable that knows its slice."""
-    __slots__ = ("_save_slice_info",)
-
-    def _get_save_slice_info(self):
-        return self._save_slice_info
+    """A part of a partitioned variable: a Variable that knows its slice
+    (_save_slice_info, in the Tensor's __dict__: no slot of its own, so the import of a
+    TF .meta can make an imported Variable one, graphc/io/tf_meta_graph.py)."""
+    __slots__ = ()
 
     def _set_save_slice_info(self, save_slice_info):
         self._save_slice_info = save_slice_info

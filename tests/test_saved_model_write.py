@@ -71,7 +71,9 @@ def test_saved_model_pb_serves_the_trained_model(tmp_path):
     assert "(TF)" in repr(meta)                 # read as TF's file
     assert meta.saver_def == {"filename_tensor_name": "save/Const:0",
                               "save_tensor_name": "save/control_dependency:0",
-                              "restore_op_name": "save/restore_all"}
+                              "restore_op_name": "save/restore_all", "max_to_keep": 5,
+                              "sharded": False, "keep_checkpoint_every_n_hours": 10000.0,
+                              "version": 2}
     assert [a.filename for a in meta.asset_file_def] == ["vocab.txt"]
     assert sorted(meta.signature_def["serving_default"].inputs) == ["words", "x"]
 

@@ -183,15 +183,6 @@ def test_import_refusals_name_the_node():
             gc.import_graph_def(_graph_def(mutable, k, dflt, init), name="")
 
 
-def test_dense_hash_table_export_is_refused_by_name():
-    with gc.Graph().as_default() as g:
-        t = gc.lookup.experimental.DenseHashTable(gc.int64, gc.int64, -1, empty_key=0,
-                                                  deleted_key=-1, name="dense")
-        t.lookup(gc.constant([1], gc.int64))
-        with pytest.raises(UnsupportedOpError, match="'dense' is a DenseHashTable"):
-            gc.io.export_tf_graph_def(g)
-
-
 def _lookup_in_cond():
     """A graph looking a table up in both branches of a cond; (fetch, feeds, init)."""
     x = gc.placeholder(gc.string, [None], name="x")

@@ -3,7 +3,11 @@ its table's handle. A table's handle node is the graph's TableHandle of that tab
 (one the importer made, or table.resource_handle) or, where the graph has none, a
 node written here at the table's first use, named as the table. Its shared_name is the
 table's name, so the ops of one graphc table meet one TF table in a Session.
-DenseHashTable is refused (TF exports its bucket array, graphc its entries)."""
+A DenseHashTable is TF's MutableDenseHashTableV2, its empty_key and deleted_key Const
+nodes beside it; graphc keeps its buckets as TF does (ops/lookup_dense.py DenseBuckets),
+so the bucket arrays its LookupTableExportV2/ImportV2 (a Saver's) move are TF's."""
+import numpy as np
+
 from ..ops.lookup_ops import Spec
 from ..shapes import TensorShape
 from .tf_graphdef import NodeDef
@@ -15,21 +19,33 @@ __all__ = []
 def _table_node(ex, n, spec, name=None):
     """Emit the TF table node of Spec `spec`: graphc node n's own (a TableHandle), or,
     with `name`, one named so for the ops of n's table."""
-    if spec.reserved:
-        raise ex.fail(n, f"table '{spec.name}' is a DenseHashTable, which graphc does not "
-                         "export (TF's MutableDenseHashTableV2 exports its bucket array)")
     attrs = dict(container="", shared_name=spec.name, use_node_name_sharing=False,
                  key_dtype=spec.key_dtype, value_dtype=spec.value_dtype)
-    op = "HashTableV2"
-    if spec.mutable:
+    op, inputs = "HashTableV2", []
+    if spec.buckets:
+        op = "MutableDenseHashTableV2"
+        attrs.update(value_shape=Shape(TensorShape(spec.value_shape)),
+                     initial_num_buckets=spec.buckets[0], max_load_factor=spec.buckets[1])
+        inputs = [_key_const(ex, n, name or n.name, key, what, spec.key_dtype)
+                  for key, what in spec.reserved]
+    elif spec.mutable:
         op = "MutableHashTableOfTensorsV2" if spec.value_shape else "MutableHashTableV2"
         if spec.value_shape:
             attrs["value_shape"] = Shape(TensorShape(spec.value_shape))
     if name is None:
-        ex.emit(n, op, (), **attrs)
+        ex.emit(n, op, inputs, **attrs)
         return
-    ex.gd.node.append(NodeDef(name=name, op=op, device=n.device,
+    ex.gd.node.append(NodeDef(name=name, op=op, input=inputs, device=n.device,
                               attr={k: attr_value(v) for k, v in sorted(attrs.items())}))
+
+
+def _key_const(ex, n, table, key, what, dtype):
+    """A Const node 'table/empty_key' (or deleted_key) of a DenseHashTable's key."""
+    value = key.encode("utf-8", "surrogateescape") if isinstance(key, str) else key
+    name = ex.unique(f"{table}/{what}")
+    ex.gd.node.append(NodeDef(name=name, op="Const", device=n.device, attr={
+        "dtype": attr_value(dtype), "value": attr_value(np.asarray(value, dtype.np))}))
+    return name
 
 
 @export("TableHandle")

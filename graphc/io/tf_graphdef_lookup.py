@@ -1,12 +1,16 @@
 """Lookup tables in TF GraphDefs (the vocabulary tables of serving graphs): TF's table
-nodes (HashTableV2, MutableHashTableV2, MutableHashTableOfTensorsV2) make a resource
-handle that each table op takes as input 0; graphc's table ops name their table in an
-attr (ops/lookup_ops.py). So a table node becomes a graphc TableHandle holding the
-table, and each op taking its handle builds graphc's op on that table:
+nodes (HashTableV2, MutableHashTableV2, MutableHashTableOfTensorsV2,
+MutableDenseHashTableV2) make a resource handle that each table op takes as input 0;
+graphc's table ops name their table in an attr (ops/lookup_ops.py). So a table node
+becomes a graphc TableHandle holding the table, and each op taking its handle builds
+graphc's op on that table:
 
     HashTableV2                        -> TableHandle (a static table)
+    MutableDenseHashTableV2            -> TableHandle (a DenseHashTable: its empty_key
+                                          and deleted_key inputs must be constants)
     InitializeTableV2, LookupTableImportV2 (of a static table)   -> InitializeTableV2
     LookupTableImportV2 of a mutable table  -> LookupTableImportV2 (its entries replaced)
+                                          (a DenseHashTable's: TF's bucket arrays)
     InitializeTableFromTextFileV2      -> InitializeTableFromTextFileV2
     LookupTableFindV2 / SizeV2 / ExportV2 / InsertV2 / RemoveV2  -> the same ops
 
@@ -15,9 +19,11 @@ or the node's name where that is empty, so the nodes TF shares one table between
 tables of one vocabulary file) share one in graphc too. The export side is
 tf_graphdef_export_lookup.py.
 """
+import numpy as np
+
 from ..ops import lookup_ops as L
 from ..ops.lookup_text import INITIALIZE_TABLE_FROM_TEXT_FILE
-from ..ops.registry import apply, apply1
+from ..ops.registry import apply, apply1, constant_value
 from .tf_graphdef_ops import table_op, through_identities
 
 __all__ = ["OPS", "TABLE_NODES"]
@@ -30,13 +36,18 @@ TABLE_NODES = {"HashTableV2": False, "MutableHashTableV2": True,
                "MutableHashTableOfTensorsV2": True}
 
 
-@_op(" ".join(TABLE_NODES), "", "?")
-def _table(n):
+def _table_name(n):
+    """The table's name: TF's shared_name, else the node's."""
     if n.attr("container", ""):
         raise n.fail(f"container={n.attr('container')!r}: tables shared between sessions "
                      "are not supported (graphc keeps a table in its Session)")
     n.attr("use_node_name_sharing", False)      # an empty shared_name: the node's name
-    name = n.attr("shared_name", "") or n.full
+    return n.attr("shared_name", "") or n.full
+
+
+@_op(" ".join(TABLE_NODES), "", "?")
+def _table(n):
+    name = _table_name(n)
     shape = n.attr("value_shape", ()) if n.op == "MutableHashTableOfTensorsV2" else ()
     if shape is None or None in shape:
         raise n.fail(f"value_shape {shape} is not fully known: graphc's tables need it")
@@ -45,13 +56,43 @@ def _table(n):
     return apply1(L.TABLE_HANDLE, (), name=n.name, table=table)
 
 
+@_op("MutableDenseHashTableV2", "key_dtype key_dtype", "?")
+def _dense_table(n, empty_key, deleted_key):
+    """A DenseHashTable: graphc's table attr holds its empty and deleted keys, so they
+    must be constants (TF's own Python passes constants)."""
+    name = _table_name(n)
+    reserved = []
+    for what, t in (("empty_key", empty_key), ("deleted_key", deleted_key)):
+        value = constant_value(t)
+        if value is None or np.ndim(value):
+            why = "not a constant" if value is None else f"of shape {np.shape(value)}"
+            raise n.fail(f"its {what} ({t.name}) is {why}: graphc's DenseHashTable needs "
+                         "a constant scalar key")
+        key = np.asarray(value).item()
+        reserved.append((key.decode("utf-8", "surrogateescape")
+                         if isinstance(key, bytes) else key, what))
+    if reserved[0][0] == reserved[1][0]:
+        raise n.fail("Empty and deleted keys cannot be equal")
+    shape = n.attr("value_shape", ())
+    if shape is None or None in shape or len(shape) > 1:
+        raise n.fail(f"value_shape {shape}: graphc's DenseHashTable needs a known scalar "
+                     "or vector value shape (TF's kernel: a scalar or a vector)")
+    buckets, load = n.attr("initial_num_buckets", 131072), n.attr("max_load_factor", 0.8)
+    if buckets < 4 or buckets & (buckets - 1) or not 0 < load < 1:
+        raise n.fail(f"initial_num_buckets {buckets} (a power of 2, at least 4) or "
+                     f"max_load_factor {load} (between 0 and 1) is one TF's kernel refuses")
+    table = L.table_attr(name, n.attr("key_dtype"), n.attr("value_dtype"), shape,
+                         mutable=True, reserved=reserved, buckets=(buckets, load))
+    return apply1(L.TABLE_HANDLE, (), name=n.name, table=table)
+
+
 def table_at(n, handle):
     """The table attr of the handle input of node n."""
     node = through_identities(handle)
     if node.op is not L.TABLE_HANDLE:
-        raise n.fail(f"input 0 ({handle.name}) is not a table's handle (a HashTableV2 or "
-                     "MutableHashTableV2 node, through Identities): graphc cannot tell "
-                     "which table it is")
+        raise n.fail(f"input 0 ({handle.name}) is not a table's handle (a HashTableV2, "
+                     "MutableHashTableV2 or MutableDenseHashTableV2 node, through "
+                     "Identities): graphc cannot tell which table it is")
     return node.attrs["table"]
 
 

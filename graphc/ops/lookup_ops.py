@@ -8,13 +8,17 @@ dict key -> value row: the same graph run in two Sessions has two tables, as in 
     InitializeTableFromTextFileV2(filename)  the same from a text file (lookup_text.py)
     LookupTableFindV2(keys, default_value)   values of keys.shape + value_shape
     LookupTableSizeV2()                      int64 entry count
-    LookupTableExportV2()                    (keys, values) in insertion order
+    LookupTableExportV2()                    (keys, values) in insertion order; a
+                                             DenseHashTable's bucket arrays (DenseBuckets)
     LookupTableInsertV2(keys, values), LookupTableRemoveV2(keys)   mutable tables only
     TableHandle()                            the table's name, a string scalar: what
                                              stands for TF's resource handle (HashTableV2)
 
 A static table read before its initializer ran fails with FailedPreconditionError
-"Table not initialized." (TF1); a mutable table starts empty in each Session.
+"Table not initialized." (TF1); a mutable table starts empty in each Session. A
+DenseHashTable's contents are TF's own open-addressing buckets (DenseBuckets, in
+lookup_dense.py), so
+its export, import and checkpoints are TF's bucket arrays, bucket for bucket.
 """
 import collections
 
@@ -24,6 +28,7 @@ from .. import dtypes, errors
 from ..graph import get_default_graph
 from ..shapes import InferError, TensorShape
 from .core import group, no_op
+from .lookup_dense import DenseBuckets, _key_bytes, _show
 from .registry import OpDef, apply, register
 
 __all__ = ["tables_initializer", "initialize_all_tables"]
@@ -36,15 +41,17 @@ KEY_DTYPES = (dtypes.string, dtypes.int32, dtypes.int64)
 # tables serialize (graphc/io/serialize.py). Each Session keys the table's contents by
 # its name (TF1 keys a table resource by its shared name).
 Spec = collections.namedtuple("Spec", ["name", "key_dtype", "value_dtype", "value_shape",
-                                       "mutable", "reserved"])
+                                       "mutable", "reserved", "buckets"], defaults=((),))
 
 
-def table_attr(name, key_dtype, value_dtype, value_shape=(), mutable=False, reserved=()):
+def table_attr(name, key_dtype, value_dtype, value_shape=(), mutable=False, reserved=(),
+               buckets=()):
     """The `table` attribute of the ops: (name, key dtype, value dtype, value shape,
-    mutable, reserved keys); reserved holds DenseHashTable's ((key, "empty_key"), ...),
-    string keys as str."""
+    mutable, reserved keys, buckets); reserved holds DenseHashTable's ((empty_key,
+    "empty_key"), (deleted_key, "deleted_key")), string keys as str, and buckets its
+    (initial_num_buckets, max_load_factor)."""
     return (name, key_dtype, value_dtype, tuple(value_shape), bool(mutable),
-            tuple(reserved))
+            tuple(reserved), tuple(buckets))
 
 
 def with_spec(fn):
@@ -59,16 +66,6 @@ def _state_key(spec):
     return ("lookup_table", spec.name)
 
 
-def _show(v):
-    """A key or value as TF's messages print it."""
-    v = v.item() if isinstance(v, np.generic) else v
-    if isinstance(v, bytes):
-        return v.decode("utf-8", "replace")
-    if isinstance(v, np.ndarray):
-        return " ".join(_show(x) for x in v.ravel().tolist())
-    return str(v)
-
-
 def _entries(rt, table, keys=None, flat=()):
     """The table's dict in this session (a static one must be initialized). A
     DenseHashTable's keys (array `keys`, as a list `flat`) must be 1-D and must not be
@@ -78,7 +75,7 @@ def _entries(rt, table, keys=None, flat=()):
             f"Expected key shape [{keys.shape[0] if keys.ndim else ''}] got "
             f"[{','.join(str(d) for d in keys.shape)}]")
     for key, what in table.reserved if flat else ():
-        if (key.encode("utf-8", "surrogateescape") if isinstance(key, str) else key) in flat:
+        if _key_bytes(key) in flat:
             raise errors.ExecutionError(f"Using the {what} as a table key is not allowed")
     state = rt.session._op_state.get(_state_key(table))
     if state is None:
@@ -87,7 +84,8 @@ def _entries(rt, table, keys=None, flat=()):
                 f"Table not initialized.\n  {errors.describe_node(rt.node)} reads table "
                 f"'{table.name}' before its initializer ran in this session: run "
                 "gc.tables_initializer() first")
-        state = rt.session._op_state[_state_key(table)] = {}
+        state = DenseBuckets(table) if table.buckets else {}
+        rt.session._op_state[_state_key(table)] = state
     return state
 
 
@@ -198,12 +196,20 @@ LOOKUP_SIZE = register(OpDef(
     doc="The number of entries in a table."))
 
 
+def _value_size(table):
+    return int(np.prod(table.value_shape, dtype=np.int64))
+
+
 def _infer_export(ctx, *, table):
+    if table.buckets:                   # TF's bucket arrays
+        return [((None, 1), table.key_dtype), ((None, _value_size(table)), table.value_dtype)]
     return [((None,), table.key_dtype), ((None,) + table.value_shape, table.value_dtype)]
 
 
 def _export_kernel(rt, *, table):
     d = _entries(rt, table)
+    if table.buckets:
+        return d.export()
     keys = np.empty(len(d), table.key_dtype.np)
     keys[:] = list(d)
     values = np.empty((len(d),) + table.value_shape, table.value_dtype.np)
@@ -218,7 +224,9 @@ LOOKUP_EXPORT = register(OpDef(
     differentiable=False, api="lookup.StaticHashTable.export",
     signature="table.export(name=None)", shape_rule="-> (n,), (n,) + value_shape",
     dtypes="the table's key and value dtypes",
-    doc="All keys and values of a table (graphc: in insertion order)."))
+    doc="All keys and values of a table (graphc: in insertion order); of a "
+        "DenseHashTable, TF's bucket arrays ([buckets, 1] keys, empty_key in free buckets, "
+        "deleted_key in removed ones; [buckets, value size] values)."))
 
 
 def _infer_insert(ctx, keys, values, *, table):
@@ -241,6 +249,9 @@ def _insert_kernel(rt, keys, values, *, table):
     flat = keys.reshape(-1).tolist()
     d = _entries(rt, table, keys=keys, flat=flat)
     rows = values.reshape((keys.size,) + table.value_shape)
+    if table.buckets:
+        d.insert(flat, rows)
+        return ()
     for k, v in zip(flat, rows):
         d[k] = np.array(v, copy=True)
     return ()
@@ -255,19 +266,46 @@ LOOKUP_INSERT = register(OpDef(
     doc="Sets the values of keys in a mutable table."))
 
 
+def _infer_import(ctx, keys, values, *, table):
+    if not table.buckets:
+        return _infer_insert(ctx, keys, values, table=table)
+    _check_table_dtype(keys, table.key_dtype, "keys", 0, table)
+    _check_table_dtype(values, table.value_dtype, "values", 1, table)
+    k, v = keys.shape._dims, values.shape._dims
+    if k is not None and (len(k) != 2 or not ctx.compatible(k[1], 1)):
+        raise InferError(f"A DenseHashTable imports TF's bucket arrays: keys of shape "
+                         f"[buckets, 1], got {keys.shape}: {{0}}")
+    if k is not None and v is not None:
+        want = (k[0], _value_size(table))
+        if len(v) != 2 or not all(ctx.compatible(a, b) for a, b in zip(v, want)):
+            raise InferError(f"Expected shape {TensorShape(want)} for value, got "
+                             f"{values.shape}: {{0}} and {{1}}")
+    return []
+
+
 def _import_kernel(rt, keys, values, *, table):
-    _entries(rt, table).clear()
-    return _insert_kernel(rt, keys, values, table=table)
+    if not table.buckets:
+        _entries(rt, table).clear()
+        return _insert_kernel(rt, keys, values, table=table)
+    want = keys.shape[:-1] + (_value_size(table),)
+    if keys.ndim != 2 or keys.shape[1] != 1 or values.shape != want:
+        raise errors.InvalidArgumentError(
+            f"Expected keys [buckets, 1] and values {list(want)} (TF's bucket arrays of "
+            f"a DenseHashTable), got {list(keys.shape)} and {list(values.shape)}")
+    _entries(rt, table).assign(keys, values)
+    return ()
 
 
 LOOKUP_IMPORT = register(OpDef(
-    "LookupTableImportV2", with_spec(_infer_insert), with_spec(_import_kernel),
+    "LookupTableImportV2", with_spec(_infer_import), with_spec(_import_kernel),
     uses_state=True, stateful=True, differentiable=False,
     api="lookup.experimental.MutableHashTable (a restore of its checkpointed entries)",
     signature="(TF's LookupTableImportV2 of a mutable table)",
     shape_rule="keys K, values K + value_shape -> no outputs", dtypes="the table's",
     doc="Replaces all entries of a mutable table by keys and values (what TF 2's "
-        "checkpoint restore of a MutableHashTable runs)."))
+        "checkpoint restore of a MutableHashTable runs); a DenseHashTable takes TF's "
+        "bucket arrays as they are, its entries the buckets holding neither empty_key "
+        "nor deleted_key."))
 
 
 def _infer_remove(ctx, keys, *, table):
@@ -278,6 +316,9 @@ def _infer_remove(ctx, keys, *, table):
 def _remove_kernel(rt, keys, *, table):
     flat = keys.reshape(-1).tolist()
     d = _entries(rt, table, keys=keys, flat=flat)
+    if table.buckets:
+        d.remove(flat)
+        return ()
     for k in flat:
         d.pop(k, None)
     return ()

@@ -321,6 +321,11 @@ class Variable(Tensor):
             return apply(INITIALIZED_VALUE, (self.initial_value,), name="initialized_value",
                          var=self.node).outputs[0]
 
+    def _get_save_slice_info(self):
+        """TF's: this part's slice of a partitioned variable (a SaveSliceInfo), None for
+        a whole variable."""
+        return getattr(self, "_save_slice_info", None)
+
     def eval(self, session=None):
         """The variable's value in `session` (default: the default session), TF1's
         Variable.eval(session) (a tensor's eval takes feed_dict first)."""

@@ -12,6 +12,7 @@ signatures are the serving functions' inputs and outputs; the object graph (the 
 objects' structure) is not rebuilt.
 """
 import os
+import struct
 
 from ..io.events import DecodeError
 from ..io.tf_graphdef import GraphDef
@@ -79,6 +80,29 @@ def _signature(buf):
     return SignatureDef(inputs, outputs, method)
 
 
+def _saver_def(buf):
+    """A SaverDef as graphc's SaverDef (a dict with TF's fields as attributes):
+    filename_tensor_name (1), save_tensor_name (2), restore_op_name (3), max_to_keep
+    (4), sharded (5), keep_checkpoint_every_n_hours (6, a float), version (7); an absent
+    field is proto3's default, what TF reads for it (max_to_keep 0 keeps every file)."""
+    from ..train.saver import SaverDef
+    names = {1: "filename_tensor_name", 2: "save_tensor_name", 3: "restore_op_name"}
+    d = SaverDef(max_to_keep=0, sharded=False, keep_checkpoint_every_n_hours=0.0,
+                 version=SaverDef.LEGACY)
+    for f, _, x, _ in _fields(buf):
+        if f in names:
+            d[names[f]] = _text(x)
+        elif f == 4:
+            d["max_to_keep"] = signed64(x)
+        elif f == 5:
+            d["sharded"] = bool(x)
+        elif f == 6:
+            d["keep_checkpoint_every_n_hours"] = struct.unpack("<f", x)[0]
+        elif f == 7:
+            d["version"] = x
+    return d
+
+
 def _collection(buf):
     """A CollectionDef's node names (node_list), bytes (bytes_list) or AssetFileDefs
     (any_list, where TF1's builder keeps the assets: "saved_model_assets"), else []."""
@@ -112,8 +136,7 @@ def _meta_graph(buf):
         elif f == 2:
             m["graph_def"] = GraphDef.FromString(bytes(x))
         elif f == 3:
-            names = {1: "filename_tensor_name", 2: "save_tensor_name", 3: "restore_op_name"}
-            m["saver_def"] = {names[g]: _text(y) for g, _, y, _ in _fields(x) if g in names}
+            m["saver_def"] = _saver_def(x)
         elif f == 4:
             k, v = _map(x, _collection)
             m["collections"][k] = v
@@ -153,7 +176,8 @@ def read_tf(export_dir):
 
 class TFMetaGraphDef(MetaGraphDef):
     """A meta graph of TF's saved_model.pb, as loader.load returns it: graph_def is the
-    TF GraphDef, collection_def {key: node names or bytes}, saver_def {field: name}."""
+    TF GraphDef, collection_def {key: node names or bytes}, saver_def a SaverDef (TF's
+    fields as attributes: saver_def.sharded, .max_to_keep, .version ...)."""
     __slots__ = ()
 
     def __init__(self, m):              # (not MetaGraphDef's: no graphc JSON record)
