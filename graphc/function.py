@@ -317,6 +317,7 @@ def _with_effects(out, built, creating):
                and id(n) not in skip]
     if not effects:
         return out
+    _reads_after_effects(built, {id(n) for n in effects})
     flat = [t for x in nest.flatten(out) for t in _parts(x)]
     seen, stack = set(), [t.node for t in flat]
     while stack:
@@ -331,6 +332,20 @@ def _with_effects(out, built, creating):
     from .ops.core import identity
     with get_default_graph().control_dependencies(missing):
         return _map_tensors(identity, out)
+
+
+def _reads_after_effects(built, effects):
+    """TF's automatic control dependencies order a function's variable reads after the
+    effects traced before them (`v.assign_add(a); return v.read_value()` returns the
+    new value): each op built after an effect that reads a variable waits for the last
+    such effect (a read otherwise runs as soon as its consumer's inputs are ready)."""
+    last = None
+    for n in built:
+        if last is not None and last not in n.control_inputs and \
+                any(t.node.op.ref for t in n.inputs):
+            n.control_inputs = tuple(n.control_inputs) + (last,)
+        if id(n) in effects:
+            last = n
 
 
 def _outputs_map(concrete, fn):

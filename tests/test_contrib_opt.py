@@ -338,9 +338,11 @@ def test_moving_average_optimizer_parallel_update_and_missing_average():
         with gc.Session() as sess:
             sess.run(gc.global_variables_initializer())
             sess.run(train)
-            # TF leaves the order open (a benign race); graphc averages after the step
-            w1 = W0 - 0.1
-            close([sess.run(o._ema.average(W))], [W0 - 0.5 * (W0 - w1)])
+            # TF leaves the order open (a benign race); graphc, as TF's executor
+            # usually does, reads W for the average before the step updates it
+            close([sess.run(o._ema.average(W))], [W0])
+            sess.run(train)
+            close([sess.run(o._ema.average(W))], [W0 - 0.5 * 0.1])
         with pytest.raises(ValueError, match="Variable to swap W/ExponentialMovingAverage "
                                              "is not part of variables to save"):
             o.swapping_saver([W])

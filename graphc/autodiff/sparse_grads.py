@@ -25,9 +25,9 @@ def row_lookups(order, xs):
     the nodes `order` (those between xs and ys) is a row lookup, directly or through
     identities (TF1's Identity gradient passes an IndexedSlices on: w.read_value())."""
     stands_for = {x: x for x in xs if x.dtype.is_floating}
-    uses = {}
+    uses, live = {}, _passing(order)
     for n in order:
-        if not n.op.differentiable:
+        if n not in live:
             continue
         if n.op in PASS_THROUGH and n.inputs[0] in stands_for:
             stands_for[n.outputs[0]] = stands_for[n.inputs[0]]
@@ -38,6 +38,31 @@ def row_lookups(order, xs):
                     n not in n.graph._node_grad_override    # a user's gradient decides
                 uses.setdefault(stands_for[t], []).append(n if lookup else None)
     return {x: ns for x, ns in uses.items() if None not in ns}
+
+
+def _passing(order):
+    """The nodes of `order` that may pass a gradient back to their inputs: TF1 sums only
+    the gradients that come back, so a use of x whose output feeds only a stop_gradient
+    or integer results (a box decoded for non_max_suppression) does not make x's
+    gradient dense. A node none of `order` consumes is one of ys; a placeholder that
+    captures an outer tensor in a branch or body consumes it."""
+    from ..graph import get_default_graph
+    from .reverse import _NOT_DIFFERENTIABLE, capture_links
+    links = capture_links(get_default_graph())[0]
+    consumers = {}
+    for n in order:
+        outer = links.get(n.outputs[0]) if len(n.outputs) == 1 else None
+        for t in n.inputs if outer is None else (outer,):
+            consumers.setdefault(t.node, []).append((n, t))
+    passing = set()
+    for n in reversed(order):
+        blocks = n not in n.graph._node_grad_override and (
+            not n.op.differentiable or n.type in _NOT_DIFFERENTIABLE)
+        uses = consumers.get(n, ())
+        if not blocks and (not uses or any(c in passing and t.dtype.is_differentiable
+                                           for c, t in uses)):
+            passing.add(n)
+    return passing
 
 
 def _loop_rows(n, i):

@@ -265,16 +265,23 @@ def _drop_fed_controls(prog, fed):
 
 def _split_state_reads(prog):
     """Give each consumer of a variable its own read, placed (in effect order) just
-    before the consumer: a read sees the assignments made before its consumer was built
-    (and those its control dependencies force), as TF1's ref variables do; a fetched
-    variable is read after every effect of the run. Only needed when the program has
-    effects other than reads; CSE merges reads again where no effect lies between them."""
+    after the last effect the consumer waits for (through its inputs and control
+    dependencies): a read sees the assignments its consumer depends on and no others,
+    as TF1's executor, which runs a ref variable's readers as soon as they are ready,
+    usually does (`sess.run([acc, acc_op])` reads the metric before its update; a
+    spectral norm's `u` is read by both discriminator calls before either assigns it).
+    A fetched variable is read after every effect of the run. Only needed when the
+    program has effects other than reads; CSE merges reads again where no effect lies
+    between them."""
     if not any(n.op.stateful and (n.inputs or n.outputs) and not is_state_read(n)
                for n in prog.nodes):
         return prog
     rw = Rewriter()
     fed = set(prog.feeds)
     targets = set(prog.targets)
+    waits_for = _last_effects(prog)
+    placed = {}             # node -> its place in rw.nodes, just after it
+    early = {}              # place in rw.nodes -> the reads that go there
     for node in prog.nodes:
         if is_state_read(node):
             if node in targets:
@@ -288,15 +295,19 @@ def _split_state_reads(prog):
                 src = t.node
                 r = make_node(src.op, (), src.attrs, [(o.shape, o.dtype) for o in src.outputs],
                               src, (), seq=node.id - 0.5)
-                rw.nodes.append(r)
+                effect = waits_for[node]
+                early.setdefault(0 if effect is None else placed[effect], []).append(r)
                 reads[t] = r.outputs[t.index]
         if not reads:
             rw.keep(node)
-            continue
-        ins = tuple(reads[t] if t in reads else rw.value(t) for t in node.inputs)
-        new = copy_node(node, ins, rw.control_of(node))
-        rw.replace(node, new)
-        rw.nodes.append(new)
+        else:
+            ins = tuple(reads[t] if t in reads else rw.value(t) for t in node.inputs)
+            new = copy_node(node, ins, rw.control_of(node))
+            rw.replace(node, new)
+            rw.nodes.append(new)
+        placed[node] = len(rw.nodes)
+    rw.nodes = [n for i, n in enumerate(rw.nodes + [None])
+                for n in early.get(i, []) + [n] if n is not None]
     fetches = []
     for t in prog.fetches:
         if t not in fed and is_state_read(t.node):
@@ -307,6 +318,25 @@ def _split_state_reads(prog):
             t = r.outputs[t.index]
         fetches.append(rw.value(t))
     return prog.replace(rw.nodes, fetches, [r for n in prog.targets for r in rw.records(n)])
+
+
+def _last_effects(prog):
+    """{node: the last effect (in program order) among its ancestors through inputs and
+    control dependencies, or None}: where a read for it may go at the earliest. A random
+    op's draw is no effect on variables."""
+    pos = {n: i for i, n in enumerate(prog.nodes)}
+    last = {}
+    for n in prog.nodes:
+        best = None
+        for d in itertools.chain([t.node for t in n.inputs], n.control_inputs):
+            if d not in pos:
+                continue
+            effect = d if d.op.stateful and not d.op.random and not is_state_read(d) \
+                else last[d]
+            if effect is not None and (best is None or pos[effect] > pos[best]):
+                best = effect
+        last[n] = best
+    return last
 
 
 def _missing_feed(node, via):

@@ -17,7 +17,7 @@ from ..ops.graphkeys import GraphKeys
 from ..ops.scope import get_variable_scope
 from ..ops.state import Variable, global_variables, trainable_variables
 
-__all__ = ["ExponentialMovingAverage"]
+__all__ = ["ExponentialMovingAverage", "assign_moving_average"]
 
 
 class ExponentialMovingAverage:
@@ -134,6 +134,27 @@ class ExponentialMovingAverage:
             if v.node.name not in names and v.node.name not in name_map:
                 name_map[v.node.name] = v
         return name_map
+
+
+def assign_moving_average(variable, value, decay, zero_debias=True, name=None):
+    """The op that moves `variable` one step towards `value`:
+    variable -= (variable - value) * (1 - decay), debiased for a zero start with
+    zero_debias (TF1's tensorflow/python/training/moving_averages.py, which custom
+    batch norm and sonnet's VectorQuantizerEMA import).
+
+        from graphc.train import moving_averages
+        update = moving_averages.assign_moving_average(moving_mean, mean, 0.99)
+    """
+    graph = variable.graph
+    with graph.as_default(), graph.name_scope(name or "AssignMovingAvg") as scope:
+        rate = 1.0 - decay if isinstance(decay, Tensor) else \
+            core.constant(1.0 - decay, dtype=dtypes.float32, name="decay")  # (TF1's order)
+        if rate.dtype is not variable.dtype.base_dtype:
+            rate = el.cast(rate, variable.dtype.base_dtype)
+        value = core.convert_to_tensor(value, dtype=variable.dtype.base_dtype)
+        if zero_debias:
+            return _zero_debias(variable, value, rate, scope)
+        return variable.assign_sub((variable - value) * rate, name=scope)
 
 
 def _check_averaged(var):
