@@ -6,6 +6,8 @@ History, EarlyStopping, ModelCheckpoint, LambdaCallback, LearningRateScheduler).
 """
 import numpy as np
 
+import graphc as gc
+
 from . import backend as K
 
 __all__ = ["Callback", "History", "EarlyStopping", "ModelCheckpoint", "LambdaCallback",
@@ -201,11 +203,21 @@ class ModelCheckpoint(Callback):
         path = self.filepath.format(**fields)
         if self.save_best_only:
             current = logs.get(self.monitor)
-            if current is None or not self.monitor_op(current, self.best):
+            if current is None:
+                gc.get_logger().warning(f"Can save best model only with {self.monitor} "
+                                        f"available, skipping.")
                 return
+            if not self.monitor_op(current, self.best):
+                if self.verbose > 0:
+                    print(f"\nEpoch {epoch + 1:05d}: {self.monitor} did not improve from "
+                          f"{self.best:0.5f}")
+                return
+            if self.verbose > 0:
+                print(f"\nEpoch {epoch + 1:05d}: {self.monitor} improved from "
+                      f"{self.best:0.5f} to {current:0.5f}, saving model to {path}")
             self.best = current
-        if self.verbose > 0:
-            print(f"Epoch {epoch + 1:05d}: saving model to {path}")
+        elif self.verbose > 0:
+            print(f"\nEpoch {epoch + 1:05d}: saving model to {path}")
         if self.save_weights_only:
             self.model.save_weights(path)
         else:
@@ -246,8 +258,8 @@ class LearningRateScheduler(Callback):
             raise ValueError('The output of the "schedule" function should be float.')
         K.set_value(opt.lr, lr)
         if self.verbose > 0:
-            print(f"\nEpoch {epoch + 1:05d}: LearningRateScheduler setting learning "
-                  f"rate to {lr}.")
+            print(f"\nEpoch {epoch + 1:05d}: LearningRateScheduler reducing learning "
+                  f"rate to {lr}.")                     # (TF 1.15's words)
 
     def on_epoch_end(self, epoch, logs=None):
         if logs is not None:

@@ -217,28 +217,49 @@ class ProgbarLogger(Callback):
 
     def on_epoch_begin(self, epoch, logs=None):
         from .utils_progbar import Progbar
-        self.seen = 0
-        target = self.params.get("steps") if self.use_steps else \
+        self.seen, self.log_values = 0, []
+        self.target = self.params.get("steps") if self.use_steps else \
             self.params.get("samples")
-        if self.verbose:
+        if self.verbose and self.epochs > 1:
             print(f"Epoch {epoch + 1}/{self.epochs}")
-        self.target = target
-        self.progbar = Progbar(target=target, verbose=self.verbose,
+        self.progbar = Progbar(target=self.target, verbose=self.verbose,
                                stateful_metrics=self.stateful_metrics,
                                unit_name="step" if self.use_steps else "sample")
 
+    def on_batch_begin(self, batch, logs=None):
+        self.log_values = []
+
     def on_batch_end(self, batch, logs=None):
+        """Shows the batch's values; the last batch's wait for on_epoch_end, which
+        shows them together with the epoch's (TF 1.15's ProgbarLogger)."""
         logs = logs or {}
         self.seen += 1 if self.use_steps else logs.get("size", 0)
-        values = [(k, logs[k]) for k in self.params.get("metrics", []) if k in logs]
+        self.log_values = [(k, logs[k]) for k in self.params.get("metrics", []) if k in logs]
         if self.verbose and (self.target is None or self.seen < self.target):
-            self.progbar.update(self.seen, values)
+            self.progbar.update(self.seen, self.log_values)
 
     def on_epoch_end(self, epoch, logs=None):
         logs = logs or {}
-        values = [(k, logs[k]) for k in self.params.get("metrics", []) if k in logs]
+        self.log_values += [(k, logs[k]) for k in self.params.get("metrics", []) if k in logs]
         if self.verbose:
-            self.progbar.update(self.seen, values, finalize=True)
+            self.progbar.update(self.seen, self.log_values)
+
+
+class TestProgbar(ProgbarLogger):
+    """evaluate's progress bar over the samples (TF 1.15 shows one with verbose=1)."""
+
+    def on_test_begin(self, logs=None):
+        self.on_train_begin()
+        self.on_epoch_begin(0)
+
+    def on_test_batch_begin(self, batch, logs=None):
+        self.on_batch_begin(batch, logs)
+
+    def on_test_batch_end(self, batch, logs=None):
+        self.on_batch_end(batch, logs)
+
+    def on_test_end(self, logs=None):
+        self.on_epoch_end(0, logs)
 
 
 class TensorBoard(Callback):

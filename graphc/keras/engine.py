@@ -35,6 +35,13 @@ def _flat(x):
     return list(x) if isinstance(x, (list, tuple)) else [x]
 
 
+def _masks(x):
+    """The Keras mask of a tensor, or a list of them for a list (tf_keras' input_mask)."""
+    if isinstance(x, (list, tuple)):
+        return [K.get_mask(t) for t in x]
+    return K.get_mask(x)
+
+
 def _own_outputs(outputs, inputs):
     """outputs, an input handed back as it is made an identity of it (as tf_keras): the
     layer's output must be its own, or the Model would lose the layers before it."""
@@ -439,6 +446,24 @@ class Layer(LayerWeights):
 
     def get_output_shape_at(self, node_index):
         return self._node_at(node_index, "output shape")
+
+    def get_input_mask_at(self, node_index):
+        """The Keras mask(s) of the inputs of call `node_index` (None where unmasked)."""
+        return _masks(self.get_input_at(node_index))
+
+    def get_output_mask_at(self, node_index):
+        """The Keras mask(s) of the outputs of call `node_index` (None where unmasked)."""
+        return _masks(self.get_output_at(node_index))
+
+    @property
+    def input_mask(self):
+        return _masks(self.input)
+
+    @property
+    def output_mask(self):
+        """The output's Keras mask (a list for several outputs), e.g. Embedding(...,
+        mask_zero=True)'s not_equal(ids, 0); None where the output has none."""
+        return _masks(self.output)
 
     @property
     def input(self):

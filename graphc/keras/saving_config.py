@@ -187,6 +187,13 @@ def _node_data(node, refs):
     return [refs[id(t)] + [kwargs] for t in first]
 
 
+def _first_node_index(layer):
+    """The config's index of a layer's first call: 1 for a model built on inputs of its
+    own (tf_keras counts the node linking them to its outputs, which the config leaves
+    out: _should_skip_first_node), else 0."""
+    return int(bool(getattr(layer, "_graph_network", False)))
+
+
 def functional_config(model):
     """The config of a functional model: each layer with its calls ('inbound_nodes':
     [layer name, node index, tensor index, kwargs] per input, tensors among the
@@ -197,8 +204,9 @@ def functional_config(model):
         refs[id(t)] = [history[id(t)][1].name, 0, 0]
     for node in model._nodes:
         calls = per_layer.setdefault(id(node.layer), [])
+        first = _first_node_index(node.layer)
         for i, out in enumerate(node.outputs):
-            refs[id(out)] = [node.layer.name, len(calls), i]
+            refs[id(out)] = [node.layer.name, first + len(calls), i]
         calls.append(node)
     layers = []
     for layer in model._layers:
@@ -257,7 +265,12 @@ def functional_from_config(cls, config, custom_objects=None):
             tensors[(entry["name"], 0, 0)] = layer._inbound_nodes[0].outputs[0]
         else:
             queues[entry["name"]] = collections.deque(entry["inbound_nodes"])
-    done = {name: 0 for name in queues}
+    done = {name: _first_node_index(layers[name]) for name in queues}
+    named = set(_refs_in([e["inbound_nodes"] for e in config["layers"]])
+                + _refs_in(config["output_layers"]))
+    for name in done:
+        if done[name] and any(r[:2] == (name, 0) for r in named):
+            done[name] = 0          # graphc's older configs counted such calls from 0
     progress = True
     while progress and any(queues.values()):
         progress = False

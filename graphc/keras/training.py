@@ -20,6 +20,7 @@ from .losses_classes import SparseCategoricalCrossentropy
 from .losses_classes import _per_sample as per_sample_loss
 from .metrics_classes import Mean, MeanMetricWrapper, Metric
 from .training_generator import GeneratorMixin, is_generator
+from .callbacks_more import TestProgbar
 
 __all__ = ["TrainingMixin"]
 
@@ -336,10 +337,18 @@ class TrainingMixin(GeneratorMixin):
         if self._train_op is None:
             with gc.name_scope("training"):
                 with gc.control_dependencies([self.total_loss] + self._metric_tensors):
-                    step = self.optimizer.minimize(self.total_loss,
-                                                   var_list=self._collected_trainable)
+                    step = self._optimizer_step()
                     self._train_op = gc.group(step, *tw.own_feeds_only(self, self.updates))
         return self._train_op
+
+    def _optimizer_step(self):
+        """A Keras optimizer steps through get_updates, as tf_keras' v1 fit does, so a
+        trainable weight the loss does not reach is an error; a TF1 optimizer
+        minimizes (skipping such weights)."""
+        params = self._collected_trainable
+        if params and isinstance(self.optimizer, optimizers._KerasHypers):
+            return self.optimizer.get_updates(self.total_loss, params)[0]
+        return self.optimizer.minimize(self.total_loss, var_list=params)
 
     # ---- data --------------------------------------------------------------------------
     def _standardize(self, x, y=None, sample_weight=None, class_weight=None):
@@ -416,8 +425,8 @@ class TrainingMixin(GeneratorMixin):
         sample_weight: per sample (per timestep with sample_weight_mode="temporal");
         class_weight: {class: weight}; validation_data may be (x, y, sample_weight).
         validation_freq: validate every n epochs, or at the epochs (from 1) in a list.
-        max_queue_size, workers, use_multiprocessing are accepted and ignored: batches
-        are read in this thread.
+        max_queue_size and use_multiprocessing are accepted and ignored: batches are
+        read in this thread; workers and shuffle act on a Sequence as in fit_generator.
 
             history = model.fit(xs, ys, batch_size=32, epochs=3, validation_split=0.2)
         """
@@ -427,7 +436,8 @@ class TrainingMixin(GeneratorMixin):
             return self.fit_generator(x, steps_per_epoch, epochs, verbose, callbacks,
                                       validation_data, validation_steps,
                                       validation_freq=validation_freq,
-                                      class_weight=class_weight, initial_epoch=initial_epoch)
+                                      class_weight=class_weight, workers=workers,
+                                      shuffle=shuffle, initial_epoch=initial_epoch)
         self._ensure_compiled(x)
         xs, ys, ws = self._standardize(x, y, sample_weight, class_weight)
         batch_size = batch_size or 32
@@ -439,6 +449,8 @@ class TrainingMixin(GeneratorMixin):
             val = tuple(cut[0](part) for part in (xs, ys, ws))
             xs, ys, ws = (cut[1](part) for part in (xs, ys, ws))
         n = len(xs[0])
+        if verbose and val is not None:     # (TF 1.15's _print_train_info)
+            print(f"Train on {n} samples, validate on {len(val[0][0])} samples")
         fetches = self._fetches(True)
 
         def epoch_fn(epoch, cb):
@@ -458,7 +470,9 @@ class TrainingMixin(GeneratorMixin):
             names += ["val_" + m for m in self.metrics_names]
         params = {"batch_size": batch_size, "epochs": epochs, "verbose": verbose,
                   "do_validation": names != self.metrics_names, "metrics": names, **extra}
-        cb = cbks.CallbackList(_as_list(callbacks) + [self.history], self, params)
+        bar = [cbks.ProgbarLogger("samples" if extra.get("samples") else "steps",
+                                  stateful_metrics=self.metrics_names[1:])] if verbose else []
+        cb = cbks.CallbackList(_as_list(callbacks) + [self.history] + bar, self, params)
         self.stop_training = False
         cb.call("on_train_begin", None)
         for epoch in range(initial_epoch, epochs):
@@ -473,9 +487,6 @@ class TrainingMixin(GeneratorMixin):
                 cb.call("on_test_end", dict(zip(self.metrics_names, vals)))
                 logs.update({"val_" + k: float(v) for k, v in zip(self.metrics_names,
                                                                    vals)})
-            if verbose:
-                print(f"Epoch {epoch + 1}/{epochs}")
-                print(" - ".join(f"{k}: {v:.4f}" for k, v in logs.items()))
             cb.call("on_epoch_end", epoch, logs)
             if self.stop_training:
                 break
@@ -491,9 +502,11 @@ class TrainingMixin(GeneratorMixin):
             return self.evaluate_generator(x, steps, callbacks=callbacks)
         self._ensure_compiled(x)
         data = self._standardize(x, y, sample_weight)
-        cb = cbks.CallbackList(_as_list(callbacks), self, {
+        bar = [TestProgbar(stateful_metrics=self.metrics_names[1:])] if verbose else []
+        cb = cbks.CallbackList(_as_list(callbacks) + bar, self, {
             "batch_size": batch_size or 32, "verbose": verbose, "samples": len(data[0][0]),
-            "steps": steps, "metrics": list(self.metrics_names)}) if callbacks else None
+            "steps": steps, "epochs": 1, "metrics": list(self.metrics_names)}) \
+            if callbacks or bar else None
         if cb is not None:
             cb.call("on_test_begin", None)
         vals = self._run_batches(data, batch_size or 32, self._fetches(False), False, cb=cb,

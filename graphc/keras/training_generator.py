@@ -66,18 +66,21 @@ def dataset_passes(model, dataset, role="train"):
     return cache[key][1]
 
 
-def _batches(source, model=None):
+def _batches(source, model=None, shuffle=False):
     """A callable giving the next batch of a generator, iterator, Sequence or (a fresh
-    pass over) a gc.data.Dataset."""
+    pass over) a gc.data.Dataset; shuffle: each pass over a Sequence takes its batches
+    in a new random order (tf_keras' OrderedEnqueuer, used when workers > 0)."""
     if isinstance(source, gc.data.Dataset):
         return dataset_passes(model, source).fresh()
     if isinstance(source, Sequence):
-        state = {"i": 0}
+        state = {"i": 0, "order": list(range(len(source)))}
 
         def next_batch():
-            item = source[state["i"] % len(source)]
+            k = state["i"] % len(source)
+            if k == 0 and shuffle:
+                np.random.shuffle(state["order"])
             state["i"] += 1
-            return item
+            return source[state["order"][k]]
         return next_batch
     it = iter(source)
     return lambda: next(it)
@@ -189,14 +192,17 @@ class GeneratorMixin:
         """fit on batches (x, y[, sample_weight]) from a generator, Sequence or
         gc.data.Dataset; steps_per_epoch defaults to len(sequence), or to one pass over
         a finite dataset (else the dataset's pass continues from epoch to epoch, as
-        in TF). Batches are read in this thread
-        (workers and queues are accepted and ignored).
+        in TF). Batches are read in this thread (queues are accepted and ignored);
+        with workers > 0 a Sequence is read as tf_keras' enqueuer reads it: in a
+        shuffled order when `shuffle`, and its on_epoch_end called after each epoch;
+        with workers=0 in order and without on_epoch_end, as tf_keras.
 
             model.fit_generator(batches(), steps_per_epoch=20, epochs=3)
         """
         steps = _steps(generator, steps_per_epoch, "steps_per_epoch", self)
-        next_batch = _batches(generator, self)
-        end = generator.on_epoch_end if isinstance(generator, Sequence) else None
+        enqueued = isinstance(generator, Sequence) and workers > 0
+        next_batch = _batches(generator, self, shuffle=bool(shuffle) and enqueued)
+        end = generator.on_epoch_end if enqueued else None
         if isinstance(generator, gc.data.Dataset) and steps is None:
             end = dataset_passes(self, generator).fresh     # each epoch: one whole pass
         return self._fit_steps(next_batch, next_batch(), steps, epochs, verbose,

@@ -104,8 +104,7 @@ class Progbar:
         elif self.verbose == 2 and finalize:
             digits = len(str(self.target)) if self.target is not None else 1
             count = f"{current:{digits}d}/{self.target}" if self.target is not None else ""
-            _write(f"{count} - {_format_time(elapsed)} "
-                   f"{self._per_unit(elapsed, current)}{self._metrics()}\n")
+            _write(f"{count} - {elapsed:.0f}s{self._metrics()}\n")     # (TF 1.15's)
         self._last_update = now
 
     def _bar(self, current):
