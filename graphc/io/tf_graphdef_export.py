@@ -196,6 +196,48 @@ class Exporter:
                     readers.setdefault(t.node, []).append(n)
         return readers
 
+    @functools.cached_property
+    def last_effects(self):
+        """A node -> the last effect (in id order, graphc's program order) among its
+        ancestors through inputs and control inputs, or None: graphc reads a variable
+        for the node just after that effect (compiler/program.py, _last_effects)."""
+        last = {}
+        for n in sorted(self._graph.nodes, key=lambda n: n.id):
+            best = None
+            for d in (*(t.node for t in n.inputs), *n.control_inputs):
+                e = d if d.op.stateful and not d.op.random and not d.op.ref else last.get(d)
+                if e is not None and (best is None or e.id > best.id):
+                    best = e
+            last[n] = best
+        return last
+
+    def reads_before(self, effect, var):
+        """The readers of ref variable `var` that graphc runs before `effect` updates it
+        (those that do not wait for it nor for an effect made after it), to be the
+        effect's control inputs, as TF runs a ready reader whenever it likes. An edge
+        makes running the effect run the reader (its feeds, its variables'
+        initialization), so a reader gets one only where the two meet downstream (both
+        run when that runs); a variable's initializer gets none. Readers fetched beside
+        the effect without meeting it (sess.run([v.assign(2.), v * 10])) are left to
+        TF's executor, which reads first in practice, as graphc does."""
+        readers = self.readers.get(var, ())
+        init = getattr(var.outputs[0], "initializer", None)
+        if not readers or effect is getattr(init, "node", init) \
+                or effect.name == f"{var.name}/Assign":
+            return []
+        after, out = None, []
+        for r in readers:
+            last = self.last_effects.get(r)
+            if last is not None and last.id >= effect.id:
+                continue                    # graphc reads for r after the effect
+            down = self.reach(r)
+            if effect in down:
+                continue                    # r feeds the effect: ordered already
+            after = self.reach(effect) if after is None else after
+            if down & after:
+                out.append(r)
+        return out
+
     def reach(self, start, targets=None):
         """The nodes reachable from `start` along its users (itself excluded); with
         `targets`, just whether one of those is reached (stops there)."""

@@ -108,7 +108,8 @@ def _count_up_to(ex, n):
     var = n.attrs["var"]
     if var.type != "VariableV2":
         raise ex.fail(n, f"a {var.type} variable (TF's op updates a ref VariableV2)")
-    ex.emit(n, "CountUpTo", (var.name,), T=var.outputs[0].dtype, limit=int(n.attrs["limit"]))
+    ex.emit(n, "CountUpTo", (var.name,), control=ex.reads_before(n, var),
+            T=var.outputs[0].dtype, limit=int(n.attrs["limit"]))
 
 
 # ---- files, time ------------------------------------------------------------------------

@@ -45,11 +45,11 @@ _ASSIGN = {"set": "Assign", "add": "AssignAdd", "sub": "AssignSub"}
 @export("Assign")
 def _assign(ex, n):
     """Assign, AssignAdd or AssignSub. TF reads a variable when each reader runs, so
-    an update could race the reads of the same step (a train op's update and the
-    backprop that reads the old weights): a reader made before the assign becomes its
-    control input when the two meet downstream (both feed the train op), so it runs
-    first, graphc's order. A reader that never meets the assign (a separate `assign`
-    fetched alone) is not tied to it: running the assign does not run the reader."""
+    an update could race the reads of the same step: the readers graphc runs before
+    the update (those not waiting for it; compiler/program.py's _split_state_reads)
+    become its control inputs (Exporter.reads_before), so TF gives graphc's values:
+    sess.run([v.assign(2.), v * 10]) reads v first, as a metric is read before its
+    update op and a train op's backprop reads the old weights."""
     mode = n.attrs.get("mode", "set")
     if mode not in _ASSIGN:
         raise ex.fail(n, f"assign mode {mode!r} has no TF op")
@@ -59,12 +59,10 @@ def _assign(ex, n):
 
 def _update(ex, n, op, inputs, **attrs):
     """Emit TF1 ref op `op` updating graphc node n's variable (input 0), after the
-    readers made before n that meet it downstream (see _assign)."""
+    readers graphc runs before n (see _assign)."""
     var = n.attrs["var"]
-    readers = [r for r in ex.readers.get(var, ()) if r.id < n.id]
-    after = ex.reach(n) if readers else set()
-    before = [r for r in readers if after and ex.reach(r, after)]
-    ex.emit(n, op, (var.name, *inputs), control=before, T=var.outputs[0].dtype, **attrs)
+    ex.emit(n, op, (var.name, *inputs), control=ex.reads_before(n, var),
+            T=var.outputs[0].dtype, **attrs)
 
 
 @export("ScatterUpdate", "ScatterAdd", "ScatterSub", "ScatterMul", "ScatterDiv",
