@@ -279,7 +279,7 @@ def _split_state_reads(prog):
     rw = Rewriter()
     fed = set(prog.feeds)
     targets = set(prog.targets)
-    waits_for = _last_effects(prog)
+    waits_for = last_effects(prog.nodes)
     placed = {}             # node -> its place in rw.nodes, just after it
     early = {}              # place in rw.nodes -> the reads that go there
     for node in prog.nodes:
@@ -320,13 +320,14 @@ def _split_state_reads(prog):
     return prog.replace(rw.nodes, fetches, [r for n in prog.targets for r in rw.records(n)])
 
 
-def _last_effects(prog):
-    """{node: the last effect (in program order) among its ancestors through inputs and
-    control dependencies, or None}: where a read for it may go at the earliest. A random
+def last_effects(nodes):
+    """{node: the last effect (in the order of `nodes`) among its ancestors in `nodes`
+    through inputs and control dependencies, or None}: where a variable read for it may
+    go at the earliest (also what the TF GraphDef exporter orders reads by). A random
     op's draw is no effect on variables."""
-    pos = {n: i for i, n in enumerate(prog.nodes)}
+    pos = {n: i for i, n in enumerate(nodes)}
     last = {}
-    for n in prog.nodes:
+    for n in nodes:
         best = None
         for d in itertools.chain([t.node for t in n.inputs], n.control_inputs):
             if d not in pos:

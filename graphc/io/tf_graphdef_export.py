@@ -19,6 +19,7 @@ import functools
 import numpy as np
 
 from .. import dtypes, errors
+from ..compiler.program import last_effects
 from ..graph import Graph, get_default_graph
 from .summary_protos import TensorShapeProto
 from .tf_graphdef import AttrValue, GraphDef, ListValue, NodeDef
@@ -198,18 +199,9 @@ class Exporter:
 
     @functools.cached_property
     def last_effects(self):
-        """A node -> the last effect (in id order, graphc's program order) among its
-        ancestors through inputs and control inputs, or None: graphc reads a variable
-        for the node just after that effect (compiler/program.py, _last_effects)."""
-        last = {}
-        for n in sorted(self._graph.nodes, key=lambda n: n.id):
-            best = None
-            for d in (*(t.node for t in n.inputs), *n.control_inputs):
-                e = d if d.op.stateful and not d.op.random and not d.op.ref else last.get(d)
-                if e is not None and (best is None or e.id > best.id):
-                    best = e
-            last[n] = best
-        return last
+        """A node -> the last effect among its ancestors, in id order (graphc's program
+        order), or None: graphc reads a variable for the node just after that effect."""
+        return last_effects(sorted(self._graph.nodes, key=lambda n: n.id))
 
     def reads_before(self, effect, var):
         """The readers of ref variable `var` that graphc runs before `effect` updates it
