@@ -259,14 +259,35 @@ def error_code_from_exception_type(cls):
         return UNKNOWN
 
 
+_INSIDE = {}        # co_filename -> whether it is one of graphc's own files
+_SITES = {}         # id(code) -> (code, {f_lasti: site}); holding code keeps its id unique
+
+
 def user_site():
-    """(filename, lineno) of the innermost stack frame outside the graphc package."""
+    """(filename, lineno) of the innermost stack frame outside the graphc package.
+
+    Every node asks, so it is cached per call site: a frame's line number costs a walk
+    of its code's line table, and a loop building 100k nodes shares one site tuple."""
     f = sys._getframe(1)
-    while f is not None and f.f_code.co_filename.startswith(_PKG_DIR):
+    while f is not None:
+        code = f.f_code
+        inside = _INSIDE.get(code.co_filename)
+        if inside is None:
+            inside = _INSIDE[code.co_filename] = code.co_filename.startswith(_PKG_DIR)
+        if not inside:
+            break
         f = f.f_back
     if f is None:
         return ("<unknown>", 0)
-    return (f.f_code.co_filename, f.f_lineno)
+    entry = _SITES.get(id(code))
+    if entry is None:
+        if len(_SITES) >= 4096:     # bounded: generated code (exec, lambdas) comes and goes
+            _SITES.clear()
+        entry = _SITES[id(code)] = (code, {})
+    site = entry[1].get(f.f_lasti)
+    if site is None:
+        site = entry[1][f.f_lasti] = (code.co_filename, f.f_lineno)
+    return site
 
 
 def format_site(site):

@@ -28,6 +28,7 @@ class Graph:
         self.finalized = False
         self._by_name = {}
         self._name_counts = {}
+        self._valid_bases = set()       # names (before numbering) known to be valid
         self._scope = ""
         self._control = []
         self._devices = []              # gc.device() scopes, outermost first
@@ -47,10 +48,14 @@ class Graph:
                 f"{errors.format_site(site)})")
         control = tuple(n for group in self._control for n in group) if self._control else ()
         full = self.unique_name(name)
-        if not _VALID_NAME.match(full):
-            raise ValueError(f"'{full}' is not a valid node name (TF1's rule: letters, "
-                             "digits and . to start, then also _ - / >; no ':' or spaces)"
-                             f" for the {op.name} at {errors.format_site(site)}")
+        # full is base or base_N: checking base once per graph checks them all
+        base = name[:-1] if name[-1:] == "/" else self._scope + name
+        if base not in self._valid_bases:
+            if not _VALID_NAME.match(base):
+                raise ValueError(f"'{full}' is not a valid node name (TF1's rule: letters, "
+                                 "digits and . to start, then also _ - / >; no ':' or spaces)"
+                                 f" for the {op.name} at {errors.format_site(site)}")
+            self._valid_bases.add(base)
         if full in self._by_name:       # an absolute name ('scope/') used twice (TF1's error)
             raise ValueError(f"Duplicate node name in graph: '{full}': the {op.name} at "
                              f"{errors.format_site(site)} and "
@@ -85,21 +90,28 @@ class Graph:
         """`scope/name`, or `scope/name_N` if that is taken (TF1 rules: names differing
         only in case count as taken, 'out' after 'Out' is 'out_1'). A name ending in '/'
         is an absolute name, used as it is (TF1 does this for name scopes)."""
-        if name.endswith("/"):
+        if name[-1:] == "/":
             return name[:-1]
         full = self._scope + name if self._scope else name
         key = full.lower()
-        if key not in self._name_counts and full not in self._by_name:
+        counts = self._name_counts
+        i = counts.get(key)
+        if i is None and full not in self._by_name:
             if mark_as_used:
-                self._name_counts[key] = 1
+                counts[key] = 1
             return full
-        i = self._name_counts.get(key, 1)
-        while f"{full}_{i}" in self._by_name or f"{key}_{i}" in self._name_counts:
+        i = i or 1
+        lower = key == full
+        while True:         # every node asks: format each candidate once
+            cand = f"{full}_{i}"
+            cand_key = cand if lower else f"{key}_{i}"
+            if cand not in self._by_name and cand_key not in counts:
+                break
             i += 1
         if mark_as_used:
-            self._name_counts[key] = i + 1
-            self._name_counts[f"{key}_{i}"] = 1
-        return f"{full}_{i}"
+            counts[key] = i + 1
+            counts[cand_key] = 1
+        return cand
 
     @contextlib.contextmanager
     def name_scope(self, name):

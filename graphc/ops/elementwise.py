@@ -9,7 +9,7 @@ import numpy as np
 from .. import dtypes, errors
 from ..graph import Tensor, get_default_graph
 from .core import as_sparse, convert_to_tensor, on_values
-from .registry import OpDef, apply1, register
+from .registry import OpDef, apply, apply1, register
 
 __all__ = ["add", "subtract", "multiply", "divide", "truediv", "floordiv", "floor_div",
            "mod", "floormod", "pow", "maximum", "minimum", "squared_difference",
@@ -147,8 +147,9 @@ def _binary(name, api, kernel, partials=None, kind="numeric", doc="", out=None,
                         kernel_out=kernel if isinstance(kernel, np.ufunc) else None))
 
     def fn(x, y, name=None):
-        x, y = operands(x, y, api, value_scope(x, y, name or op.name))
-        return apply1(op, (x, y), name=name)
+        if not (isinstance(x, Tensor) and isinstance(y, Tensor)):   # a Python value
+            x, y = operands(x, y, api, value_scope(x, y, name or op.name))
+        return apply(op, (x, y), name).outputs[0]
     fn.__name__ = fn.__qualname__ = api
     fn.__doc__ = doc
     return op, fn

@@ -414,11 +414,14 @@ def apply(op, inputs=(), name=None, **attrs):
         raise _build_error(op, inputs, e, site) from None
     if isinstance(out, list):
         out = [(as_shape(s), dtypes.as_dtype(d)) for s, d in out]
-    else:
-        out = [(as_shape(out[0]), dtypes.as_dtype(out[1]))]
+    else:       # one output, usually a TensorShape and a DType already
+        s, d = out
+        out = [(s if type(s) is TensorShape else as_shape(s),
+                d if type(d) is dtypes.DType else dtypes.as_dtype(d))]
     node = graph._add_node(op, inputs, attrs or _NO_ATTRS, out, name or op.name, site)
-    for dim, size in ctx.new_bindings.items():
-        graph.dims.sizes.setdefault(dim, (size, site))
+    if ctx.new_bindings:
+        for dim, size in ctx.new_bindings.items():
+            graph.dims.sizes.setdefault(dim, (size, site))
     return node
 
 
