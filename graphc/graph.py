@@ -48,15 +48,17 @@ class Graph:
                 f"{errors.format_site(site)})")
         control = tuple(n for group in self._control for n in group) if self._control else ()
         full = self.unique_name(name)
+        absolute = name[-1:] == "/"
         # full is base or base_N: checking base once per graph checks them all
-        base = name[:-1] if name[-1:] == "/" else self._scope + name
+        base = name[:-1] if absolute else self._scope + name
         if base not in self._valid_bases:
             if not _VALID_NAME.match(base):
                 raise ValueError(f"'{full}' is not a valid node name (TF1's rule: letters, "
                                  "digits and . to start, then also _ - / >; no ':' or spaces)"
                                  f" for the {op.name} at {errors.format_site(site)}")
             self._valid_bases.add(base)
-        if full in self._by_name:       # an absolute name ('scope/') used twice (TF1's error)
+        if absolute and full in self._by_name:     # used twice (TF1's error); unique_name
+            # made any other name an unused one
             raise ValueError(f"Duplicate node name in graph: '{full}': the {op.name} at "
                              f"{errors.format_site(site)} and "
                              f"{errors.describe_node(self._by_name[full])}")
