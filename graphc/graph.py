@@ -4,8 +4,6 @@ import contextlib
 import difflib
 import re
 
-import networkx as nx
-
 from . import device_spec, errors
 from .node import Node, Operation, Tensor, _as_node  # noqa: F401 (re-exported)
 from .shapes import DimBindings
@@ -319,6 +317,8 @@ class Graph:
 
     def to_networkx(self, nodes=None):
         """A networkx.DiGraph: one node per op (keyed by name), edges carry shape/dtype."""
+        import networkx as nx   # here only: importing it costs 0.2 s and 20k objects that
+        # Python's cyclic collector would rescan while every graph is built
         g = nx.DiGraph()
         nodes = self.nodes if nodes is None else nodes
         for n in nodes:

@@ -16,7 +16,6 @@ answered for graphc's one CPU.
 """
 import sys
 import unittest
-from unittest import mock  # noqa: F401 (tf.test.mock)
 
 import numpy as np
 
@@ -29,6 +28,15 @@ __all__ = ["TestCase", "main", "get_temp_dir", "compute_gradient", "compute_grad
            "is_built_with_xla", "is_cpu_target_available", "Benchmark", "benchmark_config",
            "StubOutForTesting",
            "disable_with_predicate", "with_eager_op_as_function", "mock"]
+
+
+def __getattr__(name):
+    """tf.test.mock is unittest.mock, imported on first use (it brings asyncio: 6k objects
+    that Python's cyclic collector would rescan while graphs are built)."""
+    if name == "mock":
+        from unittest import mock
+        return mock
+    raise AttributeError(f"module 'graphc.test' has no attribute '{name}'")
 
 
 def main(argv=None):

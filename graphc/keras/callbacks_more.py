@@ -10,9 +10,6 @@ import collections
 import csv
 import json
 import os
-import urllib.error
-import urllib.parse
-import urllib.request
 import warnings
 
 import numpy as np
@@ -338,6 +335,9 @@ class RemoteMonitor(Callback):
         send = {"epoch": epoch}
         for k, v in (logs or {}).items():
             send[k] = v.item() if isinstance(v, (np.ndarray, np.generic)) else v
+        import urllib.error     # here: urllib.request brings http, ssl and email
+        import urllib.parse
+        import urllib.request
         headers = dict(self.headers or {})
         if self.send_as_json:
             body = json.dumps(send).encode("utf-8")

@@ -10,7 +10,6 @@ import queue
 import shutil
 import tarfile
 import threading
-import urllib.request
 import zipfile
 
 import numpy as np
@@ -139,6 +138,7 @@ def get_file(fname=None, origin=None, untar=False, md5_hash=None, file_hash=None
 
         path = gc.keras.utils.get_file("data.csv", origin="https://host/data.csv")
     """
+    import urllib.request       # here: it brings http, ssl and email
     if origin is None:
         raise ValueError('Please specify the "origin" argument (URL of the file to '
                          'download).')
