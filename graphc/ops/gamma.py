@@ -104,13 +104,15 @@ def hurwitz(s, q):
 
 def _polygamma_f64(n, x):
     """psi^(n)(x) = (-1)^(n+1) n! zeta(n + 1, x) for one integer n >= 1; at the poles
-    (integers <= 0) (-1)^(n+1) inf, as TF; 0 at inf."""
+    (integers <= 0) +inf for odd n (both sides tend to it) and NaN for even n (the sides
+    tend to -inf and +inf), as TF; 0 at inf."""
     pole = (x <= 0) & (x == np.floor(x))
     ok = np.isfinite(x) & ~pole
     z = hurwitz(np.full(np.shape(x), n + 1.0), np.where(ok, x, 1.0))
     sign = (-1.0) ** (n + 1)
     return np.where(ok, sign * math.factorial(n) * z,
-                    np.where(pole, sign * np.inf, np.where(x == np.inf, 0.0, np.nan)))
+                    np.where(pole, np.inf if n % 2 else np.nan,
+                             np.where(x == np.inf, 0.0, np.nan)))
 
 
 def _digamma_kernel(x):
