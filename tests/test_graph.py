@@ -1,4 +1,6 @@
 """Graph building: names, scopes, control dependencies, lookups, finalize, guards."""
+import sys
+
 import numpy as np
 import pytest
 
@@ -164,3 +166,21 @@ def test_lists_holding_tensors_are_packed_as_in_tf1():
         gc.convert_to_tensor([a, gc.constant(1)])
     with pytest.raises(gc.errors.ShapeError):
         gc.convert_to_tensor([a, b])
+
+
+def test_node_sites_per_call_site_even_for_generated_code():
+    """user_site caches per (code object, instruction): nodes built on different lines,
+    or by code objects that come and go (exec'd cells, lambdas) whose ids Python reuses,
+    each get their own line."""
+    g = gc.Graph()
+    with g.as_default():
+        x = gc.placeholder(gc.float32, (2,))
+        a = gc.add(x, x); b = gc.add(x, x)    # noqa: E702 (two call sites on one line)
+        here = sys._getframe().f_lineno
+        assert a.node.site == b.node.site == (__file__, here - 1)
+        for i in range(40):
+            ns = {"gc": gc, "x": x}
+            exec(compile("\n" * (i % 7) + "y = gc.add(x, x)", f"<cell{i % 3}>", "exec"), ns)
+            assert ns["y"].node.site == (f"<cell{i % 3}>", i % 7 + 1)
+        sites = [(lambda k: gc.add(x, x))(k).node.site for k in range(3)]
+        assert len(set(sites)) == 1 and sites[0][1] == here + 6

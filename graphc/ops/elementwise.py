@@ -125,10 +125,14 @@ def _unary(name, api, kernel, deriv=None, kind="numeric", doc="", out=None, kern
         sp = as_sparse(x) if on_sparse else None
         if sp is not None:
             return on_values(fn, sp, name)
-        return apply1(op, (convert_to_tensor(x),), name=name)
+        if not isinstance(x, Tensor):
+            x = convert_to_tensor(x)
+        return apply(op, (x,), name).outputs[0]
 
     def fn_features(features, name=None):
-        return apply1(op, (convert_to_tensor(features),), name=name)
+        if not isinstance(features, Tensor):
+            features = convert_to_tensor(features)
+        return apply(op, (features,), name).outputs[0]
     fn = fn_features if arg == "features" else fn
     fn.__name__ = fn.__qualname__ = api
     fn.__doc__ = doc

@@ -2,9 +2,13 @@
 from ..graph import Tensor
 
 
+_PLAIN = (Tensor, int, float)     # no hasattr (a raised AttributeError) for the usual operands
+
+
 def _binary(fn, name):
     def op(self, other):
-        if hasattr(other, "_as_parts") and hasattr(type(other), f"__r{name}__"):
+        if not isinstance(other, _PLAIN) and hasattr(other, "_as_parts") and \
+                hasattr(type(other), f"__r{name}__"):
             return NotImplemented       # a composite (RaggedTensor) that knows `dense op it`
         return fn(self, other, name=name)
 
