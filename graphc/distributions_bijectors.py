@@ -135,12 +135,15 @@ class Bijector:
     def _name_scope(self, name, values=()):
         return _Scope(self, name, values)
 
+    def _shape_tensor_call(self, shape, arg, name, fn):
+        """fn(shape as an int32 tensor named `arg`), under the name scope `name`."""
+        with self._name_scope(name, [shape]):
+            return fn(_gc().convert_to_tensor(shape, dtype=_gc().int32, name=arg))
+
     def forward_event_shape_tensor(self, input_shape, name="forward_event_shape_tensor"):
         """The event shape (int32 vector) `forward` makes of one of shape input_shape."""
-        with self._name_scope(name, [input_shape]):
-            shape = _gc().convert_to_tensor(input_shape, dtype=_gc().int32,
-                                            name="input_shape")
-            return self._forward_event_shape_tensor(shape)
+        return self._shape_tensor_call(input_shape, "input_shape", name,
+                                       self._forward_event_shape_tensor)
 
     def forward_event_shape(self, input_shape):
         """forward_event_shape_tensor as a TensorShape (possibly partly unknown)."""
@@ -148,10 +151,8 @@ class Bijector:
 
     def inverse_event_shape_tensor(self, output_shape, name="inverse_event_shape_tensor"):
         """The event shape (int32 vector) `inverse` makes of one of shape output_shape."""
-        with self._name_scope(name, [output_shape]):
-            shape = _gc().convert_to_tensor(output_shape, dtype=_gc().int32,
-                                            name="output_shape")
-            return self._inverse_event_shape_tensor(shape)
+        return self._shape_tensor_call(output_shape, "output_shape", name,
+                                       self._inverse_event_shape_tensor)
 
     def inverse_event_shape(self, output_shape):
         """inverse_event_shape_tensor as a TensorShape (possibly partly unknown)."""
@@ -227,25 +228,16 @@ class Bijector:
                 return self._constant_ildj_map[key]
             y = self._convert(y, "y")
             mapping = self._from_y.get(y) or _Mapping(y=y)
-            if key not in mapping.ildj:
-                try:
-                    ildj = self._reduce_over_event(
-                        y, self._inverse_log_det_jacobian(y),
-                        self.inverse_min_event_ndims, event_ndims)
-                except NotImplementedError as original:
-                    try:
-                        if mapping.x is None:
-                            mapping.x = self._inverse(y)
-                        ildj = self._reduce_over_event(
-                            mapping.x, -self._forward_log_det_jacobian(mapping.x),
-                            self.forward_min_event_ndims, event_ndims)
-                    except NotImplementedError:
-                        raise original from None
-                mapping.ildj[key] = ildj
-                self._cache(mapping)
-                if self.is_constant_jacobian:
-                    self._constant_ildj_map[key] = ildj
-            return mapping.ildj[key]
+
+            def through_x():
+                if mapping.x is None:
+                    mapping.x = self._inverse(y)
+                return self._reduce_over_event(
+                    mapping.x, -self._forward_log_det_jacobian(mapping.x),
+                    self.forward_min_event_ndims, event_ndims)
+            return self._cached_ildj(mapping, key, lambda: self._reduce_over_event(
+                y, self._inverse_log_det_jacobian(y), self.inverse_min_event_ndims,
+                event_ndims), through_x)
 
     def forward_log_det_jacobian(self, x, event_ndims, name="forward_log_det_jacobian"):
         """log |det dY/dX| at x, summed over the last `event_ndims` dims of x (at least
@@ -256,25 +248,35 @@ class Bijector:
                 return -1.0 * self._constant_ildj_map[key]
             x = self._convert(x, "x")
             mapping = self._from_x.get(x) or _Mapping(x=x)
-            if key not in mapping.ildj:
+
+            def through_y():
+                if mapping.y is None:
+                    mapping.y = self._forward(x)
+                return self._reduce_over_event(
+                    mapping.y, self._inverse_log_det_jacobian(mapping.y),
+                    self.inverse_min_event_ndims, event_ndims)
+            return -self._cached_ildj(mapping, key, lambda: self._reduce_over_event(
+                x, -self._forward_log_det_jacobian(x), self.forward_min_event_ndims,
+                event_ndims), through_y)
+
+    def _cached_ildj(self, mapping, key, direct, fallback):
+        """mapping.ildj[key] (the inverse log-det-Jacobian for event_ndims `key`):
+        `direct()`, else `fallback()` (through the other side's hook) where direct's
+        hook is not implemented; cached on the mapping and, for a constant Jacobian,
+        per key."""
+        if key not in mapping.ildj:
+            try:
+                ildj = direct()
+            except NotImplementedError as original:
                 try:
-                    ildj = self._reduce_over_event(
-                        x, -self._forward_log_det_jacobian(x),
-                        self.forward_min_event_ndims, event_ndims)
-                except NotImplementedError as original:
-                    try:
-                        if mapping.y is None:
-                            mapping.y = self._forward(x)
-                        ildj = self._reduce_over_event(
-                            mapping.y, self._inverse_log_det_jacobian(mapping.y),
-                            self.inverse_min_event_ndims, event_ndims)
-                    except NotImplementedError:
-                        raise original from None
-                mapping.ildj[key] = ildj
-                self._cache(mapping)
-                if self.is_constant_jacobian:
-                    self._constant_ildj_map[key] = ildj
-            return -mapping.ildj[key]
+                    ildj = fallback()
+                except NotImplementedError:
+                    raise original from None
+            mapping.ildj[key] = ildj
+            self._cache(mapping)
+            if self.is_constant_jacobian:
+                self._constant_ildj_map[key] = ildj
+        return mapping.ildj[key]
 
     def _event_ndims_key(self, event_ndims, min_event_ndims):
         """event_ndims as a Python int where static (checked against min_event_ndims),

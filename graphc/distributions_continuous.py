@@ -4,12 +4,10 @@ import math
 
 import numpy as np
 
-from . import dtypes
-from .distributions_base import FULLY_REPARAMETERIZED, Distribution
+from .distributions_base import Distribution
 from .distributions_kl import RegisterKL
-from .distributions_util import (batch_shape_of, gen_new_seed, identity_params,
-                                 log_ndtr, ndtr, ones_batch, scalar_event_shape,
-                                 scalar_event_shape_tensor, static_broadcast,
+from .distributions_util import (ScalarEvent, gen_new_seed, init_float_params,
+                                 lead_shape, log_ndtr, ndtr, ones_batch, same_shape_params,
                                  undefined_as_nan)
 
 __all__ = ["Normal", "Laplace", "Uniform", "StudentT"]
@@ -18,18 +16,6 @@ __all__ = ["Normal", "Laplace", "Uniform", "StudentT"]
 def _gc():
     import graphc
     return graphc
-
-
-def _lead(n, shape):
-    """concat([[n], shape]): the shape of n draws of a batch."""
-    gc = _gc()
-    return gc.concat([gc.reshape(n, [1]), shape], 0)
-
-
-def _same_shape_params(names, sample_shape):
-    gc = _gc()
-    shape = gc.convert_to_tensor(sample_shape, dtype=dtypes.int32, name="sample_shape")
-    return {n: shape for n in names}
 
 
 def _ndtri(p):
@@ -44,24 +30,19 @@ def _ndtri(p):
     return gc.where(low, -inf, gc.where(high, inf, x))
 
 
-class _LocScale(Distribution):
-    """The shared part of Normal and Laplace: loc, scale > 0, batch = broadcast."""
+class _LocScale(ScalarEvent, Distribution):
+    """The shared part of Normal, Laplace and Logistic: loc, scale > 0, batch =
+    broadcast."""
 
     def __init__(self, loc, scale, validate_args, allow_nan_stats, name, parameters):
-        gc = _gc()
-        with gc.name_scope(name, values=[loc, scale]) as name:
-            self._loc, self._scale = identity_params(
-                validate_args, [("loc", loc), ("scale", scale)],
-                lambda loc, scale: [gc.assert_positive(scale)])
-        super().__init__(dtype=self._scale.dtype,
-                         reparameterization_type=FULLY_REPARAMETERIZED,
-                         validate_args=validate_args, allow_nan_stats=allow_nan_stats,
-                         parameters=parameters, graph_parents=[self._loc, self._scale],
-                         name=name)
+        self._loc, self._scale = init_float_params(
+            self, [("loc", loc), ("scale", scale)],
+            lambda loc, scale: [_gc().assert_positive(scale)],
+            validate_args, allow_nan_stats, name, parameters)
 
     @classmethod
     def _param_shapes(cls, sample_shape):
-        return _same_shape_params(("loc", "scale"), sample_shape)
+        return same_shape_params(("loc", "scale"), sample_shape)
 
     @property
     def loc(self):
@@ -72,15 +53,6 @@ class _LocScale(Distribution):
     def scale(self):
         """The scale parameter."""
         return self._scale
-
-    _event_shape = scalar_event_shape
-    _event_shape_tensor = scalar_event_shape_tensor
-
-    def _batch_shape(self):
-        return static_broadcast(self._loc, self._scale)
-
-    def _batch_shape_tensor(self):
-        return batch_shape_of(self._loc, self._scale)[1]
 
     def _z(self, x):
         """x standardized: (x - loc) / scale."""
@@ -114,7 +86,7 @@ class Normal(_LocScale):
 
     def _sample_n(self, n, seed=None):
         gc = _gc()
-        shape = _lead(n, self.batch_shape_tensor())
+        shape = lead_shape(n, self.batch_shape_tensor())
         draws = gc.random_normal(shape, mean=0.0, stddev=1.0, dtype=self._loc.dtype,
                                  seed=seed)
         return draws * self._scale + self._loc
@@ -160,7 +132,7 @@ class Laplace(_LocScale):
 
     def _sample_n(self, n, seed=None):
         gc = _gc()
-        shape = _lead(n, self.batch_shape_tensor())
+        shape = lead_shape(n, self.batch_shape_tensor())
         np_dtype = self.dtype.as_numpy_dtype
         low = np.nextafter(np_dtype(-1.0), np_dtype(1.0))   # never -1: log1p(-1) = -inf
         u = gc.random_uniform(shape, minval=float(low), maxval=1.0, dtype=self.dtype,
@@ -204,28 +176,22 @@ class Laplace(_LocScale):
         return math.sqrt(2.0) * self._scale + _gc().zeros_like(self._loc)
 
 
-class Uniform(Distribution):
+class Uniform(ScalarEvent, Distribution):
     """The uniform distribution on [low, high):
     `tf.distributions.Uniform(low=0., high=[1., 2.]).mean()`."""
 
     def __init__(self, low=0.0, high=1.0, validate_args=False, allow_nan_stats=True,
                  name="Uniform"):
         parameters = dict(locals())
-        gc = _gc()
-        with gc.name_scope(name, values=[low, high]) as name:
-            self._low, self._high = identity_params(
-                validate_args, [("low", low), ("high", high)],
-                lambda low, high: [gc.assert_less(
-                    low, high, message="uniform not defined when low >= high.")])
-        super().__init__(dtype=self._low.dtype,
-                         reparameterization_type=FULLY_REPARAMETERIZED,
-                         validate_args=validate_args, allow_nan_stats=allow_nan_stats,
-                         parameters=parameters, graph_parents=[self._low, self._high],
-                         name=name)
+        self._low, self._high = init_float_params(
+            self, [("low", low), ("high", high)],
+            lambda low, high: [_gc().assert_less(
+                low, high, message="uniform not defined when low >= high.")],
+            validate_args, allow_nan_stats, name, parameters)
 
     @classmethod
     def _param_shapes(cls, sample_shape):
-        return _same_shape_params(("low", "high"), sample_shape)
+        return same_shape_params(("low", "high"), sample_shape)
 
     @property
     def low(self):
@@ -242,18 +208,9 @@ class Uniform(Distribution):
         with self._name_scope(name):
             return self._high - self._low
 
-    _event_shape = scalar_event_shape
-    _event_shape_tensor = scalar_event_shape_tensor
-
-    def _batch_shape(self):
-        return static_broadcast(self._low, self._high)
-
-    def _batch_shape_tensor(self):
-        return batch_shape_of(self._low, self._high)[1]
-
     def _sample_n(self, n, seed=None):
         gc = _gc()
-        shape = _lead(n, self.batch_shape_tensor())
+        shape = lead_shape(n, self.batch_shape_tensor())
         u = gc.random_uniform(shape, dtype=self.dtype, seed=seed)
         return self._low + self.range() * u
 
@@ -287,27 +244,21 @@ class Uniform(Distribution):
         return self.range() / math.sqrt(12.0)
 
 
-class StudentT(Distribution):
+class StudentT(ScalarEvent, Distribution):
     """Student's t distribution with df degrees of freedom, location and scale:
     `tf.distributions.StudentT(df=3., loc=0., scale=1.).cdf(1.)`."""
 
     def __init__(self, df, loc, scale, validate_args=False, allow_nan_stats=True,
                  name="StudentT"):
         parameters = dict(locals())
-        gc = _gc()
-        with gc.name_scope(name, values=[df, loc, scale]) as name:
-            self._df, self._loc, self._scale = identity_params(
-                validate_args, [("df", df), ("loc", loc), ("scale", scale)],
-                lambda df, loc, scale: [gc.assert_positive(df)])
-        super().__init__(dtype=self._scale.dtype,
-                         reparameterization_type=FULLY_REPARAMETERIZED,
-                         validate_args=validate_args, allow_nan_stats=allow_nan_stats,
-                         parameters=parameters,
-                         graph_parents=[self._df, self._loc, self._scale], name=name)
+        self._df, self._loc, self._scale = init_float_params(
+            self, [("df", df), ("loc", loc), ("scale", scale)],
+            lambda df, loc, scale: [_gc().assert_positive(df)],
+            validate_args, allow_nan_stats, name, parameters)
 
     @classmethod
     def _param_shapes(cls, sample_shape):
-        return _same_shape_params(("df", "loc", "scale"), sample_shape)
+        return same_shape_params(("df", "loc", "scale"), sample_shape)
 
     @property
     def df(self):
@@ -322,19 +273,10 @@ class StudentT(Distribution):
     def scale(self):
         return self._scale
 
-    _event_shape = scalar_event_shape
-    _event_shape_tensor = scalar_event_shape_tensor
-
-    def _batch_shape(self):
-        return static_broadcast(self._df, self._loc, self._scale)
-
-    def _batch_shape_tensor(self):
-        return batch_shape_of(self._df, self._loc, self._scale)[1]
-
     def _sample_n(self, n, seed=None):
         # t = z / sqrt(g / df), g ~ Gamma(df/2, 1/2): both draws are reparameterized
         gc = _gc()
-        shape = _lead(n, self.batch_shape_tensor())
+        shape = lead_shape(n, self.batch_shape_tensor())
         z = gc.random_normal(shape, dtype=self.dtype, seed=seed)
         df = self._df * ones_batch(self)
         g = gc.random_gamma(gc.reshape(n, [1]), 0.5 * df, beta=0.5, dtype=self.dtype,

@@ -15,7 +15,8 @@ from .distributions_bijectors_more import Kumaraswamy as KumaraswamyBijector
 from .distributions_continuous import Uniform
 from .distributions_kl import RegisterKL, kl_divergence
 from .distributions_transformed import TransformedDistribution
-from .distributions_util import check_value, scalar_event_shape, scalar_event_shape_tensor
+from .distributions_util import (ScalarEvent, check_value, vector_batch_shape,
+                                 vector_event_shape)
 from .shapes import TensorShape
 
 __all__ = ["Independent", "Deterministic", "VectorDeterministic", "Kumaraswamy"]
@@ -163,6 +164,7 @@ class _BaseDeterministic(Distribution):
                     loc = check_value(True, loc,
                                       lambda t: [gc.assert_rank_at_least(t, 1, message=msg)])
             self._loc = loc
+            self._batch_params = [loc]
             super().__init__(dtype=loc.dtype, reparameterization_type=NOT_REPARAMETERIZED,
                              validate_args=validate_args, allow_nan_stats=allow_nan_stats,
                              parameters=parameters, graph_parents=[loc], name=name)
@@ -209,7 +211,7 @@ class _BaseDeterministic(Distribution):
         return gc.tile(self._loc[None, ...], gc.concat([gc.reshape(n, [1]), ones], 0))
 
 
-class Deterministic(_BaseDeterministic):
+class Deterministic(ScalarEvent, _BaseDeterministic):
     """The constant random variable `loc` (a batch of scalars):
     `Deterministic([0., 1.]).prob([0., 1.1])` is [1., 0.]."""
 
@@ -218,15 +220,6 @@ class Deterministic(_BaseDeterministic):
         parameters = dict(locals())
         super().__init__(loc, atol, rtol, False, validate_args, allow_nan_stats, name,
                          parameters)
-
-    _event_shape = scalar_event_shape
-    _event_shape_tensor = scalar_event_shape_tensor
-
-    def _batch_shape(self):
-        return self._loc.shape
-
-    def _batch_shape_tensor(self):
-        return _gc().shape(self._loc)
 
     def _prob(self, x):
         gc = _gc()
@@ -248,15 +241,13 @@ class VectorDeterministic(_BaseDeterministic):
                          parameters)
 
     def _batch_shape(self):
-        shape = self._loc.shape
-        return TensorShape(None) if shape.ndims is None else shape[:-1]
+        return vector_batch_shape(self._loc.shape)
 
     def _batch_shape_tensor(self):
         return _gc().shape(self._loc)[:-1]
 
     def _event_shape(self):
-        shape = self._loc.shape
-        return TensorShape(None) if shape.ndims is None else shape[-1:]
+        return vector_event_shape(self._loc.shape)
 
     def _event_shape_tensor(self):
         return _gc().shape(self._loc)[-1:]

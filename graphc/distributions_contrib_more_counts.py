@@ -9,11 +9,9 @@ NegativeBinomial, as composites of graphc ops (none is reparameterized).
 import numpy as np
 
 from .distributions_base import NOT_REPARAMETERIZED, Distribution
-from .distributions_continuous import _lead, _same_shape_params
 from .distributions_discrete import _integer_form_checks
-from .distributions_util import (batch_shape_of, check_value, gen_new_seed,
-                                 logits_and_probs, scalar_event_shape,
-                                 scalar_event_shape_tensor, static_broadcast)
+from .distributions_util import (LogitsProbs, ScalarEvent, check_value, gen_new_seed,
+                                 lead_shape, logits_and_probs, same_shape_params)
 
 __all__ = ["Poisson", "Geometric", "NegativeBinomial"]
 
@@ -30,7 +28,7 @@ def _float_param(value, name):
     return t
 
 
-class Poisson(Distribution):
+class Poisson(ScalarEvent, Distribution):
     """Counts with mean `rate` (or exp(log_rate)): log_prob(x) = x log(rate) - rate -
     lgamma(x + 1), also at non-integer x (TF1's interpolation)."""
 
@@ -51,6 +49,7 @@ class Poisson(Distribution):
                 log_rate = _float_param(log_rate, "log_rate")
                 self._rate = gc.exp(log_rate, name="rate")
                 self._log_rate = log_rate
+        self._batch_params = [self._rate]
         super().__init__(dtype=self._rate.dtype, reparameterization_type=NOT_REPARAMETERIZED,
                          validate_args=validate_args, allow_nan_stats=allow_nan_stats,
                          parameters=parameters, graph_parents=[self._rate], name=name)
@@ -62,15 +61,6 @@ class Poisson(Distribution):
     @property
     def log_rate(self):
         return self._log_rate
-
-    _event_shape = scalar_event_shape
-    _event_shape_tensor = scalar_event_shape_tensor
-
-    def _batch_shape(self):
-        return self._rate.shape
-
-    def _batch_shape_tensor(self):
-        return _gc().shape(self._rate)
 
     def _counts(self, x):
         return check_value(self.validate_args, x, _integer_form_checks)
@@ -101,7 +91,7 @@ class Poisson(Distribution):
                                  seed=seed)
 
 
-class Geometric(Distribution):
+class Geometric(LogitsProbs, ScalarEvent, Distribution):
     """The number of failures before the first success, success probability `probs`
     (or sigmoid(logits)): P[X = k] = (1 - p)^k p."""
 
@@ -115,6 +105,7 @@ class Geometric(Distribution):
             if validate_args:
                 self._probs = check_value(True, self._probs, lambda t: [
                     gc.assert_positive(t, message="probs has components <= 0.")])
+        self._batch_params = [self._probs]
         super().__init__(dtype=self._probs.dtype, reparameterization_type=NOT_REPARAMETERIZED,
                          validate_args=validate_args, allow_nan_stats=allow_nan_stats,
                          parameters=parameters, graph_parents=[self._probs, self._logits],
@@ -122,24 +113,7 @@ class Geometric(Distribution):
 
     @classmethod
     def _param_shapes(cls, sample_shape):
-        return _same_shape_params(("logits",), sample_shape)
-
-    @property
-    def logits(self):
-        return self._logits
-
-    @property
-    def probs(self):
-        return self._probs
-
-    _event_shape = scalar_event_shape
-    _event_shape_tensor = scalar_event_shape_tensor
-
-    def _batch_shape(self):
-        return self._probs.shape
-
-    def _batch_shape_tensor(self):
-        return _gc().shape(self._probs)
+        return same_shape_params(("logits",), sample_shape)
 
     def _counts(self, x):
         # scipy's floor where not validated
@@ -150,7 +124,7 @@ class Geometric(Distribution):
     def _sample_n(self, n, seed=None):
         # floor(log(u) / log(1 - p)), u uniform on (0, 1)
         gc = _gc()
-        u = gc.random_uniform(_lead(n, gc.shape(self._probs)),
+        u = gc.random_uniform(lead_shape(n, gc.shape(self._probs)),
                               minval=np.finfo(self.dtype.as_numpy_dtype).tiny, maxval=1.0,
                               dtype=self.dtype, seed=seed)
         return gc.floor(gc.log(u) / gc.log1p(-self._probs))
@@ -188,7 +162,7 @@ class Geometric(Distribution):
         return _gc().zeros(self.batch_shape_tensor(), dtype=self.dtype)
 
 
-class NegativeBinomial(Distribution):
+class NegativeBinomial(LogitsProbs, ScalarEvent, Distribution):
     """The number of successes (probability `probs`) before `total_count` failures:
     P[X = k] = C(k + r - 1, k) p^k (1 - p)^r."""
 
@@ -203,6 +177,7 @@ class NegativeBinomial(Distribution):
                                                dtype_hint=self._probs.dtype)
             self._total_count = check_value(validate_args, total_count, lambda t: [
                 gc.assert_non_negative(t)])
+        self._batch_params = [self._total_count, self._probs]
         super().__init__(dtype=self._probs.dtype, reparameterization_type=NOT_REPARAMETERIZED,
                          validate_args=validate_args, allow_nan_stats=allow_nan_stats,
                          parameters=parameters,
@@ -212,23 +187,6 @@ class NegativeBinomial(Distribution):
     @property
     def total_count(self):
         return self._total_count
-
-    @property
-    def logits(self):
-        return self._logits
-
-    @property
-    def probs(self):
-        return self._probs
-
-    _event_shape = scalar_event_shape
-    _event_shape_tensor = scalar_event_shape_tensor
-
-    def _batch_shape(self):
-        return static_broadcast(self._total_count, self._probs)
-
-    def _batch_shape_tensor(self):
-        return batch_shape_of(self._total_count, self._probs)[1]
 
     def _counts(self, x):
         return check_value(self.validate_args, x, _integer_form_checks)

@@ -4,11 +4,11 @@ divergences. None is reparameterized (the samples are integers)."""
 from . import dtypes
 from .distributions_base import NOT_REPARAMETERIZED, Distribution
 from .distributions_kl import RegisterKL
-from .distributions_continuous import _lead, _same_shape_params
-from .distributions_util import (check_value, float_params, gen_new_seed, guarded,
-                                 logits_and_probs, scalar_event_shape,
-                                 scalar_event_shape_tensor)
-from .shapes import TensorShape
+from .distributions_util import (LogitsProbs, ScalarEvent, check_value, float_params,
+                                 gen_new_seed, guarded, lead_shape, logits_and_probs,
+                                 same_shape_params, scalar_event_shape,
+                                 scalar_event_shape_tensor, vector_batch_shape,
+                                 vector_event_shape)
 
 __all__ = ["Bernoulli", "Categorical", "Multinomial", "DirichletMultinomial"]
 
@@ -45,7 +45,7 @@ def _count_draws(logits, num, seed):
     return gc.reduce_sum(hits, -2)
 
 
-class Bernoulli(Distribution):
+class Bernoulli(LogitsProbs, ScalarEvent, Distribution):
     """The Bernoulli distribution on {0, 1}, from logits or probs (exactly one):
     `tf.distributions.Bernoulli(probs=[0.3, 0.6]).sample(5, seed=1)` (int32, (5, 2))."""
 
@@ -56,6 +56,7 @@ class Bernoulli(Distribution):
         with gc.name_scope(name) as name:
             self._logits, self._probs = logits_and_probs(logits, probs, False,
                                                          validate_args)
+        self._batch_params = [self._logits]
         super().__init__(dtype=dtypes.as_dtype(dtype),
                          reparameterization_type=NOT_REPARAMETERIZED,
                          validate_args=validate_args, allow_nan_stats=allow_nan_stats,
@@ -64,30 +65,11 @@ class Bernoulli(Distribution):
 
     @classmethod
     def _param_shapes(cls, sample_shape):
-        return _same_shape_params(("logits",), sample_shape)
-
-    @property
-    def logits(self):
-        """Log-odds of drawing a 1."""
-        return self._logits
-
-    @property
-    def probs(self):
-        """Probability of drawing a 1."""
-        return self._probs
-
-    _event_shape = scalar_event_shape
-    _event_shape_tensor = scalar_event_shape_tensor
-
-    def _batch_shape(self):
-        return self._logits.shape
-
-    def _batch_shape_tensor(self):
-        return _gc().shape(self._logits)
+        return same_shape_params(("logits",), sample_shape)
 
     def _sample_n(self, n, seed=None):
         gc = _gc()
-        u = gc.random_uniform(_lead(n, self.batch_shape_tensor()), seed=seed,
+        u = gc.random_uniform(lead_shape(n, self.batch_shape_tensor()), seed=seed,
                               dtype=self._probs.dtype)
         return gc.cast(u < self._probs, self.dtype)
 
@@ -121,7 +103,7 @@ class Bernoulli(Distribution):
         return _gc().cast(self._probs > 0.5, self.dtype)
 
 
-class Categorical(Distribution):
+class Categorical(LogitsProbs, Distribution):
     """A distribution over {0, ..., k-1}; logits or probs have shape batch + [k]:
     `tf.distributions.Categorical(logits=[0., 1., 2.]).log_prob(2)`."""
 
@@ -144,20 +126,11 @@ class Categorical(Distribution):
         """The number of classes k (an int32 scalar tensor)."""
         return self._event_size
 
-    @property
-    def logits(self):
-        return self._logits
-
-    @property
-    def probs(self):
-        return self._probs
-
     _event_shape = scalar_event_shape
     _event_shape_tensor = scalar_event_shape_tensor
 
     def _batch_shape(self):
-        shape = self._logits.shape
-        return TensorShape(None) if shape.ndims is None else shape[:-1]
+        return vector_batch_shape(self._logits.shape)
 
     def _batch_shape_tensor(self):
         return _gc().shape(self._logits)[:-1]
@@ -167,7 +140,7 @@ class Categorical(Distribution):
         logits = gc.reshape(self._logits, [-1, self._event_size])
         out = dtypes.int64 if self.dtype.size > 4 else dtypes.int32
         draws = gc.multinomial(logits, n, seed=seed, output_dtype=out)
-        draws = gc.reshape(gc.transpose(draws), _lead(n, self.batch_shape_tensor()))
+        draws = gc.reshape(gc.transpose(draws), lead_shape(n, self.batch_shape_tensor()))
         return gc.cast(draws, self.dtype)
 
     def _event_and_params(self, k, params):
@@ -215,15 +188,13 @@ class _Counts(Distribution):
     draws over k classes (event shape [k]); `_mean_val` is the mean, batch + [k]."""
 
     def _batch_shape(self):
-        shape = self._mean_val.shape
-        return TensorShape(None) if shape.ndims is None else shape[:-1]
+        return vector_batch_shape(self._mean_val.shape)
 
     def _batch_shape_tensor(self):
         return _gc().shape(self._mean_val)[:-1]
 
     def _event_shape(self):
-        shape = self._mean_val.shape
-        return TensorShape(None) if shape.ndims is None else shape[-1:]
+        return vector_event_shape(self._mean_val.shape)
 
     def _event_shape_tensor(self):
         return _gc().shape(self._mean_val)[-1:]
@@ -243,7 +214,7 @@ class _Counts(Distribution):
         """[n] + batch + [k] counts of total_count draws from logits (shape [n] + batch +
         [k] or broadcastable to it)."""
         gc = _gc()
-        full = _lead(n, gc.shape(self._mean_val))
+        full = lead_shape(n, gc.shape(self._mean_val))
         logits = logits + gc.zeros(full, dtype=self.dtype)
         num = gc.cast(self._total_count * gc.ones(full[:-1], dtype=self.dtype),
                       dtypes.int32)
@@ -255,7 +226,7 @@ class _Counts(Distribution):
         return _gc().identity(self._mean_val)
 
 
-class Multinomial(_Counts):
+class Multinomial(LogitsProbs, _Counts):
     """Counts of total_count draws from a categorical given by logits or probs:
     `tf.distributions.Multinomial(total_count=5., probs=[.2, .3, .5]).sample(2, seed=1)`
     has shape (2, 3)."""
@@ -277,14 +248,6 @@ class Multinomial(_Counts):
                          parameters=parameters,
                          graph_parents=[self._total_count, self._logits, self._probs],
                          name=name)
-
-    @property
-    def logits(self):
-        return self._logits
-
-    @property
-    def probs(self):
-        return self._probs
 
     def _sample_n(self, n, seed=None):
         return self._draw_counts(n, self._logits, seed)

@@ -6,12 +6,9 @@ import numpy as np
 
 from .distributions_base import FULLY_REPARAMETERIZED, Distribution
 from .distributions_kl import RegisterKL
-from .distributions_continuous import _lead, _same_shape_params
-from .distributions_util import (batch_shape_of, check_value, float_params, gen_new_seed,
-                                 guarded, identity_params, scalar_event_shape,
-                                 scalar_event_shape_tensor, static_broadcast,
-                                 undefined_as_nan)
-from .shapes import TensorShape
+from .distributions_util import (ScalarEvent, check_value, float_params, gen_new_seed,
+                                 guarded, init_float_params, lead_shape,
+                                 same_shape_params, undefined_as_nan, vector_event_shape)
 
 __all__ = ["Gamma", "Exponential", "Beta", "Dirichlet"]
 
@@ -21,7 +18,7 @@ def _gc():
     return graphc
 
 
-class Gamma(Distribution):
+class Gamma(ScalarEvent, Distribution):
     """The Gamma distribution with shape `concentration` and inverse scale `rate`:
     `tf.distributions.Gamma(concentration=2., rate=[1., 3.]).entropy()`."""
 
@@ -29,19 +26,14 @@ class Gamma(Distribution):
                  name="Gamma"):
         parameters = dict(locals())
         gc = _gc()
-        with gc.name_scope(name, values=[concentration, rate]) as name:
-            self._concentration, self._rate = identity_params(
-                validate_args, [("concentration", concentration), ("rate", rate)],
-                lambda c, r: [gc.assert_positive(c), gc.assert_positive(r)])
-        super().__init__(dtype=self._concentration.dtype,
-                         reparameterization_type=FULLY_REPARAMETERIZED,
-                         validate_args=validate_args, allow_nan_stats=allow_nan_stats,
-                         parameters=parameters,
-                         graph_parents=[self._concentration, self._rate], name=name)
+        self._concentration, self._rate = init_float_params(
+            self, [("concentration", concentration), ("rate", rate)],
+            lambda c, r: [gc.assert_positive(c), gc.assert_positive(r)],
+            validate_args, allow_nan_stats, name, parameters)
 
     @classmethod
     def _param_shapes(cls, sample_shape):
-        return _same_shape_params(("concentration", "rate"), sample_shape)
+        return same_shape_params(("concentration", "rate"), sample_shape)
 
     @property
     def concentration(self):
@@ -50,15 +42,6 @@ class Gamma(Distribution):
     @property
     def rate(self):
         return self._rate
-
-    _event_shape = scalar_event_shape
-    _event_shape_tensor = scalar_event_shape_tensor
-
-    def _batch_shape(self):
-        return static_broadcast(self._concentration, self._rate)
-
-    def _batch_shape_tensor(self):
-        return batch_shape_of(self._concentration, self._rate)[1]
 
     def _sample_n(self, n, seed=None):
         gc = _gc()
@@ -131,12 +114,12 @@ class Exponential(Gamma):
 
     @classmethod
     def _param_shapes(cls, sample_shape):
-        return _same_shape_params(("rate",), sample_shape)
+        return same_shape_params(("rate",), sample_shape)
 
     def _sample_n(self, n, seed=None):
         # -log(u) / rate, u in [tiny, 1): u never 0
         gc = _gc()
-        shape = _lead(n, self.batch_shape_tensor())
+        shape = lead_shape(n, self.batch_shape_tensor())
         tiny = float(np.finfo(self.dtype.as_numpy_dtype).tiny)
         u = gc.random_uniform(shape, minval=tiny, maxval=1.0, dtype=self.dtype, seed=seed)
         return -gc.log(u) / self._rate
@@ -147,7 +130,7 @@ class Exponential(Gamma):
         return -self._rate * self._maybe_assert_valid_sample(x)
 
 
-class Beta(Distribution):
+class Beta(ScalarEvent, Distribution):
     """The Beta distribution on (0, 1), density x^(c1 - 1) (1 - x)^(c0 - 1) / B(c1, c0):
     `tf.distributions.Beta(concentration1=2., concentration0=3.).mean()`."""
 
@@ -162,6 +145,7 @@ class Beta(Distribution):
                 validate_args, [c1, c0],
                 lambda: [gc.assert_positive(c1), gc.assert_positive(c0)])
             self._total_concentration = self._concentration1 + self._concentration0
+        self._batch_params = [self._total_concentration]
         super().__init__(dtype=self._total_concentration.dtype,
                          reparameterization_type=FULLY_REPARAMETERIZED,
                          validate_args=validate_args, allow_nan_stats=allow_nan_stats,
@@ -171,7 +155,7 @@ class Beta(Distribution):
 
     @classmethod
     def _param_shapes(cls, sample_shape):
-        return _same_shape_params(("concentration1", "concentration0"), sample_shape)
+        return same_shape_params(("concentration1", "concentration0"), sample_shape)
 
     @property
     def concentration1(self):
@@ -185,15 +169,6 @@ class Beta(Distribution):
     def total_concentration(self):
         """concentration1 + concentration0."""
         return self._total_concentration
-
-    _event_shape = scalar_event_shape
-    _event_shape_tensor = scalar_event_shape_tensor
-
-    def _batch_shape(self):
-        return self._total_concentration.shape
-
-    def _batch_shape_tensor(self):
-        return _gc().shape(self._total_concentration)
 
     def _sample_n(self, n, seed=None):
         # g1 / (g1 + g0) with independent gammas
@@ -301,8 +276,7 @@ class Dirichlet(Distribution):
         return _gc().shape(self._total_concentration)
 
     def _event_shape(self):
-        shape = self._concentration.shape
-        return TensorShape(None) if shape.ndims is None else shape[-1:]
+        return vector_event_shape(self._concentration.shape)
 
     def _event_shape_tensor(self):
         return _gc().shape(self._concentration)[-1:]

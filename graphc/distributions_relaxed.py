@@ -19,13 +19,12 @@ import numpy as np
 from . import dtypes
 from .distributions_base import FULLY_REPARAMETERIZED, NOT_REPARAMETERIZED, Distribution
 from .distributions_bijectors_simple import Exp, Sigmoid
-from .distributions_continuous import _lead, _same_shape_params
+from .distributions_continuous import _LocScale
 from .distributions_kl import RegisterKL
 from .distributions_transformed import TransformedDistribution
-from .distributions_util import (batch_shape_of, check_value, identity_params,
-                                 logits_and_probs, scalar_event_shape,
-                                 scalar_event_shape_tensor, static_broadcast)
-from .shapes import TensorShape
+from .distributions_util import (LogitsProbs, check_value, lead_shape, logits_and_probs,
+                                 same_shape_params, vector_batch_shape,
+                                 vector_event_shape)
 
 __all__ = ["Logistic", "OneHotCategorical", "ExpRelaxedOneHotCategorical",
            "RelaxedOneHotCategorical", "RelaxedBernoulli"]
@@ -43,57 +42,20 @@ def _open_uniform(shape, dtype, seed):
                                 maxval=1.0, dtype=dtype, seed=seed)
 
 
-class Logistic(Distribution):
+class Logistic(_LocScale):
     """The logistic distribution: cdf(x) = sigmoid((x - loc) / scale),
     `tf.contrib.distributions.Logistic(loc=0., scale=[1., 2.]).log_prob(0.5)`."""
 
     def __init__(self, loc, scale, validate_args=False, allow_nan_stats=True,
                  name="Logistic"):
         parameters = dict(locals())
-        gc = _gc()
-        with gc.name_scope(name, values=[loc, scale]) as name:
-            self._loc, self._scale = identity_params(
-                validate_args, [("loc", loc), ("scale", scale)],
-                lambda loc, scale: [gc.assert_positive(scale)])
-        super().__init__(dtype=self._scale.dtype,
-                         reparameterization_type=FULLY_REPARAMETERIZED,
-                         validate_args=validate_args, allow_nan_stats=allow_nan_stats,
-                         parameters=parameters, graph_parents=[self._loc, self._scale],
-                         name=name)
-
-    @classmethod
-    def _param_shapes(cls, sample_shape):
-        return _same_shape_params(("loc", "scale"), sample_shape)
-
-    @property
-    def loc(self):
-        return self._loc
-
-    @property
-    def scale(self):
-        return self._scale
-
-    _event_shape = scalar_event_shape
-    _event_shape_tensor = scalar_event_shape_tensor
-
-    def _batch_shape(self):
-        return static_broadcast(self._loc, self._scale)
-
-    def _batch_shape_tensor(self):
-        return batch_shape_of(self._loc, self._scale)[1]
-
-    def _z(self, x):
-        with _gc().name_scope("standardize", values=[x]):
-            return (x - self._loc) / self._scale
+        super().__init__(loc, scale, validate_args, allow_nan_stats, name, parameters)
 
     def _sample_n(self, n, seed=None):
         # x = loc + scale * logit(u)
         gc = _gc()
-        u = _open_uniform(_lead(n, self.batch_shape_tensor()), self.dtype, seed)
+        u = _open_uniform(lead_shape(n, self.batch_shape_tensor()), self.dtype, seed)
         return (gc.log(u) - gc.log1p(-u)) * self._scale + self._loc
-
-    def _log_prob(self, x):
-        return self._log_unnormalized_prob(x) - self._log_normalization()
 
     def _log_unnormalized_prob(self, x):
         # log(e^-z / (1 + e^-z)^2)
@@ -118,17 +80,11 @@ class Logistic(Distribution):
     def _entropy(self):
         return 2.0 + _gc().log(self._scale * _gc().ones_like(self._loc))
 
-    def _mean(self):
-        return self._loc * _gc().ones_like(self._scale)
-
-    def _mode(self):
-        return self._mean()
-
     def _stddev(self):
         return self._scale * _gc().ones_like(self._loc) * (math.pi / math.sqrt(3.0))
 
 
-class _VectorEvent(Distribution):
+class _VectorEvent(LogitsProbs, Distribution):
     """The shared shapes of OneHotCategorical and ExpRelaxedOneHotCategorical: logits
     batch + [k], event shape [k]."""
 
@@ -137,24 +93,14 @@ class _VectorEvent(Distribution):
         """The number of classes k (an int32 scalar tensor)."""
         return self._event_size
 
-    @property
-    def logits(self):
-        return self._logits
-
-    @property
-    def probs(self):
-        return self._probs
-
     def _batch_shape(self):
-        shape = self._logits.shape
-        return TensorShape(None) if shape.ndims is None else shape[:-1]
+        return vector_batch_shape(self._logits.shape)
 
     def _batch_shape_tensor(self):
         return _gc().shape(self._logits)[:-1]
 
     def _event_shape(self):
-        shape = self._logits.shape
-        return TensorShape(None) if shape.ndims is None else shape[-1:]
+        return vector_event_shape(self._logits.shape)
 
     def _event_shape_tensor(self):
         return _gc().shape(self._logits)[-1:]
@@ -204,7 +150,7 @@ class OneHotCategorical(_VectorEvent):
         logits_2d = gc.reshape(self._logits, [-1, self._event_size])
         draws = gc.transpose(gc.multinomial(logits_2d, n, seed=seed))
         one_hot = gc.one_hot(draws, self._event_size, dtype=self.dtype)
-        return gc.reshape(one_hot, _lead(n, gc.shape(self._logits)))
+        return gc.reshape(one_hot, lead_shape(n, gc.shape(self._logits)))
 
     def _log_prob(self, x):
         # graphc checks what TF 1.15 means to: entries >= 0 that sum to 1 per event
@@ -289,7 +235,7 @@ class ExpRelaxedOneHotCategorical(_VectorEvent):
 
     def _sample_n(self, n, seed=None):
         gc = _gc()
-        shape = _lead(n, gc.shape(self._logits))
+        shape = lead_shape(n, gc.shape(self._logits))
         logits_2d = gc.reshape(self._logits * gc.ones(shape, dtype=self.dtype),
                                [-1, self._event_size])
         u = _open_uniform(gc.shape(logits_2d), self.dtype, seed)
@@ -326,7 +272,7 @@ class RelaxedOneHotCategorical(TransformedDistribution):
         super().__init__(dist, Exp(), name=name)
 
 
-class RelaxedBernoulli(TransformedDistribution):
+class RelaxedBernoulli(LogitsProbs, TransformedDistribution):
     """The binary Concrete distribution on (0, 1): sigmoid((logits + L) / temperature),
     L standard logistic; `RelaxedBernoulli(0.5, probs=[.3, .9]).sample(4, seed=1)`."""
 
@@ -353,18 +299,8 @@ class RelaxedBernoulli(TransformedDistribution):
 
     @classmethod
     def _param_shapes(cls, sample_shape):
-        return _same_shape_params(("logits",), sample_shape)
+        return same_shape_params(("logits",), sample_shape)
 
     @property
     def temperature(self):
         return self._temperature
-
-    @property
-    def logits(self):
-        """Log-odds of 1."""
-        return self._logits
-
-    @property
-    def probs(self):
-        """Probability of 1."""
-        return self._probs

@@ -1,11 +1,13 @@
-"""Helpers the distributions share: parameter conversion and validation, logits/probs,
-undefined statistics (NaN or a run-time assertion), the normal cdf and its log, and
-per-draw seeds."""
+"""Helpers the distributions share: parameter conversion and validation, the constructor
+of broadcast float parameters, logits/probs (and their properties), batch and event
+shapes, undefined statistics (NaN or a run-time assertion), the normal cdf and its log,
+and per-draw seeds."""
 import math
 
 import numpy as np
 
 from . import dtypes
+from .distributions_base import FULLY_REPARAMETERIZED, Distribution
 from .shapes import TensorShape
 
 
@@ -42,6 +44,36 @@ def identity_params(validate_args, named, checks):
     return tensors
 
 
+def init_float_params(dist, named, checks, validate_args, allow_nan_stats, name,
+                      parameters):
+    """TF1's constructor of a distribution of float parameters that broadcast to its
+    batch shape (Normal, Uniform, StudentT, Gamma, ...): the (name, value) pairs as
+    identity_params makes them, under the name scope `name`, then Distribution's
+    constructor (fully reparameterized, the parameters its graph parents). Returns the
+    parameter tensors, which ScalarEvent's batch shape broadcasts."""
+    gc = _gc()
+    with gc.name_scope(name, values=[v for _, v in named]) as name:
+        tensors = identity_params(validate_args, named, checks)
+    dist._batch_params = tensors
+    Distribution.__init__(dist, dtype=tensors[0].dtype,
+                          reparameterization_type=FULLY_REPARAMETERIZED,
+                          validate_args=validate_args, allow_nan_stats=allow_nan_stats,
+                          parameters=parameters, graph_parents=list(tensors), name=name)
+    return tensors
+
+
+def same_shape_params(names, sample_shape):
+    """_param_shapes of parameters that all have the sample's shape."""
+    shape = _gc().convert_to_tensor(sample_shape, dtype=dtypes.int32, name="sample_shape")
+    return {n: shape for n in names}
+
+
+def lead_shape(n, shape):
+    """concat([[n], shape]): the shape of n draws of a batch."""
+    gc = _gc()
+    return gc.concat([gc.reshape(n, [1]), shape], 0)
+
+
 def scalar_event_shape(dist):
     """The static event shape of a scalar distribution: []."""
     return TensorShape([])
@@ -50,6 +82,31 @@ def scalar_event_shape(dist):
 def scalar_event_shape_tensor(dist):
     """The event shape of a scalar distribution as a tensor: [] (int32)."""
     return _gc().constant([], dtype=dtypes.int32)
+
+
+class ScalarEvent:
+    """Mixin of a distribution of scalar events whose batch shape is the broadcast of
+    the parameter tensors `self._batch_params` (its constructor sets them)."""
+
+    def _batch_shape(self):
+        return static_broadcast(*self._batch_params)
+
+    def _batch_shape_tensor(self):
+        return batch_shape_of(*self._batch_params)[1]
+
+    _event_shape = scalar_event_shape
+    _event_shape_tensor = scalar_event_shape_tensor
+
+
+def vector_batch_shape(shape):
+    """The batch part (all but the last dim) of a vector-event parameter's static
+    shape."""
+    return TensorShape(None) if shape.ndims is None else shape[:-1]
+
+
+def vector_event_shape(shape):
+    """The event part (the last dim) of a vector-event parameter's static shape."""
+    return TensorShape(None) if shape.ndims is None else shape[-1:]
 
 
 def guarded(validate_args, tensors, checks):
@@ -100,6 +157,21 @@ def logits_and_probs(logits, probs, multidimensional, validate_args, dtype=None)
     with gc.name_scope("logits"):
         logits = gc.log(probs) if multidimensional else gc.log(probs) - gc.log1p(-probs)
     return logits, probs
+
+
+class LogitsProbs:
+    """Mixin of the logits and probs properties of a distribution made from exactly one
+    of them (logits_and_probs sets `_logits` and `_probs`)."""
+
+    @property
+    def logits(self):
+        """Log-odds (scalar events) or unnormalized log-probabilities (vector events)."""
+        return self._logits
+
+    @property
+    def probs(self):
+        """Probability of a 1 (scalar events) or of each class (vector events)."""
+        return self._probs
 
 
 def undefined_as_nan(dist, value, defined, message, assertion):
