@@ -48,7 +48,7 @@ class Graph:
         full = self.unique_name(name)
         absolute = name[-1:] == "/"
         # full is base or base_N: checking base once per graph checks them all
-        base = name[:-1] if absolute else self._scope + name
+        base = full if absolute else self._scope + name
         if base not in self._valid_bases:
             if not _VALID_NAME.match(base):
                 raise ValueError(f"'{full}' is not a valid node name (TF1's rule: letters, "

@@ -32,6 +32,7 @@ from .ops.join import concat as dense_concat
 from .ragged_index import _wrap, gather_rows
 from .ragged_strings import _nest
 from .ragged_math import _dense_for_flat, _same_splits, elementwise, map_flat_values
+from .ragged_matmul import matmul as ragged_matmul
 from .ragged_tensor import RaggedTensor, fail, is_ragged, rowids_of, splits_of_lengths
 
 __all__ = ["DynamicRaggedShape", "install", "dispatched"]
@@ -563,6 +564,7 @@ _SPECIAL = {
     "tile": _tile, "cumsum": _cumsum, "reshape": _reshape,
     "embedding_lookup": _nested_ids("ids"), "one_hot": _nested_ids("indices"),
     "join": _string_join, "string_join": _string_join, "reduce_join": _reduce_join,
+    "matmul": lambda op, args, kwargs: ragged_matmul(**_bound(op, args, kwargs)),
 }
 
 _NAMESPACES = ("", "math", "nn", "strings", "bitwise", "debugging", "compat.v1")
