@@ -10,13 +10,15 @@ interleaved repeats after a warm-up.
     python benchmarks/bench_jacobian.py            # full run
     python benchmarks/bench_jacobian.py --quick    # a few repeats
 """
+import os
 import statistics
 import sys
 import time
 
 import numpy as np
 
-import graphc as gc
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import graphc as gc  # noqa: E402 (the checkout's graphc, installed or not)
 
 CASES = [(8, 2000), (2000, 8)]      # (size of x, size of y)
 
