@@ -278,37 +278,17 @@ class Model(training.TrainingMixin, Layer):
             return gc.nest.pack_sequence_as(self._nested_outputs, outs)
         return outs[0] if len(outs) == 1 else outs
 
-    def summary(self, line_length=65, print_fn=None):
-        """Print the layers, their output shapes and parameter counts (Keras' table)."""
-        print_fn = print_fn or print
+    def summary(self, line_length=None, positions=None, print_fn=None):
+        """Print the layers, their output shapes and parameter counts (and, for a
+        functional model that is not a chain, their inputs) as TF 1.15's tf.keras does
+        (model_summary.py); `print_fn` gets each line.
+
+            model.summary(print_fn=lines.append)
+        """
         if not self._graph_network and not self.built:
             raise ValueError(models_sub.NOT_BUILT)
-        widths = [int(line_length * f) for f in (0.45, 0.8, 1.0)]
-
-        def row(cells):
-            line = ""
-            for cell, end in zip(cells, widths):
-                line = (line + str(cell))[:end].ljust(end)
-            print_fn(line.rstrip())
-        print_fn(f'Model: "{self.name}"')
-        print_fn("_" * line_length)
-        row(["Layer (type)", "Output Shape", "Param #"])
-        print_fn("=" * line_length)
-        layers = [la for la in self.layers if not isinstance(la, InputLayer)] \
-            if isinstance(self, Sequential) else self.layers
-        for i, layer in enumerate(layers):
-            try:
-                shape = layer.output_shape if self._graph_network else "multiple"
-            except AttributeError:
-                shape = "multiple"
-            row([f"{layer.name} ({type(layer).__name__})", shape, layer.count_params()])
-            print_fn(("=" if i == len(layers) - 1 else "_") * line_length)
-        trainable = int(sum(np.prod(w.shape.as_list()) for w in self.trainable_weights))
-        total = self.count_params()
-        print_fn(f"Total params: {total:,}")
-        print_fn(f"Trainable params: {trainable:,}")
-        print_fn(f"Non-trainable params: {total - trainable:,}")
-        print_fn("_" * line_length)
+        from .model_summary import print_summary
+        print_summary(self, line_length, positions, print_fn)
 
     def save_weights(self, filepath, overwrite=True, save_format=None):
         """Write the weights: HDF5 in tf_keras' layout for .h5/.hdf5/.keras paths (or
