@@ -1,6 +1,8 @@
 """graphc benchmarks W1-W7 (issue 4). Every time is a median over interleaved rounds after
 warm-up, reported as a ratio to hand-written numpy measured in the same run; graphc's figures
-get PASS/MISS against the issue's targets and are repeated in a summary at the end.
+get PASS/MISS against the issue's targets and are repeated in a summary at the end. A ratio
+is the median over rounds of each round's ratio (the two contenders ran back to back there,
+so the host's load drifting between rounds cancels), see paired().
 
     python benchmarks/run.py            # all workloads
     python benchmarks/run.py --quick    # fewer rounds; W4 without the 1M chain and peers' W4
@@ -19,7 +21,8 @@ Peers are printed as ratios to numpy (W4: to graphc) and never get PASS/MISS.
                         PyTensor's other linkers (NUMBA, C VM) where they differ from its
                         default; W2b times TF through both sess.run and sess.make_callable;
                         W3 prints each peer's time(value+grad)/time(value).
-  W4                    graphc's chains in a child process; then TF1 (tf.add in a tf.Graph,
+  W4                    graphc's chains in a child process (medians of 5 builds per size, 3
+                        with --quick, the 1M chain once); then TF1 (tf.add in a tf.Graph,
                         then the first sess.run) and JAX (jit trace, then lower + compile + the
                         first call), each in a child of its own, at 10k nodes (and 100k
                         without --quick); each chain's value is checked.
@@ -31,6 +34,7 @@ Peers are printed as ratios to numpy (W4: to graphc) and never get PASS/MISS.
 import gc as pygc
 import os
 import resource
+import statistics
 import json
 import subprocess
 import sys
@@ -74,7 +78,22 @@ def interleaved(fns, number, rounds=ROUNDS, warmup=2, settle=0.0):
                 time.sleep(settle)
                 f()
             times[k].append(per_call(f, number))
-    return {k: float(np.median(v)) for k, v in times.items()}
+    out = Timings({k: float(np.median(v)) for k, v in times.items()})
+    out.rounds = times
+    return out
+
+
+class Timings(dict):
+    """{name: median seconds per call} over interleaved rounds; `rounds` keeps each
+    round's time per call of each contender, for paired()."""
+
+
+def paired(t, a, b):
+    """Contender a's time over b's as the median over rounds of each round's ratio: a and
+    b ran back to back in a round, so load that drifts between rounds (this host's step
+    times move by 1.5x within a run) cancels in each ratio, where the ratio of the two
+    medians mixes it in."""
+    return float(np.median(np.divide(t.rounds[a], t.rounds[b])))
 
 
 def verdict(workload, what, value, target, lower_is_better=True):
@@ -84,10 +103,15 @@ def verdict(workload, what, value, target, lower_is_better=True):
           f"{target:<8} {'PASS' if ok else 'MISS'}")
 
 
+def ratio(times, a, b):
+    """paired(times, a, b) where the rounds are kept, else the ratio of the medians."""
+    return paired(times, a, b) if isinstance(times, Timings) else times[a] / times[b]
+
+
 def show(times, unit=1e3, label="ms", base="numpy", scale=1.0):
     for k, v in times.items():
         print(f"  {k:<24} {v * unit / scale:10.3f} {label}   ratio to {base}: "
-              f"{v / times[base]:.3f}")
+              f"{ratio(times, k, base):.3f}")
 
 
 def peer_pass(make, base, number, show=show, **show_kw):
@@ -156,7 +180,7 @@ def w1():
     t = interleaved({"numpy": numpy_step, "graphc": lambda: step(xb, yb)},
                     number=20 if QUICK else 50)
     show(t)
-    verdict("W1", "graphc / numpy step time", t["graphc"] / t["numpy"], 1.02)
+    verdict("W1", "graphc / numpy step time", paired(t, "graphc", "numpy"), 1.02)
     P[:] = [w.copy() for w in W0] + [b.copy() for b in b0]
     numpy_step()                        # one step from W0, b0, for the peers to check against
     peer_pass(lambda: peers.w1(W0 + b0, xb, yb, [p_.copy() for p_ in P]),
@@ -184,7 +208,7 @@ def w2():
     t = interleaved({"numpy": numpy_chain, "graphc": lambda: f(xv)},
                     number=200 if QUICK else 1000)
     show(t, unit=1e6 / 300, label="us/op")
-    verdict("W2a", "graphc / numpy per op", t["graphc"] / t["numpy"], 1.3)
+    verdict("W2a", "graphc / numpy per op", paired(t, "graphc", "numpy"), 1.3)
     peer_pass(lambda: peers.w2a(xv, numpy_chain()),
               {"numpy": numpy_chain, "graphc": lambda: f(xv)},
               number=200 if QUICK else 1000, unit=1e6 / 300, label="us/op")
@@ -252,9 +276,9 @@ def w3():
                      "graphc value+grad": lambda: both(*args)}, number=5 if QUICK else 20)
     show_w3(t, skip=("graphc",))            # graphc's ratio comes with its verdict
     verdict("W3", "graphc time(value+grad)/time(value)",
-            t["graphc value+grad"] / t["graphc value"], 2.5)
+            paired(t, "graphc value+grad", "graphc value"), 2.5)
     verdict("W3", "graphc value+grad / numpy value+grad",
-            t["graphc value+grad"] / t["numpy value+grad"], 1.0)
+            paired(t, "graphc value+grad", "numpy value+grad"), 1.0)
     peer_pass(lambda: peers.w3(Wv, xv, np_value(), np_both()),
               {**base, "graphc value": lambda: value(*args),
                "graphc value+grad": lambda: both(*args)},
@@ -266,12 +290,12 @@ def show_w3(t, skip=()):
     time(value+grad)/time(value) (but those in `skip`)."""
     for k, v in t.items():
         base = "numpy value+grad" if k.endswith("+grad") else "numpy value"
-        print(f"  {k:<30} {v * 1e3:10.3f} ms   ratio to {base}: {v / t[base]:.3f}")
+        print(f"  {k:<30} {v * 1e3:10.3f} ms   ratio to {base}: {ratio(t, k, base):.3f}")
     for k in t:
         name = k[:-len(" value")]
         if k.endswith(" value") and name not in skip and name + " value+grad" in t:
             print(f"  {name + ' time(value+grad)/time(value)':<52} "
-                  f"{t[name + ' value+grad'] / t[k]:10.3f}")
+                  f"{ratio(t, name + ' value+grad', k):10.3f}")
 
 
 # ---- W4: build + compile scaling --------------------------------------------------------------
@@ -315,28 +339,42 @@ def w4_peers(graphc_per):
 
 
 def w4_child():
+    """Each size built, compiled and run `reps` times in fresh graphs: the medians (one
+    build of 1M nodes takes ~15 s, so that one is timed once)."""
     sizes = [1_000, 10_000, 100_000] + ([] if QUICK else [1_000_000])
     per = {}
     for n in sizes:
-        pygc.collect()
-        graph = gc.Graph()
-        t0 = time.perf_counter()
-        with graph.as_default():
-            x = gc.placeholder(gc.float32, (4,), name="x")
-            c = gc.constant(np.float32(1.0))
-            y = x
-            for _ in range(n):
-                y = gc.add(y, c)
-        t1 = time.perf_counter()
-        sess = gc.Session(graph=graph)
-        out = sess.run(y, {x: np.zeros(4, np.float32)})
-        t2 = time.perf_counter()
-        assert out[0] == n
-        per[n] = ((t1 - t0) / n * 1e6, (t2 - t1) / n * 1e6)
-        print(f"  {n:>9} nodes: build {t1 - t0:8.3f} s ({per[n][0]:6.2f} us/node), "
-              f"compile+first run {t2 - t1:8.3f} s ({per[n][1]:6.2f} us/node)")
-        del graph, sess, y, x
+        reps = 1 if n >= 1_000_000 else 3 if QUICK else 5
+        builds, runs = [], []
+        for _ in range(reps):
+            build, run = _w4_once(n)
+            builds.append(build)
+            runs.append(run)
+        build, run = statistics.median(builds), statistics.median(runs)
+        per[n] = (build / n * 1e6, run / n * 1e6)
+        print(f"  {n:>9} nodes: build {build:8.3f} s ({per[n][0]:6.2f} us/node), "
+              f"compile+first run {run:8.3f} s ({per[n][1]:6.2f} us/node)"
+              + (f"  (medians of {reps})" if reps > 1 else ""))
     print(json.dumps(per))
+
+
+def _w4_once(n):
+    """(build seconds, compile + first run seconds) of an n-node chain of adds."""
+    pygc.collect()
+    graph = gc.Graph()
+    t0 = time.perf_counter()
+    with graph.as_default():
+        x = gc.placeholder(gc.float32, (4,), name="x")
+        c = gc.constant(np.float32(1.0))
+        y = x
+        for _ in range(n):
+            y = gc.add(y, c)
+    t1 = time.perf_counter()
+    sess = gc.Session(graph=graph)
+    out = sess.run(y, {x: np.zeros(4, np.float32)})
+    t2 = time.perf_counter()
+    assert out[0] == n
+    return t1 - t0, t2 - t1
 
 
 # ---- W6: memory ----------------------------------------------------------------------------------
@@ -443,7 +481,7 @@ def w6():
                     number=2 if QUICK else 5)
     show(t)
     verdict("W6", "graphc / numpy peak RSS increase", rss["graphc"] / rss["numpy"], 0.85)
-    verdict("W6", "graphc / numpy step time", t["graphc"] / t["numpy"], 1.0)
+    verdict("W6", "graphc / numpy step time", paired(t, "graphc", "numpy"), 1.0)
     peer_pass(lambda: peers.w6(Wv, xv, numpy_step()),
               {"numpy": numpy_step, "graphc": _w6_graphc(Wv, xv)},
               number=2 if QUICK else 5)
@@ -466,7 +504,7 @@ def w7():
     t = interleaved({"numpy": naive, "graphc": lambda: f(xv)}, number=3 if QUICK else 10)
     show(t)
     np.testing.assert_allclose(f(xv), naive(), rtol=1e-5)
-    verdict("W7", "graphc / naive numpy time", t["graphc"] / t["numpy"], 0.8)
+    verdict("W7", "graphc / naive numpy time", paired(t, "graphc", "numpy"), 0.8)
     peer_pass(lambda: peers.w7(xv, naive()), {"numpy": naive, "graphc": lambda: f(xv)},
               number=3 if QUICK else 10)
 
