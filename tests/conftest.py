@@ -1,5 +1,6 @@
 import os
 import random
+import re
 import shutil
 import sys
 import tempfile
@@ -34,6 +35,27 @@ def pytest_runtest_call(item):
     yield
     if own is not None:
         fn._hypothesis_internal_use_settings = own
+
+
+# TF's own CPU kernels that some TF wheels leave out (NCHW convolutions, dilated or
+# depthwise ones, conv3d_transpose in NCDHW): a parity case whose TF side raises one of
+# these has nothing to compare with in that wheel, so it is skipped, not failed.
+_TF_CPU_REFUSAL = re.compile(
+    r"only supports? (the )?ND?HWC|only supported for NHWC|supports the NHWC tensor "
+    r"format on the CPU|do not yet support dilation rates larger than 1")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = (yield).get_result()
+    if report.when == "call" and report.failed and call.excinfo is not None:
+        e = call.excinfo.value
+        found = _TF_CPU_REFUSAL.search(str(e))
+        if type(e).__module__.startswith("tensorflow") and found:
+            line = next(ln for ln in str(e).splitlines() if found.group(0) in ln)
+            report.outcome = "skipped"
+            report.longrepr = (str(item.path), item.location[1] or 0,
+                               f"Skipped: this TF wheel's CPU kernel refuses it: {line}")
 
 
 def pytest_addoption(parser):
