@@ -200,3 +200,15 @@ def test_print_fn_defaults_to_print(capsys):
         captured = lines_of(model)
         model.summary()
         assert capsys.readouterr().out == "\n".join(captured) + "\n"
+
+
+def test_input_layer_shapes_are_lists():
+    """Keras' InputLayer answers output_shape and input_shape with a list of one shape
+    (tf_keras: [(None, 3)]); a Model's input_shape is the shape itself."""
+    g = gc.Graph()
+    with g.as_default():
+        i = gc.keras.Input((3,))
+        m = gc.keras.Model(i, gc.keras.layers.Dense(2)(i))
+        assert m.layers[0].output_shape == m.layers[0].input_shape == [(None, 3)]
+        assert m.input_shape == m.layers[1].input_shape == (None, 3)
+        assert m.layers[1].output_shape == (None, 2)

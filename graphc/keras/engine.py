@@ -551,6 +551,13 @@ class InputLayer(Layer):
         self.is_placeholder = input_tensor.op.type == "Placeholder"
         self._record([], [input_tensor], {})
 
+    @property
+    def output_shape(self):
+        """[shape]: a list, as Keras' InputLayer (its call's outputs are a list)."""
+        return [K.int_shape(self.output)]
+
+    input_shape = output_shape      # an InputLayer's input is its output (Keras' too)
+
     def get_config(self):
         return {"batch_input_shape": self._batch_input_shape, "dtype": self.dtype,
                 "sparse": False, "name": self.name}
