@@ -1,13 +1,16 @@
 """Reverse mode: `gradients` appends the backward sweep to the graph.
 
 Reverse-mode AD is dynamic programming on the DAG. Node ids are a topological order
-(the graph is append-only and a node's inputs exist before it), so walking the nodes
-between xs and ys in decreasing id visits every consumer of a tensor before the tensor's
-producer: when a node is reached, the cotangents of its outputs are complete. Each
+(the graph is append-only and a node's inputs exist before it). The sweep visits the
+nodes between xs and ys as TF1 does (sweep_order: a queue from ys, a node entering once
+its consumers are done), so every consumer of a tensor comes before the tensor's
+producer, its cotangents are complete when it is reached, and they arrive in TF1's
+order (the order the rows of an IndexedSlices gradient are joined in). Each
 node's vjp is emitted once; fan-out is summed once (add_n) and broadcasting undone once
 (sum_to) here, never in the rules.
 """
 import inspect
+from collections import deque
 
 from .. import dtypes, errors
 from ..graph import Tensor, get_default_graph
@@ -266,6 +269,37 @@ def between(ys, xs, stop=(), only=None, links=None):
     return order, reached_t
 
 
+def sweep_order(order, ys, links=None):
+    """The nodes of `order` in the order TF1's gradients visits them: a queue from ys'
+    nodes, each node entering once all its consumers among `order` have passed their
+    gradients back. Each tensor's gradients then arrive, and are summed or their rows
+    joined, in TF1's order. Falls back to reversed(order) where the queue does not
+    reach every node (an edge it cannot see)."""
+    links = links or {}
+    inside = set(order)
+
+    def edges(n):
+        outer = links.get(n.outputs[0]) if len(n.outputs) == 1 else None
+        return n.inputs if outer is None else (outer,)
+
+    pending = dict.fromkeys(order, 0)
+    for n in order:
+        for t in edges(n):
+            if t.node in inside:
+                pending[t.node] += 1
+    queue = deque(dict.fromkeys(y.node for y in ys if y.node in inside and not pending[y.node]))
+    sweep = []
+    while queue:
+        n = queue.popleft()
+        sweep.append(n)
+        for t in edges(n):
+            if t.node in inside:
+                pending[t.node] -= 1
+                if pending[t.node] == 0:
+                    queue.append(t.node)
+    return sweep if len(sweep) == len(order) else order[::-1]
+
+
 def builds_here(graph):
     """Whether the default graph is graph (or one of its function bodies). TF1 builds a
     derivative in its ys' graph whatever the default graph is: gradients, jvp, hessians
@@ -327,7 +361,9 @@ def gradients(ys, xs, grad_ys=None, name="gradients", stop_gradients=None,
                     gy = core.convert_to_tensor(gy, dtype=y.dtype)
                 grads.setdefault(y, []).append(gy)
         from .sparse_grads import PASS_THROUGH
-        for node in reversed(order):
+        sweep = sweep_order(order, ys, links[0])
+        made_at = {}                # an IndexedSlices gradient -> where its node is in sweep
+        for at, node in enumerate(sweep):
             keep = node.op in PASS_THROUGH          # passes an IndexedSlices on (TF1)
             gs = [_sum(grads[t], sparse=keep) if t in grads else None for t in node.outputs]
             if all(g is None for g in gs):
@@ -357,20 +393,22 @@ def gradients(ys, xs, grad_ys=None, name="gradients", stop_gradients=None,
                     if not isinstance(g, IndexedSlices):    # (a loop's, for a table)
                         g = unbroadcast(core.convert_to_tensor(g, dtype=x.dtype), x,
                                         node, k)
+                    else:
+                        made_at[id(g)] = at
                     grads.setdefault(x, []).append(g)
         from .sparse_grads import row_lookup, row_lookups, sparse_gradient
         # rows of a table: IndexedSlices, as TF1's (not for autodiff's own uses: _dense)
         lookups = {} if _dense else row_lookups(order, xs)
         result = []
         with graph._building("gradient"):
+            at = {n: k for k, n in enumerate(sweep)}
             for x in xs:
                 parts = [(n, _sum(grads[n.outputs[0]])) for n in lookups.get(x, ())
                          if row_lookup(n) and n.outputs[0] in grads]   # (a loop's come
                 #                                         as IndexedSlices in grads[x])
                 slices = [g for g in grads.get(x, ()) if isinstance(g, IndexedSlices)]
                 if x in lookups and (parts or slices):
-                    result.append(join_slices(([sparse_gradient(x, parts)] if parts
-                                               else []) + slices))
+                    result.append(_rows_in_sweep_order(x, parts, slices, at, made_at))
                 elif x in grads:
                     result.append(_sum(grads[x]))
                 elif unconnected_gradients == "zero":
@@ -378,6 +416,27 @@ def gradients(ys, xs, grad_ys=None, name="gradients", stop_gradients=None,
                 else:
                     result.append(None)
     return result
+
+
+def _rows_in_sweep_order(x, parts, slices, at, made_at):
+    """x's IndexedSlices gradient: the rows of its lookups `parts` [(gather node, its
+    output's gradient)] and of the `slices` loops gave, joined in the order TF1's
+    sweep produced them (`at`: a node's place in it; `made_at`: a slice's)."""
+    from .sparse_grads import sparse_gradient
+    pieces = sorted([(at[n], 0, (n, g)) for n, g in parts] +
+                    [(made_at.get(id(g), len(at)), 1, g) for g in slices],
+                    key=lambda p: p[:2])
+    joined, run = [], []
+    for _, is_slice, piece in pieces:
+        if not is_slice:
+            run.append(piece)           # neighbouring lookups: one IndexedSlices
+            continue
+        if run:
+            joined, run = joined + [sparse_gradient(x, run)], []
+        joined.append(piece)
+    if run:
+        joined.append(sparse_gradient(x, run))
+    return join_slices(joined)
 
 
 def _check_arguments(ys, xs, stop, grad_ys):

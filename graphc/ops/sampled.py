@@ -30,6 +30,7 @@ from .nn_extra import embedding_lookup
 from .random import _graph_of, get_seed
 from .registry import OpDef, apply, register
 from .scatter import scatter_nd
+from .slice_pad import slice as slice_
 
 __all__ = ["log_uniform_candidate_sampler", "uniform_candidate_sampler",
            "fixed_unigram_candidate_sampler", "compute_accidental_hits", "nce_loss",
@@ -298,11 +299,16 @@ def _compute_sampled_logits(weights, biases, labels, inputs, num_sampled, num_cl
         sampled, true_expected, sampled_expected = (
             stop_gradient(convert_to_tensor(s)) for s in sampled_values)
         sampled = E.cast(sampled, dtypes.int64)
-        # TF looks up labels and sampled together and slices; two lookups are the same
-        true_w = _as(embedding_lookup(weights, labels_flat, partition_strategy), inputs)
-        sampled_w = _as(embedding_lookup(weights, sampled, partition_strategy), inputs)
-        true_b = _as(embedding_lookup(biases, labels_flat, partition_strategy), inputs)
-        sampled_b = _as(embedding_lookup(biases, sampled, partition_strategy), inputs)
+        # one lookup of labels and sampled together, then slices, as TF: a table's
+        # IndexedSlices gradient then has TF's rows, in TF's order
+        all_ids = concat([labels_flat, sampled], 0)
+        n_true = A.shape(labels_flat)[:1]
+        all_w = _as(embedding_lookup(weights, all_ids, partition_strategy), inputs)
+        true_w = slice_(all_w, [0, 0], concat([n_true, [-1]], 0))
+        sampled_w = slice_(all_w, concat([n_true, [0]], 0), [-1, -1])
+        all_b = _as(embedding_lookup(biases, all_ids, partition_strategy), inputs)
+        true_b = slice_(all_b, [0], n_true)
+        sampled_b = slice_(all_b, n_true, [-1])
         dim = A.shape(true_w)[1:2]
         true_w = A.reshape(true_w, concat([[-1, num_true], dim], 0))
         true_logits = R.reduce_sum(A.expand_dims(inputs, 1) * true_w, axis=2)
