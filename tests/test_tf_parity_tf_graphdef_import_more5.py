@@ -136,7 +136,16 @@ def test_conv2d_groups(groups, padding, fmt):
 
     def build(x, w):
         return tf.nn.conv2d(x, w, [1, 1, 2, 1], padding, data_format=fmt)
-    _same(*_both(build, [x, w], grads=True), rtol=1e-4, atol=1e-4)
+    try:
+        both = _both(build, [x, w], grads=True)
+    except tf.errors.InvalidArgumentError as e:
+        # some TF wheels' CPU kernels have no grouped-conv gradient ("Gradients for
+        # grouped convolutions are not supported on CPU", or a filter_size error): the
+        # values still compare; graphc's gradient is checked by finite differences
+        if "grouped convolutions" not in str(e) and "filter_size" not in str(e):
+            raise
+        both = _both(build, [x, w])
+    _same(*both, rtol=1e-4, atol=1e-4)
 
 
 # ---- bincounts --------------------------------------------------------------------------
