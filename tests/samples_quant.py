@@ -47,8 +47,8 @@ def _pool_ref(x, k, st, kind):
     for i in range(oh):
         for j in range(ow):
             win = x[:, i * st[0]:i * st[0] + k[0], j * st[1]:j * st[1] + k[1], :].astype(float)
-            out[:, i, j] = win.max(axis=(1, 2)) if kind == "max" else np.rint(
-                win.mean(axis=(1, 2)))
+            out[:, i, j] = win.max(axis=(1, 2)) if kind == "max" else np.trunc(
+                win.mean(axis=(1, 2)))              # TF: int32 division
     return [out, -1.0, 2.0]
 
 

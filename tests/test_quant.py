@@ -261,11 +261,19 @@ def test_quantized_pools():
     mx = gc.nn.quantized_max_pool(x, -1.0, 2.0, [1, 2, 2, 1], [1, 2, 2, 1], "SAME")
     assert avg.output.shape.as_list() == [1, 2, 3, 1]
     a, lo, hi, m = run(avg.output, avg.min_output, avg.max_output, mx.output)
-    assert a[0, :, :, 0].tolist() == [[142, 103, 67], [169, 132, 181]]   # 141.5 -> 142
+    # TF's kernel divides int32 sums in C++: 141.5 -> 141, 102.75 -> 102 (TF 2.21 too)
+    assert a[0, :, :, 0].tolist() == [[141, 102, 67], [169, 132, 181]]
     assert m[0, :, :, 0].tolist() == [[220, 219, 186], [175, 176, 255]]
     assert (lo, hi) == (-1.0, 2.0)
     s, = run(gc.nn.quantized_avg_pool(x, -1.0, 2.0, [1, 3, 3, 1], [1, 2, 2, 1], "SAME").output)
     assert s.shape == (1, 2, 3, 1)
+
+
+def test_quantized_avg_pool_truncates_toward_zero():
+    """qint8 means -1.5, -2.5, -0.5, -4.5 give -1, -2, 0, -4 (TF 2.21's kernel)."""
+    x = q(np.int8([-1, -2, -2, -3, -1, 0, -5, -4]).reshape(1, 1, 8, 1), "qint8")
+    out = gc.nn.quantized_avg_pool(x, -1.0, 2.0, [1, 1, 2, 1], [1, 1, 2, 1], "VALID")
+    assert run(out.output)[0].ravel().tolist() == [-1, -2, 0, -4]
 
 
 def test_quantized_pool_errors():

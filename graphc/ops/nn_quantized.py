@@ -1,7 +1,8 @@
 """gc.nn's quantized kernels (TF's CPU ones): quantized_avg_pool, quantized_max_pool,
 quantized_relu_x and quantized_conv2d. Each returns (output, min_output, max_output).
 
-    avg pool:  rint(window sum / valid-element count) (ties to even), ranges unchanged
+    avg pool:  window sum / valid-element count in integers (truncated toward zero, TF's
+               int32 SpatialAvgPool), ranges unchanged
     relu_x:    clip(q, Q(0), Q(max_value)), Q(v) = round(v s) - round(lo s) + qmin clamped,
                s = 2^bits / ((hi - lo) 2^bits / (2^bits - 1)) (double)
     conv2d:    sum (x - Q_x(0)) (f - Q_f(0)) over the window (padding adds 0), int32;
@@ -82,7 +83,8 @@ def _pool_kernel(x, lo, hi, *, ksize, strides, padding, kind):
     else:
         total = win.astype(np.int64).sum(axis=(3, 4))
         count = mask.sum(axis=(2, 3))[None, :, :, None]
-        out = np.rint(total / np.maximum(count, 1)).astype(np.int64)
+        # TF's kernel: int32 sums divided by the counts in C++ (truncated toward zero)
+        out = np.trunc(total / np.maximum(count, 1)).astype(np.int64)
     return np.ascontiguousarray(out.astype(x.dtype)), _F(lo), _F(hi)
 
 
@@ -155,8 +157,8 @@ def _scalar(v):
 def quantized_avg_pool(input, min_input, max_input, ksize, strides, padding,  # noqa: A002
                        name=None):
     """Average pooling of a quantized NHWC tensor (TF's QuantizedAvgPool): each output is
-    the mean of its window's valid elements rounded half to even; returns (output, min_output,
-    max_output), the range unchanged.
+    the mean of its window's valid elements truncated toward zero (TF's integer division);
+    returns (output, min_output, max_output), the range unchanged.
 
     `gc.nn.quantized_avg_pool(q, 0.0, 1.0, [1, 2, 2, 1], [1, 2, 2, 1], "VALID")`
     """
