@@ -40,6 +40,10 @@ SKIP = {"RandomPoissonV2": "random: graphc's draws are not TF's stream (seeded a
                         "pixels: test_tf_parity_tf_graphdef_summary.py decodes them)",
         "PriorityQueueV2": "TF 2.21's PriorityQueue dequeue_up_to of a closed queue with "
                            "elements left fails (its kernel; dequeue_many works)",
+        "InitializedValue": "a race in TF's executor: the read inside initialized_value's "
+                            "cond need not wait for the assign the Identity waits for "
+                            "(TF read the zeros once in a long run, passes alone; graphc "
+                            "reads after the assign: test_registry.py checks its value)",
         "LookupTableExportV2": "the order of the entries: TF's is its hash map's, graphc's "
                                "the insertion order (test_tf_parity_tf_graphdef_lookup.py "
                                "compares them sorted)"}
