@@ -248,9 +248,8 @@ def between(ys, xs, stop=(), only=None, links=None):
 
     xs_set = set(xs)
 
-    def inputs(n):          # (a captured x itself is not followed out: the vjps of bodies)
-        outer = links.get(n.outputs[0]) if links and len(n.outputs) == 1 else None
-        return n.inputs if outer is None or n.outputs[0] in xs_set else (outer,)
+    def inputs(n):
+        return _inputs_followed(n, links, xs_set)
 
     ancestors, stack = set(), [y.node for y in ys]
     while stack:
@@ -269,18 +268,23 @@ def between(ys, xs, stop=(), only=None, links=None):
     return order, reached_t
 
 
-def sweep_order(order, ys, links=None):
-    """The nodes of `order` in the order TF1's gradients visits them: a queue from ys'
-    nodes, each node entering once all its consumers among `order` have passed their
-    gradients back. Each tensor's gradients then arrive, and are summed or their rows
-    joined, in TF1's order. Falls back to reversed(order) where the queue does not
-    reach every node (an edge it cannot see)."""
-    links = links or {}
-    inside = set(order)
+def _inputs_followed(n, links, xs):
+    """n's inputs as the sweep follows them: a captured placeholder's is the outer tensor
+    it stands for (`links`), except for a captured x itself (the vjps of bodies)."""
+    outer = links.get(n.outputs[0]) if links and len(n.outputs) == 1 else None
+    return n.inputs if outer is None or n.outputs[0] in xs else (outer,)
+
+
+def sweep_order(order, ys, xs, links=None):
+    """The nodes of `order` (between(ys, xs)) in the order TF1's gradients visits them:
+    a queue from ys' nodes, each node entering once all its consumers among `order` have
+    passed their gradients back. Each tensor's gradients then arrive, and are summed or
+    their rows joined, in TF1's order. Falls back to reversed(order) where the queue does
+    not reach every node (an edge it cannot see)."""
+    inside, xs = set(order), set(xs)
 
     def edges(n):
-        outer = links.get(n.outputs[0]) if len(n.outputs) == 1 else None
-        return n.inputs if outer is None else (outer,)
+        return _inputs_followed(n, links, xs)
 
     pending = dict.fromkeys(order, 0)
     for n in order:
@@ -361,7 +365,7 @@ def gradients(ys, xs, grad_ys=None, name="gradients", stop_gradients=None,
                     gy = core.convert_to_tensor(gy, dtype=y.dtype)
                 grads.setdefault(y, []).append(gy)
         from .sparse_grads import PASS_THROUGH
-        sweep = sweep_order(order, ys, links[0])
+        sweep = sweep_order(order, ys, xs, links[0])
         made_at = {}                # an IndexedSlices gradient -> where its node is in sweep
         for at, node in enumerate(sweep):
             keep = node.op in PASS_THROUGH          # passes an IndexedSlices on (TF1)
@@ -396,19 +400,19 @@ def gradients(ys, xs, grad_ys=None, name="gradients", stop_gradients=None,
                     else:
                         made_at[id(g)] = at
                     grads.setdefault(x, []).append(g)
-        from .sparse_grads import row_lookup, row_lookups, sparse_gradient
+        from .sparse_grads import row_lookup, row_lookups
         # rows of a table: IndexedSlices, as TF1's (not for autodiff's own uses: _dense)
         lookups = {} if _dense else row_lookups(order, xs)
         result = []
         with graph._building("gradient"):
-            at = {n: k for k, n in enumerate(sweep)}
+            place = {n: k for k, n in enumerate(sweep)}
             for x in xs:
                 parts = [(n, _sum(grads[n.outputs[0]])) for n in lookups.get(x, ())
                          if row_lookup(n) and n.outputs[0] in grads]   # (a loop's come
                 #                                         as IndexedSlices in grads[x])
                 slices = [g for g in grads.get(x, ()) if isinstance(g, IndexedSlices)]
                 if x in lookups and (parts or slices):
-                    result.append(_rows_in_sweep_order(x, parts, slices, at, made_at))
+                    result.append(_rows_in_sweep_order(x, parts, slices, place, made_at))
                 elif x in grads:
                     result.append(_sum(grads[x]))
                 elif unconnected_gradients == "zero":
@@ -418,13 +422,13 @@ def gradients(ys, xs, grad_ys=None, name="gradients", stop_gradients=None,
     return result
 
 
-def _rows_in_sweep_order(x, parts, slices, at, made_at):
+def _rows_in_sweep_order(x, parts, slices, place, made_at):
     """x's IndexedSlices gradient: the rows of its lookups `parts` [(gather node, its
     output's gradient)] and of the `slices` loops gave, joined in the order TF1's
-    sweep produced them (`at`: a node's place in it; `made_at`: a slice's)."""
+    sweep produced them (`place`: a node's place in it; `made_at`: a slice's)."""
     from .sparse_grads import sparse_gradient
-    pieces = sorted([(at[n], 0, (n, g)) for n, g in parts] +
-                    [(made_at.get(id(g), len(at)), 1, g) for g in slices],
+    pieces = sorted([(place[n], 0, (n, g)) for n, g in parts] +
+                    [(made_at.get(id(g), len(place)), 1, g) for g in slices],
                     key=lambda p: p[:2])
     joined, run = [], []
     for _, is_slice, piece in pieces:
