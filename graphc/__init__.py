@@ -99,7 +99,7 @@ from .autodiff.tape import GradientTape  # noqa: F401,E402
 from .io.dot import *  # noqa: F401,F403
 from .io.serialize import import_graph_def
 from .compiler.pipeline import Options as CompilerOptions
-from . import nn, test, testing, train  # noqa: E402
+from . import nn, testing, train  # noqa: E402
 from . import linalg  # noqa: E402
 from . import initializers, layers, losses  # noqa: E402
 from . import debugging, graph_util, nest  # noqa: E402
@@ -123,14 +123,12 @@ from .queues import *  # noqa: F401,F403,E402 (FIFOQueue, ...)
 from . import queues as queue  # noqa: E402 (tf.queue)
 from .io.readers import *  # noqa: F401,F403,E402 (TFRecordReader, ...)
 from .ragged_tensor import *  # noqa: F401,F403,E402 (RaggedTensor)
-from . import ragged, feature_column, estimator, distributions  # noqa: E402
+from . import ragged, feature_column, distributions  # noqa: E402
 from .ragged_fill import *  # noqa: F401,F403,E402 (ragged_fill_empty_rows)
 from .critical_section import *  # noqa: F401,F403,E402 (CriticalSection)
 from .ops.conv_nd import conv  # noqa: F401,E402
 from .io.tf_graphdef import AttrValue, GraphDef, NameAttrList, NodeDef  # noqa: F401,E402
-from . import contrib  # noqa: E402 (tf.contrib's layers, framework, slim, rnn)
 from . import quantization  # noqa: E402
-from . import keras  # noqa: E402
 from .accumulators import (ConditionalAccumulator, ConditionalAccumulatorBase,  # noqa: E402,F401
                            SparseConditionalAccumulator)
 from .quantization import *  # noqa: F401,F403,E402 (fake_quant_*)
@@ -181,6 +179,25 @@ from .compat.v1 import (control_flow_v2_enabled, disable_control_flow_v2,  # noq
                         enable_resource_variables, enable_tensor_equality,
                         enable_v2_behavior, enable_v2_tensorshape, executing_eagerly,
                         resource_variables_enabled)
+
+# gc.contrib, gc.keras, gc.estimator and gc.test (with unittest) load on first use, as
+# TF's keras and estimator do (its LazyLoader): together they are a third of graphc's
+# modules, which every `import graphc` would otherwise pay for, and every full
+# collection of Python's cyclic GC would rescan while a graph grows (docs/performance.md,
+# W4)
+_LAZY = ("contrib", "estimator", "keras", "test")
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        import importlib
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module 'graphc' has no attribute '{name}'")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY))
+
 
 from .ragged_dispatch import install as _install_ragged_dispatch  # noqa: E402
 _install_ragged_dispatch()   # gc.add(rt, 1.), gc.reduce_sum(rt, 1), ...: TF's ragged dispatch

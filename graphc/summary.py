@@ -13,7 +13,6 @@ scalar, which graphc's Session returns as a 0-d numpy object array holding the b
 import contextlib
 import os
 import re
-import socket
 import threading
 import time
 import warnings
@@ -250,6 +249,7 @@ class FileWriter:
             self.add_graph(graph, graph_def=graph_def)
 
     def _open(self):
+        import socket
         now = int(time.time())
         base = os.path.join(self._logdir, f"events.out.tfevents.{now:010d}."
                                           f"{socket.gethostname()}{self._suffix}")

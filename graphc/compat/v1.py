@@ -2,7 +2,19 @@
 from graphc import *  # noqa: F401,F403
 from graphc import shapes as _shapes
 from graphc import (compat, debugging, initializers, layers, linalg, losses,  # noqa: F401
-                    nn, test, testing, train)
+                    nn, testing, train)
+import graphc as _graphc
+
+
+def __getattr__(name):
+    """tf.compat.v1.keras, .contrib, .estimator, .test: graphc's, loaded on first use."""
+    if name in _graphc._LAZY:
+        return getattr(_graphc, name)
+    raise AttributeError(f"module 'graphc.compat.v1' has no attribute '{name}'")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_graphc._LAZY))
 
 
 def disable_v2_behavior():

@@ -8,7 +8,6 @@ SQLite query, through Python's sqlite3, as TF's "sqlite" driver).
                                            "SELECT name, age FROM people",
                                            (gc.string, gc.int32))
 """
-import sqlite3
 
 import numpy as np
 
@@ -171,6 +170,7 @@ class SqlDataset(Dataset):
                                  "SqlDataset. The set of supported databases is: {'sqlite'}.")
 
     def _iter(self, run):
+        import sqlite3
         source, query = (_text(run.values[t]) for t in self._tensors[1:])
         try:
             conn = sqlite3.connect(source)

@@ -9,6 +9,8 @@ have no principal square root chain there; they take V diag(log lambda) V^-1 ins
 A singular matrix gives NaNs, as TF's does. Asking for a gradient raises GradientError
 (TF: LookupError). Computed in complex128, rounded to the dtype.
 """
+import functools
+
 import numpy as np
 
 from .. import dtypes, errors
@@ -19,8 +21,14 @@ from .registry import OpDef, apply1, register
 __all__ = ["logm"]
 
 _THETA = 0.25                          # ||A - I||_1 bound of the [8/8] Pade step
-_NODES, _WEIGHTS = np.polynomial.legendre.leggauss(8)
-_NODES, _WEIGHTS = (_NODES + 1) / 2, _WEIGHTS / 2        # on [0, 1]
+
+
+@functools.lru_cache(maxsize=None)
+def _quadrature():
+    """8-point Gauss-Legendre nodes and weights on [0, 1] (numpy.polynomial is imported
+    here, on first use: it is 600 objects for every import of graphc to make)."""
+    nodes, weights = np.polynomial.legendre.leggauss(8)
+    return (nodes + 1) / 2, weights / 2
 
 
 def _norm1(x):
@@ -48,7 +56,7 @@ def _log_near_identity(a):
     """log(A) for ||A - I|| <= 0.25: sum_j w_j X (I + t_j X)^-1, X = A - I."""
     eye = np.eye(a.shape[-1])
     x = a - eye
-    return sum(w * np.linalg.solve(eye + t * x, x) for t, w in zip(_NODES, _WEIGHTS))
+    return sum(w * np.linalg.solve(eye + t * x, x) for t, w in zip(*_quadrature()))
 
 
 def _log_iss(a):

@@ -9,8 +9,7 @@ counter + i. Box-Muller uses the C library's log/sin/cos, as TF's kernels do: fl
 through libm's logf/sinf/cosf (found with ctypes; with no libm, float64 numpy results
 rounded, which can differ from TF in the last bit).
 """
-import ctypes
-import ctypes.util
+import functools
 import math
 
 import numpy as np
@@ -84,7 +83,11 @@ def to_float64(hi, lo):
     return (bits | np.uint64(0x3FF0000000000000)).view(np.float64) - 1.0
 
 
+@functools.lru_cache(maxsize=None)
 def _libm():
+    """libm's (logf, sinf, cosf) as numpy ufuncs, found on first use; None without libm."""
+    import ctypes
+    import ctypes.util
     try:
         lib = ctypes.CDLL(ctypes.util.find_library("m") or "libm.so.6")
         fns = []
@@ -97,14 +100,13 @@ def _libm():
         return None
 
 
-_LIBM_F32 = _libm()
 _LOG64, _SIN64, _COS64 = (np.frompyfunc(f, 1, 1) for f in (math.log, math.sin, math.cos))
 
 
 def _f32(fn, x, fallback):
     if x.size == 0:
         return x.astype(np.float32)
-    if _LIBM_F32 is None:
+    if _libm() is None:
         return fallback(x.astype(np.float64)).astype(np.float32)
     return fn(x).astype(np.float32)
 
@@ -113,7 +115,7 @@ def box_muller32(x0, x1):
     """Two float32 normals from each pair of words: sqrt(-2 log u1) (sin, cos)(2 pi u2)."""
     u1 = np.maximum(to_float32(x0), np.float32(1e-7))
     v1 = (2.0 * np.pi * to_float32(x1).astype(np.float64)).astype(np.float32)
-    log, sin, cos = _LIBM_F32 or (None, None, None)
+    log, sin, cos = _libm() or (None, None, None)
     r = np.sqrt(np.float32(-2.0) * _f32(log, u1, np.log))
     return np.stack([_f32(sin, v1, np.sin) * r, _f32(cos, v1, np.cos) * r], -1)
 

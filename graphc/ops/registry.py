@@ -12,7 +12,59 @@ from .. import dtypes, errors
 from ..graph import Tensor, get_default_graph
 from ..shapes import Dimension, InferError, TensorShape, as_shape, dim_str
 
-REGISTRY = {}
+
+class _Registry(dict):
+    """Op name -> OpDef. graphc.contrib, .keras and .estimator load on first use (as TF's
+    do), and contrib registers ops: looking up a name not yet registered, or listing
+    the ops, loads those packages first (a GraphDef or saved graph may name their ops
+    before the user touched them)."""
+    __slots__ = ()
+
+    def _complete(self):
+        """Load the lazy packages; whether any was not loaded yet."""
+        import sys
+        import graphc
+        todo = [m for m in graphc._LAZY if f"graphc.{m}" not in sys.modules]
+        for m in todo:
+            getattr(graphc, m)
+        return bool(todo)
+
+    def __missing__(self, name):
+        if self._complete():
+            return self[name]
+        raise KeyError(name)
+
+    def get(self, name, default=None):
+        if not dict.__contains__(self, name) and not self._complete():
+            return default
+        return dict.get(self, name, default)
+
+    def __contains__(self, name):
+        return dict.__contains__(self, name) or self._complete() and \
+            dict.__contains__(self, name)
+
+    def __iter__(self):
+        self._complete()
+        return dict.__iter__(self)
+
+    def __len__(self):
+        self._complete()
+        return dict.__len__(self)
+
+    def keys(self):
+        self._complete()
+        return dict.keys(self)
+
+    def values(self):
+        self._complete()
+        return dict.values(self)
+
+    def items(self):
+        self._complete()
+        return dict.items(self)
+
+
+REGISTRY = _Registry()
 
 
 class OpDef:
@@ -87,7 +139,7 @@ class OpDef:
 
 
 def register(opdef):
-    if opdef.name in REGISTRY:
+    if dict.__contains__(REGISTRY, opdef.name):
         raise ValueError(f"op {opdef.name} is registered twice")
     REGISTRY[opdef.name] = opdef
     return opdef

@@ -30,7 +30,6 @@ import functools
 import math
 import os
 import threading
-from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
@@ -56,6 +55,7 @@ def _pool(workers):
             old = _POOL.get("pool") if _POOL.get("pid") == pid else None
             if old is not None:
                 old.shutdown(wait=False)
+            from concurrent.futures import ThreadPoolExecutor   # (on first use)
             _POOL.update(pid=pid, workers=workers,
                          pool=ThreadPoolExecutor(workers, "graphc-fused"))
         return _POOL["pool"]
