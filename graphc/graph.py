@@ -62,7 +62,7 @@ class Graph:
                              f"{errors.describe_node(self._by_name[full])}")
         node = Node(self, op, inputs, attrs, full, site, control, self._role, self._origin)
         if len(out_types) == 1:
-            node._outs = Tensor(node, 0, *out_types[0])
+            node.outputs = (Tensor(node, 0, *out_types[0]),)
         else:
             node.outputs = tuple([Tensor(node, i, s, d) for i, (s, d) in enumerate(out_types)])
         self.nodes.append(node)

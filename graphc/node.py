@@ -6,7 +6,7 @@ from .shapes import TensorShape, as_shape
 
 class Node:
     """One application of an OpDef to input tensors (TF1: tf.Operation)."""
-    __slots__ = ("graph", "op", "inputs", "attrs", "_outs", "name", "site",
+    __slots__ = ("graph", "op", "inputs", "attrs", "outputs", "name", "site",
                  "control_inputs", "id", "role", "origin", "device",
                  "__dict__")    # a user's own attributes (TF1 code tags ops: op.foo = 1)
 
@@ -20,21 +20,9 @@ class Node:
         self.control_inputs = control_inputs
         self.role = role        # "forward", "gradient" or "jvp": DOT draws them apart
         self.origin = origin    # for gradient/jvp nodes: the forward node differentiated
-        self._outs = ()
+        self.outputs = ()
         self.id = len(graph.nodes)
         self.device = ""        # TF1's placement string: recorded, exported; numpy runs all
-
-    @property
-    def outputs(self):
-        """The output Tensors, a tuple. A one-output node keeps its Tensor bare (one
-        object fewer per node for Python's cyclic GC to scan while a graph grows)."""
-        o = self._outs
-        return o if type(o) is tuple else (o,)
-
-    @outputs.setter
-    def outputs(self, outs):
-        outs = tuple(outs)
-        self._outs = outs[0] if len(outs) == 1 else outs
 
     @property
     def type(self):

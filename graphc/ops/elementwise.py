@@ -9,7 +9,7 @@ import numpy as np
 from .. import dtypes, errors
 from ..graph import Tensor, get_default_graph
 from .core import as_sparse, convert_to_tensor, on_values
-from .registry import OpDef, apply, apply1, register
+from .registry import OpDef, apply, apply1, apply_elementwise, register
 
 __all__ = ["add", "subtract", "multiply", "divide", "truediv", "floordiv", "floor_div",
            "mod", "floormod", "pow", "maximum", "minimum", "squared_difference",
@@ -127,12 +127,12 @@ def _unary(name, api, kernel, deriv=None, kind="numeric", doc="", out=None, kern
             return on_values(fn, sp, name)
         if not isinstance(x, Tensor):
             x = convert_to_tensor(x)
-        return apply(op, (x,), name).outputs[0]
+        return apply_elementwise(op, (x,), kind, out, name)
 
     def fn_features(features, name=None):
         if not isinstance(features, Tensor):
             features = convert_to_tensor(features)
-        return apply(op, (features,), name).outputs[0]
+        return apply_elementwise(op, (features,), kind, out, name)
     fn = fn_features if arg == "features" else fn
     fn.__name__ = fn.__qualname__ = api
     fn.__doc__ = doc
@@ -153,7 +153,7 @@ def _binary(name, api, kernel, partials=None, kind="numeric", doc="", out=None,
     def fn(x, y, name=None):
         if not (isinstance(x, Tensor) and isinstance(y, Tensor)):   # a Python value
             x, y = operands(x, y, api, value_scope(x, y, name or op.name))
-        return apply(op, (x, y), name).outputs[0]
+        return apply_elementwise(op, (x, y), kind, out, name)
     fn.__name__ = fn.__qualname__ = api
     fn.__doc__ = doc
     return op, fn

@@ -477,6 +477,35 @@ def apply(op, inputs=(), name=None, **attrs):
     return node
 
 
+def apply_elementwise(op, inputs, kind, out_dtype=None, name=None):
+    """apply1() of a unary or binary elementwise op whose infer rule is: operands of one
+    dtype, of `kind` (a dtype kind, as InferContext.require takes), broadcast; the result
+    of `out_dtype` (None: the operands'). The common case, Tensor operands of one graph
+    with equal shapes (or a scalar beside a shape) outside a cond branch, is checked here
+    without an InferContext: that is a third of the cost of building a chain of adds.
+    Anything else goes through apply(), which infers, captures and reports errors."""
+    x = inputs[0]
+    if type(x) is not Tensor or get_default_graph().outer is not None:
+        return apply1(op, inputs, name)
+    d, s = x.dtype, x.shape
+    if len(inputs) == 2:
+        y = inputs[1]
+        if type(y) is not Tensor or y.dtype is not d or y.node.graph is not x.node.graph:
+            return apply1(op, inputs, name)
+        dx, dy = s._dims, y.shape._dims
+        if dx is None or dy is None:
+            return apply1(op, inputs, name)
+        if dx != dy and dy:
+            if dx:                      # two shapes that differ: apply() broadcasts
+                return apply1(op, inputs, name)
+            s = y.shape                 # a scalar x beside a shaped y
+    if kind != "any" and d.np.kind not in _KINDS[kind]:
+        return apply1(op, inputs, name)
+    site = errors.user_site()
+    return x.node.graph._add_node(op, inputs, _NO_ATTRS, [(s, out_dtype or d)],
+                                  name or op.name, site).outputs[0]
+
+
 def _dim_values(v):
     """An attr holding TF1 Dimension objects (x.shape[i]) with their values instead, so
     it is an ordinary (hashable) int attr."""
