@@ -8,6 +8,8 @@ import numpy as np
 
 from ..ops.core import CONST
 from ..ops.linalg import SCALED_MATMUL
+from ..ops import blas
+from ..ops.state import GEMM_ASSIGN
 from ..ops.registry import REGISTRY
 from . import program as P
 
@@ -255,6 +257,22 @@ def _scaled_matmul(node, ctx):
                 and _same_type(m, _out(node))):
             return ctx.emit(SCALED_MATMUL, (*m.node.inputs, c), node, **m.node.attrs)
     return None
+
+
+@rule(SIMPLIFY, "assign_sub(v, scaled_matmul(a, b, c)) -> gemm_assign(v; a, b, c)", "Assign")
+def _gemm_assign(node, ctx):
+    """An SGD update W -= lr * (x^T g) (or +=) as one BLAS gemm into W's buffer (beta 1):
+    no weight-sized product, no second pass over W. Only where numpy's own BLAS has a
+    gemm graphc can call (ops/blas.py); the kernel falls back to ScaledMatMul then
+    Assign when W's old value is still held elsewhere."""
+    if node.attrs.get("mode") not in ("add", "sub") or len(node.inputs) != 1:
+        return None
+    v = node.inputs[0]
+    if (v.node.op is not SCALED_MATMUL or not _single(ctx, v) or v.node.control_inputs
+            or blas.gemm(v.dtype.np) is None or not _same_type(v, _out(node))):
+        return None
+    return ctx.emit(GEMM_ASSIGN, v.node.inputs, node, var=node.attrs["var"],
+                    mode=node.attrs["mode"], **v.node.attrs)
 
 
 @rule(SIMPLIFY, "x*0 -> 0", "Mul", unsafe=True)

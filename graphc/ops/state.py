@@ -7,6 +7,7 @@ from .. import errors
 from ..graph import Tensor, get_default_graph
 from ..shapes import InferError, TensorShape
 from .core import convert_arg, convert_to_tensor, group
+from . import blas
 from .registry import OpDef, apply, register
 from .scope import _root
 
@@ -135,6 +136,37 @@ ASSIGN = register(OpDef(
     signature="assign(ref, value) / var.assign(value) / assign_add / assign_sub",
     shape_rule="shape of the variable", dtypes="dtype of the variable",
     doc="Sets (mode='set'), adds to or subtracts from a variable; returns the new value."))
+
+
+def _gemm_assign_kernel(rt, a, b, c, *, var, mode, transpose_a, transpose_b):
+    """var -= c * (a @ b) (mode "sub"; "add": +=) as one BLAS gemm with beta 1 into the
+    variable's own buffer, where nothing else holds its old value: no product array and
+    no second pass over the variable. Otherwise as ScaledMatMul then Assign."""
+    old = _stored(rt.session, var)
+    gemm = blas.gemm(old.dtype)
+    m = a.shape[1] if transpose_a else a.shape[0]
+    n = b.shape[0] if transpose_b else b.shape[1]
+    # references to old: the store, this local and getrefcount's argument (as Assign's)
+    if (gemm is not None and old.shape == (m, n) and a.dtype == b.dtype == old.dtype
+            and sys.getrefcount(old) == 3 and old.flags.c_contiguous and old.flags.owndata
+            and old.size):
+        old.setflags(write=True)
+        gemm(-float(c) if mode == "sub" else float(c), a, b, transpose_a, transpose_b, 1.0,
+             old)
+        old.setflags(write=False)
+        return old
+    from .linalg import _scaled_matmul_out
+    value = _scaled_matmul_out(a, b, c, transpose_a=transpose_a, transpose_b=transpose_b)
+    return _assign_kernel(rt, value, var=var, mode=mode)
+
+
+# made by the compiler (AssignSub/AssignAdd of a ScaledMatMul used once: an SGD update
+# W -= lr * (x^T g)), never by users: not registered
+GEMM_ASSIGN = OpDef(
+    "GemmAssign", lambda ctx, a, b, c, *, var, mode, transpose_a, transpose_b:
+    (var.outputs[0].shape, var.outputs[0].dtype), _gemm_assign_kernel,
+    stateful=True, uses_state=True, differentiable=False,
+    doc="var -= c * (a @ b) (or +=) as one BLAS gemm into the variable's buffer.")
 
 
 def _sparse_update(mode, nd=False):
