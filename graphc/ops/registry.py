@@ -23,8 +23,8 @@ class _Registry(dict):
     def _complete(self):
         """Load the lazy packages; whether any was not loaded yet."""
         import sys
-        import graphc
-        todo = [m for m in graphc._LAZY if f"graphc.{m}" not in sys.modules]
+        import graphc                   # (while graphc itself imports, _LAZY is not set)
+        todo = [m for m in getattr(graphc, "_LAZY", ()) if f"graphc.{m}" not in sys.modules]
         for m in todo:
             getattr(graphc, m)
         return bool(todo)
