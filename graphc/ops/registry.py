@@ -14,10 +14,10 @@ from ..shapes import Dimension, InferError, TensorShape, as_shape, dim_str
 
 
 class _Registry(dict):
-    """Op name -> OpDef. graphc.contrib, .keras and .estimator load on first use (as TF's
-    do), and contrib registers ops: looking up a name not yet registered, or listing
-    the ops, loads those packages first (a GraphDef or saved graph may name their ops
-    before the user touched them)."""
+    """Op name -> OpDef. The packages in graphc._LAZY (contrib, estimator, keras, test)
+    load on first use, and contrib registers ops: looking up a name not yet registered,
+    or listing the ops, loads those packages first (a GraphDef or saved graph may name
+    their ops before the user touched them)."""
     __slots__ = ()
 
     def _complete(self):
